@@ -1,0 +1,1 @@
+"""The central hub: receives encodings, links them, never holds a linkage key."""

@@ -1,0 +1,141 @@
+"""`zichtlijn hub ...`: what the national hub operator runs."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import signal
+import sys
+import threading
+from pathlib import Path
+
+from hub.config import HubConfig, load_config
+from hub.linker import Linker
+from hub.server import start_hub
+from hub.store import HubStore
+from linkage.compare import MatchPolicy
+from linkage.schema import default_schema
+from zichtlijn.errors import CliError
+from zichtlijn.transport import TlsFiles
+
+HOME_ENV = "ZICHTLIJN_HUB_HOME"
+
+
+def _home(args: argparse.Namespace) -> Path:
+    home = args.home or os.environ.get(HOME_ENV)
+    if not home:
+        raise CliError(f"no hub home: pass --home DIR or set {HOME_ENV}")
+    return Path(home)
+
+
+def _add_home(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--home", help=f"hub home directory (default: ${HOME_ENV})")
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    home = _home(args)
+    tls = TlsFiles(Path(args.ca).resolve(), Path(args.cert).resolve(), Path(args.key).resolve())
+    tls.read()
+    principal = tls.principal()
+    if principal.role != "hub":
+        raise CliError(f"{args.cert}: certificate is for {principal}, not a hub")
+    config = HubConfig(home=home, listen=args.listen, tls=tls)
+    home.mkdir(parents=True, exist_ok=True)
+    config_path = home / "hub.toml"
+    if config_path.exists() and not args.force:
+        raise CliError(f"{config_path} exists; pass --force to overwrite the configuration")
+    config_path.write_text(config.to_toml(), "utf-8")
+    HubStore(config.db_path).close()
+    print(f"hub ready in {home} (listen {args.listen})")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    config = load_config(_home(args))
+    if args.listen:
+        config = HubConfig(config.home, args.listen, config.tls, config.workers)
+    hub = start_hub(config)
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    host = config.listen.rsplit(":", 1)[0]
+    print(f"hub serving on {host}:{hub.port}", flush=True)
+    if args.port_file:
+        Path(args.port_file).write_text(f"{hub.port}\n", "utf-8")
+    stop.wait()
+    hub.stop()
+    print("hub stopped", file=sys.stderr)
+    return 0
+
+
+def cmd_clusters(args: argparse.Namespace) -> int:
+    config = load_config(_home(args))
+    store = HubStore(config.db_path)
+    try:
+        rows = store.clusters()
+    finally:
+        store.close()
+    if args.format == "csv":
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(["person_id", "gemeente", "sighting_uuid", "observed_on"])
+        writer.writerows(rows)
+        return 0
+    persons: dict[str, list[tuple]] = {}
+    for row in rows:
+        persons.setdefault(row[0], []).append(row)
+    shown = 0
+    for person, sightings in sorted(persons.items(), key=lambda p: (-len(p[1]), p[0])):
+        gemeenten = sorted({s[1] for s in sightings})
+        if len(sightings) < args.min_sightings:
+            continue
+        shown += 1
+        first, last = sightings[0][3], sightings[-1][3]
+        print(f"{person}  {len(sightings)} sightings  {len(gemeenten)} gemeenten "
+              f"({', '.join(gemeenten)})  {first} .. {last}")
+    print(f"{len(persons)} persons from {len(rows)} sightings "
+          f"({shown} shown with >= {args.min_sightings} sightings)")
+    return 0
+
+
+def cmd_relink(args: argparse.Namespace) -> int:
+    config = load_config(_home(args))
+    store = HubStore(config.db_path)
+    try:
+        run = Linker(store, default_schema(), MatchPolicy()).relink_all()
+    finally:
+        store.close()
+    print(f"relinked {run.new_sightings} sightings: {run.new_links} links, "
+          f"{run.components_reclustered} components, {run.seconds:.1f}s")
+    return 0
+
+
+def register(groups: argparse._SubParsersAction) -> None:
+    hub = groups.add_parser("hub", help="central hub: serve, clusters, relink")
+    commands = hub.add_subparsers(dest="command", required=True)
+
+    init = commands.add_parser("init", help="create a hub home directory")
+    _add_home(init)
+    init.add_argument("--listen", default="127.0.0.1:50051", help="host:port to listen on")
+    init.add_argument("--ca", required=True, help="CA certificate (PEM)")
+    init.add_argument("--cert", required=True, help="the hub's certificate (PEM)")
+    init.add_argument("--key", required=True, help="the hub's private key (PEM)")
+    init.add_argument("--force", action="store_true", help="overwrite an existing hub.toml")
+    init.set_defaults(run=cmd_init)
+
+    serve = commands.add_parser("serve", help="run the gRPC server (mTLS) until stopped")
+    _add_home(serve)
+    serve.add_argument("--listen", help="override host:port (port 0 picks a free port)")
+    serve.add_argument("--port-file", help="write the bound port to this file")
+    serve.set_defaults(run=cmd_serve)
+
+    clusters = commands.add_parser("clusters", help="pseudonymous persons (operator view)")
+    _add_home(clusters)
+    clusters.add_argument("--format", choices=("table", "csv"), default="table")
+    clusters.add_argument("--min-sightings", type=int, default=2,
+                          help="table format: only persons with at least this many sightings")
+    clusters.set_defaults(run=cmd_clusters)
+
+    relink = commands.add_parser("relink", help="link every sighting again from scratch")
+    _add_home(relink)
+    relink.set_defaults(run=cmd_relink)

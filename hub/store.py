@@ -1,0 +1,206 @@
+"""The hub's SQLite database: encodings, batches, links and persons.
+
+One connection shared by the server's threads behind a lock: SQLite allows a
+single writer anyway, and every write here is a short transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlite_utils
+
+from zichtlijn import wire
+from zichtlijn.v1 import encoding_pb2
+
+
+def utc_now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True)
+class BatchOutcome:
+    accepted: int
+    already_present: int
+    received_at: str
+
+
+class ConflictError(ValueError):
+    """A sighting UUID already held with other content, or by another gemeente."""
+
+
+class HubStore:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self.db = sqlite_utils.Database(conn)
+        self.lock = threading.RLock()
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.execute("PRAGMA foreign_keys=ON")
+        self._create()
+
+    def close(self) -> None:
+        with self.lock:  # never while another thread is inside a statement
+            self.db.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        with self.lock:
+            conn = self.db.conn
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+
+    def _create(self) -> None:
+        self.db.executescript(
+            """
+            CREATE TABLE IF NOT EXISTS batches (
+                digest BLOB PRIMARY KEY,
+                gemeente TEXT NOT NULL,
+                sightings INTEGER NOT NULL,
+                accepted INTEGER NOT NULL,
+                received_at TEXT NOT NULL
+            );
+            CREATE TABLE IF NOT EXISTS sightings (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                sighting_uuid TEXT NOT NULL UNIQUE,
+                gemeente TEXT NOT NULL,
+                observed_on TEXT NOT NULL,
+                setting TEXT,
+                licensed INTEGER,
+                signals TEXT NOT NULL,
+                epoch INTEGER NOT NULL,
+                schema_fingerprint BLOB NOT NULL,
+                digest BLOB NOT NULL,
+                subject BLOB NOT NULL,
+                batch_digest BLOB NOT NULL REFERENCES batches(digest),
+                received_at TEXT NOT NULL,
+                person_id TEXT,
+                linked INTEGER NOT NULL DEFAULT 0
+            );
+            CREATE INDEX IF NOT EXISTS sightings_unlinked ON sightings(linked) WHERE linked = 0;
+            CREATE INDEX IF NOT EXISTS sightings_person ON sightings(person_id);
+            CREATE INDEX IF NOT EXISTS sightings_gemeente ON sightings(gemeente, observed_on);
+            CREATE TABLE IF NOT EXISTS companions (
+                sighting_seq INTEGER NOT NULL REFERENCES sightings(seq) ON DELETE CASCADE,
+                position INTEGER NOT NULL,
+                encoding BLOB NOT NULL,
+                PRIMARY KEY (sighting_seq, position)
+            );
+            CREATE TABLE IF NOT EXISTS entities (
+                sighting_seq INTEGER NOT NULL REFERENCES sightings(seq) ON DELETE CASCADE,
+                kind INTEGER NOT NULL,
+                token BLOB NOT NULL
+            );
+            CREATE INDEX IF NOT EXISTS entities_token ON entities(kind, token);
+            CREATE INDEX IF NOT EXISTS entities_sighting ON entities(sighting_seq);
+            CREATE TABLE IF NOT EXISTS links (
+                a INTEGER NOT NULL REFERENCES sightings(seq) ON DELETE CASCADE,
+                b INTEGER NOT NULL REFERENCES sightings(seq) ON DELETE CASCADE,
+                score REAL NOT NULL,
+                PRIMARY KEY (a, b)
+            ) WITHOUT ROWID;
+            CREATE INDEX IF NOT EXISTS links_b ON links(b);
+            """
+        )
+
+    # -- uploads ---------------------------------------------------------------
+
+    def batch_outcome(self, digest: bytes) -> BatchOutcome | None:
+        with self.lock:
+            row = self.db.execute(
+                "SELECT sightings, received_at FROM batches WHERE digest = ?", [digest]
+            ).fetchone()
+        if row is None:
+            return None
+        return BatchOutcome(accepted=0, already_present=row[0], received_at=row[1])
+
+    def store_batch(
+        self, gemeente: str, digest: bytes, sightings: list[encoding_pb2.EncodedSighting]
+    ) -> BatchOutcome:
+        """Store a validated batch in one transaction: all of it or none."""
+        received_at = utc_now()
+        with self.transaction() as conn:
+            known = conn.execute(
+                "SELECT sightings, received_at FROM batches WHERE digest = ?", [digest]
+            ).fetchone()
+            if known:
+                return BatchOutcome(0, known[0], known[1])
+            new = []
+            present = 0
+            for s in sightings:
+                existing = conn.execute(
+                    "SELECT gemeente, digest FROM sightings WHERE sighting_uuid = ?",
+                    [s.sighting_uuid],
+                ).fetchone()
+                if existing is None:
+                    new.append(s)
+                elif existing[0] != gemeente:
+                    raise ConflictError(f"sighting {s.sighting_uuid} belongs to another gemeente")
+                elif bytes(existing[1]) != wire.sighting_digest(s):
+                    raise ConflictError(
+                        f"sighting {s.sighting_uuid} is held with other content; "
+                        "corrections go through `zichtlijn node correct`")
+                else:
+                    present += 1
+            conn.execute(
+                "INSERT INTO batches (digest, gemeente, sightings, accepted, received_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [digest, gemeente, len(sightings), len(new), received_at],
+            )
+            for s in new:
+                self._insert_sighting(conn, gemeente, digest, received_at, s)
+        return BatchOutcome(len(new), present, received_at)
+
+    @staticmethod
+    def _insert_sighting(conn: sqlite3.Connection, gemeente: str, batch: bytes,
+                         received_at: str, s: encoding_pb2.EncodedSighting) -> None:
+        cursor = conn.execute(
+            "INSERT INTO sightings (sighting_uuid, gemeente, observed_on, setting, licensed, "
+            "signals, epoch, schema_fingerprint, digest, subject, batch_digest, received_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                s.sighting_uuid, gemeente, s.observed_on, wire.setting_from_wire(s.setting),
+                int(s.licensed) if s.HasField("licensed") else None, ";".join(s.signals),
+                s.epoch, s.schema_fingerprint, wire.sighting_digest(s),
+                s.subject.SerializeToString(deterministic=True), batch, received_at,
+            ],
+        )
+        seq = cursor.lastrowid
+        conn.executemany(
+            "INSERT INTO companions (sighting_seq, position, encoding) VALUES (?, ?, ?)",
+            [(seq, i, c.SerializeToString(deterministic=True))
+             for i, c in enumerate(s.companions)],
+        )
+        conn.executemany(
+            "INSERT INTO entities (sighting_seq, kind, token) VALUES (?, ?, ?)",
+            [(seq, e.kind, e.token) for e in s.entities],
+        )
+
+    # -- reads -----------------------------------------------------------------
+
+    def count_sightings(self, gemeente: str | None = None) -> int:
+        with self.lock:
+            if gemeente is None:
+                return self.db.execute("SELECT count(*) FROM sightings").fetchone()[0]
+            return self.db.execute(
+                "SELECT count(*) FROM sightings WHERE gemeente = ?", [gemeente]
+            ).fetchone()[0]
+
+    def clusters(self) -> list[tuple[str, str, str, str]]:
+        with self.lock:
+            return self.db.execute(
+                "SELECT person_id, gemeente, sighting_uuid, observed_on FROM sightings "
+                "WHERE person_id IS NOT NULL ORDER BY person_id, observed_on, sighting_uuid"
+            ).fetchall()

@@ -1,0 +1,104 @@
+"""Checks on an uploaded batch before anything of it is stored.
+
+Each check answers with the gRPC status a client can act on and a message
+naming the batch position and field; a batch with any problem is refused
+whole.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+from dataclasses import dataclass
+
+import grpc
+
+from linkage.schema import LinkageSchema
+from linkage.table import BUCKET_SLOTS, DOB_SLOTS
+from zichtlijn import wire
+from zichtlijn.v1 import encoding_pb2, sync_pb2
+
+MAX_BATCH = 1000
+MAX_COMPANIONS = 8
+MAX_ENTITIES = 16
+MAX_SIGNALS = 32
+_SIGNAL = re.compile(r"^[a-z][a-z0-9_]{1,47}$")
+
+
+@dataclass(frozen=True)
+class Refusal(Exception):
+    code: grpc.StatusCode
+    message: str
+
+
+def _identity(where: str, enc: encoding_pb2.IdentityEncoding, schema: LinkageSchema) -> None:
+    if len(enc.name_filter) != schema.filter_bytes:
+        raise Refusal(grpc.StatusCode.INVALID_ARGUMENT,
+                      f"{where}: name_filter has {len(enc.name_filter)} bytes, schema "
+                      f"{schema.label} needs {schema.filter_bytes}")
+    if len(enc.dob_tokens) not in (0, DOB_SLOTS):
+        raise Refusal(grpc.StatusCode.INVALID_ARGUMENT,
+                      f"{where}: dob_tokens must be empty or {DOB_SLOTS} tokens")
+    for label, buckets in (("given_buckets", enc.given_buckets),
+                           ("surname_buckets", enc.surname_buckets)):
+        if len(buckets) > BUCKET_SLOTS or any(b >= schema.buckets for b in buckets):
+            raise Refusal(grpc.StatusCode.INVALID_ARGUMENT, f"{where}: {label} malformed")
+    if len(enc.document_token) not in (0, 16):
+        raise Refusal(grpc.StatusCode.INVALID_ARGUMENT, f"{where}: document_token malformed")
+
+
+def validate_batch(batch: sync_pb2.UploadBatch, schema: LinkageSchema,
+                   today: dt.date) -> None:
+    """Raise Refusal for the first problem found in the batch."""
+    count = len(batch.sightings)
+    if count == 0:
+        raise Refusal(grpc.StatusCode.INVALID_ARGUMENT, "empty batch")
+    if count > MAX_BATCH:
+        raise Refusal(grpc.StatusCode.RESOURCE_EXHAUSTED,
+                      f"batch of {count} sightings exceeds the limit of {MAX_BATCH}")
+    if bytes(batch.batch_digest) != wire.batch_digest(batch.sightings):
+        raise Refusal(grpc.StatusCode.INVALID_ARGUMENT,
+                      "batch_digest does not match the batch content")
+    seen: set[str] = set()
+    for i, s in enumerate(batch.sightings):
+        where = f"sighting {i}"
+        if bytes(s.schema_fingerprint) != schema.fingerprint:
+            raise Refusal(grpc.StatusCode.FAILED_PRECONDITION,
+                          f"{where}: schema fingerprint {bytes(s.schema_fingerprint).hex()[:12]} "
+                          f"differs from the hub's {schema.label}; "
+                          "node and hub must run the same linkage schema")
+        try:
+            parsed = uuid.UUID(s.sighting_uuid)
+        except ValueError:
+            raise Refusal(grpc.StatusCode.INVALID_ARGUMENT,
+                          f"{where}: sighting_uuid is not a UUID") from None
+        if str(parsed) != s.sighting_uuid or parsed.version != 4:
+            raise Refusal(grpc.StatusCode.INVALID_ARGUMENT,
+                          f"{where}: sighting_uuid must be a lower-case random (v4) UUID")
+        if s.sighting_uuid in seen:
+            raise Refusal(grpc.StatusCode.INVALID_ARGUMENT,
+                          f"{where}: sighting_uuid repeated within the batch")
+        seen.add(s.sighting_uuid)
+        try:
+            observed = dt.date.fromisoformat(s.observed_on)
+        except ValueError:
+            raise Refusal(grpc.StatusCode.INVALID_ARGUMENT,
+                          f"{where}: observed_on is not an ISO date") from None
+        if observed > today + dt.timedelta(days=1):
+            raise Refusal(grpc.StatusCode.INVALID_ARGUMENT, f"{where}: observed_on in the future")
+        if s.setting not in encoding_pb2.Setting.values():
+            raise Refusal(grpc.StatusCode.INVALID_ARGUMENT, f"{where}: unknown setting")
+        if len(s.signals) > MAX_SIGNALS or not all(_SIGNAL.match(c) for c in s.signals):
+            raise Refusal(grpc.StatusCode.INVALID_ARGUMENT, f"{where}: malformed signal codes")
+        if not s.HasField("subject"):
+            raise Refusal(grpc.StatusCode.INVALID_ARGUMENT, f"{where}: subject missing")
+        _identity(f"{where}.subject", s.subject, schema)
+        if len(s.companions) > MAX_COMPANIONS or len(s.entities) > MAX_ENTITIES:
+            raise Refusal(grpc.StatusCode.INVALID_ARGUMENT,
+                          f"{where}: too many companions or entities")
+        for j, companion in enumerate(s.companions):
+            _identity(f"{where}.companions[{j}]", companion, schema)
+        for entity in s.entities:
+            if entity.kind == encoding_pb2.ENTITY_KIND_UNSPECIFIED or len(entity.token) != 16:
+                raise Refusal(grpc.StatusCode.INVALID_ARGUMENT, f"{where}: malformed entity")

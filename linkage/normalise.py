@@ -1,0 +1,606 @@
+"""Normalisation of sighting fields before they are encoded.
+
+Every function here is pure: no I/O, no locale, no clock, no randomness. Two nodes
+that see the same person must produce byte-identical tokens, so the output may only
+depend on the input text and the tables in this module (and in ``transliterate``).
+
+Names go through three steps. ``fold`` removes what is merely typography (case,
+diacritics, Cyrillic script, punctuation); ``name_words`` splits one name field into
+words and drops particles and titles; ``canonical_word`` maps each word to a key in
+which the spelling variants common in this population collapse (Iulia/Yulia/Julia,
+Țurcanu/Tsurkanu, Ciobanu/Chobanu, Anna/Ana). The key is deliberately lossy: it
+trades a few collisions between rare names for recall on the variants that actually
+occur. Sex endings are kept (Ivanova/Ivanov, Maria/Marius) because they carry
+information the matcher needs.
+
+Phone numbers are normalised here rather than with the ``phonenumbers`` package.
+Linkage only needs two spellings of one number to compare equal; validating against
+each country's numbering plan would add a dependency whose metadata changes over
+time (so two nodes on different versions could disagree) and would refuse numbers
+from adverts that are still good evidence.
+
+Error messages contain the offending value and a short reason, nothing else. The
+value is personal data: callers that log must use ``NormaliseError.reason``, which
+never contains it.
+"""
+
+import calendar
+import datetime as dt
+import functools
+import re
+import unicodedata
+from typing import NoReturn
+
+from linkage.transliterate import contains_cyrillic, cyrillic_to_latin
+
+__all__ = [
+    "DateError",
+    "NormaliseError",
+    "canonical_word",
+    "fold",
+    "name_words",
+    "normalise_document_number",
+    "normalise_house_number",
+    "normalise_nationality",
+    "normalise_phone",
+    "normalise_plate",
+    "normalise_postcode",
+    "normalise_sex",
+    "parse_date",
+]
+
+
+class NormaliseError(ValueError):
+    """A field value that cannot be normalised.
+
+    ``str(error)`` names the value; ``error.reason`` does not, so it is safe to log.
+    """
+
+    def __init__(self, message: str, reason: str | None = None) -> None:
+        super().__init__(message)
+        self.reason = message if reason is None else reason
+
+    def __reduce__(self) -> tuple[type["NormaliseError"], tuple[str, str]]:
+        return type(self), (str(self), self.reason)
+
+
+class DateError(NormaliseError):
+    """A date that is malformed or does not exist."""
+
+
+_MAX_QUOTED = 40
+
+
+def _quote(value: str) -> str:
+    if len(value) > _MAX_QUOTED:
+        value = value[:_MAX_QUOTED] + "..."
+    return repr(value)
+
+
+def _fail(
+    cls: type[NormaliseError],
+    what: str,
+    value: str,
+    detail: str | None = None,
+    reason: str | None = None,
+) -> NoReturn:
+    """Raise ``cls`` with the value and ``detail`` in the message, neither in the reason."""
+    message = f"{what}: {_quote(value)}"
+    if detail:
+        message += f" ({detail})"
+    raise cls(message, reason or detail or what)
+
+
+# --------------------------------------------------------------------------- fold
+
+
+# Letters that Unicode does not decompose into base letter + mark, so stripping marks
+# would lose them. Named, not typed, because several look like plain ASCII letters.
+_UNDECOMPOSABLE = {
+    "LATIN SMALL LETTER O WITH STROKE": "o",
+    "LATIN SMALL LETTER AE": "ae",
+    "LATIN SMALL LIGATURE OE": "oe",
+    "LATIN SMALL LETTER DOTLESS I": "i",
+    "LATIN SMALL LETTER D WITH STROKE": "dj",
+    "LATIN SMALL LETTER ETH": "d",
+    "LATIN SMALL LETTER THORN": "th",
+    "LATIN SMALL LETTER L WITH STROKE": "l",
+    "LATIN SMALL LETTER L WITH MIDDLE DOT": "l",
+    "LATIN SMALL LETTER H WITH STROKE": "h",
+    "LATIN SMALL LETTER ENG": "n",
+    "LATIN SMALL LETTER SCHWA": "e",
+    "LATIN SMALL LETTER KRA": "k",
+    "LATIN SMALL LETTER SHARP S": "ss",
+    "LATIN CAPITAL LETTER SHARP S": "ss",
+}
+_APOSTROPHES = "'`\u00b4\u2018\u2019\u201b\u2032\u02b9\u02ba\u02bb\u02bc\u02bd\uff07"
+
+
+def _pre_nfkc_table() -> dict[int, str | None]:
+    table: dict[int, str | None] = dict.fromkeys(map(ord, _APOSTROPHES))
+    for name, ascii_ in _UNDECOMPOSABLE.items():
+        letter = unicodedata.lookup(name)
+        for variant in {letter, letter.upper()}:
+            if len(variant) == 1 and not variant.isascii():
+                table[ord(variant)] = ascii_
+    return table
+
+
+_PRE_NFKC = _pre_nfkc_table()
+_NEEDS_PRE_NFKC = re.compile("[" + "".join(map(chr, _PRE_NFKC)) + "]")
+
+
+def _byte_tables() -> tuple[bytes, bytes]:
+    """Byte tables for the ASCII tail of ``fold`` and ``_upper_alnum``.
+
+    ``bytes.translate`` does in C what a regex or a per-character loop would do in
+    Python; this is the hot path of encoding.
+    """
+    lower = bytearray(b" " * 256)
+    upper = bytearray(range(256))
+    for byte in b"0123456789":
+        lower[byte] = byte
+    for byte in b"abcdefghijklmnopqrstuvwxyz":
+        lower[byte] = lower[byte - 32] = byte
+        upper[byte] = byte - 32
+    return bytes(lower), bytes(upper)
+
+
+_TO_LOWER_WORDS, _TO_UPPER = _byte_tables()
+_APOSTROPHE_BYTES = b"'`"
+_NOT_ALNUM = bytes(
+    sorted(set(range(256)) - set(b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"))
+)
+_I_CIRCUMFLEX = unicodedata.lookup("LATIN SMALL LETTER I WITH CIRCUMFLEX")
+# Romanian î inside a word after a consonant is the pre-1993 (and Moldovan) spelling of
+# â: Mîndru = Mândru, Sîrbu = Sârbu. Both become plain "a" (what a Dutch keyboard
+# produces from Mândru). After a vowel (Benoît) or at the start (Înger) it stays "i".
+_ROMANIAN_I_AS_A = re.compile(
+    rf"(?<=[b-df-hj-np-tv-z\u0219\u015f\u021b\u0163]){_I_CIRCUMFLEX}(?=[^\W\d_])"
+)
+
+# Anything that is neither a letter, a digit nor a combining mark separates words: en
+# dashes, typographic quotes, bullets. Marks must survive until they are dropped with
+# the rest of the non-ASCII, or Yoruba Olúwaṣẹ́gun (ẹ́ has no precomposed form) would
+# split in two.
+_SEPARATOR = re.compile(
+    r"[^\w\u0300-\u036f\u0483-\u0489\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]"
+)
+
+
+def fold(text: str) -> str:
+    """Reduce ``text`` to lower-case ASCII words separated by single spaces.
+
+    Removes everything that is typography rather than identity: case, diacritics
+    (Romanian comma-below and cedilla forms alike), Cyrillic script, ligatures,
+    punctuation. Apostrophes vanish so O'Neil stays one word; hyphens split words.
+    Scripts other than Latin and Cyrillic are dropped.
+    """
+    if text.isascii():
+        data = text.encode("ascii")
+    else:
+        if _NEEDS_PRE_NFKC.search(text):
+            text = text.translate(_PRE_NFKC)
+        text = unicodedata.normalize("NFKC", text).casefold()
+        if contains_cyrillic(text):
+            text = cyrillic_to_latin(text)
+        if _I_CIRCUMFLEX in text:
+            text = _ROMANIAN_I_AS_A.sub("a", text)
+        text = _SEPARATOR.sub(" ", unicodedata.normalize("NFD", text))
+        data = text.encode("ascii", "ignore")
+    return b" ".join(data.translate(_TO_LOWER_WORDS, _APOSTROPHE_BYTES).split()).decode("ascii")
+
+
+# ---------------------------------------------------------------------- name words
+
+_PARTICLES = frozenset(
+    {
+        "van", "de", "der", "den", "het", "ter", "ten", "te", "t", "op", "in", "vd",
+        "von", "vom", "zu", "zum", "da", "das", "do", "dos", "di", "del", "della", "dei",
+        "la", "le", "les", "el", "al", "bin", "binti", "bint", "ibn",
+    }
+)  # fmt: skip
+_TITLES = frozenset(
+    {
+        "mr", "mrs", "ms", "miss", "mevr", "mevrouw", "mw", "mej", "dhr", "heer", "dr",
+        "drs", "ir", "ing", "prof", "jr", "sr", "onbekend", "unknown", "nn", "fnu", "lnu",
+    }
+)  # fmt: skip
+
+
+def name_words(text: str) -> list[str]:
+    """Split one name field into folded words that identify the person.
+
+    Titles and placeholders (Mevr., Dhr., "onbekend") carry no identity and are always
+    dropped. Particles (van, de, al, bin...) are written, abbreviated or left out
+    inconsistently, so they are dropped too, unless nothing else remains: a surname
+    that is only "Le" or "Van" must not vanish.
+    """
+    words = [word for word in fold(text).split() if word not in _TITLES]
+    core = [word for word in words if word not in _PARTICLES]
+    return core or words
+
+
+# ------------------------------------------------------------------ canonical word
+
+_DIGRAPHS = {
+    "cs": "ch",
+    "shch": "sht",
+    "tsch": "ch",
+    "tch": "ch",
+    "dzh": "j",
+    "zh": "j",
+    "kh": "h",
+    "gh": "g",
+    "ph": "f",
+    "th": "t",
+    "sh": "s",
+    "sz": "s",
+    "cz": "ch",
+    "ou": "u",
+    "x": "ks",
+}
+_DIGRAPH = re.compile(r"^cs|cs$|shch|tsch|tch|dzh|zh|kh|gh|ph|th|sh|sz|cz|ou|x")
+_AFFRICATE_TS = re.compile(r"t[sz](?!$)")
+_ROMANIAN_GLIDE = re.compile(r"c(?:i(?=[ou])|e(?=a))")
+_SINGLES = str.maketrans("cqwyj", "kkvii")
+_DOUBLE = re.compile(r"(.)\1+")
+
+
+def _canonical_pass(word: str) -> str:
+    word = _DIGRAPH.sub(lambda match: _DIGRAPHS[match.group()], word)
+    word = _AFFRICATE_TS.sub("t", word)
+    word = _ROMANIAN_GLIDE.sub("c", word)
+    word = word.replace("ch", "k").translate(_SINGLES)
+    word = _DOUBLE.sub(r"\1", word)
+    if word.startswith("ie"):
+        word = word[1:]
+    return word
+
+
+@functools.lru_cache(maxsize=1 << 15)
+def canonical_word(word: str) -> str:
+    """Map one name word to a key shared by its usual spelling variants.
+
+    Built for the population we see, in this order of rules:
+
+    * transliteration digraphs: kh->h (Khristova=Hristova), zh/dzh->j, sh/sz->s
+      (Shtefan=Ștefan, Szabó), shch->sht (Russian vs Bulgarian щ), gh->g
+      (Gheorghe=George), ph->f, th->t, ou->u (Ioulia, Ciobanou), x->ks, tch/tsch/cz
+      and Hungarian word-initial or final cs -> ch (Kovács=Kovach);
+    * ts/tz -> t except word-final, because Romanian ț is stripped to t
+      (Tsurkanu=Țurcanu) while Dutch Smits must stay apart from Smit;
+    * Romanian ci before o/u and ce before a spell one sound (Ciobanu=Chobanu);
+    * c, ch, q, k -> k (Ecaterina=Ekaterina, Cristina=Christina=Kristina; this also
+      merges Romanian che/chi=ke/ki with Cyrillic че/чи, e.g. Ceban=Чебан,
+      Chiriac=Кириак), w->v, y and j->i (Yulia=Iulia=Julia, Marija=Maria);
+    * doubled letters collapse (Anna=Ana, Iuliia=Iulia);
+    * a leading "ie" becomes "e" (Ielena=Yelena=Jelena=Elena).
+
+    Vowels are otherwise kept, so sex-marking endings stay apart (Ivanova/Ivanov,
+    Maria/Mario). The rules repeat until nothing changes, so the key of a key is
+    itself. Non-empty for every word that folds to something; "" otherwise.
+    Results are cached: the cache holds recent name words in process memory only.
+    """
+    word = fold(word).replace(" ", "")
+    while True:
+        key = _canonical_pass(word)
+        if key == word:
+            return key
+        word = key
+
+
+# --------------------------------------------------------------------------- dates
+
+_ISO_DATE = re.compile(r"([0-9]{4})([-/.])([0-9]{1,2})\2([0-9]{1,2})")
+_DMY_DATE = re.compile(r"([0-9]{1,2})([-/.])([0-9]{1,2})\2([0-9]{4})")
+_DMY_SHORT_YEAR = re.compile(r"[0-9]{1,2}([-/.])[0-9]{1,2}\1[0-9]{2}")
+
+
+def parse_date(text: str) -> dt.date:
+    """Parse a date as inspectors and exports write it; refuse anything ambiguous.
+
+    Accepted: year first (1990-03-14, 1990/03/14, 1990.03.14) or day first
+    (14-03-1990, 14/03/1990, 14.03.1990, 14-3-1990), one separator throughout.
+    Two-digit years are refused: 14-03-05 could be 1905 or 2005, and a wrong century
+    silently breaks linkage. Month-first (US) order is never assumed. Whether a date
+    may lie in the future is the caller's decision.
+    """
+    value = text.strip()
+    if not value:
+        raise DateError("empty date", "empty date")
+    if match := _ISO_DATE.fullmatch(value):
+        year, month, day = match.group(1, 3, 4)
+    elif match := _DMY_DATE.fullmatch(value):
+        day, month, year = match.group(1, 3, 4)
+    elif _DMY_SHORT_YEAR.fullmatch(value):
+        _fail(DateError, "unrecognised date format", value, "two-digit year")
+    else:
+        _fail(DateError, "unrecognised date format", value)
+    y, m, d = int(year), int(month), int(day)
+    if y < 1:
+        _fail(DateError, "not a date", value, f"year {y} out of range", "year out of range")
+    if not 1 <= m <= 12:
+        _fail(DateError, "not a date", value, f"month {m} out of range", "month out of range")
+    if not 1 <= d <= calendar.monthrange(y, m)[1]:
+        detail = f"day {d} out of range for {y:04d}-{m:02d}"
+        _fail(DateError, "not a date", value, detail, "day out of range for the month")
+    return dt.date(y, m, d)
+
+
+# ----------------------------------------------------------------------------- sex
+
+_SEX_WORDS = {
+    "f": ("F", "V", "W", "K", "Vr", "Vrouw", "Vrouwelijk", "Female", "Woman", "Feminine",
+          "Feminin", "Femeie", "Weiblich", "Frau", "Femme", "Mujer", "Kobieta",
+          "Ж", "Жена", "Женский", "Женщина", "Жінка", "Жіноча"),
+    "m": ("M", "Man", "Male", "Mannelijk", "Masculine", "Masculin", "Bărbat", "Mann",
+          "Männlich", "Maennlich", "Homme", "Hombre", "Férfi", "Mężczyzna",
+          "Мъж", "Муж", "Мужской", "Мужчина", "Чоловік", "Чоловіча"),
+    "x": ("X", "Other", "Anders", "Overig", "Divers", "Non-binary", "Nonbinary"),
+}  # fmt: skip
+_SEX = {fold(word): code for code, words in _SEX_WORDS.items() for word in words}
+_SEX_NOT_KNOWN = frozenset({"u", "unknown", "onbekend", "nvt", "n a", "na"})
+
+
+def normalise_sex(text: str) -> str | None:
+    """Return 'f', 'm' or 'x' (the ICAO codes), or None when the sex was not recorded.
+
+    Accepts what Dutch, Romanian, Bulgarian, Russian, Ukrainian, Hungarian, Polish,
+    German and English documents or forms write, including abbreviations. "Unknown"
+    and blanks mean "not recorded"; anything else is refused rather than guessed.
+    Hungarian "nő" is not accepted: folded it is "no", which is not a sex.
+    """
+    key = fold(text)
+    if not key or key in _SEX_NOT_KNOWN:
+        return None
+    if key in _SEX:
+        return _SEX[key]
+    _fail(NormaliseError, "unrecognised sex", text.strip())
+
+
+# --------------------------------------------------------------------- nationality
+
+_COUNTRY_NAMES: dict[str, tuple[str, ...]] = {
+    "NLD": ("NL", "Netherlands", "The Netherlands", "Holland", "Dutch", "Nederland",
+            "Nederlands", "Nederlandse", "Nederlander"),
+    "ROU": ("RO", "ROM", "Romania", "Romanian", "Roemenië", "Roemeens", "Roemeense",
+            "Roemeen", "România", "Română", "Român"),
+    "MDA": ("MD", "Moldova", "Republic of Moldova", "Moldavia", "Moldovan", "Moldavian",
+            "Moldavië", "Republiek Moldavië", "Moldavisch", "Moldavische", "Moldaviër",
+            "Republica Moldova", "Moldoveancă", "Молдова"),
+    "BGR": ("BG", "Bulgaria", "Bulgarian", "Bulgarije", "Bulgaars", "Bulgaarse",
+            "България", "Българка"),
+    "HUN": ("HU", "Hungary", "Hungarian", "Hongarije", "Hongaars", "Hongaarse",
+            "Magyarország", "Magyar"),
+    "NGA": ("NG", "Nigeria", "Nigerian", "Nigeriaans", "Nigeriaanse",
+            "Federal Republic of Nigeria"),
+    "UKR": ("UA", "Ukraine", "Ukrainian", "Oekraïne", "Oekraïens", "Oekraïense", "Україна"),
+    "POL": ("PL", "Poland", "Polish", "Polen", "Pools", "Poolse", "Polska"),
+    "RUS": ("RU", "Russia", "Russian Federation", "Russian", "Rusland", "Russisch",
+            "Russische", "Russische Federatie", "Россия"),
+    "DEU": ("DE", "D", "Germany", "German", "Duitsland", "Duits", "Duitse", "Deutschland"),
+    "BEL": ("BE", "Belgium", "Belgian", "België", "Belgisch", "Belgische"),
+    "GBR": ("GB", "UK", "United Kingdom", "Great Britain", "British", "Verenigd Koninkrijk",
+            "Brits", "Britse"),
+    "FRA": ("FR", "France", "French", "Frankrijk", "Frans", "Franse"),
+    "ESP": ("ES", "Spain", "Spanish", "Spanje", "Spaans", "Spaanse", "España"),
+    "PRT": ("PT", "Portugal", "Portuguese", "Portugees", "Portugese"),
+    "ITA": ("IT", "Italy", "Italian", "Italië", "Italiaans", "Italiaanse", "Italia"),
+    "GRC": ("GR", "EL", "Greece", "Greek", "Griekenland", "Grieks", "Griekse"),
+    "CZE": ("CZ", "Czechia", "Czech Republic", "Czech", "Tsjechië", "Tsjechisch",
+            "Tsjechische"),
+    "SVK": ("SK", "Slovakia", "Slovak", "Slowakije", "Slowaaks", "Slowaakse"),
+    "LTU": ("LT", "Lithuania", "Lithuanian", "Litouwen", "Litouws", "Litouwse"),
+    "LVA": ("LV", "Latvia", "Latvian", "Letland", "Lets", "Letse"),
+    "EST": ("EE", "Estonia", "Estonian", "Estland", "Ests", "Estse"),
+    "SRB": ("RS", "Serbia", "Serbian", "Servië", "Servisch", "Servische"),
+    "HRV": ("HR", "Croatia", "Croatian", "Kroatië", "Kroatisch", "Kroatische"),
+    "ALB": ("AL", "Albania", "Albanian", "Albanië", "Albanees", "Albanese"),
+    "TUR": ("TR", "Turkey", "Türkiye", "Turkish", "Turkije", "Turks", "Turkse"),
+    "MAR": ("MA", "Morocco", "Moroccan", "Marokko", "Marokkaans", "Marokkaanse"),
+    "GHA": ("GH", "Ghana", "Ghanaian", "Ghanees", "Ghanese"),
+    "SLE": ("SL", "Sierra Leone", "Sierra Leonean", "Sierra Leoons", "Sierra Leoonse"),
+    "THA": ("TH", "Thailand", "Thai", "Thais", "Thaise"),
+    "CHN": ("CN", "China", "Chinese", "Chinees"),
+    "VNM": ("VN", "Vietnam", "Viet Nam", "Vietnamese", "Vietnamees"),
+    "PHL": ("PH", "Philippines", "Filipino", "Filipina", "Filipijnen", "Filipijns",
+            "Filipijnse"),
+    "BRA": ("BR", "Brazil", "Brazilian", "Brazilië", "Braziliaans", "Braziliaanse",
+            "Brasil"),
+    "COL": ("CO", "Colombia", "Colombian", "Colombiaans", "Colombiaanse"),
+    "VEN": ("VE", "Venezuela", "Venezuelan", "Venezolaans", "Venezolaanse"),
+    "DOM": ("DO", "Dominican Republic", "Dominicaanse Republiek", "Dominicaans",
+            "Dominicaanse"),
+    "SUR": ("SR", "Suriname", "Surinamese", "Surinaams", "Surinaamse"),
+}  # fmt: skip
+_NATIONALITY = {
+    fold(name): alpha3 for alpha3, names in _COUNTRY_NAMES.items() for name in (alpha3, *names)
+}
+
+
+def normalise_nationality(text: str) -> str | None:
+    """Map a nationality to its ISO 3166-1 alpha-3 code.
+
+    Accepts alpha-2 and alpha-3 codes (also ROM, D, UK and EL, found on older, ICAO or
+    EU documents), English and Dutch country names and adjectives, and a few native
+    names, ignoring case and diacritics. An unknown value is kept as its folded,
+    upper-cased text rather than refused: it still links with the same unknown value
+    elsewhere, and a sighting is not discarded for it.
+    """
+    key = fold(text)
+    if not key:
+        return None
+    return _NATIONALITY.get(key, key.upper())
+
+
+# --------------------------------------------------------------------------- phone
+
+_TRUNK_ZERO = re.compile(r"\(\s*0\s*\)")
+_PHONE_SEPARATORS = re.compile(r"[\s().\-/\u2010-\u2015\u2212]")
+_PHONE_SHAPE = re.compile(r"\+?[0-9]+")
+_COUNTRY_CODE = re.compile(r"[1-9][0-9]{0,2}")
+_MIN_E164_DIGITS, _MAX_E164_DIGITS = 8, 15
+_MIN_BARE_INTERNATIONAL = 11
+
+
+def normalise_phone(text: str, default_country: str = "31") -> str:
+    """Write a phone number as E.164 (``+31612345678``) so equal numbers compare equal.
+
+    ``00`` becomes ``+``; a single leading ``0`` is a national trunk prefix and is
+    replaced by ``default_country``; ``+31 (0)6...`` drops the ``(0)``. Digits without
+    any prefix are read as already international (as in wa.me/31612345678 links) when
+    there are at least 11 of them; shorter ones could be a national number without its
+    0 and are refused instead of guessed.
+    """
+    country = default_country.removeprefix("+")
+    if not _COUNTRY_CODE.fullmatch(country):
+        raise ValueError(f"default_country must be a calling code like '31', got {country!r}")
+    value = unicodedata.normalize("NFKC", text).strip()
+    if not value:
+        raise NormaliseError("empty phone number", "empty phone number")
+    if value.startswith(("+", "00")):
+        value = _TRUNK_ZERO.sub("", value)
+    compact = _PHONE_SEPARATORS.sub("", value)
+    if not _PHONE_SHAPE.fullmatch(compact):
+        _fail(NormaliseError, "not a phone number", value, "unexpected characters")
+    if compact.startswith("+"):
+        digits = compact[1:]
+    elif compact.startswith("00"):
+        digits = compact[2:]
+    elif compact.startswith("0"):
+        digits = country + compact[1:]
+    elif len(compact) >= _MIN_BARE_INTERNATIONAL:
+        digits = compact
+    else:
+        _fail(NormaliseError, "not a phone number", value, "no country code or leading 0")
+    if digits.startswith("0"):
+        _fail(NormaliseError, "not a phone number", value, "country code cannot start with 0")
+    if not _MIN_E164_DIGITS <= len(digits) <= _MAX_E164_DIGITS:
+        length = "too short" if len(digits) < _MIN_E164_DIGITS else "too long"
+        _fail(
+            NormaliseError,
+            "not a phone number",
+            value,
+            f"{length}: {len(digits)} digits, E.164 needs {_MIN_E164_DIGITS} to {_MAX_E164_DIGITS}",
+        )
+    return "+" + digits
+
+
+# ------------------------------------------------------- plates, codes and numbers
+
+
+def _homoglyphs() -> dict[int, str]:
+    """Cyrillic and Greek letters that plates and documents use as Latin letters.
+
+    Bulgarian, Ukrainian and Russian plates are written with the Cyrillic letters
+    that look Latin (Cyrillic ES A 1234 VE EN is read CA1234BH), so these map by shape,
+    not by sound.
+    """
+    shapes = {
+        "CYRILLIC": {
+            "A": "A",
+            "VE": "B",
+            "IE": "E",
+            "KA": "K",
+            "EM": "M",
+            "EN": "H",
+            "O": "O",
+            "ER": "P",
+            "ES": "C",
+            "TE": "T",
+            "U": "Y",
+            "HA": "X",
+            "BYELORUSSIAN-UKRAINIAN I": "I",
+            "JE": "J",
+            "DZE": "S",
+        },
+        "GREEK": {
+            "ALPHA": "A",
+            "BETA": "B",
+            "EPSILON": "E",
+            "ZETA": "Z",
+            "ETA": "H",
+            "IOTA": "I",
+            "KAPPA": "K",
+            "MU": "M",
+            "NU": "N",
+            "OMICRON": "O",
+            "RHO": "P",
+            "TAU": "T",
+            "UPSILON": "Y",
+            "CHI": "X",
+        },
+    }
+    table = {}
+    for script, letters in shapes.items():
+        for name, latin in letters.items():
+            for case in ("CAPITAL", "SMALL"):
+                table[ord(unicodedata.lookup(f"{script} {case} LETTER {name}"))] = latin
+    return table
+
+
+_HOMOGLYPHS = _homoglyphs()
+
+
+def _upper_alnum(text: str) -> str:
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text).translate(_HOMOGLYPHS)
+        text = unicodedata.normalize("NFD", text).encode("ascii", "ignore").decode("ascii")
+    return text.encode("ascii").translate(_TO_UPPER, _NOT_ALNUM).decode("ascii")
+
+
+def _required_upper_alnum(text: str, what: str) -> str:
+    value = _upper_alnum(text)
+    if not value:
+        if text.strip():
+            _fail(NormaliseError, f"not a {what}", text.strip(), "no letters or digits")
+        raise NormaliseError(f"empty {what}", f"empty {what}")
+    return value
+
+
+def normalise_plate(text: str) -> str:
+    """Reduce a vehicle plate to upper-case letters and digits (12-ABC-3 -> 12ABC3).
+
+    Separators differ per country and per typist but are never part of the plate's
+    identity. Cyrillic and Greek plate letters are read by shape.
+    """
+    return _required_upper_alnum(text, "vehicle plate")
+
+
+def normalise_postcode(text: str) -> str:
+    """Reduce a postcode to upper-case letters and digits (1234 ab -> 1234AB).
+
+    Dutch postcodes are written with and without the space and in either case;
+    foreign postcodes are treated the same way rather than validated.
+    """
+    return _required_upper_alnum(text, "postcode")
+
+
+def normalise_document_number(text: str) -> str:
+    """Reduce an ID document number to upper-case letters and digits.
+
+    Letter O and digit 0 are left as typed: some document series use both, so
+    merging them would create false matches on the strongest exact evidence we have.
+    """
+    return _required_upper_alnum(text, "document number")
+
+
+_LEADING_DIGITS = re.compile(r"[0-9]+")
+
+
+def normalise_house_number(text: str) -> str:
+    """Write a Dutch house number with its addition as one token (12 a -> 12A).
+
+    A letter addition is joined directly (12A, 12HS). A numeric addition keeps a
+    hyphen (12-1) so that number 12 flat 1 never equals number 121.
+    """
+    value = _required_upper_alnum(text, "house number")
+    number = _LEADING_DIGITS.match(text.strip())
+    if number is None:
+        return value
+    digits = number.group().lstrip("0") or "0"
+    addition = value[len(number.group()) :]
+    if addition[:1].isdigit():
+        return f"{digits}-{addition}"
+    return digits + addition

@@ -1,0 +1,134 @@
+"""The linkage schema as versioned data, and its fingerprint.
+
+A node and the hub only understand each other's encodings when they use the
+same schema. The fingerprint is a digest of the schema's canonical form, so
+any change (bit length, hash counts, tokeniser, hardening) gives another
+fingerprint and a mismatch is caught before any comparison is made.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+
+FINGERPRINT_BYTES = 16
+DOB_TOKEN_KINDS = ("full", "swap", "day_month", "month_year", "day_year")
+TOKENISERS = ("padded-bigrams",)
+HARDENINGS = ("none", "balance", "xor-fold", "diffusion")
+
+
+class SchemaError(ValueError):
+    """A schema file that cannot be used; the message names the field."""
+
+
+@dataclass(frozen=True)
+class Hardening:
+    method: str = "none"
+    # diffusion: how many filter bits are XORed into each output bit
+    diffusion_taps: int = 3
+
+
+@dataclass(frozen=True)
+class LinkageSchema:
+    name: str
+    version: int
+    filter_bits: int
+    tokeniser: str
+    given_hashes: int
+    surname_hashes: int
+    bucket_prefix_chars: int
+    buckets: int
+    bucket_max_words: int
+    dob_tokens: tuple[str, ...]
+    hardening: Hardening
+    fingerprint: bytes
+
+    @property
+    def filter_bytes(self) -> int:
+        return self.stored_filter_bits // 8
+
+    @property
+    def stored_filter_bits(self) -> int:
+        """Bits of the filter as sent to the hub (hardening may change the length)."""
+        if self.hardening.method == "balance":
+            return self.filter_bits * 2
+        if self.hardening.method == "xor-fold":
+            return self.filter_bits // 2
+        return self.filter_bits
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} v{self.version} ({self.fingerprint.hex()[:12]})"
+
+
+def _require(table: dict, key: str, kind: type, where: str) -> object:
+    if key not in table:
+        raise SchemaError(f"schema: missing '{where}.{key}'")
+    value = table[key]
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise SchemaError(f"schema: '{where}.{key}' must be {kind.__name__}")
+    return value
+
+
+def parse_schema(text: str) -> LinkageSchema:
+    """Parse and validate a schema TOML document."""
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise SchemaError(f"schema: not valid TOML ({exc})") from None
+    head = doc.get("schema", {})
+    name_filter = doc.get("name_filter", {})
+    buckets = doc.get("name_buckets", {})
+    dob = doc.get("date_of_birth", {})
+    hardening_table = doc.get("hardening", {"method": "none"})
+
+    bits = _require(name_filter, "bits", int, "name_filter")
+    if bits < 64 or bits % 64:
+        raise SchemaError("schema: 'name_filter.bits' must be a positive multiple of 64")
+    tokeniser = _require(name_filter, "tokeniser", str, "name_filter")
+    if tokeniser not in TOKENISERS:
+        raise SchemaError(f"schema: unknown tokeniser '{tokeniser}'")
+    given_hashes = _require(name_filter, "given_hashes", int, "name_filter")
+    surname_hashes = _require(name_filter, "surname_hashes", int, "name_filter")
+    for label, k in (("given_hashes", given_hashes), ("surname_hashes", surname_hashes)):
+        if not 1 <= k <= 32:
+            raise SchemaError(f"schema: 'name_filter.{label}' must be within 1..32")
+    bucket_count = _require(buckets, "buckets", int, "name_buckets")
+    if not 2 <= bucket_count <= 255:
+        raise SchemaError("schema: 'name_buckets.buckets' must be within 2..255")
+    dob_tokens = tuple(_require(dob, "tokens", list, "date_of_birth"))
+    if dob_tokens != DOB_TOKEN_KINDS:
+        raise SchemaError(f"schema: 'date_of_birth.tokens' must be {list(DOB_TOKEN_KINDS)}")
+    method = hardening_table.get("method", "none")
+    if method not in HARDENINGS:
+        raise SchemaError(f"schema: unknown hardening '{method}'")
+    hardening = Hardening(method, int(hardening_table.get("diffusion_taps", 3)))
+
+    canonical = json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    fingerprint = hashlib.sha256(b"zichtlijn-schema\x00" + canonical.encode()).digest()
+    return LinkageSchema(
+        name=str(_require(head, "name", str, "schema")),
+        version=int(_require(head, "version", int, "schema")),
+        filter_bits=bits,
+        tokeniser=tokeniser,
+        given_hashes=given_hashes,
+        surname_hashes=surname_hashes,
+        bucket_prefix_chars=int(_require(buckets, "prefix_chars", int, "name_buckets")),
+        buckets=bucket_count,
+        bucket_max_words=int(_require(buckets, "max_words", int, "name_buckets")),
+        dob_tokens=dob_tokens,
+        hardening=hardening,
+        fingerprint=fingerprint[:FINGERPRINT_BYTES],
+    )
+
+
+def default_schema_text() -> str:
+    """The schema shipped with this release (package data, not user input)."""
+    return resources.files("linkage.schemas").joinpath("person-v1.toml").read_text("utf-8")
+
+
+def default_schema() -> LinkageSchema:
+    return parse_schema(default_schema_text())

@@ -1,0 +1,84 @@
+"""Column-wise, append-only arrays of encodings, the form the matcher works on.
+
+The hub keeps every encoding it links in one of these: packed name filters as
+uint64 words (so Dice is a vectorised AND + popcount), date tokens, buckets
+and exact tokens as fixed-width integer columns with 0 / 255 meaning absent.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from linkage.encode import IdentityEncoding
+
+NO_BUCKET = 255
+DOB_SLOTS = 5
+BUCKET_SLOTS = 3
+
+
+class EncodingTable:
+    """Growable columnar store of IdentityEncodings (row i = i-th appended)."""
+
+    def __init__(self, filter_bytes: int, capacity: int = 1024) -> None:
+        if filter_bytes % 8:
+            raise ValueError("filter length must be a multiple of 64 bits")
+        self.filter_words = filter_bytes // 8
+        self.size = 0
+        self._allocate(max(capacity, 16))
+
+    def _allocate(self, capacity: int) -> None:
+        self.filters = np.zeros((capacity, self.filter_words), dtype=np.uint64)
+        self.popcounts = np.zeros(capacity, dtype=np.int32)
+        self.dob = np.zeros((capacity, DOB_SLOTS), dtype=np.uint64)
+        self.given = np.full((capacity, BUCKET_SLOTS), NO_BUCKET, dtype=np.uint8)
+        self.surname = np.full((capacity, BUCKET_SLOTS), NO_BUCKET, dtype=np.uint8)
+        self.sex = np.zeros(capacity, dtype=np.uint64)
+        self.document = np.zeros(capacity, dtype=np.uint64)
+
+    def _grow(self, needed: int) -> None:
+        capacity = len(self.popcounts)
+        if needed <= capacity:
+            return
+        new_capacity = max(needed, capacity * 2)
+        old = (self.filters, self.popcounts, self.dob, self.given, self.surname, self.sex,
+               self.document)
+        self._allocate(new_capacity)
+        for target, source in zip(
+            (self.filters, self.popcounts, self.dob, self.given, self.surname, self.sex,
+             self.document),
+            old,
+            strict=True,
+        ):
+            target[: self.size] = source[: self.size]
+
+    def append(self, encodings: list[IdentityEncoding]) -> range:
+        """Append encodings; returns the row numbers they got."""
+        start = self.size
+        self._grow(start + len(encodings))
+        for offset, enc in enumerate(encodings):
+            self.set_row(start + offset, enc)
+        self.size = start + len(encodings)
+        return range(start, self.size)
+
+    def set_row(self, row: int, enc: IdentityEncoding) -> None:
+        words = np.frombuffer(enc.name_filter, dtype="<u8")
+        if len(words) != self.filter_words:
+            raise ValueError(f"name filter has {len(enc.name_filter)} bytes, expected "
+                             f"{self.filter_words * 8}")
+        self.filters[row] = words
+        self.popcounts[row] = int(np.bitwise_count(words).sum())
+        self.dob[row] = enc.dob_tokens if enc.dob_tokens else (0,) * DOB_SLOTS
+        self.given[row] = _bucket_slots(enc.given_buckets)
+        self.surname[row] = _bucket_slots(enc.surname_buckets)
+        self.sex[row] = enc.sex_token
+        self.document[row] = (
+            int.from_bytes(enc.document_token[:8], "little") if enc.document_token else 0
+        )
+
+    def filter_bytes(self, row: int) -> bytes:
+        return self.filters[row].astype("<u8").tobytes()
+
+
+def _bucket_slots(buckets: bytes) -> list[int]:
+    slots = list(buckets[:BUCKET_SLOTS])
+    return slots + [NO_BUCKET] * (BUCKET_SLOTS - len(slots))

@@ -1,0 +1,1 @@
+"""The municipality side: import, encode, store encodings only, sync to the hub."""

@@ -1,0 +1,162 @@
+"""`zichtlijn node ...`: what a municipality's IT department runs."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+
+from linkage.encode import Encoder
+from linkage.schema import default_schema
+from node.config import GEMEENTE, NodeConfig, load_config
+from node.importer import import_csv
+from node.store import NodeStore
+from node.sync import sync
+from zichtlijn.errors import CliError
+from zichtlijn.keyfile import load_purpose_keys
+from zichtlijn.progress import Progress
+from zichtlijn.transport import TlsFiles, secure_channel
+
+HOME_ENV = "ZICHTLIJN_NODE_HOME"
+
+
+def _home(args: argparse.Namespace) -> Path:
+    home = args.home or os.environ.get(HOME_ENV)
+    if not home:
+        raise CliError(f"no node home: pass --home DIR or set {HOME_ENV}")
+    return Path(home)
+
+
+def _add_home(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--home", help=f"node home directory (default: ${HOME_ENV})")
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    home = _home(args)
+    if not GEMEENTE.match(args.gemeente):
+        raise CliError(f"--gemeente {args.gemeente!r}: expected a CBS code like GM0363")
+    tls = TlsFiles(Path(args.ca).resolve(), Path(args.cert).resolve(), Path(args.key).resolve())
+    tls.read()
+    principal = tls.principal()
+    if principal.role != "node" or principal.name != args.gemeente:
+        raise CliError(f"{args.cert}: certificate is for {principal}, not node:{args.gemeente}")
+    secret = Path(args.secret).resolve()
+    keys = load_purpose_keys(secret)
+    config = NodeConfig(home=home, gemeente=args.gemeente, hub=args.hub, tls=tls,
+                        secret_file=secret, epoch=keys.epoch)
+    home.mkdir(parents=True, exist_ok=True)
+    config_path = home / "node.toml"
+    if config_path.exists() and not args.force:
+        raise CliError(f"{config_path} exists; pass --force to overwrite the configuration")
+    config_path.write_text(config.to_toml(), "utf-8")
+    NodeStore(config.db_path).close()
+    print(f"node {args.gemeente} ready in {home} (hub {args.hub}, epoch {keys.epoch})")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    config = load_config(_home(args))
+    path = Path(args.file)
+    data = path.read_bytes()
+    encoder = Encoder(default_schema(), load_purpose_keys(config.secret_file))
+    store = NodeStore(config.db_path)
+    progress = Progress(f"importing {path.name}")
+    try:
+        report = import_csv(data, store, encoder, dt.date.today(), progress)
+    finally:
+        progress.done()
+        store.close()
+    for error in report.errors:
+        print(f"{path.name}: {error}", file=sys.stderr)
+    print(f"{path.name}: {report.summary()}")
+    return 1 if report.errors else 0
+
+
+def cmd_sightings(args: argparse.Namespace) -> int:
+    config = load_config(_home(args))
+    store = NodeStore(config.db_path)
+    try:
+        rows = store.listing()
+    finally:
+        store.close()
+    if args.format == "csv":
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(["case_ref", "sighting_uuid", "observed_on", "synced"])
+        writer.writerows((c, u, o, "yes" if s else "no") for c, u, o, s in rows)
+    else:
+        for c, u, o, s in rows:
+            print(f"{o}  {u}  {'synced  ' if s else 'unsynced'}  {c}")
+        print(f"{len(rows)} sightings, {sum(1 for r in rows if not r[3])} not yet synced")
+    return 0
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    config = load_config(_home(args))
+    args.peer = config.hub
+    store = NodeStore(config.db_path)
+    progress = Progress("syncing")
+    try:
+        with secure_channel(config.hub, config.tls) as channel:
+            report = sync(channel, store, config.batch_size, args.timeout, progress)
+    finally:
+        progress.done()
+        store.close()
+    print(report.summary())
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    config = load_config(_home(args))
+    keys = load_purpose_keys(config.secret_file)
+    store = NodeStore(config.db_path)
+    try:
+        total = len(store.listing())
+        unsynced = store.count_unsynced()
+    finally:
+        store.close()
+    schema = default_schema()
+    print(f"gemeente   {config.gemeente}")
+    print(f"hub        {config.hub}")
+    print(f"schema     {schema.label}")
+    print(f"epoch      {keys.epoch} (keys {keys.fingerprint()})")
+    print(f"sightings  {total} ({unsynced} not yet synced)")
+    return 0
+
+
+def register(groups: argparse._SubParsersAction) -> None:
+    node = groups.add_parser("node", help="municipality node: import, list, sync")
+    commands = node.add_subparsers(dest="command", required=True)
+
+    init = commands.add_parser("init", help="create a node home directory")
+    _add_home(init)
+    init.add_argument("--gemeente", required=True, help="CBS code, e.g. GM0363")
+    init.add_argument("--hub", required=True, help="hub address host:port")
+    init.add_argument("--ca", required=True, help="CA certificate (PEM)")
+    init.add_argument("--cert", required=True, help="this node's certificate (PEM)")
+    init.add_argument("--key", required=True, help="this node's private key (PEM)")
+    init.add_argument("--secret", required=True, help="linkage key file (zichtlijn keys new)")
+    init.add_argument("--force", action="store_true", help="overwrite an existing node.toml")
+    init.set_defaults(run=cmd_init)
+
+    imp = commands.add_parser("import", help="import a CSV export of controls (DESIGN §10)")
+    _add_home(imp)
+    imp.add_argument("file", help="UTF-8 CSV file with a header row")
+    imp.set_defaults(run=cmd_import)
+
+    sightings = commands.add_parser("sightings", help="list stored sightings (no identity)")
+    _add_home(sightings)
+    sightings.add_argument("--format", choices=("table", "csv"), default="table")
+    sightings.set_defaults(run=cmd_sightings)
+
+    sync_cmd = commands.add_parser("sync", help="upload unsynced encodings to the hub")
+    _add_home(sync_cmd)
+    sync_cmd.add_argument("--timeout", type=float, default=600.0,
+                          help="deadline for the whole sync in seconds (default 600)")
+    sync_cmd.set_defaults(run=cmd_sync)
+
+    status = commands.add_parser("status", help="show configuration, schema, epoch, counts")
+    _add_home(status)
+    status.set_defaults(run=cmd_status)

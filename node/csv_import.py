@@ -1,0 +1,274 @@
+"""Reading and validating the inspection-system CSV export (DESIGN §10).
+
+File-level problems (no header, unknown or missing columns) refuse the whole
+file before anything is stored. Row-level problems are reported with the line
+number and field, and every good row is kept. Messages about identity fields
+give the reason only, never the value, so no name or date of birth ends up in
+a terminal log.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from linkage.encode import Identity
+from linkage.normalise import (
+    NormaliseError,
+    normalise_document_number,
+    normalise_house_number,
+    normalise_phone,
+    normalise_plate,
+    normalise_postcode,
+    normalise_sex,
+    parse_date,
+)
+from zichtlijn.wire import SETTINGS
+
+COLUMNS = (
+    "case_ref", "observed_on", "setting", "licensed", "signals",
+    "given_names", "surname", "date_of_birth", "sex", "nationality", "place_of_birth",
+    "document_number", "phone", "vehicle_plate", "address_postcode", "address_number",
+    "advert_id", "companion_given_names", "companion_surname", "companion_date_of_birth",
+)
+REQUIRED = ("case_ref", "observed_on", "given_names", "surname")
+IDENTITY_FIELDS = frozenset({
+    "given_names", "surname", "date_of_birth", "sex", "nationality", "place_of_birth",
+    "document_number", "companion_given_names", "companion_surname",
+    "companion_date_of_birth",
+})
+MAX_FIELD_CHARS = 200
+MAX_NAME_CHARS = 100
+EARLIEST_SIGHTING = dt.date(2000, 1, 1)
+EARLIEST_BIRTH = dt.date(1900, 1, 1)
+_CASE_REF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/:-]{0,63}$")
+_SIGNAL = re.compile(r"^[a-z][a-z0-9_]{1,47}$")
+_NAME_PUNCTUATION = frozenset(" -'.,\u2019")  # \u2019: typographic apostrophe
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_TRUE = frozenset({"ja", "j", "yes", "y", "true", "1", "waar"})
+_FALSE = frozenset({"nee", "n", "no", "false", "0", "onwaar"})
+
+
+class CsvFileError(ValueError):
+    """The file as a whole cannot be imported; nothing was stored."""
+
+
+@dataclass(frozen=True)
+class RowError(ValueError):
+    line: int
+    field: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.field}: {self.reason}"
+
+
+@dataclass
+class ParsedSighting:
+    line: int
+    case_ref: str
+    observed_on: dt.date
+    setting: str | None
+    licensed: bool | None
+    signals: tuple[str, ...]
+    subject: Identity
+    companion: Identity | None
+    entities: list[tuple[str, str]] = field(default_factory=list)
+
+    def __repr__(self) -> str:
+        return f"ParsedSighting(line={self.line}, case_ref={self.case_ref!r})"
+
+
+def _has_undecodable(value: str) -> bool:
+    return any("\udc80" <= ch <= "\udcff" for ch in value)
+
+
+def read_rows(data: bytes) -> Iterator[tuple[int, dict[str, str]]]:
+    """Yield (line number, row) pairs; raise CsvFileError for a bad header."""
+    text = data.decode("utf-8", errors="surrogateescape").removeprefix("\ufeff")
+    reader = csv.reader(io.StringIO(text, newline=""), strict=False)
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise CsvFileError("empty file: expected a header row") from None
+    except csv.Error as exc:
+        raise CsvFileError(f"line 1: unreadable header ({exc})") from None
+    names = [h.strip().lower() for h in header]
+    if any(_has_undecodable(n) for n in names):
+        raise CsvFileError("line 1: header is not valid UTF-8")
+    duplicated = sorted({n for n in names if names.count(n) > 1})
+    if duplicated:
+        raise CsvFileError(f"line 1: column(s) named twice: {', '.join(duplicated)}")
+    unknown = [n for n in names if n not in COLUMNS]
+    if unknown:
+        raise CsvFileError(
+            f"line 1: unknown column(s): {', '.join(unknown)} (allowed: {', '.join(COLUMNS)})"
+        )
+    missing = [c for c in REQUIRED if c not in names]
+    if missing:
+        raise CsvFileError(f"line 1: missing required column(s): {', '.join(missing)}")
+    previous_end = reader.line_num
+    while True:
+        try:
+            values = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise CsvFileError(f"line {previous_end + 1}: unreadable CSV ({exc})") from None
+        line = previous_end + 1
+        previous_end = reader.line_num
+        if not values or all(not v.strip() for v in values):
+            continue
+        if len(values) != len(names):
+            yield line, {"__width__": f"has {len(values)} fields, the header has {len(names)}"}
+            continue
+        yield line, dict(zip(names, values, strict=True))
+
+
+def _check_text(line: int, name: str, value: str, limit: int = MAX_FIELD_CHARS) -> str:
+    if _has_undecodable(value):
+        raise RowError(line, name, "not valid UTF-8")
+    value = value.strip()
+    if len(value) > limit:
+        raise RowError(line, name, f"too long ({len(value)} characters, at most {limit})")
+    if any(unicodedata.category(ch) == "Cc" for ch in value):
+        raise RowError(line, name, "contains control characters")
+    if value.startswith(_FORMULA_START) and name != "phone":
+        raise RowError(line, name, "starts like a spreadsheet formula (=, +, -, @); refused")
+    return value
+
+
+def _check_name(line: int, name: str, value: str, required: bool) -> str:
+    value = _check_text(line, name, value, MAX_NAME_CHARS)
+    if not value:
+        if required:
+            raise RowError(line, name, "required but empty")
+        return ""
+    if not any(unicodedata.category(ch).startswith("L") for ch in value):
+        raise RowError(line, name, "contains no letters")
+    for ch in value:
+        if not (unicodedata.category(ch)[0] in "LM" or ch in _NAME_PUNCTUATION):
+            raise RowError(line, name, "contains characters that do not occur in names")
+    return value
+
+
+def _parse_date(line: int, name: str, value: str) -> dt.date:
+    try:
+        return parse_date(value)
+    except NormaliseError as exc:
+        if name in IDENTITY_FIELDS:
+            # the parser's reason quotes parts of the date, which is identity data here
+            raise RowError(line, name, "not a valid date (use DD-MM-YYYY or YYYY-MM-DD)") from None
+        raise RowError(line, name, f"{value!r}: {exc.reason}") from None
+
+
+def _date_of_birth(line: int, name: str, value: str, observed_on: dt.date) -> dt.date | None:
+    value = _check_text(line, name, value)
+    if not value:
+        return None
+    born = _parse_date(line, name, value)
+    if born > observed_on:
+        raise RowError(line, name, "after the date of the sighting")
+    if born < EARLIEST_BIRTH:
+        raise RowError(line, name, "before 1900")
+    return born
+
+
+def _normalised(line: int, name: str, value: str, normaliser) -> str | None:
+    value = _check_text(line, name, value)
+    if not value:
+        return None
+    try:
+        return normaliser(value)
+    except NormaliseError as exc:
+        raise RowError(line, name, exc.reason) from None
+
+
+def parse_row(line: int, row: dict[str, str], today: dt.date) -> ParsedSighting:
+    if "__width__" in row:
+        raise RowError(line, "row", row["__width__"])
+    get = row.get
+
+    case_ref = _check_text(line, "case_ref", get("case_ref", ""))
+    if not case_ref:
+        raise RowError(line, "case_ref", "required but empty")
+    if not _CASE_REF.match(case_ref):
+        raise RowError(line, "case_ref", "use letters, digits and . _ / : - (at most 64)")
+
+    observed_text = _check_text(line, "observed_on", get("observed_on", ""))
+    if not observed_text:
+        raise RowError(line, "observed_on", "required but empty")
+    observed_on = _parse_date(line, "observed_on", observed_text)
+    if observed_on > today:
+        raise RowError(line, "observed_on", f"{observed_text!r} is in the future")
+    if observed_on < EARLIEST_SIGHTING:
+        raise RowError(line, "observed_on", f"{observed_text!r} is before 2000")
+
+    setting = _check_text(line, "setting", get("setting", "")).lower() or None
+    if setting and setting not in SETTINGS:
+        raise RowError(line, "setting", f"{setting!r} is not one of {', '.join(SETTINGS)}")
+
+    licensed_text = _check_text(line, "licensed", get("licensed", "")).lower()
+    licensed: bool | None = None
+    if licensed_text in _TRUE:
+        licensed = True
+    elif licensed_text in _FALSE:
+        licensed = False
+    elif licensed_text:
+        raise RowError(line, "licensed", f"{licensed_text!r} is not ja/nee (yes/no)")
+
+    signals_text = _check_text(line, "signals", get("signals", ""), 1000)
+    signals = tuple(sorted({s.strip().lower() for s in signals_text.split(";") if s.strip()}))
+    for code in signals:
+        if not _SIGNAL.match(code):
+            raise RowError(line, "signals", f"{code!r} is not a signal code")
+
+    given = _check_name(line, "given_names", get("given_names", ""), required=True)
+    surname = _check_name(line, "surname", get("surname", ""), required=True)
+    born = _date_of_birth(line, "date_of_birth", get("date_of_birth", ""), observed_on)
+    sex = _normalised(line, "sex", get("sex", ""), normalise_sex)
+    _check_text(line, "nationality", get("nationality", ""))
+    _check_text(line, "place_of_birth", get("place_of_birth", ""))
+    document = _normalised(line, "document_number", get("document_number", ""),
+                           normalise_document_number)
+    subject = Identity(given, surname, born, sex, document)
+
+    entities: list[tuple[str, str]] = []
+    phone = _normalised(line, "phone", get("phone", ""), normalise_phone)
+    if phone:
+        entities.append(("phone", phone))
+    plate = _normalised(line, "vehicle_plate", get("vehicle_plate", ""), normalise_plate)
+    if plate:
+        entities.append(("vehicle_plate", plate))
+    postcode = _normalised(line, "address_postcode", get("address_postcode", ""),
+                           normalise_postcode)
+    number = _normalised(line, "address_number", get("address_number", ""),
+                         normalise_house_number)
+    if bool(postcode) != bool(number):
+        missing = "address_number" if postcode else "address_postcode"
+        raise RowError(line, missing, "an address needs both postcode and number")
+    if postcode and number:
+        entities.append(("address", f"{postcode} {number}"))
+    advert = _check_text(line, "advert_id", get("advert_id", ""))
+    if advert:
+        entities.append(("advert", advert.lower()))
+
+    companion_given = _check_name(line, "companion_given_names",
+                                  get("companion_given_names", ""), required=False)
+    companion_surname = _check_name(line, "companion_surname", get("companion_surname", ""),
+                                    required=False)
+    companion_born = _date_of_birth(line, "companion_date_of_birth",
+                                    get("companion_date_of_birth", ""), observed_on)
+    companion = None
+    if companion_given or companion_surname:
+        companion = Identity(companion_given, companion_surname, companion_born)
+    elif companion_born:
+        raise RowError(line, "companion_date_of_birth", "given without a companion name")
+
+    return ParsedSighting(line, case_ref, observed_on, setting, licensed, signals, subject,
+                          companion, entities)

@@ -1,0 +1,109 @@
+"""The node's SQLite database: encodings and case references, never a name."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlite_utils
+
+
+@dataclass(frozen=True)
+class StoredSighting:
+    case_ref: str
+    sighting_uuid: str
+    observed_on: str
+    encoded: bytes
+    content_digest: bytes
+    synced_at: str | None
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+class NodeStore:
+    def __init__(self, path: Path) -> None:
+        self.db = sqlite_utils.Database(path)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self._create()
+
+    def _create(self) -> None:
+        if "sightings" not in self.db.table_names():
+            self.db["sightings"].create(
+                {
+                    "case_ref": str,
+                    "sighting_uuid": str,
+                    "observed_on": str,
+                    "epoch": int,
+                    "encoded": bytes,
+                    "content_digest": bytes,
+                    "imported_at": str,
+                    "synced_batch": bytes,
+                    "synced_at": str,
+                },
+                pk="case_ref",
+                not_null={"sighting_uuid", "observed_on", "encoded", "content_digest"},
+            )
+            self.db["sightings"].create_index(["sighting_uuid"], unique=True)
+            self.db["sightings"].create_index(["synced_at"])
+
+    def close(self) -> None:
+        self.db.close()
+
+    def content_digest_of(self, case_ref: str) -> bytes | None:
+        row = self.db.execute(
+            "SELECT content_digest FROM sightings WHERE case_ref = ?", [case_ref]
+        ).fetchone()
+        return row[0] if row else None
+
+    def add_many(self, rows: list[dict]) -> None:
+        """Insert new sightings in one transaction (all or none)."""
+        stamp = _now()
+        with self.db.conn:
+            self.db["sightings"].insert_all(
+                ({**row, "imported_at": stamp, "synced_batch": None, "synced_at": None}
+                 for row in rows),
+                batch_size=1000,
+            )
+
+    def unsynced(self) -> Iterator[StoredSighting]:
+        query = (
+            "SELECT case_ref, sighting_uuid, observed_on, encoded, content_digest, synced_at "
+            "FROM sightings WHERE synced_at IS NULL ORDER BY rowid"
+        )
+        for row in self.db.execute(query).fetchall():
+            yield StoredSighting(*row)
+
+    def count_unsynced(self) -> int:
+        return self.db.execute(
+            "SELECT count(*) FROM sightings WHERE synced_at IS NULL"
+        ).fetchone()[0]
+
+    def mark_synced(self, sighting_uuids: list[str], batch_digest: bytes) -> None:
+        stamp = _now()
+        with self.db.conn:
+            self.db.conn.executemany(
+                "UPDATE sightings SET synced_at = ?, synced_batch = ? WHERE sighting_uuid = ?",
+                [(stamp, batch_digest, u) for u in sighting_uuids],
+            )
+
+    def listing(self) -> list[tuple[str, str, str, bool]]:
+        rows = self.db.execute(
+            "SELECT case_ref, sighting_uuid, observed_on, synced_at IS NOT NULL "
+            "FROM sightings ORDER BY observed_on, case_ref"
+        ).fetchall()
+        return [(c, u, o, bool(s)) for c, u, o, s in rows]
+
+    def case_ref_of(self, sighting_uuids: list[str]) -> dict[str, str]:
+        if not sighting_uuids:
+            return {}
+        marks = ",".join("?" * len(sighting_uuids))
+        rows = self.db.execute(
+            f"SELECT sighting_uuid, case_ref FROM sightings WHERE sighting_uuid IN ({marks})",
+            sighting_uuids,
+        ).fetchall()
+        return dict(rows)

@@ -1,0 +1,83 @@
+"""Shared fixtures: a real dev PKI, linkage keys, a real hub on a free port."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from hub.config import HubConfig
+from hub.server import RunningHub, start_hub
+from linkage.encode import Encoder
+from linkage.keys import derive_purpose_keys
+from linkage.schema import default_schema
+from node.config import NodeConfig
+from node.store import NodeStore
+from zichtlijn.keyfile import load_purpose_keys, write_new_secret
+from zichtlijn.pki import write_dev_pki
+from zichtlijn.transport import TlsFiles
+
+GEMEENTEN = ("GM0363", "GM0599", "GM0344")
+
+
+@dataclass(frozen=True)
+class Pki:
+    root: Path
+
+    def tls(self, stem: str) -> TlsFiles:
+        return TlsFiles(self.root / "ca.pem", self.root / f"{stem}.pem", self.root / f"{stem}.key")
+
+
+@pytest.fixture(scope="session")
+def pki(tmp_path_factory: pytest.TempPathFactory) -> Pki:
+    root = tmp_path_factory.mktemp("pki")
+    write_dev_pki(root, [*list(GEMEENTEN), "GM0014"], ["amsterdam-amstelland", "rotterdam"],
+                  ["ap"])
+    return Pki(root)
+
+
+@pytest.fixture(scope="session")
+def foreign_pki(tmp_path_factory: pytest.TempPathFactory) -> Pki:
+    """Certificates with the right names from a CA the hub does not trust."""
+    root = tmp_path_factory.mktemp("foreign-pki")
+    write_dev_pki(root, list(GEMEENTEN), [], [])
+    return Pki(root)
+
+
+@pytest.fixture(scope="session")
+def secret_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("keys") / "linkage.key"
+    write_new_secret(path, epoch=1)
+    return path
+
+
+@pytest.fixture()
+def encoder(secret_file: Path) -> Encoder:
+    return Encoder(default_schema(), load_purpose_keys(secret_file))
+
+
+@pytest.fixture()
+def other_encoder() -> Encoder:
+    return Encoder(default_schema(), derive_purpose_keys(b"\x07" * 32, epoch=1))
+
+
+@pytest.fixture()
+def hub(tmp_path: Path, pki: Pki) -> Iterator[RunningHub]:
+    home = tmp_path / "hub"
+    home.mkdir()
+    running = start_hub(HubConfig(home, "127.0.0.1:0", pki.tls("hub-hub"), workers=8))
+    yield running
+    running.stop(grace=0)
+
+
+def make_node(tmp_path: Path, pki: Pki, secret_file: Path, gemeente: str,
+              hub_port: int) -> NodeConfig:
+    home = tmp_path / f"node-{gemeente}"
+    home.mkdir(exist_ok=True)
+    config = NodeConfig(home=home, gemeente=gemeente, hub=f"127.0.0.1:{hub_port}",
+                        tls=pki.tls(f"node-{gemeente}"), secret_file=secret_file)
+    (home / "node.toml").write_text(config.to_toml(), "utf-8")
+    NodeStore(config.db_path).close()
+    return config

@@ -1,0 +1,52 @@
+"""Clustering: strong links merge, contradictions never do, order never matters."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from linkage.cluster import cluster_component, components
+from linkage.compare import MatchPolicy
+
+POLICY = MatchPolicy(threshold=6.0, cluster_mean=4.0, veto=-3.0)
+
+
+def scorer_from(pairs: dict[tuple[int, int], float], default: float = -10.0):
+    def score(left: np.ndarray, right: np.ndarray) -> np.ndarray:
+        return np.array([pairs.get((min(a, b), max(a, b)), default)
+                         for a, b in zip(left, right, strict=True)], dtype=np.float32)
+    return score
+
+
+def test_a_strong_pair_is_one_person():
+    assert cluster_component([0, 1], scorer_from({(0, 1): 9.0}), POLICY) == [[0, 1]]
+
+
+def test_chain_does_not_merge_contradicting_ends():
+    # A~B and B~C are links, but A and C contradict each other (e.g. DOBs differ)
+    score = scorer_from({(0, 1): 9.0, (1, 2): 8.0, (0, 2): -8.0})
+    assert cluster_component([0, 1, 2], score, POLICY) == [[0, 1], [2]]
+
+
+def test_chain_merges_when_the_ends_are_merely_unsure():
+    # A and C are weak (missing DOB) but not contradictory: the mean decides
+    score = scorer_from({(0, 1): 9.0, (1, 2): 8.0, (0, 2): 2.0})
+    assert cluster_component([0, 1, 2], score, POLICY) == [[0, 1, 2]]
+
+
+def test_two_sisters_bridged_by_an_ambiguous_sighting_stay_apart():
+    # 0,1 = sister one; 3,4 = sister two; 2 looks like both
+    pairs = {(0, 1): 12.0, (3, 4): 12.0, (0, 2): 7.0, (1, 2): 7.0, (2, 3): 6.5, (2, 4): 6.5,
+             (0, 3): -5.0, (0, 4): -5.0, (1, 3): -5.0, (1, 4): -5.0}
+    result = cluster_component([0, 1, 2, 3, 4], scorer_from(pairs), POLICY)
+    assert result == [[0, 1, 2], [3, 4]]
+
+
+def test_result_does_not_depend_on_member_order():
+    pairs = {(0, 1): 9.0, (1, 2): 8.0, (0, 2): -8.0, (2, 3): 10.0}
+    score = scorer_from(pairs)
+    assert cluster_component([3, 2, 1, 0], score, POLICY) == cluster_component(
+        [0, 1, 2, 3], score, POLICY)
+
+
+def test_components_are_connected_sets():
+    assert components([(1, 2), (2, 3), (7, 8)], nodes=[5]) == [[1, 2, 3], [5], [7, 8]]

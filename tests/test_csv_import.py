@@ -1,0 +1,159 @@
+"""CSV import: bad input is reported by line and field, good rows are kept."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from pathlib import Path
+
+import pytest
+
+from node.csv_import import COLUMNS, CsvFileError
+from node.importer import import_csv
+from node.store import NodeStore
+
+TODAY = dt.date(2026, 11, 23)
+HEADER = ["case_ref", "observed_on", "given_names", "surname", "date_of_birth"]
+
+
+def csv_bytes(rows: list[list[str]], header: list[str] = HEADER) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue().encode("utf-8")
+
+
+def good(case_ref: str, given: str = "Ana Maria", surname: str = "Popescu") -> list[str]:
+    return [case_ref, "2026-03-01", given, surname, "14-03-1998"]
+
+
+@pytest.fixture()
+def store(tmp_path: Path) -> NodeStore:
+    db = NodeStore(tmp_path / "node.db")
+    yield db
+    db.close()
+
+
+def run(data: bytes, store: NodeStore, encoder):
+    return import_csv(data, store, encoder, TODAY)
+
+
+def stored_case_refs(store: NodeStore) -> list[str]:
+    return sorted(row[0] for row in store.listing())
+
+
+def test_good_rows_are_stored_as_encodings(store, encoder):
+    report = run(csv_bytes([good("A-1"), good("A-2", "Elena", "Ionescu")]), store, encoder)
+    assert (report.imported, report.unchanged, report.rejected) == (2, 0, 0)
+    assert stored_case_refs(store) == ["A-1", "A-2"]
+
+
+def test_all_design_columns_are_accepted(store, encoder):
+    row = {c: "" for c in COLUMNS}
+    row.update(case_ref="A-1", observed_on="01-03-2026", setting="hotel", licensed="nee",
+               signals="unlicensed;not_from_nl", given_names="Iulia", surname="Țurcanu",
+               date_of_birth="1997-05-02", sex="V", nationality="MDA", place_of_birth="Chișinău",
+               document_number="AB123456", phone="06 12345678", vehicle_plate="12-ABC-3",
+               address_postcode="1012 AB", address_number="12 a", advert_id="adv-991",
+               companion_given_names="Vasile", companion_surname="Rusu",
+               companion_date_of_birth="1980-01-01")
+    report = run(csv_bytes([list(row.values())], list(row)), store, encoder)
+    assert report.rejected == 0, [str(e) for e in report.errors]
+    assert report.imported == 1
+
+
+def test_reimport_does_not_duplicate(store, encoder):
+    data = csv_bytes([good("A-1"), good("A-2")])
+    run(data, store, encoder)
+    again = run(data, store, encoder)
+    assert (again.imported, again.unchanged, again.rejected) == (0, 2, 0)
+    assert stored_case_refs(store) == ["A-1", "A-2"]
+
+
+def test_reimport_with_other_content_is_refused_not_overwritten(store, encoder):
+    run(csv_bytes([good("A-1")]), store, encoder)
+    before = store.listing()
+    report = run(csv_bytes([good("A-1", "Elena")]), store, encoder)
+    assert report.imported == 0
+    assert "imported before with other content" in str(report.errors[0])
+    assert store.listing() == before
+
+
+@pytest.mark.parametrize(
+    ("header", "message"),
+    [
+        (["case_ref", "observed_on", "given_names"], "missing required column(s): surname"),
+        ([*HEADER, "shoe_size"], "unknown column(s): shoe_size"),
+        ([*HEADER, "surname"], "column(s) named twice: surname"),
+    ],
+)
+def test_bad_header_refuses_the_whole_file(store, encoder, header, message):
+    with pytest.raises(CsvFileError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        run(csv_bytes([good("A-1")[: len(header)]], header), store, encoder)
+    assert stored_case_refs(store) == []
+
+
+def test_empty_file_is_refused(store, encoder):
+    with pytest.raises(CsvFileError, match="empty file"):
+        run(b"", store, encoder)
+
+
+def test_header_only_imports_nothing(store, encoder):
+    report = run(csv_bytes([]), store, encoder)
+    assert (report.imported, report.rejected) == (0, 0)
+
+
+BAD_ROWS = [
+    (["B-1", "31-02-2026", "Ana", "Pop", ""], "observed_on", "out of range"),
+    (["B-1", "2027-01-01", "Ana", "Pop", ""], "observed_on", "in the future"),
+    (["B-1", "2026-01-01", "", "Pop", ""], "given_names", "required but empty"),
+    (["B-1", "2026-01-01", "Ana", "   ", ""], "surname", "required but empty"),
+    (["B-1", "2026-01-01", "Ana", "Pop", "1990-13-01"], "date_of_birth", "not a valid date"),
+    (["B-1", "2026-01-01", "Ana", "Pop", "2026-05-01"], "date_of_birth", "after the date"),
+    (["B-1", "2026-01-01", "A" * 10_000, "Pop", ""], "given_names", "too long"),
+    (["B-1", "2026-01-01", "=cmd|' /C calc'!A0", "Pop", ""], "given_names", "formula"),
+    (["=HYPERLINK(1)", "2026-01-01", "Ana", "Pop", ""], "case_ref", "formula"),
+    (["B-1", "2026-01-01", "Ana", "P0pescu!", ""], "surname", "do not occur in names"),
+    (["B-1", "2026-01-01", "Ana", "Pop"], "row", "has 4 fields"),
+]
+
+
+@pytest.mark.parametrize(("row", "field", "reason"), BAD_ROWS)
+def test_bad_row_is_reported_by_line_and_field_and_good_rows_kept(
+    store, encoder, row, field, reason
+):
+    report = run(csv_bytes([good("G-1"), row, good("G-2")]), store, encoder)
+    assert report.imported == 2
+    assert stored_case_refs(store) == ["G-1", "G-2"]
+    [error] = report.errors
+    assert (error.line, error.field) == (3, field)
+    assert reason in error.reason
+
+
+def test_identity_errors_do_not_echo_the_value(store, encoder):
+    report = run(csv_bytes([["B-1", "2026-01-01", "Ana", "Pop", "1990-13-01"]]), store, encoder)
+    assert "1990-13-01" not in str(report.errors[0])
+
+
+def test_non_utf8_bytes_reject_only_that_row(store, encoder):
+    data = csv_bytes([good("G-1")]) + b"B-1,2026-01-01,Ana,Pop\xe9scu,\n" + csv_bytes(
+        [good("G-2")])[len(",".join(HEADER)) + 1 :]
+    report = run(data, store, encoder)
+    assert stored_case_refs(store) == ["G-1", "G-2"]
+    [error] = report.errors
+    assert (error.line, error.field, error.reason) == (3, "surname", "not valid UTF-8")
+
+
+def test_duplicated_case_ref_within_file_keeps_the_first(store, encoder):
+    report = run(csv_bytes([good("D-1"), good("D-1", "Elena")]), store, encoder)
+    assert report.imported == 1
+    [error] = report.errors
+    assert error.line == 3 and "repeats line 2" in error.reason
+
+
+def test_line_numbers_count_physical_lines_of_quoted_newlines(store, encoder):
+    rows = [["G-1", "2026-01-01", "Ana\nMaria", "Pop", ""], ["B-1", "nope", "Ana", "Pop", ""]]
+    report = run(csv_bytes(rows), store, encoder)
+    assert report.errors[-1].line == 4

@@ -1,0 +1,102 @@
+"""No name or date of birth from the input reaches a database, a log or the wire."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from pathlib import Path
+
+import grpc
+import pytest
+
+from tests.conftest import GEMEENTEN, make_node
+from zichtlijn import cli
+from zichtlijn.synth import generate, write_csvs
+
+MIN_LEN = 5  # shorter strings occur by chance in kilobytes of random bytes
+
+
+class CapturingInterceptor(grpc.StreamStreamClientInterceptor, grpc.UnaryUnaryClientInterceptor):
+    def __init__(self) -> None:
+        self.messages: list[bytes] = []
+
+    def intercept_stream_stream(self, continuation, details, request_iterator):
+        def capture(requests):
+            for request in requests:
+                self.messages.append(request.SerializeToString())
+                yield request
+        return continuation(details, capture(request_iterator))
+
+    def intercept_unary_unary(self, continuation, details, request):
+        self.messages.append(request.SerializeToString())
+        return continuation(details, request)
+
+
+def identity_strings(rows: list[dict[str, str]]) -> set[str]:
+    found: set[str] = set()
+    for row in rows:
+        for column in ("given_names", "surname", "companion_given_names", "companion_surname",
+                       "place_of_birth", "document_number"):
+            for word in re.split(r"[\s\-']+", row[column]):
+                if len(word) >= MIN_LEN:
+                    found.add(word)
+        for column in ("date_of_birth", "companion_date_of_birth"):
+            if row[column]:
+                found.add(row[column])
+                try:
+                    born = dt.date.fromisoformat(row[column])
+                except ValueError:
+                    continue
+                found.add(born.strftime("%d-%m-%Y"))
+    return found
+
+
+def leaks(blob: bytes, needles: set[str]) -> list[str]:
+    lowered = blob.lower()
+    return sorted(n for n in needles if n.lower().encode() in lowered)
+
+
+@pytest.fixture()
+def capture(monkeypatch):
+    interceptor = CapturingInterceptor()
+    from zichtlijn import transport
+
+    original = transport.secure_channel
+
+    def intercepted(target, tls):
+        return grpc.intercept_channel(original(target, tls), interceptor)
+
+    monkeypatch.setattr("node.cli.secure_channel", intercepted)
+    return interceptor
+
+
+def test_no_plaintext_identity_anywhere(tmp_path, pki, secret_file, hub, capture, capsys,
+                                        caplog):
+    caplog.set_level(logging.DEBUG)
+    data = generate(60, list(GEMEENTEN), seed=11, start=dt.date(2025, 6, 1))
+    files = write_csvs(data, tmp_path / "csv")
+    needles = set()
+    for rows in data.rows_by_gemeente.values():
+        needles |= identity_strings(rows)
+    assert len(needles) > 50
+
+    homes = []
+    for gemeente in GEMEENTEN:
+        config = make_node(tmp_path, pki, secret_file, gemeente, hub.port)
+        homes.append(config.home)
+        assert cli.main(["-v", "node", "import", "--home", str(config.home),
+                         str(files[gemeente])]) == 0
+        assert cli.main(["-v", "node", "sync", "--home", str(config.home)]) == 0
+        assert cli.main(["node", "sightings", "--home", str(config.home)]) == 0
+    output = capsys.readouterr()
+
+    databases = [p for home in homes for p in Path(home).glob("node.db*")]
+    databases += list(Path(hub.store.path).parent.glob("hub.db*"))
+    assert databases
+    for path in databases:
+        assert leaks(path.read_bytes(), needles) == [], path.name
+    assert capture.messages, "no gRPC traffic captured"
+    assert leaks(b"".join(capture.messages), needles) == []
+    assert leaks((output.out + output.err).encode(), needles) == []
+    assert leaks(caplog.text.encode(), needles) == []

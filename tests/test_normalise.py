@@ -1,0 +1,666 @@
+"""Behaviour of linkage.normalise, written as a reference of what collapses and what not.
+
+Each table below is the specification: one row, one case. When a rule changes, the
+row that documents it changes with it, so the reason stays next to the example.
+"""
+
+import datetime as dt
+import pickle
+import re
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from linkage.normalise import (
+    DateError,
+    NormaliseError,
+    canonical_word,
+    fold,
+    name_words,
+    normalise_document_number,
+    normalise_house_number,
+    normalise_nationality,
+    normalise_phone,
+    normalise_plate,
+    normalise_postcode,
+    normalise_sex,
+    parse_date,
+)
+from linkage.transliterate import contains_cyrillic, cyrillic_to_latin
+
+
+def name_key(text: str) -> str:
+    """The canonical form of a whole name field, as the encoder builds it."""
+    return " ".join(canonical_word(word) for word in name_words(text))
+
+
+# ---------------------------------------------------------------------------- fold
+
+FOLDED = [
+    # Romanian: comma-below and cedilla forms are the same letter to us.
+    ("Ștefănescu", "stefanescu"),
+    ("Ştefănescu", "stefanescu"),
+    ("Țurcanu", "turcanu"),
+    ("Ţurcanu", "turcanu"),
+    ("S\u0326tefan", "stefan"),
+    ("Mândru", "mandru"),
+    ("Mîndru", "mandru"),
+    ("Sîrbu", "sarbu"),
+    ("Înger", "inger"),
+    ("Benoît", "benoit"),
+    ("Ângela", "angela"),
+    # Hungarian.
+    ("Szőke Erzsébet", "szoke erzsebet"),
+    ("Kovács Zsófia", "kovacs zsofia"),
+    ("Tűz Győző", "tuz gyozo"),
+    # Other Latin letters that do not decompose.
+    ("Gülşen Yılmaz", "gulsen yilmaz"),  # noqa: RUF001
+    ("İpek", "ipek"),
+    ("Strauß", "strauss"),
+    ("Søren Ærø", "soren aero"),
+    ("Łukasz", "lukasz"),
+    ("Đorđević", "djordjevic"),
+    ("Œdipe", "oedipe"),
+    # Bulgarian Cyrillic.
+    ("Христо Стоичков", "hristo stoichkov"),
+    ("Десислава Иванова", "desislava ivanova"),
+    ("Цветанка Йорданова", "tsvetanka iordanova"),
+    ("Стоянка Гълъбова", "stoyanka galabova"),
+    ("Щерева", "shtereva"),
+    ("Кольо Ничев", "kolio nichev"),
+    # Russian Cyrillic.
+    ("Юлия Кузнецова", "yuliya kuznetsova"),
+    ("Наталья Щербакова", "natalya shterbakova"),
+    ("Ольга Журавлёва", "olga zhuravleva"),
+    ("Фёдор Достоевский", "fedor dostoevskii"),
+    ("Екатерина Крылова", "ekaterina krylova"),
+    ("Эдуард", "eduard"),
+    # Ukrainian Cyrillic, including the apostrophe inside a word.
+    ("Олена Ковальчук", "olena kovalchuk"),
+    ("Євгенія Ґалаґан", "yevgeniya galagan"),
+    ("Мар\u2019яна Їжакевич", "maryana yizhakevich"),  # noqa: RUF001
+    ("Мар\u02bcяна", "maryana"),  # noqa: RUF001
+    # Moldovan names in Cyrillic line up with their Romanian spelling.
+    ("Ион Чобану", "ion chobanu"),
+    ("Цуркану", "tsurkanu"),
+    ("Мындру", "mandru"),
+    ("Сырбу", "sarbu"),
+    ("Бэсеску", "basesku"),
+    ("Цэрану", "tsaranu"),
+    ("Ӂеорӂе", "george"),
+    # Case, width, ligatures, punctuation and spacing.
+    ("ANNA", "anna"),
+    ("\uff21\uff4e\uff4e\uff41", "anna"),
+    ("\ufb01ona", "fiona"),
+    ("O'Neil", "oneil"),
+    ("D\u2019Souza", "dsouza"),
+    ("d\u00b4Souza", "dsouza"),
+    ("Ana-Maria", "ana maria"),
+    ("Popescu\u2013Ionescu", "popescu ionescu"),
+    ("  Maria \t  Ionescu\u00a0 ", "maria ionescu"),
+    ("Maria (Mimi) Pop.", "maria mimi pop"),
+    ("Ana 2", "ana 2"),
+    ("Maria \u201eMimi\u201d \u2022 Pop", "maria mimi pop"),
+    # Yoruba tone marks on dotted vowels have no precomposed form; the word stays whole.
+    ("Olúwaṣẹ́gun Adébáyọ̀", "oluwasegun adebayo"),
+    # Scripts we do not transliterate disappear rather than leak into tokens.
+    ("李娜", ""),
+    ("", ""),
+    ("-- ' --", ""),
+]
+
+
+@pytest.mark.parametrize(("raw", "folded"), FOLDED, ids=[raw or "<empty>" for raw, _ in FOLDED])
+def test_fold(raw: str, folded: str) -> None:
+    assert fold(raw) == folded
+
+
+@given(st.text())
+def test_fold_yields_single_spaced_lowercase_ascii_words(text: str) -> None:
+    assert re.fullmatch(r"(?:[a-z0-9]+(?: [a-z0-9]+)*)?", fold(text))
+
+
+@given(st.text())
+def test_fold_is_idempotent(text: str) -> None:
+    assert fold(fold(text)) == fold(text)
+
+
+def test_transliteration_is_only_attempted_on_cyrillic() -> None:
+    assert contains_cyrillic("Popescu Юлия")
+    assert not contains_cyrillic("Popescu Ștefan")
+    assert cyrillic_to_latin("Ana Мария") == "ana mariya"
+
+
+# ---------------------------------------------------------------------- name words
+
+NAME_WORDS = [
+    ("Ana-Maria Ioana", ["ana", "maria", "ioana"]),
+    ("van der Berg", ["berg"]),
+    ("Van den Heuvel-de Jong", ["heuvel", "jong"]),
+    ("van 't Hof", ["hof"]),
+    ("de la Cruz", ["cruz"]),
+    ("Ahmad bin Ali", ["ahmad", "ali"]),
+    ("Al-Hassan", ["hassan"]),
+    ("Mevr. A. de Vries", ["a", "vries"]),
+    ("Dhr. Popescu", ["popescu"]),
+    ("Ms Okafor", ["okafor"]),
+    ("O'Neil", ["oneil"]),
+    # A particle that is the whole name stays: it is the name.
+    ("Le", ["le"]),
+    ("Van", ["van"]),
+    ("van der", ["van", "der"]),
+    # Titles and placeholders alone leave nothing.
+    ("Mevr.", []),
+    ("onbekend", []),
+    ("", []),
+    ("  -  ", []),
+]
+
+
+@pytest.mark.parametrize(
+    ("raw", "words"), NAME_WORDS, ids=[raw or "<empty>" for raw, _ in NAME_WORDS]
+)
+def test_name_words(raw: str, words: list[str]) -> None:
+    assert name_words(raw) == words
+
+
+@given(st.text())
+def test_name_words_are_folded_words(text: str) -> None:
+    assert set(name_words(text)) <= set(fold(text).split())
+
+
+# ------------------------------------------------------------------ canonical word
+
+SAME_NAME = {
+    "Iulia": ["Yulia", "Julia", "Ioulia", "Yuliya", "Iuliia", "Юлия"],
+    "Turcanu": ["Țurcanu", "Ţurcanu", "Tsurkanu", "Tzurcanu", "Цуркану"],
+    "Ciobanu": ["Chobanu", "Tchobanu", "Ciobanou", "Чобану"],
+    "Stefan": ["Ștefan", "Shtefan", "Штефан"],
+    "Elena": ["Jelena", "Yelena", "Ielena", "Елена"],
+    "Natalia": ["Natalya", "Natalija", "Nataliia", "Наталья", "Наталия"],
+    "Maria": ["Mariya", "Marija", "Мария"],
+    "Hristova": ["Khristova", "Христова"],
+    "Mândru": ["Mîndru", "Mandru", "Мындру"],
+    "Sârbu": ["Sîrbu", "Sarbu", "Сырбу"],
+    "Alexandru": ["Aleksandru", "Alecsandru", "Александру"],
+    "Anna": ["Ana"],
+    "Szabó": ["Szabo", "SZABO"],
+    "Kovács": ["Kovacs", "Kovach", "Kovač", "Ковач"],
+    "Gheorghe": ["Georghe", "Gheorge", "Георге"],
+    "Ekaterina": ["Yekaterina", "Ecaterina", "Екатерина"],
+    "Olga": ["Ольга", "OLGA"],
+    "Cristina": ["Kristina", "Christina", "Krisztina"],
+    "Ceban": ["Cheban", "Чебан"],
+    "Chiriac": ["Kiriak", "Кириак"],
+    "Băsescu": ["Basescu", "Бэсеску"],
+    "Serghei": ["Sergey", "Sergei", "Сергей"],
+    "Evghenia": ["Evgenia", "Yevgeniya", "Евгения"],
+    "Iordanova": ["Yordanova", "Jordanova", "Йорданова"],
+    "Stoyanova": ["Stoianova", "Стоянова"],
+    "Kuznetsova": ["Кузнецова"],
+    "Shcherbakova": ["Щербакова"],
+    "Oxana": ["Oksana", "Оксана"],
+    "Mihail": ["Mikhail", "Михаил"],
+    "Dmitri": ["Dmitriy", "Dmitrij", "Дмитрий"],
+    "Ioana": ["Yoana", "Joana", "Ioanna", "Йоана"],
+    "Sofia": ["Sophia", "Софія"],
+    "Silvia": ["Sylvia", "Szilvia"],
+    "Andreea": ["Andrea"],
+}
+SAME_NAME_CASES = [
+    pytest.param(reference, variant, id=f"{reference}={variant}")
+    for reference, variants in SAME_NAME.items()
+    for variant in variants
+]
+
+
+@pytest.mark.parametrize(("reference", "variant"), SAME_NAME_CASES)
+def test_spelling_variants_share_one_canonical_key(reference: str, variant: str) -> None:
+    assert name_key(variant) == name_key(reference)
+
+
+DIFFERENT_NAMES = [
+    ("Maria", "Marius", "the ending carries sex in Romanian"),
+    ("Maria", "Mario", "the final vowel carries sex"),
+    ("Ivanova", "Ivanov", "female and male Bulgarian/Russian surnames differ"),
+    ("Popescu", "Popa", "related but different surnames"),
+    ("Elena", "Ilona", "different names"),
+    ("Ana", "Ina", "one vowel is the whole difference"),
+    ("Ioana", "Ivana", "Romanian and Slavic names"),
+    ("Ioana", "Ana", "a leading i is only dropped before e"),
+    ("Chukwuemeka", "Chukwuma", "different Igbo names"),
+    ("Olga", "Olha", "Ukrainian h is kept apart from g"),
+    ("Smits", "Smit", "word-final ts is kept: two common Dutch surnames"),
+    ("Ciocan", "Ciorba", "the Romanian glide rule only removes the i"),
+    ("Iuliana", "Iulia", "a longer name is not its prefix"),
+    ("Daniela", "Daniel", "sex-marking ending"),
+]
+
+
+@pytest.mark.parametrize(
+    ("one", "other", "why"),
+    [pytest.param(*row, id=f"{row[0]}!={row[1]}") for row in DIFFERENT_NAMES],
+)
+def test_different_names_keep_different_keys(one: str, other: str, why: str) -> None:
+    assert name_key(one) != name_key(other), why
+
+
+NOT_COLLAPSED = [
+    (
+        "Mandru",
+        "Mindru",
+        "plain ASCII a and i cannot be told apart from an omitted â/î; merging a with i "
+        "would also merge Ana/Ina, Ganka/Ginka and Karsten/Kirsten. With diacritics "
+        "(Mândru, Mîndru) and in Cyrillic (Мындру) they do collapse.",
+    ),
+    (
+        "Kocsis",
+        "Kochish",
+        "Hungarian cs is read as ch only at the start or end of a word; inside a word cs "
+        "stays, because Romanian Alecsandru needs cs = ks",
+    ),
+    ("Christo", "Hristo", "ch is read as k, so Christina = Kristina, the commoner variant"),
+    ("Tatiana", "Tetiana", "Russian and Ukrainian forms differ in a vowel; fuzzy matching"),
+    ("Hanna", "Ганна", "Ukrainian г is read as g like Russian, not as Ukrainian h"),  # noqa: RUF001
+    ("Lyudmila", "Ludmila", "yu and u are different sounds in general"),
+    ("Câmpeanu", "Кымпяну", "Moldovan я for Romanian ea is not reconstructed"),
+    ("Giurgiu", "Джурджу", "Romanian gi before a vowel is not read as dzh"),
+    ("Mihaela", "Michaela", "Romanian h and German ch are not merged"),
+    ("Cvetkova", "Цветкова", "Serbo-Croatian c (= ts) is read as k like Romanian c"),
+]
+
+
+@pytest.mark.parametrize(
+    ("one", "other", "why"),
+    [pytest.param(*row, id=f"{row[0]}~{row[1]}") for row in NOT_COLLAPSED],
+)
+def test_variants_deliberately_left_to_fuzzy_matching(one: str, other: str, why: str) -> None:
+    assert name_key(one) != name_key(other), why
+
+
+KNOWN_COLLISIONS = [
+    ("Gheorghe", "George", "gh = g is needed for Gheorghe/Georghe/Gheorge"),
+    ("Catalin", "Katalin", "c = k; Romanian male vs Hungarian female, sex tells them apart"),
+    ("Ioan", "Joan", "j = i; Romanian male vs English female, sex tells them apart"),
+    ("Kiss", "Kis", "doubled letters collapse (Anna = Ana)"),
+    ("Chen", "Ken", "ch = k"),
+    ("Jana", "Zhana", "zh = j = i, so Bulgarian Zhana = Romanian Jana = Yana"),
+]
+
+
+@pytest.mark.parametrize(
+    ("one", "other", "why"),
+    [pytest.param(*row, id=f"{row[0]}={row[1]}") for row in KNOWN_COLLISIONS],
+)
+def test_accepted_collisions_of_different_names(one: str, other: str, why: str) -> None:
+    assert name_key(one) == name_key(other), why
+
+
+@pytest.mark.parametrize(
+    ("word", "key"),
+    [
+        ("Iulia", "iulia"),
+        ("Ţurcanu", "turkanu"),
+        ("Gheorghe", "george"),
+        ("Юлия", "iulia"),
+        ("Olga", "olga"),
+    ],
+)
+def test_canonical_word_folds_raw_input_itself(word: str, key: str) -> None:
+    assert canonical_word(word) == key
+
+
+folded_words = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789", min_size=1)
+
+
+@given(folded_words)
+def test_canonical_word_is_never_empty_for_a_folded_word(word: str) -> None:
+    assert canonical_word(word)
+
+
+@given(folded_words)
+def test_canonical_key_of_a_key_is_itself(word: str) -> None:
+    key = canonical_word(word)
+    assert canonical_word(key) == key
+
+
+def test_canonical_word_of_nothing_is_nothing() -> None:
+    assert canonical_word("") == ""
+    assert canonical_word("李") == ""
+
+
+# --------------------------------------------------------------------------- dates
+
+MARCH_14 = dt.date(1990, 3, 14)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1990-03-14",
+        "1990/03/14",
+        "1990.03.14",
+        "1990-3-14",
+        "14-03-1990",
+        "14/03/1990",
+        "14.03.1990",
+        "14-3-1990",
+        "  14-03-1990\n",
+        "\t1990-03-14 ",
+    ],
+)
+def test_parse_date_accepts_common_forms(text: str) -> None:
+    assert parse_date(text) == MARCH_14
+
+
+@pytest.mark.parametrize(
+    ("text", "date"),
+    [
+        ("4-3-1990", dt.date(1990, 3, 4)),
+        ("29-02-1992", dt.date(1992, 2, 29)),
+        ("29.02.2000", dt.date(2000, 2, 29)),
+        ("31-12-2099", dt.date(2099, 12, 31)),
+    ],
+)
+def test_parse_date_reads_day_first(text: str, date: dt.date) -> None:
+    assert parse_date(text) == date
+
+
+DATE_ERRORS = [
+    ("", "empty date"),
+    ("   ", "empty date"),
+    ("March 5", "unrecognised date format: 'March 5'"),
+    ("14-03-90", "unrecognised date format: '14-03-90' (two-digit year)"),
+    ("14/03-1990", "unrecognised date format: '14/03-1990'"),
+    ("1990-03-14T10:00", "unrecognised date format: '1990-03-14T10:00'"),
+    ("14031990", "unrecognised date format: '14031990'"),
+    (
+        "\uff11\uff19\uff19\uff10-03-14",
+        "unrecognised date format: '\uff11\uff19\uff19\uff10-03-14'",
+    ),
+    ("1990-13-40", "not a date: '1990-13-40' (month 13 out of range)"),
+    ("03/14/1990", "not a date: '03/14/1990' (month 14 out of range)"),
+    ("14-00-1990", "not a date: '14-00-1990' (month 0 out of range)"),
+    ("31-02-1990", "not a date: '31-02-1990' (day 31 out of range for 1990-02)"),
+    ("29-02-1991", "not a date: '29-02-1991' (day 29 out of range for 1991-02)"),
+    ("29-02-1900", "not a date: '29-02-1900' (day 29 out of range for 1900-02)"),
+    ("31-04-1990", "not a date: '31-04-1990' (day 31 out of range for 1990-04)"),
+    ("00-01-1990", "not a date: '00-01-1990' (day 0 out of range for 1990-01)"),
+    ("0000-01-01", "not a date: '0000-01-01' (year 0 out of range)"),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"), DATE_ERRORS, ids=[t or "<empty>" for t, _ in DATE_ERRORS]
+)
+def test_parse_date_refuses_with_a_short_reason(text: str, message: str) -> None:
+    with pytest.raises(DateError) as caught:
+        parse_date(text)
+    assert str(caught.value) == message
+
+
+def test_date_error_reason_omits_the_value() -> None:
+    with pytest.raises(DateError) as caught:
+        parse_date("31-02-1990")
+    assert caught.value.reason == "day out of range for the month"
+    assert isinstance(caught.value, NormaliseError)
+    assert isinstance(caught.value, ValueError)
+
+
+def test_errors_survive_pickling_with_their_reason() -> None:
+    error = DateError("not a date: '1990-13-01' (month 13 out of range)", "month 13 out of range")
+    copy = pickle.loads(pickle.dumps(error))
+    assert type(copy) is DateError
+    assert (str(copy), copy.reason) == (str(error), error.reason)
+
+
+def test_long_garbage_is_truncated_in_the_message() -> None:
+    with pytest.raises(DateError) as caught:
+        parse_date("x" * 500)
+    assert len(str(caught.value)) < 100
+
+
+@given(st.dates(min_value=dt.date(1, 1, 1)))
+def test_parse_date_round_trips_both_orders(date: dt.date) -> None:
+    assert parse_date(date.isoformat()) == date
+    assert parse_date(f"{date.day}-{date.month}-{date.year:04d}") == date
+
+
+# ----------------------------------------------------------------------------- sex
+
+SEXES = [
+    *[(text, "f") for text in ["V", "v", "vrouw", " Vrouw ", "F", "female", "Femeie", "W"]],
+    *[(text, "f") for text in ["weiblich", "Жена", "Ж", "жінка", "женский", "K"]],
+    *[(text, "m") for text in ["M", "m", "man", "Male", "Barbat", "bărbat", "Bărbat"]],
+    *[(text, "m") for text in ["Мъж", "мужской", "männlich", "Férfi"]],
+    *[(text, "x") for text in ["X", "x", "anders", "non-binary"]],
+    *[(text, None) for text in ["", "   ", "onbekend", "Unknown", "?", "-"]],
+]
+
+
+@pytest.mark.parametrize(("text", "sex"), SEXES, ids=[repr(text) for text, _ in SEXES])
+def test_normalise_sex(text: str, sex: str | None) -> None:
+    assert normalise_sex(text) == sex
+
+
+def test_cyrillic_em_is_male() -> None:
+    assert normalise_sex("\N{CYRILLIC CAPITAL LETTER EM}") == "m"
+
+
+@pytest.mark.parametrize("text", ["vrouw/man", "yes", "nő", "2"])
+def test_normalise_sex_refuses_unknown_values(text: str) -> None:
+    with pytest.raises(NormaliseError, match="unrecognised sex"):
+        normalise_sex(text)
+
+
+# --------------------------------------------------------------------- nationality
+
+NATIONALITIES = {
+    "NLD": ["NL", "NLD", "nld", "Nederland", "Nederlands", "Nederlandse", "Dutch",
+            "The Netherlands"],
+    "ROU": ["RO", "ROU", "ROM", "Roemenië", "Roemenie", "Roemeens", "Roemeense", "Romanian",
+            "România"],
+    "MDA": ["MD", "Moldova", "Republic of Moldova", "Moldavisch", "Moldavië", "Moldovan"],
+    "BGR": ["BG", "Bulgaria", "Bulgaars", "Bulgaarse", "bulgarian", "България"],
+    "HUN": ["HU", "Hungary", "Hongaars", "Hongarije", "Magyar"],
+    "NGA": ["NG", "NGA", "Nigeria", "Nigerian", "Nigeriaans", "NIGERIAANSE"],
+    "UKR": ["UA", "Ukraine", "Oekraïne", "Oekraïens", "oekraiense", "Ukrainian", "Україна"],
+    "POL": ["PL", "Poland", "Pools", "Poolse", "Polish", "Polen"],
+    "RUS": ["RU", "Russia", "Russian Federation", "Russisch", "Rusland", "Россия"],
+    "DEU": ["D", "DE", "Duits", "German"],
+}  # fmt: skip
+NATIONALITY_CASES = [
+    pytest.param(text, code, id=f"{text}->{code}")
+    for code, texts in NATIONALITIES.items()
+    for text in texts
+]
+
+
+@pytest.mark.parametrize(("text", "code"), NATIONALITY_CASES)
+def test_normalise_nationality(text: str, code: str) -> None:
+    assert normalise_nationality(text) == code
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [("Atlantis", "ATLANTIS"), ("Noord-Macedonië", "NOORD MACEDONIE"), ("XYZ", "XYZ")],
+)
+def test_unknown_nationality_is_kept_folded_not_refused(text: str, kept: str) -> None:
+    assert normalise_nationality(text) == kept
+
+
+@pytest.mark.parametrize("text", ["", "  ", "--"])
+def test_missing_nationality_is_none(text: str) -> None:
+    assert normalise_nationality(text) is None
+
+
+# --------------------------------------------------------------------------- phone
+
+PHONES = [
+    ("06 12345678", "+31612345678"),
+    ("06-12345678", "+31612345678"),
+    ("0612345678", "+31612345678"),
+    ("06/12.34.56.78", "+31612345678"),
+    ("+31 6 1234 5678", "+31612345678"),
+    ("+31 (0)6 1234 5678", "+31612345678"),
+    ("+31(0)612345678", "+31612345678"),
+    ("0031612345678", "+31612345678"),
+    ("0031 (0)6 12345678", "+31612345678"),
+    ("31612345678", "+31612345678"),
+    ("(020) 123 4567", "+31201234567"),
+    ("(0)6 12345678", "+31612345678"),
+    ("+40 721 234 567", "+40721234567"),
+    ("0040721234567", "+40721234567"),
+    ("+234 803 123 4567", "+2348031234567"),
+    ("+373 69 123 456", "+37369123456"),
+    ("+359 88 123 4567", "+359881234567"),
+    ("\uff10\uff16 12345678", "+31612345678"),
+    (" +31\u00a06\u201312345678 ", "+31612345678"),
+]
+
+
+@pytest.mark.parametrize(("text", "e164"), PHONES, ids=[text for text, _ in PHONES])
+def test_normalise_phone(text: str, e164: str) -> None:
+    assert normalise_phone(text) == e164
+
+
+def test_phone_default_country_replaces_the_trunk_zero() -> None:
+    assert normalise_phone("0721 234 567", default_country="40") == "+40721234567"
+    assert normalise_phone("0721 234 567", default_country="+40") == "+40721234567"
+
+
+PHONE_ERRORS = [
+    ("", "empty phone number"),
+    ("   ", "empty phone number"),
+    ("12345", "no country code or leading 0"),
+    ("612345678", "no country code or leading 0"),
+    ("+31 6 1234", "too short: 7 digits, E.164 needs 8 to 15"),
+    ("+1234567890123456", "too long: 16 digits, E.164 needs 8 to 15"),
+    ("0612345678 ext 12", "unexpected characters"),
+    ("+31 6 1234 567a", "unexpected characters"),
+    ("+0612345678", "country code cannot start with 0"),
+    ("+31 6 1234 5678 / +31 6 8765 4321", "unexpected characters"),
+    ("tel", "unexpected characters"),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"), PHONE_ERRORS, ids=[t or "<empty>" for t, _ in PHONE_ERRORS]
+)
+def test_normalise_phone_refuses_with_a_reason(text: str, reason: str) -> None:
+    with pytest.raises(NormaliseError) as caught:
+        normalise_phone(text)
+    assert caught.value.reason == reason
+    assert reason in str(caught.value)
+
+
+@pytest.mark.parametrize("country", ["", "0", "031", "1234", "NL"])
+def test_phone_default_country_must_be_a_calling_code(country: str) -> None:
+    with pytest.raises(ValueError, match="default_country"):
+        normalise_phone("0612345678", default_country=country)
+
+
+@given(st.from_regex(r"\+[1-9][0-9]{7,14}", fullmatch=True))
+def test_e164_numbers_are_left_unchanged(number: str) -> None:
+    assert normalise_phone(number) == number
+
+
+# ------------------------------------------------------- plates, codes and numbers
+
+
+@pytest.mark.parametrize(
+    ("text", "plate"),
+    [
+        ("12-ABC-3", "12ABC3"),
+        ("ab 123 c", "AB123C"),
+        ("B-MW 1234", "BMW1234"),
+        ("СА 1234 ВН", "CA1234BH"),  # noqa: RUF001
+        ("са 1234 вн", "CA1234BH"),  # noqa: RUF001
+        ("Β-ΙΚ 1234", "BIK1234"),  # noqa: RUF001
+    ],
+)
+def test_normalise_plate(text: str, plate: str) -> None:
+    assert normalise_plate(text) == plate
+
+
+@pytest.mark.parametrize(
+    ("text", "postcode"),
+    [
+        ("1234 AB", "1234AB"),
+        ("1234ab", "1234AB"),
+        ("1234-ab", "1234AB"),
+        (" 1234  ab ", "1234AB"),
+        ("SW1A 1AA", "SW1A1AA"),
+        ("010123", "010123"),
+    ],
+)
+def test_normalise_postcode(text: str, postcode: str) -> None:
+    assert normalise_postcode(text) == postcode
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("12", "12"),
+        ("12 a", "12A"),
+        ("12-A", "12A"),
+        ("12A", "12A"),
+        ("12a", "12A"),
+        ("12 hs", "12HS"),
+        ("12-hs", "12HS"),
+        ("12 bis", "12BIS"),
+        ("012", "12"),
+        ("12-1", "12-1"),
+        ("12 1", "12-1"),
+        ("12 3h", "12-3H"),
+        ("121", "121"),
+        ("A12", "A12"),
+    ],
+)
+def test_normalise_house_number(text: str, number: str) -> None:
+    assert normalise_house_number(text) == number
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("ab 123456 7", "AB1234567"),
+        ("AB-O12345", "ABO12345"),
+        ("AB-012345", "AB012345"),
+        ("nx4-5k7.2", "NX45K72"),
+    ],
+)
+def test_normalise_document_number(text: str, number: str) -> None:
+    assert normalise_document_number(text) == number
+
+
+@pytest.mark.parametrize(
+    "normalise",
+    [normalise_plate, normalise_postcode, normalise_house_number, normalise_document_number],
+)
+@pytest.mark.parametrize("text", ["", "   ", "--", "李"])
+def test_codes_without_letters_or_digits_are_refused(normalise, text: str) -> None:
+    with pytest.raises(NormaliseError):
+        normalise(text)
+
+
+@pytest.mark.parametrize(
+    ("normalise", "text"),
+    [
+        (normalise_phone, "+31 6 1234"),
+        (normalise_phone, "0612345678 ext 12"),
+        (parse_date, "31-02-1990"),
+        (parse_date, "1990-13-14"),
+        (parse_date, "14-03-90"),
+        (normalise_sex, "vrouw/man"),
+        (normalise_plate, "--"),
+    ],
+)
+def test_error_reason_is_safe_to_log(normalise, text: str) -> None:
+    with pytest.raises(NormaliseError) as caught:
+        normalise(text)
+    message, reason = str(caught.value), caught.value.reason
+    assert text.strip() in message
+    for piece in re.findall(r"[0-9]{2,}|[a-z]{3,}", text):
+        assert piece not in reason

@@ -1,0 +1,305 @@
+"""Nodes sync to a real hub over gRPC with real mTLS certificates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import grpc
+import pytest
+
+from linkage.encode import Encoder
+from linkage.schema import default_schema
+from node.importer import import_csv
+from node.store import NodeStore
+from node.sync import build_batch, sync
+from tests.conftest import GEMEENTEN, make_node
+from tests.test_csv_import import csv_bytes, good
+from zichtlijn.keyfile import load_purpose_keys
+from zichtlijn.transport import secure_channel
+from zichtlijn.v1 import sync_pb2, sync_pb2_grpc
+
+TODAY = dt.date(2026, 11, 23)
+
+
+def imported_node(tmp_path, pki, secret_file, gemeente, port, rows):
+    config = make_node(tmp_path, pki, secret_file, gemeente, port)
+    store = NodeStore(config.db_path)
+    encoder = Encoder(default_schema(), load_purpose_keys(secret_file))
+    report = import_csv(csv_bytes(rows), store, encoder, TODAY)
+    assert report.rejected == 0
+    return config, store
+
+
+def hub_uuids(hub) -> list[str]:
+    with hub.store.lock:
+        return [r[0] for r in hub.store.db.execute("SELECT sighting_uuid FROM sightings")]
+
+
+def test_three_nodes_sync_and_the_hub_links_across_them(tmp_path, pki, secret_file, hub):
+    people = [good(f"{g}-1", "Iulia", "Țurcanu") for g in GEMEENTEN]
+    people[1][2:4] = ["Yulia", "Tsurkanu"]  # another transliteration at the second town
+    others = [("Blessing", "Osagie"), ("Zsófia", "Kovács"), ("Maria", "de Vries")]
+    for gemeente, row, other in zip(GEMEENTEN, people, others, strict=True):
+        config, store = imported_node(tmp_path, pki, secret_file, gemeente, hub.port,
+                                      [row, good(f"{gemeente}-2", *other)])
+        with secure_channel(config.hub, config.tls) as channel:
+            report = sync(channel, store, batch_size=1, timeout_s=30)
+        assert (report.sent, report.accepted, report.batches) == (2, 2, 2)
+        assert store.count_unsynced() == 0
+    rows = hub.store.clusters()
+    persons = {}
+    for person, gemeente, _, _ in rows:
+        persons.setdefault(person, set()).add(gemeente)
+    assert len(rows) == 6
+    assert sorted(len(g) for g in persons.values()) == [1, 1, 1, 3]
+
+
+def test_second_sync_sends_nothing(tmp_path, pki, secret_file, hub):
+    config, store = imported_node(tmp_path, pki, secret_file, "GM0363", hub.port, [good("A")])
+    with secure_channel(config.hub, config.tls) as channel:
+        assert sync(channel, store, 10, 30).sent == 1
+        assert sync(channel, store, 10, 30).sent == 0
+    assert len(hub_uuids(hub)) == 1
+
+
+def test_node_cannot_upload_as_another_gemeente(tmp_path, pki, secret_file, hub):
+    """The gemeente comes from the certificate: GM0599's key cannot write for GM0363."""
+    config, store = imported_node(tmp_path, pki, secret_file, "GM0363", hub.port, [good("A")])
+    with secure_channel(config.hub, pki.tls("node-GM0599")) as channel:
+        sync(channel, store, 10, 30)
+    with hub.store.lock:
+        [(gemeente,)] = hub.store.db.execute("SELECT gemeente FROM sightings").fetchall()
+    assert gemeente == "GM0599"
+
+
+@pytest.mark.parametrize("stem", ["riec-rotterdam", "auditor-ap", "operator-operator"])
+def test_only_node_certificates_may_upload(tmp_path, pki, secret_file, hub, stem):
+    config, store = imported_node(tmp_path, pki, secret_file, "GM0363", hub.port, [good("A")])
+    with secure_channel(config.hub, pki.tls(stem)) as channel, pytest.raises(grpc.RpcError) as err:
+        sync(channel, store, 10, 30)
+    assert err.value.code() == grpc.StatusCode.PERMISSION_DENIED
+    assert store.count_unsynced() == 1 and hub_uuids(hub) == []
+
+
+def test_client_from_another_ca_is_refused(tmp_path, pki, foreign_pki, secret_file, hub):
+    config, store = imported_node(tmp_path, pki, secret_file, "GM0363", hub.port, [good("A")])
+    tls = foreign_pki.tls("node-GM0363")
+    # trust the real hub, present a certificate from the foreign CA
+    mixed = type(tls)(pki.root / "ca.pem", tls.cert, tls.key)
+    with secure_channel(config.hub, mixed) as channel, pytest.raises(grpc.RpcError) as err:
+        sync(channel, store, 10, 10)
+    assert err.value.code() == grpc.StatusCode.UNAVAILABLE
+    assert hub_uuids(hub) == []
+
+
+def test_client_without_certificate_is_refused(pki, hub):
+    credentials = grpc.ssl_channel_credentials(root_certificates=(pki.root / "ca.pem").read_bytes())
+    with grpc.secure_channel(f"127.0.0.1:{hub.port}", credentials) as channel:
+        stub = sync_pb2_grpc.SyncServiceStub(channel)
+        with pytest.raises(grpc.RpcError) as err:
+            stub.GetNodeStatus(sync_pb2.NodeStatusRequest(), timeout=10)
+    assert err.value.code() == grpc.StatusCode.UNAVAILABLE
+
+
+def test_unreachable_hub_keeps_everything_unsynced(tmp_path, pki, secret_file):
+    config, store = imported_node(tmp_path, pki, secret_file, "GM0363", 1, [good("A")])
+    with secure_channel("127.0.0.1:1", config.tls) as channel, pytest.raises(grpc.RpcError) as err:
+        sync(channel, store, 10, 5)
+    assert err.value.code() == grpc.StatusCode.UNAVAILABLE
+    assert store.count_unsynced() == 1
+
+
+def test_health_service_reports_serving(pki, hub):
+    from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+    with secure_channel(f"127.0.0.1:{hub.port}", pki.tls("operator-operator")) as channel:
+        stub = health_pb2_grpc.HealthStub(channel)
+        reply = stub.Check(health_pb2.HealthCheckRequest(service="zichtlijn.v1.SyncService"),
+                           timeout=10)
+    assert reply.status == health_pb2.HealthCheckResponse.SERVING
+
+
+# -- refused uploads: a status that says why, and nothing of the batch stored ------------
+
+
+@pytest.fixture()
+def upload(pki, hub):
+    channel = secure_channel(f"127.0.0.1:{hub.port}", pki.tls("node-GM0363"))
+    stub = sync_pb2_grpc.SyncServiceStub(channel)
+
+    def send(*batches: sync_pb2.UploadBatch) -> list[sync_pb2.BatchReceipt]:
+        return list(stub.Upload(iter(batches), timeout=30))
+
+    yield send
+    channel.close()
+
+
+@pytest.fixture()
+def valid_batch(tmp_path, pki, secret_file, hub) -> sync_pb2.UploadBatch:
+    _, store = imported_node(tmp_path, pki, secret_file, "GM0363", hub.port,
+                             [good("A"), good("B", "Elena", "Ionescu")])
+    return build_batch(list(store.unsynced()))
+
+
+def rebuilt(batch: sync_pb2.UploadBatch, mutate) -> sync_pb2.UploadBatch:
+    sightings = [type(s).FromString(s.SerializeToString()) for s in batch.sightings]
+    mutate(sightings)
+    from zichtlijn import wire
+
+    return sync_pb2.UploadBatch(batch_digest=wire.batch_digest(sightings), sightings=sightings)
+
+
+def _short_filter(sightings):
+    sightings[1].subject.name_filter = sightings[1].subject.name_filter[:64]
+
+
+def _foreign_schema(sightings):
+    sightings[1].schema_fingerprint = b"\x00" * 16
+
+
+def _bad_uuid(sightings):
+    sightings[0].sighting_uuid = "not-a-uuid"
+
+
+def _bad_date(sightings):
+    sightings[0].observed_on = "yesterday"
+
+
+@pytest.mark.parametrize(
+    ("mutate", "code", "says"),
+    [
+        (_short_filter, grpc.StatusCode.INVALID_ARGUMENT, "name_filter has 64 bytes"),
+        (_foreign_schema, grpc.StatusCode.FAILED_PRECONDITION, "schema fingerprint"),
+        (_bad_uuid, grpc.StatusCode.INVALID_ARGUMENT, "not a UUID"),
+        (_bad_date, grpc.StatusCode.INVALID_ARGUMENT, "observed_on"),
+    ],
+)
+def test_bad_batch_refused_whole(upload, valid_batch, hub, mutate, code, says):
+    with pytest.raises(grpc.RpcError) as err:
+        upload(rebuilt(valid_batch, mutate))
+    assert err.value.code() == code
+    assert says in err.value.details()
+    assert hub_uuids(hub) == []
+
+
+def test_empty_batch_refused(upload, hub):
+    from zichtlijn import wire
+
+    with pytest.raises(grpc.RpcError) as err:
+        upload(sync_pb2.UploadBatch(batch_digest=wire.batch_digest([])))
+    assert (err.value.code(), err.value.details()) == (grpc.StatusCode.INVALID_ARGUMENT,
+                                                       "empty batch")
+
+
+def test_oversized_batch_refused(upload, valid_batch, hub):
+    one = valid_batch.sightings[0]
+
+    def many(sightings):
+        import uuid
+
+        sightings.clear()
+        for _ in range(1001):
+            copy = type(one).FromString(one.SerializeToString())
+            copy.sighting_uuid = str(uuid.uuid4())
+            sightings.append(copy)
+
+    with pytest.raises(grpc.RpcError) as err:
+        upload(rebuilt(valid_batch, many))
+    assert err.value.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
+    assert hub_uuids(hub) == []
+
+
+def test_digest_that_does_not_match_content_is_refused(upload, valid_batch, hub):
+    tampered = sync_pb2.UploadBatch(batch_digest=b"\x01" * 32, sightings=valid_batch.sightings)
+    with pytest.raises(grpc.RpcError) as err:
+        upload(tampered)
+    assert "batch_digest does not match" in err.value.details()
+    assert hub_uuids(hub) == []
+
+
+def test_malformed_message_is_refused(pki, hub):
+    with secure_channel(f"127.0.0.1:{hub.port}", pki.tls("node-GM0363")) as channel:
+        raw = channel.stream_stream("/zichtlijn.v1.SyncService/Upload",
+                                    request_serializer=lambda b: b,
+                                    response_deserializer=lambda b: b)
+        with pytest.raises(grpc.RpcError) as err:
+            list(raw(iter([b"\xff\xff\xff\xff garbage"]), timeout=10))
+    assert err.value.code() in (grpc.StatusCode.INTERNAL, grpc.StatusCode.INVALID_ARGUMENT)
+    assert hub_uuids(hub) == []
+
+
+def test_good_batches_before_a_bad_one_stay_stored(upload, valid_batch, hub):
+    bad = rebuilt(valid_batch, _foreign_schema)
+    bad.sightings[0].sighting_uuid = "1b4e28ba-2fa1-4d2b-883f-0016d3cca427"
+    with pytest.raises(grpc.RpcError):
+        upload(valid_batch, bad)
+    assert sorted(hub_uuids(hub)) == sorted(s.sighting_uuid for s in valid_batch.sightings)
+
+
+def test_retried_batch_is_acknowledged_but_not_stored_twice(upload, valid_batch, hub):
+    [first] = upload(valid_batch)
+    [again] = upload(valid_batch)
+    assert (first.accepted, first.already_present) == (2, 0)
+    assert (again.accepted, again.already_present) == (0, 2)
+    assert len(hub_uuids(hub)) == 2
+
+
+def test_interrupted_sync_rerun_gives_every_sighting_exactly_once(
+    tmp_path, pki, secret_file, hub
+):
+    rows = [good(f"A-{i}", "Elena", f"Name{chr(97 + i % 26)}") for i in range(40)]
+    config, store = imported_node(tmp_path, pki, secret_file, "GM0363", hub.port, rows)
+    # the hub stores a batch then the connection dies before the node hears the receipt
+    with secure_channel(config.hub, config.tls) as channel:
+        stub = sync_pb2_grpc.SyncServiceStub(channel)
+        first = build_batch(list(store.unsynced())[:10])
+        stream = stub.Upload(iter([first]), timeout=30)
+        stream.cancel()
+    hub.linker.link_pending()
+    with secure_channel(config.hub, config.tls) as channel:
+        sync(channel, store, batch_size=7, timeout_s=30)
+    uuids = hub_uuids(hub)
+    assert len(uuids) == len(set(uuids)) == 40
+    assert store.count_unsynced() == 0
+
+
+def test_hub_restart_mid_sync_then_rerun(tmp_path, pki, secret_file):
+    """The hub goes down between batches; the rerun sends the rest, nothing twice."""
+    from hub.config import HubConfig
+    from hub.server import start_hub
+
+    home = tmp_path / "hub"
+    home.mkdir()
+    hub_config = HubConfig(home, "127.0.0.1:0", pki.tls("hub-hub"), workers=4)
+    first_hub = start_hub(hub_config)
+    rows = [good(f"A-{i}", "Ioana", f"Vasile{chr(97 + i)}") for i in range(20)]
+    config, store = imported_node(tmp_path, pki, secret_file, "GM0363", first_hub.port, rows)
+    sent = []
+
+    def stop_after_first(done: int, total: int) -> None:
+        sent.append(done)
+        if len(sent) == 1:
+            first_hub.server.stop(0)
+
+    with secure_channel(config.hub, config.tls) as channel, pytest.raises(grpc.RpcError):
+        sync(channel, store, batch_size=5, timeout_s=30, progress=stop_after_first)
+    first_hub.stop(0)
+    assert 0 < store.count_unsynced() < 20
+
+    second_hub = start_hub(HubConfig(home, f"127.0.0.1:{first_hub.port}", pki.tls("hub-hub")))
+    try:
+        with secure_channel(config.hub, config.tls) as channel:
+            sync(channel, store, batch_size=5, timeout_s=30)
+        uuids = hub_uuids(second_hub)
+        assert len(uuids) == len(set(uuids)) == 20
+        assert store.count_unsynced() == 0
+    finally:
+        second_hub.stop(0)
+
+
+def test_wrong_path_to_secret_is_a_clear_error(tmp_path):
+    from zichtlijn.keyfile import KeyFileError
+
+    with pytest.raises(KeyFileError, match="key file not found"):
+        load_purpose_keys(Path(tmp_path / "missing.key"))

@@ -1,0 +1,60 @@
+"""The `zichtlijn` command: one entry point, a subcommand group per user."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+import grpc
+
+from zichtlijn.errors import USER_ERRORS, CliError, describe
+
+GROUPS = ("node", "hub", "pki", "keys", "demo")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from hub.cli import register as register_hub
+    from node.cli import register as register_node
+    from zichtlijn.cli_tools import register_keys, register_pki
+    from zichtlijn.demo import register as register_demo
+
+    parser = argparse.ArgumentParser(
+        prog="zichtlijn",
+        description="Privacy-preserving linkage of control sightings across municipalities.",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log more detail")
+    groups = parser.add_subparsers(dest="group", metavar="{" + ",".join(GROUPS) + "}",
+                                   required=True)
+    register_node(groups)
+    register_hub(groups)
+    register_pki(groups)
+    register_keys(groups)
+    register_demo(groups)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    try:
+        return int(args.run(args) or 0)
+    except KeyboardInterrupt:
+        print("zichtlijn: interrupted", file=sys.stderr)
+        return 130
+    except grpc.RpcError as error:
+        print(f"zichtlijn: {describe(error, getattr(args, 'peer', 'hub'))}", file=sys.stderr)
+        return 1
+    except (CliError, *USER_ERRORS) as error:
+        print(f"zichtlijn: {describe(error)}", file=sys.stderr)
+        return getattr(error, "exit_code", 1)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

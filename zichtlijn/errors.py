@@ -1,0 +1,32 @@
+"""Errors a user can act on, and how each becomes one line on stderr."""
+
+from __future__ import annotations
+
+import grpc
+
+from hub.config import ConfigError as HubConfigError
+from linkage.schema import SchemaError
+from node.config import ConfigError as NodeConfigError
+from node.csv_import import CsvFileError
+from node.sync import SyncError
+from zichtlijn.identity import IdentityError
+from zichtlijn.keyfile import KeyFileError
+from zichtlijn.transport import describe_rpc_error
+
+
+class CliError(Exception):
+    exit_code = 1
+
+
+USER_ERRORS: tuple[type[BaseException], ...] = (
+    HubConfigError, NodeConfigError, CsvFileError, SyncError, IdentityError, KeyFileError,
+    SchemaError, FileNotFoundError, PermissionError, IsADirectoryError, OSError,
+)
+
+
+def describe(error: BaseException, peer: str = "hub") -> str:
+    if isinstance(error, grpc.RpcError):
+        return describe_rpc_error(error, peer)
+    if isinstance(error, OSError) and error.filename:
+        return f"{error.filename}: {error.strerror or error}"
+    return str(error).splitlines()[0] if str(error) else type(error).__name__

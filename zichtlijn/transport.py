@@ -1,0 +1,83 @@
+"""mTLS channels and servers, and the caller's identity inside a handler."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import grpc
+
+from zichtlijn.identity import IdentityError, Principal, principal_of_pem
+
+MAX_MESSAGE_BYTES = 16 * 1024 * 1024
+DEFAULT_DEADLINE_S = 30.0
+_CHANNEL_OPTIONS = [
+    ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
+    ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
+    ("grpc.keepalive_time_ms", 30_000),
+]
+
+
+@dataclass(frozen=True)
+class TlsFiles:
+    ca: Path
+    cert: Path
+    key: Path
+
+    def read(self) -> tuple[bytes, bytes, bytes]:
+        missing = [str(p) for p in (self.ca, self.cert, self.key) if not p.is_file()]
+        if missing:
+            raise FileNotFoundError(f"TLS file not found: {', '.join(missing)}")
+        return self.ca.read_bytes(), self.cert.read_bytes(), self.key.read_bytes()
+
+    def principal(self) -> Principal:
+        return principal_of_pem(self.cert.read_bytes())
+
+
+def server_credentials(tls: TlsFiles) -> grpc.ServerCredentials:
+    ca, cert, key = tls.read()
+    return grpc.ssl_server_credentials([(key, cert)], root_certificates=ca,
+                                       require_client_auth=True)
+
+
+def secure_channel(target: str, tls: TlsFiles) -> grpc.Channel:
+    ca, cert, key = tls.read()
+    credentials = grpc.ssl_channel_credentials(root_certificates=ca, private_key=key,
+                                               certificate_chain=cert)
+    return grpc.secure_channel(target, credentials, options=_CHANNEL_OPTIONS)
+
+
+def server_options() -> list[tuple[str, int]]:
+    return list(_CHANNEL_OPTIONS)
+
+
+def caller(context: grpc.ServicerContext) -> Principal:
+    """The verified principal of the client certificate, or abort UNAUTHENTICATED."""
+    pems = context.auth_context().get("x509_pem_cert")
+    if not pems:
+        context.abort(grpc.StatusCode.UNAUTHENTICATED, "client certificate required")
+    try:
+        return principal_of_pem(pems[0])
+    except (IdentityError, ValueError) as exc:
+        context.abort(grpc.StatusCode.UNAUTHENTICATED, f"client certificate refused: {exc}")
+        raise  # unreachable: abort raises
+
+
+def require_role(context: grpc.ServicerContext, *roles: str) -> Principal:
+    principal = caller(context)
+    if principal.role not in roles:
+        context.abort(grpc.StatusCode.PERMISSION_DENIED,
+                      f"{principal} may not call this method (needs {' or '.join(roles)})")
+    return principal
+
+
+def describe_rpc_error(error: grpc.RpcError, peer: str) -> str:
+    """One line for a user: what the peer said, without a traceback."""
+    code = error.code() if hasattr(error, "code") else None
+    details = error.details() if hasattr(error, "details") else str(error)
+    if code == grpc.StatusCode.UNAVAILABLE:
+        return f"hub {peer} unreachable: {details}"
+    if code == grpc.StatusCode.DEADLINE_EXCEEDED:
+        return f"hub {peer} did not answer in time"
+    name = code.name if code else "ERROR"
+    return f"hub {peer} refused ({name}): {details}"

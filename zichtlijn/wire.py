@@ -1,0 +1,67 @@
+"""Conversion between linkage dataclasses and the zichtlijn.v1 messages."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+
+from linkage.encode import IdentityEncoding
+from zichtlijn.v1 import encoding_pb2
+
+SETTINGS = ("woning", "hotel", "raam", "club", "escort", "straat", "online")
+ENTITY_KINDS = {
+    "phone": encoding_pb2.ENTITY_KIND_PHONE,
+    "vehicle_plate": encoding_pb2.ENTITY_KIND_VEHICLE_PLATE,
+    "address": encoding_pb2.ENTITY_KIND_ADDRESS,
+    "advert": encoding_pb2.ENTITY_KIND_ADVERT,
+}
+
+
+def setting_to_wire(setting: str | None) -> int:
+    if not setting:
+        return encoding_pb2.SETTING_UNSPECIFIED
+    return encoding_pb2.Setting.Value(f"SETTING_{setting.upper()}")
+
+
+def setting_from_wire(value: int) -> str | None:
+    if value == encoding_pb2.SETTING_UNSPECIFIED:
+        return None
+    return encoding_pb2.Setting.Name(value).removeprefix("SETTING_").lower()
+
+
+def identity_to_wire(enc: IdentityEncoding) -> encoding_pb2.IdentityEncoding:
+    return encoding_pb2.IdentityEncoding(
+        name_filter=enc.name_filter,
+        dob_tokens=list(enc.dob_tokens),
+        given_buckets=enc.given_buckets,
+        surname_buckets=enc.surname_buckets,
+        sex_token=enc.sex_token,
+        document_token=enc.document_token,
+    )
+
+
+def identity_from_wire(msg: encoding_pb2.IdentityEncoding) -> IdentityEncoding:
+    return IdentityEncoding(
+        name_filter=bytes(msg.name_filter),
+        dob_tokens=tuple(msg.dob_tokens),
+        given_buckets=bytes(msg.given_buckets),
+        surname_buckets=bytes(msg.surname_buckets),
+        sex_token=int(msg.sex_token),
+        document_token=bytes(msg.document_token),
+    )
+
+
+def canonical_bytes(sighting: encoding_pb2.EncodedSighting) -> bytes:
+    return sighting.SerializeToString(deterministic=True)
+
+
+def sighting_digest(sighting: encoding_pb2.EncodedSighting) -> bytes:
+    return hashlib.sha256(b"zichtlijn-sighting\x00" + canonical_bytes(sighting)).digest()
+
+
+def batch_digest(sightings: Iterable[encoding_pb2.EncodedSighting]) -> bytes:
+    """Digest identifying a batch by its content (order matters)."""
+    digest = hashlib.sha256(b"zichtlijn-batch\x00")
+    for sighting in sightings:
+        digest.update(sighting_digest(sighting))
+    return digest.digest()
