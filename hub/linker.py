@@ -18,7 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from hub.store import HubStore
+from hub import audit_log
+from hub.store import HubStore, utc_now
 from linkage.blocking import CandidateIndex
 from linkage.cluster import cluster_component
 from linkage.compare import MatchPolicy, score_pairs
@@ -155,6 +156,9 @@ class Linker:
                 "UPDATE sightings SET linked = 1 WHERE seq = ?",
                 [(self.seq_of_row[row],) for row in added if row not in changed],
             )
+            audit_log.append(conn, utc_now(), "hub:hub", "link_run",
+                             new_sightings=len(added), candidate_pairs=len(pairs),
+                             new_links=len(new_links), persons_changed=len(changed))
         return LinkRun(len(added), len(pairs), len(new_links), components, len(changed),
                        time.perf_counter() - started)
 

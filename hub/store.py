@@ -16,6 +16,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from hub import audit_log
 from zichtlijn import wire
 from zichtlijn.v1 import encoding_pb2
 
@@ -114,6 +115,7 @@ class HubStore:
             CREATE INDEX IF NOT EXISTS links_b ON links(b);
             """
         )
+        audit_log.create_tables(self.db.conn)
 
     # -- uploads ---------------------------------------------------------------
 
@@ -161,6 +163,9 @@ class HubStore:
             )
             for s in new:
                 self._insert_sighting(conn, gemeente, digest, received_at, s)
+            audit_log.append(conn, received_at, f"node:{gemeente}", "upload",
+                             batch=digest.hex(), sightings=len(sightings), accepted=len(new),
+                             already_present=present)
         return BatchOutcome(len(new), present, received_at)
 
     @staticmethod
