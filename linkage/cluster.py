@@ -52,9 +52,19 @@ def components(links: Iterable[tuple[int, int]], nodes: Iterable[int] = ()) -> l
 
 
 def cluster_component(
-    members: Sequence[int], scorer: Scorer, policy: MatchPolicy
+    members: Sequence[int],
+    scorer: Scorer,
+    policy: MatchPolicy,
+    anchored: np.ndarray | None = None,
 ) -> list[list[int]]:
-    """Split one linked component into persons; members are row ids."""
+    """Split one linked component into persons; members are row ids.
+
+    `anchored[row]` says whether a row carries a date of birth. Rows without one
+    can rarely reach the link threshold on their own; after the clusters have
+    formed, a cluster with no date of birth joins the one dated cluster it
+    agrees with, and stays apart when it agrees with two or more (a common
+    name: the data cannot say which of the namesakes it was).
+    """
     rows = np.array(sorted(members), dtype=np.int64)
     m = len(rows)
     if m == 1:
@@ -67,18 +77,47 @@ def cluster_component(
 
     candidates = np.flatnonzero(scores >= policy.threshold)
     order = sorted(candidates, key=lambda k: (-float(scores[k]), int(left[k]), int(right[k])))
+    groups = _greedy_merge(m, [(int(left[k]), int(right[k])) for k in order], matrix, policy)
+    if anchored is not None:
+        groups = _attach_undated(groups, matrix, anchored[rows], policy)
+    clusters = [sorted(int(rows[i]) for i in group) for group in groups]
+    return sorted(clusters, key=lambda c: c[0])
+
+
+def _compatible(matrix: np.ndarray, a: list[int], b: list[int], mean: float,
+                veto: float) -> bool:
+    cross = matrix[np.ix_(a, b)]
+    return bool(cross.min() >= veto and cross.mean() >= mean)
+
+
+def _greedy_merge(m: int, edges: list[tuple[int, int]], matrix: np.ndarray,
+                  policy: MatchPolicy) -> list[list[int]]:
     cluster_of = list(range(m))
     members_of: dict[int, list[int]] = {i: [i] for i in range(m)}
-    for k in order:
-        a, b = cluster_of[left[k]], cluster_of[right[k]]
-        if a == b:
-            continue
-        cross = matrix[np.ix_(members_of[a], members_of[b])]
-        if cross.min() < policy.veto or cross.mean() < policy.cluster_mean:
+    for i, j in edges:
+        a, b = cluster_of[i], cluster_of[j]
+        if a == b or not _compatible(matrix, members_of[a], members_of[b],
+                                     policy.cluster_mean, policy.veto):
             continue
         keep, gone = min(a, b), max(a, b)
-        for i in members_of[gone]:
-            cluster_of[i] = keep
+        for k in members_of[gone]:
+            cluster_of[k] = keep
         members_of[keep].extend(members_of.pop(gone))
-    clusters = [sorted(int(rows[i]) for i in group) for group in members_of.values()]
-    return sorted(clusters, key=lambda c: c[0])
+    return list(members_of.values())
+
+
+def _attach_undated(groups: list[list[int]], matrix: np.ndarray, dated: np.ndarray,
+                    policy: MatchPolicy) -> list[list[int]]:
+    anchors = [g for g in groups if dated[g].any()]
+    undated = [g for g in groups if not dated[g].any()]
+    joined: dict[int, list[int]] = {}
+    kept: list[list[int]] = []
+    for group in undated:
+        matches = [i for i, anchor in enumerate(anchors)
+                   if _compatible(matrix, group, anchor, policy.attach_mean, policy.veto)]
+        if len(matches) == 1:
+            joined.setdefault(matches[0], []).extend(group)
+        else:
+            kept.append(group)
+    merged = [anchor + joined.get(i, []) for i, anchor in enumerate(anchors)]
+    return merged + kept

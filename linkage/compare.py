@@ -21,38 +21,48 @@ CHUNK_PAIRS = 65_536
 
 class DobAgreement(IntEnum):
     DIFFERENT = 0
-    PARTIAL = 1  # two of day, month, year agree (a typo or off-by-one)
-    SWAPPED = 2  # day and month exchanged
-    EXACT = 3
-    MISSING = 4  # at least one side unknown
+    PARTIAL = 1  # two of day, month, year agree, the third is unrelated
+    NEAR = 2  # one of day, month, year is one up or down
+    SWAPPED = 3  # day and month exchanged
+    EXACT = 4
+    MISSING = 5  # at least one side unknown
+
+
+# Log-odds weights of the evidence (see README "How matching works"). Fitted by
+# logistic regression on labelled carousel pairs (tests/benchmarks/quality.py
+# --fit), then rounded and checked against the population's hard negatives.
+DEFAULT_WEIGHTS: dict[str, float] = {
+    "bias": -18.9,
+    "dice": 15.5,
+    "dice_over_60": 3.3,
+    "dice_over_75": 1.3,
+    "dice_over_90": -10.0,
+    "dob_different": -4.9,
+    "dob_partial": -1.1,
+    "dob_near": 4.8,
+    "dob_swapped": 5.6,
+    "dob_exact": 8.4,
+    "both_parts": 1.9,
+    "given_only": 1.8,
+    "surname_only": -0.5,
+    "document_same": 13.8,
+    "document_near": 10.9,
+    "document_different": -1.6,
+    "sex_different": -1.0,
+}
 
 
 @dataclass(frozen=True)
 class MatchPolicy:
-    """Evidence weights and thresholds; see README "How matching works"."""
+    """Evidence weights and clustering thresholds, all in log-odds."""
 
-    threshold: float = 6.0  # a pair scoring at least this is a link
-    cluster_mean: float = 4.0  # clusters merge only when their cross pairs average this
-    veto: float = -3.0  # no two sightings scoring below this end up in one person
-    name_slope: float = 20.0
-    name_pivot: float = 0.72  # Dice at which the name is neutral evidence
-    name_floor: float = -8.0
-    name_cap: float = 6.0
-    dob: dict[int, float] = field(
-        default_factory=lambda: {
-            DobAgreement.DIFFERENT: -7.0,
-            DobAgreement.PARTIAL: 1.0,
-            DobAgreement.SWAPPED: 3.5,
-            DobAgreement.EXACT: 5.0,
-            DobAgreement.MISSING: 0.0,
-        }
-    )
-    given_agrees: float = 1.0
-    only_surname_agrees: float = -3.0
-    no_part_agrees: float = -1.0
-    document_same: float = 8.0
-    document_different: float = -3.0
-    sex_different: float = -6.0
+    threshold: float = 0.0  # a pair scoring at least this is a link
+    cluster_mean: float = -1.0  # clusters merge only when their cross pairs average this
+    veto: float = -6.0  # no two sightings scoring below this end up in one person
+    # pairs at or above the floor join components; undated sightings attach at attach_mean
+    link_floor: float = -3.0
+    attach_mean: float = -2.0
+    weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
 
 
 @dataclass
@@ -61,7 +71,7 @@ class PairFeatures:
     dob: np.ndarray
     given_ok: np.ndarray
     surname_ok: np.ndarray
-    document: np.ndarray  # 1 same, -1 different, 0 unknown
+    document: np.ndarray  # 1 same, 2 one character apart, -1 different, 0 unknown
     sex_different: np.ndarray
 
 
@@ -86,7 +96,9 @@ def features(table: EncodingTable, left: np.ndarray, right: np.ndarray) -> PairF
     equal = dob_l == dob_r
     missing = (dob_l[:, 0] == 0) | (dob_r[:, 0] == 0)
     dob = np.full(len(left), DobAgreement.DIFFERENT, dtype=np.int8)
-    dob[equal[:, 2:].any(axis=1)] = DobAgreement.PARTIAL
+    dob[equal[:, 2:5].any(axis=1)] = DobAgreement.PARTIAL
+    near = (dob_l[:, 5:] == dob_r[:, :1]).any(axis=1) | (dob_r[:, 5:] == dob_l[:, :1]).any(axis=1)
+    dob[near] = DobAgreement.NEAR
     dob[equal[:, 1]] = DobAgreement.SWAPPED
     dob[equal[:, 0]] = DobAgreement.EXACT
     dob[missing] = DobAgreement.MISSING
@@ -100,27 +112,50 @@ def features(table: EncodingTable, left: np.ndarray, right: np.ndarray) -> PairF
     doc_l, doc_r = table.document[left], table.document[right]
     both_doc = (doc_l != 0) & (doc_r != 0)
     document = np.where(both_doc, np.where(doc_l == doc_r, 1, -1), 0).astype(np.int8)
+    near_l, near_r = table.document_near[left], table.document_near[right]
+    near = np.zeros(len(left), dtype=bool)
+    for j in range(near_r.shape[1]):
+        column = near_r[:, j : j + 1]
+        near |= ((near_l == column) & (column != 0)).any(axis=1)
+    document[(document == -1) & near] = 2
     sex_l, sex_r = table.sex[left], table.sex[right]
     sex_different = (sex_l != 0) & (sex_r != 0) & (sex_l != sex_r)
     return PairFeatures(dice(table, left, right), dob, given_ok, surname_ok, document,
                         sex_different)
 
 
+def design(f: PairFeatures) -> dict[str, np.ndarray]:
+    """The evidence columns the weights apply to (0/1 indicators and Dice hinges)."""
+    d = f.dice
+    both = f.given_ok & f.surname_ok
+    return {
+        "bias": np.ones_like(d),
+        "dice": d,
+        "dice_over_60": np.maximum(d - 0.60, 0.0),
+        "dice_over_75": np.maximum(d - 0.75, 0.0),
+        "dice_over_90": np.maximum(d - 0.90, 0.0),
+        "dob_different": f.dob == DobAgreement.DIFFERENT,
+        "dob_partial": f.dob == DobAgreement.PARTIAL,
+        "dob_near": f.dob == DobAgreement.NEAR,
+        "dob_swapped": f.dob == DobAgreement.SWAPPED,
+        "dob_exact": f.dob == DobAgreement.EXACT,
+        "both_parts": both,
+        "given_only": f.given_ok & ~f.surname_ok,
+        "surname_only": f.surname_ok & ~f.given_ok,
+        "document_same": f.document == 1,
+        "document_near": f.document == 2,
+        "document_different": f.document == -1,
+        "sex_different": f.sex_different,
+    }
+
+
 def score_features(f: PairFeatures, policy: MatchPolicy) -> np.ndarray:
-    name = np.clip(policy.name_slope * (f.dice - policy.name_pivot), policy.name_floor,
-                   policy.name_cap)
-    dob_weights = np.array([policy.dob[k] for k in DobAgreement], dtype=np.float64)
-    parts = np.where(
-        f.given_ok,
-        policy.given_agrees,
-        np.where(f.surname_ok, policy.only_surname_agrees, policy.no_part_agrees),
-    )
-    document = np.select(
-        [f.document == 1, f.document == -1], [policy.document_same, policy.document_different],
-        0.0,
-    )
-    sex = np.where(f.sex_different, policy.sex_different, 0.0)
-    return (name + dob_weights[f.dob] + parts + document + sex).astype(np.float32)
+    total = np.zeros(len(f.dice), dtype=np.float64)
+    for name, column in design(f).items():
+        weight = policy.weights.get(name, 0.0)
+        if weight:
+            total += weight * column
+    return total.astype(np.float32)
 
 
 def score_pairs(

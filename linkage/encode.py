@@ -19,6 +19,7 @@ from linkage.schema import LinkageSchema
 
 ENTITY_TOKEN_BYTES = 16
 DOCUMENT_TOKEN_BYTES = 16
+DOCUMENT_NEAR_CHARS = 16  # longer numbers: the first 16 characters give the near tokens
 _CACHE_LIMIT = 200_000
 
 
@@ -44,6 +45,7 @@ class IdentityEncoding:
     surname_buckets: bytes
     sex_token: int
     document_token: bytes
+    document_near: tuple[int, ...] = ()
 
 
 def _keyed64(key: bytes, message: bytes) -> int:
@@ -118,13 +120,16 @@ class Encoder:
         y, m, d = born.year, born.month, born.day
         low, high = sorted((m, d))
         key = self.keys.date_of_birth
-        messages = (
+        messages = [
             f"full:{y:04d}-{m:02d}-{d:02d}",
             f"swap:{y:04d}-{low:02d}-{high:02d}",
             f"day_month:{m:02d}-{d:02d}",
             f"month_year:{y:04d}-{m:02d}",
             f"day_year:{y:04d}--{d:02d}",
-        )
+        ]
+        # same message form as "full": the hub sees only that two dates are one apart
+        for dy, dm, dd in ((0, 0, -1), (0, 0, 1), (0, -1, 0), (0, 1, 0), (-1, 0, 0), (1, 0, 0)):
+            messages.append(f"full:{y + dy:04d}-{m + dm:02d}-{d + dd:02d}")
         return tuple(_keyed64(key, message.encode()) for message in messages)
 
     def encode_identity(self, identity: Identity) -> IdentityEncoding:
@@ -132,13 +137,14 @@ class Encoder:
         surname = [canonical_word(w) for w in name_words(identity.surname)]
         if not given and not surname:
             raise ValueError("identity has no name")
-        document = b""
+        document, near = b"", ()
         if identity.document_number:
             document = hashlib.blake2b(
                 b"document:" + identity.document_number.encode(),
                 key=self.keys.document,
                 digest_size=DOCUMENT_TOKEN_BYTES,
             ).digest()
+            near = self.document_near(identity.document_number)
         return IdentityEncoding(
             name_filter=self.name_filter(given, surname),
             dob_tokens=self.dob_tokens(identity.date_of_birth),
@@ -148,7 +154,18 @@ class Encoder:
             if identity.sex
             else 0,
             document_token=document,
+            document_near=near,
         )
+
+    def document_near(self, number: str) -> tuple[int, ...]:
+        """Deletion neighbourhood: one substituted, dropped or added character still meets."""
+        head = number[:DOCUMENT_NEAR_CHARS]
+        variants = {head} | {head[:i] + head[i + 1 :] for i in range(len(head))}
+        return tuple(sorted(
+            int.from_bytes(hashlib.blake2b(f"near:{v}".encode(), key=self.keys.document,
+                                           digest_size=4).digest(), "little") or 1
+            for v in variants
+        ))
 
     def entity_token(self, kind: str, normalised_value: str) -> bytes:
         """Exact keyed token of a phone, plate, address or advert id."""

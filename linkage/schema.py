@@ -15,7 +15,9 @@ from dataclasses import dataclass
 from importlib import resources
 
 FINGERPRINT_BYTES = 16
-DOB_TOKEN_KINDS = ("full", "swap", "day_month", "month_year", "day_year")
+DOB_TOKEN_KINDS = ("full", "swap", "day_month", "month_year", "day_year", "near")
+# "near" stands for six tokens: the date with day, month or year one up or down
+DOB_SLOTS = len(DOB_TOKEN_KINDS) - 1 + 6
 TOKENISERS = ("padded-bigrams",)
 HARDENINGS = ("none", "balance", "xor-fold", "diffusion")
 

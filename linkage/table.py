@@ -10,10 +10,11 @@ from __future__ import annotations
 import numpy as np
 
 from linkage.encode import IdentityEncoding
+from linkage.schema import DOB_SLOTS
 
 NO_BUCKET = 255
-DOB_SLOTS = 5
 BUCKET_SLOTS = 3
+DOCUMENT_NEAR_SLOTS = 17
 
 
 class EncodingTable:
@@ -34,21 +35,20 @@ class EncodingTable:
         self.surname = np.full((capacity, BUCKET_SLOTS), NO_BUCKET, dtype=np.uint8)
         self.sex = np.zeros(capacity, dtype=np.uint64)
         self.document = np.zeros(capacity, dtype=np.uint64)
+        self.document_near = np.zeros((capacity, DOCUMENT_NEAR_SLOTS), dtype=np.uint32)
+
+    def _columns(self) -> tuple[np.ndarray, ...]:
+        return (self.filters, self.popcounts, self.dob, self.given, self.surname, self.sex,
+                self.document, self.document_near)
 
     def _grow(self, needed: int) -> None:
         capacity = len(self.popcounts)
         if needed <= capacity:
             return
         new_capacity = max(needed, capacity * 2)
-        old = (self.filters, self.popcounts, self.dob, self.given, self.surname, self.sex,
-               self.document)
+        old = self._columns()
         self._allocate(new_capacity)
-        for target, source in zip(
-            (self.filters, self.popcounts, self.dob, self.given, self.surname, self.sex,
-             self.document),
-            old,
-            strict=True,
-        ):
+        for target, source in zip(self._columns(), old, strict=True):
             target[: self.size] = source[: self.size]
 
     def append(self, encodings: list[IdentityEncoding]) -> range:
@@ -74,6 +74,8 @@ class EncodingTable:
         self.document[row] = (
             int.from_bytes(enc.document_token[:8], "little") if enc.document_token else 0
         )
+        near = list(enc.document_near[:DOCUMENT_NEAR_SLOTS])
+        self.document_near[row] = near + [0] * (DOCUMENT_NEAR_SLOTS - len(near))
 
     def filter_bytes(self, row: int) -> bytes:
         return self.filters[row].astype("<u8").tobytes()

@@ -37,6 +37,7 @@ def identity_to_wire(enc: IdentityEncoding) -> encoding_pb2.IdentityEncoding:
         surname_buckets=enc.surname_buckets,
         sex_token=enc.sex_token,
         document_token=enc.document_token,
+        document_near=list(enc.document_near),
     )
 
 
@@ -48,6 +49,7 @@ def identity_from_wire(msg: encoding_pb2.IdentityEncoding) -> IdentityEncoding:
         surname_buckets=bytes(msg.surname_buckets),
         sex_token=int(msg.sex_token),
         document_token=bytes(msg.document_token),
+        document_near=tuple(msg.document_near),
     )
 
 

@@ -1,0 +1,67 @@
+"""Shared set-up for benchmarks: labelled carousel data encoded through the node's code."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from linkage.encode import Encoder, Identity, IdentityEncoding
+from linkage.keys import derive_purpose_keys
+from linkage.schema import LinkageSchema, default_schema
+from linkage.table import EncodingTable
+from node.csv_import import ParsedSighting, RowError, parse_row
+from zichtlijn.synth import SyntheticData, generate
+
+GEMEENTEN = ["GM0363", "GM0599", "GM0344", "GM0518", "GM0014", "GM0855"]
+TODAY = dt.date(2026, 11, 23)
+
+
+@dataclass
+class EncodedCarousel:
+    data: SyntheticData
+    keys: list[tuple[str, str]]  # (gemeente, case_ref) per row
+    parsed: list[ParsedSighting]
+    encodings: list[IdentityEncoding]
+    rejected: list[RowError]
+
+    def truth_labels(self) -> dict[tuple[str, str], str]:
+        return {k: self.data.truth[k] for k in self.keys}
+
+
+def carousel(persons: int, seed: int, error_rate: float = 1.0) -> SyntheticData:
+    return generate(persons, GEMEENTEN, seed, start=dt.date(2025, 6, 1),
+                    error_rate=error_rate)
+
+
+def parse_all(data: SyntheticData) -> tuple[list, list[ParsedSighting], list[RowError]]:
+    keys, parsed, rejected = [], [], []
+    line = 1
+    for gemeente, rows in data.rows_by_gemeente.items():
+        for row in rows:
+            line += 1
+            try:
+                parsed.append(parse_row(line, row, TODAY))
+                keys.append((gemeente, row["case_ref"]))
+            except RowError as error:
+                rejected.append(error)
+    return keys, parsed, rejected
+
+
+def encode_all(data: SyntheticData, schema: LinkageSchema | None = None,
+               secret: bytes = b"\x2a" * 32) -> EncodedCarousel:
+    schema = schema or default_schema()
+    encoder = Encoder(schema, derive_purpose_keys(secret, 1))
+    keys, parsed, rejected = parse_all(data)
+    encodings = [encoder.encode_identity(p.subject) for p in parsed]
+    return EncodedCarousel(data, keys, parsed, encodings, rejected)
+
+
+def table_of(encoded: EncodedCarousel, schema: LinkageSchema | None = None) -> EncodingTable:
+    schema = schema or default_schema()
+    table = EncodingTable(schema.filter_bytes, capacity=len(encoded.encodings))
+    table.append(encoded.encodings)
+    return table
+
+
+def identities(encoded: EncodedCarousel) -> list[Identity]:
+    return [p.subject for p in encoded.parsed]
