@@ -16,13 +16,11 @@ import time
 from collections import deque
 from dataclasses import dataclass
 
-import numpy as np
-
 from hub import audit_log
 from hub.store import HubStore, utc_now
 from linkage.blocking import CandidateIndex
-from linkage.cluster import cluster_component
-from linkage.compare import MatchPolicy, score_pairs
+from linkage.compare import MatchPolicy
+from linkage.linking import cluster_members, scored_links
 from linkage.schema import LinkageSchema
 from linkage.table import EncodingTable
 from zichtlijn import wire
@@ -60,9 +58,6 @@ class Linker:
         self.uuid_of_row: list[str] = []
         self.person_of_row: list[str | None] = []
         self.adjacent: dict[int, set[int]] = {}
-
-    def _score(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
-        return score_pairs(self.table, left, right, self.policy)
 
     def _append(self, rows: list[tuple[int, str, bytes, str | None]]) -> range:
         encodings = [wire.identity_from_wire(encoding_pb2.IdentityEncoding.FromString(blob))
@@ -118,15 +113,12 @@ class Linker:
             return LinkRun(0, 0, 0, 0, 0, time.perf_counter() - started)
         added = self._append(pending)
         pairs = self.index.add(self.table, added)
+        links, scores = scored_links(self.table, pairs, self.policy)
         new_links: list[tuple[int, int, float]] = []
-        if len(pairs):
-            scores = self._score(pairs[:, 0], pairs[:, 1])
-            keep = scores >= self.policy.threshold
-            for (a, b), score in zip(pairs[keep], scores[keep], strict=True):
-                a, b = int(a), int(b)
-                self.adjacent.setdefault(a, set()).add(b)
-                self.adjacent.setdefault(b, set()).add(a)
-                new_links.append((a, b, float(score)))
+        for (a, b), score in zip(links.tolist(), scores.tolist(), strict=True):
+            self.adjacent.setdefault(a, set()).add(b)
+            self.adjacent.setdefault(b, set()).add(a)
+            new_links.append((a, b, score))
 
         seen: set[int] = set()
         changed: dict[int, str] = {}
@@ -136,7 +128,7 @@ class Linker:
                 continue
             members = self._component(row, seen)
             components += 1
-            for cluster in cluster_component(members, self._score, self.policy):
+            for cluster in cluster_members(self.table, members, self.policy):
                 person = person_id_for(self.uuid_of_row[cluster[0]])
                 for member in cluster:
                     if self.person_of_row[member] != person:

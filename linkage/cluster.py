@@ -86,7 +86,7 @@ def cluster_component(
 
 def _compatible(matrix: np.ndarray, a: list[int], b: list[int], mean: float,
                 veto: float) -> bool:
-    cross = matrix[np.ix_(a, b)]
+    cross = matrix[a][:, b]
     return bool(cross.min() >= veto and cross.mean() >= mean)
 
 

@@ -35,9 +35,9 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "bias": -18.9,
     "dice": 15.5,
     "dice_over_60": 3.3,
-    "dice_over_75": 1.3,
-    "dice_over_90": -10.0,
-    "dob_different": -4.9,
+    "dice_over_75": 1.4,
+    "dice_over_90": -10.1,
+    "dob_different": -5.5,
     "dob_partial": -1.1,
     "dob_near": 4.8,
     "dob_swapped": 5.6,
@@ -45,9 +45,9 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "both_parts": 1.9,
     "given_only": 1.8,
     "surname_only": -0.5,
-    "document_same": 13.8,
+    "document_same": 14.0,
     "document_near": 10.9,
-    "document_different": -1.6,
+    "document_different": -1.7,
     "sex_different": -1.0,
 }
 
@@ -56,12 +56,12 @@ DEFAULT_WEIGHTS: dict[str, float] = {
 class MatchPolicy:
     """Evidence weights and clustering thresholds, all in log-odds."""
 
-    threshold: float = 0.0  # a pair scoring at least this is a link
+    threshold: float = 1.5  # a pair scoring at least this is a link
     cluster_mean: float = -1.0  # clusters merge only when their cross pairs average this
     veto: float = -6.0  # no two sightings scoring below this end up in one person
     # pairs at or above the floor join components; undated sightings attach at attach_mean
     link_floor: float = -3.0
-    attach_mean: float = -2.0
+    attach_mean: float = -3.0
     weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
 
 
@@ -112,12 +112,12 @@ def features(table: EncodingTable, left: np.ndarray, right: np.ndarray) -> PairF
     doc_l, doc_r = table.document[left], table.document[right]
     both_doc = (doc_l != 0) & (doc_r != 0)
     document = np.where(both_doc, np.where(doc_l == doc_r, 1, -1), 0).astype(np.int8)
-    near_l, near_r = table.document_near[left], table.document_near[right]
-    near = np.zeros(len(left), dtype=bool)
-    for j in range(near_r.shape[1]):
-        column = near_r[:, j : j + 1]
-        near |= ((near_l == column) & (column != 0)).any(axis=1)
-    document[(document == -1) & near] = 2
+    differ = np.flatnonzero(document == -1)
+    if len(differ):
+        near_l = table.document_near[left[differ]]
+        near_r = table.document_near[right[differ]]
+        shared = (near_l[:, :, None] == near_r[:, None, :]) & (near_r[:, None, :] != 0)
+        document[differ[shared.any(axis=(1, 2))]] = 2
     sex_l, sex_r = table.sex[left], table.sex[right]
     sex_different = (sex_l != 0) & (sex_r != 0) & (sex_l != sex_r)
     return PairFeatures(dice(table, left, right), dob, given_ok, surname_ok, document,

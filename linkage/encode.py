@@ -8,9 +8,10 @@ whose positions an attacker can reconstruct from two values.
 
 from __future__ import annotations
 
+import calendar
 import hashlib
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from linkage.harden import harden_filter
 from linkage.keys import PurposeKeys
@@ -46,6 +47,19 @@ class IdentityEncoding:
     sex_token: int
     document_token: bytes
     document_near: tuple[int, ...] = ()
+
+
+def _shift_months(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def neighbours(born: date) -> tuple[date, ...]:
+    """The six dates one day, month or year away (calendar-correct, day clamped)."""
+    one_day = timedelta(days=1)
+    return (born - one_day, born + one_day, _shift_months(born, -1), _shift_months(born, 1),
+            _shift_months(born, -12), _shift_months(born, 12))
 
 
 def _keyed64(key: bytes, message: bytes) -> int:
@@ -128,8 +142,7 @@ class Encoder:
             f"day_year:{y:04d}--{d:02d}",
         ]
         # same message form as "full": the hub sees only that two dates are one apart
-        for dy, dm, dd in ((0, 0, -1), (0, 0, 1), (0, -1, 0), (0, 1, 0), (-1, 0, 0), (1, 0, 0)):
-            messages.append(f"full:{y + dy:04d}-{m + dm:02d}-{d + dd:02d}")
+        messages += [f"full:{near.isoformat()}" for near in neighbours(born)]
         return tuple(_keyed64(key, message.encode()) for message in messages)
 
     def encode_identity(self, identity: Identity) -> IdentityEncoding:

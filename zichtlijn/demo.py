@@ -22,7 +22,7 @@ from pathlib import Path
 
 from zichtlijn.errors import CliError
 from zichtlijn.evaluate import quality
-from zichtlijn.synth import generate, write_csvs
+from zichtlijn.synth import LISTED_ERRORS_ONLY, generate, write_csvs
 
 GEMEENTEN = {"GM0363": "Amsterdam", "GM0599": "Rotterdam", "GM0344": "Utrecht"}
 HUB_START_TIMEOUT_S = 30.0
@@ -74,7 +74,7 @@ def _stop(process: subprocess.Popen) -> None:
             process.wait()
 
 
-def run_demo(workdir: Path, persons: int, seed: int) -> float:
+def run_demo(workdir: Path, persons: int, seed: int, full_mix: bool = False) -> float:
     """Run the whole demo in `workdir`; returns its F1 (for tests)."""
     started = time.monotonic()
     if workdir.exists():
@@ -89,8 +89,10 @@ def run_demo(workdir: Path, persons: int, seed: int) -> float:
     secret = workdir / "keys" / "linkage-epoch1.key"
     _zichtlijn("keys", "new", "--out", str(secret))
 
-    _step(f"synthetic carousel: {persons} persons over {', '.join(GEMEENTEN.values())}")
-    data = generate(persons, list(GEMEENTEN), seed, start=dt.date.today() - dt.timedelta(days=400))
+    mix = "full realistic mix" if full_mix else "the recording errors of DESIGN §6"
+    _step(f"synthetic carousel: {persons} persons over {', '.join(GEMEENTEN.values())} ({mix})")
+    data = generate(persons, list(GEMEENTEN), seed, start=dt.date.today() - dt.timedelta(days=400),
+                    person_rates=None if full_mix else LISTED_ERRORS_ONLY)
     files = write_csvs(data, data_dir)
 
     hub_home = workdir / "hub"
@@ -135,7 +137,7 @@ def run_demo(workdir: Path, persons: int, seed: int) -> float:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     os.environ.setdefault("PYTHONUNBUFFERED", "1")
-    run_demo(Path(args.dir).resolve(), args.persons, args.seed)
+    run_demo(Path(args.dir).resolve(), args.persons, args.seed, args.full_mix)
     return 0
 
 
@@ -144,4 +146,6 @@ def register(groups: argparse._SubParsersAction) -> None:
     demo.add_argument("--dir", default="demo-run", help="work directory (recreated)")
     demo.add_argument("--persons", type=int, default=400, help="synthetic persons")
     demo.add_argument("--seed", type=int, default=7, help="generator seed")
+    demo.add_argument("--full-mix", action="store_true",
+                      help="also working names and second dates of birth (harder than §6)")
     demo.set_defaults(run=cmd_demo)
