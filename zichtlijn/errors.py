@@ -5,7 +5,9 @@ from __future__ import annotations
 import grpc
 
 from hub.config import ConfigError as HubConfigError
+from linkage.key_package import KeyPackageError
 from linkage.schema import SchemaError
+from linkage.shares import ShareError
 from node.config import ConfigError as NodeConfigError
 from node.csv_import import CsvFileError
 from node.sync import SyncError
@@ -21,6 +23,7 @@ class CliError(Exception):
 USER_ERRORS: tuple[type[BaseException], ...] = (
     HubConfigError, NodeConfigError, CsvFileError, SyncError, IdentityError, KeyFileError,
     SchemaError, FileNotFoundError, PermissionError, IsADirectoryError, OSError,
+    ShareError, KeyPackageError,
 )
 
 
