@@ -10,6 +10,7 @@ from linkage.schema import SchemaError
 from linkage.shares import ShareError
 from node.config import ConfigError as NodeConfigError
 from node.csv_import import CsvFileError
+from node.epochs import EpochError
 from node.sync import SyncError
 from zichtlijn.identity import IdentityError
 from zichtlijn.keyfile import KeyFileError
@@ -23,7 +24,7 @@ class CliError(Exception):
 USER_ERRORS: tuple[type[BaseException], ...] = (
     HubConfigError, NodeConfigError, CsvFileError, SyncError, IdentityError, KeyFileError,
     SchemaError, FileNotFoundError, PermissionError, IsADirectoryError, OSError,
-    ShareError, KeyPackageError,
+    ShareError, KeyPackageError, EpochError,
 )
 
 
