@@ -11,13 +11,8 @@ import pytest
 from hub.linker import Linker
 from linkage.compare import MatchPolicy
 from linkage.schema import default_schema
-from node.epoch_report import report_epochs
-from node.epochs import Keyring
-from node.importer import import_csv
-from node.store import NodeStore
-from node.sync import build_batch, sync
-from tests.keytools import make_epoch, package_node
-from tests.test_csv_import import csv_bytes
+from node.sync import build_batch
+from tests.keytools import Node, make_epoch
 from zichtlijn import wire
 from zichtlijn.transport import secure_channel
 from zichtlijn.v1 import sync_pb2, sync_pb2_grpc
@@ -29,7 +24,6 @@ DURING = TODAY - dt.timedelta(days=50)
 OVERLAP_END = TODAY - dt.timedelta(days=40)
 AFTER = TODAY - dt.timedelta(days=20)  # epoch 1 retired
 NODES = ("GM0363", "GM0599", "GM0344")
-HEADER = ["case_ref", "observed_on", "given_names", "surname", "date_of_birth", "sex"]
 
 ELENA = ("Iulia", "Țurcanu", "14-03-1998", "v")
 OTHERS = [("Blessing", "Osagie", "02-07-1995", "v"), ("Zsófia", "Kovács", "21-11-2000", "v"),
@@ -43,27 +37,6 @@ def row(case_ref: str, day: dt.date, person) -> list[str]:
 @pytest.fixture(scope="module")
 def kits(pki):
     return {e: make_epoch(pki, e, NODES) for e in (1, 2)}
-
-
-class Node:
-    def __init__(self, tmp_path, pki, gemeente, port):
-        self.config = package_node(tmp_path, pki, gemeente, port)
-        self.store = NodeStore(self.config.db_path)
-        self.keyring = Keyring(self.config, self.store)
-
-    def import_rows(self, rows, day):
-        encoder, *older = self.keyring.encoders(default_schema(), day)
-        report = import_csv(csv_bytes(rows, HEADER), self.store, encoder, day, also=older)
-        assert report.rejected == 0, report.errors
-        return report
-
-    def sync(self, day):
-        with secure_channel(self.config.hub, self.config.tls) as channel:
-            report_epochs(channel, self.keyring.epochs(day), 10)
-            return sync(channel, self.store, 100, 30)
-
-    def uuid_of(self, case_ref):
-        return {c: u for c, u, _, _ in self.store.listing()}[case_ref]
 
 
 @pytest.fixture()
