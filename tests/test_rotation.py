@@ -210,3 +210,24 @@ def test_well_formed_dual_encoding_is_stored(dual_batch, hub):
     node, batch = dual_batch
     [receipt] = _resend(node, batch, lambda s: None)
     assert receipt.accepted == 1
+
+
+def test_hub_epochs_command_lists_what_nodes_reported(nodes, kits, hub, pki, capsys):
+    from hub.config import HubConfig
+    from zichtlijn import cli
+
+    home = hub.store.path.parent
+    (home / "hub.toml").write_text(HubConfig(home, "127.0.0.1:0", pki.tls("hub-hub")).to_toml())
+
+    for node in nodes.values():
+        node.sync(DAY0)
+    rotate(nodes, kits)
+    nodes["GM0363"].sync(DURING)
+    capsys.readouterr()
+    assert cli.main(["hub", "epochs", "--home", str(home)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith(f"epoch 2  GM0363  current  keys {kits[2].keys.fingerprint()}")
+    assert lines[1].startswith(f"epoch 1  GM0344  current  keys {kits[1].keys.fingerprint()}")
+    assert any(line.startswith(f"epoch 1  GM0363  overlap until {OVERLAP_END}")
+               for line in lines)
+    assert lines[-1] == "2 epochs reported by 3 nodes"
