@@ -231,3 +231,43 @@ def test_hub_epochs_command_lists_what_nodes_reported(nodes, kits, hub, pki, cap
     assert any(line.startswith(f"epoch 1  GM0363  overlap until {OVERLAP_END}")
                for line in lines)
     assert lines[-1] == "2 epochs reported by 3 nodes"
+
+
+def _report(hub, pki, stem, *epochs):
+    from zichtlijn.v1 import epochs_pb2, epochs_pb2_grpc
+
+    with secure_channel(f"127.0.0.1:{hub.port}", pki.tls(stem)) as channel:
+        stub = epochs_pb2_grpc.EpochServiceStub(channel)
+        return stub.ReportEpochs(epochs_pb2.EpochReport(epochs=list(epochs)), timeout=10)
+
+
+def _epoch(epoch=1, state=1, fingerprint="0123456789abcdef", until=""):
+    from zichtlijn.v1 import epochs_pb2
+
+    return epochs_pb2.NodeEpoch(epoch=epoch, state=state, key_fingerprint=fingerprint,
+                                overlap_until=until)
+
+
+@pytest.mark.parametrize(("epochs", "says"), [
+    ((_epoch(fingerprint="secret!"),), "key_fingerprint must be 16 hex digits"),
+    ((_epoch(until="2026-01-01"),), "overlap_until belongs to"),
+    ((_epoch(state=2),), "overlap_until belongs to"),
+    ((_epoch(state=2, until="soon"),), "overlap_until is not an ISO date"),
+    ((_epoch(state=7),), "unknown state"),
+    ((_epoch(), _epoch()), "repeated"),
+    ((_epoch(1), _epoch(2)), "more than one current epoch"),
+    ((_epoch(0),), "epoch missing"),
+])
+def test_malformed_epoch_report_is_refused(hub, pki, epochs, says):
+    with pytest.raises(grpc.RpcError) as err:
+        _report(hub, pki, "node-GM0363", *epochs)
+    assert err.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert says in err.value.details()
+    assert audit_entries(hub, "key_epoch") == []
+
+
+def test_only_nodes_report_epochs(hub, pki):
+    with pytest.raises(grpc.RpcError) as err:
+        _report(hub, pki, "riec-rotterdam", _epoch())
+    assert err.value.code() == grpc.StatusCode.PERMISSION_DENIED
+    assert _report(hub, pki, "node-GM0363", _epoch()).changes_recorded == 1
