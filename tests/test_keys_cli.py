@@ -165,13 +165,14 @@ def test_short_passphrase_is_refused_before_anything_is_written(tmp_path, test_k
 
 
 @pytest.mark.parametrize(("n", "k", "says"), [("3", "4", "threshold"), ("3", "1", "threshold")])
-def test_impossible_threshold_is_refused(tmp_path, test_kdf, capsys, n, k, says):
-    phrases = passphrase_files(tmp_path / "phrases", int(n))
+def test_impossible_threshold_is_refused_before_any_passphrase_is_asked(
+        tmp_path, test_kdf, capsys, monkeypatch, n, k, says):
+    asked = []
+    monkeypatch.setattr("zichtlijn.keys_cli._ask", lambda *a: asked.append(a) or "x" * 20)
     args = ["keys", "ceremony", "--custodians", n, "--threshold", k, "--epoch", "1",
             "--out", str(tmp_path / "out")]
-    for phrase in phrases:
-        args += ["--passphrase-file", str(phrase)]
     assert cli.main(args) == 1
+    assert asked == []
     assert says in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
 

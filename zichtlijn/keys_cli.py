@@ -23,10 +23,10 @@ from linkage.key_package import seal_package
 from linkage.keys import SECRET_BYTES, derive_purpose_keys
 from linkage.shares import (
     CEREMONY_COST,
+    MAX_CUSTODIANS,
     TEST_COST,
     ScryptCost,
     Share,
-    ShareError,
     check_headers,
     combine_shares,
     open_share,
@@ -89,6 +89,9 @@ def cmd_ceremony(args: argparse.Namespace) -> int:
     n, k, epoch = args.custodians, args.threshold, args.epoch
     if not 0 < epoch < 2**32:
         raise CliError(f"--epoch {epoch}: must be a positive number")
+    if not 2 <= k <= n <= MAX_CUSTODIANS:
+        raise CliError(f"need 2 <= threshold <= custodians <= {MAX_CUSTODIANS}, "
+                       f"got --threshold {k} of --custodians {n}")
     labels = args.custodian or [f"custodian-{i}" for i in range(1, n + 1)]
     if len(labels) != n:
         raise CliError(f"{len(labels)} --custodian names for --custodians {n}")
@@ -111,17 +114,14 @@ def cmd_ceremony(args: argparse.Namespace) -> int:
             raise CliError(f"passphrase of {label}: at least {MIN_PASSPHRASE_CHARS} "
                            "characters needed")
     secret = secrets.token_bytes(SECRET_BYTES)
-    try:
-        shares = split_secret(secret, epoch, k, n, labels)
-    except ShareError as error:
-        raise CliError(str(error)) from None
+    shares = split_secret(secret, epoch, k, n, labels)
     _prove_recoverable(shares, secret)
     sealed = [seal_share(s, p, cost) for s, p in zip(shares, passphrases, strict=True)]
-    del secret  # the secret lives only in this process, and only until here
+    del secret, shares  # drop our references; Python cannot wipe the memory (README)
     out.mkdir(parents=True, exist_ok=True, mode=0o700)
     for path, blob in zip(paths, sealed, strict=True):
         _write_private(path, blob)
-    fingerprint = shares[0].header.secret_fingerprint
+    fingerprint = read_header(sealed[0]).secret_fingerprint
     print(f"epoch {epoch}: linkage secret created and split {k}-of-{n} "
           f"(fingerprint {fingerprint}); the secret itself was not written anywhere")
     for label, path in zip(labels, paths, strict=True):
@@ -190,7 +190,7 @@ def cmd_package(args: argparse.Namespace) -> int:
               for b, pw, p in zip(blobs, passphrases, args.shares, strict=True)]
     secret = combine_shares(shares, args.shares)
     keys = derive_purpose_keys(secret, first.epoch)
-    del secret  # from here on only the purpose keys exist, and only in this process
+    del secret, shares  # from here on only the purpose keys are used
     out.mkdir(parents=True, exist_ok=True, mode=0o700)
     for node, cert, target in zip(nodes, recipients, targets, strict=True):
         blob = seal_package(keys, node, cert.public_key(), first.secret_fingerprint)
