@@ -11,6 +11,7 @@ import threading
 from pathlib import Path
 
 from hub.config import HubConfig, load_config
+from hub.epochs import node_epochs
 from hub.linker import Linker
 from hub.server import start_hub
 from hub.store import HubStore
@@ -98,6 +99,23 @@ def cmd_clusters(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_epochs(args: argparse.Namespace) -> int:
+    config = load_config(_home(args))
+    store = HubStore(config.db_path)
+    try:
+        with store.lock:
+            rows = node_epochs(store.db.conn)
+    finally:
+        store.close()
+    for r in rows:
+        until = f" until {r.overlap_until}" if r.overlap_until else ""
+        print(f"epoch {r.epoch}  {r.gemeente}  {r.state}{until}  keys {r.key_fingerprint}  "
+              f"(reported {r.reported_at})")
+    print(f"{len({r.epoch for r in rows})} epochs reported by "
+          f"{len({r.gemeente for r in rows})} nodes")
+    return 0
+
+
 def cmd_relink(args: argparse.Namespace) -> int:
     config = load_config(_home(args))
     store = HubStore(config.db_path)
@@ -135,6 +153,10 @@ def register(groups: argparse._SubParsersAction) -> None:
     clusters.add_argument("--min-sightings", type=int, default=2,
                           help="table format: only persons with at least this many sightings")
     clusters.set_defaults(run=cmd_clusters)
+
+    epochs = commands.add_parser("epochs", help="key epochs each node reported (no keys)")
+    _add_home(epochs)
+    epochs.set_defaults(run=cmd_epochs)
 
     relink = commands.add_parser("relink", help="link every sighting again from scratch")
     _add_home(relink)

@@ -1,8 +1,10 @@
 """Linking at the hub: new sightings in, persons out, the same night by night as in bulk.
 
 The linker keeps every linked subject encoding in memory in an EncodingTable
-(row order = arrival order), a blocking index and the link graph. A link run
-scores the candidates of the new rows, adds the links at or above threshold,
+per key epoch (hub/epoch_tables.py; row order = arrival order), their blocking
+indexes and the link graph. Only encodings of the same epoch are compared; a
+sighting encoded under two epochs during a rotation's overlap bridges them. A link run
+scores the candidates of the new rows, adds the links at or above the link floor,
 and re-clusters only the components those links touch. Because a component's
 clustering depends only on its members, `relink_all` reproduces exactly what
 the nightly runs built.
@@ -16,13 +18,14 @@ import time
 from collections import deque
 from dataclasses import dataclass
 
-from hub import audit_log
+import numpy as np
+
+from hub import audit_log, epochs
+from hub.epoch_tables import EpochTables, neutral_score
 from hub.store import HubStore, utc_now
-from linkage.blocking import CandidateIndex
-from linkage.compare import MatchPolicy
+from linkage.compare import MatchPolicy, score_pairs
 from linkage.linking import cluster_members, scored_links
 from linkage.schema import LinkageSchema
-from linkage.table import EncodingTable
 from zichtlijn import wire
 from zichtlijn.v1 import encoding_pb2
 
@@ -52,18 +55,27 @@ class Linker:
         self._load()
 
     def _reset(self) -> None:
-        self.table = EncodingTable(self.schema.filter_bytes)
-        self.index = CandidateIndex()
+        self.encodings = EpochTables(self.schema.filter_bytes)
         self.seq_of_row: list[int] = []
         self.uuid_of_row: list[str] = []
         self.person_of_row: list[str | None] = []
         self.adjacent: dict[int, set[int]] = {}
 
-    def _append(self, rows: list[tuple[int, str, bytes, str | None]]) -> range:
-        encodings = [wire.identity_from_wire(encoding_pb2.IdentityEncoding.FromString(blob))
-                     for _, _, blob, _ in rows]
-        added = self.table.append(encodings)
-        for seq, uuid, _, person in rows:
+    def _score(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+        return self.encodings.score(
+            left, right, lambda table, a, b: score_pairs(table, a, b, self.policy),
+            neutral_score(self.policy))
+
+    def _append(self, rows: list[tuple[int, str, int, bytes, str | None]]) -> range:
+        with self.store.lock:
+            others = epochs.other_subjects(self.store.db.conn, [row[0] for row in rows])
+        encodings = [
+            {e: wire.identity_from_wire(encoding_pb2.IdentityEncoding.FromString(blob))
+             for e, blob in {**others.get(seq, {}), epoch: subject}.items()}
+            for seq, _, epoch, subject, _ in rows
+        ]
+        added = self.encodings.append(encodings)
+        for seq, uuid, _, _, person in rows:
             self.seq_of_row.append(seq)
             self.uuid_of_row.append(uuid)
             self.person_of_row.append(person)
@@ -73,12 +85,12 @@ class Linker:
         """Rebuild memory from the database (hub start-up)."""
         with self.store.lock:
             rows = self.store.db.execute(
-                "SELECT seq, sighting_uuid, subject, person_id FROM sightings "
+                "SELECT seq, sighting_uuid, epoch, subject, person_id FROM sightings "
                 "WHERE linked = 1 ORDER BY seq"
             ).fetchall()
             links = self.store.db.execute("SELECT a, b FROM links").fetchall()
         added = self._append(rows)
-        self.index.add(self.table, added)
+        self.encodings.candidates(added)
         row_of_seq = {seq: row for row, seq in enumerate(self.seq_of_row)}
         for a, b in links:
             ra, rb = row_of_seq[a], row_of_seq[b]
@@ -106,19 +118,20 @@ class Linker:
         started = time.perf_counter()
         with self.store.lock:
             pending = self.store.db.execute(
-                "SELECT seq, sighting_uuid, subject, NULL FROM sightings "
+                "SELECT seq, sighting_uuid, epoch, subject, NULL FROM sightings "
                 "WHERE linked = 0 ORDER BY seq"
             ).fetchall()
         if not pending:
             return LinkRun(0, 0, 0, 0, 0, time.perf_counter() - started)
         added = self._append(pending)
-        pairs = self.index.add(self.table, added)
-        links, scores = scored_links(self.table, pairs, self.policy)
+        pairs = self.encodings.candidates(added)
+        links, scores = scored_links(pairs, self._score, self.policy)
         new_links: list[tuple[int, int, float]] = []
         for (a, b), score in zip(links.tolist(), scores.tolist(), strict=True):
             self.adjacent.setdefault(a, set()).add(b)
             self.adjacent.setdefault(b, set()).add(a)
             new_links.append((a, b, score))
+        dated = self.encodings.dated()
 
         seen: set[int] = set()
         changed: dict[int, str] = {}
@@ -128,7 +141,7 @@ class Linker:
                 continue
             members = self._component(row, seen)
             components += 1
-            for cluster in cluster_members(self.table, members, self.policy):
+            for cluster in cluster_members(members, self._score, dated, self.policy):
                 person = person_id_for(self.uuid_of_row[cluster[0]])
                 for member in cluster:
                     if self.person_of_row[member] != person:

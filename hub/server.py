@@ -10,13 +10,14 @@ import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 
 from hub.config import HubConfig
+from hub.epoch_service import EpochService
 from hub.linker import Linker
 from hub.store import HubStore
 from hub.sync_service import SyncService
 from linkage.compare import MatchPolicy
 from linkage.schema import LinkageSchema, default_schema
 from zichtlijn.transport import server_credentials, server_options
-from zichtlijn.v1 import sync_pb2_grpc
+from zichtlijn.v1 import epochs_pb2_grpc, sync_pb2_grpc
 
 log = logging.getLogger("zichtlijn.hub")
 
@@ -47,6 +48,7 @@ def start_hub(
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=config.workers),
                          options=server_options())
     sync_pb2_grpc.add_SyncServiceServicer_to_server(SyncService(store, linker, schema), server)
+    epochs_pb2_grpc.add_EpochServiceServicer_to_server(EpochService(store), server)
     health_servicer = health.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
     port = server.add_secure_port(config.listen, server_credentials(config.tls))
@@ -54,7 +56,7 @@ def start_hub(
         store.close()
         raise OSError(f"cannot listen on {config.listen}")
     server.start()
-    for service in ("", "zichtlijn.v1.SyncService"):
+    for service in ("", "zichtlijn.v1.SyncService", "zichtlijn.v1.EpochService"):
         health_servicer.set(service, health_pb2.HealthCheckResponse.SERVING)
     log.info("hub listening on %s (schema %s)", config.listen.rsplit(":", 1)[0] + f":{port}",
              schema.label)

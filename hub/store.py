@@ -16,7 +16,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from hub import audit_log
+from hub import audit_log, epochs
 from zichtlijn import wire
 from zichtlijn.v1 import encoding_pb2
 
@@ -116,6 +116,7 @@ class HubStore:
             """
         )
         audit_log.create_tables(self.db.conn)
+        epochs.create_tables(self.db.conn)
 
     # -- uploads ---------------------------------------------------------------
 
@@ -192,6 +193,7 @@ class HubStore:
             "INSERT INTO entities (sighting_seq, kind, token) VALUES (?, ?, ?)",
             [(seq, e.kind, e.token) for e in s.entities],
         )
+        epochs.insert_other_epochs(conn, seq, s)
 
     # -- reads -----------------------------------------------------------------
 

@@ -23,6 +23,7 @@ MAX_BATCH = 1000
 MAX_COMPANIONS = 8
 MAX_ENTITIES = 16
 MAX_SIGNALS = 32
+MAX_OTHER_EPOCHS = 2
 _SIGNAL = re.compile(r"^[a-z][a-z0-9_]{1,47}$")
 
 
@@ -46,6 +47,31 @@ def _identity(where: str, enc: encoding_pb2.IdentityEncoding, schema: LinkageSch
             raise Refusal(grpc.StatusCode.INVALID_ARGUMENT, f"{where}: {label} malformed")
     if len(enc.document_token) not in (0, 16) or len(enc.document_near) > DOCUMENT_NEAR_SLOTS:
         raise Refusal(grpc.StatusCode.INVALID_ARGUMENT, f"{where}: document_token malformed")
+
+
+def _other_epochs(where: str, s: encoding_pb2.EncodedSighting, schema: LinkageSchema) -> None:
+    """A dual-encoded sighting: each other epoch once, older than `epoch`, well formed."""
+    if len(s.other_epochs) > MAX_OTHER_EPOCHS:
+        raise Refusal(grpc.StatusCode.INVALID_ARGUMENT,
+                      f"{where}: more than {MAX_OTHER_EPOCHS} other epochs")
+    seen = {s.epoch}
+    for j, other in enumerate(s.other_epochs):
+        at = f"{where}.other_epochs[{j}]"
+        if other.epoch in seen or other.epoch > s.epoch or other.epoch == 0:
+            raise Refusal(grpc.StatusCode.INVALID_ARGUMENT,
+                          f"{at}: epoch must be older than the sighting's and not repeated")
+        seen.add(other.epoch)
+        if not other.HasField("subject"):
+            raise Refusal(grpc.StatusCode.INVALID_ARGUMENT, f"{at}: subject missing")
+        _identity(f"{at}.subject", other.subject, schema)
+        if len(other.companions) != len(s.companions) or len(other.entities) != len(s.entities):
+            raise Refusal(grpc.StatusCode.INVALID_ARGUMENT,
+                          f"{at}: companions and entities must match the sighting's")
+        for k, companion in enumerate(other.companions):
+            _identity(f"{at}.companions[{k}]", companion, schema)
+        for entity in other.entities:
+            if entity.kind == encoding_pb2.ENTITY_KIND_UNSPECIFIED or len(entity.token) != 16:
+                raise Refusal(grpc.StatusCode.INVALID_ARGUMENT, f"{at}: malformed entity")
 
 
 def validate_batch(batch: sync_pb2.UploadBatch, schema: LinkageSchema,
@@ -102,3 +128,4 @@ def validate_batch(batch: sync_pb2.UploadBatch, schema: LinkageSchema,
         for entity in s.entities:
             if entity.kind == encoding_pb2.ENTITY_KIND_UNSPECIFIED or len(entity.token) != 16:
                 raise Refusal(grpc.StatusCode.INVALID_ARGUMENT, f"{where}: malformed entity")
+        _other_epochs(where, s, schema)

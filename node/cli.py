@@ -9,18 +9,23 @@ import os
 import sys
 from pathlib import Path
 
-from linkage.encode import Encoder
+from linkage.key_package import open_package
 from linkage.schema import default_schema
 from node.config import GEMEENTE, NodeConfig, load_config
+from node.epoch_report import report_epochs
+from node.epochs import Keyring, load_private_key
 from node.importer import import_csv
+from node.keys_cli import describe as describe_epoch
+from node.keys_cli import register as register_keys
 from node.store import NodeStore
 from node.sync import sync
 from zichtlijn.errors import CliError
 from zichtlijn.keyfile import load_purpose_keys
 from zichtlijn.progress import Progress
-from zichtlijn.transport import TlsFiles, secure_channel
+from zichtlijn.transport import DEFAULT_DEADLINE_S, TlsFiles, secure_channel
 
 HOME_ENV = "ZICHTLIJN_NODE_HOME"
+KEYS_DIR = "keys"
 
 
 def _home(args: argparse.Namespace) -> Path:
@@ -43,17 +48,32 @@ def cmd_init(args: argparse.Namespace) -> int:
     principal = tls.principal()
     if principal.role != "node" or principal.name != args.gemeente:
         raise CliError(f"{args.cert}: certificate is for {principal}, not node:{args.gemeente}")
-    secret = Path(args.secret).resolve()
-    keys = load_purpose_keys(secret)
-    config = NodeConfig(home=home, gemeente=args.gemeente, hub=args.hub, tls=tls,
-                        secret_file=secret, epoch=keys.epoch)
+    package = None
+    if args.key_package:
+        package = Path(args.key_package)
+        config = NodeConfig(home=home, gemeente=args.gemeente, hub=args.hub, tls=tls,
+                            key_packages=(home / KEYS_DIR).resolve())
+        # open it before anything is written: a package for another node stops here
+        epoch = open_package(package.read_bytes(), args.gemeente,
+                             load_private_key(tls.key), str(package)).epoch
+    else:
+        secret = Path(args.secret).resolve()
+        epoch = load_purpose_keys(secret).epoch
+        config = NodeConfig(home=home, gemeente=args.gemeente, hub=args.hub, tls=tls,
+                            secret_file=secret, epoch=epoch)
     home.mkdir(parents=True, exist_ok=True)
     config_path = home / "node.toml"
     if config_path.exists() and not args.force:
         raise CliError(f"{config_path} exists; pass --force to overwrite the configuration")
     config_path.write_text(config.to_toml(), "utf-8")
-    NodeStore(config.db_path).close()
-    print(f"node {args.gemeente} ready in {home} (hub {args.hub}, epoch {keys.epoch})")
+    store = NodeStore(config.db_path)
+    try:
+        if package is not None:
+            Keyring(config, store).install(package.read_bytes(), dt.date.today(),
+                                           name=str(package))
+    finally:
+        store.close()
+    print(f"node {args.gemeente} ready in {home} (hub {args.hub}, epoch {epoch})")
     return 0
 
 
@@ -61,11 +81,13 @@ def cmd_import(args: argparse.Namespace) -> int:
     config = load_config(_home(args))
     path = Path(args.file)
     data = path.read_bytes()
-    encoder = Encoder(default_schema(), load_purpose_keys(config.secret_file))
+    today = dt.date.today()
     store = NodeStore(config.db_path)
     progress = Progress(f"importing {path.name}")
     try:
-        report = import_csv(data, store, encoder, dt.date.today(), progress)
+        # newest epoch first; during a rotation's overlap the old epoch too (dual encoding)
+        encoder, *older = Keyring(config, store).encoders(default_schema(), today)
+        report = import_csv(data, store, encoder, today, progress, also=older)
     finally:
         progress.done()
         store.close()
@@ -99,7 +121,9 @@ def cmd_sync(args: argparse.Namespace) -> int:
     store = NodeStore(config.db_path)
     progress = Progress("syncing")
     try:
+        epochs = Keyring(config, store).epochs(dt.date.today())
         with secure_channel(config.hub, config.tls) as channel:
+            report_epochs(channel, epochs, min(args.timeout, DEFAULT_DEADLINE_S))
             report = sync(channel, store, config.batch_size, args.timeout, progress)
     finally:
         progress.done()
@@ -110,9 +134,9 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
 def cmd_status(args: argparse.Namespace) -> int:
     config = load_config(_home(args))
-    keys = load_purpose_keys(config.secret_file)
     store = NodeStore(config.db_path)
     try:
+        epochs = Keyring(config, store).epochs(dt.date.today())
         total = len(store.listing())
         unsynced = store.count_unsynced()
     finally:
@@ -121,7 +145,8 @@ def cmd_status(args: argparse.Namespace) -> int:
     print(f"gemeente   {config.gemeente}")
     print(f"hub        {config.hub}")
     print(f"schema     {schema.label}")
-    print(f"epoch      {keys.epoch} (keys {keys.fingerprint()})")
+    for position, info in enumerate(epochs):
+        print(f"{'epochs' if position == 0 else '':<10} {describe_epoch(info)}")
     print(f"sightings  {total} ({unsynced} not yet synced)")
     return 0
 
@@ -137,7 +162,11 @@ def register(groups: argparse._SubParsersAction) -> None:
     init.add_argument("--ca", required=True, help="CA certificate (PEM)")
     init.add_argument("--cert", required=True, help="this node's certificate (PEM)")
     init.add_argument("--key", required=True, help="this node's private key (PEM)")
-    init.add_argument("--secret", required=True, help="linkage key file (zichtlijn keys new)")
+    keys = init.add_mutually_exclusive_group(required=True)
+    keys.add_argument("--key-package", metavar="FILE",
+                      help="this node's key package (zichtlijn keys package)")
+    keys.add_argument("--secret", metavar="FILE",
+                      help="development only: single-holder secret file (zichtlijn keys new)")
     init.add_argument("--force", action="store_true", help="overwrite an existing node.toml")
     init.set_defaults(run=cmd_init)
 
@@ -160,3 +189,5 @@ def register(groups: argparse._SubParsersAction) -> None:
     status = commands.add_parser("status", help="show configuration, schema, epoch, counts")
     _add_home(status)
     status.set_defaults(run=cmd_status)
+
+    register_keys(commands, _add_home, _home)

@@ -60,6 +60,12 @@ class NodeStore:
         ).fetchone()
         return row[0] if row else None
 
+    def encoded_of(self, case_ref: str) -> bytes | None:
+        row = self.db.execute(
+            "SELECT encoded FROM sightings WHERE case_ref = ?", [case_ref]
+        ).fetchone()
+        return row[0] if row else None
+
     def add_many(self, rows: list[dict]) -> None:
         """Insert new sightings in one transaction (all or none)."""
         stamp = _now()

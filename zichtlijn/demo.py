@@ -1,9 +1,11 @@
 """`zichtlijn demo`: a hub and three municipality nodes on loopback, end to end.
 
 Every step runs the real `zichtlijn` command in its own process, exactly as
-an operator would: development PKI, linkage key, hub with mTLS, three nodes
-importing synthetic carousel data and syncing, then the clusters the hub
-found, scored against the generator's truth.
+an operator would: development PKI, a 3-of-5 key ceremony and key packages
+for the nodes, hub with mTLS, three nodes importing synthetic carousel data
+and syncing, then the clusters the hub found, scored against the generator's
+truth. The custodians' passphrases come from files here, for the demo only:
+real custodians type theirs (README, "Key management").
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import csv
 import datetime as dt
 import io
 import os
+import secrets
 import shutil
 import signal
 import subprocess
@@ -25,6 +28,8 @@ from zichtlijn.evaluate import quality
 from zichtlijn.synth import LISTED_ERRORS_ONLY, generate, write_csvs
 
 GEMEENTEN = {"GM0363": "Amsterdam", "GM0599": "Rotterdam", "GM0344": "Utrecht"}
+CUSTODIANS, THRESHOLD, EPOCH = 5, 3, 1
+PRESENT = (1, 3, 5)  # the custodians who come to make the key packages
 HUB_START_TIMEOUT_S = 30.0
 
 
@@ -74,20 +79,49 @@ def _stop(process: subprocess.Popen) -> None:
             process.wait()
 
 
+def _key_ceremony(keys: Path, pki: Path) -> dict[str, Path]:
+    """A 3-of-5 ceremony, then three custodians make one key package per node."""
+    phrases = keys / "demo-passphrases"
+    phrases.mkdir(parents=True, mode=0o700)
+    files = []
+    for i in range(1, CUSTODIANS + 1):
+        path = phrases / f"custodian-{i}.txt"
+        path.write_text(f"demo only, custodian {i}: {secrets.token_urlsafe(12)}\n", "utf-8")
+        files.append(path)
+    ceremony = ["keys", "ceremony", "--custodians", str(CUSTODIANS),
+                "--threshold", str(THRESHOLD), "--epoch", str(EPOCH),
+                "--out", str(keys / "shares")]
+    for path in files:
+        ceremony += ["--passphrase-file", str(path)]
+    first = _zichtlijn(*ceremony).splitlines()[0]
+    _step(f"key ceremony: {first}")
+    package = ["keys", "package", "--ca", str(pki / "ca.pem"), "--epoch", str(EPOCH),
+               "--out", str(keys / "packages"), "--shares"]
+    package += [str(keys / "shares" / f"epoch{EPOCH}-share-{i}-of-{CUSTODIANS}.share")
+                for i in PRESENT]
+    for i in PRESENT:
+        package += ["--passphrase-file", str(files[i - 1])]
+    for code in GEMEENTEN:
+        package += ["--node", code, "--cert", str(pki / f"node-{code}.pem")]
+    _zichtlijn(*package)
+    _step(f"custodians {', '.join(map(str, PRESENT))} of {CUSTODIANS} made key packages "
+          f"for {', '.join(GEMEENTEN)} (purpose keys only, sealed to each node's certificate)")
+    return {code: keys / "packages" / f"{code}-epoch{EPOCH}.keys" for code in GEMEENTEN}
+
+
 def run_demo(workdir: Path, persons: int, seed: int, full_mix: bool = False) -> float:
     """Run the whole demo in `workdir`; returns its F1 (for tests)."""
     started = time.monotonic()
     if workdir.exists():
         shutil.rmtree(workdir)
     pki, data_dir = workdir / "pki", workdir / "data"
-    _step(f"development PKI and linkage key in {workdir}")
+    _step(f"development PKI in {workdir}")
     pki_args = ["pki", "dev", "--out", str(pki), "--riec", "amsterdam-amstelland",
                 "--auditor", "ap"]
     for code in GEMEENTEN:
         pki_args += ["--node", code]
     _zichtlijn(*pki_args)
-    secret = workdir / "keys" / "linkage-epoch1.key"
-    _zichtlijn("keys", "new", "--out", str(secret))
+    packages = _key_ceremony(workdir / "keys", pki)
 
     mix = "full realistic mix" if full_mix else "the recording errors of DESIGN §6"
     _step(f"synthetic carousel: {persons} persons over {', '.join(GEMEENTEN.values())} ({mix})")
@@ -108,7 +142,8 @@ def run_demo(workdir: Path, persons: int, seed: int, full_mix: bool = False) -> 
             _zichtlijn("node", "init", "--home", str(home), "--gemeente", code,
                        "--hub", f"127.0.0.1:{port}", "--ca", str(pki / "ca.pem"),
                        "--cert", str(pki / f"node-{code}.pem"),
-                       "--key", str(pki / f"node-{code}.key"), "--secret", str(secret))
+                       "--key", str(pki / f"node-{code}.key"),
+                       "--key-package", str(packages[code]))
             imported = _zichtlijn("node", "import", "--home", str(home), str(files[code]))
             synced = _zichtlijn("node", "sync", "--home", str(home))
             _step(f"node {code} {town}: {imported.strip()}; {synced.strip()}")

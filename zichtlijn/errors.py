@@ -5,9 +5,12 @@ from __future__ import annotations
 import grpc
 
 from hub.config import ConfigError as HubConfigError
+from linkage.key_package import KeyPackageError
 from linkage.schema import SchemaError
+from linkage.shares import ShareError
 from node.config import ConfigError as NodeConfigError
 from node.csv_import import CsvFileError
+from node.epochs import EpochError
 from node.sync import SyncError
 from zichtlijn.identity import IdentityError
 from zichtlijn.keyfile import KeyFileError
@@ -21,6 +24,7 @@ class CliError(Exception):
 USER_ERRORS: tuple[type[BaseException], ...] = (
     HubConfigError, NodeConfigError, CsvFileError, SyncError, IdentityError, KeyFileError,
     SchemaError, FileNotFoundError, PermissionError, IsADirectoryError, OSError,
+    ShareError, KeyPackageError, EpochError,
 )
 
 

@@ -66,7 +66,7 @@ class EntityToken(_message.Message):
     def __init__(self, kind: _Optional[_Union[EntityKind, str]] = ..., token: _Optional[bytes] = ...) -> None: ...
 
 class EncodedSighting(_message.Message):
-    __slots__ = ("sighting_uuid", "observed_on", "setting", "licensed", "signals", "epoch", "schema_fingerprint", "subject", "companions", "entities")
+    __slots__ = ("sighting_uuid", "observed_on", "setting", "licensed", "signals", "epoch", "schema_fingerprint", "subject", "companions", "entities", "other_epochs")
     SIGHTING_UUID_FIELD_NUMBER: _ClassVar[int]
     OBSERVED_ON_FIELD_NUMBER: _ClassVar[int]
     SETTING_FIELD_NUMBER: _ClassVar[int]
@@ -77,6 +77,7 @@ class EncodedSighting(_message.Message):
     SUBJECT_FIELD_NUMBER: _ClassVar[int]
     COMPANIONS_FIELD_NUMBER: _ClassVar[int]
     ENTITIES_FIELD_NUMBER: _ClassVar[int]
+    OTHER_EPOCHS_FIELD_NUMBER: _ClassVar[int]
     sighting_uuid: str
     observed_on: str
     setting: Setting
@@ -87,4 +88,17 @@ class EncodedSighting(_message.Message):
     subject: IdentityEncoding
     companions: _containers.RepeatedCompositeFieldContainer[IdentityEncoding]
     entities: _containers.RepeatedCompositeFieldContainer[EntityToken]
-    def __init__(self, sighting_uuid: _Optional[str] = ..., observed_on: _Optional[str] = ..., setting: _Optional[_Union[Setting, str]] = ..., licensed: _Optional[bool] = ..., signals: _Optional[_Iterable[str]] = ..., epoch: _Optional[int] = ..., schema_fingerprint: _Optional[bytes] = ..., subject: _Optional[_Union[IdentityEncoding, _Mapping]] = ..., companions: _Optional[_Iterable[_Union[IdentityEncoding, _Mapping]]] = ..., entities: _Optional[_Iterable[_Union[EntityToken, _Mapping]]] = ...) -> None: ...
+    other_epochs: _containers.RepeatedCompositeFieldContainer[EpochEncoding]
+    def __init__(self, sighting_uuid: _Optional[str] = ..., observed_on: _Optional[str] = ..., setting: _Optional[_Union[Setting, str]] = ..., licensed: _Optional[bool] = ..., signals: _Optional[_Iterable[str]] = ..., epoch: _Optional[int] = ..., schema_fingerprint: _Optional[bytes] = ..., subject: _Optional[_Union[IdentityEncoding, _Mapping]] = ..., companions: _Optional[_Iterable[_Union[IdentityEncoding, _Mapping]]] = ..., entities: _Optional[_Iterable[_Union[EntityToken, _Mapping]]] = ..., other_epochs: _Optional[_Iterable[_Union[EpochEncoding, _Mapping]]] = ...) -> None: ...
+
+class EpochEncoding(_message.Message):
+    __slots__ = ("epoch", "subject", "companions", "entities")
+    EPOCH_FIELD_NUMBER: _ClassVar[int]
+    SUBJECT_FIELD_NUMBER: _ClassVar[int]
+    COMPANIONS_FIELD_NUMBER: _ClassVar[int]
+    ENTITIES_FIELD_NUMBER: _ClassVar[int]
+    epoch: int
+    subject: IdentityEncoding
+    companions: _containers.RepeatedCompositeFieldContainer[IdentityEncoding]
+    entities: _containers.RepeatedCompositeFieldContainer[EntityToken]
+    def __init__(self, epoch: _Optional[int] = ..., subject: _Optional[_Union[IdentityEncoding, _Mapping]] = ..., companions: _Optional[_Iterable[_Union[IdentityEncoding, _Mapping]]] = ..., entities: _Optional[_Iterable[_Union[EntityToken, _Mapping]]] = ...) -> None: ...
