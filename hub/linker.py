@@ -15,7 +15,6 @@ from __future__ import annotations
 import hashlib
 import threading
 import time
-from collections import deque
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,7 +23,8 @@ from hub import audit_log, epochs
 from hub.epoch_tables import EpochTables, neutral_score
 from hub.store import HubStore, utc_now
 from linkage.compare import MatchPolicy, score_pairs
-from linkage.linking import cluster_members, scored_links
+from linkage.linking import scored_links
+from linkage.persons import PersonGraph
 from linkage.schema import LinkageSchema
 from zichtlijn import wire
 from zichtlijn.v1 import encoding_pb2
@@ -59,55 +59,45 @@ class Linker:
         self.seq_of_row: list[int] = []
         self.uuid_of_row: list[str] = []
         self.person_of_row: list[str | None] = []
-        self.adjacent: dict[int, set[int]] = {}
+        self.cluster_of_row: list[int | None] = []
+        self.graph = PersonGraph(self.policy)
 
     def _score(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
         return self.encodings.score(
             left, right, lambda table, a, b: score_pairs(table, a, b, self.policy),
             neutral_score(self.policy))
 
-    def _append(self, rows: list[tuple[int, str, int, bytes, str | None]]) -> range:
+    def _append(self, rows: list[tuple[int, str, int, bytes, str | None, int | None]]) -> range:
         with self.store.lock:
             others = epochs.other_subjects(self.store.db.conn, [row[0] for row in rows])
         encodings = [
             {e: wire.identity_from_wire(encoding_pb2.IdentityEncoding.FromString(blob))
              for e, blob in {**others.get(seq, {}), epoch: subject}.items()}
-            for seq, _, epoch, subject, _ in rows
+            for seq, _, epoch, subject, _, _ in rows
         ]
         added = self.encodings.append(encodings)
-        for seq, uuid, _, _, person in rows:
+        for seq, uuid, _, _, person, cluster in rows:
             self.seq_of_row.append(seq)
             self.uuid_of_row.append(uuid)
             self.person_of_row.append(person)
+            self.cluster_of_row.append(cluster)
         return added
 
     def _load(self) -> None:
         """Rebuild memory from the database (hub start-up)."""
         with self.store.lock:
             rows = self.store.db.execute(
-                "SELECT seq, sighting_uuid, epoch, subject, person_id FROM sightings "
-                "WHERE linked = 1 ORDER BY seq"
+                "SELECT seq, sighting_uuid, epoch, subject, person_id, cluster_seq "
+                "FROM sightings WHERE linked = 1 ORDER BY seq"
             ).fetchall()
-            links = self.store.db.execute("SELECT a, b FROM links").fetchall()
+            links = self.store.db.execute("SELECT a, b, score FROM links").fetchall()
         added = self._append(rows)
         self.encodings.candidates(added)
         row_of_seq = {seq: row for row, seq in enumerate(self.seq_of_row)}
-        for a, b in links:
-            ra, rb = row_of_seq[a], row_of_seq[b]
-            self.adjacent.setdefault(ra, set()).add(rb)
-            self.adjacent.setdefault(rb, set()).add(ra)
-
-    def _component(self, start: int, seen: set[int]) -> list[int]:
-        queue, members = deque([start]), []
-        seen.add(start)
-        while queue:
-            row = queue.popleft()
-            members.append(row)
-            for other in self.adjacent.get(row, ()):
-                if other not in seen:
-                    seen.add(other)
-                    queue.append(other)
-        return members
+        self.graph.add_rows(added, [row_of_seq[self.seq_of_row[r] if c is None else c]
+                                    for r, c in zip(added, self.cluster_of_row, strict=True)])
+        self.graph.add_links(((row_of_seq[a], row_of_seq[b]) for a, b, _ in links),
+                             (score for _, _, score in links))
 
     def link_pending(self) -> LinkRun:
         """Link every stored sighting not linked yet; safe to call from any thread."""
@@ -118,35 +108,30 @@ class Linker:
         started = time.perf_counter()
         with self.store.lock:
             pending = self.store.db.execute(
-                "SELECT seq, sighting_uuid, epoch, subject, NULL FROM sightings "
+                "SELECT seq, sighting_uuid, epoch, subject, NULL, NULL FROM sightings "
                 "WHERE linked = 0 ORDER BY seq"
             ).fetchall()
         if not pending:
             return LinkRun(0, 0, 0, 0, 0, time.perf_counter() - started)
         added = self._append(pending)
+        self.graph.add_rows(added)
         pairs = self.encodings.candidates(added)
         links, scores = scored_links(pairs, self._score, self.policy)
-        new_links: list[tuple[int, int, float]] = []
-        for (a, b), score in zip(links.tolist(), scores.tolist(), strict=True):
-            self.adjacent.setdefault(a, set()).add(b)
-            self.adjacent.setdefault(b, set()).add(a)
-            new_links.append((a, b, score))
-        dated = self.encodings.dated()
-
-        seen: set[int] = set()
+        new_links = list(zip(links[:, 0].tolist(), links[:, 1].tolist(), scores.tolist(),
+                             strict=True))
+        self.graph.add_links(map(tuple, links.tolist()), scores.tolist())
+        touched = self.graph.update(added, self._score, self.encodings.dated())
+        components = len({self.graph.base_of[row] for row in touched})
         changed: dict[int, str] = {}
-        components = 0
-        for row in added:
-            if row in seen:
-                continue
-            members = self._component(row, seen)
-            components += 1
-            for cluster in cluster_members(members, self._score, dated, self.policy):
-                person = person_id_for(self.uuid_of_row[cluster[0]])
-                for member in cluster:
-                    if self.person_of_row[member] != person:
-                        self.person_of_row[member] = person
-                        changed[member] = person
+        new_cluster: dict[int, int] = {}
+        for row in sorted(touched):
+            person = person_id_for(self.uuid_of_row[self.graph.person_root(row)])
+            cluster = self.seq_of_row[self.graph.base_of[row]]
+            if self.person_of_row[row] != person or self.cluster_of_row[row] != cluster:
+                self.person_of_row[row] = person
+                self.cluster_of_row[row] = cluster
+                changed[row] = person
+                new_cluster[row] = cluster
 
         with self.store.transaction() as conn:
             conn.executemany(
@@ -154,8 +139,9 @@ class Linker:
                 [(self.seq_of_row[a], self.seq_of_row[b], s) for a, b, s in new_links],
             )
             conn.executemany(
-                "UPDATE sightings SET person_id = ?, linked = 1 WHERE seq = ?",
-                [(person, self.seq_of_row[row]) for row, person in changed.items()],
+                "UPDATE sightings SET person_id = ?, cluster_seq = ?, linked = 1 WHERE seq = ?",
+                [(person, new_cluster[row], self.seq_of_row[row])
+                 for row, person in changed.items()],
             )
             conn.executemany(
                 "UPDATE sightings SET linked = 1 WHERE seq = ?",
@@ -172,6 +158,7 @@ class Linker:
         with self._lock:
             with self.store.transaction() as conn:
                 conn.execute("DELETE FROM links")
-                conn.execute("UPDATE sightings SET linked = 0, person_id = NULL")
+                conn.execute(
+                    "UPDATE sightings SET linked = 0, person_id = NULL, cluster_seq = NULL")
             self._reset()
             return self._link_pending()

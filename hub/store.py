@@ -88,6 +88,7 @@ class HubStore:
                 batch_digest BLOB NOT NULL REFERENCES batches(digest),
                 received_at TEXT NOT NULL,
                 person_id TEXT,
+                cluster_seq INTEGER,
                 linked INTEGER NOT NULL DEFAULT 0
             );
             CREATE INDEX IF NOT EXISTS sightings_unlinked ON sightings(linked) WHERE linked = 0;
