@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 import csv
+import dataclasses
 import os
 import signal
 import sys
 import threading
 from pathlib import Path
 
+from hub.alerts.config import load_alert_config
 from hub.config import HubConfig, load_config
 from hub.linker import Linker
 from hub.server import start_hub
@@ -40,7 +42,11 @@ def cmd_init(args: argparse.Namespace) -> int:
     principal = tls.principal()
     if principal.role != "hub":
         raise CliError(f"{args.cert}: certificate is for {principal}, not a hub")
-    config = HubConfig(home=home, listen=args.listen, tls=tls)
+    alerts = None
+    if args.alerts:
+        alerts = Path(args.alerts).resolve()
+        load_alert_config(alerts)  # refuse a bad configuration now, not at the first serve
+    config = HubConfig(home=home, listen=args.listen, tls=tls, alerts=alerts)
     home.mkdir(parents=True, exist_ok=True)
     config_path = home / "hub.toml"
     if config_path.exists() and not args.force:
@@ -54,7 +60,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     config = load_config(_home(args))
     if args.listen:
-        config = HubConfig(config.home, args.listen, config.tls, config.workers)
+        config = dataclasses.replace(config, listen=args.listen)
     hub = start_hub(config)
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
@@ -121,6 +127,9 @@ def register(groups: argparse._SubParsersAction) -> None:
     init.add_argument("--cert", required=True, help="the hub's certificate (PEM)")
     init.add_argument("--key", required=True, help="the hub's private key (PEM)")
     init.add_argument("--force", action="store_true", help="overwrite an existing hub.toml")
+    init.add_argument("--alerts", metavar="DIR",
+                      help="alert configuration: regions.toml, signals.toml, rules.toml "
+                           "(example: deploy/alerts)")
     init.set_defaults(run=cmd_init)
 
     serve = commands.add_parser("serve", help="run the gRPC server (mTLS) until stopped")

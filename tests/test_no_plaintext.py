@@ -79,6 +79,11 @@ def test_no_plaintext_identity_anywhere(tmp_path, pki, secret_file, hub, capture
     needles = set()
     for rows in data.rows_by_gemeente.values():
         needles |= identity_strings(rows)
+    # region names (RIEC Amsterdam-Amstelland, Rotterdam) are configuration stored with
+    # alerts, not identity: a woman born in Rotterdam or called Stella ("amSTELLAnd")
+    # would otherwise be a false alarm
+    public = " ".join(hub.alerts.config.regions.gemeenten_of).lower()
+    needles = {n for n in needles if n.lower() not in public}
     assert len(needles) > 50
 
     homes = []

@@ -9,6 +9,7 @@ from linkage.schema import SchemaError
 from node.config import ConfigError as NodeConfigError
 from node.csv_import import CsvFileError
 from node.sync import SyncError
+from zichtlijn.config_files import ConfigFileError
 from zichtlijn.identity import IdentityError
 from zichtlijn.keyfile import KeyFileError
 from zichtlijn.transport import describe_rpc_error
@@ -20,7 +21,7 @@ class CliError(Exception):
 
 USER_ERRORS: tuple[type[BaseException], ...] = (
     HubConfigError, NodeConfigError, CsvFileError, SyncError, IdentityError, KeyFileError,
-    SchemaError, FileNotFoundError, PermissionError, IsADirectoryError, OSError,
+    SchemaError, ConfigFileError, FileNotFoundError, PermissionError, IsADirectoryError, OSError,
 )
 
 
