@@ -11,6 +11,7 @@ from pathlib import Path
 
 from linkage.encode import Encoder
 from linkage.schema import default_schema
+from node import alerts_cli
 from node.config import GEMEENTE, NodeConfig, load_config
 from node.importer import import_csv
 from node.store import NodeStore
@@ -160,3 +161,5 @@ def register(groups: argparse._SubParsersAction) -> None:
     status = commands.add_parser("status", help="show configuration, schema, epoch, counts")
     _add_home(status)
     status.set_defaults(run=cmd_status)
+
+    alerts_cli.register(commands, _add_home, _home)

@@ -12,6 +12,7 @@ from node.sync import SyncError
 from zichtlijn.config_files import ConfigFileError
 from zichtlijn.identity import IdentityError
 from zichtlijn.keyfile import KeyFileError
+from zichtlijn.riec_config import RiecConfigError
 from zichtlijn.transport import describe_rpc_error
 
 
@@ -21,7 +22,8 @@ class CliError(Exception):
 
 USER_ERRORS: tuple[type[BaseException], ...] = (
     HubConfigError, NodeConfigError, CsvFileError, SyncError, IdentityError, KeyFileError,
-    SchemaError, ConfigFileError, FileNotFoundError, PermissionError, IsADirectoryError, OSError,
+    SchemaError, ConfigFileError, RiecConfigError, FileNotFoundError, PermissionError,
+    IsADirectoryError, OSError,
 )
 
 

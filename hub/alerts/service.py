@@ -20,7 +20,6 @@ import datetime as dt
 import re
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 import grpc
 
@@ -49,10 +48,14 @@ WATCH_BATCH = 200
 WATCH_WAIT_S = 1.0  # also how soon a change made by another process is seen
 
 
-@dataclass(frozen=True)
 class _Refusal(Exception):
-    code: grpc.StatusCode
-    message: str
+    """A request refused with a status the client can act on (not frozen: it passes
+    through a `with` block, which sets its traceback)."""
+
+    def __init__(self, code: grpc.StatusCode, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
 
 
 def _date(value: str, field: str) -> dt.date | None:
