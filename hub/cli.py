@@ -11,6 +11,7 @@ import sys
 import threading
 from pathlib import Path
 
+from hub.alerts import cli as alerts_cli
 from hub.alerts.config import load_alert_config
 from hub.config import HubConfig, load_config
 from hub.linker import Linker
@@ -113,6 +114,8 @@ def cmd_relink(args: argparse.Namespace) -> int:
         store.close()
     print(f"relinked {run.new_sightings} sightings: {run.new_links} links, "
           f"{run.components_reclustered} components, {run.seconds:.1f}s")
+    if config.alerts is not None:  # persons changed: alerts follow their sightings
+        return alerts_cli.cmd_evaluate(config.home)
     return 0
 
 
@@ -148,3 +151,5 @@ def register(groups: argparse._SubParsersAction) -> None:
     relink = commands.add_parser("relink", help="link every sighting again from scratch")
     _add_home(relink)
     relink.set_defaults(run=cmd_relink)
+
+    alerts_cli.register(commands, _add_home, _home)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import argparse
 import csv
 import sys
+from collections.abc import Callable
+from pathlib import Path
 
 from node.config import load_config
 from node.store import NodeStore
@@ -20,7 +22,7 @@ from zichtlijn.v1 import alerts_pb2, alerts_pb2_grpc
 NOT_HERE = "(not in this node)"
 
 
-def cmd_alerts(args: argparse.Namespace, home) -> int:
+def cmd_alerts(args: argparse.Namespace, home: Path) -> int:
     config = load_config(home)
     args.peer = config.hub
     with secure_channel(config.hub, config.tls) as channel:
@@ -53,7 +55,9 @@ def cmd_alerts(args: argparse.Namespace, home) -> int:
     return 0
 
 
-def register(commands: argparse._SubParsersAction, add_home, home_of) -> None:
+def register(commands: argparse._SubParsersAction,
+             add_home: Callable[[argparse.ArgumentParser], None],
+             home_of: Callable[[argparse.Namespace], Path]) -> None:
     alerts = commands.add_parser("alerts",
                                  help="alerts involving this node's sightings, with case_ref")
     add_home(alerts)

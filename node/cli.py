@@ -19,6 +19,7 @@ from node.sync import sync
 from zichtlijn.errors import CliError
 from zichtlijn.keyfile import load_purpose_keys
 from zichtlijn.progress import Progress
+from zichtlijn.signal_catalogue import load_signals
 from zichtlijn.transport import TlsFiles, secure_channel
 
 HOME_ENV = "ZICHTLIJN_NODE_HOME"
@@ -46,8 +47,12 @@ def cmd_init(args: argparse.Namespace) -> int:
         raise CliError(f"{args.cert}: certificate is for {principal}, not node:{args.gemeente}")
     secret = Path(args.secret).resolve()
     keys = load_purpose_keys(secret)
+    signals = None
+    if args.signals:
+        signals = Path(args.signals).resolve()
+        load_signals(signals)  # refuse a bad catalogue now, not at the first import
     config = NodeConfig(home=home, gemeente=args.gemeente, hub=args.hub, tls=tls,
-                        secret_file=secret, epoch=keys.epoch)
+                        secret_file=secret, epoch=keys.epoch, signals_file=signals)
     home.mkdir(parents=True, exist_ok=True)
     config_path = home / "node.toml"
     if config_path.exists() and not args.force:
@@ -63,10 +68,11 @@ def cmd_import(args: argparse.Namespace) -> int:
     path = Path(args.file)
     data = path.read_bytes()
     encoder = Encoder(default_schema(), load_purpose_keys(config.secret_file))
+    known = load_signals(config.signals_file).codes if config.signals_file else None
     store = NodeStore(config.db_path)
     progress = Progress(f"importing {path.name}")
     try:
-        report = import_csv(data, store, encoder, dt.date.today(), progress)
+        report = import_csv(data, store, encoder, dt.date.today(), progress, known)
     finally:
         progress.done()
         store.close()
@@ -140,6 +146,9 @@ def register(groups: argparse._SubParsersAction) -> None:
     init.add_argument("--key", required=True, help="this node's private key (PEM)")
     init.add_argument("--secret", required=True, help="linkage key file (zichtlijn keys new)")
     init.add_argument("--force", action="store_true", help="overwrite an existing node.toml")
+    init.add_argument("--signals", metavar="FILE",
+                      help="signal catalogue (the hub's signals.toml); import then refuses "
+                           "unknown codes by line")
     init.set_defaults(run=cmd_init)
 
     imp = commands.add_parser("import", help="import a CSV export of controls (DESIGN §10)")

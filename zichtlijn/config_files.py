@@ -108,3 +108,36 @@ class TomlFile:
         label = ".".join(keys)
         return ConfigFileError(self.path, self.line(keys), f"{label}: {reason}" if label
                                else reason)
+
+
+# -- checks shared by the configuration loaders ---------------------------------------------
+
+
+def as_table(doc: TomlFile, value: object, keys: tuple[str, ...]) -> dict[str, Any]:
+    """`value` if it is a TOML table, else an error naming `keys`."""
+    if not isinstance(value, dict):
+        raise doc.error(keys, "must be a table")
+    return value
+
+
+def reject_unknown(doc: TomlFile, table: dict[str, Any], keys: tuple[str, ...],
+                   allowed: tuple[str, ...]) -> None:
+    """A misspelt setting is an error, never silently ignored."""
+    for key in table:
+        if key not in allowed:
+            raise doc.error((*keys, key), f"unknown setting (allowed: {', '.join(allowed)})")
+
+
+def as_text(doc: TomlFile, table: dict[str, Any], keys: tuple[str, ...], key: str) -> str:
+    value = table.get(key, "")
+    if not isinstance(value, str) or len(value) > 200:
+        raise doc.error((*keys, key), "must be text of at most 200 characters")
+    return value
+
+
+def as_number(doc: TomlFile, value: object, keys: tuple[str, ...], low: float,
+              high: float) -> float:
+    # bool is an int in Python; `weight = true` is a mistake, not 1
+    if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
+        raise doc.error(keys, f"must be a number from {low:g} to {high:g}")
+    return float(value)

@@ -19,95 +19,25 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from zichtlijn.config_files import ConfigFileError, TomlFile
+from zichtlijn.config_files import (
+    ConfigFileError,
+    TomlFile,
+    as_number,
+    as_table,
+    as_text,
+    reject_unknown,
+)
 from zichtlijn.identity import GEMEENTE_CODE
+from zichtlijn.signal_catalogue import SignalCatalogue, load_signals
 from zichtlijn.wire import SETTINGS
 
 REGIONS_FILE = "regions.toml"
 SIGNALS_FILE = "signals.toml"
 RULES_FILE = "rules.toml"
-SIGNAL_CODE = re.compile(r"^[a-z][a-z0-9_]{1,47}$")
 REGION_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")  # what a certificate URI can carry
 LINK_KINDS = ("phone", "vehicle_plate", "address", "advert", "companion")
 RULES = ("carousel", "accumulation", "network")
-MAX_WEIGHT = 100.0
-
-
-# -- signals -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Signal:
-    code: str
-    weight: float
-    nl: str
-    en: str
-
-
-@dataclass(frozen=True)
-class SignalCatalogue:
-    signals: dict[str, Signal]
-
-    @property
-    def codes(self) -> frozenset[str]:
-        return frozenset(self.signals)
-
-    def weight(self, code: str) -> float:
-        """Weight of a code; 0 for one no longer in the catalogue."""
-        signal = self.signals.get(code)
-        return signal.weight if signal else 0.0
-
-
-def _table(doc: TomlFile, value: object, keys: tuple[str, ...]) -> dict[str, Any]:
-    if not isinstance(value, dict):
-        raise doc.error(keys, "must be a table")
-    return value
-
-
-def _unknown_keys(doc: TomlFile, table: dict[str, Any], keys: tuple[str, ...],
-                  allowed: tuple[str, ...]) -> None:
-    for key in table:
-        if key not in allowed:
-            raise doc.error((*keys, key), f"unknown setting (allowed: {', '.join(allowed)})")
-
-
-def _text(doc: TomlFile, table: dict[str, Any], keys: tuple[str, ...], key: str) -> str:
-    value = table.get(key, "")
-    if not isinstance(value, str) or len(value) > 200:
-        raise doc.error((*keys, key), "must be text of at most 200 characters")
-    return value
-
-
-def _number(doc: TomlFile, value: object, keys: tuple[str, ...], low: float,
-            high: float) -> float:
-    # bool is an int in Python; `weight = true` is a mistake, not 1
-    if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
-        raise doc.error(keys, f"must be a number from {low:g} to {high:g}")
-    return float(value)
-
-
-def load_signals(path: Path) -> SignalCatalogue:
-    doc = TomlFile.load(path)
-    _unknown_keys(doc, doc.data, (), ("signals",))
-    table = _table(doc, doc.data.get("signals"), ("signals",))
-    if not table:
-        raise doc.error(("signals",), "no signal codes defined")
-    signals: dict[str, Signal] = {}
-    for code, entry in table.items():
-        keys = ("signals", code)
-        if not SIGNAL_CODE.match(code):
-            raise doc.error(keys, "a signal code is 2-48 lower-case letters, digits or _, "
-                                  "starting with a letter")
-        entry = _table(doc, entry, keys)
-        _unknown_keys(doc, entry, keys, ("weight", "nl", "en"))
-        if "weight" not in entry:
-            raise doc.error(keys, "missing setting 'weight'")
-        weight = _number(doc, entry["weight"], (*keys, "weight"), 0.0, MAX_WEIGHT)
-        signals[code] = Signal(code, weight, _text(doc, entry, keys, "nl"),
-                               _text(doc, entry, keys, "en"))
-    return SignalCatalogue(signals)
 
 
 # -- regions -------------------------------------------------------------------------------
@@ -130,8 +60,8 @@ class Regions:
 
 def load_regions(path: Path) -> Regions:
     doc = TomlFile.load(path)
-    _unknown_keys(doc, doc.data, (), ("regions",))
-    table = _table(doc, doc.data.get("regions"), ("regions",))
+    reject_unknown(doc, doc.data, (), ("regions",))
+    table = as_table(doc, doc.data.get("regions"), ("regions",))
     if not table:
         raise doc.error(("regions",), "no regions defined")
     gemeenten_of: dict[str, frozenset[str]] = {}
@@ -142,8 +72,8 @@ def load_regions(path: Path) -> Regions:
         if not REGION_NAME.match(region):
             raise doc.error(keys, "a region name is 1-64 letters, digits or . _ - "
                                   "(as in the certificate zichtlijn://riec/<region>)")
-        entry = _table(doc, entry, keys)
-        _unknown_keys(doc, entry, keys, ("name", "gemeenten"))
+        entry = as_table(doc, entry, keys)
+        reject_unknown(doc, entry, keys, ("name", "gemeenten"))
         codes = entry.get("gemeenten")
         if not isinstance(codes, list) or not codes:
             raise doc.error((*keys, "gemeenten"), "must be a non-empty list of CBS codes")
@@ -157,7 +87,7 @@ def load_regions(path: Path) -> Regions:
                                                       f"{owner[code]}")
             owner[code] = region
         gemeenten_of[region] = frozenset(codes)
-        names[region] = _text(doc, entry, keys, "name") or region
+        names[region] = as_text(doc, entry, keys, "name") or region
     return Regions(gemeenten_of, names)
 
 
@@ -223,7 +153,7 @@ def _integer(low: int, high: int) -> Parser:
 
 
 def _positive_number(doc: TomlFile, value: object, keys: tuple[str, ...]) -> float:
-    number = _number(doc, value, keys, 0.0, 10_000.0)
+    number = as_number(doc, value, keys, 0.0, 10_000.0)
     if number <= 0:
         raise doc.error(keys, "must be more than 0")
     return number
@@ -267,10 +197,10 @@ _RULE_CLASSES = {"carousel": CarouselRule, "accumulation": AccumulationRule,
                  "network": NetworkRule}
 
 
-def _parse_rule_table(doc: TomlFile, table: object, keys: tuple[str, ...],
+def _parse_ruletable(doc: TomlFile, table: object, keys: tuple[str, ...],
                       params: dict[str, Parser], complete: bool) -> dict[str, object]:
-    table = _table(doc, table, keys)
-    _unknown_keys(doc, table, keys, tuple(params))
+    table = as_table(doc, table, keys)
+    reject_unknown(doc, table, keys, tuple(params))
     if complete:
         missing = [p for p in params if p not in table]
         if missing:
@@ -282,21 +212,21 @@ def _parse_rule_table(doc: TomlFile, table: object, keys: tuple[str, ...],
 def load_rules(path: Path, regions: Regions,
                signals: SignalCatalogue) -> dict[str, RegionRules]:
     doc = TomlFile.load(path)
-    _unknown_keys(doc, doc.data, (), ("defaults", "regions"))
+    reject_unknown(doc, doc.data, (), ("defaults", "regions"))
     params = _rule_params(signals)
-    defaults_table = _table(doc, doc.data.get("defaults"), ("defaults",))
-    _unknown_keys(doc, defaults_table, ("defaults",), RULES)
+    defaults_table = as_table(doc, doc.data.get("defaults"), ("defaults",))
+    reject_unknown(doc, defaults_table, ("defaults",), RULES)
     defaults: dict[str, dict[str, object]] = {}
     for rule in RULES:
         if rule not in defaults_table:
             raise doc.error(("defaults",), f"missing table [defaults.{rule}]")
-        defaults[rule] = _parse_rule_table(doc, defaults_table[rule], ("defaults", rule),
+        defaults[rule] = _parse_ruletable(doc, defaults_table[rule], ("defaults", rule),
                                            params[rule], complete=True)
-    overrides = _table(doc, doc.data.get("regions", {}), ("regions",))
+    overrides = as_table(doc, doc.data.get("regions", {}), ("regions",))
     for region, table in overrides.items():
         if region not in regions.gemeenten_of:
             raise doc.error(("regions", region), "unknown region (not in regions.toml)")
-        _unknown_keys(doc, _table(doc, table, ("regions", region)), ("regions", region), RULES)
+        reject_unknown(doc, as_table(doc, table, ("regions", region)), ("regions", region), RULES)
     result: dict[str, RegionRules] = {}
     for region in regions.gemeenten_of:
         own = overrides.get(region, {})
@@ -304,7 +234,7 @@ def load_rules(path: Path, regions: Regions,
         for rule in RULES:
             values = dict(defaults[rule])
             if rule in own:
-                values.update(_parse_rule_table(doc, own[rule], ("regions", region, rule),
+                values.update(_parse_ruletable(doc, own[rule], ("regions", region, rule),
                                                 params[rule], complete=False))
             built[rule] = _RULE_CLASSES[rule](**values)
         result[region] = RegionRules(**built)
@@ -340,4 +270,5 @@ def load_alert_config(directory: Path) -> AlertConfig:
     return AlertConfig(directory, regions, signals, rules, digest.hexdigest())
 
 
-__all__ = ["AlertConfig", "ConfigFileError", "load_alert_config", "load_signals"]
+__all__ = ["AlertConfig", "ConfigFileError", "SignalCatalogue", "load_alert_config",
+           "load_signals"]
