@@ -172,3 +172,17 @@ def test_hub_refuses_an_upload_with_an_unknown_code(tmp_path, pki, secret_file, 
                    "sighting 0: unknown signal code(s) loverboy (not in the hub's "
                    "signals.toml)\n")
     assert hub.store.count_sightings() == 0
+
+
+def test_hub_relink_evaluates_the_alerts_again(tmp_path, pki, hub, carousel, capsys):
+    home = Path(hub.store.path).parent
+    (home / "hub.toml").write_text(
+        f'listen = "127.0.0.1:0"\nalerts = "{ALERTS_DIR}"\n\n[tls]\n'
+        f'ca = "{pki.root / "ca.pem"}"\ncert = "{pki.root / "hub-hub.pem"}"\n'
+        f'key = "{pki.root / "hub-hub.key"}"\n')
+    code, out, _ = run(capsys, "hub", "relink", "--home", str(home))
+    assert code == 0
+    relinked, evaluated = out.splitlines()
+    assert relinked.startswith("relinked 4 sightings")
+    # the persons got their ids anew; the alert is recognised by its sightings
+    assert "0 alerts created" in evaluated and "1 unchanged" in evaluated

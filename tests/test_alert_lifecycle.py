@@ -179,3 +179,12 @@ def test_a_region_whose_rule_fires_later_receives_the_alert_then(store):
     apply(store, finding("s0", "s1", "s3", regions=(AMS, RDAM)))
     assert view(store, alert_id, RDAM).state == alerts_pb2.ALERT_STATE_NEW
     assert events(store)[-1] == (alert_id, RDAM, "created")
+
+
+def test_an_alert_no_finding_matches_any_more_keeps_its_evidence_and_state(store):
+    apply(store, finding("s0", "s1"))
+    [alert_id] = alert_ids(store)
+    set_state(store, alert_id, AMS, "acknowledged")
+    assert apply(store).changes == 0  # e.g. a relink split the person: no finding at all
+    kept = view(store, alert_id, AMS)
+    assert kept.state == alerts_pb2.ALERT_STATE_ACKNOWLEDGED and len(kept.sightings) == 2

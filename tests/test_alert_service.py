@@ -239,3 +239,17 @@ def test_state_rules_for_acknowledge_and_close(world, pki):
             alerts.Acknowledge(alerts_pb2.AcknowledgeAlertRequest(alert_id="A-1; DROP"),
                                timeout=10)
         assert err.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+
+
+def test_a_hub_without_alert_configuration_says_so(tmp_path, pki):
+    home = tmp_path / "plain-hub"
+    home.mkdir()
+    plain = start_hub(HubConfig(home, "127.0.0.1:0", pki.tls("hub-hub"), workers=4))
+    try:
+        with pytest.raises(grpc.RpcError) as err:
+            list_alerts(pki, plain.port, "riec-rotterdam")
+        assert err.value.code() == grpc.StatusCode.FAILED_PRECONDITION
+        assert err.value.details() == ("alerting is not configured at this hub "
+                                       "(hub.toml: alerts = DIR)")
+    finally:
+        plain.stop(0)

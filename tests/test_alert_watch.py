@@ -150,3 +150,18 @@ def test_following_watchers_are_bounded_so_uploads_keep_their_threads(pki, hub):
     finally:
         for channel in channels:
             channel.close()
+
+
+def test_a_catching_up_watch_is_served_even_when_following_watchers_are_at_the_limit(pki, hub):
+    channels = [secure_channel(f"127.0.0.1:{hub.port}", pki.tls(AMS)) for _ in range(3)]
+    try:
+        calls = [alerts_pb2_grpc.AlertServiceStub(c).Watch(
+            alerts_pb2.WatchAlertsRequest(follow=True), timeout=5) for c in channels[:2]]
+        time.sleep(0.5)
+        assert list(alerts_pb2_grpc.AlertServiceStub(channels[2]).Watch(
+            alerts_pb2.WatchAlertsRequest(), timeout=5)) == []
+        for call in calls:
+            call.cancel()
+    finally:
+        for channel in channels:
+            channel.close()

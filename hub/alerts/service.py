@@ -124,7 +124,8 @@ class AlertService(alerts_pb2_grpc.AlertServiceServicer):
     def Watch(self, request: alerts_pb2.WatchAlertsRequest,
               context: grpc.ServicerContext) -> Iterator[alerts_pb2.AlertChange]:
         who, region = self._viewer(context)
-        if not self._watchers.acquire(blocking=False):
+        # only a following watcher holds its thread for long
+        if request.follow and not self._watchers.acquire(blocking=False):
             context.abort(grpc.StatusCode.RESOURCE_EXHAUSTED,
                           "too many alert watchers at this hub; retry later")
         try:
@@ -153,7 +154,8 @@ class AlertService(alerts_pb2_grpc.AlertServiceServicer):
                     return
                 self.signal.wait(generation, WATCH_WAIT_S)
         finally:
-            self._watchers.release()
+            if request.follow:
+                self._watchers.release()
 
     def _act(self, context: grpc.ServicerContext, alert_id: str, action: str,
              reason: str | None) -> alerts_pb2.Alert:
