@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
 import pytest
 
 from hub.alerts.config import load_alert_config, load_signals
+from hub.alerts.engine import AlertEngine
 from hub.config import HubConfig
 from hub.server import start_hub
+from hub.store import HubStore
+from linkage.compare import MatchPolicy
+from linkage.schema import default_schema
 from tests.conftest import ALERTS_DIR
 from zichtlijn import cli
 from zichtlijn.config_files import ConfigFileError
@@ -160,3 +165,21 @@ def test_hub_serve_reports_a_bad_rules_file_in_one_line(tmp_path, pki, alerts_di
     err = capsys.readouterr().err
     assert err == (f"zichtlijn: {alerts_dir / 'rules.toml'}: line {line}: "
                    "defaults.accumulation.threshold: must be more than 0\n")
+
+
+def test_a_configuration_change_is_one_audit_entry(tmp_path, alerts_dir):
+    store = HubStore(tmp_path / "hub.db")
+
+    def start() -> list[dict]:
+        AlertEngine(store, load_alert_config(alerts_dir), default_schema(), MatchPolicy())
+        return [json.loads(e) for (e,) in store.db.execute("SELECT entry FROM audit_entries")]
+
+    try:
+        assert [e["action"] for e in start()] == ["alert_rules_loaded"]
+        assert len(start()) == 1  # the same files again: nothing to record
+        edit(alerts_dir / "rules.toml", "threshold = 6.0", "threshold = 7.0")
+        entries = start()
+        assert [e["action"] for e in entries] == ["alert_rules_loaded"] * 2
+        assert entries[1]["config"] == load_alert_config(alerts_dir).digest
+    finally:
+        store.close()
