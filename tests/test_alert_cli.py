@@ -186,3 +186,22 @@ def test_hub_relink_evaluates_the_alerts_again(tmp_path, pki, hub, carousel, cap
     assert relinked.startswith("relinked 4 sightings")
     # the persons got their ids anew; the alert is recognised by its sightings
     assert "0 alerts created" in evaluated and "1 unchanged" in evaluated
+
+
+def test_the_demo_summary_counts_alerts_per_rule_and_shows_the_strongest():
+    from zichtlijn.alert_format import CSV_COLUMNS
+    from zichtlijn.demo import summarise_alerts
+
+    def row(alert_id: str, rule: str, score: str, gemeente: str) -> str:
+        values = {c: "" for c in CSV_COLUMNS}
+        values.update(alert_id=alert_id, rule=rule, score=score, gemeente=gemeente)
+        return ",".join(values[c] for c in CSV_COLUMNS)
+
+    listing = "\n".join([",".join(CSV_COLUMNS), row("A-1", "carousel", "2", "GM0363"),
+                         row("A-1", "carousel", "2", "GM0599"),
+                         row("A-2", "carousel", "3", "GM0344"),
+                         row("A-3", "network", "4", "GM0363")]) + "\n"
+    lines = summarise_alerts(listing, top=1)
+    assert lines[0] == "3 alerts: 2 carousel, 1 network"
+    assert lines[1].startswith("A-2  carousel") and "1 sightings in GM0344" in lines[1]
+    assert lines[2].startswith("A-3  network") and len(lines) == 3
