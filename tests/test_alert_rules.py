@@ -227,7 +227,8 @@ def test_the_same_companion_recorded_differently_is_one_companion_person(encoder
            Identity("Vasilii", "Rusu", dt.date(1980, 4, 2)),
            Identity("Vasile", "Rusu", None),  # recorded without his date of birth
            Identity("Mihai", "Ionescu", dt.date(1975, 1, 30))]
-    rows = [(f"u{i}", 0, wire.identity_to_wire(encoder.encode_identity(m)).SerializeToString())
+    rows = [(f"u{i}", 0, 1,
+             wire.identity_to_wire(encoder.encode_identity(m)).SerializeToString())
             for i, m in enumerate(men)]
     ids = companion_persons(rows, default_schema(), MatchPolicy())
     assert ids[("u0", 0)] == ids[("u1", 0)] == ids[("u2", 0)] != ids[("u3", 0)]
@@ -273,3 +274,11 @@ def test_on_synthetic_data_window_and_club_addresses_join_no_unrelated_women():
     _, impure_without_guard = mixed(dataclasses.replace(local,
                                                         ignore_address_in_settings=frozenset()))
     assert impure_without_guard > 0  # the generator's venues are a real trap
+
+
+def test_companions_of_different_key_epochs_are_never_compared(encoder):
+    man = wire.identity_to_wire(encoder.encode_identity(
+        Identity("Vasile", "Rusu", dt.date(1980, 4, 2)))).SerializeToString()
+    ids = companion_persons([("u0", 0, 1, man), ("u1", 0, 2, man)], default_schema(),
+                            MatchPolicy())
+    assert ids[("u0", 0)] != ids[("u1", 0)]

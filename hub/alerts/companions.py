@@ -5,14 +5,17 @@ comparison (blocking, scoring, chain-resistant clustering) groups them into
 companion persons. That is what lets the network rule see "three women, each
 with the same man, in two towns" without anyone holding his name.
 
-The grouping is recomputed from the stored encodings at every evaluation: it
-is cheap at the size of today's data (companions are a minority of
-sightings) and needs no state of its own that could drift from the database.
+Encodings made under different key epochs are unrelated bit patterns, so
+companions are grouped per epoch. The grouping is recomputed from the stored
+encodings at every evaluation: cheap at the size of today's data (companions
+are a minority of sightings), and no state of its own that could drift from
+the database.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections import defaultdict
 from collections.abc import Sequence
 
 import numpy as np
@@ -26,6 +29,7 @@ from zichtlijn import wire
 from zichtlijn.v1 import encoding_pb2
 
 CompanionKey = tuple[str, int]  # (sighting UUID, position of the companion in it)
+CompanionRow = tuple[str, int, int, bytes]  # (sighting UUID, position, epoch, encoding)
 
 
 def companion_id_for(key: CompanionKey) -> str:
@@ -34,32 +38,39 @@ def companion_id_for(key: CompanionKey) -> str:
     return "C-" + digest[:12]
 
 
-def companion_persons(rows: Sequence[tuple[str, int, bytes]], schema: LinkageSchema,
-                      policy: MatchPolicy) -> dict[CompanionKey, str]:
-    """Map (sighting UUID, position) -> companion person id.
-
-    `rows` are (sighting UUID, position, serialized IdentityEncoding) in arrival
-    order, so a cluster is named after its earliest member whatever arrives later.
-    """
-    if not rows:
-        return {}
-    table = EncodingTable(schema.filter_bytes, capacity=len(rows))
-    table.append([wire.identity_from_wire(encoding_pb2.IdentityEncoding.FromString(blob))
-                  for _, _, blob in rows])
-    pairs = CandidateIndex().add(table, range(len(rows)))
-
+def cluster_labels(table: EncodingTable, policy: MatchPolicy) -> np.ndarray:
+    """Cluster label per row: the smallest row number of the row's person."""
     def score(left: np.ndarray, right: np.ndarray) -> np.ndarray:
         return score_pairs(table, left, right, policy)
 
+    pairs = CandidateIndex().add(table, range(table.size))
     links: list[tuple[int, int]] = []
     if len(pairs):
-        scores = score(pairs[:, 0], pairs[:, 1])
-        links = [(int(a), int(b)) for a, b in pairs[scores >= policy.threshold]]
-    result: dict[CompanionKey, str] = {}
-    for component in components(links, range(len(rows))):
+        keep = score(pairs[:, 0], pairs[:, 1]) >= policy.threshold
+        links = [(int(a), int(b)) for a, b in pairs[keep]]
+    labels = np.arange(table.size)
+    for component in components(links, range(table.size)):
         for cluster in cluster_component(component, score, policy):
-            first = rows[cluster[0]]
-            name = companion_id_for((first[0], first[1]))
-            for row in cluster:
-                result[(rows[row][0], rows[row][1])] = name
+            labels[cluster] = cluster[0]
+    return labels
+
+
+def companion_persons(rows: Sequence[CompanionRow], schema: LinkageSchema,
+                      policy: MatchPolicy) -> dict[CompanionKey, str]:
+    """Map (sighting UUID, position) -> companion person id.
+
+    `rows` are in arrival order, so a cluster is named after its earliest
+    member whatever arrives later.
+    """
+    by_epoch: dict[int, list[CompanionRow]] = defaultdict(list)
+    for row in rows:
+        by_epoch[row[2]].append(row)
+    result: dict[CompanionKey, str] = {}
+    for group in by_epoch.values():
+        table = EncodingTable(schema.filter_bytes, capacity=len(group))
+        table.append([wire.identity_from_wire(encoding_pb2.IdentityEncoding.FromString(blob))
+                      for _, _, _, blob in group])
+        for row, label in enumerate(cluster_labels(table, policy)):
+            first = group[int(label)]
+            result[(group[row][0], group[row][1])] = companion_id_for((first[0], first[1]))
     return result

@@ -75,18 +75,19 @@ class AlertEngine:
                 "SELECT seq, sighting_uuid, gemeente, observed_on, setting, licensed, signals, "
                 "person_id FROM sightings WHERE person_id IS NOT NULL ORDER BY seq").fetchall()
             entities = db.execute(
-                "SELECT e.sighting_seq, e.kind, e.token FROM entities e JOIN sightings s "
+                "SELECT e.sighting_seq, e.kind, e.token, s.epoch FROM entities e JOIN sightings s "
                 "ON s.seq = e.sighting_seq WHERE s.person_id IS NOT NULL").fetchall()
             companions = db.execute(
-                "SELECT s.sighting_uuid, c.position, c.encoding FROM companions c "
+                "SELECT s.sighting_uuid, c.position, s.epoch, c.encoding FROM companions c "
                 "JOIN sightings s ON s.seq = c.sighting_seq WHERE s.person_id IS NOT NULL "
                 "ORDER BY c.sighting_seq, c.position").fetchall()
         anchors: dict[object, list[Anchor]] = defaultdict(list)
-        for seq, kind, token in entities:
-            if kind in KIND_NAMES:
-                anchors[seq].append((KIND_NAMES[kind], bytes(token).hex()))
+        for seq, kind, token, epoch in entities:
+            if kind in KIND_NAMES:  # a token means something only within its key epoch
+                anchors[seq].append((KIND_NAMES[kind], f"{epoch}:{bytes(token).hex()}"))
         for (uuid, _), name in companion_persons(
-                [(u, p, bytes(b)) for u, p, b in companions], self.schema, self.policy).items():
+                [(u, p, e, bytes(b)) for u, p, e, b in companions], self.schema,
+                self.policy).items():
             anchors[uuid].append(("companion", name))
         return [
             Fact(sighting_uuid=uuid, person_id=person, gemeente=gemeente,
