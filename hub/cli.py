@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import argparse
 import csv
+import dataclasses
 import os
 import signal
 import sys
 import threading
 from pathlib import Path
 
+from hub.alerts import cli as alerts_cli
+from hub.alerts.config import load_alert_config
 from hub.config import HubConfig, load_config
 from hub.epochs import node_epochs
 from hub.linker import Linker
@@ -41,7 +44,11 @@ def cmd_init(args: argparse.Namespace) -> int:
     principal = tls.principal()
     if principal.role != "hub":
         raise CliError(f"{args.cert}: certificate is for {principal}, not a hub")
-    config = HubConfig(home=home, listen=args.listen, tls=tls)
+    alerts = None
+    if args.alerts:
+        alerts = Path(args.alerts).resolve()
+        load_alert_config(alerts)  # refuse a bad configuration now, not at the first serve
+    config = HubConfig(home=home, listen=args.listen, tls=tls, alerts=alerts)
     home.mkdir(parents=True, exist_ok=True)
     config_path = home / "hub.toml"
     if config_path.exists() and not args.force:
@@ -55,7 +62,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     config = load_config(_home(args))
     if args.listen:
-        config = HubConfig(config.home, args.listen, config.tls, config.workers)
+        config = dataclasses.replace(config, listen=args.listen)
     hub = start_hub(config)
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
@@ -125,6 +132,8 @@ def cmd_relink(args: argparse.Namespace) -> int:
         store.close()
     print(f"relinked {run.new_sightings} sightings: {run.new_links} links, "
           f"{run.components_reclustered} components, {run.seconds:.1f}s")
+    if config.alerts is not None:  # persons changed: alerts follow their sightings
+        return alerts_cli.cmd_evaluate(config.home)
     return 0
 
 
@@ -139,6 +148,9 @@ def register(groups: argparse._SubParsersAction) -> None:
     init.add_argument("--cert", required=True, help="the hub's certificate (PEM)")
     init.add_argument("--key", required=True, help="the hub's private key (PEM)")
     init.add_argument("--force", action="store_true", help="overwrite an existing hub.toml")
+    init.add_argument("--alerts", metavar="DIR",
+                      help="alert configuration: regions.toml, signals.toml, rules.toml "
+                           "(example: deploy/alerts)")
     init.set_defaults(run=cmd_init)
 
     serve = commands.add_parser("serve", help="run the gRPC server (mTLS) until stopped")
@@ -161,3 +173,5 @@ def register(groups: argparse._SubParsersAction) -> None:
     relink = commands.add_parser("relink", help="link every sighting again from scratch")
     _add_home(relink)
     relink.set_defaults(run=cmd_relink)
+
+    alerts_cli.register(commands, _add_home, _home)

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 
+from hub.alerts import setup as alerts_setup
+from hub.alerts.engine import AlertEngine
 from hub.config import HubConfig
 from hub.epoch_service import EpochService
 from hub.linker import Linker
@@ -28,8 +30,11 @@ class RunningHub:
     port: int
     store: HubStore
     linker: Linker
+    alerts: AlertEngine | None = None
 
     def stop(self, grace: float = 2.0) -> None:
+        if self.alerts is not None:
+            self.alerts.signal.close()  # following watchers end now, not at the grace deadline
         # grpcio can leave the stop event unset after a client cancelled a stream the
         # handler had already aborted; every handler has returned by then, so bound the wait
         self.server.stop(grace).wait(timeout=grace + 5)
@@ -42,12 +47,19 @@ def start_hub(
     policy: MatchPolicy | None = None,
 ) -> RunningHub:
     schema = schema or default_schema()
+    alert_config = alerts_setup.load(config.alerts)  # a bad rules file stops the hub here
     store = HubStore(config.db_path)
     linker = Linker(store, schema, policy or MatchPolicy())
     linker.link_pending()  # anything stored but not linked before a restart
+    alerts = alerts_setup.start_engine(alert_config, store, schema, linker.policy)
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=config.workers),
                          options=server_options())
-    sync_pb2_grpc.add_SyncServiceServicer_to_server(SyncService(store, linker, schema), server)
+    sync_pb2_grpc.add_SyncServiceServicer_to_server(
+        SyncService(store, linker, schema,
+                    alert_config.signals.codes if alert_config else None,
+                    alerts.evaluate if alerts else None),
+        server)
+    alerts_setup.register(server, store, alerts, config.workers)
     epochs_pb2_grpc.add_EpochServiceServicer_to_server(EpochService(store), server)
     health_servicer = health.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
@@ -56,8 +68,9 @@ def start_hub(
         store.close()
         raise OSError(f"cannot listen on {config.listen}")
     server.start()
-    for service in ("", "zichtlijn.v1.SyncService", "zichtlijn.v1.EpochService"):
+    for service in ("", "zichtlijn.v1.SyncService", "zichtlijn.v1.EpochService",
+                    *alerts_setup.SERVICE_NAMES):
         health_servicer.set(service, health_pb2.HealthCheckResponse.SERVING)
     log.info("hub listening on %s (schema %s)", config.listen.rsplit(":", 1)[0] + f":{port}",
              schema.label)
-    return RunningHub(server, port, store, linker)
+    return RunningHub(server, port, store, linker, alerts)

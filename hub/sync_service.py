@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import grpc
 
@@ -19,10 +19,14 @@ log = logging.getLogger("zichtlijn.hub.sync")
 
 
 class SyncService(sync_pb2_grpc.SyncServiceServicer):
-    def __init__(self, store: HubStore, linker: Linker, schema: LinkageSchema) -> None:
+    def __init__(self, store: HubStore, linker: Linker, schema: LinkageSchema,
+                 signal_codes: frozenset[str] | None = None,
+                 after_link: Callable[[], object] | None = None) -> None:
         self.store = store
         self.linker = linker
         self.schema = schema
+        self.signal_codes = signal_codes
+        self.after_link = after_link  # alert evaluation: runs after every link run
 
     def Upload(
         self, request_iterator: Iterator[sync_pb2.UploadBatch], context: grpc.ServicerContext
@@ -32,7 +36,7 @@ class SyncService(sync_pb2_grpc.SyncServiceServicer):
         try:
             for batch in request_iterator:
                 try:
-                    validate_batch(batch, self.schema, dt.date.today())
+                    validate_batch(batch, self.schema, dt.date.today(), self.signal_codes)
                     outcome = self.store.store_batch(node.name, bytes(batch.batch_digest),
                                                      list(batch.sightings))
                 except Refusal as refusal:
@@ -63,6 +67,11 @@ class SyncService(sync_pb2_grpc.SyncServiceServicer):
             return
         log.info("link run: %d new sightings, %d candidates, %d links, %.2fs",
                  run.new_sightings, run.candidate_pairs, run.new_links, run.seconds)
+        if self.after_link is not None:
+            try:
+                self.after_link()
+            except Exception:  # alerts are evaluated again after the next link run
+                log.exception("alert evaluation failed")
 
     def GetNodeStatus(
         self, request: sync_pb2.NodeStatusRequest, context: grpc.ServicerContext

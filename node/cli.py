@@ -11,6 +11,7 @@ from pathlib import Path
 
 from linkage.key_package import open_package
 from linkage.schema import default_schema
+from node import alerts_cli
 from node.config import GEMEENTE, NodeConfig, load_config
 from node.epoch_report import report_epochs
 from node.epochs import Keyring, load_private_key
@@ -22,6 +23,7 @@ from node.sync import sync
 from zichtlijn.errors import CliError
 from zichtlijn.keyfile import load_purpose_keys
 from zichtlijn.progress import Progress
+from zichtlijn.signal_catalogue import load_signals
 from zichtlijn.transport import DEFAULT_DEADLINE_S, TlsFiles, secure_channel
 
 HOME_ENV = "ZICHTLIJN_NODE_HOME"
@@ -48,11 +50,15 @@ def cmd_init(args: argparse.Namespace) -> int:
     principal = tls.principal()
     if principal.role != "node" or principal.name != args.gemeente:
         raise CliError(f"{args.cert}: certificate is for {principal}, not node:{args.gemeente}")
+    signals = None
+    if args.signals:
+        signals = Path(args.signals).resolve()
+        load_signals(signals)  # refuse a bad catalogue now, not at the first import
     package = None
     if args.key_package:
         package = Path(args.key_package)
         config = NodeConfig(home=home, gemeente=args.gemeente, hub=args.hub, tls=tls,
-                            key_packages=(home / KEYS_DIR).resolve())
+                            key_packages=(home / KEYS_DIR).resolve(), signals_file=signals)
         # open it before anything is written: a package for another node stops here
         epoch = open_package(package.read_bytes(), args.gemeente,
                              load_private_key(tls.key), str(package)).epoch
@@ -60,7 +66,7 @@ def cmd_init(args: argparse.Namespace) -> int:
         secret = Path(args.secret).resolve()
         epoch = load_purpose_keys(secret).epoch
         config = NodeConfig(home=home, gemeente=args.gemeente, hub=args.hub, tls=tls,
-                            secret_file=secret, epoch=epoch)
+                            secret_file=secret, epoch=epoch, signals_file=signals)
     home.mkdir(parents=True, exist_ok=True)
     config_path = home / "node.toml"
     if config_path.exists() and not args.force:
@@ -82,12 +88,14 @@ def cmd_import(args: argparse.Namespace) -> int:
     path = Path(args.file)
     data = path.read_bytes()
     today = dt.date.today()
+    known = load_signals(config.signals_file).codes if config.signals_file else None
     store = NodeStore(config.db_path)
     progress = Progress(f"importing {path.name}")
     try:
         # newest epoch first; during a rotation's overlap the old epoch too (dual encoding)
         encoder, *older = Keyring(config, store).encoders(default_schema(), today)
-        report = import_csv(data, store, encoder, today, progress, also=older)
+        report = import_csv(data, store, encoder, today, progress, also=older,
+                            known_signals=known)
     finally:
         progress.done()
         store.close()
@@ -168,6 +176,9 @@ def register(groups: argparse._SubParsersAction) -> None:
     keys.add_argument("--secret", metavar="FILE",
                       help="development only: single-holder secret file (zichtlijn keys new)")
     init.add_argument("--force", action="store_true", help="overwrite an existing node.toml")
+    init.add_argument("--signals", metavar="FILE",
+                      help="signal catalogue (the hub's signals.toml); import then refuses "
+                           "unknown codes by line")
     init.set_defaults(run=cmd_init)
 
     imp = commands.add_parser("import", help="import a CSV export of controls (DESIGN §10)")
@@ -191,3 +202,4 @@ def register(groups: argparse._SubParsersAction) -> None:
     status.set_defaults(run=cmd_status)
 
     register_keys(commands, _add_home, _home)
+    alerts_cli.register(commands, _add_home, _home)

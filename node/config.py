@@ -34,6 +34,7 @@ class NodeConfig:
     epoch: int = 1
     batch_size: int = 500
     key_packages: Path | None = None  # directory of installed key packages
+    signals_file: Path | None = None  # the hub's signals.toml: unknown codes refused at import
 
     @property
     def db_path(self) -> Path:
@@ -46,7 +47,8 @@ class NodeConfig:
             f'hub = "{self.hub}"\n'
             f"epoch = {self.epoch}\n"
             f"batch_size = {self.batch_size}\n"
-            "\n[tls]\n"
+            + (f'signals_file = "{self.signals_file}"\n' if self.signals_file else "")
+            + "\n[tls]\n"
             f'ca = "{self.tls.ca}"\n'
             f'cert = "{self.tls.cert}"\n'
             f'key = "{self.tls.key}"\n'
@@ -83,6 +85,8 @@ def load_config(home: Path) -> NodeConfig:
             epoch=int(doc.get("epoch", 1)),
             batch_size=int(doc.get("batch_size", 500)),
             key_packages=_optional_path(home, doc["keys"], "key_packages"),
+            signals_file=(_resolve(home, doc["signals_file"]) if "signals_file" in doc
+                          else None),
         )
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML ({exc})") from None

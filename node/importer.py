@@ -75,6 +75,7 @@ def import_csv(
     today: dt.date,
     progress: Progress | None = None,
     also: Sequence[Encoder] = (),
+    known_signals: frozenset[str] | None = None,
 ) -> ImportReport:
     """Import every good row; raises CsvFileError (nothing stored) for a bad file.
 
@@ -94,7 +95,7 @@ def import_csv(
     for line, row in read_rows(data):
         seen_rows += 1
         try:
-            parsed = parse_row(line, row, today)
+            parsed = parse_row(line, row, today, known_signals)
             if parsed.case_ref in first_line_of:
                 raise RowError(line, "case_ref",
                                f"{parsed.case_ref!r} repeats line {first_line_of[parsed.case_ref]}")

@@ -20,6 +20,7 @@ from zichtlijn.pki import write_dev_pki
 from zichtlijn.transport import TlsFiles
 
 GEMEENTEN = ("GM0363", "GM0599", "GM0344")
+ALERTS_DIR = Path(__file__).resolve().parents[1] / "deploy" / "alerts"  # the shipped example
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,8 @@ def other_encoder() -> Encoder:
 def hub(tmp_path: Path, pki: Pki) -> Iterator[RunningHub]:
     home = tmp_path / "hub"
     home.mkdir()
-    running = start_hub(HubConfig(home, "127.0.0.1:0", pki.tls("hub-hub"), workers=8))
+    running = start_hub(HubConfig(home, "127.0.0.1:0", pki.tls("hub-hub"), workers=8,
+                                  alerts=ALERTS_DIR))
     yield running
     running.stop(grace=0)
 

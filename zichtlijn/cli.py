@@ -11,7 +11,7 @@ import grpc
 
 from zichtlijn.errors import USER_ERRORS, CliError, describe
 
-GROUPS = ("node", "hub", "pki", "keys", "demo")
+GROUPS = ("node", "hub", "riec", "pki", "keys", "demo")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -19,6 +19,7 @@ def build_parser() -> argparse.ArgumentParser:
     from node.cli import register as register_node
     from zichtlijn.cli_tools import register_keys, register_pki
     from zichtlijn.demo import register as register_demo
+    from zichtlijn.riec_cli import register as register_riec
 
     parser = argparse.ArgumentParser(
         prog="zichtlijn",
@@ -29,6 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
                                    required=True)
     register_node(groups)
     register_hub(groups)
+    register_riec(groups)
     register_pki(groups)
     register_keys(groups)
     register_demo(groups)

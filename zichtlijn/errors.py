@@ -12,8 +12,10 @@ from node.config import ConfigError as NodeConfigError
 from node.csv_import import CsvFileError
 from node.epochs import EpochError
 from node.sync import SyncError
+from zichtlijn.config_files import ConfigFileError
 from zichtlijn.identity import IdentityError
 from zichtlijn.keyfile import KeyFileError
+from zichtlijn.riec_config import RiecConfigError
 from zichtlijn.transport import describe_rpc_error
 
 
@@ -23,8 +25,8 @@ class CliError(Exception):
 
 USER_ERRORS: tuple[type[BaseException], ...] = (
     HubConfigError, NodeConfigError, CsvFileError, SyncError, IdentityError, KeyFileError,
-    SchemaError, FileNotFoundError, PermissionError, IsADirectoryError, OSError,
-    ShareError, KeyPackageError, EpochError,
+    SchemaError, ConfigFileError, RiecConfigError, FileNotFoundError, PermissionError,
+    IsADirectoryError, OSError, ShareError, KeyPackageError, EpochError,
 )
 
 
