@@ -40,6 +40,9 @@ class LinkRun:
     seconds: float
 
 
+CHUNK_ROWS = 20_000
+
+
 def person_id_for(sighting_uuid: str) -> str:
     """Pseudonymous person id: named after the person's first-received sighting."""
     return "P-" + hashlib.sha256(b"zichtlijn-person\x00" + sighting_uuid.encode()).hexdigest()[:12]
@@ -92,7 +95,7 @@ class Linker:
             ).fetchall()
             links = self.store.db.execute("SELECT a, b, score FROM links").fetchall()
         added = self._append(rows)
-        self.encodings.candidates(added)
+        self.encodings.index_only(added)
         row_of_seq = {seq: row for row, seq in enumerate(self.seq_of_row)}
         self.graph.add_rows(added, [row_of_seq[self.seq_of_row[r] if c is None else c]
                                     for r, c in zip(added, self.cluster_of_row, strict=True)])
@@ -115,11 +118,17 @@ class Linker:
             return LinkRun(0, 0, 0, 0, 0, time.perf_counter() - started)
         added = self._append(pending)
         self.graph.add_rows(added)
-        pairs = self.encodings.candidates(added)
-        links, scores = scored_links(pairs, self._score, self.policy)
-        new_links = list(zip(links[:, 0].tolist(), links[:, 1].tolist(), scores.tolist(),
-                             strict=True))
-        self.graph.add_links(map(tuple, links.tolist()), scores.tolist())
+        link_rows, link_scores, candidates = [], [], 0
+        for start in range(added.start, added.stop, CHUNK_ROWS):
+            # a chunk meets every row indexed before it, so chunking changes no pair
+            pairs = self.encodings.candidates(range(start, min(start + CHUNK_ROWS, added.stop)))
+            candidates += len(pairs)
+            links, scores = scored_links(pairs, self._score, self.policy)
+            self.graph.add_links(map(tuple, links.tolist()), scores.tolist())
+            link_rows.append(links)
+            link_scores.append(scores)
+        links = np.concatenate(link_rows)
+        scores = np.concatenate(link_scores)
         touched = self.graph.update(added, self._score, self.encodings.dated())
         components = len({self.graph.base_of[row] for row in touched})
         changed: dict[int, str] = {}
@@ -134,9 +143,11 @@ class Linker:
                 new_cluster[row] = cluster
 
         with self.store.transaction() as conn:
+            seq = self.seq_of_row
             conn.executemany(
                 "INSERT OR REPLACE INTO links (a, b, score) VALUES (?, ?, ?)",
-                [(self.seq_of_row[a], self.seq_of_row[b], s) for a, b, s in new_links],
+                ((seq[a], seq[b], s) for (a, b), s in zip(links.tolist(), scores.tolist(),
+                                                          strict=True)),
             )
             conn.executemany(
                 "UPDATE sightings SET person_id = ?, cluster_seq = ?, linked = 1 WHERE seq = ?",
@@ -148,9 +159,9 @@ class Linker:
                 [(self.seq_of_row[row],) for row in added if row not in changed],
             )
             audit_log.append(conn, utc_now(), "hub:hub", "link_run",
-                             new_sightings=len(added), candidate_pairs=len(pairs),
-                             new_links=len(new_links), persons_changed=len(changed))
-        return LinkRun(len(added), len(pairs), len(new_links), components, len(changed),
+                             new_sightings=len(added), candidate_pairs=candidates,
+                             new_links=len(links), persons_changed=len(changed))
+        return LinkRun(len(added), candidates, len(links), components, len(changed),
                        time.perf_counter() - started)
 
     def relink_all(self) -> LinkRun:
