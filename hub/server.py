@@ -9,14 +9,16 @@ from dataclasses import dataclass
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 
+from hub.audit_service import AuditService
 from hub.config import HubConfig
 from hub.linker import Linker
 from hub.store import HubStore
 from hub.sync_service import SyncService
+from hub.tree_heads import TreeHeads, ensure_log_key
 from linkage.compare import MatchPolicy
 from linkage.schema import LinkageSchema, default_schema
 from zichtlijn.transport import server_credentials, server_options
-from zichtlijn.v1 import sync_pb2_grpc
+from zichtlijn.v1 import audit_pb2_grpc, sync_pb2_grpc
 
 log = logging.getLogger("zichtlijn.hub")
 
@@ -27,6 +29,7 @@ class RunningHub:
     port: int
     store: HubStore
     linker: Linker
+    heads: TreeHeads | None = None
 
     def stop(self, grace: float = 2.0) -> None:
         # grpcio can leave the stop event unset after a client cancelled a stream the
@@ -42,11 +45,18 @@ def start_hub(
 ) -> RunningHub:
     schema = schema or default_schema()
     store = HubStore(config.db_path)
+    try:
+        heads = TreeHeads(store, ensure_log_key(config.home, store.db.conn))
+    except BaseException:
+        store.close()
+        raise
     linker = Linker(store, schema, policy or MatchPolicy())
     linker.link_pending()  # anything stored but not linked before a restart
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=config.workers),
                          options=server_options())
-    sync_pb2_grpc.add_SyncServiceServicer_to_server(SyncService(store, linker, schema), server)
+    sync_pb2_grpc.add_SyncServiceServicer_to_server(SyncService(store, linker, schema, heads),
+                                                    server)
+    audit_pb2_grpc.add_AuditServiceServicer_to_server(AuditService(heads), server)
     health_servicer = health.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
     port = server.add_secure_port(config.listen, server_credentials(config.tls))
@@ -54,8 +64,8 @@ def start_hub(
         store.close()
         raise OSError(f"cannot listen on {config.listen}")
     server.start()
-    for service in ("", "zichtlijn.v1.SyncService"):
+    for service in ("", "zichtlijn.v1.SyncService", "zichtlijn.v1.AuditService"):
         health_servicer.set(service, health_pb2.HealthCheckResponse.SERVING)
     log.info("hub listening on %s (schema %s)", config.listen.rsplit(":", 1)[0] + f":{port}",
              schema.label)
-    return RunningHub(server, port, store, linker)
+    return RunningHub(server, port, store, linker, heads)

@@ -13,12 +13,14 @@ from linkage.encode import Encoder
 from linkage.schema import default_schema
 from node.config import GEMEENTE, NodeConfig, load_config
 from node.importer import import_csv
+from node.log_client import NodeLog, witness_key
 from node.store import NodeStore
 from node.sync import sync
 from zichtlijn.errors import CliError
 from zichtlijn.keyfile import load_purpose_keys
 from zichtlijn.progress import Progress
-from zichtlijn.transport import TlsFiles, secure_channel
+from zichtlijn.transport import DEFAULT_DEADLINE_S, TlsFiles, secure_channel
+from zichtlijn.witness import read_vkey
 
 HOME_ENV = "ZICHTLIJN_NODE_HOME"
 
@@ -45,15 +47,23 @@ def cmd_init(args: argparse.Namespace) -> int:
         raise CliError(f"{args.cert}: certificate is for {principal}, not node:{args.gemeente}")
     secret = Path(args.secret).resolve()
     keys = load_purpose_keys(secret)
+    log_key = Path(args.log_key).resolve() if args.log_key else None
+    if log_key:
+        read_vkey(log_key)  # refuse a wrong file now rather than at the first sync
     config = NodeConfig(home=home, gemeente=args.gemeente, hub=args.hub, tls=tls,
-                        secret_file=secret, epoch=keys.epoch)
+                        secret_file=secret, epoch=keys.epoch, log_key=log_key)
     home.mkdir(parents=True, exist_ok=True)
     config_path = home / "node.toml"
     if config_path.exists() and not args.force:
         raise CliError(f"{config_path} exists; pass --force to overwrite the configuration")
     config_path.write_text(config.to_toml(), "utf-8")
     NodeStore(config.db_path).close()
+    witness = witness_key(config)
     print(f"node {args.gemeente} ready in {home} (hub {args.hub}, epoch {keys.epoch})")
+    print(f"witness key {witness.vkey}")
+    if not log_key:
+        print("no --log-key given: sync refuses until node.toml names the hub's log.vkey",
+              file=sys.stderr)
     return 0
 
 
@@ -108,6 +118,30 @@ def cmd_sync(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_witness(args: argparse.Namespace) -> int:
+    """Check the hub's latest tree head against the last one verified, cosign it, print it."""
+    config = load_config(_home(args))
+    args.peer = config.hub
+    store = NodeStore(config.db_path)
+    try:
+        log = NodeLog.open(config, store.db)
+        with secure_channel(config.hub, config.tls) as channel:
+            head = log.refresh(channel, args.timeout)
+            witnesses = log.cosign_latest(channel, args.timeout)
+        note = log.latest_note()
+    finally:
+        store.close()
+    print(f"hub log consistent at {head.size} entries; cosigned ({witnesses} witnesses)",
+          file=sys.stderr)
+    print(note, end="")
+    return 0
+
+
+def cmd_witness_key(args: argparse.Namespace) -> int:
+    print(witness_key(load_config(_home(args))).vkey)
+    return 0
+
+
 def cmd_status(args: argparse.Namespace) -> int:
     config = load_config(_home(args))
     keys = load_purpose_keys(config.secret_file)
@@ -138,6 +172,7 @@ def register(groups: argparse._SubParsersAction) -> None:
     init.add_argument("--cert", required=True, help="this node's certificate (PEM)")
     init.add_argument("--key", required=True, help="this node's private key (PEM)")
     init.add_argument("--secret", required=True, help="linkage key file (zichtlijn keys new)")
+    init.add_argument("--log-key", help="the hub's log verifier key (hub home/log.vkey)")
     init.add_argument("--force", action="store_true", help="overwrite an existing node.toml")
     init.set_defaults(run=cmd_init)
 
@@ -156,6 +191,17 @@ def register(groups: argparse._SubParsersAction) -> None:
     sync_cmd.add_argument("--timeout", type=float, default=600.0,
                           help="deadline for the whole sync in seconds (default 600)")
     sync_cmd.set_defaults(run=cmd_sync)
+
+    witness = commands.add_parser(
+        "witness", help="check the hub log is consistent, cosign its tree head, print it")
+    _add_home(witness)
+    witness.add_argument("--timeout", type=float, default=DEFAULT_DEADLINE_S,
+                         help=f"deadline per call in seconds (default {DEFAULT_DEADLINE_S:g})")
+    witness.set_defaults(run=cmd_witness)
+
+    wkey = commands.add_parser("witness-key", help="print this node's witness verifier key")
+    _add_home(wkey)
+    wkey.set_defaults(run=cmd_witness_key)
 
     status = commands.add_parser("status", help="show configuration, schema, epoch, counts")
     _add_home(status)

@@ -27,6 +27,7 @@ class NodeConfig:
     secret_file: Path
     epoch: int = 1
     batch_size: int = 500
+    log_key: Path | None = None  # the hub's log.vkey: tree heads must be signed by it
 
     @property
     def db_path(self) -> Path:
@@ -45,6 +46,7 @@ class NodeConfig:
             f'key = "{self.tls.key}"\n'
             "\n[keys]\n"
             f'secret_file = "{self.secret_file}"\n'
+            + (f'\n[audit]\nlog_key = "{self.log_key}"\n' if self.log_key else "")
         )
 
 
@@ -69,6 +71,8 @@ def load_config(home: Path) -> NodeConfig:
             secret_file=_resolve(home, doc["keys"]["secret_file"]),
             epoch=int(doc.get("epoch", 1)),
             batch_size=int(doc.get("batch_size", 500)),
+            log_key=(_resolve(home, doc["audit"]["log_key"])
+                     if "log_key" in doc.get("audit", {}) else None),
         )
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML ({exc})") from None

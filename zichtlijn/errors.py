@@ -5,13 +5,16 @@ from __future__ import annotations
 import grpc
 
 from hub.config import ConfigError as HubConfigError
+from hub.log_key import LogKeyError
 from linkage.schema import SchemaError
 from node.config import ConfigError as NodeConfigError
 from node.csv_import import CsvFileError
 from node.sync import SyncError
+from zichtlijn.certsign import CertificateKeyError
 from zichtlijn.identity import IdentityError
 from zichtlijn.keyfile import KeyFileError
 from zichtlijn.transport import describe_rpc_error
+from zichtlijn.witness import LogError
 
 
 class CliError(Exception):
@@ -21,6 +24,7 @@ class CliError(Exception):
 USER_ERRORS: tuple[type[BaseException], ...] = (
     HubConfigError, NodeConfigError, CsvFileError, SyncError, IdentityError, KeyFileError,
     SchemaError, FileNotFoundError, PermissionError, IsADirectoryError, OSError,
+    LogError, LogKeyError, CertificateKeyError,
 )
 
 
