@@ -163,13 +163,18 @@ class NodeLog:
             signature = base64.b64decode(fields.get("node_sig", ""), validate=True)
         except (ValueError, binascii.Error, AttributeError):
             raise LogError(f"log entry {receipt.leaf_index} is not a readable entry") from None
+        # the counts are not compared with the receipt's: a retried batch is logged once,
+        # with the counts of its first arrival
         expected = {"action": "upload", "actor": f"node:{self.gemeente}",
-                    "batch": batch_digest.hex(), "sightings": sightings,
-                    "accepted": receipt.accepted, "already_present": receipt.already_present}
+                    "batch": batch_digest.hex(), "sightings": sightings}
         for name, value in expected.items():
             if fields.get(name) != value:
                 raise LogError(f"log entry {receipt.leaf_index} records {name}="
                                f"{fields.get(name)!r}, expected {value!r}")
+        counted = fields.get("accepted", -1), fields.get("already_present", -1)
+        if not all(isinstance(c, int) and c >= 0 for c in counted) or sum(counted) != sightings:
+            raise LogError(f"log entry {receipt.leaf_index} does not account for the "
+                           f"{sightings} sightings of the batch")
         if not certsign.verify_batch(self.cert, self.gemeente, batch_digest, sightings,
                                      signature):
             raise LogError(f"log entry {receipt.leaf_index} does not carry this node's "
