@@ -3,7 +3,8 @@
 Every step runs the real `zichtlijn` command in its own process, exactly as
 an operator would: development PKI, linkage key, hub with mTLS, three nodes
 importing synthetic carousel data and syncing, then the clusters the hub
-found, scored against the generator's truth.
+found, scored against the generator's truth. Finally the nodes witness the
+audit log and an auditor exports it, verifies it offline and cosigns it.
 """
 
 from __future__ import annotations
@@ -97,6 +98,7 @@ def run_demo(workdir: Path, persons: int, seed: int) -> float:
     _zichtlijn("hub", "init", "--home", str(hub_home), "--listen", "127.0.0.1:0",
                "--ca", str(pki / "ca.pem"), "--cert", str(pki / "hub-hub.pem"),
                "--key", str(pki / "hub-hub.key"))
+    log_key = hub_home / "log.vkey"
     hub, port = _start_hub(hub_home)
     try:
         _step(f"hub serving on 127.0.0.1:{port} (mTLS)")
@@ -106,7 +108,8 @@ def run_demo(workdir: Path, persons: int, seed: int) -> float:
             _zichtlijn("node", "init", "--home", str(home), "--gemeente", code,
                        "--hub", f"127.0.0.1:{port}", "--ca", str(pki / "ca.pem"),
                        "--cert", str(pki / f"node-{code}.pem"),
-                       "--key", str(pki / f"node-{code}.key"), "--secret", str(secret))
+                       "--key", str(pki / f"node-{code}.key"), "--secret", str(secret),
+                       "--log-key", str(log_key))
             imported = _zichtlijn("node", "import", "--home", str(home), str(files[code]))
             synced = _zichtlijn("node", "sync", "--home", str(home))
             _step(f"node {code} {town}: {imported.strip()}; {synced.strip()}")
@@ -119,6 +122,7 @@ def run_demo(workdir: Path, persons: int, seed: int) -> float:
         lines = table.strip().splitlines()
         print("\n".join(lines[:15] + (["   ..."] if len(lines) > 16 else []) + lines[-1:]))
         clusters_csv = _zichtlijn("hub", "clusters", "--home", str(hub_home), "--format", "csv")
+        _audit(workdir, pki, port, log_key)
     finally:
         _stop(hub)
 
@@ -131,6 +135,31 @@ def run_demo(workdir: Path, persons: int, seed: int) -> float:
           f"correct {score.correct_pairs}")
     _step(f"demo finished in {time.monotonic() - started:.1f}s; every process stopped")
     return score.f1
+
+
+def _audit(workdir: Path, pki: Path, port: int, log_key: Path) -> None:
+    """Nodes witness the log; the auditor exports, verifies offline and cosigns it."""
+    _step("audit log: every node checks the hub's latest tree head and cosigns it")
+    witness_keys = workdir / "witnesses.vkeys"
+    vkeys = []
+    for code in GEMEENTEN:
+        home = str(workdir / f"node-{code}")
+        _zichtlijn("node", "witness", "--home", home)
+        vkeys.append(_zichtlijn("node", "witness-key", "--home", home).strip())
+    witness_keys.write_text("\n".join(vkeys) + "\n", "utf-8")
+    export = workdir / "audit-export.db"
+    auditor = ["--hub", f"127.0.0.1:{port}", "--ca", str(pki / "ca.pem"),
+               "--cert", str(pki / "auditor-ap.pem"), "--key", str(pki / "auditor-ap.key")]
+    exported = _zichtlijn("audit", "export", "--out", str(export), *auditor)
+    _step(f"auditor ap exported over gRPC: {exported.strip()}")
+    _step(f"zichtlijn audit verify {export.name} (offline; hub log key, CA and the three "
+          "witness keys obtained out of band; quorum 2)")
+    print(_zichtlijn("audit", "verify", str(export), "--log-key", str(log_key),
+                     "--ca", str(pki / "ca.pem"), "--witness-key", str(witness_keys),
+                     "--quorum", "2"), end="")
+    cosigned = _zichtlijn("audit", "cosign", str(export), "--state", str(workdir / "auditor"),
+                          "--log-key", str(log_key), *auditor)
+    _step(f"auditor: {cosigned.strip()}")
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

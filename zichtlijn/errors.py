@@ -10,6 +10,7 @@ from linkage.schema import SchemaError
 from node.config import ConfigError as NodeConfigError
 from node.csv_import import CsvFileError
 from node.sync import SyncError
+from zichtlijn.audit_file import ExportFileError
 from zichtlijn.certsign import CertificateKeyError
 from zichtlijn.identity import IdentityError
 from zichtlijn.keyfile import KeyFileError
@@ -24,7 +25,7 @@ class CliError(Exception):
 USER_ERRORS: tuple[type[BaseException], ...] = (
     HubConfigError, NodeConfigError, CsvFileError, SyncError, IdentityError, KeyFileError,
     SchemaError, FileNotFoundError, PermissionError, IsADirectoryError, OSError,
-    LogError, LogKeyError, CertificateKeyError,
+    LogError, LogKeyError, CertificateKeyError, ExportFileError,
 )
 
 
