@@ -24,7 +24,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from linkage import merkle
-from linkage.checkpoint import Checkpoint, Verifier
+from linkage.checkpoint import Checkpoint, NoteSignature, SignedNote, Verifier
 from node.config import NodeConfig, load_config
 from zichtlijn import certsign
 from zichtlijn.v1 import audit_pb2, audit_pb2_grpc, sync_pb2
@@ -184,7 +184,14 @@ class NodeLog:
 
     def cosign_latest(self, channel: grpc.Channel, timeout_s: float) -> int:
         """Cosign the newest head this node verified; the hub's witness count for it."""
-        head = self.latest()
-        if head is None:
+        note = self.latest_note()
+        if note is None:
             return 0
-        return submit_cosignature(channel, self.witness, head, timeout_s)
+        head = open_tree_head(note, self.log_key, "stored tree head")
+        count, line = submit_cosignature(channel, self.witness, head, timeout_s)
+        # kept with the node's own cosignature: the checkpoint it hands to an auditor
+        cosigned = SignedNote.from_text(note).with_signatures(NoteSignature.from_line(line))
+        with self.db.conn:
+            self.db.execute("UPDATE log_tree_heads SET note = ? WHERE size = ?",
+                            [cosigned.to_text(), head.size])
+        return count

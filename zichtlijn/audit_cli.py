@@ -173,8 +173,8 @@ def cmd_cosign(args: argparse.Namespace) -> int:
                            f"this auditor cosigned before ({last_path}): history was rewritten "
                            "or forked")
     with secure_channel(args.hub, tls) as channel:
-        count = submit_cosignature(channel, key, report.latest_head, args.timeout)
-    last_path.write_text(report.latest_note, "utf-8")
+        count, line = submit_cosignature(channel, key, report.latest_head, args.timeout)
+    last_path.write_text(report.latest_note + line + "\n", "utf-8")
     print(f"cosigned tree head of size {report.latest_head.size} as {key.name} "
           f"({count} witnesses); witness key {key.vkey}")
     return 0

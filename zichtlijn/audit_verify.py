@@ -53,10 +53,16 @@ READ_ROWS = 20_000
 PARALLEL_SIGNATURES = 20_000  # below this, starting worker processes costs more than it saves
 
 
+# at the same entry, what happened to the log itself comes before its consequences
+LOG, SIGNATURE, RECONCILE = 0, 1, 2
+
+
 @dataclass(frozen=True, order=True)
 class Problem:
     entry: int
-    message: str
+    rank: int
+    seq: int  # then in the order found
+    message: str = field(compare=False)
 
     def line(self) -> str:
         return self.message
@@ -87,8 +93,9 @@ class Report:
     actions: Counter = field(default_factory=Counter)
     vouched: dict[str, int] = field(default_factory=dict)  # witness -> largest size it vouches
     settled_size: int | None = None
-    latest_head: Checkpoint | None = None
+    latest_head: Checkpoint | None = None  # the largest signed head that matches the log
     latest_note: str = ""
+    largest_signed: int = 0  # the largest size the log key signed, matching or not
     root: bytes = merkle.EMPTY_ROOT
     tree: merkle.MemoryTree | None = None  # the recomputed log, for a witness's own checks
     problems: list[Problem] = field(default_factory=list)
@@ -100,8 +107,9 @@ class Report:
     def first(self) -> Problem | None:
         return min(self.problems) if self.problems else None
 
-    def add(self, message: str, entry: int | None = None) -> None:
-        self.problems.append(Problem(NO_ENTRY if entry is None else entry, message))
+    def add(self, message: str, entry: int | None = None, rank: int = LOG) -> None:
+        self.problems.append(Problem(NO_ENTRY if entry is None else entry, rank,
+                                     len(self.problems), message))
 
 
 @dataclass(frozen=True)
@@ -222,6 +230,7 @@ def _check_heads(conn: sqlite3.Connection, trust: Trust, tree: merkle.MemoryTree
     mismatch_reported = False
     seen: dict[int, bytes] = {}
     for head, note, text in heads:
+        report.largest_signed = max(report.largest_signed, head.size)
         if seen.get(head.size, head.root) != head.root:
             report.add(f"the log signed two different tree heads of size {head.size}: it has "
                        "shown two histories (fork)", head.size)
@@ -283,13 +292,13 @@ def _cosignatures(head: Checkpoint, note: SignedNote, trust: Trust, matches: boo
         try:
             verify_cosignature(head, signature, witness)
         except CheckpointError:
-            report.add(f"{what}: invalid cosignature from {witness.name}")
+            report.add(f"{what}: invalid cosignature from {witness.name}", rank=SIGNATURE)
             continue
         report.cosignatures += 1
         if not matches:
             report.add(f"{what} was cosigned by {witness.name} but does not match this log: "
                        "the hub showed that witness another history (fork)",
-                       min(head.size, report.entries))
+                       min(head.size, report.entries), SIGNATURE)
             continue
         report.vouched[witness.name] = max(report.vouched.get(witness.name, 0), head.size)
 
@@ -338,16 +347,16 @@ def _check_upload_signatures(uploads: dict[bytes, _Upload], certs: dict[str, tup
     for up in uploads.values():
         if up.signature is None or up.cert is None:
             report.add(f"entry #{up.index}: upload by node:{up.gemeente} carries no signature "
-                       "of the node: nothing shows the node made it", up.index)
+                       "of the node: nothing shows the node made it", up.index, SIGNATURE)
             continue
         cert = certs.get(up.cert)
         if cert is None:
             report.add(f"entry #{up.index}: signed with certificate {up.cert[:16]}, which the "
-                       "export does not hold from the CA", up.index)
+                       "export does not hold from the CA", up.index, SIGNATURE)
             continue
         if cert[1] != f"node:{up.gemeente}":
             report.add(f"entry #{up.index}: upload by node:{up.gemeente} signed with the "
-                       f"certificate of {cert[1]}", up.index)
+                       f"certificate of {cert[1]}", up.index, SIGNATURE)
             continue
         items.append((cert[0], up.index, up.gemeente, up.batch, up.sightings, up.signature))
     if len(items) < PARALLEL_SIGNATURES:
@@ -361,7 +370,7 @@ def _check_upload_signatures(uploads: dict[bytes, _Upload], certs: dict[str, tup
     gemeente_of = {up.index: up.gemeente for up in uploads.values()}
     for index in bad:
         report.add(f"entry #{index}: the signature of node:{gemeente_of[index]} over this upload "
-                   "does not verify: the upload was altered or made up", index)
+                   "does not verify: the upload was altered or made up", index, SIGNATURE)
 
 
 # -- reconciliation ---------------------------------------------------------------------
@@ -373,6 +382,9 @@ def _batch_digest(digests: bytes) -> bytes:
 
 
 def _reconcile(conn: sqlite3.Connection, reader: _EntryReader, report: Report) -> None:
+    def add(message: str, entry: int | None = None) -> None:
+        report.add(message, entry, RECONCILE)
+
     uploads = reader.uploads
     held: dict[bytes, int] = Counter()
     batch_digests: dict[bytes, bytes] = {}
@@ -384,23 +396,23 @@ def _reconcile(conn: sqlite3.Connection, reader: _EntryReader, report: Report) -
         up = uploads.get(digest)
         label = f"batch {digest.hex()[:16]} ({gemeente}, {sightings} sightings, {received_at})"
         if up is None:
-            report.add(f"{label} has no upload entry in the log")
+            add(f"{label} has no upload entry in the log")
             continue
         batch_digests[digest] = digests
         if (up.gemeente, up.sightings, up.accepted) != (gemeente, sightings, accepted):
-            report.add(f"entry #{up.index}: logs {up.sightings} sightings ({up.accepted} new) "
+            add(f"entry #{up.index}: logs {up.sightings} sightings ({up.accepted} new) "
                        f"from {up.gemeente}, the hub holds {label} with {accepted} new",
                        up.index)
         if leaf != up.index:
-            report.add(f"{label}: recorded at leaf {leaf}, but its upload entry is #{up.index}",
+            add(f"{label}: recorded at leaf {leaf}, but its upload entry is #{up.index}",
                        up.index)
         if len(digests) != 32 * sightings or _batch_digest(digests) != digest:
-            report.add(f"{label}: its sighting digests do not add up to the digest the node "
+            add(f"{label}: its sighting digests do not add up to the digest the node "
                        f"signed (entry #{up.index})", up.index)
     held_batches = {bytes(r[0]) for r in conn.execute("SELECT digest FROM batches")}
     for batch, up in uploads.items():
         if batch not in held_batches:
-            report.add(f"entry #{up.index}: upload of batch {batch.hex()[:16]}, which the hub "
+            add(f"entry #{up.index}: upload of batch {batch.hex()[:16]}, which the hub "
                        "does not hold", up.index)
     members = {b: {d[i:i + 32] for i in range(0, len(d), 32)} for b, d in batch_digests.items()}
     all_held: set[bytes] = set()
@@ -413,25 +425,25 @@ def _reconcile(conn: sqlite3.Connection, reader: _EntryReader, report: Report) -
         all_held.add(digest)
         up = uploads.get(batch)
         if up is None:
-            report.add(f"sighting {uuid} ({gemeente}): its batch {batch.hex()[:16]} has no upload "
+            add(f"sighting {uuid} ({gemeente}): its batch {batch.hex()[:16]} has no upload "
                        "entry in the log")
             continue
         held[batch] += 1
         if gemeente != up.gemeente or digest not in members.get(batch, ()):
-            report.add(f"sighting {uuid} ({gemeente}): not part of batch {batch.hex()[:16]} as "
+            add(f"sighting {uuid} ({gemeente}): not part of batch {batch.hex()[:16]} as "
                        f"node:{up.gemeente} signed it (entry #{up.index})", up.index)
     for batch, up in uploads.items():
         if batch in batch_digests and held[batch] != up.accepted:
-            report.add(f"entry #{up.index}: logs {up.accepted} new sightings in batch "
+            add(f"entry #{up.index}: logs {up.accepted} new sightings in batch "
                        f"{batch.hex()[:16]}, the hub holds {held[batch]} of them", up.index)
-        missing = len(members.get(batch, ()) - all_held)
+        missing = len(members.get(batch, frozenset()) - all_held)
         if missing:
-            report.add(f"entry #{up.index}: {missing} sightings of batch {batch.hex()[:16]} are "
+            add(f"entry #{up.index}: {missing} sightings of batch {batch.hex()[:16]} are "
                        "not held by the hub", up.index)
     if report.link_runs and reader.linked_since_relink != report.linked:
         since = (f"since the relink at entry #{reader.last_relink}"
                  if reader.last_relink is not None else "")
-        report.add(f"link runs {since} logged {reader.linked_since_relink} newly linked "
+        add(f"link runs {since} logged {reader.linked_since_relink} newly linked "
                    f"sightings, the hub marks {report.linked} linked".replace("  ", " "))
 
 
@@ -460,9 +472,9 @@ def verify_export(path: Path, trust: Trust) -> Report:
         _check_heads(conn, trust, reader.tree, report)
         if report.latest_head is None and report.entries:
             report.add("no tree head signed by the log key covers this log")
-        elif report.latest_head is not None and report.latest_head.size < report.entries:
-            report.add(f"entries #{report.latest_head.size}..#{report.entries - 1} are covered "
-                       "by no signed tree head", report.latest_head.size)
+        elif report.largest_signed < report.entries:
+            report.add(f"entries #{report.largest_signed}..#{report.entries - 1} are covered "
+                       "by no signed tree head", report.largest_signed, SIGNATURE)
         certs = _load_certificates(conn, trust.ca, report)
         report.uploads = len(reader.uploads)
         _check_upload_signatures(reader.uploads, certs, report)

@@ -103,13 +103,16 @@ def run_demo(workdir: Path, persons: int, seed: int) -> float:
     try:
         _step(f"hub serving on 127.0.0.1:{port} (mTLS)")
         uuid_to_case: dict[str, tuple[str, str]] = {}
+        witness_vkeys = []
         for code, town in GEMEENTEN.items():
             home = workdir / f"node-{code}"
-            _zichtlijn("node", "init", "--home", str(home), "--gemeente", code,
+            initialised = _zichtlijn("node", "init", "--home", str(home), "--gemeente", code,
                        "--hub", f"127.0.0.1:{port}", "--ca", str(pki / "ca.pem"),
                        "--cert", str(pki / f"node-{code}.pem"),
                        "--key", str(pki / f"node-{code}.key"), "--secret", str(secret),
                        "--log-key", str(log_key))
+            witness_vkeys += [line.split()[-1] for line in initialised.splitlines()
+                              if line.startswith("witness key ")]
             imported = _zichtlijn("node", "import", "--home", str(home), str(files[code]))
             synced = _zichtlijn("node", "sync", "--home", str(home))
             _step(f"node {code} {town}: {imported.strip()}; {synced.strip()}")
@@ -122,7 +125,7 @@ def run_demo(workdir: Path, persons: int, seed: int) -> float:
         lines = table.strip().splitlines()
         print("\n".join(lines[:15] + (["   ..."] if len(lines) > 16 else []) + lines[-1:]))
         clusters_csv = _zichtlijn("hub", "clusters", "--home", str(hub_home), "--format", "csv")
-        _audit(workdir, pki, port, log_key)
+        _audit(workdir, pki, port, log_key, witness_vkeys)
     finally:
         _stop(hub)
 
@@ -137,15 +140,13 @@ def run_demo(workdir: Path, persons: int, seed: int) -> float:
     return score.f1
 
 
-def _audit(workdir: Path, pki: Path, port: int, log_key: Path) -> None:
+def _audit(workdir: Path, pki: Path, port: int, log_key: Path, vkeys: list[str]) -> None:
     """Nodes witness the log; the auditor exports, verifies offline and cosigns it."""
     _step("audit log: every node checks the hub's latest tree head and cosigns it")
-    witness_keys = workdir / "witnesses.vkeys"
-    vkeys = []
     for code in GEMEENTEN:
-        home = str(workdir / f"node-{code}")
-        _zichtlijn("node", "witness", "--home", home)
-        vkeys.append(_zichtlijn("node", "witness-key", "--home", home).strip())
+        _zichtlijn("node", "witness", "--home", str(workdir / f"node-{code}"))
+    # in a deployment each gemeente hands its witness key (`node witness-key`) to the auditor
+    witness_keys = workdir / "witnesses.vkeys"
     witness_keys.write_text("\n".join(vkeys) + "\n", "utf-8")
     export = workdir / "audit-export.db"
     auditor = ["--hub", f"127.0.0.1:{port}", "--ca", str(pki / "ca.pem"),

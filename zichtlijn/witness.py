@@ -127,13 +127,16 @@ class WitnessKey:
 
 
 def submit_cosignature(channel: grpc.Channel, key: WitnessKey, head: Checkpoint,
-                       timeout_s: float) -> int:
-    """Cosign ``head`` (which the caller has verified) at the hub; the head's witness count."""
+                       timeout_s: float) -> tuple[int, str]:
+    """Cosign ``head`` (which the caller has verified) at the hub.
+
+    Returns the hub's witness count for the head and the cosignature line.
+    """
+    line = key.cosignature_line(head)
     stub = audit_pb2_grpc.AuditServiceStub(channel)
     reply = stub.AddCosignature(audit_pb2.CosignatureRequest(
-        tree_size=head.size, witness_key=key.vkey, signature=key.cosignature_line(head)),
-        timeout=timeout_s)
-    return reply.cosignatures
+        tree_size=head.size, witness_key=key.vkey, signature=line), timeout=timeout_s)
+    return reply.cosignatures, line
 
 
 def fetch_settled_head(channel: grpc.Channel, log: Verifier, witnesses: list[Verifier],
