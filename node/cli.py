@@ -13,7 +13,7 @@ from linkage.encode import Encoder
 from linkage.schema import default_schema
 from node.config import GEMEENTE, NodeConfig, load_config
 from node.importer import import_csv
-from node.log_client import NodeLog, witness_key
+from node.log_client import NodeLog, log_status, witness_key
 from node.store import NodeStore
 from node.sync import sync
 from zichtlijn.errors import CliError
@@ -149,6 +149,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     try:
         total = len(store.listing())
         unsynced = store.count_unsynced()
+        verified, receipts = log_status(store.db)
     finally:
         store.close()
     schema = default_schema()
@@ -157,6 +158,8 @@ def cmd_status(args: argparse.Namespace) -> int:
     print(f"schema     {schema.label}")
     print(f"epoch      {keys.epoch} (keys {keys.fingerprint()})")
     print(f"sightings  {total} ({unsynced} not yet synced)")
+    print(f"audit log  {'never checked' if verified is None else f'verified at {verified} entries'}"
+          f", {receipts} receipts kept; log key {config.log_key or 'NOT CONFIGURED'}")
     return 0
 
 

@@ -66,6 +66,14 @@ def witness_key(config: NodeConfig) -> WitnessKey:
     return WitnessKey.load_or_create(config.home / WITNESS_KEY_NAME, f"node/{config.gemeente}")
 
 
+def log_status(db: sqlite_utils.Database) -> tuple[int | None, int]:
+    """Size of the latest verified tree head (None if never) and the number of receipts."""
+    if "log_tree_heads" not in db.table_names():
+        return None, 0
+    size = db.execute("SELECT max(size) FROM log_tree_heads").fetchone()[0]
+    return size, db.execute("SELECT count(*) FROM log_receipts").fetchone()[0]
+
+
 @dataclass
 class NodeLog:
     """Receipts and tree heads in node.db, plus the keys a node signs and cosigns with."""

@@ -47,8 +47,9 @@ class Site:
 
     def start(self, port: int = 0) -> RunningHub:
         self.hub_home.mkdir(parents=True, exist_ok=True)
-        self.hub = start_hub(HubConfig(self.hub_home, f"127.0.0.1:{port}",
-                                       self.pki.tls("hub-hub"), workers=4))
+        config = HubConfig(self.hub_home, f"127.0.0.1:{port}", self.pki.tls("hub-hub"), workers=4)
+        (self.hub_home / "hub.toml").write_text(config.to_toml(), "utf-8")  # as `hub init` would
+        self.hub = start_hub(config)
         return self.hub
 
     def stop(self) -> None:

@@ -260,3 +260,23 @@ def test_verify_of_a_file_that_is_not_an_export_is_one_line(site, tmp_path, caps
                      "--ca", str(site.pki.root / "ca.pem")])
     err = capsys.readouterr().err
     assert code == 1 and err == f"zichtlijn: {bogus}: not a zichtlijn audit export\n"
+
+
+def test_operator_exports_with_the_cli_and_refuses_to_overwrite(site, tmp_path, capsys):
+    out = tmp_path / "operator.db"
+    assert cli.main(["audit", "export", "--home", str(site.hub_home), "--out", str(out)]) == 0
+    assert "log entries" in capsys.readouterr().out and verify(out, site).ok
+    assert cli.main(["audit", "export", "--home", str(site.hub_home), "--out", str(out)]) == 1
+    assert capsys.readouterr().err == f"zichtlijn: {out} exists; choose another file name\n"
+
+
+def test_export_without_home_or_hub_is_a_one_line_error(tmp_path, capsys):
+    assert cli.main(["audit", "export", "--out", str(tmp_path / "x.db")]) == 1
+    assert capsys.readouterr().err == (
+        "zichtlijn: --hub --ca --cert --key required to reach the hub (or pass --home)\n")
+
+
+def test_node_status_shows_the_verified_log(site, capsys):
+    assert cli.main(["node", "status", "--home", str(site.node("GM0599").home)]) == 0
+    line = next(x for x in capsys.readouterr().out.splitlines() if x.startswith("audit log"))
+    assert line.startswith("audit log  verified at ") and ", 2 receipts kept; log key " in line

@@ -124,8 +124,13 @@ class _Upload:
     signature: bytes | None
 
 
+# one encoder for all entries: json.dumps with options builds a new one per call
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+
+
 def _canonical(value: object) -> bytes:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode()
+    """The bytes hub.audit_log.encode_entry would write for this value."""
+    return _CANONICAL.encode(value).encode()
 
 
 class _EntryReader:
@@ -159,8 +164,8 @@ class _EntryReader:
 
     def _entry(self, index: int, raw: bytes) -> None:
         try:
-            entry = json.loads(raw)
-        except ValueError:
+            entry = json.loads(raw.decode("ascii"))
+        except ValueError:  # UnicodeDecodeError included: entries are ASCII
             self.report.add(f"entry #{index} is not JSON", index)
             return
         if (not isinstance(entry, dict) or not isinstance(entry.get("action"), str)
@@ -335,7 +340,9 @@ def _bad_signatures(items: list[tuple[bytes, int, str, bytes, int, bytes]]) -> l
     bad = []
     loaded: dict[bytes, x509.Certificate] = {}
     for pem, index, gemeente, batch, sightings, signature in items:
-        cert = loaded.get(pem) or loaded.setdefault(pem, x509.load_pem_x509_certificate(pem))
+        cert = loaded.get(pem)
+        if cert is None:
+            cert = loaded[pem] = x509.load_pem_x509_certificate(pem)
         if not verify_batch(cert, gemeente, batch, sightings, signature):
             bad.append(index)
     return bad
