@@ -154,7 +154,17 @@ def test_truncated_log_is_caught_by_its_signed_heads(site, export):
         "tree head of size 7 was signed, but the export holds only 6 entries")
 
 
-def test_made_up_upload_fails_the_signature_check(site, export):
+@pytest.fixture(params=["serial", "worker processes"])
+def signature_mode(request, monkeypatch):
+    if request.param == "worker processes":
+        from zichtlijn import audit_verify
+
+        monkeypatch.setattr(audit_verify, "PARALLEL_ENTRIES", 1)
+        monkeypatch.setattr(audit_verify._SignatureChecker, "STEP", 2)
+    return request.param
+
+
+def test_made_up_upload_fails_the_signature_check(site, export, signature_mode):
     """The hub invents a batch for GM0363 (it has the certificate, not the key)."""
     import base64
     import hashlib
