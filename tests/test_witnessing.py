@@ -326,3 +326,13 @@ def test_cosigning_needs_a_writable_key_file_not_a_new_one_each_time(tmp_path):
     create_log_key(tmp_path / "hub")
     with pytest.raises(LogKeyError, match="keeps its signing key for life"):
         create_log_key(tmp_path / "hub")
+
+
+def test_relink_is_logged_and_the_linked_count_still_reconciles(site, tmp_path):
+    site.load("GM0363", 3, "a")
+    site.sync("GM0363")
+    site.hub.linker.relink_all()
+    export = site.export(tmp_path / "export.db")
+    report = verify(export, site)
+    assert report.ok, report.problems
+    assert report.actions["relink"] == 1 and report.link_runs == 2 and report.linked == 3

@@ -471,7 +471,7 @@ def _reconcile(conn: sqlite3.Connection, reader: _EntryReader, report: Report) -
         if missing:
             add(f"entry #{up.index}: {missing} sightings of batch {batch.hex()[:16]} are "
                        "not held by the hub", up.index)
-    if report.link_runs and reader.linked_since_relink != report.linked:
+    if reader.linked_since_relink != report.linked:
         since = (f"since the relink at entry #{reader.last_relink}"
                  if reader.last_relink is not None else "")
         add(f"link runs {since} logged {reader.linked_since_relink} newly linked "
