@@ -15,7 +15,7 @@ import base64
 import binascii
 import datetime as dt
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import grpc
@@ -84,6 +84,7 @@ class NodeLog:
     cert: x509.Certificate
     signing_key: ec.EllipticCurvePrivateKey
     witness: WitnessKey
+    _latest: Checkpoint | None = field(default=None, repr=False)
 
     @classmethod
     def open(cls, config: NodeConfig, db: sqlite_utils.Database) -> NodeLog:
@@ -100,9 +101,13 @@ class NodeLog:
     # -- state -------------------------------------------------------------------
 
     def latest(self) -> Checkpoint | None:
-        row = self.db.execute(
-            "SELECT note FROM log_tree_heads ORDER BY size DESC LIMIT 1").fetchone()
-        return None if row is None else open_tree_head(row[0], self.log_key, "stored tree head")
+        """The newest head this node verified (kept in memory after the first read)."""
+        if self._latest is None:
+            row = self.db.execute(
+                "SELECT note FROM log_tree_heads ORDER BY size DESC LIMIT 1").fetchone()
+            if row is not None:
+                self._latest = open_tree_head(row[0], self.log_key, "stored tree head")
+        return self._latest
 
     def latest_note(self) -> str | None:
         row = self.db.execute(
@@ -110,6 +115,7 @@ class NodeLog:
         return None if row is None else row[0]
 
     def _keep_head(self, head: Checkpoint, note: str) -> None:
+        """Inside the caller's transaction, once ``head`` was checked to extend the latest."""
         self.db.execute(
             "INSERT OR IGNORE INTO log_tree_heads (size, root, note, verified_at) "
             "VALUES (?, ?, ?, ?)", [head.size, head.root, note, _now()])
@@ -127,6 +133,7 @@ class NodeLog:
         check_extends(previous, head, reply.from_size, list(reply.consistency_proof))
         with self.db.conn:
             self._keep_head(head, reply.note)
+        self._latest = head
         return head
 
     # -- uploads -------------------------------------------------------------------
@@ -161,6 +168,7 @@ class NodeLog:
                 "INSERT OR REPLACE INTO log_receipts (batch_digest, leaf_index, entry, "
                 "tree_size, inclusion_proof, received_at) VALUES (?, ?, ?, ?, ?, ?)",
                 [batch_digest, receipt.leaf_index, entry, head.size, b"".join(proof), _now()])
+        self._latest = head
         return head
 
     def _check_entry(self, entry: bytes, batch_digest: bytes, sightings: int,
