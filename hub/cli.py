@@ -16,6 +16,7 @@ from hub.alerts.config import load_alert_config
 from hub.config import HubConfig, load_config
 from hub.epochs import node_epochs
 from hub.linker import Linker
+from hub.log_key import DEFAULT_ORIGIN, create_log_key, key_paths, load_log_key
 from hub.server import start_hub
 from hub.store import HubStore
 from linkage.compare import MatchPolicy
@@ -55,7 +56,10 @@ def cmd_init(args: argparse.Namespace) -> int:
         raise CliError(f"{config_path} exists; pass --force to overwrite the configuration")
     config_path.write_text(config.to_toml(), "utf-8")
     HubStore(config.db_path).close()
+    key_path, vkey_path = key_paths(home)
+    log_key = load_log_key(home) if key_path.exists() else create_log_key(home, args.origin)
     print(f"hub ready in {home} (listen {args.listen})")
+    print(f"log key {log_key.origin}: give {vkey_path} to nodes, auditors and RIECs")
     return 0
 
 
@@ -147,10 +151,13 @@ def register(groups: argparse._SubParsersAction) -> None:
     init.add_argument("--ca", required=True, help="CA certificate (PEM)")
     init.add_argument("--cert", required=True, help="the hub's certificate (PEM)")
     init.add_argument("--key", required=True, help="the hub's private key (PEM)")
-    init.add_argument("--force", action="store_true", help="overwrite an existing hub.toml")
     init.add_argument("--alerts", metavar="DIR",
                       help="alert configuration: regions.toml, signals.toml, rules.toml "
                            "(example: deploy/alerts)")
+    init.add_argument("--origin", default=DEFAULT_ORIGIN,
+                      help=f"audit log name in its tree heads (default {DEFAULT_ORIGIN})")
+    init.add_argument("--force", action="store_true", help="overwrite an existing hub.toml "
+                      "(never the log key)")
     init.set_defaults(run=cmd_init)
 
     serve = commands.add_parser("serve", help="run the gRPC server (mTLS) until stopped")

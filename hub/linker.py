@@ -164,12 +164,15 @@ class Linker:
         return LinkRun(len(added), candidates, len(links), components, len(changed),
                        time.perf_counter() - started)
 
-    def relink_all(self) -> LinkRun:
+    def relink_all(self, actor: str = "operator:local") -> LinkRun:
         """Forget every link and person and link all sightings again in one batch."""
         with self._lock:
             with self.store.transaction() as conn:
-                conn.execute("DELETE FROM links")
-                conn.execute(
-                    "UPDATE sightings SET linked = 0, person_id = NULL, cluster_seq = NULL")
+                dropped = conn.execute("DELETE FROM links").rowcount
+                reset = conn.execute("UPDATE sightings SET linked = 0, person_id = NULL, "
+                                     "cluster_seq = NULL").rowcount
+                # logged so that the auditor's count of linked sightings restarts here
+                audit_log.append(conn, utc_now(), actor, "relink", sightings=reset,
+                                 links_dropped=dropped)
             self._reset()
             return self._link_pending()

@@ -18,6 +18,7 @@ from node.epochs import Keyring, load_private_key
 from node.importer import import_csv
 from node.keys_cli import describe as describe_epoch
 from node.keys_cli import register as register_keys
+from node.log_client import NodeLog, log_status, witness_key
 from node.store import NodeStore
 from node.sync import sync
 from zichtlijn.errors import CliError
@@ -25,6 +26,7 @@ from zichtlijn.keyfile import load_purpose_keys
 from zichtlijn.progress import Progress
 from zichtlijn.signal_catalogue import load_signals
 from zichtlijn.transport import DEFAULT_DEADLINE_S, TlsFiles, secure_channel
+from zichtlijn.witness import read_vkey
 
 HOME_ENV = "ZICHTLIJN_NODE_HOME"
 KEYS_DIR = "keys"
@@ -54,11 +56,15 @@ def cmd_init(args: argparse.Namespace) -> int:
     if args.signals:
         signals = Path(args.signals).resolve()
         load_signals(signals)  # refuse a bad catalogue now, not at the first import
+    log_key = Path(args.log_key).resolve() if args.log_key else None
+    if log_key:
+        read_vkey(log_key)  # refuse a wrong file now rather than at the first sync
     package = None
     if args.key_package:
         package = Path(args.key_package)
         config = NodeConfig(home=home, gemeente=args.gemeente, hub=args.hub, tls=tls,
-                            key_packages=(home / KEYS_DIR).resolve(), signals_file=signals)
+                            key_packages=(home / KEYS_DIR).resolve(), signals_file=signals,
+                            log_key=log_key)
         # open it before anything is written: a package for another node stops here
         epoch = open_package(package.read_bytes(), args.gemeente,
                              load_private_key(tls.key), str(package)).epoch
@@ -66,7 +72,8 @@ def cmd_init(args: argparse.Namespace) -> int:
         secret = Path(args.secret).resolve()
         epoch = load_purpose_keys(secret).epoch
         config = NodeConfig(home=home, gemeente=args.gemeente, hub=args.hub, tls=tls,
-                            secret_file=secret, epoch=epoch, signals_file=signals)
+                            secret_file=secret, epoch=epoch, signals_file=signals,
+                            log_key=log_key)
     home.mkdir(parents=True, exist_ok=True)
     config_path = home / "node.toml"
     if config_path.exists() and not args.force:
@@ -79,7 +86,12 @@ def cmd_init(args: argparse.Namespace) -> int:
                                            name=str(package))
     finally:
         store.close()
+    witness = witness_key(config)
     print(f"node {args.gemeente} ready in {home} (hub {args.hub}, epoch {epoch})")
+    print(f"witness key {witness.vkey}")
+    if not log_key:
+        print("no --log-key given: sync refuses until node.toml names the hub's log.vkey",
+              file=sys.stderr)
     return 0
 
 
@@ -140,6 +152,30 @@ def cmd_sync(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_witness(args: argparse.Namespace) -> int:
+    """Check the hub's latest tree head against the last one verified, cosign it, print it."""
+    config = load_config(_home(args))
+    args.peer = config.hub
+    store = NodeStore(config.db_path)
+    try:
+        log = NodeLog.open(config, store.db)
+        with secure_channel(config.hub, config.tls) as channel:
+            head = log.refresh(channel, args.timeout)
+            witnesses = log.cosign_latest(channel, args.timeout)
+        note = log.latest_note()
+    finally:
+        store.close()
+    print(f"hub log consistent at {head.size} entries; cosigned ({witnesses} witnesses)",
+          file=sys.stderr)
+    print(note, end="")
+    return 0
+
+
+def cmd_witness_key(args: argparse.Namespace) -> int:
+    print(witness_key(load_config(_home(args))).vkey)
+    return 0
+
+
 def cmd_status(args: argparse.Namespace) -> int:
     config = load_config(_home(args))
     store = NodeStore(config.db_path)
@@ -147,6 +183,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         epochs = Keyring(config, store).epochs(dt.date.today())
         total = len(store.listing())
         unsynced = store.count_unsynced()
+        verified, receipts = log_status(store.db)
     finally:
         store.close()
     schema = default_schema()
@@ -156,6 +193,8 @@ def cmd_status(args: argparse.Namespace) -> int:
     for position, info in enumerate(epochs):
         print(f"{'epochs' if position == 0 else '':<10} {describe_epoch(info)}")
     print(f"sightings  {total} ({unsynced} not yet synced)")
+    print(f"audit log  {'never checked' if verified is None else f'verified at {verified} entries'}"
+          f", {receipts} receipts kept; log key {config.log_key or 'NOT CONFIGURED'}")
     return 0
 
 
@@ -175,6 +214,7 @@ def register(groups: argparse._SubParsersAction) -> None:
                       help="this node's key package (zichtlijn keys package)")
     keys.add_argument("--secret", metavar="FILE",
                       help="development only: single-holder secret file (zichtlijn keys new)")
+    init.add_argument("--log-key", help="the hub's log verifier key (hub home/log.vkey)")
     init.add_argument("--force", action="store_true", help="overwrite an existing node.toml")
     init.add_argument("--signals", metavar="FILE",
                       help="signal catalogue (the hub's signals.toml); import then refuses "
@@ -196,6 +236,17 @@ def register(groups: argparse._SubParsersAction) -> None:
     sync_cmd.add_argument("--timeout", type=float, default=600.0,
                           help="deadline for the whole sync in seconds (default 600)")
     sync_cmd.set_defaults(run=cmd_sync)
+
+    witness = commands.add_parser(
+        "witness", help="check the hub log is consistent, cosign its tree head, print it")
+    _add_home(witness)
+    witness.add_argument("--timeout", type=float, default=DEFAULT_DEADLINE_S,
+                         help=f"deadline per call in seconds (default {DEFAULT_DEADLINE_S:g})")
+    witness.set_defaults(run=cmd_witness)
+
+    wkey = commands.add_parser("witness-key", help="print this node's witness verifier key")
+    _add_home(wkey)
+    wkey.set_defaults(run=cmd_witness_key)
 
     status = commands.add_parser("status", help="show configuration, schema, epoch, counts")
     _add_home(status)

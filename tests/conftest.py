@@ -78,8 +78,10 @@ def make_node(tmp_path: Path, pki: Pki, secret_file: Path, gemeente: str,
               hub_port: int) -> NodeConfig:
     home = tmp_path / f"node-{gemeente}"
     home.mkdir(exist_ok=True)
+    log_key = tmp_path / "hub" / "log.vkey"  # written by the hub fixture's first start
     config = NodeConfig(home=home, gemeente=gemeente, hub=f"127.0.0.1:{hub_port}",
-                        tls=pki.tls(f"node-{gemeente}"), secret_file=secret_file)
+                        tls=pki.tls(f"node-{gemeente}"), secret_file=secret_file,
+                        log_key=log_key if log_key.exists() else None)
     (home / "node.toml").write_text(config.to_toml(), "utf-8")
     NodeStore(config.db_path).close()
     return config

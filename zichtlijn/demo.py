@@ -7,6 +7,8 @@ and syncing, then the clusters the hub found, scored against the generator's
 truth, and the match alerts each RIEC region receives (and what one
 municipality sees of them). The custodians' passphrases come from files here,
 for the demo only: real custodians type theirs (README, "Key management").
+Finally the nodes witness the audit log and an auditor exports it, verifies
+it offline and cosigns it.
 """
 
 from __future__ import annotations
@@ -178,18 +180,23 @@ def run_demo(workdir: Path, persons: int, seed: int, full_mix: bool = False) -> 
     _zichtlijn("hub", "init", "--home", str(hub_home), "--listen", "127.0.0.1:0",
                "--ca", str(pki / "ca.pem"), "--cert", str(pki / "hub-hub.pem"),
                "--key", str(pki / "hub-hub.key"), "--alerts", str(EXAMPLE_ALERTS))
+    log_key = hub_home / "log.vkey"
     hub, port = _start_hub(hub_home)
     try:
         _step(f"hub serving on 127.0.0.1:{port} (mTLS)")
         uuid_to_case: dict[str, tuple[str, str]] = {}
+        witness_vkeys = []
         for code, town in GEMEENTEN.items():
             home = workdir / f"node-{code}"
-            _zichtlijn("node", "init", "--home", str(home), "--gemeente", code,
+            initialised = _zichtlijn("node", "init", "--home", str(home), "--gemeente", code,
                        "--hub", f"127.0.0.1:{port}", "--ca", str(pki / "ca.pem"),
                        "--cert", str(pki / f"node-{code}.pem"),
                        "--key", str(pki / f"node-{code}.key"),
                        "--key-package", str(packages[code]),
-                       "--signals", str(EXAMPLE_ALERTS / "signals.toml"))
+                       "--signals", str(EXAMPLE_ALERTS / "signals.toml"),
+                       "--log-key", str(log_key))
+            witness_vkeys += [line.split()[-1] for line in initialised.splitlines()
+                              if line.startswith("witness key ")]
             imported = _zichtlijn("node", "import", "--home", str(home), str(files[code]))
             synced = _zichtlijn("node", "sync", "--home", str(home))
             _step(f"node {code} {town}: {imported.strip()}; {synced.strip()}")
@@ -211,10 +218,34 @@ def run_demo(workdir: Path, persons: int, seed: int, full_mix: bool = False) -> 
               f"correct {score.correct_pairs}")
         _show_node_alerts(workdir, "GM0363")
         _show_alerts(workdir, pki, port)
+        _audit(workdir, pki, port, log_key, witness_vkeys)
     finally:
         _stop(hub)
     _step(f"demo finished in {time.monotonic() - started:.1f}s; every process stopped")
     return score.f1
+
+
+def _audit(workdir: Path, pki: Path, port: int, log_key: Path, vkeys: list[str]) -> None:
+    """Nodes witness the log; the auditor exports, verifies offline and cosigns it."""
+    _step("audit log: every node checks the hub's latest tree head and cosigns it")
+    for code in GEMEENTEN:
+        _zichtlijn("node", "witness", "--home", str(workdir / f"node-{code}"))
+    # in a deployment each gemeente hands its witness key (`node witness-key`) to the auditor
+    witness_keys = workdir / "witnesses.vkeys"
+    witness_keys.write_text("\n".join(vkeys) + "\n", "utf-8")
+    export = workdir / "audit-export.db"
+    auditor = ["--hub", f"127.0.0.1:{port}", "--ca", str(pki / "ca.pem"),
+               "--cert", str(pki / "auditor-ap.pem"), "--key", str(pki / "auditor-ap.key")]
+    exported = _zichtlijn("audit", "export", "--out", str(export), *auditor)
+    _step(f"auditor ap exported over gRPC: {exported.strip()}")
+    _step(f"zichtlijn audit verify {export.name} (offline; hub log key, CA and the three "
+          "witness keys obtained out of band; quorum 2)")
+    print(_zichtlijn("audit", "verify", str(export), "--log-key", str(log_key),
+                     "--ca", str(pki / "ca.pem"), "--witness-key", str(witness_keys),
+                     "--quorum", "2"), end="")
+    cosigned = _zichtlijn("audit", "cosign", str(export), "--state", str(workdir / "auditor"),
+                          "--log-key", str(log_key), *auditor)
+    _step(f"auditor: {cosigned.strip()}")
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
