@@ -14,12 +14,13 @@ what `link_all` and `relink` do.
 
 from __future__ import annotations
 
+import itertools
 from collections import deque
 from collections.abc import Callable, Iterable
 
 import numpy as np
 
-from linkage.cluster import attach_target, cluster_component
+from linkage.cluster import attach_target, cluster_component, component_pairs
 from linkage.compare import MatchPolicy
 
 Scorer = Callable[[np.ndarray, np.ndarray], np.ndarray]
@@ -64,12 +65,19 @@ class PersonGraph:
     def update(self, new_rows: Iterable[int], scorer: Scorer, dated: np.ndarray) -> set[int]:
         """Re-cluster what `new_rows` can change; returns the rows whose person may differ."""
         seen: set[int] = set()
-        touched: list[int] = []
-        for row in new_rows:
-            if row not in seen:
-                component = self._component(row, seen)
-                touched += component
-                self._recluster(component, scorer)
+        components = [self._component(row, seen) for row in new_rows if row not in seen]
+        touched = [row for component in components for row in component]
+        # one scoring call for every pair of every touched component: per-call
+        # overhead, not arithmetic, dominates when components are small
+        pairs = [component_pairs(c) for c in components if len(c) > 1]
+        scores = iter(())
+        if pairs:
+            flat = scorer(np.concatenate([p[0] for p in pairs]),
+                          np.concatenate([p[1] for p in pairs]))
+            bounds = np.cumsum([0] + [len(p[0]) for p in pairs])
+            scores = iter(flat[a:b] for a, b in itertools.pairwise(bounds))
+        for component in components:
+            self._recluster(component, next(scores) if len(component) > 1 else None)
         undated_bases = {self.base_of[r] for r in touched if not dated[r]}
         for row in touched:
             for other in self.weak.get(row, ()):
@@ -85,13 +93,13 @@ class PersonGraph:
             changed.update(rows)
         return changed
 
-    def _recluster(self, component: list[int], scorer: Scorer) -> None:
+    def _recluster(self, component: list[int], scores: np.ndarray | None) -> None:
         for row in component:
             base = self.base_of.get(row)
             if base is not None and base in self.members:
                 self.target.pop(base, None)
                 del self.members[base]
-        for cluster in cluster_component(component, scorer, self.policy):
+        for cluster in cluster_component(component, None, self.policy, scores):
             self.members[cluster[0]] = cluster
             for row in cluster:
                 self.base_of[row] = cluster[0]
