@@ -25,11 +25,18 @@ from linkage.compare import MatchPolicy
 
 Scorer = Callable[[np.ndarray, np.ndarray], np.ndarray]
 
+#: A component larger than this is split by raising the link bar inside it
+#: (one log-odds step at a time) before clustering: chains of coincidences
+#: (a common name and a shared birthday) can join hundreds of women at
+#: national scale, and clustering costs the square of a component's size.
+MAX_COMPONENT = 400
+_SPLIT_STEP = 1.0
+
 
 class PersonGraph:
     def __init__(self, policy: MatchPolicy) -> None:
         self.policy = policy
-        self.strong: dict[int, set[int]] = {}
+        self.strong: dict[int, dict[int, float]] = {}
         self.weak: dict[int, set[int]] = {}
         self.base_of: dict[int, int] = {}
         self.members: dict[int, list[int]] = {}
@@ -47,26 +54,43 @@ class PersonGraph:
             self.weak.setdefault(a, set()).add(b)
             self.weak.setdefault(b, set()).add(a)
             if score >= self.policy.threshold:
-                self.strong.setdefault(a, set()).add(b)
-                self.strong.setdefault(b, set()).add(a)
+                self.strong.setdefault(a, {})[b] = score
+                self.strong.setdefault(b, {})[a] = score
 
-    def _component(self, start: int, seen: set[int]) -> list[int]:
+    def _component(self, start: int, seen: set[int], bar: float | None = None,
+                   within: set[int] | None = None) -> list[int]:
         queue, members = deque([start]), []
         seen.add(start)
         while queue:
             row = queue.popleft()
             members.append(row)
-            for other in self.strong.get(row, ()):
-                if other not in seen:
-                    seen.add(other)
-                    queue.append(other)
+            for other, score in self.strong.get(row, {}).items():
+                if other in seen or (bar is not None and score < bar):
+                    continue
+                if within is not None and other not in within:
+                    continue
+                seen.add(other)
+                queue.append(other)
         return members
+
+    def _split(self, component: list[int], bar: float) -> list[list[int]]:
+        """Parts of an oversized component held together by links of at least `bar`."""
+        if len(component) <= MAX_COMPONENT:
+            return [component]
+        within, seen, parts = set(component), set(), []
+        for row in sorted(component):
+            if row not in seen:
+                part = self._component(row, seen, bar, within)
+                parts += self._split(part, bar + _SPLIT_STEP)
+        return parts
 
     def update(self, new_rows: Iterable[int], scorer: Scorer, dated: np.ndarray) -> set[int]:
         """Re-cluster what `new_rows` can change; returns the rows whose person may differ."""
         seen: set[int] = set()
         components = [self._component(row, seen) for row in new_rows if row not in seen]
         touched = [row for component in components for row in component]
+        components = [part for component in components
+                      for part in self._split(component, self.policy.threshold + _SPLIT_STEP)]
         # one scoring call for every pair of every touched component: per-call
         # overhead, not arithmetic, dominates when components are small
         pairs = [component_pairs(c) for c in components if len(c) > 1]
