@@ -22,6 +22,7 @@ from linkage.normalise import (
     NormaliseError,
     normalise_document_number,
     normalise_house_number,
+    normalise_nationality,
     normalise_phone,
     normalise_plate,
     normalise_postcode,
@@ -246,11 +247,12 @@ def parse_row(line: int, row: dict[str, str], today: dt.date,
     surname = _check_name(line, "surname", get("surname", ""), required=True)
     born = _date_of_birth(line, "date_of_birth", get("date_of_birth", ""), observed_on)
     sex = _normalised(line, "sex", get("sex", ""), normalise_sex)
-    _check_text(line, "nationality", get("nationality", ""))
-    _check_text(line, "place_of_birth", get("place_of_birth", ""))
+    nationality = _normalised(line, "nationality", get("nationality", ""),
+                              normalise_nationality)
+    place = _check_text(line, "place_of_birth", get("place_of_birth", "")) or None
     document = _normalised(line, "document_number", get("document_number", ""),
                            normalise_document_number)
-    subject = Identity(given, surname, born, sex, document)
+    subject = Identity(given, surname, born, sex, document, place, nationality)
 
     entities: list[tuple[str, str]] = []
     phone = _normalised(line, "phone", get("phone", ""), normalise_phone)

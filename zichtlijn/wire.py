@@ -41,6 +41,8 @@ def identity_to_wire(enc: IdentityEncoding) -> encoding_pb2.IdentityEncoding:
         sex_token=enc.sex_token,
         document_token=enc.document_token,
         document_near=list(enc.document_near),
+        place_bucket=enc.place_bucket,
+        nationality_bucket=enc.nationality_bucket,
     )
 
 
@@ -53,6 +55,8 @@ def identity_from_wire(msg: encoding_pb2.IdentityEncoding) -> IdentityEncoding:
         sex_token=int(msg.sex_token),
         document_token=bytes(msg.document_token),
         document_near=tuple(msg.document_near),
+        place_bucket=int(msg.place_bucket),
+        nationality_bucket=int(msg.nationality_bucket),
     )
 
 
