@@ -100,6 +100,11 @@ class PersonGraph:
                           np.concatenate([p[1] for p in pairs]))
             bounds = np.cumsum([0] + [len(p[0]) for p in pairs])
             scores = iter(flat[a:b] for a, b in itertools.pairwise(bounds))
+        # forget every old cluster first: an old cluster may span two parts of a split
+        for row in touched:
+            base = self.base_of.get(row)
+            if base is not None and self.members.pop(base, None) is not None:
+                self.target.pop(base, None)
         for component in components:
             self._recluster(component, next(scores) if len(component) > 1 else None)
         undated_bases = {self.base_of[r] for r in touched if not dated[r]}
@@ -118,11 +123,6 @@ class PersonGraph:
         return changed
 
     def _recluster(self, component: list[int], scores: np.ndarray | None) -> None:
-        for row in component:
-            base = self.base_of.get(row)
-            if base is not None and base in self.members:
-                self.target.pop(base, None)
-                del self.members[base]
         for cluster in cluster_component(component, None, self.policy, scores):
             self.members[cluster[0]] = cluster
             for row in cluster:
