@@ -87,18 +87,18 @@ class Linker:
         return added
 
     def _load(self) -> None:
-        """Rebuild memory from the database (hub start-up)."""
+        """Rebuild memory from the database (hub start-up), one chunk at a time."""
         with self.store.lock:
-            rows = self.store.db.execute(
+            cursor = self.store.db.conn.execute(
                 "SELECT seq, sighting_uuid, epoch, subject, person_id, cluster_seq "
-                "FROM sightings WHERE linked = 1 ORDER BY seq"
-            ).fetchall()
+                "FROM sightings WHERE linked = 1 ORDER BY seq")
+            while rows := cursor.fetchmany(CHUNK_ROWS):
+                self.encodings.index_only(self._append(rows))
             links = self.store.db.execute("SELECT a, b, score FROM links").fetchall()
-        added = self._append(rows)
-        self.encodings.index_only(added)
         row_of_seq = {seq: row for row, seq in enumerate(self.seq_of_row)}
-        self.graph.add_rows(added, [row_of_seq[self.seq_of_row[r] if c is None else c]
-                                    for r, c in zip(added, self.cluster_of_row, strict=True)])
+        loaded = range(len(self.seq_of_row))
+        self.graph.add_rows(loaded, [row_of_seq[self.seq_of_row[r] if c is None else c]
+                                     for r, c in zip(loaded, self.cluster_of_row, strict=True)])
         self.graph.add_links(((row_of_seq[a], row_of_seq[b]) for a, b, _ in links),
                              (score for _, _, score in links))
 
@@ -107,26 +107,35 @@ class Linker:
         with self._lock:
             return self._link_pending()
 
+    def _pending_rows(self, first_seq: int, last_seq: int) -> list[tuple]:
+        with self.store.lock:
+            return self.store.db.execute(
+                "SELECT seq, sighting_uuid, epoch, subject, NULL, NULL FROM sightings "
+                "WHERE linked = 0 AND seq BETWEEN ? AND ? ORDER BY seq", [first_seq, last_seq]
+            ).fetchall()
+
     def _link_pending(self) -> LinkRun:
         started = time.perf_counter()
         with self.store.lock:
-            pending = self.store.db.execute(
-                "SELECT seq, sighting_uuid, epoch, subject, NULL, NULL FROM sightings "
-                "WHERE linked = 0 ORDER BY seq"
-            ).fetchall()
-        if not pending:
+            seqs = [row[0] for row in self.store.db.execute(
+                "SELECT seq FROM sightings WHERE linked = 0 ORDER BY seq")]
+        if not seqs:
             return LinkRun(0, 0, 0, 0, 0, time.perf_counter() - started)
-        added = self._append(pending)
-        self.graph.add_rows(added)
+        first = self.encodings.size
         link_rows, link_scores, candidates = [], [], 0
-        for start in range(added.start, added.stop, CHUNK_ROWS):
-            # a chunk meets every row indexed before it, so chunking changes no pair
-            pairs = self.encodings.candidates(range(start, min(start + CHUNK_ROWS, added.stop)))
+        for start in range(0, len(seqs), CHUNK_ROWS):
+            # a chunk meets every row indexed before it, so chunking changes no pair; and
+            # only one chunk of decoded encodings is in memory at a time
+            chunk = self._pending_rows(seqs[start], seqs[min(start + CHUNK_ROWS, len(seqs)) - 1])
+            added = self._append(chunk)
+            self.graph.add_rows(added)
+            pairs = self.encodings.candidates(added)
             candidates += len(pairs)
             links, scores = scored_links(pairs, self._score, self.policy)
             self.graph.add_links(map(tuple, links.tolist()), scores.tolist())
             link_rows.append(links)
             link_scores.append(scores)
+        added = range(first, self.encodings.size)
         links = np.concatenate(link_rows)
         scores = np.concatenate(link_scores)
         touched = self.graph.update(added, self._score, self.encodings.dated())

@@ -207,67 +207,90 @@ def bench_blocking(persons: int) -> None:
 # -- hub at scale -----------------------------------------------------------------------
 
 
-def _hub_child(persons: int, increment: int) -> None:
-    """Runs in a child process so its peak memory is the hub's own."""
-    from hub.linker import Linker
+def _hub_prepare(persons: int, increment: int, db: Path, night_file: Path) -> None:
+    """Child 1: store the base sightings; keep the night's batch for child 2."""
+    import pickle
+
     from hub.store import HubStore
-    from linkage.compare import MatchPolicy
-    from linkage.schema import default_schema
     from tests.benchmarks.hubdata import batches, encoded_sightings
     from zichtlijn import wire
 
     sightings = encoded_sightings(persons)
     base, night = sightings[:-increment], sightings[-increment:]
-    with tempfile.TemporaryDirectory(dir=ROOT / "bench-out") as tmp:
-        store = HubStore(Path(tmp) / "hub.db")
-        started = time.perf_counter()
-        for gemeente, batch in batches(base):
-            store.store_batch(gemeente, wire.batch_digest(batch), batch)
-        store_s = time.perf_counter() - started
-        del sightings
-        gc.collect()
-        linker = Linker(store, default_schema(), MatchPolicy())
-        started = time.perf_counter()
-        full = linker.link_pending()
-        full_s = time.perf_counter() - started
-        started = time.perf_counter()
-        for gemeente, batch in batches(night):
-            store.store_batch(gemeente, wire.batch_digest(batch), batch)
-        night_run = linker.link_pending()
-        nightly_s = time.perf_counter() - started
-        restart_started = time.perf_counter()
-        del linker
-        gc.collect()
-        Linker(store, default_schema(), MatchPolicy())
-        restart_s = time.perf_counter() - restart_started
-        store.close()
-    print(f"{len(base):>9,} | store {store_s:6.1f}s | full link {full_s:6.1f}s "
-          f"({full.candidate_pairs:,} candidates) | +{increment:,} nightly {nightly_s:5.1f}s "
+    night_file.write_bytes(pickle.dumps(night))
+    store = HubStore(db)
+    started = time.perf_counter()
+    for gemeente, batch in batches(base):
+        store.store_batch(gemeente, wire.batch_digest(batch), batch)
+    store.close()
+    print(f"{len(base):>9,} | store {time.perf_counter() - started:6.1f}s", end=" ",
+          flush=True)
+
+
+def _hub_measure(db: Path, night_file: Path) -> None:
+    """Child 2: the hub process itself, holding nothing but hub state."""
+    import pickle
+
+    from hub.linker import Linker
+    from hub.store import HubStore
+    from linkage.compare import MatchPolicy
+    from linkage.schema import default_schema
+    from tests.benchmarks.hubdata import batches
+    from zichtlijn import wire
+
+    store = HubStore(db)
+    linker = Linker(store, default_schema(), MatchPolicy())
+    started = time.perf_counter()
+    full = linker.link_pending()
+    full_s = time.perf_counter() - started
+    full_rss = rss_mb()
+    night = pickle.loads(night_file.read_bytes())
+    started = time.perf_counter()
+    for gemeente, batch in batches(night):
+        store.store_batch(gemeente, wire.batch_digest(batch), batch)
+    night_run = linker.link_pending()
+    nightly_s = time.perf_counter() - started
+    del linker
+    gc.collect()
+    started = time.perf_counter()
+    Linker(store, default_schema(), MatchPolicy())
+    restart_s = time.perf_counter() - started
+    store.close()
+    print(f"| full link {full_s:6.1f}s ({full.candidate_pairs:,} candidates, "
+          f"{full_rss:,.0f} MB) | +{len(night):,} nightly {nightly_s:5.1f}s "
           f"({night_run.candidate_pairs:,} candidates) | restart load {restart_s:5.1f}s "
           f"| peak RSS {rss_mb():,.0f} MB", flush=True)
 
 
 def bench_hub(sizes: list[int], increment: int) -> None:
-    print("hub: sightings | store | full link (= relink) | nightly increment (store + link) "
-          "| restart | peak memory")
+    print("hub: sightings | store | full link (= relink; RSS after) | nightly increment "
+          "(store + link) | restart | peak memory of the hub process")
     for size in sizes:
         persons = max(1, round(size / 3.4))
-        subprocess.run([sys.executable, "-m", "tests.benchmarks.scale", "_hub-child",
-                        str(persons), str(increment)], check=True, cwd=ROOT)
+        with tempfile.TemporaryDirectory(dir=ROOT / "bench-out") as tmp:
+            db, night = Path(tmp) / "hub.db", Path(tmp) / "night.pickle"
+            for step in ("_hub-prepare", "_hub-measure"):
+                subprocess.run([sys.executable, "-m", "tests.benchmarks.scale", step,
+                                str(persons), str(increment), str(db), str(night)],
+                               check=True, cwd=ROOT)
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m tests.benchmarks.scale")
     parser.add_argument("what", choices=["encode", "kernel", "blocking", "hub", "sync342",
-                                         "all", "_hub-child"])
+                                         "all", "_hub-prepare", "_hub-measure"])
     parser.add_argument("args", nargs="*")
     parser.add_argument("--persons", type=int, default=6000)
     parser.add_argument("--sizes", default="100000,250000,500000,1000000")
     parser.add_argument("--increment", type=int, default=10_000)
     options = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT))
-    if options.what == "_hub-child":
-        _hub_child(int(options.args[0]), int(options.args[1]))
+    if options.what == "_hub-prepare":
+        _hub_prepare(int(options.args[0]), int(options.args[1]), Path(options.args[2]),
+                     Path(options.args[3]))
+        return
+    if options.what == "_hub-measure":
+        _hub_measure(Path(options.args[2]), Path(options.args[3]))
         return
     print(machine())
     if options.what in ("encode", "all"):
