@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import argparse
 import csv
+import dataclasses
 import os
 import signal
 import sys
 import threading
 from pathlib import Path
 
+from hub.alerts import cli as alerts_cli
+from hub.alerts.config import load_alert_config
 from hub.config import HubConfig, load_config
+from hub.epochs import node_epochs
 from hub.linker import Linker
+from hub.log_key import DEFAULT_ORIGIN, create_log_key, key_paths, load_log_key
 from hub.server import start_hub
 from hub.store import HubStore
 from linkage.compare import MatchPolicy
@@ -40,21 +45,28 @@ def cmd_init(args: argparse.Namespace) -> int:
     principal = tls.principal()
     if principal.role != "hub":
         raise CliError(f"{args.cert}: certificate is for {principal}, not a hub")
-    config = HubConfig(home=home, listen=args.listen, tls=tls)
+    alerts = None
+    if args.alerts:
+        alerts = Path(args.alerts).resolve()
+        load_alert_config(alerts)  # refuse a bad configuration now, not at the first serve
+    config = HubConfig(home=home, listen=args.listen, tls=tls, alerts=alerts)
     home.mkdir(parents=True, exist_ok=True)
     config_path = home / "hub.toml"
     if config_path.exists() and not args.force:
         raise CliError(f"{config_path} exists; pass --force to overwrite the configuration")
     config_path.write_text(config.to_toml(), "utf-8")
     HubStore(config.db_path).close()
+    key_path, vkey_path = key_paths(home)
+    log_key = load_log_key(home) if key_path.exists() else create_log_key(home, args.origin)
     print(f"hub ready in {home} (listen {args.listen})")
+    print(f"log key {log_key.origin}: give {vkey_path} to nodes, auditors and RIECs")
     return 0
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
     config = load_config(_home(args))
     if args.listen:
-        config = HubConfig(config.home, args.listen, config.tls, config.workers)
+        config = dataclasses.replace(config, listen=args.listen)
     hub = start_hub(config)
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
@@ -98,6 +110,23 @@ def cmd_clusters(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_epochs(args: argparse.Namespace) -> int:
+    config = load_config(_home(args))
+    store = HubStore(config.db_path)
+    try:
+        with store.lock:
+            rows = node_epochs(store.db.conn)
+    finally:
+        store.close()
+    for r in rows:
+        until = f" until {r.overlap_until}" if r.overlap_until else ""
+        print(f"epoch {r.epoch}  {r.gemeente}  {r.state}{until}  keys {r.key_fingerprint}  "
+              f"(reported {r.reported_at})")
+    print(f"{len({r.epoch for r in rows})} epochs reported by "
+          f"{len({r.gemeente for r in rows})} nodes")
+    return 0
+
+
 def cmd_relink(args: argparse.Namespace) -> int:
     config = load_config(_home(args))
     store = HubStore(config.db_path)
@@ -107,6 +136,8 @@ def cmd_relink(args: argparse.Namespace) -> int:
         store.close()
     print(f"relinked {run.new_sightings} sightings: {run.new_links} links, "
           f"{run.components_reclustered} components, {run.seconds:.1f}s")
+    if config.alerts is not None:  # persons changed: alerts follow their sightings
+        return alerts_cli.cmd_evaluate(config.home)
     return 0
 
 
@@ -120,7 +151,13 @@ def register(groups: argparse._SubParsersAction) -> None:
     init.add_argument("--ca", required=True, help="CA certificate (PEM)")
     init.add_argument("--cert", required=True, help="the hub's certificate (PEM)")
     init.add_argument("--key", required=True, help="the hub's private key (PEM)")
-    init.add_argument("--force", action="store_true", help="overwrite an existing hub.toml")
+    init.add_argument("--alerts", metavar="DIR",
+                      help="alert configuration: regions.toml, signals.toml, rules.toml "
+                           "(example: deploy/alerts)")
+    init.add_argument("--origin", default=DEFAULT_ORIGIN,
+                      help=f"audit log name in its tree heads (default {DEFAULT_ORIGIN})")
+    init.add_argument("--force", action="store_true", help="overwrite an existing hub.toml "
+                      "(never the log key)")
     init.set_defaults(run=cmd_init)
 
     serve = commands.add_parser("serve", help="run the gRPC server (mTLS) until stopped")
@@ -136,6 +173,12 @@ def register(groups: argparse._SubParsersAction) -> None:
                           help="table format: only persons with at least this many sightings")
     clusters.set_defaults(run=cmd_clusters)
 
+    epochs = commands.add_parser("epochs", help="key epochs each node reported (no keys)")
+    _add_home(epochs)
+    epochs.set_defaults(run=cmd_epochs)
+
     relink = commands.add_parser("relink", help="link every sighting again from scratch")
     _add_home(relink)
     relink.set_defaults(run=cmd_relink)
+
+    alerts_cli.register(commands, _add_home, _home)

@@ -1,8 +1,10 @@
 """Linking at the hub: new sightings in, persons out, the same night by night as in bulk.
 
 The linker keeps every linked subject encoding in memory in an EncodingTable
-(row order = arrival order), a blocking index and the link graph. A link run
-scores the candidates of the new rows, adds the links at or above threshold,
+per key epoch (hub/epoch_tables.py; row order = arrival order), their blocking
+indexes and the link graph. Only encodings of the same epoch are compared; a
+sighting encoded under two epochs during a rotation's overlap bridges them. A link run
+scores the candidates of the new rows, adds the links at or above the link floor,
 and re-clusters only the components those links touch. Because a component's
 clustering depends only on its members, `relink_all` reproduces exactly what
 the nightly runs built.
@@ -13,18 +15,17 @@ from __future__ import annotations
 import hashlib
 import threading
 import time
-from collections import deque
 from dataclasses import dataclass
 
 import numpy as np
 
-from hub import audit_log
+from hub import audit_log, epochs
+from hub.epoch_tables import EpochTables, neutral_score
 from hub.store import HubStore, utc_now
-from linkage.blocking import CandidateIndex
-from linkage.cluster import cluster_component
 from linkage.compare import MatchPolicy, score_pairs
+from linkage.linking import scored_links
+from linkage.persons import PersonGraph
 from linkage.schema import LinkageSchema
-from linkage.table import EncodingTable
 from zichtlijn import wire
 from zichtlijn.v1 import encoding_pb2
 
@@ -37,6 +38,9 @@ class LinkRun:
     components_reclustered: int
     persons_changed: int
     seconds: float
+
+
+CHUNK_ROWS = 20_000
 
 
 def person_id_for(sighting_uuid: str) -> str:
@@ -54,53 +58,49 @@ class Linker:
         self._load()
 
     def _reset(self) -> None:
-        self.table = EncodingTable(self.schema.filter_bytes)
-        self.index = CandidateIndex()
+        self.encodings = EpochTables(self.schema.filter_bytes)
         self.seq_of_row: list[int] = []
         self.uuid_of_row: list[str] = []
         self.person_of_row: list[str | None] = []
-        self.adjacent: dict[int, set[int]] = {}
+        self.cluster_of_row: list[int | None] = []
+        self.graph = PersonGraph(self.policy)
 
     def _score(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
-        return score_pairs(self.table, left, right, self.policy)
+        return self.encodings.score(
+            left, right, lambda table, a, b: score_pairs(table, a, b, self.policy),
+            neutral_score(self.policy))
 
-    def _append(self, rows: list[tuple[int, str, bytes, str | None]]) -> range:
-        encodings = [wire.identity_from_wire(encoding_pb2.IdentityEncoding.FromString(blob))
-                     for _, _, blob, _ in rows]
-        added = self.table.append(encodings)
-        for seq, uuid, _, person in rows:
+    def _append(self, rows: list[tuple[int, str, int, bytes, str | None, int | None]]) -> range:
+        with self.store.lock:
+            others = epochs.other_subjects(self.store.db.conn, [row[0] for row in rows])
+        encodings = [
+            {e: wire.identity_from_wire(encoding_pb2.IdentityEncoding.FromString(blob))
+             for e, blob in {**others.get(seq, {}), epoch: subject}.items()}
+            for seq, _, epoch, subject, _, _ in rows
+        ]
+        added = self.encodings.append(encodings)
+        for seq, uuid, _, _, person, cluster in rows:
             self.seq_of_row.append(seq)
             self.uuid_of_row.append(uuid)
             self.person_of_row.append(person)
+            self.cluster_of_row.append(cluster)
         return added
 
     def _load(self) -> None:
         """Rebuild memory from the database (hub start-up)."""
         with self.store.lock:
             rows = self.store.db.execute(
-                "SELECT seq, sighting_uuid, subject, person_id FROM sightings "
-                "WHERE linked = 1 ORDER BY seq"
+                "SELECT seq, sighting_uuid, epoch, subject, person_id, cluster_seq "
+                "FROM sightings WHERE linked = 1 ORDER BY seq"
             ).fetchall()
-            links = self.store.db.execute("SELECT a, b FROM links").fetchall()
+            links = self.store.db.execute("SELECT a, b, score FROM links").fetchall()
         added = self._append(rows)
-        self.index.add(self.table, added)
+        self.encodings.index_only(added)
         row_of_seq = {seq: row for row, seq in enumerate(self.seq_of_row)}
-        for a, b in links:
-            ra, rb = row_of_seq[a], row_of_seq[b]
-            self.adjacent.setdefault(ra, set()).add(rb)
-            self.adjacent.setdefault(rb, set()).add(ra)
-
-    def _component(self, start: int, seen: set[int]) -> list[int]:
-        queue, members = deque([start]), []
-        seen.add(start)
-        while queue:
-            row = queue.popleft()
-            members.append(row)
-            for other in self.adjacent.get(row, ()):
-                if other not in seen:
-                    seen.add(other)
-                    queue.append(other)
-        return members
+        self.graph.add_rows(added, [row_of_seq[self.seq_of_row[r] if c is None else c]
+                                    for r, c in zip(added, self.cluster_of_row, strict=True)])
+        self.graph.add_links(((row_of_seq[a], row_of_seq[b]) for a, b, _ in links),
+                             (score for _, _, score in links))
 
     def link_pending(self) -> LinkRun:
         """Link every stored sighting not linked yet; safe to call from any thread."""
@@ -111,62 +111,68 @@ class Linker:
         started = time.perf_counter()
         with self.store.lock:
             pending = self.store.db.execute(
-                "SELECT seq, sighting_uuid, subject, NULL FROM sightings "
+                "SELECT seq, sighting_uuid, epoch, subject, NULL, NULL FROM sightings "
                 "WHERE linked = 0 ORDER BY seq"
             ).fetchall()
         if not pending:
             return LinkRun(0, 0, 0, 0, 0, time.perf_counter() - started)
         added = self._append(pending)
-        pairs = self.index.add(self.table, added)
-        new_links: list[tuple[int, int, float]] = []
-        if len(pairs):
-            scores = self._score(pairs[:, 0], pairs[:, 1])
-            keep = scores >= self.policy.threshold
-            for (a, b), score in zip(pairs[keep], scores[keep], strict=True):
-                a, b = int(a), int(b)
-                self.adjacent.setdefault(a, set()).add(b)
-                self.adjacent.setdefault(b, set()).add(a)
-                new_links.append((a, b, float(score)))
-
-        seen: set[int] = set()
+        self.graph.add_rows(added)
+        link_rows, link_scores, candidates = [], [], 0
+        for start in range(added.start, added.stop, CHUNK_ROWS):
+            # a chunk meets every row indexed before it, so chunking changes no pair
+            pairs = self.encodings.candidates(range(start, min(start + CHUNK_ROWS, added.stop)))
+            candidates += len(pairs)
+            links, scores = scored_links(pairs, self._score, self.policy)
+            self.graph.add_links(map(tuple, links.tolist()), scores.tolist())
+            link_rows.append(links)
+            link_scores.append(scores)
+        links = np.concatenate(link_rows)
+        scores = np.concatenate(link_scores)
+        touched = self.graph.update(added, self._score, self.encodings.dated())
+        components = len({self.graph.base_of[row] for row in touched})
         changed: dict[int, str] = {}
-        components = 0
-        for row in added:
-            if row in seen:
-                continue
-            members = self._component(row, seen)
-            components += 1
-            for cluster in cluster_component(members, self._score, self.policy):
-                person = person_id_for(self.uuid_of_row[cluster[0]])
-                for member in cluster:
-                    if self.person_of_row[member] != person:
-                        self.person_of_row[member] = person
-                        changed[member] = person
+        new_cluster: dict[int, int] = {}
+        for row in sorted(touched):
+            person = person_id_for(self.uuid_of_row[self.graph.person_root(row)])
+            cluster = self.seq_of_row[self.graph.base_of[row]]
+            if self.person_of_row[row] != person or self.cluster_of_row[row] != cluster:
+                self.person_of_row[row] = person
+                self.cluster_of_row[row] = cluster
+                changed[row] = person
+                new_cluster[row] = cluster
 
         with self.store.transaction() as conn:
+            seq = self.seq_of_row
             conn.executemany(
                 "INSERT OR REPLACE INTO links (a, b, score) VALUES (?, ?, ?)",
-                [(self.seq_of_row[a], self.seq_of_row[b], s) for a, b, s in new_links],
+                ((seq[a], seq[b], s) for (a, b), s in zip(links.tolist(), scores.tolist(),
+                                                          strict=True)),
             )
             conn.executemany(
-                "UPDATE sightings SET person_id = ?, linked = 1 WHERE seq = ?",
-                [(person, self.seq_of_row[row]) for row, person in changed.items()],
+                "UPDATE sightings SET person_id = ?, cluster_seq = ?, linked = 1 WHERE seq = ?",
+                [(person, new_cluster[row], self.seq_of_row[row])
+                 for row, person in changed.items()],
             )
             conn.executemany(
                 "UPDATE sightings SET linked = 1 WHERE seq = ?",
                 [(self.seq_of_row[row],) for row in added if row not in changed],
             )
             audit_log.append(conn, utc_now(), "hub:hub", "link_run",
-                             new_sightings=len(added), candidate_pairs=len(pairs),
-                             new_links=len(new_links), persons_changed=len(changed))
-        return LinkRun(len(added), len(pairs), len(new_links), components, len(changed),
+                             new_sightings=len(added), candidate_pairs=candidates,
+                             new_links=len(links), persons_changed=len(changed))
+        return LinkRun(len(added), candidates, len(links), components, len(changed),
                        time.perf_counter() - started)
 
-    def relink_all(self) -> LinkRun:
+    def relink_all(self, actor: str = "operator:local") -> LinkRun:
         """Forget every link and person and link all sightings again in one batch."""
         with self._lock:
             with self.store.transaction() as conn:
-                conn.execute("DELETE FROM links")
-                conn.execute("UPDATE sightings SET linked = 0, person_id = NULL")
+                dropped = conn.execute("DELETE FROM links").rowcount
+                reset = conn.execute("UPDATE sightings SET linked = 0, person_id = NULL, "
+                                     "cluster_seq = NULL").rowcount
+                # logged so that the auditor's count of linked sightings restarts here
+                audit_log.append(conn, utc_now(), actor, "relink", sightings=reset,
+                                 links_dropped=dropped)
             self._reset()
             return self._link_pending()

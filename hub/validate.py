@@ -8,7 +8,6 @@ whole.
 from __future__ import annotations
 
 import datetime as dt
-import re
 import uuid
 from dataclasses import dataclass
 
@@ -18,12 +17,13 @@ from linkage.schema import DOB_SLOTS, LinkageSchema
 from linkage.table import BUCKET_SLOTS, DOCUMENT_NEAR_SLOTS
 from zichtlijn import wire
 from zichtlijn.v1 import encoding_pb2, sync_pb2
+from zichtlijn.wire import SIGNAL_CODE
 
 MAX_BATCH = 1000
 MAX_COMPANIONS = 8
 MAX_ENTITIES = 16
 MAX_SIGNALS = 32
-_SIGNAL = re.compile(r"^[a-z][a-z0-9_]{1,47}$")
+MAX_OTHER_EPOCHS = 2
 
 
 @dataclass(frozen=True)
@@ -48,9 +48,38 @@ def _identity(where: str, enc: encoding_pb2.IdentityEncoding, schema: LinkageSch
         raise Refusal(grpc.StatusCode.INVALID_ARGUMENT, f"{where}: document_token malformed")
 
 
+def _other_epochs(where: str, s: encoding_pb2.EncodedSighting, schema: LinkageSchema) -> None:
+    """A dual-encoded sighting: each other epoch once, older than `epoch`, well formed."""
+    if len(s.other_epochs) > MAX_OTHER_EPOCHS:
+        raise Refusal(grpc.StatusCode.INVALID_ARGUMENT,
+                      f"{where}: more than {MAX_OTHER_EPOCHS} other epochs")
+    seen = {s.epoch}
+    for j, other in enumerate(s.other_epochs):
+        at = f"{where}.other_epochs[{j}]"
+        if other.epoch in seen or other.epoch > s.epoch or other.epoch == 0:
+            raise Refusal(grpc.StatusCode.INVALID_ARGUMENT,
+                          f"{at}: epoch must be older than the sighting's and not repeated")
+        seen.add(other.epoch)
+        if not other.HasField("subject"):
+            raise Refusal(grpc.StatusCode.INVALID_ARGUMENT, f"{at}: subject missing")
+        _identity(f"{at}.subject", other.subject, schema)
+        if len(other.companions) != len(s.companions) or len(other.entities) != len(s.entities):
+            raise Refusal(grpc.StatusCode.INVALID_ARGUMENT,
+                          f"{at}: companions and entities must match the sighting's")
+        for k, companion in enumerate(other.companions):
+            _identity(f"{at}.companions[{k}]", companion, schema)
+        for entity in other.entities:
+            if entity.kind == encoding_pb2.ENTITY_KIND_UNSPECIFIED or len(entity.token) != 16:
+                raise Refusal(grpc.StatusCode.INVALID_ARGUMENT, f"{at}: malformed entity")
+
+
 def validate_batch(batch: sync_pb2.UploadBatch, schema: LinkageSchema,
-                   today: dt.date) -> None:
-    """Raise Refusal for the first problem found in the batch."""
+                   today: dt.date, signal_codes: frozenset[str] | None = None) -> None:
+    """Raise Refusal for the first problem found in the batch.
+
+    `signal_codes` is the hub's signal catalogue (alert configuration); when
+    given, a code outside it is refused, so no signal silently weighs nothing.
+    """
     count = len(batch.sightings)
     if count == 0:
         raise Refusal(grpc.StatusCode.INVALID_ARGUMENT, "empty batch")
@@ -89,8 +118,13 @@ def validate_batch(batch: sync_pb2.UploadBatch, schema: LinkageSchema,
             raise Refusal(grpc.StatusCode.INVALID_ARGUMENT, f"{where}: observed_on in the future")
         if s.setting not in encoding_pb2.Setting.values():
             raise Refusal(grpc.StatusCode.INVALID_ARGUMENT, f"{where}: unknown setting")
-        if len(s.signals) > MAX_SIGNALS or not all(_SIGNAL.match(c) for c in s.signals):
+        if len(s.signals) > MAX_SIGNALS or not all(SIGNAL_CODE.match(c) for c in s.signals):
             raise Refusal(grpc.StatusCode.INVALID_ARGUMENT, f"{where}: malformed signal codes")
+        unknown = sorted(set(s.signals) - signal_codes) if signal_codes is not None else []
+        if unknown:
+            raise Refusal(grpc.StatusCode.INVALID_ARGUMENT,
+                          f"{where}: unknown signal code(s) {', '.join(unknown)} "
+                          "(not in the hub's signals.toml)")
         if not s.HasField("subject"):
             raise Refusal(grpc.StatusCode.INVALID_ARGUMENT, f"{where}: subject missing")
         _identity(f"{where}.subject", s.subject, schema)
@@ -102,3 +136,4 @@ def validate_batch(batch: sync_pb2.UploadBatch, schema: LinkageSchema,
         for entity in s.entities:
             if entity.kind == encoding_pb2.ENTITY_KIND_UNSPECIFIED or len(entity.token) != 16:
                 raise Refusal(grpc.StatusCode.INVALID_ARGUMENT, f"{where}: malformed entity")
+        _other_epochs(where, s, schema)

@@ -1,63 +1,217 @@
-"""Candidate generation: which pairs are worth scoring at all.
+"""Candidate generation: which pairs are worth scoring at all, in near-linear time.
 
 Blocking keys are built at the hub from parts of the encoding it already
 holds (date tokens and name buckets), so blocking adds nothing to what the
-hub learns. Each key covers one kind of recording error: the exact or
-swapped date of birth; a given-name bucket with two of the three date parts
-(a typo or off-by-one in the third); and a given-name with a surname bucket,
-unordered (a missing or wholly different date, swapped names).
+hub learns. Each key family covers one kind of recording error:
 
-A pair is a candidate when the two rows share any key, so adding rows one by
-one or all at once yields the same candidate pairs.
+- a name bucket (any given-name or surname word) with the full date of
+  birth, with the day/month-swapped date, or with two of its three parts
+  (a typo or off-by-one in the third);
+- a given-name bucket with a surname bucket, unordered (swapped names, a
+  missing date). Two dated sightings whose dates share nothing are not
+  paired through this family: their dates already say they differ, and
+  skipping those pairs keeps the blocks of common names from growing
+  quadratically.
+
+A pair is a candidate when the two rows share a key, so adding rows one by
+one or all at once yields the same candidate pairs. The index is a pair of
+sorted numpy arrays (key, row), so a million rows with a dozen keys each
+fit in a few hundred megabytes and are searched with `searchsorted`.
 """
 
 from __future__ import annotations
-
-from collections import defaultdict
 
 import numpy as np
 
 from linkage.table import NO_BUCKET, EncodingTable
 
+_EXACT_FAMILIES = ((1, 0), (2, 1))  # (family, dob slot): full date, swapped date
+_PART_FAMILIES = ((3, 2), (4, 3), (5, 4))  # day+month, month+year, day+year
+_UNDATED_FAMILY = 6
+#: An undated sighting is not paired through a name-bucket pair shared by more
+#: rows than this: so common a name without a date could not be attached to one
+#: person anyway (the clustering leaves ambiguous undated sightings alone).
+UNDATED_GROUP_CAP = 300
+_M1 = np.uint64(0x9E3779B97F4A7C15)
+_M2 = np.uint64(0xBF58476D1CE4E5B9)
+_M3 = np.uint64(0x94D049BB133111EB)
+_LARGE_GROUP = 64
 
-def row_keys(table: EncodingTable, row: int) -> set[tuple]:
-    dob = [int(v) for v in table.dob[row]]
-    given = [int(b) for b in table.given[row] if b != NO_BUCKET]
-    surname = [int(b) for b in table.surname[row] if b != NO_BUCKET]
-    keys: set[tuple] = set()
-    if dob[0]:
-        keys.add(("dob", dob[0]))
-        keys.add(("dob-swap", dob[1]))
-        for g in given + surname:
-            keys.add(("dm", g, dob[2]))
-            keys.add(("my", g, dob[3]))
-            keys.add(("dy", g, dob[4]))
-    for g in given:
-        for s in surname:
-            keys.add(("gs", min(g, s), max(g, s)))
-    return keys
+
+def _mix(*parts: np.ndarray) -> np.ndarray:
+    """SplitMix64-style combination of integer columns into one 64-bit key."""
+    with np.errstate(over="ignore"):
+        h = np.zeros(len(parts[0]), dtype=np.uint64)
+        for part in parts:
+            h = (h ^ part.astype(np.uint64)) * _M1
+            h ^= h >> np.uint64(31)
+            h *= _M2
+            h ^= h >> np.uint64(29)
+            h *= _M3
+    return h
+
+
+def _name_pairs(table: EncodingTable, rows: np.ndarray):
+    """(row index, low bucket, high bucket) for every given x surname bucket pair."""
+    given, surname = table.given[rows], table.surname[rows]
+    for i in range(given.shape[1]):
+        for j in range(surname.shape[1]):
+            g, s = given[:, i], surname[:, j]
+            has = (g != NO_BUCKET) & (s != NO_BUCKET)
+            yield np.flatnonzero(has), np.minimum(g[has], s[has]), np.maximum(g[has], s[has])
+
+
+def _dedupe(rows: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    order = np.lexsort((rows, keys))
+    rows, keys = rows[order], keys[order]
+    keep = np.ones(len(keys), dtype=bool)
+    keep[1:] = (keys[1:] != keys[:-1]) | (rows[1:] != rows[:-1])
+    return rows[keep], keys[keep]
+
+
+def date_keys(table: EncodingTable, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(row, key) of the date families, sorted by key; undated rows have none."""
+    rows = np.asarray(rows, dtype=np.int64)
+    dob = table.dob[rows]
+    dated = dob[:, 0] != 0
+    names = np.concatenate([table.given[rows], table.surname[rows]], axis=1)
+    out_rows, out_keys = [], []
+    for slot in range(names.shape[1]):
+        has = dated & (names[:, slot] != NO_BUCKET)
+        for family, dob_slot in _EXACT_FAMILIES:
+            out_rows.append(rows[has])
+            out_keys.append(_mix(np.full(has.sum(), family), dob[has, dob_slot],
+                                 names[has, slot]))
+    for index, low, high in _name_pairs(table, rows):
+        on = dated[index]
+        index, low, high = index[on], low[on], high[on]
+        for family, dob_slot in _PART_FAMILIES:
+            out_rows.append(rows[index])
+            out_keys.append(_mix(np.full(len(index), family), dob[index, dob_slot], low, high))
+    return _dedupe(np.concatenate(out_rows), np.concatenate(out_keys))
+
+
+def name_keys(table: EncodingTable, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(row, key) of the undated family (bucket pairs), for every row, sorted by key."""
+    rows = np.asarray(rows, dtype=np.int64)
+    out_rows, out_keys = [], []
+    for index, low, high in _name_pairs(table, rows):
+        out_rows.append(rows[index])
+        out_keys.append(_mix(np.full(len(index), _UNDATED_FAMILY), low, high))
+    return _dedupe(np.concatenate(out_rows), np.concatenate(out_keys))
+
+
+def _pairs_within(keys: np.ndarray, rows: np.ndarray) -> list[np.ndarray]:
+    """All row pairs sharing a key inside one key-sorted array."""
+    out = []
+    if len(keys) < 2:
+        return out
+    starts = np.concatenate([[0], np.flatnonzero(np.diff(keys)) + 1])
+    sizes = np.diff(np.concatenate([starts, [len(keys)]]))
+    small = sizes <= _LARGE_GROUP
+    group_end = np.repeat(starts + sizes, sizes)
+    in_small = np.repeat(small, sizes)
+    position = np.arange(len(keys))
+    max_small = int(sizes[small].max()) if small.any() else 0
+    for offset in range(1, max_small):
+        idx = position[in_small & (position + offset < group_end)]
+        out.append(np.stack([rows[idx], rows[idx + offset]], axis=1))
+    for start, size in zip(starts[~small], sizes[~small], strict=True):
+        left, right = np.triu_indices(size, k=1)
+        out.append(np.stack([rows[start + left], rows[start + right]], axis=1))
+    return out
+
+
+def _matches(sorted_keys: np.ndarray, sorted_rows: np.ndarray, keys: np.ndarray,
+             rows: np.ndarray, cap: int | None = None) -> np.ndarray:
+    """Pairs (indexed row, query row) for every query key found in a sorted index."""
+    lo = np.searchsorted(sorted_keys, keys, side="left")
+    hi = np.searchsorted(sorted_keys, keys, side="right")
+    counts = hi - lo
+    if cap is not None:
+        counts = np.where(counts > cap, 0, counts)
+    total = int(counts.sum())
+    if not total:
+        return np.empty((0, 2), dtype=np.int64)
+    query = np.repeat(np.arange(len(keys)), counts)
+    offsets = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
+    found = np.repeat(lo, counts) + offsets
+    return np.stack([sorted_rows[found], rows[query]], axis=1)
+
+
+class _SortedKeys:
+    def __init__(self) -> None:
+        self.keys = np.empty(0, dtype=np.uint64)
+        self.rows = np.empty(0, dtype=np.int64)
+
+    def merge(self, rows: np.ndarray, keys: np.ndarray) -> None:
+        all_keys = np.concatenate([self.keys, keys])
+        order = np.argsort(all_keys, kind="stable")
+        self.keys = all_keys[order]
+        self.rows = np.concatenate([self.rows, rows])[order]
+
+    def drop(self, rows: np.ndarray) -> None:
+        keep = ~np.isin(self.rows, rows)
+        self.keys, self.rows = self.keys[keep], self.rows[keep]
 
 
 class CandidateIndex:
-    """Inverted index from blocking key to the rows holding it."""
+    """Sorted (key, row) arrays of every row indexed so far, one per key family."""
 
     def __init__(self) -> None:
-        self._rows_of: dict[tuple, list[int]] = defaultdict(list)
+        self._dates = _SortedKeys()
+        self._names = _SortedKeys()
 
-    def add(self, table: EncodingTable, rows: range | list[int]) -> np.ndarray:
-        """Index `rows` (in order) and return the new candidate pairs (earlier, later)."""
-        pairs: set[tuple[int, int]] = set()
-        for row in rows:
-            for key in row_keys(table, row):
-                bucket = self._rows_of[key]
-                pairs.update((other, row) for other in bucket)
-                bucket.append(row)
-        if not pairs:
+    def __len__(self) -> int:
+        return len(self._dates.keys) + len(self._names.keys)
+
+    def add(self, table: EncodingTable, rows: range | list[int] | np.ndarray) -> np.ndarray:
+        """Index `rows` and return the new candidate pairs as (earlier row, later row)."""
+        rows = np.asarray(list(rows) if isinstance(rows, range) else rows, dtype=np.int64)
+        if not len(rows):
             return np.empty((0, 2), dtype=np.int64)
-        return np.array(sorted(pairs), dtype=np.int64)
+        dated = table.dob[:, 0] != 0
+        found: list[np.ndarray] = []
 
-    def remove(self, table: EncodingTable, row: int) -> None:
-        for key in row_keys(table, row):
-            bucket = self._rows_of.get(key)
-            if bucket and row in bucket:
-                bucket.remove(row)
+        date_rows, date_keys_ = date_keys(table, rows)
+        found += _pairs_within(date_keys_, date_rows)
+        found.append(_matches(self._dates.keys, self._dates.rows, date_keys_, date_rows))
+        self._dates.merge(date_rows, date_keys_)
+
+        # undated rows meet every row of their bucket pair, earlier or in this batch
+        name_rows, name_keys_ = name_keys(table, rows)
+        self._names.merge(name_rows, name_keys_)
+        undated = ~dated[name_rows]
+        found.append(_matches(self._names.keys, self._names.rows, name_keys_[undated],
+                              name_rows[undated], UNDATED_GROUP_CAP))
+        # ...and a dated new row meets the undated rows already indexed
+        dated_new = ~undated
+        earlier_undated = ~dated[self._names.rows] & ~np.isin(self._names.rows, rows)
+        found.append(_matches(self._names.keys[earlier_undated],
+                              self._names.rows[earlier_undated],
+                              name_keys_[dated_new], name_rows[dated_new]))
+        return _unique_pairs(np.concatenate(found) if found else np.empty((0, 2), np.int64))
+
+    def index_only(self, table: EncodingTable, rows: np.ndarray) -> None:
+        """Index rows whose pairs are known already (restoring the index at start-up)."""
+        rows = np.asarray(rows, dtype=np.int64)
+        if len(rows):
+            self._dates.merge(*date_keys(table, rows))
+            self._names.merge(*name_keys(table, rows))
+
+    def remove_rows(self, rows: np.ndarray) -> None:
+        """Forget rows (withdrawn or purged sightings)."""
+        self._dates.drop(rows)
+        self._names.drop(rows)
+
+
+def _unique_pairs(pairs: np.ndarray) -> np.ndarray:
+    if not len(pairs):
+        return np.empty((0, 2), dtype=np.int64)
+    a, b = pairs[:, 0], pairs[:, 1]
+    low, high = np.minimum(a, b), np.maximum(a, b)
+    distinct = low != high
+    packed = np.unique((low[distinct].astype(np.uint64) << np.uint64(32))
+                       | high[distinct].astype(np.uint64))
+    return np.stack([(packed >> np.uint64(32)).astype(np.int64),
+                     (packed & np.uint64(0xFFFFFFFF)).astype(np.int64)], axis=1)

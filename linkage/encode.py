@@ -8,9 +8,10 @@ whose positions an attacker can reconstruct from two values.
 
 from __future__ import annotations
 
+import calendar
 import hashlib
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from linkage.harden import harden_filter
 from linkage.keys import PurposeKeys
@@ -32,6 +33,8 @@ class Identity:
     date_of_birth: date | None = None
     sex: str | None = None  # already normalised: 'f', 'm', 'x' or None
     document_number: str | None = None  # already normalised
+    place_of_birth: str | None = None
+    nationality: str | None = None  # already normalised (ISO 3166 alpha-3 where known)
 
     def __repr__(self) -> str:  # never let a name reach a log or traceback
         return "Identity(<redacted>)"
@@ -46,6 +49,21 @@ class IdentityEncoding:
     sex_token: int
     document_token: bytes
     document_near: tuple[int, ...] = ()
+    place_bucket: int = 0  # value + 1; 0 unknown
+    nationality_bucket: int = 0
+
+
+def _shift_months(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def neighbours(born: date) -> tuple[date, ...]:
+    """The six dates one day, month or year away (calendar-correct, day clamped)."""
+    one_day = timedelta(days=1)
+    return (born - one_day, born + one_day, _shift_months(born, -1), _shift_months(born, 1),
+            _shift_months(born, -12), _shift_months(born, 12))
 
 
 def _keyed64(key: bytes, message: bytes) -> int:
@@ -62,6 +80,7 @@ class Encoder:
         self._max_hashes = max(schema.given_hashes, schema.surname_hashes)
         self._word_masks: dict[tuple[str, int], int] = {}
         self._bucket_of: dict[str, int] = {}
+        self._dob_tokens: dict[date, tuple[int, ...]] = {}
 
     @property
     def epoch(self) -> int:
@@ -117,6 +136,14 @@ class Encoder:
     def dob_tokens(self, born: date | None) -> tuple[int, ...]:
         if born is None:
             return ()
+        cached = self._dob_tokens.get(born)
+        if cached is None:
+            if len(self._dob_tokens) > _CACHE_LIMIT:
+                self._dob_tokens.clear()
+            cached = self._dob_tokens[born] = self._make_dob_tokens(born)
+        return cached
+
+    def _make_dob_tokens(self, born: date) -> tuple[int, ...]:
         y, m, d = born.year, born.month, born.day
         low, high = sorted((m, d))
         key = self.keys.date_of_birth
@@ -128,8 +155,7 @@ class Encoder:
             f"day_year:{y:04d}--{d:02d}",
         ]
         # same message form as "full": the hub sees only that two dates are one apart
-        for dy, dm, dd in ((0, 0, -1), (0, 0, 1), (0, -1, 0), (0, 1, 0), (-1, 0, 0), (1, 0, 0)):
-            messages.append(f"full:{y + dy:04d}-{m + dm:02d}-{d + dd:02d}")
+        messages += [f"full:{near.isoformat()}" for near in neighbours(born)]
         return tuple(_keyed64(key, message.encode()) for message in messages)
 
     def encode_identity(self, identity: Identity) -> IdentityEncoding:
@@ -155,7 +181,19 @@ class Encoder:
             else 0,
             document_token=document,
             document_near=near,
+            place_bucket=self._coarse(
+                "place", " ".join(canonical_word(w) for w in name_words(
+                    identity.place_of_birth or "")), self.schema.place_buckets),
+            nationality_bucket=self._coarse(
+                "nationality", identity.nationality or "", self.schema.nationality_buckets),
         )
+
+    def _coarse(self, kind: str, value: str, buckets: int) -> int:
+        if not value:
+            return 0
+        digest = hashlib.blake2b(f"{kind}:{value}".encode(), key=self.keys.name_buckets,
+                                 digest_size=4).digest()
+        return int.from_bytes(digest, "little") % buckets + 1
 
     def document_near(self, number: str) -> tuple[int, ...]:
         """Deletion neighbourhood: one substituted, dropped or added character still meets."""

@@ -1,37 +1,48 @@
-"""Link a whole table at once: candidates, scores, links, persons.
+"""From candidate pairs to persons: the steps shared by batch and nightly linking.
 
-The hub links night by night (hub/linker.py) with the same pieces; this
-batch form is what `relink` is compared against and what the quality
-benchmark measures.
+The hub links night by night (hub/linker.py); `link_all` does the same in
+one batch. Both keep the pairs scoring at least `policy.link_floor` as links
+and hand them to a `PersonGraph`, so the two give the same persons.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from linkage.blocking import CandidateIndex
-from linkage.cluster import cluster_component, components
 from linkage.compare import MatchPolicy, score_pairs
+from linkage.persons import PersonGraph
 from linkage.table import EncodingTable
+
+Scorer = Callable[[np.ndarray, np.ndarray], np.ndarray]
+
+
+def scored_links(
+    pairs: np.ndarray, scorer: Scorer, policy: MatchPolicy
+) -> tuple[np.ndarray, np.ndarray]:
+    """The candidate pairs that are links, and their scores."""
+    if not len(pairs):
+        return np.empty((0, 2), dtype=np.int64), np.empty(0, dtype=np.float32)
+    scores = scorer(pairs[:, 0], pairs[:, 1])
+    keep = scores >= policy.link_floor
+    return pairs[keep], scores[keep]
+
+
+def table_scorer(table: EncodingTable, policy: MatchPolicy) -> Scorer:
+    def scorer(left: np.ndarray, right: np.ndarray) -> np.ndarray:
+        return score_pairs(table, left, right, policy)
+    return scorer
 
 
 def link_all(table: EncodingTable, policy: MatchPolicy) -> np.ndarray:
-    """Cluster label per row: the smallest row number of the row's person."""
-    index = CandidateIndex()
-    pairs = index.add(table, range(table.size))
-    links: list[tuple[int, int]] = []
-    if len(pairs):
-        scores = score_pairs(table, pairs[:, 0], pairs[:, 1], policy)
-        links = [(int(a), int(b)) for a, b in pairs[scores >= policy.link_floor]]
-
-    def scorer(left: np.ndarray, right: np.ndarray) -> np.ndarray:
-        return score_pairs(table, left, right, policy)
-
-    labels = np.arange(table.size)
-    dated = table.dob[: table.size, 0] != 0
-    for members in components(links, nodes=range(table.size)):
-        if len(members) == 1:
-            continue
-        for cluster in cluster_component(members, scorer, policy, dated):
-            labels[cluster] = cluster[0]
-    return labels
+    """Person label per row: the row the row's person is named after."""
+    scorer = table_scorer(table, policy)
+    pairs = CandidateIndex().add(table, range(table.size))
+    links, scores = scored_links(pairs, scorer, policy)
+    graph = PersonGraph(policy)
+    graph.add_rows(range(table.size))
+    graph.add_links(map(tuple, links.tolist()), scores.tolist())
+    graph.update(range(table.size), scorer, table.dob[: table.size, 0] != 0)
+    return np.array([graph.person_root(row) for row in range(table.size)])

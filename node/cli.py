@@ -9,18 +9,27 @@ import os
 import sys
 from pathlib import Path
 
-from linkage.encode import Encoder
+from linkage.key_package import open_package
 from linkage.schema import default_schema
+from node import alerts_cli
 from node.config import GEMEENTE, NodeConfig, load_config
+from node.epoch_report import report_epochs
+from node.epochs import Keyring, load_private_key
 from node.importer import import_csv
+from node.keys_cli import describe as describe_epoch
+from node.keys_cli import register as register_keys
+from node.log_client import NodeLog, log_status, witness_key
 from node.store import NodeStore
 from node.sync import sync
 from zichtlijn.errors import CliError
 from zichtlijn.keyfile import load_purpose_keys
 from zichtlijn.progress import Progress
-from zichtlijn.transport import TlsFiles, secure_channel
+from zichtlijn.signal_catalogue import load_signals
+from zichtlijn.transport import DEFAULT_DEADLINE_S, TlsFiles, secure_channel
+from zichtlijn.witness import read_vkey
 
 HOME_ENV = "ZICHTLIJN_NODE_HOME"
+KEYS_DIR = "keys"
 
 
 def _home(args: argparse.Namespace) -> Path:
@@ -43,17 +52,46 @@ def cmd_init(args: argparse.Namespace) -> int:
     principal = tls.principal()
     if principal.role != "node" or principal.name != args.gemeente:
         raise CliError(f"{args.cert}: certificate is for {principal}, not node:{args.gemeente}")
-    secret = Path(args.secret).resolve()
-    keys = load_purpose_keys(secret)
-    config = NodeConfig(home=home, gemeente=args.gemeente, hub=args.hub, tls=tls,
-                        secret_file=secret, epoch=keys.epoch)
+    signals = None
+    if args.signals:
+        signals = Path(args.signals).resolve()
+        load_signals(signals)  # refuse a bad catalogue now, not at the first import
+    log_key = Path(args.log_key).resolve() if args.log_key else None
+    if log_key:
+        read_vkey(log_key)  # refuse a wrong file now rather than at the first sync
+    package = None
+    if args.key_package:
+        package = Path(args.key_package)
+        config = NodeConfig(home=home, gemeente=args.gemeente, hub=args.hub, tls=tls,
+                            key_packages=(home / KEYS_DIR).resolve(), signals_file=signals,
+                            log_key=log_key)
+        # open it before anything is written: a package for another node stops here
+        epoch = open_package(package.read_bytes(), args.gemeente,
+                             load_private_key(tls.key), str(package)).epoch
+    else:
+        secret = Path(args.secret).resolve()
+        epoch = load_purpose_keys(secret).epoch
+        config = NodeConfig(home=home, gemeente=args.gemeente, hub=args.hub, tls=tls,
+                            secret_file=secret, epoch=epoch, signals_file=signals,
+                            log_key=log_key)
     home.mkdir(parents=True, exist_ok=True)
     config_path = home / "node.toml"
     if config_path.exists() and not args.force:
         raise CliError(f"{config_path} exists; pass --force to overwrite the configuration")
     config_path.write_text(config.to_toml(), "utf-8")
-    NodeStore(config.db_path).close()
-    print(f"node {args.gemeente} ready in {home} (hub {args.hub}, epoch {keys.epoch})")
+    store = NodeStore(config.db_path)
+    try:
+        if package is not None:
+            Keyring(config, store).install(package.read_bytes(), dt.date.today(),
+                                           name=str(package))
+    finally:
+        store.close()
+    witness = witness_key(config)
+    print(f"node {args.gemeente} ready in {home} (hub {args.hub}, epoch {epoch})")
+    print(f"witness key {witness.vkey}")
+    if not log_key:
+        print("no --log-key given: sync refuses until node.toml names the hub's log.vkey",
+              file=sys.stderr)
     return 0
 
 
@@ -61,11 +99,15 @@ def cmd_import(args: argparse.Namespace) -> int:
     config = load_config(_home(args))
     path = Path(args.file)
     data = path.read_bytes()
-    encoder = Encoder(default_schema(), load_purpose_keys(config.secret_file))
+    today = dt.date.today()
+    known = load_signals(config.signals_file).codes if config.signals_file else None
     store = NodeStore(config.db_path)
     progress = Progress(f"importing {path.name}")
     try:
-        report = import_csv(data, store, encoder, dt.date.today(), progress)
+        # newest epoch first; during a rotation's overlap the old epoch too (dual encoding)
+        encoder, *older = Keyring(config, store).encoders(default_schema(), today)
+        report = import_csv(data, store, encoder, today, progress, also=older,
+                            known_signals=known)
     finally:
         progress.done()
         store.close()
@@ -99,7 +141,9 @@ def cmd_sync(args: argparse.Namespace) -> int:
     store = NodeStore(config.db_path)
     progress = Progress("syncing")
     try:
+        epochs = Keyring(config, store).epochs(dt.date.today())
         with secure_channel(config.hub, config.tls) as channel:
+            report_epochs(channel, epochs, min(args.timeout, DEFAULT_DEADLINE_S))
             report = sync(channel, store, config.batch_size, args.timeout, progress)
     finally:
         progress.done()
@@ -108,21 +152,49 @@ def cmd_sync(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_status(args: argparse.Namespace) -> int:
+def cmd_witness(args: argparse.Namespace) -> int:
+    """Check the hub's latest tree head against the last one verified, cosign it, print it."""
     config = load_config(_home(args))
-    keys = load_purpose_keys(config.secret_file)
+    args.peer = config.hub
     store = NodeStore(config.db_path)
     try:
+        log = NodeLog.open(config, store.db)
+        with secure_channel(config.hub, config.tls) as channel:
+            head = log.refresh(channel, args.timeout)
+            witnesses = log.cosign_latest(channel, args.timeout)
+        note = log.latest_note()
+    finally:
+        store.close()
+    print(f"hub log consistent at {head.size} entries; cosigned ({witnesses} witnesses)",
+          file=sys.stderr)
+    print(note, end="")
+    return 0
+
+
+def cmd_witness_key(args: argparse.Namespace) -> int:
+    print(witness_key(load_config(_home(args))).vkey)
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    config = load_config(_home(args))
+    store = NodeStore(config.db_path)
+    try:
+        epochs = Keyring(config, store).epochs(dt.date.today())
         total = len(store.listing())
         unsynced = store.count_unsynced()
+        verified, receipts = log_status(store.db)
     finally:
         store.close()
     schema = default_schema()
     print(f"gemeente   {config.gemeente}")
     print(f"hub        {config.hub}")
     print(f"schema     {schema.label}")
-    print(f"epoch      {keys.epoch} (keys {keys.fingerprint()})")
+    for position, info in enumerate(epochs):
+        print(f"{'epochs' if position == 0 else '':<10} {describe_epoch(info)}")
     print(f"sightings  {total} ({unsynced} not yet synced)")
+    print(f"audit log  {'never checked' if verified is None else f'verified at {verified} entries'}"
+          f", {receipts} receipts kept; log key {config.log_key or 'NOT CONFIGURED'}")
     return 0
 
 
@@ -137,8 +209,16 @@ def register(groups: argparse._SubParsersAction) -> None:
     init.add_argument("--ca", required=True, help="CA certificate (PEM)")
     init.add_argument("--cert", required=True, help="this node's certificate (PEM)")
     init.add_argument("--key", required=True, help="this node's private key (PEM)")
-    init.add_argument("--secret", required=True, help="linkage key file (zichtlijn keys new)")
+    keys = init.add_mutually_exclusive_group(required=True)
+    keys.add_argument("--key-package", metavar="FILE",
+                      help="this node's key package (zichtlijn keys package)")
+    keys.add_argument("--secret", metavar="FILE",
+                      help="development only: single-holder secret file (zichtlijn keys new)")
+    init.add_argument("--log-key", help="the hub's log verifier key (hub home/log.vkey)")
     init.add_argument("--force", action="store_true", help="overwrite an existing node.toml")
+    init.add_argument("--signals", metavar="FILE",
+                      help="signal catalogue (the hub's signals.toml); import then refuses "
+                           "unknown codes by line")
     init.set_defaults(run=cmd_init)
 
     imp = commands.add_parser("import", help="import a CSV export of controls (DESIGN §10)")
@@ -157,6 +237,20 @@ def register(groups: argparse._SubParsersAction) -> None:
                           help="deadline for the whole sync in seconds (default 600)")
     sync_cmd.set_defaults(run=cmd_sync)
 
+    witness = commands.add_parser(
+        "witness", help="check the hub log is consistent, cosign its tree head, print it")
+    _add_home(witness)
+    witness.add_argument("--timeout", type=float, default=DEFAULT_DEADLINE_S,
+                         help=f"deadline per call in seconds (default {DEFAULT_DEADLINE_S:g})")
+    witness.set_defaults(run=cmd_witness)
+
+    wkey = commands.add_parser("witness-key", help="print this node's witness verifier key")
+    _add_home(wkey)
+    wkey.set_defaults(run=cmd_witness_key)
+
     status = commands.add_parser("status", help="show configuration, schema, epoch, counts")
     _add_home(status)
     status.set_defaults(run=cmd_status)
+
+    register_keys(commands, _add_home, _home)
+    alerts_cli.register(commands, _add_home, _home)

@@ -1,4 +1,10 @@
-"""A node's home directory: node.toml, node.db, TLS files and the key file."""
+"""A node's home directory: node.toml, node.db, TLS files and the node's keys.
+
+Keys come either from key packages (`[keys] key_packages`, the directory of
+packages installed by `zichtlijn node init --key-package` and `zichtlijn node
+keys install`; see node/epochs.py) or, for development set-ups only, from a
+single-holder secret file (`[keys] secret_file`, `zichtlijn keys new`).
+"""
 
 from __future__ import annotations
 
@@ -24,9 +30,12 @@ class NodeConfig:
     gemeente: str
     hub: str
     tls: TlsFiles
-    secret_file: Path
+    secret_file: Path | None = None  # development only: the node holds the master secret
     epoch: int = 1
     batch_size: int = 500
+    key_packages: Path | None = None  # directory of installed key packages
+    signals_file: Path | None = None  # the hub's signals.toml: unknown codes refused at import
+    log_key: Path | None = None  # the hub's log.vkey: tree heads must be signed by it
 
     @property
     def db_path(self) -> Path:
@@ -39,18 +48,26 @@ class NodeConfig:
             f'hub = "{self.hub}"\n'
             f"epoch = {self.epoch}\n"
             f"batch_size = {self.batch_size}\n"
-            "\n[tls]\n"
+            + (f'signals_file = "{self.signals_file}"\n' if self.signals_file else "")
+            + "\n[tls]\n"
             f'ca = "{self.tls.ca}"\n'
             f'cert = "{self.tls.cert}"\n'
             f'key = "{self.tls.key}"\n'
             "\n[keys]\n"
-            f'secret_file = "{self.secret_file}"\n'
+            + (f'secret_file = "{self.secret_file}"\n' if self.secret_file else "")
+            + (f'key_packages = "{self.key_packages}"\n' if self.key_packages else "")
+            + (f'\n[audit]\nlog_key = "{self.log_key}"\n' if self.log_key else "")
         )
 
 
 def _resolve(home: Path, value: str) -> Path:
     path = Path(value)
     return path if path.is_absolute() else home / path
+
+
+def _optional_path(home: Path, table: dict, name: str) -> Path | None:
+    value = table.get(name)
+    return None if value is None else _resolve(home, str(value))
 
 
 def load_config(home: Path) -> NodeConfig:
@@ -66,14 +83,21 @@ def load_config(home: Path) -> NodeConfig:
             hub=str(doc["hub"]),
             tls=TlsFiles(_resolve(home, tls["ca"]), _resolve(home, tls["cert"]),
                          _resolve(home, tls["key"])),
-            secret_file=_resolve(home, doc["keys"]["secret_file"]),
+            secret_file=_optional_path(home, doc["keys"], "secret_file"),
             epoch=int(doc.get("epoch", 1)),
             batch_size=int(doc.get("batch_size", 500)),
+            key_packages=_optional_path(home, doc["keys"], "key_packages"),
+            signals_file=(_resolve(home, doc["signals_file"]) if "signals_file" in doc
+                          else None),
+            log_key=(_resolve(home, doc["audit"]["log_key"])
+                     if "log_key" in doc.get("audit", {}) else None),
         )
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML ({exc})") from None
     except KeyError as exc:
         raise ConfigError(f"{path}: missing setting {exc}") from None
+    if (config.secret_file is None) == (config.key_packages is None):
+        raise ConfigError(f"{path}: [keys] needs exactly one of secret_file, key_packages")
     if not GEMEENTE.match(config.gemeente):
         raise ConfigError(f"{path}: gemeente must be a CBS code like GM0363")
     if not 1 <= config.batch_size <= 1000:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from linkage.encode import Encoder
 from node.csv_import import ParsedSighting, RowError, parse_row, read_rows
+from node.epoch_views import same_content
 from node.store import NodeStore
 from zichtlijn import wire
 from zichtlijn.v1 import encoding_pb2
@@ -32,8 +33,14 @@ class ImportReport:
                 f"rejected {self.rejected}")
 
 
-def encode_sighting(parsed: ParsedSighting, encoder: Encoder) -> encoding_pb2.EncodedSighting:
-    """The hub's view of a sighting, without its UUID (added when first stored)."""
+def encode_sighting(
+    parsed: ParsedSighting, encoder: Encoder, also: Sequence[Encoder] = ()
+) -> encoding_pb2.EncodedSighting:
+    """The hub's view of a sighting, without its UUID (added when first stored).
+
+    `also` are the encoders of older key epochs still in their overlap window:
+    the sighting is encoded under each of them too (dual encoding).
+    """
     message = encoding_pb2.EncodedSighting(
         observed_on=parsed.observed_on.isoformat(),
         setting=wire.setting_to_wire(parsed.setting),
@@ -49,7 +56,16 @@ def encode_sighting(parsed: ParsedSighting, encoder: Encoder) -> encoding_pb2.En
     for kind, value in parsed.entities:
         message.entities.append(encoding_pb2.EntityToken(
             kind=wire.ENTITY_KINDS[kind], token=encoder.entity_token(kind, value)))
+    for other in also:
+        message.other_epochs.append(encode_other_epoch(parsed, other))
     return message
+
+
+def encode_other_epoch(parsed: ParsedSighting, encoder: Encoder) -> encoding_pb2.EpochEncoding:
+    """The identity parts of a sighting under one more epoch's keys."""
+    single = encode_sighting(parsed, encoder)
+    return encoding_pb2.EpochEncoding(epoch=single.epoch, subject=single.subject,
+                                      companions=single.companions, entities=single.entities)
 
 
 def import_csv(
@@ -58,8 +74,13 @@ def import_csv(
     encoder: Encoder,
     today: dt.date,
     progress: Progress | None = None,
+    also: Sequence[Encoder] = (),
+    known_signals: frozenset[str] | None = None,
 ) -> ImportReport:
-    """Import every good row; raises CsvFileError (nothing stored) for a bad file."""
+    """Import every good row; raises CsvFileError (nothing stored) for a bad file.
+
+    `also`: encoders of older epochs in their overlap window (see encode_sighting).
+    """
     report = ImportReport()
     first_line_of: dict[str, int] = {}
     pending: list[dict] = []
@@ -74,19 +95,19 @@ def import_csv(
     for line, row in read_rows(data):
         seen_rows += 1
         try:
-            parsed = parse_row(line, row, today)
+            parsed = parse_row(line, row, today, known_signals)
             if parsed.case_ref in first_line_of:
                 raise RowError(line, "case_ref",
                                f"{parsed.case_ref!r} repeats line {first_line_of[parsed.case_ref]}")
             first_line_of[parsed.case_ref] = line
-            message = encode_sighting(parsed, encoder)
+            message = encode_sighting(parsed, encoder, also)
         except RowError as error:
             report.errors.append(error)
             continue
         digest = wire.sighting_digest(message)
         known = store.content_digest_of(parsed.case_ref)
         if known is not None:
-            if known == digest:
+            if known == digest or same_content(store.encoded_of(parsed.case_ref), message):
                 report.unchanged += 1
             else:
                 report.errors.append(RowError(

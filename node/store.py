@@ -26,6 +26,7 @@ def _now() -> str:
 
 class NodeStore:
     def __init__(self, path: Path) -> None:
+        self.path = path
         self.db = sqlite_utils.Database(path)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
@@ -57,6 +58,12 @@ class NodeStore:
     def content_digest_of(self, case_ref: str) -> bytes | None:
         row = self.db.execute(
             "SELECT content_digest FROM sightings WHERE case_ref = ?", [case_ref]
+        ).fetchone()
+        return row[0] if row else None
+
+    def encoded_of(self, case_ref: str) -> bytes | None:
+        row = self.db.execute(
+            "SELECT encoded FROM sightings WHERE case_ref = ?", [case_ref]
         ).fetchone()
         return row[0] if row else None
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from zichtlijn.errors import CliError
 from zichtlijn.identity import GEMEENTE_CODE
 from zichtlijn.keyfile import write_new_secret
+from zichtlijn.keys_cli import register as register_custodian_commands
 from zichtlijn.pki import write_dev_pki
 
 
@@ -50,3 +51,4 @@ def register_keys(groups: argparse._SubParsersAction) -> None:
     new.add_argument("--out", required=True, help="file to create (never overwritten)")
     new.add_argument("--epoch", type=int, default=1, help="key epoch (default 1)")
     new.set_defaults(run=cmd_keys_new)
+    register_custodian_commands(commands)

@@ -1,9 +1,14 @@
 """`zichtlijn demo`: a hub and three municipality nodes on loopback, end to end.
 
 Every step runs the real `zichtlijn` command in its own process, exactly as
-an operator would: development PKI, linkage key, hub with mTLS, three nodes
-importing synthetic carousel data and syncing, then the clusters the hub
-found, scored against the generator's truth.
+an operator would: development PKI, a 3-of-5 key ceremony and key packages
+for the nodes, hub with mTLS, three nodes importing synthetic carousel data
+and syncing, then the clusters the hub found, scored against the generator's
+truth, and the match alerts each RIEC region receives (and what one
+municipality sees of them). The custodians' passphrases come from files here,
+for the demo only: real custodians type theirs (README, "Key management").
+Finally the nodes witness the audit log and an auditor exports it, verifies
+it offline and cosigns it.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import csv
 import datetime as dt
 import io
 import os
+import secrets
 import shutil
 import signal
 import subprocess
@@ -22,18 +28,32 @@ from pathlib import Path
 
 from zichtlijn.errors import CliError
 from zichtlijn.evaluate import quality
-from zichtlijn.synth import generate, write_csvs
+from zichtlijn.identity import GEMEENTE_CODE
+from zichtlijn.synth import LISTED_ERRORS_ONLY, generate, write_csvs
 
 GEMEENTEN = {"GM0363": "Amsterdam", "GM0599": "Rotterdam", "GM0344": "Utrecht"}
+CUSTODIANS, THRESHOLD, EPOCH = 5, 3, 1
+PRESENT = (1, 3, 5)  # the custodians who come to make the key packages
+REGIONS = ("amsterdam-amstelland", "rotterdam", "midden-nederland")  # of the three above
+EXAMPLE_ALERTS = Path(__file__).resolve().parents[1] / "deploy" / "alerts"
 HUB_START_TIMEOUT_S = 30.0
 
 
-def _zichtlijn(*args: str, env: dict[str, str] | None = None) -> str:
-    """Run one zichtlijn command; its stdout, or CliError with its one-line stderr."""
+def _zichtlijn(*args: str, env: dict[str, str] | None = None,
+              allow_failure: bool = False) -> str:
+    """Run one zichtlijn command; its stdout, or CliError with its one-line stderr.
+
+    `allow_failure`: an import that refused some rows (exit 1) still stored the
+    good ones; its refusals are shown and the demo goes on.
+    """
     result = subprocess.run(
         [sys.executable, "-m", "zichtlijn.cli", *args],
         capture_output=True, text=True, env=env, check=False,
     )
+    if allow_failure and result.returncode == 1 and result.stdout.strip():
+        for line in result.stderr.strip().splitlines()[:10]:
+            print(f"    {line}")
+        return result.stdout
     if result.returncode != 0:
         lines = (result.stderr.strip() or result.stdout.strip() or "failed").splitlines()
         raise CliError(f"`zichtlijn {' '.join(args[:2])}` failed: {lines[-1]}")
@@ -74,40 +94,135 @@ def _stop(process: subprocess.Popen) -> None:
             process.wait()
 
 
-def run_demo(workdir: Path, persons: int, seed: int) -> float:
-    """Run the whole demo in `workdir`; returns its F1 (for tests)."""
+def _key_ceremony(keys: Path, pki: Path, gemeenten: list[str]) -> dict[str, Path]:
+    """A 3-of-5 ceremony, then three custodians make one key package per node."""
+    phrases = keys / "demo-passphrases"
+    phrases.mkdir(parents=True, mode=0o700)
+    files = []
+    for i in range(1, CUSTODIANS + 1):
+        path = phrases / f"custodian-{i}.txt"
+        path.write_text(f"demo only, custodian {i}: {secrets.token_urlsafe(12)}\n", "utf-8")
+        files.append(path)
+    ceremony = ["keys", "ceremony", "--custodians", str(CUSTODIANS),
+                "--threshold", str(THRESHOLD), "--epoch", str(EPOCH),
+                "--out", str(keys / "shares")]
+    for path in files:
+        ceremony += ["--passphrase-file", str(path)]
+    first = _zichtlijn(*ceremony).splitlines()[0]
+    _step(f"key ceremony: {first}")
+    package = ["keys", "package", "--ca", str(pki / "ca.pem"), "--epoch", str(EPOCH),
+               "--out", str(keys / "packages"), "--shares"]
+    package += [str(keys / "shares" / f"epoch{EPOCH}-share-{i}-of-{CUSTODIANS}.share")
+                for i in PRESENT]
+    for i in PRESENT:
+        package += ["--passphrase-file", str(files[i - 1])]
+    for code in gemeenten:
+        package += ["--node", code, "--cert", str(pki / f"node-{code}.pem")]
+    _zichtlijn(*package)
+    _step(f"custodians {', '.join(map(str, PRESENT))} of {CUSTODIANS} made key packages "
+          f"for {', '.join(gemeenten)} (purpose keys only, sealed to each node's certificate)")
+    return {code: keys / "packages" / f"{code}-epoch{EPOCH}.keys" for code in gemeenten}
+
+
+def _show_alerts(workdir: Path, pki: Path, port: int) -> None:
+    _step("match alerts per RIEC region (`zichtlijn riec alerts`, each with its own certificate)")
+    for region in REGIONS:
+        home = workdir / f"riec-{region}"
+        _zichtlijn("riec", "init", "--home", str(home), "--hub", f"127.0.0.1:{port}",
+                   "--ca", str(pki / "ca.pem"), "--cert", str(pki / f"riec-{region}.pem"),
+                   "--key", str(pki / f"riec-{region}.key"))
+        listing = _zichtlijn("riec", "alerts", "--home", str(home), "--format", "csv")
+        print(f"    {region}:")
+        print("\n".join("      " + line for line in summarise_alerts(listing)))
+
+
+def summarise_alerts(listing_csv: str, top: int = 2) -> list[str]:
+    """Counts per rule and the strongest alerts of each rule, from `riec alerts --format csv`."""
+    alerts: dict[str, dict] = {}
+    for row in csv.DictReader(io.StringIO(listing_csv)):
+        alert = alerts.setdefault(row["alert_id"], {**row, "towns": set(), "sightings": 0})
+        alert["towns"].add(row["gemeente"])
+        alert["sightings"] += 1
+    by_rule: dict[str, list[dict]] = {}
+    for alert in alerts.values():
+        by_rule.setdefault(alert["rule"], []).append(alert)
+    lines = [f"{len(alerts)} alerts: " + ", ".join(
+        f"{len(found)} {rule}" for rule, found in sorted(by_rule.items()))]
+    for rule, found in sorted(by_rule.items()):
+        found.sort(key=lambda a: (-float(a["score"]), a["alert_id"]))
+        for a in found[:top]:
+            lines.append(f"{a['alert_id']}  {rule:<12}  score {float(a['score']):>4g}  "
+                         f"{a['sightings']} sightings in {', '.join(sorted(a['towns']))}")
+    return lines
+
+
+def _show_node_alerts(workdir: Path, code: str) -> None:
+    _step(f"what node {code} sees: its own sightings in alerts, case_ref resolved locally")
+    lines = _zichtlijn("node", "alerts", "--home", str(workdir / f"node-{code}")).splitlines()
+    print("\n".join("    " + line for line in [*lines[:7], "...", *lines[-1:]]))
+
+
+def run_demo(workdir: Path, persons: int, seed: int, full_mix: bool = False,
+             inputs: dict[str, Path] | None = None, clusters_out: Path | None = None) -> float:
+    """Run the whole demo in `workdir`; returns its F1 (for tests; 0 for `inputs`).
+
+    With `inputs` (gemeente -> CSV file) the nodes import those files instead of
+    synthetic data, the hub runs without alert rules (any signal codes pass),
+    and there is no truth to score against.
+    """
+    gemeenten = {code: code for code in inputs} if inputs else GEMEENTEN
     started = time.monotonic()
+    if not EXAMPLE_ALERTS.is_dir():
+        raise CliError(f"{EXAMPLE_ALERTS}: example alert configuration not found "
+                       "(run the demo from a source checkout)")
     if workdir.exists():
         shutil.rmtree(workdir)
     pki, data_dir = workdir / "pki", workdir / "data"
-    _step(f"development PKI and linkage key in {workdir}")
-    pki_args = ["pki", "dev", "--out", str(pki), "--riec", "amsterdam-amstelland",
-                "--auditor", "ap"]
-    for code in GEMEENTEN:
+    _step(f"development PKI in {workdir}")
+    pki_args = ["pki", "dev", "--out", str(pki), "--auditor", "ap"]
+    for region in REGIONS:
+        pki_args += ["--riec", region]
+    for code in gemeenten:
         pki_args += ["--node", code]
     _zichtlijn(*pki_args)
-    secret = workdir / "keys" / "linkage-epoch1.key"
-    _zichtlijn("keys", "new", "--out", str(secret))
+    packages = _key_ceremony(workdir / "keys", pki, list(gemeenten))
 
-    _step(f"synthetic carousel: {persons} persons over {', '.join(GEMEENTEN.values())}")
-    data = generate(persons, list(GEMEENTEN), seed, start=dt.date.today() - dt.timedelta(days=400))
-    files = write_csvs(data, data_dir)
+    data = None
+    if inputs:
+        files = inputs
+    else:
+        mix = "full realistic mix" if full_mix else "the recording errors of DESIGN §6"
+        _step(f"synthetic carousel: {persons} persons over "
+              f"{', '.join(GEMEENTEN.values())} ({mix})")
+        data = generate(persons, list(GEMEENTEN), seed,
+                        start=dt.date.today() - dt.timedelta(days=400),
+                        person_rates=None if full_mix else LISTED_ERRORS_ONLY)
+        files = write_csvs(data, data_dir)
+    alerts = [] if inputs else ["--alerts", str(EXAMPLE_ALERTS)]
+    signals = [] if inputs else ["--signals", str(EXAMPLE_ALERTS / "signals.toml")]
 
     hub_home = workdir / "hub"
     _zichtlijn("hub", "init", "--home", str(hub_home), "--listen", "127.0.0.1:0",
                "--ca", str(pki / "ca.pem"), "--cert", str(pki / "hub-hub.pem"),
-               "--key", str(pki / "hub-hub.key"))
+               "--key", str(pki / "hub-hub.key"), *alerts)
+    log_key = hub_home / "log.vkey"
     hub, port = _start_hub(hub_home)
     try:
         _step(f"hub serving on 127.0.0.1:{port} (mTLS)")
         uuid_to_case: dict[str, tuple[str, str]] = {}
-        for code, town in GEMEENTEN.items():
+        witness_vkeys = []
+        for code, town in gemeenten.items():
             home = workdir / f"node-{code}"
-            _zichtlijn("node", "init", "--home", str(home), "--gemeente", code,
+            initialised = _zichtlijn("node", "init", "--home", str(home), "--gemeente", code,
                        "--hub", f"127.0.0.1:{port}", "--ca", str(pki / "ca.pem"),
                        "--cert", str(pki / f"node-{code}.pem"),
-                       "--key", str(pki / f"node-{code}.key"), "--secret", str(secret))
-            imported = _zichtlijn("node", "import", "--home", str(home), str(files[code]))
+                       "--key", str(pki / f"node-{code}.key"),
+                       "--key-package", str(packages[code]), *signals,
+                       "--log-key", str(log_key))
+            witness_vkeys += [line.split()[-1] for line in initialised.splitlines()
+                              if line.startswith("witness key ")]
+            imported = _zichtlijn("node", "import", "--home", str(home), str(files[code]),
+                                  allow_failure=True)
             synced = _zichtlijn("node", "sync", "--home", str(home))
             _step(f"node {code} {town}: {imported.strip()}; {synced.strip()}")
             listing = _zichtlijn("node", "sightings", "--home", str(home), "--format", "csv")
@@ -119,23 +234,66 @@ def run_demo(workdir: Path, persons: int, seed: int) -> float:
         lines = table.strip().splitlines()
         print("\n".join(lines[:15] + (["   ..."] if len(lines) > 16 else []) + lines[-1:]))
         clusters_csv = _zichtlijn("hub", "clusters", "--home", str(hub_home), "--format", "csv")
+        if clusters_out:
+            clusters_out.write_text(clusters_csv, "utf-8")
+            _step(f"clusters written to {clusters_out} (person_id,gemeente,sighting_uuid,"
+                  "observed_on); each node resolves its own UUIDs with `node sightings`")
+        f1 = 0.0
+        if data is not None:
+            found = {uuid_to_case[r["sighting_uuid"]]: r["person_id"]
+                     for r in csv.DictReader(io.StringIO(clusters_csv))}
+            score = quality(found, data.truth)
+            f1 = score.f1
+            _step(f"linkage quality against the generator's truth ({len(found)} sightings)")
+            print(f"    {score.line()}")
+            print(f"    true same-person pairs {score.true_pairs}, found {score.found_pairs}, "
+                  f"correct {score.correct_pairs}")
+            _show_node_alerts(workdir, "GM0363")
+            _show_alerts(workdir, pki, port)
+        _audit(workdir, pki, port, log_key, witness_vkeys, list(gemeenten))
     finally:
         _stop(hub)
-
-    found = {uuid_to_case[r["sighting_uuid"]]: r["person_id"]
-             for r in csv.DictReader(io.StringIO(clusters_csv))}
-    score = quality(found, data.truth)
-    _step(f"linkage quality against the generator's truth ({len(found)} sightings)")
-    print(f"    {score.line()}")
-    print(f"    true same-person pairs {score.true_pairs}, found {score.found_pairs}, "
-          f"correct {score.correct_pairs}")
     _step(f"demo finished in {time.monotonic() - started:.1f}s; every process stopped")
-    return score.f1
+    return f1
+
+
+def _audit(workdir: Path, pki: Path, port: int, log_key: Path, vkeys: list[str],
+           gemeenten: list[str]) -> None:
+    """Nodes witness the log; the auditor exports, verifies offline and cosigns it."""
+    _step("audit log: every node checks the hub's latest tree head and cosigns it")
+    for code in gemeenten:
+        _zichtlijn("node", "witness", "--home", str(workdir / f"node-{code}"))
+    # in a deployment each gemeente hands its witness key (`node witness-key`) to the auditor
+    witness_keys = workdir / "witnesses.vkeys"
+    witness_keys.write_text("\n".join(vkeys) + "\n", "utf-8")
+    export = workdir / "audit-export.db"
+    auditor = ["--hub", f"127.0.0.1:{port}", "--ca", str(pki / "ca.pem"),
+               "--cert", str(pki / "auditor-ap.pem"), "--key", str(pki / "auditor-ap.key")]
+    exported = _zichtlijn("audit", "export", "--out", str(export), *auditor)
+    _step(f"auditor ap exported over gRPC: {exported.strip()}")
+    _step(f"zichtlijn audit verify {export.name} (offline; hub log key, CA and the three "
+          "witness keys obtained out of band; quorum 2)")
+    print(_zichtlijn("audit", "verify", str(export), "--log-key", str(log_key),
+                     "--ca", str(pki / "ca.pem"), "--witness-key", str(witness_keys),
+                     "--quorum", "2"), end="")
+    cosigned = _zichtlijn("audit", "cosign", str(export), "--state", str(workdir / "auditor"),
+                          "--log-key", str(log_key), *auditor)
+    _step(f"auditor: {cosigned.strip()}")
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
     os.environ.setdefault("PYTHONUNBUFFERED", "1")
-    run_demo(Path(args.dir).resolve(), args.persons, args.seed)
+    inputs = {}
+    for item in args.csv:
+        code, sep, path = item.partition("=")
+        if not sep or not GEMEENTE_CODE.match(code):
+            raise CliError(f"--csv {item!r}: expected GMxxxx=FILE")
+        if not Path(path).is_file():
+            raise CliError(f"--csv {item!r}: {path} is not a file")
+        inputs[code] = Path(path).resolve()
+    out = Path(args.clusters_out).resolve() if args.clusters_out else None
+    run_demo(Path(args.dir).resolve(), args.persons, args.seed, args.full_mix, inputs or None,
+             out)
     return 0
 
 
@@ -144,4 +302,11 @@ def register(groups: argparse._SubParsersAction) -> None:
     demo.add_argument("--dir", default="demo-run", help="work directory (recreated)")
     demo.add_argument("--persons", type=int, default=400, help="synthetic persons")
     demo.add_argument("--seed", type=int, default=7, help="generator seed")
+    demo.add_argument("--csv", action="append", default=[], metavar="GMxxxx=FILE",
+                      help="link these CSV files (DESIGN §10) instead of synthetic data; "
+                           "repeat per gemeente")
+    demo.add_argument("--clusters-out", metavar="FILE",
+                      help="also write `hub clusters --format csv` to FILE")
+    demo.add_argument("--full-mix", action="store_true",
+                      help="also working names and second dates of birth (harder than §6)")
     demo.set_defaults(run=cmd_demo)

@@ -8,10 +8,11 @@ from typing import TextIO
 
 
 class Progress:
-    def __init__(self, label: str, stream: TextIO = sys.stderr) -> None:
+    def __init__(self, label: str, stream: TextIO | None = None) -> None:
         self.label = label
-        self.stream = stream
-        self.enabled = stream.isatty()
+        # looked up now, not at import: sys.stderr may have been replaced since
+        self.stream = stream if stream is not None else sys.stderr
+        self.enabled = self.stream.isatty()
         self._last = 0.0
 
     def __call__(self, done: int, total: int | None = None) -> None:

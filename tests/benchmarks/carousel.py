@@ -10,7 +10,7 @@ from linkage.keys import derive_purpose_keys
 from linkage.schema import LinkageSchema, default_schema
 from linkage.table import EncodingTable
 from node.csv_import import ParsedSighting, RowError, parse_row
-from zichtlijn.synth import SyntheticData, generate
+from zichtlijn.synth import LISTED_ERRORS_ONLY, SyntheticData, generate
 
 GEMEENTEN = ["GM0363", "GM0599", "GM0344", "GM0518", "GM0014", "GM0855"]
 TODAY = dt.date(2026, 11, 23)
@@ -28,9 +28,12 @@ class EncodedCarousel:
         return {k: self.data.truth[k] for k in self.keys}
 
 
-def carousel(persons: int, seed: int, error_rate: float = 1.0) -> SyntheticData:
+def carousel(persons: int, seed: int, error_rate: float = 1.0,
+             listed_only: bool = False) -> SyntheticData:
+    """Labelled data; `listed_only` limits it to the errors DESIGN §6 lists."""
     return generate(persons, GEMEENTEN, seed, start=dt.date(2025, 6, 1),
-                    error_rate=error_rate)
+                    error_rate=error_rate,
+                    person_rates=LISTED_ERRORS_ONLY if listed_only else None)
 
 
 def parse_all(data: SyntheticData) -> tuple[list, list[ParsedSighting], list[RowError]]:

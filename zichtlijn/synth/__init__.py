@@ -20,6 +20,7 @@ _EXPORTS = {
     "CSV_COLUMNS": "generator",
     "HARD_NEGATIVE_KINDS": "generator",
     "HARD_POSITIVE_KINDS": "generator",
+    "LISTED_ERRORS_ONLY": "generator",
     "SIGNAL_CODES": "generator",
     "CarouselGenerator": "generator",
     "GeneratedRow": "generator",

@@ -109,6 +109,10 @@ GROUP_RATES = {
 NETWORK_SIZES = {2: 30, 3: 30, 4: 20, 5: 12, 6: 8}
 NETWORK_POPULATION_MIX = {"RO": 0.36, "BG": 0.17, "HU": 0.15, "NG": 0.19, "MD": 0.07, "NL": 0.06}
 
+#: Person rates for data limited to the recording errors and look-alikes that
+#: DESIGN §6 lists: no working names and no second (false) dates of birth.
+LISTED_ERRORS_ONLY: dict[str, float] = {"alias": 0.0, "second_dob": 0.0}
+
 PERSON_RATES = {
     "married": 0.08,  # married name appears (half marry within the window)
     "married_double": 0.3,  # of those: double-barrelled surname instead of the husband's
@@ -314,7 +318,12 @@ class CarouselGenerator:
         error_rate: float = 1.0,
         rates: dict[str, float] | None = None,
         keep_identities: bool = True,
+        person_rates: dict[str, float] | None = None,
     ) -> None:
+        unknown = set(person_rates or {}) - set(PERSON_RATES)
+        if unknown:
+            raise ValueError(f"unknown person rate(s): {', '.join(sorted(unknown))}")
+        self.person_rates = {**PERSON_RATES, **(person_rates or {})}
         if n_persons < 0:
             raise ValueError("n_persons must be >= 0")
         if not gemeenten:
@@ -420,7 +429,7 @@ class CarouselGenerator:
                 plan.together = True
             else:
                 for _ in range(size):
-                    mover = rng.random() < PERSON_RATES["carousel_independent"]
+                    mover = rng.random() < self.person_rates["carousel_independent"]
                     plan.offsets.append(self._schedule(False, mover))
                     plan.movers.append(mover)
             span = max(max(o) for o in plan.offsets)
@@ -469,7 +478,7 @@ class CarouselGenerator:
         husband = pop.female_surnames.pick(rng)
         while husband == maiden:
             husband = pop.female_surnames.pick(rng)
-        if rng.random() >= PERSON_RATES["married_double"]:
+        if rng.random() >= self.person_rates["married_double"]:
             return husband
         cyr = None
         if maiden.cyrillic and husband.cyrillic:
@@ -497,7 +506,7 @@ class CarouselGenerator:
         nats = [pop.nationality]
         if like is not None:
             nats = list(like.nationalities)
-        elif pop.code == "MD" and rng.random() < PERSON_RATES["dual_romanian"]:
+        elif pop.code == "MD" and rng.random() < self.person_rates["dual_romanian"]:
             nats.append(POPULATIONS["RO"].nationality)
         cyrillic_docs = (
             like.cyrillic_docs if like is not None else rng.random() < pop.cyrillic_document_rate
@@ -513,13 +522,13 @@ class CarouselGenerator:
             cyrillic_docs=cyrillic_docs,
         )
         p.documents.append(random_document(rng, pop.code, "passport"))
-        if rng.random() < PERSON_RATES["two_documents"]:
+        if rng.random() < self.person_rates["two_documents"]:
             p.documents.append(random_document(rng, pop.code, "id"))
-        alias_rate = PERSON_RATES["alias"] * (2 if pop.code == "NG" else 1)
+        alias_rate = self.person_rates["alias"] * (2 if pop.code == "NG" else 1)
         if rng.random() < alias_rate:
             p.alias = WORKING_NAMES.pick(rng)
             self.kinds["alias"].append((key,))
-        dob2_rate = PERSON_RATES["second_dob"] * (4 if pop.code == "NG" else 1)
+        dob2_rate = self.person_rates["second_dob"] * (4 if pop.code == "NG" else 1)
         if rng.random() < dob2_rate:
             shift = rng.choice((-4, -3, -2, -1, 1, 2, 3))
             d2 = (
@@ -531,7 +540,7 @@ class CarouselGenerator:
                 d2 = d2 + timedelta(days=rng.randint(-120, 120))
             p.second_dob = d2
             self.kinds["second_dob"].append((key,))
-        if rng.random() < PERSON_RATES["married"]:
+        if rng.random() < self.person_rates["married"]:
             p.married = self._married_name(pop, p.surname)
             self.kinds["married_name"].append((key,))
         if p.cyrillic_docs:
@@ -543,7 +552,7 @@ class CarouselGenerator:
             p.adverts.append(random_advert_id(rng))
         if rng.random() < 0.15:
             p.plate = random_plate(rng, home if rng.random() < 0.5 else "NL")
-        if rng.random() < PERSON_RATES["independent_companion"]:
+        if rng.random() < self.person_rates["independent_companion"]:
             p.boyfriend = self._man(pop)
         p.visibility = rng.uniform(0.3, 1.5)
         self.population_of[key] = pop.code
@@ -589,7 +598,7 @@ class CarouselGenerator:
             (random_postcode(rng, g), random_house_number(rng))
             for g in rng.sample(circuit, min(len(circuit), rng.randint(1, 2)))
         ]
-        driver = self._man(pop) if rng.random() < PERSON_RATES["network_driver"] else None
+        driver = self._man(pop) if rng.random() < self.person_rates["network_driver"] else None
         return _Network(
             key=f"N{self._n_network:06d}",
             population=pop.code,
@@ -616,7 +625,7 @@ class CarouselGenerator:
                 if (
                     i == 1
                     and members[0].population is pop
-                    and rng.random() < PERSON_RATES["sisters_in_network"]
+                    and rng.random() < self.person_rates["sisters_in_network"]
                 ):
                     p = self._sister(pop, members[0], twin=False)
                     self.kinds["sisters"].append((members[0].key, p.key))
@@ -625,7 +634,7 @@ class CarouselGenerator:
                 p.network = net
                 p.boyfriend = None
                 members.append(p)
-            if n >= 2 and rng.random() < PERSON_RATES["shared_document"]:
+            if n >= 2 and rng.random() < self.person_rates["shared_document"]:
                 a, b = members[0], members[1]
                 b.documents = [a.documents[0], *b.documents]
                 self.kinds["shared_document"].append((a.key, b.key))
@@ -726,7 +735,7 @@ class CarouselGenerator:
         style = em.choose_style(view)
         given, surname = em.record_name(view, style)
         dob = p.dob
-        if p.second_dob is not None and rng.random() < PERSON_RATES["second_dob_used"]:
+        if p.second_dob is not None and rng.random() < self.person_rates["second_dob_used"]:
             dob = p.second_dob
         nat = p.nationalities[0] if len(p.nationalities) == 1 else rng.choice(p.nationalities)
 
@@ -906,6 +915,7 @@ def iter_rows(
     days: int = 365,
     error_rate: float = 1.0,
     rates: dict[str, float] | None = None,
+    person_rates: dict[str, float] | None = None,
 ) -> Iterator[GeneratedRow]:
     """Stream sightings in date order without holding them all (the 1M-row path).
 
@@ -915,7 +925,7 @@ def iter_rows(
     return iter(
         CarouselGenerator(
             n_persons, gemeenten, seed, start=start, days=days, error_rate=error_rate,
-            rates=rates, keep_identities=False,
+            rates=rates, keep_identities=False, person_rates=person_rates,
         )
     )  # fmt: skip
 
@@ -929,6 +939,7 @@ def generate(
     days: int = 365,
     error_rate: float = 1.0,
     rates: dict[str, float] | None = None,
+    person_rates: dict[str, float] | None = None,
 ) -> SyntheticData:
     """Generate ``n_persons`` women's sightings across ``gemeenten`` with full truth.
 
@@ -938,7 +949,8 @@ def generate(
     sightings per person are produced.
     """
     gen = CarouselGenerator(
-        n_persons, gemeenten, seed, start=start, days=days, error_rate=error_rate, rates=rates
+        n_persons, gemeenten, seed, start=start, days=days, error_rate=error_rate, rates=rates,
+        person_rates=person_rates,
     )
     rows_by_gemeente: dict[str, list[dict[str, str]]] = {g: [] for g in gemeenten}
     truth: dict[tuple[str, str], str] = {}

@@ -40,7 +40,7 @@ SETTING_STRAAT: Setting
 SETTING_ONLINE: Setting
 
 class IdentityEncoding(_message.Message):
-    __slots__ = ("name_filter", "dob_tokens", "given_buckets", "surname_buckets", "sex_token", "document_token", "document_near")
+    __slots__ = ("name_filter", "dob_tokens", "given_buckets", "surname_buckets", "sex_token", "document_token", "document_near", "place_bucket", "nationality_bucket")
     NAME_FILTER_FIELD_NUMBER: _ClassVar[int]
     DOB_TOKENS_FIELD_NUMBER: _ClassVar[int]
     GIVEN_BUCKETS_FIELD_NUMBER: _ClassVar[int]
@@ -48,6 +48,8 @@ class IdentityEncoding(_message.Message):
     SEX_TOKEN_FIELD_NUMBER: _ClassVar[int]
     DOCUMENT_TOKEN_FIELD_NUMBER: _ClassVar[int]
     DOCUMENT_NEAR_FIELD_NUMBER: _ClassVar[int]
+    PLACE_BUCKET_FIELD_NUMBER: _ClassVar[int]
+    NATIONALITY_BUCKET_FIELD_NUMBER: _ClassVar[int]
     name_filter: bytes
     dob_tokens: _containers.RepeatedScalarFieldContainer[int]
     given_buckets: bytes
@@ -55,7 +57,9 @@ class IdentityEncoding(_message.Message):
     sex_token: int
     document_token: bytes
     document_near: _containers.RepeatedScalarFieldContainer[int]
-    def __init__(self, name_filter: _Optional[bytes] = ..., dob_tokens: _Optional[_Iterable[int]] = ..., given_buckets: _Optional[bytes] = ..., surname_buckets: _Optional[bytes] = ..., sex_token: _Optional[int] = ..., document_token: _Optional[bytes] = ..., document_near: _Optional[_Iterable[int]] = ...) -> None: ...
+    place_bucket: int
+    nationality_bucket: int
+    def __init__(self, name_filter: _Optional[bytes] = ..., dob_tokens: _Optional[_Iterable[int]] = ..., given_buckets: _Optional[bytes] = ..., surname_buckets: _Optional[bytes] = ..., sex_token: _Optional[int] = ..., document_token: _Optional[bytes] = ..., document_near: _Optional[_Iterable[int]] = ..., place_bucket: _Optional[int] = ..., nationality_bucket: _Optional[int] = ...) -> None: ...
 
 class EntityToken(_message.Message):
     __slots__ = ("kind", "token")
@@ -66,7 +70,7 @@ class EntityToken(_message.Message):
     def __init__(self, kind: _Optional[_Union[EntityKind, str]] = ..., token: _Optional[bytes] = ...) -> None: ...
 
 class EncodedSighting(_message.Message):
-    __slots__ = ("sighting_uuid", "observed_on", "setting", "licensed", "signals", "epoch", "schema_fingerprint", "subject", "companions", "entities")
+    __slots__ = ("sighting_uuid", "observed_on", "setting", "licensed", "signals", "epoch", "schema_fingerprint", "subject", "companions", "entities", "other_epochs")
     SIGHTING_UUID_FIELD_NUMBER: _ClassVar[int]
     OBSERVED_ON_FIELD_NUMBER: _ClassVar[int]
     SETTING_FIELD_NUMBER: _ClassVar[int]
@@ -77,6 +81,7 @@ class EncodedSighting(_message.Message):
     SUBJECT_FIELD_NUMBER: _ClassVar[int]
     COMPANIONS_FIELD_NUMBER: _ClassVar[int]
     ENTITIES_FIELD_NUMBER: _ClassVar[int]
+    OTHER_EPOCHS_FIELD_NUMBER: _ClassVar[int]
     sighting_uuid: str
     observed_on: str
     setting: Setting
@@ -87,4 +92,17 @@ class EncodedSighting(_message.Message):
     subject: IdentityEncoding
     companions: _containers.RepeatedCompositeFieldContainer[IdentityEncoding]
     entities: _containers.RepeatedCompositeFieldContainer[EntityToken]
-    def __init__(self, sighting_uuid: _Optional[str] = ..., observed_on: _Optional[str] = ..., setting: _Optional[_Union[Setting, str]] = ..., licensed: _Optional[bool] = ..., signals: _Optional[_Iterable[str]] = ..., epoch: _Optional[int] = ..., schema_fingerprint: _Optional[bytes] = ..., subject: _Optional[_Union[IdentityEncoding, _Mapping]] = ..., companions: _Optional[_Iterable[_Union[IdentityEncoding, _Mapping]]] = ..., entities: _Optional[_Iterable[_Union[EntityToken, _Mapping]]] = ...) -> None: ...
+    other_epochs: _containers.RepeatedCompositeFieldContainer[EpochEncoding]
+    def __init__(self, sighting_uuid: _Optional[str] = ..., observed_on: _Optional[str] = ..., setting: _Optional[_Union[Setting, str]] = ..., licensed: _Optional[bool] = ..., signals: _Optional[_Iterable[str]] = ..., epoch: _Optional[int] = ..., schema_fingerprint: _Optional[bytes] = ..., subject: _Optional[_Union[IdentityEncoding, _Mapping]] = ..., companions: _Optional[_Iterable[_Union[IdentityEncoding, _Mapping]]] = ..., entities: _Optional[_Iterable[_Union[EntityToken, _Mapping]]] = ..., other_epochs: _Optional[_Iterable[_Union[EpochEncoding, _Mapping]]] = ...) -> None: ...
+
+class EpochEncoding(_message.Message):
+    __slots__ = ("epoch", "subject", "companions", "entities")
+    EPOCH_FIELD_NUMBER: _ClassVar[int]
+    SUBJECT_FIELD_NUMBER: _ClassVar[int]
+    COMPANIONS_FIELD_NUMBER: _ClassVar[int]
+    ENTITIES_FIELD_NUMBER: _ClassVar[int]
+    epoch: int
+    subject: IdentityEncoding
+    companions: _containers.RepeatedCompositeFieldContainer[IdentityEncoding]
+    entities: _containers.RepeatedCompositeFieldContainer[EntityToken]
+    def __init__(self, epoch: _Optional[int] = ..., subject: _Optional[_Union[IdentityEncoding, _Mapping]] = ..., companions: _Optional[_Iterable[_Union[IdentityEncoding, _Mapping]]] = ..., entities: _Optional[_Iterable[_Union[EntityToken, _Mapping]]] = ...) -> None: ...

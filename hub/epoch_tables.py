@@ -1,0 +1,141 @@
+"""The linker's encodings split by key epoch, so only encodings of one epoch are compared.
+
+Encodings made under different epochs' keys are unrelated bit patterns: a
+comparison across epochs says nothing. Each epoch therefore has its own
+EncodingTable and blocking index. A sighting is one linker row; it has a
+row in the table of every epoch it was encoded under. A sighting made during
+a rotation's overlap is encoded under both epochs and so has a row in both
+tables: it links to earlier sightings through the old epoch and to later
+ones through the new, and the person's sightings before and after the
+rotation end up in one component.
+
+Scoring a pair of sightings uses the newest epoch both were encoded under.
+A pair without a common epoch (one seen only before, one only after the
+rotation) has no comparable evidence; it gets a neutral score (see
+`neutral_score`) that neither vetoes a merge nor moves a cluster's mean
+towards or away from the merge bar, and never counts as a link itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+import numpy as np
+
+from linkage.blocking import CandidateIndex
+from linkage.compare import MatchPolicy
+from linkage.encode import IdentityEncoding
+from linkage.table import EncodingTable
+
+TableScorer = Callable[[EncodingTable, np.ndarray, np.ndarray], np.ndarray]
+
+
+def neutral_score(policy: MatchPolicy) -> float:
+    """Score of a pair that cannot be compared.
+
+    Equal to the clustering's mean bar, so adding such pairs to a cross block
+    leaves "mean >= cluster_mean" exactly as the comparable pairs decide it,
+    and above the veto, so it never blocks a merge. Kept below the link
+    threshold so an incomparable pair never becomes a link on its own.
+    """
+    return float(min(policy.cluster_mean, np.nextafter(policy.threshold, -np.inf)))
+
+
+class EpochTables:
+    """Per-epoch EncodingTables and blocking indexes over one numbering of sightings."""
+
+    def __init__(self, filter_bytes: int) -> None:
+        self.filter_bytes = filter_bytes
+        self.size = 0  # sightings (linker rows)
+        self.tables: dict[int, EncodingTable] = {}
+        self._indexes: dict[int, CandidateIndex] = {}
+        # per epoch: table row of each sighting (-1: not encoded under that epoch) ...
+        self._table_row: dict[int, np.ndarray] = {}
+        # ... and linker row of each table row
+        self._sighting: dict[int, list[int]] = {}
+
+    @property
+    def epochs(self) -> list[int]:
+        return sorted(self.tables, reverse=True)
+
+    def _epoch(self, epoch: int) -> None:
+        if epoch not in self.tables:
+            self.tables[epoch] = EncodingTable(self.filter_bytes)
+            self._indexes[epoch] = CandidateIndex()
+            self._table_row[epoch] = np.full(max(self.size, 1024), -1, dtype=np.int64)
+            self._sighting[epoch] = []
+
+    def _grow(self, needed: int) -> None:
+        for epoch, rows in self._table_row.items():
+            if len(rows) < needed:
+                grown = np.full(max(needed, 2 * len(rows)), -1, dtype=np.int64)
+                grown[: len(rows)] = rows
+                self._table_row[epoch] = grown
+
+    def append(self, encodings: list[Mapping[int, IdentityEncoding]]) -> range:
+        """Add sightings (each: epoch -> subject encoding); returns their linker rows."""
+        start = self.size
+        for mapping in encodings:
+            for epoch in mapping:
+                self._epoch(epoch)
+        self._grow(start + len(encodings))
+        by_epoch: dict[int, list[tuple[int, IdentityEncoding]]] = {}
+        for offset, mapping in enumerate(encodings):
+            for epoch, encoding in mapping.items():
+                by_epoch.setdefault(epoch, []).append((start + offset, encoding))
+        for epoch, items in by_epoch.items():
+            added = self.tables[epoch].append([enc for _, enc in items])
+            for row, (sighting, _) in zip(added, items, strict=True):
+                self._table_row[epoch][sighting] = row
+                self._sighting[epoch].append(sighting)
+        self.size = start + len(encodings)
+        return range(start, self.size)
+
+    def index_only(self, rows: range) -> None:
+        """Index sightings whose links are already known (hub start-up)."""
+        for epoch, index in self._indexes.items():
+            mapped = self._table_row[epoch][rows.start : rows.stop]
+            index.index_only(self.tables[epoch], mapped[mapped >= 0])
+
+    def candidates(self, rows: range) -> np.ndarray:
+        """Index the given (new) sightings in every epoch; new candidate pairs, as linker rows."""
+        found: list[np.ndarray] = []
+        for epoch, index in self._indexes.items():
+            mapped = self._table_row[epoch][rows.start : rows.stop]
+            table_rows = mapped[mapped >= 0]
+            if not len(table_rows):
+                continue
+            pairs = index.add(self.tables[epoch], table_rows)
+            if len(pairs):
+                back = np.asarray(self._sighting[epoch], dtype=np.int64)
+                found.append(back[pairs])
+        if not found:
+            return np.empty((0, 2), dtype=np.int64)
+        return np.unique(np.concatenate(found), axis=0)
+
+    def dated(self) -> np.ndarray:
+        """Per sighting: does it carry a date of birth (the same under every epoch)."""
+        out = np.zeros(self.size, dtype=bool)
+        for epoch, table in self.tables.items():
+            rows = self._table_row[epoch][: self.size]
+            present = rows >= 0
+            out[present] |= table.dob[rows[present], 0] != 0
+        return out
+
+    def score(self, left: np.ndarray, right: np.ndarray, scorer: TableScorer,
+              incomparable: float) -> np.ndarray:
+        """Scores of sighting pairs under the newest epoch each pair shares."""
+        left = np.asarray(left, dtype=np.int64)
+        right = np.asarray(right, dtype=np.int64)
+        out = np.full(len(left), incomparable, dtype=np.float32)
+        pending = np.ones(len(left), dtype=bool)
+        for epoch in self.epochs:
+            rows = self._table_row[epoch]
+            a, b = rows[left], rows[right]
+            here = pending & (a >= 0) & (b >= 0)
+            if here.any():
+                out[here] = scorer(self.tables[epoch], a[here], b[here])
+                pending &= ~here
+            if not pending.any():
+                break
+        return out

@@ -1,0 +1,138 @@
+"""What the hub stores about key epochs: extra per-epoch encodings and nodes' epoch states.
+
+The hub holds no key of any epoch. It keeps, per sighting, the subject
+encoding under the sighting's newest epoch (`sightings.subject`) and, for a
+sighting made during a rotation's overlap, its encodings under the other
+epoch(s) (`epoch_encodings`), so the linker can bridge the epochs. From each
+node it keeps the last reported state of every epoch (`node_epochs`) and
+writes every change into the audit log.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from hub import audit_log
+from zichtlijn.v1 import encoding_pb2, epochs_pb2
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS epoch_encodings (
+    sighting_seq INTEGER NOT NULL REFERENCES sightings(seq) ON DELETE CASCADE,
+    epoch INTEGER NOT NULL,
+    encoding BLOB NOT NULL,
+    PRIMARY KEY (sighting_seq, epoch)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS node_epochs (
+    gemeente TEXT NOT NULL,
+    epoch INTEGER NOT NULL,
+    state TEXT NOT NULL,
+    key_fingerprint TEXT NOT NULL,
+    overlap_until TEXT,
+    reported_at TEXT NOT NULL,
+    PRIMARY KEY (gemeente, epoch)
+) WITHOUT ROWID;
+"""
+
+STATE_NAMES = {
+    epochs_pb2.EPOCH_STATE_CURRENT: "current",
+    epochs_pb2.EPOCH_STATE_OVERLAP: "overlap",
+    epochs_pb2.EPOCH_STATE_RETIRED: "retired",
+}
+
+
+class EpochConflict(ValueError):
+    """A node reports keys for an epoch that differ from what other nodes hold."""
+
+
+def create_tables(conn: sqlite3.Connection) -> None:
+    conn.executescript(SCHEMA)
+
+
+def insert_other_epochs(conn: sqlite3.Connection, seq: int,
+                        sighting: encoding_pb2.EncodedSighting) -> None:
+    """Store a dual-encoded sighting's encodings under its other epochs."""
+    conn.executemany(
+        "INSERT INTO epoch_encodings (sighting_seq, epoch, encoding) VALUES (?, ?, ?)",
+        [(seq, other.epoch, other.SerializeToString(deterministic=True))
+         for other in sighting.other_epochs],
+    )
+
+
+def other_subjects(conn: sqlite3.Connection, seqs: Iterable[int]) -> dict[int, dict[int, bytes]]:
+    """Subject encodings under other epochs, per sighting seq and epoch."""
+    wanted = list(seqs)
+    found: dict[int, dict[int, bytes]] = {}
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        rows = conn.execute(
+            f"SELECT sighting_seq, epoch, encoding FROM epoch_encodings "
+            f"WHERE sighting_seq IN ({marks})", chunk
+        ).fetchall()
+        for seq, epoch, blob in rows:
+            subject = encoding_pb2.EpochEncoding.FromString(blob).subject
+            found.setdefault(seq, {})[epoch] = subject.SerializeToString(deterministic=True)
+    return found
+
+
+@dataclass(frozen=True)
+class NodeEpochRow:
+    gemeente: str
+    epoch: int
+    state: str
+    key_fingerprint: str
+    overlap_until: str | None
+    reported_at: str
+
+
+def record_report(conn: sqlite3.Connection, gemeente: str, at: str,
+                  epochs: Iterable[epochs_pb2.NodeEpoch]) -> int:
+    """Store a node's epoch report inside the caller's transaction; log each change.
+
+    Raises EpochConflict when the node's keys for an epoch differ from the keys
+    another node reported for it: encodings under them would never link.
+    """
+    changes = 0
+    for reported in epochs:
+        state = STATE_NAMES[reported.state]
+        until = reported.overlap_until or None
+        clash = conn.execute(
+            "SELECT gemeente, key_fingerprint FROM node_epochs "
+            "WHERE epoch = ? AND gemeente != ? AND key_fingerprint != ? LIMIT 1",
+            [reported.epoch, gemeente, reported.key_fingerprint],
+        ).fetchone()
+        if clash:
+            raise EpochConflict(
+                f"keys of epoch {reported.epoch} (fingerprint {reported.key_fingerprint}) "
+                f"differ from those {clash[0]} holds ({clash[1]}): the key package comes "
+                "from another ceremony")
+        known = conn.execute(
+            "SELECT state, key_fingerprint, overlap_until FROM node_epochs "
+            "WHERE gemeente = ? AND epoch = ?", [gemeente, reported.epoch]
+        ).fetchone()
+        if known == (state, reported.key_fingerprint, until):
+            continue
+        conn.execute(
+            "INSERT OR REPLACE INTO node_epochs (gemeente, epoch, state, key_fingerprint, "
+            "overlap_until, reported_at) VALUES (?, ?, ?, ?, ?, ?)",
+            [gemeente, reported.epoch, state, reported.key_fingerprint, until, at],
+        )
+        details: dict[str, object] = {"epoch": reported.epoch, "state": state,
+                                      "key_fingerprint": reported.key_fingerprint,
+                                      "previous_state": known[0] if known else None,
+                                      "changed_on": reported.changed_on or None}
+        if until:
+            details["overlap_until"] = until
+        audit_log.append(conn, at, f"node:{gemeente}", "key_epoch", **details)
+        changes += 1
+    return changes
+
+
+def node_epochs(conn: sqlite3.Connection) -> list[NodeEpochRow]:
+    rows = conn.execute(
+        "SELECT gemeente, epoch, state, key_fingerprint, overlap_until, reported_at "
+        "FROM node_epochs ORDER BY epoch DESC, gemeente"
+    ).fetchall()
+    return [NodeEpochRow(*row) for row in rows]

@@ -1,0 +1,143 @@
+"""The person graph: links in, persons out, updated incrementally or all at once.
+
+Strong links (score >= threshold) form components; each component is split
+into clusters by `cluster_component` (chaining-resistant). A cluster with no
+date of birth on any sighting then joins the one dated cluster its weak links
+(score >= link floor) point to, if exactly one is compatible (`attach_target`).
+
+`update(new_rows)` recomputes only what new rows can change: the strong
+components they touch, and every undated cluster that has a weak link into
+those components. Both steps depend only on their inputs, so updating night
+by night gives exactly the persons of one update over everything, which is
+what `link_all` and `relink` do.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import deque
+from collections.abc import Callable, Iterable
+
+import numpy as np
+
+from linkage.cluster import attach_target, cluster_component, component_pairs
+from linkage.compare import MatchPolicy
+
+Scorer = Callable[[np.ndarray, np.ndarray], np.ndarray]
+
+#: A component larger than this is split by raising the link bar inside it
+#: (one log-odds step at a time) before clustering: chains of coincidences
+#: (a common name and a shared birthday) can join hundreds of women at
+#: national scale, and clustering costs the square of a component's size.
+MAX_COMPONENT = 400
+_SPLIT_STEP = 1.0
+
+
+class PersonGraph:
+    def __init__(self, policy: MatchPolicy) -> None:
+        self.policy = policy
+        self.strong: dict[int, dict[int, float]] = {}
+        self.weak: dict[int, set[int]] = {}
+        self.base_of: dict[int, int] = {}
+        self.members: dict[int, list[int]] = {}
+        self.target: dict[int, int] = {}
+
+    def add_rows(self, rows: Iterable[int], bases: Iterable[int] | None = None) -> None:
+        """New rows as their own clusters, or restored into known clusters (hub start-up)."""
+        rows = list(rows)
+        for row, base in zip(rows, bases if bases is not None else rows, strict=True):
+            self.base_of[row] = base
+            self.members.setdefault(base, []).append(row)
+
+    def add_links(self, links: Iterable[tuple[int, int]], scores: Iterable[float]) -> None:
+        for (a, b), score in zip(links, scores, strict=True):
+            self.weak.setdefault(a, set()).add(b)
+            self.weak.setdefault(b, set()).add(a)
+            if score >= self.policy.threshold:
+                self.strong.setdefault(a, {})[b] = score
+                self.strong.setdefault(b, {})[a] = score
+
+    def _component(self, start: int, seen: set[int], bar: float | None = None,
+                   within: set[int] | None = None) -> list[int]:
+        queue, members = deque([start]), []
+        seen.add(start)
+        while queue:
+            row = queue.popleft()
+            members.append(row)
+            for other, score in self.strong.get(row, {}).items():
+                if other in seen or (bar is not None and score < bar):
+                    continue
+                if within is not None and other not in within:
+                    continue
+                seen.add(other)
+                queue.append(other)
+        return members
+
+    def _split(self, component: list[int], bar: float) -> list[list[int]]:
+        """Parts of an oversized component held together by links of at least `bar`."""
+        if len(component) <= MAX_COMPONENT:
+            return [component]
+        within, seen, parts = set(component), set(), []
+        for row in sorted(component):
+            if row not in seen:
+                part = self._component(row, seen, bar, within)
+                parts += self._split(part, bar + _SPLIT_STEP)
+        return parts
+
+    def update(self, new_rows: Iterable[int], scorer: Scorer, dated: np.ndarray) -> set[int]:
+        """Re-cluster what `new_rows` can change; returns the rows whose person may differ."""
+        seen: set[int] = set()
+        components = [self._component(row, seen) for row in new_rows if row not in seen]
+        touched = [row for component in components for row in component]
+        components = [part for component in components
+                      for part in self._split(component, self.policy.threshold + _SPLIT_STEP)]
+        # one scoring call for every pair of every touched component: per-call
+        # overhead, not arithmetic, dominates when components are small
+        pairs = [component_pairs(c) for c in components if len(c) > 1]
+        scores = iter(())
+        if pairs:
+            flat = scorer(np.concatenate([p[0] for p in pairs]),
+                          np.concatenate([p[1] for p in pairs]))
+            bounds = np.cumsum([0] + [len(p[0]) for p in pairs])
+            scores = iter(flat[a:b] for a, b in itertools.pairwise(bounds))
+        for component in components:
+            self._recluster(component, next(scores) if len(component) > 1 else None)
+        undated_bases = {self.base_of[r] for r in touched if not dated[r]}
+        for row in touched:
+            for other in self.weak.get(row, ()):
+                if not dated[other]:
+                    undated_bases.add(self.base_of[other])
+        changed = set(touched)
+        for base in sorted(undated_bases):
+            rows = self.members[base]
+            if dated[rows].any():
+                self.target.pop(base, None)
+                continue
+            self._attach(base, rows, scorer, dated)
+            changed.update(rows)
+        return changed
+
+    def _recluster(self, component: list[int], scores: np.ndarray | None) -> None:
+        for row in component:
+            base = self.base_of.get(row)
+            if base is not None and base in self.members:
+                self.target.pop(base, None)
+                del self.members[base]
+        for cluster in cluster_component(component, None, self.policy, scores):
+            self.members[cluster[0]] = cluster
+            for row in cluster:
+                self.base_of[row] = cluster[0]
+
+    def _attach(self, base: int, rows: list[int], scorer: Scorer, dated: np.ndarray) -> None:
+        candidates = sorted({self.base_of[other] for row in rows
+                             for other in self.weak.get(row, ()) if dated[other]})
+        choice = attach_target(rows, [self.members[c] for c in candidates], scorer, self.policy)
+        if choice is None:
+            self.target.pop(base, None)
+        else:
+            self.target[base] = candidates[choice]
+
+    def person_root(self, row: int) -> int:
+        """The row a person is named after: the first row of its dated cluster."""
+        base = self.base_of[row]
+        return self.target.get(base, base)

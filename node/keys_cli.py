@@ -1,0 +1,90 @@
+"""`zichtlijn node keys ...`: install the next epoch's key package, end an overlap."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+from node.config import load_config
+from node.epochs import OVERLAP, RETIRED, EpochInfo, Keyring
+from node.store import NodeStore
+from zichtlijn.errors import CliError
+
+
+def describe(info: EpochInfo) -> str:
+    """One line about an epoch, as `node status` and `node keys` print it."""
+    keys = f"keys {info.key_fingerprint}"
+    if info.from_secret_file:
+        return f"{info.epoch} current ({keys}; development secret file)"
+    if info.state == RETIRED:
+        return f"{info.epoch} retired on {info.retired_on}: keys destroyed ({keys})"
+    if info.state == OVERLAP:
+        return (f"{info.epoch} overlap until {info.overlap_until}: new sightings are also "
+                f"encoded under it ({keys})")
+    return f"{info.epoch} current since {info.changed_on} ({keys})"
+
+
+def _parse_date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def cmd_install(args: argparse.Namespace, home: Path) -> int:
+    config = load_config(home)
+    path = Path(args.package)
+    today = dt.date.today()
+    until = args.overlap_until
+    if until is None and args.overlap_days is not None:
+        if args.overlap_days < 0:
+            raise CliError("--overlap-days must not be negative")
+        until = today + dt.timedelta(days=args.overlap_days)
+    store = NodeStore(config.db_path)
+    try:
+        keyring = Keyring(config, store)
+        info = keyring.install(path.read_bytes(), today, until, str(path))
+        epochs = keyring.epochs(today)
+    finally:
+        store.close()
+    print(f"epoch {info.epoch} installed; this node's epochs now:")
+    for other in epochs:
+        print(f"  {describe(other)}")
+    return 0
+
+
+def cmd_retire(args: argparse.Namespace, home: Path) -> int:
+    config = load_config(home)
+    store = NodeStore(config.db_path)
+    try:
+        info = Keyring(config, store).retire(args.epoch, dt.date.today())
+    finally:
+        store.close()
+    print(f"epoch {describe(info)}")
+    return 0
+
+
+def register(commands: argparse._SubParsersAction,
+             add_home: Callable[[argparse.ArgumentParser], None],
+             home_of: Callable[[argparse.Namespace], Path]) -> None:
+    keys = commands.add_parser("keys", help="key epochs: install the next package, retire one")
+    actions = keys.add_subparsers(dest="action", required=True)
+
+    install = actions.add_parser(
+        "install", help="install a key package; a newer epoch starts an overlap window")
+    add_home(install)
+    install.add_argument("--package", required=True, help="key package made for this node")
+    window = install.add_mutually_exclusive_group()
+    window.add_argument("--overlap-until", type=_parse_date, metavar="YYYY-MM-DD",
+                        help="last day new sightings are also encoded under the old epoch")
+    window.add_argument("--overlap-days", type=int, metavar="DAYS",
+                        help="overlap length from today (default 90)")
+    install.set_defaults(run=lambda a: cmd_install(a, home_of(a)))
+
+    retire = actions.add_parser(
+        "retire", help="end an old epoch's overlap now and destroy its keys")
+    add_home(retire)
+    retire.add_argument("--epoch", type=int, required=True, help="the old epoch to retire")
+    retire.set_defaults(run=lambda a: cmd_retire(a, home_of(a)))

@@ -1,0 +1,197 @@
+"""`zichtlijn keys ceremony` and `zichtlijn keys package` as custodians run them."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives import serialization
+
+from linkage.key_package import open_package
+from zichtlijn import cli
+from zichtlijn.keys_cli import TEST_KDF_ENV
+
+
+@pytest.fixture()
+def test_kdf(monkeypatch):
+    monkeypatch.setenv(TEST_KDF_ENV, "1")
+
+
+def passphrase_files(root: Path, count: int) -> list[Path]:
+    root.mkdir(exist_ok=True)
+    files = []
+    for i in range(1, count + 1):
+        path = root / f"custodian-{i}.txt"
+        path.write_text(f"demo passphrase of custodian {i}\n", "utf-8")
+        files.append(path)
+    return files
+
+
+def run_ceremony(tmp_path: Path, epoch: int, n: int = 5, k: int = 3) -> list[Path]:
+    phrases = passphrase_files(tmp_path / "phrases", n)
+    out = tmp_path / f"shares-{epoch}"
+    args = ["keys", "ceremony", "--custodians", str(n), "--threshold", str(k),
+            "--epoch", str(epoch), "--out", str(out)]
+    for phrase in phrases:
+        args += ["--passphrase-file", str(phrase)]
+    assert cli.main(args) == 0
+    return sorted(out.glob("*.share"))
+
+
+def package_args(tmp_path, pki, shares, indices, node="GM0363", cert=None, out="packages"):
+    phrases = tmp_path / "phrases"
+    args = ["keys", "package", "--ca", str(pki.root / "ca.pem"), "--node", node,
+            "--cert", str(cert or pki.root / f"node-{node}.pem"), "--out", str(tmp_path / out),
+            "--shares", *[str(shares[i - 1]) for i in indices]]
+    for i in indices:
+        args += ["--passphrase-file", str(phrases / f"custodian-{i}.txt")]
+    return args
+
+
+def node_private_key(pki, node):
+    return serialization.load_pem_private_key((pki.root / f"node-{node}.key").read_bytes(), None)
+
+
+@pytest.fixture()
+def ceremony(tmp_path, test_kdf, capsys) -> list[Path]:
+    shares = run_ceremony(tmp_path, epoch=1)
+    capsys.readouterr()
+    return shares
+
+
+def test_ceremony_writes_n_sealed_shares_and_no_secret(tmp_path, test_kdf, capsys):
+    shares = run_ceremony(tmp_path, epoch=7)
+    out = capsys.readouterr()
+    assert [p.name for p in shares] == [f"epoch7-share-{i}-of-5.share" for i in range(1, 6)]
+    headers = [json.loads(p.read_bytes()) for p in shares]
+    assert {(h["epoch"], h["threshold"], h["custodians"]) for h in headers} == {(7, 3, 5)}
+    assert sorted(h["index"] for h in headers) == [1, 2, 3, 4, 5]
+    assert len({h["secret_fingerprint"] for h in headers}) == 1
+    assert headers[0]["secret_fingerprint"] in out.out
+    assert all(os.stat(p).st_mode & 0o077 == 0 for p in shares)
+    assert sorted(p.name for p in shares[0].parent.iterdir()) == [p.name for p in shares]
+    assert "test-strength" in out.err
+
+
+def test_every_three_of_five_make_the_same_package_keys(tmp_path, pki, ceremony, capsys):
+    fingerprints = set()
+    for n, trio in enumerate(itertools.combinations(range(1, 6), 3)):
+        assert cli.main(package_args(tmp_path, pki, ceremony, trio, out=f"p{n}")) == 0
+        blob = (tmp_path / f"p{n}" / "GM0363-epoch1.keys").read_bytes()
+        keys = open_package(blob, "GM0363", node_private_key(pki, "GM0363"))
+        fingerprints.add(keys.fingerprint())
+    assert len(fingerprints) == 1
+    assert fingerprints.pop() in capsys.readouterr().out
+
+
+def test_any_two_of_five_are_refused(tmp_path, pki, ceremony, capsys):
+    for pair in itertools.combinations(range(1, 6), 2):
+        assert cli.main(package_args(tmp_path, pki, ceremony, pair)) == 1
+        assert capsys.readouterr().err == (
+            "zichtlijn: 3 shares of epoch 1 are needed (3 of 5), 2 given\n")
+    assert not (tmp_path / "packages").exists()
+
+
+def test_tampered_share_is_refused(tmp_path, pki, ceremony, capsys):
+    document = json.loads(ceremony[1].read_bytes())
+    document["ciphertext"] = "00" + document["ciphertext"][2:]
+    ceremony[1].write_text(json.dumps(document), "utf-8")
+    assert cli.main(package_args(tmp_path, pki, ceremony, (1, 2, 3))) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"zichtlijn: {ceremony[1]}: share file was altered or damaged")
+    assert err.count("\n") == 1
+    assert not (tmp_path / "packages").exists()
+
+
+def test_share_of_another_epoch_is_refused(tmp_path, pki, ceremony, capsys):
+    other = run_ceremony(tmp_path, epoch=2)
+    capsys.readouterr()
+    mixed = [ceremony[0], ceremony[1], other[2]]
+    assert cli.main(package_args(tmp_path, pki, mixed, (1, 2, 3))) == 1
+    assert capsys.readouterr().err == (
+        f"zichtlijn: {other[2]} is a share of epoch 2, {ceremony[0]} of epoch 1\n")
+
+
+def test_wrong_passphrase_is_refused(tmp_path, pki, ceremony, capsys):
+    args = package_args(tmp_path, pki, ceremony, (1, 2, 3))
+    args[-1] = str(tmp_path / "phrases" / "custodian-4.txt")
+    assert cli.main(args) == 1
+    assert "wrong passphrase for custodian 3" in capsys.readouterr().err
+
+
+def test_certificate_of_another_node_is_refused(tmp_path, pki, ceremony, capsys):
+    args = package_args(tmp_path, pki, ceremony, (1, 2, 3), cert=pki.root / "node-GM0599.pem")
+    assert cli.main(args) == 1
+    assert "certificate is for node:GM0599, not node:GM0363" in capsys.readouterr().err
+
+
+def test_certificate_from_another_ca_is_refused(tmp_path, pki, foreign_pki, ceremony, capsys):
+    args = package_args(tmp_path, pki, ceremony, (1, 2, 3),
+                        cert=foreign_pki.root / "node-GM0363.pem")
+    assert cli.main(args) == 1
+    assert "not issued by the given --ca" in capsys.readouterr().err
+
+
+def test_package_opens_only_for_its_node(tmp_path, pki, ceremony):
+    assert cli.main(package_args(tmp_path, pki, ceremony, (2, 4, 5))) == 0
+    blob = (tmp_path / "packages" / "GM0363-epoch1.keys").read_bytes()
+    assert open_package(blob, "GM0363", node_private_key(pki, "GM0363")).epoch == 1
+    from linkage.key_package import KeyPackageError
+
+    with pytest.raises(KeyPackageError):
+        open_package(blob, "GM0599", node_private_key(pki, "GM0599"))
+
+
+def test_test_strength_shares_are_refused_outside_tests(tmp_path, pki, ceremony, monkeypatch,
+                                                       capsys):
+    monkeypatch.delenv(TEST_KDF_ENV)
+    assert cli.main(package_args(tmp_path, pki, ceremony, (1, 2, 3))) == 1
+    assert "test-strength" in capsys.readouterr().err
+
+
+def test_short_passphrase_is_refused_before_anything_is_written(tmp_path, test_kdf, capsys):
+    phrases = passphrase_files(tmp_path / "phrases", 3)
+    phrases[1].write_text("short\n", "utf-8")
+    args = ["keys", "ceremony", "--custodians", "3", "--threshold", "2", "--epoch", "1",
+            "--out", str(tmp_path / "out")]
+    for phrase in phrases:
+        args += ["--passphrase-file", str(phrase)]
+    assert cli.main(args) == 1
+    assert "passphrase of custodian-2: at least 12 characters" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(("n", "k", "says"), [("3", "4", "threshold"), ("3", "1", "threshold")])
+def test_impossible_threshold_is_refused_before_any_passphrase_is_asked(
+        tmp_path, test_kdf, capsys, monkeypatch, n, k, says):
+    asked = []
+    monkeypatch.setattr("zichtlijn.keys_cli._ask", lambda *a: asked.append(a) or "x" * 20)
+    args = ["keys", "ceremony", "--custodians", n, "--threshold", k, "--epoch", "1",
+            "--out", str(tmp_path / "out")]
+    assert cli.main(args) == 1
+    assert asked == []
+    assert says in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
+def test_existing_shares_are_never_overwritten(tmp_path, ceremony, capsys):
+    before = [p.read_bytes() for p in ceremony]
+    args = ["keys", "ceremony", "--custodians", "5", "--threshold", "3", "--epoch", "1",
+            "--out", str(ceremony[0].parent)]
+    for i in range(1, 6):
+        args += ["--passphrase-file", str(tmp_path / "phrases" / f"custodian-{i}.txt")]
+    assert cli.main(args) == 1
+    assert "refusing to overwrite" in capsys.readouterr().err
+    assert [p.read_bytes() for p in ceremony] == before
+
+
+def test_no_terminal_and_no_passphrase_files_is_a_clear_error(tmp_path, test_kdf, capsys,
+                                                             monkeypatch):
+    monkeypatch.setattr("sys.stdin.isatty", lambda: False)
+    args = ["keys", "ceremony", "--custodians", "3", "--threshold", "2", "--epoch", "1",
+            "--out", str(tmp_path / "out")]
+    assert cli.main(args) == 1
+    assert "no terminal to ask for passphrases" in capsys.readouterr().err

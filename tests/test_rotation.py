@@ -1,0 +1,276 @@
+"""Epoch rotation end to end: real hub, real mTLS, real SQLite, links kept across epochs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import grpc
+import pytest
+
+from hub.linker import Linker
+from linkage.compare import MatchPolicy
+from linkage.schema import default_schema
+from node.log_client import NodeLog
+from node.sync import build_batch
+from tests.keytools import Node, make_epoch
+from zichtlijn import wire
+from zichtlijn.transport import secure_channel
+from zichtlijn.v1 import sync_pb2, sync_pb2_grpc
+
+TODAY = dt.date.today()
+DAY0 = TODAY - dt.timedelta(days=80)  # epoch 1 only
+ROTATE = TODAY - dt.timedelta(days=60)  # epoch 2 installed, overlap starts
+DURING = TODAY - dt.timedelta(days=50)
+OVERLAP_END = TODAY - dt.timedelta(days=40)
+AFTER = TODAY - dt.timedelta(days=20)  # epoch 1 retired
+NODES = ("GM0363", "GM0599", "GM0344")
+
+ELENA = ("Iulia", "Țurcanu", "14-03-1998", "v")
+OTHERS = [("Blessing", "Osagie", "02-07-1995", "v"), ("Zsófia", "Kovács", "21-11-2000", "v"),
+          ("Maria", "de Vries", "30-01-1990", "v"), ("Ana", "Popescu", "05-05-1999", "v")]
+
+
+def row(case_ref: str, day: dt.date, person) -> list[str]:
+    return [case_ref, day.isoformat(), *person]
+
+
+@pytest.fixture(scope="module")
+def kits(pki):
+    return {e: make_epoch(pki, e, NODES) for e in (1, 2)}
+
+
+@pytest.fixture()
+def nodes(tmp_path, pki, hub, kits):
+    made = {g: Node(tmp_path, pki, g, hub.port) for g in NODES}
+    for node in made.values():
+        node.keyring.install(kits[1].packages[node.config.gemeente], DAY0)
+    yield made
+    for node in made.values():
+        node.store.close()
+
+
+def rotate(nodes, kits):
+    for gemeente, node in nodes.items():
+        node.keyring.install(kits[2].packages[gemeente], ROTATE, OVERLAP_END)
+
+
+def persons(hub) -> dict[str, str]:
+    return {uuid: person for person, _, uuid, _ in hub.store.clusters()}
+
+
+def test_person_seen_before_during_and_after_rotation_is_one_person(nodes, kits, hub):
+    amsterdam, rotterdam, utrecht = (nodes[g] for g in NODES)
+    amsterdam.import_rows([row("A-1", DAY0, ELENA), row("A-2", DAY0, OTHERS[0])], DAY0)
+    amsterdam.sync(DAY0)
+    rotate(nodes, kits)
+    rotterdam.import_rows([row("R-1", DURING, ELENA), row("R-2", DURING, OTHERS[1])], DURING)
+    rotterdam.sync(DURING)
+    utrecht.import_rows([row("U-1", AFTER, ELENA), row("U-2", AFTER, OTHERS[2]),
+                         row("U-3", AFTER, OTHERS[0])], AFTER)
+    utrecht.sync(AFTER)
+
+    with hub.store.lock:
+        epochs_held = dict(hub.store.db.execute("SELECT sighting_uuid, epoch FROM sightings"))
+        bridges = hub.store.db.execute("SELECT count(*) FROM epoch_encodings").fetchone()[0]
+    elena = [amsterdam.uuid_of("A-1"), rotterdam.uuid_of("R-1"), utrecht.uuid_of("U-1")]
+    assert [epochs_held[u] for u in elena] == [1, 2, 2]
+    assert bridges == 2  # both overlap sightings of Rotterdam carry epoch 1 as well
+
+    found = persons(hub)
+    assert len({found[u] for u in elena}) == 1
+    others = [amsterdam.uuid_of("A-2"), rotterdam.uuid_of("R-2"), utrecht.uuid_of("U-2")]
+    assert len({found[u] for u in others} | {found[elena[0]]}) == 4
+    # Blessing seen at day 0 (epoch 1) and after the overlap (epoch 2) with no sighting in
+    # between: nothing bridges her, so the hub cannot tell it is her; that is the price
+    # of rotation, and why the overlap window must be long enough
+    assert found[amsterdam.uuid_of("A-2")] != found[utrecht.uuid_of("U-3")]
+
+    # nightly linking equals a full relink and a restarted hub
+    before = persons(hub)
+    hub.linker.relink_all()
+    assert persons(hub) == before
+    restarted = Linker(hub.store, default_schema(), MatchPolicy())
+    assert restarted.encodings.epochs == [2, 1]
+
+
+def test_without_the_overlap_sighting_the_epochs_stay_apart(nodes, kits, hub):
+    """The control for the test above: the bridge, not chance, joins the epochs."""
+    amsterdam, utrecht = nodes["GM0363"], nodes["GM0344"]
+    amsterdam.import_rows([row("A-1", DAY0, ELENA)], DAY0)
+    amsterdam.sync(DAY0)
+    rotate(nodes, kits)
+    utrecht.import_rows([row("U-1", AFTER, ELENA)], AFTER)
+    utrecht.sync(AFTER)
+    found = persons(hub)
+    assert found[amsterdam.uuid_of("A-1")] != found[utrecht.uuid_of("U-1")]
+
+
+def test_after_the_overlap_no_node_encodes_under_the_old_epoch(nodes, kits, hub):
+    rotate(nodes, kits)
+    utrecht = nodes["GM0344"]
+    utrecht.import_rows([row("U-1", AFTER, ELENA)], AFTER)
+    [(blob,)] = utrecht.store.db.execute("SELECT encoded FROM sightings").fetchall()
+    message = type(build_batch(list(utrecht.store.unsynced())).sightings[0]).FromString(blob)
+    assert (message.epoch, list(message.other_epochs)) == (2, [])
+    assert not (utrecht.config.key_packages / "epoch-1.keys").exists()
+
+
+def audit_entries(hub, action):
+    with hub.store.lock:
+        rows = hub.store.db.execute("SELECT entry FROM audit_entries ORDER BY idx").fetchall()
+    entries = [json.loads(r[0]) for r in rows]
+    return [e for e in entries if e["action"] == action]
+
+
+def test_hub_audit_log_records_every_epoch_change(nodes, kits, hub):
+    amsterdam = nodes["GM0363"]
+    amsterdam.sync(DAY0)
+    amsterdam.sync(DAY0)  # nothing changed: nothing logged twice
+    rotate(nodes, kits)
+    amsterdam.sync(DURING)
+    amsterdam.sync(AFTER)
+    changes = [(e["actor"], e["epoch"], e["state"], e.get("overlap_until"))
+               for e in audit_entries(hub, "key_epoch")]
+    assert changes == [
+        ("node:GM0363", 1, "current", None),
+        ("node:GM0363", 2, "current", None),
+        ("node:GM0363", 1, "overlap", OVERLAP_END.isoformat()),
+        ("node:GM0363", 1, "retired", None),
+    ]
+    fingerprints = {e["epoch"]: e["key_fingerprint"] for e in audit_entries(hub, "key_epoch")}
+    assert fingerprints == {1: kits[1].keys.fingerprint(), 2: kits[2].keys.fingerprint()}
+
+
+def test_hub_refuses_keys_from_another_ceremony_for_the_same_epoch(nodes, pki, hub,
+                                                                  tmp_path):
+    nodes["GM0363"].sync(DAY0)
+    rogue = make_epoch(pki, 1, ["GM0014"])
+    stray = Node(tmp_path, pki, "GM0014", hub.port)
+    try:
+        stray.keyring.install(rogue.packages["GM0014"], DAY0)
+        with pytest.raises(grpc.RpcError) as err:
+            stray.sync(DAY0)
+        assert err.value.code() == grpc.StatusCode.FAILED_PRECONDITION
+        assert "another ceremony" in err.value.details()
+        assert [e["actor"] for e in audit_entries(hub, "key_epoch")] == ["node:GM0363"]
+    finally:
+        stray.store.close()
+
+
+# -- the hub refuses malformed dual encodings ------------------------------------------
+
+
+@pytest.fixture()
+def dual_batch(nodes, kits):
+    rotate(nodes, kits)
+    node = nodes["GM0363"]
+    node.import_rows([row("A-1", DURING, ELENA)], DURING)
+    return node, build_batch(list(node.store.unsynced()))
+
+
+def _resend(node, batch, mutate):
+    [sighting] = [type(s).FromString(s.SerializeToString()) for s in batch.sightings]
+    mutate(sighting)
+    digest = wire.batch_digest([sighting])
+    log = NodeLog.open(node.config, node.store.db)  # a real node signs every batch
+    fixed = sync_pb2.UploadBatch(batch_digest=digest, sightings=[sighting],
+                                 node_signature=log.sign_batch(digest, 1))
+    with secure_channel(node.config.hub, node.config.tls) as channel:
+        return list(sync_pb2_grpc.SyncServiceStub(channel).Upload(iter([fixed]), timeout=10))
+
+
+def _same_epoch(s):
+    s.other_epochs[0].epoch = s.epoch
+
+
+def _newer_epoch(s):
+    s.other_epochs[0].epoch = s.epoch + 1
+
+
+def _short_filter(s):
+    s.other_epochs[0].subject.name_filter = b"\x00" * 8
+
+
+def _no_subject(s):
+    s.other_epochs[0].ClearField("subject")
+
+
+@pytest.mark.parametrize(("mutate", "says"), [
+    (_same_epoch, "must be older"), (_newer_epoch, "must be older"),
+    (_short_filter, "other_epochs[0].subject: name_filter"), (_no_subject, "subject missing"),
+])
+def test_malformed_dual_encoding_is_refused(dual_batch, hub, mutate, says):
+    node, batch = dual_batch
+    with pytest.raises(grpc.RpcError) as err:
+        _resend(node, batch, mutate)
+    assert err.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert says in err.value.details()
+    assert hub.store.count_sightings() == 0
+
+
+def test_well_formed_dual_encoding_is_stored(dual_batch, hub):
+    node, batch = dual_batch
+    [receipt] = _resend(node, batch, lambda s: None)
+    assert receipt.accepted == 1
+
+
+def test_hub_epochs_command_lists_what_nodes_reported(nodes, kits, hub, pki, capsys):
+    from hub.config import HubConfig
+    from zichtlijn import cli
+
+    home = hub.store.path.parent
+    (home / "hub.toml").write_text(HubConfig(home, "127.0.0.1:0", pki.tls("hub-hub")).to_toml())
+
+    for node in nodes.values():
+        node.sync(DAY0)
+    rotate(nodes, kits)
+    nodes["GM0363"].sync(DURING)
+    capsys.readouterr()
+    assert cli.main(["hub", "epochs", "--home", str(home)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith(f"epoch 2  GM0363  current  keys {kits[2].keys.fingerprint()}")
+    assert lines[1].startswith(f"epoch 1  GM0344  current  keys {kits[1].keys.fingerprint()}")
+    assert any(line.startswith(f"epoch 1  GM0363  overlap until {OVERLAP_END}")
+               for line in lines)
+    assert lines[-1] == "2 epochs reported by 3 nodes"
+
+
+def _report(hub, pki, stem, *epochs):
+    from zichtlijn.v1 import epochs_pb2, epochs_pb2_grpc
+
+    with secure_channel(f"127.0.0.1:{hub.port}", pki.tls(stem)) as channel:
+        stub = epochs_pb2_grpc.EpochServiceStub(channel)
+        return stub.ReportEpochs(epochs_pb2.EpochReport(epochs=list(epochs)), timeout=10)
+
+
+def _epoch(epoch=1, state=1, fingerprint="0123456789abcdef", until=""):
+    from zichtlijn.v1 import epochs_pb2
+
+    return epochs_pb2.NodeEpoch(epoch=epoch, state=state, key_fingerprint=fingerprint,
+                                overlap_until=until)
+
+
+@pytest.mark.parametrize(("epochs", "says"), [
+    ((_epoch(fingerprint="secret!"),), "key_fingerprint must be 16 hex digits"),
+    ((_epoch(until="2026-01-01"),), "overlap_until belongs to"),
+    ((_epoch(state=2),), "overlap_until belongs to"),
+    ((_epoch(state=2, until="soon"),), "overlap_until is not an ISO date"),
+    ((_epoch(state=7),), "unknown state"),
+    ((_epoch(), _epoch()), "repeated"),
+    ((_epoch(1), _epoch(2)), "more than one current epoch"),
+    ((_epoch(0),), "epoch missing"),
+])
+def test_malformed_epoch_report_is_refused(hub, pki, epochs, says):
+    with pytest.raises(grpc.RpcError) as err:
+        _report(hub, pki, "node-GM0363", *epochs)
+    assert err.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert says in err.value.details()
+    assert audit_entries(hub, "key_epoch") == []
+
+
+def test_only_nodes_report_epochs(hub, pki):
+    with pytest.raises(grpc.RpcError) as err:
+        _report(hub, pki, "riec-rotterdam", _epoch())
+    assert err.value.code() == grpc.StatusCode.PERMISSION_DENIED
+    assert _report(hub, pki, "node-GM0363", _epoch()).changes_recorded == 1

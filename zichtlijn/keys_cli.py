@@ -1,0 +1,239 @@
+"""`zichtlijn keys ceremony` and `zichtlijn keys package`: what key custodians run.
+
+The ceremony creates an epoch's linkage secret in memory, splits it k-of-n
+and writes only the passphrase-sealed shares. Packaging asks k custodians
+for their passphrases, rebuilds the secret in memory, derives the epoch's
+purpose keys and writes one package per node, sealed to that node's
+certificate. Neither step writes the secret anywhere.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import secrets
+import sys
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.exceptions import InvalidSignature
+
+from linkage.key_package import seal_package
+from linkage.keys import SECRET_BYTES, derive_purpose_keys
+from linkage.shares import (
+    CEREMONY_COST,
+    MAX_CUSTODIANS,
+    TEST_COST,
+    ScryptCost,
+    Share,
+    check_headers,
+    combine_shares,
+    open_share,
+    read_header,
+    seal_share,
+    split_secret,
+)
+from zichtlijn.errors import CliError
+from zichtlijn.identity import GEMEENTE_CODE, IdentityError, principal_of_certificate
+
+# Set to 1 only by tests: shares are sealed with TEST_COST and such shares are
+# accepted again. Never set it for a real ceremony (see README "Key management").
+TEST_KDF_ENV = "ZICHTLIJN_INSECURE_TEST_KDF"
+MIN_PASSPHRASE_CHARS = 12
+
+
+def _test_kdf() -> bool:
+    return os.environ.get(TEST_KDF_ENV) == "1"
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    """Create a file readable by its owner only; never overwrite one."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        raise CliError(f"{path}: exists already; refusing to overwrite it") from None
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+
+
+def _passphrase_from_file(path: str) -> str:
+    try:
+        text = Path(path).read_text("utf-8")
+    except UnicodeDecodeError:
+        raise CliError(f"{path}: passphrase file is not UTF-8") from None
+    lines = text.splitlines()
+    return lines[0] if lines else ""
+
+
+def _ask(prompt: str, confirm: bool) -> str:
+    if not sys.stdin.isatty():
+        raise CliError("no terminal to ask for passphrases; pass --passphrase-file "
+                       "(demo and tests only)")
+    first = getpass.getpass(prompt)
+    if confirm and getpass.getpass("again: ") != first:
+        raise CliError("the two passphrases differ; nothing was written")
+    return first
+
+
+def _passphrases(files: list[str] | None, labels: list[str], confirm: bool) -> list[str]:
+    if files:
+        if len(files) != len(labels):
+            raise CliError(f"{len(files)} --passphrase-file for {len(labels)} "
+                           f"{'custodians' if confirm else 'shares'}")
+        return [_passphrase_from_file(f) for f in files]
+    return [_ask(f"passphrase of {label}: ", confirm) for label in labels]
+
+
+def cmd_ceremony(args: argparse.Namespace) -> int:
+    n, k, epoch = args.custodians, args.threshold, args.epoch
+    if not 0 < epoch < 2**32:
+        raise CliError(f"--epoch {epoch}: must be a positive number")
+    if not 2 <= k <= n <= MAX_CUSTODIANS:
+        raise CliError(f"need 2 <= threshold <= custodians <= {MAX_CUSTODIANS}, "
+                       f"got --threshold {k} of --custodians {n}")
+    labels = args.custodian or [f"custodian-{i}" for i in range(1, n + 1)]
+    if len(labels) != n:
+        raise CliError(f"{len(labels)} --custodian names for --custodians {n}")
+    if len(set(labels)) != n:
+        raise CliError("--custodian names must differ")
+    out = Path(args.out)
+    paths = [out / f"epoch{epoch}-share-{i}-of-{n}.share" for i in range(1, n + 1)]
+    existing = [str(p) for p in paths if p.exists()]
+    if existing:
+        raise CliError(f"{existing[0]}: exists already; refusing to overwrite a share")
+    cost = CEREMONY_COST
+    if _test_kdf():
+        cost = TEST_COST
+        print(f"WARNING: {TEST_KDF_ENV}=1: test-strength passphrase protection; "
+              "these shares are for tests only", file=sys.stderr)
+    # ask every passphrase before any secret exists, so an aborted ceremony leaves nothing
+    passphrases = _passphrases(args.passphrase_file, labels, confirm=True)
+    for label, passphrase in zip(labels, passphrases, strict=True):
+        if len(passphrase) < MIN_PASSPHRASE_CHARS:
+            raise CliError(f"passphrase of {label}: at least {MIN_PASSPHRASE_CHARS} "
+                           "characters needed")
+    secret = secrets.token_bytes(SECRET_BYTES)
+    shares = split_secret(secret, epoch, k, n, labels)
+    _prove_recoverable(shares, secret)
+    sealed = [seal_share(s, p, cost) for s, p in zip(shares, passphrases, strict=True)]
+    del secret, shares  # drop our references; Python cannot wipe the memory (README)
+    out.mkdir(parents=True, exist_ok=True, mode=0o700)
+    for path, blob in zip(paths, sealed, strict=True):
+        _write_private(path, blob)
+    fingerprint = read_header(sealed[0]).secret_fingerprint
+    print(f"epoch {epoch}: linkage secret created and split {k}-of-{n} "
+          f"(fingerprint {fingerprint}); the secret itself was not written anywhere")
+    for label, path in zip(labels, paths, strict=True):
+        print(f"  {label}: {path}")
+    return 0
+
+
+def _prove_recoverable(shares: list[Share], secret: bytes) -> None:
+    """Check, before writing anything, that k shares really rebuild the secret."""
+    k, n = shares[0].header.threshold, len(shares)
+    for start in range(n):
+        if combine_shares([shares[(start + i) % n] for i in range(k)]) != secret:
+            raise CliError("internal error: shares do not rebuild the secret; nothing written")
+
+
+def _load_certificate(path: str, ca: x509.Certificate, node: str) -> x509.Certificate:
+    try:
+        cert = x509.load_pem_x509_certificate(Path(path).read_bytes())
+    except ValueError:
+        raise CliError(f"{path}: not a PEM certificate") from None
+    try:
+        cert.verify_directly_issued_by(ca)
+    except (ValueError, TypeError, InvalidSignature):
+        raise CliError(f"{path}: not issued by the given --ca; refusing to seal keys to it") \
+            from None
+    try:
+        principal = principal_of_certificate(cert)
+    except IdentityError as error:
+        raise CliError(f"{path}: {error}") from None
+    if (principal.role, principal.name) != ("node", node):
+        raise CliError(f"{path}: certificate is for {principal}, not node:{node}")
+    return cert
+
+
+def cmd_package(args: argparse.Namespace) -> int:
+    nodes, certs = args.node, args.cert or []
+    for node in nodes:
+        if not GEMEENTE_CODE.match(node):
+            raise CliError(f"--node {node!r}: expected a CBS code like GM0363")
+    if len(certs) != len(nodes):
+        raise CliError(f"{len(nodes)} --node but {len(certs)} --cert: give one certificate "
+                       "per node, in the same order")
+    blobs = [Path(p).read_bytes() for p in args.shares]
+    headers = [read_header(b, p) for b, p in zip(blobs, args.shares, strict=True)]
+    first = check_headers(headers, args.shares, args.epoch)
+    weak = [p for h, p in zip(headers, args.shares, strict=True)
+            if _weaker(h.cost, CEREMONY_COST)]
+    if weak and not _test_kdf():
+        raise CliError(f"{weak[0]}: share made with test-strength passphrase protection; "
+                       "not accepted outside tests")
+    try:
+        ca = x509.load_pem_x509_certificate(Path(args.ca).read_bytes())
+    except ValueError:
+        raise CliError(f"{args.ca}: not a PEM certificate") from None
+    recipients = [_load_certificate(c, ca, n) for c, n in zip(certs, nodes, strict=True)]
+    out = Path(args.out)
+    targets = [out / f"{node}-epoch{first.epoch}.keys" for node in nodes]
+    existing = [str(t) for t in targets if t.exists()]
+    if existing:
+        raise CliError(f"{existing[0]}: exists already; refusing to overwrite a key package")
+
+    labels = [f"{h.custodian} (share {h.index} of {h.custodians}, {p})"
+              for h, p in zip(headers, args.shares, strict=True)]
+    passphrases = _passphrases(args.passphrase_file, labels, confirm=False)
+    shares = [open_share(b, pw, p)
+              for b, pw, p in zip(blobs, passphrases, args.shares, strict=True)]
+    secret = combine_shares(shares, args.shares)
+    keys = derive_purpose_keys(secret, first.epoch)
+    del secret, shares  # from here on only the purpose keys are used
+    out.mkdir(parents=True, exist_ok=True, mode=0o700)
+    for node, cert, target in zip(nodes, recipients, targets, strict=True):
+        blob = seal_package(keys, node, cert.public_key(), first.secret_fingerprint)
+        _write_private(target, blob)
+        print(f"key package for {node}, epoch {first.epoch} (keys {keys.fingerprint()}): "
+              f"{target}")
+    return 0
+
+
+def _weaker(cost: ScryptCost, floor: ScryptCost) -> bool:
+    return cost.log2_n < floor.log2_n or cost.r < floor.r
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    """Add `ceremony` and `package` to the `zichtlijn keys` group."""
+    ceremony = commands.add_parser(
+        "ceremony", help="create an epoch's linkage secret and split it among custodians")
+    ceremony.add_argument("--custodians", type=int, required=True, metavar="N",
+                          help="number of custodians (shares)")
+    ceremony.add_argument("--threshold", type=int, required=True, metavar="K",
+                          help="shares needed to make key packages (2 <= K <= N)")
+    ceremony.add_argument("--epoch", type=int, required=True, help="key epoch of the secret")
+    ceremony.add_argument("--out", required=True, help="directory for the share files")
+    ceremony.add_argument("--custodian", action="append", metavar="NAME",
+                          help="custodian names in share order (repeat N times; optional)")
+    ceremony.add_argument("--passphrase-file", action="append", metavar="FILE",
+                          help="DEMO AND TESTS ONLY: read custodian i's passphrase from the "
+                               "i-th file instead of asking on the terminal")
+    ceremony.set_defaults(run=cmd_ceremony)
+
+    package = commands.add_parser(
+        "package", help="combine K shares and write key packages for nodes")
+    package.add_argument("--shares", nargs="+", required=True, metavar="FILE",
+                         help="share files of at least K custodians")
+    package.add_argument("--node", action="append", required=True, metavar="GMxxxx",
+                         help="node to make a package for (repeatable)")
+    package.add_argument("--cert", action="append", metavar="PEM",
+                         help="that node's certificate (one per --node, same order)")
+    package.add_argument("--ca", required=True,
+                         help="CA certificate the node certificates must be issued by")
+    package.add_argument("--epoch", type=int, help="refuse shares of any other epoch")
+    package.add_argument("--out", required=True, help="directory for the key packages")
+    package.add_argument("--passphrase-file", action="append", metavar="FILE",
+                         help="DEMO AND TESTS ONLY: passphrase of the i-th share from the "
+                              "i-th file instead of asking on the terminal")
+    package.set_defaults(run=cmd_package)
