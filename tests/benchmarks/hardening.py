@@ -5,7 +5,8 @@ towards 0.5), so the shipped weights, fitted on unhardened filters, say little
 about what a hardened schema can do. The trade-off table therefore shows both:
 link_all with the shipped MatchPolicy, and with weights refitted the way the
 shipped ones were (logistic regression on candidate pairs of the fitting
-seed; `linkage.compare.design` columns unchanged, thresholds unchanged).
+seed, training pairs chosen as in tests/benchmarks/fit_weights.py;
+`linkage.compare.design` columns unchanged, thresholds unchanged).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from linkage.blocking import CandidateIndex
+from linkage.blocking import CandidateIndex, _pairs_within, name_keys
 from linkage.compare import DEFAULT_WEIGHTS, MatchPolicy, design, features
 from linkage.harden import blip_epsilon
 from linkage.schema import LinkageSchema, default_schema_text, parse_schema
@@ -51,8 +52,16 @@ VARIANTS: tuple[Variant, ...] = (
 
 
 def fit_policy(table: EncodingTable, truth: np.ndarray) -> MatchPolicy:
-    """MatchPolicy with weights fitted on this (fitting) table's candidate pairs."""
-    pairs = CandidateIndex().add(table, range(table.size))
+    """MatchPolicy with weights fitted on this (fitting) table, as fit_weights.py does.
+
+    Training pairs are the candidates plus every pair sharing a name-bucket
+    pair (clustering scores those too); thresholds stay as shipped.
+    """
+    name_rows, name_keys_ = name_keys(table, np.arange(table.size))
+    found = [CandidateIndex().add(table, range(table.size)),
+             *_pairs_within(name_keys_, name_rows)]
+    pairs = np.unique(np.sort(np.concatenate(found), axis=1), axis=0)
+    pairs = pairs[pairs[:, 0] != pairs[:, 1]]
     columns = design(features(table, pairs[:, 0], pairs[:, 1]))
     names = list(DEFAULT_WEIGHTS)
     x = np.column_stack([np.asarray(columns[n], dtype=np.float64) for n in names])

@@ -14,8 +14,10 @@ compares them the way a record-linkage practitioner would in the clear:
 
 Weights are log-odds fitted by logistic regression on candidate pairs of a
 different seed than the one evaluated, and the scores go through the very same
-chaining-resistant clustering as zichtlijn (`linkage.cluster`), so the
-difference between the two is the encoding and the hub-side features only.
+chaining-resistant clustering as zichtlijn (`linkage.persons.PersonGraph`, as
+in `link_all`), so the difference between the two is the encoding and the
+hub-side features. Place of birth and nationality are compared exactly (after
+the same normalisation), as the hub compares their keyed buckets.
 """
 
 from __future__ import annotations
@@ -29,10 +31,10 @@ from functools import lru_cache
 
 import numpy as np
 
-from linkage.cluster import cluster_component, components
 from linkage.compare import MatchPolicy
 from linkage.encode import Identity
 from linkage.normalise import canonical_word, name_words
+from linkage.persons import PersonGraph
 from tests.benchmarks.logistic import fit_logistic
 
 
@@ -43,6 +45,8 @@ class PlainRecord:
     dob: dt.date | None
     sex: str | None
     document: str | None
+    place: str | None = None  # canonical words of the place of birth, joined
+    nationality: str | None = None
 
     @property
     def words(self) -> tuple[str, ...]:
@@ -54,6 +58,8 @@ def plain_record(identity: Identity) -> PlainRecord:
         tuple(canonical_word(w) for w in name_words(identity.given_names)),
         tuple(canonical_word(w) for w in name_words(identity.surname)),
         identity.date_of_birth, identity.sex, identity.document_number or None,
+        " ".join(canonical_word(w) for w in name_words(identity.place_of_birth or "")) or None,
+        identity.nationality or None,
     )
 
 
@@ -171,7 +177,12 @@ FEATURES = (
     "surname_exact", "swapped", "word_set", "given_rarity", "surname_rarity",
     "dob_exact", "dob_swapped", "dob_near", "dob_partial", "dob_different",
     "document_same", "document_near", "document_different", "sex_different",
+    "place_same", "place_different", "nationality_same", "nationality_different",
 )
+
+
+def _agreement(a: str | None, b: str | None) -> str:
+    return "unknown" if not a or not b else "same" if a == b else "different"
 
 
 SLOTS = 3  # name words kept per field (more than three given names are not met)
@@ -206,6 +217,7 @@ def reference_row(a: PlainRecord, b: PlainRecord, rarity: dict[str, float]) -> l
     dob = dob_relation(a.dob, b.dob)
     doc = document_relation(a.document, b.document)
     sex_diff = bool(a.sex and b.sex and a.sex != b.sex)
+    place, nationality = _agreement(a.place, b.place), _agreement(a.nationality, b.nationality)
     return [
         1.0, g, max(g - 0.9, 0.0), float(g == 1.0), float(g < 0.8),
         s, max(s - 0.9, 0.0), float(s == 1.0),
@@ -213,8 +225,20 @@ def reference_row(a: PlainRecord, b: PlainRecord, rarity: dict[str, float]) -> l
         float(dob == "exact"), float(dob == "swapped"), float(dob == "near"),
         float(dob == "partial"), float(dob == "different"),
         float(doc == "same"), float(doc == "near"), float(doc == "different"),
-        float(sex_diff),
+        float(sex_diff), float(place == "same"), float(place == "different"),
+        float(nationality == "same"), float(nationality == "different"),
     ]
+
+
+def _ids(values: Sequence[str | None]) -> np.ndarray:
+    """Dense ids of values, -1 for unknown."""
+    index: dict[str, int] = {}
+    return np.array([index.setdefault(v, len(index)) if v else -1 for v in values])
+
+
+def _same_different(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    known = (a >= 0) & (b >= 0)
+    return known & (a == b), known & (a != b)
 
 
 class PlainComparator:
@@ -247,6 +271,8 @@ class PlainComparator:
         self.document_text = list(documents)
         self.sex = np.array([{"f": 1, "m": 2, "x": 3}.get(r.sex or "", 0)
                              for r in self.records])
+        self.place = _ids([r.place for r in self.records])
+        self.nationality = _ids([r.nationality for r in self.records])
         self._jw: dict[int, float] = {}
         self._near: dict[tuple[int, int], bool] = {}
 
@@ -320,6 +346,8 @@ class PlainComparator:
             s, np.maximum(s - 0.9, 0.0), s == 1.0, swapped, word_set, g_rare, s_rare,
             dob == "exact", dob == "swapped", dob == "near", dob == "partial",
             dob == "different", doc == "same", doc == "near", doc == "different", sex_diff,
+            *_same_different(self.place[left], self.place[right]),
+            *_same_different(self.nationality[left], self.nationality[right]),
         ]
         return np.column_stack([np.asarray(c, dtype=np.float64) for c in columns])
 
@@ -423,15 +451,13 @@ def fit_model(records: Sequence[PlainRecord], truth: np.ndarray) -> PlainModel:
 def cluster_pairs(n: int, pairs: np.ndarray, scores: np.ndarray,
                   scorer: Callable[[np.ndarray, np.ndarray], np.ndarray],
                   policy: MatchPolicy, dated: np.ndarray) -> np.ndarray:
-    """linkage.linking.link_all's steps for any scorer: components, then cluster.py."""
-    links = [(int(a), int(b)) for a, b in pairs[scores >= policy.link_floor]]
-    labels = np.arange(n)
-    for members in components(links, nodes=range(n)):
-        if len(members) == 1:
-            continue
-        for cluster in cluster_component(members, scorer, policy, dated):
-            labels[cluster] = cluster[0]
-    return labels
+    """linkage.linking.link_all's steps (PersonGraph) for any candidates and scorer."""
+    keep = scores >= policy.link_floor
+    graph = PersonGraph(policy)
+    graph.add_rows(range(n))
+    graph.add_links(map(tuple, pairs[keep].tolist()), scores[keep].tolist())
+    graph.update(range(n), scorer, dated)
+    return np.array([graph.person_root(row) for row in range(n)])
 
 
 class Scorer:
