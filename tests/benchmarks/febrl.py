@@ -28,8 +28,9 @@ from linkage.keys import derive_purpose_keys
 from linkage.linking import link_all
 from linkage.schema import LinkageSchema, default_schema
 from linkage.table import EncodingTable
+from tests.benchmarks.diagnostics import link_with_document_blocking
 from tests.benchmarks.metrics import ClusterQuality, cluster_quality
-from tests.benchmarks.plaintext_baseline import PlainRecord, cluster_pairs, plain_record
+from tests.benchmarks.plaintext_baseline import PlainRecord, plain_record
 
 FIELDS = ("given_name", "surname", "date_of_birth", "soc_sec_id")
 ALL_FIELDS = ("given_name", "surname", "street_number", "address_1", "address_2", "suburb",
@@ -83,21 +84,10 @@ class FebrlRun:
     unencodable: int  # rows without any name: the node refuses them, so never linked
 
 
-def _document_pairs(table: EncodingTable) -> np.ndarray:
-    """Rows sharing a document token: what a document blocking key would add."""
-    rows_of: dict[int, list[int]] = {}
-    for row in range(table.size):
-        token = int(table.document[row])
-        if token:
-            rows_of.setdefault(token, []).append(row)
-    pairs = [(a, b) for rows in rows_of.values() for k, a in enumerate(rows) for b in rows[k + 1:]]
-    return np.array(pairs, dtype=np.int64).reshape(-1, 2)
-
-
 def run_zichtlijn(data: Febrl, schema: LinkageSchema | None = None,
                   policy: MatchPolicy | None = None,
                   document_blocking: bool = False) -> FebrlRun:
-    """`document_blocking` is a diagnostic: link_all's steps with the document token
+    """`document_blocking` is a diagnostic: link_all's steps with the document tokens
     added as a blocking key (which blocking.py does not have)."""
     schema = schema or default_schema()
     policy = policy or MatchPolicy()
@@ -114,21 +104,13 @@ def run_zichtlijn(data: Febrl, schema: LinkageSchema | None = None,
     row_of = np.array(rows)
     n = len(data.identities)
 
-    pairs = CandidateIndex().add(table, range(table.size))
     labels = np.arange(n)
-    if document_blocking:
-        pairs = np.unique(np.vstack([pairs, _document_pairs(table)]), axis=0)
-
-        def scorer(left: np.ndarray, right: np.ndarray) -> np.ndarray:
-            return score_pairs(table, left, right, policy)
-
-        dated = table.dob[: table.size, 0] != 0
-        linked = cluster_pairs(table.size, pairs, scorer(pairs[:, 0], pairs[:, 1]), scorer,
-                               policy, dated)
-        labels[row_of] = row_of[linked]
-    else:
-        labels[row_of] = row_of[link_all(table, policy)]
+    linked = (link_with_document_blocking(table, policy) if document_blocking
+              else link_all(table, policy))
+    labels[row_of] = row_of[linked]
     shipped = cluster_quality(labels, data.entity)
+
+    pairs = CandidateIndex().add(table, range(table.size))
 
     cross = (row_of[pairs[:, 0]] < data.size_a) != (row_of[pairs[:, 1]] < data.size_a)
     pairs = pairs[cross]
