@@ -175,6 +175,28 @@ def score_guesses(guesses: Sequence[tuple[str, str] | None], records: Sequence[P
     return Recovered(*_right(guesses, records).tolist(), *chance.tolist())
 
 
+def recovered_names(guesses: Sequence[tuple[str, str] | None],
+                    records: Sequence[PlainRecord],
+                    person_of_row: Sequence[str]) -> tuple[int, int]:
+    """(distinct full names guessed right, fewest persons bearing one of them).
+
+    A name borne by k persons (here) says little about any one of them: the
+    second figure is the k-anonymity of what the attack recovered.
+    """
+    right: set[tuple[str, str]] = set()
+    bearers: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for guess, record in zip(guesses, records, strict=True):
+        words = set(record.words)
+        if guess is not None and guess[0] in words and guess[1] in words:
+            right.add(guess)
+    for record, person in zip(records, person_of_row, strict=True):
+        words = set(record.words)
+        for name in right:
+            if name[0] in words and name[1] in words:
+                bearers[name].add(person)
+    return len(right), min((len(bearers[n]) for n in right), default=0)
+
+
 def blind_name(table: PublicTable) -> tuple[str, str]:
     return _as_guess(table.names[0])
 

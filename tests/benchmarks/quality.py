@@ -357,6 +357,7 @@ class PrivacyRow:
     buckets: attacks.Recovered
     pattern: attacks.Recovered
     patterns_mined: int
+    frequency_names: tuple[int, int]  # distinct names recovered, fewest persons bearing one
 
 
 def _attack_variant(variant: Variant, fit: Labelled, ev: Labelled,
@@ -371,9 +372,11 @@ def _attack_variant(variant: Variant, fit: Labelled, ev: Labelled,
                                                           fit.truth)), ev.truth)
     encodings = h_ev.encoded.encodings
     words = pack([e.name_filter for e in encodings])
-    frequency = max((attacks.score_guesses(attacks.frequency_alignment(words, public, tau),
-                                           ev.records) for tau in (None, 0.9)),
-                    key=lambda r: r.above_full)
+    tried = [attacks.frequency_alignment(words, public, tau) for tau in (None, 0.9)]
+    scored = [attacks.score_guesses(g, ev.records) for g in tried]
+    best = max(range(len(tried)), key=lambda k: scored[k].above_full)
+    frequency = scored[best]
+    names = attacks.recovered_names(tried[best], ev.records, ev.person_of_row)
     buckets = attacks.score_guesses(attacks.bucket_alignment(
         [e.given_buckets for e in encodings], [e.surname_buckets for e in encodings], public,
         schema.bucket_prefix_chars), ev.records)
@@ -389,7 +392,8 @@ def _attack_variant(variant: Variant, fit: Labelled, ev: Labelled,
         if best_pattern is None or result.above_full > best_pattern.above_full:
             best_pattern, mined = result, count
     assert best_pattern is not None
-    return PrivacyRow(variant.label, shipped, refit, frequency, buckets, best_pattern, mined)
+    return PrivacyRow(variant.label, shipped, refit, frequency, buckets, best_pattern, mined,
+                      names)
 
 
 def privacy_section(fit: Labelled, ev: Labelled, variants: Sequence[Variant]) -> None:
@@ -411,7 +415,8 @@ def privacy_section(fit: Labelled, ev: Labelled, variants: Sequence[Variant]) ->
         rows.append((
             r.label, "-" if r.f1_shipped is None else f"{r.f1_shipped:.4f}",
             r.refit.f1, r.refit.precision, r.refit.recall,
-            f"{r.frequency.above_full:.2%} / {r.frequency.above_given:.2%}",
+            f"{r.frequency.above_full:.2%} / {r.frequency.above_given:.2%} "
+            f"({r.frequency_names[0]} names, k >= {r.frequency_names[1]})",
             f"{r.buckets.above_full:.2%} / {r.buckets.above_given:.2%}",
             f"{r.pattern.full:.2%} / {r.pattern.given:.1%} / {r.pattern.surname:.1%}",
             f"{r.pattern.above_full:.2%} / {r.pattern.above_given:.2%} / "
@@ -424,7 +429,9 @@ def privacy_section(fit: Labelled, ev: Labelled, variants: Sequence[Variant]) ->
                "pattern attack right: full / given / surname",
                "pattern attack above chance: full / given / surname"), rows))
     bucket_spread(ev, public)
-    say("\nFrequency attack: best of exact-filter groups and Dice >= 0.9 groups. Buckets: the "
+    say("\nFrequency attack: best of exact-filter groups and Dice >= 0.9 groups; in brackets "
+        "the distinct full names it got right and the fewest persons (of this data) bearing one "
+        "of them. Buckets: the "
         "keyed first-letters buckets stored beside the filter (not touched by hardening). "
         "Pattern attack: best of the tolerances tried; for 'balance' the attacker first strips "
         "the complement bits. Refitted: MatchPolicy weights refitted on the fitting seed for "
