@@ -71,3 +71,23 @@ def test_an_oversized_chain_is_split_before_clustering():
     sizes = sorted(len(m) for m in graph.members.values())
     assert max(sizes) <= 2  # the tight pairs survive, the chain does not
     assert graph.person_root(1) == graph.person_root(0)
+
+
+def test_splitting_a_grown_component_keeps_every_row_in_a_cluster():
+    """A person first clustered whole, then split when the chain grows past the limit."""
+    n = MAX_COMPONENT + 50
+    pairs = {(i, i + 1): 3.0 for i in range(n - 1)}
+    scorer = scorer_from(pairs, default=0.0)  # unrelated pairs: neutral, not vetoing
+    graph = PersonGraph(POLICY)
+    first = range(MAX_COMPONENT - 10)
+    graph.add_rows(first)
+    links = [(i, i + 1) for i in range(len(first) - 1)]
+    graph.add_links(links, [3.0] * len(links))
+    graph.update(first, scorer, np.ones(n, dtype=bool))
+    rest = range(len(first), n)
+    graph.add_rows(rest)
+    links = [(i, i + 1) for i in range(len(first) - 1, n - 1)]
+    graph.add_links(links, [3.0] * len(links))
+    graph.update(rest, scorer, np.ones(n, dtype=bool))
+    for row in range(n):
+        assert row in graph.members[graph.base_of[row]]
