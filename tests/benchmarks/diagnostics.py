@@ -1,0 +1,44 @@
+"""What-if runs of the shipped matcher with one change the lead could make.
+
+Not shipped code: these show, with numbers, what a change outside the
+benchmark's files would buy, so the lead can decide. The shipped pieces
+(encoding table, `score_pairs`, `PersonGraph`) are used unchanged.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from linkage.blocking import CandidateIndex
+from linkage.compare import MatchPolicy, score_pairs
+from linkage.table import EncodingTable
+from tests.benchmarks.plaintext_baseline import cluster_pairs
+
+
+def document_pairs(table: EncodingTable) -> np.ndarray:
+    """Rows sharing a document token or a document near-token (one character apart)."""
+    rows_of: dict[tuple[int, int], list[int]] = {}
+    for row in range(table.size):
+        token = int(table.document[row])
+        if token:
+            rows_of.setdefault((0, token), []).append(row)
+        for near in table.document_near[row].tolist():
+            if near:
+                rows_of.setdefault((1, near), []).append(row)
+    pairs = [(a, b) for rows in rows_of.values() if len(rows) < 50
+             for k, a in enumerate(rows) for b in rows[k + 1:]]
+    return np.array(pairs, dtype=np.int64).reshape(-1, 2)
+
+
+def link_with_document_blocking(table: EncodingTable, policy: MatchPolicy) -> np.ndarray:
+    """link_all with the document tokens the hub already holds as one more blocking key."""
+    pairs = CandidateIndex().add(table, range(table.size))
+    pairs = np.unique(np.sort(np.vstack([pairs, document_pairs(table)]), axis=1), axis=0)
+    pairs = pairs[pairs[:, 0] != pairs[:, 1]]
+
+    def scorer(left: np.ndarray, right: np.ndarray) -> np.ndarray:
+        return score_pairs(table, left, right, policy)
+
+    dated = table.dob[: table.size, 0] != 0
+    return cluster_pairs(table.size, pairs, scorer(pairs[:, 0], pairs[:, 1]), scorer, policy,
+                         dated)

@@ -1,0 +1,70 @@
+"""Schema variants with hardening, and zichtlijn's weights refitted for one of them.
+
+Hardening changes the Dice scale (diffusion and balancing lift every Dice
+towards 0.5), so the shipped weights, fitted on unhardened filters, say little
+about what a hardened schema can do. The trade-off table therefore shows both:
+link_all with the shipped MatchPolicy, and with weights refitted the way the
+shipped ones were (logistic regression on candidate pairs of the fitting
+seed, training pairs chosen as in tests/benchmarks/fit_weights.py;
+`linkage.compare.design` columns unchanged, thresholds unchanged).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from linkage.blocking import CandidateIndex, _pairs_within, name_keys
+from linkage.compare import DEFAULT_WEIGHTS, MatchPolicy, design, features
+from linkage.harden import blip_epsilon
+from linkage.schema import LinkageSchema, default_schema_text, parse_schema
+from linkage.table import EncodingTable
+from tests.benchmarks.logistic import fit_logistic
+
+
+@dataclass(frozen=True)
+class Variant:
+    label: str
+    toml: str  # the [hardening] table appended to the shipped schema
+
+    def schema(self) -> LinkageSchema:
+        return parse_schema(default_schema_text() + "\n" + self.toml)
+
+
+def _variant(label: str, **values: object) -> Variant:
+    lines = ["[hardening]"] + [f"{k} = {v!r}".replace("'", '"') for k, v in values.items()]
+    return Variant(label, "\n".join(lines) + "\n")
+
+
+VARIANTS: tuple[Variant, ...] = (
+    _variant("none", method="none"),
+    _variant("balance", method="balance"),
+    _variant("xor-fold", method="xor-fold"),
+    _variant(f"blip p=0.05 (eps {blip_epsilon(0.05):.1f}/bit)", method="blip",
+             flip_probability=0.05),
+    _variant(f"blip p=0.15 (eps {blip_epsilon(0.15):.1f}/bit)", method="blip",
+             flip_probability=0.15),
+    _variant("diffusion t=2", method="diffusion", diffusion_taps=2),
+    _variant("diffusion t=3", method="diffusion", diffusion_taps=3),
+    _variant("diffusion t=5", method="diffusion", diffusion_taps=5),
+)
+
+
+def fit_policy(table: EncodingTable, truth: np.ndarray) -> MatchPolicy:
+    """MatchPolicy with weights fitted on this (fitting) table, as fit_weights.py does.
+
+    Training pairs are the candidates plus every pair sharing a name-bucket
+    pair (clustering scores those too); thresholds stay as shipped.
+    """
+    name_rows, name_keys_ = name_keys(table, np.arange(table.size))
+    found = [CandidateIndex().add(table, range(table.size)),
+             *_pairs_within(name_keys_, name_rows)]
+    pairs = np.unique(np.sort(np.concatenate(found), axis=1), axis=0)
+    pairs = pairs[pairs[:, 0] != pairs[:, 1]]
+    columns = design(features(table, pairs[:, 0], pairs[:, 1]))
+    names = list(DEFAULT_WEIGHTS)
+    x = np.column_stack([np.asarray(columns[n], dtype=np.float64) for n in names])
+    y = (truth[pairs[:, 0]] == truth[pairs[:, 1]]).astype(np.float64)
+    w = fit_logistic(x, y)
+    return MatchPolicy(weights={n: round(float(v), 2) for n, v in zip(names, w, strict=True)})

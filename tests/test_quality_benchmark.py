@@ -1,0 +1,157 @@
+"""The quality benchmark's own code: metrics, plaintext baseline and attacks on tiny data.
+
+The benchmark's figures are only as good as this code, so it is checked here
+on examples small enough to work out by hand, plus one tiny end-to-end run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pytest
+
+from linkage.compare import MatchPolicy
+from linkage.linking import link_all
+from tests.benchmarks import attacks
+from tests.benchmarks import plaintext_baseline as pb
+from tests.benchmarks.bitops import dice_above, pack, unpack
+from tests.benchmarks.carousel import table_of
+from tests.benchmarks.labelled import labelled
+from tests.benchmarks.metrics import (
+    cluster_quality,
+    false_pairs_by_kind,
+    precision_recall_curve,
+    recall_by_person_kind,
+    true_pair_rows,
+)
+from zichtlijn.evaluate import quality
+
+
+def test_cluster_quality_by_hand() -> None:
+    truth = ["a", "a", "a", "b", "b", "c"]
+    found = [1, 1, 2, 2, 2, 3]  # a split 2+1, the lone a merged with both b's, c right
+    q = cluster_quality(found, truth)
+    assert (q.true_pairs, q.found_pairs, q.correct_pairs) == (4, 4, 2)
+    assert q.precision == q.recall == q.f1 == 0.5
+    assert q.exact_clusters == 1 and q.exact_persons == pytest.approx(1 / 3)
+    assert q.cluster_precision == pytest.approx(1 / 3)
+    # B-cubed precision per row: 1, 1, 1/3, 2/3, 2/3, 1; recall: 2/3, 2/3, 1/3, 1, 1, 1
+    assert q.bcubed_precision == pytest.approx((2 + 1 / 3 + 4 / 3 + 1) / 6)
+    assert q.bcubed_recall == pytest.approx((4 / 3 + 1 / 3 + 3) / 6)
+    old = quality(dict(enumerate(found)), dict(enumerate(truth)))
+    assert (old.precision, old.recall, old.cluster_accuracy) == (q.precision, q.recall,
+                                                                 q.exact_persons)
+
+
+def test_perfect_and_empty_clusterings() -> None:
+    truth = ["a", "a", "b", "c", "c", "c"]
+    assert cluster_quality(truth, truth).f1 == 1.0
+    singletons = cluster_quality(list(range(6)), truth)
+    assert singletons.recall == 0.0 and singletons.precision == 1.0
+    assert singletons.exact_clusters == 1  # only the one-sighting person "b"
+
+
+def test_breakdowns_count_the_right_pairs() -> None:
+    persons = ["p1", "p1", "p2", "p2", "p3"]
+    labels = np.array([0, 1, 2, 2, 2])  # p1 split; p3 wrongly joined to p2
+    kinds = {"p1": {"married_name"}}
+    by_kind = recall_by_person_kind(labels, persons, kinds, ("married_name",))
+    assert by_kind == [("married_name", 1, 1), ("(none of these)", 1, 0)]
+    fp = false_pairs_by_kind(labels, persons, {("p2", "p3"): "sisters"})
+    assert fp == {"sisters": 2}
+    scores = np.array([5.0, 1.0, -1.0])
+    same = np.array([True, False, True])
+    assert precision_recall_curve(scores, same, 4, [0.0]) == [(0.0, 0.5, 0.25, 2)]
+
+
+def test_dice_above_matches_a_direct_computation() -> None:
+    rng = np.random.default_rng(3)
+    bits = (rng.random((40, 128)) < 0.3).astype(np.uint8)
+    bits[1] = bits[0]  # one identical pair
+    words = pack([np.packbits(b, bitorder="little").tobytes() for b in bits])
+    assert (unpack(words) == bits).all()
+    i, j, d = dice_above(words, 0.5, block=7)
+    for a, b, value in zip(i.tolist(), j.tolist(), d.tolist(), strict=True):
+        direct = 2 * (bits[a] & bits[b]).sum() / (bits[a].sum() + bits[b].sum())
+        assert a < b and value == pytest.approx(direct) and value >= 0.5
+    assert (0, 1) in set(zip(i.tolist(), j.tolist(), strict=True))
+
+
+@pytest.mark.parametrize("a,b,expected", [
+    ("martha", "marhta", 0.961), ("dwayne", "duane", 0.840), ("dixon", "dicksonx", 0.813),
+    ("abc", "abc", 1.0), ("abc", "xyz", 0.0),
+])
+def test_jaro_winkler_known_values(a: str, b: str, expected: float) -> None:
+    assert pb.jaro_winkler(a, b) == pytest.approx(expected, abs=1e-3)
+
+
+def test_date_and_document_relations() -> None:
+    d = dt.date
+    assert pb.dob_relation(d(1990, 3, 4), d(1990, 4, 3)) == "swapped"
+    assert pb.dob_relation(d(1990, 3, 1), d(1990, 2, 28)) == "near"  # a day across a month
+    assert pb.dob_relation(d(1990, 3, 4), d(1991, 3, 4)) == "near"
+    assert pb.dob_relation(d(1990, 3, 4), d(1995, 3, 4)) == "partial"
+    assert pb.dob_relation(None, d(1995, 3, 4)) == "missing"
+    assert pb.document_relation("AB1234", "AB1284") == "near"
+    assert pb.document_relation("AB1234", "AB124") == "near"
+    assert pb.document_relation("AB1234", "XY9876") == "different"
+
+
+def record(given: str, surname: str, born: dt.date | None = None) -> pb.PlainRecord:
+    return pb.PlainRecord(tuple(given.split()), tuple(surname.split()), born, "f", None)
+
+
+def test_plain_features_handle_swaps_and_dropped_names() -> None:
+    born = dt.date(1999, 5, 6)
+    records = [record("maria elena", "popesku", born), record("popesku", "maria", born),
+               record("maria", "popesku", born), record("ioana", "popesku", born)]
+    comparator = pb.PlainComparator(records)
+    x = comparator.matrix(np.array([0, 0, 0]), np.array([1, 2, 3]))
+    column = {name: k for k, name in enumerate(pb.FEATURES)}
+    assert x[0, column["swapped"]] == 1 and x[0, column["given_exact"]] == 1
+    assert x[1, column["word_set"]] == 1.0  # the dropped second given name costs nothing
+    assert x[2, column["word_set"]] < 0.8  # a different given name (a sister) costs
+    rarity = pb._rarity_of(records)
+    for k, other in enumerate((1, 2, 3)):
+        reference = pb.reference_row(records[0], records[other], rarity)
+        assert x[k].tolist() == pytest.approx(reference)
+
+
+def test_attack_scoring_and_frequency_alignment() -> None:
+    records = [record("maria", "popa"), record("elena", "popa"), record("ana", "rusu")]
+    scored = attacks.score_guesses([("maria", "popa"), ("elena", "popa"), None], records)
+    assert scored.full == pytest.approx(2 / 3) and scored.surname == pytest.approx(2 / 3)
+    assert 0 < scored.above_full < 2 / 3  # shuffled, the same guesses are sometimes right
+    blind = attacks.score_guesses([("maria", "popa")] * 3, records)
+    assert blind.full == pytest.approx(1 / 3) and blind.above_full == pytest.approx(0)
+    table = attacks.public_table(max_names=50)
+    assert table.names[0] == (("maria",), ("popa",))
+    same = b"\x01" * 16
+    words = pack([same, same, same, b"\x02" * 16, b"\x02" * 16, b"\x03" * 16])
+    guesses = attacks.frequency_alignment(words, table, None)
+    assert guesses[:3] == [("maria", "popa")] * 3
+    assert guesses[3] == attacks._as_guess(table.names[1]) and guesses[5] is None
+
+
+def test_pattern_mining_finds_a_planted_bigram() -> None:
+    rng = np.random.default_rng(7)
+    bits = (rng.random((600, 256)) < 0.1).astype(np.uint8)
+    planted = np.array([3, 40, 77, 101, 150, 199, 230, 250])
+    has = rng.random(600) < 0.4
+    bits[np.ix_(has, planted)] = 1
+    patterns = attacks.mine_patterns(bits, k=8, max_patterns=3)
+    assert any(set(p.positions.tolist()) == set(planted.tolist())
+               and (p.rows == has).mean() > 0.99 for p in patterns)
+
+
+def test_tiny_end_to_end_run() -> None:
+    fit, ev = labelled(60, 11, "issue"), labelled(60, 12, "issue")
+    assert ev.size == len(ev.encoded.encodings) and ev.size > 100
+    z = cluster_quality(link_all(table_of(ev.encoded), MatchPolicy()), ev.truth)
+    assert z.true_pairs == len(true_pair_rows(ev.truth)) > 50
+    assert z.f1 > 0.8  # the shipped linker on easy data: a broken pipeline scores ~0
+    model = pb.fit_model(fit.records, fit.truth)
+    run = pb.link_plain(ev.records, model, MatchPolicy())
+    assert cluster_quality(run.labels, ev.truth).f1 > 0.8
+    assert "alias" not in {k for k, v in ev.encoded.data.kinds.items() if v}
