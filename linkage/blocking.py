@@ -7,6 +7,7 @@ hub learns. Each key family covers one kind of recording error:
 - a name bucket (any given-name or surname word) with the full date of
   birth, with the day/month-swapped date, or with two of its three parts
   (a typo or off-by-one in the third);
+- the document number or one of its one-typo variants;
 - a given-name bucket with a surname bucket, unordered (swapped names, a
   missing date). Two dated sightings whose dates share nothing are not
   paired through this family: their dates already say they differ, and
@@ -28,6 +29,7 @@ from linkage.table import NO_BUCKET, EncodingTable
 _EXACT_FAMILIES = ((1, 0), (2, 1))  # (family, dob slot): full date, swapped date
 _PART_FAMILIES = ((3, 2), (4, 3), (5, 4))  # day+month, month+year, day+year
 _UNDATED_FAMILY = 6
+_DOCUMENT_FAMILY = 7
 #: An undated sighting is not paired through a name-bucket pair shared by more
 #: rows than this: so common a name without a date could not be attached to one
 #: person anyway (the clustering leaves ambiguous undated sightings alone).
@@ -70,7 +72,7 @@ def _dedupe(rows: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]
 
 
 def date_keys(table: EncodingTable, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(row, key) of the date families, sorted by key; undated rows have none."""
+    """(row, key) of the date and document families, sorted by key."""
     rows = np.asarray(rows, dtype=np.int64)
     dob = table.dob[rows]
     dated = dob[:, 0] != 0
@@ -88,6 +90,13 @@ def date_keys(table: EncodingTable, rows: np.ndarray) -> tuple[np.ndarray, np.nd
         for family, dob_slot in _PART_FAMILIES:
             out_rows.append(rows[index])
             out_keys.append(_mix(np.full(len(index), family), dob[index, dob_slot], low, high))
+    # the document number, exact or one typo apart (its deletion tokens), whatever the
+    # date and name say: a replaced date or given name is no reason to never compare
+    near = table.document_near[rows]
+    for slot in range(near.shape[1]):
+        has = near[:, slot] != 0
+        out_rows.append(rows[has])
+        out_keys.append(_mix(np.full(has.sum(), _DOCUMENT_FAMILY), near[has, slot]))
     return _dedupe(np.concatenate(out_rows), np.concatenate(out_keys))
 
 

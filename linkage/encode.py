@@ -13,7 +13,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from linkage.harden import harden_filter
+from linkage.harden import Hardener
 from linkage.keys import PurposeKeys
 from linkage.normalise import canonical_word, name_words
 from linkage.schema import LinkageSchema
@@ -81,6 +81,7 @@ class Encoder:
         self._word_masks: dict[tuple[str, int], int] = {}
         self._bucket_of: dict[str, int] = {}
         self._dob_tokens: dict[date, tuple[int, ...]] = {}
+        self._harden = Hardener(schema.hardening, keys.hardening, schema.filter_bits)
 
     @property
     def epoch(self) -> int:
@@ -131,7 +132,7 @@ class Encoder:
         for word in surname:
             mask |= self._word_mask(word, self.schema.surname_hashes)
         raw = mask.to_bytes(self.schema.filter_bits // 8, "little")
-        return harden_filter(raw, self.schema.hardening, self.keys.hardening)
+        return self._harden(raw)
 
     def dob_tokens(self, born: date | None) -> tuple[int, ...]:
         if born is None:

@@ -22,11 +22,30 @@ hardened filters still tells similar names from different ones:
 from __future__ import annotations
 
 import hashlib
-from functools import lru_cache
 
 import numpy as np
 
+from linkage.kernels import diffuse_packed
 from linkage.schema import Hardening
+
+
+class Hardener:
+    """`harden_filter` bound to one key, with its keyed tables built once.
+
+    The tables live in the encoder that owns the key, never in a module-level
+    cache: a process that never encodes (the hub) must hold no key material.
+    """
+
+    def __init__(self, hardening: Hardening, key: bytes, filter_bits: int) -> None:
+        self.hardening = hardening
+        self.key = key
+        self._taps = (diffusion_taps(key, filter_bits, hardening.diffusion_taps)
+                      if hardening.method == "diffusion" else None)
+
+    def __call__(self, raw: bytes) -> bytes:
+        if self._taps is not None:
+            return diffuse_packed(np.frombuffer(raw, dtype=np.uint8), self._taps).tobytes()
+        return harden_filter(raw, self.hardening, self.key)
 
 
 def harden_filter(raw: bytes, hardening: Hardening, key: bytes) -> bytes:
@@ -62,7 +81,6 @@ def _bytes(bits: np.ndarray) -> bytes:
     return np.packbits(bits.astype(np.uint8), bitorder="little").tobytes()
 
 
-@lru_cache(maxsize=32)
 def keyed_permutation(key: bytes, size: int, label: str = "permutation") -> np.ndarray:
     """A permutation of range(size) that only the key holder can compute (Fisher-Yates)."""
     draws = _keyed_words(key, f"{label}/{size}", size)
@@ -109,7 +127,6 @@ def blip_epsilon(flip_probability: float) -> float:
     return float(np.log((1 - flip_probability) / flip_probability))
 
 
-@lru_cache(maxsize=32)
 def diffusion_taps(key: bytes, size: int, taps: int) -> np.ndarray:
     """For each output bit, `taps` distinct input positions (keyed), as a size x taps array."""
     if not 1 <= taps <= size:
@@ -134,6 +151,5 @@ def diffusion_taps(key: bytes, size: int, taps: int) -> np.ndarray:
 
 def diffuse(raw: bytes, key: bytes, taps: int) -> bytes:
     """Output bit j = XOR of the input bits at diffusion_taps(key)[j]."""
-    bits = _bits(raw)
-    tap = diffusion_taps(key, len(bits), taps)
-    return _bytes(np.bitwise_xor.reduce(bits[tap], axis=1))
+    tap = diffusion_taps(key, 8 * len(raw), taps)
+    return diffuse_packed(np.frombuffer(raw, dtype=np.uint8), tap).tobytes()

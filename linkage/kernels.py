@@ -82,3 +82,18 @@ def dice_block_candidates(filters: np.ndarray, popcounts: np.ndarray, first: int
                     out_right[found] = j
                     found += 1
     return found
+
+
+@njit(nogil=True, cache=True)
+def diffuse_packed(raw: np.ndarray, taps: np.ndarray) -> np.ndarray:
+    """Packed (little bit order) filter whose bit j is the XOR of raw's bits at taps[j]."""
+    size = taps.shape[0]
+    out = np.zeros(size // 8, dtype=np.uint8)
+    for j in range(size):
+        bit = 0
+        for t in range(taps.shape[1]):
+            position = taps[j, t]
+            bit ^= (raw[position >> 3] >> (position & 7)) & 1
+        if bit:
+            out[j >> 3] |= np.uint8(1 << (j & 7))
+    return out

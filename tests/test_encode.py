@@ -60,9 +60,12 @@ def test_recording_variants_stay_similar(encoder, left, right, at_least):
 
 
 def test_different_women_are_dissimilar(encoder):
+    # diffusion (three raw bits per stored bit) raises the chance overlap to about 1/3
     a = encoder.encode_identity(Identity("Blessing", "Osagie")).name_filter
     b = encoder.encode_identity(Identity("Zsófia", "Kovács")).name_filter
-    assert dice_of(a, b) < 0.3
+    variant = encoder.encode_identity(Identity("Blessing", "Osagei")).name_filter
+    assert dice_of(a, b) < 0.45
+    assert dice_of(a, variant) > dice_of(a, b) + 0.3
 
 
 def test_vectorised_dice_equals_bitwise_definition(encoder):
