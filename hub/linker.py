@@ -131,7 +131,8 @@ class Linker:
             self.graph.add_rows(added)
             pairs = self.encodings.candidates(added)
             candidates += len(pairs)
-            links, scores = scored_links(pairs, self._score, self.policy)
+            links, scores = scored_links(pairs, self._score, self.policy,
+                                         self.encodings.dated())
             self.graph.add_links(map(tuple, links.tolist()), scores.tolist())
             link_rows.append(links)
             link_scores.append(scores)

@@ -20,13 +20,20 @@ Scorer = Callable[[np.ndarray, np.ndarray], np.ndarray]
 
 
 def scored_links(
-    pairs: np.ndarray, scorer: Scorer, policy: MatchPolicy
+    pairs: np.ndarray, scorer: Scorer, policy: MatchPolicy, dated: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The candidate pairs that are links, and their scores."""
+    """The candidate pairs that are links, and their scores.
+
+    Strong links (at least the threshold) always; weak ones (at least the link
+    floor) only where a side has no date of birth: that is the only use of a
+    weak link (attaching undated sightings), and keeping the others would cost
+    memory in proportion to every coincidence at national scale.
+    """
     if not len(pairs):
         return np.empty((0, 2), dtype=np.int64), np.empty(0, dtype=np.float32)
     scores = scorer(pairs[:, 0], pairs[:, 1])
-    keep = scores >= policy.link_floor
+    undated = ~dated[pairs[:, 0]] | ~dated[pairs[:, 1]]
+    keep = (scores >= policy.threshold) | ((scores >= policy.link_floor) & undated)
     return pairs[keep], scores[keep]
 
 
@@ -40,9 +47,10 @@ def link_all(table: EncodingTable, policy: MatchPolicy) -> np.ndarray:
     """Person label per row: the row the row's person is named after."""
     scorer = table_scorer(table, policy)
     pairs = CandidateIndex().add(table, range(table.size))
-    links, scores = scored_links(pairs, scorer, policy)
+    dated = table.dob[: table.size, 0] != 0
+    links, scores = scored_links(pairs, scorer, policy, dated)
     graph = PersonGraph(policy)
     graph.add_rows(range(table.size))
     graph.add_links(map(tuple, links.tolist()), scores.tolist())
-    graph.update(range(table.size), scorer, table.dob[: table.size, 0] != 0)
+    graph.update(range(table.size), scorer, dated)
     return np.array([graph.person_root(row) for row in range(table.size)])
