@@ -13,17 +13,21 @@ the nightly runs built.
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 import threading
 import time
 from collections import deque
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
 
 from hub import audit_log, epochs
 from hub.epoch_tables import EpochTables, neutral_score
+from hub.probe import ProbeMatch, match_probe
 from hub.store import HubStore, utc_now
 from linkage.compare import MatchPolicy, score_pairs
+from linkage.encode import IdentityEncoding
 from linkage.linking import cluster_members, scored_links
 from linkage.schema import LinkageSchema
 from zichtlijn import wire
@@ -35,6 +39,14 @@ class LinkRun:
     new_sightings: int
     candidate_pairs: int
     new_links: int
+    components_reclustered: int
+    persons_changed: int
+    seconds: float
+
+
+@dataclass(frozen=True)
+class RemovalRun:
+    removed: int
     components_reclustered: int
     persons_changed: int
     seconds: float
@@ -60,6 +72,7 @@ class Linker:
         self.uuid_of_row: list[str] = []
         self.person_of_row: list[str | None] = []
         self.adjacent: dict[int, set[int]] = {}
+        self.row_of_seq: dict[int, int] = {}
 
     def _score(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
         return self.encodings.score(
@@ -76,6 +89,7 @@ class Linker:
         ]
         added = self.encodings.append(encodings)
         for seq, uuid, _, _, person in rows:
+            self.row_of_seq[seq] = len(self.seq_of_row)
             self.seq_of_row.append(seq)
             self.uuid_of_row.append(uuid)
             self.person_of_row.append(person)
@@ -91,9 +105,8 @@ class Linker:
             links = self.store.db.execute("SELECT a, b FROM links").fetchall()
         added = self._append(rows)
         self.encodings.candidates(added)
-        row_of_seq = {seq: row for row, seq in enumerate(self.seq_of_row)}
         for a, b in links:
-            ra, rb = row_of_seq[a], row_of_seq[b]
+            ra, rb = self.row_of_seq[a], self.row_of_seq[b]
             self.adjacent.setdefault(ra, set()).add(rb)
             self.adjacent.setdefault(rb, set()).add(ra)
 
@@ -175,3 +188,76 @@ class Linker:
                 conn.execute("UPDATE sightings SET linked = 0, person_id = NULL")
             self._reset()
             return self._link_pending()
+
+    # -- lookups, withdrawal, correction and retention (issue 8) ---------------------------
+
+    def score(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+        """Scores of pairs of linker rows, as link runs score them."""
+        return self._score(left, right)
+
+    def probe(self, encodings: Mapping[int, IdentityEncoding]) -> ProbeMatch:
+        """The stored person a lookup's probe belongs to (hub/probe.py); changes nothing."""
+        with self._lock:
+            return match_probe(self, encodings)
+
+    def remove(self, seqs: Iterable[int],
+               record: Callable[[sqlite3.Connection, RemovalRun], None] | None = None,
+               ) -> RemovalRun:
+        """Delete sightings from the hub and re-cluster the components they were part of.
+
+        The rows, their links (ON DELETE CASCADE) and the changed person ids go
+        in one transaction, with `record(conn, run)` (the audit entry) in it.
+        Clustering a component depends only on its members, so the persons left
+        are those `relink_all` builds from the remaining sightings.
+        """
+        with self._lock:
+            try:
+                return self._remove(sorted(set(seqs)), record)
+            except BaseException:
+                # memory was changed first; make it follow the database again
+                self._reset()
+                self._load()
+                raise
+
+    def _remove(self, seqs: list[int],
+                record: Callable[[sqlite3.Connection, RemovalRun], None] | None) -> RemovalRun:
+        started = time.perf_counter()
+        rows = [self.row_of_seq.pop(seq) for seq in seqs if seq in self.row_of_seq]
+        gone = set(rows)
+        self.encodings.forget(rows)
+        touched: set[int] = set()
+        for row in rows:
+            for other in self.adjacent.pop(row, set()):
+                if other not in gone:
+                    self.adjacent[other].discard(row)
+                    touched.add(other)
+            self.person_of_row[row] = None
+            self.uuid_of_row[row] = ""
+        dated = self.encodings.dated()
+        seen: set[int] = set()
+        changed: dict[int, str] = {}
+        components = 0
+        for row in sorted(touched):
+            if row in seen:
+                continue
+            components += 1
+            members = self._component(row, seen)
+            for cluster in cluster_members(members, self._score, dated, self.policy):
+                person = person_id_for(self.uuid_of_row[cluster[0]])
+                for member in cluster:
+                    if self.person_of_row[member] != person:
+                        self.person_of_row[member] = person
+                        changed[member] = person
+        run = RemovalRun(len(seqs), components, len(changed), 0.0)
+        with self.store.transaction() as conn:
+            for start in range(0, len(seqs), 500):
+                chunk = seqs[start : start + 500]
+                conn.execute(f"DELETE FROM sightings WHERE seq IN ({','.join('?' * len(chunk))})",
+                             chunk)
+            conn.executemany(
+                "UPDATE sightings SET person_id = ? WHERE seq = ?",
+                [(person, self.seq_of_row[row]) for row, person in changed.items()],
+            )
+            if record is not None:
+                record(conn, run)
+        return RemovalRun(len(seqs), components, len(changed), time.perf_counter() - started)
