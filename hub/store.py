@@ -16,7 +16,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from hub import audit_log, epochs
+from hub import audit_log, epochs, lookup_control, record_tables
 from zichtlijn import wire
 from zichtlijn.v1 import encoding_pb2
 
@@ -117,6 +117,8 @@ class HubStore:
         )
         audit_log.create_tables(self.db.conn)
         epochs.create_tables(self.db.conn)
+        lookup_control.create_tables(self.db.conn)
+        record_tables.create_tables(self.db.conn)
 
     # -- uploads ---------------------------------------------------------------
 
@@ -148,6 +150,10 @@ class HubStore:
                     [s.sighting_uuid],
                 ).fetchone()
                 if existing is None:
+                    if record_tables.is_withdrawn(conn, s.sighting_uuid, gemeente):
+                        raise ConflictError(
+                            f"sighting {s.sighting_uuid} was withdrawn; withdraw it at the "
+                            "node again (`zichtlijn node withdraw`)")
                     new.append(s)
                 elif existing[0] != gemeente:
                     raise ConflictError(f"sighting {s.sighting_uuid} belongs to another gemeente")

@@ -1,0 +1,98 @@
+"""Retention at the hub: sightings are purged once the retention period has passed.
+
+On day D every sighting observed on or before D minus the retention period
+(calendar months; the day is clamped to the month's end, so 31 August minus
+18 months is 28 February) is purged: its row, encodings, companions, entities
+and links, and the persons it was part of are re-clustered (hub/linker.py
+`remove`). Withdrawal tombstones older than the cutoff go too. Each run is
+one audit entry with the counts, also when nothing was due, so the log shows
+that the job ran.
+
+`zichtlijn hub serve` runs the purge at start and then daily
+(`RetentionJob`); `zichtlijn hub purge` runs it on demand.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import logging
+import sqlite3
+import threading
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from hub import audit_log
+from hub.linker import Linker, RemovalRun
+from hub.store import HubStore, utc_now
+
+log = logging.getLogger("zichtlijn.hub.retention")
+DAY_S = 24 * 3600.0
+
+
+def months_before(day: dt.date, months: int) -> dt.date:
+    index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(index, 12)
+    return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+@dataclass(frozen=True)
+class PurgeOutcome:
+    cutoff: dt.date
+    sightings: int
+    by_gemeente: dict[str, int]
+    persons_changed: int
+    tombstones: int
+
+
+def purge(store: HubStore, linker: Linker, today: dt.date, months: int,
+          actor: str = "hub:hub") -> PurgeOutcome:
+    cutoff = months_before(today, months)
+    with store.lock:
+        due = store.db.execute(
+            "SELECT seq, gemeente FROM sightings WHERE observed_on <= ?",
+            [cutoff.isoformat()]).fetchall()
+    by_gemeente = dict(sorted(Counter(g for _, g in due).items()))
+    tombstones = 0
+
+    def record(conn: sqlite3.Connection, run: RemovalRun) -> None:
+        nonlocal tombstones
+        # a tombstone outlives its sighting's own retention: withdrawn_at >= observed_on
+        tombstones = conn.execute("DELETE FROM withdrawn_sightings WHERE withdrawn_at < ?",
+                                  [(cutoff + dt.timedelta(days=1)).isoformat()]).rowcount
+        audit_log.append(conn, utc_now(), actor, "retention_purge", cutoff=cutoff.isoformat(),
+                         retention_months=months, sightings=len(due), gemeenten=by_gemeente,
+                         persons_changed=run.persons_changed, tombstones=tombstones)
+
+    run = linker.remove([seq for seq, _ in due], record)
+    outcome = PurgeOutcome(cutoff, len(due), by_gemeente, run.persons_changed, tombstones)
+    log.info("retention purge up to %s: %d sightings, %d person changes", cutoff,
+             outcome.sightings, outcome.persons_changed)
+    return outcome
+
+
+class RetentionJob:
+    """Runs `purge` now and then every `interval_s` seconds until stopped."""
+
+    def __init__(self, run: Callable[[], object], interval_s: float = DAY_S) -> None:
+        self._run = run
+        self._interval = interval_s
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="retention", daemon=True)
+
+    def start(self) -> RetentionJob:
+        self._thread.start()
+        return self
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self._run()
+            except Exception:  # the next day tries again; the log says what failed
+                log.exception("retention purge failed")
+            self._stop.wait(self._interval)
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=30)
