@@ -14,7 +14,6 @@ that the job ran.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import logging
 import sqlite3
@@ -26,15 +25,10 @@ from dataclasses import dataclass
 from hub import audit_log
 from hub.linker import Linker, RemovalRun
 from hub.store import HubStore, utc_now
+from zichtlijn.dates import months_before
 
 log = logging.getLogger("zichtlijn.hub.retention")
 DAY_S = 24 * 3600.0
-
-
-def months_before(day: dt.date, months: int) -> dt.date:
-    index = day.year * 12 + day.month - 1 - months
-    year, month = divmod(index, 12)
-    return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
 @dataclass(frozen=True)
