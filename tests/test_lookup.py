@@ -74,7 +74,7 @@ def test_fourth_town_sees_counts_and_dates_but_no_identifier(world, tmp_path, ca
 
 def test_the_answer_on_the_wire_names_no_sighting(world):
     """The gRPC answer itself, not only the printed text, carries counts only."""
-    hub, homes = world
+    _hub, homes = world
     config = load_config(homes[FOURTH])
     store = NodeStore(config.db_path)
     from datetime import date
@@ -111,7 +111,7 @@ def test_text_answer_and_an_unknown_person(world, tmp_path, capsys):
 
 def test_own_sightings_count_too(world, tmp_path, capsys):
     """A town that saw her itself gets the same answer: the question is about the person."""
-    hub, homes = world
+    _hub, homes = world
     capsys.readouterr()
     assert ask(homes["GM0363"], ELENA, tmp_path) == 0
     assert json.loads(capsys.readouterr().out)["earlier_sightings"] == 4
@@ -136,7 +136,7 @@ def test_without_a_purpose_the_hub_refuses_and_logs_it(world):
 
 
 def test_cli_with_an_unknown_purpose_is_one_line(world, tmp_path, capsys):
-    hub, homes = world
+    _hub, homes = world
     assert ask(homes[FOURTH], ELENA, tmp_path, purpose="curiosity") == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "INVALID_ARGUMENT" in err and "curiosity" in err
@@ -193,7 +193,7 @@ def test_lookups_off_in_the_configuration(tmp_path, pki, secret_file, capsys):
 
 @pytest.mark.parametrize("stem", ["riec-rotterdam", "auditor-ap", "operator-operator"])
 def test_only_nodes_may_look_up(world, pki, stem):
-    hub, homes = world
+    _hub, homes = world
     config = load_config(homes[FOURTH])
     with secure_channel(config.hub, pki.tls(stem)) as channel, \
             pytest.raises(grpc.RpcError) as err:
