@@ -1,11 +1,18 @@
 """Which stored person a lookup's probe belongs to, decided as if it were a new sighting.
 
 A probe is a temporary row: it gets the candidates blocking would give a new
-sighting, is scored against them with the hub's policy, joins the link
-components it reaches at the link floor, and that part of the graph is
-clustered with the probe in it, exactly as a link run would cluster it. The
-sightings that end up in the probe's cluster are the answer. Nothing is
-stored and no link or person changes.
+sighting and is scored against them with the hub's policy. The persons it
+links to (at the link floor) are then clustered again, from their sightings
+as they stand, with the probe among them, by the same `cluster_members` a
+link run uses; the sightings that end up in the probe's cluster are the
+answer. Nothing is stored and no link or person changes.
+
+A link run re-clusters the whole connected component instead; a component
+can hold a thousand sightings of namesakes joined by weak links, and doing
+that per lookup would cost seconds. Re-clustering only the persons the probe
+touches gives the same answer unless the probe would also rearrange persons
+it does not link to, which `tests/test_probe.py` checks does not happen on
+the carousel data.
 
 So the rules of linking hold for lookups too. In particular a probe without
 a date of birth joins a person only when it agrees with exactly one dated
@@ -15,7 +22,6 @@ then says so (AMBIGUOUS, with how many) instead of picking one.
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -41,16 +47,15 @@ class ProbeMatch:
     candidates: int = 0  # how many stored sightings were scored (for logs and benchmarks)
 
 
-def _components(adjacent: Mapping[int, set[int]], starts: list[int]) -> list[int]:
-    seen = set(starts)
-    queue = deque(starts)
-    while queue:
-        row = queue.popleft()
-        for other in adjacent.get(row, ()):
-            if other not in seen:
-                seen.add(other)
-                queue.append(other)
-    return sorted(seen)
+def _members(linker: Linker, linked: np.ndarray) -> list[int]:
+    """Every stored sighting of the persons the probe links to, as they stand now."""
+    persons = sorted({linker.person_of_row[int(r)] for r in linked} - {None})
+    with linker.store.lock:
+        seqs = linker.store.db.execute(
+            f"SELECT seq FROM sightings WHERE person_id IN ({','.join('?' * len(persons))})",
+            persons).fetchall()
+    rows = {linker.row_of_seq[seq] for (seq,) in seqs if seq in linker.row_of_seq}
+    return sorted(rows | {int(r) for r in linked})
 
 
 def match_probe(linker: Linker, probe: Mapping[int, IdentityEncoding]) -> ProbeMatch:
@@ -69,7 +74,7 @@ def match_probe(linker: Linker, probe: Mapping[int, IdentityEncoding]) -> ProbeM
     if not len(linked):
         return ProbeMatch(NO_MATCH, candidates=len(candidates))
 
-    members = np.asarray(_components(linker.adjacent, linked.tolist()), dtype=np.int64)
+    members = np.asarray(_members(linker, linked), dtype=np.int64)
     probe_row = tables.size  # the row a new sighting would get: after every stored one
     probe_scores = dict(zip(members.tolist(),
                             tables.score_probe(probe, members, table_scorer, neutral).tolist(),
