@@ -18,6 +18,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from hub import lookup_control
+from hub.alerts.config import load_alert_config
+from hub.alerts.engine import AlertEngine
 from hub.config import load_config
 from hub.linker import Linker
 from hub.retention import purge
@@ -65,16 +67,20 @@ def cmd_purge(args: argparse.Namespace, home: Path) -> int:
     config = load_config(home)
     months = load_settings(home).retention.months
     _not_serving(home)
+    alert_config = load_alert_config(config.alerts) if config.alerts else None
     store = HubStore(config.db_path)
     try:
         linker = Linker(store, default_schema(), MatchPolicy())
-        outcome = purge(store, linker, dt.date.today(), months, actor=_actor())
+        engine = (AlertEngine(store, alert_config, default_schema(), linker.policy)
+                  if alert_config else None)
+        outcome = purge(store, linker, dt.date.today(), months, actor=_actor(), alerts=engine)
     finally:
         store.close()
     per = ", ".join(f"{g} {n}" for g, n in outcome.by_gemeente.items())
     print(f"purged {outcome.sightings} sightings observed on or before {outcome.cutoff} "
           f"(retention {months} months){f': {per}' if per else ''}; "
-          f"{outcome.persons_changed} sightings changed person")
+          f"{outcome.persons_changed} sightings changed person, "
+          f"{outcome.alerts_changed} alerts updated or closed")
     return 0
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import dataclasses
 import datetime as dt
 import os
 import signal
@@ -13,9 +14,12 @@ from pathlib import Path
 
 from hub.admin_cli import register as register_admin
 from hub.admin_cli import serving
+from hub.alerts import cli as alerts_cli
+from hub.alerts.config import load_alert_config
 from hub.config import HubConfig, load_config
 from hub.epochs import node_epochs
 from hub.linker import Linker
+from hub.log_key import DEFAULT_ORIGIN, create_log_key, key_paths, load_log_key
 from hub.retention import RetentionJob, purge
 from hub.server import start_hub
 from hub.settings import HubSettings, load_settings, settings_toml
@@ -46,21 +50,28 @@ def cmd_init(args: argparse.Namespace) -> int:
     principal = tls.principal()
     if principal.role != "hub":
         raise CliError(f"{args.cert}: certificate is for {principal}, not a hub")
-    config = HubConfig(home=home, listen=args.listen, tls=tls)
+    alerts = None
+    if args.alerts:
+        alerts = Path(args.alerts).resolve()
+        load_alert_config(alerts)  # refuse a bad configuration now, not at the first serve
+    config = HubConfig(home=home, listen=args.listen, tls=tls, alerts=alerts)
     home.mkdir(parents=True, exist_ok=True)
     config_path = home / "hub.toml"
     if config_path.exists() and not args.force:
         raise CliError(f"{config_path} exists; pass --force to overwrite the configuration")
     config_path.write_text(config.to_toml() + settings_toml(), "utf-8")
     HubStore(config.db_path).close()
+    key_path, vkey_path = key_paths(home)
+    log_key = load_log_key(home) if key_path.exists() else create_log_key(home, args.origin)
     print(f"hub ready in {home} (listen {args.listen})")
+    print(f"log key {log_key.origin}: give {vkey_path} to nodes, auditors and RIECs")
     return 0
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
     config = load_config(_home(args))
     if args.listen:
-        config = HubConfig(config.home, args.listen, config.tls, config.workers)
+        config = dataclasses.replace(config, listen=args.listen)
     settings = load_settings(config.home)
     with serving(config.home):
         return _serve(args, config, settings)
@@ -70,7 +81,7 @@ def _serve(args: argparse.Namespace, config: HubConfig, settings: HubSettings) -
     hub = start_hub(config, settings=settings)
     months = settings.retention.months
     retention = RetentionJob(
-        lambda: purge(hub.store, hub.linker, dt.date.today(), months)).start()
+        lambda: purge(hub.store, hub.linker, dt.date.today(), months, alerts=hub.alerts)).start()
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
@@ -140,6 +151,8 @@ def cmd_relink(args: argparse.Namespace) -> int:
         store.close()
     print(f"relinked {run.new_sightings} sightings: {run.new_links} links, "
           f"{run.components_reclustered} components, {run.seconds:.1f}s")
+    if config.alerts is not None:  # persons changed: alerts follow their sightings
+        return alerts_cli.cmd_evaluate(config.home)
     return 0
 
 
@@ -153,7 +166,13 @@ def register(groups: argparse._SubParsersAction) -> None:
     init.add_argument("--ca", required=True, help="CA certificate (PEM)")
     init.add_argument("--cert", required=True, help="the hub's certificate (PEM)")
     init.add_argument("--key", required=True, help="the hub's private key (PEM)")
-    init.add_argument("--force", action="store_true", help="overwrite an existing hub.toml")
+    init.add_argument("--alerts", metavar="DIR",
+                      help="alert configuration: regions.toml, signals.toml, rules.toml "
+                           "(example: deploy/alerts)")
+    init.add_argument("--origin", default=DEFAULT_ORIGIN,
+                      help=f"audit log name in its tree heads (default {DEFAULT_ORIGIN})")
+    init.add_argument("--force", action="store_true", help="overwrite an existing hub.toml "
+                      "(never the log key)")
     init.set_defaults(run=cmd_init)
 
     serve = commands.add_parser("serve", help="run the gRPC server (mTLS) until stopped")
@@ -177,4 +196,5 @@ def register(groups: argparse._SubParsersAction) -> None:
     _add_home(relink)
     relink.set_defaults(run=cmd_relink)
 
+    alerts_cli.register(commands, _add_home, _home)
     register_admin(commands, _add_home, _home)

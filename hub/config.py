@@ -22,6 +22,7 @@ class HubConfig:
     listen: str
     tls: TlsFiles
     workers: int = 32
+    alerts: Path | None = None  # directory of regions.toml, signals.toml, rules.toml
 
     @property
     def db_path(self) -> Path:
@@ -32,7 +33,8 @@ class HubConfig:
             "# zichtlijn hub configuration (written by `zichtlijn hub init`)\n"
             f'listen = "{self.listen}"\n'
             f"workers = {self.workers}\n"
-            "\n[tls]\n"
+            + (f'alerts = "{self.alerts}"\n' if self.alerts else "")
+            + "\n[tls]\n"
             f'ca = "{self.tls.ca}"\n'
             f'cert = "{self.tls.cert}"\n'
             f'key = "{self.tls.key}"\n'
@@ -57,6 +59,7 @@ def load_config(home: Path) -> HubConfig:
             tls=TlsFiles(_resolve(home, tls["ca"]), _resolve(home, tls["cert"]),
                          _resolve(home, tls["key"])),
             workers=int(doc.get("workers", 32)),
+            alerts=_resolve(home, doc["alerts"]) if "alerts" in doc else None,
         )
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML ({exc})") from None

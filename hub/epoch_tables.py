@@ -91,13 +91,19 @@ class EpochTables:
         self.size = start + len(encodings)
         return range(start, self.size)
 
+    def index_only(self, rows: range) -> None:
+        """Index sightings whose links are already known (hub start-up)."""
+        for epoch, index in self._indexes.items():
+            mapped = self._table_row[epoch][rows.start : rows.stop]
+            index.index_only(self.tables[epoch], mapped[mapped >= 0])
+
     def candidates(self, rows: range) -> np.ndarray:
         """Index the given (new) sightings in every epoch; new candidate pairs, as linker rows."""
         found: list[np.ndarray] = []
         for epoch, index in self._indexes.items():
             mapped = self._table_row[epoch][rows.start : rows.stop]
-            table_rows = [int(r) for r in mapped if r >= 0]
-            if not table_rows:
+            table_rows = mapped[mapped >= 0]
+            if not len(table_rows):
                 continue
             pairs = index.add(self.tables[epoch], table_rows)
             if len(pairs):

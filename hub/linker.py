@@ -16,7 +16,6 @@ import hashlib
 import sqlite3
 import threading
 import time
-from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
@@ -28,7 +27,8 @@ from hub.probe import ProbeMatch, match_probe
 from hub.store import HubStore, utc_now
 from linkage.compare import MatchPolicy, score_pairs
 from linkage.encode import IdentityEncoding
-from linkage.linking import cluster_members, scored_links
+from linkage.linking import scored_links
+from linkage.persons import PersonGraph
 from linkage.schema import LinkageSchema
 from zichtlijn import wire
 from zichtlijn.v1 import encoding_pb2
@@ -52,6 +52,9 @@ class RemovalRun:
     seconds: float
 
 
+CHUNK_ROWS = 20_000
+
+
 def person_id_for(sighting_uuid: str) -> str:
     """Pseudonymous person id: named after the person's first-received sighting."""
     return "P-" + hashlib.sha256(b"zichtlijn-person\x00" + sighting_uuid.encode()).hexdigest()[:12]
@@ -71,7 +74,8 @@ class Linker:
         self.seq_of_row: list[int] = []
         self.uuid_of_row: list[str] = []
         self.person_of_row: list[str | None] = []
-        self.adjacent: dict[int, set[int]] = {}
+        self.cluster_of_row: list[int | None] = []
+        self.graph = PersonGraph(self.policy)
         self.row_of_seq: dict[int, int] = {}
 
     def _score(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
@@ -79,48 +83,38 @@ class Linker:
             left, right, lambda table, a, b: score_pairs(table, a, b, self.policy),
             neutral_score(self.policy))
 
-    def _append(self, rows: list[tuple[int, str, int, bytes, str | None]]) -> range:
+    def _append(self, rows: list[tuple[int, str, int, bytes, str | None, int | None]]) -> range:
         with self.store.lock:
             others = epochs.other_subjects(self.store.db.conn, [row[0] for row in rows])
         encodings = [
             {e: wire.identity_from_wire(encoding_pb2.IdentityEncoding.FromString(blob))
              for e, blob in {**others.get(seq, {}), epoch: subject}.items()}
-            for seq, _, epoch, subject, _ in rows
+            for seq, _, epoch, subject, _, _ in rows
         ]
         added = self.encodings.append(encodings)
-        for seq, uuid, _, _, person in rows:
+        for seq, uuid, _, _, person, cluster in rows:
             self.row_of_seq[seq] = len(self.seq_of_row)
             self.seq_of_row.append(seq)
             self.uuid_of_row.append(uuid)
             self.person_of_row.append(person)
+            self.cluster_of_row.append(cluster)
         return added
 
     def _load(self) -> None:
         """Rebuild memory from the database (hub start-up)."""
         with self.store.lock:
             rows = self.store.db.execute(
-                "SELECT seq, sighting_uuid, epoch, subject, person_id FROM sightings "
-                "WHERE linked = 1 ORDER BY seq"
+                "SELECT seq, sighting_uuid, epoch, subject, person_id, cluster_seq "
+                "FROM sightings WHERE linked = 1 ORDER BY seq"
             ).fetchall()
-            links = self.store.db.execute("SELECT a, b FROM links").fetchall()
+            links = self.store.db.execute("SELECT a, b, score FROM links").fetchall()
         added = self._append(rows)
-        self.encodings.candidates(added)
-        for a, b in links:
-            ra, rb = self.row_of_seq[a], self.row_of_seq[b]
-            self.adjacent.setdefault(ra, set()).add(rb)
-            self.adjacent.setdefault(rb, set()).add(ra)
-
-    def _component(self, start: int, seen: set[int]) -> list[int]:
-        queue, members = deque([start]), []
-        seen.add(start)
-        while queue:
-            row = queue.popleft()
-            members.append(row)
-            for other in self.adjacent.get(row, ()):
-                if other not in seen:
-                    seen.add(other)
-                    queue.append(other)
-        return members
+        self.encodings.index_only(added)
+        row_of_seq = self.row_of_seq
+        self.graph.add_rows(added, [row_of_seq[self.seq_of_row[r] if c is None else c]
+                                    for r, c in zip(added, self.cluster_of_row, strict=True)])
+        self.graph.add_links(((row_of_seq[a], row_of_seq[b]) for a, b, _ in links),
+                             (score for _, _, score in links))
 
     def link_pending(self) -> LinkRun:
         """Link every stored sighting not linked yet; safe to call from any thread."""
@@ -131,61 +125,69 @@ class Linker:
         started = time.perf_counter()
         with self.store.lock:
             pending = self.store.db.execute(
-                "SELECT seq, sighting_uuid, epoch, subject, NULL FROM sightings "
+                "SELECT seq, sighting_uuid, epoch, subject, NULL, NULL FROM sightings "
                 "WHERE linked = 0 ORDER BY seq"
             ).fetchall()
         if not pending:
             return LinkRun(0, 0, 0, 0, 0, time.perf_counter() - started)
         added = self._append(pending)
-        pairs = self.encodings.candidates(added)
-        links, scores = scored_links(pairs, self._score, self.policy)
-        new_links: list[tuple[int, int, float]] = []
-        for (a, b), score in zip(links.tolist(), scores.tolist(), strict=True):
-            self.adjacent.setdefault(a, set()).add(b)
-            self.adjacent.setdefault(b, set()).add(a)
-            new_links.append((a, b, score))
-        dated = self.encodings.dated()
-
-        seen: set[int] = set()
+        self.graph.add_rows(added)
+        link_rows, link_scores, candidates = [], [], 0
+        for start in range(added.start, added.stop, CHUNK_ROWS):
+            # a chunk meets every row indexed before it, so chunking changes no pair
+            pairs = self.encodings.candidates(range(start, min(start + CHUNK_ROWS, added.stop)))
+            candidates += len(pairs)
+            links, scores = scored_links(pairs, self._score, self.policy)
+            self.graph.add_links(map(tuple, links.tolist()), scores.tolist())
+            link_rows.append(links)
+            link_scores.append(scores)
+        links = np.concatenate(link_rows)
+        scores = np.concatenate(link_scores)
+        touched = self.graph.update(added, self._score, self.encodings.dated())
+        components = len({self.graph.base_of[row] for row in touched})
         changed: dict[int, str] = {}
-        components = 0
-        for row in added:
-            if row in seen:
-                continue
-            members = self._component(row, seen)
-            components += 1
-            for cluster in cluster_members(members, self._score, dated, self.policy):
-                person = person_id_for(self.uuid_of_row[cluster[0]])
-                for member in cluster:
-                    if self.person_of_row[member] != person:
-                        self.person_of_row[member] = person
-                        changed[member] = person
+        new_cluster: dict[int, int] = {}
+        for row in sorted(touched):
+            person = person_id_for(self.uuid_of_row[self.graph.person_root(row)])
+            cluster = self.seq_of_row[self.graph.base_of[row]]
+            if self.person_of_row[row] != person or self.cluster_of_row[row] != cluster:
+                self.person_of_row[row] = person
+                self.cluster_of_row[row] = cluster
+                changed[row] = person
+                new_cluster[row] = cluster
 
         with self.store.transaction() as conn:
+            seq = self.seq_of_row
             conn.executemany(
                 "INSERT OR REPLACE INTO links (a, b, score) VALUES (?, ?, ?)",
-                [(self.seq_of_row[a], self.seq_of_row[b], s) for a, b, s in new_links],
+                ((seq[a], seq[b], s) for (a, b), s in zip(links.tolist(), scores.tolist(),
+                                                          strict=True)),
             )
             conn.executemany(
-                "UPDATE sightings SET person_id = ?, linked = 1 WHERE seq = ?",
-                [(person, self.seq_of_row[row]) for row, person in changed.items()],
+                "UPDATE sightings SET person_id = ?, cluster_seq = ?, linked = 1 WHERE seq = ?",
+                [(person, new_cluster[row], self.seq_of_row[row])
+                 for row, person in changed.items()],
             )
             conn.executemany(
                 "UPDATE sightings SET linked = 1 WHERE seq = ?",
                 [(self.seq_of_row[row],) for row in added if row not in changed],
             )
             audit_log.append(conn, utc_now(), "hub:hub", "link_run",
-                             new_sightings=len(added), candidate_pairs=len(pairs),
-                             new_links=len(new_links), persons_changed=len(changed))
-        return LinkRun(len(added), len(pairs), len(new_links), components, len(changed),
+                             new_sightings=len(added), candidate_pairs=candidates,
+                             new_links=len(links), persons_changed=len(changed))
+        return LinkRun(len(added), candidates, len(links), components, len(changed),
                        time.perf_counter() - started)
 
-    def relink_all(self) -> LinkRun:
+    def relink_all(self, actor: str = "operator:local") -> LinkRun:
         """Forget every link and person and link all sightings again in one batch."""
         with self._lock:
             with self.store.transaction() as conn:
-                conn.execute("DELETE FROM links")
-                conn.execute("UPDATE sightings SET linked = 0, person_id = NULL")
+                dropped = conn.execute("DELETE FROM links").rowcount
+                reset = conn.execute("UPDATE sightings SET linked = 0, person_id = NULL, "
+                                     "cluster_seq = NULL").rowcount
+                # logged so that the auditor's count of linked sightings restarts here
+                audit_log.append(conn, utc_now(), actor, "relink", sightings=reset,
+                                 links_dropped=dropped)
             self._reset()
             return self._link_pending()
 
@@ -203,12 +205,13 @@ class Linker:
     def remove(self, seqs: Iterable[int],
                record: Callable[[sqlite3.Connection, RemovalRun], None] | None = None,
                ) -> RemovalRun:
-        """Delete sightings from the hub and re-cluster the components they were part of.
+        """Delete sightings from the hub and re-cluster the persons they were part of.
 
-        The rows, their links (ON DELETE CASCADE) and the changed person ids go
-        in one transaction, with `record(conn, run)` (the audit entry) in it.
-        Clustering a component depends only on its members, so the persons left
-        are those `relink_all` builds from the remaining sightings.
+        The rows, their links (ON DELETE CASCADE) and the changed persons go in
+        one transaction, with `record(conn, run)` (the audit entry) in it. The
+        person graph re-clusters exactly what the rows touched
+        (`PersonGraph.remove_rows`), so the persons left are those `relink_all`
+        builds from the remaining sightings.
         """
         with self._lock:
             try:
@@ -223,31 +226,22 @@ class Linker:
                 record: Callable[[sqlite3.Connection, RemovalRun], None] | None) -> RemovalRun:
         started = time.perf_counter()
         rows = [self.row_of_seq.pop(seq) for seq in seqs if seq in self.row_of_seq]
-        gone = set(rows)
         self.encodings.forget(rows)
-        touched: set[int] = set()
+        affected = self.graph.remove_rows(rows)
         for row in rows:
-            for other in self.adjacent.pop(row, set()):
-                if other not in gone:
-                    self.adjacent[other].discard(row)
-                    touched.add(other)
             self.person_of_row[row] = None
+            self.cluster_of_row[row] = None
             self.uuid_of_row[row] = ""
-        dated = self.encodings.dated()
-        seen: set[int] = set()
-        changed: dict[int, str] = {}
-        components = 0
+        touched = self.graph.update(sorted(affected), self._score, self.encodings.dated())
+        components = len({self.graph.base_of[row] for row in touched})
+        changed: dict[int, tuple[str, int]] = {}
         for row in sorted(touched):
-            if row in seen:
-                continue
-            components += 1
-            members = self._component(row, seen)
-            for cluster in cluster_members(members, self._score, dated, self.policy):
-                person = person_id_for(self.uuid_of_row[cluster[0]])
-                for member in cluster:
-                    if self.person_of_row[member] != person:
-                        self.person_of_row[member] = person
-                        changed[member] = person
+            person = person_id_for(self.uuid_of_row[self.graph.person_root(row)])
+            cluster = self.seq_of_row[self.graph.base_of[row]]
+            if self.person_of_row[row] != person or self.cluster_of_row[row] != cluster:
+                self.person_of_row[row] = person
+                self.cluster_of_row[row] = cluster
+                changed[row] = (person, cluster)
         run = RemovalRun(len(seqs), components, len(changed), 0.0)
         with self.store.transaction() as conn:
             for start in range(0, len(seqs), 500):
@@ -255,8 +249,9 @@ class Linker:
                 conn.execute(f"DELETE FROM sightings WHERE seq IN ({','.join('?' * len(chunk))})",
                              chunk)
             conn.executemany(
-                "UPDATE sightings SET person_id = ? WHERE seq = ?",
-                [(person, self.seq_of_row[row]) for row, person in changed.items()],
+                "UPDATE sightings SET person_id = ?, cluster_seq = ? WHERE seq = ?",
+                [(person, cluster, self.seq_of_row[row])
+                 for row, (person, cluster) in changed.items()],
             )
             if record is not None:
                 record(conn, run)

@@ -29,12 +29,6 @@ def _sightings(conn: sqlite3.Connection, seqs: tuple[int, ...]) -> list[tuple[st
     return rows
 
 
-def alerts_available(conn: sqlite3.Connection) -> bool:
-    return conn.execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alert_regions'"
-    ).fetchone() is not None
-
-
 def open_alerts(conn: sqlite3.Connection, uuids: list[str]) -> list[str]:
     """Alerts not merged away and still open in at least one region, holding any of `uuids`."""
     found: set[str] = set()
@@ -49,13 +43,13 @@ def open_alerts(conn: sqlite3.Connection, uuids: list[str]) -> list[str]:
     return sorted(found)
 
 
-def build_answer(conn: sqlite3.Connection, match: ProbeMatch,
-                 probe_dated: bool) -> lookup_pb2.LookupAnswer:
-    """Call with the store's lock held."""
+def build_answer(conn: sqlite3.Connection, match: ProbeMatch, probe_dated: bool,
+                 alerts_available: bool) -> lookup_pb2.LookupAnswer:
+    """Call with the store's lock held; `alerts_available`: the hub runs alert rules."""
     answer = lookup_pb2.LookupAnswer(
         outcome=_OUTCOMES.get(match.outcome, lookup_pb2.LOOKUP_OUTCOME_NO_MATCH),
         possible_persons=match.possible_persons, probe_dated=probe_dated,
-        alerts_available=alerts_available(conn))
+        alerts_available=alerts_available)
     rows = _sightings(conn, match.seqs)
     if not rows:
         if answer.outcome == lookup_pb2.LOOKUP_OUTCOME_PERSON:  # removed meanwhile

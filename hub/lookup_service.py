@@ -64,7 +64,9 @@ def _check_probe(request: lookup_pb2.LookupRequest, schema: LinkageSchema) -> No
 
 class LookupService(lookup_pb2_grpc.LookupServiceServicer):
     def __init__(self, store: HubStore, linker: Linker, schema: LinkageSchema,
-                 settings: LookupSettings, clock: Callable[[], float] = time.time) -> None:
+                 settings: LookupSettings, alerts_available: bool = False,
+                 clock: Callable[[], float] = time.time) -> None:
+        self.alerts_available = alerts_available
         self.store = store
         self.linker = linker
         self.schema = schema
@@ -113,7 +115,8 @@ class LookupService(lookup_pb2_grpc.LookupServiceServicer):
             match = self.linker.probe(probe)
             with self.store.lock:
                 answer = build_answer(self.store.db.conn, match,
-                                      any(len(e.dob_tokens) for e in probe.values()))
+                                      any(len(e.dob_tokens) for e in probe.values()),
+                                      self.alerts_available)
         finally:
             with self.store.transaction() as conn:
                 details: dict[str, object] = {"purpose": purpose, "outcome": "error"}

@@ -1,23 +1,23 @@
 """Which stored person a lookup's probe belongs to, decided as if it were a new sighting.
 
 A probe is a temporary row: it gets the candidates blocking would give a new
-sighting and is scored against them with the hub's policy. The persons it
-links to (at the link floor) are then clustered again, from their sightings
-as they stand, with the probe among them, by the same `cluster_members` a
-link run uses; the sightings that end up in the probe's cluster are the
-answer. Nothing is stored and no link or person changes.
+sighting and is scored against them with the hub's policy, then goes
+through the two steps of the person graph (linkage/persons.py) on the part
+of the graph it touches:
 
-A link run re-clusters the whole connected component instead; a component
-can hold a thousand sightings of namesakes joined by weak links, and doing
-that per lookup would cost seconds. Re-clustering only the persons the probe
-touches gives the same answer unless the probe would also rearrange persons
-it does not link to, which `tests/test_probe.py` checks does not happen on
-the carousel data.
+1. the clusters it links to strongly (score >= threshold) are clustered again
+   with the probe among them by `cluster_component`, the chaining-resistant
+   clustering of link runs; the probe's cluster is what it would join;
+2. a cluster without any date of birth joins the one dated cluster its weak
+   links (score >= link floor) point to, by `attach_target`; with a common
+   name it fits several, and the hub then says so (AMBIGUOUS, with how many)
+   instead of picking one.
 
-So the rules of linking hold for lookups too. In particular a probe without
-a date of birth joins a person only when it agrees with exactly one dated
-person (`linkage.cluster`): with a common name it fits several, and the hub
-then says so (AMBIGUOUS, with how many) instead of picking one.
+The answer is every sighting of the persons the probe ends up with. Nothing
+is stored and no link or person changes. A link run re-clusters the whole
+strong component instead of the clusters the probe touches; the two differ
+only when the probe would also rearrange clusters it has no strong link to,
+which `tests/test_probe.py` checks does not happen on the carousel data.
 """
 
 from __future__ import annotations
@@ -29,9 +29,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from hub.epoch_tables import neutral_score
+from linkage.cluster import attach_target, cluster_component
 from linkage.compare import score_pairs
 from linkage.encode import IdentityEncoding
-from linkage.linking import cluster_members
 
 if TYPE_CHECKING:
     from hub.linker import Linker
@@ -47,79 +47,86 @@ class ProbeMatch:
     candidates: int = 0  # how many stored sightings were scored (for logs and benchmarks)
 
 
-def _members(linker: Linker, linked: np.ndarray) -> list[int]:
-    """Every stored sighting of the persons the probe links to, as they stand now."""
-    persons = sorted({linker.person_of_row[int(r)] for r in linked} - {None})
-    with linker.store.lock:
-        seqs = linker.store.db.execute(
-            f"SELECT seq FROM sightings WHERE person_id IN ({','.join('?' * len(persons))})",
-            persons).fetchall()
-    rows = {linker.row_of_seq[seq] for (seq,) in seqs if seq in linker.row_of_seq}
-    return sorted(rows | {int(r) for r in linked})
+class _ProbeScorer:
+    """Scores of linker-row pairs where one side may be the probe's virtual row."""
+
+    def __init__(self, linker: Linker, probe: Mapping[int, IdentityEncoding]) -> None:
+        self.linker = linker
+        self.probe = probe
+        self.row = linker.encodings.size  # the row a new sighting would get
+        self.known: dict[int, float] = {}
+
+    def _table_scorer(self, table, left, right):
+        return score_pairs(table, left, right, self.linker.policy)
+
+    def against(self, rows: np.ndarray) -> np.ndarray:
+        rows = np.asarray(rows, dtype=np.int64)
+        missing = np.array([r for r in rows.tolist() if r not in self.known], dtype=np.int64)
+        if len(missing):
+            scores = self.linker.encodings.score_probe(
+                self.probe, missing, self._table_scorer, neutral_score(self.linker.policy))
+            self.known.update(zip(missing.tolist(), scores.tolist(), strict=True))
+        return np.array([self.known[r] for r in rows.tolist()], dtype=np.float32)
+
+    def __call__(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+        left, right = np.asarray(left), np.asarray(right)
+        out = np.empty(len(left), dtype=np.float32)
+        with_probe = (left == self.row) | (right == self.row)
+        if (~with_probe).any():
+            out[~with_probe] = self.linker.score(left[~with_probe], right[~with_probe])
+        if with_probe.any():
+            out[with_probe] = self.against(
+                np.where(left[with_probe] == self.row, right[with_probe], left[with_probe]))
+        return out
 
 
 def match_probe(linker: Linker, probe: Mapping[int, IdentityEncoding]) -> ProbeMatch:
     """Call with the linker's lock held (Linker.probe)."""
-    tables, policy = linker.encodings, linker.policy
-    neutral = neutral_score(policy)
-
-    def table_scorer(table, left, right):
-        return score_pairs(table, left, right, policy)
-
+    tables, policy, graph = linker.encodings, linker.policy, linker.graph
+    scorer = _ProbeScorer(linker, probe)
     candidates = tables.probe_candidates(probe)
     if not len(candidates):
         return ProbeMatch(NO_MATCH)
-    scores = tables.score_probe(probe, candidates, table_scorer, neutral)
-    linked = candidates[scores >= policy.link_floor]
-    if not len(linked):
+    scores = scorer.against(candidates)
+    weak = candidates[scores >= policy.link_floor]
+    strong = candidates[scores >= policy.threshold]
+    if not len(weak):
         return ProbeMatch(NO_MATCH, candidates=len(candidates))
 
-    members = np.asarray(_members(linker, linked), dtype=np.int64)
-    probe_row = tables.size  # the row a new sighting would get: after every stored one
-    probe_scores = dict(zip(members.tolist(),
-                            tables.score_probe(probe, members, table_scorer, neutral).tolist(),
-                            strict=True))
-
-    def scorer(left: np.ndarray, right: np.ndarray) -> np.ndarray:
-        left, right = np.asarray(left), np.asarray(right)
-        out = np.empty(len(left), dtype=np.float32)
-        with_probe = (left == probe_row) | (right == probe_row)
-        if (~with_probe).any():
-            out[~with_probe] = linker.score(left[~with_probe], right[~with_probe])
-        others = np.where(left[with_probe] == probe_row, right[with_probe], left[with_probe])
-        out[with_probe] = [probe_scores[int(o)] for o in others]
-        return out
-
-    dated = np.zeros(probe_row + 1, dtype=bool)
-    dated[members] = tables.dated_rows(members)
+    # step 1: the clusters it links to strongly, clustered again with the probe
+    near = sorted({row for base in {graph.base_of[int(r)] for r in strong}
+                   for row in graph.members[base]})
+    clusters = cluster_component([*near, scorer.row], scorer, policy)
+    mine = next(c for c in clusters if scorer.row in c)
+    existing = [r for r in mine if r != scorer.row]
     probe_dated = any(len(e.dob_tokens) for e in probe.values())
-    dated[probe_row] = probe_dated
-    clusters = cluster_members([*members.tolist(), probe_row], scorer, dated, policy)
-    mine = next(c for c in clusters if probe_row in c)
-    if len(mine) > 1:
-        seqs = tuple(linker.seq_of_row[r] for r in mine if r != probe_row)
-        return ProbeMatch(PERSON, seqs, candidates=len(candidates))
-    if not probe_dated:
-        fits = _dated_clusters_fitting(clusters, probe_scores, dated, policy)
-        if fits >= 2:
-            return ProbeMatch(AMBIGUOUS, possible_persons=fits, candidates=len(candidates))
+    if probe_dated or tables.dated_rows(np.array(existing, dtype=np.int64)).any():
+        if not existing:
+            return ProbeMatch(NO_MATCH, candidates=len(candidates))
+        return ProbeMatch(PERSON, _person_seqs(linker, existing), candidates=len(candidates))
+
+    # step 2: an undated cluster joins the one dated cluster it fits, if only one
+    linked = {int(r) for r in weak} | {o for r in existing for o in graph.weak.get(r, ())}
+    linked -= set(mine)
+    linked_rows = np.array(sorted(linked), dtype=np.int64)
+    dated = linked_rows[tables.dated_rows(linked_rows)] if len(linked) else linked_rows
+    bases = sorted({graph.base_of[int(r)] for r in dated})
+    fits = [b for b in bases if attach_target(mine, [graph.members[b]], scorer, policy) == 0]
+    if len(fits) == 1:
+        return ProbeMatch(PERSON, _person_seqs(linker, [*existing, fits[0]]),
+                          candidates=len(candidates))
+    if len(fits) >= 2:
+        return ProbeMatch(AMBIGUOUS, possible_persons=len(fits), candidates=len(candidates))
+    if existing:  # seen before, never with a date of birth
+        return ProbeMatch(PERSON, _person_seqs(linker, existing), candidates=len(candidates))
     return ProbeMatch(NO_MATCH, candidates=len(candidates))
 
 
-def _dated_clusters_fitting(clusters: list[list[int]], probe_scores: dict[int, float],
-                            dated: np.ndarray, policy) -> int:
-    """How many dated persons an undated probe agrees with, by the attach rule.
-
-    The rule of `linkage.cluster._attach_undated`: no pair below the veto and
-    a mean of at least `attach_mean`. It is restated here only to count; the
-    decision itself was made by `cluster_members` above.
-    """
-    fits = 0
-    for cluster in clusters:
-        rows = [r for r in cluster if r in probe_scores]
-        if not rows or not dated[rows].any():
-            continue
-        values = np.array([probe_scores[r] for r in rows])
-        if values.min() >= policy.veto and values.mean() >= policy.attach_mean:
-            fits += 1
-    return fits
+def _person_seqs(linker: Linker, rows: list[int]) -> tuple[int, ...]:
+    """Every stored sighting of the persons of `rows`, as they stand now."""
+    persons = sorted({linker.person_of_row[r] for r in rows} - {None})
+    with linker.store.lock:
+        seqs = {seq for (seq,) in linker.store.db.execute(
+            f"SELECT seq FROM sightings WHERE person_id IN ({','.join('?' * len(persons))})",
+            persons)}
+    return tuple(sorted(seqs | {linker.seq_of_row[r] for r in rows}))

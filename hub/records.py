@@ -19,7 +19,8 @@ import hashlib
 import sqlite3
 from dataclasses import dataclass
 
-from hub import audit_log
+from hub import alert_evidence, audit_log
+from hub.alerts.engine import AlertEngine
 from hub.linker import Linker, RemovalRun
 from hub.store import HubStore, utc_now
 from hub.validate import validate_batch
@@ -53,12 +54,18 @@ def _held(store: HubStore, sighting_uuid: str, gemeente: str) -> tuple | None:
 
 
 def withdraw(store: HubStore, linker: Linker, gemeente: str, sighting_uuid: str,
-             reason: str) -> RecordOutcome:
-    """Remove one of `gemeente`'s sightings and re-cluster; remembered so it stays out."""
+             reason: str, alerts: AlertEngine | None = None) -> RecordOutcome:
+    """Remove one of `gemeente`'s sightings and re-cluster; remembered so it stays out.
+
+    Alerts holding it are updated, or closed as `evidence_withdrawn` when no
+    rule fires on what is left (hub/alert_evidence.py).
+    """
     at = utc_now()
     held = _held(store, sighting_uuid, gemeente)
+    touched: dict[str, bytes] = {}
 
     def record(conn: sqlite3.Connection, run: RemovalRun) -> None:
+        touched.update(alert_evidence.forget(conn, [sighting_uuid]))
         conn.execute("INSERT OR IGNORE INTO withdrawn_sightings (sighting_uuid, gemeente, "
                      "withdrawn_at) VALUES (?, ?, ?)", [sighting_uuid, gemeente, at])
         audit_log.append(conn, at, f"node:{gemeente}", "withdraw",
@@ -70,12 +77,17 @@ def withdraw(store: HubStore, linker: Linker, gemeente: str, sighting_uuid: str,
             record(conn, RemovalRun(0, 0, 0, 0.0))
         return RecordOutcome(False, 0)
     run = linker.remove([held[0]], record)
-    return RecordOutcome(True, run.persons_changed)
+    changed = alert_evidence.settle(store, alerts, touched, alert_evidence.WITHDRAWN)
+    return RecordOutcome(True, run.persons_changed, changed)
 
 
 def correct(store: HubStore, linker: Linker, schema: LinkageSchema, gemeente: str,
-            sighting: encoding_pb2.EncodedSighting, today: dt.date) -> RecordOutcome:
+            sighting: encoding_pb2.EncodedSighting, today: dt.date,
+            alerts: AlertEngine | None = None) -> RecordOutcome:
     """Replace one of `gemeente`'s sightings by its corrected encoding, same UUID.
+
+    The sighting stays (same UUID), so alerts holding it are not closed: the
+    rules are evaluated again and update them with the corrected evidence.
 
     Raises hub.validate.Refusal for a malformed sighting and NotHeld when the
     gemeente holds no sighting with that UUID.
@@ -105,7 +117,8 @@ def correct(store: HubStore, linker: Linker, schema: LinkageSchema, gemeente: st
 
     run = linker.remove([seq], record)
     linked = linker.link_pending()
-    return RecordOutcome(True, run.persons_changed + linked.persons_changed)
+    changed = alerts.evaluate().report.changes if alerts is not None else 0
+    return RecordOutcome(True, run.persons_changed + linked.persons_changed, changed)
 
 
 def record_node_purges(conn: sqlite3.Connection, gemeente: str, purges: list) -> int:

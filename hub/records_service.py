@@ -10,6 +10,7 @@ import uuid
 import grpc
 
 from hub import records
+from hub.alerts.engine import AlertEngine
 from hub.linker import Linker
 from hub.store import HubStore
 from hub.validate import Refusal
@@ -48,10 +49,12 @@ def _purge_problem(report: records_pb2.PurgeReport) -> str | None:
 
 
 class RecordService(records_pb2_grpc.RecordServiceServicer):
-    def __init__(self, store: HubStore, linker: Linker, schema: LinkageSchema) -> None:
+    def __init__(self, store: HubStore, linker: Linker, schema: LinkageSchema,
+                 alerts: AlertEngine | None = None) -> None:
         self.store = store
         self.linker = linker
         self.schema = schema
+        self.alerts = alerts
 
     def Withdraw(self, request: records_pb2.WithdrawRequest,
                  context: grpc.ServicerContext) -> records_pb2.WithdrawReply:
@@ -63,7 +66,7 @@ class RecordService(records_pb2_grpc.RecordServiceServicer):
             context.abort(grpc.StatusCode.INVALID_ARGUMENT,
                           "a withdrawal needs a reason (recorded in error or erasure request)")
         outcome = records.withdraw(self.store, self.linker, node.name, request.sighting_uuid,
-                                   reason)
+                                   reason, self.alerts)
         log.info("withdrawal by %s (%s): removed=%s, %d person changes", node, reason,
                  outcome.changed, outcome.persons_changed)
         return records_pb2.WithdrawReply(removed=outcome.changed,
@@ -75,7 +78,7 @@ class RecordService(records_pb2_grpc.RecordServiceServicer):
         node = require_role(context, "node")
         try:
             outcome = records.correct(self.store, self.linker, self.schema, node.name,
-                                      request.sighting, dt.date.today())
+                                      request.sighting, dt.date.today(), self.alerts)
         except Refusal as refusal:
             context.abort(refusal.code, refusal.message.replace("sighting 0", "sighting"))
         except records.NotHeld as missing:

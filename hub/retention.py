@@ -4,9 +4,11 @@ On day D every sighting observed on or before D minus the retention period
 (calendar months; the day is clamped to the month's end, so 31 August minus
 18 months is 28 February) is purged: its row, encodings, companions, entities
 and links, and the persons it was part of are re-clustered (hub/linker.py
-`remove`). Withdrawal tombstones older than the cutoff go too. Each run is
-one audit entry with the counts, also when nothing was due, so the log shows
-that the job ran.
+`remove`). Alerts drop the purged sightings and are updated, or closed as
+`evidence_purged` when no rule fires on what is left (hub/alert_evidence.py).
+Withdrawal tombstones older than the cutoff go too. Each run is one audit
+entry with the counts, also when nothing was due, so the log shows that the
+job ran.
 
 `zichtlijn hub serve` runs the purge at start and then daily
 (`RetentionJob`); `zichtlijn hub purge` runs it on demand.
@@ -22,7 +24,8 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from hub import audit_log
+from hub import alert_evidence, audit_log
+from hub.alerts.engine import AlertEngine
 from hub.linker import Linker, RemovalRun
 from hub.store import HubStore, utc_now
 from zichtlijn.dates import months_before
@@ -38,20 +41,23 @@ class PurgeOutcome:
     by_gemeente: dict[str, int]
     persons_changed: int
     tombstones: int
+    alerts_changed: int
 
 
 def purge(store: HubStore, linker: Linker, today: dt.date, months: int,
-          actor: str = "hub:hub") -> PurgeOutcome:
+          actor: str = "hub:hub", alerts: AlertEngine | None = None) -> PurgeOutcome:
     cutoff = months_before(today, months)
     with store.lock:
         due = store.db.execute(
-            "SELECT seq, gemeente FROM sightings WHERE observed_on <= ?",
+            "SELECT seq, gemeente, sighting_uuid FROM sightings WHERE observed_on <= ?",
             [cutoff.isoformat()]).fetchall()
-    by_gemeente = dict(sorted(Counter(g for _, g in due).items()))
+    by_gemeente = dict(sorted(Counter(g for _, g, _ in due).items()))
     tombstones = 0
+    touched: dict[str, bytes] = {}
 
     def record(conn: sqlite3.Connection, run: RemovalRun) -> None:
         nonlocal tombstones
+        touched.update(alert_evidence.forget(conn, [u for _, _, u in due]))
         # a tombstone outlives its sighting's own retention: withdrawn_at >= observed_on
         tombstones = conn.execute("DELETE FROM withdrawn_sightings WHERE withdrawn_at < ?",
                                   [(cutoff + dt.timedelta(days=1)).isoformat()]).rowcount
@@ -59,8 +65,10 @@ def purge(store: HubStore, linker: Linker, today: dt.date, months: int,
                          retention_months=months, sightings=len(due), gemeenten=by_gemeente,
                          persons_changed=run.persons_changed, tombstones=tombstones)
 
-    run = linker.remove([seq for seq, _ in due], record)
-    outcome = PurgeOutcome(cutoff, len(due), by_gemeente, run.persons_changed, tombstones)
+    run = linker.remove([seq for seq, _, _ in due], record)
+    changed = alert_evidence.settle(store, alerts, touched, alert_evidence.PURGED)
+    outcome = PurgeOutcome(cutoff, len(due), by_gemeente, run.persons_changed, tombstones,
+                           changed)
     log.info("retention purge up to %s: %d sightings, %d person changes", cutoff,
              outcome.sightings, outcome.persons_changed)
     return outcome

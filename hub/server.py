@@ -9,6 +9,9 @@ from dataclasses import dataclass
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 
+from hub.alerts import setup as alerts_setup
+from hub.alerts.engine import AlertEngine
+from hub.audit_service import AuditService
 from hub.config import HubConfig
 from hub.epoch_service import EpochService
 from hub.linker import Linker
@@ -17,10 +20,17 @@ from hub.records_service import RecordService
 from hub.settings import HubSettings, settings_of
 from hub.store import HubStore
 from hub.sync_service import SyncService
+from hub.tree_heads import TreeHeads, ensure_log_key
 from linkage.compare import MatchPolicy
 from linkage.schema import LinkageSchema, default_schema
 from zichtlijn.transport import server_credentials, server_options
-from zichtlijn.v1 import epochs_pb2_grpc, lookup_pb2_grpc, records_pb2_grpc, sync_pb2_grpc
+from zichtlijn.v1 import (
+    audit_pb2_grpc,
+    epochs_pb2_grpc,
+    lookup_pb2_grpc,
+    records_pb2_grpc,
+    sync_pb2_grpc,
+)
 
 log = logging.getLogger("zichtlijn.hub")
 
@@ -31,8 +41,12 @@ class RunningHub:
     port: int
     store: HubStore
     linker: Linker
+    alerts: AlertEngine | None = None
+    heads: TreeHeads | None = None
 
     def stop(self, grace: float = 2.0) -> None:
+        if self.alerts is not None:
+            self.alerts.signal.close()  # following watchers end now, not at the grace deadline
         # grpcio can leave the stop event unset after a client cancelled a stream the
         # handler had already aborted; every handler has returned by then, so bound the wait
         self.server.stop(grace).wait(timeout=grace + 5)
@@ -47,17 +61,30 @@ def start_hub(
 ) -> RunningHub:
     schema = schema or default_schema()
     settings = settings or settings_of(config.home)  # a bad [lookup] stops the hub here
+    alert_config = alerts_setup.load(config.alerts)  # a bad rules file stops the hub here
     store = HubStore(config.db_path)
+    try:
+        heads = TreeHeads(store, ensure_log_key(config.home, store.db.conn))
+    except BaseException:
+        store.close()
+        raise
     linker = Linker(store, schema, policy or MatchPolicy())
     linker.link_pending()  # anything stored but not linked before a restart
+    alerts = alerts_setup.start_engine(alert_config, store, schema, linker.policy)
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=config.workers),
                          options=server_options())
-    sync_pb2_grpc.add_SyncServiceServicer_to_server(SyncService(store, linker, schema), server)
+    sync_pb2_grpc.add_SyncServiceServicer_to_server(
+        SyncService(store, linker, schema, heads,
+                    alert_config.signals.codes if alert_config else None,
+                    alerts.evaluate if alerts else None),
+        server)
+    alerts_setup.register(server, store, alerts, config.workers)
     epochs_pb2_grpc.add_EpochServiceServicer_to_server(EpochService(store), server)
     lookup_pb2_grpc.add_LookupServiceServicer_to_server(
-        LookupService(store, linker, schema, settings.lookup), server)
+        LookupService(store, linker, schema, settings.lookup, alerts is not None), server)
     records_pb2_grpc.add_RecordServiceServicer_to_server(
-        RecordService(store, linker, schema), server)
+        RecordService(store, linker, schema, alerts), server)
+    audit_pb2_grpc.add_AuditServiceServicer_to_server(AuditService(heads), server)
     health_servicer = health.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
     port = server.add_secure_port(config.listen, server_credentials(config.tls))
@@ -66,8 +93,9 @@ def start_hub(
         raise OSError(f"cannot listen on {config.listen}")
     server.start()
     for service in ("", "zichtlijn.v1.SyncService", "zichtlijn.v1.EpochService",
-                    "zichtlijn.v1.LookupService", "zichtlijn.v1.RecordService"):
+                    "zichtlijn.v1.AuditService", "zichtlijn.v1.LookupService",
+                    "zichtlijn.v1.RecordService", *alerts_setup.SERVICE_NAMES):
         health_servicer.set(service, health_pb2.HealthCheckResponse.SERVING)
     log.info("hub listening on %s (schema %s)", config.listen.rsplit(":", 1)[0] + f":{port}",
              schema.label)
-    return RunningHub(server, port, store, linker)
+    return RunningHub(server, port, store, linker, alerts, heads)

@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import sqlite_utils
+from cryptography import x509
 
-from hub import audit_log, epochs, lookup_control, record_tables
+from hub import audit_log, epochs, lookup_control, record_tables, tree_heads, upload_records
 from zichtlijn import wire
 from zichtlijn.v1 import encoding_pb2
 
@@ -30,6 +31,7 @@ class BatchOutcome:
     accepted: int
     already_present: int
     received_at: str
+    leaf_index: int | None = None  # the batch's upload entry in the audit log
 
 
 class ConflictError(ValueError):
@@ -88,6 +90,7 @@ class HubStore:
                 batch_digest BLOB NOT NULL REFERENCES batches(digest),
                 received_at TEXT NOT NULL,
                 person_id TEXT,
+                cluster_seq INTEGER,
                 linked INTEGER NOT NULL DEFAULT 0
             );
             CREATE INDEX IF NOT EXISTS sightings_unlinked ON sightings(linked) WHERE linked = 0;
@@ -119,6 +122,8 @@ class HubStore:
         epochs.create_tables(self.db.conn)
         lookup_control.create_tables(self.db.conn)
         record_tables.create_tables(self.db.conn)
+        upload_records.create_tables(self.db.conn)
+        tree_heads.create_tables(self.db.conn)
 
     # -- uploads ---------------------------------------------------------------
 
@@ -132,16 +137,21 @@ class HubStore:
         return BatchOutcome(accepted=0, already_present=row[0], received_at=row[1])
 
     def store_batch(
-        self, gemeente: str, digest: bytes, sightings: list[encoding_pb2.EncodedSighting]
+        self, gemeente: str, digest: bytes, sightings: list[encoding_pb2.EncodedSighting],
+        node_cert: x509.Certificate | None = None, node_signature: bytes = b"",
     ) -> BatchOutcome:
-        """Store a validated batch in one transaction: all of it or none."""
+        """Store a validated batch in one transaction: all of it or none.
+
+        ``node_cert`` and ``node_signature`` (already verified by the caller) go
+        into the upload entry so an auditor can check the node made this upload.
+        """
         received_at = utc_now()
         with self.transaction() as conn:
             known = conn.execute(
                 "SELECT sightings, received_at FROM batches WHERE digest = ?", [digest]
             ).fetchone()
             if known:
-                return BatchOutcome(0, known[0], known[1])
+                return BatchOutcome(0, known[0], known[1], upload_records.leaf_of(conn, digest))
             new = []
             present = 0
             for s in sightings:
@@ -170,10 +180,13 @@ class HubStore:
             )
             for s in new:
                 self._insert_sighting(conn, gemeente, digest, received_at, s)
-            audit_log.append(conn, received_at, f"node:{gemeente}", "upload",
-                             batch=digest.hex(), sightings=len(sightings), accepted=len(new),
-                             already_present=present)
-        return BatchOutcome(len(new), present, received_at)
+            appended = audit_log.append(
+                conn, received_at, f"node:{gemeente}", "upload", batch=digest.hex(),
+                sightings=len(sightings), accepted=len(new), already_present=present,
+                **upload_records.entry_fields(node_cert, node_signature))
+            upload_records.record_batch(conn, digest, appended.first_index, f"node:{gemeente}",
+                                        node_cert, sightings)
+        return BatchOutcome(len(new), present, received_at, appended.first_index)
 
     @staticmethod
     def _insert_sighting(conn: sqlite3.Connection, gemeente: str, batch: bytes,

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import grpc
+from cryptography import x509
 
 from hub.linker import Linker
 from hub.store import ConflictError, HubStore
+from hub.tree_heads import TreeHeadError, TreeHeads
 from hub.validate import Refusal, validate_batch
 from linkage.schema import LinkageSchema
+from zichtlijn.certsign import verify_batch
 from zichtlijn.transport import require_role
 from zichtlijn.v1 import sync_pb2, sync_pb2_grpc
 
@@ -19,28 +22,52 @@ log = logging.getLogger("zichtlijn.hub.sync")
 
 
 class SyncService(sync_pb2_grpc.SyncServiceServicer):
-    def __init__(self, store: HubStore, linker: Linker, schema: LinkageSchema) -> None:
+    def __init__(self, store: HubStore, linker: Linker, schema: LinkageSchema,
+                 heads: TreeHeads,
+                 signal_codes: frozenset[str] | None = None,
+                 after_link: Callable[[], object] | None = None) -> None:
         self.store = store
         self.linker = linker
         self.schema = schema
+        self.heads = heads
+        self.signal_codes = signal_codes
+        self.after_link = after_link  # alert evaluation: runs after every link run
 
     def Upload(
         self, request_iterator: Iterator[sync_pb2.UploadBatch], context: grpc.ServicerContext
     ) -> Iterator[sync_pb2.BatchReceipt]:
         node = require_role(context, "node")
+        cert = x509.load_pem_x509_certificate(context.auth_context()["x509_pem_cert"][0])
         stored_any = False
+        known_size: int | None = None  # the tree size the next consistency proof starts at
         try:
-            for batch in request_iterator:
+            for position, batch in enumerate(request_iterator):
                 try:
-                    validate_batch(batch, self.schema, dt.date.today())
-                    outcome = self.store.store_batch(node.name, bytes(batch.batch_digest),
-                                                     list(batch.sightings))
+                    validate_batch(batch, self.schema, dt.date.today(), self.signal_codes)
+                    digest = bytes(batch.batch_digest)
+                    if not verify_batch(cert, node.name, digest, len(batch.sightings),
+                                        bytes(batch.node_signature)):
+                        raise Refusal(grpc.StatusCode.INVALID_ARGUMENT,
+                                      f"batch {position}: node_signature does not verify with "
+                                      f"the client certificate of {node}")
+                    if known_size is None:
+                        known_size = batch.known_tree_size
+                        self.heads.check_known_size(known_size)
+                    outcome = self.store.store_batch(node.name, digest, list(batch.sightings),
+                                                     cert, bytes(batch.node_signature))
+                    if outcome.leaf_index is None:
+                        raise TreeHeadError(f"batch {digest.hex()[:12]} has no log entry")
+                    receipt = self.heads.receipt(outcome.leaf_index, known_size)
                 except Refusal as refusal:
                     log.warning("refused batch from %s: %s", node, refusal.message)
                     context.abort(refusal.code, refusal.message)
                 except ConflictError as exc:
                     log.warning("refused batch from %s: %s", node, exc)
                     context.abort(grpc.StatusCode.FAILED_PRECONDITION, str(exc))
+                except TreeHeadError as exc:
+                    log.warning("no receipt for %s: %s", node, exc)
+                    context.abort(grpc.StatusCode.FAILED_PRECONDITION, str(exc))
+                known_size = receipt.head.size
                 stored_any = stored_any or outcome.accepted > 0
                 log.info("batch %s from %s: %d new, %d already held",
                          bytes(batch.batch_digest).hex()[:12], node, outcome.accepted,
@@ -50,6 +77,12 @@ class SyncService(sync_pb2_grpc.SyncServiceServicer):
                     accepted=outcome.accepted,
                     already_present=outcome.already_present,
                     received_at=outcome.received_at,
+                    leaf_index=receipt.leaf_index,
+                    log_entry=receipt.entry,
+                    tree_head=receipt.head.note,
+                    inclusion_proof=receipt.inclusion,
+                    consistency_from=receipt.consistency_from,
+                    consistency_proof=receipt.consistency,
                 )
         finally:
             if stored_any:
@@ -63,6 +96,11 @@ class SyncService(sync_pb2_grpc.SyncServiceServicer):
             return
         log.info("link run: %d new sightings, %d candidates, %d links, %.2fs",
                  run.new_sightings, run.candidate_pairs, run.new_links, run.seconds)
+        if self.after_link is not None:
+            try:
+                self.after_link()
+            except Exception:  # alerts are evaluated again after the next link run
+                log.exception("alert evaluation failed")
 
     def GetNodeStatus(
         self, request: sync_pb2.NodeStatusRequest, context: grpc.ServicerContext

@@ -75,8 +75,12 @@ def _other_epochs(where: str, s: encoding_pb2.EncodedSighting, schema: LinkageSc
 
 
 def validate_batch(batch: sync_pb2.UploadBatch, schema: LinkageSchema,
-                   today: dt.date) -> None:
-    """Raise Refusal for the first problem found in the batch."""
+                   today: dt.date, signal_codes: frozenset[str] | None = None) -> None:
+    """Raise Refusal for the first problem found in the batch.
+
+    `signal_codes` is the hub's signal catalogue (alert configuration); when
+    given, a code outside it is refused, so no signal silently weighs nothing.
+    """
     count = len(batch.sightings)
     if count == 0:
         raise Refusal(grpc.StatusCode.INVALID_ARGUMENT, "empty batch")
@@ -117,6 +121,11 @@ def validate_batch(batch: sync_pb2.UploadBatch, schema: LinkageSchema,
             raise Refusal(grpc.StatusCode.INVALID_ARGUMENT, f"{where}: unknown setting")
         if len(s.signals) > MAX_SIGNALS or not all(_SIGNAL.match(c) for c in s.signals):
             raise Refusal(grpc.StatusCode.INVALID_ARGUMENT, f"{where}: malformed signal codes")
+        unknown = sorted(set(s.signals) - signal_codes) if signal_codes is not None else []
+        if unknown:
+            raise Refusal(grpc.StatusCode.INVALID_ARGUMENT,
+                          f"{where}: unknown signal code(s) {', '.join(unknown)} "
+                          "(not in the hub's signals.toml)")
         if not s.HasField("subject"):
             raise Refusal(grpc.StatusCode.INVALID_ARGUMENT, f"{where}: subject missing")
         _identity(f"{where}.subject", s.subject, schema)

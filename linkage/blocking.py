@@ -31,7 +31,7 @@ _UNDATED_FAMILY = 6
 #: An undated sighting is not paired through a name-bucket pair shared by more
 #: rows than this: so common a name without a date could not be attached to one
 #: person anyway (the clustering leaves ambiguous undated sightings alone).
-UNDATED_GROUP_CAP = 1000
+UNDATED_GROUP_CAP = 300
 _M1 = np.uint64(0x9E3779B97F4A7C15)
 _M2 = np.uint64(0xBF58476D1CE4E5B9)
 _M3 = np.uint64(0x94D049BB133111EB)
@@ -191,6 +191,13 @@ class CandidateIndex:
                               self._names.rows[earlier_undated],
                               name_keys_[dated_new], name_rows[dated_new]))
         return _unique_pairs(np.concatenate(found) if found else np.empty((0, 2), np.int64))
+
+    def index_only(self, table: EncodingTable, rows: np.ndarray) -> None:
+        """Index rows whose pairs are known already (restoring the index at start-up)."""
+        rows = np.asarray(rows, dtype=np.int64)
+        if len(rows):
+            self._dates.merge(*date_keys(table, rows))
+            self._names.merge(*name_keys(table, rows))
 
     def remove_rows(self, rows: np.ndarray) -> None:
         """Forget rows (withdrawn or purged sightings)."""

@@ -52,19 +52,9 @@ def components(links: Iterable[tuple[int, int]], nodes: Iterable[int] = ()) -> l
 
 
 def cluster_component(
-    members: Sequence[int],
-    scorer: Scorer,
-    policy: MatchPolicy,
-    anchored: np.ndarray | None = None,
+    members: Sequence[int], scorer: Scorer, policy: MatchPolicy
 ) -> list[list[int]]:
-    """Split one linked component into persons; members are row ids.
-
-    `anchored[row]` says whether a row carries a date of birth. Rows without one
-    can rarely reach the link threshold on their own; after the clusters have
-    formed, a cluster with no date of birth joins the one dated cluster it
-    agrees with, and stays apart when it agrees with two or more (a common
-    name: the data cannot say which of the namesakes it was).
-    """
+    """Split one component of strong links into persons; members are row ids."""
     rows = np.array(sorted(members), dtype=np.int64)
     m = len(rows)
     if m == 1:
@@ -78,8 +68,6 @@ def cluster_component(
     candidates = np.flatnonzero(scores >= policy.threshold)
     order = sorted(candidates, key=lambda k: (-float(scores[k]), int(left[k]), int(right[k])))
     groups = _greedy_merge(m, [(int(left[k]), int(right[k])) for k in order], matrix, policy)
-    if anchored is not None:
-        groups = _attach_undated(groups, matrix, anchored[rows], policy)
     clusters = [sorted(int(rows[i]) for i in group) for group in groups]
     return sorted(clusters, key=lambda c: c[0])
 
@@ -106,18 +94,29 @@ def _greedy_merge(m: int, edges: list[tuple[int, int]], matrix: np.ndarray,
     return list(members_of.values())
 
 
-def _attach_undated(groups: list[list[int]], matrix: np.ndarray, dated: np.ndarray,
-                    policy: MatchPolicy) -> list[list[int]]:
-    anchors = [g for g in groups if dated[g].any()]
-    undated = [g for g in groups if not dated[g].any()]
-    joined: dict[int, list[int]] = {}
-    kept: list[list[int]] = []
-    for group in undated:
-        matches = [i for i, anchor in enumerate(anchors)
-                   if _compatible(matrix, group, anchor, policy.attach_mean, policy.veto)]
-        if len(matches) == 1:
-            joined.setdefault(matches[0], []).extend(group)
-        else:
-            kept.append(group)
-    merged = [anchor + joined.get(i, []) for i, anchor in enumerate(anchors)]
-    return merged + kept
+def attach_target(
+    undated: list[int], dated_clusters: list[list[int]], scorer: Scorer, policy: MatchPolicy
+) -> int | None:
+    """Which of `dated_clusters` an undated cluster joins: the only compatible one, or None.
+
+    A sighting without a date of birth rarely reaches the link threshold on its
+    own. It joins the one dated person its weak links point to when it agrees
+    with all of that person's sightings well enough, and stays apart when it
+    agrees with two or more (a common name: the data cannot say which of the
+    namesakes it was).
+    """
+    if not dated_clusters:
+        return None
+    sizes = [len(c) for c in dated_clusters]
+    left = np.repeat(np.array(undated, dtype=np.int64)[None, :], sum(sizes), axis=0).T.ravel()
+    right = np.tile(np.concatenate([np.array(c, dtype=np.int64) for c in dated_clusters]),
+                    len(undated))
+    scores = scorer(left, right).reshape(len(undated), sum(sizes))
+    matches = []
+    start = 0
+    for index, size in enumerate(sizes):
+        cross = scores[:, start : start + size]
+        start += size
+        if cross.min() >= policy.veto and cross.mean() >= policy.attach_mean:
+            matches.append(index)
+    return matches[0] if len(matches) == 1 else None

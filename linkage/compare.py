@@ -14,6 +14,7 @@ from enum import IntEnum
 
 import numpy as np
 
+from linkage.kernels import dice_pairs
 from linkage.table import NO_BUCKET, EncodingTable
 
 CHUNK_PAIRS = 65_536
@@ -86,9 +87,8 @@ def _any_equal(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 def dice(table: EncodingTable, left: np.ndarray, right: np.ndarray) -> np.ndarray:
-    common = np.bitwise_count(table.filters[left] & table.filters[right]).sum(axis=1)
-    total = table.popcounts[left] + table.popcounts[right]
-    return np.where(total > 0, 2.0 * common / np.maximum(total, 1), 0.0)
+    return dice_pairs(table.filters, table.popcounts, np.asarray(left, dtype=np.int64),
+                      np.asarray(right, dtype=np.int64))
 
 
 def features(table: EncodingTable, left: np.ndarray, right: np.ndarray) -> PairFeatures:

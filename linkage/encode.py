@@ -76,6 +76,7 @@ class Encoder:
         self._max_hashes = max(schema.given_hashes, schema.surname_hashes)
         self._word_masks: dict[tuple[str, int], int] = {}
         self._bucket_of: dict[str, int] = {}
+        self._dob_tokens: dict[date, tuple[int, ...]] = {}
 
     @property
     def epoch(self) -> int:
@@ -131,6 +132,14 @@ class Encoder:
     def dob_tokens(self, born: date | None) -> tuple[int, ...]:
         if born is None:
             return ()
+        cached = self._dob_tokens.get(born)
+        if cached is None:
+            if len(self._dob_tokens) > _CACHE_LIMIT:
+                self._dob_tokens.clear()
+            cached = self._dob_tokens[born] = self._make_dob_tokens(born)
+        return cached
+
+    def _make_dob_tokens(self, born: date) -> tuple[int, ...]:
         y, m, d = born.year, born.month, born.day
         low, high = sorted((m, d))
         key = self.keys.date_of_birth

@@ -1,9 +1,8 @@
 """From candidate pairs to persons: the steps shared by batch and nightly linking.
 
 The hub links night by night (hub/linker.py); `link_all` does the same in
-one batch. Both keep the pairs scoring at least `policy.link_floor` as links,
-and cluster each connected component of links with `cluster_members`, so
-the two give the same persons.
+one batch. Both keep the pairs scoring at least `policy.link_floor` as links
+and hand them to a `PersonGraph`, so the two give the same persons.
 """
 
 from __future__ import annotations
@@ -13,8 +12,8 @@ from collections.abc import Callable
 import numpy as np
 
 from linkage.blocking import CandidateIndex
-from linkage.cluster import cluster_component, components
 from linkage.compare import MatchPolicy, score_pairs
+from linkage.persons import PersonGraph
 from linkage.table import EncodingTable
 
 Scorer = Callable[[np.ndarray, np.ndarray], np.ndarray]
@@ -31,19 +30,6 @@ def scored_links(
     return pairs[keep], scores[keep]
 
 
-def cluster_members(
-    members: list[int], scorer: Scorer, dated: np.ndarray, policy: MatchPolicy
-) -> list[list[int]]:
-    """Persons (lists of rows) within one connected component of links.
-
-    `dated[row]` tells whether a row carries a date of birth (see
-    `linkage.cluster.cluster_component` for why that matters).
-    """
-    if len(members) == 1:
-        return [list(members)]
-    return cluster_component(members, scorer, policy, dated)
-
-
 def table_scorer(table: EncodingTable, policy: MatchPolicy) -> Scorer:
     def scorer(left: np.ndarray, right: np.ndarray) -> np.ndarray:
         return score_pairs(table, left, right, policy)
@@ -51,13 +37,12 @@ def table_scorer(table: EncodingTable, policy: MatchPolicy) -> Scorer:
 
 
 def link_all(table: EncodingTable, policy: MatchPolicy) -> np.ndarray:
-    """Cluster label per row: the smallest row number of the row's person."""
+    """Person label per row: the row the row's person is named after."""
     scorer = table_scorer(table, policy)
     pairs = CandidateIndex().add(table, range(table.size))
-    links, _ = scored_links(pairs, scorer, policy)
-    dated = table.dob[: table.size, 0] != 0
-    labels = np.arange(table.size)
-    for members in components(map(tuple, links.tolist()), nodes=range(table.size)):
-        for cluster in cluster_members(members, scorer, dated, policy):
-            labels[cluster] = cluster[0]
-    return labels
+    links, scores = scored_links(pairs, scorer, policy)
+    graph = PersonGraph(policy)
+    graph.add_rows(range(table.size))
+    graph.add_links(map(tuple, links.tolist()), scores.tolist())
+    graph.update(range(table.size), scorer, table.dob[: table.size, 0] != 0)
+    return np.array([graph.person_root(row) for row in range(table.size)])

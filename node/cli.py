@@ -11,12 +11,14 @@ from pathlib import Path
 
 from linkage.key_package import open_package
 from linkage.schema import default_schema
+from node import alerts_cli
 from node.config import GEMEENTE, NodeConfig, load_config
 from node.epoch_report import report_epochs
 from node.epochs import Keyring, load_private_key
 from node.importer import import_csv
 from node.keys_cli import describe as describe_epoch
 from node.keys_cli import register as register_keys
+from node.log_client import NodeLog, log_status, witness_key
 from node.lookup_cli import register as register_lookup
 from node.records_cli import register as register_records
 from node.retention import purge, refusal, report_purges, retention_months, retention_toml
@@ -25,7 +27,9 @@ from node.sync import sync
 from zichtlijn.errors import CliError
 from zichtlijn.keyfile import load_purpose_keys
 from zichtlijn.progress import Progress
+from zichtlijn.signal_catalogue import load_signals
 from zichtlijn.transport import DEFAULT_DEADLINE_S, TlsFiles, secure_channel
+from zichtlijn.witness import read_vkey
 
 HOME_ENV = "ZICHTLIJN_NODE_HOME"
 KEYS_DIR = "keys"
@@ -51,11 +55,19 @@ def cmd_init(args: argparse.Namespace) -> int:
     principal = tls.principal()
     if principal.role != "node" or principal.name != args.gemeente:
         raise CliError(f"{args.cert}: certificate is for {principal}, not node:{args.gemeente}")
+    signals = None
+    if args.signals:
+        signals = Path(args.signals).resolve()
+        load_signals(signals)  # refuse a bad catalogue now, not at the first import
+    log_key = Path(args.log_key).resolve() if args.log_key else None
+    if log_key:
+        read_vkey(log_key)  # refuse a wrong file now rather than at the first sync
     package = None
     if args.key_package:
         package = Path(args.key_package)
         config = NodeConfig(home=home, gemeente=args.gemeente, hub=args.hub, tls=tls,
-                            key_packages=(home / KEYS_DIR).resolve())
+                            key_packages=(home / KEYS_DIR).resolve(), signals_file=signals,
+                            log_key=log_key)
         # open it before anything is written: a package for another node stops here
         epoch = open_package(package.read_bytes(), args.gemeente,
                              load_private_key(tls.key), str(package)).epoch
@@ -63,7 +75,8 @@ def cmd_init(args: argparse.Namespace) -> int:
         secret = Path(args.secret).resolve()
         epoch = load_purpose_keys(secret).epoch
         config = NodeConfig(home=home, gemeente=args.gemeente, hub=args.hub, tls=tls,
-                            secret_file=secret, epoch=epoch)
+                            secret_file=secret, epoch=epoch, signals_file=signals,
+                            log_key=log_key)
     home.mkdir(parents=True, exist_ok=True)
     config_path = home / "node.toml"
     if config_path.exists() and not args.force:
@@ -76,7 +89,12 @@ def cmd_init(args: argparse.Namespace) -> int:
                                            name=str(package))
     finally:
         store.close()
+    witness = witness_key(config)
     print(f"node {args.gemeente} ready in {home} (hub {args.hub}, epoch {epoch})")
+    print(f"witness key {witness.vkey}")
+    if not log_key:
+        print("no --log-key given: sync refuses until node.toml names the hub's log.vkey",
+              file=sys.stderr)
     return 0
 
 
@@ -85,6 +103,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     path = Path(args.file)
     data = path.read_bytes()
     today = dt.date.today()
+    known = load_signals(config.signals_file).codes if config.signals_file else None
     store = NodeStore(config.db_path)
     progress = Progress(f"importing {path.name}")
     try:
@@ -93,7 +112,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         # newest epoch first; during a rotation's overlap the old epoch too (dual encoding)
         encoder, *older = Keyring(config, store).encoders(default_schema(), today)
         report = import_csv(data, store, encoder, today, progress, also=older,
-                            refuse=refusal(store, today, months))
+                            known_signals=known, refuse=refusal(store, today, months))
     finally:
         progress.done()
         store.close()
@@ -140,6 +159,30 @@ def cmd_sync(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_witness(args: argparse.Namespace) -> int:
+    """Check the hub's latest tree head against the last one verified, cosign it, print it."""
+    config = load_config(_home(args))
+    args.peer = config.hub
+    store = NodeStore(config.db_path)
+    try:
+        log = NodeLog.open(config, store.db)
+        with secure_channel(config.hub, config.tls) as channel:
+            head = log.refresh(channel, args.timeout)
+            witnesses = log.cosign_latest(channel, args.timeout)
+        note = log.latest_note()
+    finally:
+        store.close()
+    print(f"hub log consistent at {head.size} entries; cosigned ({witnesses} witnesses)",
+          file=sys.stderr)
+    print(note, end="")
+    return 0
+
+
+def cmd_witness_key(args: argparse.Namespace) -> int:
+    print(witness_key(load_config(_home(args))).vkey)
+    return 0
+
+
 def cmd_status(args: argparse.Namespace) -> int:
     config = load_config(_home(args))
     store = NodeStore(config.db_path)
@@ -147,6 +190,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         epochs = Keyring(config, store).epochs(dt.date.today())
         total = len(store.listing())
         unsynced = store.count_unsynced()
+        verified, receipts = log_status(store.db)
     finally:
         store.close()
     schema = default_schema()
@@ -156,6 +200,8 @@ def cmd_status(args: argparse.Namespace) -> int:
     for position, info in enumerate(epochs):
         print(f"{'epochs' if position == 0 else '':<10} {describe_epoch(info)}")
     print(f"sightings  {total} ({unsynced} not yet synced)")
+    print(f"audit log  {'never checked' if verified is None else f'verified at {verified} entries'}"
+          f", {receipts} receipts kept; log key {config.log_key or 'NOT CONFIGURED'}")
     return 0
 
 
@@ -176,7 +222,11 @@ def register(groups: argparse._SubParsersAction) -> None:
                       help="this node's key package (zichtlijn keys package)")
     keys.add_argument("--secret", metavar="FILE",
                       help="development only: single-holder secret file (zichtlijn keys new)")
+    init.add_argument("--log-key", help="the hub's log verifier key (hub home/log.vkey)")
     init.add_argument("--force", action="store_true", help="overwrite an existing node.toml")
+    init.add_argument("--signals", metavar="FILE",
+                      help="signal catalogue (the hub's signals.toml); import then refuses "
+                           "unknown codes by line")
     init.set_defaults(run=cmd_init)
 
     imp = commands.add_parser("import", help="import a CSV export of controls (DESIGN §10)")
@@ -195,6 +245,17 @@ def register(groups: argparse._SubParsersAction) -> None:
                           help="deadline for the whole sync in seconds (default 600)")
     sync_cmd.set_defaults(run=cmd_sync)
 
+    witness = commands.add_parser(
+        "witness", help="check the hub log is consistent, cosign its tree head, print it")
+    _add_home(witness)
+    witness.add_argument("--timeout", type=float, default=DEFAULT_DEADLINE_S,
+                         help=f"deadline per call in seconds (default {DEFAULT_DEADLINE_S:g})")
+    witness.set_defaults(run=cmd_witness)
+
+    wkey = commands.add_parser("witness-key", help="print this node's witness verifier key")
+    _add_home(wkey)
+    wkey.set_defaults(run=cmd_witness_key)
+
     status = commands.add_parser("status", help="show configuration, schema, epoch, counts")
     _add_home(status)
     status.set_defaults(run=cmd_status)
@@ -202,3 +263,4 @@ def register(groups: argparse._SubParsersAction) -> None:
     register_keys(commands, _add_home, _home)
     register_lookup(commands, _add_home, _home)
     register_records(commands, _add_home, _home)
+    alerts_cli.register(commands, _add_home, _home)

@@ -34,6 +34,8 @@ class NodeConfig:
     epoch: int = 1
     batch_size: int = 500
     key_packages: Path | None = None  # directory of installed key packages
+    signals_file: Path | None = None  # the hub's signals.toml: unknown codes refused at import
+    log_key: Path | None = None  # the hub's log.vkey: tree heads must be signed by it
 
     @property
     def db_path(self) -> Path:
@@ -46,13 +48,15 @@ class NodeConfig:
             f'hub = "{self.hub}"\n'
             f"epoch = {self.epoch}\n"
             f"batch_size = {self.batch_size}\n"
-            "\n[tls]\n"
+            + (f'signals_file = "{self.signals_file}"\n' if self.signals_file else "")
+            + "\n[tls]\n"
             f'ca = "{self.tls.ca}"\n'
             f'cert = "{self.tls.cert}"\n'
             f'key = "{self.tls.key}"\n'
             "\n[keys]\n"
             + (f'secret_file = "{self.secret_file}"\n' if self.secret_file else "")
             + (f'key_packages = "{self.key_packages}"\n' if self.key_packages else "")
+            + (f'\n[audit]\nlog_key = "{self.log_key}"\n' if self.log_key else "")
         )
 
 
@@ -83,6 +87,10 @@ def load_config(home: Path) -> NodeConfig:
             epoch=int(doc.get("epoch", 1)),
             batch_size=int(doc.get("batch_size", 500)),
             key_packages=_optional_path(home, doc["keys"], "key_packages"),
+            signals_file=(_resolve(home, doc["signals_file"]) if "signals_file" in doc
+                          else None),
+            log_key=(_resolve(home, doc["audit"]["log_key"])
+                     if "log_key" in doc.get("audit", {}) else None),
         )
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML ({exc})") from None

@@ -189,7 +189,9 @@ def _normalised(line: int, name: str, value: str, normaliser) -> str | None:
         raise RowError(line, name, exc.reason) from None
 
 
-def parse_row(line: int, row: dict[str, str], today: dt.date) -> ParsedSighting:
+def parse_row(line: int, row: dict[str, str], today: dt.date,
+              known_signals: frozenset[str] | None = None) -> ParsedSighting:
+    """One checked row; `known_signals` (the signal catalogue) refuses other codes."""
     if "__width__" in row:
         raise RowError(line, "row", row["__width__"])
     get = row.get
@@ -227,6 +229,8 @@ def parse_row(line: int, row: dict[str, str], today: dt.date) -> ParsedSighting:
     for code in signals:
         if not _SIGNAL.match(code):
             raise RowError(line, "signals", f"{code!r} is not a signal code")
+        if known_signals is not None and code not in known_signals:
+            raise RowError(line, "signals", f"{code!r} is not in the signal catalogue")
 
     given = _check_name(line, "given_names", get("given_names", ""), required=True)
     surname = _check_name(line, "surname", get("surname", ""), required=True)

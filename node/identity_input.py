@@ -103,10 +103,11 @@ def read_input(source: str | None, fields: Sequence[str],
 
 
 def parse_identity(values: dict[str, str], today: dt.date, case_ref: str = "lookup",
-                   observed_on: str | None = None) -> ParsedSighting:
+                   observed_on: str | None = None,
+                   known_signals: frozenset[str] | None = None) -> ParsedSighting:
     """The CSV importer's validation of one row; a bad field is a one-line CliError."""
     row = {"case_ref": case_ref, "observed_on": observed_on or today.isoformat(), **values}
     try:
-        return parse_row(1, row, today)
+        return parse_row(1, row, today, known_signals)
     except RowError as error:
         raise CliError(f"{error.field}: {error.reason}") from None

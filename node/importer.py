@@ -76,6 +76,7 @@ def import_csv(
     progress: Progress | None = None,
     also: Sequence[Encoder] = (),
     refuse: Callable[[ParsedSighting], tuple[str, str] | None] | None = None,
+    known_signals: frozenset[str] | None = None,
 ) -> ImportReport:
     """Import every good row; raises CsvFileError (nothing stored) for a bad file.
 
@@ -97,7 +98,7 @@ def import_csv(
     for line, row in read_rows(data):
         seen_rows += 1
         try:
-            parsed = parse_row(line, row, today)
+            parsed = parse_row(line, row, today, known_signals)
             if parsed.case_ref in first_line_of:
                 raise RowError(line, "case_ref",
                                f"{parsed.case_ref!r} repeats line {first_line_of[parsed.case_ref]}")

@@ -98,12 +98,13 @@ def _kept_fields(message: encoding_pb2.EncodedSighting) -> dict[str, str]:
 
 def correct(channel: grpc.Channel | None, store: NodeStore, case_ref: str,
             values: dict[str, str], encoders: list[Encoder], today: dt.date,
-            refuse: Refusal, timeout_s: float) -> Outcome:
+            refuse: Refusal, timeout_s: float,
+            known_signals: frozenset[str] | None = None) -> Outcome:
     """Re-encode the sighting from `values` (see the module docstring) and replace it."""
     sighting = stored(store, case_ref)
     fields = {**_kept_fields(sighting.message), **values}
     observed_on = fields.pop("observed_on", sighting.observed_on)
-    parsed = parse_identity(fields, today, case_ref, observed_on)
+    parsed = parse_identity(fields, today, case_ref, observed_on, known_signals)
     refused = refuse(parsed)
     if refused:
         raise CliError(f"{refused[0]}: {refused[1]}")

@@ -13,6 +13,7 @@ from node.config import load_config
 from node.epochs import Keyring
 from node.identity_input import CORRECTION_FIELDS, read_input
 from node.store import NodeStore
+from zichtlijn.signal_catalogue import load_signals
 from zichtlijn.transport import secure_channel
 
 KEPT = ("observed_on", "setting", "licensed", "signals")
@@ -55,10 +56,11 @@ def cmd_correct(args: argparse.Namespace, home: Path) -> int:
             if flag is not None:
                 values[name] = flag
         encoders = Keyring(config, store).encoders(default_schema(), today)
+        known = load_signals(config.signals_file).codes if config.signals_file else None
         refuse = retention.refusal(store, today, retention.retention_months(home))
         with secure_channel(config.hub, config.tls) as channel:
             outcome = records.correct(channel, store, args.case_ref, values, encoders, today,
-                                      refuse, args.timeout)
+                                      refuse, args.timeout, known)
     finally:
         store.close()
     if not outcome.changed:

@@ -26,6 +26,7 @@ def _now() -> str:
 
 class NodeStore:
     def __init__(self, path: Path) -> None:
+        self.path = path
         self.db = sqlite_utils.Database(path)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")

@@ -1,20 +1,24 @@
 """Nightly sync: upload unsynced encodings in bounded, content-addressed batches.
 
-Each batch is marked synced only after the hub's receipt for it arrives, and
-the hub recognises a batch (by digest) or a sighting (by UUID) it already
-holds, so a sync cut off at any point can simply be run again.
+Each batch is marked synced only after the hub's receipt for it arrives and
+verifies against the audit log (node/log_client.py), and the hub recognises
+a batch (by digest) or a sighting (by UUID) it already holds, so a sync cut
+off at any point can simply be run again.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import grpc
 
+from node.log_client import NodeLog
 from node.store import NodeStore, StoredSighting
 from zichtlijn import wire
 from zichtlijn.v1 import encoding_pb2, sync_pb2, sync_pb2_grpc
+from zichtlijn.witness import LogError
 
 Progress = Callable[[int, int], None]
 
@@ -29,10 +33,14 @@ class SyncReport:
     sent: int = 0
     accepted: int = 0
     already_present: int = 0
+    tree_size: int = 0  # the hub log size this node verified and cosigned
+    witnesses: int = 0  # witnesses that have cosigned that tree head so far
 
     def summary(self) -> str:
         return (f"synced {self.sent} sightings in {self.batches} batches "
-                f"({self.accepted} new at the hub, {self.already_present} already there)")
+                f"({self.accepted} new at the hub, {self.already_present} already there); "
+                f"hub log verified at {self.tree_size} entries, cosigned "
+                f"({self.witnesses} witnesses)")
 
 
 def _batches(rows: list[StoredSighting], size: int) -> Iterator[list[StoredSighting]]:
@@ -40,9 +48,14 @@ def _batches(rows: list[StoredSighting], size: int) -> Iterator[list[StoredSight
         yield rows[start : start + size]
 
 
-def build_batch(rows: list[StoredSighting]) -> sync_pb2.UploadBatch:
+def build_batch(rows: list[StoredSighting], log: NodeLog | None = None,
+                known_tree_size: int = 0) -> sync_pb2.UploadBatch:
+    """The upload message; signed by the node's certificate key when ``log`` is given."""
     sightings = [encoding_pb2.EncodedSighting.FromString(r.encoded) for r in rows]
-    return sync_pb2.UploadBatch(batch_digest=wire.batch_digest(sightings), sightings=sightings)
+    digest = wire.batch_digest(sightings)
+    signature = log.sign_batch(digest, len(sightings)) if log else b""
+    return sync_pb2.UploadBatch(batch_digest=digest, sightings=sightings,
+                                node_signature=signature, known_tree_size=known_tree_size)
 
 
 def sync(
@@ -51,20 +64,48 @@ def sync(
     batch_size: int,
     timeout_s: float,
     progress: Progress | None = None,
+    log: NodeLog | None = None,
 ) -> SyncReport:
-    """Upload everything unsynced; raises grpc.RpcError if the hub refuses or is gone."""
+    """Check the hub's log, upload everything unsynced, cosign the newest verified head.
+
+    Raises grpc.RpcError if the hub refuses or is gone, and LogError (nothing
+    more marked synced) if its tree heads or a receipt do not verify. ``log``
+    defaults to the one of the node home that holds ``store``.
+    """
+    log = log or NodeLog.for_home(store.path.parent, store.db)
+    deadline = time.monotonic() + timeout_s
+
+    def remaining() -> float:
+        return max(deadline - time.monotonic(), 0.001)
+
+    head = log.refresh(channel, remaining())
     rows = list(store.unsynced())
     report = SyncReport()
-    if not rows:
-        return report
+    if rows:
+        _upload(channel, store, log, head.size, rows, batch_size, remaining(), report, progress)
+    report.witnesses = log.cosign_latest(channel, remaining())
+    report.tree_size = log.latest().size
+    return report
+
+
+def _upload(channel: grpc.Channel, store: NodeStore, log: NodeLog, known_tree_size: int,
+            rows: list[StoredSighting], batch_size: int, timeout_s: float,
+            report: SyncReport, progress: Progress | None) -> None:
     stub = sync_pb2_grpc.SyncServiceStub(channel)
-    prepared = [(batch, build_batch(batch)) for batch in _batches(rows, batch_size)]
+    prepared = [(batch, build_batch(batch, log, known_tree_size))
+                for batch in _batches(rows, batch_size)]
     by_digest = {bytes(message.batch_digest): batch for batch, message in prepared}
     receipts = stub.Upload(iter([m for _, m in prepared]), timeout=timeout_s)
     for receipt in receipts:
         batch = by_digest.get(bytes(receipt.batch_digest))
         if batch is None:
+            receipts.cancel()
             raise SyncError("hub acknowledged a batch this node did not send")
+        try:
+            log.accept_receipt(bytes(receipt.batch_digest), len(batch), receipt)
+        except LogError:
+            receipts.cancel()
+            raise
         store.mark_synced([r.sighting_uuid for r in batch], bytes(receipt.batch_digest))
         report.batches += 1
         report.sent += len(batch)
@@ -75,4 +116,3 @@ def sync(
     if report.batches < len(prepared):
         raise SyncError(f"hub closed the stream after {report.batches} of {len(prepared)} "
                         "batches; run sync again to send the rest")
-    return report

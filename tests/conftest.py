@@ -20,6 +20,7 @@ from zichtlijn.pki import write_dev_pki
 from zichtlijn.transport import TlsFiles
 
 GEMEENTEN = ("GM0363", "GM0599", "GM0344")
+ALERTS_DIR = Path(__file__).resolve().parents[1] / "deploy" / "alerts"  # the shipped example
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,8 @@ def other_encoder() -> Encoder:
 def hub(tmp_path: Path, pki: Pki) -> Iterator[RunningHub]:
     home = tmp_path / "hub"
     home.mkdir()
-    running = start_hub(HubConfig(home, "127.0.0.1:0", pki.tls("hub-hub"), workers=8))
+    running = start_hub(HubConfig(home, "127.0.0.1:0", pki.tls("hub-hub"), workers=8,
+                                  alerts=ALERTS_DIR))
     yield running
     running.stop(grace=0)
 
@@ -76,8 +78,10 @@ def make_node(tmp_path: Path, pki: Pki, secret_file: Path, gemeente: str,
               hub_port: int) -> NodeConfig:
     home = tmp_path / f"node-{gemeente}"
     home.mkdir(exist_ok=True)
+    log_key = tmp_path / "hub" / "log.vkey"  # written by the hub fixture's first start
     config = NodeConfig(home=home, gemeente=gemeente, hub=f"127.0.0.1:{hub_port}",
-                        tls=pki.tls(f"node-{gemeente}"), secret_file=secret_file)
+                        tls=pki.tls(f"node-{gemeente}"), secret_file=secret_file,
+                        log_key=log_key if log_key.exists() else None)
     (home / "node.toml").write_text(config.to_toml(), "utf-8")
     NodeStore(config.db_path).close()
     return config

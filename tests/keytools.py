@@ -50,8 +50,10 @@ def package_node(tmp_path: Path, pki, gemeente: str, hub_port: int) -> NodeConfi
     """A node home configured for key packages (none installed yet)."""
     home = tmp_path / f"node-{gemeente}"
     home.mkdir(exist_ok=True)
+    log_key = tmp_path / "hub" / "log.vkey"  # written by the hub fixture's first start
     config = NodeConfig(home=home, gemeente=gemeente, hub=f"127.0.0.1:{hub_port}",
-                        tls=pki.tls(f"node-{gemeente}"), key_packages=home / "keys")
+                        tls=pki.tls(f"node-{gemeente}"), key_packages=home / "keys",
+                        log_key=log_key if log_key.exists() else None)
     (home / "node.toml").write_text(config.to_toml(), "utf-8")
     NodeStore(config.db_path).close()
     return config

@@ -11,6 +11,7 @@ import pytest
 from hub.linker import Linker
 from linkage.compare import MatchPolicy
 from linkage.schema import default_schema
+from node.log_client import NodeLog
 from node.sync import build_batch
 from tests.keytools import Node, make_epoch
 from zichtlijn import wire
@@ -171,8 +172,10 @@ def dual_batch(nodes, kits):
 def _resend(node, batch, mutate):
     [sighting] = [type(s).FromString(s.SerializeToString()) for s in batch.sightings]
     mutate(sighting)
-    fixed = sync_pb2.UploadBatch(batch_digest=wire.batch_digest([sighting]),
-                                 sightings=[sighting])
+    digest = wire.batch_digest([sighting])
+    log = NodeLog.open(node.config, node.store.db)  # a real node signs every batch
+    fixed = sync_pb2.UploadBatch(batch_digest=digest, sightings=[sighting],
+                                 node_signature=log.sign_batch(digest, 1))
     with secure_channel(node.config.hub, node.config.tls) as channel:
         return list(sync_pb2_grpc.SyncServiceStub(channel).Upload(iter([fixed]), timeout=10))
 

@@ -11,6 +11,7 @@ import pytest
 from linkage.encode import Encoder
 from linkage.schema import default_schema
 from node.importer import import_csv
+from node.log_client import NodeLog
 from node.store import NodeStore
 from node.sync import build_batch, sync
 from tests.conftest import GEMEENTEN, make_node
@@ -64,13 +65,18 @@ def test_second_sync_sends_nothing(tmp_path, pki, secret_file, hub):
 
 
 def test_node_cannot_upload_as_another_gemeente(tmp_path, pki, secret_file, hub):
-    """The gemeente comes from the certificate: GM0599's key cannot write for GM0363."""
+    """The gemeente comes from the certificate: GM0599's connection cannot carry GM0363's batch.
+
+    GM0363 signs the batch for GM0363; the hub checks that signature against the
+    certificate of the connection (GM0599) and stores nothing.
+    """
     config, store = imported_node(tmp_path, pki, secret_file, "GM0363", hub.port, [good("A")])
-    with secure_channel(config.hub, pki.tls("node-GM0599")) as channel:
+    with secure_channel(config.hub, pki.tls("node-GM0599")) as channel, \
+            pytest.raises(grpc.RpcError) as err:
         sync(channel, store, 10, 30)
-    with hub.store.lock:
-        [(gemeente,)] = hub.store.db.execute("SELECT gemeente FROM sightings").fetchall()
-    assert gemeente == "GM0599"
+    assert err.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert "node_signature does not verify" in err.value.details()
+    assert hub_uuids(hub) == [] and store.count_unsynced() == 1
 
 
 @pytest.mark.parametrize("stem", ["riec-rotterdam", "auditor-ap", "operator-operator"])
@@ -137,9 +143,9 @@ def upload(pki, hub):
 
 @pytest.fixture()
 def valid_batch(tmp_path, pki, secret_file, hub) -> sync_pb2.UploadBatch:
-    _, store = imported_node(tmp_path, pki, secret_file, "GM0363", hub.port,
-                             [good("A"), good("B", "Elena", "Ionescu")])
-    return build_batch(list(store.unsynced()))
+    config, store = imported_node(tmp_path, pki, secret_file, "GM0363", hub.port,
+                                  [good("A"), good("B", "Elena", "Ionescu")])
+    return build_batch(list(store.unsynced()), NodeLog.open(config, store.db))
 
 
 def rebuilt(batch: sync_pb2.UploadBatch, mutate) -> sync_pb2.UploadBatch:
@@ -253,7 +259,7 @@ def test_interrupted_sync_rerun_gives_every_sighting_exactly_once(
     # the hub stores a batch then the connection dies before the node hears the receipt
     with secure_channel(config.hub, config.tls) as channel:
         stub = sync_pb2_grpc.SyncServiceStub(channel)
-        first = build_batch(list(store.unsynced())[:10])
+        first = build_batch(list(store.unsynced())[:10], NodeLog.open(config, store.db))
         stream = stub.Upload(iter([first]), timeout=30)
         stream.cancel()
     hub.linker.link_pending()

@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import math
 import re
-import time
 import unicodedata
 from collections import Counter, defaultdict
 from datetime import date
@@ -413,12 +412,10 @@ def test_small_window_and_single_gemeente() -> None:
     assert generate(0, GEMEENTEN, 1, start=START).n_rows == 0
 
 
-def test_generation_speed() -> None:
-    t0 = time.perf_counter()
+def test_three_thousand_persons_give_the_benchmark_size() -> None:
+    # speed is measured by tests/benchmarks, never asserted here
     data = generate(3000, GEMEENTEN, 99, start=START)
-    elapsed = time.perf_counter() - t0
     assert data.n_rows >= 9000
-    assert elapsed < 2.0, f"{data.n_rows} rows took {elapsed:.2f}s"
 
 
 # --------------------------------------------------------------------------

@@ -11,14 +11,16 @@ import grpc
 
 from zichtlijn.errors import USER_ERRORS, CliError, describe
 
-GROUPS = ("node", "hub", "pki", "keys", "demo")
+GROUPS = ("node", "hub", "riec", "audit", "pki", "keys", "demo")
 
 
 def build_parser() -> argparse.ArgumentParser:
     from hub.cli import register as register_hub
     from node.cli import register as register_node
+    from zichtlijn.audit_cli import register as register_audit
     from zichtlijn.cli_tools import register_keys, register_pki
     from zichtlijn.demo import register as register_demo
+    from zichtlijn.riec_cli import register as register_riec
 
     parser = argparse.ArgumentParser(
         prog="zichtlijn",
@@ -29,6 +31,8 @@ def build_parser() -> argparse.ArgumentParser:
                                    required=True)
     register_node(groups)
     register_hub(groups)
+    register_riec(groups)
+    register_audit(groups)
     register_pki(groups)
     register_keys(groups)
     register_demo(groups)

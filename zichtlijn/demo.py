@@ -4,8 +4,11 @@ Every step runs the real `zichtlijn` command in its own process, exactly as
 an operator would: development PKI, a 3-of-5 key ceremony and key packages
 for the nodes, hub with mTLS, three nodes importing synthetic carousel data
 and syncing, then the clusters the hub found, scored against the generator's
-truth. The custodians' passphrases come from files here, for the demo only:
-real custodians type theirs (README, "Key management").
+truth, and the match alerts each RIEC region receives (and what one
+municipality sees of them). The custodians' passphrases come from files here,
+for the demo only: real custodians type theirs (README, "Key management").
+Finally the nodes witness the audit log and an auditor exports it, verifies
+it offline and cosigns it.
 """
 
 from __future__ import annotations
@@ -30,6 +33,8 @@ from zichtlijn.synth import LISTED_ERRORS_ONLY, generate, write_csvs
 GEMEENTEN = {"GM0363": "Amsterdam", "GM0599": "Rotterdam", "GM0344": "Utrecht"}
 CUSTODIANS, THRESHOLD, EPOCH = 5, 3, 1
 PRESENT = (1, 3, 5)  # the custodians who come to make the key packages
+REGIONS = ("amsterdam-amstelland", "rotterdam", "midden-nederland")  # of the three above
+EXAMPLE_ALERTS = Path(__file__).resolve().parents[1] / "deploy" / "alerts"
 HUB_START_TIMEOUT_S = 30.0
 
 
@@ -109,15 +114,57 @@ def _key_ceremony(keys: Path, pki: Path) -> dict[str, Path]:
     return {code: keys / "packages" / f"{code}-epoch{EPOCH}.keys" for code in GEMEENTEN}
 
 
+def _show_alerts(workdir: Path, pki: Path, port: int) -> None:
+    _step("match alerts per RIEC region (`zichtlijn riec alerts`, each with its own certificate)")
+    for region in REGIONS:
+        home = workdir / f"riec-{region}"
+        _zichtlijn("riec", "init", "--home", str(home), "--hub", f"127.0.0.1:{port}",
+                   "--ca", str(pki / "ca.pem"), "--cert", str(pki / f"riec-{region}.pem"),
+                   "--key", str(pki / f"riec-{region}.key"))
+        listing = _zichtlijn("riec", "alerts", "--home", str(home), "--format", "csv")
+        print(f"    {region}:")
+        print("\n".join("      " + line for line in summarise_alerts(listing)))
+
+
+def summarise_alerts(listing_csv: str, top: int = 2) -> list[str]:
+    """Counts per rule and the strongest alerts of each rule, from `riec alerts --format csv`."""
+    alerts: dict[str, dict] = {}
+    for row in csv.DictReader(io.StringIO(listing_csv)):
+        alert = alerts.setdefault(row["alert_id"], {**row, "towns": set(), "sightings": 0})
+        alert["towns"].add(row["gemeente"])
+        alert["sightings"] += 1
+    by_rule: dict[str, list[dict]] = {}
+    for alert in alerts.values():
+        by_rule.setdefault(alert["rule"], []).append(alert)
+    lines = [f"{len(alerts)} alerts: " + ", ".join(
+        f"{len(found)} {rule}" for rule, found in sorted(by_rule.items()))]
+    for rule, found in sorted(by_rule.items()):
+        found.sort(key=lambda a: (-float(a["score"]), a["alert_id"]))
+        for a in found[:top]:
+            lines.append(f"{a['alert_id']}  {rule:<12}  score {float(a['score']):>4g}  "
+                         f"{a['sightings']} sightings in {', '.join(sorted(a['towns']))}")
+    return lines
+
+
+def _show_node_alerts(workdir: Path, code: str) -> None:
+    _step(f"what node {code} sees: its own sightings in alerts, case_ref resolved locally")
+    lines = _zichtlijn("node", "alerts", "--home", str(workdir / f"node-{code}")).splitlines()
+    print("\n".join("    " + line for line in [*lines[:7], "...", *lines[-1:]]))
+
+
 def run_demo(workdir: Path, persons: int, seed: int, full_mix: bool = False) -> float:
     """Run the whole demo in `workdir`; returns its F1 (for tests)."""
     started = time.monotonic()
+    if not EXAMPLE_ALERTS.is_dir():
+        raise CliError(f"{EXAMPLE_ALERTS}: example alert configuration not found "
+                       "(run the demo from a source checkout)")
     if workdir.exists():
         shutil.rmtree(workdir)
     pki, data_dir = workdir / "pki", workdir / "data"
     _step(f"development PKI in {workdir}")
-    pki_args = ["pki", "dev", "--out", str(pki), "--riec", "amsterdam-amstelland",
-                "--auditor", "ap"]
+    pki_args = ["pki", "dev", "--out", str(pki), "--auditor", "ap"]
+    for region in REGIONS:
+        pki_args += ["--riec", region]
     for code in GEMEENTEN:
         pki_args += ["--node", code]
     _zichtlijn(*pki_args)
@@ -132,18 +179,24 @@ def run_demo(workdir: Path, persons: int, seed: int, full_mix: bool = False) -> 
     hub_home = workdir / "hub"
     _zichtlijn("hub", "init", "--home", str(hub_home), "--listen", "127.0.0.1:0",
                "--ca", str(pki / "ca.pem"), "--cert", str(pki / "hub-hub.pem"),
-               "--key", str(pki / "hub-hub.key"))
+               "--key", str(pki / "hub-hub.key"), "--alerts", str(EXAMPLE_ALERTS))
+    log_key = hub_home / "log.vkey"
     hub, port = _start_hub(hub_home)
     try:
         _step(f"hub serving on 127.0.0.1:{port} (mTLS)")
         uuid_to_case: dict[str, tuple[str, str]] = {}
+        witness_vkeys = []
         for code, town in GEMEENTEN.items():
             home = workdir / f"node-{code}"
-            _zichtlijn("node", "init", "--home", str(home), "--gemeente", code,
+            initialised = _zichtlijn("node", "init", "--home", str(home), "--gemeente", code,
                        "--hub", f"127.0.0.1:{port}", "--ca", str(pki / "ca.pem"),
                        "--cert", str(pki / f"node-{code}.pem"),
                        "--key", str(pki / f"node-{code}.key"),
-                       "--key-package", str(packages[code]))
+                       "--key-package", str(packages[code]),
+                       "--signals", str(EXAMPLE_ALERTS / "signals.toml"),
+                       "--log-key", str(log_key))
+            witness_vkeys += [line.split()[-1] for line in initialised.splitlines()
+                              if line.startswith("witness key ")]
             imported = _zichtlijn("node", "import", "--home", str(home), str(files[code]))
             synced = _zichtlijn("node", "sync", "--home", str(home))
             _step(f"node {code} {town}: {imported.strip()}; {synced.strip()}")
@@ -156,18 +209,43 @@ def run_demo(workdir: Path, persons: int, seed: int, full_mix: bool = False) -> 
         lines = table.strip().splitlines()
         print("\n".join(lines[:15] + (["   ..."] if len(lines) > 16 else []) + lines[-1:]))
         clusters_csv = _zichtlijn("hub", "clusters", "--home", str(hub_home), "--format", "csv")
+        found = {uuid_to_case[r["sighting_uuid"]]: r["person_id"]
+                 for r in csv.DictReader(io.StringIO(clusters_csv))}
+        score = quality(found, data.truth)
+        _step(f"linkage quality against the generator's truth ({len(found)} sightings)")
+        print(f"    {score.line()}")
+        print(f"    true same-person pairs {score.true_pairs}, found {score.found_pairs}, "
+              f"correct {score.correct_pairs}")
+        _show_node_alerts(workdir, "GM0363")
+        _show_alerts(workdir, pki, port)
+        _audit(workdir, pki, port, log_key, witness_vkeys)
     finally:
         _stop(hub)
-
-    found = {uuid_to_case[r["sighting_uuid"]]: r["person_id"]
-             for r in csv.DictReader(io.StringIO(clusters_csv))}
-    score = quality(found, data.truth)
-    _step(f"linkage quality against the generator's truth ({len(found)} sightings)")
-    print(f"    {score.line()}")
-    print(f"    true same-person pairs {score.true_pairs}, found {score.found_pairs}, "
-          f"correct {score.correct_pairs}")
     _step(f"demo finished in {time.monotonic() - started:.1f}s; every process stopped")
     return score.f1
+
+
+def _audit(workdir: Path, pki: Path, port: int, log_key: Path, vkeys: list[str]) -> None:
+    """Nodes witness the log; the auditor exports, verifies offline and cosigns it."""
+    _step("audit log: every node checks the hub's latest tree head and cosigns it")
+    for code in GEMEENTEN:
+        _zichtlijn("node", "witness", "--home", str(workdir / f"node-{code}"))
+    # in a deployment each gemeente hands its witness key (`node witness-key`) to the auditor
+    witness_keys = workdir / "witnesses.vkeys"
+    witness_keys.write_text("\n".join(vkeys) + "\n", "utf-8")
+    export = workdir / "audit-export.db"
+    auditor = ["--hub", f"127.0.0.1:{port}", "--ca", str(pki / "ca.pem"),
+               "--cert", str(pki / "auditor-ap.pem"), "--key", str(pki / "auditor-ap.key")]
+    exported = _zichtlijn("audit", "export", "--out", str(export), *auditor)
+    _step(f"auditor ap exported over gRPC: {exported.strip()}")
+    _step(f"zichtlijn audit verify {export.name} (offline; hub log key, CA and the three "
+          "witness keys obtained out of band; quorum 2)")
+    print(_zichtlijn("audit", "verify", str(export), "--log-key", str(log_key),
+                     "--ca", str(pki / "ca.pem"), "--witness-key", str(witness_keys),
+                     "--quorum", "2"), end="")
+    cosigned = _zichtlijn("audit", "cosign", str(export), "--state", str(workdir / "auditor"),
+                          "--log-key", str(log_key), *auditor)
+    _step(f"auditor: {cosigned.strip()}")
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import grpc
 
 from hub.config import ConfigError as HubConfigError
+from hub.log_key import LogKeyError
 from linkage.key_package import KeyPackageError
 from linkage.schema import SchemaError
 from linkage.shares import ShareError
@@ -12,9 +13,14 @@ from node.config import ConfigError as NodeConfigError
 from node.csv_import import CsvFileError
 from node.epochs import EpochError
 from node.sync import SyncError
+from zichtlijn.audit_file import ExportFileError
+from zichtlijn.certsign import CertificateKeyError
+from zichtlijn.config_files import ConfigFileError
 from zichtlijn.identity import IdentityError
 from zichtlijn.keyfile import KeyFileError
+from zichtlijn.riec_config import RiecConfigError
 from zichtlijn.transport import describe_rpc_error
+from zichtlijn.witness import LogError
 
 
 class CliError(Exception):
@@ -23,8 +29,9 @@ class CliError(Exception):
 
 USER_ERRORS: tuple[type[BaseException], ...] = (
     HubConfigError, NodeConfigError, CsvFileError, SyncError, IdentityError, KeyFileError,
-    SchemaError, FileNotFoundError, PermissionError, IsADirectoryError, OSError,
-    ShareError, KeyPackageError, EpochError,
+    SchemaError, ConfigFileError, RiecConfigError, FileNotFoundError, PermissionError,
+    IsADirectoryError, OSError, ShareError, KeyPackageError, EpochError,
+    LogError, LogKeyError, CertificateKeyError, ExportFileError,
 )
 
 

@@ -10,8 +10,8 @@ from typing import TextIO
 class Progress:
     def __init__(self, label: str, stream: TextIO | None = None) -> None:
         self.label = label
-        # looked up per call, not bound at import: sys.stderr may have been replaced since
-        self.stream = stream or sys.stderr
+        # looked up now, not at import: sys.stderr may have been replaced since
+        self.stream = stream if stream is not None else sys.stderr
         self.enabled = self.stream.isatty()
         self._last = 0.0
 

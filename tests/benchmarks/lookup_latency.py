@@ -117,7 +117,7 @@ def measure(size: int, lookups: int, seed: int, policy: MatchPolicy) -> dict[str
             match = linker.probe(probe)
             with store.lock:
                 answer = build_answer(store.db.conn, match,
-                                      any(len(e.dob_tokens) for e in probe.values()))
+                                      any(len(e.dob_tokens) for e in probe.values()), False)
             timings.append((time.perf_counter() - started) * 1000)
             outcomes[match.outcome] = outcomes.get(match.outcome, 0) + 1
             del answer

@@ -915,6 +915,7 @@ def iter_rows(
     days: int = 365,
     error_rate: float = 1.0,
     rates: dict[str, float] | None = None,
+    person_rates: dict[str, float] | None = None,
 ) -> Iterator[GeneratedRow]:
     """Stream sightings in date order without holding them all (the 1M-row path).
 
@@ -924,7 +925,7 @@ def iter_rows(
     return iter(
         CarouselGenerator(
             n_persons, gemeenten, seed, start=start, days=days, error_rate=error_rate,
-            rates=rates, keep_identities=False,
+            rates=rates, keep_identities=False, person_rates=person_rates,
         )
     )  # fmt: skip
 

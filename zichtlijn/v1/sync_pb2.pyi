@@ -8,24 +8,40 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class UploadBatch(_message.Message):
-    __slots__ = ("batch_digest", "sightings")
+    __slots__ = ("batch_digest", "sightings", "node_signature", "known_tree_size")
     BATCH_DIGEST_FIELD_NUMBER: _ClassVar[int]
     SIGHTINGS_FIELD_NUMBER: _ClassVar[int]
+    NODE_SIGNATURE_FIELD_NUMBER: _ClassVar[int]
+    KNOWN_TREE_SIZE_FIELD_NUMBER: _ClassVar[int]
     batch_digest: bytes
     sightings: _containers.RepeatedCompositeFieldContainer[_encoding_pb2.EncodedSighting]
-    def __init__(self, batch_digest: _Optional[bytes] = ..., sightings: _Optional[_Iterable[_Union[_encoding_pb2.EncodedSighting, _Mapping]]] = ...) -> None: ...
+    node_signature: bytes
+    known_tree_size: int
+    def __init__(self, batch_digest: _Optional[bytes] = ..., sightings: _Optional[_Iterable[_Union[_encoding_pb2.EncodedSighting, _Mapping]]] = ..., node_signature: _Optional[bytes] = ..., known_tree_size: _Optional[int] = ...) -> None: ...
 
 class BatchReceipt(_message.Message):
-    __slots__ = ("batch_digest", "accepted", "already_present", "received_at")
+    __slots__ = ("batch_digest", "accepted", "already_present", "received_at", "leaf_index", "log_entry", "tree_head", "inclusion_proof", "consistency_from", "consistency_proof")
     BATCH_DIGEST_FIELD_NUMBER: _ClassVar[int]
     ACCEPTED_FIELD_NUMBER: _ClassVar[int]
     ALREADY_PRESENT_FIELD_NUMBER: _ClassVar[int]
     RECEIVED_AT_FIELD_NUMBER: _ClassVar[int]
+    LEAF_INDEX_FIELD_NUMBER: _ClassVar[int]
+    LOG_ENTRY_FIELD_NUMBER: _ClassVar[int]
+    TREE_HEAD_FIELD_NUMBER: _ClassVar[int]
+    INCLUSION_PROOF_FIELD_NUMBER: _ClassVar[int]
+    CONSISTENCY_FROM_FIELD_NUMBER: _ClassVar[int]
+    CONSISTENCY_PROOF_FIELD_NUMBER: _ClassVar[int]
     batch_digest: bytes
     accepted: int
     already_present: int
     received_at: str
-    def __init__(self, batch_digest: _Optional[bytes] = ..., accepted: _Optional[int] = ..., already_present: _Optional[int] = ..., received_at: _Optional[str] = ...) -> None: ...
+    leaf_index: int
+    log_entry: bytes
+    tree_head: str
+    inclusion_proof: _containers.RepeatedScalarFieldContainer[bytes]
+    consistency_from: int
+    consistency_proof: _containers.RepeatedScalarFieldContainer[bytes]
+    def __init__(self, batch_digest: _Optional[bytes] = ..., accepted: _Optional[int] = ..., already_present: _Optional[int] = ..., received_at: _Optional[str] = ..., leaf_index: _Optional[int] = ..., log_entry: _Optional[bytes] = ..., tree_head: _Optional[str] = ..., inclusion_proof: _Optional[_Iterable[bytes]] = ..., consistency_from: _Optional[int] = ..., consistency_proof: _Optional[_Iterable[bytes]] = ...) -> None: ...
 
 class NodeStatusRequest(_message.Message):
     __slots__ = ()

@@ -1,0 +1,1 @@
+"""Match alerts for the RIEC handhavingsknelpunt (DESIGN §7): rules as data, routing, life cycle."""

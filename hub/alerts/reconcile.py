@@ -1,0 +1,214 @@
+"""From findings to alerts: the same evidence never makes a second alert.
+
+An alert is recognised by its evidence, not by a person id: a finding of a
+rule belongs to the existing alert of that rule that holds one of its
+sightings. Person ids change when the linker re-clusters (a relink, a
+merge of two persons), sighting UUIDs never do, so this survives both.
+
+- no alert holds any of its sightings: a new alert, state `new` per region;
+- the evidence is the same: nothing happens (no event, no audit entry);
+- it changed: the alert is updated and its version raised; if it holds a
+  sighting the alert never held before (new evidence), every region sees it
+  as `changed`, and a region that had closed it sees it reopened;
+- it holds sightings of several alerts (two persons became one): the oldest
+  alert takes the evidence, the others are closed as `merged` into it and the
+  regions that had them receive the surviving alert;
+- an alert no finding matches any more keeps its last evidence and state.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from dataclasses import dataclass
+
+from hub import audit_log
+from hub.alerts.rules import Fact, Finding
+from hub.alerts.store import record_event
+
+ACTOR = "hub:hub"
+MERGED = "merged"
+_CHUNK = 500  # stay far below SQLite's limit on bound parameters
+
+
+@dataclass
+class ReconcileReport:
+    created: int = 0
+    updated: int = 0
+    reopened: int = 0
+    merged: int = 0
+    unchanged: int = 0
+
+    @property
+    def changes(self) -> int:
+        return self.created + self.updated + self.merged
+
+
+def evidence_digest(finding: Finding) -> bytes:
+    digest = hashlib.sha256(b"zichtlijn-alert-evidence\x00" + finding.rule.encode())
+    digest.update(f"\x00{finding.score:.6f}".encode())
+    for uuid in sorted(finding.sightings):
+        digest.update(b"\x00" + uuid.encode())
+    return digest.digest()
+
+
+def _alert_id(conn: sqlite3.Connection, finding: Finding) -> str:
+    seed = f"zichtlijn-alert\x00{finding.rule}\x00{min(finding.sightings)}"
+    for attempt in range(100):
+        digest = hashlib.sha256(f"{seed}\x00{attempt}".encode()).hexdigest()
+        alert_id = "A-" + digest[:10]
+        if conn.execute("SELECT 1 FROM alerts WHERE alert_id = ?", [alert_id]).fetchone() is None:
+            return alert_id
+    raise RuntimeError("no free alert id")  # 100 collisions of 40 bits: not in this universe
+
+
+def _matching_alerts(conn: sqlite3.Connection, finding: Finding) -> list[str]:
+    """Live (not merged) alerts of the rule that hold one of the finding's sightings."""
+    found: dict[str, str] = {}
+    uuids = sorted(finding.sightings)
+    for start in range(0, len(uuids), _CHUNK):
+        chunk = uuids[start : start + _CHUNK]
+        marks = ",".join("?" * len(chunk))
+        rows = conn.execute(
+            "SELECT DISTINCT a.alert_id, a.created_at FROM alerts a JOIN alert_sightings s "
+            "ON s.alert_id = a.alert_id WHERE a.rule = ? AND a.merged_into IS NULL "
+            f"AND s.current = 1 AND s.sighting_uuid IN ({marks})",
+            [finding.rule, *chunk],
+        ).fetchall()
+        found.update(rows)
+    return [alert_id for alert_id, _ in sorted(found.items(), key=lambda kv: (kv[1], kv[0]))]
+
+
+def _write_sightings(conn: sqlite3.Connection, alert_id: str, finding: Finding,
+                     facts: dict[str, Fact]) -> None:
+    conn.execute("UPDATE alert_sightings SET current = 0 WHERE alert_id = ?", [alert_id])
+    conn.executemany(
+        "INSERT OR REPLACE INTO alert_sightings "
+        "(alert_id, sighting_uuid, gemeente, observed_on, signals, current) "
+        "VALUES (?, ?, ?, ?, ?, 1)",
+        [(alert_id, u, facts[u].gemeente, facts[u].observed_on.isoformat(),
+          ";".join(sorted(facts[u].signals))) for u in sorted(finding.sightings)],
+    )
+
+
+def _gemeenten(finding: Finding, facts: dict[str, Fact]) -> int:
+    return len({facts[u].gemeente for u in finding.sightings})
+
+
+class Reconciler:
+    def __init__(self, conn: sqlite3.Connection, facts: dict[str, Fact], now: str) -> None:
+        self.conn = conn
+        self.facts = facts
+        self.now = now
+        self.report = ReconcileReport()
+
+    def apply(self, finding: Finding) -> None:
+        matches = _matching_alerts(self.conn, finding)
+        if not matches:
+            self._create(finding)
+            return
+        target, others = matches[0], matches[1:]
+        inherited: set[str] = set()
+        for other in others:
+            inherited |= self._merge(other, into=target)
+        self._update(target, finding, inherited)
+
+    def _create(self, finding: Finding) -> None:
+        conn = self.conn
+        alert_id = _alert_id(conn, finding)
+        digest = evidence_digest(finding)
+        conn.execute(
+            "INSERT INTO alerts (alert_id, rule, score, version, evidence_digest, created_at, "
+            "updated_at) VALUES (?, ?, ?, 1, ?, ?, ?)",
+            [alert_id, finding.rule, finding.score, digest, self.now, self.now],
+        )
+        _write_sightings(conn, alert_id, finding, self.facts)
+        for region in sorted(finding.regions):
+            self._add_region(alert_id, region)
+        audit_log.append(conn, self.now, ACTOR, "alert_created", alert=alert_id,
+                         rule=finding.rule, version=1, sightings=len(finding.sightings),
+                         gemeenten=_gemeenten(finding, self.facts),
+                         regions=sorted(finding.regions), evidence=digest.hex())
+        self.report.created += 1
+
+    def _add_region(self, alert_id: str, region: str) -> None:
+        self.conn.execute(
+            "INSERT INTO alert_regions (alert_id, region, state, changed, close_reason, state_at) "
+            "VALUES (?, ?, 'new', 0, NULL, ?)",
+            [alert_id, region, self.now],
+        )
+        record_event(self.conn, alert_id, region, "created", self.now)
+
+    def _regions(self, alert_id: str) -> dict[str, str]:
+        return dict(self.conn.execute(
+            "SELECT region, state FROM alert_regions WHERE alert_id = ?", [alert_id]).fetchall())
+
+    def _merge(self, alert_id: str, into: str) -> set[str]:
+        conn = self.conn
+        conn.execute("UPDATE alerts SET merged_into = ?, updated_at = ? WHERE alert_id = ?",
+                     [into, self.now, alert_id])
+        regions = self._regions(alert_id)
+        for region in sorted(regions):
+            conn.execute(
+                "UPDATE alert_regions SET state = 'closed', changed = 0, close_reason = ?, "
+                "state_at = ? WHERE alert_id = ? AND region = ?",
+                [f"{MERGED}:{into}", self.now, alert_id, region],
+            )
+            record_event(conn, alert_id, region, MERGED, self.now)
+        audit_log.append(conn, self.now, ACTOR, "alert_merged", alert=alert_id, into=into,
+                         regions=sorted(regions))
+        self.report.merged += 1
+        return set(regions)
+
+    def _update(self, alert_id: str, finding: Finding, inherited: set[str]) -> None:
+        conn = self.conn
+        version, old_digest = conn.execute(
+            "SELECT version, evidence_digest FROM alerts WHERE alert_id = ?", [alert_id]
+        ).fetchone()
+        digest = evidence_digest(finding)
+        regions = self._regions(alert_id)
+        added = sorted((finding.regions | inherited) - set(regions))
+        evidence_changed = bytes(old_digest) != digest
+        if not evidence_changed and not added:
+            self.report.unchanged += 1
+            return
+        held = {u for (u,) in conn.execute(
+            "SELECT sighting_uuid FROM alert_sightings WHERE alert_id = ?", [alert_id])}
+        new_evidence = sorted(finding.sightings - held)
+        if evidence_changed:
+            version += 1
+            _write_sightings(conn, alert_id, finding, self.facts)
+            conn.execute(
+                "UPDATE alerts SET score = ?, version = ?, evidence_digest = ?, updated_at = ? "
+                "WHERE alert_id = ?",
+                [finding.score, version, digest, self.now, alert_id],
+            )
+            reopened = self._mark_regions(alert_id, regions, bool(new_evidence))
+            self.report.reopened += reopened
+        for region in added:
+            self._add_region(alert_id, region)
+        audit_log.append(conn, self.now, ACTOR, "alert_updated", alert=alert_id,
+                         rule=finding.rule, version=version, sightings=len(finding.sightings),
+                         new_sightings=len(new_evidence),
+                         gemeenten=_gemeenten(finding, self.facts), regions_added=added,
+                         evidence=digest.hex())
+        self.report.updated += 1
+
+    def _mark_regions(self, alert_id: str, regions: dict[str, str], new_evidence: bool) -> int:
+        """Record the evidence change for each region; returns how many reopened."""
+        reopened = 0
+        for region, state in sorted(regions.items()):
+            change = "updated"
+            if new_evidence and state == "closed":
+                change = "reopened"
+                reopened += 1
+                self.conn.execute(
+                    "UPDATE alert_regions SET state = 'new', changed = 1, close_reason = NULL, "
+                    "state_at = ? WHERE alert_id = ? AND region = ?",
+                    [self.now, alert_id, region])
+            elif new_evidence:
+                self.conn.execute(
+                    "UPDATE alert_regions SET changed = 1 WHERE alert_id = ? AND region = ?",
+                    [alert_id, region])
+            record_event(self.conn, alert_id, region, change, self.now)
+        return reopened

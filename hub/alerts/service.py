@@ -1,0 +1,283 @@
+"""AlertService (RIEC, auditor) and NodeAlertService (municipality nodes) over gRPC.
+
+Who may do what comes from the client certificate only:
+
+| caller            | List / Watch                   | Acknowledge / Close | ListOwn       |
+|-------------------|--------------------------------|---------------------|---------------|
+| riec:<region>     | alerts routed to its region    | those alerts        | no            |
+| auditor:<name>    | every region's, metadata only  | no                  | no            |
+| node:<gemeente>   | no                             | no                  | own sightings |
+| operator, hub     | no                             | no                  | no            |
+
+A RIEC asking about an alert of another region hears NOT_FOUND, the same as
+for an alert that does not exist, so it cannot probe for other regions'
+alerts. Every read and action is an audit-log entry with ids and counts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import threading
+from collections.abc import Iterator
+
+import grpc
+
+from hub import audit_log
+from hub.alerts.config import AlertConfig
+from hub.alerts.store import (
+    STATE_FROM_WIRE,
+    STATE_TO_WIRE,
+    ChangeSignal,
+    current_sightings,
+    events_after,
+    head_cursor,
+    metadata_only,
+    record_event,
+    region_view,
+)
+from hub.store import HubStore, utc_now
+from zichtlijn.identity import Principal
+from zichtlijn.transport import require_role
+from zichtlijn.v1 import alerts_pb2, alerts_pb2_grpc
+
+CLOSE_REASONS = ("case_opened", "referred", "no_grounds", "insufficient_information",
+                 "duplicate")
+ALERT_ID = re.compile(r"^A-[0-9a-f]{10}$")
+WATCH_BATCH = 200
+WATCH_WAIT_S = 1.0  # also how soon a change made by another process is seen
+
+
+class _Refusal(Exception):
+    """A request refused with a status the client can act on (not frozen: it passes
+    through a `with` block, which sets its traceback)."""
+
+    def __init__(self, code: grpc.StatusCode, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def _date(value: str, field: str) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise _Refusal(grpc.StatusCode.INVALID_ARGUMENT,
+                       f"{field}: {value!r} is not an ISO date (YYYY-MM-DD)") from None
+
+
+class AlertService(alerts_pb2_grpc.AlertServiceServicer):
+    def __init__(self, store: HubStore, config: AlertConfig, signal: ChangeSignal,
+                 max_watchers: int) -> None:
+        self.store = store
+        self.config = config
+        self.signal = signal
+        # a following Watch holds a server thread; never let watchers starve uploads
+        self._watchers = threading.BoundedSemaphore(max_watchers)
+
+    def _viewer(self, context: grpc.ServicerContext) -> tuple[Principal, str | None]:
+        """The caller and the region it sees (None: an auditor, every region)."""
+        who = require_role(context, "riec", "auditor")
+        if who.role == "auditor":
+            return who, None
+        if who.name not in self.config.regions.gemeenten_of:
+            context.abort(grpc.StatusCode.PERMISSION_DENIED,
+                          f"region {who.name} is not configured at this hub (regions.toml)")
+        return who, who.name
+
+    def _shown(self, who: Principal, alert: alerts_pb2.Alert) -> alerts_pb2.Alert:
+        return metadata_only(alert) if who.role == "auditor" else alert
+
+    def List(self, request: alerts_pb2.ListAlertsRequest,
+             context: grpc.ServicerContext) -> alerts_pb2.ListAlertsResponse:
+        who, region = self._viewer(context)
+        try:
+            states = {STATE_FROM_WIRE[s] for s in request.states if s in STATE_FROM_WIRE}
+            if len(states) != len(set(request.states)):
+                raise _Refusal(grpc.StatusCode.INVALID_ARGUMENT, "states: unknown alert state")
+            since = _date(request.changed_since, "changed_since")
+            until = _date(request.changed_until, "changed_until")
+        except _Refusal as refusal:
+            context.abort(refusal.code, refusal.message)
+        with self.store.transaction() as conn:
+            query = "SELECT alert_id, region FROM alert_regions"
+            rows = (conn.execute(query + " WHERE region = ?", [region]).fetchall()
+                    if region else conn.execute(query).fetchall())
+            views = []
+            for alert_id, row_region in rows:
+                view = region_view(conn, alert_id, row_region)
+                changed_on = dt.date.fromisoformat(view.updated_at[:10])
+                if states and STATE_FROM_WIRE[view.state] not in states:
+                    continue
+                if (since and changed_on < since) or (until and changed_on > until):
+                    continue
+                views.append(view)
+            views.sort(key=lambda v: (v.created_at, v.alert_id, v.region))
+            cursor = head_cursor(conn, region)
+            audit_log.append(conn, utc_now(), who, "alerts_listed", count=len(views),
+                             alerts=sorted({v.alert_id for v in views}), cursor=cursor)
+        return alerts_pb2.ListAlertsResponse(alerts=[self._shown(who, v) for v in views],
+                                             cursor=cursor)
+
+    def Watch(self, request: alerts_pb2.WatchAlertsRequest,
+              context: grpc.ServicerContext) -> Iterator[alerts_pb2.AlertChange]:
+        who, region = self._viewer(context)
+        # only a following watcher holds its thread for long
+        if request.follow and not self._watchers.acquire(blocking=False):
+            context.abort(grpc.StatusCode.RESOURCE_EXHAUSTED,
+                          "too many alert watchers at this hub; retry later")
+        try:
+            cursor = request.after_cursor
+            while context.is_active():
+                if self.signal.closed:
+                    # an error, not the end of the stream: the client must resume later
+                    context.abort(grpc.StatusCode.UNAVAILABLE, "hub is stopping")
+                generation = self.signal.generation()
+                with self.store.lock:
+                    changes = events_after(self.store.db.conn, cursor, region, WATCH_BATCH)
+                if changes:
+                    with self.store.transaction() as conn:
+                        audit_log.append(conn, utc_now(), who, "alerts_watched",
+                                         count=len(changes), after=cursor,
+                                         to=changes[-1].cursor,
+                                         alerts=sorted({c.alert.alert_id for c in changes}))
+                for change in changes:
+                    if who.role == "auditor":
+                        change.alert.CopyFrom(metadata_only(change.alert))
+                    yield change
+                    cursor = change.cursor
+                if len(changes) == WATCH_BATCH:
+                    continue
+                if not request.follow:
+                    return
+                self.signal.wait(generation, WATCH_WAIT_S)
+        finally:
+            if request.follow:
+                self._watchers.release()
+
+    def _act(self, context: grpc.ServicerContext, alert_id: str, action: str,
+             reason: str | None) -> alerts_pb2.Alert:
+        who = require_role(context, "riec")
+        region = who.name
+        if region not in self.config.regions.gemeenten_of:
+            context.abort(grpc.StatusCode.PERMISSION_DENIED,
+                          f"region {region} is not configured at this hub (regions.toml)")
+        try:
+            if not ALERT_ID.match(alert_id):
+                raise _Refusal(grpc.StatusCode.INVALID_ARGUMENT,
+                               f"alert_id: {alert_id[:40]!r} is not an alert id like A-0123456789")
+            if action == "closed" and reason not in CLOSE_REASONS:
+                raise _Refusal(grpc.StatusCode.INVALID_ARGUMENT,
+                               f"reason: {(reason or '')[:40]!r} is not one of "
+                               f"{', '.join(CLOSE_REASONS)}")
+            now = utc_now()
+            with self.store.transaction() as conn:
+                row = conn.execute(
+                    "SELECT state, changed, close_reason FROM alert_regions "
+                    "WHERE alert_id = ? AND region = ?", [alert_id, region]).fetchone()
+                if row is None:
+                    raise _Refusal(grpc.StatusCode.NOT_FOUND,
+                                   f"no alert {alert_id} in region {region}")
+                state, changed, old_reason = row
+                moved = _transition(alert_id, state, bool(changed), old_reason, action, reason)
+                if moved:
+                    conn.execute(
+                        "UPDATE alert_regions SET state = ?, changed = 0, close_reason = ?, "
+                        "state_at = ? WHERE alert_id = ? AND region = ?",
+                        [action, reason, now, alert_id, region])
+                    record_event(conn, alert_id, region, action, now)
+                view = region_view(conn, alert_id, region)
+                details: dict[str, object] = {"alert": alert_id, "region": region,
+                                              "version": view.version, "state_changed": moved}
+                if reason:
+                    details["reason"] = reason
+                audit_log.append(conn, now, who, f"alert_{action}", **details)
+        except _Refusal as refusal:
+            context.abort(refusal.code, refusal.message)
+        if moved:
+            self.signal.notify()
+        return view
+
+    def Acknowledge(self, request: alerts_pb2.AcknowledgeAlertRequest,
+                    context: grpc.ServicerContext) -> alerts_pb2.Alert:
+        return self._act(context, request.alert_id, "acknowledged", None)
+
+    def Close(self, request: alerts_pb2.CloseAlertRequest,
+              context: grpc.ServicerContext) -> alerts_pb2.Alert:
+        return self._act(context, request.alert_id, "closed", request.reason)
+
+
+def _transition(alert_id: str, state: str, changed: bool, old_reason: str | None,
+                action: str, reason: str | None) -> bool:
+    """Whether the action changes the state; a repeat is a no-op (clients retry)."""
+    if action == "acknowledged":
+        if state == "closed":
+            raise _Refusal(grpc.StatusCode.FAILED_PRECONDITION,
+                           f"alert {alert_id} is closed; it reopens on new evidence")
+        return state == "new" or changed
+    if state == "closed":
+        if old_reason == reason:
+            return False
+        raise _Refusal(grpc.StatusCode.FAILED_PRECONDITION,
+                       f"alert {alert_id} is already closed ({old_reason})")
+    return True
+
+
+class NodeAlertService(alerts_pb2_grpc.NodeAlertServiceServicer):
+    def __init__(self, store: HubStore, config: AlertConfig) -> None:
+        self.store = store
+        self.config = config
+
+    def ListOwn(self, request: alerts_pb2.ListOwnAlertsRequest,
+                context: grpc.ServicerContext) -> alerts_pb2.ListOwnAlertsResponse:
+        node = require_role(context, "node")
+        region = self.config.regions.region_of(node.name)
+        alerts = []
+        with self.store.transaction() as conn:
+            ids = [a for (a,) in conn.execute(
+                "SELECT DISTINCT s.alert_id FROM alert_sightings s JOIN alerts a "
+                "ON a.alert_id = s.alert_id WHERE s.gemeente = ? AND s.current = 1 "
+                "AND a.merged_into IS NULL ORDER BY s.alert_id", [node.name])]
+            for alert_id in ids:
+                rule, score, updated_at = conn.execute(
+                    "SELECT rule, score, updated_at FROM alerts WHERE alert_id = ?",
+                    [alert_id]).fetchone()
+                every = current_sightings(conn, alert_id)
+                state = conn.execute(
+                    "SELECT state FROM alert_regions WHERE alert_id = ? AND region = ?",
+                    [alert_id, region]).fetchone()
+                alerts.append(alerts_pb2.NodeAlert(
+                    alert_id=alert_id, rule=rule, score=score,
+                    state=STATE_TO_WIRE[state[0]] if state else alerts_pb2.ALERT_STATE_UNSPECIFIED,
+                    sighting_count=len(every), gemeente_count=len({s.gemeente for s in every}),
+                    updated_at=updated_at,
+                    own_sightings=[s for s in every if s.gemeente == node.name]))
+            audit_log.append(conn, utc_now(), node, "alerts_listed", count=len(alerts),
+                             alerts=ids)
+        return alerts_pb2.ListOwnAlertsResponse(alerts=alerts)
+
+
+class AlertsNotConfigured(alerts_pb2_grpc.AlertServiceServicer,
+                          alerts_pb2_grpc.NodeAlertServiceServicer):
+    """Both services on a hub started without an alert configuration: a clear refusal."""
+
+    def _refuse(self, context: grpc.ServicerContext) -> None:
+        context.abort(grpc.StatusCode.FAILED_PRECONDITION,
+                      "alerting is not configured at this hub (hub.toml: alerts = DIR)")
+
+    def List(self, request: object, context: grpc.ServicerContext) -> None:
+        self._refuse(context)
+
+    def Watch(self, request: object, context: grpc.ServicerContext) -> None:
+        self._refuse(context)
+
+    def Acknowledge(self, request: object, context: grpc.ServicerContext) -> None:
+        self._refuse(context)
+
+    def Close(self, request: object, context: grpc.ServicerContext) -> None:
+        self._refuse(context)
+
+    def ListOwn(self, request: object, context: grpc.ServicerContext) -> None:
+        self._refuse(context)

@@ -1,0 +1,51 @@
+"""Wiring alerts into the hub: load the configuration, evaluate once, register services."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import grpc
+
+from hub.alerts.config import AlertConfig, load_alert_config
+from hub.alerts.engine import AlertEngine
+from hub.alerts.service import AlertService, AlertsNotConfigured, NodeAlertService
+from hub.store import HubStore
+from linkage.compare import MatchPolicy
+from linkage.schema import LinkageSchema
+from zichtlijn.v1 import alerts_pb2_grpc
+
+log = logging.getLogger("zichtlijn.hub.alerts")
+SERVICE_NAMES = ("zichtlijn.v1.AlertService", "zichtlijn.v1.NodeAlertService")
+
+
+def load(directory: Path | None) -> AlertConfig | None:
+    """The alert configuration, checked whole before the hub opens anything."""
+    if directory is None:
+        log.warning("no alert configuration (hub.toml: alerts = DIR): signal codes are checked "
+                    "for form only and no alerts are raised")
+        return None
+    return load_alert_config(directory)
+
+
+def start_engine(config: AlertConfig | None, store: HubStore, schema: LinkageSchema,
+                 policy: MatchPolicy) -> AlertEngine | None:
+    if config is None:
+        return None
+    engine = AlertEngine(store, config, schema, policy)
+    engine.evaluate()  # rules may have changed while the hub was down
+    return engine
+
+
+def register(server: grpc.Server, store: HubStore, engine: AlertEngine | None,
+             workers: int) -> None:
+    if engine is None:
+        refusing = AlertsNotConfigured()
+        alerts_pb2_grpc.add_AlertServiceServicer_to_server(refusing, server)
+        alerts_pb2_grpc.add_NodeAlertServiceServicer_to_server(refusing, server)
+        return
+    watchers = max(1, workers // 4)
+    alerts_pb2_grpc.add_AlertServiceServicer_to_server(
+        AlertService(store, engine.config, engine.signal, watchers), server)
+    alerts_pb2_grpc.add_NodeAlertServiceServicer_to_server(
+        NodeAlertService(store, engine.config), server)

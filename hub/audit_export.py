@@ -1,0 +1,86 @@
+"""Read everything `zichtlijn audit verify` needs from a hub database, as ExportChunks.
+
+One read transaction on a separate read-only connection gives a consistent
+snapshot of every table (SQLite WAL) without blocking uploads. The export
+holds log entries, signed tree heads with their cosignatures, witness keys,
+the node certificates that signed uploads, and the upload bookkeeping as
+UUIDs, digests and counts: never an encoding, a case reference or anything
+else about a person. The same generator feeds the gRPC Export call and the
+operator's direct export, so both give the same file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+from linkage.checkpoint import Verifier
+from zichtlijn.v1 import audit_pb2
+
+FORMAT = 1
+CHUNK_ROWS = 2000
+BATCH_ROWS = 200  # a batch record carries up to 32 kB of digests; stay far below 16 MB
+
+
+def _rows(conn: sqlite3.Connection, query: str, size: int = CHUNK_ROWS) -> Iterator[list[tuple]]:
+    cursor = conn.execute(query)
+    while rows := cursor.fetchmany(size):
+        yield rows
+
+
+def _heads(conn: sqlite3.Connection, size: int) -> Iterator[audit_pb2.SignedTreeHead]:
+    cosigned: dict[int, list[str]] = {}
+    for head_size, line in conn.execute(
+            "SELECT size, signature FROM cosignatures ORDER BY size, received_at, witness_key"):
+        cosigned.setdefault(head_size, []).append(line)
+    for head_size, note in conn.execute(
+            "SELECT size, note FROM tree_heads WHERE size <= ? ORDER BY size", [size]):
+        # appended as text, not re-parsed, so a damaged note reaches the verifier as it is
+        extra = "".join(line + "\n" for line in cosigned.get(head_size, []))
+        yield audit_pb2.SignedTreeHead(note=note + extra)
+
+
+def export_chunks(db_path: Path, log_key: Verifier,
+                  exported_by: str) -> Iterator[audit_pb2.ExportChunk]:
+    """The whole export of the hub database at ``db_path``, first chunk carrying the meta."""
+    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, isolation_level=None)
+    try:
+        conn.execute("BEGIN")
+        row = conn.execute("SELECT max(idx) FROM audit_entries").fetchone()
+        size = 0 if row[0] is None else row[0] + 1
+        yield audit_pb2.ExportChunk(meta=audit_pb2.ExportMeta(
+            format=FORMAT, origin=log_key.name, log_key=log_key.to_vkey(),
+            exported_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            exported_by=exported_by, log_size=size))
+        for rows in _rows(conn, f"SELECT idx, entry FROM audit_entries WHERE idx < {size} "
+                                "ORDER BY idx"):
+            yield audit_pb2.ExportChunk(
+                entries=[audit_pb2.LogEntry(index=i, entry=bytes(e)) for i, e in rows])
+        heads = list(_heads(conn, size))
+        for start in range(0, len(heads), CHUNK_ROWS):
+            yield audit_pb2.ExportChunk(tree_heads=heads[start:start + CHUNK_ROWS])
+        yield audit_pb2.ExportChunk(
+            witness_keys=[audit_pb2.WitnessKey(vkey=v, principal=p) for v, p in conn.execute(
+                "SELECT vkey, principal FROM witness_keys ORDER BY vkey")],
+            certificates=[audit_pb2.Certificate(sha256=bytes(h), pem=bytes(p))
+                          for h, p in conn.execute("SELECT sha256, pem FROM certificates")])
+        for rows in _rows(conn, "SELECT b.digest, b.gemeente, b.sightings, b.accepted, "
+                                "b.received_at, coalesce(u.leaf_index, -1), "
+                                "coalesce(u.sighting_digests, x'') FROM batches b "
+                                "LEFT JOIN upload_batches u ON u.batch_digest = b.digest "
+                                "ORDER BY b.received_at, b.digest", BATCH_ROWS):
+            yield audit_pb2.ExportChunk(batches=[
+                audit_pb2.BatchRecord(digest=bytes(d), gemeente=g, sightings=n, accepted=a,
+                                      received_at=r, leaf_index=i, sighting_digests=bytes(s))
+                for d, g, n, a, r, i, s in rows])
+        for rows in _rows(conn, "SELECT sighting_uuid, gemeente, digest, batch_digest, linked "
+                                "FROM sightings ORDER BY seq"):
+            yield audit_pb2.ExportChunk(sightings=[
+                audit_pb2.SightingRecord(sighting_uuid=u, gemeente=g, digest=bytes(d),
+                                         batch_digest=bytes(b), linked=bool(k))
+                for u, g, d, b, k in rows])
+        conn.execute("COMMIT")
+    finally:
+        conn.close()

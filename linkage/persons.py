@@ -1,0 +1,145 @@
+"""The person graph: links in, persons out, updated incrementally or all at once.
+
+Strong links (score >= threshold) form components; each component is split
+into clusters by `cluster_component` (chaining-resistant). A cluster with no
+date of birth on any sighting then joins the one dated cluster its weak links
+(score >= link floor) point to, if exactly one is compatible (`attach_target`).
+
+`update(new_rows)` recomputes only what new rows can change: the strong
+components they touch, and every undated cluster that has a weak link into
+those components. Both steps depend only on their inputs, so updating night
+by night gives exactly the persons of one update over everything, which is
+what `link_all` and `relink` do.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Iterable
+
+import numpy as np
+
+from linkage.cluster import attach_target, cluster_component
+from linkage.compare import MatchPolicy
+
+Scorer = Callable[[np.ndarray, np.ndarray], np.ndarray]
+
+
+class PersonGraph:
+    def __init__(self, policy: MatchPolicy) -> None:
+        self.policy = policy
+        self.strong: dict[int, set[int]] = {}
+        self.weak: dict[int, set[int]] = {}
+        self.base_of: dict[int, int] = {}
+        self.members: dict[int, list[int]] = {}
+        self.target: dict[int, int] = {}
+
+    def add_rows(self, rows: Iterable[int], bases: Iterable[int] | None = None) -> None:
+        """New rows as their own clusters, or restored into known clusters (hub start-up)."""
+        rows = list(rows)
+        for row, base in zip(rows, bases if bases is not None else rows, strict=True):
+            self.base_of[row] = base
+            self.members.setdefault(base, []).append(row)
+
+    def add_links(self, links: Iterable[tuple[int, int]], scores: Iterable[float]) -> None:
+        for (a, b), score in zip(links, scores, strict=True):
+            self.weak.setdefault(a, set()).add(b)
+            self.weak.setdefault(b, set()).add(a)
+            if score >= self.policy.threshold:
+                self.strong.setdefault(a, set()).add(b)
+                self.strong.setdefault(b, set()).add(a)
+
+    def _component(self, start: int, seen: set[int]) -> list[int]:
+        queue, members = deque([start]), []
+        seen.add(start)
+        while queue:
+            row = queue.popleft()
+            members.append(row)
+            for other in self.strong.get(row, ()):
+                if other not in seen:
+                    seen.add(other)
+                    queue.append(other)
+        return members
+
+    def update(self, new_rows: Iterable[int], scorer: Scorer, dated: np.ndarray) -> set[int]:
+        """Re-cluster what `new_rows` can change; returns the rows whose person may differ."""
+        seen: set[int] = set()
+        touched: list[int] = []
+        for row in new_rows:
+            if row not in seen:
+                component = self._component(row, seen)
+                touched += component
+                self._recluster(component, scorer)
+        undated_bases = {self.base_of[r] for r in touched if not dated[r]}
+        for row in touched:
+            for other in self.weak.get(row, ()):
+                if not dated[other]:
+                    undated_bases.add(self.base_of[other])
+        changed = set(touched)
+        for base in sorted(undated_bases):
+            rows = self.members[base]
+            if dated[rows].any():
+                self.target.pop(base, None)
+                continue
+            self._attach(base, rows, scorer, dated)
+            changed.update(rows)
+        return changed
+
+    def _recluster(self, component: list[int], scorer: Scorer) -> None:
+        for row in component:
+            base = self.base_of.get(row)
+            if base is not None and base in self.members:
+                self.target.pop(base, None)
+                del self.members[base]
+        for cluster in cluster_component(component, scorer, self.policy):
+            self.members[cluster[0]] = cluster
+            for row in cluster:
+                self.base_of[row] = cluster[0]
+
+    def _attach(self, base: int, rows: list[int], scorer: Scorer, dated: np.ndarray) -> None:
+        candidates = sorted({self.base_of[other] for row in rows
+                             for other in self.weak.get(row, ()) if dated[other]})
+        choice = attach_target(rows, [self.members[c] for c in candidates], scorer, self.policy)
+        if choice is None:
+            self.target.pop(base, None)
+        else:
+            self.target[base] = candidates[choice]
+
+    def person_root(self, row: int) -> int:
+        """The row a person is named after: the first row of its dated cluster."""
+        base = self.base_of[row]
+        return self.target.get(base, base)
+
+    def remove_rows(self, rows: Iterable[int]) -> set[int]:
+        """Take rows out of the graph (withdrawn or purged sightings); the rows to `update`.
+
+        Their links go. Every cluster that held one of them is dissolved into
+        single rows: without it the cluster may fall apart, or its person may
+        be named after another first row. Undated clusters attached to such a
+        cluster, or weakly linked to a removed row, must choose again. Passing
+        the returned rows to `update` re-clusters and re-attaches all of that
+        as if those rows had just arrived, so the result is what one update
+        over the remaining rows gives.
+        """
+        gone = set(rows)
+        affected: set[int] = set()
+        for row in gone:
+            for links in (self.strong, self.weak):
+                for other in links.pop(row, set()):
+                    if other not in gone:
+                        links[other].discard(row)
+                        affected.add(other)
+        dissolved = {self.base_of[r] for r in gone if r in self.base_of}
+        for base in dissolved:
+            self.target.pop(base, None)
+            for member in self.members.pop(base, []):
+                if member in gone:
+                    del self.base_of[member]
+                else:
+                    self.base_of[member] = member
+                    self.members[member] = [member]
+                    affected.add(member)
+        for undated, target in list(self.target.items()):
+            if target in dissolved:
+                affected.update(self.members[undated])
+        return affected - gone

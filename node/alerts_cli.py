@@ -1,0 +1,67 @@
+"""`zichtlijn node alerts`: the alerts that involve this municipality's own sightings.
+
+The hub answers with its alert ids and this node's sighting UUIDs only; the
+case reference behind each UUID is looked up here, in the node's own
+database, so the hub never learns one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from node.config import load_config
+from node.store import NodeStore
+from zichtlijn.alert_format import STATE_NAMES, score_text
+from zichtlijn.transport import DEFAULT_DEADLINE_S, secure_channel
+from zichtlijn.v1 import alerts_pb2, alerts_pb2_grpc
+
+NOT_HERE = "(not in this node)"
+
+
+def cmd_alerts(args: argparse.Namespace, home: Path) -> int:
+    config = load_config(home)
+    args.peer = config.hub
+    with secure_channel(config.hub, config.tls) as channel:
+        reply = alerts_pb2_grpc.NodeAlertServiceStub(channel).ListOwn(
+            alerts_pb2.ListOwnAlertsRequest(), timeout=args.timeout)
+    store = NodeStore(config.db_path)
+    try:
+        case_refs = store.case_ref_of([s.sighting_uuid for a in reply.alerts
+                                       for s in a.own_sightings])
+    finally:
+        store.close()
+    if args.format == "csv":
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(["alert_id", "rule", "score", "state", "case_ref", "sighting_uuid",
+                         "observed_on", "signals"])
+        for a in reply.alerts:
+            for s in a.own_sightings:
+                writer.writerow([a.alert_id, a.rule, f"{a.score:g}", STATE_NAMES[a.state],
+                                 case_refs.get(s.sighting_uuid, ""), s.sighting_uuid,
+                                 s.observed_on, ";".join(s.signals)])
+        return 0
+    for a in reply.alerts:
+        print(f"{a.alert_id}  {a.rule:<12}  score {score_text(a.rule, a.score):>4}  "
+              f"{STATE_NAMES[a.state]:<12}  {a.gemeente_count} gemeenten, "
+              f"{a.sighting_count} sightings, {len(a.own_sightings)} here")
+        for s in a.own_sightings:
+            print(f"    {s.observed_on}  {case_refs.get(s.sighting_uuid, NOT_HERE)}  "
+                  f"{s.sighting_uuid}  {', '.join(s.signals) or '-'}")
+    print(f"{len(reply.alerts)} alerts involve sightings of {config.gemeente}")
+    return 0
+
+
+def register(commands: argparse._SubParsersAction,
+             add_home: Callable[[argparse.ArgumentParser], None],
+             home_of: Callable[[argparse.Namespace], Path]) -> None:
+    alerts = commands.add_parser("alerts",
+                                 help="alerts involving this node's sightings, with case_ref")
+    add_home(alerts)
+    alerts.add_argument("--format", choices=("table", "csv"), default="table")
+    alerts.add_argument("--timeout", type=float, default=DEFAULT_DEADLINE_S,
+                        help=f"deadline in seconds (default {DEFAULT_DEADLINE_S:g})")
+    alerts.set_defaults(run=lambda args: cmd_alerts(args, home_of(args)))

@@ -1,0 +1,288 @@
+"""National-scale benchmarks (issue 7). Run on demand, print figures, assert nothing.
+
+    .venv/bin/python -m tests.benchmarks.scale encode
+    .venv/bin/python -m tests.benchmarks.scale kernel      # anonlink too, if installed
+    .venv/bin/python -m tests.benchmarks.scale blocking
+    .venv/bin/python -m tests.benchmarks.scale hub --sizes 100000,250000,500000,1000000
+    .venv/bin/python -m tests.benchmarks.scale sync342
+    make bench-scale                                       # all of the above
+
+Every ratio compares two things measured in the same run on the same
+machine. Sizes are sightings; the hub figures are for one process (the
+linker is single-threaded; SQLite has one writer).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def machine() -> str:
+    cpu = "unknown cpu"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return (f"{platform.node()}: {cpu}, {os.cpu_count()} cores, Python "
+            f"{platform.python_version()}, numpy {np.__version__}")
+
+
+def rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+# -- encoding ---------------------------------------------------------------------------
+
+
+def bench_encode(persons: int) -> None:
+    from bloom_filter2 import BloomFilter
+
+    from linkage.encode import Encoder
+    from linkage.keys import derive_purpose_keys
+    from linkage.normalise import canonical_word, name_words
+    from linkage.schema import default_schema
+    from tests.benchmarks.carousel import carousel, parse_all
+
+    data = carousel(persons, seed=9, listed_only=True)
+    started = time.perf_counter()
+    _, parsed, _ = parse_all(data)
+    parse_s = time.perf_counter() - started
+    identities = [p.subject for p in parsed]
+    n = len(identities)
+
+    encoder = Encoder(default_schema(), derive_purpose_keys(b"\x01" * 32, 1))
+    started = time.perf_counter()
+    for identity in identities:
+        encoder.encode_identity(identity)
+    ours_s = time.perf_counter() - started
+
+    # baseline: the card's bloom-filter2, one membership filter per record holding the
+    # same bigrams (it has no keyed hashing and no bit array to compare: see README)
+    started = time.perf_counter()
+    for identity in identities:
+        bloom = BloomFilter(max_elements=64, error_rate=0.01)
+        for text in (identity.given_names, identity.surname):
+            for word in name_words(text):
+                padded = f"_{canonical_word(word)}_"
+                for i in range(len(padded) - 1):
+                    bloom.add(padded[i : i + 2])
+    baseline_s = time.perf_counter() - started
+
+    print(f"encoding, one core, {n} records")
+    print(f"  CSV row validation + normalisation  {n / parse_s:>10,.0f} records/s")
+    print(f"  zichtlijn keyed encoding            {n / ours_s:>10,.0f} records/s")
+    print(f"  both (what `node import` does)      {n / (parse_s + ours_s):>10,.0f} records/s")
+    print(f"  bloom-filter2 baseline, names only  {n / baseline_s:>10,.0f} records/s")
+    print(f"  ratio zichtlijn / bloom-filter2     {baseline_s / ours_s:>10.2f}x")
+
+
+# -- comparison kernel ------------------------------------------------------------------
+
+
+def _filters(persons: int) -> np.ndarray:
+    from tests.benchmarks.carousel import carousel, encode_all, table_of
+
+    table = table_of(encode_all(carousel(persons, seed=5, listed_only=True)))
+    return table.filters[: table.size].copy(), table.popcounts[: table.size].copy()
+
+
+def bench_kernel(persons: int, queries: int, threshold: float) -> None:
+    from linkage.kernels import dice_block_candidates
+
+    filters, popcounts = _filters(persons)
+    n = len(filters)
+    out_left = np.empty(5_000_000, dtype=np.int64)
+    out_right = np.empty(5_000_000, dtype=np.int64)
+    dice_block_candidates(filters[:8], popcounts[:8], 0, 4, threshold, out_left, out_right)
+
+    # same work for everyone: the first `queries` rows against every later row
+    compared = sum(n - 1 - i for i in range(queries))
+    started = time.perf_counter()
+    found = dice_block_candidates(filters, popcounts, 0, queries, threshold, out_left,
+                                  out_right)
+    ours = compared / (time.perf_counter() - started)
+
+    started = time.perf_counter()
+    numpy_found = 0
+    for i in range(queries):
+        common = np.bitwise_count(filters[i] & filters[i + 1 :]).sum(axis=1)
+        dice = 2 * common / (popcounts[i] + popcounts[i + 1 :])
+        numpy_found += int((dice >= threshold).sum())
+    plain = compared / (time.perf_counter() - started)
+
+    print(f"Dice comparisons on one core, {n} filters of {filters.shape[1] * 64} bits, "
+          f"{compared:,} comparisons, threshold {threshold}")
+    print(f"  zichtlijn compiled kernel  {ours:>14,.0f} /s   ({found} pairs found)")
+    print(f"  plain numpy all-pairs      {plain:>14,.0f} /s   ({numpy_found} pairs found)")
+    print(f"  ratio zichtlijn / numpy    {ours / plain:>14.2f}x")
+    try:
+        from anonlink import candidate_generation, similarities
+        from bitarray import bitarray
+    except ImportError:
+        print("  anonlink: not installed (make bench-scale installs it into .venv-bench)")
+        return
+    clks = []
+    for row in filters:
+        bits = bitarray(endian="little")
+        bits.frombytes(row.astype("<u8").tobytes())
+        clks.append(bits)
+    head = clks[:queries]
+    started = time.perf_counter()
+    result = candidate_generation.find_candidate_pairs(
+        [head, clks], similarities.dice_coefficient_accelerated, threshold)
+    theirs = queries * n / (time.perf_counter() - started)
+    print(f"  anonlink candidate gen.    {theirs:>14,.0f} /s   "
+          f"({len(result[0])} pairs incl. self and earlier rows)")
+    print(f"  ratio zichtlijn / anonlink {ours / theirs:>14.2f}x")
+
+
+# -- blocking ---------------------------------------------------------------------------
+
+
+def bench_blocking(persons: int) -> None:
+    from linkage.blocking import CandidateIndex
+    from linkage.compare import MatchPolicy
+    from linkage.linking import link_all, table_scorer
+    from linkage.persons import PersonGraph
+    from tests.benchmarks.carousel import carousel, encode_all, table_of
+    from zichtlijn.evaluate import quality
+
+    encoded = encode_all(carousel(persons, seed=6, listed_only=True))
+    table = table_of(encoded)
+    n = table.size
+    truth = np.array([hash(encoded.data.truth[k]) for k in encoded.keys])
+    started = time.perf_counter()
+    pairs = CandidateIndex().add(table, range(n))
+    block_s = time.perf_counter() - started
+    same = truth[pairs[:, 0]] == truth[pairs[:, 1]]
+    _, counts = np.unique(truth, return_counts=True)
+    true_pairs = int((counts * (counts - 1) // 2).sum())
+    all_pairs = n * (n - 1) // 2
+    print(f"blocking on {n} labelled sightings ({block_s:.1f}s)")
+    print(f"  candidate pairs  {len(pairs):>12,}  of {all_pairs:,} all pairs "
+          f"({len(pairs) / all_pairs:.4%}), {len(pairs) / n:.1f} per sighting")
+    print(f"  true pairs lost  {true_pairs - int(same.sum()):>12,}  of {true_pairs:,} "
+          f"({1 - same.sum() / true_pairs:.2%})")
+
+    # what blocking costs in the end result: link every pair vs link the candidates
+    policy = MatchPolicy()
+    scorer = table_scorer(table, policy)
+    blocked = link_all(table, policy)
+    left, right = np.triu_indices(n, k=1)
+    graph = PersonGraph(policy)
+    graph.add_rows(range(n))
+    for start in range(0, len(left), 2_000_000):
+        a, b = left[start : start + 2_000_000], right[start : start + 2_000_000]
+        scores = scorer(a, b)
+        keep = scores >= policy.link_floor
+        graph.add_links(zip(a[keep].tolist(), b[keep].tolist(), strict=True),
+                        scores[keep].tolist())
+    graph.update(range(n), scorer, table.dob[:n, 0] != 0)
+    unblocked = [graph.person_root(row) for row in range(n)]
+    keyed = encoded.truth_labels()
+    with_blocking = quality(dict(zip(encoded.keys, blocked.tolist(), strict=True)), keyed)
+    without = quality(dict(zip(encoded.keys, unblocked, strict=True)), keyed)
+    print(f"  all pairs scored:  {without.line()}")
+    print(f"  with blocking:     {with_blocking.line()}")
+    print(f"  recall lost to blocking in the linked result: "
+          f"{without.recall - with_blocking.recall:.4f}")
+
+
+# -- hub at scale -----------------------------------------------------------------------
+
+
+def _hub_child(persons: int, increment: int) -> None:
+    """Runs in a child process so its peak memory is the hub's own."""
+    from hub.linker import Linker
+    from hub.store import HubStore
+    from linkage.compare import MatchPolicy
+    from linkage.schema import default_schema
+    from tests.benchmarks.hubdata import batches, encoded_sightings
+    from zichtlijn import wire
+
+    sightings = encoded_sightings(persons)
+    base, night = sightings[:-increment], sightings[-increment:]
+    with tempfile.TemporaryDirectory(dir=ROOT / "bench-out") as tmp:
+        store = HubStore(Path(tmp) / "hub.db")
+        started = time.perf_counter()
+        for gemeente, batch in batches(base):
+            store.store_batch(gemeente, wire.batch_digest(batch), batch)
+        store_s = time.perf_counter() - started
+        del sightings
+        gc.collect()
+        linker = Linker(store, default_schema(), MatchPolicy())
+        started = time.perf_counter()
+        full = linker.link_pending()
+        full_s = time.perf_counter() - started
+        started = time.perf_counter()
+        for gemeente, batch in batches(night):
+            store.store_batch(gemeente, wire.batch_digest(batch), batch)
+        night_run = linker.link_pending()
+        nightly_s = time.perf_counter() - started
+        restart_started = time.perf_counter()
+        del linker
+        gc.collect()
+        Linker(store, default_schema(), MatchPolicy())
+        restart_s = time.perf_counter() - restart_started
+        store.close()
+    print(f"{len(base):>9,} | store {store_s:6.1f}s | full link {full_s:6.1f}s "
+          f"({full.candidate_pairs:,} candidates) | +{increment:,} nightly {nightly_s:5.1f}s "
+          f"({night_run.candidate_pairs:,} candidates) | restart load {restart_s:5.1f}s "
+          f"| peak RSS {rss_mb():,.0f} MB", flush=True)
+
+
+def bench_hub(sizes: list[int], increment: int) -> None:
+    print("hub: sightings | store | full link (= relink) | nightly increment (store + link) "
+          "| restart | peak memory")
+    for size in sizes:
+        persons = max(1, round(size / 3.4))
+        subprocess.run([sys.executable, "-m", "tests.benchmarks.scale", "_hub-child",
+                        str(persons), str(increment)], check=True, cwd=ROOT)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m tests.benchmarks.scale")
+    parser.add_argument("what", choices=["encode", "kernel", "blocking", "hub", "sync342",
+                                         "all", "_hub-child"])
+    parser.add_argument("args", nargs="*")
+    parser.add_argument("--persons", type=int, default=6000)
+    parser.add_argument("--sizes", default="100000,250000,500000,1000000")
+    parser.add_argument("--increment", type=int, default=10_000)
+    options = parser.parse_args(argv)
+    sys.path.insert(0, str(ROOT))
+    if options.what == "_hub-child":
+        _hub_child(int(options.args[0]), int(options.args[1]))
+        return
+    print(machine())
+    if options.what in ("encode", "all"):
+        bench_encode(options.persons)
+    if options.what in ("kernel", "all"):
+        bench_kernel(options.persons, queries=400, threshold=0.8)
+    if options.what in ("blocking", "all"):
+        bench_blocking(3000)
+    if options.what in ("hub", "all"):
+        bench_hub([int(s) for s in options.sizes.split(",")], options.increment)
+    if options.what in ("sync342", "all"):
+        from tests.benchmarks.sync342 import bench_sync342
+
+        bench_sync342()
+
+
+if __name__ == "__main__":
+    main()

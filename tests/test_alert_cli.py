@@ -1,0 +1,207 @@
+"""The alert commands end to end: riec alerts/ack/close, node alerts, hub evaluate, signal codes."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+
+from tests.alert_helpers import HEADER, IULIA, ZSOFIA, days_ago, sync_rows
+from tests.conftest import ALERTS_DIR, make_node
+from tests.test_csv_import import csv_bytes
+from zichtlijn import cli
+
+AMS = "riec-amsterdam-amstelland"
+AGAIN = {"licensed": "ja", "signals": ""}
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = cli.main(list(argv))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def riec_home(tmp_path: Path, pki, port: int, stem: str = AMS) -> Path:
+    home = tmp_path / f"home-{stem}"
+    assert cli.main(["riec", "init", "--home", str(home), "--hub", f"127.0.0.1:{port}",
+                     "--ca", str(pki.root / "ca.pem"), "--cert", str(pki.root / f"{stem}.pem"),
+                     "--key", str(pki.root / f"{stem}.key")]) == 0
+    return home
+
+
+@pytest.fixture()
+def carousel(tmp_path, pki, secret_file, hub) -> dict[str, Path]:
+    """Iulia in Amsterdam then Rotterdam; Zsófia twice in Amsterdam only (no alert)."""
+    homes = {
+        "GM0363": sync_rows(tmp_path, pki, secret_file, hub.port, "GM0363",
+                            [IULIA.row("AMS-2025-00017", days_ago(80)),
+                             ZSOFIA.row("AMS-2025-00018", days_ago(70)),
+                             ZSOFIA.row("AMS-2025-00031", days_ago(20))]).home,
+        "GM0599": sync_rows(tmp_path, pki, secret_file, hub.port, "GM0599",
+                            [IULIA.row("RDM/44/2025", days_ago(40), **AGAIN)]).home,
+    }
+    return homes
+
+
+def test_riec_alerts_lists_the_region_alerts_with_every_town_and_date(
+        tmp_path, pki, hub, carousel, capsys):
+    home = riec_home(tmp_path, pki, hub.port)
+    capsys.readouterr()
+    code, out, err = run(capsys, "riec", "alerts", "--home", str(home))
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert " carousel " in lines[0] and " new " in lines[0] and "2 gemeenten" in lines[0]
+    assert lines[1].strip() == "gemeenten: GM0363, GM0599"
+    assert lines[2].split()[:2] == ["GM0363", days_ago(80)]
+    assert lines[3].split()[:2] == ["GM0599", days_ago(40)]
+    assert lines[-1].startswith("1 alerts (1 new, 0 acknowledged, 0 closed")
+    # the hub never had a case reference to give
+    assert "AMS-2025" not in out and "RDM/44" not in out
+
+    code, out, _ = run(capsys, "riec", "alerts", "--home", str(home), "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [(r["gemeente"], r["observed_on"], r["state"]) for r in rows] == [
+        ("GM0363", days_ago(80), "new"), ("GM0599", days_ago(40), "new")]
+    assert rows[0]["signals"] == "unlicensed" and rows[1]["signals"] == ""
+
+
+def test_riec_ack_and_close_from_the_command_line(tmp_path, pki, hub, carousel, capsys):
+    home = riec_home(tmp_path, pki, hub.port)
+    capsys.readouterr()
+    _, out, _ = run(capsys, "riec", "alerts", "--home", str(home), "--format", "csv")
+    alert_id = next(csv.DictReader(io.StringIO(out)))["alert_id"]
+
+    code, out, _ = run(capsys, "riec", "ack", alert_id, "--home", str(home))
+    assert code == 0 and alert_id in out and "acknowledged" in out
+    code, out, _ = run(capsys, "riec", "alerts", "--home", str(home), "--state", "new")
+    assert out.splitlines()[-1].startswith("0 alerts")
+    code, out, _ = run(capsys, "riec", "close", alert_id, "--reason", "case_opened",
+                       "--home", str(home))
+    assert code == 0 and "closed (case_opened)" in out
+    # Rotterdam's consultation still has it as new
+    rotterdam = riec_home(tmp_path, pki, hub.port, "riec-rotterdam")
+    capsys.readouterr()
+    _, out, _ = run(capsys, "riec", "alerts", "--home", str(rotterdam), "--brief")
+    assert alert_id in out and " new " in out
+
+
+def test_riec_errors_are_one_line(tmp_path, pki, hub, carousel, capsys):
+    home = riec_home(tmp_path, pki, hub.port)
+    capsys.readouterr()
+    code, _, err = run(capsys, "riec", "ack", "A-0000000000", "--home", str(home))
+    assert code == 1
+    assert err == (f"zichtlijn: hub 127.0.0.1:{hub.port} refused (NOT_FOUND): "
+                   "no alert A-0000000000 in region amsterdam-amstelland\n")
+    code, _, err = run(capsys, "riec", "alerts", "--home", str(home), "--since", "gisteren")
+    assert (code, err) == (1, "zichtlijn: --since 'gisteren': expected a date like 2025-06-30\n")
+    dead = riec_home(tmp_path, pki, 1, "riec-rotterdam")
+    capsys.readouterr()
+    code, _, err = run(capsys, "riec", "alerts", "--home", str(dead), "--timeout", "3")
+    assert code == 1 and err.startswith("zichtlijn: hub 127.0.0.1:1 unreachable")
+    assert err.count("\n") == 1
+
+
+def test_riec_init_refuses_a_node_certificate(tmp_path, pki, capsys):
+    code = cli.main(["riec", "init", "--home", str(tmp_path / "r"), "--hub", "127.0.0.1:1",
+                     "--ca", str(pki.root / "ca.pem"), "--cert",
+                     str(pki.root / "node-GM0363.pem"), "--key",
+                     str(pki.root / "node-GM0363.key")])
+    assert code == 1
+    assert "certificate is for node:GM0363, not a RIEC" in capsys.readouterr().err
+
+
+def test_node_alerts_resolves_its_own_case_refs_and_only_those(tmp_path, pki, hub, carousel,
+                                                               capsys):
+    code, out, _ = run(capsys, "node", "alerts", "--home", str(carousel["GM0363"]))
+    assert code == 0
+    assert "AMS-2025-00017" in out and "RDM/44/2025" not in out
+    assert "2 gemeenten, 2 sightings, 1 here" in out
+    code, out, _ = run(capsys, "node", "alerts", "--home", str(carousel["GM0599"]),
+                       "--format", "csv")
+    [row] = list(csv.DictReader(io.StringIO(out)))
+    assert (row["case_ref"], row["observed_on"], row["state"]) == (
+        "RDM/44/2025", days_ago(40), "new")
+    hub_files = b"".join(p.read_bytes() for p in Path(hub.store.path).parent.glob("hub.db*"))
+    for case_ref in ("AMS-2025-00017", "AMS-2025-00018", "RDM/44/2025"):
+        assert case_ref.encode() not in hub_files
+
+
+def test_hub_evaluate_on_demand_finds_nothing_new_twice(tmp_path, pki, hub, carousel, capsys):
+    home = Path(hub.store.path).parent
+    (home / "hub.toml").write_text(
+        f'listen = "127.0.0.1:0"\nalerts = "{ALERTS_DIR}"\n\n[tls]\n'
+        f'ca = "{pki.root / "ca.pem"}"\ncert = "{pki.root / "hub-hub.pem"}"\n'
+        f'key = "{pki.root / "hub-hub.key"}"\n')
+    code, out, _ = run(capsys, "hub", "evaluate", "--home", str(home))
+    assert code == 0
+    assert "0 alerts created, 0 updated (0 reopened), 0 merged, 1 unchanged" in out
+
+
+# -- signal codes outside the catalogue -----------------------------------------------------
+
+
+def test_node_with_the_catalogue_refuses_unknown_codes_by_line(tmp_path, pki, secret_file,
+                                                               capsys):
+    home = tmp_path / "node"
+    assert cli.main(["node", "init", "--home", str(home), "--gemeente", "GM0363", "--hub",
+                     "127.0.0.1:1", "--ca", str(pki.root / "ca.pem"),
+                     "--cert", str(pki.root / "node-GM0363.pem"),
+                     "--key", str(pki.root / "node-GM0363.key"), "--secret", str(secret_file),
+                     "--signals", str(ALERTS_DIR / "signals.toml")]) == 0
+    data = tmp_path / "controls.csv"
+    data.write_bytes(csv_bytes([IULIA.row("A-1", days_ago(3), signals="unlicensed;loverboy"),
+                                ZSOFIA.row("A-2", days_ago(2), signals="no_id_access")], HEADER))
+    capsys.readouterr()
+    code, out, err = run(capsys, "node", "import", "--home", str(home), str(data))
+    assert code == 1
+    assert err == "controls.csv: line 2: signals: 'loverboy' is not in the signal catalogue\n"
+    assert "imported 1, unchanged 0, rejected 1" in out
+
+
+def test_hub_refuses_an_upload_with_an_unknown_code(tmp_path, pki, secret_file, hub, capsys):
+    config = make_node(tmp_path, pki, secret_file, "GM0363", hub.port)  # no catalogue here
+    data = tmp_path / "controls.csv"
+    data.write_bytes(csv_bytes([IULIA.row("A-1", days_ago(3), signals="loverboy")], HEADER))
+    assert cli.main(["node", "import", "--home", str(config.home), str(data)]) == 0
+    capsys.readouterr()
+    code, _, err = run(capsys, "node", "sync", "--home", str(config.home))
+    assert code == 1
+    assert err == (f"zichtlijn: hub 127.0.0.1:{hub.port} refused (INVALID_ARGUMENT): "
+                   "sighting 0: unknown signal code(s) loverboy (not in the hub's "
+                   "signals.toml)\n")
+    assert hub.store.count_sightings() == 0
+
+
+def test_hub_relink_evaluates_the_alerts_again(tmp_path, pki, hub, carousel, capsys):
+    home = Path(hub.store.path).parent
+    (home / "hub.toml").write_text(
+        f'listen = "127.0.0.1:0"\nalerts = "{ALERTS_DIR}"\n\n[tls]\n'
+        f'ca = "{pki.root / "ca.pem"}"\ncert = "{pki.root / "hub-hub.pem"}"\n'
+        f'key = "{pki.root / "hub-hub.key"}"\n')
+    code, out, _ = run(capsys, "hub", "relink", "--home", str(home))
+    assert code == 0
+    relinked, evaluated = out.splitlines()
+    assert relinked.startswith("relinked 4 sightings")
+    # the persons got their ids anew; the alert is recognised by its sightings
+    assert "0 alerts created" in evaluated and "1 unchanged" in evaluated
+
+
+def test_the_demo_summary_counts_alerts_per_rule_and_shows_the_strongest():
+    from zichtlijn.alert_format import CSV_COLUMNS
+    from zichtlijn.demo import summarise_alerts
+
+    def row(alert_id: str, rule: str, score: str, gemeente: str) -> str:
+        values = {c: "" for c in CSV_COLUMNS}
+        values.update(alert_id=alert_id, rule=rule, score=score, gemeente=gemeente)
+        return ",".join(values[c] for c in CSV_COLUMNS)
+
+    listing = "\n".join([",".join(CSV_COLUMNS), row("A-1", "carousel", "2", "GM0363"),
+                         row("A-1", "carousel", "2", "GM0599"),
+                         row("A-2", "carousel", "3", "GM0344"),
+                         row("A-3", "network", "4", "GM0363")]) + "\n"
+    lines = summarise_alerts(listing, top=1)
+    assert lines[0] == "3 alerts: 2 carousel, 1 network"
+    assert lines[1].startswith("A-2  carousel") and "1 sightings in GM0344" in lines[1]
+    assert lines[2].startswith("A-3  network") and len(lines) == 3

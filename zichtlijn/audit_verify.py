@@ -1,0 +1,520 @@
+"""`zichtlijn audit verify`: check an audit export offline, and name the first bad entry.
+
+What is checked, with nothing trusted but the hub's log key, the CA
+certificate and the configured witness keys (all obtained out of band):
+
+1. the log: entries numbered 0..n-1 without gaps, each a canonical entry;
+   the RFC 9162 tree recomputed from them matches every tree head the hub
+   signed (a changed, removed, inserted or reordered entry, or a log that was
+   truncated and regrown, no longer matches the heads signed before);
+2. the tree heads: every one signed by the log key, cosignatures from
+   configured witnesses valid and for heads that match this log (a head a
+   witness cosigned on another history is a fork), checkpoints collected
+   from witnesses (``--checkpoint``) likewise;
+3. the uploads: each upload entry carries the node's own signature over its
+   batch, made with a certificate from the CA, so the hub cannot have made it
+   up; the batch digest is recomputed from the batch's sighting digests;
+4. reconciliation with the hub's tables: every batch and every stored
+   sighting has its upload entry, no upload entry points at nothing, counts
+   add up, and the link runs account for every linked sighting. The Merkle
+   tree proves append-only history; this step is what shows completeness.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+import sqlite3
+from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import NamedTuple
+
+from cryptography import x509
+from cryptography.exceptions import InvalidSignature
+
+from linkage import merkle
+from linkage.checkpoint import (
+    Checkpoint,
+    CheckpointError,
+    SignedNote,
+    Verifier,
+    open_checkpoint,
+    verify_cosignature,
+)
+from zichtlijn.audit_file import meta_of, open_export
+from zichtlijn.certsign import certificate_sha256, verify_batch
+from zichtlijn.identity import IdentityError, principal_of_certificate
+
+NO_ENTRY = 1 << 62  # sorts problems not tied to one entry after those that are
+READ_ROWS = 20_000
+PARALLEL_ENTRIES = 50_000  # below this, starting worker processes costs more than it saves
+
+
+# at the same entry, what happened to the log itself comes before its consequences
+LOG, SIGNATURE, RECONCILE = 0, 1, 2
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    entry: int
+    rank: int
+    seq: int  # then in the order found
+    message: str = field(compare=False)
+
+    def line(self) -> str:
+        return self.message
+
+
+@dataclass(frozen=True)
+class Trust:
+    """What the auditor obtained independently of the hub."""
+
+    log_key: Verifier
+    ca: x509.Certificate
+    witnesses: tuple[Verifier, ...] = ()
+    quorum: int = 0
+    checkpoints: tuple[tuple[str, str], ...] = ()  # (where it came from, signed note text)
+
+
+@dataclass
+class Report:
+    meta: dict[str, str]
+    entries: int = 0
+    tree_heads: int = 0
+    cosignatures: int = 0
+    uploads: int = 0
+    batches: int = 0
+    sightings: int = 0
+    linked: int = 0
+    link_runs: int = 0
+    actions: Counter = field(default_factory=Counter)
+    vouched: dict[str, int] = field(default_factory=dict)  # witness -> largest size it vouches
+    settled_size: int | None = None
+    latest_head: Checkpoint | None = None  # the largest signed head that matches the log
+    latest_note: str = ""
+    largest_signed: int = 0  # the largest size the log key signed, matching or not
+    root: bytes = merkle.EMPTY_ROOT
+    tree: merkle.MemoryTree | None = None  # the recomputed log, for a witness's own checks
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def first(self) -> Problem | None:
+        return min(self.problems) if self.problems else None
+
+    def add(self, message: str, entry: int | None = None, rank: int = LOG) -> None:
+        self.problems.append(Problem(NO_ENTRY if entry is None else entry, rank,
+                                     len(self.problems), message))
+
+
+class _Upload(NamedTuple):  # a NamedTuple: a million of them are built in a large audit
+    index: int
+    gemeente: str
+    batch: bytes
+    sightings: int
+    accepted: int
+    already_present: int
+    cert: str | None
+    signature: bytes | None
+
+
+# one encoder for all entries: json.dumps with options builds a new one per call
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+
+
+def _canonical(value: object) -> bytes:
+    """The bytes hub.audit_log.encode_entry would write for this value."""
+    return _CANONICAL.encode(value).encode()
+
+
+class _EntryReader:
+    """Reads entries in order, builds the tree, collects what reconciliation needs."""
+
+    def __init__(self, report: Report, signatures: _SignatureChecker) -> None:
+        self.report = report
+        self.signatures = signatures
+        self.tree = merkle.MemoryTree()
+        self.uploads: dict[bytes, _Upload] = {}
+        self.linked_since_relink = 0
+        self.last_relink: int | None = None
+
+    def read(self, conn: sqlite3.Connection) -> None:
+        expected = 0
+        cursor = conn.execute("SELECT idx, entry FROM entries ORDER BY idx, rowid")
+        while rows := cursor.fetchmany(READ_ROWS):
+            raws = []
+            for idx, raw in rows:
+                raw = bytes(raw)
+                if idx != expected:
+                    if idx > expected:
+                        self.report.add(f"entry #{expected} is missing from the log (the next "
+                                        f"entry is #{idx})", expected)
+                    else:
+                        self.report.add(f"entry #{idx} appears more than once", idx)
+                self._entry(expected, raw)
+                raws.append(raw)
+                expected += 1
+            self.tree.append_entries(raws)
+        self.report.entries = expected
+
+    def _entry(self, index: int, raw: bytes) -> None:
+        try:
+            entry = json.loads(raw.decode("ascii"))
+        except ValueError:  # UnicodeDecodeError included: entries are ASCII
+            self.report.add(f"entry #{index} is not JSON", index)
+            return
+        if (not isinstance(entry, dict) or not isinstance(entry.get("action"), str)
+                or not isinstance(entry.get("actor"), str) or not isinstance(entry.get("at"), str)
+                or _canonical(entry) != raw):
+            self.report.add(f"entry #{index} is not a canonical log entry", index)
+            return
+        action = entry["action"]
+        self.report.actions[action] += 1
+        if action == "upload":
+            self._upload(index, entry)
+        elif action == "link_run":
+            new = entry.get("new_sightings")
+            if not isinstance(new, int) or new < 0:
+                self.report.add(f"entry #{index}: link run without a count of new sightings",
+                                index)
+            else:
+                self.linked_since_relink += new
+                self.report.link_runs += 1
+        elif action == "relink":
+            self.linked_since_relink = 0
+            self.last_relink = index
+
+    def _upload(self, index: int, entry: dict) -> None:
+        actor = entry["actor"]
+        try:
+            batch = bytes.fromhex(entry["batch"])
+            counts = [entry["sightings"], entry["accepted"], entry["already_present"]]
+            if len(batch) != 32 or not all(isinstance(c, int) and c >= 0 for c in counts):
+                raise ValueError
+            signature = (base64.b64decode(entry["node_sig"], validate=True)
+                         if "node_sig" in entry else None)
+        except (KeyError, TypeError, ValueError, binascii.Error):
+            self.report.add(f"entry #{index}: upload entry is malformed", index)
+            return
+        if not actor.startswith("node:"):
+            self.report.add(f"entry #{index}: upload by {actor}, which is not a node", index)
+            return
+        earlier = self.uploads.get(batch)
+        if earlier is not None:
+            self.report.add(f"entry #{index}: batch {batch.hex()[:16]} was already logged by "
+                            f"entry #{earlier.index}", index)
+            return
+        upload = _Upload(index, actor.removeprefix("node:"), batch, *counts,
+                         entry.get("node_cert"), signature)
+        self.uploads[batch] = upload
+        self.signatures.add(upload)
+
+
+# -- tree heads -------------------------------------------------------------------
+
+
+def _check_heads(conn: sqlite3.Connection, trust: Trust, tree: merkle.MemoryTree,
+                 report: Report) -> None:
+    heads: list[tuple[Checkpoint, SignedNote, str]] = []
+    for (text,) in conn.execute("SELECT note FROM tree_heads ORDER BY rowid"):
+        try:
+            note = SignedNote.from_text(text)
+            head = open_checkpoint(note, trust.log_key)
+        except CheckpointError as exc:
+            size = _size_hint(text)
+            report.add(f"tree head{size}: not signed by the log key {trust.log_key.name} "
+                       f"({exc}): forged or altered")
+            continue
+        heads.append((head, note, text))
+    heads.sort(key=lambda h: h[0].size)
+    report.tree_heads = len(heads)
+    last_good = 0
+    mismatch_reported = False
+    seen: dict[int, bytes] = {}
+    for head, note, text in heads:
+        report.largest_signed = max(report.largest_signed, head.size)
+        if seen.get(head.size, head.root) != head.root:
+            report.add(f"the log signed two different tree heads of size {head.size}: it has "
+                       "shown two histories (fork)", head.size)
+        seen[head.size] = head.root
+        matches = _matches(head, tree, report, "tree head", mismatch_reported, last_good)
+        mismatch_reported = mismatch_reported or not matches
+        if matches:
+            last_good = head.size
+            report.latest_head, report.latest_note = head, text
+        _cosignatures(head, note, trust, matches, f"tree head of size {head.size}", report)
+    for origin, text in trust.checkpoints:
+        try:
+            note = SignedNote.from_text(text)
+            head = open_checkpoint(note, trust.log_key)
+        except CheckpointError as exc:
+            report.add(f"checkpoint from {origin}: not signed by the log key ({exc})")
+            continue
+        matches = _matches(head, tree, report, f"checkpoint from {origin}", False, None)
+        _cosignatures(head, note, trust, matches, f"checkpoint from {origin}", report)
+
+
+def _size_hint(text: str) -> str:
+    lines = text.split("\n")
+    return f" of size {lines[1]}" if len(lines) > 1 and lines[1].isdigit() else ""
+
+
+def _matches(head: Checkpoint, tree: merkle.MemoryTree, report: Report, what: str,
+             quiet: bool, last_good: int | None) -> bool:
+    """Does the recomputed log agree with ``head``? Reports the first disagreement."""
+    if head.size > tree.size:
+        report.add(f"{what} of size {head.size} was signed, but the export holds only "
+                   f"{tree.size} entries: entries #{tree.size}..#{head.size - 1} are missing "
+                   "(truncated log, or a history this export does not show: fork)", tree.size)
+        return False
+    if tree.root(head.size) == head.root:
+        return True
+    if quiet:
+        return False
+    if last_good is None:
+        report.add(f"{what} of size {head.size} does not match this log: the holder was shown "
+                   "another history (fork), or entries before it were changed", head.size - 1)
+    elif head.size - last_good == 1:
+        report.add(f"entry #{last_good} was changed, removed, inserted or moved: the log no "
+                   f"longer matches the tree head signed at size {head.size}", last_good)
+    else:
+        report.add(f"entries #{last_good}..#{head.size - 1}: one of these was changed, removed, "
+                   f"inserted or moved: the log no longer matches the tree head signed at size "
+                   f"{head.size} (it matches the one at size {last_good})", last_good)
+    return False
+
+
+def _cosignatures(head: Checkpoint, note: SignedNote, trust: Trust, matches: bool, what: str,
+                  report: Report) -> None:
+    by_key = {(w.name, w.key_id): w for w in trust.witnesses}
+    for signature in note.signatures:
+        witness = by_key.get((signature.name, signature.key_id))
+        if witness is None:
+            continue
+        try:
+            verify_cosignature(head, signature, witness)
+        except CheckpointError:
+            report.add(f"{what}: invalid cosignature from {witness.name}", rank=SIGNATURE)
+            continue
+        report.cosignatures += 1
+        if not matches:
+            report.add(f"{what} was cosigned by {witness.name} but does not match this log: "
+                       "the hub showed that witness another history (fork)",
+                       min(head.size, report.entries), SIGNATURE)
+            continue
+        report.vouched[witness.name] = max(report.vouched.get(witness.name, 0), head.size)
+
+
+# -- uploads ------------------------------------------------------------------------
+
+
+def _load_certificates(conn: sqlite3.Connection, ca: x509.Certificate,
+                       report: Report) -> dict[str, tuple[bytes, str]]:
+    """Certificates from the CA, by hex fingerprint: (PEM, principal)."""
+    certs: dict[str, tuple[bytes, str]] = {}
+    for fingerprint, pem in conn.execute("SELECT sha256, pem FROM certificates"):
+        label = bytes(fingerprint).hex()[:16]
+        try:
+            cert = x509.load_pem_x509_certificate(bytes(pem))
+            principal = principal_of_certificate(cert)
+        except (ValueError, IdentityError) as exc:
+            report.add(f"certificate {label}: unreadable ({exc})")
+            continue
+        if certificate_sha256(cert) != bytes(fingerprint):
+            report.add(f"certificate {label}: fingerprint does not match its content")
+            continue
+        try:
+            cert.verify_directly_issued_by(ca)
+        except (ValueError, TypeError, InvalidSignature):
+            report.add(f"certificate {label} of {principal}: not issued by the configured CA")
+            continue
+        certs[bytes(fingerprint).hex()] = (bytes(pem), str(principal))
+    return certs
+
+
+def _bad_signatures(items: list[tuple[bytes, int, str, bytes, int, bytes]]) -> list[int]:
+    """Indices of entries whose batch signature does not verify (runs in worker processes)."""
+    bad = []
+    loaded: dict[bytes, x509.Certificate] = {}
+    for pem, index, gemeente, batch, sightings, signature in items:
+        cert = loaded.get(pem)
+        if cert is None:
+            cert = loaded[pem] = x509.load_pem_x509_certificate(pem)
+        if not verify_batch(cert, gemeente, batch, sightings, signature):
+            bad.append(index)
+    return bad
+
+
+class _SignatureChecker:
+    """Checks upload signatures, in worker processes while the log is still being read.
+
+    ECDSA verification (~70 us each) is most of the cost of auditing a large log
+    of uploads, so chunks go to other cores as soon as they are parsed.
+    """
+
+    STEP = 5_000
+
+    def __init__(self, certs: dict[str, tuple[bytes, str]], report: Report,
+                 parallel: bool) -> None:
+        self.certs = certs
+        self.report = report
+        self.pool = ProcessPoolExecutor() if parallel else None
+        self.items: list[tuple[bytes, int, str, bytes, int, bytes]] = []
+        self.futures: list = []
+        self.gemeente_of: dict[int, str] = {}
+
+    def add(self, up: _Upload) -> None:
+        report = self.report
+        if up.signature is None or up.cert is None:
+            report.add(f"entry #{up.index}: upload by node:{up.gemeente} carries no signature "
+                       "of the node: nothing shows the node made it", up.index, SIGNATURE)
+            return
+        cert = self.certs.get(up.cert)
+        if cert is None:
+            report.add(f"entry #{up.index}: signed with certificate {up.cert[:16]}, which the "
+                       "export does not hold from the CA", up.index, SIGNATURE)
+            return
+        if cert[1] != f"node:{up.gemeente}":
+            report.add(f"entry #{up.index}: upload by node:{up.gemeente} signed with the "
+                       f"certificate of {cert[1]}", up.index, SIGNATURE)
+            return
+        self.gemeente_of[up.index] = up.gemeente
+        self.items.append((cert[0], up.index, up.gemeente, up.batch, up.sightings, up.signature))
+        if self.pool is not None and len(self.items) >= self.STEP:
+            self.futures.append(self.pool.submit(_bad_signatures, self.items))
+            self.items = []
+
+    def finish(self) -> None:
+        try:
+            bad = _bad_signatures(self.items)
+            for future in self.futures:
+                bad += future.result()
+        finally:
+            if self.pool is not None:
+                self.pool.shutdown()
+        for index in sorted(bad):
+            self.report.add(f"entry #{index}: the signature of node:{self.gemeente_of[index]} "
+                            "over this upload does not verify: the upload was altered or made "
+                            "up", index, SIGNATURE)
+
+
+# -- reconciliation ---------------------------------------------------------------------
+
+
+def _batch_digest(digests: bytes) -> bytes:
+    # zichtlijn.wire.batch_digest over sighting digests that are already computed
+    return hashlib.sha256(b"zichtlijn-batch\x00" + digests).digest()
+
+
+def _reconcile(conn: sqlite3.Connection, reader: _EntryReader, report: Report) -> None:
+    def add(message: str, entry: int | None = None) -> None:
+        report.add(message, entry, RECONCILE)
+
+    uploads = reader.uploads
+    held: dict[bytes, int] = Counter()
+    batch_digests: dict[bytes, bytes] = {}
+    for digest, gemeente, sightings, accepted, received_at, leaf, digests in conn.execute(
+            "SELECT digest, gemeente, sightings, accepted, received_at, leaf_index, "
+            "sighting_digests FROM batches ORDER BY rowid"):
+        digest, digests = bytes(digest), bytes(digests)
+        report.batches += 1
+        up = uploads.get(digest)
+        label = f"batch {digest.hex()[:16]} ({gemeente}, {sightings} sightings, {received_at})"
+        if up is None:
+            add(f"{label} has no upload entry in the log")
+            continue
+        batch_digests[digest] = digests
+        if (up.gemeente, up.sightings, up.accepted) != (gemeente, sightings, accepted):
+            add(f"entry #{up.index}: logs {up.sightings} sightings ({up.accepted} new) "
+                       f"from {up.gemeente}, the hub holds {label} with {accepted} new",
+                       up.index)
+        if leaf != up.index:
+            add(f"{label}: recorded at leaf {leaf}, but its upload entry is #{up.index}",
+                       up.index)
+        if len(digests) != 32 * sightings or _batch_digest(digests) != digest:
+            add(f"{label}: its sighting digests do not add up to the digest the node "
+                       f"signed (entry #{up.index})", up.index)
+    held_batches = {bytes(r[0]) for r in conn.execute("SELECT digest FROM batches")}
+    for batch, up in uploads.items():
+        if batch not in held_batches:
+            add(f"entry #{up.index}: upload of batch {batch.hex()[:16]}, which the hub "
+                       "does not hold", up.index)
+    members = {b: {d[i:i + 32] for i in range(0, len(d), 32)} for b, d in batch_digests.items()}
+    all_held: set[bytes] = set()
+    for uuid, gemeente, digest, batch, linked in conn.execute(
+            "SELECT sighting_uuid, gemeente, digest, batch_digest, linked FROM sightings "
+            "ORDER BY rowid"):
+        digest, batch = bytes(digest), bytes(batch)
+        report.sightings += 1
+        report.linked += bool(linked)
+        all_held.add(digest)
+        up = uploads.get(batch)
+        if up is None:
+            add(f"sighting {uuid} ({gemeente}): its batch {batch.hex()[:16]} has no upload "
+                       "entry in the log")
+            continue
+        held[batch] += 1
+        if gemeente != up.gemeente or digest not in members.get(batch, ()):
+            add(f"sighting {uuid} ({gemeente}): not part of batch {batch.hex()[:16]} as "
+                       f"node:{up.gemeente} signed it (entry #{up.index})", up.index)
+    for batch, up in uploads.items():
+        if batch in batch_digests and held[batch] != up.accepted:
+            add(f"entry #{up.index}: logs {up.accepted} new sightings in batch "
+                       f"{batch.hex()[:16]}, the hub holds {held[batch]} of them", up.index)
+        missing = len(members.get(batch, frozenset()) - all_held)
+        if missing:
+            add(f"entry #{up.index}: {missing} sightings of batch {batch.hex()[:16]} are "
+                       "not held by the hub", up.index)
+    if reader.linked_since_relink != report.linked:
+        since = (f"since the relink at entry #{reader.last_relink}"
+                 if reader.last_relink is not None else "")
+        add(f"link runs {since} logged {reader.linked_since_relink} newly linked "
+                   f"sightings, the hub marks {report.linked} linked".replace("  ", " "))
+
+
+def _settle(trust: Trust, report: Report) -> None:
+    if not trust.quorum:
+        return
+    sizes = sorted(report.vouched.values(), reverse=True)
+    if len(sizes) >= trust.quorum:
+        report.settled_size = sizes[trust.quorum - 1]
+
+
+def verify_export(path: Path, trust: Trust) -> Report:
+    """Check everything; the report lists every problem found (empty when the export verifies)."""
+    conn = open_export(path)
+    try:
+        report = Report(meta_of(conn))
+        origin = report.meta.get("origin")
+        if origin != trust.log_key.name:
+            report.add(f"the export is of log {origin!r}, not of log {trust.log_key.name!r} "
+                       "whose key was given")
+            return report
+        certs = _load_certificates(conn, trust.ca, report)
+        entries = conn.execute("SELECT count(*) FROM entries").fetchone()[0]
+        signatures = _SignatureChecker(certs, report, entries >= PARALLEL_ENTRIES)
+        reader = _EntryReader(report, signatures)
+        try:
+            reader.read(conn)
+        finally:
+            signatures.finish()  # also stops the worker processes
+        report.root = reader.tree.root()
+        report.tree = reader.tree
+        _check_heads(conn, trust, reader.tree, report)
+        if report.latest_head is None and report.entries:
+            report.add("no tree head signed by the log key covers this log")
+        elif report.largest_signed < report.entries:
+            report.add(f"entries #{report.largest_signed}..#{report.entries - 1} are covered "
+                       "by no signed tree head", report.largest_signed, SIGNATURE)
+        report.uploads = len(reader.uploads)
+        _reconcile(conn, reader, report)
+        _settle(trust, report)
+        return report
+    finally:
+        conn.close()

@@ -1,0 +1,183 @@
+"""`zichtlijn riec ...`: the RIEC handhavingsknelpunt's alert client.
+
+The client's home directory (`riec init`) holds the hub address, the RIEC's
+certificate files and the cursor of the last alert change `riec watch`
+showed. Region and role come from the certificate: the hub shows each RIEC
+only the alerts routed to its region.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+
+from hub.alerts.service import CLOSE_REASONS
+from zichtlijn.alert_format import STATE_VALUES, change_line, print_table, write_csv
+from zichtlijn.alert_watch import AlertWatcher
+from zichtlijn.errors import CliError
+from zichtlijn.riec_config import CURSOR_NAME, CursorFile, RiecConfig, load_config
+from zichtlijn.transport import DEFAULT_DEADLINE_S, TlsFiles, secure_channel
+from zichtlijn.v1 import alerts_pb2, alerts_pb2_grpc
+
+HOME_ENV = "ZICHTLIJN_RIEC_HOME"
+
+
+def _home(args: argparse.Namespace) -> Path:
+    home = args.home or os.environ.get(HOME_ENV)
+    if not home:
+        raise CliError(f"no RIEC client home: pass --home DIR or set {HOME_ENV}")
+    return Path(home)
+
+
+def _config(args: argparse.Namespace) -> RiecConfig:
+    config = load_config(_home(args))
+    args.peer = config.hub  # named in a one-line gRPC error
+    return config
+
+
+def _date(value: str | None, flag: str) -> str:
+    if not value:
+        return ""
+    try:
+        return dt.date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise CliError(f"{flag} {value!r}: expected a date like 2025-06-30") from None
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    home = _home(args)
+    tls = TlsFiles(Path(args.ca).resolve(), Path(args.cert).resolve(), Path(args.key).resolve())
+    tls.read()
+    principal = tls.principal()
+    if principal.role not in ("riec", "auditor"):
+        raise CliError(f"{args.cert}: certificate is for {principal}, not a RIEC (or auditor)")
+    home.mkdir(parents=True, exist_ok=True)
+    path = home / "riec.toml"
+    if path.exists() and not args.force:
+        raise CliError(f"{path} exists; pass --force to overwrite the configuration")
+    path.write_text(RiecConfig(home, args.hub, tls).to_toml(), "utf-8")
+    print(f"RIEC client for {principal} ready in {home} (hub {args.hub})")
+    return 0
+
+
+def cmd_alerts(args: argparse.Namespace) -> int:
+    config = _config(args)
+    request = alerts_pb2.ListAlertsRequest(
+        states=[STATE_VALUES[s] for s in args.state or []],
+        changed_since=_date(args.since, "--since"), changed_until=_date(args.until, "--until"))
+    with secure_channel(config.hub, config.tls) as channel:
+        reply = alerts_pb2_grpc.AlertServiceStub(channel).List(request, timeout=args.timeout)
+    if args.format == "csv":
+        write_csv(reply.alerts, sys.stdout)
+        return 0
+    print_table(reply.alerts, sys.stdout, details=not args.brief)
+    counts = {name: sum(1 for a in reply.alerts if a.state == value)
+              for name, value in STATE_VALUES.items()}
+    changed = sum(1 for a in reply.alerts if a.changed)
+    print(f"{len(reply.alerts)} alerts ({', '.join(f'{n} {k}' for k, n in counts.items())}; "
+          f"{changed} with new evidence); cursor {reply.cursor}")
+    return 0
+
+
+def cmd_watch(args: argparse.Namespace) -> int:
+    config = _config(args)
+    cursor_file = CursorFile(config.home / CURSOR_NAME)
+    start = args.after if args.after is not None else cursor_file.read()
+
+    def show(change: alerts_pb2.AlertChange) -> None:
+        print(change_line(change), flush=True)
+        cursor_file.write(change.cursor)  # after showing: a crash repeats one, loses none
+
+    def retrying(message: str) -> None:
+        print(f"zichtlijn: hub {config.hub} {message}", file=sys.stderr, flush=True)
+
+    with secure_channel(config.hub, config.tls) as channel:
+        watcher = AlertWatcher(alerts_pb2_grpc.AlertServiceStub(channel), start, show,
+                               window_s=args.window, on_retry=retrying)
+        if args.no_follow:
+            cursor = watcher.catch_up()
+            print(f"up to date at cursor {cursor}", file=sys.stderr)
+            return 0
+        watcher.follow()
+    return 0
+
+
+def _act(args: argparse.Namespace, close: bool) -> int:
+    config = _config(args)
+    with secure_channel(config.hub, config.tls) as channel:
+        stub = alerts_pb2_grpc.AlertServiceStub(channel)
+        if close:
+            alert = stub.Close(alerts_pb2.CloseAlertRequest(alert_id=args.alert_id,
+                                                            reason=args.reason),
+                               timeout=args.timeout)
+        else:
+            alert = stub.Acknowledge(alerts_pb2.AcknowledgeAlertRequest(alert_id=args.alert_id),
+                                     timeout=args.timeout)
+    print_table([alert], sys.stdout, details=False)
+    return 0
+
+
+def cmd_ack(args: argparse.Namespace) -> int:
+    return _act(args, close=False)
+
+
+def cmd_close(args: argparse.Namespace) -> int:
+    return _act(args, close=True)
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--home", help=f"RIEC client home directory (default: ${HOME_ENV})")
+    parser.add_argument("--timeout", type=float, default=DEFAULT_DEADLINE_S,
+                        help=f"deadline in seconds (default {DEFAULT_DEADLINE_S:g})")
+
+
+def register(groups: argparse._SubParsersAction) -> None:
+    riec = groups.add_parser("riec", help="RIEC alert client: alerts, watch, ack, close")
+    commands = riec.add_subparsers(dest="command", required=True)
+
+    init = commands.add_parser("init", help="create a RIEC client home directory")
+    init.add_argument("--home", help=f"directory (default: ${HOME_ENV})")
+    init.add_argument("--hub", required=True, help="hub address host:port")
+    init.add_argument("--ca", required=True, help="CA certificate (PEM)")
+    init.add_argument("--cert", required=True, help="this RIEC's certificate (PEM)")
+    init.add_argument("--key", required=True, help="this RIEC's private key (PEM)")
+    init.add_argument("--force", action="store_true", help="overwrite an existing riec.toml")
+    init.set_defaults(run=cmd_init)
+
+    alerts = commands.add_parser("alerts", help="list the alerts of this region")
+    _common(alerts)
+    alerts.add_argument("--state", action="append", choices=sorted(STATE_VALUES),
+                        help="only alerts in this state (repeatable)")
+    alerts.add_argument("--since", metavar="DATE", help="changed on or after this date")
+    alerts.add_argument("--until", metavar="DATE", help="changed on or before this date")
+    alerts.add_argument("--format", choices=("table", "csv"), default="table",
+                        help="csv: one row per sighting")
+    alerts.add_argument("--brief", action="store_true", help="table: one line per alert")
+    alerts.set_defaults(run=cmd_alerts)
+
+    watch = commands.add_parser(
+        "watch", help="show alert changes as they happen, resuming where the last run stopped")
+    watch.add_argument("--home", help=f"RIEC client home directory (default: ${HOME_ENV})")
+    watch.add_argument("--no-follow", action="store_true",
+                       help="show the changes since the last run, then exit")
+    watch.add_argument("--after", type=int, metavar="CURSOR",
+                       help="start after this cursor instead of the saved one (0: everything)")
+    watch.add_argument("--window", type=float, default=300.0,
+                       help="deadline of each watch call in seconds; the client then calls "
+                            "again from its cursor (default 300)")
+    watch.set_defaults(run=cmd_watch)
+
+    ack = commands.add_parser("ack", help="acknowledge an alert (new -> acknowledged)")
+    _common(ack)
+    ack.add_argument("alert_id", metavar="ID", help="alert id, e.g. A-0123456789")
+    ack.set_defaults(run=cmd_ack)
+
+    close = commands.add_parser("close", help="close an alert with a reason")
+    _common(close)
+    close.add_argument("alert_id", metavar="ID", help="alert id, e.g. A-0123456789")
+    close.add_argument("--reason", required=True, choices=CLOSE_REASONS,
+                       help="why the consultation closes it")
+    close.set_defaults(run=cmd_close)

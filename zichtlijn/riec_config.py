@@ -1,0 +1,80 @@
+"""A RIEC client's home directory: riec.toml (hub address, certificate) and watch.cursor."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from zichtlijn.transport import TlsFiles
+
+CONFIG_NAME = "riec.toml"
+CURSOR_NAME = "watch.cursor"
+
+
+class RiecConfigError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class RiecConfig:
+    home: Path
+    hub: str
+    tls: TlsFiles
+
+    def to_toml(self) -> str:
+        return (
+            "# zichtlijn RIEC client configuration (written by `zichtlijn riec init`)\n"
+            f'hub = "{self.hub}"\n'
+            "\n[tls]\n"
+            f'ca = "{self.tls.ca}"\n'
+            f'cert = "{self.tls.cert}"\n'
+            f'key = "{self.tls.key}"\n'
+        )
+
+
+def _resolve(home: Path, value: str) -> Path:
+    path = Path(value)
+    return path if path.is_absolute() else home / path
+
+
+def load_config(home: Path) -> RiecConfig:
+    path = home / CONFIG_NAME
+    if not path.is_file():
+        raise RiecConfigError(f"{path}: not a RIEC client home (run `zichtlijn riec init` first)")
+    try:
+        doc = tomllib.loads(path.read_text("utf-8"))
+        tls = doc["tls"]
+        return RiecConfig(home, str(doc["hub"]), TlsFiles(
+            _resolve(home, tls["ca"]), _resolve(home, tls["cert"]), _resolve(home, tls["key"])))
+    except tomllib.TOMLDecodeError as exc:
+        raise RiecConfigError(f"{path}: not valid TOML ({exc})") from None
+    except KeyError as exc:
+        raise RiecConfigError(f"{path}: missing setting {exc}") from None
+
+
+class CursorFile:
+    """The last alert change this client has processed, kept across runs.
+
+    Written by rename after each change is handled, so a crash leaves the old
+    or the new cursor, never half of one: at most the one change being
+    handled is shown again, none is skipped.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def read(self) -> int:
+        if not self.path.exists():
+            return 0
+        text = self.path.read_text("utf-8").strip()
+        if not text.isdigit():
+            raise RiecConfigError(f"{self.path}: not a cursor (expected a number); "
+                                  "remove it to start from the first change")
+        return int(text)
+
+    def write(self, cursor: int) -> None:
+        partial = self.path.with_suffix(".partial")
+        partial.write_text(f"{cursor}\n", "utf-8")
+        os.replace(partial, self.path)
