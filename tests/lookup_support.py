@@ -20,7 +20,7 @@ from pathlib import Path
 from hub.config import HubConfig
 from hub.server import RunningHub, start_hub
 from hub.settings import HubSettings, settings_toml
-from tests.conftest import make_node
+from tests.conftest import ALERTS_DIR, make_node
 from zichtlijn import cli
 
 # relative to today: the node refuses sightings past the retention period (18 months)
@@ -66,10 +66,11 @@ def csv_bytes(rows: list[list[str]]) -> bytes:
 
 @contextmanager
 def running_hub(tmp_path: Path, pki, settings: HubSettings | None = None,
-                name: str = "hub") -> Iterator[RunningHub]:
+                name: str = "hub", alerts: bool = False) -> Iterator[RunningHub]:
     home = tmp_path / name
     home.mkdir(exist_ok=True)
-    config = HubConfig(home, "127.0.0.1:0", pki.tls("hub-hub"), workers=8)
+    config = HubConfig(home, "127.0.0.1:0", pki.tls("hub-hub"), workers=8,
+                       alerts=ALERTS_DIR if alerts else None)
     # a real hub.toml, so `zichtlijn hub ...` commands work on this home too
     (home / "hub.toml").write_text(config.to_toml() + settings_toml(settings), "utf-8")
     hub = start_hub(config)
