@@ -112,7 +112,7 @@ def test_retention_purge_takes_sightings_out_of_alerts(world, pki):
 
 def test_lookup_names_the_open_alerts_and_not_closed_ones(world, tmp_path, pki, secret_file,
                                                           capsys):
-    hub, homes = world
+    hub, _homes = world
     home = node(tmp_path, pki, secret_file, "GM0014", hub)
     alerts = sorted(a.alert_id for a in list_alerts(pki, hub.port, f"riec-{AMS}").alerts)
     assert len(alerts) == 2  # carousel and accumulation
