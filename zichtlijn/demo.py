@@ -26,6 +26,7 @@ import sys
 import time
 from pathlib import Path
 
+from zichtlijn.demo_lookup import show_lookup
 from zichtlijn.errors import CliError
 from zichtlijn.evaluate import quality
 from zichtlijn.synth import LISTED_ERRORS_ONLY, generate, write_csvs
@@ -38,11 +39,11 @@ EXAMPLE_ALERTS = Path(__file__).resolve().parents[1] / "deploy" / "alerts"
 HUB_START_TIMEOUT_S = 30.0
 
 
-def _zichtlijn(*args: str, env: dict[str, str] | None = None) -> str:
+def _zichtlijn(*args: str, env: dict[str, str] | None = None, stdin: str = "") -> str:
     """Run one zichtlijn command; its stdout, or CliError with its one-line stderr."""
     result = subprocess.run(
         [sys.executable, "-m", "zichtlijn.cli", *args],
-        capture_output=True, text=True, env=env, check=False,
+        capture_output=True, text=True, env=env, check=False, input=stdin,
     )
     if result.returncode != 0:
         lines = (result.stderr.strip() or result.stdout.strip() or "failed").splitlines()
@@ -216,6 +217,7 @@ def run_demo(workdir: Path, persons: int, seed: int, full_mix: bool = False) -> 
         print(f"    {score.line()}")
         print(f"    true same-person pairs {score.true_pairs}, found {score.found_pairs}, "
               f"correct {score.correct_pairs}")
+        show_lookup(data, str(workdir / "node-GM0344"), GEMEENTEN["GM0344"], _zichtlijn, _step)
         _show_node_alerts(workdir, "GM0363")
         _show_alerts(workdir, pki, port)
         _audit(workdir, pki, port, log_key, witness_vkeys)
