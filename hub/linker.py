@@ -50,6 +50,7 @@ class RemovalRun:
     components_reclustered: int
     persons_changed: int
     seconds: float
+    linked: int = 0  # how many of the removed sightings had been linked (for the audit log)
 
 
 CHUNK_ROWS = 20_000
@@ -225,6 +226,7 @@ class Linker:
     def _remove(self, seqs: list[int],
                 record: Callable[[sqlite3.Connection, RemovalRun], None] | None) -> RemovalRun:
         started = time.perf_counter()
+        # under the lock a sighting is in memory exactly when it is marked linked
         rows = [self.row_of_seq.pop(seq) for seq in seqs if seq in self.row_of_seq]
         self.encodings.forget(rows)
         affected = self.graph.remove_rows(rows)
@@ -242,7 +244,7 @@ class Linker:
                 self.person_of_row[row] = person
                 self.cluster_of_row[row] = cluster
                 changed[row] = (person, cluster)
-        run = RemovalRun(len(seqs), components, len(changed), 0.0)
+        run = RemovalRun(len(seqs), components, len(changed), 0.0, len(rows))
         with self.store.transaction() as conn:
             for start in range(0, len(seqs), 500):
                 chunk = seqs[start : start + 500]
@@ -255,4 +257,5 @@ class Linker:
             )
             if record is not None:
                 record(conn, run)
-        return RemovalRun(len(seqs), components, len(changed), time.perf_counter() - started)
+        return RemovalRun(len(seqs), components, len(changed), time.perf_counter() - started,
+                          len(rows))

@@ -68,9 +68,15 @@ def withdraw(store: HubStore, linker: Linker, gemeente: str, sighting_uuid: str,
         touched.update(alert_evidence.forget(conn, [sighting_uuid]))
         conn.execute("INSERT OR IGNORE INTO withdrawn_sightings (sighting_uuid, gemeente, "
                      "withdrawn_at) VALUES (?, ?, ?)", [sighting_uuid, gemeente, at])
+        details: dict[str, object] = {}
+        if held is not None:
+            # what `audit verify` needs to account for the sighting no longer held
+            details = {"batch": bytes(held[2]).hex(), "digest": bytes(held[1]).hex(),
+                       "linked": run.linked}
         audit_log.append(conn, at, f"node:{gemeente}", "withdraw",
                          sighting=sighting_ref(sighting_uuid), reason=reason,
-                         removed=held is not None, persons_changed=run.persons_changed)
+                         removed=held is not None, persons_changed=run.persons_changed,
+                         **details)
 
     if held is None:
         with store.transaction() as conn:
@@ -101,7 +107,7 @@ def correct(store: HubStore, linker: Linker, schema: LinkageSchema, gemeente: st
     new_digest = wire.sighting_digest(sighting)
     at = utc_now()
     actor = f"node:{gemeente}"
-    details = {"sighting": sighting_ref(sighting.sighting_uuid),
+    details = {"sighting": sighting_ref(sighting.sighting_uuid), "batch": bytes(batch).hex(),
                "old_digest": bytes(old_digest).hex(), "new_digest": new_digest.hex()}
     if bytes(old_digest) == new_digest:
         with store.transaction() as conn:
@@ -112,7 +118,7 @@ def correct(store: HubStore, linker: Linker, schema: LinkageSchema, gemeente: st
         # the corrected sighting keeps its UUID, batch and arrival time; it is linked
         # afresh right after, as the newest sighting
         HubStore._insert_sighting(conn, gemeente, bytes(batch), received_at, sighting)
-        audit_log.append(conn, at, actor, "correct", changed=True,
+        audit_log.append(conn, at, actor, "correct", changed=True, linked=run.linked,
                          persons_changed=run.persons_changed, **details)
 
     run = linker.remove([seq], record)

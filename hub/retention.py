@@ -49,23 +49,28 @@ def purge(store: HubStore, linker: Linker, today: dt.date, months: int,
     cutoff = months_before(today, months)
     with store.lock:
         due = store.db.execute(
-            "SELECT seq, gemeente, sighting_uuid FROM sightings WHERE observed_on <= ?",
-            [cutoff.isoformat()]).fetchall()
-    by_gemeente = dict(sorted(Counter(g for _, g, _ in due).items()))
+            "SELECT seq, gemeente, sighting_uuid, batch_digest, digest FROM sightings "
+            "WHERE observed_on <= ?", [cutoff.isoformat()]).fetchall()
+    by_gemeente = dict(sorted(Counter(row[1] for row in due).items()))
+    removed: dict[str, list[str]] = {}  # what `audit verify` needs, per upload batch
+    for *_, batch, digest in due:
+        removed.setdefault(bytes(batch).hex(), []).append(bytes(digest).hex())
     tombstones = 0
     touched: dict[str, bytes] = {}
 
     def record(conn: sqlite3.Connection, run: RemovalRun) -> None:
         nonlocal tombstones
-        touched.update(alert_evidence.forget(conn, [u for _, _, u in due]))
+        touched.update(alert_evidence.forget(conn, [row[2] for row in due]))
         # a tombstone outlives its sighting's own retention: withdrawn_at >= observed_on
         tombstones = conn.execute("DELETE FROM withdrawn_sightings WHERE withdrawn_at < ?",
                                   [(cutoff + dt.timedelta(days=1)).isoformat()]).rowcount
         audit_log.append(conn, utc_now(), actor, "retention_purge", cutoff=cutoff.isoformat(),
                          retention_months=months, sightings=len(due), gemeenten=by_gemeente,
-                         persons_changed=run.persons_changed, tombstones=tombstones)
+                         persons_changed=run.persons_changed, tombstones=tombstones,
+                         linked=run.linked,
+                         removed={b: sorted(d) for b, d in sorted(removed.items())})
 
-    run = linker.remove([seq for seq, _, _ in due], record)
+    run = linker.remove([row[0] for row in due], record)
     changed = alert_evidence.settle(store, alerts, touched, alert_evidence.PURGED)
     outcome = PurgeOutcome(cutoff, len(due), by_gemeente, run.persons_changed, tombstones,
                            changed)
