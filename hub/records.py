@@ -26,6 +26,7 @@ from hub.store import HubStore, utc_now
 from hub.validate import validate_batch
 from linkage.schema import LinkageSchema
 from zichtlijn import wire
+from zichtlijn.erasure import truncate_wal
 from zichtlijn.v1 import encoding_pb2, sync_pb2
 
 REASONS = ("recorded_in_error", "erasure_request")
@@ -84,6 +85,8 @@ def withdraw(store: HubStore, linker: Linker, gemeente: str, sighting_uuid: str,
         return RecordOutcome(False, 0)
     run = linker.remove([held[0]], record)
     changed = alert_evidence.settle(store, alerts, touched, alert_evidence.WITHDRAWN)
+    with store.lock:
+        truncate_wal(store.db.conn)
     return RecordOutcome(True, run.persons_changed, changed)
 
 
@@ -123,6 +126,8 @@ def correct(store: HubStore, linker: Linker, schema: LinkageSchema, gemeente: st
 
     run = linker.remove([seq], record)
     linked = linker.link_pending()
+    with store.lock:
+        truncate_wal(store.db.conn)
     changed = alerts.evaluate().report.changes if alerts is not None else 0
     return RecordOutcome(True, run.persons_changed + linked.persons_changed, changed)
 

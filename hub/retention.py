@@ -29,6 +29,7 @@ from hub.alerts.engine import AlertEngine
 from hub.linker import Linker, RemovalRun
 from hub.store import HubStore, utc_now
 from zichtlijn.dates import months_before
+from zichtlijn.erasure import truncate_wal
 
 log = logging.getLogger("zichtlijn.hub.retention")
 DAY_S = 24 * 3600.0
@@ -72,6 +73,9 @@ def purge(store: HubStore, linker: Linker, today: dt.date, months: int,
 
     run = linker.remove([row[0] for row in due], record)
     changed = alert_evidence.settle(store, alerts, touched, alert_evidence.PURGED)
+    if due:
+        with store.lock:
+            truncate_wal(store.db.conn)
     outcome = PurgeOutcome(cutoff, len(due), by_gemeente, run.persons_changed, tombstones,
                            changed)
     log.info("retention purge up to %s: %d sightings, %d person changes", cutoff,

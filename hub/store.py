@@ -47,6 +47,8 @@ class HubStore:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.execute("PRAGMA foreign_keys=ON")
+        # withdrawn and purged rows are overwritten, not left in free pages (AVG erasure)
+        self.db.execute("PRAGMA secure_delete=ON")
         self._create()
 
     def close(self) -> None:

@@ -26,6 +26,7 @@ from node.importer import encode_sighting
 from node.retention import Refusal, create_tables
 from node.store import NodeStore
 from zichtlijn import wire
+from zichtlijn.erasure import truncate_wal
 from zichtlijn.errors import CliError
 from zichtlijn.v1 import encoding_pb2, records_pb2, records_pb2_grpc
 
@@ -83,6 +84,7 @@ def withdraw(channel: grpc.Channel | None, store: NodeStore, case_ref: str, reas
         store.db.execute(
             "INSERT OR REPLACE INTO withdrawn_cases (case_ref, observed_on, withdrawn_on) "
             "VALUES (?, ?, ?)", [case_ref, sighting.observed_on, today.isoformat()])
+    truncate_wal(store.db.conn)
     if reply is None:
         return Outcome(sighting.sighting_uuid, False, False)
     return Outcome(sighting.sighting_uuid, True, reply.removed, reply.persons_changed,
@@ -126,6 +128,7 @@ def correct(channel: grpc.Channel | None, store: NodeStore, case_ref: str,
             "WHERE case_ref = ?",
             [message.observed_on, message.epoch, wire.canonical_bytes(message), digest,
              case_ref])
+    truncate_wal(store.db.conn)
     if reply is None:
         return Outcome(sighting.sighting_uuid, False, False)
     return Outcome(sighting.sighting_uuid, True, reply.changed, reply.persons_changed,

@@ -30,6 +30,7 @@ from node.config import CONFIG_NAME, ConfigError
 from node.csv_import import ParsedSighting
 from node.store import NodeStore
 from zichtlijn.dates import months_before
+from zichtlijn.erasure import truncate_wal
 from zichtlijn.v1 import records_pb2, records_pb2_grpc
 
 DEFAULT_MONTHS = 18
@@ -94,6 +95,8 @@ def purge(store: NodeStore, today: dt.date, months: int) -> NodePurge:
                 [secrets.token_hex(16),
                  dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), cutoff, months,
                  sightings])
+    if sightings:
+        truncate_wal(store.db.conn)
     return NodePurge(dt.date.fromisoformat(cutoff), sightings, tombstones)
 
 

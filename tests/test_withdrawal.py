@@ -159,3 +159,31 @@ def test_unreachable_hub_changes_nothing(tmp_path, pki, secret_file, capsys):
     assert run("node", "withdraw", "--home", home, "AMS-1", "--reason", "error") == 1
     assert "unreachable" in capsys.readouterr().err
     assert list(uuids_by_case(home)) == ["AMS-1"]
+
+
+def test_no_copy_of_a_withdrawn_encoding_remains_in_the_live_files(world):
+    """Not in the database pages (secure_delete) nor in the write-ahead log (truncated)."""
+    from node.store import NodeStore
+    from zichtlijn.v1 import encoding_pb2
+
+    hub, homes = world
+    store = NodeStore(homes["GM0599"] / "node.db")
+    try:
+        (blob,) = store.db.execute(
+            "SELECT encoded FROM sightings WHERE case_ref = 'RTM-7'").fetchone()
+    finally:
+        store.close()
+    # her subject encoding as the hub stores it (the name filter alone she shares with AMS-2)
+    subject = encoding_pb2.EncodedSighting.FromString(blob).subject.SerializeToString(
+        deterministic=True)
+
+    def files() -> dict[str, bytes]:
+        found = {p.name: p.read_bytes() for p in hub.store.path.parent.glob("hub.db*")}
+        found |= {p.name: p.read_bytes() for p in homes["GM0599"].glob("node.db*")}
+        return found
+
+    holding = {n.split("-")[0] for n, data in files().items() if subject in data}
+    assert holding == {"hub.db", "node.db"}  # before: the search finds her at both
+    assert run("node", "withdraw", "--home", homes["GM0599"], "RTM-7", "--reason",
+               "erasure") == 0
+    assert [name for name, data in files().items() if subject in data] == []
