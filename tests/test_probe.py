@@ -144,3 +144,23 @@ def _parsed(identity: Identity, day: int):
     parsed = parse_row(2, row, TODAY)
     parsed.subject = identity
     return parsed
+
+
+def test_during_a_rotation_the_probe_meets_both_epochs(tmp_path):
+    """Seen before the rotation (epoch 1 only) and after it (epoch 2 only): one person."""
+    old = Encoder(default_schema(), derive_purpose_keys(b"\x01" * 32, 1))
+    new = Encoder(default_schema(), derive_purpose_keys(b"\x02" * 32, 2))
+    elena = Identity("Iulia", "Turcanu", dt.date(1998, 3, 14), "f")
+    before = encode_sighting(_parsed(elena, 3), old)
+    during = encode_sighting(_parsed(elena, 9), new, [old])  # dual encoding bridges them
+    after = encode_sighting(_parsed(elena, 20), new)
+    sightings = []
+    for message in (before, during, after):
+        message.sighting_uuid = str(uuid.uuid4())
+        sightings.append(("GM0363", message))
+    store, linker = linked_store(tmp_path, sightings)
+    both = linker.probe({2: new.encode_identity(elena), 1: old.encode_identity(elena)})
+    assert both.outcome == PERSON and len(both.seqs) == 3
+    only_new = linker.probe({2: new.encode_identity(elena)})
+    assert only_new.outcome == PERSON and len(only_new.seqs) == 3  # through the bridge
+    store.close()
