@@ -9,20 +9,23 @@ of the graph it touches:
    with the probe among them by `cluster_component`, the chaining-resistant
    clustering of link runs; the probe's cluster is what it would join;
 2. a cluster without any date of birth joins the one dated cluster its weak
-   links (score >= link floor) point to, by `attach_target`; with a common
-   name it fits several, and the hub then says so (AMBIGUOUS, with how many)
+   links (score >= link floor) point to, by `attach_target`: the undated
+   clusters around a dated probe choose again now that its cluster includes
+   the probe, and an undated probe's own cluster chooses; with a common name
+   it fits several, and the hub then says so (AMBIGUOUS, with how many)
    instead of picking one.
 
-The answer is every sighting of the persons the probe ends up with. Nothing
+The answer is every sighting of the person the probe ends up in. Nothing
 is stored and no link or person changes. A link run re-clusters the whole
 strong component instead of the clusters the probe touches; the two differ
 only when the probe would also rearrange clusters it has no strong link to,
-which `tests/test_probe.py` checks does not happen on the carousel data.
+which `tests/test_probe.py` checks does not happen on held-out carousel
+sightings recorded for real afterwards.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -88,45 +91,78 @@ def match_probe(linker: Linker, probe: Mapping[int, IdentityEncoding]) -> ProbeM
     if not len(candidates):
         return ProbeMatch(NO_MATCH)
     scores = scorer.against(candidates)
-    weak = candidates[scores >= policy.link_floor]
+    weak = {int(r) for r in candidates[scores >= policy.link_floor]}
     strong = candidates[scores >= policy.threshold]
-    if not len(weak):
-        return ProbeMatch(NO_MATCH, candidates=len(candidates))
+    seen = len(candidates)
+    if not weak:
+        return ProbeMatch(NO_MATCH, candidates=seen)
 
     # step 1: the clusters it links to strongly, clustered again with the probe
     near = sorted({row for base in {graph.base_of[int(r)] for r in strong}
                    for row in graph.members[base]})
     clusters = cluster_component([*near, scorer.row], scorer, policy)
-    mine = next(c for c in clusters if scorer.row in c)
+    cluster_of = {row: cluster for cluster in clusters for row in cluster}
+    mine = cluster_of[scorer.row]
     existing = [r for r in mine if r != scorer.row]
     probe_dated = any(len(e.dob_tokens) for e in probe.values())
-    if probe_dated or tables.dated_rows(np.array(existing, dtype=np.int64)).any():
-        if not existing:
-            return ProbeMatch(NO_MATCH, candidates=len(candidates))
-        return ProbeMatch(PERSON, _person_seqs(linker, existing), candidates=len(candidates))
 
-    # step 2: an undated cluster joins the one dated cluster it fits, if only one
-    linked = {int(r) for r in weak} | {o for r in existing for o in graph.weak.get(r, ())}
-    linked -= set(mine)
-    linked_rows = np.array(sorted(linked), dtype=np.int64)
-    dated = linked_rows[tables.dated_rows(linked_rows)] if len(linked) else linked_rows
-    bases = sorted({graph.base_of[int(r)] for r in dated})
-    fits = [b for b in bases if attach_target(mine, [graph.members[b]], scorer, policy) == 0]
+    def links_of(row: int) -> set[int]:
+        return weak if row == scorer.row else graph.weak.get(row, set()) | (
+            {scorer.row} if row in weak else set())
+
+    def dated(rows: list[int]) -> bool:
+        stored = [r for r in rows if r != scorer.row]
+        return (scorer.row in rows and probe_dated) or bool(
+            stored and tables.dated_rows(np.array(stored, dtype=np.int64)).any())
+
+    def cluster(row: int) -> list[int]:
+        return cluster_of.get(row) or graph.members[graph.base_of[row]]
+
+    def dated_neighbours(rows: list[int]) -> list[list[int]]:
+        """The dated clusters (as they would be) that `rows` link to weakly."""
+        found: dict[int, list[int]] = {}
+        for row in rows:
+            for other in links_of(row) - set(rows):
+                if dated([other]):  # as PersonGraph._attach: a link to a dated sighting
+                    c = cluster(other)
+                    found[min(c)] = c
+        return [found[k] for k in sorted(found)]
+
+    if dated(mine):
+        # step 2 for the undated clusters around her: each joins the one dated cluster
+        # it fits, now that hers includes the probe
+        answer = set(existing)
+        undated = {min(cluster(o)): cluster(o) for r in mine for o in links_of(r) - set(mine)
+                   if not dated(cluster(o))}
+        for rows in undated.values():
+            choices = dated_neighbours(rows)
+            choice = attach_target(rows, choices, scorer, policy)
+            if choice is not None and choices[choice] is mine:
+                answer.update(rows)
+        if not answer:
+            return ProbeMatch(NO_MATCH, candidates=seen)
+        return ProbeMatch(PERSON, _seqs(linker, answer), candidates=seen)
+
+    # step 2 for her own cluster: it joins the one dated cluster it fits, if only one
+    choices = dated_neighbours(mine)
+    fits = [c for c in choices if attach_target(mine, [c], scorer, policy) == 0]
     if len(fits) == 1:
-        return ProbeMatch(PERSON, _person_seqs(linker, [*existing, fits[0]]),
-                          candidates=len(candidates))
+        return ProbeMatch(PERSON, _person_seqs(linker, fits[0], existing), candidates=seen)
     if len(fits) >= 2:
-        return ProbeMatch(AMBIGUOUS, possible_persons=len(fits), candidates=len(candidates))
+        return ProbeMatch(AMBIGUOUS, possible_persons=len(fits), candidates=seen)
     if existing:  # seen before, never with a date of birth
-        return ProbeMatch(PERSON, _person_seqs(linker, existing), candidates=len(candidates))
-    return ProbeMatch(NO_MATCH, candidates=len(candidates))
+        return ProbeMatch(PERSON, _seqs(linker, existing), candidates=seen)
+    return ProbeMatch(NO_MATCH, candidates=seen)
 
 
-def _person_seqs(linker: Linker, rows: list[int]) -> tuple[int, ...]:
-    """Every stored sighting of the persons of `rows`, as they stand now."""
-    persons = sorted({linker.person_of_row[r] for r in rows} - {None})
+def _seqs(linker: Linker, rows: Iterable[int]) -> tuple[int, ...]:
+    return tuple(sorted(linker.seq_of_row[r] for r in rows))
+
+
+def _person_seqs(linker: Linker, anchor: list[int], extra: list[int]) -> tuple[int, ...]:
+    """Every stored sighting of the person of the dated cluster `anchor`, and `extra`."""
+    person = linker.person_of_row[anchor[0]]
     with linker.store.lock:
         seqs = {seq for (seq,) in linker.store.db.execute(
-            f"SELECT seq FROM sightings WHERE person_id IN ({','.join('?' * len(persons))})",
-            persons)}
-    return tuple(sorted(seqs | {linker.seq_of_row[r] for r in rows}))
+            "SELECT seq FROM sightings WHERE person_id = ?", [person])}
+    return tuple(sorted(seqs | set(_seqs(linker, extra))))

@@ -8,7 +8,6 @@ whole.
 from __future__ import annotations
 
 import datetime as dt
-import re
 import uuid
 from dataclasses import dataclass
 
@@ -18,13 +17,13 @@ from linkage.schema import DOB_SLOTS, LinkageSchema
 from linkage.table import BUCKET_SLOTS, DOCUMENT_NEAR_SLOTS
 from zichtlijn import wire
 from zichtlijn.v1 import encoding_pb2, sync_pb2
+from zichtlijn.wire import SIGNAL_CODE
 
 MAX_BATCH = 1000
 MAX_COMPANIONS = 8
 MAX_ENTITIES = 16
 MAX_SIGNALS = 32
 MAX_OTHER_EPOCHS = 2
-_SIGNAL = re.compile(r"^[a-z][a-z0-9_]{1,47}$")
 
 
 @dataclass(frozen=True)
@@ -119,7 +118,7 @@ def validate_batch(batch: sync_pb2.UploadBatch, schema: LinkageSchema,
             raise Refusal(grpc.StatusCode.INVALID_ARGUMENT, f"{where}: observed_on in the future")
         if s.setting not in encoding_pb2.Setting.values():
             raise Refusal(grpc.StatusCode.INVALID_ARGUMENT, f"{where}: unknown setting")
-        if len(s.signals) > MAX_SIGNALS or not all(_SIGNAL.match(c) for c in s.signals):
+        if len(s.signals) > MAX_SIGNALS or not all(SIGNAL_CODE.match(c) for c in s.signals):
             raise Refusal(grpc.StatusCode.INVALID_ARGUMENT, f"{where}: malformed signal codes")
         unknown = sorted(set(s.signals) - signal_codes) if signal_codes is not None else []
         if unknown:

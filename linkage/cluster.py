@@ -51,16 +51,29 @@ def components(links: Iterable[tuple[int, int]], nodes: Iterable[int] = ()) -> l
     return sorted((sorted(g) for g in groups.values()), key=lambda g: g[0])
 
 
+def component_pairs(members: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+    """Every pair of a component's rows, in the order `cluster_component` expects scores."""
+    rows = np.array(sorted(members), dtype=np.int64)
+    left, right = np.triu_indices(len(rows), k=1)
+    return rows[left], rows[right]
+
+
 def cluster_component(
-    members: Sequence[int], scorer: Scorer, policy: MatchPolicy
+    members: Sequence[int], scorer: Scorer | None, policy: MatchPolicy,
+    scores: np.ndarray | None = None,
 ) -> list[list[int]]:
-    """Split one component of strong links into persons; members are row ids."""
+    """Split one component of strong links into persons; members are row ids.
+
+    `scores` may hold the scores of `component_pairs(members)` computed
+    beforehand (many components scored in one call); otherwise `scorer` is used.
+    """
     rows = np.array(sorted(members), dtype=np.int64)
     m = len(rows)
     if m == 1:
         return [[int(rows[0])]]
     left, right = np.triu_indices(m, k=1)
-    scores = scorer(rows[left], rows[right])
+    if scores is None:
+        scores = scorer(rows[left], rows[right])
     matrix = np.full((m, m), np.inf, dtype=np.float32)
     matrix[left, right] = scores
     matrix[right, left] = scores

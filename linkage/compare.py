@@ -29,27 +29,31 @@ class DobAgreement(IntEnum):
     MISSING = 5  # at least one side unknown
 
 
-# Log-odds weights of the evidence (see README "How matching works"). Fitted by
-# logistic regression on labelled carousel pairs (tests/benchmarks/quality.py
-# --fit), then rounded and checked against the population's hard negatives.
+# Log-odds weights of the evidence (see README "How matching works"), fitted by
+# logistic regression on labelled carousel pairs of one seed
+# (`python -m tests.benchmarks.fit_weights`) and evaluated on others.
 DEFAULT_WEIGHTS: dict[str, float] = {
-    "bias": -18.9,
-    "dice": 15.5,
-    "dice_over_60": 3.3,
-    "dice_over_75": 1.4,
-    "dice_over_90": -10.1,
-    "dob_different": -5.5,
-    "dob_partial": -1.1,
-    "dob_near": 4.8,
-    "dob_swapped": 5.6,
-    "dob_exact": 8.4,
-    "both_parts": 1.9,
-    "given_only": 1.8,
-    "surname_only": -0.5,
-    "document_same": 14.0,
-    "document_near": 10.9,
-    "document_different": -1.7,
+    "bias": -14.7,
+    "dice": 8.5,
+    "dice_over_60": 11.1,
+    "dice_over_75": -0.7,
+    "dice_over_90": -8.7,
+    "dob_different": -5.6,
+    "dob_partial": -1.5,
+    "dob_near": 5.1,
+    "dob_swapped": 5.4,
+    "dob_exact": 8.1,
+    "both_parts": 1.8,
+    "given_only": 2.1,
+    "surname_only": -0.7,
+    "document_same": 13.6,
+    "document_near": 9.7,
+    "document_different": -1.6,
     "sex_different": -1.0,
+    "place_same": 2.2,
+    "place_different": -3.3,
+    "nationality_same": 0.2,
+    "nationality_different": -0.9,
 }
 
 
@@ -57,12 +61,12 @@ DEFAULT_WEIGHTS: dict[str, float] = {
 class MatchPolicy:
     """Evidence weights and clustering thresholds, all in log-odds."""
 
-    threshold: float = 1.5  # a pair scoring at least this is a link
+    threshold: float = 2.5  # a pair scoring at least this is a link
     cluster_mean: float = -1.0  # clusters merge only when their cross pairs average this
     veto: float = -6.0  # no two sightings scoring below this end up in one person
     # pairs at or above the floor join components; undated sightings attach at attach_mean
     link_floor: float = -3.0
-    attach_mean: float = -3.0
+    attach_mean: float = -2.0
     weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
 
 
@@ -74,6 +78,8 @@ class PairFeatures:
     surname_ok: np.ndarray
     document: np.ndarray  # 1 same, 2 one character apart, -1 different, 0 unknown
     sex_different: np.ndarray
+    place: np.ndarray  # 1 same, -1 different, 0 unknown
+    nationality: np.ndarray
 
 
 def _any_equal(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -84,6 +90,13 @@ def _any_equal(a: np.ndarray, b: np.ndarray) -> np.ndarray:
         for j in range(b.shape[1]):
             hit |= present & (a[:, i] == b[:, j])
     return hit
+
+
+def _agreement(column: np.ndarray, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """1 where both are known and equal, -1 where both known and different, else 0."""
+    a, b = column[left], column[right]
+    known = (a != 0) & (b != 0)
+    return np.where(known, np.where(a == b, 1, -1), 0).astype(np.int8)
 
 
 def dice(table: EncodingTable, left: np.ndarray, right: np.ndarray) -> np.ndarray:
@@ -121,7 +134,8 @@ def features(table: EncodingTable, left: np.ndarray, right: np.ndarray) -> PairF
     sex_l, sex_r = table.sex[left], table.sex[right]
     sex_different = (sex_l != 0) & (sex_r != 0) & (sex_l != sex_r)
     return PairFeatures(dice(table, left, right), dob, given_ok, surname_ok, document,
-                        sex_different)
+                        sex_different, _agreement(table.place, left, right),
+                        _agreement(table.nationality, left, right))
 
 
 def design(f: PairFeatures) -> dict[str, np.ndarray]:
@@ -146,6 +160,10 @@ def design(f: PairFeatures) -> dict[str, np.ndarray]:
         "document_near": f.document == 2,
         "document_different": f.document == -1,
         "sex_different": f.sex_different,
+        "place_same": f.place == 1,
+        "place_different": f.place == -1,
+        "nationality_same": f.nationality == 1,
+        "nationality_different": f.nationality == -1,
     }
 
 

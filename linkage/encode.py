@@ -33,6 +33,8 @@ class Identity:
     date_of_birth: date | None = None
     sex: str | None = None  # already normalised: 'f', 'm', 'x' or None
     document_number: str | None = None  # already normalised
+    place_of_birth: str | None = None
+    nationality: str | None = None  # already normalised (ISO 3166 alpha-3 where known)
 
     def __repr__(self) -> str:  # never let a name reach a log or traceback
         return "Identity(<redacted>)"
@@ -47,6 +49,8 @@ class IdentityEncoding:
     sex_token: int
     document_token: bytes
     document_near: tuple[int, ...] = ()
+    place_bucket: int = 0  # value + 1; 0 unknown
+    nationality_bucket: int = 0
 
 
 def _shift_months(day: date, months: int) -> date:
@@ -177,7 +181,19 @@ class Encoder:
             else 0,
             document_token=document,
             document_near=near,
+            place_bucket=self._coarse(
+                "place", " ".join(canonical_word(w) for w in name_words(
+                    identity.place_of_birth or "")), self.schema.place_buckets),
+            nationality_bucket=self._coarse(
+                "nationality", identity.nationality or "", self.schema.nationality_buckets),
         )
+
+    def _coarse(self, kind: str, value: str, buckets: int) -> int:
+        if not value:
+            return 0
+        digest = hashlib.blake2b(f"{kind}:{value}".encode(), key=self.keys.name_buckets,
+                                 digest_size=4).digest()
+        return int.from_bytes(digest, "little") % buckets + 1
 
     def document_near(self, number: str) -> tuple[int, ...]:
         """Deletion neighbourhood: one substituted, dropped or added character still meets."""

@@ -14,21 +14,29 @@ what `link_all` and `relink` do.
 
 from __future__ import annotations
 
+import itertools
 from collections import deque
 from collections.abc import Callable, Iterable
 
 import numpy as np
 
-from linkage.cluster import attach_target, cluster_component
+from linkage.cluster import attach_target, cluster_component, component_pairs
 from linkage.compare import MatchPolicy
 
 Scorer = Callable[[np.ndarray, np.ndarray], np.ndarray]
+
+#: A component larger than this is split by raising the link bar inside it
+#: (one log-odds step at a time) before clustering: chains of coincidences
+#: (a common name and a shared birthday) can join hundreds of women at
+#: national scale, and clustering costs the square of a component's size.
+MAX_COMPONENT = 400
+_SPLIT_STEP = 1.0
 
 
 class PersonGraph:
     def __init__(self, policy: MatchPolicy) -> None:
         self.policy = policy
-        self.strong: dict[int, set[int]] = {}
+        self.strong: dict[int, dict[int, float]] = {}
         self.weak: dict[int, set[int]] = {}
         self.base_of: dict[int, int] = {}
         self.members: dict[int, list[int]] = {}
@@ -46,30 +54,59 @@ class PersonGraph:
             self.weak.setdefault(a, set()).add(b)
             self.weak.setdefault(b, set()).add(a)
             if score >= self.policy.threshold:
-                self.strong.setdefault(a, set()).add(b)
-                self.strong.setdefault(b, set()).add(a)
+                self.strong.setdefault(a, {})[b] = score
+                self.strong.setdefault(b, {})[a] = score
 
-    def _component(self, start: int, seen: set[int]) -> list[int]:
+    def _component(self, start: int, seen: set[int], bar: float | None = None,
+                   within: set[int] | None = None) -> list[int]:
         queue, members = deque([start]), []
         seen.add(start)
         while queue:
             row = queue.popleft()
             members.append(row)
-            for other in self.strong.get(row, ()):
-                if other not in seen:
-                    seen.add(other)
-                    queue.append(other)
+            for other, score in self.strong.get(row, {}).items():
+                if other in seen or (bar is not None and score < bar):
+                    continue
+                if within is not None and other not in within:
+                    continue
+                seen.add(other)
+                queue.append(other)
         return members
+
+    def _split(self, component: list[int], bar: float) -> list[list[int]]:
+        """Parts of an oversized component held together by links of at least `bar`."""
+        if len(component) <= MAX_COMPONENT:
+            return [component]
+        within, seen, parts = set(component), set(), []
+        for row in sorted(component):
+            if row not in seen:
+                part = self._component(row, seen, bar, within)
+                parts += self._split(part, bar + _SPLIT_STEP)
+        return parts
 
     def update(self, new_rows: Iterable[int], scorer: Scorer, dated: np.ndarray) -> set[int]:
         """Re-cluster what `new_rows` can change; returns the rows whose person may differ."""
         seen: set[int] = set()
-        touched: list[int] = []
-        for row in new_rows:
-            if row not in seen:
-                component = self._component(row, seen)
-                touched += component
-                self._recluster(component, scorer)
+        components = [self._component(row, seen) for row in new_rows if row not in seen]
+        touched = [row for component in components for row in component]
+        components = [part for component in components
+                      for part in self._split(component, self.policy.threshold + _SPLIT_STEP)]
+        # one scoring call for every pair of every touched component: per-call
+        # overhead, not arithmetic, dominates when components are small
+        pairs = [component_pairs(c) for c in components if len(c) > 1]
+        scores = iter(())
+        if pairs:
+            flat = scorer(np.concatenate([p[0] for p in pairs]),
+                          np.concatenate([p[1] for p in pairs]))
+            bounds = np.cumsum([0] + [len(p[0]) for p in pairs])
+            scores = iter(flat[a:b] for a, b in itertools.pairwise(bounds))
+        # forget every old cluster first: an old cluster may span two parts of a split
+        for row in touched:
+            base = self.base_of.get(row)
+            if base is not None and self.members.pop(base, None) is not None:
+                self.target.pop(base, None)
+        for component in components:
+            self._recluster(component, next(scores) if len(component) > 1 else None)
         undated_bases = {self.base_of[r] for r in touched if not dated[r]}
         for row in touched:
             for other in self.weak.get(row, ()):
@@ -85,13 +122,8 @@ class PersonGraph:
             changed.update(rows)
         return changed
 
-    def _recluster(self, component: list[int], scorer: Scorer) -> None:
-        for row in component:
-            base = self.base_of.get(row)
-            if base is not None and base in self.members:
-                self.target.pop(base, None)
-                del self.members[base]
-        for cluster in cluster_component(component, scorer, self.policy):
+    def _recluster(self, component: list[int], scores: np.ndarray | None) -> None:
+        for cluster in cluster_component(component, None, self.policy, scores):
             self.members[cluster[0]] = cluster
             for row in cluster:
                 self.base_of[row] = cluster[0]
@@ -124,11 +156,14 @@ class PersonGraph:
         gone = set(rows)
         affected: set[int] = set()
         for row in gone:
-            for links in (self.strong, self.weak):
-                for other in links.pop(row, set()):
-                    if other not in gone:
-                        links[other].discard(row)
-                        affected.add(other)
+            for other in self.strong.pop(row, {}):
+                if other not in gone:
+                    self.strong[other].pop(row, None)
+                    affected.add(other)
+            for other in self.weak.pop(row, set()):
+                if other not in gone:
+                    self.weak[other].discard(row)
+                    affected.add(other)
         dissolved = {self.base_of[r] for r in gone if r in self.base_of}
         for base in dissolved:
             self.target.pop(base, None)

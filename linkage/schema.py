@@ -45,6 +45,8 @@ class LinkageSchema:
     buckets: int
     bucket_max_words: int
     dob_tokens: tuple[str, ...]
+    place_buckets: int
+    nationality_buckets: int
     hardening: Hardening
     fingerprint: bytes
 
@@ -85,6 +87,7 @@ def parse_schema(text: str) -> LinkageSchema:
     name_filter = doc.get("name_filter", {})
     buckets = doc.get("name_buckets", {})
     dob = doc.get("date_of_birth", {})
+    context = doc.get("context", {})
     hardening_table = doc.get("hardening", {"method": "none"})
 
     bits = _require(name_filter, "bits", int, "name_filter")
@@ -122,6 +125,8 @@ def parse_schema(text: str) -> LinkageSchema:
         buckets=bucket_count,
         bucket_max_words=int(_require(buckets, "max_words", int, "name_buckets")),
         dob_tokens=dob_tokens,
+        place_buckets=int(_require(context, "place_buckets", int, "context")),
+        nationality_buckets=int(_require(context, "nationality_buckets", int, "context")),
         hardening=hardening,
         fingerprint=fingerprint[:FINGERPRINT_BYTES],
     )

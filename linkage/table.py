@@ -36,10 +36,12 @@ class EncodingTable:
         self.sex = np.zeros(capacity, dtype=np.uint64)
         self.document = np.zeros(capacity, dtype=np.uint64)
         self.document_near = np.zeros((capacity, DOCUMENT_NEAR_SLOTS), dtype=np.uint32)
+        self.place = np.zeros(capacity, dtype=np.uint16)
+        self.nationality = np.zeros(capacity, dtype=np.uint16)
 
     def _columns(self) -> tuple[np.ndarray, ...]:
         return (self.filters, self.popcounts, self.dob, self.given, self.surname, self.sex,
-                self.document, self.document_near)
+                self.document, self.document_near, self.place, self.nationality)
 
     def _grow(self, needed: int) -> None:
         capacity = len(self.popcounts)
@@ -76,6 +78,8 @@ class EncodingTable:
         )
         near = list(enc.document_near[:DOCUMENT_NEAR_SLOTS])
         self.document_near[row] = near + [0] * (DOCUMENT_NEAR_SLOTS - len(near))
+        self.place[row] = enc.place_bucket
+        self.nationality[row] = enc.nationality_bucket
 
     def filter_bytes(self, row: int) -> bytes:
         return self.filters[row].astype("<u8").tobytes()

@@ -22,13 +22,14 @@ from linkage.normalise import (
     NormaliseError,
     normalise_document_number,
     normalise_house_number,
+    normalise_nationality,
     normalise_phone,
     normalise_plate,
     normalise_postcode,
     normalise_sex,
     parse_date,
 )
-from zichtlijn.wire import SETTINGS
+from zichtlijn.wire import SETTINGS, SIGNAL_CODE
 
 COLUMNS = (
     "case_ref", "observed_on", "setting", "licensed", "signals",
@@ -47,11 +48,15 @@ MAX_NAME_CHARS = 100
 EARLIEST_SIGHTING = dt.date(2000, 1, 1)
 EARLIEST_BIRTH = dt.date(1900, 1, 1)
 _CASE_REF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/:-]{0,63}$")
-_SIGNAL = re.compile(r"^[a-z][a-z0-9_]{1,47}$")
+# what inspection systems write for "not recorded"; read as an empty field
+_NULL_MARKERS = frozenset({"-", "--", "n/a", "n.v.t.", "nvt", "null", "none", "?"})
+_SETTING_SYNONYMS = {"window": "raam", "street": "straat", "home": "woning", "house": "woning",
+                     "internet": "online", "prive": "woning", "privé": "woning"}
 _NAME_PUNCTUATION = frozenset(" -'.,\u2019")  # \u2019: typographic apostrophe
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_TRUE = frozenset({"ja", "j", "yes", "y", "true", "1", "waar"})
-_FALSE = frozenset({"nee", "n", "no", "false", "0", "onwaar"})
+_TRUE = frozenset({"ja", "j", "yes", "y", "true", "t", "1", "waar", "vergund", "licensed"})
+_FALSE = frozenset({"nee", "n", "no", "false", "f", "0", "onwaar", "onvergund",
+                    "unlicensed"})
 
 
 class CsvFileError(ValueError):
@@ -91,7 +96,10 @@ def _has_undecodable(value: str) -> bool:
 def read_rows(data: bytes) -> Iterator[tuple[int, dict[str, str]]]:
     """Yield (line number, row) pairs; raise CsvFileError for a bad header."""
     text = data.decode("utf-8", errors="surrogateescape").removeprefix("\ufeff")
-    reader = csv.reader(io.StringIO(text, newline=""), strict=False)
+    first_line = text.split("\n", 1)[0]
+    # Dutch spreadsheet exports separate with ';' (',' is the decimal comma there)
+    delimiter = ";" if ";" in first_line and "," not in first_line else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
     try:
         header = next(reader)
     except StopIteration:
@@ -134,6 +142,8 @@ def _check_text(line: int, name: str, value: str, limit: int = MAX_FIELD_CHARS) 
     if _has_undecodable(value):
         raise RowError(line, name, "not valid UTF-8")
     value = value.strip()
+    if value.lower() in _NULL_MARKERS:
+        return ""
     if len(value) > limit:
         raise RowError(line, name, f"too long ({len(value)} characters, at most {limit})")
     if any(unicodedata.category(ch) == "Cc" for ch in value):
@@ -212,6 +222,7 @@ def parse_row(line: int, row: dict[str, str], today: dt.date,
         raise RowError(line, "observed_on", f"{observed_text!r} is before 2000")
 
     setting = _check_text(line, "setting", get("setting", "")).lower() or None
+    setting = _SETTING_SYNONYMS.get(setting, setting) if setting else None
     if setting and setting not in SETTINGS:
         raise RowError(line, "setting", f"{setting!r} is not one of {', '.join(SETTINGS)}")
 
@@ -227,7 +238,7 @@ def parse_row(line: int, row: dict[str, str], today: dt.date,
     signals_text = _check_text(line, "signals", get("signals", ""), 1000)
     signals = tuple(sorted({s.strip().lower() for s in signals_text.split(";") if s.strip()}))
     for code in signals:
-        if not _SIGNAL.match(code):
+        if not SIGNAL_CODE.match(code):
             raise RowError(line, "signals", f"{code!r} is not a signal code")
         if known_signals is not None and code not in known_signals:
             raise RowError(line, "signals", f"{code!r} is not in the signal catalogue")
@@ -236,11 +247,12 @@ def parse_row(line: int, row: dict[str, str], today: dt.date,
     surname = _check_name(line, "surname", get("surname", ""), required=True)
     born = _date_of_birth(line, "date_of_birth", get("date_of_birth", ""), observed_on)
     sex = _normalised(line, "sex", get("sex", ""), normalise_sex)
-    _check_text(line, "nationality", get("nationality", ""))
-    _check_text(line, "place_of_birth", get("place_of_birth", ""))
+    nationality = _normalised(line, "nationality", get("nationality", ""),
+                              normalise_nationality)
+    place = _check_text(line, "place_of_birth", get("place_of_birth", "")) or None
     document = _normalised(line, "document_number", get("document_number", ""),
                            normalise_document_number)
-    subject = Identity(given, surname, born, sex, document)
+    subject = Identity(given, surname, born, sex, document, place, nationality)
 
     entities: list[tuple[str, str]] = []
     phone = _normalised(line, "phone", get("phone", ""), normalise_phone)

@@ -157,3 +157,31 @@ def test_line_numbers_count_physical_lines_of_quoted_newlines(store, encoder):
     rows = [["G-1", "2026-01-01", "Ana\nMaria", "Pop", ""], ["B-1", "nope", "Ana", "Pop", ""]]
     report = run(csv_bytes(rows), store, encoder)
     assert report.errors[-1].line == 4
+
+
+def test_semicolon_separated_export_is_read(store, encoder):
+    data = (b"case_ref;observed_on;given_names;surname;signals\n"
+            b"S-1;01-03-2026;Ana Maria;Popescu;unlicensed\n")
+    report = run(data, store, encoder)
+    assert (report.imported, report.rejected) == (1, 0)
+
+
+@pytest.mark.parametrize("marker", ["-", "n/a", "N.v.t.", "?"])
+def test_not_recorded_markers_read_as_empty(store, encoder, marker):
+    header = [*HEADER, "phone", "setting", "licensed"]
+    report = run(csv_bytes([[*good("M-1")[:4], marker, marker, marker, marker]], header),
+                 store, encoder)
+    assert (report.imported, report.rejected) == (1, 0)
+
+
+def test_a_marker_in_a_required_field_is_still_missing(store, encoder):
+    report = run(csv_bytes([["M-1", "2026-03-01", "-", "Popescu", ""]]), store, encoder)
+    [error] = report.errors
+    assert (error.field, error.reason) == ("given_names", "required but empty")
+
+
+@pytest.mark.parametrize(("setting", "licensed"), [("Window", "Vergund"), ("street", "F")])
+def test_common_synonyms_for_setting_and_licence(store, encoder, setting, licensed):
+    header = [*HEADER, "setting", "licensed"]
+    report = run(csv_bytes([[*good("Y-1"), setting, licensed]], header), store, encoder)
+    assert (report.imported, report.rejected) == (1, 0)

@@ -31,3 +31,21 @@ def test_demo_links_across_three_nodes_and_stops_every_process(tmp_path, capsys)
     assert "at the door in Utrecht" in out and "seen before: " in out
     assert f1 >= 0.9
     assert _children_of(os.getpid()) == []
+
+
+def test_demo_links_given_csv_files_and_writes_the_clusters(tmp_path, capsys):
+    import csv
+    import datetime as dt
+
+    from zichtlijn.synth import generate, write_csvs
+
+    data = generate(30, ["GM0014", "GM0518"], seed=3, start=dt.date(2025, 9, 1))
+    files = write_csvs(data, tmp_path / "in")
+    out = tmp_path / "clusters.csv"
+    run_demo(tmp_path / "demo", persons=0, seed=0,
+             inputs={code: files[code] for code in ("GM0014", "GM0518")}, clusters_out=out)
+    rows = list(csv.DictReader(out.open()))
+    assert rows and list(rows[0]) == ["person_id", "gemeente", "sighting_uuid", "observed_on"]
+    assert len(rows) == sum(len(r) for r in data.rows_by_gemeente.values())
+    assert {r["gemeente"] for r in rows} == {"GM0014", "GM0518"}
+    assert "precision" not in capsys.readouterr().out  # no truth for given files

@@ -96,8 +96,8 @@ def snapshot(store: HubStore) -> list[tuple]:
 
 def test_a_probe_finds_what_recording_the_sighting_would_link(tmp_path, messages):
     """For held-out sightings: the probe's answer = the person the sighting joins when stored."""
-    held_out = messages[-40:]
-    store, linker = linked_store(tmp_path, messages, len(messages) - 40)
+    held_out = messages[-90:]
+    store, linker = linked_store(tmp_path, messages, len(messages) - 90)
     answers = []
     before = snapshot(store)
     for _, message in held_out:

@@ -29,6 +29,7 @@ from pathlib import Path
 from zichtlijn.demo_lookup import show_lookup
 from zichtlijn.errors import CliError
 from zichtlijn.evaluate import quality
+from zichtlijn.identity import GEMEENTE_CODE
 from zichtlijn.synth import LISTED_ERRORS_ONLY, generate, write_csvs
 
 GEMEENTEN = {"GM0363": "Amsterdam", "GM0599": "Rotterdam", "GM0344": "Utrecht"}
@@ -39,12 +40,22 @@ EXAMPLE_ALERTS = Path(__file__).resolve().parents[1] / "deploy" / "alerts"
 HUB_START_TIMEOUT_S = 30.0
 
 
-def _zichtlijn(*args: str, env: dict[str, str] | None = None, stdin: str = "") -> str:
-    """Run one zichtlijn command; its stdout, or CliError with its one-line stderr."""
+def _zichtlijn(*args: str, env: dict[str, str] | None = None,
+              allow_failure: bool = False, stdin: str = "") -> str:
+    """Run one zichtlijn command; its stdout, or CliError with its one-line stderr.
+
+    `allow_failure`: an import that refused some rows (exit 1) still stored the
+    good ones; its refusals are shown and the demo goes on. `stdin`: what an
+    inspection app would send (the demo's lookup).
+    """
     result = subprocess.run(
         [sys.executable, "-m", "zichtlijn.cli", *args],
         capture_output=True, text=True, env=env, check=False, input=stdin,
     )
+    if allow_failure and result.returncode == 1 and result.stdout.strip():
+        for line in result.stderr.strip().splitlines()[:10]:
+            print(f"    {line}")
+        return result.stdout
     if result.returncode != 0:
         lines = (result.stderr.strip() or result.stdout.strip() or "failed").splitlines()
         raise CliError(f"`zichtlijn {' '.join(args[:2])}` failed: {lines[-1]}")
@@ -85,7 +96,7 @@ def _stop(process: subprocess.Popen) -> None:
             process.wait()
 
 
-def _key_ceremony(keys: Path, pki: Path) -> dict[str, Path]:
+def _key_ceremony(keys: Path, pki: Path, gemeenten: list[str]) -> dict[str, Path]:
     """A 3-of-5 ceremony, then three custodians make one key package per node."""
     phrases = keys / "demo-passphrases"
     phrases.mkdir(parents=True, mode=0o700)
@@ -107,12 +118,12 @@ def _key_ceremony(keys: Path, pki: Path) -> dict[str, Path]:
                 for i in PRESENT]
     for i in PRESENT:
         package += ["--passphrase-file", str(files[i - 1])]
-    for code in GEMEENTEN:
+    for code in gemeenten:
         package += ["--node", code, "--cert", str(pki / f"node-{code}.pem")]
     _zichtlijn(*package)
     _step(f"custodians {', '.join(map(str, PRESENT))} of {CUSTODIANS} made key packages "
-          f"for {', '.join(GEMEENTEN)} (purpose keys only, sealed to each node's certificate)")
-    return {code: keys / "packages" / f"{code}-epoch{EPOCH}.keys" for code in GEMEENTEN}
+          f"for {', '.join(gemeenten)} (purpose keys only, sealed to each node's certificate)")
+    return {code: keys / "packages" / f"{code}-epoch{EPOCH}.keys" for code in gemeenten}
 
 
 def _show_alerts(workdir: Path, pki: Path, port: int) -> None:
@@ -153,8 +164,15 @@ def _show_node_alerts(workdir: Path, code: str) -> None:
     print("\n".join("    " + line for line in [*lines[:7], "...", *lines[-1:]]))
 
 
-def run_demo(workdir: Path, persons: int, seed: int, full_mix: bool = False) -> float:
-    """Run the whole demo in `workdir`; returns its F1 (for tests)."""
+def run_demo(workdir: Path, persons: int, seed: int, full_mix: bool = False,
+             inputs: dict[str, Path] | None = None, clusters_out: Path | None = None) -> float:
+    """Run the whole demo in `workdir`; returns its F1 (for tests; 0 for `inputs`).
+
+    With `inputs` (gemeente -> CSV file) the nodes import those files instead of
+    synthetic data, the hub runs without alert rules (any signal codes pass),
+    and there is no truth to score against.
+    """
+    gemeenten = {code: code for code in inputs} if inputs else GEMEENTEN
     started = time.monotonic()
     if not EXAMPLE_ALERTS.is_dir():
         raise CliError(f"{EXAMPLE_ALERTS}: example alert configuration not found "
@@ -166,39 +184,47 @@ def run_demo(workdir: Path, persons: int, seed: int, full_mix: bool = False) -> 
     pki_args = ["pki", "dev", "--out", str(pki), "--auditor", "ap"]
     for region in REGIONS:
         pki_args += ["--riec", region]
-    for code in GEMEENTEN:
+    for code in gemeenten:
         pki_args += ["--node", code]
     _zichtlijn(*pki_args)
-    packages = _key_ceremony(workdir / "keys", pki)
+    packages = _key_ceremony(workdir / "keys", pki, list(gemeenten))
 
-    mix = "full realistic mix" if full_mix else "the recording errors of DESIGN §6"
-    _step(f"synthetic carousel: {persons} persons over {', '.join(GEMEENTEN.values())} ({mix})")
-    data = generate(persons, list(GEMEENTEN), seed, start=dt.date.today() - dt.timedelta(days=400),
-                    person_rates=None if full_mix else LISTED_ERRORS_ONLY)
-    files = write_csvs(data, data_dir)
+    data = None
+    if inputs:
+        files = inputs
+    else:
+        mix = "full realistic mix" if full_mix else "the recording errors of DESIGN §6"
+        _step(f"synthetic carousel: {persons} persons over "
+              f"{', '.join(GEMEENTEN.values())} ({mix})")
+        data = generate(persons, list(GEMEENTEN), seed,
+                        start=dt.date.today() - dt.timedelta(days=400),
+                        person_rates=None if full_mix else LISTED_ERRORS_ONLY)
+        files = write_csvs(data, data_dir)
+    alerts = [] if inputs else ["--alerts", str(EXAMPLE_ALERTS)]
+    signals = [] if inputs else ["--signals", str(EXAMPLE_ALERTS / "signals.toml")]
 
     hub_home = workdir / "hub"
     _zichtlijn("hub", "init", "--home", str(hub_home), "--listen", "127.0.0.1:0",
                "--ca", str(pki / "ca.pem"), "--cert", str(pki / "hub-hub.pem"),
-               "--key", str(pki / "hub-hub.key"), "--alerts", str(EXAMPLE_ALERTS))
+               "--key", str(pki / "hub-hub.key"), *alerts)
     log_key = hub_home / "log.vkey"
     hub, port = _start_hub(hub_home)
     try:
         _step(f"hub serving on 127.0.0.1:{port} (mTLS)")
         uuid_to_case: dict[str, tuple[str, str]] = {}
         witness_vkeys = []
-        for code, town in GEMEENTEN.items():
+        for code, town in gemeenten.items():
             home = workdir / f"node-{code}"
             initialised = _zichtlijn("node", "init", "--home", str(home), "--gemeente", code,
                        "--hub", f"127.0.0.1:{port}", "--ca", str(pki / "ca.pem"),
                        "--cert", str(pki / f"node-{code}.pem"),
                        "--key", str(pki / f"node-{code}.key"),
-                       "--key-package", str(packages[code]),
-                       "--signals", str(EXAMPLE_ALERTS / "signals.toml"),
+                       "--key-package", str(packages[code]), *signals,
                        "--log-key", str(log_key))
             witness_vkeys += [line.split()[-1] for line in initialised.splitlines()
                               if line.startswith("witness key ")]
-            imported = _zichtlijn("node", "import", "--home", str(home), str(files[code]))
+            imported = _zichtlijn("node", "import", "--home", str(home), str(files[code]),
+                                  allow_failure=True)
             synced = _zichtlijn("node", "sync", "--home", str(home))
             _step(f"node {code} {town}: {imported.strip()}; {synced.strip()}")
             listing = _zichtlijn("node", "sightings", "--home", str(home), "--format", "csv")
@@ -210,27 +236,36 @@ def run_demo(workdir: Path, persons: int, seed: int, full_mix: bool = False) -> 
         lines = table.strip().splitlines()
         print("\n".join(lines[:15] + (["   ..."] if len(lines) > 16 else []) + lines[-1:]))
         clusters_csv = _zichtlijn("hub", "clusters", "--home", str(hub_home), "--format", "csv")
-        found = {uuid_to_case[r["sighting_uuid"]]: r["person_id"]
-                 for r in csv.DictReader(io.StringIO(clusters_csv))}
-        score = quality(found, data.truth)
-        _step(f"linkage quality against the generator's truth ({len(found)} sightings)")
-        print(f"    {score.line()}")
-        print(f"    true same-person pairs {score.true_pairs}, found {score.found_pairs}, "
-              f"correct {score.correct_pairs}")
-        show_lookup(data, str(workdir / "node-GM0344"), GEMEENTEN["GM0344"], _zichtlijn, _step)
-        _show_node_alerts(workdir, "GM0363")
-        _show_alerts(workdir, pki, port)
-        _audit(workdir, pki, port, log_key, witness_vkeys)
+        if clusters_out:
+            clusters_out.write_text(clusters_csv, "utf-8")
+            _step(f"clusters written to {clusters_out} (person_id,gemeente,sighting_uuid,"
+                  "observed_on); each node resolves its own UUIDs with `node sightings`")
+        f1 = 0.0
+        if data is not None:
+            found = {uuid_to_case[r["sighting_uuid"]]: r["person_id"]
+                     for r in csv.DictReader(io.StringIO(clusters_csv))}
+            score = quality(found, data.truth)
+            f1 = score.f1
+            _step(f"linkage quality against the generator's truth ({len(found)} sightings)")
+            print(f"    {score.line()}")
+            print(f"    true same-person pairs {score.true_pairs}, found {score.found_pairs}, "
+                  f"correct {score.correct_pairs}")
+            show_lookup(data, str(workdir / "node-GM0344"), GEMEENTEN["GM0344"], _zichtlijn,
+                        _step)
+            _show_node_alerts(workdir, "GM0363")
+            _show_alerts(workdir, pki, port)
+        _audit(workdir, pki, port, log_key, witness_vkeys, list(gemeenten))
     finally:
         _stop(hub)
     _step(f"demo finished in {time.monotonic() - started:.1f}s; every process stopped")
-    return score.f1
+    return f1
 
 
-def _audit(workdir: Path, pki: Path, port: int, log_key: Path, vkeys: list[str]) -> None:
+def _audit(workdir: Path, pki: Path, port: int, log_key: Path, vkeys: list[str],
+           gemeenten: list[str]) -> None:
     """Nodes witness the log; the auditor exports, verifies offline and cosigns it."""
     _step("audit log: every node checks the hub's latest tree head and cosigns it")
-    for code in GEMEENTEN:
+    for code in gemeenten:
         _zichtlijn("node", "witness", "--home", str(workdir / f"node-{code}"))
     # in a deployment each gemeente hands its witness key (`node witness-key`) to the auditor
     witness_keys = workdir / "witnesses.vkeys"
@@ -252,7 +287,17 @@ def _audit(workdir: Path, pki: Path, port: int, log_key: Path, vkeys: list[str])
 
 def cmd_demo(args: argparse.Namespace) -> int:
     os.environ.setdefault("PYTHONUNBUFFERED", "1")
-    run_demo(Path(args.dir).resolve(), args.persons, args.seed, args.full_mix)
+    inputs = {}
+    for item in args.csv:
+        code, sep, path = item.partition("=")
+        if not sep or not GEMEENTE_CODE.match(code):
+            raise CliError(f"--csv {item!r}: expected GMxxxx=FILE")
+        if not Path(path).is_file():
+            raise CliError(f"--csv {item!r}: {path} is not a file")
+        inputs[code] = Path(path).resolve()
+    out = Path(args.clusters_out).resolve() if args.clusters_out else None
+    run_demo(Path(args.dir).resolve(), args.persons, args.seed, args.full_mix, inputs or None,
+             out)
     return 0
 
 
@@ -261,6 +306,11 @@ def register(groups: argparse._SubParsersAction) -> None:
     demo.add_argument("--dir", default="demo-run", help="work directory (recreated)")
     demo.add_argument("--persons", type=int, default=400, help="synthetic persons")
     demo.add_argument("--seed", type=int, default=7, help="generator seed")
+    demo.add_argument("--csv", action="append", default=[], metavar="GMxxxx=FILE",
+                      help="link these CSV files (DESIGN §10) instead of synthetic data; "
+                           "repeat per gemeente")
+    demo.add_argument("--clusters-out", metavar="FILE",
+                      help="also write `hub clusters --format csv` to FILE")
     demo.add_argument("--full-mix", action="store_true",
                       help="also working names and second dates of birth (harder than §6)")
     demo.set_defaults(run=cmd_demo)

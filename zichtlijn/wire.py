@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable
 
 from linkage.encode import IdentityEncoding
 from zichtlijn.v1 import encoding_pb2
 
+# a signal code as nodes send it and the hub stores it (catalogue: deploy/alerts/signals.toml)
+SIGNAL_CODE = re.compile(r"^[a-z0-9][a-z0-9_.\-]{0,47}$")
 SETTINGS = ("woning", "hotel", "raam", "club", "escort", "straat", "online")
 ENTITY_KINDS = {
     "phone": encoding_pb2.ENTITY_KIND_PHONE,
@@ -38,6 +41,8 @@ def identity_to_wire(enc: IdentityEncoding) -> encoding_pb2.IdentityEncoding:
         sex_token=enc.sex_token,
         document_token=enc.document_token,
         document_near=list(enc.document_near),
+        place_bucket=enc.place_bucket,
+        nationality_bucket=enc.nationality_bucket,
     )
 
 
@@ -50,6 +55,8 @@ def identity_from_wire(msg: encoding_pb2.IdentityEncoding) -> IdentityEncoding:
         sex_token=int(msg.sex_token),
         document_token=bytes(msg.document_token),
         document_near=tuple(msg.document_near),
+        place_bucket=int(msg.place_bucket),
+        nationality_bucket=int(msg.nationality_bucket),
     )
 
 

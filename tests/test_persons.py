@@ -1,0 +1,93 @@
+"""PersonGraph: undated sightings attach only when unambiguous; big chains are split."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from linkage.compare import MatchPolicy
+from linkage.persons import MAX_COMPONENT, PersonGraph
+
+POLICY = MatchPolicy(threshold=1.5, cluster_mean=-1.0, veto=-6.0, link_floor=-3.0,
+                     attach_mean=-3.0)
+
+
+def scorer_from(pairs: dict[tuple[int, int], float], default: float = -10.0):
+    def score(left: np.ndarray, right: np.ndarray) -> np.ndarray:
+        return np.array([pairs.get((min(a, b), max(a, b)), default)
+                         for a, b in zip(left.tolist(), right.tolist(), strict=True)],
+                        dtype=np.float32)
+    return score
+
+
+def build(n: int, pairs: dict[tuple[int, int], float], dated: list[bool]) -> PersonGraph:
+    graph = PersonGraph(POLICY)
+    graph.add_rows(range(n))
+    links = [p for p, s in pairs.items() if s >= POLICY.link_floor]
+    graph.add_links(links, [pairs[p] for p in links])
+    graph.update(range(n), scorer_from(pairs), np.array(dated))
+    return graph
+
+
+def test_undated_sighting_joins_the_only_person_it_agrees_with():
+    # 0,1: one dated woman; 2: the same name without a date of birth
+    graph = build(3, {(0, 1): 9.0, (0, 2): -1.0, (1, 2): -1.5}, [True, True, False])
+    assert graph.person_root(2) == graph.person_root(0) == 0
+
+
+def test_undated_sighting_between_two_namesakes_stays_alone():
+    # 0 and 1 are two women with the same common name and different dates of birth
+    pairs = {(0, 1): -20.0, (0, 2): -1.0, (1, 2): -1.0}
+    graph = build(3, pairs, [True, True, False])
+    assert {graph.person_root(r) for r in range(3)} == {0, 1, 2}
+
+
+def test_incremental_update_equals_one_update():
+    rng = np.random.default_rng(4)
+    n = 60
+    pairs = {}
+    for a in range(n):
+        for b in range(a + 1, n):
+            if rng.random() < 0.08:
+                pairs[(a, b)] = float(rng.choice([-8.0, -2.0, 3.0, 9.0]))
+    dated = list(rng.random(n) < 0.8)
+    once = build(n, pairs, dated)
+
+    graph = PersonGraph(POLICY)
+    for night in range(0, n, 7):
+        rows = range(night, min(night + 7, n))
+        graph.add_rows(rows)
+        new = [p for p, s in pairs.items() if s >= POLICY.link_floor and p[1] in rows]
+        graph.add_links(new, [pairs[p] for p in new])
+        graph.update(rows, scorer_from(pairs), np.array(dated))
+    assert [graph.person_root(r) for r in range(n)] == [once.person_root(r) for r in range(n)]
+
+
+def test_an_oversized_chain_is_split_before_clustering():
+    n = MAX_COMPONENT * 2 + 10
+    # one long chain of weak-but-strong links, with tight pairs along it
+    pairs = {(i, i + 1): 2.0 for i in range(n - 1)}
+    pairs.update({(i, i + 1): 12.0 for i in range(0, n - 1, 2)})
+    graph = build(n, pairs, [True] * n)
+    sizes = sorted(len(m) for m in graph.members.values())
+    assert max(sizes) <= 2  # the tight pairs survive, the chain does not
+    assert graph.person_root(1) == graph.person_root(0)
+
+
+def test_splitting_a_grown_component_keeps_every_row_in_a_cluster():
+    """A person first clustered whole, then split when the chain grows past the limit."""
+    n = MAX_COMPONENT + 50
+    pairs = {(i, i + 1): 3.0 for i in range(n - 1)}
+    scorer = scorer_from(pairs, default=0.0)  # unrelated pairs: neutral, not vetoing
+    graph = PersonGraph(POLICY)
+    first = range(MAX_COMPONENT - 10)
+    graph.add_rows(first)
+    links = [(i, i + 1) for i in range(len(first) - 1)]
+    graph.add_links(links, [3.0] * len(links))
+    graph.update(first, scorer, np.ones(n, dtype=bool))
+    rest = range(len(first), n)
+    graph.add_rows(rest)
+    links = [(i, i + 1) for i in range(len(first) - 1, n - 1)]
+    graph.add_links(links, [3.0] * len(links))
+    graph.update(rest, scorer, np.ones(n, dtype=bool))
+    for row in range(n):
+        assert row in graph.members[graph.base_of[row]]
