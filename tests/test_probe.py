@@ -54,14 +54,14 @@ def test_query_gives_the_pairs_add_would_give(messages):
     index = CandidateIndex()
     index.add(table, range(200))
     checked_undated = paired = 0
-    for row in range(200, table.size):
+    for row in range(200, min(table.size, 330)):
         queried = index.query(table, table, [row])
         assert np.all(queried[:, 1] == row)
         added = index.add(table, [row])
         assert sorted(queried[:, 0].tolist()) == sorted(added[:, 0].tolist()), row
         checked_undated += table.dob[row, 0] == 0
         paired += len(added)
-    assert checked_undated > 0 and paired > table.size - 200
+    assert checked_undated > 0 and paired > 130
 
 
 def test_take_copies_rows_and_leaves_room_for_a_probe(messages):
