@@ -107,28 +107,31 @@ def _greedy_merge(m: int, edges: list[tuple[int, int]], matrix: np.ndarray,
     return list(members_of.values())
 
 
-def attach_target(
-    undated: list[int], dated_clusters: list[list[int]], scorer: Scorer, policy: MatchPolicy
+def attach_pairs(
+    undated: list[int], dated_clusters: list[list[int]]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Every (undated row, dated row) pair `attach_choice` needs scores for, in its order."""
+    right = np.concatenate([np.array(c, dtype=np.int64) for c in dated_clusters])
+    left = np.repeat(np.array(undated, dtype=np.int64), len(right))
+    return left, np.tile(right, len(undated))
+
+
+def attach_choice(
+    scores: np.ndarray, undated: int, sizes: list[int], policy: MatchPolicy
 ) -> int | None:
-    """Which of `dated_clusters` an undated cluster joins: the only compatible one, or None.
+    """Which dated cluster an undated cluster joins: the only compatible one, or None.
 
     A sighting without a date of birth rarely reaches the link threshold on its
     own. It joins the one dated person its weak links point to when it agrees
     with all of that person's sightings well enough, and stays apart when it
     agrees with two or more (a common name: the data cannot say which of the
-    namesakes it was).
+    namesakes it was). `scores` are those of `attach_pairs`.
     """
-    if not dated_clusters:
-        return None
-    sizes = [len(c) for c in dated_clusters]
-    left = np.repeat(np.array(undated, dtype=np.int64)[None, :], sum(sizes), axis=0).T.ravel()
-    right = np.tile(np.concatenate([np.array(c, dtype=np.int64) for c in dated_clusters]),
-                    len(undated))
-    scores = scorer(left, right).reshape(len(undated), sum(sizes))
+    matrix = scores.reshape(undated, sum(sizes))
     matches = []
     start = 0
     for index, size in enumerate(sizes):
-        cross = scores[:, start : start + size]
+        cross = matrix[:, start : start + size]
         start += size
         if cross.min() >= policy.veto and cross.mean() >= policy.attach_mean:
             matches.append(index)

@@ -3,7 +3,7 @@
 Strong links (score >= threshold) form components; each component is split
 into clusters by `cluster_component` (chaining-resistant). A cluster with no
 date of birth on any sighting then joins the one dated cluster its weak links
-(score >= link floor) point to, if exactly one is compatible (`attach_target`).
+(score >= link floor) point to, if exactly one is compatible (`attach_choice`).
 
 `update(new_rows)` recomputes only what new rows can change: the strong
 components they touch, and every undated cluster that has a weak link into
@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable
 
 import numpy as np
 
-from linkage.cluster import attach_target, cluster_component, component_pairs
+from linkage.cluster import attach_choice, attach_pairs, cluster_component, component_pairs
 from linkage.compare import MatchPolicy
 
 Scorer = Callable[[np.ndarray, np.ndarray], np.ndarray]
@@ -113,13 +113,18 @@ class PersonGraph:
                 if not dated[other]:
                     undated_bases.add(self.base_of[other])
         changed = set(touched)
+        jobs = []
         for base in sorted(undated_bases):
             rows = self.members[base]
+            self.target.pop(base, None)
             if dated[rows].any():
-                self.target.pop(base, None)
                 continue
-            self._attach(base, rows, scorer, dated)
             changed.update(rows)
+            candidates = sorted({self.base_of[other] for row in rows
+                                 for other in self.weak.get(row, ()) if dated[other]})
+            if candidates:
+                jobs.append((base, rows, candidates))
+        self._attach_all(jobs, scorer)
         return changed
 
     def _recluster(self, component: list[int], scores: np.ndarray | None) -> None:
@@ -128,14 +133,23 @@ class PersonGraph:
             for row in cluster:
                 self.base_of[row] = cluster[0]
 
-    def _attach(self, base: int, rows: list[int], scorer: Scorer, dated: np.ndarray) -> None:
-        candidates = sorted({self.base_of[other] for row in rows
-                             for other in self.weak.get(row, ()) if dated[other]})
-        choice = attach_target(rows, [self.members[c] for c in candidates], scorer, self.policy)
-        if choice is None:
-            self.target.pop(base, None)
-        else:
-            self.target[base] = candidates[choice]
+    def _attach_all(self, jobs: list[tuple[int, list[int], list[int]]],
+                    scorer: Scorer) -> None:
+        """Decide every undated cluster's person, all pairs scored in one call."""
+        if not jobs:
+            return
+        pairs = [attach_pairs(rows, [self.members[c] for c in candidates])
+                 for _, rows, candidates in jobs]
+        flat = scorer(np.concatenate([p[0] for p in pairs]),
+                      np.concatenate([p[1] for p in pairs]))
+        start = 0
+        for (base, rows, candidates), (left, _) in zip(jobs, pairs, strict=True):
+            scores = flat[start : start + len(left)]
+            start += len(left)
+            sizes = [len(self.members[c]) for c in candidates]
+            choice = attach_choice(scores, len(rows), sizes, self.policy)
+            if choice is not None:
+                self.target[base] = candidates[choice]
 
     def person_root(self, row: int) -> int:
         """The row a person is named after: the first row of its dated cluster."""
