@@ -9,7 +9,7 @@ of the graph it touches:
    with the probe among them by `cluster_component`, the chaining-resistant
    clustering of link runs; the probe's cluster is what it would join;
 2. a cluster without any date of birth joins the one dated cluster its weak
-   links (score >= link floor) point to, by `attach_target`: the undated
+   links (score >= link floor) point to, by `attach_choice`: the undated
    clusters around a dated probe choose again now that its cluster includes
    the probe, and an undated probe's own cluster chooses; with a common name
    it fits several, and the hub then says so (AMBIGUOUS, with how many)
@@ -32,8 +32,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from hub.epoch_tables import neutral_score
-from linkage.cluster import attach_target, cluster_component
-from linkage.compare import score_pairs
+from linkage.cluster import attach_choice, attach_pairs, cluster_component
+from linkage.compare import MatchPolicy, score_pairs
 from linkage.encode import IdentityEncoding
 
 if TYPE_CHECKING:
@@ -136,7 +136,7 @@ def match_probe(linker: Linker, probe: Mapping[int, IdentityEncoding]) -> ProbeM
                    if not dated(cluster(o))}
         for rows in undated.values():
             choices = dated_neighbours(rows)
-            choice = attach_target(rows, choices, scorer, policy)
+            choice = _attach(rows, choices, scorer, policy)
             if choice is not None and choices[choice] is mine:
                 answer.update(rows)
         if not answer:
@@ -145,7 +145,7 @@ def match_probe(linker: Linker, probe: Mapping[int, IdentityEncoding]) -> ProbeM
 
     # step 2 for her own cluster: it joins the one dated cluster it fits, if only one
     choices = dated_neighbours(mine)
-    fits = [c for c in choices if attach_target(mine, [c], scorer, policy) == 0]
+    fits = [c for c in choices if _attach(mine, [c], scorer, policy) == 0]
     if len(fits) == 1:
         return ProbeMatch(PERSON, _person_seqs(linker, fits[0], existing), candidates=seen)
     if len(fits) >= 2:
@@ -153,6 +153,15 @@ def match_probe(linker: Linker, probe: Mapping[int, IdentityEncoding]) -> ProbeM
     if existing:  # seen before, never with a date of birth
         return ProbeMatch(PERSON, _seqs(linker, existing), candidates=seen)
     return ProbeMatch(NO_MATCH, candidates=seen)
+
+
+def _attach(rows: list[int], clusters: list[list[int]], scorer: _ProbeScorer,
+            policy: MatchPolicy) -> int | None:
+    """Which of `clusters` an undated cluster joins, decided as PersonGraph decides it."""
+    if not clusters:
+        return None
+    left, right = attach_pairs(rows, clusters)
+    return attach_choice(scorer(left, right), len(rows), [len(c) for c in clusters], policy)
 
 
 def _seqs(linker: Linker, rows: Iterable[int]) -> tuple[int, ...]:
