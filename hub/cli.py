@@ -5,19 +5,24 @@ from __future__ import annotations
 import argparse
 import csv
 import dataclasses
+import datetime as dt
 import os
 import signal
 import sys
 import threading
 from pathlib import Path
 
+from hub.admin_cli import register as register_admin
+from hub.admin_cli import serving
 from hub.alerts import cli as alerts_cli
 from hub.alerts.config import load_alert_config
 from hub.config import HubConfig, load_config
 from hub.epochs import node_epochs
 from hub.linker import Linker
 from hub.log_key import DEFAULT_ORIGIN, create_log_key, key_paths, load_log_key
+from hub.retention import RetentionJob, purge
 from hub.server import start_hub
+from hub.settings import HubSettings, load_settings, settings_toml
 from hub.store import HubStore
 from linkage.compare import MatchPolicy
 from linkage.schema import default_schema
@@ -54,7 +59,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     config_path = home / "hub.toml"
     if config_path.exists() and not args.force:
         raise CliError(f"{config_path} exists; pass --force to overwrite the configuration")
-    config_path.write_text(config.to_toml(), "utf-8")
+    config_path.write_text(config.to_toml() + settings_toml(), "utf-8")
     HubStore(config.db_path).close()
     key_path, vkey_path = key_paths(home)
     log_key = load_log_key(home) if key_path.exists() else create_log_key(home, args.origin)
@@ -67,7 +72,16 @@ def cmd_serve(args: argparse.Namespace) -> int:
     config = load_config(_home(args))
     if args.listen:
         config = dataclasses.replace(config, listen=args.listen)
-    hub = start_hub(config)
+    settings = load_settings(config.home)
+    with serving(config.home):
+        return _serve(args, config, settings)
+
+
+def _serve(args: argparse.Namespace, config: HubConfig, settings: HubSettings) -> int:
+    hub = start_hub(config, settings=settings)
+    months = settings.retention.months
+    retention = RetentionJob(
+        lambda: purge(hub.store, hub.linker, dt.date.today(), months, alerts=hub.alerts)).start()
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
@@ -76,6 +90,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if args.port_file:
         Path(args.port_file).write_text(f"{hub.port}\n", "utf-8")
     stop.wait()
+    retention.stop()
     hub.stop()
     print("hub stopped", file=sys.stderr)
     return 0
@@ -142,7 +157,7 @@ def cmd_relink(args: argparse.Namespace) -> int:
 
 
 def register(groups: argparse._SubParsersAction) -> None:
-    hub = groups.add_parser("hub", help="central hub: serve, clusters, relink")
+    hub = groups.add_parser("hub", help="central hub: serve, clusters, relink, purge")
     commands = hub.add_subparsers(dest="command", required=True)
 
     init = commands.add_parser("init", help="create a hub home directory")
@@ -182,3 +197,4 @@ def register(groups: argparse._SubParsersAction) -> None:
     relink.set_defaults(run=cmd_relink)
 
     alerts_cli.register(commands, _add_home, _home)
+    register_admin(commands, _add_home, _home)

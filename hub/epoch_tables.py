@@ -139,3 +139,72 @@ class EpochTables:
             if not pending.any():
                 break
         return out
+
+    # -- removal and probes (withdrawal, retention, lookups) -----------------------------
+
+    def forget(self, rows: list[int]) -> None:
+        """Take sightings out of every epoch: out of the blocking indexes, encodings blanked.
+
+        The linker row numbers stay (rows are positions); a forgotten row has no
+        table row in any epoch, so it is never a candidate again, scores as
+        incomparable and counts as undated.
+        """
+        if not rows:
+            return
+        linker_rows = np.asarray(rows, dtype=np.int64)
+        for epoch, table in self.tables.items():
+            mapped = self._table_row[epoch][linker_rows]
+            present = mapped[mapped >= 0]
+            if not len(present):
+                continue
+            self._indexes[epoch].remove_rows(present)
+            blank = IdentityEncoding(bytes(self.filter_bytes), (), b"", b"", 0, b"")
+            for row in present.tolist():
+                table.set_row(row, blank)  # no withdrawn encoding lingers in memory
+            self._table_row[epoch][linker_rows] = -1
+
+    def probe_candidates(self, probe: Mapping[int, IdentityEncoding]) -> np.ndarray:
+        """Linker rows a new sighting with these encodings would be paired with (sorted)."""
+        found: list[np.ndarray] = []
+        for epoch, encoding in probe.items():
+            if epoch not in self.tables:
+                continue
+            single = EncodingTable(self.filter_bytes, capacity=1)
+            single.append([encoding])
+            pairs = self._indexes[epoch].query(self.tables[epoch], single, [0])
+            if len(pairs):
+                back = np.asarray(self._sighting[epoch], dtype=np.int64)
+                found.append(back[pairs[:, 0]])
+        if not found:
+            return np.empty(0, dtype=np.int64)
+        return np.unique(np.concatenate(found))
+
+    def score_probe(self, probe: Mapping[int, IdentityEncoding], rows: np.ndarray,
+                    scorer: TableScorer, incomparable: float) -> np.ndarray:
+        """Scores of (row, probe) for each linker row, under the newest epoch both hold."""
+        rows = np.asarray(rows, dtype=np.int64)
+        out = np.full(len(rows), incomparable, dtype=np.float32)
+        pending = np.ones(len(rows), dtype=bool)
+        for epoch in self.epochs:
+            if epoch not in probe or not pending.any():
+                continue
+            mapped = self._table_row[epoch][rows]
+            here = pending & (mapped >= 0)
+            if here.any():
+                copy = self.tables[epoch].take(mapped[here])
+                count = copy.size
+                copy.append([probe[epoch]])
+                # the stored row first, the probe second: as a link run pairs (earlier, later)
+                out[here] = scorer(copy, np.arange(count), np.full(count, count))
+                pending &= ~here
+        return out
+
+    def dated_rows(self, rows: np.ndarray) -> np.ndarray:
+        """`dated()` for the given linker rows only."""
+        rows = np.asarray(rows, dtype=np.int64)
+        out = np.zeros(len(rows), dtype=bool)
+        for epoch, table in self.tables.items():
+            mapped = self._table_row[epoch][rows]
+            present = mapped >= 0
+            out[present] |= table.dob[mapped[present], 0] != 0
+        return out

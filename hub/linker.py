@@ -13,16 +13,20 @@ the nightly runs built.
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 import threading
 import time
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
 
 from hub import audit_log, epochs
 from hub.epoch_tables import EpochTables, neutral_score
+from hub.probe import ProbeMatch, match_probe
 from hub.store import HubStore, utc_now
 from linkage.compare import MatchPolicy, score_pairs
+from linkage.encode import IdentityEncoding
 from linkage.linking import scored_links
 from linkage.persons import PersonGraph
 from linkage.schema import LinkageSchema
@@ -38,6 +42,15 @@ class LinkRun:
     components_reclustered: int
     persons_changed: int
     seconds: float
+
+
+@dataclass(frozen=True)
+class RemovalRun:
+    removed: int
+    components_reclustered: int
+    persons_changed: int
+    seconds: float
+    linked: int = 0  # how many of the removed sightings had been linked (for the audit log)
 
 
 CHUNK_ROWS = 20_000
@@ -64,6 +77,7 @@ class Linker:
         self.person_of_row: list[str | None] = []
         self.cluster_of_row: list[int | None] = []
         self.graph = PersonGraph(self.policy)
+        self.row_of_seq: dict[int, int] = {}
 
     def _score(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
         return self.encodings.score(
@@ -80,6 +94,7 @@ class Linker:
         ]
         added = self.encodings.append(encodings)
         for seq, uuid, _, _, person, cluster in rows:
+            self.row_of_seq[seq] = len(self.seq_of_row)
             self.seq_of_row.append(seq)
             self.uuid_of_row.append(uuid)
             self.person_of_row.append(person)
@@ -95,7 +110,7 @@ class Linker:
             while rows := cursor.fetchmany(CHUNK_ROWS):
                 self.encodings.index_only(self._append(rows))
             links = self.store.db.execute("SELECT a, b, score FROM links").fetchall()
-        row_of_seq = {seq: row for row, seq in enumerate(self.seq_of_row)}
+        row_of_seq = self.row_of_seq
         loaded = range(len(self.seq_of_row))
         self.graph.add_rows(loaded, [row_of_seq[self.seq_of_row[r] if c is None else c]
                                      for r, c in zip(loaded, self.cluster_of_row, strict=True)])
@@ -186,3 +201,71 @@ class Linker:
                                  links_dropped=dropped)
             self._reset()
             return self._link_pending()
+
+    # -- lookups, withdrawal, correction and retention (issue 8) ---------------------------
+
+    def score(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+        """Scores of pairs of linker rows, as link runs score them."""
+        return self._score(left, right)
+
+    def probe(self, encodings: Mapping[int, IdentityEncoding]) -> ProbeMatch:
+        """The stored person a lookup's probe belongs to (hub/probe.py); changes nothing."""
+        with self._lock:
+            return match_probe(self, encodings)
+
+    def remove(self, seqs: Iterable[int],
+               record: Callable[[sqlite3.Connection, RemovalRun], None] | None = None,
+               ) -> RemovalRun:
+        """Delete sightings from the hub and re-cluster the persons they were part of.
+
+        The rows, their links (ON DELETE CASCADE) and the changed persons go in
+        one transaction, with `record(conn, run)` (the audit entry) in it. The
+        person graph re-clusters exactly what the rows touched
+        (`PersonGraph.remove_rows`), so the persons left are those `relink_all`
+        builds from the remaining sightings.
+        """
+        with self._lock:
+            try:
+                return self._remove(sorted(set(seqs)), record)
+            except BaseException:
+                # memory was changed first; make it follow the database again
+                self._reset()
+                self._load()
+                raise
+
+    def _remove(self, seqs: list[int],
+                record: Callable[[sqlite3.Connection, RemovalRun], None] | None) -> RemovalRun:
+        started = time.perf_counter()
+        # under the lock a sighting is in memory exactly when it is marked linked
+        rows = [self.row_of_seq.pop(seq) for seq in seqs if seq in self.row_of_seq]
+        self.encodings.forget(rows)
+        affected = self.graph.remove_rows(rows)
+        for row in rows:
+            self.person_of_row[row] = None
+            self.cluster_of_row[row] = None
+            self.uuid_of_row[row] = ""
+        touched = self.graph.update(sorted(affected), self._score, self.encodings.dated())
+        components = len({self.graph.base_of[row] for row in touched})
+        changed: dict[int, tuple[str, int]] = {}
+        for row in sorted(touched):
+            person = person_id_for(self.uuid_of_row[self.graph.person_root(row)])
+            cluster = self.seq_of_row[self.graph.base_of[row]]
+            if self.person_of_row[row] != person or self.cluster_of_row[row] != cluster:
+                self.person_of_row[row] = person
+                self.cluster_of_row[row] = cluster
+                changed[row] = (person, cluster)
+        run = RemovalRun(len(seqs), components, len(changed), 0.0, len(rows))
+        with self.store.transaction() as conn:
+            for start in range(0, len(seqs), 500):
+                chunk = seqs[start : start + 500]
+                conn.execute(f"DELETE FROM sightings WHERE seq IN ({','.join('?' * len(chunk))})",
+                             chunk)
+            conn.executemany(
+                "UPDATE sightings SET person_id = ?, cluster_seq = ? WHERE seq = ?",
+                [(person, cluster, self.seq_of_row[row])
+                 for row, (person, cluster) in changed.items()],
+            )
+            if record is not None:
+                record(conn, run)
+        return RemovalRun(len(seqs), components, len(changed), time.perf_counter() - started,
+                          len(rows))

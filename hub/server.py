@@ -15,13 +15,22 @@ from hub.audit_service import AuditService
 from hub.config import HubConfig
 from hub.epoch_service import EpochService
 from hub.linker import Linker
+from hub.lookup_service import LookupService
+from hub.records_service import RecordService
+from hub.settings import HubSettings, settings_of
 from hub.store import HubStore
 from hub.sync_service import SyncService
 from hub.tree_heads import TreeHeads, ensure_log_key
 from linkage.compare import MatchPolicy
 from linkage.schema import LinkageSchema, default_schema
 from zichtlijn.transport import server_credentials, server_options
-from zichtlijn.v1 import audit_pb2_grpc, epochs_pb2_grpc, sync_pb2_grpc
+from zichtlijn.v1 import (
+    audit_pb2_grpc,
+    epochs_pb2_grpc,
+    lookup_pb2_grpc,
+    records_pb2_grpc,
+    sync_pb2_grpc,
+)
 
 log = logging.getLogger("zichtlijn.hub")
 
@@ -48,8 +57,10 @@ def start_hub(
     config: HubConfig,
     schema: LinkageSchema | None = None,
     policy: MatchPolicy | None = None,
+    settings: HubSettings | None = None,
 ) -> RunningHub:
     schema = schema or default_schema()
+    settings = settings or settings_of(config.home)  # a bad [lookup] stops the hub here
     alert_config = alerts_setup.load(config.alerts)  # a bad rules file stops the hub here
     store = HubStore(config.db_path)
     try:
@@ -69,6 +80,10 @@ def start_hub(
         server)
     alerts_setup.register(server, store, alerts, config.workers)
     epochs_pb2_grpc.add_EpochServiceServicer_to_server(EpochService(store), server)
+    lookup_pb2_grpc.add_LookupServiceServicer_to_server(
+        LookupService(store, linker, schema, settings.lookup, alerts is not None), server)
+    records_pb2_grpc.add_RecordServiceServicer_to_server(
+        RecordService(store, linker, schema, alerts), server)
     audit_pb2_grpc.add_AuditServiceServicer_to_server(AuditService(heads), server)
     health_servicer = health.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
@@ -78,7 +93,8 @@ def start_hub(
         raise OSError(f"cannot listen on {config.listen}")
     server.start()
     for service in ("", "zichtlijn.v1.SyncService", "zichtlijn.v1.EpochService",
-                    "zichtlijn.v1.AuditService", *alerts_setup.SERVICE_NAMES):
+                    "zichtlijn.v1.AuditService", "zichtlijn.v1.LookupService",
+                    "zichtlijn.v1.RecordService", *alerts_setup.SERVICE_NAMES):
         health_servicer.set(service, health_pb2.HealthCheckResponse.SERVING)
     log.info("hub listening on %s (schema %s)", config.listen.rsplit(":", 1)[0] + f":{port}",
              schema.label)

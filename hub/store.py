@@ -17,7 +17,7 @@ from pathlib import Path
 import sqlite_utils
 from cryptography import x509
 
-from hub import audit_log, epochs, tree_heads, upload_records
+from hub import audit_log, epochs, lookup_control, record_tables, tree_heads, upload_records
 from zichtlijn import wire
 from zichtlijn.v1 import encoding_pb2
 
@@ -47,6 +47,8 @@ class HubStore:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.execute("PRAGMA foreign_keys=ON")
+        # withdrawn and purged rows are overwritten, not left in free pages (AVG erasure)
+        self.db.execute("PRAGMA secure_delete=ON")
         self._create()
 
     def close(self) -> None:
@@ -120,6 +122,8 @@ class HubStore:
         )
         audit_log.create_tables(self.db.conn)
         epochs.create_tables(self.db.conn)
+        lookup_control.create_tables(self.db.conn)
+        record_tables.create_tables(self.db.conn)
         upload_records.create_tables(self.db.conn)
         tree_heads.create_tables(self.db.conn)
 
@@ -158,6 +162,10 @@ class HubStore:
                     [s.sighting_uuid],
                 ).fetchone()
                 if existing is None:
+                    if record_tables.is_withdrawn(conn, s.sighting_uuid, gemeente):
+                        raise ConflictError(
+                            f"sighting {s.sighting_uuid} was withdrawn; withdraw it at the "
+                            "node again (`zichtlijn node withdraw`)")
                     new.append(s)
                 elif existing[0] != gemeente:
                     raise ConflictError(f"sighting {s.sighting_uuid} belongs to another gemeente")

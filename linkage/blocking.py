@@ -213,6 +213,30 @@ class CandidateIndex:
         self._dates.drop(rows)
         self._names.drop(rows)
 
+    def query(self, indexed: EncodingTable, probes: EncodingTable,
+              rows: range | list[int] | np.ndarray) -> np.ndarray:
+        """The pairs `add` would return for each probe row, without indexing anything.
+
+        `indexed` is the table this index covers, `probes` another table (same
+        schema and keys) holding the probes. Each probe row is taken as if it
+        were the only row added. Returns unique (indexed row, probe row) pairs.
+        """
+        rows = np.asarray(list(rows) if isinstance(rows, range) else rows, dtype=np.int64)
+        if not len(rows) or not len(self):
+            return np.empty((0, 2), dtype=np.int64)
+        date_rows, date_keys_ = date_keys(probes, rows)
+        found = [_matches(self._dates.keys, self._dates.rows, date_keys_, date_rows)]
+        name_rows, name_keys_ = name_keys(probes, rows)
+        undated = probes.dob[name_rows, 0] == 0
+        # `add` counts the new row in its own group before applying the cap
+        found.append(_matches(self._names.keys, self._names.rows, name_keys_[undated],
+                              name_rows[undated], UNDATED_GROUP_CAP - 1))
+        dated_hits = _matches(self._names.keys, self._names.rows, name_keys_[~undated],
+                              name_rows[~undated])
+        found.append(dated_hits[indexed.dob[dated_hits[:, 0], 0] == 0])
+        pairs = np.concatenate(found)
+        return np.unique(pairs, axis=0) if len(pairs) else pairs
+
 
 def _unique_pairs(pairs: np.ndarray) -> np.ndarray:
     if not len(pairs):

@@ -155,3 +155,40 @@ class PersonGraph:
         """The row a person is named after: the first row of its dated cluster."""
         base = self.base_of[row]
         return self.target.get(base, base)
+
+    def remove_rows(self, rows: Iterable[int]) -> set[int]:
+        """Take rows out of the graph (withdrawn or purged sightings); the rows to `update`.
+
+        Their links go. Every cluster that held one of them is dissolved into
+        single rows: without it the cluster may fall apart, or its person may
+        be named after another first row. Undated clusters attached to such a
+        cluster, or weakly linked to a removed row, must choose again. Passing
+        the returned rows to `update` re-clusters and re-attaches all of that
+        as if those rows had just arrived, so the result is what one update
+        over the remaining rows gives.
+        """
+        gone = set(rows)
+        affected: set[int] = set()
+        for row in gone:
+            for other in self.strong.pop(row, {}):
+                if other not in gone:
+                    self.strong[other].pop(row, None)
+                    affected.add(other)
+            for other in self.weak.pop(row, set()):
+                if other not in gone:
+                    self.weak[other].discard(row)
+                    affected.add(other)
+        dissolved = {self.base_of[r] for r in gone if r in self.base_of}
+        for base in dissolved:
+            self.target.pop(base, None)
+            for member in self.members.pop(base, []):
+                if member in gone:
+                    del self.base_of[member]
+                else:
+                    self.base_of[member] = member
+                    self.members[member] = [member]
+                    affected.add(member)
+        for undated, target in list(self.target.items()):
+            if target in dissolved:
+                affected.update(self.members[undated])
+        return affected - gone

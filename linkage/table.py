@@ -84,6 +84,19 @@ class EncodingTable:
     def filter_bytes(self, row: int) -> bytes:
         return self.filters[row].astype("<u8").tobytes()
 
+    def take(self, rows: np.ndarray | list[int]) -> EncodingTable:
+        """A new table holding copies of `rows` (in that order), with room for one more.
+
+        For scoring a few stored rows against an encoding that must not join
+        this table (a lookup's probe): append the probe to the copy.
+        """
+        rows = np.asarray(rows, dtype=np.int64)
+        out = EncodingTable(self.filter_words * 8, capacity=len(rows) + 1)
+        for target, source in zip(out._columns(), self._columns(), strict=True):
+            target[: len(rows)] = source[rows]
+        out.size = len(rows)
+        return out
+
 
 def _bucket_slots(buckets: bytes) -> list[int]:
     slots = list(buckets[:BUCKET_SLOTS])

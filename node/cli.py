@@ -19,6 +19,9 @@ from node.importer import import_csv
 from node.keys_cli import describe as describe_epoch
 from node.keys_cli import register as register_keys
 from node.log_client import NodeLog, log_status, witness_key
+from node.lookup_cli import register as register_lookup
+from node.records_cli import register as register_records
+from node.retention import purge, refusal, report_purges, retention_months, retention_toml
 from node.store import NodeStore
 from node.sync import sync
 from zichtlijn.errors import CliError
@@ -78,7 +81,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     config_path = home / "node.toml"
     if config_path.exists() and not args.force:
         raise CliError(f"{config_path} exists; pass --force to overwrite the configuration")
-    config_path.write_text(config.to_toml(), "utf-8")
+    config_path.write_text(config.to_toml() + retention_toml(), "utf-8")
     store = NodeStore(config.db_path)
     try:
         if package is not None:
@@ -104,10 +107,12 @@ def cmd_import(args: argparse.Namespace) -> int:
     store = NodeStore(config.db_path)
     progress = Progress(f"importing {path.name}")
     try:
+        months = retention_months(config.home)
+        purge(store, today, months)  # retention first: nothing past it is kept or re-imported
         # newest epoch first; during a rotation's overlap the old epoch too (dual encoding)
         encoder, *older = Keyring(config, store).encoders(default_schema(), today)
         report = import_csv(data, store, encoder, today, progress, also=older,
-                            known_signals=known)
+                            known_signals=known, refuse=refusal(store, today, months))
     finally:
         progress.done()
         store.close()
@@ -141,10 +146,12 @@ def cmd_sync(args: argparse.Namespace) -> int:
     store = NodeStore(config.db_path)
     progress = Progress("syncing")
     try:
+        purge(store, dt.date.today(), retention_months(config.home))  # never upload expired
         epochs = Keyring(config, store).epochs(dt.date.today())
         with secure_channel(config.hub, config.tls) as channel:
             report_epochs(channel, epochs, min(args.timeout, DEFAULT_DEADLINE_S))
             report = sync(channel, store, config.batch_size, args.timeout, progress)
+            report_purges(channel, store, min(args.timeout, DEFAULT_DEADLINE_S))
     finally:
         progress.done()
         store.close()
@@ -199,7 +206,8 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def register(groups: argparse._SubParsersAction) -> None:
-    node = groups.add_parser("node", help="municipality node: import, list, sync")
+    node = groups.add_parser(
+        "node", help="municipality node: import, list, sync, lookup, withdraw, correct")
     commands = node.add_subparsers(dest="command", required=True)
 
     init = commands.add_parser("init", help="create a node home directory")
@@ -253,4 +261,6 @@ def register(groups: argparse._SubParsersAction) -> None:
     status.set_defaults(run=cmd_status)
 
     register_keys(commands, _add_home, _home)
+    register_lookup(commands, _add_home, _home)
+    register_records(commands, _add_home, _home)
     alerts_cli.register(commands, _add_home, _home)

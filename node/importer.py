@@ -75,11 +75,14 @@ def import_csv(
     today: dt.date,
     progress: Progress | None = None,
     also: Sequence[Encoder] = (),
+    refuse: Callable[[ParsedSighting], tuple[str, str] | None] | None = None,
     known_signals: frozenset[str] | None = None,
 ) -> ImportReport:
     """Import every good row; raises CsvFileError (nothing stored) for a bad file.
 
     `also`: encoders of older epochs in their overlap window (see encode_sighting).
+    `refuse`: why a valid row may still not be stored, as (field, reason), e.g. past
+    the retention period or withdrawn (node/retention.py).
     """
     report = ImportReport()
     first_line_of: dict[str, int] = {}
@@ -100,6 +103,9 @@ def import_csv(
                 raise RowError(line, "case_ref",
                                f"{parsed.case_ref!r} repeats line {first_line_of[parsed.case_ref]}")
             first_line_of[parsed.case_ref] = line
+            refused = refuse(parsed) if refuse else None
+            if refused:
+                raise RowError(line, *refused)
             message = encode_sighting(parsed, encoder, also)
         except RowError as error:
             report.errors.append(error)

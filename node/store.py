@@ -30,6 +30,8 @@ class NodeStore:
         self.db = sqlite_utils.Database(path)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
+        # withdrawn and purged rows are overwritten, not left in free pages (AVG erasure)
+        self.db.execute("PRAGMA secure_delete=ON")
         self._create()
 
     def _create(self) -> None:

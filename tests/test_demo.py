@@ -28,6 +28,7 @@ def test_demo_links_across_three_nodes_and_stops_every_process(tmp_path, capsys)
     assert "hub serving on 127.0.0.1:" in out
     assert out.count("synced") == 3
     assert "precision" in out and "recall" in out
+    assert "at the door in Utrecht" in out and "seen before: " in out
     assert f1 >= 0.9
     assert _children_of(os.getpid()) == []
 

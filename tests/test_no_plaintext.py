@@ -74,7 +74,9 @@ def capture(monkeypatch):
 def test_no_plaintext_identity_anywhere(tmp_path, pki, secret_file, hub, capture, capsys,
                                         caplog):
     caplog.set_level(logging.DEBUG)
-    data = generate(60, list(GEMEENTEN), seed=11, start=dt.date(2025, 6, 1))
+    # within the retention period, which the node applies before every import and sync
+    data = generate(60, list(GEMEENTEN), seed=11,
+                    start=dt.date.today() - dt.timedelta(days=400))
     files = write_csvs(data, tmp_path / "csv")
     needles = set()
     for rows in data.rows_by_gemeente.values():

@@ -100,7 +100,9 @@ def test_after_the_overlap_import_encodes_under_the_new_epoch_only(tmp_path, pki
     finally:
         store.close()
     data = tmp_path / "controls.csv"
-    data.write_bytes(csv_bytes([good("A-1")]))
+    row = good("A-1")
+    row[1] = dt.date.today().isoformat()  # the node refuses rows past the retention period
+    data.write_bytes(csv_bytes([row]))
     assert cli.main(["node", "import", "--home", str(tmp_path / "node"), str(data)]) == 0
     assert "1 retired on" in status(tmp_path, capsys)
     store = NodeStore(config.db_path)

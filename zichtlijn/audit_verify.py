@@ -46,6 +46,8 @@ from linkage.checkpoint import (
     verify_cosignature,
 )
 from zichtlijn.audit_file import meta_of, open_export
+from zichtlijn.audit_removals import ACTIONS as REMOVAL_ACTIONS
+from zichtlijn.audit_removals import MalformedRemoval, Removals
 from zichtlijn.certsign import certificate_sha256, verify_batch
 from zichtlijn.identity import IdentityError, principal_of_certificate
 
@@ -143,6 +145,7 @@ class _EntryReader:
         self.uploads: dict[bytes, _Upload] = {}
         self.linked_since_relink = 0
         self.last_relink: int | None = None
+        self.removals = Removals()
 
     def read(self, conn: sqlite3.Connection) -> None:
         expected = 0
@@ -189,6 +192,12 @@ class _EntryReader:
         elif action == "relink":
             self.linked_since_relink = 0
             self.last_relink = index
+            self.removals.relinked()
+        elif action in REMOVAL_ACTIONS:
+            try:
+                self.removals.read(action, entry)
+            except MalformedRemoval:
+                self.report.add(f"entry #{index}: {action} entry is malformed", index)
 
     def _upload(self, index: int, entry: dict) -> None:
         actor = entry["actor"]
@@ -417,6 +426,7 @@ def _reconcile(conn: sqlite3.Connection, reader: _EntryReader, report: Report) -
         report.add(message, entry, RECONCILE)
 
     uploads = reader.uploads
+    removals = reader.removals
     held: dict[bytes, int] = Counter()
     batch_digests: dict[bytes, bytes] = {}
     for digest, gemeente, sightings, accepted, received_at, leaf, digests in conn.execute(
@@ -460,22 +470,30 @@ def _reconcile(conn: sqlite3.Connection, reader: _EntryReader, report: Report) -
                        "entry in the log")
             continue
         held[batch] += 1
-        if gemeente != up.gemeente or digest not in members.get(batch, ()):
+        corrected = digest in removals.added.get(batch, ())
+        if gemeente != up.gemeente or (digest not in members.get(batch, ()) and not corrected):
             add(f"sighting {uuid} ({gemeente}): not part of batch {batch.hex()[:16]} as "
                        f"node:{up.gemeente} signed it (entry #{up.index})", up.index)
     for batch, up in uploads.items():
-        if batch in batch_digests and held[batch] != up.accepted:
+        left = up.accepted - removals.dropped[batch]  # withdrawn or purged since, as logged
+        if batch in batch_digests and held[batch] != left:
             add(f"entry #{up.index}: logs {up.accepted} new sightings in batch "
-                       f"{batch.hex()[:16]}, the hub holds {held[batch]} of them", up.index)
-        missing = len(members.get(batch, frozenset()) - all_held)
+                       f"{batch.hex()[:16]}"
+                       + (f" ({removals.dropped[batch]} withdrawn or purged since)"
+                          if removals.dropped[batch] else "")
+                       + f", the hub holds {held[batch]} of them", up.index)
+        missing = len(members.get(batch, frozenset()) - all_held
+                      - removals.gone.get(batch, set()))
         if missing:
             add(f"entry #{up.index}: {missing} sightings of batch {batch.hex()[:16]} are "
                        "not held by the hub", up.index)
-    if reader.linked_since_relink != report.linked:
+    if reader.linked_since_relink - removals.unlinked != report.linked:
         since = (f"since the relink at entry #{reader.last_relink}"
                  if reader.last_relink is not None else "")
+        less = (f" ({removals.unlinked} withdrawn, corrected or purged)"
+                if removals.unlinked else "")
         add(f"link runs {since} logged {reader.linked_since_relink} newly linked "
-                   f"sightings, the hub marks {report.linked} linked".replace("  ", " "))
+                   f"sightings{less}, the hub marks {report.linked} linked".replace("  ", " "))
 
 
 def _settle(trust: Trust, report: Report) -> None:

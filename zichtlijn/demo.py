@@ -26,6 +26,7 @@ import sys
 import time
 from pathlib import Path
 
+from zichtlijn.demo_lookup import show_lookup
 from zichtlijn.errors import CliError
 from zichtlijn.evaluate import quality
 from zichtlijn.identity import GEMEENTE_CODE
@@ -40,15 +41,16 @@ HUB_START_TIMEOUT_S = 30.0
 
 
 def _zichtlijn(*args: str, env: dict[str, str] | None = None,
-              allow_failure: bool = False) -> str:
+              allow_failure: bool = False, stdin: str = "") -> str:
     """Run one zichtlijn command; its stdout, or CliError with its one-line stderr.
 
     `allow_failure`: an import that refused some rows (exit 1) still stored the
-    good ones; its refusals are shown and the demo goes on.
+    good ones; its refusals are shown and the demo goes on. `stdin`: what an
+    inspection app would send (the demo's lookup).
     """
     result = subprocess.run(
         [sys.executable, "-m", "zichtlijn.cli", *args],
-        capture_output=True, text=True, env=env, check=False,
+        capture_output=True, text=True, env=env, check=False, input=stdin,
     )
     if allow_failure and result.returncode == 1 and result.stdout.strip():
         for line in result.stderr.strip().splitlines()[:10]:
@@ -248,6 +250,8 @@ def run_demo(workdir: Path, persons: int, seed: int, full_mix: bool = False,
             print(f"    {score.line()}")
             print(f"    true same-person pairs {score.true_pairs}, found {score.found_pairs}, "
                   f"correct {score.correct_pairs}")
+            show_lookup(data, str(workdir / "node-GM0344"), GEMEENTEN["GM0344"], _zichtlijn,
+                        _step)
             _show_node_alerts(workdir, "GM0363")
             _show_alerts(workdir, pki, port)
         _audit(workdir, pki, port, log_key, witness_vkeys, list(gemeenten))

@@ -1,0 +1,140 @@
+"""`zichtlijn hub purge` and `zichtlijn hub lookups ...`: retention and the lookup switch.
+
+`hub purge` changes sightings and persons, which a serving hub holds in
+memory too, so it refuses while `hub serve` runs on the same home (the
+serving hub purges by itself, at start and daily). `hub lookups` only flips
+a switch the serving hub reads at every lookup, so it works beside it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import fcntl
+import getpass
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from hub import lookup_control
+from hub.alerts.config import load_alert_config
+from hub.alerts.engine import AlertEngine
+from hub.config import load_config
+from hub.linker import Linker
+from hub.retention import purge
+from hub.settings import load_settings
+from hub.store import HubStore, utc_now
+from linkage.compare import MatchPolicy
+from linkage.schema import default_schema
+from zichtlijn.errors import CliError
+from zichtlijn.identity import GEMEENTE_CODE
+
+LOCK_NAME = "serve.lock"
+
+
+@contextmanager
+def serving(home: Path) -> Iterator[None]:
+    """Held by `hub serve` while it runs; `hub purge` refuses while someone holds it."""
+    fd = os.open(home / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise CliError(f"another `zichtlijn hub serve` runs on {home}") from None
+        yield
+    finally:
+        os.close(fd)
+
+
+def _not_serving(home: Path) -> None:
+    fd = os.open(home / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        raise CliError("the hub is serving on this home and purges by itself at start and "
+                       "daily; stop it first to purge by hand") from None
+    finally:
+        os.close(fd)
+
+
+def _actor() -> str:
+    # the operator at the hub's console: the OS account is what the hub can vouch for
+    return f"operator-cli:{getpass.getuser()}"
+
+
+def cmd_purge(args: argparse.Namespace, home: Path) -> int:
+    config = load_config(home)
+    months = load_settings(home).retention.months
+    _not_serving(home)
+    alert_config = load_alert_config(config.alerts) if config.alerts else None
+    store = HubStore(config.db_path)
+    try:
+        linker = Linker(store, default_schema(), MatchPolicy())
+        engine = (AlertEngine(store, alert_config, default_schema(), linker.policy)
+                  if alert_config else None)
+        outcome = purge(store, linker, dt.date.today(), months, actor=_actor(), alerts=engine)
+    finally:
+        store.close()
+    per = ", ".join(f"{g} {n}" for g, n in outcome.by_gemeente.items())
+    print(f"purged {outcome.sightings} sightings observed on or before {outcome.cutoff} "
+          f"(retention {months} months){f': {per}' if per else ''}; "
+          f"{outcome.persons_changed} sightings changed person, "
+          f"{outcome.alerts_changed} alerts updated or closed")
+    return 0
+
+
+def _scope(args: argparse.Namespace) -> str:
+    if args.all:
+        return lookup_control.ALL
+    if not GEMEENTE_CODE.match(args.node or ""):
+        raise CliError(f"--node {args.node!r}: expected a CBS code like GM0363")
+    return args.node
+
+
+def cmd_lookups(args: argparse.Namespace, home: Path) -> int:
+    config = load_config(home)
+    settings = load_settings(home).lookup
+    store = HubStore(config.db_path)
+    try:
+        if args.action in ("enable", "disable"):
+            with store.transaction() as conn:
+                lookup_control.set_switch(conn, _scope(args), args.action == "disable",
+                                          _actor(), utc_now())
+        with store.lock:
+            switches = lookup_control.switches(store.db.conn)
+    finally:
+        store.close()
+    overall = next((s for s in switches if s.scope == lookup_control.ALL), None)
+    on = not overall.disabled if overall else settings.enabled
+    print(f"lookups {'enabled' if on else 'disabled'} for all nodes"
+          f"{f' (set by {overall.changed_by} at {overall.changed_at})' if overall else ''}; "
+          f"purposes {', '.join(settings.purposes)}; "
+          f"at most {settings.per_node_per_hour} per node per hour")
+    for switch in switches:
+        if switch.scope != lookup_control.ALL and switch.disabled:
+            print(f"  disabled for node:{switch.scope} (by {switch.changed_by} at "
+                  f"{switch.changed_at})")
+    return 0
+
+
+def register(commands: argparse._SubParsersAction,
+             add_home: Callable[[argparse.ArgumentParser], None],
+             home_of: Callable[[argparse.Namespace], Path]) -> None:
+    purge_cmd = commands.add_parser(
+        "purge", help="purge sightings past the retention period now (hub stopped)")
+    add_home(purge_cmd)
+    purge_cmd.set_defaults(run=lambda a: cmd_purge(a, home_of(a)))
+
+    lookups = commands.add_parser("lookups", help="lookup switch: status, enable, disable")
+    actions = lookups.add_subparsers(dest="action", required=True)
+    status = actions.add_parser("status", help="show whether lookups are on, and for whom")
+    add_home(status)
+    status.set_defaults(run=lambda a: cmd_lookups(a, home_of(a)))
+    for action in ("enable", "disable"):
+        parser = actions.add_parser(action, help=f"{action} lookups for one node or all")
+        add_home(parser)
+        scope = parser.add_mutually_exclusive_group(required=True)
+        scope.add_argument("--node", metavar="GMxxxx", help="one municipality's node")
+        scope.add_argument("--all", action="store_true", help="every node")
+        parser.set_defaults(run=lambda a: cmd_lookups(a, home_of(a)))

@@ -1,0 +1,110 @@
+"""Alerts follow withdrawn and purged sightings: nothing may keep referring to them.
+
+`forget` runs inside the transaction that deletes the sightings: it takes
+them out of every alert's evidence (also evidence an alert held earlier) and
+out of the alert change feed's snapshots, so no alert, event or RIEC view
+names a sighting the hub no longer holds. `settle` runs right after: the
+rules are evaluated again (hub/alerts/engine.py), which updates every alert
+whose rule still fires on the remaining evidence; an alert no rule supports
+any more is closed, in every region still holding it open, with the reason
+`evidence_withdrawn` (or `evidence_purged` after a retention purge). Each
+closure is an audit entry and an event on the RIECs' feed.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from hub import audit_log
+from hub.alerts.engine import AlertEngine
+from hub.alerts.store import record_event
+from hub.store import HubStore, utc_now
+from zichtlijn.v1 import alerts_pb2
+
+WITHDRAWN = "evidence_withdrawn"
+PURGED = "evidence_purged"
+ACTOR = "hub:hub"
+_CHUNK = 500
+
+
+def _have_alerts(conn: sqlite3.Connection) -> bool:
+    return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' "
+                        "AND name = 'alert_sightings'").fetchone() is not None
+
+
+def _scrub(snapshot: bytes, gone: set[str]) -> bytes | None:
+    alert = alerts_pb2.Alert.FromString(snapshot)
+    kept = [s for s in alert.sightings if s.sighting_uuid not in gone]
+    if len(kept) == len(alert.sightings):
+        return None
+    del alert.sightings[:]
+    alert.sightings.extend(kept)
+    gemeenten = sorted({s.gemeente for s in kept})
+    del alert.gemeenten[:]
+    alert.gemeenten.extend(gemeenten)
+    alert.sighting_count, alert.gemeente_count = len(kept), len(gemeenten)
+    return alert.SerializeToString(deterministic=True)
+
+
+def forget(conn: sqlite3.Connection, uuids: list[str]) -> dict[str, bytes]:
+    """Remove `uuids` from all alert evidence; {alert id: evidence digest} of those touched."""
+    if not uuids or not _have_alerts(conn):
+        return {}
+    touched: dict[str, bytes] = {}
+    for start in range(0, len(uuids), _CHUNK):
+        chunk = uuids[start : start + _CHUNK]
+        marks = ",".join("?" * len(chunk))
+        touched.update((a, bytes(d)) for a, d in conn.execute(
+            "SELECT DISTINCT a.alert_id, a.evidence_digest FROM alerts a JOIN alert_sightings s "
+            f"ON s.alert_id = a.alert_id WHERE s.sighting_uuid IN ({marks})", chunk))
+        conn.execute(f"DELETE FROM alert_sightings WHERE sighting_uuid IN ({marks})", chunk)
+    gone = set(uuids)
+    for alert_id in touched:
+        for cursor, snapshot in conn.execute(
+                "SELECT cursor, snapshot FROM alert_events WHERE alert_id = ?",
+                [alert_id]).fetchall():
+            scrubbed = _scrub(bytes(snapshot), gone)
+            if scrubbed is not None:
+                conn.execute("UPDATE alert_events SET snapshot = ? WHERE cursor = ?",
+                             [scrubbed, cursor])
+    return touched
+
+
+def settle(store: HubStore, engine: AlertEngine | None, before: dict[str, bytes],
+           reason: str) -> int:
+    """Evaluate again; close the alerts nothing supports any more. Returns alerts changed."""
+    if not before:
+        return 0
+    if engine is not None:
+        engine.evaluate()
+    changed = 0
+    now = utc_now()
+    with store.transaction() as conn:
+        for alert_id, digest in sorted(before.items()):
+            current, merged, version = conn.execute(
+                "SELECT evidence_digest, merged_into, version FROM alerts WHERE alert_id = ?",
+                [alert_id]).fetchone()
+            changed += 1
+            if merged is not None or bytes(current) != digest:
+                continue  # merged away, or a finding updated it: the rules still hold it
+            # a withdrawn or purged UUID can be in no finding, so an unchanged digest
+            # means no rule fires on what is left of this alert's evidence
+            conn.execute("UPDATE alerts SET version = ?, updated_at = ? WHERE alert_id = ?",
+                         [version + 1, now, alert_id])
+            regions = dict(conn.execute(
+                "SELECT region, state FROM alert_regions WHERE alert_id = ?", [alert_id]))
+            closed = sorted(r for r, state in regions.items() if state != "closed")
+            conn.executemany(
+                "UPDATE alert_regions SET state = 'closed', changed = 0, close_reason = ?, "
+                "state_at = ? WHERE alert_id = ? AND region = ?",
+                [(reason, now, alert_id, region) for region in closed])
+            for region in sorted(regions):
+                record_event(conn, alert_id, region, "closed" if region in closed else "updated",
+                             now)
+            left = conn.execute("SELECT count(*) FROM alert_sightings WHERE alert_id = ? "
+                                "AND current = 1", [alert_id]).fetchone()[0]
+            audit_log.append(conn, now, ACTOR, "alert_closed", alert=alert_id, reason=reason,
+                             version=version + 1, regions=closed, sightings_left=left)
+    if engine is not None:
+        engine.signal.notify()
+    return changed

@@ -1,0 +1,149 @@
+"""Withdrawal and correction of a municipality's own sightings at the hub (AVG art. 16, 17).
+
+Both take the sighting out of the linker (hub/linker.py `remove`: its rows,
+links and person re-clustering in one transaction with the audit entry); a
+correction then stores the corrected encodings under the same UUID and links
+them like a new arrival. A withdrawn UUID is remembered (without anything
+else) for the retention period, so a node restored from an old backup cannot
+upload an erased sighting again.
+
+Audit entries name a sighting by `sighting_ref`, a digest of its UUID: the
+node that owns the sighting can find its entry, the log itself carries no
+identifier that appears in alerts or exports.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import sqlite3
+from dataclasses import dataclass
+
+from hub import alert_evidence, audit_log
+from hub.alerts.engine import AlertEngine
+from hub.linker import Linker, RemovalRun
+from hub.store import HubStore, utc_now
+from hub.validate import validate_batch
+from linkage.schema import LinkageSchema
+from zichtlijn import wire
+from zichtlijn.erasure import truncate_wal
+from zichtlijn.v1 import encoding_pb2, sync_pb2
+
+REASONS = ("recorded_in_error", "erasure_request")
+
+
+class NotHeld(LookupError):
+    """The hub holds no such sighting of the calling gemeente."""
+
+
+def sighting_ref(sighting_uuid: str) -> str:
+    return hashlib.sha256(b"zichtlijn-audit-sighting\x00" + sighting_uuid.encode()).hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class RecordOutcome:
+    changed: bool  # withdrawal: a sighting was removed; correction: the content differed
+    persons_changed: int
+    alerts_changed: int = 0
+
+
+def _held(store: HubStore, sighting_uuid: str, gemeente: str) -> tuple | None:
+    with store.lock:
+        return store.db.execute(
+            "SELECT seq, digest, batch_digest, received_at FROM sightings "
+            "WHERE sighting_uuid = ? AND gemeente = ?", [sighting_uuid, gemeente]).fetchone()
+
+
+def withdraw(store: HubStore, linker: Linker, gemeente: str, sighting_uuid: str,
+             reason: str, alerts: AlertEngine | None = None) -> RecordOutcome:
+    """Remove one of `gemeente`'s sightings and re-cluster; remembered so it stays out.
+
+    Alerts holding it are updated, or closed as `evidence_withdrawn` when no
+    rule fires on what is left (hub/alert_evidence.py).
+    """
+    at = utc_now()
+    held = _held(store, sighting_uuid, gemeente)
+    touched: dict[str, bytes] = {}
+
+    def record(conn: sqlite3.Connection, run: RemovalRun) -> None:
+        touched.update(alert_evidence.forget(conn, [sighting_uuid]))
+        conn.execute("INSERT OR IGNORE INTO withdrawn_sightings (sighting_uuid, gemeente, "
+                     "withdrawn_at) VALUES (?, ?, ?)", [sighting_uuid, gemeente, at])
+        details: dict[str, object] = {}
+        if held is not None:
+            # what `audit verify` needs to account for the sighting no longer held
+            details = {"batch": bytes(held[2]).hex(), "digest": bytes(held[1]).hex(),
+                       "linked": run.linked}
+        audit_log.append(conn, at, f"node:{gemeente}", "withdraw",
+                         sighting=sighting_ref(sighting_uuid), reason=reason,
+                         removed=held is not None, persons_changed=run.persons_changed,
+                         **details)
+
+    if held is None:
+        with store.transaction() as conn:
+            record(conn, RemovalRun(0, 0, 0, 0.0))
+        return RecordOutcome(False, 0)
+    run = linker.remove([held[0]], record)
+    changed = alert_evidence.settle(store, alerts, touched, alert_evidence.WITHDRAWN)
+    with store.lock:
+        truncate_wal(store.db.conn)
+    return RecordOutcome(True, run.persons_changed, changed)
+
+
+def correct(store: HubStore, linker: Linker, schema: LinkageSchema, gemeente: str,
+            sighting: encoding_pb2.EncodedSighting, today: dt.date,
+            alerts: AlertEngine | None = None) -> RecordOutcome:
+    """Replace one of `gemeente`'s sightings by its corrected encoding, same UUID.
+
+    The sighting stays (same UUID), so alerts holding it are not closed: the
+    rules are evaluated again and update them with the corrected evidence.
+
+    Raises hub.validate.Refusal for a malformed sighting and NotHeld when the
+    gemeente holds no sighting with that UUID.
+    """
+    validate_batch(sync_pb2.UploadBatch(batch_digest=wire.batch_digest([sighting]),
+                                        sightings=[sighting]), schema, today)
+    held = _held(store, sighting.sighting_uuid, gemeente)
+    if held is None:
+        raise NotHeld(f"the hub holds no sighting {sighting.sighting_uuid} of {gemeente}")
+    seq, old_digest, batch, received_at = held
+    new_digest = wire.sighting_digest(sighting)
+    at = utc_now()
+    actor = f"node:{gemeente}"
+    details = {"sighting": sighting_ref(sighting.sighting_uuid), "batch": bytes(batch).hex(),
+               "old_digest": bytes(old_digest).hex(), "new_digest": new_digest.hex()}
+    if bytes(old_digest) == new_digest:
+        with store.transaction() as conn:
+            audit_log.append(conn, at, actor, "correct", changed=False, **details)
+        return RecordOutcome(False, 0)
+
+    def record(conn: sqlite3.Connection, run: RemovalRun) -> None:
+        # the corrected sighting keeps its UUID, batch and arrival time; it is linked
+        # afresh right after, as the newest sighting
+        HubStore._insert_sighting(conn, gemeente, bytes(batch), received_at, sighting)
+        audit_log.append(conn, at, actor, "correct", changed=True, linked=run.linked,
+                         persons_changed=run.persons_changed, **details)
+
+    run = linker.remove([seq], record)
+    linked = linker.link_pending()
+    with store.lock:
+        truncate_wal(store.db.conn)
+    changed = alerts.evaluate().report.changes if alerts is not None else 0
+    return RecordOutcome(True, run.persons_changed + linked.persons_changed, changed)
+
+
+def record_node_purges(conn: sqlite3.Connection, gemeente: str, purges: list) -> int:
+    """Log each purge a node reports, once (a report resent after a lost reply is ignored)."""
+    recorded = 0
+    at = utc_now()
+    for purge in purges:
+        fresh = conn.execute(
+            "INSERT OR IGNORE INTO node_purges (purge_id, gemeente, recorded_at) "
+            "VALUES (?, ?, ?)", [purge.purge_id, gemeente, at]).rowcount
+        if fresh:
+            audit_log.append(conn, at, f"node:{gemeente}", "node_purge",
+                             purge_id=purge.purge_id, purged_at=purge.purged_at,
+                             cutoff=purge.cutoff, retention_months=purge.retention_months,
+                             sightings=purge.sightings)
+            recorded += 1
+    return recorded

@@ -1,0 +1,100 @@
+"""RecordService: a node withdraws or corrects its own sightings and reports its purges."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+import uuid
+
+import grpc
+
+from hub import records
+from hub.alerts.engine import AlertEngine
+from hub.linker import Linker
+from hub.store import HubStore
+from hub.validate import Refusal
+from linkage.schema import LinkageSchema
+from zichtlijn.transport import require_role
+from zichtlijn.v1 import records_pb2, records_pb2_grpc
+
+log = logging.getLogger("zichtlijn.hub.records")
+MAX_PURGES = 1000
+_PURGE_ID = re.compile(r"^[0-9a-f]{32}$")
+_REASONS = {
+    records_pb2.WITHDRAW_REASON_RECORDED_IN_ERROR: "recorded_in_error",
+    records_pb2.WITHDRAW_REASON_ERASURE_REQUEST: "erasure_request",
+}
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        return str(uuid.UUID(value)) == value
+    except ValueError:
+        return False
+
+
+def _purge_problem(report: records_pb2.PurgeReport) -> str | None:
+    if len(report.purges) > MAX_PURGES:
+        return f"more than {MAX_PURGES} purges in one report"
+    for i, purge in enumerate(report.purges):
+        try:
+            dt.date.fromisoformat(purge.cutoff)
+            dt.datetime.fromisoformat(purge.purged_at)
+        except ValueError:
+            return f"purges[{i}]: cutoff or purged_at is not an ISO date"
+        if not _PURGE_ID.match(purge.purge_id):
+            return f"purges[{i}]: purge_id must be 32 hex digits"
+    return None
+
+
+class RecordService(records_pb2_grpc.RecordServiceServicer):
+    def __init__(self, store: HubStore, linker: Linker, schema: LinkageSchema,
+                 alerts: AlertEngine | None = None) -> None:
+        self.store = store
+        self.linker = linker
+        self.schema = schema
+        self.alerts = alerts
+
+    def Withdraw(self, request: records_pb2.WithdrawRequest,
+                 context: grpc.ServicerContext) -> records_pb2.WithdrawReply:
+        node = require_role(context, "node")
+        if not _is_uuid(request.sighting_uuid):
+            context.abort(grpc.StatusCode.INVALID_ARGUMENT, "sighting_uuid is not a UUID")
+        reason = _REASONS.get(request.reason)
+        if reason is None:
+            context.abort(grpc.StatusCode.INVALID_ARGUMENT,
+                          "a withdrawal needs a reason (recorded in error or erasure request)")
+        outcome = records.withdraw(self.store, self.linker, node.name, request.sighting_uuid,
+                                   reason, self.alerts)
+        log.info("withdrawal by %s (%s): removed=%s, %d person changes", node, reason,
+                 outcome.changed, outcome.persons_changed)
+        return records_pb2.WithdrawReply(removed=outcome.changed,
+                                         persons_changed=outcome.persons_changed,
+                                         alerts_changed=outcome.alerts_changed)
+
+    def Correct(self, request: records_pb2.CorrectRequest,
+                context: grpc.ServicerContext) -> records_pb2.CorrectReply:
+        node = require_role(context, "node")
+        try:
+            outcome = records.correct(self.store, self.linker, self.schema, node.name,
+                                      request.sighting, dt.date.today(), self.alerts)
+        except Refusal as refusal:
+            context.abort(refusal.code, refusal.message.replace("sighting 0", "sighting"))
+        except records.NotHeld as missing:
+            context.abort(grpc.StatusCode.NOT_FOUND, str(missing))
+        log.info("correction by %s: changed=%s, %d person changes", node, outcome.changed,
+                 outcome.persons_changed)
+        return records_pb2.CorrectReply(changed=outcome.changed,
+                                        persons_changed=outcome.persons_changed,
+                                        alerts_changed=outcome.alerts_changed)
+
+    def ReportPurges(self, request: records_pb2.PurgeReport,
+                     context: grpc.ServicerContext) -> records_pb2.PurgeReportReply:
+        node = require_role(context, "node")
+        problem = _purge_problem(request)
+        if problem:
+            context.abort(grpc.StatusCode.INVALID_ARGUMENT, problem)
+        with self.store.transaction() as conn:
+            recorded = records.record_node_purges(conn, node.name, list(request.purges))
+        return records_pb2.PurgeReportReply(recorded=recorded)

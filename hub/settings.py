@@ -1,0 +1,97 @@
+"""Lookup and retention settings of the hub, from the [lookup] and [retention] tables of hub.toml.
+
+    [lookup]
+    enabled = true                                  # false: no node may look up
+    purposes = ["controle", "vergunning", "signaal"]
+    per_node_per_hour = 60
+
+    [retention]
+    months = 18          # sightings observed on or before today minus this are purged
+
+Read at hub start (a bad value stops the hub with the setting named). The
+operator can also switch lookups off and on while the hub runs, per node or
+for all, with `zichtlijn hub lookups` (hub/lookup_control.py).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from hub.config import CONFIG_NAME, ConfigError
+
+DEFAULT_PURPOSES = ("controle", "vergunning", "signaal")
+PURPOSE_CODE = re.compile(r"^[a-z][a-z0-9_-]{1,31}$")
+
+
+@dataclass(frozen=True)
+class LookupSettings:
+    enabled: bool = True
+    purposes: tuple[str, ...] = DEFAULT_PURPOSES
+    per_node_per_hour: int = 60
+
+
+@dataclass(frozen=True)
+class RetentionSettings:
+    months: int = 18
+
+
+@dataclass(frozen=True)
+class HubSettings:
+    lookup: LookupSettings = field(default_factory=LookupSettings)
+    retention: RetentionSettings = field(default_factory=RetentionSettings)
+
+
+def settings_toml(settings: HubSettings | None = None) -> str:
+    """The two tables as `hub init` appends them to hub.toml."""
+    s = settings or HubSettings()
+    purposes = ", ".join(f'"{p}"' for p in s.lookup.purposes)
+    return (
+        "\n[lookup]  # `seen before?` lookups by nodes (README, \"At the door\")\n"
+        f"enabled = {'true' if s.lookup.enabled else 'false'}\n"
+        f"purposes = [{purposes}]\n"
+        f"per_node_per_hour = {s.lookup.per_node_per_hour}\n"
+        "\n[retention]  # sightings are purged this many months after the control\n"
+        f"months = {s.retention.months}\n"
+    )
+
+
+def _int(path: Path, table: dict, name: str, default: int, low: int, high: int) -> int:
+    value = table.get(name, default)
+    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+        raise ConfigError(f"{path}: {name} must be a whole number within {low}..{high}")
+    return value
+
+
+def settings_of(home: Path) -> HubSettings:
+    """The settings in home's hub.toml; the defaults for a home without one (tests)."""
+    return load_settings(home) if (home / CONFIG_NAME).is_file() else HubSettings()
+
+
+def load_settings(home: Path) -> HubSettings:
+    path = home / CONFIG_NAME
+    try:
+        doc = tomllib.loads(path.read_text("utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: not a hub home (run `zichtlijn hub init` first)") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML ({exc})") from None
+    lookup = doc.get("lookup", {})
+    retention = doc.get("retention", {})
+    if not isinstance(lookup, dict) or not isinstance(retention, dict):
+        raise ConfigError(f"{path}: [lookup] and [retention] must be tables")
+    enabled = lookup.get("enabled", True)
+    if not isinstance(enabled, bool):
+        raise ConfigError(f"{path}: [lookup] enabled must be true or false")
+    purposes = lookup.get("purposes", list(DEFAULT_PURPOSES))
+    if (not isinstance(purposes, list) or not purposes
+            or not all(isinstance(p, str) and PURPOSE_CODE.match(p) for p in purposes)):
+        raise ConfigError(f"{path}: [lookup] purposes must be a non-empty list of codes "
+                          "like \"controle\" (lower case, digits, - and _)")
+    return HubSettings(
+        LookupSettings(enabled, tuple(purposes),
+                       _int(path, lookup, "per_node_per_hour", 60, 1, 100_000)),
+        RetentionSettings(_int(path, retention, "months", 18, 1, 240)),
+    )

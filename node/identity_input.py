@@ -1,0 +1,113 @@
+"""Identity fields typed at a prompt or sent as JSON, validated exactly like a CSV row.
+
+Used by `node lookup` and `node correct`. Values go from the prompt or the
+JSON document straight into `parse_row` (the CSV importer's checks) and then
+into the encoder; they are never printed, logged or written. Identity never
+comes from command-line arguments: those show in `ps` and shell histories.
+Error messages name the field and the reason, never the value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import sys
+from collections.abc import Callable, Sequence
+
+from node.csv_import import COLUMNS, ParsedSighting, RowError, parse_row
+from zichtlijn.errors import CliError
+
+LOOKUP_FIELDS = ("given_names", "surname", "date_of_birth", "sex", "document_number",
+                 "nationality", "place_of_birth")
+# a correction re-enters everything the inspector recorded about the person
+CORRECTION_FIELDS = tuple(c for c in COLUMNS if c != "case_ref")
+REQUIRED = ("given_names", "surname")
+MAX_JSON_BYTES = 64 * 1024
+_FIELD_NAME = re.compile(r"^[a-z_]{1,40}$")
+_PROMPTS = {
+    "given_names": "given name(s)",
+    "surname": "surname(s)",
+    "date_of_birth": "date of birth (DD-MM-YYYY)",
+    "sex": "sex (v/m/x)",
+    "document_number": "ID document number",
+    "nationality": "nationality",
+    "place_of_birth": "place of birth",
+    "observed_on": "date of the control (DD-MM-YYYY)",
+    "licensed": "licensed (ja/nee)",
+    "signals": "signal codes (;-separated)",
+}
+
+
+def from_json(data: bytes, fields: Sequence[str]) -> dict[str, str]:
+    """One JSON object of field -> string; unknown fields and non-strings are refused."""
+    if len(data) > MAX_JSON_BYTES:
+        raise CliError(f"JSON input larger than {MAX_JSON_BYTES} bytes")
+    try:
+        doc = json.loads(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise CliError("JSON input is not UTF-8") from None
+    except json.JSONDecodeError as exc:
+        # the message holds a position, never the text
+        raise CliError(f"JSON input unreadable: {exc.msg} at line {exc.lineno} "
+                       f"column {exc.colno}") from None
+    if not isinstance(doc, dict):
+        raise CliError("JSON input must be one object of field names to values")
+    unknown = [k for k in doc if k not in fields]
+    if unknown:
+        shown = [k if _FIELD_NAME.match(k) else "<not a field name>" for k in unknown]
+        raise CliError(f"unknown field(s) {', '.join(shown)} (allowed: {', '.join(fields)})")
+    values: dict[str, str] = {}
+    for key, value in doc.items():
+        if value is None:
+            continue
+        if isinstance(value, bool) and key == "licensed":
+            value = "ja" if value else "nee"
+        if isinstance(value, list) and key == "signals":
+            value = ";".join(v for v in value if isinstance(v, str))
+        if not isinstance(value, str):
+            raise CliError(f"{key}: must be a string")
+        values[key] = value
+    return values
+
+
+def prompt(fields: Sequence[str], ask: Callable[[str], str] = input,
+           keep: Sequence[str] = ()) -> dict[str, str]:
+    """Ask for each field on the terminal; an empty answer leaves it out.
+
+    Fields in `keep` say so: an empty answer keeps the stored value.
+    """
+    values: dict[str, str] = {}
+    print("enter the person's details; leave a field empty when unknown", file=sys.stderr)
+    for name in fields:
+        label = _PROMPTS.get(name, name.replace("_", " "))
+        marks = " *" if name in REQUIRED else " [keep]" if name in keep else ""
+        try:
+            answer = ask(f"{label}{marks}: ")
+        except EOFError:
+            raise CliError("input ended before all fields were entered") from None
+        if answer.strip():
+            values[name] = answer
+    return values
+
+
+def read_input(source: str | None, fields: Sequence[str],
+               keep: Sequence[str] = ()) -> dict[str, str]:
+    """From --from-json FILE or '-', else a prompt on a terminal, else JSON on stdin."""
+    if source == "-" or (source is None and not sys.stdin.isatty()):
+        return from_json(sys.stdin.buffer.read(MAX_JSON_BYTES + 1), fields)
+    if source is not None:
+        with open(source, "rb") as handle:
+            return from_json(handle.read(MAX_JSON_BYTES + 1), fields)
+    return prompt(fields, keep=keep)
+
+
+def parse_identity(values: dict[str, str], today: dt.date, case_ref: str = "lookup",
+                   observed_on: str | None = None,
+                   known_signals: frozenset[str] | None = None) -> ParsedSighting:
+    """The CSV importer's validation of one row; a bad field is a one-line CliError."""
+    row = {"case_ref": case_ref, "observed_on": observed_on or today.isoformat(), **values}
+    try:
+        return parse_row(1, row, today, known_signals)
+    except RowError as error:
+        raise CliError(f"{error.field}: {error.reason}") from None

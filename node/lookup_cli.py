@@ -1,0 +1,125 @@
+"""`zichtlijn node lookup`: "seen before?" for the person in front of the inspector.
+
+The identity is typed at a prompt or sent as JSON on stdin or in a file (an
+inspection app), checked like a CSV row, encoded in memory under every key
+epoch the node holds, and sent to the hub with a purpose code. Nothing of
+it is stored: a lookup is not a sighting. To record the control, import it
+as usual.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import grpc
+
+from linkage.encode import Encoder
+from linkage.schema import default_schema
+from node.config import load_config
+from node.epochs import Keyring
+from node.identity_input import LOOKUP_FIELDS, parse_identity, read_input
+from node.store import NodeStore
+from zichtlijn import wire
+from zichtlijn.transport import secure_channel
+from zichtlijn.v1 import lookup_pb2, lookup_pb2_grpc
+
+DEFAULT_TIMEOUT_S = 10.0  # someone is waiting at the door
+
+
+def build_request(values: dict[str, str], encoders: list[Encoder], purpose: str,
+                  today: dt.date) -> lookup_pb2.LookupRequest:
+    parsed = parse_identity(values, today)
+    return lookup_pb2.LookupRequest(
+        purpose=purpose,
+        schema_fingerprint=encoders[0].schema.fingerprint,
+        encodings=[lookup_pb2.ProbeEncoding(
+            epoch=e.epoch, subject=wire.identity_to_wire(e.encode_identity(parsed.subject)))
+            for e in encoders],
+    )
+
+
+def lookup(channel: grpc.Channel, request: lookup_pb2.LookupRequest,
+           timeout_s: float) -> lookup_pb2.LookupAnswer:
+    return lookup_pb2_grpc.LookupServiceStub(channel).Lookup(request, timeout=timeout_s)
+
+
+def outcome_name(answer: lookup_pb2.LookupAnswer) -> str:
+    return lookup_pb2.LookupOutcome.Name(answer.outcome).removeprefix("LOOKUP_OUTCOME_").lower()
+
+
+def as_json(answer: lookup_pb2.LookupAnswer) -> str:
+    return json.dumps({
+        "outcome": outcome_name(answer),
+        "earlier_sightings": answer.earlier_sightings,
+        "municipalities": answer.municipalities,
+        "first_seen": answer.first_seen or None,
+        "last_seen": answer.last_seen or None,
+        "signals": list(answer.signals),
+        "open_alert_ids": list(answer.open_alert_ids) if answer.alerts_available else None,
+        "possible_persons": answer.possible_persons,
+        "probe_dated": answer.probe_dated,
+        "answered_at": answer.answered_at,
+    }, sort_keys=True)
+
+
+def as_text(answer: lookup_pb2.LookupAnswer) -> str:
+    if answer.outcome == lookup_pb2.LOOKUP_OUTCOME_AMBIGUOUS:
+        return (f"cannot tell: without a date of birth this name fits "
+                f"{answer.possible_persons} different persons; ask for the date of birth "
+                "and look up again")
+    if answer.outcome != lookup_pb2.LOOKUP_OUTCOME_PERSON:
+        line = "not seen before: no earlier sighting matches"
+        if not answer.probe_dated:
+            line += (" (without a date of birth only a clear match is reported; "
+                     "ask for it and look up again)")
+        return line
+    lines = [f"seen before: {answer.earlier_sightings} earlier sighting(s) in "
+             f"{answer.municipalities} municipalit{'y' if answer.municipalities == 1 else 'ies'}"
+             f", first {answer.first_seen}, last {answer.last_seen}",
+             f"signals:     {', '.join(answer.signals) if answer.signals else 'none recorded'}"]
+    if not answer.alerts_available:
+        lines.append("open alert:  unknown (this hub runs no alert rules)")
+    elif answer.open_alert_ids:
+        lines.append(f"open alert:  {', '.join(answer.open_alert_ids)} "
+                     "(the RIEC can look it up by this id)")
+    else:
+        lines.append("open alert:  none")
+    return "\n".join(lines)
+
+
+def cmd_lookup(args: argparse.Namespace, home: Path) -> int:
+    config = load_config(home)
+    args.peer = config.hub
+    today = dt.date.today()
+    store = NodeStore(config.db_path)
+    try:
+        encoders = Keyring(config, store).encoders(default_schema(), today)
+    finally:
+        store.close()
+    request = build_request(read_input(args.from_json, LOOKUP_FIELDS), encoders, args.purpose,
+                            today)
+    with secure_channel(config.hub, config.tls) as channel:
+        answer = lookup(channel, request, args.timeout)
+    print(as_json(answer) if args.format == "json" else as_text(answer))
+    return 0
+
+
+def register(commands: argparse._SubParsersAction,
+             add_home: Callable[[argparse.ArgumentParser], None],
+             home_of: Callable[[argparse.Namespace], Path]) -> None:
+    parser = commands.add_parser(
+        "lookup", help="seen before? ask the hub about the person at a control (not stored)")
+    add_home(parser)
+    parser.add_argument("--purpose", required=True,
+                        help="purpose code from the hub's list (e.g. controle)")
+    parser.add_argument("--from-json", metavar="FILE",
+                        help="identity as one JSON object ('-': stdin); default: prompt on a "
+                             "terminal, JSON when stdin is not one")
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_S,
+                        help=f"seconds to wait for the hub (default {DEFAULT_TIMEOUT_S:g})")
+    parser.set_defaults(run=lambda a: cmd_lookup(a, home_of(a)))

@@ -1,0 +1,135 @@
+"""Withdraw or correct one of this node's sightings, at the hub first and then in node.db.
+
+The hub is asked first: if it cannot be reached or refuses, node.db is left
+as it was and the command can simply be repeated. A sighting never synced is
+changed in node.db only (the hub never saw it).
+
+Correction re-enters the person: node.db holds no plaintext, and encodings
+cannot be edited field by field (the name filter pools every name word, and
+a rotation may have replaced the keys the stored encoding was made with).
+So the inspector enters, from the case file, every identity field the
+sighting should have (fields left out are absent afterwards); the date,
+setting, licence and signal codes keep their stored values unless given.
+The corrected encodings replace the old ones under the same sighting UUID.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import grpc
+
+from linkage.encode import Encoder
+from node.identity_input import parse_identity
+from node.importer import encode_sighting
+from node.retention import Refusal, create_tables
+from node.store import NodeStore
+from zichtlijn import wire
+from zichtlijn.erasure import truncate_wal
+from zichtlijn.errors import CliError
+from zichtlijn.v1 import encoding_pb2, records_pb2, records_pb2_grpc
+
+REASONS = {
+    "error": records_pb2.WITHDRAW_REASON_RECORDED_IN_ERROR,
+    "erasure": records_pb2.WITHDRAW_REASON_ERASURE_REQUEST,
+}
+
+
+@dataclass(frozen=True)
+class Stored:
+    case_ref: str
+    sighting_uuid: str
+    observed_on: str
+    message: encoding_pb2.EncodedSighting
+    content_digest: bytes
+    synced: bool
+
+
+def stored(store: NodeStore, case_ref: str) -> Stored:
+    row = store.db.execute(
+        "SELECT sighting_uuid, observed_on, encoded, content_digest, synced_at IS NOT NULL "
+        "FROM sightings WHERE case_ref = ?", [case_ref]).fetchone()
+    if row is None:
+        raise CliError(f"no sighting with case_ref {case_ref!r} at this node")
+    uuid, observed_on, encoded, digest, synced = row
+    return Stored(case_ref, uuid, observed_on, encoding_pb2.EncodedSighting.FromString(encoded),
+                  bytes(digest), bool(synced))
+
+
+@dataclass(frozen=True)
+class Outcome:
+    sighting_uuid: str
+    at_hub: bool  # the hub was asked (the sighting had been synced)
+    changed_at_hub: bool
+    persons_changed: int = 0
+    alerts_changed: int = 0
+    changed: bool = True  # correction: False when the entered details encode as stored
+
+
+def withdraw(channel: grpc.Channel | None, store: NodeStore, case_ref: str, reason: str,
+             today: dt.date, timeout_s: float) -> Outcome:
+    """Remove the sighting at the hub (if synced), then here, leaving only a tombstone."""
+    create_tables(store)
+    sighting = stored(store, case_ref)
+    reply = None
+    if sighting.synced:
+        if channel is None:
+            raise CliError("the sighting was synced: the hub must be asked")
+        reply = records_pb2_grpc.RecordServiceStub(channel).Withdraw(
+            records_pb2.WithdrawRequest(sighting_uuid=sighting.sighting_uuid,
+                                        reason=REASONS[reason]), timeout=timeout_s)
+    with store.db.conn:
+        store.db.execute("DELETE FROM sightings WHERE case_ref = ?", [case_ref])
+        store.db.execute(
+            "INSERT OR REPLACE INTO withdrawn_cases (case_ref, observed_on, withdrawn_on) "
+            "VALUES (?, ?, ?)", [case_ref, sighting.observed_on, today.isoformat()])
+    truncate_wal(store.db.conn)
+    if reply is None:
+        return Outcome(sighting.sighting_uuid, False, False)
+    return Outcome(sighting.sighting_uuid, True, reply.removed, reply.persons_changed,
+                   reply.alerts_changed)
+
+
+def _kept_fields(message: encoding_pb2.EncodedSighting) -> dict[str, str]:
+    """The sighting's own (non-identity) fields as stored, in CSV form."""
+    licensed = "" if not message.HasField("licensed") else "ja" if message.licensed else "nee"
+    return {"setting": wire.setting_from_wire(message.setting) or "", "licensed": licensed,
+            "signals": ";".join(message.signals)}
+
+
+def correct(channel: grpc.Channel | None, store: NodeStore, case_ref: str,
+            values: dict[str, str], encoders: list[Encoder], today: dt.date,
+            refuse: Refusal, timeout_s: float,
+            known_signals: frozenset[str] | None = None) -> Outcome:
+    """Re-encode the sighting from `values` (see the module docstring) and replace it."""
+    sighting = stored(store, case_ref)
+    fields = {**_kept_fields(sighting.message), **values}
+    observed_on = fields.pop("observed_on", sighting.observed_on)
+    parsed = parse_identity(fields, today, case_ref, observed_on, known_signals)
+    refused = refuse(parsed)
+    if refused:
+        raise CliError(f"{refused[0]}: {refused[1]}")
+    encoder, *older = encoders
+    message = encode_sighting(parsed, encoder, older)
+    digest = wire.sighting_digest(message)  # like the importer: digest without the UUID
+    message.sighting_uuid = sighting.sighting_uuid
+    if digest == sighting.content_digest:
+        return Outcome(sighting.sighting_uuid, False, False, changed=False)
+    reply = None
+    if sighting.synced:
+        if channel is None:
+            raise CliError("the sighting was synced: the hub must be asked")
+        reply = records_pb2_grpc.RecordServiceStub(channel).Correct(
+            records_pb2.CorrectRequest(sighting=message), timeout=timeout_s)
+    with store.db.conn:
+        store.db.execute(
+            "UPDATE sightings SET observed_on = ?, epoch = ?, encoded = ?, content_digest = ? "
+            "WHERE case_ref = ?",
+            [message.observed_on, message.epoch, wire.canonical_bytes(message), digest,
+             case_ref])
+    truncate_wal(store.db.conn)
+    if reply is None:
+        return Outcome(sighting.sighting_uuid, False, False)
+    return Outcome(sighting.sighting_uuid, True, reply.changed, reply.persons_changed,
+                   reply.alerts_changed)

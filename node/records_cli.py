@@ -1,0 +1,115 @@
+"""`zichtlijn node withdraw | correct | purge`: the municipality's AVG duties, per sighting."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+from linkage.schema import default_schema
+from node import records, retention
+from node.config import load_config
+from node.epochs import Keyring
+from node.identity_input import CORRECTION_FIELDS, read_input
+from node.store import NodeStore
+from zichtlijn.signal_catalogue import load_signals
+from zichtlijn.transport import secure_channel
+
+KEPT = ("observed_on", "setting", "licensed", "signals")
+
+
+def _hub_line(outcome: records.Outcome) -> str:
+    if not outcome.at_hub:
+        return "never synced, so only this node held it"
+    if not outcome.changed_at_hub:
+        return "the hub no longer held it (already withdrawn or purged)"
+    alerts = f", {outcome.alerts_changed} alert(s) updated" if outcome.alerts_changed else ""
+    return f"the hub re-linked: {outcome.persons_changed} sighting(s) changed person{alerts}"
+
+
+def cmd_withdraw(args: argparse.Namespace, home: Path) -> int:
+    config = load_config(home)
+    args.peer = config.hub
+    store = NodeStore(config.db_path)
+    try:
+        with secure_channel(config.hub, config.tls) as channel:
+            outcome = records.withdraw(channel, store, args.case_ref, args.reason,
+                                       dt.date.today(), args.timeout)
+    finally:
+        store.close()
+    print(f"withdrew {args.case_ref} (sighting {outcome.sighting_uuid}): {_hub_line(outcome)}; "
+          "the case reference will not be imported again")
+    return 0
+
+
+def cmd_correct(args: argparse.Namespace, home: Path) -> int:
+    config = load_config(home)
+    args.peer = config.hub
+    today = dt.date.today()
+    store = NodeStore(config.db_path)
+    try:
+        records.stored(store, args.case_ref)  # an unknown case_ref stops before any typing
+        values = read_input(args.from_json, CORRECTION_FIELDS, keep=KEPT)
+        for name in KEPT:
+            flag = getattr(args, name)
+            if flag is not None:
+                values[name] = flag
+        encoders = Keyring(config, store).encoders(default_schema(), today)
+        known = load_signals(config.signals_file).codes if config.signals_file else None
+        refuse = retention.refusal(store, today, retention.retention_months(home))
+        with secure_channel(config.hub, config.tls) as channel:
+            outcome = records.correct(channel, store, args.case_ref, values, encoders, today,
+                                      refuse, args.timeout, known)
+    finally:
+        store.close()
+    if not outcome.changed:
+        print(f"{args.case_ref}: the details entered are the ones stored; nothing changed")
+        return 0
+    print(f"corrected {args.case_ref} (sighting {outcome.sighting_uuid}, same UUID): "
+          f"{_hub_line(outcome) if outcome.at_hub else 'not synced yet; the next sync sends it'}")
+    return 0
+
+
+def cmd_purge(args: argparse.Namespace, home: Path) -> int:
+    config = load_config(home)
+    months = retention.retention_months(home)
+    store = NodeStore(config.db_path)
+    try:
+        outcome = retention.purge(store, dt.date.today(), months)
+    finally:
+        store.close()
+    print(f"purged {outcome.sightings} sightings observed on or before {outcome.cutoff} "
+          f"(retention {months} months); reported to the hub at the next sync")
+    return 0
+
+
+def register(commands: argparse._SubParsersAction,
+             add_home: Callable[[argparse.ArgumentParser], None],
+             home_of: Callable[[argparse.Namespace], Path]) -> None:
+    withdraw = commands.add_parser(
+        "withdraw", help="remove a sighting here and at the hub (error or erasure request)")
+    add_home(withdraw)
+    withdraw.add_argument("case_ref", help="this municipality's case reference")
+    withdraw.add_argument("--reason", choices=sorted(records.REASONS), required=True,
+                          help="error: recorded in error; erasure: the person asked (AVG 17)")
+    withdraw.add_argument("--timeout", type=float, default=30.0, help="seconds (default 30)")
+    withdraw.set_defaults(run=lambda a: cmd_withdraw(a, home_of(a)))
+
+    correct = commands.add_parser(
+        "correct", help="re-enter a sighting's person and replace it (same UUID)")
+    add_home(correct)
+    correct.add_argument("case_ref", help="this municipality's case reference")
+    correct.add_argument("--from-json", metavar="FILE",
+                         help="the corrected fields as one JSON object ('-': stdin); "
+                              "default: prompt on a terminal")
+    correct.add_argument("--observed-on", dest="observed_on", help="corrected control date")
+    correct.add_argument("--setting", help="corrected setting")
+    correct.add_argument("--licensed", help="corrected licence (ja/nee)")
+    correct.add_argument("--signals", help="corrected signal codes (;-separated)")
+    correct.add_argument("--timeout", type=float, default=30.0, help="seconds (default 30)")
+    correct.set_defaults(run=lambda a: cmd_correct(a, home_of(a)))
+
+    purge = commands.add_parser("purge", help="delete sightings past the retention period now")
+    add_home(purge)
+    purge.set_defaults(run=lambda a: cmd_purge(a, home_of(a)))

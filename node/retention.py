@@ -1,0 +1,140 @@
+"""Retention at the node: the same rule as the hub's, applied to node.db.
+
+On day D every sighting observed on or before D minus the retention period
+(node.toml `[retention] months`, default 18; calendar months, day clamped)
+is deleted with its case reference and encodings. The purge runs before
+every `node import` and `node sync` and on `node purge`; each run that
+deletes something is written to `purge_log` and reported to the hub at the
+next sync, where it becomes an audit entry (`node_purge`), so an auditor sees
+the node's purges beside the hub's.
+
+A row older than the cutoff is refused at import (it would be purged at
+once), and so is the case reference of a sighting the node withdrew: an
+inspection system that still exports it cannot bring it back. Those
+tombstones hold the case reference and the date only, and are purged by
+the same rule.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import grpc
+
+from node.config import CONFIG_NAME, ConfigError
+from node.csv_import import ParsedSighting
+from node.store import NodeStore
+from zichtlijn.dates import months_before
+from zichtlijn.erasure import truncate_wal
+from zichtlijn.v1 import records_pb2, records_pb2_grpc
+
+DEFAULT_MONTHS = 18
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS withdrawn_cases (
+    case_ref TEXT PRIMARY KEY,
+    observed_on TEXT NOT NULL,
+    withdrawn_on TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS purge_log (
+    purge_id TEXT PRIMARY KEY,
+    purged_at TEXT NOT NULL,
+    cutoff TEXT NOT NULL,
+    retention_months INTEGER NOT NULL,
+    sightings INTEGER NOT NULL,
+    reported_at TEXT
+);
+"""
+
+
+def retention_toml(months: int = DEFAULT_MONTHS) -> str:
+    return ("\n[retention]  # sightings are purged this many months after the control\n"
+            f"months = {months}\n")
+
+
+def retention_months(home: Path) -> int:
+    path = home / CONFIG_NAME
+    try:
+        doc = tomllib.loads(path.read_text("utf-8"))
+    except (FileNotFoundError, tomllib.TOMLDecodeError):
+        return DEFAULT_MONTHS  # load_config has already refused a missing or broken file
+    months = doc.get("retention", {}).get("months", DEFAULT_MONTHS)
+    if not isinstance(months, int) or isinstance(months, bool) or not 1 <= months <= 240:
+        raise ConfigError(f"{path}: [retention] months must be a whole number within 1..240")
+    return months
+
+
+def create_tables(store: NodeStore) -> None:
+    store.db.executescript(SCHEMA)
+
+
+@dataclass(frozen=True)
+class NodePurge:
+    cutoff: dt.date
+    sightings: int
+    tombstones: int
+
+
+def purge(store: NodeStore, today: dt.date, months: int) -> NodePurge:
+    create_tables(store)
+    cutoff = months_before(today, months).isoformat()
+    with store.db.conn:
+        sightings = store.db.execute(
+            "DELETE FROM sightings WHERE observed_on <= ?", [cutoff]).rowcount
+        tombstones = store.db.execute(
+            "DELETE FROM withdrawn_cases WHERE observed_on <= ?", [cutoff]).rowcount
+        if sightings:
+            store.db.execute(
+                "INSERT INTO purge_log (purge_id, purged_at, cutoff, retention_months, "
+                "sightings) VALUES (?, ?, ?, ?, ?)",
+                [secrets.token_hex(16),
+                 dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), cutoff, months,
+                 sightings])
+    if sightings:
+        truncate_wal(store.db.conn)
+    return NodePurge(dt.date.fromisoformat(cutoff), sightings, tombstones)
+
+
+def report_purges(channel: grpc.Channel, store: NodeStore, timeout_s: float) -> int:
+    """Send purges not reported yet; marked reported only once the hub has them."""
+    create_tables(store)
+    rows = store.db.execute(
+        "SELECT purge_id, purged_at, cutoff, retention_months, sightings FROM purge_log "
+        "WHERE reported_at IS NULL ORDER BY purged_at").fetchall()
+    if not rows:
+        return 0
+    report = records_pb2.PurgeReport(purges=[
+        records_pb2.NodePurge(purge_id=p, purged_at=at, cutoff=c, retention_months=m,
+                              sightings=n) for p, at, c, m, n in rows])
+    records_pb2_grpc.RecordServiceStub(channel).ReportPurges(report, timeout=timeout_s)
+    stamp = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    with store.db.conn:
+        store.db.conn.executemany("UPDATE purge_log SET reported_at = ? WHERE purge_id = ?",
+                                  [(stamp, row[0]) for row in rows])
+    return len(rows)
+
+
+Refusal = Callable[[ParsedSighting], tuple[str, str] | None]
+
+
+def refusal(store: NodeStore, today: dt.date, months: int) -> Refusal:
+    """For the importer: why a parsed row may not be stored (field, reason), or None."""
+    create_tables(store)
+    cutoff = months_before(today, months)
+    withdrawn = dict(store.db.execute("SELECT case_ref, withdrawn_on FROM withdrawn_cases"))
+
+    def check(parsed: ParsedSighting) -> tuple[str, str] | None:
+        if parsed.observed_on <= cutoff:
+            return ("observed_on", f"older than the retention period ({months} months, "
+                                   f"cutoff {cutoff}); not kept")
+        if parsed.case_ref in withdrawn:
+            return ("case_ref", f"{parsed.case_ref!r} was withdrawn on "
+                                f"{withdrawn[parsed.case_ref]}; not imported again")
+        return None
+
+    return check

@@ -1,0 +1,146 @@
+"""Alerts follow withdrawn and purged sightings; a lookup names the open alert."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from hub.retention import purge
+from tests.alert_helpers import list_alerts
+from tests.lookup_support import (
+    ELENA,
+    actions,
+    node,
+    run,
+    running_hub,
+    three_towns,
+    uuids_by_case,
+    write_json,
+)
+from zichtlijn.v1 import alerts_pb2
+
+AMS = "amsterdam-amstelland"
+
+
+@pytest.fixture()
+def world(tmp_path, pki, secret_file):
+    with running_hub(tmp_path, pki, alerts=True) as hub:
+        homes = three_towns(tmp_path, pki, secret_file, hub)
+        yield hub, homes
+
+
+def elena_alert(hub, pki) -> alerts_pb2.Alert:
+    [alert] = [a for a in list_alerts(pki, hub.port, f"riec-{AMS}").alerts
+               if a.rule == "carousel"]
+    return alert
+
+
+def uuids_in_alert_tables(hub) -> set[str]:
+    with hub.store.lock:
+        held = {u for (u,) in hub.store.db.execute("SELECT sighting_uuid FROM alert_sightings")}
+        for (blob,) in hub.store.db.execute("SELECT snapshot FROM alert_events"):
+            held |= {s.sighting_uuid for s in alerts_pb2.Alert.FromString(blob).sightings}
+    return held
+
+
+def test_withdrawal_closes_the_alert_it_held_up(world, pki, capsys):
+    hub, homes = world
+    before = elena_alert(hub, pki)
+    assert before.state == alerts_pb2.ALERT_STATE_NEW and before.gemeente_count == 3
+    rtm = uuids_by_case(homes["GM0599"])["RTM-7"]
+    assert rtm in uuids_in_alert_tables(hub)
+
+    rules = sorted(a.rule for a in list_alerts(pki, hub.port, f"riec-{AMS}").alerts)
+    assert rules == ["accumulation", "carousel"]  # 0+0=1 over her signals, and three towns
+
+    assert run("node", "withdraw", "--home", homes["GM0599"], "RTM-7", "--reason",
+               "erasure") == 0
+    assert "2 alert(s) updated" in capsys.readouterr().out
+    # neither rule holds without RTM-7: both alerts are closed
+    assert {(a.state, a.close_reason) for a in list_alerts(pki, hub.port, f"riec-{AMS}").alerts
+            } == {(alerts_pb2.ALERT_STATE_CLOSED, "evidence_withdrawn")}
+    after = elena_alert(hub, pki)
+    # without RTM-7 her two names are two persons, each in one town: no carousel any more
+    assert after.alert_id == before.alert_id
+    assert after.state == alerts_pb2.ALERT_STATE_CLOSED
+    assert after.close_reason == "evidence_withdrawn"
+    assert after.version == before.version + 1
+    assert rtm not in {s.sighting_uuid for s in after.sightings}
+    assert rtm not in uuids_in_alert_tables(hub)  # nor in any earlier event of the feed
+    closed = {e["alert"]: e for e in actions(hub, "alert_closed")}
+    assert closed[before.alert_id]["reason"] == "evidence_withdrawn"
+    assert AMS in closed[before.alert_id]["regions"] and len(closed) == 2
+
+
+def test_withdrawal_updates_an_alert_that_still_holds(world, pki):
+    hub, homes = world
+    before = elena_alert(hub, pki)
+    ams2 = uuids_by_case(homes["GM0363"])["AMS-2"]
+    assert run("node", "withdraw", "--home", homes["GM0363"], "AMS-2", "--reason",
+               "error") == 0
+    after = elena_alert(hub, pki)
+    assert after.state == alerts_pb2.ALERT_STATE_NEW  # still three towns: still an alert
+    assert after.version == before.version + 1
+    assert after.sighting_count == before.sighting_count - 1
+    assert ams2 not in uuids_in_alert_tables(hub)
+    assert actions(hub, "alert_closed") == []
+    assert actions(hub, "alert_updated")
+
+
+def test_retention_purge_takes_sightings_out_of_alerts(world, pki):
+    hub, homes = world
+    alert = elena_alert(hub, pki)
+    flags = {a.rule: a.changed for a in list_alerts(pki, hub.port, "riec-rotterdam").alerts}
+    first = min(s.observed_on for s in alert.sightings)
+    # the day the two earliest (Amsterdam) sightings pass an 18-month retention
+    purge_day = dt.date.fromisoformat(first) + dt.timedelta(days=33 + 549)
+    outcome = purge(hub.store, hub.linker, purge_day, 18, alerts=hub.alerts)
+    assert outcome.sightings == 3  # AMS-1, AMS-2, AMS-3
+    assert outcome.alerts_changed == 2  # her carousel and accumulation alerts
+    # Rotterdam and Utrecht remain: still two towns, still 3 + 3 signal weight, so both
+    # alerts hold, updated to the evidence that is left; no new evidence, so each region's
+    # "changed" flag stays as it was: a region's "changed" flag stays as it was
+    for alert in list_alerts(pki, hub.port, "riec-rotterdam").alerts:
+        assert alert.state == alerts_pb2.ALERT_STATE_NEW and alert.changed == flags[alert.rule]
+        assert alert.sighting_count == 2 and alert.gemeente_count == 2
+    assert actions(hub, "alert_closed") == []
+    ams = set(uuids_by_case(homes["GM0363"]).values())
+    assert not ams & uuids_in_alert_tables(hub)
+
+
+def test_lookup_names_the_open_alerts_and_not_closed_ones(world, tmp_path, pki, secret_file,
+                                                          capsys):
+    hub, _homes = world
+    home = node(tmp_path, pki, secret_file, "GM0014", hub)
+    alerts = sorted(a.alert_id for a in list_alerts(pki, hub.port, f"riec-{AMS}").alerts)
+    assert len(alerts) == 2  # carousel and accumulation
+    probe = write_json(tmp_path, ELENA)
+    capsys.readouterr()
+    assert run("node", "lookup", "--home", home, "--purpose", "controle", "--from-json",
+               probe, "--format", "json") == 0
+    assert json.loads(capsys.readouterr().out)["open_alert_ids"] == alerts
+    assert run("node", "lookup", "--home", home, "--purpose", "controle", "--from-json",
+               probe) == 0
+    assert f"open alert:  {', '.join(alerts)}" in capsys.readouterr().out
+    assert actions(hub, "lookup")[0]["open_alerts"] == 2
+
+    # every region closes the first; the second stays open
+    from tests.alert_helpers import stub
+
+    for region in (AMS, "rotterdam"):
+        channel, riec, _ = stub(pki, hub.port, f"riec-{region}")
+        with channel:
+            riec.Close(alerts_pb2.CloseAlertRequest(alert_id=alerts[0], reason="case_opened"),
+                       timeout=10)
+    # still open in Midden-Nederland (Utrecht): an open alert is open in any region
+    assert run("node", "lookup", "--home", home, "--purpose", "controle", "--from-json",
+               probe, "--format", "json") == 0
+    assert json.loads(capsys.readouterr().out)["open_alert_ids"] == alerts
+    with hub.store.transaction() as conn:  # the test PKI has no certificate for that RIEC
+        conn.execute("UPDATE alert_regions SET state = 'closed', close_reason = 'referred' "
+                     "WHERE alert_id = ? AND region = 'midden-nederland'", [alerts[0]])
+    assert run("node", "lookup", "--home", home, "--purpose", "controle", "--from-json",
+               probe, "--format", "json") == 0
+    assert json.loads(capsys.readouterr().out)["open_alert_ids"] == alerts[1:]

@@ -1,0 +1,166 @@
+"""`zichtlijn node correct`: re-entered details replace the sighting at the hub, same UUID."""
+
+from __future__ import annotations
+
+import grpc
+import pytest
+
+from node.store import NodeStore
+from tests.lookup_support import (
+    ELENA,
+    ROWS,
+    actions,
+    csv_bytes,
+    import_and_sync,
+    node,
+    persons_of,
+    run,
+    running_hub,
+    uuids_by_case,
+    write_json,
+)
+from zichtlijn.transport import secure_channel
+from zichtlijn.v1 import encoding_pb2, records_pb2, records_pb2_grpc
+
+# the inspector at GM0344 typed her date of birth wrong and left out her passport
+WRONG = ["UTR-3", ROWS["GM0344"][0][1], "Iulia", "Turcanu", "03-12-1989", "v", "", "ja",
+         "no_id_access"]
+
+
+@pytest.fixture()
+def world(tmp_path, pki, secret_file):
+    with running_hub(tmp_path, pki) as hub:
+        homes = {}
+        for gemeente, rows in ROWS.items():
+            homes[gemeente] = node(tmp_path, pki, secret_file, gemeente, hub)
+            fixed = [WRONG if r[0] == "UTR-3" else r for r in rows]
+            import_and_sync(tmp_path, homes[gemeente], fixed)
+        yield hub, homes
+
+
+def hub_row(hub, uuid):
+    with hub.store.lock:
+        return hub.store.db.execute(
+            "SELECT digest, observed_on, signals, person_id FROM sightings "
+            "WHERE sighting_uuid = ?", [uuid]).fetchone()
+
+
+def test_correction_keeps_the_uuid_and_relinks(world, tmp_path, capsys):
+    hub, homes = world
+    home = homes["GM0344"]
+    uuid = uuids_by_case(home)["UTR-3"]
+    ams = uuids_by_case(homes["GM0363"])["AMS-1"]
+    digest_before, *_, person_before = hub_row(hub, uuid)
+    assert person_before != persons_of(hub)[ams]  # the wrong date kept her apart
+
+    corrected = {**ELENA, "document_number": "AB1234567"}
+    capsys.readouterr()
+    assert run("node", "correct", "--home", home, "UTR-3", "--from-json",
+               write_json(tmp_path, corrected), "--signals", "no_id_access;unlicensed") == 0
+    out = capsys.readouterr().out
+    assert f"corrected UTR-3 (sighting {uuid}, same UUID)" in out
+
+    assert uuids_by_case(home)["UTR-3"] == uuid
+    digest_after, observed_on, signals, person_after = hub_row(hub, uuid)
+    assert digest_after != digest_before
+    assert observed_on == WRONG[1]  # not given, so kept
+    assert signals == "no_id_access;unlicensed"
+    assert person_after == persons_of(hub)[ams]  # now she is one person again
+    assert hub.store.count_sightings() == 7
+
+    [entry] = actions(hub, "correct")
+    assert entry["actor"] == "node:GM0344" and entry["changed"] is True
+    assert entry["old_digest"] == bytes(digest_before).hex()
+    assert entry["new_digest"] == bytes(digest_after).hex()
+    assert uuid not in str(entry)
+
+    # the node holds the corrected encoding, synced: nothing to send again
+    store = NodeStore(home / "node.db")
+    try:
+        assert store.count_unsynced() == 0
+        [encoded] = store.db.execute(
+            "SELECT encoded FROM sightings WHERE case_ref = 'UTR-3'").fetchone()
+        assert encoding_pb2.EncodedSighting.FromString(encoded).subject.document_token
+    finally:
+        store.close()
+    hub.linker.relink_all()
+    assert hub_row(hub, uuid)[3] == persons_of(hub)[ams]
+
+
+def test_the_same_details_again_change_nothing(world, tmp_path, capsys):
+    hub, homes = world
+    same = {"given_names": "Iulia", "surname": "Turcanu", "date_of_birth": "03-12-1989",
+            "sex": "v"}
+    capsys.readouterr()
+    assert run("node", "correct", "--home", homes["GM0344"], "UTR-3", "--from-json",
+               write_json(tmp_path, same)) == 0
+    assert "nothing changed" in capsys.readouterr().out
+    assert actions(hub, "correct") == []
+
+
+def test_unsynced_correction_goes_out_with_the_next_sync(tmp_path, pki, secret_file, capsys):
+    with running_hub(tmp_path, pki) as hub:
+        home = node(tmp_path, pki, secret_file, "GM0344", hub)
+        path = tmp_path / "wrong.csv"
+        path.write_bytes(csv_bytes([WRONG]))
+        assert run("node", "import", "--home", home, path) == 0
+        uuid = uuids_by_case(home)["UTR-3"]
+        capsys.readouterr()
+        assert run("node", "correct", "--home", home, "UTR-3", "--from-json",
+                   write_json(tmp_path, ELENA)) == 0
+        assert "not synced yet" in capsys.readouterr().out
+        assert actions(hub, "correct") == []
+        assert run("node", "sync", "--home", home) == 0
+        assert uuid in persons_of(hub)
+
+
+def test_correction_is_validated_like_an_import(world, tmp_path, capsys):
+    hub, homes = world
+    assert run("node", "correct", "--home", homes["GM0344"], "UTR-3", "--from-json",
+               write_json(tmp_path, {"given_names": "Iulia"})) == 1
+    err = capsys.readouterr().err
+    assert err == "zichtlijn: surname: required but empty\n"
+    assert run("node", "correct", "--home", homes["GM0344"], "UTR-3", "--from-json",
+               write_json(tmp_path, ELENA), "--observed-on", "2001-13-01") == 1
+    assert "observed_on" in capsys.readouterr().err
+    assert run("node", "correct", "--home", homes["GM0344"], "NOPE", "--from-json",
+               write_json(tmp_path, ELENA)) == 1
+    assert "no sighting with case_ref 'NOPE'" in capsys.readouterr().err
+    assert actions(hub, "correct") == []
+
+
+def test_a_node_cannot_correct_another_towns_sighting(world, pki):
+    hub, homes = world
+    store = NodeStore(homes["GM0363"] / "node.db")
+    try:
+        [encoded] = store.db.execute(
+            "SELECT encoded FROM sightings WHERE case_ref = 'AMS-1'").fetchone()
+    finally:
+        store.close()
+    foreign = encoding_pb2.EncodedSighting.FromString(encoded)
+    foreign.signals.append("unlicensed")
+    before = hub_row(hub, foreign.sighting_uuid)
+    with secure_channel(f"127.0.0.1:{hub.port}", pki.tls("node-GM0599")) as channel, \
+            pytest.raises(grpc.RpcError) as err:
+        records_pb2_grpc.RecordServiceStub(channel).Correct(
+            records_pb2.CorrectRequest(sighting=foreign), timeout=10)
+    assert err.value.code() == grpc.StatusCode.NOT_FOUND
+    assert hub_row(hub, foreign.sighting_uuid) == before
+
+
+def test_a_malformed_correction_is_refused(world, pki):
+    hub, homes = world
+    store = NodeStore(homes["GM0363"] / "node.db")
+    try:
+        [encoded] = store.db.execute(
+            "SELECT encoded FROM sightings WHERE case_ref = 'AMS-1'").fetchone()
+    finally:
+        store.close()
+    broken = encoding_pb2.EncodedSighting.FromString(encoded)
+    broken.subject.name_filter = broken.subject.name_filter[:10]
+    with secure_channel(f"127.0.0.1:{hub.port}", pki.tls("node-GM0363")) as channel, \
+            pytest.raises(grpc.RpcError) as err:
+        records_pb2_grpc.RecordServiceStub(channel).Correct(
+            records_pb2.CorrectRequest(sighting=broken), timeout=10)
+    assert err.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert "name_filter" in err.value.details()

@@ -1,0 +1,243 @@
+"""`zichtlijn node lookup` against a real hub: counts only, purpose-bound, rate-limited, logged."""
+
+from __future__ import annotations
+
+import json
+
+import grpc
+import pytest
+
+from hub.settings import HubSettings, LookupSettings
+from node.config import load_config
+from node.identity_input import prompt
+from node.lookup_cli import build_request, lookup
+from node.store import NodeStore
+from tests.lookup_support import (
+    ELENA,
+    ROWS,
+    actions,
+    day,
+    node,
+    run,
+    running_hub,
+    three_towns,
+    uuids_by_case,
+    write_json,
+)
+from zichtlijn.transport import secure_channel
+from zichtlijn.v1 import lookup_pb2
+
+FOURTH = "GM0014"
+
+
+@pytest.fixture()
+def world(tmp_path, pki, secret_file):
+    """A hub holding Elena's sightings from three towns, and a fourth town's node."""
+    settings = HubSettings(LookupSettings(per_node_per_hour=5))
+    with running_hub(tmp_path, pki, settings) as hub:
+        homes = three_towns(tmp_path, pki, secret_file, hub)
+        homes[FOURTH] = node(tmp_path, pki, secret_file, FOURTH, hub)
+        yield hub, homes
+
+
+def ask(home, values, tmp_path, purpose="controle", fmt="json"):
+    return run("node", "lookup", "--home", home, "--purpose", purpose, "--format", fmt,
+               "--from-json", write_json(tmp_path, values))
+
+
+def test_fourth_town_sees_counts_and_dates_but_no_identifier(world, tmp_path, capsys):
+    hub, homes = world
+    held = hub.store.count_sightings()
+    capsys.readouterr()
+    assert ask(homes[FOURTH], ELENA, tmp_path) == 0
+    out = capsys.readouterr().out
+    answer = json.loads(out)
+    assert answer["outcome"] == "person"
+    assert answer["earlier_sightings"] == 4
+    assert answer["municipalities"] == 3
+    assert (answer["first_seen"], answer["last_seen"]) == (day(0), day(191))
+    assert answer["signals"] == ["controller_present", "no_id_access", "not_from_nl",
+                                 "unlicensed"]
+    assert answer["probe_dated"] is True
+    # nothing that names a sighting, a case or a municipality of the others
+    secrets = {u for h in homes.values() for u in uuids_by_case(h).values()}
+    secrets |= {r[0] for rows in ROWS.values() for r in rows} | set(ROWS)
+    assert all(secret not in out for secret in secrets)
+    assert hub.store.count_sightings() == held  # a lookup is not a sighting
+
+    [entry] = actions(hub, "lookup")
+    assert entry["actor"] == f"node:{FOURTH}" and entry["purpose"] == "controle"
+    assert (entry["outcome"], entry["sightings"], entry["gemeenten"]) == ("person", 4, 3)
+    assert set(entry) <= {"v", "at", "actor", "action", "purpose", "outcome", "sightings",
+                          "gemeenten", "open_alerts", "possible_persons", "probe_dated"}
+
+
+def test_the_answer_on_the_wire_names_no_sighting(world):
+    """The gRPC answer itself, not only the printed text, carries counts only."""
+    _hub, homes = world
+    config = load_config(homes[FOURTH])
+    store = NodeStore(config.db_path)
+    from datetime import date
+
+    from linkage.schema import default_schema
+    from node.epochs import Keyring
+
+    try:
+        encoders = Keyring(config, store).encoders(default_schema(), date.today())
+    finally:
+        store.close()
+    request = build_request(ELENA, encoders, "controle", date.today())
+    with secure_channel(config.hub, config.tls) as channel:
+        answer = lookup(channel, request, 10)
+    blob = answer.SerializeToString()
+    for home in homes.values():
+        for case, uuid in uuids_by_case(home).items():
+            assert uuid.encode() not in blob and case.encode() not in blob
+    assert all(code.encode() not in blob for code in ROWS)
+    assert answer.outcome == lookup_pb2.LOOKUP_OUTCOME_PERSON
+
+
+def test_text_answer_and_an_unknown_person(world, tmp_path, capsys):
+    hub, homes = world
+    capsys.readouterr()
+    assert ask(homes[FOURTH], ELENA, tmp_path, fmt="text") == 0
+    text = capsys.readouterr().out
+    assert f"4 earlier sighting(s) in 3 municipalities, first {day(0)}, last {day(191)}" in text
+    assert ask(homes[FOURTH], {"given_names": "Nadia", "surname": "Benali",
+                               "date_of_birth": "1999-09-09"}, tmp_path, fmt="text") == 0
+    assert capsys.readouterr().out.startswith("not seen before")
+    assert [e["outcome"] for e in actions(hub, "lookup")] == ["person", "no_match"]
+
+
+def test_own_sightings_count_too(world, tmp_path, capsys):
+    """A town that saw her itself gets the same answer: the question is about the person."""
+    _hub, homes = world
+    capsys.readouterr()
+    assert ask(homes["GM0363"], ELENA, tmp_path) == 0
+    assert json.loads(capsys.readouterr().out)["earlier_sightings"] == 4
+
+
+def test_without_a_purpose_the_hub_refuses_and_logs_it(world):
+    hub, homes = world
+    config = load_config(homes[FOURTH])
+    with secure_channel(config.hub, config.tls) as channel:
+        stub_request = lookup_pb2.LookupRequest(purpose="")
+        with pytest.raises(grpc.RpcError) as err:
+            lookup(channel, stub_request, 10)
+        assert err.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+        assert "needs a purpose code" in err.value.details()
+        bogus = lookup_pb2.LookupRequest(purpose="Iulia Turcanu")
+        with pytest.raises(grpc.RpcError) as err:
+            lookup(channel, bogus, 10)
+        assert "is not one of: controle, vergunning, signaal" in err.value.details()
+    refused = actions(hub, "lookup_refused")
+    assert [(e["reason"], e["purpose"]) for e in refused] == [("purpose", None)] * 2
+    assert actions(hub, "lookup") == []
+
+
+def test_cli_with_an_unknown_purpose_is_one_line(world, tmp_path, capsys):
+    _hub, homes = world
+    assert ask(homes[FOURTH], ELENA, tmp_path, purpose="curiosity") == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "INVALID_ARGUMENT" in err and "curiosity" in err
+    assert "Traceback" not in err
+
+
+def test_over_the_rate_limit_the_node_is_refused(world, tmp_path, capsys):
+    hub, homes = world
+    for _ in range(5):
+        assert ask(homes[FOURTH], ELENA, tmp_path) == 0
+    capsys.readouterr()
+    assert ask(homes[FOURTH], ELENA, tmp_path) == 1
+    err = capsys.readouterr().err
+    assert "RESOURCE_EXHAUSTED" in err and "5 lookups per hour for node:GM0014" in err
+    assert err.count("\n") == 1
+    # the limit is per node: another town still may
+    assert ask(homes["GM0599"], ELENA, tmp_path) == 0
+    assert len(actions(hub, "lookup")) == 6
+    assert [e["reason"] for e in actions(hub, "lookup_refused")] == ["rate_limit"]
+
+
+def test_the_operator_disables_lookups_per_node_and_for_all(world, tmp_path, capsys):
+    hub, homes = world
+    home = str(hub.store.path.parent)
+    assert run("hub", "lookups", "disable", "--home", home, "--node", FOURTH) == 0
+    capsys.readouterr()
+    assert ask(homes[FOURTH], ELENA, tmp_path) == 1
+    err = capsys.readouterr().err
+    assert "PERMISSION_DENIED" in err and f"disabled for node:{FOURTH}" in err
+    assert ask(homes["GM0599"], ELENA, tmp_path) == 0  # others unaffected
+
+    assert run("hub", "lookups", "disable", "--home", home, "--all") == 0
+    assert ask(homes["GM0599"], ELENA, tmp_path) == 1
+    assert run("hub", "lookups", "enable", "--home", home, "--all") == 0
+    assert run("hub", "lookups", "enable", "--home", home, "--node", FOURTH) == 0
+    capsys.readouterr()
+    assert ask(homes[FOURTH], ELENA, tmp_path) == 0
+    assert run("hub", "lookups", "status", "--home", home) == 0
+    assert "lookups enabled for all nodes" in capsys.readouterr().out
+
+    switches = [(e["action"], e["scope"]) for e in actions(hub, "lookups_disabled")
+                + actions(hub, "lookups_enabled")]
+    assert sorted(switches) == sorted([("lookups_disabled", FOURTH), ("lookups_disabled", "all"),
+                                       ("lookups_enabled", "all"), ("lookups_enabled", FOURTH)])
+    assert [e["reason"] for e in actions(hub, "lookup_refused")] == ["disabled", "disabled"]
+
+
+def test_lookups_off_in_the_configuration(tmp_path, pki, secret_file, capsys):
+    with running_hub(tmp_path, pki, HubSettings(LookupSettings(enabled=False))) as hub:
+        home = node(tmp_path, pki, secret_file, FOURTH, hub)
+        assert ask(home, ELENA, tmp_path) == 1
+        assert "disabled at this hub" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("stem", ["riec-rotterdam", "auditor-ap", "operator-operator"])
+def test_only_nodes_may_look_up(world, pki, stem):
+    _hub, homes = world
+    config = load_config(homes[FOURTH])
+    with secure_channel(config.hub, pki.tls(stem)) as channel, \
+            pytest.raises(grpc.RpcError) as err:
+        lookup(channel, lookup_pb2.LookupRequest(purpose="controle"), 10)
+    assert err.value.code() == grpc.StatusCode.PERMISSION_DENIED
+
+
+@pytest.mark.parametrize(("values", "message"), [
+    ({"given_names": "Iulia"}, "surname: required but empty"),
+    ({**ELENA, "date_of_birth": "31-02-1998"}, "date_of_birth: not a valid date"),
+    ({**ELENA, "shoe_size": "38"}, "unknown field(s) shoe_size"),
+    ({**ELENA, "surname": 7}, "surname: must be a string"),
+])
+def test_bad_input_is_one_line_without_the_value(world, tmp_path, capsys, values, message):
+    hub, homes = world
+    assert ask(homes[FOURTH], values, tmp_path) == 1
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1
+    assert "Iulia" not in err and "1998" not in err
+    assert actions(hub, "lookup") == []  # nothing was sent
+
+
+def test_json_on_stdin(world, monkeypatch, capsys):
+    import io
+    import sys
+
+    hub, homes = world
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(json.dumps(ELENA).encode())))
+    capsys.readouterr()
+    assert run("node", "lookup", "--home", homes[FOURTH], "--purpose", "signaal",
+               "--format", "json") == 0
+    assert json.loads(capsys.readouterr().out)["earlier_sightings"] == 4
+    assert actions(hub, "lookup")[0]["purpose"] == "signaal"
+
+
+def test_prompt_asks_each_field_and_skips_empty_answers():
+    answers = iter(["Iulia", "Țurcanu", "", "v", "", "", ""])
+    asked = []
+
+    def fake(question):
+        asked.append(question)
+        return next(answers)
+
+    values = prompt(["given_names", "surname", "date_of_birth", "sex", "document_number",
+                     "nationality", "place_of_birth"], fake)
+    assert values == {"given_names": "Iulia", "surname": "Țurcanu", "sex": "v"}
+    assert asked[0] == "given name(s) *: " and asked[2] == "date of birth (DD-MM-YYYY): "

@@ -1,0 +1,59 @@
+"""[lookup] and [retention] in hub.toml and node.toml: written by init, checked when read."""
+
+from __future__ import annotations
+
+import pytest
+
+from hub.config import ConfigError
+from hub.settings import DEFAULT_PURPOSES, load_settings
+from node import retention
+from node.config import ConfigError as NodeConfigError
+from zichtlijn import cli
+
+
+@pytest.fixture()
+def hub_home(tmp_path, pki):
+    home = tmp_path / "hub"
+    assert cli.main(["hub", "init", "--home", str(home), "--ca", str(pki.root / "ca.pem"),
+                     "--cert", str(pki.root / "hub-hub.pem"),
+                     "--key", str(pki.root / "hub-hub.key")]) == 0
+    return home
+
+
+def test_hub_init_writes_the_defaults(hub_home):
+    text = (hub_home / "hub.toml").read_text()
+    assert "[lookup]" in text and "[retention]" in text
+    settings = load_settings(hub_home)
+    assert settings.lookup.purposes == DEFAULT_PURPOSES
+    assert (settings.lookup.per_node_per_hour, settings.retention.months) == (60, 18)
+
+
+@pytest.mark.parametrize(("old", "new", "message"), [
+    ("per_node_per_hour = 60", "per_node_per_hour = 0", "per_node_per_hour must be"),
+    ("months = 18", 'months = "18"', "months must be a whole number"),
+    ('purposes = ["controle", "vergunning", "signaal"]', "purposes = []",
+     "purposes must be a non-empty list"),
+    ('purposes = ["controle", "vergunning", "signaal"]', 'purposes = ["Just Curious"]',
+     "purposes must be a non-empty list"),
+    ("enabled = true", "enabled = 1", "enabled must be true or false"),
+])
+def test_a_bad_setting_is_one_line_naming_it(hub_home, capsys, old, new, message):
+    path = hub_home / "hub.toml"
+    path.write_text(path.read_text().replace(old, new))
+    with pytest.raises(ConfigError, match=message):
+        load_settings(hub_home)
+    capsys.readouterr()
+    assert cli.main(["hub", "lookups", "status", "--home", str(hub_home)]) == 1
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1
+
+
+def test_node_retention_setting(tmp_path):
+    home = tmp_path / "node"
+    home.mkdir()
+    assert retention.retention_months(home) == retention.DEFAULT_MONTHS  # no file yet
+    (home / "node.toml").write_text('gemeente = "GM0363"\n' + retention.retention_toml(24))
+    assert retention.retention_months(home) == 24
+    (home / "node.toml").write_text("[retention]\nmonths = 0\n")
+    with pytest.raises(NodeConfigError, match=r"\[retention\] months must be"):
+        retention.retention_months(home)

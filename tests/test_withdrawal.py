@@ -1,0 +1,189 @@
+"""`zichtlijn node withdraw`: the sighting leaves the hub, persons re-cluster, it stays out."""
+
+from __future__ import annotations
+
+import grpc
+import pytest
+
+from hub.store import ConflictError
+from node.sync import build_batch
+from tests.lookup_support import (
+    ELENA_CASES,
+    ROWS,
+    actions,
+    csv_bytes,
+    import_and_sync,
+    node,
+    persons_of,
+    run,
+    running_hub,
+    three_towns,
+    uuids_by_case,
+)
+from zichtlijn.transport import secure_channel
+from zichtlijn.v1 import records_pb2, records_pb2_grpc
+
+
+@pytest.fixture()
+def world(tmp_path, pki, secret_file):
+    with running_hub(tmp_path, pki) as hub:
+        yield hub, three_towns(tmp_path, pki, secret_file, hub)
+
+
+def elena(hub, homes) -> dict[str, str]:
+    """case_ref -> person id, for Elena's four sightings."""
+    persons = persons_of(hub)
+    return {case: persons[uuid] for home in homes.values()
+            for case, uuid in uuids_by_case(home).items() if case in ELENA_CASES}
+
+
+def test_withdrawal_splits_the_person_it_held_together(world, capsys):
+    hub, homes = world
+    before = elena(hub, homes)
+    assert len(set(before.values())) == 1  # one person over three towns
+    rtm_uuid = uuids_by_case(homes["GM0599"])["RTM-7"]
+
+    assert run("node", "withdraw", "--home", homes["GM0599"], "RTM-7", "--reason", "error") == 0
+    out = capsys.readouterr().out
+    assert "withdrew RTM-7" in out and "the hub re-linked" in out
+
+    persons = persons_of(hub)
+    assert rtm_uuid not in persons
+    after = {case: p for case, p in elena(hub, homes).items() if case != "RTM-7"}
+    # her maiden-name sightings and her married-name sighting are no longer one person
+    assert after["AMS-1"] == after["AMS-2"] != after["UTR-3"]
+    assert "RTM-7" not in uuids_by_case(homes["GM0599"])
+
+    [entry] = actions(hub, "withdraw")
+    assert entry["actor"] == "node:GM0599" and entry["reason"] == "recorded_in_error"
+    assert entry["removed"] is True and entry["persons_changed"] >= 1
+    assert rtm_uuid not in str(entry)  # named by a digest, not the UUID
+
+    # a full relink agrees with the incremental re-clustering
+    hub.linker.relink_all()
+    assert persons_of(hub) == persons
+
+
+def test_a_withdrawn_case_is_not_imported_or_uploaded_again(world, tmp_path, capsys):
+    hub, homes = world
+    rtm_uuid = uuids_by_case(homes["GM0599"])["RTM-7"]
+    from node.store import NodeStore
+
+    store = NodeStore(homes["GM0599"] / "node.db")
+    kept = store.db.execute(
+        "SELECT case_ref, sighting_uuid, observed_on, encoded, content_digest, NULL "
+        "FROM sightings WHERE case_ref = 'RTM-7'").fetchall()
+    store.close()
+    assert run("node", "withdraw", "--home", homes["GM0599"], "RTM-7",
+               "--reason", "erasure") == 0
+    # the inspection system still exports it: refused, with the line
+    path = tmp_path / "again.csv"
+    path.write_bytes(csv_bytes(ROWS["GM0599"]))
+    capsys.readouterr()
+    assert run("node", "import", "--home", homes["GM0599"], path) == 1
+    assert "line 2: case_ref: 'RTM-7' was withdrawn on" in capsys.readouterr().err
+
+    # a node restored from a backup taken before the withdrawal cannot bring it back
+    from node.store import StoredSighting
+
+    batch = build_batch([StoredSighting(*kept[0])])
+    with pytest.raises(ConflictError, match=f"sighting {rtm_uuid} was withdrawn"):
+        hub.store.store_batch("GM0599", bytes(batch.batch_digest), list(batch.sightings))
+    assert rtm_uuid not in persons_of(hub)
+    assert actions(hub, "withdraw")[0]["reason"] == "erasure_request"
+
+
+def test_a_node_cannot_withdraw_another_towns_sighting(world, pki):
+    hub, homes = world
+    ams_uuid = uuids_by_case(homes["GM0363"])["AMS-1"]
+    with secure_channel(f"127.0.0.1:{hub.port}", pki.tls("node-GM0599")) as channel:
+        reply = records_pb2_grpc.RecordServiceStub(channel).Withdraw(
+            records_pb2.WithdrawRequest(
+                sighting_uuid=ams_uuid,
+                reason=records_pb2.WITHDRAW_REASON_ERASURE_REQUEST), timeout=10)
+    assert reply.removed is False
+    assert ams_uuid in persons_of(hub)
+    [entry] = actions(hub, "withdraw")
+    assert entry["actor"] == "node:GM0599" and entry["removed"] is False
+
+
+@pytest.mark.parametrize("stem", ["riec-rotterdam", "auditor-ap", "operator-operator"])
+def test_only_nodes_may_withdraw(world, pki, stem):
+    hub, homes = world
+    ams_uuid = uuids_by_case(homes["GM0363"])["AMS-1"]
+    with secure_channel(f"127.0.0.1:{hub.port}", pki.tls(stem)) as channel, \
+            pytest.raises(grpc.RpcError) as err:
+        records_pb2_grpc.RecordServiceStub(channel).Withdraw(
+            records_pb2.WithdrawRequest(
+                sighting_uuid=ams_uuid,
+                reason=records_pb2.WITHDRAW_REASON_ERASURE_REQUEST), timeout=10)
+    assert err.value.code() == grpc.StatusCode.PERMISSION_DENIED
+    assert ams_uuid in persons_of(hub)
+
+
+def test_withdrawal_needs_a_reason_at_the_hub(world, pki):
+    hub, homes = world
+    with secure_channel(f"127.0.0.1:{hub.port}", pki.tls("node-GM0363")) as channel, \
+            pytest.raises(grpc.RpcError) as err:
+        records_pb2_grpc.RecordServiceStub(channel).Withdraw(
+            records_pb2.WithdrawRequest(sighting_uuid=uuids_by_case(homes["GM0363"])["AMS-1"]),
+            timeout=10)
+    assert err.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+
+
+def test_unsynced_sighting_is_withdrawn_locally_only(tmp_path, pki, secret_file, capsys):
+    with running_hub(tmp_path, pki) as hub:
+        home = node(tmp_path, pki, secret_file, "GM0363", hub)
+        path = tmp_path / "one.csv"
+        path.write_bytes(csv_bytes(ROWS["GM0363"][:1]))
+        assert run("node", "import", "--home", home, path) == 0
+        capsys.readouterr()
+        assert run("node", "withdraw", "--home", home, "AMS-1", "--reason", "error") == 0
+        assert "never synced" in capsys.readouterr().out
+        assert uuids_by_case(home) == {} and actions(hub, "withdraw") == []
+
+
+def test_unknown_case_ref_is_one_line(world, capsys):
+    _hub, homes = world
+    assert run("node", "withdraw", "--home", homes["GM0363"], "NOPE-1", "--reason",
+               "error") == 1
+    err = capsys.readouterr().err
+    assert err == "zichtlijn: no sighting with case_ref 'NOPE-1' at this node\n"
+
+
+def test_unreachable_hub_changes_nothing(tmp_path, pki, secret_file, capsys):
+    with running_hub(tmp_path, pki) as hub:
+        home = node(tmp_path, pki, secret_file, "GM0363", hub)
+        import_and_sync(tmp_path, home, ROWS["GM0363"][:1])
+    capsys.readouterr()
+    assert run("node", "withdraw", "--home", home, "AMS-1", "--reason", "error") == 1
+    assert "unreachable" in capsys.readouterr().err
+    assert list(uuids_by_case(home)) == ["AMS-1"]
+
+
+def test_no_copy_of_a_withdrawn_encoding_remains_in_the_live_files(world):
+    """Not in the database pages (secure_delete) nor in the write-ahead log (truncated)."""
+    from node.store import NodeStore
+    from zichtlijn.v1 import encoding_pb2
+
+    hub, homes = world
+    store = NodeStore(homes["GM0599"] / "node.db")
+    try:
+        (blob,) = store.db.execute(
+            "SELECT encoded FROM sightings WHERE case_ref = 'RTM-7'").fetchone()
+    finally:
+        store.close()
+    # her subject encoding as the hub stores it (the name filter alone she shares with AMS-2)
+    subject = encoding_pb2.EncodedSighting.FromString(blob).subject.SerializeToString(
+        deterministic=True)
+
+    def files() -> dict[str, bytes]:
+        found = {p.name: p.read_bytes() for p in hub.store.path.parent.glob("hub.db*")}
+        found |= {p.name: p.read_bytes() for p in homes["GM0599"].glob("node.db*")}
+        return found
+
+    holding = {n.split("-")[0] for n, data in files().items() if subject in data}
+    assert holding == {"hub.db", "node.db"}  # before: the search finds her at both
+    assert run("node", "withdraw", "--home", homes["GM0599"], "RTM-7", "--reason",
+               "erasure") == 0
+    assert [name for name, data in files().items() if subject in data] == []
