@@ -76,7 +76,7 @@ def settle(store: HubStore, engine: AlertEngine | None, before: dict[str, bytes]
     if not before:
         return 0
     if engine is not None:
-        engine.evaluate()
+        engine.evaluate(full=True)  # sightings are gone: rebuild the companions too
     changed = 0
     now = utc_now()
     with store.transaction() as conn:

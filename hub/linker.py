@@ -56,6 +56,12 @@ class RemovalRun:
 CHUNK_ROWS = 20_000
 
 
+def note_person_changes(conn: sqlite3.Connection, persons: Iterable[str]) -> None:
+    """Queue persons whose sightings changed for the next alert evaluation."""
+    conn.executemany("INSERT INTO person_changes (person_id) VALUES (?)",
+                     [(p,) for p in sorted(persons)])
+
+
 def person_id_for(sighting_uuid: str) -> str:
     """Pseudonymous person id: named after the person's first-received sighting."""
     return "P-" + hashlib.sha256(b"zichtlijn-person\x00" + sighting_uuid.encode()).hexdigest()[:12]
@@ -158,10 +164,12 @@ class Linker:
         components = len({self.graph.base_of[row] for row in touched})
         changed: dict[int, str] = {}
         new_cluster: dict[int, int] = {}
+        persons_changed: set[str] = set()
         for row in sorted(touched):
             person = person_id_for(self.uuid_of_row[self.graph.person_root(row)])
             cluster = self.seq_of_row[self.graph.base_of[row]]
             if self.person_of_row[row] != person or self.cluster_of_row[row] != cluster:
+                persons_changed.update(p for p in (self.person_of_row[row], person) if p)
                 self.person_of_row[row] = person
                 self.cluster_of_row[row] = cluster
                 changed[row] = person
@@ -183,6 +191,7 @@ class Linker:
                 "UPDATE sightings SET linked = 1 WHERE seq = ?",
                 [(self.seq_of_row[row],) for row in added if row not in changed],
             )
+            note_person_changes(conn, persons_changed)
             audit_log.append(conn, utc_now(), "hub:hub", "link_run",
                              new_sightings=len(added), candidate_pairs=candidates,
                              new_links=len(links), persons_changed=len(changed))
@@ -240,6 +249,7 @@ class Linker:
         rows = [self.row_of_seq.pop(seq) for seq in seqs if seq in self.row_of_seq]
         self.encodings.forget(rows)
         affected = self.graph.remove_rows(rows)
+        removed_persons = [self.person_of_row[row] for row in rows]
         for row in rows:
             self.person_of_row[row] = None
             self.cluster_of_row[row] = None
@@ -247,10 +257,12 @@ class Linker:
         touched = self.graph.update(sorted(affected), self._score, self.encodings.dated())
         components = len({self.graph.base_of[row] for row in touched})
         changed: dict[int, tuple[str, int]] = {}
+        persons_changed = {p for p in removed_persons if p}
         for row in sorted(touched):
             person = person_id_for(self.uuid_of_row[self.graph.person_root(row)])
             cluster = self.seq_of_row[self.graph.base_of[row]]
             if self.person_of_row[row] != person or self.cluster_of_row[row] != cluster:
+                persons_changed.update(p for p in (self.person_of_row[row], person) if p)
                 self.person_of_row[row] = person
                 self.cluster_of_row[row] = cluster
                 changed[row] = (person, cluster)
@@ -265,6 +277,7 @@ class Linker:
                 [(person, cluster, self.seq_of_row[row])
                  for row, (person, cluster) in changed.items()],
             )
+            note_person_changes(conn, persons_changed)
             if record is not None:
                 record(conn, run)
         return RemovalRun(len(seqs), components, len(changed), time.perf_counter() - started,

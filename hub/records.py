@@ -128,7 +128,7 @@ def correct(store: HubStore, linker: Linker, schema: LinkageSchema, gemeente: st
     linked = linker.link_pending()
     with store.lock:
         truncate_wal(store.db.conn)
-    changed = alerts.evaluate().report.changes if alerts is not None else 0
+    changed = alerts.evaluate(full=True).report.changes if alerts is not None else 0
     return RecordOutcome(True, run.persons_changed + linked.persons_changed, changed)
 
 

@@ -104,6 +104,13 @@ class HubStore:
                 encoding BLOB NOT NULL,
                 PRIMARY KEY (sighting_seq, position)
             );
+            -- persons a link run or removal changed (old and new ids), until the alert
+            -- engine has evaluated them (hub/alerts/engine.py): the nightly evaluation reads
+            -- only these and the networks they touch
+            CREATE TABLE IF NOT EXISTS person_changes (
+                change_seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                person_id TEXT NOT NULL
+            );
             CREATE TABLE IF NOT EXISTS entities (
                 sighting_seq INTEGER NOT NULL REFERENCES sightings(seq) ON DELETE CASCADE,
                 kind INTEGER NOT NULL,

@@ -26,7 +26,7 @@ def cmd_evaluate(home: Path) -> int:
     alert_config = load_alert_config(config.alerts)
     store = HubStore(config.db_path)
     try:
-        run = AlertEngine(store, alert_config, default_schema(), MatchPolicy()).evaluate()
+        run = AlertEngine(store, alert_config, default_schema(), MatchPolicy()).evaluate(full=True)
     finally:
         store.close()
     report = run.report

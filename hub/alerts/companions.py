@@ -6,10 +6,11 @@ companion persons. That is what lets the network rule see "three women, each
 with the same man, in two towns" without anyone holding his name.
 
 Encodings made under different key epochs are unrelated bit patterns, so
-companions are grouped per epoch. The grouping is recomputed from the stored
-encodings at every evaluation: cheap at the size of today's data (companions
-are a minority of sightings), and no state of its own that could drift from
-the database.
+companions are grouped per epoch. `CompanionPersons` keeps the grouping in
+memory and adds each night's companions the way the hub's linker adds
+sightings (same blocking, scoring and person graph), so it gives exactly the
+grouping of one batch run over all of them, and says which companions
+changed person: their sightings' networks must be looked at again.
 """
 
 from __future__ import annotations
@@ -18,8 +19,10 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Sequence
 
+from linkage.blocking import CandidateIndex
 from linkage.compare import MatchPolicy
-from linkage.linking import link_all
+from linkage.linking import scored_links, table_scorer
+from linkage.persons import PersonGraph
 from linkage.schema import LinkageSchema
 from linkage.table import EncodingTable
 from zichtlijn import wire
@@ -35,22 +38,80 @@ def companion_id_for(key: CompanionKey) -> str:
     return "C-" + digest[:12]
 
 
+class _EpochCompanions:
+    """The companions of one key epoch: their table, blocking index and person graph."""
+
+    def __init__(self, schema: LinkageSchema, policy: MatchPolicy) -> None:
+        self.policy = policy
+        self.table = EncodingTable(schema.filter_bytes)
+        self.index = CandidateIndex()
+        self.graph = PersonGraph(policy)
+        self.keys: list[CompanionKey] = []
+        self.scorer = table_scorer(self.table, policy)
+
+    def add(self, rows: Sequence[CompanionRow]) -> set[int]:
+        """Add companions in arrival order; returns the rows whose person may have changed."""
+        added = self.table.append(
+            [wire.identity_from_wire(encoding_pb2.IdentityEncoding.FromString(blob))
+             for _, _, _, blob in rows])
+        self.keys.extend((uuid, position) for uuid, position, _, _ in rows)
+        self.graph.add_rows(added)
+        dated = self.table.dob[: self.table.size, 0] != 0
+        links, scores = scored_links(self.index.add(self.table, added), self.scorer,
+                                     self.policy, dated)
+        self.graph.add_links(map(tuple, links.tolist()), scores.tolist())
+        return set(self.graph.update(added, self.scorer, dated)) | set(added)
+
+    def person_of(self, row: int) -> str:
+        return companion_id_for(self.keys[self.graph.person_root(row)])
+
+
+class CompanionPersons:
+    """Companion person per (sighting UUID, position), kept current as companions arrive."""
+
+    def __init__(self, schema: LinkageSchema, policy: MatchPolicy) -> None:
+        self.schema = schema
+        self.policy = policy
+        self._epochs: dict[int, _EpochCompanions] = {}
+        self.person_of: dict[CompanionKey, str] = {}
+        self.members: dict[str, set[CompanionKey]] = defaultdict(set)
+        self._keys_of_sighting: dict[str, list[CompanionKey]] = defaultdict(list)
+
+    def companions_of(self, sighting_uuid: str) -> list[str]:
+        """Companion person ids on one sighting, in the order they were recorded."""
+        return [self.person_of[key] for key in self._keys_of_sighting.get(sighting_uuid, ())]
+
+    def add(self, rows: Sequence[CompanionRow]) -> set[CompanionKey]:
+        """Add companions (in arrival order); returns those now in another person or new."""
+        by_epoch: dict[int, list[CompanionRow]] = defaultdict(list)
+        for row in rows:
+            by_epoch[row[2]].append(row)
+            self._keys_of_sighting[row[0]].append((row[0], row[1]))
+        moved: set[CompanionKey] = set()
+        for epoch, group in by_epoch.items():
+            state = self._epochs.get(epoch)
+            if state is None:
+                state = self._epochs[epoch] = _EpochCompanions(self.schema, self.policy)
+            for row in sorted(state.add(group)):
+                key, person = state.keys[row], state.person_of(row)
+                old = self.person_of.get(key)
+                if old == person:
+                    continue
+                if old is not None:
+                    self.members[old].discard(key)
+                self.person_of[key] = person
+                self.members[person].add(key)
+                moved.add(key)
+        return moved
+
+
 def companion_persons(rows: Sequence[CompanionRow], schema: LinkageSchema,
                       policy: MatchPolicy) -> dict[CompanionKey, str]:
-    """Map (sighting UUID, position) -> companion person id.
+    """Map (sighting UUID, position) -> companion person id, in one batch.
 
     `rows` are in arrival order, so a cluster is named after its earliest
     member whatever arrives later.
     """
-    by_epoch: dict[int, list[CompanionRow]] = defaultdict(list)
-    for row in rows:
-        by_epoch[row[2]].append(row)
-    result: dict[CompanionKey, str] = {}
-    for group in by_epoch.values():
-        table = EncodingTable(schema.filter_bytes, capacity=len(group))
-        table.append([wire.identity_from_wire(encoding_pb2.IdentityEncoding.FromString(blob))
-                      for _, _, _, blob in group])
-        for row, label in enumerate(link_all(table, policy)):
-            first = group[int(label)]
-            result[(group[row][0], group[row][1])] = companion_id_for((first[0], first[1]))
-    return result
+    persons = CompanionPersons(schema, policy)
+    persons.add(rows)
+    return dict(persons.person_of)

@@ -17,18 +17,17 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from hub import audit_log
-from hub.alerts.companions import companion_persons
+from hub.alerts.companions import CompanionPersons
 from hub.alerts.config import AlertConfig
 from hub.alerts.reconcile import ACTOR, Reconciler, ReconcileReport
 from hub.alerts.rules import Anchor, Fact, evaluate
+from hub.alerts.scope import KIND_NAMES, carriers_by_uuid, closed_scope, reach_of
 from hub.alerts.store import ChangeSignal, create_tables, get_meta, set_meta
 from hub.store import HubStore, utc_now
 from linkage.compare import MatchPolicy
 from linkage.schema import LinkageSchema
-from zichtlijn import wire
 
 log = logging.getLogger("zichtlijn.hub.alerts")
-KIND_NAMES = {number: name for name, number in wire.ENTITY_KINDS.items()}
 
 
 @dataclass(frozen=True)
@@ -48,6 +47,8 @@ class AlertEngine:
         self.policy = policy
         self.signal = signal or ChangeSignal()
         self._lock = threading.Lock()
+        self._companions: CompanionPersons | None = None  # built by the first evaluation
+        self._companions_through = 0  # last sighting seq whose companions are in it
         with store.lock:  # executescript commits on its own: not inside a transaction
             create_tables(store.db.conn)
         with store.transaction() as conn:
@@ -68,27 +69,60 @@ class AlertEngine:
             log.warning("stored sightings carry %d signal code(s) no longer in signals.toml; "
                         "they weigh 0: %s", len(unknown), ", ".join(sorted(unknown)))
 
-    def load_facts(self) -> list[Fact]:
+    def _update_companions(self, rebuild: bool) -> set[str]:
+        """Add the companions linked since the last evaluation; UUIDs of sightings whose
+        companion person is new or changed."""
+        if rebuild or self._companions is None:
+            self._companions = CompanionPersons(self.schema, self.policy)
+            self._companions_through = 0
+        with self.store.lock:
+            rows = self.store.db.execute(
+                "SELECT s.seq, s.sighting_uuid, c.position, s.epoch, c.encoding "
+                "FROM companions c JOIN sightings s ON s.seq = c.sighting_seq "
+                "WHERE s.seq > ? AND s.person_id IS NOT NULL ORDER BY s.seq, c.position",
+                [self._companions_through]).fetchall()
+        if not rows:
+            return set()
+        self._companions_through = rows[-1][0]
+        moved = self._companions.add([(u, p, e, bytes(b)) for _, u, p, e, b in rows])
+        return {uuid for uuid, _ in moved}
+
+    def _companions_of(self, uuid: str) -> list[str]:
+        return self._companions.companions_of(uuid) if self._companions is not None else []
+
+    def _companion_carriers(self, companion: str) -> set[str]:
+        if self._companions is None:
+            return set()
+        return {uuid for uuid, _ in self._companions.members.get(companion, ())}
+
+    def load_facts(self, persons: set[str] | None = None) -> list[Fact]:
+        """Facts of every linked sighting, or of the sightings of `persons`."""
+        if persons is None:
+            where, chunks = "s.person_id IS NOT NULL", [[]]
+        else:
+            ordered = sorted(persons)
+            chunks = [ordered[i : i + 500] for i in range(0, len(ordered), 500)]
+            where = "s.person_id IN ({})"
+        sightings, entities = [], []
         with self.store.lock:
             db = self.store.db
-            sightings = db.execute(
-                "SELECT seq, sighting_uuid, gemeente, observed_on, setting, licensed, signals, "
-                "person_id FROM sightings WHERE person_id IS NOT NULL ORDER BY seq").fetchall()
-            entities = db.execute(
-                "SELECT e.sighting_seq, e.kind, e.token, s.epoch FROM entities e JOIN sightings s "
-                "ON s.seq = e.sighting_seq WHERE s.person_id IS NOT NULL").fetchall()
-            companions = db.execute(
-                "SELECT s.sighting_uuid, c.position, s.epoch, c.encoding FROM companions c "
-                "JOIN sightings s ON s.seq = c.sighting_seq WHERE s.person_id IS NOT NULL "
-                "ORDER BY c.sighting_seq, c.position").fetchall()
+            for chunk in chunks:
+                condition = where.format(",".join("?" * len(chunk)))
+                sightings += db.execute(
+                    "SELECT s.seq, s.sighting_uuid, s.gemeente, s.observed_on, s.setting, "
+                    f"s.licensed, s.signals, s.person_id FROM sightings s WHERE {condition} "
+                    "ORDER BY s.seq", chunk).fetchall()
+                entities += db.execute(
+                    "SELECT e.sighting_seq, e.kind, e.token, s.epoch FROM entities e "
+                    f"JOIN sightings s ON s.seq = e.sighting_seq WHERE {condition}",
+                    chunk).fetchall()
+        sightings.sort()
         anchors: dict[object, list[Anchor]] = defaultdict(list)
         for seq, kind, token, epoch in entities:
             if kind in KIND_NAMES:  # a token means something only within its key epoch
                 anchors[seq].append((KIND_NAMES[kind], f"{epoch}:{bytes(token).hex()}"))
-        for (uuid, _), name in companion_persons(
-                [(u, p, e, bytes(b)) for u, p, e, b in companions], self.schema,
-                self.policy).items():
-            anchors[uuid].append(("companion", name))
+        for _, uuid, *_ in sightings:
+            anchors[uuid] += [("companion", name) for name in self._companions_of(uuid)]
         return [
             Fact(sighting_uuid=uuid, person_id=person, gemeente=gemeente,
                  observed_on=dt.date.fromisoformat(observed_on), setting=setting,
@@ -98,23 +132,47 @@ class AlertEngine:
             for seq, uuid, gemeente, observed_on, setting, licensed, signals, person in sightings
         ]
 
-    def evaluate(self) -> Evaluation:
-        """Apply every rule to everything linked; safe to call from any thread."""
+    def evaluate(self, full: bool = False) -> Evaluation:
+        """Apply the rules and record the outcome; safe to call from any thread.
+
+        By default only the persons changed since the last evaluation and the
+        networks they touch are read (hub/alerts/scope.py), which gives the
+        same alerts as reading everything. `full` reads everything and
+        rebuilds the companion persons: at start-up, after a rule change,
+        and after sightings were removed (withdrawal, correction, purge).
+        """
         with self._lock:
             started = time.perf_counter()
-            facts = self.load_facts()
+            full = full or self._companions is None
+            with self.store.lock:
+                through, = self.store.db.execute(
+                    "SELECT coalesce(max(change_seq), 0) FROM person_changes").fetchone()
+                changed = {p for (p,) in self.store.db.execute(
+                    "SELECT DISTINCT person_id FROM person_changes WHERE change_seq <= ?",
+                    [through])}
+            moved = self._update_companions(rebuild=full)
+            persons = None
+            if not full:
+                with self.store.lock:
+                    changed |= {person for person, _, _ in
+                                carriers_by_uuid(self.store.db.conn, moved)}
+                    persons = closed_scope(self.store.db.conn, changed, reach_of(self.config),
+                                           self._companions_of, self._companion_carriers)
+            facts = self.load_facts(persons)
             findings = evaluate(facts, self.config)
             by_uuid = {f.sighting_uuid: f for f in facts}
             with self.store.transaction() as conn:
                 reconciler = Reconciler(conn, by_uuid, utc_now())
                 for finding in findings:
                     reconciler.apply(finding)
+                conn.execute("DELETE FROM person_changes WHERE change_seq <= ?", [through])
             report = reconciler.report
         if report.changes:
             self.signal.notify()
         seconds = time.perf_counter() - started
-        log.info("alert evaluation: %d sightings, %d findings, %d created, %d updated "
-                 "(%d reopened), %d merged, %.2fs", len(facts), len(findings), report.created,
-                 report.updated, report.reopened, report.merged, seconds)
+        log.info("alert evaluation (%s): %d sightings, %d findings, %d created, %d updated "
+                 "(%d reopened), %d merged, %.2fs", "full" if full else "changed persons",
+                 len(facts), len(findings), report.created, report.updated, report.reopened,
+                 report.merged, seconds)
         return Evaluation(len(facts), len(findings), report, seconds)
 

@@ -33,7 +33,7 @@ def start_engine(config: AlertConfig | None, store: HubStore, schema: LinkageSch
     if config is None:
         return None
     engine = AlertEngine(store, config, schema, policy)
-    engine.evaluate()  # rules may have changed while the hub was down
+    engine.evaluate(full=True)  # rules may have changed while the hub was down
     return engine
 
 
