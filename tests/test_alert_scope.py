@@ -1,0 +1,122 @@
+"""The nightly alert evaluation reads only changed persons and their networks, and that is
+enough: night by night it leaves exactly the alerts that evaluating everything leaves."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from pathlib import Path
+
+import pytest
+
+from hub.alerts.config import load_alert_config
+from hub.alerts.engine import AlertEngine
+from hub.linker import Linker
+from hub.store import HubStore
+from linkage.compare import MatchPolicy
+from linkage.encode import Encoder
+from linkage.schema import default_schema
+from node.csv_import import RowError, parse_row
+from node.importer import encode_sighting
+from zichtlijn import wire
+from zichtlijn.synth import iter_rows
+from zichtlijn.v1 import encoding_pb2
+
+DEPLOY_ALERTS = Path(__file__).resolve().parents[1] / "deploy" / "alerts"
+GEMEENTEN = ["GM0363", "GM0599", "GM0344", "GM0518", "GM0014"]
+TODAY = dt.date(2026, 11, 23)
+
+
+def nights(encoder: Encoder, persons: int, seed: int, count: int
+           ) -> list[list[tuple[str, encoding_pb2.EncodedSighting]]]:
+    """Synthetic sightings (networks, companions, signals) split into `count` nights."""
+    sightings = []
+    for line, item in enumerate(iter_rows(persons, GEMEENTEN, seed, start=dt.date(2025, 6, 1),
+                                          days=300), start=2):
+        try:
+            parsed = parse_row(line, item.row, TODAY)
+        except RowError:
+            continue
+        message = encode_sighting(parsed, encoder)
+        message.sighting_uuid = str(uuid.UUID(int=len(sightings) + 1, version=4))
+        sightings.append((item.gemeente, message))
+    size = -(-len(sightings) // count)
+    return [sightings[i : i + size] for i in range(0, len(sightings), size)]
+
+
+def store_night(store: HubStore, night: list[tuple[str, encoding_pb2.EncodedSighting]]) -> None:
+    for gemeente in GEMEENTEN:
+        batch = [message for g, message in night if g == gemeente]
+        if batch:
+            store.store_batch(gemeente, wire.batch_digest(batch), batch)
+
+
+def alert_state(store: HubStore) -> list[tuple]:
+    with store.lock:
+        alerts = store.db.execute(
+            "SELECT alert_id, rule, score, version, evidence_digest, merged_into FROM alerts "
+            "ORDER BY alert_id").fetchall()
+        regions = store.db.execute(
+            "SELECT alert_id, region, state, changed FROM alert_regions "
+            "ORDER BY alert_id, region").fetchall()
+    return alerts + regions
+
+
+def hub_at(path: Path) -> tuple[HubStore, Linker, AlertEngine]:
+    store = HubStore(path)
+    linker = Linker(store, default_schema(), MatchPolicy())
+    engine = AlertEngine(store, load_alert_config(DEPLOY_ALERTS), default_schema(),
+                         MatchPolicy())
+    return store, linker, engine
+
+
+@pytest.mark.parametrize("seed", [3, 11])
+def test_changed_persons_only_gives_the_alerts_of_a_full_evaluation(tmp_path, encoder, seed):
+    scoped_store, scoped_linker, scoped = hub_at(tmp_path / "scoped.db")
+    full_store, full_linker, full = hub_at(tmp_path / "full.db")
+    scoped.evaluate(full=True)  # the hub's start
+    read = []
+    for night in nights(encoder, 260, seed, count=5):
+        for store, linker in ((scoped_store, scoped_linker), (full_store, full_linker)):
+            store_night(store, night)
+            linker.link_pending()
+        run = scoped.evaluate()
+        read.append(run.sightings)
+        full.evaluate(full=True)
+        assert alert_state(scoped_store) == alert_state(full_store)
+    assert alert_state(scoped_store), "the data must raise alerts for this to mean anything"
+    # ...and a later full evaluation finds nothing the nightly ones missed
+    assert scoped.evaluate(full=True).report.changes == 0
+    total = scoped_store.db.execute("SELECT count(*) FROM sightings").fetchone()[0]
+    assert read[-1] < total  # the last night did not read everything
+    for store in (scoped_store, full_store):
+        store.close()
+
+
+def test_an_evaluation_without_changes_reads_nothing(tmp_path, encoder):
+    store, linker, engine = hub_at(tmp_path / "hub.db")
+    store_night(store, nights(encoder, 60, 5, count=1)[0])
+    linker.link_pending()
+    engine.evaluate()
+    again = engine.evaluate()
+    assert again.sightings == 0 and again.report.changes == 0
+    store.close()
+
+
+def test_companions_added_night_by_night_are_grouped_as_in_one_batch(other_encoder):
+    from hub.alerts.companions import CompanionPersons, companion_persons
+    from linkage.encode import Identity
+
+    men = [Identity("Vasile", "Rusu", dt.date(1980, 4, 2)), Identity("Mihai", "Ionescu", None),
+           Identity("Vasilii", "Rusu", dt.date(1980, 4, 2)), Identity("Vasile", "Rusu", None),
+           Identity("Mihai", "Ionescu", dt.date(1975, 1, 30)), Identity("Ion", "Rusu", None)]
+    rows = [(f"u{i}", 0, 1,
+             wire.identity_to_wire(other_encoder.encode_identity(m)).SerializeToString())
+            for i, m in enumerate(men)]
+    nightly = CompanionPersons(default_schema(), MatchPolicy())
+    moved = [nightly.add([row]) for row in rows]
+    assert nightly.person_of == companion_persons(rows, default_schema(), MatchPolicy())
+    assert moved[0] == {("u0", 0)}  # a new companion is always reported
+    # the undated Mihai (u1) waits alone until a dated Mihai arrives, then moves to him
+    assert ("u1", 0) in moved[4]
+    assert nightly.companions_of("u2") == [nightly.person_of[("u0", 0)]]
