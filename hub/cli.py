@@ -6,7 +6,6 @@ import argparse
 import csv
 import dataclasses
 import datetime as dt
-import os
 import signal
 import sys
 import threading
@@ -26,25 +25,15 @@ from hub.settings import HubSettings, load_settings, settings_toml
 from hub.store import HubStore
 from linkage.compare import MatchPolicy
 from linkage.schema import default_schema
+from zichtlijn.cli_home import HomeOption
 from zichtlijn.errors import CliError
 from zichtlijn.transport import TlsFiles
 
-HOME_ENV = "ZICHTLIJN_HUB_HOME"
-
-
-def _home(args: argparse.Namespace) -> Path:
-    home = args.home or os.environ.get(HOME_ENV)
-    if not home:
-        raise CliError(f"no hub home: pass --home DIR or set {HOME_ENV}")
-    return Path(home)
-
-
-def _add_home(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--home", help=f"hub home directory (default: ${HOME_ENV})")
+HOME = HomeOption("hub", "ZICHTLIJN_HUB_HOME")
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    home = _home(args)
+    home = HOME.path(args)
     tls = TlsFiles(Path(args.ca).resolve(), Path(args.cert).resolve(), Path(args.key).resolve())
     tls.read()
     principal = tls.principal()
@@ -69,7 +58,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    config = load_config(_home(args))
+    config = load_config(HOME.path(args))
     if args.listen:
         config = dataclasses.replace(config, listen=args.listen)
     settings = load_settings(config.home)
@@ -97,7 +86,7 @@ def _serve(args: argparse.Namespace, config: HubConfig, settings: HubSettings) -
 
 
 def cmd_clusters(args: argparse.Namespace) -> int:
-    config = load_config(_home(args))
+    config = load_config(HOME.path(args))
     store = HubStore(config.db_path)
     try:
         rows = store.clusters()
@@ -126,7 +115,7 @@ def cmd_clusters(args: argparse.Namespace) -> int:
 
 
 def cmd_epochs(args: argparse.Namespace) -> int:
-    config = load_config(_home(args))
+    config = load_config(HOME.path(args))
     store = HubStore(config.db_path)
     try:
         with store.lock:
@@ -143,7 +132,7 @@ def cmd_epochs(args: argparse.Namespace) -> int:
 
 
 def cmd_relink(args: argparse.Namespace) -> int:
-    config = load_config(_home(args))
+    config = load_config(HOME.path(args))
     store = HubStore(config.db_path)
     try:
         run = Linker(store, default_schema(), MatchPolicy()).relink_all()
@@ -161,7 +150,7 @@ def register(groups: argparse._SubParsersAction) -> None:
     commands = hub.add_subparsers(dest="command", required=True)
 
     init = commands.add_parser("init", help="create a hub home directory")
-    _add_home(init)
+    HOME.add_to(init)
     init.add_argument("--listen", default="127.0.0.1:50051", help="host:port to listen on")
     init.add_argument("--ca", required=True, help="CA certificate (PEM)")
     init.add_argument("--cert", required=True, help="the hub's certificate (PEM)")
@@ -176,25 +165,25 @@ def register(groups: argparse._SubParsersAction) -> None:
     init.set_defaults(run=cmd_init)
 
     serve = commands.add_parser("serve", help="run the gRPC server (mTLS) until stopped")
-    _add_home(serve)
+    HOME.add_to(serve)
     serve.add_argument("--listen", help="override host:port (port 0 picks a free port)")
     serve.add_argument("--port-file", help="write the bound port to this file")
     serve.set_defaults(run=cmd_serve)
 
     clusters = commands.add_parser("clusters", help="pseudonymous persons (operator view)")
-    _add_home(clusters)
+    HOME.add_to(clusters)
     clusters.add_argument("--format", choices=("table", "csv"), default="table")
     clusters.add_argument("--min-sightings", type=int, default=2,
                           help="table format: only persons with at least this many sightings")
     clusters.set_defaults(run=cmd_clusters)
 
     epochs = commands.add_parser("epochs", help="key epochs each node reported (no keys)")
-    _add_home(epochs)
+    HOME.add_to(epochs)
     epochs.set_defaults(run=cmd_epochs)
 
     relink = commands.add_parser("relink", help="link every sighting again from scratch")
-    _add_home(relink)
+    HOME.add_to(relink)
     relink.set_defaults(run=cmd_relink)
 
-    alerts_cli.register(commands, _add_home, _home)
-    register_admin(commands, _add_home, _home)
+    alerts_cli.register(commands, HOME.add_to, HOME.path)
+    register_admin(commands, HOME.add_to, HOME.path)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from zichtlijn.home_config import load_home_config, resolve, tls_files, tls_toml
 from zichtlijn.transport import TlsFiles
 
 CONFIG_NAME = "hub.toml"
@@ -34,34 +35,19 @@ class HubConfig:
             f'listen = "{self.listen}"\n'
             f"workers = {self.workers}\n"
             + (f'alerts = "{self.alerts}"\n' if self.alerts else "")
-            + "\n[tls]\n"
-            f'ca = "{self.tls.ca}"\n'
-            f'cert = "{self.tls.cert}"\n'
-            f'key = "{self.tls.key}"\n'
+            + tls_toml(self.tls)
         )
 
 
-def _resolve(home: Path, value: str) -> Path:
-    path = Path(value)
-    return path if path.is_absolute() else home / path
-
-
 def load_config(home: Path) -> HubConfig:
-    path = home / CONFIG_NAME
-    if not path.is_file():
-        raise ConfigError(f"{path}: not a hub home (run `zichtlijn hub init` first)")
-    try:
-        doc = tomllib.loads(path.read_text("utf-8"))
+    def build(doc: dict[str, Any]) -> HubConfig:
         tls = doc["tls"]
         return HubConfig(
             home=home,
             listen=str(doc["listen"]),
-            tls=TlsFiles(_resolve(home, tls["ca"]), _resolve(home, tls["cert"]),
-                         _resolve(home, tls["key"])),
+            tls=tls_files(home, tls),
             workers=int(doc.get("workers", 32)),
-            alerts=_resolve(home, doc["alerts"]) if "alerts" in doc else None,
+            alerts=resolve(home, doc["alerts"]) if "alerts" in doc else None,
         )
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML ({exc})") from None
-    except KeyError as exc:
-        raise ConfigError(f"{path}: missing setting {exc}") from None
+
+    return load_home_config(home / CONFIG_NAME, "hub", "hub", ConfigError, build)

@@ -162,18 +162,8 @@ class Linker:
         scores = np.concatenate(link_scores)
         touched = self.graph.update(added, self._score, self.encodings.dated())
         components = len({self.graph.base_of[row] for row in touched})
-        changed: dict[int, str] = {}
-        new_cluster: dict[int, int] = {}
         persons_changed: set[str] = set()
-        for row in sorted(touched):
-            person = person_id_for(self.uuid_of_row[self.graph.person_root(row)])
-            cluster = self.seq_of_row[self.graph.base_of[row]]
-            if self.person_of_row[row] != person or self.cluster_of_row[row] != cluster:
-                persons_changed.update(p for p in (self.person_of_row[row], person) if p)
-                self.person_of_row[row] = person
-                self.cluster_of_row[row] = cluster
-                changed[row] = person
-                new_cluster[row] = cluster
+        changed = self._reassign(touched, persons_changed)
 
         with self.store.transaction() as conn:
             seq = self.seq_of_row
@@ -184,8 +174,8 @@ class Linker:
             )
             conn.executemany(
                 "UPDATE sightings SET person_id = ?, cluster_seq = ?, linked = 1 WHERE seq = ?",
-                [(person, new_cluster[row], self.seq_of_row[row])
-                 for row, person in changed.items()],
+                [(person, cluster, self.seq_of_row[row])
+                 for row, (person, cluster) in changed.items()],
             )
             conn.executemany(
                 "UPDATE sightings SET linked = 1 WHERE seq = ?",
@@ -197,6 +187,22 @@ class Linker:
                              new_links=len(links), persons_changed=len(changed))
         return LinkRun(len(added), candidates, len(links), components, len(changed),
                        time.perf_counter() - started)
+
+    def _reassign(self, touched: Iterable[int], persons_changed: set[str]
+                  ) -> dict[int, tuple[str, int]]:
+        """Give each touched row its current person and cluster; returns the rows that
+        changed, with their new (person_id, cluster_seq), and adds their old and new
+        person ids to `persons_changed` (for the alert evaluation)."""
+        changed: dict[int, tuple[str, int]] = {}
+        for row in sorted(touched):
+            person = person_id_for(self.uuid_of_row[self.graph.person_root(row)])
+            cluster = self.seq_of_row[self.graph.base_of[row]]
+            if self.person_of_row[row] != person or self.cluster_of_row[row] != cluster:
+                persons_changed.update(p for p in (self.person_of_row[row], person) if p)
+                self.person_of_row[row] = person
+                self.cluster_of_row[row] = cluster
+                changed[row] = (person, cluster)
+        return changed
 
     def relink_all(self, actor: str = "operator:local") -> LinkRun:
         """Forget every link and person and link all sightings again in one batch."""
@@ -256,16 +262,8 @@ class Linker:
             self.uuid_of_row[row] = ""
         touched = self.graph.update(sorted(affected), self._score, self.encodings.dated())
         components = len({self.graph.base_of[row] for row in touched})
-        changed: dict[int, tuple[str, int]] = {}
         persons_changed = {p for p in removed_persons if p}
-        for row in sorted(touched):
-            person = person_id_for(self.uuid_of_row[self.graph.person_root(row)])
-            cluster = self.seq_of_row[self.graph.base_of[row]]
-            if self.person_of_row[row] != person or self.cluster_of_row[row] != cluster:
-                persons_changed.update(p for p in (self.person_of_row[row], person) if p)
-                self.person_of_row[row] = person
-                self.cluster_of_row[row] = cluster
-                changed[row] = (person, cluster)
+        changed = self._reassign(touched, persons_changed)
         run = RemovalRun(len(seqs), components, len(changed), 0.0, len(rows))
         with self.store.transaction() as conn:
             for start in range(0, len(seqs), 500):

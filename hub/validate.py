@@ -48,6 +48,17 @@ def _identity(where: str, enc: encoding_pb2.IdentityEncoding, schema: LinkageSch
         raise Refusal(grpc.StatusCode.INVALID_ARGUMENT, f"{where}: document_token malformed")
 
 
+def _companions_and_entities(
+    where: str, parts: encoding_pb2.EncodedSighting | encoding_pb2.EpochEncoding,
+    schema: LinkageSchema,
+) -> None:
+    for j, companion in enumerate(parts.companions):
+        _identity(f"{where}.companions[{j}]", companion, schema)
+    for entity in parts.entities:
+        if entity.kind == encoding_pb2.ENTITY_KIND_UNSPECIFIED or len(entity.token) != 16:
+            raise Refusal(grpc.StatusCode.INVALID_ARGUMENT, f"{where}: malformed entity")
+
+
 def _other_epochs(where: str, s: encoding_pb2.EncodedSighting, schema: LinkageSchema) -> None:
     """A dual-encoded sighting: each other epoch once, older than `epoch`, well formed."""
     if len(s.other_epochs) > MAX_OTHER_EPOCHS:
@@ -66,11 +77,7 @@ def _other_epochs(where: str, s: encoding_pb2.EncodedSighting, schema: LinkageSc
         if len(other.companions) != len(s.companions) or len(other.entities) != len(s.entities):
             raise Refusal(grpc.StatusCode.INVALID_ARGUMENT,
                           f"{at}: companions and entities must match the sighting's")
-        for k, companion in enumerate(other.companions):
-            _identity(f"{at}.companions[{k}]", companion, schema)
-        for entity in other.entities:
-            if entity.kind == encoding_pb2.ENTITY_KIND_UNSPECIFIED or len(entity.token) != 16:
-                raise Refusal(grpc.StatusCode.INVALID_ARGUMENT, f"{at}: malformed entity")
+        _companions_and_entities(at, other, schema)
 
 
 def validate_batch(batch: sync_pb2.UploadBatch, schema: LinkageSchema,
@@ -131,9 +138,5 @@ def validate_batch(batch: sync_pb2.UploadBatch, schema: LinkageSchema,
         if len(s.companions) > MAX_COMPANIONS or len(s.entities) > MAX_ENTITIES:
             raise Refusal(grpc.StatusCode.INVALID_ARGUMENT,
                           f"{where}: too many companions or entities")
-        for j, companion in enumerate(s.companions):
-            _identity(f"{where}.companions[{j}]", companion, schema)
-        for entity in s.entities:
-            if entity.kind == encoding_pb2.ENTITY_KIND_UNSPECIFIED or len(entity.token) != 16:
-                raise Refusal(grpc.StatusCode.INVALID_ARGUMENT, f"{where}: malformed entity")
+        _companions_and_entities(where, s, schema)
         _other_epochs(where, s, schema)

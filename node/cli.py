@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
-import os
 import sys
 from pathlib import Path
 
@@ -24,6 +23,7 @@ from node.records_cli import register as register_records
 from node.retention import purge, refusal, report_purges, retention_months, retention_toml
 from node.store import NodeStore
 from node.sync import sync
+from zichtlijn.cli_home import HomeOption
 from zichtlijn.errors import CliError
 from zichtlijn.keyfile import load_purpose_keys
 from zichtlijn.progress import Progress
@@ -31,23 +31,12 @@ from zichtlijn.signal_catalogue import load_signals
 from zichtlijn.transport import DEFAULT_DEADLINE_S, TlsFiles, secure_channel
 from zichtlijn.witness import read_vkey
 
-HOME_ENV = "ZICHTLIJN_NODE_HOME"
+HOME = HomeOption("node", "ZICHTLIJN_NODE_HOME")
 KEYS_DIR = "keys"
 
 
-def _home(args: argparse.Namespace) -> Path:
-    home = args.home or os.environ.get(HOME_ENV)
-    if not home:
-        raise CliError(f"no node home: pass --home DIR or set {HOME_ENV}")
-    return Path(home)
-
-
-def _add_home(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--home", help=f"node home directory (default: ${HOME_ENV})")
-
-
 def cmd_init(args: argparse.Namespace) -> int:
-    home = _home(args)
+    home = HOME.path(args)
     if not GEMEENTE.match(args.gemeente):
         raise CliError(f"--gemeente {args.gemeente!r}: expected a CBS code like GM0363")
     tls = TlsFiles(Path(args.ca).resolve(), Path(args.cert).resolve(), Path(args.key).resolve())
@@ -99,7 +88,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    config = load_config(_home(args))
+    config = load_config(HOME.path(args))
     path = Path(args.file)
     data = path.read_bytes()
     today = dt.date.today()
@@ -123,7 +112,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_sightings(args: argparse.Namespace) -> int:
-    config = load_config(_home(args))
+    config = load_config(HOME.path(args))
     store = NodeStore(config.db_path)
     try:
         rows = store.listing()
@@ -141,7 +130,7 @@ def cmd_sightings(args: argparse.Namespace) -> int:
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
-    config = load_config(_home(args))
+    config = load_config(HOME.path(args))
     args.peer = config.hub
     store = NodeStore(config.db_path)
     progress = Progress("syncing")
@@ -161,7 +150,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
 def cmd_witness(args: argparse.Namespace) -> int:
     """Check the hub's latest tree head against the last one verified, cosign it, print it."""
-    config = load_config(_home(args))
+    config = load_config(HOME.path(args))
     args.peer = config.hub
     store = NodeStore(config.db_path)
     try:
@@ -179,12 +168,12 @@ def cmd_witness(args: argparse.Namespace) -> int:
 
 
 def cmd_witness_key(args: argparse.Namespace) -> int:
-    print(witness_key(load_config(_home(args))).vkey)
+    print(witness_key(load_config(HOME.path(args))).vkey)
     return 0
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    config = load_config(_home(args))
+    config = load_config(HOME.path(args))
     store = NodeStore(config.db_path)
     try:
         epochs = Keyring(config, store).epochs(dt.date.today())
@@ -211,7 +200,7 @@ def register(groups: argparse._SubParsersAction) -> None:
     commands = node.add_subparsers(dest="command", required=True)
 
     init = commands.add_parser("init", help="create a node home directory")
-    _add_home(init)
+    HOME.add_to(init)
     init.add_argument("--gemeente", required=True, help="CBS code, e.g. GM0363")
     init.add_argument("--hub", required=True, help="hub address host:port")
     init.add_argument("--ca", required=True, help="CA certificate (PEM)")
@@ -230,37 +219,37 @@ def register(groups: argparse._SubParsersAction) -> None:
     init.set_defaults(run=cmd_init)
 
     imp = commands.add_parser("import", help="import a CSV export of controls (DESIGN §10)")
-    _add_home(imp)
+    HOME.add_to(imp)
     imp.add_argument("file", help="UTF-8 CSV file with a header row")
     imp.set_defaults(run=cmd_import)
 
     sightings = commands.add_parser("sightings", help="list stored sightings (no identity)")
-    _add_home(sightings)
+    HOME.add_to(sightings)
     sightings.add_argument("--format", choices=("table", "csv"), default="table")
     sightings.set_defaults(run=cmd_sightings)
 
     sync_cmd = commands.add_parser("sync", help="upload unsynced encodings to the hub")
-    _add_home(sync_cmd)
+    HOME.add_to(sync_cmd)
     sync_cmd.add_argument("--timeout", type=float, default=600.0,
                           help="deadline for the whole sync in seconds (default 600)")
     sync_cmd.set_defaults(run=cmd_sync)
 
     witness = commands.add_parser(
         "witness", help="check the hub log is consistent, cosign its tree head, print it")
-    _add_home(witness)
+    HOME.add_to(witness)
     witness.add_argument("--timeout", type=float, default=DEFAULT_DEADLINE_S,
                          help=f"deadline per call in seconds (default {DEFAULT_DEADLINE_S:g})")
     witness.set_defaults(run=cmd_witness)
 
     wkey = commands.add_parser("witness-key", help="print this node's witness verifier key")
-    _add_home(wkey)
+    HOME.add_to(wkey)
     wkey.set_defaults(run=cmd_witness_key)
 
     status = commands.add_parser("status", help="show configuration, schema, epoch, counts")
-    _add_home(status)
+    HOME.add_to(status)
     status.set_defaults(run=cmd_status)
 
-    register_keys(commands, _add_home, _home)
-    register_lookup(commands, _add_home, _home)
-    register_records(commands, _add_home, _home)
-    alerts_cli.register(commands, _add_home, _home)
+    register_keys(commands, HOME.add_to, HOME.path)
+    register_lookup(commands, HOME.add_to, HOME.path)
+    register_records(commands, HOME.add_to, HOME.path)
+    alerts_cli.register(commands, HOME.add_to, HOME.path)

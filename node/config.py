@@ -8,10 +8,11 @@ single-holder secret file (`[keys] secret_file`, `zichtlijn keys new`).
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from zichtlijn.home_config import load_home_config, resolve, tls_files, tls_toml
 from zichtlijn.identity import GEMEENTE_CODE
 from zichtlijn.transport import TlsFiles
 
@@ -49,53 +50,39 @@ class NodeConfig:
             f"epoch = {self.epoch}\n"
             f"batch_size = {self.batch_size}\n"
             + (f'signals_file = "{self.signals_file}"\n' if self.signals_file else "")
-            + "\n[tls]\n"
-            f'ca = "{self.tls.ca}"\n'
-            f'cert = "{self.tls.cert}"\n'
-            f'key = "{self.tls.key}"\n'
-            "\n[keys]\n"
+            + tls_toml(self.tls)
+            + "\n[keys]\n"
             + (f'secret_file = "{self.secret_file}"\n' if self.secret_file else "")
             + (f'key_packages = "{self.key_packages}"\n' if self.key_packages else "")
             + (f'\n[audit]\nlog_key = "{self.log_key}"\n' if self.log_key else "")
         )
 
 
-def _resolve(home: Path, value: str) -> Path:
-    path = Path(value)
-    return path if path.is_absolute() else home / path
-
-
 def _optional_path(home: Path, table: dict, name: str) -> Path | None:
     value = table.get(name)
-    return None if value is None else _resolve(home, str(value))
+    return None if value is None else resolve(home, str(value))
 
 
 def load_config(home: Path) -> NodeConfig:
-    path = home / CONFIG_NAME
-    if not path.is_file():
-        raise ConfigError(f"{path}: not a node home (run `zichtlijn node init` first)")
-    try:
-        doc = tomllib.loads(path.read_text("utf-8"))
+    def build(doc: dict[str, Any]) -> NodeConfig:
         tls = doc["tls"]
-        config = NodeConfig(
+        return NodeConfig(
             home=home,
             gemeente=str(doc["gemeente"]),
             hub=str(doc["hub"]),
-            tls=TlsFiles(_resolve(home, tls["ca"]), _resolve(home, tls["cert"]),
-                         _resolve(home, tls["key"])),
+            tls=tls_files(home, tls),
             secret_file=_optional_path(home, doc["keys"], "secret_file"),
             epoch=int(doc.get("epoch", 1)),
             batch_size=int(doc.get("batch_size", 500)),
             key_packages=_optional_path(home, doc["keys"], "key_packages"),
-            signals_file=(_resolve(home, doc["signals_file"]) if "signals_file" in doc
+            signals_file=(resolve(home, doc["signals_file"]) if "signals_file" in doc
                           else None),
-            log_key=(_resolve(home, doc["audit"]["log_key"])
+            log_key=(resolve(home, doc["audit"]["log_key"])
                      if "log_key" in doc.get("audit", {}) else None),
         )
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML ({exc})") from None
-    except KeyError as exc:
-        raise ConfigError(f"{path}: missing setting {exc}") from None
+
+    path = home / CONFIG_NAME
+    config = load_home_config(path, "node", "node", ConfigError, build)
     if (config.secret_file is None) == (config.key_packages is None):
         raise ConfigError(f"{path}: [keys] needs exactly one of secret_file, key_packages")
     if not GEMEENTE.match(config.gemeente):

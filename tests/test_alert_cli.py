@@ -128,12 +128,18 @@ def test_node_alerts_resolves_its_own_case_refs_and_only_those(tmp_path, pki, hu
         assert case_ref.encode() not in hub_files
 
 
-def test_hub_evaluate_on_demand_finds_nothing_new_twice(tmp_path, pki, hub, carousel, capsys):
+def hub_home_with_alerts(hub, pki) -> Path:
+    """The running hub's home, with a hub.toml that names the shipped alert configuration."""
     home = Path(hub.store.path).parent
     (home / "hub.toml").write_text(
         f'listen = "127.0.0.1:0"\nalerts = "{ALERTS_DIR}"\n\n[tls]\n'
         f'ca = "{pki.root / "ca.pem"}"\ncert = "{pki.root / "hub-hub.pem"}"\n'
         f'key = "{pki.root / "hub-hub.key"}"\n')
+    return home
+
+
+def test_hub_evaluate_on_demand_finds_nothing_new_twice(tmp_path, pki, hub, carousel, capsys):
+    home = hub_home_with_alerts(hub, pki)
     code, out, _ = run(capsys, "hub", "evaluate", "--home", str(home))
     assert code == 0
     assert "0 alerts created, 0 updated (0 reopened), 0 merged, 1 unchanged" in out
@@ -175,11 +181,7 @@ def test_hub_refuses_an_upload_with_an_unknown_code(tmp_path, pki, secret_file, 
 
 
 def test_hub_relink_evaluates_the_alerts_again(tmp_path, pki, hub, carousel, capsys):
-    home = Path(hub.store.path).parent
-    (home / "hub.toml").write_text(
-        f'listen = "127.0.0.1:0"\nalerts = "{ALERTS_DIR}"\n\n[tls]\n'
-        f'ca = "{pki.root / "ca.pem"}"\ncert = "{pki.root / "hub-hub.pem"}"\n'
-        f'key = "{pki.root / "hub-hub.key"}"\n')
+    home = hub_home_with_alerts(hub, pki)
     code, out, _ = run(capsys, "hub", "relink", "--home", str(home))
     assert code == 0
     relinked, evaluated = out.splitlines()

@@ -129,15 +129,20 @@ def test_correction_is_validated_like_an_import(world, tmp_path, capsys):
     assert actions(hub, "correct") == []
 
 
-def test_a_node_cannot_correct_another_towns_sighting(world, pki):
-    hub, homes = world
-    store = NodeStore(homes["GM0363"] / "node.db")
+def stored_sighting(home, case_ref: str) -> encoding_pb2.EncodedSighting:
+    """The sighting as the node encoded it for the hub."""
+    store = NodeStore(home / "node.db")
     try:
         [encoded] = store.db.execute(
-            "SELECT encoded FROM sightings WHERE case_ref = 'AMS-1'").fetchone()
+            "SELECT encoded FROM sightings WHERE case_ref = ?", [case_ref]).fetchone()
     finally:
         store.close()
-    foreign = encoding_pb2.EncodedSighting.FromString(encoded)
+    return encoding_pb2.EncodedSighting.FromString(encoded)
+
+
+def test_a_node_cannot_correct_another_towns_sighting(world, pki):
+    hub, homes = world
+    foreign = stored_sighting(homes["GM0363"], "AMS-1")
     foreign.signals.append("unlicensed")
     before = hub_row(hub, foreign.sighting_uuid)
     with secure_channel(f"127.0.0.1:{hub.port}", pki.tls("node-GM0599")) as channel, \
@@ -150,13 +155,7 @@ def test_a_node_cannot_correct_another_towns_sighting(world, pki):
 
 def test_a_malformed_correction_is_refused(world, pki):
     hub, homes = world
-    store = NodeStore(homes["GM0363"] / "node.db")
-    try:
-        [encoded] = store.db.execute(
-            "SELECT encoded FROM sightings WHERE case_ref = 'AMS-1'").fetchone()
-    finally:
-        store.close()
-    broken = encoding_pb2.EncodedSighting.FromString(encoded)
+    broken = stored_sighting(homes["GM0363"], "AMS-1")
     broken.subject.name_filter = broken.subject.name_filter[:10]
     with secure_channel(f"127.0.0.1:{hub.port}", pki.tls("node-GM0363")) as channel, \
             pytest.raises(grpc.RpcError) as err:

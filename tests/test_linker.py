@@ -2,50 +2,24 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import uuid
-
 import pytest
 
 from hub.linker import Linker
 from hub.store import HubStore
 from linkage.compare import MatchPolicy
+from linkage.encode import Encoder
+from linkage.keys import derive_purpose_keys
 from linkage.linking import link_all
 from linkage.schema import default_schema
 from linkage.table import EncodingTable
-from node.csv_import import parse_row
-from node.importer import encode_sighting
+from tests.linker_support import encoded_sightings, nightly_batches, partition
 from zichtlijn import wire
-from zichtlijn.synth import LISTED_ERRORS_ONLY, generate
-
-TODAY = dt.date(2026, 11, 23)
 
 
 @pytest.fixture(scope="module")
-def uploads(tmp_path_factory):
-    from linkage.encode import Encoder
-    from linkage.keys import derive_purpose_keys
-
+def uploads():
     encoder = Encoder(default_schema(), derive_purpose_keys(b"\x05" * 32, 1))
-    data = generate(250, ["GM0363", "GM0599", "GM0344"], seed=3, start=dt.date(2025, 9, 1),
-                    person_rates=LISTED_ERRORS_ONLY)
-    batches = []
-    for gemeente, rows in data.rows_by_gemeente.items():
-        messages = []
-        for line, row in enumerate(rows, start=2):
-            message = encode_sighting(parse_row(line, row, TODAY), encoder)
-            message.sighting_uuid = str(uuid.uuid4())
-            messages.append(message)
-        for start in range(0, len(messages), 97):  # uneven nights
-            batches.append((gemeente, messages[start : start + 97]))
-    return batches
-
-
-def partition(store: HubStore) -> set[frozenset[str]]:
-    groups: dict[str, set[str]] = {}
-    for person, _, sighting, _ in store.clusters():
-        groups.setdefault(person, set()).add(sighting)
-    return {frozenset(g) for g in groups.values()}
+    return nightly_batches(encoded_sightings(encoder, 250, seed=3), 97)  # uneven nights
 
 
 def test_incremental_linking_equals_full_relink(tmp_path, uploads):

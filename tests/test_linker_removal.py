@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 
 import pytest
@@ -13,40 +12,18 @@ from linkage.compare import MatchPolicy
 from linkage.encode import Encoder
 from linkage.keys import derive_purpose_keys
 from linkage.schema import default_schema
-from node.csv_import import parse_row
-from node.importer import encode_sighting
+from tests.linker_support import encoded_sightings, nightly_batches, partition
 from zichtlijn import wire
-from zichtlijn.synth import LISTED_ERRORS_ONLY, generate
-
-TODAY = dt.date(2026, 11, 23)
 
 
 @pytest.fixture(scope="module")
 def batches():
     encoder = Encoder(default_schema(), derive_purpose_keys(b"\x06" * 32, 1))
-    data = generate(200, ["GM0363", "GM0599", "GM0344"], seed=9, start=dt.date(2025, 9, 1),
-                    person_rates=LISTED_ERRORS_ONLY)
-    out = []
-    for gemeente, rows in data.rows_by_gemeente.items():
-        messages = []
-        for line, row in enumerate(rows, start=2):
-            message = encode_sighting(parse_row(line, row, TODAY), encoder)
-            message.sighting_uuid = str(uuid.uuid4())
-            messages.append(message)
-        for start in range(0, len(messages), 120):
-            out.append((gemeente, messages[start : start + 120]))
-    return out
+    return nightly_batches(encoded_sightings(encoder, 200, seed=9), 120)
 
 
 def persons(store: HubStore) -> dict[str, str]:
     return {uuid_: person for person, _, uuid_, _ in store.clusters()}
-
-
-def partition(store: HubStore) -> set[frozenset[str]]:
-    groups: dict[str, set[str]] = {}
-    for person, _, sighting, _ in store.clusters():
-        groups.setdefault(person, set()).add(sighting)
-    return {frozenset(g) for g in groups.values()}
 
 
 def test_removal_then_relink_gives_the_same_persons(tmp_path, batches):

@@ -19,10 +19,9 @@ from linkage.schema import default_schema
 from linkage.table import EncodingTable
 from node.csv_import import parse_row
 from node.importer import encode_sighting
+from tests.linker_support import TODAY, encoded_sightings
 from zichtlijn import wire
-from zichtlijn.synth import LISTED_ERRORS_ONLY, generate
 
-TODAY = dt.date(2026, 11, 23)
 SECRET = b"\x05" * 32
 
 
@@ -33,15 +32,7 @@ def encoder() -> Encoder:
 
 @pytest.fixture(scope="module")
 def messages(encoder):
-    data = generate(150, ["GM0363", "GM0599", "GM0344"], seed=5, start=dt.date(2025, 9, 1),
-                    person_rates=LISTED_ERRORS_ONLY)
-    out = []
-    for gemeente, rows in data.rows_by_gemeente.items():
-        for line, row in enumerate(rows, start=2):
-            message = encode_sighting(parse_row(line, row, TODAY), encoder)
-            message.sighting_uuid = str(uuid.uuid4())
-            out.append((gemeente, message))
-    return out
+    return encoded_sightings(encoder, 150, seed=5)
 
 
 def test_query_gives_the_pairs_add_would_give(messages):

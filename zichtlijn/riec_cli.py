@@ -10,30 +10,23 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import sys
 from pathlib import Path
 
 from hub.alerts.service import CLOSE_REASONS
 from zichtlijn.alert_format import STATE_VALUES, change_line, print_table, write_csv
 from zichtlijn.alert_watch import AlertWatcher
+from zichtlijn.cli_home import HomeOption
 from zichtlijn.errors import CliError
 from zichtlijn.riec_config import CURSOR_NAME, CursorFile, RiecConfig, load_config
 from zichtlijn.transport import DEFAULT_DEADLINE_S, TlsFiles, secure_channel
 from zichtlijn.v1 import alerts_pb2, alerts_pb2_grpc
 
-HOME_ENV = "ZICHTLIJN_RIEC_HOME"
-
-
-def _home(args: argparse.Namespace) -> Path:
-    home = args.home or os.environ.get(HOME_ENV)
-    if not home:
-        raise CliError(f"no RIEC client home: pass --home DIR or set {HOME_ENV}")
-    return Path(home)
+HOME = HomeOption("RIEC client", "ZICHTLIJN_RIEC_HOME")
 
 
 def _config(args: argparse.Namespace) -> RiecConfig:
-    config = load_config(_home(args))
+    config = load_config(HOME.path(args))
     args.peer = config.hub  # named in a one-line gRPC error
     return config
 
@@ -48,7 +41,7 @@ def _date(value: str | None, flag: str) -> str:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    home = _home(args)
+    home = HOME.path(args)
     tls = TlsFiles(Path(args.ca).resolve(), Path(args.cert).resolve(), Path(args.key).resolve())
     tls.read()
     principal = tls.principal()
@@ -129,7 +122,7 @@ def cmd_close(args: argparse.Namespace) -> int:
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--home", help=f"RIEC client home directory (default: ${HOME_ENV})")
+    HOME.add_to(parser)
     parser.add_argument("--timeout", type=float, default=DEFAULT_DEADLINE_S,
                         help=f"deadline in seconds (default {DEFAULT_DEADLINE_S:g})")
 
@@ -139,7 +132,7 @@ def register(groups: argparse._SubParsersAction) -> None:
     commands = riec.add_subparsers(dest="command", required=True)
 
     init = commands.add_parser("init", help="create a RIEC client home directory")
-    init.add_argument("--home", help=f"directory (default: ${HOME_ENV})")
+    HOME.add_to(init, help_text=f"directory (default: ${HOME.env})")
     init.add_argument("--hub", required=True, help="hub address host:port")
     init.add_argument("--ca", required=True, help="CA certificate (PEM)")
     init.add_argument("--cert", required=True, help="this RIEC's certificate (PEM)")
@@ -160,7 +153,7 @@ def register(groups: argparse._SubParsersAction) -> None:
 
     watch = commands.add_parser(
         "watch", help="show alert changes as they happen, resuming where the last run stopped")
-    watch.add_argument("--home", help=f"RIEC client home directory (default: ${HOME_ENV})")
+    HOME.add_to(watch)
     watch.add_argument("--no-follow", action="store_true",
                        help="show the changes since the last run, then exit")
     watch.add_argument("--after", type=int, metavar="CURSOR",

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from zichtlijn.home_config import load_home_config, tls_files, tls_toml
 from zichtlijn.transport import TlsFiles
 
 CONFIG_NAME = "riec.toml"
@@ -27,31 +28,16 @@ class RiecConfig:
         return (
             "# zichtlijn RIEC client configuration (written by `zichtlijn riec init`)\n"
             f'hub = "{self.hub}"\n'
-            "\n[tls]\n"
-            f'ca = "{self.tls.ca}"\n'
-            f'cert = "{self.tls.cert}"\n'
-            f'key = "{self.tls.key}"\n'
+            + tls_toml(self.tls)
         )
 
 
-def _resolve(home: Path, value: str) -> Path:
-    path = Path(value)
-    return path if path.is_absolute() else home / path
-
-
 def load_config(home: Path) -> RiecConfig:
-    path = home / CONFIG_NAME
-    if not path.is_file():
-        raise RiecConfigError(f"{path}: not a RIEC client home (run `zichtlijn riec init` first)")
-    try:
-        doc = tomllib.loads(path.read_text("utf-8"))
+    def build(doc: dict[str, Any]) -> RiecConfig:
         tls = doc["tls"]
-        return RiecConfig(home, str(doc["hub"]), TlsFiles(
-            _resolve(home, tls["ca"]), _resolve(home, tls["cert"]), _resolve(home, tls["key"])))
-    except tomllib.TOMLDecodeError as exc:
-        raise RiecConfigError(f"{path}: not valid TOML ({exc})") from None
-    except KeyError as exc:
-        raise RiecConfigError(f"{path}: missing setting {exc}") from None
+        return RiecConfig(home, str(doc["hub"]), tls_files(home, tls))
+
+    return load_home_config(home / CONFIG_NAME, "RIEC client", "riec", RiecConfigError, build)
 
 
 class CursorFile:

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from zichtlijn.evaluate import Quality
+
 
 def dense_labels(values: Sequence[Hashable]) -> np.ndarray:
     """Map arbitrary labels to 0..k-1, keeping first-seen order."""
@@ -29,31 +31,13 @@ def _choose2(n: np.ndarray) -> int:
 
 
 @dataclass(frozen=True)
-class ClusterQuality:
-    """Pairwise, B-cubed and exact-cluster figures of one clustering."""
+class ClusterQuality(Quality):
+    """The pairwise and exact-cluster figures of `zichtlijn.evaluate`, plus B-cubed."""
 
     rows: int
-    true_pairs: int
-    found_pairs: int
-    correct_pairs: int
     bcubed_precision: float
     bcubed_recall: float
-    true_clusters: int
     found_clusters: int
-    exact_clusters: int  # true persons found exactly: all their rows and nothing else
-
-    @property
-    def precision(self) -> float:
-        return self.correct_pairs / self.found_pairs if self.found_pairs else 1.0
-
-    @property
-    def recall(self) -> float:
-        return self.correct_pairs / self.true_pairs if self.true_pairs else 1.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
 
     @property
     def bcubed_f1(self) -> float:
@@ -63,7 +47,7 @@ class ClusterQuality:
     @property
     def exact_persons(self) -> float:
         """Share of true persons recovered exactly (cluster recall)."""
-        return self.exact_clusters / self.true_clusters if self.true_clusters else 1.0
+        return self.cluster_accuracy
 
     @property
     def cluster_precision(self) -> float:
@@ -80,7 +64,9 @@ def cluster_quality(found: Sequence[Hashable] | np.ndarray,
         raise ValueError("found and truth differ in length")
     n = len(f)
     if n == 0:
-        return ClusterQuality(0, 0, 0, 0, 1.0, 1.0, 0, 0, 0)
+        return ClusterQuality(true_pairs=0, found_pairs=0, correct_pairs=0, exact_clusters=0,
+                              true_clusters=0, rows=0, bcubed_precision=1.0,
+                              bcubed_recall=1.0, found_clusters=0)
     found_sizes = np.bincount(f)
     true_sizes = np.bincount(t)
     # contingency cells (found cluster, true person) with their row counts

@@ -1,0 +1,48 @@
+"""Encoded synthetic sightings and the persons a hub store holds, for the linker tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from hub.store import HubStore
+from linkage.encode import Encoder
+from node.csv_import import parse_row
+from node.importer import encode_sighting
+from zichtlijn.synth import LISTED_ERRORS_ONLY, generate
+from zichtlijn.v1.encoding_pb2 import EncodedSighting
+
+TODAY = dt.date(2026, 11, 23)
+
+
+def encoded_sightings(encoder: Encoder, persons: int,
+                      seed: int) -> list[tuple[str, EncodedSighting]]:
+    """(gemeente, sighting as uploaded) for generated data, one gemeente after the other."""
+    data = generate(persons, ["GM0363", "GM0599", "GM0344"], seed=seed,
+                    start=dt.date(2025, 9, 1), person_rates=LISTED_ERRORS_ONLY)
+    out = []
+    for gemeente, rows in data.rows_by_gemeente.items():
+        for line, row in enumerate(rows, start=2):
+            message = encode_sighting(parse_row(line, row, TODAY), encoder)
+            message.sighting_uuid = str(uuid.uuid4())
+            out.append((gemeente, message))
+    return out
+
+
+def nightly_batches(sightings: list[tuple[str, EncodedSighting]],
+                    size: int) -> list[tuple[str, list[EncodedSighting]]]:
+    """Each gemeente's sightings in uploads of at most `size`."""
+    by_gemeente: dict[str, list[EncodedSighting]] = {}
+    for gemeente, message in sightings:
+        by_gemeente.setdefault(gemeente, []).append(message)
+    return [(gemeente, messages[start : start + size])
+            for gemeente, messages in by_gemeente.items()
+            for start in range(0, len(messages), size)]
+
+
+def partition(store: HubStore) -> set[frozenset[str]]:
+    """The persons in the store, each as the set of its sighting UUIDs."""
+    groups: dict[str, set[str]] = {}
+    for person, _, sighting, _ in store.clusters():
+        groups.setdefault(person, set()).add(sighting)
+    return {frozenset(g) for g in groups.values()}
