@@ -107,7 +107,7 @@ def match_probe(linker: Linker, probe: Mapping[int, IdentityEncoding]) -> ProbeM
     probe_dated = any(len(e.dob_tokens) for e in probe.values())
 
     def links_of(row: int) -> set[int]:
-        return weak if row == scorer.row else graph.weak.get(row, set()) | (
+        return weak if row == scorer.row else set(graph.linked(row)) | (
             {scorer.row} if row in weak else set())
 
     def dated(rows: list[int]) -> bool:

@@ -154,10 +154,12 @@ class _SortedKeys:
         self.rows = np.empty(0, dtype=np.int64)
 
     def merge(self, rows: np.ndarray, keys: np.ndarray) -> None:
-        all_keys = np.concatenate([self.keys, keys])
-        order = np.argsort(all_keys, kind="stable")
-        self.keys = all_keys[order]
-        self.rows = np.concatenate([self.rows, rows])[order]
+        # insert into the sorted arrays rather than sort everything again: a night's
+        # keys cost one copy of the index, not a sort order and two copies of it
+        order = np.argsort(keys, kind="stable")
+        at = np.searchsorted(self.keys, keys[order], side="right")
+        self.keys = np.insert(self.keys, at, keys[order])
+        self.rows = np.insert(self.rows, at, rows[order])
 
     def drop(self, rows: np.ndarray) -> None:
         keep = ~np.isin(self.rows, rows)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import itertools
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 
 import numpy as np
 
@@ -50,12 +50,20 @@ class PersonGraph:
             self.members.setdefault(base, []).append(row)
 
     def add_links(self, links: Iterable[tuple[int, int]], scores: Iterable[float]) -> None:
+        # a link is kept once: strong, or weak (below the threshold); at a million rows a
+        # second copy of every strong link as a weak one costs hundreds of megabytes
         for (a, b), score in zip(links, scores, strict=True):
-            self.weak.setdefault(a, set()).add(b)
-            self.weak.setdefault(b, set()).add(a)
             if score >= self.policy.threshold:
                 self.strong.setdefault(a, {})[b] = score
                 self.strong.setdefault(b, {})[a] = score
+            else:
+                self.weak.setdefault(a, set()).add(b)
+                self.weak.setdefault(b, set()).add(a)
+
+    def linked(self, row: int) -> Iterator[int]:
+        """Every row linked to `row`, strongly or weakly."""
+        yield from self.strong.get(row, ())
+        yield from self.weak.get(row, ())
 
     def _component(self, start: int, seen: set[int], bar: float | None = None,
                    within: set[int] | None = None) -> list[int]:
@@ -109,7 +117,7 @@ class PersonGraph:
             self._recluster(component, next(scores) if len(component) > 1 else None)
         undated_bases = {self.base_of[r] for r in touched if not dated[r]}
         for row in touched:
-            for other in self.weak.get(row, ()):
+            for other in self.linked(row):
                 if not dated[other]:
                     undated_bases.add(self.base_of[other])
         changed = set(touched)
@@ -121,7 +129,7 @@ class PersonGraph:
                 continue
             changed.update(rows)
             candidates = sorted({self.base_of[other] for row in rows
-                                 for other in self.weak.get(row, ()) if dated[other]})
+                                 for other in self.linked(row) if dated[other]})
             if candidates:
                 jobs.append((base, rows, candidates))
         self._attach_all(jobs, scorer)
