@@ -11,6 +11,7 @@ seed, training pairs chosen as in tests/benchmarks/fit_weights.py;
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -29,7 +30,12 @@ class Variant:
     toml: str  # the [hardening] table appended to the shipped schema
 
     def schema(self) -> LinkageSchema:
-        return parse_schema(default_schema_text() + "\n" + self.toml)
+        return parse_schema(without_hardening(default_schema_text()) + "\n" + self.toml)
+
+
+def without_hardening(schema_text: str) -> str:
+    """The schema text with its own [hardening] table taken out (a variant brings one)."""
+    return re.sub(r"(?ms)^\[hardening\]\n.*?(?=^\[)", "", schema_text)
 
 
 def _variant(label: str, **values: object) -> Variant:
