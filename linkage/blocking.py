@@ -9,13 +9,16 @@ hub learns. Each key family covers one kind of recording error:
   (a typo or off-by-one in the third);
 - the document number or one of its one-typo variants;
 - a given-name bucket with a surname bucket, unordered (swapped names, a
-  missing date). Two dated sightings whose dates share nothing are not
-  paired through this family: their dates already say they differ, and
-  skipping those pairs keeps the blocks of common names from growing
-  quadratically.
+  missing date). Only pairs with an undated side come from this family
+  (two dated sightings whose dates share nothing already differ), and only
+  among the first `UNDATED_GROUP_CAP` rows to arrive with that bucket pair:
+  a later date-less sighting of so common a name could not be attached to
+  one woman anyway, and the cap keeps these blocks from growing
+  quadratically at national scale.
 
-A pair is a candidate when the two rows share a key, so adding rows one by
-one or all at once yields the same candidate pairs. The index is a pair of
+A pair is a candidate when the two rows share a key (and, in the undated
+family, the later of the two ranks below the cap in arrival order), so
+adding rows one by one or all at once yields the same candidate pairs. The index is a pair of
 sorted numpy arrays (key, row), so a million rows with a dozen keys each
 fit in a few hundred megabytes and are searched with `searchsorted`.
 """
@@ -153,13 +156,19 @@ class _SortedKeys:
         self.keys = np.empty(0, dtype=np.uint64)
         self.rows = np.empty(0, dtype=np.int64)
 
-    def merge(self, rows: np.ndarray, keys: np.ndarray) -> None:
+    def merge(self, rows: np.ndarray, keys: np.ndarray) -> np.ndarray:
+        """Insert (row, key) entries; returns where they now stand.
+
+        Rows arrive in increasing order, so within a key the entries stay in
+        arrival order: an entry's place in its group is its arrival rank.
+        """
         # insert into the sorted arrays rather than sort everything again: a night's
         # keys cost one copy of the index, not a sort order and two copies of it
-        order = np.argsort(keys, kind="stable")
+        order = np.lexsort((rows, keys))
         at = np.searchsorted(self.keys, keys[order], side="right")
         self.keys = np.insert(self.keys, at, keys[order])
         self.rows = np.insert(self.rows, at, rows[order])
+        return at + np.arange(len(at))
 
     def drop(self, rows: np.ndarray) -> None:
         keep = ~np.isin(self.rows, rows)
@@ -189,18 +198,9 @@ class CandidateIndex:
         found.append(_matches(self._dates.keys, self._dates.rows, date_keys_, date_rows))
         self._dates.merge(date_rows, date_keys_)
 
-        # undated rows meet every row of their bucket pair, earlier or in this batch
         name_rows, name_keys_ = name_keys(table, rows)
-        self._names.merge(name_rows, name_keys_)
-        undated = ~dated[name_rows]
-        found.append(_matches(self._names.keys, self._names.rows, name_keys_[undated],
-                              name_rows[undated], UNDATED_GROUP_CAP))
-        # ...and a dated new row meets the undated rows already indexed
-        dated_new = ~undated
-        earlier_undated = ~dated[self._names.rows] & ~np.isin(self._names.rows, rows)
-        found.append(_matches(self._names.keys[earlier_undated],
-                              self._names.rows[earlier_undated],
-                              name_keys_[dated_new], name_rows[dated_new]))
+        positions = self._names.merge(name_rows, name_keys_)
+        found.append(_undated_pairs(self._names, positions, dated))
         return _unique_pairs(np.concatenate(found) if found else np.empty((0, 2), np.int64))
 
     def index_only(self, table: EncodingTable, rows: np.ndarray) -> None:
@@ -229,15 +229,39 @@ class CandidateIndex:
         date_rows, date_keys_ = date_keys(probes, rows)
         found = [_matches(self._dates.keys, self._dates.rows, date_keys_, date_rows)]
         name_rows, name_keys_ = name_keys(probes, rows)
-        undated = probes.dob[name_rows, 0] == 0
-        # `add` counts the new row in its own group before applying the cap
-        found.append(_matches(self._names.keys, self._names.rows, name_keys_[undated],
-                              name_rows[undated], UNDATED_GROUP_CAP - 1))
-        dated_hits = _matches(self._names.keys, self._names.rows, name_keys_[~undated],
-                              name_rows[~undated])
-        found.append(dated_hits[indexed.dob[dated_hits[:, 0], 0] == 0])
+        # the probe ranks after every indexed row of its group, as the next row added would
+        hits = _matches(self._names.keys, self._names.rows, name_keys_, name_rows,
+                        UNDATED_GROUP_CAP - 1)
+        either_undated = (indexed.dob[hits[:, 0], 0] == 0) | (probes.dob[hits[:, 1], 0] == 0)
+        found.append(hits[either_undated])
         pairs = np.concatenate(found)
         return np.unique(pairs, axis=0) if len(pairs) else pairs
+
+
+def _undated_pairs(index: _SortedKeys, positions: np.ndarray, dated: np.ndarray
+                   ) -> np.ndarray:
+    """Pairs of the undated family for the entries just merged at `positions`.
+
+    An entry meets the entries before it in its key group (earlier rows and
+    earlier rows of its own batch) when it is among the first
+    `UNDATED_GROUP_CAP` rows of the group, and only where one side of the
+    pair has no date of birth. Rank in arrival order decides, so the pairs
+    are the same however the rows are split into batches.
+    """
+    if not len(positions):
+        return np.empty((0, 2), dtype=np.int64)
+    starts = np.searchsorted(index.keys, index.keys[positions], side="left")
+    ranks = positions - starts
+    keep = ranks < UNDATED_GROUP_CAP
+    positions, starts, ranks = positions[keep], starts[keep], ranks[keep]
+    total = int(ranks.sum())
+    if not total:
+        return np.empty((0, 2), dtype=np.int64)
+    later = np.repeat(index.rows[positions], ranks)
+    offsets = np.arange(total) - np.repeat(np.cumsum(ranks) - ranks, ranks)
+    earlier = index.rows[np.repeat(starts, ranks) + offsets]
+    either_undated = ~dated[earlier] | ~dated[later]
+    return np.stack([earlier[either_undated], later[either_undated]], axis=1)
 
 
 def _unique_pairs(pairs: np.ndarray) -> np.ndarray:

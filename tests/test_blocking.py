@@ -66,6 +66,22 @@ def test_undated_sightings_skip_a_too_common_name(table, monkeypatch):
     assert not any(4 in p for p in pairs)
 
 
+@pytest.mark.parametrize("cap", [2, 3, 5])
+def test_the_undated_cap_gives_the_same_pairs_however_rows_are_batched(table, monkeypatch, cap):
+    monkeypatch.setattr(blocking, "UNDATED_GROUP_CAP", cap)
+    batch = pairs_set(CandidateIndex().add(table, range(table.size)))
+    for size in (1, 2, 3):
+        index, nightly = CandidateIndex(), set()
+        for start in range(0, table.size, size):
+            nightly |= pairs_set(index.add(table, range(start, min(start + size, table.size))))
+        assert nightly == batch
+    # a probe is taken as the next row to arrive
+    index = CandidateIndex()
+    index.add(table, range(table.size - 1))
+    probe = pairs_set(index.query(table, table, [table.size - 1]))
+    assert probe == {p for p in batch if p[1] == table.size - 1}
+
+
 def test_removed_rows_are_no_candidates(table):
     index = CandidateIndex()
     index.add(table, [0, 2, 3])
