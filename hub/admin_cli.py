@@ -25,7 +25,6 @@ from hub.linker import Linker
 from hub.retention import purge
 from hub.settings import load_settings
 from hub.store import HubStore, utc_now
-from linkage.compare import MatchPolicy
 from linkage.schema import default_schema
 from zichtlijn.errors import CliError
 from zichtlijn.identity import GEMEENTE_CODE
@@ -70,7 +69,7 @@ def cmd_purge(args: argparse.Namespace, home: Path) -> int:
     alert_config = load_alert_config(config.alerts) if config.alerts else None
     store = HubStore(config.db_path)
     try:
-        linker = Linker(store, default_schema(), MatchPolicy())
+        linker = Linker(store, default_schema(), load_settings(home).matching.policy())
         engine = (AlertEngine(store, alert_config, default_schema(), linker.policy)
                   if alert_config else None)
         outcome = purge(store, linker, dt.date.today(), months, actor=_actor(), alerts=engine)

@@ -23,7 +23,6 @@ from hub.retention import RetentionJob, purge
 from hub.server import start_hub
 from hub.settings import HubSettings, load_settings, settings_toml
 from hub.store import HubStore
-from linkage.compare import MatchPolicy
 from linkage.schema import default_schema
 from zichtlijn.cli_home import HomeOption
 from zichtlijn.errors import CliError
@@ -135,7 +134,8 @@ def cmd_relink(args: argparse.Namespace) -> int:
     config = load_config(HOME.path(args))
     store = HubStore(config.db_path)
     try:
-        run = Linker(store, default_schema(), MatchPolicy()).relink_all()
+        run = Linker(store, default_schema(), load_settings(config.home).matching.policy()
+                     ).relink_all()
     finally:
         store.close()
     print(f"relinked {run.new_sightings} sightings: {run.new_links} links, "

@@ -68,7 +68,7 @@ def start_hub(
     except BaseException:
         store.close()
         raise
-    linker = Linker(store, schema, policy or MatchPolicy())
+    linker = Linker(store, schema, policy or settings.matching.policy())
     linker.link_pending()  # anything stored but not linked before a restart
     alerts = alerts_setup.start_engine(alert_config, store, schema, linker.policy)
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=config.workers),

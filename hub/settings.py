@@ -1,4 +1,5 @@
-"""Lookup and retention settings of the hub, from the [lookup] and [retention] tables of hub.toml.
+"""Lookup, retention and matching settings of the hub, from the [lookup], [retention] and
+[matching] tables of hub.toml.
 
     [lookup]
     enabled = true                                  # false: no node may look up
@@ -7,6 +8,10 @@
 
     [retention]
     months = 18          # sightings observed on or before today minus this are purged
+
+    [matching]
+    threshold = 2.5      # log-odds a pair needs to be a link; raise it for a larger
+                         # population (README "Linkage quality, measured"), then `hub relink`
 
 Read at hub start (a bad value stops the hub with the setting named). The
 operator can also switch lookups off and on while the hub runs, per node or
@@ -21,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from hub.config import CONFIG_NAME, ConfigError
+from linkage.compare import MatchPolicy
 
 DEFAULT_PURPOSES = ("controle", "vergunning", "signaal")
 PURPOSE_CODE = re.compile(r"^[a-z][a-z0-9_-]{1,31}$")
@@ -39,13 +45,22 @@ class RetentionSettings:
 
 
 @dataclass(frozen=True)
+class MatchingSettings:
+    threshold: float = MatchPolicy().threshold
+
+    def policy(self) -> MatchPolicy:
+        return MatchPolicy(threshold=self.threshold)
+
+
+@dataclass(frozen=True)
 class HubSettings:
     lookup: LookupSettings = field(default_factory=LookupSettings)
     retention: RetentionSettings = field(default_factory=RetentionSettings)
+    matching: MatchingSettings = field(default_factory=MatchingSettings)
 
 
 def settings_toml(settings: HubSettings | None = None) -> str:
-    """The two tables as `hub init` appends them to hub.toml."""
+    """The three tables as `hub init` appends them to hub.toml."""
     s = settings or HubSettings()
     purposes = ", ".join(f'"{p}"' for p in s.lookup.purposes)
     return (
@@ -55,6 +70,9 @@ def settings_toml(settings: HubSettings | None = None) -> str:
         f"per_node_per_hour = {s.lookup.per_node_per_hour}\n"
         "\n[retention]  # sightings are purged this many months after the control\n"
         f"months = {s.retention.months}\n"
+        "\n[matching]  # a pair scoring at least this (log-odds) is a link; after a change run\n"
+        "            # `zichtlijn hub relink` (README \"Linkage quality, measured\")\n"
+        f"threshold = {s.matching.threshold}\n"
     )
 
 
@@ -80,8 +98,9 @@ def load_settings(home: Path) -> HubSettings:
         raise ConfigError(f"{path}: not valid TOML ({exc})") from None
     lookup = doc.get("lookup", {})
     retention = doc.get("retention", {})
-    if not isinstance(lookup, dict) or not isinstance(retention, dict):
-        raise ConfigError(f"{path}: [lookup] and [retention] must be tables")
+    matching = doc.get("matching", {})
+    if not all(isinstance(t, dict) for t in (lookup, retention, matching)):
+        raise ConfigError(f"{path}: [lookup], [retention] and [matching] must be tables")
     enabled = lookup.get("enabled", True)
     if not isinstance(enabled, bool):
         raise ConfigError(f"{path}: [lookup] enabled must be true or false")
@@ -94,4 +113,15 @@ def load_settings(home: Path) -> HubSettings:
         LookupSettings(enabled, tuple(purposes),
                        _int(path, lookup, "per_node_per_hour", 60, 1, 100_000)),
         RetentionSettings(_int(path, retention, "months", 18, 1, 240)),
+        MatchingSettings(_threshold(path, matching)),
     )
+
+
+def _threshold(path: Path, table: dict) -> float:
+    value = table.get("threshold", MatchingSettings.threshold)
+    # below the link floor no link could be strong; above 20 none would be
+    floor = MatchPolicy().link_floor
+    if not isinstance(value, int | float) or isinstance(value, bool) or not floor < value <= 20:
+        raise ConfigError(f"{path}: [matching] threshold must be a number above {floor} "
+                          "and at most 20")
+    return float(value)

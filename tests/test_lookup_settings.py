@@ -1,4 +1,5 @@
-"""[lookup] and [retention] in hub.toml and node.toml: written by init, checked when read."""
+"""[lookup], [retention] and [matching] in hub.toml and node.toml: written by init, checked
+when read."""
 
 from __future__ import annotations
 
@@ -36,6 +37,8 @@ def test_hub_init_writes_the_defaults(hub_home):
     ('purposes = ["controle", "vergunning", "signaal"]', 'purposes = ["Just Curious"]',
      "purposes must be a non-empty list"),
     ("enabled = true", "enabled = 1", "enabled must be true or false"),
+    ("threshold = 2.5", "threshold = -3", "threshold must be a number above"),
+    ("threshold = 2.5", 'threshold = "strict"', "threshold must be a number"),
 ])
 def test_a_bad_setting_is_one_line_naming_it(hub_home, capsys, old, new, message):
     path = hub_home / "hub.toml"
@@ -46,6 +49,34 @@ def test_a_bad_setting_is_one_line_naming_it(hub_home, capsys, old, new, message
     assert cli.main(["hub", "lookups", "status", "--home", str(hub_home)]) == 1
     err = capsys.readouterr().err
     assert message in err and err.count("\n") == 1
+
+
+def test_the_matching_threshold_is_what_a_relink_links_with(hub_home, encoder, capsys):
+    from hub.store import HubStore
+    from tests.linker_support import encoded_sightings, nightly_batches, partition
+    from zichtlijn import wire
+
+    assert load_settings(hub_home).matching.threshold == 2.5
+    store = HubStore(hub_home / "hub.db")
+    for gemeente, batch in nightly_batches(encoded_sightings(encoder, 40, seed=4), 100):
+        store.store_batch(gemeente, wire.batch_digest(batch), batch)
+    store.close()
+
+    def persons_after_relink() -> int:
+        assert cli.main(["hub", "relink", "--home", str(hub_home)]) == 0
+        store = HubStore(hub_home / "hub.db")
+        try:
+            return len(partition(store))
+        finally:
+            store.close()
+
+    shipped = persons_after_relink()
+    path = hub_home / "hub.toml"
+    path.write_text(path.read_text().replace("threshold = 2.5", "threshold = 20"))
+    assert load_settings(hub_home).matching.threshold == 20
+    strict = persons_after_relink()
+    assert shipped < strict  # nothing scores 20: fewer links, more (smaller) persons
+    capsys.readouterr()
 
 
 def test_node_retention_setting(tmp_path):

@@ -13,8 +13,8 @@ from pathlib import Path
 from hub.alerts.config import load_alert_config
 from hub.alerts.engine import AlertEngine
 from hub.config import load_config
+from hub.settings import settings_of
 from hub.store import HubStore
-from linkage.compare import MatchPolicy
 from linkage.schema import default_schema
 from zichtlijn.errors import CliError
 
@@ -26,7 +26,8 @@ def cmd_evaluate(home: Path) -> int:
     alert_config = load_alert_config(config.alerts)
     store = HubStore(config.db_path)
     try:
-        run = AlertEngine(store, alert_config, default_schema(), MatchPolicy()).evaluate(full=True)
+        policy = settings_of(home).matching.policy()
+        run = AlertEngine(store, alert_config, default_schema(), policy).evaluate(full=True)
     finally:
         store.close()
     report = run.report
