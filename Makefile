@@ -52,5 +52,10 @@ $(BENCH_STAMP): pyproject.toml requirements.lock
 bench-quality: $(BENCH_STAMP)
 	$(BENCH_VENV)/bin/python -m tests.benchmarks.quality $(BENCH_ARGS)
 
+# National scale (issue 7): encoding, kernel (against anonlink), blocking, hub at
+# 100k..1M sightings, 342 nodes syncing. BENCH_ARGS="--sizes 100000,1000000" etc.
+bench-scale: $(BENCH_STAMP)
+	$(BENCH_VENV)/bin/python -m tests.benchmarks.scale all $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) $(BENCH_VENV) .pytest_cache .ruff_cache build *.egg-info

@@ -5,6 +5,7 @@
     .venv/bin/python -m tests.benchmarks.scale blocking
     .venv/bin/python -m tests.benchmarks.scale hub --sizes 100000,250000,500000,1000000
     .venv/bin/python -m tests.benchmarks.scale sync342
+    .venv/bin/python -m tests.benchmarks.scale quality --sizes 100000,330000 --thresholds 2.5,5
     make bench-scale                                       # all of the above
 
 Every ratio compares two things measured in the same run on the same
@@ -204,6 +205,40 @@ def bench_blocking(persons: int) -> None:
           f"{without.recall - with_blocking.recall:.4f}")
 
 
+# -- quality at scale -------------------------------------------------------------------
+
+
+def bench_quality_at_scale(sizes: list[int], thresholds: list[float]) -> None:
+    """Pairwise quality of link_all on the hub benchmark's data, per link threshold.
+
+    The weights are fitted on 3,000 persons; with more people every coincidence
+    (a shared name and a near date of birth) is more likely, so the same
+    evidence is weaker: this measures by how much, for hub.toml [matching].
+    """
+    from linkage.compare import MatchPolicy
+    from linkage.linking import link_all
+    from linkage.schema import default_schema
+    from linkage.table import EncodingTable
+    from tests.benchmarks.hubdata import encoded_sightings
+    from zichtlijn import wire
+    from zichtlijn.evaluate import quality
+    from zichtlijn.v1 import encoding_pb2
+
+    print("quality at scale: sightings | persons | link threshold | pairwise quality")
+    for size in sizes:
+        persons = max(1, round(size / 3.4))
+        sightings = encoded_sightings(persons)
+        table = EncodingTable(default_schema().filter_bytes)
+        table.append([wire.identity_from_wire(encoding_pb2.EncodedSighting.FromString(b).subject)
+                      for _, b, _ in sightings])
+        truth = {row: key for row, (_, _, key) in enumerate(sightings)}
+        for threshold in thresholds:
+            labels = link_all(table, MatchPolicy(threshold=threshold))
+            found = quality(dict(enumerate(labels.tolist())), truth)
+            print(f"{len(sightings):>9,} | {persons:>7,} | {threshold:>4} | {found.line()}",
+                  flush=True)
+
+
 # -- hub at scale -----------------------------------------------------------------------
 
 
@@ -288,11 +323,12 @@ def bench_hub(sizes: list[int], increment: int) -> None:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m tests.benchmarks.scale")
     parser.add_argument("what", choices=["encode", "kernel", "blocking", "hub", "sync342",
-                                         "all", "_hub-prepare", "_hub-measure"])
+                                         "quality", "all", "_hub-prepare", "_hub-measure"])
     parser.add_argument("args", nargs="*")
     parser.add_argument("--persons", type=int, default=6000)
     parser.add_argument("--sizes", default="100000,250000,500000,1000000")
     parser.add_argument("--increment", type=int, default=10_000)
+    parser.add_argument("--thresholds", default="2.5,4,5,6")
     options = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT))
     if options.what == "_hub-prepare":
@@ -311,6 +347,9 @@ def main(argv: list[str] | None = None) -> None:
         bench_blocking(3000)
     if options.what in ("hub", "all"):
         bench_hub([int(s) for s in options.sizes.split(",")], options.increment)
+    if options.what == "quality":  # not in "all": minutes per size and threshold
+        bench_quality_at_scale([int(s) for s in options.sizes.split(",")],
+                               [float(t) for t in options.thresholds.split(",")])
     if options.what in ("sync342", "all"):
         from tests.benchmarks.sync342 import bench_sync342
 
