@@ -238,6 +238,15 @@ class CandidateIndex:
         return np.unique(pairs, axis=0) if len(pairs) else pairs
 
 
+def _spans(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(owner, position) for every position in each half-open span [lo[i], hi[i])."""
+    counts = hi - lo
+    total = int(counts.sum())
+    owner = np.repeat(np.arange(len(lo)), counts)
+    return owner, np.repeat(lo, counts) + np.arange(total) - np.repeat(np.cumsum(counts) - counts,
+                                                                         counts)
+
+
 def _undated_pairs(index: _SortedKeys, positions: np.ndarray, dated: np.ndarray
                    ) -> np.ndarray:
     """Pairs of the undated family for the entries just merged at `positions`.
@@ -251,17 +260,19 @@ def _undated_pairs(index: _SortedKeys, positions: np.ndarray, dated: np.ndarray
     if not len(positions):
         return np.empty((0, 2), dtype=np.int64)
     starts = np.searchsorted(index.keys, index.keys[positions], side="left")
-    ranks = positions - starts
-    keep = ranks < UNDATED_GROUP_CAP
-    positions, starts, ranks = positions[keep], starts[keep], ranks[keep]
-    total = int(ranks.sum())
-    if not total:
-        return np.empty((0, 2), dtype=np.int64)
-    later = np.repeat(index.rows[positions], ranks)
-    offsets = np.arange(total) - np.repeat(np.cumsum(ranks) - ranks, ranks)
-    earlier = index.rows[np.repeat(starts, ranks) + offsets]
-    either_undated = ~dated[earlier] | ~dated[later]
-    return np.stack([earlier[either_undated], later[either_undated]], axis=1)
+    keep = positions - starts < UNDATED_GROUP_CAP
+    positions, starts = positions[keep], starts[keep]
+    later = index.rows[positions]
+    undated_later = ~dated[later]
+    # an undated entry meets every entry before it in its group...
+    owner, at = _spans(starts[undated_later], positions[undated_later])
+    found = [np.stack([index.rows[at], later[undated_later][owner]], axis=1)]
+    # ...a dated one only the undated entries before it (dated pairs come from the dates)
+    undated_at = np.flatnonzero(~dated[index.rows])
+    owner, at = _spans(np.searchsorted(undated_at, starts[~undated_later]),
+                       np.searchsorted(undated_at, positions[~undated_later]))
+    found.append(np.stack([index.rows[undated_at[at]], later[~undated_later][owner]], axis=1))
+    return np.concatenate(found)
 
 
 def _unique_pairs(pairs: np.ndarray) -> np.ndarray:
