@@ -62,7 +62,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     finally:
         progress.done()
     print(f"{out}: {written.entries} log entries, {written.tree_heads} signed tree heads, "
-          f"{written.batches} batches, {written.sightings} sightings "
+          f"{written.batches} batches, {written.sightings} sightings, {written.alerts} alerts "
           f"(log {written.meta.origin}, exported by {written.meta.exported_by})")
     return 0
 
