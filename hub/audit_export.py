@@ -3,8 +3,9 @@
 One read transaction on a separate read-only connection gives a consistent
 snapshot of every table (SQLite WAL) without blocking uploads. The export
 holds log entries, signed tree heads with their cosignatures, witness keys,
-the node certificates that signed uploads, and the upload bookkeeping as
-UUIDs, digests and counts: never an encoding, a case reference or anything
+the node certificates that signed uploads, the upload bookkeeping as
+UUIDs, digests and counts, and the alerts as ids, rules, versions and
+evidence digests: never an encoding, a case reference or anything
 else about a person. The same generator feeds the gRPC Export call and the
 operator's direct export, so both give the same file.
 """
@@ -40,6 +41,23 @@ def _heads(conn: sqlite3.Connection, size: int) -> Iterator[audit_pb2.SignedTree
         # appended as text, not re-parsed, so a damaged note reaches the verifier as it is
         extra = "".join(line + "\n" for line in cosigned.get(head_size, []))
         yield audit_pb2.SignedTreeHead(note=note + extra)
+
+
+def _has_alerts(conn: sqlite3.Connection) -> bool:
+    # the alert tables exist only once a hub has run with an alert configuration
+    return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' "
+                        "AND name = 'alerts'").fetchone() is not None
+
+
+def _alerts(conn: sqlite3.Connection) -> Iterator[audit_pb2.ExportChunk]:
+    if not _has_alerts(conn):
+        return
+    for rows in _rows(conn, "SELECT alert_id, rule, version, evidence_digest, "
+                            "coalesce(merged_into, '') FROM alerts ORDER BY created_at, alert_id"):
+        yield audit_pb2.ExportChunk(alerts=[
+            audit_pb2.AlertRecord(alert_id=a, rule=r, version=v, evidence_digest=bytes(d),
+                                  merged_into=m)
+            for a, r, v, d, m in rows])
 
 
 def export_chunks(db_path: Path, log_key: Verifier,
@@ -81,6 +99,7 @@ def export_chunks(db_path: Path, log_key: Verifier,
                 audit_pb2.SightingRecord(sighting_uuid=u, gemeente=g, digest=bytes(d),
                                          batch_digest=bytes(b), linked=bool(k))
                 for u, g, d, b, k in rows])
+        yield from _alerts(conn)
         conn.execute("COMMIT")
     finally:
         conn.close()

@@ -58,6 +58,10 @@ def test_untampered_log_verifies_and_is_settled(site, export):
     assert report.latest_head is not None and report.latest_head.size == 8
     assert report.settled_size == 8  # both nodes cosigned the head of the whole log
     assert set(report.vouched) == {"node/GM0363", "node/GM0599"}
+    # this hub raises no alerts (no alert configuration, no alert tables): none exported
+    assert (report.alerts, report.alerts_logged) == (0, 0)
+    with sqlite3.connect(export) as conn:
+        assert conn.execute("SELECT count(*) FROM alerts").fetchone() == (0,)
 
 
 def test_verify_command_prints_final_head_and_exits_zero(site, export, capsys):
@@ -221,7 +225,7 @@ def test_operator_export_from_the_database_matches_the_grpc_export(site, export,
     write_export(export_chunks(site.hub.store.path, load_log_key(site.hub_home).verifier,
                                "operator:test"), local)
     with sqlite3.connect(local) as a, sqlite3.connect(export) as b:
-        for table in ("entries", "batches", "sightings", "certificates"):
+        for table in ("entries", "batches", "sightings", "certificates", "alerts"):
             query = f"SELECT * FROM {table} ORDER BY 1, 2"
             assert a.execute(query).fetchall() == b.execute(query).fetchall(), table
     assert verify(local, site).ok
@@ -237,7 +241,8 @@ def test_export_holds_no_encodings(site, export):
     for subject in subjects + filters:
         assert subject[8:72] not in blob  # any 64-byte stretch of an encoding
     with sqlite3.connect(export) as conn:
-        columns = {c[1] for t in ("entries", "batches", "sightings", "certificates", "tree_heads")
+        columns = {c[1] for t in ("entries", "batches", "sightings", "certificates", "tree_heads",
+                                          "alerts")
                    for c in conn.execute(f"PRAGMA table_info({t})")}
     assert not columns & {"subject", "encoding", "token", "case_ref", "name_filter"}
 

@@ -62,7 +62,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     finally:
         progress.done()
     print(f"{out}: {written.entries} log entries, {written.tree_heads} signed tree heads, "
-          f"{written.batches} batches, {written.sightings} sightings "
+          f"{written.batches} batches, {written.sightings} sightings, {written.alerts} alerts "
           f"(log {written.meta.origin}, exported by {written.meta.exported_by})")
     return 0
 
@@ -126,6 +126,8 @@ def _print_report(report: Report, trust: Trust) -> None:
           f"{report.tree_heads} signed tree heads")
     print(f"uploads    {report.uploads} upload entries, {report.batches} batches, "
           f"{report.sightings} sightings, {report.linked} linked by {report.link_runs} link runs")
+    print(f"alerts     {report.alerts} alerts ({report.alerts_merged} merged), "
+          f"{report.alerts_logged} created by the log")
     if trust.witnesses:
         vouched = ", ".join(f"{w} to {s}" for w, s in sorted(report.vouched.items())) or "none"
         print(f"witnesses  {report.cosignatures} valid cosignatures; vouched: {vouched}")

@@ -31,6 +31,8 @@ CREATE TABLE batches (digest BLOB NOT NULL, gemeente TEXT NOT NULL, sightings IN
 CREATE TABLE sightings (sighting_uuid TEXT NOT NULL, gemeente TEXT NOT NULL,
                         digest BLOB NOT NULL, batch_digest BLOB NOT NULL,
                         linked INTEGER NOT NULL);
+CREATE TABLE alerts (alert_id TEXT NOT NULL, rule TEXT NOT NULL, version INTEGER NOT NULL,
+                     evidence_digest BLOB NOT NULL, merged_into TEXT);
 """
 INDEXES = """
 CREATE INDEX entries_idx ON entries(idx);
@@ -47,6 +49,7 @@ class Written:
     tree_heads: int
     batches: int
     sightings: int
+    alerts: int
     meta: audit_pb2.ExportMeta
 
 
@@ -57,7 +60,7 @@ def write_export(chunks: Iterable[audit_pb2.ExportChunk], path: Path) -> Written
     partial = path.with_name(path.name + ".partial")
     partial.unlink(missing_ok=True)
     conn = sqlite3.connect(partial)
-    counts = {"entries": 0, "tree_heads": 0, "batches": 0, "sightings": 0}
+    counts = {"entries": 0, "tree_heads": 0, "batches": 0, "sightings": 0, "alerts": 0}
     meta: audit_pb2.ExportMeta | None = None
     try:
         conn.executescript(SCHEMA)
@@ -82,10 +85,15 @@ def write_export(chunks: Iterable[audit_pb2.ExportChunk], path: Path) -> Written
             conn.executemany("INSERT INTO sightings VALUES (?, ?, ?, ?, ?)", [
                 (s.sighting_uuid, s.gemeente, s.digest, s.batch_digest, int(s.linked))
                 for s in chunk.sightings])
+            # NULL, not '', for an alert that was not merged: reads as it does at the hub
+            conn.executemany("INSERT INTO alerts VALUES (?, ?, ?, ?, ?)", [
+                (a.alert_id, a.rule, a.version, a.evidence_digest, a.merged_into or None)
+                for a in chunk.alerts])
             counts["entries"] += len(chunk.entries)
             counts["tree_heads"] += len(chunk.tree_heads)
             counts["batches"] += len(chunk.batches)
             counts["sightings"] += len(chunk.sightings)
+            counts["alerts"] += len(chunk.alerts)
         if meta is None:
             raise ExportFileError("the export stream carried no meta record")
         conn.executescript(INDEXES)

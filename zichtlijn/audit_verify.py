@@ -16,8 +16,11 @@ certificate and the configured witness keys (all obtained out of band):
    up; the batch digest is recomputed from the batch's sighting digests;
 4. reconciliation with the hub's tables: every batch and every stored
    sighting has its upload entry, no upload entry points at nothing, counts
-   add up, and the link runs account for every linked sighting. The Merkle
-   tree proves append-only history; this step is what shows completeness.
+   add up, and the link runs account for every linked sighting; every alert
+   the hub holds was created by an entry and has the version, evidence digest
+   and merge the entries log last, and no alert entry names an alert the hub
+   does not hold. The Merkle tree proves append-only history; this step is
+   what shows completeness.
 """
 
 from __future__ import annotations
@@ -45,6 +48,8 @@ from linkage.checkpoint import (
     open_checkpoint,
     verify_cosignature,
 )
+from zichtlijn import audit_alerts
+from zichtlijn.audit_alerts import AlertLog, MalformedAlertEntry
 from zichtlijn.audit_file import meta_of, open_export
 from zichtlijn.audit_removals import ACTIONS as REMOVAL_ACTIONS
 from zichtlijn.audit_removals import MalformedRemoval, Removals
@@ -93,6 +98,9 @@ class Report:
     sightings: int = 0
     linked: int = 0
     link_runs: int = 0
+    alerts: int = 0  # alerts the hub holds
+    alerts_merged: int = 0
+    alerts_logged: int = 0  # alerts with an alert_created entry
     actions: Counter = field(default_factory=Counter)
     vouched: dict[str, int] = field(default_factory=dict)  # witness -> largest size it vouches
     settled_size: int | None = None
@@ -146,6 +154,7 @@ class _EntryReader:
         self.linked_since_relink = 0
         self.last_relink: int | None = None
         self.removals = Removals()
+        self.alerts = AlertLog()
 
     def read(self, conn: sqlite3.Connection) -> None:
         expected = 0
@@ -198,6 +207,16 @@ class _EntryReader:
                 self.removals.read(action, entry)
             except MalformedRemoval:
                 self.report.add(f"entry #{index}: {action} entry is malformed", index)
+        elif action in audit_alerts.ACTIONS:
+            self._alert(index, action, entry)
+
+    def _alert(self, index: int, action: str, entry: dict) -> None:
+        try:
+            problem = self.alerts.read(index, action, entry)
+        except MalformedAlertEntry:
+            problem = f"entry #{index}: {action} entry is malformed"
+        if problem is not None:
+            self.report.add(problem, index, RECONCILE)
 
     def _upload(self, index: int, entry: dict) -> None:
         actor = entry["actor"]
@@ -494,6 +513,27 @@ def _reconcile(conn: sqlite3.Connection, reader: _EntryReader, report: Report) -
                 if removals.unlinked else "")
         add(f"link runs {since} logged {reader.linked_since_relink} newly linked "
                    f"sightings{less}, the hub marks {report.linked} linked".replace("  ", " "))
+    _reconcile_alerts(conn, reader.alerts, report)
+
+
+def _reconcile_alerts(conn: sqlite3.Connection, log: AlertLog, report: Report) -> None:
+    def add(message: str, entry: int | None = None) -> None:
+        report.add(message, entry, RECONCILE)
+
+    held = audit_alerts.held_alerts(conn)
+    report.alerts_logged = sum(a.created is not None for a in log.alerts.values())
+    if held is None:
+        # exports made before alerts were exported lack the table; so does one whose
+        # table was dropped to hide an alert: either way the entries cannot be checked
+        if log.alerts:
+            first = min(a.first for a in log.alerts.values())
+            add(f"entry #{first}: the log has entries for {len(log.alerts)} alerts, but the "
+                "export holds no alerts table (exported by an older hub, or removed): export "
+                "again", first)
+        return
+    report.alerts = len(held)
+    report.alerts_merged = sum(a.merged_into is not None for a in held)
+    audit_alerts.reconcile(held, log, add)
 
 
 def _settle(trust: Trust, report: Report) -> None:

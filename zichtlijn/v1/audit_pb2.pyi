@@ -122,8 +122,22 @@ class SightingRecord(_message.Message):
     linked: bool
     def __init__(self, sighting_uuid: _Optional[str] = ..., gemeente: _Optional[str] = ..., digest: _Optional[bytes] = ..., batch_digest: _Optional[bytes] = ..., linked: _Optional[bool] = ...) -> None: ...
 
+class AlertRecord(_message.Message):
+    __slots__ = ("alert_id", "rule", "version", "evidence_digest", "merged_into")
+    ALERT_ID_FIELD_NUMBER: _ClassVar[int]
+    RULE_FIELD_NUMBER: _ClassVar[int]
+    VERSION_FIELD_NUMBER: _ClassVar[int]
+    EVIDENCE_DIGEST_FIELD_NUMBER: _ClassVar[int]
+    MERGED_INTO_FIELD_NUMBER: _ClassVar[int]
+    alert_id: str
+    rule: str
+    version: int
+    evidence_digest: bytes
+    merged_into: str
+    def __init__(self, alert_id: _Optional[str] = ..., rule: _Optional[str] = ..., version: _Optional[int] = ..., evidence_digest: _Optional[bytes] = ..., merged_into: _Optional[str] = ...) -> None: ...
+
 class ExportChunk(_message.Message):
-    __slots__ = ("meta", "entries", "tree_heads", "witness_keys", "certificates", "batches", "sightings")
+    __slots__ = ("meta", "entries", "tree_heads", "witness_keys", "certificates", "batches", "sightings", "alerts")
     META_FIELD_NUMBER: _ClassVar[int]
     ENTRIES_FIELD_NUMBER: _ClassVar[int]
     TREE_HEADS_FIELD_NUMBER: _ClassVar[int]
@@ -131,6 +145,7 @@ class ExportChunk(_message.Message):
     CERTIFICATES_FIELD_NUMBER: _ClassVar[int]
     BATCHES_FIELD_NUMBER: _ClassVar[int]
     SIGHTINGS_FIELD_NUMBER: _ClassVar[int]
+    ALERTS_FIELD_NUMBER: _ClassVar[int]
     meta: ExportMeta
     entries: _containers.RepeatedCompositeFieldContainer[LogEntry]
     tree_heads: _containers.RepeatedCompositeFieldContainer[SignedTreeHead]
@@ -138,4 +153,5 @@ class ExportChunk(_message.Message):
     certificates: _containers.RepeatedCompositeFieldContainer[Certificate]
     batches: _containers.RepeatedCompositeFieldContainer[BatchRecord]
     sightings: _containers.RepeatedCompositeFieldContainer[SightingRecord]
-    def __init__(self, meta: _Optional[_Union[ExportMeta, _Mapping]] = ..., entries: _Optional[_Iterable[_Union[LogEntry, _Mapping]]] = ..., tree_heads: _Optional[_Iterable[_Union[SignedTreeHead, _Mapping]]] = ..., witness_keys: _Optional[_Iterable[_Union[WitnessKey, _Mapping]]] = ..., certificates: _Optional[_Iterable[_Union[Certificate, _Mapping]]] = ..., batches: _Optional[_Iterable[_Union[BatchRecord, _Mapping]]] = ..., sightings: _Optional[_Iterable[_Union[SightingRecord, _Mapping]]] = ...) -> None: ...
+    alerts: _containers.RepeatedCompositeFieldContainer[AlertRecord]
+    def __init__(self, meta: _Optional[_Union[ExportMeta, _Mapping]] = ..., entries: _Optional[_Iterable[_Union[LogEntry, _Mapping]]] = ..., tree_heads: _Optional[_Iterable[_Union[SignedTreeHead, _Mapping]]] = ..., witness_keys: _Optional[_Iterable[_Union[WitnessKey, _Mapping]]] = ..., certificates: _Optional[_Iterable[_Union[Certificate, _Mapping]]] = ..., batches: _Optional[_Iterable[_Union[BatchRecord, _Mapping]]] = ..., sightings: _Optional[_Iterable[_Union[SightingRecord, _Mapping]]] = ..., alerts: _Optional[_Iterable[_Union[AlertRecord, _Mapping]]] = ...) -> None: ...

@@ -1,0 +1,199 @@
+"""`audit verify` reconciles the hub's alerts with the alert entries of the log.
+
+A real hub with the shipped alert rules raises Elena's alerts from real
+syncs; withdrawals update and then close them. The export verifies; each
+test then tampers with the exported alerts table, as an insider at the hub
+could, and checks that verification names the alert and the entry.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from pathlib import Path
+
+import pytest
+from cryptography import x509
+
+from hub.alerts.reconcile import Reconciler
+from hub.alerts.rules import Fact, Finding
+from hub.alerts.store import create_tables
+from hub.audit_export import export_chunks
+from hub.log_key import create_log_key
+from hub.store import HubStore
+from hub.tree_heads import TreeHeads
+from tests.audit_support import copy_export, edit, entry
+from tests.lookup_support import actions, run, running_hub, three_towns, uuids_by_case
+from zichtlijn import cli
+from zichtlijn.audit_file import write_export
+from zichtlijn.audit_verify import Report, Trust, verify_export
+from zichtlijn.witness import read_vkey
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory, pki, secret_file):
+    root = tmp_path_factory.mktemp("alerts-audited")
+    with running_hub(root, pki, alerts=True) as hub:
+        homes = three_towns(root, pki, secret_file, hub)
+        # AMS-2 out: the alerts still hold (alert_updated); RTM-7 out: both close
+        assert run("node", "withdraw", "--home", homes["GM0363"], "AMS-2", "--reason",
+                   "error") == 0
+        assert run("node", "withdraw", "--home", homes["GM0599"], "RTM-7", "--reason",
+                   "erasure") == 0
+        assert uuids_by_case(homes["GM0599"])  # the node still knows its other sighting
+        created = [e["alert"] for e in actions(hub, "alert_created")]
+        assert len(created) == 2 and actions(hub, "alert_updated")
+        assert len(actions(hub, "alert_closed")) == 2
+        out = root / "export.db"
+        assert run("audit", "export", "--home", root / "hub", "--out", out) == 0
+        yield root / "hub", out
+
+
+@pytest.fixture()
+def export(world, tmp_path) -> Path:
+    return copy_export(world[1], tmp_path / "export.db")
+
+
+def _trust(home: Path, pki) -> Trust:
+    ca = x509.load_pem_x509_certificate((pki.root / "ca.pem").read_bytes())
+    return Trust(read_vkey(home / "log.vkey"), ca)
+
+
+def _verify(export: Path, world, pki) -> Report:
+    return verify_export(export, _trust(world[0], pki))
+
+
+def _messages(report: Report) -> list[str]:
+    assert not report.ok
+    return [p.message for p in sorted(report.problems)]
+
+
+def _alerts(export: Path) -> list[tuple[str, str, int, bytes, str | None]]:
+    with sqlite3.connect(export) as conn:
+        return conn.execute("SELECT alert_id, rule, version, evidence_digest, merged_into "
+                            "FROM alerts ORDER BY rowid").fetchall()
+
+
+def _logged(export: Path, action: str, alert_id: str) -> list[int]:
+    """Indices of the entries of ``action`` for ``alert_id``, in order."""
+    with sqlite3.connect(export) as conn:
+        size = conn.execute("SELECT count(*) FROM entries").fetchone()[0]
+    return [i for i in range(size)
+            if (e := entry(export, i))["action"] == action and e.get("alert") == alert_id]
+
+
+def test_untampered_export_with_alerts_verifies(world, export, pki):
+    report = _verify(export, world, pki)
+    assert report.ok, report.problems
+    assert (report.alerts, report.alerts_logged, report.alerts_merged) == (2, 2, 0)
+    assert {rule for _, rule, _, _, _ in _alerts(export)} == {"carousel", "accumulation"}
+    # created, updated (at least by AMS-2's withdrawal), closed (RTM-7's): version 3 or more
+    assert all(version >= 3 for _, _, version, _, _ in _alerts(export))
+
+
+def test_verify_command_reports_the_alerts(world, export, pki, capsys):
+    code = cli.main(["audit", "verify", str(export), "--log-key", str(world[0] / "log.vkey"),
+                     "--ca", str(pki.root / "ca.pem")])
+    assert code == 0
+    assert "alerts     2 alerts (0 merged), 2 created by the log" in capsys.readouterr().out
+
+
+def test_bumped_version_is_reported(world, export, pki):
+    alert_id, _, version, _, _ = _alerts(export)[0]
+    closed = _logged(export, "alert_closed", alert_id)[-1]
+    edit(export, ("UPDATE alerts SET version = version + 1 WHERE alert_id = ?", [alert_id]))
+    assert _messages(_verify(export, world, pki)) == [
+        f"entry #{closed}: logs alert {alert_id} at version {version}, the hub holds version "
+        f"{version + 1}"]
+
+
+def test_changed_evidence_digest_is_reported(world, export, pki):
+    alert_id, _, _, digest, _ = _alerts(export)[1]
+    updated = _logged(export, "alert_updated", alert_id)[-1]
+    edit(export, ("UPDATE alerts SET evidence_digest = ? WHERE alert_id = ?",
+                  [b"\x44" * 32, alert_id]))
+    assert _messages(_verify(export, world, pki)) == [
+        f"entry #{updated}: logs evidence {digest.hex()[:16]} for alert {alert_id}, the hub "
+        f"holds evidence {'44' * 8}"]
+
+
+def test_alert_that_was_never_logged_is_reported(world, export, pki):
+    edit(export, ("INSERT INTO alerts VALUES ('A-00000000ff', 'carousel', 1, ?, NULL)",
+                  [b"\x55" * 32]))
+    assert _messages(_verify(export, world, pki)) == [
+        "alert A-00000000ff (carousel, version 1) has no alert_created entry in the log"]
+
+
+def test_removed_alert_is_reported_at_its_created_entry(world, export, pki):
+    alert_id = _alerts(export)[0][0]
+    [created] = _logged(export, "alert_created", alert_id)
+    edit(export, ("DELETE FROM alerts WHERE alert_id = ?", [alert_id]))
+    assert _messages(_verify(export, world, pki)) == [
+        f"entry #{created}: alert_created of alert {alert_id}, which the hub does not hold"]
+
+
+def test_merge_without_its_entry_is_reported(world, export, pki):
+    (younger, *_), (older, *_) = _alerts(export)[1], _alerts(export)[0]
+    [created] = _logged(export, "alert_created", younger)
+    edit(export, ("UPDATE alerts SET merged_into = ? WHERE alert_id = ?", [older, younger]))
+    assert _messages(_verify(export, world, pki)) == [
+        f"alert {younger} is merged into {older} at the hub, but no alert_merged entry logs "
+        f"it (created by entry #{created})"]
+
+
+def test_dropped_alerts_table_is_reported(world, export, pki):
+    edit(export, ("DROP TABLE alerts", []))
+    [message] = _messages(_verify(export, world, pki))
+    assert message.startswith("entry #") and message.endswith(
+        "the log has entries for 2 alerts, but the export holds no alerts table (exported by "
+        "an older hub, or removed): export again")
+
+
+# -- merges, through the hub's own Reconciler on a hub database -------------------------
+
+FACTS = {f"s{i}": Fact(f"s{i}", "P", gemeente, dt.date(2025, 3, i + 1), "woning", False,
+                       ("unlicensed",))
+         for i, gemeente in enumerate(["GM0363", "GM0599", "GM0344", "GM0363"])}
+
+
+def _apply(store: HubStore, sightings: tuple[str, ...], now: str) -> None:
+    with store.transaction() as conn:
+        Reconciler(conn, FACTS, now).apply(
+            Finding("carousel", frozenset(sightings), 2.0, frozenset({"rotterdam"})))
+
+
+@pytest.fixture()
+def merged_export(tmp_path, pki) -> tuple[Path, Trust]:
+    """Two alerts whose persons became one: the younger is merged into the older."""
+    key = create_log_key(tmp_path / "hub")
+    store = HubStore(tmp_path / "hub" / "hub.db")
+    try:
+        create_tables(store.db.conn)
+        _apply(store, ("s0", "s1"), "2025-04-01T00:00:00+00:00")
+        _apply(store, ("s2", "s3"), "2025-04-02T00:00:00+00:00")
+        _apply(store, ("s0", "s1", "s2", "s3"), "2025-04-03T00:00:00+00:00")
+        TreeHeads(store, key).current()
+    finally:
+        store.close()
+    out = tmp_path / "export.db"
+    write_export(export_chunks(tmp_path / "hub" / "hub.db", key.verifier, "operator:test"), out)
+    ca = x509.load_pem_x509_certificate((pki.root / "ca.pem").read_bytes())
+    return out, Trust(key.verifier, ca)
+
+
+def test_a_logged_merge_verifies(merged_export):
+    export, trust = merged_export
+    report = verify_export(export, trust)
+    assert report.ok, report.problems
+    assert (report.alerts, report.alerts_logged, report.alerts_merged) == (2, 2, 1)
+    assert report.actions["alert_merged"] == 1 and report.actions["alert_updated"] == 1
+
+
+def test_merge_undone_at_the_hub_is_reported(merged_export):
+    export, trust = merged_export
+    [(younger, older)] = [(a, m) for a, _, _, _, m in _alerts(export) if m is not None]
+    [merged] = _logged(export, "alert_merged", younger)
+    edit(export, ("UPDATE alerts SET merged_into = NULL WHERE alert_id = ?", [younger]))
+    assert _messages(verify_export(export, trust)) == [
+        f"entry #{merged}: logs alert {younger} merged into {older}, the hub holds it not "
+        "merged"]
