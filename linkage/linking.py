@@ -13,7 +13,7 @@ import numpy as np
 
 from linkage.blocking import CandidateIndex
 from linkage.compare import MatchPolicy, score_pairs
-from linkage.persons import PersonGraph
+from linkage.persons import PersonGraph, score_in_slices
 from linkage.table import EncodingTable
 
 Scorer = Callable[[np.ndarray, np.ndarray], np.ndarray]
@@ -31,7 +31,7 @@ def scored_links(
     """
     if not len(pairs):
         return np.empty((0, 2), dtype=np.int64), np.empty(0, dtype=np.float32)
-    scores = scorer(pairs[:, 0], pairs[:, 1])
+    scores = score_in_slices(scorer, pairs[:, 0], pairs[:, 1])
     undated = ~dated[pairs[:, 0]] | ~dated[pairs[:, 1]]
     keep = (scores >= policy.threshold) | ((scores >= policy.link_floor) & undated)
     return pairs[keep], scores[keep]

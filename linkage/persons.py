@@ -33,6 +33,19 @@ MAX_COMPONENT = 400
 _SPLIT_STEP = 1.0
 
 
+#: pairs per scoring call: a call builds a dozen feature arrays of this length, so a
+#: relink of a million sightings would otherwise hold gigabytes of them at once
+SCORE_SLICE = 500_000
+
+
+def score_in_slices(scorer: Scorer, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """`scorer(left, right)`, computed SCORE_SLICE pairs at a time."""
+    if len(left) <= SCORE_SLICE:
+        return scorer(left, right)
+    return np.concatenate([scorer(left[i : i + SCORE_SLICE], right[i : i + SCORE_SLICE])
+                           for i in range(0, len(left), SCORE_SLICE)])
+
+
 class PersonGraph:
     def __init__(self, policy: MatchPolicy) -> None:
         self.policy = policy
@@ -99,13 +112,13 @@ class PersonGraph:
         touched = [row for component in components for row in component]
         components = [part for component in components
                       for part in self._split(component, self.policy.threshold + _SPLIT_STEP)]
-        # one scoring call for every pair of every touched component: per-call
+        # few scoring calls for every pair of every touched component: per-call
         # overhead, not arithmetic, dominates when components are small
         pairs = [component_pairs(c) for c in components if len(c) > 1]
         scores = iter(())
         if pairs:
-            flat = scorer(np.concatenate([p[0] for p in pairs]),
-                          np.concatenate([p[1] for p in pairs]))
+            flat = score_in_slices(scorer, np.concatenate([p[0] for p in pairs]),
+                                   np.concatenate([p[1] for p in pairs]))
             bounds = np.cumsum([0] + [len(p[0]) for p in pairs])
             scores = iter(flat[a:b] for a, b in itertools.pairwise(bounds))
         # forget every old cluster first: an old cluster may span two parts of a split
@@ -148,8 +161,8 @@ class PersonGraph:
             return
         pairs = [attach_pairs(rows, [self.members[c] for c in candidates])
                  for _, rows, candidates in jobs]
-        flat = scorer(np.concatenate([p[0] for p in pairs]),
-                      np.concatenate([p[1] for p in pairs]))
+        flat = score_in_slices(scorer, np.concatenate([p[0] for p in pairs]),
+                               np.concatenate([p[1] for p in pairs]))
         start = 0
         for (base, rows, candidates), (left, _) in zip(jobs, pairs, strict=True):
             scores = flat[start : start + len(left)]

@@ -91,3 +91,20 @@ def test_splitting_a_grown_component_keeps_every_row_in_a_cluster():
     graph.update(rest, scorer, np.ones(n, dtype=bool))
     for row in range(n):
         assert row in graph.members[graph.base_of[row]]
+
+
+def test_scoring_in_slices_gives_the_scores_of_one_call(monkeypatch):
+    from linkage import persons
+
+    calls = []
+    scorer = scorer_from({(0, 1): 9.0, (2, 3): 4.0, (0, 3): -2.0})
+
+    def counted(left, right):
+        calls.append(len(left))
+        return scorer(left, right)
+
+    left, right = np.array([0, 2, 0, 1, 1]), np.array([1, 3, 3, 2, 3])
+    monkeypatch.setattr(persons, "SCORE_SLICE", 2)
+    sliced = persons.score_in_slices(counted, left, right)
+    assert calls == [2, 2, 1]
+    assert sliced.tolist() == scorer(left, right).tolist()
