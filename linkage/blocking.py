@@ -281,7 +281,9 @@ def _unique_pairs(pairs: np.ndarray) -> np.ndarray:
     a, b = pairs[:, 0], pairs[:, 1]
     low, high = np.minimum(a, b), np.maximum(a, b)
     distinct = low != high
-    packed = np.unique((low[distinct].astype(np.uint64) << np.uint64(32))
-                       | high[distinct].astype(np.uint64))
+    packed = np.sort((low[distinct].astype(np.uint64) << np.uint64(32))
+                     | high[distinct].astype(np.uint64))
+    # sort and drop repeats: several times faster than np.unique's hashing here
+    packed = packed[np.concatenate([[True], packed[1:] != packed[:-1]])] if len(packed) else packed
     return np.stack([(packed >> np.uint64(32)).astype(np.int64),
                      (packed & np.uint64(0xFFFFFFFF)).astype(np.int64)], axis=1)

@@ -74,6 +74,11 @@ def cluster_component(
     left, right = np.triu_indices(m, k=1)
     if scores is None:
         scores = scorer(rows[left], rows[right])
+    if m == 2:  # most components: what the greedy merge below decides, without its setup
+        score = float(scores[0])
+        if score >= max(policy.threshold, policy.cluster_mean, policy.veto):
+            return [[int(rows[0]), int(rows[1])]]
+        return [[int(rows[0])], [int(rows[1])]]
     matrix = np.full((m, m), np.inf, dtype=np.float32)
     matrix[left, right] = scores
     matrix[right, left] = scores
