@@ -18,6 +18,7 @@ from pathlib import Path
 from node.store import StoredSighting
 from node.sync import build_batch
 from tests.benchmarks.hubdata import encoded_sightings
+from zichtlijn import certsign
 from zichtlijn.pki import write_dev_pki
 from zichtlijn.transport import TlsFiles, secure_channel
 from zichtlijn.v1 import encoding_pb2, sync_pb2_grpc
@@ -64,10 +65,15 @@ def bench_sync342() -> None:
                                                message.observed_on, blob, b"", None))
                 tls = TlsFiles(tmp / "pki" / "ca.pem", tmp / "pki" / f"node-{code}.pem",
                                tmp / "pki" / f"node-{code}.key")
+                batch = build_batch(rows)
+                # signed by the node's certificate key, as `node sync` does (audit log)
+                batch.node_signature = certsign.sign_batch(
+                    certsign.load_signing_key(tls.key.read_bytes()), code, batch.batch_digest,
+                    len(rows))
                 try:
                     with secure_channel(f"127.0.0.1:{port}", tls) as channel:
                         stub = sync_pb2_grpc.SyncServiceStub(channel)
-                        receipts = list(stub.Upload(iter([build_batch(rows)]), timeout=300))
+                        receipts = list(stub.Upload(iter([batch]), timeout=300))
                         if sum(r.accepted for r in receipts) != PER_NODE:
                             errors.append(f"{code}: receipt does not cover its batch")
                 except Exception as exc:  # reported below; the benchmark goes on
