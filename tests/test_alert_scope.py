@@ -120,3 +120,31 @@ def test_companions_added_night_by_night_are_grouped_as_in_one_batch(other_encod
     # the undated Mihai (u1) waits alone until a dated Mihai arrives, then moves to him
     assert ("u1", 0) in moved[4]
     assert nightly.companions_of("u2") == [nightly.person_of[("u0", 0)]]
+
+
+def test_a_restarted_hub_evaluates_only_what_changed_and_misses_nothing(tmp_path, encoder):
+    store, linker, engine = hub_at(tmp_path / "hub.db")
+    full_store, full_linker, full = hub_at(tmp_path / "full.db")
+    assert engine.rules_changed  # a new hub has never evaluated these rules
+    engine.evaluate(full=True)
+    full.evaluate(full=True)
+    first, second, third = nights(encoder, 200, 13, count=3)
+    for night in (first, second):
+        for s, link in ((store, linker), (full_store, full_linker)):
+            store_night(s, night)
+            link.link_pending()
+        engine.evaluate()
+        full.evaluate(full=True)
+    # a night arrives and is linked, then the hub stops before evaluating it
+    for s, link in ((store, linker), (full_store, full_linker)):
+        store_night(s, third)
+        link.link_pending()
+    restarted = AlertEngine(store, load_alert_config(DEPLOY_ALERTS), default_schema(),
+                            MatchPolicy())
+    assert not restarted.rules_changed
+    run = restarted.evaluate(full=restarted.rules_changed)
+    full.evaluate(full=True)
+    assert alert_state(store) == alert_state(full_store)
+    assert run.sightings < store.db.execute("SELECT count(*) FROM sightings").fetchone()[0]
+    for s in (store, full_store):
+        s.close()

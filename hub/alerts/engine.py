@@ -52,7 +52,10 @@ class AlertEngine:
         with store.lock:  # executescript commits on its own: not inside a transaction
             create_tables(store.db.conn)
         with store.transaction() as conn:
-            if get_meta(conn, "config_digest") != config.digest:
+            # rules changed since the last evaluation (or never evaluated): the first
+            # evaluation must then read everything
+            self.rules_changed = get_meta(conn, "config_digest") != config.digest
+            if self.rules_changed:
                 # a rule change is an audit-log entry (DESIGN §8)
                 audit_log.append(conn, utc_now(), ACTOR, "alert_rules_loaded",
                                  config=config.digest, regions=len(config.regions.gemeenten_of),
@@ -137,20 +140,26 @@ class AlertEngine:
 
         By default only the persons changed since the last evaluation and the
         networks they touch are read (hub/alerts/scope.py), which gives the
-        same alerts as reading everything. `full` reads everything and
-        rebuilds the companion persons: at start-up, after a rule change,
-        and after sightings were removed (withdrawal, correction, purge).
+        same alerts as reading everything; the first evaluation of an engine
+        also groups all companions (a hub restart). `full` reads everything
+        and groups the companions again: after a rule change
+        (`rules_changed`), after sightings were removed (withdrawal,
+        correction, purge) and on the operator's `hub evaluate`.
         """
         with self._lock:
             started = time.perf_counter()
-            full = full or self._companions is None
+            rebuild = full or self._companions is None
             with self.store.lock:
                 through, = self.store.db.execute(
                     "SELECT coalesce(max(change_seq), 0) FROM person_changes").fetchone()
                 changed = {p for (p,) in self.store.db.execute(
                     "SELECT DISTINCT person_id FROM person_changes WHERE change_seq <= ?",
                     [through])}
-            moved = self._update_companions(rebuild=full)
+            moved = self._update_companions(rebuild)
+            if rebuild:
+                # a restart: the companions were grouped so before it; a later arrival that
+                # renamed one is in a changed person's network, which the scope follows
+                moved = set()
             persons = None
             if not full:
                 with self.store.lock:

@@ -33,7 +33,8 @@ def start_engine(config: AlertConfig | None, store: HubStore, schema: LinkageSch
     if config is None:
         return None
     engine = AlertEngine(store, config, schema, policy)
-    engine.evaluate(full=True)  # rules may have changed while the hub was down
+    # everything when the rules changed while the hub was down, else what changed since
+    engine.evaluate(full=engine.rules_changed)
     return engine
 
 
