@@ -173,8 +173,10 @@ class EpochTables:
             single.append([encoding])
             pairs = self._indexes[epoch].query(self.tables[epoch], single, [0])
             if len(pairs):
-                back = np.asarray(self._sighting[epoch], dtype=np.int64)
-                found.append(back[pairs[:, 0]])
+                # only the rows found: converting the whole list costs milliseconds at 1M
+                sighting = self._sighting[epoch]
+                found.append(np.array([sighting[row] for row in pairs[:, 0].tolist()],
+                                      dtype=np.int64))
         if not found:
             return np.empty(0, dtype=np.int64)
         return np.unique(np.concatenate(found))

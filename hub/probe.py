@@ -110,10 +110,15 @@ def match_probe(linker: Linker, probe: Mapping[int, IdentityEncoding]) -> ProbeM
         return weak if row == scorer.row else set(graph.linked(row)) | (
             {scorer.row} if row in weak else set())
 
+    row_dated: dict[int, bool] = {}  # asked about the same rows again and again
+
     def dated(rows: list[int]) -> bool:
         stored = [r for r in rows if r != scorer.row]
-        return (scorer.row in rows and probe_dated) or bool(
-            stored and tables.dated_rows(np.array(stored, dtype=np.int64)).any())
+        unknown = [r for r in stored if r not in row_dated]
+        if unknown:
+            row_dated.update(zip(unknown, tables.dated_rows(
+                np.array(unknown, dtype=np.int64)).tolist(), strict=True))
+        return (scorer.row in rows and probe_dated) or any(row_dated[r] for r in stored)
 
     def cluster(row: int) -> list[int]:
         return cluster_of.get(row) or graph.members[graph.base_of[row]]
