@@ -115,13 +115,17 @@ class Linker:
                 "FROM sightings WHERE linked = 1 ORDER BY seq")
             while rows := cursor.fetchmany(CHUNK_ROWS):
                 self.encodings.index_only(self._append(rows))
-            links = self.store.db.execute("SELECT a, b, score FROM links").fetchall()
-        row_of_seq = self.row_of_seq
-        loaded = range(len(self.seq_of_row))
-        self.graph.add_rows(loaded, [row_of_seq[self.seq_of_row[r] if c is None else c]
-                                     for r, c in zip(loaded, self.cluster_of_row, strict=True)])
-        self.graph.add_links(((row_of_seq[a], row_of_seq[b]) for a, b, _ in links),
-                             (score for _, _, score in links))
+            row_of_seq = self.row_of_seq
+            loaded = range(len(self.seq_of_row))
+            self.graph.add_rows(loaded, [row_of_seq[self.seq_of_row[r] if c is None else c]
+                                         for r, c in zip(loaded, self.cluster_of_row,
+                                                         strict=True)])
+            # in chunks: millions of fetched rows at once would leave the process holding
+            # their memory long after they are freed
+            cursor = self.store.db.conn.execute("SELECT a, b, score FROM links")
+            while links := cursor.fetchmany(CHUNK_ROWS * 5):
+                self.graph.add_links(((row_of_seq[a], row_of_seq[b]) for a, b, _ in links),
+                                     (score for _, _, score in links))
 
     def link_pending(self) -> LinkRun:
         """Link every stored sighting not linked yet; safe to call from any thread."""
@@ -169,17 +173,17 @@ class Linker:
             seq = self.seq_of_row
             conn.executemany(
                 "INSERT OR REPLACE INTO links (a, b, score) VALUES (?, ?, ?)",
-                ((seq[a], seq[b], s) for (a, b), s in zip(links.tolist(), scores.tolist(),
-                                                          strict=True)),
+                ((seq[a], seq[b], s) for start in range(0, len(links), CHUNK_ROWS)
+                 for (a, b), s in zip(links[start : start + CHUNK_ROWS].tolist(),
+                                      scores[start : start + CHUNK_ROWS].tolist(), strict=True)),
             )
             conn.executemany(
                 "UPDATE sightings SET person_id = ?, cluster_seq = ?, linked = 1 WHERE seq = ?",
-                [(person, cluster, self.seq_of_row[row])
-                 for row, (person, cluster) in changed.items()],
+                ((person, cluster, seq[row]) for row, (person, cluster) in changed.items()),
             )
             conn.executemany(
                 "UPDATE sightings SET linked = 1 WHERE seq = ?",
-                [(self.seq_of_row[row],) for row in added if row not in changed],
+                ((seq[row],) for row in added if row not in changed),
             )
             note_person_changes(conn, persons_changed)
             audit_log.append(conn, utc_now(), "hub:hub", "link_run",
