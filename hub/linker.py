@@ -115,6 +115,11 @@ class Linker:
                 "FROM sightings WHERE linked = 1 ORDER BY seq")
             while rows := cursor.fetchmany(CHUNK_ROWS):
                 self.encodings.index_only(self._append(rows))
+            # rows of one person share one string, as after a link run
+            names: dict[str, str] = {}
+            self.person_of_row = [None if p is None else names.setdefault(p, p)
+                                  for p in self.person_of_row]
+            del names
             row_of_seq = self.row_of_seq
             loaded = range(len(self.seq_of_row))
             self.graph.add_rows(loaded, [row_of_seq[self.seq_of_row[r] if c is None else c]
@@ -198,8 +203,11 @@ class Linker:
         changed, with their new (person_id, cluster_seq), and adds their old and new
         person ids to `persons_changed` (for the alert evaluation)."""
         changed: dict[int, tuple[str, int]] = {}
+        named: dict[int, str] = {}  # one string per person, shared by its rows
         for row in sorted(touched):
-            person = person_id_for(self.uuid_of_row[self.graph.person_root(row)])
+            root = self.graph.person_root(row)
+            person = named.get(root) or named.setdefault(root,
+                                                         person_id_for(self.uuid_of_row[root]))
             cluster = self.seq_of_row[self.graph.base_of[row]]
             if self.person_of_row[row] != person or self.cluster_of_row[row] != cluster:
                 persons_changed.update(p for p in (self.person_of_row[row], person) if p)
