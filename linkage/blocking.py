@@ -139,15 +139,9 @@ def _matches(sorted_keys: np.ndarray, sorted_rows: np.ndarray, keys: np.ndarray,
     """Pairs (indexed row, query row) for every query key found in a sorted index."""
     lo = np.searchsorted(sorted_keys, keys, side="left")
     hi = np.searchsorted(sorted_keys, keys, side="right")
-    counts = hi - lo
     if cap is not None:
-        counts = np.where(counts > cap, 0, counts)
-    total = int(counts.sum())
-    if not total:
-        return np.empty((0, 2), dtype=np.int64)
-    query = np.repeat(np.arange(len(keys)), counts)
-    offsets = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
-    found = np.repeat(lo, counts) + offsets
+        hi = np.where(hi - lo > cap, lo, hi)
+    query, found = _spans(lo, hi)
     return np.stack([sorted_rows[found], rows[query]], axis=1)
 
 
