@@ -18,6 +18,7 @@ from linkage.encode import Encoder
 from linkage.schema import default_schema
 from node.csv_import import RowError, parse_row
 from node.importer import encode_sighting
+from tests.linker_support import nightly_batches
 from zichtlijn import wire
 from zichtlijn.synth import iter_rows
 from zichtlijn.v1 import encoding_pb2
@@ -45,10 +46,8 @@ def nights(encoder: Encoder, persons: int, seed: int, count: int
 
 
 def store_night(store: HubStore, night: list[tuple[str, encoding_pb2.EncodedSighting]]) -> None:
-    for gemeente in GEMEENTEN:
-        batch = [message for g, message in night if g == gemeente]
-        if batch:
-            store.store_batch(gemeente, wire.batch_digest(batch), batch)
+    for gemeente, batch in nightly_batches(night, 1000):
+        store.store_batch(gemeente, wire.batch_digest(batch), batch)
 
 
 def alert_state(store: HubStore) -> list[tuple]:
