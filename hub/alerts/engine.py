@@ -49,6 +49,7 @@ class AlertEngine:
         self._lock = threading.Lock()
         self._companions: CompanionPersons | None = None  # built by the first evaluation
         self._companions_through = 0  # last sighting seq whose companions are in it
+        self._reach = reach_of(config)  # how far a change can travel under these rules
         with store.lock:  # executescript commits on its own: not inside a transaction
             create_tables(store.db.conn)
         with store.transaction() as conn:
@@ -74,8 +75,14 @@ class AlertEngine:
 
     def _update_companions(self, rebuild: bool) -> set[str]:
         """Add the companions linked since the last evaluation; UUIDs of sightings whose
-        companion person is new or changed."""
-        if rebuild or self._companions is None:
+        companion person is new or changed.
+
+        A rebuild groups every companion afresh and reports none as moved: the
+        grouping is what it was before (a restart), and a later arrival that
+        renamed a companion is in a changed person's network, which the scope
+        follows.
+        """
+        if rebuild:
             self._companions = CompanionPersons(self.schema, self.policy)
             self._companions_through = 0
         with self.store.lock:
@@ -88,7 +95,7 @@ class AlertEngine:
             return set()
         self._companions_through = rows[-1][0]
         moved = self._companions.add([(u, p, e, bytes(b)) for _, u, p, e, b in rows])
-        return {uuid for uuid, _ in moved}
+        return set() if rebuild else {uuid for uuid, _ in moved}
 
     def _companions_of(self, uuid: str) -> list[str]:
         return self._companions.companions_of(uuid) if self._companions is not None else []
@@ -156,16 +163,12 @@ class AlertEngine:
                     "SELECT DISTINCT person_id FROM person_changes WHERE change_seq <= ?",
                     [through])}
             moved = self._update_companions(rebuild)
-            if rebuild:
-                # a restart: the companions were grouped so before it; a later arrival that
-                # renamed one is in a changed person's network, which the scope follows
-                moved = set()
             persons = None
             if not full:
                 with self.store.lock:
                     changed |= {person for person, _, _ in
                                 carriers_by_uuid(self.store.db.conn, moved)}
-                    persons = closed_scope(self.store.db.conn, changed, reach_of(self.config),
+                    persons = closed_scope(self.store.db.conn, changed, self._reach,
                                            self._companions_of, self._companion_carriers)
             facts = self.load_facts(persons)
             findings = evaluate(facts, self.config)

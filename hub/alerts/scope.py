@@ -117,28 +117,27 @@ def closed_scope(conn: sqlite3.Connection, changed: set[str], reach: Reach | Non
     `companions_of(uuid)` gives the companion person ids on a sighting,
     `companion_carriers(companion id)` the UUIDs of the sightings carrying one.
     """
+    if reach is None:
+        return set(changed)
     scope: set[str] = set()
     frontier = set(changed)
     followed: set[Anchor] = set()
     while frontier:
         scope |= frontier
-        if reach is None:
-            break
-        rows: list[tuple[int, str, str | None]] = []
+        rows: list[tuple[int, str]] = []
         for chunk in _chunks(sorted(frontier)):
             rows += conn.execute(
-                "SELECT seq, sighting_uuid, setting FROM sightings "
+                "SELECT seq, sighting_uuid FROM sightings "
                 f"WHERE person_id IN ({','.join('?' * len(chunk))})", chunk).fetchall()
-        frontier = set()
         reached: set[str] = set()
-        for name, kind, token, epoch in _entity_anchors(conn, [seq for seq, _, _ in rows]):
+        for name, kind, token, epoch in _entity_anchors(conn, [seq for seq, _ in rows]):
             anchor = (name, f"{epoch}:{token.hex()}")
             if name in reach.link_kinds and anchor not in followed:
                 followed.add(anchor)
                 carriers = _entity_carriers(conn, kind, token, epoch)
                 reached |= reach.qualifies(name, carriers) or set()
         if "companion" in reach.link_kinds:
-            for _, uuid, _ in rows:
+            for _, uuid in rows:
                 for companion in companions_of(uuid):
                     anchor = ("companion", companion)
                     if anchor not in followed:
