@@ -156,6 +156,98 @@ def bench_kernel(persons: int, queries: int, threshold: float) -> None:
 # -- blocking ---------------------------------------------------------------------------
 
 
+def lost_true_pairs(truth: np.ndarray, pairs: np.ndarray) -> np.ndarray:
+    """The true pairs (same truth label) that are not among the candidate `pairs`."""
+    from linkage.blocking import _pairs_within
+
+    order = np.argsort(truth, kind="stable")
+    groups = _pairs_within(truth[order].astype(np.int64).view(np.uint64), order)
+    true = np.sort(np.concatenate(groups), axis=1) if groups else np.empty((0, 2), np.int64)
+    packed = (true[:, 0].astype(np.uint64) << np.uint64(32)) | true[:, 1].astype(np.uint64)
+    low, high = np.minimum(pairs[:, 0], pairs[:, 1]), np.maximum(pairs[:, 0], pairs[:, 1])
+    found = (low.astype(np.uint64) << np.uint64(32)) | high.astype(np.uint64)
+    lost = np.setdiff1d(packed, found)
+    return np.stack([(lost >> np.uint64(32)).astype(np.int64),
+                     (lost & np.uint64(0xFFFFFFFF)).astype(np.int64)], axis=1)
+
+
+def lost_pair_kinds(table, lost: np.ndarray) -> list[tuple[str, str]]:
+    """(date relation, name relation) of each lost pair, from what the hub holds.
+
+    Dates: the DOB tokens the two sides share (same date, swapped, one part one
+    apart, two parts agree, nothing, or a side without a date). Names: which
+    name-word buckets agree (given, surname, given of one = surname of the other).
+    This is what tells which blocking key could have caught the pair.
+    """
+    from linkage.table import NO_BUCKET
+
+    a, b = lost[:, 0], lost[:, 1]
+    da, db = table.dob[a], table.dob[b]
+    undated = (da[:, 0] == 0) | (db[:, 0] == 0)
+    equal = da == db
+    near = (da[:, 5:] == db[:, :1]).any(axis=1) | (db[:, 5:] == da[:, :1]).any(axis=1)
+    kinds = []
+
+    def shared(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        hit = np.zeros(len(x), dtype=bool)
+        for i in range(x.shape[1]):
+            for j in range(y.shape[1]):
+                hit |= (x[:, i] != NO_BUCKET) & (x[:, i] == y[:, j])
+        return hit
+
+    given = shared(table.given[a], table.given[b])
+    surname = shared(table.surname[a], table.surname[b])
+    crossed = shared(table.given[a], table.surname[b]) | shared(table.surname[a], table.given[b])
+    for i in range(len(lost)):
+        if undated[i]:
+            date = "no date (both)" if da[i, 0] == 0 and db[i, 0] == 0 else "no date (one)"
+        elif equal[i, 0]:
+            date = "same date"
+        elif equal[i, 1]:
+            date = "day/month swapped"
+        elif near[i]:
+            date = "one part one apart"
+        elif equal[i, 2:5].any():
+            date = "two parts agree"
+        else:
+            date = "dates share nothing"
+        if (given[i] and surname[i]) or (crossed[i] and (given[i] or surname[i])):
+            name = "given and surname bucket"
+        elif given[i]:
+            name = "given bucket only"
+        elif surname[i]:
+            name = "surname bucket only"
+        elif crossed[i]:
+            name = "swapped parts only"
+        else:
+            name = "no bucket shared"
+        kinds.append((date, name))
+    return kinds
+
+
+def print_lost_pairs(table, lost: np.ndarray, true_pairs: int, policy) -> None:
+    """Why the lost true pairs were lost, and whether comparing them would have linked them."""
+    from collections import Counter
+
+    from linkage.compare import score_pairs
+
+    if not len(lost):
+        return
+    scores = score_pairs(table, lost[:, 0], lost[:, 1], policy)
+    dated = table.dob[:, 0] != 0
+    undated = ~dated[lost[:, 0]] | ~dated[lost[:, 1]]
+    # what scored_links would keep: a strong link, or a weak one where a side has no date
+    linkable = (scores >= policy.threshold) | ((scores >= policy.link_floor) & undated)
+    print(f"  lost true pairs that would be links if compared: {int(linkable.sum()):,} "
+          f"({linkable.sum() / true_pairs:.2%} of true pairs)")
+    kinds = lost_pair_kinds(table, lost)
+    counts = Counter(kinds)
+    links = Counter(kind for kind, hit in zip(kinds, linkable.tolist(), strict=True) if hit)
+    print("  lost true pairs by kind (date relation, name buckets): lost | would link")
+    for (date, name), count in counts.most_common():
+        print(f"    {date:<20} {name:<26} {count:>7,} | {links[(date, name)]:>6,}")
+
+
 def bench_blocking(persons: int) -> None:
     from linkage.blocking import CandidateIndex
     from linkage.compare import MatchPolicy
@@ -180,6 +272,7 @@ def bench_blocking(persons: int) -> None:
           f"({len(pairs) / all_pairs:.4%}), {len(pairs) / n:.1f} per sighting")
     print(f"  true pairs lost  {true_pairs - int(same.sum()):>12,}  of {true_pairs:,} "
           f"({1 - same.sum() / true_pairs:.2%})")
+    print_lost_pairs(table, lost_true_pairs(truth, pairs), true_pairs, MatchPolicy())
 
     # what blocking costs in the end result: link every pair vs link the candidates
     policy = MatchPolicy()
