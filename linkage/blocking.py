@@ -16,27 +16,63 @@ hub learns. Each key family covers one kind of recording error:
   one woman anyway, and the cap keeps these blocks from growing
   quadratically at national scale.
 
-A pair is a candidate when the two rows share a key (and, in the undated
-family, the later of the two ranks below the cap in arrival order), so
-adding rows one by one or all at once yields the same candidate pairs. The index is a pair of
-sorted numpy arrays (key, row), so a million rows with a dozen keys each
-fit in a few hundred megabytes and are searched with `searchsorted`.
+- similar names with a date one day, month or year apart: a band of the
+  name filter (see below) with the full date of the earlier row, met by
+  the later row's band with one of its six neighbouring dates ("near"
+  tokens). The date-part families above miss these when a typo moved a
+  name word's bucket or the date crossed a month end (29 Jan and 28 Feb).
+- similar names where a side has no date: a band of the name filter
+  alone, among the first `SIMILAR_GROUP_CAP` rows to arrive with it, only
+  for pairs with an undated side (the undated family misses a typo in the
+  first letters of a name word, which moves its bucket).
+
+Bands are locality-sensitive hashing by bit sampling: a band is the filter's
+bits at fixed positions drawn once from a public seed, so two filters agree
+on a band with probability (1 - hamming / bits) ** width. The name filter is
+what the hub compares anyway, so a band tells it nothing new. Only pairs the
+matcher could link need to be found: it needs a Dice of about 0.75 or more
+without a shared date, and that is where the bands catch most pairs.
+
+A pair is a candidate when the two rows share a key (in the undated and
+similar-name families, the later of the two ranks below the cap in arrival
+order; in the near family, the earlier row's date is a neighbour of the
+later row's), so adding rows one by one or all at once yields the same
+candidate pairs. The index is sorted numpy arrays (key, row), so a million
+rows with a few dozen keys each fit in a few hundred megabytes and are
+searched with `searchsorted`.
 """
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
+from linkage import kernels
 from linkage.table import NO_BUCKET, EncodingTable
 
 _EXACT_FAMILIES = ((1, 0), (2, 1))  # (family, dob slot): full date, swapped date
 _PART_FAMILIES = ((3, 2), (4, 3), (5, 4))  # day+month, month+year, day+year
 _UNDATED_FAMILY = 6
 _DOCUMENT_FAMILY = 7
+_NEAR_FAMILY = 8
+_SIMILAR_FAMILY = 9
+_NEAR_SLOTS = range(5, 11)  # the dob slots of the six dates one day, month or year away
 #: An undated sighting is not paired through a name-bucket pair shared by more
 #: rows than this: so common a name without a date could not be attached to one
 #: person anyway (the clustering leaves ambiguous undated sightings alone).
 UNDATED_GROUP_CAP = 300
+#: Bands of the near family: few and wide, because the date already narrows the
+#: block to a few rows; a band of 16 bits still agrees for 14% of pairs 120 bits
+#: apart (Dice about 0.82, what a one-apart date needs to link).
+NEAR_BANDS, NEAR_BAND_BITS = 8, 16
+#: Bands of the similar-name family: without a date the band alone is the block,
+#: so each is wider (random names agree on 1 in 10^5 bands) and there are more.
+SIMILAR_BANDS, SIMILAR_BAND_BITS = 16, 24
+#: A band shared by more rows than this is a common name, not a typo: as with
+#: the undated cap, an undated sighting of it could not be attached anyway.
+SIMILAR_GROUP_CAP = 50
+_BAND_SEED = 20261201  # public: positions are no secret, the filter is keyed
 _M1 = np.uint64(0x9E3779B97F4A7C15)
 _M2 = np.uint64(0xBF58476D1CE4E5B9)
 _M3 = np.uint64(0x94D049BB133111EB)
@@ -101,6 +137,69 @@ def date_keys(table: EncodingTable, rows: np.ndarray) -> tuple[np.ndarray, np.nd
         out_rows.append(rows[has])
         out_keys.append(_mix(np.full(has.sum(), _DOCUMENT_FAMILY), near[has, slot]))
     return _dedupe(np.concatenate(out_rows), np.concatenate(out_keys))
+
+
+@functools.cache
+def _band_positions(bits: int, bands: int, width: int) -> np.ndarray:
+    """Filter bit positions of each band (bands x width), the same on every hub."""
+    rng = np.random.default_rng([_BAND_SEED, bits, bands, width])
+    return np.stack([rng.choice(bits, size=width, replace=False) for _ in range(bands)])
+
+
+def filter_bands(table: EncodingTable, rows: np.ndarray, bands: int, width: int) -> np.ndarray:
+    """(len(rows), bands) band values: each the filter bits at that band's positions."""
+    positions = _band_positions(table.filter_words * 64, bands, width)
+    return kernels.filter_bands(table.filters, np.asarray(rows, dtype=np.int64), positions)
+
+
+def _band_keys(rows: np.ndarray, values: np.ndarray, family: int,
+               tokens: list[np.ndarray] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(row, key) of (family, band, band value[, token]) for each band (and token column).
+
+    Distinct per row already (the band is part of the key), so nothing to dedupe.
+    """
+    bands = values.shape[1]
+    tag = np.broadcast_to(family * 256 + np.arange(bands, dtype=np.uint64), values.shape).ravel()
+    flat = values.ravel()
+    repeated = np.repeat(rows, bands)
+    if tokens is None:
+        return repeated, _mix(tag, flat)
+    keys = [_mix(tag, flat, np.repeat(token, bands)) for token in tokens]
+    return np.tile(repeated, len(tokens)), np.concatenate(keys)
+
+
+def _dated(table: EncodingTable, rows: np.ndarray) -> np.ndarray:
+    rows = np.asarray(rows, dtype=np.int64)
+    return rows[table.dob[rows, 0] != 0]
+
+
+def near_keys(table: EncodingTable, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(row, key) the near family indexes: each band with the row's own date."""
+    rows = _dated(table, rows)
+    values = filter_bands(table, rows, NEAR_BANDS, NEAR_BAND_BITS)
+    return _band_keys(rows, values, _NEAR_FAMILY, [table.dob[rows, 0]])
+
+
+def near_probes(table: EncodingTable, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(row, key) the near family looks up, sorted by key: each band with each neighbouring date.
+
+    A neighbour token is made like a full-date token (encode.py), so it equals
+    the full-date token of a row born one day, month or year away.
+    """
+    rows = _dated(table, rows)
+    values = filter_bands(table, rows, NEAR_BANDS, NEAR_BAND_BITS)
+    rows, keys = _band_keys(rows, values, _NEAR_FAMILY,
+                            [table.dob[rows, slot] for slot in _NEAR_SLOTS])
+    # sorted, because searchsorted runs several times faster on sorted needles
+    order = np.argsort(keys)
+    return rows[order], keys[order]
+
+
+def similar_keys(table: EncodingTable, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(row, key) of the similar-name family: the bands of every row's name filter."""
+    rows = np.asarray(rows, dtype=np.int64)
+    values = filter_bands(table, rows, SIMILAR_BANDS, SIMILAR_BAND_BITS)
+    return _band_keys(rows, values, _SIMILAR_FAMILY)
 
 
 def name_keys(table: EncodingTable, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -175,9 +274,14 @@ class CandidateIndex:
     def __init__(self) -> None:
         self._dates = _SortedKeys()
         self._names = _SortedKeys()
+        self._near = _SortedKeys()
+        self._similar = _SortedKeys()
+
+    def _families(self) -> tuple[_SortedKeys, ...]:
+        return self._dates, self._names, self._near, self._similar
 
     def __len__(self) -> int:
-        return len(self._dates.keys) + len(self._names.keys)
+        return sum(len(family.keys) for family in self._families())
 
     def add(self, table: EncodingTable, rows: range | list[int] | np.ndarray) -> np.ndarray:
         """Index `rows` and return the new candidate pairs as (earlier row, later row)."""
@@ -194,7 +298,20 @@ class CandidateIndex:
 
         name_rows, name_keys_ = name_keys(table, rows)
         positions = self._names.merge(name_rows, name_keys_)
-        found.append(_undated_pairs(self._names, positions, dated))
+        found.append(_undated_pairs(self._names, positions, dated, UNDATED_GROUP_CAP))
+
+        # near dates: a new row meets the rows before it (earlier batches and its own)
+        # whose date is one of its neighbours; taking only earlier rows makes the
+        # pairs independent of batching even where "one month apart" is not
+        # symmetric (31 March -> 28 February -> 28 March)
+        self._near.merge(*near_keys(table, rows))
+        probe_rows, probe_keys = near_probes(table, rows)
+        hits = _matches(self._near.keys, self._near.rows, probe_keys, probe_rows)
+        found.append(hits[hits[:, 0] < hits[:, 1]])
+
+        similar_rows, similar_keys_ = similar_keys(table, rows)
+        positions = self._similar.merge(similar_rows, similar_keys_)
+        found.append(_undated_pairs(self._similar, positions, dated, SIMILAR_GROUP_CAP))
         return _unique_pairs(np.concatenate(found) if found else np.empty((0, 2), np.int64))
 
     def index_only(self, table: EncodingTable, rows: np.ndarray) -> None:
@@ -203,11 +320,13 @@ class CandidateIndex:
         if len(rows):
             self._dates.merge(*date_keys(table, rows))
             self._names.merge(*name_keys(table, rows))
+            self._near.merge(*near_keys(table, rows))
+            self._similar.merge(*similar_keys(table, rows))
 
     def remove_rows(self, rows: np.ndarray) -> None:
         """Forget rows (withdrawn or purged sightings)."""
-        self._dates.drop(rows)
-        self._names.drop(rows)
+        for family in self._families():
+            family.drop(rows)
 
     def query(self, indexed: EncodingTable, probes: EncodingTable,
               rows: range | list[int] | np.ndarray) -> np.ndarray:
@@ -228,6 +347,14 @@ class CandidateIndex:
                         UNDATED_GROUP_CAP - 1)
         either_undated = (indexed.dob[hits[:, 0], 0] == 0) | (probes.dob[hits[:, 1], 0] == 0)
         found.append(hits[either_undated])
+        # every indexed row arrived before the probe, so all near hits count
+        probe_rows, probe_keys = near_probes(probes, rows)
+        found.append(_matches(self._near.keys, self._near.rows, probe_keys, probe_rows))
+        similar_rows, similar_keys_ = similar_keys(probes, rows)
+        hits = _matches(self._similar.keys, self._similar.rows, similar_keys_, similar_rows,
+                        SIMILAR_GROUP_CAP - 1)
+        either_undated = (indexed.dob[hits[:, 0], 0] == 0) | (probes.dob[hits[:, 1], 0] == 0)
+        found.append(hits[either_undated])
         pairs = np.concatenate(found)
         return np.unique(pairs, axis=0) if len(pairs) else pairs
 
@@ -241,20 +368,20 @@ def _spans(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
                                                                          counts)
 
 
-def _undated_pairs(index: _SortedKeys, positions: np.ndarray, dated: np.ndarray
+def _undated_pairs(index: _SortedKeys, positions: np.ndarray, dated: np.ndarray, cap: int
                    ) -> np.ndarray:
-    """Pairs of the undated family for the entries just merged at `positions`.
+    """Pairs of a capped family (undated, similar names) for the entries at `positions`.
 
     An entry meets the entries before it in its key group (earlier rows and
-    earlier rows of its own batch) when it is among the first
-    `UNDATED_GROUP_CAP` rows of the group, and only where one side of the
-    pair has no date of birth. Rank in arrival order decides, so the pairs
-    are the same however the rows are split into batches.
+    earlier rows of its own batch) when it is among the first `cap` rows of
+    the group, and only where one side of the pair has no date of birth.
+    Rank in arrival order decides, so the pairs are the same however the rows
+    are split into batches.
     """
     if not len(positions):
         return np.empty((0, 2), dtype=np.int64)
     starts = np.searchsorted(index.keys, index.keys[positions], side="left")
-    keep = positions - starts < UNDATED_GROUP_CAP
+    keep = positions - starts < cap
     positions, starts = positions[keep], starts[keep]
     later = index.rows[positions]
     undated_later = ~dated[later]

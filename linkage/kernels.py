@@ -97,3 +97,24 @@ def diffuse_packed(raw: np.ndarray, taps: np.ndarray) -> np.ndarray:
         if bit:
             out[j >> 3] |= np.uint8(1 << (j & 7))
     return out
+
+
+@njit(nogil=True, cache=True)
+def filter_bands(filters: np.ndarray, rows: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """(len(rows), bands) band values: bit b of band k is filter bit positions[k, b].
+
+    Bit sampling for locality-sensitive hashing (linkage/blocking.py); one pass
+    over each row's words, where numpy would build a (rows x bits) temporary.
+    """
+    bands, width = positions.shape
+    out = np.zeros((rows.shape[0], bands), dtype=np.uint64)
+    for k in range(rows.shape[0]):
+        row = rows[k]
+        for band in range(bands):
+            value = np.uint64(0)
+            for bit in range(width):
+                position = positions[band, bit]
+                word = filters[row, position >> 6]
+                value |= ((word >> np.uint64(position & 63)) & np.uint64(1)) << np.uint64(bit)
+            out[k, band] = value
+    return out

@@ -61,7 +61,9 @@ def test_a_restored_index_finds_the_pairs_of_new_rows(table):
 
 
 def test_undated_sightings_skip_a_too_common_name(table, monkeypatch):
+    # rows 0-5 have the same name filter, so the similar-name family caps them too
     monkeypatch.setattr(blocking, "UNDATED_GROUP_CAP", 3)
+    monkeypatch.setattr(blocking, "SIMILAR_GROUP_CAP", 3)
     pairs = pairs_set(CandidateIndex().add(table, range(table.size)))
     assert not any(4 in p for p in pairs)
 
@@ -69,6 +71,7 @@ def test_undated_sightings_skip_a_too_common_name(table, monkeypatch):
 @pytest.mark.parametrize("cap", [2, 3, 5])
 def test_the_undated_cap_gives_the_same_pairs_however_rows_are_batched(table, monkeypatch, cap):
     monkeypatch.setattr(blocking, "UNDATED_GROUP_CAP", cap)
+    monkeypatch.setattr(blocking, "SIMILAR_GROUP_CAP", cap)
     batch = pairs_set(CandidateIndex().add(table, range(table.size)))
     for size in (1, 2, 3):
         index, nightly = CandidateIndex(), set()
@@ -89,3 +92,105 @@ def test_removed_rows_are_no_candidates(table):
     pairs = pairs_set(index.add(table, [1]))
     assert (0, 1) not in pairs
     assert {(1, 2), (1, 3)} <= pairs
+
+
+def _table(encoder, people: list[Identity]) -> EncodingTable:
+    t = EncodingTable(default_schema().filter_bytes)
+    t.append([encoder.encode_identity(p) for p in people])
+    return t
+
+
+def _without_new_families(table: EncodingTable) -> set[tuple[int, int]]:
+    """The pairs of the date, document and undated families alone (the blocking before)."""
+    index = CandidateIndex()
+    index._near.merge = lambda rows, keys: None  # type: ignore[method-assign]
+    index._similar.merge = lambda rows, keys: np.empty(0, dtype=np.int64)  # type: ignore
+    return pairs_set(index.add(table, range(table.size)))
+
+
+def test_a_date_one_month_apart_across_a_month_end_is_a_candidate(encoder):
+    # 28 February and 30 March share no date part, but 30 March minus a month is
+    # 28 February (clamped): the later row's neighbour is the earlier row's date
+    people = [Identity("Emilia", "Dimitrova", dt.date(2002, 2, 28)),
+              Identity("Emilija", "Dimitrowa", dt.date(2002, 3, 30)),
+              Identity("Emilia", "Dimitrova", dt.date(2002, 9, 14))]  # shares only the year
+    t = _table(encoder, people)
+    assert (0, 1) not in _without_new_families(t)
+    pairs = pairs_set(CandidateIndex().add(t, range(t.size)))
+    assert (0, 1) in pairs
+    assert (0, 2) not in pairs and (1, 2) not in pairs
+
+
+# Band collisions are probabilistic (a one-letter typo leaves 1 to 3 of the 16
+# similar-name bands equal), so the typo examples use fixed keys (other_encoder).
+
+
+def test_a_typo_in_a_name_s_first_letters_with_a_near_date_is_a_candidate(other_encoder):
+    # "Visser" and "Fisser" fall in different name buckets, so no bucket pair is
+    # shared; the name filters are close and the dates are one day apart
+    t = _table(other_encoder, [Identity("Lotte", "Visser", dt.date(2001, 11, 8)),
+                         Identity("Lotte", "Fisser", dt.date(2001, 11, 9))])
+    assert t.given[0, 0] == t.given[1, 0] and t.surname[0, 0] != t.surname[1, 0]
+    assert (0, 1) not in _without_new_families(t)
+    assert (0, 1) in pairs_set(CandidateIndex().add(t, range(t.size)))
+
+
+def test_an_undated_sighting_with_a_typo_in_a_name_s_first_letters_is_a_candidate(
+        other_encoder):
+    t = _table(other_encoder, [Identity("Lotte", "Visser", dt.date(2001, 11, 8)),
+                         Identity("Lotte", "Fisser")])
+    assert (0, 1) not in _without_new_families(t)
+    assert (0, 1) in pairs_set(CandidateIndex().add(t, range(t.size)))
+
+
+def test_similar_names_of_two_dated_sightings_with_unrelated_dates_are_not_paired(
+        other_encoder):
+    # the similar-name family is for undated sightings only: dates that share
+    # nothing already tell two women apart
+    t = _table(other_encoder, [Identity("Lotte", "Visser", dt.date(2001, 11, 8)),
+                         Identity("Lotte", "Fisser", dt.date(1985, 3, 21))])
+    assert (0, 1) not in pairs_set(CandidateIndex().add(t, range(t.size)))
+
+
+@pytest.fixture()
+def common(other_encoder) -> EncodingTable:
+    """Four dated sightings of one name (unrelated dates), then an undated typo of it."""
+    born = [dt.date(1990, 1, 1), dt.date(1994, 6, 10), dt.date(1999, 9, 20),
+            dt.date(2003, 12, 30)]
+    people = [Identity("Lotte", "Visser", day) for day in born]
+    return _table(other_encoder, [*people, Identity("Lotte", "Fisser")])
+
+
+def test_the_similar_name_cap_drops_an_undated_sighting_of_a_common_name(common, monkeypatch):
+    assert {(row, 4) for row in range(4)} <= pairs_set(
+        CandidateIndex().add(common, range(common.size)))
+    monkeypatch.setattr(blocking, "SIMILAR_GROUP_CAP", 3)
+    assert not any(4 in p for p in pairs_set(CandidateIndex().add(common, range(common.size))))
+
+
+@pytest.mark.parametrize("cap", [2, 3, 50])
+def test_the_new_families_give_the_same_pairs_however_rows_are_batched(encoder, cap,
+                                                                      monkeypatch):
+    monkeypatch.setattr(blocking, "SIMILAR_GROUP_CAP", cap)
+    people = [Identity("Emilia", "Dimitrova", dt.date(2002, 3, 30)),
+              Identity("Emilija", "Dimitrowa", dt.date(2002, 2, 28)),  # 30 March is no
+              Identity("Emilia", "Dimitrova", dt.date(2002, 3, 30)),   # neighbour of it
+              Identity("Lotte", "Visser", dt.date(2001, 11, 8)),
+              Identity("Lotte", "Fisser"), Identity("Lotte", "Visser"),
+              Identity("Lotte", "Fisser", dt.date(2001, 11, 9)),
+              Identity("Lotte", "Visser", dt.date(2001, 12, 8))]
+    t = _table(encoder, people)
+    batch = pairs_set(CandidateIndex().add(t, range(t.size)))
+    assert (0, 1) not in batch and (1, 2) in batch  # only the later row's neighbours count
+    for size in (1, 2, 3):
+        index, nightly = CandidateIndex(), set()
+        for start in range(0, t.size, size):
+            nightly |= pairs_set(index.add(t, range(start, min(start + size, t.size))))
+        assert nightly == batch
+    restored = CandidateIndex()
+    restored.index_only(t, np.arange(4))
+    assert pairs_set(restored.add(t, range(4, t.size))) == {p for p in batch if p[1] >= 4}
+    index = CandidateIndex()
+    index.add(t, range(t.size - 1))
+    probe = pairs_set(index.query(t, t, [t.size - 1]))
+    assert probe == {p for p in batch if p[1] == t.size - 1}

@@ -3,6 +3,7 @@
     .venv/bin/python -m tests.benchmarks.scale encode
     .venv/bin/python -m tests.benchmarks.scale kernel      # anonlink too, if installed
     .venv/bin/python -m tests.benchmarks.scale blocking
+    .venv/bin/python -m tests.benchmarks.scale blocking-scale --sizes 100000,1000000
     .venv/bin/python -m tests.benchmarks.scale hub --sizes 100000,250000,500000,1000000
     .venv/bin/python -m tests.benchmarks.scale sync342
     .venv/bin/python -m tests.benchmarks.scale quality --sizes 100000,330000 --thresholds 2.5,5
@@ -298,6 +299,57 @@ def bench_blocking(persons: int) -> None:
           f"{without.recall - with_blocking.recall:.4f}")
 
 
+def bench_blocking_at_scale(sizes: list[int], increment: int) -> None:
+    """Candidate pairs and lost true pairs on the hub benchmark's data (cached encodings).
+
+    The relink (every row in one batch) and a night: the base indexed as at hub
+    start-up (`index_only`), then the last `increment` rows added.
+    """
+    from linkage.blocking import CandidateIndex
+    from linkage.compare import MatchPolicy
+    from linkage.schema import default_schema
+    from linkage.table import EncodingTable
+    from tests.benchmarks.hubdata import encoded_sightings
+    from zichtlijn import wire
+    from zichtlijn.v1 import encoding_pb2
+
+    for size in sizes:
+        persons = max(1, round(size / 3.4))
+        sightings = encoded_sightings(persons)
+        n = len(sightings)
+        table = EncodingTable(default_schema().filter_bytes, capacity=n)
+        table.append([wire.identity_from_wire(encoding_pb2.EncodedSighting.FromString(b).subject)
+                      for _, b, _ in sightings])
+        truth = np.array([hash(key) for _, _, key in sightings])
+        del sightings
+        gc.collect()
+        index = CandidateIndex()
+        started = time.perf_counter()
+        pairs = index.add(table, range(n))
+        full_s = time.perf_counter() - started
+        entries = len(index)
+        lost = lost_true_pairs(truth, pairs)
+        _, counts = np.unique(truth, return_counts=True)
+        true_pairs = int((counts * (counts - 1) // 2).sum())
+        print(f"blocking on {n:,} sightings ({persons:,} women): {len(pairs):,} candidate pairs, "
+              f"{len(pairs) / n:.1f} per sighting ({full_s:.1f}s); index {entries / n:.1f} "
+              f"keys per sighting")
+        print(f"  true pairs lost  {len(lost):>12,}  of {true_pairs:,} "
+              f"({len(lost) / true_pairs:.2%})")
+        print_lost_pairs(table, lost, true_pairs, MatchPolicy())
+        del pairs, index
+        gc.collect()
+        index = CandidateIndex()
+        index.index_only(table, np.arange(n - increment))
+        started = time.perf_counter()
+        night = index.add(table, range(n - increment, n))
+        night_s = time.perf_counter() - started
+        print(f"  a night of {increment:,}: {len(night):,} candidate pairs, "
+              f"{len(night) / increment:.1f} per new sighting ({night_s:.1f}s)", flush=True)
+        del index, table
+        gc.collect()
+
+
 # -- quality at scale -------------------------------------------------------------------
 
 
@@ -444,7 +496,8 @@ def bench_hub(sizes: list[int], increment: int) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m tests.benchmarks.scale")
-    parser.add_argument("what", choices=["encode", "kernel", "blocking", "hub", "sync342",
+    parser.add_argument("what", choices=["encode", "kernel", "blocking", "blocking-scale",
+                                         "hub", "sync342",
                                          "quality", "all", "_hub-prepare", "_hub-full-link",
                                          "_hub-restart"])
     parser.add_argument("args", nargs="*")
@@ -471,6 +524,8 @@ def main(argv: list[str] | None = None) -> None:
         bench_kernel(options.persons, queries=400, threshold=0.8)
     if options.what in ("blocking", "all"):
         bench_blocking(3000)
+    if options.what == "blocking-scale":  # not in "all": the hub's data, minutes per size
+        bench_blocking_at_scale([int(s) for s in options.sizes.split(",")], options.increment)
     if options.what in ("hub", "all"):
         bench_hub([int(s) for s in options.sizes.split(",")], options.increment)
     if options.what == "quality":  # not in "all": minutes per size and threshold
