@@ -30,8 +30,10 @@ Bands are locality-sensitive hashing by bit sampling: a band is the filter's
 bits at fixed positions drawn once from a public seed, so two filters agree
 on a band with probability (1 - hamming / bits) ** width. The name filter is
 what the hub compares anyway, so a band tells it nothing new. Only pairs the
-matcher could link need to be found: it needs a Dice of about 0.75 or more
-without a shared date, and that is where the bands catch most pairs.
+matcher could link need to be found: with a date one apart or missing it
+needs a Dice of about 0.8 (filters some 120 bits apart), and that is where
+the bands catch most pairs; less similar names in such pairs stay unlinked
+whether compared or not.
 
 A pair is a candidate when the two rows share a key (in the undated and
 similar-name families, the later of the two ranks below the cap in arrival

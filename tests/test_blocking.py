@@ -102,10 +102,13 @@ def _table(encoder, people: list[Identity]) -> EncodingTable:
 
 def _without_new_families(table: EncodingTable) -> set[tuple[int, int]]:
     """The pairs of the date, document and undated families alone (the blocking before)."""
-    index = CandidateIndex()
-    index._near.merge = lambda rows, keys: None  # type: ignore[method-assign]
-    index._similar.merge = lambda rows, keys: np.empty(0, dtype=np.int64)  # type: ignore
-    return pairs_set(index.add(table, range(table.size)))
+    def nothing(table: EncodingTable, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.uint64)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(blocking, "near_probes", nothing)
+        patch.setattr(blocking, "similar_keys", nothing)
+        return pairs_set(CandidateIndex().add(table, range(table.size)))
 
 
 def test_a_date_one_month_apart_across_a_month_end_is_a_candidate(encoder):
