@@ -203,3 +203,51 @@ def test_other_hardenings_stay_byte_identical(method):
     encoder = Encoder(_schema_hardened(method), _PIN_KEYS)
     encodings = [encoder.encode_identity(i) for i in varied_identities()]
     assert field_digests(encodings)["name_filter"] == PINNED_FILTERS_OTHER_HARDENING[method]
+
+
+def test_batch_encoding_equals_one_at_a_time():
+    identities = varied_identities()
+    batch = Encoder(default_schema(), _PIN_KEYS).encode_batch(identities)
+    assert field_digests(batch) == PINNED
+    single = Encoder(default_schema(), _PIN_KEYS)
+    assert batch == [single.encode_identity(i) for i in identities]
+    # a warm encoder, batches that mix cached and new filters, the empty batch
+    assert single.encode_batch(identities[:50]) == batch[:50]
+    assert single.encode_batch(identities[::-1] + varied_identities(450)[400:]) == [
+        Encoder(default_schema(), _PIN_KEYS).encode_identity(i)
+        for i in identities[::-1] + varied_identities(450)[400:]]
+    assert single.encode_batch([]) == []
+
+
+def test_batch_encoding_of_carousel_sightings_equals_one_at_a_time():
+    from tests.benchmarks.carousel import carousel, parse_all
+
+    _, parsed, _ = parse_all(carousel(150, seed=4, listed_only=True))
+    identities = [p.subject for p in parsed] + [p.companion for p in parsed if p.companion]
+    one = Encoder(default_schema(), _PIN_KEYS)
+    assert Encoder(default_schema(), _PIN_KEYS).encode_batch(identities) == [
+        one.encode_identity(i) for i in identities]
+
+
+@pytest.mark.parametrize("method", sorted(PINNED_FILTERS_OTHER_HARDENING))
+def test_batch_encoding_with_other_hardenings(method):
+    identities = varied_identities()
+    batch = Encoder(_schema_hardened(method), _PIN_KEYS).encode_batch(identities)
+    assert field_digests(batch)["name_filter"] == PINNED_FILTERS_OTHER_HARDENING[method]
+
+
+def test_small_caches_empty_themselves_and_keep_the_bytes(monkeypatch):
+    from linkage import encode
+
+    monkeypatch.setattr(encode, "_CACHE_LIMIT", 7)
+    monkeypatch.setattr(encode, "_LARGE_CACHE_LIMIT", 5)
+    encoder = Encoder(default_schema(), _PIN_KEYS)
+    identities = varied_identities()
+    assert field_digests(encoder.encode_batch(identities)) == PINNED
+    assert field_digests([encoder.encode_identity(i) for i in identities]) == PINNED
+    assert len(encoder._filters) <= 5 and len(encoder._word_masks) <= 7
+
+
+def test_no_name_is_refused_in_a_batch_too(encoder):
+    with pytest.raises(ValueError, match="no name"):
+        encoder.encode_batch([Identity("Ana", "Pop"), Identity("Mevr.", "onbekend")])
