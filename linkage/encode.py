@@ -59,16 +59,21 @@ class IdentityEncoding:
     nationality_bucket: int = 0
 
 
+_MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+_ONE_DAY = timedelta(days=1)
+
+
 def _shift_months(day: date, months: int) -> date:
     index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+    year, month = divmod(index, 12)  # month 0..11
+    # calendar.monthrange, without its weekday computation
+    last = 29 if month == 1 and calendar.isleap(year) else _MONTH_DAYS[month]
+    return date(year, month + 1, min(day.day, last))
 
 
 def neighbours(born: date) -> tuple[date, ...]:
     """The six dates one day, month or year away (calendar-correct, day clamped)."""
-    one_day = timedelta(days=1)
-    return (born - one_day, born + one_day, _shift_months(born, -1), _shift_months(born, 1),
+    return (born - _ONE_DAY, born + _ONE_DAY, _shift_months(born, -1), _shift_months(born, 1),
             _shift_months(born, -12), _shift_months(born, 12))
 
 
@@ -220,20 +225,22 @@ class Encoder:
         return cached
 
     def _make_dob_tokens(self, born: date) -> tuple[int, ...]:
-        y, m, d = born.year, born.month, born.day
-        low, high = sorted((m, d))
+        iso = born.isoformat()  # YYYY-MM-DD, the year always four digits
+        y, m, d = iso[:4], iso[5:7], iso[8:]
+        low, high = sorted((m, d))  # two digits each: sorts as the numbers do
         messages = [
-            f"full:{y:04d}-{m:02d}-{d:02d}",
-            f"swap:{y:04d}-{low:02d}-{high:02d}",
-            f"day_month:{m:02d}-{d:02d}",
-            f"month_year:{y:04d}-{m:02d}",
-            f"day_year:{y:04d}--{d:02d}",
+            f"full:{iso}",
+            f"swap:{y}-{low}-{high}",
+            f"day_month:{m}-{d}",
+            f"month_year:{y}-{m}",
+            f"day_year:{y}--{d}",
         ]
         # same message form as "full": the hub sees only that two dates are one apart
         messages += [f"full:{near.isoformat()}" for near in neighbours(born)]
+        copy = self._dob_hash.copy
         tokens = []
         for message in messages:
-            hashed = self._dob_hash.copy()
+            hashed = copy()
             hashed.update(message.encode())
             tokens.append(int.from_bytes(hashed.digest(), "little") or 1)  # as _keyed64
         return tuple(tokens)
@@ -311,12 +318,14 @@ class Encoder:
         """Deletion neighbourhood: one substituted, dropped or added character still meets."""
         head = number[:DOCUMENT_NEAR_CHARS]
         variants = {head} | {head[:i] + head[i + 1 :] for i in range(len(head))}
+        copy = self._near_hash.copy
         tokens = []
         for variant in variants:
-            hashed = self._near_hash.copy()
+            hashed = copy()
             hashed.update(variant.encode())
             tokens.append(int.from_bytes(hashed.digest(), "little") or 1)
-        return tuple(sorted(tokens))
+        tokens.sort()
+        return tuple(tokens)
 
     def entity_token(self, kind: str, normalised_value: str) -> bytes:
         """Exact keyed token of a phone, plate, address or advert id."""

@@ -251,3 +251,20 @@ def test_small_caches_empty_themselves_and_keep_the_bytes(monkeypatch):
 def test_no_name_is_refused_in_a_batch_too(encoder):
     with pytest.raises(ValueError, match="no name"):
         encoder.encode_batch([Identity("Ana", "Pop"), Identity("Mevr.", "onbekend")])
+
+
+def test_neighbours_are_calendar_correct_over_two_centuries():
+    import calendar
+
+    from linkage.encode import neighbours
+
+    def shift(day: dt.date, months: int) -> dt.date:
+        year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
+        return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+    day = dt.date(1900, 1, 1)
+    while day < dt.date(2100, 1, 1):
+        one = dt.timedelta(days=1)
+        assert neighbours(day) == (day - one, day + one, shift(day, -1), shift(day, 1),
+                                   shift(day, -12), shift(day, 12))
+        day += dt.timedelta(days=3)
