@@ -8,8 +8,10 @@ import io
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from node.csv_import import COLUMNS, CsvFileError
+from node.csv_import import COLUMNS, MAX_NAME_CHARS, CsvFileError
 from node.importer import import_csv
 from node.store import NodeStore
 
@@ -252,3 +254,48 @@ def test_batched_import_stores_what_row_by_row_encoding_gives(store, monkeypatch
     assert any(store_row.companions for store_row in (
         encoding_pb2.EncodedSighting.FromString(store.encoded_of(r["case_ref"]))
         for r in rows[:-2] if store.encoded_of(r["case_ref"])))
+
+
+def test_control_pattern_is_exactly_unicode_category_cc():
+    import sys
+    import unicodedata
+
+    from node.csv_import import _CONTROL
+
+    for code in range(sys.maxunicode + 1):
+        ch = chr(code)
+        assert (unicodedata.category(ch) == "Cc") == bool(_CONTROL.match(ch)), hex(code)
+
+
+def _old_check_name(value: str) -> str:
+    """The per-character name check before the ASCII fast path (reference)."""
+    import unicodedata
+
+    from node.csv_import import _NAME_PUNCTUATION
+
+    if not any(unicodedata.category(ch).startswith("L") for ch in value):
+        return "contains no letters"
+    for ch in value:
+        if not (unicodedata.category(ch)[0] in "LM" or ch in _NAME_PUNCTUATION):
+            return "contains characters that do not occur in names"
+    return value
+
+
+_NAME_ALPHABET = "aZ -'.,\u2019\u00e9\u0301\u0219\u04141_\t\x7f\udc85=@+\u00aa\u02bc"
+
+
+@given(st.text(alphabet=_NAME_ALPHABET, max_size=12) | st.text(max_size=8))
+@settings(max_examples=600, deadline=None)
+def test_name_and_text_checks_answer_as_per_character(value):
+    from node.csv_import import RowError, _check_name, _check_text, _has_undecodable
+
+    assert _has_undecodable(value) == any("\udc80" <= ch <= "\udcff" for ch in value)
+    try:  # the text checks come first (control characters: the test above)
+        checked = _check_text(7, "surname", value, MAX_NAME_CHARS)
+    except RowError:
+        return
+    try:
+        answer = _check_name(7, "surname", value, required=False)
+    except RowError as error:
+        answer = error.reason
+    assert answer == (_old_check_name(checked) if checked else "")
