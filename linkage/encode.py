@@ -8,7 +8,6 @@ whose positions an attacker can reconstruct from two values.
 
 from __future__ import annotations
 
-import calendar
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -17,7 +16,7 @@ from typing import TypeVar
 
 from linkage.harden import Hardener
 from linkage.keys import PurposeKeys
-from linkage.normalise import canonical_word, name_words
+from linkage.normalise import canonical_word, days_in_month, name_words
 from linkage.schema import LinkageSchema
 
 ENTITY_TOKEN_BYTES = 16
@@ -59,16 +58,13 @@ class IdentityEncoding:
     nationality_bucket: int = 0
 
 
-_MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 _ONE_DAY = timedelta(days=1)
 
 
 def _shift_months(day: date, months: int) -> date:
     index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)  # month 0..11
-    # calendar.monthrange, without its weekday computation
-    last = 29 if month == 1 and calendar.isleap(year) else _MONTH_DAYS[month]
-    return date(year, month + 1, min(day.day, last))
+    year, month = divmod(index, 12)
+    return date(year, month + 1, min(day.day, days_in_month(year, month + 1)))
 
 
 def neighbours(born: date) -> tuple[date, ...]:

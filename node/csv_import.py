@@ -148,6 +148,8 @@ def read_rows(data: bytes) -> Iterator[tuple[int, dict[str, str]]]:
 
 
 def _check_text(line: int, name: str, value: str, limit: int = MAX_FIELD_CHARS) -> str:
+    if not value:  # most optional columns are empty: nothing to check
+        return ""
     if _has_undecodable(value):
         raise RowError(line, name, "not valid UTF-8")
     value = value.strip()

@@ -268,3 +268,13 @@ def test_neighbours_are_calendar_correct_over_two_centuries():
         assert neighbours(day) == (day - one, day + one, shift(day, -1), shift(day, 1),
                                    shift(day, -12), shift(day, 12))
         day += dt.timedelta(days=3)
+
+
+def test_days_in_month_is_calendars():
+    import calendar
+
+    from linkage.normalise import days_in_month
+
+    for year in [*range(1, 30), *range(1880, 2120), 9999]:
+        for month in range(1, 13):
+            assert days_in_month(year, month) == calendar.monthrange(year, month)[1]
