@@ -97,9 +97,9 @@ class _Bounded(dict[_K, _V]):
         return value
 
 
-# One parsed identity before its name filter is hardened: the raw filter as an int,
-# then the remaining IdentityEncoding fields in order.
-_Parts = tuple[int, tuple[int, ...], bytes, bytes, int, bytes, tuple[int, ...], int, int]
+# An identity before its name filter is hardened: the raw filter as an int, and the
+# other IdentityEncoding fields in their order (IdentityEncoding(hardened, *rest)).
+_Rest = tuple[tuple[int, ...], bytes, bytes, int, bytes, tuple[int, ...], int, int]
 
 
 class Encoder:
@@ -241,7 +241,7 @@ class Encoder:
             tokens.append(int.from_bytes(hashed.digest(), "little") or 1)  # as _keyed64
         return tuple(tokens)
 
-    def _parts(self, identity: Identity) -> _Parts:
+    def _parts(self, identity: Identity) -> tuple[int, _Rest]:
         given_mask, given_buckets = self._name_field(
             identity.given_names, self.schema.given_hashes, self._given_fields)
         surname_mask, surname_buckets = self._name_field(
@@ -265,35 +265,35 @@ class Encoder:
         if nationality is None:
             nationality = self._nationalities.put(identity.nationality, self._coarse(
                 "nationality", identity.nationality or "", self.schema.nationality_buckets))
-        return (raw, self.dob_tokens(identity.date_of_birth), given_buckets, surname_buckets,
-                sex_token, document, near, place, nationality)
-
-    @staticmethod
-    def _encoding(name_filter: bytes, parts: _Parts) -> IdentityEncoding:
-        _, dob, given, surname, sex, document, near, place, nationality = parts
-        return IdentityEncoding(name_filter, dob, given, surname, sex, document, near, place,
-                                nationality)
+        return raw, (self.dob_tokens(identity.date_of_birth), given_buckets, surname_buckets,
+                     sex_token, document, near, place, nationality)
 
     def encode_identity(self, identity: Identity) -> IdentityEncoding:
-        parts = self._parts(identity)
-        return self._encoding(self._hardened(parts[0]), parts)
+        raw, rest = self._parts(identity)
+        return IdentityEncoding(self._hardened(raw), *rest)
 
     def encode_batch(self, identities: Sequence[Identity]) -> list[IdentityEncoding]:
         """encode_identity of each, in order; new name filters hardened in one call."""
         filters = self._filters
-        parts = [self._parts(identity) for identity in identities]
-        # looked up before any is added: adding may empty the bounded cache
-        found = [filters.get(part[0]) for part in parts]
-        new = {part[0]: b"" for part, name_filter in zip(parts, found, strict=True)
-               if name_filter is None}
-        if new:
-            raws = list(new)
+        out: list = []  # an IdentityEncoding, or its rest until its filter is hardened
+        waiting: dict[int, list[int]] = {}  # new raw filter -> where it goes in out
+        for identity in identities:
+            raw, rest = self._parts(identity)
+            name_filter = filters.get(raw)
+            if name_filter is None:
+                waiting.setdefault(raw, []).append(len(out))
+                out.append(rest)
+            else:
+                out.append(IdentityEncoding(name_filter, *rest))
+        if waiting:
+            raws = list(waiting)
             hardened = self._harden.many(
                 [raw.to_bytes(self._filter_bytes, "little") for raw in raws])
             for raw, name_filter in zip(raws, hardened, strict=True):
-                new[raw] = filters.put(raw, name_filter)
-        return [self._encoding(new[part[0]] if name_filter is None else name_filter, part)
-                for part, name_filter in zip(parts, found, strict=True)]
+                filters.put(raw, name_filter)
+                for k in waiting[raw]:
+                    out[k] = IdentityEncoding(name_filter, *out[k])
+        return out
 
     def _coarse(self, kind: str, value: str, buckets: int) -> int:
         if not value:
