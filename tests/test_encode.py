@@ -241,11 +241,13 @@ def test_small_caches_empty_themselves_and_keep_the_bytes(monkeypatch):
 
     monkeypatch.setattr(encode, "_CACHE_LIMIT", 7)
     monkeypatch.setattr(encode, "_LARGE_CACHE_LIMIT", 5)
+    monkeypatch.setattr(encode, "_DOCUMENT_CACHE_LIMIT", 3)
     encoder = Encoder(default_schema(), _PIN_KEYS)
     identities = varied_identities()
     assert field_digests(encoder.encode_batch(identities)) == PINNED
     assert field_digests([encoder.encode_identity(i) for i in identities]) == PINNED
     assert len(encoder._filters) <= 5 and len(encoder._word_masks) <= 7
+    assert len(encoder._documents) <= 3
 
 
 def test_no_name_is_refused_in_a_batch_too(encoder):
