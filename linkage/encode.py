@@ -85,8 +85,13 @@ _V = TypeVar("_V")
 
 
 class _Bounded(dict[_K, _V]):
-    """A cache dict emptied when it reaches its limit: memory stays bounded, and the
-    values it holds are keyed derived values (masks, buckets, tokens), never plaintext."""
+    """A cache dict emptied when it reaches its limit, so memory stays bounded.
+
+    Its values are keyed derived values (masks, buckets, tokens); its keys are the
+    normalised inputs (words, name fields, document numbers, dates), in memory only
+    and only as long as the encoder, as the word cache always held words. Nothing
+    here is logged or written.
+    """
 
     def __init__(self, limit: int) -> None:
         super().__init__()
