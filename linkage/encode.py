@@ -88,9 +88,9 @@ class _Bounded(dict[_K, _V]):
     """A cache dict emptied when it reaches its limit, so memory stays bounded.
 
     Its values are keyed derived values (masks, buckets, tokens); its keys are the
-    normalised inputs (words, name fields, document numbers, dates), in memory only
-    and only as long as the encoder, as the word cache always held words. Nothing
-    here is logged or written.
+    inputs (words, name fields and places as entered, document numbers, dates), in
+    memory only and only as long as the encoder, as the word cache always held
+    words. Nothing here is logged or written.
     """
 
     def __init__(self, limit: int) -> None:
