@@ -8,20 +8,27 @@ whose positions an attacker can reconstruct from two values.
 
 from __future__ import annotations
 
-import calendar
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TypeVar
 
 from linkage.harden import Hardener
 from linkage.keys import PurposeKeys
-from linkage.normalise import canonical_word, name_words
+from linkage.normalise import canonical_word, days_in_month, name_words
 from linkage.schema import LinkageSchema
 
 ENTITY_TOKEN_BYTES = 16
 DOCUMENT_TOKEN_BYTES = 16
 DOCUMENT_NEAR_CHARS = 16  # longer numbers: the first 16 characters give the near tokens
+# Entries per cache (emptied when full). Word prefixes, dates and places have few
+# distinct values; a word, name field or raw filter holds a 1024-bit mask (about 400
+# bytes an entry), a document 17 near tokens (about 900) and documents seldom repeat.
+# Full, all caches together hold about 200 MB; `scale encode`'s 20,140 records, 10 MB.
 _CACHE_LIMIT = 200_000
+_LARGE_CACHE_LIMIT = 50_000
+_DOCUMENT_CACHE_LIMIT = 20_000
 
 
 @dataclass(frozen=True)
@@ -53,16 +60,18 @@ class IdentityEncoding:
     nationality_bucket: int = 0
 
 
+_ONE_DAY = timedelta(days=1)
+
+
 def _shift_months(day: date, months: int) -> date:
     index = day.year * 12 + day.month - 1 + months
     year, month = divmod(index, 12)
-    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+    return date(year, month + 1, min(day.day, days_in_month(year, month + 1)))
 
 
 def neighbours(born: date) -> tuple[date, ...]:
     """The six dates one day, month or year away (calendar-correct, day clamped)."""
-    one_day = timedelta(days=1)
-    return (born - one_day, born + one_day, _shift_months(born, -1), _shift_months(born, 1),
+    return (born - _ONE_DAY, born + _ONE_DAY, _shift_months(born, -1), _shift_months(born, 1),
             _shift_months(born, -12), _shift_months(born, 12))
 
 
@@ -71,32 +80,95 @@ def _keyed64(key: bytes, message: bytes) -> int:
     return value or 1  # 0 means "absent" on the wire
 
 
+_K = TypeVar("_K")
+_V = TypeVar("_V")
+
+
+class _Bounded(dict[_K, _V]):
+    """A cache dict emptied when it reaches its limit, so memory stays bounded.
+
+    Its values are keyed derived values (masks, buckets, tokens); its keys are the
+    inputs (words, name fields and places as entered, document numbers, dates), in
+    memory only and only as long as the encoder, as the word cache always held
+    words. Nothing here is logged or written.
+    """
+
+    def __init__(self, limit: int) -> None:
+        super().__init__()
+        self.limit = limit
+
+    def put(self, key: _K, value: _V) -> _V:
+        if len(self) >= self.limit:
+            self.clear()
+        self[key] = value
+        return value
+
+
+# An identity before its name filter is hardened: the raw filter as an int, and the
+# other IdentityEncoding fields in their order (IdentityEncoding(hardened, *rest)).
+_Rest = tuple[tuple[int, ...], bytes, bytes, int, bytes, tuple[int, ...], int, int]
+
+
 class Encoder:
-    """Encodes identities under one schema and one epoch's purpose keys."""
+    """Encodes identities under one schema and one epoch's purpose keys.
+
+    Identities repeat (the same person is sighted again and again; given names,
+    surnames, places and dates of birth repeat across persons), so every part is
+    cached per input value; the keyed BLAKE2b states are keyed once and copied,
+    which skips the key block per hash. `encode_batch` also hardens all new name
+    filters of a batch in one compiled call. Both paths give the same bytes.
+    """
 
     def __init__(self, schema: LinkageSchema, keys: PurposeKeys) -> None:
         self.schema = schema
         self.keys = keys
         self._max_hashes = max(schema.given_hashes, schema.surname_hashes)
-        self._word_masks: dict[tuple[str, int], int] = {}
-        self._bucket_of: dict[str, int] = {}
-        self._dob_tokens: dict[date, tuple[int, ...]] = {}
+        self._filter_bytes = schema.filter_bits // 8
+        self._word_masks: _Bounded = _Bounded(_CACHE_LIMIT)  # (word, hashes) -> mask
+        self._bigram_masks: _Bounded = _Bounded(_CACHE_LIMIT)  # (bigram, hashes) -> mask
+        self._bucket_of: _Bounded = _Bounded(_CACHE_LIMIT)  # word prefix -> bucket
+        # name field text -> (mask, buckets): one per role, the hash counts may differ
+        self._given_fields: _Bounded = _Bounded(_LARGE_CACHE_LIMIT)
+        self._surname_fields: _Bounded = _Bounded(_LARGE_CACHE_LIMIT)
+        self._filters: _Bounded = _Bounded(_LARGE_CACHE_LIMIT)  # raw mask -> hardened
+        self._dob_tokens: _Bounded = _Bounded(_CACHE_LIMIT)
+        # document number -> (token, near tokens)
+        self._documents: _Bounded = _Bounded(_DOCUMENT_CACHE_LIMIT)
+        self._places: _Bounded = _Bounded(_CACHE_LIMIT)
+        self._nationalities: _Bounded = _Bounded(_CACHE_LIMIT)
+        self._sex_tokens: dict[str | None, int] = {None: 0, "": 0}
         self._harden = Hardener(schema.hardening, keys.hardening, schema.filter_bits)
+        # keyed once; .copy() per message gives the same digest as hashing it afresh
+        self._bigram_hash = hashlib.blake2b(key=keys.name_filter,
+                                            digest_size=4 * self._max_hashes)
+        self._dob_hash = hashlib.blake2b(key=keys.date_of_birth, digest_size=8)
+        self._document_hash = hashlib.blake2b(b"document:", key=keys.document,
+                                              digest_size=DOCUMENT_TOKEN_BYTES)
+        self._near_hash = hashlib.blake2b(b"near:", key=keys.document, digest_size=4)
 
     @property
     def epoch(self) -> int:
         return self.keys.epoch
 
     def _bigram_positions(self, bigram: str) -> list[int]:
-        digest = hashlib.blake2b(
-            bigram.encode(), key=self.keys.name_filter, digest_size=4 * self._max_hashes
-        ).digest()
+        hashed = self._bigram_hash.copy()
+        hashed.update(bigram.encode())
+        digest = hashed.digest()
         bits = self.schema.filter_bits
         # 32-bit draws reduced modulo the filter length: bias below 2**-22 for 1024 bits
         return [
             int.from_bytes(digest[i : i + 4], "little") % bits
             for i in range(0, len(digest), 4)
         ]
+
+    def _bigram_mask(self, bigram: str, hashes: int) -> int:
+        mask = self._bigram_masks.get((bigram, hashes))
+        if mask is None:
+            mask = 0
+            for position in self._bigram_positions(bigram)[:hashes]:
+                mask |= 1 << position
+            self._bigram_masks.put((bigram, hashes), mask)
+        return mask
 
     def _word_mask(self, word: str, hashes: int) -> int:
         cached = self._word_masks.get((word, hashes))
@@ -105,12 +177,8 @@ class Encoder:
         padded = f"_{word}_"
         mask = 0
         for i in range(len(padded) - 1):
-            for position in self._bigram_positions(padded[i : i + 2])[:hashes]:
-                mask |= 1 << position
-        if len(self._word_masks) > _CACHE_LIMIT:
-            self._word_masks.clear()
-        self._word_masks[(word, hashes)] = mask
-        return mask
+            mask |= self._bigram_mask(padded[i : i + 2], hashes)
+        return self._word_masks.put((word, hashes), mask)
 
     def _bucket(self, word: str) -> int:
         prefix = word[: self.schema.bucket_prefix_chars]
@@ -118,12 +186,23 @@ class Encoder:
         if bucket is None:
             digest = hashlib.blake2b(prefix.encode(), key=self.keys.name_buckets, digest_size=4)
             bucket = int.from_bytes(digest.digest(), "little") % self.schema.buckets
-            self._bucket_of[prefix] = bucket
+            self._bucket_of.put(prefix, bucket)
         return bucket
 
     def _buckets(self, words: list[str]) -> bytes:
         chosen = words[: self.schema.bucket_max_words]
         return bytes(sorted({self._bucket(w) for w in chosen}))
+
+    def _name_field(self, text: str, hashes: int, cache: _Bounded) -> tuple[int, bytes]:
+        """(raw filter bits, name buckets) of one name field; (0, b"") if it has no words."""
+        known = cache.get(text)
+        if known is None:
+            words = [canonical_word(w) for w in name_words(text)]
+            mask = 0
+            for word in words:
+                mask |= self._word_mask(word, hashes)
+            known = cache.put(text, (mask, self._buckets(words)))
+        return known
 
     def name_filter(self, given: list[str], surname: list[str]) -> bytes:
         mask = 0
@@ -131,63 +210,97 @@ class Encoder:
             mask |= self._word_mask(word, self.schema.given_hashes)
         for word in surname:
             mask |= self._word_mask(word, self.schema.surname_hashes)
-        raw = mask.to_bytes(self.schema.filter_bits // 8, "little")
-        return self._harden(raw)
+        return self._hardened(mask)
+
+    def _hardened(self, raw: int) -> bytes:
+        hardened = self._filters.get(raw)
+        if hardened is None:
+            hardened = self._filters.put(
+                raw, self._harden(raw.to_bytes(self._filter_bytes, "little")))
+        return hardened
 
     def dob_tokens(self, born: date | None) -> tuple[int, ...]:
         if born is None:
             return ()
         cached = self._dob_tokens.get(born)
         if cached is None:
-            if len(self._dob_tokens) > _CACHE_LIMIT:
-                self._dob_tokens.clear()
-            cached = self._dob_tokens[born] = self._make_dob_tokens(born)
+            cached = self._dob_tokens.put(born, self._make_dob_tokens(born))
         return cached
 
     def _make_dob_tokens(self, born: date) -> tuple[int, ...]:
-        y, m, d = born.year, born.month, born.day
-        low, high = sorted((m, d))
-        key = self.keys.date_of_birth
+        iso = born.isoformat()  # YYYY-MM-DD, the year always four digits
+        y, m, d = iso[:4], iso[5:7], iso[8:]
+        low, high = sorted((m, d))  # two digits each: sorts as the numbers do
         messages = [
-            f"full:{y:04d}-{m:02d}-{d:02d}",
-            f"swap:{y:04d}-{low:02d}-{high:02d}",
-            f"day_month:{m:02d}-{d:02d}",
-            f"month_year:{y:04d}-{m:02d}",
-            f"day_year:{y:04d}--{d:02d}",
+            f"full:{iso}",
+            f"swap:{y}-{low}-{high}",
+            f"day_month:{m}-{d}",
+            f"month_year:{y}-{m}",
+            f"day_year:{y}--{d}",
         ]
         # same message form as "full": the hub sees only that two dates are one apart
         messages += [f"full:{near.isoformat()}" for near in neighbours(born)]
-        return tuple(_keyed64(key, message.encode()) for message in messages)
+        copy = self._dob_hash.copy
+        tokens = []
+        for message in messages:
+            hashed = copy()
+            hashed.update(message.encode())
+            tokens.append(int.from_bytes(hashed.digest(), "little") or 1)  # as _keyed64
+        return tuple(tokens)
 
-    def encode_identity(self, identity: Identity) -> IdentityEncoding:
-        given = [canonical_word(w) for w in name_words(identity.given_names)]
-        surname = [canonical_word(w) for w in name_words(identity.surname)]
-        if not given and not surname:
+    def _parts(self, identity: Identity) -> tuple[int, _Rest]:
+        given_mask, given_buckets = self._name_field(
+            identity.given_names, self.schema.given_hashes, self._given_fields)
+        surname_mask, surname_buckets = self._name_field(
+            identity.surname, self.schema.surname_hashes, self._surname_fields)
+        raw = given_mask | surname_mask
+        if not raw:  # a word always sets at least one bit
             raise ValueError("identity has no name")
+        sex_token = self._sex_tokens.get(identity.sex)
+        if sex_token is None:  # a few values only: never more than a handful of entries
+            sex_token = self._sex_tokens[identity.sex] = _keyed64(
+                self.keys.sex, f"sex:{identity.sex}".encode())
         document, near = b"", ()
         if identity.document_number:
-            document = hashlib.blake2b(
-                b"document:" + identity.document_number.encode(),
-                key=self.keys.document,
-                digest_size=DOCUMENT_TOKEN_BYTES,
-            ).digest()
-            near = self.document_near(identity.document_number)
-        return IdentityEncoding(
-            name_filter=self.name_filter(given, surname),
-            dob_tokens=self.dob_tokens(identity.date_of_birth),
-            given_buckets=self._buckets(given),
-            surname_buckets=self._buckets(surname),
-            sex_token=_keyed64(self.keys.sex, f"sex:{identity.sex}".encode())
-            if identity.sex
-            else 0,
-            document_token=document,
-            document_near=near,
-            place_bucket=self._coarse(
+            document, near = self._document(identity.document_number)
+        place = self._places.get(identity.place_of_birth)
+        if place is None:
+            place = self._places.put(identity.place_of_birth, self._coarse(
                 "place", " ".join(canonical_word(w) for w in name_words(
-                    identity.place_of_birth or "")), self.schema.place_buckets),
-            nationality_bucket=self._coarse(
-                "nationality", identity.nationality or "", self.schema.nationality_buckets),
-        )
+                    identity.place_of_birth or "")), self.schema.place_buckets))
+        nationality = self._nationalities.get(identity.nationality)
+        if nationality is None:
+            nationality = self._nationalities.put(identity.nationality, self._coarse(
+                "nationality", identity.nationality or "", self.schema.nationality_buckets))
+        return raw, (self.dob_tokens(identity.date_of_birth), given_buckets, surname_buckets,
+                     sex_token, document, near, place, nationality)
+
+    def encode_identity(self, identity: Identity) -> IdentityEncoding:
+        raw, rest = self._parts(identity)
+        return IdentityEncoding(self._hardened(raw), *rest)
+
+    def encode_batch(self, identities: Sequence[Identity]) -> list[IdentityEncoding]:
+        """encode_identity of each, in order; new name filters hardened in one call."""
+        filters = self._filters
+        out: list = []  # an IdentityEncoding, or its rest until its filter is hardened
+        waiting: dict[int, list[int]] = {}  # new raw filter -> where it goes in out
+        for identity in identities:
+            raw, rest = self._parts(identity)
+            name_filter = filters.get(raw)
+            if name_filter is None:
+                waiting.setdefault(raw, []).append(len(out))
+                out.append(rest)
+            else:
+                out.append(IdentityEncoding(name_filter, *rest))
+        if waiting:
+            raws = list(waiting)
+            hardened = self._harden.many(
+                [raw.to_bytes(self._filter_bytes, "little") for raw in raws])
+            for raw, name_filter in zip(raws, hardened, strict=True):
+                filters.put(raw, name_filter)
+                for k in waiting[raw]:
+                    out[k] = IdentityEncoding(name_filter, *out[k])
+        return out
 
     def _coarse(self, kind: str, value: str, buckets: int) -> int:
         if not value:
@@ -196,15 +309,26 @@ class Encoder:
                                  digest_size=4).digest()
         return int.from_bytes(digest, "little") % buckets + 1
 
+    def _document(self, number: str) -> tuple[bytes, tuple[int, ...]]:
+        known = self._documents.get(number)
+        if known is None:
+            hashed = self._document_hash.copy()
+            hashed.update(number.encode())
+            known = self._documents.put(number, (hashed.digest(), self.document_near(number)))
+        return known
+
     def document_near(self, number: str) -> tuple[int, ...]:
         """Deletion neighbourhood: one substituted, dropped or added character still meets."""
         head = number[:DOCUMENT_NEAR_CHARS]
         variants = {head} | {head[:i] + head[i + 1 :] for i in range(len(head))}
-        return tuple(sorted(
-            int.from_bytes(hashlib.blake2b(f"near:{v}".encode(), key=self.keys.document,
-                                           digest_size=4).digest(), "little") or 1
-            for v in variants
-        ))
+        copy = self._near_hash.copy
+        tokens = []
+        for variant in variants:
+            hashed = copy()
+            hashed.update(variant.encode())
+            tokens.append(int.from_bytes(hashed.digest(), "little") or 1)
+        tokens.sort()
+        return tuple(tokens)
 
     def entity_token(self, kind: str, normalised_value: str) -> bytes:
         """Exact keyed token of a phone, plate, address or advert id."""

@@ -25,7 +25,7 @@ import hashlib
 
 import numpy as np
 
-from linkage.kernels import diffuse_packed
+from linkage.kernels import diffuse_packed, diffuse_words
 from linkage.schema import Hardening
 
 
@@ -41,11 +41,23 @@ class Hardener:
         self.key = key
         self._taps = (diffusion_taps(key, filter_bits, hardening.diffusion_taps)
                       if hardening.method == "diffusion" else None)
+        self._columns = diffusion_columns(self._taps) if self._taps is not None else None
 
     def __call__(self, raw: bytes) -> bytes:
         if self._taps is not None:
             return diffuse_packed(np.frombuffer(raw, dtype=np.uint8), self._taps).tobytes()
         return harden_filter(raw, self.hardening, self.key)
+
+    def many(self, raws: list[bytes]) -> list[bytes]:
+        """`self(raw)` for each raw filter (all of one length); diffusion in one call."""
+        if self._columns is None or not raws:
+            return [self(raw) for raw in raws]
+        size = len(raws[0])
+        words = np.frombuffer(b"".join(raws), dtype="<u8").reshape(len(raws), size // 8)
+        out = np.empty_like(words)
+        diffuse_words(words, self._columns, out)
+        packed = out.tobytes()
+        return [packed[i : i + size] for i in range(0, len(packed), size)]
 
 
 def harden_filter(raw: bytes, hardening: Hardening, key: bytes) -> bytes:
@@ -147,6 +159,21 @@ def diffusion_taps(key: bytes, size: int, taps: int) -> np.ndarray:
         out[row] = chosen
     out.setflags(write=False)
     return out
+
+
+def diffusion_columns(taps: np.ndarray) -> np.ndarray:
+    """Row b: the output bits whose taps include input bit b, packed in uint64 words.
+
+    Taps of one output bit are distinct, but XOR-ing each occurrence keeps the
+    parity right even if they were not.
+    """
+    size = taps.shape[0]
+    bits = np.zeros((size, size), dtype=np.uint8)
+    outputs = np.repeat(np.arange(size), taps.shape[1])
+    np.bitwise_xor.at(bits, (taps.reshape(-1), outputs), 1)
+    columns = np.packbits(bits, axis=1, bitorder="little").view("<u8").copy()
+    columns.setflags(write=False)
+    return columns
 
 
 def diffuse(raw: bytes, key: bytes, taps: int) -> bytes:

@@ -297,6 +297,14 @@ _DMY_DATE = re.compile(r"([0-9]{1,2})([-/.])([0-9]{1,2})\2([0-9]{4})")
 _DMY_SHORT_YEAR = re.compile(r"[0-9]{1,2}([-/.])[0-9]{1,2}\1[0-9]{2}")
 
 
+_MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def days_in_month(year: int, month: int) -> int:
+    """calendar.monthrange(year, month)[1] without its weekday computation (hot path)."""
+    return 29 if month == 2 and calendar.isleap(year) else _MONTH_DAYS[month - 1]
+
+
 def parse_date(text: str) -> dt.date:
     """Parse a date as inspectors and exports write it; refuse anything ambiguous.
 
@@ -322,7 +330,7 @@ def parse_date(text: str) -> dt.date:
         _fail(DateError, "not a date", value, f"year {y} out of range", "year out of range")
     if not 1 <= m <= 12:
         _fail(DateError, "not a date", value, f"month {m} out of range", "month out of range")
-    if not 1 <= d <= calendar.monthrange(y, m)[1]:
+    if not 1 <= d <= days_in_month(y, m):
         detail = f"day {d} out of range for {y:04d}-{m:02d}"
         _fail(DateError, "not a date", value, detail, "day out of range for the month")
     return dt.date(y, m, d)

@@ -41,24 +41,51 @@ def encode_sighting(
     `also` are the encoders of older key epochs still in their overlap window:
     the sighting is encoded under each of them too (dual encoding).
     """
-    message = encoding_pb2.EncodedSighting(
-        observed_on=parsed.observed_on.isoformat(),
-        setting=wire.setting_to_wire(parsed.setting),
-        signals=list(parsed.signals),
-        epoch=encoder.epoch,
-        schema_fingerprint=encoder.schema.fingerprint,
-        subject=wire.identity_to_wire(encoder.encode_identity(parsed.subject)),
-    )
-    if parsed.licensed is not None:
-        message.licensed = parsed.licensed
-    if parsed.companion is not None:
-        message.companions.append(wire.identity_to_wire(encoder.encode_identity(parsed.companion)))
-    for kind, value in parsed.entities:
-        message.entities.append(encoding_pb2.EntityToken(
-            kind=wire.ENTITY_KINDS[kind], token=encoder.entity_token(kind, value)))
+    return encode_sightings([parsed], encoder, also)[0]
+
+
+def encode_sightings(
+    rows: Sequence[ParsedSighting], encoder: Encoder, also: Sequence[Encoder] = ()
+) -> list[encoding_pb2.EncodedSighting]:
+    """encode_sighting of each row; each epoch's identities encoded in one batch."""
+    encoded = [_encode_under(rows, encoder)]
     for other in also:
-        message.other_epochs.append(encode_other_epoch(parsed, other))
-    return message
+        encoded.append(_encode_under(rows, other))
+    for k, message in enumerate(encoded[0]):
+        for under_other in encoded[1:]:
+            single = under_other[k]
+            message.other_epochs.append(encoding_pb2.EpochEncoding(
+                epoch=single.epoch, subject=single.subject, companions=single.companions,
+                entities=single.entities))
+    return encoded[0]
+
+
+def _encode_under(rows: Sequence[ParsedSighting],
+                  encoder: Encoder) -> list[encoding_pb2.EncodedSighting]:
+    """Each row under one epoch's encoder, without other epochs."""
+    identities = [parsed.subject for parsed in rows]
+    identities += [parsed.companion for parsed in rows if parsed.companion is not None]
+    encodings = iter(encoder.encode_batch(identities))
+    subjects = [next(encodings) for _ in rows]
+    messages = []
+    for parsed, subject in zip(rows, subjects, strict=True):
+        message = encoding_pb2.EncodedSighting(
+            observed_on=parsed.observed_on.isoformat(),
+            setting=wire.setting_to_wire(parsed.setting),
+            signals=list(parsed.signals),
+            epoch=encoder.epoch,
+            schema_fingerprint=encoder.schema.fingerprint,
+            subject=wire.identity_to_wire(subject),
+        )
+        if parsed.licensed is not None:
+            message.licensed = parsed.licensed
+        if parsed.companion is not None:
+            message.companions.append(wire.identity_to_wire(next(encodings)))
+        for kind, value in parsed.entities:
+            message.entities.append(encoding_pb2.EntityToken(
+                kind=wire.ENTITY_KINDS[kind], token=encoder.entity_token(kind, value)))
+        messages.append(message)
+    return messages
 
 
 def encode_other_epoch(parsed: ParsedSighting, encoder: Encoder) -> encoding_pb2.EpochEncoding:
@@ -95,21 +122,22 @@ def import_csv(
             report.imported += len(pending)
             pending.clear()
 
-    for line, row in read_rows(data):
-        seen_rows += 1
-        try:
-            parsed = parse_row(line, row, today, known_signals)
-            if parsed.case_ref in first_line_of:
-                raise RowError(line, "case_ref",
-                               f"{parsed.case_ref!r} repeats line {first_line_of[parsed.case_ref]}")
-            first_line_of[parsed.case_ref] = line
-            refused = refuse(parsed) if refuse else None
-            if refused:
-                raise RowError(line, *refused)
-            message = encode_sighting(parsed, encoder, also)
-        except RowError as error:
-            report.errors.append(error)
-            continue
+    def store_chunk(chunk: list[tuple[int, ParsedSighting] | RowError]) -> None:
+        """Encode the chunk's valid rows in one batch, then store them in file order."""
+        nonlocal stored_rows
+        valid = [entry[1] for entry in chunk if not isinstance(entry, RowError)]
+        messages = iter(encode_sightings(valid, encoder, also))
+        for entry in chunk:
+            stored_rows += 1
+            if isinstance(entry, RowError):
+                report.errors.append(entry)
+            else:
+                store_row(*entry, next(messages))
+            if progress and stored_rows % 500 == 0:
+                progress(stored_rows)
+
+    def store_row(line: int, parsed: ParsedSighting,
+                  message: encoding_pb2.EncodedSighting) -> None:
         digest = wire.sighting_digest(message)
         known = store.content_digest_of(parsed.case_ref)
         if known is not None:
@@ -120,7 +148,7 @@ def import_csv(
                     line, "case_ref",
                     f"{parsed.case_ref!r} was imported before with other content "
                     "(use `zichtlijn node correct`)"))
-            continue
+            return
         message.sighting_uuid = str(uuid.uuid4())
         pending.append({
             "case_ref": parsed.case_ref,
@@ -132,8 +160,30 @@ def import_csv(
         })
         if len(pending) >= CHUNK_ROWS:
             flush()
-        if progress and seen_rows % 500 == 0:
-            progress(seen_rows)
+
+    # rows are validated a chunk at a time, then the chunk's identities are encoded in
+    # one batch (Encoder.encode_batch): the same result as row by row, in file order
+    chunk: list[tuple[int, ParsedSighting] | RowError] = []
+    stored_rows = 0
+    for line, row in read_rows(data):
+        seen_rows += 1
+        try:
+            parsed = parse_row(line, row, today, known_signals)
+            if parsed.case_ref in first_line_of:
+                raise RowError(line, "case_ref",
+                               f"{parsed.case_ref!r} repeats line {first_line_of[parsed.case_ref]}")
+            first_line_of[parsed.case_ref] = line
+            refused = refuse(parsed) if refuse else None
+            if refused:
+                raise RowError(line, *refused)
+        except RowError as error:
+            chunk.append(error)
+            continue
+        chunk.append((line, parsed))
+        if len(chunk) >= CHUNK_ROWS:
+            store_chunk(chunk)
+            chunk.clear()
+    store_chunk(chunk)
     flush()
     if progress:
         progress(seen_rows)

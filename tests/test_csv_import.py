@@ -8,8 +8,10 @@ import io
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from node.csv_import import COLUMNS, CsvFileError
+from node.csv_import import COLUMNS, MAX_NAME_CHARS, CsvFileError
 from node.importer import import_csv
 from node.store import NodeStore
 
@@ -185,3 +187,115 @@ def test_common_synonyms_for_setting_and_licence(store, encoder, setting, licens
     header = [*HEADER, "setting", "licensed"]
     report = run(csv_bytes([[*good("Y-1"), setting, licensed]], header), store, encoder)
     assert (report.imported, report.rejected) == (1, 0)
+
+
+def _one_row_at_a_time(parsed, encoder, also=()):
+    """encode_sighting as it was before batches: every identity on its own."""
+    from zichtlijn import wire
+    from zichtlijn.v1 import encoding_pb2
+
+    message = encoding_pb2.EncodedSighting(
+        observed_on=parsed.observed_on.isoformat(),
+        setting=wire.setting_to_wire(parsed.setting), signals=list(parsed.signals),
+        epoch=encoder.epoch, schema_fingerprint=encoder.schema.fingerprint,
+        subject=wire.identity_to_wire(encoder.encode_identity(parsed.subject)))
+    if parsed.licensed is not None:
+        message.licensed = parsed.licensed
+    if parsed.companion is not None:
+        message.companions.append(wire.identity_to_wire(encoder.encode_identity(parsed.companion)))
+    for kind, value in parsed.entities:
+        message.entities.append(encoding_pb2.EntityToken(
+            kind=wire.ENTITY_KINDS[kind], token=encoder.entity_token(kind, value)))
+    for other in also:
+        single = _one_row_at_a_time(parsed, other)
+        message.other_epochs.append(encoding_pb2.EpochEncoding(
+            epoch=single.epoch, subject=single.subject, companions=single.companions,
+            entities=single.entities))
+    return message
+
+
+@pytest.mark.parametrize("chunk_rows", [7, 1000])
+def test_batched_import_stores_what_row_by_row_encoding_gives(store, monkeypatch, chunk_rows):
+    """Companions, entities, a second epoch, bad rows between good ones, chunk edges."""
+    from linkage.encode import Encoder
+    from linkage.keys import derive_purpose_keys
+    from linkage.schema import default_schema
+    from node import importer
+    from node.csv_import import RowError, parse_row
+    from tests.benchmarks.carousel import carousel
+    from zichtlijn.v1 import encoding_pb2
+
+    monkeypatch.setattr(importer, "CHUNK_ROWS", chunk_rows)
+    rows = next(iter(carousel(150, seed=3).rows_by_gemeente.values()))
+    rows = [*rows, dict(rows[0]), {**rows[1], "case_ref": "BAD-1", "observed_on": "x"}]
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    current = Encoder(default_schema(), derive_purpose_keys(b"\x05" * 32, 2))
+    older = Encoder(default_schema(), derive_purpose_keys(b"\x05" * 32, 1))
+    report = import_csv(out.getvalue().encode(), store, current, TODAY, also=[older])
+
+    assert [(e.line, e.field) for e in report.errors][-2:] == [
+        (len(rows), "case_ref"), (len(rows) + 1, "observed_on")]
+    fresh_current = Encoder(default_schema(), derive_purpose_keys(b"\x05" * 32, 2))
+    fresh_older = Encoder(default_schema(), derive_purpose_keys(b"\x05" * 32, 1))
+    checked = 0
+    for line, row in enumerate(rows[:-2], start=2):
+        try:
+            parsed = parse_row(line, row, TODAY)
+        except RowError:  # rows the importer rejected too
+            continue
+        stored = encoding_pb2.EncodedSighting.FromString(store.encoded_of(parsed.case_ref))
+        stored.ClearField("sighting_uuid")
+        assert stored == _one_row_at_a_time(parsed, fresh_current, [fresh_older])
+        checked += 1
+    assert checked == report.imported > 50
+    assert any(store_row.companions for store_row in (
+        encoding_pb2.EncodedSighting.FromString(store.encoded_of(r["case_ref"]))
+        for r in rows[:-2] if store.encoded_of(r["case_ref"])))
+
+
+def test_control_pattern_is_exactly_unicode_category_cc():
+    import sys
+    import unicodedata
+
+    from node.csv_import import _CONTROL
+
+    for code in range(sys.maxunicode + 1):
+        ch = chr(code)
+        assert (unicodedata.category(ch) == "Cc") == bool(_CONTROL.match(ch)), hex(code)
+
+
+def _old_check_name(value: str) -> str:
+    """The per-character name check before the ASCII fast path (reference)."""
+    import unicodedata
+
+    from node.csv_import import _NAME_PUNCTUATION
+
+    if not any(unicodedata.category(ch).startswith("L") for ch in value):
+        return "contains no letters"
+    for ch in value:
+        if not (unicodedata.category(ch)[0] in "LM" or ch in _NAME_PUNCTUATION):
+            return "contains characters that do not occur in names"
+    return value
+
+
+_NAME_ALPHABET = "aZ -'.,\u2019\u00e9\u0301\u0219\u04141_\t\x7f\udc85=@+\u00aa\u02bc"
+
+
+@given(st.text(alphabet=_NAME_ALPHABET, max_size=12) | st.text(max_size=8))
+@settings(max_examples=600, deadline=None)
+def test_name_and_text_checks_answer_as_per_character(value):
+    from node.csv_import import RowError, _check_name, _check_text, _has_undecodable
+
+    assert _has_undecodable(value) == any("\udc80" <= ch <= "\udcff" for ch in value)
+    try:  # the text checks come first (control characters: the test above)
+        checked = _check_text(7, "surname", value, MAX_NAME_CHARS)
+    except RowError:
+        return
+    try:
+        answer = _check_name(7, "surname", value, required=False)
+    except RowError as error:
+        answer = error.reason
+    assert answer == (_old_check_name(checked) if checked else "")

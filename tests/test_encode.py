@@ -114,3 +114,169 @@ def test_purpose_keys_differ_per_purpose_and_epoch():
     assert len(set(one.all_keys())) == len(one.all_keys())
     assert not set(one.all_keys()) & set(two.all_keys())
     assert "fingerprint" in repr(one) and one.name_filter.hex() not in repr(one)
+
+
+# -- byte-identical encodings ------------------------------------------------------------
+# Every stored encoding and the hub's comparisons depend on these exact bytes: a faster
+# encoder must produce the same ones. The digests below were taken from the encoder
+# before it was optimised (commit c289a3a); a change here is a schema change.
+
+_GIVEN = ["Ana Maria", "Ștefania", "Ştefania", "Iulia", "Yulia", "Zsófia", "Blessing",
+          "Olúwaṣẹ́gun", "Mevr. Elena", "Ioana-Cristina", "Юлия", "Benoît", "", "Nn",
+          "Mîndru Ana", "Fatima Zahra", "O'Neil", "Ján", "Ágnes Katalin", "Jean-Pierre"]
+_SURNAME = ["Popescu", "Țurcanu", "Ţurcanu", "Tsurkanu", "Kovács", "Osagie", "van der Berg",
+            "Le", "Van", "Sîrbu", "Ciobanu", "Igbinedion", "bin Laden", "Nagy-Szabó",
+            "Шевченко", "Dos Santos Silva", "Ó Briain", "Al Hassan", "ten Have", "Łukasz"]
+_PLACES = [None, "", "Iași", "Iasi", "Chișinău", "Lagos", "Benin City", "Budapest",
+           "Sankt Peterburg", "Київ"]
+_NATIONALITIES = [None, "ROU", "MDA", "NGA", "HUN", "UKR", "NLD", "XXA"]
+_DOCUMENTS = [None, "", "AB123456", "X", "NL1234567890123456789", "0000", "RO98765",
+              "ABCDEFGHIJKLMNOP", "ABCDEFGHIJKLMNOPQ", "AA11"]
+
+
+def varied_identities(count: int = 400) -> list[Identity]:
+    """Hand-made, deterministic: diacritics, Cyrillic, particles, titles, missing parts."""
+    import random
+
+    rng = random.Random(20261201)
+    out = []
+    for k in range(count):
+        given = rng.choice(_GIVEN)
+        surname = rng.choice(_SURNAME)
+        if k % 7 == 0:
+            given = f"{given} {rng.choice(_GIVEN)}"
+        born = None if k % 5 == 0 else dt.date(1950, 1, 1) + dt.timedelta(
+            days=rng.randrange(0, 27_000))
+        if k % 11 == 0 and born is not None:  # month ends, leap days
+            born = rng.choice([dt.date(2000, 2, 29), dt.date(1999, 12, 31), dt.date(1980, 1, 31)])
+        document = rng.choice(_DOCUMENTS)
+        if document and k % 3 == 0:
+            document = f"{document}{k}"
+        out.append(Identity(given, surname, born, rng.choice(["f", "m", "x", None]),
+                            document, rng.choice(_PLACES), rng.choice(_NATIONALITIES)))
+    return [i for i in out if i.given_names.strip() or i.surname.strip()]
+
+
+def field_digests(encodings) -> dict[str, str]:
+    import dataclasses
+    import hashlib
+
+    out = {}
+    for field in dataclasses.fields(encodings[0]):
+        h = hashlib.sha256()
+        for encoding in encodings:
+            h.update(repr(getattr(encoding, field.name)).encode())
+        out[field.name] = h.hexdigest()[:16]
+    return out
+
+
+PINNED = {
+    "name_filter": "28444720a4ce1f5b", "dob_tokens": "f91909114eb6288f",
+    "given_buckets": "f0504203da9786eb", "surname_buckets": "cd8ff67a005ac76e",
+    "sex_token": "4401320b45638542", "document_token": "c4b219e15125df5b",
+    "document_near": "0d17243bba048d89", "place_bucket": "01704ad1c8b90230",
+    "nationality_bucket": "e4070681616ec2c9",
+}
+PINNED_FILTERS_OTHER_HARDENING = {
+    "none": "b686d3f639330c0c", "balance": "8f94f32a6575a40b",
+    "xor-fold": "1613696c85a3046d", "blip": "015cd2f83ebc41a3",
+}
+_PIN_KEYS = derive_purpose_keys(b"\x07" * 32, epoch=3)
+
+
+def _schema_hardened(method: str):
+    extra = "\nflip_probability = 0.05" if method == "blip" else ""
+    return parse_schema(default_schema_text().replace(
+        'method = "diffusion"', f'method = "{method}"{extra}'))
+
+
+def test_encodings_are_byte_identical_to_the_pinned_ones():
+    encoder = Encoder(default_schema(), _PIN_KEYS)
+    identities = varied_identities()
+    assert field_digests([encoder.encode_identity(i) for i in identities]) == PINNED
+    # a second pass answers from the encoder's caches: still the same bytes
+    assert field_digests([encoder.encode_identity(i) for i in identities]) == PINNED
+
+
+@pytest.mark.parametrize("method", sorted(PINNED_FILTERS_OTHER_HARDENING))
+def test_other_hardenings_stay_byte_identical(method):
+    encoder = Encoder(_schema_hardened(method), _PIN_KEYS)
+    encodings = [encoder.encode_identity(i) for i in varied_identities()]
+    assert field_digests(encodings)["name_filter"] == PINNED_FILTERS_OTHER_HARDENING[method]
+
+
+def test_batch_encoding_equals_one_at_a_time():
+    identities = varied_identities()
+    batch = Encoder(default_schema(), _PIN_KEYS).encode_batch(identities)
+    assert field_digests(batch) == PINNED
+    single = Encoder(default_schema(), _PIN_KEYS)
+    assert batch == [single.encode_identity(i) for i in identities]
+    # a warm encoder, batches that mix cached and new filters, the empty batch
+    assert single.encode_batch(identities[:50]) == batch[:50]
+    assert single.encode_batch(identities[::-1] + varied_identities(450)[400:]) == [
+        Encoder(default_schema(), _PIN_KEYS).encode_identity(i)
+        for i in identities[::-1] + varied_identities(450)[400:]]
+    assert single.encode_batch([]) == []
+
+
+def test_batch_encoding_of_carousel_sightings_equals_one_at_a_time():
+    from tests.benchmarks.carousel import carousel, parse_all
+
+    _, parsed, _ = parse_all(carousel(150, seed=4, listed_only=True))
+    identities = [p.subject for p in parsed] + [p.companion for p in parsed if p.companion]
+    one = Encoder(default_schema(), _PIN_KEYS)
+    assert Encoder(default_schema(), _PIN_KEYS).encode_batch(identities) == [
+        one.encode_identity(i) for i in identities]
+
+
+@pytest.mark.parametrize("method", sorted(PINNED_FILTERS_OTHER_HARDENING))
+def test_batch_encoding_with_other_hardenings(method):
+    identities = varied_identities()
+    batch = Encoder(_schema_hardened(method), _PIN_KEYS).encode_batch(identities)
+    assert field_digests(batch)["name_filter"] == PINNED_FILTERS_OTHER_HARDENING[method]
+
+
+def test_small_caches_empty_themselves_and_keep_the_bytes(monkeypatch):
+    from linkage import encode
+
+    monkeypatch.setattr(encode, "_CACHE_LIMIT", 7)
+    monkeypatch.setattr(encode, "_LARGE_CACHE_LIMIT", 5)
+    monkeypatch.setattr(encode, "_DOCUMENT_CACHE_LIMIT", 3)
+    encoder = Encoder(default_schema(), _PIN_KEYS)
+    identities = varied_identities()
+    assert field_digests(encoder.encode_batch(identities)) == PINNED
+    assert field_digests([encoder.encode_identity(i) for i in identities]) == PINNED
+    assert len(encoder._filters) <= 5 and len(encoder._word_masks) <= 7
+    assert len(encoder._documents) <= 3
+
+
+def test_no_name_is_refused_in_a_batch_too(encoder):
+    with pytest.raises(ValueError, match="no name"):
+        encoder.encode_batch([Identity("Ana", "Pop"), Identity("Mevr.", "onbekend")])
+
+
+def test_neighbours_are_calendar_correct_over_two_centuries():
+    import calendar
+
+    from linkage.encode import neighbours
+
+    def shift(day: dt.date, months: int) -> dt.date:
+        year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
+        return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+    day = dt.date(1900, 1, 1)
+    while day < dt.date(2100, 1, 1):
+        one = dt.timedelta(days=1)
+        assert neighbours(day) == (day - one, day + one, shift(day, -1), shift(day, 1),
+                                   shift(day, -12), shift(day, 12))
+        day += dt.timedelta(days=3)
+
+
+def test_days_in_month_is_calendars():
+    import calendar
+
+    from linkage.normalise import days_in_month
+
+    for year in [*range(1, 30), *range(1880, 2120), 9999]:
+        for month in range(1, 13):
+            assert days_in_month(year, month) == calendar.monthrange(year, month)[1]
