@@ -68,7 +68,7 @@ def test_an_oversized_chain_is_split_before_clustering():
     pairs = {(i, i + 1): 2.0 for i in range(n - 1)}
     pairs.update({(i, i + 1): 12.0 for i in range(0, n - 1, 2)})
     graph = build(n, pairs, [True] * n)
-    sizes = sorted(len(m) for m in graph.members.values())
+    sizes = sorted(len(m) for m in graph.clusters())
     assert max(sizes) <= 2  # the tight pairs survive, the chain does not
     assert graph.person_root(1) == graph.person_root(0)
 
@@ -90,7 +90,7 @@ def test_splitting_a_grown_component_keeps_every_row_in_a_cluster():
     graph.add_links(links, [3.0] * len(links))
     graph.update(rest, scorer, np.ones(n, dtype=bool))
     for row in range(n):
-        assert row in graph.members[graph.base_of[row]]
+        assert row in graph.members(graph.base(row))
 
 
 def test_scoring_in_slices_gives_the_scores_of_one_call(monkeypatch):
