@@ -19,8 +19,15 @@ from dataclasses import dataclass
 from hub import audit_log
 from hub.alerts.companions import CompanionPersons
 from hub.alerts.config import AlertConfig
+from hub.alerts.full import (
+    carriers_by_companion,
+    companion_anchors_that_may_qualify,
+    entity_anchors_that_may_qualify,
+    evaluate_in_chunks,
+    person_chunks,
+)
 from hub.alerts.reconcile import ACTOR, Reconciler, ReconcileReport
-from hub.alerts.rules import Anchor, Fact, evaluate
+from hub.alerts.rules import Anchor, Fact, Finding, evaluate
 from hub.alerts.scope import KIND_NAMES, carriers_by_uuid, closed_scope, reach_of
 from hub.alerts.store import ChangeSignal, create_tables, get_meta, set_meta
 from hub.store import HubStore, utc_now
@@ -163,16 +170,18 @@ class AlertEngine:
                     "SELECT DISTINCT person_id FROM person_changes WHERE change_seq <= ?",
                     [through])}
             moved = self._update_companions(rebuild)
-            persons = None
-            if not full:
+            if full:
+                read, findings, by_uuid = self._evaluate_all()
+            else:
                 with self.store.lock:
                     changed |= {person for person, _, _ in
                                 carriers_by_uuid(self.store.db.conn, moved)}
                     persons = closed_scope(self.store.db.conn, changed, self._reach,
                                            self._companions_of, self._companion_carriers)
-            facts = self.load_facts(persons)
-            findings = evaluate(facts, self.config)
-            by_uuid = {f.sighting_uuid: f for f in facts}
+                facts = self.load_facts(persons)
+                read, findings = len(facts), evaluate(facts, self.config)
+                by_uuid = {f.sighting_uuid: f for f in facts}
+                del facts
             with self.store.transaction() as conn:
                 reconciler = Reconciler(conn, by_uuid, utc_now())
                 for finding in findings:
@@ -184,7 +193,21 @@ class AlertEngine:
         seconds = time.perf_counter() - started
         log.info("alert evaluation (%s): %d sightings, %d findings, %d created, %d updated "
                  "(%d reopened), %d merged, %.2fs", "full" if full else "changed persons",
-                 len(facts), len(findings), report.created, report.updated, report.reopened,
+                 read, len(findings), report.created, report.updated, report.reopened,
                  report.merged, seconds)
-        return Evaluation(len(facts), len(findings), report, seconds)
+        return Evaluation(read, len(findings), report, seconds)
+
+    def _evaluate_all(self) -> tuple[int, list[Finding], dict[str, Fact]]:
+        """Every person's findings, reading the persons a chunk at a time (hub/alerts/full.py)."""
+        may_qualify: set[Anchor] = set()
+        with self.store.lock:
+            conn = self.store.db.conn
+            if self._reach is not None:
+                may_qualify = entity_anchors_that_may_qualify(conn, self._reach)
+                if self._companions is not None:
+                    may_qualify |= companion_anchors_that_may_qualify(
+                        conn, self._reach, carriers_by_companion(self._companions.members))
+            chunks = list(person_chunks(conn))
+        done = evaluate_in_chunks(iter(chunks), self.load_facts, self.config, may_qualify)
+        return done.sightings, done.findings, done.facts
 

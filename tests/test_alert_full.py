@@ -1,0 +1,64 @@
+"""A full alert evaluation reading a chunk of persons at a time finds what reading all finds."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import pytest
+
+from hub.alerts import full
+from hub.alerts.rules import evaluate
+from linkage.encode import Encoder
+from linkage.schema import default_schema
+from tests.test_alert_scope import hub_at, nights, store_night
+from zichtlijn.keyfile import load_purpose_keys
+
+
+@pytest.fixture(scope="module")
+def linked_hub(tmp_path_factory, secret_file):
+    encoder = Encoder(default_schema(), load_purpose_keys(secret_file))
+    store, linker, engine = hub_at(tmp_path_factory.mktemp("full") / "hub.db")
+    for night in nights(encoder, 260, 3, count=2):
+        store_night(store, night)
+        linker.link_pending()
+    engine.evaluate(full=True)  # groups the companions
+    yield store, engine
+    store.close()
+
+
+def test_anchors_that_may_qualify_are_those_the_facts_show(linked_hub):
+    store, engine = linked_hub
+    reach = engine._reach
+    carriers = defaultdict(list)
+    for fact in engine.load_facts():
+        for kind, key in fact.anchors:
+            carriers[(kind, key)].append((fact.person_id, fact.gemeente, fact.setting))
+    expected = {anchor for anchor, found in carriers.items()
+                if reach.qualifies(anchor[0], found)}
+    with store.lock:
+        conn = store.db.conn
+        found = full.entity_anchors_that_may_qualify(conn, reach)
+        found |= full.companion_anchors_that_may_qualify(
+            conn, reach, full.carriers_by_companion(engine._companions.members))
+    assert {kind for kind, _ in expected} >= {"companion"}  # the data has networks
+    assert found == expected
+
+
+@pytest.mark.parametrize("per_chunk", [1, 7, 10_000])
+def test_chunks_of_persons_give_the_findings_of_all_facts_at_once(linked_hub, per_chunk):
+    store, engine = linked_hub
+    facts = engine.load_facts()
+    expected = evaluate(facts, engine.config)
+    assert {f.rule for f in expected} == {"accumulation", "carousel", "network"}
+    with store.lock:
+        conn = store.db.conn
+        may_qualify = full.entity_anchors_that_may_qualify(conn, engine._reach)
+        may_qualify |= full.companion_anchors_that_may_qualify(
+            conn, engine._reach, full.carriers_by_companion(engine._companions.members))
+        chunks = list(full.person_chunks(conn, per_chunk))
+    done = full.evaluate_in_chunks(iter(chunks), engine.load_facts, engine.config, may_qualify)
+    assert done.sightings == len(facts)
+    assert done.findings == expected
+    by_uuid = {f.sighting_uuid: f for f in facts}
+    evidence = {u for finding in expected for u in finding.sightings}
+    assert done.facts == {u: by_uuid[u] for u in evidence}
