@@ -62,3 +62,16 @@ def test_chunks_of_persons_give_the_findings_of_all_facts_at_once(linked_hub, pe
     by_uuid = {f.sighting_uuid: f for f in facts}
     evidence = {u for finding in expected for u in finding.sightings}
     assert done.facts == {u: by_uuid[u] for u in evidence}
+
+
+def test_companions_regrouped_a_few_sightings_at_a_time_group_as_in_one_read(linked_hub,
+                                                                              monkeypatch):
+    from hub.alerts import engine as engine_module
+
+    store, engine = linked_hub
+    again = engine_module.AlertEngine(store, engine.config, engine.schema, engine.policy)
+    monkeypatch.setattr(engine_module, "COMPANION_SEQS", 7)
+    again.evaluate(full=True)
+    assert len(engine._companions.person_of) > 50
+    assert again._companions.person_of == engine._companions.person_of
+    assert again._companions_through == engine._companions_through

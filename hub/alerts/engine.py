@@ -36,6 +36,8 @@ from linkage.schema import LinkageSchema
 
 log = logging.getLogger("zichtlijn.hub.alerts")
 
+COMPANION_SEQS = 50_000
+
 
 @dataclass(frozen=True)
 class Evaluation:
@@ -73,8 +75,9 @@ class AlertEngine:
 
     def _warn_unknown_codes(self) -> None:
         with self.store.lock:
+            # distinct first, in SQLite: most sightings share a few combinations of codes
             rows = self.store.db.execute(
-                "SELECT signals FROM sightings WHERE signals != ''").fetchall()
+                "SELECT DISTINCT signals FROM sightings WHERE signals != ''").fetchall()
         unknown = {c for (s,) in rows for c in s.split(";")} - self.config.signals.codes
         if unknown:
             log.warning("stored sightings carry %d signal code(s) no longer in signals.toml; "
@@ -93,15 +96,25 @@ class AlertEngine:
             self._companions = CompanionPersons(self.schema, self.policy)
             self._companions_through = 0
         with self.store.lock:
-            rows = self.store.db.execute(
-                "SELECT s.seq, s.sighting_uuid, c.position, s.epoch, c.encoding "
-                "FROM companions c JOIN sightings s ON s.seq = c.sighting_seq "
-                "WHERE s.seq > ? AND s.person_id IS NOT NULL ORDER BY s.seq, c.position",
-                [self._companions_through]).fetchall()
-        if not rows:
-            return set()
-        self._companions_through = rows[-1][0]
-        moved = self._companions.add([(u, p, e, bytes(b)) for _, u, p, e, b in rows])
+            last, = self.store.db.execute(
+                "SELECT coalesce(max(seq), 0) FROM sightings").fetchone()
+        moved: set[tuple[str, int]] = set()
+        start = self._companions_through
+        while start < last:
+            # a rebuild reads the companions of COMPANION_SEQS sightings at a time (added
+            # in arrival order they group as in one batch), not all at once; a night's
+            # are few
+            end = min(start + COMPANION_SEQS, last) if rebuild else last
+            with self.store.lock:
+                rows = self.store.db.execute(
+                    "SELECT s.seq, s.sighting_uuid, c.position, s.epoch, c.encoding "
+                    "FROM companions c JOIN sightings s ON s.seq = c.sighting_seq "
+                    "WHERE s.seq > ? AND s.seq <= ? AND s.person_id IS NOT NULL "
+                    "ORDER BY s.seq, c.position", [start, end]).fetchall()
+            if rows:
+                self._companions_through = rows[-1][0]
+                moved |= self._companions.add([(u, p, e, bytes(b)) for _, u, p, e, b in rows])
+            start = end
         return set() if rebuild else {uuid for uuid, _ in moved}
 
     def _companions_of(self, uuid: str) -> list[str]:
