@@ -147,16 +147,17 @@ class Linker:
     def _link_pending(self) -> LinkRun:
         started = time.perf_counter()
         with self.store.lock:
-            seqs = [row[0] for row in self.store.db.execute(
-                "SELECT seq FROM sightings WHERE linked = 0 ORDER BY seq")]
-        if not seqs:
+            seqs = np.fromiter((row[0] for row in self.store.db.execute(
+                "SELECT seq FROM sightings WHERE linked = 0 ORDER BY seq")), dtype=np.int64)
+        if not len(seqs):
             return LinkRun(0, 0, 0, 0, 0, time.perf_counter() - started)
         first = self.encodings.size
         link_rows, link_scores, candidates = [], [], 0
         for start in range(0, len(seqs), CHUNK_ROWS):
             # a chunk meets every row indexed before it, so chunking changes no pair; and
             # only one chunk of decoded encodings is in memory at a time
-            chunk = self._pending_rows(seqs[start], seqs[min(start + CHUNK_ROWS, len(seqs)) - 1])
+            chunk = self._pending_rows(int(seqs[start]),
+                                       int(seqs[min(start + CHUNK_ROWS, len(seqs)) - 1]))
             added = self._append(chunk)
             self.graph.add_rows(added)
             pairs = self.encodings.candidates(added)
