@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 
 import pytest
@@ -59,9 +60,15 @@ def test_chunks_of_persons_give_the_findings_of_all_facts_at_once(linked_hub, pe
     done = full.evaluate_in_chunks(iter(chunks), engine.load_facts, engine.config, may_qualify)
     assert done.sightings == len(facts)
     assert done.findings == expected
-    by_uuid = {f.sighting_uuid: f for f in facts}
-    evidence = {u for finding in expected for u in finding.sightings}
-    assert done.facts == {u: by_uuid[u] for u in evidence}
+
+
+def test_the_facts_the_reconciler_records_are_read_again_as_they_were(linked_hub):
+    store, engine = linked_hub
+    facts = {f.sighting_uuid: dataclasses.replace(f, anchors=()) for f in engine.load_facts()}
+    wanted = [*sorted(facts)[::3], "00000000-0000-4000-8000-00000000dead"]
+    with store.lock:
+        found = full.sighting_facts(store.db.conn, wanted)
+    assert found == {u: facts[u] for u in wanted[:-1]}
 
 
 def test_companions_regrouped_a_few_sightings_at_a_time_group_as_in_one_read(linked_hub,

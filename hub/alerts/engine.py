@@ -25,6 +25,7 @@ from hub.alerts.full import (
     entity_anchors_that_may_qualify,
     evaluate_in_chunks,
     person_chunks,
+    sighting_facts,
 )
 from hub.alerts.reconcile import ACTOR, Reconciler, ReconcileReport
 from hub.alerts.rules import Anchor, Fact, Finding, evaluate
@@ -37,6 +38,7 @@ from linkage.schema import LinkageSchema
 log = logging.getLogger("zichtlijn.hub.alerts")
 
 COMPANION_SEQS = 50_000
+RECONCILE_BATCH = 2_000  # findings whose facts a full evaluation reads at a time
 
 
 @dataclass(frozen=True)
@@ -183,8 +185,9 @@ class AlertEngine:
                     "SELECT DISTINCT person_id FROM person_changes WHERE change_seq <= ?",
                     [through])}
             moved = self._update_companions(rebuild)
+            by_uuid: dict[str, Fact] = {}
             if full:
-                read, findings, by_uuid = self._evaluate_all()
+                read, findings = self._evaluate_all()
             else:
                 with self.store.lock:
                     changed |= {person for person, _, _ in
@@ -195,12 +198,24 @@ class AlertEngine:
                 read, findings = len(facts), evaluate(facts, self.config)
                 by_uuid = {f.sighting_uuid: f for f in facts}
                 del facts
+            skipped = 0
             with self.store.transaction() as conn:
                 reconciler = Reconciler(conn, by_uuid, utc_now())
-                for finding in findings:
-                    reconciler.apply(finding)
+                for start in range(0, len(findings), RECONCILE_BATCH):
+                    batch = findings[start : start + RECONCILE_BATCH]
+                    if full:  # read again rather than kept: most sightings are in a finding
+                        reconciler.facts = sighting_facts(
+                            conn, {u for finding in batch for u in finding.sightings})
+                    for finding in batch:
+                        if not all(u in reconciler.facts for u in finding.sightings):
+                            skipped += 1  # removed meanwhile; their removal is queued
+                            continue
+                        reconciler.apply(finding)
                 conn.execute("DELETE FROM person_changes WHERE change_seq <= ?", [through])
             report = reconciler.report
+        if skipped:
+            log.warning("alert evaluation: %d finding(s) left for the next evaluation: "
+                        "sightings in them were removed while it ran", skipped)
         if report.changes:
             self.signal.notify()
         seconds = time.perf_counter() - started
@@ -210,7 +225,7 @@ class AlertEngine:
                  report.merged, seconds)
         return Evaluation(read, len(findings), report, seconds)
 
-    def _evaluate_all(self) -> tuple[int, list[Finding], dict[str, Fact]]:
+    def _evaluate_all(self) -> tuple[int, list[Finding]]:
         """Every person's findings, reading the persons a chunk at a time (hub/alerts/full.py)."""
         may_qualify: set[Anchor] = set()
         with self.store.lock:
@@ -222,5 +237,5 @@ class AlertEngine:
                         conn, self._reach, carriers_by_companion(self._companions.members))
             chunks = list(person_chunks(conn))
         done = evaluate_in_chunks(iter(chunks), self.load_facts, self.config, may_qualify)
-        return done.sightings, done.findings, done.facts
+        return done.sightings, done.findings
 

@@ -15,14 +15,17 @@ objects. None of the rules needs them all at once:
   among them and an anchor that cannot qualify over all facts cannot
   qualify over fewer, so the networks are those of all facts.
 
-What is kept beyond a chunk: the findings, the facts of their sightings
-(the reconciler records them) and the facts carrying a qualifying anchor.
+What is kept beyond a chunk: the findings and the facts carrying a
+qualifying anchor. The reconciler reads the facts it records (gemeente,
+date, signals of a finding's sightings) again, a batch of findings at a
+time (`sighting_facts`): at a million sightings most are in some finding.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from hub.alerts.config import AlertConfig
@@ -45,7 +48,6 @@ _KIND_NUMBERS = {name: number for number, name in KIND_NAMES.items()}
 class FullEvaluation:
     sightings: int  # facts read
     findings: list[Finding]  # in the order `rules.evaluate` gives them
-    facts: dict[str, Fact]  # the facts of the findings' sightings, by UUID
 
 
 def entity_anchors_that_may_qualify(conn: sqlite3.Connection, reach: Reach) -> set[Anchor]:
@@ -107,20 +109,33 @@ def evaluate_in_chunks(chunks: Iterator[set[str]], load_facts: Callable[[set[str
     """The findings of `rules.evaluate` over the facts of every chunk of persons."""
     read = 0
     findings: list[Finding] = []
-    kept: dict[str, Fact] = {}
     carrying: list[Fact] = []
     for persons in chunks:
         facts = load_facts(persons)
         read += len(facts)
-        found = person_findings(facts, config)
-        evidence = {u for finding in found for u in finding.sightings}
-        kept.update((f.sighting_uuid, f) for f in facts if f.sighting_uuid in evidence)
+        findings += person_findings(facts, config)
         carrying += [f for f in facts if not may_qualify.isdisjoint(f.anchors)]
-        findings += found
-    networks = network_findings(carrying, config)
-    evidence = {u for finding in networks for u in finding.sightings}
-    kept.update((f.sighting_uuid, f) for f in carrying if f.sighting_uuid in evidence)
-    return FullEvaluation(read, sorted(findings + networks, key=finding_order), kept)
+    findings += network_findings(carrying, config)
+    return FullEvaluation(read, sorted(findings, key=finding_order))
+
+
+def sighting_facts(conn: sqlite3.Connection, uuids: Iterable[str]) -> dict[str, Fact]:
+    """The facts of the sightings `uuids` that are still stored and linked, without anchors
+    (the reconciler records no anchors)."""
+    wanted = sorted(uuids)
+    found: dict[str, Fact] = {}
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        for uuid, gemeente, observed_on, setting, licensed, signals, person in conn.execute(
+                "SELECT sighting_uuid, gemeente, observed_on, setting, licensed, signals, "
+                "person_id FROM sightings WHERE person_id IS NOT NULL AND sighting_uuid IN "
+                f"({','.join('?' * len(chunk))})", chunk):
+            found[uuid] = Fact(
+                sighting_uuid=uuid, person_id=person, gemeente=gemeente,
+                observed_on=dt.date.fromisoformat(observed_on), setting=setting,
+                licensed=None if licensed is None else bool(licensed),
+                signals=tuple(c for c in signals.split(";") if c))
+    return found
 
 
 def carriers_by_companion(members: dict[str, set[tuple[str, int]]]) -> dict[str, set[str]]:
