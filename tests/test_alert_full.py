@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import dataclasses
+import sqlite3
 from collections import defaultdict
 
 import pytest
 
 from hub.alerts import full
 from hub.alerts.rules import evaluate
+from hub.alerts.scope import Reach
 from linkage.encode import Encoder
 from linkage.schema import default_schema
 from tests.test_alert_scope import hub_at, nights, store_night
+from zichtlijn import wire
 from zichtlijn.keyfile import load_purpose_keys
 
 
@@ -82,3 +85,31 @@ def test_companions_regrouped_a_few_sightings_at_a_time_group_as_in_one_read(lin
     assert len(engine._companions.person_of) > 50
     assert again._companions.person_of == engine._companions.person_of
     assert again._companions_through == engine._companions_through
+
+
+def test_an_address_counts_unless_its_setting_is_ignored_and_a_missing_setting_never_is():
+    reach = Reach(link_kinds=frozenset({"phone", "address"}),
+                  ignore_address_in_settings=frozenset({"raam", "club"}),
+                  min_persons=3, min_gemeenten=2)
+    conn = sqlite3.connect(":memory:")
+    conn.executescript(
+        "CREATE TABLE sightings (seq INTEGER PRIMARY KEY, sighting_uuid TEXT, gemeente TEXT, "
+        "setting TEXT, person_id TEXT, epoch INTEGER);"
+        "CREATE TABLE entities (sighting_seq INTEGER, kind INTEGER, token BLOB);")
+    address, phone = wire.ENTITY_KINDS["address"], wire.ENTITY_KINDS["phone"]
+    carriers = {  # token: (setting, gemeente) of the sightings of persons P1, P2, P3
+        b"A": [(None, "GM1"), (None, "GM2"), ("woning", "GM1")],  # qualifies
+        b"B": [("raam", "GM1"), (None, "GM2"), (None, "GM1")],  # two persons counted
+        b"C": [("raam", "GM1"), ("club", "GM2"), ("raam", "GM1")],  # none counted
+    }
+    seq = 0
+    for token, found in carriers.items():
+        for person, (setting, gemeente) in enumerate(found):
+            for kind in (address, phone):
+                seq += 1
+                conn.execute("INSERT INTO sightings VALUES (?, ?, ?, ?, ?, 1)",
+                             [seq, f"u{seq}", gemeente, setting, f"P{person}"])
+                conn.execute("INSERT INTO entities VALUES (?, ?, ?)", [seq, kind, token])
+    found = full.entity_anchors_that_may_qualify(conn, reach)
+    assert found == {("address", f"1:{b'A'.hex()}")} | {
+        ("phone", f"1:{t.hex()}") for t in carriers}  # a phone's setting never matters
