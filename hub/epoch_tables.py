@@ -51,8 +51,8 @@ class EpochTables:
         self._indexes: dict[int, CandidateIndex] = {}
         # per epoch: table row of each sighting (-1: not encoded under that epoch) ...
         self._table_row: dict[int, np.ndarray] = {}
-        # ... and linker row of each table row
-        self._sighting: dict[int, list[int]] = {}
+        # ... and linker row of each table row (an array: a list costs 36 bytes an entry)
+        self._sighting: dict[int, np.ndarray] = {}
 
     @property
     def epochs(self) -> list[int]:
@@ -63,7 +63,7 @@ class EpochTables:
             self.tables[epoch] = EncodingTable(self.filter_bytes)
             self._indexes[epoch] = CandidateIndex()
             self._table_row[epoch] = np.full(max(self.size, 1024), -1, dtype=np.int64)
-            self._sighting[epoch] = []
+            self._sighting[epoch] = np.empty(1024, dtype=np.int64)
 
     def _grow(self, needed: int) -> None:
         for epoch, rows in self._table_row.items():
@@ -85,9 +85,14 @@ class EpochTables:
                 by_epoch.setdefault(epoch, []).append((start + offset, encoding))
         for epoch, items in by_epoch.items():
             added = self.tables[epoch].append([enc for _, enc in items])
-            for row, (sighting, _) in zip(added, items, strict=True):
-                self._table_row[epoch][sighting] = row
-                self._sighting[epoch].append(sighting)
+            sightings = np.array([sighting for sighting, _ in items], dtype=np.int64)
+            self._table_row[epoch][sightings] = np.arange(added.start, added.stop)
+            back = self._sighting[epoch]
+            if len(back) < added.stop:
+                grown = np.empty(max(added.stop, 2 * len(back)), dtype=np.int64)
+                grown[: added.start] = back[: added.start]
+                back = self._sighting[epoch] = grown
+            back[added.start : added.stop] = sightings
         self.size = start + len(encodings)
         return range(start, self.size)
 
@@ -107,8 +112,7 @@ class EpochTables:
                 continue
             pairs = index.add(self.tables[epoch], table_rows)
             if len(pairs):
-                back = np.asarray(self._sighting[epoch], dtype=np.int64)
-                found.append(back[pairs])
+                found.append(self._sighting[epoch][pairs])
         if not found:
             return np.empty((0, 2), dtype=np.int64)
         return np.unique(np.concatenate(found), axis=0)
@@ -173,10 +177,7 @@ class EpochTables:
             single.append([encoding])
             pairs = self._indexes[epoch].query(self.tables[epoch], single, [0])
             if len(pairs):
-                # only the rows found: converting the whole list costs milliseconds at 1M
-                sighting = self._sighting[epoch]
-                found.append(np.array([sighting[row] for row in pairs[:, 0].tolist()],
-                                      dtype=np.int64))
+                found.append(self._sighting[epoch][pairs[:, 0]])
         if not found:
             return np.empty(0, dtype=np.int64)
         return np.unique(np.concatenate(found))

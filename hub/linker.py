@@ -23,6 +23,7 @@ import numpy as np
 
 from hub import audit_log, epochs
 from hub.epoch_tables import EpochTables, neutral_score
+from hub.linker_rows import NONE, LinkerRows, person_code, person_name
 from hub.probe import ProbeMatch, match_probe
 from hub.store import HubStore, utc_now
 from linkage.compare import MatchPolicy, score_pairs
@@ -78,59 +79,58 @@ class Linker:
 
     def _reset(self) -> None:
         self.encodings = EpochTables(self.schema.filter_bytes)
-        self.seq_of_row: list[int] = []
-        self.uuid_of_row: list[str] = []
-        self.person_of_row: list[str | None] = []
-        self.cluster_of_row: list[int | None] = []
+        self.rows = LinkerRows()
         self.graph = PersonGraph(self.policy)
-        self.row_of_seq: dict[int, int] = {}
 
     def _score(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
         return self.encodings.score(
             left, right, lambda table, a, b: score_pairs(table, a, b, self.policy),
             neutral_score(self.policy))
 
-    def _append(self, rows: list[tuple[int, str, int, bytes, str | None, int | None]]) -> range:
+    def _append(self, rows: list[tuple[int, int, bytes, str | None, int | None]]) -> range:
+        """Rows of (seq, epoch, subject, person_id, cluster_seq), in seq order."""
         with self.store.lock:
             others = epochs.other_subjects(self.store.db.conn, [row[0] for row in rows])
         encodings = [
             {e: wire.identity_from_wire(encoding_pb2.IdentityEncoding.FromString(blob))
              for e, blob in {**others.get(seq, {}), epoch: subject}.items()}
-            for seq, _, epoch, subject, _, _ in rows
+            for seq, epoch, subject, _, _ in rows
         ]
         added = self.encodings.append(encodings)
-        for seq, uuid, _, _, person, cluster in rows:
-            self.row_of_seq[seq] = len(self.seq_of_row)
-            self.seq_of_row.append(seq)
-            self.uuid_of_row.append(uuid)
-            self.person_of_row.append(person)
-            self.cluster_of_row.append(cluster)
+        appended = self.rows.append([row[0] for row in rows], [row[3] for row in rows],
+                                    [row[4] for row in rows])
+        assert appended == added  # one numbering of sightings
         return added
 
     def _load(self) -> None:
         """Rebuild memory from the database (hub start-up), one chunk at a time."""
         with self.store.lock:
             cursor = self.store.db.conn.execute(
-                "SELECT seq, sighting_uuid, epoch, subject, person_id, cluster_seq "
+                "SELECT seq, epoch, subject, person_id, cluster_seq "
                 "FROM sightings WHERE linked = 1 ORDER BY seq")
             while rows := cursor.fetchmany(CHUNK_ROWS):
                 self.encodings.index_only(self._append(rows))
-            # rows of one person share one string, as after a link run
-            names: dict[str, str] = {}
-            self.person_of_row = [None if p is None else names.setdefault(p, p)
-                                  for p in self.person_of_row]
-            del names
-            row_of_seq = self.row_of_seq
-            loaded = range(len(self.seq_of_row))
-            self.graph.add_rows(loaded, [row_of_seq[self.seq_of_row[r] if c is None else c]
-                                         for r, c in zip(loaded, self.cluster_of_row,
-                                                         strict=True)])
+            loaded = np.arange(self.rows.size, dtype=np.int64)
+            clusters = self.rows.cluster[: self.rows.size]
+            bases = np.where(clusters == NONE, loaded, self.rows.rows_of(clusters))
+            if (bases == NONE).any():
+                raise ValueError("a linked sighting's cluster_seq names no linked sighting")
+            self.graph.add_rows(loaded, bases)
             # in chunks: millions of fetched rows at once would leave the process holding
             # their memory long after they are freed
+            ends, scores = [], []
             cursor = self.store.db.conn.execute("SELECT a, b, score FROM links")
             while links := cursor.fetchmany(CHUNK_ROWS * 5):
-                self.graph.add_links(((row_of_seq[a], row_of_seq[b]) for a, b, _ in links),
-                                     (score for _, _, score in links))
+                count = len(links)
+                seqs = np.fromiter((seq for a, b, _ in links for seq in (a, b)),
+                                   dtype=np.int64, count=2 * count)
+                ends.append(self.rows.rows_of(seqs).astype(np.int32))
+                scores.append(np.fromiter((score for _, _, score in links),
+                                          dtype=np.float32, count=count))
+            del links
+            if ends:
+                self.graph.add_links(np.concatenate(ends).reshape(-1, 2),
+                                     np.concatenate(scores))
 
     def link_pending(self) -> LinkRun:
         """Link every stored sighting not linked yet; safe to call from any thread."""
@@ -140,81 +140,108 @@ class Linker:
     def _pending_rows(self, first_seq: int, last_seq: int) -> list[tuple]:
         with self.store.lock:
             return self.store.db.execute(
-                "SELECT seq, sighting_uuid, epoch, subject, NULL, NULL FROM sightings "
+                "SELECT seq, epoch, subject, NULL, NULL FROM sightings "
                 "WHERE linked = 0 AND seq BETWEEN ? AND ? ORDER BY seq", [first_seq, last_seq]
             ).fetchall()
 
     def _link_pending(self) -> LinkRun:
         started = time.perf_counter()
         with self.store.lock:
-            seqs = [row[0] for row in self.store.db.execute(
-                "SELECT seq FROM sightings WHERE linked = 0 ORDER BY seq")]
-        if not seqs:
+            seqs = np.fromiter((row[0] for row in self.store.db.execute(
+                "SELECT seq FROM sightings WHERE linked = 0 ORDER BY seq")), dtype=np.int64)
+        if not len(seqs):
             return LinkRun(0, 0, 0, 0, 0, time.perf_counter() - started)
         first = self.encodings.size
         link_rows, link_scores, candidates = [], [], 0
         for start in range(0, len(seqs), CHUNK_ROWS):
             # a chunk meets every row indexed before it, so chunking changes no pair; and
             # only one chunk of decoded encodings is in memory at a time
-            chunk = self._pending_rows(seqs[start], seqs[min(start + CHUNK_ROWS, len(seqs)) - 1])
+            chunk = self._pending_rows(int(seqs[start]),
+                                       int(seqs[min(start + CHUNK_ROWS, len(seqs)) - 1]))
             added = self._append(chunk)
             self.graph.add_rows(added)
             pairs = self.encodings.candidates(added)
             candidates += len(pairs)
             links, scores = scored_links(pairs, self._score, self.policy,
                                          self.encodings.dated())
-            self.graph.add_links(map(tuple, links.tolist()), scores.tolist())
-            link_rows.append(links)
+            self.graph.add_links(links, scores)
+            link_rows.append(links.astype(np.int32))
             link_scores.append(scores)
         added = range(first, self.encodings.size)
         links = np.concatenate(link_rows)
         scores = np.concatenate(link_scores)
+        del link_rows, link_scores
         touched = self.graph.update(added, self._score, self.encodings.dated())
-        components = len({self.graph.base_of[row] for row in touched})
+        components = self._clusters_of(touched)
         persons_changed: set[str] = set()
-        changed = self._reassign(touched, persons_changed)
+        rows, persons, clusters = self._reassign(touched, persons_changed)
+        del touched
 
         with self.store.transaction() as conn:
-            seq = self.seq_of_row
+            seq = self.rows.seq
             conn.executemany(
                 "INSERT OR REPLACE INTO links (a, b, score) VALUES (?, ?, ?)",
-                ((seq[a], seq[b], s) for start in range(0, len(links), CHUNK_ROWS)
-                 for (a, b), s in zip(links[start : start + CHUNK_ROWS].tolist(),
-                                      scores[start : start + CHUNK_ROWS].tolist(), strict=True)),
+                (row for start in range(0, len(links), CHUNK_ROWS)
+                 for row in zip(seq[links[start : start + CHUNK_ROWS, 0]].tolist(),
+                                seq[links[start : start + CHUNK_ROWS, 1]].tolist(),
+                                scores[start : start + CHUNK_ROWS].tolist(), strict=True)),
             )
             conn.executemany(
                 "UPDATE sightings SET person_id = ?, cluster_seq = ?, linked = 1 WHERE seq = ?",
-                ((person, cluster, seq[row]) for row, (person, cluster) in changed.items()),
+                ((person_name(person), cluster, row_seq) for person, cluster, row_seq in
+                 zip(persons.tolist(), clusters.tolist(), seq[rows].tolist(), strict=True)),
             )
-            conn.executemany(
-                "UPDATE sightings SET linked = 1 WHERE seq = ?",
-                ((seq[row],) for row in added if row not in changed),
-            )
+            unchanged = np.setdiff1d(np.arange(added.start, added.stop), rows)
+            conn.executemany("UPDATE sightings SET linked = 1 WHERE seq = ?",
+                             ((s,) for s in seq[unchanged].tolist()))
             note_person_changes(conn, persons_changed)
             audit_log.append(conn, utc_now(), "hub:hub", "link_run",
                              new_sightings=len(added), candidate_pairs=candidates,
-                             new_links=len(links), persons_changed=len(changed))
-        return LinkRun(len(added), candidates, len(links), components, len(changed),
+                             new_links=len(links), persons_changed=len(rows))
+        return LinkRun(len(added), candidates, len(links), components, len(rows),
                        time.perf_counter() - started)
 
+    def _clusters_of(self, touched: set[int]) -> int:
+        """How many clusters the touched rows are in now."""
+        rows = np.fromiter(touched, dtype=np.int64, count=len(touched))
+        return len(np.unique(self.graph.bases(rows)))
+
+    def _person_codes(self, roots: np.ndarray) -> np.ndarray:
+        """The person (as held in LinkerRows) named after each of the rows `roots`.
+
+        The sighting UUIDs a person id is made from are read here rather than
+        held in memory: a link run needs those of the persons it changed only.
+        """
+        seqs = self.rows.seq[roots].tolist()
+        uuid_of: dict[int, str] = {}
+        with self.store.lock:
+            for start in range(0, len(seqs), 500):
+                chunk = seqs[start : start + 500]
+                uuid_of.update(self.store.db.execute(
+                    f"SELECT seq, sighting_uuid FROM sightings WHERE seq IN "
+                    f"({','.join('?' * len(chunk))})", chunk).fetchall())
+        return np.array([person_code(person_id_for(uuid_of[seq])) for seq in seqs],
+                        dtype=np.int64)
+
     def _reassign(self, touched: Iterable[int], persons_changed: set[str]
-                  ) -> dict[int, tuple[str, int]]:
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Give each touched row its current person and cluster; returns the rows that
-        changed, with their new (person_id, cluster_seq), and adds their old and new
-        person ids to `persons_changed` (for the alert evaluation)."""
-        changed: dict[int, tuple[str, int]] = {}
-        named: dict[int, str] = {}  # one string per person, shared by its rows
-        for row in sorted(touched):
-            root = self.graph.person_root(row)
-            person = named.get(root) or named.setdefault(root,
-                                                         person_id_for(self.uuid_of_row[root]))
-            cluster = self.seq_of_row[self.graph.base_of[row]]
-            if self.person_of_row[row] != person or self.cluster_of_row[row] != cluster:
-                persons_changed.update(p for p in (self.person_of_row[row], person) if p)
-                self.person_of_row[row] = person
-                self.cluster_of_row[row] = cluster
-                changed[row] = (person, cluster)
-        return changed
+        changed with their new person (as held in LinkerRows) and cluster seq, and adds
+        their old and new person ids to `persons_changed` (for the alert evaluation)."""
+        rows = np.array(sorted(touched), dtype=np.int64)
+        roots = self.graph.person_roots(rows)
+        named, at = np.unique(roots, return_inverse=True)
+        persons = self._person_codes(named)[at]
+        clusters = self.rows.seq[self.graph.bases(rows)]
+        old_persons, old_clusters = self.rows.person[rows], self.rows.cluster[rows]
+        differ = (old_persons != persons) | (old_clusters != clusters)
+        rows, persons, clusters = rows[differ], persons[differ], clusters[differ]
+        persons_changed.update(
+            person_name(code) for code in np.unique(np.concatenate(
+                [old_persons[differ], persons])).tolist() if code != NONE)
+        self.rows.person[rows] = persons
+        self.rows.cluster[rows] = clusters
+        return rows, persons, clusters
 
     def relink_all(self, actor: str = "operator:local") -> LinkRun:
         """Forget every link and person and link all sightings again in one batch."""
@@ -264,18 +291,16 @@ class Linker:
                 record: Callable[[sqlite3.Connection, RemovalRun], None] | None) -> RemovalRun:
         started = time.perf_counter()
         # under the lock a sighting is in memory exactly when it is marked linked
-        rows = [self.row_of_seq.pop(seq) for seq in seqs if seq in self.row_of_seq]
+        found = self.rows.rows_of(np.array(seqs, dtype=np.int64))
+        rows = found[found != NONE].tolist()
         self.encodings.forget(rows)
         affected = self.graph.remove_rows(rows)
-        removed_persons = [self.person_of_row[row] for row in rows]
-        for row in rows:
-            self.person_of_row[row] = None
-            self.cluster_of_row[row] = None
-            self.uuid_of_row[row] = ""
+        removed_persons = [self.rows.person_id(row) for row in rows]
+        self.rows.remove(rows)
         touched = self.graph.update(sorted(affected), self._score, self.encodings.dated())
-        components = len({self.graph.base_of[row] for row in touched})
+        components = self._clusters_of(touched)
         persons_changed = {p for p in removed_persons if p}
-        changed = self._reassign(touched, persons_changed)
+        changed, persons, clusters = self._reassign(touched, persons_changed)
         run = RemovalRun(len(seqs), components, len(changed), 0.0, len(rows))
         with self.store.transaction() as conn:
             for start in range(0, len(seqs), 500):
@@ -284,8 +309,9 @@ class Linker:
                              chunk)
             conn.executemany(
                 "UPDATE sightings SET person_id = ?, cluster_seq = ? WHERE seq = ?",
-                [(person, cluster, self.seq_of_row[row])
-                 for row, (person, cluster) in changed.items()],
+                [(person_name(person), cluster, seq) for person, cluster, seq in
+                 zip(persons.tolist(), clusters.tolist(), self.rows.seq[changed].tolist(),
+                     strict=True)],
             )
             note_person_changes(conn, persons_changed)
             if record is not None:

@@ -98,8 +98,8 @@ def match_probe(linker: Linker, probe: Mapping[int, IdentityEncoding]) -> ProbeM
         return ProbeMatch(NO_MATCH, candidates=seen)
 
     # step 1: the clusters it links to strongly, clustered again with the probe
-    near = sorted({row for base in {graph.base_of[int(r)] for r in strong}
-                   for row in graph.members[base]})
+    near = sorted({row for base in {graph.base(int(r)) for r in strong}
+                   for row in graph.members(base)})
     clusters = cluster_component([*near, scorer.row], scorer, policy)
     cluster_of = {row: cluster for cluster in clusters for row in cluster}
     mine = cluster_of[scorer.row]
@@ -121,7 +121,7 @@ def match_probe(linker: Linker, probe: Mapping[int, IdentityEncoding]) -> ProbeM
         return (scorer.row in rows and probe_dated) or any(row_dated[r] for r in stored)
 
     def cluster(row: int) -> list[int]:
-        return cluster_of.get(row) or graph.members[graph.base_of[row]]
+        return cluster_of.get(row) or graph.members(graph.base(row))
 
     def dated_neighbours(rows: list[int]) -> list[list[int]]:
         """The dated clusters (as they would be) that `rows` link to weakly."""
@@ -170,12 +170,12 @@ def _attach(rows: list[int], clusters: list[list[int]], scorer: _ProbeScorer,
 
 
 def _seqs(linker: Linker, rows: Iterable[int]) -> tuple[int, ...]:
-    return tuple(sorted(linker.seq_of_row[r] for r in rows))
+    return tuple(sorted(int(linker.rows.seq[r]) for r in rows))
 
 
 def _person_seqs(linker: Linker, anchor: list[int], extra: list[int]) -> tuple[int, ...]:
     """Every stored sighting of the person of the dated cluster `anchor`, and `extra`."""
-    person = linker.person_of_row[anchor[0]]
+    person = linker.rows.person_id(anchor[0])
     with linker.store.lock:
         seqs = {seq for (seq,) in linker.store.db.execute(
             "SELECT seq FROM sightings WHERE person_id = ?", [person])}

@@ -249,7 +249,8 @@ def _matches(sorted_keys: np.ndarray, sorted_rows: np.ndarray, keys: np.ndarray,
 class _SortedKeys:
     def __init__(self) -> None:
         self.keys = np.empty(0, dtype=np.uint64)
-        # int32 rows: 12 bytes an entry, not 16 (tables stay far below 2**31 rows)
+        # int32: rows number sightings (far below 2**31), and at three dozen keys a sighting
+        # the index is the hub's largest array after the encodings
         self.rows = np.empty(0, dtype=np.int32)
 
     def merge(self, rows: np.ndarray, keys: np.ndarray) -> np.ndarray:

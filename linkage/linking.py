@@ -51,6 +51,6 @@ def link_all(table: EncodingTable, policy: MatchPolicy) -> np.ndarray:
     links, scores = scored_links(pairs, scorer, policy, dated)
     graph = PersonGraph(policy)
     graph.add_rows(range(table.size))
-    graph.add_links(map(tuple, links.tolist()), scores.tolist())
+    graph.add_links(links, scores)
     graph.update(range(table.size), scorer, dated)
     return np.array([graph.person_root(row) for row in range(table.size)])

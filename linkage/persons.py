@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import itertools
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 
 import numpy as np
 
 from linkage.cluster import attach_choice, attach_pairs, cluster_component, component_pairs
 from linkage.compare import MatchPolicy
+from linkage.edges import EdgeStore
 
 Scorer = Callable[[np.ndarray, np.ndarray], np.ndarray]
 
@@ -47,48 +48,131 @@ def score_in_slices(scorer: Scorer, left: np.ndarray, right: np.ndarray) -> np.n
 
 
 class PersonGraph:
+    """Links, clusters and persons of rows 0..size-1, held in numpy arrays.
+
+    Per row: its cluster's base (the cluster's first row; -1 once removed),
+    the next row of its cluster (clusters are chains in ascending row order,
+    -1 ends one) and, for a base, the base of the dated cluster an undated
+    cluster joined (-1: none). Links are an EdgeStore, strong and weak ones
+    alike, told apart by their score. At a million rows dicts of these cost
+    gigabytes; the arrays cost 12 bytes a row and 8 bytes a link end.
+    """
+
     def __init__(self, policy: MatchPolicy) -> None:
         self.policy = policy
-        self.strong: dict[int, dict[int, float]] = {}
-        self.weak: dict[int, set[int]] = {}
-        self.base_of: dict[int, int] = {}
-        self.members: dict[int, list[int]] = {}
-        self.target: dict[int, int] = {}
+        self.links = EdgeStore()
+        self.size = 0
+        self._base = np.empty(0, dtype=np.int32)
+        self._next = np.empty(0, dtype=np.int32)
+        self._target = np.empty(0, dtype=np.int32)
+
+    def _grow(self, size: int) -> None:
+        if size > len(self._base):
+            capacity = max(size, 2 * len(self._base), 1024)
+            for name in ("_base", "_next", "_target"):
+                grown = np.full(capacity, -1, dtype=np.int32)
+                old = getattr(self, name)
+                grown[: len(old)] = old
+                setattr(self, name, grown)
+        self.size = max(self.size, size)
+        self.links.grow(self.size)
+
+    # -- reading ------------------------------------------------------------------------
+
+    def base(self, row: int) -> int | None:
+        """The first row of the cluster `row` is in (None: not in the graph)."""
+        if row >= self.size or self._base[row] < 0:
+            return None
+        return int(self._base[row])
+
+    def members(self, base: int) -> list[int]:
+        """The rows of the cluster named after `base`, ascending."""
+        out, row = [], base
+        while row >= 0:
+            out.append(row)
+            row = int(self._next[row])
+        return out
+
+    def clusters(self) -> list[list[int]]:
+        """Every cluster, in order of its first row."""
+        bases = np.flatnonzero(self._base[: self.size] == np.arange(self.size))
+        return [self.members(int(base)) for base in bases]
+
+    def linked(self, row: int) -> list[int]:
+        """Every row linked to `row`, strongly or weakly."""
+        return self.links.neighbours(row)[0].tolist()
+
+    def _strong(self, row: int, bar: float) -> list[int]:
+        others, scores = self.links.neighbours(row)
+        # compared as float64, as the scores (float32 values) always were
+        return others[scores.astype(np.float64) >= bar].tolist()
+
+    def person_root(self, row: int) -> int:
+        """The row a person is named after: the first row of its dated cluster."""
+        base = int(self._base[row])
+        target = int(self._target[base])
+        return base if target < 0 else target
+
+    def bases(self, rows: np.ndarray) -> np.ndarray:
+        """`base` of each of `rows` (all in the graph)."""
+        return self._base[np.asarray(rows, dtype=np.int64)].astype(np.int64)
+
+    def person_roots(self, rows: np.ndarray) -> np.ndarray:
+        """`person_root` of each of `rows`."""
+        bases = self._base[np.asarray(rows, dtype=np.int64)]
+        targets = self._target[bases]
+        return np.where(targets < 0, bases, targets).astype(np.int64)
+
+    # -- changing -----------------------------------------------------------------------
 
     def add_rows(self, rows: Iterable[int], bases: Iterable[int] | None = None) -> None:
-        """New rows as their own clusters, or restored into known clusters (hub start-up)."""
-        rows = list(rows)
-        for row, base in zip(rows, bases if bases is not None else rows, strict=True):
-            self.base_of[row] = base
-            self.members.setdefault(base, []).append(row)
+        """New rows as their own clusters, or restored into known clusters (hub start-up).
 
-    def add_links(self, links: Iterable[tuple[int, int]], scores: Iterable[float]) -> None:
-        # a link is kept once: strong, or weak (below the threshold); at a million rows a
-        # second copy of every strong link as a weak one costs hundreds of megabytes
-        for (a, b), score in zip(links, scores, strict=True):
-            if score >= self.policy.threshold:
-                self.strong.setdefault(a, {})[b] = score
-                self.strong.setdefault(b, {})[a] = score
-            else:
-                self.weak.setdefault(a, set()).add(b)
-                self.weak.setdefault(b, set()).add(a)
+        Restored clusters must come with their first row (the base) among `rows`.
+        """
+        rows = np.fromiter(rows, dtype=np.int64)
+        if not len(rows):
+            return
+        bases = rows if bases is None else np.fromiter(bases, dtype=np.int64, count=len(rows))
+        self._grow(int(rows.max()) + 1)
+        self._base[rows] = bases
+        self._target[rows] = -1
+        # chain each cluster's rows in ascending order
+        order = np.lexsort((rows, bases))
+        rows, bases = rows[order], bases[order]
+        same = bases[1:] == bases[:-1]
+        self._next[rows] = -1
+        self._next[rows[:-1][same]] = rows[1:][same]
 
-    def linked(self, row: int) -> Iterator[int]:
-        """Every row linked to `row`, strongly or weakly."""
-        yield from self.strong.get(row, ())
-        yield from self.weak.get(row, ())
+    def add_links(self, links: np.ndarray | Iterable[tuple[int, int]],
+                  scores: np.ndarray | Iterable[float]) -> None:
+        """Links (pairs of rows) at or above the link floor, with their scores."""
+        pairs = np.asarray(links if isinstance(links, np.ndarray) else list(links),
+                           dtype=np.int64).reshape(-1, 2)
+        values = np.asarray(scores if isinstance(scores, np.ndarray) else list(scores),
+                            dtype=np.float32)
+        self.links.add(pairs[:, 0], pairs[:, 1], values)
+
+    def _set_cluster(self, cluster: list[int]) -> None:
+        """Make the ascending rows `cluster` one cluster named after its first row."""
+        base = cluster[0]
+        for row, following in itertools.pairwise(cluster):
+            self._base[row] = base
+            self._next[row] = following
+        self._base[cluster[-1]] = base
+        self._next[cluster[-1]] = -1
+        self._target[base] = -1
 
     def _component(self, start: int, seen: set[int], bar: float | None = None,
                    within: set[int] | None = None) -> list[int]:
+        bar = self.policy.threshold if bar is None else bar
         queue, members = deque([start]), []
         seen.add(start)
         while queue:
             row = queue.popleft()
             members.append(row)
-            for other, score in self.strong.get(row, {}).items():
-                if other in seen or (bar is not None and score < bar):
-                    continue
-                if within is not None and other not in within:
+            for other in self._strong(row, bar):
+                if other in seen or (within is not None and other not in within):
                     continue
                 seen.add(other)
                 queue.append(other)
@@ -121,61 +205,56 @@ class PersonGraph:
                                    np.concatenate([p[1] for p in pairs]))
             bounds = np.cumsum([0] + [len(p[0]) for p in pairs])
             scores = iter(flat[a:b] for a, b in itertools.pairwise(bounds))
-        # forget every old cluster first: an old cluster may span two parts of a split
-        for row in touched:
-            base = self.base_of.get(row)
-            if base is not None and self.members.pop(base, None) is not None:
-                self.target.pop(base, None)
+            del pairs
+        # an old cluster lies inside one component, so its base is touched too: forgetting
+        # the attachments of the touched bases forgets every old cluster's
+        if touched:
+            old = self._base[np.array(touched, dtype=np.int64)]
+            self._target[old[old >= 0]] = -1
         for component in components:
             self._recluster(component, next(scores) if len(component) > 1 else None)
-        undated_bases = {self.base_of[r] for r in touched if not dated[r]}
+        base = self._base
+        undated_bases = {int(base[r]) for r in touched if not dated[r]}
         for row in touched:
             for other in self.linked(row):
                 if not dated[other]:
-                    undated_bases.add(self.base_of[other])
+                    undated_bases.add(int(base[other]))
         changed = set(touched)
         jobs = []
-        for base in sorted(undated_bases):
-            rows = self.members[base]
-            self.target.pop(base, None)
+        for undated in sorted(undated_bases):
+            rows = self.members(undated)
+            self._target[undated] = -1
             if dated[rows].any():
                 continue
             changed.update(rows)
-            candidates = sorted({self.base_of[other] for row in rows
+            candidates = sorted({int(base[other]) for row in rows
                                  for other in self.linked(row) if dated[other]})
             if candidates:
-                jobs.append((base, rows, candidates))
+                jobs.append((undated, rows, candidates))
         self._attach_all(jobs, scorer)
         return changed
 
     def _recluster(self, component: list[int], scores: np.ndarray | None) -> None:
         for cluster in cluster_component(component, None, self.policy, scores):
-            self.members[cluster[0]] = cluster
-            for row in cluster:
-                self.base_of[row] = cluster[0]
+            self._set_cluster(cluster)
 
     def _attach_all(self, jobs: list[tuple[int, list[int], list[int]]],
                     scorer: Scorer) -> None:
         """Decide every undated cluster's person, all pairs scored in one call."""
         if not jobs:
             return
-        pairs = [attach_pairs(rows, [self.members[c] for c in candidates])
+        pairs = [attach_pairs(rows, [self.members(c) for c in candidates])
                  for _, rows, candidates in jobs]
         flat = score_in_slices(scorer, np.concatenate([p[0] for p in pairs]),
                                np.concatenate([p[1] for p in pairs]))
         start = 0
-        for (base, rows, candidates), (left, _) in zip(jobs, pairs, strict=True):
+        for (undated, rows, candidates), (left, _) in zip(jobs, pairs, strict=True):
             scores = flat[start : start + len(left)]
             start += len(left)
-            sizes = [len(self.members[c]) for c in candidates]
+            sizes = [len(self.members(c)) for c in candidates]
             choice = attach_choice(scores, len(rows), sizes, self.policy)
             if choice is not None:
-                self.target[base] = candidates[choice]
-
-    def person_root(self, row: int) -> int:
-        """The row a person is named after: the first row of its dated cluster."""
-        base = self.base_of[row]
-        return self.target.get(base, base)
+                self._target[undated] = candidates[choice]
 
     def remove_rows(self, rows: Iterable[int]) -> set[int]:
         """Take rows out of the graph (withdrawn or purged sightings); the rows to `update`.
@@ -188,28 +267,20 @@ class PersonGraph:
         as if those rows had just arrived, so the result is what one update
         over the remaining rows gives.
         """
-        gone = set(rows)
-        affected: set[int] = set()
-        for row in gone:
-            for other in self.strong.pop(row, {}):
-                if other not in gone:
-                    self.strong[other].pop(row, None)
-                    affected.add(other)
-            for other in self.weak.pop(row, set()):
-                if other not in gone:
-                    self.weak[other].discard(row)
-                    affected.add(other)
-        dissolved = {self.base_of[r] for r in gone if r in self.base_of}
+        gone = {row for row in rows if self.base(row) is not None}
+        affected = set(self.links.remove_rows(np.array(sorted(gone), dtype=np.int64)).tolist())
+        dissolved = {int(self._base[r]) for r in gone}
         for base in dissolved:
-            self.target.pop(base, None)
-            for member in self.members.pop(base, []):
+            for member in self.members(base):
+                self._next[member] = -1
+                self._target[member] = -1
                 if member in gone:
-                    del self.base_of[member]
+                    self._base[member] = -1
                 else:
-                    self.base_of[member] = member
-                    self.members[member] = [member]
+                    self._base[member] = member
                     affected.add(member)
-        for undated, target in list(self.target.items()):
-            if target in dissolved:
-                affected.update(self.members[undated])
+        if dissolved:
+            attached = np.flatnonzero(np.isin(self._target[: self.size], sorted(dissolved)))
+            for undated in attached.tolist():
+                affected.update(self.members(undated))
         return affected - gone

@@ -68,7 +68,7 @@ def test_an_oversized_chain_is_split_before_clustering():
     pairs = {(i, i + 1): 2.0 for i in range(n - 1)}
     pairs.update({(i, i + 1): 12.0 for i in range(0, n - 1, 2)})
     graph = build(n, pairs, [True] * n)
-    sizes = sorted(len(m) for m in graph.members.values())
+    sizes = sorted(len(m) for m in graph.clusters())
     assert max(sizes) <= 2  # the tight pairs survive, the chain does not
     assert graph.person_root(1) == graph.person_root(0)
 
@@ -90,7 +90,7 @@ def test_splitting_a_grown_component_keeps_every_row_in_a_cluster():
     graph.add_links(links, [3.0] * len(links))
     graph.update(rest, scorer, np.ones(n, dtype=bool))
     for row in range(n):
-        assert row in graph.members[graph.base_of[row]]
+        assert row in graph.members(graph.base(row))
 
 
 def test_scoring_in_slices_gives_the_scores_of_one_call(monkeypatch):
@@ -108,3 +108,45 @@ def test_scoring_in_slices_gives_the_scores_of_one_call(monkeypatch):
     sliced = persons.score_in_slices(counted, left, right)
     assert calls == [2, 2, 1]
     assert sliced.tolist() == scorer(left, right).tolist()
+
+
+def test_clusters_restored_at_start_up_keep_their_rows_in_order():
+    graph = PersonGraph(POLICY)
+    graph.add_rows(range(6), [0, 0, 2, 0, 2, 5])
+    assert graph.clusters() == [[0, 1, 3], [2, 4], [5]]
+    assert graph.members(graph.base(3)) == [0, 1, 3]
+    assert graph.person_root(4) == 2
+
+
+def test_a_graph_grows_past_its_first_capacity_night_by_night():
+    n = 3000  # the first allocation holds 1024 rows
+    pairs = {(i, i + 1): 9.0 for i in range(0, n - 1, 3)}
+    graph = PersonGraph(POLICY)
+    for night in range(0, n, 400):
+        rows = range(night, min(night + 400, n))
+        graph.add_rows(rows)
+        new = [p for p in pairs if p[1] in rows]
+        graph.add_links(new, [pairs[p] for p in new])
+        graph.update(rows, scorer_from(pairs), np.ones(n, dtype=bool))
+    assert graph.clusters() == [[i, i + 1] if i % 3 == 0 else [i] for i in range(n)
+                                if i % 3 != 1]
+
+
+def test_removing_rows_then_updating_gives_the_persons_of_the_rest():
+    rng = np.random.default_rng(11)
+    n = 60
+    pairs = {}
+    for a in range(n):
+        for b in range(a + 1, n):
+            if rng.random() < 0.08:
+                pairs[(a, b)] = float(rng.choice([-8.0, -2.0, 3.0, 9.0]))
+    dated = list(rng.random(n) < 0.8)
+    gone = {3, 17, 18, 40}
+    graph = build(n, pairs, dated)
+    affected = graph.remove_rows(gone)
+    graph.update(sorted(affected), scorer_from(pairs), np.array(dated))
+    rest = {p: s for p, s in pairs.items() if not gone & set(p)}
+    once = build(n, rest, dated)
+    assert all(graph.base(r) is None for r in gone)
+    assert [graph.person_root(r) for r in range(n) if r not in gone] == [
+        once.person_root(r) for r in range(n) if r not in gone]

@@ -59,7 +59,7 @@ class _EpochCompanions:
         dated = self.table.dob[: self.table.size, 0] != 0
         links, scores = scored_links(self.index.add(self.table, added), self.scorer,
                                      self.policy, dated)
-        self.graph.add_links(map(tuple, links.tolist()), scores.tolist())
+        self.graph.add_links(links, scores)
         return set(self.graph.update(added, self.scorer, dated)) | set(added)
 
     def person_of(self, row: int) -> str:

@@ -19,8 +19,16 @@ from dataclasses import dataclass
 from hub import audit_log
 from hub.alerts.companions import CompanionPersons
 from hub.alerts.config import AlertConfig
+from hub.alerts.full import (
+    carriers_by_companion,
+    companion_anchors_that_may_qualify,
+    entity_anchors_that_may_qualify,
+    evaluate_in_chunks,
+    person_chunks,
+    sighting_facts,
+)
 from hub.alerts.reconcile import ACTOR, Reconciler, ReconcileReport
-from hub.alerts.rules import Anchor, Fact, evaluate
+from hub.alerts.rules import Anchor, Fact, Finding, evaluate
 from hub.alerts.scope import KIND_NAMES, carriers_by_uuid, closed_scope, reach_of
 from hub.alerts.store import ChangeSignal, create_tables, get_meta, set_meta
 from hub.store import HubStore, utc_now
@@ -28,6 +36,9 @@ from linkage.compare import MatchPolicy
 from linkage.schema import LinkageSchema
 
 log = logging.getLogger("zichtlijn.hub.alerts")
+
+COMPANION_SEQS = 50_000
+RECONCILE_BATCH = 2_000  # findings whose facts a full evaluation reads at a time
 
 
 @dataclass(frozen=True)
@@ -66,8 +77,9 @@ class AlertEngine:
 
     def _warn_unknown_codes(self) -> None:
         with self.store.lock:
+            # distinct first, in SQLite: most sightings share a few combinations of codes
             rows = self.store.db.execute(
-                "SELECT signals FROM sightings WHERE signals != ''").fetchall()
+                "SELECT DISTINCT signals FROM sightings WHERE signals != ''").fetchall()
         unknown = {c for (s,) in rows for c in s.split(";")} - self.config.signals.codes
         if unknown:
             log.warning("stored sightings carry %d signal code(s) no longer in signals.toml; "
@@ -86,15 +98,25 @@ class AlertEngine:
             self._companions = CompanionPersons(self.schema, self.policy)
             self._companions_through = 0
         with self.store.lock:
-            rows = self.store.db.execute(
-                "SELECT s.seq, s.sighting_uuid, c.position, s.epoch, c.encoding "
-                "FROM companions c JOIN sightings s ON s.seq = c.sighting_seq "
-                "WHERE s.seq > ? AND s.person_id IS NOT NULL ORDER BY s.seq, c.position",
-                [self._companions_through]).fetchall()
-        if not rows:
-            return set()
-        self._companions_through = rows[-1][0]
-        moved = self._companions.add([(u, p, e, bytes(b)) for _, u, p, e, b in rows])
+            last, = self.store.db.execute(
+                "SELECT coalesce(max(seq), 0) FROM sightings").fetchone()
+        moved: set[tuple[str, int]] = set()
+        start = self._companions_through
+        while start < last:
+            # a rebuild reads the companions of COMPANION_SEQS sightings at a time (added
+            # in arrival order they group as in one batch), not all at once; a night's
+            # are few
+            end = min(start + COMPANION_SEQS, last) if rebuild else last
+            with self.store.lock:
+                rows = self.store.db.execute(
+                    "SELECT s.seq, s.sighting_uuid, c.position, s.epoch, c.encoding "
+                    "FROM companions c JOIN sightings s ON s.seq = c.sighting_seq "
+                    "WHERE s.seq > ? AND s.seq <= ? AND s.person_id IS NOT NULL "
+                    "ORDER BY s.seq, c.position", [start, end]).fetchall()
+            if rows:
+                self._companions_through = rows[-1][0]
+                moved |= self._companions.add([(u, p, e, bytes(b)) for _, u, p, e, b in rows])
+            start = end
         return set() if rebuild else {uuid for uuid, _ in moved}
 
     def _companions_of(self, uuid: str) -> list[str]:
@@ -163,28 +185,57 @@ class AlertEngine:
                     "SELECT DISTINCT person_id FROM person_changes WHERE change_seq <= ?",
                     [through])}
             moved = self._update_companions(rebuild)
-            persons = None
-            if not full:
+            by_uuid: dict[str, Fact] = {}
+            if full:
+                read, findings = self._evaluate_all()
+            else:
                 with self.store.lock:
                     changed |= {person for person, _, _ in
                                 carriers_by_uuid(self.store.db.conn, moved)}
                     persons = closed_scope(self.store.db.conn, changed, self._reach,
                                            self._companions_of, self._companion_carriers)
-            facts = self.load_facts(persons)
-            findings = evaluate(facts, self.config)
-            by_uuid = {f.sighting_uuid: f for f in facts}
+                facts = self.load_facts(persons)
+                read, findings = len(facts), evaluate(facts, self.config)
+                by_uuid = {f.sighting_uuid: f for f in facts}
+                del facts
+            skipped = 0
             with self.store.transaction() as conn:
                 reconciler = Reconciler(conn, by_uuid, utc_now())
-                for finding in findings:
-                    reconciler.apply(finding)
+                for start in range(0, len(findings), RECONCILE_BATCH):
+                    batch = findings[start : start + RECONCILE_BATCH]
+                    if full:  # read again rather than kept: most sightings are in a finding
+                        reconciler.facts = sighting_facts(
+                            conn, {u for finding in batch for u in finding.sightings})
+                    for finding in batch:
+                        if not all(u in reconciler.facts for u in finding.sightings):
+                            skipped += 1  # removed meanwhile; their removal is queued
+                            continue
+                        reconciler.apply(finding)
                 conn.execute("DELETE FROM person_changes WHERE change_seq <= ?", [through])
             report = reconciler.report
+        if skipped:
+            log.warning("alert evaluation: %d finding(s) left for the next evaluation: "
+                        "sightings in them were removed while it ran", skipped)
         if report.changes:
             self.signal.notify()
         seconds = time.perf_counter() - started
         log.info("alert evaluation (%s): %d sightings, %d findings, %d created, %d updated "
                  "(%d reopened), %d merged, %.2fs", "full" if full else "changed persons",
-                 len(facts), len(findings), report.created, report.updated, report.reopened,
+                 read, len(findings), report.created, report.updated, report.reopened,
                  report.merged, seconds)
-        return Evaluation(len(facts), len(findings), report, seconds)
+        return Evaluation(read, len(findings), report, seconds)
+
+    def _evaluate_all(self) -> tuple[int, list[Finding]]:
+        """Every person's findings, reading the persons a chunk at a time (hub/alerts/full.py)."""
+        may_qualify: set[Anchor] = set()
+        with self.store.lock:
+            conn = self.store.db.conn
+            if self._reach is not None:
+                may_qualify = entity_anchors_that_may_qualify(conn, self._reach)
+                if self._companions is not None:
+                    may_qualify |= companion_anchors_that_may_qualify(
+                        conn, self._reach, carriers_by_companion(self._companions.members))
+            chunks = list(person_chunks(conn))
+        done = evaluate_in_chunks(iter(chunks), self.load_facts, self.config, may_qualify)
+        return done.sightings, done.findings
 

@@ -148,6 +148,16 @@ def _merge_overlapping(found: list[tuple[frozenset[str], frozenset[str]]]
 
 def evaluate(facts: list[Fact], config: AlertConfig) -> list[Finding]:
     """Every finding of every rule, in a deterministic order."""
+    return sorted(person_findings(facts, config) + network_findings(facts, config),
+                  key=finding_order)
+
+
+def finding_order(finding: Finding) -> tuple[str, str]:
+    return finding.rule, min(finding.sightings)
+
+
+def person_findings(facts: Iterable[Fact], config: AlertConfig) -> list[Finding]:
+    """Carousel and accumulation findings; each depends on one person's facts only."""
     findings: list[Finding] = []
     by_person: dict[str, list[Fact]] = defaultdict(list)
     for fact in facts:
@@ -169,7 +179,12 @@ def evaluate(facts: list[Fact], config: AlertConfig) -> list[Finding]:
         if accumulation:
             total = _rounded(sum(sighting_weight(f, config.signals) for f in person_facts))
             findings.append(Finding("accumulation", uuids, total, accumulation))
+    return findings
 
+
+def network_findings(facts: list[Fact], config: AlertConfig) -> list[Finding]:
+    """Network findings: every fact carrying an anchor that may qualify must be given."""
+    findings: list[Finding] = []
     fact_of = {f.sighting_uuid: f for f in facts}
     found: list[tuple[frozenset[str], frozenset[str]]] = []
     by_rule: dict[NetworkRule, list[frozenset[str]]] = {}
@@ -186,4 +201,4 @@ def evaluate(facts: list[Fact], config: AlertConfig) -> list[Finding]:
     for sightings, regions in _merge_overlapping(found):
         persons = {fact_of[u].person_id for u in sightings}
         findings.append(Finding("network", sightings, float(len(persons)), regions))
-    return sorted(findings, key=lambda f: (f.rule, min(f.sightings)))
+    return findings
