@@ -21,12 +21,17 @@ NONE = -1
 _PERSON_ID = re.compile(r"^P-[0-9a-f]{12}$")
 
 
+class StoredPersonError(ValueError):
+    """The hub database holds a person id the hub never writes (a hand edit)."""
+
+
 def person_code(person_id: str | None) -> int:
     """The number a person id is held as (NONE for no person)."""
     if person_id is None:
         return NONE
     if not _PERSON_ID.match(person_id):
-        raise ValueError(f"person id {person_id[:40]!r} is not P- and 12 hex digits")
+        raise StoredPersonError(f"hub database: person id {person_id[:40]!r} is not P- and "
+                                "12 hex digits; restore the database from a backup")
     return int(person_id[2:], 16)
 
 

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from hub.linker import person_id_for
-from hub.linker_rows import NONE, LinkerRows, person_code, person_name
+from hub.linker_rows import NONE, LinkerRows, StoredPersonError, person_code, person_name
+from zichtlijn.errors import USER_ERRORS, describe
 
 
 def test_a_person_id_is_held_as_a_number_and_given_back_unchanged():
@@ -18,9 +19,11 @@ def test_a_person_id_is_held_as_a_number_and_given_back_unchanged():
 
 
 @pytest.mark.parametrize("bad", ["P-ABCDEF012345", "P-123", "Q-000000000000", "P-0000000000000"])
-def test_a_person_id_of_another_form_is_refused(bad):
-    with pytest.raises(ValueError):
+def test_a_person_id_of_another_form_is_refused_with_one_line_for_the_operator(bad):
+    with pytest.raises(StoredPersonError) as refused:
         person_code(bad)
+    assert isinstance(refused.value, USER_ERRORS)  # the CLI prints it, no traceback
+    assert describe(refused.value).startswith("hub database: person id")
 
 
 def test_rows_grow_past_their_first_capacity_and_keep_what_they_hold():

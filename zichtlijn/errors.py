@@ -5,6 +5,7 @@ from __future__ import annotations
 import grpc
 
 from hub.config import ConfigError as HubConfigError
+from hub.linker_rows import StoredPersonError
 from hub.log_key import LogKeyError
 from linkage.key_package import KeyPackageError
 from linkage.schema import SchemaError
@@ -31,7 +32,7 @@ USER_ERRORS: tuple[type[BaseException], ...] = (
     HubConfigError, NodeConfigError, CsvFileError, SyncError, IdentityError, KeyFileError,
     SchemaError, ConfigFileError, RiecConfigError, FileNotFoundError, PermissionError,
     IsADirectoryError, OSError, ShareError, KeyPackageError, EpochError,
-    LogError, LogKeyError, CertificateKeyError, ExportFileError,
+    LogError, LogKeyError, CertificateKeyError, ExportFileError, StoredPersonError,
 )
 
 
