@@ -41,15 +41,20 @@ def test_undated_sighting_between_two_namesakes_stays_alone():
     assert {graph.person_root(r) for r in range(3)} == {0, 1, 2}
 
 
-def test_incremental_update_equals_one_update():
-    rng = np.random.default_rng(4)
-    n = 60
+def random_links(rng: np.random.Generator, n: int
+                 ) -> tuple[dict[tuple[int, int], float], list[bool]]:
+    """Scores for 8% of the pairs of n rows (strong, weak, veto), and which rows are dated."""
     pairs = {}
     for a in range(n):
         for b in range(a + 1, n):
             if rng.random() < 0.08:
                 pairs[(a, b)] = float(rng.choice([-8.0, -2.0, 3.0, 9.0]))
-    dated = list(rng.random(n) < 0.8)
+    return pairs, list(rng.random(n) < 0.8)
+
+
+def test_incremental_update_equals_one_update():
+    n = 60
+    pairs, dated = random_links(np.random.default_rng(4), n)
     once = build(n, pairs, dated)
 
     graph = PersonGraph(POLICY)
@@ -133,14 +138,8 @@ def test_a_graph_grows_past_its_first_capacity_night_by_night():
 
 
 def test_removing_rows_then_updating_gives_the_persons_of_the_rest():
-    rng = np.random.default_rng(11)
     n = 60
-    pairs = {}
-    for a in range(n):
-        for b in range(a + 1, n):
-            if rng.random() < 0.08:
-                pairs[(a, b)] = float(rng.choice([-8.0, -2.0, 3.0, 9.0]))
-    dated = list(rng.random(n) < 0.8)
+    pairs, dated = random_links(np.random.default_rng(11), n)
     gone = {3, 17, 18, 40}
     graph = build(n, pairs, dated)
     affected = graph.remove_rows(gone)
