@@ -20,6 +20,14 @@ def pairs_set(pairs: np.ndarray) -> set[tuple[int, int]]:
     return {(int(a), int(b)) for a, b in pairs}
 
 
+def pairs_in_batches(table: EncodingTable, size: int) -> set[tuple[int, int]]:
+    """The candidate pairs of adding the table's rows `size` at a time, as nights do."""
+    index, nightly = CandidateIndex(), set()
+    for start in range(0, table.size, size):
+        nightly |= pairs_set(index.add(table, range(start, min(start + size, table.size))))
+    return nightly
+
+
 @pytest.fixture()
 def table(encoder) -> EncodingTable:
     people = [
@@ -74,10 +82,7 @@ def test_the_undated_cap_gives_the_same_pairs_however_rows_are_batched(table, mo
     monkeypatch.setattr(blocking, "SIMILAR_GROUP_CAP", cap)
     batch = pairs_set(CandidateIndex().add(table, range(table.size)))
     for size in (1, 2, 3):
-        index, nightly = CandidateIndex(), set()
-        for start in range(0, table.size, size):
-            nightly |= pairs_set(index.add(table, range(start, min(start + size, table.size))))
-        assert nightly == batch
+        assert pairs_in_batches(table, size) == batch
     # a probe is taken as the next row to arrive
     index = CandidateIndex()
     index.add(table, range(table.size - 1))
@@ -186,10 +191,7 @@ def test_the_new_families_give_the_same_pairs_however_rows_are_batched(encoder, 
     batch = pairs_set(CandidateIndex().add(t, range(t.size)))
     assert (0, 1) not in batch and (1, 2) in batch  # only the later row's neighbours count
     for size in (1, 2, 3):
-        index, nightly = CandidateIndex(), set()
-        for start in range(0, t.size, size):
-            nightly |= pairs_set(index.add(t, range(start, min(start + size, t.size))))
-        assert nightly == batch
+        assert pairs_in_batches(t, size) == batch
     restored = CandidateIndex()
     restored.index_only(t, np.arange(4))
     assert pairs_set(restored.add(t, range(4, t.size))) == {p for p in batch if p[1] >= 4}
