@@ -23,7 +23,7 @@ import numpy as np
 
 from hub import audit_log, epochs
 from hub.epoch_tables import EpochTables, neutral_score
-from hub.linker_rows import NONE, LinkerRows, person_code, person_name
+from hub.linker_rows import NONE, LinkerRows, StoredClusterError, person_code, person_name
 from hub.probe import ProbeMatch, match_probe
 from hub.store import HubStore, utc_now
 from linkage.compare import MatchPolicy, score_pairs
@@ -99,7 +99,11 @@ class Linker:
         added = self.encodings.append(encodings)
         appended = self.rows.append([row[0] for row in rows], [row[3] for row in rows],
                                     [row[4] for row in rows])
-        assert appended == added  # one numbering of sightings
+        if appended != added:
+            # not an assert, which python -O drops: out of step, every later row would pair
+            # one sighting's encodings with another's seq and person
+            raise RuntimeError(f"linker rows out of step: encodings took rows {added}, "
+                               f"seqs and persons took rows {appended}")
         return added
 
     def _load(self) -> None:
@@ -113,8 +117,8 @@ class Linker:
             loaded = np.arange(self.rows.size, dtype=np.int64)
             clusters = self.rows.cluster[: self.rows.size]
             bases = np.where(clusters == NONE, loaded, self.rows.rows_of(clusters))
-            if (bases == NONE).any():
-                raise ValueError("a linked sighting's cluster_seq names no linked sighting")
+            if len(broken := np.flatnonzero(bases == NONE)):
+                raise self._cluster_error(broken)
             self.graph.add_rows(loaded, bases)
             # in chunks: millions of fetched rows at once would leave the process holding
             # their memory long after they are freed
@@ -131,6 +135,16 @@ class Linker:
             if ends:
                 self.graph.add_links(np.concatenate(ends).reshape(-1, 2),
                                      np.concatenate(scores))
+
+    def _cluster_error(self, rows: np.ndarray) -> StoredClusterError:
+        """The one line for the operator about linker rows whose cluster is not loaded."""
+        seq, cluster = int(self.rows.seq[rows[0]]), int(self.rows.cluster[rows[0]])
+        (uuid,) = self.store.db.conn.execute(
+            "SELECT sighting_uuid FROM sightings WHERE seq = ?", [seq]).fetchone()
+        more = f" (and {len(rows) - 1} more)" if len(rows) > 1 else ""
+        return StoredClusterError(
+            f"hub database: sighting seq {seq} ({str(uuid)[:40]!r}) has cluster_seq {cluster}, "
+            f"which names no linked sighting{more}; restore the database from a backup")
 
     def link_pending(self) -> LinkRun:
         """Link every stored sighting not linked yet; safe to call from any thread."""

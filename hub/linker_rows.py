@@ -25,6 +25,10 @@ class StoredPersonError(ValueError):
     """The hub database holds a person id the hub never writes (a hand edit)."""
 
 
+class StoredClusterError(ValueError):
+    """The hub database holds a cluster_seq naming no linked sighting (a hand edit)."""
+
+
 def person_code(person_id: str | None) -> int:
     """The number a person id is held as (NONE for no person)."""
     if person_id is None:

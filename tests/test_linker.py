@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 import pytest
 
 from hub.linker import Linker
+from hub.linker_rows import StoredClusterError
 from hub.store import HubStore
 from linkage.compare import MatchPolicy
 from linkage.encode import Encoder
@@ -14,6 +17,7 @@ from linkage.schema import default_schema
 from linkage.table import EncodingTable
 from tests.linker_support import encoded_sightings, nightly_batches, partition
 from zichtlijn import wire
+from zichtlijn.errors import USER_ERRORS, describe
 
 
 @pytest.fixture(scope="module")
@@ -58,6 +62,31 @@ def test_restarted_hub_continues_with_the_same_persons(tmp_path, uploads):
     linker.relink_all()
     assert partition(store) == continued
     store.close()
+
+
+def test_a_cluster_seq_naming_no_sighting_is_one_line_for_the_operator(tmp_path, uploads):
+    path = tmp_path / "hub.db"
+    store = HubStore(path)
+    linker = Linker(store, default_schema(), MatchPolicy())
+    gemeente, batch = uploads[0]
+    store.store_batch(gemeente, wire.batch_digest(batch), batch)
+    linker.link_pending()
+    store.close()
+    with sqlite3.connect(path) as conn:  # a hand edit of the hub database
+        seq, uuid = conn.execute("SELECT seq, sighting_uuid FROM sightings WHERE linked = 1 "
+                                 "ORDER BY seq DESC LIMIT 1").fetchone()
+        nowhere = seq + 1000
+        conn.execute("UPDATE sightings SET cluster_seq = ? WHERE seq = ?", [nowhere, seq])
+    conn.close()
+
+    store = HubStore(path)
+    with pytest.raises(StoredClusterError) as refused:
+        Linker(store, default_schema(), MatchPolicy())
+    store.close()
+    assert isinstance(refused.value, USER_ERRORS)  # the CLI prints it, no traceback
+    assert describe(refused.value) == (
+        f"hub database: sighting seq {seq} ({uuid!r}) has cluster_seq {nowhere}, which names "
+        "no linked sighting; restore the database from a backup")
 
 
 def test_hub_linker_agrees_with_batch_link_all(tmp_path, uploads):
