@@ -7,9 +7,13 @@ import pytest
 
 from hub.config import ConfigError
 from hub.settings import DEFAULT_PURPOSES, load_settings
+from linkage.compare import MatchPolicy
 from node import retention
 from node.config import ConfigError as NodeConfigError
 from zichtlijn import cli
+
+#: the [matching] line `hub init` writes
+SHIPPED_THRESHOLD = f"threshold = {MatchPolicy().threshold}"
 
 
 @pytest.fixture()
@@ -37,8 +41,8 @@ def test_hub_init_writes_the_defaults(hub_home):
     ('purposes = ["controle", "vergunning", "signaal"]', 'purposes = ["Just Curious"]',
      "purposes must be a non-empty list"),
     ("enabled = true", "enabled = 1", "enabled must be true or false"),
-    ("threshold = 2.5", "threshold = -3", "threshold must be a number above"),
-    ("threshold = 2.5", 'threshold = "strict"', "threshold must be a number"),
+    (SHIPPED_THRESHOLD, "threshold = -3", "threshold must be a number above"),
+    (SHIPPED_THRESHOLD, 'threshold = "strict"', "threshold must be a number"),
 ])
 def test_a_bad_setting_is_one_line_naming_it(hub_home, capsys, old, new, message):
     path = hub_home / "hub.toml"
@@ -56,7 +60,7 @@ def test_the_matching_threshold_is_what_a_relink_links_with(hub_home, encoder, c
     from tests.linker_support import encoded_sightings, nightly_batches, partition
     from zichtlijn import wire
 
-    assert load_settings(hub_home).matching.threshold == 2.5
+    assert load_settings(hub_home).matching.threshold == MatchPolicy().threshold
     store = HubStore(hub_home / "hub.db")
     for gemeente, batch in nightly_batches(encoded_sightings(encoder, 40, seed=4), 100):
         store.store_batch(gemeente, wire.batch_digest(batch), batch)
@@ -72,7 +76,7 @@ def test_the_matching_threshold_is_what_a_relink_links_with(hub_home, encoder, c
 
     shipped = persons_after_relink()
     path = hub_home / "hub.toml"
-    path.write_text(path.read_text().replace("threshold = 2.5", "threshold = 20"))
+    path.write_text(path.read_text().replace(SHIPPED_THRESHOLD, "threshold = 20"))
     assert load_settings(hub_home).matching.threshold == 20
     strict = persons_after_relink()
     assert shipped < strict  # nothing scores 20: fewer links, more (smaller) persons

@@ -52,6 +52,7 @@ from tests.benchmarks.metrics import (
     true_pair_rows,
 )
 from tests.benchmarks.plaintext_baseline import (
+    BASELINE_POLICY,
     PlainRun,
     dob_relation,
     fit_model,
@@ -139,7 +140,7 @@ def carousel_section(mix: str, fit: Labelled, ev: Labelled, examples: int,
     started = time.perf_counter()
     model = fit_model(fit.records, fit.truth)
     shift = tune_shift(fit.records, fit.truth, model, BASELINE_SHIFTS)
-    plain = link_plain(ev.records, model, shifted(MatchPolicy(), shift))
+    plain = link_plain(ev.records, model, shifted(BASELINE_POLICY, shift))
     b = cluster_quality(plain.labels, ev.truth)
     b_time = time.perf_counter() - started
 
@@ -320,7 +321,7 @@ def febrl_section(with_peers: bool) -> float | None:
     entity = dense_labels(data.entity)
     model = fit_model(records, entity)
     shift = tune_shift(records, entity, model, (-1.0, 0.0, 1.0, 2.0))
-    plain = link_plain(records, model, shifted(MatchPolicy(), shift))
+    plain = link_plain(records, model, shifted(BASELINE_POLICY, shift))
     rows.append(quality_row(f"plaintext baseline, same 4 fields (fitted and shift "
                             f"{shift:+.1f} chosen on FEBRL4 itself)",
                             cluster_quality(plain.labels, entity)))
