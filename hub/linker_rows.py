@@ -39,6 +39,21 @@ def person_code(person_id: str | None) -> int:
     return int(person_id[2:], 16)
 
 
+def cluster_code(seq: int, cluster_seq: object) -> int:
+    """The number a stored cluster_seq is held as (NONE for none).
+
+    SQLite keeps whatever a hand edit puts in an INTEGER column, so a text or
+    fractional value is refused here rather than cast into some other seq.
+    """
+    if cluster_seq is None:
+        return NONE
+    if type(cluster_seq) is not int:
+        raise StoredClusterError(f"hub database: sighting seq {seq} has cluster_seq "
+                                 f"{str(cluster_seq)[:40]!r}, which is not a sighting seq; "
+                                 "restore the database from a backup")
+    return cluster_seq
+
+
 def person_name(code: int) -> str | None:
     """The person id held as `code`."""
     return None if code < 0 else f"P-{code:012x}"
@@ -78,7 +93,8 @@ class LinkerRows:
             self._ascending = False
         self.seq[start : start + count] = added
         self.person[start : start + count] = [person_code(p) for p in persons]
-        self.cluster[start : start + count] = [NONE if c is None else c for c in clusters]
+        self.cluster[start : start + count] = [
+            cluster_code(seq, cluster) for seq, cluster in zip(seqs, clusters, strict=True)]
         self.present[start : start + count] = True
         self.size = start + count
         return range(start, self.size)

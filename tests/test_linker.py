@@ -89,6 +89,29 @@ def test_a_cluster_seq_naming_no_sighting_is_one_line_for_the_operator(tmp_path,
         "no linked sighting; restore the database from a backup")
 
 
+@pytest.mark.parametrize("stored", ["seven", 7.5])
+def test_a_cluster_seq_that_is_no_seq_is_one_line_for_the_operator(tmp_path, uploads, stored):
+    path = tmp_path / "hub.db"
+    store = HubStore(path)
+    gemeente, batch = uploads[0]
+    store.store_batch(gemeente, wire.batch_digest(batch), batch)
+    Linker(store, default_schema(), MatchPolicy()).link_pending()
+    store.close()
+    with sqlite3.connect(path) as conn:  # a hand edit SQLite's INTEGER affinity keeps as is
+        (seq,) = conn.execute("SELECT max(seq) FROM sightings WHERE linked = 1").fetchone()
+        conn.execute("UPDATE sightings SET cluster_seq = ? WHERE seq = ?", [stored, seq])
+    conn.close()
+
+    store = HubStore(path)
+    with pytest.raises(StoredClusterError) as refused:
+        Linker(store, default_schema(), MatchPolicy())
+    store.close()
+    assert isinstance(refused.value, USER_ERRORS)
+    assert describe(refused.value) == (
+        f"hub database: sighting seq {seq} has cluster_seq {str(stored)!r}, which is not a "
+        "sighting seq; restore the database from a backup")
+
+
 def test_hub_linker_agrees_with_batch_link_all(tmp_path, uploads):
     store = HubStore(tmp_path / "hub.db")
     linker = Linker(store, default_schema(), MatchPolicy())
