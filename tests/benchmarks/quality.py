@@ -317,6 +317,9 @@ def febrl_section(with_peers: bool) -> float | None:
     diag = febrl.run_zichtlijn(data, document_blocking=True)
     rows.append(quality_row("diagnostic, not shipped: + document token as blocking key "
                             "(link_all)", diag.as_shipped))
+    refit = febrl.run_zichtlijn(data, policy=febrl.fitted_on_itself(data))
+    rows.append(quality_row("diagnostic, not shipped: zichtlijn's encodings, weights fitted "
+                            "on FEBRL4 itself (link_all)", refit.as_shipped))
     records = data.records
     entity = dense_labels(data.entity)
     model = fit_model(records, entity)
