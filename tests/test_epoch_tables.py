@@ -79,7 +79,8 @@ def test_newest_shared_epoch_decides(encoders):
     assert score == epoch2
 
 
-@pytest.mark.parametrize("changes", [{}, {"cluster_mean": 9.0}, {"veto": -1.0}])
+# the veto as high as a consistent policy allows: at the clustering's mean bar
+@pytest.mark.parametrize("changes", [{}, {"cluster_mean": 9.0}, {"veto": POLICY.cluster_mean}])
 def test_neutral_score_never_links_and_never_vetoes(changes):
     policy = dataclasses.replace(POLICY, **changes)
     neutral = neutral_score(policy)
