@@ -18,12 +18,20 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 
 from hub import audit_log, epochs
 from hub.epoch_tables import EpochTables, neutral_score
-from hub.linker_rows import NONE, LinkerRows, StoredClusterError, person_code, person_name
+from hub.linker_rows import (
+    NONE,
+    LinkerRows,
+    LinkerUnusableError,
+    StoredClusterError,
+    person_code,
+    person_name,
+)
 from hub.probe import ProbeMatch, match_probe
 from hub.store import HubStore, utc_now
 from linkage.compare import MatchPolicy, score_pairs
@@ -55,12 +63,17 @@ class RemovalRun:
 
 
 CHUNK_ROWS = 20_000
+T = TypeVar("T")
 
 
 def note_person_changes(conn: sqlite3.Connection, persons: Iterable[str]) -> None:
     """Queue persons whose sightings changed for the next alert evaluation."""
     conn.executemany("INSERT INTO person_changes (person_id) VALUES (?)",
                      [(p,) for p in sorted(persons)])
+
+
+def first_line(error: BaseException) -> str:
+    return (str(error).splitlines() or [type(error).__name__])[0]
 
 
 def person_id_for(sighting_uuid: str) -> str:
@@ -74,6 +87,7 @@ class Linker:
         self.schema = schema
         self.policy = policy
         self._lock = threading.Lock()
+        self._unusable: str | None = None  # why memory could not be rebuilt, if it could not
         self._reset()
         self._load()
 
@@ -146,10 +160,32 @@ class Linker:
             f"hub database: sighting seq {seq} ({str(uuid)[:40]!r}) has cluster_seq {cluster}, "
             f"which names no linked sighting{more}; restore the database from a backup")
 
+    def _consistently(self, change: Callable[[], T]) -> T:
+        """Run a change of memory and database; if it fails, memory follows the database.
+
+        Memory changes first and the database in one transaction at the end, so a
+        failed write (a full disk, a locked file) would leave memory ahead of the
+        database: the next run would take the still-pending sightings in twice.
+        """
+        if self._unusable is not None:
+            raise LinkerUnusableError(self._unusable)
+        try:
+            return change()
+        except BaseException:
+            try:
+                self._reset()
+                self._load()
+            except BaseException as reload_error:
+                self._unusable = ("hub linker: memory could not be rebuilt from the database "
+                                  f"after a failed run ({first_line(reload_error)}); "
+                                  "fix the database and restart the hub")
+                raise LinkerUnusableError(self._unusable) from reload_error
+            raise
+
     def link_pending(self) -> LinkRun:
         """Link every stored sighting not linked yet; safe to call from any thread."""
         with self._lock:
-            return self._link_pending()
+            return self._consistently(self._link_pending)
 
     def _pending_rows(self, first_seq: int, last_seq: int) -> list[tuple]:
         with self.store.lock:
@@ -268,7 +304,7 @@ class Linker:
                 audit_log.append(conn, utc_now(), actor, "relink", sightings=reset,
                                  links_dropped=dropped)
             self._reset()
-            return self._link_pending()
+            return self._consistently(self._link_pending)
 
     # -- lookups, withdrawal, correction and retention (issue 8) ---------------------------
 
@@ -279,6 +315,8 @@ class Linker:
     def probe(self, encodings: Mapping[int, IdentityEncoding]) -> ProbeMatch:
         """The stored person a lookup's probe belongs to (hub/probe.py); changes nothing."""
         with self._lock:
+            if self._unusable is not None:
+                raise LinkerUnusableError(self._unusable)
             return match_probe(self, encodings)
 
     def remove(self, seqs: Iterable[int],
@@ -293,13 +331,7 @@ class Linker:
         builds from the remaining sightings.
         """
         with self._lock:
-            try:
-                return self._remove(sorted(set(seqs)), record)
-            except BaseException:
-                # memory was changed first; make it follow the database again
-                self._reset()
-                self._load()
-                raise
+            return self._consistently(lambda: self._remove(sorted(set(seqs)), record))
 
     def _remove(self, seqs: list[int],
                 record: Callable[[sqlite3.Connection, RemovalRun], None] | None) -> RemovalRun:

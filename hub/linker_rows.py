@@ -39,6 +39,10 @@ def person_code(person_id: str | None) -> int:
     return int(person_id[2:], 16)
 
 
+class LinkerUnusableError(RuntimeError):
+    """A failed link run or removal left memory that could not be rebuilt from the database."""
+
+
 def cluster_code(seq: int, cluster_seq: object) -> int:
     """The number a stored cluster_seq is held as (NONE for none).
 

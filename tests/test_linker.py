@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 
 import pytest
 
 from hub.linker import Linker
-from hub.linker_rows import StoredClusterError
+from hub.linker_rows import LinkerUnusableError, StoredClusterError
 from hub.store import HubStore
 from linkage.compare import MatchPolicy
 from linkage.encode import Encoder
@@ -40,6 +41,72 @@ def test_incremental_linking_equals_full_relink(tmp_path, uploads):
     assert {row[2]: row[0] for row in store.clusters()} == person_ids
     assert sum(len(g) for g in nightly) == sum(len(b) for _, b in uploads)
     assert any(len(g) >= 3 for g in nightly)
+    store.close()
+
+
+def fail_next_transaction(store: HubStore, monkeypatch, error: Exception) -> None:
+    """The next write transaction raises `error` after its statements ran (and rolls back)."""
+    real = store.transaction
+
+    @contextlib.contextmanager
+    def failing():
+        monkeypatch.setattr(store, "transaction", real)
+        with real() as conn:
+            yield conn
+            raise error
+
+    monkeypatch.setattr(store, "transaction", failing)
+
+
+def test_a_link_run_whose_write_fails_leaves_nothing_half_done(tmp_path, uploads, monkeypatch):
+    store = HubStore(tmp_path / "hub.db")
+    linker = Linker(store, default_schema(), MatchPolicy())
+    for gemeente, batch in uploads[:2]:
+        store.store_batch(gemeente, wire.batch_digest(batch), batch)
+        linker.link_pending()
+    gemeente, batch = uploads[2]
+    store.store_batch(gemeente, wire.batch_digest(batch), batch)
+    fail_next_transaction(store, monkeypatch, sqlite3.OperationalError("disk I/O error"))
+    with pytest.raises(sqlite3.OperationalError):
+        linker.link_pending()
+
+    # the sightings stayed pending; the next run takes them in once, as a batch run would
+    linker.link_pending()
+    for gemeente, batch in uploads[3:]:
+        store.store_batch(gemeente, wire.batch_digest(batch), batch)
+        linker.link_pending()
+    assert linker.rows.size == sum(len(b) for _, b in uploads)
+    nightly = partition(store)
+    linker.relink_all()
+    assert partition(store) == nightly
+    store.close()
+
+
+def test_a_linker_that_cannot_rebuild_its_memory_refuses_further_runs(tmp_path, uploads,
+                                                                     monkeypatch):
+    path = tmp_path / "hub.db"
+    store = HubStore(path)
+    linker = Linker(store, default_schema(), MatchPolicy())
+    gemeente, batch = uploads[0]
+    store.store_batch(gemeente, wire.batch_digest(batch), batch)
+    linker.link_pending()
+    with sqlite3.connect(path) as other:  # edited by hand while the hub runs
+        other.execute("UPDATE sightings SET person_id = 'nobody' WHERE seq = 1")
+    other.close()
+    gemeente, batch = uploads[1]
+    store.store_batch(gemeente, wire.batch_digest(batch), batch)
+    fail_next_transaction(store, monkeypatch, sqlite3.OperationalError("database is locked"))
+
+    with pytest.raises(LinkerUnusableError) as refused:
+        linker.link_pending()
+    expected = ("hub linker: memory could not be rebuilt from the database after a failed "
+                "run (hub database: person id 'nobody' is not P- and 12 hex digits; restore "
+                "the database from a backup); fix the database and restart the hub")
+    assert describe(refused.value) == expected
+    assert isinstance(refused.value, USER_ERRORS)
+    for later in (linker.link_pending, lambda: linker.remove([1]), lambda: linker.probe({})):
+        with pytest.raises(LinkerUnusableError, match="restart the hub"):
+            later()
     store.close()
 
 

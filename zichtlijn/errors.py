@@ -5,7 +5,7 @@ from __future__ import annotations
 import grpc
 
 from hub.config import ConfigError as HubConfigError
-from hub.linker_rows import StoredClusterError, StoredPersonError
+from hub.linker_rows import LinkerUnusableError, StoredClusterError, StoredPersonError
 from hub.log_key import LogKeyError
 from linkage.key_package import KeyPackageError
 from linkage.schema import SchemaError
@@ -33,7 +33,7 @@ USER_ERRORS: tuple[type[BaseException], ...] = (
     SchemaError, ConfigFileError, RiecConfigError, FileNotFoundError, PermissionError,
     IsADirectoryError, OSError, ShareError, KeyPackageError, EpochError,
     LogError, LogKeyError, CertificateKeyError, ExportFileError, StoredPersonError,
-    StoredClusterError,
+    StoredClusterError, LinkerUnusableError,
 )
 
 
