@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
+from pathlib import Path
 
 import pytest
 
@@ -131,50 +132,45 @@ def test_restarted_hub_continues_with_the_same_persons(tmp_path, uploads):
     store.close()
 
 
-def test_a_cluster_seq_naming_no_sighting_is_one_line_for_the_operator(tmp_path, uploads):
-    path = tmp_path / "hub.db"
-    store = HubStore(path)
-    linker = Linker(store, default_schema(), MatchPolicy())
-    gemeente, batch = uploads[0]
-    store.store_batch(gemeente, wire.batch_digest(batch), batch)
-    linker.link_pending()
-    store.close()
-    with sqlite3.connect(path) as conn:  # a hand edit of the hub database
-        seq, uuid = conn.execute("SELECT seq, sighting_uuid FROM sightings WHERE linked = 1 "
-                                 "ORDER BY seq DESC LIMIT 1").fetchone()
-        nowhere = seq + 1000
-        conn.execute("UPDATE sightings SET cluster_seq = ? WHERE seq = ?", [nowhere, seq])
-    conn.close()
-
-    store = HubStore(path)
-    with pytest.raises(StoredClusterError) as refused:
-        Linker(store, default_schema(), MatchPolicy())
-    store.close()
-    assert isinstance(refused.value, USER_ERRORS)  # the CLI prints it, no traceback
-    assert describe(refused.value) == (
-        f"hub database: sighting seq {seq} ({uuid!r}) has cluster_seq {nowhere}, which names "
-        "no linked sighting; restore the database from a backup")
-
-
-@pytest.mark.parametrize("stored", ["seven", 7.5])
-def test_a_cluster_seq_that_is_no_seq_is_one_line_for_the_operator(tmp_path, uploads, stored):
+def last_sighting_with_cluster_seq(tmp_path, uploads, cluster_seq) -> tuple[Path, int, str]:
+    """A hub database of one linked night whose last sighting's cluster_seq was edited by
+    hand to `cluster_seq` (a callable of the seq); the path, that seq and its UUID."""
     path = tmp_path / "hub.db"
     store = HubStore(path)
     gemeente, batch = uploads[0]
     store.store_batch(gemeente, wire.batch_digest(batch), batch)
     Linker(store, default_schema(), MatchPolicy()).link_pending()
     store.close()
-    with sqlite3.connect(path) as conn:  # a hand edit SQLite's INTEGER affinity keeps as is
-        (seq,) = conn.execute("SELECT max(seq) FROM sightings WHERE linked = 1").fetchone()
-        conn.execute("UPDATE sightings SET cluster_seq = ? WHERE seq = ?", [stored, seq])
+    with sqlite3.connect(path) as conn:  # SQLite's INTEGER affinity keeps text as text
+        seq, uuid = conn.execute("SELECT seq, sighting_uuid FROM sightings WHERE linked = 1 "
+                                 "ORDER BY seq DESC LIMIT 1").fetchone()
+        conn.execute("UPDATE sightings SET cluster_seq = ? WHERE seq = ?",
+                     [cluster_seq(seq), seq])
     conn.close()
+    return path, seq, uuid
 
+
+def refusal_at_start(path: Path) -> str:
+    """The one line a hub starting on this database stops with."""
     store = HubStore(path)
     with pytest.raises(StoredClusterError) as refused:
         Linker(store, default_schema(), MatchPolicy())
     store.close()
-    assert isinstance(refused.value, USER_ERRORS)
-    assert describe(refused.value) == (
+    assert isinstance(refused.value, USER_ERRORS)  # the CLI prints it, no traceback
+    return describe(refused.value)
+
+
+def test_a_cluster_seq_naming_no_sighting_is_one_line_for_the_operator(tmp_path, uploads):
+    path, seq, uuid = last_sighting_with_cluster_seq(tmp_path, uploads, lambda s: s + 1000)
+    assert refusal_at_start(path) == (
+        f"hub database: sighting seq {seq} ({uuid!r}) has cluster_seq {seq + 1000}, which "
+        "names no linked sighting; restore the database from a backup")
+
+
+@pytest.mark.parametrize("stored", ["seven", 7.5])
+def test_a_cluster_seq_that_is_no_seq_is_one_line_for_the_operator(tmp_path, uploads, stored):
+    path, seq, _ = last_sighting_with_cluster_seq(tmp_path, uploads, lambda _: stored)
+    assert refusal_at_start(path) == (
         f"hub database: sighting seq {seq} has cluster_seq {str(stored)!r}, which is not a "
         "sighting seq; restore the database from a backup")
 
