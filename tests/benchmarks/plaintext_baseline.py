@@ -476,9 +476,25 @@ class Scorer:
         return out
 
 
-#: The baseline's own thresholds before its shift is tuned: fixed, so that a change of
-#: zichtlijn's shipped threshold does not move the ceiling it is compared with.
-BASELINE_POLICY = MatchPolicy(threshold=2.5)
+#: The clustering bars the baseline chooses from, before its shift is tuned: the ones
+#: zichtlijn shipped before and after its 2026-12 refit, fixed here so that a change of
+#: zichtlijn's settings does not move the ceiling it is compared with.
+BASELINE_POLICIES = {
+    "bars of 2026-11": MatchPolicy(threshold=2.5, cluster_mean=-1.0, veto=-6.0,
+                                   link_floor=-3.0, attach_mean=-2.0),
+    "bars of 2026-12": MatchPolicy(threshold=2.5, cluster_mean=-1.5, veto=-8.0,
+                                   link_floor=-3.0, attach_mean=-1.5),
+}
+
+
+@dataclass(frozen=True)
+class TunedPolicy:
+    bars: str  # which of BASELINE_POLICIES
+    shift: float
+    policy: MatchPolicy
+
+    def __str__(self) -> str:
+        return f"{self.bars}, shift {self.shift:+.1f}"
 
 
 def shifted(policy: MatchPolicy, shift: float) -> MatchPolicy:
@@ -505,9 +521,9 @@ def link_plain(records: Sequence[PlainRecord], model: PlainModel,
                     pairs, scores)
 
 
-def tune_shift(records: Sequence[PlainRecord], truth: np.ndarray, model: PlainModel,
-               shifts: Sequence[float] = (0.0, 1.0, 2.0, 3.0, 4.0)) -> float:
-    """The policy shift with the best pairwise F1 on the fitting data.
+def tune_policy(records: Sequence[PlainRecord], truth: np.ndarray, model: PlainModel,
+                shifts: Sequence[float] = (0.0, 1.0, 2.0, 3.0, 4.0)) -> TunedPolicy:
+    """The bars and shift with the best pairwise F1 on the fitting data.
 
     zichtlijn's thresholds were chosen on its own score scale; the baseline's
     log-odds are calibrated differently, so it gets the same chance: its
@@ -516,6 +532,7 @@ def tune_shift(records: Sequence[PlainRecord], truth: np.ndarray, model: PlainMo
     from tests.benchmarks.metrics import cluster_quality
 
     scorer = Scorer(PlainComparator(records), model)
-    best = max(shifts, key=lambda d: cluster_quality(
-        link_plain(records, model, shifted(BASELINE_POLICY, d), scorer).labels, truth).f1)
-    return float(best)
+    tried = [TunedPolicy(bars, float(d), shifted(policy, d))
+             for bars, policy in BASELINE_POLICIES.items() for d in shifts]
+    return max(tried, key=lambda t: cluster_quality(
+        link_plain(records, model, t.policy, scorer).labels, truth).f1)
