@@ -17,6 +17,7 @@ from tests.benchmarks import attacks
 from tests.benchmarks import plaintext_baseline as pb
 from tests.benchmarks.bitops import dice_above, pack, unpack
 from tests.benchmarks.carousel import table_of
+from tests.benchmarks.choose_policy import Outcome, choose
 from tests.benchmarks.labelled import labelled
 from tests.benchmarks.metrics import (
     cluster_quality,
@@ -155,3 +156,24 @@ def test_tiny_end_to_end_run() -> None:
     run = pb.link_plain(ev.records, model, MatchPolicy())
     assert cluster_quality(run.labels, ev.truth).f1 > 0.8
     assert "alias" not in {k for k, v in ev.encoded.data.kinds.items() if v}
+
+
+def test_choose_policy_maximises_f1_among_settings_precise_on_every_data_set() -> None:
+    def outcome(name: float, precision: list[float], f1: list[float]) -> Outcome:
+        return Outcome({"threshold": name}, np.array(precision), np.array(f1))
+
+    best_f1_but_once_imprecise = outcome(1.0, [0.995, 0.989], [0.97, 0.97])
+    precise_lower_f1 = outcome(2.0, [0.993, 0.991], [0.95, 0.96])
+    precise_lowest_f1 = outcome(3.0, [0.999, 0.999], [0.90, 0.91])
+    chosen = choose([best_f1_but_once_imprecise, precise_lower_f1, precise_lowest_f1])
+    assert chosen is precise_lower_f1
+    assert choose([best_f1_but_once_imprecise]) is None
+
+
+def test_the_baseline_tunes_bars_and_shift_on_the_data_it_is_given() -> None:
+    fit = labelled(60, 11, "issue")
+    model = pb.fit_model(fit.records, fit.truth)
+    tuned = pb.tune_policy(fit.records, fit.truth, model, (0.0, 9.0))
+    assert tuned.bars in pb.BASELINE_POLICIES
+    assert tuned.policy == pb.shifted(pb.BASELINE_POLICIES[tuned.bars], tuned.shift)
+    assert tuned.shift == 0.0  # a shift of 9 log-odds links almost nothing
