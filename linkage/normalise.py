@@ -31,7 +31,12 @@ import re
 import unicodedata
 from typing import NoReturn
 
-from linkage.transliterate import contains_cyrillic, cyrillic_to_latin
+from linkage.transliterate import (
+    contains_cyrillic,
+    contains_greek,
+    cyrillic_to_latin,
+    greek_to_latin,
+)
 
 __all__ = [
     "DateError",
@@ -174,7 +179,8 @@ def fold(text: str) -> str:
     Removes everything that is typography rather than identity: case, diacritics
     (Romanian comma-below and cedilla forms alike), Cyrillic script, ligatures,
     punctuation. Apostrophes vanish so O'Neil stays one word; hyphens split words.
-    Scripts other than Latin and Cyrillic are dropped.
+    Greek is transliterated too; other scripts are dropped (the node refuses a name
+    field left empty by that, `node/csv_import.py`).
     """
     if text.isascii():
         data = text.encode("ascii")
@@ -184,6 +190,8 @@ def fold(text: str) -> str:
         text = unicodedata.normalize("NFKC", text).casefold()
         if contains_cyrillic(text):
             text = cyrillic_to_latin(text)
+        if contains_greek(text):
+            text = greek_to_latin(text)
         if _I_CIRCUMFLEX in text:
             text = _ROMANIAN_I_AS_A.sub("a", text)
         text = _SEPARATOR.sub(" ", unicodedata.normalize("NFD", text))

@@ -1,4 +1,4 @@
-"""Cyrillic to Latin transliteration tuned for name linkage, not for display.
+"""Cyrillic and Greek to Latin transliteration tuned for name linkage, not for display.
 
 The same woman's name reaches the node from a Bulgarian ID card, a Russian-language
 Moldovan document, a Ukrainian passport or an inspector retyping what she says. No
@@ -18,6 +18,12 @@ lines up best with the Latin documents of the largest groups:
   ``ӂ`` or an inner ``э``) so that Мындру = Mândru, and ``y`` otherwise (Крылова).
 * Bulgarian ``ьо`` -> ``yo`` via ``йо`` (Кольо = Kolyo); any other soft sign vanishes.
 
+Greek follows ELOT 743, the Latin line of Greek passports and ID cards (Eleni
+Papadopoulou): eta and iota -> ``i``, upsilon -> ``y``, omicron-upsilon -> ``ou``,
+alpha/epsilon/eta before upsilon -> ``av``/``ev``/``iv`` (``af``/``ef``/``if`` before a
+voiceless consonant or at the end of a word), chi -> ``ch``, theta -> ``th``, psi ->
+``ps``, beta -> ``v``. Accents and diaeresis are dropped.
+
 Letters are named rather than typed: Cyrillic and Latin a, e, o, p, c, x look the same
 in review, and a swapped key would silently break matching.
 """
@@ -25,7 +31,7 @@ in review, and a swapped key would silently break matching.
 import re
 import unicodedata
 
-__all__ = ["contains_cyrillic", "cyrillic_to_latin"]
+__all__ = ["contains_cyrillic", "contains_greek", "cyrillic_to_latin", "greek_to_latin"]
 
 
 def _small(name: str) -> str:
@@ -144,3 +150,50 @@ def cyrillic_to_latin(text: str) -> str:
     if _E in text:
         text = _INNER_E.sub(_A, text)
     return text.translate(_TABLE)
+
+
+# ------------------------------------------------------------------------------ Greek
+
+
+def _greek(name: str) -> str:
+    return unicodedata.lookup(f"GREEK SMALL LETTER {name}")
+
+
+_LATIN_FOR_GREEK = {
+    "ALPHA": "a", "BETA": "v", "GAMMA": "g", "DELTA": "d", "EPSILON": "e", "ZETA": "z",
+    "ETA": "i", "THETA": "th", "IOTA": "i", "KAPPA": "k", "LAMDA": "l", "MU": "m", "NU": "n",
+    "XI": "x", "OMICRON": "o", "PI": "p", "RHO": "r", "SIGMA": "s", "FINAL SIGMA": "s",
+    "TAU": "t", "UPSILON": "y", "PHI": "f", "CHI": "ch", "PSI": "ps", "OMEGA": "o",
+}  # fmt: skip
+_GREEK_TABLE = {ord(_greek(name)): latin for name, latin in _LATIN_FOR_GREEK.items()}
+_GREEK = re.compile("[\u0370-\u03ff\u1f00-\u1fff]")
+_COMBINING = re.compile("[\u0300-\u036f]")
+_UPSILON = _greek("UPSILON")
+_OU = re.compile(_greek("OMICRON") + _UPSILON)
+_VOWEL_UPSILON = re.compile(f"[{_greek('ALPHA')}{_greek('EPSILON')}{_greek('ETA')}]{_UPSILON}")
+_VOICELESS = frozenset(map(_greek, ("THETA", "KAPPA", "XI", "PI", "SIGMA", "FINAL SIGMA", "TAU",
+                                    "PHI", "CHI", "PSI")))
+
+
+def contains_greek(text: str) -> bool:
+    """Tell whether ``text`` has Greek letters, so other input skips the work."""
+    return _GREEK.search(text) is not None
+
+
+def _vowel_upsilon(match: re.Match[str]) -> str:
+    """av, ev, iv; af, ef, if before a voiceless consonant or at the end of a word."""
+    after = match.string[match.end() : match.end() + 1]
+    voiceless = not after.isalpha() or after in _VOICELESS
+    return match.group()[0] + ("f" if voiceless else "v")
+
+
+def greek_to_latin(text: str) -> str:
+    """Transliterate the Greek letters of ``text`` to lower-case ASCII (ELOT 743).
+
+    Other characters pass through lower-cased; like ``cyrillic_to_latin`` the
+    output is for matching only.
+    """
+    text = _COMBINING.sub("", unicodedata.normalize("NFD", text.lower()))
+    text = _OU.sub("ou", text)
+    text = _VOWEL_UPSILON.sub(_vowel_upsilon, text)
+    return unicodedata.normalize("NFC", text).translate(_GREEK_TABLE)

@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from linkage.encode import Identity
 from linkage.normalise import (
     NormaliseError,
+    fold,
+    name_words,
     normalise_document_number,
     normalise_house_number,
     normalise_nationality,
@@ -181,7 +183,15 @@ def _check_name(line: int, name: str, value: str, required: bool) -> str:
     for ch in value:
         if not (unicodedata.category(ch)[0] in "LM" or ch in _NAME_PUNCTUATION):
             raise RowError(line, name, "contains characters that do not occur in names")
+    if not fold(value):
+        raise RowError(line, name, "has no Latin, Cyrillic or Greek letters; enter the name "
+                                   "as in the Latin line of the passport")
     return value
+
+
+def _has_name(identity: Identity) -> bool:
+    """Whether any word identifies the person once titles and placeholders are dropped."""
+    return bool(name_words(identity.given_names) or name_words(identity.surname))
 
 
 def _parse_date(line: int, name: str, value: str) -> dt.date:
@@ -270,6 +280,9 @@ def parse_row(line: int, row: dict[str, str], today: dt.date,
     document = _normalised(line, "document_number", get("document_number", ""),
                            normalise_document_number)
     subject = Identity(given, surname, born, sex, document, place, nationality)
+    if not _has_name(subject):
+        raise RowError(line, "given_names", "no name left once titles and placeholders "
+                                            "(Mevr., onbekend) are dropped")
 
     entities: list[tuple[str, str]] = []
     phone = _normalised(line, "phone", get("phone", ""), normalise_phone)
@@ -298,7 +311,8 @@ def parse_row(line: int, row: dict[str, str], today: dt.date,
     companion_born = _date_of_birth(line, "companion_date_of_birth",
                                     get("companion_date_of_birth", ""), observed_on)
     companion = None
-    if companion_given or companion_surname:
+    # "onbekend" for the man's name says there was a man, not who: no companion identity
+    if _has_name(Identity(companion_given, companion_surname)):
         companion = Identity(companion_given, companion_surname, companion_born)
     elif companion_born:
         raise RowError(line, "companion_date_of_birth", "given without a companion name")

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from node.csv_import import COLUMNS, MAX_NAME_CHARS, CsvFileError
+from node.csv_import import COLUMNS, MAX_NAME_CHARS, CsvFileError, parse_row
 from node.importer import import_csv
 from node.store import NodeStore
 
@@ -118,6 +118,10 @@ BAD_ROWS = [
     (["B-1", "2026-01-01", "=cmd|' /C calc'!A0", "Pop", ""], "given_names", "formula"),
     (["=HYPERLINK(1)", "2026-01-01", "Ana", "Pop", ""], "case_ref", "formula"),
     (["B-1", "2026-01-01", "Ana", "P0pescu!", ""], "surname", "do not occur in names"),
+    (["B-1", "2026-01-01", "محمد", "Hassan", ""], "given_names",
+     "has no Latin, Cyrillic or Greek letters"),
+    (["B-1", "2026-01-01", "Ana", "李", ""], "surname", "as in the Latin line of the passport"),
+    (["B-1", "2026-01-01", "Mevr.", "Onbekend", ""], "given_names", "no name left"),
     (["B-1", "2026-01-01", "Ana", "Pop"], "row", "has 4 fields"),
 ]
 
@@ -271,6 +275,7 @@ def _old_check_name(value: str) -> str:
     """The per-character name check before the ASCII fast path (reference)."""
     import unicodedata
 
+    from linkage.normalise import fold
     from node.csv_import import _NAME_PUNCTUATION
 
     if not any(unicodedata.category(ch).startswith("L") for ch in value):
@@ -278,6 +283,9 @@ def _old_check_name(value: str) -> str:
     for ch in value:
         if not (unicodedata.category(ch)[0] in "LM" or ch in _NAME_PUNCTUATION):
             return "contains characters that do not occur in names"
+    if not fold(value):  # a script the matcher cannot compare, or only a modifier apostrophe
+        return ("has no Latin, Cyrillic or Greek letters; enter the name as in the Latin "
+                "line of the passport")
     return value
 
 
@@ -299,3 +307,21 @@ def test_name_and_text_checks_answer_as_per_character(value):
     except RowError as error:
         answer = error.reason
     assert answer == (_old_check_name(checked) if checked else "")
+
+
+def test_a_greek_name_encodes_as_its_passport_spelling(store, encoder):
+    greek = encoder.encode_identity(parse_row(2, dict(zip(HEADER, [
+        "G-1", "2026-03-01", "Ελένη", "Παπαδοπούλου", "14-03-1998"], strict=True)), TODAY).subject)
+    latin = encoder.encode_identity(parse_row(2, dict(zip(HEADER, [
+        "G-1", "2026-03-01", "ELENI", "PAPADOPOULOU", "14-03-1998"], strict=True)), TODAY).subject)
+    assert greek == latin
+    report = run(csv_bytes([good("G-1", "Ελένη", "Παπαδοπούλου")]), store, encoder)
+    assert (report.imported, report.rejected) == (1, 0)
+
+
+def test_a_placeholder_companion_name_is_no_companion(store, encoder):
+    header = [*HEADER, "companion_given_names", "companion_surname"]
+    row = dict(zip(header, [*good("C-1"), "onbekend", ""], strict=True))
+    assert parse_row(2, row, TODAY).companion is None
+    row = dict(zip(header, [*good("C-1"), "Ion", "onbekend"], strict=True))
+    assert parse_row(2, row, TODAY).companion.given_names == "Ion"

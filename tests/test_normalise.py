@@ -27,7 +27,7 @@ from linkage.normalise import (
     normalise_sex,
     parse_date,
 )
-from linkage.transliterate import contains_cyrillic, cyrillic_to_latin
+from linkage.transliterate import contains_cyrillic, contains_greek, cyrillic_to_latin
 
 
 def name_key(text: str) -> str:
@@ -89,6 +89,13 @@ FOLDED = [
     ("Бэсеску", "basesku"),
     ("Цэрану", "tsaranu"),
     ("Ӂеорӂе", "george"),
+    # Greek, as the Latin line of a Greek passport writes it (ELOT 743).
+    ("Ελένη Παπαδοπούλου", "eleni papadopoulou"),
+    ("ΓΕΩΡΓΊΑ ΜΠΑΚΟΓΙΆΝΝΗ", "georgia mpakogianni"),
+    ("Ευαγγελία Χριστοδούλου", "evaggelia christodoulou"),  # upsilon before voiced: v
+    ("Ευφροσύνη Ευθυμίου", "effrosyni efthymiou"),  # before voiceless: f
+    ("Σταύρος Ναυσικά Ζευ", "stavros nafsika zef"),  # and at the end of a word
+    ("Αϊκατερίνη Ψαρρά", "aikaterini psarra"),
     # Case, width, ligatures, punctuation and spacing.
     ("ANNA", "anna"),
     ("\uff21\uff4e\uff4e\uff41", "anna"),
@@ -106,6 +113,7 @@ FOLDED = [
     ("Olúwaṣẹ́gun Adébáyọ̀", "oluwasegun adebayo"),
     # Scripts we do not transliterate disappear rather than leak into tokens.
     ("李娜", ""),
+    ("محمد حسن", ""),
     ("", ""),
     ("-- ' --", ""),
 ]
@@ -130,6 +138,8 @@ def test_transliteration_is_only_attempted_on_cyrillic() -> None:
     assert contains_cyrillic("Popescu Юлия")
     assert not contains_cyrillic("Popescu Ștefan")
     assert cyrillic_to_latin("Ana Мария") == "ana mariya"
+    assert contains_greek("Ελένη")
+    assert not contains_greek("Popescu Юлия")
 
 
 # ---------------------------------------------------------------------- name words
