@@ -39,7 +39,7 @@ def test_demo_links_given_csv_files_and_writes_the_clusters(tmp_path, capsys):
 
     from zichtlijn.synth import generate, write_csvs
 
-    data = generate(30, ["GM0014", "GM0518"], seed=3, start=dt.date(2025, 9, 1))
+    data = generate(5, ["GM0014", "GM0518"], seed=3, start=dt.date(2025, 9, 1))
     files = write_csvs(data, tmp_path / "in")
     out = tmp_path / "clusters.csv"
     run_demo(tmp_path / "demo", persons=0, seed=0,
@@ -48,4 +48,6 @@ def test_demo_links_given_csv_files_and_writes_the_clusters(tmp_path, capsys):
     assert rows and list(rows[0]) == ["person_id", "gemeente", "sighting_uuid", "observed_on"]
     assert len(rows) == sum(len(r) for r in data.rows_by_gemeente.values())
     assert {r["gemeente"] for r in rows} == {"GM0014", "GM0518"}
-    assert "precision" not in capsys.readouterr().out  # no truth for given files
+    shown = capsys.readouterr().out
+    assert "precision" not in shown  # no truth for given files
+    assert shown.count(" persons from ") == 1  # the operator's summary line, once

@@ -234,7 +234,7 @@ def run_demo(workdir: Path, persons: int, seed: int, full_mix: bool = False,
         _step("persons seen in more than one municipality (hub operator view)")
         table = _zichtlijn("hub", "clusters", "--home", str(hub_home), "--min-sightings", "3")
         lines = table.strip().splitlines()
-        print("\n".join(lines[:15] + (["   ..."] if len(lines) > 16 else []) + lines[-1:]))
+        print("\n".join(lines if len(lines) <= 16 else [*lines[:15], "   ...", lines[-1]]))
         clusters_csv = _zichtlijn("hub", "clusters", "--home", str(hub_home), "--format", "csv")
         if clusters_out:
             clusters_out.write_text(clusters_csv, "utf-8")
