@@ -10,6 +10,7 @@ import grpc
 from cryptography import x509
 
 from hub.linker import Linker
+from hub.linker_rows import LinkerUnusableError
 from hub.store import ConflictError, HubStore
 from hub.tree_heads import TreeHeadError, TreeHeads
 from hub.validate import Refusal, validate_batch
@@ -91,6 +92,9 @@ class SyncService(sync_pb2_grpc.SyncServiceServicer):
     def _link(self) -> None:
         try:
             run = self.linker.link_pending()
+        except LinkerUnusableError as error:  # the operator must act; a traceback adds nothing
+            log.error("%s", error)
+            return
         except Exception:  # stored sightings stay pending and are linked by the next run
             log.exception("link run failed")
             return

@@ -192,3 +192,24 @@ def test_hub_linker_agrees_with_batch_link_all(tmp_path, uploads):
         groups.setdefault(label, set()).add(sighting)
     assert {frozenset(g) for g in groups.values()} == partition(store)
     store.close()
+
+
+def test_the_hub_logs_an_unusable_linker_as_one_line_for_the_operator(tmp_path, caplog):
+    import logging
+
+    from hub.sync_service import SyncService
+
+    class Unusable:
+        def link_pending(self):
+            raise LinkerUnusableError("hub linker: memory could not be rebuilt from the "
+                                      "database after a failed run (x); fix the database "
+                                      "and restart the hub")
+
+    store = HubStore(tmp_path / "hub.db")
+    service = SyncService(store, Unusable(), default_schema(), heads=None)
+    with caplog.at_level(logging.ERROR):
+        service._link()
+    store.close()
+    [record] = caplog.records
+    assert record.getMessage().endswith("fix the database and restart the hub")
+    assert record.exc_info is None  # no traceback in the hub's log
