@@ -13,6 +13,7 @@ from hub import records
 from hub.alerts.engine import AlertEngine
 from hub.linker import Linker
 from hub.store import HubStore
+from hub.unusable import linker_required
 from hub.validate import Refusal
 from linkage.schema import LinkageSchema
 from zichtlijn.transport import require_role
@@ -65,8 +66,9 @@ class RecordService(records_pb2_grpc.RecordServiceServicer):
         if reason is None:
             context.abort(grpc.StatusCode.INVALID_ARGUMENT,
                           "a withdrawal needs a reason (recorded in error or erasure request)")
-        outcome = records.withdraw(self.store, self.linker, node.name, request.sighting_uuid,
-                                   reason, self.alerts)
+        with linker_required(context):
+            outcome = records.withdraw(self.store, self.linker, node.name,
+                                       request.sighting_uuid, reason, self.alerts)
         log.info("withdrawal by %s (%s): removed=%s, %d person changes", node, reason,
                  outcome.changed, outcome.persons_changed)
         return records_pb2.WithdrawReply(removed=outcome.changed,
@@ -77,8 +79,9 @@ class RecordService(records_pb2_grpc.RecordServiceServicer):
                 context: grpc.ServicerContext) -> records_pb2.CorrectReply:
         node = require_role(context, "node")
         try:
-            outcome = records.correct(self.store, self.linker, self.schema, node.name,
-                                      request.sighting, dt.date.today(), self.alerts)
+            with linker_required(context):
+                outcome = records.correct(self.store, self.linker, self.schema, node.name,
+                                          request.sighting, dt.date.today(), self.alerts)
         except Refusal as refusal:
             context.abort(refusal.code, refusal.message.replace("sighting 0", "sighting"))
         except records.NotHeld as missing:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import grpc
 import pytest
 
+from hub.linker_rows import LinkerUnusableError
 from hub.store import ConflictError
+from hub.unusable import UNAVAILABLE_MESSAGE
 from node.sync import build_batch
 from tests.lookup_support import (
     ELENA_CASES,
@@ -187,3 +189,26 @@ def test_no_copy_of_a_withdrawn_encoding_remains_in_the_live_files(world):
     assert run("node", "withdraw", "--home", homes["GM0599"], "RTM-7", "--reason",
                "erasure") == 0
     assert [name for name, data in files().items() if subject in data] == []
+
+
+def test_a_withdrawal_the_hub_cannot_link_is_unavailable_and_changes_nothing(
+        world, pki, monkeypatch, caplog):
+    hub, homes = world
+    ams_uuid = uuids_by_case(homes["GM0363"])["AMS-1"]
+
+    def unusable(*_args, **_kwargs):
+        raise LinkerUnusableError("hub linker: memory could not be rebuilt from the database "
+                                  "after a failed run (x); fix the database and restart the hub")
+
+    monkeypatch.setattr(hub.linker, "remove", unusable)
+    with secure_channel(f"127.0.0.1:{hub.port}", pki.tls("node-GM0363")) as channel, \
+            pytest.raises(grpc.RpcError) as err:
+        records_pb2_grpc.RecordServiceStub(channel).Withdraw(
+            records_pb2.WithdrawRequest(
+                sighting_uuid=ams_uuid,
+                reason=records_pb2.WITHDRAW_REASON_ERASURE_REQUEST), timeout=10)
+    assert err.value.code() == grpc.StatusCode.UNAVAILABLE
+    assert err.value.details() == UNAVAILABLE_MESSAGE  # the node learns to retry, not why
+    assert ams_uuid in persons_of(hub)
+    assert actions(hub, "withdraw") == []
+    assert "restart the hub" in caplog.text  # the operator learns why
