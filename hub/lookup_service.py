@@ -29,7 +29,7 @@ from hub.linker import Linker
 from hub.lookup_answer import build_answer
 from hub.settings import LookupSettings
 from hub.store import HubStore, utc_now
-from hub.unusable import linker_required
+from hub.unusable import LinkerRequired
 from hub.validate import MAX_OTHER_EPOCHS, Refusal, _identity
 from linkage.schema import LinkageSchema
 from zichtlijn import wire
@@ -113,7 +113,7 @@ class LookupService(lookup_pb2_grpc.LookupServiceServicer):
         probe = {e.epoch: wire.identity_from_wire(e.subject) for e in request.encodings}
         answer = None
         try:
-            with linker_required(context):
+            with LinkerRequired(context):
                 match = self.linker.probe(probe)
             with self.store.lock:
                 answer = build_answer(self.store.db.conn, match,

@@ -13,7 +13,7 @@ from hub import records
 from hub.alerts.engine import AlertEngine
 from hub.linker import Linker
 from hub.store import HubStore
-from hub.unusable import linker_required
+from hub.unusable import LinkerRequired
 from hub.validate import Refusal
 from linkage.schema import LinkageSchema
 from zichtlijn.transport import require_role
@@ -66,7 +66,7 @@ class RecordService(records_pb2_grpc.RecordServiceServicer):
         if reason is None:
             context.abort(grpc.StatusCode.INVALID_ARGUMENT,
                           "a withdrawal needs a reason (recorded in error or erasure request)")
-        with linker_required(context):
+        with LinkerRequired(context):
             outcome = records.withdraw(self.store, self.linker, node.name,
                                        request.sighting_uuid, reason, self.alerts)
         log.info("withdrawal by %s (%s): removed=%s, %d person changes", node, reason,
@@ -79,7 +79,7 @@ class RecordService(records_pb2_grpc.RecordServiceServicer):
                 context: grpc.ServicerContext) -> records_pb2.CorrectReply:
         node = require_role(context, "node")
         try:
-            with linker_required(context):
+            with LinkerRequired(context):
                 outcome = records.correct(self.store, self.linker, self.schema, node.name,
                                           request.sighting, dt.date.today(), self.alerts)
         except Refusal as refusal:

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
 import logging
-from collections.abc import Iterator
+from types import TracebackType
 
 import grpc
 
@@ -16,15 +15,24 @@ UNAVAILABLE_MESSAGE = ("the hub cannot link until its operator repairs and resta
                        "nothing was changed, try again later")
 
 
-@contextlib.contextmanager
-def linker_required(context: grpc.ServicerContext) -> Iterator[None]:
+class LinkerRequired:
     """Turn an unusable linker into UNAVAILABLE for the node and one log line for the operator.
 
     The node learns only that it should retry; the reason (a damaged hub
-    database) is for the hub's operator.
+    database) is for the hub's operator. A class rather than a generator:
+    exceptions passing through (frozen dataclass Refusals among them) stay
+    untouched.
     """
-    try:
-        yield
-    except LinkerUnusableError as error:
-        log.error("%s", error)
-        context.abort(grpc.StatusCode.UNAVAILABLE, UNAVAILABLE_MESSAGE)
+
+    def __init__(self, context: grpc.ServicerContext) -> None:
+        self.context = context
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 _traceback: TracebackType | None) -> bool:
+        if isinstance(error, LinkerUnusableError):
+            log.error("%s", error)
+            self.context.abort(grpc.StatusCode.UNAVAILABLE, UNAVAILABLE_MESSAGE)
+        return False

@@ -97,7 +97,8 @@ def test_any_two_of_five_are_refused(tmp_path, pki, ceremony, capsys):
 
 def test_tampered_share_is_refused(tmp_path, pki, ceremony, capsys):
     document = json.loads(ceremony[1].read_bytes())
-    document["ciphertext"] = "00" + document["ciphertext"][2:]
+    flipped = int(document["ciphertext"][:2], 16) ^ 0xFF  # "00" was no change 1 time in 256
+    document["ciphertext"] = f"{flipped:02x}" + document["ciphertext"][2:]
     ceremony[1].write_text(json.dumps(document), "utf-8")
     assert cli.main(package_args(tmp_path, pki, ceremony, (1, 2, 3))) == 1
     err = capsys.readouterr().err
