@@ -32,6 +32,15 @@ def world(tmp_path, pki, secret_file):
         yield hub, three_towns(tmp_path, pki, secret_file, hub)
 
 
+def withdraw_over_grpc(hub, pki, stem: str, sighting_uuid: str,
+                       reason=records_pb2.WITHDRAW_REASON_ERASURE_REQUEST):
+    """A Withdraw call straight to the hub, as the certificate `stem` (raises RpcError)."""
+    with secure_channel(f"127.0.0.1:{hub.port}", pki.tls(stem)) as channel:
+        return records_pb2_grpc.RecordServiceStub(channel).Withdraw(
+            records_pb2.WithdrawRequest(sighting_uuid=sighting_uuid, reason=reason),
+            timeout=10)
+
+
 def elena(hub, homes) -> dict[str, str]:
     """case_ref -> person id, for Elena's four sightings."""
     persons = persons_of(hub)
@@ -98,11 +107,7 @@ def test_a_withdrawn_case_is_not_imported_or_uploaded_again(world, tmp_path, cap
 def test_a_node_cannot_withdraw_another_towns_sighting(world, pki):
     hub, homes = world
     ams_uuid = uuids_by_case(homes["GM0363"])["AMS-1"]
-    with secure_channel(f"127.0.0.1:{hub.port}", pki.tls("node-GM0599")) as channel:
-        reply = records_pb2_grpc.RecordServiceStub(channel).Withdraw(
-            records_pb2.WithdrawRequest(
-                sighting_uuid=ams_uuid,
-                reason=records_pb2.WITHDRAW_REASON_ERASURE_REQUEST), timeout=10)
+    reply = withdraw_over_grpc(hub, pki, "node-GM0599", ams_uuid)
     assert reply.removed is False
     assert ams_uuid in persons_of(hub)
     [entry] = actions(hub, "withdraw")
@@ -113,23 +118,17 @@ def test_a_node_cannot_withdraw_another_towns_sighting(world, pki):
 def test_only_nodes_may_withdraw(world, pki, stem):
     hub, homes = world
     ams_uuid = uuids_by_case(homes["GM0363"])["AMS-1"]
-    with secure_channel(f"127.0.0.1:{hub.port}", pki.tls(stem)) as channel, \
-            pytest.raises(grpc.RpcError) as err:
-        records_pb2_grpc.RecordServiceStub(channel).Withdraw(
-            records_pb2.WithdrawRequest(
-                sighting_uuid=ams_uuid,
-                reason=records_pb2.WITHDRAW_REASON_ERASURE_REQUEST), timeout=10)
+    with pytest.raises(grpc.RpcError) as err:
+        withdraw_over_grpc(hub, pki, stem, ams_uuid)
     assert err.value.code() == grpc.StatusCode.PERMISSION_DENIED
     assert ams_uuid in persons_of(hub)
 
 
 def test_withdrawal_needs_a_reason_at_the_hub(world, pki):
     hub, homes = world
-    with secure_channel(f"127.0.0.1:{hub.port}", pki.tls("node-GM0363")) as channel, \
-            pytest.raises(grpc.RpcError) as err:
-        records_pb2_grpc.RecordServiceStub(channel).Withdraw(
-            records_pb2.WithdrawRequest(sighting_uuid=uuids_by_case(homes["GM0363"])["AMS-1"]),
-            timeout=10)
+    with pytest.raises(grpc.RpcError) as err:
+        withdraw_over_grpc(hub, pki, "node-GM0363", uuids_by_case(homes["GM0363"])["AMS-1"],
+                           reason=records_pb2.WITHDRAW_REASON_UNSPECIFIED)
     assert err.value.code() == grpc.StatusCode.INVALID_ARGUMENT
 
 
@@ -201,12 +200,8 @@ def test_a_withdrawal_the_hub_cannot_link_is_unavailable_and_changes_nothing(
                                   "after a failed run (x); fix the database and restart the hub")
 
     monkeypatch.setattr(hub.linker, "remove", unusable)
-    with secure_channel(f"127.0.0.1:{hub.port}", pki.tls("node-GM0363")) as channel, \
-            pytest.raises(grpc.RpcError) as err:
-        records_pb2_grpc.RecordServiceStub(channel).Withdraw(
-            records_pb2.WithdrawRequest(
-                sighting_uuid=ams_uuid,
-                reason=records_pb2.WITHDRAW_REASON_ERASURE_REQUEST), timeout=10)
+    with pytest.raises(grpc.RpcError) as err:
+        withdraw_over_grpc(hub, pki, "node-GM0363", ams_uuid)
     assert err.value.code() == grpc.StatusCode.UNAVAILABLE
     assert err.value.details() == UNAVAILABLE_MESSAGE  # the node learns to retry, not why
     assert ams_uuid in persons_of(hub)
