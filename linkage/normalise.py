@@ -303,6 +303,8 @@ def canonical_word(word: str) -> str:
 _ISO_DATE = re.compile(r"([0-9]{4})([-/.])([0-9]{1,2})\2([0-9]{1,2})")
 _DMY_DATE = re.compile(r"([0-9]{1,2})([-/.])([0-9]{1,2})\2([0-9]{4})")
 _DMY_SHORT_YEAR = re.compile(r"[0-9]{1,2}([-/.])[0-9]{1,2}\1[0-9]{2}")
+# a date cell exported as a date-time: midnight says nothing, any other time is refused
+_MIDNIGHT = re.compile(r"(?<=[0-9])[ T]00:00(?::00(?:\.0+)?)?$")
 
 
 _MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
@@ -317,7 +319,9 @@ def parse_date(text: str) -> dt.date:
     """Parse a date as inspectors and exports write it; refuse anything ambiguous.
 
     Accepted: year first (1990-03-14, 1990/03/14, 1990.03.14) or day first
-    (14-03-1990, 14/03/1990, 14.03.1990, 14-3-1990), one separator throughout.
+    (14-03-1990, 14/03/1990, 14.03.1990, 14-3-1990), one separator throughout, with
+    at most a midnight time after it (1990-03-14 00:00:00, as spreadsheets export a
+    date cell); any other time of day is refused.
     Two-digit years are refused: 14-03-05 could be 1905 or 2005, and a wrong century
     silently breaks linkage. Month-first (US) order is never assumed. Whether a date
     may lie in the future is the caller's decision.
@@ -325,9 +329,10 @@ def parse_date(text: str) -> dt.date:
     value = text.strip()
     if not value:
         raise DateError("empty date", "empty date")
-    if match := _ISO_DATE.fullmatch(value):
+    day_only = _MIDNIGHT.sub("", value)
+    if match := _ISO_DATE.fullmatch(day_only):
         year, month, day = match.group(1, 3, 4)
-    elif match := _DMY_DATE.fullmatch(value):
+    elif match := _DMY_DATE.fullmatch(day_only):
         day, month, year = match.group(1, 3, 4)
     elif _DMY_SHORT_YEAR.fullmatch(value):
         _fail(DateError, "unrecognised date format", value, "two-digit year")

@@ -358,6 +358,11 @@ MARCH_14 = dt.date(1990, 3, 14)
         "14-3-1990",
         "  14-03-1990\n",
         "\t1990-03-14 ",
+        # a date cell exported as a date-time at midnight
+        "14-03-1990 00:00:00",
+        "1990-03-14T00:00:00",
+        "1990-03-14 00:00",
+        "14/03/1990 00:00:00.000",
     ],
 )
 def test_parse_date_accepts_common_forms(text: str) -> None:
@@ -384,6 +389,8 @@ DATE_ERRORS = [
     ("14-03-90", "unrecognised date format: '14-03-90' (two-digit year)"),
     ("14/03-1990", "unrecognised date format: '14/03-1990'"),
     ("1990-03-14T10:00", "unrecognised date format: '1990-03-14T10:00'"),
+    ("14-03-1990 00:00:01", "unrecognised date format: '14-03-1990 00:00:01'"),
+    ("00:00", "unrecognised date format: '00:00'"),
     ("14031990", "unrecognised date format: '14031990'"),
     (
         "\uff11\uff19\uff19\uff10-03-14",
