@@ -445,14 +445,21 @@ def normalise_nationality(text: str) -> str | None:
 
     Accepts alpha-2 and alpha-3 codes (also ROM, D, UK and EL, found on older, ICAO or
     EU documents), English and Dutch country names and adjectives, and a few native
-    names, ignoring case and diacritics. An unknown value is kept as its folded,
-    upper-cased text rather than refused: it still links with the same unknown value
-    elsewhere, and a sighting is not discarded for it.
+    names, ignoring case and diacritics. "Unknown" (onbekend, XXX) is no value. A
+    value not in the table is kept as its folded, upper-cased text rather than refused:
+    it still links with the same value elsewhere, and a sighting is not discarded for it.
     """
     key = fold(text)
-    if not key:
+    if not key or key in _NATIONALITY_NOT_KNOWN:
         return None
     return _NATIONALITY.get(key, key.upper())
+
+
+# "unknown" written out would otherwise be kept as a nationality of its own, agreeing
+# with every other "unknown" and disagreeing with every real one (NA is Namibia)
+_NATIONALITY_NOT_KNOWN = frozenset({
+    "unknown", "onbekend", "niet bekend", "nb", "unk", "unspecified", "onbepaald", "xxx",
+})
 
 
 # --------------------------------------------------------------------------- phone

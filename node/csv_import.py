@@ -52,6 +52,15 @@ EARLIEST_BIRTH = dt.date(1900, 1, 1)
 _CASE_REF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/:-]{0,63}$")
 # what inspection systems write for "not recorded"; read as an empty field
 _NULL_MARKERS = frozenset({"-", "--", "n/a", "n.v.t.", "nvt", "null", "none", "?"})
+# "unknown" written out; outside the name fields it is no value either. Kept as a value,
+# two sightings with document number "onbekend" would agree on the strongest evidence
+# there is, and two cars with plate "geen" would make one network. In a name field
+# the name rules decide (titles and placeholders are dropped from names).
+_UNKNOWN_WORDS = frozenset({"onbekend", "onb", "onb.", "unknown", "unk", "geen", "nb", "n.b.",
+                            "niet bekend", "niet aanwezig", "niet opgegeven"})
+_NAME_FIELDS = frozenset({"given_names", "surname", "companion_given_names",
+                          "companion_surname"})
+_PLACEHOLDER_DOCUMENT = re.compile(r"0+")
 _SETTING_SYNONYMS = {"window": "raam", "street": "straat", "home": "woning", "house": "woning",
                      "internet": "online", "prive": "woning", "privé": "woning"}
 _NAME_PUNCTUATION = frozenset(" -'.,\u2019")  # \u2019: typographic apostrophe
@@ -156,6 +165,10 @@ def _check_text(line: int, name: str, value: str, limit: int = MAX_FIELD_CHARS) 
         raise RowError(line, name, "not valid UTF-8")
     value = value.strip()
     if value.lower() in _NULL_MARKERS:
+        return ""
+    if name not in _NAME_FIELDS and value.lower() in _UNKNOWN_WORDS:
+        return ""
+    if name == "document_number" and _PLACEHOLDER_DOCUMENT.fullmatch(value):
         return ""
     if len(value) > limit:
         raise RowError(line, name, f"too long ({len(value)} characters, at most {limit})")

@@ -183,6 +183,32 @@ def test_not_recorded_markers_read_as_empty(store, encoder, marker):
     assert (report.imported, report.rejected) == (1, 0)
 
 
+@pytest.mark.parametrize("unknown", ["onbekend", "Unknown", "geen", "N.B.", "niet bekend"])
+def test_unknown_written_out_is_no_value_outside_the_names(unknown):
+    header = [*HEADER, "document_number", "vehicle_plate", "nationality", "phone",
+              "address_postcode", "address_number", "advert_id"]
+    row = dict(zip(header, ["U-1", "2026-03-01", "Ana", "Pop", unknown, unknown, unknown,
+                            unknown, unknown, unknown, unknown, unknown], strict=True))
+    parsed = parse_row(2, row, TODAY)
+    assert parsed.subject.date_of_birth is None
+    assert parsed.subject.document_number is None  # not a document every "onbekend" shares
+    assert parsed.subject.nationality is None
+    assert parsed.entities == []  # no network through plate "geen" or phone "onbekend"
+
+
+def test_a_document_number_of_zeros_is_a_placeholder():
+    header = [*HEADER, "document_number"]
+    row = dict(zip(header, [*good("Z-1"), "000000"], strict=True))
+    assert parse_row(2, row, TODAY).subject.document_number is None
+    row = dict(zip(header, [*good("Z-1"), "A000000"], strict=True))
+    assert parse_row(2, row, TODAY).subject.document_number == "A000000"
+
+
+def test_unknown_in_a_name_field_follows_the_name_rules():
+    row = dict(zip(HEADER, ["U-2", "2026-03-01", "Maria", "Onbekend", ""], strict=True))
+    assert parse_row(2, row, TODAY).subject.given_names == "Maria"  # kept; Maria encodes
+
+
 def test_a_marker_in_a_required_field_is_still_missing(store, encoder):
     report = run(csv_bytes([["M-1", "2026-03-01", "-", "Popescu", ""]]), store, encoder)
     [error] = report.errors

@@ -507,9 +507,13 @@ def test_unknown_nationality_is_kept_folded_not_refused(text: str, kept: str) ->
     assert normalise_nationality(text) == kept
 
 
-@pytest.mark.parametrize("text", ["", "  ", "--"])
+@pytest.mark.parametrize("text", ["", "  ", "--", "onbekend", "Unknown", "XXX", "niet bekend"])
 def test_missing_nationality_is_none(text: str) -> None:
     assert normalise_nationality(text) is None
+
+
+def test_na_is_a_country_code_not_unknown() -> None:
+    assert normalise_nationality("NA") is not None  # Namibia
 
 
 # --------------------------------------------------------------------------- phone
