@@ -49,6 +49,10 @@ MAX_FIELD_CHARS = 200
 MAX_NAME_CHARS = 100
 EARLIEST_SIGHTING = dt.date(2000, 1, 1)
 EARLIEST_BIRTH = dt.date(1900, 1, 1)
+# what databases and spreadsheets put in a date column nobody filled in: read as no date
+# (as a date, every such woman would share an exact date of birth with every other)
+PLACEHOLDER_BIRTH = dt.date(1900, 1, 1)
+_ZERO_DATE = re.compile(r"0{1,4}([-/.])0{1,2}(?:\1)0{1,4}(?:[ T]00:00(?::00)?)?")
 _CASE_REF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/:-]{0,63}$")
 # what inspection systems write for "not recorded"; read as an empty field
 _NULL_MARKERS = frozenset({"-", "--", "n/a", "n.v.t.", "nvt", "null", "none", "?"})
@@ -219,9 +223,11 @@ def _parse_date(line: int, name: str, value: str) -> dt.date:
 
 def _date_of_birth(line: int, name: str, value: str, observed_on: dt.date) -> dt.date | None:
     value = _check_text(line, name, value)
-    if not value:
+    if not value or _ZERO_DATE.fullmatch(value):
         return None
     born = _parse_date(line, name, value)
+    if born == PLACEHOLDER_BIRTH:
+        return None
     if born > observed_on:
         raise RowError(line, name, "after the date of the sighting")
     if born < EARLIEST_BIRTH:

@@ -196,6 +196,13 @@ def test_unknown_written_out_is_no_value_outside_the_names(unknown):
     assert parsed.entities == []  # no network through plate "geen" or phone "onbekend"
 
 
+@pytest.mark.parametrize("placeholder", ["0000-00-00", "00-00-0000", "00.00.0000",
+                                         "01-01-1900", "1900-01-01 00:00:00"])
+def test_a_placeholder_date_of_birth_is_no_date(placeholder):
+    row = dict(zip(HEADER, ["D-1", "2026-03-01", "Ana", "Pop", placeholder], strict=True))
+    assert parse_row(2, row, TODAY).subject.date_of_birth is None
+
+
 def test_a_document_number_of_zeros_is_a_placeholder():
     header = [*HEADER, "document_number"]
     row = dict(zip(header, [*good("Z-1"), "000000"], strict=True))
