@@ -17,7 +17,7 @@ from hub.epoch_service import EpochService
 from hub.linker import Linker
 from hub.lookup_service import LookupService
 from hub.records_service import RecordService
-from hub.settings import HubSettings, settings_of
+from hub.settings import HubSettings, settings_of, threshold_advice
 from hub.store import HubStore
 from hub.sync_service import SyncService
 from hub.tree_heads import TreeHeads, ensure_log_key
@@ -70,6 +70,8 @@ def start_hub(
         raise
     linker = Linker(store, schema, policy or settings.matching.policy())
     linker.link_pending()  # anything stored but not linked before a restart
+    if advice := threshold_advice(store.count_persons(), linker.policy.threshold):
+        log.warning("%s", advice)
     alerts = alerts_setup.start_engine(alert_config, store, schema, linker.policy)
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=config.workers),
                          options=server_options())

@@ -20,6 +20,7 @@ for all, with `zichtlijn hub lookups` (hub/lookup_control.py).
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -42,6 +43,26 @@ class LookupSettings:
 @dataclass(frozen=True)
 class RetentionSettings:
     months: int = 18
+
+
+#: How many women the shipped settings were chosen for (README "Linkage quality").
+FITTED_WOMEN = 3000
+
+
+def threshold_for(women: int) -> float:
+    """The link threshold for a hub holding `women` persons: the shipped one plus the
+    change in prior odds, ln(women / FITTED_WOMEN), never below the shipped one."""
+    return MatchPolicy().threshold + max(0.0, math.log(max(women, 1) / FITTED_WOMEN))
+
+
+def threshold_advice(persons: int, threshold: float) -> str | None:
+    """A line for the operator when the threshold is well below what `persons` needs."""
+    suggested = threshold_for(persons)
+    if suggested - threshold < 1.0:  # within the spread measured between samples
+        return None
+    return (f"the hub holds {persons:,} persons; for a population that size "
+            f"[matching] threshold about {suggested:.1f} keeps precision (now {threshold}); "
+            "see README \"Linkage quality, measured\", then run `zichtlijn hub relink`")
 
 
 @dataclass(frozen=True)

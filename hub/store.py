@@ -233,6 +233,12 @@ class HubStore:
                 "SELECT count(*) FROM sightings WHERE gemeente = ?", [gemeente]
             ).fetchone()[0]
 
+    def count_persons(self) -> int:
+        """Distinct persons the linked sightings form (read from the person index)."""
+        with self.lock:
+            return self.db.execute(
+                "SELECT count(DISTINCT person_id) FROM sightings").fetchone()[0]
+
     def clusters(self) -> list[tuple[str, str, str, str]]:
         with self.lock:
             return self.db.execute(

@@ -3,10 +3,18 @@ when read."""
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from hub.config import ConfigError
-from hub.settings import DEFAULT_PURPOSES, load_settings
+from hub.settings import (
+    DEFAULT_PURPOSES,
+    FITTED_WOMEN,
+    load_settings,
+    threshold_advice,
+    threshold_for,
+)
 from linkage.compare import MatchPolicy
 from node import retention
 from node.config import ConfigError as NodeConfigError
@@ -92,3 +100,19 @@ def test_node_retention_setting(tmp_path):
     (home / "node.toml").write_text("[retention]\nmonths = 0\n")
     with pytest.raises(NodeConfigError, match=r"\[retention\] months must be"):
         retention.retention_months(home)
+
+
+def test_the_threshold_for_a_population_rises_with_its_prior_odds():
+    shipped = MatchPolicy().threshold
+    assert threshold_for(300) == threshold_for(FITTED_WOMEN) == shipped  # never lower
+    assert threshold_for(10 * FITTED_WOMEN) == pytest.approx(shipped + math.log(10))
+    assert threshold_for(100_000) > threshold_for(30_000) > shipped
+
+
+def test_the_hub_advises_a_higher_threshold_only_when_far_below_it():
+    assert threshold_advice(2_500, MatchPolicy().threshold) is None
+    assert threshold_advice(30_000, 5.0) is None  # close enough to 5.3
+    advice = threshold_advice(30_000, 3.0)
+    assert advice == ("the hub holds 30,000 persons; for a population that size "
+                      "[matching] threshold about 5.3 keeps precision (now 3.0); see README "
+                      "\"Linkage quality, measured\", then run `zichtlijn hub relink`")
