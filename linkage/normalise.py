@@ -212,6 +212,9 @@ _TITLES = frozenset(
     {
         "mr", "mrs", "ms", "miss", "mevr", "mevrouw", "mw", "mej", "dhr", "heer", "dr",
         "drs", "ir", "ing", "prof", "jr", "sr", "onbekend", "unknown", "nn", "fnu", "lnu",
+        # register words around a maiden or married name: "Popescu geb. Ionescu",
+        # "wed. Bakker"; the names around them stay ("e.v." folds to two initials)
+        "geb", "geboren", "echtg", "echtgenote", "wed", "weduwe",
     }
 )  # fmt: skip
 

@@ -156,6 +156,10 @@ NAME_WORDS = [
     ("Dhr. Popescu", ["popescu"]),
     ("Ms Okafor", ["okafor"]),
     ("O'Neil", ["oneil"]),
+    # Register words around maiden and married names go; both names stay.
+    ("Popescu geb. Ionescu", ["popescu", "ionescu"]),
+    ("de Vries echtg. Jansen", ["vries", "jansen"]),
+    ("wed. Bakker-Smit", ["bakker", "smit"]),
     # A particle that is the whole name stays: it is the name.
     ("Le", ["le"]),
     ("Van", ["van"]),
