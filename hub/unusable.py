@@ -1,4 +1,4 @@
-"""What a node is told when the hub's linker refused to run on (LinkerUnusableError)."""
+"""What a node is told when the hub's linker refuses to run (LinkerUnusableError)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from hub.linker_rows import LinkerUnusableError
 log = logging.getLogger(__name__)
 
 UNAVAILABLE_MESSAGE = ("the hub cannot link until its operator repairs and restarts it; "
-                       "nothing was changed, try again later")
+                       "try again later")
 
 
 class LinkerRequired:
