@@ -18,6 +18,14 @@ from zichtlijn.transport import secure_channel
 
 KEPT = ("observed_on", "setting", "licensed", "signals")
 
+# The hub answers a withdrawal or correction once it has re-clustered the persons and
+# evaluated the alert rules again in full: seconds for a region, minutes with a million
+# sightings (README "National scale"). A shorter deadline makes the node report a
+# timeout for a change the hub goes on to make (running the command again settles it).
+HUB_REWORK_TIMEOUT_S = 600.0
+HUB_REWORK_HELP = ("seconds to wait for the hub, which re-links and re-evaluates the alerts "
+                   "before it answers (default 600)")
+
 
 def _hub_line(outcome: records.Outcome) -> str:
     if not outcome.at_hub:
@@ -93,7 +101,8 @@ def register(commands: argparse._SubParsersAction,
     withdraw.add_argument("case_ref", help="this municipality's case reference")
     withdraw.add_argument("--reason", choices=sorted(records.REASONS), required=True,
                           help="error: recorded in error; erasure: the person asked (AVG 17)")
-    withdraw.add_argument("--timeout", type=float, default=30.0, help="seconds (default 30)")
+    withdraw.add_argument("--timeout", type=float, default=HUB_REWORK_TIMEOUT_S,
+                          help=HUB_REWORK_HELP)
     withdraw.set_defaults(run=lambda a: cmd_withdraw(a, home_of(a)))
 
     correct = commands.add_parser(
@@ -107,7 +116,8 @@ def register(commands: argparse._SubParsersAction,
     correct.add_argument("--setting", help="corrected setting")
     correct.add_argument("--licensed", help="corrected licence (ja/nee)")
     correct.add_argument("--signals", help="corrected signal codes (;-separated)")
-    correct.add_argument("--timeout", type=float, default=30.0, help="seconds (default 30)")
+    correct.add_argument("--timeout", type=float, default=HUB_REWORK_TIMEOUT_S,
+                         help=HUB_REWORK_HELP)
     correct.set_defaults(run=lambda a: cmd_correct(a, home_of(a)))
 
     purge = commands.add_parser("purge", help="delete sightings past the retention period now")
