@@ -42,6 +42,7 @@ def test_incremental_linking_equals_full_relink(tmp_path, uploads):
     assert {row[2]: row[0] for row in store.clusters()} == person_ids
     assert sum(len(g) for g in nightly) == sum(len(b) for _, b in uploads)
     assert any(len(g) >= 3 for g in nightly)
+    assert store.count_persons() == len(nightly)
     store.close()
 
 

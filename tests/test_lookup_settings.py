@@ -116,3 +116,27 @@ def test_the_hub_advises_a_higher_threshold_only_when_far_below_it():
     assert advice == ("the hub holds 30,000 persons; for a population that size "
                       "[matching] threshold about 5.3 keeps precision (now 3.0); see README "
                       "\"Linkage quality, measured\", then run `zichtlijn hub relink`")
+
+
+def test_a_hub_holding_a_large_population_says_which_threshold_suits_it(
+        tmp_path, pki, monkeypatch, caplog):
+    import logging
+
+    from hub.config import HubConfig
+    from hub.server import start_hub
+    from hub.store import HubStore
+
+    home = tmp_path / "hub"
+    home.mkdir()
+    config = HubConfig(home, "127.0.0.1:0", pki.tls("hub-hub"), workers=2)
+    monkeypatch.setattr(HubStore, "count_persons", lambda self: 30_000)
+    with caplog.at_level(logging.WARNING):
+        start_hub(config).stop(grace=0)
+    assert "the hub holds 30,000 persons" in caplog.text
+    assert "[matching] threshold about 5.3" in caplog.text
+
+    caplog.clear()
+    monkeypatch.setattr(HubStore, "count_persons", lambda self: 2_000)
+    with caplog.at_level(logging.WARNING):
+        start_hub(config).stop(grace=0)
+    assert "threshold about" not in caplog.text
