@@ -40,6 +40,7 @@ from linkage.linking import scored_links
 from linkage.persons import PersonGraph
 from linkage.schema import LinkageSchema
 from zichtlijn import wire
+from zichtlijn.errors import describe
 from zichtlijn.v1 import encoding_pb2
 
 
@@ -70,10 +71,6 @@ def note_person_changes(conn: sqlite3.Connection, persons: Iterable[str]) -> Non
     """Queue persons whose sightings changed for the next alert evaluation."""
     conn.executemany("INSERT INTO person_changes (person_id) VALUES (?)",
                      [(p,) for p in sorted(persons)])
-
-
-def first_line(error: BaseException) -> str:
-    return (str(error).splitlines() or [type(error).__name__])[0]
 
 
 def person_id_for(sighting_uuid: str) -> str:
@@ -160,6 +157,10 @@ class Linker:
             f"hub database: sighting seq {seq} ({str(uuid)[:40]!r}) has cluster_seq {cluster}, "
             f"which names no linked sighting{more}; restore the database from a backup")
 
+    def _require_usable(self) -> None:
+        if self._unusable is not None:
+            raise LinkerUnusableError(self._unusable)
+
     def _consistently(self, change: Callable[[], T]) -> T:
         """Run a change of memory and database; if it fails, memory follows the database.
 
@@ -167,8 +168,7 @@ class Linker:
         failed write (a full disk, a locked file) would leave memory ahead of the
         database: the next run would take the still-pending sightings in twice.
         """
-        if self._unusable is not None:
-            raise LinkerUnusableError(self._unusable)
+        self._require_usable()
         try:
             return change()
         except BaseException:
@@ -177,7 +177,7 @@ class Linker:
                 self._load()
             except BaseException as reload_error:
                 self._unusable = ("hub linker: memory could not be rebuilt from the database "
-                                  f"after a failed run ({first_line(reload_error)}); "
+                                  f"after a failed run ({describe(reload_error)}); "
                                   "fix the database and restart the hub")
                 raise LinkerUnusableError(self._unusable) from reload_error
             raise
@@ -315,8 +315,7 @@ class Linker:
     def probe(self, encodings: Mapping[int, IdentityEncoding]) -> ProbeMatch:
         """The stored person a lookup's probe belongs to (hub/probe.py); changes nothing."""
         with self._lock:
-            if self._unusable is not None:
-                raise LinkerUnusableError(self._unusable)
+            self._require_usable()
             return match_probe(self, encodings)
 
     def remove(self, seqs: Iterable[int],
