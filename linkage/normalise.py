@@ -39,6 +39,7 @@ from linkage.transliterate import (
 )
 
 __all__ = [
+    "NOT_KNOWN",
     "DateError",
     "NormaliseError",
     "canonical_word",
@@ -208,6 +209,13 @@ _PARTICLES = frozenset(
         "la", "le", "les", "el", "al", "bin", "binti", "bint", "ibn",
     }
 )  # fmt: skip
+#: "Unknown" written out (folded), which is no value in a field that is not a name: kept
+#: as one, every "onbekend" document or nationality would agree with every other.
+#: (NA stays Namibia; in names, titles and placeholders are `_TITLES`.)
+NOT_KNOWN = frozenset({
+    "onbekend", "onb", "unknown", "unk", "geen", "nb", "n b", "niet bekend", "niet aanwezig",
+    "niet opgegeven",
+})
 _TITLES = frozenset(
     {
         "mr", "mrs", "ms", "miss", "mevr", "mevrouw", "mw", "mej", "dhr", "heer", "dr",
@@ -337,7 +345,7 @@ def parse_date(text: str) -> dt.date:
         year, month, day = match.group(1, 3, 4)
     elif match := _DMY_DATE.fullmatch(day_only):
         day, month, year = match.group(1, 3, 4)
-    elif _DMY_SHORT_YEAR.fullmatch(value):
+    elif _DMY_SHORT_YEAR.fullmatch(day_only):
         _fail(DateError, "unrecognised date format", value, "two-digit year")
     else:
         _fail(DateError, "unrecognised date format", value)
@@ -453,16 +461,13 @@ def normalise_nationality(text: str) -> str | None:
     it still links with the same value elsewhere, and a sighting is not discarded for it.
     """
     key = fold(text)
-    if not key or key in _NATIONALITY_NOT_KNOWN:
+    if not key or key in NOT_KNOWN or key in _NO_NATIONALITY:
         return None
     return _NATIONALITY.get(key, key.upper())
 
 
-# "unknown" written out would otherwise be kept as a nationality of its own, agreeing
-# with every other "unknown" and disagreeing with every real one (NA is Namibia)
-_NATIONALITY_NOT_KNOWN = frozenset({
-    "unknown", "onbekend", "niet bekend", "nb", "unk", "unspecified", "onbepaald", "xxx",
-})
+# as ICAO and registers write "no nationality given"
+_NO_NATIONALITY = frozenset({"unspecified", "onbepaald", "xxx"})
 
 
 # --------------------------------------------------------------------------- phone

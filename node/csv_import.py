@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from linkage.encode import Identity
 from linkage.normalise import (
+    NOT_KNOWN,
     NormaliseError,
     fold,
     name_words,
@@ -56,12 +57,10 @@ _ZERO_DATE = re.compile(r"0{1,4}([-/.])0{1,2}(?:\1)0{1,4}(?:[ T]00:00(?::00)?)?"
 _CASE_REF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/:-]{0,63}$")
 # what inspection systems write for "not recorded"; read as an empty field
 _NULL_MARKERS = frozenset({"-", "--", "n/a", "n.v.t.", "nvt", "null", "none", "?"})
-# "unknown" written out; outside the name fields it is no value either. Kept as a value,
+# outside the name fields "onbekend" and kin (linkage.normalise.NOT_KNOWN) are no value:
 # two sightings with document number "onbekend" would agree on the strongest evidence
 # there is, and two cars with plate "geen" would make one network. In a name field
 # the name rules decide (titles and placeholders are dropped from names).
-_UNKNOWN_WORDS = frozenset({"onbekend", "onb", "onb.", "unknown", "unk", "geen", "nb", "n.b.",
-                            "niet bekend", "niet aanwezig", "niet opgegeven"})
 _NAME_FIELDS = frozenset({"given_names", "surname", "companion_given_names",
                           "companion_surname"})
 _PLACEHOLDER_DOCUMENT = re.compile(r"0+")
@@ -170,7 +169,7 @@ def _check_text(line: int, name: str, value: str, limit: int = MAX_FIELD_CHARS) 
     value = value.strip()
     if value.lower() in _NULL_MARKERS:
         return ""
-    if name not in _NAME_FIELDS and value.lower() in _UNKNOWN_WORDS:
+    if name not in _NAME_FIELDS and fold(value) in NOT_KNOWN:
         return ""
     if name == "document_number" and _PLACEHOLDER_DOCUMENT.fullmatch(value):
         return ""
