@@ -2,8 +2,8 @@
 
     python -m tests.benchmarks.choose_policy            # about 6 minutes on 2 cores
 
-After the weights are fitted (fit_weights.py), the link threshold, the veto
-and the undated attachment bar are chosen together: every combination of the
+After the weights are fitted (fit_weights.py), the link threshold, the veto,
+the clustering mean bar and the undated attachment bar are chosen together: every combination of the
 grid below is run end to end (`link_all`) on several generator seeds and both
 benchmark mixes, none of them the evaluation seed of quality.py. The choice is
 the combination of highest mean pairwise F1 whose precision is at least 0.99
