@@ -25,7 +25,7 @@ import numpy as np
 from linkage.blocking import CandidateIndex
 from linkage.compare import MatchPolicy
 from linkage.encode import IdentityEncoding
-from linkage.table import EncodingTable
+from linkage.table import EncodingTable, EntityTokens
 
 TableScorer = Callable[[EncodingTable, np.ndarray, np.ndarray], np.ndarray]
 
@@ -72,20 +72,25 @@ class EpochTables:
                 grown[: len(rows)] = rows
                 self._table_row[epoch] = grown
 
-    def append(self, encodings: list[Mapping[int, IdentityEncoding]]) -> range:
-        """Add sightings (each: epoch -> subject encoding); returns their linker rows."""
+    def append(self, encodings: list[Mapping[int, IdentityEncoding]],
+               entities: list[Mapping[int, EntityTokens]] | None = None) -> range:
+        """Add sightings (each: epoch -> subject encoding, and epoch -> its entity
+        tokens under that epoch's key); returns their linker rows."""
         start = self.size
         for mapping in encodings:
             for epoch in mapping:
                 self._epoch(epoch)
         self._grow(start + len(encodings))
-        by_epoch: dict[int, list[tuple[int, IdentityEncoding]]] = {}
+        by_epoch: dict[int, list[tuple[int, IdentityEncoding, EntityTokens]]] = {}
         for offset, mapping in enumerate(encodings):
+            tokens = entities[offset] if entities is not None else {}
             for epoch, encoding in mapping.items():
-                by_epoch.setdefault(epoch, []).append((start + offset, encoding))
+                by_epoch.setdefault(epoch, []).append(
+                    (start + offset, encoding, tokens.get(epoch, ())))
         for epoch, items in by_epoch.items():
-            added = self.tables[epoch].append([enc for _, enc in items])
-            sightings = np.array([sighting for sighting, _ in items], dtype=np.int64)
+            added = self.tables[epoch].append([enc for _, enc, _ in items],
+                                              [tokens for _, _, tokens in items])
+            sightings = np.array([sighting for sighting, _, _ in items], dtype=np.int64)
             self._table_row[epoch][sightings] = np.arange(added.start, added.stop)
             back = self._sighting[epoch]
             if len(back) < added.stop:

@@ -60,21 +60,37 @@ def insert_other_epochs(conn: sqlite3.Connection, seq: int,
     )
 
 
-def other_subjects(conn: sqlite3.Connection, seqs: Iterable[int]) -> dict[int, dict[int, bytes]]:
-    """Subject encodings under other epochs, per sighting seq and epoch."""
+def other_epoch_parts(conn: sqlite3.Connection, seqs: Iterable[int]
+                      ) -> dict[int, dict[int, tuple[bytes, list[tuple[int, bytes]]]]]:
+    """Per sighting seq and other epoch: the subject encoding and the entity tokens."""
+    found: dict[int, dict[int, tuple[bytes, list[tuple[int, bytes]]]]] = {}
+    for seq, epoch, blob in _rows_of_seqs(
+            conn, "SELECT sighting_seq, epoch, encoding FROM epoch_encodings", seqs):
+        other = encoding_pb2.EpochEncoding.FromString(blob)
+        found.setdefault(seq, {})[epoch] = (
+            other.subject.SerializeToString(deterministic=True),
+            [(e.kind, e.token) for e in other.entities])
+    return found
+
+
+def entity_tokens(conn: sqlite3.Connection, seqs: Iterable[int]
+                  ) -> dict[int, list[tuple[int, bytes]]]:
+    """Per sighting seq: its entity tokens under its own (newest) epoch, as received."""
+    found: dict[int, list[tuple[int, bytes]]] = {}
+    for seq, kind, token in _rows_of_seqs(
+            conn, "SELECT sighting_seq, kind, token FROM entities", seqs, order="rowid"):
+        found.setdefault(seq, []).append((kind, token))
+    return found
+
+
+def _rows_of_seqs(conn: sqlite3.Connection, select: str, seqs: Iterable[int],
+                  order: str | None = None) -> Iterable[tuple]:
     wanted = list(seqs)
-    found: dict[int, dict[int, bytes]] = {}
     for start in range(0, len(wanted), 500):
         chunk = wanted[start : start + 500]
         marks = ",".join("?" * len(chunk))
-        rows = conn.execute(
-            f"SELECT sighting_seq, epoch, encoding FROM epoch_encodings "
-            f"WHERE sighting_seq IN ({marks})", chunk
-        ).fetchall()
-        for seq, epoch, blob in rows:
-            subject = encoding_pb2.EpochEncoding.FromString(blob).subject
-            found.setdefault(seq, {})[epoch] = subject.SerializeToString(deterministic=True)
-    return found
+        ordered = f" ORDER BY {order}" if order else ""
+        yield from conn.execute(f"{select} WHERE sighting_seq IN ({marks}){ordered}", chunk)
 
 
 @dataclass(frozen=True)

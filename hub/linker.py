@@ -100,14 +100,19 @@ class Linker:
 
     def _append(self, rows: list[tuple[int, int, bytes, str | None, int | None]]) -> range:
         """Rows of (seq, epoch, subject, person_id, cluster_seq), in seq order."""
+        seqs = [row[0] for row in rows]
         with self.store.lock:
-            others = epochs.other_subjects(self.store.db.conn, [row[0] for row in rows])
+            others = epochs.other_epoch_parts(self.store.db.conn, seqs)
+            own = epochs.entity_tokens(self.store.db.conn, seqs)
+        parts = [{**others.get(seq, {}), epoch: (subject, own.get(seq, []))}
+                 for seq, epoch, subject, _, _ in rows]
         encodings = [
             {e: wire.identity_from_wire(encoding_pb2.IdentityEncoding.FromString(blob))
-             for e, blob in {**others.get(seq, {}), epoch: subject}.items()}
-            for seq, epoch, subject, _, _ in rows
+             for e, (blob, _) in mapping.items()}
+            for mapping in parts
         ]
-        added = self.encodings.append(encodings)
+        added = self.encodings.append(
+            encodings, [{e: tokens for e, (_, tokens) in mapping.items()} for mapping in parts])
         appended = self.rows.append([row[0] for row in rows], [row[3] for row in rows],
                                     [row[4] for row in rows])
         if appended != added:

@@ -3,9 +3,13 @@
 The hub keeps every encoding it links in one of these: packed name filters as
 uint64 words (so Dice is a vectorised AND + popcount), date tokens, buckets
 and exact tokens as fixed-width integer columns with 0 / 255 meaning absent.
+A sighting's entity tokens (phone, plate, address, advert) sit beside its
+identity: one slot per kind, so "do these two share a phone" is one compare.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 
@@ -15,6 +19,11 @@ from linkage.schema import DOB_SLOTS
 NO_BUCKET = 255
 BUCKET_SLOTS = 3
 DOCUMENT_NEAR_SLOTS = 17
+#: entity kinds by their number on the wire (encoding.proto EntityKind), one slot each
+ENTITY_KINDS = {1: "phone", 2: "vehicle_plate", 3: "address", 4: "advert"}
+
+#: a sighting's entity tokens: (kind number, keyed token) pairs
+EntityTokens = Iterable[tuple[int, bytes]]
 
 
 class EncodingTable:
@@ -38,10 +47,11 @@ class EncodingTable:
         self.document_near = np.zeros((capacity, DOCUMENT_NEAR_SLOTS), dtype=np.uint32)
         self.place = np.zeros(capacity, dtype=np.uint16)
         self.nationality = np.zeros(capacity, dtype=np.uint16)
+        self.entities = np.zeros((capacity, len(ENTITY_KINDS)), dtype=np.uint64)
 
     def _columns(self) -> tuple[np.ndarray, ...]:
         return (self.filters, self.popcounts, self.dob, self.given, self.surname, self.sex,
-                self.document, self.document_near, self.place, self.nationality)
+                self.document, self.document_near, self.place, self.nationality, self.entities)
 
     def _grow(self, needed: int) -> None:
         capacity = len(self.popcounts)
@@ -53,16 +63,19 @@ class EncodingTable:
         for target, source in zip(self._columns(), old, strict=True):
             target[: self.size] = source[: self.size]
 
-    def append(self, encodings: list[IdentityEncoding]) -> range:
-        """Append encodings; returns the row numbers they got."""
+    def append(self, encodings: list[IdentityEncoding],
+               entities: Sequence[EntityTokens] | None = None) -> range:
+        """Append encodings (and each one's sighting's entity tokens); returns their rows."""
+        if entities is not None and len(entities) != len(encodings):
+            raise ValueError(f"{len(encodings)} encodings but {len(entities)} entity lists")
         start = self.size
         self._grow(start + len(encodings))
         for offset, enc in enumerate(encodings):
-            self.set_row(start + offset, enc)
+            self.set_row(start + offset, enc, entities[offset] if entities is not None else ())
         self.size = start + len(encodings)
         return range(start, self.size)
 
-    def set_row(self, row: int, enc: IdentityEncoding) -> None:
+    def set_row(self, row: int, enc: IdentityEncoding, entities: EntityTokens = ()) -> None:
         words = np.frombuffer(enc.name_filter, dtype="<u8")
         if len(words) != self.filter_words:
             raise ValueError(f"name filter has {len(enc.name_filter)} bytes, expected "
@@ -80,6 +93,7 @@ class EncodingTable:
         self.document_near[row] = near + [0] * (DOCUMENT_NEAR_SLOTS - len(near))
         self.place[row] = enc.place_bucket
         self.nationality[row] = enc.nationality_bucket
+        self.entities[row] = entity_slots(entities)
 
     def filter_bytes(self, row: int) -> bytes:
         return self.filters[row].astype("<u8").tobytes()
@@ -96,6 +110,19 @@ class EncodingTable:
             target[: len(rows)] = source[rows]
         out.size = len(rows)
         return out
+
+
+def entity_slots(entities: EntityTokens) -> list[int]:
+    """One 64-bit token per entity kind (0: none); the first token of a kind counts.
+
+    Eight bytes of a keyed token are plenty: two different tokens collide with
+    chance 2^-64 per compared pair.
+    """
+    slots = [0] * len(ENTITY_KINDS)
+    for kind, token in entities:
+        if kind in ENTITY_KINDS and not slots[kind - 1]:
+            slots[kind - 1] = int.from_bytes(token[:8], "little") or 1
+    return slots
 
 
 def _bucket_slots(buckets: bytes) -> list[int]:

@@ -223,10 +223,11 @@ def test_a_person_alert_holds_every_sighting_and_the_rule_score():
 
 
 def test_the_same_companion_recorded_differently_is_one_companion_person(other_encoder):
-    encoder = other_encoder  # a fixed key: the undated sighting sits near the attach bar
-    men = [Identity("Vasile", "Rusu", dt.date(1980, 4, 2)),
-           Identity("Vasilii", "Rusu", dt.date(1980, 4, 2)),
-           Identity("Vasile", "Rusu", None),  # recorded without his date of birth
+    encoder = other_encoder  # a fixed key: the undated record sits near the attach bar
+    born = {"place_of_birth": "Chisinau"}
+    men = [Identity("Vasile", "Rusu", dt.date(1980, 4, 2), **born),
+           Identity("Vasilii", "Rusu", dt.date(1980, 4, 2), **born),
+           Identity("Vasile", "Rusu", None, **born),  # recorded without his date of birth
            Identity("Mihai", "Ionescu", dt.date(1975, 1, 30))]
     rows = [(f"u{i}", 0, 1,
              wire.identity_to_wire(encoder.encode_identity(m)).SerializeToString())

@@ -179,13 +179,15 @@ def test_a_cluster_seq_that_is_no_seq_is_one_line_for_the_operator(tmp_path, upl
 def test_hub_linker_agrees_with_batch_link_all(tmp_path, uploads):
     store = HubStore(tmp_path / "hub.db")
     linker = Linker(store, default_schema(), MatchPolicy())
-    encodings = []
+    encodings, entities = [], []
     for gemeente, batch in uploads:
         store.store_batch(gemeente, wire.batch_digest(batch), batch)
         encodings += [wire.identity_from_wire(s.subject) for s in batch]
+        entities += [[(e.kind, e.token) for e in s.entities] for s in batch]
+    assert any(entities), "the carousel's sightings carry phones, plates, addresses"
     linker.link_pending()
     table = EncodingTable(default_schema().filter_bytes)
-    table.append(encodings)
+    table.append(encodings, entities)
     labels = link_all(table, MatchPolicy())
     uuids = [s.sighting_uuid for _, batch in uploads for s in batch]
     groups: dict[int, set[str]] = {}

@@ -111,10 +111,10 @@ def test_the_threshold_for_a_population_rises_with_its_prior_odds():
 
 def test_the_hub_advises_a_higher_threshold_only_when_far_below_it():
     assert threshold_advice(2_500, MatchPolicy().threshold) is None
-    assert threshold_advice(30_000, 5.0) is None  # close enough to 5.3
+    assert threshold_advice(30_000, 5.0) is None  # close enough to 5.8
     advice = threshold_advice(30_000, 3.0)
     assert advice == ("the hub holds 30,000 persons; for a population that size "
-                      "[matching] threshold about 5.3 keeps precision (now 3.0); see README "
+                      "[matching] threshold about 5.8 keeps precision (now 3.0); see README "
                       "\"Linkage quality, measured\", then run `zichtlijn hub relink`")
 
 
@@ -133,7 +133,7 @@ def test_a_hub_holding_a_large_population_says_which_threshold_suits_it(
     with caplog.at_level(logging.WARNING):
         start_hub(config).stop(grace=0)
     assert "the hub holds 30,000 persons" in caplog.text
-    assert "[matching] threshold about 5.3" in caplog.text
+    assert "[matching] threshold about 5.8" in caplog.text
 
     caplog.clear()
     monkeypatch.setattr(HubStore, "count_persons", lambda self: 2_000)

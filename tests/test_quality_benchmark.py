@@ -7,6 +7,7 @@ on examples small enough to work out by hand, plus one tiny end-to-end run.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -17,7 +18,7 @@ from tests.benchmarks import attacks
 from tests.benchmarks import plaintext_baseline as pb
 from tests.benchmarks.bitops import dice_above, pack, unpack
 from tests.benchmarks.carousel import table_of
-from tests.benchmarks.choose_policy import Outcome, choose
+from tests.benchmarks.choose_policy import PRECISION_FLOOR, Outcome, choose
 from tests.benchmarks.labelled import labelled
 from tests.benchmarks.metrics import (
     cluster_quality,
@@ -119,6 +120,24 @@ def test_plain_features_handle_swaps_and_dropped_names() -> None:
         assert x[k].tolist() == pytest.approx(reference)
 
 
+def test_plain_entity_evidence_is_the_matchers_rule() -> None:
+    """The baseline gets the shared phone/advert too, under the encoded matcher's rule."""
+    phone, advert = ("phone", "+31612345678"), ("advert", "adv-7")
+    records = [replace(record("maria", "popa"), entities=(phone, advert)),
+               replace(record("maria", "popa"), entities=(phone,)),
+               replace(record("maria", "popa"), entities=(advert, phone)),
+               replace(record("bianca", "stan"), entities=(phone, advert))]
+    comparator = pb.PlainComparator(records)
+    x = comparator.matrix(np.array([0, 0, 0]), np.array([1, 2, 3]))
+    column = {name: k for k, name in enumerate(pb.FEATURES)}
+    assert x[:, column["phone_same"]].tolist() == [1, 0, 0]
+    assert x[:, column["advert_same"]].tolist() == [0, 1, 0]  # only the strongest counts
+    rarity = pb._rarity_of(records)
+    for k, other in enumerate((1, 2, 3)):
+        assert x[k].tolist() == pytest.approx(pb.reference_row(records[0], records[other],
+                                                               rarity))
+
+
 def test_attack_scoring_and_frequency_alignment() -> None:
     records = [record("maria", "popa"), record("elena", "popa"), record("ana", "rusu")]
     scored = attacks.score_guesses([("maria", "popa"), ("elena", "popa"), None], records)
@@ -162,8 +181,9 @@ def test_choose_policy_maximises_f1_among_settings_precise_on_every_data_set() -
     def outcome(name: float, precision: list[float], f1: list[float]) -> Outcome:
         return Outcome({"threshold": name}, np.array(precision), np.array(f1))
 
-    best_f1_but_once_imprecise = outcome(1.0, [0.995, 0.989], [0.97, 0.97])
-    precise_lower_f1 = outcome(2.0, [0.993, 0.991], [0.95, 0.96])
+    floor = PRECISION_FLOOR
+    best_f1_but_once_imprecise = outcome(1.0, [0.999, floor - 0.001], [0.97, 0.97])
+    precise_lower_f1 = outcome(2.0, [floor + 0.003, floor], [0.95, 0.96])
     precise_lowest_f1 = outcome(3.0, [0.999, 0.999], [0.90, 0.91])
     chosen = choose([best_f1_but_once_imprecise, precise_lower_f1, precise_lowest_f1])
     assert chosen is precise_lower_f1

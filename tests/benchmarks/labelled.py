@@ -44,7 +44,7 @@ def labelled(persons: int, seed: int, mix: str,
     encoded = encode_all(data, schema)
     person_of_row = [data.truth[k] for k in encoded.keys]
     return Labelled(mix, seed, encoded, person_of_row, dense_labels(person_of_row),
-                    [plain_record(p.subject) for p in encoded.parsed])
+                    [plain_record(p.subject, p.entities) for p in encoded.parsed])
 
 
 def reencode(base: Labelled, schema: LinkageSchema) -> Labelled:

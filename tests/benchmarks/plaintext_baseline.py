@@ -31,7 +31,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from linkage.compare import MatchPolicy
+from linkage.compare import ENTITY_BY_STRENGTH, MatchPolicy
 from linkage.encode import Identity
 from linkage.normalise import canonical_word, name_words
 from linkage.persons import PersonGraph
@@ -47,19 +47,22 @@ class PlainRecord:
     document: str | None
     place: str | None = None  # canonical words of the place of birth, joined
     nationality: str | None = None
+    entities: tuple[tuple[str, str], ...] = ()  # (kind, normalised value) of the sighting
 
     @property
     def words(self) -> tuple[str, ...]:
         return self.given + self.surname
 
 
-def plain_record(identity: Identity) -> PlainRecord:
+def plain_record(identity: Identity,
+                 entities: Sequence[tuple[str, str]] = ()) -> PlainRecord:
     return PlainRecord(
         tuple(canonical_word(w) for w in name_words(identity.given_names)),
         tuple(canonical_word(w) for w in name_words(identity.surname)),
         identity.date_of_birth, identity.sex, identity.document_number or None,
         " ".join(canonical_word(w) for w in name_words(identity.place_of_birth or "")) or None,
         identity.nationality or None,
+        tuple(entities),
     )
 
 
@@ -178,7 +181,19 @@ FEATURES = (
     "dob_exact", "dob_swapped", "dob_near", "dob_partial", "dob_different",
     "document_same", "document_near", "document_different", "sex_different",
     "place_same", "place_different", "nationality_same", "nationality_different",
+    *(f"{kind}_same" for kind in ENTITY_BY_STRENGTH),
 )
+
+#: a name part "agrees" for the entity evidence: the same rule as the encoded matcher's
+#: (a shared phone confirms a name, never links names that share nothing)
+NAME_PART_AGREES = 0.9
+
+
+def shared_entity(a: PlainRecord, b: PlainRecord) -> int:
+    """1 + index in ENTITY_BY_STRENGTH of the strongest kind both carry, 0: none."""
+    first_a, first_b = dict(reversed(a.entities)), dict(reversed(b.entities))  # first of a kind
+    return next((k + 1 for k, kind in enumerate(ENTITY_BY_STRENGTH)
+                 if kind in first_a and first_a[kind] == first_b.get(kind)), 0)
 
 
 def _agreement(a: str | None, b: str | None) -> str:
@@ -218,6 +233,7 @@ def reference_row(a: PlainRecord, b: PlainRecord, rarity: dict[str, float]) -> l
     doc = document_relation(a.document, b.document)
     sex_diff = bool(a.sex and b.sex and a.sex != b.sex)
     place, nationality = _agreement(a.place, b.place), _agreement(a.nationality, b.nationality)
+    entity = shared_entity(a, b) if max(g, s) >= NAME_PART_AGREES else 0
     return [
         1.0, g, max(g - 0.9, 0.0), float(g == 1.0), float(g < 0.8),
         s, max(s - 0.9, 0.0), float(s == 1.0),
@@ -227,6 +243,7 @@ def reference_row(a: PlainRecord, b: PlainRecord, rarity: dict[str, float]) -> l
         float(doc == "same"), float(doc == "near"), float(doc == "different"),
         float(sex_diff), float(place == "same"), float(place == "different"),
         float(nationality == "same"), float(nationality == "different"),
+        *(float(entity == k + 1) for k in range(len(ENTITY_BY_STRENGTH))),
     ]
 
 
@@ -273,6 +290,9 @@ class PlainComparator:
                              for r in self.records])
         self.place = _ids([r.place for r in self.records])
         self.nationality = _ids([r.nationality for r in self.records])
+        firsts = [dict(reversed(r.entities)) for r in self.records]  # first value of a kind
+        self.entity_ids = np.column_stack([_ids([f.get(kind) for f in firsts])
+                                           for kind in ENTITY_BY_STRENGTH])
         self._jw: dict[int, float] = {}
         self._near: dict[tuple[int, int], bool] = {}
 
@@ -348,8 +368,18 @@ class PlainComparator:
             dob == "different", doc == "same", doc == "near", doc == "different", sex_diff,
             *_same_different(self.place[left], self.place[right]),
             *_same_different(self.nationality[left], self.nationality[right]),
+            *self._entity(left, right, np.maximum(g, s) >= NAME_PART_AGREES),
         ]
         return np.column_stack([np.asarray(c, dtype=np.float64) for c in columns])
+
+    def _entity(self, left: np.ndarray, right: np.ndarray,
+                name_part_agrees: np.ndarray) -> list[np.ndarray]:
+        strongest = np.zeros(len(left), dtype=np.int64)
+        for n in range(len(ENTITY_BY_STRENGTH), 0, -1):  # the strongest written last
+            a, b = self.entity_ids[left, n - 1], self.entity_ids[right, n - 1]
+            strongest[(a >= 0) & (a == b)] = n
+        strongest[~name_part_agrees] = 0
+        return [strongest == n + 1 for n in range(len(ENTITY_BY_STRENGTH))]
 
     def _dob(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
         a, b = self.ymd[left], self.ymd[right]

@@ -323,15 +323,17 @@ def febrl_section(with_peers: bool) -> float | None:
     model = fit_model(records, entity)
     tuned = tune_policy(records, entity, model, (-1.0, 0.0, 1.0, 2.0))
     plain = link_plain(records, model, tuned.policy)
-    rows.append(quality_row(f"plaintext baseline, same 4 fields (fitted and {tuned} "
+    rows.append(quality_row(f"plaintext baseline, same fields (fitted and {tuned} "
                             "chosen on FEBRL4 itself)",
                             cluster_quality(plain.labels, entity)))
-    fields = ("given", "surname", "dob", "document")
+    fields = ("given", "surname", "dob", "document", "postcode", "street_number")
     schema = peer.schema_dict("febrl", fields)
+    column = {name: k for k, name in enumerate(febrl.ALL_FIELDS)}
     pii = [(" ".join(r.given), " ".join(r.surname), r.dob.strftime("%Y%m%d") if r.dob else "",
-            r.document or "") for r in records]
+            r.document or "", raw[column["postcode"]], raw[column["street_number"]])
+           for r, raw in zip(records, data.raw, strict=True)]
     best = anonlink_at_best_dice(peer.encode(pii, schema))
-    rows.append(quality_row(f"clkhash+anonlink greedy_solve, same 4 fields (best Dice "
+    rows.append(quality_row(f"clkhash+anonlink greedy_solve, same fields (best Dice "
                             f"{best[0]:.3f}, chosen on FEBRL4 itself)", best[1]))
     all_fields = peer.schema_dict("febrl", febrl.ALL_FIELDS)
     best = anonlink_at_best_dice(peer.encode(data.raw, all_fields))

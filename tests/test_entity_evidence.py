@@ -1,0 +1,133 @@
+"""A phone, plate, address or advert two sightings share: evidence that confirms a name.
+
+Small fixed examples of what DESIGN §6 asks ("exact-token evidence combined
+with fuzzy evidence") and of what it must not do: link women whose names
+share nothing because one man's phone is in both their adverts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+import numpy as np
+import pytest
+
+from hub.linker import Linker
+from hub.store import HubStore
+from linkage.compare import MatchPolicy, features, score_pairs
+from linkage.encode import Encoder, Identity
+from linkage.linking import link_all
+from linkage.schema import default_schema
+from linkage.table import EncodingTable, entity_slots
+from node.csv_import import parse_row
+from node.importer import encode_sighting
+from tests.linker_support import partition
+from zichtlijn import wire
+
+PHONE, PLATE, ADDRESS, ADVERT = (wire.ENTITY_KINDS[k] for k in
+                                 ("phone", "vehicle_plate", "address", "advert"))
+
+
+def tokens(encoder: Encoder, **values: str) -> list[tuple[int, bytes]]:
+    return [(wire.ENTITY_KINDS[kind], encoder.entity_token(kind, value))
+            for kind, value in values.items()]
+
+
+def pair_score(encoder: Encoder, a: Identity, b: Identity, ents_a=(), ents_b=()) -> float:
+    table = EncodingTable(default_schema().filter_bytes)
+    table.append([encoder.encode_identity(a), encoder.encode_identity(b)], [ents_a, ents_b])
+    return float(score_pairs(table, np.array([0]), np.array([1]), MatchPolicy())[0])
+
+
+MARIA = Identity("Maria", "Popa", None)
+MARIA_AGAIN = Identity("Maria", "Popa", None)
+
+
+def test_a_shared_phone_adds_evidence_to_a_name_that_agrees(encoder):
+    phone = tokens(encoder, phone="+40721000111")
+    alone = pair_score(encoder, MARIA, MARIA_AGAIN)
+    shared = pair_score(encoder, MARIA, MARIA_AGAIN, phone, phone)
+    assert shared - alone == pytest.approx(MatchPolicy().weights["phone_same"], abs=1e-5)
+    assert alone < MatchPolicy().threshold <= shared
+
+
+def test_different_phones_or_one_missing_change_nothing(encoder):
+    alone = pair_score(encoder, MARIA, MARIA_AGAIN)
+    assert pair_score(encoder, MARIA, MARIA_AGAIN, tokens(encoder, phone="+40721000111"),
+                      tokens(encoder, phone="+40721000222")) == alone
+    assert pair_score(encoder, MARIA, MARIA_AGAIN,
+                      tokens(encoder, phone="+40721000111"), []) == alone
+
+
+def test_a_phone_never_links_names_that_share_nothing(encoder):
+    """One controller's phone and advert in two different women's records."""
+    his = tokens(encoder, phone="+31612345678", advert="adv-77")
+    other_woman = Identity("Bianca", "Stan", None)
+    assert (pair_score(encoder, MARIA, other_woman, his, his)
+            == pair_score(encoder, MARIA, other_woman))
+
+
+def test_only_the_strongest_shared_kind_counts(encoder):
+    both = tokens(encoder, phone="+31612345678", advert="adv-77")
+    advert = tokens(encoder, advert="adv-77")
+    assert (pair_score(encoder, MARIA, MARIA_AGAIN, both, both)
+            == pair_score(encoder, MARIA, MARIA_AGAIN, advert, advert))
+    weights = MatchPolicy().weights
+    assert weights["advert_same"] > weights["phone_same"] > weights["address_same"] > 0
+
+
+def test_the_same_token_under_another_kind_is_not_shared(encoder):
+    table = EncodingTable(default_schema().filter_bytes)
+    token = encoder.entity_token("phone", "+31612345678")
+    table.append([encoder.encode_identity(MARIA)] * 2, [[(PHONE, token)], [(PLATE, token)]])
+    assert features(table, np.array([0]), np.array([1])).entity[0] == 0
+
+
+def test_a_table_keeps_the_first_token_of_each_kind():
+    assert entity_slots([(PHONE, b"\x01" * 16), (PHONE, b"\x02" * 16), (ADVERT, b"\x03" * 16)]) \
+        == [int.from_bytes(b"\x01" * 8, "little"), 0, 0, int.from_bytes(b"\x03" * 8, "little")]
+    assert entity_slots([(ADDRESS, bytes(16))]) == [0, 0, 1, 0]  # an all-zero token is present
+    assert entity_slots([(0, b"\x05" * 16), (9, b"\x05" * 16)]) == [0, 0, 0, 0]
+
+
+def test_take_copies_and_blanking_clears_the_tokens(encoder):
+    table = EncodingTable(default_schema().filter_bytes)
+    table.append([encoder.encode_identity(MARIA)] * 2,
+                 [tokens(encoder, phone="+40721000111"), []])
+    copy = table.take([1, 0])
+    assert copy.entities[1].tolist() == table.entities[0].tolist() != [0, 0, 0, 0]
+    table.set_row(0, encoder.encode_identity(MARIA))
+    assert table.entities[0].tolist() == [0, 0, 0, 0]
+
+
+def test_two_undated_sightings_with_the_same_phone_are_one_person(encoder):
+    """Without a date of birth a common name alone stays apart; her phone joins them."""
+    phone = tokens(encoder, phone="+40721000111")
+    table = EncodingTable(default_schema().filter_bytes)
+    table.append([encoder.encode_identity(i) for i in (MARIA, MARIA_AGAIN, MARIA)],
+                 [phone, phone, []])
+    labels = link_all(table, MatchPolicy())
+    assert labels[0] == labels[1] != labels[2]
+
+
+def sighting(encoder: Encoder, case_ref: str, phone: str):
+    row = {"case_ref": case_ref, "observed_on": "2026-10-01", "given_names": "Maria",
+           "surname": "Popa", "phone": phone}
+    message = encode_sighting(parse_row(2, row, dt.date(2026, 11, 23)), encoder)
+    message.sighting_uuid = str(uuid.uuid4())
+    return message
+
+
+def test_the_hub_links_on_stored_entity_tokens_and_after_a_restart(tmp_path, encoder):
+    store = HubStore(tmp_path / "hub.db")
+    first = [sighting(encoder, "A-1", "06-12345678"), sighting(encoder, "A-2", "")]
+    later = [sighting(encoder, "B-1", "+31 6 1234 5678")]  # the same number, written otherwise
+    store.store_batch("GM0363", wire.batch_digest(first), first)
+    Linker(store, default_schema(), MatchPolicy()).link_pending()
+    store.store_batch("GM0599", wire.batch_digest(later), later)
+    # a new linker reads the first night's tokens back from the database
+    Linker(store, default_schema(), MatchPolicy()).link_pending()
+    same_phone = frozenset({first[0].sighting_uuid, later[0].sighting_uuid})
+    assert partition(store) == {same_phone, frozenset({first[1].sighting_uuid})}
+    store.close()
