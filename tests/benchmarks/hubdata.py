@@ -16,8 +16,10 @@ from pathlib import Path
 from linkage.encode import Encoder
 from linkage.keys import derive_purpose_keys
 from linkage.schema import default_schema
+from linkage.table import EncodingTable
 from node.csv_import import RowError, parse_row
 from node.importer import encode_sighting
+from zichtlijn import wire
 from zichtlijn.synth import LISTED_ERRORS_ONLY, iter_rows
 from zichtlijn.v1 import encoding_pb2
 
@@ -64,3 +66,14 @@ def batches(sightings: list[tuple[str, bytes, str]], size: int = 1000
     for gemeente, bucket in pending.items():
         if bucket:
             yield gemeente, bucket
+
+
+def encoding_table(sightings: list[tuple[str, bytes, str]]) -> EncodingTable:
+    """The sightings' subjects and entity tokens as the hub's linker holds them."""
+    table = EncodingTable(default_schema().filter_bytes, capacity=len(sightings))
+    for start in range(0, len(sightings), 10_000):  # parsed a slice at a time: memory
+        parsed = [encoding_pb2.EncodedSighting.FromString(blob)
+                  for _, blob, _ in sightings[start : start + 10_000]]
+        table.append([wire.identity_from_wire(s.subject) for s in parsed],
+                     [[(e.kind, e.token) for e in s.entities] for s in parsed])
+    return table

@@ -335,19 +335,13 @@ def bench_blocking_at_scale(sizes: list[int], increment: int) -> None:
     """
     from linkage.blocking import CandidateIndex
     from linkage.compare import MatchPolicy
-    from linkage.schema import default_schema
-    from linkage.table import EncodingTable
-    from tests.benchmarks.hubdata import encoded_sightings
-    from zichtlijn import wire
-    from zichtlijn.v1 import encoding_pb2
+    from tests.benchmarks.hubdata import encoded_sightings, encoding_table
 
     for size in sizes:
         persons = max(1, round(size / 3.4))
         sightings = encoded_sightings(persons)
         n = len(sightings)
-        table = EncodingTable(default_schema().filter_bytes, capacity=n)
-        table.append([wire.identity_from_wire(encoding_pb2.EncodedSighting.FromString(b).subject)
-                      for _, b, _ in sightings])
+        table = encoding_table(sightings)
         truth = np.array([hash(key) for _, _, key in sightings])
         del sightings
         gc.collect()
@@ -390,20 +384,14 @@ def bench_quality_at_scale(sizes: list[int], thresholds: list[float]) -> None:
     """
     from linkage.compare import MatchPolicy
     from linkage.linking import link_all
-    from linkage.schema import default_schema
-    from linkage.table import EncodingTable
-    from tests.benchmarks.hubdata import encoded_sightings
-    from zichtlijn import wire
+    from tests.benchmarks.hubdata import encoded_sightings, encoding_table
     from zichtlijn.evaluate import quality
-    from zichtlijn.v1 import encoding_pb2
 
     print("quality at scale: sightings | persons | link threshold | pairwise quality")
     for size in sizes:
         persons = max(1, round(size / 3.4))
         sightings = encoded_sightings(persons)
-        table = EncodingTable(default_schema().filter_bytes)
-        table.append([wire.identity_from_wire(encoding_pb2.EncodedSighting.FromString(b).subject)
-                      for _, b, _ in sightings])
+        table = encoding_table(sightings)
         truth = {row: key for row, (_, _, key) in enumerate(sightings)}
         for threshold in thresholds:
             labels = link_all(table, MatchPolicy(threshold=threshold))
