@@ -10,7 +10,7 @@
     months = 18          # sightings observed on or before today minus this are purged
 
     [matching]
-    threshold = 3.0      # log-odds a pair needs to be a link; raise it for a larger
+    threshold = 3.5      # log-odds a pair needs to be a link; raise it for a larger
                          # population (README "Linkage quality, measured"), then `hub relink`
 
 Read at hub start (a bad value stops the hub with the setting named). The

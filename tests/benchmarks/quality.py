@@ -269,7 +269,7 @@ def curve_section(ev: Labelled) -> None:
     say("End to end: link_all with MatchPolicy(threshold=t), every other setting as shipped "
         "(links below link_floor never form components, so t below it equals link_floor).\n")
     rows = []
-    for t in CURVE_THRESHOLDS:
+    for t in sorted({*CURVE_THRESHOLDS, MatchPolicy().threshold}):
         q = cluster_quality(link_all(ztable, MatchPolicy(threshold=t)), ev.truth)
         rows.append((f"{t:+.1f}" + (" (as shipped)" if t == MatchPolicy().threshold else ""),
                      q.precision, q.recall, q.f1, f"{q.exact_persons:.3f}"))
