@@ -17,6 +17,7 @@ from hub.linker import Linker
 from hub.store import HubStore
 from linkage.compare import MatchPolicy, features, score_pairs
 from linkage.encode import Encoder, Identity
+from linkage.keys import derive_purpose_keys
 from linkage.linking import link_all
 from linkage.schema import default_schema
 from linkage.table import EncodingTable, entity_slots
@@ -111,10 +112,10 @@ def test_two_undated_sightings_with_the_same_phone_are_one_person(encoder):
     assert labels[0] == labels[1] != labels[2]
 
 
-def sighting(encoder: Encoder, case_ref: str, phone: str):
+def sighting(encoder: Encoder, case_ref: str, phone: str, also: tuple[Encoder, ...] = ()):
     row = {"case_ref": case_ref, "observed_on": "2026-10-01", "given_names": "Maria",
            "surname": "Popa", "phone": phone}
-    message = encode_sighting(parse_row(2, row, dt.date(2026, 11, 23)), encoder)
+    message = encode_sighting(parse_row(2, row, dt.date(2026, 11, 23)), encoder, also)
     message.sighting_uuid = str(uuid.uuid4())
     return message
 
@@ -131,3 +132,17 @@ def test_the_hub_links_on_stored_entity_tokens_and_after_a_restart(tmp_path, enc
     same_phone = frozenset({first[0].sighting_uuid, later[0].sighting_uuid})
     assert partition(store) == {same_phone, frozenset({first[1].sighting_uuid})}
     store.close()
+
+
+def test_tokens_of_an_older_epoch_come_from_a_dual_encoded_sighting():
+    """A sighting made in a rotation's overlap meets an old one under the old epoch's key."""
+    old, new = (Encoder(default_schema(), derive_purpose_keys(b"\x09" * 32, epoch))
+                for epoch in (1, 2))
+    store = HubStore(":memory:")
+    before = [sighting(old, "A-1", "06-12345678")]
+    overlap = [sighting(new, "B-1", "06-12345678", also=(old,))]
+    assert overlap[0].epoch == 2 and overlap[0].other_epochs[0].entities
+    store.store_batch("GM0363", wire.batch_digest(before), before)
+    store.store_batch("GM0599", wire.batch_digest(overlap), overlap)
+    Linker(store, default_schema(), MatchPolicy()).link_pending()
+    assert partition(store) == {frozenset({before[0].sighting_uuid, overlap[0].sighting_uuid})}
