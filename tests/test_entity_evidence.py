@@ -49,7 +49,7 @@ def test_a_shared_phone_adds_evidence_to_a_name_that_agrees(encoder):
     phone = tokens(encoder, phone="+40721000111")
     alone = pair_score(encoder, MARIA, MARIA_AGAIN)
     shared = pair_score(encoder, MARIA, MARIA_AGAIN, phone, phone)
-    assert shared - alone == pytest.approx(MatchPolicy().weights["phone_same"], abs=1e-5)
+    assert shared - alone == pytest.approx(MatchPolicy().weights["contact_same"], abs=1e-5)
     assert alone < MatchPolicy().threshold <= shared
 
 
@@ -69,13 +69,18 @@ def test_a_phone_never_links_names_that_share_nothing(encoder):
             == pair_score(encoder, MARIA, other_woman))
 
 
-def test_only_the_strongest_shared_kind_counts(encoder):
-    both = tokens(encoder, phone="+31612345678", advert="adv-77")
+def test_only_the_strongest_shared_class_counts(encoder):
+    """A network's phone, car and advert together weigh what one of them weighs."""
+    network = tokens(encoder, phone="+31612345678", vehicle_plate="12-ABC-3", advert="adv-77")
+    phone = tokens(encoder, phone="+31612345678")
     advert = tokens(encoder, advert="adv-77")
-    assert (pair_score(encoder, MARIA, MARIA_AGAIN, both, both)
-            == pair_score(encoder, MARIA, MARIA_AGAIN, advert, advert))
+    plate = tokens(encoder, vehicle_plate="12-ABC-3")
+    with_phone = pair_score(encoder, MARIA, MARIA_AGAIN, phone, phone)
+    assert pair_score(encoder, MARIA, MARIA_AGAIN, network, network) == with_phone
+    assert pair_score(encoder, MARIA, MARIA_AGAIN, advert, advert) == with_phone  # one class
+    assert pair_score(encoder, MARIA, MARIA_AGAIN, plate, plate) < with_phone
     weights = MatchPolicy().weights
-    assert weights["advert_same"] > weights["phone_same"] > weights["address_same"] > 0
+    assert weights["contact_same"] > weights["vehicle_plate_same"] > weights["address_same"] > 0
 
 
 def test_the_same_token_under_another_kind_is_not_shared(encoder):

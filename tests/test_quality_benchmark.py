@@ -122,18 +122,19 @@ def test_plain_features_handle_swaps_and_dropped_names() -> None:
 
 def test_plain_entity_evidence_is_the_matchers_rule() -> None:
     """The baseline gets the shared phone/advert too, under the encoded matcher's rule."""
-    phone, advert = ("phone", "+31612345678"), ("advert", "adv-7")
-    records = [replace(record("maria", "popa"), entities=(phone, advert)),
-               replace(record("maria", "popa"), entities=(phone,)),
-               replace(record("maria", "popa"), entities=(advert, phone)),
+    phone, advert, plate = ("phone", "+31612345678"), ("advert", "adv-7"), ("vehicle_plate", "x")
+    records = [replace(record("maria", "popa"), entities=(phone, advert, plate)),
+               replace(record("maria", "popa"), entities=(advert,)),
+               replace(record("maria", "popa"), entities=(plate,)),
+               replace(record("maria", "popa"), entities=(plate, phone)),
                replace(record("bianca", "stan"), entities=(phone, advert))]
     comparator = pb.PlainComparator(records)
-    x = comparator.matrix(np.array([0, 0, 0]), np.array([1, 2, 3]))
+    x = comparator.matrix(np.array([0, 0, 0, 0]), np.array([1, 2, 3, 4]))
     column = {name: k for k, name in enumerate(pb.FEATURES)}
-    assert x[:, column["phone_same"]].tolist() == [1, 0, 0]
-    assert x[:, column["advert_same"]].tolist() == [0, 1, 0]  # only the strongest counts
+    assert x[:, column["contact_same"]].tolist() == [1, 0, 1, 0]
+    assert x[:, column["vehicle_plate_same"]].tolist() == [0, 1, 0, 0]  # the strongest only
     rarity = pb._rarity_of(records)
-    for k, other in enumerate((1, 2, 3)):
+    for k, other in enumerate((1, 2, 3, 4)):
         assert x[k].tolist() == pytest.approx(pb.reference_row(records[0], records[other],
                                                                rarity))
 

@@ -31,7 +31,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from linkage.compare import ENTITY_BY_STRENGTH, MatchPolicy
+from linkage.compare import ENTITY_EVIDENCE, MatchPolicy
 from linkage.encode import Identity
 from linkage.normalise import canonical_word, name_words
 from linkage.persons import PersonGraph
@@ -181,7 +181,7 @@ FEATURES = (
     "dob_exact", "dob_swapped", "dob_near", "dob_partial", "dob_different",
     "document_same", "document_near", "document_different", "sex_different",
     "place_same", "place_different", "nationality_same", "nationality_different",
-    *(f"{kind}_same" for kind in ENTITY_BY_STRENGTH),
+    *(f"{name}_same" for name, _ in ENTITY_EVIDENCE),
 )
 
 #: a name part "agrees" for the entity evidence: the same rule as the encoded matcher's
@@ -190,10 +190,11 @@ NAME_PART_AGREES = 0.9
 
 
 def shared_entity(a: PlainRecord, b: PlainRecord) -> int:
-    """1 + index in ENTITY_BY_STRENGTH of the strongest kind both carry, 0: none."""
+    """1 + index in ENTITY_EVIDENCE of the strongest class both share a value of, 0: none."""
     first_a, first_b = dict(reversed(a.entities)), dict(reversed(b.entities))  # first of a kind
-    return next((k + 1 for k, kind in enumerate(ENTITY_BY_STRENGTH)
-                 if kind in first_a and first_a[kind] == first_b.get(kind)), 0)
+    return next((k + 1 for k, (_, kinds) in enumerate(ENTITY_EVIDENCE)
+                 if any(kind in first_a and first_a[kind] == first_b.get(kind)
+                        for kind in kinds)), 0)
 
 
 def _agreement(a: str | None, b: str | None) -> str:
@@ -243,7 +244,7 @@ def reference_row(a: PlainRecord, b: PlainRecord, rarity: dict[str, float]) -> l
         float(doc == "same"), float(doc == "near"), float(doc == "different"),
         float(sex_diff), float(place == "same"), float(place == "different"),
         float(nationality == "same"), float(nationality == "different"),
-        *(float(entity == k + 1) for k in range(len(ENTITY_BY_STRENGTH))),
+        *(float(entity == k + 1) for k in range(len(ENTITY_EVIDENCE))),
     ]
 
 
@@ -291,8 +292,8 @@ class PlainComparator:
         self.place = _ids([r.place for r in self.records])
         self.nationality = _ids([r.nationality for r in self.records])
         firsts = [dict(reversed(r.entities)) for r in self.records]  # first value of a kind
-        self.entity_ids = np.column_stack([_ids([f.get(kind) for f in firsts])
-                                           for kind in ENTITY_BY_STRENGTH])
+        self.entity_ids = {kind: _ids([f.get(kind) for f in firsts])
+                           for _, kinds in ENTITY_EVIDENCE for kind in kinds}
         self._jw: dict[int, float] = {}
         self._near: dict[tuple[int, int], bool] = {}
 
@@ -375,11 +376,12 @@ class PlainComparator:
     def _entity(self, left: np.ndarray, right: np.ndarray,
                 name_part_agrees: np.ndarray) -> list[np.ndarray]:
         strongest = np.zeros(len(left), dtype=np.int64)
-        for n in range(len(ENTITY_BY_STRENGTH), 0, -1):  # the strongest written last
-            a, b = self.entity_ids[left, n - 1], self.entity_ids[right, n - 1]
-            strongest[(a >= 0) & (a == b)] = n
+        for n in range(len(ENTITY_EVIDENCE), 0, -1):  # the strongest written last
+            for kind in ENTITY_EVIDENCE[n - 1][1]:
+                a, b = self.entity_ids[kind][left], self.entity_ids[kind][right]
+                strongest[(a >= 0) & (a == b)] = n
         strongest[~name_part_agrees] = 0
-        return [strongest == n + 1 for n in range(len(ENTITY_BY_STRENGTH))]
+        return [strongest == n + 1 for n in range(len(ENTITY_EVIDENCE))]
 
     def _dob(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
         a, b = self.ymd[left], self.ymd[right]
