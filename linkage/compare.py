@@ -4,8 +4,9 @@ The score adds evidence the way a Fellegi-Sunter model does: name similarity
 (Dice on the keyed filters), how the dates of birth agree, which part of the
 name agrees (given name or surname, straight or swapped), and exact tokens
 (document, sex) that can confirm or veto. A phone, plate, address or advert
-shared by the two sightings confirms a name that partly agrees; it never
-links names that share nothing, since a controller's phone, car or venue is
+shared by the two sightings confirms a name that partly agrees and a date of
+birth that does not contradict; it never links names that share nothing, nor
+overrides a different date, since a controller's phone, car or venue is
 shared by the women he controls (DESIGN §6: exact tokens combined with fuzzy
 evidence). The weights are data (MatchPolicy),
 chosen by measurement on labelled data (tests/benchmarks/quality.py).
@@ -38,30 +39,30 @@ class DobAgreement(IntEnum):
 # realistic mix, fitting seed 101 (`python -m tests.benchmarks.fit_weights`),
 # and evaluated on other seeds.
 DEFAULT_WEIGHTS: dict[str, float] = {
-    "bias": -15.26,
-    "dice": 12.79,
-    "dice_over_60": 9.68,
-    "dice_over_75": -8.30,
-    "dice_over_90": -8.28,
-    "dob_different": -4.30,
+    "bias": -15.27,
+    "dice": 12.84,
+    "dice_over_60": 9.50,
+    "dice_over_75": -8.08,
+    "dice_over_90": -8.44,
+    "dob_different": -4.01,
     "dob_partial": 0.41,
-    "dob_near": 4.76,
+    "dob_near": 4.75,
     "dob_swapped": 4.75,
-    "dob_exact": 8.06,
+    "dob_exact": 8.05,
     "both_parts": 0.55,
-    "given_only": 0.39,
+    "given_only": 0.38,
     "surname_only": -0.44,
     "document_same": 15.14,
-    "document_near": 11.75,
+    "document_near": 11.73,
     "document_different": -1.88,
-    "sex_different": 0.04,
-    "place_same": 2.17,
-    "place_different": -3.32,
+    "sex_different": 0.01,
+    "place_same": 2.15,
+    "place_different": -3.33,
     "nationality_same": 0.19,
     "nationality_different": -1.49,
-    "contact_same": 8.51,
-    "vehicle_plate_same": 6.22,
-    "address_same": 2.97,
+    "contact_same": 8.38,
+    "vehicle_plate_same": 6.19,
+    "address_same": 3.08,
 }
 
 
@@ -96,7 +97,7 @@ class PairFeatures:
     place: np.ndarray  # 1 same, -1 different, 0 unknown
     nationality: np.ndarray
     # the strongest class of entity both sightings carry the same token of (ENTITY_EVIDENCE
-    # index + 1), only where a name part agrees; 0: none
+    # index + 1), only where a name part agrees and the dates of birth do not differ; 0: none
     entity: np.ndarray
 
 
@@ -167,18 +168,19 @@ def features(table: EncodingTable, left: np.ndarray, right: np.ndarray) -> PairF
     return PairFeatures(dice(table, left, right), dob, given_ok, surname_ok, document,
                         sex_different, _agreement(table.place, left, right),
                         _agreement(table.nationality, left, right),
-                        _shared_entity(table, left, right, given_ok | surname_ok))
+                        _shared_entity(table, left, right, (given_ok | surname_ok)
+                                       & (dob != DobAgreement.DIFFERENT)))
 
 
 def _shared_entity(table: EncodingTable, left: np.ndarray, right: np.ndarray,
-                   name_part_agrees: np.ndarray) -> np.ndarray:
+                   counts: np.ndarray) -> np.ndarray:
     ent_l, ent_r = table.entities[left], table.entities[right]
     shared = (ent_l == ent_r) & (ent_l != 0)
     out = np.zeros(len(left), dtype=np.int8)
     for strength in range(len(ENTITY_EVIDENCE), 0, -1):  # the strongest written last
         _, kinds = ENTITY_EVIDENCE[strength - 1]
         out[shared[:, [_ENTITY_SLOT[kind] for kind in kinds]].any(axis=1)] = strength
-    out[~name_part_agrees] = 0
+    out[~counts] = 0
     return out
 
 

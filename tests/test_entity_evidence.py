@@ -2,7 +2,8 @@
 
 Small fixed examples of what DESIGN §6 asks ("exact-token evidence combined
 with fuzzy evidence") and of what it must not do: link women whose names
-share nothing because one man's phone is in both their adverts.
+share nothing, or whose dates of birth differ, because one man's phone is in
+both their adverts.
 """
 
 from __future__ import annotations
@@ -67,6 +68,18 @@ def test_a_phone_never_links_names_that_share_nothing(encoder):
     other_woman = Identity("Bianca", "Stan", None)
     assert (pair_score(encoder, MARIA, other_woman, his, his)
             == pair_score(encoder, MARIA, other_woman))
+
+
+def test_a_phone_never_overrides_a_different_date_of_birth(encoder):
+    """Two women of one name in one network: their dates of birth tell them apart."""
+    phone = tokens(encoder, phone="+31612345678")
+    one = Identity("Maria", "Popa", dt.date(1999, 3, 14))
+    other = Identity("Maria", "Popa", dt.date(1994, 8, 2))
+    assert (pair_score(encoder, one, other, phone, phone)
+            == pair_score(encoder, one, other))
+    near = Identity("Maria", "Popa", dt.date(1999, 3, 15))  # a typo: the phone still counts
+    assert (pair_score(encoder, one, near, phone, phone)
+            > pair_score(encoder, one, near))
 
 
 def test_only_the_strongest_shared_class_counts(encoder):

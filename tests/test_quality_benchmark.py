@@ -133,6 +133,10 @@ def test_plain_entity_evidence_is_the_matchers_rule() -> None:
     column = {name: k for k, name in enumerate(pb.FEATURES)}
     assert x[:, column["contact_same"]].tolist() == [1, 0, 1, 0]
     assert x[:, column["vehicle_plate_same"]].tolist() == [0, 1, 0, 0]  # the strongest only
+    other_date = [replace(record("maria", "popa", dt.date(1999, 3, 14)), entities=(phone,)),
+                  replace(record("maria", "popa", dt.date(1994, 8, 2)), entities=(phone,))]
+    assert pb.PlainComparator(other_date).matrix(
+        np.array([0]), np.array([1]))[0, column["contact_same"]] == 0
     rarity = pb._rarity_of(records)
     for k, other in enumerate((1, 2, 3, 4)):
         assert x[k].tolist() == pytest.approx(pb.reference_row(records[0], records[other],

@@ -7,12 +7,17 @@ benchmark's files would buy, so the lead can decide. The shipped pieces
 
 from __future__ import annotations
 
+import hashlib
+
 import numpy as np
 
 from linkage.blocking import CandidateIndex
 from linkage.compare import MatchPolicy, score_pairs
+from linkage.schema import default_schema
 from linkage.table import EncodingTable
+from tests.benchmarks.carousel import EncodedCarousel
 from tests.benchmarks.plaintext_baseline import cluster_pairs
+from zichtlijn.wire import ENTITY_KINDS
 
 
 def document_pairs(table: EncodingTable) -> np.ndarray:
@@ -42,3 +47,29 @@ def link_with_document_blocking(table: EncodingTable, policy: MatchPolicy) -> np
     dated = table.dob[: table.size, 0] != 0
     return cluster_pairs(table.size, pairs, scorer(pairs[:, 0], pairs[:, 1]), scorer, policy,
                          dated)
+
+
+def network_contact_stress(encoded: EncodedCarousel) -> list[list[tuple[int, bytes]]]:
+    """Entity tokens as if every woman of a network gave its one phone, advert and car
+    on every sighting: the most a controller's shared contacts could mislead the
+    matcher (a what-if on the data's own networks; addresses as generated)."""
+    data = encoded.data
+    out = []
+    for key, tokens in zip(encoded.keys, encoded.entities, strict=True):
+        network = data.network_of.get(data.truth[key])
+        if network is None:
+            out.append(tokens)
+            continue
+        shared = [(ENTITY_KINDS[kind], hashlib.blake2b(f"{kind}:{network}".encode(),
+                                                       digest_size=16).digest())
+                  for kind in ("phone", "advert", "vehicle_plate")]
+        own_address = [t for t in tokens if t[0] == ENTITY_KINDS["address"]]
+        out.append(shared + own_address)
+    return out
+
+
+def table_with_entities(encoded: EncodedCarousel,
+                        entities: list[list[tuple[int, bytes]]]) -> EncodingTable:
+    table = EncodingTable(default_schema().filter_bytes, capacity=len(encoded.encodings))
+    table.append(encoded.encodings, entities)
+    return table

@@ -185,7 +185,8 @@ FEATURES = (
 )
 
 #: a name part "agrees" for the entity evidence: the same rule as the encoded matcher's
-#: (a shared phone confirms a name, never links names that share nothing)
+#: (a shared phone confirms a name and a date that do not contradict, never links names
+#: that share nothing, never overrides a different date of birth)
 NAME_PART_AGREES = 0.9
 
 
@@ -234,7 +235,8 @@ def reference_row(a: PlainRecord, b: PlainRecord, rarity: dict[str, float]) -> l
     doc = document_relation(a.document, b.document)
     sex_diff = bool(a.sex and b.sex and a.sex != b.sex)
     place, nationality = _agreement(a.place, b.place), _agreement(a.nationality, b.nationality)
-    entity = shared_entity(a, b) if max(g, s) >= NAME_PART_AGREES else 0
+    entity = (shared_entity(a, b) if max(g, s) >= NAME_PART_AGREES and dob != "different"
+              else 0)
     return [
         1.0, g, max(g - 0.9, 0.0), float(g == 1.0), float(g < 0.8),
         s, max(s - 0.9, 0.0), float(s == 1.0),
@@ -369,18 +371,19 @@ class PlainComparator:
             dob == "different", doc == "same", doc == "near", doc == "different", sex_diff,
             *_same_different(self.place[left], self.place[right]),
             *_same_different(self.nationality[left], self.nationality[right]),
-            *self._entity(left, right, np.maximum(g, s) >= NAME_PART_AGREES),
+            *self._entity(left, right, (np.maximum(g, s) >= NAME_PART_AGREES)
+                          & (dob != "different")),
         ]
         return np.column_stack([np.asarray(c, dtype=np.float64) for c in columns])
 
     def _entity(self, left: np.ndarray, right: np.ndarray,
-                name_part_agrees: np.ndarray) -> list[np.ndarray]:
+                counts: np.ndarray) -> list[np.ndarray]:
         strongest = np.zeros(len(left), dtype=np.int64)
         for n in range(len(ENTITY_EVIDENCE), 0, -1):  # the strongest written last
             for kind in ENTITY_EVIDENCE[n - 1][1]:
                 a, b = self.entity_ids[kind][left], self.entity_ids[kind][right]
                 strongest[(a >= 0) & (a == b)] = n
-        strongest[~name_part_agrees] = 0
+        strongest[~counts] = 0
         return [strongest == n + 1 for n in range(len(ENTITY_EVIDENCE))]
 
     def _dob(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:

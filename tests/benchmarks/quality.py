@@ -38,7 +38,11 @@ from linkage.schema import default_schema
 from tests.benchmarks import attacks
 from tests.benchmarks.bitops import pack, unpack
 from tests.benchmarks.carousel import encode_all, table_of
-from tests.benchmarks.diagnostics import link_with_document_blocking
+from tests.benchmarks.diagnostics import (
+    link_with_document_blocking,
+    network_contact_stress,
+    table_with_entities,
+)
 from tests.benchmarks.hardening import VARIANTS, Variant, fit_policy
 from tests.benchmarks.labelled import HARD_POSITIVES, MIXES, Labelled, labelled, reencode
 from tests.benchmarks.metrics import (
@@ -143,9 +147,13 @@ def carousel_section(mix: str, fit: Labelled, ev: Labelled, examples: int,
     b_time = time.perf_counter() - started
 
     diag = cluster_quality(link_with_document_blocking(ztable, MatchPolicy()), ev.truth)
+    stressed = table_with_entities(ev.encoded, network_contact_stress(ev.encoded))
+    stress = cluster_quality(link_all(stressed, MatchPolicy()), ev.truth)
     rows = [quality_row("zichtlijn as shipped", z),
             quality_row("diagnostic, not shipped: zichtlijn + document tokens as blocking key",
                         diag),
+            quality_row("stress, not data: every woman of a network gives its one phone, "
+                        "advert and car at every control", stress),
             quality_row(f"plaintext baseline ({tuned})", b)]
     best_peer = None
     if with_peers:
