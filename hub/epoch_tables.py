@@ -188,8 +188,10 @@ class EpochTables:
         return np.unique(np.concatenate(found))
 
     def score_probe(self, probe: Mapping[int, IdentityEncoding], rows: np.ndarray,
-                    scorer: TableScorer, incomparable: float) -> np.ndarray:
-        """Scores of (row, probe) for each linker row, under the newest epoch both hold."""
+                    scorer: TableScorer, incomparable: float,
+                    entities: Mapping[int, EntityTokens] | None = None) -> np.ndarray:
+        """Scores of (row, probe) for each linker row, under the newest epoch both hold;
+        `entities`: the probe's entity tokens per epoch."""
         rows = np.asarray(rows, dtype=np.int64)
         out = np.full(len(rows), incomparable, dtype=np.float32)
         pending = np.ones(len(rows), dtype=bool)
@@ -201,7 +203,7 @@ class EpochTables:
             if here.any():
                 copy = self.tables[epoch].take(mapped[here])
                 count = copy.size
-                copy.append([probe[epoch]])
+                copy.append([probe[epoch]], [(entities or {}).get(epoch, ())])
                 # the stored row first, the probe second: as a link run pairs (earlier, later)
                 out[here] = scorer(copy, np.arange(count), np.full(count, count))
                 pending &= ~here

@@ -39,6 +39,7 @@ from linkage.encode import IdentityEncoding
 from linkage.linking import scored_links
 from linkage.persons import PersonGraph
 from linkage.schema import LinkageSchema
+from linkage.table import EntityTokens
 from zichtlijn import wire
 from zichtlijn.errors import describe
 from zichtlijn.v1 import encoding_pb2
@@ -317,11 +318,12 @@ class Linker:
         """Scores of pairs of linker rows, as link runs score them."""
         return self._score(left, right)
 
-    def probe(self, encodings: Mapping[int, IdentityEncoding]) -> ProbeMatch:
+    def probe(self, encodings: Mapping[int, IdentityEncoding],
+              entities: Mapping[int, EntityTokens] | None = None) -> ProbeMatch:
         """The stored person a lookup's probe belongs to (hub/probe.py); changes nothing."""
         with self._lock:
             self._require_usable()
-            return match_probe(self, encodings)
+            return match_probe(self, encodings, entities)
 
     def remove(self, seqs: Iterable[int],
                record: Callable[[sqlite3.Connection, RemovalRun], None] | None = None,

@@ -30,7 +30,7 @@ from hub.lookup_answer import build_answer
 from hub.settings import LookupSettings
 from hub.store import HubStore, utc_now
 from hub.unusable import LinkerRequired
-from hub.validate import MAX_OTHER_EPOCHS, Refusal, _identity
+from hub.validate import MAX_OTHER_EPOCHS, Refusal, _identity, check_entities
 from linkage.schema import LinkageSchema
 from zichtlijn import wire
 from zichtlijn.transport import require_role
@@ -61,6 +61,7 @@ def _check_probe(request: lookup_pb2.LookupRequest, schema: LinkageSchema) -> No
         raise Refusal(grpc.StatusCode.INVALID_ARGUMENT, "encodings: epoch missing or repeated")
     for i, encoding in enumerate(request.encodings):
         _identity(f"encodings[{i}].subject", encoding.subject, schema)
+        check_entities(f"encodings[{i}]", encoding.entities)
 
 
 class LookupService(lookup_pb2_grpc.LookupServiceServicer):
@@ -111,10 +112,11 @@ class LookupService(lookup_pb2_grpc.LookupServiceServicer):
                          f"{int(wait // 60)} min {int(wait % 60)} s")
 
         probe = {e.epoch: wire.identity_from_wire(e.subject) for e in request.encodings}
+        entities = {e.epoch: [(t.kind, t.token) for t in e.entities] for e in request.encodings}
         answer = None
         try:
             with LinkerRequired(context):
-                match = self.linker.probe(probe)
+                match = self.linker.probe(probe, entities)
             with self.store.lock:
                 answer = build_answer(self.store.db.conn, match,
                                       any(len(e.dob_tokens) for e in probe.values()),

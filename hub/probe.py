@@ -35,6 +35,7 @@ from hub.epoch_tables import neutral_score
 from linkage.cluster import attach_choice, attach_pairs, cluster_component
 from linkage.compare import MatchPolicy, score_pairs
 from linkage.encode import IdentityEncoding
+from linkage.table import EntityTokens
 
 if TYPE_CHECKING:
     from hub.linker import Linker
@@ -53,9 +54,11 @@ class ProbeMatch:
 class _ProbeScorer:
     """Scores of linker-row pairs where one side may be the probe's virtual row."""
 
-    def __init__(self, linker: Linker, probe: Mapping[int, IdentityEncoding]) -> None:
+    def __init__(self, linker: Linker, probe: Mapping[int, IdentityEncoding],
+                 entities: Mapping[int, EntityTokens] | None = None) -> None:
         self.linker = linker
         self.probe = probe
+        self.entities = entities
         self.row = linker.encodings.size  # the row a new sighting would get
         self.known: dict[int, float] = {}
 
@@ -67,7 +70,8 @@ class _ProbeScorer:
         missing = np.array([r for r in rows.tolist() if r not in self.known], dtype=np.int64)
         if len(missing):
             scores = self.linker.encodings.score_probe(
-                self.probe, missing, self._table_scorer, neutral_score(self.linker.policy))
+                self.probe, missing, self._table_scorer, neutral_score(self.linker.policy),
+                self.entities)
             self.known.update(zip(missing.tolist(), scores.tolist(), strict=True))
         return np.array([self.known[r] for r in rows.tolist()], dtype=np.float32)
 
@@ -83,10 +87,12 @@ class _ProbeScorer:
         return out
 
 
-def match_probe(linker: Linker, probe: Mapping[int, IdentityEncoding]) -> ProbeMatch:
-    """Call with the linker's lock held (Linker.probe)."""
+def match_probe(linker: Linker, probe: Mapping[int, IdentityEncoding],
+                entities: Mapping[int, EntityTokens] | None = None) -> ProbeMatch:
+    """Call with the linker's lock held (Linker.probe). `entities`: the probe's entity
+    tokens per epoch, weighed as a new sighting's are."""
     tables, policy, graph = linker.encodings, linker.policy, linker.graph
-    scorer = _ProbeScorer(linker, probe)
+    scorer = _ProbeScorer(linker, probe, entities)
     candidates = tables.probe_candidates(probe)
     if not len(candidates):
         return ProbeMatch(NO_MATCH)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import grpc
@@ -54,7 +55,13 @@ def _companions_and_entities(
 ) -> None:
     for j, companion in enumerate(parts.companions):
         _identity(f"{where}.companions[{j}]", companion, schema)
-    for entity in parts.entities:
+    check_entities(where, parts.entities)
+
+
+def check_entities(where: str, entities: Sequence[encoding_pb2.EntityToken]) -> None:
+    if len(entities) > MAX_ENTITIES:
+        raise Refusal(grpc.StatusCode.INVALID_ARGUMENT, f"{where}: too many entities")
+    for entity in entities:
         if entity.kind == encoding_pb2.ENTITY_KIND_UNSPECIFIED or len(entity.token) != 16:
             raise Refusal(grpc.StatusCode.INVALID_ARGUMENT, f"{where}: malformed entity")
 

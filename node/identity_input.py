@@ -18,8 +18,10 @@ from collections.abc import Callable, Sequence
 from node.csv_import import COLUMNS, ParsedSighting, RowError, parse_row
 from zichtlijn.errors import CliError
 
+# the advert's phone, a car, an address, an advert id help the hub tell namesakes apart
 LOOKUP_FIELDS = ("given_names", "surname", "date_of_birth", "sex", "document_number",
-                 "nationality", "place_of_birth")
+                 "nationality", "place_of_birth", "phone", "vehicle_plate",
+                 "address_postcode", "address_number", "advert_id")
 # a correction re-enters everything the inspector recorded about the person
 CORRECTION_FIELDS = tuple(c for c in COLUMNS if c != "case_ref")
 REQUIRED = ("given_names", "surname")
@@ -33,6 +35,11 @@ _PROMPTS = {
     "document_number": "ID document number",
     "nationality": "nationality",
     "place_of_birth": "place of birth",
+    "phone": "phone (as in the advert)",
+    "vehicle_plate": "vehicle plate",
+    "address_postcode": "address: postcode",
+    "address_number": "address: house number",
+    "advert_id": "advert id",
     "observed_on": "date of the control (DD-MM-YYYY)",
     "licensed": "licensed (ja/nee)",
     "signals": "signal codes (;-separated)",

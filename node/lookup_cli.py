@@ -25,7 +25,7 @@ from node.identity_input import LOOKUP_FIELDS, parse_identity, read_input
 from node.store import NodeStore
 from zichtlijn import wire
 from zichtlijn.transport import secure_channel
-from zichtlijn.v1 import lookup_pb2, lookup_pb2_grpc
+from zichtlijn.v1 import encoding_pb2, lookup_pb2, lookup_pb2_grpc
 
 DEFAULT_TIMEOUT_S = 10.0  # someone is waiting at the door
 
@@ -37,7 +37,10 @@ def build_request(values: dict[str, str], encoders: list[Encoder], purpose: str,
         purpose=purpose,
         schema_fingerprint=encoders[0].schema.fingerprint,
         encodings=[lookup_pb2.ProbeEncoding(
-            epoch=e.epoch, subject=wire.identity_to_wire(e.encode_identity(parsed.subject)))
+            epoch=e.epoch, subject=wire.identity_to_wire(e.encode_identity(parsed.subject)),
+            entities=[encoding_pb2.EntityToken(kind=wire.ENTITY_KINDS[kind],
+                                               token=e.entity_token(kind, value))
+                      for kind, value in parsed.entities])
             for e in encoders],
     )
 
@@ -70,7 +73,7 @@ def as_text(answer: lookup_pb2.LookupAnswer) -> str:
     if answer.outcome == lookup_pb2.LOOKUP_OUTCOME_AMBIGUOUS:
         return (f"cannot tell: without a date of birth this name fits "
                 f"{answer.possible_persons} different persons; ask for the date of birth "
-                "and look up again")
+                "(or the phone in her advert) and look up again")
     if answer.outcome != lookup_pb2.LOOKUP_OUTCOME_PERSON:
         line = "not seen before: no earlier sighting matches"
         if not answer.probe_dated:

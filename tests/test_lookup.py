@@ -241,3 +241,51 @@ def test_prompt_asks_each_field_and_skips_empty_answers():
                      "nationality", "place_of_birth"], fake)
     assert values == {"given_names": "Iulia", "surname": "Țurcanu", "sex": "v"}
     assert asked[0] == "given name(s) *: " and asked[2] == "date of birth (DD-MM-YYYY): "
+
+
+def test_the_adverts_phone_tells_namesakes_apart_at_the_door(tmp_path, pki, secret_file,
+                                                              capsys):
+    """Two women named Maria Popa; without a date of birth the name alone fits both,
+    the phone from her advert settles which one (DESIGN §6: exact tokens with fuzzy)."""
+    rows = ("case_ref,observed_on,given_names,surname,date_of_birth,phone\n"
+            f"A-1,{day(0)},Maria,Popa,14-03-1998,06-12345678\n"
+            f"A-2,{day(40)},Maria,Popa,14-03-1998,06-12345678\n"
+            f"A-3,{day(50)},Maria,Popa,02-11-1991,06-87654321\n")
+    with running_hub(tmp_path, pki) as hub:
+        home = node(tmp_path, pki, secret_file, "GM0363", hub)
+        (tmp_path / "marias.csv").write_text(rows, "utf-8")
+        assert run("node", "import", "--home", home, tmp_path / "marias.csv") == 0
+        assert run("node", "sync", "--home", home) == 0
+        capsys.readouterr()
+        by_name = {"given_names": "Maria", "surname": "Popa"}
+        assert ask(home, by_name, tmp_path) == 0
+        name_only = json.loads(capsys.readouterr().out)
+        assert ask(home, {**by_name, "phone": "+31 6 1234 5678"}, tmp_path) == 0
+        with_phone = json.loads(capsys.readouterr().out)
+    assert (name_only["outcome"], name_only["possible_persons"]) == ("ambiguous", 2)
+    assert (with_phone["outcome"], with_phone["earlier_sightings"]) == ("person", 2)
+
+
+def test_a_malformed_entity_token_in_a_lookup_is_refused(world):
+    hub, homes = world
+    config = load_config(homes[FOURTH])
+    store = NodeStore(config.db_path)
+    from datetime import date
+
+    from linkage.schema import default_schema
+    from node.epochs import Keyring
+
+    try:
+        encoders = Keyring(config, store).encoders(default_schema(), date.today())
+    finally:
+        store.close()
+    request = build_request({**ELENA, "phone": "06-12345678"}, encoders, "controle",
+                            date.today())
+    assert len(request.encodings[0].entities) == 1  # the phone went as a keyed token
+    request.encodings[0].entities[0].token = b"short"
+    with secure_channel(config.hub, config.tls) as channel, \
+            pytest.raises(grpc.RpcError) as err:
+        lookup(channel, request, 10)
+    assert err.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert err.value.details() == "encodings[0]: malformed entity"
+    assert [e["reason"] for e in actions(hub, "lookup_refused")] == ["malformed"]

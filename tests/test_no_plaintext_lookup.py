@@ -5,16 +5,18 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import re
 from pathlib import Path
 
 import grpc
 
+from node.identity_input import LOOKUP_FIELDS
 from tests.lookup_support import actions, node, run, running_hub
 from tests.test_no_plaintext import CapturingInterceptor, identity_strings, leaks
 from zichtlijn.synth import generate
 
-FIELDS = ("given_names", "surname", "date_of_birth", "sex", "document_number", "nationality",
-          "place_of_birth")
+# a lookup carries what the inspector has: identity and the advert's phone, car, address
+FIELDS = (*LOOKUP_FIELDS[:7], "phone", "vehicle_plate", "advert_id")
 
 
 def test_lookups_and_corrections_leak_nothing(tmp_path, pki, secret_file, monkeypatch,
@@ -36,6 +38,9 @@ def test_lookups_and_corrections_leak_nothing(tmp_path, pki, secret_file, monkey
     needles = set()
     for rows in data.rows_by_gemeente.values():
         needles |= identity_strings(rows)
+        # phone numbers as written and as their digits (the E.164 form holds those)
+        needles |= {form for row in rows if row["phone"]
+                    for form in (row["phone"], re.sub(r"\D", "", row["phone"])[-8:])}
     assert len(needles) > 20
     with running_hub(tmp_path, pki) as hub:
         homes = {}

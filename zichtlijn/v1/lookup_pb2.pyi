@@ -20,12 +20,14 @@ LOOKUP_OUTCOME_PERSON: LookupOutcome
 LOOKUP_OUTCOME_AMBIGUOUS: LookupOutcome
 
 class ProbeEncoding(_message.Message):
-    __slots__ = ("epoch", "subject")
+    __slots__ = ("epoch", "subject", "entities")
     EPOCH_FIELD_NUMBER: _ClassVar[int]
     SUBJECT_FIELD_NUMBER: _ClassVar[int]
+    ENTITIES_FIELD_NUMBER: _ClassVar[int]
     epoch: int
     subject: _encoding_pb2.IdentityEncoding
-    def __init__(self, epoch: _Optional[int] = ..., subject: _Optional[_Union[_encoding_pb2.IdentityEncoding, _Mapping]] = ...) -> None: ...
+    entities: _containers.RepeatedCompositeFieldContainer[_encoding_pb2.EntityToken]
+    def __init__(self, epoch: _Optional[int] = ..., subject: _Optional[_Union[_encoding_pb2.IdentityEncoding, _Mapping]] = ..., entities: _Optional[_Iterable[_Union[_encoding_pb2.EntityToken, _Mapping]]] = ...) -> None: ...
 
 class LookupRequest(_message.Message):
     __slots__ = ("purpose", "schema_fingerprint", "encodings")
