@@ -473,6 +473,8 @@ _NO_NATIONALITY = frozenset({"unspecified", "onbepaald", "xxx"})
 # --------------------------------------------------------------------------- phone
 
 _TRUNK_ZERO = re.compile(r"\(\s*0\s*\)")
+# "tel:" as in a tel: link copied from an advert, "tel." / "tel" as written on a form
+_TEL_LABEL = re.compile(r"^tel\s*[:.]?\s*(?=[+0-9(])", re.IGNORECASE)
 _PHONE_SEPARATORS = re.compile(r"[\s().\-/\u2010-\u2015\u2212]")
 _PHONE_SHAPE = re.compile(r"\+?[0-9]+")
 _COUNTRY_CODE = re.compile(r"[1-9][0-9]{0,2}")
@@ -483,6 +485,7 @@ _MIN_BARE_INTERNATIONAL = 11
 def normalise_phone(text: str, default_country: str = "31") -> str:
     """Write a phone number as E.164 (``+31612345678``) so equal numbers compare equal.
 
+    A leading ``tel:`` (a link copied from an advert) is dropped.
     ``00`` becomes ``+``; a single leading ``0`` is a national trunk prefix and is
     replaced by ``default_country``; ``+31 (0)6...`` drops the ``(0)``. Digits without
     any prefix are read as already international (as in wa.me/31612345678 links) when
@@ -492,7 +495,7 @@ def normalise_phone(text: str, default_country: str = "31") -> str:
     country = default_country.removeprefix("+")
     if not _COUNTRY_CODE.fullmatch(country):
         raise ValueError(f"default_country must be a calling code like '31', got {country!r}")
-    value = unicodedata.normalize("NFKC", text).strip()
+    value = _TEL_LABEL.sub("", unicodedata.normalize("NFKC", text).strip())
     if not value:
         raise NormaliseError("empty phone number", "empty phone number")
     if value.startswith(("+", "00")):
