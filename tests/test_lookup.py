@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import grpc
 import pytest
 
 from hub.settings import HubSettings, LookupSettings
+from linkage.schema import default_schema
 from node.config import load_config
+from node.epochs import Keyring
 from node.identity_input import prompt
 from node.lookup_cli import build_request, lookup
 from node.store import NodeStore
@@ -38,6 +41,16 @@ def world(tmp_path, pki, secret_file):
         homes = three_towns(tmp_path, pki, secret_file, hub)
         homes[FOURTH] = node(tmp_path, pki, secret_file, FOURTH, hub)
         yield hub, homes
+
+
+def node_encoders(home):
+    """The node's configuration and its encoders for today, as `node lookup` gets them."""
+    config = load_config(home)
+    store = NodeStore(config.db_path)
+    try:
+        return config, Keyring(config, store).encoders(default_schema(), date.today())
+    finally:
+        store.close()
 
 
 def ask(home, values, tmp_path, purpose="controle", fmt="json"):
@@ -75,17 +88,7 @@ def test_fourth_town_sees_counts_and_dates_but_no_identifier(world, tmp_path, ca
 def test_the_answer_on_the_wire_names_no_sighting(world):
     """The gRPC answer itself, not only the printed text, carries counts only."""
     _hub, homes = world
-    config = load_config(homes[FOURTH])
-    store = NodeStore(config.db_path)
-    from datetime import date
-
-    from linkage.schema import default_schema
-    from node.epochs import Keyring
-
-    try:
-        encoders = Keyring(config, store).encoders(default_schema(), date.today())
-    finally:
-        store.close()
+    config, encoders = node_encoders(homes[FOURTH])
     request = build_request(ELENA, encoders, "controle", date.today())
     with secure_channel(config.hub, config.tls) as channel:
         answer = lookup(channel, request, 10)
@@ -268,17 +271,7 @@ def test_the_adverts_phone_tells_namesakes_apart_at_the_door(tmp_path, pki, secr
 
 def test_a_malformed_entity_token_in_a_lookup_is_refused(world):
     hub, homes = world
-    config = load_config(homes[FOURTH])
-    store = NodeStore(config.db_path)
-    from datetime import date
-
-    from linkage.schema import default_schema
-    from node.epochs import Keyring
-
-    try:
-        encoders = Keyring(config, store).encoders(default_schema(), date.today())
-    finally:
-        store.close()
+    config, encoders = node_encoders(homes[FOURTH])
     request = build_request({**ELENA, "phone": "06-12345678"}, encoders, "controle",
                             date.today())
     assert len(request.encodings[0].entities) == 1  # the phone went as a keyed token
