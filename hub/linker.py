@@ -22,7 +22,7 @@ from typing import TypeVar
 
 import numpy as np
 
-from hub import audit_log, epochs
+from hub import audit_log, epochs, linked_with
 from hub.epoch_tables import EpochTables, neutral_score
 from hub.linker_rows import (
     NONE,
@@ -34,7 +34,7 @@ from hub.linker_rows import (
 )
 from hub.probe import ProbeMatch, match_probe
 from hub.store import HubStore, utc_now
-from linkage.compare import MatchPolicy, score_pairs
+from linkage.compare import MatchPolicy, policy_digest, score_pairs
 from linkage.encode import IdentityEncoding
 from linkage.linking import scored_links
 from linkage.persons import PersonGraph
@@ -234,6 +234,7 @@ class Linker:
         del touched
 
         with self.store.transaction() as conn:
+            linked_with.before_link_run(conn, policy_digest(self.policy))
             seq = self.rows.seq
             conn.executemany(
                 "INSERT OR REPLACE INTO links (a, b, score) VALUES (?, ?, ?)",

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import grpc
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 
+from hub import linked_with
 from hub.alerts import setup as alerts_setup
 from hub.alerts.engine import AlertEngine
 from hub.audit_service import AuditService
@@ -21,7 +22,7 @@ from hub.settings import HubSettings, settings_of, threshold_advice
 from hub.store import HubStore
 from hub.sync_service import SyncService
 from hub.tree_heads import TreeHeads, ensure_log_key
-from linkage.compare import MatchPolicy
+from linkage.compare import MatchPolicy, policy_digest
 from linkage.schema import LinkageSchema, default_schema
 from zichtlijn.transport import server_credentials, server_options
 from zichtlijn.v1 import (
@@ -72,6 +73,10 @@ def start_hub(
     linker.link_pending()  # anything stored but not linked before a restart
     if advice := threshold_advice(store.count_persons(), linker.policy.threshold):
         log.warning("%s", advice)
+    with store.lock:
+        settings_changed = linked_with.advice(store.db.conn, policy_digest(linker.policy))
+    if settings_changed:
+        log.warning("%s", settings_changed)
     alerts = alerts_setup.start_engine(alert_config, store, schema, linker.policy)
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=config.workers),
                          options=server_options())

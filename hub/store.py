@@ -17,7 +17,15 @@ from pathlib import Path
 import sqlite_utils
 from cryptography import x509
 
-from hub import audit_log, epochs, lookup_control, record_tables, tree_heads, upload_records
+from hub import (
+    audit_log,
+    epochs,
+    linked_with,
+    lookup_control,
+    record_tables,
+    tree_heads,
+    upload_records,
+)
 from zichtlijn import wire
 from zichtlijn.v1 import encoding_pb2
 
@@ -133,6 +141,7 @@ class HubStore:
         record_tables.create_tables(self.db.conn)
         upload_records.create_tables(self.db.conn)
         tree_heads.create_tables(self.db.conn)
+        linked_with.create_tables(self.db.conn)
 
     # -- uploads ---------------------------------------------------------------
 

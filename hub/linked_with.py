@@ -1,0 +1,55 @@
+"""Which matching settings the hub's stored links were made with.
+
+Links are stored with their scores; persons follow from them. A hub whose
+weights or bars change (a new release, a new `[matching] threshold`) would
+link each night's sightings under the new settings and keep the old links:
+persons made under two rules at once, and a nightly run that no longer
+equals `hub relink`. The hub therefore records the digest of the settings
+its links were made with and says at start-up when they differ.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS linking_settings (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    digest TEXT NOT NULL
+);
+"""
+
+
+def create_tables(conn: sqlite3.Connection) -> None:
+    conn.executescript(SCHEMA)
+
+
+def recorded(conn: sqlite3.Connection) -> str | None:
+    row = conn.execute("SELECT digest FROM linking_settings WHERE id = 1").fetchone()
+    return None if row is None else str(row[0])
+
+
+def _has_links(conn: sqlite3.Connection) -> bool:
+    return conn.execute("SELECT EXISTS (SELECT 1 FROM links)").fetchone()[0] == 1
+
+
+def before_link_run(conn: sqlite3.Connection, digest: str) -> None:
+    """In a link run's transaction, before its links are written: a hub without links
+    (new, or just relinked) takes this run's settings as those of all its links."""
+    if not _has_links(conn):
+        conn.execute("INSERT OR REPLACE INTO linking_settings (id, digest) VALUES (1, ?)",
+                     [digest])
+
+
+def advice(conn: sqlite3.Connection, digest: str) -> str | None:
+    """A line for the operator when the stored links were made with other settings."""
+    if not _has_links(conn):
+        return None
+    made_with = recorded(conn)
+    if made_with == digest:
+        return None
+    when = ("before the hub recorded its matching settings" if made_with is None
+            else f"with other matching settings ({made_with})")
+    return (f"hub database: its links were made {when}; this hub links with {digest} "
+            "(weights and bars of this release and hub.toml [matching]); run "
+            "`zichtlijn hub relink` so every person is linked under the same settings")
