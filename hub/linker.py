@@ -38,7 +38,7 @@ from linkage.compare import MatchPolicy, policy_digest, score_pairs
 from linkage.encode import IdentityEncoding
 from linkage.linking import scored_links
 from linkage.persons import PersonGraph
-from linkage.schema import LinkageSchema
+from linkage.schema import LinkageSchema, SchemaError
 from linkage.table import EntityTokens
 from zichtlijn import wire
 from zichtlijn.errors import describe
@@ -86,8 +86,25 @@ class Linker:
         self.policy = policy
         self._lock = threading.Lock()
         self._unusable: str | None = None  # why memory could not be rebuilt, if it could not
+        self._require_one_schema()
         self._reset()
         self._load()
+
+    def _require_one_schema(self) -> None:
+        """Refuse a database holding encodings of another schema: compared with this
+        schema's they would give scores that mean nothing, and silently so."""
+        with self.store.lock:
+            others = self.store.db.execute(
+                "SELECT schema_fingerprint, count(*) FROM sightings "
+                "WHERE schema_fingerprint != ? GROUP BY schema_fingerprint ORDER BY 2 DESC",
+                [self.schema.fingerprint]).fetchall()
+        if others:
+            fingerprint, count = others[0]
+            raise SchemaError(
+                f"hub database: {count:,} sighting(s) were encoded under linkage schema "
+                f"{bytes(fingerprint).hex()[:12]}, this hub runs {self.schema.label}; "
+                "encodings of two schemas cannot be compared: see README "
+                "\"Changing the linkage schema\"")
 
     def _reset(self) -> None:
         self.encodings = EpochTables(self.schema.filter_bytes)

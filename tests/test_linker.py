@@ -216,3 +216,23 @@ def test_the_hub_logs_an_unusable_linker_as_one_line_for_the_operator(tmp_path, 
     [record] = caplog.records
     assert record.getMessage().endswith("fix the database and restart the hub")
     assert record.exc_info is None  # no traceback in the hub's log
+
+
+def test_a_database_of_another_schema_is_refused_in_one_line(tmp_path, uploads):
+    """A hub upgraded to another schema must not compare the old encodings with new ones."""
+    from linkage.schema import SchemaError, default_schema_text, parse_schema
+
+    store = HubStore(tmp_path / "hub.db")
+    gemeente, batch = uploads[0]
+    store.store_batch(gemeente, wire.batch_digest(batch), batch)
+    other = parse_schema(default_schema_text().replace("diffusion_taps = 3", "diffusion_taps = 2"))
+    with pytest.raises(SchemaError) as caught:
+        Linker(store, other, MatchPolicy())
+    message = describe(caught.value)
+    assert message == (
+        f"hub database: {len(batch)} sighting(s) were encoded under linkage schema "
+        f"{default_schema().fingerprint.hex()[:12]}, this hub runs {other.label}; encodings "
+        "of two schemas cannot be compared: see README \"Changing the linkage schema\"")
+    assert isinstance(caught.value, USER_ERRORS)
+    Linker(store, default_schema(), MatchPolicy())  # the schema it was made with: fine
+    store.close()
