@@ -35,12 +35,14 @@ class Labelled:
         return len(self.person_of_row)
 
 
-def labelled(persons: int, seed: int, mix: str,
-             schema: LinkageSchema | None = None) -> Labelled:
-    """Generate, validate through the node's CSV parser and encode with the real Encoder."""
+def labelled(persons: int, seed: int, mix: str, schema: LinkageSchema | None = None,
+             error_rate: float = 1.0) -> Labelled:
+    """Generate, validate through the node's CSV parser and encode with the real Encoder.
+
+    `error_rate` scales every recording-error probability of the generator."""
     if mix not in MIXES:
         raise ValueError(f"unknown mix {mix!r}")
-    data = carousel(persons, seed, listed_only=(mix == "issue"))
+    data = carousel(persons, seed, error_rate, listed_only=(mix == "issue"))
     encoded = encode_all(data, schema)
     person_of_row = [data.truth[k] for k in encoded.keys]
     return Labelled(mix, seed, encoded, person_of_row, dense_labels(person_of_row),
