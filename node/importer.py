@@ -81,11 +81,16 @@ def _encode_under(rows: Sequence[ParsedSighting],
             message.licensed = parsed.licensed
         if parsed.companion is not None:
             message.companions.append(wire.identity_to_wire(next(encodings)))
-        for kind, value in parsed.entities:
-            message.entities.append(encoding_pb2.EntityToken(
-                kind=wire.ENTITY_KINDS[kind], token=encoder.entity_token(kind, value)))
+        message.entities.extend(entity_tokens(parsed, encoder))
         messages.append(message)
     return messages
+
+
+def entity_tokens(parsed: ParsedSighting, encoder: Encoder) -> list[encoding_pb2.EntityToken]:
+    """The row's phone, plate, address and advert as keyed tokens under this encoder."""
+    return [encoding_pb2.EntityToken(kind=wire.ENTITY_KINDS[kind],
+                                     token=encoder.entity_token(kind, value))
+            for kind, value in parsed.entities]
 
 
 def encode_other_epoch(parsed: ParsedSighting, encoder: Encoder) -> encoding_pb2.EpochEncoding:

@@ -22,10 +22,11 @@ from linkage.schema import default_schema
 from node.config import load_config
 from node.epochs import Keyring
 from node.identity_input import LOOKUP_FIELDS, parse_identity, read_input
+from node.importer import entity_tokens
 from node.store import NodeStore
 from zichtlijn import wire
 from zichtlijn.transport import secure_channel
-from zichtlijn.v1 import encoding_pb2, lookup_pb2, lookup_pb2_grpc
+from zichtlijn.v1 import lookup_pb2, lookup_pb2_grpc
 
 DEFAULT_TIMEOUT_S = 10.0  # someone is waiting at the door
 
@@ -38,9 +39,7 @@ def build_request(values: dict[str, str], encoders: list[Encoder], purpose: str,
         schema_fingerprint=encoders[0].schema.fingerprint,
         encodings=[lookup_pb2.ProbeEncoding(
             epoch=e.epoch, subject=wire.identity_to_wire(e.encode_identity(parsed.subject)),
-            entities=[encoding_pb2.EntityToken(kind=wire.ENTITY_KINDS[kind],
-                                               token=e.entity_token(kind, value))
-                      for kind, value in parsed.entities])
+            entities=entity_tokens(parsed, e))
             for e in encoders],
     )
 

@@ -13,7 +13,6 @@ import numpy as np
 
 from linkage.blocking import CandidateIndex
 from linkage.compare import MatchPolicy, score_pairs
-from linkage.schema import default_schema
 from linkage.table import EncodingTable
 from tests.benchmarks.carousel import EncodedCarousel
 from tests.benchmarks.plaintext_baseline import cluster_pairs
@@ -66,10 +65,3 @@ def network_contact_stress(encoded: EncodedCarousel) -> list[list[tuple[int, byt
         own_address = [t for t in tokens if t[0] == ENTITY_KINDS["address"]]
         out.append(shared + own_address)
     return out
-
-
-def table_with_entities(encoded: EncodedCarousel,
-                        entities: list[list[tuple[int, bytes]]]) -> EncodingTable:
-    table = EncodingTable(default_schema().filter_bytes, capacity=len(encoded.encodings))
-    table.append(encoded.encodings, entities)
-    return table

@@ -27,7 +27,7 @@ import sys
 import time
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -41,7 +41,6 @@ from tests.benchmarks.carousel import encode_all, table_of
 from tests.benchmarks.diagnostics import (
     link_with_document_blocking,
     network_contact_stress,
-    table_with_entities,
 )
 from tests.benchmarks.hardening import VARIANTS, Variant, fit_policy
 from tests.benchmarks.labelled import HARD_POSITIVES, MIXES, Labelled, labelled, reencode
@@ -147,7 +146,7 @@ def carousel_section(mix: str, fit: Labelled, ev: Labelled, examples: int,
     b_time = time.perf_counter() - started
 
     diag = cluster_quality(link_with_document_blocking(ztable, MatchPolicy()), ev.truth)
-    stressed = table_with_entities(ev.encoded, network_contact_stress(ev.encoded))
+    stressed = table_of(replace(ev.encoded, entities=network_contact_stress(ev.encoded)))
     stress = cluster_quality(link_all(stressed, MatchPolicy()), ev.truth)
     rows = [quality_row("zichtlijn as shipped", z),
             quality_row("diagnostic, not shipped: zichtlijn + document tokens as blocking key",
