@@ -142,8 +142,7 @@ def validate_batch(batch: sync_pb2.UploadBatch, schema: LinkageSchema,
         if not s.HasField("subject"):
             raise Refusal(grpc.StatusCode.INVALID_ARGUMENT, f"{where}: subject missing")
         _identity(f"{where}.subject", s.subject, schema)
-        if len(s.companions) > MAX_COMPANIONS or len(s.entities) > MAX_ENTITIES:
-            raise Refusal(grpc.StatusCode.INVALID_ARGUMENT,
-                          f"{where}: too many companions or entities")
-        _companions_and_entities(where, s, schema)
+        if len(s.companions) > MAX_COMPANIONS:
+            raise Refusal(grpc.StatusCode.INVALID_ARGUMENT, f"{where}: too many companions")
+        _companions_and_entities(where, s, schema)  # entities: count and form
         _other_epochs(where, s, schema)

@@ -18,7 +18,7 @@ from tests.conftest import GEMEENTEN, make_node
 from tests.test_csv_import import csv_bytes, good
 from zichtlijn.keyfile import load_purpose_keys
 from zichtlijn.transport import secure_channel
-from zichtlijn.v1 import sync_pb2, sync_pb2_grpc
+from zichtlijn.v1 import encoding_pb2, sync_pb2, sync_pb2_grpc
 
 TODAY = dt.date(2026, 11, 23)
 
@@ -172,6 +172,11 @@ def _bad_date(sightings):
     sightings[0].observed_on = "yesterday"
 
 
+def _many_entities(sightings):
+    token = encoding_pb2.EntityToken(kind=encoding_pb2.ENTITY_KIND_PHONE, token=b"\x01" * 16)
+    sightings[0].entities.extend([token] * 17)
+
+
 @pytest.mark.parametrize(
     ("mutate", "code", "says"),
     [
@@ -179,6 +184,7 @@ def _bad_date(sightings):
         (_foreign_schema, grpc.StatusCode.FAILED_PRECONDITION, "schema fingerprint"),
         (_bad_uuid, grpc.StatusCode.INVALID_ARGUMENT, "not a UUID"),
         (_bad_date, grpc.StatusCode.INVALID_ARGUMENT, "observed_on"),
+        (_many_entities, grpc.StatusCode.INVALID_ARGUMENT, "sighting 0: too many entities"),
     ],
 )
 def test_bad_batch_refused_whole(upload, valid_batch, hub, mutate, code, says):
