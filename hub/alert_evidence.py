@@ -4,7 +4,8 @@
 them out of every alert's evidence (also evidence an alert held earlier) and
 out of the alert change feed's snapshots, so no alert, event or RIEC view
 names a sighting the hub no longer holds. `settle` runs right after: the
-rules are evaluated again (hub/alerts/engine.py), which updates every alert
+rules are evaluated again for what the removal can have changed
+(`AlertEngine.evaluate_after_removal`), which updates every alert
 whose rule still fires on the remaining evidence; an alert no rule supports
 any more is closed, in every region still holding it open, with the reason
 `evidence_withdrawn` (or `evidence_purged` after a retention purge). Each
@@ -14,6 +15,7 @@ closure is an audit entry and an event on the RIECs' feed.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Collection
 
 from hub import audit_log
 from hub.alerts.engine import AlertEngine
@@ -46,6 +48,20 @@ def _scrub(snapshot: bytes, gone: set[str]) -> bytes | None:
     return alert.SerializeToString(deterministic=True)
 
 
+def alerts_holding(store: HubStore, uuids: list[str]) -> set[str]:
+    """Ids of the alerts that hold any of `uuids` as evidence."""
+    held: set[str] = set()
+    with store.lock:
+        if not _have_alerts(store.db.conn):
+            return held
+        for start in range(0, len(uuids), _CHUNK):
+            chunk = uuids[start : start + _CHUNK]
+            held.update(a for (a,) in store.db.execute(
+                "SELECT DISTINCT alert_id FROM alert_sightings "
+                f"WHERE sighting_uuid IN ({','.join('?' * len(chunk))})", chunk))
+    return held
+
+
 def forget(conn: sqlite3.Connection, uuids: list[str]) -> dict[str, bytes]:
     """Remove `uuids` from all alert evidence; {alert id: evidence digest} of those touched."""
     if not uuids or not _have_alerts(conn):
@@ -70,13 +86,16 @@ def forget(conn: sqlite3.Connection, uuids: list[str]) -> dict[str, bytes]:
     return touched
 
 
-def settle(store: HubStore, engine: AlertEngine | None, before: dict[str, bytes],
-           reason: str) -> int:
-    """Evaluate again; close the alerts nothing supports any more. Returns alerts changed."""
+def settle(store: HubStore, engine: AlertEngine | None, removed: Collection[str],
+           before: dict[str, bytes], reason: str) -> int:
+    """Evaluate again; close the alerts nothing supports any more. Returns alerts changed.
+
+    `removed` are the UUIDs taken out, `before` what `forget` returned for them.
+    """
     if not before:
         return 0
     if engine is not None:
-        engine.evaluate(full=True)  # sightings are gone: rebuild the companions too
+        engine.evaluate_after_removal(removed, before.keys())
     changed = 0
     now = utc_now()
     with store.transaction() as conn:

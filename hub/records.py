@@ -84,7 +84,8 @@ def withdraw(store: HubStore, linker: Linker, gemeente: str, sighting_uuid: str,
             record(conn, RemovalRun(0, 0, 0, 0.0))
         return RecordOutcome(False, 0)
     run = linker.remove([held[0]], record)
-    changed = alert_evidence.settle(store, alerts, touched, alert_evidence.WITHDRAWN)
+    changed = alert_evidence.settle(store, alerts, [sighting_uuid], touched,
+                                    alert_evidence.WITHDRAWN)
     with store.lock:
         truncate_wal(store.db.conn)
     return RecordOutcome(True, run.persons_changed, changed)
@@ -124,11 +125,15 @@ def correct(store: HubStore, linker: Linker, schema: LinkageSchema, gemeente: st
         audit_log.append(conn, at, actor, "correct", changed=True, linked=run.linked,
                          persons_changed=run.persons_changed, **details)
 
+    holding = alert_evidence.alerts_holding(store, [sighting.sighting_uuid])
     run = linker.remove([seq], record)
     linked = linker.link_pending()
     with store.lock:
         truncate_wal(store.db.conn)
-    changed = alerts.evaluate(full=True).report.changes if alerts is not None else 0
+    changed = 0
+    if alerts is not None:
+        changed = alerts.evaluate_after_removal([sighting.sighting_uuid],
+                                                holding).report.changes
     return RecordOutcome(True, run.persons_changed + linked.persons_changed, changed)
 
 

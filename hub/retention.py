@@ -72,7 +72,8 @@ def purge(store: HubStore, linker: Linker, today: dt.date, months: int,
                          removed={b: sorted(d) for b, d in sorted(removed.items())})
 
     run = linker.remove([row[0] for row in due], record)
-    changed = alert_evidence.settle(store, alerts, touched, alert_evidence.PURGED)
+    changed = alert_evidence.settle(store, alerts, [row[2] for row in due], touched,
+                                    alert_evidence.PURGED)
     if due:
         with store.lock:
             truncate_wal(store.db.conn)

@@ -147,3 +147,83 @@ def test_a_restarted_hub_evaluates_only_what_changed_and_misses_nothing(tmp_path
     assert run.sightings < store.db.execute("SELECT count(*) FROM sightings").fetchone()[0]
     for s in (store, full_store):
         s.close()
+
+
+def alerted_uuids(store: HubStore, rule: str | None = None) -> list[str]:
+    with store.lock:
+        return [u for (u,) in store.db.execute(
+            "SELECT DISTINCT s.sighting_uuid FROM alert_sightings s JOIN alerts a "
+            "ON a.alert_id = s.alert_id WHERE s.current = 1 AND a.rule = coalesce(?, a.rule) "
+            "ORDER BY s.sighting_uuid", [rule])]
+
+
+@pytest.mark.parametrize("seed", [3, 17])
+def test_withdrawals_and_corrections_need_no_full_evaluation(tmp_path, encoder, seed):
+    """After a withdrawal or correction the hub reads only what it can have changed (the
+    persons it touched, the alerts that held it, their networks) and is left with exactly
+    the alerts a full evaluation gives."""
+    from hub import records
+    from hub.retention import purge
+
+    scoped_store, scoped_linker, scoped = hub_at(tmp_path / "scoped.db")
+    full_store, full_linker, full = hub_at(tmp_path / "full.db")
+    full.evaluate_after_removal = lambda uuids, alert_ids: full.evaluate(full=True)
+    read: list[int] = []
+    scoped_after_removal = scoped.evaluate_after_removal
+
+    def counting(uuids, alert_ids):
+        run = scoped_after_removal(uuids, alert_ids)
+        read.append(run.sightings)
+        return run
+
+    scoped.evaluate_after_removal = counting
+    [night] = nights(encoder, 220, seed, count=1)
+    for store, linker, engine in ((scoped_store, scoped_linker, scoped),
+                                  (full_store, full_linker, full)):
+        store_night(store, night)
+        linker.link_pending()
+        engine.evaluate(full=True)
+    by_uuid = {message.sighting_uuid: (gemeente, message) for gemeente, message in night}
+    alerted = alerted_uuids(scoped_store)
+    with_companions = [u for u in alerted if by_uuid[u][1].companions]
+    with_entities = [u for u in alerted if by_uuid[u][1].entities
+                     and not by_uuid[u][1].companions]
+    in_networks = alerted_uuids(scoped_store, "network")
+    assert len(with_companions) >= 2 and len(with_entities) >= 3 and len(in_networks) >= 2
+    # a network that outlives one woman's withdrawal must be found again through the alert
+    # that held her: her person may no longer reach the others
+    steps = [("withdraw", in_networks[0]), ("correct", in_networks[-1]),
+             ("withdraw", with_companions[0]), ("correct", with_companions[1]),
+             ("withdraw", with_entities[0]), ("correct", with_entities[1]),
+             ("withdraw", alerted[len(alerted) // 2]), ("correct", with_entities[2]),
+             ("withdraw", night[-1][1].sighting_uuid)]
+    states = [alert_state(scoped_store)]
+    for action, removed in steps:
+        gemeente, message = by_uuid[removed]
+        for store, linker, engine in ((scoped_store, scoped_linker, scoped),
+                                      (full_store, full_linker, full)):
+            if action == "withdraw":
+                outcome = records.withdraw(store, linker, gemeente, removed, "recorded_in_error",
+                                           engine)
+            else:
+                corrected = encoding_pb2.EncodedSighting()
+                corrected.CopyFrom(message)
+                del corrected.companions[:]  # the companion and the phone were another case's
+                del corrected.entities[:]
+                del corrected.signals[:]
+                outcome = records.correct(store, linker, default_schema(), gemeente,
+                                          corrected, TODAY, engine)
+            assert outcome.changed
+        states.append(alert_state(scoped_store))
+        assert states[-1] == alert_state(full_store), (action, removed)
+    # a retention purge takes the oldest months at once
+    for store, linker, engine in ((scoped_store, scoped_linker, scoped),
+                                  (full_store, full_linker, full)):
+        assert purge(store, linker, TODAY, 14, alerts=engine).sightings > 50
+    states.append(alert_state(scoped_store))
+    assert states[-1] == alert_state(full_store)
+    assert len(set(map(tuple, states))) > 4, "the removals must change alerts to test this"
+    assert read and max(read) < len(night) // 2  # never a full evaluation
+    assert scoped.evaluate(full=True).report.changes == 0
+    for store in (scoped_store, full_store):
+        store.close()

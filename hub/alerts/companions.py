@@ -77,6 +77,10 @@ class CompanionPersons:
         self.members: dict[str, set[CompanionKey]] = defaultdict(set)
         self._keys_of_sighting: dict[str, list[CompanionKey]] = defaultdict(list)
 
+    def carries(self, sighting_uuid: str) -> bool:
+        """Whether the sighting has companions in this grouping."""
+        return bool(self._keys_of_sighting.get(sighting_uuid))
+
     def companions_of(self, sighting_uuid: str) -> list[str]:
         """Companion person ids on one sighting, in the order they were recorded."""
         return [self.person_of[key] for key in self._keys_of_sighting.get(sighting_uuid, ())]

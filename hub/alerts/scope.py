@@ -100,6 +100,17 @@ def _entity_carriers(conn: sqlite3.Connection, kind: int, token: bytes, epoch: i
         "AND s.person_id IS NOT NULL", [kind, token, epoch]).fetchall()
 
 
+def persons_in_alerts(conn: sqlite3.Connection, alert_ids: Iterable[str]) -> set[str]:
+    """The persons of the sightings the alerts `alert_ids` hold as evidence now."""
+    found: set[str] = set()
+    for chunk in _chunks(sorted(alert_ids)):
+        found.update(p for (p,) in conn.execute(
+            "SELECT DISTINCT s.person_id FROM alert_sightings a JOIN sightings s "
+            "ON s.sighting_uuid = a.sighting_uuid WHERE s.person_id IS NOT NULL "
+            f"AND a.alert_id IN ({','.join('?' * len(chunk))})", chunk))
+    return found
+
+
 def carriers_by_uuid(conn: sqlite3.Connection, uuids: Iterable[str]) -> list[Carrier]:
     found: list[Carrier] = []
     for chunk in _chunks(sorted(uuids)):

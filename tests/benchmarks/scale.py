@@ -17,6 +17,7 @@ linker is single-threaded; SQLite has one writer).
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import gc
 import os
 import platform
@@ -489,17 +490,65 @@ def _hub_restart_and_night(db: Path, night_file: Path) -> None:
     link_s = time.perf_counter() - started
     alerts = engine.evaluate()
     nightly_s = time.perf_counter() - started
+    removal = _withdraw_and_correct(store, linker, engine)
     store.close()
     print(f"| hub start {start_s:5.1f}s, then holds {held:,.0f} MB | +{len(night):,} nightly "
           f"{nightly_s:5.1f}s (store + link {link_s:.1f}s, {night_run.candidate_pairs:,} "
           f"candidates; alerts {alerts.seconds:.1f}s, {alerts.sightings:,} sightings read) "
-          f"| peak {rss_mb():,.0f} MB", flush=True)
+          f"| peak {rss_mb():,.0f} MB | {removal}", flush=True)
+
+
+def _withdraw_and_correct(store, linker, engine) -> str:
+    """A node withdraws a sighting of a network alert and corrects one with a companion."""
+    from hub import records
+    from linkage.schema import default_schema
+    from zichtlijn.v1 import encoding_pb2
+
+    with store.lock:
+        held, = store.db.execute(
+            "SELECT s.sighting_uuid, t.gemeente FROM alert_sightings s JOIN alerts a "
+            "ON a.alert_id = s.alert_id JOIN sightings t ON t.sighting_uuid = s.sighting_uuid "
+            "WHERE a.rule = 'network' AND s.current = 1 ORDER BY s.sighting_uuid LIMIT 1"
+        ).fetchall()
+        gemeente, subject = store.db.execute(
+            "SELECT s.gemeente, s.subject FROM sightings s JOIN alert_sightings a "
+            "ON a.sighting_uuid = s.sighting_uuid JOIN companions c ON c.sighting_seq = s.seq "
+            "WHERE a.current = 1 AND s.sighting_uuid != ? ORDER BY s.seq LIMIT 1",
+            [held[0]]).fetchone()
+        corrected = store.db.execute(
+            "SELECT sighting_uuid, observed_on, epoch, schema_fingerprint FROM sightings "
+            "WHERE subject = ?", [subject]).fetchone()
+    times = []
+    reads: list[int] = []
+    scoped = engine.evaluate_after_removal
+
+    def counting(uuids, alert_ids):
+        run = scoped(uuids, alert_ids)
+        reads.append(run.sightings)
+        return run
+
+    engine.evaluate_after_removal = counting
+    started = time.perf_counter()
+    records.withdraw(store, linker, held[1], held[0], "recorded_in_error", engine)
+    times.append(time.perf_counter() - started)
+    uuid, observed_on, epoch, fingerprint = corrected
+    sighting = encoding_pb2.EncodedSighting(  # the companion was another case's
+        sighting_uuid=uuid, observed_on=observed_on, epoch=epoch,
+        schema_fingerprint=bytes(fingerprint),
+        subject=encoding_pb2.IdentityEncoding.FromString(bytes(subject)))
+    started = time.perf_counter()
+    records.correct(store, linker, default_schema(), gemeente, sighting,
+                    dt.date.today(), engine)
+    times.append(time.perf_counter() - started)
+    return (f"withdrawal {times[0]:.1f}s, correction {times[1]:.1f}s "
+            f"({', '.join(f'{r:,}' for r in reads)} sightings read)")
 
 
 def bench_hub(sizes: list[int], increment: int) -> None:
     print("hub: sightings | store | full link and full alert evaluation (relink; peak memory) "
           "| hub start (load + alerts) and memory held | nightly increment (store + link + "
-          "alert evaluation) | peak memory of the running hub")
+          "alert evaluation) | peak memory of the running hub | then a withdrawal and a "
+          "correction (each with its alert evaluation)")
     for size in sizes:
         persons = max(1, round(size / 3.4))
         with tempfile.TemporaryDirectory(dir=ROOT / "bench-out") as tmp:
