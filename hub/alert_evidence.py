@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Collection
+from typing import NamedTuple
 
 from hub import audit_log
 from hub.alerts.engine import AlertEngine
@@ -86,16 +87,22 @@ def forget(conn: sqlite3.Connection, uuids: list[str]) -> dict[str, bytes]:
     return touched
 
 
+class Settled(NamedTuple):
+    alerts_changed: int
+    sightings_read: int  # by the alert evaluation
+
+
 def settle(store: HubStore, engine: AlertEngine | None, removed: Collection[str],
-           before: dict[str, bytes], reason: str) -> int:
-    """Evaluate again; close the alerts nothing supports any more. Returns alerts changed.
+           before: dict[str, bytes], reason: str) -> Settled:
+    """Evaluate again; close the alerts nothing supports any more.
 
     `removed` are the UUIDs taken out, `before` what `forget` returned for them.
     """
     if not before:
-        return 0
+        return Settled(0, 0)
+    read = 0
     if engine is not None:
-        engine.evaluate_after_removal(removed, before.keys())
+        read = engine.evaluate_after_removal(removed, before.keys()).sightings
     changed = 0
     now = utc_now()
     with store.transaction() as conn:
@@ -126,4 +133,4 @@ def settle(store: HubStore, engine: AlertEngine | None, removed: Collection[str]
                              version=version + 1, regions=closed, sightings_left=left)
     if engine is not None:
         engine.signal.notify()
-    return changed
+    return Settled(changed, read)

@@ -45,6 +45,7 @@ class RecordOutcome:
     changed: bool  # withdrawal: a sighting was removed; correction: the content differed
     persons_changed: int
     alerts_changed: int = 0
+    alert_sightings_read: int = 0  # by the alert evaluation that followed
 
 
 def _held(store: HubStore, sighting_uuid: str, gemeente: str) -> tuple | None:
@@ -84,11 +85,11 @@ def withdraw(store: HubStore, linker: Linker, gemeente: str, sighting_uuid: str,
             record(conn, RemovalRun(0, 0, 0, 0.0))
         return RecordOutcome(False, 0)
     run = linker.remove([held[0]], record)
-    changed = alert_evidence.settle(store, alerts, [sighting_uuid], touched,
+    settled = alert_evidence.settle(store, alerts, [sighting_uuid], touched,
                                     alert_evidence.WITHDRAWN)
     with store.lock:
         truncate_wal(store.db.conn)
-    return RecordOutcome(True, run.persons_changed, changed)
+    return RecordOutcome(True, run.persons_changed, *settled)
 
 
 def correct(store: HubStore, linker: Linker, schema: LinkageSchema, gemeente: str,
@@ -130,11 +131,11 @@ def correct(store: HubStore, linker: Linker, schema: LinkageSchema, gemeente: st
     linked = linker.link_pending()
     with store.lock:
         truncate_wal(store.db.conn)
-    changed = 0
+    changed = read = 0
     if alerts is not None:
-        changed = alerts.evaluate_after_removal([sighting.sighting_uuid],
-                                                holding).report.changes
-    return RecordOutcome(True, run.persons_changed + linked.persons_changed, changed)
+        evaluation = alerts.evaluate_after_removal([sighting.sighting_uuid], holding)
+        changed, read = evaluation.report.changes, evaluation.sightings
+    return RecordOutcome(True, run.persons_changed + linked.persons_changed, changed, read)
 
 
 def record_node_purges(conn: sqlite3.Connection, gemeente: str, purges: list) -> int:

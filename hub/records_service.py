@@ -69,8 +69,9 @@ class RecordService(records_pb2_grpc.RecordServiceServicer):
         with LinkerRequired(context):
             outcome = records.withdraw(self.store, self.linker, node.name,
                                        request.sighting_uuid, reason, self.alerts)
-        log.info("withdrawal by %s (%s): removed=%s, %d person changes", node, reason,
-                 outcome.changed, outcome.persons_changed)
+        log.info("withdrawal by %s (%s): removed=%s, %d person changes, %d alerts changed "
+                 "(%d sightings read)", node, reason, outcome.changed, outcome.persons_changed,
+                 outcome.alerts_changed, outcome.alert_sightings_read)
         return records_pb2.WithdrawReply(removed=outcome.changed,
                                          persons_changed=outcome.persons_changed,
                                          alerts_changed=outcome.alerts_changed)
@@ -86,8 +87,9 @@ class RecordService(records_pb2_grpc.RecordServiceServicer):
             context.abort(refusal.code, refusal.message.replace("sighting 0", "sighting"))
         except records.NotHeld as missing:
             context.abort(grpc.StatusCode.NOT_FOUND, str(missing))
-        log.info("correction by %s: changed=%s, %d person changes", node, outcome.changed,
-                 outcome.persons_changed)
+        log.info("correction by %s: changed=%s, %d person changes, %d alerts changed "
+                 "(%d sightings read)", node, outcome.changed, outcome.persons_changed,
+                 outcome.alerts_changed, outcome.alert_sightings_read)
         return records_pb2.CorrectReply(changed=outcome.changed,
                                         persons_changed=outcome.persons_changed,
                                         alerts_changed=outcome.alerts_changed)

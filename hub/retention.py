@@ -43,6 +43,7 @@ class PurgeOutcome:
     persons_changed: int
     tombstones: int
     alerts_changed: int
+    alert_sightings_read: int = 0  # by the alert evaluation that followed
 
 
 def purge(store: HubStore, linker: Linker, today: dt.date, months: int,
@@ -72,13 +73,13 @@ def purge(store: HubStore, linker: Linker, today: dt.date, months: int,
                          removed={b: sorted(d) for b, d in sorted(removed.items())})
 
     run = linker.remove([row[0] for row in due], record)
-    changed = alert_evidence.settle(store, alerts, [row[2] for row in due], touched,
+    settled = alert_evidence.settle(store, alerts, [row[2] for row in due], touched,
                                     alert_evidence.PURGED)
     if due:
         with store.lock:
             truncate_wal(store.db.conn)
     outcome = PurgeOutcome(cutoff, len(due), by_gemeente, run.persons_changed, tombstones,
-                           changed)
+                           *settled)
     log.info("retention purge up to %s: %d sightings, %d person changes", cutoff,
              outcome.sightings, outcome.persons_changed)
     return outcome
