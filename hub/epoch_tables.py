@@ -151,26 +151,29 @@ class EpochTables:
 
     # -- removal and probes (withdrawal, retention, lookups) -----------------------------
 
-    def forget(self, rows: list[int]) -> None:
+    def forget(self, rows: list[int]) -> np.ndarray:
         """Take sightings out of every epoch: out of the blocking indexes, encodings blanked.
 
         The linker row numbers stay (rows are positions); a forgotten row has no
         table row in any epoch, so it is never a candidate again, scores as
-        incomparable and counts as undated.
+        incomparable and counts as undated. Returns the candidate pairs (linker
+        rows) the removal makes: sightings that move up into a capped block.
         """
+        found = [np.empty((0, 2), dtype=np.int64)]
         if not rows:
-            return
+            return found[0]
         linker_rows = np.asarray(rows, dtype=np.int64)
         for epoch, table in self.tables.items():
             mapped = self._table_row[epoch][linker_rows]
             present = mapped[mapped >= 0]
             if not len(present):
                 continue
-            self._indexes[epoch].remove_rows(present)
-            blank = IdentityEncoding(bytes(self.filter_bytes), (), b"", b"", 0, b"")
+            found.append(self._sighting[epoch][self._indexes[epoch].remove_rows(table, present)])
             for row in present.tolist():
-                table.set_row(row, blank)  # no withdrawn encoding lingers in memory
+                table.blank_row(row)
             self._table_row[epoch][linker_rows] = -1
+        pairs = np.concatenate(found)
+        return np.unique(np.sort(pairs, axis=1), axis=0) if len(pairs) else pairs
 
     def probe_candidates(self, probe: Mapping[int, IdentityEncoding]) -> np.ndarray:
         """Linker rows a new sighting with these encodings would be paired with (sorted)."""

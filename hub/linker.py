@@ -363,8 +363,14 @@ class Linker:
         # under the lock a sighting is in memory exactly when it is marked linked
         found = self.rows.rows_of(np.array(seqs, dtype=np.int64))
         rows = found[found != NONE].tolist()
-        self.encodings.forget(rows)
+        moved_up = self.encodings.forget(rows)
         affected = self.graph.remove_rows(rows)
+        # sightings that moved up into a capped block meet those before them; another
+        # family may have paired some of them already
+        links, scores = scored_links(self.graph.not_linked(moved_up), self._score, self.policy,
+                                     self.encodings.dated())
+        self.graph.add_links(links, scores)
+        affected.update(links.ravel().tolist())
         removed_persons = [self.rows.person_id(row) for row in rows]
         self.rows.remove(rows)
         touched = self.graph.update(sorted(affected), self._score, self.encodings.dated())
@@ -377,6 +383,10 @@ class Linker:
                 chunk = seqs[start : start + 500]
                 conn.execute(f"DELETE FROM sightings WHERE seq IN ({','.join('?' * len(chunk))})",
                              chunk)
+            conn.executemany("INSERT OR REPLACE INTO links (a, b, score) VALUES (?, ?, ?)",
+                             zip(self.rows.seq[links[:, 0]].tolist(),
+                                 self.rows.seq[links[:, 1]].tolist(), scores.tolist(),
+                                 strict=True))
             conn.executemany(
                 "UPDATE sightings SET person_id = ?, cluster_seq = ? WHERE seq = ?",
                 [(person_name(person), cluster, seq) for person, cluster, seq in

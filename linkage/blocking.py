@@ -270,9 +270,23 @@ class _SortedKeys:
         self.rows = np.insert(self.rows, at, rows[order].astype(np.int32))
         return at + np.arange(len(at))
 
-    def drop(self, rows: np.ndarray) -> None:
-        keep = ~np.isin(self.rows, rows)
+    def drop(self, rows: np.ndarray, cap: int | None = None) -> np.ndarray:
+        """Remove the entries of `rows`. Returns the new positions of the entries that
+        moved below `cap` in their key group: an entry ranked after it was removed."""
+        gone = np.isin(self.rows, rows)
+        promoted = np.empty(0, dtype=np.int64)
+        if cap is not None and gone.any():
+            before = np.cumsum(gone) - gone  # removed entries before each position
+            groups = np.unique(np.searchsorted(self.keys, self.keys[gone], side="left"))
+            owner, at = _spans(groups, np.searchsorted(self.keys, self.keys[groups],
+                                                       side="right"))
+            rank = at - groups[owner]
+            new_rank = rank - (before[at] - before[groups[owner]])
+            moved = ~gone[at] & (rank >= cap) & (new_rank < cap)
+            promoted = at[moved] - before[at[moved]]
+        keep = ~gone
         self.keys, self.rows = self.keys[keep], self.rows[keep]
+        return promoted
 
 
 class CandidateIndex:
@@ -330,10 +344,19 @@ class CandidateIndex:
             self._near.merge(*near_keys(table, rows))
             self._similar.merge(*similar_keys(table, rows))
 
-    def remove_rows(self, rows: np.ndarray) -> None:
-        """Forget rows (withdrawn or purged sightings)."""
-        for family in self._families():
-            family.drop(rows)
+    def remove_rows(self, table: EncodingTable, rows: np.ndarray) -> np.ndarray:
+        """Forget rows (withdrawn or purged sightings); returns the pairs this makes.
+
+        In a capped family the rows that arrived next move up in place of the
+        removed ones, as they rank when the remaining rows are indexed afresh,
+        and meet the rows before them: those pairs are new candidates.
+        """
+        self._dates.drop(rows)
+        self._near.drop(rows)
+        dated = table.dob[:, 0] != 0
+        found = [_undated_pairs(family, family.drop(rows, cap), dated, cap) for family, cap in
+                 ((self._names, UNDATED_GROUP_CAP), (self._similar, SIMILAR_GROUP_CAP))]
+        return _unique_pairs(np.concatenate(found))
 
     def query(self, indexed: EncodingTable, probes: EncodingTable,
               rows: range | list[int] | np.ndarray) -> np.ndarray:

@@ -256,6 +256,14 @@ class PersonGraph:
             if choice is not None:
                 self._target[undated] = candidates[choice]
 
+    def not_linked(self, pairs: np.ndarray) -> np.ndarray:
+        """The pairs (rows) that are not links of the graph yet."""
+        if not len(pairs):
+            return pairs
+        held = np.array([int(a) in set(self.links.neighbours(int(b))[0].tolist())
+                         for a, b in pairs], dtype=bool)
+        return pairs[~held]
+
     def remove_rows(self, rows: Iterable[int]) -> set[int]:
         """Take rows out of the graph (withdrawn or purged sightings); the rows to `update`.
 

@@ -95,6 +95,11 @@ class EncodingTable:
         self.nationality[row] = enc.nationality_bucket
         self.entities[row] = entity_slots(entities)
 
+    def blank_row(self, row: int) -> None:
+        """Forget a row's encoding (a removed sighting): it scores as incomparable and
+        counts as undated, and no encoding of it lingers in memory."""
+        self.set_row(row, IdentityEncoding(bytes(self.filter_words * 8), (), b"", b"", 0, b""))
+
     def filter_bytes(self, row: int) -> bytes:
         return self.filters[row].astype("<u8").tobytes()
 

@@ -121,6 +121,28 @@ def test_companions_added_night_by_night_are_grouped_as_in_one_batch(other_encod
     assert nightly.companions_of("u2") == [nightly.person_of[("u0", 0)]]
 
 
+def test_companions_of_a_removed_sighting_leave_the_grouping_of_the_rest(other_encoder):
+    from hub.alerts.companions import CompanionPersons, companion_persons
+    from linkage.encode import Identity
+
+    men = [Identity("Vasile", "Rusu", dt.date(1980, 4, 2)), Identity("Mihai", "Ionescu", None),
+           Identity("Vasilii", "Rusu", dt.date(1980, 4, 2)), Identity("Vasile", "Rusu", None),
+           Identity("Mihai", "Ionescu", dt.date(1975, 1, 30)), Identity("Ion", "Rusu", None)]
+    rows = [(f"u{i}", 0, 1,
+             wire.identity_to_wire(other_encoder.encode_identity(m)).SerializeToString())
+            for i, m in enumerate(men)]
+    grouping = CompanionPersons(default_schema(), MatchPolicy())
+    grouping.add(rows)
+    vasile = grouping.person_of[("u0", 0)]
+    assert grouping.person_of[("u2", 0)] == vasile
+    # u0 named Vasile's person; u4 is the only dated Mihai the undated u1 could join
+    moved = grouping.remove(["u0", "u4"])
+    rest = [row for row in rows if row[0] not in ("u0", "u4")]
+    assert grouping.person_of == companion_persons(rest, default_schema(), MatchPolicy())
+    assert {("u2", 0), ("u1", 0)} <= moved  # renamed after u2; left on his own
+    assert vasile not in grouping.members and grouping.companions_of("u0") == []
+
+
 def test_a_restarted_hub_evaluates_only_what_changed_and_misses_nothing(tmp_path, encoder):
     store, linker, engine = hub_at(tmp_path / "hub.db")
     full_store, full_linker, full = hub_at(tmp_path / "full.db")

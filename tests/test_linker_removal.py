@@ -86,3 +86,35 @@ def test_removed_rows_are_never_candidates_again(tmp_path, batches):
     linker.relink_all()
     assert partition(store) == linked_before
     store.close()
+
+
+def links(store: HubStore) -> set[tuple[str, str]]:
+    with store.lock:
+        return set(store.db.execute(
+            "SELECT x.sighting_uuid, y.sighting_uuid FROM links l JOIN sightings x "
+            "ON x.seq = l.a JOIN sightings y ON y.seq = l.b").fetchall())
+
+
+@pytest.mark.parametrize("cap", [2, 4])
+def test_a_removal_lets_the_next_sighting_below_a_capped_block(tmp_path, batches,
+                                                                monkeypatch, cap):
+    """A common name's undated block holds only its first sightings (the cap); when one of
+    them is withdrawn the next to have arrived moves up, as a relink would rank it."""
+    from linkage import blocking
+
+    monkeypatch.setattr(blocking, "UNDATED_GROUP_CAP", cap)
+    monkeypatch.setattr(blocking, "SIMILAR_GROUP_CAP", cap)
+    store = HubStore(tmp_path / "hub.db")
+    linker = Linker(store, default_schema(), MatchPolicy())
+    for gemeente, batch in batches:
+        store.store_batch(gemeente, wire.batch_digest(batch), batch)
+        linker.link_pending()
+    with store.lock:
+        doomed = [seq for (seq,) in store.db.execute(
+            "SELECT seq FROM sightings ORDER BY seq LIMIT 60")][::3]
+    linker.remove(doomed)
+    after_removal, links_after_removal = persons(store), links(store)
+    linker.relink_all()
+    assert links(store) == links_after_removal
+    assert persons(store) == after_removal
+    store.close()

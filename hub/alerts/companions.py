@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+
+import numpy as np
 
 from linkage.blocking import CandidateIndex
 from linkage.compare import MatchPolicy
@@ -47,6 +49,7 @@ class _EpochCompanions:
         self.index = CandidateIndex()
         self.graph = PersonGraph(policy)
         self.keys: list[CompanionKey] = []
+        self.row_of: dict[CompanionKey, int] = {}
         self.scorer = table_scorer(self.table, policy)
 
     def add(self, rows: Sequence[CompanionRow]) -> set[int]:
@@ -54,13 +57,34 @@ class _EpochCompanions:
         added = self.table.append(
             [wire.identity_from_wire(encoding_pb2.IdentityEncoding.FromString(blob))
              for _, _, _, blob in rows])
-        self.keys.extend((uuid, position) for uuid, position, _, _ in rows)
+        for row, (uuid, position, _, _) in zip(added, rows, strict=True):
+            self.keys.append((uuid, position))
+            self.row_of[(uuid, position)] = row
         self.graph.add_rows(added)
-        dated = self.table.dob[: self.table.size, 0] != 0
+        dated = self._dated()
         links, scores = scored_links(self.index.add(self.table, added), self.scorer,
                                      self.policy, dated)
         self.graph.add_links(links, scores)
         return set(self.graph.update(added, self.scorer, dated)) | set(added)
+
+    def remove(self, keys: Sequence[CompanionKey]) -> set[int]:
+        """Take companions out (their sighting was withdrawn, corrected or purged); returns
+        the remaining rows whose person may have changed. What is left is grouped as one
+        batch of the remaining companions would group it, as the hub's linker does."""
+        rows = np.array(sorted(self.row_of.pop(key) for key in keys), dtype=np.int64)
+        moved_up = self.index.remove_rows(self.table, rows)
+        for row in rows.tolist():
+            self.table.blank_row(row)
+        affected = self.graph.remove_rows(rows.tolist())
+        dated = self._dated()
+        links, scores = scored_links(self.graph.not_linked(moved_up), self.scorer, self.policy,
+                                     dated)
+        self.graph.add_links(links, scores)
+        affected.update(links.ravel().tolist())
+        return set(self.graph.update(sorted(affected), self.scorer, dated))
+
+    def _dated(self) -> np.ndarray:
+        return self.table.dob[: self.table.size, 0] != 0
 
     def person_of(self, row: int) -> str:
         return companion_id_for(self.keys[self.graph.person_root(row)])
@@ -76,10 +100,7 @@ class CompanionPersons:
         self.person_of: dict[CompanionKey, str] = {}
         self.members: dict[str, set[CompanionKey]] = defaultdict(set)
         self._keys_of_sighting: dict[str, list[CompanionKey]] = defaultdict(list)
-
-    def carries(self, sighting_uuid: str) -> bool:
-        """Whether the sighting has companions in this grouping."""
-        return bool(self._keys_of_sighting.get(sighting_uuid))
+        self._epoch_of: dict[CompanionKey, int] = {}
 
     def companions_of(self, sighting_uuid: str) -> list[str]:
         """Companion person ids on one sighting, in the order they were recorded."""
@@ -91,21 +112,47 @@ class CompanionPersons:
         for row in rows:
             by_epoch[row[2]].append(row)
             self._keys_of_sighting[row[0]].append((row[0], row[1]))
+            self._epoch_of[(row[0], row[1])] = row[2]
         moved: set[CompanionKey] = set()
         for epoch, group in by_epoch.items():
             state = self._epochs.get(epoch)
             if state is None:
                 state = self._epochs[epoch] = _EpochCompanions(self.schema, self.policy)
-            for row in sorted(state.add(group)):
-                key, person = state.keys[row], state.person_of(row)
-                old = self.person_of.get(key)
-                if old == person:
-                    continue
-                if old is not None:
-                    self.members[old].discard(key)
-                self.person_of[key] = person
-                self.members[person].add(key)
-                moved.add(key)
+            moved |= self._rename(state, state.add(group))
+        return moved
+
+    def remove(self, sighting_uuids: Iterable[str]) -> set[CompanionKey]:
+        """Forget the companions of removed sightings; returns the companions left that
+        are now in another person (a removed one may have named or joined theirs)."""
+        by_epoch: dict[int, list[CompanionKey]] = defaultdict(list)
+        for uuid in sighting_uuids:
+            for key in self._keys_of_sighting.pop(uuid, ()):
+                by_epoch[self._epoch_of.pop(key)].append(key)
+                person = self.person_of.pop(key)
+                self.members[person].discard(key)
+                if not self.members[person]:
+                    del self.members[person]
+        moved: set[CompanionKey] = set()
+        for epoch, keys in by_epoch.items():
+            state = self._epochs[epoch]
+            moved |= self._rename(state, state.remove(keys))
+        return moved
+
+    def _rename(self, state: _EpochCompanions, rows: set[int]) -> set[CompanionKey]:
+        """Record the person of each of `rows`; returns the keys whose person changed."""
+        moved: set[CompanionKey] = set()
+        for row in sorted(rows):
+            key, person = state.keys[row], state.person_of(row)
+            old = self.person_of.get(key)
+            if old == person:
+                continue
+            if old is not None:
+                self.members[old].discard(key)
+                if not self.members[old]:
+                    del self.members[old]
+            self.person_of[key] = person
+            self.members[person].add(key)
+            moved.add(key)
         return moved
 
 

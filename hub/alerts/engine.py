@@ -96,14 +96,11 @@ class AlertEngine:
         """Add the companions linked since the last evaluation; UUIDs of sightings whose
         companion person is new or changed.
 
-        A rebuild groups every companion afresh. On a hub's first evaluation it
-        reports none as moved: the grouping is what it was before (a restart),
-        and a later arrival that renamed a companion is in a changed person's
-        network, which the scope follows. A rebuild after a removal reports the
-        companions whose person it changed (the removed sighting's companion may
-        have named or joined their person).
+        A rebuild groups every companion afresh and reports none as moved: the
+        grouping is what it was before (a restart), and a later arrival that
+        renamed a companion is in a changed person's network, which the scope
+        follows.
         """
-        before = dict(self._companions.person_of) if self._companions is not None else None
         if rebuild:
             self._companions = CompanionPersons(self.schema, self.policy)
             self._companions_through = 0
@@ -127,13 +124,7 @@ class AlertEngine:
                 self._companions_through = rows[-1][0]
                 moved |= self._companions.add([(u, p, e, bytes(b)) for _, u, p, e, b in rows])
             start = end
-        if not rebuild:
-            return {uuid for uuid, _ in moved}
-        if before is None:
-            return set()
-        after = self._companions.person_of
-        return {uuid for (uuid, position), person in after.items()
-                if before.get((uuid, position)) != person}
+        return set() if rebuild else {uuid for uuid, _ in moved}
 
     def _companions_of(self, uuid: str) -> list[str]:
         return self._companions.companions_of(uuid) if self._companions is not None else []
@@ -190,7 +181,7 @@ class AlertEngine:
         and groups the companions again: after a rule change
         (`rules_changed`) and on the operator's `hub evaluate`.
         """
-        return self._evaluate(full, regroup=full, also=set())
+        return self._evaluate(full)
 
     def evaluate_after_removal(self, uuids: Collection[str],
                                alert_ids: Collection[str]) -> Evaluation:
@@ -199,28 +190,31 @@ class AlertEngine:
         Reads the persons the removal changed (the linker queued them), the
         persons of what is left of `alert_ids` (the alerts that held a removed
         sighting: a network it joined may have lost its only link to some of
-        them) and their networks, as a nightly evaluation does; the companions
-        are grouped again only when a removed sighting carried one. At a
-        million sightings that is seconds where a full evaluation takes minutes,
-        with the same alerts (tests/test_alert_scope.py).
+        them) and their networks, as a nightly evaluation does; the removed
+        sightings' companions leave the companion grouping, which re-clusters
+        only what they touched. At a million sightings that is seconds where a
+        full evaluation takes minutes, with the same alerts
+        (tests/test_alert_scope.py).
         """
-        regroup = self._companions is None or any(
-            self._companions.carries(uuid) for uuid in uuids)
         with self.store.lock:
             also = persons_in_alerts(self.store.db.conn, alert_ids)
-        return self._evaluate(False, regroup=regroup, also=also)
+        return self._evaluate(False, also=also, removed=uuids)
 
-    def _evaluate(self, full: bool, regroup: bool, also: set[str]) -> Evaluation:
+    def _evaluate(self, full: bool, also: set[str] = frozenset(),
+                  removed: Collection[str] = ()) -> Evaluation:
         with self._lock:
             started = time.perf_counter()
-            rebuild = regroup or self._companions is None
+            rebuild = full or self._companions is None
             with self.store.lock:
                 through, = self.store.db.execute(
                     "SELECT coalesce(max(change_seq), 0) FROM person_changes").fetchone()
                 changed = also | {p for (p,) in self.store.db.execute(
                     "SELECT DISTINCT person_id FROM person_changes WHERE change_seq <= ?",
                     [through])}
-            moved = self._update_companions(rebuild)
+            moved: set[str] = set()
+            if removed and not rebuild:
+                moved = {uuid for uuid, _ in self._companions.remove(removed)}
+            moved |= self._update_companions(rebuild)
             by_uuid: dict[str, Fact] = {}
             if full:
                 read, findings = self._evaluate_all()
