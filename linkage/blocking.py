@@ -276,14 +276,17 @@ class _SortedKeys:
         gone = np.isin(self.rows, rows)
         promoted = np.empty(0, dtype=np.int64)
         if cap is not None and gone.any():
-            before = np.cumsum(gone) - gone  # removed entries before each position
-            groups = np.unique(np.searchsorted(self.keys, self.keys[gone], side="left"))
+            gone_at = np.flatnonzero(gone)
+            groups = np.unique(np.searchsorted(self.keys, self.keys[gone_at], side="left"))
             owner, at = _spans(groups, np.searchsorted(self.keys, self.keys[groups],
                                                        side="right"))
+            # removed entries before each position: counted among the removed ones only,
+            # not with a running count over the whole index (tens of millions of entries)
+            before = np.searchsorted(gone_at, at)
             rank = at - groups[owner]
-            new_rank = rank - (before[at] - before[groups[owner]])
+            new_rank = rank - (before - np.searchsorted(gone_at, groups)[owner])
             moved = ~gone[at] & (rank >= cap) & (new_rank < cap)
-            promoted = at[moved] - before[at[moved]]
+            promoted = at[moved] - before[moved]
         keep = ~gone
         self.keys, self.rows = self.keys[keep], self.rows[keep]
         return promoted
