@@ -69,8 +69,10 @@ def cmd_purge(args: argparse.Namespace, home: Path) -> int:
     alert_config = load_alert_config(config.alerts) if config.alerts else None
     store = HubStore(config.db_path)
     try:
-        linker = Linker(store, default_schema(), load_settings(home).matching.policy())
-        engine = (AlertEngine(store, alert_config, default_schema(), linker.policy)
+        matching = load_settings(home).matching
+        linker = Linker(store, default_schema(), matching.policy(), matching.auto_rule())
+        # companions are grouped with the configured settings, never a raised threshold
+        engine = (AlertEngine(store, alert_config, default_schema(), matching.policy())
                   if alert_config else None)
         outcome = purge(store, linker, dt.date.today(), months, actor=_actor(), alerts=engine)
     finally:

@@ -134,7 +134,8 @@ def cmd_relink(args: argparse.Namespace) -> int:
     config = load_config(HOME.path(args))
     store = HubStore(config.db_path)
     try:
-        run = Linker(store, default_schema(), load_settings(config.home).matching.policy()
+        matching = load_settings(config.home).matching
+        run = Linker(store, default_schema(), matching.policy(), matching.auto_rule()
                      ).relink_all()
     finally:
         store.close()

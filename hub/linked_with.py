@@ -17,6 +17,11 @@ CREATE TABLE IF NOT EXISTS linking_settings (
     id INTEGER PRIMARY KEY CHECK (id = 1),
     digest TEXT NOT NULL
 );
+-- the automatic threshold the hub has raised itself to (hub.toml [matching] "auto")
+CREATE TABLE IF NOT EXISTS raised_threshold (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    threshold REAL NOT NULL
+);
 """
 
 
@@ -27,6 +32,16 @@ def create_tables(conn: sqlite3.Connection) -> None:
 def recorded(conn: sqlite3.Connection) -> str | None:
     row = conn.execute("SELECT digest FROM linking_settings WHERE id = 1").fetchone()
     return None if row is None else str(row[0])
+
+
+def raised_threshold(conn: sqlite3.Connection) -> float | None:
+    row = conn.execute("SELECT threshold FROM raised_threshold WHERE id = 1").fetchone()
+    return None if row is None else float(row[0])
+
+
+def raise_threshold(conn: sqlite3.Connection, threshold: float) -> None:
+    conn.execute("INSERT OR REPLACE INTO raised_threshold (id, threshold) VALUES (1, ?)",
+                 [threshold])
 
 
 def _has_links(conn: sqlite3.Connection) -> bool:

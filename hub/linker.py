@@ -13,11 +13,12 @@ the nightly runs built.
 from __future__ import annotations
 
 import hashlib
+import logging
 import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TypeVar
 
 import numpy as np
@@ -44,6 +45,8 @@ from zichtlijn import wire
 from zichtlijn.errors import describe
 from zichtlijn.v1 import encoding_pb2
 
+log = logging.getLogger("zichtlijn.hub.linker")
+
 
 @dataclass(frozen=True)
 class LinkRun:
@@ -53,6 +56,8 @@ class LinkRun:
     components_reclustered: int
     persons_changed: int
     seconds: float
+    # the automatic threshold rose after this run and every sighting was linked again
+    relinked_at: float | None = None
 
 
 @dataclass(frozen=True)
@@ -80,9 +85,20 @@ def person_id_for(sighting_uuid: str) -> str:
 
 
 class Linker:
-    def __init__(self, store: HubStore, schema: LinkageSchema, policy: MatchPolicy) -> None:
+    def __init__(self, store: HubStore, schema: LinkageSchema, policy: MatchPolicy,
+                 auto_threshold: Callable[[int], float] | None = None) -> None:
+        """`auto_threshold(persons)`, when given, is the threshold a population of that size
+        needs (hub/settings.py `threshold_step`): the linker raises its threshold to it
+        after a link run and links everything again. The raised threshold is kept in the
+        database; `policy.threshold` is where it starts."""
         self.store = store
         self.schema = schema
+        self.auto_threshold = auto_threshold
+        if auto_threshold is not None:
+            with store.lock:
+                raised = linked_with.raised_threshold(store.db.conn)
+            if raised is not None and raised > policy.threshold:
+                policy = replace(policy, threshold=raised)
         self.policy = policy
         self._lock = threading.Lock()
         self._unusable: str | None = None  # why memory could not be rebuilt, if it could not
@@ -206,9 +222,25 @@ class Linker:
             raise
 
     def link_pending(self) -> LinkRun:
-        """Link every stored sighting not linked yet; safe to call from any thread."""
+        """Link every stored sighting not linked yet; safe to call from any thread.
+
+        With an automatic threshold, a run after which the population needs a
+        higher one raises it and links everything again (`relinked_at`)."""
         with self._lock:
-            return self._consistently(self._link_pending)
+            run = self._consistently(self._link_pending)
+            if self.auto_threshold is None:
+                return run
+            persons = self.store.count_persons()
+            wanted = self.auto_threshold(persons)
+            if wanted <= self.policy.threshold:
+                return run
+            log.warning("the hub holds %d persons: link threshold raised from %s to %s, every "
+                        "sighting is linked again (README \"Linkage quality, measured\")",
+                        persons, self.policy.threshold, wanted)
+            self.policy = replace(self.policy, threshold=wanted)
+            relinked = self._relink("hub:hub", threshold=wanted, persons=persons)
+            return replace(relinked, new_sightings=run.new_sightings,
+                           seconds=run.seconds + relinked.seconds, relinked_at=wanted)
 
     def _pending_rows(self, first_seq: int, last_seq: int) -> list[tuple]:
         with self.store.lock:
@@ -320,15 +352,20 @@ class Linker:
     def relink_all(self, actor: str = "operator:local") -> LinkRun:
         """Forget every link and person and link all sightings again in one batch."""
         with self._lock:
-            with self.store.transaction() as conn:
-                dropped = conn.execute("DELETE FROM links").rowcount
-                reset = conn.execute("UPDATE sightings SET linked = 0, person_id = NULL, "
-                                     "cluster_seq = NULL").rowcount
-                # logged so that the auditor's count of linked sightings restarts here
-                audit_log.append(conn, utc_now(), actor, "relink", sightings=reset,
-                                 links_dropped=dropped)
-            self._reset()
-            return self._consistently(self._link_pending)
+            return self._relink(actor)
+
+    def _relink(self, actor: str, **details: object) -> LinkRun:
+        with self.store.transaction() as conn:
+            dropped = conn.execute("DELETE FROM links").rowcount
+            reset = conn.execute("UPDATE sightings SET linked = 0, person_id = NULL, "
+                                 "cluster_seq = NULL").rowcount
+            if self.auto_threshold is not None:
+                linked_with.raise_threshold(conn, self.policy.threshold)
+            # logged so that the auditor's count of linked sightings restarts here
+            audit_log.append(conn, utc_now(), actor, "relink", sightings=reset,
+                             links_dropped=dropped, **details)
+        self._reset()
+        return self._consistently(self._link_pending)
 
     # -- lookups, withdrawal, correction and retention (issue 8) ---------------------------
 

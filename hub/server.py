@@ -69,15 +69,21 @@ def start_hub(
     except BaseException:
         store.close()
         raise
-    linker = Linker(store, schema, policy or settings.matching.policy())
-    linker.link_pending()  # anything stored but not linked before a restart
-    if advice := threshold_advice(store.count_persons(), linker.policy.threshold):
+    policy = policy or settings.matching.policy()
+    linker = Linker(store, schema, policy, settings.matching.auto_rule())
+    relinked = linker.link_pending().relinked_at  # anything stored but not linked yet
+    if settings.matching.auto:
+        log.info("link threshold %s (automatic: rises as the population grows)",
+                 linker.policy.threshold)
+    elif advice := threshold_advice(store.count_persons(), linker.policy.threshold):
         log.warning("%s", advice)
     with store.lock:
         settings_changed = linked_with.advice(store.db.conn, policy_digest(linker.policy))
     if settings_changed:
         log.warning("%s", settings_changed)
-    alerts = alerts_setup.start_engine(alert_config, store, schema, linker.policy)
+    # companions are grouped with the configured settings, never a raised threshold
+    alerts = alerts_setup.start_engine(alert_config, store, schema, policy,
+                                       full=relinked is not None)
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=config.workers),
                          options=server_options())
     sync_pb2_grpc.add_SyncServiceServicer_to_server(

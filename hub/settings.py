@@ -10,8 +10,9 @@
     months = 18          # sightings observed on or before today minus this are purged
 
     [matching]
-    threshold = 3.5      # log-odds a pair needs to be a link; raise it for a larger
-                         # population (README "Linkage quality, measured"), then `hub relink`
+    threshold = "auto"   # log-odds a pair needs to be a link: "auto" starts at 3.5 and
+                         # rises with the population (README "Linkage quality, measured");
+                         # a number fixes it (then `hub relink`)
 
 Read at hub start (a bad value stops the hub with the setting named). The
 operator can also switch lookups off and on while the hub runs, per node or
@@ -23,6 +24,7 @@ from __future__ import annotations
 import math
 import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -55,6 +57,14 @@ def threshold_for(women: int) -> float:
     return MatchPolicy().threshold + max(0.0, math.log(max(women, 1) / FITTED_WOMEN))
 
 
+def threshold_step(persons: int) -> float:
+    """The automatic threshold for `persons`: `threshold_for` rounded down to a whole step
+    above the shipped one, so that the hub relinks once each time its population grows
+    e-fold (8,155, 22,167, 60,257, ... persons), not every night."""
+    return MatchPolicy().threshold + math.floor(threshold_for(persons)
+                                                 - MatchPolicy().threshold)
+
+
 def threshold_advice(persons: int, threshold: float) -> str | None:
     """A line for the operator when the threshold is well below what `persons` needs."""
     suggested = threshold_for(persons)
@@ -67,10 +77,19 @@ def threshold_advice(persons: int, threshold: float) -> str | None:
 
 @dataclass(frozen=True)
 class MatchingSettings:
-    threshold: float = MatchPolicy().threshold
+    threshold: float | None = None  # None: automatic (`threshold_step`)
+
+    @property
+    def auto(self) -> bool:
+        return self.threshold is None
 
     def policy(self) -> MatchPolicy:
-        return MatchPolicy(threshold=self.threshold)
+        """The settings to start from: automatic thresholds start at the shipped one."""
+        return MatchPolicy() if self.threshold is None else MatchPolicy(threshold=self.threshold)
+
+    def auto_rule(self) -> Callable[[int], float] | None:
+        """What the linker raises its threshold to for a population (None: fixed)."""
+        return threshold_step if self.threshold is None else None
 
 
 @dataclass(frozen=True)
@@ -84,6 +103,7 @@ def settings_toml(settings: HubSettings | None = None) -> str:
     """The three tables as `hub init` appends them to hub.toml."""
     s = settings or HubSettings()
     purposes = ", ".join(f'"{p}"' for p in s.lookup.purposes)
+    threshold = '"auto"' if s.matching.threshold is None else s.matching.threshold
     return (
         "\n[lookup]  # `seen before?` lookups by nodes (README, \"At the door\")\n"
         f"enabled = {'true' if s.lookup.enabled else 'false'}\n"
@@ -91,9 +111,10 @@ def settings_toml(settings: HubSettings | None = None) -> str:
         f"per_node_per_hour = {s.lookup.per_node_per_hour}\n"
         "\n[retention]  # sightings are purged this many months after the control\n"
         f"months = {s.retention.months}\n"
-        "\n[matching]  # a pair scoring at least this (log-odds) is a link; after a change run\n"
-        "            # `zichtlijn hub relink` (README \"Linkage quality, measured\")\n"
-        f"threshold = {s.matching.threshold}\n"
+        "\n[matching]  # a pair scoring at least this (log-odds) is a link: \"auto\" raises it as\n"
+        "            # the population grows; after changing it run `zichtlijn hub relink`\n"
+        "            # (README \"Linkage quality, measured\")\n"
+        f"threshold = {threshold}\n"
     )
 
 
@@ -138,11 +159,13 @@ def load_settings(home: Path) -> HubSettings:
     )
 
 
-def _threshold(path: Path, table: dict) -> float:
-    value = table.get("threshold", MatchingSettings.threshold)
+def _threshold(path: Path, table: dict) -> float | None:
+    value = table.get("threshold", "auto")
+    if value == "auto":
+        return None
     # below the link floor no link could be strong; above 20 none would be
     floor = MatchPolicy().link_floor
     if not isinstance(value, int | float) or isinstance(value, bool) or not floor < value <= 20:
-        raise ConfigError(f"{path}: [matching] threshold must be a number above {floor} "
-                          "and at most 20")
+        raise ConfigError(f"{path}: [matching] threshold must be \"auto\" or a number above "
+                          f"{floor} and at most 20")
     return float(value)

@@ -26,13 +26,14 @@ class SyncService(sync_pb2_grpc.SyncServiceServicer):
     def __init__(self, store: HubStore, linker: Linker, schema: LinkageSchema,
                  heads: TreeHeads,
                  signal_codes: frozenset[str] | None = None,
-                 after_link: Callable[[], object] | None = None) -> None:
+                 after_link: Callable[[bool], object] | None = None) -> None:
         self.store = store
         self.linker = linker
         self.schema = schema
         self.heads = heads
         self.signal_codes = signal_codes
-        self.after_link = after_link  # alert evaluation: runs after every link run
+        # alert evaluation after every link run; full after a relink (every person changed)
+        self.after_link = after_link
 
     def Upload(
         self, request_iterator: Iterator[sync_pb2.UploadBatch], context: grpc.ServicerContext
@@ -102,7 +103,7 @@ class SyncService(sync_pb2_grpc.SyncServiceServicer):
                  run.new_sightings, run.candidate_pairs, run.new_links, run.seconds)
         if self.after_link is not None:
             try:
-                self.after_link()
+                self.after_link(run.relinked_at is not None)
             except Exception:  # alerts are evaluated again after the next link run
                 log.exception("alert evaluation failed")
 

@@ -11,9 +11,12 @@ from hub.config import ConfigError
 from hub.settings import (
     DEFAULT_PURPOSES,
     FITTED_WOMEN,
+    HubSettings,
+    MatchingSettings,
     load_settings,
     threshold_advice,
     threshold_for,
+    threshold_step,
 )
 from linkage.compare import MatchPolicy
 from node import retention
@@ -21,7 +24,7 @@ from node.config import ConfigError as NodeConfigError
 from zichtlijn import cli
 
 #: the [matching] line `hub init` writes
-SHIPPED_THRESHOLD = f"threshold = {MatchPolicy().threshold}"
+SHIPPED_THRESHOLD = 'threshold = "auto"'
 
 
 @pytest.fixture()
@@ -49,8 +52,8 @@ def test_hub_init_writes_the_defaults(hub_home):
     ('purposes = ["controle", "vergunning", "signaal"]', 'purposes = ["Just Curious"]',
      "purposes must be a non-empty list"),
     ("enabled = true", "enabled = 1", "enabled must be true or false"),
-    (SHIPPED_THRESHOLD, "threshold = -3", "threshold must be a number above"),
-    (SHIPPED_THRESHOLD, 'threshold = "strict"', "threshold must be a number"),
+    (SHIPPED_THRESHOLD, "threshold = -3", 'threshold must be "auto" or a number above'),
+    (SHIPPED_THRESHOLD, 'threshold = "strict"', 'threshold must be "auto" or a number'),
 ])
 def test_a_bad_setting_is_one_line_naming_it(hub_home, capsys, old, new, message):
     path = hub_home / "hub.toml"
@@ -68,7 +71,7 @@ def test_the_matching_threshold_is_what_a_relink_links_with(hub_home, encoder, c
     from tests.linker_support import encoded_sightings, nightly_batches, partition
     from zichtlijn import wire
 
-    assert load_settings(hub_home).matching.threshold == MatchPolicy().threshold
+    assert load_settings(hub_home).matching.policy().threshold == MatchPolicy().threshold
     store = HubStore(hub_home / "hub.db")
     for gemeente, batch in nightly_batches(encoded_sightings(encoder, 40, seed=4), 100):
         store.store_batch(gemeente, wire.batch_digest(batch), batch)
@@ -109,6 +112,25 @@ def test_the_threshold_for_a_population_rises_with_its_prior_odds():
     assert threshold_for(100_000) > threshold_for(30_000) > shipped
 
 
+def test_the_automatic_threshold_rises_a_whole_step_each_time_the_population_grows_e_fold():
+    shipped = MatchPolicy().threshold
+    assert threshold_step(10) == threshold_step(8_000) == shipped
+    assert threshold_step(8_200) == shipped + 1  # 3,000 * e = 8,155
+    assert threshold_step(30_000) == shipped + 2  # 5.8 rounded down a step
+    assert threshold_step(100_000) == shipped + 3
+
+
+def test_hub_init_makes_the_threshold_automatic_and_a_number_fixes_it(hub_home):
+    matching = load_settings(hub_home).matching
+    assert matching.auto and matching.auto_rule() is threshold_step
+    assert matching.policy() == MatchPolicy()
+    path = hub_home / "hub.toml"
+    path.write_text(path.read_text().replace(SHIPPED_THRESHOLD, "threshold = 4.5"))
+    matching = load_settings(hub_home).matching
+    assert not matching.auto and matching.auto_rule() is None
+    assert matching.policy().threshold == 4.5
+
+
 def test_the_hub_advises_a_higher_threshold_only_when_far_below_it():
     assert threshold_advice(2_500, MatchPolicy().threshold) is None
     assert threshold_advice(30_000, 5.0) is None  # close enough to 5.8
@@ -129,14 +151,15 @@ def test_a_hub_holding_a_large_population_says_which_threshold_suits_it(
     home = tmp_path / "hub"
     home.mkdir()
     config = HubConfig(home, "127.0.0.1:0", pki.tls("hub-hub"), workers=2)
+    fixed = HubSettings(matching=MatchingSettings(MatchPolicy().threshold))
     monkeypatch.setattr(HubStore, "count_persons", lambda self: 30_000)
     with caplog.at_level(logging.WARNING):
-        start_hub(config).stop(grace=0)
+        start_hub(config, settings=fixed).stop(grace=0)
     assert "the hub holds 30,000 persons" in caplog.text
     assert "[matching] threshold about 5.8" in caplog.text
 
     caplog.clear()
     monkeypatch.setattr(HubStore, "count_persons", lambda self: 2_000)
     with caplog.at_level(logging.WARNING):
-        start_hub(config).stop(grace=0)
+        start_hub(config, settings=fixed).stop(grace=0)
     assert "threshold about" not in caplog.text

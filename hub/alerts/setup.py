@@ -29,12 +29,13 @@ def load(directory: Path | None) -> AlertConfig | None:
 
 
 def start_engine(config: AlertConfig | None, store: HubStore, schema: LinkageSchema,
-                 policy: MatchPolicy) -> AlertEngine | None:
+                 policy: MatchPolicy, full: bool = False) -> AlertEngine | None:
+    """The alert engine, having evaluated what changed while the hub was down: everything
+    when the rules changed or `full` (every sighting was just linked again)."""
     if config is None:
         return None
     engine = AlertEngine(store, config, schema, policy)
-    # everything when the rules changed while the hub was down, else what changed since
-    engine.evaluate(full=engine.rules_changed)
+    engine.evaluate(full=full or engine.rules_changed)
     return engine
 
 

@@ -1,0 +1,94 @@
+"""An automatic link threshold rises with the population the hub holds, one whole step each
+time it grows e-fold, and every sighting is linked again at the new bar (README "Linkage
+quality, measured"). Here the population a step needs is scaled down from 3,000 women to
+30 so that 250 generated women cross several steps."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+
+from hub.linker import Linker
+from hub.store import HubStore
+from linkage.compare import MatchPolicy
+from linkage.encode import Encoder
+from linkage.keys import derive_purpose_keys
+from linkage.schema import default_schema
+from tests.linker_support import encoded_sightings, nightly_batches, partition
+from zichtlijn import wire
+
+SHIPPED = MatchPolicy().threshold
+
+
+def small_population_rule(persons: int) -> float:
+    return SHIPPED + max(0, math.floor(math.log(max(persons, 1) / 30)))
+
+
+@pytest.fixture(scope="module")
+def uploads():
+    encoder = Encoder(default_schema(), derive_purpose_keys(b"\x05" * 32, 1))
+    return nightly_batches(encoded_sightings(encoder, 250, seed=3), 60)
+
+
+def relink_entries(store: HubStore) -> list[dict]:
+    with store.lock:
+        entries = [json.loads(raw) for (raw,) in store.db.execute(
+            "SELECT entry FROM audit_entries ORDER BY idx")]
+    return [e for e in entries if e["action"] == "relink"]
+
+
+def test_the_threshold_rises_with_the_population_and_everything_is_linked_again(
+        tmp_path, uploads):
+    store = HubStore(tmp_path / "hub.db")
+    linker = Linker(store, default_schema(), MatchPolicy(), small_population_rule)
+    raised = []
+    for gemeente, batch in uploads:
+        store.store_batch(gemeente, wire.batch_digest(batch), batch)
+        run = linker.link_pending()
+        if run.relinked_at is not None:
+            raised.append(run.relinked_at)
+            assert run.new_sightings == len(batch)
+    final = linker.policy.threshold
+    assert raised == sorted(raised) and len(raised) >= 2 and raised[-1] == final
+    assert final == small_population_rule(store.count_persons()) > SHIPPED
+    # each step is a relink by the hub, in the audit log with the bar and the population
+    entries = relink_entries(store)
+    assert [e["threshold"] for e in entries] == raised
+    assert all(e["actor"] == "hub:hub" and e["persons"] > 30 for e in entries)
+
+    # the persons are those of linking everything at the final bar in one batch
+    nightly = partition(store)
+    fixed = Linker(store, default_schema(), MatchPolicy(threshold=final))
+    fixed.relink_all()
+    assert partition(store) == nightly
+    store.close()
+
+
+def test_a_restarted_hub_keeps_the_raised_threshold(tmp_path, uploads):
+    store = HubStore(tmp_path / "hub.db")
+    linker = Linker(store, default_schema(), MatchPolicy(), small_population_rule)
+    for gemeente, batch in uploads:
+        store.store_batch(gemeente, wire.batch_digest(batch), batch)
+    linker.link_pending()
+    raised = linker.policy.threshold
+    assert raised > SHIPPED
+    store.close()
+    store = HubStore(tmp_path / "hub.db")
+    restarted = Linker(store, default_schema(), MatchPolicy(), small_population_rule)
+    assert restarted.policy.threshold == raised
+    assert restarted.link_pending().relinked_at is None  # nothing new: no step
+    # a fixed threshold in hub.toml is what it says, whatever was raised before
+    assert Linker(store, default_schema(), MatchPolicy()).policy.threshold == SHIPPED
+    store.close()
+
+
+def test_a_fixed_threshold_never_moves(tmp_path, uploads):
+    store = HubStore(tmp_path / "hub.db")
+    linker = Linker(store, default_schema(), MatchPolicy())
+    for gemeente, batch in uploads:
+        store.store_batch(gemeente, wire.batch_digest(batch), batch)
+        assert linker.link_pending().relinked_at is None
+    assert linker.policy.threshold == SHIPPED and not relink_entries(store)
+    store.close()
