@@ -69,10 +69,12 @@ def start_hub(
     except BaseException:
         store.close()
         raise
+    # a policy given by the caller is fixed; hub.toml's may be automatic
+    auto_rule = settings.matching.auto_rule() if policy is None else None
     policy = policy or settings.matching.policy()
-    linker = Linker(store, schema, policy, settings.matching.auto_rule())
+    linker = Linker(store, schema, policy, auto_rule)
     relinked = linker.link_pending().relinked_at  # anything stored but not linked yet
-    if settings.matching.auto:
+    if auto_rule is not None:
         log.info("link threshold %s (automatic: rises as the population grows)",
                  linker.policy.threshold)
     elif advice := threshold_advice(store.count_persons(), linker.policy.threshold):

@@ -92,3 +92,35 @@ def test_a_fixed_threshold_never_moves(tmp_path, uploads):
         assert linker.link_pending().relinked_at is None
     assert linker.policy.threshold == SHIPPED and not relink_entries(store)
     store.close()
+
+
+def test_a_serving_hub_raises_its_threshold_as_the_towns_sync(tmp_path, pki, secret_file,
+                                                              monkeypatch, capsys):
+    """Through nodes, gRPC and the hub's own settings: hub.toml says "auto"."""
+    import datetime as dt
+
+    from hub import settings
+    from tests.conftest import GEMEENTEN, make_node
+    from tests.lookup_support import actions, running_hub
+    from zichtlijn import cli
+    from zichtlijn.synth import generate, write_csvs
+
+    monkeypatch.setattr(settings, "FITTED_WOMEN", 30)  # steps at 82, 223, 603 persons
+    data = generate(150, list(GEMEENTEN), seed=5, start=dt.date.today() - dt.timedelta(400))
+    files = write_csvs(data, tmp_path / "csv")
+    with running_hub(tmp_path, pki, alerts=True) as hub:
+        assert 'threshold = "auto"' in (tmp_path / "hub" / "hub.toml").read_text()
+        for gemeente in GEMEENTEN:
+            home = make_node(tmp_path, pki, secret_file, gemeente, hub.port).home
+            assert cli.main(["node", "import", "--home", str(home), str(files[gemeente])]) == 0
+            assert cli.main(["node", "sync", "--home", str(home)]) == 0
+        final = hub.linker.policy.threshold
+        raised = [e["threshold"] for e in actions(hub, "relink")]
+        assert raised and raised[-1] == final > SHIPPED
+        # the evaluation after each relink read everything: nothing is left to find
+        assert hub.alerts.evaluate(full=True).report.changes == 0
+        served = partition(hub.store)
+        store = hub.store
+        Linker(store, default_schema(), MatchPolicy(threshold=final)).relink_all()
+        assert partition(store) == served
+    capsys.readouterr()
