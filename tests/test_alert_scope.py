@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from hub.alerts.companions import CompanionPersons, companion_persons
 from hub.alerts.config import load_alert_config
 from hub.alerts.engine import AlertEngine
 from hub.linker import Linker
@@ -102,16 +103,21 @@ def test_an_evaluation_without_changes_reads_nothing(tmp_path, encoder):
     store.close()
 
 
-def test_companions_added_night_by_night_are_grouped_as_in_one_batch(other_encoder):
-    from hub.alerts.companions import CompanionPersons, companion_persons
+def companion_rows(encoder: Encoder) -> list[tuple[str, int, int, bytes]]:
+    """Men recorded beside six sightings u0..u5: two Vasile Rusu (one undated), a Vasilii
+    Rusu, an undated and a dated Mihai Ionescu, an undated Ion Rusu."""
     from linkage.encode import Identity
 
     men = [Identity("Vasile", "Rusu", dt.date(1980, 4, 2)), Identity("Mihai", "Ionescu", None),
            Identity("Vasilii", "Rusu", dt.date(1980, 4, 2)), Identity("Vasile", "Rusu", None),
            Identity("Mihai", "Ionescu", dt.date(1975, 1, 30)), Identity("Ion", "Rusu", None)]
-    rows = [(f"u{i}", 0, 1,
-             wire.identity_to_wire(other_encoder.encode_identity(m)).SerializeToString())
+    return [(f"u{i}", 0, 1,
+             wire.identity_to_wire(encoder.encode_identity(m)).SerializeToString())
             for i, m in enumerate(men)]
+
+
+def test_companions_added_night_by_night_are_grouped_as_in_one_batch(other_encoder):
+    rows = companion_rows(other_encoder)
     nightly = CompanionPersons(default_schema(), MatchPolicy())
     moved = [nightly.add([row]) for row in rows]
     assert nightly.person_of == companion_persons(rows, default_schema(), MatchPolicy())
@@ -122,15 +128,7 @@ def test_companions_added_night_by_night_are_grouped_as_in_one_batch(other_encod
 
 
 def test_companions_of_a_removed_sighting_leave_the_grouping_of_the_rest(other_encoder):
-    from hub.alerts.companions import CompanionPersons, companion_persons
-    from linkage.encode import Identity
-
-    men = [Identity("Vasile", "Rusu", dt.date(1980, 4, 2)), Identity("Mihai", "Ionescu", None),
-           Identity("Vasilii", "Rusu", dt.date(1980, 4, 2)), Identity("Vasile", "Rusu", None),
-           Identity("Mihai", "Ionescu", dt.date(1975, 1, 30)), Identity("Ion", "Rusu", None)]
-    rows = [(f"u{i}", 0, 1,
-             wire.identity_to_wire(other_encoder.encode_identity(m)).SerializeToString())
-            for i, m in enumerate(men)]
+    rows = companion_rows(other_encoder)
     grouping = CompanionPersons(default_schema(), MatchPolicy())
     grouping.add(rows)
     vasile = grouping.person_of[("u0", 0)]
