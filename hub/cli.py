@@ -135,12 +135,13 @@ def cmd_relink(args: argparse.Namespace) -> int:
     store = HubStore(config.db_path)
     try:
         matching = load_settings(config.home).matching
-        run = Linker(store, default_schema(), matching.policy(), matching.auto_rule()
-                     ).relink_all()
+        linker = Linker(store, default_schema(), matching.policy(), matching.auto_rule())
+        run = linker.relink_all()
     finally:
         store.close()
     print(f"relinked {run.new_sightings} sightings: {run.new_links} links, "
-          f"{run.components_reclustered} components, {run.seconds:.1f}s")
+          f"{run.components_reclustered} components, {run.seconds:.1f}s; link threshold "
+          f"{linker.policy.threshold}{' (automatic)' if matching.auto else ''}")
     if config.alerts is not None:  # persons changed: alerts follow their sightings
         return alerts_cli.cmd_evaluate(config.home)
     return 0

@@ -186,6 +186,7 @@ def test_hub_relink_evaluates_the_alerts_again(tmp_path, pki, hub, carousel, cap
     assert code == 0
     relinked, evaluated = out.splitlines()
     assert relinked.startswith("relinked 4 sightings")
+    assert relinked.endswith("link threshold 3.5 (automatic)")  # hub.toml: "auto"
     # the persons got their ids anew; the alert is recognised by its sightings
     assert "0 alerts created" in evaluated and "1 unchanged" in evaluated
 
