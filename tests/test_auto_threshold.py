@@ -10,9 +10,10 @@ import math
 
 import pytest
 
+from hub import linked_with
 from hub.linker import Linker
 from hub.store import HubStore
-from linkage.compare import MatchPolicy
+from linkage.compare import MatchPolicy, policy_digest
 from linkage.encode import Encoder
 from linkage.keys import derive_purpose_keys
 from linkage.schema import default_schema
@@ -78,6 +79,8 @@ def test_a_restarted_hub_keeps_the_raised_threshold(tmp_path, uploads):
     store = HubStore(tmp_path / "hub.db")
     restarted = Linker(store, default_schema(), MatchPolicy(), small_population_rule)
     assert restarted.policy.threshold == raised
+    with store.lock:  # the links were made with what the restarted hub links with
+        assert linked_with.advice(store.db.conn, policy_digest(restarted.policy)) is None
     assert restarted.link_pending().relinked_at is None  # nothing new: no step
     # a fixed threshold in hub.toml is what it says, whatever was raised before
     assert Linker(store, default_schema(), MatchPolicy()).policy.threshold == SHIPPED
