@@ -237,8 +237,8 @@ class Linker:
             log.warning("the hub holds %d persons: link threshold raised from %s to %s, every "
                         "sighting is linked again (README \"Linkage quality, measured\")",
                         persons, self.policy.threshold, wanted)
-            self.policy = replace(self.policy, threshold=wanted)
-            relinked = self._relink("hub:hub", threshold=wanted, persons=persons)
+            relinked = self._relink("hub:hub", replace(self.policy, threshold=wanted),
+                                    threshold=wanted, persons=persons)
             return replace(relinked, new_sightings=run.new_sightings,
                            seconds=run.seconds + relinked.seconds, relinked_at=wanted)
 
@@ -352,18 +352,21 @@ class Linker:
     def relink_all(self, actor: str = "operator:local") -> LinkRun:
         """Forget every link and person and link all sightings again in one batch."""
         with self._lock:
-            return self._relink(actor)
+            return self._relink(actor, self.policy)
 
-    def _relink(self, actor: str, **details: object) -> LinkRun:
+    def _relink(self, actor: str, policy: MatchPolicy, **details: object) -> LinkRun:
+        """Relink everything under `policy`, which becomes the linker's once the old links
+        are gone (a failed write leaves links and policy as they were)."""
         with self.store.transaction() as conn:
             dropped = conn.execute("DELETE FROM links").rowcount
             reset = conn.execute("UPDATE sightings SET linked = 0, person_id = NULL, "
                                  "cluster_seq = NULL").rowcount
             if self.auto_threshold is not None:
-                linked_with.raise_threshold(conn, self.policy.threshold)
+                linked_with.raise_threshold(conn, policy.threshold)
             # logged so that the auditor's count of linked sightings restarts here
             audit_log.append(conn, utc_now(), actor, "relink", sightings=reset,
                              links_dropped=dropped, **details)
+        self.policy = policy
         self._reset()
         return self._consistently(self._link_pending)
 

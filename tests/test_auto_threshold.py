@@ -127,3 +127,37 @@ def test_a_serving_hub_raises_its_threshold_as_the_towns_sync(tmp_path, pki, sec
         Linker(store, default_schema(), MatchPolicy(threshold=final)).relink_all()
         assert partition(store) == served
     capsys.readouterr()
+
+
+def test_a_step_whose_write_fails_leaves_threshold_and_links_as_they_were(
+        tmp_path, uploads, monkeypatch):
+    import contextlib
+    import sqlite3
+
+    store = HubStore(tmp_path / "hub.db")
+    linker = Linker(store, default_schema(), MatchPolicy(), lambda persons: 9.0)
+    gemeente, batch = uploads[0]
+    store.store_batch(gemeente, wire.batch_digest(batch), batch)
+    real = store.transaction
+    opened = []
+
+    @contextlib.contextmanager
+    def second_fails():
+        opened.append(1)
+        with real() as conn:
+            yield conn
+            if len(opened) == 2:  # the link run commits; the relink's write does not
+                raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(store, "transaction", second_fails)
+    with pytest.raises(sqlite3.OperationalError):
+        linker.link_pending()
+    monkeypatch.setattr(store, "transaction", real)
+    assert linker.policy.threshold == SHIPPED
+    with store.lock:
+        assert linked_with.raised_threshold(store.db.conn) is None
+    linked = partition(store)
+    assert len(linked) > 1 and not relink_entries(store)
+    # the next run takes the step
+    assert linker.link_pending().relinked_at == 9.0 and linker.policy.threshold == 9.0
+    store.close()
