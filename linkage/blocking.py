@@ -272,7 +272,7 @@ class _SortedKeys:
 
     def drop(self, rows: np.ndarray, cap: int | None = None) -> np.ndarray:
         """Remove the entries of `rows`. Returns the new positions of the entries that
-        moved below `cap` in their key group: an entry ranked after it was removed."""
+        moved below `cap` in their key group because an entry ranked before them went."""
         gone = np.isin(self.rows, rows)
         promoted = np.empty(0, dtype=np.int64)
         if cap is not None and gone.any():
