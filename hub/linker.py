@@ -37,7 +37,7 @@ from hub.probe import ProbeMatch, match_probe
 from hub.store import HubStore, utc_now
 from linkage.compare import MatchPolicy, policy_digest, score_pairs
 from linkage.encode import IdentityEncoding
-from linkage.linking import scored_links
+from linkage.linking import scored_links, unlink_rows
 from linkage.persons import PersonGraph
 from linkage.schema import LinkageSchema, SchemaError
 from linkage.table import EntityTokens
@@ -284,14 +284,8 @@ class Linker:
 
         with self.store.transaction() as conn:
             linked_with.before_link_run(conn, policy_digest(self.policy))
+            self._write_links(conn, links, scores)
             seq = self.rows.seq
-            conn.executemany(
-                "INSERT OR REPLACE INTO links (a, b, score) VALUES (?, ?, ?)",
-                (row for start in range(0, len(links), CHUNK_ROWS)
-                 for row in zip(seq[links[start : start + CHUNK_ROWS, 0]].tolist(),
-                                seq[links[start : start + CHUNK_ROWS, 1]].tolist(),
-                                scores[start : start + CHUNK_ROWS].tolist(), strict=True)),
-            )
             conn.executemany(
                 "UPDATE sightings SET person_id = ?, cluster_seq = ?, linked = 1 WHERE seq = ?",
                 ((person_name(person), cluster, row_seq) for person, cluster, row_seq in
@@ -306,6 +300,18 @@ class Linker:
                              new_links=len(links), persons_changed=len(rows))
         return LinkRun(len(added), candidates, len(links), components, len(rows),
                        time.perf_counter() - started)
+
+    def _write_links(self, conn: sqlite3.Connection, links: np.ndarray,
+                     scores: np.ndarray) -> None:
+        """Store links (pairs of linker rows) by sighting seq, a chunk of rows at a time."""
+        seq = self.rows.seq
+        conn.executemany(
+            "INSERT OR REPLACE INTO links (a, b, score) VALUES (?, ?, ?)",
+            (row for start in range(0, len(links), CHUNK_ROWS)
+             for row in zip(seq[links[start : start + CHUNK_ROWS, 0]].tolist(),
+                            seq[links[start : start + CHUNK_ROWS, 1]].tolist(),
+                            scores[start : start + CHUNK_ROWS].tolist(), strict=True)),
+        )
 
     def _clusters_of(self, touched: set[int]) -> int:
         """How many clusters the touched rows are in now."""
@@ -404,16 +410,10 @@ class Linker:
         found = self.rows.rows_of(np.array(seqs, dtype=np.int64))
         rows = found[found != NONE].tolist()
         moved_up = self.encodings.forget(rows)
-        affected = self.graph.remove_rows(rows)
-        # sightings that moved up into a capped block meet those before them; another
-        # family may have paired some of them already
-        links, scores = scored_links(self.graph.not_linked(moved_up), self._score, self.policy,
-                                     self.encodings.dated())
-        self.graph.add_links(links, scores)
-        affected.update(links.ravel().tolist())
+        touched, links, scores = unlink_rows(self.graph, rows, moved_up, self._score,
+                                             self.policy, self.encodings.dated())
         removed_persons = [self.rows.person_id(row) for row in rows]
         self.rows.remove(rows)
-        touched = self.graph.update(sorted(affected), self._score, self.encodings.dated())
         components = self._clusters_of(touched)
         persons_changed = {p for p in removed_persons if p}
         changed, persons, clusters = self._reassign(touched, persons_changed)
@@ -423,10 +423,7 @@ class Linker:
                 chunk = seqs[start : start + 500]
                 conn.execute(f"DELETE FROM sightings WHERE seq IN ({','.join('?' * len(chunk))})",
                              chunk)
-            conn.executemany("INSERT OR REPLACE INTO links (a, b, score) VALUES (?, ?, ?)",
-                             zip(self.rows.seq[links[:, 0]].tolist(),
-                                 self.rows.seq[links[:, 1]].tolist(), scores.tolist(),
-                                 strict=True))
+            self._write_links(conn, links, scores)
             conn.executemany(
                 "UPDATE sightings SET person_id = ?, cluster_seq = ? WHERE seq = ?",
                 [(person_name(person), cluster, seq) for person, cluster, seq in

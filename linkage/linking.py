@@ -37,6 +37,23 @@ def scored_links(
     return pairs[keep], scores[keep]
 
 
+def unlink_rows(graph: PersonGraph, rows: list[int], moved_up: np.ndarray, scorer: Scorer,
+                policy: MatchPolicy, dated: np.ndarray
+                ) -> tuple[set[int], np.ndarray, np.ndarray]:
+    """Take removed rows out of the graph and re-cluster what they held together.
+
+    `moved_up` are the candidate pairs the removal made in the blocking index
+    (rows moving up into a capped block); those that are links and not yet in
+    the graph join it. Returns the rows whose person may have changed, and the
+    new links with their scores (for the caller to store).
+    """
+    affected = graph.remove_rows(rows)
+    links, scores = scored_links(graph.not_linked(moved_up), scorer, policy, dated)
+    graph.add_links(links, scores)
+    affected.update(links.ravel().tolist())
+    return graph.update(sorted(affected), scorer, dated), links, scores
+
+
 def table_scorer(table: EncodingTable, policy: MatchPolicy) -> Scorer:
     def scorer(left: np.ndarray, right: np.ndarray) -> np.ndarray:
         return score_pairs(table, left, right, policy)

@@ -23,7 +23,7 @@ import numpy as np
 
 from linkage.blocking import CandidateIndex
 from linkage.compare import MatchPolicy
-from linkage.linking import scored_links, table_scorer
+from linkage.linking import scored_links, table_scorer, unlink_rows
 from linkage.persons import PersonGraph
 from linkage.schema import LinkageSchema
 from linkage.table import EncodingTable
@@ -75,13 +75,9 @@ class _EpochCompanions:
         moved_up = self.index.remove_rows(self.table, rows)
         for row in rows.tolist():
             self.table.blank_row(row)
-        affected = self.graph.remove_rows(rows.tolist())
-        dated = self._dated()
-        links, scores = scored_links(self.graph.not_linked(moved_up), self.scorer, self.policy,
-                                     dated)
-        self.graph.add_links(links, scores)
-        affected.update(links.ravel().tolist())
-        return set(self.graph.update(sorted(affected), self.scorer, dated))
+        touched, _, _ = unlink_rows(self.graph, rows.tolist(), moved_up, self.scorer,
+                                    self.policy, self._dated())
+        return touched
 
     def _dated(self) -> np.ndarray:
         return self.table.dob[: self.table.size, 0] != 0
