@@ -61,8 +61,8 @@ def threshold_step(persons: int) -> float:
     """The automatic threshold for `persons`: `threshold_for` rounded down to a whole step
     above the shipped one, so that the hub relinks once each time its population grows
     e-fold (8,155, 22,167, 60,257, ... persons), not every night."""
-    return MatchPolicy().threshold + math.floor(threshold_for(persons)
-                                                 - MatchPolicy().threshold)
+    shipped = MatchPolicy().threshold
+    return shipped + math.floor(threshold_for(persons) - shipped)
 
 
 def threshold_advice(persons: int, threshold: float) -> str | None:
