@@ -5,6 +5,7 @@ row that documents it changes with it, so the reason stays next to the example.
 """
 
 import datetime as dt
+import hashlib
 import pickle
 import re
 
@@ -13,6 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from linkage.normalise import (
+    NAME_RULES,
     DateError,
     NormaliseError,
     canonical_word,
@@ -187,9 +189,17 @@ def test_name_words_are_folded_words(text: str) -> None:
 # ------------------------------------------------------------------ canonical word
 
 SAME_NAME = {
-    "Iulia": ["Yulia", "Julia", "Ioulia", "Yuliya", "Iuliia", "Юлия"],
-    "Turcanu": ["Țurcanu", "Ţurcanu", "Tsurkanu", "Tzurcanu", "Цуркану"],
-    "Ciobanu": ["Chobanu", "Tchobanu", "Ciobanou", "Чобану"],
+    "Iulia": ["Yulia", "Julia", "Ioulia", "Yuliya", "Iuliia", "Юлия", "Joelia"],
+    "Turcanu": ["Țurcanu", "Ţurcanu", "Tsurkanu", "Tzurcanu", "Цуркану", "Tsoerkanoe"],
+    "Ciobanu": ["Chobanu", "Tchobanu", "Ciobanou", "Чобану", "Tsjobanoe", "Tschobanu"],
+    # Dutch (Taalunie) and German spellings, as an inspector writes a name she hears
+    "Shevchenko": ["Sjevtsjenko", "Schewtschenko", "Шевченко"],
+    "Natasha": ["Natasja", "Наташа"],
+    "Lyudmila": ["Ljoedmila", "Людмила"],
+    "Zhukova": ["Zjoekova", "Жукова"],
+    "Dzhurova": ["Dzjoerova", "Джурова"],
+    "Kovalchuk": ["Kovaltsjoek", "Ковальчук"],
+    "Yuri": ["Joeri", "Iurii", "Юрий"],
     "Stefan": ["Ștefan", "Shtefan", "Штефан"],
     "Elena": ["Jelena", "Yelena", "Ielena", "Елена"],
     "Natalia": ["Natalya", "Natalija", "Nataliia", "Наталья", "Наталия"],
@@ -213,7 +223,7 @@ SAME_NAME = {
     "Iordanova": ["Yordanova", "Jordanova", "Йорданова"],
     "Stoyanova": ["Stoianova", "Стоянова"],
     "Kuznetsova": ["Кузнецова"],
-    "Shcherbakova": ["Щербакова"],
+    "Shcherbakova": ["Щербакова", "Sjtsjerbakova", "Schtscherbakowa"],
     "Oxana": ["Oksana", "Оксана"],
     "Mihail": ["Mikhail", "Михаил"],
     "Dmitri": ["Dmitriy", "Dmitrij", "Дмитрий"],
@@ -249,6 +259,8 @@ DIFFERENT_NAMES = [
     ("Ciocan", "Ciorba", "the Romanian glide rule only removes the i"),
     ("Iuliana", "Iulia", "a longer name is not its prefix"),
     ("Daniela", "Daniel", "sex-marking ending"),
+    ("Bosch", "Bos", "a word-final sch is Dutch (Van den Bosch), not German sh"),
+    ("Schouten", "Souter", "sch = sh still leaves the rest of the word"),
 ]
 
 
@@ -300,6 +312,8 @@ KNOWN_COLLISIONS = [
     ("Kiss", "Kis", "doubled letters collapse (Anna = Ana)"),
     ("Chen", "Ken", "ch = k"),
     ("Jana", "Zhana", "zh = j = i, so Bulgarian Zhana = Romanian Jana = Yana"),
+    ("Koen", "Kun", "oe = u (Joelia = Iulia); Dutch male given name vs Hungarian surname"),
+    ("Schaap", "Shaap", "German sch = sh inside a word; Dutch sch is written one way"),
 ]
 
 
@@ -342,6 +356,35 @@ def test_canonical_key_of_a_key_is_itself(word: str) -> None:
 def test_canonical_word_of_nothing_is_nothing() -> None:
     assert canonical_word("") == ""
     assert canonical_word("李") == ""
+
+
+# One word or more for every rule, in every script the nodes see. Fixed: the digest below
+# changes only when a rule does. Never edit this list; add to it under a new version.
+RULE_PROBES = """
+    Iulia Yulia Julia Ioulia Iuliia Joelia Юлия Țurcanu Ţurcanu Tsurkanu Tzurcanu Tsoerkanoe
+    Ciobanu Chobanu Tchobanu Tschobanu Tsjobanoe Ștefan Shtefan Hristova Khristova Kovács
+    Kovach Kocsis Szabó Gheorghe Georghe Philippa Theodora Alexandru Aleksandru Shcherbakova
+    Sjtsjerbakova Schtscherbakowa Shevchenko Sjevtsjenko Schewtschenko Natasja Ljoedmila
+    Zhukova Zjoekova Dzhurova Dzjoerova Kovaltsjoek Smits Smit Bosch Schouten Anna Ana
+    Ielena Yelena Jelena Mîndru Мындру Băsescu Бэсеску Chiriac Кириак Ceban Чебан Olha Hanna
+    Ганна Eleni Ελένη Παπαδοπούλου Nagy-Szabó O'Neil Zsófia Olúwaṣẹ́gun Boer Koen Xenia
+    Quirine Wilhelmina Cvetkova Giurgiu Джурджу Câmpeanu Кымпяну Stoyanova Стоянова
+"""
+# 1: until 2026-12-04; 2: Dutch and German spellings of Cyrillic names
+PINNED_NAME_KEYS = {1: "979edb3d15ae2318", 2: "64041d549b40c3e0"}
+
+
+def test_the_name_rules_version_pins_every_key() -> None:
+    """A changed key changes that name's encoding, so it must come with a new NAME_RULES.
+
+    `normalisation.name_rules` in the linkage schema names the version, so nodes and hub
+    that normalise differently refuse each other (README, "Changing the linkage schema").
+    """
+    keys = "\n".join(f"{word}={canonical_word(word)}" for word in RULE_PROBES.split())
+    digest = hashlib.sha256(keys.encode()).hexdigest()[:16]
+    assert digest == PINNED_NAME_KEYS.get(NAME_RULES), (
+        "canonical keys changed: raise NAME_RULES and the schema's normalisation.name_rules "
+        f"(new digest {digest})")
 
 
 # --------------------------------------------------------------------------- dates

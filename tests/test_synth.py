@@ -433,6 +433,10 @@ def test_transliteration_systems() -> None:
     assert transliterate("Стоянова", "bg_official") == "Stoyanova"
     assert transliterate("Христова", "bg_german") == "Christowa"
     assert transliterate("Велико Търново", "bg_official") == "Veliko Tarnovo"
+    assert transliterate("Юлия Цуркану", "dutch") == "Joelia Tsoerkanoe"
+    assert transliterate("Наталья Шевченко", "dutch") == "Natalja Sjevtsjenko"
+    assert transliterate("Елена Щербакова", "dutch") == "Jelena Sjtsjerbakova"
+    assert transliterate("Жекова Чолакова", "bg_dutch") == "Zjekova Tsjolakova"
     assert strip_diacritics("Țurcanu Ștefan Kovács Szőke") == "Turcanu Stefan Kovacs Szoke"
 
 

@@ -147,6 +147,9 @@ class TranslitSystem:
 
 
 _CYR_VOWELS = set("аеёиоуыэюяъь")
+# Dutch (Taalunie) letters shared by Russian and Bulgarian names
+_DUTCH_LETTERS = {"ж": "zj", "й": "j", "х": "ch", "ч": "tsj", "ш": "sj", "у": "oe", "ю": "joe",
+                  "я": "ja"}
 
 TRANSLIT_SYSTEMS: dict[str, TranslitSystem] = {
     # ICAO Doc 9303 (Russian passports since 2013): Юлия -> Iuliia.
@@ -204,6 +207,14 @@ TRANSLIT_SYSTEMS: dict[str, TranslitSystem] = {
         ),
         (("ий", "i"),),
     ),
+    # Dutch (Taalunie), how a Dutch inspector writes a name she hears or the press
+    # spells it: Юлия -> Joelia, Цуркану -> Tsoerkanoe, Шевченко -> Sjevtsjenko.
+    "dutch": TranslitSystem(
+        "dutch",
+        _variant(_RU_BASE, **_DUTCH_LETTERS, ё="jo", щ="sjtsj", ъ=""),
+        (("ия", "ia"), ("ий", "i")),
+        {"е": "je"},
+    ),
     # Bulgarian Streamlined System (2009 law, Bulgarian passports): Цветелина -> Tsvetelina.
     "bg_official": TranslitSystem(
         "bg_official",
@@ -249,6 +260,12 @@ TRANSLIT_SYSTEMS: dict[str, TranslitSystem] = {
         ),
         (("ия", "ija"),),
     ),
+    # Dutch rendering of Bulgarian: Жекова -> Zjekova, Чолакова -> Tsjolakova.
+    "bg_dutch": TranslitSystem(
+        "bg_dutch",
+        _variant(_RU_BASE, **_DUTCH_LETTERS, щ="sjt", ъ="a", ь=""),
+        (("ия", "ia"),),
+    ),
     # BGN/PCGN 1952 for Bulgarian: Христова -> Khristova, Кръстева -> Krusteva.
     "bg_bgn": TranslitSystem(
         "bg_bgn",
@@ -276,6 +293,8 @@ TRANSLIT_SYSTEMS: dict[str, TranslitSystem] = {
 }
 
 #: Systems an inspector may apply to Russian-Cyrillic (Moldovan) documents, with weights.
+#: The Dutch systems are not drawn yet: adding them reshuffles every benchmark sample
+#: (README, "Spelling systems"); tests/benchmarks/spelling_systems.py measures them.
 RU_SYSTEM_WEIGHTS: dict[str, float] = {
     "icao": 0.35, "bgn": 0.15, "simple": 0.25, "german": 0.15, "french": 0.10,
 }  # fmt: skip
