@@ -10,6 +10,7 @@ import pytest
 from linkage.compare import dice
 from linkage.encode import Encoder, Identity
 from linkage.keys import derive_purpose_keys
+from linkage.normalise import NAME_RULES
 from linkage.schema import SchemaError, default_schema, default_schema_text, parse_schema
 from linkage.table import EncodingTable
 
@@ -106,6 +107,19 @@ def test_schema_change_changes_fingerprint():
 def test_bad_schema_is_refused_with_the_field_named():
     with pytest.raises(SchemaError, match=r"name_filter\.bits"):
         parse_schema(default_schema_text().replace("bits = 1024", "bits = 1000"))
+
+
+def test_a_schema_for_other_name_rules_is_refused():
+    """Encodings depend on the name rules too: a schema names the ones it was written for."""
+    current = f"name_rules = {NAME_RULES}"
+    older = default_schema_text().replace(current, f"name_rules = {NAME_RULES - 1}")
+    with pytest.raises(SchemaError, match=rf"'normalisation.name_rules' is {NAME_RULES - 1}, "
+                                          rf"but this release normalises names by rules "
+                                          rf"{NAME_RULES}"):
+        parse_schema(older)
+    without = default_schema_text().replace(current, "")
+    with pytest.raises(SchemaError, match=r"missing 'normalisation.name_rules'"):
+        parse_schema(without)
 
 
 def test_purpose_keys_differ_per_purpose_and_epoch():
