@@ -244,6 +244,39 @@ def _normalised(line: int, name: str, value: str, normaliser) -> str | None:
         raise RowError(line, name, exc.reason) from None
 
 
+# Between numbers in one phone cell: "06-1234 5678 / 06-8765 4321", "...; ...", "... of ..."
+_PHONE_SEPARATOR = re.compile(r"\s*[/;,|]\s*|\s+(?:of|en|or|and)\s+", re.IGNORECASE)
+# A note after a number: "0612345678 (whatsapp)", "+40 721 234 567 (zus)"
+_PHONE_NOTE = re.compile(r"\s*\([^()0-9]*[^\W\d_][^()0-9]*\)$")
+MAX_PHONES = 4
+
+
+def _phones(line: int, value: str) -> list[str]:
+    """The numbers of one phone cell: one number, or several with separators and notes.
+
+    The cell is read as one number first, so "06/12345678" stays one; only when that
+    fails is it split. Every part must then be a number, or the row is refused as before.
+    """
+    value = _check_text(line, "phone", value)
+    if not value:
+        return []
+    try:
+        return [normalise_phone(value)]
+    except NormaliseError as whole:
+        parts = [part for part in _PHONE_SEPARATOR.split(value) if part.strip()]
+        if len(parts) > MAX_PHONES:
+            raise RowError(line, "phone", f"more than {MAX_PHONES} numbers") from None
+        numbers: list[str] = []
+        for part in parts:
+            try:
+                number = normalise_phone(_PHONE_NOTE.sub("", part))
+            except NormaliseError as exc:
+                raise RowError(line, "phone", (exc if len(parts) > 1 else whole).reason) from None
+            if number not in numbers:
+                numbers.append(number)
+        return numbers
+
+
 def parse_row(line: int, row: dict[str, str], today: dt.date,
               known_signals: frozenset[str] | None = None) -> ParsedSighting:
     """One checked row; `known_signals` (the signal catalogue) refuses other codes."""
@@ -303,9 +336,7 @@ def parse_row(line: int, row: dict[str, str], today: dt.date,
                                             "(Mevr., onbekend) are dropped")
 
     entities: list[tuple[str, str]] = []
-    phone = _normalised(line, "phone", get("phone", ""), normalise_phone)
-    if phone:
-        entities.append(("phone", phone))
+    entities.extend(("phone", number) for number in _phones(line, get("phone", "")))
     plate = _normalised(line, "vehicle_plate", get("vehicle_plate", ""), normalise_plate)
     if plate:
         entities.append(("vehicle_plate", plate))

@@ -377,3 +377,28 @@ def test_every_name_the_checks_accept_can_be_encoded(given_names, surname):
         return
     encoder = Encoder(default_schema(), derive_purpose_keys(b"\x07" * 32, 1))
     encoder.encode_identity(parsed.subject)  # a refusal here would stop a whole import
+
+
+@pytest.mark.parametrize(("cell", "numbers"), [
+    ("06/12345678", ["+31612345678"]),  # one Dutch number with a slash stays one
+    ("06-12345678 / 06-87654321", ["+31612345678", "+31687654321"]),
+    ("+40 721 234 567 (zus); 06 12345678", ["+40721234567", "+31612345678"]),
+    ("06-12345678 of 06-87654321", ["+31612345678", "+31687654321"]),
+    ("0612345678 (whatsapp)", ["+31612345678"]),
+    ("06-12345678, 06 1234 5678", ["+31612345678"]),  # the same number twice is one
+])
+def test_a_phone_cell_may_hold_several_numbers_and_a_note(cell, numbers):
+    header = [*HEADER, "phone"]
+    parsed = parse_row(2, dict(zip(header, [*good("P-1"), cell], strict=True)), TODAY)
+    assert [value for kind, value in parsed.entities if kind == "phone"] == numbers
+
+
+@pytest.mark.parametrize(("cell", "reason"), [
+    ("06-12345678 / bellen", "phone: unexpected characters"),
+    ("1/2/3/4/5", "phone: more than 4 numbers"),
+    ("ca. 06-12345678", "phone: unexpected characters"),
+])
+def test_a_phone_cell_with_something_else_is_refused_naming_the_field(cell, reason):
+    header = [*HEADER, "phone"]
+    with pytest.raises(RowError, match=f"line 2: {reason}"):
+        parse_row(2, dict(zip(header, [*good("P-1"), cell], strict=True)), TODAY)
