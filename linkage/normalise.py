@@ -272,9 +272,15 @@ _DIGRAPHS = {
     "ou": "u",
     "x": "ks",
 }
-_DIGRAPH = re.compile(
-    r"^cs|cs$|shch|sjtsj|schtsch|tsch|tsj|tch|dzh|dzj|zh|zj|kh|gh|ph|th|sh|sj|sch(?!$)|sz|cz|ou|oe|x"
-)
+#: Digraphs replaced only at some places in a word: Hungarian cs at either end
+#: (Kovács, Csilla), German sch everywhere but word-final (Bosch stays apart from Bos).
+_DIGRAPH_PLACES = {"cs": (r"^cs", r"cs$"), "sch": (r"sch(?!$)",)}
+# Longest first, so shch wins over sh and schtsch over sch where both match.
+_DIGRAPH = re.compile("|".join(
+    pattern
+    for digraph in sorted(_DIGRAPHS, key=len, reverse=True)
+    for pattern in _DIGRAPH_PLACES.get(digraph, (re.escape(digraph),))
+))
 _AFFRICATE_TS = re.compile(r"t[sz](?!$)")
 _ROMANIAN_GLIDE = re.compile(r"c(?:i(?=[ou])|e(?=a))")
 _SINGLES = str.maketrans("cqwyj", "kkvii")
