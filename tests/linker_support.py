@@ -4,15 +4,26 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Sequence
 
 from hub.store import HubStore
-from linkage.encode import Encoder
+from linkage.encode import Encoder, Identity
+from linkage.schema import default_schema
+from linkage.table import EncodingTable, EntityTokens
 from node.csv_import import parse_row
 from node.importer import encode_sighting
 from zichtlijn.synth import LISTED_ERRORS_ONLY, generate
 from zichtlijn.v1.encoding_pb2 import EncodedSighting
 
 TODAY = dt.date(2026, 11, 23)
+
+
+def identity_table(encoder: Encoder, identities: Sequence[Identity],
+                   entities: Sequence[EntityTokens] | None = None) -> EncodingTable:
+    """The encodings of `identities` as the hub holds them: row i is identities[i]."""
+    table = EncodingTable(default_schema().filter_bytes)
+    table.append([encoder.encode_identity(i) for i in identities], entities)
+    return table
 
 
 def encoded_sightings(encoder: Encoder, persons: int,

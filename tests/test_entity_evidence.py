@@ -24,7 +24,7 @@ from linkage.schema import default_schema
 from linkage.table import EncodingTable, entity_slots
 from node.csv_import import parse_row
 from node.importer import encode_sighting
-from tests.linker_support import partition
+from tests.linker_support import identity_table, partition
 from zichtlijn import wire
 
 PHONE, PLATE, ADDRESS, ADVERT = (wire.ENTITY_KINDS[k] for k in
@@ -37,8 +37,7 @@ def tokens(encoder: Encoder, **values: str) -> list[tuple[int, bytes]]:
 
 
 def pair_score(encoder: Encoder, a: Identity, b: Identity, ents_a=(), ents_b=()) -> float:
-    table = EncodingTable(default_schema().filter_bytes)
-    table.append([encoder.encode_identity(a), encoder.encode_identity(b)], [ents_a, ents_b])
+    table = identity_table(encoder, [a, b], [ents_a, ents_b])
     return float(score_pairs(table, np.array([0]), np.array([1]), MatchPolicy())[0])
 
 

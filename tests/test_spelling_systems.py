@@ -13,10 +13,9 @@ import datetime as dt
 import pytest
 
 from linkage.compare import MatchPolicy
-from linkage.encode import Encoder, Identity
+from linkage.encode import Identity
 from linkage.linking import link_all
-from linkage.schema import default_schema
-from linkage.table import EncodingTable
+from tests.linker_support import identity_table
 
 BORN = dt.date(1996, 4, 12)
 
@@ -32,22 +31,16 @@ SPELLINGS = [
 ]
 
 
-def encode(encoder: Encoder, *identities: Identity) -> EncodingTable:
-    table = EncodingTable(default_schema().filter_bytes)
-    table.append([encoder.encode_identity(i) for i in identities], [[] for _ in identities])
-    return table
-
-
 @pytest.mark.parametrize(("passport", "heard"), SPELLINGS)
 def test_a_name_written_as_heard_links_to_the_passport_spelling(encoder, passport, heard):
-    table = encode(encoder, Identity(*passport, BORN), Identity(*heard, BORN))
+    table = identity_table(encoder, [Identity(*passport, BORN), Identity(*heard, BORN)])
     persons = link_all(table, MatchPolicy())
     assert persons[0] == persons[1]
 
 
 @pytest.mark.parametrize(("passport", "heard"), SPELLINGS)
 def test_the_spelling_does_not_link_a_woman_born_on_another_day(encoder, passport, heard):
-    table = encode(encoder, Identity(*passport, BORN),
-                   Identity(*heard, dt.date(1991, 9, 30)))
+    table = identity_table(encoder, [Identity(*passport, BORN),
+                                     Identity(*heard, dt.date(1991, 9, 30))])
     persons = link_all(table, MatchPolicy())
     assert persons[0] != persons[1]

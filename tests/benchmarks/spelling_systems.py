@@ -27,7 +27,7 @@ from linkage.keys import derive_purpose_keys
 from linkage.linking import link_all
 from linkage.normalise import NAME_RULES, canonical_word, name_words
 from linkage.schema import default_schema
-from linkage.table import EncodingTable
+from tests.linker_support import identity_table
 from zichtlijn.synth.names import (
     BG_OTHER_SYSTEM_WEIGHTS,
     POPULATIONS,
@@ -73,9 +73,7 @@ def linked_share(encoder: Encoder, policy: MatchPolicy, left: list[Identity],
     """Share of pairs the hub's linking puts in one person, each pair on its own."""
     linked = 0
     for one, other in zip(left, right, strict=True):
-        table = EncodingTable(default_schema().filter_bytes)
-        table.append([encoder.encode_identity(one), encoder.encode_identity(other)], [[], []])
-        persons = link_all(table, policy)
+        persons = link_all(identity_table(encoder, [one, other]), policy)
         linked += int(persons[0] == persons[1])
     return linked / len(left)
 
