@@ -55,7 +55,9 @@ from tests.benchmarks.metrics import (
     true_pair_rows,
 )
 from tests.benchmarks.plaintext_baseline import (
+    PlainModel,
     PlainRun,
+    TunedPolicy,
     dob_relation,
     fit_model,
     link_plain,
@@ -65,6 +67,12 @@ from tests.benchmarks.plaintext_baseline import (
 from zichtlijn.synth.generator import HARD_NEGATIVE_KINDS, hard_negative_pairs
 
 BASELINE_SHIFTS = (-1.0, -0.5, 0.0, 0.5, 1.0, 2.0)
+PRECISION_FLOOR = 0.99  # issue 3's targets
+RECALL_FLOOR = 0.93
+F1_MARGIN = 0.01
+# Samples the settings were never chosen or looked at on (`choose_policy` uses 101, 13,
+# 21, 33; the README's single-seed tables 7)
+SPREAD_SEEDS = (201, 202, 203, 204, 205)
 CURVE_THRESHOLDS = (-1.0, 0.0, 1.0, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0)
 
 
@@ -120,8 +128,24 @@ def _blocking_recall(pairs: np.ndarray, truth: np.ndarray) -> float:
     return found / true_total if true_total else 1.0
 
 
-def carousel_section(mix: str, fit: Labelled, ev: Labelled, examples: int,
-                     with_peers: bool) -> MixResult:
+@dataclass
+class FittedBaseline:
+    """The plaintext baseline's weights and bars, fitted once per mix on the fitting seed."""
+
+    model: PlainModel
+    tuned: TunedPolicy
+    seconds: float
+
+
+def fit_baseline(fit: Labelled) -> FittedBaseline:
+    started = time.perf_counter()
+    model = fit_model(fit.records, fit.truth)
+    tuned = tune_policy(fit.records, fit.truth, model, BASELINE_SHIFTS)
+    return FittedBaseline(model, tuned, time.perf_counter() - started)
+
+
+def carousel_section(mix: str, fit: Labelled, ev: Labelled, baseline: FittedBaseline,
+                     examples: int, with_peers: bool) -> MixResult:
     data = ev.encoded.data
     say(f"\n## Carousel, {mix} mix: {ev.size} sightings of {len(set(ev.person_of_row))} "
         f"persons (seed {ev.seed}; fitting seed {fit.seed}), "
@@ -139,11 +163,10 @@ def carousel_section(mix: str, fit: Labelled, ev: Labelled, examples: int,
     z_time = time.perf_counter() - started
 
     started = time.perf_counter()
-    model = fit_model(fit.records, fit.truth)
-    tuned = tune_policy(fit.records, fit.truth, model, BASELINE_SHIFTS)
-    plain = link_plain(ev.records, model, tuned.policy)
+    tuned = baseline.tuned
+    plain = link_plain(ev.records, baseline.model, tuned.policy)
     b = cluster_quality(plain.labels, ev.truth)
-    b_time = time.perf_counter() - started
+    b_time = baseline.seconds + time.perf_counter() - started
 
     diag = cluster_quality(link_with_document_blocking(ztable, MatchPolicy()), ev.truth)
     stressed = table_of(replace(ev.encoded, entities=network_contact_stress(ev.encoded)))
@@ -191,6 +214,49 @@ def carousel_section(mix: str, fit: Labelled, ev: Labelled, examples: int,
 
     where_zichtlijn_loses(ev, z_labels, plain, examples)
     return MixResult(mix, z, b, best_peer, ev.size)
+
+
+@dataclass
+class Spread:
+    mix: str
+    seeds: list[int]
+    zichtlijn: list[ClusterQuality]
+    baseline: list[ClusterQuality]
+
+    def below_floor(self) -> int:
+        return sum(q.precision < PRECISION_FLOOR for q in self.zichtlijn)
+
+    def within_baseline(self) -> int:
+        return sum(z.f1 >= b.f1 - F1_MARGIN
+                   for z, b in zip(self.zichtlijn, self.baseline, strict=True))
+
+
+def spread_section(mix: str, baseline: FittedBaseline, seeds: Sequence[int], persons: int,
+                   error_rate: float) -> Spread:
+    """The same systems on fresh samples: one seed's figures are one draw of many.
+
+    Pairwise precision rests on a few wrongly merged persons with many sightings,
+    so it moves between samples more than most settings do."""
+    say(f"\n## Spread, {mix} mix: {len(seeds)} more samples of {persons} persons "
+        f"(seeds {', '.join(map(str, seeds))})\n")
+    result = Spread(mix, list(seeds), [], [])
+    rows: list[list[object]] = []
+    for seed in seeds:
+        ev = labelled(persons, seed, mix, error_rate=error_rate)
+        z = cluster_quality(link_all(table_of(ev.encoded), MatchPolicy()), ev.truth)
+        b = cluster_quality(link_plain(ev.records, baseline.model,
+                                       baseline.tuned.policy).labels, ev.truth)
+        result.zichtlijn.append(z)
+        result.baseline.append(b)
+        rows.append([seed, ev.size, z.precision, z.recall, z.f1, b.precision, b.recall, b.f1])
+    for label, pick in (("mean", np.mean), ("lowest", np.min), ("highest", np.max)):
+        rows.append([label, ""] + [float(pick([r[c] for r in rows[: len(seeds)]]))
+                                   for c in range(2, 8)])
+    say(table(("seed", "sightings", "zichtlijn P", "R", "F1", "baseline P", "R", "F1"), rows))
+    say(f"\nzichtlijn's precision is at least {PRECISION_FLOOR} on "
+        f"{len(seeds) - result.below_floor()} of {len(seeds)} samples; its F1 is within "
+        f"{F1_MARGIN} of the baseline's on {result.within_baseline()} of {len(seeds)}.")
+    return result
 
 
 def where_zichtlijn_loses(ev: Labelled, z_labels: np.ndarray, plain: PlainRun,
@@ -469,16 +535,28 @@ def bucket_spread(ev: Labelled, public: attacks.PublicTable, keys: int = 10) -> 
 # ------------------------------------------------------------------------------- main
 
 
-def summary(results: Sequence[MixResult], febrl_f1: float | None) -> None:
+def summary(results: Sequence[MixResult], spreads: Sequence[Spread],
+            febrl_f1: float | None) -> None:
     say("\n## Targets (issue 3)\n")
     rows = []
+    for spread in spreads:
+        n = len(spread.seeds)
+        precision = [q.precision for q in spread.zichtlijn]
+        rows.append((f"{spread.mix}, {n} more samples: precision >= {PRECISION_FLOOR}",
+                     f"mean {np.mean(precision):.4f}, lowest {min(precision):.4f}",
+                     f"met on {n - spread.below_floor()} of {n}"))
+        rows.append((f"{spread.mix}, {n} more samples: F1 within {F1_MARGIN} of the baseline",
+                     f"mean {np.mean([q.f1 for q in spread.zichtlijn]):.4f} vs "
+                     f"{np.mean([q.f1 for q in spread.baseline]):.4f}",
+                     f"met on {spread.within_baseline()} of {n}"))
     for r in results:
         z, b = r.zichtlijn, r.baseline
         rows.append((f"{r.mix}: precision >= 0.99 with recall >= 0.93",
                      f"P {z.precision:.4f}, R {z.recall:.4f}",
-                     "met" if z.precision >= 0.99 and z.recall >= 0.93 else "NOT met"))
+                     "met" if z.precision >= PRECISION_FLOOR and z.recall >= RECALL_FLOOR
+                     else "NOT met"))
         rows.append((f"{r.mix}: F1 within 0.01 of the plaintext baseline",
-                     f"{z.f1:.4f} vs {b.f1:.4f}", "met" if z.f1 >= b.f1 - 0.01 else "NOT met"))
+                     f"{z.f1:.4f} vs {b.f1:.4f}", "met" if z.f1 >= b.f1 - F1_MARGIN else "NOT met"))
         if r.best_peer is not None:
             rows.append((f"{r.mix}: F1 above clkhash+anonlink at its best",
                          f"{z.f1:.4f} vs {r.best_peer[1].f1:.4f}",
@@ -496,7 +574,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=7, help="evaluation seed (default 7)")
     ap.add_argument("--fit-seed", type=int, default=101, help="fitting seed (default 101)")
     ap.add_argument("--mix", default=",".join(MIXES), help="full,issue (default both)")
-    ap.add_argument("--sections", default="carousel,curve,febrl,privacy")
+    ap.add_argument("--sections", default="carousel,spread,curve,febrl,privacy")
+    ap.add_argument("--spread-seeds", default=",".join(map(str, SPREAD_SEEDS)),
+                    help="more evaluation samples for the spread section "
+                         f"(default {','.join(map(str, SPREAD_SEEDS))})")
     ap.add_argument("--hardening", default=",".join(_variant_key(v) for v in VARIANTS),
                     help="variants for the privacy table (default all)")
     ap.add_argument("--examples", type=int, default=0, help="print N missed pairs per mix")
@@ -522,13 +603,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         say("Peers skipped (clkhash, anonlink, recordlinkage not installed).")
     started = time.perf_counter()
-    results = []
+    results, spreads = [], []
     data: dict[str, tuple[Labelled, Labelled]] = {}
     for mix in args.mix.split(","):
         data[mix] = (labelled(args.persons, args.fit_seed, mix),
                      labelled(args.persons, args.seed, mix, error_rate=args.error_rate))
+        if sections & {"carousel", "spread"}:
+            baseline = fit_baseline(data[mix][0])
         if "carousel" in sections:
-            results.append(carousel_section(mix, *data[mix], args.examples, with_peers))
+            results.append(carousel_section(mix, *data[mix], baseline, args.examples,
+                                            with_peers))
+        if "spread" in sections:
+            seeds = [int(seed) for seed in args.spread_seeds.split(",") if seed]
+            spreads.append(spread_section(mix, baseline, seeds, args.persons,
+                                          args.error_rate))
     first_mix = args.mix.split(",")[0]
     if "curve" in sections:
         curve_section(data[first_mix][1])
@@ -537,8 +625,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         wanted = set(args.hardening.split(","))
         chosen = [v for v in VARIANTS if _variant_key(v) in wanted]
         privacy_section(*data[first_mix], chosen)
-    if results:
-        summary(results, febrl_f1)
+    if results or spreads:
+        summary(results, spreads, febrl_f1)
     say(f"\n({time.perf_counter() - started:.0f} s)")
     return 0
 
