@@ -265,6 +265,15 @@ def test_transliteration_variants_appear_for_one_person(sample: SyntheticData) -
     assert max(len(v) for v in forms.values()) >= 3
 
 
+def test_some_cyrillic_names_are_written_in_dutch_spelling(sample: SyntheticData) -> None:
+    # a name written as heard: Joelia Tsoerkanoe, Zjekova (no other system writes oe, sj, zj)
+    people = {key: p for key, p in sample.truth.items()
+              if sample.population_of[p] in ("MD", "BG")}
+    dutch = [row for g, row in sample.rows() if (g, row["case_ref"]) in people
+             and re.search("oe|sj|zj", f"{row['given_names']} {row['surname']}".casefold())]
+    assert 0 < len(dutch) < 0.2 * len(people)
+
+
 def test_married_names_appear_later(sample: SyntheticData) -> None:
     married = [k[0] for k in sample.kinds["married_name"]]
     assert len(married) > 50

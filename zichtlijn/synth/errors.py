@@ -30,7 +30,8 @@ kind                   rate   eligible when / what happens
 cyrillic_as_is         0.10   Cyrillic document: name typed in Cyrillic
 translit_variant       0.35   Cyrillic document, not as-is: transliterated
                               with a non-canonical system (Yulia, Iuliia,
-                              Julia, Tsurkanu, Tschobanu, Stoianova, ...)
+                              Julia, Joelia, Tsurkanu, Tsoerkanoe,
+                              Tschobanu, Stoianova, ...)
 diacritics_dropped     0.30   name/place has diacritics: all stripped
 diacritics_variant     0.25   RO/MD/HU letter left: ș->ş ț->ţ (cedilla),
                               ă->ã, ő->ö/õ, ű->ü/û (old code pages, fonts)
