@@ -342,6 +342,21 @@ _DMY_DATE = re.compile(r"([0-9]{1,2})([-/.])([0-9]{1,2})\2([0-9]{4})")
 _DMY_SHORT_YEAR = re.compile(r"[0-9]{1,2}([-/.])[0-9]{1,2}\1[0-9]{2}")
 # a date cell exported as a date-time: midnight says nothing, any other time is refused
 _MIDNIGHT = re.compile(r"(?<=[0-9])[ T]00:00(?::00(?:\.0+)?)?$")
+# where a time of day belongs (a control's date and time): any valid time is dropped
+_TIME_OF_DAY = re.compile(r"(?<=[0-9])[ T](?:[01]?[0-9]|2[0-3]):[0-5][0-9]"
+                          r"(?::[0-5][0-9](?:\.[0-9]+)?)?$")
+# Month names as Dutch and English records write them, whole or cut short (14 maart
+# 1990, 14-mrt-1990, 14 Mar. 1990); always day first, so never ambiguous.
+_MONTH_NAMES = {
+    name: number for number, names in enumerate((
+        ("januari", "january", "jan"), ("februari", "february", "feb", "febr"),
+        ("maart", "march", "mrt", "maa", "mar"), ("april", "apr"), ("mei", "may"),
+        ("juni", "june", "jun"), ("juli", "july", "jul"), ("augustus", "august", "aug"),
+        ("september", "sep", "sept"), ("oktober", "october", "okt", "oct"),
+        ("november", "nov"), ("december", "dec"),
+    ), start=1) for name in names
+}
+_NAMED_MONTH_DATE = re.compile(r"([0-9]{1,2})[ -]([a-z]+)\.?[ -]([0-9]{4})")
 
 
 _MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
@@ -352,13 +367,14 @@ def days_in_month(year: int, month: int) -> int:
     return 29 if month == 2 and calendar.isleap(year) else _MONTH_DAYS[month - 1]
 
 
-def parse_date(text: str) -> dt.date:
+def parse_date(text: str, *, time_of_day: bool = False) -> dt.date:
     """Parse a date as inspectors and exports write it; refuse anything ambiguous.
 
-    Accepted: year first (1990-03-14, 1990/03/14, 1990.03.14) or day first
-    (14-03-1990, 14/03/1990, 14.03.1990, 14-3-1990), one separator throughout, with
-    at most a midnight time after it (1990-03-14 00:00:00, as spreadsheets export a
-    date cell); any other time of day is refused.
+    Accepted: year first (1990-03-14, 1990/03/14, 1990.03.14), day first
+    (14-03-1990, 14/03/1990, 14.03.1990, 14-3-1990), or day, month name and year
+    (14 maart 1990, 14-mrt-1990, 14 March 1990), with at most a midnight time after
+    it (1990-03-14 00:00:00, as spreadsheets export a date cell); with `time_of_day`
+    (the date of an event, not of a birth) any time of day, which is dropped.
     Two-digit years are refused: 14-03-05 could be 1905 or 2005, and a wrong century
     silently breaks linkage. Month-first (US) order is never assumed. Whether a date
     may lie in the future is the caller's decision.
@@ -366,11 +382,14 @@ def parse_date(text: str) -> dt.date:
     value = text.strip()
     if not value:
         raise DateError("empty date", "empty date")
-    day_only = _MIDNIGHT.sub("", value)
+    day_only = (_TIME_OF_DAY if time_of_day else _MIDNIGHT).sub("", value)
     if match := _ISO_DATE.fullmatch(day_only):
         year, month, day = match.group(1, 3, 4)
     elif match := _DMY_DATE.fullmatch(day_only):
         day, month, year = match.group(1, 3, 4)
+    elif (match := _NAMED_MONTH_DATE.fullmatch(day_only.casefold())) and (
+            match.group(2) in _MONTH_NAMES):
+        day, month, year = match.group(1), _MONTH_NAMES[match.group(2)], match.group(3)
     elif _DMY_SHORT_YEAR.fullmatch(day_only):
         _fail(DateError, "unrecognised date format", value, "two-digit year")
     else:

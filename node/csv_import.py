@@ -54,6 +54,10 @@ EARLIEST_BIRTH = dt.date(1900, 1, 1)
 # (as a date, every such woman would share an exact date of birth with every other)
 PLACEHOLDER_BIRTH = dt.date(1900, 1, 1)
 _ZERO_DATE = re.compile(r"0{1,4}([-/.])0{1,2}(?:\1)0{1,4}(?:[ T]00:00(?::00)?)?")
+# A date known in part, as the BRP writes it (00-00-1990, 00-03-1990, 1990-03-00): only
+# whole dates are encoded, so it counts as no date (the sighting is kept, not refused).
+_PART_KNOWN_DATE = re.compile(r"00?([-/.])(?:00?|0?[1-9]|1[0-2])\1[0-9]{4}"
+                              r"|[0-9]{4}([-/.])(?:00?|0?[1-9]|1[0-2])\2(?:00?)")
 _CASE_REF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/:-]{0,63}$")
 # what inspection systems write for "not recorded"; read as an empty field
 _NULL_MARKERS = frozenset({"-", "--", "n/a", "n.v.t.", "nvt", "null", "none", "?"})
@@ -210,9 +214,9 @@ def _has_name(identity: Identity) -> bool:
     return bool(name_words(identity.given_names) or name_words(identity.surname))
 
 
-def _parse_date(line: int, name: str, value: str) -> dt.date:
+def _parse_date(line: int, name: str, value: str, time_of_day: bool = False) -> dt.date:
     try:
-        return parse_date(value)
+        return parse_date(value, time_of_day=time_of_day)
     except NormaliseError as exc:
         if name in IDENTITY_FIELDS:
             # the parser's reason quotes parts of the date, which is identity data here
@@ -222,7 +226,7 @@ def _parse_date(line: int, name: str, value: str) -> dt.date:
 
 def _date_of_birth(line: int, name: str, value: str, observed_on: dt.date) -> dt.date | None:
     value = _check_text(line, name, value)
-    if not value or _ZERO_DATE.fullmatch(value):
+    if not value or _ZERO_DATE.fullmatch(value) or _PART_KNOWN_DATE.fullmatch(value):
         return None
     born = _parse_date(line, name, value)
     if born == PLACEHOLDER_BIRTH:
@@ -293,7 +297,7 @@ def parse_row(line: int, row: dict[str, str], today: dt.date,
     observed_text = _check_text(line, "observed_on", get("observed_on", ""))
     if not observed_text:
         raise RowError(line, "observed_on", "required but empty")
-    observed_on = _parse_date(line, "observed_on", observed_text)
+    observed_on = _parse_date(line, "observed_on", observed_text, time_of_day=True)
     if observed_on > today:
         raise RowError(line, "observed_on", f"{observed_text!r} is in the future")
     if observed_on < EARLIEST_SIGHTING:

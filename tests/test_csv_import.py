@@ -203,6 +203,38 @@ def test_a_placeholder_date_of_birth_is_no_date(placeholder):
     assert parse_row(2, row, TODAY).subject.date_of_birth is None
 
 
+@pytest.mark.parametrize("part_known", ["00-00-1998", "00-03-1998", "0-3-1998", "1998-03-00",
+                                        "1998-00-00", "00.00.1998"])
+def test_a_date_of_birth_known_in_part_is_no_date_and_the_row_is_kept(part_known):
+    # the BRP writes an unknown day or month as 00; only whole dates are encoded
+    row = dict(zip(HEADER, ["D-2", "2026-03-01", "Ana", "Pop", part_known], strict=True))
+    assert parse_row(2, row, TODAY).subject.date_of_birth is None
+
+
+@pytest.mark.parametrize("impossible", ["00-13-1998", "01-00-1998", "1998-13-00"])
+def test_a_date_of_birth_with_only_a_month_out_of_range_is_still_refused(impossible):
+    row = dict(zip(HEADER, ["D-3", "2026-03-01", "Ana", "Pop", impossible], strict=True))
+    with pytest.raises(RowError, match="line 2: date_of_birth: not a valid date"):
+        parse_row(2, row, TODAY)
+
+
+@pytest.mark.parametrize("when", ["2026-03-01 14:30", "01-03-2026 09:05:59", "2026-03-01T23:59",
+                                  "1 maart 2026", "01-mrt-2026 10:00"])
+def test_the_control_date_may_carry_its_time_of_day(when):
+    row = dict(zip(HEADER, ["T-1", when, "Ana", "Pop", "14 maart 1998"], strict=True))
+    parsed = parse_row(2, row, TODAY)
+    assert parsed.observed_on == dt.date(2026, 3, 1)
+    assert parsed.subject.date_of_birth == dt.date(1998, 3, 14)
+
+
+def test_a_time_of_day_on_a_date_of_birth_is_refused_without_the_value():
+    row = dict(zip(HEADER, ["T-2", "2026-03-01", "Ana", "Pop", "1998-03-14 10:00"], strict=True))
+    with pytest.raises(RowError) as caught:
+        parse_row(2, row, TODAY)
+    assert str(caught.value) == ("line 2: date_of_birth: not a valid date "
+                                 "(use DD-MM-YYYY or YYYY-MM-DD)")
+
+
 def test_a_document_number_of_zeros_is_a_placeholder():
     header = [*HEADER, "document_number"]
     row = dict(zip(header, [*good("Z-1"), "000000"], strict=True))

@@ -410,6 +410,13 @@ MARCH_14 = dt.date(1990, 3, 14)
         "1990-03-14T00:00:00",
         "1990-03-14 00:00",
         "14/03/1990 00:00:00.000",
+        # day, month name, year, in Dutch or English, whole or cut short
+        "14 maart 1990",
+        "14-mrt-1990",
+        "14 Mrt. 1990",
+        "14 March 1990",
+        "14-Mar-1990",
+        "14 MAA 1990",
     ],
 )
 def test_parse_date_accepts_common_forms(text: str) -> None:
@@ -439,6 +446,10 @@ DATE_ERRORS = [
     ("14-03-1990 00:00:01", "unrecognised date format: '14-03-1990 00:00:01'"),
     ("00:00", "unrecognised date format: '00:00'"),
     ("14031990", "unrecognised date format: '14031990'"),
+    ("14 maartje 1990", "unrecognised date format: '14 maartje 1990'"),
+    ("14 maart 90", "unrecognised date format: '14 maart 90'"),
+    ("maart 1990", "unrecognised date format: 'maart 1990'"),
+    ("31 feb 1990", "not a date: '31 feb 1990' (day 31 out of range for 1990-02)"),
     (
         "\uff11\uff19\uff19\uff10-03-14",
         "unrecognised date format: '\uff11\uff19\uff19\uff10-03-14'",
@@ -462,6 +473,35 @@ def test_parse_date_refuses_with_a_short_reason(text: str, message: str) -> None
     with pytest.raises(DateError) as caught:
         parse_date(text)
     assert str(caught.value) == message
+
+
+@pytest.mark.parametrize(
+    ("text", "date"),
+    [
+        ("1 mei 2026", dt.date(2026, 5, 1)),
+        ("31 okt. 2026", dt.date(2026, 10, 31)),
+        ("3 sept 1999", dt.date(1999, 9, 3)),
+        ("3 Juli 1999", dt.date(1999, 7, 3)),
+        ("29 feb 2000", dt.date(2000, 2, 29)),
+    ],
+)
+def test_every_month_is_named_in_dutch_and_english(text: str, date: dt.date) -> None:
+    assert parse_date(text) == date
+
+
+@pytest.mark.parametrize("text", ["2026-05-01 14:30", "01-05-2026 09:05:59",
+                                  "2026-05-01T23:59:59.5", "1 mei 2026 8:15"])
+def test_the_date_of_an_event_may_carry_its_time_of_day(text: str) -> None:
+    assert parse_date(text, time_of_day=True) == dt.date(2026, 5, 1)
+    with pytest.raises(DateError):
+        parse_date(text)  # a date of birth with a time of day is a column mix-up
+
+
+@pytest.mark.parametrize("text", ["2026-05-01 24:00", "2026-05-01 12:60", "2026-05-01 14",
+                                  "2026-05-01 14:30 uur"])
+def test_an_impossible_time_is_refused_even_for_an_event(text: str) -> None:
+    with pytest.raises(DateError, match="unrecognised date format"):
+        parse_date(text, time_of_day=True)
 
 
 def test_date_error_reason_omits_the_value() -> None:
