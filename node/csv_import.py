@@ -68,14 +68,25 @@ _NULL_MARKERS = frozenset({"-", "--", "n/a", "n.v.t.", "nvt", "null", "none", "?
 _NAME_FIELDS = frozenset({"given_names", "surname", "companion_given_names",
                           "companion_surname"})
 _PLACEHOLDER_DOCUMENT = re.compile(r"0+")
-_SETTING_SYNONYMS = {"window": "raam", "street": "straat", "home": "woning", "house": "woning",
-                     "internet": "online", "prive": "woning", "privé": "woning"}
+# The branch's own words for its settings (Dutch policy and APV terms, English)
+_SETTING_SYNONYMS = {
+    **dict.fromkeys(("window", "ramen", "raamprostitutie", "raambordeel"), "raam"),
+    **dict.fromkeys(("street", "tippelzone", "tippelen", "straatprostitutie"), "straat"),
+    **dict.fromkeys(("home", "house", "prive", "privé", "thuis", "thuiswerk", "thuiswerker",
+                     "thuisprostitutie"), "woning"),
+    **dict.fromkeys(("seksclub", "sexclub", "privehuis", "privéhuis", "bordeel", "brothel",
+                     "massagesalon", "massage"), "club"),
+    **dict.fromkeys(("escortbedrijf", "escortservice", "escortbureau"), "escort"),
+    **dict.fromkeys(("hotelkamer", "hotelprostitutie"), "hotel"),
+    **dict.fromkeys(("internet", "webcam", "website", "app"), "online"),
+}
 _NAME_PUNCTUATION = frozenset(" -'.,\u2019")  # \u2019: typographic apostrophe
 _ASCII_NAME_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz -'.,")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_TRUE = frozenset({"ja", "j", "yes", "y", "true", "t", "1", "waar", "vergund", "licensed"})
+_TRUE = frozenset({"ja", "j", "yes", "y", "true", "t", "1", "waar", "vergund", "licensed",
+                   "met vergunning"})
 _FALSE = frozenset({"nee", "n", "no", "false", "f", "0", "onwaar", "onvergund",
-                    "unlicensed"})
+                    "unlicensed", "niet vergund", "zonder vergunning"})
 
 
 class CsvFileError(ValueError):

@@ -261,6 +261,32 @@ def test_common_synonyms_for_setting_and_licence(store, encoder, setting, licens
     assert (report.imported, report.rejected) == (1, 0)
 
 
+@pytest.mark.parametrize(("written", "setting"), [
+    ("Raamprostitutie", "raam"), ("tippelzone", "straat"), ("Thuiswerk", "woning"),
+    ("privéhuis", "club"), ("Massagesalon", "club"), ("escortbedrijf", "escort"),
+    ("webcam", "online"), ("hotelkamer", "hotel"), ("club", "club"),
+])
+def test_the_branchs_own_words_for_a_setting_are_understood(written, setting):
+    header = [*HEADER, "setting"]
+    row = dict(zip(header, [*good("S-1"), written], strict=True))
+    assert parse_row(2, row, TODAY).setting == setting
+
+
+@pytest.mark.parametrize(("written", "licensed"), [
+    ("niet vergund", False), ("Zonder vergunning", False), ("met vergunning", True)])
+def test_a_licence_written_out_is_understood(written, licensed):
+    header = [*HEADER, "licensed"]
+    row = dict(zip(header, [*good("L-1"), written], strict=True))
+    assert parse_row(2, row, TODAY).licensed is licensed
+
+
+def test_a_setting_outside_the_vocabulary_still_refuses_the_row_naming_the_field():
+    header = [*HEADER, "setting"]
+    row = dict(zip(header, [*good("S-2"), "kermis"], strict=True))
+    with pytest.raises(RowError, match="^line 2: setting: 'kermis' is not one of woning"):
+        parse_row(2, row, TODAY)
+
+
 def _one_row_at_a_time(parsed, encoder, also=()):
     """encode_sighting as it was before batches: every identity on its own."""
     from zichtlijn import wire
