@@ -283,7 +283,7 @@ def test_a_licence_written_out_is_understood(written, licensed):
 def test_a_setting_outside_the_vocabulary_still_refuses_the_row_naming_the_field():
     header = [*HEADER, "setting"]
     row = dict(zip(header, [*good("S-2"), "kermis"], strict=True))
-    with pytest.raises(RowError, match="^line 2: setting: 'kermis' is not one of woning"):
+    with pytest.raises(RowError, match=r"^line 2: setting: 'kermis' is not one of woning"):
         parse_row(2, row, TODAY)
 
 
