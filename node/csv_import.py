@@ -197,8 +197,27 @@ def _check_text(line: int, name: str, value: str, limit: int = MAX_FIELD_CHARS) 
     return value
 
 
+# What an inspector adds to a name that is not part of it: a note in brackets ("Ana
+# (Ani)", "Popescu (geb. Ionescu)"), a nickname in double quotes, a question mark for
+# doubt, and other spellings after a slash ("Ana Maria / Anna": the first is kept).
+# None of these characters occurs in an accepted name, so no accepted name changes.
+_NAME_NOTE = re.compile(r"""\s*(?:\([^()]*\)|\[[^\[\]]*\]|"[^"]*")""")
+_NAME_NOTE_CHARS = frozenset('()[]"?/')
+
+
+def _without_notes(value: str) -> str:
+    if _NAME_NOTE_CHARS.isdisjoint(value):
+        return value
+    value = _NAME_NOTE.sub(" ", value).replace("?", " ")
+    first = next((spelling for spelling in value.split("/") if spelling.strip()), "")
+    return " ".join(first.split())
+
+
 def _check_name(line: int, name: str, value: str, required: bool) -> str:
     value = _check_text(line, name, value, MAX_NAME_CHARS)
+    value = _without_notes(value)
+    if value.lower() in _NULL_MARKERS:
+        value = ""
     if not value:
         if required:
             raise RowError(line, name, "required but empty")

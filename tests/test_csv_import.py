@@ -235,6 +235,44 @@ def test_a_time_of_day_on_a_date_of_birth_is_refused_without_the_value():
                                  "(use DD-MM-YYYY or YYYY-MM-DD)")
 
 
+@pytest.mark.parametrize(("field", "written", "read"), [
+    ("given_names", "Ana (Ani)", "Ana"),
+    ("given_names", "Ana Maria (roepnaam Ani)", "Ana Maria"),
+    ("given_names", "Ana [Ani] Maria", "Ana Maria"),
+    ("given_names", 'Maria "Mia"', "Maria"),
+    ("given_names", "Maria?", "Maria"),
+    ("given_names", "Ana Maria / Anna", "Ana Maria"),
+    ("given_names", "/ Anna", "Anna"),
+    ("surname", "Popescu (geb. Ionescu)", "Popescu"),
+    ("surname", "Popescu?", "Popescu"),
+    ("companion_surname", "Dumitru (?)", "Dumitru"),
+])
+def test_a_note_written_beside_a_name_is_not_part_of_it(field, written, read):
+    header = [*HEADER, "companion_given_names", "companion_surname"]
+    row = dict(zip(header, [*good("N-1"), "Ion", "Dumitru"], strict=True))
+    row[field] = written
+    parsed = parse_row(2, row, TODAY)
+    named = parsed.companion if field.startswith("companion") else parsed.subject
+    attribute = field.removeprefix("companion_")
+    assert getattr(named, attribute) == read
+
+
+@pytest.mark.parametrize("only_a_note", ["(onbekend)", "?", "(?)", "[Ani]"])
+def test_a_name_that_is_only_a_note_is_an_empty_name(only_a_note):
+    row = dict(zip(HEADER, [*good("N-2")], strict=True))
+    row["given_names"] = only_a_note
+    with pytest.raises(RowError, match=r"^line 2: given_names: required but empty$"):
+        parse_row(2, row, TODAY)
+
+
+@pytest.mark.parametrize("still_refused", ["Maria 2", "Ana+Maria", "(Ana", "Popescu; Ionescu"])
+def test_other_characters_in_a_name_still_refuse_the_row(still_refused):
+    row = dict(zip(HEADER, [*good("N-3")], strict=True))
+    row["given_names"] = still_refused
+    with pytest.raises(RowError, match="contains characters that do not occur in names"):
+        parse_row(2, row, TODAY)
+
+
 def test_a_document_number_of_zeros_is_a_placeholder():
     header = [*HEADER, "document_number"]
     row = dict(zip(header, [*good("Z-1"), "000000"], strict=True))
