@@ -437,6 +437,42 @@ class PrivacyRow:
     frequency_names: tuple[int, int]  # distinct names recovered, fewest persons bearing one
 
 
+@dataclass
+class AttackResult:
+    frequency: attacks.Recovered
+    frequency_names: tuple[int, int]
+    buckets: attacks.Recovered
+    pattern: attacks.Recovered
+    patterns_mined: int
+
+
+def _attack(variant: Variant, hardened: Labelled, public: attacks.PublicTable) -> AttackResult:
+    """Every attack of the curious hub on the encodings of one sample under one hardening."""
+    schema = variant.schema()
+    encodings = hardened.encoded.encodings
+    words = pack([e.name_filter for e in encodings])
+    tried = [attacks.frequency_alignment(words, public, tau) for tau in (None, 0.9)]
+    scored = [attacks.score_guesses(g, hardened.records) for g in tried]
+    best = max(range(len(tried)), key=lambda k: scored[k].above_full)
+    names = attacks.recovered_names(tried[best], hardened.records, hardened.person_of_row)
+    buckets = attacks.score_guesses(attacks.bucket_alignment(
+        [e.given_buckets for e in encodings], [e.surname_buckets for e in encodings], public,
+        schema.bucket_prefix_chars), hardened.records)
+    bits = unpack(words)
+    if variant.label == "balance":
+        bits = attacks.undo_balance(bits)
+    tolerances = (1.0,) if schema.hardening.method in ("none", "balance") else (1.0, 0.75)
+    k = max(schema.given_hashes, schema.surname_hashes)
+    best_pattern, mined = None, 0
+    for tolerance in tolerances:
+        guesses, count = attacks.pattern_attack(bits, k, public, tolerance)
+        result = attacks.score_guesses(guesses, hardened.records)
+        if best_pattern is None or result.above_full > best_pattern.above_full:
+            best_pattern, mined = result, count
+    assert best_pattern is not None
+    return AttackResult(scored[best], names, buckets, best_pattern, mined)
+
+
 def _attack_variant(variant: Variant, fit: Labelled, ev: Labelled,
                     public: attacks.PublicTable) -> PrivacyRow:
     schema = variant.schema()
@@ -447,30 +483,35 @@ def _attack_variant(variant: Variant, fit: Labelled, ev: Labelled,
         shipped = cluster_quality(link_all(ev_table, MatchPolicy()), ev.truth).f1
     refit = cluster_quality(link_all(ev_table, fit_policy(table_of(h_fit.encoded, schema),
                                                           fit.truth)), ev.truth)
-    encodings = h_ev.encoded.encodings
-    words = pack([e.name_filter for e in encodings])
-    tried = [attacks.frequency_alignment(words, public, tau) for tau in (None, 0.9)]
-    scored = [attacks.score_guesses(g, ev.records) for g in tried]
-    best = max(range(len(tried)), key=lambda k: scored[k].above_full)
-    frequency = scored[best]
-    names = attacks.recovered_names(tried[best], ev.records, ev.person_of_row)
-    buckets = attacks.score_guesses(attacks.bucket_alignment(
-        [e.given_buckets for e in encodings], [e.surname_buckets for e in encodings], public,
-        schema.bucket_prefix_chars), ev.records)
-    bits = unpack(words)
-    if variant.label == "balance":
-        bits = attacks.undo_balance(bits)
-    tolerances = (1.0,) if schema.hardening.method in ("none", "balance") else (1.0, 0.75)
-    k = max(schema.given_hashes, schema.surname_hashes)
-    best_pattern, mined = None, 0
-    for tolerance in tolerances:
-        guesses, count = attacks.pattern_attack(bits, k, public, tolerance)
-        result = attacks.score_guesses(guesses, ev.records)
-        if best_pattern is None or result.above_full > best_pattern.above_full:
-            best_pattern, mined = result, count
-    assert best_pattern is not None
-    return PrivacyRow(variant.label, shipped, refit, frequency, buckets, best_pattern, mined,
-                      names)
+    found = _attack(variant, h_ev, public)
+    return PrivacyRow(variant.label, shipped, refit, found.frequency, found.buckets,
+                      found.pattern, found.patterns_mined, found.frequency_names)
+
+
+def attack_spread(mix: str, variants: Sequence[Variant], seeds: Sequence[int],
+                  persons: int) -> None:
+    """The attacks on more samples: one sample's figures move by whole names."""
+    public = attacks.public_table()
+    say(f"\n## Privacy over {len(seeds)} more samples ({mix} mix, seeds "
+        f"{', '.join(map(str, seeds))}; mean, lowest-highest, above chance)\n")
+    found: dict[str, list[AttackResult]] = {v.label: [] for v in variants}
+    for seed in seeds:
+        sample = labelled(persons, seed, mix)
+        for variant in variants:
+            found[variant.label].append(_attack(variant, reencode(sample, variant.schema()),
+                                                public))
+
+    def spread(values: Sequence[float]) -> str:
+        return f"{np.mean(values):.2%} ({min(values):.2%} to {max(values):.2%})"
+
+    say(table(("hardening", "pattern attack: full name", "given name", "surname",
+               "frequency alignment: full name", "bucket alignment: given name"),
+              [(label, spread([r.pattern.above_full for r in results]),
+                spread([r.pattern.above_given for r in results]),
+                spread([r.pattern.above_surname for r in results]),
+                spread([r.frequency.above_full for r in results]),
+                spread([r.buckets.above_given for r in results]))
+               for label, results in found.items()]))
 
 
 def privacy_section(fit: Labelled, ev: Labelled, variants: Sequence[Variant]) -> None:
@@ -604,6 +645,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         say("Peers skipped (clkhash, anonlink, recordlinkage not installed).")
     started = time.perf_counter()
     results, spreads = [], []
+    spread_seeds = [int(seed) for seed in args.spread_seeds.split(",") if seed]
     data: dict[str, tuple[Labelled, Labelled]] = {}
     for mix in args.mix.split(","):
         data[mix] = (labelled(args.persons, args.fit_seed, mix),
@@ -614,8 +656,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             results.append(carousel_section(mix, *data[mix], baseline, args.examples,
                                             with_peers))
         if "spread" in sections:
-            seeds = [int(seed) for seed in args.spread_seeds.split(",") if seed]
-            spreads.append(spread_section(mix, baseline, seeds, args.persons,
+            spreads.append(spread_section(mix, baseline, spread_seeds, args.persons,
                                           args.error_rate))
     first_mix = args.mix.split(",")[0]
     if "curve" in sections:
@@ -625,6 +666,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         wanted = set(args.hardening.split(","))
         chosen = [v for v in VARIANTS if _variant_key(v) in wanted]
         privacy_section(*data[first_mix], chosen)
+        if "spread" in sections:
+            attack_spread(first_mix, chosen, spread_seeds, args.persons)
     if results or spreads:
         summary(results, spreads, febrl_f1)
     say(f"\n({time.perf_counter() - started:.0f} s)")
