@@ -105,8 +105,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     finally:
         progress.done()
         store.close()
-    for error in report.errors:
-        print(f"{path.name}: {error}", file=sys.stderr)
+    for line in [*map(str, report.errors), *report.advice()]:
+        print(f"{path.name}: {line}", file=sys.stderr)
     print(f"{path.name}: {report.summary()}")
     return 1 if report.errors else 0
 

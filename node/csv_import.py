@@ -89,6 +89,9 @@ _FALSE = frozenset({"nee", "n", "no", "false", "f", "0", "onwaar", "onvergund",
                     "unlicensed", "niet vergund", "zonder vergunning"})
 
 
+NOT_UTF8 = "not valid UTF-8"
+
+
 class CsvFileError(ValueError):
     """The file as a whole cannot be imported; nothing was stored."""
 
@@ -180,7 +183,7 @@ def _check_text(line: int, name: str, value: str, limit: int = MAX_FIELD_CHARS) 
     if not value:  # most optional columns are empty: nothing to check
         return ""
     if _has_undecodable(value):
-        raise RowError(line, name, "not valid UTF-8")
+        raise RowError(line, name, NOT_UTF8)
     value = value.strip()
     if value.lower() in _NULL_MARKERS:
         return ""

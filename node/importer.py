@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from linkage.encode import Encoder
-from node.csv_import import ParsedSighting, RowError, parse_row, read_rows
+from node.csv_import import NOT_UTF8, ParsedSighting, RowError, parse_row, read_rows
 from node.epoch_views import same_content
 from node.store import NodeStore
 from zichtlijn import wire
@@ -31,6 +31,15 @@ class ImportReport:
     def summary(self) -> str:
         return (f"imported {self.imported}, unchanged {self.unchanged}, "
                 f"rejected {self.rejected}")
+
+    def advice(self) -> list[str]:
+        """What to do about a whole class of refused rows, said once."""
+        undecodable = sum(error.reason == NOT_UTF8 for error in self.errors)
+        if not undecodable:
+            return []
+        return [f"{undecodable} row(s) are not UTF-8: a spreadsheet saved as \"CSV (comma "
+                "delimited)\" writes Windows-1252; save the file as \"CSV UTF-8\" and import "
+                "it again (rows already imported stay as they are)"]
 
 
 def encode_sighting(

@@ -155,6 +155,21 @@ def test_non_utf8_bytes_reject_only_that_row(store, encoder):
     assert (error.line, error.field, error.reason) == (3, "surname", "not valid UTF-8")
 
 
+def test_a_file_saved_as_windows_1252_is_explained_once(store, encoder):
+    rows = [good("W-1", "Ştefania", "Kovács"), good("W-2", "Ana", "Pop"),
+            good("W-3", "Zsófia", "Szőke")]
+    data = csv_bytes(rows).decode("utf-8").encode("cp1250")  # what Excel writes in the East
+    report = run(data, store, encoder)
+    assert stored_case_refs(store) == ["W-2"]
+    assert [e.line for e in report.errors] == [2, 4]
+    [advice] = report.advice()
+    assert advice.startswith("2 row(s) are not UTF-8") and '"CSV UTF-8"' in advice
+
+
+def test_no_advice_when_every_row_is_utf8(store, encoder):
+    assert run(csv_bytes([good("U-1")]), store, encoder).advice() == []
+
+
 def test_duplicated_case_ref_within_file_keeps_the_first(store, encoder):
     report = run(csv_bytes([good("D-1"), good("D-1", "Elena")]), store, encoder)
     assert report.imported == 1
@@ -498,3 +513,22 @@ def test_a_phone_cell_with_something_else_is_refused_naming_the_field(cell, reas
     header = [*HEADER, "phone"]
     with pytest.raises(RowError, match=f"line 2: {reason}"):
         parse_row(2, dict(zip(header, [*good("P-1"), cell], strict=True)), TODAY)
+
+
+def test_the_import_command_says_the_advice_once_after_the_rows(tmp_path, pki, secret_file,
+                                                                capsys):
+    from tests.conftest import make_node
+    from zichtlijn import cli
+
+    config = make_node(tmp_path, pki, secret_file, "GM0363", 1)
+    export = tmp_path / "export.csv"
+    export.write_bytes(csv_bytes([good("W-1", "Ştefania"), good("W-2", "Ana"),
+                                  good("W-3", "Zsófia")]).decode().encode("cp1250"))
+    capsys.readouterr()
+    assert cli.main(["node", "import", "--home", str(config.home), str(export)]) == 1
+    captured = capsys.readouterr()
+    assert captured.err.splitlines()[:2] == ["export.csv: line 2: given_names: not valid UTF-8",
+                                             "export.csv: line 4: given_names: not valid UTF-8"]
+    assert captured.err.splitlines()[2].startswith("export.csv: 2 row(s) are not UTF-8")
+    assert len(captured.err.splitlines()) == 3
+    assert "imported 1, unchanged 0, rejected 2" in captured.out
