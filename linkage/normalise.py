@@ -525,6 +525,27 @@ _PHONE_SHAPE = re.compile(r"\+?[0-9]+")
 _COUNTRY_CODE = re.compile(r"[1-9][0-9]{0,2}")
 _MIN_E164_DIGITS, _MAX_E164_DIGITS = 8, 15
 _MIN_BARE_INTERNATIONAL = 11
+# Digits of a number after its trunk 0, where every number has as many: a spreadsheet
+# that took the phone column for numbers dropped the 0 (0612345678 -> 612345678)
+_NATIONAL_DIGITS = {"31": 9}
+# ... and may write it back as a decimal (612345678.0) or in scientific notation
+# (6.12345678E+08, exact; 6.12346E+08 has lost digits and is refused)
+_DECIMAL_ZEROS = re.compile(r"(\+?[0-9]{6,})\.0+")
+_SCIENTIFIC = re.compile(r"([1-9])[.,]([0-9]+)[eE]\+?([0-9]{1,2})")
+
+
+def _spreadsheet_number(value: str) -> str:
+    """The digits of a phone number a spreadsheet wrote as a decimal number."""
+    if match := _DECIMAL_ZEROS.fullmatch(value):
+        return match.group(1)
+    if match := _SCIENTIFIC.fullmatch(value):
+        lead, fraction, exponent = match.group(1), match.group(2), int(match.group(3))
+        if len(fraction) != exponent:
+            _fail(NormaliseError, "not a phone number", value,
+                  "written by a spreadsheet as a rounded number; format the column as text",
+                  "written by a spreadsheet as a rounded number")
+        return lead + fraction
+    return value
 
 
 def normalise_phone(text: str, default_country: str = "31") -> str:
@@ -534,8 +555,11 @@ def normalise_phone(text: str, default_country: str = "31") -> str:
     ``00`` becomes ``+``; a single leading ``0`` is a national trunk prefix and is
     replaced by ``default_country``; ``+31 (0)6...`` drops the ``(0)``. Digits without
     any prefix are read as already international (as in wa.me/31612345678 links) when
-    there are at least 11 of them; shorter ones could be a national number without its
-    0 and are refused instead of guessed.
+    there are at least 11 of them, and as a national number whose 0 a spreadsheet
+    dropped when there are exactly as many as the default country's numbers have after
+    their 0 (9 for the Netherlands); other lengths are refused instead of guessed. A
+    number a spreadsheet wrote as a decimal (612345678.0, 6.12345678E+08) is read back
+    when no digit was lost.
     """
     country = default_country.removeprefix("+")
     if not _COUNTRY_CODE.fullmatch(country):
@@ -545,7 +569,7 @@ def normalise_phone(text: str, default_country: str = "31") -> str:
         raise NormaliseError("empty phone number", "empty phone number")
     if value.startswith(("+", "00")):
         value = _TRUNK_ZERO.sub("", value)
-    compact = _PHONE_SEPARATORS.sub("", value)
+    compact = _PHONE_SEPARATORS.sub("", _spreadsheet_number(value))
     if not _PHONE_SHAPE.fullmatch(compact):
         _fail(NormaliseError, "not a phone number", value, "unexpected characters")
     if compact.startswith("+"):
@@ -556,6 +580,8 @@ def normalise_phone(text: str, default_country: str = "31") -> str:
         digits = country + compact[1:]
     elif len(compact) >= _MIN_BARE_INTERNATIONAL:
         digits = compact
+    elif len(compact) == _NATIONAL_DIGITS.get(country):
+        digits = country + compact
     else:
         _fail(NormaliseError, "not a phone number", value, "no country code or leading 0")
     if digits.startswith("0"):

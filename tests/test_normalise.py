@@ -645,7 +645,10 @@ PHONE_ERRORS = [
     ("", "empty phone number"),
     ("   ", "empty phone number"),
     ("12345", "no country code or leading 0"),
-    ("612345678", "no country code or leading 0"),
+    ("61234567", "no country code or leading 0"),
+    ("1234567890", "no country code or leading 0"),
+    ("6.12346E+08", "written by a spreadsheet as a rounded number"),
+    ("61234567.0", "no country code or leading 0"),
     ("+31 6 1234", "too short: 7 digits, E.164 needs 8 to 15"),
     ("+1234567890123456", "too long: 16 digits, E.164 needs 8 to 15"),
     ("0612345678 ext 12", "unexpected characters"),
@@ -664,6 +667,19 @@ def test_normalise_phone_refuses_with_a_reason(text: str, reason: str) -> None:
         normalise_phone(text)
     assert caught.value.reason == reason
     assert reason in str(caught.value)
+
+
+@pytest.mark.parametrize("text", ["612345678", "612345678.0", "0612345678.0", "6.12345678E+08",
+                                  "6,12345678E8", "+31612345678.0"])
+def test_a_number_a_spreadsheet_rewrote_is_read_back(text: str) -> None:
+    # a phone column taken for numbers loses its leading 0 and may come back as a decimal
+    assert normalise_phone(text) == "+31612345678"
+
+
+def test_nine_bare_digits_are_dutch_only_where_numbers_have_nine_digits() -> None:
+    assert normalise_phone("201234567") == "+31201234567"  # 020-1234567, its 0 dropped
+    with pytest.raises(NormaliseError, match="no country code or leading 0"):
+        normalise_phone("721234567", default_country="40")
 
 
 @pytest.mark.parametrize("country", ["", "0", "031", "1234", "NL"])
