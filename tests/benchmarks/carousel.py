@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from linkage.encode import Encoder, Identity, IdentityEncoding
 from linkage.keys import derive_purpose_keys
@@ -15,6 +15,7 @@ from zichtlijn.wire import ENTITY_KINDS
 
 GEMEENTEN = ["GM0363", "GM0599", "GM0344", "GM0518", "GM0014", "GM0855"]
 TODAY = dt.date(2026, 11, 23)
+BENCHMARK_SECRET = b"\x2a" * 32  # the linkage secret every benchmark encodes under
 
 
 @dataclass
@@ -53,7 +54,7 @@ def parse_all(data: SyntheticData) -> tuple[list, list[ParsedSighting], list[Row
 
 
 def encode_all(data: SyntheticData, schema: LinkageSchema | None = None,
-               secret: bytes = b"\x2a" * 32) -> EncodedCarousel:
+               secret: bytes = BENCHMARK_SECRET) -> EncodedCarousel:
     schema = schema or default_schema()
     encoder = Encoder(schema, derive_purpose_keys(secret, 1))
     keys, parsed, rejected = parse_all(data)
@@ -61,6 +62,15 @@ def encode_all(data: SyntheticData, schema: LinkageSchema | None = None,
     entities = [[(ENTITY_KINDS[kind], encoder.entity_token(kind, value))
                  for kind, value in p.entities] for p in parsed]
     return EncodedCarousel(data, keys, parsed, encodings, rejected, entities)
+
+
+def with_subjects(encoded: EncodedCarousel, subjects: list[Identity]) -> EncodedCarousel:
+    """The same rows with other identities, encoded as `encode_all` encodes them."""
+    encoder = Encoder(default_schema(), derive_purpose_keys(BENCHMARK_SECRET, 1))
+    parsed = [replace(p, subject=subject)
+              for p, subject in zip(encoded.parsed, subjects, strict=True)]
+    return replace(encoded, parsed=parsed,
+                   encodings=[encoder.encode_identity(s) for s in subjects])
 
 
 def table_of(encoded: EncodedCarousel, schema: LinkageSchema | None = None) -> EncodingTable:

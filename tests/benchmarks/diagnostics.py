@@ -7,14 +7,17 @@ benchmark's files would buy, so the lead can decide. The shipped pieces
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import random
+from dataclasses import replace
 
 import numpy as np
 
 from linkage.blocking import CandidateIndex
 from linkage.compare import MatchPolicy, score_pairs
 from linkage.table import EncodingTable
-from tests.benchmarks.carousel import EncodedCarousel
+from tests.benchmarks.carousel import EncodedCarousel, with_subjects
 from tests.benchmarks.plaintext_baseline import cluster_pairs
 from zichtlijn.wire import ENTITY_KINDS
 
@@ -65,3 +68,22 @@ def network_contact_stress(encoded: EncodedCarousel) -> list[list[tuple[int, byt
         own_address = [t for t in tokens if t[0] == ENTITY_KINDS["address"]]
         out.append(shared + own_address)
     return out
+
+
+def assigned_birth_dates(encoded: EncodedCarousel, population: str = "NG",
+                         share: float = 0.5, seed: int = 0) -> EncodedCarousel:
+    """The data as if `share` of one population's women had the date of birth an
+    authority assigns when the real one is unknown, 1 January of the year, on every
+    dated sighting: a date "exact" for many women who share nothing but their year."""
+    data = encoded.data
+    rng = random.Random(seed)
+    assigned = {person for person in sorted(data.population_of)
+                if data.population_of[person] == population and rng.random() < share}
+    subjects = []
+    for key, parsed in zip(encoded.keys, encoded.parsed, strict=True):
+        person, subject = data.truth[key], parsed.subject
+        if person in assigned and subject.date_of_birth is not None:
+            year = int(data.identities[person]["date_of_birth"][:4])
+            subject = replace(subject, date_of_birth=dt.date(year, 1, 1))
+        subjects.append(subject)
+    return with_subjects(encoded, subjects)

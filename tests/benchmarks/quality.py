@@ -39,6 +39,7 @@ from tests.benchmarks import attacks
 from tests.benchmarks.bitops import pack, unpack
 from tests.benchmarks.carousel import encode_all, table_of
 from tests.benchmarks.diagnostics import (
+    assigned_birth_dates,
     link_with_document_blocking,
     network_contact_stress,
 )
@@ -171,11 +172,15 @@ def carousel_section(mix: str, fit: Labelled, ev: Labelled, baseline: FittedBase
     diag = cluster_quality(link_with_document_blocking(ztable, MatchPolicy()), ev.truth)
     stressed = table_of(replace(ev.encoded, entities=network_contact_stress(ev.encoded)))
     stress = cluster_quality(link_all(stressed, MatchPolicy()), ev.truth)
+    assigned = cluster_quality(link_all(table_of(assigned_birth_dates(ev.encoded)),
+                                        MatchPolicy()), ev.truth)
     rows = [quality_row("zichtlijn as shipped", z),
             quality_row("diagnostic, not shipped: zichtlijn + document tokens as blocking key",
                         diag),
             quality_row("stress, not data: every woman of a network gives its one phone, "
                         "advert and car at every control", stress),
+            quality_row("stress, not data: half the Nigerian women carry an assigned date of "
+                        "birth, 1 January of the year", assigned),
             quality_row(f"plaintext baseline ({tuned})", b)]
     best_peer = None
     if with_peers:
