@@ -134,33 +134,43 @@ def _has_undecodable(value: str) -> bool:
     return _UNDECODABLE.search(value) is not None
 
 
+# Excel's hint of the separator, written as the first line of some CSV exports
+_SEPARATOR_HINT = re.compile(r"sep=(.)\r?")
+
+
 def read_rows(data: bytes) -> Iterator[tuple[int, dict[str, str]]]:
     """Yield (line number, row) pairs; raise CsvFileError for a bad header."""
     text = data.decode("utf-8", errors="surrogateescape").removeprefix("\ufeff")
-    first_line = text.split("\n", 1)[0]
-    # Dutch spreadsheet exports separate with ';' (',' is the decimal comma there)
-    delimiter = ";" if ";" in first_line and "," not in first_line else ","
+    first_line, _, rest = text.partition("\n")
+    skipped = 0  # lines before the header, so that line numbers are the file's
+    if hint := _SEPARATOR_HINT.fullmatch(first_line):
+        delimiter, text, skipped = hint.group(1), rest, 1
+    else:
+        # Dutch spreadsheet exports separate with ';' (',' is the decimal comma there)
+        delimiter = ";" if ";" in first_line and "," not in first_line else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
+    header_line = skipped + 1
     try:
         header = next(reader)
     except StopIteration:
         raise CsvFileError("empty file: expected a header row") from None
     except csv.Error as exc:
-        raise CsvFileError(f"line 1: unreadable header ({exc})") from None
+        raise CsvFileError(f"line {header_line}: unreadable header ({exc})") from None
     names = [h.strip().lower() for h in header]
     if any(_has_undecodable(n) for n in names):
-        raise CsvFileError("line 1: header is not valid UTF-8")
+        raise CsvFileError(f"line {header_line}: header is not valid UTF-8")
     duplicated = sorted({n for n in names if names.count(n) > 1})
     if duplicated:
-        raise CsvFileError(f"line 1: column(s) named twice: {', '.join(duplicated)}")
+        raise CsvFileError(f"line {header_line}: column(s) named twice: "
+                           f"{', '.join(duplicated)}")
     unknown = [n for n in names if n not in COLUMNS]
     if unknown:
-        raise CsvFileError(
-            f"line 1: unknown column(s): {', '.join(unknown)} (allowed: {', '.join(COLUMNS)})"
-        )
+        raise CsvFileError(f"line {header_line}: unknown column(s): {', '.join(unknown)} "
+                           f"(allowed: {', '.join(COLUMNS)})")
     missing = [c for c in REQUIRED if c not in names]
     if missing:
-        raise CsvFileError(f"line 1: missing required column(s): {', '.join(missing)}")
+        raise CsvFileError(f"line {header_line}: missing required column(s): "
+                           f"{', '.join(missing)}")
     previous_end = reader.line_num
     while True:
         try:
@@ -168,8 +178,9 @@ def read_rows(data: bytes) -> Iterator[tuple[int, dict[str, str]]]:
         except StopIteration:
             return
         except csv.Error as exc:
-            raise CsvFileError(f"line {previous_end + 1}: unreadable CSV ({exc})") from None
-        line = previous_end + 1
+            raise CsvFileError(f"line {skipped + previous_end + 1}: unreadable CSV ({exc})"
+                               ) from None
+        line = skipped + previous_end + 1
         previous_end = reader.line_num
         if not values or all(not v.strip() for v in values):
             continue

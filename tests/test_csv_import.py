@@ -190,6 +190,22 @@ def test_semicolon_separated_export_is_read(store, encoder):
     assert (report.imported, report.rejected) == (1, 0)
 
 
+@pytest.mark.parametrize("newline", [b"\n", b"\r\n"])
+def test_excels_separator_hint_line_is_obeyed_and_counted(store, encoder, newline):
+    data = newline.join([b"sep=;", b"case_ref;observed_on;given_names;surname;date_of_birth",
+                         b"S-1;01-03-2026;Ana, Maria;Popescu;14-03-1998",
+                         b"S-2;01-03-2026;Elena;Ionescu;31-02-1998", b""])
+    report = run(data, store, encoder)
+    assert stored_case_refs(store) == ["S-1"]
+    [error] = report.errors
+    assert (error.line, error.field) == (4, "date_of_birth")  # the file's own line 4
+
+
+def test_a_bad_header_after_the_hint_is_named_by_its_own_line(store, encoder):
+    with pytest.raises(CsvFileError, match=r"^line 2: unknown column"):
+        run(b"sep=,\ncase_ref,observed_on,given_names,surname,voornaam\n", store, encoder)
+
+
 @pytest.mark.parametrize("marker", ["-", "n/a", "N.v.t.", "?"])
 def test_not_recorded_markers_read_as_empty(store, encoder, marker):
     header = [*HEADER, "phone", "setting", "licensed"]
