@@ -157,6 +157,8 @@ def read_rows(data: bytes) -> Iterator[tuple[int, dict[str, str]]]:
     except csv.Error as exc:
         raise CsvFileError(f"line {header_line}: unreadable header ({exc})") from None
     names = [h.strip().lower() for h in header]
+    while names and not names[-1]:  # a spreadsheet's empty columns after the last one
+        names.pop()
     if any(_has_undecodable(n) for n in names):
         raise CsvFileError(f"line {header_line}: header is not valid UTF-8")
     duplicated = sorted({n for n in names if names.count(n) > 1})
@@ -184,6 +186,8 @@ def read_rows(data: bytes) -> Iterator[tuple[int, dict[str, str]]]:
         previous_end = reader.line_num
         if not values or all(not v.strip() for v in values):
             continue
+        if len(values) > len(names) and not any(v.strip() for v in values[len(names):]):
+            values = values[: len(names)]  # empty cells after the last column
         if len(values) != len(names):
             yield line, {"__width__": f"has {len(values)} fields, the header has {len(names)}"}
             continue
