@@ -134,6 +134,9 @@ def _has_undecodable(value: str) -> bool:
     return _UNDECODABLE.search(value) is not None
 
 
+# How exports keep a value as text in Excel (a phone's leading 0): ="0612345678"; the
+# formula is only a string literal, so its text is the value
+_EXCEL_TEXT = re.compile(r'="([^"]*)"')
 # Excel's hint of the separator, written as the first line of some CSV exports
 _SEPARATOR_HINT = re.compile(r"sep=(.)\r?")
 
@@ -200,6 +203,8 @@ def _check_text(line: int, name: str, value: str, limit: int = MAX_FIELD_CHARS) 
     if _has_undecodable(value):
         raise RowError(line, name, NOT_UTF8)
     value = value.strip()
+    if excel_text := _EXCEL_TEXT.fullmatch(value):  # ="0612345678": a literal, kept as text
+        value = excel_text.group(1).strip()
     if value.lower() in _NULL_MARKERS:
         return ""
     if name not in _NAME_FIELDS and fold(value) in NOT_KNOWN:

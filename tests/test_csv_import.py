@@ -212,6 +212,22 @@ def test_empty_spreadsheet_columns_after_the_last_are_ignored(store, encoder):
     assert str(error) == "line 4: row: has 7 fields, the header has 4"
 
 
+def test_a_value_wrapped_as_excel_text_is_its_text():
+    header = [*HEADER, "phone", "document_number"]
+    row = dict(zip(header, [*good("X-1"), '="0612345678"', '="AB123456"'], strict=True))
+    parsed = parse_row(2, row, TODAY)
+    assert parsed.entities == [("phone", "+31612345678")]
+    assert parsed.subject.document_number == "AB123456"
+
+
+@pytest.mark.parametrize("formula", ['=HYPERLINK("x")', '="a"&"b"', "=1+1"])
+def test_any_other_formula_is_still_refused(formula):
+    header = [*HEADER, "advert_id"]
+    row = dict(zip(header, [*good("X-2"), formula], strict=True))
+    with pytest.raises(RowError, match="starts like a spreadsheet formula"):
+        parse_row(2, row, TODAY)
+
+
 def test_an_empty_column_name_between_others_is_still_refused(store, encoder):
     with pytest.raises(CsvFileError, match="unknown column"):
         run(b"case_ref,observed_on,,given_names,surname\n", store, encoder)
