@@ -202,3 +202,27 @@ def test_the_baseline_tunes_bars_and_shift_on_the_data_it_is_given() -> None:
     assert tuned.bars in pb.BASELINE_POLICIES
     assert tuned.policy == pb.shifted(pb.BASELINE_POLICIES[tuned.bars], tuned.shift)
     assert tuned.shift == 0.0  # a shift of 9 log-odds links almost nothing
+
+
+def test_assigned_birth_dates_move_only_the_chosen_womens_dates_to_1_january() -> None:
+    from tests.benchmarks.diagnostics import assigned_birth_dates
+
+    ev = labelled(200, 11, "full")
+    data = ev.encoded.data
+    stressed = assigned_birth_dates(ev.encoded, population="NG", share=1.0)
+    moved = 0
+    for key, before, after, old, new in zip(ev.encoded.keys, ev.encoded.parsed, stressed.parsed,
+                                            ev.encoded.encodings, stressed.encodings,
+                                            strict=True):
+        person = data.truth[key]
+        born = before.subject.date_of_birth
+        if data.population_of[person] == "NG" and born is not None:
+            year = int(data.identities[person]["date_of_birth"][:4])
+            assert after.subject.date_of_birth == dt.date(year, 1, 1)
+            moved += 1
+        else:
+            assert after.subject == before.subject
+        assert new.name_filter == old.name_filter  # names untouched
+    assert moved > 10
+    none = assigned_birth_dates(ev.encoded, population="NG", share=0.0)
+    assert [p.subject for p in none.parsed] == [p.subject for p in ev.encoded.parsed]
