@@ -8,6 +8,7 @@ seed and kept under bench-out/ (plaintext never is: only the encodings).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import pickle
 import uuid
 from collections.abc import Iterator
@@ -29,11 +30,29 @@ TODAY = dt.date(2026, 11, 23)
 SECRET = b"\x11" * 32
 
 
+ROOT = Path(__file__).resolve().parents[2]
+#: The code that makes the cached data: the generator, the node's reading of a row and
+#: the encoder. A change to any of it is a new cache file, never stale data.
+DATA_SOURCES = ("zichtlijn/synth", "node/csv_import.py", "node/importer.py", "linkage")
+
+
+def data_version() -> str:
+    """Digest of the sources the cached sightings are made by."""
+    digest = hashlib.sha256()
+    for source in DATA_SOURCES:
+        path = ROOT / source
+        for file in sorted(path.rglob("*.py")) if path.is_dir() else [path]:
+            digest.update(file.relative_to(ROOT).as_posix().encode() + b"\0")
+            digest.update(file.read_bytes())
+    return digest.hexdigest()[:8]
+
+
 def encoded_sightings(persons: int, seed: int = 1) -> list[tuple[str, bytes, str]]:
     """(gemeente, serialised EncodedSighting, person key) per sighting, cached."""
     OUT.mkdir(exist_ok=True)
     schema = default_schema()
-    cache = OUT / f"sightings-{persons}-{seed}-{schema.fingerprint.hex()[:8]}.pickle"
+    cache = OUT / (f"sightings-{persons}-{seed}-{schema.fingerprint.hex()[:8]}-"
+                   f"{data_version()}.pickle")
     if cache.exists():
         return pickle.loads(cache.read_bytes())
     encoder = Encoder(schema, derive_purpose_keys(SECRET, 1))
