@@ -68,6 +68,8 @@ def encoded_sightings(persons: int, seed: int = 1) -> list[tuple[str, bytes, str
         message.sighting_uuid = str(uuid.UUID(int=len(out) + 1, version=4))
         out.append((item.gemeente, message.SerializeToString(deterministic=True),
                     item.person_key))
+    for stale in OUT.glob(f"sightings-{persons}-{seed}-*.pickle"):
+        stale.unlink()  # made by other code: never read again
     cache.write_bytes(pickle.dumps(out, protocol=pickle.HIGHEST_PROTOCOL))
     return out
 
