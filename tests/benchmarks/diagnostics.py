@@ -17,7 +17,7 @@ import numpy as np
 from linkage.blocking import CandidateIndex
 from linkage.compare import MatchPolicy, score_pairs
 from linkage.table import EncodingTable
-from tests.benchmarks.carousel import EncodedCarousel, with_subjects
+from tests.benchmarks.carousel import EncodedCarousel, table_of, with_subjects
 from tests.benchmarks.plaintext_baseline import cluster_pairs
 from zichtlijn.wire import ENTITY_KINDS
 
@@ -87,3 +87,32 @@ def assigned_birth_dates(encoded: EncodedCarousel, population: str = "NG",
             subject = replace(subject, date_of_birth=dt.date(year, 1, 1))
         subjects.append(subject)
     return with_subjects(encoded, subjects)
+
+
+def link_with_year_only_dates(encoded: EncodedCarousel, policy: MatchPolicy,
+                              year_weight: float) -> np.ndarray:
+    """link_all as it would be if a node sent every 1 January date as known to its year
+    only (an assigned date) and the matcher had an agreement class for it.
+
+    Simulated at the hub with the plaintext the benchmark has: those rows lose their
+    date tokens (blocked and attached as undated), and a pair with such a row where
+    both sides have a year scores `year_weight` for the same year, the "different"
+    weight otherwise, in place of the date evidence."""
+    table = table_of(encoded)
+    born = [p.subject.date_of_birth for p in encoded.parsed]
+    year_only = np.array([d is not None and (d.month, d.day) == (1, 1) for d in born])
+    year = np.array([d.year if d is not None else 0 for d in born], dtype=np.int64)
+    table.dob[np.flatnonzero(year_only)] = 0
+    different = policy.weights["dob_different"]
+
+    def scorer(left: np.ndarray, right: np.ndarray) -> np.ndarray:
+        scores = score_pairs(table, left, right, policy)
+        either = (year_only[left] | year_only[right]) & (year[left] != 0) & (year[right] != 0)
+        same = year[left] == year[right]
+        return scores + np.where(either, np.where(same, year_weight, different), 0.0
+                                 ).astype(np.float32)
+
+    pairs = CandidateIndex().add(table, range(table.size))
+    dated = table.dob[: table.size, 0] != 0
+    return cluster_pairs(table.size, pairs, scorer(pairs[:, 0], pairs[:, 1]), scorer, policy,
+                         dated)

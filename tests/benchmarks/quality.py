@@ -39,6 +39,7 @@ from tests.benchmarks.carousel import table_of
 from tests.benchmarks.diagnostics import (
     assigned_birth_dates,
     link_with_document_blocking,
+    link_with_year_only_dates,
     network_contact_stress,
 )
 from tests.benchmarks.hardening import VARIANTS, Variant
@@ -159,8 +160,10 @@ def carousel_section(mix: str, fit: Labelled, ev: Labelled, baseline: FittedBase
     diag = cluster_quality(link_with_document_blocking(ztable, MatchPolicy()), ev.truth)
     stressed = table_of(replace(ev.encoded, entities=network_contact_stress(ev.encoded)))
     stress = cluster_quality(link_all(stressed, MatchPolicy()), ev.truth)
-    assigned = cluster_quality(link_all(table_of(assigned_birth_dates(ev.encoded)),
-                                        MatchPolicy()), ev.truth)
+    with_assigned = assigned_birth_dates(ev.encoded)
+    assigned = cluster_quality(link_all(table_of(with_assigned), MatchPolicy()), ev.truth)
+    year_only = cluster_quality(link_with_year_only_dates(with_assigned, MatchPolicy(), 0.0),
+                                ev.truth)
     rows = [quality_row("zichtlijn as shipped", z),
             quality_row("diagnostic, not shipped: zichtlijn + document tokens as blocking key",
                         diag),
@@ -168,6 +171,9 @@ def carousel_section(mix: str, fit: Labelled, ev: Labelled, baseline: FittedBase
                         "advert and car at every control", stress),
             quality_row("stress, not data: half the Nigerian women carry an assigned date of "
                         "birth, 1 January of the year", assigned),
+            quality_row("diagnostic, not shipped: that stress with every 1 January date sent "
+                        "as known to its year only (simulated; same year 0, other year "
+                        "'different')", year_only),
             quality_row(f"plaintext baseline ({tuned})", b)]
     best_peer = None
     if with_peers:
