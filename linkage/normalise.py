@@ -343,8 +343,11 @@ _DMY_SHORT_YEAR = re.compile(r"[0-9]{1,2}([-/.])[0-9]{1,2}\1[0-9]{2}")
 # a date cell exported as a date-time: midnight says nothing, any other time is refused
 _MIDNIGHT = re.compile(r"(?<=[0-9])[ T]00:00(?::00(?:\.0+)?)?$")
 # where a time of day belongs (a control's date and time): any valid time is dropped
-_TIME_OF_DAY = re.compile(r"(?<=[0-9])[ T](?:[01]?[0-9]|2[0-3]):[0-5][0-9]"
-                          r"(?::[0-5][0-9](?:\.[0-9]+)?)?$")
+# (14:30, 14:30:05.5, or as Dutch writes it, 14.30 uur)
+_TIME_OF_DAY = re.compile(r"(?<=[0-9])(?:[ T](?:[01]?[0-9]|2[0-3]):[0-5][0-9]"
+                          r"(?::[0-5][0-9](?:\.[0-9]+)?)?|"
+                          r" (?:[01]?[0-9]|2[0-3])[.:][0-5][0-9](?: ?(?:uur|u|h))?)$",
+                          re.IGNORECASE)
 # Month names as Dutch and English records write them, whole or cut short (14 maart
 # 1990, 14-mrt-1990, 14 Mar. 1990); always day first, so never ambiguous.
 _MONTH_NAMES = {

@@ -490,7 +490,8 @@ def test_every_month_is_named_in_dutch_and_english(text: str, date: dt.date) -> 
 
 
 @pytest.mark.parametrize("text", ["2026-05-01 14:30", "01-05-2026 09:05:59",
-                                  "2026-05-01T23:59:59.5", "1 mei 2026 8:15"])
+                                  "2026-05-01T23:59:59.5", "1 mei 2026 8:15",
+                                  "01-05-2026 14.30 uur", "01-05-2026 9.05u", "01-05-2026 14:30h"])
 def test_the_date_of_an_event_may_carry_its_time_of_day(text: str) -> None:
     assert parse_date(text, time_of_day=True) == dt.date(2026, 5, 1)
     with pytest.raises(DateError):
@@ -498,7 +499,8 @@ def test_the_date_of_an_event_may_carry_its_time_of_day(text: str) -> None:
 
 
 @pytest.mark.parametrize("text", ["2026-05-01 24:00", "2026-05-01 12:60", "2026-05-01 14",
-                                  "2026-05-01 14:30 uur"])
+                                  "2026-05-01 14:30 uur later", "2026-05-01T14.30",
+                                  "2026-05-01 14.3"])
 def test_an_impossible_time_is_refused_even_for_an_event(text: str) -> None:
     with pytest.raises(DateError, match="unrecognised date format"):
         parse_date(text, time_of_day=True)
