@@ -12,6 +12,7 @@ from linkage.key_package import open_package
 from linkage.schema import default_schema
 from node import alerts_cli
 from node.config import GEMEENTE, NodeConfig, load_config
+from node.csv_import import CsvFileError
 from node.epoch_report import report_epochs
 from node.epochs import Keyring, load_private_key
 from node.importer import import_csv
@@ -100,8 +101,11 @@ def cmd_import(args: argparse.Namespace) -> int:
         purge(store, today, months)  # retention first: nothing past it is kept or re-imported
         # newest epoch first; during a rotation's overlap the old epoch too (dual encoding)
         encoder, *older = Keyring(config, store).encoders(default_schema(), today)
-        report = import_csv(data, store, encoder, today, progress, also=older,
-                            known_signals=known, refuse=refusal(store, today, months))
+        try:
+            report = import_csv(data, store, encoder, today, progress, also=older,
+                                known_signals=known, refuse=refusal(store, today, months))
+        except CsvFileError as error:  # name the file, as the row errors do
+            raise CsvFileError(f"{path.name}: {error}") from None
     finally:
         progress.done()
         store.close()

@@ -590,3 +590,21 @@ def test_the_import_command_says_the_advice_once_after_the_rows(tmp_path, pki, s
     assert captured.err.splitlines()[2].startswith("export.csv: 2 row(s) are not UTF-8")
     assert len(captured.err.splitlines()) == 3
     assert "imported 1, unchanged 0, rejected 2" in captured.out
+
+
+def test_the_import_command_names_the_file_whose_header_it_refuses(tmp_path, pki, secret_file,
+                                                                   capsys):
+    from tests.conftest import make_node
+    from zichtlijn import cli
+
+    config = make_node(tmp_path, pki, secret_file, "GM0363", 1)
+    export = tmp_path / "controls.csv"
+    export.write_bytes(b"case_ref,observed_on,voornaam,surname\nA-1,2026-03-01,Ana,Pop\n")
+    capsys.readouterr()
+    assert cli.main(["node", "import", "--home", str(config.home), str(export)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("zichtlijn: controls.csv: line 1: unknown column(s): voornaam")
+    assert len(err.splitlines()) == 1
+    store = NodeStore(config.db_path)
+    assert store.listing() == []
+    store.close()
