@@ -51,3 +51,17 @@ def test_demo_links_given_csv_files_and_writes_the_clusters(tmp_path, capsys):
     shown = capsys.readouterr().out
     assert "precision" not in shown  # no truth for given files
     assert shown.count(" persons from ") == 1  # the operator's summary line, once
+
+
+def test_demo_stops_with_one_line_naming_a_refused_file(tmp_path):
+    import pytest
+
+    from zichtlijn.errors import CliError
+
+    bad = tmp_path / "bad.csv"
+    bad.write_text("case_ref,observed_on,voornaam,surname\nA-1,2026-03-01,Ana,Pop\n")
+    with pytest.raises(CliError) as caught:
+        run_demo(tmp_path / "demo", persons=0, seed=0, inputs={"GM0014": bad})
+    assert str(caught.value).startswith(
+        "`zichtlijn node import` failed: bad.csv: line 1: unknown column(s): voornaam")
+    assert _children_of(os.getpid()) == []

@@ -58,7 +58,8 @@ def _zichtlijn(*args: str, env: dict[str, str] | None = None,
         return result.stdout
     if result.returncode != 0:
         lines = (result.stderr.strip() or result.stdout.strip() or "failed").splitlines()
-        raise CliError(f"`zichtlijn {' '.join(args[:2])}` failed: {lines[-1]}")
+        reason = lines[-1].removeprefix("zichtlijn: ")  # the outer error says it once
+        raise CliError(f"`zichtlijn {' '.join(args[:2])}` failed: {reason}")
     return result.stdout
 
 
