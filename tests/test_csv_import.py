@@ -608,3 +608,23 @@ def test_the_import_command_names_the_file_whose_header_it_refuses(tmp_path, pki
     store = NodeStore(config.db_path)
     assert store.listing() == []
     store.close()
+
+
+_ANY_FIELD = "0123456789 -./:;,()[]\"'?=+@aAzZ\u00e9\u0219\u0416\t|E"
+
+
+@given(field=st.sampled_from([c for c in COLUMNS if c != "case_ref"]),
+       value=st.text(alphabet=_ANY_FIELD, max_size=24) | st.text(max_size=12))
+@settings(max_examples=1500, deadline=None)
+def test_any_value_in_any_field_is_read_or_refused_by_line_and_field(field, value):
+    # what reaches the user is a RowError naming the line and the field, never a traceback
+    header = list(dict.fromkeys([*HEADER, field]))
+    row = dict(zip(header, [*good("F-1"), ""][: len(header)], strict=True))
+    row[field] = value
+    related = {"address_postcode": "address_number", "address_number": "address_postcode",
+               "surname": "given_names"}  # an address needs both; a name needs a word
+    try:
+        parse_row(9, row, TODAY)
+    except RowError as error:
+        assert error.line == 9
+        assert error.field in (field, related.get(field))
