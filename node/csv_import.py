@@ -228,12 +228,19 @@ _NAME_NOTE = re.compile(r"""\s*(?:\([^()]*\)|\[[^\[\]]*\]|"[^"]*")""")
 _NAME_NOTE_CHARS = frozenset('()[]"?/')
 
 
+# ... and another name after a word that says so: "Elena alias Lena", "Ionescu geb.
+# Popa", "Ionescu e.v. Popa" (echtgenote van), "Maria wed. Nagy": her own name comes first
+_NAME_ASIDE = re.compile(r"\s+(?:alias|aka|a\.k\.a\.?|roepnaam|bijnaam|werknaam|geb\.?"
+                         r"|geboren|e\.v\.?|echtgenote\s+van|wed\.?|weduwe\s+van)(?=\s).*",
+                         re.IGNORECASE | re.DOTALL)
+
+
 def _without_notes(value: str) -> str:
-    if _NAME_NOTE_CHARS.isdisjoint(value):
-        return value
-    value = _NAME_NOTE.sub(" ", value).replace("?", " ")
-    first = next((spelling for spelling in value.split("/") if spelling.strip()), "")
-    return " ".join(first.split())
+    if not _NAME_NOTE_CHARS.isdisjoint(value):
+        value = _NAME_NOTE.sub(" ", value).replace("?", " ")
+        value = next((spelling for spelling in value.split("/") if spelling.strip()), "")
+        value = " ".join(value.split())
+    return _NAME_ASIDE.sub("", value)
 
 
 def _check_name(line: int, name: str, value: str, required: bool) -> str:

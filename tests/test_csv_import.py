@@ -309,6 +309,13 @@ def test_a_time_of_day_on_a_date_of_birth_is_refused_without_the_value():
     ("surname", "Popescu (geb. Ionescu)", "Popescu"),
     ("surname", "Popescu?", "Popescu"),
     ("companion_surname", "Dumitru (?)", "Dumitru"),
+    ("given_names", "Elena alias Lena", "Elena"),
+    ("given_names", "Elena a.k.a. Lena", "Elena"),
+    ("given_names", "Maria roepnaam Mia", "Maria"),
+    ("surname", "Ionescu geb. Popa", "Ionescu"),
+    ("surname", "Ionescu e.v. Popa", "Ionescu"),
+    ("surname", "Nagy Wed. Kovacs", "Nagy"),
+    ("given_names", "Ana (Ani) alias Anca", "Ana"),
 ])
 def test_a_note_written_beside_a_name_is_not_part_of_it(field, written, read):
     header = [*HEADER, "companion_given_names", "companion_surname"]
@@ -318,6 +325,13 @@ def test_a_note_written_beside_a_name_is_not_part_of_it(field, written, read):
     named = parsed.companion if field.startswith("companion") else parsed.subject
     attribute = field.removeprefix("companion_")
     assert getattr(named, attribute) == read
+
+
+@pytest.mark.parametrize("name", ["Akamaru", "Wedding", "Elena Alias", "Gebhard"])
+def test_a_word_that_only_looks_like_an_alias_marker_stays(name):
+    row = dict(zip(HEADER, [*good("N-4")], strict=True))
+    row["given_names"] = name
+    assert parse_row(2, row, TODAY).subject.given_names == name
 
 
 @pytest.mark.parametrize("only_a_note", ["(onbekend)", "?", "(?)", "[Ani]"])
