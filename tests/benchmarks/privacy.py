@@ -20,7 +20,7 @@ from tests.benchmarks import attacks
 from tests.benchmarks.bitops import pack, unpack
 from tests.benchmarks.carousel import encode_all, table_of
 from tests.benchmarks.hardening import Variant, fit_policy
-from tests.benchmarks.labelled import Labelled, labelled, reencode
+from tests.benchmarks.labelled import Labelled, reencode
 from tests.benchmarks.metrics import ClusterQuality, cluster_quality
 from tests.benchmarks.report import say, table
 
@@ -88,15 +88,13 @@ def _attack_variant(variant: Variant, fit: Labelled, ev: Labelled,
                       found.pattern, found.patterns_mined, found.frequency_names)
 
 
-def attack_spread(mix: str, variants: Sequence[Variant], seeds: Sequence[int],
-                  persons: int) -> None:
+def attack_spread(mix: str, variants: Sequence[Variant], samples: Sequence[Labelled]) -> None:
     """The attacks on more samples: one sample's figures move by whole names."""
     public = attacks.public_table()
-    say(f"\n## Privacy over {len(seeds)} more samples ({mix} mix, seeds "
-        f"{', '.join(map(str, seeds))}; mean, lowest-highest, above chance)\n")
+    say(f"\n## Privacy over {len(samples)} more samples ({mix} mix, seeds "
+        f"{', '.join(str(s.seed) for s in samples)}; mean, lowest-highest, above chance)\n")
     found: dict[str, list[AttackResult]] = {v.label: [] for v in variants}
-    for seed in seeds:
-        sample = labelled(persons, seed, mix)
+    for sample in samples:
         for variant in variants:
             found[variant.label].append(_attack(variant, reencode(sample, variant.schema()),
                                                 public))

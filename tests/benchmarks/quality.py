@@ -26,7 +26,7 @@ import argparse
 import sys
 import time
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -230,7 +230,7 @@ class Spread:
 
 
 def spread_section(mix: str, baseline: FittedBaseline, seeds: Sequence[int], persons: int,
-                   error_rate: float) -> Spread:
+                   samples: Iterable[Labelled]) -> Spread:
     """The same systems on fresh samples: one seed's figures are one draw of many.
 
     Pairwise precision rests on a few wrongly merged persons with many sightings,
@@ -239,8 +239,7 @@ def spread_section(mix: str, baseline: FittedBaseline, seeds: Sequence[int], per
         f"(seeds {', '.join(map(str, seeds))})\n")
     result = Spread(mix, list(seeds), [], [])
     rows: list[list[object]] = []
-    for seed in seeds:
-        ev = labelled(persons, seed, mix, error_rate=error_rate)
+    for seed, ev in zip(seeds, samples, strict=True):
         z = cluster_quality(link_all(table_of(ev.encoded), MatchPolicy()), ev.truth)
         b = cluster_quality(link_plain(ev.records, baseline.model,
                                        baseline.tuned.policy).labels, ev.truth)
@@ -494,6 +493,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     results, spreads = [], []
     spread_seeds = [int(seed) for seed in args.spread_seeds.split(",") if seed]
     data: dict[str, tuple[Labelled, Labelled]] = {}
+    first_mix = args.mix.split(",")[0]
+    attacked: list[Labelled] = []  # the first mix's spread samples, attacked below
     for mix in args.mix.split(","):
         data[mix] = (labelled(args.persons, args.fit_seed, mix),
                      labelled(args.persons, args.seed, mix, error_rate=args.error_rate))
@@ -503,9 +504,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             results.append(carousel_section(mix, *data[mix], baseline, args.examples,
                                             with_peers))
         if "spread" in sections:
-            spreads.append(spread_section(mix, baseline, spread_seeds, args.persons,
-                                          args.error_rate))
-    first_mix = args.mix.split(",")[0]
+            samples: Iterable[Labelled] = (
+                labelled(args.persons, seed, mix, error_rate=args.error_rate)
+                for seed in spread_seeds)
+            if mix == first_mix and "privacy" in sections:
+                samples = attacked = list(samples)  # generated once, for both sections
+            spreads.append(spread_section(mix, baseline, spread_seeds, args.persons, samples))
     if "curve" in sections:
         curve_section(data[first_mix][1])
     febrl_f1 = febrl_section(with_peers) if "febrl" in sections else None
@@ -514,7 +518,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         chosen = [v for v in VARIANTS if _variant_key(v) in wanted]
         privacy_section(*data[first_mix], chosen)
         if "spread" in sections:
-            attack_spread(first_mix, chosen, spread_seeds, args.persons)
+            attack_spread(first_mix, chosen, attacked)
     if results or spreads:
         summary(results, spreads, febrl_f1)
     say(f"\n({time.perf_counter() - started:.0f} s)")
