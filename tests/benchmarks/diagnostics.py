@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import random
+from collections.abc import Callable
 from dataclasses import replace
 
 import numpy as np
@@ -46,6 +47,13 @@ def link_with_document_blocking(table: EncodingTable, policy: MatchPolicy) -> np
     def scorer(left: np.ndarray, right: np.ndarray) -> np.ndarray:
         return score_pairs(table, left, right, policy)
 
+    return _persons(table, pairs, scorer, policy)
+
+
+def _persons(table: EncodingTable, pairs: np.ndarray,
+             scorer: Callable[[np.ndarray, np.ndarray], np.ndarray],
+             policy: MatchPolicy) -> np.ndarray:
+    """link_all's clustering of these candidate pairs under another scorer."""
     dated = table.dob[: table.size, 0] != 0
     return cluster_pairs(table.size, pairs, scorer(pairs[:, 0], pairs[:, 1]), scorer, policy,
                          dated)
@@ -113,6 +121,4 @@ def link_with_year_only_dates(encoded: EncodedCarousel, policy: MatchPolicy,
                                  ).astype(np.float32)
 
     pairs = CandidateIndex().add(table, range(table.size))
-    dated = table.dob[: table.size, 0] != 0
-    return cluster_pairs(table.size, pairs, scorer(pairs[:, 0], pairs[:, 1]), scorer, policy,
-                         dated)
+    return _persons(table, pairs, scorer, policy)
