@@ -124,15 +124,18 @@ class CompanionPersons:
         for uuid in sighting_uuids:
             for key in self._keys_of_sighting.pop(uuid, ()):
                 by_epoch[self._epoch_of.pop(key)].append(key)
-                person = self.person_of.pop(key)
-                self.members[person].discard(key)
-                if not self.members[person]:
-                    del self.members[person]
+                self._leave(self.person_of.pop(key), key)
         moved: set[CompanionKey] = set()
         for epoch, keys in by_epoch.items():
             state = self._epochs[epoch]
             moved |= self._rename(state, state.remove(keys))
         return moved
+
+    def _leave(self, person: str, key: CompanionKey) -> None:
+        """`key` is no longer one of `person`'s; a person left with none is gone."""
+        self.members[person].discard(key)
+        if not self.members[person]:
+            del self.members[person]
 
     def _rename(self, state: _EpochCompanions, rows: set[int]) -> set[CompanionKey]:
         """Record the person of each of `rows`; returns the keys whose person changed."""
@@ -143,9 +146,7 @@ class CompanionPersons:
             if old == person:
                 continue
             if old is not None:
-                self.members[old].discard(key)
-                if not self.members[old]:
-                    del self.members[old]
+                self._leave(old, key)
             self.person_of[key] = person
             self.members[person].add(key)
             moved.add(key)
