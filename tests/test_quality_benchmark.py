@@ -12,13 +12,15 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from linkage.compare import MatchPolicy
+from linkage.compare import MatchPolicy, design, features
+from linkage.encode import Identity
 from linkage.linking import link_all
-from tests.benchmarks import attacks
+from tests.benchmarks import attacks, febrl_all_fields
 from tests.benchmarks import plaintext_baseline as pb
 from tests.benchmarks.bitops import dice_above, pack, unpack
 from tests.benchmarks.carousel import table_of
 from tests.benchmarks.choose_policy import PRECISION_FLOOR, Outcome, choose
+from tests.benchmarks.febrl import Febrl, encoded_table
 from tests.benchmarks.labelled import labelled
 from tests.benchmarks.metrics import (
     cluster_quality,
@@ -226,3 +228,49 @@ def test_assigned_birth_dates_move_only_the_chosen_womens_dates_to_1_january() -
     assert moved > 10
     none = assigned_birth_dates(ev.encoded, population="NG", share=0.0)
     assert [p.subject for p in none.parsed] == [p.subject for p in ev.encoded.parsed]
+
+
+def _febrl_shaped(count: int) -> Febrl:
+    """FEBRL4-shaped records, all named Smith: every original's duplicate has a wholly new
+    date of birth, document number and given name, the given name of another original
+    (a decoy agreeing on both name parts), and keeps only its address."""
+    givens = ["james", "olivia", "jack", "chloe", "thomas", "emily", "lachlan", "ruby"]
+    streets = ["wattle", "banksia", "acacia", "jacaranda", "grevillea", "boronia", "waratah"]
+    suburbs = ["ringwood", "toowong", "glenelg", "fremantle", "belconnen", "sandy bay"]
+    identities, entity, raw, entities = [], [], [], []
+    for copy in (0, 1):
+        for n in range(count):
+            given = givens[(n + 3 * copy) % len(givens)]
+            born = dt.date(1950 + n, 1, 10) if copy == 0 else dt.date(2001, 12, 1 + n % 28)
+            street = f"{streets[n % len(streets)]} {'street' if copy else 'st'}"
+            suburb = suburbs[n % len(suburbs)]
+            postcode, number = str(2000 + n // 2), str(1 + n % 9)  # two originals a postcode
+            document = f"{4_000_000 + n * 7919 + copy * 555}"
+            identities.append(Identity(given, "smith", born, document_number=document))
+            entity.append(str(n))
+            raw.append((given, "smith", number, street, "", suburb.upper() if copy else suburb,
+                        postcode, "nsw", born.strftime("%Y%m%d"), document))
+            entities.append([("address", f"{postcode} {number}")])
+    return Febrl(identities, entity, count, raw, entities)
+
+
+def test_febrl_extra_fields_are_keyed_filters_and_tokens_per_field() -> None:
+    data = _febrl_shaped(4)
+    table, row_of = encoded_table(data)
+    extra = febrl_all_fields.encode_extra(data, row_of)
+    cols = febrl_all_fields.columns(table, extra, np.array([0, 0]), np.array([4, 2]))
+    zichtlijn_columns = len(design(features(table, np.array([0]), np.array([1]))))
+    suburb = zichtlijn_columns + 4 * febrl_all_fields.FUZZY_FIELDS.index("suburb")
+    assert cols[0, suburb: suburb + 2].tolist() == [1.0, 1.0]  # known, Dice 1 ("RINGWOOD")
+    assert cols[1, suburb + 1] < 0.5  # another suburb
+    postcode = zichtlijn_columns + 4 * len(febrl_all_fields.FUZZY_FIELDS)
+    assert cols[:, postcode: postcode + 2].tolist() == [[1.0, 0.0], [0.0, 1.0]]
+    # the same street under another field's key is another filter
+    assert not np.array_equal(extra.filters["address_1"][0], extra.filters["suburb"][0])
+
+
+def test_febrl_all_fields_links_what_the_address_vouches_for() -> None:
+    data = _febrl_shaped(40)
+    run = febrl_all_fields.run(data)
+    assert run.true_pairs_not_candidates == 0
+    assert run.one_to_one.f1 == run.cross_fitted.f1 == 1.0
