@@ -103,7 +103,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         encoder, *older = Keyring(config, store).encoders(default_schema(), today)
         try:
             report = import_csv(data, store, encoder, today, progress, also=older,
-                                known_signals=known, refuse=refusal(store, today, months))
+                                known_signals=known, refuse=refusal(store, today, months),
+                                encoding=args.encoding)
         except CsvFileError as error:  # name the file, as the row errors do
             raise CsvFileError(f"{path.name}: {error}") from None
     finally:
@@ -224,7 +225,11 @@ def register(groups: argparse._SubParsersAction) -> None:
 
     imp = commands.add_parser("import", help="import a CSV export of controls (DESIGN §10)")
     HOME.add_to(imp)
-    imp.add_argument("file", help="UTF-8 CSV file with a header row")
+    imp.add_argument("file", help="CSV file with a header row (UTF-8 unless --encoding)")
+    imp.add_argument("--encoding", choices=("utf-8", "windows-1252"), default="utf-8",
+                     help="what the file is written in: windows-1252 for a spreadsheet's "
+                          "\"CSV (comma delimited)\" (which cannot hold ș, ț or ă; "
+                          "default utf-8)")
     imp.set_defaults(run=cmd_import)
 
     sightings = commands.add_parser("sightings", help="list stored sightings (no identity)")

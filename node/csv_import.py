@@ -141,9 +141,41 @@ _EXCEL_TEXT = re.compile(r'="([^"]*)"')
 _SEPARATOR_HINT = re.compile(r"sep=(.)\r?")
 
 
-def read_rows(data: bytes) -> Iterator[tuple[int, dict[str, str]]]:
-    """Yield (line number, row) pairs; raise CsvFileError for a bad header."""
-    text = data.decode("utf-8", errors="surrogateescape").removeprefix("\ufeff")
+#: what a file may be read as: UTF-8 (DESIGN §10), or Windows-1252 when the operator
+#: says so, for a spreadsheet's "CSV (comma delimited)" on Dutch Windows
+ENCODINGS = {"utf-8": "utf-8", "windows-1252": "cp1252"}
+# one well-formed UTF-8 character of two to four bytes (RFC 3629, section 4)
+_UTF8_MULTIBYTE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}"
+    rb"|\xed[\x80-\x9f][\x80-\xbf]|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}"
+    rb"|\xf4[\x80-\x8f][\x80-\xbf]{2}")
+
+
+def decode_csv(data: bytes, encoding: str = "utf-8") -> str:
+    """The file's text. Bytes the encoding cannot read are kept as U+DC80..U+DCFF, so
+    the rows holding them are refused by name, not the file.
+
+    Windows-1252 is read only as the operator says, never guessed: Central and East
+    European Windows (1250, 1251) write the same bytes for other letters (ş, č, Cyrillic),
+    which a guess would misread silently. A file said to be Windows-1252 that holds a
+    UTF-8 letter is refused: it is UTF-8, and would be misread (é as Ã©).
+    """
+    if encoding not in ENCODINGS:
+        raise CsvFileError(f"unknown encoding {encoding!r} (known: {', '.join(ENCODINGS)})")
+    if encoding == "windows-1252" and (utf8 := _UTF8_MULTIBYTE.search(data)):
+        line = data.count(b"\n", 0, utf8.start()) + 1
+        raise CsvFileError(f"line {line}: holds UTF-8 letters, so the file is UTF-8, not "
+                           "Windows-1252: import it without --encoding")
+    text = data.decode(ENCODINGS[encoding], errors="surrogateescape")
+    if encoding == "windows-1252":  # its five unassigned bytes: C1 controls, refused as such
+        text = text.translate({0xDC00 + b: b for b in (0x81, 0x8D, 0x8F, 0x90, 0x9D)})
+    return text
+
+
+def read_rows(text: str) -> Iterator[tuple[int, dict[str, str]]]:
+    """Yield (line number, row) pairs of a decoded file; raise CsvFileError for a bad
+    header."""
+    text = text.removeprefix("\ufeff")
     first_line, _, rest = text.partition("\n")
     skipped = 0  # lines before the header, so that line numbers are the file's
     if hint := _SEPARATOR_HINT.fullmatch(first_line):

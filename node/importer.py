@@ -8,7 +8,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from linkage.encode import Encoder
-from node.csv_import import NOT_UTF8, ParsedSighting, RowError, parse_row, read_rows
+from node.csv_import import (
+    NOT_UTF8,
+    ParsedSighting,
+    RowError,
+    decode_csv,
+    parse_row,
+    read_rows,
+)
 from node.epoch_views import same_content
 from node.store import NodeStore
 from zichtlijn import wire
@@ -38,8 +45,9 @@ class ImportReport:
         if not undecodable:
             return []
         return [f"{undecodable} row(s) are not UTF-8: a spreadsheet saved as \"CSV (comma "
-                "delimited)\" writes Windows-1252; save the file as \"CSV UTF-8\" and import "
-                "it again (rows already imported stay as they are)"]
+                "delimited)\" writes Windows-1252; save it as \"CSV UTF-8\" (which keeps ș, ț "
+                "and ă) and import it again, or import it again with --encoding "
+                "windows-1252 (rows already imported stay as they are)"]
 
 
 def encode_sighting(
@@ -118,10 +126,12 @@ def import_csv(
     also: Sequence[Encoder] = (),
     refuse: Callable[[ParsedSighting], tuple[str, str] | None] | None = None,
     known_signals: frozenset[str] | None = None,
+    encoding: str = "utf-8",
 ) -> ImportReport:
     """Import every good row; raises CsvFileError (nothing stored) for a bad file.
 
     `also`: encoders of older epochs in their overlap window (see encode_sighting).
+    `encoding`: what the file is written in (node.csv_import.decode_csv).
     `refuse`: why a valid row may still not be stored, as (field, reason), e.g. past
     the retention period or withdrawn (node/retention.py).
     """
@@ -179,7 +189,7 @@ def import_csv(
     # one batch (Encoder.encode_batch): the same result as row by row, in file order
     chunk: list[tuple[int, ParsedSighting] | RowError] = []
     stored_rows = 0
-    for line, row in read_rows(data):
+    for line, row in read_rows(decode_csv(data, encoding)):
         seen_rows += 1
         try:
             parsed = parse_row(line, row, today, known_signals)

@@ -164,6 +164,39 @@ def test_a_file_saved_as_windows_1252_is_explained_once(store, encoder):
     assert [e.line for e in report.errors] == [2, 4]
     [advice] = report.advice()
     assert advice.startswith("2 row(s) are not UTF-8") and '"CSV UTF-8"' in advice
+    assert "--encoding windows-1252" in advice
+
+
+WESTERN = [good("W-1", "Zoë", "Müller"), good("W-2", "Ana", "Pop"),
+           good("W-3", "Renée", "Françoise Dubois")]
+
+
+def test_a_windows_1252_file_reads_as_the_same_identities_when_the_operator_says_so(
+        store, encoder):
+    utf8 = csv_bytes(WESTERN)
+    assert run(utf8, store, encoder).imported == 3
+    report = import_csv(utf8.decode().encode("cp1252"), store, encoder, TODAY,
+                        encoding="windows-1252")
+    assert (report.imported, report.unchanged, report.rejected) == (0, 3, 0)  # same content
+    assert report.advice() == []
+
+
+def test_a_utf8_file_said_to_be_windows_1252_is_refused_naming_the_line(store, encoder):
+    with pytest.raises(CsvFileError, match=r"^line 2: holds UTF-8 letters.*without --encoding"):
+        import_csv(csv_bytes(WESTERN), store, encoder, TODAY, encoding="windows-1252")
+    assert stored_case_refs(store) == []
+
+
+def test_a_byte_windows_1252_leaves_unassigned_refuses_only_its_row(store, encoder):
+    data = csv_bytes([good("G-1")]) + b"B-1,2026-01-01,Ana,Pop\x81scu,\n"
+    report = import_csv(data, store, encoder, TODAY, encoding="windows-1252")
+    assert stored_case_refs(store) == ["G-1"]
+    assert [str(e) for e in report.errors] == ["line 3: surname: contains control characters"]
+
+
+def test_an_unknown_encoding_refuses_the_file(store, encoder):
+    with pytest.raises(CsvFileError, match="unknown encoding 'latin-2'"):
+        import_csv(csv_bytes([good("G-1")]), store, encoder, TODAY, encoding="latin-2")
 
 
 def test_no_advice_when_every_row_is_utf8(store, encoder):
@@ -604,6 +637,20 @@ def test_the_import_command_says_the_advice_once_after_the_rows(tmp_path, pki, s
     assert captured.err.splitlines()[2].startswith("export.csv: 2 row(s) are not UTF-8")
     assert len(captured.err.splitlines()) == 3
     assert "imported 1, unchanged 0, rejected 2" in captured.out
+
+
+def test_the_import_command_reads_windows_1252_when_told(tmp_path, pki, secret_file, capsys):
+    from tests.conftest import make_node
+    from zichtlijn import cli
+
+    config = make_node(tmp_path, pki, secret_file, "GM0363", 1)
+    export = tmp_path / "export.csv"
+    export.write_bytes(csv_bytes(WESTERN).decode().encode("cp1252"))
+    home = ["--home", str(config.home)]
+    assert cli.main(["node", "import", *home, "--encoding", "windows-1252", str(export)]) == 0
+    assert "imported 3, unchanged 0, rejected 0" in capsys.readouterr().out
+    assert cli.main(["node", "import", *home, str(export)]) == 1  # read as UTF-8: refused rows
+    assert "unchanged 1, rejected 2" in capsys.readouterr().out
 
 
 def test_the_import_command_names_the_file_whose_header_it_refuses(tmp_path, pki, secret_file,
