@@ -379,7 +379,10 @@ def parse_date(text: str, *, time_of_day: bool = False) -> dt.date:
     it (1990-03-14 00:00:00, as spreadsheets export a date cell); with `time_of_day`
     (the date of an event, not of a birth) any time of day, which is dropped.
     Two-digit years are refused: 14-03-05 could be 1905 or 2005, and a wrong century
-    silently breaks linkage. Month-first (US) order is never assumed. Whether a date
+    silently breaks linkage. Month-first (US) order is never assumed, but a month above
+    12 with a day of 12 or less is read the only way it is a date, day and month
+    exchanged (05-13-1990 and 1990-13-05 are 13 May 1990): a swap is a recording error
+    the linker expects, and refusing the row would lose the sighting. Whether a date
     may lie in the future is the caller's decision.
     """
     value = text.strip()
@@ -398,6 +401,8 @@ def parse_date(text: str, *, time_of_day: bool = False) -> dt.date:
     else:
         _fail(DateError, "unrecognised date format", value)
     y, m, d = int(year), int(month), int(day)
+    if 12 < m <= 31 and 1 <= d <= 12:
+        m, d = d, m
     if y < 1:
         _fail(DateError, "not a date", value, f"year {y} out of range", "year out of range")
     if not 1 <= m <= 12:

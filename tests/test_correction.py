@@ -121,7 +121,7 @@ def test_correction_is_validated_like_an_import(world, tmp_path, capsys):
     err = capsys.readouterr().err
     assert err == "zichtlijn: surname: required but empty\n"
     assert run("node", "correct", "--home", homes["GM0344"], "UTR-3", "--from-json",
-               write_json(tmp_path, ELENA), "--observed-on", "2001-13-01") == 1
+               write_json(tmp_path, ELENA), "--observed-on", "2001-13-14") == 1
     assert "observed_on" in capsys.readouterr().err
     assert run("node", "correct", "--home", homes["GM0344"], "NOPE", "--from-json",
                write_json(tmp_path, ELENA)) == 1

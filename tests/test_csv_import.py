@@ -115,7 +115,7 @@ BAD_ROWS = [
     (["B-1", "2027-01-01", "Ana", "Pop", ""], "observed_on", "in the future"),
     (["B-1", "2026-01-01", "", "Pop", ""], "given_names", "required but empty"),
     (["B-1", "2026-01-01", "Ana", "   ", ""], "surname", "required but empty"),
-    (["B-1", "2026-01-01", "Ana", "Pop", "1990-13-01"], "date_of_birth", "not a valid date"),
+    (["B-1", "2026-01-01", "Ana", "Pop", "1990-13-14"], "date_of_birth", "not a valid date"),
     (["B-1", "2026-01-01", "Ana", "Pop", "2026-05-01"], "date_of_birth", "after the date"),
     (["B-1", "2026-01-01", "A" * 10_000, "Pop", ""], "given_names", "too long"),
     (["B-1", "2026-01-01", "=cmd|' /C calc'!A0", "Pop", ""], "given_names", "formula"),
@@ -142,8 +142,8 @@ def test_bad_row_is_reported_by_line_and_field_and_good_rows_kept(
 
 
 def test_identity_errors_do_not_echo_the_value(store, encoder):
-    report = run(csv_bytes([["B-1", "2026-01-01", "Ana", "Pop", "1990-13-01"]]), store, encoder)
-    assert "1990-13-01" not in str(report.errors[0])
+    report = run(csv_bytes([["B-1", "2026-01-01", "Ana", "Pop", "1990-13-14"]]), store, encoder)
+    assert "1990-13-14" not in str(report.errors[0])
 
 
 def test_non_utf8_bytes_reject_only_that_row(store, encoder):
@@ -305,6 +305,12 @@ def test_a_date_of_birth_known_in_part_is_no_date_and_the_row_is_kept(part_known
     # the BRP writes an unknown day or month as 00; only whole dates are encoded
     row = dict(zip(HEADER, ["D-2", "2026-03-01", "Ana", "Pop", part_known], strict=True))
     assert parse_row(2, row, TODAY).subject.date_of_birth is None
+
+
+@pytest.mark.parametrize("swapped", ["05-13-1998", "1998-13-05", "5/13/1998"])
+def test_a_date_of_birth_written_month_first_keeps_the_sighting(swapped):
+    row = dict(zip(HEADER, ["D-4", "2026-03-01", "Ana", "Pop", swapped], strict=True))
+    assert parse_row(2, row, TODAY).subject.date_of_birth == dt.date(1998, 5, 13)
 
 
 @pytest.mark.parametrize("impossible", ["00-13-1998", "01-00-1998", "1998-13-00"])

@@ -436,6 +436,16 @@ def test_parse_date_reads_day_first(text: str, date: dt.date) -> None:
     assert parse_date(text) == date
 
 
+@pytest.mark.parametrize("text", ["03-14-1990", "03/14/1990", "1990-14-03", "3.14.1990"])
+def test_a_month_above_12_is_read_as_day_and_month_exchanged(text: str) -> None:
+    assert parse_date(text) == MARCH_14  # the only reading that is a date
+
+
+@pytest.mark.parametrize("date", [dt.date(1990, m, d) for m in (1, 2, 12) for d in (1, 12)])
+def test_an_ambiguous_date_stays_day_first(date: dt.date) -> None:
+    assert parse_date(f"{date.day}-{date.month}-{date.year}") == date
+
+
 DATE_ERRORS = [
     ("", "empty date"),
     ("   ", "empty date"),
@@ -455,7 +465,9 @@ DATE_ERRORS = [
         "unrecognised date format: '\uff11\uff19\uff19\uff10-03-14'",
     ),
     ("1990-13-40", "not a date: '1990-13-40' (month 13 out of range)"),
-    ("03/14/1990", "not a date: '03/14/1990' (month 14 out of range)"),
+    ("13/14/1990", "not a date: '13/14/1990' (month 14 out of range)"),
+    ("31-13-1990", "not a date: '31-13-1990' (month 13 out of range)"),
+    ("02-30-1990", "not a date: '02-30-1990' (day 30 out of range for 1990-02)"),
     ("14-00-1990", "not a date: '14-00-1990' (month 0 out of range)"),
     ("31-02-1990", "not a date: '31-02-1990' (day 31 out of range for 1990-02)"),
     ("29-02-1991", "not a date: '29-02-1991' (day 29 out of range for 1991-02)"),
