@@ -39,7 +39,8 @@ def test_demo_links_given_csv_files_and_writes_the_clusters(tmp_path, capsys):
 
     from zichtlijn.synth import generate, write_csvs
 
-    data = generate(5, ["GM0014", "GM0518"], seed=3, start=dt.date(2025, 9, 1))
+    # controls of 2023: past a deployment's 18 months, linked all the same by the demo
+    data = generate(5, ["GM0014", "GM0518"], seed=3, start=dt.date(2023, 3, 1))
     files = write_csvs(data, tmp_path / "in")
     out = tmp_path / "clusters.csv"
     run_demo(tmp_path / "demo", persons=0, seed=0,

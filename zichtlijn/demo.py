@@ -18,6 +18,7 @@ import csv
 import datetime as dt
 import io
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -38,6 +39,10 @@ PRESENT = (1, 3, 5)  # the custodians who come to make the key packages
 REGIONS = ("amsterdam-amstelland", "rotterdam", "midden-nederland")  # of the three above
 EXAMPLE_ALERTS = Path(__file__).resolve().parents[1] / "deploy" / "alerts"
 HUB_START_TIMEOUT_S = 30.0
+# Given files are linked whatever their age: a deployment purges a control 18 months
+# after it (README "Retention"), which would refuse an older file's rows at import.
+CSV_RETENTION_MONTHS = 240  # the most [retention] months allows
+_RETENTION_MONTHS = re.compile(r"(?m)(^\[retention\][^\[]*?^months = )\d+$")
 
 
 def _zichtlijn(*args: str, env: dict[str, str] | None = None,
@@ -61,6 +66,13 @@ def _zichtlijn(*args: str, env: dict[str, str] | None = None,
         reason = lines[-1].removeprefix("zichtlijn: ")  # the outer error says it once
         raise CliError(f"`zichtlijn {' '.join(args[:2])}` failed: {reason}")
     return result.stdout
+
+
+def _set_retention(config: Path, months: int) -> None:
+    text, found = _RETENTION_MONTHS.subn(rf"\g<1>{months}", config.read_text("utf-8"))
+    if found != 1:
+        raise CliError(f"{config}: no [retention] months to set")
+    config.write_text(text, "utf-8")
 
 
 def _step(text: str) -> None:
@@ -166,7 +178,8 @@ def _show_node_alerts(workdir: Path, code: str) -> None:
 
 
 def run_demo(workdir: Path, persons: int, seed: int, full_mix: bool = False,
-             inputs: dict[str, Path] | None = None, clusters_out: Path | None = None) -> float:
+             inputs: dict[str, Path] | None = None, clusters_out: Path | None = None,
+             encoding: str = "utf-8") -> float:
     """Run the whole demo in `workdir`; returns its F1 (for tests; 0 for `inputs`).
 
     With `inputs` (gemeente -> CSV file) the nodes import those files instead of
@@ -209,6 +222,10 @@ def run_demo(workdir: Path, persons: int, seed: int, full_mix: bool = False,
                "--ca", str(pki / "ca.pem"), "--cert", str(pki / "hub-hub.pem"),
                "--key", str(pki / "hub-hub.key"), *alerts)
     log_key = hub_home / "log.vkey"
+    if inputs:
+        _set_retention(hub_home / "hub.toml", CSV_RETENTION_MONTHS)
+        _step(f"retention {CSV_RETENTION_MONTHS} months at hub and nodes, so that the files' "
+              "older controls are linked too (a deployment keeps 18)")
     hub, port = _start_hub(hub_home)
     try:
         _step(f"hub serving on 127.0.0.1:{port} (mTLS)")
@@ -224,8 +241,10 @@ def run_demo(workdir: Path, persons: int, seed: int, full_mix: bool = False,
                        "--log-key", str(log_key))
             witness_vkeys += [line.split()[-1] for line in initialised.splitlines()
                               if line.startswith("witness key ")]
+            if inputs:
+                _set_retention(home / "node.toml", CSV_RETENTION_MONTHS)
             imported = _zichtlijn("node", "import", "--home", str(home), str(files[code]),
-                                  allow_failure=True)
+                                  "--encoding", encoding, allow_failure=True)
             synced = _zichtlijn("node", "sync", "--home", str(home))
             _step(f"node {code} {town}: {imported.strip()}; {synced.strip()}")
             listing = _zichtlijn("node", "sightings", "--home", str(home), "--format", "csv")
@@ -298,7 +317,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         inputs[code] = Path(path).resolve()
     out = Path(args.clusters_out).resolve() if args.clusters_out else None
     run_demo(Path(args.dir).resolve(), args.persons, args.seed, args.full_mix, inputs or None,
-             out)
+             out, args.encoding)
     return 0
 
 
@@ -310,6 +329,8 @@ def register(groups: argparse._SubParsersAction) -> None:
     demo.add_argument("--csv", action="append", default=[], metavar="GMxxxx=FILE",
                       help="link these CSV files (DESIGN §10) instead of synthetic data; "
                            "repeat per gemeente")
+    demo.add_argument("--encoding", choices=("utf-8", "windows-1252"), default="utf-8",
+                      help="what the --csv files are written in (as `node import`)")
     demo.add_argument("--clusters-out", metavar="FILE",
                       help="also write `hub clusters --format csv` to FILE")
     demo.add_argument("--full-mix", action="store_true",
