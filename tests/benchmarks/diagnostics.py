@@ -97,6 +97,28 @@ def assigned_birth_dates(encoded: EncodedCarousel, population: str = "NG",
     return with_subjects(encoded, subjects)
 
 
+def link_with_flagged_january_dates(encoded: EncodedCarousel, policy: MatchPolicy,
+                                    weight: float) -> np.ndarray:
+    """link_all as it would be if a node flagged every 1 January date as possibly
+    assigned and the matcher weighed an exact date of two flagged sightings `weight`
+    instead of the exact-date weight; everything else, blocking included, as shipped.
+
+    Simulated at the hub with the plaintext the benchmark has (the flag would be a
+    schema change: the hub would learn which sightings carry 1 January)."""
+    table = table_of(encoded)
+    born = [p.subject.date_of_birth for p in encoded.parsed]
+    flagged = np.array([d is not None and (d.month, d.day) == (1, 1) for d in born])
+    shift = weight - policy.weights["dob_exact"]
+
+    def scorer(left: np.ndarray, right: np.ndarray) -> np.ndarray:
+        scores = score_pairs(table, left, right, policy)
+        both = flagged[left] & flagged[right] & (table.dob[left, 0] == table.dob[right, 0])
+        return scores + np.where(both, shift, 0.0).astype(np.float32)
+
+    pairs = CandidateIndex().add(table, range(table.size))
+    return _persons(table, pairs, scorer, policy)
+
+
 def link_with_year_only_dates(encoded: EncodedCarousel, policy: MatchPolicy,
                               year_weight: float) -> np.ndarray:
     """link_all as it would be if a node sent every 1 January date as known to its year
