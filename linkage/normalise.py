@@ -340,26 +340,43 @@ def canonical_word(word: str) -> str:
 _ISO_DATE = re.compile(r"([0-9]{4})([-/.])([0-9]{1,2})\2([0-9]{1,2})")
 _DMY_DATE = re.compile(r"([0-9]{1,2})([-/.])([0-9]{1,2})\2([0-9]{4})")
 _DMY_SHORT_YEAR = re.compile(r"[0-9]{1,2}([-/.])[0-9]{1,2}\1[0-9]{2}")
+# after a time, the zone an export may write: Z, UTC or an offset (+01:00, -0500)
+_ZONE = r"(?: ?(?:z|utc|[+-](?:[01][0-9]|2[0-3]):?[0-5][0-9]))?"
 # a date cell exported as a date-time: midnight says nothing, any other time is refused
-_MIDNIGHT = re.compile(r"(?<=[0-9])[ T]00:00(?::00(?:\.0+)?)?$")
+# (a birth date stored at local midnight and exported in UTC reads 23:00 the day before)
+_MIDNIGHT = re.compile(r"(?<=[0-9])[ T]00:00(?::00(?:\.0+)?)?" + _ZONE + "$", re.IGNORECASE)
 # where a time of day belongs (a control's date and time): any valid time is dropped
-# (14:30, 14:30:05.5, or as Dutch writes it, 14.30 uur)
+# (14:30, 14:30:05.5, 2:30 PM, 2026-03-01T14:30:00Z, or as Dutch writes it, 14.30 uur)
 _TIME_OF_DAY = re.compile(r"(?<=[0-9])(?:[ T](?:[01]?[0-9]|2[0-3]):[0-5][0-9]"
-                          r"(?::[0-5][0-9](?:\.[0-9]+)?)?|"
+                          r"(?::[0-5][0-9](?:\.[0-9]+)?)?(?: ?[ap]\.?m\.?)?" + _ZONE + "|"
                           r" (?:[01]?[0-9]|2[0-3])[.:][0-5][0-9](?: ?(?:uur|u|h))?)$",
                           re.IGNORECASE)
-# Month names as Dutch and English records write them, whole or cut short (14 maart
-# 1990, 14-mrt-1990, 14 Mar. 1990); always day first, so never ambiguous.
+# Month names as records write them, whole or cut short: Dutch and English, and the
+# German, French and Romanian of foreign papers (14 maart 1990, 14-mrt-1990, 14 Mar.
+# 1990, 14. März 1990, 1er mars 1990, 14 martie 1990). A named month is never ambiguous,
+# so it may also come first (March 14, 1990).
 _MONTH_NAMES = {
     name: number for number, names in enumerate((
-        ("januari", "january", "jan"), ("februari", "february", "feb", "febr"),
-        ("maart", "march", "mrt", "maa", "mar"), ("april", "apr"), ("mei", "may"),
-        ("juni", "june", "jun"), ("juli", "july", "jul"), ("augustus", "august", "aug"),
-        ("september", "sep", "sept"), ("oktober", "october", "okt", "oct"),
-        ("november", "nov"), ("december", "dec"),
+        ("januari", "january", "jan", "januar", "janvier", "ianuarie", "ian"),
+        ("februari", "february", "feb", "febr", "februar", "février", "fevrier",
+         "februarie"),
+        ("maart", "march", "mrt", "maa", "mar", "märz", "marz", "maerz", "mars", "martie"),
+        ("april", "apr", "avril", "aprilie"),
+        ("mei", "may", "mai"),
+        ("juni", "june", "jun", "juin", "iunie", "iun"),
+        ("juli", "july", "jul", "juillet", "iulie", "iul"),
+        ("augustus", "august", "aug", "août", "aout"),
+        ("september", "sep", "sept", "septembre", "septembrie"),
+        ("oktober", "october", "okt", "oct", "octobre", "octombrie"),
+        ("november", "nov", "novembre", "noiembrie", "noi"),
+        ("december", "dec", "dezember", "dez", "décembre", "decembre", "decembrie"),
     ), start=1) for name in names
 }
-_NAMED_MONTH_DATE = re.compile(r"([0-9]{1,2})[ -]([a-z]+)\.?[ -]([0-9]{4})")
+_ORDINAL = r"(?:st|nd|rd|th|er|e)?"  # 1st, 2nd, 3rd, 14th; 1er (French), 14e (Dutch)
+_DAY_NAMED_MONTH = re.compile(
+    r"([0-9]{1,2})" + _ORDINAL + r"\.?[ -]([^\W\d_]+)\.?,?[ -]([0-9]{4})")
+_NAMED_MONTH_DAY = re.compile(
+    r"([^\W\d_]+)\.?[ -]([0-9]{1,2})" + _ORDINAL + r",?[ -]([0-9]{4})")
 
 
 _MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
@@ -374,10 +391,12 @@ def parse_date(text: str, *, time_of_day: bool = False) -> dt.date:
     """Parse a date as inspectors and exports write it; refuse anything ambiguous.
 
     Accepted: year first (1990-03-14, 1990/03/14, 1990.03.14), day first
-    (14-03-1990, 14/03/1990, 14.03.1990, 14-3-1990), or day, month name and year
-    (14 maart 1990, 14-mrt-1990, 14 March 1990), with at most a midnight time after
-    it (1990-03-14 00:00:00, as spreadsheets export a date cell); with `time_of_day`
-    (the date of an event, not of a birth) any time of day, which is dropped.
+    (14-03-1990, 14/03/1990, 14.03.1990, 14-3-1990), or a month name with day and
+    year in either order (14 maart 1990, 14-mrt-1990, 14th March 1990, March 14,
+    1990; Dutch, English, German, French or Romanian), with at most a midnight time
+    after it (1990-03-14 00:00:00 or 1990-03-14T00:00:00Z, as spreadsheets and
+    systems export a date); with `time_of_day` (the date of an event, not of a
+    birth) any time of day, which is dropped.
     Two-digit years are refused: 14-03-05 could be 1905 or 2005, and a wrong century
     silently breaks linkage. Month-first (US) order is never assumed, but a month above
     12 with a day of 12 or less is read the only way it is a date, day and month
@@ -393,9 +412,12 @@ def parse_date(text: str, *, time_of_day: bool = False) -> dt.date:
         year, month, day = match.group(1, 3, 4)
     elif match := _DMY_DATE.fullmatch(day_only):
         day, month, year = match.group(1, 3, 4)
-    elif (match := _NAMED_MONTH_DATE.fullmatch(day_only.casefold())) and (
+    elif (match := _DAY_NAMED_MONTH.fullmatch(day_only.casefold())) and (
             match.group(2) in _MONTH_NAMES):
         day, month, year = match.group(1), _MONTH_NAMES[match.group(2)], match.group(3)
+    elif (match := _NAMED_MONTH_DAY.fullmatch(day_only.casefold())) and (
+            match.group(1) in _MONTH_NAMES):
+        day, month, year = match.group(2), _MONTH_NAMES[match.group(1)], match.group(3)
     elif _DMY_SHORT_YEAR.fullmatch(day_only):
         _fail(DateError, "unrecognised date format", value, "two-digit year")
     else:

@@ -417,6 +417,21 @@ MARCH_14 = dt.date(1990, 3, 14)
         "14 March 1990",
         "14-Mar-1990",
         "14 MAA 1990",
+        "14e maart 1990",
+        "14th March 1990",
+        "14 March, 1990",
+        # a named month may come first: never ambiguous
+        "March 14, 1990",
+        "Mar. 14 1990",
+        "march 14th, 1990",
+        # the month names of German, French and Romanian papers
+        "14. März 1990",
+        "14 mars 1990",
+        "14 martie 1990",
+        # midnight with a zone, as systems export a date
+        "1990-03-14T00:00:00Z",
+        "1990-03-14T00:00:00.000Z",
+        "1990-03-14 00:00:00+01:00",
     ],
 )
 def test_parse_date_accepts_common_forms(text: str) -> None:
@@ -466,6 +481,10 @@ DATE_ERRORS = [
     ),
     ("1990-13-40", "not a date: '1990-13-40' (month 13 out of range)"),
     ("13/14/1990", "not a date: '13/14/1990' (month 14 out of range)"),
+    # local midnight exported in UTC: the day before, so not read as a date of birth
+    ("1990-03-13T23:00:00Z", "unrecognised date format: '1990-03-13T23:00:00Z'"),
+    ("14 Maria 1990", "unrecognised date format: '14 Maria 1990'"),
+    ("March 14, 90", "unrecognised date format: 'March 14, 90'"),
     ("31-13-1990", "not a date: '31-13-1990' (month 13 out of range)"),
     ("02-30-1990", "not a date: '02-30-1990' (day 30 out of range for 1990-02)"),
     ("14-00-1990", "not a date: '14-00-1990' (month 0 out of range)"),
