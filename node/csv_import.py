@@ -90,6 +90,9 @@ _FALSE = frozenset({"nee", "n", "no", "false", "f", "0", "onwaar", "onvergund",
 
 
 NOT_UTF8 = "not valid UTF-8"
+# Between signal codes: ';' (DESIGN §10), or what else a list is written with; no code
+# holds one of these (zichtlijn.wire.SIGNAL_CODE), so the split is never ambiguous
+_SIGNAL_SEPARATOR = re.compile(r"[;,|\s]+")
 
 
 class CsvFileError(ValueError):
@@ -410,7 +413,7 @@ def parse_row(line: int, row: dict[str, str], today: dt.date,
         raise RowError(line, "licensed", f"{licensed_text!r} is not ja/nee (yes/no)")
 
     signals_text = _check_text(line, "signals", get("signals", ""), 1000)
-    signals = tuple(sorted({s.strip().lower() for s in signals_text.split(";") if s.strip()}))
+    signals = tuple(sorted({s.lower() for s in _SIGNAL_SEPARATOR.split(signals_text) if s}))
     for code in signals:
         if not SIGNAL_CODE.match(code):
             raise RowError(line, "signals", f"{code!r} is not a signal code")

@@ -223,6 +223,14 @@ def test_semicolon_separated_export_is_read(store, encoder):
     assert (report.imported, report.rejected) == (1, 0)
 
 
+@pytest.mark.parametrize("written", ["unlicensed;not_from_nl", "unlicensed, not_from_nl",
+                                     "Unlicensed | not_from_nl", "unlicensed not_from_nl;"])
+def test_signal_codes_may_be_listed_with_any_separator(written):
+    header = [*HEADER, "signals"]
+    row = dict(zip(header, [*good("S-3"), written], strict=True))
+    assert parse_row(2, row, TODAY).signals == ("not_from_nl", "unlicensed")
+
+
 @pytest.mark.parametrize("newline", [b"\n", b"\r\n"])
 def test_excels_separator_hint_line_is_obeyed_and_counted(store, encoder, newline):
     data = newline.join([b"sep=;", b"case_ref;observed_on;given_names;surname;date_of_birth",
