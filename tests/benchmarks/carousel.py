@@ -64,9 +64,11 @@ def encode_all(data: SyntheticData, schema: LinkageSchema | None = None,
     return EncodedCarousel(data, keys, parsed, encodings, rejected, entities)
 
 
-def with_subjects(encoded: EncodedCarousel, subjects: list[Identity]) -> EncodedCarousel:
-    """The same rows with other identities, encoded as `encode_all` encodes them."""
-    encoder = Encoder(default_schema(), derive_purpose_keys(BENCHMARK_SECRET, 1))
+def with_subjects(encoded: EncodedCarousel, subjects: list[Identity],
+                  schema: LinkageSchema | None = None) -> EncodedCarousel:
+    """The same rows with other identities, encoded as `encode_all` encodes them (under
+    `schema`, the shipped one unless given: pass the schema `encoded` was made with)."""
+    encoder = Encoder(schema or default_schema(), derive_purpose_keys(BENCHMARK_SECRET, 1))
     parsed = [replace(p, subject=subject)
               for p, subject in zip(encoded.parsed, subjects, strict=True)]
     return replace(encoded, parsed=parsed,
