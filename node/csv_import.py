@@ -232,6 +232,11 @@ def read_rows(text: str) -> Iterator[tuple[int, dict[str, str]]]:
         yield line, dict(zip(names, values, strict=True))
 
 
+def signal_codes(text: str) -> list[str]:
+    """The codes of a signals field, in lower case, as written (not yet checked)."""
+    return [code.lower() for code in _SIGNAL_SEPARATOR.split(text) if code]
+
+
 def _check_text(line: int, name: str, value: str, limit: int = MAX_FIELD_CHARS) -> str:
     if not value:  # most optional columns are empty: nothing to check
         return ""
@@ -413,7 +418,7 @@ def parse_row(line: int, row: dict[str, str], today: dt.date,
         raise RowError(line, "licensed", f"{licensed_text!r} is not ja/nee (yes/no)")
 
     signals_text = _check_text(line, "signals", get("signals", ""), 1000)
-    signals = tuple(sorted({s.lower() for s in _SIGNAL_SEPARATOR.split(signals_text) if s}))
+    signals = tuple(sorted(set(signal_codes(signals_text))))
     for code in signals:
         if not SIGNAL_CODE.match(code):
             raise RowError(line, "signals", f"{code!r} is not a signal code")

@@ -42,6 +42,13 @@ def test_demo_links_given_csv_files_and_writes_the_clusters(tmp_path, capsys):
     # controls of 2023: past a deployment's 18 months, linked all the same by the demo
     data = generate(5, ["GM0014", "GM0518"], seed=3, start=dt.date(2023, 3, 1))
     files = write_csvs(data, tmp_path / "in")
+    first = files["GM0014"]
+    rows = list(csv.DictReader(first.open(encoding="utf-8")))
+    rows[0]["signals"] = "unlicensed;eigen_code"  # a code the example catalogue lacks
+    with first.open("w", encoding="utf-8", newline="") as out_file:
+        writer = csv.DictWriter(out_file, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
     out = tmp_path / "clusters.csv"
     run_demo(tmp_path / "demo", persons=0, seed=0,
              inputs={code: files[code] for code in ("GM0014", "GM0518")}, clusters_out=out)
@@ -51,7 +58,23 @@ def test_demo_links_given_csv_files_and_writes_the_clusters(tmp_path, capsys):
     assert {r["gemeente"] for r in rows} == {"GM0014", "GM0518"}
     shown = capsys.readouterr().out
     assert "precision" not in shown  # no truth for given files
+    assert "codes not in the example catalogue weigh 1.0: eigen_code" in shown
+    assert "    landelijk:\n" in shown  # the one region of every given gemeente
     assert shown.count(" persons from ") == 1  # the operator's summary line, once
+
+
+def test_demo_links_a_single_given_file_and_audits_with_its_one_witness(tmp_path, capsys):
+    import datetime as dt
+
+    from zichtlijn.synth import generate, write_csvs
+
+    data = generate(3, ["GM0014"], seed=4, start=dt.date(2025, 9, 1))
+    files = write_csvs(data, tmp_path / "in")
+    run_demo(tmp_path / "demo", persons=0, seed=0, inputs={"GM0014": files["GM0014"]})
+    shown = capsys.readouterr().out
+    assert "1 witness key(s) obtained out of band; quorum 1" in shown
+    assert "verified: " in shown and "every check passed" in shown
+    assert _children_of(os.getpid()) == []
 
 
 def test_demo_stops_with_one_line_naming_a_refused_file(tmp_path):
@@ -66,3 +89,33 @@ def test_demo_stops_with_one_line_naming_a_refused_file(tmp_path):
     assert str(caught.value).startswith(
         "`zichtlijn node import` failed: bad.csv: line 1: unknown column(s): voornaam")
     assert _children_of(os.getpid()) == []
+
+
+def test_the_alert_configuration_for_given_files_catalogues_their_codes(tmp_path):
+    from hub.alerts.config import load_alert_config
+    from zichtlijn import demo_alerts
+    from zichtlijn.demo import EXAMPLE_ALERTS
+
+    given = tmp_path / "given.csv"
+    given.write_text("case_ref,observed_on,given_names,surname,signals\n"
+                     "A-1,2026-03-01,Ana,Pop,Unlicensed; eigen_code\n"
+                     "A-2,2026-03-01,Ana,Pop,bad code!\n", "utf-8")  # refused at import
+    codes = demo_alerts.codes_in([given], "utf-8")
+    assert codes == {"unlicensed", "eigen_code", "bad"}  # "code!" could never be imported
+    added = demo_alerts.write_config(tmp_path / "alerts", EXAMPLE_ALERTS, ["GM0014", "GM9999"],
+                                     codes)
+    assert added == ["bad", "eigen_code"]
+    config = load_alert_config(tmp_path / "alerts")
+    assert config.signals.weight("eigen_code") == demo_alerts.ADDED_WEIGHT
+    assert config.signals.weight("unlicensed") == 1.0  # the example's own weight
+    assert config.regions.region_of("GM9999") == demo_alerts.REGION
+
+
+def test_no_alert_configuration_when_a_code_cannot_be_catalogued(tmp_path):
+    import pytest
+
+    from zichtlijn import demo_alerts
+    from zichtlijn.demo import EXAMPLE_ALERTS
+
+    with pytest.raises(ValueError, match=r"signal code\(s\) 9lives cannot be in a catalogue"):
+        demo_alerts.write_config(tmp_path / "alerts", EXAMPLE_ALERTS, ["GM0014"], {"9lives"})

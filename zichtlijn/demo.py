@@ -27,6 +27,7 @@ import sys
 import time
 from pathlib import Path
 
+from zichtlijn import demo_alerts
 from zichtlijn.demo_lookup import show_lookup
 from zichtlijn.errors import CliError
 from zichtlijn.evaluate import quality
@@ -66,6 +67,21 @@ def _zichtlijn(*args: str, env: dict[str, str] | None = None,
         reason = lines[-1].removeprefix("zichtlijn: ")  # the outer error says it once
         raise CliError(f"`zichtlijn {' '.join(args[:2])}` failed: {reason}")
     return result.stdout
+
+
+def _csv_alerts(directory: Path, inputs: dict[str, Path], encoding: str) -> Path | None:
+    """The alert configuration for given files, or None (said why) when none can be made."""
+    codes = demo_alerts.codes_in(inputs.values(), encoding)
+    try:
+        added = demo_alerts.write_config(directory, EXAMPLE_ALERTS, inputs, codes)
+    except ValueError as error:
+        _step(f"no match alerts: {error}")
+        return None
+    weighed = (f"; codes not in the example catalogue weigh {demo_alerts.ADDED_WEIGHT}: "
+               f"{', '.join(added)}" if added else "")
+    _step(f"match alerts: the example rules over one region ({demo_alerts.REGION}) holding "
+          f"every given gemeente{weighed}")
+    return directory
 
 
 def _set_retention(config: Path, months: int) -> None:
@@ -139,9 +155,9 @@ def _key_ceremony(keys: Path, pki: Path, gemeenten: list[str]) -> dict[str, Path
     return {code: keys / "packages" / f"{code}-epoch{EPOCH}.keys" for code in gemeenten}
 
 
-def _show_alerts(workdir: Path, pki: Path, port: int) -> None:
+def _show_alerts(workdir: Path, pki: Path, port: int, regions: tuple[str, ...]) -> None:
     _step("match alerts per RIEC region (`zichtlijn riec alerts`, each with its own certificate)")
-    for region in REGIONS:
+    for region in regions:
         home = workdir / f"riec-{region}"
         _zichtlijn("riec", "init", "--home", str(home), "--hub", f"127.0.0.1:{port}",
                    "--ca", str(pki / "ca.pem"), "--cert", str(pki / f"riec-{region}.pem"),
@@ -183,8 +199,8 @@ def run_demo(workdir: Path, persons: int, seed: int, full_mix: bool = False,
     """Run the whole demo in `workdir`; returns its F1 (for tests; 0 for `inputs`).
 
     With `inputs` (gemeente -> CSV file) the nodes import those files instead of
-    synthetic data, the hub runs without alert rules (any signal codes pass),
-    and there is no truth to score against.
+    synthetic data, the alert rules are the example's over one region of all given
+    gemeenten (zichtlijn/demo_alerts.py), and there is no truth to score against.
     """
     gemeenten = {code: code for code in inputs} if inputs else GEMEENTEN
     started = time.monotonic()
@@ -194,9 +210,14 @@ def run_demo(workdir: Path, persons: int, seed: int, full_mix: bool = False,
     if workdir.exists():
         shutil.rmtree(workdir)
     pki, data_dir = workdir / "pki", workdir / "data"
+    alerts_dir: Path | None = EXAMPLE_ALERTS
+    regions = REGIONS
+    if inputs:
+        alerts_dir = _csv_alerts(workdir / "alerts", inputs, encoding)
+        regions = (demo_alerts.REGION,) if alerts_dir else ()
     _step(f"development PKI in {workdir}")
     pki_args = ["pki", "dev", "--out", str(pki), "--auditor", "ap"]
-    for region in REGIONS:
+    for region in regions:
         pki_args += ["--riec", region]
     for code in gemeenten:
         pki_args += ["--node", code]
@@ -214,8 +235,8 @@ def run_demo(workdir: Path, persons: int, seed: int, full_mix: bool = False,
                         start=dt.date.today() - dt.timedelta(days=400),
                         person_rates=None if full_mix else LISTED_ERRORS_ONLY)
         files = write_csvs(data, data_dir)
-    alerts = [] if inputs else ["--alerts", str(EXAMPLE_ALERTS)]
-    signals = [] if inputs else ["--signals", str(EXAMPLE_ALERTS / "signals.toml")]
+    alerts = ["--alerts", str(alerts_dir)] if alerts_dir else []
+    signals = ["--signals", str(alerts_dir / "signals.toml")] if alerts_dir else []
 
     hub_home = workdir / "hub"
     _zichtlijn("hub", "init", "--home", str(hub_home), "--listen", "127.0.0.1:0",
@@ -273,7 +294,8 @@ def run_demo(workdir: Path, persons: int, seed: int, full_mix: bool = False,
             show_lookup(data, str(workdir / "node-GM0344"), GEMEENTEN["GM0344"], _zichtlijn,
                         _step)
             _show_node_alerts(workdir, "GM0363")
-            _show_alerts(workdir, pki, port)
+        if regions:
+            _show_alerts(workdir, pki, port, regions)
         _audit(workdir, pki, port, log_key, witness_vkeys, list(gemeenten))
     finally:
         _stop(hub)
@@ -295,11 +317,12 @@ def _audit(workdir: Path, pki: Path, port: int, log_key: Path, vkeys: list[str],
                "--cert", str(pki / "auditor-ap.pem"), "--key", str(pki / "auditor-ap.key")]
     exported = _zichtlijn("audit", "export", "--out", str(export), *auditor)
     _step(f"auditor ap exported over gRPC: {exported.strip()}")
-    _step(f"zichtlijn audit verify {export.name} (offline; hub log key, CA and the three "
-          "witness keys obtained out of band; quorum 2)")
+    quorum = min(2, len(vkeys))  # one given file: its node is the only witness
+    _step(f"zichtlijn audit verify {export.name} (offline; hub log key, CA and the "
+          f"{len(vkeys)} witness key(s) obtained out of band; quorum {quorum})")
     print(_zichtlijn("audit", "verify", str(export), "--log-key", str(log_key),
                      "--ca", str(pki / "ca.pem"), "--witness-key", str(witness_keys),
-                     "--quorum", "2"), end="")
+                     "--quorum", str(quorum)), end="")
     cosigned = _zichtlijn("audit", "cosign", str(export), "--state", str(workdir / "auditor"),
                           "--log-key", str(log_key), *auditor)
     _step(f"auditor: {cosigned.strip()}")

@@ -1,0 +1,60 @@
+"""Alert configuration for `zichtlijn demo --csv`: the example rules over given files.
+
+A deployment writes its regions and signal catalogue by hand (`deploy/alerts`).
+Given files name gemeenten and signal codes the example does not know, and a hub
+with a catalogue refuses a sighting carrying an unknown code. So the demo writes a
+configuration of its own: one region holding every given gemeente (its RIEC sees
+every alert), the example's default rules, and the example catalogue with every
+other code the files use added at weight 1.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from node.csv_import import CsvFileError, decode_csv, read_rows, signal_codes
+from zichtlijn.signal_catalogue import SIGNAL_CODE, load_signals
+from zichtlijn.wire import SIGNAL_CODE as WIRE_SIGNAL_CODE
+
+REGION = "landelijk"
+ADDED_WEIGHT = 1.0
+
+
+def codes_in(files: Iterable[Path], encoding: str) -> set[str]:
+    """Every signal code the files' rows carry that an import could accept."""
+    codes: set[str] = set()
+    for path in files:
+        try:
+            for _, row in read_rows(decode_csv(path.read_bytes(), encoding)):
+                codes.update(signal_codes(row.get("signals", "")))
+        except CsvFileError:
+            continue  # the import refuses the file and says why
+    return {code for code in codes if WIRE_SIGNAL_CODE.match(code)}
+
+
+def write_config(directory: Path, example: Path, gemeenten: Iterable[str],
+                 codes: set[str]) -> list[str]:
+    """Write regions.toml, rules.toml and signals.toml into `directory`; the codes
+    added to the example catalogue. ValueError when a code cannot be catalogued."""
+    uncataloguable = sorted(code for code in codes if not SIGNAL_CODE.match(code))
+    if uncataloguable:
+        raise ValueError(f"signal code(s) {', '.join(uncataloguable)} cannot be in a "
+                         "catalogue (2-48 lower-case letters, digits or _, starting with a "
+                         "letter)")
+    directory.mkdir(parents=True, exist_ok=True)
+    listed = ", ".join(f'"{code}"' for code in gemeenten)
+    (directory / "regions.toml").write_text(
+        "# written by `zichtlijn demo --csv`: one region holds every given gemeente\n"
+        f"[regions.{REGION}]\nname = \"RIEC (demo: every given gemeente)\"\n"
+        f"gemeenten = [{listed}]\n", "utf-8")
+    # the example's defaults; its regional overrides name regions this file does not have
+    rules = (example / "rules.toml").read_text("utf-8").split("\n[regions.")[0]
+    (directory / "rules.toml").write_text(rules.rstrip() + "\n", "utf-8")
+    added = sorted(codes - load_signals(example / "signals.toml").codes)
+    catalogue = (example / "signals.toml").read_text("utf-8").rstrip() + "\n"
+    for code in added:
+        catalogue += (f"\n[signals.{code}]  # in the given files, not in the example\n"
+                      f"weight = {ADDED_WEIGHT}\n")
+    (directory / "signals.toml").write_text(catalogue, "utf-8")
+    return added
