@@ -82,6 +82,16 @@ _SETTING_SYNONYMS = {
 }
 _NAME_PUNCTUATION = frozenset(" -'.,\u2019")  # \u2019: typographic apostrophe
 _ASCII_NAME_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz -'.,")
+_ASCII_DIGITS = frozenset("0123456789")
+# A digit inside a word of letters is a slip of the keyboard or a misread letter (Ma4ia,
+# P0pescu): kept as written, as a mistyped letter is, so the sighting still links. A word
+# of digits alone (Maria 2) is no part of a name and still refuses the row.
+_NAME_WORD = re.compile(r"[^ \-'.,\u2019]+")
+
+
+def _digits_within_words(value: str) -> bool:
+    return all(any(ch.isalpha() for ch in word) for word in _NAME_WORD.findall(value)
+               if not _ASCII_DIGITS.isdisjoint(word))
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _TRUE = frozenset({"ja", "j", "yes", "y", "true", "t", "1", "waar", "vergund", "licensed",
                    "met vergunning"})
@@ -301,8 +311,11 @@ def _check_name(line: int, name: str, value: str, required: bool) -> str:
     if not any(unicodedata.category(ch).startswith("L") for ch in value):
         raise RowError(line, name, "contains no letters")
     for ch in value:
-        if not (unicodedata.category(ch)[0] in "LM" or ch in _NAME_PUNCTUATION):
+        if not (unicodedata.category(ch)[0] in "LM" or ch in _NAME_PUNCTUATION
+                or ch in _ASCII_DIGITS):
             raise RowError(line, name, "contains characters that do not occur in names")
+    if not _ASCII_DIGITS.isdisjoint(value) and not _digits_within_words(value):
+        raise RowError(line, name, "contains characters that do not occur in names")
     if not fold(value):
         raise RowError(line, name, "has no Latin, Cyrillic or Greek letters; enter the name "
                                    "as in the Latin line of the passport")
