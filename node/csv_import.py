@@ -88,10 +88,6 @@ _ASCII_DIGITS = frozenset("0123456789")
 # of digits alone (Maria 2) is no part of a name and still refuses the row.
 _NAME_WORD = re.compile(r"[^ \-'.,\u2019]+")
 
-
-def _digits_within_words(value: str) -> bool:
-    return all(any(ch.isalpha() for ch in word) for word in _NAME_WORD.findall(value)
-               if not _ASCII_DIGITS.isdisjoint(word))
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _TRUE = frozenset({"ja", "j", "yes", "y", "true", "t", "1", "waar", "vergund", "licensed",
                    "met vergunning"})
@@ -291,6 +287,11 @@ def _without_notes(value: str) -> str:
         value = next((spelling for spelling in value.split("/") if spelling.strip()), "")
         value = " ".join(value.split())
     return _NAME_ASIDE.sub("", value)
+
+
+def _digits_within_words(value: str) -> bool:
+    return all(any(ch.isalpha() for ch in word) for word in _NAME_WORD.findall(value)
+               if not _ASCII_DIGITS.isdisjoint(word))
 
 
 def _check_name(line: int, name: str, value: str, required: bool) -> str:
