@@ -272,6 +272,9 @@ def _check_text(line: int, name: str, value: str, limit: int = MAX_FIELD_CHARS) 
 # None of these characters occurs in an accepted name, so no accepted name changes.
 _NAME_NOTE = re.compile(r"""\s*(?:\([^()]*\)|\[[^\[\]]*\]|"[^"]*")""")
 _NAME_NOTE_CHARS = frozenset('()[]"?/')
+# ... but a '?' between letters stands for a letter the file could not hold (a spreadsheet
+# saving ș as Windows-1252 writes "Pope?cu"): dropped, so the word stays one word
+_LOST_LETTER = re.compile(r"(?<=[^\W\d_])\?(?=[^\W\d_])")
 
 
 # ... and another name after a word that says so: "Elena alias Lena", "Ionescu geb.
@@ -283,7 +286,7 @@ _NAME_ASIDE = re.compile(r"\s+(?:alias|aka|a\.k\.a\.?|roepnaam|bijnaam|werknaam|
 
 def _without_notes(value: str) -> str:
     if not _NAME_NOTE_CHARS.isdisjoint(value):
-        value = _NAME_NOTE.sub(" ", value).replace("?", " ")
+        value = _LOST_LETTER.sub("", _NAME_NOTE.sub(" ", value)).replace("?", " ")
         value = next((spelling for spelling in value.split("/") if spelling.strip()), "")
         value = " ".join(value.split())
     return _NAME_ASIDE.sub("", value)

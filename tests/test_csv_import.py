@@ -358,6 +358,8 @@ def test_a_time_of_day_on_a_date_of_birth_is_refused_without_the_value():
     ("given_names", "/ Anna", "Anna"),
     ("surname", "Popescu (geb. Ionescu)", "Popescu"),
     ("surname", "Popescu?", "Popescu"),
+    ("surname", "Pope?cu", "Popecu"),  # a letter Windows-1252 could not hold
+    ("given_names", "?tefania Maria?", "tefania Maria"),
     ("companion_surname", "Dumitru (?)", "Dumitru"),
     ("given_names", "Elena alias Lena", "Elena"),
     ("given_names", "Elena a.k.a. Lena", "Elena"),
