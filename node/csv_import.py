@@ -279,9 +279,13 @@ _LOST_LETTER = re.compile(r"(?<=[^\W\d_])\?(?=[^\W\d_])")
 
 # ... and another name after a word that says so: "Elena alias Lena", "Ionescu geb.
 # Popa", "Ionescu e.v. Popa" (echtgenote van), "Maria wed. Nagy": her own name comes first
-_NAME_ASIDE = re.compile(r"\s+(?:alias|aka|a\.k\.a\.?|roepnaam|bijnaam|werknaam|geb\.?"
-                         r"|geboren|e\.v\.?|echtgenote\s+van|wed\.?|weduwe\s+van)(?=\s).*",
-                         re.IGNORECASE | re.DOTALL)
+_ASIDE_WORDS = (r"(?:alias|aka|a\.k\.a\.?|roepnaam|bijnaam|werknaam|geb\.?|geboren|e\.v\.?"
+                r"|echtgenote\s+van|wed\.?|weduwe\s+van)")
+_NAME_ASIDE = re.compile(r"\s+" + _ASIDE_WORDS + r"(?=\s).*", re.IGNORECASE | re.DOTALL)
+# such a word first ("alias Lena", "geb. Popa") says the field holds only that name: the
+# word goes, the name stays. Not a bare "aka" there: Aka is also a given name.
+_ASIDE_FIRST = re.compile(r"(?:alias|a\.k\.a\.?|roepnaam|bijnaam|werknaam|geb\.|geboren|e\.v\."
+                          r"|echtgenote\s+van|wed\.|weduwe\s+van)\s+(?=\S)", re.IGNORECASE)
 
 
 def _without_notes(value: str) -> str:
@@ -289,6 +293,8 @@ def _without_notes(value: str) -> str:
         value = _LOST_LETTER.sub("", _NAME_NOTE.sub(" ", value)).replace("?", " ")
         value = next((spelling for spelling in value.split("/") if spelling.strip()), "")
         value = " ".join(value.split())
+    if first := _ASIDE_FIRST.match(value):
+        value = value[first.end():]
     return _NAME_ASIDE.sub("", value)
 
 
