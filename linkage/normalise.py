@@ -530,15 +530,23 @@ def normalise_nationality(text: str) -> str | None:
     """Map a nationality to its ISO 3166-1 alpha-3 code.
 
     Accepts alpha-2 and alpha-3 codes (also ROM, D, UK and EL, found on older, ICAO or
-    EU documents), English and Dutch country names and adjectives, and a few native
-    names, ignoring case and diacritics. "Unknown" (onbekend, XXX) is no value. A
+    EU documents), English and Dutch country names and adjectives, ISO 3166's names
+    with their qualifier last (Moldova, Republic of) and a few native names, ignoring
+    case and diacritics. "Unknown" (onbekend, XXX) is no value. A
     value not in the table is kept as its folded, upper-cased text rather than refused:
     it still links with the same value elsewhere, and a sighting is not discarded for it.
     """
     key = fold(text)
     if not key or key in NOT_KNOWN or key in _NO_NATIONALITY:
         return None
-    return _NATIONALITY.get(key, key.upper())
+    if key in _NATIONALITY:
+        return _NATIONALITY[key]
+    # ISO 3166's own short names put a qualifier last ("Moldova, Republic of",
+    # "Netherlands (the)"); the name before it counts when the table knows it
+    # (only then: "Korea, Republic of" and "Korea, Democratic People's Republic of"
+    # must not both become KOREA)
+    head = fold(re.split(r"[,(]", text, maxsplit=1)[0])
+    return _NATIONALITY.get(head, key.upper())
 
 
 # as ICAO and registers write "no nationality given"

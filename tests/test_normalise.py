@@ -595,10 +595,11 @@ def test_normalise_sex_refuses_unknown_values(text: str) -> None:
 
 NATIONALITIES = {
     "NLD": ["NL", "NLD", "nld", "Nederland", "Nederlands", "Nederlandse", "Dutch",
-            "The Netherlands"],
+            "The Netherlands", "Netherlands (the)", "Netherlands, Kingdom of the"],
     "ROU": ["RO", "ROU", "ROM", "Roemenië", "Roemenie", "Roemeens", "Roemeense", "Romanian",
             "România"],
-    "MDA": ["MD", "Moldova", "Republic of Moldova", "Moldavisch", "Moldavië", "Moldovan"],
+    "MDA": ["MD", "Moldova", "Republic of Moldova", "Moldavisch", "Moldavië", "Moldovan",
+            "Moldova, Republic of", "Moldova (Republic of)"],
     "BGR": ["BG", "Bulgaria", "Bulgaars", "Bulgaarse", "bulgarian", "България"],
     "HUN": ["HU", "Hungary", "Hongaars", "Hongarije", "Magyar"],
     "NGA": ["NG", "NGA", "Nigeria", "Nigerian", "Nigeriaans", "NIGERIAANSE"],
@@ -621,7 +622,10 @@ def test_normalise_nationality(text: str, code: str) -> None:
 
 @pytest.mark.parametrize(
     ("text", "kept"),
-    [("Atlantis", "ATLANTIS"), ("Noord-Macedonië", "NOORD MACEDONIE"), ("XYZ", "XYZ")],
+    [("Atlantis", "ATLANTIS"), ("Noord-Macedonië", "NOORD MACEDONIE"), ("XYZ", "XYZ"),
+     # a qualifier is only dropped when the name before it is known: two Koreas stay two
+     ("Korea, Republic of", "KOREA REPUBLIC OF"),
+     ("Korea, Democratic People's Republic of", "KOREA DEMOCRATIC PEOPLES REPUBLIC OF")],
 )
 def test_unknown_nationality_is_kept_folded_not_refused(text: str, kept: str) -> None:
     assert normalise_nationality(text) == kept
