@@ -332,6 +332,24 @@ def _check_name(line: int, name: str, value: str, required: bool) -> str:
     return value
 
 
+# How papers write a place around its name: a district or country after a comma or in
+# brackets ("s. Cornești, r-nul Ungheni", "Lagos (Nigeria)") and, first, the kind of place
+# (Romanian mun./or./s./com./jud., Russian and Bulgarian g./gr./s. in Cyrillic): only the
+# name is compared, so "mun. Chișinău" and "Chișinău" are one place, not two
+_PLACE_QUALIFIER = re.compile(r"\s*[,(].*", re.DOTALL)
+_PLACE_KIND = re.compile(
+    r"(?:(?:mun|or|s|com|jud|\u0433|\u0433\u0440|\u0441)\.\s*"
+    r"|(?:municipiul|ora[sș]ul|ora[sș]|satul|sat|comuna|jude[tț]ul"
+    r"|\u0433\u043e\u0440\u043e\u0434|\u0441\u0435\u043b\u043e)\s+)(?=\S)", re.IGNORECASE)
+
+
+def _place(value: str) -> str:
+    value = _PLACE_QUALIFIER.sub("", value)
+    if kind := _PLACE_KIND.match(value):
+        value = value[kind.end():]
+    return value.strip()
+
+
 def _has_name(identity: Identity) -> bool:
     """Whether any word identifies the person once titles and placeholders are dropped."""
     return bool(name_words(identity.given_names) or name_words(identity.surname))
@@ -454,7 +472,7 @@ def parse_row(line: int, row: dict[str, str], today: dt.date,
     sex = _normalised(line, "sex", get("sex", ""), normalise_sex)
     nationality = _normalised(line, "nationality", get("nationality", ""),
                               normalise_nationality)
-    place = _check_text(line, "place_of_birth", get("place_of_birth", "")) or None
+    place = _place(_check_text(line, "place_of_birth", get("place_of_birth", ""))) or None
     document = _normalised(line, "document_number", get("document_number", ""),
                            normalise_document_number)
     subject = Identity(given, surname, born, sex, document, place, nationality)

@@ -545,6 +545,23 @@ def _dice(a: bytes, b: bytes) -> float:
     return 2 * (x & y).bit_count() / (x.bit_count() + y.bit_count())
 
 
+@pytest.mark.parametrize(("written", "read"), [
+    ("mun. Chișinău", "Chișinău"), ("Chisinau, Republica Moldova", "Chisinau"),
+    ("s. Cornești, r-nul Ungheni", "Cornești"), ("Lagos (Nigeria)", "Lagos"),
+    ("гр. Пловдив", "Пловдив"), ("sat Cornești", "Cornești"),  # noqa: RUF001
+    ("Satu Mare", "Satu Mare")])
+def test_a_place_of_birth_is_compared_by_its_name_alone(written, read):
+    header = [*HEADER, "place_of_birth"]
+    row = dict(zip(header, [*good("P-1"), written], strict=True))
+    assert parse_row(2, row, TODAY).subject.place_of_birth == read
+
+
+def test_a_place_of_birth_that_is_only_a_qualifier_is_no_place():
+    header = [*HEADER, "place_of_birth"]
+    row = dict(zip(header, [*good("P-2"), "(Moldova)"], strict=True))
+    assert parse_row(2, row, TODAY).subject.place_of_birth is None
+
+
 def test_control_pattern_is_exactly_unicode_category_cc():
     import sys
     import unicodedata
