@@ -12,7 +12,7 @@ from linkage.key_package import open_package
 from linkage.schema import default_schema
 from node import alerts_cli
 from node.config import GEMEENTE, NodeConfig, load_config
-from node.csv_import import CsvFileError
+from node.csv_file import CsvFileError
 from node.epoch_report import report_epochs
 from node.epochs import Keyring, load_private_key
 from node.importer import import_csv

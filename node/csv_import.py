@@ -1,20 +1,17 @@
-"""Reading and validating the inspection-system CSV export (DESIGN §10).
+"""Validating the rows of the inspection-system CSV export (DESIGN §10).
 
-File-level problems (no header, unknown or missing columns) refuse the whole
-file before anything is stored. Row-level problems are reported with the line
-number and field, and every good row is kept. Messages about identity fields
+The file itself (encoding, separator, header) is read by node/csv_file.py.
+Row-level problems are reported with the line number and field, and every
+good row is kept. Messages about identity fields
 give the reason only, never the value, so no name or date of birth ends up in
 a terminal log.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
 import unicodedata
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from linkage.encode import Identity
@@ -32,15 +29,9 @@ from linkage.normalise import (
     normalise_sex,
     parse_date,
 )
+from node.csv_file import has_undecodable
 from zichtlijn.wire import SETTINGS, SIGNAL_CODE
 
-COLUMNS = (
-    "case_ref", "observed_on", "setting", "licensed", "signals",
-    "given_names", "surname", "date_of_birth", "sex", "nationality", "place_of_birth",
-    "document_number", "phone", "vehicle_plate", "address_postcode", "address_number",
-    "advert_id", "companion_given_names", "companion_surname", "companion_date_of_birth",
-)
-REQUIRED = ("case_ref", "observed_on", "given_names", "surname")
 IDENTITY_FIELDS = frozenset({
     "given_names", "surname", "date_of_birth", "sex", "nationality", "place_of_birth",
     "document_number", "companion_given_names", "companion_surname",
@@ -101,10 +92,6 @@ NOT_UTF8 = "not valid UTF-8"
 _SIGNAL_SEPARATOR = re.compile(r"[;,|\s]+")
 
 
-class CsvFileError(ValueError):
-    """The file as a whole cannot be imported; nothing was stored."""
-
-
 @dataclass(frozen=True)
 class RowError(ValueError):
     line: int
@@ -131,113 +118,14 @@ class ParsedSighting:
         return f"ParsedSighting(line={self.line}, case_ref={self.case_ref!r})"
 
 
-# Checked on every field of every row: one regex scan in C instead of a Python loop
-# per character. surrogateescape turns each undecodable byte into U+DC80..U+DCFF.
-_UNDECODABLE = re.compile("[\udc80-\udcff]")
 # exactly the characters of Unicode category Cc (tests/test_csv_import.py checks all)
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 _ASCII_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 
 
-def _has_undecodable(value: str) -> bool:
-    return _UNDECODABLE.search(value) is not None
-
-
 # How exports keep a value as text in Excel (a phone's leading 0): ="0612345678"; the
 # formula is only a string literal, so its text is the value
 _EXCEL_TEXT = re.compile(r'="([^"]*)"')
-# Excel's hint of the separator, written as the first line of some CSV exports
-_SEPARATOR_HINT = re.compile(r"sep=(.)\r?")
-
-
-#: what a file may be read as: UTF-8 (DESIGN §10), or Windows-1252 when the operator
-#: says so, for a spreadsheet's "CSV (comma delimited)" on Dutch Windows
-ENCODINGS = {"utf-8": "utf-8", "windows-1252": "cp1252"}
-# one well-formed UTF-8 character of two to four bytes (RFC 3629, section 4)
-_UTF8_MULTIBYTE = re.compile(
-    rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}"
-    rb"|\xed[\x80-\x9f][\x80-\xbf]|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}"
-    rb"|\xf4[\x80-\x8f][\x80-\xbf]{2}")
-
-
-def decode_csv(data: bytes, encoding: str = "utf-8") -> str:
-    """The file's text. Bytes the encoding cannot read are kept as U+DC80..U+DCFF, so
-    the rows holding them are refused by name, not the file.
-
-    Windows-1252 is read only as the operator says, never guessed: Central and East
-    European Windows (1250, 1251) write the same bytes for other letters (ş, č, Cyrillic),
-    which a guess would misread silently. A file said to be Windows-1252 that holds a
-    UTF-8 letter is refused: it is UTF-8, and would be misread (é as Ã©).
-    """
-    if encoding not in ENCODINGS:
-        raise CsvFileError(f"unknown encoding {encoding!r} (known: {', '.join(ENCODINGS)})")
-    if encoding == "windows-1252" and (utf8 := _UTF8_MULTIBYTE.search(data)):
-        line = data.count(b"\n", 0, utf8.start()) + 1
-        raise CsvFileError(f"line {line}: holds UTF-8 letters, so the file is UTF-8, not "
-                           "Windows-1252: import it without --encoding")
-    text = data.decode(ENCODINGS[encoding], errors="surrogateescape")
-    if encoding == "windows-1252":  # its five unassigned bytes: C1 controls, refused as such
-        text = text.translate({0xDC00 + b: b for b in (0x81, 0x8D, 0x8F, 0x90, 0x9D)})
-    return text
-
-
-def read_rows(text: str) -> Iterator[tuple[int, dict[str, str]]]:
-    """Yield (line number, row) pairs of a decoded file; raise CsvFileError for a bad
-    header."""
-    text = text.removeprefix("\ufeff")
-    first_line, _, rest = text.partition("\n")
-    skipped = 0  # lines before the header, so that line numbers are the file's
-    if hint := _SEPARATOR_HINT.fullmatch(first_line):
-        delimiter, text, skipped = hint.group(1), rest, 1
-    else:
-        # Dutch spreadsheet exports separate with ';' (',' is the decimal comma there)
-        delimiter = ";" if ";" in first_line and "," not in first_line else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
-    header_line = skipped + 1
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise CsvFileError("empty file: expected a header row") from None
-    except csv.Error as exc:
-        raise CsvFileError(f"line {header_line}: unreadable header ({exc})") from None
-    names = [h.strip().lower() for h in header]
-    while names and not names[-1]:  # a spreadsheet's empty columns after the last one
-        names.pop()
-    if any(_has_undecodable(n) for n in names):
-        raise CsvFileError(f"line {header_line}: header is not valid UTF-8")
-    duplicated = sorted({n for n in names if names.count(n) > 1})
-    if duplicated:
-        raise CsvFileError(f"line {header_line}: column(s) named twice: "
-                           f"{', '.join(duplicated)}")
-    unknown = [n for n in names if n not in COLUMNS]
-    if unknown:
-        raise CsvFileError(f"line {header_line}: unknown column(s): {', '.join(unknown)} "
-                           f"(allowed: {', '.join(COLUMNS)})")
-    missing = [c for c in REQUIRED if c not in names]
-    if missing:
-        raise CsvFileError(f"line {header_line}: missing required column(s): "
-                           f"{', '.join(missing)}")
-    previous_end = reader.line_num
-    while True:
-        try:
-            values = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            raise CsvFileError(f"line {skipped + previous_end + 1}: unreadable CSV ({exc})"
-                               ) from None
-        line = skipped + previous_end + 1
-        previous_end = reader.line_num
-        if not values or all(not v.strip() for v in values):
-            continue
-        if len(values) > len(names) and not any(v.strip() for v in values[len(names):]):
-            values = values[: len(names)]  # empty cells after the last column
-        if len(values) != len(names):
-            yield line, {"__width__": f"has {len(values)} fields, the header has {len(names)}"}
-            continue
-        yield line, dict(zip(names, values, strict=True))
-
-
 def signal_codes(text: str) -> list[str]:
     """The codes of a signals field, in lower case, as written (not yet checked)."""
     return [code.lower() for code in _SIGNAL_SEPARATOR.split(text) if code]
@@ -246,7 +134,7 @@ def signal_codes(text: str) -> list[str]:
 def _check_text(line: int, name: str, value: str, limit: int = MAX_FIELD_CHARS) -> str:
     if not value:  # most optional columns are empty: nothing to check
         return ""
-    if _has_undecodable(value):
+    if has_undecodable(value):
         raise RowError(line, name, NOT_UTF8)
     value = value.strip()
     if excel_text := _EXCEL_TEXT.fullmatch(value):  # ="0612345678": a literal, kept as text

@@ -15,7 +15,8 @@ import re
 import sys
 from collections.abc import Callable, Sequence
 
-from node.csv_import import COLUMNS, ParsedSighting, RowError, parse_row
+from node.csv_file import COLUMNS
+from node.csv_import import ParsedSighting, RowError, parse_row
 from zichtlijn.errors import CliError
 
 # the advert's phone, a car, an address, an advert id help the hub tell namesakes apart

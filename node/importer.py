@@ -8,14 +8,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from linkage.encode import Encoder
-from node.csv_import import (
-    NOT_UTF8,
-    ParsedSighting,
-    RowError,
-    decode_csv,
-    parse_row,
-    read_rows,
-)
+from node.csv_file import decode_csv, read_rows
+from node.csv_import import NOT_UTF8, ParsedSighting, RowError, parse_row
 from node.epoch_views import same_content
 from node.store import NodeStore
 from zichtlijn import wire
@@ -131,7 +125,7 @@ def import_csv(
     """Import every good row; raises CsvFileError (nothing stored) for a bad file.
 
     `also`: encoders of older epochs in their overlap window (see encode_sighting).
-    `encoding`: what the file is written in (node.csv_import.decode_csv).
+    `encoding`: what the file is written in (node.csv_file.decode_csv).
     `refuse`: why a valid row may still not be stored, as (field, reason), e.g. past
     the retention period or withdrawn (node/retention.py).
     """

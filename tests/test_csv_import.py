@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 from linkage.encode import Encoder
 from linkage.keys import derive_purpose_keys
 from linkage.schema import default_schema
-from node.csv_import import COLUMNS, MAX_NAME_CHARS, CsvFileError, RowError, parse_row
+from node.csv_file import COLUMNS, CsvFileError
+from node.csv_import import MAX_NAME_CHARS, RowError, parse_row
 from node.importer import import_csv
 from node.store import NodeStore
 
@@ -604,16 +605,16 @@ _NAME_ALPHABET = "aZ -'.,\u2019\u00e9\u0301\u0219\u04141_\t\x7f\udc85=@+\u00aa\u
 @given(st.text(alphabet=_NAME_ALPHABET, max_size=12) | st.text(max_size=8))
 @settings(max_examples=600, deadline=None)
 def test_name_and_text_checks_answer_as_per_character(value):
+    from node.csv_file import has_undecodable
     from node.csv_import import (
         _NULL_MARKERS,
         RowError,
         _check_name,
         _check_text,
-        _has_undecodable,
         _without_notes,
     )
 
-    assert _has_undecodable(value) == any("\udc80" <= ch <= "\udcff" for ch in value)
+    assert has_undecodable(value) == any("\udc80" <= ch <= "\udcff" for ch in value)
     try:  # the text checks come first (control characters: the test above)
         checked = _check_text(7, "surname", value, MAX_NAME_CHARS)
     except RowError:

@@ -13,7 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from node.csv_import import CsvFileError, decode_csv, read_rows, signal_codes
+from node.csv_file import CsvFileError, decode_csv, read_rows
+from node.csv_import import signal_codes
 from zichtlijn.signal_catalogue import SIGNAL_CODE, load_signals
 from zichtlijn.wire import SIGNAL_CODE as WIRE_SIGNAL_CODE
 

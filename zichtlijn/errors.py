@@ -11,7 +11,7 @@ from linkage.key_package import KeyPackageError
 from linkage.schema import SchemaError
 from linkage.shares import ShareError
 from node.config import ConfigError as NodeConfigError
-from node.csv_import import CsvFileError
+from node.csv_file import CsvFileError
 from node.epochs import EpochError
 from node.sync import SyncError
 from zichtlijn.audit_file import ExportFileError
