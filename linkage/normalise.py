@@ -344,7 +344,8 @@ _DMY_SHORT_YEAR = re.compile(r"[0-9]{1,2}([-/.])[0-9]{1,2}\1[0-9]{2}")
 _ZONE = r"(?: ?(?:z|utc|[+-](?:[01][0-9]|2[0-3]):?[0-5][0-9]))?"
 # a date cell exported as a date-time: midnight says nothing, any other time is refused
 # (a birth date stored at local midnight and exported in UTC reads 23:00 the day before)
-_MIDNIGHT = re.compile(r"(?<=[0-9])[ T]00:00(?::00(?:\.0+)?)?" + _ZONE + "$", re.IGNORECASE)
+_MIDNIGHT = re.compile(r"(?<=[0-9])[ T](?:0?0:00(?::00(?:\.0+)?)?|12:00(?::00)? ?a\.?m\.?)"
+                       + _ZONE + "$", re.IGNORECASE)
 # where a time of day belongs (a control's date and time): any valid time is dropped
 # (14:30, 14:30:05.5, 2:30 PM, 2026-03-01T14:30:00Z, or as Dutch writes it, 14.30 uur)
 _TIME_OF_DAY = re.compile(r"(?<=[0-9])(?:[ T](?:[01]?[0-9]|2[0-3]):[0-5][0-9]"

@@ -432,6 +432,8 @@ MARCH_14 = dt.date(1990, 3, 14)
         "1990-03-14T00:00:00Z",
         "1990-03-14T00:00:00.000Z",
         "1990-03-14 00:00:00+01:00",
+        "14-3-1990 0:00",  # a Dutch spreadsheet's date cell
+        "14/03/1990 12:00:00 AM",
     ],
 )
 def test_parse_date_accepts_common_forms(text: str) -> None:
@@ -483,6 +485,7 @@ DATE_ERRORS = [
     ("13/14/1990", "not a date: '13/14/1990' (month 14 out of range)"),
     # local midnight exported in UTC: the day before, so not read as a date of birth
     ("1990-03-13T23:00:00Z", "unrecognised date format: '1990-03-13T23:00:00Z'"),
+    ("14-03-1990 12:00", "unrecognised date format: '14-03-1990 12:00'"),  # noon, not midnight
     ("14 Maria 1990", "unrecognised date format: '14 Maria 1990'"),
     ("March 14, 90", "unrecognised date format: 'March 14, 90'"),
     ("31-13-1990", "not a date: '31-13-1990' (month 13 out of range)"),
