@@ -119,3 +119,12 @@ def test_no_alert_configuration_when_a_code_cannot_be_catalogued(tmp_path):
 
     with pytest.raises(ValueError, match=r"signal code\(s\) 9lives cannot be in a catalogue"):
         demo_alerts.write_config(tmp_path / "alerts", EXAMPLE_ALERTS, ["GM0014"], {"9lives"})
+
+
+def test_a_file_the_import_will_refuse_adds_no_codes(tmp_path):
+    from zichtlijn import demo_alerts
+
+    refused = tmp_path / "refused.csv"
+    refused.write_text("case_ref,observed_on,voornaam,surname,signals\n"
+                       "A-1,2026-03-01,Ana,Pop,eigen_code\n", "utf-8")
+    assert demo_alerts.codes_in([refused], "utf-8") == set()  # the import says why
