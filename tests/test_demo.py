@@ -51,7 +51,7 @@ def test_demo_links_given_csv_files_and_writes_the_clusters(tmp_path, capsys):
         writer.writerows(rows)
     out = tmp_path / "clusters.csv"
     run_demo(tmp_path / "demo", persons=0, seed=0,
-             inputs={code: files[code] for code in ("GM0014", "GM0518")}, clusters_out=out)
+             inputs={code: [files[code]] for code in ("GM0014", "GM0518")}, clusters_out=out)
     rows = list(csv.DictReader(out.open()))
     assert rows and list(rows[0]) == ["person_id", "gemeente", "sighting_uuid", "observed_on"]
     assert len(rows) == sum(len(r) for r in data.rows_by_gemeente.values())
@@ -63,14 +63,27 @@ def test_demo_links_given_csv_files_and_writes_the_clusters(tmp_path, capsys):
     assert shown.count(" persons from ") == 1  # the operator's summary line, once
 
 
-def test_demo_links_a_single_given_file_and_audits_with_its_one_witness(tmp_path, capsys):
+def test_demo_takes_two_files_of_one_gemeente_and_audits_with_its_one_witness(tmp_path,
+                                                                            capsys):
+    import csv
     import datetime as dt
 
+    from zichtlijn import cli
     from zichtlijn.synth import generate, write_csvs
 
     data = generate(3, ["GM0014"], seed=4, start=dt.date(2025, 9, 1))
-    files = write_csvs(data, tmp_path / "in")
-    run_demo(tmp_path / "demo", persons=0, seed=0, inputs={"GM0014": files["GM0014"]})
+    rows = list(csv.DictReader(write_csvs(data, tmp_path / "in")["GM0014"].open()))
+    halves = []
+    for k, part in enumerate((rows[: len(rows) // 2], rows[len(rows) // 2:])):
+        halves.append(tmp_path / f"part{k}.csv")
+        with halves[-1].open("w", newline="") as out_file:
+            writer = csv.DictWriter(out_file, fieldnames=list(rows[0]))
+            writer.writeheader()
+            writer.writerows(part)
+    clusters = tmp_path / "clusters.csv"
+    assert cli.main(["demo", "--dir", str(tmp_path / "demo"), "--clusters-out", str(clusters),
+                     *[f"--csv=GM0014={half}" for half in halves]]) == 0
+    assert len(list(csv.DictReader(clusters.open()))) == len(rows)  # both files, every row
     shown = capsys.readouterr().out
     assert "1 witness key(s) obtained out of band; quorum 1" in shown
     assert "verified: " in shown and "every check passed" in shown
@@ -85,7 +98,7 @@ def test_demo_stops_with_one_line_naming_a_refused_file(tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text("case_ref,observed_on,voornaam,surname\nA-1,2026-03-01,Ana,Pop\n")
     with pytest.raises(CliError) as caught:
-        run_demo(tmp_path / "demo", persons=0, seed=0, inputs={"GM0014": bad})
+        run_demo(tmp_path / "demo", persons=0, seed=0, inputs={"GM0014": [bad]})
     assert str(caught.value).startswith(
         "`zichtlijn node import` failed: bad.csv: line 1: unknown column(s): voornaam")
     assert _children_of(os.getpid()) == []

@@ -69,9 +69,10 @@ def _zichtlijn(*args: str, env: dict[str, str] | None = None,
     return result.stdout
 
 
-def _csv_alerts(directory: Path, inputs: dict[str, Path], encoding: str) -> Path | None:
+def _csv_alerts(directory: Path, inputs: dict[str, list[Path]], encoding: str) -> Path | None:
     """The alert configuration for given files, or None (said why) when none can be made."""
-    codes = demo_alerts.codes_in(inputs.values(), encoding)
+    codes = demo_alerts.codes_in([path for paths in inputs.values() for path in paths],
+                                 encoding)
     try:
         added = demo_alerts.write_config(directory, EXAMPLE_ALERTS, inputs, codes)
     except ValueError as error:
@@ -194,11 +195,11 @@ def _show_node_alerts(workdir: Path, code: str) -> None:
 
 
 def run_demo(workdir: Path, persons: int, seed: int, full_mix: bool = False,
-             inputs: dict[str, Path] | None = None, clusters_out: Path | None = None,
+             inputs: dict[str, list[Path]] | None = None, clusters_out: Path | None = None,
              encoding: str = "utf-8") -> float:
     """Run the whole demo in `workdir`; returns its F1 (for tests; 0 for `inputs`).
 
-    With `inputs` (gemeente -> CSV file) the nodes import those files instead of
+    With `inputs` (gemeente -> CSV files) the nodes import those files instead of
     synthetic data, the alert rules are the example's over one region of all given
     gemeenten (zichtlijn/demo_alerts.py), and there is no truth to score against.
     """
@@ -234,7 +235,7 @@ def run_demo(workdir: Path, persons: int, seed: int, full_mix: bool = False,
         data = generate(persons, list(GEMEENTEN), seed,
                         start=dt.date.today() - dt.timedelta(days=400),
                         person_rates=None if full_mix else LISTED_ERRORS_ONLY)
-        files = write_csvs(data, data_dir)
+        files = {code: [path] for code, path in write_csvs(data, data_dir).items()}
     alerts = ["--alerts", str(alerts_dir)] if alerts_dir else []
     signals = ["--signals", str(alerts_dir / "signals.toml")] if alerts_dir else []
 
@@ -264,8 +265,10 @@ def run_demo(workdir: Path, persons: int, seed: int, full_mix: bool = False,
                               if line.startswith("witness key ")]
             if inputs:
                 _set_retention(home / "node.toml", CSV_RETENTION_MONTHS)
-            imported = _zichtlijn("node", "import", "--home", str(home), str(files[code]),
-                                  "--encoding", encoding, allow_failure=True)
+            imported = "; ".join(
+                _zichtlijn("node", "import", "--home", str(home), str(path),
+                           "--encoding", encoding, allow_failure=True).strip()
+                for path in files[code])
             synced = _zichtlijn("node", "sync", "--home", str(home))
             _step(f"node {code} {town}: {imported.strip()}; {synced.strip()}")
             listing = _zichtlijn("node", "sightings", "--home", str(home), "--format", "csv")
@@ -330,14 +333,14 @@ def _audit(workdir: Path, pki: Path, port: int, log_key: Path, vkeys: list[str],
 
 def cmd_demo(args: argparse.Namespace) -> int:
     os.environ.setdefault("PYTHONUNBUFFERED", "1")
-    inputs = {}
+    inputs: dict[str, list[Path]] = {}
     for item in args.csv:
         code, sep, path = item.partition("=")
         if not sep or not GEMEENTE_CODE.match(code):
             raise CliError(f"--csv {item!r}: expected GMxxxx=FILE")
         if not Path(path).is_file():
             raise CliError(f"--csv {item!r}: {path} is not a file")
-        inputs[code] = Path(path).resolve()
+        inputs.setdefault(code, []).append(Path(path).resolve())  # several files: each
     out = Path(args.clusters_out).resolve() if args.clusters_out else None
     run_demo(Path(args.dir).resolve(), args.persons, args.seed, args.full_mix, inputs or None,
              out, args.encoding)
