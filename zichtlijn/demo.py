@@ -336,6 +336,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     inputs: dict[str, list[Path]] = {}
     for item in args.csv:
         code, sep, path = item.partition("=")
+        code = code.strip().upper()  # gm0363 is GM0363
         if not sep or not GEMEENTE_CODE.match(code):
             raise CliError(f"--csv {item!r}: expected GMxxxx=FILE")
         if not Path(path).is_file():
