@@ -8,6 +8,7 @@ rows.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
@@ -53,13 +54,18 @@ def decode_csv(data: bytes, encoding: str = "utf-8") -> str:
     """The file's text. Bytes the encoding cannot read are kept as U+DC80..U+DCFF, so
     the rows holding them are refused by name, not the file.
 
-    Windows-1252 is read only as the operator says, never guessed: Central and East
+    A file that starts with a UTF-16 byte-order mark (Excel's "Unicode text") is read
+    as UTF-16. Windows-1252 is read only as the operator says, never guessed: Central and East
     European Windows (1250, 1251) write the same bytes for other letters (ş, č, Cyrillic),
     which a guess would misread silently. A file said to be Windows-1252 that holds a
     UTF-8 letter is refused: it is UTF-8, and would be misread (é as Ã©).
     """
     if encoding not in ENCODINGS:
         raise CsvFileError(f"unknown encoding {encoding!r} (known: {', '.join(ENCODINGS)})")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # Excel's "Unicode text": UTF-16 says so in its first two bytes, whatever the
+        # operator said; a broken last byte becomes U+FFFD, which refuses its row
+        return data.decode("utf-16", errors="replace")
     if encoding == "windows-1252" and (utf8 := _UTF8_MULTIBYTE.search(data)):
         line = data.count(b"\n", 0, utf8.start()) + 1
         raise CsvFileError(f"line {line}: holds UTF-8 letters, so the file is UTF-8, not "
@@ -79,8 +85,11 @@ def read_rows(text: str) -> Iterator[tuple[int, dict[str, str]]]:
     if hint := _SEPARATOR_HINT.fullmatch(first_line):
         delimiter, text, skipped = hint.group(1), rest, 1
     else:
-        # Dutch spreadsheet exports separate with ';' (',' is the decimal comma there)
+        # Dutch spreadsheet exports separate with ';' (',' is the decimal comma there),
+        # Excel's "Unicode text" and "Text (tab delimited)" with tabs
         delimiter = ";" if ";" in first_line and "," not in first_line else ","
+        if "\t" in first_line and not {";", ","} & set(first_line):
+            delimiter = "\t"
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
     header_line = skipped + 1
     try:

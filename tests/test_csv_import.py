@@ -218,6 +218,28 @@ def test_line_numbers_count_physical_lines_of_quoted_newlines(store, encoder):
     assert report.errors[-1].line == 4
 
 
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-be", "utf-8"])
+def test_excels_unicode_text_export_is_read(store, encoder, codec):
+    # "Unicode text": tab-separated UTF-16 with a byte-order mark ("utf-16-be" gets one
+    # written by hand; "utf-8": a tab-separated file without one)
+    text = "\t".join(HEADER) + "\n" + "\t".join(good("U-1", "Ștefania", "Țurcanu")) + "\n"
+    data = text.encode(codec)
+    if codec == "utf-16-be":
+        data = b"\xfe\xff" + data
+    report = run(data, store, encoder)
+    assert (report.imported, report.rejected) == (1, 0)
+    utf8 = run(csv_bytes([good("U-1", "Ștefania", "Țurcanu")]), store, encoder)
+    assert utf8.unchanged == 1  # the same identity as the comma-separated UTF-8 row
+
+
+def test_a_broken_last_byte_of_utf16_refuses_only_its_row(store, encoder):
+    text = "\t".join(HEADER) + "\n" + "\t".join(good("U-1")) + "\n" + "\t".join(
+        good("U-2", "Ana", "Pop"))
+    report = run(text.encode("utf-16") + b"\x00", store, encoder)
+    assert stored_case_refs(store) == ["U-1"]
+    assert [(e.line, e.field) for e in report.errors] == [(3, "date_of_birth")]
+
+
 def test_semicolon_separated_export_is_read(store, encoder):
     data = (b"case_ref;observed_on;given_names;surname;signals\n"
             b"S-1;01-03-2026;Ana Maria;Popescu;unlicensed\n")
