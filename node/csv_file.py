@@ -36,6 +36,7 @@ def has_undecodable(value: str) -> bool:
     return _UNDECODABLE.search(value) is not None
 
 
+_HEADER_GAP = re.compile(r"[\s-]+")
 # Excel's hint of the separator, written as the first line of some CSV exports
 _SEPARATOR_HINT = re.compile(r"sep=(.)\r?")
 
@@ -98,7 +99,8 @@ def read_rows(text: str) -> Iterator[tuple[int, dict[str, str]]]:
         raise CsvFileError("empty file: expected a header row") from None
     except csv.Error as exc:
         raise CsvFileError(f"line {header_line}: unreadable header ({exc})") from None
-    names = [h.strip().lower() for h in header]
+    # "Date of birth" and "date-of-birth" name the column date_of_birth
+    names = [_HEADER_GAP.sub("_", h.strip().lower()) for h in header]
     while names and not names[-1]:  # a spreadsheet's empty columns after the last one
         names.pop()
     if any(has_undecodable(n) for n in names):

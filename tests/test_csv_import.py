@@ -240,6 +240,12 @@ def test_a_broken_last_byte_of_utf16_refuses_only_its_row(store, encoder):
     assert [(e.line, e.field) for e in report.errors] == [(3, "date_of_birth")]
 
 
+def test_column_names_may_be_written_with_spaces_or_hyphens(store, encoder):
+    header = ["Case ref", "Observed-on", "GIVEN NAMES", "surname", "Date of birth"]
+    report = run(csv_bytes([good("H-1")], header), store, encoder)
+    assert (report.imported, report.rejected) == (1, 0)
+
+
 def test_semicolon_separated_export_is_read(store, encoder):
     data = (b"case_ref;observed_on;given_names;surname;signals\n"
             b"S-1;01-03-2026;Ana Maria;Popescu;unlicensed\n")
