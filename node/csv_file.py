@@ -81,10 +81,17 @@ def read_rows(text: str) -> Iterator[tuple[int, dict[str, str]]]:
     """Yield (line number, row) pairs of a decoded file; raise CsvFileError for a bad
     header."""
     text = text.removeprefix("\ufeff")
-    first_line, _, rest = text.partition("\n")
     skipped = 0  # lines before the header, so that line numbers are the file's
-    if hint := _SEPARATOR_HINT.fullmatch(first_line):
-        delimiter, text, skipped = hint.group(1), rest, 1
+    hint = None
+    while True:  # Excel's separator hint and empty lines (or only separators) go first
+        first_line, newline, rest = text.partition("\n")
+        if not newline or not (_SEPARATOR_HINT.fullmatch(first_line)
+                               or not first_line.strip(" \t\r;,")):
+            break
+        hint = hint or _SEPARATOR_HINT.fullmatch(first_line)
+        text, skipped = rest, skipped + 1
+    if hint:
+        delimiter = hint.group(1)
     else:
         # Dutch spreadsheet exports separate with ';' (',' is the decimal comma there),
         # Excel's "Unicode text" and "Text (tab delimited)" with tabs

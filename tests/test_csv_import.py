@@ -246,6 +246,14 @@ def test_column_names_may_be_written_with_spaces_or_hyphens(store, encoder):
     assert (report.imported, report.rejected) == (1, 0)
 
 
+def test_empty_lines_above_the_header_are_skipped_and_counted(store, encoder):
+    bad_date = ["E-2", "2026-03-01", "Ana", "Pop", "31-02-1998"]
+    data = b";;;\r\n\r\n" + csv_bytes([good("E-1"), bad_date])
+    report = run(data, store, encoder)
+    assert stored_case_refs(store) == ["E-1"]
+    assert [(e.line, e.field) for e in report.errors] == [(5, "date_of_birth")]  # the file's
+
+
 def test_semicolon_separated_export_is_read(store, encoder):
     data = (b"case_ref;observed_on;given_names;surname;signals\n"
             b"S-1;01-03-2026;Ana Maria;Popescu;unlicensed\n")
