@@ -373,6 +373,10 @@ _MONTH_NAMES = {
         ("december", "dec", "dezember", "dez", "décembre", "decembre", "decembrie"),
     ), start=1) for name in names
 }
+# A date cell a spreadsheet wrote as a number: days since 1899-12-30 (Excel, LibreOffice),
+# five digits for every date from 1927-05-18 on; anything shorter or longer is not read
+_SPREADSHEET_SERIAL = re.compile(r"([1-9][0-9]{4})(?:\.0+)?")
+_SERIAL_EPOCH = dt.date(1899, 12, 30)
 _ORDINAL = r"(?:st|nd|rd|th|er|e)?"  # 1st, 2nd, 3rd, 14th; 1er (French), 14e (Dutch)
 _DAY_NAMED_MONTH = re.compile(
     r"([0-9]{1,2})" + _ORDINAL + r"\.?[ -]([^\W\d_]+)\.?,?[ -]([0-9]{4})")
@@ -394,7 +398,9 @@ def parse_date(text: str, *, time_of_day: bool = False) -> dt.date:
     Accepted: year first (1990-03-14, 1990/03/14, 1990.03.14), day first
     (14-03-1990, 14/03/1990, 14.03.1990, 14-3-1990), or a month name with day and
     year in either order (14 maart 1990, 14-mrt-1990, 14th March 1990, March 14,
-    1990; Dutch, English, German, French or Romanian), with at most a midnight time
+    1990; Dutch, English, German, French or Romanian), or a spreadsheet's date serial
+    (32946, days since 1899-12-30, as a date cell formatted as a number is exported),
+    with at most a midnight time
     after it (1990-03-14 00:00:00 or 1990-03-14T00:00:00Z, as spreadsheets and
     systems export a date); with `time_of_day` (the date of an event, not of a
     birth) any time of day, which is dropped.
@@ -419,6 +425,8 @@ def parse_date(text: str, *, time_of_day: bool = False) -> dt.date:
     elif (match := _NAMED_MONTH_DAY.fullmatch(day_only.casefold())) and (
             match.group(1) in _MONTH_NAMES):
         day, month, year = match.group(2), _MONTH_NAMES[match.group(1)], match.group(3)
+    elif match := _SPREADSHEET_SERIAL.fullmatch(day_only):
+        return _SERIAL_EPOCH + dt.timedelta(days=int(match.group(1)))
     elif _DMY_SHORT_YEAR.fullmatch(day_only):
         _fail(DateError, "unrecognised date format", value, "two-digit year")
     else:

@@ -433,6 +433,8 @@ MARCH_14 = dt.date(1990, 3, 14)
         "1990-03-14T00:00:00.000Z",
         "1990-03-14 00:00:00+01:00",
         "14-3-1990 0:00",  # a Dutch spreadsheet's date cell
+        "32946",  # ... and one exported as a number: days since 1899-12-30
+        "32946.0",
         "14/03/1990 12:00:00 AM",
     ],
 )
@@ -486,6 +488,8 @@ DATE_ERRORS = [
     # local midnight exported in UTC: the day before, so not read as a date of birth
     ("1990-03-13T23:00:00Z", "unrecognised date format: '1990-03-13T23:00:00Z'"),
     ("14-03-1990 12:00", "unrecognised date format: '14-03-1990 12:00'"),  # noon, not midnight
+    ("1234", "unrecognised date format: '1234'"),  # a serial before 1927: not read
+    ("123456", "unrecognised date format: '123456'"),
     ("14 Maria 1990", "unrecognised date format: '14 Maria 1990'"),
     ("March 14, 90", "unrecognised date format: 'March 14, 90'"),
     ("31-13-1990", "not a date: '31-13-1990' (month 13 out of range)"),
