@@ -37,6 +37,9 @@ def has_undecodable(value: str) -> bool:
 
 
 _HEADER_GAP = re.compile(r"[\s-]+")
+_HEADER_SEARCH = 10  # lines looked at for the header
+_CASE_REF_COLUMN = re.compile(r"""(?:^|[;,\t])\s*"?\s*case[\s_-]*ref\s*"?\s*(?:[;,\t\r]|$)""",
+                              re.IGNORECASE)
 # Excel's hint of the separator, written as the first line of some CSV exports
 _SEPARATOR_HINT = re.compile(r"sep=(.)\r?")
 
@@ -83,9 +86,13 @@ def read_rows(text: str) -> Iterator[tuple[int, dict[str, str]]]:
     text = text.removeprefix("\ufeff")
     skipped = 0  # lines before the header, so that line numbers are the file's
     hint = None
-    while True:  # Excel's separator hint and empty lines (or only separators) go first
+    # Above the header may stand Excel's separator hint, empty lines (or separators only)
+    # and a report's title; the header is the first line naming case_ref
+    top = text.split("\n", _HEADER_SEARCH)[:_HEADER_SEARCH]
+    header_at = next((k for k, line in enumerate(top) if _CASE_REF_COLUMN.search(line)), 0)
+    while True:
         first_line, newline, rest = text.partition("\n")
-        if not newline or not (_SEPARATOR_HINT.fullmatch(first_line)
+        if not newline or not (skipped < header_at or _SEPARATOR_HINT.fullmatch(first_line)
                                or not first_line.strip(" \t\r;,")):
             break
         hint = hint or _SEPARATOR_HINT.fullmatch(first_line)

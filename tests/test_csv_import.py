@@ -254,6 +254,14 @@ def test_empty_lines_above_the_header_are_skipped_and_counted(store, encoder):
     assert [(e.line, e.field) for e in report.errors] == [(5, "date_of_birth")]  # the file's
 
 
+def test_a_title_above_the_header_is_skipped_and_counted(store, encoder):
+    data = b"Controles januari 2026,,,,\nGemeente Utrecht,,,,\n" + csv_bytes(
+        [good("T-1"), ["T-2", "2026-03-01", "Ana", "Pop", "31-02-1998"]])
+    report = run(data, store, encoder)
+    assert stored_case_refs(store) == ["T-1"]
+    assert [(e.line, e.field) for e in report.errors] == [(5, "date_of_birth")]
+
+
 def test_semicolon_separated_export_is_read(store, encoder):
     data = (b"case_ref;observed_on;given_names;surname;signals\n"
             b"S-1;01-03-2026;Ana Maria;Popescu;unlicensed\n")
