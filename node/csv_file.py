@@ -80,31 +80,36 @@ def decode_csv(data: bytes, encoding: str = "utf-8") -> str:
     return text
 
 
-def read_rows(text: str) -> Iterator[tuple[int, dict[str, str]]]:
-    """Yield (line number, row) pairs of a decoded file; raise CsvFileError for a bad
-    header."""
-    text = text.removeprefix("\ufeff")
-    skipped = 0  # lines before the header, so that line numbers are the file's
-    hint = None
-    # Above the header may stand Excel's separator hint, empty lines (or separators only)
-    # and a report's title; the header is the first line naming case_ref
+def _above_header(text: str) -> tuple[str, int, str | None]:
+    """The text from the header on, how many lines stood above it, and the separator
+    Excel's hint among them names. Above the header may stand that hint, empty lines
+    (or separators only) and a report's title; the header is the first of the first
+    lines that names case_ref."""
     top = text.split("\n", _HEADER_SEARCH)[:_HEADER_SEARCH]
     header_at = next((k for k, line in enumerate(top) if _CASE_REF_COLUMN.search(line)), 0)
+    skipped, hint = 0, None
     while True:
-        first_line, newline, rest = text.partition("\n")
-        if not newline or not (skipped < header_at or _SEPARATOR_HINT.fullmatch(first_line)
-                               or not first_line.strip(" \t\r;,")):
-            break
-        hint = hint or _SEPARATOR_HINT.fullmatch(first_line)
+        line, newline, rest = text.partition("\n")
+        hinted = _SEPARATOR_HINT.fullmatch(line)
+        if not newline or not (skipped < header_at or hinted or not line.strip(" \t\r;,")):
+            return text, skipped, hint
+        hint = hint or (hinted.group(1) if hinted else None)
         text, skipped = rest, skipped + 1
-    if hint:
-        delimiter = hint.group(1)
-    else:
-        # Dutch spreadsheet exports separate with ';' (',' is the decimal comma there),
-        # Excel's "Unicode text" and "Text (tab delimited)" with tabs
-        delimiter = ";" if ";" in first_line and "," not in first_line else ","
-        if "\t" in first_line and not {";", ","} & set(first_line):
-            delimiter = "\t"
+
+
+def _delimiter(header: str) -> str:
+    # Dutch spreadsheet exports separate with ';' (',' is the decimal comma there),
+    # Excel's "Unicode text" and "Text (tab delimited)" with tabs
+    if "\t" in header and not {";", ","} & set(header):
+        return "\t"
+    return ";" if ";" in header and "," not in header else ","
+
+
+def read_rows(text: str) -> Iterator[tuple[int, dict[str, str]]]:
+    """Yield (line number, row) pairs of a decoded file; raise CsvFileError for a bad
+    header. Line numbers are the file's, lines above the header counted."""
+    text, skipped, hint = _above_header(text.removeprefix("\ufeff"))
+    delimiter = hint or _delimiter(text.partition("\n")[0])
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
     header_line = skipped + 1
     try:
