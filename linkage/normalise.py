@@ -339,7 +339,7 @@ def canonical_word(word: str) -> str:
 
 _ISO_DATE = re.compile(r"([0-9]{4})([-/.])([0-9]{1,2})\2([0-9]{1,2})")
 _DMY_DATE = re.compile(r"([0-9]{1,2})([-/.])([0-9]{1,2})\2([0-9]{4})")
-_DMY_SHORT_YEAR = re.compile(r"[0-9]{1,2}([-/.])[0-9]{1,2}\1[0-9]{2}")
+_DMY_SHORT_YEAR = re.compile(r"([0-9]{1,2})([-/.])([0-9]{1,2})\2([0-9]{2})")
 # after a time, the zone an export may write: Z, UTC or an offset (+01:00, -0500)
 _ZONE = r"(?: ?(?:z|utc|[+-](?:[01][0-9]|2[0-3]):?[0-5][0-9]))?"
 # a date cell exported as a date-time: midnight says nothing, any other time is refused
@@ -395,17 +395,18 @@ def days_in_month(year: int, month: int) -> int:
 def parse_date(text: str, *, time_of_day: bool = False) -> dt.date:
     """Parse a date as inspectors and exports write it; refuse anything ambiguous.
 
-    Accepted: year first (1990-03-14, 1990/03/14, 1990.03.14), day first
-    (14-03-1990, 14/03/1990, 14.03.1990, 14-3-1990), or a month name with day and
-    year in either order (14 maart 1990, 14-mrt-1990, 14th March 1990, March 14,
-    1990; Dutch, English, German, French or Romanian), or a spreadsheet's date serial
-    (32946, days since 1899-12-30, as a date cell formatted as a number is exported),
-    with at most a midnight time
-    after it (1990-03-14 00:00:00 or 1990-03-14T00:00:00Z, as spreadsheets and
-    systems export a date); with `time_of_day` (the date of an event, not of a
-    birth) any time of day, which is dropped.
-    Two-digit years are refused: 14-03-05 could be 1905 or 2005, and a wrong century
-    silently breaks linkage. Month-first (US) order is never assumed, but a month above
+    Accepted: year first (1990-03-14, 1990/03/14, 1990.03.14); day first (14-03-1990,
+    14/03/1990, 14.03.1990, 14-3-1990); a month name with day and year in either order,
+    in Dutch, English, German, French or Romanian (14 maart 1990, 14-mrt-1990, 14th
+    March 1990, March 14, 1990); or a spreadsheet's date serial (32946: days since
+    1899-12-30, as a date cell formatted as a number is exported). A date of birth may
+    carry a midnight time (1990-03-14 00:00:00, 14-3-1990 0:00, 1990-03-14T00:00:00Z,
+    as spreadsheets and systems export a date); with `time_of_day` (the date of an
+    event, not of a birth) any time of day is dropped.
+
+    Two-digit years are refused for a birth: 14-03-05 could be 1905 or 2005, and a
+    wrong century silently breaks linkage. An event (`time_of_day`) is this century's
+    (01-03-26 is 2026-03-01). Month-first (US) order is never assumed, but a month above
     12 with a day of 12 or less is read the only way it is a date, day and month
     exchanged (05-13-1990 and 1990-13-05 are 13 May 1990): a swap is a recording error
     the linker expects, and refusing the row would lose the sighting. Whether a date
@@ -427,8 +428,10 @@ def parse_date(text: str, *, time_of_day: bool = False) -> dt.date:
         day, month, year = match.group(2), _MONTH_NAMES[match.group(1)], match.group(3)
     elif match := _SPREADSHEET_SERIAL.fullmatch(day_only):
         return _SERIAL_EPOCH + dt.timedelta(days=int(match.group(1)))
-    elif _DMY_SHORT_YEAR.fullmatch(day_only):
-        _fail(DateError, "unrecognised date format", value, "two-digit year")
+    elif match := _DMY_SHORT_YEAR.fullmatch(day_only):
+        if not time_of_day:
+            _fail(DateError, "unrecognised date format", value, "two-digit year")
+        day, month, year = match.group(1), match.group(3), "20" + match.group(4)
     else:
         _fail(DateError, "unrecognised date format", value)
     y, m, d = int(year), int(month), int(day)

@@ -536,6 +536,13 @@ def test_the_date_of_an_event_may_carry_its_time_of_day(text: str) -> None:
         parse_date(text)  # a date of birth with a time of day is a column mix-up
 
 
+@pytest.mark.parametrize("text", ["01-05-26", "1/5/26 14:30", "01.05.26"])
+def test_an_event_with_a_two_digit_year_is_this_centurys(text: str) -> None:
+    assert parse_date(text, time_of_day=True) == dt.date(2026, 5, 1)
+    with pytest.raises(DateError, match="two-digit year"):
+        parse_date(text.split()[0])  # a birth could be 1926 as well
+
+
 @pytest.mark.parametrize("text", ["2026-05-01 24:00", "2026-05-01 12:60", "2026-05-01 14",
                                   "2026-05-01 14:30 uur later", "2026-05-01T14.30",
                                   "2026-05-01 14.3"])
