@@ -176,7 +176,14 @@ _ASIDE_FIRST = re.compile(r"(?:alias|a\.k\.a\.?|roepnaam|bijnaam|werknaam|geb\.|
                           r"|echtgenote\s+van|wed\.|weduwe\s+van)\s+(?=\S)", re.IGNORECASE)
 
 
+# Dutch abbreviations of "van de(r/n)" and "van het" (v/d Berg, v.d. Berg, v/h Hof): the
+# particle they stand for, before a '/' could be read as "another spelling follows"
+_VAN_DE = re.compile(r"(?<![^\W\d_])v\s?[./]\s?([dh])(?![^\W\d_])\.?", re.IGNORECASE)
+
+
 def _without_notes(value: str) -> str:
+    if "v" in value or "V" in value:
+        value = _VAN_DE.sub(lambda m: "vd" if m.group(1) in "dD" else "van het", value)
     if not _NAME_NOTE_CHARS.isdisjoint(value):
         value = _LOST_LETTER.sub("", _NAME_NOTE.sub(" ", value)).replace("?", " ")
         value = next((spelling for spelling in value.split("/") if spelling.strip()), "")

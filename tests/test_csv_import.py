@@ -416,6 +416,9 @@ def test_a_time_of_day_on_a_date_of_birth_is_refused_without_the_value():
     ("given_names", "alias Lena", "Lena"),  # only a name she goes by: the word goes
     ("surname", "geb. Popa", "Popa"),
     ("given_names", "Aka Chioma", "Aka Chioma"),  # Aka is a given name too
+    ("surname", "v/d Berg", "vd Berg"),  # van der, not "v or d Berg"
+    ("surname", "v.d. Berg", "vd Berg"),
+    ("surname", "v/h Hof", "van het Hof"),
 ])
 def test_a_note_written_beside_a_name_is_not_part_of_it(field, written, read):
     header = [*HEADER, "companion_given_names", "companion_surname"]
