@@ -416,6 +416,10 @@ def test_a_time_of_day_on_a_date_of_birth_is_refused_without_the_value():
     ("given_names", "alias Lena", "Lena"),  # only a name she goes by: the word goes
     ("surname", "geb. Popa", "Popa"),
     ("given_names", "Aka Chioma", "Aka Chioma"),  # Aka is a given name too
+    ("surname", "Ionescu născută Popa", "Ionescu"),
+    ("surname", "Popescu căs. Ionescu", "Popescu"),
+    ("surname", "Ionescu (fostă Popescu)", "Ionescu"),
+    ("surname", "Kovácsné szül. Nagy", "Kovácsné"),
     ("surname", "v/d Berg", "vd Berg"),  # van der, not "v or d Berg"
     ("surname", "v.d. Berg", "vd Berg"),
     ("surname", "v/h Hof", "van het Hof"),
