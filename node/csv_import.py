@@ -170,8 +170,9 @@ _LOST_LETTER = re.compile(r"(?<=[^\W\d_])\?(?=[^\W\d_])")
 # "Kovácsné szül. Nagy": her own name comes first
 _ASIDE_WORDS = (r"(?:alias|aka|a\.k\.a\.?|roepnaam|bijnaam|werknaam|geb\.?|geboren|e\.v\.?"
                 r"|echtgenote\s+van|wed\.?|weduwe\s+van"
-                # Romanian and Hungarian papers: née, married, former; szül. (született)
-                r"|n[aă]scut[aă]|c[aă]s\.|c[aă]s[aă]torit[aă]|fost[aă]|sz[uü]l\.|sz[uü]letett)")
+                # English née; Romanian and Hungarian née, married, former
+                r"|n[eé]e|formerly|n[aă]scut[aă]|c[aă]s\.|c[aă]s[aă]torit[aă]|fost[aă]"
+                r"|sz[uü]l\.|sz[uü]letett)")
 _NAME_ASIDE = re.compile(r"\s+" + _ASIDE_WORDS + r"(?=\s).*", re.IGNORECASE | re.DOTALL)
 # such a word first ("alias Lena", "geb. Popa") says the field holds only that name: the
 # word goes, the name stays. Not a bare "aka" there: Aka is also a given name.

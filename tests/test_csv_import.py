@@ -417,6 +417,8 @@ def test_a_time_of_day_on_a_date_of_birth_is_refused_without_the_value():
     ("surname", "geb. Popa", "Popa"),
     ("given_names", "Aka Chioma", "Aka Chioma"),  # Aka is a given name too
     ("surname", "Ionescu născută Popa", "Ionescu"),
+    ("surname", "Okafor née Eze", "Okafor"),
+    ("surname", "Okafor nee Eze", "Okafor"),
     ("surname", "Popescu căs. Ionescu", "Popescu"),
     ("surname", "Ionescu (fostă Popescu)", "Ionescu"),
     ("surname", "Kovácsné szül. Nagy", "Kovácsné"),
