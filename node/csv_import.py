@@ -160,6 +160,7 @@ def _check_text(line: int, name: str, value: str, limit: int = MAX_FIELD_CHARS) 
 # None of these characters occurs in an accepted name, so no accepted name changes.
 _NAME_NOTE = re.compile(r"""\s*(?:\([^()]*\)|\[[^\[\]]*\]|"[^"]*")""")
 _NAME_NOTE_CHARS = frozenset('()[]"?/')
+_NAME_SYMBOLS = frozenset("!@#$%^&*=~`|\\<>{}_+")
 # ... but a '?' between letters stands for a letter the file could not hold (a spreadsheet
 # saving ș as Windows-1252 writes "Pope?cu"): dropped, so the word stays one word
 _LOST_LETTER = re.compile(r"(?<=[^\W\d_])\?(?=[^\W\d_])")
@@ -185,7 +186,15 @@ _ASIDE_FIRST = re.compile(r"(?:alias|a\.k\.a\.?|roepnaam|bijnaam|werknaam|geb\.|
 _VAN_DE = re.compile(r"(?<![^\W\d_])v\s?[./]\s?([dh])(?![^\W\d_])\.?", re.IGNORECASE)
 
 
+# A symbol between two letters is a slip of the keyboard (Mar!a, Pop&scu: the shifted
+# digits sit above the letters) and goes; '_' and '+' there join two names (Ana_Maria)
+_TYPED_SYMBOL = re.compile(r"(?<=[^\W\d_])[!@#$%^&*=~`|\\<>{}_+](?=[^\W\d_])")
+
+
 def _without_notes(value: str) -> str:
+    """The name as written, without what an inspector or a keyboard added to it."""
+    if not _NAME_SYMBOLS.isdisjoint(value):
+        value = _TYPED_SYMBOL.sub(lambda m: " " if m.group() in "_+" else "", value)
     if "v" in value or "V" in value:
         value = _VAN_DE.sub(lambda m: "vd" if m.group(1) in "dD" else "van het", value)
     if not _NAME_NOTE_CHARS.isdisjoint(value):

@@ -451,7 +451,8 @@ def test_a_name_that_is_only_a_note_is_an_empty_name(only_a_note):
         parse_row(2, row, TODAY)
 
 
-@pytest.mark.parametrize("still_refused", ["Maria 2", "Ana+Maria", "(Ana", "Popescu; Ionescu"])
+@pytest.mark.parametrize("still_refused", ["Maria 2", "Ana +Maria", "(Ana", "Popescu; Ionescu",
+                                           "Maria!", "#Maria"])
 def test_other_characters_in_a_name_still_refuse_the_row(still_refused):
     row = dict(zip(HEADER, [*good("N-3")], strict=True))
     row["given_names"] = still_refused
@@ -614,6 +615,15 @@ def test_a_place_of_birth_that_is_only_a_qualifier_is_no_place():
     header = [*HEADER, "place_of_birth"]
     row = dict(zip(header, [*good("P-2"), "(Moldova)"], strict=True))
     assert parse_row(2, row, TODAY).subject.place_of_birth is None
+
+
+@pytest.mark.parametrize(("written", "read"), [
+    ("Mar!a", "Mara"), ("Pop&scu", "Popscu"), ("Ana_Maria", "Ana Maria"),
+    ("Ana+Maria", "Ana Maria")])
+def test_a_symbol_between_two_letters_is_a_slip_of_the_keyboard(written, read):
+    row = dict(zip(HEADER, [*good("N-5")], strict=True))
+    row["given_names"] = written
+    assert parse_row(2, row, TODAY).subject.given_names == read
 
 
 def test_control_pattern_is_exactly_unicode_category_cc():
