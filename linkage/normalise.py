@@ -450,7 +450,7 @@ def parse_date(text: str, *, time_of_day: bool = False) -> dt.date:
 # ----------------------------------------------------------------------------- sex
 
 _SEX_WORDS = {
-    "f": ("F", "V", "W", "K", "Vr", "Vrouw", "Vrouwelijk", "Female", "Woman", "Feminine",
+    "f": ("F", "V", "W", "K", "Vr", "Vrouw", "Vrouwelijk", "Female", "Fem", "Woman", "Feminine",
           "Feminin", "Femeie", "Weiblich", "Frau", "Femme", "Mujer", "Kobieta",
           "Ж", "Жена", "Женский", "Женщина", "Жінка", "Жіноча"),
     "m": ("M", "Man", "Male", "Mannelijk", "Masculine", "Masculin", "Bărbat", "Mann",
@@ -459,7 +459,8 @@ _SEX_WORDS = {
     "x": ("X", "Other", "Anders", "Overig", "Divers", "Non-binary", "Nonbinary"),
 }  # fmt: skip
 _SEX = {fold(word): code for code, words in _SEX_WORDS.items() for word in words}
-_SEX_NOT_KNOWN = frozenset({"u", "unknown", "onbekend", "nvt", "n a", "na"})
+# "O" is the BRP's own code for onbekend (geslachtsaanduiding M, V, O)
+_SEX_NOT_KNOWN = frozenset({"u", "o", "unknown", "onbekend", "nvt", "n a", "na"})
 
 
 def normalise_sex(text: str) -> str | None:
@@ -475,6 +476,11 @@ def normalise_sex(text: str) -> str | None:
         return None
     if key in _SEX:
         return _SEX[key]
+    # a code with its word ("V (vrouw)", "female (F)", "F/V"): read when every word says
+    # the same; "vrouw/man" says two things and is refused
+    said = {_SEX.get(word) for word in key.split()}
+    if len(said) == 1 and None not in said:
+        return said.pop()
     _fail(NormaliseError, "unrecognised sex", text.strip())
 
 

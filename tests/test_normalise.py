@@ -587,6 +587,10 @@ SEXES = [
     *[(text, "m") for text in ["Мъж", "мужской", "männlich", "Férfi"]],
     *[(text, "x") for text in ["X", "x", "anders", "non-binary"]],
     *[(text, None) for text in ["", "   ", "onbekend", "Unknown", "?", "-"]],
+    ("O", None),  # the BRP's code for onbekend
+    # a code with its word, or two codes that agree
+    *[(text, "f") for text in ["V (vrouw)", "female (F)", "F/V", "fem."]],
+    ("M (man)", "m"),
 ]
 
 
@@ -599,7 +603,7 @@ def test_cyrillic_em_is_male() -> None:
     assert normalise_sex("\N{CYRILLIC CAPITAL LETTER EM}") == "m"
 
 
-@pytest.mark.parametrize("text", ["vrouw/man", "yes", "nő", "2"])
+@pytest.mark.parametrize("text", ["vrouw/man", "yes", "nő", "2", "Vrouw Man", "F (onbekend)"])
 def test_normalise_sex_refuses_unknown_values(text: str) -> None:
     with pytest.raises(NormaliseError, match="unrecognised sex"):
         normalise_sex(text)
