@@ -297,6 +297,26 @@ def _normalised(line: int, name: str, value: str, normaliser) -> str | None:
         raise RowError(line, name, exc.reason) from None
 
 
+# What a record writes around a document number: the kind of document and "number"
+# (Paspoort NP1234567, ID-kaart nr. IXA123456, Romanian "seria RX nr. 123456"): not part
+# of it. A short word alone (ID, NR, NO, PAS) counts only with a ':' or '.' after it or
+# beside another such word, since "ID 1234" could be the number's own series.
+_LONG_LABEL = (r"paspoort|passport|pasp\.|id[- ]?kaart|identiteitskaart|id[- ]card|nummer"
+               r"|number|num[aă]r|seria")
+_DOCUMENT_LABELS = re.compile(
+    r"(?:(?:" + _LONG_LABEL + r"|id|nr|no|pas)(?:\s*[:.#]\s*|\s+))+(?=\S)", re.IGNORECASE)
+_LONG_LABELS = re.compile(_LONG_LABEL, re.IGNORECASE)
+_NUMBER_WORD = re.compile(r"(?<=\S)\s+(?:nr|no|num[aă]r)\.?\s*(?=[0-9])", re.IGNORECASE)
+
+
+def _without_label(value: str) -> str:
+    labels = _DOCUMENT_LABELS.match(value)
+    if labels and (_LONG_LABELS.search(labels.group()) or len(labels.group().split()) > 1
+                   or any(mark in labels.group() for mark in ":.#")):
+        value = value[labels.end():]
+    return _NUMBER_WORD.sub(" ", value)
+
+
 # Between numbers in one phone cell: "06-1234 5678 / 06-8765 4321", "...; ...", "... of ..."
 _PHONE_SEPARATOR = re.compile(r"\s*[/;,|]\s*|\s+(?:of|en|or|and)\s+", re.IGNORECASE)
 # A note after a number: "0612345678 (whatsapp)", "+40 721 234 567 (zus)"
@@ -382,7 +402,7 @@ def parse_row(line: int, row: dict[str, str], today: dt.date,
                               normalise_nationality)
     place = _place(_check_text(line, "place_of_birth", get("place_of_birth", ""))) or None
     document = _normalised(line, "document_number", get("document_number", ""),
-                           normalise_document_number)
+                           lambda value: normalise_document_number(_without_label(value)))
     subject = Identity(given, surname, born, sex, document, place, nationality)
     if not _has_name(subject):
         raise RowError(line, "given_names", "no name left once titles and placeholders "

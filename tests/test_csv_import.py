@@ -626,6 +626,17 @@ def test_a_symbol_between_two_letters_is_a_slip_of_the_keyboard(written, read):
     assert parse_row(2, row, TODAY).subject.given_names == read
 
 
+@pytest.mark.parametrize(("written", "read"), [
+    ("Paspoort NP1234567", "NP1234567"), ("passport: NP1234567", "NP1234567"),
+    ("ID-kaart nr. IXA123456", "IXA123456"), ("seria RX nr. 123456", "RX123456"),
+    ("pas nr NP1234567", "NP1234567"),
+    ("ID 1234567", "ID1234567")])  # a short word alone may be the number's own series
+def test_a_document_number_is_read_without_the_words_around_it(written, read):
+    header = [*HEADER, "document_number"]
+    row = dict(zip(header, [*good("D-1"), written], strict=True))
+    assert parse_row(2, row, TODAY).subject.document_number == read
+
+
 def test_control_pattern_is_exactly_unicode_category_cc():
     import sys
     import unicodedata
