@@ -679,13 +679,13 @@ _NAME_ALPHABET = "aZ -'.,\u2019\u00e9\u0301\u0219\u04141_\t\x7f\udc85=@+\u00aa\u
 @given(st.text(alphabet=_NAME_ALPHABET, max_size=12) | st.text(max_size=8))
 @settings(max_examples=600, deadline=None)
 def test_name_and_text_checks_answer_as_per_character(value):
+    from node.as_written import name_as_meant
     from node.csv_file import has_undecodable
     from node.csv_import import (
         _NULL_MARKERS,
         RowError,
         _check_name,
         _check_text,
-        _without_notes,
     )
 
     assert has_undecodable(value) == any("\udc80" <= ch <= "\udcff" for ch in value)
@@ -698,7 +698,7 @@ def test_name_and_text_checks_answer_as_per_character(value):
     except RowError as error:
         answer = error.reason
     # notes beside a name (brackets, quotes, ?, /) are dropped before the characters count
-    checked = _without_notes(checked)
+    checked = name_as_meant(checked)
     checked = "" if checked.lower() in _NULL_MARKERS else checked
     assert answer == (_old_check_name(checked) if checked else "")
 
