@@ -574,8 +574,10 @@ _NO_NATIONALITY = frozenset({"unspecified", "onbepaald", "xxx"})
 # --------------------------------------------------------------------------- phone
 
 _TRUNK_ZERO = re.compile(r"\(\s*0\s*\)")
-# "tel:" as in a tel: link copied from an advert, "tel." / "tel" as written on a form
-_TEL_LABEL = re.compile(r"^tel\s*[:.]?\s*(?=[+0-9(])", re.IGNORECASE)
+# "tel:" as in a tel: link copied from an advert, "tel." / "tel" as written on a form, and
+# the other words a form or notebook puts first (mobiel, gsm, WhatsApp: +40 ...)
+_TEL_LABEL = re.compile(r"^(?:tel|telefoon|telephone|phone|mob|mobiel|mobile|gsm|whatsapp|wa)"
+                        r"\s*[:.]?\s*(?=[+0-9(])", re.IGNORECASE)
 _PHONE_SEPARATORS = re.compile(r"[\s().\-/\u2010-\u2015\u2212]")
 _PHONE_SHAPE = re.compile(r"\+?[0-9]+")
 _COUNTRY_CODE = re.compile(r"[1-9][0-9]{0,2}")
@@ -607,7 +609,8 @@ def _spreadsheet_number(value: str) -> str:
 def normalise_phone(text: str, default_country: str = "31") -> str:
     """Write a phone number as E.164 (``+31612345678``) so equal numbers compare equal.
 
-    A leading ``tel:`` (a link copied from an advert) is dropped.
+    A leading ``tel:`` (a link copied from an advert) or a word such as ``mobiel``,
+    ``gsm`` or ``WhatsApp:`` is dropped.
     ``00`` becomes ``+``; a single leading ``0`` is a national trunk prefix and is
     replaced by ``default_country``; ``+31 (0)6...`` drops the ``(0)``. Digits without
     any prefix are read as already international (as in wa.me/31612345678 links) when

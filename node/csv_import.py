@@ -230,8 +230,9 @@ def _normalised(line: int, name: str, value: str, normaliser) -> str | None:
 
 # Between numbers in one phone cell: "06-1234 5678 / 06-8765 4321", "...; ...", "... of ..."
 _PHONE_SEPARATOR = re.compile(r"\s*[/;,|]\s*|\s+(?:of|en|or|and)\s+", re.IGNORECASE)
-# A note after a number: "0612345678 (whatsapp)", "+40 721 234 567 (zus)"
-_PHONE_NOTE = re.compile(r"\s*\([^()0-9]*[^\W\d_][^()0-9]*\)$")
+# A note after a number: "0612345678 (whatsapp)", "+40 721 234 567 (zus)", or a word
+# of letters alone ("06-12345678 whatsapp"; "ext 12" has digits and is refused)
+_PHONE_NOTE = re.compile(r"\s*\([^()0-9]*[^\W\d_][^()0-9]*\)$|\s+[^\W\d_]+\.?$")
 MAX_PHONES = 4
 
 

@@ -743,6 +743,7 @@ def test_every_name_the_checks_accept_can_be_encoded(given_names, surname):
     ("+40 721 234 567 (zus); 06 12345678", ["+40721234567", "+31612345678"]),
     ("06-12345678 of 06-87654321", ["+31612345678", "+31687654321"]),
     ("0612345678 (whatsapp)", ["+31612345678"]),
+    ("06-12345678 whatsapp", ["+31612345678"]),  # a word of letters after it
     ("06-12345678, 06 1234 5678", ["+31612345678"]),  # the same number twice is one
 ])
 def test_a_phone_cell_may_hold_several_numbers_and_a_note(cell, numbers):
@@ -755,6 +756,7 @@ def test_a_phone_cell_may_hold_several_numbers_and_a_note(cell, numbers):
     ("06-12345678 / bellen", "phone: unexpected characters"),
     ("1/2/3/4/5", "phone: more than 4 numbers"),
     ("ca. 06-12345678", "phone: unexpected characters"),
+    ("0612345678 ext 12", "phone: unexpected characters"),  # an extension is no note
 ])
 def test_a_phone_cell_with_something_else_is_refused_naming_the_field(cell, reason):
     header = [*HEADER, "phone"]
