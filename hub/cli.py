@@ -21,10 +21,11 @@ from hub.linker import Linker
 from hub.log_key import DEFAULT_ORIGIN, create_log_key, key_paths, load_log_key
 from hub.retention import RetentionJob, purge
 from hub.server import start_hub
-from hub.settings import HubSettings, load_settings, settings_toml
+from hub.settings import HubSettings, RetentionSettings, load_settings, settings_toml
 from hub.store import HubStore
 from linkage.schema import default_schema
 from zichtlijn.cli_home import HomeOption
+from zichtlijn.dates import retention_months_option
 from zichtlijn.errors import CliError
 from zichtlijn.transport import TlsFiles
 
@@ -47,7 +48,8 @@ def cmd_init(args: argparse.Namespace) -> int:
     config_path = home / "hub.toml"
     if config_path.exists() and not args.force:
         raise CliError(f"{config_path} exists; pass --force to overwrite the configuration")
-    config_path.write_text(config.to_toml() + settings_toml(), "utf-8")
+    settings = HubSettings(retention=RetentionSettings(args.retention_months))
+    config_path.write_text(config.to_toml() + settings_toml(settings), "utf-8")
     HubStore(config.db_path).close()
     key_path, vkey_path = key_paths(home)
     log_key = load_log_key(home) if key_path.exists() else create_log_key(home, args.origin)
@@ -164,6 +166,9 @@ def register(groups: argparse._SubParsersAction) -> None:
                       help=f"audit log name in its tree heads (default {DEFAULT_ORIGIN})")
     init.add_argument("--force", action="store_true", help="overwrite an existing hub.toml "
                       "(never the log key)")
+    init.add_argument("--retention-months", type=retention_months_option, default=18,
+                      metavar="N", help="purge sightings N months after the control "
+                                        "(1-240, default 18; the nodes' must be the same)")
     init.set_defaults(run=cmd_init)
 
     serve = commands.add_parser("serve", help="run the gRPC server (mTLS) until stopped")

@@ -25,6 +25,7 @@ from node.retention import purge, refusal, report_purges, retention_months, rete
 from node.store import NodeStore
 from node.sync import sync
 from zichtlijn.cli_home import HomeOption
+from zichtlijn.dates import retention_months_option
 from zichtlijn.errors import CliError
 from zichtlijn.keyfile import load_purpose_keys
 from zichtlijn.progress import Progress
@@ -71,7 +72,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     config_path = home / "node.toml"
     if config_path.exists() and not args.force:
         raise CliError(f"{config_path} exists; pass --force to overwrite the configuration")
-    config_path.write_text(config.to_toml() + retention_toml(), "utf-8")
+    config_path.write_text(config.to_toml() + retention_toml(args.retention_months), "utf-8")
     store = NodeStore(config.db_path)
     try:
         if package is not None:
@@ -221,6 +222,9 @@ def register(groups: argparse._SubParsersAction) -> None:
     init.add_argument("--signals", metavar="FILE",
                       help="signal catalogue (the hub's signals.toml); import then refuses "
                            "unknown codes by line")
+    init.add_argument("--retention-months", type=retention_months_option, default=18,
+                      metavar="N", help="purge sightings N months after the control "
+                                        "(1-240, default 18; the hub's must be the same)")
     init.set_defaults(run=cmd_init)
 
     imp = commands.add_parser("import", help="import a CSV export of controls (DESIGN §10)")

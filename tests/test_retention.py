@@ -264,3 +264,31 @@ def test_node_import_refuses_rows_past_retention_with_the_line(tmp_path, pki, se
         out = capsys.readouterr()
         assert "line 2: observed_on: older than the retention period" in out.err
         assert "imported 1" in out.out
+
+
+def test_hub_and_node_init_take_the_retention_period(tmp_path, pki, secret_file):
+    from hub.settings import load_settings
+    from zichtlijn import cli
+
+    hub_home, node_home = tmp_path / "hub", tmp_path / "node"
+    assert cli.main(["hub", "init", "--home", str(hub_home), "--ca", str(pki.root / "ca.pem"),
+                     "--cert", str(pki.root / "hub-hub.pem"),
+                     "--key", str(pki.root / "hub-hub.key"), "--retention-months", "36"]) == 0
+    assert load_settings(hub_home).retention.months == 36
+    assert cli.main(["node", "init", "--home", str(node_home), "--gemeente", "GM0014",
+                     "--hub", "127.0.0.1:1", "--ca", str(pki.root / "ca.pem"),
+                     "--cert", str(pki.root / "node-GM0014.pem"),
+                     "--key", str(pki.root / "node-GM0014.key"), "--secret", str(secret_file),
+                     "--retention-months", "36"]) == 0
+    assert node_retention.retention_months(node_home) == 36
+
+
+@pytest.mark.parametrize("months", ["0", "241", "18.5", "achttien"])
+def test_a_retention_period_outside_1_to_240_months_is_refused(months, capsys):
+    from zichtlijn import cli
+
+    with pytest.raises(SystemExit) as stopped:
+        cli.main(["hub", "init", "--home", "x", "--ca", "c", "--cert", "c", "--key", "k",
+                  "--retention-months", months])
+    assert stopped.value.code == 2
+    assert "a whole number of months within 1..240" in capsys.readouterr().err

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import calendar
 import datetime as dt
 
@@ -14,3 +15,18 @@ def months_before(day: dt.date, months: int) -> dt.date:
     index = day.year * 12 + day.month - 1 - months
     year, month = divmod(index, 12)
     return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+#: the retention period hub and node accept, in months ([retention] months)
+RETENTION_MONTHS = range(1, 241)
+
+
+def retention_months_option(text: str) -> int:
+    """argparse type of `--retention-months`: a whole number of months within 1..240."""
+    try:
+        months = int(text)
+    except ValueError:
+        months = 0
+    if months not in RETENTION_MONTHS:
+        raise argparse.ArgumentTypeError(f"{text!r}: a whole number of months within 1..240")
+    return months

@@ -18,7 +18,6 @@ import csv
 import datetime as dt
 import io
 import os
-import re
 import secrets
 import shutil
 import signal
@@ -43,7 +42,6 @@ HUB_START_TIMEOUT_S = 30.0
 # Given files are linked whatever their age: a deployment purges a control 18 months
 # after it (README "Retention"), which would refuse an older file's rows at import.
 CSV_RETENTION_MONTHS = 240  # the most [retention] months allows
-_RETENTION_MONTHS = re.compile(r"(?m)(^\[retention\][^\[]*?^months = )\d+$")
 
 
 def _zichtlijn(*args: str, env: dict[str, str] | None = None,
@@ -83,13 +81,6 @@ def _csv_alerts(directory: Path, inputs: dict[str, list[Path]], encoding: str) -
     _step(f"match alerts: the example rules over one region ({demo_alerts.REGION}) holding "
           f"every given gemeente{weighed}")
     return directory
-
-
-def _set_retention(config: Path, months: int) -> None:
-    text, found = _RETENTION_MONTHS.subn(rf"\g<1>{months}", config.read_text("utf-8"))
-    if found != 1:
-        raise CliError(f"{config}: no [retention] months to set")
-    config.write_text(text, "utf-8")
 
 
 def _step(text: str) -> None:
@@ -238,14 +229,14 @@ def run_demo(workdir: Path, persons: int, seed: int, full_mix: bool = False,
         files = {code: [path] for code, path in write_csvs(data, data_dir).items()}
     alerts = ["--alerts", str(alerts_dir)] if alerts_dir else []
     signals = ["--signals", str(alerts_dir / "signals.toml")] if alerts_dir else []
+    retention = ["--retention-months", str(CSV_RETENTION_MONTHS)] if inputs else []
 
     hub_home = workdir / "hub"
     _zichtlijn("hub", "init", "--home", str(hub_home), "--listen", "127.0.0.1:0",
                "--ca", str(pki / "ca.pem"), "--cert", str(pki / "hub-hub.pem"),
-               "--key", str(pki / "hub-hub.key"), *alerts)
+               "--key", str(pki / "hub-hub.key"), *alerts, *retention)
     log_key = hub_home / "log.vkey"
     if inputs:
-        _set_retention(hub_home / "hub.toml", CSV_RETENTION_MONTHS)
         _step(f"retention {CSV_RETENTION_MONTHS} months at hub and nodes, so that the files' "
               "older controls are linked too (a deployment keeps 18)")
     hub, port = _start_hub(hub_home)
@@ -259,12 +250,10 @@ def run_demo(workdir: Path, persons: int, seed: int, full_mix: bool = False,
                        "--hub", f"127.0.0.1:{port}", "--ca", str(pki / "ca.pem"),
                        "--cert", str(pki / f"node-{code}.pem"),
                        "--key", str(pki / f"node-{code}.key"),
-                       "--key-package", str(packages[code]), *signals,
+                       "--key-package", str(packages[code]), *signals, *retention,
                        "--log-key", str(log_key))
             witness_vkeys += [line.split()[-1] for line in initialised.splitlines()
                               if line.startswith("witness key ")]
-            if inputs:
-                _set_retention(home / "node.toml", CSV_RETENTION_MONTHS)
             imported = "; ".join(
                 _zichtlijn("node", "import", "--home", str(home), str(path),
                            "--encoding", encoding, allow_failure=True).strip()
