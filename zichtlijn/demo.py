@@ -344,7 +344,7 @@ def register(groups: argparse._SubParsersAction) -> None:
     demo.add_argument("--seed", type=int, default=7, help="generator seed")
     demo.add_argument("--csv", action="append", default=[], metavar="GMxxxx=FILE",
                       help="link these CSV files (DESIGN §10) instead of synthetic data; "
-                           "repeat per gemeente")
+                           "repeat per gemeente, or per file of one gemeente")
     demo.add_argument("--encoding", choices=("utf-8", "windows-1252"), default="utf-8",
                       help="what the --csv files are written in (as `node import`)")
     demo.add_argument("--clusters-out", metavar="FILE",
