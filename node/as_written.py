@@ -17,6 +17,7 @@ import re
 # None of these characters occurs in an accepted name, so no accepted name changes.
 _NAME_NOTE = re.compile(r"""\s*(?:\([^()]*\)|\[[^\[\]]*\]|"[^"]*")""")
 _NAME_NOTE_CHARS = frozenset('()[]"?/')
+# the symbols a slipped key puts inside a name (see _TYPED_SYMBOL below)
 _NAME_SYMBOLS = frozenset("!@#$%^&*=~`|\\<>{}_+")
 # ... but a '?' between letters stands for a letter the file could not hold (a spreadsheet
 # saving ș as Windows-1252 writes "Pope?cu"): dropped, so the word stays one word
@@ -25,17 +26,17 @@ _LOST_LETTER = re.compile(r"(?<=[^\W\d_])\?(?=[^\W\d_])")
 
 # ... and another name after a word that says so: "Elena alias Lena", "Ionescu geb.
 # Popa", "Ionescu e.v. Popa" (echtgenote van), "Maria wed. Nagy", "Ionescu născută Popa",
-# "Kovácsné szül. Nagy": her own name comes first
-_ASIDE_WORDS = (r"(?:alias|aka|a\.k\.a\.?|roepnaam|bijnaam|werknaam|geb\.?|geboren|e\.v\.?"
-                r"|echtgenote\s+van|wed\.?|weduwe\s+van"
+# "Kovácsné szül. Nagy": her own name comes first. Such a word first ("alias Lena", "geb.
+# Popa") says the field holds only that name: the word goes, the name stays; there only
+# the unmistakable words count (not a bare "aka": Aka is also a given name).
+_ASIDE_FIRST_WORDS = (r"alias|a\.k\.a\.?|roepnaam|bijnaam|werknaam|geb\.|geboren|e\.v\."
+                      r"|echtgenote\s+van|wed\.|weduwe\s+van")
+_ASIDE_WORDS = (r"(?:" + _ASIDE_FIRST_WORDS + r"|aka|geb|e\.v|wed"
                 # English née; Romanian and Hungarian née, married, former
                 r"|n[eé]e|formerly|n[aă]scut[aă]|c[aă]s\.|c[aă]s[aă]torit[aă]|fost[aă]"
                 r"|sz[uü]l\.|sz[uü]letett)")
 _NAME_ASIDE = re.compile(r"\s+" + _ASIDE_WORDS + r"(?=\s).*", re.IGNORECASE | re.DOTALL)
-# such a word first ("alias Lena", "geb. Popa") says the field holds only that name: the
-# word goes, the name stays. Not a bare "aka" there: Aka is also a given name.
-_ASIDE_FIRST = re.compile(r"(?:alias|a\.k\.a\.?|roepnaam|bijnaam|werknaam|geb\.|geboren|e\.v\."
-                          r"|echtgenote\s+van|wed\.|weduwe\s+van)\s+(?=\S)", re.IGNORECASE)
+_ASIDE_FIRST = re.compile(r"(?:" + _ASIDE_FIRST_WORDS + r")\s+(?=\S)", re.IGNORECASE)
 
 
 # Dutch abbreviations of "van de(r/n)" and "van het" (v/d Berg, v.d. Berg, v/h Hof): the
@@ -45,7 +46,8 @@ _VAN_DE = re.compile(r"(?<![^\W\d_])v\s?[./]\s?([dh])(?![^\W\d_])\.?", re.IGNORE
 
 # A symbol between two letters is a slip of the keyboard (Mar!a, Pop&scu: the shifted
 # digits sit above the letters) and goes; '_' and '+' there join two names (Ana_Maria)
-_TYPED_SYMBOL = re.compile(r"(?<=[^\W\d_])[!@#$%^&*=~`|\\<>{}_+](?=[^\W\d_])")
+_TYPED_SYMBOL = re.compile(r"(?<=[^\W\d_])[" + re.escape("".join(sorted(_NAME_SYMBOLS)))
+                           + r"](?=[^\W\d_])")
 
 
 def name_as_meant(value: str) -> str:

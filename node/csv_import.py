@@ -78,7 +78,7 @@ _ASCII_DIGITS = frozenset("0123456789")
 # A digit inside a word of letters is a slip of the keyboard or a misread letter (Ma4ia,
 # P0pescu): kept as written, as a mistyped letter is, so the sighting still links. A word
 # of digits alone (Maria 2) is no part of a name and still refuses the row.
-_NAME_WORD = re.compile(r"[^ \-'.,\u2019]+")
+_NAME_WORD = re.compile("[^" + re.escape("".join(sorted(_NAME_PUNCTUATION))) + "]+")
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _TRUE = frozenset({"ja", "j", "yes", "y", "true", "t", "1", "waar", "vergund", "licensed",
@@ -127,6 +127,8 @@ _ASCII_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz
 # How exports keep a value as text in Excel (a phone's leading 0): ="0612345678"; the
 # formula is only a string literal, so its text is the value
 _EXCEL_TEXT = re.compile(r'="([^"]*)"')
+
+
 def signal_codes(text: str) -> list[str]:
     """The codes of a signals field, in lower case, as written (not yet checked)."""
     return [code.lower() for code in _SIGNAL_SEPARATOR.split(text) if code]
