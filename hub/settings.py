@@ -30,6 +30,7 @@ from pathlib import Path
 
 from hub.config import CONFIG_NAME, ConfigError
 from linkage.compare import MatchPolicy
+from zichtlijn.dates import DEFAULT_RETENTION_MONTHS, RETENTION_MONTHS
 
 DEFAULT_PURPOSES = ("controle", "vergunning", "signaal")
 PURPOSE_CODE = re.compile(r"^[a-z][a-z0-9_-]{1,31}$")
@@ -44,7 +45,7 @@ class LookupSettings:
 
 @dataclass(frozen=True)
 class RetentionSettings:
-    months: int = 18
+    months: int = DEFAULT_RETENTION_MONTHS
 
 
 #: How many women the shipped settings were chosen for (README "Linkage quality").
@@ -154,7 +155,8 @@ def load_settings(home: Path) -> HubSettings:
     return HubSettings(
         LookupSettings(enabled, tuple(purposes),
                        _int(path, lookup, "per_node_per_hour", 60, 1, 100_000)),
-        RetentionSettings(_int(path, retention, "months", 18, 1, 240)),
+        RetentionSettings(_int(path, retention, "months", DEFAULT_RETENTION_MONTHS,
+                               RETENTION_MONTHS.start, RETENTION_MONTHS.stop - 1)),
         MatchingSettings(_threshold(path, matching)),
     )
 

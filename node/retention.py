@@ -29,11 +29,11 @@ import grpc
 from node.config import CONFIG_NAME, ConfigError
 from node.csv_import import ParsedSighting
 from node.store import NodeStore
-from zichtlijn.dates import months_before
+from zichtlijn.dates import DEFAULT_RETENTION_MONTHS, RETENTION_MONTHS, months_before
 from zichtlijn.erasure import truncate_wal
 from zichtlijn.v1 import records_pb2, records_pb2_grpc
 
-DEFAULT_MONTHS = 18
+DEFAULT_MONTHS = DEFAULT_RETENTION_MONTHS
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS withdrawn_cases (
@@ -64,7 +64,7 @@ def retention_months(home: Path) -> int:
     except (FileNotFoundError, tomllib.TOMLDecodeError):
         return DEFAULT_MONTHS  # load_config has already refused a missing or broken file
     months = doc.get("retention", {}).get("months", DEFAULT_MONTHS)
-    if not isinstance(months, int) or isinstance(months, bool) or not 1 <= months <= 240:
+    if not isinstance(months, int) or isinstance(months, bool) or months not in RETENTION_MONTHS:
         raise ConfigError(f"{path}: [retention] months must be a whole number within 1..240")
     return months
 

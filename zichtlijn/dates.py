@@ -17,8 +17,10 @@ def months_before(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
-#: the retention period hub and node accept, in months ([retention] months)
+#: the retention period hub and node accept, in months ([retention] months), and theirs
+#: when none is set
 RETENTION_MONTHS = range(1, 241)
+DEFAULT_RETENTION_MONTHS = 18
 
 
 def retention_months_option(text: str) -> int:
