@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from linkage.blocking import CandidateIndex, _pairs_within, name_keys
+from linkage.blocking import _pairs_within
 from linkage.compare import MatchPolicy, design, features
 from linkage.encode import Encoder
 from linkage.kernels import dice_pairs
@@ -35,6 +35,7 @@ from linkage.schema import default_schema
 from linkage.table import EncodingTable
 from tests.benchmarks.diagnostics import document_pairs
 from tests.benchmarks.febrl import ALL_FIELDS, Febrl, encoded_table
+from tests.benchmarks.hardening import training_pairs
 from tests.benchmarks.logistic import fit_logistic
 from tests.benchmarks.metrics import ClusterQuality, cluster_quality
 from tests.benchmarks.plaintext_baseline import cluster_pairs
@@ -105,16 +106,10 @@ def candidate_pairs(table: EncodingTable, extra: ExtraFields) -> np.ndarray:
     """zichtlijn's candidates, plus pairs sharing a document token, a name-bucket pair
     or a postcode (FEBRL4 drew new dates of birth and given names: the shipped blocking
     keys all need one or the other)."""
-    rows = np.arange(table.size)
-    found = [CandidateIndex().add(table, range(table.size)), document_pairs(table)]
-    name_rows, keys = name_keys(table, rows)
-    found += _pairs_within(keys, name_rows)
     postcode = extra.tokens["postcode"]
     order = np.argsort(postcode, kind="stable")
     known = order[postcode[order] != 0]
-    found += _pairs_within(postcode[known], known)
-    pairs = np.unique(np.sort(np.concatenate(found), axis=1), axis=0)
-    return pairs[pairs[:, 0] != pairs[:, 1]]
+    return training_pairs(table, document_pairs(table), *_pairs_within(postcode[known], known))
 
 
 @dataclass

@@ -57,17 +57,22 @@ VARIANTS: tuple[Variant, ...] = (
 )
 
 
+def training_pairs(table: EncodingTable, *more: np.ndarray) -> np.ndarray:
+    """The candidates plus every pair sharing a name-bucket pair (clustering scores
+    those too), plus `more` pairs: each unordered pair once, no row with itself."""
+    name_rows, name_keys_ = name_keys(table, np.arange(table.size))
+    found = [CandidateIndex().add(table, range(table.size)),
+             *_pairs_within(name_keys_, name_rows), *more]
+    pairs = np.unique(np.sort(np.concatenate(found), axis=1), axis=0)
+    return pairs[pairs[:, 0] != pairs[:, 1]]
+
+
 def fit_policy(table: EncodingTable, truth: np.ndarray) -> MatchPolicy:
     """MatchPolicy with weights fitted on this (fitting) table, as fit_weights.py does.
 
-    Training pairs are the candidates plus every pair sharing a name-bucket
-    pair (clustering scores those too); thresholds stay as shipped.
+    Training pairs are `training_pairs`; thresholds stay as shipped.
     """
-    name_rows, name_keys_ = name_keys(table, np.arange(table.size))
-    found = [CandidateIndex().add(table, range(table.size)),
-             *_pairs_within(name_keys_, name_rows)]
-    pairs = np.unique(np.sort(np.concatenate(found), axis=1), axis=0)
-    pairs = pairs[pairs[:, 0] != pairs[:, 1]]
+    pairs = training_pairs(table)
     columns = design(features(table, pairs[:, 0], pairs[:, 1]))
     names = list(DEFAULT_WEIGHTS)
     x = np.column_stack([np.asarray(columns[n], dtype=np.float64) for n in names])
