@@ -106,8 +106,7 @@ def link_with_flagged_january_dates(encoded: EncodedCarousel, policy: MatchPolic
     Simulated at the hub with the plaintext the benchmark has (the flag would be a
     schema change: the hub would learn which sightings carry 1 January)."""
     table = table_of(encoded)
-    born = [p.subject.date_of_birth for p in encoded.parsed]
-    flagged = np.array([d is not None and (d.month, d.day) == (1, 1) for d in born])
+    flagged = _on_first_of_january(encoded)
     shift = weight - policy.weights["dob_exact"]
 
     def scorer(left: np.ndarray, right: np.ndarray) -> np.ndarray:
@@ -115,8 +114,7 @@ def link_with_flagged_january_dates(encoded: EncodedCarousel, policy: MatchPolic
         both = flagged[left] & flagged[right] & (table.dob[left, 0] == table.dob[right, 0])
         return scores + np.where(both, shift, 0.0).astype(np.float32)
 
-    pairs = CandidateIndex().add(table, range(table.size))
-    return _persons(table, pairs, scorer, policy)
+    return _persons(table, CandidateIndex().add(table, range(table.size)), scorer, policy)
 
 
 def link_with_year_only_dates(encoded: EncodedCarousel, policy: MatchPolicy,
@@ -129,9 +127,8 @@ def link_with_year_only_dates(encoded: EncodedCarousel, policy: MatchPolicy,
     both sides have a year scores `year_weight` for the same year, the "different"
     weight otherwise, in place of the date evidence."""
     table = table_of(encoded)
-    born = [p.subject.date_of_birth for p in encoded.parsed]
-    year_only = np.array([d is not None and (d.month, d.day) == (1, 1) for d in born])
-    year = np.array([d.year if d is not None else 0 for d in born], dtype=np.int64)
+    year_only = _on_first_of_january(encoded)
+    year = np.array([d.year if d is not None else 0 for d in _born(encoded)], dtype=np.int64)
     table.dob[np.flatnonzero(year_only)] = 0
     different = policy.weights["dob_different"]
 
@@ -142,5 +139,13 @@ def link_with_year_only_dates(encoded: EncodedCarousel, policy: MatchPolicy,
         return scores + np.where(either, np.where(same, year_weight, different), 0.0
                                  ).astype(np.float32)
 
-    pairs = CandidateIndex().add(table, range(table.size))
-    return _persons(table, pairs, scorer, policy)
+    return _persons(table, CandidateIndex().add(table, range(table.size)), scorer, policy)
+
+
+def _born(encoded: EncodedCarousel) -> list[dt.date | None]:
+    return [p.subject.date_of_birth for p in encoded.parsed]
+
+
+def _on_first_of_january(encoded: EncodedCarousel) -> np.ndarray:
+    """Per row: is the date of birth 1 January (the date authorities assign)?"""
+    return np.array([d is not None and (d.month, d.day) == (1, 1) for d in _born(encoded)])
