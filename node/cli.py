@@ -12,7 +12,7 @@ from linkage.key_package import open_package
 from linkage.schema import default_schema
 from node import alerts_cli
 from node.config import GEMEENTE, NodeConfig, load_config
-from node.csv_file import CsvFileError
+from node.csv_file import ENCODINGS, CsvFileError
 from node.epoch_report import report_epochs
 from node.epochs import Keyring, load_private_key
 from node.importer import import_csv
@@ -231,7 +231,7 @@ def register(groups: argparse._SubParsersAction) -> None:
     imp = commands.add_parser("import", help="import a CSV export of controls (DESIGN §10)")
     HOME.add_to(imp)
     imp.add_argument("file", help="CSV file with a header row (UTF-8 unless --encoding)")
-    imp.add_argument("--encoding", choices=("utf-8", "windows-1252"), default="utf-8",
+    imp.add_argument("--encoding", choices=tuple(ENCODINGS), default="utf-8",
                      help="what the file is written in: windows-1252 for a spreadsheet's "
                           "\"CSV (comma delimited)\" (which cannot hold ș, ț or ă; "
                           "default utf-8)")

@@ -26,7 +26,9 @@ import sys
 import time
 from pathlib import Path
 
+from node.csv_file import ENCODINGS
 from zichtlijn import demo_alerts
+from zichtlijn.dates import DEFAULT_RETENTION_MONTHS
 from zichtlijn.demo_lookup import show_lookup
 from zichtlijn.errors import CliError
 from zichtlijn.evaluate import quality
@@ -238,7 +240,7 @@ def run_demo(workdir: Path, persons: int, seed: int, full_mix: bool = False,
     log_key = hub_home / "log.vkey"
     if inputs:
         _step(f"retention {CSV_RETENTION_MONTHS} months at hub and nodes, so that the files' "
-              "older controls are linked too (a deployment keeps 18)")
+              f"older controls are linked too (a deployment keeps {DEFAULT_RETENTION_MONTHS})")
     hub, port = _start_hub(hub_home)
     try:
         _step(f"hub serving on 127.0.0.1:{port} (mTLS)")
@@ -345,7 +347,7 @@ def register(groups: argparse._SubParsersAction) -> None:
     demo.add_argument("--csv", action="append", default=[], metavar="GMxxxx=FILE",
                       help="link these CSV files (DESIGN §10) instead of synthetic data; "
                            "repeat per gemeente, or per file of one gemeente")
-    demo.add_argument("--encoding", choices=("utf-8", "windows-1252"), default="utf-8",
+    demo.add_argument("--encoding", choices=tuple(ENCODINGS), default="utf-8",
                       help="what the --csv files are written in (as `node import`)")
     demo.add_argument("--clusters-out", metavar="FILE",
                       help="also write `hub clusters --format csv` to FILE")
