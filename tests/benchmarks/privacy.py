@@ -26,24 +26,20 @@ from tests.benchmarks.report import say, table
 
 
 @dataclass
+class AttackResult:
+    frequency: attacks.Recovered
+    frequency_names: tuple[int, int]  # distinct names recovered, fewest persons bearing one
+    buckets: attacks.Recovered
+    pattern: attacks.Recovered
+    patterns_mined: int
+
+
+@dataclass
 class PrivacyRow:
     label: str
     f1_shipped: float | None
     refit: ClusterQuality
-    frequency: attacks.Recovered
-    buckets: attacks.Recovered
-    pattern: attacks.Recovered
-    patterns_mined: int
-    frequency_names: tuple[int, int]  # distinct names recovered, fewest persons bearing one
-
-
-@dataclass
-class AttackResult:
-    frequency: attacks.Recovered
-    frequency_names: tuple[int, int]
-    buckets: attacks.Recovered
-    pattern: attacks.Recovered
-    patterns_mined: int
+    attack: AttackResult
 
 
 def _attack(variant: Variant, hardened: Labelled, public: attacks.PublicTable) -> AttackResult:
@@ -83,9 +79,7 @@ def _attack_variant(variant: Variant, fit: Labelled, ev: Labelled,
         shipped = cluster_quality(link_all(ev_table, MatchPolicy()), ev.truth).f1
     refit = cluster_quality(link_all(ev_table, fit_policy(table_of(h_fit.encoded, schema),
                                                           fit.truth)), ev.truth)
-    found = _attack(variant, h_ev, public)
-    return PrivacyRow(variant.label, shipped, refit, found.frequency, found.buckets,
-                      found.pattern, found.patterns_mined, found.frequency_names)
+    return PrivacyRow(variant.label, shipped, refit, _attack(variant, h_ev, public))
 
 
 def attack_spread(mix: str, variants: Sequence[Variant], samples: Sequence[Labelled]) -> None:
@@ -128,15 +122,17 @@ def privacy_section(fit: Labelled, ev: Labelled, variants: Sequence[Variant]) ->
         started = time.perf_counter()
         r = _attack_variant(variant, fit, ev, public)
         say(f"  ({variant.label}: {time.perf_counter() - started:.0f} s)", )
+        found = r.attack
         rows.append((
             r.label, "-" if r.f1_shipped is None else f"{r.f1_shipped:.4f}",
             r.refit.f1, r.refit.precision, r.refit.recall,
-            f"{r.frequency.above_full:.2%} / {r.frequency.above_given:.2%} "
-            f"({r.frequency_names[0]} names, k >= {r.frequency_names[1]})",
-            f"{r.buckets.above_full:.2%} / {r.buckets.above_given:.2%}",
-            f"{r.pattern.full:.2%} / {r.pattern.given:.1%} / {r.pattern.surname:.1%}",
-            f"{r.pattern.above_full:.2%} / {r.pattern.above_given:.2%} / "
-            f"{r.pattern.above_surname:.2%}",
+            f"{found.frequency.above_full:.2%} / {found.frequency.above_given:.2%} "
+            f"({found.frequency_names[0]} names, k >= {found.frequency_names[1]})",
+            f"{found.buckets.above_full:.2%} / {found.buckets.above_given:.2%}",
+            f"{found.pattern.full:.2%} / {found.pattern.given:.1%} / "
+            f"{found.pattern.surname:.1%}",
+            f"{found.pattern.above_full:.2%} / {found.pattern.above_given:.2%} / "
+            f"{found.pattern.above_surname:.2%}",
         ))
     say("")
     say(table(("hardening", "F1 shipped weights", "F1 refitted", "precision (refitted)",
