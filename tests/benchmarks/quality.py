@@ -73,6 +73,7 @@ BASELINE_SHIFTS = (-1.0, -0.5, 0.0, 0.5, 1.0, 2.0)
 PRECISION_FLOOR = 0.99  # issue 3's targets
 RECALL_FLOOR = 0.93
 F1_MARGIN = 0.01
+FEBRL_F1_TARGET = 0.999
 # Samples the settings were never chosen or looked at on (`choose_policy` uses 101, 13,
 # 21, 33; the README's single-seed tables 7)
 SPREAD_SEEDS = (201, 202, 203, 204, 205)
@@ -461,11 +462,11 @@ def summary(results: Sequence[MixResult], spreads: Sequence[Spread],
                      f"met on {spread.within_baseline()} of {n}"))
     for r in results:
         z, b = r.zichtlijn, r.baseline
-        rows.append((f"{r.mix}: precision >= 0.99 with recall >= 0.93",
+        rows.append((f"{r.mix}: precision >= {PRECISION_FLOOR} with recall >= {RECALL_FLOOR}",
                      f"P {z.precision:.4f}, R {z.recall:.4f}",
                      "met" if z.precision >= PRECISION_FLOOR and z.recall >= RECALL_FLOOR
                      else "NOT met"))
-        rows.append((f"{r.mix}: F1 within 0.01 of the plaintext baseline",
+        rows.append((f"{r.mix}: F1 within {F1_MARGIN} of the plaintext baseline",
                      f"{z.f1:.4f} vs {b.f1:.4f}", "met" if z.f1 >= b.f1 - F1_MARGIN else "NOT met"))
         if r.best_peer is not None:
             rows.append((f"{r.mix}: F1 above clkhash+anonlink at its best",
@@ -474,8 +475,8 @@ def summary(results: Sequence[MixResult], spreads: Sequence[Spread],
     if febrl_f1 is not None:
         for label, f1 in zip(("as shipped", "diagnostic: FEBRL4's ten fields, weights "
                               "cross-fitted on it"), febrl_f1, strict=True):
-            rows.append((f"FEBRL4 F1 >= 0.999 ({label})", f"{f1:.4f}",
-                         "met" if f1 >= 0.999 else "NOT met"))
+            rows.append((f"FEBRL4 F1 >= {FEBRL_F1_TARGET} ({label})", f"{f1:.4f}",
+                         "met" if f1 >= FEBRL_F1_TARGET else "NOT met"))
     say(table(("target", "measured", ""), rows))
 
 
