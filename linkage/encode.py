@@ -17,6 +17,7 @@ from typing import TypeVar
 from linkage.harden import Hardener
 from linkage.keys import PurposeKeys
 from linkage.normalise import canonical_word, days_in_month, name_words
+from linkage.places import place_key
 from linkage.schema import LinkageSchema
 
 ENTITY_TOKEN_BYTES = 16
@@ -266,8 +267,7 @@ class Encoder:
         place = self._places.get(identity.place_of_birth)
         if place is None:
             place = self._places.put(identity.place_of_birth, self._coarse(
-                "place", " ".join(canonical_word(w) for w in name_words(
-                    identity.place_of_birth or "")), self.schema.place_buckets))
+                "place", place_key(identity.place_of_birth or ""), self.schema.place_buckets))
         nationality = self._nationalities.get(identity.nationality)
         if nationality is None:
             nationality = self._nationalities.put(identity.nationality, self._coarse(

@@ -3,7 +3,7 @@
 A node and the hub only understand each other's encodings when they use the
 same schema. The fingerprint is a digest of the schema's canonical form, so
 any change (bit length, hash counts, tokeniser, hardening, the rules that
-normalise names) gives another
+normalise names and places) gives another
 fingerprint and a mismatch is caught before any comparison is made.
 """
 
@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from importlib import resources
 
 from linkage.normalise import NAME_RULES
+from linkage.places import PLACE_RULES
 
 FINGERPRINT_BYTES = 16
 DOB_TOKEN_KINDS = ("full", "swap", "day_month", "month_year", "day_year", "near")
@@ -124,12 +125,9 @@ def parse_schema(text: str) -> LinkageSchema:
     if method == "blip" and flip == 0:
         raise SchemaError("schema: hardening 'blip' needs 'hardening.flip_probability' > 0")
     hardening = Hardening(method, taps, float(flip))
-    rules = _require(doc.get("normalisation", {}), "name_rules", int, "normalisation")
-    if rules != NAME_RULES:
-        raise SchemaError(
-            f"schema: 'normalisation.name_rules' is {rules}, but this release normalises "
-            f"names by rules {NAME_RULES}; it would encode names differently from the "
-            "nodes and hubs that wrote this schema")
+    normalisation = doc.get("normalisation", {})
+    _require_rules(normalisation, "name_rules", NAME_RULES, "names")
+    _require_rules(normalisation, "place_rules", PLACE_RULES, "places of birth")
 
     canonical = json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
     fingerprint = hashlib.sha256(b"zichtlijn-schema\x00" + canonical.encode()).digest()
@@ -151,9 +149,18 @@ def parse_schema(text: str) -> LinkageSchema:
     )
 
 
+def _require_rules(table: dict, key: str, release: int, what: str) -> None:
+    rules = _require(table, key, int, "normalisation")
+    if rules != release:
+        raise SchemaError(
+            f"schema: 'normalisation.{key}' is {rules}, but this release normalises "
+            f"{what} by rules {release}; it would encode {what} differently from the "
+            "nodes and hubs that wrote this schema")
+
+
 def default_schema_text() -> str:
     """The schema shipped with this release (package data, not user input)."""
-    return resources.files("linkage.schemas").joinpath("person-v2.toml").read_text("utf-8")
+    return resources.files("linkage.schemas").joinpath("person-v3.toml").read_text("utf-8")
 
 
 def default_schema() -> LinkageSchema:

@@ -11,6 +11,7 @@ from linkage.compare import dice
 from linkage.encode import Encoder, Identity
 from linkage.keys import derive_purpose_keys
 from linkage.normalise import NAME_RULES
+from linkage.places import PLACE_RULES
 from linkage.schema import SchemaError, default_schema, default_schema_text, parse_schema
 from linkage.table import EncodingTable
 
@@ -109,16 +110,18 @@ def test_bad_schema_is_refused_with_the_field_named():
         parse_schema(default_schema_text().replace("bits = 1024", "bits = 1000"))
 
 
-def test_a_schema_for_other_name_rules_is_refused():
-    """Encodings depend on the name rules too: a schema names the ones it was written for."""
-    current = f"name_rules = {NAME_RULES}"
-    older = default_schema_text().replace(current, f"name_rules = {NAME_RULES - 1}")
-    with pytest.raises(SchemaError, match=rf"'normalisation.name_rules' is {NAME_RULES - 1}, "
-                                          rf"but this release normalises names by rules "
-                                          rf"{NAME_RULES}"):
+@pytest.mark.parametrize(("key", "release", "what"), [
+    ("name_rules", NAME_RULES, "names"), ("place_rules", PLACE_RULES, "places of birth")])
+def test_a_schema_for_other_normalisation_rules_is_refused(key, release, what):
+    """Encodings depend on the rules too: a schema names the ones it was written for."""
+    current = f"{key} = {release}"
+    older = default_schema_text().replace(current, f"{key} = {release + 1}")
+    with pytest.raises(SchemaError, match=rf"'normalisation.{key}' is {release + 1}, "
+                                          rf"but this release normalises {what} by rules "
+                                          rf"{release}"):
         parse_schema(older)
     without = default_schema_text().replace(current, "")
-    with pytest.raises(SchemaError, match=r"missing 'normalisation.name_rules'"):
+    with pytest.raises(SchemaError, match=rf"missing 'normalisation.{key}'"):
         parse_schema(without)
 
 

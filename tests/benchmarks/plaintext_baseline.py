@@ -35,6 +35,7 @@ from linkage.compare import ENTITY_EVIDENCE, MatchPolicy
 from linkage.encode import Identity
 from linkage.normalise import canonical_word, name_words
 from linkage.persons import PersonGraph
+from linkage.places import place_key
 from tests.benchmarks.logistic import fit_logistic
 
 
@@ -60,7 +61,7 @@ def plain_record(identity: Identity,
         tuple(canonical_word(w) for w in name_words(identity.given_names)),
         tuple(canonical_word(w) for w in name_words(identity.surname)),
         identity.date_of_birth, identity.sex, identity.document_number or None,
-        " ".join(canonical_word(w) for w in name_words(identity.place_of_birth or "")) or None,
+        place_key(identity.place_of_birth or "") or None,
         identity.nationality or None,
         tuple(entities),
     )
