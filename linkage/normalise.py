@@ -377,6 +377,10 @@ _MONTH_NAMES = {
 # five digits for every date from 1927-05-18 on; anything shorter or longer is not read
 _SPREADSHEET_SERIAL = re.compile(r"([1-9][0-9]{4})(?:\.0+)?")
 _SERIAL_EPOCH = dt.date(1899, 12, 30)
+# Eight digits without separators: year first, as the BRP and ISO 8601's basic form write
+# a date (19900314), or day first (14031990). At most one of the two is a date: a
+# day-first reading needs a year (18.. and later) where the year-first one has its month.
+_COMPACT_DATE = re.compile(r"[0-9]{8}")
 _ORDINAL = r"(?:st|nd|rd|th|er|e)?"  # 1st, 2nd, 3rd, 14th; 1er (French), 14e (Dutch)
 _DAY_NAMED_MONTH = re.compile(
     r"([0-9]{1,2})" + _ORDINAL + r"\.?[ -]([^\W\d_]+)\.?,?[ -]([0-9]{4})")
@@ -398,8 +402,9 @@ def parse_date(text: str, *, time_of_day: bool = False) -> dt.date:
     Accepted: year first (1990-03-14, 1990/03/14, 1990.03.14); day first (14-03-1990,
     14/03/1990, 14.03.1990, 14-3-1990); a month name with day and year in either order,
     in Dutch, English, German, French or Romanian (14 maart 1990, 14-mrt-1990, 14th
-    March 1990, March 14, 1990); or a spreadsheet's date serial (32946: days since
-    1899-12-30, as a date cell formatted as a number is exported). A date of birth may
+    March 1990, March 14, 1990); eight digits, year first as the BRP writes a date
+    (19900314) or day first (14031990); or a spreadsheet's date serial (32946: days
+    since 1899-12-30, as a date cell formatted as a number is exported). A date of birth may
     carry a midnight time (1990-03-14 00:00:00, 14-3-1990 0:00, 1990-03-14T00:00:00Z,
     as spreadsheets and systems export a date); with `time_of_day` (the date of an
     event, not of a birth) any time of day is dropped.
@@ -428,6 +433,8 @@ def parse_date(text: str, *, time_of_day: bool = False) -> dt.date:
         day, month, year = match.group(2), _MONTH_NAMES[match.group(1)], match.group(3)
     elif match := _SPREADSHEET_SERIAL.fullmatch(day_only):
         return _SERIAL_EPOCH + dt.timedelta(days=int(match.group(1)))
+    elif _COMPACT_DATE.fullmatch(day_only):
+        return _compact_date(day_only, value)
     elif match := _DMY_SHORT_YEAR.fullmatch(day_only):
         if not time_of_day:
             _fail(DateError, "unrecognised date format", value, "two-digit year")
@@ -445,6 +452,17 @@ def parse_date(text: str, *, time_of_day: bool = False) -> dt.date:
         detail = f"day {d} out of range for {y:04d}-{m:02d}"
         _fail(DateError, "not a date", value, detail, "day out of range for the month")
     return dt.date(y, m, d)
+
+
+def _compact_date(digits: str, value: str) -> dt.date:
+    # no day-month exchange here: 20010520 read backwards would be another date
+    for year, month, day in ((digits[:4], digits[4:6], digits[6:]),
+                             (digits[4:], digits[2:4], digits[:2])):
+        y, m, d = int(year), int(month), int(day)
+        if y >= 1800 and 1 <= m <= 12 and 1 <= d <= days_in_month(y, m):
+            return dt.date(y, m, d)
+    _fail(DateError, "not a date", value, "eight digits, neither YYYYMMDD nor DDMMYYYY",
+          "eight digits, neither YYYYMMDD nor DDMMYYYY")
 
 
 # ----------------------------------------------------------------------------- sex

@@ -354,11 +354,20 @@ def test_a_placeholder_date_of_birth_is_no_date(placeholder):
 
 
 @pytest.mark.parametrize("part_known", ["00-00-1998", "00-03-1998", "0-3-1998", "1998-03-00",
-                                        "1998-00-00", "00.00.1998"])
+                                        "1998-00-00", "00.00.1998", "19980000", "19980300",
+                                        "00000000", "00031998"])
 def test_a_date_of_birth_known_in_part_is_no_date_and_the_row_is_kept(part_known):
     # the BRP writes an unknown day or month as 00; only whole dates are encoded
     row = dict(zip(HEADER, ["D-2", "2026-03-01", "Ana", "Pop", part_known], strict=True))
     assert parse_row(2, row, TODAY).subject.date_of_birth is None
+
+
+@pytest.mark.parametrize("compact", ["19980513", "13051998"])
+def test_a_date_of_birth_written_as_eight_digits_is_read(compact):
+    # the BRP's own form (year first) and a day-first one; only one of them is a date
+    row = dict(zip(HEADER, ["D-5", "20260301", "Ana", "Pop", compact], strict=True))
+    subject = parse_row(2, row, TODAY).subject
+    assert subject.date_of_birth == dt.date(1998, 5, 13)
 
 
 @pytest.mark.parametrize("swapped", ["05-13-1998", "1998-13-05", "5/13/1998"])

@@ -436,6 +436,8 @@ MARCH_14 = dt.date(1990, 3, 14)
         "32946",  # ... and one exported as a number: days since 1899-12-30
         "32946.0",
         "14/03/1990 12:00:00 AM",
+        "19900314",  # eight digits, year first as the BRP writes a date
+        "14031990",  # ... or day first
     ],
 )
 def test_parse_date_accepts_common_forms(text: str) -> None:
@@ -474,7 +476,10 @@ DATE_ERRORS = [
     ("1990-03-14T10:00", "unrecognised date format: '1990-03-14T10:00'"),
     ("14-03-1990 00:00:01", "unrecognised date format: '14-03-1990 00:00:01'"),
     ("00:00", "unrecognised date format: '00:00'"),
-    ("14031990", "unrecognised date format: '14031990'"),
+    ("12345678", "not a date: '12345678' (eight digits, neither YYYYMMDD nor DDMMYYYY)"),
+    ("19901403", "not a date: '19901403' (eight digits, neither YYYYMMDD nor DDMMYYYY)"),
+    ("03141990", "not a date: '03141990' (eight digits, neither YYYYMMDD nor DDMMYYYY)"),
+    ("1403199", "unrecognised date format: '1403199'"),
     ("14 maartje 1990", "unrecognised date format: '14 maartje 1990'"),
     ("14 maart 90", "unrecognised date format: '14 maart 90'"),
     ("maart 1990", "unrecognised date format: 'maart 1990'"),
