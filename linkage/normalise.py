@@ -467,26 +467,30 @@ def _compact_date(digits: str, value: str) -> dt.date:
 
 # ----------------------------------------------------------------------------- sex
 
+# The digits are ISO 5218's, as systems export a sex (2 female, 1 male; so CBS codes it,
+# and so the first digit of a Romanian or Hungarian personal number says)
 _SEX_WORDS = {
     "f": ("F", "V", "W", "K", "Vr", "Vrouw", "Vrouwelijk", "Female", "Fem", "Woman", "Feminine",
           "Feminin", "Femeie", "Weiblich", "Frau", "Femme", "Mujer", "Kobieta",
-          "Ж", "Жена", "Женский", "Женщина", "Жінка", "Жіноча"),
+          "Ж", "Жена", "Женский", "Женщина", "Жінка", "Жіноча", "2"),
     "m": ("M", "Man", "Male", "Mannelijk", "Masculine", "Masculin", "Bărbat", "Mann",
           "Männlich", "Maennlich", "Homme", "Hombre", "Férfi", "Mężczyzna",
-          "Мъж", "Муж", "Мужской", "Мужчина", "Чоловік", "Чоловіча"),
+          "Мъж", "Муж", "Мужской", "Мужчина", "Чоловік", "Чоловіча", "1"),
     "x": ("X", "Other", "Anders", "Overig", "Divers", "Non-binary", "Nonbinary"),
 }  # fmt: skip
 _SEX = {fold(word): code for code, words in _SEX_WORDS.items() for word in words}
-# "O" is the BRP's own code for onbekend (geslachtsaanduiding M, V, O)
-_SEX_NOT_KNOWN = frozenset({"u", "o", "unknown", "onbekend", "nvt", "n a", "na"})
+# "O" is the BRP's own code for onbekend (geslachtsaanduiding M, V, O); ISO 5218's 0 is
+# not known, 9 not applicable
+_SEX_NOT_KNOWN = frozenset({"u", "o", "unknown", "onbekend", "nvt", "n a", "na", "0", "9"})
 
 
 def normalise_sex(text: str) -> str | None:
     """Return 'f', 'm' or 'x' (the ICAO codes), or None when the sex was not recorded.
 
     Accepts what Dutch, Romanian, Bulgarian, Russian, Ukrainian, Hungarian, Polish,
-    German and English documents or forms write, including abbreviations. "Unknown"
-    and blanks mean "not recorded"; anything else is refused rather than guessed.
+    German and English documents or forms write, including abbreviations, and the
+    ISO 5218 digits. "Unknown" and blanks mean "not recorded"; anything else is refused
+    rather than guessed.
     Hungarian "nő" is not accepted: folded it is "no", which is not a sex.
     """
     key = fold(text)

@@ -596,6 +596,8 @@ SEXES = [
     # a code with its word, or two codes that agree
     *[(text, "f") for text in ["V (vrouw)", "female (F)", "F/V", "fem."]],
     ("M (man)", "m"),
+    # ISO 5218 digits, as some systems export a sex
+    ("2", "f"), ("1", "m"), ("0", None), ("9", None),
 ]
 
 
@@ -608,7 +610,7 @@ def test_cyrillic_em_is_male() -> None:
     assert normalise_sex("\N{CYRILLIC CAPITAL LETTER EM}") == "m"
 
 
-@pytest.mark.parametrize("text", ["vrouw/man", "yes", "nő", "2", "Vrouw Man", "F (onbekend)"])
+@pytest.mark.parametrize("text", ["vrouw/man", "yes", "nő", "3", "12", "Vrouw Man", "F (onbekend)"])
 def test_normalise_sex_refuses_unknown_values(text: str) -> None:
     with pytest.raises(NormaliseError, match="unrecognised sex"):
         normalise_sex(text)
