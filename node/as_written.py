@@ -46,14 +46,20 @@ _VAN_DE = re.compile(r"(?<![^\W\d_])v\s?[./]\s?([dh])(?![^\W\d_])\.?", re.IGNORE
 
 # A symbol between two letters is a slip of the keyboard (Mar!a, Pop&scu: the shifted
 # digits sit above the letters) and goes; '_' and '+' there join two names (Ana_Maria)
-_TYPED_SYMBOL = re.compile(r"(?<=[^\W\d_])[" + re.escape("".join(sorted(_NAME_SYMBOLS)))
-                           + r"](?=[^\W\d_])")
+_SYMBOL_CLASS = "[" + re.escape("".join(sorted(_NAME_SYMBOLS))) + "]"
+_TYPED_SYMBOL = re.compile(r"(?<=[^\W\d_])" + _SYMBOL_CLASS + r"(?=[^\W\d_])")
+# ... and symbols at the edge of a word of letters (Popa*, *Maria, Ana!) are a slip or a
+# mark of the inspector's, not part of the name: they go too. A symbol standing alone
+# ("Ana & Maria") is not read.
+_EDGE_SYMBOLS = re.compile(r"(?<=[^\W\d_])" + _SYMBOL_CLASS + r"+(?=\s|$)"
+                           r"|(?:^|(?<=\s))" + _SYMBOL_CLASS + r"+(?=[^\W\d_])")
 
 
 def name_as_meant(value: str) -> str:
     """The name as written, without what an inspector or a keyboard added to it."""
     if not _NAME_SYMBOLS.isdisjoint(value):
         value = _TYPED_SYMBOL.sub(lambda m: " " if m.group() in "_+" else "", value)
+        value = _EDGE_SYMBOLS.sub("", value)
     if "v" in value or "V" in value:
         value = _VAN_DE.sub(lambda m: "vd" if m.group(1) in "dD" else "van het", value)
     if not _NAME_NOTE_CHARS.isdisjoint(value):

@@ -122,7 +122,7 @@ BAD_ROWS = [
     (["B-1", "2026-01-01", "A" * 10_000, "Pop", ""], "given_names", "too long"),
     (["B-1", "2026-01-01", "=cmd|' /C calc'!A0", "Pop", ""], "given_names", "formula"),
     (["=HYPERLINK(1)", "2026-01-01", "Ana", "Pop", ""], "case_ref", "formula"),
-    (["B-1", "2026-01-01", "Ana", "P0pescu!", ""], "surname", "do not occur in names"),
+    (["B-1", "2026-01-01", "Ana", "Popescu 7", ""], "surname", "do not occur in names"),
     (["B-1", "2026-01-01", "محمد", "Hassan", ""], "given_names",
      "has no Latin, Cyrillic or Greek letters"),
     (["B-1", "2026-01-01", "Ana", "李", ""], "surname", "as in the Latin line of the passport"),
@@ -460,8 +460,8 @@ def test_a_name_that_is_only_a_note_is_an_empty_name(only_a_note):
         parse_row(2, row, TODAY)
 
 
-@pytest.mark.parametrize("still_refused", ["Maria 2", "Ana +Maria", "(Ana", "Popescu; Ionescu",
-                                           "Maria!", "#Maria"])
+@pytest.mark.parametrize("still_refused", ["Maria 2", "Ana & Maria", "(Ana", "Popescu; Ionescu",
+                                           "Maria ! Ana", "Ana 4"])
 def test_other_characters_in_a_name_still_refuse_the_row(still_refused):
     row = dict(zip(HEADER, [*good("N-3")], strict=True))
     row["given_names"] = still_refused
@@ -628,7 +628,10 @@ def test_a_place_of_birth_that_is_only_a_qualifier_is_no_place():
 
 @pytest.mark.parametrize(("written", "read"), [
     ("Mar!a", "Mara"), ("Pop&scu", "Popscu"), ("Ana_Maria", "Ana Maria"),
-    ("Ana+Maria", "Ana Maria")])
+    ("Ana+Maria", "Ana Maria"),
+    # at the edge of a word: a slip, or the inspector's mark
+    ("Maria*", "Maria"), ("*Maria", "Maria"), ("Ana! Maria", "Ana Maria"),
+    ("Ana Maria**", "Ana Maria"), ("Ana #Maria", "Ana Maria")])
 def test_a_symbol_between_two_letters_is_a_slip_of_the_keyboard(written, read):
     row = dict(zip(HEADER, [*good("N-5")], strict=True))
     row["given_names"] = written
