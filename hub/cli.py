@@ -25,7 +25,11 @@ from hub.settings import HubSettings, RetentionSettings, load_settings, settings
 from hub.store import HubStore
 from linkage.schema import default_schema
 from zichtlijn.cli_home import HomeOption
-from zichtlijn.dates import DEFAULT_RETENTION_MONTHS, retention_months_option
+from zichtlijn.dates import (
+    DEFAULT_RETENTION_MONTHS,
+    RETENTION_RANGE,
+    retention_months_option,
+)
 from zichtlijn.errors import CliError
 from zichtlijn.transport import TlsFiles
 
@@ -169,7 +173,8 @@ def register(groups: argparse._SubParsersAction) -> None:
     init.add_argument("--retention-months", type=retention_months_option,
                       default=DEFAULT_RETENTION_MONTHS,
                       metavar="N", help="purge sightings N months after the control "
-                                        "(1-240, default 18; the nodes' must be the same)")
+                                        f"({RETENTION_RANGE}, default {DEFAULT_RETENTION_MONTHS}; "
+                                        "the nodes' must be the same)")
     init.set_defaults(run=cmd_init)
 
     serve = commands.add_parser("serve", help="run the gRPC server (mTLS) until stopped")

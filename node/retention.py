@@ -29,7 +29,12 @@ import grpc
 from node.config import CONFIG_NAME, ConfigError
 from node.csv_import import ParsedSighting
 from node.store import NodeStore
-from zichtlijn.dates import DEFAULT_RETENTION_MONTHS, RETENTION_MONTHS, months_before
+from zichtlijn.dates import (
+    DEFAULT_RETENTION_MONTHS,
+    RETENTION_MONTHS,
+    RETENTION_RANGE,
+    months_before,
+)
 from zichtlijn.erasure import truncate_wal
 from zichtlijn.v1 import records_pb2, records_pb2_grpc
 
@@ -65,7 +70,8 @@ def retention_months(home: Path) -> int:
         return DEFAULT_MONTHS  # load_config has already refused a missing or broken file
     months = doc.get("retention", {}).get("months", DEFAULT_MONTHS)
     if not isinstance(months, int) or isinstance(months, bool) or months not in RETENTION_MONTHS:
-        raise ConfigError(f"{path}: [retention] months must be a whole number within 1..240")
+        raise ConfigError(
+            f"{path}: [retention] months must be a whole number within {RETENTION_RANGE}")
     return months
 
 

@@ -21,14 +21,17 @@ def months_before(day: dt.date, months: int) -> dt.date:
 #: when none is set
 RETENTION_MONTHS = range(1, 241)
 DEFAULT_RETENTION_MONTHS = 18
+#: how messages and --help name that range
+RETENTION_RANGE = f"{RETENTION_MONTHS.start}..{RETENTION_MONTHS.stop - 1}"
 
 
 def retention_months_option(text: str) -> int:
-    """argparse type of `--retention-months`: a whole number of months within 1..240."""
+    """argparse type of `--retention-months`: a whole number of months in range."""
     try:
         months = int(text)
     except ValueError:
         months = 0
     if months not in RETENTION_MONTHS:
-        raise argparse.ArgumentTypeError(f"{text!r}: a whole number of months within 1..240")
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: a whole number of months within {RETENTION_RANGE}")
     return months
