@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PROTOS := $(wildcard protos/zichtlijn/v1/*.proto)
 
-.PHONY: demo test lint protos bench-quality bench-scale clean
+.PHONY: demo test lint protos bench-quality bench-febrl-cli bench-scale clean
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,10 @@ $(BENCH_STAMP): pyproject.toml requirements.lock
 
 bench-quality: $(BENCH_STAMP)
 	$(BENCH_VENV)/bin/python -m tests.benchmarks.quality $(BENCH_ARGS)
+
+# FEBRL4 as two municipalities' CSV files through `zichtlijn demo --csv`
+bench-febrl-cli: $(BENCH_STAMP)
+	$(BENCH_VENV)/bin/python -m tests.benchmarks.febrl_cli
 
 # National scale (issue 7): encoding, kernel (against anonlink), blocking, hub at
 # 100k..1M sightings, 342 nodes syncing. BENCH_ARGS="--sizes 100000,1000000" etc.

@@ -274,3 +274,22 @@ def test_febrl_all_fields_links_what_the_address_vouches_for() -> None:
     run = febrl_all_fields.run(data)
     assert run.true_pairs_not_candidates == 0
     assert run.one_to_one.f1 == run.cross_fitted.f1 == 1.0
+
+
+def test_febrl_through_the_cli_is_scored_on_accepted_rows_and_on_all(tmp_path) -> None:
+    """Two FEBRL pairs; one pair linked, one row of the other refused by its node."""
+    from tests.benchmarks.febrl_cli import score
+
+    clusters = tmp_path / "clusters.csv"
+    clusters.write_text("person_id,gemeente,sighting_uuid,observed_on\n"
+                        "P-1,GM0001,u1,2026-03-01\nP-1,GM0002,u2,2026-03-01\n"
+                        "P-2,GM0001,u3,2026-03-01\n", encoding="utf-8")
+    sightings = tmp_path / "sightings.csv"
+    sightings.write_text("case_ref,sighting_uuid,observed_on,synced\n"
+                         "rec-1-org,u1,2026-03-01,yes\nrec-1-dup-0,u2,2026-03-01,yes\n"
+                         "rec-2-org,u3,2026-03-01,yes\n", encoding="utf-8")
+    every_row = ["rec-1-org", "rec-2-org", "rec-1-dup-0", "rec-2-dup-0"]
+    on_accepted, on_all = score(clusters, [sightings], every_row)
+    assert (on_accepted.rows, on_accepted.true_pairs, on_accepted.correct_pairs) == (3, 1, 1)
+    assert (on_all.rows, on_all.true_pairs, on_all.correct_pairs) == (4, 2, 1)
+    assert on_all.precision == 1.0 and on_all.recall == 0.5
