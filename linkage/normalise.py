@@ -44,6 +44,7 @@ __all__ = [
     "NormaliseError",
     "canonical_word",
     "fold",
+    "is_country_name",
     "name_words",
     "normalise_document_number",
     "normalise_house_number",
@@ -587,6 +588,13 @@ def normalise_nationality(text: str) -> str | None:
     # must not both become KOREA)
     head = fold(re.split(r"[,(]", text, maxsplit=1)[0])
     return _NATIONALITY.get(head, key.upper())
+
+
+def is_country_name(text: str) -> bool:
+    """Whether ``text`` names a country as `normalise_nationality` knows it (not a code of
+    one letter, such as D for Germany, which is too short to be told from other words)."""
+    key = fold(text)
+    return len(key) > 1 and key in _NATIONALITY
 
 
 # as ICAO and registers write "no nationality given"

@@ -4,7 +4,9 @@ A Moldovan woman's place of birth is `Chișinău` in her Romanian passport, `К�
 a Soviet-era birth certificate and `Kishinev` in a Dutch report; a Hungarian woman from
 Transylvania says `Kolozsvár` for `Cluj-Napoca`; a Dutch inspector may write `Boekarest`.
 Transliteration alone makes these different words, so two sightings of one woman would
-count as born in two places. `place_key` reads each as the place's own name.
+count as born in two places. `place_key` reads each as the place's own name, without a country, Soviet republic or
+Bucharest sector written after it (`Chisinau Moldova`, `Kishinev USSR`, `București
+Sectorul 3`).
 
 The table holds only exonyms of the places this population comes from (DESIGN §6:
 Romania, Moldova, Bulgaria, Hungary, Nigeria, the Netherlands, and the Ukrainian and
@@ -18,7 +20,7 @@ the table changes the encoding of some places, so it must come with a new versio
 
 import functools
 
-from linkage.normalise import canonical_word, name_words
+from linkage.normalise import canonical_word, is_country_name, name_words
 
 __all__ = ["PLACE_RULES", "place_key"]
 
@@ -111,8 +113,35 @@ _SAME_PLACE = """
 """  # noqa: RUF001 (Cyrillic and Turkish names, written as their documents write them)
 
 
+# What a record writes after a place's name without a comma (node/as_written.py drops
+# what follows one): the country (Chisinau Moldova, Chisinau R. Moldova), the Soviet
+# republic of an old birth certificate (Kishinev USSR, Kishinev MSSR) or Bucharest's
+# sector (București Sectorul 3). Folded words (the Cyrillic abbreviation folds to
+# sssr), checked from the end, never the first.
+_UNION_WORDS = frozenset({"ussr", "urss", "sssr", "mssr", "rssm", "rm"})
+_SECTOR_WORDS = frozenset({"sector", "sectorul", "sect"})
+_REPUBLIC_WORDS = frozenset({"r", "rep", "republic", "republica", "republiek"})
+
+
+def _without_qualifiers(words: list[str]) -> list[str]:
+    while len(words) > 1:
+        last = words[-1]
+        if last in _UNION_WORDS:
+            words = words[:-1]
+        elif last.isdigit() and len(words) > 2 and words[-2] in _SECTOR_WORDS:
+            words = words[:-2]
+        elif country := next((k for k in (3, 2, 1) if len(words) > k
+                              and is_country_name(" ".join(words[-k:]))), None):
+            words = words[:-country]
+            if len(words) > 1 and words[-1] in _REPUBLIC_WORDS:  # R. Moldova
+                words = words[:-1]
+        else:
+            break
+    return words
+
+
 def _key(text: str) -> str:
-    return " ".join(canonical_word(word) for word in name_words(text))
+    return " ".join(canonical_word(word) for word in _without_qualifiers(name_words(text)))
 
 
 @functools.cache
