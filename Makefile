@@ -52,7 +52,7 @@ $(BENCH_STAMP): pyproject.toml requirements.lock
 bench-quality: $(BENCH_STAMP)
 	$(BENCH_VENV)/bin/python -m tests.benchmarks.quality $(BENCH_ARGS)
 
-# FEBRL4 as two municipalities' CSV files through `zichtlijn demo --csv`
+# FEBRL1-4 as municipalities' CSV files through `zichtlijn demo --csv`
 bench-febrl-cli: $(BENCH_STAMP)
 	$(BENCH_VENV)/bin/python -m tests.benchmarks.febrl_cli
 

