@@ -4,9 +4,9 @@ A Moldovan woman's place of birth is `Chișinău` in her Romanian passport, `К�
 a Soviet-era birth certificate and `Kishinev` in a Dutch report; a Hungarian woman from
 Transylvania says `Kolozsvár` for `Cluj-Napoca`; a Dutch inspector may write `Boekarest`.
 Transliteration alone makes these different words, so two sightings of one woman would
-count as born in two places. `place_key` reads each as the place's own name, without a country, Soviet republic or
-Bucharest sector written after it (`Chisinau Moldova`, `Kishinev USSR`, `București
-Sectorul 3`).
+count as born in two places. `place_key` reads each as the place's own name, without a
+country, Soviet republic or Bucharest sector written after it (`Chisinau Moldova`,
+`Kishinev USSR`, `București Sectorul 3`).
 
 The table holds only exonyms of the places this population comes from (DESIGN §6:
 Romania, Moldova, Bulgaria, Hungary, Nigeria, the Netherlands, and the Ukrainian and
