@@ -636,13 +636,34 @@ def _spreadsheet_number(value: str) -> str:
     return value
 
 
-def normalise_phone(text: str, default_country: str = "31") -> str:
+# Mobile numbers as their own country writes them, with its trunk prefix (ITU national
+# numbering plans): a woman of that nationality who writes her number without its
+# country code writes it like this. Keyed by nationality (ISO alpha-3); value: calling
+# code, the pattern of the written digits, and how many leading digits are the trunk
+# prefix. Hungary's trunk prefix is 06: 06 30 123 4567 is +36 30 123 4567.
+_HOME_MOBILES: dict[str, tuple[str, re.Pattern[str], int]] = {
+    "ROU": ("40", re.compile(r"07[0-9]{8}"), 1),
+    "MDA": ("373", re.compile(r"0[67][0-9]{7}"), 1),
+    "BGR": ("359", re.compile(r"0(?:8[789]|9[89])[0-9]{7}"), 1),
+    "HUN": ("36", re.compile(r"06(?:20|30|31|50|70)[0-9]{7}"), 2),
+    "NGA": ("234", re.compile(r"0[789][01][0-9]{8}"), 1),
+    "UKR": ("380", re.compile(r"0(?:39|50|6[3678]|73|9[1-9])[0-9]{7}"), 1),
+}
+# A Dutch mobile stays Dutch whoever writes it
+_DUTCH_MOBILE = re.compile(r"06[0-9]{8}")
+
+
+def normalise_phone(text: str, default_country: str = "31",
+                    home_nationality: str | None = None) -> str:
     """Write a phone number as E.164 (``+31612345678``) so equal numbers compare equal.
 
     A leading ``tel:`` (a link copied from an advert) or a word such as ``mobiel``,
     ``gsm`` or ``WhatsApp:`` is dropped.
     ``00`` becomes ``+``; a single leading ``0`` is a national trunk prefix and is
-    replaced by ``default_country``; ``+31 (0)6...`` drops the ``(0)``. Digits without
+    replaced by ``default_country``, save that a number written as a mobile number of
+    ``home_nationality``'s country is that country's (a Romanian woman's 0721 234 567 is
+    +40 721 234 567, which her adverts write in full; a Dutch 06 number stays Dutch);
+    ``+31 (0)6...`` drops the ``(0)``. Digits without
     any prefix are read as already international (as in wa.me/31612345678 links) when
     there are at least 11 of them, and as a national number whose 0 a spreadsheet
     dropped when there are exactly as many as the default country's numbers have after
@@ -665,6 +686,8 @@ def normalise_phone(text: str, default_country: str = "31") -> str:
         digits = compact[1:]
     elif compact.startswith("00"):
         digits = compact[2:]
+    elif home := _home_mobile(compact, home_nationality):
+        digits = home
     elif compact.startswith("0"):
         digits = country + compact[1:]
     elif len(compact) >= _MIN_BARE_INTERNATIONAL:
@@ -684,6 +707,13 @@ def normalise_phone(text: str, default_country: str = "31") -> str:
             f"{length}: {len(digits)} digits, E.164 needs {_MIN_E164_DIGITS} to {_MAX_E164_DIGITS}",
         )
     return "+" + digits
+
+
+def _home_mobile(compact: str, nationality: str | None) -> str | None:
+    if nationality not in _HOME_MOBILES or _DUTCH_MOBILE.fullmatch(compact):
+        return None
+    calling_code, written, trunk = _HOME_MOBILES[nationality]
+    return calling_code + compact[trunk:] if written.fullmatch(compact) else None
 
 
 # ------------------------------------------------------- plates, codes and numbers

@@ -241,17 +241,19 @@ _PHONE_NOTE = re.compile(r"\s*\([^()0-9]*[^\W\d_][^()0-9]*\)$|\s+[^\W\d_]+\.?$")
 MAX_PHONES = 4
 
 
-def _phones(line: int, value: str) -> list[str]:
+def _phones(line: int, value: str, nationality: str | None) -> list[str]:
     """The numbers of one phone cell: one number, or several with separators and notes.
 
     The cell is read as one number first, so "06/12345678" stays one; only when that
     fails is it split. Every part must then be a number, or the row is refused as before.
+    A number without its country code that is written as a mobile number of the woman's
+    nationality is read as that country's (linkage.normalise.normalise_phone).
     """
     value = _check_text(line, "phone", value)
     if not value:
         return []
     try:
-        return [normalise_phone(value)]
+        return [normalise_phone(value, home_nationality=nationality)]
     except NormaliseError as whole:
         parts = [part for part in _PHONE_SEPARATOR.split(value) if part.strip()]
         if len(parts) > MAX_PHONES:
@@ -259,7 +261,8 @@ def _phones(line: int, value: str) -> list[str]:
         numbers: list[str] = []
         for part in parts:
             try:
-                number = normalise_phone(_PHONE_NOTE.sub("", part))
+                number = normalise_phone(_PHONE_NOTE.sub("", part),
+                                         home_nationality=nationality)
             except NormaliseError as exc:
                 raise RowError(line, "phone", (exc if len(parts) > 1 else whole).reason) from None
             if number not in numbers:
@@ -326,7 +329,8 @@ def parse_row(line: int, row: dict[str, str], today: dt.date,
                                             "(Mevr., onbekend) are dropped")
 
     entities: list[tuple[str, str]] = []
-    entities.extend(("phone", number) for number in _phones(line, get("phone", "")))
+    entities.extend(("phone", number)
+                    for number in _phones(line, get("phone", ""), nationality))
     plate = _normalised(line, "vehicle_plate", get("vehicle_plate", ""), normalise_plate)
     if plate:
         entities.append(("vehicle_plate", plate))

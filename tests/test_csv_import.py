@@ -764,6 +764,14 @@ def test_a_phone_cell_may_hold_several_numbers_and_a_note(cell, numbers):
     assert [value for kind, value in parsed.entities if kind == "phone"] == numbers
 
 
+def test_a_phone_is_read_with_the_womans_nationality():
+    header = [*HEADER, "nationality", "phone"]
+    row = dict(zip(header, [*good("P-2"), "Roemeens", "0721 234 567 / 06-12345678"],
+                   strict=True))
+    phones = [value for kind, value in parse_row(2, row, TODAY).entities if kind == "phone"]
+    assert phones == ["+40721234567", "+31612345678"]
+
+
 @pytest.mark.parametrize(("cell", "reason"), [
     ("06-12345678 / bellen", "phone: unexpected characters"),
     ("1/2/3/4/5", "phone: more than 4 numbers"),

@@ -706,6 +706,25 @@ def test_phone_default_country_replaces_the_trunk_zero() -> None:
     assert normalise_phone("0721 234 567", default_country="+40") == "+40721234567"
 
 
+@pytest.mark.parametrize(("written", "nationality", "e164"), [
+    ("0721 234 567", "ROU", "+40721234567"),  # a Romanian mobile, written at home
+    ("069 123 456", "MDA", "+37369123456"),
+    ("0887 123 456", "BGR", "+359887123456"),
+    ("06 30 123 4567", "HUN", "+36301234567"),  # Hungary's trunk prefix is 06
+    ("0803 123 4567", "NGA", "+2348031234567"),
+    ("050 123 4567", "UKR", "+380501234567"),
+    ("0721 234 567", None, "+31721234567"),  # no nationality: the Dutch reading
+    ("0721 234 567", "BGR", "+31721234567"),  # not a Bulgarian mobile: Dutch
+    ("06-12345678", "ROU", "+31612345678"),  # a Dutch mobile stays Dutch
+    ("020-1234567", "ROU", "+31201234567"),  # ... and so does a Dutch landline
+    ("+40 721 234 567", "NLD", "+40721234567"),  # a country code is never replaced
+    ("0040721234567", "HUN", "+40721234567"),
+])
+def test_a_mobile_written_without_its_country_code_is_of_her_country(written, nationality,
+                                                                       e164):
+    assert normalise_phone(written, home_nationality=nationality) == e164
+
+
 PHONE_ERRORS = [
     ("", "empty phone number"),
     ("   ", "empty phone number"),
