@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from pathlib import Path
 
 import grpc
@@ -287,17 +288,33 @@ def test_hub_restart_mid_sync_then_rerun(tmp_path, pki, secret_file):
     first_hub = start_hub(hub_config)
     rows = [good(f"A-{i}", "Ioana", f"Vasile{chr(97 + i)}") for i in range(20)]
     config, store = imported_node(tmp_path, pki, secret_file, "GM0363", first_hub.port, rows)
+    # The hub stores the first batch and goes down before the second: its handler waits
+    # at the second batch until the node has the first receipt and the server is stopped
+    # (without the wait a fast hub stores every batch before the node reads a receipt).
+    stored, went_down = [], threading.Event()
+    store_batch = first_hub.store.store_batch
+
+    def store_until_down(*args, **kwargs):
+        stored.append(1)
+        if len(stored) > 1:
+            went_down.wait(10)
+            raise RuntimeError("the hub went down")
+        return store_batch(*args, **kwargs)
+
+    first_hub.store.store_batch = store_until_down
     sent = []
 
     def stop_after_first(done: int, total: int) -> None:
         sent.append(done)
         if len(sent) == 1:
             first_hub.server.stop(0)
+            went_down.set()
 
     with secure_channel(config.hub, config.tls) as channel, pytest.raises(grpc.RpcError):
         sync(channel, store, batch_size=5, timeout_s=30, progress=stop_after_first)
     first_hub.stop(0)
-    assert 0 < store.count_unsynced() < 20
+    assert sent == [5]
+    assert store.count_unsynced() == 15
 
     second_hub = start_hub(HubConfig(home, f"127.0.0.1:{first_hub.port}", pki.tls("hub-hub")))
     try:
