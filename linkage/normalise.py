@@ -382,6 +382,32 @@ _SERIAL_EPOCH = dt.date(1899, 12, 30)
 # a date (19900314), or day first (14031990). At most one of the two is a date: a
 # day-first reading needs a year (18.. and later) where the year-first one has its month.
 _COMPACT_DATE = re.compile(r"[0-9]{8}")
+# How other countries' papers write a date of numbers: Hungarian year first with a dot
+# after each part (1990. 03. 14.), Bulgarian and Russian with the Cyrillic abbreviation
+# of "year" after it (14.03.1990 g.), Czech and German with spaces after the dots
+# (14. 3. 1990), a passport's
+# spaces alone (14 03 1990), and the month as a Roman numeral (14.III.1990, 14-III-1990)
+_YEAR_WORD = re.compile(r"(?<=[0-9])\s*\u0433\.?$")
+_SPACED_NUMBERS = re.compile(r"[0-9]+(?:\s*[-/.]\s*|\s+)[0-9]+(?:\s*[-/.]\s*|\s+)[0-9]+\.?")
+_ROMAN_MONTHS = {roman: str(number) for number, roman in enumerate(
+    ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii"), start=1)}
+_ROMAN_MONTH = re.compile(r"([0-9]{1,2})\s*([-/. ])\s*([ivx]+)\s*\2\s*([0-9]{4})", re.IGNORECASE)
+
+
+def _as_numbers(value: str) -> str:
+    """A date of numbers in one of the forms above, written as the parser's forms are."""
+    if _SPACED_NUMBERS.fullmatch(value):
+        body = value.rstrip(".")
+        separators = set(re.findall(r"[-/.]", body))
+        if len(separators) > 1:  # 14-03/1990: two kinds, as before not read
+            return value
+        return (separators.pop() if separators else "-").join(
+            re.split(r"\s*[-/.]\s*|\s+", body))
+    if (roman := _ROMAN_MONTH.fullmatch(value)) and roman.group(3).lower() in _ROMAN_MONTHS:
+        return f"{roman.group(1)}-{_ROMAN_MONTHS[roman.group(3).lower()]}-{roman.group(4)}"
+    return value
+
+
 _ORDINAL = r"(?:st|nd|rd|th|er|e)?"  # 1st, 2nd, 3rd, 14th; 1er (French), 14e (Dutch)
 _DAY_NAMED_MONTH = re.compile(
     r"([0-9]{1,2})" + _ORDINAL + r"\.?[ -]([^\W\d_]+)\.?,?[ -]([0-9]{4})")
@@ -421,7 +447,8 @@ def parse_date(text: str, *, time_of_day: bool = False) -> dt.date:
     value = text.strip()
     if not value:
         raise DateError("empty date", "empty date")
-    day_only = (_TIME_OF_DAY if time_of_day else _MIDNIGHT).sub("", value)
+    day_only = _as_numbers(_YEAR_WORD.sub("", (_TIME_OF_DAY if time_of_day else _MIDNIGHT)
+                                       .sub("", value)))
     if match := _ISO_DATE.fullmatch(day_only):
         year, month, day = match.group(1, 3, 4)
     elif match := _DMY_DATE.fullmatch(day_only):

@@ -438,6 +438,20 @@ MARCH_14 = dt.date(1990, 3, 14)
         "14/03/1990 12:00:00 AM",
         "19900314",  # eight digits, year first as the BRP writes a date
         "14031990",  # ... or day first
+        # other countries' papers: Hungarian, Bulgarian (with the word for year), Czech and
+        # German spacing, a passport's spaces, a Roman month
+        "1990. 03. 14.",
+        "1990.03.14.",
+        "14.03.1990 \u0433.",
+        "14.03.1990\u0433.",
+        "14. 3. 1990",
+        "14.3.1990.",
+        "14 - 03 - 1990",
+        "14 03 1990",
+        "1990 03 14",
+        "14.III.1990",
+        "14-iii-1990",
+        "14 III 1990",
     ],
 )
 def test_parse_date_accepts_common_forms(text: str) -> None:
@@ -480,6 +494,10 @@ DATE_ERRORS = [
     ("19901403", "not a date: '19901403' (eight digits, neither YYYYMMDD nor DDMMYYYY)"),
     ("03141990", "not a date: '03141990' (eight digits, neither YYYYMMDD nor DDMMYYYY)"),
     ("1403199", "unrecognised date format: '1403199'"),
+    ("14-03/1990", "unrecognised date format: '14-03/1990'"),  # two kinds of separator
+    ("14.XIII.1990", "unrecognised date format: '14.XIII.1990'"),
+    ("14 03 90", "unrecognised date format: '14 03 90' (two-digit year)"),
+    ("14.03.1990 (geschat)", "unrecognised date format: '14.03.1990 (geschat)'"),
     ("14 maartje 1990", "unrecognised date format: '14 maartje 1990'"),
     ("14 maart 90", "unrecognised date format: '14 maart 90'"),
     ("maart 1990", "unrecognised date format: 'maart 1990'"),
