@@ -385,8 +385,8 @@ _COMPACT_DATE = re.compile(r"[0-9]{8}")
 # How other countries' papers write a date of numbers: Hungarian year first with a dot
 # after each part (1990. 03. 14.), Bulgarian and Russian with the Cyrillic abbreviation
 # of "year" after it (14.03.1990 g.), Czech and German with spaces after the dots
-# (14. 3. 1990), a passport's
-# spaces alone (14 03 1990), and the month as a Roman numeral (14.III.1990, 14-III-1990)
+# (14. 3. 1990), a passport's spaces alone (14 03 1990), and the month as a Roman numeral
+# (14.III.1990, 14-III-1990)
 _YEAR_WORD = re.compile(r"(?<=[0-9])\s*\u0433\.?$")
 _SPACED_NUMBERS = re.compile(r"[0-9]+(?:\s*[-/.]\s*|\s+)[0-9]+(?:\s*[-/.]\s*|\s+)[0-9]+\.?")
 _ROMAN_MONTHS = {roman: str(number) for number, roman in enumerate(
@@ -430,8 +430,10 @@ def parse_date(text: str, *, time_of_day: bool = False) -> dt.date:
     14/03/1990, 14.03.1990, 14-3-1990); a month name with day and year in either order,
     in Dutch, English, German, French or Romanian (14 maart 1990, 14-mrt-1990, 14th
     March 1990, March 14, 1990); eight digits, year first as the BRP writes a date
-    (19900314) or day first (14031990); or a spreadsheet's date serial (32946: days
-    since 1899-12-30, as a date cell formatted as a number is exported). A date of birth may
+    (19900314) or day first (14031990); a date of numbers as other countries write it
+    (1990. 03. 14., 14.03.1990 with the Cyrillic word for year, 14. 3. 1990, 14 03 1990,
+    14.III.1990); or a spreadsheet's date serial (32946: days since 1899-12-30, as a
+    date cell formatted as a number is exported). A date of birth may
     carry a midnight time (1990-03-14 00:00:00, 14-3-1990 0:00, 1990-03-14T00:00:00Z,
     as spreadsheets and systems export a date); with `time_of_day` (the date of an
     event, not of a birth) any time of day is dropped.
@@ -447,8 +449,8 @@ def parse_date(text: str, *, time_of_day: bool = False) -> dt.date:
     value = text.strip()
     if not value:
         raise DateError("empty date", "empty date")
-    day_only = _as_numbers(_YEAR_WORD.sub("", (_TIME_OF_DAY if time_of_day else _MIDNIGHT)
-                                       .sub("", value)))
+    day_only = (_TIME_OF_DAY if time_of_day else _MIDNIGHT).sub("", value)
+    day_only = _as_numbers(_YEAR_WORD.sub("", day_only))
     if match := _ISO_DATE.fullmatch(day_only):
         year, month, day = match.group(1, 3, 4)
     elif match := _DMY_DATE.fullmatch(day_only):
