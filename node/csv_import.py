@@ -137,11 +137,26 @@ def signal_codes(text: str) -> list[str]:
     return [code.lower() for code in _SIGNAL_SEPARATOR.split(text) if code]
 
 
+# Copy-paste from a web page or a word processor brings spaces that are not the space
+# bar's (no-break, thin, ideographic), characters that print as nothing (zero-width space
+# and joiners, soft hyphen, a byte-order mark inside the text, direction marks) and
+# typographic dashes (the en dash a word processor puts in a date or a double name): in
+# every field the first are a space, the second nothing, the third a hyphen
+_TYPOGRAPHY = str.maketrans(
+    dict.fromkeys("\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007"
+                  "\u2008\u2009\u200a\u202f\u205f\u3000", " ")
+    | dict.fromkeys("\u00ad\u200b\u200c\u200d\u200e\u200f\u2060\u2066\u2067\u2068"
+                    "\u2069\u202a\u202b\u202c\u202d\u202e\ufeff")
+    | dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"))
+
+
 def _check_text(line: int, name: str, value: str, limit: int = MAX_FIELD_CHARS) -> str:
     if not value:  # most optional columns are empty: nothing to check
         return ""
     if has_undecodable(value):
         raise RowError(line, name, NOT_UTF8)
+    if not value.isascii():
+        value = value.translate(_TYPOGRAPHY)
     value = value.strip()
     if excel_text := _EXCEL_TEXT.fullmatch(value):  # ="0612345678": a literal, kept as text
         value = excel_text.group(1).strip()

@@ -853,3 +853,30 @@ def test_any_value_in_any_field_is_read_or_refused_by_line_and_field(field, valu
     except RowError as error:
         assert error.line == 9
         assert error.field in (field, related.get(field))
+
+
+@pytest.mark.parametrize(("field", "written", "read"), [
+    ("given_names", "Maria\u00a0Elena", "Maria Elena"),  # a no-break space from a web page
+    ("given_names", "Maria\u2009Elena", "Maria Elena"),  # a thin space
+    ("given_names", "Ma\u200bria", "Maria"),  # a zero-width space
+    ("given_names", "Ma\u00adria", "Maria"),  # a soft hyphen
+    ("given_names", "\ufeffMaria\u200e", "Maria"),  # a byte-order mark, a direction mark
+    ("given_names", "Ana\u2013Maria", "Ana-Maria"),  # a word processor's en dash
+    ("surname", "\u2013", None),  # a dash alone is "not recorded", as "-" is
+])
+def test_typography_from_copy_and_paste_is_read_as_typed(field, written, read):
+    row = dict(zip(HEADER, [*good("T-1")], strict=True))
+    row[field] = written
+    if read is None:
+        with pytest.raises(RowError, match=f"{field}: required but empty"):
+            parse_row(2, row, TODAY)
+        return
+    assert getattr(parse_row(2, row, TODAY).subject, field) == read
+
+
+@pytest.mark.parametrize("written", ["14\u201303\u20131998", "14\u201103\u20111998",
+                                     "14\u00a003\u00a01998"])
+def test_a_date_with_typographic_dashes_or_spaces_is_read(written):
+    row = dict(zip(HEADER, [*good("T-2")], strict=True))
+    row["date_of_birth"] = written
+    assert parse_row(2, row, TODAY).subject.date_of_birth == dt.date(1998, 3, 14)
