@@ -4,7 +4,10 @@ Links (pairs at or above the policy threshold) define connected components.
 Inside a component, clusters grow greedily from the strongest link down, and
 two clusters merge only when *all* their cross pairs support it: none below
 the veto and their mean at least `cluster_mean`. So A~B and B~C never merge A
-with C when A and C contradict each other.
+with C when A and C contradict each other. Two clusters of two or more
+sightings each also need one cross pair at least `merge_margin` above the
+threshold: a person seen several times is joined to another such person by a
+clear match, not by the one borderline pair two namesakes happen to share.
 
 The result for a component depends only on its members and their scores, so
 linking sightings night by night gives the same persons as one batch run.
@@ -90,10 +93,13 @@ def cluster_component(
     return sorted(clusters, key=lambda c: c[0])
 
 
-def _compatible(matrix: np.ndarray, a: list[int], b: list[int], mean: float,
-                veto: float) -> bool:
+def _compatible(matrix: np.ndarray, a: list[int], b: list[int], policy: MatchPolicy) -> bool:
     cross = matrix[a][:, b]
-    return bool(cross.min() >= veto and cross.mean() >= mean)
+    if cross.min() < policy.veto or cross.mean() < policy.cluster_mean:
+        return False
+    # two persons already seen more than once: one of them must be a clear match
+    return (len(a) == 1 or len(b) == 1
+            or bool(cross.max() >= policy.threshold + policy.merge_margin))
 
 
 def _greedy_merge(m: int, edges: list[tuple[int, int]], matrix: np.ndarray,
@@ -102,8 +108,7 @@ def _greedy_merge(m: int, edges: list[tuple[int, int]], matrix: np.ndarray,
     members_of: dict[int, list[int]] = {i: [i] for i in range(m)}
     for i, j in edges:
         a, b = cluster_of[i], cluster_of[j]
-        if a == b or not _compatible(matrix, members_of[a], members_of[b],
-                                     policy.cluster_mean, policy.veto):
+        if a == b or not _compatible(matrix, members_of[a], members_of[b], policy):
             continue
         keep, gone = min(a, b), max(a, b)
         for k in members_of[gone]:

@@ -81,6 +81,10 @@ class MatchPolicy:
 
     threshold: float = 3.5  # a pair scoring at least this is a link
     cluster_mean: float = -2.0  # clusters merge only when their cross pairs average this
+    # ... and two clusters of two or more sightings only when one of their cross pairs
+    # scores this much above the threshold: two namesakes, each seen several times under
+    # her own date of birth, are otherwise joined by one pair whose dates are one apart
+    merge_margin: float = 0.5
     veto: float = -8.0  # no two sightings scoring below this end up in one person
     # pairs at or above the floor join components; undated sightings attach at attach_mean
     link_floor: float = -3.0
@@ -91,6 +95,7 @@ class MatchPolicy:
 def policy_digest(policy: MatchPolicy) -> str:
     """A short digest of every setting that decides a score or a person."""
     settings = {"threshold": policy.threshold, "cluster_mean": policy.cluster_mean,
+                "merge_margin": policy.merge_margin,
                 "veto": policy.veto, "link_floor": policy.link_floor,
                 "attach_mean": policy.attach_mean, "weights": policy.weights}
     canonical = json.dumps(settings, sort_keys=True, separators=(",", ":"))

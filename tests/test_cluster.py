@@ -50,3 +50,24 @@ def test_result_does_not_depend_on_member_order():
 
 def test_components_are_connected_sets():
     assert components([(1, 2), (2, 3), (7, 8)], nodes=[5]) == [[1, 2, 3], [5], [7, 8]]
+
+
+def test_two_persons_seen_twice_need_a_clear_match_to_merge():
+    # 0,1 = one woman (her own date of birth twice), 2,3 = a namesake (hers twice); the
+    # pairs across score just above the link threshold (dates one apart), none clearly
+    policy = MatchPolicy(threshold=6.0, cluster_mean=4.0, veto=-3.0, merge_margin=1.0)
+    across = {(a, b): 6.4 for a in (0, 1) for b in (2, 3)}
+    pairs = {(0, 1): 12.0, (2, 3): 12.0, **across}
+    assert cluster_component([0, 1, 2, 3], scorer_from(pairs), policy) == [[0, 1], [2, 3]]
+    # one clear match across (her date of birth written the same) merges them
+    assert cluster_component([0, 1, 2, 3], scorer_from({**pairs, (1, 2): 7.5}), policy) == [
+        [0, 1, 2, 3]]
+    # without the margin the borderline pairs merge them
+    no_margin = MatchPolicy(threshold=6.0, cluster_mean=4.0, veto=-3.0, merge_margin=0.0)
+    assert cluster_component([0, 1, 2, 3], scorer_from(pairs), no_margin) == [[0, 1, 2, 3]]
+
+
+def test_a_single_sighting_joins_a_person_on_a_borderline_link():
+    policy = MatchPolicy(threshold=6.0, cluster_mean=4.0, veto=-3.0, merge_margin=1.0)
+    pairs = {(0, 1): 12.0, (0, 2): 6.4, (1, 2): 6.4}
+    assert cluster_component([0, 1, 2], scorer_from(pairs), policy) == [[0, 1, 2]]

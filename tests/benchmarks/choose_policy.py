@@ -1,9 +1,10 @@
 """Choose the clustering settings of MatchPolicy by measurement (run on demand).
 
-    python -m tests.benchmarks.choose_policy            # about 6 minutes on 2 cores
+    python -m tests.benchmarks.choose_policy            # about 20 minutes on 2 cores
 
 After the weights are fitted (fit_weights.py), the link threshold, the veto,
-the clustering mean bar and the undated attachment bar are chosen together: every combination of the
+the clustering mean bar, the margin a merge of two persons needs and the undated
+attachment bar are chosen together: every combination of the
 grid below is run end to end (`link_all`) on several generator seeds and both
 benchmark mixes, none of them the evaluation seed of quality.py. The choice is
 the combination of highest mean pairwise F1 whose precision is at least
@@ -35,6 +36,7 @@ GRID = {
     "veto": (-6.0, -8.0, -10.0),
     "attach_mean": (-2.0, -1.5),
     "cluster_mean": (-2.0, -1.5, -1.0),
+    "merge_margin": (0.0, 0.5, 1.5),
 }
 
 

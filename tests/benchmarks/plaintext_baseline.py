@@ -513,13 +513,17 @@ class Scorer:
 
 
 #: The clustering bars the baseline chooses from, before its shift is tuned: the ones
-#: zichtlijn shipped before and after its 2026-12 refit, fixed here so that a change of
+#: zichtlijn shipped before and after its 2026-12 refit, and those with the margin two
+#: persons seen more than once need to merge (2026-12-05), fixed here so that a change of
 #: zichtlijn's settings does not move the ceiling it is compared with.
 BASELINE_POLICIES = {
     "bars of 2026-11": MatchPolicy(threshold=2.5, cluster_mean=-1.0, veto=-6.0,
-                                   link_floor=-3.0, attach_mean=-2.0),
+                                   link_floor=-3.0, attach_mean=-2.0, merge_margin=0.0),
     "bars of 2026-12": MatchPolicy(threshold=2.5, cluster_mean=-1.5, veto=-8.0,
-                                   link_floor=-3.0, attach_mean=-1.5),
+                                   link_floor=-3.0, attach_mean=-1.5, merge_margin=0.0),
+    "bars of 2026-12, merge margin": MatchPolicy(threshold=2.5, cluster_mean=-1.5,
+                                                 veto=-8.0, link_floor=-3.0,
+                                                 attach_mean=-1.5, merge_margin=0.5),
 }
 
 
