@@ -25,11 +25,7 @@ from hub.settings import HubSettings, RetentionSettings, load_settings, settings
 from hub.store import HubStore
 from linkage.schema import default_schema
 from zichtlijn.cli_home import HomeOption
-from zichtlijn.dates import (
-    DEFAULT_RETENTION_MONTHS,
-    RETENTION_RANGE,
-    retention_months_option,
-)
+from zichtlijn.dates import add_retention_months_argument
 from zichtlijn.errors import CliError
 from zichtlijn.transport import TlsFiles
 
@@ -170,11 +166,7 @@ def register(groups: argparse._SubParsersAction) -> None:
                       help=f"audit log name in its tree heads (default {DEFAULT_ORIGIN})")
     init.add_argument("--force", action="store_true", help="overwrite an existing hub.toml "
                       "(never the log key)")
-    init.add_argument("--retention-months", type=retention_months_option,
-                      default=DEFAULT_RETENTION_MONTHS,
-                      metavar="N", help="purge sightings N months after the control "
-                                        f"({RETENTION_RANGE}, default {DEFAULT_RETENTION_MONTHS}; "
-                                        "the nodes' must be the same)")
+    add_retention_months_argument(init, "the nodes'")
     init.set_defaults(run=cmd_init)
 
     serve = commands.add_parser("serve", help="run the gRPC server (mTLS) until stopped")

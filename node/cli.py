@@ -25,11 +25,7 @@ from node.retention import purge, refusal, report_purges, retention_months, rete
 from node.store import NodeStore
 from node.sync import sync
 from zichtlijn.cli_home import HomeOption
-from zichtlijn.dates import (
-    DEFAULT_RETENTION_MONTHS,
-    RETENTION_RANGE,
-    retention_months_option,
-)
+from zichtlijn.dates import add_retention_months_argument
 from zichtlijn.errors import CliError
 from zichtlijn.keyfile import load_purpose_keys
 from zichtlijn.progress import Progress
@@ -226,11 +222,7 @@ def register(groups: argparse._SubParsersAction) -> None:
     init.add_argument("--signals", metavar="FILE",
                       help="signal catalogue (the hub's signals.toml); import then refuses "
                            "unknown codes by line")
-    init.add_argument("--retention-months", type=retention_months_option,
-                      default=DEFAULT_RETENTION_MONTHS,
-                      metavar="N", help="purge sightings N months after the control "
-                                        f"({RETENTION_RANGE}, default {DEFAULT_RETENTION_MONTHS}; "
-                                        "the hub's must be the same)")
+    add_retention_months_argument(init, "the hub's")
     init.set_defaults(run=cmd_init)
 
     imp = commands.add_parser("import", help="import a CSV export of controls (DESIGN §10)")

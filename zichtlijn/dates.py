@@ -35,3 +35,12 @@ def retention_months_option(text: str) -> int:
         raise argparse.ArgumentTypeError(
             f"{text!r}: a whole number of months within {RETENTION_RANGE}")
     return months
+
+
+def add_retention_months_argument(parser: argparse.ArgumentParser, peer: str) -> None:
+    """`--retention-months N` of `hub init` and `node init`; `peer` names who must agree."""
+    parser.add_argument("--retention-months", type=retention_months_option,
+                        default=DEFAULT_RETENTION_MONTHS, metavar="N",
+                        help="purge sightings N months after the control "
+                             f"({RETENTION_RANGE}, default {DEFAULT_RETENTION_MONTHS}; "
+                             f"{peer} must be the same)")
