@@ -491,8 +491,7 @@ def _compact_date(digits: str, value: str) -> dt.date:
         y, m, d = int(year), int(month), int(day)
         if y >= 1800 and 1 <= m <= 12 and 1 <= d <= days_in_month(y, m):
             return dt.date(y, m, d)
-    _fail(DateError, "not a date", value, "eight digits, neither YYYYMMDD nor DDMMYYYY",
-          "eight digits, neither YYYYMMDD nor DDMMYYYY")
+    _fail(DateError, "not a date", value, "eight digits, neither YYYYMMDD nor DDMMYYYY")
 
 
 # ----------------------------------------------------------------------------- sex

@@ -38,8 +38,6 @@ from zichtlijn.dates import (
 from zichtlijn.erasure import truncate_wal
 from zichtlijn.v1 import records_pb2, records_pb2_grpc
 
-DEFAULT_MONTHS = DEFAULT_RETENTION_MONTHS
-
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS withdrawn_cases (
     case_ref TEXT PRIMARY KEY,
@@ -57,7 +55,7 @@ CREATE TABLE IF NOT EXISTS purge_log (
 """
 
 
-def retention_toml(months: int = DEFAULT_MONTHS) -> str:
+def retention_toml(months: int = DEFAULT_RETENTION_MONTHS) -> str:
     return ("\n[retention]  # sightings are purged this many months after the control\n"
             f"months = {months}\n")
 
@@ -67,8 +65,8 @@ def retention_months(home: Path) -> int:
     try:
         doc = tomllib.loads(path.read_text("utf-8"))
     except (FileNotFoundError, tomllib.TOMLDecodeError):
-        return DEFAULT_MONTHS  # load_config has already refused a missing or broken file
-    months = doc.get("retention", {}).get("months", DEFAULT_MONTHS)
+        return DEFAULT_RETENTION_MONTHS  # load_config has already refused a missing or broken file
+    months = doc.get("retention", {}).get("months", DEFAULT_RETENTION_MONTHS)
     if not isinstance(months, int) or isinstance(months, bool) or months not in RETENTION_MONTHS:
         raise ConfigError(
             f"{path}: [retention] months must be a whole number within {RETENTION_RANGE}")

@@ -97,7 +97,7 @@ def test_the_matching_threshold_is_what_a_relink_links_with(hub_home, encoder, c
 def test_node_retention_setting(tmp_path):
     home = tmp_path / "node"
     home.mkdir()
-    assert retention.retention_months(home) == retention.DEFAULT_MONTHS  # no file yet
+    assert retention.retention_months(home) == retention.DEFAULT_RETENTION_MONTHS  # no file yet
     (home / "node.toml").write_text('gemeente = "GM0363"\n' + retention.retention_toml(24))
     assert retention.retention_months(home) == 24
     (home / "node.toml").write_text("[retention]\nmonths = 0\n")

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from node.csv_file import ENCODINGS
 from zichtlijn import demo_alerts
-from zichtlijn.dates import DEFAULT_RETENTION_MONTHS
+from zichtlijn.dates import DEFAULT_RETENTION_MONTHS, RETENTION_MONTHS
 from zichtlijn.demo_lookup import show_lookup
 from zichtlijn.errors import CliError
 from zichtlijn.evaluate import quality
@@ -43,7 +43,7 @@ EXAMPLE_ALERTS = Path(__file__).resolve().parents[1] / "deploy" / "alerts"
 HUB_START_TIMEOUT_S = 30.0
 # Given files are linked whatever their age: a deployment purges a control 18 months
 # after it (README "Retention"), which would refuse an older file's rows at import.
-CSV_RETENTION_MONTHS = 240  # the most [retention] months allows
+CSV_RETENTION_MONTHS = RETENTION_MONTHS.stop - 1  # the most [retention] months allows
 
 
 def _zichtlijn(*args: str, env: dict[str, str] | None = None,
@@ -261,7 +261,7 @@ def run_demo(workdir: Path, persons: int, seed: int, full_mix: bool = False,
                            "--encoding", encoding, allow_failure=True).strip()
                 for path in files[code])
             synced = _zichtlijn("node", "sync", "--home", str(home))
-            _step(f"node {code} {town}: {imported.strip()}; {synced.strip()}")
+            _step(f"node {code} {town}: {imported}; {synced.strip()}")
             listing = _zichtlijn("node", "sightings", "--home", str(home), "--format", "csv")
             for row in csv.DictReader(io.StringIO(listing)):
                 uuid_to_case[row["sighting_uuid"]] = (code, row["case_ref"])
