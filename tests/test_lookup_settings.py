@@ -116,7 +116,7 @@ def test_the_automatic_threshold_rises_a_whole_step_each_time_the_population_gro
     shipped = MatchPolicy().threshold
     assert threshold_step(10) == threshold_step(8_000) == shipped
     assert threshold_step(8_200) == shipped + 1  # 3,000 * e = 8,155
-    assert threshold_step(30_000) == shipped + 2  # 5.8 rounded down a step
+    assert threshold_step(30_000) == shipped + 2  # shipped + 2.3 rounded down a step
     assert threshold_step(100_000) == shipped + 3
 
 
@@ -132,11 +132,14 @@ def test_hub_init_makes_the_threshold_automatic_and_a_number_fixes_it(hub_home):
 
 
 def test_the_hub_advises_a_higher_threshold_only_when_far_below_it():
-    assert threshold_advice(2_500, MatchPolicy().threshold) is None
-    assert threshold_advice(30_000, 5.0) is None  # close enough to 5.8
-    advice = threshold_advice(30_000, 3.0)
+    shipped = MatchPolicy().threshold
+    suits = shipped + math.log(10)  # 30,000 persons: ten times the fitted population
+    assert threshold_advice(2_500, shipped) is None
+    assert threshold_advice(30_000, suits - 0.9) is None  # within a point: close enough
+    advice = threshold_advice(30_000, shipped)
     assert advice == ("the hub holds 30,000 persons; for a population that size "
-                      "[matching] threshold about 5.8 keeps precision (now 3.0); see README "
+                      f"[matching] threshold about {suits:.1f} keeps precision "
+                      f"(now {shipped}); see README "
                       "\"Linkage quality, measured\", then run `zichtlijn hub relink`")
 
 
@@ -156,7 +159,7 @@ def test_a_hub_holding_a_large_population_says_which_threshold_suits_it(
     with caplog.at_level(logging.WARNING):
         start_hub(config, settings=fixed).stop(grace=0)
     assert "the hub holds 30,000 persons" in caplog.text
-    assert "[matching] threshold about 5.8" in caplog.text
+    assert f"[matching] threshold about {MatchPolicy().threshold + math.log(10):.1f}" in caplog.text
 
     caplog.clear()
     monkeypatch.setattr(HubStore, "count_persons", lambda self: 2_000)
