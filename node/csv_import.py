@@ -180,6 +180,9 @@ def _digits_within_words(value: str) -> bool:
                if not _ASCII_DIGITS.isdisjoint(word))
 
 
+_NAME_PART_MISSING = 'required but empty (write "onbekend" if it was not given)'
+
+
 def _check_name(line: int, name: str, value: str, required: bool) -> str:
     value = _check_text(line, name, value, MAX_NAME_CHARS)
     value = name_as_meant(value)
@@ -187,7 +190,10 @@ def _check_name(line: int, name: str, value: str, required: bool) -> str:
         value = ""
     if not value:
         if required:
-            raise RowError(line, name, "required but empty")
+            # DESIGN §10 requires both name parts. "onbekend" is the inspector saying she
+            # did not learn one (the row links on the rest); an empty cell or a dash may be
+            # a lost column or a cell never filled in, so it refuses, and says how to say so
+            raise RowError(line, name, _NAME_PART_MISSING)
         return ""
     if value.isascii():  # most names: the same two checks on the set of characters
         chars = set(value)

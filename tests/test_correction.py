@@ -119,7 +119,7 @@ def test_correction_is_validated_like_an_import(world, tmp_path, capsys):
     assert run("node", "correct", "--home", homes["GM0344"], "UTR-3", "--from-json",
                write_json(tmp_path, {"given_names": "Iulia"})) == 1
     err = capsys.readouterr().err
-    assert err == "zichtlijn: surname: required but empty\n"
+    assert err == 'zichtlijn: surname: required but empty (write "onbekend" if it was not given)\n'
     assert run("node", "correct", "--home", homes["GM0344"], "UTR-3", "--from-json",
                write_json(tmp_path, ELENA), "--observed-on", "2001-13-14") == 1
     assert "observed_on" in capsys.readouterr().err
