@@ -17,12 +17,21 @@ CREATE TABLE IF NOT EXISTS linking_settings (
     id INTEGER PRIMARY KEY CHECK (id = 1),
     digest TEXT NOT NULL
 );
--- the automatic threshold the hub has raised itself to (hub.toml [matching] "auto")
+-- how far the hub has raised its automatic threshold (hub.toml [matching] "auto") above
+-- the one it starts at; a rise, not a value, so that a new shipped start moves it too
+CREATE TABLE IF NOT EXISTS threshold_rise (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    rise REAL NOT NULL
+);
+-- what hubs of 2026-12-04 and 2026-12-05 kept instead: the raised threshold itself
 CREATE TABLE IF NOT EXISTS raised_threshold (
     id INTEGER PRIMARY KEY CHECK (id = 1),
     threshold REAL NOT NULL
 );
 """
+
+#: where the automatic threshold started when hubs kept `raised_threshold`
+_RAISED_THRESHOLD_START = 3.5
 
 
 def create_tables(conn: sqlite3.Connection) -> None:
@@ -34,14 +43,17 @@ def recorded(conn: sqlite3.Connection) -> str | None:
     return None if row is None else str(row[0])
 
 
-def raised_threshold(conn: sqlite3.Connection) -> float | None:
-    row = conn.execute("SELECT threshold FROM raised_threshold WHERE id = 1").fetchone()
-    return None if row is None else float(row[0])
+def threshold_rise(conn: sqlite3.Connection) -> float | None:
+    """How far above its start the hub has raised its automatic threshold, if at all."""
+    row = conn.execute("SELECT rise FROM threshold_rise WHERE id = 1").fetchone()
+    if row is not None:
+        return float(row[0])
+    kept = conn.execute("SELECT threshold FROM raised_threshold WHERE id = 1").fetchone()
+    return None if kept is None else float(kept[0]) - _RAISED_THRESHOLD_START
 
 
-def raise_threshold(conn: sqlite3.Connection, threshold: float) -> None:
-    conn.execute("INSERT OR REPLACE INTO raised_threshold (id, threshold) VALUES (1, ?)",
-                 [threshold])
+def raise_threshold(conn: sqlite3.Connection, rise: float) -> None:
+    conn.execute("INSERT OR REPLACE INTO threshold_rise (id, rise) VALUES (1, ?)", [rise])
 
 
 def _has_links(conn: sqlite3.Connection) -> bool:

@@ -89,16 +89,17 @@ class Linker:
                  auto_threshold: Callable[[int], float] | None = None) -> None:
         """`auto_threshold(persons)`, when given, is the threshold a population of that size
         needs (hub/settings.py `threshold_step`): the linker raises its threshold to it
-        after a link run and links everything again. The raised threshold is kept in the
-        database; `policy.threshold` is where it starts."""
+        after a link run and links everything again. `policy.threshold` is where it
+        starts; how far it has risen is kept in the database."""
         self.store = store
         self.schema = schema
         self.auto_threshold = auto_threshold
+        self._start_threshold = policy.threshold
         if auto_threshold is not None:
             with store.lock:
-                raised = linked_with.raised_threshold(store.db.conn)
-            if raised is not None and raised > policy.threshold:
-                policy = replace(policy, threshold=raised)
+                rise = linked_with.threshold_rise(store.db.conn)
+            if rise is not None and rise > 0:
+                policy = replace(policy, threshold=policy.threshold + rise)
         self.policy = policy
         self._lock = threading.Lock()
         self._unusable: str | None = None  # why memory could not be rebuilt, if it could not
@@ -368,7 +369,7 @@ class Linker:
             reset = conn.execute("UPDATE sightings SET linked = 0, person_id = NULL, "
                                  "cluster_seq = NULL").rowcount
             if self.auto_threshold is not None:
-                linked_with.raise_threshold(conn, policy.threshold)
+                linked_with.raise_threshold(conn, policy.threshold - self._start_threshold)
             # logged so that the auditor's count of linked sightings restarts here
             audit_log.append(conn, utc_now(), actor, "relink", sightings=reset,
                              links_dropped=dropped, **details)

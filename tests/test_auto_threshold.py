@@ -87,6 +87,30 @@ def test_a_restarted_hub_keeps_the_raised_threshold(tmp_path, uploads):
     store.close()
 
 
+def test_a_raised_hub_keeps_its_rise_when_the_shipped_start_moves(tmp_path, uploads):
+    store = HubStore(tmp_path / "hub.db")
+    linker = Linker(store, default_schema(), MatchPolicy(), small_population_rule)
+    for gemeente, batch in uploads:
+        store.store_batch(gemeente, wire.batch_digest(batch), batch)
+    linker.link_pending()
+    rise = linker.policy.threshold - SHIPPED
+    assert rise >= 1
+    # a release that starts half a point lower: the hub is as many steps up from there
+    lower = Linker(store, default_schema(), MatchPolicy(threshold=SHIPPED - 0.5),
+                   small_population_rule)
+    assert lower.policy.threshold == SHIPPED - 0.5 + rise
+    store.close()
+
+
+def test_a_threshold_raised_before_rises_were_kept_counts_from_where_it_started(tmp_path):
+    store = HubStore(tmp_path / "hub.db")
+    with store.transaction() as conn:  # a hub of 2026-12-04 kept the value, stepping from 3.5
+        conn.execute("INSERT INTO raised_threshold (id, threshold) VALUES (1, 5.5)")
+    linker = Linker(store, default_schema(), MatchPolicy(), small_population_rule)
+    assert linker.policy.threshold == SHIPPED + 2
+    store.close()
+
+
 def test_a_fixed_threshold_never_moves(tmp_path, uploads):
     store = HubStore(tmp_path / "hub.db")
     linker = Linker(store, default_schema(), MatchPolicy())
@@ -155,7 +179,7 @@ def test_a_step_whose_write_fails_leaves_threshold_and_links_as_they_were(
     monkeypatch.setattr(store, "transaction", real)
     assert linker.policy.threshold == SHIPPED
     with store.lock:
-        assert linked_with.raised_threshold(store.db.conn) is None
+        assert linked_with.threshold_rise(store.db.conn) is None
     linked = partition(store)
     assert len(linked) > 1 and not relink_entries(store)
     # the next run takes the step
