@@ -1,6 +1,7 @@
 """FEBRL through the command line: data zichtlijn never saw, the way a municipality gives it.
 
     .venv-bench/bin/python -m tests.benchmarks.febrl_cli [--sets febrl4,febrl3] [--dir DIR]
+        [--blank-name onbekend]
 
 The FEBRL4 benchmark (`tests/benchmarks/febrl.py`) hands FEBRL's fields to the
 encoder directly. This one writes FEBRL's files as the CSV of DESIGN §10
@@ -13,7 +14,8 @@ with duplicates inside it (FEBRL3 up to five of one record), are one gemeente ea
 The found persons are read back through `node sightings --format csv` (case_ref to
 sighting UUID) and scored against FEBRL's record numbers, on the rows the nodes
 accepted and on all rows (a refused row counts as a person of its own, so its pairs
-are missed).
+are missed). With `--blank-name onbekend` a name part FEBRL left blank is written
+`onbekend`, as the node's refusal of a blank one tells the inspector to.
 """
 
 from __future__ import annotations
@@ -39,8 +41,8 @@ def _cell(value: object) -> str:
     return value if isinstance(value, str) else ""  # FEBRL's missing values are NaN
 
 
-def write_febrl_csv(frame, path: Path) -> None:
-    """One FEBRL4 file as a node's CSV export."""
+def write_febrl_csv(frame, path: Path, blank_name: str = "") -> None:
+    """One FEBRL file as a node's CSV export; `blank_name` stands in a blank name part."""
     with path.open("w", newline="", encoding="utf-8") as out:
         writer = csv.writer(out)
         writer.writerow(HEADER)
@@ -48,7 +50,8 @@ def write_febrl_csv(frame, path: Path) -> None:
             postcode, number = _cell(row.postcode), _cell(row.street_number)
             if not (postcode and number):  # half an address is refused: leave it out
                 postcode = number = ""
-            writer.writerow([rec_id, CONTROL_DATE, _cell(row.given_name), _cell(row.surname),
+            writer.writerow([rec_id, CONTROL_DATE, _cell(row.given_name) or blank_name,
+                             _cell(row.surname) or blank_name,
                              _cell(row.date_of_birth), _cell(row.soc_sec_id), postcode, number])
 
 
@@ -85,14 +88,15 @@ def _loaders() -> dict:
             "febrl2": datasets.load_febrl2, "febrl3": datasets.load_febrl3}
 
 
-def run_set(name: str, work: Path) -> tuple[list[str], ClusterQuality, ClusterQuality, float]:
+def run_set(name: str, work: Path,
+            blank_name: str = "") -> tuple[list[str], ClusterQuality, ClusterQuality, float]:
     """Link one FEBRL set through `zichtlijn demo --csv` in `work`; what the nodes said,
     the figures on accepted and on all rows, and the demo's seconds."""
     loaded = _loaders()[name]()
     frames = loaded if isinstance(loaded, tuple) else (loaded,)
     paths = [work / f"{name}-{letter}.csv" for letter in "ab"[:len(frames)]]
     for frame, path in zip(frames, paths, strict=True):
-        write_febrl_csv(frame, path)
+        write_febrl_csv(frame, path, blank_name)
     demo, clusters = work / f"demo-{name}", work / f"clusters-{name}.csv"
     gemeenten = GEMEENTEN[:len(frames)]
     started = time.perf_counter()
@@ -117,6 +121,8 @@ def main() -> None:
     parser.add_argument("--sets", default="febrl4,febrl1,febrl2,febrl3",
                         help="comma-separated FEBRL sets (default: all four)")
     parser.add_argument("--dir", type=Path, help="work directory (default: a temporary one)")
+    parser.add_argument("--blank-name", default="", metavar="WORD",
+                        help="write a blank name part as WORD (default: leave it blank)")
     options = parser.parse_args()
     sets = options.sets.split(",")
     if unknown := set(sets) - set(_loaders()):
@@ -130,7 +136,7 @@ def main() -> None:
         work = options.dir or Path(scratch)
         work.mkdir(parents=True, exist_ok=True)
         for name in sets:
-            said, accepted, every, seconds = run_set(name, work)
+            said, accepted, every, seconds = run_set(name, work, options.blank_name)
             refused = every.rows - accepted.rows
             print(f"| {name} | {len(said)} | {accepted.rows:,} / {refused:,} "
                   f"| {accepted.precision:.4f} | {accepted.recall:.4f} | {accepted.f1:.4f} "
