@@ -67,13 +67,18 @@ def test_the_threshold_rises_with_the_population_and_everything_is_linked_again(
     store.close()
 
 
-def test_a_restarted_hub_keeps_the_raised_threshold(tmp_path, uploads):
-    store = HubStore(tmp_path / "hub.db")
+def raised_hub(path, uploads) -> tuple[HubStore, float]:
+    """A hub on the automatic threshold that took every upload; the threshold it rose to."""
+    store = HubStore(path)
     linker = Linker(store, default_schema(), MatchPolicy(), small_population_rule)
     for gemeente, batch in uploads:
         store.store_batch(gemeente, wire.batch_digest(batch), batch)
     linker.link_pending()
-    raised = linker.policy.threshold
+    return store, linker.policy.threshold
+
+
+def test_a_restarted_hub_keeps_the_raised_threshold(tmp_path, uploads):
+    store, raised = raised_hub(tmp_path / "hub.db", uploads)
     assert raised > SHIPPED
     store.close()
     store = HubStore(tmp_path / "hub.db")
@@ -88,12 +93,8 @@ def test_a_restarted_hub_keeps_the_raised_threshold(tmp_path, uploads):
 
 
 def test_a_raised_hub_keeps_its_rise_when_the_shipped_start_moves(tmp_path, uploads):
-    store = HubStore(tmp_path / "hub.db")
-    linker = Linker(store, default_schema(), MatchPolicy(), small_population_rule)
-    for gemeente, batch in uploads:
-        store.store_batch(gemeente, wire.batch_digest(batch), batch)
-    linker.link_pending()
-    rise = linker.policy.threshold - SHIPPED
+    store, raised = raised_hub(tmp_path / "hub.db", uploads)
+    rise = raised - SHIPPED
     assert rise >= 1
     # a release that starts half a point lower: the hub is as many steps up from there
     lower = Linker(store, default_schema(), MatchPolicy(threshold=SHIPPED - 0.5),
