@@ -494,6 +494,49 @@ def _compact_date(digits: str, value: str) -> dt.date:
     _fail(DateError, "not a date", value, "eight digits, neither YYYYMMDD nor DDMMYYYY")
 
 
+# A date of birth the record marks as a guess: "ca. 1990", "± 14-03-1990", "plm. 1990",
+# "1990?", "14-03-1990 (geschat)". Inspectors write it when a woman without papers gives
+# her age or is not sure of it, as in the assigned dates of birth of README "Linkage
+# quality, measured": a guessed whole date read as a date would veto her real one.
+_GUESS_BEFORE = re.compile(r"(?:ca\.?|circa|c\.|ongeveer|omstreeks|rond|plm\.?|±|\+/-|~"
+                           r"|approx\.?|about|around|geschat|vermoedelijk)\s*", re.IGNORECASE)
+_GUESS_AFTER = re.compile(r"\s*(?:\?+|\((?:geschat|ca\.?|circa|est\.?|estimated|onzeker|"
+                          r"schatting|\?)\)|geschat|est\.|\(?schatting\)?)$", re.IGNORECASE)
+_BIRTH_YEAR = r"((?:1[89]|20)[0-9]{2})"
+# A year alone, a month and year of numbers (03-1990, 1990-03), or a named month and year
+# (maart 1990, Mar. 1990)
+_YEAR_ALONE = re.compile(_BIRTH_YEAR)
+_MONTH_YEAR = re.compile(r"(?:0?[1-9]|1[0-2])\s*[-/. ]\s*" + _BIRTH_YEAR)
+_YEAR_MONTH = re.compile(_BIRTH_YEAR + r"\s*[-/.]\s*(?:0?[1-9]|1[0-2])")
+_NAMED_MONTH_YEAR = re.compile(r"([^\W\d_]+)\.?[ -]" + _BIRTH_YEAR)
+
+
+def birth_year_only(text: str) -> int | None:
+    """The year of a date of birth known only in part or only as a guess, else None.
+
+    A year alone (1990), a month and year (03-1990, 1990-03, maart 1990), and any date
+    marked as a guess (ca. 1990, ± 03-1990, 14-03-1990?, 14-03-1990 (geschat)) give their
+    year: the caller keeps the sighting without a date of birth, as for the BRP's
+    00-00-1990, since only whole, certain dates are encoded. A whole date without a
+    mark, or text that is no date, gives None (parse_date reads or refuses it).
+    """
+    value = text.strip()
+    guess = _GUESS_BEFORE.sub("", value, count=1) if _GUESS_BEFORE.match(value) else value
+    guess = _GUESS_AFTER.sub("", guess)
+    for form in (_YEAR_ALONE, _MONTH_YEAR, _YEAR_MONTH):
+        if match := form.fullmatch(guess):
+            return int(match.group(1))
+    if (match := _NAMED_MONTH_YEAR.fullmatch(guess.casefold())) and (
+            match.group(1) in _MONTH_NAMES):
+        return int(match.group(2))
+    if guess == value or not guess:
+        return None
+    try:
+        return parse_date(guess).year
+    except DateError:
+        return None
+
+
 # ----------------------------------------------------------------------------- sex
 
 # The digits are ISO 5218's, as systems export a sex (2 female, 1 male; so CBS codes it,

@@ -18,6 +18,7 @@ from linkage.encode import Identity
 from linkage.normalise import (
     NOT_KNOWN,
     NormaliseError,
+    birth_year_only,
     fold,
     name_words,
     normalise_document_number,
@@ -233,6 +234,12 @@ def _parse_date(line: int, name: str, value: str, time_of_day: bool = False) -> 
 def _date_of_birth(line: int, name: str, value: str, observed_on: dt.date) -> dt.date | None:
     value = _check_text(line, name, value)
     if not value or _ZERO_DATE.fullmatch(value) or _PART_KNOWN_DATE.fullmatch(value):
+        return None
+    if (year := birth_year_only(value)) is not None:  # known in part or a guess: no date
+        if year > observed_on.year:
+            raise RowError(line, name, "after the date of the sighting")
+        if year < EARLIEST_BIRTH.year:
+            raise RowError(line, name, "before 1900")
         return None
     born = _parse_date(line, name, value)
     if born == PLACEHOLDER_BIRTH:

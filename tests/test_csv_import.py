@@ -365,6 +365,32 @@ def test_a_date_of_birth_known_in_part_is_no_date_and_the_row_is_kept(part_known
     assert parse_row(2, row, TODAY).subject.date_of_birth is None
 
 
+@pytest.mark.parametrize("in_part", ["1998", "03-1998", "3/1998", "1998-03", "maart 1998",
+                                     "Mar. 1998", "mrt-1998"])
+def test_a_year_alone_or_a_month_and_year_is_no_date_and_the_row_is_kept(in_part):
+    row = dict(zip(HEADER, ["D-6", "2026-03-01", "Ana", "Pop", in_part], strict=True))
+    assert parse_row(2, row, TODAY).subject.date_of_birth is None
+
+
+@pytest.mark.parametrize("guessed", ["ca. 1998", "circa 1998", "± 1998", "plm. 1998",
+                                     "ongeveer 03-1998", "1998?", "14-03-1998?",
+                                     "14-03-1998 (geschat)", "ca. 14 maart 1998"])
+def test_a_guessed_date_of_birth_is_no_date_and_the_row_is_kept(guessed):
+    # a guess read as a whole date would count against her real date of birth
+    row = dict(zip(HEADER, ["D-7", "2026-03-01", "Ana", "Pop", guessed], strict=True))
+    assert parse_row(2, row, TODAY).subject.date_of_birth is None
+
+
+@pytest.mark.parametrize(("written", "reason"), [
+    ("2027", "after the date of the sighting"), ("ca. 1875", "before 1900"),
+    ("31-02-1998?", "not a valid date"), ("ca.", "not a valid date"),
+])
+def test_a_year_that_cannot_be_hers_still_refuses_the_row(written, reason):
+    row = dict(zip(HEADER, ["D-8", "2026-03-01", "Ana", "Pop", written], strict=True))
+    with pytest.raises(RowError, match=f"date_of_birth: {reason}"):
+        parse_row(2, row, TODAY)
+
+
 @pytest.mark.parametrize("compact", ["19980513", "13051998"])
 def test_a_date_of_birth_written_as_eight_digits_is_read(compact):
     # the BRP's own form (year first) and a day-first one; only one of them is a date

@@ -17,6 +17,7 @@ from linkage.normalise import (
     NAME_RULES,
     DateError,
     NormaliseError,
+    birth_year_only,
     canonical_word,
     fold,
     name_words,
@@ -534,6 +535,18 @@ def test_parse_date_refuses_with_a_short_reason(text: str, message: str) -> None
     with pytest.raises(DateError) as caught:
         parse_date(text)
     assert str(caught.value) == message
+
+
+@pytest.mark.parametrize(("text", "year"), [
+    ("1990", 1990), ("03-1990", 1990), ("1990/3", 1990), ("Maart 1990", 1990),
+    ("ca. 1990", 1990), ("c.1990", 1990), ("~1990", 1990), ("1990 ?", 1990),
+    ("ongeveer 14-03-1990", 1990), ("14.03.1990 (geschat)", 1990), ("14 mrt 1990?", 1990),
+    ("14-03-1990", None), ("1990-03-14", None), ("maartje 1990", None), ("1234", None),
+    ("ca. 31-02-1990", None), ("ca.", None), ("?", None), ("32946", None),
+])
+def test_birth_year_only_gives_the_year_of_a_date_known_in_part_or_guessed(text, year):
+    # a whole date unmarked, or no date at all, is parse_date's to read or refuse
+    assert birth_year_only(text) == year
 
 
 @pytest.mark.parametrize(
