@@ -246,7 +246,7 @@ def name_words(text: str) -> list[str]:
 #: The version of the rules below (and of `name_words`) that the linkage schema names in
 #: `normalisation.name_rules`: any change to the key of some name must raise it, because
 #: it changes that name's encoding (tests/test_normalise.py pins the keys per version).
-NAME_RULES = 2
+NAME_RULES = 3
 
 _DIGRAPHS = {
     "cs": "ch",
@@ -325,15 +325,73 @@ def canonical_word(word: str) -> str:
 
     Vowels are otherwise kept, so sex-marking endings stay apart (Ivanova/Ivanov,
     Maria/Mario). The rules repeat until nothing changes, so the key of a key is
-    itself. Non-empty for every word that folds to something; "" otherwise.
+    itself. Then one given name in its Romanian, Russian and Ukrainian forms is one
+    key (`NAME_FORMS`: Eugenia=Evgenia=Yevheniia, Olga=Olha, Sergiu=Sergei=Serhii).
+    Non-empty for every word that folds to something; "" otherwise.
     Results are cached: the cache holds recent name words in process memory only.
     """
-    word = fold(word).replace(" ", "")
+    key = _spelling_key(fold(word).replace(" ", ""))
+    return _SAME_NAME.get(key, key)
+
+
+def _spelling_key(word: str) -> str:
     while True:
         key = _canonical_pass(word)
         if key == word:
             return key
         word = key
+
+
+#: One given name in the forms Moldovan, Ukrainian and Russian papers write it, one name
+#: a line, the first form's key the key of all: a Moldovan woman's Romanian passport says
+#: Eugenia where her Soviet-era birth certificate says Евгения (Evgenia), a Ukrainian
+#: passport Olha and Tetiana where a Russian one says Ольга and Татьяна (Olga, Tatiana).
+#: Only forms the spelling rules above leave apart are listed (Iulia=Yuliia already is
+#: one key). Men's names are for the companions. Since name rules 3 (2026-12-05).
+NAME_FORMS = """
+    Elena Olena
+    Olga Olha
+    Tatiana Tetiana
+    Galina Halyna
+    Svetlana Svitlana
+    Vera Vira
+    Ecaterina Kateryna
+    Alexandra Oleksandra
+    Eugenia Evgenia Yevheniia
+    Ludmila Liudmila
+    Aliona Alena
+    Sergiu Sergei Serhii
+    Nicolae Nikolai Mykola
+    Mihai Mihail Mykhailo
+    Dumitru Dmitri Dmytro
+    Petru Petr Piotr Petro
+    Iurie Iuri
+    Vitalie Vitali
+    Eugen Evgeni Yevhen
+    Valeriu Valeri
+    Veaceslav Viaceslav
+    Vasile Vasili Vasyl
+    Andrei Andrii
+    Oleg Oleh
+    Igor Ihor
+    Alexandru Aleksandr Oleksandr
+"""
+
+
+def _same_names(table: str) -> dict[str, str]:
+    same: dict[str, str] = {}
+    for line in table.strip().splitlines():
+        first, *others = (_spelling_key(fold(form)) for form in line.split())
+        for key in others:
+            if key in same or key == first:
+                raise ValueError(f"NAME_FORMS: {key!r} is listed twice or as its own form")
+            same[key] = first
+    if clash := set(same) & set(same.values()):
+        raise ValueError(f"NAME_FORMS: {sorted(clash)} both a form and a name's key")
+    return same
+
+
+_SAME_NAME = _same_names(NAME_FORMS)
 
 
 # --------------------------------------------------------------------------- dates

@@ -160,7 +160,7 @@ def _require_rules(table: dict, key: str, release: int, what: str) -> None:
 
 def default_schema_text() -> str:
     """The schema shipped with this release (package data, not user input)."""
-    return resources.files("linkage.schemas").joinpath("person-v3.toml").read_text("utf-8")
+    return resources.files("linkage.schemas").joinpath("person-v4.toml").read_text("utf-8")
 
 
 def default_schema() -> LinkageSchema:

@@ -17,6 +17,7 @@ from linkage.normalise import (
     NAME_RULES,
     DateError,
     NormaliseError,
+    _same_names,
     birth_year_only,
     canonical_word,
     fold,
@@ -255,7 +256,7 @@ DIFFERENT_NAMES = [
     ("Ioana", "Ivana", "Romanian and Slavic names"),
     ("Ioana", "Ana", "a leading i is only dropped before e"),
     ("Chukwuemeka", "Chukwuma", "different Igbo names"),
-    ("Olga", "Olha", "Ukrainian h is kept apart from g"),
+    ("Hanna", "Ganna", "Ukrainian h is kept apart from g outside NAME_FORMS"),
     ("Smits", "Smit", "word-final ts is kept: two common Dutch surnames"),
     ("Ciocan", "Ciorba", "the Romanian glide rule only removes the i"),
     ("Iuliana", "Iulia", "a longer name is not its prefix"),
@@ -288,9 +289,8 @@ NOT_COLLAPSED = [
         "stays, because Romanian Alecsandru needs cs = ks",
     ),
     ("Christo", "Hristo", "ch is read as k, so Christina = Kristina, the commoner variant"),
-    ("Tatiana", "Tetiana", "Russian and Ukrainian forms differ in a vowel; fuzzy matching"),
     ("Hanna", "Ганна", "Ukrainian г is read as g like Russian, not as Ukrainian h"),  # noqa: RUF001
-    ("Lyudmila", "Ludmila", "yu and u are different sounds in general"),
+    ("Iusuf", "Usuf", "yu and u are different sounds in general"),
     ("Câmpeanu", "Кымпяну", "Moldovan я for Romanian ea is not reconstructed"),
     ("Giurgiu", "Джурджу", "Romanian gi before a vowel is not read as dzh"),
     ("Mihaela", "Michaela", "Romanian h and German ch are not merged"),
@@ -304,6 +304,30 @@ NOT_COLLAPSED = [
 )
 def test_variants_deliberately_left_to_fuzzy_matching(one: str, other: str, why: str) -> None:
     assert name_key(one) != name_key(other), why
+
+#: One given name as a Romanian passport, a Russian-form (Soviet-era) document and a
+#: Ukrainian passport write it (NAME_FORMS, since name rules 3)
+NAME_FORMS_WRITTEN = [
+    ("Eugenia", "Евгения"), ("Eugenia", "Yevheniia"), ("Olga", "Olha"), ("Ольга", "Olha"),
+    ("Tatiana", "Тетяна"), ("Tatiana", "Tetiana"), ("Elena", "Олена"), ("Galina", "Halyna"),
+    ("Ludmila", "Людмила"), ("Ludmila", "Lyudmyla"), ("Ecaterina", "Kateryna"),
+    ("Aliona", "Алёна"), ("Sergiu", "Сергей"), ("Sergiu", "Serhiy"), ("Nicolae", "Николай"),
+    ("Nicolae", "Mykola"), ("Dumitru", "Дмитрий"), ("Mihai", "Mikhail"),
+    ("Veaceslav", "Вячеслав"), ("Iurie", "Юрий"), ("Petru", "Пётр"),
+]
+
+
+@pytest.mark.parametrize(("one", "other"), NAME_FORMS_WRITTEN,
+                         ids=[f"{one}={other}" for one, other in NAME_FORMS_WRITTEN])
+def test_one_given_name_in_its_romanian_russian_and_ukrainian_forms_is_one_key(one, other):
+    assert canonical_word(one) == canonical_word(other)
+    assert canonical_word(canonical_word(other)) == canonical_word(other)  # a key's key
+
+
+def test_a_name_form_listed_under_two_names_fails_loudly():
+    with pytest.raises(ValueError, match="listed twice"):
+        _same_names("Olga Olha\nHelga Olha")
+
 
 
 KNOWN_COLLISIONS = [
@@ -371,8 +395,9 @@ RULE_PROBES = """
     Ганна Eleni Ελένη Παπαδοπούλου Nagy-Szabó O'Neil Zsófia Olúwaṣẹ́gun Boer Koen Xenia
     Quirine Wilhelmina Cvetkova Giurgiu Джурджу Câmpeanu Кымпяну Stoyanova Стоянова
 """
-# 1: until 2026-12-04; 2: Dutch and German spellings of Cyrillic names
-PINNED_NAME_KEYS = {1: "979edb3d15ae2318", 2: "64041d549b40c3e0"}
+# 1: until 2026-12-04; 2: Dutch and German spellings of Cyrillic names; 3: Romanian,
+# Russian and Ukrainian forms of one given name (NAME_FORMS)
+PINNED_NAME_KEYS = {1: "979edb3d15ae2318", 2: "64041d549b40c3e0", 3: "861d2fc39523dfbf"}
 
 
 def test_the_name_rules_version_pins_every_key() -> None:
