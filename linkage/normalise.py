@@ -561,6 +561,12 @@ _GUESS_BEFORE = re.compile(r"(?:ca\.?|circa|c\.|ongeveer|omstreeks|rond|plm\.?|�
 _GUESS_AFTER = re.compile(r"\s*(?:\?+|\((?:geschat|ca\.?|circa|est\.?|estimated|onzeker|"
                           r"schatting|\?)\)|geschat|est\.|\(?schatting\)?)$", re.IGNORECASE)
 _BIRTH_YEAR = r"((?:1[89]|20)[0-9]{2})"
+# A day or month the BRP does not know is 00: 00-00-1990, 00-03-1990, 1990-03-00,
+# 1990-00-00, and without separators 19900000, 19900300, 00031990
+_BRP_PART_KNOWN = re.compile(r"00?([-/.])(?:00?|0?[1-9]|1[0-2])\1" + _BIRTH_YEAR
+                             + r"|" + _BIRTH_YEAR + r"([-/.])(?:00?|0?[1-9]|1[0-2])\4(?:00?)"
+                             + r"|" + _BIRTH_YEAR + r"(?:00|0[1-9]|1[0-2])00"
+                             + r"|00(?:00|0[1-9]|1[0-2])" + _BIRTH_YEAR)
 # A year alone, a month and year of numbers (03-1990, 1990-03), or a named month and year
 # (maart 1990, Mar. 1990)
 _YEAR_ALONE = re.compile(_BIRTH_YEAR)
@@ -572,13 +578,16 @@ _NAMED_MONTH_YEAR = re.compile(r"([^\W\d_]+)\.?[ -]" + _BIRTH_YEAR)
 def birth_year_only(text: str) -> int | None:
     """The year of a date of birth known only in part or only as a guess, else None.
 
-    A year alone (1990), a month and year (03-1990, 1990-03, maart 1990), and any date
-    marked as a guess (ca. 1990, ± 03-1990, 14-03-1990?, 14-03-1990 (geschat)) give their
-    year: the caller keeps the sighting without a date of birth, as for the BRP's
-    00-00-1990, since only whole, certain dates are encoded. A whole date without a
-    mark, or text that is no date, gives None (parse_date reads or refuses it).
+    A year alone (1990), a month and year (03-1990, 1990-03, maart 1990), a day or month
+    the BRP writes as 00 (00-00-1990, 00-03-1990, 19900300), and any date marked as a
+    guess (ca. 1990, ± 03-1990, 14-03-1990?, 14-03-1990 (geschat)) give their year: the
+    caller keeps the sighting without a date of birth, since only whole, certain dates
+    are encoded. A whole date without a mark, or text that is no date, gives None
+    (parse_date reads or refuses it).
     """
     value = text.strip()
+    if match := _BRP_PART_KNOWN.fullmatch(value):
+        return int(next(year for year in match.groups() if year and len(year) == 4))
     guess = _GUESS_BEFORE.sub("", value, count=1) if _GUESS_BEFORE.match(value) else value
     guess = _GUESS_AFTER.sub("", guess)
     for form in (_YEAR_ALONE, _MONTH_YEAR, _YEAR_MONTH):

@@ -46,14 +46,7 @@ EARLIEST_BIRTH = dt.date(1900, 1, 1)
 # what databases and spreadsheets put in a date column nobody filled in: read as no date
 # (as a date, every such woman would share an exact date of birth with every other)
 PLACEHOLDER_BIRTH = dt.date(1900, 1, 1)
-_ZERO_DATE = re.compile(r"0{1,4}([-/.])0{1,2}(?:\1)0{1,4}(?:[ T]00:00(?::00)?)?")
-# A date known in part, as the BRP writes it (00-00-1990, 00-03-1990, 1990-03-00, and
-# without separators 19900000, 19900300, 00000000): only whole dates are encoded, so it
-# counts as no date (the sighting is kept, not refused).
-_PART_KNOWN_DATE = re.compile(r"00?([-/.])(?:00?|0?[1-9]|1[0-2])\1[0-9]{4}"
-                              r"|[0-9]{4}([-/.])(?:00?|0?[1-9]|1[0-2])\2(?:00?)"
-                              r"|(?:1[89]|20)[0-9]{2}(?:00|0[1-9]|1[0-2])00|00000000"
-                              r"|00(?:00|0[1-9]|1[0-2])(?:1[89]|20)[0-9]{2}")
+_ZERO_DATE = re.compile(r"0{1,4}([-/.])0{1,2}(?:\1)0{1,4}(?:[ T]00:00(?::00)?)?|00000000")
 _CASE_REF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/:-]{0,63}$")
 # what inspection systems write for "not recorded"; read as an empty field
 _NULL_MARKERS = frozenset({"-", "--", "n/a", "n.v.t.", "nvt", "null", "none", "?"})
@@ -233,9 +226,11 @@ def _parse_date(line: int, name: str, value: str, time_of_day: bool = False) -> 
 
 def _date_of_birth(line: int, name: str, value: str, observed_on: dt.date) -> dt.date | None:
     value = _check_text(line, name, value)
-    if not value or _ZERO_DATE.fullmatch(value) or _PART_KNOWN_DATE.fullmatch(value):
+    if not value or _ZERO_DATE.fullmatch(value):
         return None
-    if (year := birth_year_only(value)) is not None:  # known in part or a guess: no date
+    # known in part (00-03-1990, 1990, maart 1990) or a guess (ca. 1990): only whole,
+    # certain dates are encoded, so the sighting is kept without one
+    if (year := birth_year_only(value)) is not None:
         if year > observed_on.year:
             raise RowError(line, name, "after the date of the sighting")
         if year < EARLIEST_BIRTH.year:

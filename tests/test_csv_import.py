@@ -383,6 +383,7 @@ def test_a_guessed_date_of_birth_is_no_date_and_the_row_is_kept(guessed):
 
 @pytest.mark.parametrize(("written", "reason"), [
     ("2027", "after the date of the sighting"), ("ca. 1875", "before 1900"),
+    ("00-00-2027", "after the date of the sighting"),
     ("31-02-1998?", "not a valid date"), ("ca.", "not a valid date"),
 ])
 def test_a_year_that_cannot_be_hers_still_refuses_the_row(written, reason):
