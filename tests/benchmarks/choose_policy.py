@@ -1,6 +1,7 @@
 """Choose the clustering settings of MatchPolicy by measurement (run on demand).
 
     python -m tests.benchmarks.choose_policy            # about 20 minutes on 2 cores
+    python -m tests.benchmarks.choose_policy --grid threshold=2.5,3.0 --grid veto=-10,-12
 
 After the weights are fitted (fit_weights.py), the link threshold, the veto,
 the clustering mean bar, the margin a merge of two persons needs and the undated
@@ -65,20 +66,41 @@ def choose(outcomes: Sequence[Outcome]) -> Outcome | None:
     return max(eligible, key=lambda o: o.f1.mean()) if eligible else None
 
 
+def grid_with(overrides: Sequence[str]) -> dict[str, tuple[float, ...]]:
+    """GRID with some settings' values replaced: each override is NAME=V1,V2,..."""
+    grid = dict(GRID)
+    for override in overrides:
+        name, _, values = override.partition("=")
+        try:
+            if name not in GRID:
+                raise ValueError
+            grid[name] = tuple(float(value) for value in values.split(","))
+        except ValueError:
+            raise ValueError(f"--grid {override!r}: expected one of {', '.join(GRID)} "
+                             "with numbers, e.g. threshold=2.5,3.0") from None
+    return grid
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", default="101,13,21,33",
                         help="generator seeds (keep the evaluation seed 7 out)")
     parser.add_argument("--persons", type=int, default=3000)
+    parser.add_argument("--grid", action="append", default=[], metavar="NAME=V1,V2",
+                        help="replace one setting's values in the grid (repeatable)")
     args = parser.parse_args(argv)
+    try:
+        grid = grid_with(args.grid)
+    except ValueError as exc:
+        parser.error(str(exc))
     datasets = []
     for seed in (int(s) for s in args.seeds.split(",")):
         for mix in MIXES:
             data = labelled(args.persons, seed, mix)
             datasets.append((table_of(data.encoded), data.truth))
-    names = list(GRID)
+    names = list(grid)
     outcomes = [measure(datasets, dict(zip(names, values, strict=True)))
-                for values in itertools.product(*GRID.values())]
+                for values in itertools.product(*grid.values())]
     print("| " + " | ".join(names) + " | mean P | min P | mean F1 |")
     print("|" + "---|" * (len(names) + 3))
     for o in sorted(outcomes, key=lambda o: -o.f1.mean()):
