@@ -231,19 +231,20 @@ def _date_of_birth(line: int, name: str, value: str, observed_on: dt.date) -> dt
     # known in part (00-03-1990, 1990, maart 1990) or a guess (ca. 1990): only whole,
     # certain dates are encoded, so the sighting is kept without one
     if (year := birth_year_only(value)) is not None:
-        if year > observed_on.year:
-            raise RowError(line, name, "after the date of the sighting")
-        if year < EARLIEST_BIRTH.year:
-            raise RowError(line, name, "before 1900")
+        _require_possible_birth(line, name, dt.date(year, 1, 1), observed_on)  # its year
         return None
     born = _parse_date(line, name, value)
     if born == PLACEHOLDER_BIRTH:
         return None
+    _require_possible_birth(line, name, born, observed_on)
+    return born
+
+
+def _require_possible_birth(line: int, name: str, born: dt.date, observed_on: dt.date) -> None:
     if born > observed_on:
         raise RowError(line, name, "after the date of the sighting")
     if born < EARLIEST_BIRTH:
         raise RowError(line, name, "before 1900")
-    return born
 
 
 def _normalised(line: int, name: str, value: str, normaliser) -> str | None:
