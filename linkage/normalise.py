@@ -556,7 +556,7 @@ def _compact_date(digits: str, value: str) -> dt.date:
 # "1990?", "14-03-1990 (geschat)". Inspectors write it when a woman without papers gives
 # her age or is not sure of it, as in the assigned dates of birth of README "Linkage
 # quality, measured": a guessed whole date read as a date would veto her real one.
-_GUESS_BEFORE = re.compile(r"(?:ca\.?|circa|c\.|ongeveer|omstreeks|rond|plm\.?|±|\+/-|~"
+_GUESS_BEFORE = re.compile(r"^(?:ca\.?|circa|c\.|ongeveer|omstreeks|rond|plm\.?|±|\+/-|~"
                            r"|approx\.?|about|around|geschat|vermoedelijk)\s*", re.IGNORECASE)
 _GUESS_AFTER = re.compile(r"\s*(?:\?+|\((?:geschat|ca\.?|circa|est\.?|estimated|onzeker|"
                           r"schatting|\?)\)|geschat|est\.|\(?schatting\)?)$", re.IGNORECASE)
@@ -588,8 +588,7 @@ def birth_year_only(text: str) -> int | None:
     value = text.strip()
     if match := _BRP_PART_KNOWN.fullmatch(value):
         return int(next(year for year in match.groups() if year and len(year) == 4))
-    guess = _GUESS_BEFORE.sub("", value, count=1) if _GUESS_BEFORE.match(value) else value
-    guess = _GUESS_AFTER.sub("", guess)
+    guess = _GUESS_AFTER.sub("", _GUESS_BEFORE.sub("", value, count=1))
     for form in (_YEAR_ALONE, _MONTH_YEAR, _YEAR_MONTH):
         if match := form.fullmatch(guess):
             return int(match.group(1))
