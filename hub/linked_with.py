@@ -78,5 +78,5 @@ def advice(conn: sqlite3.Connection, digest: str) -> str | None:
     when = ("before the hub recorded its matching settings" if made_with is None
             else f"with other matching settings ({made_with})")
     return (f"hub database: its links were made {when}; this hub links with {digest} "
-            "(weights and bars of this release and hub.toml [matching]); run "
+            "(weights, bars and candidate keys of this release and hub.toml [matching]); run "
             "`zichtlijn hub relink` so every person is linked under the same settings")

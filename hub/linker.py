@@ -35,9 +35,9 @@ from hub.linker_rows import (
 )
 from hub.probe import ProbeMatch, match_probe
 from hub.store import HubStore, utc_now
-from linkage.compare import MatchPolicy, policy_digest, score_pairs
+from linkage.compare import MatchPolicy, score_pairs
 from linkage.encode import IdentityEncoding
-from linkage.linking import scored_links, unlink_rows
+from linkage.linking import policy_digest, scored_links, unlink_rows
 from linkage.persons import PersonGraph
 from linkage.schema import LinkageSchema, SchemaError
 from linkage.table import EntityTokens

@@ -22,7 +22,8 @@ from hub.settings import HubSettings, settings_of, threshold_advice
 from hub.store import HubStore
 from hub.sync_service import SyncService
 from hub.tree_heads import TreeHeads, ensure_log_key
-from linkage.compare import MatchPolicy, policy_digest
+from linkage.compare import MatchPolicy
+from linkage.linking import policy_digest
 from linkage.schema import LinkageSchema, default_schema
 from zichtlijn.transport import server_credentials, server_options
 from zichtlijn.v1 import (

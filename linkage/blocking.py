@@ -25,6 +25,13 @@ hub learns. Each key family covers one kind of recording error:
   alone, among the first `SIMILAR_GROUP_CAP` rows to arrive with it, only
   for pairs with an undated side (the undated family misses a typo in the
   first letters of a name word, which moves its bucket).
+- a shared phone number or advert, among the first `CONTACT_GROUP_CAP`
+  rows to arrive with it, dated or not: her own number joins the sightings
+  where her name was written another way (an alias, a married name, a
+  transliteration moving both buckets) and her date is missing or one
+  apart, pairs no name-and-date key meets. The entity tokens are what the
+  hub compares anyway. A car or an address was measured as a key too and
+  found no pair the others miss (README "Linkage quality, measured").
 
 Bands are locality-sensitive hashing by bit sampling: a band is the filter's
 bits at fixed positions drawn once from a public seed, so two filters agree
@@ -51,14 +58,19 @@ import functools
 import numpy as np
 
 from linkage import kernels
-from linkage.table import NO_BUCKET, EncodingTable
+from linkage.compare import ENTITY_EVIDENCE
+from linkage.table import ENTITY_KINDS, NO_BUCKET, EncodingTable
 
+#: The version of the key families below, part of the hub's matching settings
+#: (`linking.policy_digest`): 2 (2026-12-06) added the contact family.
+CANDIDATE_KEYS = 2
 _EXACT_FAMILIES = ((1, 0), (2, 1))  # (family, dob slot): full date, swapped date
 _PART_FAMILIES = ((3, 2), (4, 3), (5, 4))  # day+month, month+year, day+year
 _UNDATED_FAMILY = 6
 _DOCUMENT_FAMILY = 7
 _NEAR_FAMILY = 8
 _SIMILAR_FAMILY = 9
+_CONTACT_FAMILY = 10
 _NEAR_SLOTS = range(5, 11)  # the dob slots of the six dates one day, month or year away
 #: An undated sighting is not paired through a name-bucket pair shared by more
 #: rows than this: so common a name without a date could not be attached to one
@@ -74,6 +86,13 @@ SIMILAR_BANDS, SIMILAR_BAND_BITS = 16, 24
 #: A band shared by more rows than this is a common name, not a typo: as with
 #: the undated cap, an undated sighting of it could not be attached anyway.
 SIMILAR_GROUP_CAP = 50
+#: A phone or advert shared by more rows than this is a network's, not one woman's:
+#: the first rows to carry it still meet (arrival order, as in the capped families
+#: above), later ones only through their names and dates.
+CONTACT_GROUP_CAP = 50
+#: entity slots (linkage/table.py) of the contact tokens: phone and advert
+_CONTACT_SLOTS = tuple(number - 1 for number, kind in ENTITY_KINDS.items()
+                       if kind in dict(ENTITY_EVIDENCE)["contact"])
 _BAND_SEED = 20261201  # public: positions are no secret, the filter is keyed
 _M1 = np.uint64(0x9E3779B97F4A7C15)
 _M2 = np.uint64(0xBF58476D1CE4E5B9)
@@ -214,6 +233,19 @@ def name_keys(table: EncodingTable, rows: np.ndarray) -> tuple[np.ndarray, np.nd
     return _dedupe(np.concatenate(out_rows), np.concatenate(out_keys))
 
 
+def contact_keys(table: EncodingTable, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(row, key) of the contact family (phone and advert tokens), sorted by key."""
+    rows = np.asarray(rows, dtype=np.int64)
+    out_rows, out_keys = [], []
+    for slot in _CONTACT_SLOTS:
+        tokens = table.entities[rows, slot]
+        has = tokens != 0
+        out_rows.append(rows[has])
+        out_keys.append(_mix(np.full(has.sum(), _CONTACT_FAMILY), np.full(has.sum(), slot),
+                             tokens[has]))
+    return _dedupe(np.concatenate(out_rows), np.concatenate(out_keys))
+
+
 def _pairs_within(keys: np.ndarray, rows: np.ndarray) -> list[np.ndarray]:
     """All row pairs sharing a key inside one key-sorted array."""
     out = []
@@ -300,9 +332,10 @@ class CandidateIndex:
         self._names = _SortedKeys()
         self._near = _SortedKeys()
         self._similar = _SortedKeys()
+        self._contacts = _SortedKeys()
 
     def _families(self) -> tuple[_SortedKeys, ...]:
-        return self._dates, self._names, self._near, self._similar
+        return self._dates, self._names, self._near, self._similar, self._contacts
 
     def __len__(self) -> int:
         return sum(len(family.keys) for family in self._families())
@@ -322,7 +355,7 @@ class CandidateIndex:
 
         name_rows, name_keys_ = name_keys(table, rows)
         positions = self._names.merge(name_rows, name_keys_)
-        found.append(_undated_pairs(self._names, positions, dated, UNDATED_GROUP_CAP))
+        found.append(_capped_pairs(self._names, positions, UNDATED_GROUP_CAP, dated))
 
         # near dates: a new row meets the rows before it (earlier batches and its own)
         # whose date is one of its neighbours; taking only earlier rows makes the
@@ -335,7 +368,11 @@ class CandidateIndex:
 
         similar_rows, similar_keys_ = similar_keys(table, rows)
         positions = self._similar.merge(similar_rows, similar_keys_)
-        found.append(_undated_pairs(self._similar, positions, dated, SIMILAR_GROUP_CAP))
+        found.append(_capped_pairs(self._similar, positions, SIMILAR_GROUP_CAP, dated))
+
+        contact_rows, contact_keys_ = contact_keys(table, rows)
+        positions = self._contacts.merge(contact_rows, contact_keys_)
+        found.append(_capped_pairs(self._contacts, positions, CONTACT_GROUP_CAP))
         return _unique_pairs(np.concatenate(found) if found else np.empty((0, 2), np.int64))
 
     def index_only(self, table: EncodingTable, rows: np.ndarray) -> None:
@@ -346,6 +383,7 @@ class CandidateIndex:
             self._names.merge(*name_keys(table, rows))
             self._near.merge(*near_keys(table, rows))
             self._similar.merge(*similar_keys(table, rows))
+            self._contacts.merge(*contact_keys(table, rows))
 
     def remove_rows(self, table: EncodingTable, rows: np.ndarray) -> np.ndarray:
         """Forget rows (withdrawn or purged sightings); returns the pairs this makes.
@@ -357,8 +395,10 @@ class CandidateIndex:
         self._dates.drop(rows)
         self._near.drop(rows)
         dated = table.dob[:, 0] != 0
-        found = [_undated_pairs(family, family.drop(rows, cap), dated, cap) for family, cap in
+        found = [_capped_pairs(family, family.drop(rows, cap), cap, dated) for family, cap in
                  ((self._names, UNDATED_GROUP_CAP), (self._similar, SIMILAR_GROUP_CAP))]
+        found.append(_capped_pairs(self._contacts, self._contacts.drop(rows, CONTACT_GROUP_CAP),
+                                   CONTACT_GROUP_CAP))
         return _unique_pairs(np.concatenate(found))
 
     def query(self, indexed: EncodingTable, probes: EncodingTable,
@@ -388,6 +428,9 @@ class CandidateIndex:
                         SIMILAR_GROUP_CAP - 1)
         either_undated = (indexed.dob[hits[:, 0], 0] == 0) | (probes.dob[hits[:, 1], 0] == 0)
         found.append(hits[either_undated])
+        contact_rows, contact_keys_ = contact_keys(probes, rows)
+        found.append(_matches(self._contacts.keys, self._contacts.rows, contact_keys_,
+                              contact_rows, CONTACT_GROUP_CAP - 1))
         pairs = np.concatenate(found)
         return np.unique(pairs, axis=0) if len(pairs) else pairs
 
@@ -401,15 +444,15 @@ def _spans(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
                                                                          counts)
 
 
-def _undated_pairs(index: _SortedKeys, positions: np.ndarray, dated: np.ndarray, cap: int
-                   ) -> np.ndarray:
-    """Pairs of a capped family (undated, similar names) for the entries at `positions`.
+def _capped_pairs(index: _SortedKeys, positions: np.ndarray, cap: int,
+                  dated: np.ndarray | None = None) -> np.ndarray:
+    """Pairs of a capped family (undated, similar names, contact) for the entries at `positions`.
 
     An entry meets the entries before it in its key group (earlier rows and
     earlier rows of its own batch) when it is among the first `cap` rows of
-    the group, and only where one side of the pair has no date of birth.
-    Rank in arrival order decides, so the pairs are the same however the rows
-    are split into batches.
+    the group; given `dated`, only where one side of the pair has no date of
+    birth. Rank in arrival order decides, so the pairs are the same however
+    the rows are split into batches.
     """
     if not len(positions):
         return np.empty((0, 2), dtype=np.int64)
@@ -417,6 +460,9 @@ def _undated_pairs(index: _SortedKeys, positions: np.ndarray, dated: np.ndarray,
     keep = positions - starts < cap
     positions, starts = positions[keep], starts[keep]
     later = index.rows[positions]
+    if dated is None:
+        owner, at = _spans(starts, positions)
+        return np.stack([index.rows[at], later[owner]], axis=1)
     undated_later = ~dated[later]
     # an undated entry meets every entry before it in its group...
     owner, at = _spans(starts[undated_later], positions[undated_later])

@@ -14,8 +14,6 @@ chosen by measurement on labelled data (tests/benchmarks/quality.py).
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass, field
 from enum import IntEnum
 
@@ -92,16 +90,6 @@ class MatchPolicy:
     link_floor: float = -3.0
     attach_mean: float = -2.0
     weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
-
-
-def policy_digest(policy: MatchPolicy) -> str:
-    """A short digest of every setting that decides a score or a person."""
-    settings = {"threshold": policy.threshold, "cluster_mean": policy.cluster_mean,
-                "merge_margin": policy.merge_margin,
-                "veto": policy.veto, "link_floor": policy.link_floor,
-                "attach_mean": policy.attach_mean, "weights": policy.weights}
-    canonical = json.dumps(settings, sort_keys=True, separators=(",", ":"))
-    return "m-" + hashlib.sha256(canonical.encode()).hexdigest()[:12]
 
 
 @dataclass

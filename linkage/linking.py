@@ -7,16 +7,33 @@ and hand them to a `PersonGraph`, so the two give the same persons.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable
 
 import numpy as np
 
-from linkage.blocking import CandidateIndex
+from linkage.blocking import CANDIDATE_KEYS, CandidateIndex
 from linkage.compare import MatchPolicy, score_pairs
 from linkage.persons import PersonGraph, score_in_slices
 from linkage.table import EncodingTable
 
 Scorer = Callable[[np.ndarray, np.ndarray], np.ndarray]
+
+
+def policy_digest(policy: MatchPolicy) -> str:
+    """A short digest of every setting that decides a score or a person.
+
+    The candidate keys count too: a pair never compared is never linked, so
+    links made under other keys differ from a relink's.
+    """
+    settings = {"threshold": policy.threshold, "cluster_mean": policy.cluster_mean,
+                "merge_margin": policy.merge_margin,
+                "veto": policy.veto, "link_floor": policy.link_floor,
+                "attach_mean": policy.attach_mean, "weights": policy.weights,
+                "candidate_keys": CANDIDATE_KEYS}
+    canonical = json.dumps(settings, sort_keys=True, separators=(",", ":"))
+    return "m-" + hashlib.sha256(canonical.encode()).hexdigest()[:12]
 
 
 def scored_links(

@@ -13,9 +13,10 @@ import pytest
 from hub import linked_with
 from hub.linker import Linker
 from hub.store import HubStore
-from linkage.compare import MatchPolicy, policy_digest
+from linkage.compare import MatchPolicy
 from linkage.encode import Encoder
 from linkage.keys import derive_purpose_keys
+from linkage.linking import policy_digest
 from linkage.schema import default_schema
 from tests.linker_support import encoded_sightings, nightly_batches, partition
 from zichtlijn import wire

@@ -218,3 +218,93 @@ def test_the_new_families_give_the_same_pairs_however_rows_are_batched(encoder, 
     index.add(t, range(t.size - 1))
     probe = pairs_set(index.query(t, t, [t.size - 1]))
     assert probe == {p for p in batch if p[1] == t.size - 1}
+
+
+# -- the contact family: a shared phone number or advert --------------------------------
+
+PHONE, PLATE, ADVERT = 1, 2, 4  # entity kinds (encoding.proto)
+
+
+def _with_entities(encoder, rows: list[tuple[Identity, list[tuple[str, int, str]]]]
+                   ) -> EncodingTable:
+    t = EncodingTable(default_schema().filter_bytes)
+    t.append([encoder.encode_identity(person) for person, _ in rows],
+             [[(number, encoder.entity_token(kind, value)) for kind, number, value in tokens]
+              for _, tokens in rows])
+    return t
+
+
+@pytest.fixture()
+def her_number(encoder) -> EncodingTable:
+    """One woman written three ways (a married name, a date one off, none), one phone."""
+    phone = [("phone", PHONE, "+31612345678")]
+    return _with_entities(encoder, [
+        (Identity("Ana", "Rusu", dt.date(1998, 7, 14)), phone),
+        (Identity("Ana Maria", "Ciobanu", dt.date(1998, 7, 15)), phone),  # married name
+        (Identity("Anna", "Ciobanu"), [("advert", ADVERT, "ad-1"), *phone]),
+        (Identity("Ana", "Rusu", dt.date(1998, 7, 14)), [("vehicle_plate", PLATE, "AB-123-C")]),
+        (Identity("Elena", "Popa", dt.date(1979, 1, 2)), [("vehicle_plate", PLATE, "AB-123-C")]),
+    ])
+
+
+def test_sightings_sharing_a_phone_number_are_candidates_whatever_their_names(her_number):
+    assert (0, 1) not in _without_contacts(her_number)
+    pairs = pairs_set(CandidateIndex().add(her_number, range(her_number.size)))
+    assert {(0, 1), (0, 2), (1, 2)} <= pairs
+    assert (3, 4) not in pairs  # a shared car is no key: measured to find nothing more
+
+
+def _without_contacts(table: EncodingTable) -> set[tuple[int, int]]:
+    def nothing(table: EncodingTable, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.uint64)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(blocking, "contact_keys", nothing)
+        return pairs_set(CandidateIndex().add(table, range(table.size)))
+
+
+def _network(encoder) -> EncodingTable:
+    """Five women and their controller's one phone, the third also with her own advert."""
+    women = [Identity("Ana", "Rusu", dt.date(1998, 7, 14)),
+             Identity("Elena", "Popa", dt.date(2001, 3, 9)),
+             Identity("Ioana", "Lungu"),
+             Identity("Natalia", "Ceban", dt.date(1995, 11, 30)),
+             Identity("Ioana", "Lungu", dt.date(2000, 1, 1))]
+    phone = ("phone", PHONE, "+40721234567")
+    return _with_entities(encoder, [(w, [phone] + ([("advert", ADVERT, "ad-9")]
+                                                    if w.given_names == "Ioana" else []))
+                                    for w in women])
+
+
+@pytest.mark.parametrize("cap", [2, 3, 50])
+def test_the_contact_cap_gives_the_same_pairs_however_rows_are_batched(encoder, cap,
+                                                                      monkeypatch):
+    monkeypatch.setattr(blocking, "CONTACT_GROUP_CAP", cap)
+    t = _network(encoder)
+    batch = pairs_set(CandidateIndex().add(t, range(t.size)))
+    # the phone joins only its first `cap` rows; the advert joins the two Ioanas
+    assert ((0, 1) in batch) == (cap >= 2) and ((3, 4) in batch) == (cap >= 5)
+    assert (2, 4) in batch
+    for size in (1, 2, 3):
+        assert pairs_in_batches(t, size) == batch
+    restored = CandidateIndex()
+    restored.index_only(t, np.arange(3))
+    assert pairs_set(restored.add(t, range(3, t.size))) == {p for p in batch if p[1] >= 3}
+    index = CandidateIndex()
+    index.add(t, range(t.size - 1))
+    probe = pairs_set(index.query(t, t, [t.size - 1]))
+    assert probe == {p for p in batch if p[1] == t.size - 1}
+
+
+@pytest.mark.parametrize("cap", [1, 2, 3])
+def test_a_removal_moves_the_next_rows_into_the_contact_block(encoder, monkeypatch, cap):
+    monkeypatch.setattr(blocking, "CONTACT_GROUP_CAP", cap)
+    t = _network(encoder)
+    index = CandidateIndex()
+    before = pairs_set(index.add(t, range(t.size)))
+    gone = np.array([0, 1])
+    moved_up = pairs_set(index.remove_rows(t, gone))
+    afresh = pairs_set(CandidateIndex().add(t, [2, 3, 4]))
+    kept = {p for p in before if not set(p) & {0, 1}}
+    assert kept | moved_up == afresh
+    assert ((2, 3) in moved_up) == (cap >= 2)

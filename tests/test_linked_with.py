@@ -13,9 +13,10 @@ from hub.config import HubConfig
 from hub.linker import Linker
 from hub.server import start_hub
 from hub.store import HubStore
-from linkage.compare import MatchPolicy, policy_digest
+from linkage.compare import MatchPolicy
 from linkage.encode import Encoder
 from linkage.keys import derive_purpose_keys
+from linkage.linking import policy_digest
 from linkage.schema import default_schema
 from tests.linker_support import encoded_sightings, nightly_batches
 from zichtlijn import wire
@@ -68,8 +69,9 @@ def test_other_settings_are_named_until_a_relink(tmp_path, nights):
     line = advice(store, STRICTER)
     assert line == (f"hub database: its links were made with other matching settings "
                     f"({policy_digest(SHIPPED)}); this hub links with {policy_digest(STRICTER)} "
-                    "(weights and bars of this release and hub.toml [matching]); run "
-                    "`zichtlijn hub relink` so every person is linked under the same settings")
+                    "(weights, bars and candidate keys of this release and hub.toml "
+                    "[matching]); run `zichtlijn hub relink` so every person is linked "
+                    "under the same settings")
     stricter.relink_all()
     assert advice(store, STRICTER) is None
     store.close()
