@@ -62,7 +62,7 @@ from linkage.compare import ENTITY_EVIDENCE
 from linkage.table import ENTITY_KINDS, NO_BUCKET, EncodingTable
 
 #: The version of the key families below, part of the hub's matching settings
-#: (`linking.policy_digest`): 2 (2026-12-06) added the contact family.
+#: (`linking.policy_digest`): 2 (2026-12-05, late) added the contact family.
 CANDIDATE_KEYS = 2
 _EXACT_FAMILIES = ((1, 0), (2, 1))  # (family, dob slot): full date, swapped date
 _PART_FAMILIES = ((3, 2), (4, 3), (5, 4))  # day+month, month+year, day+year

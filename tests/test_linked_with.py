@@ -13,6 +13,7 @@ from hub.config import HubConfig
 from hub.linker import Linker
 from hub.server import start_hub
 from hub.store import HubStore
+from linkage import linking
 from linkage.compare import MatchPolicy
 from linkage.encode import Encoder
 from linkage.keys import derive_purpose_keys
@@ -48,6 +49,14 @@ def test_the_digest_covers_every_setting_and_weight():
               replace(SHIPPED, cluster_mean=-1.0), replace(SHIPPED, link_floor=-2.0),
               replace(SHIPPED, weights=changed_weight)]
     assert len({policy_digest(p) for p in [SHIPPED, *others]}) == 1 + len(others)
+
+
+def test_new_candidate_keys_change_the_digest(monkeypatch):
+    # a pair the old keys never offered was never linked: links made before differ
+    # from a relink's, so the hub must say so
+    before = policy_digest(SHIPPED)
+    monkeypatch.setattr(linking, "CANDIDATE_KEYS", linking.CANDIDATE_KEYS + 1)
+    assert policy_digest(SHIPPED) != before
 
 
 def test_a_new_hub_records_its_settings_and_is_quiet(tmp_path, nights):
