@@ -31,6 +31,7 @@ def policy_digest(policy: MatchPolicy) -> str:
                 "merge_margin": policy.merge_margin,
                 "veto": policy.veto, "link_floor": policy.link_floor,
                 "attach_mean": policy.attach_mean, "weights": policy.weights,
+                "weights_without_entities": policy.weights_without_entities,
                 "candidate_keys": CANDIDATE_KEYS}
     canonical = json.dumps(settings, sort_keys=True, separators=(",", ":"))
     return "m-" + hashlib.sha256(canonical.encode()).hexdigest()[:12]

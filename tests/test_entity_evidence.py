@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -36,9 +37,18 @@ def tokens(encoder: Encoder, **values: str) -> list[tuple[int, bytes]]:
             for kind, value in values.items()]
 
 
-def pair_score(encoder: Encoder, a: Identity, b: Identity, ents_a=(), ents_b=()) -> float:
+def pair_score(encoder: Encoder, a: Identity, b: Identity, ents_a=(), ents_b=(),
+               policy: MatchPolicy | None = None) -> float:
     table = identity_table(encoder, [a, b], [ents_a, ents_b])
-    return float(score_pairs(table, np.array([0]), np.array([1]), MatchPolicy())[0])
+    return float(score_pairs(table, np.array([0]), np.array([1]), policy or MatchPolicy())[0])
+
+
+def her_phone(encoder: Encoder) -> list[tuple[int, bytes]]:
+    return tokens(encoder, phone="+40721000111")
+
+
+def another_phone(encoder: Encoder) -> list[tuple[int, bytes]]:
+    return tokens(encoder, phone="+40721000222")
 
 
 MARIA = Identity("Maria", "Popa", None)
@@ -46,19 +56,24 @@ MARIA_AGAIN = Identity("Maria", "Popa", None)
 
 
 def test_a_shared_phone_adds_evidence_to_a_name_that_agrees(encoder):
-    phone = tokens(encoder, phone="+40721000111")
-    alone = pair_score(encoder, MARIA, MARIA_AGAIN)
-    shared = pair_score(encoder, MARIA, MARIA_AGAIN, phone, phone)
-    assert shared - alone == pytest.approx(MatchPolicy().weights["contact_same"], abs=1e-5)
-    assert alone < MatchPolicy().threshold <= shared
+    # against two sightings that each carry a phone, not the same one: both pairs are
+    # scored by the weights for sightings with entity tokens
+    apart = pair_score(encoder, MARIA, MARIA_AGAIN, her_phone(encoder), another_phone(encoder))
+    shared = pair_score(encoder, MARIA, MARIA_AGAIN, her_phone(encoder), her_phone(encoder))
+    assert shared - apart == pytest.approx(MatchPolicy().weights["contact_same"], abs=1e-5)
+    assert apart < MatchPolicy().threshold <= shared
+    assert pair_score(encoder, MARIA, MARIA_AGAIN) < MatchPolicy().threshold
 
 
-def test_different_phones_or_one_missing_change_nothing(encoder):
-    alone = pair_score(encoder, MARIA, MARIA_AGAIN)
-    assert pair_score(encoder, MARIA, MARIA_AGAIN, tokens(encoder, phone="+40721000111"),
-                      tokens(encoder, phone="+40721000222")) == alone
-    assert pair_score(encoder, MARIA, MARIA_AGAIN,
-                      tokens(encoder, phone="+40721000111"), []) == alone
+def test_a_pair_where_a_side_has_no_token_is_scored_by_the_other_weights(encoder):
+    one_set = replace(MatchPolicy(), weights_without_entities=MatchPolicy().weights)
+    apart = pair_score(encoder, MARIA, MARIA_AGAIN, her_phone(encoder), another_phone(encoder))
+    for ents_b in ([], her_phone(encoder)):
+        assert pair_score(encoder, MARIA, MARIA_AGAIN, [], ents_b, one_set) == apart
+        assert pair_score(encoder, MARIA, MARIA_AGAIN, [], ents_b) != apart
+    # a side without tokens: her phone on the other side changes nothing
+    assert pair_score(encoder, MARIA, MARIA_AGAIN, [], her_phone(encoder)) == pair_score(
+        encoder, MARIA, MARIA_AGAIN)
 
 
 def test_a_phone_never_links_names_that_share_nothing(other_encoder):
@@ -73,8 +88,9 @@ def test_a_phone_never_links_names_that_share_nothing(other_encoder):
     maria, bianca = encoder.encode_identity(MARIA), encoder.encode_identity(other_woman)
     assert not set(maria.given_buckets + maria.surname_buckets) & set(
         bianca.given_buckets + bianca.surname_buckets)  # they share nothing the hub sees
+    mine = tokens(encoder, phone="+40721000111")
     assert (pair_score(encoder, MARIA, other_woman, his, his)
-            == pair_score(encoder, MARIA, other_woman))
+            == pair_score(encoder, MARIA, other_woman, his, mine))
 
 
 def test_a_phone_never_overrides_a_different_date_of_birth(encoder):
@@ -82,11 +98,12 @@ def test_a_phone_never_overrides_a_different_date_of_birth(encoder):
     phone = tokens(encoder, phone="+31612345678")
     one = Identity("Maria", "Popa", dt.date(1999, 3, 14))
     other = Identity("Maria", "Popa", dt.date(1994, 8, 2))
+    mine = her_phone(encoder)
     assert (pair_score(encoder, one, other, phone, phone)
-            == pair_score(encoder, one, other))
+            == pair_score(encoder, one, other, phone, mine))
     near = Identity("Maria", "Popa", dt.date(1999, 3, 15))  # a typo: the phone still counts
     assert (pair_score(encoder, one, near, phone, phone)
-            > pair_score(encoder, one, near))
+            > pair_score(encoder, one, near, phone, mine))
 
 
 def test_only_the_strongest_shared_class_counts(encoder):

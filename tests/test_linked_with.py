@@ -45,9 +45,11 @@ def advice(store: HubStore, policy: MatchPolicy) -> str | None:
 def test_the_digest_covers_every_setting_and_weight():
     assert policy_digest(SHIPPED) == policy_digest(MatchPolicy())
     changed_weight = {**SHIPPED.weights, "dob_exact": SHIPPED.weights["dob_exact"] + 0.01}
+    changed_other = {**SHIPPED.weights_without_entities, "dob_exact": 7.0}
     others = [STRICTER, replace(SHIPPED, veto=-9.0), replace(SHIPPED, attach_mean=-1.0),
               replace(SHIPPED, cluster_mean=-1.0), replace(SHIPPED, link_floor=-2.0),
-              replace(SHIPPED, weights=changed_weight)]
+              replace(SHIPPED, weights=changed_weight),
+              replace(SHIPPED, weights_without_entities=changed_other)]
     assert len({policy_digest(p) for p in [SHIPPED, *others]}) == 1 + len(others)
 
 

@@ -16,7 +16,7 @@ from dataclasses import replace
 import numpy as np
 
 from linkage.blocking import CandidateIndex
-from linkage.compare import MatchPolicy, score_pairs
+from linkage.compare import MatchPolicy, entities_on_both, score_pairs
 from linkage.table import EncodingTable
 from tests.benchmarks.carousel import EncodedCarousel, table_of, with_subjects
 from tests.benchmarks.plaintext_baseline import cluster_pairs
@@ -97,6 +97,13 @@ def assigned_birth_dates(encoded: EncodedCarousel, population: str = "NG",
     return with_subjects(encoded, subjects)
 
 
+def _pair_weight(policy: MatchPolicy, table: EncodingTable, left: np.ndarray,
+                 right: np.ndarray, name: str) -> np.ndarray:
+    """The weight of evidence `name` that scores each pair (MatchPolicy's two sets)."""
+    return np.where(entities_on_both(table, left, right), policy.weights[name],
+                    policy.weights_without_entities[name])
+
+
 def link_with_flagged_january_dates(encoded: EncodedCarousel, policy: MatchPolicy,
                                     weight: float) -> np.ndarray:
     """link_all as it would be if a node flagged every 1 January date as possibly
@@ -107,11 +114,11 @@ def link_with_flagged_january_dates(encoded: EncodedCarousel, policy: MatchPolic
     schema change: the hub would learn which sightings carry 1 January)."""
     table = table_of(encoded)
     flagged = _on_first_of_january(encoded)
-    shift = weight - policy.weights["dob_exact"]
 
     def scorer(left: np.ndarray, right: np.ndarray) -> np.ndarray:
         scores = score_pairs(table, left, right, policy)
         both = flagged[left] & flagged[right] & (table.dob[left, 0] == table.dob[right, 0])
+        shift = weight - _pair_weight(policy, table, left, right, "dob_exact")
         return scores + np.where(both, shift, 0.0).astype(np.float32)
 
     return _persons(table, CandidateIndex().add(table, range(table.size)), scorer, policy)
@@ -130,10 +137,10 @@ def link_with_year_only_dates(encoded: EncodedCarousel, policy: MatchPolicy,
     year_only = _on_first_of_january(encoded)
     year = np.array([d.year if d is not None else 0 for d in _born(encoded)], dtype=np.int64)
     table.dob[np.flatnonzero(year_only)] = 0
-    different = policy.weights["dob_different"]
 
     def scorer(left: np.ndarray, right: np.ndarray) -> np.ndarray:
         scores = score_pairs(table, left, right, policy)
+        different = _pair_weight(policy, table, left, right, "dob_different")
         either = (year_only[left] | year_only[right]) & (year[left] != 0) & (year[right] != 0)
         same = year[left] == year[right]
         return scores + np.where(either, np.where(same, year_weight, different), 0.0

@@ -8,8 +8,9 @@ The candidate pairs of labelled carousel data are the training set (see
 realistic mix ("full": the recording errors of DESIGN §6 plus working names
 and second dates of birth), seed 101, the benchmark's fitting seed; they are
 scored on other seeds (tests/benchmarks/quality.py), never on the data they
-were fitted to. Prints the weights in the form of
-`linkage.compare.DEFAULT_WEIGHTS`.
+were fitted to. Prints both weight sets in the form of
+`linkage.compare.DEFAULT_WEIGHTS` and `WEIGHTS_WITHOUT_ENTITIES` (the second
+fitted on the same data with every entity token removed).
 """
 
 from __future__ import annotations
@@ -30,10 +31,12 @@ def main() -> None:
     data = labelled(options.persons, options.seed, options.mix)
     policy = fit_policy(table_of(data.encoded), data.truth)
     print(f"# {options.mix} mix, seed {options.seed}, {data.size} sightings")
-    print("DEFAULT_WEIGHTS: dict[str, float] = {")
-    for name, weight in policy.weights.items():
-        print(f'    "{name}": {weight:.2f},')
-    print("}")
+    for constant, weights in (("DEFAULT_WEIGHTS", policy.weights),
+                              ("WEIGHTS_WITHOUT_ENTITIES", policy.weights_without_entities)):
+        print(f"{constant}: dict[str, float] = {{")
+        for name, weight in weights.items():
+            print(f'    "{name}": {weight:.2f},')
+        print("}")
 
 
 if __name__ == "__main__":

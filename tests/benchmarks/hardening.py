@@ -11,13 +11,21 @@ seed, training pairs chosen as in tests/benchmarks/fit_weights.py;
 
 from __future__ import annotations
 
+import copy
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
 
 from linkage.blocking import CandidateIndex, _pairs_within, name_keys
-from linkage.compare import DEFAULT_WEIGHTS, MatchPolicy, design, features
+from linkage.compare import (
+    DEFAULT_WEIGHTS,
+    WEIGHTS_WITHOUT_ENTITIES,
+    MatchPolicy,
+    design,
+    features,
+)
 from linkage.harden import blip_epsilon
 from linkage.schema import LinkageSchema, default_schema_text, parse_schema
 from linkage.table import EncodingTable
@@ -68,14 +76,31 @@ def training_pairs(table: EncodingTable, *more: np.ndarray) -> np.ndarray:
 
 
 def fit_policy(table: EncodingTable, truth: np.ndarray) -> MatchPolicy:
-    """MatchPolicy with weights fitted on this (fitting) table, as fit_weights.py does.
+    """MatchPolicy with both weight sets fitted on this (fitting) table, as
+    fit_weights.py does: `weights` on the table as it is, `weights_without_entities`
+    on the same table with every entity token removed.
 
     Training pairs are `training_pairs`; thresholds stay as shipped.
     """
+    return MatchPolicy(weights=fit_weights(table, truth, DEFAULT_WEIGHTS),
+                       weights_without_entities=fit_weights(
+                           without_entities(table), truth, WEIGHTS_WITHOUT_ENTITIES))
+
+
+def fit_weights(table: EncodingTable, truth: np.ndarray,
+                names: Iterable[str]) -> dict[str, float]:
+    """Logistic-regression weights of the evidence columns `names` on the training pairs."""
     pairs = training_pairs(table)
     columns = design(features(table, pairs[:, 0], pairs[:, 1]))
-    names = list(DEFAULT_WEIGHTS)
+    names = list(names)
     x = np.column_stack([np.asarray(columns[n], dtype=np.float64) for n in names])
     y = (truth[pairs[:, 0]] == truth[pairs[:, 1]]).astype(np.float64)
     w = fit_logistic(x, y)
-    return MatchPolicy(weights={n: round(float(v), 2) for n, v in zip(names, w, strict=True)})
+    return {n: round(float(v), 2) for n, v in zip(names, w, strict=True)}
+
+
+def without_entities(table: EncodingTable) -> EncodingTable:
+    """The table as a municipality recording no phone, plate, address or advert sends it."""
+    stripped = copy.copy(table)
+    stripped.entities = np.zeros_like(table.entities)
+    return stripped

@@ -297,6 +297,7 @@ class PlainComparator:
         firsts = [dict(reversed(r.entities)) for r in self.records]  # first value of a kind
         self.entity_ids = {kind: _ids([f.get(kind) for f in firsts])
                            for _, kinds in ENTITY_EVIDENCE for kind in kinds}
+        self.has_entity = np.array([bool(r.entities) for r in self.records], dtype=bool)
         self._jw: dict[int, float] = {}
         self._near: dict[tuple[int, int], bool] = {}
 
@@ -464,24 +465,37 @@ def candidate_pairs(records: Sequence[PlainRecord]) -> np.ndarray:
 
 @dataclass
 class PlainModel:
+    """Two weight sets, as zichtlijn's MatchPolicy has: `weights` for a pair whose two
+    records each carry an entity (phone, plate, address, advert), `without_entities`
+    (fitted on the records with their entities removed) for every other pair."""
+
     weights: np.ndarray
+    without_entities: np.ndarray
 
     def score(self, comparator: PlainComparator, left: np.ndarray,
               right: np.ndarray) -> np.ndarray:
         if not len(left):
             return np.zeros(0, dtype=np.float32)
-        return (comparator.matrix(left, right) @ self.weights).astype(np.float32)
+        x = comparator.matrix(left, right)
+        on_both = comparator.has_entity[left] & comparator.has_entity[right]
+        return np.where(on_both, x @ self.weights, x @ self.without_entities
+                        ).astype(np.float32)
 
     def table(self) -> list[tuple[str, float]]:
         return list(zip(FEATURES, self.weights.tolist(), strict=True))
 
 
-def fit_model(records: Sequence[PlainRecord], truth: np.ndarray) -> PlainModel:
+def _fit_weights(records: Sequence[PlainRecord], truth: np.ndarray) -> np.ndarray:
     comparator = PlainComparator(records)
     pairs = candidate_pairs(records)
     x = comparator.matrix(pairs[:, 0], pairs[:, 1])
     y = (truth[pairs[:, 0]] == truth[pairs[:, 1]]).astype(np.float64)
-    return PlainModel(fit_logistic(x, y))
+    return fit_logistic(x, y)
+
+
+def fit_model(records: Sequence[PlainRecord], truth: np.ndarray) -> PlainModel:
+    return PlainModel(_fit_weights(records, truth),
+                      _fit_weights([replace(r, entities=()) for r in records], truth))
 
 
 def cluster_pairs(n: int, pairs: np.ndarray, scores: np.ndarray,
