@@ -118,7 +118,7 @@ class MatchPolicy:
     veto: float = -10.0  # no two sightings scoring below this end up in one person
     # pairs at or above the floor join components; undated sightings attach at attach_mean
     link_floor: float = -3.0
-    attach_mean: float = -2.0
+    attach_mean: float = -1.5
     # `weights` score a pair whose two sightings each carry an entity token (phone,
     # plate, address, advert), `weights_without_entities` every other pair
     weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
