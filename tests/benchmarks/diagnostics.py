@@ -16,7 +16,7 @@ from dataclasses import replace
 import numpy as np
 
 from linkage.blocking import CandidateIndex
-from linkage.compare import MatchPolicy, entities_on_both, score_pairs
+from linkage.compare import MatchPolicy, entities_recorded, score_pairs
 from linkage.table import EncodingTable
 from tests.benchmarks.carousel import EncodedCarousel, table_of, with_subjects
 from tests.benchmarks.plaintext_baseline import cluster_pairs
@@ -100,7 +100,7 @@ def assigned_birth_dates(encoded: EncodedCarousel, population: str = "NG",
 def _pair_weight(policy: MatchPolicy, table: EncodingTable, left: np.ndarray,
                  right: np.ndarray, name: str) -> np.ndarray:
     """The weight of evidence `name` that scores each pair (MatchPolicy's two sets)."""
-    return np.where(entities_on_both(table, left, right), policy.weights[name],
+    return np.where(entities_recorded(table, left, right), policy.weights[name],
                     policy.weights_without_entities[name])
 
 

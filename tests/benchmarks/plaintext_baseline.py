@@ -465,9 +465,9 @@ def candidate_pairs(records: Sequence[PlainRecord]) -> np.ndarray:
 
 @dataclass
 class PlainModel:
-    """Two weight sets, as zichtlijn's MatchPolicy has: `weights` for a pair whose two
-    records each carry an entity (phone, plate, address, advert), `without_entities`
-    (fitted on the records with their entities removed) for every other pair."""
+    """Two weight sets, as zichtlijn's MatchPolicy has: `weights` for a pair where a
+    record carries an entity (phone, plate, address, advert), `without_entities`
+    (fitted on the records with their entities removed) where neither does."""
 
     weights: np.ndarray
     without_entities: np.ndarray
@@ -477,8 +477,8 @@ class PlainModel:
         if not len(left):
             return np.zeros(0, dtype=np.float32)
         x = comparator.matrix(left, right)
-        on_both = comparator.has_entity[left] & comparator.has_entity[right]
-        return np.where(on_both, x @ self.weights, x @ self.without_entities
+        recorded = comparator.has_entity[left] | comparator.has_entity[right]
+        return np.where(recorded, x @ self.weights, x @ self.without_entities
                         ).astype(np.float32)
 
     def table(self) -> list[tuple[str, float]]:
