@@ -31,7 +31,7 @@ hub learns. Each key family covers one kind of recording error:
   transliteration moving both buckets) and her date is missing or one
   apart, pairs no name-and-date key meets. The entity tokens are what the
   hub compares anyway. A car or an address was measured as a key too and
-  found no pair the others miss (README "Linkage quality, measured").
+  moved F1 by at most 0.0001 for 1.4 times the candidates (README, "Blocking").
 
 Bands are locality-sensitive hashing by bit sampling: a band is the filter's
 bits at fixed positions drawn once from a public seed, so two filters agree
