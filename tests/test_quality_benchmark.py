@@ -184,6 +184,21 @@ def test_tiny_end_to_end_run() -> None:
     assert "alias" not in {k for k, v in ev.encoded.data.kinds.items() if v}
 
 
+def test_the_baseline_scores_pairs_without_entities_with_its_second_weight_set() -> None:
+    fit = labelled(60, 11, "issue")
+    model = pb.fit_model(fit.records, fit.truth)
+    assert not np.array_equal(model.weights, model.without_entities)
+    comparator = pb.PlainComparator(fit.records)
+    pairs = pb.candidate_pairs(fit.records)
+    left, right = pairs[:, 0], pairs[:, 1]
+    x = comparator.matrix(left, right)
+    recorded = comparator.has_entity[left] | comparator.has_entity[right]
+    assert recorded.any() and (~recorded).any()
+    scores = model.score(comparator, left, right)
+    expected = np.where(recorded, x @ model.weights, x @ model.without_entities)
+    assert np.allclose(scores, expected.astype(np.float32))
+
+
 def test_choose_policy_maximises_f1_among_settings_precise_on_every_data_set() -> None:
     def outcome(name: float, precision: list[float], f1: list[float]) -> Outcome:
         return Outcome({"threshold": name}, np.array(precision), np.array(f1))
