@@ -273,11 +273,16 @@ def design(f: PairFeatures) -> dict[str, np.ndarray]:
 
 def score_features(f: PairFeatures, policy: MatchPolicy) -> np.ndarray:
     columns = design(f)
-    with_entities = _weighted_sum(columns, policy.weights, len(f.dice))
-    if f.entities_recorded.all():
-        return with_entities.astype(np.float32)
-    without = _weighted_sum(columns, policy.weights_without_entities, len(f.dice))
-    return np.where(f.entities_recorded, with_entities, without).astype(np.float32)
+    count, recorded = len(f.dice), f.entities_recorded
+    # one weighted sum where every pair takes the same set: a lookup, a small night, a
+    # municipality that records no entity at all
+    if recorded.all():
+        return _weighted_sum(columns, policy.weights, count).astype(np.float32)
+    if not recorded.any():
+        return _weighted_sum(columns, policy.weights_without_entities, count).astype(np.float32)
+    return np.where(recorded, _weighted_sum(columns, policy.weights, count),
+                    _weighted_sum(columns, policy.weights_without_entities, count)
+                    ).astype(np.float32)
 
 
 def _weighted_sum(columns: dict[str, np.ndarray], weights: dict[str, float],
