@@ -395,10 +395,10 @@ class CandidateIndex:
         self._dates.drop(rows)
         self._near.drop(rows)
         dated = table.dob[:, 0] != 0
-        found = [_capped_pairs(family, family.drop(rows, cap), cap, dated) for family, cap in
-                 ((self._names, UNDATED_GROUP_CAP), (self._similar, SIMILAR_GROUP_CAP))]
-        found.append(_capped_pairs(self._contacts, self._contacts.drop(rows, CONTACT_GROUP_CAP),
-                                   CONTACT_GROUP_CAP))
+        found = [_capped_pairs(family, family.drop(rows, cap), cap, undated_only)
+                 for family, cap, undated_only in ((self._names, UNDATED_GROUP_CAP, dated),
+                                                   (self._similar, SIMILAR_GROUP_CAP, dated),
+                                                   (self._contacts, CONTACT_GROUP_CAP, None))]
         return _unique_pairs(np.concatenate(found))
 
     def query(self, indexed: EncodingTable, probes: EncodingTable,
