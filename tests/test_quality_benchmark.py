@@ -13,8 +13,10 @@ import numpy as np
 import pytest
 
 from linkage.compare import MatchPolicy, design, features
-from linkage.encode import Identity
+from linkage.encode import Encoder, Identity
+from linkage.keys import derive_purpose_keys
 from linkage.linking import link_all
+from linkage.schema import default_schema
 from tests.benchmarks import attacks, febrl_all_fields
 from tests.benchmarks import plaintext_baseline as pb
 from tests.benchmarks.bitops import dice_above, pack, unpack
@@ -29,6 +31,7 @@ from tests.benchmarks.metrics import (
     recall_by_person_kind,
     true_pair_rows,
 )
+from tests.benchmarks.salting import SALTINGS, salted
 from zichtlijn.evaluate import quality
 
 
@@ -159,6 +162,54 @@ def test_attack_scoring_and_frequency_alignment() -> None:
     guesses = attacks.frequency_alignment(words, table, None)
     assert guesses[:3] == [("maria", "popa")] * 3
     assert guesses[3] == attacks._as_guess(table.names[1]) and guesses[5] is None
+
+
+def test_frequency_alignment_within_each_year_names_each_years_largest_group() -> None:
+    table = attacks.public_table(max_names=50)
+    # salted by year: the commonest name's filters differ between the two years, and
+    # over both years a rarer name's single group is the largest
+    filters = [b"\x01"] * 2 + [b"\x02"] * 2 + [b"\x03"] * 3 + [b"\x04"]
+    years = [1990, 1990, 1991, 1991, 1992, 1992, 1992, 1992]
+    words = pack([f * 16 for f in filters])
+    pooled = attacks.frequency_alignment(words, table, None)
+    assert pooled[4] == ("maria", "popa") and pooled[0] != ("maria", "popa")
+    within = attacks.within_parts(
+        years, lambda rows: attacks.frequency_alignment(words[rows], table, None))
+    assert within[:4] == [("maria", "popa")] * 4
+    assert within[4:7] == [("maria", "popa")] * 3 and within[7] is None
+
+
+def test_the_hub_tells_years_of_birth_apart_from_the_date_tokens_alone() -> None:
+    encoder = Encoder(default_schema(), derive_purpose_keys(b"\x01" * 32, 1))
+    born = [dt.date(1990, 1, 5), dt.date(1990, 1, 20), dt.date(1990, 3, 20),  # chained
+            dt.date(1991, 1, 5),  # same day and month as the first: another year
+            dt.date(1991, 1, 5), None, None]
+    grouped = attacks.years_from_date_tokens([encoder.dob_tokens(d) for d in born])
+    assert grouped[0] == grouped[1] == grouped[2]  # month-and-year, then day-and-year
+    assert grouped[3] == grouped[4] != grouped[0]
+    assert grouped[5] == grouped[6] not in grouped[:5]  # the undated: one group of their own
+
+
+def test_salting_by_year_parts_equal_names_of_different_years_only() -> None:
+    base = labelled(40, 11, "issue")
+    salting = next(s for s in SALTINGS if not s.buckets)
+    schema = default_schema()
+    salted_rows = salted(base, schema, salting).encoded.encodings
+    years = [None if p.subject.date_of_birth is None else p.subject.date_of_birth.year
+             for p in base.encoded.parsed]
+    by_subject: dict[tuple, set[tuple[int | None, bytes]]] = {}
+    for parsed, encoding, year in zip(base.encoded.parsed, salted_rows, years, strict=True):
+        names = (parsed.subject.given_names, parsed.subject.surname)
+        by_subject.setdefault(names, set()).add((year, encoding.name_filter))
+    spread = [found for found in by_subject.values() if len({y for y, _ in found}) > 1]
+    assert spread  # names written alike under more than one year of birth
+    for found in spread:
+        filter_of = dict(found)
+        assert len(filter_of) == len(found)  # one filter per year: equal within a year
+        assert len(set(filter_of.values())) == len(filter_of)  # unrelated across years
+    unsalted = base.encoded.encodings
+    assert all(s.given_buckets == u.given_buckets and s.dob_tokens == u.dob_tokens
+               for s, u in zip(salted_rows, unsalted, strict=True))
 
 
 def test_pattern_mining_finds_a_planted_bigram() -> None:

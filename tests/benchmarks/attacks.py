@@ -32,7 +32,7 @@ difference.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -227,6 +227,56 @@ def frequency_alignment(words: np.ndarray, table: PublicTable,
             break
         for row in group:
             guesses[row] = _as_guess(table.names[rank])
+    return guesses
+
+
+#: where the month-and-year and the day-and-year tokens sit in an encoding's date tokens
+_MONTH_YEAR, _DAY_YEAR = 3, 4
+
+
+def years_from_date_tokens(dob_tokens: Sequence[Sequence[int]]) -> list[int]:
+    """Group the records into years of birth from their keyed date tokens alone.
+
+    Records sharing a month-and-year token were born in one year, as were records
+    sharing a day-and-year token; joined, those groups are the years (a year's few
+    hundred records meet all its months and days). Returns a group number per record;
+    records without a date share one group. No key needed: this is what the hub can do.
+    """
+    holders: dict[tuple[int, int], list[int]] = defaultdict(list)
+    undated = []
+    for row, tokens in enumerate(dob_tokens):
+        if not tokens:
+            undated.append(row)
+            continue
+        holders[(_MONTH_YEAR, tokens[_MONTH_YEAR])].append(row)
+        holders[(_DAY_YEAR, tokens[_DAY_YEAR])].append(row)
+    links = [(rows[0], other) for rows in holders.values() for other in rows[1:]]
+    dated = [row for row, tokens in enumerate(dob_tokens) if tokens]
+    group = [-1] * len(dob_tokens)
+    for number, members in enumerate(components(links, dated)):
+        for row in members:
+            group[row] = number
+    for row in undated:
+        group[row] = -1
+    return group
+
+
+def within_parts(parts: Sequence[object],
+                 align: Callable[[list[int]], list[tuple[str, str] | None]],
+                 ) -> list[tuple[str, str] | None]:
+    """An alignment attack run inside each part of the records on its own.
+
+    Against encodings salted with the year of birth the attacker aligns each
+    year's groups apart: names are distributed alike in every year, so each
+    year's largest group is still most likely its commonest name. `align` gets
+    the rows of one part and returns their guesses in that order."""
+    rows_of: dict[object, list[int]] = defaultdict(list)
+    for row, part in enumerate(parts):
+        rows_of[part].append(row)
+    guesses: list[tuple[str, str] | None] = [None] * len(parts)
+    for rows in rows_of.values():
+        for row, guess in zip(rows, align(rows), strict=True):
+            guesses[row] = guess
     return guesses
 
 

@@ -15,14 +15,17 @@ import numpy as np
 
 from linkage.compare import MatchPolicy
 from linkage.linking import link_all
-from linkage.schema import default_schema
+from linkage.schema import LinkageSchema, default_schema
 from tests.benchmarks import attacks
 from tests.benchmarks.bitops import pack, unpack
 from tests.benchmarks.carousel import encode_all, table_of
-from tests.benchmarks.hardening import Variant, fit_policy
+from tests.benchmarks.hardening import VARIANTS, Variant, fit_policy
 from tests.benchmarks.labelled import Labelled, reencode
 from tests.benchmarks.metrics import ClusterQuality, cluster_quality
 from tests.benchmarks.report import say, table
+from tests.benchmarks.salting import Salting, salted
+
+SALTED_HARDENING = "diffusion t=3"  # salting on top of the shipped hardening
 
 
 @dataclass
@@ -43,17 +46,33 @@ class PrivacyRow:
 
 
 def _attack(variant: Variant, hardened: Labelled, public: attacks.PublicTable) -> AttackResult:
-    """Every attack of the curious hub on the encodings of one sample under one hardening."""
+    """Every attack of the curious hub on the encodings of one sample under one hardening.
+
+    The alignment attacks run over all encodings and inside each year of birth, and the
+    better counts: the hub tells the years apart from the date tokens it holds
+    (`attacks.years_from_date_tokens`), and against names salted with the year only
+    aligning each year apart works."""
     schema = variant.schema()
     encodings = hardened.encoded.encodings
+    years = attacks.years_from_date_tokens([e.dob_tokens for e in encodings])
     words = pack([e.name_filter for e in encodings])
     tried = [attacks.frequency_alignment(words, public, tau) for tau in (None, 0.9)]
+    tried += [attacks.within_parts(years, lambda rows, tau=tau: attacks.frequency_alignment(
+        words[rows], public, tau)) for tau in (None, 0.9)]
     scored = [attacks.score_guesses(g, hardened.records) for g in tried]
     best = max(range(len(tried)), key=lambda k: scored[k].above_full)
     names = attacks.recovered_names(tried[best], hardened.records, hardened.person_of_row)
-    buckets = attacks.score_guesses(attacks.bucket_alignment(
-        [e.given_buckets for e in encodings], [e.surname_buckets for e in encodings], public,
-        schema.bucket_prefix_chars), hardened.records)
+    given = [e.given_buckets for e in encodings]
+    surname = [e.surname_buckets for e in encodings]
+
+    def align_buckets(rows: list[int]) -> list[tuple[str, str] | None]:
+        return attacks.bucket_alignment([given[r] for r in rows], [surname[r] for r in rows],
+                                        public, schema.bucket_prefix_chars)
+
+    bucket_tries = [align_buckets(list(range(len(encodings)))),
+                    attacks.within_parts(years, align_buckets)]
+    buckets = max((attacks.score_guesses(g, hardened.records) for g in bucket_tries),
+                  key=lambda r: r.above_given)
     bits = unpack(words)
     if variant.label == "balance":
         bits = attacks.undo_balance(bits)
@@ -73,25 +92,49 @@ def _attack_variant(variant: Variant, fit: Labelled, ev: Labelled,
                     public: attacks.PublicTable) -> PrivacyRow:
     schema = variant.schema()
     h_fit, h_ev = reencode(fit, schema), reencode(ev, schema)
-    ev_table = table_of(h_ev.encoded, schema)
+    shipped = variant.label != "balance"  # twice the bits at twice the weight: shipped Dice moot
+    return _measured(variant.label, schema, h_fit, h_ev, shipped,
+                     _attack(variant, h_ev, public))
+
+
+def _attack_salting(salting: Salting, fit: Labelled, ev: Labelled,
+                    public: attacks.PublicTable) -> PrivacyRow:
+    variant = next(v for v in VARIANTS if v.label == SALTED_HARDENING)
+    schema = variant.schema()
+    s_fit, s_ev = salted(fit, schema, salting), salted(ev, schema, salting)
+    return _measured(salting.label, schema, s_fit, s_ev, True,
+                     _attack(variant, s_ev, public))
+
+
+def _measured(label: str, schema: LinkageSchema, fit: Labelled, ev: Labelled,
+              with_shipped: bool, attack: AttackResult) -> PrivacyRow:
+    """F1 with the shipped weights (if they apply) and with weights refitted on `fit`."""
+    ev_table = table_of(ev.encoded, schema)
     shipped = None
-    if variant.label != "balance":  # twice the bits at twice the weight: shipped Dice is moot
+    if with_shipped:
         shipped = cluster_quality(link_all(ev_table, MatchPolicy()), ev.truth).f1
-    refit = cluster_quality(link_all(ev_table, fit_policy(table_of(h_fit.encoded, schema),
+    refit = cluster_quality(link_all(ev_table, fit_policy(table_of(fit.encoded, schema),
                                                           fit.truth)), ev.truth)
-    return PrivacyRow(variant.label, shipped, refit, _attack(variant, h_ev, public))
+    return PrivacyRow(label, shipped, refit, attack)
 
 
-def attack_spread(mix: str, variants: Sequence[Variant], samples: Sequence[Labelled]) -> None:
+def attack_spread(mix: str, variants: Sequence[Variant], samples: Sequence[Labelled],
+                  saltings: Sequence[Salting] = ()) -> None:
     """The attacks on more samples: one sample's figures move by whole names."""
     public = attacks.public_table()
     say(f"\n## Privacy over {len(samples)} more samples ({mix} mix, seeds "
         f"{', '.join(str(s.seed) for s in samples)}; mean, lowest-highest, above chance)\n")
-    found: dict[str, list[AttackResult]] = {v.label: [] for v in variants}
+    found: dict[str, list[AttackResult]] = {label: [] for label in
+                                            [*(v.label for v in variants),
+                                             *(s.label for s in saltings)]}
+    salted_over = next(v for v in VARIANTS if v.label == SALTED_HARDENING)
     for sample in samples:
         for variant in variants:
             found[variant.label].append(_attack(variant, reencode(sample, variant.schema()),
                                                 public))
+        for salting in saltings:
+            s_sample = salted(sample, salted_over.schema(), salting)
+            found[salting.label].append(_attack(salted_over, s_sample, public))
 
     def spread(values: Sequence[float]) -> str:
         return f"{np.mean(values):.2%} ({min(values):.2%} to {max(values):.2%})"
@@ -106,7 +149,8 @@ def attack_spread(mix: str, variants: Sequence[Variant], samples: Sequence[Label
                for label, results in found.items()]))
 
 
-def privacy_section(fit: Labelled, ev: Labelled, variants: Sequence[Variant]) -> None:
+def privacy_section(fit: Labelled, ev: Labelled, variants: Sequence[Variant],
+                    saltings: Sequence[Salting] = ()) -> None:
     public = attacks.public_table()
     blind = attacks.score_guesses([attacks.blind_name(public)] * ev.size, ev.records)
     say(f"\n## Privacy: attacks by a curious hub ({ev.mix} mix, seed {ev.seed}, "
@@ -118,10 +162,12 @@ def privacy_section(fit: Labelled, ev: Labelled, variants: Sequence[Variant]) ->
         "the same guesses score when dealt to the encodings at random: what the attack learned "
         "from the encodings.\n")
     rows = []
-    for variant in variants:
+    measure = ([(v.label, lambda v=v: _attack_variant(v, fit, ev, public)) for v in variants]
+               + [(s.label, lambda s=s: _attack_salting(s, fit, ev, public)) for s in saltings])
+    for label, measured in measure:
         started = time.perf_counter()
-        r = _attack_variant(variant, fit, ev, public)
-        say(f"  ({variant.label}: {time.perf_counter() - started:.0f} s)", )
+        r = measured()
+        say(f"  ({label}: {time.perf_counter() - started:.0f} s)", )
         found = r.attack
         rows.append((
             r.label, "-" if r.f1_shipped is None else f"{r.f1_shipped:.4f}",
@@ -147,7 +193,10 @@ def privacy_section(fit: Labelled, ev: Labelled, variants: Sequence[Variant]) ->
         "keyed first-letters buckets stored beside the filter (not touched by hardening). "
         "Pattern attack: best of the tolerances tried; for 'balance' the attacker first strips "
         "the complement bits. Refitted: MatchPolicy weights refitted on the fitting seed for "
-        "that hardening, thresholds as shipped.")
+        "that hardening, thresholds as shipped. Frequency and bucket alignment: the better "
+        "of all encodings at once and each year of birth apart (the hub joins the records "
+        "sharing a month-and-year or a day-and-year date token into years). Salt: name filter "
+        "(and buckets) keyed with the year of birth (tests/benchmarks/salting.py).")
 
 
 def bucket_spread(ev: Labelled, public: attacks.PublicTable, keys: int = 10) -> None:

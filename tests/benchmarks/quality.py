@@ -67,6 +67,7 @@ from tests.benchmarks.plaintext_baseline import (
 )
 from tests.benchmarks.privacy import attack_spread, privacy_section
 from tests.benchmarks.report import say, table
+from tests.benchmarks.salting import SALTINGS
 from zichtlijn.synth.generator import HARD_NEGATIVE_KINDS, hard_negative_pairs
 
 BASELINE_SHIFTS = (-1.0, -0.5, 0.0, 0.5, 1.0, 2.0)
@@ -491,8 +492,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--spread-seeds", default=",".join(map(str, SPREAD_SEEDS)),
                     help="more evaluation samples for the spread section "
                          f"(default {','.join(map(str, SPREAD_SEEDS))})")
-    ap.add_argument("--hardening", default=",".join(_variant_key(v) for v in VARIANTS),
-                    help="variants for the privacy table (default all)")
+    ap.add_argument("--hardening",
+                    default=",".join([*(_variant_key(v) for v in VARIANTS), "salt"]),
+                    help="variants for the privacy table (default all; 'salt': the shipped "
+                         "hardening salted with the year of birth, two ways)")
     ap.add_argument("--examples", type=int, default=0, help="print N missed pairs per mix")
     ap.add_argument("--no-peers", action="store_true", help="skip clkhash/anonlink/FEBRL4")
     ap.add_argument("--error-rate", type=float, default=1.0,
@@ -542,9 +545,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if "privacy" in sections:
         wanted = set(args.hardening.split(","))
         chosen = [v for v in VARIANTS if _variant_key(v) in wanted]
-        privacy_section(*data[first_mix], chosen)
+        saltings = SALTINGS if "salt" in wanted else ()
+        privacy_section(*data[first_mix], chosen, saltings)
         if "spread" in sections:
-            attack_spread(first_mix, chosen, attacked)
+            attack_spread(first_mix, chosen, attacked, saltings)
     if results or spreads:
         summary(results, spreads, febrl_f1)
     say(f"\n({time.perf_counter() - started:.0f} s)")
