@@ -263,6 +263,23 @@ def test_choose_policy_maximises_f1_among_settings_precise_on_every_data_set() -
     assert choose([best_f1_but_once_imprecise]) is None
 
 
+def test_choose_policy_refuses_a_setting_that_loses_precision_at_national_scale() -> None:
+    def outcome(name: float, f1: float) -> Outcome:
+        return Outcome({"threshold": name}, np.array([0.999, 0.999]), np.array([f1, f1]))
+
+    imprecise = Outcome({"threshold": 0.0}, np.array([0.5, 0.5]), np.array([0.99, 0.99]))
+    best, second, third = outcome(1.0, 0.97), outcome(2.0, 0.96), outcome(3.0, 0.95)
+    asked: list[float] = []
+
+    def holds_at_scale(o: Outcome) -> bool:
+        asked.append(o.settings["threshold"])
+        return o is not best  # the best on 3,000 women collapses among 100,000
+
+    assert choose([third, imprecise, best, second], holds_at_scale) is second
+    assert asked == [1.0, 2.0]  # best first, the imprecise never, and no more after a yes
+    assert choose([best], holds_at_scale) is None
+
+
 def test_the_baseline_tunes_bars_and_shift_on_the_data_it_is_given() -> None:
     fit = labelled(60, 11, "issue")
     model = pb.fit_model(fit.records, fit.truth)
