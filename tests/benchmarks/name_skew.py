@@ -26,7 +26,6 @@ from linkage.compare import MatchPolicy
 from linkage.linking import link_all
 from linkage.schema import default_schema
 from tests.benchmarks import attacks
-from tests.benchmarks.bitops import pack
 from tests.benchmarks.carousel import table_of
 from tests.benchmarks.labelled import labelled
 from tests.benchmarks.metrics import cluster_quality
@@ -62,20 +61,14 @@ def measure(exponent: float | None, persons: int, seed: int) -> tuple[object, ..
     with name_weights(exponent):
         ev = labelled(persons, seed, "full")
         public = attacks.public_table()
-    encodings = ev.encoded.encodings
-    words = pack([e.name_filter for e in encodings])
-    frequency = max((attacks.score_guesses(attacks.frequency_alignment(words, public, tau),
-                                           ev.records) for tau in (None, 0.9)),
-                    key=lambda r: r.above_full)
-    buckets = attacks.score_guesses(attacks.bucket_alignment(
-        [e.given_buckets for e in encodings], [e.surname_buckets for e in encodings], public,
-        default_schema().bucket_prefix_chars), ev.records)
+    found = attacks.alignment_attacks(ev.encoded.encodings, ev.records, public,
+                                      default_schema().bucket_prefix_chars)
     blind = attacks.score_guesses([attacks.blind_name(public)] * ev.size, ev.records)
     quality = cluster_quality(link_all(table_of(ev.encoded), MatchPolicy()), ev.truth)
     label = "as generated (s = 1 or 0.9)" if exponent is None else f"{exponent:g}"
     return (label, f"{blind.full:.2%}", f"{blind.given:.1%}",
-            f"{frequency.above_full:.2%}", f"{buckets.above_full:.2%}",
-            f"{buckets.above_given:.1%}", f"{quality.precision:.4f}", f"{quality.recall:.4f}",
+            f"{found.frequency.above_full:.2%}", f"{found.bucket_full:.2%}",
+            f"{found.bucket_given:.1%}", f"{quality.precision:.4f}", f"{quality.recall:.4f}",
             f"{quality.f1:.4f}")
 
 

@@ -30,20 +30,14 @@ SALTED_HARDENING = "diffusion t=3"  # salting on top of the shipped hardening
 
 @dataclass
 class AttackResult:
-    frequency: attacks.Recovered
+    alignment: attacks.Alignment
     frequency_names: tuple[int, int]  # distinct names recovered, fewest persons bearing one
-    buckets: list[attacks.Recovered]  # all encodings at once, each year apart
-
-    @property
-    def bucket_full(self) -> float:
-        """Full names above chance by the better bucket alignment for full names."""
-        return max(r.above_full for r in self.buckets)
-
-    @property
-    def bucket_given(self) -> float:
-        return max(r.above_given for r in self.buckets)
     pattern: attacks.Recovered
     patterns_mined: int
+
+    @property
+    def frequency(self) -> attacks.Recovered:
+        return self.alignment.frequency
 
 
 @dataclass
@@ -55,32 +49,14 @@ class PrivacyRow:
 
 
 def _attack(variant: Variant, hardened: Labelled, public: attacks.PublicTable) -> AttackResult:
-    """Every attack of the curious hub on the encodings of one sample under one hardening.
-
-    The alignment attacks run over all encodings and inside each year of birth, and the
-    better counts: the hub tells the years apart from the date tokens it holds
-    (`attacks.years_from_date_tokens`), and against names salted with the year only
-    aligning each year apart works."""
+    """Every attack of the curious hub on the encodings of one sample under one hardening."""
     schema = variant.schema()
     encodings = hardened.encoded.encodings
-    years = attacks.years_from_date_tokens([e.dob_tokens for e in encodings])
+    alignment = attacks.alignment_attacks(encodings, hardened.records, public,
+                                          schema.bucket_prefix_chars)
+    names = attacks.recovered_names(alignment.frequency_guesses, hardened.records,
+                                    hardened.person_of_row)
     words = pack([e.name_filter for e in encodings])
-    tried = [attacks.frequency_alignment(words, public, tau) for tau in (None, 0.9)]
-    tried += [attacks.within_parts(years, lambda rows, tau=tau: attacks.frequency_alignment(
-        words[rows], public, tau)) for tau in (None, 0.9)]
-    scored = [attacks.score_guesses(g, hardened.records) for g in tried]
-    best = max(range(len(tried)), key=lambda k: scored[k].above_full)
-    names = attacks.recovered_names(tried[best], hardened.records, hardened.person_of_row)
-    given = [e.given_buckets for e in encodings]
-    surname = [e.surname_buckets for e in encodings]
-
-    def align_buckets(rows: list[int]) -> list[tuple[str, str] | None]:
-        return attacks.bucket_alignment([given[r] for r in rows], [surname[r] for r in rows],
-                                        public, schema.bucket_prefix_chars)
-
-    bucket_tries = [align_buckets(list(range(len(encodings)))),
-                    attacks.within_parts(years, align_buckets)]
-    buckets = [attacks.score_guesses(g, hardened.records) for g in bucket_tries]
     bits = unpack(words)
     if variant.label == "balance":
         bits = attacks.undo_balance(bits)
@@ -93,7 +69,7 @@ def _attack(variant: Variant, hardened: Labelled, public: attacks.PublicTable) -
         if best_pattern is None or result.above_full > best_pattern.above_full:
             best_pattern, mined = result, count
     assert best_pattern is not None
-    return AttackResult(scored[best], names, buckets, best_pattern, mined)
+    return AttackResult(alignment, names, best_pattern, mined)
 
 
 def _attack_variant(variant: Variant, fit: Labelled, ev: Labelled,
@@ -154,8 +130,8 @@ def attack_spread(mix: str, variants: Sequence[Variant], samples: Sequence[Label
                 spread([r.pattern.above_given for r in results]),
                 spread([r.pattern.above_surname for r in results]),
                 spread([r.frequency.above_full for r in results]),
-                spread([r.bucket_full for r in results]),
-                spread([r.bucket_given for r in results]))
+                spread([r.alignment.bucket_full for r in results]),
+                spread([r.alignment.bucket_given for r in results]))
                for label, results in found.items()]))
 
 
@@ -184,7 +160,7 @@ def privacy_section(fit: Labelled, ev: Labelled, variants: Sequence[Variant],
             r.refit.f1, r.refit.precision, r.refit.recall,
             f"{found.frequency.above_full:.2%} / {found.frequency.above_given:.2%} "
             f"({found.frequency_names[0]} names, k >= {found.frequency_names[1]})",
-            f"{found.bucket_full:.2%} / {found.bucket_given:.2%}",
+            f"{found.alignment.bucket_full:.2%} / {found.alignment.bucket_given:.2%}",
             f"{found.pattern.full:.2%} / {found.pattern.given:.1%} / "
             f"{found.pattern.surname:.1%}",
             f"{found.pattern.above_full:.2%} / {found.pattern.above_given:.2%} / "
