@@ -244,21 +244,15 @@ def years_from_date_tokens(dob_tokens: Sequence[Sequence[int]]) -> list[int]:
     records without a date share one group. No key needed: this is what the hub can do.
     """
     holders: dict[tuple[int, int], list[int]] = defaultdict(list)
-    undated = []
-    for row, tokens in enumerate(dob_tokens):
-        if not tokens:
-            undated.append(row)
-            continue
-        holders[(_MONTH_YEAR, tokens[_MONTH_YEAR])].append(row)
-        holders[(_DAY_YEAR, tokens[_DAY_YEAR])].append(row)
-    links = [(rows[0], other) for rows in holders.values() for other in rows[1:]]
     dated = [row for row, tokens in enumerate(dob_tokens) if tokens]
-    group = [-1] * len(dob_tokens)
+    for row in dated:
+        holders[(_MONTH_YEAR, dob_tokens[row][_MONTH_YEAR])].append(row)
+        holders[(_DAY_YEAR, dob_tokens[row][_DAY_YEAR])].append(row)
+    links = [(rows[0], other) for rows in holders.values() for other in rows[1:]]
+    group = [-1] * len(dob_tokens)  # -1: no date
     for number, members in enumerate(components(links, dated)):
         for row in members:
             group[row] = number
-    for row in undated:
-        group[row] = -1
     return group
 
 
