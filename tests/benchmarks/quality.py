@@ -10,8 +10,9 @@ Prints Markdown tables:
    kinds of true pairs zichtlijn misses but the baseline finds;
 2. zichtlijn's precision/recall over the link threshold (how it is chosen);
 3. FEBRL4 for zichtlijn and clkhash + anonlink;
-4. privacy: frequency-alignment and pattern-mining attacks by a curious hub
-   against each hardening, with the F1 that hardening leaves.
+4. privacy: frequency-alignment, bucket-alignment and pattern-mining attacks
+   by a curious hub against each hardening and against names salted with the
+   year of birth, with the F1 each leaves.
 
 Weights of the baseline (and of zichtlijn under a hardening) and every peer
 threshold are fitted on the fitting seed and scored on the evaluation seed.
