@@ -208,9 +208,6 @@ class AlertEngine:
             with self.store.lock:
                 through, = self.store.db.execute(
                     "SELECT coalesce(max(change_seq), 0) FROM person_changes").fetchone()
-                changed = also | {p for (p,) in self.store.db.execute(
-                    "SELECT DISTINCT person_id FROM person_changes WHERE change_seq <= ?",
-                    [through])}
             moved: set[str] = set()
             if removed and not rebuild:
                 moved = {uuid for uuid, _ in self._companions.remove(removed)}
@@ -219,7 +216,12 @@ class AlertEngine:
             if full:
                 read, findings = self._evaluate_all()
             else:
+                # read only here: after a relink every person has changed, and a full
+                # evaluation, which reads them all anyway, need not hold their ids
                 with self.store.lock:
+                    changed = also | {p for (p,) in self.store.db.execute(
+                        "SELECT DISTINCT person_id FROM person_changes WHERE change_seq <= ?",
+                        [through])}
                     changed |= {person for person, _, _ in
                                 carriers_by_uuid(self.store.db.conn, moved)}
                     persons = closed_scope(self.store.db.conn, changed, self._reach,
