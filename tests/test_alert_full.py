@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
+import random
 import sqlite3
+import uuid
 from collections import defaultdict
 
 import pytest
 
 from hub.alerts import full
-from hub.alerts.rules import evaluate
+from hub.alerts.rules import Finding, evaluate, finding_order
 from hub.alerts.scope import Reach
 from linkage.encode import Encoder
 from linkage.schema import default_schema
@@ -60,9 +62,27 @@ def test_chunks_of_persons_give_the_findings_of_all_facts_at_once(linked_hub, pe
         may_qualify |= full.companion_anchors_that_may_qualify(
             conn, engine._reach, full.carriers_by_companion(engine._companions.members))
         chunks = list(full.person_chunks(conn, per_chunk))
-    done = full.evaluate_in_chunks(iter(chunks), engine.load_facts, engine.config, may_qualify)
+    done = full.evaluate_in_chunks(iter(chunks), engine.load_facts, engine.load_sighting_facts,
+                                   engine.config, may_qualify)
     assert done.sightings == len(facts)
-    assert done.findings == expected
+    assert list(done.findings.in_order()) == expected
+
+
+def test_packed_findings_unpack_to_themselves_in_the_order_of_findings():
+    rng = random.Random(5)
+    findings = [
+        Finding(rule, frozenset(str(uuid.UUID(int=rng.getrandbits(128), version=4))
+                                for _ in range(rng.randint(1, 6))),
+                float(i), frozenset(rng.sample(["noord", "oost", "west"], rng.randint(1, 3))))
+        for i, rule in enumerate(rng.choice(["network", "carousel"]) for _ in range(200))]
+    packed = full.PackedFindings()
+    for finding in findings:
+        packed.add(finding)
+    assert [packed.finding(i) for i in range(len(packed))] == findings
+    in_order = packed.in_order()
+    assert list(in_order) == sorted(findings, key=finding_order)
+    assert in_order[10:20] == sorted(findings, key=finding_order)[10:20]
+
 
 
 def test_the_facts_the_reconciler_records_are_read_again_as_they_were(linked_hub):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from pathlib import Path
@@ -132,7 +133,7 @@ def test_evidence_held_before_is_not_new_evidence(store):
 
 def test_an_alert_is_recognised_by_its_sightings_whatever_the_person_id(store):
     apply(store, finding("s0", "s1"))
-    renamed = {k: Fact(**{**v.__dict__, "person_id": "P-other"}) for k, v in FACTS.items()}
+    renamed = {k: dataclasses.replace(v, person_id="P-other") for k, v in FACTS.items()}
     with store.transaction() as conn:
         reconciler = Reconciler(conn, renamed, "2025-04-03T00:00:00+00:00")
         reconciler.apply(finding("s0", "s1"))

@@ -14,13 +14,14 @@ import logging
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from hub import audit_log
 from hub.alerts.companions import CompanionPersons
 from hub.alerts.config import AlertConfig
 from hub.alerts.full import (
+    PackedFindings,
     carriers_by_companion,
     companion_anchors_that_may_qualify,
     entity_anchors_that_may_qualify,
@@ -137,11 +138,15 @@ class AlertEngine:
     def load_facts(self, persons: set[str] | None = None) -> list[Fact]:
         """Facts of every linked sighting, or of the sightings of `persons`."""
         if persons is None:
-            where, chunks = "s.person_id IS NOT NULL", [[]]
-        else:
-            ordered = sorted(persons)
-            chunks = [ordered[i : i + 500] for i in range(0, len(ordered), 500)]
-            where = "s.person_id IN ({})"
+            return self._facts_where("s.person_id IS NOT NULL", [[]])
+        return self._facts_where("s.person_id IN ({})", _in_chunks(sorted(persons)))
+
+    def load_sighting_facts(self, uuids: Iterable[str]) -> list[Fact]:
+        """Facts of the sightings `uuids` that are linked."""
+        return self._facts_where("s.person_id IS NOT NULL AND s.sighting_uuid IN ({})",
+                                 _in_chunks(sorted(uuids)))
+
+    def _facts_where(self, where: str, chunks: list[list[str]]) -> list[Fact]:
         sightings, entities = [], []
         with self.store.lock:
             db = self.store.db
@@ -214,7 +219,8 @@ class AlertEngine:
             moved |= self._update_companions(rebuild)
             by_uuid: dict[str, Fact] = {}
             if full:
-                read, findings = self._evaluate_all()
+                read, packed = self._evaluate_all()
+                findings: Sequence[Finding] = packed.in_order()
             else:
                 # read only here: after a relink every person has changed, and a full
                 # evaluation, which reads them all anyway, need not hold their ids
@@ -257,7 +263,7 @@ class AlertEngine:
                  report.merged, seconds)
         return Evaluation(read, len(findings), report, seconds)
 
-    def _evaluate_all(self) -> tuple[int, list[Finding]]:
+    def _evaluate_all(self) -> tuple[int, PackedFindings]:
         """Every person's findings, reading the persons a chunk at a time (hub/alerts/full.py)."""
         may_qualify: set[Anchor] = set()
         with self.store.lock:
@@ -267,7 +273,12 @@ class AlertEngine:
                 if self._companions is not None:
                     may_qualify |= companion_anchors_that_may_qualify(
                         conn, self._reach, carriers_by_companion(self._companions.members))
-            chunks = list(person_chunks(conn))
-        done = evaluate_in_chunks(iter(chunks), self.load_facts, self.config, may_qualify)
+            chunks = person_chunks(conn)
+        done = evaluate_in_chunks(chunks, self.load_facts, self.load_sighting_facts,
+                                  self.config, may_qualify)
         return done.sightings, done.findings
+
+
+def _in_chunks(values: list[str], size: int = 500) -> list[list[str]]:
+    return [values[i : i + size] for i in range(0, len(values), size)]
 

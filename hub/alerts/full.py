@@ -16,24 +16,28 @@ objects. None of the rules needs them all at once:
   qualify over fewer, so the networks are those of all facts.
 
 What is kept beyond a chunk: the findings and the facts carrying a
-qualifying anchor. The reconciler reads the facts it records (gemeente,
-date, signals of a finding's sightings) again, a batch of findings at a
-time (`sighting_facts`): at a million sightings most are in some finding.
+qualifying anchor. The findings are packed (`PackedFinding`): at a million
+sightings some 200,000 of them hold most sightings, and as sets of UUID
+strings they took some 300 MB. The reconciler unpacks them and reads the
+facts it records (gemeente, date, signals of a finding's sightings) again, a
+batch of findings at a time (`sighting_facts`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from array import array
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from typing import overload
+from uuid import UUID
 
 from hub.alerts.config import AlertConfig
 from hub.alerts.rules import (
     Anchor,
     Fact,
     Finding,
-    finding_order,
     network_findings,
     person_findings,
 )
@@ -44,10 +48,85 @@ PERSONS_PER_CHUNK = 500
 _KIND_NUMBERS = {name: number for number, name in KIND_NAMES.items()}
 
 
+class PackedFindings:
+    """Findings in a few flat arrays instead of a set of UUID strings each.
+
+    Findings outlive the chunk of facts they were made from; held as Python
+    objects they pin the memory of every chunk (at a million sightings a full
+    evaluation grew by some 200 MB more than the findings themselves). A
+    sighting is its 16-byte UUID here: hub/validate.py admits only lower-case
+    UUIDs, so `finding` gives back exactly the strings.
+    """
+
+    def __init__(self) -> None:
+        self._rules: list[str] = []  # distinct rule names and region sets: a handful
+        self._region_sets: list[frozenset[str]] = []
+        self._rule = array("H")
+        self._regions = array("I")
+        self._score = array("d")
+        self._end = array("Q")  # where each finding's UUIDs end in _uuids
+        self._uuids = bytearray()
+
+    def __len__(self) -> int:
+        return len(self._score)
+
+    def add(self, finding: Finding) -> None:
+        self._rule.append(_index_of(self._rules, finding.rule))
+        self._regions.append(_index_of(self._region_sets, finding.regions))
+        self._score.append(finding.score)
+        for uuid in sorted(finding.sightings):
+            self._uuids += UUID(uuid).bytes
+        self._end.append(len(self._uuids))
+
+    def finding(self, i: int) -> Finding:
+        start = self._end[i - 1] if i else 0
+        raw = self._uuids[start : self._end[i]]
+        return Finding(self._rules[self._rule[i]],
+                       frozenset(str(UUID(bytes=bytes(raw[j : j + 16])))
+                                 for j in range(0, len(raw), 16)),
+                       self._score[i], self._region_sets[self._regions[i]])
+
+    def in_order(self) -> Sequence[Finding]:
+        """The findings in `finding_order`, unpacked as they are read (a batch at a time)."""
+        return _InOrder(self)
+
+    def order(self) -> list[int]:
+        """Indices in `finding_order`: by rule, then first sighting (its UUIDs are sorted,
+        and fixed-length lower-case hex sorts as the bytes it spells)."""
+        def first(i: int) -> bytes:
+            start = self._end[i - 1] if i else 0
+            return bytes(self._uuids[start : start + 16])
+        return sorted(range(len(self)), key=lambda i: (self._rules[self._rule[i]], first(i)))
+
+
+class _InOrder(Sequence[Finding]):
+    def __init__(self, packed: PackedFindings) -> None:
+        self._packed = packed
+        self._order = packed.order()
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    @overload
+    def __getitem__(self, at: int) -> Finding: ...
+    @overload
+    def __getitem__(self, at: slice) -> list[Finding]: ...
+    def __getitem__(self, at: int | slice) -> Finding | list[Finding]:
+        if isinstance(at, slice):
+            return [self._packed.finding(i) for i in self._order[at]]
+        return self._packed.finding(self._order[at])
+
+
+def _index_of(values: list, value: object) -> int:
+    if value not in values:
+        values.append(value)
+    return values.index(value)
+
+
 @dataclass(frozen=True)
 class FullEvaluation:
     sightings: int  # facts read
-    findings: list[Finding]  # in the order `rules.evaluate` gives them
+    findings: PackedFindings
 
 
 def entity_anchors_that_may_qualify(conn: sqlite3.Connection, reach: Reach) -> set[Anchor]:
@@ -96,27 +175,58 @@ def companion_anchors_that_may_qualify(conn: sqlite3.Connection, reach: Reach,
 
 def person_chunks(conn: sqlite3.Connection, size: int = PERSONS_PER_CHUNK
                   ) -> Iterator[set[str]]:
-    """Every person with a linked sighting, `size` at a time."""
+    """Every person with a linked sighting, `size` at a time; read now (under the caller's
+    lock), made into sets as they are taken."""
     persons = [p for (p,) in conn.execute(
         "SELECT DISTINCT person_id FROM sightings WHERE person_id IS NOT NULL "
         "ORDER BY person_id")]
-    for start in range(0, len(persons), size):
-        yield set(persons[start : start + size])
+    return (set(persons[start : start + size]) for start in range(0, len(persons), size))
 
 
 def evaluate_in_chunks(chunks: Iterator[set[str]], load_facts: Callable[[set[str]], list[Fact]],
+                       load_sightings: Callable[[Iterable[str]], list[Fact]],
                        config: AlertConfig, may_qualify: set[Anchor]) -> FullEvaluation:
-    """The findings of `rules.evaluate` over the facts of every chunk of persons."""
+    """The findings of `rules.evaluate` over the facts of every chunk of persons.
+
+    The facts for the network rule are read again after the chunks (`load_sightings`)
+    rather than kept from them, for the reason `PackedFindings` gives."""
     read = 0
-    findings: list[Finding] = []
-    carrying: list[Fact] = []
+    findings = PackedFindings()
+    carrying = bytearray()  # UUIDs of the sightings carrying an anchor that may qualify
     for persons in chunks:
         facts = load_facts(persons)
         read += len(facts)
-        findings += person_findings(facts, config)
-        carrying += [f for f in facts if not may_qualify.isdisjoint(f.anchors)]
-    findings += network_findings(carrying, config)
-    return FullEvaluation(read, sorted(findings, key=finding_order))
+        for finding in person_findings(facts, config):
+            findings.add(finding)
+        for fact in facts:
+            if not may_qualify.isdisjoint(fact.anchors):
+                carrying += UUID(fact.sighting_uuid).bytes
+        del facts
+    for finding in network_findings(_network_facts(carrying, load_sightings, may_qualify),
+                                    config):
+        findings.add(finding)
+    return FullEvaluation(read, findings)
+
+
+def _network_facts(carrying: bytearray, load_sightings: Callable[[Iterable[str]], list[Fact]],
+                   may_qualify: set[Anchor], per_read: int = 500) -> list[Fact]:
+    """The facts of the `carrying` sightings as the network rule needs them: with only
+    the anchors that may qualify (no other can join a network) and the strings they
+    share shared, read `per_read` at a time (at a million sightings ~150,000 facts)."""
+    canonical = {anchor: anchor for anchor in may_qualify}
+    shared: dict[str | None, str | None] = {}
+    facts: list[Fact] = []
+    step = 16 * per_read
+    for start in range(0, len(carrying), step):
+        raw = carrying[start : start + step]
+        uuids = [str(UUID(bytes=bytes(raw[i : i + 16]))) for i in range(0, len(raw), 16)]
+        facts += [
+            replace(fact, person_id=shared.setdefault(fact.person_id, fact.person_id),
+                    gemeente=shared.setdefault(fact.gemeente, fact.gemeente),
+                    setting=shared.setdefault(fact.setting, fact.setting),
+                    anchors=tuple(canonical[a] for a in fact.anchors if a in canonical))
+            for fact in load_sightings(uuids)]
+    return facts
 
 
 def sighting_facts(conn: sqlite3.Connection, uuids: Iterable[str]) -> dict[str, Fact]:

@@ -31,7 +31,7 @@ from linkage.cluster import DisjointSets
 Anchor = tuple[str, str]  # (link kind, opaque key): ("phone", token hex), ("companion", "C-...")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a full evaluation holds ~150,000 at a time
 class Fact:
     sighting_uuid: str
     person_id: str
@@ -43,7 +43,7 @@ class Fact:
     anchors: tuple[Anchor, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Finding:
     rule: str
     sightings: frozenset[str]
