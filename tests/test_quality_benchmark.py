@@ -376,3 +376,19 @@ def test_febrl_through_the_cli_is_scored_on_accepted_rows_and_on_all(tmp_path) -
     assert (on_accepted.rows, on_accepted.true_pairs, on_accepted.correct_pairs) == (3, 1, 1)
     assert (on_all.rows, on_all.true_pairs, on_all.correct_pairs) == (4, 2, 1)
     assert on_all.precision == 1.0 and on_all.recall == 0.5
+
+
+def test_a_date_shared_by_many_gains_less_than_a_rare_one_and_no_date_nothing() -> None:
+    from tests.benchmarks.date_commonness import date_adjustment
+
+    dates = np.array([0, 7, 7, 7, 9], dtype=np.uint64)  # 7 on three rows, 9 on one
+    mean_count = (3**2 + 1**2) / 4  # the count an agreeing pair's date has on average
+    by_rows = date_adjustment(dates, None, 1.0, 5.0)
+    assert by_rows == pytest.approx([0, np.log(mean_count / 3), np.log(mean_count / 3),
+                                     np.log(mean_count / 3), np.log(mean_count)])
+    assert date_adjustment(dates, None, 0.5, 0.05) == pytest.approx([0, -0.05, -0.05, -0.05, 0.05])
+    owners = np.array([1, 1, 1, 2, 3])  # date 7: two rows of one person, one of another
+    by_owners = date_adjustment(dates, owners, 1.0, 5.0)
+    mean_owners = (2**2 + 1**2) / 3
+    assert by_owners[1] == pytest.approx(np.log(mean_owners / 2))
+    assert by_owners[4] == pytest.approx(np.log(mean_owners))
