@@ -15,6 +15,7 @@ from hub.alerts.engine import AlertEngine
 from hub.audit_service import AuditService
 from hub.config import HubConfig
 from hub.epoch_service import EpochService
+from hub.link_worker import LinkWorker
 from hub.linker import Linker
 from hub.lookup_service import LookupService
 from hub.records_service import RecordService
@@ -45,6 +46,7 @@ class RunningHub:
     linker: Linker
     alerts: AlertEngine | None = None
     heads: TreeHeads | None = None
+    link_worker: LinkWorker | None = None
 
     def stop(self, grace: float = 2.0) -> None:
         if self.alerts is not None:
@@ -52,6 +54,10 @@ class RunningHub:
         # grpcio can leave the stop event unset after a client cancelled a stream the
         # handler had already aborted; every handler has returned by then, so bound the wait
         self.server.stop(grace).wait(timeout=grace + 5)
+        if self.link_worker is not None:
+            # a run cut short leaves its sightings unlinked in the database (one transaction
+            # at its end); the next start links them
+            self.link_worker.close(timeout=grace + 5)
         self.store.close()
 
 
@@ -89,11 +95,10 @@ def start_hub(
                                        full=relinked is not None)
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=config.workers),
                          options=server_options())
-    sync_pb2_grpc.add_SyncServiceServicer_to_server(
-        SyncService(store, linker, schema, heads,
-                    alert_config.signals.codes if alert_config else None,
-                    alerts.evaluate if alerts else None),
-        server)
+    sync_service = SyncService(store, linker, schema, heads,
+                               alert_config.signals.codes if alert_config else None,
+                               alerts.evaluate if alerts else None)
+    sync_pb2_grpc.add_SyncServiceServicer_to_server(sync_service, server)
     alerts_setup.register(server, store, alerts, config.workers)
     epochs_pb2_grpc.add_EpochServiceServicer_to_server(EpochService(store), server)
     lookup_pb2_grpc.add_LookupServiceServicer_to_server(
@@ -114,4 +119,4 @@ def start_hub(
         health_servicer.set(service, health_pb2.HealthCheckResponse.SERVING)
     log.info("hub listening on %s (schema %s)", config.listen.rsplit(":", 1)[0] + f":{port}",
              schema.label)
-    return RunningHub(server, port, store, linker, alerts, heads)
+    return RunningHub(server, port, store, linker, alerts, heads, sync_service.link_worker)

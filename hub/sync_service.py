@@ -1,4 +1,8 @@
-"""SyncService: nodes upload batches; the hub stores them and links on arrival."""
+"""SyncService: nodes upload batches; the hub stores them and links on arrival.
+
+The link run (and the alert evaluation after it) runs on the hub's link worker
+(hub/link_worker.py); an upload waits for it while the node's deadline allows.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from collections.abc import Callable, Iterator
 import grpc
 from cryptography import x509
 
+from hub.link_worker import LinkWorker
 from hub.linker import Linker
 from hub.linker_rows import LinkerUnusableError
 from hub.store import ConflictError, HubStore
@@ -20,6 +25,10 @@ from zichtlijn.transport import require_role
 from zichtlijn.v1 import sync_pb2, sync_pb2_grpc
 
 log = logging.getLogger("zichtlijn.hub.sync")
+
+#: an upload stops waiting for its link run this long before the node's deadline, so
+#: the node's call ends with its receipts, not with DEADLINE_EXCEEDED
+DEADLINE_MARGIN_S = 2.0
 
 
 class SyncService(sync_pb2_grpc.SyncServiceServicer):
@@ -34,6 +43,7 @@ class SyncService(sync_pb2_grpc.SyncServiceServicer):
         self.signal_codes = signal_codes
         # alert evaluation after every link run; full after a relink (every person changed)
         self.after_link = after_link
+        self.link_worker = LinkWorker(self._link)
 
     def Upload(
         self, request_iterator: Iterator[sync_pb2.UploadBatch], context: grpc.ServicerContext
@@ -88,7 +98,18 @@ class SyncService(sync_pb2_grpc.SyncServiceServicer):
                 )
         finally:
             if stored_any:
-                self._link()
+                self._link_soon(context, str(node))
+
+    def _link_soon(self, context: grpc.ServicerContext, node: str) -> None:
+        """Ask for a link run and wait for it while the node's deadline allows."""
+        ticket = self.link_worker.request()
+        if not context.is_active():
+            return  # the node has gone (cancelled); the run goes on without it
+        remaining = context.time_remaining()
+        wait = None if remaining is None else max(remaining - DEADLINE_MARGIN_S, 0.0)
+        if not self.link_worker.wait(ticket, wait):
+            log.info("upload from %s returns before its link run ends (the node's deadline); "
+                     "the run goes on", node)
 
     def _link(self) -> None:
         try:
