@@ -27,6 +27,7 @@ from hub import audit_log, epochs, linked_with
 from hub.epoch_tables import EpochTables, neutral_score
 from hub.linker_rows import (
     NONE,
+    LinkerBusyError,
     LinkerRows,
     LinkerUnusableError,
     StoredClusterError,
@@ -59,6 +60,15 @@ class LinkRun:
     # the automatic threshold rose after this run and every sighting was linked again
     relinked_at: float | None = None
 
+    def then(self, later: LinkRun) -> LinkRun:
+        """This run and a later one, as one."""
+        return LinkRun(self.new_sightings + later.new_sightings,
+                       self.candidate_pairs + later.candidate_pairs,
+                       self.new_links + later.new_links,
+                       self.components_reclustered + later.components_reclustered,
+                       self.persons_changed + later.persons_changed,
+                       self.seconds + later.seconds, later.relinked_at or self.relinked_at)
+
 
 @dataclass(frozen=True)
 class RemovalRun:
@@ -70,6 +80,9 @@ class RemovalRun:
 
 
 CHUNK_ROWS = 20_000
+#: sightings per link run: a night at a million sightings is two or three runs of
+#: seconds each, between which a lookup at the door gets the linker
+LINK_RUN_SIGHTINGS = 5_000
 T = TypeVar("T")
 
 
@@ -102,6 +115,7 @@ class Linker:
                 policy = replace(policy, threshold=policy.threshold + rise)
         self.policy = policy
         self._lock = threading.Lock()
+        self._busy_with: str | None = None  # what holds the lock, for a lookup kept waiting
         self._unusable: str | None = None  # why memory could not be rebuilt, if it could not
         self._require_one_schema()
         self._reset()
@@ -225,10 +239,25 @@ class Linker:
     def link_pending(self) -> LinkRun:
         """Link every stored sighting not linked yet; safe to call from any thread.
 
-        With an automatic threshold, a run after which the population needs a
-        higher one raises it and links everything again (`relinked_at`)."""
+        A link run takes at most LINK_RUN_SIGHTINGS sightings and releases the
+        linker between runs, so a lookup at the door waits for one run, not for
+        all of a first sync's history (linking in runs gives the persons of one
+        run: `tests/test_linker.py`). With an automatic threshold, a run after
+        which the population needs a higher one raises it and links everything
+        again (`relinked_at`)."""
+        run = LinkRun(0, 0, 0, 0, 0, 0.0)
+        while True:
+            with self._lock:
+                self._busy_with = "a link run"
+                try:
+                    part = self._consistently(
+                        lambda: self._link_pending(limit=LINK_RUN_SIGHTINGS))
+                finally:
+                    self._busy_with = None
+            run = run.then(part)
+            if part.new_sightings < LINK_RUN_SIGHTINGS:
+                break
         with self._lock:
-            run = self._consistently(self._link_pending)
             if self.auto_threshold is None:
                 return run
             persons = self.store.count_persons()
@@ -238,8 +267,13 @@ class Linker:
             log.warning("the hub holds %d persons: link threshold raised from %s to %s, every "
                         "sighting is linked again (README \"Linkage quality, measured\")",
                         persons, self.policy.threshold, wanted)
-            relinked = self._relink("hub:hub", replace(self.policy, threshold=wanted),
-                                    threshold=wanted, persons=persons)
+            self._busy_with = (f"linking every sighting again at a raised threshold, since "
+                               f"{time.strftime('%H:%M')}")
+            try:
+                relinked = self._relink("hub:hub", replace(self.policy, threshold=wanted),
+                                        threshold=wanted, persons=persons)
+            finally:
+                self._busy_with = None
             return replace(relinked, new_sightings=run.new_sightings,
                            seconds=run.seconds + relinked.seconds, relinked_at=wanted)
 
@@ -250,11 +284,13 @@ class Linker:
                 "WHERE linked = 0 AND seq BETWEEN ? AND ? ORDER BY seq", [first_seq, last_seq]
             ).fetchall()
 
-    def _link_pending(self) -> LinkRun:
+    def _link_pending(self, limit: int = -1) -> LinkRun:
+        """Link the first `limit` stored sightings not linked yet (-1: all of them)."""
         started = time.perf_counter()
         with self.store.lock:
             seqs = np.fromiter((row[0] for row in self.store.db.execute(
-                "SELECT seq FROM sightings WHERE linked = 0 ORDER BY seq")), dtype=np.int64)
+                "SELECT seq FROM sightings WHERE linked = 0 ORDER BY seq LIMIT ?", [limit])),
+                dtype=np.int64)
         if not len(seqs):
             return LinkRun(0, 0, 0, 0, 0, time.perf_counter() - started)
         first = self.encodings.size
@@ -359,7 +395,11 @@ class Linker:
     def relink_all(self, actor: str = "operator:local") -> LinkRun:
         """Forget every link and person and link all sightings again in one batch."""
         with self._lock:
-            return self._relink(actor, self.policy)
+            self._busy_with = f"linking every sighting again, since {time.strftime('%H:%M')}"
+            try:
+                return self._relink(actor, self.policy)
+            finally:
+                self._busy_with = None
 
     def _relink(self, actor: str, policy: MatchPolicy, **details: object) -> LinkRun:
         """Relink everything under `policy`, which becomes the linker's once the old links
@@ -384,11 +424,21 @@ class Linker:
         return self._score(left, right)
 
     def probe(self, encodings: Mapping[int, IdentityEncoding],
-              entities: Mapping[int, EntityTokens] | None = None) -> ProbeMatch:
-        """The stored person a lookup's probe belongs to (hub/probe.py); changes nothing."""
-        with self._lock:
+              entities: Mapping[int, EntityTokens] | None = None,
+              wait: float | None = None) -> ProbeMatch:
+        """The stored person a lookup's probe belongs to (hub/probe.py); changes nothing.
+
+        Waits at most `wait` seconds (None: as long as it takes) for a link run or
+        relink in progress, then raises LinkerBusyError saying which."""
+        busy_with = self._busy_with
+        if not self._lock.acquire(timeout=-1 if wait is None else wait):
+            raise LinkerBusyError(f"the hub is {busy_with or self._busy_with or 'busy'}; "
+                                  "try the lookup again in a few minutes")
+        try:
             self._require_usable()
             return match_probe(self, encodings, entities)
+        finally:
+            self._lock.release()
 
     def remove(self, seqs: Iterable[int],
                record: Callable[[sqlite3.Connection, RemovalRun], None] | None = None,

@@ -43,6 +43,10 @@ class LinkerUnusableError(RuntimeError):
     """A failed link run or removal left memory that could not be rebuilt from the database."""
 
 
+class LinkerBusyError(RuntimeError):
+    """A lookup waited as long as its deadline allows for a link run or relink to end."""
+
+
 def cluster_code(seq: int, cluster_seq: object) -> int:
     """The number a stored cluster_seq is held as (NONE for none).
 

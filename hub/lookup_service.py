@@ -8,7 +8,9 @@ Order of a lookup, and why:
    last one); a refusal is itself an audit entry;
 3. the probe is matched under the linker's lock (hub/probe.py), outside any
    database transaction: the linker takes its lock before the store's, never
-   the other way round;
+   the other way round. A link run holds that lock for seconds, a relink for
+   minutes at national scale: the lookup waits while its deadline allows and
+   is then refused as UNAVAILABLE, saying what the hub is doing;
 4. the answer is an audit entry (who, when, purpose, outcome and counts; never
    the encoding), written also when matching failed.
 
@@ -26,6 +28,7 @@ import grpc
 from hub import lookup_control
 from hub.audit_log import append as audit
 from hub.linker import Linker
+from hub.linker_rows import LinkerBusyError
 from hub.lookup_answer import build_answer
 from hub.settings import LookupSettings
 from hub.store import HubStore, utc_now
@@ -33,7 +36,7 @@ from hub.unusable import LinkerRequired
 from hub.validate import MAX_OTHER_EPOCHS, Refusal, _identity, check_entities
 from linkage.schema import LinkageSchema
 from zichtlijn import wire
-from zichtlijn.transport import require_role
+from zichtlijn.transport import abort_unavailable, require_role
 from zichtlijn.v1 import lookup_pb2, lookup_pb2_grpc
 
 log = logging.getLogger("zichtlijn.hub.lookup")
@@ -62,6 +65,16 @@ def _check_probe(request: lookup_pb2.LookupRequest, schema: LinkageSchema) -> No
     for i, encoding in enumerate(request.encodings):
         _identity(f"encodings[{i}].subject", encoding.subject, schema)
         check_entities(f"encodings[{i}]", encoding.entities)
+
+
+#: a lookup stops waiting for the linker this long before its deadline, so the inspector
+#: reads why (a relink in progress) instead of DEADLINE_EXCEEDED
+DEADLINE_MARGIN_S = 2.0
+
+
+def _linker_wait(context: grpc.ServicerContext) -> float | None:
+    remaining = context.time_remaining()
+    return None if remaining is None else max(remaining - DEADLINE_MARGIN_S, 0.0)
 
 
 class LookupService(lookup_pb2_grpc.LookupServiceServicer):
@@ -113,17 +126,21 @@ class LookupService(lookup_pb2_grpc.LookupServiceServicer):
 
         probe = {e.epoch: wire.identity_from_wire(e.subject) for e in request.encodings}
         entities = {e.epoch: [(t.kind, t.token) for t in e.entities] for e in request.encodings}
-        answer = None
+        answer, outcome = None, "error"
         try:
             with LinkerRequired(context):
-                match = self.linker.probe(probe, entities)
+                try:
+                    match = self.linker.probe(probe, entities, wait=_linker_wait(context))
+                except LinkerBusyError as busy:  # a relink takes minutes at national scale
+                    outcome = "busy"
+                    abort_unavailable(context, str(busy))
             with self.store.lock:
                 answer = build_answer(self.store.db.conn, match,
                                       any(len(e.dob_tokens) for e in probe.values()),
                                       self.alerts_available)
         finally:
             with self.store.transaction() as conn:
-                details: dict[str, object] = {"purpose": purpose, "outcome": "error"}
+                details: dict[str, object] = {"purpose": purpose, "outcome": outcome}
                 if answer is not None:
                     details = {
                         "purpose": purpose,

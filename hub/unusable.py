@@ -8,6 +8,7 @@ from types import TracebackType
 import grpc
 
 from hub.linker_rows import LinkerUnusableError
+from zichtlijn.transport import abort_unavailable
 
 log = logging.getLogger(__name__)
 
@@ -34,5 +35,5 @@ class LinkerRequired:
                  _traceback: TracebackType | None) -> bool:
         if isinstance(error, LinkerUnusableError):
             log.error("%s", error)
-            self.context.abort(grpc.StatusCode.UNAVAILABLE, UNAVAILABLE_MESSAGE)
+            abort_unavailable(self.context, UNAVAILABLE_MESSAGE)
         return False

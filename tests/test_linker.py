@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import sqlite3
 from pathlib import Path
 
@@ -43,6 +44,78 @@ def test_incremental_linking_equals_full_relink(tmp_path, uploads):
     assert sum(len(g) for g in nightly) == sum(len(b) for _, b in uploads)
     assert any(len(g) >= 3 for g in nightly)
     assert store.count_persons() == len(nightly)
+    store.close()
+
+
+def test_a_large_upload_is_linked_in_runs_that_give_the_persons_of_one(tmp_path, uploads,
+                                                                        monkeypatch):
+    """A first sync's history is linked LINK_RUN_SIGHTINGS at a time, releasing the linker
+    between runs for lookups at the door; the persons are those of one run."""
+    from hub import linker as linker_module
+
+    store = HubStore(tmp_path / "hub.db")
+    linker = Linker(store, default_schema(), MatchPolicy())
+    for gemeente, batch in uploads:
+        store.store_batch(gemeente, wire.batch_digest(batch), batch)
+    monkeypatch.setattr(linker_module, "LINK_RUN_SIGHTINGS", 40)
+    released = []
+    lock = linker._lock
+
+    class CountingLock:  # records each release, as a waiting lookup would get the lock
+        def __enter__(self):
+            return lock.__enter__()
+
+        def __exit__(self, *exc):
+            released.append(1)
+            return lock.__exit__(*exc)
+
+    monkeypatch.setattr(linker, "_lock", CountingLock())
+    run = linker.link_pending()
+    total = sum(len(b) for _, b in uploads)
+    assert run.new_sightings == total
+    assert len(released) >= total // 40  # a run of 40 at most, then the lock is free
+    monkeypatch.setattr(linker, "_lock", lock)
+    in_runs = partition(store)
+    linker.relink_all()  # one run of everything
+    assert partition(store) == in_runs
+    with store.lock:
+        actions = [json.loads(entry)["action"] for (entry,) in store.db.execute(
+            "SELECT entry FROM audit_entries ORDER BY idx")]
+    before_relink = actions[: actions.index("relink")]
+    assert before_relink.count("link_run") == -(-total // 40)  # each run its audit entry
+    store.close()
+
+
+def test_a_lookup_waiting_for_a_relink_is_told_so_when_it_can_wait_no_longer(tmp_path,
+                                                                              uploads):
+    import threading
+
+    from hub.linker_rows import LinkerBusyError
+
+    store = HubStore(tmp_path / "hub.db")
+    linker = Linker(store, default_schema(), MatchPolicy())
+    gemeente, batch = uploads[0]
+    store.store_batch(gemeente, wire.batch_digest(batch), batch)
+    linker.link_pending()
+    probe = {1: wire.identity_from_wire(batch[0].subject)}
+    entered, release = threading.Event(), threading.Event()
+    relink = linker._relink
+
+    def slow_relink(*args, **kwargs):
+        entered.set()
+        release.wait(10)
+        return relink(*args, **kwargs)
+
+    linker._relink = slow_relink
+    thread = threading.Thread(target=linker.relink_all)
+    thread.start()
+    assert entered.wait(10)
+    with pytest.raises(LinkerBusyError, match=r"^the hub is linking every sighting again, "
+                                              r"since \d\d:\d\d; try the lookup again"):
+        linker.probe(probe, wait=0.05)
+    release.set()
+    thread.join(10)
+    assert linker.probe(probe, wait=0.05).outcome == "person"  # free again, and it was seen
     store.close()
 
 

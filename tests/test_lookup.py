@@ -282,3 +282,40 @@ def test_a_malformed_entity_token_in_a_lookup_is_refused(world):
     assert err.value.code() == grpc.StatusCode.INVALID_ARGUMENT
     assert err.value.details() == "encodings[0]: malformed entity"
     assert [e["reason"] for e in actions(hub, "lookup_refused")] == ["malformed"]
+
+
+def test_during_a_relink_the_inspector_is_told_why_before_the_deadline(world, tmp_path,
+                                                                       capsys, monkeypatch):
+    """A relink holds the linker for minutes at national scale; a lookup waits while its
+    deadline allows and then says what the hub is doing, not DEADLINE_EXCEEDED."""
+    import threading
+
+    from hub import lookup_service
+
+    hub, homes = world
+    monkeypatch.setattr(lookup_service, "DEADLINE_MARGIN_S", 1.0)
+    entered, release = threading.Event(), threading.Event()
+    relink = hub.linker._relink
+
+    def slow_relink(*args, **kwargs):
+        entered.set()
+        release.wait(30)
+        return relink(*args, **kwargs)
+
+    monkeypatch.setattr(hub.linker, "_relink", slow_relink)
+    relinking = threading.Thread(target=hub.linker.relink_all)
+    relinking.start()
+    try:
+        assert entered.wait(10)
+        capsys.readouterr()
+        code = run("node", "lookup", "--home", homes[FOURTH], "--purpose", "controle",
+                   "--timeout", "3", "--from-json", write_json(tmp_path, ELENA))
+        err = capsys.readouterr().err
+    finally:
+        release.set()
+        relinking.join(30)
+    assert code == 1
+    assert "unavailable for now: the hub is linking every sighting again, since" in err
+    assert err.count("\n") == 1
+    assert [e["outcome"] for e in actions(hub, "lookup")] == ["busy"]
+    assert ask(homes[FOURTH], ELENA, tmp_path) == 0  # after the relink it answers again

@@ -71,11 +71,25 @@ def require_role(context: grpc.ServicerContext, *roles: str) -> Principal:
     return principal
 
 
+#: trailing metadata of an UNAVAILABLE the hub itself sent (busy, or unusable until
+#: repaired), so the user is not told the hub is unreachable when it answered
+HUB_UNAVAILABLE = ("zichtlijn-unavailable", "hub")
+
+
+def abort_unavailable(context: grpc.ServicerContext, message: str) -> None:
+    """Refuse for now (UNAVAILABLE: try again later), marked as the hub's own answer."""
+    context.set_trailing_metadata((HUB_UNAVAILABLE,))
+    context.abort(grpc.StatusCode.UNAVAILABLE, message)
+
+
 def describe_rpc_error(error: grpc.RpcError, peer: str) -> str:
     """One line for a user: what the peer said, without a traceback."""
     code = error.code() if hasattr(error, "code") else None
     details = error.details() if hasattr(error, "details") else str(error)
     if code == grpc.StatusCode.UNAVAILABLE:
+        trailing = error.trailing_metadata() if hasattr(error, "trailing_metadata") else None
+        if HUB_UNAVAILABLE in tuple(trailing or ()):
+            return f"hub {peer} unavailable for now: {details}"
         return f"hub {peer} unreachable: {details}"
     if code == grpc.StatusCode.DEADLINE_EXCEEDED:
         return f"hub {peer} did not answer in time"
