@@ -457,7 +457,7 @@ def _hub_full_link(db: Path) -> None:
     store = HubStore(db)
     linker = Linker(store, default_schema(), MatchPolicy())
     started = time.perf_counter()
-    full = linker.link_pending()
+    full = linker.relink_all()  # one run, as `hub relink`; link_pending would take runs
     full_s = time.perf_counter() - started
     link_peak = rss_mb()
     first = _alert_engine(store).evaluate(full=True)
