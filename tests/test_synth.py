@@ -483,3 +483,18 @@ def test_typo_and_date_helpers() -> None:
     assert em.record_phone("+31612345678") == "+31612345678"
     plate = random_plate(Random(3))
     assert re.fullmatch(r"[A-Z0-9]{1,3}-[A-Z0-9]{2,3}-[A-Z0-9]{1,2}", plate)
+
+
+def test_the_companion_truth_names_the_man_recorded_beside_each_woman(sample) -> None:
+    rows = {(g, row["case_ref"]): row for g, row in sample.rows()}
+    with_companion = {key for key, row in rows.items() if row["companion_surname"]}
+    assert set(sample.companion_truth) == with_companion
+    women_of: dict[str, set[str]] = defaultdict(set)
+    for key, man in sample.companion_truth.items():
+        women_of[man].add(sample.truth[key])
+    # a network's controller stands beside several women: what the network rule counts
+    assert max(len(women) for women in women_of.values()) >= 3
+    for man, women in women_of.items():
+        networks = {sample.network_of[w] for w in women}
+        # one man belongs to one network, or is one woman's boyfriend
+        assert len(networks) == 1 and (None not in networks or len(women) == 1), man

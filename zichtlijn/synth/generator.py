@@ -250,6 +250,7 @@ class GeneratedRow:
     row: dict[str, str]
     person_key: str
     network_key: str | None
+    companion_key: str | None = None  # the man recorded as companion, if any
 
 
 @dataclass
@@ -278,6 +279,8 @@ class SyntheticData:
     seed: int
     start: date
     days: int
+    # (gemeente, case_ref) -> the man recorded as the sighting's companion, if any
+    companion_truth: dict[tuple[str, str], str] = field(default_factory=dict)
 
     @property
     def n_rows(self) -> int:
@@ -356,6 +359,7 @@ class CarouselGenerator:
         self._n_network = 0
         self._seq = 0
         self._case_seq: dict[tuple[str, int], int] = {}
+        self._man_keys: dict[int, str] = {}  # id of a _Man -> "M<n>", in order of first record
         self._pop_pool = _pool(POPULATION_MIX)
         self._net_pop_pool = _pool(NETWORK_POPULATION_MIX)
         self._count_ind = _pool(SIGHTINGS_INDEPENDENT)
@@ -716,7 +720,7 @@ class CarouselGenerator:
         dob = em.record_dob(man.dob) if self.rng.random() < PRESENCE["companion_dob"][0] else ""
         return given, surname, dob
 
-    def _row(self, p: _Person, day: int, gemeente: str) -> dict[str, str]:
+    def _row(self, p: _Person, day: int, gemeente: str) -> tuple[dict[str, str], _Man | None]:
         rng = self.rng
         em = self.em
         net = p.network
@@ -818,7 +822,7 @@ class CarouselGenerator:
             "companion_given_names": comp[0],
             "companion_surname": comp[1],
             "companion_date_of_birth": comp[2],
-        }
+        }, man
 
     def _signals(self, p: _Person, licensed: bool, companion: bool) -> list[str]:
         rng = self.rng
@@ -866,10 +870,14 @@ class CarouselGenerator:
         # Rows are rendered when emitted, not when planned: the heap then holds
         # small tuples instead of row dicts, which keeps 1M-row runs in little memory.
         day, _, gemeente, p = item
-        row = self._row(p, day, gemeente)
+        row, man = self._row(p, day, gemeente)
         row["case_ref"] = self._case_ref(gemeente, row["observed_on"])
         net = p.network
-        return GeneratedRow(gemeente, row, p.key, net.key if net is not None else None)
+        companion = None
+        if man is not None:  # men live as long as the generator, so their ids are unique
+            companion = self._man_keys.setdefault(id(man), f"M{len(self._man_keys)}")
+        return GeneratedRow(gemeente, row, p.key, net.key if net is not None else None,
+                            companion)
 
     def _generate(self) -> Iterator[GeneratedRow]:
         rng = self.rng
@@ -954,9 +962,12 @@ def generate(
     )
     rows_by_gemeente: dict[str, list[dict[str, str]]] = {g: [] for g in gemeenten}
     truth: dict[tuple[str, str], str] = {}
+    companion_truth: dict[tuple[str, str], str] = {}
     for item in gen:
         rows_by_gemeente[item.gemeente].append(item.row)
         truth[(item.gemeente, item.row["case_ref"])] = item.person_key
+        if item.companion_key is not None:
+            companion_truth[(item.gemeente, item.row["case_ref"])] = item.companion_key
     return SyntheticData(
         rows_by_gemeente=rows_by_gemeente,
         truth=truth,
@@ -970,6 +981,7 @@ def generate(
         seed=seed,
         start=start,
         days=days,
+        companion_truth=companion_truth,
     )
 
 

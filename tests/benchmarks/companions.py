@@ -1,0 +1,72 @@
+"""How well the hub groups companions (the men recorded beside the women) into persons.
+
+    .venv-bench/bin/python -m tests.benchmarks.companions [--persons 3000] [--seeds 7,201,202]
+
+The network rule counts women "with the same man" through companion persons,
+which the hub groups with the linker's own comparison (hub/alerts/companions.py).
+A companion carries no phone, plate, address or advert, so every pair of
+companions is scored by the weight set for pairs without entity evidence
+(`MatchPolicy.weights_without_entities`). This prints pairwise precision,
+recall and F1 of that grouping against the generator's truth (which man was
+recorded), as shipped and with the other weight set, at a few thresholds;
+about a minute a seed.
+"""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import replace
+
+import numpy as np
+
+from linkage.compare import MatchPolicy
+from linkage.encode import Encoder
+from linkage.keys import derive_purpose_keys
+from linkage.linking import link_all
+from linkage.schema import default_schema
+from linkage.table import EncodingTable
+from tests.benchmarks.carousel import BENCHMARK_SECRET, carousel, parse_all
+from tests.benchmarks.metrics import ClusterQuality, cluster_quality, dense_labels
+
+
+def companion_table(persons: int, seed: int) -> tuple[EncodingTable, np.ndarray]:
+    """The companions of the generated sightings as the hub holds them, and which man
+    each is (dense labels)."""
+    data = carousel(persons, seed)
+    keys, parsed, _ = parse_all(data)
+    encoder = Encoder(default_schema(), derive_purpose_keys(BENCHMARK_SECRET, 1))
+    companions = [(key, row.companion) for key, row in zip(keys, parsed, strict=True)
+                  if row.companion is not None and key in data.companion_truth]
+    table = EncodingTable(default_schema().filter_bytes, capacity=len(companions))
+    table.append([encoder.encode_identity(identity) for _, identity in companions])
+    return table, dense_labels([data.companion_truth[key] for key, _ in companions])
+
+
+def grouping_quality(table: EncodingTable, truth: np.ndarray,
+                     policy: MatchPolicy) -> ClusterQuality:
+    return cluster_quality(link_all(table, policy), truth)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--persons", type=int, default=3000)
+    parser.add_argument("--seeds", default="7,201,202")
+    parser.add_argument("--thresholds", default="2.0,3.0,4.0,5.0")
+    options = parser.parse_args(argv)
+    shipped = MatchPolicy()
+    settings = {"without entities (shipped)": shipped,
+                "with entities": replace(shipped, weights_without_entities=shipped.weights)}
+    for seed in (int(s) for s in options.seeds.split(",")):
+        table, truth = companion_table(options.persons, seed)
+        men = len(np.unique(truth))
+        print(f"seed {seed}: {table.size:,} companions recorded, {men:,} men", flush=True)
+        for name, policy in settings.items():
+            for threshold in (float(t) for t in options.thresholds.split(",")):
+                quality = grouping_quality(table, truth, replace(policy, threshold=threshold))
+                mark = " <- hub" if policy is shipped and threshold == shipped.threshold else ""
+                print(f"  {name:<28} threshold {threshold:4.1f}: P {quality.precision:.4f} "
+                      f"R {quality.recall:.4f} F1 {quality.f1:.4f}{mark}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
