@@ -133,3 +133,25 @@ def test_an_address_counts_unless_its_setting_is_ignored_and_a_missing_setting_n
     found = full.entity_anchors_that_may_qualify(conn, reach)
     assert found == {("address", f"1:{b'A'.hex()}")} | {
         ("phone", f"1:{t.hex()}") for t in carriers}  # a phone's setting never matters
+
+
+def test_the_engine_groups_companions_by_their_sightings_phones_plates_and_adverts(linked_hub):
+    from hub.alerts.companions import COMPANION_ENTITY_KINDS, companion_persons
+
+    store, engine = linked_hub
+    with store.lock:
+        db = store.db
+        companions = db.execute(
+            "SELECT s.seq, s.sighting_uuid, c.position, s.epoch, c.encoding FROM companions c "
+            "JOIN sightings s ON s.seq = c.sighting_seq WHERE s.person_id IS NOT NULL "
+            "ORDER BY s.seq, c.position").fetchall()
+        tokens = defaultdict(list)
+        for seq, kind, token in db.execute("SELECT sighting_seq, kind, token FROM entities"):
+            tokens[seq].append((kind, bytes(token)))
+    with_tokens = [(u, p, e, bytes(b), tokens[seq]) for seq, u, p, e, b in companions]
+    grouped = companion_persons(with_tokens, engine.schema, engine.policy)
+    assert engine._companions.person_of == grouped
+    by_name_alone = companion_persons([row[:4] for row in with_tokens], engine.schema,
+                                      engine.policy)
+    assert len(set(by_name_alone.values())) > len(set(grouped.values()))  # tokens joined some
+    assert {kind for row in with_tokens for kind, _ in row[4]} > COMPANION_ENTITY_KINDS

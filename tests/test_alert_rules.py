@@ -239,6 +239,29 @@ def test_the_same_companion_recorded_differently_is_one_companion_person(other_e
     assert companion_persons(rows[:1], default_schema(), MatchPolicy())[("u0", 0)] == ids[("u0", 0)]
 
 
+@pytest.mark.parametrize("second", [Identity("Vasile", "Rusu", None),
+                                    Identity("Vasilii", "Russu", None)])
+def test_undated_companions_are_one_man_when_their_sightings_share_a_phone(other_encoder,
+                                                                           second):
+    encoder = other_encoder
+    first = wire.identity_to_wire(encoder.encode_identity(
+        Identity("Vasile", "Rusu", None))).SerializeToString()
+    other = wire.identity_to_wire(encoder.encode_identity(second)).SerializeToString()
+
+    def same_man(*tokens: tuple[str, str]) -> bool:
+        shared = [(wire.ENTITY_KINDS[kind], encoder.entity_token(kind, value))
+                  for kind, value in tokens]
+        ids = companion_persons([("u0", 0, 1, first, shared), ("u1", 0, 1, other, shared)],
+                                default_schema(), MatchPolicy())
+        return ids[("u0", 0)] == ids[("u1", 0)]
+
+    assert not same_man()  # a name alone, no date: could be any namesake
+    assert same_man(("phone", "+40712345678"))
+    assert same_man(("advert", "kinky-anna-1234"))
+    # a window's or club's address is shared by unrelated women and their men
+    assert not same_man(("address", "1012AB 12"))
+
+
 def synthetic_facts(persons: int, seed: int) -> tuple[list[Fact], dict[str, str | None]]:
     """Facts straight from generated rows with the truth as person id (no linker)."""
     from zichtlijn.synth import generate

@@ -18,7 +18,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from hub import audit_log
-from hub.alerts.companions import CompanionPersons
+from hub.alerts.companions import CompanionPersons, CompanionRow
 from hub.alerts.config import AlertConfig
 from hub.alerts.full import (
     PackedFindings,
@@ -121,9 +121,18 @@ class AlertEngine:
                     "FROM companions c JOIN sightings s ON s.seq = c.sighting_seq "
                     "WHERE s.seq > ? AND s.seq <= ? AND s.person_id IS NOT NULL "
                     "ORDER BY s.seq, c.position", [start, end]).fetchall()
+                tokens: dict[int, list[tuple[int, bytes]]] = defaultdict(list)
+                for seq, kind, token in self.store.db.execute(
+                        "SELECT e.sighting_seq, e.kind, e.token FROM entities e WHERE "
+                        "e.sighting_seq > ? AND e.sighting_seq <= ? AND e.sighting_seq IN "
+                        "(SELECT sighting_seq FROM companions WHERE sighting_seq > ? "
+                        "AND sighting_seq <= ?)", [start, end, start, end]):
+                    tokens[seq].append((kind, bytes(token)))
             if rows:
                 self._companions_through = rows[-1][0]
-                moved |= self._companions.add([(u, p, e, bytes(b)) for _, u, p, e, b in rows])
+                moved |= self._companions.add([
+                    CompanionRow(uuid, position, epoch, bytes(blob), tokens.get(seq, ()))
+                    for seq, uuid, position, epoch, blob in rows])
             start = end
         return set() if rebuild else {uuid for uuid, _ in moved}
 

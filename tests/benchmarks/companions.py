@@ -3,12 +3,12 @@
     .venv-bench/bin/python -m tests.benchmarks.companions [--persons 3000] [--seeds 7,201,202]
 
 The network rule counts women "with the same man" through companion persons,
-which the hub groups with the linker's own comparison (hub/alerts/companions.py).
-A companion carries no phone, plate, address or advert, so every pair of
-companions is scored by the weight set for pairs without entity evidence
-(`MatchPolicy.weights_without_entities`). This prints pairwise precision,
-recall and F1 of that grouping against the generator's truth (which man was
-recorded), as shipped and with the other weight set, at a few thresholds;
+which the hub groups with the linker's own comparison (hub/alerts/companions.py),
+each companion compared by his encoding and by his sighting's phone, plate
+and advert tokens (`COMPANION_ENTITY_KINDS`). This prints pairwise
+precision, recall and F1 of that grouping against the generator's truth
+(which man was recorded): as shipped, by the name alone (before 2026-12-05),
+with the address too, and with the other weight set, at a few thresholds;
 about a minute a seed.
 """
 
@@ -19,6 +19,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from hub.alerts.companions import COMPANION_ENTITY_KINDS
 from linkage.compare import MatchPolicy
 from linkage.encode import Encoder
 from linkage.keys import derive_purpose_keys
@@ -27,18 +28,23 @@ from linkage.schema import default_schema
 from linkage.table import EncodingTable
 from tests.benchmarks.carousel import BENCHMARK_SECRET, carousel, parse_all
 from tests.benchmarks.metrics import ClusterQuality, cluster_quality, dense_labels
+from zichtlijn.wire import ENTITY_KINDS
 
 
-def companion_table(persons: int, seed: int) -> tuple[EncodingTable, np.ndarray]:
-    """The companions of the generated sightings as the hub holds them, and which man
-    each is (dense labels)."""
+def companion_table(persons: int, seed: int, kinds: frozenset[int] = COMPANION_ENTITY_KINDS
+                    ) -> tuple[EncodingTable, np.ndarray]:
+    """The companions of the generated sightings as the hub holds them, each with his
+    sighting's entity tokens of `kinds`, and which man each is (dense labels)."""
     data = carousel(persons, seed)
     keys, parsed, _ = parse_all(data)
     encoder = Encoder(default_schema(), derive_purpose_keys(BENCHMARK_SECRET, 1))
-    companions = [(key, row.companion) for key, row in zip(keys, parsed, strict=True)
+    companions = [(key, row) for key, row in zip(keys, parsed, strict=True)
                   if row.companion is not None and key in data.companion_truth]
+    tokens = [[(ENTITY_KINDS[kind], encoder.entity_token(kind, value))
+               for kind, value in row.entities if ENTITY_KINDS[kind] in kinds]
+              for _, row in companions]
     table = EncodingTable(default_schema().filter_bytes, capacity=len(companions))
-    table.append([encoder.encode_identity(identity) for _, identity in companions])
+    table.append([encoder.encode_identity(row.companion) for _, row in companions], tokens)
     return table, dense_labels([data.companion_truth[key] for key, _ in companions])
 
 
@@ -54,17 +60,25 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--thresholds", default="2.0,3.0,4.0,5.0")
     options = parser.parse_args(argv)
     shipped = MatchPolicy()
-    settings = {"without entities (shipped)": shipped,
-                "with entities": replace(shipped, weights_without_entities=shipped.weights)}
+    other_set = replace(shipped, weights_without_entities=shipped.weights,
+                        weights=shipped.weights_without_entities)
+    address = frozenset(COMPANION_ENTITY_KINDS | {ENTITY_KINDS["address"]})
+    settings = [("shipped", COMPANION_ENTITY_KINDS, shipped),
+                ("name alone", frozenset(), shipped),
+                ("with the address too", address, shipped),
+                ("the other weight set", COMPANION_ENTITY_KINDS, other_set)]
     for seed in (int(s) for s in options.seeds.split(",")):
-        table, truth = companion_table(options.persons, seed)
+        tables = {kinds: companion_table(options.persons, seed, kinds)
+                  for kinds in {kinds for _, kinds, _ in settings}}
+        table, truth = tables[COMPANION_ENTITY_KINDS]
         men = len(np.unique(truth))
         print(f"seed {seed}: {table.size:,} companions recorded, {men:,} men", flush=True)
-        for name, policy in settings.items():
+        for name, kinds, policy in settings:
+            table, truth = tables[kinds]
             for threshold in (float(t) for t in options.thresholds.split(",")):
                 quality = grouping_quality(table, truth, replace(policy, threshold=threshold))
-                mark = " <- hub" if policy is shipped and threshold == shipped.threshold else ""
-                print(f"  {name:<28} threshold {threshold:4.1f}: P {quality.precision:.4f} "
+                mark = " <- hub" if name == "shipped" and threshold == shipped.threshold else ""
+                print(f"  {name:<22} threshold {threshold:4.1f}: P {quality.precision:.4f} "
                       f"R {quality.recall:.4f} F1 {quality.f1:.4f}{mark}", flush=True)
 
 
