@@ -169,6 +169,31 @@ def test_a_restarted_hub_evaluates_only_what_changed_and_misses_nothing(tmp_path
         s.close()
 
 
+def test_a_hub_upgraded_to_another_companion_grouping_evaluates_everything_at_start(
+        tmp_path, encoder, monkeypatch):
+    from hub.alerts import setup
+    from hub.alerts.store import set_meta
+
+    store, linker, engine = hub_at(tmp_path / "hub.db")
+    assert engine.grouping_changed  # never evaluated
+    for night in nights(encoder, 120, 5, count=1):
+        store_night(store, night)
+        linker.link_pending()
+    engine.evaluate(full=True)
+    config = load_alert_config(DEPLOY_ALERTS)
+    again = setup.start_engine(config, store, default_schema(), MatchPolicy())
+    assert not again.grouping_changed and not again.rules_changed
+    with store.transaction() as conn:  # as a hub of the version before left it
+        set_meta(conn, "companion_grouping", "1")
+    calls = []
+    original = AlertEngine.evaluate
+    monkeypatch.setattr(AlertEngine, "evaluate",
+                        lambda self, full=False: calls.append(full) or original(self, full))
+    upgraded = setup.start_engine(config, store, default_schema(), MatchPolicy())
+    assert upgraded.grouping_changed and calls == [True]
+    store.close()
+
+
 def alerted_uuids(store: HubStore, rule: str | None = None) -> list[str]:
     with store.lock:
         return [u for (u,) in store.db.execute(

@@ -41,6 +41,11 @@ COMPANION_ENTITY_KINDS = frozenset({wire.ENTITY_KINDS[kind]
                                     for kind in ("phone", "vehicle_plate", "advert")})
 
 
+#: names how companions are grouped; when it changes, the hub's next start evaluates every
+#: alert again (1: by the encoding alone; 2: and by the sighting's tokens, 2026-12-05)
+COMPANION_GROUPING = "2"
+
+
 class CompanionRow(NamedTuple):
     sighting_uuid: str
     position: int  # of the companion in the sighting

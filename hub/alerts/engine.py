@@ -18,7 +18,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from hub import audit_log
-from hub.alerts.companions import CompanionPersons, CompanionRow
+from hub.alerts.companions import COMPANION_GROUPING, CompanionPersons, CompanionRow
 from hub.alerts.config import AlertConfig
 from hub.alerts.full import (
     PackedFindings,
@@ -81,6 +81,12 @@ class AlertEngine:
                                  config=config.digest, regions=len(config.regions.gemeenten_of),
                                  signals=len(config.signals.signals))
                 set_meta(conn, "config_digest", config.digest)
+            # companions grouped another way than when the alerts were last evaluated (an
+            # upgrade): only a full evaluation brings every network alert up to date
+            self.grouping_changed = (get_meta(conn, "companion_grouping")
+                                     != COMPANION_GROUPING)
+            if self.grouping_changed:
+                set_meta(conn, "companion_grouping", COMPANION_GROUPING)
         self._warn_unknown_codes()
 
     def _warn_unknown_codes(self) -> None:

@@ -31,11 +31,12 @@ def load(directory: Path | None) -> AlertConfig | None:
 def start_engine(config: AlertConfig | None, store: HubStore, schema: LinkageSchema,
                  policy: MatchPolicy, full: bool = False) -> AlertEngine | None:
     """The alert engine, having evaluated what changed while the hub was down: everything
-    when the rules changed or `full` (every sighting was just linked again)."""
+    when the rules or the companion grouping changed or `full` (every sighting was just
+    linked again)."""
     if config is None:
         return None
     engine = AlertEngine(store, config, schema, policy)
-    engine.evaluate(full=full or engine.rules_changed)
+    engine.evaluate(full=full or engine.rules_changed or engine.grouping_changed)
     return engine
 
 
