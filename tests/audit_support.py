@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shutil
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -147,3 +149,14 @@ def actions(path: Path) -> list[str]:
 
 def verify(path: Path, site: Site, **kwargs) -> Report:
     return verify_export(path, site.trust(**kwargs))
+
+
+@contextlib.contextmanager
+def running_site(root: Path, pki: Pki, secret_file: Path) -> Iterator[Site]:
+    """A Site whose hub runs for the `with` block (the usual test fixture)."""
+    site = Site(root, pki, secret_file)
+    site.start()
+    try:
+        yield site
+    finally:
+        site.stop()

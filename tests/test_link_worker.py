@@ -9,7 +9,7 @@ import time
 import pytest
 
 from hub.link_worker import LinkWorker
-from tests.audit_support import Site
+from tests.audit_support import Site, running_site
 
 
 def test_requests_made_during_a_run_are_served_by_one_next_run():
@@ -59,10 +59,8 @@ def test_a_closed_worker_takes_no_requests_and_releases_its_waiters():
 
 @pytest.fixture()
 def site(tmp_path, pki, secret_file):
-    site = Site(tmp_path, pki, secret_file)
-    site.start()
-    yield site
-    site.stop()
+    with running_site(tmp_path, pki, secret_file) as running:
+        yield running
 
 
 def _linked(site: Site) -> int:

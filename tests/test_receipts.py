@@ -11,17 +11,15 @@ from hub.tree_heads import Receipt, TreeHeads
 from linkage import merkle
 from linkage.checkpoint import SignedNote
 from node.store import NodeStore
-from tests.audit_support import Site
+from tests.audit_support import Site, running_site
 from zichtlijn import cli
 from zichtlijn.witness import LogError
 
 
 @pytest.fixture()
 def site(tmp_path, pki, secret_file):
-    site = Site(tmp_path, pki, secret_file)
-    site.start()
-    yield site
-    site.stop()
+    with running_site(tmp_path, pki, secret_file) as running:
+        yield running
 
 
 def _unsynced(site: Site, gemeente: str) -> int:

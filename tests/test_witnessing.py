@@ -19,7 +19,7 @@ from hub.store import HubStore
 from hub.tree_heads import ensure_log_key
 from linkage.checkpoint import Checkpoint, SignedNote
 from node.log_client import witness_key
-from tests.audit_support import Site, verify
+from tests.audit_support import Site, running_site, verify
 from zichtlijn import cli
 from zichtlijn.transport import secure_channel
 from zichtlijn.v1 import audit_pb2, audit_pb2_grpc
@@ -28,10 +28,8 @@ from zichtlijn.witness import LogError, WitnessKey, fetch_settled_head
 
 @pytest.fixture()
 def site(tmp_path, pki, secret_file):
-    site = Site(tmp_path / "a", pki, secret_file)
-    site.start()
-    yield site
-    site.stop()
+    with running_site(tmp_path / "a", pki, secret_file) as running:
+        yield running
 
 
 def _stub(site: Site, stem: str, port: int | None = None):
