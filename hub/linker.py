@@ -248,7 +248,7 @@ class Linker:
         run = LinkRun(0, 0, 0, 0, 0, 0.0)
         while True:
             with self._lock:
-                self._busy_with = "a link run"
+                self._busy_with = "linking the latest uploads"
                 try:
                     part = self._consistently(
                         lambda: self._link_pending(limit=LINK_RUN_SIGHTINGS))
