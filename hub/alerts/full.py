@@ -16,9 +16,11 @@ objects. None of the rules needs them all at once:
   qualify over fewer, so the networks are those of all facts.
 
 What is kept beyond a chunk: the findings and the facts carrying a
-qualifying anchor. The findings are packed (`PackedFinding`): at a million
-sightings some 200,000 of them hold most sightings, and as sets of UUID
-strings they took some 300 MB. The reconciler unpacks them and reads the
+qualifying anchor. The findings are packed (`PackedFindings`) and those facts
+are read again after the last chunk: at a million sightings some 200,000
+findings and 155,000 facts kept as Python objects made the evaluation grow
+by 260 MB, most of it memory of the chunks they pinned; packed, 100 MB
+(README "National scale"). The reconciler unpacks the findings and reads the
 facts it records (gemeente, date, signals of a finding's sightings) again, a
 batch of findings at a time (`sighting_facts`).
 """
@@ -52,10 +54,9 @@ class PackedFindings:
     """Findings in a few flat arrays instead of a set of UUID strings each.
 
     Findings outlive the chunk of facts they were made from; held as Python
-    objects they pin the memory of every chunk (at a million sightings a full
-    evaluation grew by some 200 MB more than the findings themselves). A
-    sighting is its 16-byte UUID here: hub/validate.py admits only lower-case
-    UUIDs, so `finding` gives back exactly the strings.
+    objects they pin the memory of every chunk. A sighting is its 16-byte
+    UUID here: hub/validate.py admits only lower-case UUIDs, so `finding`
+    gives back exactly the strings.
     """
 
     def __init__(self) -> None:
