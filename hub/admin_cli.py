@@ -46,13 +46,14 @@ def serving(home: Path) -> Iterator[None]:
         os.close(fd)
 
 
-def _not_serving(home: Path) -> None:
+def not_serving(home: Path, refusal: str) -> None:
+    """Raise CliError(`refusal`) while `hub serve` runs on `home`: for commands that change
+    what a serving hub holds in memory (its persons)."""
     fd = os.open(home / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o600)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
-        raise CliError("the hub is serving on this home and purges by itself at start and "
-                       "daily; stop it first to purge by hand") from None
+        raise CliError(refusal) from None
     finally:
         os.close(fd)
 
@@ -65,7 +66,8 @@ def _actor() -> str:
 def cmd_purge(args: argparse.Namespace, home: Path) -> int:
     config = load_config(home)
     months = load_settings(home).retention.months
-    _not_serving(home)
+    not_serving(home, "the hub is serving on this home and purges by itself at start and "
+                      "daily; stop it first to purge by hand")
     alert_config = load_alert_config(config.alerts) if config.alerts else None
     store = HubStore(config.db_path)
     try:

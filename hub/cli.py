@@ -11,8 +11,8 @@ import sys
 import threading
 from pathlib import Path
 
+from hub.admin_cli import not_serving, serving
 from hub.admin_cli import register as register_admin
-from hub.admin_cli import serving
 from hub.alerts import cli as alerts_cli
 from hub.alerts.config import load_alert_config
 from hub.config import HubConfig, load_config
@@ -134,6 +134,10 @@ def cmd_epochs(args: argparse.Namespace) -> int:
 
 def cmd_relink(args: argparse.Namespace) -> int:
     config = load_config(HOME.path(args))
+    # a serving hub would go on linking from the persons it holds in memory
+    not_serving(config.home, "the hub is serving on this home and would go on from the "
+                             "persons it holds; stop it first to relink (it relinks by itself "
+                             "when its threshold steps)")
     store = HubStore(config.db_path)
     try:
         matching = load_settings(config.home).matching

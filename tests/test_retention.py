@@ -240,6 +240,11 @@ def test_hub_purge_command_refuses_while_serving_and_runs_when_stopped(tmp_path,
     with serving(home):
         assert run("hub", "purge", "--home", home) == 1
         assert "the hub is serving on this home" in capsys.readouterr().err
+        assert run("hub", "relink", "--home", home) == 1  # the serving hub's persons
+        err = capsys.readouterr().err
+        assert err.startswith("zichtlijn: the hub is serving on this home and would go on "
+                              "from the persons it holds; stop it first to relink")
+        assert err.count("\n") == 1
     assert run("hub", "purge", "--home", home) == 0
     assert "purged 1 sightings" in capsys.readouterr().out
     store = HubStore(home / "hub.db")
