@@ -17,7 +17,8 @@ import logging
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import TypeVar
 
@@ -432,28 +433,34 @@ class Linker:
 
         Waits at most `wait` seconds (None: as long as it takes) for a link run or
         relink in progress, then raises LinkerBusyError saying which."""
-        busy_with = self._busy_with
-        if not self._lock.acquire(timeout=-1 if wait is None else wait):
-            raise LinkerBusyError(f"the hub is {busy_with or self._busy_with or 'busy'}; "
-                                  "try the lookup again in a few minutes")
-        try:
+        with self._within(wait):
             self._require_usable()
             return match_probe(self, encodings, entities)
+
+    @contextmanager
+    def _within(self, wait: float | None) -> Iterator[None]:
+        """The linker, waited for at most `wait` seconds (None: as long as it takes)."""
+        busy_with = self._busy_with
+        if not self._lock.acquire(timeout=-1 if wait is None else wait):
+            raise LinkerBusyError(f"the hub is {busy_with or self._busy_with or 'busy'}")
+        try:
+            yield
         finally:
             self._lock.release()
 
     def remove(self, seqs: Iterable[int],
                record: Callable[[sqlite3.Connection, RemovalRun], None] | None = None,
-               ) -> RemovalRun:
+               wait: float | None = None) -> RemovalRun:
         """Delete sightings from the hub and re-cluster the persons they were part of.
 
         The rows, their links (ON DELETE CASCADE) and the changed persons go in
         one transaction, with `record(conn, run)` (the audit entry) in it. The
         person graph re-clusters exactly what the rows touched
         (`PersonGraph.remove_rows`), so the persons left are those `relink_all`
-        builds from the remaining sightings.
+        builds from the remaining sightings. Waits at most `wait` seconds for a
+        run in progress, as `probe` does, and then changes nothing.
         """
-        with self._lock:
+        with self._within(wait):
             return self._consistently(lambda: self._remove(sorted(set(seqs)), record))
 
     def _remove(self, seqs: list[int],

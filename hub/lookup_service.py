@@ -32,11 +32,11 @@ from hub.linker_rows import LinkerBusyError
 from hub.lookup_answer import build_answer
 from hub.settings import LookupSettings
 from hub.store import HubStore, utc_now
-from hub.unusable import LinkerRequired
+from hub.unusable import LinkerRequired, linker_wait
 from hub.validate import MAX_OTHER_EPOCHS, Refusal, _identity, check_entities
 from linkage.schema import LinkageSchema
 from zichtlijn import wire
-from zichtlijn.transport import abort_unavailable, require_role
+from zichtlijn.transport import require_role
 from zichtlijn.v1 import lookup_pb2, lookup_pb2_grpc
 
 log = logging.getLogger("zichtlijn.hub.lookup")
@@ -65,16 +65,6 @@ def _check_probe(request: lookup_pb2.LookupRequest, schema: LinkageSchema) -> No
     for i, encoding in enumerate(request.encodings):
         _identity(f"encodings[{i}].subject", encoding.subject, schema)
         check_entities(f"encodings[{i}]", encoding.entities)
-
-
-#: a lookup stops waiting for the linker this long before its deadline, so the inspector
-#: reads why (a relink in progress) instead of DEADLINE_EXCEEDED
-DEADLINE_MARGIN_S = 2.0
-
-
-def _linker_wait(context: grpc.ServicerContext) -> float | None:
-    remaining = context.time_remaining()
-    return None if remaining is None else max(remaining - DEADLINE_MARGIN_S, 0.0)
 
 
 class LookupService(lookup_pb2_grpc.LookupServiceServicer):
@@ -128,12 +118,12 @@ class LookupService(lookup_pb2_grpc.LookupServiceServicer):
         entities = {e.epoch: [(t.kind, t.token) for t in e.entities] for e in request.encodings}
         answer, outcome = None, "error"
         try:
-            with LinkerRequired(context):
-                try:
-                    match = self.linker.probe(probe, entities, wait=_linker_wait(context))
-                except LinkerBusyError as busy:  # a relink takes minutes at national scale
+            with LinkerRequired(context, "try the lookup again in a few minutes"):
+                try:  # a relink holds the linker for minutes at national scale
+                    match = self.linker.probe(probe, entities, wait=linker_wait(context))
+                except LinkerBusyError:
                     outcome = "busy"
-                    abort_unavailable(context, str(busy))
+                    raise
             with self.store.lock:
                 answer = build_answer(self.store.db.conn, match,
                                       any(len(e.dob_tokens) for e in probe.values()),

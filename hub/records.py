@@ -56,7 +56,8 @@ def _held(store: HubStore, sighting_uuid: str, gemeente: str) -> tuple | None:
 
 
 def withdraw(store: HubStore, linker: Linker, gemeente: str, sighting_uuid: str,
-             reason: str, alerts: AlertEngine | None = None) -> RecordOutcome:
+             reason: str, alerts: AlertEngine | None = None,
+             wait: float | None = None) -> RecordOutcome:
     """Remove one of `gemeente`'s sightings and re-cluster; remembered so it stays out.
 
     Alerts holding it are updated, or closed as `evidence_withdrawn` when no
@@ -84,7 +85,7 @@ def withdraw(store: HubStore, linker: Linker, gemeente: str, sighting_uuid: str,
         with store.transaction() as conn:
             record(conn, RemovalRun(0, 0, 0, 0.0))
         return RecordOutcome(False, 0)
-    run = linker.remove([held[0]], record)
+    run = linker.remove([held[0]], record, wait)
     settled = alert_evidence.settle(store, alerts, [sighting_uuid], touched,
                                     alert_evidence.WITHDRAWN)
     with store.lock:
@@ -94,14 +95,15 @@ def withdraw(store: HubStore, linker: Linker, gemeente: str, sighting_uuid: str,
 
 def correct(store: HubStore, linker: Linker, schema: LinkageSchema, gemeente: str,
             sighting: encoding_pb2.EncodedSighting, today: dt.date,
-            alerts: AlertEngine | None = None) -> RecordOutcome:
+            alerts: AlertEngine | None = None, wait: float | None = None) -> RecordOutcome:
     """Replace one of `gemeente`'s sightings by its corrected encoding, same UUID.
 
     The sighting stays (same UUID), so alerts holding it are not closed: the
     rules are evaluated again and update them with the corrected evidence.
 
     Raises hub.validate.Refusal for a malformed sighting and NotHeld when the
-    gemeente holds no sighting with that UUID.
+    gemeente holds no sighting with that UUID; LinkerBusyError, having changed
+    nothing, when a link run holds the linker for longer than `wait` seconds.
     """
     validate_batch(sync_pb2.UploadBatch(batch_digest=wire.batch_digest([sighting]),
                                         sightings=[sighting]), schema, today)
@@ -127,7 +129,7 @@ def correct(store: HubStore, linker: Linker, schema: LinkageSchema, gemeente: st
                          persons_changed=run.persons_changed, **details)
 
     holding = alert_evidence.alerts_holding(store, [sighting.sighting_uuid])
-    run = linker.remove([seq], record)
+    run = linker.remove([seq], record, wait)
     linked = linker.link_pending()
     with store.lock:
         truncate_wal(store.db.conn)

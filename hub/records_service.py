@@ -13,7 +13,7 @@ from hub import records
 from hub.alerts.engine import AlertEngine
 from hub.linker import Linker
 from hub.store import HubStore
-from hub.unusable import LinkerRequired
+from hub.unusable import LinkerRequired, linker_wait
 from hub.validate import Refusal
 from linkage.schema import LinkageSchema
 from zichtlijn.transport import require_role
@@ -27,6 +27,10 @@ _REASONS = {
     records_pb2.WITHDRAW_REASON_ERASURE_REQUEST: "erasure_request",
 }
 
+
+#: said when a relink kept a withdrawal or correction from the linker: the node keeps
+#: its own record as it was, so running the command again is all it takes
+NOTHING_CHANGED = "nothing was changed; run the command again in a few minutes"
 
 def _is_uuid(value: str) -> bool:
     try:
@@ -66,9 +70,10 @@ class RecordService(records_pb2_grpc.RecordServiceServicer):
         if reason is None:
             context.abort(grpc.StatusCode.INVALID_ARGUMENT,
                           "a withdrawal needs a reason (recorded in error or erasure request)")
-        with LinkerRequired(context):
+        with LinkerRequired(context, NOTHING_CHANGED):
             outcome = records.withdraw(self.store, self.linker, node.name,
-                                       request.sighting_uuid, reason, self.alerts)
+                                       request.sighting_uuid, reason, self.alerts,
+                                       linker_wait(context))
         log.info("withdrawal by %s (%s): removed=%s, %d person changes, %d alerts changed "
                  "(%d sightings read)", node, reason, outcome.changed, outcome.persons_changed,
                  outcome.alerts_changed, outcome.alert_sightings_read)
@@ -80,9 +85,10 @@ class RecordService(records_pb2_grpc.RecordServiceServicer):
                 context: grpc.ServicerContext) -> records_pb2.CorrectReply:
         node = require_role(context, "node")
         try:
-            with LinkerRequired(context):
+            with LinkerRequired(context, NOTHING_CHANGED):
                 outcome = records.correct(self.store, self.linker, self.schema, node.name,
-                                          request.sighting, dt.date.today(), self.alerts)
+                                          request.sighting, dt.date.today(), self.alerts,
+                                          linker_wait(context))
         except Refusal as refusal:
             context.abort(refusal.code, refusal.message.replace("sighting 0", "sighting"))
         except records.NotHeld as missing:

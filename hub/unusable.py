@@ -7,7 +7,7 @@ from types import TracebackType
 
 import grpc
 
-from hub.linker_rows import LinkerUnusableError
+from hub.linker_rows import LinkerBusyError, LinkerUnusableError
 from zichtlijn.transport import abort_unavailable
 
 log = logging.getLogger(__name__)
@@ -16,17 +16,32 @@ UNAVAILABLE_MESSAGE = ("the hub cannot link until its operator repairs and resta
                        "try again later")
 
 
-class LinkerRequired:
-    """Turn an unusable linker into UNAVAILABLE for the node and one log line for the operator.
+#: a node's call stops waiting for the linker this long before its deadline, so the node
+#: reads why (a relink in progress) instead of DEADLINE_EXCEEDED
+DEADLINE_MARGIN_S = 2.0
 
-    The node learns only that it should retry; the reason (a damaged hub
-    database) is for the hub's operator. A class rather than a generator:
-    exceptions passing through (frozen dataclass Refusals among them) stay
-    untouched.
+
+def linker_wait(context: grpc.ServicerContext) -> float | None:
+    """How long a call may wait for the linker: its deadline less the margin."""
+    remaining = context.time_remaining()
+    return None if remaining is None else max(remaining - DEADLINE_MARGIN_S, 0.0)
+
+
+class LinkerRequired:
+    """Turn an unusable linker into UNAVAILABLE for the node and one log line for the operator,
+    and a busy one (LinkerBusyError: a run outlasted the call's wait) into UNAVAILABLE
+    saying what the hub is doing, followed by `busy_advice`.
+
+    For an unusable linker the node learns only that it should retry; the reason
+    (a damaged hub database) is for the hub's operator. A class rather than a
+    generator: exceptions passing through (frozen dataclass Refusals among them)
+    stay untouched.
     """
 
-    def __init__(self, context: grpc.ServicerContext) -> None:
+    def __init__(self, context: grpc.ServicerContext,
+                 busy_advice: str = "try again in a few minutes") -> None:
         self.context = context
+        self.busy_advice = busy_advice
 
     def __enter__(self) -> None:
         return None
@@ -36,4 +51,6 @@ class LinkerRequired:
         if isinstance(error, LinkerUnusableError):
             log.error("%s", error)
             abort_unavailable(self.context, UNAVAILABLE_MESSAGE)
+        if isinstance(error, LinkerBusyError):
+            abort_unavailable(self.context, f"{error}; {self.busy_advice}")
         return False

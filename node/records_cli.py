@@ -19,9 +19,9 @@ from zichtlijn.transport import secure_channel
 KEPT = ("observed_on", "setting", "licensed", "signals")
 
 # The hub answers a withdrawal or correction once it has re-clustered the persons and
-# evaluated the alert rules again in full: seconds for a region, minutes with a million
-# sightings (README "National scale"). A shorter deadline makes the node report a
-# timeout for a change the hub goes on to make (running the command again settles it).
+# evaluated the alerts they touch: seconds for a region, about 12 s with a million
+# sightings (README "National scale"). During a relink (minutes there) it waits while
+# this deadline allows, then answers that nothing was changed.
 HUB_REWORK_TIMEOUT_S = 600.0
 HUB_REWORK_HELP = ("seconds to wait for the hub, which re-links and re-evaluates the alerts "
                    "before it answers (default 600)")

@@ -111,11 +111,14 @@ def test_a_lookup_waiting_for_a_relink_is_told_so_when_it_can_wait_no_longer(tmp
     thread.start()
     assert entered.wait(10)
     with pytest.raises(LinkerBusyError, match=r"^the hub is linking every sighting again, "
-                                              r"since \d\d:\d\d; try the lookup again"):
+                                              r"since \d\d:\d\d$"):
         linker.probe(probe, wait=0.05)
+    with pytest.raises(LinkerBusyError):  # a withdrawal waits no longer, and changes nothing
+        linker.remove([1], wait=0.05)
     release.set()
     thread.join(10)
     assert linker.probe(probe, wait=0.05).outcome == "person"  # free again, and it was seen
+    assert store.count_sightings() == len(batch)
     store.close()
 
 

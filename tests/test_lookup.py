@@ -290,10 +290,10 @@ def test_during_a_relink_the_inspector_is_told_why_before_the_deadline(world, tm
     deadline allows and then says what the hub is doing, not DEADLINE_EXCEEDED."""
     import threading
 
-    from hub import lookup_service
+    from hub import unusable
 
     hub, homes = world
-    monkeypatch.setattr(lookup_service, "DEADLINE_MARGIN_S", 1.0)
+    monkeypatch.setattr(unusable, "DEADLINE_MARGIN_S", 1.0)
     entered, release = threading.Event(), threading.Event()
     relink = hub.linker._relink
 
