@@ -84,3 +84,9 @@ def admit(conn: sqlite3.Connection, gemeente: str, now: float, per_hour: int) ->
         return max(1.0, oldest + WINDOW_S - now)
     conn.execute("INSERT INTO lookup_log (gemeente, at) VALUES (?, ?)", [gemeente, now])
     return None
+
+
+def give_back(conn: sqlite3.Connection, gemeente: str, admitted_at: float) -> None:
+    """Return the slot `admit` took at `admitted_at` (a lookup that was never matched)."""
+    conn.execute("DELETE FROM lookup_log WHERE rowid = (SELECT rowid FROM lookup_log "
+                 "WHERE gemeente = ? AND at = ? LIMIT 1)", [gemeente, admitted_at])

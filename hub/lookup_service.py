@@ -103,7 +103,7 @@ class LookupService(lookup_pb2_grpc.LookupServiceServicer):
         with self.store.transaction() as conn:
             off = lookup_control.disabled_reason(conn, node.name, self.settings.enabled)
             wait = None if off else lookup_control.admit(
-                conn, node.name, self.clock(), self.settings.per_node_per_hour)
+                conn, node.name, admitted_at := self.clock(), self.settings.per_node_per_hour)
         if off:
             self._refuse(context, actor, "disabled", purpose,
                          grpc.StatusCode.PERMISSION_DENIED, off)
@@ -143,6 +143,8 @@ class LookupService(lookup_pb2_grpc.LookupServiceServicer):
                         "probe_dated": answer.probe_dated,
                     }
                 audit(conn, utc_now(), actor, "lookup", **details)
+                if outcome == "busy":  # matched nothing, learned nothing: not one of the hour's
+                    lookup_control.give_back(conn, node.name, admitted_at)
         log.info("lookup by %s (%s): %s, %d sightings", actor, purpose,
                  details["outcome"], answer.earlier_sightings)
         answer.answered_at = utc_now()
