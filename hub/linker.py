@@ -239,26 +239,27 @@ class Linker:
                 raise LinkerUnusableError(self._unusable) from reload_error
             raise
 
-    def link_pending(self) -> LinkRun:
+    def link_pending(self, in_runs: bool = True) -> LinkRun:
         """Link every stored sighting not linked yet; safe to call from any thread.
 
-        A link run takes at most LINK_RUN_SIGHTINGS sightings and releases the
-        linker between runs, so a lookup at the door waits for one run, not for
-        all of a first sync's history (linking in runs gives the persons of one
-        run: `tests/test_linker.py`). With an automatic threshold, a run after
+        `in_runs`: a link run takes at most LINK_RUN_SIGHTINGS sightings and
+        releases the linker between runs, so a lookup at the door waits for one
+        run, not for all of a first sync's history (linking in runs gives the
+        persons of one run: `tests/test_linker.py`); runs cost time, so a hub
+        not yet serving links in one. With an automatic threshold, a run after
         which the population needs a higher one raises it and links everything
         again (`relinked_at`)."""
+        per_run = LINK_RUN_SIGHTINGS if in_runs else -1
         run = LinkRun(0, 0, 0, 0, 0, 0.0)
         while True:
             with self._lock:
                 self._busy_with = "linking the latest uploads"
                 try:
-                    part = self._consistently(
-                        lambda: self._link_pending(limit=LINK_RUN_SIGHTINGS))
+                    part = self._consistently(lambda: self._link_pending(limit=per_run))
                 finally:
                     self._busy_with = None
             run = run.then(part)
-            if part.new_sightings < LINK_RUN_SIGHTINGS:
+            if per_run < 0 or part.new_sightings < per_run:
                 break
         with self._lock:
             if self.auto_threshold is None:

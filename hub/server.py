@@ -80,7 +80,9 @@ def start_hub(
     auto_rule = settings.matching.auto_rule() if policy is None else None
     policy = policy or settings.matching.policy()
     linker = Linker(store, schema, policy, auto_rule)
-    relinked = linker.link_pending().relinked_at  # anything stored but not linked yet
+    # anything stored but not linked yet (after a crash mid-relink, everything), in one run:
+    # no lookup waits yet
+    relinked = linker.link_pending(in_runs=False).relinked_at
     if auto_rule is not None:
         log.info("link threshold %s (automatic: rises as the population grows)",
                  linker.policy.threshold)

@@ -83,6 +83,15 @@ def test_a_large_upload_is_linked_in_runs_that_give_the_persons_of_one(tmp_path,
             "SELECT entry FROM audit_entries ORDER BY idx")]
     before_relink = actions[: actions.index("relink")]
     assert before_relink.count("link_run") == -(-total // 40)  # each run its audit entry
+    with store.transaction() as conn:  # as a hub stopped mid-relink leaves its database
+        conn.execute("DELETE FROM links")
+        conn.execute("UPDATE sightings SET linked = 0, person_id = NULL, cluster_seq = NULL")
+    released.clear()
+    restarted = Linker(store, default_schema(), MatchPolicy())
+    monkeypatch.setattr(restarted, "_lock", CountingLock())
+    assert restarted.link_pending(in_runs=False).new_sightings == total  # a hub not serving yet
+    assert len(released) == 2  # one run, then the look at the threshold
+    assert partition(store) == in_runs
     store.close()
 
 
