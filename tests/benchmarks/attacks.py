@@ -344,12 +344,15 @@ class Alignment:
 
 
 def alignment_attacks(encodings: Sequence[IdentityEncoding], records: Sequence[PlainRecord],
-                      table: PublicTable, prefix_chars: int) -> Alignment:
+                      table: PublicTable, prefix_chars: int,
+                      words: np.ndarray | None = None) -> Alignment:
     """Frequency alignment (exact and Dice >= 0.9 groups) and bucket alignment, each over
     all encodings and inside each year of birth: against names salted with the year
-    only the second works, and the hub tells years apart without a key."""
+    only the second works, and the hub tells years apart without a key. `words`: the
+    name filters already packed (`bitops.pack`), if the caller has them."""
     years = years_from_date_tokens([e.dob_tokens for e in encodings])
-    words = pack([e.name_filter for e in encodings])
+    if words is None:
+        words = pack([e.name_filter for e in encodings])
 
     every = list(range(len(encodings)))
     tried = []

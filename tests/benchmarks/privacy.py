@@ -53,11 +53,11 @@ def _attack(variant: Variant, hardened: Labelled, public: attacks.PublicTable) -
     """Every attack of the curious hub on the encodings of one sample under one hardening."""
     schema = variant.schema()
     encodings = hardened.encoded.encodings
+    words = pack([e.name_filter for e in encodings])
     alignment = attacks.alignment_attacks(encodings, hardened.records, public,
-                                          schema.bucket_prefix_chars)
+                                          schema.bucket_prefix_chars, words)
     names = attacks.recovered_names(alignment.frequency_guesses, hardened.records,
                                     hardened.person_of_row)
-    words = pack([e.name_filter for e in encodings])
     bits = unpack(words)
     if variant.label == "balance":
         bits = attacks.undo_balance(bits)
