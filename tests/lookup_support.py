@@ -13,6 +13,7 @@ import csv
 import datetime as dt
 import io
 import json
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -132,3 +133,27 @@ def uuids_by_case(home: Path) -> dict[str, str]:
         return {case: uuid for case, uuid, _, _ in store.listing()}
     finally:
         store.close()
+
+
+@contextmanager
+def relink_in_progress(linker) -> Iterator[None]:
+    """A relink of `linker` holding it for the `with` block, as one at national scale
+    holds it for minutes; it completes when the block ends."""
+    entered, release = threading.Event(), threading.Event()
+    relink = linker._relink
+
+    def held_relink(*args, **kwargs):
+        entered.set()
+        release.wait(30)
+        return relink(*args, **kwargs)
+
+    linker._relink = held_relink
+    relinking = threading.Thread(target=linker.relink_all)
+    relinking.start()
+    try:
+        assert entered.wait(10)
+        yield
+    finally:
+        release.set()
+        relinking.join(30)
+        del linker._relink  # the class's own again

@@ -97,9 +97,8 @@ def test_a_large_upload_is_linked_in_runs_that_give_the_persons_of_one(tmp_path,
 
 def test_a_lookup_waiting_for_a_relink_is_told_so_when_it_can_wait_no_longer(tmp_path,
                                                                               uploads):
-    import threading
-
     from hub.linker_rows import LinkerBusyError
+    from tests.lookup_support import relink_in_progress
 
     store = HubStore(tmp_path / "hub.db")
     linker = Linker(store, default_schema(), MatchPolicy())
@@ -107,25 +106,12 @@ def test_a_lookup_waiting_for_a_relink_is_told_so_when_it_can_wait_no_longer(tmp
     store.store_batch(gemeente, wire.batch_digest(batch), batch)
     linker.link_pending()
     probe = {1: wire.identity_from_wire(batch[0].subject)}
-    entered, release = threading.Event(), threading.Event()
-    relink = linker._relink
-
-    def slow_relink(*args, **kwargs):
-        entered.set()
-        release.wait(10)
-        return relink(*args, **kwargs)
-
-    linker._relink = slow_relink
-    thread = threading.Thread(target=linker.relink_all)
-    thread.start()
-    assert entered.wait(10)
-    with pytest.raises(LinkerBusyError, match=r"^the hub is linking every sighting again, "
-                                              r"since \d\d:\d\d$"):
-        linker.probe(probe, wait=0.05)
-    with pytest.raises(LinkerBusyError):  # a withdrawal waits no longer, and changes nothing
-        linker.remove([1], wait=0.05)
-    release.set()
-    thread.join(10)
+    with relink_in_progress(linker):
+        with pytest.raises(LinkerBusyError, match=r"^the hub is linking every sighting again, "
+                                                  r"since \d\d:\d\d$"):
+            linker.probe(probe, wait=0.05)
+        with pytest.raises(LinkerBusyError):  # a withdrawal waits no longer, changes nothing
+            linker.remove([1], wait=0.05)
     assert linker.probe(probe, wait=0.05).outcome == "person"  # free again, and it was seen
     assert store.count_sightings() == len(batch)
     store.close()

@@ -21,6 +21,7 @@ from tests.lookup_support import (
     actions,
     day,
     node,
+    relink_in_progress,
     run,
     running_hub,
     three_towns,
@@ -288,32 +289,15 @@ def test_during_a_relink_the_inspector_is_told_why_before_the_deadline(world, tm
                                                                        capsys, monkeypatch):
     """A relink holds the linker for minutes at national scale; a lookup waits while its
     deadline allows and then says what the hub is doing, not DEADLINE_EXCEEDED."""
-    import threading
-
     from hub import unusable
 
     hub, homes = world
     monkeypatch.setattr(unusable, "DEADLINE_MARGIN_S", 1.0)
-    entered, release = threading.Event(), threading.Event()
-    relink = hub.linker._relink
-
-    def slow_relink(*args, **kwargs):
-        entered.set()
-        release.wait(30)
-        return relink(*args, **kwargs)
-
-    monkeypatch.setattr(hub.linker, "_relink", slow_relink)
-    relinking = threading.Thread(target=hub.linker.relink_all)
-    relinking.start()
-    try:
-        assert entered.wait(10)
+    with relink_in_progress(hub.linker):
         capsys.readouterr()
         code = run("node", "lookup", "--home", homes[FOURTH], "--purpose", "controle",
                    "--timeout", "3", "--from-json", write_json(tmp_path, ELENA))
         err = capsys.readouterr().err
-    finally:
-        release.set()
-        relinking.join(30)
     assert code == 1
     assert "unavailable for now: the hub is linking every sighting again, since" in err
     assert err.count("\n") == 1

@@ -17,6 +17,7 @@ from tests.lookup_support import (
     import_and_sync,
     node,
     persons_of,
+    relink_in_progress,
     run,
     running_hub,
     three_towns,
@@ -213,32 +214,15 @@ def test_during_a_relink_a_withdrawal_changes_nothing_and_says_why(world, capsys
                                                                    monkeypatch):
     """A relink holds the linker for minutes at national scale: the withdrawal gives up before
     the node's deadline, at the hub and at the node alike, and says to run it again."""
-    import threading
-
     from hub import unusable
 
     hub, homes = world
     monkeypatch.setattr(unusable, "DEADLINE_MARGIN_S", 1.0)
-    entered, release = threading.Event(), threading.Event()
-    relink = hub.linker._relink
-
-    def slow_relink(*args, **kwargs):
-        entered.set()
-        release.wait(30)
-        return relink(*args, **kwargs)
-
-    monkeypatch.setattr(hub.linker, "_relink", slow_relink)
-    relinking = threading.Thread(target=hub.linker.relink_all)
-    relinking.start()
-    try:
-        assert entered.wait(10)
+    with relink_in_progress(hub.linker):
         capsys.readouterr()
         code = run("node", "withdraw", "--home", homes["GM0599"], "RTM-7", "--reason", "error",
                    "--timeout", "3")
         err = capsys.readouterr().err
-    finally:
-        release.set()
-        relinking.join(30)
     assert code == 1
     assert "unavailable for now: the hub is linking every sighting again, since" in err
     assert err.rstrip().endswith("nothing was changed; run the command again in a few minutes")
