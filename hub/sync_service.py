@@ -21,7 +21,7 @@ from hub.tree_heads import TreeHeadError, TreeHeads
 from hub.validate import Refusal, validate_batch
 from linkage.schema import LinkageSchema
 from zichtlijn.certsign import verify_batch
-from zichtlijn.transport import require_role
+from zichtlijn.transport import STILL_LINKING, require_role
 from zichtlijn.v1 import sync_pb2, sync_pb2_grpc
 
 log = logging.getLogger("zichtlijn.hub.sync")
@@ -108,6 +108,7 @@ class SyncService(sync_pb2_grpc.SyncServiceServicer):
         remaining = context.time_remaining()
         wait = None if remaining is None else max(remaining - DEADLINE_MARGIN_S, 0.0)
         if not self.link_worker.wait(ticket, wait):
+            context.set_trailing_metadata((STILL_LINKING,))
             log.info("upload from %s returns before its link run ends (the node's deadline); "
                      "the run goes on", node)
 

@@ -17,6 +17,7 @@ import grpc
 from node.log_client import NodeLog
 from node.store import NodeStore, StoredSighting
 from zichtlijn import wire
+from zichtlijn.transport import STILL_LINKING
 from zichtlijn.v1 import encoding_pb2, sync_pb2, sync_pb2_grpc
 from zichtlijn.witness import LogError
 
@@ -35,11 +36,13 @@ class SyncReport:
     already_present: int = 0
     tree_size: int = 0  # the hub log size this node verified and cosigned
     witnesses: int = 0  # witnesses that have cosigned that tree head so far
+    still_linking: bool = False  # the hub answered before its link run had ended
 
     def summary(self) -> str:
+        linking = "; the hub is still linking them" if self.still_linking else ""
         return (f"synced {self.sent} sightings in {self.batches} batches "
-                f"({self.accepted} new at the hub, {self.already_present} already there); "
-                f"hub log verified at {self.tree_size} entries, cosigned "
+                f"({self.accepted} new at the hub, {self.already_present} already there"
+                f"{linking}); hub log verified at {self.tree_size} entries, cosigned "
                 f"({self.witnesses} witnesses)")
 
 
@@ -113,6 +116,7 @@ def _upload(channel: grpc.Channel, store: NodeStore, log: NodeLog, known_tree_si
         report.already_present += receipt.already_present
         if progress:
             progress(report.sent, len(rows))
+    report.still_linking = STILL_LINKING in tuple(receipts.trailing_metadata() or ())
     if report.batches < len(prepared):
         raise SyncError(f"hub closed the stream after {report.batches} of {len(prepared)} "
                         "batches; run sync again to send the rest")

@@ -76,6 +76,10 @@ def require_role(context: grpc.ServicerContext, *roles: str) -> Principal:
 HUB_UNAVAILABLE = ("zichtlijn-unavailable", "hub")
 
 
+#: trailing metadata of an upload the hub answered before its link run had ended
+STILL_LINKING = ("zichtlijn-linking", "pending")
+
+
 def abort_unavailable(context: grpc.ServicerContext, message: str) -> None:
     """Refuse for now (UNAVAILABLE: try again later), marked as the hub's own answer."""
     context.set_trailing_metadata((HUB_UNAVAILABLE,))
