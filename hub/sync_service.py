@@ -18,6 +18,7 @@ from hub.linker import Linker
 from hub.linker_rows import LinkerUnusableError
 from hub.store import ConflictError, HubStore
 from hub.tree_heads import TreeHeadError, TreeHeads
+from hub.unusable import linker_wait
 from hub.validate import Refusal, validate_batch
 from linkage.schema import LinkageSchema
 from zichtlijn.certsign import verify_batch
@@ -25,10 +26,6 @@ from zichtlijn.transport import STILL_LINKING, require_role
 from zichtlijn.v1 import sync_pb2, sync_pb2_grpc
 
 log = logging.getLogger("zichtlijn.hub.sync")
-
-#: an upload stops waiting for its link run this long before the node's deadline, so
-#: the node's call ends with its receipts, not with DEADLINE_EXCEEDED
-DEADLINE_MARGIN_S = 2.0
 
 
 class SyncService(sync_pb2_grpc.SyncServiceServicer):
@@ -105,9 +102,8 @@ class SyncService(sync_pb2_grpc.SyncServiceServicer):
         ticket = self.link_worker.request()
         if not context.is_active():
             return  # the node has gone (cancelled); the run goes on without it
-        remaining = context.time_remaining()
-        wait = None if remaining is None else max(remaining - DEADLINE_MARGIN_S, 0.0)
-        if not self.link_worker.wait(ticket, wait):
+        # stops waiting before the node's deadline: its call ends with its receipts
+        if not self.link_worker.wait(ticket, linker_wait(context)):
             context.set_trailing_metadata((STILL_LINKING,))
             log.info("upload from %s returns before its link run ends (the node's deadline); "
                      "the run goes on", node)

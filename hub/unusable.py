@@ -16,8 +16,9 @@ UNAVAILABLE_MESSAGE = ("the hub cannot link until its operator repairs and resta
                        "try again later")
 
 
-#: a node's call stops waiting for the linker this long before its deadline, so the node
-#: reads why (a relink in progress) instead of DEADLINE_EXCEEDED
+#: a node's call stops waiting for the linker (or its link run) this long before its
+#: deadline, so the node reads why (a relink in progress), or gets its receipts, instead
+#: of DEADLINE_EXCEEDED
 DEADLINE_MARGIN_S = 2.0
 
 

@@ -74,7 +74,7 @@ def test_a_sync_returns_with_its_receipts_when_linking_outlasts_its_deadline(sit
                                                                              monkeypatch):
     """A relink at a threshold step takes minutes at national scale: the node's call must
     not end in DEADLINE_EXCEEDED after every batch was stored and receipted."""
-    from hub import sync_service
+    from hub import unusable
     from node.store import NodeStore
     from node.sync import sync
     from zichtlijn.transport import secure_channel
@@ -87,7 +87,7 @@ def test_a_sync_returns_with_its_receipts_when_linking_outlasts_its_deadline(sit
         return link_pending()
 
     monkeypatch.setattr(linker, "link_pending", slow_link_pending)
-    monkeypatch.setattr(sync_service, "DEADLINE_MARGIN_S", 1.0)
+    monkeypatch.setattr(unusable, "DEADLINE_MARGIN_S", 1.0)
     site.load("GM0363", 5, "a")
     config = site.node("GM0363")
     store = NodeStore(config.db_path)

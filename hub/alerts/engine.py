@@ -35,6 +35,7 @@ from hub.alerts.scope import (
     KIND_NAMES,
     carriers_by_uuid,
     closed_scope,
+    in_chunks,
     persons_in_alerts,
     reach_of,
 )
@@ -154,14 +155,14 @@ class AlertEngine:
         """Facts of every linked sighting, or of the sightings of `persons`."""
         if persons is None:
             return self._facts_where("s.person_id IS NOT NULL", [[]])
-        return self._facts_where("s.person_id IN ({})", _in_chunks(sorted(persons)))
+        return self._facts_where("s.person_id IN ({})", in_chunks(sorted(persons)))
 
     def load_sighting_facts(self, uuids: Iterable[str]) -> list[Fact]:
         """Facts of the sightings `uuids` that are linked."""
         return self._facts_where("s.person_id IS NOT NULL AND s.sighting_uuid IN ({})",
-                                 _in_chunks(sorted(uuids)))
+                                 in_chunks(sorted(uuids)))
 
-    def _facts_where(self, where: str, chunks: list[list[str]]) -> list[Fact]:
+    def _facts_where(self, where: str, chunks: Iterable[list[str]]) -> list[Fact]:
         sightings, entities = [], []
         with self.store.lock:
             db = self.store.db
@@ -292,8 +293,4 @@ class AlertEngine:
         done = evaluate_in_chunks(chunks, self.load_facts, self.load_sighting_facts,
                                   self.config, may_qualify)
         return done.sightings, done.findings
-
-
-def _in_chunks(values: list[str], size: int = 500) -> list[list[str]]:
-    return [values[i : i + size] for i in range(0, len(values), size)]
 

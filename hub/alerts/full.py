@@ -80,12 +80,12 @@ class PackedFindings:
         self._end.append(len(self._uuids))
 
     def finding(self, i: int) -> Finding:
-        start = self._end[i - 1] if i else 0
-        raw = self._uuids[start : self._end[i]]
         return Finding(self._rules[self._rule[i]],
-                       frozenset(str(UUID(bytes=bytes(raw[j : j + 16])))
-                                 for j in range(0, len(raw), 16)),
+                       frozenset(_uuids_in(self._uuids[self._start(i) : self._end[i]])),
                        self._score[i], self._region_sets[self._regions[i]])
+
+    def _start(self, i: int) -> int:
+        return self._end[i - 1] if i else 0
 
     def in_order(self) -> Sequence[Finding]:
         """The findings in `finding_order`, unpacked as they are read (a batch at a time)."""
@@ -95,8 +95,7 @@ class PackedFindings:
         """Indices in `finding_order`: by rule, then first sighting (its UUIDs are sorted,
         and fixed-length lower-case hex sorts as the bytes it spells)."""
         def first(i: int) -> bytes:
-            start = self._end[i - 1] if i else 0
-            return bytes(self._uuids[start : start + 16])
+            return bytes(self._uuids[self._start(i) : self._start(i) + 16])
         return sorted(range(len(self)), key=lambda i: (self._rules[self._rule[i]], first(i)))
 
 
@@ -116,6 +115,11 @@ class _InOrder(Sequence[Finding]):
         if isinstance(at, slice):
             return [self._packed.finding(i) for i in self._order[at]]
         return self._packed.finding(self._order[at])
+
+
+def _uuids_in(packed: bytes | bytearray) -> list[str]:
+    """The UUID strings of 16-byte UUIDs packed end to end."""
+    return [str(UUID(bytes=bytes(packed[i : i + 16]))) for i in range(0, len(packed), 16)]
 
 
 def _index_of(values: list, value: object) -> int:
@@ -219,8 +223,7 @@ def _network_facts(carrying: bytearray, load_sightings: Callable[[Iterable[str]]
     facts: list[Fact] = []
     step = 16 * per_read
     for start in range(0, len(carrying), step):
-        raw = carrying[start : start + step]
-        uuids = [str(UUID(bytes=bytes(raw[i : i + 16]))) for i in range(0, len(raw), 16)]
+        uuids = _uuids_in(carrying[start : start + step])
         facts += [
             replace(fact, person_id=shared.setdefault(fact.person_id, fact.person_id),
                     gemeente=shared.setdefault(fact.gemeente, fact.gemeente),

@@ -74,7 +74,7 @@ def reach_of(config: AlertConfig) -> Reach | None:
     )
 
 
-def _chunks(values: list, size: int = _CHUNK) -> Iterable[list]:
+def in_chunks(values: list, size: int = _CHUNK) -> Iterable[list]:
     for start in range(0, len(values), size):
         yield values[start : start + size]
 
@@ -83,7 +83,7 @@ def _entity_anchors(conn: sqlite3.Connection, seqs: list[int]
                     ) -> list[tuple[str, int, bytes, int]]:
     """(kind name, kind number, token, epoch) of the entities on the sightings `seqs`."""
     found = []
-    for chunk in _chunks(seqs):
+    for chunk in in_chunks(seqs):
         found += conn.execute(
             "SELECT e.kind, e.token, s.epoch FROM entities e JOIN sightings s "
             f"ON s.seq = e.sighting_seq WHERE e.sighting_seq IN ({','.join('?' * len(chunk))})",
@@ -103,7 +103,7 @@ def _entity_carriers(conn: sqlite3.Connection, kind: int, token: bytes, epoch: i
 def persons_in_alerts(conn: sqlite3.Connection, alert_ids: Iterable[str]) -> set[str]:
     """The persons of the sightings the alerts `alert_ids` hold as evidence now."""
     found: set[str] = set()
-    for chunk in _chunks(sorted(alert_ids)):
+    for chunk in in_chunks(sorted(alert_ids)):
         found.update(p for (p,) in conn.execute(
             "SELECT DISTINCT s.person_id FROM alert_sightings a JOIN sightings s "
             "ON s.sighting_uuid = a.sighting_uuid WHERE s.person_id IS NOT NULL "
@@ -113,7 +113,7 @@ def persons_in_alerts(conn: sqlite3.Connection, alert_ids: Iterable[str]) -> set
 
 def carriers_by_uuid(conn: sqlite3.Connection, uuids: Iterable[str]) -> list[Carrier]:
     found: list[Carrier] = []
-    for chunk in _chunks(sorted(uuids)):
+    for chunk in in_chunks(sorted(uuids)):
         found += conn.execute(
             "SELECT person_id, gemeente, setting FROM sightings WHERE person_id IS NOT NULL "
             f"AND sighting_uuid IN ({','.join('?' * len(chunk))})", chunk).fetchall()
@@ -136,7 +136,7 @@ def closed_scope(conn: sqlite3.Connection, changed: set[str], reach: Reach | Non
     while frontier:
         scope |= frontier
         rows: list[tuple[int, str]] = []
-        for chunk in _chunks(sorted(frontier)):
+        for chunk in in_chunks(sorted(frontier)):
             rows += conn.execute(
                 "SELECT seq, sighting_uuid FROM sightings "
                 f"WHERE person_id IN ({','.join('?' * len(chunk))})", chunk).fetchall()
