@@ -175,14 +175,16 @@ class EpochTables:
         pairs = np.concatenate(found)
         return np.unique(np.sort(pairs, axis=1), axis=0) if len(pairs) else pairs
 
-    def probe_candidates(self, probe: Mapping[int, IdentityEncoding]) -> np.ndarray:
-        """Linker rows a new sighting with these encodings would be paired with (sorted)."""
+    def probe_candidates(self, probe: Mapping[int, IdentityEncoding],
+                         entities: Mapping[int, EntityTokens] | None = None) -> np.ndarray:
+        """Linker rows a new sighting with these encodings (and entity tokens per epoch:
+        a shared phone or advert is a key of its own) would be paired with (sorted)."""
         found: list[np.ndarray] = []
         for epoch, encoding in probe.items():
             if epoch not in self.tables:
                 continue
             single = EncodingTable(self.filter_bytes, capacity=1)
-            single.append([encoding])
+            single.append([encoding], [(entities or {}).get(epoch, ())])
             pairs = self._indexes[epoch].query(self.tables[epoch], single, [0])
             if len(pairs):
                 found.append(self._sighting[epoch][pairs[:, 0]])

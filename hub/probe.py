@@ -93,7 +93,7 @@ def match_probe(linker: Linker, probe: Mapping[int, IdentityEncoding],
     tokens per epoch, weighed as a new sighting's are."""
     tables, policy, graph = linker.encodings, linker.policy, linker.graph
     scorer = _ProbeScorer(linker, probe, entities)
-    candidates = tables.probe_candidates(probe)
+    candidates = tables.probe_candidates(probe, entities)
     if not len(candidates):
         return ProbeMatch(NO_MATCH)
     scores = scorer.against(candidates)

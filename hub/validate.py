@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import grpc
 
 from linkage.schema import DOB_SLOTS, LinkageSchema
-from linkage.table import BUCKET_SLOTS, DOCUMENT_NEAR_SLOTS
+from linkage.table import DOCUMENT_NEAR_SLOTS
 from zichtlijn import wire
 from zichtlijn.v1 import encoding_pb2, sync_pb2
 from zichtlijn.wire import SIGNAL_CODE
@@ -41,10 +41,6 @@ def _identity(where: str, enc: encoding_pb2.IdentityEncoding, schema: LinkageSch
     if len(enc.dob_tokens) not in (0, DOB_SLOTS):
         raise Refusal(grpc.StatusCode.INVALID_ARGUMENT,
                       f"{where}: dob_tokens must be empty or {DOB_SLOTS} tokens")
-    for label, buckets in (("given_buckets", enc.given_buckets),
-                           ("surname_buckets", enc.surname_buckets)):
-        if len(buckets) > BUCKET_SLOTS or any(b >= schema.buckets for b in buckets):
-            raise Refusal(grpc.StatusCode.INVALID_ARGUMENT, f"{where}: {label} malformed")
     if len(enc.document_token) not in (0, 16) or len(enc.document_near) > DOCUMENT_NEAR_SLOTS:
         raise Refusal(grpc.StatusCode.INVALID_ARGUMENT, f"{where}: document_token malformed")
 

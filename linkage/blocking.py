@@ -1,49 +1,52 @@
 """Candidate generation: which pairs are worth scoring at all, in near-linear time.
 
-Blocking keys are built at the hub from parts of the encoding it already
-holds (date tokens and name buckets), so blocking adds nothing to what the
-hub learns. Each key family covers one kind of recording error:
+Blocking keys are built at the hub from what it holds anyway (the name filter,
+date tokens, document tokens, contact tokens), so blocking adds nothing to
+what the hub learns, and nothing is stored for blocking alone: until schema
+version 5 (2026-12-05, night) the keys were keyed buckets of each name word's first
+letters, whose frequencies named the commonest given names (README "Privacy,
+measured"). Each key family covers one kind of recording error:
 
-- a name bucket (any given-name or surname word) with the full date of
-  birth, with the day/month-swapped date, or with two of its three parts
-  (a typo or off-by-one in the third);
+- similar names with the same date of birth or its day/month swap: a band
+  of the name filter (see below) with the swap-invariant date token;
+- similar names with two of the three date parts (a typo or off-by-one in
+  the third): a band with the day and month, the month and year, or the day
+  and year; a date part leaves thousands of rows in a block at national
+  scale, so these bands are wider, and only names nearly alike link on two
+  date parts anyway;
+- similar names with a date one day, month or year apart: a band with the
+  full date of the earlier row, met by the later row's band with one of its
+  six neighbouring dates ("near" tokens). The date-part families miss these
+  where the date crossed a month end (29 Jan and 28 Feb);
 - the document number or one of its one-typo variants;
-- a given-name bucket with a surname bucket, unordered (swapped names, a
-  missing date). Only pairs with an undated side come from this family
-  (two dated sightings whose dates share nothing already differ), and only
-  among the first `UNDATED_GROUP_CAP` rows to arrive with that bucket pair:
-  a later date-less sighting of so common a name could not be attached to
-  one woman anyway, and the cap keeps these blocks from growing
-  quadratically at national scale.
-
-- similar names with a date one day, month or year apart: a band of the
-  name filter (see below) with the full date of the earlier row, met by
-  the later row's band with one of its six neighbouring dates ("near"
-  tokens). The date-part families above miss these when a typo moved a
-  name word's bucket or the date crossed a month end (29 Jan and 28 Feb).
-- similar names where a side has no date: a band of the name filter
-  alone, among the first `SIMILAR_GROUP_CAP` rows to arrive with it, only
-  for pairs with an undated side (the undated family misses a typo in the
-  first letters of a name word, which moves its bucket).
+- similar names where a side has no date: a wide band of the name filter
+  alone, among the first `UNDATED_GROUP_CAP` rows to arrive with it, only
+  for pairs with an undated side (two dated sightings whose dates share
+  nothing already differ). A later date-less sighting of so common a name
+  could not be attached to one woman anyway, and the cap keeps these blocks
+  from growing quadratically at national scale;
 - a shared phone number or advert, among the first `CONTACT_GROUP_CAP`
   rows to arrive with it, dated or not: her own number joins the sightings
   where her name was written another way (an alias, a married name, a
-  transliteration moving both buckets) and her date is missing or one
-  apart, pairs no name-and-date key meets. The entity tokens are what the
-  hub compares anyway. A car or an address was measured as a key too and
-  moved F1 by at most 0.0001 for 1.4 times the candidates (README, "Blocking").
+  transliteration) and her date is missing or one apart, pairs no
+  name-and-date key meets. The entity tokens are what the hub compares
+  anyway. A car or an address was measured as a key too and moved F1 by at
+  most 0.0001 for 1.4 times the candidates (README, "Blocking").
 
 Bands are locality-sensitive hashing by bit sampling: a band is the filter's
-bits at fixed positions drawn once from a public seed, so two filters agree
-on a band with probability (1 - hamming / bits) ** width. The name filter is
-what the hub compares anyway, so a band tells it nothing new. Only pairs the
-matcher could link need to be found: with a date one apart or missing it
-needs a Dice of about 0.8 (filters some 120 bits apart), and that is where
-the bands catch most pairs; less similar names in such pairs stay unlinked
-whether compared or not.
+bits at fixed positions drawn once per family from a public seed, so two
+filters agree on a band with probability about (1 - hamming / bits) ** width.
+The filter is what the hub compares anyway, so a band tells it nothing new.
+Only pairs the matcher could link need to be found: with an exact date a
+Dice of about 0.6 can link (a married surname), so the date families' bands
+are narrow and many; with a date one apart or missing it needs about 0.8
+(filters some 120 bits apart), so those bands are wide and few. A band
+samples the whole pooled filter where a bucket took one name word, so the
+bands cost more candidates than the buckets did for the same pairs (README
+"Blocking").
 
 A pair is a candidate when the two rows share a key (in the undated and
-similar-name families, the later of the two ranks below the cap in arrival
+contact families, the later of the two ranks below the cap in arrival
 order; in the near family, the earlier row's date is a neighbour of the
 later row's), so adding rows one by one or all at once yields the same
 candidate pairs. The index is sorted numpy arrays (key, row), so a million
@@ -59,33 +62,34 @@ import numpy as np
 
 from linkage import kernels
 from linkage.compare import ENTITY_EVIDENCE
-from linkage.table import ENTITY_KINDS, NO_BUCKET, EncodingTable
+from linkage.table import ENTITY_KINDS, EncodingTable
 
 #: The version of the key families below, part of the hub's matching settings
-#: (`linking.policy_digest`): 2 (2026-12-05, late) added the contact family.
-CANDIDATE_KEYS = 2
-_EXACT_FAMILIES = ((1, 0), (2, 1))  # (family, dob slot): full date, swapped date
-_PART_FAMILIES = ((3, 2), (4, 3), (5, 4))  # day+month, month+year, day+year
+#: (`linking.policy_digest`): 2 (2026-12-05, late) added the contact family; 3
+#: (2026-12-05, night) keyed the date and undated families by filter bands, not name buckets.
+CANDIDATE_KEYS = 3
+#: The dated families: (family, dob slot, bands, bits a band). The swapped-date token
+#: is the same for a date and its day/month swap, so its family holds exact dates too;
+#: a date narrows its block to a few rows, so its bands are narrow and catch names
+#: that share little (a married surname). A pair of date parts leaves thousands of
+#: rows in a block at national scale, so those bands are wider.
+DATE_BAND_FAMILIES = ((1, 1, 12, 10),  # the date or its swap
+                      (3, 2, 4, 20), (4, 3, 4, 20), (5, 4, 4, 20))  # two of three parts
 _UNDATED_FAMILY = 6
 _DOCUMENT_FAMILY = 7
 _NEAR_FAMILY = 8
-_SIMILAR_FAMILY = 9
 _CONTACT_FAMILY = 10
 _NEAR_SLOTS = range(5, 11)  # the dob slots of the six dates one day, month or year away
-#: An undated sighting is not paired through a name-bucket pair shared by more
-#: rows than this: so common a name without a date could not be attached to one
-#: person anyway (the clustering leaves ambiguous undated sightings alone).
-UNDATED_GROUP_CAP = 300
+#: Bands of the undated family: a name alone is the block, so the bands are wide.
+UNDATED_BANDS, UNDATED_BAND_BITS = 12, 20
+#: An undated sighting is not paired through a band shared by more rows than this:
+#: so common a name without a date could not be attached to one person anyway (the
+#: clustering leaves ambiguous undated sightings alone).
+UNDATED_GROUP_CAP = 100
 #: Bands of the near family: few and wide, because the date already narrows the
 #: block to a few rows; a band of 16 bits still agrees for 14% of pairs 120 bits
 #: apart (Dice about 0.82, what a one-apart date needs to link).
 NEAR_BANDS, NEAR_BAND_BITS = 8, 16
-#: Bands of the similar-name family: without a date the band alone is the block,
-#: so each is wider (random names agree on 1 in 10^5 bands) and there are more.
-SIMILAR_BANDS, SIMILAR_BAND_BITS = 16, 24
-#: A band shared by more rows than this is a common name, not a typo: as with
-#: the undated cap, an undated sighting of it could not be attached anyway.
-SIMILAR_GROUP_CAP = 50
 #: A phone or advert shared by more rows than this is a network's, not one woman's:
 #: the first rows to carry it still meet (arrival order, as in the capped families
 #: above), later ones only through their names and dates.
@@ -113,16 +117,6 @@ def _mix(*parts: np.ndarray) -> np.ndarray:
     return h
 
 
-def _name_pairs(table: EncodingTable, rows: np.ndarray):
-    """(row index, low bucket, high bucket) for every given x surname bucket pair."""
-    given, surname = table.given[rows], table.surname[rows]
-    for i in range(given.shape[1]):
-        for j in range(surname.shape[1]):
-            g, s = given[:, i], surname[:, j]
-            has = (g != NO_BUCKET) & (s != NO_BUCKET)
-            yield np.flatnonzero(has), np.minimum(g[has], s[has]), np.maximum(g[has], s[has])
-
-
 def _dedupe(rows: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     order = np.lexsort((rows, keys))
     rows, keys = rows[order], keys[order]
@@ -132,24 +126,15 @@ def _dedupe(rows: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]
 
 
 def date_keys(table: EncodingTable, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(row, key) of the date and document families, sorted by key."""
+    """(row, key) of the dated band families and the document family, sorted by key."""
     rows = np.asarray(rows, dtype=np.int64)
-    dob = table.dob[rows]
-    dated = dob[:, 0] != 0
-    names = np.concatenate([table.given[rows], table.surname[rows]], axis=1)
+    dated = _dated(table, rows)
     out_rows, out_keys = [], []
-    for slot in range(names.shape[1]):
-        has = dated & (names[:, slot] != NO_BUCKET)
-        for family, dob_slot in _EXACT_FAMILIES:
-            out_rows.append(rows[has])
-            out_keys.append(_mix(np.full(has.sum(), family), dob[has, dob_slot],
-                                 names[has, slot]))
-    for index, low, high in _name_pairs(table, rows):
-        on = dated[index]
-        index, low, high = index[on], low[on], high[on]
-        for family, dob_slot in _PART_FAMILIES:
-            out_rows.append(rows[index])
-            out_keys.append(_mix(np.full(len(index), family), dob[index, dob_slot], low, high))
+    for family, dob_slot, bands, bits in DATE_BAND_FAMILIES:
+        values = filter_bands(table, dated, family, bands, bits)
+        more_rows, more_keys = _band_keys(dated, values, family, [table.dob[dated, dob_slot]])
+        out_rows.append(more_rows)
+        out_keys.append(more_keys)
     # the document number, exact or one typo apart (its deletion tokens), whatever the
     # date and name say: a replaced date or given name is no reason to never compare
     near = table.document_near[rows]
@@ -161,15 +146,20 @@ def date_keys(table: EncodingTable, rows: np.ndarray) -> tuple[np.ndarray, np.nd
 
 
 @functools.cache
-def _band_positions(bits: int, bands: int, width: int) -> np.ndarray:
-    """Filter bit positions of each band (bands x width), the same on every hub."""
-    rng = np.random.default_rng([_BAND_SEED, bits, bands, width])
+def _band_positions(bits: int, family: int, bands: int, width: int) -> np.ndarray:
+    """Filter bit positions of each band (bands x width) of a family, the same on every hub.
+
+    Each family draws its own: two families sampling the same bits would miss the
+    same pairs (a pair one day apart is met by the near family or a date-part one).
+    """
+    rng = np.random.default_rng([_BAND_SEED, bits, family, bands, width])
     return np.stack([rng.choice(bits, size=width, replace=False) for _ in range(bands)])
 
 
-def filter_bands(table: EncodingTable, rows: np.ndarray, bands: int, width: int) -> np.ndarray:
+def filter_bands(table: EncodingTable, rows: np.ndarray, family: int, bands: int,
+                 width: int) -> np.ndarray:
     """(len(rows), bands) band values: each the filter bits at that band's positions."""
-    positions = _band_positions(table.filter_words * 64, bands, width)
+    positions = _band_positions(table.filter_words * 64, family, bands, width)
     return kernels.filter_bands(table.filters, np.asarray(rows, dtype=np.int64), positions)
 
 
@@ -197,7 +187,7 @@ def _dated(table: EncodingTable, rows: np.ndarray) -> np.ndarray:
 def near_keys(table: EncodingTable, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(row, key) the near family indexes: each band with the row's own date."""
     rows = _dated(table, rows)
-    values = filter_bands(table, rows, NEAR_BANDS, NEAR_BAND_BITS)
+    values = filter_bands(table, rows, _NEAR_FAMILY, NEAR_BANDS, NEAR_BAND_BITS)
     return _band_keys(rows, values, _NEAR_FAMILY, [table.dob[rows, 0]])
 
 
@@ -208,7 +198,7 @@ def near_probes(table: EncodingTable, rows: np.ndarray) -> tuple[np.ndarray, np.
     the full-date token of a row born one day, month or year away.
     """
     rows = _dated(table, rows)
-    values = filter_bands(table, rows, NEAR_BANDS, NEAR_BAND_BITS)
+    values = filter_bands(table, rows, _NEAR_FAMILY, NEAR_BANDS, NEAR_BAND_BITS)
     rows, keys = _band_keys(rows, values, _NEAR_FAMILY,
                             [table.dob[rows, slot] for slot in _NEAR_SLOTS])
     # sorted, because searchsorted runs several times faster on sorted needles
@@ -216,21 +206,11 @@ def near_probes(table: EncodingTable, rows: np.ndarray) -> tuple[np.ndarray, np.
     return rows[order], keys[order]
 
 
-def similar_keys(table: EncodingTable, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(row, key) of the similar-name family: the bands of every row's name filter."""
+def undated_keys(table: EncodingTable, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(row, key) of the undated family: the wide bands of every row's name filter."""
     rows = np.asarray(rows, dtype=np.int64)
-    values = filter_bands(table, rows, SIMILAR_BANDS, SIMILAR_BAND_BITS)
-    return _band_keys(rows, values, _SIMILAR_FAMILY)
-
-
-def name_keys(table: EncodingTable, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(row, key) of the undated family (bucket pairs), for every row, sorted by key."""
-    rows = np.asarray(rows, dtype=np.int64)
-    out_rows, out_keys = [], []
-    for index, low, high in _name_pairs(table, rows):
-        out_rows.append(rows[index])
-        out_keys.append(_mix(np.full(len(index), _UNDATED_FAMILY), low, high))
-    return _dedupe(np.concatenate(out_rows), np.concatenate(out_keys))
+    values = filter_bands(table, rows, _UNDATED_FAMILY, UNDATED_BANDS, UNDATED_BAND_BITS)
+    return _band_keys(rows, values, _UNDATED_FAMILY)
 
 
 def contact_keys(table: EncodingTable, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -329,13 +309,12 @@ class CandidateIndex:
 
     def __init__(self) -> None:
         self._dates = _SortedKeys()
-        self._names = _SortedKeys()
+        self._undated = _SortedKeys()
         self._near = _SortedKeys()
-        self._similar = _SortedKeys()
         self._contacts = _SortedKeys()
 
     def _families(self) -> tuple[_SortedKeys, ...]:
-        return self._dates, self._names, self._near, self._similar, self._contacts
+        return self._dates, self._undated, self._near, self._contacts
 
     def __len__(self) -> int:
         return sum(len(family.keys) for family in self._families())
@@ -353,9 +332,9 @@ class CandidateIndex:
         found.append(_matches(self._dates.keys, self._dates.rows, date_keys_, date_rows))
         self._dates.merge(date_rows, date_keys_)
 
-        name_rows, name_keys_ = name_keys(table, rows)
-        positions = self._names.merge(name_rows, name_keys_)
-        found.append(_capped_pairs(self._names, positions, UNDATED_GROUP_CAP, dated))
+        undated_rows, undated_keys_ = undated_keys(table, rows)
+        positions = self._undated.merge(undated_rows, undated_keys_)
+        found.append(_capped_pairs(self._undated, positions, UNDATED_GROUP_CAP, dated))
 
         # near dates: a new row meets the rows before it (earlier batches and its own)
         # whose date is one of its neighbours; taking only earlier rows makes the
@@ -365,10 +344,6 @@ class CandidateIndex:
         probe_rows, probe_keys = near_probes(table, rows)
         hits = _matches(self._near.keys, self._near.rows, probe_keys, probe_rows)
         found.append(hits[hits[:, 0] < hits[:, 1]])
-
-        similar_rows, similar_keys_ = similar_keys(table, rows)
-        positions = self._similar.merge(similar_rows, similar_keys_)
-        found.append(_capped_pairs(self._similar, positions, SIMILAR_GROUP_CAP, dated))
 
         contact_rows, contact_keys_ = contact_keys(table, rows)
         positions = self._contacts.merge(contact_rows, contact_keys_)
@@ -380,9 +355,8 @@ class CandidateIndex:
         rows = np.asarray(rows, dtype=np.int64)
         if len(rows):
             self._dates.merge(*date_keys(table, rows))
-            self._names.merge(*name_keys(table, rows))
+            self._undated.merge(*undated_keys(table, rows))
             self._near.merge(*near_keys(table, rows))
-            self._similar.merge(*similar_keys(table, rows))
             self._contacts.merge(*contact_keys(table, rows))
 
     def remove_rows(self, table: EncodingTable, rows: np.ndarray) -> np.ndarray:
@@ -396,8 +370,7 @@ class CandidateIndex:
         self._near.drop(rows)
         dated = table.dob[:, 0] != 0
         found = [_capped_pairs(family, family.drop(rows, cap), cap, undated_only)
-                 for family, cap, undated_only in ((self._names, UNDATED_GROUP_CAP, dated),
-                                                   (self._similar, SIMILAR_GROUP_CAP, dated),
+                 for family, cap, undated_only in ((self._undated, UNDATED_GROUP_CAP, dated),
                                                    (self._contacts, CONTACT_GROUP_CAP, None))]
         return _unique_pairs(np.concatenate(found))
 
@@ -414,20 +387,15 @@ class CandidateIndex:
             return np.empty((0, 2), dtype=np.int64)
         date_rows, date_keys_ = date_keys(probes, rows)
         found = [_matches(self._dates.keys, self._dates.rows, date_keys_, date_rows)]
-        name_rows, name_keys_ = name_keys(probes, rows)
+        undated_rows, undated_keys_ = undated_keys(probes, rows)
         # the probe ranks after every indexed row of its group, as the next row added would
-        hits = _matches(self._names.keys, self._names.rows, name_keys_, name_rows,
+        hits = _matches(self._undated.keys, self._undated.rows, undated_keys_, undated_rows,
                         UNDATED_GROUP_CAP - 1)
         either_undated = (indexed.dob[hits[:, 0], 0] == 0) | (probes.dob[hits[:, 1], 0] == 0)
         found.append(hits[either_undated])
         # every indexed row arrived before the probe, so all near hits count
         probe_rows, probe_keys = near_probes(probes, rows)
         found.append(_matches(self._near.keys, self._near.rows, probe_keys, probe_rows))
-        similar_rows, similar_keys_ = similar_keys(probes, rows)
-        hits = _matches(self._similar.keys, self._similar.rows, similar_keys_, similar_rows,
-                        SIMILAR_GROUP_CAP - 1)
-        either_undated = (indexed.dob[hits[:, 0], 0] == 0) | (probes.dob[hits[:, 1], 0] == 0)
-        found.append(hits[either_undated])
         contact_rows, contact_keys_ = contact_keys(probes, rows)
         found.append(_matches(self._contacts.keys, self._contacts.rows, contact_keys_,
                               contact_rows, CONTACT_GROUP_CAP - 1))
@@ -446,7 +414,7 @@ def _spans(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def _capped_pairs(index: _SortedKeys, positions: np.ndarray, cap: int,
                   dated: np.ndarray | None = None) -> np.ndarray:
-    """Pairs of a capped family (undated, similar names, contact) for the entries at `positions`.
+    """Pairs of a capped family (undated, contact) for the entries at `positions`.
 
     An entry meets the entries before it in its key group (earlier rows and
     earlier rows of its own batch) when it is among the first `cap` rows of

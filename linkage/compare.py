@@ -1,11 +1,14 @@
 """Pairwise comparison of encodings: features and a log-odds style score.
 
 The score adds evidence the way a Fellegi-Sunter model does: name similarity
-(Dice on the keyed filters), how the dates of birth agree, which part of the
-name agrees (given name or surname, straight or swapped), and exact tokens
-(document, sex) that can confirm or veto. A phone, plate, address or advert
-shared by the two sightings confirms a name that partly agrees and a date of
-birth that does not contradict; it never links names that share nothing, nor
+(Dice on the keyed filters), how the dates of birth agree, and exact tokens
+(document, sex) that can confirm or veto. Until schema version 5 it also
+weighed which part of the name agreed (given name or surname, by keyed
+buckets of each word's first letters); measured without them the F1 was the
+same (README "Privacy, measured"), and their frequencies named given names.
+A phone, plate, address or advert shared by the two sightings confirms a name
+at least half alike (`ENTITY_NAME_DICE`) and a date of birth that does not
+contradict; it never links names that share nothing, nor
 overrides a different date, since a controller's phone, car or venue is
 shared by the women he controls (DESIGN §6: exact tokens combined with fuzzy
 evidence). The weights are data (MatchPolicy),
@@ -20,7 +23,7 @@ from enum import IntEnum
 import numpy as np
 
 from linkage.kernels import dice_pairs
-from linkage.table import ENTITY_KINDS, NO_BUCKET, EncodingTable
+from linkage.table import ENTITY_KINDS, EncodingTable
 
 CHUNK_PAIRS = 65_536
 
@@ -39,30 +42,27 @@ class DobAgreement(IntEnum):
 # realistic mix, fitting seed 101 (`python -m tests.benchmarks.fit_weights`),
 # and evaluated on other seeds.
 DEFAULT_WEIGHTS: dict[str, float] = {
-    "bias": -15.27,
-    "dice": 12.84,
-    "dice_over_60": 9.50,
-    "dice_over_75": -8.08,
-    "dice_over_90": -8.44,
-    "dob_different": -4.01,
-    "dob_partial": 0.41,
-    "dob_near": 4.75,
-    "dob_swapped": 4.75,
-    "dob_exact": 8.05,
-    "both_parts": 0.55,
-    "given_only": 0.38,
-    "surname_only": -0.44,
-    "document_same": 15.14,
-    "document_near": 11.73,
-    "document_different": -1.88,
-    "sex_different": 0.01,
-    "place_same": 2.15,
-    "place_different": -3.33,
-    "nationality_same": 0.19,
-    "nationality_different": -1.49,
-    "contact_same": 8.38,
-    "vehicle_plate_same": 6.19,
-    "address_same": 3.08,
+    "bias": -13.53,
+    "dice": 9.24,
+    "dice_over_60": 15.85,
+    "dice_over_75": -8.97,
+    "dice_over_90": -7.85,
+    "dob_different": -3.93,
+    "dob_partial": 0.54,
+    "dob_near": 4.91,
+    "dob_swapped": 4.34,
+    "dob_exact": 7.87,
+    "document_same": 15.15,
+    "document_near": 12.06,
+    "document_different": -1.91,
+    "sex_different": -0.19,
+    "place_same": 2.25,
+    "place_different": -3.33,  # kept: see README "Changing the linkage schema"
+    "nationality_same": 0.20,
+    "nationality_different": -1.29,
+    "contact_same": 7.33,
+    "vehicle_plate_same": 5.78,
+    "address_same": 3.03,
 }
 
 # The weights for a pair of two sightings that carry no phone, plate, address or advert
@@ -73,27 +73,24 @@ DEFAULT_WEIGHTS: dict[str, float] = {
 # of both mixes (README "Two weight sets"): +0.0020 mean F1 on the data without any
 # entity token, the same F1 on the data as generated and at national scale.
 WEIGHTS_WITHOUT_ENTITIES: dict[str, float] = {
-    "bias": -15.71,
-    "dice": 13.85,
-    "dice_over_60": 8.73,
-    "dice_over_75": -9.39,
-    "dice_over_90": -6.82,
-    "dob_different": -4.33,
-    "dob_partial": 0.24,
-    "dob_near": 4.67,
-    "dob_swapped": 4.36,
-    "dob_exact": 7.96,
-    "both_parts": 0.76,
-    "given_only": 0.59,
-    "surname_only": -0.15,
-    "document_same": 15.07,
+    "bias": -15.34,
+    "dice": 12.64,
+    "dice_over_60": 11.92,
+    "dice_over_75": -7.74,
+    "dice_over_90": -8.29,
+    "dob_different": -4.27,
+    "dob_partial": 0.45,
+    "dob_near": 4.80,
+    "dob_swapped": 4.46,
+    "dob_exact": 8.03,
+    "document_same": 15.43,
     "document_near": 12.41,
-    "document_different": -1.86,
-    "sex_different": 0.10,
-    "place_same": 2.18,
-    "place_different": -5.14,
-    "nationality_same": 0.20,
-    "nationality_different": -1.58,
+    "document_different": -1.88,
+    "sex_different": -0.13,
+    "place_same": 2.27,
+    "place_different": -5.01,
+    "nationality_same": 0.24,
+    "nationality_different": -1.29,
 }
 
 
@@ -131,14 +128,13 @@ class MatchPolicy:
 class PairFeatures:
     dice: np.ndarray
     dob: np.ndarray
-    given_ok: np.ndarray
-    surname_ok: np.ndarray
     document: np.ndarray  # 1 same, 2 one character apart, -1 different, 0 unknown
     sex_different: np.ndarray
     place: np.ndarray  # 1 same, -1 different, 0 unknown
     nationality: np.ndarray
     # the strongest class of entity both sightings carry the same token of (ENTITY_EVIDENCE
-    # index + 1), only where a name part agrees and the dates of birth do not differ; 0: none
+    # index + 1), only where the names are at least ENTITY_NAME_DICE alike and the dates
+    # of birth do not differ; 0: none
     entity: np.ndarray
     # a sighting of the two carries an entity token: which weights score the pair
     entities_recorded: np.ndarray
@@ -155,16 +151,10 @@ ENTITY_EVIDENCE: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("address", ("address",)),
 )
 _ENTITY_SLOT = {name: number - 1 for number, name in ENTITY_KINDS.items()}
-
-
-def _any_equal(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Row-wise: does any present bucket of a equal any bucket of b?"""
-    hit = np.zeros(len(a), dtype=bool)
-    for i in range(a.shape[1]):
-        present = a[:, i] != NO_BUCKET
-        for j in range(b.shape[1]):
-            hit |= present & (a[:, i] == b[:, j])
-    return hit
+#: A shared entity counts only between names at least this alike: a woman under her
+#: married surname or with one given name dropped (Dice 0.5 to 0.7) still gets it, two
+#: women of one network with unrelated names do not (about 0.2 to 0.4).
+ENTITY_NAME_DICE = 0.5
 
 
 def _agreement(column: np.ndarray, left: np.ndarray, right: np.ndarray) -> np.ndarray:
@@ -191,12 +181,6 @@ def features(table: EncodingTable, left: np.ndarray, right: np.ndarray) -> PairF
     dob[equal[:, 0]] = DobAgreement.EXACT
     dob[missing] = DobAgreement.MISSING
 
-    g_l, g_r = table.given[left], table.given[right]
-    s_l, s_r = table.surname[left], table.surname[right]
-    swapped = _any_equal(g_l, s_r) & _any_equal(s_l, g_r)
-    given_ok = _any_equal(g_l, g_r) | swapped
-    surname_ok = _any_equal(s_l, s_r) | swapped
-
     doc_l, doc_r = table.document[left], table.document[right]
     both_doc = (doc_l != 0) & (doc_r != 0)
     document = np.where(both_doc, np.where(doc_l == doc_r, 1, -1), 0).astype(np.int8)
@@ -208,10 +192,11 @@ def features(table: EncodingTable, left: np.ndarray, right: np.ndarray) -> PairF
         document[differ[shared.any(axis=(1, 2))]] = 2
     sex_l, sex_r = table.sex[left], table.sex[right]
     sex_different = (sex_l != 0) & (sex_r != 0) & (sex_l != sex_r)
-    return PairFeatures(dice(table, left, right), dob, given_ok, surname_ok, document,
-                        sex_different, _agreement(table.place, left, right),
+    similarity = dice(table, left, right)
+    return PairFeatures(similarity, dob, document, sex_different,
+                        _agreement(table.place, left, right),
                         _agreement(table.nationality, left, right),
-                        _shared_entity(table, left, right, (given_ok | surname_ok)
+                        _shared_entity(table, left, right, (similarity >= ENTITY_NAME_DICE)
                                        & (dob != DobAgreement.DIFFERENT)),
                         entities_recorded(table, left, right))
 
@@ -243,7 +228,6 @@ def _shared_entity(table: EncodingTable, left: np.ndarray, right: np.ndarray,
 def design(f: PairFeatures) -> dict[str, np.ndarray]:
     """The evidence columns the weights apply to (0/1 indicators and Dice hinges)."""
     d = f.dice
-    both = f.given_ok & f.surname_ok
     return {
         "bias": np.ones_like(d),
         "dice": d,
@@ -255,9 +239,6 @@ def design(f: PairFeatures) -> dict[str, np.ndarray]:
         "dob_near": f.dob == DobAgreement.NEAR,
         "dob_swapped": f.dob == DobAgreement.SWAPPED,
         "dob_exact": f.dob == DobAgreement.EXACT,
-        "both_parts": both,
-        "given_only": f.given_ok & ~f.surname_ok,
-        "surname_only": f.surname_ok & ~f.given_ok,
         "document_same": f.document == 1,
         "document_near": f.document == 2,
         "document_different": f.document == -1,

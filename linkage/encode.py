@@ -52,8 +52,6 @@ class Identity:
 class IdentityEncoding:
     name_filter: bytes
     dob_tokens: tuple[int, ...]
-    given_buckets: bytes
-    surname_buckets: bytes
     sex_token: int
     document_token: bytes
     document_near: tuple[int, ...] = ()
@@ -107,7 +105,7 @@ class _Bounded(dict[_K, _V]):
 
 # An identity before its name filter is hardened: the raw filter as an int, and the
 # other IdentityEncoding fields in their order (IdentityEncoding(hardened, *rest)).
-_Rest = tuple[tuple[int, ...], bytes, bytes, int, bytes, tuple[int, ...], int, int]
+_Rest = tuple[tuple[int, ...], int, bytes, tuple[int, ...], int, int]
 
 
 class Encoder:
@@ -127,8 +125,7 @@ class Encoder:
         self._filter_bytes = schema.filter_bits // 8
         self._word_masks: _Bounded = _Bounded(_CACHE_LIMIT)  # (word, hashes) -> mask
         self._bigram_masks: _Bounded = _Bounded(_CACHE_LIMIT)  # (bigram, hashes) -> mask
-        self._bucket_of: _Bounded = _Bounded(_CACHE_LIMIT)  # word prefix -> bucket
-        # name field text -> (mask, buckets): one per role, the hash counts may differ
+        # name field text -> raw filter bits: one per role, the hash counts may differ
         self._given_fields: _Bounded = _Bounded(_LARGE_CACHE_LIMIT)
         self._surname_fields: _Bounded = _Bounded(_LARGE_CACHE_LIMIT)
         self._filters: _Bounded = _Bounded(_LARGE_CACHE_LIMIT)  # raw mask -> hardened
@@ -181,28 +178,14 @@ class Encoder:
             mask |= self._bigram_mask(padded[i : i + 2], hashes)
         return self._word_masks.put((word, hashes), mask)
 
-    def _bucket(self, word: str) -> int:
-        prefix = word[: self.schema.bucket_prefix_chars]
-        bucket = self._bucket_of.get(prefix)
-        if bucket is None:
-            digest = hashlib.blake2b(prefix.encode(), key=self.keys.name_buckets, digest_size=4)
-            bucket = int.from_bytes(digest.digest(), "little") % self.schema.buckets
-            self._bucket_of.put(prefix, bucket)
-        return bucket
-
-    def _buckets(self, words: list[str]) -> bytes:
-        chosen = words[: self.schema.bucket_max_words]
-        return bytes(sorted({self._bucket(w) for w in chosen}))
-
-    def _name_field(self, text: str, hashes: int, cache: _Bounded) -> tuple[int, bytes]:
-        """(raw filter bits, name buckets) of one name field; (0, b"") if it has no words."""
+    def _name_field(self, text: str, hashes: int, cache: _Bounded) -> int:
+        """Raw filter bits of one name field; 0 if it has no words."""
         known = cache.get(text)
         if known is None:
-            words = [canonical_word(w) for w in name_words(text)]
             mask = 0
-            for word in words:
-                mask |= self._word_mask(word, hashes)
-            known = cache.put(text, (mask, self._buckets(words)))
+            for word in name_words(text):
+                mask |= self._word_mask(canonical_word(word), hashes)
+            known = cache.put(text, mask)
         return known
 
     def name_filter(self, given: list[str], surname: list[str]) -> bytes:
@@ -250,11 +233,10 @@ class Encoder:
         return tuple(tokens)
 
     def _parts(self, identity: Identity) -> tuple[int, _Rest]:
-        given_mask, given_buckets = self._name_field(
-            identity.given_names, self.schema.given_hashes, self._given_fields)
-        surname_mask, surname_buckets = self._name_field(
-            identity.surname, self.schema.surname_hashes, self._surname_fields)
-        raw = given_mask | surname_mask
+        raw = (self._name_field(identity.given_names, self.schema.given_hashes,
+                                self._given_fields)
+               | self._name_field(identity.surname, self.schema.surname_hashes,
+                                  self._surname_fields))
         if not raw:  # a word always sets at least one bit
             raise ValueError("identity has no name")
         sex_token = self._sex_tokens.get(identity.sex)
@@ -272,8 +254,8 @@ class Encoder:
         if nationality is None:
             nationality = self._nationalities.put(identity.nationality, self._coarse(
                 "nationality", identity.nationality or "", self.schema.nationality_buckets))
-        return raw, (self.dob_tokens(identity.date_of_birth), given_buckets, surname_buckets,
-                     sex_token, document, near, place, nationality)
+        return raw, (self.dob_tokens(identity.date_of_birth), sex_token, document, near, place,
+                     nationality)
 
     def encode_identity(self, identity: Identity) -> IdentityEncoding:
         raw, rest = self._parts(identity)
@@ -303,6 +285,8 @@ class Encoder:
         return out
 
     def _coarse(self, kind: str, value: str, buckets: int) -> int:
+        # keyed with the purpose key named for the name-word buckets of schema versions
+        # 1-4: renaming it would change every node's key package
         if not value:
             return 0
         digest = hashlib.blake2b(f"{kind}:{value}".encode(), key=self.keys.name_buckets,

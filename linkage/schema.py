@@ -47,9 +47,6 @@ class LinkageSchema:
     tokeniser: str
     given_hashes: int
     surname_hashes: int
-    bucket_prefix_chars: int
-    buckets: int
-    bucket_max_words: int
     dob_tokens: tuple[str, ...]
     place_buckets: int
     nationality_buckets: int
@@ -91,7 +88,6 @@ def parse_schema(text: str) -> LinkageSchema:
         raise SchemaError(f"schema: not valid TOML ({exc})") from None
     head = doc.get("schema", {})
     name_filter = doc.get("name_filter", {})
-    buckets = doc.get("name_buckets", {})
     dob = doc.get("date_of_birth", {})
     context = doc.get("context", {})
     hardening_table = doc.get("hardening", {"method": "none"})
@@ -107,9 +103,9 @@ def parse_schema(text: str) -> LinkageSchema:
     for label, k in (("given_hashes", given_hashes), ("surname_hashes", surname_hashes)):
         if not 1 <= k <= 32:
             raise SchemaError(f"schema: 'name_filter.{label}' must be within 1..32")
-    bucket_count = _require(buckets, "buckets", int, "name_buckets")
-    if not 2 <= bucket_count <= 255:
-        raise SchemaError("schema: 'name_buckets.buckets' must be within 2..255")
+    if "name_buckets" in doc:
+        raise SchemaError("schema: '[name_buckets]' is no longer encoded (schema version 5: "
+                          "their frequencies named given names; blocking uses filter bands)")
     dob_tokens = tuple(_require(dob, "tokens", list, "date_of_birth"))
     if dob_tokens != DOB_TOKEN_KINDS:
         raise SchemaError(f"schema: 'date_of_birth.tokens' must be {list(DOB_TOKEN_KINDS)}")
@@ -138,9 +134,6 @@ def parse_schema(text: str) -> LinkageSchema:
         tokeniser=tokeniser,
         given_hashes=given_hashes,
         surname_hashes=surname_hashes,
-        bucket_prefix_chars=int(_require(buckets, "prefix_chars", int, "name_buckets")),
-        buckets=bucket_count,
-        bucket_max_words=int(_require(buckets, "max_words", int, "name_buckets")),
         dob_tokens=dob_tokens,
         place_buckets=int(_require(context, "place_buckets", int, "context")),
         nationality_buckets=int(_require(context, "nationality_buckets", int, "context")),
@@ -160,7 +153,7 @@ def _require_rules(table: dict, key: str, release: int, what: str) -> None:
 
 def default_schema_text() -> str:
     """The schema shipped with this release (package data, not user input)."""
-    return resources.files("linkage.schemas").joinpath("person-v4.toml").read_text("utf-8")
+    return resources.files("linkage.schemas").joinpath("person-v5.toml").read_text("utf-8")
 
 
 def default_schema() -> LinkageSchema:

@@ -1,8 +1,8 @@
 """Column-wise, append-only arrays of encodings, the form the matcher works on.
 
 The hub keeps every encoding it links in one of these: packed name filters as
-uint64 words (so Dice is a vectorised AND + popcount), date tokens, buckets
-and exact tokens as fixed-width integer columns with 0 / 255 meaning absent.
+uint64 words (so Dice is a vectorised AND + popcount), date tokens, context
+buckets and exact tokens as fixed-width integer columns with 0 meaning absent.
 A sighting's entity tokens (phone, plate, address, advert) sit beside its
 identity: one slot per kind, so "do these two share a phone" is one compare.
 """
@@ -16,8 +16,6 @@ import numpy as np
 from linkage.encode import IdentityEncoding
 from linkage.schema import DOB_SLOTS
 
-NO_BUCKET = 255
-BUCKET_SLOTS = 3
 DOCUMENT_NEAR_SLOTS = 17
 #: entity kinds by their number on the wire (encoding.proto EntityKind), one slot each
 ENTITY_KINDS = {1: "phone", 2: "vehicle_plate", 3: "address", 4: "advert"}
@@ -40,8 +38,6 @@ class EncodingTable:
         self.filters = np.zeros((capacity, self.filter_words), dtype=np.uint64)
         self.popcounts = np.zeros(capacity, dtype=np.int32)
         self.dob = np.zeros((capacity, DOB_SLOTS), dtype=np.uint64)
-        self.given = np.full((capacity, BUCKET_SLOTS), NO_BUCKET, dtype=np.uint8)
-        self.surname = np.full((capacity, BUCKET_SLOTS), NO_BUCKET, dtype=np.uint8)
         self.sex = np.zeros(capacity, dtype=np.uint64)
         self.document = np.zeros(capacity, dtype=np.uint64)
         self.document_near = np.zeros((capacity, DOCUMENT_NEAR_SLOTS), dtype=np.uint32)
@@ -50,7 +46,7 @@ class EncodingTable:
         self.entities = np.zeros((capacity, len(ENTITY_KINDS)), dtype=np.uint64)
 
     def _columns(self) -> tuple[np.ndarray, ...]:
-        return (self.filters, self.popcounts, self.dob, self.given, self.surname, self.sex,
+        return (self.filters, self.popcounts, self.dob, self.sex,
                 self.document, self.document_near, self.place, self.nationality, self.entities)
 
     def _grow(self, needed: int) -> None:
@@ -83,8 +79,6 @@ class EncodingTable:
         self.filters[row] = words
         self.popcounts[row] = int(np.bitwise_count(words).sum())
         self.dob[row] = enc.dob_tokens if enc.dob_tokens else (0,) * DOB_SLOTS
-        self.given[row] = _bucket_slots(enc.given_buckets)
-        self.surname[row] = _bucket_slots(enc.surname_buckets)
         self.sex[row] = enc.sex_token
         self.document[row] = (
             int.from_bytes(enc.document_token[:8], "little") if enc.document_token else 0
@@ -98,7 +92,7 @@ class EncodingTable:
     def blank_row(self, row: int) -> None:
         """Forget a row's encoding (a removed sighting): it scores as incomparable and
         counts as undated, and no encoding of it lingers in memory."""
-        self.set_row(row, IdentityEncoding(bytes(self.filter_words * 8), (), b"", b"", 0, b""))
+        self.set_row(row, IdentityEncoding(bytes(self.filter_words * 8), (), 0, b""))
 
     def filter_bytes(self, row: int) -> bytes:
         return self.filters[row].astype("<u8").tobytes()
@@ -128,8 +122,3 @@ def entity_slots(entities: EntityTokens) -> list[int]:
         if kind in ENTITY_KINDS and not slots[kind - 1]:
             slots[kind - 1] = int.from_bytes(token[:8], "little") or 1
     return slots
-
-
-def _bucket_slots(buckets: bytes) -> list[int]:
-    slots = list(buckets[:BUCKET_SLOTS])
-    return slots + [NO_BUCKET] * (BUCKET_SLOTS - len(slots))

@@ -153,5 +153,11 @@ def test_the_engine_groups_companions_by_their_sightings_phones_plates_and_adver
     assert engine._companions.person_of == grouped
     by_name_alone = companion_persons([row[:4] for row in with_tokens], engine.schema,
                                       engine.policy)
-    assert len(set(by_name_alone.values())) > len(set(grouped.values()))  # tokens joined some
+    # tokens joined some: two companions one man only with them, their sightings sharing one
+    tokens_of = {(u, p): {(k, t) for k, t in row_tokens if k in COMPANION_ENTITY_KINDS}
+                 for u, p, _, _, row_tokens in with_tokens}
+    keys = list(grouped)
+    joined_by_tokens = [(a, b) for i, a in enumerate(keys) for b in keys[i + 1:]
+                        if grouped[a] == grouped[b] and by_name_alone[a] != by_name_alone[b]]
+    assert any(tokens_of[a] & tokens_of[b] for a, b in joined_by_tokens)
     assert {kind for row in with_tokens for kind, _ in row[4]} > COMPANION_ENTITY_KINDS

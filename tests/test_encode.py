@@ -14,6 +14,7 @@ from linkage.normalise import NAME_RULES
 from linkage.places import PLACE_RULES
 from linkage.schema import SchemaError, default_schema, default_schema_text, parse_schema
 from linkage.table import EncodingTable
+from zichtlijn import wire
 
 BORN = dt.date(1998, 3, 14)
 
@@ -110,6 +111,21 @@ def test_bad_schema_is_refused_with_the_field_named():
         parse_schema(default_schema_text().replace("bits = 1024", "bits = 1000"))
 
 
+def test_a_schema_with_name_buckets_is_refused():
+    """Version 4 sent keyed buckets of name words; this release encodes none."""
+    version_4 = default_schema_text().replace(
+        "[context]", "[name_buckets]\nprefix_chars = 3\nbuckets = 64\nmax_words = 3\n\n[context]")
+    with pytest.raises(SchemaError, match=r"'\[name_buckets\]' is no longer encoded"):
+        parse_schema(version_4)
+
+
+def test_an_encoding_carries_no_name_buckets(encoder):
+    """Nothing per name word reaches the hub: the filter pools all words."""
+    message = wire.identity_to_wire(encoder.encode_identity(Identity("Ana", "Popescu", BORN)))
+    assert [field.name for field, _ in message.ListFields()] == ["name_filter", "dob_tokens"]
+    assert "given_buckets" not in message.DESCRIPTOR.fields_by_name
+
+
 @pytest.mark.parametrize(("key", "release", "what"), [
     ("name_rules", NAME_RULES, "names"), ("place_rules", PLACE_RULES, "places of birth")])
 def test_a_schema_for_other_normalisation_rules_is_refused(key, release, what):
@@ -189,7 +205,6 @@ def field_digests(encodings) -> dict[str, str]:
 
 PINNED = {
     "name_filter": "28444720a4ce1f5b", "dob_tokens": "f91909114eb6288f",
-    "given_buckets": "f0504203da9786eb", "surname_buckets": "cd8ff67a005ac76e",
     "sex_token": "4401320b45638542", "document_token": "c4b219e15125df5b",
     "document_near": "0d17243bba048d89", "place_bucket": "01704ad1c8b90230",
     "nationality_bucket": "e4070681616ec2c9",

@@ -103,7 +103,6 @@ def test_a_removal_lets_the_next_sighting_below_a_capped_block(tmp_path, batches
     from linkage import blocking
 
     monkeypatch.setattr(blocking, "UNDATED_GROUP_CAP", cap)
-    monkeypatch.setattr(blocking, "SIMILAR_GROUP_CAP", cap)
     store = HubStore(tmp_path / "hub.db")
     linker = Linker(store, default_schema(), MatchPolicy())
     for gemeente, batch in batches:

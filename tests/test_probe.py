@@ -92,7 +92,10 @@ def test_a_probe_finds_what_recording_the_sighting_would_link(tmp_path, messages
     answers = []
     before = snapshot(store)
     for _, message in held_out:
-        answers.append(linker.probe({1: wire.identity_from_wire(message.subject)}))
+        # the probe as a lookup sends it: her identity and the phone, car, address or
+        # advert the inspector wrote down (a shared phone is a blocking key and evidence)
+        answers.append(linker.probe({1: wire.identity_from_wire(message.subject)},
+                                    {1: [(t.kind, t.token) for t in message.entities]}))
     assert snapshot(store) == before  # a lookup stores and changes nothing
     assert {a.outcome for a in answers} >= {PERSON, NO_MATCH}
 

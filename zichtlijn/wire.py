@@ -36,8 +36,6 @@ def identity_to_wire(enc: IdentityEncoding) -> encoding_pb2.IdentityEncoding:
     return encoding_pb2.IdentityEncoding(
         name_filter=enc.name_filter,
         dob_tokens=list(enc.dob_tokens),
-        given_buckets=enc.given_buckets,
-        surname_buckets=enc.surname_buckets,
         sex_token=enc.sex_token,
         document_token=enc.document_token,
         document_near=list(enc.document_near),
@@ -50,8 +48,6 @@ def identity_from_wire(msg: encoding_pb2.IdentityEncoding) -> IdentityEncoding:
     return IdentityEncoding(
         name_filter=bytes(msg.name_filter),
         dob_tokens=tuple(msg.dob_tokens),
-        given_buckets=bytes(msg.given_buckets),
-        surname_buckets=bytes(msg.surname_buckets),
         sex_token=int(msg.sex_token),
         document_token=bytes(msg.document_token),
         document_near=tuple(msg.document_near),

@@ -275,81 +275,21 @@ def within_parts(parts: Sequence[object],
     return guesses
 
 
-def bucket_alignment(given_buckets: Sequence[bytes], surname_buckets: Sequence[bytes],
-                     table: PublicTable, prefix_chars: int) -> list[tuple[str, str] | None]:
-    """Align keyed name buckets with public name-prefix frequencies.
-
-    The k-th most frequent given-name bucket is taken for the k-th most
-    frequent given-name prefix (likewise for surnames); a record then gets the
-    most frequent public name with its two aligned prefixes.
-    """
-    def ranked_buckets(buckets: Sequence[bytes]) -> list[int]:
-        counts: dict[int, int] = defaultdict(int)
-        for value in buckets:
-            for b in value:
-                counts[b] += 1
-        return sorted(counts, key=lambda b: (-counts[b], b))
-
-    def ranked_prefixes(marginal: dict[str, float]) -> list[str]:
-        by: dict[str, float] = defaultdict(float)
-        for word, p in marginal.items():
-            by[word[:prefix_chars]] += p
-        return sorted(by, key=lambda q: (-by[q], q))
-
-    given_prefix = dict(zip(ranked_buckets(given_buckets), ranked_prefixes(table.given),
-                            strict=False))
-    surname_prefix = dict(zip(ranked_buckets(surname_buckets), ranked_prefixes(table.surname),
-                              strict=False))
-    best_name: dict[tuple[str, str], tuple[str, str]] = {}
-    for name in table.names:  # most frequent first
-        g, s = _as_guess(name)
-        best_name.setdefault((g[:prefix_chars], s[:prefix_chars]), (g, s))
-    top_given = {}
-    for g in sorted(table.given, key=lambda w: -table.given[w]):
-        top_given.setdefault(g[:prefix_chars], g)
-    top_surname = {}
-    for w in sorted(table.surname, key=lambda w: -table.surname[w]):
-        top_surname.setdefault(w[:prefix_chars], w)
-    guesses: list[tuple[str, str] | None] = []
-    for gb, sb in zip(given_buckets, surname_buckets, strict=True):
-        if len(gb) != 1 or len(sb) != 1:  # several words: the attacker cannot tell which
-            guesses.append(None)
-            continue
-        p, q = given_prefix.get(gb[0]), surname_prefix.get(sb[0])
-        if p is None or q is None:
-            guesses.append(None)
-        elif (p, q) in best_name:
-            guesses.append(best_name[(p, q)])
-        else:
-            guesses.append((top_given.get(p, ""), top_surname.get(q, "")))
-    return guesses
-
-
 @dataclass
 class Alignment:
-    """What the two alignment attacks get, each run over all encodings at once and
-    inside each year of birth (read off the date tokens); the better way counts."""
+    """What frequency alignment gets, run over all encodings at once and inside each
+    year of birth (read off the date tokens); the best way counts."""
 
     frequency: Recovered  # the way that names the most full names above chance
     frequency_guesses: list[tuple[str, str] | None]
-    buckets: list[Recovered]  # all at once, each year apart
-
-    @property
-    def bucket_full(self) -> float:
-        return max(r.above_full for r in self.buckets)
-
-    @property
-    def bucket_given(self) -> float:
-        return max(r.above_given for r in self.buckets)
 
 
 def alignment_attacks(encodings: Sequence[IdentityEncoding], records: Sequence[PlainRecord],
-                      table: PublicTable, prefix_chars: int,
-                      words: np.ndarray | None = None) -> Alignment:
-    """Frequency alignment (exact and Dice >= 0.9 groups) and bucket alignment, each over
-    all encodings and inside each year of birth: against names salted with the year
-    only the second works, and the hub tells years apart without a key. `words`: the
-    name filters already packed (`bitops.pack`), if the caller has them."""
+                      table: PublicTable, words: np.ndarray | None = None) -> Alignment:
+    """Frequency alignment (exact and Dice >= 0.9 groups), over all encodings and inside
+    each year of birth: against names salted with the year only the second works, and
+    the hub tells years apart without a key. `words`: the name filters already packed
+    (`bitops.pack`), if the caller has them."""
     years = years_from_date_tokens([e.dob_tokens for e in encodings])
     if words is None:
         words = pack([e.name_filter for e in encodings])
@@ -363,16 +303,7 @@ def alignment_attacks(encodings: Sequence[IdentityEncoding], records: Sequence[P
         tried += [align(every), within_parts(years, align)]
     scored = [score_guesses(g, records) for g in tried]
     best = max(range(len(tried)), key=lambda k: scored[k].above_full)
-    given = [e.given_buckets for e in encodings]
-    surname = [e.surname_buckets for e in encodings]
-
-    def buckets(rows: list[int]) -> list[tuple[str, str] | None]:
-        return bucket_alignment([given[r] for r in rows], [surname[r] for r in rows], table,
-                                prefix_chars)
-
-    return Alignment(scored[best], tried[best],
-                     [score_guesses(g, records) for g in (buckets(every),
-                                                          within_parts(years, buckets))])
+    return Alignment(scored[best], tried[best])
 
 
 # ------------------------------------------------------------- (b) pattern mining

@@ -106,8 +106,8 @@ def missed_breakdown(table: EncodingTable, linked: np.ndarray, entity: list[str]
     return {
         "true pairs left apart": len(missed),
         "same document, dates share nothing": int((same_document & other_date).sum()),
-        "same document, given name replaced (no given-name bucket shared)":
-            int((same_document & ~other_date & ~f.given_ok).sum()),
+        "same document, names differ (Dice < 0.5)":
+            int((same_document & ~other_date & (f.dice < 0.5)).sum()),
         "document differs beyond one typo": int((f.document == -1).sum()),
         "a side has no date of birth": int((f.dob == DobAgreement.MISSING).sum()),
     }

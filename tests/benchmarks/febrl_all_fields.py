@@ -103,9 +103,10 @@ def columns(table: EncodingTable, extra: ExtraFields, left: np.ndarray,
 
 
 def candidate_pairs(table: EncodingTable, extra: ExtraFields) -> np.ndarray:
-    """zichtlijn's candidates, plus pairs sharing a document token, a name-bucket pair
-    or a postcode (FEBRL4 drew new dates of birth and given names: the shipped blocking
-    keys all need one or the other)."""
+    """zichtlijn's candidates, plus pairs sharing a document token, a band of the name
+    filter (whatever their dates) or a postcode (FEBRL4 drew new dates of birth and given
+    names: the shipped name keys need a date in common, or a side without one, and names
+    alike enough to share a band)."""
     postcode = extra.tokens["postcode"]
     order = np.argsort(postcode, kind="stable")
     known = order[postcode[order] != 0]

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from linkage.blocking import CandidateIndex, _pairs_within, name_keys
+from linkage.blocking import CandidateIndex, _pairs_within, undated_keys
 from linkage.compare import (
     DEFAULT_WEIGHTS,
     WEIGHTS_WITHOUT_ENTITIES,
@@ -66,11 +66,14 @@ VARIANTS: tuple[Variant, ...] = (
 
 
 def training_pairs(table: EncodingTable, *more: np.ndarray) -> np.ndarray:
-    """The candidates plus every pair sharing a name-bucket pair (clustering scores
-    those too), plus `more` pairs: each unordered pair once, no row with itself."""
-    name_rows, name_keys_ = name_keys(table, np.arange(table.size))
+    """The candidates plus every pair sharing a band of the undated family, whatever
+    their dates and however many share it (similar names: clustering scores such
+    pairs too, when it weighs two clusters against each other), plus `more` pairs:
+    each unordered pair once, no row with itself."""
+    undated_rows, undated_keys_ = undated_keys(table, np.arange(table.size))
+    order = np.argsort(undated_keys_, kind="stable")
     found = [CandidateIndex().add(table, range(table.size)),
-             *_pairs_within(name_keys_, name_rows), *more]
+             *_pairs_within(undated_keys_[order], undated_rows[order]), *more]
     pairs = np.unique(np.sort(np.concatenate(found), axis=1), axis=0)
     return pairs[pairs[:, 0] != pairs[:, 1]]
 

@@ -445,7 +445,7 @@ def _keys(r: PlainRecord) -> set[tuple]:
 
 
 def candidate_pairs(records: Sequence[PlainRecord]) -> np.ndarray:
-    """Pairs sharing a blocking key: exact names and dates, no keyed buckets needed."""
+    """Pairs sharing a blocking key: name-word prefixes, dates and documents in the clear."""
     rows_of: dict[tuple, list[int]] = defaultdict(list)
     for row, record in enumerate(records):
         for key in _keys(record):

@@ -15,10 +15,10 @@ import numpy as np
 
 from linkage.compare import MatchPolicy
 from linkage.linking import link_all
-from linkage.schema import LinkageSchema, default_schema
+from linkage.schema import LinkageSchema
 from tests.benchmarks import attacks
 from tests.benchmarks.bitops import pack, unpack
-from tests.benchmarks.carousel import encode_all, table_of
+from tests.benchmarks.carousel import table_of
 from tests.benchmarks.hardening import VARIANTS, Variant, fit_policy
 from tests.benchmarks.labelled import Labelled, reencode
 from tests.benchmarks.metrics import ClusterQuality, cluster_quality
@@ -54,8 +54,7 @@ def _attack(variant: Variant, hardened: Labelled, public: attacks.PublicTable) -
     schema = variant.schema()
     encodings = hardened.encoded.encodings
     words = pack([e.name_filter for e in encodings])
-    alignment = attacks.alignment_attacks(encodings, hardened.records, public,
-                                          schema.bucket_prefix_chars, words)
+    alignment = attacks.alignment_attacks(encodings, hardened.records, public, words)
     names = attacks.recovered_names(alignment.frequency_guesses, hardened.records,
                                     hardened.person_of_row)
     bits = unpack(words)
@@ -85,7 +84,7 @@ def _attack_variant(variant: Variant, fit: Labelled, ev: Labelled,
 def _attack_salting(salting: Salting, fit: Labelled, ev: Labelled,
                     public: attacks.PublicTable) -> PrivacyRow:
     schema = SALTED_OVER.schema()
-    s_fit, s_ev = salted(fit, schema, salting), salted(ev, schema, salting)
+    s_fit, s_ev = salted(fit, schema), salted(ev, schema)
     return _measured(salting.label, schema, s_fit, s_ev, True,
                      _attack(SALTED_OVER, s_ev, public))
 
@@ -116,21 +115,18 @@ def attack_spread(mix: str, variants: Sequence[Variant], samples: Sequence[Label
             found[variant.label].append(_attack(variant, reencode(sample, variant.schema()),
                                                 public))
         for salting in saltings:
-            s_sample = salted(sample, SALTED_OVER.schema(), salting)
+            s_sample = salted(sample, SALTED_OVER.schema())
             found[salting.label].append(_attack(SALTED_OVER, s_sample, public))
 
     def spread(values: Sequence[float]) -> str:
         return f"{np.mean(values):.2%} ({min(values):.2%} to {max(values):.2%})"
 
     say(table(("hardening", "pattern attack: full name", "given name", "surname",
-               "frequency alignment: full name", "bucket alignment: full name",
-               "bucket alignment: given name"),
+               "frequency alignment: full name"),
               [(label, spread([r.pattern.above_full for r in results]),
                 spread([r.pattern.above_given for r in results]),
                 spread([r.pattern.above_surname for r in results]),
-                spread([r.frequency.above_full for r in results]),
-                spread([r.alignment.bucket_full for r in results]),
-                spread([r.alignment.bucket_given for r in results]))
+                spread([r.frequency.above_full for r in results]))
                for label, results in found.items()]))
 
 
@@ -159,7 +155,6 @@ def privacy_section(fit: Labelled, ev: Labelled, variants: Sequence[Variant],
             r.refit.f1, r.refit.precision, r.refit.recall,
             f"{found.frequency.above_full:.2%} / {found.frequency.above_given:.2%} "
             f"({found.frequency_names[0]} names, k >= {found.frequency_names[1]})",
-            f"{found.alignment.bucket_full:.2%} / {found.alignment.bucket_given:.2%}",
             f"{found.pattern.full:.2%} / {found.pattern.given:.1%} / "
             f"{found.pattern.surname:.1%}",
             f"{found.pattern.above_full:.2%} / {found.pattern.above_given:.2%} / "
@@ -168,34 +163,16 @@ def privacy_section(fit: Labelled, ev: Labelled, variants: Sequence[Variant],
     say("")
     say(table(("hardening", "F1 shipped weights", "F1 refitted", "precision (refitted)",
                "recall (refitted)", "frequency attack above chance: full / given",
-               "bucket alignment above chance: full / given",
                "pattern attack right: full / given / surname",
                "pattern attack above chance: full / given / surname"), rows))
-    bucket_spread(ev, public)
     say("\nFrequency attack: best of exact-filter groups and Dice >= 0.9 groups; in brackets "
         "the distinct full names it got right and the fewest persons (of this data) bearing one "
-        "of them. Buckets: the "
-        "keyed first-letters buckets stored beside the filter (not touched by hardening). "
+        "of them. Since schema version 5 no name buckets are stored beside the filter, and "
+        "the bucket-alignment attack on them is gone with them. "
         "Pattern attack: best of the tolerances tried; for 'balance' the attacker first strips "
         "the complement bits. Refitted: MatchPolicy weights refitted on the fitting seed for "
-        "that hardening, thresholds as shipped. Frequency and bucket alignment: the better "
+        "that hardening, thresholds as shipped. Frequency alignment: the better "
         "of all encodings at once and each year of birth apart (the hub joins the records "
         "sharing a month-and-year or a day-and-year date token into years). Salt: name filter "
-        "(and buckets) keyed with the year of birth (tests/benchmarks/salting.py).")
+        "keyed with the year of birth (tests/benchmarks/salting.py).")
 
-
-def bucket_spread(ev: Labelled, public: attacks.PublicTable, keys: int = 10) -> None:
-    """The bucket attack depends on how the key happens to spread the top prefixes."""
-    schema = default_schema()
-    results = []
-    for k in range(keys):
-        encoded = encode_all(ev.encoded.data, schema, secret=bytes([k + 1]) * 32)
-        results.append(attacks.score_guesses(attacks.bucket_alignment(
-            [e.given_buckets for e in encoded.encodings],
-            [e.surname_buckets for e in encoded.encodings], public,
-            schema.bucket_prefix_chars), ev.records))
-    given = [r.above_given for r in results]
-    full = [r.above_full for r in results]
-    say(f"\nBucket alignment under {keys} other linkage secrets (same rows): given name above "
-        f"chance: mean {np.mean(given):.2%}, max {max(given):.2%}; full name mean "
-        f"{np.mean(full):.2%}, max {max(full):.2%}.")

@@ -10,9 +10,9 @@ Prints Markdown tables:
    kinds of true pairs zichtlijn misses but the baseline finds;
 2. zichtlijn's precision/recall over the link threshold (how it is chosen);
 3. FEBRL4 for zichtlijn and clkhash + anonlink;
-4. privacy: frequency-alignment, bucket-alignment and pattern-mining attacks
-   by a curious hub against each hardening and against names salted with the
-   year of birth, with the F1 each leaves.
+4. privacy: frequency-alignment and pattern-mining attacks by a curious hub
+   against each hardening and against names salted with the year of birth,
+   with the F1 each leaves.
 
 Weights of the baseline (and of zichtlijn under a hardening) and every peer
 threshold are fitted on the fitting seed and scored on the evaluation seed.
@@ -437,8 +437,10 @@ def febrl_section(with_peers: bool) -> tuple[float, float] | None:
     say(f"\n{run.unencodable} records have no name at all; a node refuses such rows, so they "
         "stay unlinked. FEBRL4 has no separate fitting set: anonlink's threshold is chosen "
         "on FEBRL4 itself (favouring anonlink); zichtlijn runs as shipped. The all-fields "
-        f"rows block on {ten.candidates:,} pairs (zichtlijn's keys plus document, name-bucket "
-        f"and postcode pairs; {ten.true_pairs_not_candidates} true pair(s) not among them).")
+        f"rows block on {ten.candidates:,} pairs (zichtlijn's keys: bands of the name filter "
+        "with date tokens, the document and contact tokens; plus pairs sharing a band of the "
+        "name filter whatever their dates, a document token or a postcode; "
+        f"{ten.true_pairs_not_candidates} true pair(s) not among them).")
     say("\nWhere zichtlijn's FEBRL4 recall goes (true pairs left apart as shipped; a pair "
         "can fall under more than one line):\n")
     say(table(("what the two records of a true pair show", "pairs"), list(run.missed.items())))
@@ -496,7 +498,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--hardening",
                     default=",".join([*(_variant_key(v) for v in VARIANTS), "salt"]),
                     help="variants for the privacy table (default all; 'salt': the shipped "
-                         "hardening salted with the year of birth, two ways)")
+                         "hardening, its name filter salted with the year of birth)")
     ap.add_argument("--examples", type=int, default=0, help="print N missed pairs per mix")
     ap.add_argument("--no-peers", action="store_true", help="skip clkhash/anonlink/FEBRL4")
     ap.add_argument("--error-rate", type=float, default=1.0,

@@ -1,12 +1,11 @@
-"""Salting the name encodings with the year of birth, measured beside the hardenings.
+"""Salting the name filter with the year of birth, measured beside the hardenings.
 
-Salting keys a record's name filter (and, in the second variant, its name
-buckets) with a value of the record itself, here the year of birth: equal names
-born in different years encode to unrelated bits, so the hub's groups of equal
-filters split by year and the frequency attack's largest groups shrink. The
-price is every pair whose salts differ: a date of birth missing on one side, a
-year off by one, a second date from a false document. Their names can no longer
-be compared, however alike.
+Salting keys a record's name filter with a value of the record itself, here
+the year of birth: equal names born in different years encode to unrelated
+bits, so the hub's groups of equal filters split by year and the frequency
+attack's largest groups shrink. The price is every pair whose salts differ: a
+date of birth missing on one side, a year off by one, a second date from a
+false document. Their names can no longer be compared, however alike.
 
 A record keeps one salt. A record carrying filters for several salts (the
 years around its own, or every year when its date is missing) could be
@@ -30,11 +29,9 @@ from tests.benchmarks.labelled import Labelled
 @dataclass(frozen=True)
 class Salting:
     label: str
-    buckets: bool  # the name buckets salted too, not only the filter
 
 
-SALTINGS = (Salting("diffusion t=3 + salt: year of birth (filter)", buckets=False),
-            Salting("diffusion t=3 + salt: year of birth (filter, buckets)", buckets=True))
+SALTINGS = (Salting("diffusion t=3 + salt: year of birth (filter)"),)
 
 
 def _salted_secret(year: int | None) -> bytes:
@@ -42,8 +39,9 @@ def _salted_secret(year: int | None) -> bytes:
     return hashlib.blake2b(salt, key=BENCHMARK_SECRET, digest_size=32).digest()
 
 
-def salted(base: Labelled, schema: LinkageSchema, salting: Salting) -> Labelled:
-    """The rows of `base` encoded under `schema`, their names salted as `salting` says.
+def salted(base: Labelled, schema: LinkageSchema) -> Labelled:
+    """The rows of `base` encoded under `schema`, their name filters salted with the year
+    of birth.
 
     Dates, documents, places and entity tokens stay under the common keys: only the
     name encodings move with the salt."""
@@ -57,9 +55,5 @@ def salted(base: Labelled, schema: LinkageSchema, salting: Salting) -> Labelled:
         if encoder is None:
             encoder = by_year[year] = Encoder(schema, derive_purpose_keys(_salted_secret(year), 1))
         own = encoder.encode_identity(parsed.subject)
-        changed = {"name_filter": own.name_filter}
-        if salting.buckets:
-            changed |= {"given_buckets": own.given_buckets,
-                        "surname_buckets": own.surname_buckets}
-        encodings.append(replace(encoding, **changed))
+        encodings.append(replace(encoding, name_filter=own.name_filter))
     return replace(base, encoded=replace(common, encodings=encodings))

@@ -202,32 +202,24 @@ def lost_true_pairs(truth: np.ndarray, pairs: np.ndarray) -> np.ndarray:
 
 
 def lost_pair_kinds(table, lost: np.ndarray) -> list[tuple[str, str]]:
-    """(date relation, name relation) of each lost pair, from what the hub holds.
+    """(date relation, name similarity) of each lost pair, from what the hub holds.
 
     Dates: the DOB tokens the two sides share (same date, swapped, one part one
-    apart, two parts agree, nothing, or a side without a date). Names: which
-    name-word buckets agree (given, surname, given of one = surname of the other).
-    This is what tells which blocking key could have caught the pair.
+    apart, two parts agree, nothing, or a side without a date). Names: the Dice
+    of the two name filters, in bands (alike >= 0.8, partly alike 0.6-0.8, half
+    alike 0.5-0.6, differ < 0.5). This is what tells which blocking key could
+    have caught the pair: the date tells the family, and the more alike the
+    names, the likelier the two filters share one of its bands.
     """
-    from linkage.table import NO_BUCKET
+    from linkage.compare import dice
 
     a, b = lost[:, 0], lost[:, 1]
     da, db = table.dob[a], table.dob[b]
     undated = (da[:, 0] == 0) | (db[:, 0] == 0)
     equal = da == db
     near = (da[:, 5:] == db[:, :1]).any(axis=1) | (db[:, 5:] == da[:, :1]).any(axis=1)
+    similarity = dice(table, a, b)
     kinds = []
-
-    def shared(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-        hit = np.zeros(len(x), dtype=bool)
-        for i in range(x.shape[1]):
-            for j in range(y.shape[1]):
-                hit |= (x[:, i] != NO_BUCKET) & (x[:, i] == y[:, j])
-        return hit
-
-    given = shared(table.given[a], table.given[b])
-    surname = shared(table.surname[a], table.surname[b])
-    crossed = shared(table.given[a], table.surname[b]) | shared(table.surname[a], table.given[b])
     for i in range(len(lost)):
         if undated[i]:
             date = "no date (both)" if da[i, 0] == 0 and db[i, 0] == 0 else "no date (one)"
@@ -241,16 +233,14 @@ def lost_pair_kinds(table, lost: np.ndarray) -> list[tuple[str, str]]:
             date = "two parts agree"
         else:
             date = "dates share nothing"
-        if (given[i] and surname[i]) or (crossed[i] and (given[i] or surname[i])):
-            name = "given and surname bucket"
-        elif given[i]:
-            name = "given bucket only"
-        elif surname[i]:
-            name = "surname bucket only"
-        elif crossed[i]:
-            name = "swapped parts only"
+        if similarity[i] >= 0.8:
+            name = "names alike (Dice >= 0.8)"
+        elif similarity[i] >= 0.6:
+            name = "names partly alike (0.6-0.8)"
+        elif similarity[i] >= 0.5:
+            name = "names half alike (0.5-0.6)"
         else:
-            name = "no bucket shared"
+            name = "names differ (< 0.5)"
         kinds.append((date, name))
     return kinds
 
@@ -275,9 +265,9 @@ def print_lost_pairs(table, lost: np.ndarray, true_pairs: int, policy) -> None:
     kinds = lost_pair_kinds(table, lost)
     counts = Counter(kinds)
     links = Counter(kind for kind, hit in zip(kinds, linkable.tolist(), strict=True) if hit)
-    print("  lost true pairs by kind (date relation, name buckets): lost | would link")
+    print("  lost true pairs by kind (date relation, name similarity): lost | would link")
     for (date, name), count in counts.most_common():
-        print(f"    {date:<20} {name:<26} {count:>7,} | {links[(date, name)]:>6,}")
+        print(f"    {date:<20} {name:<29} {count:>7,} | {links[(date, name)]:>6,}")
 
 
 def bench_blocking(persons: int) -> None:

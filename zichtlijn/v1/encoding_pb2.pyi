@@ -40,11 +40,9 @@ SETTING_STRAAT: Setting
 SETTING_ONLINE: Setting
 
 class IdentityEncoding(_message.Message):
-    __slots__ = ("name_filter", "dob_tokens", "given_buckets", "surname_buckets", "sex_token", "document_token", "document_near", "place_bucket", "nationality_bucket")
+    __slots__ = ("name_filter", "dob_tokens", "sex_token", "document_token", "document_near", "place_bucket", "nationality_bucket")
     NAME_FILTER_FIELD_NUMBER: _ClassVar[int]
     DOB_TOKENS_FIELD_NUMBER: _ClassVar[int]
-    GIVEN_BUCKETS_FIELD_NUMBER: _ClassVar[int]
-    SURNAME_BUCKETS_FIELD_NUMBER: _ClassVar[int]
     SEX_TOKEN_FIELD_NUMBER: _ClassVar[int]
     DOCUMENT_TOKEN_FIELD_NUMBER: _ClassVar[int]
     DOCUMENT_NEAR_FIELD_NUMBER: _ClassVar[int]
@@ -52,14 +50,12 @@ class IdentityEncoding(_message.Message):
     NATIONALITY_BUCKET_FIELD_NUMBER: _ClassVar[int]
     name_filter: bytes
     dob_tokens: _containers.RepeatedScalarFieldContainer[int]
-    given_buckets: bytes
-    surname_buckets: bytes
     sex_token: int
     document_token: bytes
     document_near: _containers.RepeatedScalarFieldContainer[int]
     place_bucket: int
     nationality_bucket: int
-    def __init__(self, name_filter: _Optional[bytes] = ..., dob_tokens: _Optional[_Iterable[int]] = ..., given_buckets: _Optional[bytes] = ..., surname_buckets: _Optional[bytes] = ..., sex_token: _Optional[int] = ..., document_token: _Optional[bytes] = ..., document_near: _Optional[_Iterable[int]] = ..., place_bucket: _Optional[int] = ..., nationality_bucket: _Optional[int] = ...) -> None: ...
+    def __init__(self, name_filter: _Optional[bytes] = ..., dob_tokens: _Optional[_Iterable[int]] = ..., sex_token: _Optional[int] = ..., document_token: _Optional[bytes] = ..., document_near: _Optional[_Iterable[int]] = ..., place_bucket: _Optional[int] = ..., nationality_bucket: _Optional[int] = ...) -> None: ...
 
 class EntityToken(_message.Message):
     __slots__ = ("kind", "token")
