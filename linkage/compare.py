@@ -40,7 +40,8 @@ class DobAgreement(IntEnum):
 # Log-odds weights of the evidence (see README "How matching works"), fitted by
 # logistic regression on labelled carousel pairs of the generator's whole
 # realistic mix, fitting seed 101 (`python -m tests.benchmarks.fit_weights`),
-# and evaluated on other seeds.
+# and evaluated on other seeds; last fitted for schema version 5 (2026-12-05,
+# night: no name-part evidence, the candidates of the filter-band blocking).
 DEFAULT_WEIGHTS: dict[str, float] = {
     "bias": -13.53,
     "dice": 9.24,
