@@ -73,7 +73,7 @@ CANDIDATE_KEYS = 3
 #: a date narrows its block to a few rows, so its bands are narrow and catch names
 #: that share little (a married surname). A pair of date parts leaves thousands of
 #: rows in a block at national scale, so those bands are wider.
-DATE_BAND_FAMILIES = ((1, 1, 12, 10),  # the date or its swap
+DATE_BAND_FAMILIES = ((1, 1, 16, 10),  # the date or its swap
                       (3, 2, 4, 20), (4, 3, 4, 20), (5, 4, 4, 20))  # two of three parts
 _UNDATED_FAMILY = 6
 _DOCUMENT_FAMILY = 7
