@@ -37,13 +37,14 @@ Bands are locality-sensitive hashing by bit sampling: a band is the filter's
 bits at fixed positions drawn once per family from a public seed, so two
 filters agree on a band with probability about (1 - hamming / bits) ** width.
 The filter is what the hub compares anyway, so a band tells it nothing new.
-Only pairs the matcher could link need to be found: with an exact date a
-Dice of about 0.6 can link (a married surname), so the date families' bands
-are narrow and many; with a date one apart or missing it needs about 0.8
-(filters some 120 bits apart), so those bands are wide and few. A band
-samples the whole pooled filter where a bucket took one name word, so the
-bands cost more candidates than the buckets did for the same pairs (README
-"Blocking").
+Only pairs the matcher could link need to be found: with the same date a
+Dice of 0.6 to 0.7 links given a shared place or address, so the date
+family's bands are the narrowest (10 bits) and the most (16); with a date
+part wrong, one apart or missing it needs about 0.8 (filters some 120 bits
+apart), so those bands are wider (16 or 20 bits) and fewer. A band samples
+the whole pooled filter where a bucket took one name word: at a few
+thousand women the bands meet fewer true pairs than the buckets did, at a
+million more, for two thirds of the candidates (README "Blocking").
 
 A pair is a candidate when the two rows share a key (in the undated and
 contact families, the later of the two ranks below the cap in arrival
