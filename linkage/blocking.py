@@ -43,8 +43,9 @@ family's bands are the narrowest (10 bits) and the most (16); with a date
 part wrong, one apart or missing it needs about 0.8 (filters some 120 bits
 apart), so those bands are wider (16 or 20 bits) and fewer. A band samples
 the whole pooled filter where a bucket took one name word: at a few
-thousand women the bands meet fewer true pairs than the buckets did, at a
-million more, for two thirds of the candidates (README "Blocking").
+thousand women the bands meet fewer true pairs than the buckets did; at a
+million they miss fewer of the pairs that would link, for two thirds of
+the candidates (README "Blocking").
 
 A pair is a candidate when the two rows share a key (in the undated and
 contact families, the later of the two ranks below the cap in arrival
