@@ -74,7 +74,7 @@ CANDIDATE_KEYS = 3
 #: is the same for a date and its day/month swap, so its family holds exact dates too;
 #: a date narrows its block to a few rows, so its bands are narrow enough to meet most
 #: names 0.7 alike (a dropped given name), and a married surname (0.5 to 0.65) about
-#: one time in four: such a pair links only with a shared phone, which the contact
+#: one time in two: such a pair links only with a shared phone, which the contact
 #: family meets. A pair of date parts leaves thousands of rows in a block at national
 #: scale, so those bands are wider.
 DATE_BAND_FAMILIES = ((1, 1, 16, 10),  # the date or its swap
