@@ -111,7 +111,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     finally:
         progress.done()
         store.close()
-    for line in [*map(str, report.errors), *report.advice()]:
+    for line in [*map(str, report.errors), *map(str, report.notes), *report.advice()]:
         print(f"{path.name}: {line}", file=sys.stderr)
     print(f"{path.name}: {report.summary()}")
     return 1 if report.errors else 0

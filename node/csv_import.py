@@ -100,6 +100,17 @@ class RowError(ValueError):
         return f"line {self.line}: {self.field}: {self.reason}"
 
 
+@dataclass(frozen=True)
+class RowNote:
+    """Something in a kept row that is not used: said, so a lost column is noticed."""
+    line: int
+    field: str
+    note: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.field}: {self.note}"
+
+
 @dataclass
 class ParsedSighting:
     line: int
@@ -111,6 +122,7 @@ class ParsedSighting:
     subject: Identity
     companion: Identity | None
     entities: list[tuple[str, str]] = field(default_factory=list)
+    notes: tuple[RowNote, ...] = ()
 
     def __repr__(self) -> str:
         return f"ParsedSighting(line={self.line}, case_ref={self.case_ref!r})"
@@ -174,20 +186,17 @@ def _digits_within_words(value: str) -> bool:
                if not _ASCII_DIGITS.isdisjoint(word))
 
 
-_NAME_PART_MISSING = 'required but empty (write "onbekend" if it was not given)'
+NAME_PART_EMPTY = 'empty: the row links on the rest (write "onbekend" if it was not given)'
+NO_NAME = "given_names and surname are both empty"
+ADDRESS_HALF = "empty, so the address is not used (it needs both postcode and number)"
 
 
-def _check_name(line: int, name: str, value: str, required: bool) -> str:
+def _check_name(line: int, name: str, value: str) -> str:
     value = _check_text(line, name, value, MAX_NAME_CHARS)
     value = name_as_meant(value)
     if value.lower() in _NULL_MARKERS:
         value = ""
     if not value:
-        if required:
-            # DESIGN §10 requires both name parts. "onbekend" is the inspector saying she
-            # did not learn one (the row links on the rest); an empty cell or a dash may be
-            # a lost column or a cell never filled in, so it refuses, and says how to say so
-            raise RowError(line, name, _NAME_PART_MISSING)
         return ""
     if value.isascii():  # most names: the same two checks on the set of characters
         chars = set(value)
@@ -338,8 +347,15 @@ def parse_row(line: int, row: dict[str, str], today: dt.date,
         if known_signals is not None and code not in known_signals:
             raise RowError(line, "signals", f"{code!r} is not in the signal catalogue")
 
-    given = _check_name(line, "given_names", get("given_names", ""), required=True)
-    surname = _check_name(line, "surname", get("surname", ""), required=True)
+    given = _check_name(line, "given_names", get("given_names", ""))
+    surname = _check_name(line, "surname", get("surname", ""))
+    if not (given or surname):
+        raise RowError(line, "given_names", NO_NAME)
+    # A woman who gives one name is met as often as any other (FEBRL leaves one part
+    # blank in 5 % of its rows): the row is kept and links on the rest, as with
+    # "onbekend". The note lets an operator notice a column lost in an export.
+    notes = [RowNote(line, part, NAME_PART_EMPTY)
+             for part, value in (("given_names", given), ("surname", surname)) if not value]
     born = _date_of_birth(line, "date_of_birth", get("date_of_birth", ""), observed_on)
     sex = _normalised(line, "sex", get("sex", ""), normalise_sex)
     nationality = _normalised(line, "nationality", get("nationality", ""),
@@ -362,19 +378,20 @@ def parse_row(line: int, row: dict[str, str], today: dt.date,
                            normalise_postcode)
     number = _normalised(line, "address_number", get("address_number", ""),
                          normalise_house_number)
-    if bool(postcode) != bool(number):
-        missing = "address_number" if postcode else "address_postcode"
-        raise RowError(line, missing, "an address needs both postcode and number")
     if postcode and number:
         entities.append(("address", f"{postcode} {number}"))
+    elif postcode or number:
+        # half an address is no address to share with another sighting; the rest of the
+        # row still links, so it is kept without one
+        missing = "address_number" if postcode else "address_postcode"
+        notes.append(RowNote(line, missing, ADDRESS_HALF))
     advert = _check_text(line, "advert_id", get("advert_id", ""))
     if advert:
         entities.append(("advert", advert.lower()))
 
     companion_given = _check_name(line, "companion_given_names",
-                                  get("companion_given_names", ""), required=False)
-    companion_surname = _check_name(line, "companion_surname", get("companion_surname", ""),
-                                    required=False)
+                                  get("companion_given_names", ""))
+    companion_surname = _check_name(line, "companion_surname", get("companion_surname", ""))
     companion_born = _date_of_birth(line, "companion_date_of_birth",
                                     get("companion_date_of_birth", ""), observed_on)
     companion = None
@@ -385,4 +402,4 @@ def parse_row(line: int, row: dict[str, str], today: dt.date,
         raise RowError(line, "companion_date_of_birth", "given without a companion name")
 
     return ParsedSighting(line, case_ref, observed_on, setting, licensed, signals, subject,
-                          companion, entities)
+                          companion, entities, tuple(notes))

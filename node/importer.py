@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from linkage.encode import Encoder
 from node.csv_file import decode_csv, read_rows
-from node.csv_import import NOT_UTF8, ParsedSighting, RowError, parse_row
+from node.csv_import import NOT_UTF8, ParsedSighting, RowError, RowNote, parse_row
 from node.epoch_views import same_content
 from node.store import NodeStore
 from zichtlijn import wire
@@ -24,6 +24,7 @@ class ImportReport:
     imported: int = 0
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
+    notes: list[RowNote] = field(default_factory=list)  # of kept rows, in file order
 
     @property
     def rejected(self) -> int:
@@ -161,12 +162,14 @@ def import_csv(
         if known is not None:
             if known == digest or same_content(store.encoded_of(parsed.case_ref), message):
                 report.unchanged += 1
+                report.notes.extend(parsed.notes)
             else:
                 report.errors.append(RowError(
                     line, "case_ref",
                     f"{parsed.case_ref!r} was imported before with other content "
                     "(use `zichtlijn node correct`)"))
             return
+        report.notes.extend(parsed.notes)
         message.sighting_uuid = str(uuid.uuid4())
         pending.append({
             "case_ref": parsed.case_ref,

@@ -117,9 +117,9 @@ def test_unsynced_correction_goes_out_with_the_next_sync(tmp_path, pki, secret_f
 def test_correction_is_validated_like_an_import(world, tmp_path, capsys):
     hub, homes = world
     assert run("node", "correct", "--home", homes["GM0344"], "UTR-3", "--from-json",
-               write_json(tmp_path, {"given_names": "Iulia"})) == 1
+               write_json(tmp_path, {"given_names": "-", "date_of_birth": "14-03-1998"})) == 1
     err = capsys.readouterr().err
-    assert err == 'zichtlijn: surname: required but empty (write "onbekend" if it was not given)\n'
+    assert err == "zichtlijn: given_names: given_names and surname are both empty\n"
     assert run("node", "correct", "--home", homes["GM0344"], "UTR-3", "--from-json",
                write_json(tmp_path, ELENA), "--observed-on", "2001-13-14") == 1
     assert "observed_on" in capsys.readouterr().err

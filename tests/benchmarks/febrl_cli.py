@@ -1,21 +1,19 @@
 """FEBRL through the command line: data zichtlijn never saw, the way a municipality gives it.
 
     .venv-bench/bin/python -m tests.benchmarks.febrl_cli [--sets febrl4,febrl3] [--dir DIR]
-        [--blank-name onbekend]
 
 The FEBRL4 benchmark (`tests/benchmarks/febrl.py`) hands FEBRL's fields to the
 encoder directly. This one writes FEBRL's files as the CSV of DESIGN §10
 (`rec_id` as `case_ref`, FEBRL's YYYYMMDD date of birth as written, the social
-security number as document number, postcode and street number as the address when
-both are there) and runs `zichtlijn demo --csv` on them: node import with its row
+security number as document number, postcode and street number as the address, blank
+cells left blank) and runs `zichtlijn demo --csv` on them: node import with its row
 checks, encoding, sync over mTLS, linking at the hub, `hub clusters --format csv`.
 FEBRL4's two files are two gemeenten (GM0001, GM0002); FEBRL1, 2 and 3, each one file
 with duplicates inside it (FEBRL3 up to five of one record), are one gemeente each.
 The found persons are read back through `node sightings --format csv` (case_ref to
 sighting UUID) and scored against FEBRL's record numbers, on the rows the nodes
 accepted and on all rows (a refused row counts as a person of its own, so its pairs
-are missed). With `--blank-name onbekend` a name part FEBRL left blank is written
-`onbekend`, as the node's refusal of a blank one tells the inspector to.
+are missed).
 """
 
 from __future__ import annotations
@@ -41,18 +39,15 @@ def _cell(value: object) -> str:
     return value if isinstance(value, str) else ""  # FEBRL's missing values are NaN
 
 
-def write_febrl_csv(frame, path: Path, blank_name: str = "") -> None:
-    """One FEBRL file as a node's CSV export; `blank_name` stands in a blank name part."""
+def write_febrl_csv(frame, path: Path) -> None:
+    """One FEBRL file as a node's CSV export, blanks and half addresses as FEBRL has them."""
     with path.open("w", newline="", encoding="utf-8") as out:
         writer = csv.writer(out)
         writer.writerow(HEADER)
         for rec_id, row in frame.iterrows():
-            postcode, number = _cell(row.postcode), _cell(row.street_number)
-            if not (postcode and number):  # half an address is refused: leave it out
-                postcode = number = ""
-            writer.writerow([rec_id, CONTROL_DATE, _cell(row.given_name) or blank_name,
-                             _cell(row.surname) or blank_name,
-                             _cell(row.date_of_birth), _cell(row.soc_sec_id), postcode, number])
+            writer.writerow([rec_id, CONTROL_DATE, _cell(row.given_name), _cell(row.surname),
+                             _cell(row.date_of_birth), _cell(row.soc_sec_id),
+                             _cell(row.postcode), _cell(row.street_number)])
 
 
 def _zichtlijn(*args: str) -> str:
@@ -88,15 +83,14 @@ def _loaders() -> dict:
             "febrl2": datasets.load_febrl2, "febrl3": datasets.load_febrl3}
 
 
-def run_set(name: str, work: Path,
-            blank_name: str = "") -> tuple[list[str], ClusterQuality, ClusterQuality, float]:
+def run_set(name: str, work: Path) -> tuple[list[str], ClusterQuality, ClusterQuality, float]:
     """Link one FEBRL set through `zichtlijn demo --csv` in `work`; what the nodes said,
     the figures on accepted and on all rows, and the demo's seconds."""
     loaded = _loaders()[name]()
     frames = loaded if isinstance(loaded, tuple) else (loaded,)
     paths = [work / f"{name}-{letter}.csv" for letter in "ab"[:len(frames)]]
     for frame, path in zip(frames, paths, strict=True):
-        write_febrl_csv(frame, path, blank_name)
+        write_febrl_csv(frame, path)
     demo, clusters = work / f"demo-{name}", work / f"clusters-{name}.csv"
     gemeenten = GEMEENTEN[:len(frames)]
     started = time.perf_counter()
@@ -121,8 +115,6 @@ def main() -> None:
     parser.add_argument("--sets", default="febrl4,febrl1,febrl2,febrl3",
                         help="comma-separated FEBRL sets (default: all four)")
     parser.add_argument("--dir", type=Path, help="work directory (default: a temporary one)")
-    parser.add_argument("--blank-name", default="", metavar="WORD",
-                        help="write a blank name part as WORD (default: leave it blank)")
     options = parser.parse_args()
     sets = options.sets.split(",")
     if unknown := set(sets) - set(_loaders()):
@@ -136,7 +128,7 @@ def main() -> None:
         work = options.dir or Path(scratch)
         work.mkdir(parents=True, exist_ok=True)
         for name in sets:
-            said, accepted, every, seconds = run_set(name, work, options.blank_name)
+            said, accepted, every, seconds = run_set(name, work)
             refused = every.rows - accepted.rows
             print(f"| {name} | {len(said)} | {accepted.rows:,} / {refused:,} "
                   f"| {accepted.precision:.4f} | {accepted.recall:.4f} | {accepted.f1:.4f} "
