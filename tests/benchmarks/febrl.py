@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from linkage.blocking import CandidateIndex
-from linkage.compare import DobAgreement, MatchPolicy, features, score_pairs
+from linkage.compare import ENTITY_NAME_DICE, DobAgreement, MatchPolicy, features, score_pairs
 from linkage.encode import Encoder, Identity
 from linkage.keys import derive_purpose_keys
 from linkage.linking import link_all
@@ -106,8 +106,8 @@ def missed_breakdown(table: EncodingTable, linked: np.ndarray, entity: list[str]
     return {
         "true pairs left apart": len(missed),
         "same document, dates share nothing": int((same_document & other_date).sum()),
-        "same document, names differ (Dice < 0.5)":
-            int((same_document & ~other_date & (f.dice < 0.5)).sum()),
+        f"same document, names differ (Dice < {ENTITY_NAME_DICE})":
+            int((same_document & ~other_date & (f.dice < ENTITY_NAME_DICE)).sum()),
         "document differs beyond one typo": int((f.document == -1).sum()),
         "a side has no date of birth": int((f.dob == DobAgreement.MISSING).sum()),
     }

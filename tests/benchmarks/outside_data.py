@@ -384,6 +384,7 @@ class Sighting:
     errors: dict[str, str] = field(default_factory=dict)  # kind -> detail, in memory only
     document: str = ""  # the true document number behind what was written
     phone: str = ""  # the true number behind what was written
+    dob: dt.date | None = None  # the date written, as a date
 
 
 def _names(spec: str, script: str) -> list[Name]:
@@ -715,11 +716,13 @@ def write_names(woman: Woman, rng: random.Random, errors: dict[str, str]) -> tup
     return given, surname
 
 
-def write_birth_date(dob: dt.date, rng: random.Random, errors: dict[str, str]) -> str:
-    """The date of birth in one of the formats municipal systems export, or its error."""
+def write_birth_date(dob: dt.date, rng: random.Random,
+                     errors: dict[str, str]) -> tuple[str, dt.date | None]:
+    """The date of birth in one of the formats municipal systems export (and as a date),
+    or its error."""
     if rng.random() < RATES["date of birth missing"]:
         errors["dob"] = "missing"
-        return ""
+        return "", None
     roll, written = rng.random(), dob
     swap = RATES["date of birth day and month swapped"]
     day, month = swap + RATES["date of birth off by one day"], swap + RATES[
@@ -739,7 +742,7 @@ def write_birth_date(dob: dt.date, rng: random.Random, errors: dict[str, str]) -
         errors["dob"] = "off by one year"
     form = rng.choices(("%d-%m-%Y", "%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y"),
                        weights=(55, 30, 10, 5))[0]
-    return written.strftime(form)
+    return written.strftime(form), written
 
 
 def write_document(number: str, origin: Origin, rng: random.Random,
@@ -788,9 +791,10 @@ def write_sighting(woman: Woman, case_ref: str, gemeente: str, observed: dt.date
     """One control of `woman`: the CSV row and the errors made writing it."""
     errors: dict[str, str] = {}
     given, surname = write_names(woman, rng, errors)
+    written, dob = write_birth_date(woman.dob, rng, errors)
     row = {"case_ref": case_ref, "observed_on": observed.isoformat(), "given_names": given,
-           "surname": surname, "date_of_birth": write_birth_date(woman.dob, rng, errors)}
-    sighting = Sighting(case_ref, woman, gemeente, row, errors)
+           "surname": surname, "date_of_birth": written}
+    sighting = Sighting(case_ref, woman, gemeente, row, errors, dob=dob)
     if rng.random() < RATES["nationality recorded"]:
         code = rng.choice(woman.nationalities)
         errors["nationality"] = code
@@ -815,7 +819,7 @@ def _copy(earlier: Sighting, case_ref: str, observed: dt.date) -> Sighting:
     """A gemeente that met her before copies its record: same spelling, same errors."""
     row = {**earlier.row, "case_ref": case_ref, "observed_on": observed.isoformat()}
     return Sighting(case_ref, earlier.woman, earlier.gemeente, row, dict(earlier.errors),
-                    earlier.document, earlier.phone)
+                    earlier.document, earlier.phone, earlier.dob)
 
 
 def make_sightings(women: list[Woman], networks: dict[int, tuple[list[str], list[str]]],
@@ -913,17 +917,24 @@ _DIFFERS = {"spelling": "transliteration differs", "diacritics": "diacritics dif
             "second surname": "Spanish second surname dropped"}
 
 
+_NAME_KINDS = {"transliteration differs", "diacritics differ", "given/surname swapped",
+               "second given name dropped/added", "given names hyphen-joined",
+               "upper case on one side", "Dutch particle written otherwise",
+               "married or double surname", "Spanish second surname dropped", "typo"}
+
+
 def pair_kinds(a: Sighting, b: Sighting) -> set[str]:
     """The recording differences between two sightings of one woman."""
     kinds = {label for key, label in _DIFFERS.items() if a.errors.get(key) != b.errors.get(key)}
     if "typo" in a.errors or "typo" in b.errors:
         kinds.add("typo")
-    missing = [s.errors.get("dob") == "missing" for s in (a, b)]
-    if all(missing):
+    if (a.row["given_names"], a.row["surname"]) == (b.row["given_names"], b.row["surname"]):
+        kinds -= _NAME_KINDS  # the same letters (a copied record, or the same slip twice)
+    if a.dob is None and b.dob is None:
         kinds.add("DOB missing on both sides")
-    elif any(missing):
+    elif a.dob is None or b.dob is None:
         kinds.add("DOB missing on one side")
-    elif a.errors.get("dob") != b.errors.get("dob"):
+    elif a.dob != b.dob:
         kinds.update("DOB " + s.errors["dob"] for s in (a, b) if "dob" in s.errors)
     if a.document and b.document:
         if a.document != b.document:
@@ -995,8 +1006,7 @@ def agreed(a: Sighting, b: Sighting) -> str:
     same = [label for label, key in (("surname", "surname"), ("given", "given_names"),
                                      ("DOB", "date_of_birth"))
             if a.row.get(key) and _plain(a.row[key]) == _plain(b.row.get(key, ""))]
-    if a.woman.dob == b.woman.dob and "DOB" not in same and a.row["date_of_birth"] and (
-            b.row["date_of_birth"]):
+    if a.dob and a.dob == b.dob and "DOB" not in same:
         same.append("DOB (written differently)")
     if a.phone and a.phone == b.phone:
         same.append("phone")
@@ -1107,7 +1117,8 @@ def _hard_negative_pairs(sightings: list[Sighting], found: dict[str, str]) -> Co
 def print_examples(pairs: list[tuple[Sighting, Sighting]], title: str, count: int) -> None:
     if not count or not pairs:
         return
-    print(f"## {title} (first {min(count, len(pairs))})\n")
+    print(f"## {title} ({min(count, len(pairs))}, fewest differences first)\n")
+    pairs = sorted(pairs, key=lambda p: (len(pair_kinds(*p)), p[0].case_ref))
     for a, b in pairs[:count]:
         why = (", ".join(sorted(pair_kinds(a, b))) if a.woman is b.woman
                else relation(a.woman, b.woman))
