@@ -16,6 +16,7 @@ linking sightings night by night gives the same persons as one batch run.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from functools import lru_cache
 
 import numpy as np
 
@@ -54,10 +55,26 @@ def components(links: Iterable[tuple[int, int]], nodes: Iterable[int] = ()) -> l
     return sorted((sorted(g) for g in groups.values()), key=lambda g: g[0])
 
 
+_KEPT_PAIRS = 64  # components up to this size: well under a megabyte of index arrays
+
+
+@lru_cache(maxsize=_KEPT_PAIRS)
+def _kept_upper_pairs(m: int) -> tuple[np.ndarray, np.ndarray]:
+    left, right = np.triu_indices(m, k=1)
+    left.flags.writeable = right.flags.writeable = False
+    return left, right
+
+
+def _upper_pairs(m: int) -> tuple[np.ndarray, np.ndarray]:
+    """np.triu_indices(m, k=1); kept for small m: a night asks it of tens of thousands
+    of small components, and building its m x m mask cost more than their clustering."""
+    return _kept_upper_pairs(m) if m <= _KEPT_PAIRS else np.triu_indices(m, k=1)
+
+
 def component_pairs(members: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
     """Every pair of a component's rows, in the order `cluster_component` expects scores."""
     rows = np.array(sorted(members), dtype=np.int64)
-    left, right = np.triu_indices(len(rows), k=1)
+    left, right = _upper_pairs(len(rows))
     return rows[left], rows[right]
 
 
@@ -74,7 +91,7 @@ def cluster_component(
     m = len(rows)
     if m == 1:
         return [[int(rows[0])]]
-    left, right = np.triu_indices(m, k=1)
+    left, right = _upper_pairs(m)
     if scores is None:
         scores = scorer(rows[left], rows[right])
     if m == 2:  # most components: what the greedy merge below decides, without its setup
@@ -95,7 +112,8 @@ def cluster_component(
 
 def _compatible(matrix: np.ndarray, a: list[int], b: list[int], policy: MatchPolicy) -> bool:
     cross = matrix[a][:, b]
-    if cross.min() < policy.veto or cross.mean() < policy.cluster_mean:
+    # sum / size is what mean() computes, without its wrapper's cost on tiny arrays
+    if cross.min() < policy.veto or cross.sum() / cross.size < policy.cluster_mean:
         return False
     # two persons already seen more than once: one of them must be a clear match
     return (len(a) == 1 or len(b) == 1
@@ -137,12 +155,12 @@ def attach_choice(
     agrees with two or more (a common name: the data cannot say which of the
     namesakes it was). `scores` are those of `attach_pairs`.
     """
-    matrix = scores.reshape(undated, sum(sizes))
-    matches = []
-    start = 0
-    for index, size in enumerate(sizes):
-        cross = matrix[:, start : start + size]
-        start += size
-        if cross.min() >= policy.veto and cross.mean() >= policy.attach_mean:
-            matches.append(index)
-    return matches[0] if len(matches) == 1 else None
+    # every cluster's block of columns at once: a night asks this of ten thousand undated
+    # clusters with a score or two dozen candidates each, where a loop spent its time in
+    # numpy's per-call overhead. Sums in float64, so their order does not matter
+    matrix = scores.reshape(undated, sum(sizes)).astype(np.float64)
+    starts = np.cumsum([0, *sizes[:-1]])
+    lowest = np.minimum.reduceat(matrix, starts, axis=1).min(axis=0)
+    mean = np.add.reduceat(matrix, starts, axis=1).sum(axis=0) / (undated * np.asarray(sizes))
+    [matches] = np.nonzero((lowest >= policy.veto) & (mean >= policy.attach_mean))
+    return int(matches[0]) if len(matches) == 1 else None

@@ -243,16 +243,17 @@ class PersonGraph:
         """Decide every undated cluster's person, all pairs scored in one call."""
         if not jobs:
             return
-        pairs = [attach_pairs(rows, [self.members(c) for c in candidates])
-                 for _, rows, candidates in jobs]
+        clusters = [[self.members(c) for c in candidates] for _, _, candidates in jobs]
+        pairs = [attach_pairs(rows, dated) for (_, rows, _), dated in zip(jobs, clusters,
+                                                                          strict=True)]
         flat = score_in_slices(scorer, np.concatenate([p[0] for p in pairs]),
                                np.concatenate([p[1] for p in pairs]))
         start = 0
-        for (undated, rows, candidates), (left, _) in zip(jobs, pairs, strict=True):
+        for (undated, rows, candidates), dated, (left, _) in zip(jobs, clusters, pairs,
+                                                                 strict=True):
             scores = flat[start : start + len(left)]
             start += len(left)
-            sizes = [len(self.members(c)) for c in candidates]
-            choice = attach_choice(scores, len(rows), sizes, self.policy)
+            choice = attach_choice(scores, len(rows), [len(c) for c in dated], self.policy)
             if choice is not None:
                 self._target[undated] = candidates[choice]
 
