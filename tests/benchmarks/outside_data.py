@@ -575,7 +575,12 @@ def _typo(word: str, rng: random.Random) -> str:
     if j < 0 or not word[j].isalpha():
         return word[:i] + new + word[i + 1:]
     a, b = sorted((i, j))
-    return word[:a] + word[b] + word[a] + word[b + 1:]
+    # the letters change places, the capitals stay where the shift key put them
+    first, second = word[b], word[a]
+    if word[a].isupper() != word[b].isupper():
+        first, second = (first.upper(), second.lower()) if word[a].isupper() else (
+            first.lower(), second.upper())
+    return word[:a] + first + second + word[b + 1:]
 
 
 def _strip_marks(text: str) -> str:
@@ -693,17 +698,20 @@ def write_names(woman: Woman, rng: random.Random, errors: dict[str, str]) -> tup
     given = joiner.join(parts)
     if woman.origin.code == "THA":
         given, surname = _thai(given, rng, errors), _thai(surname, rng, errors)
+        if "spelling" in errors:  # two variant spellings differ as their letters do
+            errors["thai form"] = f"{given} {surname}"
     given, surname = _diacritics(given, rng, errors), _diacritics(surname, rng, errors)
     surname = _particle(surname, rng, errors)
     roll = rng.random()
     typos = 2 if roll < RATES["two typos"] else 1 if roll < RATES["two typos"] + RATES[
         "one typo"] else 0
+    before = (given, surname)
     for _ in range(typos):
         if rng.random() < 0.5:
             given = _typo(given, rng)
         else:
             surname = _typo(surname, rng)
-    if typos:
+    if (given, surname) != before:  # two like letters trading places is no typo
         errors["typo"] = str(typos)
     swap = RATES["given name and surname swapped (Hungarian, surname first)"
                  if woman.origin.code == "HUN" else "given name and surname swapped"]
@@ -714,6 +722,17 @@ def write_names(woman: Woman, rng: random.Random, errors: dict[str, str]) -> tup
         given, surname = given.upper(), surname.upper()
         errors["upper"] = "upper"
     return given, surname
+
+
+def _same_day(dob: dt.date, year: int, month: int) -> dt.date:
+    """`dob`'s day in another month or year; the month's last day if it has no such day
+    (so the error changes only the month or the year)."""
+    for day in range(dob.day, 27, -1):
+        try:
+            return dt.date(year, month, day)
+        except ValueError:
+            continue
+    return dt.date(year, month, dob.day)
 
 
 def write_birth_date(dob: dt.date, rng: random.Random,
@@ -735,10 +754,10 @@ def write_birth_date(dob: dt.date, rng: random.Random,
         errors["dob"] = "off by one day"
     elif day <= roll < month:
         shifted = dob.month + rng.choice((-1, 1))
-        written = dob.replace(month=(shifted - 1) % 12 + 1, day=min(dob.day, 28))
+        written = _same_day(dob, dob.year, (shifted - 1) % 12 + 1)
         errors["dob"] = "off by one month"
     elif month <= roll < year:
-        written = dob.replace(year=dob.year + rng.choice((-1, 1)), day=min(dob.day, 28))
+        written = _same_day(dob, dob.year + rng.choice((-1, 1)), dob.month)
         errors["dob"] = "off by one year"
     form = rng.choices(("%d-%m-%Y", "%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y"),
                        weights=(55, 30, 10, 5))[0]
@@ -913,21 +932,27 @@ _DIFFERS = {"spelling": "transliteration differs", "diacritics": "diacritics dif
             "swap": "given/surname swapped", "given2": "second given name dropped/added",
             "hyphen": "given names hyphen-joined", "upper": "upper case on one side",
             "particle": "Dutch particle written otherwise",
-            "surname form": "married or double surname",
             "second surname": "Spanish second surname dropped"}
 
 
 _NAME_KINDS = {"transliteration differs", "diacritics differ", "given/surname swapped",
                "second given name dropped/added", "given names hyphen-joined",
                "upper case on one side", "Dutch particle written otherwise",
-               "married or double surname", "Spanish second surname dropped", "typo"}
+               "married surname instead of maiden", "double surname on one side",
+               "Spanish second surname dropped", "typo"}
 
 
 def pair_kinds(a: Sighting, b: Sighting) -> set[str]:
     """The recording differences between two sightings of one woman."""
     kinds = {label for key, label in _DIFFERS.items() if a.errors.get(key) != b.errors.get(key)}
+    if a.errors.get("thai form") != b.errors.get("thai form"):
+        kinds.add("transliteration differs")
     if "typo" in a.errors or "typo" in b.errors:
         kinds.add("typo")
+    forms = {s.errors.get("surname form", "maiden") for s in (a, b)}
+    if len(forms) == 2:
+        kinds.add("double surname on one side" if "double" in forms
+                  else "married surname instead of maiden")
     if (a.row["given_names"], a.row["surname"]) == (b.row["given_names"], b.row["surname"]):
         kinds -= _NAME_KINDS  # the same letters (a copied record, or the same slip twice)
     if a.dob is None and b.dob is None:
@@ -992,6 +1017,8 @@ def relation(a: Woman, b: Woman) -> str:
         return b.relation
     if a.relative_of and a.relative_of == b.relative_of:
         return "relatives of one woman"
+    if (a.given[0], a.surname) == (b.given[0], b.surname):
+        return "same name by chance"
     if a.network == b.network:
         return "same network (shares phones)"
     return "unrelated"
@@ -1012,7 +1039,8 @@ def agreed(a: Sighting, b: Sighting) -> str:
         same.append("phone")
     if a.document and a.document == b.document:
         same.append("document")
-    return " + ".join(same) or "nothing"
+    shared = " + ".join(same) or "nothing (joined through other rows)"
+    return shared + ("; a DOB missing" if a.dob is None or b.dob is None else "")
 
 
 # --------------------------------------------------------------------------------------
@@ -1031,7 +1059,7 @@ def _table(header: Iterable[str], rows: Iterable[Iterable[object]]) -> None:
 def print_rates(sightings: list[Sighting], women: list[Woman]) -> None:
     """The chosen rates, with how often each error was in fact written."""
     applied = Counter(f"{k}: {v}" for s in sightings for k, v in s.errors.items()
-                      if k != "nationality")
+                      if k not in ("nationality", "thai form"))
     print("## Generator rates\n")
     _table(("choice", "rate"), ((k, f"{v:.3f}") for k, v in
                                 [*RATES.items(), *[(f"per woman: {k}", v)
@@ -1052,20 +1080,22 @@ def print_rates(sightings: list[Sighting], women: list[Woman]) -> None:
 def print_missed(missed: list[tuple[Sighting, Sighting]],
                  pairs: list[tuple[Sighting, Sighting]]) -> None:
     """Missed true pairs by recording difference, alone and in combination."""
-    total, lost, alone = Counter(), Counter(), Counter()
-    for a, b in pairs:
-        total.update(pair_kinds(a, b))
-    for a, b in missed:
-        kinds = pair_kinds(a, b)
-        lost.update(kinds)
-        if len(kinds) == 1:
-            alone.update(kinds)
+    total: Counter[str] = Counter()
+    lost: Counter[str] = Counter()
+    for pair in pairs:
+        total.update(pair_kinds(*pair))
+    for pair in missed:
+        lost.update(pair_kinds(*pair))
+    alone = Counter(k for pair in pairs if len(kinds := pair_kinds(*pair)) == 1 for k in kinds)
+    alone_lost = Counter(k for pair in missed if len(kinds := pair_kinds(*pair)) == 1
+                         for k in kinds)
     print(f"## Missed true pairs: {len(missed):,} of {len(pairs):,} (accepted rows)\n")
-    print("A pair counts under every difference between its two rows, so the column does "
-          "not add up; 'the only one' counts pairs with that difference alone.\n")
+    print("A pair counts under every difference between its two rows, so the columns do "
+          "not add up; 'alone' is the pairs with that difference and no other.\n")
     _table(("difference between the two rows", "true pairs", "missed", "miss rate",
-            "missed, the only difference"),
-           ((k, total[k], lost[k], f"{lost[k] / total[k]:.1%}", alone[k])
+            "alone: pairs", "alone: missed", "alone: miss rate"),
+           ((k, total[k], lost[k], f"{lost[k] / total[k]:.1%}", alone[k], alone_lost[k],
+             f"{alone_lost[k] / alone[k]:.1%}" if alone[k] else "-")
             for k in sorted(total, key=lambda k: (-lost[k], k))))
     print("Missed pairs by the other evidence they share:\n")
     have = Counter(evidence(a, b) for a, b in pairs)
@@ -1077,17 +1107,27 @@ def print_missed(missed: list[tuple[Sighting, Sighting]],
     _table(("differences", "missed"), combos.most_common(12))
 
 
+_RELATIONS = ("twins", "sisters", "namesakes", "relatives of one woman", "same name by chance",
+              "same network (shares phones)", "unrelated")
+
+
 def print_false(false: list[tuple[Sighting, Sighting]], sightings: list[Sighting],
                 found: dict[str, str]) -> None:
     """False links by the relation of the two women and what their rows share."""
-    print(f"## False links: {len(false):,} row pairs of different women in one person\n")
+    merged = {tuple(sorted((a.woman.pid, b.woman.pid))): relation(a.woman, b.woman)
+              for a, b in false}
+    print(f"## False links: {len(false):,} row pairs of different women in one person "
+          f"({len(merged)} pairs of women)\n")
     by_relation = Counter(relation(a.woman, b.woman) for a, b in false)
+    women_pairs = Counter(merged.values())
     row_pairs = _hard_negative_pairs(sightings, found)
-    _table(("relation of the two women", "row pairs (accepted)", "linked", "share linked"),
+    _table(("relation of the two women", "row pairs (accepted)", "linked row pairs",
+            "share linked", "pairs of women merged"),
            ((k, row_pairs.get(k, "-"), by_relation[k],
-             f"{by_relation[k] / row_pairs[k]:.2%}" if row_pairs.get(k) else "-")
-            for k in ("twins", "sisters", "namesakes", "relatives of one woman",
-                      "same network (shares phones)", "unrelated")))
+             f"{by_relation[k] / row_pairs[k]:.2%}" if row_pairs.get(k) else "-",
+             women_pairs[k]) for k in _RELATIONS))
+    print("What the two rows of a false link share (plainly compared; 'nothing' when the "
+          "linker joined them through other rows):\n")
     _table(("what the two rows share", "false links"),
            Counter(agreed(a, b) for a, b in false).most_common(12))
 
@@ -1104,25 +1144,35 @@ def _hard_negative_pairs(sightings: list[Sighting], found: dict[str, str]) -> Co
         if woman.relative_of in by_woman:
             kind = relation(woman, women[woman.relative_of])
             counts[kind] += len(by_woman[woman.pid]) * len(by_woman[woman.relative_of])
-    by_network: dict[int, list[str]] = defaultdict(list)
-    for woman in women.values():
-        by_network[woman.network].append(woman.pid)
-    for members in by_network.values():
-        for p, q in combinations(members, 2):
-            if relation(women[p], women[q]) == "same network (shares phones)":
-                counts["same network (shares phones)"] += len(by_woman[p]) * len(by_woman[q])
+    # women of one network, and women of one name met by chance (the rest are unrelated)
+    for key in (lambda w: w.network, lambda w: (w.given[0], w.surname)):
+        groups: dict[object, list[str]] = defaultdict(list)
+        for woman in women.values():
+            groups[key(woman)].append(woman.pid)
+        for members in groups.values():
+            for p, q in combinations(members, 2):
+                kind = relation(women[p], women[q])
+                if kind in ("same network (shares phones)", "same name by chance"):
+                    counts[kind] += len(by_woman[p]) * len(by_woman[q])
     return counts
 
 
 def print_examples(pairs: list[tuple[Sighting, Sighting]], title: str, count: int) -> None:
+    """The first pair of each kind (its differences, or the relation of its two women)."""
     if not count or not pairs:
         return
-    print(f"## {title} ({min(count, len(pairs))}, fewest differences first)\n")
-    pairs = sorted(pairs, key=lambda p: (len(pair_kinds(*p)), p[0].case_ref))
-    for a, b in pairs[:count]:
-        why = (", ".join(sorted(pair_kinds(a, b))) if a.woman is b.woman
-               else relation(a.woman, b.woman))
-        print(f"- {a.woman.pid} / {b.woman.pid}: {why}")
+
+    def why(a: Sighting, b: Sighting) -> str:
+        if a.woman is b.woman:
+            return ", ".join(sorted(pair_kinds(a, b)))
+        return relation(a.woman, b.woman) + f" ({a.woman.pid}, {b.woman.pid})"
+
+    shown: dict[str, tuple[Sighting, Sighting]] = {}
+    for a, b in sorted(pairs, key=lambda p: (len(pair_kinds(*p)), p[0].case_ref)):
+        shown.setdefault(why(a, b), (a, b))
+    print(f"## {title}: one of each kind, fewest differences first\n")
+    for reason, (a, b) in list(shown.items())[:count]:
+        print(f"- {reason}")
         for s in (a, b):
             print("    " + ",".join(s.row.get(k, "") for k in HEADER) + f"  [{s.gemeente}]")
     print()
