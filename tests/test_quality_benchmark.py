@@ -21,9 +21,9 @@ from tests.benchmarks import attacks, febrl_all_fields
 from tests.benchmarks import plaintext_baseline as pb
 from tests.benchmarks.bitops import dice_above, pack, unpack
 from tests.benchmarks.carousel import table_of
-from tests.benchmarks.choose_policy import PRECISION_FLOOR, Outcome, choose
+from tests.benchmarks.choose_policy import OUTSIDE_FLOOR, PRECISION_FLOOR, Outcome, choose
 from tests.benchmarks.febrl import Febrl, encoded_table
-from tests.benchmarks.labelled import labelled
+from tests.benchmarks.labelled import labelled, outside
 from tests.benchmarks.metrics import (
     cluster_quality,
     false_pairs_by_kind,
@@ -235,6 +235,18 @@ def test_tiny_end_to_end_run() -> None:
     assert "alias" not in {k for k, v in ev.encoded.data.kinds.items() if v}
 
 
+def test_the_outside_generator_writes_rows_the_node_accepts_labelled_by_woman() -> None:
+    from tests.benchmarks.outside_data import outside_sightings
+
+    sightings = outside_sightings(5, women=80)
+    assert [s.row for s in outside_sightings(5, women=80)] == [s.row for s in sightings]
+    sample = outside(5, persons=80)  # raises RowError if the node refused a row
+    assert sample.table.size == len(sightings) == len(sample.truth) == len(sample.records) > 80
+    assert len(set(sample.truth.tolist())) == 80  # every woman is seen at least once
+    z = cluster_quality(link_all(sample.table, MatchPolicy()), sample.truth)
+    assert z.true_pairs > 50 and z.f1 > 0.8  # a broken pipeline scores ~0
+
+
 def test_the_baseline_scores_pairs_without_entities_with_its_second_weight_set() -> None:
     fit = labelled(60, 11, "issue")
     model = pb.fit_model(fit.records, fit.truth)
@@ -261,6 +273,26 @@ def test_choose_policy_maximises_f1_among_settings_precise_on_every_data_set() -
     chosen = choose([best_f1_but_once_imprecise, precise_lower_f1, precise_lowest_f1])
     assert chosen is precise_lower_f1
     assert choose([best_f1_but_once_imprecise]) is None
+
+
+def test_choose_policy_weighs_each_generator_alike_and_holds_each_to_its_floor() -> None:
+    generators = np.array(["carousel", "carousel", "carousel", "outside"])
+    floors = np.array([PRECISION_FLOOR] * 3 + [OUTSIDE_FLOOR])
+
+    def outcome(name: float, precision: list[float], f1: list[float]) -> Outcome:
+        return Outcome({"threshold": name}, np.array(precision), np.array(f1), floors,
+                       generators)
+
+    # three carousel samples do not outvote the one outside sample
+    carousel_best = outcome(1.0, [0.999] * 4, [0.98, 0.98, 0.98, 0.90])
+    balanced = outcome(2.0, [0.999] * 4, [0.96, 0.96, 0.96, 0.93])
+    assert carousel_best.mean_f1() == pytest.approx(0.94)
+    assert balanced.mean_f1("outside") == pytest.approx(0.93)
+    assert choose([carousel_best, balanced]) is balanced
+    # the outside samples keep the issue's floor, the carousel ones the higher one
+    assert outcome(3.0, [0.999, 0.999, 0.999, OUTSIDE_FLOOR], [0.9] * 4).eligible
+    assert not outcome(4.0, [0.999, 0.999, 0.999, OUTSIDE_FLOOR - 0.001], [0.9] * 4).eligible
+    assert not outcome(5.0, [0.999, 0.999, OUTSIDE_FLOOR, 0.999], [0.9] * 4).eligible
 
 
 def test_choose_policy_refuses_a_setting_that_loses_precision_at_national_scale() -> None:

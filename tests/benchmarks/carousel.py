@@ -53,14 +53,21 @@ def parse_all(data: SyntheticData) -> tuple[list, list[ParsedSighting], list[Row
     return keys, parsed, rejected
 
 
-def encode_all(data: SyntheticData, schema: LinkageSchema | None = None,
-               secret: bytes = BENCHMARK_SECRET) -> EncodedCarousel:
-    schema = schema or default_schema()
-    encoder = Encoder(schema, derive_purpose_keys(secret, 1))
-    keys, parsed, rejected = parse_all(data)
+def encode_parsed(parsed: list[ParsedSighting], schema: LinkageSchema | None = None,
+                  secret: bytes = BENCHMARK_SECRET
+                  ) -> tuple[list[IdentityEncoding], list[list[tuple[int, bytes]]]]:
+    """Each row's identity encoding and entity tokens, as the node syncs them."""
+    encoder = Encoder(schema or default_schema(), derive_purpose_keys(secret, 1))
     encodings = [encoder.encode_identity(p.subject) for p in parsed]
     entities = [[(ENTITY_KINDS[kind], encoder.entity_token(kind, value))
                  for kind, value in p.entities] for p in parsed]
+    return encodings, entities
+
+
+def encode_all(data: SyntheticData, schema: LinkageSchema | None = None,
+               secret: bytes = BENCHMARK_SECRET) -> EncodedCarousel:
+    keys, parsed, rejected = parse_all(data)
+    encodings, entities = encode_parsed(parsed, schema, secret)
     return EncodedCarousel(data, keys, parsed, encodings, rejected, entities)
 
 

@@ -8,12 +8,15 @@ second dates of birth); everything else as in "full".
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
 
-from linkage.schema import LinkageSchema
-from tests.benchmarks.carousel import EncodedCarousel, carousel, encode_all
+from linkage.schema import LinkageSchema, default_schema
+from linkage.table import EncodingTable
+from node.csv_import import parse_row
+from tests.benchmarks.carousel import EncodedCarousel, carousel, encode_all, encode_parsed
 from tests.benchmarks.metrics import dense_labels
 from tests.benchmarks.plaintext_baseline import PlainRecord, plain_record
 
@@ -53,3 +56,31 @@ def reencode(base: Labelled, schema: LinkageSchema) -> Labelled:
     """The same rows encoded under another schema (e.g. another hardening)."""
     encoded = encode_all(base.encoded.data, schema)
     return Labelled(base.mix, base.seed, encoded, base.person_of_row, base.truth, base.records)
+
+
+@dataclass
+class Outside:
+    """A labelled sample of the outside generator, encoded and as plaintext records."""
+
+    seed: int
+    table: EncodingTable
+    truth: np.ndarray
+    records: list[PlainRecord]
+
+
+def outside(seed: int, persons: int = 3000) -> Outside:
+    """A sample of the outside generator (tests/benchmarks/outside_data.py), every row
+    through the node's CSV parser and the real Encoder.
+
+    Its rows are accepted whole (they are written as a node's export), so row i of the
+    table is its sighting i."""
+    from tests.benchmarks.outside_data import outside_sightings
+
+    sightings = outside_sightings(seed, persons)
+    today = max(dt.date.fromisoformat(s.row["observed_on"]) for s in sightings)
+    parsed = [parse_row(line, s.row, today) for line, s in enumerate(sightings, start=2)]
+    encodings, entities = encode_parsed(parsed)
+    table = EncodingTable(default_schema().filter_bytes, capacity=len(encodings))
+    table.append(encodings, entities)
+    return Outside(seed, table, dense_labels([s.woman.pid for s in sightings]),
+                   [plain_record(p.subject, p.entities) for p in parsed])

@@ -863,6 +863,14 @@ def make_sightings(women: list[Woman], networks: dict[int, tuple[list[str], list
     return sightings
 
 
+def outside_sightings(seed: int, women: int = 3000, gemeenten: int = 4) -> list[Sighting]:
+    """The labelled sightings of one sample, as `main` writes them to the nodes."""
+    rng = random.Random(seed)
+    towns = list(GEMEENTE_CODES[:gemeenten])
+    drawn = make_women(rng, women)
+    return make_sightings(drawn, assign_networks(rng, drawn, towns), towns, rng)
+
+
 def write_csvs(sightings: list[Sighting], work: Path) -> dict[str, Path]:
     """One file per gemeente, in the order of the controls."""
     paths = {}
@@ -1188,11 +1196,8 @@ def main() -> None:
     parser.add_argument("--examples", type=int, default=0, metavar="N",
                         help="also print N missed pairs and N false links as CSV rows")
     options = parser.parse_args()
-    rng = random.Random(options.seed)
-    gemeenten = list(GEMEENTE_CODES[:options.gemeenten])
-    women = make_women(rng, options.women)
-    networks = assign_networks(rng, women, gemeenten)
-    sightings = make_sightings(women, networks, gemeenten, rng)
+    sightings = outside_sightings(options.seed, options.women, options.gemeenten)
+    women = list({s.woman.pid: s.woman for s in sightings}.values())  # each seen at least once
     with tempfile.TemporaryDirectory() as scratch:
         work = options.dir or Path(scratch)
         work.mkdir(parents=True, exist_ok=True)
@@ -1202,7 +1207,7 @@ def main() -> None:
     _table(("women", "sightings", "gemeenten", "rows accepted / refused", "precision",
             "recall", "F1", "exact persons", "precision, all rows", "recall, all rows",
             "F1, all rows", "demo"),
-           [(len(women), len(sightings), len(gemeenten),
+           [(len(women), len(sightings), options.gemeenten,
              f"{accepted.rows:,} / {every.rows - accepted.rows:,}",
              f"{accepted.precision:.4f}", f"{accepted.recall:.4f}", f"{accepted.f1:.4f}",
              f"{accepted.exact_persons:.3f}", f"{every.precision:.4f}",
