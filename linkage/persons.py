@@ -243,17 +243,18 @@ class PersonGraph:
         """Decide every undated cluster's person, all pairs scored in one call."""
         if not jobs:
             return
-        clusters = [[self.members(c) for c in candidates] for _, _, candidates in jobs]
-        pairs = [attach_pairs(rows, dated) for (_, rows, _), dated in zip(jobs, clusters,
-                                                                          strict=True)]
+        # each candidate person's rows, walked once for its pairs and its size
+        persons = [[self.members(c) for c in candidates] for _, _, candidates in jobs]
+        pairs = [attach_pairs(rows, of_job) for (_, rows, _), of_job in zip(jobs, persons,
+                                                                            strict=True)]
         flat = score_in_slices(scorer, np.concatenate([p[0] for p in pairs]),
                                np.concatenate([p[1] for p in pairs]))
         start = 0
-        for (undated, rows, candidates), dated, (left, _) in zip(jobs, clusters, pairs,
-                                                                 strict=True):
+        for (undated, rows, candidates), of_job, (left, _) in zip(jobs, persons, pairs,
+                                                                  strict=True):
             scores = flat[start : start + len(left)]
             start += len(left)
-            choice = attach_choice(scores, len(rows), [len(c) for c in dated], self.policy)
+            choice = attach_choice(scores, len(rows), [len(p) for p in of_job], self.policy)
             if choice is not None:
                 self._target[undated] = candidates[choice]
 
