@@ -247,6 +247,22 @@ def test_the_outside_generator_writes_rows_the_node_accepts_labelled_by_woman() 
     assert z.true_pairs > 50 and z.f1 > 0.8  # a broken pipeline scores ~0
 
 
+def test_weights_fit_on_several_samples_as_one_training_set() -> None:
+    from tests.benchmarks.hardening import fit_policy
+
+    carousel_sample = labelled(300, 11, "full")
+    a = (table_of(carousel_sample.encoded), carousel_sample.truth)
+    sample = outside(5, persons=300)
+    b = (sample.table, sample.truth)
+    alone, both = fit_policy(*a), fit_policy(*a, b)
+    assert set(both.weights) == set(alone.weights)
+    assert max(abs(both.weights[n] - alone.weights[n]) for n in alone.weights) > 0.1
+    assert both.weights_without_entities != alone.weights_without_entities
+    # one training set: which sample comes first does not matter
+    swapped = fit_policy(*b, a)
+    assert max(abs(swapped.weights[n] - both.weights[n]) for n in both.weights) <= 0.01
+
+
 def test_the_baseline_scores_pairs_without_entities_with_its_second_weight_set() -> None:
     fit = labelled(60, 11, "issue")
     model = pb.fit_model(fit.records, fit.truth)

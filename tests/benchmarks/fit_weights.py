@@ -1,6 +1,7 @@
 """Fit the matcher's log-odds weights by logistic regression on labelled pairs.
 
     .venv/bin/python -m tests.benchmarks.fit_weights [--persons 3000] [--seed 101] [--mix full]
+        [--outside-seeds 21]
 
 The candidate pairs of labelled carousel data are the training set (see
 `tests.benchmarks.hardening.fit_policy`); the columns are exactly
@@ -19,7 +20,7 @@ import argparse
 
 from tests.benchmarks.carousel import table_of
 from tests.benchmarks.hardening import fit_policy
-from tests.benchmarks.labelled import MIXES, labelled
+from tests.benchmarks.labelled import MIXES, labelled, outside
 
 
 def main() -> None:
@@ -27,10 +28,18 @@ def main() -> None:
     parser.add_argument("--persons", type=int, default=3000)
     parser.add_argument("--seed", type=int, default=101)
     parser.add_argument("--mix", choices=MIXES, default="full")
+    parser.add_argument("--outside-seeds", default="", metavar="N,N",
+                        help="fit on these samples of outside_data.py's generator too "
+                             "(keep its evaluation seeds 11, 12, 23, 24 out; default none, "
+                             "as the shipped weights are fitted)")
     options = parser.parse_args()
     data = labelled(options.persons, options.seed, options.mix)
-    policy = fit_policy(table_of(data.encoded), data.truth)
-    print(f"# {options.mix} mix, seed {options.seed}, {data.size} sightings")
+    extra = [outside(int(seed), options.persons)
+             for seed in options.outside_seeds.split(",") if seed]
+    policy = fit_policy(table_of(data.encoded), data.truth,
+                        *[(sample.table, sample.truth) for sample in extra])
+    print(f"# {options.mix} mix, seed {options.seed}, {data.size} sightings"
+          + "".join(f"; outside seed {s.seed}, {s.table.size} sightings" for s in extra))
     for constant, weights in (("DEFAULT_WEIGHTS", policy.weights),
                               ("WEIGHTS_WITHOUT_ENTITIES", policy.weights_without_entities)):
         print(f"{constant}: dict[str, float] = {{")

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -78,27 +78,34 @@ def training_pairs(table: EncodingTable, *more: np.ndarray) -> np.ndarray:
     return pairs[pairs[:, 0] != pairs[:, 1]]
 
 
-def fit_policy(table: EncodingTable, truth: np.ndarray) -> MatchPolicy:
-    """MatchPolicy with both weight sets fitted on this (fitting) table, as
-    fit_weights.py does: `weights` on the table as it is, `weights_without_entities`
-    on the same table with every entity token removed.
+def fit_policy(table: EncodingTable, truth: np.ndarray,
+               *more: tuple[EncodingTable, np.ndarray]) -> MatchPolicy:
+    """MatchPolicy with both weight sets fitted on this (fitting) table, and on `more`
+    (table, truth) samples beside it, as fit_weights.py does: `weights` on the tables as
+    they are, `weights_without_entities` on the same tables with every entity token
+    removed.
 
-    Training pairs are `training_pairs`; thresholds stay as shipped.
+    Training pairs are `training_pairs` of each table; thresholds stay as shipped.
     """
-    return MatchPolicy(weights=fit_weights(table, truth, DEFAULT_WEIGHTS),
+    samples = [(table, truth), *more]
+    return MatchPolicy(weights=fit_weights(samples, DEFAULT_WEIGHTS),
                        weights_without_entities=fit_weights(
-                           without_entities(table), truth, WEIGHTS_WITHOUT_ENTITIES))
+                           [(without_entities(t), labels) for t, labels in samples],
+                           WEIGHTS_WITHOUT_ENTITIES))
 
 
-def fit_weights(table: EncodingTable, truth: np.ndarray,
+def fit_weights(samples: Sequence[tuple[EncodingTable, np.ndarray]],
                 names: Iterable[str]) -> dict[str, float]:
-    """Logistic-regression weights of the evidence columns `names` on the training pairs."""
-    pairs = training_pairs(table)
-    columns = design(features(table, pairs[:, 0], pairs[:, 1]))
+    """Logistic-regression weights of the evidence columns `names` on the training pairs
+    of every (table, truth) sample, fitted as one set."""
     names = list(names)
-    x = np.column_stack([np.asarray(columns[n], dtype=np.float64) for n in names])
-    y = (truth[pairs[:, 0]] == truth[pairs[:, 1]]).astype(np.float64)
-    w = fit_logistic(x, y)
+    xs, ys = [], []
+    for table, truth in samples:
+        pairs = training_pairs(table)
+        columns = design(features(table, pairs[:, 0], pairs[:, 1]))
+        xs.append(np.column_stack([np.asarray(columns[n], dtype=np.float64) for n in names]))
+        ys.append((truth[pairs[:, 0]] == truth[pairs[:, 1]]).astype(np.float64))
+    w = fit_logistic(np.concatenate(xs), np.concatenate(ys))
     return {n: round(float(v), 2) for n, v in zip(names, w, strict=True)}
 
 
