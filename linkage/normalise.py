@@ -481,7 +481,18 @@ def days_in_month(year: int, month: int) -> int:
     return 29 if month == 2 and calendar.isleap(year) else _MONTH_DAYS[month - 1]
 
 
-def parse_date(text: str, *, time_of_day: bool = False) -> dt.date:
+#: The ages a two-digit year of birth may give her on the day she was seen. The window is
+#: under a century wide, so at most one century fits.
+BIRTH_AGE_WINDOW = range(10, 100)
+
+
+def _birth_century(two_digits: int, seen_on: dt.date) -> int | None:
+    fits = [c for c in (1900, 2000) if seen_on.year - (c + two_digits) in BIRTH_AGE_WINDOW]
+    return fits[0] if fits else None
+
+
+def parse_date(text: str, *, time_of_day: bool = False,
+               seen_on: dt.date | None = None) -> dt.date:
     """Parse a date as inspectors and exports write it; refuse anything ambiguous.
 
     Accepted: year first (1990-03-14, 1990/03/14, 1990.03.14); day first (14-03-1990,
@@ -496,13 +507,15 @@ def parse_date(text: str, *, time_of_day: bool = False) -> dt.date:
     as spreadsheets and systems export a date); with `time_of_day` (the date of an
     event, not of a birth) any time of day is dropped.
 
-    Two-digit years are refused for a birth: 14-03-05 could be 1905 or 2005, and a
-    wrong century silently breaks linkage. An event (`time_of_day`) is this century's
-    (01-03-26 is 2026-03-01). Month-first (US) order is never assumed, but a month above
-    12 with a day of 12 or less is read the only way it is a date, day and month
-    exchanged (05-13-1990 and 1990-13-05 are 13 May 1990): a swap is a recording error
-    the linker expects, and refusing the row would lose the sighting. Whether a date
-    may lie in the future is the caller's decision.
+    A two-digit year of birth is read against `seen_on`, the day she was seen: in the
+    century that makes her 10 to 99 years old then (14-03-98 seen in 2026 is 1998,
+    14-03-05 is 2005); without `seen_on`, or where no century does (14-03-20 in 2026:
+    6 or 106), it is refused, since a wrong century silently breaks linkage. An event
+    (`time_of_day`) is this century's (01-03-26 is 2026-03-01). Month-first (US) order
+    is never assumed, but a month above 12 with a day of 12 or less is read the only
+    way it is a date, day and month exchanged (05-13-1990 and 1990-13-05 are 13 May
+    1990): a swap is a recording error the linker expects, and refusing the row would
+    lose the sighting. Whether a date may lie in the future is the caller's decision.
     """
     value = text.strip()
     if not value:
@@ -524,9 +537,11 @@ def parse_date(text: str, *, time_of_day: bool = False) -> dt.date:
     elif _COMPACT_DATE.fullmatch(day_only):
         return _compact_date(day_only, value)
     elif match := _DMY_SHORT_YEAR.fullmatch(day_only):
-        if not time_of_day:
+        day, month, two_digits = match.group(1), match.group(3), int(match.group(4))
+        century = 2000 if time_of_day else _birth_century(two_digits, seen_on) if seen_on else None
+        if century is None:
             _fail(DateError, "unrecognised date format", value, "two-digit year")
-        day, month, year = match.group(1), match.group(3), "20" + match.group(4)
+        year = str(century + two_digits)
     else:
         _fail(DateError, "unrecognised date format", value)
     y, m, d = int(year), int(month), int(day)

@@ -223,9 +223,10 @@ def _has_name(identity: Identity) -> bool:
     return bool(name_words(identity.given_names) or name_words(identity.surname))
 
 
-def _parse_date(line: int, name: str, value: str, time_of_day: bool = False) -> dt.date:
+def _parse_date(line: int, name: str, value: str, time_of_day: bool = False,
+                seen_on: dt.date | None = None) -> dt.date:
     try:
-        return parse_date(value, time_of_day=time_of_day)
+        return parse_date(value, time_of_day=time_of_day, seen_on=seen_on)
     except NormaliseError as exc:
         if name in IDENTITY_FIELDS:
             # the parser's reason quotes parts of the date, which is identity data here
@@ -242,7 +243,7 @@ def _date_of_birth(line: int, name: str, value: str, observed_on: dt.date) -> dt
     if (year := birth_year_only(value)) is not None:
         _require_possible_birth(line, name, dt.date(year, 1, 1), observed_on)  # its year
         return None
-    born = _parse_date(line, name, value)
+    born = _parse_date(line, name, value, seen_on=observed_on)
     if born == PLACEHOLDER_BIRTH:
         return None
     _require_possible_birth(line, name, born, observed_on)

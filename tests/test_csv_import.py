@@ -561,6 +561,14 @@ def test_half_an_address_is_left_out_and_the_row_kept(store, encoder, postcode, 
     assert (report.imported, report.errors, report.notes) == (1, [], list(parsed.notes))
 
 
+def test_a_two_digit_year_of_birth_is_read_against_the_control_date():
+    written = dict(zip(HEADER, ["Y-1", "2026-03-01", "Ana", "Pop", "14-03-98"], strict=True))
+    whole = {**written, "date_of_birth": "14-03-1998"}
+    assert parse_row(2, written, TODAY).subject == parse_row(2, whole, TODAY).subject
+    with pytest.raises(RowError, match="date_of_birth: not a valid date"):
+        parse_row(2, {**written, "date_of_birth": "14-03-22"}, TODAY)  # 4 or 104 years old
+
+
 @pytest.mark.parametrize(("setting", "licensed"), [("Window", "Vergund"), ("street", "F")])
 def test_common_synonyms_for_setting_and_licence(store, encoder, setting, licensed):
     header = [*HEADER, "setting", "licensed"]

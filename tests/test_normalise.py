@@ -605,6 +605,26 @@ def test_an_event_with_a_two_digit_year_is_this_centurys(text: str) -> None:
         parse_date(text.split()[0])  # a birth could be 1926 as well
 
 
+@pytest.mark.parametrize(("text", "seen_on", "born"), [
+    ("14-03-98", dt.date(2026, 3, 1), dt.date(1998, 3, 14)),
+    ("14.3.05", dt.date(2026, 3, 1), dt.date(2005, 3, 14)),  # 21, not 121
+    ("1/5/16", dt.date(2026, 3, 1), dt.date(2016, 5, 1)),  # 10: the youngest the window reads
+    ("14-03-27", dt.date(2026, 3, 1), dt.date(1927, 3, 14)),  # 99, not -1
+    ("14 03 05", dt.date(2004, 1, 1), dt.date(1905, 3, 14)),  # seen in 2004, 2005 is unborn
+])
+def test_a_two_digit_year_of_birth_is_read_in_the_century_that_fits_the_day_seen(
+        text: str, seen_on: dt.date, born: dt.date) -> None:
+    assert parse_date(text, seen_on=seen_on) == born
+
+
+@pytest.mark.parametrize(("text", "seen_on"), [("14-03-20", dt.date(2026, 3, 1)),  # 6 or 106
+                                               ("14-03-26", dt.date(2026, 3, 1))])  # 0 or 100
+def test_a_two_digit_year_of_birth_no_century_fits_is_refused(text: str,
+                                                               seen_on: dt.date) -> None:
+    with pytest.raises(DateError, match="two-digit year"):
+        parse_date(text, seen_on=seen_on)
+
+
 @pytest.mark.parametrize("text", ["2026-05-01 24:00", "2026-05-01 12:60", "2026-05-01 14",
                                   "2026-05-01 14:30 uur later", "2026-05-01T14.30",
                                   "2026-05-01 14.3"])
