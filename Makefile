@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PROTOS := $(wildcard protos/zichtlijn/v1/*.proto)
 
-.PHONY: demo test lint protos bench-quality bench-febrl-cli bench-scale clean
+.PHONY: demo test lint protos bench-quality bench-febrl-cli bench-outside bench-scale clean
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,11 @@ bench-quality: $(BENCH_STAMP)
 # FEBRL1-4 as municipalities' CSV files through `zichtlijn demo --csv`
 bench-febrl-cli: $(BENCH_STAMP)
 	$(BENCH_VENV)/bin/python -m tests.benchmarks.febrl_cli
+
+# A generator written apart from the project's, through `zichtlijn demo --csv`;
+# BENCH_ARGS="--seed 12 --examples 10" etc.
+bench-outside: $(BENCH_STAMP)
+	$(BENCH_VENV)/bin/python -m tests.benchmarks.outside_data $(BENCH_ARGS)
 
 # National scale (issue 7): encoding, kernel (against anonlink), blocking, hub at
 # 100k..1M sightings, 342 nodes syncing. BENCH_ARGS="--sizes 100000,1000000" etc.
