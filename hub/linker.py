@@ -39,7 +39,7 @@ from hub.probe import ProbeMatch, match_probe
 from hub.store import HubStore, utc_now
 from linkage.compare import MatchPolicy, score_pairs
 from linkage.encode import IdentityEncoding
-from linkage.linking import policy_digest, scored_links, unlink_rows
+from linkage.linking import copy_key, policy_digest, scored_links, unlink_rows
 from linkage.persons import PersonGraph
 from linkage.schema import LinkageSchema, SchemaError
 from linkage.table import EntityTokens
@@ -150,14 +150,21 @@ class Linker:
             left, right, lambda table, a, b: score_pairs(table, a, b, self.policy),
             neutral_score(self.policy))
 
-    def _append(self, rows: list[tuple[int, int, bytes, str | None, int | None]]) -> range:
-        """Rows of (seq, epoch, subject, person_id, cluster_seq), in seq order."""
+    def _append(self, rows: list[tuple[int, int, bytes, str | None, int | None, str]]
+                ) -> tuple[range, np.ndarray]:
+        """Rows of (seq, epoch, subject, person_id, cluster_seq, gemeente), in seq order;
+        the table rows they took and their copy keys (`linking.copy_key`)."""
         seqs = [row[0] for row in rows]
         with self.store.lock:
             others = epochs.other_epoch_parts(self.store.db.conn, seqs)
             own = epochs.entity_tokens(self.store.db.conn, seqs)
         parts = [{**others.get(seq, {}), epoch: (subject, own.get(seq, []))}
-                 for seq, epoch, subject, _, _ in rows]
+                 for seq, epoch, subject, _, _, _ in rows]
+        copies = np.array([
+            copy_key(gemeente, [epoch.to_bytes(8, "big"), bytes(subject),
+                                *(kind.to_bytes(2, "big") + bytes(token)
+                                  for kind, token in sorted(own.get(seq, [])))])
+            for seq, epoch, subject, _, _, gemeente in rows], dtype=np.int64)
         encodings = [
             {e: wire.identity_from_wire(encoding_pb2.IdentityEncoding.FromString(blob))
              for e, (blob, _) in mapping.items()}
@@ -172,22 +179,26 @@ class Linker:
             # one sighting's encodings with another's seq and person
             raise RuntimeError(f"linker rows out of step: encodings took rows {added}, "
                                f"seqs and persons took rows {appended}")
-        return added
+        return added, copies
 
     def _load(self) -> None:
         """Rebuild memory from the database (hub start-up), one chunk at a time."""
         with self.store.lock:
             cursor = self.store.db.conn.execute(
-                "SELECT seq, epoch, subject, person_id, cluster_seq "
+                "SELECT seq, epoch, subject, person_id, cluster_seq, gemeente "
                 "FROM sightings WHERE linked = 1 ORDER BY seq")
+            copies = []
             while rows := cursor.fetchmany(CHUNK_ROWS):
-                self.encodings.index_only(self._append(rows))
+                added, chunk_copies = self._append(rows)
+                self.encodings.index_only(added)
+                copies.append(chunk_copies)
             loaded = np.arange(self.rows.size, dtype=np.int64)
             clusters = self.rows.cluster[: self.rows.size]
             bases = np.where(clusters == NONE, loaded, self.rows.rows_of(clusters))
             if len(broken := np.flatnonzero(bases == NONE)):
                 raise self._cluster_error(broken)
-            self.graph.add_rows(loaded, bases)
+            self.graph.add_rows(loaded, bases,
+                                np.concatenate(copies) if copies else None)
             # in chunks: millions of fetched rows at once would leave the process holding
             # their memory long after they are freed
             ends, scores = [], []
@@ -284,7 +295,7 @@ class Linker:
     def _pending_rows(self, first_seq: int, last_seq: int) -> list[tuple]:
         with self.store.lock:
             return self.store.db.execute(
-                "SELECT seq, epoch, subject, NULL, NULL FROM sightings "
+                "SELECT seq, epoch, subject, NULL, NULL, gemeente FROM sightings "
                 "WHERE linked = 0 AND seq BETWEEN ? AND ? ORDER BY seq", [first_seq, last_seq]
             ).fetchall()
 
@@ -304,8 +315,8 @@ class Linker:
             # only one chunk of decoded encodings is in memory at a time
             chunk = self._pending_rows(int(seqs[start]),
                                        int(seqs[min(start + CHUNK_ROWS, len(seqs)) - 1]))
-            added = self._append(chunk)
-            self.graph.add_rows(added)
+            added, copies = self._append(chunk)
+            self.graph.add_rows(added, copies=copies)
             pairs = self.encodings.candidates(added)
             candidates += len(pairs)
             links, scores = scored_links(pairs, self._score, self.policy,

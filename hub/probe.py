@@ -106,7 +106,7 @@ def match_probe(linker: Linker, probe: Mapping[int, IdentityEncoding],
     # step 1: the clusters it links to strongly, clustered again with the probe
     near = sorted({row for base in {graph.base(int(r)) for r in strong}
                    for row in graph.members(base)})
-    clusters = cluster_component([*near, scorer.row], scorer, policy)
+    clusters = cluster_component([*near, scorer.row], scorer, policy, copies=graph.copies)
     cluster_of = {row: cluster for cluster in clusters for row in cluster}
     mine = cluster_of[scorer.row]
     existing = [r for r in mine if r != scorer.row]

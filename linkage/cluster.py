@@ -8,6 +8,9 @@ with C when A and C contradict each other. Two clusters of two or more
 sightings each also need one cross pair at least `merge_margin` above the
 threshold: a person seen several times is joined to another such person by a
 clear match, not by the one borderline pair two namesakes happen to share.
+Copies of one record (a gemeente writing its earlier record of a woman again:
+the same copy key, see `linking.copy_keys`) count as one sighting there: one
+record re-used is not a person seen several times.
 
 The result for a component depends only on its members and their scores, so
 linking sightings night by night gives the same persons as one batch run.
@@ -78,14 +81,25 @@ def component_pairs(members: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
     return rows[left], rows[right]
 
 
+def _copy_ids(rows: np.ndarray, copies: np.ndarray | None) -> np.ndarray | None:
+    """Each row's copy key, or a key of its own (no key: 0, or a row past `copies`)."""
+    if copies is None:
+        return None
+    inside = rows < len(copies)
+    keys = np.zeros(len(rows), dtype=np.int64)
+    keys[inside] = copies[rows[inside]]
+    return np.where(keys != 0, keys, -1 - rows)  # copy keys are positive
+
+
 def cluster_component(
     members: Sequence[int], scorer: Scorer | None, policy: MatchPolicy,
-    scores: np.ndarray | None = None,
+    scores: np.ndarray | None = None, copies: np.ndarray | None = None,
 ) -> list[list[int]]:
     """Split one component of strong links into persons; members are row ids.
 
     `scores` may hold the scores of `component_pairs(members)` computed
     beforehand (many components scored in one call); otherwise `scorer` is used.
+    `copies`: a copy key per row id (0: none), rows sharing one are one record's copies.
     """
     rows = np.array(sorted(members), dtype=np.int64)
     m = len(rows)
@@ -105,28 +119,35 @@ def cluster_component(
 
     candidates = np.flatnonzero(scores >= policy.threshold)
     order = sorted(candidates, key=lambda k: (-float(scores[k]), int(left[k]), int(right[k])))
-    groups = _greedy_merge(m, [(int(left[k]), int(right[k])) for k in order], matrix, policy)
+    groups = _greedy_merge(m, [(int(left[k]), int(right[k])) for k in order], matrix, policy,
+                           _copy_ids(rows, copies))
     clusters = [sorted(int(rows[i]) for i in group) for group in groups]
     return sorted(clusters, key=lambda c: c[0])
 
 
-def _compatible(matrix: np.ndarray, a: list[int], b: list[int], policy: MatchPolicy) -> bool:
+def _seen_once(members: list[int], copy_ids: np.ndarray | None) -> bool:
+    return len(members) == 1 or (copy_ids is not None
+                                 and bool((copy_ids[members] == copy_ids[members[0]]).all()))
+
+
+def _compatible(matrix: np.ndarray, a: list[int], b: list[int], policy: MatchPolicy,
+                copy_ids: np.ndarray | None = None) -> bool:
     cross = matrix[a][:, b]
     # sum / size is what mean() computes, without its wrapper's cost on tiny arrays
     if cross.min() < policy.veto or cross.sum() / cross.size < policy.cluster_mean:
         return False
     # two persons already seen more than once: one of them must be a clear match
-    return (len(a) == 1 or len(b) == 1
-            or bool(cross.max() >= policy.threshold + policy.merge_margin))
+    return (bool(cross.max() >= policy.threshold + policy.merge_margin)
+            or _seen_once(a, copy_ids) or _seen_once(b, copy_ids))
 
 
 def _greedy_merge(m: int, edges: list[tuple[int, int]], matrix: np.ndarray,
-                  policy: MatchPolicy) -> list[list[int]]:
+                  policy: MatchPolicy, copy_ids: np.ndarray | None = None) -> list[list[int]]:
     cluster_of = list(range(m))
     members_of: dict[int, list[int]] = {i: [i] for i in range(m)}
     for i, j in edges:
         a, b = cluster_of[i], cluster_of[j]
-        if a == b or not _compatible(matrix, members_of[a], members_of[b], policy):
+        if a == b or not _compatible(matrix, members_of[a], members_of[b], policy, copy_ids):
             continue
         keep, gone = min(a, b), max(a, b)
         for k in members_of[gone]:

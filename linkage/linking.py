@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 
@@ -28,7 +28,7 @@ def policy_digest(policy: MatchPolicy) -> str:
     links made under other keys differ from a relink's.
     """
     settings = {"threshold": policy.threshold, "cluster_mean": policy.cluster_mean,
-                "merge_margin": policy.merge_margin,
+                "merge_margin": policy.merge_margin, "copies_count_once": True,
                 "veto": policy.veto, "link_floor": policy.link_floor,
                 "attach_mean": policy.attach_mean, "weights": policy.weights,
                 "weights_without_entities": policy.weights_without_entities,
@@ -78,14 +78,37 @@ def table_scorer(table: EncodingTable, policy: MatchPolicy) -> Scorer:
     return scorer
 
 
-def link_all(table: EncodingTable, policy: MatchPolicy) -> np.ndarray:
-    """Person label per row: the row the row's person is named after."""
+def copy_key(gemeente: str, parts: Iterable[bytes]) -> int:
+    """A positive 63-bit key of one gemeente's sighting as encoded: equal for the copies
+    of one record (a gemeente writing its earlier record of a woman again), which
+    clustering counts as one sighting. `parts` are the sighting's encoded bytes in a
+    fixed order (its identity encoding, then its entity tokens, sorted)."""
+    digest = hashlib.blake2b(gemeente.encode(), digest_size=8)
+    for part in parts:
+        digest.update(len(part).to_bytes(4, "big") + part)
+    return int.from_bytes(digest.digest(), "big") >> 1 or 1
+
+
+def table_copy_keys(table: EncodingTable, gemeenten: Sequence[str]) -> np.ndarray:
+    """`copy_key` of every row of `table`, given each row's gemeente (benchmarks, which
+    hold a table where the hub holds the wire bytes)."""
+    columns = table.columns()
+    return np.array([copy_key(gemeente, [column[row].tobytes() for column in columns])
+                     for row, gemeente in enumerate(gemeenten)], dtype=np.int64)
+
+
+def link_all(table: EncodingTable, policy: MatchPolicy,
+             copies: np.ndarray | None = None) -> np.ndarray:
+    """Person label per row: the row the row's person is named after.
+
+    `copies`: each row's copy key, as the hub gives them (`copy_key`); without them
+    every row counts as a sighting of its own."""
     scorer = table_scorer(table, policy)
     pairs = CandidateIndex().add(table, range(table.size))
     dated = table.dob[: table.size, 0] != 0
     links, scores = scored_links(pairs, scorer, policy, dated)
     graph = PersonGraph(policy)
-    graph.add_rows(range(table.size))
+    graph.add_rows(range(table.size), copies=copies)
     graph.add_links(links, scores)
     graph.update(range(table.size), scorer, dated)
     return np.array([graph.person_root(row) for row in range(table.size)])

@@ -65,6 +65,9 @@ class PersonGraph:
         self._base = np.empty(0, dtype=np.int32)
         self._next = np.empty(0, dtype=np.int32)
         self._target = np.empty(0, dtype=np.int32)
+        # each row's copy key (linking.copy_keys; 0: none): copies count as one sighting
+        # when clustering asks whether two persons were each seen more than once
+        self.copies = np.empty(0, dtype=np.int64)
 
     def _grow(self, size: int) -> None:
         if size > len(self._base):
@@ -74,6 +77,9 @@ class PersonGraph:
                 old = getattr(self, name)
                 grown[: len(old)] = old
                 setattr(self, name, grown)
+            copies = np.zeros(capacity, dtype=np.int64)
+            copies[: len(self.copies)] = self.copies
+            self.copies = copies
         self.size = max(self.size, size)
         self.links.grow(self.size)
 
@@ -125,16 +131,20 @@ class PersonGraph:
 
     # -- changing -----------------------------------------------------------------------
 
-    def add_rows(self, rows: Iterable[int], bases: Iterable[int] | None = None) -> None:
+    def add_rows(self, rows: Iterable[int], bases: Iterable[int] | None = None,
+                 copies: np.ndarray | None = None) -> None:
         """New rows as their own clusters, or restored into known clusters (hub start-up).
 
         Restored clusters must come with their first row (the base) among `rows`.
+        `copies`: each row's copy key (`linking.copy_keys`), if known.
         """
         rows = np.fromiter(rows, dtype=np.int64)
         if not len(rows):
             return
         bases = rows if bases is None else np.fromiter(bases, dtype=np.int64, count=len(rows))
         self._grow(int(rows.max()) + 1)
+        if copies is not None:
+            self.copies[rows] = copies
         self._base[rows] = bases
         self._target[rows] = -1
         # chain each cluster's rows in ascending order
@@ -235,7 +245,7 @@ class PersonGraph:
         return changed
 
     def _recluster(self, component: list[int], scores: np.ndarray | None) -> None:
-        for cluster in cluster_component(component, None, self.policy, scores):
+        for cluster in cluster_component(component, None, self.policy, scores, self.copies):
             self._set_cluster(cluster)
 
     def _attach_all(self, jobs: list[tuple[int, list[int], list[int]]],

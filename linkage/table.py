@@ -45,7 +45,8 @@ class EncodingTable:
         self.nationality = np.zeros(capacity, dtype=np.uint16)
         self.entities = np.zeros((capacity, len(ENTITY_KINDS)), dtype=np.uint64)
 
-    def _columns(self) -> tuple[np.ndarray, ...]:
+    def columns(self) -> tuple[np.ndarray, ...]:
+        """Every per-row array (a row's encoding is its slice of each)."""
         return (self.filters, self.popcounts, self.dob, self.sex,
                 self.document, self.document_near, self.place, self.nationality, self.entities)
 
@@ -54,9 +55,9 @@ class EncodingTable:
         if needed <= capacity:
             return
         new_capacity = max(needed, capacity * 2)
-        old = self._columns()
+        old = self.columns()
         self._allocate(new_capacity)
-        for target, source in zip(self._columns(), old, strict=True):
+        for target, source in zip(self.columns(), old, strict=True):
             target[: self.size] = source[: self.size]
 
     def append(self, encodings: list[IdentityEncoding],
@@ -105,7 +106,7 @@ class EncodingTable:
         """
         rows = np.asarray(rows, dtype=np.int64)
         out = EncodingTable(self.filter_words * 8, capacity=len(rows) + 1)
-        for target, source in zip(out._columns(), self._columns(), strict=True):
+        for target, source in zip(out.columns(), self.columns(), strict=True):
             target[: len(rows)] = source[rows]
         out.size = len(rows)
         return out

@@ -67,6 +67,29 @@ def test_two_persons_seen_twice_need_a_clear_match_to_merge():
     assert cluster_component([0, 1, 2, 3], scorer_from(pairs), no_margin) == [[0, 1, 2, 3]]
 
 
+def test_copies_of_one_record_count_as_one_sighting_under_the_merge_margin():
+    # 0,1 = one gemeente's record of her written twice (one copy key), 2,3 = her other
+    # controls, under a date one off: every pair across is borderline
+    policy = MatchPolicy(threshold=6.0, cluster_mean=4.0, veto=-3.0, merge_margin=1.0)
+    pairs = {(0, 1): 12.0, (2, 3): 12.0, **{(a, b): 6.4 for a in (0, 1) for b in (2, 3)}}
+    copies = np.zeros(10, dtype=np.int64)
+    copies[[0, 1]] = 77
+    assert cluster_component([0, 1, 2, 3], scorer_from(pairs), policy, copies=copies) == [
+        [0, 1, 2, 3]]
+    # two sightings that are not one record's copies are a person seen twice, as before
+    copies[1] = 78
+    assert cluster_component([0, 1, 2, 3], scorer_from(pairs), policy, copies=copies) == [
+        [0, 1], [2, 3]]
+    # rows without a key (0) or past the array have keys of their own, never shared
+    assert cluster_component([0, 1, 2, 3], scorer_from(pairs), policy,
+                             copies=np.zeros(2, dtype=np.int64)) == [[0, 1], [2, 3]]
+    # the margin is all copies change: a veto across still keeps them apart
+    vetoed = {**pairs, (1, 3): -5.0}
+    copies[1] = 77
+    assert cluster_component([0, 1, 2, 3], scorer_from(vetoed), policy, copies=copies) == [
+        [0, 1], [2, 3]]
+
+
 def test_a_single_sighting_joins_a_person_on_a_borderline_link():
     policy = MatchPolicy(threshold=6.0, cluster_mean=4.0, veto=-3.0, merge_margin=1.0)
     pairs = {(0, 1): 12.0, (0, 2): 6.4, (1, 2): 6.4}

@@ -47,6 +47,30 @@ def test_incremental_linking_equals_full_relink(tmp_path, uploads):
     store.close()
 
 
+def test_one_gemeentes_copies_of_a_record_share_a_copy_key(tmp_path):
+    import uuid
+
+    encoder = Encoder(default_schema(), derive_purpose_keys(b"\x05" * 32, 1))
+    [(_, record), (_, other), *_] = encoded_sightings(encoder, 5, seed=3)
+    copies = []
+    for _ in range(3):
+        copy = type(record)()
+        copy.CopyFrom(record)
+        copy.sighting_uuid = str(uuid.uuid4())
+        copies.append(copy)
+    store = HubStore(tmp_path / "hub.db")
+    for gemeente, batch in (("GM0363", [copies[0], copies[1], other]), ("GM0599", [copies[2]])):
+        store.store_batch(gemeente, wire.batch_digest(batch), batch)
+    linker = Linker(store, default_schema(), MatchPolicy())
+    linker.link_pending()
+    keys = linker.graph.copies[:4].tolist()  # rows in the order stored
+    assert keys[0] == keys[1] and len(set(keys)) == 3 and min(keys) > 0
+    # another gemeente's identical record is a control of its own, as is another record
+    restarted = Linker(store, default_schema(), MatchPolicy())  # keys rebuilt at start-up
+    assert restarted.graph.copies[:4].tolist() == keys
+    store.close()
+
+
 def test_a_large_upload_is_linked_in_runs_that_give_the_persons_of_one(tmp_path, uploads,
                                                                         monkeypatch):
     """A first sync's history is linked LINK_RUN_SIGHTINGS at a time, releasing the linker

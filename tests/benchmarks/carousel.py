@@ -5,8 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 
+import numpy as np
+
 from linkage.encode import Encoder, Identity, IdentityEncoding
 from linkage.keys import derive_purpose_keys
+from linkage.linking import table_copy_keys
 from linkage.schema import LinkageSchema, default_schema
 from linkage.table import EncodingTable
 from node.csv_import import ParsedSighting, RowError, parse_row
@@ -87,6 +90,11 @@ def table_of(encoded: EncodedCarousel, schema: LinkageSchema | None = None) -> E
     table = EncodingTable(schema.filter_bytes, capacity=len(encoded.encodings))
     table.append(encoded.encodings, encoded.entities)
     return table
+
+
+def copies_of(encoded: EncodedCarousel, table: EncodingTable) -> np.ndarray:
+    """Each row's copy key, as the hub makes them from its gemeente and encoding."""
+    return table_copy_keys(table, [gemeente for gemeente, _ in encoded.keys])
 
 
 def identities(encoded: EncodedCarousel) -> list[Identity]:

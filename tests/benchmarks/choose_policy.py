@@ -41,7 +41,7 @@ import numpy as np
 from linkage.compare import MatchPolicy
 from linkage.linking import link_all
 from linkage.table import EncodingTable
-from tests.benchmarks.carousel import table_of
+from tests.benchmarks.carousel import copies_of, table_of
 from tests.benchmarks.labelled import MIXES, labelled, outside
 from tests.benchmarks.metrics import cluster_quality
 
@@ -76,6 +76,7 @@ class DataSet:
     truth: np.ndarray
     generator: str  # "carousel" (the project's) or "outside" (outside_data.py)
     floor: float  # the precision a setting must keep on it
+    copies: np.ndarray | None = None  # each row's copy key, as the hub makes them
 
 
 @dataclass
@@ -102,7 +103,7 @@ class Outcome:
 
 def measure(datasets: Sequence[DataSet], settings: dict[str, float]) -> Outcome:
     policy = replace(MatchPolicy(), **settings)
-    found = [cluster_quality(link_all(d.table, policy), d.truth) for d in datasets]
+    found = [cluster_quality(link_all(d.table, policy, d.copies), d.truth) for d in datasets]
     return Outcome(settings, np.array([q.precision for q in found]),
                    np.array([q.f1 for q in found]), np.array([d.floor for d in datasets]),
                    np.array([d.generator for d in datasets]))
@@ -195,11 +196,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     for seed in (int(s) for s in args.seeds.split(",")):
         for mix in MIXES:
             data = labelled(args.persons, seed, mix)
-            datasets.append(DataSet(table_of(data.encoded), data.truth, "carousel",
-                                    PRECISION_FLOOR))
+            table = table_of(data.encoded)
+            datasets.append(DataSet(table, data.truth, "carousel", PRECISION_FLOOR,
+                                    copies_of(data.encoded, table)))
     for seed in (int(s) for s in args.outside_seeds.split(",") if s):
         sample = outside(seed, args.persons)
-        datasets.append(DataSet(sample.table, sample.truth, "outside", OUTSIDE_FLOOR))
+        datasets.append(DataSet(sample.table, sample.truth, "outside", OUTSIDE_FLOOR,
+                                sample.copies))
     names = list(grid)
     outcomes = [measure(datasets, dict(zip(names, values, strict=True)))
                 for values in itertools.product(*grid.values())]

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from linkage.linking import table_copy_keys
 from linkage.schema import LinkageSchema, default_schema
 from linkage.table import EncodingTable
 from node.csv_import import parse_row
@@ -66,6 +67,7 @@ class Outside:
     table: EncodingTable
     truth: np.ndarray
     records: list[PlainRecord]
+    copies: np.ndarray  # each row's copy key, as the hub makes them (linking.copy_key)
 
 
 def outside(seed: int, persons: int = 3000) -> Outside:
@@ -83,4 +85,5 @@ def outside(seed: int, persons: int = 3000) -> Outside:
     table = EncodingTable(default_schema().filter_bytes, capacity=len(encodings))
     table.append(encodings, entities)
     return Outside(seed, table, dense_labels([s.woman.pid for s in sightings]),
-                   [plain_record(p.subject, p.entities) for p in parsed])
+                   [plain_record(p.subject, p.entities) for p in parsed],
+                   table_copy_keys(table, [s.gemeente for s in sightings]))

@@ -36,7 +36,7 @@ from linkage.blocking import CandidateIndex
 from linkage.compare import MatchPolicy, score_pairs
 from linkage.linking import link_all
 from linkage.schema import default_schema
-from tests.benchmarks.carousel import table_of
+from tests.benchmarks.carousel import copies_of, table_of
 from tests.benchmarks.diagnostics import (
     assigned_birth_dates,
     link_with_document_blocking,
@@ -156,7 +156,7 @@ def carousel_section(mix: str, fit: Labelled, ev: Labelled, baseline: FittedBase
     started = time.perf_counter()
     schema = default_schema()
     ztable = table_of(ev.encoded, schema)
-    z_labels = link_all(ztable, MatchPolicy())
+    z_labels = link_all(ztable, MatchPolicy(), copies_of(ev.encoded, ztable))
     z_pairs = CandidateIndex().add(ztable, range(ztable.size))
     z = cluster_quality(z_labels, ev.truth)
     z_time = time.perf_counter() - started
@@ -254,7 +254,7 @@ def outside_section(baseline: FittedBaseline, seeds: Sequence[int], persons: int
     rows = []
     for seed in seeds:
         sample = outside(seed, persons)
-        z = cluster_quality(link_all(sample.table, MatchPolicy()), sample.truth)
+        z = cluster_quality(link_all(sample.table, MatchPolicy(), sample.copies), sample.truth)
         b = cluster_quality(link_plain(sample.records, baseline.model,
                                        baseline.tuned.policy).labels, sample.truth)
         rows.append([seed, sample.table.size, z.precision, z.recall, z.f1, b.precision,
@@ -274,7 +274,9 @@ def spread_section(mix: str, baseline: FittedBaseline, seeds: Sequence[int], per
     result = Spread(mix, list(seeds), [], [])
     rows: list[list[object]] = []
     for seed, ev in zip(seeds, samples, strict=True):
-        z = cluster_quality(link_all(table_of(ev.encoded), MatchPolicy()), ev.truth)
+        ztable = table_of(ev.encoded)
+        z = cluster_quality(link_all(ztable, MatchPolicy(), copies_of(ev.encoded, ztable)),
+                            ev.truth)
         b = cluster_quality(link_plain(ev.records, baseline.model,
                                        baseline.tuned.policy).labels, ev.truth)
         result.zichtlijn.append(z)
