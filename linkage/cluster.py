@@ -9,7 +9,7 @@ sightings each also need one cross pair at least `merge_margin` above the
 threshold: a person seen several times is joined to another such person by a
 clear match, not by the one borderline pair two namesakes happen to share.
 Copies of one record (a gemeente writing its earlier record of a woman again:
-the same copy key, see `linking.copy_keys`) count as one sighting there: one
+the same copy key, see `linking.copy_key`) count as one sighting there: one
 record re-used is not a person seen several times.
 
 The result for a component depends only on its members and their scores, so

@@ -538,7 +538,10 @@ def parse_date(text: str, *, time_of_day: bool = False,
         return _compact_date(day_only, value)
     elif match := _DMY_SHORT_YEAR.fullmatch(day_only):
         day, month, two_digits = match.group(1), match.group(3), int(match.group(4))
-        century = 2000 if time_of_day else _birth_century(two_digits, seen_on) if seen_on else None
+        if time_of_day:
+            century: int | None = 2000
+        else:
+            century = _birth_century(two_digits, seen_on) if seen_on else None
         if century is None:
             _fail(DateError, "unrecognised date format", value, "two-digit year")
         year = str(century + two_digits)

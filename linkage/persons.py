@@ -65,7 +65,7 @@ class PersonGraph:
         self._base = np.empty(0, dtype=np.int32)
         self._next = np.empty(0, dtype=np.int32)
         self._target = np.empty(0, dtype=np.int32)
-        # each row's copy key (linking.copy_keys; 0: none): copies count as one sighting
+        # each row's copy key (linking.copy_key; 0: none): copies count as one sighting
         # when clustering asks whether two persons were each seen more than once
         self.copies = np.empty(0, dtype=np.int64)
 
@@ -136,7 +136,7 @@ class PersonGraph:
         """New rows as their own clusters, or restored into known clusters (hub start-up).
 
         Restored clusters must come with their first row (the base) among `rows`.
-        `copies`: each row's copy key (`linking.copy_keys`), if known.
+        `copies`: each row's copy key (`linking.copy_key`), if known.
         """
         rows = np.fromiter(rows, dtype=np.int64)
         if not len(rows):
