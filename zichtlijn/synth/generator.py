@@ -177,6 +177,7 @@ class _Man:
 
     view: IdentityView
     dob: date
+    key: str | None = None  # "M<n>", given when first recorded
 
 
 @dataclass
@@ -359,7 +360,7 @@ class CarouselGenerator:
         self._n_network = 0
         self._seq = 0
         self._case_seq: dict[tuple[str, int], int] = {}
-        self._man_keys: dict[int, str] = {}  # id of a _Man -> "M<n>", in order of first record
+        self._men_recorded = 0
         self._pop_pool = _pool(POPULATION_MIX)
         self._net_pop_pool = _pool(NETWORK_POPULATION_MIX)
         self._count_ind = _pool(SIGHTINGS_INDEPENDENT)
@@ -874,8 +875,13 @@ class CarouselGenerator:
         row["case_ref"] = self._case_ref(gemeente, row["observed_on"])
         net = p.network
         companion = None
-        if man is not None:  # men live as long as the generator, so their ids are unique
-            companion = self._man_keys.setdefault(id(man), f"M{len(self._man_keys)}")
+        if man is not None:
+            # kept on the man, not by id(): a boyfriend is freed with the woman he
+            # came with, and a new man may then get his id
+            if man.key is None:
+                man.key = f"M{self._men_recorded}"
+                self._men_recorded += 1
+            companion = man.key
         return GeneratedRow(gemeente, row, p.key, net.key if net is not None else None,
                             companion)
 
