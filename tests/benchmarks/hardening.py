@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,6 +23,7 @@ from linkage.compare import (
     DEFAULT_WEIGHTS,
     WEIGHTS_WITHOUT_ENTITIES,
     MatchPolicy,
+    PairFeatures,
     design,
     features,
 )
@@ -30,6 +31,10 @@ from linkage.harden import blip_epsilon
 from linkage.schema import LinkageSchema, default_schema_text, parse_schema
 from linkage.table import EncodingTable
 from tests.benchmarks.logistic import fit_logistic
+
+#: more evidence columns of a table's pairs: (table, left rows, right rows, their features)
+ExtraColumns = Callable[[EncodingTable, np.ndarray, np.ndarray, PairFeatures],
+                        dict[str, np.ndarray]]
 
 
 @dataclass(frozen=True)
@@ -95,14 +100,18 @@ def fit_policy(table: EncodingTable, truth: np.ndarray,
 
 
 def fit_weights(samples: Sequence[tuple[EncodingTable, np.ndarray]],
-                names: Iterable[str]) -> dict[str, float]:
+                names: Iterable[str], extra: ExtraColumns | None = None) -> dict[str, float]:
     """Logistic-regression weights of the evidence columns `names` on the training pairs
-    of every (table, truth) sample, fitted as one set."""
+    of every (table, truth) sample, fitted as one set. `extra` adds columns beside
+    `design`'s (a diagnostic's evidence the shipped matcher does not have)."""
     names = list(names)
     xs, ys = [], []
     for table, truth in samples:
         pairs = training_pairs(table)
-        columns = design(features(table, pairs[:, 0], pairs[:, 1]))
+        found = features(table, pairs[:, 0], pairs[:, 1])
+        columns = design(found)
+        if extra is not None:
+            columns |= extra(table, pairs[:, 0], pairs[:, 1], found)
         xs.append(np.column_stack([np.asarray(columns[n], dtype=np.float64) for n in names]))
         ys.append((truth[pairs[:, 0]] == truth[pairs[:, 1]]).astype(np.float64))
     w = fit_logistic(np.concatenate(xs), np.concatenate(ys))

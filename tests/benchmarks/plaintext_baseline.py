@@ -500,11 +500,13 @@ def fit_model(records: Sequence[PlainRecord], truth: np.ndarray) -> PlainModel:
 
 def cluster_pairs(n: int, pairs: np.ndarray, scores: np.ndarray,
                   scorer: Callable[[np.ndarray, np.ndarray], np.ndarray],
-                  policy: MatchPolicy, dated: np.ndarray) -> np.ndarray:
-    """linkage.linking.link_all's steps (PersonGraph) for any candidates and scorer."""
+                  policy: MatchPolicy, dated: np.ndarray,
+                  copies: np.ndarray | None = None) -> np.ndarray:
+    """linkage.linking.link_all's steps (PersonGraph) for any candidates and scorer
+    (`copies`: each row's copy key, as link_all takes them)."""
     keep = scores >= policy.link_floor
     graph = PersonGraph(policy)
-    graph.add_rows(range(n))
+    graph.add_rows(range(n), copies=copies)
     graph.add_links(map(tuple, pairs[keep].tolist()), scores[keep].tolist())
     graph.update(range(n), scorer, dated)
     return np.array([graph.person_root(row) for row in range(n)])
