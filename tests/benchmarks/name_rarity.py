@@ -93,10 +93,11 @@ def fit_rarity_model(table: EncodingTable, truth: np.ndarray) -> RarityModel:
 
 
 def link_with_name_rarity(table: EncodingTable, model: RarityModel,
-                          copies: np.ndarray | None = None) -> np.ndarray:
-    """link_all's persons with the rarity columns scored beside the shipped ones."""
+                          copies: np.ndarray | None = None, **bars: float) -> np.ndarray:
+    """link_all's persons with the rarity columns scored beside the shipped ones
+    (`bars`: clustering settings other than the shipped, e.g. threshold=3.5)."""
     rarity = row_rarity(table, copies)
-    policy = model.policy
+    policy = replace(model.policy, **bars)
 
     def scorer(left: np.ndarray, right: np.ndarray) -> np.ndarray:
         out = np.empty(len(left), dtype=np.float32)
