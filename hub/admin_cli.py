@@ -46,16 +46,23 @@ def serving(home: Path) -> Iterator[None]:
         os.close(fd)
 
 
-def not_serving(home: Path, refusal: str) -> None:
-    """Raise CliError(`refusal`) while `hub serve` runs on `home`: for commands that change
-    what a serving hub holds in memory (its persons)."""
+def is_serving(home: Path) -> bool:
+    """Does `hub serve` run on `home` (hold its lock) now?"""
     fd = os.open(home / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o600)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
-        raise CliError(refusal) from None
+        return True
     finally:
         os.close(fd)
+    return False
+
+
+def not_serving(home: Path, refusal: str) -> None:
+    """Raise CliError(`refusal`) while `hub serve` runs on `home`: for commands that change
+    what a serving hub holds in memory (its persons)."""
+    if is_serving(home):
+        raise CliError(refusal)
 
 
 def _actor() -> str:

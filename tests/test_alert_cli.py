@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import shutil
 from pathlib import Path
 
 import pytest
@@ -210,3 +211,26 @@ def test_the_demo_summary_counts_alerts_per_rule_and_shows_the_strongest():
     assert lines[0] == "3 alerts: 2 carousel, 1 network"
     assert lines[1].startswith("A-2  carousel") and "1 sightings in GM0344" in lines[1]
     assert lines[2].startswith("A-3  network") and len(lines) == 3
+
+
+def test_hub_evaluate_beside_a_serving_hub_only_under_the_rules_it_loaded(tmp_path, pki, hub,
+                                                                           carousel, capsys):
+    from hub.admin_cli import serving
+
+    home = hub_home_with_alerts(hub, pki)
+    run(capsys, "hub", "evaluate", "--home", str(home))  # the rules the hub runs under
+    changed = tmp_path / "alerts"
+    shutil.copytree(ALERTS_DIR, changed)
+    rules = changed / "rules.toml"
+    rules.write_text(rules.read_text() + "\n# edited by the operator\n")
+    toml = home / "hub.toml"
+    with serving(home):
+        code, out, _ = run(capsys, "hub", "evaluate", "--home", str(home))
+        assert code == 0 and "1 unchanged" in out  # same rules: safe beside the hub
+        toml.write_text(toml.read_text().replace(str(ALERTS_DIR), str(changed)))
+        code, _, err = run(capsys, "hub", "evaluate", "--home", str(home))
+        assert code == 1 and err.count("\n") == 1
+        assert err.startswith(f"zichtlijn: the alert rules in {changed} differ from those the "
+                              "hub serving on this home loaded at its start; restart the hub")
+    code, out, _ = run(capsys, "hub", "evaluate", "--home", str(home))  # the hub stopped
+    assert code == 0 and "1 unchanged" in out
