@@ -25,6 +25,7 @@ import numpy as np
 from linkage.blocking import CandidateIndex
 from linkage.compare import MatchPolicy
 from linkage.encode import IdentityEncoding
+from linkage.population import name_keys
 from linkage.table import EncodingTable, EntityTokens
 
 TableScorer = Callable[[EncodingTable, np.ndarray, np.ndarray], np.ndarray]
@@ -121,6 +122,22 @@ class EpochTables:
         if not found:
             return np.empty((0, 2), dtype=np.int64)
         return np.unique(np.concatenate(found), axis=0)
+
+    def name_keys(self) -> tuple[np.ndarray, np.ndarray]:
+        """(sightings, keys): every sighting still held, with the key of its name filter
+        under the newest epoch it was encoded under (`linkage.population.name_keys`)."""
+        found_rows, found_keys = [], []
+        pending = np.ones(self.size, dtype=bool)
+        for epoch in self.epochs:
+            mapped = self._table_row[epoch][: self.size]
+            here = np.flatnonzero(pending & (mapped >= 0))
+            if len(here):
+                found_rows.append(here)
+                found_keys.append(name_keys(self.tables[epoch].filters, mapped[here], epoch))
+                pending[here] = False
+        if not found_rows:
+            return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.uint64)
+        return np.concatenate(found_rows), np.concatenate(found_keys)
 
     def dated(self) -> np.ndarray:
         """Per sighting: does it carry a date of birth (the same under every epoch)."""

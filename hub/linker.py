@@ -36,11 +36,13 @@ from hub.linker_rows import (
     person_name,
 )
 from hub.probe import ProbeMatch, match_probe
+from hub.settings import Population
 from hub.store import HubStore, utc_now
 from linkage.compare import MatchPolicy, score_pairs
 from linkage.encode import IdentityEncoding
 from linkage.linking import copy_key, policy_digest, scored_links, unlink_rows
 from linkage.persons import PersonGraph
+from linkage.population import namesakes
 from linkage.schema import LinkageSchema, SchemaError
 from linkage.table import EntityTokens
 from zichtlijn import wire
@@ -102,8 +104,8 @@ def person_id_for(sighting_uuid: str) -> str:
 
 class Linker:
     def __init__(self, store: HubStore, schema: LinkageSchema, policy: MatchPolicy,
-                 auto_threshold: Callable[[int], float] | None = None) -> None:
-        """`auto_threshold(persons)`, when given, is the threshold a population of that size
+                 auto_threshold: Callable[[Population], float] | None = None) -> None:
+        """`auto_threshold(population)`, when given, is the threshold the hub's population
         needs (hub/settings.py `threshold_step`): the linker raises its threshold to it
         after a link run and links everything again. `policy.threshold` is where it
         starts; how far it has risen is kept in the database."""
@@ -275,22 +277,34 @@ class Linker:
         with self._lock:
             if self.auto_threshold is None:
                 return run
-            persons = self.store.count_persons()
-            wanted = self.auto_threshold(persons)
+            population = self.population()
+            wanted = self.auto_threshold(population)
             if wanted <= self.policy.threshold:
                 return run
-            log.warning("the hub holds %d persons: link threshold raised from %s to %s, every "
-                        "sighting is linked again (README \"Linkage quality, measured\")",
-                        persons, self.policy.threshold, wanted)
+            log.warning("the hub holds %d persons sharing each name with %.2f others on "
+                        "average: link threshold raised from %s to %s, every sighting is "
+                        "linked again (README \"Linkage quality, measured\")",
+                        population.persons, population.namesakes, self.policy.threshold,
+                        wanted)
             self._busy_with = (f"linking every sighting again at a raised threshold, since "
                                f"{time.strftime('%H:%M')}")
             try:
                 relinked = self._relink("hub:hub", replace(self.policy, threshold=wanted),
-                                        threshold=wanted, persons=persons)
+                                        threshold=wanted, persons=population.persons,
+                                        namesakes=round(population.namesakes, 3))
             finally:
                 self._busy_with = None
             return replace(relinked, new_sightings=run.new_sightings,
                            seconds=run.seconds + relinked.seconds, relinked_at=wanted)
+
+    def population(self) -> Population:
+        """The hub's persons and how many other persons share each of a person's name
+        filters on average: what the automatic threshold is chosen for."""
+        rows, keys = self.encodings.name_keys()
+        persons = self.rows.person[rows]
+        linked = persons != NONE
+        return Population(self.store.count_persons(),
+                          namesakes(keys[linked], persons[linked]))
 
     def _pending_rows(self, first_seq: int, last_seq: int) -> list[tuple]:
         with self.store.lock:

@@ -86,7 +86,7 @@ def start_hub(
     if auto_rule is not None:
         log.info("link threshold %s (automatic: rises as the population grows)",
                  linker.policy.threshold)
-    elif advice := threshold_advice(store.count_persons(), linker.policy.threshold):
+    elif advice := threshold_advice(linker.population(), linker.policy.threshold):
         log.warning("%s", advice)
     with store.lock:
         settings_changed = linked_with.advice(store.db.conn, policy_digest(linker.policy))

@@ -48,30 +48,50 @@ class RetentionSettings:
     months: int = DEFAULT_RETENTION_MONTHS
 
 
-#: How many women the shipped settings were chosen for (README "Linkage quality").
-FITTED_WOMEN = 3000
+#: How many other persons share each of a person's name filters, on average, in the
+#: population the shipped settings were chosen on (3,000 women of the project's
+#: generator, full mix, fitting seed 101, linked with the shipped settings; printed by
+#: `python -m tests.benchmarks.namesakes`; README "The hub sets it itself").
+FITTED_NAMESAKES = 2.37
 
 
-def threshold_for(women: int) -> float:
-    """The link threshold for a hub holding `women` persons: the shipped one plus the
-    change in prior odds, ln(women / FITTED_WOMEN), never below the shipped one."""
-    return MatchPolicy().threshold + max(0.0, math.log(max(women, 1) / FITTED_WOMEN))
+@dataclass(frozen=True)
+class Population:
+    """What the automatic threshold is chosen for: the hub's persons, and how many other
+    persons share each of a person's name filters on average (`linkage.population`)."""
+
+    persons: int
+    namesakes: float
 
 
-def threshold_step(persons: int) -> float:
-    """The automatic threshold for `persons`: `threshold_for` rounded down to a whole step
-    above the shipped one, so that the hub relinks once each time its population grows
-    e-fold (8,155, 22,167, 60,257, ... persons), not every night."""
+def threshold_for(population: Population) -> float:
+    """The link threshold for a population: the shipped one plus the change in prior
+    odds against a name agreement being one woman, ln(namesakes / FITTED_NAMESAKES),
+    never below the shipped one.
+
+    Namesakes rather than persons: a population whose names are spread more thinly
+    than the fitting sample's meets fewer women of the same name at the same size,
+    and a higher bar there costs recall without buying precision (README)."""
+    return MatchPolicy().threshold + max(
+        0.0, math.log(max(population.namesakes, 1e-9) / FITTED_NAMESAKES))
+
+
+def threshold_step(population: Population) -> float:
+    """The automatic threshold: `threshold_for` rounded down to a whole step above the
+    shipped one, so that the hub relinks once each time its namesakes grow e-fold (on
+    the project's generator about each time its persons do: 8,155, 22,167, 60,257,
+    ... women), not every night."""
     shipped = MatchPolicy().threshold
-    return shipped + math.floor(threshold_for(persons) - shipped)
+    return shipped + math.floor(threshold_for(population) - shipped)
 
 
-def threshold_advice(persons: int, threshold: float) -> str | None:
-    """A line for the operator when the threshold is well below what `persons` needs."""
-    suggested = threshold_for(persons)
+def threshold_advice(population: Population, threshold: float) -> str | None:
+    """A line for the operator when the threshold is well below what `population` needs."""
+    suggested = threshold_for(population)
     if suggested - threshold < 1.0:  # within the spread measured between samples
         return None
-    return (f"the hub holds {persons:,} persons; for a population that size "
+    return (f"the hub holds {population.persons:,} persons, sharing each name with "
+            f"{population.namesakes:.1f} others on average; for that population "
             f"[matching] threshold about {suggested:.1f} keeps precision (now {threshold}); "
             "see README \"Linkage quality, measured\", then run `zichtlijn hub relink`")
 
@@ -88,7 +108,7 @@ class MatchingSettings:
         """The settings to start from: automatic thresholds start at the shipped one."""
         return MatchPolicy() if self.threshold is None else MatchPolicy(threshold=self.threshold)
 
-    def auto_rule(self) -> Callable[[int], float] | None:
+    def auto_rule(self) -> Callable[[Population], float] | None:
         """What the linker raises its threshold to for a population (None: fixed)."""
         return threshold_step if self.threshold is None else None
 

@@ -10,9 +10,10 @@ import pytest
 from hub.config import ConfigError
 from hub.settings import (
     DEFAULT_PURPOSES,
-    FITTED_WOMEN,
+    FITTED_NAMESAKES,
     HubSettings,
     MatchingSettings,
+    Population,
     load_settings,
     threshold_advice,
     threshold_for,
@@ -105,19 +106,29 @@ def test_node_retention_setting(tmp_path):
         retention.retention_months(home)
 
 
-def test_the_threshold_for_a_population_rises_with_its_prior_odds():
-    shipped = MatchPolicy().threshold
-    assert threshold_for(300) == threshold_for(FITTED_WOMEN) == shipped  # never lower
-    assert threshold_for(10 * FITTED_WOMEN) == pytest.approx(shipped + math.log(10))
-    assert threshold_for(100_000) > threshold_for(30_000) > shipped
+def namesakes(count: float, persons: int = 10_000) -> Population:
+    return Population(persons, count)
 
 
-def test_the_automatic_threshold_rises_a_whole_step_each_time_the_population_grows_e_fold():
+def test_the_threshold_rises_with_the_prior_odds_of_a_namesake_not_with_the_head_count():
     shipped = MatchPolicy().threshold
-    assert threshold_step(10) == threshold_step(8_000) == shipped
-    assert threshold_step(8_200) == shipped + 1  # 3,000 * e = 8,155
-    assert threshold_step(30_000) == shipped + 2  # shipped + 2.3 rounded down a step
-    assert threshold_step(100_000) == shipped + 3
+    fitted = FITTED_NAMESAKES
+    assert threshold_for(namesakes(0.1)) == threshold_for(namesakes(fitted)) == shipped
+    assert threshold_for(namesakes(10 * fitted)) == pytest.approx(shipped + math.log(10))
+    assert threshold_for(namesakes(30 * fitted)) > threshold_for(namesakes(10 * fitted))
+    # as many persons, names spread thinner: fewer namesakes each, a lower bar
+    assert threshold_for(Population(30_000, 2 * fitted)) < threshold_for(
+        Population(30_000, 10 * fitted))
+    assert threshold_for(Population(1_000_000, 0.0)) == shipped  # no shared filter at all
+
+
+def test_the_automatic_threshold_rises_a_whole_step_each_time_the_namesakes_grow_e_fold():
+    shipped = MatchPolicy().threshold
+    fitted = FITTED_NAMESAKES
+    assert threshold_step(namesakes(0.0)) == threshold_step(namesakes(2.7 * fitted)) == shipped
+    assert threshold_step(namesakes(2.75 * fitted)) == shipped + 1  # e = 2.718...
+    assert threshold_step(namesakes(10 * fitted)) == shipped + 2  # shipped + 2.3, a step down
+    assert threshold_step(namesakes(33 * fitted)) == shipped + 3
 
 
 def test_hub_init_makes_the_threshold_automatic_and_a_number_fixes_it(hub_home):
@@ -133,11 +144,13 @@ def test_hub_init_makes_the_threshold_automatic_and_a_number_fixes_it(hub_home):
 
 def test_the_hub_advises_a_higher_threshold_only_when_far_below_it():
     shipped = MatchPolicy().threshold
-    suits = shipped + math.log(10)  # 30,000 persons: ten times the fitted population
-    assert threshold_advice(2_500, shipped) is None
-    assert threshold_advice(30_000, suits - 0.9) is None  # within a point: close enough
-    advice = threshold_advice(30_000, shipped)
-    assert advice == ("the hub holds 30,000 persons; for a population that size "
+    suits = shipped + math.log(10)  # ten times the fitted namesakes
+    crowded = Population(30_000, 10 * FITTED_NAMESAKES)
+    assert threshold_advice(Population(30_000, FITTED_NAMESAKES), shipped) is None
+    assert threshold_advice(crowded, suits - 0.9) is None  # within a point: close enough
+    advice = threshold_advice(crowded, shipped)
+    assert advice == ("the hub holds 30,000 persons, sharing each name with "
+                      f"{10 * FITTED_NAMESAKES:.1f} others on average; for that population "
                       f"[matching] threshold about {suits:.1f} keeps precision "
                       f"(now {shipped}); see README "
                       "\"Linkage quality, measured\", then run `zichtlijn hub relink`")
@@ -149,20 +162,23 @@ def test_a_hub_holding_a_large_population_says_which_threshold_suits_it(
 
     from hub.config import HubConfig
     from hub.server import start_hub
-    from hub.store import HubStore
 
     home = tmp_path / "hub"
     home.mkdir()
     config = HubConfig(home, "127.0.0.1:0", pki.tls("hub-hub"), workers=2)
+    from hub.linker import Linker
+
     fixed = HubSettings(matching=MatchingSettings(MatchPolicy().threshold))
-    monkeypatch.setattr(HubStore, "count_persons", lambda self: 30_000)
+    crowded = Population(30_000, 10 * FITTED_NAMESAKES)
+    monkeypatch.setattr(Linker, "population", lambda self: crowded)
     with caplog.at_level(logging.WARNING):
         start_hub(config, settings=fixed).stop(grace=0)
-    assert "the hub holds 30,000 persons" in caplog.text
+    assert "the hub holds 30,000 persons, sharing each name with" in caplog.text
     assert f"[matching] threshold about {MatchPolicy().threshold + math.log(10):.1f}" in caplog.text
 
     caplog.clear()
-    monkeypatch.setattr(HubStore, "count_persons", lambda self: 2_000)
+    spread = Population(30_000, FITTED_NAMESAKES)  # as many, names spread as fitted
+    monkeypatch.setattr(Linker, "population", lambda self: spread)
     with caplog.at_level(logging.WARNING):
         start_hub(config, settings=fixed).stop(grace=0)
     assert "threshold about" not in caplog.text

@@ -126,16 +126,16 @@ class ScaleCheck:
     """Precision of a setting on the hub benchmark's data, at the hub's own threshold."""
 
     def __init__(self, sightings: int = SCALE_SIGHTINGS, limit: int = 10) -> None:
-        from hub.settings import threshold_step
         from tests.benchmarks.hubdata import encoded_sightings, encoding_table
         from tests.benchmarks.metrics import dense_labels
+        from tests.benchmarks.namesakes import hub_threshold
 
         self.persons = max(1, round(sightings / 3.4))  # as `scale quality` sizes its data
         data = encoded_sightings(self.persons)
         self.table = encoding_table(data)
         self.truth = dense_labels([person for _, _, person in data])
         self.copies = table_copy_keys(self.table, [gemeente for gemeente, _, _ in data])
-        self.rise = threshold_step(self.persons) - MatchPolicy().threshold
+        self.rise = hub_threshold(self.table, self.truth) - MatchPolicy().threshold
         self.limit = limit
         self.checked: list[tuple[Outcome, float]] = []
 

@@ -17,13 +17,13 @@ import argparse
 
 import numpy as np
 
-from hub.settings import threshold_step
 from linkage.blocking import CandidateIndex
 from linkage.compare import MatchPolicy, score_pairs
 from linkage.table import EncodingTable
 from tests.benchmarks.diagnostics import _persons
 from tests.benchmarks.hubdata import encoded_sightings, encoding_table
 from tests.benchmarks.metrics import cluster_quality, dense_labels
+from tests.benchmarks.namesakes import hub_threshold
 
 VARIANTS = (  # (what is counted per date, share of the adjustment, cap)
     ("sightings", 1.0, 2.0),
@@ -74,7 +74,7 @@ def main(argv: list[str] | None = None) -> None:
         table = encoding_table(data)
         truth = dense_labels([person for _, _, person in data])
         del data
-        policy = MatchPolicy(threshold=threshold_step(persons))
+        policy = MatchPolicy(threshold=hub_threshold(table, truth))
         dates = table.dob[: table.size, 0]
         print(f"{table.size:,} sightings, threshold {policy.threshold}", flush=True)
         none = np.zeros(table.size)

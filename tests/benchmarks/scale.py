@@ -326,10 +326,10 @@ def bench_blocking_at_scale(sizes: list[int], increment: int) -> None:
     The relink (every row in one batch) and a night: the base indexed as at hub
     start-up (`index_only`), then the last `increment` rows added.
     """
-    from hub.settings import threshold_step
     from linkage.blocking import CandidateIndex
     from linkage.compare import MatchPolicy
     from tests.benchmarks.hubdata import encoded_sightings, encoding_table
+    from tests.benchmarks.namesakes import hub_threshold
 
     for size in sizes:
         persons = max(1, round(size / 3.4))
@@ -353,7 +353,8 @@ def bench_blocking_at_scale(sizes: list[int], increment: int) -> None:
         print(f"  true pairs lost  {len(lost):>12,}  of {true_pairs:,} "
               f"({len(lost) / true_pairs:.2%})")
         # at the threshold the hub itself would link this many women at
-        print_lost_pairs(table, lost, true_pairs, MatchPolicy(threshold=threshold_step(persons)))
+        print_lost_pairs(table, lost, true_pairs,
+                         MatchPolicy(threshold=hub_threshold(table, truth)))
         del pairs, index
         gc.collect()
         index = CandidateIndex()

@@ -1,0 +1,54 @@
+"""How many namesakes a population holds, as the hub can tell from its own encodings.
+
+The link threshold is a prior: the more women bear a name, the less an agreeing
+name says that two sightings are one woman. Counting persons alone takes every
+population to be as concentrated in its names as the one the shipped settings were
+chosen on; counting, for each person, the other persons whose sightings carry one of
+her exact name filters measures the concentration itself. The hub learns nothing it
+did not hold: how many sightings share a filter is what the frequency alignment attack
+of tests/benchmarks/attacks.py already ranks (README "Privacy, measured").
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+_MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)  # 2^64 / golden ratio: spreads every bit
+_CHUNK_ROWS = 65_536  # rows hashed at a time: a million filters at once would be 128 MB
+
+
+def name_keys(filters: np.ndarray, rows: np.ndarray | None = None,
+              epoch: int = 0) -> np.ndarray:
+    """A 64-bit key for each of `rows` of `filters` (rows of uint64 words; all of them
+    without `rows`), equal for equal filters of one key epoch. Filters of different
+    epochs are unrelated bit patterns, so the epoch is part of the key. Distinct
+    filters share a key with odds of about one in 2^64 a pair."""
+    count = len(filters) if rows is None else len(rows)
+    out = np.empty(count, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for start in range(0, count, _CHUNK_ROWS):
+            stop = min(start + _CHUNK_ROWS, count)
+            words = filters[start:stop] if rows is None else filters[rows[start:stop]]
+            key = np.full(stop - start, np.uint64(epoch) * _MULTIPLIER, dtype=np.uint64)
+            for column in range(words.shape[1]):
+                key = (key ^ words[:, column].astype(np.uint64)) * _MULTIPLIER
+                key ^= key >> np.uint64(31)
+            out[start:stop] = key
+    return out
+
+
+def namesakes(keys: np.ndarray, persons: np.ndarray) -> float:
+    """The mean, over persons, of how many other persons share each of her name keys,
+    summed over her keys.
+
+    `keys[i]` and `persons[i]` belong to one sighting. A person written several ways
+    has several keys; one woman split into two persons counts as two namesakes, as
+    she would to the linker. 0.0 for no sightings."""
+    keys = np.asarray(keys, dtype=np.uint64)
+    persons = np.asarray(persons, dtype=np.int64)
+    if not len(keys):
+        return 0.0
+    key_person = np.unique(np.stack([keys, persons.astype(np.uint64)], axis=1), axis=0)
+    _, per_key = np.unique(key_person[:, 0], return_counts=True)
+    per_key = per_key.astype(np.float64)
+    return float((per_key * (per_key - 1)).sum() / len(np.unique(persons)))

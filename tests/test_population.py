@@ -1,0 +1,80 @@
+"""How many namesakes a population holds (linkage/population.py), and the hub's own
+count of them, which its automatic threshold follows (hub/settings.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+import numpy as np
+import pytest
+
+from hub.linker import Linker
+from hub.store import HubStore
+from linkage import population
+from linkage.compare import MatchPolicy
+from linkage.encode import Encoder
+from linkage.keys import derive_purpose_keys
+from linkage.population import name_keys, namesakes
+from linkage.schema import default_schema
+from node.csv_import import parse_row
+from node.importer import encode_sighting
+from zichtlijn import wire
+
+ENCODER = Encoder(default_schema(), derive_purpose_keys(b"\x0b" * 32, 1))
+
+
+def filters(*rows: list[int]) -> np.ndarray:
+    return np.array(rows, dtype=np.uint64)
+
+
+def test_equal_filters_of_one_epoch_share_a_key_and_nothing_else_does():
+    table = filters([1, 2, 3], [1, 2, 3], [1, 2, 2], [3, 2, 1])
+    keys = name_keys(table)
+    assert keys[0] == keys[1]
+    assert len({int(k) for k in keys[1:]}) == 3  # one bit off, or the words reordered
+    assert name_keys(table, epoch=2)[0] != keys[0]  # another key epoch, unrelated bits
+    assert name_keys(table, np.array([3, 0])).tolist() == [keys[3], keys[0]]
+
+
+def test_keys_do_not_depend_on_how_many_rows_are_hashed_at_once(monkeypatch):
+    table = np.random.default_rng(1).integers(0, 2**63, size=(7, 4), dtype=np.uint64)
+    whole = name_keys(table)
+    monkeypatch.setattr(population, "_CHUNK_ROWS", 2)
+    assert name_keys(table).tolist() == whole.tolist()
+
+
+def test_namesakes_count_the_other_persons_sharing_each_of_a_persons_keys():
+    #        key:  a  a  b  a  c  d  d
+    keys = np.array([1, 1, 2, 1, 3, 4, 4], dtype=np.uint64)
+    persons = np.array([10, 10, 20, 30, 40, 40, 50])
+    # a: persons 10 and 30 (one other each); d: 40 and 50; b and c: nobody else
+    assert namesakes(keys, persons) == pytest.approx((1 + 1 + 1 + 1) / 5)
+    assert namesakes(keys, np.arange(7)) == pytest.approx((3 * 2 + 2 * 1) / 7)
+    assert namesakes(keys, np.zeros(7)) == 0.0  # one person written four ways
+    assert namesakes(np.empty(0, dtype=np.uint64), np.empty(0)) == 0.0
+
+
+def sighting(given: str, surname: str, born: str) -> object:
+    row = {"case_ref": "X-1", "observed_on": "2026-10-01", "given_names": given,
+           "surname": surname, "date_of_birth": born}
+    message = encode_sighting(parse_row(2, row, dt.date(2026, 11, 23)), ENCODER)
+    message.sighting_uuid = str(uuid.uuid4())
+    return message
+
+
+def test_the_hub_counts_the_namesakes_among_the_persons_it_linked(tmp_path):
+    store = HubStore(tmp_path / "hub.db")
+    linker = Linker(store, default_schema(), MatchPolicy())
+    assert linker.population().namesakes == 0.0 and linker.population().persons == 0
+    batch = [sighting("Maria", "Popa", "14-03-1998"), sighting("Maria", "Popa", "14-03-1998"),
+             sighting("Maria", "Popa", "02-11-1975"),  # a namesake: another woman
+             sighting("Oksana", "Melnyk", "05-06-2001")]
+    store.store_batch("GM0363", wire.batch_digest(batch), batch)
+    linker.link_pending()
+    held = linker.population()
+    # three persons; the two Maria Popas each share their filter with the other
+    assert held.persons == 3 and held.namesakes == pytest.approx(2 / 3)
+    # a restarted hub counts the same from what it loads
+    assert Linker(store, default_schema(), MatchPolicy()).population() == held
+    store.close()
