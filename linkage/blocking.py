@@ -194,21 +194,31 @@ def _dated(table: EncodingTable, rows: np.ndarray) -> np.ndarray:
     return rows[table.dob[rows, 0] != 0]
 
 
-def near_keys(table: EncodingTable, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(row, key) the near family indexes: each band with the row's own date."""
+def near_bands(table: EncodingTable, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The dated rows among `rows` and their near-family band values: what `near_keys`
+    and `near_probes` are made of (computed once when a row is both indexed and looked
+    up)."""
     rows = _dated(table, rows)
-    values = filter_bands(table, rows, _NEAR_FAMILY, NEAR_BANDS, NEAR_BAND_BITS)
+    return rows, filter_bands(table, rows, _NEAR_FAMILY, NEAR_BANDS, NEAR_BAND_BITS)
+
+
+def near_keys(table: EncodingTable, rows: np.ndarray,
+              bands: tuple[np.ndarray, np.ndarray] | None = None
+              ) -> tuple[np.ndarray, np.ndarray]:
+    """(row, key) the near family indexes: each band with the row's own date."""
+    rows, values = bands if bands is not None else near_bands(table, rows)
     return _band_keys(rows, values, _NEAR_FAMILY, [table.dob[rows, 0]])
 
 
-def near_probes(table: EncodingTable, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def near_probes(table: EncodingTable, rows: np.ndarray,
+                bands: tuple[np.ndarray, np.ndarray] | None = None
+                ) -> tuple[np.ndarray, np.ndarray]:
     """(row, key) the near family looks up, sorted by key: each band with each neighbouring date.
 
     A neighbour token is made like a full-date token (encode.py), so it equals
     the full-date token of a row born one day, month or year away.
     """
-    rows = _dated(table, rows)
-    values = filter_bands(table, rows, _NEAR_FAMILY, NEAR_BANDS, NEAR_BAND_BITS)
+    rows, values = bands if bands is not None else near_bands(table, rows)
     rows, keys = _band_keys(rows, values, _NEAR_FAMILY,
                             [table.dob[rows, slot] for slot in _NEAR_SLOTS])
     # sorted, because searchsorted runs several times faster on sorted needles
@@ -350,8 +360,9 @@ class CandidateIndex:
         # whose date is one of its neighbours; taking only earlier rows makes the
         # pairs independent of batching even where "one month apart" is not
         # symmetric (31 March -> 28 February -> 28 March)
-        self._near.merge(*near_keys(table, rows))
-        probe_rows, probe_keys = near_probes(table, rows)
+        bands = near_bands(table, rows)
+        self._near.merge(*near_keys(table, rows, bands))
+        probe_rows, probe_keys = near_probes(table, rows, bands)
         hits = _matches(self._near.keys, self._near.rows, probe_keys, probe_rows)
         found.append(hits[hits[:, 0] < hits[:, 1]])
 

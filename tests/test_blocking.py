@@ -139,7 +139,8 @@ def _table(encoder, people: list[Identity]) -> EncodingTable:
 
 def _without_near_family(table: EncodingTable) -> set[tuple[int, int]]:
     """The pairs of every family but the near-date one."""
-    def nothing(table: EncodingTable, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def nothing(table: EncodingTable, rows: np.ndarray,
+                bands: object = None) -> tuple[np.ndarray, np.ndarray]:
         return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.uint64)
 
     with pytest.MonkeyPatch.context() as patch:
@@ -304,7 +305,8 @@ def test_sightings_sharing_a_phone_number_are_candidates_whatever_their_names(he
 
 
 def _without_contacts(table: EncodingTable) -> set[tuple[int, int]]:
-    def nothing(table: EncodingTable, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def nothing(table: EncodingTable, rows: np.ndarray,
+                bands: object = None) -> tuple[np.ndarray, np.ndarray]:
         return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.uint64)
 
     with pytest.MonkeyPatch.context() as patch:
