@@ -355,3 +355,15 @@ def test_a_removal_moves_the_next_rows_into_the_contact_block(other_encoder, mon
     kept = {p for p in before if not set(p) & {0, 1}}
     assert kept | moved_up == afresh
     assert ((2, 3) in moved_up) == (cap >= 2)
+
+
+def test_keys_are_deduplicated_and_sorted_by_key_then_row():
+    rng = np.random.default_rng(5)
+    rows = rng.integers(0, 2**31, size=500).repeat(2)  # every row twice ...
+    keys = rng.integers(0, 2**32, size=1000, dtype=np.uint64).astype(np.uint32)
+    keys[1::2] = keys[::2]  # ... with the same key: one entry each
+    keys[:100:2] = 7  # and many rows under one key
+    got_rows, got_keys = blocking._dedupe(rows, keys)
+    expected = sorted(set(zip(keys.tolist(), rows.tolist(), strict=True)))
+    assert list(zip(got_keys.tolist(), got_rows.tolist(), strict=True)) == expected
+    assert got_rows.dtype == np.int64 and got_keys.dtype == np.uint32
