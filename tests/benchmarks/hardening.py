@@ -84,19 +84,22 @@ def training_pairs(table: EncodingTable, *more: np.ndarray) -> np.ndarray:
 
 
 def fit_policy(table: EncodingTable, truth: np.ndarray,
-               *more: tuple[EncodingTable, np.ndarray]) -> MatchPolicy:
+               *more: tuple[EncodingTable, np.ndarray],
+               extra: ExtraColumns | None = None, extra_names: Sequence[str] = ()
+               ) -> MatchPolicy:
     """MatchPolicy with both weight sets fitted on this (fitting) table, and on `more`
     (table, truth) samples beside it, as fit_weights.py does: `weights` on the tables as
     they are, `weights_without_entities` on the same tables with every entity token
-    removed.
+    removed. `extra` columns (named `extra_names`) are fitted beside `design`'s; the
+    shipped scorer ignores their weights.
 
     Training pairs are `training_pairs` of each table; thresholds stay as shipped.
     """
     samples = [(table, truth), *more]
-    return MatchPolicy(weights=fit_weights(samples, DEFAULT_WEIGHTS),
+    return MatchPolicy(weights=fit_weights(samples, [*DEFAULT_WEIGHTS, *extra_names], extra),
                        weights_without_entities=fit_weights(
                            [(without_entities(t), labels) for t, labels in samples],
-                           WEIGHTS_WITHOUT_ENTITIES))
+                           [*WEIGHTS_WITHOUT_ENTITIES, *extra_names], extra))
 
 
 def fit_weights(samples: Sequence[tuple[EncodingTable, np.ndarray]],

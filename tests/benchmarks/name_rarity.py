@@ -16,23 +16,22 @@ without rescoring them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import numpy as np
 
 from linkage.blocking import CandidateIndex
 from linkage.compare import (
     CHUNK_PAIRS,
-    DEFAULT_WEIGHTS,
-    WEIGHTS_WITHOUT_ENTITIES,
     DobAgreement,
     MatchPolicy,
     PairFeatures,
-    design,
     features,
+    score_features,
 )
+from linkage.population import name_keys
 from linkage.table import EncodingTable
-from tests.benchmarks.hardening import fit_weights, without_entities
+from tests.benchmarks.hardening import fit_policy
 from tests.benchmarks.plaintext_baseline import cluster_pairs
 
 #: names at least this alike (Dice) count as agreeing for the rarity columns
@@ -43,10 +42,7 @@ def row_rarity(table: EncodingTable, copies: np.ndarray | None = None) -> np.nda
     """Per row, 1 - log(sightings sharing its identical name filter) / log(sightings):
     1 for a filter no other sighting has, towards 0 for the commonest. Copies of one
     record (equal `copies` keys) count once, as clustering counts them."""
-    rows = np.ascontiguousarray(table.filters[: table.size])
-    as_bytes = rows.view(np.dtype((np.void, rows.dtype.itemsize * rows.shape[1]))).ravel()
-    _, group = np.unique(as_bytes, return_inverse=True)
-    group = group.ravel()
+    _, group = np.unique(name_keys(table.filters[: table.size]), return_inverse=True)
     if copies is None:
         counts = np.bincount(group)
     else:
@@ -69,45 +65,32 @@ def rarity_columns(rarity: np.ndarray, left: np.ndarray, right: np.ndarray,
 RARITY_NAMES = ("rare_name", "rare_name_dice")
 
 
-@dataclass(frozen=True)
-class RarityModel:
-    weights: dict[str, float]  # DEFAULT_WEIGHTS' columns and RARITY_NAMES, refitted
-    weights_without_entities: dict[str, float]
-
-    @property
-    def policy(self) -> MatchPolicy:
-        return replace(MatchPolicy(), weights=self.weights,
-                       weights_without_entities=self.weights_without_entities)
-
-
-def fit_rarity_model(table: EncodingTable, truth: np.ndarray) -> RarityModel:
-    """Both weight sets with the rarity columns, fitted on one labelled table."""
+def fit_rarity_model(table: EncodingTable, truth: np.ndarray) -> MatchPolicy:
+    """The shipped policy with both weight sets refitted on one labelled table, the
+    rarity columns (RARITY_NAMES) fitted beside the shipped ones."""
     def extra(fitted: EncodingTable, left: np.ndarray, right: np.ndarray,
               found: PairFeatures) -> dict[str, np.ndarray]:
         return rarity_columns(row_rarity(fitted), left, right, found)
 
-    return RarityModel(
-        fit_weights([(table, truth)], [*DEFAULT_WEIGHTS, *RARITY_NAMES], extra),
-        fit_weights([(without_entities(table), truth)],
-                    [*WEIGHTS_WITHOUT_ENTITIES, *RARITY_NAMES], extra))
+    return fit_policy(table, truth, extra=extra, extra_names=RARITY_NAMES)
 
 
-def link_with_name_rarity(table: EncodingTable, model: RarityModel,
+def link_with_name_rarity(table: EncodingTable, model: MatchPolicy,
                           copies: np.ndarray | None = None, **bars: float) -> np.ndarray:
     """link_all's persons with the rarity columns scored beside the shipped ones
     (`bars`: clustering settings other than the shipped, e.g. threshold=3.5)."""
     rarity = row_rarity(table, copies)
-    policy = replace(model.policy, **bars)
+    policy = replace(model, **bars)
 
     def scorer(left: np.ndarray, right: np.ndarray) -> np.ndarray:
         out = np.empty(len(left), dtype=np.float32)
         for start in range(0, len(left), CHUNK_PAIRS):
             lo, hi = left[start:start + CHUNK_PAIRS], right[start:start + CHUNK_PAIRS]
             found = features(table, lo, hi)
-            columns = design(found) | rarity_columns(rarity, lo, hi, found)
-            out[start:start + CHUNK_PAIRS] = np.where(
-                found.entities_recorded, _weighted(columns, model.weights),
-                _weighted(columns, model.weights_without_entities))
+            # the shipped columns as the shipped scorer weighs them, plus the rarity ones
+            out[start:start + CHUNK_PAIRS] = score_features(found, policy) + np.where(
+                found.entities_recorded, _rarity_score(rarity, lo, hi, found, policy.weights),
+                _rarity_score(rarity, lo, hi, found, policy.weights_without_entities))
         return out
 
     pairs = CandidateIndex().add(table, range(table.size))
@@ -116,6 +99,7 @@ def link_with_name_rarity(table: EncodingTable, model: RarityModel,
                          dated, copies)
 
 
-def _weighted(columns: dict[str, np.ndarray], weights: dict[str, float]) -> np.ndarray:
-    return sum(weights.get(name, 0.0) * np.asarray(column, dtype=np.float64)
-               for name, column in columns.items())
+def _rarity_score(rarity: np.ndarray, left: np.ndarray, right: np.ndarray,
+                  found: PairFeatures, weights: dict[str, float]) -> np.ndarray:
+    columns = rarity_columns(rarity, left, right, found)
+    return sum(weights[name] * columns[name] for name in RARITY_NAMES)

@@ -40,8 +40,8 @@ def hub_threshold(table: EncodingTable, truth: np.ndarray) -> float:
 
 
 def measured(table: EncodingTable, copies) -> float:
-    persons = link_all(table, MatchPolicy(), copies)
-    return namesakes(name_keys(table.filters[: table.size]), persons)
+    """Namesakes among the persons the shipped settings link, as a hub measures them."""
+    return population_of(table, link_all(table, MatchPolicy(), copies)).namesakes
 
 
 def main() -> None:

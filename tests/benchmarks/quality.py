@@ -57,7 +57,7 @@ from tests.benchmarks.metrics import (
     recall_by_person_kind,
     true_pair_rows,
 )
-from tests.benchmarks.name_rarity import RarityModel, fit_rarity_model, link_with_name_rarity
+from tests.benchmarks.name_rarity import fit_rarity_model, link_with_name_rarity
 from tests.benchmarks.plaintext_baseline import (
     PlainModel,
     PlainRun,
@@ -148,7 +148,7 @@ def fit_baseline(fit: Labelled) -> FittedBaseline:
 
 
 def carousel_section(mix: str, fit: Labelled, ev: Labelled, baseline: FittedBaseline,
-                     rarity_model: RarityModel, examples: int, with_peers: bool) -> MixResult:
+                     rarity_model: MatchPolicy, examples: int, with_peers: bool) -> MixResult:
     data = ev.encoded.data
     say(f"\n## Carousel, {mix} mix: {ev.size} sightings of {len(set(ev.person_of_row))} "
         f"persons (seed {ev.seed}; fitting seed {fit.seed}), "
@@ -253,7 +253,7 @@ class Spread:
                    for z, b in zip(self.zichtlijn, self.baseline, strict=True))
 
 
-def outside_section(baseline: FittedBaseline, rarity: RarityModel, seeds: Sequence[int],
+def outside_section(baseline: FittedBaseline, rarity: MatchPolicy, seeds: Sequence[int],
                     persons: int) -> None:
     """Data of the generator written apart (outside_data.py): zichtlijn as shipped and
     the plaintext baseline as fitted on this project's full mix, neither tuned on it;
@@ -570,7 +570,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return labelled(args.persons, args.fit_seed, "full")
 
     @functools.cache
-    def rarity_model() -> RarityModel:  # fitted on the full mix, as the shipped weights are
+    def rarity_model() -> MatchPolicy:  # fitted on the full mix, as the shipped weights are
         return fit_rarity_model(table_of(full_fit().encoded), full_fit().truth)
 
     for mix in args.mix.split(","):
