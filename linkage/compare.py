@@ -23,6 +23,7 @@ from enum import IntEnum
 import numpy as np
 
 from linkage.kernels import dice_pairs
+from linkage.rarity import AGREEING_DICE, rare_name
 from linkage.table import ENTITY_KINDS, EncodingTable
 
 CHUNK_PAIRS = 65_536
@@ -40,9 +41,73 @@ class DobAgreement(IntEnum):
 # Log-odds weights of the evidence (see README "How matching works"), fitted by
 # logistic regression on labelled carousel pairs of the generator's whole
 # realistic mix, fitting seed 101 (`python -m tests.benchmarks.fit_weights`),
-# and evaluated on other seeds; last fitted for schema version 5 (2026-12-05,
-# night: no name-part evidence, the candidates of the filter-band blocking).
+# and evaluated on other seeds; last fitted 2026-12-06 with name rarity
+# (linkage/rarity.py) under schema version 5.
 DEFAULT_WEIGHTS: dict[str, float] = {
+    "bias": -13.64,
+    "dice": 5.56,
+    "dice_over_60": -3.13,
+    "dice_over_75": 7.29,
+    "dice_over_90": -17.57,
+    # positive because the rarity columns count only where the dates do not differ:
+    # a pair whose dates differ gets none of their weight and this gives part back
+    # (its score stays well below any link: about -6 for one exact rare name)
+    "dob_different": 3.51,
+    "dob_partial": 0.35,
+    "dob_near": 5.23,
+    "dob_swapped": 4.06,
+    "dob_exact": 9.50,
+    "document_same": 16.90,
+    "document_near": 11.75,
+    "document_different": -1.92,
+    "sex_different": -0.57,
+    "place_same": 2.26,
+    "place_different": -3.33,  # kept: see README "Changing the linkage schema"
+    "nationality_same": 0.11,
+    "nationality_different": -1.60,
+    "contact_same": 8.82,
+    "vehicle_plate_same": 6.65,
+    "address_same": 2.83,
+    "rare_name": 2.67,
+    "rare_name_dice": 23.40,
+}
+
+# The weights for a pair of two sightings that carry no phone, plate, address or advert
+# at all (a municipality that records none), fitted the same way on the same data with
+# every entity token removed. Weights fitted with entity evidence lean on it: a
+# borderline name-and-date match that a shared phone usually settles is weighed lower,
+# and where no phone is ever recorded it is then missed. Measured on seeds 7, 201 and 202
+# of both mixes (README "Two weight sets"): +0.0020 mean F1 on the data without any
+# entity token, the same F1 on the data as generated and at national scale.
+WEIGHTS_WITHOUT_ENTITIES: dict[str, float] = {
+    "bias": -15.19,
+    "dice": 8.18,
+    "dice_over_60": -6.62,
+    "dice_over_75": 7.65,
+    "dice_over_90": -17.63,
+    "dob_different": 3.61,
+    "dob_partial": 0.24,
+    "dob_near": 5.09,
+    "dob_swapped": 4.37,
+    "dob_exact": 9.93,
+    "document_same": 17.41,
+    "document_near": 12.25,
+    "document_different": -1.84,
+    "sex_different": -0.48,
+    "place_same": 2.30,
+    "place_different": -5.94,
+    "nationality_same": 0.13,
+    "nationality_different": -1.67,
+    "rare_name": 3.06,
+    "rare_name_dice": 24.08,
+}
+
+
+# Companions (the men recorded beside the women) are grouped by the weights fitted before
+# name rarity (2026-12-05, schema version 5), which weigh no rarity: the hub counts the
+# women's names, not the men's, and the grouping was measured with these
+# (tests/benchmarks/companions.py, README "Companions").
+COMPANION_WEIGHTS: dict[str, float] = {
     "bias": -14.98,
     "dice": 11.86,
     "dice_over_60": 12.58,
@@ -58,22 +123,14 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "document_different": -1.90,
     "sex_different": -0.23,
     "place_same": 2.22,
-    "place_different": -3.33,  # kept: see README "Changing the linkage schema"
+    "place_different": -3.33,
     "nationality_same": 0.18,
     "nationality_different": -1.37,
     "contact_same": 7.32,
     "vehicle_plate_same": 5.86,
     "address_same": 3.03,
 }
-
-# The weights for a pair of two sightings that carry no phone, plate, address or advert
-# at all (a municipality that records none), fitted the same way on the same data with
-# every entity token removed. Weights fitted with entity evidence lean on it: a
-# borderline name-and-date match that a shared phone usually settles is weighed lower,
-# and where no phone is ever recorded it is then missed. Measured on seeds 7, 201 and 202
-# of both mixes (README "Two weight sets"): +0.0020 mean F1 on the data without any
-# entity token, the same F1 on the data as generated and at national scale.
-WEIGHTS_WITHOUT_ENTITIES: dict[str, float] = {
+COMPANION_WEIGHTS_WITHOUT_ENTITIES: dict[str, float] = {
     "bias": -16.67,
     "dice": 15.15,
     "dice_over_60": 8.43,
@@ -94,7 +151,6 @@ WEIGHTS_WITHOUT_ENTITIES: dict[str, float] = {
     "nationality_different": -1.41,
 }
 
-
 @dataclass(frozen=True)
 class MatchPolicy:
     """Evidence weights and clustering thresholds, all in log-odds.
@@ -108,7 +164,7 @@ class MatchPolicy:
     floor and was measured at national scale (README "Linkage quality, measured").
     """
 
-    threshold: float = 3.0  # a pair scoring at least this is a link
+    threshold: float = 3.5  # a pair scoring at least this is a link
     cluster_mean: float = -2.0  # clusters merge only when their cross pairs average this
     # ... and two clusters of two or more sightings only when one of their cross pairs
     # scores this much above the threshold: two namesakes, each seen several times under
@@ -139,6 +195,9 @@ class PairFeatures:
     entity: np.ndarray
     # a sighting of the two carries an entity token: which weights score the pair
     entities_recorded: np.ndarray
+    # the rarer name's rarity where the names agree and the dates do not differ
+    # (linkage/rarity.py `rare_name`); 0 elsewhere
+    rare: np.ndarray
 
 
 #: classes of shared entity evidence, most telling first: a phone or an advert is mostly
@@ -199,7 +258,9 @@ def features(table: EncodingTable, left: np.ndarray, right: np.ndarray) -> PairF
                         _agreement(table.nationality, left, right),
                         _shared_entity(table, left, right, (similarity >= ENTITY_NAME_DICE)
                                        & (dob != DobAgreement.DIFFERENT)),
-                        entities_recorded(table, left, right))
+                        entities_recorded(table, left, right),
+                        rare_name(table.rarity[left], table.rarity[right], similarity,
+                                  dob == DobAgreement.DIFFERENT))
 
 
 def entities_recorded(table: EncodingTable, left: np.ndarray, right: np.ndarray
@@ -250,6 +311,9 @@ def design(f: PairFeatures) -> dict[str, np.ndarray]:
         "nationality_different": f.nationality == -1,
         **{f"{name}_same": f.entity == strength + 1
            for strength, (name, _) in enumerate(ENTITY_EVIDENCE)},
+        # an agreeing name few sightings share, and more so the closer it agrees
+        "rare_name": f.rare,
+        "rare_name_dice": f.rare * (d - AGREEING_DICE),
     }
 
 

@@ -18,12 +18,17 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from typing import NamedTuple
 
 import numpy as np
 
 from linkage.blocking import CandidateIndex
-from linkage.compare import MatchPolicy
+from linkage.compare import (
+    COMPANION_WEIGHTS,
+    COMPANION_WEIGHTS_WITHOUT_ENTITIES,
+    MatchPolicy,
+)
 from linkage.linking import scored_links, table_scorer, unlink_rows
 from linkage.persons import PersonGraph
 from linkage.schema import LinkageSchema
@@ -112,12 +117,20 @@ class _EpochCompanions:
         return companion_id_for(self.keys[self.graph.person_root(row)])
 
 
+def companion_policy(policy: MatchPolicy) -> MatchPolicy:
+    """`policy`'s bars with the companions' weights, which weigh no name rarity: the hub
+    counts the women's names, not the men's (linkage/compare.py COMPANION_WEIGHTS)."""
+    return replace(policy, weights=dict(COMPANION_WEIGHTS),
+                   weights_without_entities=dict(COMPANION_WEIGHTS_WITHOUT_ENTITIES))
+
+
 class CompanionPersons:
     """Companion person per (sighting UUID, position), kept current as companions arrive."""
 
     def __init__(self, schema: LinkageSchema, policy: MatchPolicy) -> None:
+        """`policy`: the hub's bars (`companion_policy`)."""
         self.schema = schema
-        self.policy = policy
+        self.policy = companion_policy(policy)
         self._epochs: dict[int, _EpochCompanions] = {}
         self.person_of: dict[CompanionKey, str] = {}
         self.members: dict[str, set[CompanionKey]] = defaultdict(set)
