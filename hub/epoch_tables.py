@@ -115,15 +115,22 @@ class EpochTables:
     def count_names(self, copies: np.ndarray) -> NameCounts:
         """A snapshot of the sightings held: their name keys under every epoch they
         were encoded under; `copies[row]`: each linker row's copy key."""
-        keys, groups = [], []
+        keys, groups, epochs = [], [], []
         for epoch, table in self.tables.items():
             mapped = self._table_row[epoch][: self.size]
             here = np.flatnonzero(mapped >= 0)
             keys.append(name_keys(table.filters, mapped[here], epoch))
             groups.append(np.where(copies[here] == 0, -1 - here, copies[here]))
+            epochs.append(np.full(len(here), epoch, dtype=np.int64))
         if not keys:
             return NameCounts.empty()
-        return NameCounts.of(np.concatenate(keys), np.concatenate(groups))
+        return NameCounts.of(np.concatenate(keys), np.concatenate(groups),
+                             np.concatenate(epochs))
+
+    def held(self) -> dict[int, int]:
+        """Sightings held under each key epoch."""
+        return {epoch: int((rows[: self.size] >= 0).sum())
+                for epoch, rows in self._table_row.items()}
 
     def index_only(self, rows: range) -> None:
         """Index sightings whose links are already known (hub start-up)."""

@@ -307,13 +307,13 @@ class Linker:
                            seconds=run.seconds + relinked.seconds, relinked_at=wanted)
 
     def _count_names_again(self) -> LinkRun:
-        """Relink everything against fresh name counts: the sightings held have doubled
-        since they were counted (linkage/rarity.py), and a pair's score must be the same
-        in every link run."""
+        """Relink everything against fresh name counts: the sightings held under a key
+        epoch have doubled since they were counted (linkage/rarity.py), and a pair's score
+        must be the same in every link run."""
         held = self.encodings.counts.sightings
-        log.warning("the hub holds at least twice the %d sightings its name counts were "
-                    "taken of: counting again and linking every sighting again "
-                    "(README \"Name rarity\")", held)
+        log.warning("the hub holds at least twice the sightings its name counts were taken "
+                    "of under a key epoch (%d counted in all): counting again and linking "
+                    "every sighting again (README \"Name rarity\")", held)
         self._busy_with = (f"linking every sighting again against fresh name counts, since "
                            f"{time.strftime('%H:%M')}")
         with self.store.lock:
@@ -332,9 +332,16 @@ class Linker:
                           namesakes(keys[linked], persons[linked]))
 
     def _names_stale(self) -> bool:
-        """Whether the sightings stored have outgrown the name counts (linkage/rarity.py)."""
+        """Whether the sightings stored under some key epoch have outgrown the name counts
+        (linkage/rarity.py): those linked, in memory, and those pending."""
+        held = self.encodings.held()
         with self.store.lock:
-            (held,) = self.store.db.execute("SELECT count(*) FROM sightings").fetchone()
+            pending = self.store.db.execute(
+                "SELECT epoch, count(*) FROM (SELECT epoch FROM sightings WHERE linked = 0 "
+                "UNION ALL SELECT e.epoch FROM epoch_encodings e JOIN sightings s "
+                "ON s.seq = e.sighting_seq WHERE s.linked = 0) GROUP BY epoch").fetchall()
+        for epoch, count in pending:
+            held[epoch] = held.get(epoch, 0) + count
         return self.encodings.counts.stale(held)
 
     def _anything_linked(self) -> bool:

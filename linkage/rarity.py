@@ -20,7 +20,8 @@ key behind, and withdrawing a sighting changes no score.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -46,21 +47,25 @@ REFRESH_FLOOR = 1_000
 @dataclass(frozen=True)
 class NameCounts:
     """How many sightings (copies of one record once) shared each name key shared by
-    more than one, out of `sightings` counted. `keys` sorted, `counts` aligned."""
+    more than one, out of `sightings` counted, `epochs` of them under each key epoch.
+    `keys` sorted, `counts` aligned."""
 
     keys: np.ndarray  # uint64
     counts: np.ndarray  # int64, each at least 2
     sightings: int
+    epochs: Mapping[int, int] = field(default_factory=dict)
 
     @classmethod
     def empty(cls) -> NameCounts:
         return cls(np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.int64), 0)
 
     @classmethod
-    def of(cls, keys: np.ndarray, copies: np.ndarray | None = None) -> NameCounts:
+    def of(cls, keys: np.ndarray, copies: np.ndarray | None = None,
+           epochs: np.ndarray | None = None) -> NameCounts:
         """Counts of `keys` (one per sighting and key epoch). `copies[i]`: the copy key of
         keys[i]'s sighting (`linkage.linking.copy_key`; 0 or None: a sighting of its own);
-        copies of one record share a copy key and count once."""
+        copies of one record share a copy key and count once. `epochs[i]`: the key epoch
+        of keys[i] (None: all of one epoch, 0)."""
         keys = np.asarray(keys, dtype=np.uint64)
         if not len(keys):
             return cls.empty()
@@ -70,13 +75,19 @@ class NameCounts:
             copies = np.asarray(copies, dtype=np.int64)
             groups = np.where(copies == 0, -1 - np.arange(len(keys), dtype=np.int64), copies)
         order = np.lexsort((groups, keys))
-        keys, groups = keys[order], groups[order]
+        sorted_keys, sorted_groups = keys[order], groups[order]
         first = np.ones(len(keys), dtype=bool)
-        first[1:] = (keys[1:] != keys[:-1]) | (groups[1:] != groups[:-1])
-        distinct, per_key = np.unique(keys[first], return_counts=True)
+        first[1:] = ((sorted_keys[1:] != sorted_keys[:-1])
+                     | (sorted_groups[1:] != sorted_groups[:-1]))
+        distinct, per_key = np.unique(sorted_keys[first], return_counts=True)
         shared = per_key > 1
+        epoch_of = np.zeros(len(keys), dtype=np.int64) if epochs is None else np.asarray(
+            epochs, dtype=np.int64)
+        in_epoch = np.unique(np.column_stack([epoch_of, groups]), axis=0)[:, 0]
+        numbers, sightings = np.unique(in_epoch, return_counts=True)
         return cls(distinct[shared], per_key[shared].astype(np.int64),
-                   len(np.unique(groups)))
+                   len(np.unique(groups)),
+                   dict(zip(numbers.tolist(), sightings.tolist(), strict=True)))
 
     def count(self, keys: np.ndarray) -> np.ndarray:
         """Sightings that shared each key (1 where it is not in the snapshot)."""
@@ -92,12 +103,16 @@ class NameCounts:
         scale = np.log(max(self.sightings, SCALE_FLOOR))
         return np.clip(1.0 - np.log(self.count(keys)) / scale, 0.0, 1.0).astype(np.float32)
 
-    def stale(self, held: int) -> bool:
-        """Whether the hub, holding `held` sightings, should count again: it has never
-        counted, or holds REFRESH_GROWTH times the sightings counted and REFRESH_FLOOR."""
+    def stale(self, held: Mapping[int, int]) -> bool:
+        """Whether the hub, holding `held[epoch]` sightings under each key epoch, should
+        count again: it has never counted, or under some epoch it holds REFRESH_GROWTH
+        times the sightings counted there and REFRESH_FLOOR. Per epoch because after a
+        key rotation the new epoch's filters are new keys: its names would all count
+        as unseen until they are counted."""
         if self.sightings == 0:
-            return held > 0
-        return held >= max(REFRESH_GROWTH * self.sightings, REFRESH_FLOOR)
+            return sum(held.values()) > 0
+        return any(count >= max(REFRESH_GROWTH * self.epochs.get(epoch, 0), REFRESH_FLOOR)
+                   for epoch, count in held.items())
 
     def digest(self) -> str:
         """A short digest of the snapshot (for the audit log: which counts scored)."""
@@ -110,9 +125,11 @@ class NameCounts:
         return self.keys.astype("<u8").tobytes(), self.counts.astype("<i8").tobytes()
 
     @classmethod
-    def from_bytes(cls, keys: bytes, counts: bytes, sightings: int) -> NameCounts:
+    def from_bytes(cls, keys: bytes, counts: bytes, sightings: int,
+                   epochs: Mapping[int, int] | None = None) -> NameCounts:
         return cls(np.frombuffer(keys, dtype="<u8").astype(np.uint64),
-                   np.frombuffer(counts, dtype="<i8").astype(np.int64), sightings)
+                   np.frombuffer(counts, dtype="<i8").astype(np.int64), sightings,
+                   dict(epochs or {}))
 
 
 def weigh_names(table: EncodingTable, counts: NameCounts, rows: np.ndarray | range | None = None,

@@ -69,19 +69,30 @@ def test_among_few_sightings_a_shared_name_is_not_thereby_common():
 
 
 def test_counts_go_stale_when_never_taken_or_doubled_past_the_floor(monkeypatch):
-    assert not NameCounts.empty().stale(0) and NameCounts.empty().stale(1)
-    small = NameCounts.of(KEYS)  # 6 sightings counted
-    assert not small.stale(12)  # doubled, but a small hub's counts say little
+    assert not NameCounts.empty().stale({}) and NameCounts.empty().stale({1: 1})
+    small = NameCounts.of(KEYS, epochs=np.ones(6))  # 6 sightings counted under epoch 1
+    assert small.epochs == {1: 6}
+    assert not small.stale({1: 12})  # doubled, but a small hub's counts say little
     monkeypatch.setattr(rarity, "REFRESH_FLOOR", 10)
-    assert not small.stale(11) and small.stale(12)
+    assert not small.stale({1: 11}) and small.stale({1: 12})
+
+
+def test_a_new_key_epoch_is_counted_once_it_holds_the_floor(monkeypatch):
+    """After a rotation the new epoch's filters are keys the counts have never seen:
+    its names would all count as unseen, however common."""
+    monkeypatch.setattr(rarity, "REFRESH_FLOOR", 10)
+    counted = NameCounts.of(KEYS, epochs=np.array([1, 1, 1, 1, 2, 2]))
+    assert counted.epochs == {1: 4, 2: 2} and counted.sightings == 6
+    assert not counted.stale({1: 7, 3: 9})
+    assert counted.stale({1: 7, 3: 10})
 
 
 def test_counts_survive_their_stored_form_and_digest_what_they_hold():
     counts = NameCounts.of(KEYS)
-    again = NameCounts.from_bytes(*counts.to_bytes(), counts.sightings)
+    again = NameCounts.from_bytes(*counts.to_bytes(), counts.sightings, counts.epochs)
     assert again.keys.tolist() == counts.keys.tolist()
     assert again.counts.tolist() == counts.counts.tolist()
-    assert again.digest() == counts.digest()
+    assert again.digest() == counts.digest() and again.epochs == counts.epochs
     assert NameCounts.of(KEYS[:-1]).digest() != counts.digest()
 
 
