@@ -193,3 +193,13 @@ def test_stored_counts_hold_no_filter_and_no_name_seen_once(tmp_path, uploads):
         keys, counts = conn.execute("SELECT keys, counts FROM name_counts").fetchone()
     assert len(keys) == 8 * len(np.frombuffer(counts, dtype="<i8"))
     assert (np.frombuffer(counts, dtype="<i8") >= 2).all()
+
+
+def test_companions_are_grouped_by_weights_without_name_rarity():
+    """The hub counts the women's names, not the men's beside them."""
+    from hub.alerts.companions import COMPANION_THRESHOLD_SHIFT, companion_policy
+
+    hub_policy = MatchPolicy(threshold=5.0, merge_margin=0.5)
+    men = companion_policy(hub_policy)
+    assert not set(rarity.RARITY_COLUMNS) & (set(men.weights) | set(men.weights_without_entities))
+    assert men.threshold == 5.0 + COMPANION_THRESHOLD_SHIFT and men.merge_margin == 0.5
