@@ -359,10 +359,12 @@ class Linker:
     def _link_pending(self, limit: int = -1) -> LinkRun:
         """Link the first `limit` stored sightings not linked yet (-1: all of them).
 
-        When the name counts are stale and nothing is linked yet (a new hub, or a
-        relink), every pending sighting is taken and counted before any is scored."""
+        When the name counts are stale and nothing is in memory yet (a new hub, or a
+        relink), every pending sighting is taken and counted before any is scored; with
+        sightings in memory only a relink may count again (`_count_names_again`), as
+        the links they hold were scored against the counts they have."""
         started = time.perf_counter()
-        recount = self._names_stale()
+        recount = self.encodings.size == 0 and self._names_stale()
         with self.store.lock:
             seqs = np.fromiter((row[0] for row in self.store.db.execute(
                 "SELECT seq FROM sightings WHERE linked = 0 ORDER BY seq LIMIT ?",
