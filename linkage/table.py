@@ -54,14 +54,18 @@ class EncodingTable:
         return (self.filters, self.popcounts, self.dob, self.sex,
                 self.document, self.document_near, self.place, self.nationality, self.entities)
 
+    def _row_arrays(self) -> tuple[np.ndarray, ...]:
+        """`columns()` and the rarity weights: what a copied or grown table carries."""
+        return (*self.columns(), self.rarity)
+
     def _grow(self, needed: int) -> None:
         capacity = len(self.popcounts)
         if needed <= capacity:
             return
         new_capacity = max(needed, capacity * 2)
-        old = (*self.columns(), self.rarity)
+        old = self._row_arrays()
         self._allocate(new_capacity)
-        for target, source in zip((*self.columns(), self.rarity), old, strict=True):
+        for target, source in zip(self._row_arrays(), old, strict=True):
             target[: self.size] = source[: self.size]
 
     def append(self, encodings: list[IdentityEncoding],
@@ -111,8 +115,7 @@ class EncodingTable:
         """
         rows = np.asarray(rows, dtype=np.int64)
         out = EncodingTable(self.filter_words * 8, capacity=len(rows) + 1)
-        for target, source in zip((*out.columns(), out.rarity), (*self.columns(), self.rarity),
-                                  strict=True):
+        for target, source in zip(out._row_arrays(), self._row_arrays(), strict=True):
             target[: len(rows)] = source[rows]
         out.size = len(rows)
         return out
