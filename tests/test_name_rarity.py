@@ -203,3 +203,11 @@ def test_companions_are_grouped_by_weights_without_name_rarity():
     men = companion_policy(hub_policy)
     assert not set(rarity.RARITY_COLUMNS) & (set(men.weights) | set(men.weights_without_entities))
     assert men.threshold == 5.0 + COMPANION_THRESHOLD_SHIFT and men.merge_margin == 0.5
+
+
+def test_a_copied_or_grown_table_keeps_its_weights(encoder):
+    table = identity_table(encoder, [MARIA, ELENA])
+    table.rarity[:2] = [0.25, 0.75]
+    assert table.take([1, 0]).rarity[:2].tolist() == [0.75, 0.25]
+    table.append([encoder.encode_identity(MARIA)] * 2000)  # grows past its capacity
+    assert table.rarity[:3].tolist() == [0.25, 0.75, 1.0]
