@@ -137,7 +137,7 @@ def cmd_relink(args: argparse.Namespace) -> int:
     # a serving hub would go on linking from the persons it holds in memory
     not_serving(config.home, "the hub is serving on this home and would go on from the "
                              "persons it holds; stop it first to relink (it relinks by itself "
-                             "when its threshold steps or its sightings double)")
+                             "when its threshold steps)")
     store = HubStore(config.db_path)
     try:
         matching = load_settings(config.home).matching

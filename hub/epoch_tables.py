@@ -26,7 +26,6 @@ from linkage.blocking import CandidateIndex
 from linkage.compare import MatchPolicy
 from linkage.encode import IdentityEncoding
 from linkage.population import name_keys
-from linkage.rarity import NameCounts, weigh_names
 from linkage.table import EncodingTable, EntityTokens
 
 TableScorer = Callable[[EncodingTable, np.ndarray, np.ndarray], np.ndarray]
@@ -55,8 +54,6 @@ class EpochTables:
         self._table_row: dict[int, np.ndarray] = {}
         # ... and linker row of each table row (an array: a list costs 36 bytes an entry)
         self._sighting: dict[int, np.ndarray] = {}
-        # the snapshot every row's name is weighed by (linkage/rarity.py)
-        self.counts = NameCounts.empty()
 
     @property
     def epochs(self) -> list[int]:
@@ -102,35 +99,8 @@ class EpochTables:
                 grown[: added.start] = back[: added.start]
                 back = self._sighting[epoch] = grown
             back[added.start : added.stop] = sightings
-            weigh_names(self.tables[epoch], self.counts, added, epoch)
         self.size = start + len(encodings)
         return range(start, self.size)
-
-    def weigh_names(self, counts: NameCounts) -> None:
-        """Weigh every row's name by `counts` from now on (a new snapshot)."""
-        self.counts = counts
-        for epoch, table in self.tables.items():
-            weigh_names(table, counts, None, epoch)
-
-    def count_names(self, copies: np.ndarray) -> NameCounts:
-        """A snapshot of the sightings held: their name keys under every epoch they
-        were encoded under; `copies[row]`: each linker row's copy key."""
-        keys, groups, epochs = [], [], []
-        for epoch, table in self.tables.items():
-            mapped = self._table_row[epoch][: self.size]
-            here = np.flatnonzero(mapped >= 0)
-            keys.append(name_keys(table.filters, mapped[here], epoch))
-            groups.append(np.where(copies[here] == 0, -1 - here, copies[here]))
-            epochs.append(np.full(len(here), epoch, dtype=np.int64))
-        if not keys:
-            return NameCounts.empty()
-        return NameCounts.of(np.concatenate(keys), np.concatenate(groups),
-                             np.concatenate(epochs))
-
-    def held(self) -> dict[int, int]:
-        """Sightings held under each key epoch."""
-        return {epoch: int((rows[: self.size] >= 0).sum())
-                for epoch, rows in self._table_row.items()}
 
     def index_only(self, rows: range) -> None:
         """Index sightings whose links are already known (hub start-up)."""
@@ -256,7 +226,6 @@ class EpochTables:
                 copy = self.tables[epoch].take(mapped[here])
                 count = copy.size
                 copy.append([probe[epoch]], [(entities or {}).get(epoch, ())])
-                weigh_names(copy, self.counts, [count], epoch)
                 # the stored row first, the probe second: as a link run pairs (earlier, later)
                 out[here] = scorer(copy, np.arange(count), np.full(count, count))
                 pending &= ~here

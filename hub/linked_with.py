@@ -10,10 +10,7 @@ its links were made with and says at start-up when they differ.
 
 from __future__ import annotations
 
-import json
 import sqlite3
-
-from linkage.rarity import NameCounts
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS linking_settings (
@@ -30,18 +27,6 @@ CREATE TABLE IF NOT EXISTS threshold_rise (
 CREATE TABLE IF NOT EXISTS raised_threshold (
     id INTEGER PRIMARY KEY CHECK (id = 1),
     threshold REAL NOT NULL
-);
--- the name counts every stored link was scored against (linkage/rarity.py NameCounts):
--- keys of name filters shared by more than one sighting, as little-endian uint64, and
--- how many shared each, as little-endian int64; `epochs`: sightings counted per key
--- epoch, as JSON
-CREATE TABLE IF NOT EXISTS name_counts (
-    id INTEGER PRIMARY KEY CHECK (id = 1),
-    sightings INTEGER NOT NULL,
-    keys BLOB NOT NULL,
-    counts BLOB NOT NULL,
-    epochs TEXT NOT NULL,
-    taken_at TEXT NOT NULL
 );
 """
 
@@ -69,25 +54,6 @@ def threshold_rise(conn: sqlite3.Connection) -> float | None:
 
 def raise_threshold(conn: sqlite3.Connection, rise: float) -> None:
     conn.execute("INSERT OR REPLACE INTO threshold_rise (id, rise) VALUES (1, ?)", [rise])
-
-
-def name_counts(conn: sqlite3.Connection) -> NameCounts:
-    """The snapshot the stored links were scored against (empty before the first)."""
-    row = conn.execute("SELECT keys, counts, sightings, epochs FROM name_counts WHERE id = 1"
-                       ).fetchone()
-    if row is None:
-        return NameCounts.empty()
-    keys, counts, sightings, epochs = row
-    return NameCounts.from_bytes(keys, counts, sightings,
-                                 {int(e): int(n) for e, n in json.loads(epochs).items()})
-
-
-def keep_name_counts(conn: sqlite3.Connection, counts: NameCounts, when: str) -> None:
-    keys, per_key = counts.to_bytes()
-    conn.execute("INSERT OR REPLACE INTO name_counts (id, sightings, keys, counts, epochs, "
-                 "taken_at) VALUES (1, ?, ?, ?, ?, ?)",
-                 [counts.sightings, keys, per_key,
-                  json.dumps({str(e): n for e, n in sorted(counts.epochs.items())}), when])
 
 
 def _has_links(conn: sqlite3.Connection) -> bool:

@@ -43,7 +43,6 @@ from linkage.encode import IdentityEncoding
 from linkage.linking import copy_key, policy_digest, scored_links, unlink_rows
 from linkage.persons import PersonGraph
 from linkage.population import namesakes
-from linkage.rarity import NameCounts
 from linkage.schema import LinkageSchema, SchemaError
 from linkage.table import EntityTokens
 from zichtlijn import wire
@@ -61,8 +60,7 @@ class LinkRun:
     components_reclustered: int
     persons_changed: int
     seconds: float
-    # every sighting was linked again after this run, at this threshold: the automatic
-    # threshold rose, or the name counts were taken again (linkage/rarity.py)
+    # the automatic threshold rose after this run and every sighting was linked again
     relinked_at: float | None = None
 
     def then(self, later: LinkRun) -> LinkRun:
@@ -144,11 +142,8 @@ class Linker:
                 "encodings of two schemas cannot be compared: see README "
                 "\"Changing the linkage schema\"")
 
-    def _reset(self, counts: NameCounts | None = None) -> None:
-        """Empty memory; names are weighed by `counts` (none: the empty snapshot)."""
+    def _reset(self) -> None:
         self.encodings = EpochTables(self.schema.filter_bytes)
-        if counts is not None:
-            self.encodings.weigh_names(counts)
         self.rows = LinkerRows()
         self.graph = PersonGraph(self.policy)
 
@@ -191,7 +186,6 @@ class Linker:
     def _load(self) -> None:
         """Rebuild memory from the database (hub start-up), one chunk at a time."""
         with self.store.lock:
-            self.encodings.weigh_names(linked_with.name_counts(self.store.db.conn))
             cursor = self.store.db.conn.execute(
                 "SELECT seq, epoch, subject, person_id, cluster_seq, gemeente "
                 "FROM sightings WHERE linked = 1 ORDER BY seq")
@@ -274,10 +268,7 @@ class Linker:
             with self._lock:
                 self._busy_with = "linking the latest uploads"
                 try:
-                    if self._names_stale() and self._anything_linked():
-                        part = self._count_names_again()
-                    else:
-                        part = self._consistently(lambda: self._link_pending(limit=per_run))
+                    part = self._consistently(lambda: self._link_pending(limit=per_run))
                 finally:
                     self._busy_with = None
             run = run.then(part)
@@ -306,22 +297,6 @@ class Linker:
             return replace(relinked, new_sightings=run.new_sightings,
                            seconds=run.seconds + relinked.seconds, relinked_at=wanted)
 
-    def _count_names_again(self) -> LinkRun:
-        """Relink everything against fresh name counts: the sightings held under a key
-        epoch have doubled since they were counted (linkage/rarity.py), and a pair's score
-        must be the same in every link run."""
-        held = self.encodings.counts.sightings
-        log.warning("the hub holds at least twice the sightings its name counts were taken "
-                    "of under a key epoch (%d counted in all): counting again and linking "
-                    "every sighting again (README \"Name rarity\")", held)
-        self._busy_with = (f"linking every sighting again against fresh name counts, since "
-                           f"{time.strftime('%H:%M')}")
-        with self.store.lock:
-            (pending,) = self.store.db.execute(
-                "SELECT count(*) FROM sightings WHERE linked = 0").fetchone()
-        run = self._relink("hub:hub", self.policy, recount=True, names_counted_before=held)
-        return replace(run, new_sightings=pending, relinked_at=self.policy.threshold)
-
     def population(self) -> Population:
         """The hub's persons and how many other persons share each of a person's name
         filters on average: what the automatic threshold is chosen for."""
@@ -331,24 +306,6 @@ class Linker:
         return Population(self.store.count_persons(),
                           namesakes(keys[linked], persons[linked]))
 
-    def _names_stale(self) -> bool:
-        """Whether the sightings stored under some key epoch have outgrown the name counts
-        (linkage/rarity.py): those linked, in memory, and those pending."""
-        held = self.encodings.held()
-        with self.store.lock:
-            pending = self.store.db.execute(
-                "SELECT epoch, count(*) FROM (SELECT epoch FROM sightings WHERE linked = 0 "
-                "UNION ALL SELECT e.epoch FROM epoch_encodings e JOIN sightings s "
-                "ON s.seq = e.sighting_seq WHERE s.linked = 0) GROUP BY epoch").fetchall()
-        for epoch, count in pending:
-            held[epoch] = held.get(epoch, 0) + count
-        return self.encodings.counts.stale(held)
-
-    def _anything_linked(self) -> bool:
-        with self.store.lock:
-            return self.store.db.execute(
-                "SELECT EXISTS (SELECT 1 FROM sightings WHERE linked = 1)").fetchone()[0] == 1
-
     def _pending_rows(self, first_seq: int, last_seq: int) -> list[tuple]:
         with self.store.lock:
             return self.store.db.execute(
@@ -357,36 +314,23 @@ class Linker:
             ).fetchall()
 
     def _link_pending(self, limit: int = -1) -> LinkRun:
-        """Link the first `limit` stored sightings not linked yet (-1: all of them).
-
-        When the name counts are stale and nothing is in memory yet (a new hub, or a
-        relink), every pending sighting is taken and counted before any is scored; with
-        sightings in memory only a relink may count again (`_count_names_again`), as
-        the links they hold were scored against the counts they have."""
+        """Link the first `limit` stored sightings not linked yet (-1: all of them)."""
         started = time.perf_counter()
-        recount = self.encodings.size == 0 and self._names_stale()
         with self.store.lock:
             seqs = np.fromiter((row[0] for row in self.store.db.execute(
-                "SELECT seq FROM sightings WHERE linked = 0 ORDER BY seq LIMIT ?",
-                [-1 if recount else limit])), dtype=np.int64)
+                "SELECT seq FROM sightings WHERE linked = 0 ORDER BY seq LIMIT ?", [limit])),
+                dtype=np.int64)
         if not len(seqs):
             return LinkRun(0, 0, 0, 0, 0, time.perf_counter() - started)
         first = self.encodings.size
-        chunks = []
+        link_rows, link_scores, candidates = [], [], 0
         for start in range(0, len(seqs), CHUNK_ROWS):
+            # a chunk meets every row indexed before it, so chunking changes no pair; and
             # only one chunk of decoded encodings is in memory at a time
             chunk = self._pending_rows(int(seqs[start]),
                                        int(seqs[min(start + CHUNK_ROWS, len(seqs)) - 1]))
             added, copies = self._append(chunk)
             self.graph.add_rows(added, copies=copies)
-            chunks.append(added)
-        counted = None
-        if recount:
-            counted = self.encodings.count_names(self.graph.copies)
-            self.encodings.weigh_names(counted)
-        link_rows, link_scores, candidates = [], [], 0
-        for added in chunks:
-            # a chunk meets every row indexed before it, so chunking changes no pair
             pairs = self.encodings.candidates(added)
             candidates += len(pairs)
             links, scores = scored_links(pairs, self._score, self.policy,
@@ -406,8 +350,6 @@ class Linker:
 
         with self.store.transaction() as conn:
             linked_with.before_link_run(conn, policy_digest(self.policy))
-            if counted is not None:
-                linked_with.keep_name_counts(conn, counted, utc_now())
             self._write_links(conn, links, scores)
             seq = self.rows.seq
             conn.executemany(
@@ -419,11 +361,9 @@ class Linker:
             conn.executemany("UPDATE sightings SET linked = 1 WHERE seq = ?",
                              ((s,) for s in seq[unchanged].tolist()))
             note_person_changes(conn, persons_changed)
-            counts = {} if counted is None else {
-                "names_counted": counted.sightings, "name_counts": counted.digest()}
             audit_log.append(conn, utc_now(), "hub:hub", "link_run",
                              new_sightings=len(added), candidate_pairs=candidates,
-                             new_links=len(links), persons_changed=len(rows), **counts)
+                             new_links=len(links), persons_changed=len(rows))
         return LinkRun(len(added), candidates, len(links), components, len(rows),
                        time.perf_counter() - started)
 
@@ -490,11 +430,9 @@ class Linker:
             finally:
                 self._busy_with = None
 
-    def _relink(self, actor: str, policy: MatchPolicy, recount: bool = False,
-                **details: object) -> LinkRun:
+    def _relink(self, actor: str, policy: MatchPolicy, **details: object) -> LinkRun:
         """Relink everything under `policy`, which becomes the linker's once the old links
-        are gone (a failed write leaves links and policy as they were): against the same
-        name counts, so a relink gives what the link runs gave, or (`recount`) fresh ones."""
+        are gone (a failed write leaves links and policy as they were)."""
         with self.store.transaction() as conn:
             dropped = conn.execute("DELETE FROM links").rowcount
             reset = conn.execute("UPDATE sightings SET linked = 0, person_id = NULL, "
@@ -505,7 +443,7 @@ class Linker:
             audit_log.append(conn, utc_now(), actor, "relink", sightings=reset,
                              links_dropped=dropped, **details)
         self.policy = policy
-        self._reset(None if recount else self.encodings.counts)
+        self._reset()
         return self._consistently(self._link_pending)
 
     # -- lookups, withdrawal, correction and retention (issue 8) ---------------------------

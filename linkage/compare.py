@@ -23,7 +23,6 @@ from enum import IntEnum
 import numpy as np
 
 from linkage.kernels import dice_pairs
-from linkage.rarity import AGREEING_DICE, rare_name
 from linkage.table import ENTITY_KINDS, EncodingTable
 
 CHUNK_PAIRS = 65_536
@@ -41,73 +40,9 @@ class DobAgreement(IntEnum):
 # Log-odds weights of the evidence (see README "How matching works"), fitted by
 # logistic regression on labelled carousel pairs of the generator's whole
 # realistic mix, fitting seed 101 (`python -m tests.benchmarks.fit_weights`),
-# and evaluated on other seeds; last fitted 2026-12-06 with name rarity
-# (linkage/rarity.py) under schema version 5.
+# and evaluated on other seeds; last fitted for schema version 5 (2026-12-05,
+# night: no name-part evidence, the candidates of the filter-band blocking).
 DEFAULT_WEIGHTS: dict[str, float] = {
-    "bias": -11.77,
-    "dice": 9.44,
-    "dice_over_60": 3.85,
-    "dice_over_75": 2.95,
-    "dice_over_90": -9.47,
-    "dob_different": -8.48,
-    "dob_partial": -4.13,
-    "dob_near": 1.64,
-    "dob_swapped": 0.53,
-    "dob_exact": 5.90,
-    "document_same": 15.04,
-    "document_near": 10.83,
-    "document_different": -1.91,
-    "sex_different": -0.24,
-    "place_same": 2.21,
-    "place_different": -3.33,  # kept: see README "Changing the linkage schema"
-    "nationality_same": 0.18,
-    "nationality_different": -1.39,
-    "contact_same": 6.11,
-    # capped just below a phone's: the fit put it 0.09 above (6.20), within its noise,
-    # and only the strongest shared class counts, so a phone and a car together would
-    # have weighed less than the car alone
-    "vehicle_plate_same": 6.10,
-    "address_same": 3.00,
-    "rare_name": 0.63,
-    "rare_name_dice": 16.27,
-}
-
-# The weights for a pair of two sightings that carry no phone, plate, address or advert
-# at all (a municipality that records none), fitted the same way on the same data with
-# every entity token removed. Weights fitted with entity evidence lean on it: a
-# borderline name-and-date match that a shared phone usually settles is weighed lower,
-# and where no phone is ever recorded it is then missed. Measured on seeds 7, 201 and 202
-# of both mixes (README "Two weight sets"): +0.0020 mean F1 on the data without any
-# entity token, the same F1 on the data as generated and at national scale.
-WEIGHTS_WITHOUT_ENTITIES: dict[str, float] = {
-    "bias": -13.25,
-    "dice": 12.80,
-    "dice_over_60": -2.72,
-    "dice_over_75": 7.49,
-    "dice_over_90": -10.52,
-    "dob_different": -9.45,
-    "dob_partial": -4.85,
-    "dob_near": 1.22,
-    "dob_swapped": 0.92,
-    "dob_exact": 5.91,
-    "document_same": 15.23,
-    "document_near": 10.88,
-    "document_different": -1.88,
-    "sex_different": -0.17,
-    "place_same": 2.24,
-    "place_different": -6.12,
-    "nationality_same": 0.21,
-    "nationality_different": -1.44,
-    "rare_name": 0.48,
-    "rare_name_dice": 18.87,
-}
-
-
-# Companions (the men recorded beside the women) are grouped by the weights fitted before
-# name rarity (2026-12-05, schema version 5), which weigh no rarity: the hub counts the
-# women's names, not the men's, and the grouping was measured with these
-# (tests/benchmarks/companions.py, README "Companions").
-COMPANION_WEIGHTS: dict[str, float] = {
     "bias": -14.98,
     "dice": 11.86,
     "dice_over_60": 12.58,
@@ -123,14 +58,22 @@ COMPANION_WEIGHTS: dict[str, float] = {
     "document_different": -1.90,
     "sex_different": -0.23,
     "place_same": 2.22,
-    "place_different": -3.33,
+    "place_different": -3.33,  # kept: see README "Changing the linkage schema"
     "nationality_same": 0.18,
     "nationality_different": -1.37,
     "contact_same": 7.32,
     "vehicle_plate_same": 5.86,
     "address_same": 3.03,
 }
-COMPANION_WEIGHTS_WITHOUT_ENTITIES: dict[str, float] = {
+
+# The weights for a pair of two sightings that carry no phone, plate, address or advert
+# at all (a municipality that records none), fitted the same way on the same data with
+# every entity token removed. Weights fitted with entity evidence lean on it: a
+# borderline name-and-date match that a shared phone usually settles is weighed lower,
+# and where no phone is ever recorded it is then missed. Measured on seeds 7, 201 and 202
+# of both mixes (README "Two weight sets"): +0.0020 mean F1 on the data without any
+# entity token, the same F1 on the data as generated and at national scale.
+WEIGHTS_WITHOUT_ENTITIES: dict[str, float] = {
     "bias": -16.67,
     "dice": 15.15,
     "dice_over_60": 8.43,
@@ -151,6 +94,7 @@ COMPANION_WEIGHTS_WITHOUT_ENTITIES: dict[str, float] = {
     "nationality_different": -1.41,
 }
 
+
 @dataclass(frozen=True)
 class MatchPolicy:
     """Evidence weights and clustering thresholds, all in log-odds.
@@ -164,7 +108,7 @@ class MatchPolicy:
     floor and was measured at national scale (README "Linkage quality, measured").
     """
 
-    threshold: float = 3.5  # a pair scoring at least this is a link
+    threshold: float = 3.0  # a pair scoring at least this is a link
     cluster_mean: float = -2.0  # clusters merge only when their cross pairs average this
     # ... and two clusters of two or more sightings only when one of their cross pairs
     # scores this much above the threshold: two namesakes, each seen several times under
@@ -195,9 +139,6 @@ class PairFeatures:
     entity: np.ndarray
     # a sighting of the two carries an entity token: which weights score the pair
     entities_recorded: np.ndarray
-    # the rarer name's rarity where the names agree and both are dated
-    # (linkage/rarity.py `rare_name`); 0 elsewhere
-    rare: np.ndarray
 
 
 #: classes of shared entity evidence, most telling first: a phone or an advert is mostly
@@ -258,9 +199,7 @@ def features(table: EncodingTable, left: np.ndarray, right: np.ndarray) -> PairF
                         _agreement(table.nationality, left, right),
                         _shared_entity(table, left, right, (similarity >= ENTITY_NAME_DICE)
                                        & (dob != DobAgreement.DIFFERENT)),
-                        entities_recorded(table, left, right),
-                        rare_name(table.rarity[left], table.rarity[right], similarity,
-                                  dob != DobAgreement.MISSING))
+                        entities_recorded(table, left, right))
 
 
 def entities_recorded(table: EncodingTable, left: np.ndarray, right: np.ndarray
@@ -311,9 +250,6 @@ def design(f: PairFeatures) -> dict[str, np.ndarray]:
         "nationality_different": f.nationality == -1,
         **{f"{name}_same": f.entity == strength + 1
            for strength, (name, _) in enumerate(ENTITY_EVIDENCE)},
-        # an agreeing name few sightings share, and more so the closer it agrees
-        "rare_name": f.rare,
-        "rare_name_dice": f.rare * (d - AGREEING_DICE),
     }
 
 

@@ -16,7 +16,6 @@ import numpy as np
 from linkage.blocking import CANDIDATE_KEYS, CandidateIndex
 from linkage.compare import MatchPolicy, score_pairs
 from linkage.persons import PersonGraph, score_in_slices
-from linkage.rarity import NameCounts, weigh_names, weigh_own_names
 from linkage.table import EncodingTable
 
 Scorer = Callable[[np.ndarray, np.ndarray], np.ndarray]
@@ -99,18 +98,11 @@ def table_copy_keys(table: EncodingTable, gemeenten: Sequence[str]) -> np.ndarra
 
 
 def link_all(table: EncodingTable, policy: MatchPolicy,
-             copies: np.ndarray | None = None, counts: NameCounts | None = None
-             ) -> np.ndarray:
+             copies: np.ndarray | None = None) -> np.ndarray:
     """Person label per row: the row the row's person is named after.
 
     `copies`: each row's copy key, as the hub gives them (`copy_key`); without them
-    every row counts as a sighting of its own. Names are weighed by `counts`, by
-    default those of the table itself, as a hub holding just these sightings counts
-    them (sets `table.rarity`)."""
-    if counts is None:
-        weigh_own_names(table, copies)
-    else:
-        weigh_names(table, counts)
+    every row counts as a sighting of its own."""
     scorer = table_scorer(table, policy)
     pairs = CandidateIndex().add(table, range(table.size))
     dated = table.dob[: table.size, 0] != 0

@@ -44,28 +44,20 @@ class EncodingTable:
         self.place = np.zeros(capacity, dtype=np.uint16)
         self.nationality = np.zeros(capacity, dtype=np.uint16)
         self.entities = np.zeros((capacity, len(ENTITY_KINDS)), dtype=np.uint64)
-        # how rare each row's name filter is among the sightings counted
-        # (linkage/rarity.py): not part of the encoding, so not one of `columns()`;
-        # 1.0 (no other sighting known to share it) until weighed
-        self.rarity = np.ones(capacity, dtype=np.float32)
 
     def columns(self) -> tuple[np.ndarray, ...]:
         """Every per-row array (a row's encoding is its slice of each)."""
         return (self.filters, self.popcounts, self.dob, self.sex,
                 self.document, self.document_near, self.place, self.nationality, self.entities)
 
-    def _row_arrays(self) -> tuple[np.ndarray, ...]:
-        """`columns()` and the rarity weights: what a copied or grown table carries."""
-        return (*self.columns(), self.rarity)
-
     def _grow(self, needed: int) -> None:
         capacity = len(self.popcounts)
         if needed <= capacity:
             return
         new_capacity = max(needed, capacity * 2)
-        old = self._row_arrays()
+        old = self.columns()
         self._allocate(new_capacity)
-        for target, source in zip(self._row_arrays(), old, strict=True):
+        for target, source in zip(self.columns(), old, strict=True):
             target[: self.size] = source[: self.size]
 
     def append(self, encodings: list[IdentityEncoding],
@@ -97,7 +89,6 @@ class EncodingTable:
         self.place[row] = enc.place_bucket
         self.nationality[row] = enc.nationality_bucket
         self.entities[row] = entity_slots(entities)
-        self.rarity[row] = 1.0
 
     def blank_row(self, row: int) -> None:
         """Forget a row's encoding (a removed sighting): it scores as incomparable and
@@ -115,7 +106,7 @@ class EncodingTable:
         """
         rows = np.asarray(rows, dtype=np.int64)
         out = EncodingTable(self.filter_words * 8, capacity=len(rows) + 1)
-        for target, source in zip(out._row_arrays(), self._row_arrays(), strict=True):
+        for target, source in zip(out.columns(), self.columns(), strict=True):
             target[: len(rows)] = source[rows]
         out.size = len(rows)
         return out

@@ -21,8 +21,6 @@ from linkage.compare import ENTITY_NAME_DICE, MatchPolicy, dice, features, score
 from linkage.encode import Encoder, Identity
 from linkage.keys import derive_purpose_keys
 from linkage.linking import link_all
-from linkage.population import name_keys
-from linkage.rarity import NameCounts, weigh_names
 from linkage.schema import default_schema
 from linkage.table import EncodingTable, entity_slots
 from node.csv_import import parse_row
@@ -42,10 +40,6 @@ def tokens(encoder: Encoder, **values: str) -> list[tuple[int, bytes]]:
 def pair_score(encoder: Encoder, a: Identity, b: Identity, ents_a=(), ents_b=(),
                policy: MatchPolicy | None = None) -> float:
     table = identity_table(encoder, [a, b], [ents_a, ents_b])
-    # each name shared by 20 of 10,000 sightings, a name several women bear: what a
-    # shared token must settle
-    keys = np.unique(name_keys(table.filters, np.arange(table.size)))
-    weigh_names(table, NameCounts(keys, np.full(len(keys), 20), 10_000))
     return float(score_pairs(table, np.array([0]), np.array([1]), policy or MatchPolicy())[0])
 
 

@@ -442,15 +442,34 @@ def test_a_date_shared_by_many_gains_less_than_a_rare_one_and_no_date_nothing() 
     assert by_owners[4] == pytest.approx(np.log(mean_owners))
 
 
-def test_the_without_rarity_diagnostic_fits_no_rarity_weight_and_links() -> None:
-    from linkage.rarity import RARITY_COLUMNS
-    from tests.benchmarks.hardening import fit_policy
-    from tests.benchmarks.name_rarity import fit_without_rarity
+def test_name_rarity_counts_sightings_sharing_an_identical_filter_copies_once() -> None:
+    from tests.benchmarks.name_rarity import row_rarity
+
+    table = table_of(labelled(60, 11, "issue").encoded)
+    filters = table.filters[: table.size]
+    shared = np.array([(filters == filters[row]).all(axis=1).sum() for row in range(table.size)])
+    rarity = row_rarity(table)
+    assert np.allclose(rarity, 1 - np.log(shared) / np.log(table.size))
+    assert rarity[shared == 1].min() == 1.0 and rarity[shared > 1].max() < 1.0
+    # rows sharing one copy key (one record written again) count as one sighting
+    row = int(np.flatnonzero(shared > 1)[0])
+    twins = np.flatnonzero((filters == filters[row]).all(axis=1))
+    copies = np.arange(1, table.size + 1)
+    copies[twins] = 7
+    assert row_rarity(table, copies)[twins].tolist() == [1.0] * len(twins)
+
+
+def test_name_rarity_diagnostic_fits_its_columns_and_links() -> None:
+    from tests.benchmarks.name_rarity import (
+        RARITY_NAMES,
+        fit_rarity_model,
+        link_with_name_rarity,
+    )
 
     fit, ev = labelled(300, 11, "full"), labelled(300, 12, "full")
-    without = fit_without_rarity(table_of(fit.encoded), fit.truth)
-    assert not set(RARITY_COLUMNS) & (set(without.weights) | set(without.weights_without_entities))
-    shipped_form = fit_policy(table_of(fit.encoded), fit.truth)
-    assert all(shipped_form.weights[name] != 0.0 for name in RARITY_COLUMNS)
-    labels = link_all(table_of(ev.encoded), without)
+    model = fit_rarity_model(table_of(fit.encoded), fit.truth)
+    assert set(RARITY_NAMES) <= set(model.weights) and set(RARITY_NAMES) <= set(
+        model.weights_without_entities)
+    assert all(model.weights[name] != 0.0 for name in RARITY_NAMES)
+    labels = link_with_name_rarity(table_of(ev.encoded), model)
     assert cluster_quality(labels, ev.truth).f1 > 0.8  # a broken scorer scores ~0

@@ -9,7 +9,6 @@ import grpc
 import pytest
 
 from hub.linker import Linker
-from linkage import rarity
 from linkage.compare import MatchPolicy
 from linkage.schema import default_schema
 from node.log_client import NodeLog
@@ -93,28 +92,6 @@ def test_person_seen_before_during_and_after_rotation_is_one_person(nodes, kits,
     assert persons(hub) == before
     restarted = Linker(hub.store, default_schema(), MatchPolicy())
     assert restarted.encodings.epochs == [2, 1]
-
-
-def test_the_new_epochs_names_are_counted_once_it_holds_enough(nodes, kits, hub,
-                                                               monkeypatch):
-    """Its filters are keys the hub's name counts have never seen (linkage/rarity.py):
-    uncounted, every name under it would weigh as unseen, however common."""
-    monkeypatch.setattr(rarity, "REFRESH_FLOOR", 2)
-    amsterdam, rotterdam = nodes["GM0363"], nodes["GM0599"]
-    amsterdam.import_rows([row(f"A-{n}", DAY0, person)
-                           for n, person in enumerate([ELENA, *OTHERS[:3]])], DAY0)
-    amsterdam.sync(DAY0)
-    assert hub.linker.encodings.counts.epochs == {1: 4}
-    rotate(nodes, kits)
-    rotterdam.import_rows([row("R-1", DURING, ELENA), row("R-2", DURING, OTHERS[1])], DURING)
-    rotterdam.sync(DURING)
-    # the overlap sightings carry both epochs: epoch 2 reached the floor, where the
-    # sightings held in all (6) have not doubled
-    assert hub.linker.encodings.counts.epochs == {1: 6, 2: 2}
-    with hub.store.lock:
-        actions = [json.loads(e)["action"] for (e,) in hub.store.db.execute(
-            "SELECT entry FROM audit_entries ORDER BY idx")]
-    assert "relink" in actions
 
 
 def test_without_the_overlap_sighting_the_epochs_stay_apart(nodes, kits, hub):

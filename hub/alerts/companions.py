@@ -18,17 +18,12 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
 from typing import NamedTuple
 
 import numpy as np
 
 from linkage.blocking import CandidateIndex
-from linkage.compare import (
-    COMPANION_WEIGHTS,
-    COMPANION_WEIGHTS_WITHOUT_ENTITIES,
-    MatchPolicy,
-)
+from linkage.compare import MatchPolicy
 from linkage.linking import scored_links, table_scorer, unlink_rows
 from linkage.persons import PersonGraph
 from linkage.schema import LinkageSchema
@@ -117,28 +112,12 @@ class _EpochCompanions:
         return companion_id_for(self.keys[self.graph.person_root(row)])
 
 
-#: the companions' threshold against the women's: their weights were chosen with a
-#: threshold of 3.0 where the women's, with name rarity, is 3.5 (companions at 3.5:
-#: F1 -0.002 to -0.005 on seeds 7, 201 and 202, precision no higher)
-COMPANION_THRESHOLD_SHIFT = -0.5
-
-
-def companion_policy(policy: MatchPolicy) -> MatchPolicy:
-    """`policy`'s bars with the companions' weights, which weigh no name rarity: the hub
-    counts the women's names, not the men's (linkage/compare.py COMPANION_WEIGHTS);
-    the threshold moved by COMPANION_THRESHOLD_SHIFT."""
-    return replace(policy, threshold=policy.threshold + COMPANION_THRESHOLD_SHIFT,
-                   weights=dict(COMPANION_WEIGHTS),
-                   weights_without_entities=dict(COMPANION_WEIGHTS_WITHOUT_ENTITIES))
-
-
 class CompanionPersons:
     """Companion person per (sighting UUID, position), kept current as companions arrive."""
 
     def __init__(self, schema: LinkageSchema, policy: MatchPolicy) -> None:
-        """`policy`: the hub's bars (`companion_policy`)."""
         self.schema = schema
-        self.policy = companion_policy(policy)
+        self.policy = policy
         self._epochs: dict[int, _EpochCompanions] = {}
         self.person_of: dict[CompanionKey, str] = {}
         self.members: dict[str, set[CompanionKey]] = defaultdict(set)

@@ -49,9 +49,8 @@ PRECISION_FLOOR = 0.9925
 #: The floor on the outside generator's samples (tests/benchmarks/outside_data.py). Its
 #: false links (twins who share a controller's phone, equal names of which one has no
 #: date) do not move with these settings: every setting of the grid keeps between 0.986
-#: and 0.994 there (2026-12-06; with name rarity 0.986-0.987 on the lowest sample at
-#: thresholds 3.0 and 3.5), so the floor catches a setting that collapses on data it
-#: was not made for, as SCALE_FLOOR does at national scale, and F1 decides the rest.
+#: and 0.994 there (2026-12-06), so the floor catches a setting that collapses on data
+#: it was not made for, as SCALE_FLOOR does at national scale, and F1 decides the rest.
 OUTSIDE_FLOOR = 0.985
 #: Precision a setting must keep on the national-scale check: 0.99 less a quarter point.
 #: The check is there to catch a setting that collapses among 100,000 women (a weight

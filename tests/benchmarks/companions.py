@@ -19,7 +19,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from hub.alerts.companions import COMPANION_ENTITY_KINDS, companion_policy
+from hub.alerts.companions import COMPANION_ENTITY_KINDS
 from linkage.compare import MatchPolicy
 from linkage.encode import Encoder
 from linkage.keys import derive_purpose_keys
@@ -59,7 +59,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seeds", default="7,201,202")
     parser.add_argument("--thresholds", default="2.0,3.0,4.0,5.0")
     options = parser.parse_args(argv)
-    shipped = companion_policy(MatchPolicy())
+    shipped = MatchPolicy()
     other_set = replace(shipped, weights_without_entities=shipped.weights,
                         weights=shipped.weights_without_entities)
     address = frozenset(COMPANION_ENTITY_KINDS | {ENTITY_KINDS["address"]})

@@ -17,7 +17,6 @@ import numpy as np
 
 from linkage.blocking import CandidateIndex
 from linkage.compare import MatchPolicy, entities_recorded, score_pairs
-from linkage.rarity import weigh_own_names
 from linkage.table import EncodingTable
 from tests.benchmarks.carousel import EncodedCarousel, table_of, with_subjects
 from tests.benchmarks.plaintext_baseline import cluster_pairs
@@ -54,9 +53,7 @@ def link_with_document_blocking(table: EncodingTable, policy: MatchPolicy) -> np
 def _persons(table: EncodingTable, pairs: np.ndarray,
              scorer: Callable[[np.ndarray, np.ndarray], np.ndarray],
              policy: MatchPolicy) -> np.ndarray:
-    """link_all's clustering of these candidate pairs under another scorer (names
-    weighed by the table's own counts first, as link_all weighs them)."""
-    weigh_own_names(table)
+    """link_all's clustering of these candidate pairs under another scorer."""
     dated = table.dob[: table.size, 0] != 0
     return cluster_pairs(table.size, pairs, scorer(pairs[:, 0], pairs[:, 1]), scorer, policy,
                          dated)

@@ -28,7 +28,6 @@ from linkage.compare import (
     features,
 )
 from linkage.harden import blip_epsilon
-from linkage.rarity import RARITY_COLUMNS, weigh_own_names
 from linkage.schema import LinkageSchema, default_schema_text, parse_schema
 from linkage.table import EncodingTable
 from tests.benchmarks.logistic import fit_logistic
@@ -86,32 +85,21 @@ def training_pairs(table: EncodingTable, *more: np.ndarray) -> np.ndarray:
 
 def fit_policy(table: EncodingTable, truth: np.ndarray,
                *more: tuple[EncodingTable, np.ndarray],
-               extra: ExtraColumns | None = None, extra_names: Sequence[str] = (),
-               rarity: bool = True) -> MatchPolicy:
+               extra: ExtraColumns | None = None, extra_names: Sequence[str] = ()
+               ) -> MatchPolicy:
     """MatchPolicy with both weight sets fitted on this (fitting) table, and on `more`
     (table, truth) samples beside it, as fit_weights.py does: `weights` on the tables as
     they are, `weights_without_entities` on the same tables with every entity token
     removed. `extra` columns (named `extra_names`) are fitted beside `design`'s; the
-    shipped scorer ignores their weights. `rarity=False` leaves the name-rarity
-    columns out (a policy without their weights does not weigh them).
+    shipped scorer ignores their weights.
 
     Training pairs are `training_pairs` of each table; thresholds stay as shipped.
     """
     samples = [(table, truth), *more]
-    for sample, _ in samples:
-        weigh_own_names(sample)  # each sample's names weighed as a hub holding it would
-    return MatchPolicy(weights=fit_weights(
-                           samples, _columns(DEFAULT_WEIGHTS, extra_names, rarity), extra),
+    return MatchPolicy(weights=fit_weights(samples, [*DEFAULT_WEIGHTS, *extra_names], extra),
                        weights_without_entities=fit_weights(
                            [(without_entities(t), labels) for t, labels in samples],
-                           _columns(WEIGHTS_WITHOUT_ENTITIES, extra_names, rarity), extra))
-
-
-def _columns(shipped: Iterable[str], extra_names: Sequence[str], rarity: bool) -> list[str]:
-    """The shipped weights' columns and `extra_names`, each once, with or without the
-    rarity ones."""
-    names = dict.fromkeys([*shipped, *RARITY_COLUMNS, *extra_names])
-    return [name for name in names if rarity or name not in RARITY_COLUMNS]
+                           [*WEIGHTS_WITHOUT_ENTITIES, *extra_names], extra))
 
 
 def fit_weights(samples: Sequence[tuple[EncodingTable, np.ndarray]],

@@ -1,24 +1,105 @@
-"""Diagnostic: zichtlijn without name rarity, to show what that evidence buys.
+"""Diagnostic, not shipped: name rarity as the hub itself could count it.
 
-The shipped scorer weighs how many sightings share an agreeing name filter
-(linkage/rarity.py). This refits every weight on the fitting data without those two
-columns, as the shipped weights were fitted before 2026-12-06, so the benchmark can
-print both side by side on the same data (README "Name rarity").
+The plaintext baseline weighs how rare an agreeing name word is (term-frequency
+evidence); zichtlijn's matcher does not. The hub could count the same kind of thing
+without a key and without learning anything new: how many sightings share a
+sighting's identical name filter is exactly what the frequency alignment attack of
+tests/benchmarks/attacks.py already groups and ranks. This module measures what that
+evidence would buy: two columns beside the shipped ones, every weight refitted on the
+fitting data as fit_weights.py does, the shipped clustering bars.
+
+Not shipped because a pair's score would then depend on the rest of the population
+(README "Linkage quality, measured"): a night's new sightings would change the scores
+of pairs linked before, which incremental linking cannot keep equal to a relink
+without rescoring them.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
-from linkage.compare import MatchPolicy
+from linkage.blocking import CandidateIndex
+from linkage.compare import (
+    CHUNK_PAIRS,
+    DobAgreement,
+    MatchPolicy,
+    PairFeatures,
+    features,
+    score_features,
+)
+from linkage.population import name_keys
 from linkage.table import EncodingTable
 from tests.benchmarks.hardening import fit_policy
+from tests.benchmarks.plaintext_baseline import cluster_pairs
 
-WITHOUT_RARITY_LABEL = ("without name rarity (the two rarity columns dropped, every weight "
-                        "refitted on the fitting seed)")
+#: names at least this alike (Dice) count as agreeing for the rarity columns
+AGREEING_DICE = 0.6
 
 
-def fit_without_rarity(table: EncodingTable, truth: np.ndarray) -> MatchPolicy:
-    """The shipped policy with both weight sets refitted on one labelled table, without
-    the rarity columns (absent weights weigh nothing)."""
-    return fit_policy(table, truth, rarity=False)
+def row_rarity(table: EncodingTable, copies: np.ndarray | None = None) -> np.ndarray:
+    """Per row, 1 - log(sightings sharing its identical name filter) / log(sightings):
+    1 for a filter no other sighting has, towards 0 for the commonest. Copies of one
+    record (equal `copies` keys) count once, as clustering counts them."""
+    _, group = np.unique(name_keys(table.filters[: table.size]), return_inverse=True)
+    if copies is None:
+        counts = np.bincount(group)
+    else:
+        distinct = np.unique(np.column_stack([group, np.asarray(copies)[: table.size]]), axis=0)
+        counts = np.bincount(distinct[:, 0], minlength=group.max() + 1)
+    return 1.0 - np.log(counts[group]) / np.log(max(table.size, 2))
+
+
+def rarity_columns(rarity: np.ndarray, left: np.ndarray, right: np.ndarray,
+                   found: PairFeatures) -> dict[str, np.ndarray]:
+    """The two columns: the rarer side's rarity where the names agree and the dates do
+    not differ, once as it is and once times how far the Dice lies above agreeing (a
+    rare name agreeing exactly tells more than one agreeing roughly)."""
+    d = found.dice
+    rare = np.minimum(rarity[left], rarity[right])
+    rare = np.where((d >= AGREEING_DICE) & (found.dob != DobAgreement.DIFFERENT), rare, 0.0)
+    return {"rare_name": rare, "rare_name_dice": rare * (d - AGREEING_DICE)}
+
+
+RARITY_NAMES = ("rare_name", "rare_name_dice")
+
+
+def fit_rarity_model(table: EncodingTable, truth: np.ndarray) -> MatchPolicy:
+    """The shipped policy with both weight sets refitted on one labelled table, the
+    rarity columns (RARITY_NAMES) fitted beside the shipped ones."""
+    def extra(fitted: EncodingTable, left: np.ndarray, right: np.ndarray,
+              found: PairFeatures) -> dict[str, np.ndarray]:
+        return rarity_columns(row_rarity(fitted), left, right, found)
+
+    return fit_policy(table, truth, extra=extra, extra_names=RARITY_NAMES)
+
+
+def link_with_name_rarity(table: EncodingTable, model: MatchPolicy,
+                          copies: np.ndarray | None = None, **bars: float) -> np.ndarray:
+    """link_all's persons with the rarity columns scored beside the shipped ones
+    (`bars`: clustering settings other than the shipped, e.g. threshold=3.5)."""
+    rarity = row_rarity(table, copies)
+    policy = replace(model, **bars)
+
+    def scorer(left: np.ndarray, right: np.ndarray) -> np.ndarray:
+        out = np.empty(len(left), dtype=np.float32)
+        for start in range(0, len(left), CHUNK_PAIRS):
+            lo, hi = left[start:start + CHUNK_PAIRS], right[start:start + CHUNK_PAIRS]
+            found = features(table, lo, hi)
+            # the shipped columns as the shipped scorer weighs them, plus the rarity ones
+            out[start:start + CHUNK_PAIRS] = score_features(found, policy) + np.where(
+                found.entities_recorded, _rarity_score(rarity, lo, hi, found, policy.weights),
+                _rarity_score(rarity, lo, hi, found, policy.weights_without_entities))
+        return out
+
+    pairs = CandidateIndex().add(table, range(table.size))
+    dated = table.dob[: table.size, 0] != 0
+    return cluster_pairs(table.size, pairs, scorer(pairs[:, 0], pairs[:, 1]), scorer, policy,
+                         dated, copies)
+
+
+def _rarity_score(rarity: np.ndarray, left: np.ndarray, right: np.ndarray,
+                  found: PairFeatures, weights: dict[str, float]) -> np.ndarray:
+    columns = rarity_columns(rarity, left, right, found)
+    return sum(weights[name] * columns[name] for name in RARITY_NAMES)

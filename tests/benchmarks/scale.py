@@ -275,13 +275,11 @@ def bench_blocking(persons: int) -> None:
     from linkage.compare import MatchPolicy
     from linkage.linking import link_all, table_scorer
     from linkage.persons import PersonGraph
-    from linkage.rarity import weigh_own_names
     from tests.benchmarks.carousel import carousel, encode_all, table_of
     from zichtlijn.evaluate import quality
 
     encoded = encode_all(carousel(persons, seed=6, listed_only=True))
     table = table_of(encoded)
-    weigh_own_names(table)  # as link_all weighs it, for the lost pairs' scores
     n = table.size
     truth = np.array([hash(encoded.data.truth[k]) for k in encoded.keys])
     started = time.perf_counter()
