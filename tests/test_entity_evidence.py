@@ -184,3 +184,14 @@ def test_tokens_of_an_older_epoch_come_from_a_dual_encoded_sighting():
     store.store_batch("GM0599", wire.batch_digest(overlap), overlap)
     Linker(store, default_schema(), MatchPolicy()).link_pending()
     assert partition(store) == {frozenset({before[0].sighting_uuid, overlap[0].sighting_uuid})}
+
+
+def test_a_date_that_differs_counts_against_a_pair_in_both_weight_sets():
+    """Clustering weighs every cross pair of two persons, most of them women of other
+    dates: when a refit once gave a differing date a positive weight (name rarity gated
+    on the dates, 2026-12-06, not shipped), FEBRL2 through the command line merged
+    different women (precision 0.86)."""
+    policy = MatchPolicy()
+    for weights in (policy.weights, policy.weights_without_entities):
+        assert weights["dob_different"] < -3
+        assert weights["dob_different"] < weights["dob_partial"] < weights["dob_exact"]
