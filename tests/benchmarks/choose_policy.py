@@ -182,13 +182,13 @@ class FebrlCheck:
         for name in FEBRL_SETS:
             data = load_set(name)
             table, row_of = encoded_table(data)
-            self.sets.append((name, table, dense_labels([data.entity[r] for r in row_of])))
+            self.sets.append((table, dense_labels([data.entity[r] for r in row_of])))
         self.checked: list[tuple[dict[str, float], float]] = []
 
     def precision(self, settings: dict[str, float]) -> float:
         policy = replace(MatchPolicy(), **settings)
         return min(cluster_quality(link_all(table, policy), truth).precision
-                   for _, table, truth in self.sets)
+                   for table, truth in self.sets)
 
     def __call__(self, outcome: Outcome) -> bool:
         precision = self.precision(outcome.settings)
@@ -257,7 +257,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     def holds(outcome: Outcome) -> bool:
         return (febrl is None or febrl(outcome)) and (check is None or check(outcome))
 
-    best = choose(outcomes, holds if check is not None or febrl is not None else None)
+    best = choose(outcomes, holds)
     if febrl is not None:
         print(f"\nOn {', '.join(FEBRL_SETS)}, each one file (lowest precision):")
         for settings, precision in febrl.checked:

