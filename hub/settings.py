@@ -10,7 +10,7 @@
     months = 18          # sightings observed on or before today minus this are purged
 
     [matching]
-    threshold = "auto"   # log-odds a pair needs to be a link: "auto" starts at 3.0 and
+    threshold = "auto"   # log-odds a pair needs to be a link: "auto" starts at 2.5 and
                          # rises with the population (README "Linkage quality, measured");
                          # a number fixes it (then `hub relink`)
 
