@@ -57,7 +57,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--persons", type=int, default=3000)
     parser.add_argument("--seeds", default="7,201,202")
-    parser.add_argument("--thresholds", default="2.0,3.0,4.0,5.0")
+    parser.add_argument("--thresholds", default="2.0,2.5,3.0,4.0,5.0")
     options = parser.parse_args(argv)
     shipped = MatchPolicy()
     other_set = replace(shipped, weights_without_entities=shipped.weights,
