@@ -189,6 +189,7 @@ def _digits_within_words(value: str) -> bool:
 NAME_PART_EMPTY = 'empty: the row links on the rest (write "onbekend" if it was not given)'
 NO_NAME = "given_names and surname are both empty"
 ADDRESS_HALF = "empty, so the address is not used (it needs both postcode and number)"
+BIRTH_DROPPED = "the row is kept without a date of birth (`node correct` can add it)"
 
 
 def _check_name(line: int, name: str, value: str) -> str:
@@ -234,10 +235,30 @@ def _parse_date(line: int, name: str, value: str, time_of_day: bool = False,
         raise RowError(line, name, f"{value!r}: {exc.reason}") from None
 
 
-def _date_of_birth(line: int, name: str, value: str, observed_on: dt.date) -> dt.date | None:
+def _date_of_birth(line: int, name: str, value: str, observed_on: dt.date,
+                   notes: list[RowNote] | None = None) -> dt.date | None:
+    """The date of birth of a cell, None if there is none.
+
+    A cell that holds no date that can be hers (not a date, after the control, before
+    1900) refuses the row, unless `notes` is given: then the row is kept without a
+    date of birth and a note says so. An export's rows are kept that way (FEBRL
+    corrupts a date into `19450493` in 60 of its 67 refused rows, and a control
+    refused for a typo in a date is a control the hub never sees); someone typing
+    at the door is told instead. A formula or control characters still refuse it.
+    """
     value = _check_text(line, name, value)
     if not value or _ZERO_DATE.fullmatch(value):
         return None
+    try:
+        return _possible_birth(line, name, value, observed_on)
+    except RowError as error:  # its reasons never quote the date
+        if notes is None:
+            raise
+        notes.append(RowNote(line, name, f"{error.reason}: {BIRTH_DROPPED}"))
+        return None
+
+
+def _possible_birth(line: int, name: str, value: str, observed_on: dt.date) -> dt.date | None:
     # known in part (00-03-1990, 1990, maart 1990) or a guess (ca. 1990): only whole,
     # certain dates are encoded, so the sighting is kept without one
     if (year := birth_year_only(value)) is not None:
@@ -305,8 +326,13 @@ def _phones(line: int, value: str, nationality: str | None) -> list[str]:
 
 
 def parse_row(line: int, row: dict[str, str], today: dt.date,
-              known_signals: frozenset[str] | None = None) -> ParsedSighting:
-    """One checked row; `known_signals` (the signal catalogue) refuses other codes."""
+              known_signals: frozenset[str] | None = None, *,
+              strict_birth: bool = False) -> ParsedSighting:
+    """One checked row; `known_signals` (the signal catalogue) refuses other codes.
+
+    A date of birth that cannot be hers keeps the row without it and adds a note;
+    with `strict_birth` (someone typing it in, who can correct it) it refuses the row.
+    """
     if "__width__" in row:
         raise RowError(line, "row", row["__width__"])
     get = row.get
@@ -357,7 +383,9 @@ def parse_row(line: int, row: dict[str, str], today: dt.date,
     # "onbekend". The note lets an operator notice a column lost in an export.
     notes = [RowNote(line, part, NAME_PART_EMPTY)
              for part, value in (("given_names", given), ("surname", surname)) if not value]
-    born = _date_of_birth(line, "date_of_birth", get("date_of_birth", ""), observed_on)
+    kept_without = None if strict_birth else notes
+    born = _date_of_birth(line, "date_of_birth", get("date_of_birth", ""), observed_on,
+                          kept_without)
     sex = _normalised(line, "sex", get("sex", ""), normalise_sex)
     nationality = _normalised(line, "nationality", get("nationality", ""),
                               normalise_nationality)
@@ -394,7 +422,8 @@ def parse_row(line: int, row: dict[str, str], today: dt.date,
                                   get("companion_given_names", ""))
     companion_surname = _check_name(line, "companion_surname", get("companion_surname", ""))
     companion_born = _date_of_birth(line, "companion_date_of_birth",
-                                    get("companion_date_of_birth", ""), observed_on)
+                                    get("companion_date_of_birth", ""), observed_on,
+                                    kept_without)
     companion = None
     # "onbekend" for the man's name says there was a man, not who: no companion identity
     if _has_name(Identity(companion_given, companion_surname)):

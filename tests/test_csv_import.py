@@ -18,6 +18,7 @@ from linkage.schema import default_schema
 from node.csv_file import COLUMNS, CsvFileError
 from node.csv_import import (
     ADDRESS_HALF,
+    BIRTH_DROPPED,
     MAX_NAME_CHARS,
     NAME_PART_EMPTY,
     NO_NAME,
@@ -126,8 +127,6 @@ BAD_ROWS = [
     (["B-1", "2027-01-01", "Ana", "Pop", ""], "observed_on", "in the future"),
     (["B-1", "2026-01-01", "", "  ", ""], "given_names", NO_NAME),
     (["B-1", "2026-01-01", "-", "?", ""], "given_names", NO_NAME),
-    (["B-1", "2026-01-01", "Ana", "Pop", "1990-13-14"], "date_of_birth", "not a valid date"),
-    (["B-1", "2026-01-01", "Ana", "Pop", "2026-05-01"], "date_of_birth", "after the date"),
     (["B-1", "2026-01-01", "A" * 10_000, "Pop", ""], "given_names", "too long"),
     (["B-1", "2026-01-01", "=cmd|' /C calc'!A0", "Pop", ""], "given_names", "formula"),
     (["=HYPERLINK(1)", "2026-01-01", "Ana", "Pop", ""], "case_ref", "formula"),
@@ -152,9 +151,40 @@ def test_bad_row_is_reported_by_line_and_field_and_good_rows_kept(
     assert reason in error.reason
 
 
-def test_identity_errors_do_not_echo_the_value(store, encoder):
-    report = run(csv_bytes([["B-1", "2026-01-01", "Ana", "Pop", "1990-13-14"]]), store, encoder)
-    assert "1990-13-14" not in str(report.errors[0])
+@pytest.mark.parametrize(("written", "reason"), [
+    ("1990-13-14", "not a valid date"), ("19450493", "not a valid date"),
+    ("2026-05-01", "after the date of the sighting"), ("1875-03-14", "before 1900"),
+    ("1998-03-14 10:00", "not a valid date"), ("14-03-22", "not a valid date"),
+])
+def test_a_date_of_birth_that_cannot_be_hers_keeps_the_row_without_it(store, encoder, written,
+                                                                      reason):
+    # a control refused for a typo in a date is a control the hub never sees
+    report = run(csv_bytes([good("G-1"), ["B-1", "2026-01-01", "Ana", "Pop", written],
+                            good("G-2")]), store, encoder)
+    assert (report.imported, report.errors) == (3, [])
+    assert stored_case_refs(store) == ["B-1", "G-1", "G-2"]
+    [note] = report.notes
+    assert (note.line, note.field) == (3, "date_of_birth")
+    assert note.note.startswith(reason) and note.note.endswith(BIRTH_DROPPED)
+    assert written not in str(note)  # identity data: never echoed
+    row = dict(zip(HEADER, ["B-1", "2026-01-01", "Ana", "Pop", written], strict=True))
+    assert parse_row(3, row, TODAY).subject.date_of_birth is None
+
+
+def test_a_companion_date_that_cannot_be_his_keeps_the_companion_without_it():
+    header = [*HEADER, "companion_given_names", "companion_surname", "companion_date_of_birth"]
+    row = dict(zip(header, [*good("C-9"), "Ion", "Rusu", "31-02-1980"], strict=True))
+    parsed = parse_row(2, row, TODAY)
+    assert parsed.companion is not None and parsed.companion.date_of_birth is None
+    assert [note.field for note in parsed.notes] == ["companion_date_of_birth"]
+
+
+def test_someone_typing_a_date_that_cannot_be_hers_is_told_instead():
+    row = dict(zip(HEADER, ["B-1", "2026-01-01", "Ana", "Pop", "1990-13-14"], strict=True))
+    with pytest.raises(RowError) as caught:
+        parse_row(2, row, TODAY, strict_birth=True)
+    assert str(caught.value) == ("line 2: date_of_birth: not a valid date "
+                                 "(use DD-MM-YYYY or YYYY-MM-DD)")
 
 
 def test_non_utf8_bytes_reject_only_that_row(store, encoder):
@@ -241,12 +271,13 @@ def test_excels_unicode_text_export_is_read(store, encoder, codec):
     assert utf8.unchanged == 1  # the same identity as the comma-separated UTF-8 row
 
 
-def test_a_broken_last_byte_of_utf16_refuses_only_its_row(store, encoder):
+def test_a_broken_last_byte_of_utf16_costs_only_its_field(store, encoder):
     text = "\t".join(HEADER) + "\n" + "\t".join(good("U-1")) + "\n" + "\t".join(
         good("U-2", "Ana", "Pop"))
     report = run(text.encode("utf-16") + b"\x00", store, encoder)
-    assert stored_case_refs(store) == ["U-1"]
-    assert [(e.line, e.field) for e in report.errors] == [(3, "date_of_birth")]
+    assert stored_case_refs(store) == ["U-1", "U-2"]
+    assert report.errors == []
+    assert [(note.line, note.field) for note in report.notes] == [(3, "date_of_birth")]
 
 
 def test_column_names_may_be_written_with_spaces_or_hyphens(store, encoder):
@@ -256,19 +287,19 @@ def test_column_names_may_be_written_with_spaces_or_hyphens(store, encoder):
 
 
 def test_empty_lines_above_the_header_are_skipped_and_counted(store, encoder):
-    bad_date = ["E-2", "2026-03-01", "Ana", "Pop", "31-02-1998"]
+    bad_date = ["E-2", "31-02-2026", "Ana", "Pop", ""]
     data = b";;;\r\n\r\n" + csv_bytes([good("E-1"), bad_date])
     report = run(data, store, encoder)
     assert stored_case_refs(store) == ["E-1"]
-    assert [(e.line, e.field) for e in report.errors] == [(5, "date_of_birth")]  # the file's
+    assert [(e.line, e.field) for e in report.errors] == [(5, "observed_on")]  # the file's
 
 
 def test_a_title_above_the_header_is_skipped_and_counted(store, encoder):
     data = b"Controles januari 2026,,,,\nGemeente Utrecht,,,,\n" + csv_bytes(
-        [good("T-1"), ["T-2", "2026-03-01", "Ana", "Pop", "31-02-1998"]])
+        [good("T-1"), ["T-2", "31-02-2026", "Ana", "Pop", ""]])
     report = run(data, store, encoder)
     assert stored_case_refs(store) == ["T-1"]
-    assert [(e.line, e.field) for e in report.errors] == [(5, "date_of_birth")]
+    assert [(e.line, e.field) for e in report.errors] == [(5, "observed_on")]
 
 
 def test_semicolon_separated_export_is_read(store, encoder):
@@ -290,11 +321,11 @@ def test_signal_codes_may_be_listed_with_any_separator(written):
 def test_excels_separator_hint_line_is_obeyed_and_counted(store, encoder, newline):
     data = newline.join([b"sep=;", b"case_ref;observed_on;given_names;surname;date_of_birth",
                          b"S-1;01-03-2026;Ana, Maria;Popescu;14-03-1998",
-                         b"S-2;01-03-2026;Elena;Ionescu;31-02-1998", b""])
+                         b"S-2;31-02-2026;Elena;Ionescu;14-03-1998", b""])
     report = run(data, store, encoder)
     assert stored_case_refs(store) == ["S-1"]
     [error] = report.errors
-    assert (error.line, error.field) == (4, "date_of_birth")  # the file's own line 4
+    assert (error.line, error.field) == (4, "observed_on")  # the file's own line 4
 
 
 def test_empty_spreadsheet_columns_after_the_last_are_ignored(store, encoder):
@@ -392,10 +423,15 @@ def test_a_guessed_date_of_birth_is_no_date_and_the_row_is_kept(guessed):
     ("00-00-2027", "after the date of the sighting"),
     ("31-02-1998?", "not a valid date"), ("ca.", "not a valid date"),
 ])
-def test_a_year_that_cannot_be_hers_still_refuses_the_row(written, reason):
+def test_a_year_that_cannot_be_hers_is_no_date_either(written, reason):
     row = dict(zip(HEADER, ["D-8", "2026-03-01", "Ana", "Pop", written], strict=True))
+    parsed = parse_row(2, row, TODAY)
+    assert parsed.subject.date_of_birth is None
+    [note] = parsed.notes
+    assert str(note).startswith(f"line 2: date_of_birth: {reason}")
+    assert str(note).endswith(BIRTH_DROPPED)
     with pytest.raises(RowError, match=f"date_of_birth: {reason}"):
-        parse_row(2, row, TODAY)
+        parse_row(2, row, TODAY, strict_birth=True)
 
 
 @pytest.mark.parametrize("compact", ["19980513", "13051998"])
@@ -413,10 +449,11 @@ def test_a_date_of_birth_written_month_first_keeps_the_sighting(swapped):
 
 
 @pytest.mark.parametrize("impossible", ["00-13-1998", "01-00-1998", "1998-13-00"])
-def test_a_date_of_birth_with_only_a_month_out_of_range_is_still_refused(impossible):
+def test_a_date_of_birth_with_only_a_month_out_of_range_is_not_read(impossible):
     row = dict(zip(HEADER, ["D-3", "2026-03-01", "Ana", "Pop", impossible], strict=True))
     with pytest.raises(RowError, match="line 2: date_of_birth: not a valid date"):
-        parse_row(2, row, TODAY)
+        parse_row(2, row, TODAY, strict_birth=True)
+    assert parse_row(2, row, TODAY).subject.date_of_birth is None
 
 
 @pytest.mark.parametrize("when", ["2026-03-01 14:30", "01-03-2026 09:05:59", "2026-03-01T23:59",
@@ -433,7 +470,7 @@ def test_the_control_date_may_carry_its_time_of_day(when):
 def test_a_time_of_day_on_a_date_of_birth_is_refused_without_the_value():
     row = dict(zip(HEADER, ["T-2", "2026-03-01", "Ana", "Pop", "1998-03-14 10:00"], strict=True))
     with pytest.raises(RowError) as caught:
-        parse_row(2, row, TODAY)
+        parse_row(2, row, TODAY, strict_birth=True)
     assert str(caught.value) == ("line 2: date_of_birth: not a valid date "
                                  "(use DD-MM-YYYY or YYYY-MM-DD)")
 
@@ -565,8 +602,10 @@ def test_a_two_digit_year_of_birth_is_read_against_the_control_date():
     written = dict(zip(HEADER, ["Y-1", "2026-03-01", "Ana", "Pop", "14-03-98"], strict=True))
     whole = {**written, "date_of_birth": "14-03-1998"}
     assert parse_row(2, written, TODAY).subject == parse_row(2, whole, TODAY).subject
+    ambiguous = {**written, "date_of_birth": "14-03-22"}  # 4 or 104 years old
     with pytest.raises(RowError, match="date_of_birth: not a valid date"):
-        parse_row(2, {**written, "date_of_birth": "14-03-22"}, TODAY)  # 4 or 104 years old
+        parse_row(2, ambiguous, TODAY, strict_birth=True)
+    assert parse_row(2, ambiguous, TODAY).subject.date_of_birth is None
 
 
 @pytest.mark.parametrize(("setting", "licensed"), [("Window", "Vergund"), ("street", "F")])
