@@ -179,14 +179,6 @@ def test_a_companion_date_that_cannot_be_his_keeps_the_companion_without_it():
     assert [note.field for note in parsed.notes] == ["companion_date_of_birth"]
 
 
-def test_someone_typing_a_date_that_cannot_be_hers_is_told_instead():
-    row = dict(zip(HEADER, ["B-1", "2026-01-01", "Ana", "Pop", "1990-13-14"], strict=True))
-    with pytest.raises(RowError) as caught:
-        parse_row(2, row, TODAY, strict_birth=True)
-    assert str(caught.value) == ("line 2: date_of_birth: not a valid date "
-                                 "(use DD-MM-YYYY or YYYY-MM-DD)")
-
-
 def test_non_utf8_bytes_reject_only_that_row(store, encoder):
     data = csv_bytes([good("G-1")]) + b"B-1,2026-01-01,Ana,Pop\xe9scu,\n" + csv_bytes(
         [good("G-2")])[len(",".join(HEADER)) + 1 :]

@@ -26,19 +26,17 @@ import argparse
 import hashlib
 import time
 from collections.abc import Sequence
-from dataclasses import replace
 
 import numpy as np
 
-from linkage.blocking import CandidateIndex
-from linkage.compare import CHUNK_PAIRS, MatchPolicy, PairFeatures, features, score_features
+from linkage.compare import MatchPolicy, PairFeatures
 from linkage.linking import link_all
 from linkage.table import EncodingTable
 from tests.benchmarks.carousel import copies_of, table_of
-from tests.benchmarks.hardening import fit_policy
+from tests.benchmarks.hardening import fit_policy, link_with_extra
 from tests.benchmarks.labelled import labelled, outside
 from tests.benchmarks.metrics import cluster_quality
-from tests.benchmarks.plaintext_baseline import PlainRecord, cluster_pairs
+from tests.benchmarks.plaintext_baseline import PlainRecord
 
 PART_BITS = 512
 PART_HASHES = 6
@@ -121,24 +119,12 @@ def fit(table: EncodingTable, truth: np.ndarray, parts: Parts,
 
 def link(table: EncodingTable, parts: Parts, model: MatchPolicy,
          copies: np.ndarray | None = None, **bars: float) -> np.ndarray:
-    policy = replace(model, **bars)
+    """link_all's persons with the part columns scored beside the shipped ones."""
+    def extra(_: EncodingTable, left: np.ndarray, right: np.ndarray,
+              found: PairFeatures) -> dict[str, np.ndarray]:
+        return parts.columns(left, right)
 
-    def scorer(left: np.ndarray, right: np.ndarray) -> np.ndarray:
-        out = np.empty(len(left), dtype=np.float32)
-        for start in range(0, len(left), CHUNK_PAIRS):
-            lo, hi = left[start:start + CHUNK_PAIRS], right[start:start + CHUNK_PAIRS]
-            found = features(table, lo, hi)
-            cols = parts.columns(lo, hi)
-            with_e = sum(policy.weights[n] * cols[n] for n in NAMES)
-            without = sum(policy.weights_without_entities[n] * cols[n] for n in NAMES)
-            out[start:start + CHUNK_PAIRS] = score_features(found, policy) + np.where(
-                found.entities_recorded, with_e, without)
-        return out
-
-    pairs = CandidateIndex().add(table, range(table.size))
-    dated = table.dob[: table.size, 0] != 0
-    return cluster_pairs(table.size, pairs, scorer(pairs[:, 0], pairs[:, 1]), scorer, policy,
-                         dated, copies)
+    return link_with_extra(table, model, extra, NAMES, copies, **bars)
 
 
 def main() -> None:

@@ -14,23 +14,26 @@ from __future__ import annotations
 import copy
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from linkage.blocking import CandidateIndex, _pairs_within, undated_keys
 from linkage.compare import (
+    CHUNK_PAIRS,
     DEFAULT_WEIGHTS,
     WEIGHTS_WITHOUT_ENTITIES,
     MatchPolicy,
     PairFeatures,
     design,
     features,
+    score_features,
 )
 from linkage.harden import blip_epsilon
 from linkage.schema import LinkageSchema, default_schema_text, parse_schema
 from linkage.table import EncodingTable
 from tests.benchmarks.logistic import fit_logistic
+from tests.benchmarks.plaintext_baseline import cluster_pairs
 
 #: more evidence columns of a table's pairs: (table, left rows, right rows, their features)
 ExtraColumns = Callable[[EncodingTable, np.ndarray, np.ndarray, PairFeatures],
@@ -100,6 +103,35 @@ def fit_policy(table: EncodingTable, truth: np.ndarray,
                        weights_without_entities=fit_weights(
                            [(without_entities(t), labels) for t, labels in samples],
                            [*WEIGHTS_WITHOUT_ENTITIES, *extra_names], extra))
+
+
+def link_with_extra(table: EncodingTable, model: MatchPolicy, extra: ExtraColumns,
+                    extra_names: Sequence[str], copies: np.ndarray | None = None,
+                    **bars: float) -> np.ndarray:
+    """link_all's persons with `extra` columns (named `extra_names`, weighed by `model`,
+    e.g. a `fit_policy` with them) scored beside the shipped ones; `bars`: clustering
+    settings other than the model's, e.g. threshold=3.5."""
+    policy = replace(model, **bars)
+
+    def extra_score(columns: dict[str, np.ndarray], weights: dict[str, float]) -> np.ndarray:
+        return sum(weights[name] * columns[name] for name in extra_names)
+
+    def scorer(left: np.ndarray, right: np.ndarray) -> np.ndarray:
+        out = np.empty(len(left), dtype=np.float32)
+        for start in range(0, len(left), CHUNK_PAIRS):
+            lo, hi = left[start:start + CHUNK_PAIRS], right[start:start + CHUNK_PAIRS]
+            found = features(table, lo, hi)
+            columns = extra(table, lo, hi, found)
+            # the shipped columns as the shipped scorer weighs them, plus the extra ones
+            out[start:start + CHUNK_PAIRS] = score_features(found, policy) + np.where(
+                found.entities_recorded, extra_score(columns, policy.weights),
+                extra_score(columns, policy.weights_without_entities))
+        return out
+
+    pairs = CandidateIndex().add(table, range(table.size))
+    dated = table.dob[: table.size, 0] != 0
+    return cluster_pairs(table.size, pairs, scorer(pairs[:, 0], pairs[:, 1]), scorer, policy,
+                         dated, copies)
 
 
 def fit_weights(samples: Sequence[tuple[EncodingTable, np.ndarray]],

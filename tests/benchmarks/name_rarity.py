@@ -16,23 +16,12 @@ without rescoring them.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import numpy as np
 
-from linkage.blocking import CandidateIndex
-from linkage.compare import (
-    CHUNK_PAIRS,
-    DobAgreement,
-    MatchPolicy,
-    PairFeatures,
-    features,
-    score_features,
-)
+from linkage.compare import DobAgreement, MatchPolicy, PairFeatures
 from linkage.population import name_keys
 from linkage.table import EncodingTable
-from tests.benchmarks.hardening import fit_policy
-from tests.benchmarks.plaintext_baseline import cluster_pairs
+from tests.benchmarks.hardening import fit_policy, link_with_extra
 
 #: names at least this alike (Dice) count as agreeing for the rarity columns
 AGREEING_DICE = 0.6
@@ -80,26 +69,9 @@ def link_with_name_rarity(table: EncodingTable, model: MatchPolicy,
     """link_all's persons with the rarity columns scored beside the shipped ones
     (`bars`: clustering settings other than the shipped, e.g. threshold=3.5)."""
     rarity = row_rarity(table, copies)
-    policy = replace(model, **bars)
 
-    def scorer(left: np.ndarray, right: np.ndarray) -> np.ndarray:
-        out = np.empty(len(left), dtype=np.float32)
-        for start in range(0, len(left), CHUNK_PAIRS):
-            lo, hi = left[start:start + CHUNK_PAIRS], right[start:start + CHUNK_PAIRS]
-            found = features(table, lo, hi)
-            # the shipped columns as the shipped scorer weighs them, plus the rarity ones
-            out[start:start + CHUNK_PAIRS] = score_features(found, policy) + np.where(
-                found.entities_recorded, _rarity_score(rarity, lo, hi, found, policy.weights),
-                _rarity_score(rarity, lo, hi, found, policy.weights_without_entities))
-        return out
+    def extra(_: EncodingTable, left: np.ndarray, right: np.ndarray,
+              found: PairFeatures) -> dict[str, np.ndarray]:
+        return rarity_columns(rarity, left, right, found)
 
-    pairs = CandidateIndex().add(table, range(table.size))
-    dated = table.dob[: table.size, 0] != 0
-    return cluster_pairs(table.size, pairs, scorer(pairs[:, 0], pairs[:, 1]), scorer, policy,
-                         dated, copies)
-
-
-def _rarity_score(rarity: np.ndarray, left: np.ndarray, right: np.ndarray,
-                  found: PairFeatures, weights: dict[str, float]) -> np.ndarray:
-    columns = rarity_columns(rarity, left, right, found)
-    return sum(weights[name] * columns[name] for name in RARITY_NAMES)
+    return link_with_extra(table, model, extra, RARITY_NAMES, copies, **bars)
