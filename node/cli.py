@@ -111,7 +111,10 @@ def cmd_import(args: argparse.Namespace) -> int:
     finally:
         progress.done()
         store.close()
-    for line in [*map(str, report.errors), *map(str, report.notes), *report.advice()]:
+    # a refused row says so; a note (a kept row without some value) says what was kept
+    said = [*(f"{error} (row refused)" for error in report.errors), *map(str, report.notes),
+            *report.advice()]
+    for line in said:
         print(f"{path.name}: {line}", file=sys.stderr)
     print(f"{path.name}: {report.summary()}")
     return 1 if report.errors else 0

@@ -164,7 +164,8 @@ def test_node_with_the_catalogue_refuses_unknown_codes_by_line(tmp_path, pki, se
     capsys.readouterr()
     code, out, err = run(capsys, "node", "import", "--home", str(home), str(data))
     assert code == 1
-    assert err == "controls.csv: line 2: signals: 'loverboy' is not in the signal catalogue\n"
+    assert err == ("controls.csv: line 2: signals: 'loverboy' is not in the signal catalogue "
+                   "(row refused)\n")
     assert "imported 1, unchanged 0, rejected 1" in out
 
 

@@ -906,8 +906,9 @@ def test_the_import_command_says_the_advice_once_after_the_rows(tmp_path, pki, s
     capsys.readouterr()
     assert cli.main(["node", "import", "--home", str(config.home), str(export)]) == 1
     captured = capsys.readouterr()
-    assert captured.err.splitlines()[:2] == ["export.csv: line 2: given_names: not valid UTF-8",
-                                             "export.csv: line 4: given_names: not valid UTF-8"]
+    assert captured.err.splitlines()[:2] == [
+        "export.csv: line 2: given_names: not valid UTF-8 (row refused)",
+        "export.csv: line 4: given_names: not valid UTF-8 (row refused)"]
     assert captured.err.splitlines()[2].startswith("export.csv: 2 row(s) are not UTF-8")
     assert len(captured.err.splitlines()) == 3
     assert "imported 1, unchanged 0, rejected 2" in captured.out

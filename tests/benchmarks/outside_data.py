@@ -918,7 +918,7 @@ def link(paths: dict[str, Path], work: Path) -> Linked:
             if (m := re.search(r"(GM\d{4}): .*?: (imported .*?rejected \d+)", line))]
     # the demo shows up to ten refusals per file, `FILE: line N: FIELD: reason`
     refusals = Counter(m.group(1) for line in output.splitlines()
-                       if (m := re.search(r": line \d+: (\w+: [^(]*)", line)))
+                       if (m := re.search(r": line \d+: (\w+: [^(]*?) ?(?:\(|$)", line)))
     return Linked(found, said, refusals, seconds)
 
 
