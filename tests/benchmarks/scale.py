@@ -400,11 +400,16 @@ def bench_quality_at_scale(sizes: list[int], thresholds: list[float]) -> None:
 
 
 def _hub_prepare(persons: int, increment: int, db: Path, night_file: Path) -> None:
-    """Child 1: store the base sightings; keep the night's batch for child 2."""
+    """Child 1: store the base sightings; keep the night's batch for child 2; hold the
+    threshold rise the hub's automatic threshold would have reached for this many women
+    (counted on the true persons), as a hub that grew to this size holds it."""
     import pickle
 
+    from hub import linked_with
     from hub.store import HubStore
-    from tests.benchmarks.hubdata import batches, encoded_sightings
+    from linkage.compare import MatchPolicy
+    from tests.benchmarks.hubdata import batches, encoded_sightings, encoding_table
+    from tests.benchmarks.namesakes import hub_threshold
     from zichtlijn import wire
 
     sightings = encoded_sightings(persons)
@@ -414,8 +419,12 @@ def _hub_prepare(persons: int, increment: int, db: Path, night_file: Path) -> No
     started = time.perf_counter()
     for gemeente, batch in batches(base):
         store.store_batch(gemeente, wire.batch_digest(batch), batch)
+    store_s = time.perf_counter() - started
+    threshold = hub_threshold(encoding_table(base), np.array([hash(key) for _, _, key in base]))
+    with store.transaction() as conn:
+        linked_with.raise_threshold(conn, threshold - MatchPolicy().threshold)
     store.close()
-    print(f"{len(base):>9,} | store {time.perf_counter() - started:6.1f}s", end=" ",
+    print(f"{len(base):>9,} | threshold {threshold} | store {store_s:6.1f}s", end=" ",
           flush=True)
 
 
@@ -441,19 +450,21 @@ def _alert_engine(store):
 def _hub_full_link(db: Path) -> None:
     """Child 2: `hub relink` of everything stored, then the first (full) alert evaluation."""
     from hub.linker import Linker
+    from hub.settings import threshold_step
     from hub.store import HubStore
     from linkage.compare import MatchPolicy
     from linkage.schema import default_schema
 
     store = HubStore(db)
-    linker = Linker(store, default_schema(), MatchPolicy())
+    linker = Linker(store, default_schema(), MatchPolicy(), auto_threshold=threshold_step)
     started = time.perf_counter()
     full = linker.relink_all()  # one run, as `hub relink`; link_pending would take runs
     full_s = time.perf_counter() - started
     link_peak = rss_mb()
     first = _alert_engine(store).evaluate(full=True)
     store.close()
-    print(f"| full link {full_s:6.1f}s ({full.candidate_pairs:,} candidates, peak "
+    print(f"| full link at {linker.policy.threshold} {full_s:6.1f}s "
+          f"({full.candidate_pairs:,} candidates, peak "
           f"{link_peak:,.0f} MB); full alert evaluation {first.seconds:.0f}s "
           f"({first.findings:,} findings, peak {rss_mb():,.0f} MB)", end=" ", flush=True)
 
@@ -463,6 +474,7 @@ def _hub_restart_and_night(db: Path, night_file: Path) -> None:
     import pickle
 
     from hub.linker import Linker
+    from hub.settings import threshold_step
     from hub.store import HubStore
     from linkage.compare import MatchPolicy
     from linkage.schema import default_schema
@@ -471,7 +483,7 @@ def _hub_restart_and_night(db: Path, night_file: Path) -> None:
 
     store = HubStore(db)
     started = time.perf_counter()
-    linker = Linker(store, default_schema(), MatchPolicy())
+    linker = Linker(store, default_schema(), MatchPolicy(), auto_threshold=threshold_step)
     engine = _alert_engine(store)
     engine.evaluate(full=engine.rules_changed)  # what hub start does
     start_s = time.perf_counter() - started
