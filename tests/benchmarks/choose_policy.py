@@ -64,12 +64,15 @@ OUTSIDE_FLOOR = 0.985
 #: 0.9899-0.9900 (README "Linkage quality, measured").
 SCALE_FLOOR = 0.9875
 SCALE_SIGHTINGS = 100_000
+#: Around the shipped settings, one step either way (162 combinations). Until 2026-12-06
+#: it was centred on the settings of 2026-12-05 (threshold 3.0-4.5, margin 0-1.5) and
+#: could not choose the shipped threshold 2.5 with margin 2.0.
 GRID = {
-    "threshold": (3.0, 3.5, 4.0, 4.5),
-    "veto": (-6.0, -8.0, -10.0),
-    "attach_mean": (-2.0, -1.5),
-    "cluster_mean": (-2.0, -1.5, -1.0),
-    "merge_margin": (0.0, 0.5, 1.5),
+    "threshold": (2.0, 2.5, 3.0),
+    "veto": (-8.0, -10.0, -12.0),
+    "attach_mean": (-2.5, -2.0, -1.5),
+    "cluster_mean": (-2.5, -2.0),
+    "merge_margin": (1.5, 2.0, 2.5),
 }
 
 
