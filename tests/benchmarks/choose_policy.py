@@ -44,9 +44,9 @@ from linkage.compare import MatchPolicy
 from linkage.linking import link_all, table_copy_keys
 from linkage.table import EncodingTable
 from tests.benchmarks.carousel import copies_of, table_of
-from tests.benchmarks.febrl import Febrl
+from tests.benchmarks.febrl import Febrl, encoded_table, load_set
 from tests.benchmarks.labelled import MIXES, labelled, outside
-from tests.benchmarks.metrics import cluster_quality
+from tests.benchmarks.metrics import cluster_quality, dense_labels
 
 PRECISION_FLOOR = 0.9925
 #: The floor on the outside generator's samples (tests/benchmarks/outside_data.py). Its
@@ -132,14 +132,13 @@ class ScaleCheck:
     """Precision of a setting on the hub benchmark's data, at the hub's own threshold."""
 
     def __init__(self, sightings: int = SCALE_SIGHTINGS, limit: int = 10) -> None:
-        from tests.benchmarks.hubdata import encoded_sightings, encoding_table
-        from tests.benchmarks.metrics import dense_labels
+        from tests.benchmarks.hubdata import encoded_sightings, encoding_table, true_persons
         from tests.benchmarks.namesakes import hub_threshold
 
         self.persons = max(1, round(sightings / 3.4))  # as `scale quality` sizes its data
         data = encoded_sightings(self.persons)
         self.table = encoding_table(data)
-        self.truth = dense_labels([person for _, _, person in data])
+        self.truth = true_persons(data)
         self.copies = table_copy_keys(self.table, [gemeente for gemeente, _, _ in data])
         self.rise = hub_threshold(self.table, self.truth) - MatchPolicy().threshold
         self.limit = limit
@@ -180,9 +179,6 @@ class FebrlCheck:
     or over the FEBRL-shaped `sets` given."""
 
     def __init__(self, sets: Sequence[Febrl] | None = None) -> None:
-        from tests.benchmarks.febrl import encoded_table, load_set
-        from tests.benchmarks.metrics import dense_labels
-
         if sets is None:
             sets = [load_set(name) for name in FEBRL_SETS]
         self.sets = []

@@ -14,12 +14,15 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
+
 from linkage.encode import Encoder
 from linkage.keys import derive_purpose_keys
 from linkage.schema import default_schema
 from linkage.table import EncodingTable
 from node.csv_import import RowError, parse_row
 from node.importer import encode_sighting
+from tests.benchmarks.metrics import dense_labels
 from zichtlijn import wire
 from zichtlijn.synth import LISTED_ERRORS_ONLY, iter_rows
 from zichtlijn.v1 import encoding_pb2
@@ -89,6 +92,11 @@ def batches(sightings: list[tuple[str, bytes, str]], size: int = 1000
     for gemeente, bucket in pending.items():
         if bucket:
             yield gemeente, bucket
+
+
+def true_persons(sightings: list[tuple[str, bytes, str]]) -> np.ndarray:
+    """Which woman each sighting is (dense labels, in the sightings' order)."""
+    return dense_labels([person for _, _, person in sightings])
 
 
 def encoding_table(sightings: list[tuple[str, bytes, str]]) -> EncodingTable:

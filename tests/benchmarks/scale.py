@@ -328,7 +328,7 @@ def bench_blocking_at_scale(sizes: list[int], increment: int) -> None:
     """
     from linkage.blocking import CandidateIndex
     from linkage.compare import MatchPolicy
-    from tests.benchmarks.hubdata import encoded_sightings, encoding_table
+    from tests.benchmarks.hubdata import encoded_sightings, encoding_table, true_persons
     from tests.benchmarks.namesakes import hub_threshold
 
     for size in sizes:
@@ -336,7 +336,7 @@ def bench_blocking_at_scale(sizes: list[int], increment: int) -> None:
         sightings = encoded_sightings(persons)
         n = len(sightings)
         table = encoding_table(sightings)
-        truth = np.array([hash(key) for _, _, key in sightings])
+        truth = true_persons(sightings)
         del sightings
         gc.collect()
         index = CandidateIndex()
@@ -408,7 +408,7 @@ def _hub_prepare(persons: int, increment: int, db: Path, night_file: Path) -> No
     from hub import linked_with
     from hub.store import HubStore
     from linkage.compare import MatchPolicy
-    from tests.benchmarks.hubdata import batches, encoded_sightings, encoding_table
+    from tests.benchmarks.hubdata import batches, encoded_sightings, encoding_table, true_persons
     from tests.benchmarks.namesakes import hub_threshold
     from zichtlijn import wire
 
@@ -420,7 +420,7 @@ def _hub_prepare(persons: int, increment: int, db: Path, night_file: Path) -> No
     for gemeente, batch in batches(base):
         store.store_batch(gemeente, wire.batch_digest(batch), batch)
     store_s = time.perf_counter() - started
-    threshold = hub_threshold(encoding_table(base), np.array([hash(key) for _, _, key in base]))
+    threshold = hub_threshold(encoding_table(base), true_persons(base))
     with store.transaction() as conn:
         linked_with.raise_threshold(conn, threshold - MatchPolicy().threshold)
     store.close()
