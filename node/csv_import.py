@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from linkage.encode import Identity
@@ -190,6 +191,22 @@ NAME_PART_EMPTY = 'empty: the row links on the rest (write "onbekend" if it was 
 NO_NAME = "given_names and surname are both empty"
 ADDRESS_HALF = "empty, so the address is not used (it needs both postcode and number)"
 BIRTH_DROPPED = "the row is kept without a date of birth (`node correct` can add it)"
+FIELD_DROPPED = "the row is kept without it (`node correct` can add it)"
+COMPANION_DROPPED = "the row is kept without the companion (`node correct` can add him)"
+
+
+def _kept_without(error: RowError, notes: list[RowNote] | None,
+                  kept: str = FIELD_DROPPED) -> None:
+    """Keep the row without the value `error` is about and say so; without `notes`, refuse.
+
+    An export's row is kept: a control refused for a misread phone or an unknown code is
+    a control the hub never sees, and `node correct` can add the value later. Someone
+    typing (`node lookup`, `node correct`) passes no notes and is told instead. Reasons
+    never quote the value.
+    """
+    if notes is None:
+        raise error
+    notes.append(RowNote(error.line, error.field, f"{error.reason}: {kept}"))
 
 
 def _check_name(line: int, name: str, value: str) -> str:
@@ -278,14 +295,18 @@ def _require_possible_birth(line: int, name: str, born: dt.date, observed_on: dt
         raise RowError(line, name, "before 1900")
 
 
-def _normalised(line: int, name: str, value: str, normaliser) -> str | None:
+def _normalised(line: int, name: str, value: str, normaliser,
+                notes: list[RowNote] | None = None) -> str | None:
+    """The normalised value of an optional cell; one that cannot be read is dropped with a
+    note when `notes` is given (`_kept_without`). A formula or control characters refuse."""
     value = _check_text(line, name, value)
     if not value:
         return None
     try:
         return normaliser(value)
     except NormaliseError as exc:
-        raise RowError(line, name, exc.reason) from None
+        _kept_without(RowError(line, name, exc.reason), notes)
+        return None
 
 
 # Between numbers in one phone cell: "06-1234 5678 / 06-8765 4321", "...; ...", "... of ..."
@@ -296,11 +317,13 @@ _PHONE_NOTE = re.compile(r"\s*\([^()0-9]*[^\W\d_][^()0-9]*\)$|\s+[^\W\d_]+\.?$")
 MAX_PHONES = 4
 
 
-def _phones(line: int, value: str, nationality: str | None) -> list[str]:
+def _phones(line: int, value: str, nationality: str | None,
+            notes: list[RowNote] | None = None) -> list[str]:
     """The numbers of one phone cell: one number, or several with separators and notes.
 
     The cell is read as one number first, so "06/12345678" stays one; only when that
-    fails is it split. Every part must then be a number, or the row is refused as before.
+    fails is it split. A part that is no number refuses the row, or with `notes` is
+    left out with a note while the cell's other numbers are kept (`_kept_without`).
     A number without its country code that is written as a mobile number of the woman's
     nationality is read as that country's (linkage.normalise.normalise_phone).
     """
@@ -312,14 +335,17 @@ def _phones(line: int, value: str, nationality: str | None) -> list[str]:
     except NormaliseError as whole:
         parts = [part for part in _PHONE_SEPARATOR.split(value) if part.strip()]
         if len(parts) > MAX_PHONES:
-            raise RowError(line, "phone", f"more than {MAX_PHONES} numbers") from None
+            _kept_without(RowError(line, "phone", f"more than {MAX_PHONES} numbers"), notes)
+            return []
         numbers: list[str] = []
         for part in parts:
             try:
                 number = normalise_phone(_PHONE_NOTE.sub("", part),
                                          home_nationality=nationality)
             except NormaliseError as exc:
-                raise RowError(line, "phone", (exc if len(parts) > 1 else whole).reason) from None
+                reason = (exc if len(parts) > 1 else whole).reason
+                _kept_without(RowError(line, "phone", reason), notes)
+                continue
             if number not in numbers:
                 numbers.append(number)
         return numbers
@@ -327,11 +353,16 @@ def _phones(line: int, value: str, nationality: str | None) -> list[str]:
 
 def parse_row(line: int, row: dict[str, str], today: dt.date,
               known_signals: frozenset[str] | None = None, *,
-              strict_birth: bool = False) -> ParsedSighting:
+              strict: bool = False) -> ParsedSighting:
     """One checked row; `known_signals` (the signal catalogue) refuses other codes.
 
-    A date of birth that cannot be hers keeps the row without it and adds a note;
-    with `strict_birth` (someone typing it in, who can correct it) it refuses the row.
+    What makes a row a control (case reference, date, a name) and what the alerts read
+    (setting, licence, signal codes) refuse it when unreadable. Any other value that
+    cannot be read (a date of birth that cannot be hers, sex, nationality, document, a
+    phone, a plate, the address, the companion) keeps the row without it and adds a
+    note: the sighting still links on the rest. With `strict` (someone typing it in, who
+    can correct it) that refuses the row too. Text that is no text (control characters,
+    a formula, too long) always refuses the row.
     """
     if "__width__" in row:
         raise RowError(line, "row", row["__width__"])
@@ -352,6 +383,46 @@ def parse_row(line: int, row: dict[str, str], today: dt.date,
     if observed_on < EARLIEST_SIGHTING:
         raise RowError(line, "observed_on", f"{observed_text!r} is before 2000")
 
+    given = _check_name(line, "given_names", get("given_names", ""))
+    surname = _check_name(line, "surname", get("surname", ""))
+    if not (given or surname):
+        raise RowError(line, "given_names", NO_NAME)
+    # A woman who gives one name is met as often as any other (FEBRL leaves one part
+    # blank in 5 % of its rows): the row is kept and links on the rest, as with
+    # "onbekend". The note lets an operator notice a column lost in an export.
+    notes = [RowNote(line, part, NAME_PART_EMPTY)
+             for part, value in (("given_names", given), ("surname", surname)) if not value]
+    kept_without = None if strict else notes
+
+    setting, licensed, signals = _control(line, get, known_signals)
+    born = _date_of_birth(line, "date_of_birth", get("date_of_birth", ""), observed_on,
+                          kept_without)
+    sex = _normalised(line, "sex", get("sex", ""), normalise_sex, kept_without)
+    nationality = _normalised(line, "nationality", get("nationality", ""),
+                              normalise_nationality, kept_without)
+    place = place_name(_check_text(line, "place_of_birth", get("place_of_birth", ""))) or None
+    document = _normalised(line, "document_number", get("document_number", ""),
+                           lambda value: normalise_document_number(document_without_label(value)),
+                           kept_without)
+    subject = Identity(given, surname, born, sex, document, place, nationality)
+    if not _has_name(subject):
+        raise RowError(line, "given_names", "no name left once titles and placeholders "
+                                            "(Mevr., onbekend) are dropped")
+    entities = _entities(line, get, nationality, notes, kept_without)
+    companion = _companion(line, get, observed_on, kept_without)
+    return ParsedSighting(line, case_ref, observed_on, setting, licensed, signals, subject,
+                          companion, entities, tuple(notes))
+
+
+def _control(line: int, get: Callable[[str, str], str], known_signals: frozenset[str] | None
+             ) -> tuple[str | None, bool | None, tuple[str, ...]]:
+    """The control's setting, licence and signal codes.
+
+    A value that cannot be read refuses the row, unlike an identity field's: the alerts
+    read these (an unlicensed sighting, summed signals), and a row kept without a signal
+    would raise no alert without anyone noticing, where a refused row is corrected and
+    imported again.
+    """
     setting = _check_text(line, "setting", get("setting", "")).lower() or None
     setting = _SETTING_SYNONYMS.get(setting, setting) if setting else None
     if setting and setting not in SETTINGS:
@@ -373,43 +444,28 @@ def parse_row(line: int, row: dict[str, str], today: dt.date,
             raise RowError(line, "signals", f"{code!r} is not a signal code")
         if known_signals is not None and code not in known_signals:
             raise RowError(line, "signals", f"{code!r} is not in the signal catalogue")
+    return setting, licensed, signals
 
-    given = _check_name(line, "given_names", get("given_names", ""))
-    surname = _check_name(line, "surname", get("surname", ""))
-    if not (given or surname):
-        raise RowError(line, "given_names", NO_NAME)
-    # A woman who gives one name is met as often as any other (FEBRL leaves one part
-    # blank in 5 % of its rows): the row is kept and links on the rest, as with
-    # "onbekend". The note lets an operator notice a column lost in an export.
-    notes = [RowNote(line, part, NAME_PART_EMPTY)
-             for part, value in (("given_names", given), ("surname", surname)) if not value]
-    kept_without = None if strict_birth else notes
-    born = _date_of_birth(line, "date_of_birth", get("date_of_birth", ""), observed_on,
-                          kept_without)
-    sex = _normalised(line, "sex", get("sex", ""), normalise_sex)
-    nationality = _normalised(line, "nationality", get("nationality", ""),
-                              normalise_nationality)
-    place = place_name(_check_text(line, "place_of_birth", get("place_of_birth", ""))) or None
-    document = _normalised(line, "document_number", get("document_number", ""),
-                           lambda value: normalise_document_number(document_without_label(value)))
-    subject = Identity(given, surname, born, sex, document, place, nationality)
-    if not _has_name(subject):
-        raise RowError(line, "given_names", "no name left once titles and placeholders "
-                                            "(Mevr., onbekend) are dropped")
 
+def _entities(line: int, get: Callable[[str, str], str], nationality: str | None,
+              notes: list[RowNote], kept_without: list[RowNote] | None
+              ) -> list[tuple[str, str]]:
+    """(kind, value) of the phones, plate, address and advert a row names."""
     entities: list[tuple[str, str]] = []
     entities.extend(("phone", number)
-                    for number in _phones(line, get("phone", ""), nationality))
-    plate = _normalised(line, "vehicle_plate", get("vehicle_plate", ""), normalise_plate)
+                    for number in _phones(line, get("phone", ""), nationality, kept_without))
+    plate = _normalised(line, "vehicle_plate", get("vehicle_plate", ""), normalise_plate,
+                        kept_without)
     if plate:
         entities.append(("vehicle_plate", plate))
     postcode = _normalised(line, "address_postcode", get("address_postcode", ""),
-                           normalise_postcode)
+                           normalise_postcode, kept_without)
     number = _normalised(line, "address_number", get("address_number", ""),
-                         normalise_house_number)
+                         normalise_house_number, kept_without)
     if postcode and number:
         entities.append(("address", f"{postcode} {number}"))
-    elif postcode or number:
+    elif (postcode or number) and not any(note.field.startswith("address_")
+                                          for note in notes):
         # half an address is no address to share with another sighting; the rest of the
         # row still links, so it is kept without one
         missing = "address_number" if postcode else "address_postcode"
@@ -417,19 +473,26 @@ def parse_row(line: int, row: dict[str, str], today: dt.date,
     advert = _check_text(line, "advert_id", get("advert_id", ""))
     if advert:
         entities.append(("advert", advert.lower()))
+    return entities
 
-    companion_given = _check_name(line, "companion_given_names",
-                                  get("companion_given_names", ""))
-    companion_surname = _check_name(line, "companion_surname", get("companion_surname", ""))
-    companion_born = _date_of_birth(line, "companion_date_of_birth",
-                                    get("companion_date_of_birth", ""), observed_on,
-                                    kept_without)
-    companion = None
+
+def _companion(line: int, get: Callable[[str, str], str], observed_on: dt.date,
+               notes: list[RowNote] | None) -> Identity | None:
+    """The man recorded with her, if any; an unreadable companion is dropped with a note."""
+    cells = {name: get(name, "") for name in ("companion_given_names", "companion_surname")}
+    for name, value in cells.items():  # text that is no text refuses the row all the same
+        _check_text(line, name, value, MAX_NAME_CHARS)
+    try:
+        given, surname = (_check_name(line, name, value) for name, value in cells.items())
+    except RowError as error:
+        _kept_without(error, notes, COMPANION_DROPPED)
+        return None
+    born = _date_of_birth(line, "companion_date_of_birth", get("companion_date_of_birth", ""),
+                          observed_on, notes)
     # "onbekend" for the man's name says there was a man, not who: no companion identity
-    if _has_name(Identity(companion_given, companion_surname)):
-        companion = Identity(companion_given, companion_surname, companion_born)
-    elif companion_born:
-        raise RowError(line, "companion_date_of_birth", "given without a companion name")
-
-    return ParsedSighting(line, case_ref, observed_on, setting, licensed, signals, subject,
-                          companion, entities, tuple(notes))
+    if _has_name(Identity(given, surname)):
+        return Identity(given, surname, born)
+    if born:
+        _kept_without(RowError(line, "companion_date_of_birth",
+                               "given without a companion name"), notes)
+    return None

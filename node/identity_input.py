@@ -116,6 +116,6 @@ def parse_identity(values: dict[str, str], today: dt.date, case_ref: str = "look
     """The CSV importer's validation of one row; a bad field is a one-line CliError."""
     row = {"case_ref": case_ref, "observed_on": observed_on or today.isoformat(), **values}
     try:
-        return parse_row(1, row, today, known_signals, strict_birth=True)
+        return parse_row(1, row, today, known_signals, strict=True)
     except RowError as error:
         raise CliError(f"{error.field}: {error.reason}") from None

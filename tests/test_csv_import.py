@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -19,6 +20,8 @@ from node.csv_file import COLUMNS, CsvFileError
 from node.csv_import import (
     ADDRESS_HALF,
     BIRTH_DROPPED,
+    COMPANION_DROPPED,
+    FIELD_DROPPED,
     MAX_NAME_CHARS,
     NAME_PART_EMPTY,
     NO_NAME,
@@ -423,7 +426,7 @@ def test_a_year_that_cannot_be_hers_is_no_date_either(written, reason):
     assert str(note).startswith(f"line 2: date_of_birth: {reason}")
     assert str(note).endswith(BIRTH_DROPPED)
     with pytest.raises(RowError, match=f"date_of_birth: {reason}"):
-        parse_row(2, row, TODAY, strict_birth=True)
+        parse_row(2, row, TODAY, strict=True)
 
 
 @pytest.mark.parametrize("compact", ["19980513", "13051998"])
@@ -444,7 +447,7 @@ def test_a_date_of_birth_written_month_first_keeps_the_sighting(swapped):
 def test_a_date_of_birth_with_only_a_month_out_of_range_is_not_read(impossible):
     row = dict(zip(HEADER, ["D-3", "2026-03-01", "Ana", "Pop", impossible], strict=True))
     with pytest.raises(RowError, match="line 2: date_of_birth: not a valid date"):
-        parse_row(2, row, TODAY, strict_birth=True)
+        parse_row(2, row, TODAY, strict=True)
     assert parse_row(2, row, TODAY).subject.date_of_birth is None
 
 
@@ -462,7 +465,7 @@ def test_the_control_date_may_carry_its_time_of_day(when):
 def test_a_time_of_day_on_a_date_of_birth_is_refused_without_the_value():
     row = dict(zip(HEADER, ["T-2", "2026-03-01", "Ana", "Pop", "1998-03-14 10:00"], strict=True))
     with pytest.raises(RowError) as caught:
-        parse_row(2, row, TODAY, strict_birth=True)
+        parse_row(2, row, TODAY, strict=True)
     assert str(caught.value) == ("line 2: date_of_birth: not a valid date "
                                  "(use DD-MM-YYYY or YYYY-MM-DD)")
 
@@ -596,7 +599,7 @@ def test_a_two_digit_year_of_birth_is_read_against_the_control_date():
     assert parse_row(2, written, TODAY).subject == parse_row(2, whole, TODAY).subject
     ambiguous = {**written, "date_of_birth": "14-03-22"}  # 4 or 104 years old
     with pytest.raises(RowError, match="date_of_birth: not a valid date"):
-        parse_row(2, ambiguous, TODAY, strict_birth=True)
+        parse_row(2, ambiguous, TODAY, strict=True)
     assert parse_row(2, ambiguous, TODAY).subject.date_of_birth is None
 
 
@@ -627,6 +630,7 @@ def test_a_licence_written_out_is_understood(written, licensed):
 
 
 def test_a_setting_outside_the_vocabulary_still_refuses_the_row_naming_the_field():
+    # setting, licence and signals are what the alerts read: refused, not dropped
     header = [*HEADER, "setting"]
     row = dict(zip(header, [*good("S-2"), "kermis"], strict=True))
     with pytest.raises(RowError, match=r"^line 2: setting: 'kermis' is not one of woning"):
@@ -882,16 +886,47 @@ def test_a_phone_is_read_with_the_womans_nationality():
     assert phones == ["+40721234567", "+31612345678"]
 
 
-@pytest.mark.parametrize(("cell", "reason"), [
-    ("06-12345678 / bellen", "phone: unexpected characters"),
-    ("1/2/3/4/5", "phone: more than 4 numbers"),
-    ("ca. 06-12345678", "phone: unexpected characters"),
-    ("0612345678 ext 12", "phone: unexpected characters"),  # an extension is no note
+@pytest.mark.parametrize(("field", "cell", "reason", "dropped"), [
+    ("sex", "v/m", "unrecognised sex", lambda p: p.subject.sex is None),
+    ("document_number", "%", "no letters or digits", lambda p: p.subject.document_number is None),
+    ("vehicle_plate", "?!", "no letters or digits", lambda p: p.entities == []),
+    ("address_postcode", "%", "no letters or digits", lambda p: p.entities == []),
+    ("companion_surname", "Ana & Maria", "contains characters that do not occur in names",
+     lambda p: p.companion is None),
+    ("companion_date_of_birth", "01-01-1980", "given without a companion name",
+     lambda p: p.companion is None),
 ])
-def test_a_phone_cell_with_something_else_is_refused_naming_the_field(cell, reason):
-    header = [*HEADER, "phone"]
+def test_a_value_that_cannot_be_read_drops_the_field_not_the_control(field, cell, reason,
+                                                                      dropped):
+    # an export's control is kept and linked on the rest; the note names line and field
+    beside = {"address_postcode": {"address_number": "12"},
+              "companion_surname": {"companion_given_names": "Ion"}}.get(field, {})
+    row = {**dict(zip(HEADER, good("D-1"), strict=True)), **beside, field: cell}
+    parsed = parse_row(2, row, TODAY)
+    assert dropped(parsed)
+    assert parsed.subject.surname == "Popescu" and parsed.subject.date_of_birth is not None
+    [note] = parsed.notes
+    assert note.field == field and note.note.startswith(reason)
+    assert note.note.endswith(COMPANION_DROPPED if field.startswith("companion_")
+                              and field != "companion_date_of_birth" else FIELD_DROPPED)
+    assert cell not in str(note)
+    with pytest.raises(RowError, match=f"^line 2: {field}: {re.escape(reason)}"):
+        parse_row(2, row, TODAY, strict=True)  # typed in: told, not kept
+
+
+@pytest.mark.parametrize(("cell", "reason", "kept"), [
+    ("06-12345678 / bellen", "phone: unexpected characters", ["+31612345678"]),
+    ("1/2/3/4/5", "phone: more than 4 numbers", []),
+    ("ca. 06-12345678", "phone: unexpected characters", []),
+    ("0612345678 ext 12", "phone: unexpected characters", []),  # an extension is no note
+])
+def test_a_phone_cell_with_something_else_keeps_the_row_and_its_numbers(cell, reason, kept):
+    row = dict(zip([*HEADER, "phone"], [*good("P-1"), cell], strict=True))
+    parsed = parse_row(2, row, TODAY)
+    assert [value for kind, value in parsed.entities if kind == "phone"] == kept
+    assert [str(note) for note in parsed.notes] == [f"line 2: {reason}: {FIELD_DROPPED}"]
     with pytest.raises(RowError, match=f"line 2: {reason}"):
-        parse_row(2, dict(zip(header, [*good("P-1"), cell], strict=True)), TODAY)
+        parse_row(2, row, TODAY, strict=True)
 
 
 def test_the_import_command_says_the_advice_once_after_the_rows(tmp_path, pki, secret_file,
@@ -921,15 +956,18 @@ def test_the_import_command_says_what_it_kept_without_and_succeeds(tmp_path, pki
 
     config = make_node(tmp_path, pki, secret_file, "GM0363", 1)
     export = tmp_path / "export.csv"
-    header = [*HEADER, "address_postcode", "address_number"]
-    export.write_bytes(csv_bytes([[*good("K-1", surname=""), "", ""],
-                                  [*good("K-2"), "1012 AB", ""]], header))
+    header = [*HEADER, "address_postcode", "address_number", "phone"]
+    export.write_bytes(csv_bytes([[*good("K-1", surname=""), "", "", ""],
+                                  [*good("K-2"), "1012 AB", "", ""],
+                                  [*good("K-3"), "", "", "06-1234 5678 / bel na 5"]], header))
     capsys.readouterr()
     assert cli.main(["node", "import", "--home", str(config.home), str(export)]) == 0
     captured = capsys.readouterr()
-    assert captured.err.splitlines() == [f"export.csv: line 2: surname: {NAME_PART_EMPTY}",
-                                         f"export.csv: line 3: address_number: {ADDRESS_HALF}"]
-    assert "imported 2, unchanged 0, rejected 0" in captured.out
+    assert captured.err.splitlines() == [
+        f"export.csv: line 2: surname: {NAME_PART_EMPTY}",
+        f"export.csv: line 3: address_number: {ADDRESS_HALF}",
+        f"export.csv: line 4: phone: unexpected characters: {FIELD_DROPPED}"]
+    assert "imported 3, unchanged 0, rejected 0" in captured.out
 
 
 def test_the_import_command_reads_windows_1252_when_told(tmp_path, pki, secret_file, capsys):
