@@ -48,7 +48,10 @@ EARLIEST_BIRTH = dt.date(1900, 1, 1)
 # (as a date, every such woman would share an exact date of birth with every other)
 PLACEHOLDER_BIRTH = dt.date(1900, 1, 1)
 _ZERO_DATE = re.compile(r"0{1,4}([-/.])0{1,2}(?:\1)0{1,4}(?:[ T]00:00(?::00)?)?|00000000")
-_CASE_REF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/:-]{0,63}$")
+# A case system's own reference, kept as written so `node sightings` maps back to it:
+# "GM0363-2026-0042", "2026/0042", "Zaak 2026 #42 (her)". It starts with a letter or
+# digit, so it never reads as a spreadsheet formula.
+_CASE_REF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._/:#()+-]{0,63}$")
 # what inspection systems write for "not recorded"; read as an empty field
 _NULL_MARKERS = frozenset({"-", "--", "n/a", "n.v.t.", "nvt", "null", "none", "?"})
 # outside the name fields "onbekend" and kin (linkage.normalise.NOT_KNOWN) are no value:
@@ -372,7 +375,8 @@ def parse_row(line: int, row: dict[str, str], today: dt.date,
     if not case_ref:
         raise RowError(line, "case_ref", "required but empty")
     if not _CASE_REF.match(case_ref):
-        raise RowError(line, "case_ref", "use letters, digits and . _ / : - (at most 64)")
+        raise RowError(line, "case_ref", "start with a letter or digit; use letters, digits, "
+                                         "spaces and . _ / : # ( ) + - (at most 64)")
 
     observed_text = _check_text(line, "observed_on", get("observed_on", ""))
     if not observed_text:

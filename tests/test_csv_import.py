@@ -629,6 +629,21 @@ def test_a_licence_written_out_is_understood(written, licensed):
     assert parse_row(2, row, TODAY).licensed is licensed
 
 
+@pytest.mark.parametrize("case_ref", ["GM0363-2026-0042", "2026/0042", "Zaak 2026 #42 (her)",
+                                      "C.1:2_3+4", "A" * 64])
+def test_a_case_reference_is_kept_as_the_case_system_writes_it(case_ref):
+    # node sightings gives it back as written: it is how the gemeente finds its case
+    row = dict(zip(HEADER, good(case_ref), strict=True))
+    assert parse_row(2, row, TODAY).case_ref == case_ref
+
+
+@pytest.mark.parametrize("case_ref", ["#42", "(42)", "A" * 65, "Zaak; 42", "Zaak\u00e9 42"])
+def test_a_case_reference_outside_the_characters_refuses_the_row(case_ref):
+    row = dict(zip(HEADER, good(case_ref), strict=True))
+    with pytest.raises(RowError, match=r"^line 2: case_ref: start with a letter or digit"):
+        parse_row(2, row, TODAY)
+
+
 def test_a_setting_outside_the_vocabulary_still_refuses_the_row_naming_the_field():
     # setting, licence and signals are what the alerts read: refused, not dropped
     header = [*HEADER, "setting"]
