@@ -174,7 +174,11 @@ def attach_choice(
     own. It joins the one dated person its weak links point to when it agrees
     with all of that person's sightings well enough, and stays apart when it
     agrees with two or more (a common name: the data cannot say which of the
-    namesakes it was). `scores` are those of `attach_pairs`.
+    namesakes it was). Two bars: the only person it agrees with at
+    `attach_clear` is chosen even when others agree at the lower `attach_mean`;
+    else the only one at `attach_mean`. In a large population more namesakes
+    pass the lower bar, so one bar low enough for a small one turns choices
+    ambiguous there. `scores` are those of `attach_pairs`.
     """
     # every cluster's block of columns at once: a night asks this of ten thousand undated
     # clusters with a score or two dozen candidates each, where a loop spent its time in
@@ -183,5 +187,9 @@ def attach_choice(
     starts = np.cumsum([0, *sizes[:-1]])
     lowest = np.minimum.reduceat(matrix, starts, axis=1).min(axis=0)
     mean = np.add.reduceat(matrix, starts, axis=1).sum(axis=0) / (undated * np.asarray(sizes))
-    [matches] = np.nonzero((lowest >= policy.veto) & (mean >= policy.attach_mean))
-    return int(matches[0]) if len(matches) == 1 else None
+    compatible = lowest >= policy.veto
+    for bar in (max(policy.attach_clear, policy.attach_mean), policy.attach_mean):
+        [matches] = np.nonzero(compatible & (mean >= bar))
+        if len(matches):
+            return int(matches[0]) if len(matches) == 1 else None
+    return None

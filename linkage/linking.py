@@ -30,7 +30,8 @@ def policy_digest(policy: MatchPolicy) -> str:
     settings = {"threshold": policy.threshold, "cluster_mean": policy.cluster_mean,
                 "merge_margin": policy.merge_margin, "copies_count_once": True,
                 "veto": policy.veto, "link_floor": policy.link_floor,
-                "attach_mean": policy.attach_mean, "weights": policy.weights,
+                "attach_mean": policy.attach_mean, "attach_clear": policy.attach_clear,
+                "weights": policy.weights,
                 "weights_without_entities": policy.weights_without_entities,
                 "candidate_keys": CANDIDATE_KEYS}
     canonical = json.dumps(settings, sort_keys=True, separators=(",", ":"))

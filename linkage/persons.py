@@ -3,7 +3,8 @@
 Strong links (score >= threshold) form components; each component is split
 into clusters by `cluster_component` (chaining-resistant). A cluster with no
 date of birth on any sighting then joins the one dated cluster its weak links
-(score >= link floor) point to, if exactly one is compatible (`attach_choice`).
+(score >= link floor) point to, if exactly one is compatible, or exactly one
+agrees with it clearly (`attach_choice`).
 
 `update(new_rows)` recomputes only what new rows can change: the strong
 components they touch, and every undated cluster that has a weak link into

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from linkage.compare import MatchPolicy
@@ -32,6 +34,27 @@ def test_undated_sighting_joins_the_only_person_it_agrees_with():
     # 0,1: one dated woman; 2: the same name without a date of birth
     graph = build(3, {(0, 1): 9.0, (0, 2): -1.0, (1, 2): -1.5}, [True, True, False])
     assert graph.person_root(2) == graph.person_root(0) == 0
+
+
+def test_undated_sighting_joins_the_one_namesake_it_clearly_agrees_with():
+    # 0 and 1 are two women of one name; 2 agrees with 0 well and with 1 only barely
+    # (both at attach_mean): 0 is the only one at attach_clear, so 2 is hers
+    assert POLICY.attach_mean <= -2.5 < POLICY.attach_clear <= -1.0
+    pairs = {(0, 1): -20.0, (0, 2): -1.0, (1, 2): -2.5}
+    graph = build(3, pairs, [True, True, False])
+    assert graph.person_root(2) == graph.person_root(0) == 0
+    # with one bar (attach_clear no higher than attach_mean) the same is ambiguous
+    one_bar = PersonGraph(replace(POLICY, attach_clear=POLICY.attach_mean))
+    one_bar.add_rows(range(3))
+    one_bar.add_links(list(pairs), list(pairs.values()))
+    one_bar.update(range(3), scorer_from(pairs), np.array([True, True, False]))
+    assert one_bar.person_root(2) == 2
+
+
+def test_undated_sighting_clear_with_two_namesakes_stays_alone():
+    pairs = {(0, 1): -20.0, (0, 2): -1.0, (1, 2): -1.5}
+    graph = build(3, pairs, [True, True, False])
+    assert graph.person_root(2) == 2
 
 
 def test_undated_sighting_between_two_namesakes_stays_alone():

@@ -71,6 +71,7 @@ GRID = {
     "threshold": (2.0, 2.5, 3.0),
     "veto": (-8.0, -10.0, -12.0),
     "attach_mean": (-2.5, -2.0, -1.5),
+    "attach_clear": (-2.0,),  # at or below attach_mean: one bar
     "cluster_mean": (-2.5, -2.0),
     "merge_margin": (1.5, 2.0, 2.5),
 }
