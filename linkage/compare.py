@@ -99,7 +99,7 @@ WEIGHTS_WITHOUT_ENTITIES: dict[str, float] = {
 class MatchPolicy:
     """Evidence weights and clustering thresholds, all in log-odds.
 
-    threshold, cluster_mean, merge_margin, veto and attach_mean were chosen
+    threshold, cluster_mean, merge_margin, veto, attach_mean and attach_clear were chosen
     together, after the weights, by tests/benchmarks/choose_policy.py: highest
     mean pairwise F1 over four generator seeds and both benchmark mixes, none of
     them the evaluation seed, with precision at least 0.9925 (0.99 with room for
