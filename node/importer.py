@@ -31,8 +31,11 @@ class ImportReport:
         return len(self.errors)
 
     def summary(self) -> str:
-        return (f"imported {self.imported}, unchanged {self.unchanged}, "
+        said = (f"imported {self.imported}, unchanged {self.unchanged}, "
                 f"rejected {self.rejected}")
+        noted = len({note.line for note in self.notes})
+        # a kept row's note is easy to miss among refusals: say how many rows carry one
+        return f"{said}; {noted} kept with a note" if noted else said
 
     def advice(self) -> list[str]:
         """What to do about a whole class of refused rows, said once."""

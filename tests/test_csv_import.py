@@ -982,7 +982,7 @@ def test_the_import_command_says_what_it_kept_without_and_succeeds(tmp_path, pki
         f"export.csv: line 2: surname: {NAME_PART_EMPTY}",
         f"export.csv: line 3: address_number: {ADDRESS_HALF}",
         f"export.csv: line 4: phone: unexpected characters: {FIELD_DROPPED}"]
-    assert "imported 3, unchanged 0, rejected 0" in captured.out
+    assert "imported 3, unchanged 0, rejected 0; 3 kept with a note" in captured.out
 
 
 def test_the_import_command_reads_windows_1252_when_told(tmp_path, pki, secret_file, capsys):
