@@ -228,7 +228,14 @@ def register(groups: argparse._SubParsersAction) -> None:
     add_retention_months_argument(init, "the hub's")
     init.set_defaults(run=cmd_init)
 
-    imp = commands.add_parser("import", help="import a CSV export of controls (DESIGN §10)")
+    imp = commands.add_parser(
+        "import", help="import a CSV export of controls (DESIGN §10)",
+        description="Import a CSV export of controls (DESIGN §10). A row whose case_ref, "
+                    "date of the control or name is missing or unreadable, or whose "
+                    "setting, licence or signal code cannot be read, is refused, named by "
+                    "line and field (exit status 1); any other value that cannot be read "
+                    "is left out of its row with a note (exit status 0). Identity values "
+                    "are never printed.")
     HOME.add_to(imp)
     imp.add_argument("file", help="CSV file with a header row (UTF-8 unless --encoding)")
     imp.add_argument("--encoding", choices=tuple(ENCODINGS), default="utf-8",

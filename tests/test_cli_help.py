@@ -1,0 +1,34 @@
+"""Every command says how to use it (DESIGN §10: every command has --help)."""
+
+from __future__ import annotations
+
+import argparse
+
+import pytest
+
+from zichtlijn import cli
+
+
+def _commands(parser: argparse.ArgumentParser, path: tuple[str, ...] = ()):
+    """Every subcommand path of the console script, depth first."""
+    for action in parser._actions:  # argparse keeps subparsers nowhere public
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                yield (*path, name)
+                yield from _commands(sub, (*path, name))
+
+
+COMMANDS = list(_commands(cli.build_parser()))
+
+
+def test_the_script_has_every_command_of_the_design():
+    assert {path[0] for path in COMMANDS} >= {"node", "hub", "riec", "audit", "keys", "demo"}
+
+
+@pytest.mark.parametrize("path", COMMANDS, ids=" ".join)
+def test_every_command_has_help_and_exits_zero(path, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        cli.main([*path, "--help"])
+    assert exit_.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"usage: zichtlijn {' '.join(path)}")
