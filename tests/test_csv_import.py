@@ -29,7 +29,7 @@ from node.csv_import import (
     RowNote,
     parse_row,
 )
-from node.importer import import_csv
+from node.importer import ImportReport, import_csv
 from node.store import NodeStore
 from zichtlijn.v1 import encoding_pb2
 
@@ -1060,3 +1060,11 @@ def test_a_date_with_typographic_dashes_or_spaces_is_read(written):
     row = dict(zip(HEADER, [*good("T-2")], strict=True))
     row["date_of_birth"] = written
     assert parse_row(2, row, TODAY).subject.date_of_birth == dt.date(1998, 3, 14)
+
+
+def test_the_summary_counts_rows_kept_with_a_note_not_notes():
+    notes = [RowNote(2, "sex", FIELD_DROPPED), RowNote(2, "phone", FIELD_DROPPED),
+             RowNote(5, "surname", NAME_PART_EMPTY)]
+    report = ImportReport(imported=4, notes=notes)
+    assert report.summary() == "imported 4, unchanged 0, rejected 0; 2 kept with a note"
+    assert ImportReport(imported=4).summary() == "imported 4, unchanged 0, rejected 0"
