@@ -202,8 +202,8 @@ def _kept_without(error: RowError, notes: list[RowNote] | None,
                   kept: str = FIELD_DROPPED) -> None:
     """Keep the row without the value `error` is about and say so; without `notes`, refuse.
 
-    An export's row is kept: a control refused for a misread phone or an unknown code is
-    a control the hub never sees, and `node correct` can add the value later. Someone
+    An export's row is kept: a control refused for a misread phone or date of birth is a
+    control the hub never sees, and `node correct` can add the value later. Someone
     typing (`node lookup`, `node correct`) passes no notes and is told instead. Reasons
     never quote the value.
     """
@@ -272,9 +272,7 @@ def _date_of_birth(line: int, name: str, value: str, observed_on: dt.date,
     try:
         return _possible_birth(line, name, value, observed_on)
     except RowError as error:  # its reasons never quote the date
-        if notes is None:
-            raise
-        notes.append(RowNote(line, name, f"{error.reason}: {BIRTH_DROPPED}"))
+        _kept_without(error, notes, BIRTH_DROPPED)
         return None
 
 
