@@ -104,6 +104,11 @@ class RowError(ValueError):
         return f"line {self.line}: {self.field}: {self.reason}"
 
 
+class TextRefused(RowError):
+    """A cell that is no text (not UTF-8, control characters, a formula, too long): it
+    refuses the row in every field, where an unreadable value may only be dropped."""
+
+
 @dataclass(frozen=True)
 class RowNote:
     """Something in a kept row that is not used: said, so a lost column is noticed."""
@@ -164,7 +169,7 @@ def _check_text(line: int, name: str, value: str, limit: int = MAX_FIELD_CHARS) 
     if not value:  # most optional columns are empty: nothing to check
         return ""
     if has_undecodable(value):
-        raise RowError(line, name, NOT_UTF8)
+        raise TextRefused(line, name, NOT_UTF8)
     if not value.isascii():
         value = value.translate(_TYPOGRAPHY)
     value = value.strip()
@@ -177,11 +182,11 @@ def _check_text(line: int, name: str, value: str, limit: int = MAX_FIELD_CHARS) 
     if name == "document_number" and _PLACEHOLDER_DOCUMENT.fullmatch(value):
         return ""
     if len(value) > limit:
-        raise RowError(line, name, f"too long ({len(value)} characters, at most {limit})")
+        raise TextRefused(line, name, f"too long ({len(value)} characters, at most {limit})")
     if _CONTROL.search(value):
-        raise RowError(line, name, "contains control characters")
+        raise TextRefused(line, name, "contains control characters")
     if value.startswith(_FORMULA_START) and name != "phone":
-        raise RowError(line, name, "starts like a spreadsheet formula (=, +, -, @); refused")
+        raise TextRefused(line, name, "starts like a spreadsheet formula (=, +, -, @); refused")
     return value
 
 
@@ -460,16 +465,17 @@ def _entities(line: int, get: Callable[[str, str], str], nationality: str | None
                         kept_without)
     if plate:
         entities.append(("vehicle_plate", plate))
+    notes_before = len(notes)
     postcode = _normalised(line, "address_postcode", get("address_postcode", ""),
                            normalise_postcode, kept_without)
     number = _normalised(line, "address_number", get("address_number", ""),
                          normalise_house_number, kept_without)
     if postcode and number:
         entities.append(("address", f"{postcode} {number}"))
-    elif (postcode or number) and not any(note.field.startswith("address_")
-                                          for note in notes):
+    elif (postcode or number) and len(notes) == notes_before:
         # half an address is no address to share with another sighting; the rest of the
-        # row still links, so it is kept without one
+        # row still links, so it is kept without one (a half that could not be read has
+        # its note already)
         missing = "address_number" if postcode else "address_postcode"
         notes.append(RowNote(line, missing, ADDRESS_HALF))
     advert = _check_text(line, "advert_id", get("advert_id", ""))
@@ -481,14 +487,19 @@ def _entities(line: int, get: Callable[[str, str], str], nationality: str | None
 def _companion(line: int, get: Callable[[str, str], str], observed_on: dt.date,
                notes: list[RowNote] | None) -> Identity | None:
     """The man recorded with her, if any; an unreadable companion is dropped with a note."""
-    cells = {name: get(name, "") for name in ("companion_given_names", "companion_surname")}
-    for name, value in cells.items():  # text that is no text refuses the row all the same
-        _check_text(line, name, value, MAX_NAME_CHARS)
-    try:
-        given, surname = (_check_name(line, name, value) for name, value in cells.items())
-    except RowError as error:
-        _kept_without(error, notes, COMPANION_DROPPED)
+    names: list[str] = []
+    unreadable: RowError | None = None
+    for name in ("companion_given_names", "companion_surname"):
+        try:  # a TextRefused (text that is no text) refuses the row all the same
+            names.append(_check_name(line, name, get(name, "")))
+        except TextRefused:
+            raise
+        except RowError as error:
+            unreadable = unreadable or error
+    if unreadable:
+        _kept_without(unreadable, notes, COMPANION_DROPPED)
         return None
+    given, surname = names
     born = _date_of_birth(line, "companion_date_of_birth", get("companion_date_of_birth", ""),
                           observed_on, notes)
     # "onbekend" for the man's name says there was a man, not who: no companion identity

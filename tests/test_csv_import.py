@@ -929,6 +929,20 @@ def test_a_value_that_cannot_be_read_drops_the_field_not_the_control(field, cell
         parse_row(2, row, TODAY, strict=True)  # typed in: told, not kept
 
 
+@pytest.mark.parametrize(("given", "surname", "field"), [
+    ("Ana & Maria", "=HYPERLINK(1)", "companion_surname"),
+    ("=1+1", "Ana & Maria", "companion_given_names"),
+])
+def test_text_that_is_no_text_refuses_the_row_beside_a_companion_that_is_only_dropped(
+        given, surname, field):
+    # a name of characters no name holds only drops the companion; a formula in either
+    # of his cells refuses the control, whichever cell comes first
+    row = {**dict(zip(HEADER, good("C-1"), strict=True)),
+           "companion_given_names": given, "companion_surname": surname}
+    with pytest.raises(RowError, match=f"^line 2: {field}: starts like a spreadsheet formula"):
+        parse_row(2, row, TODAY)
+
+
 @pytest.mark.parametrize(("cell", "reason", "kept"), [
     ("06-12345678 / bellen", "phone: unexpected characters", ["+31612345678"]),
     ("1/2/3/4/5", "phone: more than 4 numbers", []),
