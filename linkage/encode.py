@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TypeVar
 
+from linkage.dates import days_in_month
 from linkage.harden import Hardener
 from linkage.keys import PurposeKeys
-from linkage.normalise import canonical_word, days_in_month, name_words
+from linkage.normalise import canonical_word, name_words
 from linkage.places import place_key
 from linkage.schema import LinkageSchema
 

@@ -20,7 +20,8 @@ the table changes the encoding of some places, so it must come with a new versio
 
 import functools
 
-from linkage.normalise import canonical_word, is_country_name, name_words
+from linkage.demographics import is_country_name
+from linkage.normalise import canonical_word, name_words
 
 __all__ = ["PLACE_RULES", "place_key"]
 

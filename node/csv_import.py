@@ -15,22 +15,17 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from linkage.dates import birth_year_only, parse_date
+from linkage.demographics import normalise_nationality, normalise_sex
 from linkage.encode import Identity
-from linkage.normalise import (
-    NOT_KNOWN,
-    NormaliseError,
-    birth_year_only,
-    fold,
-    name_words,
+from linkage.identifiers import (
     normalise_document_number,
     normalise_house_number,
-    normalise_nationality,
     normalise_phone,
     normalise_plate,
     normalise_postcode,
-    normalise_sex,
-    parse_date,
 )
+from linkage.normalise import NOT_KNOWN, NormaliseError, fold, name_words
 from node.as_written import document_without_label, name_as_meant, place_name
 from node.csv_file import has_undecodable
 from zichtlijn.wire import SETTINGS, SIGNAL_CODE
@@ -331,7 +326,7 @@ def _phones(line: int, value: str, nationality: str | None,
     fails is it split. A part that is no number refuses the row, or with `notes` is
     left out with a note while the cell's other numbers are kept (`_kept_without`).
     A number without its country code that is written as a mobile number of the woman's
-    nationality is read as that country's (linkage.normalise.normalise_phone).
+    nationality is read as that country's (linkage.identifiers.normalise_phone).
     """
     value = _check_text(line, "phone", value)
     if not value:

@@ -307,7 +307,7 @@ def test_neighbours_are_calendar_correct_over_two_centuries():
 def test_days_in_month_is_calendars():
     import calendar
 
-    from linkage.normalise import days_in_month
+    from linkage.dates import days_in_month
 
     for year in [*range(1, 30), *range(1880, 2120), 9999]:
         for month in range(1, 13):

@@ -13,23 +13,23 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from linkage.dates import birth_year_only, parse_date
+from linkage.demographics import normalise_nationality, normalise_sex
+from linkage.identifiers import (
+    normalise_document_number,
+    normalise_house_number,
+    normalise_phone,
+    normalise_plate,
+    normalise_postcode,
+)
 from linkage.normalise import (
     NAME_RULES,
     DateError,
     NormaliseError,
     _same_names,
-    birth_year_only,
     canonical_word,
     fold,
     name_words,
-    normalise_document_number,
-    normalise_house_number,
-    normalise_nationality,
-    normalise_phone,
-    normalise_plate,
-    normalise_postcode,
-    normalise_sex,
-    parse_date,
 )
 from linkage.transliterate import contains_cyrillic, contains_greek, cyrillic_to_latin
 
