@@ -260,19 +260,39 @@ def outside_section(baseline: FittedBaseline, rarity: MatchPolicy, seeds: Sequen
     beside them the name-rarity diagnostic, fitted there too."""
     say(f"\n## Outside data: samples of tests/benchmarks/outside_data.py's generator "
         f"({persons} women each), settings and baseline as fitted on the full mix")
-    rows = []
+    rows, gaps = [], []
     for seed in seeds:
         sample = outside(seed, persons)
-        z = cluster_quality(link_all(sample.table, MatchPolicy(), sample.copies), sample.truth)
-        b = cluster_quality(link_plain(sample.records, baseline.model,
-                                       baseline.tuned.policy).labels, sample.truth)
+        z_labels = link_all(sample.table, MatchPolicy(), sample.copies)
+        b_labels = link_plain(sample.records, baseline.model, baseline.tuned.policy).labels
+        z = cluster_quality(z_labels, sample.truth)
+        b = cluster_quality(b_labels, sample.truth)
         r = cluster_quality(link_with_name_rarity(sample.table, rarity, sample.copies),
                             sample.truth)
         rows.append([seed, sample.table.size, z.precision, z.recall, z.f1, b.precision,
                      b.recall, b.f1, z.f1 - b.f1, r.precision, r.recall, r.f1])
+        gaps.append([seed, *missed_apart_by_dates(sample.truth, z_labels, b_labels,
+                                                  sample.table.dob[: sample.table.size, 0] != 0)])
     say(table(("seed", "sightings", "zichtlijn P", "R", "F1", "baseline P", "R", "F1",
                "F1 - baseline", "with rarity P", "R", "F1"), rows))
     say(f"\n(with rarity: diagnostic, not shipped: {RARITY_LABEL})")
+    say("\nTrue pairs only zichtlijn misses / only the baseline misses, by whether the two "
+        "sightings carry a date of birth:\n")
+    say(table(("seed", *DATING), gaps))
+
+
+DATING = ("both dated", "one undated", "both undated")
+
+
+def missed_apart_by_dates(truth: np.ndarray, z_labels: np.ndarray, b_labels: np.ndarray,
+                          dated: np.ndarray) -> list[str]:
+    """Per class of DATING: 'missed only by zichtlijn / only by the baseline'."""
+    pairs = true_pair_rows(truth)
+    z_missed = z_labels[pairs[:, 0]] != z_labels[pairs[:, 1]]
+    b_missed = b_labels[pairs[:, 0]] != b_labels[pairs[:, 1]]
+    undated = (~dated[pairs[:, 0]]).astype(int) + (~dated[pairs[:, 1]]).astype(int)
+    return [f"{int((z_missed & ~b_missed & (undated == k)).sum())} / "
+            f"{int((b_missed & ~z_missed & (undated == k)).sum())}" for k in range(3)]
 
 
 def spread_section(mix: str, baseline: FittedBaseline, seeds: Sequence[int], persons: int,
