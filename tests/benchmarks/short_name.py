@@ -36,7 +36,7 @@ from linkage.blocking import CandidateIndex
 from linkage.compare import DEFAULT_WEIGHTS, MatchPolicy, PairFeatures, dice
 from linkage.linking import link_all
 from linkage.normalise import name_words
-from linkage.schema import default_schema
+from linkage.schema import LinkageSchema, default_schema
 from linkage.table import EncodingTable
 from node.csv_import import ParsedSighting
 from tests.benchmarks import attacks
@@ -70,9 +70,12 @@ class ShortNames:
         return (self.years[left] == self.years[right]) & (self.years[left] >= 0)
 
 
-def short_names(parsed: Sequence[ParsedSighting]) -> ShortNames:
-    encodings, entities = encode_parsed([short_identity(p) for p in parsed])
-    short = EncodingTable(default_schema().filter_bytes, capacity=len(encodings))
+def short_names(parsed: Sequence[ParsedSighting],
+                schema: LinkageSchema | None = None) -> ShortNames:
+    """`schema`: the shipped one unless given (e.g. a shorter filter)."""
+    schema = schema or default_schema()
+    encodings, entities = encode_parsed([short_identity(p) for p in parsed], schema)
+    short = EncodingTable(schema.filter_bytes, capacity=len(encodings))
     short.append(encodings, entities)
     years = np.array([p.subject.date_of_birth.year if p.subject.date_of_birth else -1
                       for p in parsed])
