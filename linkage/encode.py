@@ -58,6 +58,9 @@ class IdentityEncoding:
     document_near: tuple[int, ...] = ()
     place_bucket: int = 0  # value + 1; 0 unknown
     nationality_bucket: int = 0
+    # the short name filter, keyed with the year of birth; empty without a date of birth
+    # (or under a schema without one)
+    short_name_filter: bytes = b""
 
 
 _ONE_DAY = timedelta(days=1)
