@@ -78,7 +78,7 @@ def test_different_women_are_dissimilar(encoder):
 def test_vectorised_dice_equals_bitwise_definition(encoder):
     names = [("Elena", "Popa"), ("Ioana", "Popa"), ("Blessing", "Igbinedion"), ("Anna", "Nagy")]
     encodings = [encoder.encode_identity(Identity(*n)) for n in names]
-    table = EncodingTable(default_schema().filter_bytes)
+    table = EncodingTable.for_schema(default_schema())
     table.append(encodings)
     left, right = np.triu_indices(len(names), k=1)
     expected = [dice_of(encodings[i].name_filter, encodings[j].name_filter)

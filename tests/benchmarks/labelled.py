@@ -83,7 +83,7 @@ def outside(seed: int, persons: int = 3000) -> Outside:
     today = max(dt.date.fromisoformat(s.row["observed_on"]) for s in sightings)
     parsed = [parse_row(line, s.row, today) for line, s in enumerate(sightings, start=2)]
     encodings, entities = encode_parsed(parsed)
-    table = EncodingTable(default_schema().filter_bytes, capacity=len(encodings))
+    table = EncodingTable.for_schema(default_schema(), capacity=len(encodings))
     table.append(encodings, entities)
     return Outside(seed, table, dense_labels([s.woman.pid for s in sightings]),
                    [plain_record(p.subject, p.entities) for p in parsed],

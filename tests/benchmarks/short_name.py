@@ -75,7 +75,7 @@ def short_names(parsed: Sequence[ParsedSighting],
     """`schema`: the shipped one unless given (e.g. a shorter filter)."""
     schema = schema or default_schema()
     encodings, entities = encode_parsed([short_identity(p) for p in parsed], schema)
-    short = EncodingTable(schema.filter_bytes, capacity=len(encodings))
+    short = EncodingTable.for_schema(schema, capacity=len(encodings))
     short.append(encodings, entities)
     years = np.array([p.subject.date_of_birth.year if p.subject.date_of_birth else -1
                       for p in parsed])
