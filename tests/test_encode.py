@@ -348,5 +348,5 @@ def test_a_schema_without_a_short_name_filter_encodes_none():
     assert schema.short_filter_bits == 0
     encoding = Encoder(schema, _PIN_KEYS).encode_identity(Identity("Ana", "Popa", BORN))
     assert encoding.short_name_filter == b""
-    with pytest.raises(SchemaError, match="short_name_filter.bits"):
+    with pytest.raises(SchemaError, match=r"short_name_filter\.bits"):
         parse_schema(text.replace("bits = 512", "bits = 500"))
