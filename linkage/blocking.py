@@ -25,6 +25,10 @@ measured"). Each key family covers one kind of recording error:
   nothing already differ). A later date-less sighting of so common a name
   could not be attached to one woman anyway, and the cap keeps these blocks
   from growing quadratically at national scale;
+- two names whose short forms agree (first given name, last surname word: a
+  dropped second given name, a married or double surname) with the same date
+  of birth or its swap: a band of the short name filter with the
+  swap-invariant date token (schema version 6);
 - a shared phone number or advert, among the first `CONTACT_GROUP_CAP`
   rows to arrive with it, dated or not: her own number joins the sightings
   where her name was written another way (an alias, a married name, a
