@@ -221,17 +221,16 @@ def features(table: EncodingTable, left: np.ndarray, right: np.ndarray) -> PairF
 
 
 def same_year_of_birth(dob_l: np.ndarray, dob_r: np.ndarray) -> np.ndarray:
-    """Row-wise, from the date tokens alone: were both born, and in the same year?
+    """Row-wise, from the date tokens alone: were both born, and surely in the same year?
 
-    The same date or its day/month swap, the same month and year, the same day and
-    year, or a date one day or one month away (near slots 5-8; across New Year such a
-    pair has two years, and its short names simply do not compare).
+    The same date or its day/month swap, the same month and year (a day apart inside a
+    month), or the same day and year (a month apart). A day apart across the end of a
+    month shares none of these tokens and is left out: across New Year the same
+    tokens say nothing of the year, and the two short filters would be unrelated bits.
     """
     equal = dob_l == dob_r
-    one_apart = ((dob_l[:, 5:9] == dob_r[:, :1]).any(axis=1)
-                 | (dob_r[:, 5:9] == dob_l[:, :1]).any(axis=1))
     both = (dob_l[:, 0] != 0) & (dob_r[:, 0] != 0)
-    return both & (equal[:, 0] | equal[:, 1] | equal[:, 3] | equal[:, 4] | one_apart)
+    return both & (equal[:, 0] | equal[:, 1] | equal[:, 3] | equal[:, 4])
 
 
 def short_name_gain(table: EncodingTable, left: np.ndarray, right: np.ndarray,

@@ -45,6 +45,8 @@ PAIR = (np.array([0]), np.array([1]))
     (BORN, dt.date(1994, 6, 3), True),  # same month and year, another day
     (BORN, dt.date(1994, 2, 17), True),  # same day and year, another month
     (BORN, dt.date(1995, 6, 17), False),  # one year on
+    (dt.date(1993, 12, 31), dt.date(1994, 1, 1), False),  # a day apart across New Year
+    (dt.date(1994, 2, 28), dt.date(1994, 3, 1), False),  # ... or a month end: not sure
     (BORN, dt.date(1987, 2, 2), False),
     (BORN, None, False),
 ])
