@@ -92,7 +92,7 @@ _SHORT_NAME_FAMILY = 11
 #: Bands of the short-name family: the short name filter (first given name, last surname
 #: word, keyed with the year of birth) with the date or its swap. The pairs it is for
 #: have short names equal or a typo apart where the whole names are 0.5 to 0.8 alike.
-SHORT_NAME_BANDS, SHORT_NAME_BAND_BITS = 8, 10
+SHORT_NAME_BANDS, SHORT_NAME_BAND_BITS = 4, 10
 _NEAR_SLOTS = range(5, 11)  # the dob slots of the six dates one day, month or year away
 #: Bands of the undated family: a name alone is the block, so the bands are wide.
 UNDATED_BANDS, UNDATED_BAND_BITS = 12, 20

@@ -208,7 +208,7 @@ PINNED = {
     "name_filter": "28444720a4ce1f5b", "dob_tokens": "f91909114eb6288f",
     "sex_token": "4401320b45638542", "document_token": "c4b219e15125df5b",
     "document_near": "0d17243bba048d89", "place_bucket": "01704ad1c8b90230",
-    "nationality_bucket": "e4070681616ec2c9", "short_name_filter": "eab7389bf4a0a735",
+    "nationality_bucket": "e4070681616ec2c9", "short_name_filter": "662e02f11ede8cfa",
 }
 PINNED_FILTERS_OTHER_HARDENING = {
     "none": "b686d3f639330c0c", "balance": "8f94f32a6575a40b",
@@ -323,7 +323,7 @@ def test_the_short_name_filter_is_the_first_given_name_and_the_last_surname_word
         other = encoder.encode_identity(Identity(given, surname, BORN))
         assert other.short_name_filter == whole.short_name_filter
         assert other.name_filter != whole.name_filter
-    assert len(whole.short_name_filter) == default_schema().short_filter_bytes == 64
+    assert len(whole.short_name_filter) == default_schema().short_filter_bytes == 32
     swapped = encoder.encode_identity(Identity("Popa", "Ana", BORN))  # given and surname swapped
     assert swapped.short_name_filter == whole.short_name_filter
 
@@ -349,4 +349,4 @@ def test_a_schema_without_a_short_name_filter_encodes_none():
     encoding = Encoder(schema, _PIN_KEYS).encode_identity(Identity("Ana", "Popa", BORN))
     assert encoding.short_name_filter == b""
     with pytest.raises(SchemaError, match=r"short_name_filter\.bits"):
-        parse_schema(text.replace("bits = 512", "bits = 500"))
+        parse_schema(text.replace("bits = 256", "bits = 200"))
