@@ -26,6 +26,7 @@ from linkage.blocking import CandidateIndex
 from linkage.compare import MatchPolicy
 from linkage.encode import IdentityEncoding
 from linkage.population import name_keys
+from linkage.schema import LinkageSchema
 from linkage.table import EncodingTable, EntityTokens
 
 TableScorer = Callable[[EncodingTable, np.ndarray, np.ndarray], np.ndarray]
@@ -45,8 +46,8 @@ def neutral_score(policy: MatchPolicy) -> float:
 class EpochTables:
     """Per-epoch EncodingTables and blocking indexes over one numbering of sightings."""
 
-    def __init__(self, filter_bytes: int) -> None:
-        self.filter_bytes = filter_bytes
+    def __init__(self, schema: LinkageSchema) -> None:
+        self.schema = schema
         self.size = 0  # sightings (linker rows)
         self.tables: dict[int, EncodingTable] = {}
         self._indexes: dict[int, CandidateIndex] = {}
@@ -61,7 +62,7 @@ class EpochTables:
 
     def _epoch(self, epoch: int) -> None:
         if epoch not in self.tables:
-            self.tables[epoch] = EncodingTable(self.filter_bytes)
+            self.tables[epoch] = EncodingTable.for_schema(self.schema)
             self._indexes[epoch] = CandidateIndex()
             self._table_row[epoch] = np.full(max(self.size, 1024), -1, dtype=np.int64)
             self._sighting[epoch] = np.empty(1024, dtype=np.int64)
@@ -200,7 +201,7 @@ class EpochTables:
         for epoch, encoding in probe.items():
             if epoch not in self.tables:
                 continue
-            single = EncodingTable(self.filter_bytes, capacity=1)
+            single = EncodingTable.for_schema(self.schema, capacity=1)
             single.append([encoding], [(entities or {}).get(epoch, ())])
             pairs = self._indexes[epoch].query(self.tables[epoch], single, [0])
             if len(pairs):

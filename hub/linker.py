@@ -143,7 +143,7 @@ class Linker:
                 "\"Changing the linkage schema\"")
 
     def _reset(self) -> None:
-        self.encodings = EpochTables(self.schema.filter_bytes)
+        self.encodings = EpochTables(self.schema)
         self.rows = LinkerRows()
         self.graph = PersonGraph(self.policy)
 

@@ -38,6 +38,11 @@ def _identity(where: str, enc: encoding_pb2.IdentityEncoding, schema: LinkageSch
         raise Refusal(grpc.StatusCode.INVALID_ARGUMENT,
                       f"{where}: name_filter has {len(enc.name_filter)} bytes, schema "
                       f"{schema.label} needs {schema.filter_bytes}")
+    short = len(enc.short_name_filter)
+    if short not in (0, schema.short_filter_bytes) or (short and not enc.dob_tokens):
+        raise Refusal(grpc.StatusCode.INVALID_ARGUMENT,
+                      f"{where}: short_name_filter has {short} bytes, schema {schema.label} "
+                      f"needs {schema.short_filter_bytes} with a date of birth, none without")
     if len(enc.dob_tokens) not in (0, DOB_SLOTS):
         raise Refusal(grpc.StatusCode.INVALID_ARGUMENT,
                       f"{where}: dob_tokens must be empty or {DOB_SLOTS} tokens")

@@ -25,6 +25,10 @@ measured"). Each key family covers one kind of recording error:
   nothing already differ). A later date-less sighting of so common a name
   could not be attached to one woman anyway, and the cap keeps these blocks
   from growing quadratically at national scale;
+- two names whose short forms agree (first given name, last surname word: a
+  dropped second given name, a married or double surname) with the same date
+  of birth or its swap: a band of the short name filter with the
+  swap-invariant date token (schema version 6);
 - a shared phone number or advert, among the first `CONTACT_GROUP_CAP`
   rows to arrive with it, dated or not: her own number joins the sightings
   where her name was written another way (an alias, a married name, a
@@ -68,8 +72,9 @@ from linkage.table import ENTITY_KINDS, EncodingTable
 
 #: The version of the key families below, part of the hub's matching settings
 #: (`linking.policy_digest`): 2 (2026-12-05, late) added the contact family; 3
-#: (2026-12-05, night) keyed the date and undated families by filter bands, not name buckets.
-CANDIDATE_KEYS = 3
+#: (2026-12-05, night) keyed the date and undated families by filter bands, not name buckets;
+#: 4 (2026-12-06, schema version 6) added the short-name family.
+CANDIDATE_KEYS = 4
 #: The dated families: (family, dob slot, bands, bits a band). The swapped-date token
 #: is the same for a date and its day/month swap, so its family holds exact dates too;
 #: a date narrows its block to a few rows, so its bands are narrow enough to meet most
@@ -83,6 +88,11 @@ _UNDATED_FAMILY = 6
 _DOCUMENT_FAMILY = 7
 _NEAR_FAMILY = 8
 _CONTACT_FAMILY = 10
+_SHORT_NAME_FAMILY = 11
+#: Bands of the short-name family: the short name filter (first given name, last surname
+#: word, keyed with the year of birth) with the date or its swap. The pairs it is for
+#: have short names equal or a typo apart where the whole names are 0.5 to 0.8 alike.
+SHORT_NAME_BANDS, SHORT_NAME_BAND_BITS = 4, 10
 _NEAR_SLOTS = range(5, 11)  # the dob slots of the six dates one day, month or year away
 #: Bands of the undated family: a name alone is the block, so the bands are wide.
 UNDATED_BANDS, UNDATED_BAND_BITS = 12, 20
@@ -147,6 +157,14 @@ def date_keys(table: EncodingTable, rows: np.ndarray) -> tuple[np.ndarray, np.nd
     for family, dob_slot, bands, bits in DATE_BAND_FAMILIES:
         values = filter_bands(table, dated, family, bands, bits)
         more_rows, more_keys = _band_keys(dated, values, family, [table.dob[dated, dob_slot]])
+        out_rows.append(more_rows)
+        out_keys.append(more_keys)
+    if table.short_filter_words:
+        short = dated[table.short_popcounts[dated] != 0]
+        positions = _band_positions(table.short_filter_words * 64, _SHORT_NAME_FAMILY,
+                                    SHORT_NAME_BANDS, SHORT_NAME_BAND_BITS)
+        values = kernels.filter_bands(table.short_filters, short, positions)
+        more_rows, more_keys = _band_keys(short, values, _SHORT_NAME_FAMILY, [table.dob[short, 1]])
         out_rows.append(more_rows)
         out_keys.append(more_keys)
     # the document number, exact or one typo apart (its deletion tokens), whatever the

@@ -58,6 +58,9 @@ class IdentityEncoding:
     document_near: tuple[int, ...] = ()
     place_bucket: int = 0  # value + 1; 0 unknown
     nationality_bucket: int = 0
+    # the short name filter, keyed with the year of birth; empty without a date of birth
+    # (or under a schema without one)
+    short_name_filter: bytes = b""
 
 
 _ONE_DAY = timedelta(days=1)
@@ -106,7 +109,7 @@ class _Bounded(dict[_K, _V]):
 
 # An identity before its name filter is hardened: the raw filter as an int, and the
 # other IdentityEncoding fields in their order (IdentityEncoding(hardened, *rest)).
-_Rest = tuple[tuple[int, ...], int, bytes, tuple[int, ...], int, int]
+_Rest = tuple[tuple[int, ...], int, bytes, tuple[int, ...], int, int, bytes]
 
 
 class Encoder:
@@ -144,6 +147,11 @@ class Encoder:
         self._document_hash = hashlib.blake2b(b"document:", key=keys.document,
                                               digest_size=DOCUMENT_TOKEN_BYTES)
         self._near_hash = hashlib.blake2b(b"near:", key=keys.document, digest_size=4)
+        self._short_bits = schema.short_filter_bits
+        self._short_harden = (Hardener(schema.hardening, keys.hardening, self._short_bits)
+                              if self._short_bits else None)
+        self._short_words: _Bounded = _Bounded(_CACHE_LIMIT)  # (year, word, hashes) -> mask
+        self._short_filters: _Bounded = _Bounded(_LARGE_CACHE_LIMIT)  # (year, raw) -> hardened
 
     @property
     def epoch(self) -> int:
@@ -204,6 +212,46 @@ class Encoder:
                 raw, self._harden(raw.to_bytes(self._filter_bytes, "little")))
         return hardened
 
+    def short_name_filter(self, identity: Identity) -> bytes:
+        """The first given name and the last surname word, keyed with the year of birth.
+
+        Each bigram's positions are drawn by the name filter's key from the bigram and
+        the year together, so the same short name born in two years gives unrelated
+        filters: the hub can compare short names only inside one year, and group them
+        only there. Empty without a date of birth (or under a schema without one).
+        """
+        if not self._short_bits or identity.date_of_birth is None:
+            return b""
+        given, surname = name_words(identity.given_names), name_words(identity.surname)
+        year = identity.date_of_birth.year
+        raw = 0
+        if given:
+            raw |= self._short_word(canonical_word(given[0]), self.schema.given_hashes, year)
+        if surname:
+            raw |= self._short_word(canonical_word(surname[-1]), self.schema.surname_hashes,
+                                    year)
+        hardened = self._short_filters.get((year, raw))
+        if hardened is None:
+            assert self._short_harden is not None
+            hardened = self._short_filters.put((year, raw), self._short_harden(
+                raw.to_bytes(self._short_bits // 8, "little")))
+        return hardened
+
+    def _short_word(self, word: str, hashes: int, year: int) -> int:
+        cached = self._short_words.get((year, word, hashes))
+        if cached is not None:
+            return cached
+        padded = f"_{word}_"
+        mask = 0
+        for i in range(len(padded) - 1):
+            hashed = self._bigram_hash.copy()
+            hashed.update(f"short:{year}:{padded[i : i + 2]}".encode())
+            digest = hashed.digest()
+            for j in range(hashes):
+                mask |= 1 << (int.from_bytes(digest[4 * j : 4 * j + 4], "little")
+                              % self._short_bits)
+        return self._short_words.put((year, word, hashes), mask)
+
     def dob_tokens(self, born: date | None) -> tuple[int, ...]:
         if born is None:
             return ()
@@ -256,7 +304,7 @@ class Encoder:
             nationality = self._nationalities.put(identity.nationality, self._coarse(
                 "nationality", identity.nationality or "", self.schema.nationality_buckets))
         return raw, (self.dob_tokens(identity.date_of_birth), sex_token, document, near, place,
-                     nationality)
+                     nationality, self.short_name_filter(identity))
 
     def encode_identity(self, identity: Identity) -> IdentityEncoding:
         raw, rest = self._parts(identity)

@@ -52,6 +52,9 @@ class LinkageSchema:
     nationality_buckets: int
     hardening: Hardening
     fingerprint: bytes
+    # bits of the short name filter (first given name, last surname word, keyed with the
+    # year of birth); 0: a schema without one
+    short_filter_bits: int = 0
 
     @property
     def filter_bytes(self) -> int:
@@ -60,11 +63,19 @@ class LinkageSchema:
     @property
     def stored_filter_bits(self) -> int:
         """Bits of the filter as sent to the hub (hardening may change the length)."""
+        return self._stored(self.filter_bits)
+
+    @property
+    def short_filter_bytes(self) -> int:
+        """Bytes of the short name filter as sent to the hub (0: the schema has none)."""
+        return self._stored(self.short_filter_bits) // 8
+
+    def _stored(self, bits: int) -> int:
         if self.hardening.method == "balance":
-            return self.filter_bits * 2
+            return bits * 2
         if self.hardening.method == "xor-fold":
-            return self.filter_bits // 2
-        return self.filter_bits
+            return bits // 2
+        return bits
 
     @property
     def label(self) -> str:
@@ -121,6 +132,13 @@ def parse_schema(text: str) -> LinkageSchema:
     if method == "blip" and flip == 0:
         raise SchemaError("schema: hardening 'blip' needs 'hardening.flip_probability' > 0")
     hardening = Hardening(method, taps, float(flip))
+    short_bits = 0
+    if "short_name_filter" in doc:
+        short_bits = _require(doc["short_name_filter"], "bits", int, "short_name_filter")
+        if short_bits < 128 or short_bits % 128:
+            # a multiple of 128, so that XOR-folding still leaves whole 64-bit words
+            raise SchemaError("schema: 'short_name_filter.bits' must be a positive multiple "
+                              "of 128")
     normalisation = doc.get("normalisation", {})
     _require_rules(normalisation, "name_rules", NAME_RULES, "names")
     _require_rules(normalisation, "place_rules", PLACE_RULES, "places of birth")
@@ -139,6 +157,7 @@ def parse_schema(text: str) -> LinkageSchema:
         nationality_buckets=int(_require(context, "nationality_buckets", int, "context")),
         hardening=hardening,
         fingerprint=fingerprint[:FINGERPRINT_BYTES],
+        short_filter_bits=short_bits,
     )
 
 
@@ -153,7 +172,7 @@ def _require_rules(table: dict, key: str, release: int, what: str) -> None:
 
 def default_schema_text() -> str:
     """The schema shipped with this release (package data, not user input)."""
-    return resources.files("linkage.schemas").joinpath("person-v5.toml").read_text("utf-8")
+    return resources.files("linkage.schemas").joinpath("person-v6.toml").read_text("utf-8")
 
 
 def default_schema() -> LinkageSchema:

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 
 from linkage.encode import IdentityEncoding
-from linkage.schema import DOB_SLOTS
+from linkage.schema import DOB_SLOTS, LinkageSchema
 
 DOCUMENT_NEAR_SLOTS = 17
 #: entity kinds by their number on the wire (encoding.proto EntityKind), one slot each
@@ -27,16 +27,26 @@ EntityTokens = Iterable[tuple[int, bytes]]
 class EncodingTable:
     """Growable columnar store of IdentityEncodings (row i = i-th appended)."""
 
-    def __init__(self, filter_bytes: int, capacity: int = 1024) -> None:
-        if filter_bytes % 8:
+    def __init__(self, filter_bytes: int, capacity: int = 1024,
+                 short_filter_bytes: int = 0) -> None:
+        if filter_bytes % 8 or short_filter_bytes % 8:
             raise ValueError("filter length must be a multiple of 64 bits")
         self.filter_words = filter_bytes // 8
+        self.short_filter_words = short_filter_bytes // 8
         self.size = 0
         self._allocate(max(capacity, 16))
+
+    @classmethod
+    def for_schema(cls, schema: LinkageSchema, capacity: int = 1024) -> EncodingTable:
+        """A table for the encodings of `schema` (both its filters)."""
+        return cls(schema.filter_bytes, capacity, schema.short_filter_bytes)
 
     def _allocate(self, capacity: int) -> None:
         self.filters = np.zeros((capacity, self.filter_words), dtype=np.uint64)
         self.popcounts = np.zeros(capacity, dtype=np.int32)
+        # the short name filters (zeros: none, as for a sighting without a date of birth)
+        self.short_filters = np.zeros((capacity, self.short_filter_words), dtype=np.uint64)
+        self.short_popcounts = np.zeros(capacity, dtype=np.int32)
         self.dob = np.zeros((capacity, DOB_SLOTS), dtype=np.uint64)
         self.sex = np.zeros(capacity, dtype=np.uint64)
         self.document = np.zeros(capacity, dtype=np.uint64)
@@ -48,7 +58,8 @@ class EncodingTable:
     def columns(self) -> tuple[np.ndarray, ...]:
         """Every per-row array (a row's encoding is its slice of each)."""
         return (self.filters, self.popcounts, self.dob, self.sex,
-                self.document, self.document_near, self.place, self.nationality, self.entities)
+                self.document, self.document_near, self.place, self.nationality, self.entities,
+                self.short_filters, self.short_popcounts)
 
     def _grow(self, needed: int) -> None:
         capacity = len(self.popcounts)
@@ -89,6 +100,12 @@ class EncodingTable:
         self.place[row] = enc.place_bucket
         self.nationality[row] = enc.nationality_bucket
         self.entities[row] = entity_slots(entities)
+        short = np.frombuffer(enc.short_name_filter, dtype="<u8")
+        if len(short) not in (0, self.short_filter_words):
+            raise ValueError(f"short name filter has {len(enc.short_name_filter)} bytes, "
+                             f"expected {self.short_filter_words * 8} or none")
+        self.short_filters[row] = short if len(short) else 0
+        self.short_popcounts[row] = int(np.bitwise_count(short).sum())
 
     def blank_row(self, row: int) -> None:
         """Forget a row's encoding (a removed sighting): it scores as incomparable and
@@ -105,7 +122,7 @@ class EncodingTable:
         this table (a lookup's probe): append the probe to the copy.
         """
         rows = np.asarray(rows, dtype=np.int64)
-        out = EncodingTable(self.filter_words * 8, capacity=len(rows) + 1)
+        out = EncodingTable(self.filter_words * 8, len(rows) + 1, self.short_filter_words * 8)
         for target, source in zip(out.columns(), self.columns(), strict=True):
             target[: len(rows)] = source[rows]
         out.size = len(rows)

@@ -21,7 +21,7 @@ TODAY = dt.date(2026, 11, 23)
 def identity_table(encoder: Encoder, identities: Sequence[Identity],
                    entities: Sequence[EntityTokens] | None = None) -> EncodingTable:
     """The encodings of `identities` as the hub holds them: row i is identities[i]."""
-    table = EncodingTable(default_schema().filter_bytes)
+    table = EncodingTable.for_schema(default_schema())
     table.append([encoder.encode_identity(i) for i in identities], entities)
     return table
 

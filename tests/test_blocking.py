@@ -56,7 +56,7 @@ def table(encoder) -> EncodingTable:
         Identity("Blessing", "Osagie", dt.date(1990, 1, 1)),
         Identity("Blessing", "Osagie", dt.date(1971, 9, 30)),  # namesake: shares nothing
     ]
-    t = EncodingTable(default_schema().filter_bytes)
+    t = EncodingTable.for_schema(default_schema())
     t.append([encoder.encode_identity(p) for p in people])
     return t
 
@@ -132,7 +132,7 @@ def test_a_removal_moves_the_next_rows_into_a_capped_block(table, monkeypatch, c
 
 
 def _table(encoder, people: list[Identity]) -> EncodingTable:
-    t = EncodingTable(default_schema().filter_bytes)
+    t = EncodingTable.for_schema(default_schema())
     t.append([encoder.encode_identity(p) for p in people])
     return t
 
@@ -274,7 +274,7 @@ PHONE, PLATE, ADVERT = 1, 2, 4  # entity kinds (encoding.proto)
 
 def _with_entities(encoder, rows: list[tuple[Identity, list[tuple[str, int, str]]]]
                    ) -> EncodingTable:
-    t = EncodingTable(default_schema().filter_bytes)
+    t = EncodingTable.for_schema(default_schema())
     t.append([encoder.encode_identity(person) for person, _ in rows],
              [[(number, encoder.entity_token(kind, value)) for kind, number, value in tokens]
               for _, tokens in rows])

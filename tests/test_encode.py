@@ -78,7 +78,7 @@ def test_different_women_are_dissimilar(encoder):
 def test_vectorised_dice_equals_bitwise_definition(encoder):
     names = [("Elena", "Popa"), ("Ioana", "Popa"), ("Blessing", "Igbinedion"), ("Anna", "Nagy")]
     encodings = [encoder.encode_identity(Identity(*n)) for n in names]
-    table = EncodingTable(default_schema().filter_bytes)
+    table = EncodingTable.for_schema(default_schema())
     table.append(encodings)
     left, right = np.triu_indices(len(names), k=1)
     expected = [dice_of(encodings[i].name_filter, encodings[j].name_filter)
@@ -120,9 +120,10 @@ def test_a_schema_with_name_buckets_is_refused():
 
 
 def test_an_encoding_carries_no_name_buckets(encoder):
-    """Nothing per name word reaches the hub: the filter pools all words."""
+    """Nothing per name word reaches the hub: each filter pools its words."""
     message = wire.identity_to_wire(encoder.encode_identity(Identity("Ana", "Popescu", BORN)))
-    assert [field.name for field, _ in message.ListFields()] == ["name_filter", "dob_tokens"]
+    assert [field.name for field, _ in message.ListFields()] == [
+        "name_filter", "dob_tokens", "short_name_filter"]
     assert "given_buckets" not in message.DESCRIPTOR.fields_by_name
 
 
@@ -207,7 +208,7 @@ PINNED = {
     "name_filter": "28444720a4ce1f5b", "dob_tokens": "f91909114eb6288f",
     "sex_token": "4401320b45638542", "document_token": "c4b219e15125df5b",
     "document_near": "0d17243bba048d89", "place_bucket": "01704ad1c8b90230",
-    "nationality_bucket": "e4070681616ec2c9",
+    "nationality_bucket": "e4070681616ec2c9", "short_name_filter": "662e02f11ede8cfa",
 }
 PINNED_FILTERS_OTHER_HARDENING = {
     "none": "b686d3f639330c0c", "balance": "8f94f32a6575a40b",
@@ -312,3 +313,40 @@ def test_days_in_month_is_calendars():
     for year in [*range(1, 30), *range(1880, 2120), 9999]:
         for month in range(1, 13):
             assert days_in_month(year, month) == calendar.monthrange(year, month)[1]
+
+
+def test_the_short_name_filter_is_the_first_given_name_and_the_last_surname_word(encoder):
+    """A dropped second given name, a double or married surname's other part: the
+    whole names differ, the short names are the same filter."""
+    whole = encoder.encode_identity(Identity("Ana Maria", "Nedelcu-Popa", BORN))
+    for given, surname in (("Ana", "Popa"), ("ANA", "Ionescu-Popa"), ("Ana Elena", "popa")):
+        other = encoder.encode_identity(Identity(given, surname, BORN))
+        assert other.short_name_filter == whole.short_name_filter
+        assert other.name_filter != whole.name_filter
+    assert len(whole.short_name_filter) == default_schema().short_filter_bytes == 32
+    swapped = encoder.encode_identity(Identity("Popa", "Ana", BORN))  # given and surname swapped
+    assert swapped.short_name_filter == whole.short_name_filter
+
+
+def test_the_short_name_filter_is_keyed_with_the_year_of_birth(encoder):
+    """The same short name born in another year is unrelated bits (about the Dice of two
+    random filters), in the same year but another day the same bytes; none without a date."""
+    born = encoder.encode_identity(Identity("Ana", "Popa", BORN))
+    same_year = encoder.encode_identity(Identity("Ana", "Popa", BORN.replace(day=1)))
+    other_year = encoder.encode_identity(Identity("Ana", "Popa", BORN.replace(year=1997)))
+    undated = encoder.encode_identity(Identity("Ana", "Popa"))
+    assert same_year.short_name_filter == born.short_name_filter
+    assert dice_of(born.short_name_filter, other_year.short_name_filter) < 0.6
+    assert other_year.name_filter == born.name_filter  # the whole-name filter is not keyed so
+    assert undated.short_name_filter == b""
+
+
+def test_a_schema_without_a_short_name_filter_encodes_none():
+    text = default_schema_text()
+    start = text.index("[short_name_filter]")
+    schema = parse_schema(text[:start] + text[text.index("[context]"):])
+    assert schema.short_filter_bits == 0
+    encoding = Encoder(schema, _PIN_KEYS).encode_identity(Identity("Ana", "Popa", BORN))
+    assert encoding.short_name_filter == b""
+    with pytest.raises(SchemaError, match=r"short_name_filter\.bits"):
+        parse_schema(text.replace("bits = 256", "bits = 200"))

@@ -80,7 +80,7 @@ def test_a_phone_never_links_names_that_share_nothing(other_encoder):
     encoder = other_encoder
     his = tokens(encoder, phone="+31612345678", advert="adv-77")
     other_woman = Identity("Bianca", "Stan", None)
-    table = EncodingTable(default_schema().filter_bytes)
+    table = EncodingTable.for_schema(default_schema())
     table.append([encoder.encode_identity(MARIA), encoder.encode_identity(other_woman)])
     # the names are far apart, as far as the hub sees
     assert dice(table, np.array([0]), np.array([1]))[0] < ENTITY_NAME_DICE
@@ -117,7 +117,7 @@ def test_only_the_strongest_shared_class_counts(encoder):
 
 
 def test_the_same_token_under_another_kind_is_not_shared(encoder):
-    table = EncodingTable(default_schema().filter_bytes)
+    table = EncodingTable.for_schema(default_schema())
     token = encoder.entity_token("phone", "+31612345678")
     table.append([encoder.encode_identity(MARIA)] * 2, [[(PHONE, token)], [(PLATE, token)]])
     assert features(table, np.array([0]), np.array([1])).entity[0] == 0
@@ -131,7 +131,7 @@ def test_a_table_keeps_the_first_token_of_each_kind():
 
 
 def test_take_copies_and_blanking_clears_the_tokens(encoder):
-    table = EncodingTable(default_schema().filter_bytes)
+    table = EncodingTable.for_schema(default_schema())
     table.append([encoder.encode_identity(MARIA)] * 2,
                  [tokens(encoder, phone="+40721000111"), []])
     copy = table.take([1, 0])
@@ -143,7 +143,7 @@ def test_take_copies_and_blanking_clears_the_tokens(encoder):
 def test_two_undated_sightings_with_the_same_phone_are_one_person(encoder):
     """Without a date of birth a common name alone stays apart; her phone joins them."""
     phone = tokens(encoder, phone="+40721000111")
-    table = EncodingTable(default_schema().filter_bytes)
+    table = EncodingTable.for_schema(default_schema())
     table.append([encoder.encode_identity(i) for i in (MARIA, MARIA_AGAIN, MARIA)],
                  [phone, phone, []])
     labels = link_all(table, MatchPolicy())

@@ -40,35 +40,35 @@ def scorer(table, a, b):
 
 
 def test_candidates_only_within_an_epoch(encoders):
-    tables = EpochTables(default_schema().filter_bytes)
+    tables = EpochTables(default_schema())
     added = tables.append(rows(encoders))
     pairs = tables.candidates(added)
     assert sorted(map(tuple, pairs.tolist())) == [(0, 1), (1, 2)]
 
 
 def test_one_by_one_gives_the_same_candidates_as_all_at_once(encoders):
-    bulk = EpochTables(default_schema().filter_bytes)
+    bulk = EpochTables(default_schema())
     all_at_once = bulk.candidates(bulk.append(rows(encoders)))
-    nightly = EpochTables(default_schema().filter_bytes)
+    nightly = EpochTables(default_schema())
     found = [nightly.candidates(nightly.append([r])) for r in rows(encoders)]
     assert np.array_equal(np.concatenate(found), all_at_once)
 
 
 def test_scores_use_a_shared_epoch_and_incomparable_pairs_are_neutral(encoders):
-    tables = EpochTables(default_schema().filter_bytes)
+    tables = EpochTables(default_schema())
     tables.append(rows(encoders))
     neutral = neutral_score(POLICY)
     scores = tables.score(np.array([0, 1, 0]), np.array([1, 2, 2]), scorer, neutral)
     assert scores[0] >= POLICY.threshold and scores[1] >= POLICY.threshold
     assert scores[2] == np.float32(neutral)
     # a cross-epoch comparison of the same person would be garbage: that is why it is never made
-    garbage = EpochTables(default_schema().filter_bytes)
+    garbage = EpochTables(default_schema())
     garbage.append([{1: rows(encoders)[0][1]}, {1: rows(encoders)[2][2]}])
     assert garbage.score(np.array([0]), np.array([1]), scorer, neutral)[0] < POLICY.threshold
 
 
 def test_newest_shared_epoch_decides(encoders):
-    tables = EpochTables(default_schema().filter_bytes)
+    tables = EpochTables(default_schema())
     other = Identity("Iulia", "Turcanu", dt.date(1998, 3, 15), "f")
     tables.append([
         {1: encoders[1].encode_identity(ELENA), 2: encoders[2].encode_identity(ELENA)},

@@ -84,7 +84,7 @@ def test_encoder_output_fits_the_hub_table(toml: str, bits: int) -> None:
     encoder = Encoder(schema, derive_purpose_keys(b"\x2a" * 32, 1))
     encoding = encoder.encode_identity(Identity("Maria", "Popescu"))
     assert len(encoding.name_filter) * 8 == bits
-    table = EncodingTable(schema.filter_bytes)
+    table = EncodingTable.for_schema(schema)
     table.append([encoding])  # the hub's matcher accepts it
 
 

@@ -281,7 +281,7 @@ def test_hub_linker_agrees_with_batch_link_all(tmp_path, uploads):
         entities += [[(e.kind, e.token) for e in s.entities] for s in batch]
     assert any(entities), "the carousel's sightings carry phones, plates, addresses"
     linker.link_pending()
-    table = EncodingTable(default_schema().filter_bytes)
+    table = EncodingTable.for_schema(default_schema())
     table.append(encodings, entities)
     labels = link_all(table, MatchPolicy())
     uuids = [s.sighting_uuid for _, batch in uploads for s in batch]

@@ -40,7 +40,7 @@ def test_query_gives_the_pairs_add_would_give(messages):
     encodings = [wire.identity_from_wire(m.subject) for _, m in messages]
     undated = [e for e in encodings if not e.dob_tokens]
     assert undated, "the data must hold undated sightings"
-    table = EncodingTable(default_schema().filter_bytes)
+    table = EncodingTable.for_schema(default_schema())
     table.append(encodings)
     index = CandidateIndex()
     index.add(table, range(200))
@@ -57,7 +57,7 @@ def test_query_gives_the_pairs_add_would_give(messages):
 
 def test_take_copies_rows_and_leaves_room_for_a_probe(messages):
     encodings = [wire.identity_from_wire(m.subject) for _, m in messages[:20]]
-    table = EncodingTable(default_schema().filter_bytes)
+    table = EncodingTable.for_schema(default_schema())
     table.append(encodings)
     copy = table.take([7, 3])
     assert copy.size == 2

@@ -510,22 +510,8 @@ def test_the_gap_breakdown_counts_pairs_missed_by_one_system_only_by_their_dates
                                                                        "0 / 1"]
 
 
-def test_the_short_name_is_the_first_given_name_and_the_last_surname_word() -> None:
-    from node.csv_import import parse_row
-    from tests.benchmarks.short_name import short_identity, short_names, year_keyed
+def test_short_filter_guesses_are_spread_over_all_sightings() -> None:
+    from tests.benchmarks.short_name import spread_guesses
 
-    today = dt.date(2026, 12, 1)
-    rows = [parse_row(2, {"case_ref": "A", "observed_on": "2026-11-01",
-                          "given_names": "Sanne Priscilla", "surname": "de Graaf",
-                          "date_of_birth": "1999-04-20"}, today),
-            parse_row(3, {"case_ref": "B", "observed_on": "2026-11-02",
-                          "given_names": "Sanne", "surname": "Graaf"}, today)]
-    short = short_identity(rows[0]).subject
-    assert (short.given_names, short.surname) == ("sanne", "graaf")  # particles are no words
-    names = short_names(rows)
-    assert names.years.tolist() == [1999, -1]
-    # the two short filters are equal, but an undated row has no year to compare in
-    assert names.table.filters[0].tobytes() == names.table.filters[1].tobytes()
-    assert not names.same_year(np.array([0]), np.array([1]))[0]
-    keyed = year_keyed(names.table.filters[:2], names.years)
-    assert keyed[0].tobytes() != keyed[1].tobytes()  # different years: unrelated bits
+    assert spread_guesses([("ana", "popa"), None], np.array([1, 3]), 4) == [
+        None, ("ana", "popa"), None, None]

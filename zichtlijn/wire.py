@@ -41,6 +41,7 @@ def identity_to_wire(enc: IdentityEncoding) -> encoding_pb2.IdentityEncoding:
         document_near=list(enc.document_near),
         place_bucket=enc.place_bucket,
         nationality_bucket=enc.nationality_bucket,
+        short_name_filter=enc.short_name_filter,
     )
 
 
@@ -53,6 +54,7 @@ def identity_from_wire(msg: encoding_pb2.IdentityEncoding) -> IdentityEncoding:
         document_near=tuple(msg.document_near),
         place_bucket=int(msg.place_bucket),
         nationality_bucket=int(msg.nationality_bucket),
+        short_name_filter=bytes(msg.short_name_filter),
     )
 
 

@@ -70,7 +70,7 @@ class _EpochCompanions:
 
     def __init__(self, schema: LinkageSchema, policy: MatchPolicy) -> None:
         self.policy = policy
-        self.table = EncodingTable(schema.filter_bytes)
+        self.table = EncodingTable.for_schema(schema)
         self.index = CandidateIndex()
         self.graph = PersonGraph(policy)
         self.keys: list[CompanionKey] = []

@@ -87,7 +87,7 @@ def with_subjects(encoded: EncodedCarousel, subjects: list[Identity],
 
 def table_of(encoded: EncodedCarousel, schema: LinkageSchema | None = None) -> EncodingTable:
     schema = schema or default_schema()
-    table = EncodingTable(schema.filter_bytes, capacity=len(encoded.encodings))
+    table = EncodingTable.for_schema(schema, capacity=len(encoded.encodings))
     table.append(encoded.encodings, encoded.entities)
     return table
 

@@ -43,7 +43,7 @@ def companion_table(persons: int, seed: int, kinds: frozenset[int] = COMPANION_E
     tokens = [[(ENTITY_KINDS[kind], encoder.entity_token(kind, value))
                for kind, value in row.entities if ENTITY_KINDS[kind] in kinds]
               for _, row in companions]
-    table = EncodingTable(default_schema().filter_bytes, capacity=len(companions))
+    table = EncodingTable.for_schema(default_schema(), capacity=len(companions))
     table.append([encoder.encode_identity(row.companion) for _, row in companions], tokens)
     return table, dense_labels([data.companion_truth[key] for key, _ in companions])
 

@@ -139,7 +139,7 @@ def encoded_table(data: Febrl, schema: LinkageSchema | None = None,
         rows.append(row)
         tokens.append([(ENTITY_KINDS[kind], encoder.entity_token(kind, value))
                        for kind, value in data.entities[row]])
-    table = EncodingTable(schema.filter_bytes, capacity=len(encodings))
+    table = EncodingTable.for_schema(schema, capacity=len(encodings))
     table.append(encodings, tokens)
     return table, np.array(rows)
 

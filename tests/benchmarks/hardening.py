@@ -107,11 +107,10 @@ def fit_policy(table: EncodingTable, truth: np.ndarray,
 
 def link_with_extra(table: EncodingTable, model: MatchPolicy, extra: ExtraColumns,
                     extra_names: Sequence[str], copies: np.ndarray | None = None,
-                    more_pairs: np.ndarray | None = None, **bars: float) -> np.ndarray:
+                    **bars: float) -> np.ndarray:
     """link_all's persons with `extra` columns (named `extra_names`, weighed by `model`,
-    e.g. a `fit_policy` with them) scored beside the shipped ones; `more_pairs`:
-    candidates beside the shipped blocking's (the diagnostic's own key family);
-    `bars`: clustering settings other than the model's, e.g. threshold=3.5."""
+    e.g. a `fit_policy` with them) scored beside the shipped ones; `bars`: clustering
+    settings other than the model's, e.g. threshold=3.5."""
     policy = replace(model, **bars)
 
     def extra_score(columns: dict[str, np.ndarray], weights: dict[str, float]) -> np.ndarray:
@@ -130,9 +129,6 @@ def link_with_extra(table: EncodingTable, model: MatchPolicy, extra: ExtraColumn
         return out
 
     pairs = CandidateIndex().add(table, range(table.size))
-    if more_pairs is not None and len(more_pairs):
-        pairs = np.unique(np.sort(np.vstack([pairs, more_pairs]), axis=1), axis=0)
-        pairs = pairs[pairs[:, 0] != pairs[:, 1]]
     dated = table.dob[: table.size, 0] != 0
     return cluster_pairs(table.size, pairs, scorer(pairs[:, 0], pairs[:, 1]), scorer, policy,
                          dated, copies)

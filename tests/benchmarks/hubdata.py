@@ -101,7 +101,7 @@ def true_persons(sightings: list[tuple[str, bytes, str]]) -> np.ndarray:
 
 def encoding_table(sightings: list[tuple[str, bytes, str]]) -> EncodingTable:
     """The sightings' subjects and entity tokens as the hub's linker holds them."""
-    table = EncodingTable(default_schema().filter_bytes, capacity=len(sightings))
+    table = EncodingTable.for_schema(default_schema(), capacity=len(sightings))
     for start in range(0, len(sightings), 10_000):  # parsed a slice at a time: memory
         parsed = [encoding_pb2.EncodedSighting.FromString(blob)
                   for _, blob, _ in sightings[start : start + 10_000]]

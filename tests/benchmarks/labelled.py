@@ -16,7 +16,7 @@ import numpy as np
 from linkage.linking import table_copy_keys
 from linkage.schema import LinkageSchema, default_schema
 from linkage.table import EncodingTable
-from node.csv_import import ParsedSighting, parse_row
+from node.csv_import import parse_row
 from tests.benchmarks.carousel import EncodedCarousel, carousel, encode_all, encode_parsed
 from tests.benchmarks.metrics import dense_labels
 from tests.benchmarks.plaintext_baseline import PlainRecord, plain_record
@@ -68,7 +68,6 @@ class Outside:
     truth: np.ndarray
     records: list[PlainRecord]
     copies: np.ndarray  # each row's copy key, as the hub makes them (linking.copy_key)
-    parsed: list[ParsedSighting]  # each row as the node's CSV parser read it
 
 
 def outside(seed: int, persons: int = 3000) -> Outside:
@@ -83,8 +82,8 @@ def outside(seed: int, persons: int = 3000) -> Outside:
     today = max(dt.date.fromisoformat(s.row["observed_on"]) for s in sightings)
     parsed = [parse_row(line, s.row, today) for line, s in enumerate(sightings, start=2)]
     encodings, entities = encode_parsed(parsed)
-    table = EncodingTable(default_schema().filter_bytes, capacity=len(encodings))
+    table = EncodingTable.for_schema(default_schema(), capacity=len(encodings))
     table.append(encodings, entities)
     return Outside(seed, table, dense_labels([s.woman.pid for s in sightings]),
                    [plain_record(p.subject, p.entities) for p in parsed],
-                   table_copy_keys(table, [s.gemeente for s in sightings]), parsed)
+                   table_copy_keys(table, [s.gemeente for s in sightings]))

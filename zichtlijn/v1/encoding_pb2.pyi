@@ -40,7 +40,7 @@ SETTING_STRAAT: Setting
 SETTING_ONLINE: Setting
 
 class IdentityEncoding(_message.Message):
-    __slots__ = ("name_filter", "dob_tokens", "sex_token", "document_token", "document_near", "place_bucket", "nationality_bucket")
+    __slots__ = ("name_filter", "dob_tokens", "sex_token", "document_token", "document_near", "place_bucket", "nationality_bucket", "short_name_filter")
     NAME_FILTER_FIELD_NUMBER: _ClassVar[int]
     DOB_TOKENS_FIELD_NUMBER: _ClassVar[int]
     SEX_TOKEN_FIELD_NUMBER: _ClassVar[int]
@@ -48,6 +48,7 @@ class IdentityEncoding(_message.Message):
     DOCUMENT_NEAR_FIELD_NUMBER: _ClassVar[int]
     PLACE_BUCKET_FIELD_NUMBER: _ClassVar[int]
     NATIONALITY_BUCKET_FIELD_NUMBER: _ClassVar[int]
+    SHORT_NAME_FILTER_FIELD_NUMBER: _ClassVar[int]
     name_filter: bytes
     dob_tokens: _containers.RepeatedScalarFieldContainer[int]
     sex_token: int
@@ -55,7 +56,8 @@ class IdentityEncoding(_message.Message):
     document_near: _containers.RepeatedScalarFieldContainer[int]
     place_bucket: int
     nationality_bucket: int
-    def __init__(self, name_filter: _Optional[bytes] = ..., dob_tokens: _Optional[_Iterable[int]] = ..., sex_token: _Optional[int] = ..., document_token: _Optional[bytes] = ..., document_near: _Optional[_Iterable[int]] = ..., place_bucket: _Optional[int] = ..., nationality_bucket: _Optional[int] = ...) -> None: ...
+    short_name_filter: bytes
+    def __init__(self, name_filter: _Optional[bytes] = ..., dob_tokens: _Optional[_Iterable[int]] = ..., sex_token: _Optional[int] = ..., document_token: _Optional[bytes] = ..., document_near: _Optional[_Iterable[int]] = ..., place_bucket: _Optional[int] = ..., nationality_bucket: _Optional[int] = ..., short_name_filter: _Optional[bytes] = ...) -> None: ...
 
 class EntityToken(_message.Message):
     __slots__ = ("kind", "token")
