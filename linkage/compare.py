@@ -40,8 +40,8 @@ class DobAgreement(IntEnum):
 # Log-odds weights of the evidence (see README "How matching works"), fitted by
 # logistic regression on labelled carousel pairs of the generator's whole
 # realistic mix, fitting seed 101 (`python -m tests.benchmarks.fit_weights`),
-# and evaluated on other seeds; last fitted for schema version 5 (2026-12-05,
-# night: no name-part evidence, the candidates of the filter-band blocking).
+# and evaluated on other seeds; last fitted for schema version 6 (2026-12-06, late:
+# the short name filter's column and the candidates of its band family).
 DEFAULT_WEIGHTS: dict[str, float] = {
     "bias": -17.62,
     "dice": 16.62,
