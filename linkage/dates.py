@@ -10,7 +10,7 @@ import calendar
 import datetime as dt
 import re
 
-from linkage.normalise import DateError, _fail
+from linkage.normalise import DateError, reject
 
 __all__ = ["parse_date"]
 
@@ -164,20 +164,20 @@ def parse_date(text: str, *, time_of_day: bool = False,
         else:
             century = _birth_century(two_digits, seen_on) if seen_on else None
         if century is None:
-            _fail(DateError, "unrecognised date format", value, "two-digit year")
+            reject(DateError, "unrecognised date format", value, "two-digit year")
         year = str(century + two_digits)
     else:
-        _fail(DateError, "unrecognised date format", value)
+        reject(DateError, "unrecognised date format", value)
     y, m, d = int(year), int(month), int(day)
     if 12 < m <= 31 and 1 <= d <= 12:
         m, d = d, m
     if y < 1:
-        _fail(DateError, "not a date", value, f"year {y} out of range", "year out of range")
+        reject(DateError, "not a date", value, f"year {y} out of range", "year out of range")
     if not 1 <= m <= 12:
-        _fail(DateError, "not a date", value, f"month {m} out of range", "month out of range")
+        reject(DateError, "not a date", value, f"month {m} out of range", "month out of range")
     if not 1 <= d <= days_in_month(y, m):
         detail = f"day {d} out of range for {y:04d}-{m:02d}"
-        _fail(DateError, "not a date", value, detail, "day out of range for the month")
+        reject(DateError, "not a date", value, detail, "day out of range for the month")
     return dt.date(y, m, d)
 
 
@@ -188,7 +188,7 @@ def _compact_date(digits: str, value: str) -> dt.date:
         y, m, d = int(year), int(month), int(day)
         if y >= 1800 and 1 <= m <= 12 and 1 <= d <= days_in_month(y, m):
             return dt.date(y, m, d)
-    _fail(DateError, "not a date", value, "eight digits, neither YYYYMMDD nor DDMMYYYY")
+    reject(DateError, "not a date", value, "eight digits, neither YYYYMMDD nor DDMMYYYY")
 
 
 # A date of birth the record marks as a guess: "ca. 1990", "± 14-03-1990", "plm. 1990",

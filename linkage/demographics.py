@@ -7,7 +7,7 @@ Pure, as all normalisation (``normalise``): the result depends only on the input
 
 import re
 
-from linkage.normalise import NOT_KNOWN, NormaliseError, _fail, fold
+from linkage.normalise import NOT_KNOWN, NormaliseError, fold, reject
 
 __all__ = [
     "is_country_name",
@@ -54,7 +54,7 @@ def normalise_sex(text: str) -> str | None:
     said = {_SEX.get(word) for word in key.split()}
     if len(said) == 1 and None not in said:
         return said.pop()
-    _fail(NormaliseError, "unrecognised sex", text.strip())
+    reject(NormaliseError, "unrecognised sex", text.strip())
 
 
 # --------------------------------------------------------------------- nationality

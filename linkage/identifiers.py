@@ -14,7 +14,7 @@ from adverts that are still good evidence.
 import re
 import unicodedata
 
-from linkage.normalise import _TO_UPPER, NormaliseError, _fail
+from linkage.normalise import UPPER_ALNUM_BYTES, NormaliseError, reject
 
 __all__ = [
     "normalise_document_number",
@@ -53,7 +53,7 @@ def _spreadsheet_number(value: str) -> str:
     if match := _SCIENTIFIC.fullmatch(value):
         lead, fraction, exponent = match.group(1), match.group(2), int(match.group(3))
         if len(fraction) != exponent:
-            _fail(NormaliseError, "not a phone number", value,
+            reject(NormaliseError, "not a phone number", value,
                   "written by a spreadsheet as a rounded number; format the column as text",
                   "written by a spreadsheet as a rounded number")
         return lead + fraction
@@ -105,7 +105,7 @@ def normalise_phone(text: str, default_country: str = "31",
         value = _TRUNK_ZERO.sub("", value)
     compact = _PHONE_SEPARATORS.sub("", _spreadsheet_number(value))
     if not _PHONE_SHAPE.fullmatch(compact):
-        _fail(NormaliseError, "not a phone number", value, "unexpected characters")
+        reject(NormaliseError, "not a phone number", value, "unexpected characters")
     if compact.startswith("+"):
         digits = compact[1:]
     elif compact.startswith("00"):
@@ -119,12 +119,12 @@ def normalise_phone(text: str, default_country: str = "31",
     elif len(compact) == _NATIONAL_DIGITS.get(country):
         digits = country + compact
     else:
-        _fail(NormaliseError, "not a phone number", value, "no country code or leading 0")
+        reject(NormaliseError, "not a phone number", value, "no country code or leading 0")
     if digits.startswith("0"):
-        _fail(NormaliseError, "not a phone number", value, "country code cannot start with 0")
+        reject(NormaliseError, "not a phone number", value, "country code cannot start with 0")
     if not _MIN_E164_DIGITS <= len(digits) <= _MAX_E164_DIGITS:
         length = "too short" if len(digits) < _MIN_E164_DIGITS else "too long"
-        _fail(
+        reject(
             NormaliseError,
             "not a phone number",
             value,
@@ -203,14 +203,14 @@ def _upper_alnum(text: str) -> str:
     if not text.isascii():
         text = unicodedata.normalize("NFKC", text).translate(_HOMOGLYPHS)
         text = unicodedata.normalize("NFD", text).encode("ascii", "ignore").decode("ascii")
-    return text.encode("ascii").translate(_TO_UPPER, _NOT_ALNUM).decode("ascii")
+    return text.encode("ascii").translate(UPPER_ALNUM_BYTES, _NOT_ALNUM).decode("ascii")
 
 
 def _required_upper_alnum(text: str, what: str) -> str:
     value = _upper_alnum(text)
     if not value:
         if text.strip():
-            _fail(NormaliseError, f"not a {what}", text.strip(), "no letters or digits")
+            reject(NormaliseError, f"not a {what}", text.strip(), "no letters or digits")
         raise NormaliseError(f"empty {what}", f"empty {what}")
     return value
 

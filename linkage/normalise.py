@@ -70,7 +70,7 @@ def _quote(value: str) -> str:
     return repr(value)
 
 
-def _fail(
+def reject(
     cls: type[NormaliseError],
     what: str,
     value: str,
@@ -139,7 +139,7 @@ def _byte_tables() -> tuple[bytes, bytes]:
     return bytes(lower), bytes(upper)
 
 
-_TO_LOWER_WORDS, _TO_UPPER = _byte_tables()
+_TO_LOWER_WORDS, UPPER_ALNUM_BYTES = _byte_tables()
 _APOSTROPHE_BYTES = b"'`"
 _I_CIRCUMFLEX = unicodedata.lookup("LATIN SMALL LETTER I WITH CIRCUMFLEX")
 # Romanian î inside a word after a consonant is the pre-1993 (and Moldovan) spelling of
