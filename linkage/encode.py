@@ -151,7 +151,10 @@ class Encoder:
         self._short_harden = (Hardener(schema.hardening, keys.hardening, self._short_bits)
                               if self._short_bits else None)
         self._short_words: _Bounded = _Bounded(_CACHE_LIMIT)  # (year, word, hashes) -> mask
+        self._short_bigrams: _Bounded = _Bounded(_CACHE_LIMIT)  # (year, bigram, hashes) -> mask
         self._short_filters: _Bounded = _Bounded(_LARGE_CACHE_LIMIT)  # (year, raw) -> hardened
+        # (given names, surname as entered, year) -> (year, raw): most names recur as written
+        self._short_names: _Bounded = _Bounded(_LARGE_CACHE_LIMIT)
 
     @property
     def epoch(self) -> int:
@@ -220,22 +223,48 @@ class Encoder:
         filters: the hub can compare short names only inside one year, and group them
         only there. Empty without a date of birth (or under a schema without one).
         """
-        if not self._short_bits or identity.date_of_birth is None:
+        key = self._short_key(identity)
+        if key is None:
             return b""
-        given, surname = name_words(identity.given_names), name_words(identity.surname)
+        hardened = self._short_filters.get(key)
+        if hardened is None:
+            assert self._short_harden is not None
+            hardened = self._short_filters.put(key, self._short_harden(
+                key[1].to_bytes(self._short_bits // 8, "little")))
+        return hardened
+
+    def _short_key(self, identity: Identity) -> tuple[int, int] | None:
+        """(year of birth, raw short filter bits) of an identity; None without either."""
+        if not self._short_bits or identity.date_of_birth is None:
+            return None
         year = identity.date_of_birth.year
+        entered = (identity.given_names, identity.surname, year)
+        known = self._short_names.get(entered)
+        if known is not None:
+            return known
+        given, surname = name_words(identity.given_names), name_words(identity.surname)
         raw = 0
         if given:
             raw |= self._short_word(canonical_word(given[0]), self.schema.given_hashes, year)
         if surname:
             raw |= self._short_word(canonical_word(surname[-1]), self.schema.surname_hashes,
                                     year)
-        hardened = self._short_filters.get((year, raw))
-        if hardened is None:
-            assert self._short_harden is not None
-            hardened = self._short_filters.put((year, raw), self._short_harden(
-                raw.to_bytes(self._short_bits // 8, "little")))
-        return hardened
+        return self._short_names.put(entered, (year, raw))
+
+    def _harden_short_filters(self, identities: Sequence[Identity]) -> None:
+        """Harden a batch's new short filters in one compiled call, as `encode_batch` does
+        its name filters, so that `short_name_filter` finds them in its cache."""
+        if self._short_harden is None:
+            return
+        new: dict[tuple[int, int], bytes] = {}
+        for identity in identities:
+            key = self._short_key(identity)
+            if key is not None and key not in new and self._short_filters.get(key) is None:
+                new[key] = key[1].to_bytes(self._short_bits // 8, "little")
+        if new:
+            for key, hardened in zip(new, self._short_harden.many(list(new.values())),
+                                     strict=True):
+                self._short_filters.put(key, hardened)
 
     def _short_word(self, word: str, hashes: int, year: int) -> int:
         cached = self._short_words.get((year, word, hashes))
@@ -244,13 +273,21 @@ class Encoder:
         padded = f"_{word}_"
         mask = 0
         for i in range(len(padded) - 1):
-            hashed = self._bigram_hash.copy()
-            hashed.update(f"short:{year}:{padded[i : i + 2]}".encode())
-            digest = hashed.digest()
-            for j in range(hashes):
-                mask |= 1 << (int.from_bytes(digest[4 * j : 4 * j + 4], "little")
-                              % self._short_bits)
+            mask |= self._short_bigram(padded[i : i + 2], hashes, year)
         return self._short_words.put((year, word, hashes), mask)
+
+    def _short_bigram(self, bigram: str, hashes: int, year: int) -> int:
+        # cached apart from the words: a few hundred bigrams a year, met in every word
+        cached = self._short_bigrams.get((year, bigram, hashes))
+        if cached is not None:
+            return cached
+        hashed = self._bigram_hash.copy()
+        hashed.update(f"short:{year}:{bigram}".encode())
+        digest = hashed.digest()
+        mask = 0
+        for j in range(hashes):
+            mask |= 1 << (int.from_bytes(digest[4 * j : 4 * j + 4], "little") % self._short_bits)
+        return self._short_bigrams.put((year, bigram, hashes), mask)
 
     def dob_tokens(self, born: date | None) -> tuple[int, ...]:
         if born is None:
@@ -312,6 +349,7 @@ class Encoder:
 
     def encode_batch(self, identities: Sequence[Identity]) -> list[IdentityEncoding]:
         """encode_identity of each, in order; new name filters hardened in one call."""
+        self._harden_short_filters(identities)
         filters = self._filters
         out: list = []  # an IdentityEncoding, or its rest until its filter is hardened
         waiting: dict[int, list[int]] = {}  # new raw filter -> where it goes in out
