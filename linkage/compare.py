@@ -155,7 +155,7 @@ class PairFeatures:
     entities_recorded: np.ndarray
     # how much more alike the short names (first given name, last surname word) are than
     # the whole names, where both sightings were born in the same year; else 0
-    short_gain: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    short_gain: np.ndarray
 
 
 #: classes of shared entity evidence, most telling first: a phone or an advert is mostly
@@ -217,27 +217,27 @@ def features(table: EncodingTable, left: np.ndarray, right: np.ndarray) -> PairF
                         _shared_entity(table, left, right, (similarity >= ENTITY_NAME_DICE)
                                        & (dob != DobAgreement.DIFFERENT)),
                         entities_recorded(table, left, right),
-                        short_name_gain(table, left, right, similarity, dob_l, dob_r))
+                        short_name_gain(table, left, right, similarity,
+                                        same_year_of_birth(equal, missing)))
 
 
-def same_year_of_birth(dob_l: np.ndarray, dob_r: np.ndarray) -> np.ndarray:
-    """Row-wise, from the date tokens alone: were both born, and surely in the same year?
+def same_year_of_birth(equal: np.ndarray, missing: np.ndarray) -> np.ndarray:
+    """Row-wise, from the date tokens alone (`equal`: which of two sightings' tokens are
+    equal; `missing`: a side has no date): were both born, and surely in the same year?
 
     The same date or its day/month swap, the same month and year (a day apart inside a
     month), or the same day and year (a month apart). A day apart across the end of a
     month shares none of these tokens and is left out: across New Year the same
     tokens say nothing of the year, and the two short filters would be unrelated bits.
     """
-    equal = dob_l == dob_r
-    both = (dob_l[:, 0] != 0) & (dob_r[:, 0] != 0)
-    return both & (equal[:, 0] | equal[:, 1] | equal[:, 3] | equal[:, 4])
+    return ~missing & (equal[:, 0] | equal[:, 1] | equal[:, 3] | equal[:, 4])
 
 
 def short_name_gain(table: EncodingTable, left: np.ndarray, right: np.ndarray,
-                    whole: np.ndarray, dob_l: np.ndarray, dob_r: np.ndarray) -> np.ndarray:
+                    whole: np.ndarray, same_year: np.ndarray) -> np.ndarray:
     """max(Dice of the short name filters - Dice of the whole ones, 0) where the two were
-    born in the same year (keyed by the year, the short filters of two years are
-    unrelated bits); 0 elsewhere, and under a schema without short filters.
+    born in the same year (`same_year_of_birth`: keyed by the year, the short filters of
+    two years are unrelated bits); 0 elsewhere, and under a schema without short filters.
 
     A dropped second given name, a married or double surname, a Spanish second surname:
     the whole names are 0.5 to 0.8 alike, the short ones (Ana Popa, Ana Nedelcu-Popa)
@@ -245,7 +245,7 @@ def short_name_gain(table: EncodingTable, left: np.ndarray, right: np.ndarray,
     out = np.zeros(len(left), dtype=np.float64)
     if not table.short_filter_words:
         return out
-    same = np.flatnonzero(same_year_of_birth(dob_l, dob_r))
+    same = np.flatnonzero(same_year)
     if len(same):
         short = dice_pairs(table.short_filters, table.short_popcounts,
                            np.asarray(left, dtype=np.int64)[same],
@@ -302,7 +302,7 @@ def design(f: PairFeatures) -> dict[str, np.ndarray]:
         "nationality_different": f.nationality == -1,
         **{f"{name}_same": f.entity == strength + 1
            for strength, (name, _) in enumerate(ENTITY_EVIDENCE)},
-        "short_name_gain": f.short_gain if len(f.short_gain) else np.zeros_like(d),
+        "short_name_gain": f.short_gain,
     }
 
 

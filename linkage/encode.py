@@ -160,11 +160,13 @@ class Encoder:
     def epoch(self) -> int:
         return self.keys.epoch
 
-    def _bigram_positions(self, bigram: str) -> list[int]:
+    def _bigram_positions(self, message: str, bits: int) -> list[int]:
+        """Keyed positions of a bigram (`message`: the bigram, or for the short name
+        filter the year and the bigram) in a filter of `bits`, as many as the most
+        hashes any field takes; a field takes the first of them."""
         hashed = self._bigram_hash.copy()
-        hashed.update(bigram.encode())
+        hashed.update(message.encode())
         digest = hashed.digest()
-        bits = self.schema.filter_bits
         # 32-bit draws reduced modulo the filter length: bias below 2**-22 for 1024 bits
         return [
             int.from_bytes(digest[i : i + 4], "little") % bits
@@ -175,7 +177,7 @@ class Encoder:
         mask = self._bigram_masks.get((bigram, hashes))
         if mask is None:
             mask = 0
-            for position in self._bigram_positions(bigram)[:hashes]:
+            for position in self._bigram_positions(bigram, self.schema.filter_bits)[:hashes]:
                 mask |= 1 << position
             self._bigram_masks.put((bigram, hashes), mask)
         return mask
@@ -281,12 +283,10 @@ class Encoder:
         cached = self._short_bigrams.get((year, bigram, hashes))
         if cached is not None:
             return cached
-        hashed = self._bigram_hash.copy()
-        hashed.update(f"short:{year}:{bigram}".encode())
-        digest = hashed.digest()
         mask = 0
-        for j in range(hashes):
-            mask |= 1 << (int.from_bytes(digest[4 * j : 4 * j + 4], "little") % self._short_bits)
+        for position in self._bigram_positions(f"short:{year}:{bigram}",
+                                               self._short_bits)[:hashes]:
+            mask |= 1 << position
         return self._short_bigrams.put((year, bigram, hashes), mask)
 
     def dob_tokens(self, born: date | None) -> tuple[int, ...]:

@@ -51,11 +51,11 @@ def attack_row(seed: int, persons: int, public: attacks.PublicTable) -> list[obj
     dated = np.array([row for row, e in enumerate(encodings) if e.short_name_filter])
     cells: list[object] = [seed, f"{len(dated)} of {len(encodings)}"]
     aligned_guesses = []
+    subset = [encodings[row] for row in dated]
+    subset_records = [records[row] for row in dated]
     for name_of in (lambda e: e.name_filter, lambda e: e.short_name_filter):
-        subset = [encodings[row] for row in dated]
         words = pack([name_of(e) for e in subset])
-        aligned = attacks.alignment_attacks(subset, [records[row] for row in dated], public,
-                                            words)
+        aligned = attacks.alignment_attacks(subset, subset_records, public, words)
         guesses = spread_guesses(aligned.frequency_guesses, dated, len(encodings))
         aligned_guesses.append(guesses)
         found = attacks.score_guesses(guesses, records)
