@@ -9,7 +9,7 @@ whose positions an attacker can reconstruct from two values.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TypeVar
@@ -81,6 +81,23 @@ def neighbours(born: date) -> tuple[date, ...]:
 def _keyed64(key: bytes, message: bytes) -> int:
     value = int.from_bytes(hashlib.blake2b(message, key=key, digest_size=8).digest(), "little")
     return value or 1  # 0 means "absent" on the wire
+
+
+def _bits_at(positions: Sequence[int]) -> int:
+    mask = 0
+    for position in positions:
+        mask |= 1 << position
+    return mask
+
+
+def _word_bits(word: str, bigram_mask: Callable[[str], int]) -> int:
+    """Filter bits of a word: its bigrams padded with "_" at both ends ("_ana_": _a an na
+    a_), so first and last letters count as bigrams of their own."""
+    padded = f"_{word}_"
+    mask = 0
+    for i in range(len(padded) - 1):
+        mask |= bigram_mask(padded[i : i + 2])
+    return mask
 
 
 _K = TypeVar("_K")
@@ -176,21 +193,16 @@ class Encoder:
     def _bigram_mask(self, bigram: str, hashes: int) -> int:
         mask = self._bigram_masks.get((bigram, hashes))
         if mask is None:
-            mask = 0
-            for position in self._bigram_positions(bigram, self.schema.filter_bits)[:hashes]:
-                mask |= 1 << position
-            self._bigram_masks.put((bigram, hashes), mask)
+            mask = self._bigram_masks.put((bigram, hashes), _bits_at(
+                self._bigram_positions(bigram, self.schema.filter_bits)[:hashes]))
         return mask
 
     def _word_mask(self, word: str, hashes: int) -> int:
         cached = self._word_masks.get((word, hashes))
         if cached is not None:
             return cached
-        padded = f"_{word}_"
-        mask = 0
-        for i in range(len(padded) - 1):
-            mask |= self._bigram_mask(padded[i : i + 2], hashes)
-        return self._word_masks.put((word, hashes), mask)
+        return self._word_masks.put(
+            (word, hashes), _word_bits(word, lambda bigram: self._bigram_mask(bigram, hashes)))
 
     def _name_field(self, text: str, hashes: int, cache: _Bounded) -> int:
         """Raw filter bits of one name field; 0 if it has no words."""
@@ -272,22 +284,17 @@ class Encoder:
         cached = self._short_words.get((year, word, hashes))
         if cached is not None:
             return cached
-        padded = f"_{word}_"
-        mask = 0
-        for i in range(len(padded) - 1):
-            mask |= self._short_bigram(padded[i : i + 2], hashes, year)
-        return self._short_words.put((year, word, hashes), mask)
+        return self._short_words.put(
+            (year, word, hashes),
+            _word_bits(word, lambda bigram: self._short_bigram(bigram, hashes, year)))
 
     def _short_bigram(self, bigram: str, hashes: int, year: int) -> int:
         # cached apart from the words: a few hundred bigrams a year, met in every word
         cached = self._short_bigrams.get((year, bigram, hashes))
         if cached is not None:
             return cached
-        mask = 0
-        for position in self._bigram_positions(f"short:{year}:{bigram}",
-                                               self._short_bits)[:hashes]:
-            mask |= 1 << position
-        return self._short_bigrams.put((year, bigram, hashes), mask)
+        return self._short_bigrams.put((year, bigram, hashes), _bits_at(
+            self._bigram_positions(f"short:{year}:{bigram}", self._short_bits)[:hashes]))
 
     def dob_tokens(self, born: date | None) -> tuple[int, ...]:
         if born is None:
