@@ -186,6 +186,9 @@ class Linker:
     def _load(self) -> None:
         """Rebuild memory from the database (hub start-up), one chunk at a time."""
         with self.store.lock:
+            linked, = self.store.db.conn.execute(
+                "SELECT count(*) FROM sightings WHERE linked = 1").fetchone()
+            self.encodings.reserve(ROOM_FACTOR * linked)
             cursor = self.store.db.conn.execute(
                 "SELECT seq, epoch, subject, person_id, cluster_seq, gemeente "
                 "FROM sightings WHERE linked = 1 ORDER BY seq")

@@ -9,7 +9,8 @@ so nothing is rounded). Each row's link ends are one contiguous slice:
 New links are inserted into the slices of their rows in one `np.insert` per
 call, which copies the arrays once (linear in the links held). Link runs add
 links a chunk at a time, so that copy happens a few dozen times in a full
-relink and once a night.
+relink and once a night; into an empty store (a hub start) the sorted links
+are the arrays, with nothing to insert into.
 """
 
 from __future__ import annotations
@@ -41,21 +42,29 @@ class EdgeStore:
 
     def add(self, left: np.ndarray, right: np.ndarray, scores: np.ndarray) -> None:
         """Add the links (left[i], right[i]) with scores[i]."""
-        left = np.asarray(left, dtype=np.int64)
+        # int32 ends, and each temporary dropped once used: a hub start adds its
+        # millions of stored links in one call, and int64 copies of every end held at
+        # once were the start's memory peak (hundreds of megabytes at a million sightings)
+        left = np.asarray(left, dtype=np.int32)
         if not len(left):
             return
-        right = np.asarray(right, dtype=np.int64)
+        right = np.asarray(right, dtype=np.int32)
         ends = np.concatenate([left, right])
-        others = np.concatenate([right, left]).astype(np.int32)
-        values = np.tile(np.asarray(scores, dtype=np.float32), 2)
         self.grow(int(ends.max()) + 1)
+        added = np.bincount(ends, minlength=self.rows)
         # stable: a row's new ends follow its old ones in the order given
         order = np.argsort(ends, kind="stable")
-        ends, others, values = ends[order], others[order], values[order]
-        at = self.start[ends + 1]  # the end of each row's slice
-        self.others = np.insert(self.others, at, others)
-        self.scores = np.insert(self.scores, at, values)
-        self.start[1:] += np.cumsum(np.bincount(ends, minlength=self.rows))
+        at = self.start[1:][ends[order]] if len(self.others) else None  # each row's slice end
+        del ends
+        others = np.concatenate([right, left])[order]
+        values = np.tile(np.asarray(scores, dtype=np.float32), 2)[order]
+        del order
+        if at is None:  # nothing to insert into (a hub start, a relink): the sorted ends
+            self.others, self.scores = others, values
+        else:
+            self.others = np.insert(self.others, at, others)
+            self.scores = np.insert(self.scores, at, values)
+        self.start[1:] += np.cumsum(added)
 
     def neighbours(self, row: int) -> tuple[np.ndarray, np.ndarray]:
         """The rows linked to `row` and the links' scores (views; do not modify)."""

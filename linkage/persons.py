@@ -159,7 +159,7 @@ class PersonGraph:
                   scores: np.ndarray | Iterable[float]) -> None:
         """Links (pairs of rows) at or above the link floor, with their scores."""
         pairs = np.asarray(links if isinstance(links, np.ndarray) else list(links),
-                           dtype=np.int64).reshape(-1, 2)
+                           dtype=np.int32).reshape(-1, 2)  # rows, as EdgeStore holds them
         values = np.asarray(scores if isinstance(scores, np.ndarray) else list(scores),
                             dtype=np.float32)
         self.links.add(pairs[:, 0], pairs[:, 1], values)
