@@ -49,6 +49,7 @@ class EpochTables:
     def __init__(self, schema: LinkageSchema) -> None:
         self.schema = schema
         self.size = 0  # sightings (linker rows)
+        self._room = 1024  # rows each epoch's table is made with room for (`reserve`)
         self.tables: dict[int, EncodingTable] = {}
         self._indexes: dict[int, CandidateIndex] = {}
         # per epoch: table row of each sighting (-1: not encoded under that epoch) ...
@@ -60,9 +61,17 @@ class EpochTables:
     def epochs(self) -> list[int]:
         return sorted(self.tables, reverse=True)
 
+    def reserve(self, sightings: int) -> None:
+        """Room in every epoch's table (and any made later) for `sightings` rows, taken
+        before loading them so the table is never copied to grow while it loads, nor on
+        the nights after (`EncodingTable.reserve`: the room costs nothing until used)."""
+        self._room = max(self._room, sightings)
+        for table in self.tables.values():
+            table.reserve(self._room)
+
     def _epoch(self, epoch: int) -> None:
         if epoch not in self.tables:
-            self.tables[epoch] = EncodingTable.for_schema(self.schema)
+            self.tables[epoch] = EncodingTable.for_schema(self.schema, capacity=self._room)
             self._indexes[epoch] = CandidateIndex()
             self._table_row[epoch] = np.full(max(self.size, 1024), -1, dtype=np.int64)
             self._sighting[epoch] = np.empty(1024, dtype=np.int64)

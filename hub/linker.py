@@ -83,6 +83,10 @@ class RemovalRun:
 
 
 CHUNK_ROWS = 20_000
+#: Encoding tables are made with room for this many times the sightings a hub loads
+#: or relinks: the room costs no memory until used, and a table that had to grow on a
+#: night would hold its old and new copies at once (`EncodingTable.reserve`).
+ROOM_FACTOR = 2
 #: sightings per link run: between runs a lookup at the door gets the linker. Each run
 #: reclusters the components it touches, and the large ones of common names are touched
 #: by every run, so runs of 5,000 made a night of 10,000 at a million sightings 18 s
@@ -217,8 +221,9 @@ class Linker:
                                           dtype=np.float32, count=count))
             del links
             if ends:
-                self.graph.add_links(np.concatenate(ends).reshape(-1, 2),
-                                     np.concatenate(scores))
+                pairs, values = np.concatenate(ends).reshape(-1, 2), np.concatenate(scores)
+                del ends, scores  # the chunks, copied: not held through add_links's peak
+                self.graph.add_links(pairs, values)
 
     def _cluster_error(self, rows: np.ndarray) -> StoredClusterError:
         """The one line for the operator about linker rows whose cluster is not loaded."""
@@ -447,6 +452,7 @@ class Linker:
                              links_dropped=dropped, **details)
         self.policy = policy
         self._reset()
+        self.encodings.reserve(ROOM_FACTOR * reset)
         return self._consistently(self._link_pending)
 
     # -- lookups, withdrawal, correction and retention (issue 8) ---------------------------

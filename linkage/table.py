@@ -63,11 +63,22 @@ class EncodingTable:
 
     def _grow(self, needed: int) -> None:
         capacity = len(self.popcounts)
-        if needed <= capacity:
+        if needed > capacity:
+            self.reserve(max(needed, capacity * 2))
+
+    def reserve(self, capacity: int) -> None:
+        """Room for `capacity` rows, so that appends up to it never copy the table.
+
+        Growing copies every column while the old ones are still held: at a million
+        rows a moment of some 380 MB more, on whichever night the table crosses its
+        capacity. Room reserved ahead costs nothing until rows are written (the
+        columns are zeroed by the operating system, page by page, when first
+        touched), so a hub reserves for twice what it loads (`EpochTables.reserve`).
+        """
+        if capacity <= len(self.popcounts):
             return
-        new_capacity = max(needed, capacity * 2)
         old = self.columns()
-        self._allocate(new_capacity)
+        self._allocate(capacity)
         for target, source in zip(self.columns(), old, strict=True):
             target[: self.size] = source[: self.size]
 

@@ -87,3 +87,20 @@ def test_neutral_score_never_links_and_never_vetoes(changes):
     assert neutral < policy.threshold
     assert neutral >= policy.veto
     assert neutral <= policy.cluster_mean
+
+
+def test_reserved_room_is_taken_by_appends_without_copying_the_tables(encoders):
+    tables = EpochTables(default_schema())
+    tables.append(rows(encoders)[:1])  # epoch 1's table exists before the room is reserved
+    tables.reserve(5000)
+    tables.append(rows(encoders)[1:])  # epoch 2's table is made afterwards, with the room
+    held = {epoch: table.filters for epoch, table in tables.tables.items()}
+    assert all(len(table.popcounts) >= 5000 for table in tables.tables.values())
+    for _ in range(1500):  # 3,000 more rows under each epoch: inside the room
+        tables.append(rows(encoders)[1:2])
+    assert all(tables.tables[epoch].filters is filters for epoch, filters in held.items())
+    # the rows written before and after the reservation are all still there
+    assert tables.tables[1].size == 2 + 1500 and tables.tables[2].size == 2 + 1500
+    first = tables.tables[1]
+    assert first.filter_bytes(0) == first.filter_bytes(first.size - 1)
+    assert first.filter_bytes(0) == rows(encoders)[0][1].name_filter

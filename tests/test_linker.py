@@ -228,6 +228,31 @@ def test_restarted_hub_continues_with_the_same_persons(tmp_path, uploads):
     store.close()
 
 
+def test_a_restarted_hub_takes_its_nights_into_room_made_at_start_up(tmp_path):
+    # a table that grows copies itself: at a million sightings a moment of some 380 MB.
+    # 1,000 sightings loaded, then nights past 1,024: where a table loaded bare would grow
+    encoder = Encoder(default_schema(), derive_purpose_keys(b"\x05" * 32, 1))
+    sightings = encoded_sightings(encoder, 330, seed=4)
+    assert len(sightings) > 1100
+    path = tmp_path / "hub.db"
+    store = HubStore(path)
+    for gemeente, batch in nightly_batches(sightings[:1000], 500):
+        store.store_batch(gemeente, wire.batch_digest(batch), batch)
+    Linker(store, default_schema(), MatchPolicy()).link_pending()
+    store.close()
+
+    store = HubStore(path)
+    linker = Linker(store, default_schema(), MatchPolicy())
+    tables = {epoch: table.filters for epoch, table in linker.encodings.tables.items()}
+    for gemeente, batch in nightly_batches(sightings[1000:], 50):
+        store.store_batch(gemeente, wire.batch_digest(batch), batch)
+        linker.link_pending()
+    assert linker.encodings.size == len(sightings)
+    assert all(linker.encodings.tables[epoch].filters is filters
+               for epoch, filters in tables.items())
+    store.close()
+
+
 def last_sighting_with_cluster_seq(tmp_path, uploads, cluster_seq) -> tuple[Path, int, str]:
     """A hub database of one linked night whose last sighting's cluster_seq was edited by
     hand to `cluster_seq` (a callable of the seq); the path, that seq and its UUID."""
