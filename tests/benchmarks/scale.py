@@ -17,6 +17,7 @@ linker is single-threaded; SQLite has one writer).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import gc
 import os
@@ -428,12 +429,28 @@ def _hub_prepare(persons: int, increment: int, db: Path, night_file: Path) -> No
           flush=True)
 
 
+def _status_mb(field: str) -> float | None:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(f"{field}:"):
+            return int(line.split()[1]) / 1024
+    return None
+
+
 def current_rss_mb() -> float:
     """Resident memory now (not the peak): what a running hub holds."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return rss_mb()
+    return _status_mb("VmRSS") or rss_mb()
+
+
+def peak_since_reset_mb() -> float:
+    """Peak resident memory since `reset_peak()` (the whole process where Linux's
+    /proc/self/clear_refs is not there)."""
+    return _status_mb("VmHWM") or rss_mb()
+
+
+def reset_peak() -> None:
+    """Start a new peak, so a night's own peak is not hidden behind start-up's."""
+    with contextlib.suppress(OSError):
+        Path("/proc/self/clear_refs").write_text("5")
 
 
 def _alert_engine(store):
@@ -487,8 +504,10 @@ def _hub_restart_and_night(db: Path, night_file: Path) -> None:
     engine = _alert_engine(store)
     engine.evaluate(full=engine.rules_changed)  # what hub start does
     start_s = time.perf_counter() - started
+    start_peak = peak_since_reset_mb()
     gc.collect()
     held = current_rss_mb()
+    reset_peak()
     night = pickle.loads(night_file.read_bytes())
     started = time.perf_counter()
     for gemeente, batch in batches(night):
@@ -497,12 +516,14 @@ def _hub_restart_and_night(db: Path, night_file: Path) -> None:
     link_s = time.perf_counter() - started
     alerts = engine.evaluate()
     nightly_s = time.perf_counter() - started
+    night_peak = peak_since_reset_mb()
     removal = _withdraw_and_correct(store, linker, engine)
     store.close()
-    print(f"| hub start {start_s:5.1f}s, then holds {held:,.0f} MB | +{len(night):,} nightly "
+    print(f"| hub start {start_s:5.1f}s (peak {start_peak:,.0f} MB), then holds {held:,.0f} MB "
+          f"| +{len(night):,} nightly "
           f"{nightly_s:5.1f}s (store + link {link_s:.1f}s, {night_run.candidate_pairs:,} "
           f"candidates; alerts {alerts.seconds:.1f}s, {alerts.sightings:,} sightings read) "
-          f"| peak {rss_mb():,.0f} MB | {removal}", flush=True)
+          f"| peak {night_peak:,.0f} MB | {removal}", flush=True)
 
 
 def _withdraw_and_correct(store, linker, engine) -> str:
