@@ -57,7 +57,9 @@ order; in the near family, the earlier row's date is a neighbour of the
 later row's), so adding rows one by one or all at once yields the same
 candidate pairs. The index is sorted numpy arrays (key, row), so a million
 rows with a few dozen keys each fit in a few hundred megabytes and are
-searched with `searchsorted`.
+searched with `searchsorted`; each family's arrays are split by the key's
+first bits into shards, so that inserting a night's keys copies a shard at
+a time, not the family.
 """
 
 from __future__ import annotations
@@ -346,20 +348,80 @@ class _SortedKeys:
         return promoted
 
 
-class CandidateIndex:
-    """Sorted (key, row) arrays of every row indexed so far, one per key family."""
+#: A family's index is split into 2**SHARD_BITS shards by its keys' first bits.
+SHARD_BITS = 4
+
+
+class _ShardedKeys:
+    """One family's (key, row) entries as shards of sorted arrays, split by the key's
+    first bits.
+
+    Inserting into sorted arrays copies them (`_SortedKeys.merge`); at a million
+    sightings the date family holds some 30 million entries, so one array per family
+    made each night's insert a moment of 240 MB more memory, the night's peak. A shard
+    is a sixteenth of that. Equal keys fall in one shard, so a key group, its arrival
+    order and the caps are a shard's own and every pair comes out as before.
+    """
 
     def __init__(self) -> None:
-        self._dates = _SortedKeys()
-        self._undated = _SortedKeys()
-        self._near = _SortedKeys()
-        self._contacts = _SortedKeys()
+        self._shards = [_SortedKeys() for _ in range(1 << SHARD_BITS)]
 
-    def _families(self) -> tuple[_SortedKeys, ...]:
+    def __len__(self) -> int:
+        return sum(len(shard.keys) for shard in self._shards)
+
+    def _split(self, keys: np.ndarray) -> list[tuple[_SortedKeys, np.ndarray]]:
+        """Each shard that `keys` reach, with the positions of its keys (in their order)."""
+        shard_of = keys >> np.uint32(32 - SHARD_BITS)
+        order = np.argsort(shard_of, kind="stable")
+        bounds = np.searchsorted(shard_of[order], np.arange(len(self._shards) + 1))
+        return [(shard, order[lo:hi]) for shard, lo, hi
+                in zip(self._shards, bounds[:-1], bounds[1:], strict=True) if lo < hi]
+
+    def merge(self, rows: np.ndarray, keys: np.ndarray) -> None:
+        for shard, at in self._split(keys):
+            shard.merge(rows[at], keys[at])
+
+    def merge_capped(self, rows: np.ndarray, keys: np.ndarray, cap: int,
+                     dated: np.ndarray | None = None) -> np.ndarray:
+        """Insert the entries; the pairs they make in a capped family (`_capped_pairs`)."""
+        return _concat_pairs([_capped_pairs(shard, shard.merge(rows[at], keys[at]), cap, dated)
+                              for shard, at in self._split(keys)])
+
+    def matches(self, keys: np.ndarray, rows: np.ndarray, cap: int | None = None) -> np.ndarray:
+        """(indexed row, query row) for every query key found (`_matches`)."""
+        return _concat_pairs([_matches(shard.keys, shard.rows, keys[at], rows[at], cap)
+                              for shard, at in self._split(keys)])
+
+    def drop(self, rows: np.ndarray) -> None:
+        for shard in self._shards:
+            shard.drop(rows)
+
+    def drop_capped(self, rows: np.ndarray, cap: int,
+                    dated: np.ndarray | None = None) -> np.ndarray:
+        """Remove the entries of `rows`; the pairs of the entries that moved up under
+        the cap in their groups."""
+        return _concat_pairs([_capped_pairs(shard, shard.drop(rows, cap), cap, dated)
+                              for shard in self._shards])
+
+
+def _concat_pairs(found: list[np.ndarray]) -> np.ndarray:
+    return np.concatenate(found) if found else np.empty((0, 2), dtype=np.int64)
+
+
+class CandidateIndex:
+    """Sorted (key, row) arrays of every row indexed so far, per key family in shards."""
+
+    def __init__(self) -> None:
+        self._dates = _ShardedKeys()
+        self._undated = _ShardedKeys()
+        self._near = _ShardedKeys()
+        self._contacts = _ShardedKeys()
+
+    def _families(self) -> tuple[_ShardedKeys, ...]:
         return self._dates, self._undated, self._near, self._contacts
 
     def __len__(self) -> int:
-        return sum(len(family.keys) for family in self._families())
+        return sum(len(family) for family in self._families())
 
     def add(self, table: EncodingTable, rows: range | list[int] | np.ndarray) -> np.ndarray:
         """Index `rows` and return the new candidate pairs as (earlier row, later row)."""
@@ -371,12 +433,12 @@ class CandidateIndex:
 
         date_rows, date_keys_ = date_keys(table, rows)
         found += _pairs_within(date_keys_, date_rows)
-        found.append(_matches(self._dates.keys, self._dates.rows, date_keys_, date_rows))
+        found.append(self._dates.matches(date_keys_, date_rows))
         self._dates.merge(date_rows, date_keys_)
 
         undated_rows, undated_keys_ = undated_keys(table, rows)
-        positions = self._undated.merge(undated_rows, undated_keys_)
-        found.append(_capped_pairs(self._undated, positions, UNDATED_GROUP_CAP, dated))
+        found.append(self._undated.merge_capped(undated_rows, undated_keys_, UNDATED_GROUP_CAP,
+                                                dated))
 
         # near dates: a new row meets the rows before it (earlier batches and its own)
         # whose date is one of its neighbours; taking only earlier rows makes the
@@ -385,12 +447,11 @@ class CandidateIndex:
         bands = near_bands(table, rows)
         self._near.merge(*near_keys(table, rows, bands))
         probe_rows, probe_keys = near_probes(table, rows, bands)
-        hits = _matches(self._near.keys, self._near.rows, probe_keys, probe_rows)
+        hits = self._near.matches(probe_keys, probe_rows)
         found.append(hits[hits[:, 0] < hits[:, 1]])
 
         contact_rows, contact_keys_ = contact_keys(table, rows)
-        positions = self._contacts.merge(contact_rows, contact_keys_)
-        found.append(_capped_pairs(self._contacts, positions, CONTACT_GROUP_CAP))
+        found.append(self._contacts.merge_capped(contact_rows, contact_keys_, CONTACT_GROUP_CAP))
         return _unique_pairs(np.concatenate(found) if found else np.empty((0, 2), np.int64))
 
     def index_only(self, table: EncodingTable, rows: np.ndarray) -> None:
@@ -412,9 +473,8 @@ class CandidateIndex:
         self._dates.drop(rows)
         self._near.drop(rows)
         dated = table.dob[:, 0] != 0
-        found = [_capped_pairs(family, family.drop(rows, cap), cap, undated_only)
-                 for family, cap, undated_only in ((self._undated, UNDATED_GROUP_CAP, dated),
-                                                   (self._contacts, CONTACT_GROUP_CAP, None))]
+        found = [self._undated.drop_capped(rows, UNDATED_GROUP_CAP, dated),
+                 self._contacts.drop_capped(rows, CONTACT_GROUP_CAP)]
         return _unique_pairs(np.concatenate(found))
 
     def query(self, indexed: EncodingTable, probes: EncodingTable,
@@ -429,19 +489,17 @@ class CandidateIndex:
         if not len(rows) or not len(self):
             return np.empty((0, 2), dtype=np.int64)
         date_rows, date_keys_ = date_keys(probes, rows)
-        found = [_matches(self._dates.keys, self._dates.rows, date_keys_, date_rows)]
+        found = [self._dates.matches(date_keys_, date_rows)]
         undated_rows, undated_keys_ = undated_keys(probes, rows)
         # the probe ranks after every indexed row of its group, as the next row added would
-        hits = _matches(self._undated.keys, self._undated.rows, undated_keys_, undated_rows,
-                        UNDATED_GROUP_CAP - 1)
+        hits = self._undated.matches(undated_keys_, undated_rows, UNDATED_GROUP_CAP - 1)
         either_undated = (indexed.dob[hits[:, 0], 0] == 0) | (probes.dob[hits[:, 1], 0] == 0)
         found.append(hits[either_undated])
         # every indexed row arrived before the probe, so all near hits count
         probe_rows, probe_keys = near_probes(probes, rows)
-        found.append(_matches(self._near.keys, self._near.rows, probe_keys, probe_rows))
+        found.append(self._near.matches(probe_keys, probe_rows))
         contact_rows, contact_keys_ = contact_keys(probes, rows)
-        found.append(_matches(self._contacts.keys, self._contacts.rows, contact_keys_,
-                              contact_rows, CONTACT_GROUP_CAP - 1))
+        found.append(self._contacts.matches(contact_keys_, contact_rows, CONTACT_GROUP_CAP - 1))
         pairs = np.concatenate(found)
         return np.unique(pairs, axis=0) if len(pairs) else pairs
 

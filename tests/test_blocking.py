@@ -367,3 +367,35 @@ def test_keys_are_deduplicated_and_sorted_by_key_then_row():
     expected = sorted(set(zip(keys.tolist(), rows.tolist(), strict=True)))
     assert list(zip(got_keys.tolist(), got_rows.tolist(), strict=True)) == expected
     assert got_rows.dtype == np.int64 and got_keys.dtype == np.uint32
+
+
+def test_the_pairs_do_not_depend_on_how_a_family_is_sharded(encoder, monkeypatch):
+    """Sharding splits a family's arrays by the key's first bits (memory), nothing else:
+    added, moved-up and probed pairs are those of one array per family (0 bits)."""
+    rng = np.random.default_rng(5)
+    people, entities = [], []
+    for _ in range(400):
+        born = (None if rng.random() < 0.2 else
+                dt.date(1990 + int(rng.integers(0, 4)), int(rng.integers(1, 3)),
+                        int(rng.integers(1, 4))))
+        people.append(Identity(str(rng.choice(["Iulia", "Yulia", "Maria", "Elena", "Ana"])),
+                               str(rng.choice(["Turcanu", "Tsurkanu", "Popa", "Nagy"])), born))
+        entities.append([(1, b"phone %d" % rng.integers(0, 30))] if rng.random() < 0.5 else [])
+    table = EncodingTable.for_schema(default_schema())
+    table.append([encoder.encode_identity(p) for p in people], entities)
+    monkeypatch.setattr(blocking, "UNDATED_GROUP_CAP", 5)
+    monkeypatch.setattr(blocking, "CONTACT_GROUP_CAP", 4)
+
+    def pairs_with(bits: int) -> tuple[list[set[tuple[int, int]]], set, set]:
+        monkeypatch.setattr(blocking, "SHARD_BITS", bits)
+        index = CandidateIndex()
+        added = [pairs_set(index.add(table, range(start, min(start + 57, 380))))
+                 for start in range(0, 380, 57)]
+        moved_up = pairs_set(index.remove_rows(table, np.arange(0, 380, 7)))
+        probed = pairs_set(index.query(table, table, range(380, 400)))
+        return added, moved_up, probed
+
+    one_array = pairs_with(0)
+    assert sum(map(len, one_array[0])) > 1000 and one_array[1] and one_array[2]
+    assert pairs_with(4) == one_array
+    assert pairs_with(8) == one_array
