@@ -358,8 +358,8 @@ class _ShardedKeys:
 
     Inserting into sorted arrays copies them (`_SortedKeys.merge`); at a million
     sightings the date family holds some 30 million entries, so one array per family
-    made each night's insert a moment of 240 MB more memory, the night's peak. A shard
-    is a sixteenth of that. Equal keys fall in one shard, so a key group, its arrival
+    made each night's insert a moment of some 160 MB more memory (sampled). A shard's
+    copy is a sixteenth of that. Equal keys fall in one shard, so a key group, its arrival
     order and the caps are a shard's own and every pair comes out as before.
     """
 
