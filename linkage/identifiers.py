@@ -54,8 +54,8 @@ def _spreadsheet_number(value: str) -> str:
         lead, fraction, exponent = match.group(1), match.group(2), int(match.group(3))
         if len(fraction) != exponent:
             reject(NormaliseError, "not a phone number", value,
-                  "written by a spreadsheet as a rounded number; format the column as text",
-                  "written by a spreadsheet as a rounded number")
+                   "written by a spreadsheet as a rounded number; format the column as text",
+                   "written by a spreadsheet as a rounded number")
         return lead + fraction
     return value
 
