@@ -15,6 +15,7 @@ from hub.admin_cli import not_serving, serving
 from hub.admin_cli import register as register_admin
 from hub.alerts import cli as alerts_cli
 from hub.alerts.config import load_alert_config
+from hub.allocator import return_large_frees
 from hub.config import HubConfig, load_config
 from hub.epochs import node_epochs
 from hub.linker import Linker
@@ -63,6 +64,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if args.listen:
         config = dataclasses.replace(config, listen=args.listen)
     settings = load_settings(config.home)
+    return_large_frees()
     with serving(config.home):
         return _serve(args, config, settings)
 
@@ -138,6 +140,7 @@ def cmd_relink(args: argparse.Namespace) -> int:
     not_serving(config.home, "the hub is serving on this home and would go on from the "
                              "persons it holds; stop it first to relink (it relinks by itself "
                              "when its threshold steps)")
+    return_large_frees()
     store = HubStore(config.db_path)
     try:
         matching = load_settings(config.home).matching

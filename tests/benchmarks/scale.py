@@ -400,15 +400,6 @@ def bench_quality_at_scale(sizes: list[int], thresholds: list[float]) -> None:
 # -- hub at scale -----------------------------------------------------------------------
 
 
-def hub_service_env() -> dict[str, str]:
-    """The allocator settings the hub's service unit runs it with (its MALLOC_ lines),
-    so that the hub's memory is measured as deployed."""
-    unit = ROOT / "deploy" / "systemd" / "zichtlijn-hub.service"
-    pairs = (line.removeprefix("Environment=").split("=", 1)
-             for line in unit.read_text().splitlines() if line.startswith("Environment=MALLOC_"))
-    return dict(pairs)
-
-
 def _hub_prepare(persons: int, increment: int, db: Path, night_file: Path) -> None:
     """Child 1: store the base sightings; keep the night's batch for child 2; hold the
     threshold rise the hub's automatic threshold would have reached for this many women
@@ -584,7 +575,7 @@ def bench_hub(sizes: list[int], increment: int) -> None:
             for step in ("_hub-prepare", "_hub-full-link", "_hub-restart"):
                 subprocess.run([sys.executable, "-m", "tests.benchmarks.scale", step,
                                 str(persons), str(increment), str(db), str(night)],
-                               check=True, cwd=ROOT, env={**os.environ, **hub_service_env()})
+                               check=True, cwd=ROOT)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -600,6 +591,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--thresholds", default="2.5,4,5,6")
     options = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT))
+    if options.what.startswith("_hub-"):  # a hub's own process: its malloc setting, as served
+        from hub.allocator import return_large_frees
+        return_large_frees()
     if options.what == "_hub-prepare":
         _hub_prepare(int(options.args[0]), int(options.args[1]), Path(options.args[2]),
                      Path(options.args[3]))
