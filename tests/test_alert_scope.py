@@ -269,3 +269,28 @@ def test_withdrawals_and_corrections_need_no_full_evaluation(tmp_path, encoder, 
     assert scoped.evaluate(full=True).report.changes == 0
     for store in (scoped_store, full_store):
         store.close()
+
+
+def test_reserved_room_takes_a_rebuilds_companions_without_copying_their_tables(
+        other_encoder):
+    from linkage.encode import Identity
+
+    def man(number: int, epoch: int) -> tuple[str, int, int, bytes]:
+        surname = "".join("abcdefghijklmnopqrstuvwxyz"[digit] for digit in (
+            number // 676, number // 26 % 26, number % 26))
+        identity = Identity("Ion", "Rus" + surname, dt.date(1970 + number % 30, 1, 1))
+        encoding = wire.identity_to_wire(other_encoder.encode_identity(identity))
+        return (f"s{epoch}-{number}", 0, epoch, encoding.SerializeToString())
+
+    grouping = CompanionPersons(default_schema(), MatchPolicy())
+    grouping.add([man(0, 1)])  # epoch 1's table exists before the room is reserved
+    grouping.reserve(1500)
+    grouping.add([man(0, 2)])  # epoch 2's table is made afterwards, with the room
+    tables = {epoch: grouping._epochs[epoch].table for epoch in (1, 2)}
+    held = {epoch: table.filters for epoch, table in tables.items()}
+    for start in range(1, 1201, 100):  # past the 1,024 rows a table is made with
+        grouping.add([man(number, epoch) for epoch in (1, 2)
+                      for number in range(start, start + 100)])
+    assert all(tables[epoch].filters is held[epoch] for epoch in (1, 2))
+    assert tables[1].size == tables[2].size == 1201
+    assert len(grouping.person_of) == 2 * 1201  # every man grouped

@@ -123,6 +123,15 @@ class CompanionPersons:
         self.members: dict[str, set[CompanionKey]] = defaultdict(set)
         self._keys_of_sighting: dict[str, list[CompanionKey]] = defaultdict(list)
         self._epoch_of: dict[CompanionKey, int] = {}
+        self._room = 0  # companions each epoch's table is made with room for (`reserve`)
+
+    def reserve(self, companions: int) -> None:
+        """Room for `companions` rows in each epoch's table, made now or later, so that a
+        rebuild and the nights after it do not copy the tables as they grow
+        (`EncodingTable.reserve`: the room costs nothing until used)."""
+        self._room = max(self._room, companions)
+        for state in self._epochs.values():
+            state.table.reserve(self._room)
 
     def companions_of(self, sighting_uuid: str) -> list[str]:
         """Companion person ids on one sighting, in the order they were recorded."""
@@ -140,6 +149,7 @@ class CompanionPersons:
             state = self._epochs.get(epoch)
             if state is None:
                 state = self._epochs[epoch] = _EpochCompanions(self.schema, self.policy)
+                state.table.reserve(self._room)
             moved |= self._rename(state, state.add(group))
         return moved
 

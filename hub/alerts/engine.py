@@ -40,6 +40,7 @@ from hub.alerts.scope import (
     reach_of,
 )
 from hub.alerts.store import ChangeSignal, create_tables, get_meta, set_meta
+from hub.linker import ROOM_FACTOR
 from hub.store import HubStore, utc_now
 from linkage.compare import MatchPolicy
 from linkage.schema import LinkageSchema
@@ -115,6 +116,11 @@ class AlertEngine:
         with self.store.lock:
             last, = self.store.db.execute(
                 "SELECT coalesce(max(seq), 0) FROM sightings").fetchone()
+            if rebuild:
+                count, = self.store.db.execute(
+                    "SELECT count(*) FROM companions c JOIN sightings s ON s.seq = "
+                    "c.sighting_seq WHERE s.person_id IS NOT NULL").fetchone()
+                self._companions.reserve(ROOM_FACTOR * count)
         moved: set[tuple[str, int]] = set()
         start = self._companions_through
         while start < last:
