@@ -1,6 +1,7 @@
 """How well the hub groups companions (the men recorded beside the women) into persons.
 
     .venv-bench/bin/python -m tests.benchmarks.companions [--persons 3000] [--seeds 7,201,202]
+        [--fitting-seeds 101,102,103,104,105]
 
 The network rule counts women "with the same man" through companion persons,
 which the hub groups with the linker's own comparison (hub/alerts/companions.py),
@@ -8,8 +9,9 @@ each companion compared by his encoding and by his sighting's phone, plate
 and advert tokens (`COMPANION_ENTITY_KINDS`). This prints pairwise
 precision, recall and F1 of that grouping against the generator's truth
 (which man was recorded): as shipped, by the name alone (before 2026-12-05),
-with the address too, and with the other weight set, at a few thresholds;
-about a minute a seed.
+with the address too, with the other weight set, and with weights of their own
+(fitted on the companions of the fitting seeds, as fit_weights.py fits the
+women's), at a few thresholds; about a minute a seed.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from linkage.linking import link_all
 from linkage.schema import default_schema
 from linkage.table import EncodingTable
 from tests.benchmarks.carousel import BENCHMARK_SECRET, carousel, parse_all
+from tests.benchmarks.hardening import fit_policy
 from tests.benchmarks.metrics import ClusterQuality, cluster_quality, dense_labels
 from zichtlijn.wire import ENTITY_KINDS
 
@@ -58,15 +61,25 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--persons", type=int, default=3000)
     parser.add_argument("--seeds", default="7,201,202")
     parser.add_argument("--thresholds", default="2.0,2.5,3.0,4.0,5.0")
+    parser.add_argument("--fitting-seeds", default="101,102,103,104,105",
+                        help="samples whose companions the \"fitted on companions\" weights "
+                             "are fitted on (never the evaluation seeds)")
     options = parser.parse_args(argv)
     shipped = MatchPolicy()
+    fitting = [companion_table(options.persons, int(seed))
+               for seed in options.fitting_seeds.split(",")]
+    own = fit_policy(*fitting[0], *fitting[1:])
+    print(f"weights fitted on {sum(table.size for table, _ in fitting):,} companions of seeds "
+          f"{options.fitting_seeds}: " + ", ".join(
+              f"{name} {weight:.2f}" for name, weight in own.weights.items() if weight))
     other_set = replace(shipped, weights_without_entities=shipped.weights,
                         weights=shipped.weights_without_entities)
     address = frozenset(COMPANION_ENTITY_KINDS | {ENTITY_KINDS["address"]})
     settings = [("shipped", COMPANION_ENTITY_KINDS, shipped),
                 ("name alone", frozenset(), shipped),
                 ("with the address too", address, shipped),
-                ("the other weight set", COMPANION_ENTITY_KINDS, other_set)]
+                ("the other weight set", COMPANION_ENTITY_KINDS, other_set),
+                ("fitted on companions", COMPANION_ENTITY_KINDS, own)]
     for seed in (int(s) for s in options.seeds.split(",")):
         tables = {kinds: companion_table(options.persons, seed, kinds)
                   for kinds in {kinds for _, kinds, _ in settings}}
