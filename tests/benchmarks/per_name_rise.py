@@ -1,0 +1,100 @@
+"""The automatic threshold's rise taken per name: a diagnostic, not built.
+
+    .venv/bin/python -m tests.benchmarks.per_name_rise --sizes 100000,330000   # minutes a size
+
+The hub raises its link threshold with its population (`hub.settings.threshold_step`:
+the shipped 2.5 plus ln(namesakes / FITTED_NAMESAKES), stepped), for every pair. But a
+name fewer persons share than the fitting population's average does not agree by
+coincidence more often in a large hub than among 3,000 women. This links the hub
+benchmark's data (`tests.benchmarks.hubdata`) at the hub's threshold for that many
+women, then again with the rise taken per pair where both sightings carry a date of
+birth: min(rise, max(0, ln(n / FITTED_NAMESAKES))), n the larger of the two sightings'
+counts of other persons sharing their exact name filter, counted on the first
+linking's persons (as a hub would count its own). Beside them the global threshold
+half a step and a step lower, for the precision/recall frontier.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+import numpy as np
+
+from hub.settings import FITTED_NAMESAKES
+from linkage.blocking import CandidateIndex
+from linkage.compare import MatchPolicy, score_pairs
+from linkage.linking import link_all, scored_links
+from linkage.persons import PersonGraph
+from linkage.population import name_keys
+from linkage.table import EncodingTable
+from tests.benchmarks.hubdata import encoded_sightings, encoding_table, true_persons
+from tests.benchmarks.namesakes import hub_threshold
+from zichtlijn.evaluate import quality
+
+
+def others_sharing_name(table: EncodingTable, persons: np.ndarray) -> np.ndarray:
+    """For each row, how many other persons carry its exact name filter."""
+    keys = name_keys(table.filters[: table.size])
+    order = np.lexsort((persons, keys))
+    keys_sorted, persons_sorted = keys[order], persons[order]
+    first = np.r_[True, (keys_sorted[1:] != keys_sorted[:-1])
+                  | (persons_sorted[1:] != persons_sorted[:-1])]
+    distinct, counts = np.unique(keys_sorted[first], return_counts=True)
+    return (counts[np.searchsorted(distinct, keys)] - 1).astype(np.float64)
+
+
+def link_with_rise_per_name(table: EncodingTable, policy: MatchPolicy,
+                            others: np.ndarray) -> np.ndarray:
+    """link_all's persons with each dated pair's score raised by the part of the global
+    rise its name does not need (the bars of `policy` unchanged)."""
+    rise = policy.threshold - MatchPolicy().threshold
+    dated = table.dob[: table.size, 0] != 0
+
+    def scorer(left: np.ndarray, right: np.ndarray) -> np.ndarray:
+        shared = np.maximum(others[left], others[right])
+        own = np.minimum(rise, np.maximum(0.0, np.log(np.maximum(shared, 1e-9)
+                                                      / FITTED_NAMESAKES)))
+        both = dated[left] & dated[right]
+        return (score_pairs(table, left, right, policy)
+                + np.where(both, rise - own, 0.0)).astype(np.float32)
+
+    links, scores = scored_links(CandidateIndex().add(table, range(table.size)), scorer,
+                                 policy, dated)
+    graph = PersonGraph(policy)
+    graph.add_rows(range(table.size))
+    graph.add_links(links, scores)
+    graph.update(range(table.size), scorer, dated)
+    return np.array([graph.person_root(row) for row in range(table.size)])
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m tests.benchmarks.per_name_rise")
+    parser.add_argument("--sizes", default="100000,330000")
+    options = parser.parse_args(argv)
+    print("sightings | persons | linking | pairwise quality")
+    for size in (int(s) for s in options.sizes.split(",")):
+        persons = max(1, round(size / 3.4))
+        sightings = encoded_sightings(persons)
+        table = encoding_table(sightings)
+        truth = {row: key for row, (_, _, key) in enumerate(sightings)}
+        threshold = hub_threshold(table, true_persons(sightings))
+
+        def line(label: str, labels: np.ndarray, table: EncodingTable = table,
+                 truth: dict = truth, persons: int = persons) -> None:
+            found = quality(dict(enumerate(labels.tolist())), truth)
+            print(f"{table.size:>9,} | {persons:>7,} | {label:<38} | {found.line()}",
+                  flush=True)
+
+        hub = link_all(table, MatchPolicy(threshold=threshold))
+        line(f"hub's threshold {threshold}, every pair", hub)
+        line("the same, rise per name (dated pairs)",
+             link_with_rise_per_name(table, MatchPolicy(threshold=threshold),
+                                     others_sharing_name(table, hub)))
+        for lower in (0.5, 1.0):
+            if threshold - lower >= MatchPolicy().threshold:
+                line(f"threshold {threshold - lower}, every pair",
+                     link_all(table, MatchPolicy(threshold=threshold - lower)))
+
+
+if __name__ == "__main__":
+    main()
