@@ -25,6 +25,7 @@ from typing import TypeVar
 import numpy as np
 
 from hub import audit_log, epochs, linked_with
+from hub import settings as hub_settings
 from hub.epoch_tables import EpochTables, neutral_score
 from hub.linker_rows import (
     NONE,
@@ -42,9 +43,9 @@ from linkage.compare import MatchPolicy, score_pairs
 from linkage.encode import IdentityEncoding
 from linkage.linking import copy_key, policy_digest, scored_links, unlink_rows
 from linkage.persons import PersonGraph
-from linkage.population import namesakes
+from linkage.population import NameCounts, name_keys, namesakes, rise_names_need
 from linkage.schema import LinkageSchema, SchemaError
-from linkage.table import EntityTokens
+from linkage.table import EncodingTable, EntityTokens
 from zichtlijn import wire
 from zichtlijn.errors import describe
 from zichtlijn.v1 import encoding_pb2
@@ -123,6 +124,12 @@ class Linker:
             if rise is not None and rise > 0:
                 policy = replace(policy, threshold=policy.threshold + rise)
         self.policy = policy
+        # how many persons bore each name when the threshold last stepped (None: not
+        # counted, and every pair pays the whole rise): `_names_allowance`
+        self._name_counts: NameCounts | None = None
+        if auto_threshold is not None:
+            with store.lock:
+                self._name_counts = linked_with.name_counts(store.db.conn)
         self._lock = threading.Lock()
         self._busy_with: str | None = None  # what holds the lock, for a lookup kept waiting
         self._unusable: str | None = None  # why memory could not be rebuilt, if it could not
@@ -150,11 +157,61 @@ class Linker:
         self.encodings = EpochTables(self.schema)
         self.rows = LinkerRows()
         self.graph = PersonGraph(self.policy)
+        # per linker row, while names are counted: how many other persons bore its name
+        # (infinite for a sighting without a date of birth: such pairs pay the whole rise)
+        self._name_others = np.zeros(0, dtype=np.float64)
 
     def _score(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
-        return self.encodings.score(
+        scores = self.encodings.score(
             left, right, lambda table, a, b: score_pairs(table, a, b, self.policy),
             neutral_score(self.policy))
+        if self._name_counts is None:
+            return scores
+        return scores + self._names_allowance(np.maximum(self._name_others[left],
+                                                         self._name_others[right]))
+
+    def _names_allowance(self, others: np.ndarray) -> np.ndarray:
+        """The part of the automatic threshold's rise that pairs whose names `others`
+        other persons bore do not need, added to their scores (README "The rise taken
+        per name"): the rise is the change in prior odds for the average name, and a
+        name rarer than that agrees by coincidence no more often than in the population
+        the weights were fitted on."""
+        rise = self.policy.threshold - self._start_threshold
+        if rise <= 0:
+            return np.zeros(len(others), dtype=np.float32)
+        # the same fitted figure the threshold's rule reads (hub/settings.py)
+        need = rise_names_need(others, rise, hub_settings.FITTED_NAMESAKES)
+        return (rise - need).astype(np.float32)
+
+    def _names_of(self, rows: np.ndarray) -> np.ndarray:
+        """`_name_others` of linker rows as the counts give them."""
+        keys, epochs = self.encodings.newest_name_keys(rows)
+        others = self._name_counts.others(keys, epochs)
+        others[~self.encodings.dated_rows(rows)] = np.inf
+        return others
+
+    def _count_names(self) -> NameCounts:
+        """How many of the linked persons bear each name, now."""
+        keys, epochs = self.encodings.newest_name_keys(
+            np.arange(self.encodings.size, dtype=np.int64))
+        persons = self.rows.person[: self.encodings.size]
+        kept = (epochs >= 0) & (persons != NONE)
+        return NameCounts.of(keys[kept], persons[kept], np.unique(epochs[kept]).tolist())
+
+    def probe_allowance(self, probe: Mapping[int, IdentityEncoding],
+                        rows: np.ndarray) -> np.ndarray:
+        """`_names_allowance` of a lookup's probe paired with each of `rows`."""
+        rows = np.asarray(rows, dtype=np.int64)
+        if self._name_counts is None:
+            return np.zeros(len(rows), dtype=np.float32)
+        epoch = max(probe)
+        table = EncodingTable.for_schema(self.schema, capacity=1)
+        table.append([probe[epoch]], [()])
+        others = self._name_counts.others(name_keys(table.filters, None, epoch)[:1],
+                                          np.array([epoch]))
+        if not len(probe[epoch].dob_tokens):
+            others[:] = np.inf
+        return self._names_allowance(np.maximum(others[0], self._name_others[rows]))
 
     def _append(self, rows: list[tuple[int, int, bytes, str | None, int | None, str]]
                 ) -> tuple[range, np.ndarray]:
@@ -185,6 +242,10 @@ class Linker:
             # one sighting's encodings with another's seq and person
             raise RuntimeError(f"linker rows out of step: encodings took rows {added}, "
                                f"seqs and persons took rows {appended}")
+        if self._name_counts is not None:
+            self._name_others = np.concatenate([
+                self._name_others[: added.start],
+                self._names_of(np.arange(added.start, added.stop, dtype=np.int64))])
         return added, copies
 
     def _load(self) -> None:
@@ -298,7 +359,8 @@ class Linker:
                                f"{time.strftime('%H:%M')}")
             try:
                 relinked = self._relink("hub:hub", replace(self.policy, threshold=wanted),
-                                        threshold=wanted, persons=population.persons,
+                                        self._count_names(), threshold=wanted,
+                                        persons=population.persons,
                                         namesakes=round(population.namesakes, 3))
             finally:
                 self._busy_with = None
@@ -434,23 +496,34 @@ class Linker:
         with self._lock:
             self._busy_with = f"linking every sighting again, since {time.strftime('%H:%M')}"
             try:
-                return self._relink(actor, self.policy)
+                counts = self._name_counts
+                if counts is None and self.auto_threshold is not None and (
+                        self.policy.threshold > self._start_threshold):
+                    counts = self._count_names()  # a hub that rose before names were counted
+                return self._relink(actor, self.policy, counts)
             finally:
                 self._busy_with = None
 
-    def _relink(self, actor: str, policy: MatchPolicy, **details: object) -> LinkRun:
-        """Relink everything under `policy`, which becomes the linker's once the old links
-        are gone (a failed write leaves links and policy as they were)."""
+    def _relink(self, actor: str, policy: MatchPolicy, counts: NameCounts | None = None,
+                **details: object) -> LinkRun:
+        """Relink everything under `policy` and the name `counts`, which become the
+        linker's once the old links are gone (a failed write leaves links, policy and
+        counts as they were)."""
+        if counts is not None:
+            details["names_counted"] = len(counts.keys)
         with self.store.transaction() as conn:
             dropped = conn.execute("DELETE FROM links").rowcount
             reset = conn.execute("UPDATE sightings SET linked = 0, person_id = NULL, "
                                  "cluster_seq = NULL").rowcount
             if self.auto_threshold is not None:
                 linked_with.raise_threshold(conn, policy.threshold - self._start_threshold)
+            if counts is not None and counts is not self._name_counts:
+                linked_with.keep_name_counts(conn, counts)
             # logged so that the auditor's count of linked sightings restarts here
             audit_log.append(conn, utc_now(), actor, "relink", sightings=reset,
                              links_dropped=dropped, **details)
         self.policy = policy
+        self._name_counts = counts
         self._reset()
         self.encodings.reserve(ROOM_FACTOR * reset)
         return self._consistently(self._link_pending)
