@@ -130,6 +130,10 @@ class Linker:
         if auto_threshold is not None:
             with store.lock:
                 self._name_counts = linked_with.name_counts(store.db.conn)
+            if self._name_counts is None and policy.threshold > self._start_threshold:
+                log.warning("the hub's threshold rose before it counted names, so every "
+                            "pair pays the whole rise until the next step; `zichtlijn hub "
+                            "relink` counts them now (README \"The rise taken per name\")")
         self._lock = threading.Lock()
         self._busy_with: str | None = None  # what holds the lock, for a lookup kept waiting
         self._unusable: str | None = None  # why memory could not be rebuilt, if it could not

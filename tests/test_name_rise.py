@@ -108,3 +108,25 @@ def test_an_undated_sighting_pays_the_whole_rise(tmp_path):
     assert allowance[-1] == RISE  # against Xenia's own sighting: a name no one else bears
     assert (allowance[:-1] == 0).all()  # against a Maria Popa: her name pays it all
     store.close()
+
+
+def test_a_hub_that_rose_before_names_were_counted_counts_them_at_its_relink(tmp_path,
+                                                                             caplog):
+    from hub import linked_with
+
+    store = HubStore(tmp_path / "hub.db")
+    linker = Linker(store, default_schema(), MatchPolicy(), rise_at_twenty)
+    store_batch(store, [*(sighting("Maria", "Popa", born) for born in MARIA_BORN),
+                        sighting("Xenia", "Zamfirescu", MARIA_BORN[7])])
+    linker.link_pending()
+    with store.transaction() as conn:  # as a release before the counts left it
+        conn.execute("DELETE FROM name_counts")
+        conn.execute("DELETE FROM name_count_epochs")
+    upgraded = Linker(store, default_schema(), MatchPolicy(), rise_at_twenty)
+    assert upgraded.policy.threshold == START + RISE
+    assert "rose before it counted names" in caplog.text
+    upgraded.relink_all()
+    with store.lock:
+        counts = linked_with.name_counts(store.db.conn)
+    assert counts is not None and sorted(counts.persons.tolist()) == [1, 30]
+    store.close()
