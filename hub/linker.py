@@ -195,12 +195,14 @@ class Linker:
         return others
 
     def _count_names(self) -> NameCounts:
-        """How many of the linked persons bear each name, now."""
+        """How many of the linked persons bear each name borne by more than the fitted
+        namesakes, now."""
         keys, epochs = self.encodings.newest_name_keys(
             np.arange(self.encodings.size, dtype=np.int64))
         persons = self.rows.person[: self.encodings.size]
         kept = (epochs >= 0) & (persons != NONE)
-        return NameCounts.of(keys[kept], persons[kept], np.unique(epochs[kept]).tolist())
+        return NameCounts.of(keys[kept], persons[kept], np.unique(epochs[kept]).tolist(),
+                             hub_settings.FITTED_NAMESAKES)
 
     def probe_allowance(self, probe: Mapping[int, IdentityEncoding],
                         rows: np.ndarray) -> np.ndarray:

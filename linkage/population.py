@@ -80,9 +80,14 @@ class NameCounts:
     epochs: frozenset[int]  # the key epochs counted
 
     @classmethod
-    def of(cls, keys: np.ndarray, persons: np.ndarray, epochs: Iterable[int]) -> NameCounts:
+    def of(cls, keys: np.ndarray, persons: np.ndarray, epochs: Iterable[int],
+           fitted: float = 0.0) -> NameCounts:
+        """The counts of names borne by more than `fitted` other persons: a name fewer
+        bear needs none of a rise (`rise_names_need`), as a name no one bore, so it is
+        not kept (nor is a woman's rare name kept beside her sightings)."""
         distinct, per_key = persons_per_name(keys, persons)
-        return cls(distinct, per_key, frozenset(int(e) for e in epochs))
+        common = per_key - 1 > fitted
+        return cls(distinct[common], per_key[common], frozenset(int(e) for e in epochs))
 
     def others(self, keys: np.ndarray, epochs: np.ndarray) -> np.ndarray:
         """For each key (of the epoch beside it): how many other persons carried it, 0

@@ -86,6 +86,10 @@ def test_name_counts_tell_other_persons_per_name_and_nothing_of_an_epoch_not_cou
                            np.array([1, 2, 3, 3]), epochs=[1])
     others = counts.others(np.array([10, 20, 30, 10], dtype=np.uint64), np.array([1, 1, 1, 2]))
     assert others.tolist() == [1.0, 0.0, 0.0, float("inf")]  # 30: no one; epoch 2: unknown
+    # names borne by no more than `fitted` others are not kept: they need no rise either
+    kept = NameCounts.of(np.array([10, 10, 10, 20], dtype=np.uint64), np.array([1, 2, 3, 4]),
+                         epochs=[1], fitted=1.5)
+    assert kept.keys.tolist() == [10] and kept.persons.tolist() == [3]
 
 
 def test_a_pair_needs_the_rise_of_its_name_between_none_and_all_of_it():

@@ -408,6 +408,7 @@ def _hub_prepare(persons: int, increment: int, db: Path, night_file: Path) -> No
     import pickle
 
     from hub import linked_with
+    from hub.settings import FITTED_NAMESAKES
     from hub.store import HubStore
     from linkage.compare import MatchPolicy
     from linkage.population import NameCounts, name_keys
@@ -426,7 +427,8 @@ def _hub_prepare(persons: int, increment: int, db: Path, night_file: Path) -> No
     table, persons_of = encoding_table(base), true_persons(base)
     threshold = hub_threshold(table, persons_of)
     # and the names counted at that step (README "The rise taken per name")
-    counts = NameCounts.of(name_keys(table.filters[: table.size], epoch=1), persons_of, [1])
+    counts = NameCounts.of(name_keys(table.filters[: table.size], epoch=1), persons_of, [1],
+                           FITTED_NAMESAKES)
     with store.transaction() as conn:
         linked_with.raise_threshold(conn, threshold - MatchPolicy().threshold)
         linked_with.keep_name_counts(conn, counts)
