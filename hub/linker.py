@@ -497,15 +497,17 @@ class Linker:
         self.rows.cluster[rows] = clusters
         return rows, persons, clusters
 
-    def relink_all(self, actor: str = "operator:local") -> LinkRun:
-        """Forget every link and person and link all sightings again in one batch."""
+    def relink_all(self, actor: str = "operator:local", count_names: bool = False) -> LinkRun:
+        """Forget every link and person and link all sightings again in one batch, with
+        the names counted at the last step (`count_names`: counted again now, from the
+        persons held; a hub above its start that never counted them always counts)."""
         with self._lock:
             self._busy_with = f"linking every sighting again, since {time.strftime('%H:%M')}"
             try:
                 counts = self._name_counts
-                if counts is None and self.auto_threshold is not None and (
+                if (count_names or counts is None) and self.auto_threshold is not None and (
                         self.policy.threshold > self._start_threshold):
-                    counts = self._count_names()  # a hub that rose before names were counted
+                    counts = self._count_names()
                 return self._relink(actor, self.policy, counts)
             finally:
                 self._busy_with = None

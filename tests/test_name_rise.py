@@ -12,6 +12,7 @@ import uuid
 
 import numpy as np
 
+from hub import linked_with
 from hub.linker import Linker
 from hub.probe import NO_MATCH, PERSON
 from hub.store import HubStore
@@ -88,6 +89,11 @@ def test_a_rare_name_pays_less_of_the_rise_than_a_common_one(tmp_path):
     nightly = partition(store)
     Linker(store, default_schema(), MatchPolicy(), rise_at_twenty).relink_all()
     assert partition(store) == nightly
+    # counted again from what is held now: more Maria Popas, the same persons here
+    Linker(store, default_schema(), MatchPolicy(), rise_at_twenty).relink_all(count_names=True)
+    assert partition(store) == nightly
+    with store.lock:
+        assert linked_with.name_counts(store.db.conn).persons.tolist() == [31]
     # a bar of 4.5 for every pair keeps Xenia's two sightings apart
     Linker(store, default_schema(), MatchPolicy(threshold=START + RISE)).relink_all()
     assert person_of(store, xenia_again) != person_of(store, xenia)
@@ -113,8 +119,6 @@ def test_an_undated_sighting_pays_the_whole_rise(tmp_path):
 
 def test_a_hub_that_rose_before_names_were_counted_counts_them_at_its_relink(tmp_path,
                                                                              caplog):
-    from hub import linked_with
-
     store = HubStore(tmp_path / "hub.db")
     linker = Linker(store, default_schema(), MatchPolicy(), rise_at_twenty)
     store_batch(store, [*(sighting("Maria", "Popa", born) for born in MARIA_BORN),
