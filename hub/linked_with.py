@@ -29,7 +29,7 @@ CREATE TABLE IF NOT EXISTS threshold_rise (
 );
 -- how many persons bore each name filter (a 64-bit key, `linkage.population.name_keys`)
 -- when the automatic threshold last stepped, and the key epochs counted: pairs of rarer
--- names pay less of the rise (`Linker._names_allowance`)
+-- names pay less of the rise (hub/name_rise.py)
 CREATE TABLE IF NOT EXISTS name_counts (
     key INTEGER PRIMARY KEY,
     persons INTEGER NOT NULL

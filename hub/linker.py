@@ -25,7 +25,6 @@ from typing import TypeVar
 import numpy as np
 
 from hub import audit_log, epochs, linked_with
-from hub import settings as hub_settings
 from hub.epoch_tables import EpochTables, neutral_score
 from hub.linker_rows import (
     NONE,
@@ -36,6 +35,7 @@ from hub.linker_rows import (
     person_code,
     person_name,
 )
+from hub.name_rise import NameRise, counted_names
 from hub.probe import ProbeMatch, match_probe
 from hub.settings import Population
 from hub.store import HubStore, utc_now
@@ -43,9 +43,9 @@ from linkage.compare import MatchPolicy, score_pairs
 from linkage.encode import IdentityEncoding
 from linkage.linking import copy_key, policy_digest, scored_links, unlink_rows
 from linkage.persons import PersonGraph
-from linkage.population import NameCounts, name_keys, namesakes, rise_names_need
+from linkage.population import NameCounts, namesakes
 from linkage.schema import LinkageSchema, SchemaError
-from linkage.table import EncodingTable, EntityTokens
+from linkage.table import EntityTokens
 from zichtlijn import wire
 from zichtlijn.errors import describe
 from zichtlijn.v1 import encoding_pb2
@@ -124,13 +124,12 @@ class Linker:
             if rise is not None and rise > 0:
                 policy = replace(policy, threshold=policy.threshold + rise)
         self.policy = policy
-        # how many persons bore each name when the threshold last stepped (None: not
-        # counted, and every pair pays the whole rise): `_names_allowance`
-        self._name_counts: NameCounts | None = None
+        # how many persons bore each name when the threshold last stepped (hub/name_rise.py)
+        counts = None
         if auto_threshold is not None:
             with store.lock:
-                self._name_counts = linked_with.name_counts(store.db.conn)
-            if self._name_counts is None and policy.threshold > self._start_threshold:
+                counts = linked_with.name_counts(store.db.conn)
+            if counts is None and policy.threshold > self._start_threshold:
                 log.warning("the hub's threshold rose before it counted names, so every "
                             "pair pays the whole rise until the next step; `zichtlijn hub "
                             "relink` counts them now (README \"The rise taken per name\")")
@@ -138,6 +137,7 @@ class Linker:
         self._busy_with: str | None = None  # what holds the lock, for a lookup kept waiting
         self._unusable: str | None = None  # why memory could not be rebuilt, if it could not
         self._require_one_schema()
+        self._names = NameRise(counts)
         self._reset()
         self._load()
 
@@ -161,63 +161,24 @@ class Linker:
         self.encodings = EpochTables(self.schema)
         self.rows = LinkerRows()
         self.graph = PersonGraph(self.policy)
-        # per linker row, while names are counted: how many other persons bore its name
-        # (infinite for a sighting without a date of birth: such pairs pay the whole rise)
-        self._name_others = np.zeros(0, dtype=np.float64)
+        self._names = NameRise(self._names.counts)  # its rows' counts go with the rows
+
+    @property
+    def _rise(self) -> float:
+        return self.policy.threshold - self._start_threshold
 
     def _score(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
         scores = self.encodings.score(
             left, right, lambda table, a, b: score_pairs(table, a, b, self.policy),
             neutral_score(self.policy))
-        if self._name_counts is None:
-            return scores
-        return scores + self._names_allowance(np.maximum(self._name_others[left],
-                                                         self._name_others[right]))
-
-    def _names_allowance(self, others: np.ndarray) -> np.ndarray:
-        """The part of the automatic threshold's rise that pairs whose names `others`
-        other persons bore do not need, added to their scores (README "The rise taken
-        per name"): the rise is the change in prior odds for the average name, and a
-        name rarer than that agrees by coincidence no more often than in the population
-        the weights were fitted on."""
-        rise = self.policy.threshold - self._start_threshold
-        if rise <= 0:
-            return np.zeros(len(others), dtype=np.float32)
-        # the same fitted figure the threshold's rule reads (hub/settings.py)
-        need = rise_names_need(others, rise, hub_settings.FITTED_NAMESAKES)
-        return (rise - need).astype(np.float32)
-
-    def _names_of(self, rows: np.ndarray) -> np.ndarray:
-        """`_name_others` of linker rows as the counts give them."""
-        keys, epochs = self.encodings.newest_name_keys(rows)
-        others = self._name_counts.others(keys, epochs)
-        others[~self.encodings.dated_rows(rows)] = np.inf
-        return others
-
-    def _count_names(self) -> NameCounts:
-        """How many of the linked persons bear each name borne by more than the fitted
-        namesakes, now."""
-        keys, epochs = self.encodings.newest_name_keys(
-            np.arange(self.encodings.size, dtype=np.int64))
-        persons = self.rows.person[: self.encodings.size]
-        kept = (epochs >= 0) & (persons != NONE)
-        return NameCounts.of(keys[kept], persons[kept], np.unique(epochs[kept]).tolist(),
-                             hub_settings.FITTED_NAMESAKES)
+        given_back = self._names.allowance(left, right, self._rise)
+        return scores if given_back is None else scores + given_back
 
     def probe_allowance(self, probe: Mapping[int, IdentityEncoding],
                         rows: np.ndarray) -> np.ndarray:
-        """`_names_allowance` of a lookup's probe paired with each of `rows`."""
-        rows = np.asarray(rows, dtype=np.int64)
-        if self._name_counts is None:
-            return np.zeros(len(rows), dtype=np.float32)
-        epoch = max(probe)
-        table = EncodingTable.for_schema(self.schema, capacity=1)
-        table.append([probe[epoch]], [()])
-        others = self._name_counts.others(name_keys(table.filters, None, epoch)[:1],
-                                          np.array([epoch]))
-        if not len(probe[epoch].dob_tokens):
-            others[:] = np.inf
-        return self._names_allowance(np.maximum(others[0], self._name_others[rows]))
+        """What a lookup's probe paired with each of `rows` gets back of the threshold's
+        rise (hub/name_rise.py), as a stored sighting would."""
+        return self._names.probe_allowance(self.schema, probe, rows, self._rise)
 
     def _append(self, rows: list[tuple[int, int, bytes, str | None, int | None, str]]
                 ) -> tuple[range, np.ndarray]:
@@ -248,10 +209,7 @@ class Linker:
             # one sighting's encodings with another's seq and person
             raise RuntimeError(f"linker rows out of step: encodings took rows {added}, "
                                f"seqs and persons took rows {appended}")
-        if self._name_counts is not None:
-            self._name_others = np.concatenate([
-                self._name_others[: added.start],
-                self._names_of(np.arange(added.start, added.stop, dtype=np.int64))])
+        self._names.append(self.encodings, added)
         return added, copies
 
     def _load(self) -> None:
@@ -365,7 +323,8 @@ class Linker:
                                f"{time.strftime('%H:%M')}")
             try:
                 relinked = self._relink("hub:hub", replace(self.policy, threshold=wanted),
-                                        self._count_names(), threshold=wanted,
+                                        counted_names(self.encodings, self.rows.person),
+                                        threshold=wanted,
                                         persons=population.persons,
                                         namesakes=round(population.namesakes, 3))
             finally:
@@ -504,10 +463,10 @@ class Linker:
         with self._lock:
             self._busy_with = f"linking every sighting again, since {time.strftime('%H:%M')}"
             try:
-                counts = self._name_counts
+                counts = self._names.counts
                 if (count_names or counts is None) and self.auto_threshold is not None and (
-                        self.policy.threshold > self._start_threshold):
-                    counts = self._count_names()
+                        self._rise > 0):
+                    counts = counted_names(self.encodings, self.rows.person)
                 return self._relink(actor, self.policy, counts)
             finally:
                 self._busy_with = None
@@ -525,13 +484,13 @@ class Linker:
                                  "cluster_seq = NULL").rowcount
             if self.auto_threshold is not None:
                 linked_with.raise_threshold(conn, policy.threshold - self._start_threshold)
-            if counts is not None and counts is not self._name_counts:
+            if counts is not None and counts is not self._names.counts:
                 linked_with.keep_name_counts(conn, counts)
             # logged so that the auditor's count of linked sightings restarts here
             audit_log.append(conn, utc_now(), actor, "relink", sightings=reset,
                              links_dropped=dropped, **details)
         self.policy = policy
-        self._name_counts = counts
+        self._names = NameRise(counts)
         self._reset()
         self.encodings.reserve(ROOM_FACTOR * reset)
         return self._consistently(self._link_pending)
