@@ -16,10 +16,11 @@ from hub import linked_with
 from hub.linker import Linker
 from hub.probe import NO_MATCH, PERSON
 from hub.store import HubStore
-from linkage.compare import MatchPolicy
+from linkage.compare import MatchPolicy, score_pairs
 from linkage.encode import Encoder, Identity
 from linkage.keys import derive_purpose_keys
 from linkage.schema import default_schema
+from linkage.table import EncodingTable
 from node.csv_import import parse_row
 from node.importer import encode_sighting
 from tests.linker_support import partition
@@ -55,6 +56,14 @@ def person_of(store: HubStore, message) -> str:
 
 
 def test_a_rare_name_pays_less_of_the_rise_than_a_common_one(tmp_path):
+    # the premise: an equal name with a date one day off scores between the start and
+    # the raised bar, less than the rise below it
+    pair = EncodingTable.for_schema(default_schema())
+    pair.append([ENCODER.encode_identity(Identity("Xenia", "Zamfirescu", born))
+                 for born in (MARIA_BORN[7], MARIA_BORN[7] + dt.timedelta(days=1))], [(), ()])
+    evidence = float(score_pairs(pair, np.array([0]), np.array([1]), MatchPolicy())[0])
+    assert START <= evidence < START + RISE
+
     store = HubStore(tmp_path / "hub.db")
     linker = Linker(store, default_schema(), MatchPolicy(), rise_at_twenty)
     marias = [sighting("Maria", "Popa", born) for born in MARIA_BORN]
