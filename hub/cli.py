@@ -145,7 +145,7 @@ def cmd_relink(args: argparse.Namespace) -> int:
     try:
         matching = load_settings(config.home).matching
         linker = Linker(store, default_schema(), matching.policy(), matching.auto_rule())
-        run = linker.relink_all()
+        run = linker.relink_all(count_names=args.count_names)
     finally:
         store.close()
     print(f"relinked {run.new_sightings} sightings: {run.new_links} links, "
@@ -195,6 +195,9 @@ def register(groups: argparse._SubParsersAction) -> None:
 
     relink = commands.add_parser("relink", help="link every sighting again from scratch")
     HOME.add_to(relink)
+    relink.add_argument("--count-names", action="store_true",
+                        help="count again how many persons bear each name (the rise per "
+                             "name; otherwise those of the threshold's last step are kept)")
     relink.set_defaults(run=cmd_relink)
 
     alerts_cli.register(commands, HOME.add_to, HOME.path)

@@ -136,18 +136,23 @@ class EpochTables:
     def name_keys(self) -> tuple[np.ndarray, np.ndarray]:
         """(sightings, keys): every sighting still held, with the key of its name filter
         under the newest epoch it was encoded under (`linkage.population.name_keys`)."""
-        found_rows, found_keys = [], []
-        pending = np.ones(self.size, dtype=bool)
+        keys, epochs = self.newest_name_keys(np.arange(self.size, dtype=np.int64))
+        held = np.flatnonzero(epochs >= 0)
+        return held, keys[held]
+
+    def newest_name_keys(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """For each of `rows`: the key of its name filter under the newest epoch it was
+        encoded under, and that epoch (key 0 and epoch -1 for a sighting taken out)."""
+        rows = np.asarray(rows, dtype=np.int64)
+        keys = np.zeros(len(rows), dtype=np.uint64)
+        found = np.full(len(rows), -1, dtype=np.int64)
         for epoch in self.epochs:
-            mapped = self._table_row[epoch][: self.size]
-            here = np.flatnonzero(pending & (mapped >= 0))
+            mapped = self._table_row[epoch][rows]
+            here = np.flatnonzero((found < 0) & (mapped >= 0))
             if len(here):
-                found_rows.append(here)
-                found_keys.append(name_keys(self.tables[epoch].filters, mapped[here], epoch))
-                pending[here] = False
-        if not found_rows:
-            return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.uint64)
-        return np.concatenate(found_rows), np.concatenate(found_keys)
+                keys[here] = name_keys(self.tables[epoch].filters, mapped[here], epoch)
+                found[here] = epoch
+        return keys, found
 
     def dated(self) -> np.ndarray:
         """Per sighting: does it carry a date of birth (the same under every epoch)."""

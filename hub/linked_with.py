@@ -12,6 +12,10 @@ from __future__ import annotations
 
 import sqlite3
 
+import numpy as np
+
+from linkage.population import NameCounts
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS linking_settings (
     id INTEGER PRIMARY KEY CHECK (id = 1),
@@ -22,6 +26,16 @@ CREATE TABLE IF NOT EXISTS linking_settings (
 CREATE TABLE IF NOT EXISTS threshold_rise (
     id INTEGER PRIMARY KEY CHECK (id = 1),
     rise REAL NOT NULL
+);
+-- how many persons bore each name filter (a 64-bit key, `linkage.population.name_keys`)
+-- when the automatic threshold last stepped, and the key epochs counted: pairs of rarer
+-- names pay less of the rise (hub/name_rise.py)
+CREATE TABLE IF NOT EXISTS name_counts (
+    key INTEGER PRIMARY KEY,
+    persons INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS name_count_epochs (
+    epoch INTEGER PRIMARY KEY
 );
 -- what hubs of 2026-12-04 and 2026-12-05 kept instead: the raised threshold itself
 CREATE TABLE IF NOT EXISTS raised_threshold (
@@ -54,6 +68,29 @@ def threshold_rise(conn: sqlite3.Connection) -> float | None:
 
 def raise_threshold(conn: sqlite3.Connection, rise: float) -> None:
     conn.execute("INSERT OR REPLACE INTO threshold_rise (id, rise) VALUES (1, ?)", [rise])
+
+
+def name_counts(conn: sqlite3.Connection) -> NameCounts | None:
+    """The name counts kept with the threshold's rise, if names were counted."""
+    epochs = [epoch for epoch, in conn.execute("SELECT epoch FROM name_count_epochs")]
+    if not epochs:
+        return None
+    rows = conn.execute("SELECT key, persons FROM name_counts ORDER BY key").fetchall()
+    keys = np.array([key for key, _ in rows], dtype=np.int64).view(np.uint64)
+    order = np.argsort(keys)  # stored as signed integers: sorted again as unsigned
+    persons = np.array([count for _, count in rows], dtype=np.int64)
+    return NameCounts(keys[order], persons[order], frozenset(epochs))
+
+
+def keep_name_counts(conn: sqlite3.Connection, counts: NameCounts) -> None:
+    """Replace the kept name counts (in the transaction of the relink they are for)."""
+    conn.execute("DELETE FROM name_counts")
+    conn.execute("DELETE FROM name_count_epochs")
+    conn.executemany("INSERT INTO name_counts (key, persons) VALUES (?, ?)",
+                     zip(counts.keys.view(np.int64).tolist(), counts.persons.tolist(),
+                         strict=True))
+    conn.executemany("INSERT INTO name_count_epochs (epoch) VALUES (?)",
+                     [(epoch,) for epoch in sorted(counts.epochs)])
 
 
 def _has_links(conn: sqlite3.Connection) -> bool:

@@ -35,6 +35,7 @@ from hub.linker_rows import (
     person_code,
     person_name,
 )
+from hub.name_rise import NameRise, counted_names
 from hub.probe import ProbeMatch, match_probe
 from hub.settings import Population
 from hub.store import HubStore, utc_now
@@ -42,7 +43,7 @@ from linkage.compare import MatchPolicy, score_pairs
 from linkage.encode import IdentityEncoding
 from linkage.linking import copy_key, policy_digest, scored_links, unlink_rows
 from linkage.persons import PersonGraph
-from linkage.population import namesakes
+from linkage.population import NameCounts, namesakes
 from linkage.schema import LinkageSchema, SchemaError
 from linkage.table import EntityTokens
 from zichtlijn import wire
@@ -123,10 +124,20 @@ class Linker:
             if rise is not None and rise > 0:
                 policy = replace(policy, threshold=policy.threshold + rise)
         self.policy = policy
+        # how many persons bore each name when the threshold last stepped (hub/name_rise.py)
+        counts = None
+        if auto_threshold is not None:
+            with store.lock:
+                counts = linked_with.name_counts(store.db.conn)
+            if counts is None and policy.threshold > self._start_threshold:
+                log.warning("the hub's threshold rose before it counted names, so every "
+                            "pair pays the whole rise until the next step; `zichtlijn hub "
+                            "relink` counts them now (README \"The rise taken per name\")")
         self._lock = threading.Lock()
         self._busy_with: str | None = None  # what holds the lock, for a lookup kept waiting
         self._unusable: str | None = None  # why memory could not be rebuilt, if it could not
         self._require_one_schema()
+        self._names = NameRise(counts)
         self._reset()
         self._load()
 
@@ -150,11 +161,24 @@ class Linker:
         self.encodings = EpochTables(self.schema)
         self.rows = LinkerRows()
         self.graph = PersonGraph(self.policy)
+        self._names = NameRise(self._names.counts)  # its rows' counts go with the rows
+
+    @property
+    def _rise(self) -> float:
+        return self.policy.threshold - self._start_threshold
 
     def _score(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
-        return self.encodings.score(
+        scores = self.encodings.score(
             left, right, lambda table, a, b: score_pairs(table, a, b, self.policy),
             neutral_score(self.policy))
+        given_back = self._names.allowance(left, right, self._rise)
+        return scores if given_back is None else scores + given_back
+
+    def probe_allowance(self, probe: Mapping[int, IdentityEncoding],
+                        rows: np.ndarray) -> np.ndarray:
+        """What a lookup's probe paired with each of `rows` gets back of the threshold's
+        rise (hub/name_rise.py), as a stored sighting would."""
+        return self._names.probe_allowance(self.schema, probe, rows, self._rise)
 
     def _append(self, rows: list[tuple[int, int, bytes, str | None, int | None, str]]
                 ) -> tuple[range, np.ndarray]:
@@ -185,6 +209,7 @@ class Linker:
             # one sighting's encodings with another's seq and person
             raise RuntimeError(f"linker rows out of step: encodings took rows {added}, "
                                f"seqs and persons took rows {appended}")
+        self._names.append(self.encodings, added)
         return added, copies
 
     def _load(self) -> None:
@@ -298,7 +323,9 @@ class Linker:
                                f"{time.strftime('%H:%M')}")
             try:
                 relinked = self._relink("hub:hub", replace(self.policy, threshold=wanted),
-                                        threshold=wanted, persons=population.persons,
+                                        counted_names(self.encodings, self.rows.person),
+                                        threshold=wanted,
+                                        persons=population.persons,
                                         namesakes=round(population.namesakes, 3))
             finally:
                 self._busy_with = None
@@ -429,28 +456,41 @@ class Linker:
         self.rows.cluster[rows] = clusters
         return rows, persons, clusters
 
-    def relink_all(self, actor: str = "operator:local") -> LinkRun:
-        """Forget every link and person and link all sightings again in one batch."""
+    def relink_all(self, actor: str = "operator:local", count_names: bool = False) -> LinkRun:
+        """Forget every link and person and link all sightings again in one batch, with
+        the names counted at the last step (`count_names`: counted again now, from the
+        persons held; a hub above its start that never counted them always counts)."""
         with self._lock:
             self._busy_with = f"linking every sighting again, since {time.strftime('%H:%M')}"
             try:
-                return self._relink(actor, self.policy)
+                counts = self._names.counts
+                if (count_names or counts is None) and self.auto_threshold is not None and (
+                        self._rise > 0):
+                    counts = counted_names(self.encodings, self.rows.person)
+                return self._relink(actor, self.policy, counts)
             finally:
                 self._busy_with = None
 
-    def _relink(self, actor: str, policy: MatchPolicy, **details: object) -> LinkRun:
-        """Relink everything under `policy`, which becomes the linker's once the old links
-        are gone (a failed write leaves links and policy as they were)."""
+    def _relink(self, actor: str, policy: MatchPolicy, counts: NameCounts | None = None,
+                **details: object) -> LinkRun:
+        """Relink everything under `policy` and the name `counts`, which become the
+        linker's once the old links are gone (a failed write leaves links, policy and
+        counts as they were)."""
+        if counts is not None:
+            details["names_counted"] = len(counts.keys)
         with self.store.transaction() as conn:
             dropped = conn.execute("DELETE FROM links").rowcount
             reset = conn.execute("UPDATE sightings SET linked = 0, person_id = NULL, "
                                  "cluster_seq = NULL").rowcount
             if self.auto_threshold is not None:
                 linked_with.raise_threshold(conn, policy.threshold - self._start_threshold)
+            if counts is not None and counts is not self._names.counts:
+                linked_with.keep_name_counts(conn, counts)
             # logged so that the auditor's count of linked sightings restarts here
             audit_log.append(conn, utc_now(), actor, "relink", sightings=reset,
                              links_dropped=dropped, **details)
         self.policy = policy
+        self._names = NameRise(counts)
         self._reset()
         self.encodings.reserve(ROOM_FACTOR * reset)
         return self._consistently(self._link_pending)

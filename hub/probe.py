@@ -71,7 +71,7 @@ class _ProbeScorer:
         if len(missing):
             scores = self.linker.encodings.score_probe(
                 self.probe, missing, self._table_scorer, neutral_score(self.linker.policy),
-                self.entities)
+                self.entities) + self.linker.probe_allowance(self.probe, missing)
             self.known.update(zip(missing.tolist(), scores.tolist(), strict=True))
         return np.array([self.known[r] for r in rows.tolist()], dtype=np.float32)
 

@@ -11,6 +11,9 @@ of tests/benchmarks/attacks.py already ranks (README "Privacy, measured").
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+
 import numpy as np
 
 _MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)  # 2^64 / golden ratio: spreads every bit
@@ -37,17 +40,12 @@ def name_keys(filters: np.ndarray, rows: np.ndarray | None = None,
     return out
 
 
-def namesakes(keys: np.ndarray, persons: np.ndarray) -> float:
-    """The mean, over persons, of how many other persons share each of her name keys,
-    summed over her keys.
+def persons_per_name(keys: np.ndarray, persons: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct name keys, sorted, and how many persons carry each.
 
-    `keys[i]` and `persons[i]` belong to one sighting. A person written several ways
-    has several keys; one woman split into two persons counts as two namesakes, as
-    she would to the linker. 0.0 for no sightings."""
+    `keys[i]` and `persons[i]` belong to one sighting."""
     keys = np.asarray(keys, dtype=np.uint64)
     persons = np.asarray(persons, dtype=np.int64)
-    if not len(keys):
-        return 0.0
     # sorted by key, then person: each (key, person) once, then persons per key (a
     # lexsort takes a tenth of np.unique over stacked pairs at a million sightings)
     order = np.lexsort((persons, keys))
@@ -56,5 +54,61 @@ def namesakes(keys: np.ndarray, persons: np.ndarray) -> float:
     first[1:] = (keys[1:] != keys[:-1]) | (persons[1:] != persons[:-1])
     distinct_keys = keys[first]
     starts = np.flatnonzero(np.r_[True, distinct_keys[1:] != distinct_keys[:-1], True])
-    per_key = np.diff(starts).astype(np.float64)
+    return distinct_keys[starts[:-1]], np.diff(starts).astype(np.int64)
+
+
+def namesakes(keys: np.ndarray, persons: np.ndarray) -> float:
+    """The mean, over persons, of how many other persons share each of her name keys,
+    summed over her keys.
+
+    `keys[i]` and `persons[i]` belong to one sighting. A person written several ways
+    has several keys; one woman split into two persons counts as two namesakes, as
+    she would to the linker. 0.0 for no sightings."""
+    if not len(keys):
+        return 0.0
+    per_key = persons_per_name(keys, persons)[1].astype(np.float64)
     return float((per_key * (per_key - 1)).sum() / len(np.unique(persons)))
+
+
+@dataclass(frozen=True)
+class NameCounts:
+    """How many persons carried each name key when the hub counted them (a snapshot:
+    linking scores against it, so it changes only when everything is linked again)."""
+
+    keys: np.ndarray  # sorted, uint64
+    persons: np.ndarray  # per key, int64
+    epochs: frozenset[int]  # the key epochs counted
+
+    @classmethod
+    def of(cls, keys: np.ndarray, persons: np.ndarray, epochs: Iterable[int],
+           fitted: float = 0.0) -> NameCounts:
+        """The counts of names borne by more than `fitted` other persons: a name fewer
+        bear needs none of a rise (`rise_names_need`), as a name no one bore, so it is
+        not kept (nor is a woman's rare name kept beside her sightings)."""
+        distinct, per_key = persons_per_name(keys, persons)
+        common = per_key - 1 > fitted
+        return cls(distinct[common], per_key[common], frozenset(int(e) for e in epochs))
+
+    def others(self, keys: np.ndarray, epochs: np.ndarray) -> np.ndarray:
+        """For each key (of the epoch beside it): how many other persons carried it, 0
+        for a name no one carried; infinite for a key of an epoch not counted, whose
+        names the counts cannot tell rare from common."""
+        keys = np.asarray(keys, dtype=np.uint64)
+        out = np.zeros(len(keys), dtype=np.float64)
+        if len(self.keys):
+            at = np.minimum(np.searchsorted(self.keys, keys), len(self.keys) - 1)
+            found = self.keys[at] == keys
+            out[found] = self.persons[at[found]] - 1
+        out[~np.isin(np.asarray(epochs, dtype=np.int64), sorted(self.epochs))] = np.inf
+        return out
+
+
+def rise_names_need(others: np.ndarray, rise: float, fitted: float) -> np.ndarray:
+    """The part of a threshold `rise` two sightings' names need, `others` the larger of
+    their counts of other persons bearing their name (`NameCounts.others`): the change
+    in prior odds for that name, ln(others / fitted), between 0 and the whole rise.
+    `fitted` is the namesakes of the population the weights were fitted on: a name
+    shared by fewer agrees by coincidence no more often than it did there."""
+    with np.errstate(divide="ignore"):
+        need = np.log(np.asarray(others, dtype=np.float64) / fitted)
+    return np.clip(need, 0.0, rise)

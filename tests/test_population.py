@@ -15,7 +15,7 @@ from linkage import population
 from linkage.compare import MatchPolicy
 from linkage.encode import Encoder
 from linkage.keys import derive_purpose_keys
-from linkage.population import name_keys, namesakes
+from linkage.population import NameCounts, name_keys, namesakes, rise_names_need
 from linkage.schema import default_schema
 from node.csv_import import parse_row
 from node.importer import encode_sighting
@@ -78,3 +78,22 @@ def test_the_hub_counts_the_namesakes_among_the_persons_it_linked(tmp_path):
     # a restarted hub counts the same from what it loads
     assert Linker(store, default_schema(), MatchPolicy()).population() == held
     store.close()
+
+
+def test_name_counts_tell_other_persons_per_name_and_nothing_of_an_epoch_not_counted():
+    # persons 1 and 2 carry name 10, person 3 carries 20 (twice); epoch 1 counted
+    counts = NameCounts.of(np.array([10, 10, 20, 20], dtype=np.uint64),
+                           np.array([1, 2, 3, 3]), epochs=[1])
+    others = counts.others(np.array([10, 20, 30, 10], dtype=np.uint64), np.array([1, 1, 1, 2]))
+    assert others.tolist() == [1.0, 0.0, 0.0, float("inf")]  # 30: no one; epoch 2: unknown
+    # names borne by no more than `fitted` others are not kept: they need no rise either
+    kept = NameCounts.of(np.array([10, 10, 10, 20], dtype=np.uint64), np.array([1, 2, 3, 4]),
+                         epochs=[1], fitted=1.5)
+    assert kept.keys.tolist() == [10] and kept.persons.tolist() == [3]
+
+
+def test_a_pair_needs_the_rise_of_its_name_between_none_and_all_of_it():
+    fitted = 2.0
+    others = np.array([0.0, 2.0, 2.0 * np.e, 2.0 * np.e ** 3, np.inf])
+    assert rise_names_need(others, 2.0, fitted).tolist() == pytest.approx(
+        [0.0, 0.0, 1.0, 2.0, 2.0])

@@ -1,6 +1,7 @@
 """The automatic threshold's rise taken per name: a diagnostic, not built.
 
     .venv/bin/python -m tests.benchmarks.per_name_rise --sizes 100000,330000   # minutes a size
+    .venv/bin/python -m tests.benchmarks.per_name_rise --through-hub --sizes 100000
 
 The hub raises its link threshold with its population (`hub.settings.threshold_step`:
 the shipped 2.5 plus ln(namesakes / FITTED_NAMESAKES), stepped), for every pair. But a
@@ -12,11 +13,20 @@ birth: min(rise, max(0, ln(n / FITTED_NAMESAKES))), n the larger of the two sigh
 counts of other persons sharing their exact name filter, counted on the first
 linking's persons (as a hub would count its own). Beside them the global threshold
 half a step and a step lower, for the precision/recall frontier.
+
+With `--through-hub` the sightings are uploaded in ten nights to the hub's own `Linker`
+on the automatic threshold, which steps, counts names and relinks as a hub does; once
+as shipped and once with names never counted (every pair paying the whole rise, as
+before the rise per name was built).
 """
 
 from __future__ import annotations
 
 import argparse
+import tempfile
+from contextlib import nullcontext
+from pathlib import Path
+from unittest import mock
 
 import numpy as np
 
@@ -26,8 +36,9 @@ from linkage.compare import MatchPolicy, score_pairs
 from linkage.linking import link_all, scored_links
 from linkage.persons import PersonGraph
 from linkage.population import name_keys
+from linkage.schema import default_schema
 from linkage.table import EncodingTable
-from tests.benchmarks.hubdata import encoded_sightings, encoding_table, true_persons
+from tests.benchmarks.hubdata import batches, encoded_sightings, encoding_table, true_persons
 from tests.benchmarks.namesakes import hub_threshold
 from zichtlijn.evaluate import quality
 
@@ -67,10 +78,50 @@ def link_with_rise_per_name(table: EncodingTable, policy: MatchPolicy,
     return np.array([graph.person_root(row) for row in range(table.size)])
 
 
+def through_hub(sightings: list[tuple[str, bytes, str]], nights: int, per_name: bool) -> str:
+    """Pairwise quality of the hub's persons after the sightings came in `nights` nights."""
+    from hub.linker import Linker
+    from hub.settings import threshold_step
+    from hub.store import HubStore
+    from zichtlijn import wire
+    from zichtlijn.v1 import encoding_pb2
+
+    truth = {encoding_pb2.EncodedSighting.FromString(blob).sighting_uuid: person
+             for _, blob, person in sightings}
+    never_counted = nullcontext() if per_name else mock.patch(
+        "hub.linker.counted_names", lambda tables, persons: None)
+    with tempfile.TemporaryDirectory() as tmp, never_counted:
+        store = HubStore(Path(tmp) / "hub.db")
+        linker = Linker(store, default_schema(), MatchPolicy(), threshold_step)
+        per_night = -(-len(sightings) // nights)
+        for night in range(nights):
+            for gemeente, batch in batches(sightings[night * per_night:
+                                                     (night + 1) * per_night]):
+                store.store_batch(gemeente, wire.batch_digest(batch), batch)
+            linker.link_pending()
+        found = {uuid: person for person, _, uuid, _ in store.clusters()}
+        threshold = linker.policy.threshold
+        store.close()
+    return f"threshold {threshold}: {quality(found, truth).line()}"
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m tests.benchmarks.per_name_rise")
     parser.add_argument("--sizes", default="100000,330000")
+    parser.add_argument("--through-hub", action="store_true",
+                        help="link night by night through the hub's Linker instead")
+    parser.add_argument("--nights", type=int, default=10)
     options = parser.parse_args(argv)
+    if options.through_hub:
+        print("sightings | persons | hub, ten nights | pairwise quality")
+        for size in (int(s) for s in options.sizes.split(",")):
+            persons = max(1, round(size / 3.4))
+            sightings = encoded_sightings(persons)
+            for per_name, label in ((False, "names never counted"),
+                                    (True, "rise per name (shipped)")):
+                print(f"{len(sightings):>9,} | {persons:>7,} | {label:<24} | "
+                      f"{through_hub(sightings, options.nights, per_name)}", flush=True)
+        return
     print("sightings | persons | linking | pairwise quality")
     for size in (int(s) for s in options.sizes.split(",")):
         persons = max(1, round(size / 3.4))

@@ -402,13 +402,16 @@ def bench_quality_at_scale(sizes: list[int], thresholds: list[float]) -> None:
 
 def _hub_prepare(persons: int, increment: int, db: Path, night_file: Path) -> None:
     """Child 1: store the base sightings; keep the night's batch for child 2; hold the
-    threshold rise the hub's automatic threshold would have reached for this many women
-    (counted on the true persons), as a hub that grew to this size holds it."""
+    threshold rise the hub's automatic threshold would have reached for this many women,
+    and the name counts of that step (both counted on the true persons), as a hub that
+    grew to this size holds them."""
     import pickle
 
     from hub import linked_with
+    from hub.settings import FITTED_NAMESAKES
     from hub.store import HubStore
     from linkage.compare import MatchPolicy
+    from linkage.population import NameCounts, name_keys
     from tests.benchmarks.hubdata import batches, encoded_sightings, encoding_table, true_persons
     from tests.benchmarks.namesakes import hub_threshold
     from zichtlijn import wire
@@ -421,9 +424,14 @@ def _hub_prepare(persons: int, increment: int, db: Path, night_file: Path) -> No
     for gemeente, batch in batches(base):
         store.store_batch(gemeente, wire.batch_digest(batch), batch)
     store_s = time.perf_counter() - started
-    threshold = hub_threshold(encoding_table(base), true_persons(base))
+    table, persons_of = encoding_table(base), true_persons(base)
+    threshold = hub_threshold(table, persons_of)
+    # and the names counted at that step (README "The rise taken per name")
+    counts = NameCounts.of(name_keys(table.filters[: table.size], epoch=1), persons_of, [1],
+                           FITTED_NAMESAKES)
     with store.transaction() as conn:
         linked_with.raise_threshold(conn, threshold - MatchPolicy().threshold)
+        linked_with.keep_name_counts(conn, counts)
     store.close()
     print(f"{len(base):>9,} | threshold {threshold} | store {store_s:6.1f}s", end=" ",
           flush=True)

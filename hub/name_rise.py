@@ -1,0 +1,83 @@
+"""The automatic threshold's rise, paid per name (README "The rise taken per name").
+
+The rise is the change in prior odds for the average name in the hub; a name fewer
+persons bear than in the population the weights were fitted on agrees by coincidence
+no more often than it did there. So a pair of dated sightings gets back, on its score,
+the part of the rise its name does not need (`linkage.population.rise_names_need`),
+judged by how many persons bore the two names when the threshold last stepped. The
+counts are a snapshot, kept in the database (`hub.linked_with`), so that night-by-night
+linking gives the persons of a relink.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+
+from hub import settings
+from hub.epoch_tables import EpochTables
+from hub.linker_rows import NONE
+from linkage.encode import IdentityEncoding
+from linkage.population import NameCounts, name_keys, rise_names_need
+from linkage.schema import LinkageSchema
+from linkage.table import EncodingTable
+
+
+class NameRise:
+    """The name counts a linker scores against (None: not counted, every pair pays the
+    whole rise), and per linker row how many other persons bore its name (infinite for
+    a sighting without a date of birth or of an epoch not counted: it pays it all)."""
+
+    def __init__(self, counts: NameCounts | None) -> None:
+        self.counts = counts
+        self._others = np.zeros(0, dtype=np.float64)
+
+    def append(self, tables: EpochTables, rows: range) -> None:
+        """Take the linker rows just appended to `tables`."""
+        if self.counts is None:
+            return
+        rows_array = np.arange(rows.start, rows.stop, dtype=np.int64)
+        keys, epochs = tables.newest_name_keys(rows_array)
+        others = self.counts.others(keys, epochs)
+        others[~tables.dated_rows(rows_array)] = np.inf
+        self._others = np.concatenate([self._others[: rows.start], others])
+
+    def allowance(self, left: np.ndarray, right: np.ndarray, rise: float) -> np.ndarray | None:
+        """What pairs of linker rows get back of `rise` (None when nothing is counted)."""
+        if self.counts is None:
+            return None
+        return _given_back(np.maximum(self._others[left], self._others[right]), rise)
+
+    def probe_allowance(self, schema: LinkageSchema, probe: Mapping[int, IdentityEncoding],
+                        rows: np.ndarray, rise: float) -> np.ndarray:
+        """What a lookup's probe paired with each of `rows` gets back of `rise`."""
+        rows = np.asarray(rows, dtype=np.int64)
+        if self.counts is None:
+            return np.zeros(len(rows), dtype=np.float32)
+        epoch = max(probe)  # a stored row's name is its newest epoch's, so is the probe's
+        table = EncodingTable.for_schema(schema, capacity=1)
+        table.append([probe[epoch]], [()])
+        others = self.counts.others(name_keys(table.filters, None, epoch)[:1],
+                                    np.array([epoch]))[0]
+        if not len(probe[epoch].dob_tokens):
+            others = np.inf
+        return _given_back(np.maximum(others, self._others[rows]), rise)
+
+
+def counted_names(tables: EpochTables, persons: np.ndarray) -> NameCounts:
+    """How many of the linked persons bear each name borne by more than the fitted
+    namesakes (`persons`: each linker row's person, NONE for none)."""
+    keys, epochs = tables.newest_name_keys(np.arange(tables.size, dtype=np.int64))
+    kept = (epochs >= 0) & (persons[: tables.size] != NONE)
+    return NameCounts.of(keys[kept], persons[: tables.size][kept],
+                         np.unique(epochs[kept]).tolist(), settings.FITTED_NAMESAKES)
+
+
+def _given_back(others: np.ndarray, rise: float) -> np.ndarray:
+    if rise <= 0:
+        return np.zeros(len(others), dtype=np.float32)
+    # the fitted figure the threshold's own rule reads (read here, so that one setting
+    # moves both)
+    return (rise - rise_names_need(others, rise, settings.FITTED_NAMESAKES)).astype(
+        np.float32)
