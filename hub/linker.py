@@ -174,11 +174,14 @@ class Linker:
         given_back = self._names.allowance(left, right, self._rise)
         return scores if given_back is None else scores + given_back
 
-    def probe_allowance(self, probe: Mapping[int, IdentityEncoding],
-                        rows: np.ndarray) -> np.ndarray:
-        """What a lookup's probe paired with each of `rows` gets back of the threshold's
-        rise (hub/name_rise.py), as a stored sighting would."""
-        return self._names.probe_allowance(self.schema, probe, rows, self._rise)
+    def probe_names(self, probe: Mapping[int, IdentityEncoding]) -> float:
+        """How many other persons bore a lookup's probe's name (hub/name_rise.py)."""
+        return self._names.probe_others(self.schema, probe)
+
+    def probe_allowance(self, probe_names: float, rows: np.ndarray) -> np.ndarray:
+        """What a probe whose name `probe_names` others bore, paired with each of `rows`,
+        gets back of the threshold's rise, as a stored sighting would."""
+        return self._names.probe_allowance(probe_names, rows, self._rise)
 
     def _append(self, rows: list[tuple[int, int, bytes, str | None, int | None, str]]
                 ) -> tuple[range, np.ndarray]:

@@ -49,20 +49,24 @@ class NameRise:
             return None
         return _given_back(np.maximum(self._others[left], self._others[right]), rise)
 
-    def probe_allowance(self, schema: LinkageSchema, probe: Mapping[int, IdentityEncoding],
-                        rows: np.ndarray, rise: float) -> np.ndarray:
-        """What a lookup's probe paired with each of `rows` gets back of `rise`."""
-        rows = np.asarray(rows, dtype=np.int64)
-        if self.counts is None:
-            return np.zeros(len(rows), dtype=np.float32)
+    def probe_others(self, schema: LinkageSchema,
+                     probe: Mapping[int, IdentityEncoding]) -> float:
+        """How many other persons bore a lookup's probe's name, as for a stored row."""
+        if self.counts is None or not len(probe[max(probe)].dob_tokens):
+            return np.inf
         epoch = max(probe)  # a stored row's name is its newest epoch's, so is the probe's
         table = EncodingTable.for_schema(schema, capacity=1)
         table.append([probe[epoch]], [()])
-        others = self.counts.others(name_keys(table.filters, None, epoch)[:1],
-                                    np.array([epoch]))[0]
-        if not len(probe[epoch].dob_tokens):
-            others = np.inf
-        return _given_back(np.maximum(others, self._others[rows]), rise)
+        return float(self.counts.others(name_keys(table.filters, None, epoch)[:1],
+                                        np.array([epoch]))[0])
+
+    def probe_allowance(self, probe_others: float, rows: np.ndarray,
+                        rise: float) -> np.ndarray:
+        """What a probe (`probe_others`) paired with each of `rows` gets back of `rise`."""
+        rows = np.asarray(rows, dtype=np.int64)
+        if self.counts is None:
+            return np.zeros(len(rows), dtype=np.float32)
+        return _given_back(np.maximum(probe_others, self._others[rows]), rise)
 
 
 def counted_names(tables: EpochTables, persons: np.ndarray) -> NameCounts:

@@ -60,6 +60,7 @@ class _ProbeScorer:
         self.probe = probe
         self.entities = entities
         self.row = linker.encodings.size  # the row a new sighting would get
+        self.names = linker.probe_names(probe)  # the rise it pays, as a new sighting would
         self.known: dict[int, float] = {}
 
     def _table_scorer(self, table, left, right):
@@ -71,7 +72,7 @@ class _ProbeScorer:
         if len(missing):
             scores = self.linker.encodings.score_probe(
                 self.probe, missing, self._table_scorer, neutral_score(self.linker.policy),
-                self.entities) + self.linker.probe_allowance(self.probe, missing)
+                self.entities) + self.linker.probe_allowance(self.names, missing)
             self.known.update(zip(missing.tolist(), scores.tolist(), strict=True))
         return np.array([self.known[r] for r in rows.tolist()], dtype=np.float32)
 

@@ -117,9 +117,9 @@ def test_an_undated_sighting_pays_the_whole_rise(tmp_path):
     linker.link_pending()
     rows = np.arange(linker.encodings.size)
     undated = {1: ENCODER.encode_identity(Identity("Xenia", "Zamfirescu", None))}
-    assert linker.probe_allowance(undated, rows).tolist() == [0.0] * len(rows)
+    assert not linker.probe_allowance(linker.probe_names(undated), rows).any()
     dated = {1: ENCODER.encode_identity(Identity("Xenia", "Zamfirescu", MARIA_BORN[0]))}
-    allowance = linker.probe_allowance(dated, rows)
+    allowance = linker.probe_allowance(linker.probe_names(dated), rows)
     assert allowance[-1] == RISE  # against Xenia's own sighting: a name no one else bears
     assert (allowance[:-1] == 0).all()  # against a Maria Popa: her name pays it all
     store.close()
