@@ -143,3 +143,23 @@ def test_a_hub_that_rose_before_names_were_counted_counts_them_at_its_relink(tmp
         counts = linked_with.name_counts(store.db.conn)
     assert counts is not None and counts.persons.tolist() == [30]
     store.close()
+
+
+def test_after_a_key_rotation_the_new_epochs_names_pay_the_whole_rise():
+    from hub.epoch_tables import EpochTables
+    from hub.name_rise import NameRise
+    from linkage.population import NameCounts, name_keys
+
+    new_key = Encoder(default_schema(), derive_purpose_keys(b"\x0d" * 32, 2))
+    xenia = Identity("Xenia", "Zamfirescu", MARIA_BORN[7])
+    tables = EpochTables(default_schema())
+    # Xenia under the counted epoch, twice; then during the overlap (both epochs) and
+    # after it (the new epoch only), where her name is a key the counts never saw
+    added = tables.append([{1: ENCODER.encode_identity(xenia)}, {1: ENCODER.encode_identity(xenia)},
+                           {1: ENCODER.encode_identity(xenia), 2: new_key.encode_identity(xenia)},
+                           {2: new_key.encode_identity(xenia)}])
+    counted = name_keys(tables.tables[1].filters, np.array([0]), 1)
+    names = NameRise(NameCounts(counted, np.array([1]), frozenset({1})))  # Xenia alone
+    names.append(tables, added)
+    given_back = names.allowance(np.array([0, 0, 2]), np.array([1, 2, 3]), RISE)
+    assert given_back.tolist() == [RISE, 0.0, 0.0]
