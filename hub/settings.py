@@ -11,8 +11,9 @@
 
     [matching]
     threshold = "auto"   # log-odds a pair needs to be a link: "auto" starts at 2.5 and
-                         # rises with the population (README "Linkage quality, measured");
-                         # a number fixes it (then `hub relink`)
+                         # rises with the population, a pair of rarer names paying less
+                         # of the rise (README "Linkage quality, measured"); a number
+                         # fixes it for every pair (then `hub relink`)
 
 Read at hub start (a bad value stops the hub with the setting named). The
 operator can also switch lookups off and on while the hub runs, per node or
@@ -133,7 +134,8 @@ def settings_toml(settings: HubSettings | None = None) -> str:
         "\n[retention]  # sightings are purged this many months after the control\n"
         f"months = {s.retention.months}\n"
         "\n[matching]  # a pair scoring at least this (log-odds) is a link: \"auto\" raises it as\n"
-        "            # the population grows; after changing it run `zichtlijn hub relink`\n"
+        "            # the population grows (less for rarer names); after changing it run\n"
+        "            # `zichtlijn hub relink`\n"
         "            # (README \"Linkage quality, measured\")\n"
         f"threshold = {threshold}\n"
     )
