@@ -28,6 +28,7 @@ from pathlib import Path
 
 from hub.linker import Linker
 from hub.lookup_answer import build_answer
+from hub.settings import threshold_step
 from hub.store import HubStore
 from linkage.compare import MatchPolicy
 from linkage.encode import Encoder
@@ -45,10 +46,12 @@ PERSON_RATES = LISTED_ERRORS_ONLY  # what the generator produces on average (zic
 
 
 def _build(size: int, path: Path, encoder: Encoder, probes_wanted: int, seed: int,
-           policy: MatchPolicy):
-    """Store and link about `size` sightings; keep some parsed rows back as probes."""
+           policy: MatchPolicy, automatic: bool = False):
+    """Store and link about `size` sightings; keep some parsed rows back as probes.
+    `automatic`: on the hub's automatic threshold, which steps after the link run and
+    counts the names it pays its rise by (README "The rise taken per name")."""
     store = HubStore(path)
-    linker = Linker(store, default_schema(), policy)
+    linker = Linker(store, default_schema(), policy, threshold_step if automatic else None)
     rng = random.Random(seed)
     pending: dict[str, list] = {}
     kept = []
@@ -83,7 +86,8 @@ def _build(size: int, path: Path, encoder: Encoder, probes_wanted: int, seed: in
     stored_at = time.perf_counter()
     run = linker.link_pending()
     print(f"  stored {stored} in {stored_at - started:.0f}s, linked in {run.seconds:.0f}s "
-          f"({run.candidate_pairs} candidate pairs)", file=sys.stderr, flush=True)
+          f"({run.candidate_pairs} candidate pairs) at {linker.policy.threshold}",
+          file=sys.stderr, flush=True)
     return store, linker, kept
 
 
@@ -105,11 +109,12 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-def measure(size: int, lookups: int, seed: int, policy: MatchPolicy) -> dict[str, float]:
+def measure(size: int, lookups: int, seed: int, policy: MatchPolicy,
+            automatic: bool = False) -> dict[str, float]:
     encoder = Encoder(default_schema(), derive_purpose_keys(b"\x2b" * 32, 1))
     with tempfile.TemporaryDirectory() as tmp:
         store, linker, kept = _build(size, Path(tmp) / "hub.db", encoder, lookups, seed,
-                                     policy)
+                                     policy, automatic)
         probes = _probes(kept, encoder, random.Random(seed), lookups)
         timings, outcomes = [], {}
         for probe in probes:
@@ -137,6 +142,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--link-floor", type=float, default=None,
                         help="keep only links scoring at least this (default: the policy's); "
                              "see the module docstring for why 1,000,000 needs 1.5")
+    parser.add_argument("--automatic-threshold", action="store_true",
+                        help="link on the hub's automatic threshold (steps, name counts)")
     args = parser.parse_args(argv)
     policy = MatchPolicy()
     if args.link_floor is not None:
@@ -144,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"policy: link floor {policy.link_floor}, threshold {policy.threshold}")
     print("sightings   p50 ms   p95 ms   p99 ms   max ms   outcomes")
     for size in (int(s) for s in args.sizes.split(",")):
-        r = measure(size, args.lookups, args.seed, policy)
+        r = measure(size, args.lookups, args.seed, policy, args.automatic_threshold)
         outcomes = ", ".join(f"{k[2:]} {v}" for k, v in r.items() if k.startswith("n_"))
         print(f"{int(r['sightings']):>9}  {r['p50']:7.2f}  {r['p95']:7.2f}  {r['p99']:7.2f}  "
               f"{r['max']:7.2f}   {outcomes}", flush=True)
