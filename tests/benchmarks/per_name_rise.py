@@ -35,7 +35,7 @@ from linkage.blocking import CandidateIndex
 from linkage.compare import MatchPolicy, score_pairs
 from linkage.linking import link_all, scored_links
 from linkage.persons import PersonGraph
-from linkage.population import name_keys
+from linkage.population import NameCounts, name_keys, rise_names_need
 from linkage.schema import default_schema
 from linkage.table import EncodingTable
 from tests.benchmarks.hubdata import batches, encoded_sightings, encoding_table, true_persons
@@ -46,12 +46,7 @@ from zichtlijn.evaluate import quality
 def others_sharing_name(table: EncodingTable, persons: np.ndarray) -> np.ndarray:
     """For each row, how many other persons carry its exact name filter."""
     keys = name_keys(table.filters[: table.size])
-    order = np.lexsort((persons, keys))
-    keys_sorted, persons_sorted = keys[order], persons[order]
-    first = np.r_[True, (keys_sorted[1:] != keys_sorted[:-1])
-                  | (persons_sorted[1:] != persons_sorted[:-1])]
-    distinct, counts = np.unique(keys_sorted[first], return_counts=True)
-    return (counts[np.searchsorted(distinct, keys)] - 1).astype(np.float64)
+    return NameCounts.of(keys, persons, [0]).others(keys, np.zeros(len(keys), np.int64))
 
 
 def link_with_rise_per_name(table: EncodingTable, policy: MatchPolicy,
@@ -62,9 +57,8 @@ def link_with_rise_per_name(table: EncodingTable, policy: MatchPolicy,
     dated = table.dob[: table.size, 0] != 0
 
     def scorer(left: np.ndarray, right: np.ndarray) -> np.ndarray:
-        shared = np.maximum(others[left], others[right])
-        own = np.minimum(rise, np.maximum(0.0, np.log(np.maximum(shared, 1e-9)
-                                                      / FITTED_NAMESAKES)))
+        own = rise_names_need(np.maximum(others[left], others[right]), rise,
+                              FITTED_NAMESAKES)
         both = dated[left] & dated[right]
         return (score_pairs(table, left, right, policy)
                 + np.where(both, rise - own, 0.0)).astype(np.float32)
