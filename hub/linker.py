@@ -125,11 +125,11 @@ class Linker:
                 policy = replace(policy, threshold=policy.threshold + rise)
         self.policy = policy
         # how many persons bore each name when the threshold last stepped (hub/name_rise.py)
-        counts = None
+        self._name_counts: NameCounts | None = None
         if auto_threshold is not None:
             with store.lock:
-                counts = linked_with.name_counts(store.db.conn)
-            if counts is None and policy.threshold > self._start_threshold:
+                self._name_counts = linked_with.name_counts(store.db.conn)
+            if self._name_counts is None and policy.threshold > self._start_threshold:
                 log.warning("the hub's threshold rose before it counted names, so every "
                             "pair pays the whole rise until the next step; `zichtlijn hub "
                             "relink` counts them now (README \"The rise taken per name\")")
@@ -137,7 +137,6 @@ class Linker:
         self._busy_with: str | None = None  # what holds the lock, for a lookup kept waiting
         self._unusable: str | None = None  # why memory could not be rebuilt, if it could not
         self._require_one_schema()
-        self._names = NameRise(counts)
         self._reset()
         self._load()
 
@@ -161,7 +160,7 @@ class Linker:
         self.encodings = EpochTables(self.schema)
         self.rows = LinkerRows()
         self.graph = PersonGraph(self.policy)
-        self._names = NameRise(self._names.counts)  # its rows' counts go with the rows
+        self._names = NameRise(self._name_counts)  # each row's count goes with the rows
 
     @property
     def _rise(self) -> float:
@@ -466,7 +465,7 @@ class Linker:
         with self._lock:
             self._busy_with = f"linking every sighting again, since {time.strftime('%H:%M')}"
             try:
-                counts = self._names.counts
+                counts = self._name_counts
                 if (count_names or counts is None) and self.auto_threshold is not None and (
                         self._rise > 0):
                     counts = counted_names(self.encodings, self.rows.person)
@@ -487,13 +486,13 @@ class Linker:
                                  "cluster_seq = NULL").rowcount
             if self.auto_threshold is not None:
                 linked_with.raise_threshold(conn, policy.threshold - self._start_threshold)
-            if counts is not None and counts is not self._names.counts:
+            if counts is not None and counts is not self._name_counts:
                 linked_with.keep_name_counts(conn, counts)
             # logged so that the auditor's count of linked sightings restarts here
             audit_log.append(conn, utc_now(), actor, "relink", sightings=reset,
                              links_dropped=dropped, **details)
         self.policy = policy
-        self._names = NameRise(counts)
+        self._name_counts = counts
         self._reset()
         self.encodings.reserve(ROOM_FACTOR * reset)
         return self._consistently(self._link_pending)
