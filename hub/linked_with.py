@@ -75,7 +75,7 @@ def name_counts(conn: sqlite3.Connection) -> NameCounts | None:
     epochs = [epoch for epoch, in conn.execute("SELECT epoch FROM name_count_epochs")]
     if not epochs:
         return None
-    rows = conn.execute("SELECT key, persons FROM name_counts ORDER BY key").fetchall()
+    rows = conn.execute("SELECT key, persons FROM name_counts").fetchall()
     keys = np.array([key for key, _ in rows], dtype=np.int64).view(np.uint64)
     order = np.argsort(keys)  # stored as signed integers: sorted again as unsigned
     persons = np.array([count for _, count in rows], dtype=np.int64)
