@@ -133,26 +133,33 @@ class EpochTables:
             return np.empty((0, 2), dtype=np.int64)
         return np.unique(np.concatenate(found), axis=0)
 
-    def name_keys(self) -> tuple[np.ndarray, np.ndarray]:
-        """(sightings, keys): every sighting still held, with the key of its name filter
-        under the newest epoch it was encoded under (`linkage.population.name_keys`)."""
-        keys, epochs = self.newest_name_keys(np.arange(self.size, dtype=np.int64))
-        held = np.flatnonzero(epochs >= 0)
-        return held, keys[held]
-
-    def newest_name_keys(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """For each of `rows`: the key of its name filter under the newest epoch it was
-        encoded under, and that epoch (key 0 and epoch -1 for a sighting taken out)."""
+    def name_keys(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, list[int]]:
+        """For each of `rows`, the key of its name filter under each epoch it was encoded
+        under (`linkage.population.name_keys`): keys and whether present, one column per
+        epoch of the returned list (newest first)."""
         rows = np.asarray(rows, dtype=np.int64)
-        keys = np.zeros(len(rows), dtype=np.uint64)
-        found = np.full(len(rows), -1, dtype=np.int64)
-        for epoch in self.epochs:
+        epochs = self.epochs
+        keys = np.zeros((len(rows), len(epochs)), dtype=np.uint64)
+        present = np.zeros((len(rows), len(epochs)), dtype=bool)
+        for column, epoch in enumerate(epochs):
             mapped = self._table_row[epoch][rows]
-            here = np.flatnonzero((found < 0) & (mapped >= 0))
+            here = np.flatnonzero(mapped >= 0)
             if len(here):
-                keys[here] = name_keys(self.tables[epoch].filters, mapped[here], epoch)
-                found[here] = epoch
-        return keys, found
+                keys[here, column] = name_keys(self.tables[epoch].filters, mapped[here], epoch)
+                present[here, column] = True
+        return keys, present, epochs
+
+    def any_only_under(self, epochs: set[int]) -> bool:
+        """Does some sighting held carry encodings of `epochs` only (none of the others)?"""
+        inside = np.zeros(self.size, dtype=bool)
+        outside = np.zeros(self.size, dtype=bool)
+        for epoch in self.epochs:
+            held = self._table_row[epoch][: self.size] >= 0
+            if epoch in epochs:
+                inside |= held
+            else:
+                outside |= held
+        return bool((inside & ~outside).any())
 
     def dated(self) -> np.ndarray:
         """Per sighting: does it carry a date of birth (the same under every epoch)."""

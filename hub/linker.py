@@ -43,7 +43,7 @@ from linkage.compare import MatchPolicy, score_pairs
 from linkage.encode import IdentityEncoding
 from linkage.linking import copy_key, policy_digest, scored_links, unlink_rows
 from linkage.persons import PersonGraph
-from linkage.population import NameCounts, namesakes
+from linkage.population import NameCounts, name_classes, namesakes
 from linkage.schema import LinkageSchema, SchemaError
 from linkage.table import EntityTokens
 from zichtlijn import wire
@@ -315,7 +315,7 @@ class Linker:
             population = self.population()
             wanted = self.auto_threshold(population)
             if wanted <= self.policy.threshold:
-                return run
+                return self._count_new_epoch(run)
             log.warning("the hub holds %d persons sharing each name with %.2f others on "
                         "average: link threshold raised from %s to %s, every sighting is "
                         "linked again (README \"Linkage quality, measured\")",
@@ -334,14 +334,47 @@ class Linker:
             return replace(relinked, new_sightings=run.new_sightings,
                            seconds=run.seconds + relinked.seconds, relinked_at=wanted)
 
+    def _count_new_epoch(self, run: LinkRun) -> LinkRun:
+        """After a key rotation's overlap, count names again and link everything again.
+
+        The counts know a name by its keys under the epochs they were taken in; a
+        sighting encoded under a newer epoch only (after the overlap) would pay the
+        whole rise until the next step, which at a national hub can be years. Counted
+        now, the new epoch's key of every name seen in the overlap carries the count of
+        the old (`NameCounts.across_epochs`); once a rotation. Called holding the lock."""
+        if not self._names_uncounted():
+            return run
+        log.warning("sightings under a new key epoch only (a rotation's overlap ended): "
+                    "names counted again across the epochs, every sighting is linked again "
+                    "(README \"The rise taken per name\")")
+        self._busy_with = (f"linking every sighting again with the names of a new key epoch "
+                           f"counted, since {time.strftime('%H:%M')}")
+        try:
+            relinked = self._relink("hub:hub", self.policy,
+                                    counted_names(self.encodings, self.rows.person),
+                                    reason="names of a new key epoch counted")
+        finally:
+            self._busy_with = None
+        return replace(relinked, new_sightings=run.new_sightings,
+                       seconds=run.seconds + relinked.seconds)
+
+    def _names_uncounted(self) -> bool:
+        """Does the rise per name lack counts some held sighting needs: a sighting of a
+        key epoch the counts were not taken in, and of no epoch they were."""
+        counts = self._name_counts
+        if counts is None or self.auto_threshold is None or self._rise <= 0:
+            return False
+        return self.encodings.any_only_under(set(self.encodings.epochs) - counts.epochs)
+
     def population(self) -> Population:
         """The hub's persons and how many other persons share each of a person's name
-        filters on average: what the automatic threshold is chosen for."""
-        rows, keys = self.encodings.name_keys()
-        persons = self.rows.person[rows]
-        linked = persons != NONE
-        return Population(self.store.count_persons(),
-                          namesakes(keys[linked], persons[linked]))
+        filters on average: what the automatic threshold is chosen for (a name's keys
+        under the epochs of a rotation's overlap taken as one name)."""
+        keys, present, _ = self.encodings.name_keys(np.arange(self.encodings.size))
+        persons = self.rows.person[: self.encodings.size]
+        linked = present.any(axis=1) & (persons != NONE)
+        return Population(self.store.count_persons(), namesakes(
+            name_classes(keys[linked], present[linked]), persons[linked]))
 
     def _pending_rows(self, first_seq: int, last_seq: int) -> list[tuple]:
         with self.store.lock:
@@ -461,13 +494,14 @@ class Linker:
     def relink_all(self, actor: str = "operator:local", count_names: bool = False) -> LinkRun:
         """Forget every link and person and link all sightings again in one batch, with
         the names counted at the last step (`count_names`: counted again now, from the
-        persons held; a hub above its start that never counted them always counts)."""
+        persons held; a hub above its start that never counted them, or not under a key
+        epoch some sighting carries only, always counts)."""
         with self._lock:
             self._busy_with = f"linking every sighting again, since {time.strftime('%H:%M')}"
             try:
                 counts = self._name_counts
-                if (count_names or counts is None) and self.auto_threshold is not None and (
-                        self._rise > 0):
+                if (count_names or counts is None or self._names_uncounted()) and (
+                        self.auto_threshold is not None and self._rise > 0):
                     counts = counted_names(self.encodings, self.rows.person)
                 return self._relink(actor, self.policy, counts)
             finally:

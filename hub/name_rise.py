@@ -38,8 +38,7 @@ class NameRise:
         if self.counts is None:
             return
         rows_array = np.arange(rows.start, rows.stop, dtype=np.int64)
-        keys, epochs = tables.newest_name_keys(rows_array)
-        others = self.counts.others(keys, epochs)
+        others = self.counts.others_across_epochs(*tables.name_keys(rows_array))
         others[~tables.dated_rows(rows_array)] = np.inf
         self._others = np.concatenate([self._others[: rows.start], others])
 
@@ -54,11 +53,14 @@ class NameRise:
         """How many other persons bore a lookup's probe's name, as for a stored row."""
         if self.counts is None or not len(probe[max(probe)].dob_tokens):
             return np.inf
-        epoch = max(probe)  # a stored row's name is its newest epoch's, so is the probe's
-        table = EncodingTable.for_schema(schema, capacity=1)
-        table.append([probe[epoch]], [()])
-        return float(self.counts.others(name_keys(table.filters, None, epoch)[:1],
-                                        np.array([epoch]))[0])
+        epochs = sorted(probe, reverse=True)
+        keys = np.zeros((1, len(epochs)), dtype=np.uint64)
+        for column, epoch in enumerate(epochs):
+            table = EncodingTable.for_schema(schema, capacity=1)
+            table.append([probe[epoch]], [()])
+            keys[0, column] = name_keys(table.filters, None, epoch)[0]
+        return float(self.counts.others_across_epochs(
+            keys, np.ones(keys.shape, dtype=bool), epochs)[0])
 
     def probe_allowance(self, probe_others: float, rows: np.ndarray,
                         rise: float) -> np.ndarray:
@@ -71,11 +73,14 @@ class NameRise:
 
 def counted_names(tables: EpochTables, persons: np.ndarray) -> NameCounts:
     """How many of the linked persons bear each name borne by more than the fitted
-    namesakes (`persons`: each linker row's person, NONE for none)."""
-    keys, epochs = tables.newest_name_keys(np.arange(tables.size, dtype=np.int64))
-    kept = (epochs >= 0) & (persons[: tables.size] != NONE)
-    return NameCounts.of(keys[kept], persons[: tables.size][kept],
-                         np.unique(epochs[kept]).tolist(), settings.FITTED_NAMESAKES)
+    namesakes (`persons`: each linker row's person, NONE for none), a name's keys under
+    every epoch it was seen in counted as one (`NameCounts.across_epochs`)."""
+    keys, present, epochs = tables.name_keys(np.arange(tables.size, dtype=np.int64))
+    kept = present.any(axis=1) & (persons[: tables.size] != NONE)
+    return NameCounts.across_epochs(
+        keys[kept], present[kept], persons[: tables.size][kept],
+        [epoch for column, epoch in enumerate(epochs) if present[kept, column].any()],
+        settings.FITTED_NAMESAKES)
 
 
 def _given_back(others: np.ndarray, rise: float) -> np.ndarray:

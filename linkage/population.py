@@ -57,6 +57,40 @@ def persons_per_name(keys: np.ndarray, persons: np.ndarray) -> tuple[np.ndarray,
     return distinct_keys[starts[:-1]], np.diff(starts).astype(np.int64)
 
 
+def name_classes(keys: np.ndarray, present: np.ndarray) -> np.ndarray:
+    """One label per sighting for its name across key epochs.
+
+    `keys[i, e]` is the key of sighting i's name filter under its e-th key epoch,
+    where `present[i, e]`. A sighting made during a rotation's overlap carries its
+    name under two epochs, which makes those two keys one name; sightings whose keys
+    are joined so, directly or through others, share a label: the smallest key of
+    their class (0 for a sighting with no key). Without an overlap each key is its
+    own class and the label is the key itself."""
+    keys = np.asarray(keys, dtype=np.uint64)
+    present = np.asarray(present, dtype=bool)
+    distinct, node = np.unique(keys[present], return_inverse=True)
+    nodes = np.full(keys.shape, -1, dtype=np.int64)
+    nodes[present] = node
+    first = nodes.max(axis=1, initial=-1)  # any one of its keys (-1: none)
+    # the keys a sighting carries under two epochs are one name: join them to its first
+    rows, columns = np.nonzero(present)
+    joined = nodes[rows, columns] != first[rows]
+    a, b = first[rows[joined]], nodes[rows[joined], columns[joined]]
+    label = np.arange(len(distinct), dtype=np.int64)
+    while len(a):  # each key joins the smallest label it reaches; classes are a few keys
+        smallest = np.minimum(label[a], label[b])
+        before = label.copy()
+        np.minimum.at(label, a, smallest)
+        np.minimum.at(label, b, smallest)
+        label = label[label]
+        if np.array_equal(label, before):
+            break
+    out = np.zeros(len(keys), dtype=np.uint64)
+    has = first >= 0
+    out[has] = distinct[label[first[has]]]
+    return out
+
+
 def namesakes(keys: np.ndarray, persons: np.ndarray) -> float:
     """The mean, over persons, of how many other persons share each of her name keys,
     summed over her keys.
@@ -85,9 +119,26 @@ class NameCounts:
         """The counts of names borne by more than `fitted` other persons: a name fewer
         bear needs none of a rise (`rise_names_need`), as a name no one bore, so it is
         not kept (nor is a woman's rare name kept beside her sightings)."""
-        distinct, per_key = persons_per_name(keys, persons)
-        common = per_key - 1 > fitted
-        return cls(distinct[common], per_key[common], frozenset(int(e) for e in epochs))
+        keys = np.asarray(keys, dtype=np.uint64)
+        return cls.across_epochs(keys[:, None], np.ones((len(keys), 1), dtype=bool),
+                                 persons, epochs, fitted)
+
+    @classmethod
+    def across_epochs(cls, keys: np.ndarray, present: np.ndarray, persons: np.ndarray,
+                      epochs: Iterable[int], fitted: float = 0.0) -> NameCounts:
+        """`of` for sightings carrying their name under several key epochs (`keys`,
+        `present` as for `name_classes`): a name is counted over every epoch it was
+        bridged to, and each of its keys carries that count, so after a rotation the
+        new epoch's keys of a name seen in the overlap count the persons of the old."""
+        keys = np.asarray(keys, dtype=np.uint64)
+        present = np.asarray(present, dtype=bool)
+        labels = name_classes(keys, present)
+        counted, per_class = persons_per_name(labels, persons)
+        member, first = np.unique(keys[present], return_index=True)
+        of_member = per_class[np.searchsorted(
+            counted, np.broadcast_to(labels[:, None], keys.shape)[present][first])]
+        common = of_member - 1 > fitted
+        return cls(member[common], of_member[common], frozenset(int(e) for e in epochs))
 
     def others(self, keys: np.ndarray, epochs: np.ndarray) -> np.ndarray:
         """For each key (of the epoch beside it): how many other persons carried it, 0
@@ -100,6 +151,20 @@ class NameCounts:
             found = self.keys[at] == keys
             out[found] = self.persons[at[found]] - 1
         out[~np.isin(np.asarray(epochs, dtype=np.int64), sorted(self.epochs))] = np.inf
+        return out
+
+    def others_across_epochs(self, keys: np.ndarray, present: np.ndarray,
+                             epochs: Iterable[int]) -> np.ndarray:
+        """`others` for sightings carrying their name under several key epochs (`keys`,
+        `present` as for `name_classes`, a column per epoch of `epochs`): the count of
+        any epoch counted (they agree: `across_epochs`), so a sighting of a rotation's
+        overlap is read through the old epoch before the new one is counted; infinite
+        for a sighting with no key of an epoch counted."""
+        out = np.full(len(keys), np.inf, dtype=np.float64)
+        for column, epoch in enumerate(epochs):
+            here = np.flatnonzero(present[:, column])
+            out[here] = np.minimum(out[here], self.others(
+                keys[here, column], np.full(len(here), epoch, dtype=np.int64)))
         return out
 
 

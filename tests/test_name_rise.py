@@ -13,12 +13,15 @@ import uuid
 import numpy as np
 
 from hub import linked_with
+from hub.epoch_tables import EpochTables
 from hub.linker import Linker
+from hub.name_rise import NameRise, counted_names
 from hub.probe import NO_MATCH, PERSON
 from hub.store import HubStore
 from linkage.compare import MatchPolicy, score_pairs
 from linkage.encode import Encoder, Identity
 from linkage.keys import derive_purpose_keys
+from linkage.population import NameCounts, name_keys
 from linkage.schema import default_schema
 from linkage.table import EncodingTable
 from node.csv_import import parse_row
@@ -145,21 +148,89 @@ def test_a_hub_that_rose_before_names_were_counted_counts_them_at_its_relink(tmp
     store.close()
 
 
-def test_after_a_key_rotation_the_new_epochs_names_pay_the_whole_rise():
-    from hub.epoch_tables import EpochTables
-    from hub.name_rise import NameRise
-    from linkage.population import NameCounts, name_keys
+NEW_EPOCH = Encoder(default_schema(), derive_purpose_keys(b"\x0d" * 32, 2))
 
-    new_key = Encoder(default_schema(), derive_purpose_keys(b"\x0d" * 32, 2))
+
+def test_a_sighting_of_a_rotations_overlap_is_read_through_the_epoch_counted():
     xenia = Identity("Xenia", "Zamfirescu", MARIA_BORN[7])
     tables = EpochTables(default_schema())
     # Xenia under the counted epoch, twice; then during the overlap (both epochs) and
     # after it (the new epoch only), where her name is a key the counts never saw
     added = tables.append([{1: ENCODER.encode_identity(xenia)}, {1: ENCODER.encode_identity(xenia)},
-                           {1: ENCODER.encode_identity(xenia), 2: new_key.encode_identity(xenia)},
-                           {2: new_key.encode_identity(xenia)}])
+                           {1: ENCODER.encode_identity(xenia), 2: NEW_EPOCH.encode_identity(xenia)},
+                           {2: NEW_EPOCH.encode_identity(xenia)}])
     counted = name_keys(tables.tables[1].filters, np.array([0]), 1)
     names = NameRise(NameCounts(counted, np.array([1]), frozenset({1})))  # Xenia alone
     names.append(tables, added)
     given_back = names.allowance(np.array([0, 0, 2]), np.array([1, 2, 3]), RISE)
-    assert given_back.tolist() == [RISE, 0.0, 0.0]
+    # the overlap's sighting is read by its old key; the new epoch's alone pays it all
+    assert given_back.tolist() == [RISE, RISE, 0.0]
+
+
+def test_counted_across_a_rotation_a_names_new_key_carries_the_persons_of_both():
+    tables = EpochTables(default_schema())
+    marias = [Identity("Maria", "Popa", born) for born in MARIA_BORN[:5]]
+    # persons 0-3 seen before the rotation, person 3 again in its overlap, person 4 after
+    tables.append([*({1: ENCODER.encode_identity(maria)} for maria in marias[:4]),
+                   {1: ENCODER.encode_identity(marias[3]), 2: NEW_EPOCH.encode_identity(marias[3])},
+                   {2: NEW_EPOCH.encode_identity(marias[4])}])
+    counts = counted_names(tables, np.array([0, 1, 2, 3, 3, 4]))
+    assert counts.epochs == {1, 2}
+    assert counts.persons.tolist() == [5, 5]  # one name, its key under each epoch
+    # without the overlap's sighting the new key is a name one woman bears: not kept
+    tables.forget([4])
+    counts = counted_names(tables, np.array([0, 1, 2, 3, 3, 4]))
+    assert counts.persons.tolist() == [4]
+
+
+def rotated(encoder: Encoder, also: tuple[Encoder, ...], given: str, surname: str,
+            born: dt.date) -> object:
+    row = {"case_ref": "X-1", "observed_on": "2026-10-01", "given_names": given,
+           "surname": surname, "date_of_birth": born.isoformat()}
+    message = encode_sighting(parse_row(2, row, dt.date(2026, 11, 23)), encoder, also)
+    message.sighting_uuid = str(uuid.uuid4())
+    return message
+
+
+def relinks(store: HubStore) -> list[dict]:
+    with store.lock:
+        return [entry for entry in (json.loads(raw) for (raw,) in store.db.execute(
+            "SELECT entry FROM audit_entries ORDER BY idx")) if entry["action"] == "relink"]
+
+
+def test_after_a_rotations_overlap_the_hub_counts_the_new_epochs_names_once(tmp_path):
+    store = HubStore(tmp_path / "hub.db")
+    linker = Linker(store, default_schema(), MatchPolicy(), rise_at_twenty)
+    xenia = sighting("Xenia", "Zamfirescu", MARIA_BORN[7])
+    store_batch(store, [*(sighting("Maria", "Popa", born) for born in MARIA_BORN), xenia])
+    assert linker.link_pending().relinked_at == START + RISE
+    # the overlap: both women again, under both epochs, on their first dates
+    xenia_overlap = rotated(NEW_EPOCH, (ENCODER,), "Xenia", "Zamfirescu", MARIA_BORN[7])
+    maria_overlap = rotated(NEW_EPOCH, (ENCODER,), "Maria", "Popa", MARIA_BORN[7])
+    store_batch(store, [xenia_overlap, maria_overlap])
+    linker.link_pending()
+    assert len(relinks(store)) == 1  # the step's; every sighting has a counted key
+    assert person_of(store, xenia_overlap) == person_of(store, xenia)
+
+    # after the overlap, each woman again with her date one day off (the pair scores 4.0,
+    # under the new epoch only): Xenia's new key is counted as the rare name it is
+    xenia_after = rotated(NEW_EPOCH, (), "Xenia", "Zamfirescu",
+                          MARIA_BORN[7] + dt.timedelta(days=1))
+    maria_after = rotated(NEW_EPOCH, (), "Maria", "Popa", MARIA_BORN[7] + dt.timedelta(days=1))
+    store_batch(store, [xenia_after, maria_after])
+    linker.link_pending()
+    counted_again = relinks(store)[1:]
+    assert [entry["reason"] for entry in counted_again] == ["names of a new key epoch counted"]
+    assert person_of(store, xenia_after) == person_of(store, xenia)
+    assert person_of(store, maria_after) != person_of(store, maria_overlap)
+    with store.lock:
+        assert linked_with.name_counts(store.db.conn).epochs == {1, 2}
+
+    # once: the next night's new-epoch sighting is scored against those counts
+    store_batch(store, [rotated(NEW_EPOCH, (), "Xenia", "Zamfirescu", MARIA_BORN[7])])
+    linker.link_pending()
+    assert len(relinks(store)) == 2
+    nightly = partition(store)
+    Linker(store, default_schema(), MatchPolicy(), rise_at_twenty).relink_all()
+    assert partition(store) == nightly
+    store.close()

@@ -92,6 +92,24 @@ def test_name_counts_tell_other_persons_per_name_and_nothing_of_an_epoch_not_cou
     assert kept.keys.tolist() == [10] and kept.persons.tolist() == [3]
 
 
+def test_a_names_keys_under_two_epochs_are_one_name_where_a_sighting_carries_both():
+    keys = np.array([[50, 0], [50, 7], [9, 7], [60, 0], [0, 0], [80, 3], [3, 40]],
+                    dtype=np.uint64)
+    present = np.array([[1, 0], [1, 1], [1, 1], [1, 0], [0, 0], [1, 1], [1, 1]], dtype=bool)
+    # 50-7 and 9-7 chain into one name (label: its smallest key); 80-3-40 likewise
+    assert population.name_classes(keys, present).tolist() == [7, 7, 7, 60, 0, 3, 3]
+    # one epoch: each key is its own name
+    assert population.name_classes(keys[:, :1], present[:, :1]).tolist() == [
+        50, 50, 9, 60, 0, 80, 3]
+    counts = NameCounts.across_epochs(keys, present, np.array([1, 2, 3, 4, 5, 6, 6]), [1, 2])
+    # every key of the chained name carries its three persons, whichever epoch asks;
+    # names one person bears are not kept
+    assert dict(zip(counts.keys.tolist(), counts.persons.tolist(), strict=True)) == {
+        7: 3, 9: 3, 50: 3}
+    assert counts.others_across_epochs(keys[[0, 5]], present[[0, 5]],
+                                       [1, 2]).tolist() == [2.0, 0.0]
+
+
 def test_a_pair_needs_the_rise_of_its_name_between_none_and_all_of_it():
     fitted = 2.0
     others = np.array([0.0, 2.0, 2.0 * np.e, 2.0 * np.e ** 3, np.inf])
