@@ -30,10 +30,10 @@ from linkage.compare import (
     score_features,
 )
 from linkage.harden import blip_epsilon
+from linkage.linking import link_all
 from linkage.schema import LinkageSchema, default_schema_text, parse_schema
 from linkage.table import EncodingTable
 from tests.benchmarks.logistic import fit_logistic
-from tests.benchmarks.plaintext_baseline import cluster_pairs
 
 #: more evidence columns of a table's pairs: (table, left rows, right rows, their features)
 ExtraColumns = Callable[[EncodingTable, np.ndarray, np.ndarray, PairFeatures],
@@ -128,10 +128,7 @@ def link_with_extra(table: EncodingTable, model: MatchPolicy, extra: ExtraColumn
                 extra_score(columns, policy.weights_without_entities))
         return out
 
-    pairs = CandidateIndex().add(table, range(table.size))
-    dated = table.dob[: table.size, 0] != 0
-    return cluster_pairs(table.size, pairs, scorer(pairs[:, 0], pairs[:, 1]), scorer, policy,
-                         dated, copies)
+    return link_all(table, policy, copies, scorer=scorer)
 
 
 def fit_weights(samples: Sequence[tuple[EncodingTable, np.ndarray]],

@@ -31,10 +31,8 @@ from unittest import mock
 import numpy as np
 
 from hub.settings import FITTED_NAMESAKES
-from linkage.blocking import CandidateIndex
 from linkage.compare import MatchPolicy, score_pairs
-from linkage.linking import link_all, scored_links
-from linkage.persons import PersonGraph
+from linkage.linking import link_all
 from linkage.population import NameCounts, name_keys, rise_names_need
 from linkage.schema import default_schema
 from linkage.table import EncodingTable
@@ -63,13 +61,7 @@ def link_with_rise_per_name(table: EncodingTable, policy: MatchPolicy,
         return (score_pairs(table, left, right, policy)
                 + np.where(both, rise - own, 0.0)).astype(np.float32)
 
-    links, scores = scored_links(CandidateIndex().add(table, range(table.size)), scorer,
-                                 policy, dated)
-    graph = PersonGraph(policy)
-    graph.add_rows(range(table.size))
-    graph.add_links(links, scores)
-    graph.update(range(table.size), scorer, dated)
-    return np.array([graph.person_root(row) for row in range(table.size)])
+    return link_all(table, policy, scorer=scorer)
 
 
 def through_hub(sightings: list[tuple[str, bytes, str]], nights: int, per_name: bool) -> str:

@@ -33,8 +33,8 @@ import numpy as np
 
 from linkage.compare import ENTITY_EVIDENCE, MatchPolicy
 from linkage.encode import Identity
+from linkage.linking import persons_of
 from linkage.normalise import canonical_word, name_words
-from linkage.persons import PersonGraph
 from linkage.places import place_key
 from tests.benchmarks.logistic import fit_logistic
 
@@ -502,14 +502,11 @@ def cluster_pairs(n: int, pairs: np.ndarray, scores: np.ndarray,
                   scorer: Callable[[np.ndarray, np.ndarray], np.ndarray],
                   policy: MatchPolicy, dated: np.ndarray,
                   copies: np.ndarray | None = None) -> np.ndarray:
-    """linkage.linking.link_all's steps (PersonGraph) for any candidates and scorer
-    (`copies`: each row's copy key, as link_all takes them)."""
+    """linkage.linking.link_all's clustering (`persons_of`) for any candidates and scorer,
+    the candidates scored by the caller, who keeps their scores (`copies`: each row's
+    copy key, as link_all takes them)."""
     keep = scores >= policy.link_floor
-    graph = PersonGraph(policy)
-    graph.add_rows(range(n), copies=copies)
-    graph.add_links(map(tuple, pairs[keep].tolist()), scores[keep].tolist())
-    graph.update(range(n), scorer, dated)
-    return np.array([graph.person_root(row) for row in range(n)])
+    return persons_of(n, pairs[keep], scores[keep], scorer, policy, dated, copies)
 
 
 class Scorer:
