@@ -31,6 +31,7 @@ OUT = Path(__file__).resolve().parents[2] / "bench-out"
 GEMEENTEN = [f"GM{code:04d}" for code in (363, 599, 344, 518, 14, 855, 153, 758, 772, 1680)]
 TODAY = dt.date(2026, 11, 23)
 SECRET = b"\x11" * 32
+NEW_EPOCH_SECRET = b"\x12" * 32  # a rotation's (`encoded_sightings`)
 
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -52,15 +53,23 @@ def data_version() -> str:
     return digest.hexdigest()[:8]
 
 
-def encoded_sightings(persons: int, seed: int = 1) -> list[tuple[str, bytes, str]]:
-    """(gemeente, serialised EncodedSighting, person key) per sighting, cached."""
+def encoded_sightings(persons: int, seed: int = 1,
+                      rotation: tuple[dt.date, dt.date] | None = None
+                      ) -> list[tuple[str, bytes, str]]:
+    """(gemeente, serialised EncodedSighting, person key) per sighting, cached.
+
+    `rotation` (first day, last day of the overlap): a key rotation as the nodes make
+    it: sightings observed in the overlap are encoded under both epochs, later ones
+    under the new epoch only."""
     OUT.mkdir(exist_ok=True)
     schema = default_schema()
-    cache = OUT / (f"sightings-{persons}-{seed}-{schema.fingerprint.hex()[:8]}-"
+    rotated = "" if rotation is None else f"-rotated-{rotation[0]}-{rotation[1]}"
+    cache = OUT / (f"sightings-{persons}-{seed}{rotated}-{schema.fingerprint.hex()[:8]}-"
                    f"{data_version()}.pickle")
     if cache.exists():
         return pickle.loads(cache.read_bytes())
     encoder = Encoder(schema, derive_purpose_keys(SECRET, 1))
+    new_epoch = Encoder(schema, derive_purpose_keys(NEW_EPOCH_SECRET, 2))
     out = []
     rows = iter_rows(persons, GEMEENTEN, seed, start=dt.date(2023, 6, 1), days=900,
                      person_rates=LISTED_ERRORS_ONLY)
@@ -69,12 +78,18 @@ def encoded_sightings(persons: int, seed: int = 1) -> list[tuple[str, bytes, str
             parsed = parse_row(line, item.row, TODAY)
         except RowError:
             continue
-        message = encode_sighting(parsed, encoder)
+        observed = dt.date.fromisoformat(item.row["observed_on"])
+        if rotation is None or observed < rotation[0]:
+            message = encode_sighting(parsed, encoder)
+        else:
+            message = encode_sighting(parsed, new_epoch,
+                                      (encoder,) if observed <= rotation[1] else ())
         message.sighting_uuid = str(uuid.UUID(int=len(out) + 1, version=4))
         out.append((item.gemeente, message.SerializeToString(deterministic=True),
                     item.person_key))
-    for stale in OUT.glob(f"sightings-{persons}-{seed}-*.pickle"):
-        stale.unlink()  # made by other code: never read again
+    for stale in OUT.glob(f"sightings-{persons}-{seed}{rotated}-*.pickle"):
+        if rotated or "-rotated-" not in stale.name:
+            stale.unlink()  # made by other code: never read again
     cache.write_bytes(pickle.dumps(out, protocol=pickle.HIGHEST_PROTOCOL))
     return out
 

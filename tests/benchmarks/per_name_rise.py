@@ -17,12 +17,18 @@ half a step and a step lower, for the precision/recall frontier.
 With `--through-hub` the sightings are uploaded in ten nights to the hub's own `Linker`
 on the automatic threshold, which steps, counts names and relinks as a hub does; once
 as shipped and once with names never counted (every pair paying the whole rise, as
-before the rise per name was built).
+before the rise per name was built). With `--rotation FIRST,LAST` as well, the same
+women's sightings with a key rotation whose overlap runs from FIRST to LAST, linked with
+and without the hub's counting of the new epoch's names once the overlap has ended:
+
+    .venv/bin/python -m tests.benchmarks.per_name_rise --through-hub --sizes 100000 \
+        --rotation 2024-10-15,2025-01-12
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import tempfile
 from contextlib import nullcontext
 from pathlib import Path
@@ -48,9 +54,11 @@ def others_sharing_name(table: EncodingTable, persons: np.ndarray) -> np.ndarray
 
 
 def link_with_rise_per_name(table: EncodingTable, policy: MatchPolicy,
-                            others: np.ndarray) -> np.ndarray:
+                            others: np.ndarray, copies: np.ndarray | None = None
+                            ) -> np.ndarray:
     """link_all's persons with each dated pair's score raised by the part of the global
-    rise its name does not need (the bars of `policy` unchanged)."""
+    rise its name does not need (the bars of `policy` unchanged; `copies` as for
+    link_all)."""
     rise = policy.threshold - MatchPolicy().threshold
     dated = table.dob[: table.size, 0] != 0
 
@@ -61,11 +69,14 @@ def link_with_rise_per_name(table: EncodingTable, policy: MatchPolicy,
         return (score_pairs(table, left, right, policy)
                 + np.where(both, rise - own, 0.0)).astype(np.float32)
 
-    return link_all(table, policy, scorer=scorer)
+    return link_all(table, policy, copies, scorer=scorer)
 
 
-def through_hub(sightings: list[tuple[str, bytes, str]], nights: int, per_name: bool) -> str:
-    """Pairwise quality of the hub's persons after the sightings came in `nights` nights."""
+def through_hub(sightings: list[tuple[str, bytes, str]], nights: int, per_name: bool,
+                recount_new_epoch: bool = True) -> str:
+    """Pairwise quality of the hub's persons after the sightings came in `nights` nights
+    (`recount_new_epoch` False: after a rotation the new epoch's names pay the whole rise
+    until the next step, as before the hub counted them once its overlap ended)."""
     from hub.linker import Linker
     from hub.settings import threshold_step
     from hub.store import HubStore
@@ -76,7 +87,9 @@ def through_hub(sightings: list[tuple[str, bytes, str]], nights: int, per_name: 
              for _, blob, person in sightings}
     never_counted = nullcontext() if per_name else mock.patch(
         "hub.linker.counted_names", lambda tables, persons: None)
-    with tempfile.TemporaryDirectory() as tmp, never_counted:
+    uncounted_stays = nullcontext() if recount_new_epoch else mock.patch(
+        "hub.linker.Linker._names_uncounted", lambda self: False)
+    with tempfile.TemporaryDirectory() as tmp, never_counted, uncounted_stays:
         store = HubStore(Path(tmp) / "hub.db")
         linker = Linker(store, default_schema(), MatchPolicy(), threshold_step)
         per_night = -(-len(sightings) // nights)
@@ -97,16 +110,28 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--through-hub", action="store_true",
                         help="link night by night through the hub's Linker instead")
     parser.add_argument("--nights", type=int, default=10)
+    parser.add_argument("--rotation", metavar="FIRST,LAST",
+                        help="with --through-hub: a key rotation whose overlap runs from "
+                             "FIRST to LAST (ISO dates; the data run from 2023-06-01 for "
+                             "900 days), against the same sightings without one")
     options = parser.parse_args(argv)
     if options.through_hub:
         print("sightings | persons | hub, ten nights | pairwise quality")
         for size in (int(s) for s in options.sizes.split(",")):
             persons = max(1, round(size / 3.4))
             sightings = encoded_sightings(persons)
-            for per_name, label in ((False, "names never counted"),
-                                    (True, "rise per name (shipped)")):
-                print(f"{len(sightings):>9,} | {persons:>7,} | {label:<24} | "
-                      f"{through_hub(sightings, options.nights, per_name)}", flush=True)
+            if options.rotation:
+                first, last = (dt.date.fromisoformat(day) for day in options.rotation.split(","))
+                rotated = encoded_sightings(persons, rotation=(first, last))
+                runs = [(sightings, True, True, "no rotation (shipped)"),
+                        (rotated, True, False, "rotation, new epoch pays the whole rise"),
+                        (rotated, True, True, "rotation, names counted after it (shipped)")]
+            else:
+                runs = [(sightings, False, True, "names never counted"),
+                        (sightings, True, True, "rise per name (shipped)")]
+            for data, per_name, recount, label in runs:
+                print(f"{len(data):>9,} | {persons:>7,} | {label:<42} | "
+                      f"{through_hub(data, options.nights, per_name, recount)}", flush=True)
         return
     print("sightings | persons | linking | pairwise quality")
     for size in (int(s) for s in options.sizes.split(",")):
