@@ -152,3 +152,13 @@ def node_epochs(conn: sqlite3.Connection) -> list[NodeEpochRow]:
         "FROM node_epochs ORDER BY epoch DESC, gemeente"
     ).fetchall()
     return [NodeEpochRow(*row) for row in rows]
+
+
+def overlap_ongoing(conn: sqlite3.Connection, today: str) -> bool:
+    """Does some node still report an epoch in its overlap, ending today or later (ISO
+    date)? Until no overlap is ongoing, names seen under the new epoch are not all
+    bridged to the old one yet (hub/name_rise.py)."""
+    return conn.execute(
+        "SELECT 1 FROM node_epochs WHERE state = 'overlap' "
+        "AND (overlap_until IS NULL OR overlap_until >= ?) LIMIT 1", [today]
+    ).fetchone() is not None

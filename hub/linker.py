@@ -325,7 +325,7 @@ class Linker:
                                f"{time.strftime('%H:%M')}")
             try:
                 relinked = self._relink("hub:hub", replace(self.policy, threshold=wanted),
-                                        counted_names(self.encodings, self.rows.person),
+                                        self._counted_names(),
                                         threshold=wanted,
                                         persons=population.persons,
                                         namesakes=round(population.namesakes, 3))
@@ -351,7 +351,7 @@ class Linker:
                            f"counted, since {time.strftime('%H:%M')}")
         try:
             relinked = self._relink("hub:hub", self.policy,
-                                    counted_names(self.encodings, self.rows.person),
+                                    self._counted_names(),
                                     reason="names of a new key epoch counted")
         finally:
             self._busy_with = None
@@ -360,11 +360,20 @@ class Linker:
 
     def _names_uncounted(self) -> bool:
         """Does the rise per name lack counts some held sighting needs: a sighting of a
-        key epoch the counts were not taken in, and of no epoch they were."""
+        key epoch the counts were not taken in, and of no epoch they were, with no
+        rotation's overlap still bridging names into that epoch."""
         counts = self._name_counts
         if counts is None or self.auto_threshold is None or self._rise <= 0:
             return False
-        return self.encodings.any_only_under(set(self.encodings.epochs) - counts.epochs)
+        return self.encodings.any_only_under(
+            set(self.encodings.epochs) - counts.epochs) and not self._overlap_ongoing()
+
+    def _overlap_ongoing(self) -> bool:
+        with self.store.lock:
+            return epochs.overlap_ongoing(self.store.db.conn, utc_now()[:10])
+
+    def _counted_names(self) -> NameCounts:
+        return counted_names(self.encodings, self.rows.person, self._overlap_ongoing())
 
     def population(self) -> Population:
         """The hub's persons and how many other persons share each of a person's name
@@ -502,7 +511,7 @@ class Linker:
                 counts = self._name_counts
                 if (count_names or counts is None or self._names_uncounted()) and (
                         self.auto_threshold is not None and self._rise > 0):
-                    counts = counted_names(self.encodings, self.rows.person)
+                    counts = self._counted_names()
                 return self._relink(actor, self.policy, counts)
             finally:
                 self._busy_with = None

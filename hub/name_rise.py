@@ -71,16 +71,22 @@ class NameRise:
         return _given_back(np.maximum(probe_others, self._others[rows]), rise)
 
 
-def counted_names(tables: EpochTables, persons: np.ndarray) -> NameCounts:
+def counted_names(tables: EpochTables, persons: np.ndarray,
+                  overlap_ongoing: bool = False) -> NameCounts:
     """How many of the linked persons bear each name borne by more than the fitted
     namesakes (`persons`: each linker row's person, NONE for none), a name's keys under
-    every epoch it was seen in counted as one (`NameCounts.across_epochs`)."""
+    every epoch it was seen in counted as one (`NameCounts.across_epochs`).
+
+    `overlap_ongoing`: some node is still in a rotation's overlap, so names are still
+    being bridged to the newest epoch; it is then not counted (its keys read as unknown,
+    not as rare), and is counted once the overlap has ended (`Linker`)."""
     keys, present, epochs = tables.name_keys(np.arange(tables.size, dtype=np.int64))
     kept = present.any(axis=1) & (persons[: tables.size] != NONE)
-    return NameCounts.across_epochs(
-        keys[kept], present[kept], persons[: tables.size][kept],
-        [epoch for column, epoch in enumerate(epochs) if present[kept, column].any()],
-        settings.FITTED_NAMESAKES)
+    counted = [epoch for column, epoch in enumerate(epochs) if present[kept, column].any()]
+    if overlap_ongoing and len(counted) > 1:
+        counted.remove(max(counted))
+    return NameCounts.across_epochs(keys[kept], present[kept], persons[: tables.size][kept],
+                                    counted, settings.FITTED_NAMESAKES)
 
 
 def _given_back(others: np.ndarray, rise: float) -> np.ndarray:

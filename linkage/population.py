@@ -156,15 +156,19 @@ class NameCounts:
     def others_across_epochs(self, keys: np.ndarray, present: np.ndarray,
                              epochs: Iterable[int]) -> np.ndarray:
         """`others` for sightings carrying their name under several key epochs (`keys`,
-        `present` as for `name_classes`, a column per epoch of `epochs`): the count of
-        any epoch counted (they agree: `across_epochs`), so a sighting of a rotation's
-        overlap is read through the old epoch before the new one is counted; infinite
-        for a sighting with no key of an epoch counted."""
-        out = np.full(len(keys), np.inf, dtype=np.float64)
+        `present` as for `name_classes`, a column per epoch of `epochs`): the most any
+        counted epoch gives (a name bridged to the new epoch after its count was taken
+        has a partial count there, or none; the old epoch's is whole), so a sighting of a
+        rotation's overlap is read through the old epoch; infinite for a sighting with
+        no key of an epoch counted."""
+        out = np.full(len(keys), -np.inf, dtype=np.float64)
         for column, epoch in enumerate(epochs):
+            if epoch not in self.epochs:
+                continue
             here = np.flatnonzero(present[:, column])
-            out[here] = np.minimum(out[here], self.others(
+            out[here] = np.maximum(out[here], self.others(
                 keys[here, column], np.full(len(here), epoch, dtype=np.int64)))
+        out[out == -np.inf] = np.inf
         return out
 
 

@@ -234,3 +234,46 @@ def test_after_a_rotations_overlap_the_hub_counts_the_new_epochs_names_once(tmp_
     Linker(store, default_schema(), MatchPolicy(), rise_at_twenty).relink_all()
     assert partition(store) == nightly
     store.close()
+
+
+def report(store: HubStore, state: int, until: str = "") -> None:
+    from hub import epochs
+    from zichtlijn.v1 import epochs_pb2
+
+    with store.transaction() as conn:
+        epochs.record_report(conn, "GM0363", "2026-11-23T00:00:00+00:00", [
+            epochs_pb2.NodeEpoch(epoch=1, state=state, key_fingerprint="old",
+                                 overlap_until=until),
+            epochs_pb2.NodeEpoch(epoch=2, state=epochs_pb2.EPOCH_STATE_CURRENT,
+                                 key_fingerprint="new")])
+
+
+def test_while_a_node_is_still_in_its_overlap_the_new_epochs_names_wait_to_be_counted(
+        tmp_path):
+    from zichtlijn.v1 import epochs_pb2
+
+    store = HubStore(tmp_path / "hub.db")
+    linker = Linker(store, default_schema(), MatchPolicy(), rise_at_twenty)
+    xenia = sighting("Xenia", "Zamfirescu", MARIA_BORN[7])
+    store_batch(store, [*(sighting("Maria", "Popa", born) for born in MARIA_BORN), xenia])
+    linker.link_pending()
+    store_batch(store, [rotated(NEW_EPOCH, (ENCODER,), "Xenia", "Zamfirescu", MARIA_BORN[7])])
+    linker.link_pending()
+    # one node retired the old epoch early; another is still in its overlap
+    report(store, epochs_pb2.EPOCH_STATE_OVERLAP, "2999-12-31")
+    xenia_after = rotated(NEW_EPOCH, (), "Xenia", "Zamfirescu",
+                          MARIA_BORN[7] + dt.timedelta(days=1))
+    store_batch(store, [xenia_after])
+    linker.link_pending()
+    assert len(relinks(store)) == 1  # names still being bridged: not counted yet
+    assert person_of(store, xenia_after) != person_of(store, xenia)  # pays the whole rise
+    # a relink meanwhile counts what it can, but not the epoch still being bridged into
+    linker.relink_all(count_names=True)
+    with store.lock:
+        assert linked_with.name_counts(store.db.conn).epochs == {1}
+    # the last overlap ends: the next link run counts them
+    report(store, epochs_pb2.EPOCH_STATE_RETIRED)
+    linker.link_pending()
+    assert relinks(store)[-1].get("reason") == "names of a new key epoch counted"
+    assert person_of(store, xenia_after) == person_of(store, xenia)
+    store.close()

@@ -108,6 +108,15 @@ def test_a_names_keys_under_two_epochs_are_one_name_where_a_sighting_carries_bot
         7: 3, 9: 3, 50: 3}
     assert counts.others_across_epochs(keys[[0, 5]], present[[0, 5]],
                                        [1, 2]).tolist() == [2.0, 0.0]
+    # a key bridged after the count, or never seen, says less than the whole count of
+    # the other epoch; an epoch not counted says nothing
+    assert counts.others_across_epochs(np.array([[50, 999], [50, 7]], dtype=np.uint64),
+                                       np.ones((2, 2), dtype=bool), [1, 2]).tolist() == [
+        2.0, 2.0]
+    only_old = NameCounts(counts.keys, counts.persons, frozenset({1}))
+    assert only_old.others_across_epochs(np.array([[50, 7], [0, 7]], dtype=np.uint64),
+                                         np.array([[1, 1], [0, 1]], dtype=bool),
+                                         [1, 2]).tolist() == [2.0, float("inf")]
 
 
 def test_a_pair_needs_the_rise_of_its_name_between_none_and_all_of_it():
