@@ -37,6 +37,12 @@ CREATE TABLE IF NOT EXISTS name_counts (
 CREATE TABLE IF NOT EXISTS name_count_epochs (
     epoch INTEGER PRIMARY KEY
 );
+-- the sightings the names were counted on: those up to `through_seq`, `held` of them
+CREATE TABLE IF NOT EXISTS name_count_basis (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    through_seq INTEGER NOT NULL,
+    held INTEGER NOT NULL
+);
 -- what hubs of 2026-12-04 and 2026-12-05 kept instead: the raised threshold itself
 CREATE TABLE IF NOT EXISTS raised_threshold (
     id INTEGER PRIMARY KEY CHECK (id = 1),
@@ -91,6 +97,28 @@ def keep_name_counts(conn: sqlite3.Connection, counts: NameCounts) -> None:
                          strict=True))
     conn.executemany("INSERT INTO name_count_epochs (epoch) VALUES (?)",
                      [(epoch,) for epoch in sorted(counts.epochs)])
+    conn.execute("DELETE FROM name_count_basis")
+    start_count_basis(conn)
+
+
+def start_count_basis(conn: sqlite3.Connection) -> None:
+    """Take the sightings held now as those the kept counts were taken on, unless known
+    (a hub that counted under a release before the basis was kept starts its clock)."""
+    conn.execute("INSERT OR IGNORE INTO name_count_basis (id, through_seq, held) "
+                 "SELECT 1, coalesce(max(seq), 0), count(*) FROM sightings")
+
+
+def counts_outlived(conn: sqlite3.Connection, left: float) -> bool:
+    """Are fewer than the share `left` of the sightings the names were counted on still
+    held (retention, withdrawals)?"""
+    basis = conn.execute("SELECT through_seq, held FROM name_count_basis WHERE id = 1"
+                         ).fetchone()
+    if basis is None or not basis[1]:
+        return False
+    through_seq, held = basis
+    still = conn.execute("SELECT count(*) FROM sightings WHERE seq <= ?",
+                         [through_seq]).fetchone()[0]
+    return still < left * held
 
 
 def _has_links(conn: sqlite3.Connection) -> bool:

@@ -24,7 +24,7 @@ from typing import TypeVar
 
 import numpy as np
 
-from hub import audit_log, epochs, linked_with
+from hub import audit_log, epochs, linked_with, settings
 from hub.epoch_tables import EpochTables, neutral_score
 from hub.linker_rows import (
     NONE,
@@ -102,6 +102,14 @@ def note_person_changes(conn: sqlite3.Connection, persons: Iterable[str]) -> Non
                      [(p,) for p in sorted(persons)])
 
 
+#: Why a hub counted its names again between steps: the `reason` of its `relink` entry.
+COUNT_AGAIN_BECAUSE = {
+    "new_key_epoch": "sightings under a new key epoch only (a rotation's overlap ended)",
+    "counted_sightings_gone": (f"fewer than {settings.RECOUNT_WHEN_LEFT:.0%} of the "
+                               "sightings the names were counted on are still held"),
+}
+
+
 def person_id_for(sighting_uuid: str) -> str:
     """Pseudonymous person id: named after the person's first-received sighting."""
     return "P-" + hashlib.sha256(b"zichtlijn-person\x00" + sighting_uuid.encode()).hexdigest()[:12]
@@ -127,8 +135,10 @@ class Linker:
         # how many persons bore each name when the threshold last stepped (hub/name_rise.py)
         self._name_counts: NameCounts | None = None
         if auto_threshold is not None:
-            with store.lock:
-                self._name_counts = linked_with.name_counts(store.db.conn)
+            with store.transaction() as conn:
+                self._name_counts = linked_with.name_counts(conn)
+                if self._name_counts is not None:
+                    linked_with.start_count_basis(conn)
             if self._name_counts is None and policy.threshold > self._start_threshold:
                 log.warning("the hub's threshold rose before it counted names, so every "
                             "pair pays the whole rise until the next step; `zichtlijn hub "
@@ -315,7 +325,7 @@ class Linker:
             population = self.population()
             wanted = self.auto_threshold(population)
             if wanted <= self.policy.threshold:
-                return self._count_new_epoch(run)
+                return self._count_names_again(run)
             log.warning("the hub holds %d persons sharing each name with %.2f others on "
                         "average: link threshold raised from %s to %s, every sighting is "
                         "linked again (README \"Linkage quality, measured\")",
@@ -334,29 +344,41 @@ class Linker:
             return replace(relinked, new_sightings=run.new_sightings,
                            seconds=run.seconds + relinked.seconds, relinked_at=wanted)
 
-    def _count_new_epoch(self, run: LinkRun) -> LinkRun:
-        """After a key rotation's overlap, count names again and link everything again.
+    def _count_names_again(self, run: LinkRun) -> LinkRun:
+        """Count names again and link everything again where the counts no longer fit.
 
-        The counts know a name by its keys under the epochs they were taken in; a
-        sighting encoded under a newer epoch only (after the overlap) would pay the
-        whole rise until the next step, which at a national hub can be years. Counted
-        now, the new epoch's key of every name seen in the overlap carries the count of
-        the old (`NameCounts.across_epochs`); once a rotation. Called holding the lock."""
-        if not self._names_uncounted():
+        After a key rotation's overlap: the counts know a name by its keys under the
+        epochs they were taken in, and a sighting under the new epoch only would pay the
+        whole rise until the next step, which at a national hub can be years; counted
+        now, the new key of every name seen in the overlap carries the old one's count
+        (`NameCounts.across_epochs`). After retention has removed most of what they
+        were counted on (`settings.RECOUNT_WHEN_LEFT`): a hub that no longer grows never
+        steps again. Called holding the lock."""
+        reason = self._why_count_again()
+        if reason is None:
             return run
-        log.warning("sightings under a new key epoch only (a rotation's overlap ended): "
-                    "names counted again across the epochs, every sighting is linked again "
-                    "(README \"The rise taken per name\")")
-        self._busy_with = (f"linking every sighting again with the names of a new key epoch "
-                           f"counted, since {time.strftime('%H:%M')}")
+        log.warning("%s: names counted again, every sighting is linked again (README "
+                    "\"The rise taken per name\")", COUNT_AGAIN_BECAUSE[reason])
+        self._busy_with = (f"linking every sighting again with its names counted again, "
+                           f"since {time.strftime('%H:%M')}")
         try:
-            relinked = self._relink("hub:hub", self.policy,
-                                    self._counted_names(),
-                                    reason="names of a new key epoch counted")
+            relinked = self._relink("hub:hub", self.policy, self._counted_names(),
+                                    reason=reason)
         finally:
             self._busy_with = None
         return replace(relinked, new_sightings=run.new_sightings,
                        seconds=run.seconds + relinked.seconds)
+
+    def _why_count_again(self) -> str | None:
+        """The `reason` (a key of COUNT_AGAIN_BECAUSE) to count names again, if any."""
+        if self._names_uncounted():
+            return "new_key_epoch"
+        if self._name_counts is None or self.auto_threshold is None or self._rise <= 0:
+            return None
+        with self.store.lock:
+            if linked_with.counts_outlived(self.store.db.conn, settings.RECOUNT_WHEN_LEFT):
+                return "counted_sightings_gone"
+        return None
 
     def _names_uncounted(self) -> bool:
         """Does the rise per name lack counts some held sighting needs: a sighting of a

@@ -55,6 +55,12 @@ class RetentionSettings:
 #: `python -m tests.benchmarks.namesakes`; README "The hub sets it itself").
 FITTED_NAMESAKES = 2.37
 
+#: The name counts the rise is paid by (hub/name_rise.py) are taken again once fewer
+#: than this share of the sightings they were counted on is still held: a hub that no
+#: longer grows (retention removing what arrives) never steps again, and names that
+#: became common since would otherwise be read as rare for good.
+RECOUNT_WHEN_LEFT = 0.5
+
 
 @dataclass(frozen=True)
 class Population:

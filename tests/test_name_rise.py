@@ -220,7 +220,7 @@ def test_after_a_rotations_overlap_the_hub_counts_the_new_epochs_names_once(tmp_
     store_batch(store, [xenia_after, maria_after])
     linker.link_pending()
     counted_again = relinks(store)[1:]
-    assert [entry["reason"] for entry in counted_again] == ["names of a new key epoch counted"]
+    assert [entry["reason"] for entry in counted_again] == ["new_key_epoch"]
     assert person_of(store, xenia_after) == person_of(store, xenia)
     assert person_of(store, maria_after) != person_of(store, maria_overlap)
     with store.lock:
@@ -274,6 +274,52 @@ def test_while_a_node_is_still_in_its_overlap_the_new_epochs_names_wait_to_be_co
     # the last overlap ends: the next link run counts them
     report(store, epochs_pb2.EPOCH_STATE_RETIRED)
     linker.link_pending()
-    assert relinks(store)[-1].get("reason") == "names of a new key epoch counted"
+    assert relinks(store)[-1].get("reason") == "new_key_epoch"
     assert person_of(store, xenia_after) == person_of(store, xenia)
+    store.close()
+
+
+def test_once_retention_has_removed_most_of_what_names_were_counted_on_they_are_counted_again(
+        tmp_path):
+    store = HubStore(tmp_path / "hub.db")
+    linker = Linker(store, default_schema(), MatchPolicy(), rise_at_twenty)
+    store_batch(store, [*(sighting("Maria", "Popa", born) for born in MARIA_BORN),
+                        sighting("Xenia", "Zamfirescu", MARIA_BORN[7])])
+    linker.link_pending()
+    with store.lock:
+        seqs = [seq for (seq,) in store.db.execute("SELECT seq FROM sightings ORDER BY seq")]
+    # half of what they were counted on is still held (15 Maria Popas gone): kept
+    linker.remove(seqs[:15])
+    linker.link_pending()
+    assert len(relinks(store)) == 1
+    with store.lock:
+        assert linked_with.name_counts(store.db.conn).persons.tolist() == [30]
+    # fewer than half (16 gone): counted again, on the 14 Maria Popas held now
+    linker.remove(seqs[15:16])
+    linker.link_pending()
+    assert [entry.get("reason") for entry in relinks(store)] == [None, "counted_sightings_gone"]
+    with store.lock:
+        assert linked_with.name_counts(store.db.conn).persons.tolist() == [14]
+    linker.link_pending()  # and the clock starts again from those
+    assert len(relinks(store)) == 2
+    store.close()
+
+
+def test_a_hub_that_counted_before_the_basis_was_kept_starts_its_clock_at_start(tmp_path):
+    store = HubStore(tmp_path / "hub.db")
+    linker = Linker(store, default_schema(), MatchPolicy(), rise_at_twenty)
+    store_batch(store, [*(sighting("Maria", "Popa", born) for born in MARIA_BORN),
+                        sighting("Xenia", "Zamfirescu", MARIA_BORN[7])])
+    linker.link_pending()
+    with store.transaction() as conn:  # as the release of 2026-12-06 left it
+        conn.execute("DELETE FROM name_count_basis")
+    store_batch(store, [sighting("Maria", "Popa", MARIA_BORN[0].replace(year=2001))])
+    upgraded = Linker(store, default_schema(), MatchPolicy(), rise_at_twenty)
+    with store.lock:
+        assert store.db.execute("SELECT through_seq, held FROM name_count_basis").fetchall() == [
+            (32, 32)]
+        seqs = [seq for (seq,) in store.db.execute("SELECT seq FROM sightings ORDER BY seq")]
+    upgraded.remove(seqs[:17])  # 15 of the 32 left: counted again
+    upgraded.link_pending()
+    assert relinks(store)[-1].get("reason") == "counted_sightings_gone"
     store.close()
