@@ -58,6 +58,17 @@ def person_of(store: HubStore, message) -> str:
                 if uuid_ == message.sighting_uuid)
 
 
+def stepped_hub(tmp_path) -> tuple[HubStore, Linker, object]:
+    """A hub of 30 Maria Popas and one Xenia Zamfirescu, stepped to the raised bar with
+    its names counted; and Xenia's sighting."""
+    store = HubStore(tmp_path / "hub.db")
+    linker = Linker(store, default_schema(), MatchPolicy(), rise_at_twenty)
+    xenia = sighting("Xenia", "Zamfirescu", MARIA_BORN[7])
+    store_batch(store, [*(sighting("Maria", "Popa", born) for born in MARIA_BORN), xenia])
+    assert linker.link_pending().relinked_at == START + RISE
+    return store, linker, xenia
+
+
 def test_a_rare_name_pays_less_of_the_rise_than_a_common_one(tmp_path):
     # the premise: an equal name with a date one day off scores between the start and
     # the raised bar, less than the rise below it
@@ -113,11 +124,7 @@ def test_a_rare_name_pays_less_of_the_rise_than_a_common_one(tmp_path):
 
 
 def test_an_undated_sighting_pays_the_whole_rise(tmp_path):
-    store = HubStore(tmp_path / "hub.db")
-    linker = Linker(store, default_schema(), MatchPolicy(), rise_at_twenty)
-    xenia = sighting("Xenia", "Zamfirescu", MARIA_BORN[7])
-    store_batch(store, [*(sighting("Maria", "Popa", born) for born in MARIA_BORN), xenia])
-    linker.link_pending()
+    store, linker, _ = stepped_hub(tmp_path)
     rows = np.arange(linker.encodings.size)
     undated = {1: ENCODER.encode_identity(Identity("Xenia", "Zamfirescu", None))}
     assert not linker.probe_allowance(linker.probe_names(undated), rows).any()
@@ -130,11 +137,7 @@ def test_an_undated_sighting_pays_the_whole_rise(tmp_path):
 
 def test_a_hub_that_rose_before_names_were_counted_counts_them_at_its_relink(tmp_path,
                                                                              caplog):
-    store = HubStore(tmp_path / "hub.db")
-    linker = Linker(store, default_schema(), MatchPolicy(), rise_at_twenty)
-    store_batch(store, [*(sighting("Maria", "Popa", born) for born in MARIA_BORN),
-                        sighting("Xenia", "Zamfirescu", MARIA_BORN[7])])
-    linker.link_pending()
+    store, _, _ = stepped_hub(tmp_path)
     with store.transaction() as conn:  # as a release before the counts left it
         conn.execute("DELETE FROM name_counts")
         conn.execute("DELETE FROM name_count_epochs")
@@ -199,11 +202,7 @@ def relinks(store: HubStore) -> list[dict]:
 
 
 def test_after_a_rotations_overlap_the_hub_counts_the_new_epochs_names_once(tmp_path):
-    store = HubStore(tmp_path / "hub.db")
-    linker = Linker(store, default_schema(), MatchPolicy(), rise_at_twenty)
-    xenia = sighting("Xenia", "Zamfirescu", MARIA_BORN[7])
-    store_batch(store, [*(sighting("Maria", "Popa", born) for born in MARIA_BORN), xenia])
-    assert linker.link_pending().relinked_at == START + RISE
+    store, linker, xenia = stepped_hub(tmp_path)
     # the overlap: both women again, under both epochs, on their first dates
     xenia_overlap = rotated(NEW_EPOCH, (ENCODER,), "Xenia", "Zamfirescu", MARIA_BORN[7])
     maria_overlap = rotated(NEW_EPOCH, (ENCODER,), "Maria", "Popa", MARIA_BORN[7])
@@ -252,11 +251,7 @@ def test_while_a_node_is_still_in_its_overlap_the_new_epochs_names_wait_to_be_co
         tmp_path):
     from zichtlijn.v1 import epochs_pb2
 
-    store = HubStore(tmp_path / "hub.db")
-    linker = Linker(store, default_schema(), MatchPolicy(), rise_at_twenty)
-    xenia = sighting("Xenia", "Zamfirescu", MARIA_BORN[7])
-    store_batch(store, [*(sighting("Maria", "Popa", born) for born in MARIA_BORN), xenia])
-    linker.link_pending()
+    store, linker, xenia = stepped_hub(tmp_path)
     store_batch(store, [rotated(NEW_EPOCH, (ENCODER,), "Xenia", "Zamfirescu", MARIA_BORN[7])])
     linker.link_pending()
     # one node retired the old epoch early; another is still in its overlap
@@ -281,11 +276,7 @@ def test_while_a_node_is_still_in_its_overlap_the_new_epochs_names_wait_to_be_co
 
 def test_once_retention_has_removed_most_of_what_names_were_counted_on_they_are_counted_again(
         tmp_path):
-    store = HubStore(tmp_path / "hub.db")
-    linker = Linker(store, default_schema(), MatchPolicy(), rise_at_twenty)
-    store_batch(store, [*(sighting("Maria", "Popa", born) for born in MARIA_BORN),
-                        sighting("Xenia", "Zamfirescu", MARIA_BORN[7])])
-    linker.link_pending()
+    store, linker, _ = stepped_hub(tmp_path)
     with store.lock:
         seqs = [seq for (seq,) in store.db.execute("SELECT seq FROM sightings ORDER BY seq")]
     # half of what they were counted on is still held (15 Maria Popas gone): kept
@@ -306,11 +297,7 @@ def test_once_retention_has_removed_most_of_what_names_were_counted_on_they_are_
 
 
 def test_a_hub_that_counted_before_the_basis_was_kept_starts_its_clock_at_start(tmp_path):
-    store = HubStore(tmp_path / "hub.db")
-    linker = Linker(store, default_schema(), MatchPolicy(), rise_at_twenty)
-    store_batch(store, [*(sighting("Maria", "Popa", born) for born in MARIA_BORN),
-                        sighting("Xenia", "Zamfirescu", MARIA_BORN[7])])
-    linker.link_pending()
+    store, _, _ = stepped_hub(tmp_path)
     with store.transaction() as conn:  # as the release of 2026-12-06 left it
         conn.execute("DELETE FROM name_count_basis")
     store_batch(store, [sighting("Maria", "Popa", MARIA_BORN[0].replace(year=2001))])
