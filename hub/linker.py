@@ -525,13 +525,13 @@ class Linker:
     def relink_all(self, actor: str = "operator:local", count_names: bool = False) -> LinkRun:
         """Forget every link and person and link all sightings again in one batch, with
         the names counted at the last step (`count_names`: counted again now, from the
-        persons held; a hub above its start that never counted them, or not under a key
-        epoch some sighting carries only, always counts)."""
+        persons held; a hub above its start that never counted them, or whose counts no
+        longer fit (`_why_count_again`), always counts)."""
         with self._lock:
             self._busy_with = f"linking every sighting again, since {time.strftime('%H:%M')}"
             try:
                 counts = self._name_counts
-                if (count_names or counts is None or self._names_uncounted()) and (
+                if (count_names or counts is None or self._why_count_again() is not None) and (
                         self.auto_threshold is not None and self._rise > 0):
                     counts = self._counted_names()
                 return self._relink(actor, self.policy, counts)
