@@ -23,6 +23,7 @@ from hub.log_key import DEFAULT_ORIGIN, create_log_key, key_paths, load_log_key
 from hub.retention import RetentionJob, purge
 from hub.server import start_hub
 from hub.settings import HubSettings, RetentionSettings, load_settings, settings_toml
+from hub.status import status_lines
 from hub.store import HubStore
 from linkage.schema import default_schema
 from zichtlijn.cli_home import HomeOption
@@ -134,6 +135,19 @@ def cmd_epochs(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_status(args: argparse.Namespace) -> int:
+    config = load_config(HOME.path(args))
+    matching = load_settings(config.home).matching
+    store = HubStore(config.db_path)
+    try:
+        with store.lock:
+            lines = status_lines(store.db.conn, matching)
+    finally:
+        store.close()
+    print("\n".join(lines))
+    return 0
+
+
 def cmd_relink(args: argparse.Namespace) -> int:
     config = load_config(HOME.path(args))
     # a serving hub would go on linking from the persons it holds in memory
@@ -188,6 +202,11 @@ def register(groups: argparse._SubParsersAction) -> None:
     clusters.add_argument("--min-sightings", type=int, default=2,
                           help="table format: only persons with at least this many sightings")
     clusters.set_defaults(run=cmd_clusters)
+
+    status = commands.add_parser("status", help="what the hub holds and how it links "
+                                                "(threshold, name counts, last relink)")
+    HOME.add_to(status)
+    status.set_defaults(run=cmd_status)
 
     epochs = commands.add_parser("epochs", help="key epochs each node reported (no keys)")
     HOME.add_to(epochs)

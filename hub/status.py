@@ -1,0 +1,89 @@
+"""`zichtlijn hub status`: what the hub holds and how it links, read from its database.
+
+For the operator who wants to know, without the hub's log, why the hub relinked last
+night, how far its automatic threshold has risen, and when it will count its names
+again. Reads only: safe while `hub serve` runs (SQLite WAL readers do not block it).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import replace
+
+from hub import linked_with
+from hub.linker import COUNT_AGAIN_BECAUSE
+from hub.settings import RECOUNT_WHEN_LEFT, MatchingSettings
+from linkage.linking import policy_digest
+
+
+def status_lines(conn: sqlite3.Connection, matching: MatchingSettings) -> list[str]:
+    """The lines `hub status` prints."""
+    held, pending, persons = conn.execute(
+        "SELECT count(*), count(*) FILTER (WHERE linked = 0), count(DISTINCT person_id) "
+        "FROM sightings").fetchone()
+    lines = [f"sightings    {held:,} held, {pending:,} not linked yet; {persons:,} persons"]
+    lines.append(f"threshold    {_threshold(conn, matching)}")
+    if matching.auto:
+        lines.append(f"name counts  {_name_counts(conn)}")
+    lines.append(f"last relink  {_last_relink(conn)}")
+    lines.append(f"settings     {_settings(conn, matching)}")
+    return lines
+
+
+def _threshold(conn: sqlite3.Connection, matching: MatchingSettings) -> str:
+    start = matching.policy().threshold
+    if not matching.auto:
+        return f"{start} (fixed in hub.toml, paid by every pair)"
+    rise = linked_with.threshold_rise(conn) or 0.0
+    return (f"{start + rise} (automatic: starts at {start}, risen {rise} with the "
+            "population; README \"The hub sets it itself\")")
+
+
+def _name_counts(conn: sqlite3.Connection) -> str:
+    counts = linked_with.name_counts(conn)
+    if counts is None:
+        return "not counted (taken at the first step of the threshold)"
+    epochs = ", ".join(str(epoch) for epoch in sorted(counts.epochs))
+    basis = conn.execute("SELECT through_seq, held FROM name_count_basis WHERE id = 1"
+                         ).fetchone()
+    line = (f"{len(counts.keys):,} name(s) borne by more than the fitted namesakes, key "
+            f"epoch(s) {epochs}")
+    if basis is None:
+        return line
+    through_seq, counted_on = basis
+    still = conn.execute("SELECT count(*) FROM sightings WHERE seq <= ?",
+                         [through_seq]).fetchone()[0]
+    return (f"{line}; counted on {counted_on:,} sightings, {still:,} still held "
+            f"(counted again below {RECOUNT_WHEN_LEFT:.0%})")
+
+
+def _last_relink(conn: sqlite3.Connection) -> str:
+    row = conn.execute(  # entries are canonical JSON (hub/audit_log.py `encode_entry`)
+        "SELECT entry FROM audit_entries WHERE CAST(entry AS TEXT) "
+        "LIKE '%\"action\":\"relink\"%' ORDER BY idx DESC LIMIT 1").fetchone()
+    if row is None:
+        return "never"
+    entry = json.loads(row[0])
+    if "threshold" in entry:
+        why = f"the threshold stepped to {entry['threshold']}"
+    elif entry.get("reason") in COUNT_AGAIN_BECAUSE:
+        why = COUNT_AGAIN_BECAUSE[entry["reason"]]
+    else:
+        why = "`hub relink`"
+    return f"{entry['at']} by {entry['actor']}: {why}"
+
+
+def _settings(conn: sqlite3.Connection, matching: MatchingSettings) -> str:
+    policy = matching.policy()
+    if matching.auto:  # as the serving hub's linker holds it (hub/linker.py)
+        policy = replace(policy, threshold=policy.threshold
+                         + (linked_with.threshold_rise(conn) or 0.0))
+    current = policy_digest(policy)
+    made_with = linked_with.recorded(conn)
+    if made_with is None:
+        return f"this release links with {current}; no links yet"
+    if made_with == current:
+        return f"links made with {current}, as this release links"
+    return (f"links made with {made_with}, this release links with {current}: run "
+            "`zichtlijn hub relink`")
