@@ -15,6 +15,7 @@ from linkage.keys import derive_purpose_keys
 from linkage.schema import default_schema
 from node.config import NodeConfig
 from node.store import NodeStore
+from zichtlijn import cli
 from zichtlijn.keyfile import load_purpose_keys, write_new_secret
 from zichtlijn.pki import write_dev_pki
 from zichtlijn.transport import TlsFiles
@@ -52,6 +53,16 @@ def secret_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("keys") / "linkage.key"
     write_new_secret(path, epoch=1)
     return path
+
+
+@pytest.fixture()
+def hub_home(tmp_path: Path, pki: Pki) -> Path:
+    """A hub home as `zichtlijn hub init` writes it, with the dev PKI's hub certificate."""
+    home = tmp_path / "hub"
+    assert cli.main(["hub", "init", "--home", str(home), "--ca", str(pki.root / "ca.pem"),
+                     "--cert", str(pki.root / "hub-hub.pem"),
+                     "--key", str(pki.root / "hub-hub.key")]) == 0
+    return home
 
 
 @pytest.fixture()

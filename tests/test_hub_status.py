@@ -2,19 +2,8 @@
 
 from __future__ import annotations
 
-import pytest
-
 from tests.test_name_rise import START, stepped_hub
 from zichtlijn import cli
-
-
-@pytest.fixture()
-def hub_home(tmp_path, pki):
-    home = tmp_path / "hub"
-    assert cli.main(["hub", "init", "--home", str(home), "--ca", str(pki.root / "ca.pem"),
-                     "--cert", str(pki.root / "hub-hub.pem"),
-                     "--key", str(pki.root / "hub-hub.key")]) == 0
-    return home
 
 
 def status(capsys, home) -> dict[str, str]:

@@ -28,15 +28,6 @@ from zichtlijn import cli
 SHIPPED_THRESHOLD = 'threshold = "auto"'
 
 
-@pytest.fixture()
-def hub_home(tmp_path, pki):
-    home = tmp_path / "hub"
-    assert cli.main(["hub", "init", "--home", str(home), "--ca", str(pki.root / "ca.pem"),
-                     "--cert", str(pki.root / "hub-hub.pem"),
-                     "--key", str(pki.root / "hub-hub.key")]) == 0
-    return home
-
-
 def test_hub_init_writes_the_defaults(hub_home):
     text = (hub_home / "hub.toml").read_text()
     assert "[lookup]" in text and "[retention]" in text
