@@ -42,6 +42,9 @@ def _threshold(conn: sqlite3.Connection, matching: MatchingSettings) -> str:
 
 def _name_counts(conn: sqlite3.Connection) -> str:
     counts = linked_with.name_counts(conn)
+    if counts is None and (linked_with.threshold_rise(conn) or 0.0) > 0:
+        return ("not counted (the threshold rose under an earlier release): every pair pays "
+                "the whole rise until `zichtlijn hub relink` counts them")
     if counts is None:
         return "not counted (taken at the first step of the threshold)"
     epochs = ", ".join(str(epoch) for epoch in sorted(counts.epochs))

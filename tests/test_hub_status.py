@@ -53,3 +53,12 @@ def test_a_fixed_threshold_is_shown_as_fixed(hub_home, capsys):
     shown = status(capsys, hub_home)
     assert shown["threshold"] == "4.0 (fixed in hub.toml, paid by every pair)"
     assert "name counts" not in shown
+
+
+def test_a_hub_that_rose_before_names_were_counted_says_how_to_count_them(hub_home, capsys):
+    store, _, _ = stepped_hub(hub_home)
+    with store.transaction() as conn:  # as a release before the counts left it
+        conn.execute("DELETE FROM name_count_epochs")
+    store.close()
+    assert status(capsys, hub_home)["name counts"].endswith(
+        "every pair pays the whole rise until `zichtlijn hub relink` counts them")
