@@ -108,16 +108,26 @@ def start_count_basis(conn: sqlite3.Connection) -> None:
                  "SELECT 1, coalesce(max(seq), 0), count(*) FROM sightings")
 
 
-def counts_outlived(conn: sqlite3.Connection, left: float) -> bool:
-    """Are fewer than the share `left` of the sightings the names were counted on still
-    held (retention, withdrawals)?"""
+def count_basis(conn: sqlite3.Connection) -> tuple[int, int] | None:
+    """How many sightings the kept names were counted on, and how many of those are
+    still held (retention, withdrawals); None before names were counted."""
     basis = conn.execute("SELECT through_seq, held FROM name_count_basis WHERE id = 1"
                          ).fetchone()
-    if basis is None or not basis[1]:
-        return False
+    if basis is None:
+        return None
     through_seq, held = basis
     still = conn.execute("SELECT count(*) FROM sightings WHERE seq <= ?",
                          [through_seq]).fetchone()[0]
+    return held, still
+
+
+def counts_outlived(conn: sqlite3.Connection, left: float) -> bool:
+    """Are fewer than the share `left` of the sightings the names were counted on still
+    held?"""
+    basis = count_basis(conn)
+    if basis is None or not basis[0]:
+        return False
+    held, still = basis
     return still < left * held
 
 

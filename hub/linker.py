@@ -371,22 +371,20 @@ class Linker:
 
     def _why_count_again(self) -> str | None:
         """The `reason` (a key of COUNT_AGAIN_BECAUSE) to count names again, if any."""
-        if self._names_uncounted():
-            return "new_key_epoch"
-        if self._name_counts is None or self.auto_threshold is None or self._rise <= 0:
+        counts = self._name_counts
+        if counts is None or self.auto_threshold is None or self._rise <= 0:
             return None
+        if self._names_uncounted(counts):
+            return "new_key_epoch"
         with self.store.lock:
             if linked_with.counts_outlived(self.store.db.conn, settings.RECOUNT_WHEN_LEFT):
                 return "counted_sightings_gone"
         return None
 
-    def _names_uncounted(self) -> bool:
-        """Does the rise per name lack counts some held sighting needs: a sighting of a
-        key epoch the counts were not taken in, and of no epoch they were, with no
-        rotation's overlap still bridging names into that epoch."""
-        counts = self._name_counts
-        if counts is None or self.auto_threshold is None or self._rise <= 0:
-            return False
+    def _names_uncounted(self, counts: NameCounts) -> bool:
+        """Do `counts` lack what some held sighting needs: a sighting of a key epoch they
+        were not taken in, and of no epoch they were, with no rotation's overlap still
+        bridging names into that epoch."""
         return self.encodings.any_only_under(
             set(self.encodings.epochs) - counts.epochs) and not self._overlap_ongoing()
 

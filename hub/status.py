@@ -22,41 +22,38 @@ def status_lines(conn: sqlite3.Connection, matching: MatchingSettings) -> list[s
     held, pending, persons = conn.execute(
         "SELECT count(*), count(*) FILTER (WHERE linked = 0), count(DISTINCT person_id) "
         "FROM sightings").fetchone()
+    rise = (linked_with.threshold_rise(conn) or 0.0) if matching.auto else 0.0
     lines = [f"sightings    {held:,} held, {pending:,} not linked yet; {persons:,} persons"]
-    lines.append(f"threshold    {_threshold(conn, matching)}")
+    lines.append(f"threshold    {_threshold(matching, rise)}")
     if matching.auto:
-        lines.append(f"name counts  {_name_counts(conn)}")
+        lines.append(f"name counts  {_name_counts(conn, rise)}")
     lines.append(f"last relink  {_last_relink(conn)}")
-    lines.append(f"settings     {_settings(conn, matching)}")
+    lines.append(f"settings     {_settings(conn, matching, rise)}")
     return lines
 
 
-def _threshold(conn: sqlite3.Connection, matching: MatchingSettings) -> str:
+def _threshold(matching: MatchingSettings, rise: float) -> str:
     start = matching.policy().threshold
     if not matching.auto:
         return f"{start} (fixed in hub.toml, paid by every pair)"
-    rise = linked_with.threshold_rise(conn) or 0.0
     return (f"{start + rise} (automatic: starts at {start}, risen {rise} with the "
             "population; README \"The hub sets it itself\")")
 
 
-def _name_counts(conn: sqlite3.Connection) -> str:
+def _name_counts(conn: sqlite3.Connection, rise: float) -> str:
     counts = linked_with.name_counts(conn)
-    if counts is None and (linked_with.threshold_rise(conn) or 0.0) > 0:
+    if counts is None and rise > 0:
         return ("not counted (the threshold rose under an earlier release): every pair pays "
                 "the whole rise until `zichtlijn hub relink` counts them")
     if counts is None:
         return "not counted (taken at the first step of the threshold)"
     epochs = ", ".join(str(epoch) for epoch in sorted(counts.epochs))
-    basis = conn.execute("SELECT through_seq, held FROM name_count_basis WHERE id = 1"
-                         ).fetchone()
+    basis = linked_with.count_basis(conn)
     line = (f"{len(counts.keys):,} name(s) borne by more than the fitted namesakes, key "
             f"epoch(s) {epochs}")
     if basis is None:
         return line
-    through_seq, counted_on = basis
-    still = conn.execute("SELECT count(*) FROM sightings WHERE seq <= ?",
-                         [through_seq]).fetchone()[0]
+    counted_on, still = basis
     return (f"{line}; counted on {counted_on:,} sightings, {still:,} still held "
             f"(counted again below {RECOUNT_WHEN_LEFT:.0%})")
 
@@ -77,12 +74,9 @@ def _last_relink(conn: sqlite3.Connection) -> str:
     return f"{entry['at']} by {entry['actor']}: {why}"
 
 
-def _settings(conn: sqlite3.Connection, matching: MatchingSettings) -> str:
-    policy = matching.policy()
-    if matching.auto:  # as the serving hub's linker holds it (hub/linker.py)
-        policy = replace(policy, threshold=policy.threshold
-                         + (linked_with.threshold_rise(conn) or 0.0))
-    current = policy_digest(policy)
+def _settings(conn: sqlite3.Connection, matching: MatchingSettings, rise: float) -> str:
+    policy = matching.policy()  # as the serving hub's linker holds it (hub/linker.py)
+    current = policy_digest(replace(policy, threshold=policy.threshold + rise))
     made_with = linked_with.recorded(conn)
     if made_with is None:
         return f"this release links with {current}; no links yet"

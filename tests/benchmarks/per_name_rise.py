@@ -88,7 +88,7 @@ def through_hub(sightings: list[tuple[str, bytes, str]], nights: int, per_name: 
     never_counted = nullcontext() if per_name else mock.patch(
         "hub.linker.counted_names", lambda tables, persons: None)
     uncounted_stays = nullcontext() if recount_new_epoch else mock.patch(
-        "hub.linker.Linker._names_uncounted", lambda self: False)
+        "hub.linker.Linker._names_uncounted", lambda self, counts: False)
     with tempfile.TemporaryDirectory() as tmp, never_counted, uncounted_stays:
         store = HubStore(Path(tmp) / "hub.db")
         linker = Linker(store, default_schema(), MatchPolicy(), threshold_step)
