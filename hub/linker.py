@@ -107,6 +107,9 @@ COUNT_AGAIN_BECAUSE = {
     "new_key_epoch": "sightings under a new key epoch only (a rotation's overlap ended)",
     "counted_sightings_gone": (f"fewer than {settings.RECOUNT_WHEN_LEFT:.0%} of the "
                                "sightings the names were counted on are still held"),
+    "names_bridged_late": ("a sighting made in a rotation's overlap, received after the "
+                           "names were counted, joins a name's keys under two epochs "
+                           "that the counts took for two names (a node synced late)"),
 }
 
 
@@ -353,7 +356,9 @@ class Linker:
         now, the new key of every name seen in the overlap carries the old one's count
         (`NameCounts.across_epochs`). After retention has removed most of what they
         were counted on (`settings.RECOUNT_WHEN_LEFT`): a hub that no longer grows never
-        steps again. Called holding the lock."""
+        steps again. When a sighting of an overlap arrives after the overlap's count (a
+        node silent through its overlap's end), bridging a name's keys for the first
+        time: its new key would read as rare. Called holding the lock."""
         reason = self._why_count_again()
         if reason is None:
             return run
@@ -376,6 +381,8 @@ class Linker:
             return None
         if self._names_uncounted(counts):
             return "new_key_epoch"
+        if self._names.bridged_since_counted:
+            return "names_bridged_late"
         with self.store.lock:
             if linked_with.counts_outlived(self.store.db.conn, settings.RECOUNT_WHEN_LEFT):
                 return "counted_sightings_gone"

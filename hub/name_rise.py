@@ -32,14 +32,19 @@ class NameRise:
     def __init__(self, counts: NameCounts | None) -> None:
         self.counts = counts
         self._others = np.zeros(0, dtype=np.float64)
+        # a row taken bridges a name's keys under two counted epochs that the counts
+        # gave different numbers (`NameCounts.bridged_since`): they no longer fit
+        self.bridged_since_counted = False
 
     def append(self, tables: EpochTables, rows: range) -> None:
         """Take the linker rows just appended to `tables`."""
         if self.counts is None:
             return
         rows_array = np.arange(rows.start, rows.stop, dtype=np.int64)
-        others = self.counts.others_across_epochs(*tables.name_keys(rows_array))
+        keys = tables.name_keys(rows_array)
+        others = self.counts.others_across_epochs(*keys)
         others[~tables.dated_rows(rows_array)] = np.inf
+        self.bridged_since_counted |= bool(self.counts.bridged_since(*keys).any())
         self._others = np.concatenate([self._others[: rows.start], others])
 
     def allowance(self, left: np.ndarray, right: np.ndarray, rise: float) -> np.ndarray | None:

@@ -171,6 +171,24 @@ class NameCounts:
         out[out == -np.inf] = np.inf
         return out
 
+    def bridged_since(self, keys: np.ndarray, present: np.ndarray,
+                      epochs: Iterable[int]) -> np.ndarray:
+        """Per sighting (`keys`, `present` as for `others_across_epochs`): does it carry
+        its name under two counted epochs whose counts differ? Counted across epochs,
+        every key of a name carries one count, so such a sighting bridges keys the
+        counts took for two names: made in a rotation's overlap, received after they
+        were counted (a node that synced late)."""
+        most = np.full(len(keys), -np.inf, dtype=np.float64)
+        least = np.full(len(keys), np.inf, dtype=np.float64)
+        for column, epoch in enumerate(epochs):
+            if epoch not in self.epochs:
+                continue
+            here = np.flatnonzero(present[:, column])
+            others = self.others(keys[here, column], np.full(len(here), epoch, dtype=np.int64))
+            most[here] = np.maximum(most[here], others)
+            least[here] = np.minimum(least[here], others)
+        return most > least
+
 
 def rise_names_need(others: np.ndarray, rise: float, fitted: float) -> np.ndarray:
     """The part of a threshold `rise` two sightings' names need, `others` the larger of

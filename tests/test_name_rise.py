@@ -310,3 +310,53 @@ def test_a_hub_that_counted_before_the_basis_was_kept_starts_its_clock_at_start(
     upgraded.link_pending()
     assert relinks(store)[-1].get("reason") == "counted_sightings_gone"
     store.close()
+
+
+def test_a_sighting_of_the_overlap_received_after_the_count_has_its_name_counted_again(
+        tmp_path):
+    store, linker, _ = stepped_hub(tmp_path)
+    store_batch(store, [rotated(NEW_EPOCH, (ENCODER,), "Xenia", "Zamfirescu", MARIA_BORN[7])])
+    linker.link_pending()
+    # after the overlap: no Maria Popa was seen in it, so counted now her new key is a
+    # name one woman bears, and the same evidence that keeps 30 namesakes apart joins two
+    maria = rotated(NEW_EPOCH, (), "Maria", "Popa", MARIA_BORN[7])
+    store_batch(store, [maria])
+    linker.link_pending()
+    assert relinks(store)[-1].get("reason") == "new_key_epoch"
+    maria_day_off = rotated(NEW_EPOCH, (), "Maria", "Popa", MARIA_BORN[7] + dt.timedelta(days=1))
+    store_batch(store, [maria_day_off])
+    linker.link_pending()
+    assert person_of(store, maria_day_off) == person_of(store, maria)
+    # a node silent through the overlap's end now sends a Maria Popa it saw during it:
+    # her keys are one name, the counts taken for two no longer fit
+    store_batch(store, [rotated(NEW_EPOCH, (ENCODER,), "Maria", "Popa", MARIA_BORN[3])])
+    linker.link_pending()
+    assert relinks(store)[-1].get("reason") == "names_bridged_late"
+    assert person_of(store, maria_day_off) != person_of(store, maria)
+    # counted across the bridge, the counts fit again: once, and a restart agrees
+    count = len(relinks(store))
+    store_batch(store, [rotated(NEW_EPOCH, (), "Xenia", "Zamfirescu", MARIA_BORN[7])])
+    linker.link_pending()
+    nightly = partition(store)
+    Linker(store, default_schema(), MatchPolicy(), rise_at_twenty).link_pending()
+    assert len(relinks(store)) == count
+    assert partition(store) == nightly
+    store.close()
+
+
+def test_a_sighting_bridging_a_name_already_bridged_leaves_the_counts_alone():
+    marias = [Identity("Maria", "Popa", born) for born in MARIA_BORN[:6]]
+    late = {1: ENCODER.encode_identity(marias[5]), 2: NEW_EPOCH.encode_identity(marias[5])}
+    in_the_overlap = {1: ENCODER.encode_identity(marias[4]),
+                      2: NEW_EPOCH.encode_identity(marias[4])}
+    after_it = {2: NEW_EPOCH.encode_identity(marias[4])}
+    # seen in the overlap, the fifth Maria bridged the name when it was counted; seen only
+    # after it, her key was counted as another name, which the late sighting joins
+    for fifth, bridges_late in ((in_the_overlap, False), (after_it, True)):
+        tables = EpochTables(default_schema())
+        tables.append([*({1: ENCODER.encode_identity(maria)} for maria in marias[:4]), fifth])
+        counts = counted_names(tables, np.arange(5))
+        assert counts.epochs == {1, 2}
+        added = tables.append([late])
+        bridged = counts.bridged_since(*tables.name_keys(np.arange(added.start, added.stop)))
+        assert bridged.tolist() == [bridges_late]
