@@ -7,8 +7,10 @@ import csv
 import dataclasses
 import datetime as dt
 import signal
+import sqlite3
 import sys
 import threading
+from contextlib import closing
 from pathlib import Path
 
 from hub.admin_cli import not_serving, serving
@@ -27,6 +29,7 @@ from hub.status import status_lines
 from hub.store import HubStore
 from linkage.schema import default_schema
 from zichtlijn.cli_home import HomeOption
+from zichtlijn.database_file import back_up
 from zichtlijn.dates import add_retention_months_argument
 from zichtlijn.errors import CliError
 from zichtlijn.transport import TlsFiles
@@ -148,6 +151,18 @@ def cmd_status(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    config = load_config(HOME.path(args))
+    target = Path(args.out)
+    back_up(config.db_path, target, "hub database")
+    with closing(sqlite3.connect(target)) as copy:
+        sightings, = copy.execute("SELECT count(*) FROM sightings").fetchone()
+        entries, = copy.execute("SELECT count(*) FROM audit_entries").fetchone()
+    print(f"hub database backed up to {target}: {sightings:,} sightings, audit log of "
+          f"{entries:,} entries ({target.stat().st_size / 1e6:,.1f} MB); README \"Backups\"")
+    return 0
+
+
 def cmd_relink(args: argparse.Namespace) -> int:
     config = load_config(HOME.path(args))
     # a serving hub would go on linking from the persons it holds in memory
@@ -207,6 +222,12 @@ def register(groups: argparse._SubParsersAction) -> None:
                                                 "(threshold, name counts, last relink)")
     HOME.add_to(status)
     status.set_defaults(run=cmd_status)
+
+    backup = commands.add_parser("backup", help="copy the hub database to a new file, also "
+                                               "while serving (README \"Backups\")")
+    HOME.add_to(backup)
+    backup.add_argument("--out", required=True, metavar="FILE", help="the copy (must not exist)")
+    backup.set_defaults(run=cmd_backup)
 
     epochs = commands.add_parser("epochs", help="key epochs each node reported (no keys)")
     HOME.add_to(epochs)

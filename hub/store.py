@@ -27,6 +27,7 @@ from hub import (
     upload_records,
 )
 from zichtlijn import wire
+from zichtlijn.database_file import database_errors
 from zichtlijn.v1 import encoding_pb2
 
 
@@ -49,15 +50,16 @@ class ConflictError(ValueError):
 class HubStore:
     def __init__(self, path: Path) -> None:
         self.path = path
-        conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
-        self.db = sqlite_utils.Database(conn)
         self.lock = threading.RLock()
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")
-        self.db.execute("PRAGMA foreign_keys=ON")
-        # withdrawn and purged rows are overwritten, not left in free pages (AVG erasure)
-        self.db.execute("PRAGMA secure_delete=ON")
-        self._create()
+        with database_errors(path, "hub database"):
+            conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+            self.db = sqlite_utils.Database(conn)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.execute("PRAGMA foreign_keys=ON")
+            # withdrawn and purged rows are overwritten, not left in free pages (AVG erasure)
+            self.db.execute("PRAGMA secure_delete=ON")
+            self._create()
 
     def close(self) -> None:
         with self.lock:  # never while another thread is inside a statement

@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
+import sqlite3
 import sys
+from contextlib import closing
 from pathlib import Path
 
 from linkage.key_package import open_package
@@ -25,6 +27,7 @@ from node.retention import purge, refusal, report_purges, retention_months, rete
 from node.store import NodeStore
 from node.sync import sync
 from zichtlijn.cli_home import HomeOption
+from zichtlijn.database_file import back_up
 from zichtlijn.dates import add_retention_months_argument
 from zichtlijn.errors import CliError
 from zichtlijn.keyfile import load_purpose_keys
@@ -203,6 +206,19 @@ def cmd_status(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    config = load_config(HOME.path(args))
+    target = Path(args.out)
+    back_up(config.db_path, target, "node database")
+    with closing(sqlite3.connect(target)) as copy:
+        sightings, = copy.execute("SELECT count(*) FROM sightings").fetchone()
+        unsynced, = copy.execute(
+            "SELECT count(*) FROM sightings WHERE synced_at IS NULL").fetchone()
+    print(f"node database backed up to {target}: {sightings:,} sightings ({unsynced:,} not "
+          f"yet synced; {target.stat().st_size / 1e6:,.1f} MB); README \"Backups\"")
+    return 0
+
+
 def register(groups: argparse._SubParsersAction) -> None:
     node = groups.add_parser(
         "node", help="municipality node: import, list, sync, lookup, withdraw, correct")
@@ -265,6 +281,12 @@ def register(groups: argparse._SubParsersAction) -> None:
     wkey = commands.add_parser("witness-key", help="print this node's witness verifier key")
     HOME.add_to(wkey)
     wkey.set_defaults(run=cmd_witness_key)
+
+    backup = commands.add_parser("backup", help="copy the node database to a new file, also "
+                                               "while it syncs (README \"Backups\")")
+    HOME.add_to(backup)
+    backup.add_argument("--out", required=True, metavar="FILE", help="the copy (must not exist)")
+    backup.set_defaults(run=cmd_backup)
 
     status = commands.add_parser("status", help="show configuration, schema, epoch, counts")
     HOME.add_to(status)

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import sqlite_utils
 
+from zichtlijn.database_file import database_errors
+
 
 @dataclass(frozen=True)
 class StoredSighting:
@@ -27,12 +29,13 @@ def _now() -> str:
 class NodeStore:
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.db = sqlite_utils.Database(path)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA synchronous=NORMAL")
-        # withdrawn and purged rows are overwritten, not left in free pages (AVG erasure)
-        self.db.execute("PRAGMA secure_delete=ON")
-        self._create()
+        with database_errors(path, "node database"):
+            self.db = sqlite_utils.Database(path)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            # withdrawn and purged rows are overwritten, not left in free pages (AVG erasure)
+            self.db.execute("PRAGMA secure_delete=ON")
+            self._create()
 
     def _create(self) -> None:
         if "sightings" not in self.db.table_names():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import sqlite3
 import sys
 from collections.abc import Sequence
 
@@ -58,6 +59,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (CliError, *USER_ERRORS) as error:
         print(f"zichtlijn: {describe(error)}", file=sys.stderr)
         return getattr(error, "exit_code", 1)
+    except sqlite3.Error as error:  # past opening (a full disk, a file damaged meanwhile)
+        logging.getLogger("zichtlijn").debug("database error", exc_info=True)
+        print(f"zichtlijn: database error: {error} (run again with -v for where)",
+              file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

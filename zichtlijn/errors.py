@@ -17,6 +17,7 @@ from node.sync import SyncError
 from zichtlijn.audit_file import ExportFileError
 from zichtlijn.certsign import CertificateKeyError
 from zichtlijn.config_files import ConfigFileError
+from zichtlijn.database_file import DatabaseFileError
 from zichtlijn.identity import IdentityError
 from zichtlijn.keyfile import KeyFileError
 from zichtlijn.riec_config import RiecConfigError
@@ -33,7 +34,7 @@ USER_ERRORS: tuple[type[BaseException], ...] = (
     SchemaError, ConfigFileError, RiecConfigError, FileNotFoundError, PermissionError,
     IsADirectoryError, OSError, ShareError, KeyPackageError, EpochError,
     LogError, LogKeyError, CertificateKeyError, ExportFileError, StoredPersonError,
-    StoredClusterError, LinkerUnusableError,
+    StoredClusterError, LinkerUnusableError, DatabaseFileError,
 )
 
 

@@ -1,0 +1,68 @@
+"""A hub's or node's SQLite file that cannot be used: one line for the operator.
+
+SQLite reports a damaged file or one that is no database only at the first statement,
+as `file is not a database` or `database disk image is malformed`, with no file name;
+the operator needs which file, and what to do about it (README "Backups")."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+
+class DatabaseFileError(Exception):
+    """A database file that cannot be opened, read or written (the cause in one line)."""
+
+
+def explain(error: sqlite3.Error, path: Path, what: str) -> str:
+    """`what` (e.g. "hub database") at `path`, and why it cannot be used."""
+    if type(error) is sqlite3.DatabaseError:  # not OperationalError: the file itself
+        return (f"{what} {path}: {error}: the file is damaged or is not a zichtlijn "
+                "database; restore it from a backup (README \"Backups\")")
+    return f"{what} {path}: {error}"
+
+
+@contextmanager
+def database_errors(path: Path, what: str) -> Iterator[None]:
+    """Raise SQLite's errors inside as DatabaseFileError naming `path`."""
+    try:
+        yield
+    except sqlite3.Error as error:
+        raise DatabaseFileError(explain(error, path, what)) from error
+
+
+def back_up(source: Path, target: Path, what: str) -> None:
+    """A consistent copy of the database at `source` in a new file `target` (mode 0600),
+    also while a hub serves or a node syncs from it.
+
+    SQLite's VACUUM INTO reads one snapshot and writes only live rows: what a withdrawal,
+    correction or purge erased before the copy is not in it. The copy is checked
+    (`PRAGMA quick_check`) before it takes its name, so a file named `target` is whole."""
+    if target.exists():
+        raise DatabaseFileError(f"{target} exists; choose another file name")
+    if not source.is_file():
+        raise DatabaseFileError(f"{what} {source}: not found")
+    partial = target.with_name(target.name + ".partial")
+    partial.unlink(missing_ok=True)
+    with database_errors(source, what):
+        conn = sqlite3.connect(source)
+        umask = os.umask(0o077)  # the encodings are the hub's and nodes' to read alone
+        try:
+            conn.execute("VACUUM INTO ?", [str(partial)])
+        finally:
+            os.umask(umask)
+            conn.close()
+    with database_errors(partial, "copy"):
+        copy = sqlite3.connect(partial)
+        try:
+            verdict = copy.execute("PRAGMA quick_check").fetchone()[0]
+        finally:
+            copy.close()
+    if verdict != "ok":
+        partial.unlink()
+        raise DatabaseFileError(f"{what} {source}: the copy does not check ({verdict}); "
+                                "nothing was written")
+    os.replace(partial, target)
