@@ -65,7 +65,7 @@ def not_serving(home: Path, refusal: str) -> None:
         raise CliError(refusal)
 
 
-def _actor() -> str:
+def operator_actor() -> str:
     # the operator at the hub's console: the OS account is what the hub can vouch for
     return f"operator-cli:{getpass.getuser()}"
 
@@ -83,7 +83,8 @@ def cmd_purge(args: argparse.Namespace, home: Path) -> int:
         # companions are grouped with the configured settings, never a raised threshold
         engine = (AlertEngine(store, alert_config, default_schema(), matching.policy())
                   if alert_config else None)
-        outcome = purge(store, linker, dt.date.today(), months, actor=_actor(), alerts=engine)
+        outcome = purge(store, linker, dt.date.today(), months, actor=operator_actor(),
+                        alerts=engine)
     finally:
         store.close()
     per = ", ".join(f"{g} {n}" for g, n in outcome.by_gemeente.items())
@@ -110,7 +111,7 @@ def cmd_lookups(args: argparse.Namespace, home: Path) -> int:
         if args.action in ("enable", "disable"):
             with store.transaction() as conn:
                 lookup_control.set_switch(conn, _scope(args), args.action == "disable",
-                                          _actor(), utc_now())
+                                          operator_actor(), utc_now())
         with store.lock:
             switches = lookup_control.switches(store.db.conn)
     finally:

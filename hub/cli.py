@@ -13,7 +13,7 @@ import threading
 from contextlib import closing
 from pathlib import Path
 
-from hub.admin_cli import not_serving, serving
+from hub.admin_cli import not_serving, operator_actor, serving
 from hub.admin_cli import register as register_admin
 from hub.alerts import cli as alerts_cli
 from hub.alerts.config import load_alert_config
@@ -22,6 +22,7 @@ from hub.config import HubConfig, load_config
 from hub.epochs import node_epochs
 from hub.linker import Linker
 from hub.log_key import DEFAULT_ORIGIN, create_log_key, key_paths, load_log_key
+from hub.restore import restore
 from hub.retention import RetentionJob, purge
 from hub.server import start_hub
 from hub.settings import HubSettings, RetentionSettings, load_settings, settings_toml
@@ -163,6 +164,20 @@ def cmd_backup(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_restore(args: argparse.Namespace) -> int:
+    config = load_config(HOME.path(args))
+    not_serving(config.home, "the hub is serving on this home; stop it first to restore")
+    restored = restore(config.db_path, Path(args.backup), operator_actor())
+    aside = (f"; the database it replaced is in {restored.set_aside}: delete it once the "
+             "nodes have rejoined" if restored.set_aside else "")
+    print(f"restored {restored.sightings:,} sightings and an audit log of "
+          f"{restored.log_size:,} entries from {args.backup}, the restore logged{aside}. "
+          "Tell every node to run `zichtlijn node sync --hub-restored` once, and every "
+          "auditor that the log restarts from that size (README \"Restoring from a "
+          "backup\")")
+    return 0
+
+
 def cmd_relink(args: argparse.Namespace) -> int:
     config = load_config(HOME.path(args))
     # a serving hub would go on linking from the persons it holds in memory
@@ -228,6 +243,13 @@ def register(groups: argparse._SubParsersAction) -> None:
     HOME.add_to(backup)
     backup.add_argument("--out", required=True, metavar="FILE", help="the copy (must not exist)")
     backup.set_defaults(run=cmd_backup)
+
+    restore_cmd = commands.add_parser("restore", help="put a backup in the hub database's "
+                                                     "place (hub stopped)")
+    HOME.add_to(restore_cmd)
+    restore_cmd.add_argument("--from", dest="backup", required=True, metavar="FILE",
+                             help="a file written by `zichtlijn hub backup`")
+    restore_cmd.set_defaults(run=cmd_restore)
 
     epochs = commands.add_parser("epochs", help="key epochs each node reported (no keys)")
     HOME.add_to(epochs)

@@ -23,6 +23,7 @@ from node.keys_cli import register as register_keys
 from node.log_client import NodeLog, log_status, witness_key
 from node.lookup_cli import register as register_lookup
 from node.records_cli import register as register_records
+from node.rejoin import rejoin
 from node.retention import purge, refusal, report_purges, retention_months, retention_toml
 from node.store import NodeStore
 from node.sync import sync
@@ -150,6 +151,8 @@ def cmd_sync(args: argparse.Namespace) -> int:
         purge(store, dt.date.today(), retention_months(config.home))  # never upload expired
         epochs = Keyring(config, store).epochs(dt.date.today())
         with secure_channel(config.hub, config.tls) as channel:
+            if args.hub_restored:
+                print(rejoin(channel, store, min(args.timeout, DEFAULT_DEADLINE_S)).summary())
             report_epochs(channel, epochs, min(args.timeout, DEFAULT_DEADLINE_S))
             report = sync(channel, store, config.batch_size, args.timeout, progress)
             report_purges(channel, store, min(args.timeout, DEFAULT_DEADLINE_S))
@@ -191,7 +194,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         epochs = Keyring(config, store).epochs(dt.date.today())
         total = len(store.listing())
         unsynced = store.count_unsynced()
-        verified, receipts = log_status(store.db)
+        verified, receipts, abandoned = log_status(store.db)
     finally:
         store.close()
     schema = default_schema()
@@ -201,8 +204,10 @@ def cmd_status(args: argparse.Namespace) -> int:
     for position, info in enumerate(epochs):
         print(f"{'epochs' if position == 0 else '':<10} {describe_epoch(info)}")
     print(f"sightings  {total} ({unsynced} not yet synced)")
+    kept = (f", {abandoned} tree head(s) of a history lost in a hub restore kept as evidence"
+            if abandoned else "")
     print(f"audit log  {'never checked' if verified is None else f'verified at {verified} entries'}"
-          f", {receipts} receipts kept; log key {config.log_key or 'NOT CONFIGURED'}")
+          f", {receipts} receipts kept{kept}; log key {config.log_key or 'NOT CONFIGURED'}")
     return 0
 
 
@@ -269,6 +274,10 @@ def register(groups: argparse._SubParsersAction) -> None:
     HOME.add_to(sync_cmd)
     sync_cmd.add_argument("--timeout", type=float, default=600.0,
                           help="deadline for the whole sync in seconds (default 600)")
+    sync_cmd.add_argument("--hub-restored", action="store_true",
+                          help="only when the hub's operator says the hub was restored from "
+                               "a backup: agree with its log again and send what it lost "
+                               "(README \"Restoring from a backup\")")
     sync_cmd.set_defaults(run=cmd_sync)
 
     witness = commands.add_parser(

@@ -54,7 +54,29 @@ CREATE TABLE IF NOT EXISTS log_receipts (
     inclusion_proof BLOB NOT NULL,
     received_at TEXT NOT NULL
 );
+-- what this node verified of a history the hub no longer shows, set aside when its
+-- operator said the hub was restored from a backup (`node sync --hub-restored`): signed by
+-- the log key, it is the evidence of what the restore lost
+CREATE TABLE IF NOT EXISTS log_heads_abandoned (
+    size INTEGER NOT NULL,
+    root BLOB NOT NULL,
+    note TEXT NOT NULL,
+    verified_at TEXT NOT NULL,
+    abandoned_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS log_receipts_abandoned (
+    batch_digest BLOB NOT NULL,
+    leaf_index INTEGER NOT NULL,
+    entry BLOB NOT NULL,
+    tree_size INTEGER NOT NULL,
+    inclusion_proof BLOB NOT NULL,
+    received_at TEXT NOT NULL,
+    abandoned_at TEXT NOT NULL
+);
 """
+
+RESTORED_HINT = ("; if the hub's operator says it was restored from a backup, run `zichtlijn "
+                 "node sync --hub-restored` (README \"Restoring from a backup\")")
 
 
 def _now() -> str:
@@ -66,12 +88,16 @@ def witness_key(config: NodeConfig) -> WitnessKey:
     return WitnessKey.load_or_create(config.home / WITNESS_KEY_NAME, f"node/{config.gemeente}")
 
 
-def log_status(db: sqlite_utils.Database) -> tuple[int | None, int]:
-    """Size of the latest verified tree head (None if never) and the number of receipts."""
-    if "log_tree_heads" not in db.table_names():
-        return None, 0
+def log_status(db: sqlite_utils.Database) -> tuple[int | None, int, int]:
+    """Size of the latest verified tree head (None if never), the number of receipts, and
+    of tree heads set aside after a hub restore."""
+    tables = db.table_names()
+    if "log_tree_heads" not in tables:
+        return None, 0, 0
     size = db.execute("SELECT max(size) FROM log_tree_heads").fetchone()[0]
-    return size, db.execute("SELECT count(*) FROM log_receipts").fetchone()[0]
+    abandoned = (db.execute("SELECT count(*) FROM log_heads_abandoned").fetchone()[0]
+                 if "log_heads_abandoned" in tables else 0)
+    return size, db.execute("SELECT count(*) FROM log_receipts").fetchone()[0], abandoned
 
 
 @dataclass
@@ -130,11 +156,61 @@ class NodeLog:
             audit_pb2.TreeHeadRequest(from_size=previous.size if previous else 0),
             timeout=timeout_s)
         head = open_tree_head(reply.note, self.log_key)
-        check_extends(previous, head, reply.from_size, list(reply.consistency_proof))
+        try:
+            check_extends(previous, head, reply.from_size, list(reply.consistency_proof))
+        except LogError as exc:
+            raise LogError(f"{exc}{RESTORED_HINT}") from None
         with self.db.conn:
             self._keep_head(head, reply.note)
         self._latest = head
         return head
+
+    # -- after a hub restore -------------------------------------------------------
+
+    def shared_with_hub(self, channel: grpc.Channel, timeout_s: float) -> Checkpoint | None:
+        """The newest tree head this node verified that the hub's log still extends (None:
+        only the empty tree). The heads a node keeps are one chain, so those the hub
+        extends are its first ones: found by halving, one call each."""
+        stub = audit_pb2_grpc.AuditServiceStub(channel)
+        newest = open_tree_head(stub.GetTreeHead(audit_pb2.TreeHeadRequest(),
+                                                 timeout=timeout_s).note, self.log_key)
+        notes = [note for (note,) in self.db.execute(
+            "SELECT note FROM log_tree_heads WHERE size <= ? ORDER BY size", [newest.size])]
+        shared, low, high = None, 0, len(notes) - 1
+        while low <= high:
+            middle = (low + high) // 2
+            ours = open_tree_head(notes[middle], self.log_key, "stored tree head")
+            reply = stub.GetTreeHead(audit_pb2.TreeHeadRequest(from_size=ours.size),
+                                     timeout=timeout_s)
+            try:
+                check_extends(ours, open_tree_head(reply.note, self.log_key), reply.from_size,
+                              list(reply.consistency_proof))
+            except LogError:
+                high = middle - 1
+                continue
+            shared, low = ours, middle + 1
+        return shared
+
+    def abandon_after(self, shared: Checkpoint | None) -> tuple[int, list[bytes]]:
+        """Set aside every head beyond `shared` and every receipt proven against one; the
+        number of heads set aside and the batches whose log entries lie beyond `shared`
+        (the restored hub may not hold them)."""
+        size = shared.size if shared else 0
+        now = _now()
+        with self.db.conn:
+            lost = [bytes(digest) for (digest,) in self.db.execute(
+                "SELECT batch_digest FROM log_receipts WHERE leaf_index >= ?", [size])]
+            self.db.execute(
+                "INSERT INTO log_receipts_abandoned SELECT batch_digest, leaf_index, entry, "
+                "tree_size, inclusion_proof, received_at, ? FROM log_receipts "
+                "WHERE tree_size > ?", [now, size])
+            self.db.execute("DELETE FROM log_receipts WHERE tree_size > ?", [size])
+            abandoned = self.db.execute(
+                "INSERT INTO log_heads_abandoned SELECT size, root, note, verified_at, ? "
+                "FROM log_tree_heads WHERE size > ?", [now, size]).rowcount
+            self.db.execute("DELETE FROM log_tree_heads WHERE size > ?", [size])
+        self._latest = None
+        return abandoned, lost
 
     # -- uploads -------------------------------------------------------------------
 

@@ -82,8 +82,10 @@ def withdraw(channel: grpc.Channel | None, store: NodeStore, case_ref: str, reas
     with store.db.conn:
         store.db.execute("DELETE FROM sightings WHERE case_ref = ?", [case_ref])
         store.db.execute(
-            "INSERT OR REPLACE INTO withdrawn_cases (case_ref, observed_on, withdrawn_on) "
-            "VALUES (?, ?, ?)", [case_ref, sighting.observed_on, today.isoformat()])
+            "INSERT OR REPLACE INTO withdrawn_cases (case_ref, observed_on, withdrawn_on, "
+            "sighting_uuid, reason) VALUES (?, ?, ?, ?, ?)",
+            [case_ref, sighting.observed_on, today.isoformat(),
+             *((sighting.sighting_uuid, reason) if reply is not None else (None, None))])
     truncate_wal(store.db.conn)
     if reply is None:
         return Outcome(sighting.sighting_uuid, False, False)
@@ -124,10 +126,10 @@ def correct(channel: grpc.Channel | None, store: NodeStore, case_ref: str,
             records_pb2.CorrectRequest(sighting=message), timeout=timeout_s)
     with store.db.conn:
         store.db.execute(
-            "UPDATE sightings SET observed_on = ?, epoch = ?, encoded = ?, content_digest = ? "
-            "WHERE case_ref = ?",
+            "UPDATE sightings SET observed_on = ?, epoch = ?, encoded = ?, content_digest = ?, "
+            "corrected_on = coalesce(?, corrected_on) WHERE case_ref = ?",
             [message.observed_on, message.epoch, wire.canonical_bytes(message), digest,
-             case_ref])
+             today.isoformat() if reply is not None else None, case_ref])
     truncate_wal(store.db.conn)
     if reply is None:
         return Outcome(sighting.sighting_uuid, False, False)

@@ -42,7 +42,11 @@ SCHEMA = """
 CREATE TABLE IF NOT EXISTS withdrawn_cases (
     case_ref TEXT PRIMARY KEY,
     observed_on TEXT NOT NULL,
-    withdrawn_on TEXT NOT NULL
+    withdrawn_on TEXT NOT NULL,
+    -- of a sighting the hub was asked to withdraw, and why (asked again after a hub
+    -- restore); absent in tombstones written before 2026-12-06
+    sighting_uuid TEXT,
+    reason TEXT
 );
 CREATE TABLE IF NOT EXISTS purge_log (
     purge_id TEXT PRIMARY KEY,
@@ -75,6 +79,10 @@ def retention_months(home: Path) -> int:
 
 def create_tables(store: NodeStore) -> None:
     store.db.executescript(SCHEMA)
+    columns = store.db["withdrawn_cases"].columns_dict
+    for added in ("sighting_uuid", "reason"):
+        if added not in columns:
+            store.db["withdrawn_cases"].add_column(added, str)
 
 
 @dataclass(frozen=True)

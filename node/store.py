@@ -56,6 +56,10 @@ class NodeStore:
             )
             self.db["sightings"].create_index(["sighting_uuid"], unique=True)
             self.db["sightings"].create_index(["synced_at"])
+        if "corrected_on" not in self.db["sightings"].columns_dict:
+            # when a synced sighting was last corrected at the hub: asked again after a hub
+            # restore (node/rejoin.py); added 2026-12-06, absent in older node databases
+            self.db["sightings"].add_column("corrected_on", str)
 
     def close(self) -> None:
         self.db.close()
@@ -94,6 +98,13 @@ class NodeStore:
         return self.db.execute(
             "SELECT count(*) FROM sightings WHERE synced_at IS NULL"
         ).fetchone()[0]
+
+    def mark_unsynced(self, batch_digests: list[bytes]) -> int:
+        """Mark the sightings of these batches to be sent again; how many."""
+        with self.db.conn:
+            return sum(self.db.execute(
+                "UPDATE sightings SET synced_at = NULL, synced_batch = NULL "
+                "WHERE synced_batch = ?", [digest]).rowcount for digest in batch_digests)
 
     def mark_synced(self, sighting_uuids: list[str], batch_digest: bytes) -> None:
         stamp = _now()

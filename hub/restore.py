@@ -1,0 +1,77 @@
+"""`zichtlijn hub restore`: put a backup in the hub database's place, and say so in its
+audit log (README "Restoring from a backup").
+
+The backup's log is a prefix of the lost one. The restore is appended to it as an entry
+of its own, so an auditor reading the log sees where the history was cut and by whom;
+the nodes learn of the restore from the hub's operator, not from the hub
+(`node sync --hub-restored`), since a hub that could tell them to forget what they
+verified could rewrite its history.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from hub import audit_log
+from hub.store import HubStore, utc_now
+from zichtlijn.database_file import DatabaseFileError, database_errors
+
+SET_ASIDE = ".before-restore"
+
+
+@dataclass(frozen=True)
+class Restored:
+    log_size: int  # entries of the backup's log, before the restore's own
+    sightings: int
+    set_aside: Path | None  # where the database it replaced went
+
+
+def restore(db_path: Path, backup: Path, actor: str) -> Restored:
+    """Check `backup` is a whole hub database, set the current one aside (its write-ahead
+    log with it), put a copy of the backup in its place and log the restore."""
+    log_size, sightings = _check(backup)
+    aside = db_path.with_name(db_path.name + SET_ASIDE)
+    if db_path.exists():
+        if aside.exists():
+            raise DatabaseFileError(f"{aside} exists (from an earlier restore): delete it "
+                                    "or move it away first")
+        aside.mkdir(mode=0o700)
+        for part in sorted(db_path.parent.glob(db_path.name + "*")):
+            if part != aside:
+                part.rename(aside / part.name)
+    partial = db_path.with_name(db_path.name + ".partial")
+    shutil.copyfile(backup, partial)
+    os.chmod(partial, 0o600)
+    os.replace(partial, db_path)
+    store = HubStore(db_path)
+    try:
+        with store.transaction() as conn:
+            audit_log.append(conn, utc_now(), actor, "restore", log_size=log_size,
+                             sightings=sightings, backup=backup.name)
+    finally:
+        store.close()
+    return Restored(log_size, sightings, aside if aside.exists() else None)
+
+
+def _check(backup: Path) -> tuple[int, int]:
+    if not backup.is_file():
+        raise DatabaseFileError(f"backup {backup}: not found")
+    with database_errors(backup, "backup"):
+        conn = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
+        try:
+            verdict = conn.execute("PRAGMA quick_check").fetchone()[0]
+            tables = {name for (name,) in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table'")}
+            if verdict != "ok" or not {"sightings", "audit_entries"} <= tables:
+                raise DatabaseFileError(
+                    f"backup {backup}: not a whole hub database "
+                    f"({verdict if verdict != 'ok' else 'no sightings or audit log'})")
+            log_size, = conn.execute("SELECT count(*) FROM audit_entries").fetchone()
+            sightings, = conn.execute("SELECT count(*) FROM sightings").fetchone()
+        finally:
+            conn.close()
+    return log_size, sightings

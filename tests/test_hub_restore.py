@@ -1,0 +1,147 @@
+"""A hub restored from a backup gets back from its nodes what it lost, and the audit log
+says what happened (README "Restoring from a backup").
+
+The hub is backed up; then Amsterdam syncs a night's controls, Rotterdam withdraws a
+sighting and Utrecht corrects one. The hub is lost and restored from the backup, which
+holds none of that. Amsterdam's node, which verified the lost log entries, refuses the
+restored log until told of the restore; then each node sends again what it lost."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from contextlib import contextmanager
+from pathlib import Path
+
+from node.store import NodeStore
+from tests.lookup_support import (
+    ELENA,
+    ROWS,
+    day,
+    import_and_sync,
+    run,
+    running_hub,
+    three_towns,
+    uuids_by_case,
+    write_json,
+)
+
+NIGHT = [["AMS-9", day(200), "Oksana", "Melnyk", "05-05-1993", "v", "", "nee", ""],
+         ["AMS-10", day(201), "Iulia", "Țurcanu", "14-03-1998", "v", "", "nee", ""]]
+
+
+def held(home: Path) -> dict[str, bytes]:
+    """sighting_uuid -> content digest, of every sighting the hub database holds."""
+    with sqlite3.connect(home / "hub.db") as conn:
+        return {uuid: bytes(digest) for uuid, digest in conn.execute(
+            "SELECT sighting_uuid, digest FROM sightings")}
+
+
+def log_actions(home: Path) -> list[dict]:
+    with sqlite3.connect(home / "hub.db") as conn:
+        return [json.loads(entry) for (entry,) in conn.execute(
+            "SELECT entry FROM audit_entries ORDER BY idx")]
+
+
+@contextmanager
+def hub_on(tmp_path: Path, pki, homes: dict[str, Path]):
+    """The hub of `tmp_path / "hub"` serving again, on a port of its own: the nodes are
+    told the new address."""
+    with running_hub(tmp_path, pki) as hub:
+        for home in homes.values():
+            config = home / "node.toml"
+            text = config.read_text("utf-8")
+            start = text.index('hub = "') + len('hub = "')
+            end = text.index('"', start)
+            config.write_text(text[:start] + f"127.0.0.1:{hub.port}" + text[end:], "utf-8")
+        yield hub
+
+
+def test_a_restored_hub_gets_back_what_it_lost_from_its_nodes(tmp_path, pki, secret_file,
+                                                              capsys):
+    hub_home = tmp_path / "hub"
+    backup = tmp_path / "hub-backup.db"
+    with running_hub(tmp_path, pki) as hub:
+        homes = three_towns(tmp_path, pki, secret_file, hub)
+        assert run("hub", "backup", "--home", hub_home, "--out", backup) == 0
+        import_and_sync(tmp_path, homes["GM0363"], NIGHT)
+        assert run("node", "withdraw", "--home", homes["GM0599"], "RTM-7",
+                   "--reason", "erasure") == 0
+        assert run("node", "correct", "--home", homes["GM0344"], "UTR-4", "--from-json",
+                   write_json(tmp_path, {**ELENA, "given_names": "Maria",
+                                         "surname": "de Vries"})) == 0
+    before = held(hub_home)
+    withdrawn = next(e for e in log_actions(hub_home) if e["action"] == "withdraw")
+
+    capsys.readouterr()
+    assert run("hub", "restore", "--home", hub_home, "--from", backup) == 0
+    assert "restored 7 sightings and an audit log of 9 entries" in capsys.readouterr().out
+    assert held(hub_home) != before
+    [restored] = [e for e in log_actions(hub_home) if e["action"] == "restore"]
+    assert (restored["log_size"], restored["backup"]) == (9, backup.name)
+    assert restored["actor"].startswith("operator-cli:")
+    # the database it replaced is set aside for the operator, not left in use
+    assert held(hub_home / "hub.db.before-restore") == before
+    assert run("hub", "restore", "--home", hub_home, "--from", backup) == 1
+    assert "from an earlier restore" in capsys.readouterr().err
+
+    with hub_on(tmp_path, pki, homes):
+        capsys.readouterr()
+        assert run("node", "sync", "--home", homes["GM0363"]) == 1
+        err = capsys.readouterr().err
+        assert "is not consistent with the tree head of size 10" in err
+        assert "restored from a backup, run `zichtlijn node sync --hub-restored`" in err
+        assert err.count("\n") == 1
+
+        for gemeente in ROWS:
+            assert run("node", "sync", "--home", homes[gemeente], "--hub-restored") == 0
+        out = capsys.readouterr().out
+        assert "2 sighting(s) to send again" in out  # Amsterdam's night
+        assert "1 withdrawal(s) and 0 correction(s) carried out again" in out  # Rotterdam
+        assert "0 withdrawal(s) and 1 correction(s) carried out again" in out  # Utrecht
+        # once agreed, a node syncs as before, and asking again changes nothing
+        assert run("node", "sync", "--home", homes["GM0363"]) == 0
+        assert run("node", "sync", "--home", homes["GM0363"], "--hub-restored") == 0
+        assert ("0 tree head(s) beyond kept as evidence; 0 sighting(s) to send again"
+                in capsys.readouterr().out)
+
+    assert held(hub_home) == before
+    again = [e for e in log_actions(hub_home) if e["action"] == "withdraw"]
+    assert [e["sighting"] for e in again] == [withdrawn["sighting"]]
+    # the restored log, with the restore in it, verifies offline
+    export = tmp_path / "audit.db"
+    assert run("audit", "export", "--home", hub_home, "--out", export) == 0
+    assert run("audit", "verify", export, "--log-key", hub_home / "log.vkey",
+               "--ca", pki.root / "ca.pem") == 0
+    assert "1 restore" in capsys.readouterr().out
+    # what Amsterdam verified of the lost history is kept, signed, as evidence
+    assert run("node", "status", "--home", homes["GM0363"]) == 0
+    assert "tree head(s) of a history lost in a hub restore kept as evidence" in (
+        capsys.readouterr().out)
+    store = NodeStore(homes["GM0363"] / "node.db")
+    try:
+        kept = store.db.execute("SELECT count(*) FROM log_heads_abandoned").fetchone()[0]
+        assert kept >= 1
+        assert set(uuids_by_case(homes["GM0363"]).values()) <= set(before)
+    finally:
+        store.close()
+
+
+def test_a_restore_from_what_is_no_hub_backup_changes_nothing(hub_home, tmp_path, capsys):
+    database = hub_home / "hub.db"
+    with sqlite3.connect(database) as conn:
+        conn.execute("CREATE TABLE IF NOT EXISTS marker (x)")
+    before = database.read_bytes()
+    node_db = tmp_path / "node.db"
+    NodeStore(node_db).close()
+    damaged = tmp_path / "damaged.db"
+    damaged.write_bytes(b"not a database" * 100)
+    for backup, said in ((node_db, "not a whole hub database (no sightings or audit log)"),
+                         (damaged, "file is not a database"),
+                         (tmp_path / "absent.db", "not found")):
+        capsys.readouterr()
+        assert run("hub", "restore", "--home", hub_home, "--from", backup) == 1
+        err = capsys.readouterr().err
+        assert said in err and err.count("\n") == 1
+        assert database.read_bytes() == before
+        assert not (hub_home / "hub.db.before-restore").exists()
