@@ -1,0 +1,36 @@
+"""The service units in deploy/systemd run commands this release has."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from pathlib import Path
+
+import pytest
+
+from zichtlijn import cli
+
+UNITS = sorted((Path(__file__).parent.parent / "deploy" / "systemd").glob("*.service"))
+ZICHTLIJN = "/opt/zichtlijn/.venv/bin/zichtlijn"
+
+
+def commands(unit: Path) -> list[list[str]]:
+    """The arguments of every `zichtlijn` command the unit starts (inside `sh -c` too)."""
+    found = []
+    for line in unit.read_text("utf-8").splitlines():
+        if re.match(r"Exec\w*=", line) and ZICHTLIJN in line:
+            # a $(...) of the shell stands for one value
+            words = shlex.split(re.sub(r"\$\([^)]*\)", "X", line.split("=", 1)[1]))
+            if words[0] == "/bin/sh":
+                words = shlex.split(words[-1])
+            found.append(words[words.index(ZICHTLIJN) + 1 :])
+    return found
+
+
+@pytest.mark.parametrize("unit", UNITS, ids=lambda unit: unit.name)
+def test_every_command_a_unit_starts_parses(unit):
+    started = commands(unit)
+    assert started, f"{unit.name} starts no zichtlijn command"
+    for words in started:
+        parsed = cli.build_parser().parse_args(words)
+        assert callable(parsed.run)
