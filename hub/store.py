@@ -250,6 +250,17 @@ class HubStore:
             return self.db.execute(
                 "SELECT count(DISTINCT person_id) FROM sightings").fetchone()[0]
 
+    def held_of(self, gemeente: str, per_chunk: int) -> Iterator[list[tuple[str, bytes, str]]]:
+        """(sighting_uuid, content digest, observed_on) of every sighting of `gemeente`, in
+        chunks of at most `per_chunk`, read in one snapshot."""
+        with self.lock:
+            rows = self.db.execute(
+                "SELECT sighting_uuid, digest, observed_on FROM sightings WHERE gemeente = ? "
+                "ORDER BY seq", [gemeente]).fetchall()
+        for start in range(0, len(rows), per_chunk):
+            yield [(uuid, bytes(digest), day) for uuid, digest, day in
+                   rows[start : start + per_chunk]]
+
     def clusters(self) -> list[tuple[str, str, str, str]]:
         with self.lock:
             return self.db.execute(

@@ -25,6 +25,8 @@ from zichtlijn.certsign import verify_batch
 from zichtlijn.transport import STILL_LINKING, require_role
 from zichtlijn.v1 import sync_pb2, sync_pb2_grpc
 
+HELD_PER_MESSAGE = 1000  # HeldSightings: about 70 KB a message
+
 log = logging.getLogger("zichtlijn.hub.sync")
 
 
@@ -124,6 +126,15 @@ class SyncService(sync_pb2_grpc.SyncServiceServicer):
                 self.after_link(run.relinked_at is not None)
             except Exception:  # alerts are evaluated again after the next link run
                 log.exception("alert evaluation failed")
+
+    def ListHeld(self, request: sync_pb2.ListHeldRequest, context: grpc.ServicerContext
+                 ) -> Iterator[sync_pb2.HeldSightings]:
+        node = require_role(context, "node")
+        for chunk in self.store.held_of(node.name, HELD_PER_MESSAGE):
+            yield sync_pb2.HeldSightings(sightings=[
+                sync_pb2.HeldSighting(sighting_uuid=uuid, content_digest=digest,
+                                      observed_on=observed_on)
+                for uuid, digest, observed_on in chunk])
 
     def GetNodeStatus(
         self, request: sync_pb2.NodeStatusRequest, context: grpc.ServicerContext

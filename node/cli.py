@@ -23,6 +23,7 @@ from node.keys_cli import register as register_keys
 from node.log_client import NodeLog, log_status, witness_key
 from node.lookup_cli import register as register_lookup
 from node.records_cli import register as register_records
+from node.recover import recover
 from node.rejoin import rejoin
 from node.retention import purge, refusal, report_purges, retention_months, retention_toml
 from node.store import NodeStore
@@ -163,6 +164,18 @@ def cmd_sync(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_recover(args: argparse.Namespace) -> int:
+    config = load_config(HOME.path(args))
+    args.peer = config.hub
+    store = NodeStore(config.db_path)
+    try:
+        with secure_channel(config.hub, config.tls) as channel:
+            print(recover(channel, store, args.timeout).summary())
+    finally:
+        store.close()
+    return 0
+
+
 def cmd_witness(args: argparse.Namespace) -> int:
     """Check the hub's latest tree head against the last one verified, cosign it, print it."""
     config = load_config(HOME.path(args))
@@ -279,6 +292,15 @@ def register(groups: argparse._SubParsersAction) -> None:
                                "a backup: agree with its log again and send what it lost "
                                "(README \"Restoring from a backup\")")
     sync_cmd.set_defaults(run=cmd_sync)
+
+    recover_cmd = commands.add_parser(
+        "recover", help="after restoring node.db from a backup: learn which of this node's "
+                        "sightings the hub holds, so importing them again takes their UUIDs "
+                        "back (README \"Restoring from a backup\")")
+    HOME.add_to(recover_cmd)
+    recover_cmd.add_argument("--timeout", type=float, default=DEFAULT_DEADLINE_S,
+                             help=f"deadline in seconds (default {DEFAULT_DEADLINE_S:g})")
+    recover_cmd.set_defaults(run=cmd_recover)
 
     witness = commands.add_parser(
         "witness", help="check the hub log is consistent, cosign its tree head, print it")

@@ -23,6 +23,7 @@ Progress = Callable[[int], None]
 class ImportReport:
     imported: int = 0
     unchanged: int = 0
+    taken_back: int = 0  # of those imported: already at the hub, under their UUIDs there
     errors: list[RowError] = field(default_factory=list)
     notes: list[RowNote] = field(default_factory=list)  # of kept rows, in file order
 
@@ -31,7 +32,9 @@ class ImportReport:
         return len(self.errors)
 
     def summary(self) -> str:
-        said = (f"imported {self.imported}, unchanged {self.unchanged}, "
+        back = (f" ({self.taken_back} of them already at the hub: their UUIDs taken back)"
+                if self.taken_back else "")
+        said = (f"imported {self.imported}{back}, unchanged {self.unchanged}, "
                 f"rejected {self.rejected}")
         noted = len({note.line for note in self.notes})
         # a kept row's note is easy to miss among refusals: say how many rows carry one
@@ -46,6 +49,19 @@ class ImportReport:
                 "delimited)\" writes Windows-1252; save it as \"CSV UTF-8\" (which keeps ș, ț "
                 "and ă) and import it again, or import it again with --encoding "
                 "windows-1252 (rows already imported stay as they are)"]
+
+
+def _held_at_hub(message: encoding_pb2.EncodedSighting,
+                 candidates: list[tuple[str, bytes]]) -> str | None:
+    """The UUID of the hub-only sighting `message` is (the hub's digest covers the UUID,
+    so each of the day's candidates is tried); taken out of `candidates`."""
+    for position, (uuid_held, digest) in enumerate(candidates):
+        message.sighting_uuid = uuid_held
+        if wire.sighting_digest(message) == digest:
+            del candidates[position]
+            return uuid_held
+    message.sighting_uuid = ""
+    return None
 
 
 def encode_sighting(
@@ -134,6 +150,7 @@ def import_csv(
     the retention period or withdrawn (node/retention.py).
     """
     report = ImportReport()
+    hub_only = store.hub_only_by_day()  # empty unless the node was restored (recover.py)
     first_line_of: dict[str, int] = {}
     pending: list[dict] = []
     seen_rows = 0
@@ -173,7 +190,9 @@ def import_csv(
                     "(use `zichtlijn node correct`)"))
             return
         report.notes.extend(parsed.notes)
-        message.sighting_uuid = str(uuid.uuid4())
+        taken_back = _held_at_hub(message, hub_only.get(message.observed_on, []))
+        message.sighting_uuid = taken_back or str(uuid.uuid4())
+        report.taken_back += taken_back is not None
         pending.append({
             "case_ref": parsed.case_ref,
             "sighting_uuid": message.sighting_uuid,
@@ -181,6 +200,7 @@ def import_csv(
             "epoch": message.epoch,
             "encoded": wire.canonical_bytes(message),
             "content_digest": digest,
+            "synced": taken_back is not None,
         })
         if len(pending) >= CHUNK_ROWS:
             flush()

@@ -100,6 +100,7 @@ def purge(store: NodeStore, today: dt.date, months: int) -> NodePurge:
             "DELETE FROM sightings WHERE observed_on <= ?", [cutoff]).rowcount
         tombstones = store.db.execute(
             "DELETE FROM withdrawn_cases WHERE observed_on <= ?", [cutoff]).rowcount
+        store.db.execute("DELETE FROM hub_only_sightings WHERE observed_on <= ?", [cutoff])
         if sightings:
             store.db.execute(
                 "INSERT INTO purge_log (purge_id, purged_at, cutoff, retention_months, "

@@ -56,6 +56,12 @@ class NodeStore:
             )
             self.db["sightings"].create_index(["sighting_uuid"], unique=True)
             self.db["sightings"].create_index(["synced_at"])
+        # this node's sightings the hub holds and the node does not, as the hub listed them
+        # after the node's database was restored from a backup (node/recover.py): importing
+        # one again takes its UUID back instead of sending it twice
+        self.db.execute(
+            "CREATE TABLE IF NOT EXISTS hub_only_sightings (sighting_uuid TEXT PRIMARY KEY, "
+            "content_digest BLOB NOT NULL, observed_on TEXT NOT NULL, listed_at TEXT NOT NULL)")
         if "corrected_on" not in self.db["sightings"].columns_dict:
             # when a synced sighting was last corrected at the hub: asked again after a hub
             # restore (node/rejoin.py); added 2026-12-06, absent in older node databases
@@ -77,14 +83,38 @@ class NodeStore:
         return row[0] if row else None
 
     def add_many(self, rows: list[dict]) -> None:
-        """Insert new sightings in one transaction (all or none)."""
+        """Insert new sightings in one transaction (all or none). A row taking back the
+        UUID of a sighting the hub holds (`hub_only_by_day`) has `"synced": True`."""
         stamp = _now()
         with self.db.conn:
             self.db["sightings"].insert_all(
-                ({**row, "imported_at": stamp, "synced_batch": None, "synced_at": None}
+                ({**{k: v for k, v in row.items() if k != "synced"}, "imported_at": stamp,
+                  "synced_batch": None, "synced_at": stamp if row.get("synced") else None}
                  for row in rows),
                 batch_size=1000,
             )
+            self.db.conn.executemany(
+                "DELETE FROM hub_only_sightings WHERE sighting_uuid = ?",
+                [(row["sighting_uuid"],) for row in rows if row.get("synced")])
+
+    def keep_hub_only(self, held: list[tuple[str, bytes, str]]) -> None:
+        """Record (uuid, content digest, observed_on) of sightings the hub holds and this
+        node does not (replacing an earlier list)."""
+        with self.db.conn:
+            self.db.execute("DELETE FROM hub_only_sightings")
+            self.db.conn.executemany(
+                "INSERT INTO hub_only_sightings VALUES (?, ?, ?, ?)",
+                [(uuid, digest, day, _now()) for uuid, digest, day in held])
+
+    def hub_only_by_day(self) -> dict[str, list[tuple[str, bytes]]]:
+        """observed_on -> (UUID, the hub's digest of the sighting with its UUID) of the
+        hub-only sightings of that day."""
+        found: dict[str, list[tuple[str, bytes]]] = {}
+        for uuid, digest, day in self.db.execute(
+                "SELECT sighting_uuid, content_digest, observed_on FROM hub_only_sightings "
+                "ORDER BY rowid"):
+            found.setdefault(day, []).append((uuid, bytes(digest)))
+        return found
 
     def unsynced(self) -> Iterator[StoredSighting]:
         query = (

@@ -145,3 +145,36 @@ def test_a_restore_from_what_is_no_hub_backup_changes_nothing(hub_home, tmp_path
         assert said in err and err.count("\n") == 1
         assert database.read_bytes() == before
         assert not (hub_home / "hub.db.before-restore").exists()
+
+
+def test_a_restored_node_takes_back_the_uuids_of_what_it_synced_after_its_backup(
+        tmp_path, pki, secret_file, capsys):
+    with running_hub(tmp_path, pki) as hub:
+        homes = three_towns(tmp_path, pki, secret_file, hub)
+        amsterdam = homes["GM0363"]
+        backup = tmp_path / "node-backup.db"
+        assert run("node", "backup", "--home", amsterdam, "--out", backup) == 0
+        import_and_sync(tmp_path, amsterdam, NIGHT)  # writes and imports GM0363's csv
+        at_hub = {uuid for uuid in held(hub.store.path.parent)}
+        night = {case: uuid for case, uuid in uuids_by_case(amsterdam).items()
+                 if case in ("AMS-9", "AMS-10")}
+
+        for leftover in amsterdam.glob("node.db*"):
+            leftover.unlink()
+        backup.rename(amsterdam / "node.db")
+        assert set(uuids_by_case(amsterdam)) == {"AMS-1", "AMS-2", "AMS-3"}
+        capsys.readouterr()
+        assert run("node", "recover", "--home", amsterdam) == 0
+        assert ("the hub holds 5 sighting(s) of this node; 2 of them are not in this node's "
+                "database" in capsys.readouterr().out)
+
+        # the night's file imported again: its rows take back the UUIDs the hub holds
+        assert run("node", "import", "--home", amsterdam, tmp_path / f"{amsterdam.name}.csv") == 0
+        assert "imported 2 (2 of them already at the hub" in capsys.readouterr().out
+        assert {case: uuids_by_case(amsterdam)[case] for case in night} == night
+        assert run("node", "sync", "--home", amsterdam) == 0
+        assert "synced 0 sightings" in capsys.readouterr().out
+        assert set(held(hub.store.path.parent)) == at_hub
+        # and the node can withdraw them again
+        assert run("node", "withdraw", "--home", amsterdam, "AMS-9", "--reason", "error") == 0
+        assert night["AMS-9"] not in held(hub.store.path.parent)

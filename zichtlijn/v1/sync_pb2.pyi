@@ -56,3 +56,23 @@ class NodeStatus(_message.Message):
     sightings_held: int
     schema_fingerprint: bytes
     def __init__(self, gemeente: _Optional[str] = ..., sightings_held: _Optional[int] = ..., schema_fingerprint: _Optional[bytes] = ...) -> None: ...
+
+class ListHeldRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class HeldSighting(_message.Message):
+    __slots__ = ("sighting_uuid", "content_digest", "observed_on")
+    SIGHTING_UUID_FIELD_NUMBER: _ClassVar[int]
+    CONTENT_DIGEST_FIELD_NUMBER: _ClassVar[int]
+    OBSERVED_ON_FIELD_NUMBER: _ClassVar[int]
+    sighting_uuid: str
+    content_digest: bytes
+    observed_on: str
+    def __init__(self, sighting_uuid: _Optional[str] = ..., content_digest: _Optional[bytes] = ..., observed_on: _Optional[str] = ...) -> None: ...
+
+class HeldSightings(_message.Message):
+    __slots__ = ("sightings",)
+    SIGHTINGS_FIELD_NUMBER: _ClassVar[int]
+    sightings: _containers.RepeatedCompositeFieldContainer[HeldSighting]
+    def __init__(self, sightings: _Optional[_Iterable[_Union[HeldSighting, _Mapping]]] = ...) -> None: ...

@@ -46,6 +46,11 @@ class SyncServiceStub:
                 request_serializer=zichtlijn_dot_v1_dot_sync__pb2.NodeStatusRequest.SerializeToString,
                 response_deserializer=zichtlijn_dot_v1_dot_sync__pb2.NodeStatus.FromString,
                 _registered_method=True)
+        self.ListHeld = channel.unary_stream(
+                '/zichtlijn.v1.SyncService/ListHeld',
+                request_serializer=zichtlijn_dot_v1_dot_sync__pb2.ListHeldRequest.SerializeToString,
+                response_deserializer=zichtlijn_dot_v1_dot_sync__pb2.HeldSightings.FromString,
+                _registered_method=True)
 
 
 class SyncServiceServicer:
@@ -70,6 +75,15 @@ class SyncServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListHeld(self, request, context):
+        """Every sighting of the calling node the hub holds, as its UUID, content digest and
+        date: after the node's database was restored from a backup, what it synced after
+        the backup (README "Restoring from a backup", node/recover.py).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_SyncServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -82,6 +96,11 @@ def add_SyncServiceServicer_to_server(servicer, server):
                     servicer.GetNodeStatus,
                     request_deserializer=zichtlijn_dot_v1_dot_sync__pb2.NodeStatusRequest.FromString,
                     response_serializer=zichtlijn_dot_v1_dot_sync__pb2.NodeStatus.SerializeToString,
+            ),
+            'ListHeld': grpc.unary_stream_rpc_method_handler(
+                    servicer.ListHeld,
+                    request_deserializer=zichtlijn_dot_v1_dot_sync__pb2.ListHeldRequest.FromString,
+                    response_serializer=zichtlijn_dot_v1_dot_sync__pb2.HeldSightings.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -140,6 +159,33 @@ class SyncService:
             '/zichtlijn.v1.SyncService/GetNodeStatus',
             zichtlijn_dot_v1_dot_sync__pb2.NodeStatusRequest.SerializeToString,
             zichtlijn_dot_v1_dot_sync__pb2.NodeStatus.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListHeld(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/zichtlijn.v1.SyncService/ListHeld',
+            zichtlijn_dot_v1_dot_sync__pb2.ListHeldRequest.SerializeToString,
+            zichtlijn_dot_v1_dot_sync__pb2.HeldSightings.FromString,
             options,
             channel_credentials,
             insecure,

@@ -1,0 +1,57 @@
+"""After the node's database was restored from a backup: learn which of this node's
+sightings the hub holds that the backup does not (README "Restoring from a backup").
+
+They were imported and synced after the backup. Their case references are lost with
+it, so importing them again from the inspection system's files would send each a second
+time under a new UUID, and the node could not withdraw or correct the first. Recorded
+here, an import that encodes a row to the very content the hub holds takes the hub's
+UUID back and marks it synced (node/importer.py): the node knows its case reference
+again, and the hub receives nothing twice. Encodings are deterministic, so the same
+row of the same file encodes to the same content, as long as the keys are those it was
+first encoded under.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import grpc
+
+from node.retention import create_tables
+from node.store import NodeStore
+from zichtlijn.v1 import sync_pb2, sync_pb2_grpc
+
+
+@dataclass(frozen=True)
+class Recovered:
+    held_at_hub: int  # this node's sightings the hub holds
+    hub_only: int  # of them, neither here nor withdrawn here: recorded to be taken back
+    not_at_hub: int  # synced here, not held at the hub (purged there, or the hub restored)
+
+    def summary(self) -> str:
+        said = (f"the hub holds {self.held_at_hub} sighting(s) of this node; "
+                f"{self.hub_only} of them are not in this node's database: importing them "
+                "again takes their UUIDs back")
+        if self.not_at_hub:
+            said += (f"; {self.not_at_hub} synced here are not held there (purged by the "
+                     "hub, or, if its operator says it was restored, `zichtlijn node sync "
+                     "--hub-restored`)")
+        return said
+
+
+def recover(channel: grpc.Channel, store: NodeStore, timeout_s: float) -> Recovered:
+    """List the hub's sightings of this node; keep those this node does not know."""
+    create_tables(store)
+    replies = sync_pb2_grpc.SyncServiceStub(channel).ListHeld(sync_pb2.ListHeldRequest(),
+                                                              timeout=timeout_s)
+    held = [(s.sighting_uuid, bytes(s.content_digest), s.observed_on)
+            for reply in replies for s in reply.sightings]
+    known = {uuid: bool(synced) for uuid, synced in store.db.execute(
+        "SELECT sighting_uuid, synced_at IS NOT NULL FROM sightings")}
+    withdrawn = {uuid for (uuid,) in store.db.execute(
+        "SELECT sighting_uuid FROM withdrawn_cases WHERE sighting_uuid IS NOT NULL")}
+    hub_only = [row for row in held if row[0] not in known and row[0] not in withdrawn]
+    store.keep_hub_only(hub_only)
+    at_hub = {row[0] for row in held}
+    return Recovered(len(held), len(hub_only),
+                     sum(synced and uuid not in at_hub for uuid, synced in known.items()))
