@@ -205,6 +205,38 @@ def test_auditor_cosigns_a_verified_export_and_refuses_a_rewritten_one(site, tmp
     assert "history was rewritten or forked" in capsys.readouterr().err
 
 
+def test_after_a_hub_restore_an_auditor_sets_its_last_head_aside_and_cosigns_again(
+        site, tmp_path, capsys):
+    auditor = ["--hub", "", "--ca", str(site.pki.root / "ca.pem"),
+               "--cert", str(site.pki.root / "auditor-ap.pem"),
+               "--key", str(site.pki.root / "auditor-ap.key"),
+               "--log-key", str(site.hub_home / "log.vkey"), "--state", str(tmp_path / "ap")]
+
+    def cosign(export: Path) -> int:
+        auditor[1] = f"127.0.0.1:{site.hub.port}"
+        return cli.main(["audit", "cosign", str(export), *auditor])
+
+    site.load("GM0363", 2, "a")
+    site.sync("GM0363")
+    backup = tmp_path / "hub-backup.db"
+    assert cli.main(["hub", "backup", "--home", str(site.hub_home), "--out", str(backup)]) == 0
+    site.load("GM0363", 2, "b")
+    site.sync("GM0363")
+    assert cosign(site.export(tmp_path / "before.db")) == 0
+    witness = (tmp_path / "ap" / "witness.key").read_bytes()
+    site.stop()
+    assert cli.main(["hub", "restore", "--home", str(site.hub_home), "--from", str(backup)]) == 0
+    site.start()
+    restored = site.export(tmp_path / "restored.db")
+    capsys.readouterr()
+    assert cosign(restored) == 1
+    assert "history was rewritten or forked" in capsys.readouterr().err
+    # the head it cosigned is kept apart as evidence; the auditor stays the same witness
+    (tmp_path / "ap" / "last.head").rename(tmp_path / "before-restore.head")
+    assert cosign(restored) == 0
+    assert (tmp_path / "ap" / "witness.key").read_bytes() == witness
+
+
 # -- forks and rewritten histories -------------------------------------------------------------
 
 
