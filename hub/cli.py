@@ -7,10 +7,8 @@ import csv
 import dataclasses
 import datetime as dt
 import signal
-import sqlite3
 import sys
 import threading
-from contextlib import closing
 from pathlib import Path
 
 from hub.admin_cli import not_serving, operator_actor, serving
@@ -155,12 +153,12 @@ def cmd_status(args: argparse.Namespace) -> int:
 def cmd_backup(args: argparse.Namespace) -> int:
     config = load_config(HOME.path(args))
     target = Path(args.out)
-    back_up(config.db_path, target, "hub database")
-    with closing(sqlite3.connect(target)) as copy:
-        sightings, = copy.execute("SELECT count(*) FROM sightings").fetchone()
-        entries, = copy.execute("SELECT count(*) FROM audit_entries").fetchone()
-    print(f"hub database backed up to {target}: {sightings:,} sightings, audit log of "
-          f"{entries:,} entries ({target.stat().st_size / 1e6:,.1f} MB); README \"Backups\"")
+    held = back_up(config.db_path, target, "hub database", {
+        "sightings": "SELECT count(*) FROM sightings",
+        "entries": "SELECT count(*) FROM audit_entries"})
+    print(f"hub database backed up to {target}: {held['sightings']:,} sightings, audit log of "
+          f"{held['entries']:,} entries ({target.stat().st_size / 1e6:,.1f} MB); README "
+          "\"Backups\"")
     return 0
 
 

@@ -5,9 +5,7 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
-import sqlite3
 import sys
-from contextlib import closing
 from pathlib import Path
 
 from linkage.key_package import open_package
@@ -227,12 +225,11 @@ def cmd_status(args: argparse.Namespace) -> int:
 def cmd_backup(args: argparse.Namespace) -> int:
     config = load_config(HOME.path(args))
     target = Path(args.out)
-    back_up(config.db_path, target, "node database")
-    with closing(sqlite3.connect(target)) as copy:
-        sightings, = copy.execute("SELECT count(*) FROM sightings").fetchone()
-        unsynced, = copy.execute(
-            "SELECT count(*) FROM sightings WHERE synced_at IS NULL").fetchone()
-    print(f"node database backed up to {target}: {sightings:,} sightings ({unsynced:,} not "
+    held = back_up(config.db_path, target, "node database", {
+        "sightings": "SELECT count(*) FROM sightings",
+        "unsynced": "SELECT count(*) FROM sightings WHERE synced_at IS NULL"})
+    print(f"node database backed up to {target}: {held['sightings']:,} sightings "
+          f"({held['unsynced']:,} not "
           f"yet synced; {target.stat().st_size / 1e6:,.1f} MB); README \"Backups\"")
     return 0
 

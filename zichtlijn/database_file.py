@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -34,9 +34,11 @@ def database_errors(path: Path, what: str) -> Iterator[None]:
         raise DatabaseFileError(explain(error, path, what)) from error
 
 
-def back_up(source: Path, target: Path, what: str) -> None:
+def back_up(source: Path, target: Path, what: str,
+            counts: Mapping[str, str] | None = None) -> dict[str, int]:
     """A consistent copy of the database at `source` in a new file `target` (mode 0600),
-    also while a hub serves or a node syncs from it.
+    also while a hub serves or a node syncs from it; what each of `counts` (name: a
+    `SELECT count(*) ...`) counts in the copy.
 
     SQLite's VACUUM INTO reads one snapshot and writes only live rows: what a withdrawal,
     correction or purge erased before the copy is not in it. The copy is checked
@@ -59,6 +61,8 @@ def back_up(source: Path, target: Path, what: str) -> None:
         copy = sqlite3.connect(partial)
         try:
             verdict = copy.execute("PRAGMA quick_check").fetchone()[0]
+            counted = {name: copy.execute(sql).fetchone()[0]
+                       for name, sql in (counts or {}).items()}
         finally:
             copy.close()
     if verdict != "ok":
@@ -66,3 +70,4 @@ def back_up(source: Path, target: Path, what: str) -> None:
         raise DatabaseFileError(f"{what} {source}: the copy does not check ({verdict}); "
                                 "nothing was written")
     os.replace(partial, target)
+    return counted
