@@ -29,6 +29,11 @@ def status_lines(conn: sqlite3.Connection, matching: MatchingSettings) -> list[s
         lines.append(f"name counts  {_name_counts(conn, rise)}")
     lines.append(f"last relink  {_last_relink(conn)}")
     lines.append(f"settings     {_settings(conn, matching, rise)}")
+    restored = _last_entry(conn, "restore")
+    if restored is not None:
+        lines.append(f"restored     {restored['at']} by {restored['actor']} from "
+                     f"{restored['backup']}, whose log held {restored['log_size']:,} entries; "
+                     "README \"Restoring from a backup\"")
     return lines
 
 
@@ -58,13 +63,17 @@ def _name_counts(conn: sqlite3.Connection, rise: float) -> str:
             f"(counted again below {RECOUNT_WHEN_LEFT:.0%})")
 
 
-def _last_relink(conn: sqlite3.Connection) -> str:
+def _last_entry(conn: sqlite3.Connection, action: str) -> dict | None:
     row = conn.execute(  # entries are canonical JSON (hub/audit_log.py `encode_entry`)
-        "SELECT entry FROM audit_entries WHERE CAST(entry AS TEXT) "
-        "LIKE '%\"action\":\"relink\"%' ORDER BY idx DESC LIMIT 1").fetchone()
-    if row is None:
+        "SELECT entry FROM audit_entries WHERE CAST(entry AS TEXT) LIKE ? "
+        "ORDER BY idx DESC LIMIT 1", [f'%"action":"{action}"%']).fetchone()
+    return None if row is None else json.loads(row[0])
+
+
+def _last_relink(conn: sqlite3.Connection) -> str:
+    entry = _last_entry(conn, "relink")
+    if entry is None:
         return "never"
-    entry = json.loads(row[0])
     if "threshold" in entry:
         why = f"the threshold stepped to {entry['threshold']}"
     elif entry.get("reason") in COUNT_AGAIN_BECAUSE:
