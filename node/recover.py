@@ -39,13 +39,18 @@ class Recovered:
         return said
 
 
+def list_held(channel: grpc.Channel, timeout_s: float) -> list[sync_pb2.HeldSighting]:
+    """Every sighting of this node the hub holds (its gemeente is the certificate's)."""
+    replies = sync_pb2_grpc.SyncServiceStub(channel).ListHeld(sync_pb2.ListHeldRequest(),
+                                                              timeout=timeout_s)
+    return [held for reply in replies for held in reply.sightings]
+
+
 def recover(channel: grpc.Channel, store: NodeStore, timeout_s: float) -> Recovered:
     """List the hub's sightings of this node; keep those this node does not know."""
     create_tables(store)
-    replies = sync_pb2_grpc.SyncServiceStub(channel).ListHeld(sync_pb2.ListHeldRequest(),
-                                                              timeout=timeout_s)
     held = [(s.sighting_uuid, bytes(s.content_digest), s.observed_on)
-            for reply in replies for s in reply.sightings]
+            for s in list_held(channel, timeout_s)]
     known = {uuid: bool(synced) for uuid, synced in store.db.execute(
         "SELECT sighting_uuid, synced_at IS NOT NULL FROM sightings")}
     withdrawn = {uuid for (uuid,) in store.db.execute(
