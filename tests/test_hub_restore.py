@@ -181,3 +181,20 @@ def test_a_restored_node_takes_back_the_uuids_of_what_it_synced_after_its_backup
         # and the node can withdraw them again
         assert run("node", "withdraw", "--home", amsterdam, "AMS-9", "--reason", "error") == 0
         assert night["AMS-9"] not in held(hub.store.path.parent)
+
+
+def test_a_hub_that_lost_its_database_without_a_backup_is_rebuilt_from_its_nodes(
+        tmp_path, pki, secret_file, capsys):
+    hub_home = tmp_path / "hub"
+    with running_hub(tmp_path, pki) as hub:
+        homes = three_towns(tmp_path, pki, secret_file, hub)
+        assert run("node", "withdraw", "--home", homes["GM0599"], "RTM-7",
+                   "--reason", "erasure") == 0
+    before = held(hub_home)
+    for lost in hub_home.glob("hub.db*"):
+        lost.unlink()
+    with hub_on(tmp_path, pki, homes):  # a new, empty database (log.key kept)
+        for gemeente in ROWS:
+            assert run("node", "sync", "--home", homes[gemeente], "--hub-restored") == 0
+        assert "up to 0 entries" in capsys.readouterr().out
+    assert held(hub_home) == before
