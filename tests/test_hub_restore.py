@@ -1,10 +1,12 @@
-"""A hub restored from a backup gets back from its nodes what it lost, and the audit log
-says what happened (README "Restoring from a backup").
+"""Restoring from a backup (README "Restoring from a backup").
 
-The hub is backed up; then Amsterdam syncs a night's controls, Rotterdam withdraws a
-sighting and Utrecht corrects one. The hub is lost and restored from the backup, which
-holds none of that. Amsterdam's node, which verified the lost log entries, refuses the
-restored log until told of the restore; then each node sends again what it lost."""
+A hub restored from a backup gets back from its nodes what it lost, and its audit log
+says what happened: the hub is backed up; then Amsterdam syncs a night's controls,
+Rotterdam withdraws a sighting and Utrecht corrects one. The hub is lost and restored
+from the backup, which holds none of that. Amsterdam's node, which verified the lost log
+entries, refuses the restored log until told of the restore; then each node sends again
+what it lost. Without any backup the hub is rebuilt from its nodes the same way. A node
+restored from its own backup takes back the UUIDs of what it synced after it."""
 
 from __future__ import annotations
 
