@@ -206,6 +206,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         total = len(store.listing())
         unsynced = store.count_unsynced()
         verified, receipts, abandoned = log_status(store.db)
+        hub_only = sum(len(day) for day in store.hub_only_by_day().values())
     finally:
         store.close()
     schema = default_schema()
@@ -214,7 +215,9 @@ def cmd_status(args: argparse.Namespace) -> int:
     print(f"schema     {schema.label}")
     for position, info in enumerate(epochs):
         print(f"{'epochs' if position == 0 else '':<10} {describe_epoch(info)}")
-    print(f"sightings  {total} ({unsynced} not yet synced)")
+    taken_back = (f"; {hub_only} synced before a restore of this database, at the hub, not "
+                  "imported again yet (`node recover`)" if hub_only else "")
+    print(f"sightings  {total} ({unsynced} not yet synced{taken_back})")
     kept = (f", {abandoned} tree head(s) of a history lost in a hub restore kept as evidence"
             if abandoned else "")
     print(f"audit log  {'never checked' if verified is None else f'verified at {verified} entries'}"

@@ -172,6 +172,8 @@ def test_a_restored_node_takes_back_the_uuids_of_what_it_synced_after_its_backup
         assert run("node", "recover", "--home", amsterdam) == 0
         assert ("the hub holds 5 sighting(s) of this node; 2 of them are not in this node's "
                 "database" in capsys.readouterr().out)
+        assert run("node", "status", "--home", amsterdam) == 0
+        assert "3 (0 not yet synced; 2 synced before a restore" in capsys.readouterr().out
 
         # the night's file imported again: its rows take back the UUIDs the hub holds
         assert run("node", "import", "--home", amsterdam, tmp_path / f"{amsterdam.name}.csv") == 0
