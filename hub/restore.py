@@ -33,6 +33,8 @@ class Restored:
 def restore(db_path: Path, backup: Path, actor: str) -> Restored:
     """Check `backup` is a whole hub database, set the current one aside (its write-ahead
     log with it), put a copy of the backup in its place and log the restore."""
+    if backup.resolve() == db_path.resolve():
+        raise DatabaseFileError(f"{backup} is the hub database itself, not a backup of it")
     log_size, sightings = _check(backup)
     aside = db_path.with_name(db_path.name + SET_ASIDE)
     if db_path.exists():

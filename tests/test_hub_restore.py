@@ -143,7 +143,8 @@ def test_a_restore_from_what_is_no_hub_backup_changes_nothing(hub_home, tmp_path
     damaged.write_bytes(b"not a database" * 100)
     for backup, said in ((node_db, "not a whole hub database (no sightings or audit log)"),
                          (damaged, "file is not a database"),
-                         (tmp_path / "absent.db", "not found")):
+                         (tmp_path / "absent.db", "not found"),
+                         (database, "is the hub database itself")):
         capsys.readouterr()
         assert run("hub", "restore", "--home", hub_home, "--from", backup) == 1
         err = capsys.readouterr().err
