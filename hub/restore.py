@@ -18,7 +18,7 @@ from pathlib import Path
 
 from hub import audit_log
 from hub.store import HubStore, utc_now
-from zichtlijn.database_file import DatabaseFileError, database_errors
+from zichtlijn.database_file import DatabaseFileError, database_errors, existing_file
 
 SET_ASIDE = ".before-restore"
 
@@ -60,9 +60,8 @@ def restore(db_path: Path, backup: Path, actor: str) -> Restored:
 
 
 def _check(backup: Path) -> tuple[int, int]:
-    if not backup.is_file():
-        raise DatabaseFileError(f"backup {backup}: not found")
-    with database_errors(backup, "backup"):
+    existing_file(backup, "backup")
+    with database_errors(backup, "backup", "choose another backup"):
         conn = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
         try:
             verdict = conn.execute("PRAGMA quick_check").fetchone()[0]

@@ -34,9 +34,12 @@ def test_a_serving_hub_is_copied_whole_and_for_its_operator_alone(world, tmp_pat
     assert rows(copy, "SELECT idx, entry FROM audit_entries ORDER BY idx") == log
     assert f"{len(held)} sightings, audit log of {len(log)} entries" in capsys.readouterr().out
     assert stat.S_IMODE(copy.stat().st_mode) == 0o600
-    # never over an earlier copy
+    # never over an earlier copy, and only where it can be written
     assert run("hub", "backup", "--home", hub.store.path.parent, "--out", copy) == 1
     assert "exists; choose another file name" in capsys.readouterr().err
+    assert run("hub", "backup", "--home", hub.store.path.parent,
+               "--out", tmp_path / "absent" / "copy.db") == 1
+    assert f"no directory {tmp_path / 'absent'} to write it in" in capsys.readouterr().err
 
 
 def test_a_node_copy_holds_no_trace_of_a_sighting_withdrawn_before_it(world, tmp_path, capsys):

@@ -142,7 +142,9 @@ def test_a_restore_from_what_is_no_hub_backup_changes_nothing(hub_home, tmp_path
     damaged = tmp_path / "damaged.db"
     damaged.write_bytes(b"not a database" * 100)
     for backup, said in ((node_db, "not a whole hub database (no sightings or audit log)"),
-                         (damaged, "file is not a database"),
+                         (damaged, "file is not a database: the file is damaged or is not a "
+                                   "zichtlijn database; choose another backup"),
+                         (tmp_path, "not a file"),
                          (tmp_path / "absent.db", "not found"),
                          (database, "is the hub database itself")):
         capsys.readouterr()

@@ -17,21 +17,31 @@ class DatabaseFileError(Exception):
     """A database file that cannot be opened, read or written (the cause in one line)."""
 
 
-def explain(error: sqlite3.Error, path: Path, what: str) -> str:
+RESTORE = "restore it from a backup (README \"Backups\")"
+
+
+def explain(error: sqlite3.Error, path: Path, what: str, remedy: str = RESTORE) -> str:
     """`what` (e.g. "hub database") at `path`, and why it cannot be used."""
     if type(error) is sqlite3.DatabaseError:  # not OperationalError: the file itself
         return (f"{what} {path}: {error}: the file is damaged or is not a zichtlijn "
-                "database; restore it from a backup (README \"Backups\")")
+                f"database; {remedy}")
     return f"{what} {path}: {error}"
 
 
 @contextmanager
-def database_errors(path: Path, what: str) -> Iterator[None]:
+def database_errors(path: Path, what: str, remedy: str = RESTORE) -> Iterator[None]:
     """Raise SQLite's errors inside as DatabaseFileError naming `path`."""
     try:
         yield
     except sqlite3.Error as error:
-        raise DatabaseFileError(explain(error, path, what)) from error
+        raise DatabaseFileError(explain(error, path, what, remedy)) from error
+
+
+def existing_file(path: Path, what: str) -> None:
+    """DatabaseFileError unless `path` is a file."""
+    if not path.is_file():
+        raise DatabaseFileError(f"{what} {path}: "
+                                f"{'not a file' if path.exists() else 'not found'}")
 
 
 def back_up(source: Path, target: Path, what: str,
@@ -45,8 +55,9 @@ def back_up(source: Path, target: Path, what: str,
     (`PRAGMA quick_check`) before it takes its name, so a file named `target` is whole."""
     if target.exists():
         raise DatabaseFileError(f"{target} exists; choose another file name")
-    if not source.is_file():
-        raise DatabaseFileError(f"{what} {source}: not found")
+    if not target.parent.is_dir():
+        raise DatabaseFileError(f"{target}: no directory {target.parent} to write it in")
+    existing_file(source, what)
     partial = target.with_name(target.name + ".partial")
     partial.unlink(missing_ok=True)
     with database_errors(source, what):
