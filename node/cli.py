@@ -11,6 +11,7 @@ from pathlib import Path
 from linkage.key_package import open_package
 from linkage.schema import default_schema
 from node import alerts_cli
+from node.ask_again import ask_again
 from node.config import GEMEENTE, NodeConfig, load_config
 from node.csv_file import ENCODINGS, CsvFileError
 from node.epoch_report import report_epochs
@@ -154,11 +155,14 @@ def cmd_sync(args: argparse.Namespace) -> int:
                 print(rejoin(channel, store, min(args.timeout, DEFAULT_DEADLINE_S)).summary())
             report_epochs(channel, epochs, min(args.timeout, DEFAULT_DEADLINE_S))
             report = sync(channel, store, config.batch_size, args.timeout, progress)
+            asked = ask_again(channel, store, min(args.timeout, DEFAULT_DEADLINE_S))
             report_purges(channel, store, min(args.timeout, DEFAULT_DEADLINE_S))
     finally:
         progress.done()
         store.close()
     print(report.summary())
+    if asked.summary():
+        print(asked.summary())
     return 0
 
 

@@ -98,14 +98,22 @@ def test_a_restored_hub_gets_back_what_it_lost_from_its_nodes(tmp_path, pki, sec
         assert "restored from a backup, run `zichtlijn node sync --hub-restored`" in err
         assert err.count("\n") == 1
 
-        for gemeente in ROWS:
-            assert run("node", "sync", "--home", homes[gemeente], "--hub-restored") == 0
+        assert run("node", "sync", "--home", homes["GM0363"], "--hub-restored") == 0
         out = capsys.readouterr().out
-        assert "2 sighting(s) to send again" in out  # Amsterdam's night
-        assert "1 withdrawal(s) and 0 correction(s) carried out again" in out  # Rotterdam
-        assert "0 withdrawal(s) and 1 correction(s) carried out again" in out  # Utrecht
-        # once agreed, a node syncs as before, and asking again changes nothing
-        assert run("node", "sync", "--home", homes["GM0363"]) == 0
+        assert "1 tree head(s) beyond kept as evidence; 2 sighting(s) to send again" in out
+        assert "synced 2 sightings" in out  # Amsterdam's night, sent again
+        # Rotterdam's and Utrecht's nodes verified nothing the restore lost: their plain
+        # nightly sync finds what it undid of their withdrawal and their correction
+        assert run("node", "sync", "--home", homes["GM0599"]) == 0
+        assert "the hub held 1 sighting(s) this node withdrew and 0 it corrected" in (
+            capsys.readouterr().out)
+        assert run("node", "sync", "--home", homes["GM0344"]) == 0
+        assert "the hub held 0 sighting(s) this node withdrew and 1 it corrected" in (
+            capsys.readouterr().out)
+        # once agreed, every node syncs as before, and asking again changes nothing
+        for gemeente in ROWS:
+            assert run("node", "sync", "--home", homes[gemeente]) == 0
+        assert "asked again" not in capsys.readouterr().out
         assert run("node", "sync", "--home", homes["GM0363"], "--hub-restored") == 0
         assert ("0 tree head(s) beyond kept as evidence; 0 sighting(s) to send again"
                 in capsys.readouterr().out)

@@ -1,0 +1,65 @@
+"""Ask the hub again for the withdrawals and corrections it no longer carries (README
+"Restoring from a backup").
+
+A hub restored from a backup holds again what this node withdrew after the backup, and
+holds with their old content what it corrected. Nothing else makes the hub hold a
+withdrawn sighting or another content than a correction left, so every sync compares
+what the hub holds of this node (`SyncService.ListHeld`) with the node's withdrawals
+and corrections and asks again for what differs. Asking again is the node's own right
+and changes nothing the hub's audit log has proven, so it needs no word from the hub's
+operator, unlike setting aside what the node verified of the log (node/rejoin.py): a
+node that was not told of a restore still takes back what it withdrew.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import grpc
+
+from node.records import REASONS
+from node.recover import list_held
+from node.retention import create_tables
+from node.store import NodeStore
+from zichtlijn import wire
+from zichtlijn.v1 import encoding_pb2, records_pb2, records_pb2_grpc
+
+
+@dataclass(frozen=True)
+class AskedAgain:
+    withdrawals: int  # sightings this node withdrew that the hub held again
+    corrections: int  # sightings it corrected that the hub held with other content
+
+    def summary(self) -> str | None:
+        if not (self.withdrawals or self.corrections):
+            return None
+        return (f"the hub held {self.withdrawals} sighting(s) this node withdrew and "
+                f"{self.corrections} it corrected with their content before: asked again "
+                "(was the hub restored from a backup? README \"Restoring from a backup\")")
+
+
+def ask_again(channel: grpc.Channel, store: NodeStore, timeout_s: float) -> AskedAgain:
+    create_tables(store)
+    held = {s.sighting_uuid: bytes(s.content_digest) for s in list_held(channel, timeout_s)}
+    stub = records_pb2_grpc.RecordServiceStub(channel)
+    withdrawn = store.db.execute(
+        "SELECT sighting_uuid, reason FROM withdrawn_cases WHERE sighting_uuid IS NOT NULL "
+        "ORDER BY withdrawn_on").fetchall()
+    withdrawals = 0
+    for uuid, reason in withdrawn:
+        if uuid in held:
+            stub.Withdraw(records_pb2.WithdrawRequest(sighting_uuid=uuid,
+                                                      reason=REASONS[reason]),
+                          timeout=timeout_s)
+            withdrawals += 1
+    corrections = 0
+    for uuid, encoded in store.db.execute(
+            "SELECT sighting_uuid, encoded FROM sightings WHERE corrected_on IS NOT NULL "
+            "ORDER BY corrected_on").fetchall():
+        message = encoding_pb2.EncodedSighting.FromString(encoded)
+        message.sighting_uuid = uuid
+        # not held: lost with its upload, which the sync sends again as corrected
+        if uuid in held and held[uuid] != wire.sighting_digest(message):
+            stub.Correct(records_pb2.CorrectRequest(sighting=message), timeout=timeout_s)
+            corrections += 1
+    return AskedAgain(withdrawals, corrections)
