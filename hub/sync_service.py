@@ -25,7 +25,7 @@ from zichtlijn.certsign import verify_batch
 from zichtlijn.transport import STILL_LINKING, require_role
 from zichtlijn.v1 import sync_pb2, sync_pb2_grpc
 
-HELD_PER_MESSAGE = 1000  # HeldSightings: about 70 KB a message
+HELD_PER_MESSAGE = 1000  # HeldSightings: about 86 KB a message
 
 log = logging.getLogger("zichtlijn.hub.sync")
 
