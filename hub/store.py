@@ -261,6 +261,13 @@ class HubStore:
             yield [(uuid, bytes(digest), day) for uuid, digest, day in
                    rows[start : start + per_chunk]]
 
+    def withdrawn_of(self, gemeente: str) -> list[str]:
+        """The UUIDs of `gemeente`'s sightings withdrawn here (the tombstones)."""
+        with self.lock:
+            return [uuid for (uuid,) in self.db.execute(
+                "SELECT sighting_uuid FROM withdrawn_sightings WHERE gemeente = ? "
+                "ORDER BY withdrawn_at", [gemeente])]
+
     def clusters(self) -> list[tuple[str, str, str, str]]:
         with self.lock:
             return self.db.execute(

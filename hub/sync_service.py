@@ -135,6 +135,10 @@ class SyncService(sync_pb2_grpc.SyncServiceServicer):
                 sync_pb2.HeldSighting(sighting_uuid=uuid, content_digest=digest,
                                       observed_on=observed_on)
                 for uuid, digest, observed_on in chunk])
+        withdrawn = self.store.withdrawn_of(node.name)
+        for start in range(0, len(withdrawn), HELD_PER_MESSAGE):
+            yield sync_pb2.HeldSightings(
+                withdrawn_uuids=withdrawn[start : start + HELD_PER_MESSAGE])
 
     def GetNodeStatus(
         self, request: sync_pb2.NodeStatusRequest, context: grpc.ServicerContext

@@ -40,7 +40,8 @@ class AskedAgain:
 
 def ask_again(channel: grpc.Channel, store: NodeStore, timeout_s: float) -> AskedAgain:
     create_tables(store)
-    held = {s.sighting_uuid: bytes(s.content_digest) for s in list_held(channel, timeout_s)}
+    held = {s.sighting_uuid: bytes(s.content_digest)
+            for s in list_held(channel, timeout_s).held}
     stub = records_pb2_grpc.RecordServiceStub(channel)
     withdrawn = store.db.execute(
         "SELECT sighting_uuid, reason FROM withdrawn_cases WHERE sighting_uuid IS NOT NULL "

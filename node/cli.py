@@ -172,7 +172,7 @@ def cmd_recover(args: argparse.Namespace) -> int:
     store = NodeStore(config.db_path)
     try:
         with secure_channel(config.hub, config.tls) as channel:
-            print(recover(channel, store, args.timeout).summary())
+            print(recover(channel, store, dt.date.today(), args.timeout).summary())
     finally:
         store.close()
     return 0

@@ -79,18 +79,28 @@ def withdraw(channel: grpc.Channel | None, store: NodeStore, case_ref: str, reas
         reply = records_pb2_grpc.RecordServiceStub(channel).Withdraw(
             records_pb2.WithdrawRequest(sighting_uuid=sighting.sighting_uuid,
                                         reason=REASONS[reason]), timeout=timeout_s)
-    with store.db.conn:
-        store.db.execute("DELETE FROM sightings WHERE case_ref = ?", [case_ref])
-        store.db.execute(
-            "INSERT OR REPLACE INTO withdrawn_cases (case_ref, observed_on, withdrawn_on, "
-            "sighting_uuid, reason) VALUES (?, ?, ?, ?, ?)",
-            [case_ref, sighting.observed_on, today.isoformat(),
-             *((sighting.sighting_uuid, reason) if reply is not None else (None, None))])
-    truncate_wal(store.db.conn)
+    forget_here(store, [(case_ref, sighting.observed_on,
+                         *((sighting.sighting_uuid, reason) if reply is not None
+                           else (None, None)))], today)
     if reply is None:
         return Outcome(sighting.sighting_uuid, False, False)
     return Outcome(sighting.sighting_uuid, True, reply.removed, reply.persons_changed,
                    reply.alerts_changed)
+
+
+def forget_here(store: NodeStore, withdrawn: list[tuple[str, str, str | None, str | None]],
+                today: dt.date) -> None:
+    """Delete sightings here, leaving tombstones: (case_ref, observed_on, the UUID and
+    reason the hub was asked to withdraw it under, or None twice if it was not)."""
+    create_tables(store)
+    with store.db.conn:
+        for case_ref, observed_on, uuid, reason in withdrawn:
+            store.db.execute("DELETE FROM sightings WHERE case_ref = ?", [case_ref])
+            store.db.execute(
+                "INSERT OR REPLACE INTO withdrawn_cases (case_ref, observed_on, withdrawn_on, "
+                "sighting_uuid, reason) VALUES (?, ?, ?, ?, ?)",
+                [case_ref, observed_on, today.isoformat(), uuid, reason])
+    truncate_wal(store.db.conn)
 
 
 def _kept_fields(message: encoding_pb2.EncodedSighting) -> dict[str, str]:

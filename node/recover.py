@@ -13,13 +13,23 @@ first encoded under.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import grpc
 
+from node.records import forget_here
 from node.retention import create_tables
 from node.store import NodeStore
 from zichtlijn.v1 import sync_pb2, sync_pb2_grpc
+
+
+@dataclass(frozen=True)
+class HubHolding:
+    """What the hub holds of this node's sightings, and which of them it withdrew."""
+
+    held: list[sync_pb2.HeldSighting]
+    withdrawn: set[str]
 
 
 @dataclass(frozen=True)
@@ -27,11 +37,15 @@ class Recovered:
     held_at_hub: int  # this node's sightings the hub holds
     hub_only: int  # of them, neither here nor withdrawn here: recorded to be taken back
     not_at_hub: int  # synced here, not held at the hub (purged there, or the hub restored)
+    withdrawn_here: int  # held here, withdrawn at the hub after the backup: withdrawn here
 
     def summary(self) -> str:
         said = (f"the hub holds {self.held_at_hub} sighting(s) of this node; "
                 f"{self.hub_only} of them are not in this node's database: importing them "
                 "again takes their UUIDs back")
+        if self.withdrawn_here:
+            said += (f"; {self.withdrawn_here} held here were withdrawn at the hub after "
+                     "the backup: withdrawn here too")
         if self.not_at_hub:
             said += (f"; {self.not_at_hub} synced here are not held there (purged by the "
                      "hub, or, if its operator says it was restored, `zichtlijn node sync "
@@ -39,18 +53,27 @@ class Recovered:
         return said
 
 
-def list_held(channel: grpc.Channel, timeout_s: float) -> list[sync_pb2.HeldSighting]:
-    """Every sighting of this node the hub holds (its gemeente is the certificate's)."""
-    replies = sync_pb2_grpc.SyncServiceStub(channel).ListHeld(sync_pb2.ListHeldRequest(),
-                                                              timeout=timeout_s)
-    return [held for reply in replies for held in reply.sightings]
+def list_held(channel: grpc.Channel, timeout_s: float) -> HubHolding:
+    """Every sighting of this node the hub holds or withdrew (its gemeente is the
+    certificate's)."""
+    replies = list(sync_pb2_grpc.SyncServiceStub(channel).ListHeld(
+        sync_pb2.ListHeldRequest(), timeout=timeout_s))
+    return HubHolding([held for reply in replies for held in reply.sightings],
+                      {uuid for reply in replies for uuid in reply.withdrawn_uuids})
 
 
-def recover(channel: grpc.Channel, store: NodeStore, timeout_s: float) -> Recovered:
-    """List the hub's sightings of this node; keep those this node does not know."""
+def recover(channel: grpc.Channel, store: NodeStore, today: dt.date,
+            timeout_s: float) -> Recovered:
+    """List the hub's sightings of this node; keep those this node does not know, and
+    withdraw here what the hub withdrew after the backup."""
     create_tables(store)
-    held = [(s.sighting_uuid, bytes(s.content_digest), s.observed_on)
-            for s in list_held(channel, timeout_s)]
+    holding = list_held(channel, timeout_s)
+    gone = store.db.execute("SELECT case_ref, observed_on, sighting_uuid FROM sightings "
+                            "WHERE synced_at IS NOT NULL").fetchall()
+    # the reason is the hub's to know (its log); withdrawn again, it would be an erasure
+    forget_here(store, [(case, day, uuid, "erasure") for case, day, uuid in gone
+                        if uuid in holding.withdrawn], today)
+    held = [(s.sighting_uuid, bytes(s.content_digest), s.observed_on) for s in holding.held]
     known = {uuid: bool(synced) for uuid, synced in store.db.execute(
         "SELECT sighting_uuid, synced_at IS NOT NULL FROM sightings")}
     withdrawn = {uuid for (uuid,) in store.db.execute(
@@ -59,4 +82,5 @@ def recover(channel: grpc.Channel, store: NodeStore, timeout_s: float) -> Recove
     store.keep_hub_only(hub_only)
     at_hub = {row[0] for row in held}
     return Recovered(len(held), len(hub_only),
-                     sum(synced and uuid not in at_hub for uuid, synced in known.items()))
+                     sum(synced and uuid not in at_hub for uuid, synced in known.items()),
+                     sum(uuid in holding.withdrawn for _, _, uuid in gone))

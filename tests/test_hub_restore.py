@@ -19,6 +19,7 @@ from node.store import NodeStore
 from tests.lookup_support import (
     ELENA,
     ROWS,
+    csv_bytes,
     day,
     import_and_sync,
     run,
@@ -171,6 +172,7 @@ def test_a_restored_node_takes_back_the_uuids_of_what_it_synced_after_its_backup
         backup = tmp_path / "node-backup.db"
         assert run("node", "backup", "--home", amsterdam, "--out", backup) == 0
         import_and_sync(tmp_path, amsterdam, NIGHT)  # writes and imports GM0363's csv
+        assert run("node", "withdraw", "--home", amsterdam, "AMS-3", "--reason", "erasure") == 0
         at_hub = {uuid for uuid in held(hub.store.path.parent)}
         night = {case: uuid for case, uuid in uuids_by_case(amsterdam).items()
                  if case in ("AMS-9", "AMS-10")}
@@ -181,13 +183,25 @@ def test_a_restored_node_takes_back_the_uuids_of_what_it_synced_after_its_backup
         assert set(uuids_by_case(amsterdam)) == {"AMS-1", "AMS-2", "AMS-3"}
         capsys.readouterr()
         assert run("node", "recover", "--home", amsterdam) == 0
-        assert ("the hub holds 5 sighting(s) of this node; 2 of them are not in this node's "
-                "database" in capsys.readouterr().out)
+        out = capsys.readouterr().out
+        assert ("the hub holds 4 sighting(s) of this node; 2 of them are not in this node's "
+                "database" in out)
+        # withdrawn at the hub after the backup: withdrawn here too, and kept out
+        assert "1 held here were withdrawn at the hub after the backup" in out
+        assert set(uuids_by_case(amsterdam)) == {"AMS-1", "AMS-2"}
+        first_file = tmp_path / "first.csv"
+        first_file.write_bytes(csv_bytes(ROWS["GM0363"]))
+        assert run("node", "import", "--home", amsterdam, first_file) == 1  # a row refused
+        refused = capsys.readouterr()
+        assert "'AMS-3' was withdrawn on" in refused.out + refused.err
+        assert "unchanged 2" in refused.out
         assert run("node", "status", "--home", amsterdam) == 0
-        assert "3 (0 not yet synced; 2 synced before a restore" in capsys.readouterr().out
+        assert "2 (0 not yet synced; 2 synced before a restore" in capsys.readouterr().out
 
         # the night's file imported again: its rows take back the UUIDs the hub holds
-        assert run("node", "import", "--home", amsterdam, tmp_path / f"{amsterdam.name}.csv") == 0
+        night_file = tmp_path / "night.csv"
+        night_file.write_bytes(csv_bytes(NIGHT))
+        assert run("node", "import", "--home", amsterdam, night_file) == 0
         assert "imported 2 (2 of them already at the hub" in capsys.readouterr().out
         assert {case: uuids_by_case(amsterdam)[case] for case in night} == night
         assert run("node", "sync", "--home", amsterdam) == 0

@@ -72,7 +72,9 @@ class HeldSighting(_message.Message):
     def __init__(self, sighting_uuid: _Optional[str] = ..., content_digest: _Optional[bytes] = ..., observed_on: _Optional[str] = ...) -> None: ...
 
 class HeldSightings(_message.Message):
-    __slots__ = ("sightings",)
+    __slots__ = ("sightings", "withdrawn_uuids")
     SIGHTINGS_FIELD_NUMBER: _ClassVar[int]
+    WITHDRAWN_UUIDS_FIELD_NUMBER: _ClassVar[int]
     sightings: _containers.RepeatedCompositeFieldContainer[HeldSighting]
-    def __init__(self, sightings: _Optional[_Iterable[_Union[HeldSighting, _Mapping]]] = ...) -> None: ...
+    withdrawn_uuids: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, sightings: _Optional[_Iterable[_Union[HeldSighting, _Mapping]]] = ..., withdrawn_uuids: _Optional[_Iterable[str]] = ...) -> None: ...

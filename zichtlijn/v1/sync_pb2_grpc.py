@@ -77,8 +77,8 @@ class SyncServiceServicer:
 
     def ListHeld(self, request, context):
         """Every sighting of the calling node the hub holds, as its UUID, content digest and
-        date: after the node's database was restored from a backup, what it synced after
-        the backup (README "Restoring from a backup", node/recover.py).
+        date, and those it withdrew: what a restore of either side undid (README "Restoring
+        from a backup", node/recover.py, node/ask_again.py).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
