@@ -39,6 +39,8 @@ class AskedAgain:
 
 
 def ask_again(channel: grpc.Channel, store: NodeStore, timeout_s: float) -> AskedAgain:
+    """Withdraw and correct again at the hub whatever it holds against this node's
+    withdrawals and corrections; how many of each."""
     create_tables(store)
     held = {s.sighting_uuid: bytes(s.content_digest)
             for s in list_held(channel, timeout_s).held}
