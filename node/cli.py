@@ -236,8 +236,8 @@ def cmd_backup(args: argparse.Namespace) -> int:
         "sightings": "SELECT count(*) FROM sightings",
         "unsynced": "SELECT count(*) FROM sightings WHERE synced_at IS NULL"})
     print(f"node database backed up to {target}: {held['sightings']:,} sightings "
-          f"({held['unsynced']:,} not "
-          f"yet synced; {target.stat().st_size / 1e6:,.1f} MB); README \"Backups\"")
+          f"({held['unsynced']:,} not yet synced; {target.stat().st_size / 1e6:,.1f} MB); "
+          "README \"Backups\"")
     return 0
 
 
