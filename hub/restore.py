@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +22,9 @@ from hub.store import HubStore, utc_now
 from zichtlijn.database_file import DatabaseFileError, database_errors, existing_file
 
 SET_ASIDE = ".before-restore"
+# how far the alert change cursor jumps when the replaced database cannot tell how far it
+# had come: more changes than a hub makes in decades
+CURSOR_JUMP = 1_000_000_000
 
 
 @dataclass(frozen=True)
@@ -49,14 +53,45 @@ def restore(db_path: Path, backup: Path, actor: str) -> Restored:
     shutil.copyfile(backup, partial)
     os.chmod(partial, 0o600)
     os.replace(partial, db_path)
+    lost_cursor = _alert_cursor(aside / db_path.name) if aside.exists() else None
     store = HubStore(db_path)
     try:
         with store.transaction() as conn:
+            cursor = _alert_cursor_past(conn, lost_cursor)
+            details = {} if cursor is None else {"alert_cursor_from": cursor}
             audit_log.append(conn, utc_now(), actor, "restore", log_size=log_size,
-                             sightings=sightings, backup=backup.name)
+                             sightings=sightings, backup=backup.name, **details)
     finally:
         store.close()
     return Restored(log_size, sightings, aside if aside.exists() else None)
+
+
+def _alert_cursor(database: Path) -> int | None:
+    """The newest alert change cursor the replaced database issued (None: unreadable)."""
+    try:
+        with closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True)) as conn:
+            row = conn.execute(
+                "SELECT seq FROM sqlite_sequence WHERE name = 'alert_events'").fetchone()
+    except sqlite3.Error:
+        return None
+    return row[0] if row else 0
+
+
+def _alert_cursor_past(conn: sqlite3.Connection, lost: int | None) -> int | None:
+    """Make the next alert change's cursor exceed every cursor issued before the restore.
+
+    A RIEC watcher resumes after the last cursor it handled (zichtlijn/alert_watch.py);
+    the backup's sequence is behind it, so changes made after the restore would take
+    cursors it has seen and never reach it. Past the replaced database's newest cursor
+    when it can be read, else CURSOR_JUMP past the backup's. None: no alert tables."""
+    if not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'alert_events'").fetchone():
+        return None
+    row = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'alert_events'").fetchone()
+    restored = row[0] if row else 0
+    past = max(restored, lost) if lost is not None else restored + CURSOR_JUMP
+    conn.execute("DELETE FROM sqlite_sequence WHERE name = 'alert_events'")
+    conn.execute("INSERT INTO sqlite_sequence (name, seq) VALUES ('alert_events', ?)", [past])
+    return past + 1
 
 
 def _check(backup: Path) -> tuple[int, int]:

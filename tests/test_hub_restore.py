@@ -11,10 +11,13 @@ restored from its own backup takes back the UUIDs of what it synced after it."""
 from __future__ import annotations
 
 import json
+import shutil
 import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
 
+from hub.alerts.store import create_tables as create_alert_tables
+from hub.restore import CURSOR_JUMP
 from node.store import NodeStore
 from tests.lookup_support import (
     ELENA,
@@ -227,3 +230,34 @@ def test_a_hub_that_lost_its_database_without_a_backup_is_rebuilt_from_its_nodes
             assert run("node", "sync", "--home", homes[gemeente], "--hub-restored") == 0
         assert "up to 0 entries" in capsys.readouterr().out
     assert held(hub_home) == before
+
+
+def alert_changes(database: Path, count: int) -> list[int]:
+    """Record `count` alert changes in `database`; their cursors."""
+    with sqlite3.connect(database) as conn:
+        create_alert_tables(conn)
+        conn.execute("INSERT OR IGNORE INTO alerts VALUES ('A-1', 'carousel', 1.0, 1, x'00', "
+                     "'2026-12-01', '2026-12-01', NULL)")
+        return [conn.execute("INSERT INTO alert_events (alert_id, region, change, at, snapshot) "
+                             "VALUES ('A-1', 'landelijk', 'updated', '2026-12-01', x'00') "
+                             "RETURNING cursor").fetchone()[0] for _ in range(count)]
+
+
+def test_a_riec_watcher_gets_every_alert_change_made_after_a_restore(hub_home, tmp_path):
+    database = hub_home / "hub.db"
+    alert_changes(database, 3)
+    backup = tmp_path / "hub-backup.db"
+    assert run("hub", "backup", "--home", hub_home, "--out", backup) == 0
+    seen = alert_changes(database, 4)[-1]  # changes a watcher handled, lost with the hub
+    assert run("hub", "restore", "--home", hub_home, "--from", backup) == 0
+    # the restored database's sequence stood at 3; a watcher resuming after `seen` would
+    # never get changes numbered 4 to 7
+    assert alert_changes(database, 1) == [seen + 1]
+    # a database lost with the disk cannot say how far it had come: the cursor jumps
+    shutil.rmtree(hub_home / "hub.db.before-restore")
+    for lost in hub_home.glob("hub.db*"):
+        lost.unlink()
+    assert run("hub", "restore", "--home", hub_home, "--from", backup) == 0
+    assert alert_changes(database, 1) == [3 + CURSOR_JUMP + 1]
+    [*_, restored] = [e for e in log_actions(hub_home) if e["action"] == "restore"]
+    assert restored["alert_cursor_from"] == 3 + CURSOR_JUMP + 1
