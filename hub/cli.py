@@ -170,9 +170,9 @@ def cmd_restore(args: argparse.Namespace) -> int:
              "nodes have rejoined" if restored.set_aside else "")
     print(f"restored {restored.sightings:,} sightings and an audit log of "
           f"{restored.log_size:,} entries from {args.backup}, the restore logged{aside}. "
-          "Tell every node to run `zichtlijn node sync --hub-restored` once, and every "
-          "auditor that the log restarts from that size (README \"Restoring from a "
-          "backup\")")
+          "Tell the nodes and auditors: a node whose sync now refuses the hub's log runs "
+          "`zichtlijn node sync --hub-restored` once; an auditor sets its last cosigned "
+          "head aside (README \"Restoring from a backup\")")
     return 0
 
 
