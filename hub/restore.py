@@ -2,10 +2,10 @@
 audit log (README "Restoring from a backup").
 
 The backup's log is a prefix of the lost one. The restore is appended to it as an entry
-of its own, so an auditor reading the log sees where the history was cut and by whom;
-the nodes learn of the restore from the hub's operator, not from the hub
-(`node sync --hub-restored`), since a hub that could tell them to forget what they
-verified could rewrite its history.
+of its own, so an auditor reading the log sees where the history was cut and by whom. A
+node that verified the lost entries learns of the restore from the hub's operator, not
+from the hub (`node sync --hub-restored`), since a hub that could tell its nodes to
+forget what they verified could rewrite its history.
 """
 
 from __future__ import annotations
@@ -41,7 +41,8 @@ def restore(db_path: Path, backup: Path, actor: str) -> Restored:
         raise DatabaseFileError(f"{backup} is the hub database itself, not a backup of it")
     log_size, sightings = _check(backup)
     aside = db_path.with_name(db_path.name + SET_ASIDE)
-    if db_path.exists():
+    replaced = db_path.exists()
+    if replaced:
         if aside.exists():
             raise DatabaseFileError(f"{aside} exists (from an earlier restore): delete it "
                                     "or move it away first")
@@ -53,7 +54,9 @@ def restore(db_path: Path, backup: Path, actor: str) -> Restored:
     shutil.copyfile(backup, partial)
     os.chmod(partial, 0o600)
     os.replace(partial, db_path)
-    lost_cursor = _alert_cursor(aside / db_path.name) if aside.exists() else None
+    # only the database replaced now knows the newest cursor; one set aside by an earlier
+    # restore is behind what the hub issued since
+    lost_cursor = _alert_cursor(aside / db_path.name) if replaced else None
     store = HubStore(db_path)
     try:
         with store.transaction() as conn:
@@ -63,7 +66,7 @@ def restore(db_path: Path, backup: Path, actor: str) -> Restored:
                              sightings=sightings, backup=backup.name, **details)
     finally:
         store.close()
-    return Restored(log_size, sightings, aside if aside.exists() else None)
+    return Restored(log_size, sightings, aside if replaced else None)
 
 
 def _alert_cursor(database: Path) -> int | None:
