@@ -68,10 +68,10 @@ def recover(channel: grpc.Channel, store: NodeStore, today: dt.date,
     withdraw here what the hub withdrew after the backup."""
     create_tables(store)
     holding = list_held(channel, timeout_s)
-    gone = store.db.execute("SELECT case_ref, observed_on, sighting_uuid FROM sightings "
-                            "WHERE synced_at IS NOT NULL").fetchall()
+    synced = store.db.execute("SELECT case_ref, observed_on, sighting_uuid FROM sightings "
+                              "WHERE synced_at IS NOT NULL").fetchall()
     # the reason is the hub's to know (its log); withdrawn again, it would be an erasure
-    forget_here(store, [(case, day, uuid, "erasure") for case, day, uuid in gone
+    forget_here(store, [(case, day, uuid, "erasure") for case, day, uuid in synced
                         if uuid in holding.withdrawn], today)
     held = [(s.sighting_uuid, bytes(s.content_digest), s.observed_on) for s in holding.held]
     known = {uuid: bool(synced) for uuid, synced in store.db.execute(
@@ -83,4 +83,4 @@ def recover(channel: grpc.Channel, store: NodeStore, today: dt.date,
     at_hub = {row[0] for row in held}
     return Recovered(len(held), len(hub_only),
                      sum(synced and uuid not in at_hub for uuid, synced in known.items()),
-                     sum(uuid in holding.withdrawn for _, _, uuid in gone))
+                     sum(uuid in holding.withdrawn for _, _, uuid in synced))

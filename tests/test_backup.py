@@ -11,6 +11,7 @@ import pytest
 from node.records import stored
 from node.store import NodeStore
 from tests.lookup_support import run, running_hub, three_towns, uuids_by_case
+from zichtlijn.database_file import DatabaseFileError, back_up
 
 
 @pytest.fixture()
@@ -73,3 +74,11 @@ def test_a_damaged_database_is_one_line_naming_the_file(world, role, capsys):
     assert err.count("\n") == 1 and "Traceback" not in err
     assert f"{role} database {database}: file is not a database" in err
     assert "restore it from a backup" in err
+
+
+def test_a_copy_that_fails_halfway_leaves_nothing_behind(world, tmp_path):
+    hub, _ = world
+    copy = tmp_path / "hub-copy.db"
+    with pytest.raises(DatabaseFileError, match="no such table"):
+        back_up(hub.store.path, copy, "hub database", {"x": "SELECT count(*) FROM no_table"})
+    assert list(tmp_path.glob("hub-copy.db*")) == []

@@ -60,25 +60,27 @@ def back_up(source: Path, target: Path, what: str,
     existing_file(source, what)
     partial = target.with_name(target.name + ".partial")
     partial.unlink(missing_ok=True)
-    with database_errors(source, what):
-        conn = sqlite3.connect(source)
-        umask = os.umask(0o077)  # the encodings are the hub's and nodes' to read alone
-        try:
-            conn.execute("VACUUM INTO ?", [str(partial)])
-        finally:
-            os.umask(umask)
-            conn.close()
-    with database_errors(partial, "copy"):
-        copy = sqlite3.connect(partial)
-        try:
-            verdict = copy.execute("PRAGMA quick_check").fetchone()[0]
-            counted = {name: copy.execute(sql).fetchone()[0]
-                       for name, sql in (counts or {}).items()}
-        finally:
-            copy.close()
-    if verdict != "ok":
-        partial.unlink()
-        raise DatabaseFileError(f"{what} {source}: the copy does not check ({verdict}); "
-                                "nothing was written")
-    os.replace(partial, target)
+    try:
+        with database_errors(source, what):
+            conn = sqlite3.connect(source)
+            umask = os.umask(0o077)  # the encodings are the hub's and nodes' to read alone
+            try:
+                conn.execute("VACUUM INTO ?", [str(partial)])
+            finally:
+                os.umask(umask)
+                conn.close()
+        with database_errors(partial, "copy"):
+            copy = sqlite3.connect(partial)
+            try:
+                verdict = copy.execute("PRAGMA quick_check").fetchone()[0]
+                counted = {name: copy.execute(sql).fetchone()[0]
+                           for name, sql in (counts or {}).items()}
+            finally:
+                copy.close()
+        if verdict != "ok":
+            raise DatabaseFileError(f"{what} {source}: the copy does not check ({verdict}); "
+                                    "nothing was written")
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)  # a copy cut short (a full disk) is not left behind
     return counted
