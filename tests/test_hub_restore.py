@@ -11,9 +11,12 @@ restored from its own backup takes back the UUIDs of what it synced after it."""
 from __future__ import annotations
 
 import json
+import random
 import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
+
+import pytest
 
 from hub.alerts.store import create_tables as create_alert_tables
 from hub.restore import CURSOR_JUMP
@@ -30,6 +33,8 @@ from tests.lookup_support import (
     uuids_by_case,
     write_json,
 )
+from zichtlijn import wire
+from zichtlijn.v1 import encoding_pb2
 
 NIGHT = [["AMS-9", day(200), "Oksana", "Melnyk", "05-05-1993", "v", "", "nee", ""],
          ["AMS-10", day(201), "Iulia", "Țurcanu", "14-03-1998", "v", "", "nee", ""]]
@@ -261,3 +266,65 @@ def test_a_riec_watcher_gets_every_alert_change_made_after_a_restore(hub_home, t
     assert alert_changes(database, 1) == [3 + CURSOR_JUMP + 1]
     [*_, restored] = [e for e in log_actions(hub_home) if e["action"] == "restore"]
     assert restored["alert_cursor_from"] == 3 + CURSOR_JUMP + 1
+
+
+GIVEN = ["Ana", "Elena", "Iulia", "Maria", "Oksana", "Zsofia", "Blessing", "Sanne"]
+SURNAMES = ["Popa", "Rusu", "Melnyk", "Kovacs", "Osagie", "de Vries", "Moraru"]
+
+
+def nodes_hold(homes: dict[str, Path]) -> dict[str, bytes]:
+    """UUID -> digest (UUID included) of every synced sighting the nodes hold."""
+    found = {}
+    for home in homes.values():
+        store = NodeStore(home / "node.db")
+        try:
+            for uuid, encoded in store.db.execute(
+                    "SELECT sighting_uuid, encoded FROM sightings WHERE synced_at IS NOT NULL"):
+                message = encoding_pb2.EncodedSighting.FromString(encoded)
+                message.sighting_uuid = uuid
+                found[uuid] = wire.sighting_digest(message)
+        finally:
+            store.close()
+    return found
+
+
+def random_night(rng: random.Random, tmp_path: Path, home: Path, night: int) -> None:
+    """New controls, a withdrawal and a correction now and then, and the sync."""
+    rows = [[f"{home.name}-{night}-{k}", day(rng.randint(0, 250)), rng.choice(GIVEN),
+             rng.choice(SURNAMES), f"{rng.randint(1, 28):02d}-03-19{rng.randint(80, 99)}",
+             "v", "", "nee", ""] for k in range(rng.randint(1, 4))]
+    import_and_sync(tmp_path, home, rows)
+    synced = sorted(uuids_by_case(home))
+    if rng.random() < 0.4 and synced:
+        assert run("node", "withdraw", "--home", home, rng.choice(synced),
+                   "--reason", rng.choice(["error", "erasure"])) == 0
+    synced = sorted(uuids_by_case(home))
+    if rng.random() < 0.4 and synced:
+        fixed = {"given_names": rng.choice(GIVEN), "surname": rng.choice(SURNAMES),
+                 "date_of_birth": f"{rng.randint(1, 28):02d}-04-1990"}
+        assert run("node", "correct", "--home", home, rng.choice(synced), "--from-json",
+                   write_json(tmp_path, fixed)) == 0
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_after_any_nights_a_restored_hub_holds_what_its_nodes_hold(tmp_path, pki, secret_file,
+                                                                    seed):
+    rng = random.Random(seed)
+    hub_home = tmp_path / "hub"
+    backup = tmp_path / "hub-backup.db"
+    with running_hub(tmp_path, pki) as hub:
+        homes = three_towns(tmp_path, pki, secret_file, hub)
+        for night in range(6):
+            if night == rng.randint(1, 4) and not backup.exists():
+                assert run("hub", "backup", "--home", hub_home, "--out", backup) == 0
+            for home in homes.values():
+                random_night(rng, tmp_path, home, night)
+        if not backup.exists():
+            assert run("hub", "backup", "--home", hub_home, "--out", backup) == 0
+        assert held(hub_home) == nodes_hold(homes)
+    assert run("hub", "restore", "--home", hub_home, "--from", backup) == 0
+    with hub_on(tmp_path, pki, homes):
+        for home in homes.values():  # told or not, each node gets there
+            if run("node", "sync", "--home", home) != 0:
+                assert run("node", "sync", "--home", home, "--hub-restored") == 0
+    assert held(hub_home) == nodes_hold(homes)
