@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from hub.admin_cli import serving
 from hub.alerts.store import create_tables as create_alert_tables
 from hub.restore import CURSOR_JUMP
 from node.store import NodeStore
@@ -146,6 +147,15 @@ def test_a_restored_hub_gets_back_what_it_lost_from_its_nodes(tmp_path, pki, sec
         assert set(uuids_by_case(homes["GM0363"]).values()) <= set(before)
     finally:
         store.close()
+
+
+def test_a_serving_hub_is_not_restored(hub_home, tmp_path, capsys):
+    backup = tmp_path / "hub-backup.db"
+    assert run("hub", "backup", "--home", hub_home, "--out", backup) == 0
+    with serving(hub_home):
+        assert run("hub", "restore", "--home", hub_home, "--from", backup) == 1
+    assert "the hub is serving on this home; stop it first" in capsys.readouterr().err
+    assert not (hub_home / "hub.db.before-restore").exists()
 
 
 def test_a_restore_from_what_is_no_hub_backup_changes_nothing(hub_home, tmp_path, capsys):
