@@ -165,3 +165,37 @@ def test_a_catching_up_watch_is_served_even_when_following_watchers_are_at_the_l
     finally:
         for channel in channels:
             channel.close()
+
+
+def test_after_a_hub_restore_a_watcher_gets_the_alert_again_under_its_id(
+        tmp_path, pki, secret_file):
+    from hub.restore import restore
+    from zichtlijn.database_file import back_up
+
+    home = tmp_path / "hub"
+    home.mkdir()
+    config = HubConfig(home, "127.0.0.1:0", pki.tls("hub-hub"), workers=8, alerts=ALERTS_DIR)
+    first = start_hub(config)
+    port = first.port
+    sync_rows(tmp_path, pki, secret_file, port, "GM0363", [IULIA.row("X-1", days_ago(90))])
+    sync_rows(tmp_path, pki, secret_file, port, "GM0599",
+              [IULIA.row("X-2", days_ago(60), **AGAIN)])
+    backup = tmp_path / "hub-backup.db"
+    back_up(home / "hub.db", backup, "hub database")
+    # the third town's evidence, which the restore loses, and a watcher that saw it
+    utrecht = sync_rows(tmp_path, pki, secret_file, port, "GM0344",
+                        [IULIA.row("X-3", days_ago(30), **AGAIN)])
+    before = watch_all(pki, port, AMS)
+    assert [c.change for c in before] == ["created", "updated"]
+    first.stop(0)
+    restore(home / "hub.db", backup, "operator-cli:test")
+    second = start_hub(dataclasses.replace(config, listen=f"127.0.0.1:{port}"))
+    try:
+        assert cli.main(["node", "sync", "--home", str(utrecht.home), "--hub-restored"]) == 0
+        seen_since = watch_all(pki, port, AMS, after=before[-1].cursor)
+    finally:
+        second.stop(0)
+    # the evidence comes back as a change the watcher has not seen, of the same alert
+    assert [c.change for c in seen_since] == ["updated"]
+    assert seen_since[0].alert.alert_id == before[0].alert.alert_id
+    assert seen_since[0].cursor > before[-1].cursor
