@@ -68,6 +68,12 @@ def hub_on(tmp_path: Path, pki, homes: dict[str, Path]):
         yield hub
 
 
+@pytest.fixture()
+def world_of_three(tmp_path, pki, secret_file):
+    with running_hub(tmp_path, pki) as hub:
+        yield hub, three_towns(tmp_path, pki, secret_file, hub)
+
+
 def test_a_restored_hub_gets_back_what_it_lost_from_its_nodes(tmp_path, pki, secret_file,
                                                               capsys):
     hub_home = tmp_path / "hub"
@@ -338,3 +344,25 @@ def test_after_any_nights_a_restored_hub_holds_what_its_nodes_hold(tmp_path, pki
             if run("node", "sync", "--home", home) != 0:
                 assert run("node", "sync", "--home", home, "--hub-restored") == 0
     assert held(hub_home) == nodes_hold(homes)
+
+
+def test_a_node_database_of_an_earlier_release_is_upgraded_in_place(world_of_three, capsys):
+    _, homes = world_of_three
+    home = homes["GM0599"]
+    database = home / "node.db"
+    with sqlite3.connect(database) as conn:  # as the release before 2026-12-06 left it
+        conn.execute("ALTER TABLE sightings DROP COLUMN corrected_on")
+        conn.execute("DROP TABLE IF EXISTS withdrawn_cases")
+        conn.execute("CREATE TABLE withdrawn_cases (case_ref TEXT PRIMARY KEY, "
+                     "observed_on TEXT NOT NULL, withdrawn_on TEXT NOT NULL)")
+        conn.execute("INSERT INTO withdrawn_cases VALUES ('OLD-1', '2026-01-01', '2026-02-01')")
+    assert run("node", "withdraw", "--home", home, "RTM-7", "--reason", "error") == 0
+    assert run("node", "correct", "--home", home, "RTM-8", "--from-json",
+               write_json(home.parent, {**ELENA, "given_names": "Zsofia"})) == 0
+    assert run("node", "sync", "--home", home) == 0
+    with sqlite3.connect(database) as conn:
+        assert conn.execute("SELECT case_ref, sighting_uuid IS NOT NULL, reason "
+                            "FROM withdrawn_cases ORDER BY case_ref").fetchall() == [
+            ("OLD-1", 0, None), ("RTM-7", 1, "error")]
+        assert conn.execute("SELECT count(*) FROM sightings WHERE corrected_on IS NOT NULL"
+                            ).fetchone() == (1,)
