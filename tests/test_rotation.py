@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 
 import grpc
 import pytest
@@ -11,10 +12,14 @@ import pytest
 from hub.linker import Linker
 from linkage.compare import MatchPolicy
 from linkage.schema import default_schema
+from node.epochs import Keyring
 from node.log_client import NodeLog
+from node.recover import recover
+from node.store import NodeStore
 from node.sync import build_batch
 from tests.keytools import Node, make_epoch
 from zichtlijn import wire
+from zichtlijn.database_file import back_up
 from zichtlijn.transport import secure_channel
 from zichtlijn.v1 import sync_pb2, sync_pb2_grpc
 
@@ -274,3 +279,34 @@ def test_only_nodes_report_epochs(hub, pki):
         _report(hub, pki, "riec-rotterdam", _epoch())
     assert err.value.code() == grpc.StatusCode.PERMISSION_DENIED
     assert _report(hub, pki, "node-GM0363", _epoch()).changes_recorded == 1
+
+
+def test_a_node_restored_from_before_a_rotation_takes_its_uuids_back_under_the_new_keys(
+        nodes, kits, hub, tmp_path):
+    amsterdam = nodes["GM0363"]
+    amsterdam.import_rows([row("A-1", DAY0, ELENA)], DAY0)
+    amsterdam.sync(DAY0)
+    backup = tmp_path / "node-backup.db"
+    back_up(amsterdam.store.path, backup, "node database")
+    rotate(nodes, kits)
+    amsterdam.keyring.retire(1, AFTER)
+    amsterdam.import_rows([row("A-2", AFTER, OTHERS[0])], AFTER)  # epoch 2 only
+    amsterdam.sync(AFTER)
+    synced = {case: uuid for case, uuid, _, _ in amsterdam.store.listing()}
+
+    home = amsterdam.config.home
+    amsterdam.store.close()
+    for part in home.glob("node.db*"):
+        part.unlink()
+    shutil.copyfile(backup, home / "node.db")
+    amsterdam.store = NodeStore(home / "node.db")
+    amsterdam.keyring = Keyring(amsterdam.config, amsterdam.store)
+    assert [i.epoch for i in amsterdam.keyring.epochs(TODAY)] == [1]  # as backed up
+    # as README "Restoring from a backup" says: the package again, the old epoch retired
+    # again, so that the rows encode as they first did; then recover and import
+    amsterdam.keyring.install(kits[2].packages["GM0363"], TODAY)
+    amsterdam.keyring.retire(1, TODAY)
+    with secure_channel(amsterdam.config.hub, amsterdam.config.tls) as channel:
+        recover(channel, amsterdam.store, TODAY, 10)
+    assert amsterdam.import_rows([row("A-2", AFTER, OTHERS[0])], TODAY).taken_back == 1
+    assert {case: uuid for case, uuid, _, _ in amsterdam.store.listing()} == synced
