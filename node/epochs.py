@@ -140,7 +140,12 @@ class Keyring:
         try:
             blob = path.read_bytes()
         except FileNotFoundError:
-            raise EpochError(f"{path}: key package of epoch {epoch} is missing") from None
+            # a node database restored from before a rotation names a retired epoch
+            newer = [e for e in _packaged_epochs(path.parent) if e > epoch]
+            hint = (f" (the package of epoch {max(newer)} is here: if node.db was restored "
+                    "from a backup, install it again, README \"Restoring from a backup\")"
+                    if newer else "")
+            raise EpochError(f"{path}: key package of epoch {epoch} is missing{hint}") from None
         keys = open_package(blob, self.config.gemeente, self._private_key(), str(path))
         if keys.epoch != epoch:
             raise EpochError(f"{path}: holds epoch {keys.epoch}, expected {epoch}")
@@ -257,3 +262,8 @@ class Keyring:
         for (epoch,) in expired:
             self._retire(epoch, today)
 
+
+def _packaged_epochs(directory: Path) -> list[int]:
+    """The epochs of the key packages installed in `directory` (`epoch-N.keys`)."""
+    names = (path.stem.removeprefix("epoch-") for path in directory.glob("epoch-*.keys"))
+    return [int(name) for name in names if name.isdigit()]

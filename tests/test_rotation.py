@@ -12,7 +12,7 @@ import pytest
 from hub.linker import Linker
 from linkage.compare import MatchPolicy
 from linkage.schema import default_schema
-from node.epochs import Keyring
+from node.epochs import EpochError, Keyring
 from node.log_client import NodeLog
 from node.recover import recover
 from node.store import NodeStore
@@ -302,6 +302,11 @@ def test_a_node_restored_from_before_a_rotation_takes_its_uuids_back_under_the_n
     amsterdam.store = NodeStore(home / "node.db")
     amsterdam.keyring = Keyring(amsterdam.config, amsterdam.store)
     assert [i.epoch for i in amsterdam.keyring.epochs(TODAY)] == [1]  # as backed up
+    # epoch 1's keys were destroyed at its retirement: the node says what to do
+    with pytest.raises(EpochError) as missing:
+        amsterdam.keyring.encoders(default_schema(), TODAY)
+    assert ("key package of epoch 1 is missing (the package of epoch 2 is here: if node.db "
+            "was restored from a backup, install it again") in str(missing.value)
     # as README "Restoring from a backup" says: the package again, the old epoch retired
     # again, so that the rows encode as they first did; then recover and import
     amsterdam.keyring.install(kits[2].packages["GM0363"], TODAY)
