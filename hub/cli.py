@@ -6,6 +6,7 @@ import argparse
 import csv
 import dataclasses
 import datetime as dt
+import logging
 import signal
 import sys
 import threading
@@ -27,6 +28,8 @@ from hub.settings import HubSettings, RetentionSettings, load_settings, settings
 from hub.status import status_lines
 from hub.store import HubStore
 from linkage.schema import default_schema
+from zichtlijn.cert_expiry import describe as describe_certs
+from zichtlijn.cert_expiry import warnings as cert_warnings
 from zichtlijn.cli_home import HomeOption
 from zichtlijn.database_file import back_up
 from zichtlijn.dates import add_retention_months_argument
@@ -34,6 +37,7 @@ from zichtlijn.errors import CliError
 from zichtlijn.transport import TlsFiles
 
 HOME = HomeOption("hub", "ZICHTLIJN_HUB_HOME")
+log = logging.getLogger("zichtlijn.hub")
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -75,8 +79,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace, config: HubConfig, settings: HubSettings) -> int:
     hub = start_hub(config, settings=settings)
     months = settings.retention.months
-    retention = RetentionJob(
-        lambda: purge(hub.store, hub.linker, dt.date.today(), months, alerts=hub.alerts)).start()
+
+    def daily() -> None:
+        for warning in cert_warnings(config.tls, dt.date.today()):
+            log.warning("%s (README \"Certificates\")", warning)
+        purge(hub.store, hub.linker, dt.date.today(), months, alerts=hub.alerts)
+
+    retention = RetentionJob(daily).start()
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
@@ -146,6 +155,9 @@ def cmd_status(args: argparse.Namespace) -> int:
             lines = status_lines(store.db.conn, matching)
     finally:
         store.close()
+    today = dt.date.today()
+    lines.append(f"tls          {describe_certs(config.tls, today)}")
+    lines += [f"             WARNING: {warning}" for warning in cert_warnings(config.tls, today)]
     print("\n".join(lines))
     return 0
 

@@ -27,6 +27,8 @@ from node.rejoin import rejoin
 from node.retention import purge, refusal, report_purges, retention_months, retention_toml
 from node.store import NodeStore
 from node.sync import sync
+from zichtlijn.cert_expiry import describe as describe_certs
+from zichtlijn.cert_expiry import warnings as cert_warnings
 from zichtlijn.cli_home import HomeOption
 from zichtlijn.database_file import back_up
 from zichtlijn.dates import add_retention_months_argument
@@ -145,6 +147,8 @@ def cmd_sightings(args: argparse.Namespace) -> int:
 def cmd_sync(args: argparse.Namespace) -> int:
     config = load_config(HOME.path(args))
     args.peer = config.hub
+    for warning in cert_warnings(config.tls, dt.date.today()):
+        print(f"zichtlijn: warning: {warning} (README \"Certificates\")", file=sys.stderr)
     store = NodeStore(config.db_path)
     progress = Progress("syncing")
     try:
@@ -222,6 +226,10 @@ def cmd_status(args: argparse.Namespace) -> int:
     taken_back = (f"; {hub_only} synced before a restore of this database, at the hub, not "
                   "imported again yet (`node recover`)" if hub_only else "")
     print(f"sightings  {total} ({unsynced} not yet synced{taken_back})")
+    today = dt.date.today()
+    print(f"tls        {describe_certs(config.tls, today)}")
+    for warning in cert_warnings(config.tls, today):
+        print(f"           WARNING: {warning}")
     kept = (f", {abandoned} tree head(s) of a history lost in a hub restore kept as evidence"
             if abandoned else "")
     print(f"audit log  {'never checked' if verified is None else f'verified at {verified} entries'}"
