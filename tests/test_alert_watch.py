@@ -11,7 +11,7 @@ import grpc
 import pytest
 
 from hub.config import HubConfig
-from hub.server import start_hub
+from hub.server import RunningHub, start_hub
 from tests.alert_helpers import IULIA, days_ago, stub, sync_rows, watch_all
 from tests.conftest import ALERTS_DIR
 from zichtlijn import cli
@@ -37,16 +37,23 @@ def acknowledge(pki, port: int, alert_id: str) -> None:
         alerts.Acknowledge(alerts_pb2.AcknowledgeAlertRequest(alert_id=alert_id), timeout=10)
 
 
-def test_watch_resumes_after_a_hub_restart_with_nothing_lost_or_repeated(
-        tmp_path, pki, secret_file):
+def iulia_in_two_towns(tmp_path, pki, secret_file) -> tuple[HubConfig, RunningHub]:
+    """A hub with alerts, serving, and Iulia's controls in Amsterdam and Rotterdam synced
+    to it: one alert."""
     home = tmp_path / "hub"
     home.mkdir()
     config = HubConfig(home, "127.0.0.1:0", pki.tls("hub-hub"), workers=8, alerts=ALERTS_DIR)
-    first = start_hub(config)
-    port = first.port
-    sync_rows(tmp_path, pki, secret_file, port, "GM0363", [IULIA.row("X-1", days_ago(90))])
-    sync_rows(tmp_path, pki, secret_file, port, "GM0599",
+    hub = start_hub(config)
+    sync_rows(tmp_path, pki, secret_file, hub.port, "GM0363", [IULIA.row("X-1", days_ago(90))])
+    sync_rows(tmp_path, pki, secret_file, hub.port, "GM0599",
               [IULIA.row("X-2", days_ago(60), **AGAIN)])
+    return config, hub
+
+
+def test_watch_resumes_after_a_hub_restart_with_nothing_lost_or_repeated(
+        tmp_path, pki, secret_file):
+    config, first = iulia_in_two_towns(tmp_path, pki, secret_file)
+    port = first.port
 
     received: list[alerts_pb2.AlertChange] = []
     retries: list[str] = []
@@ -172,14 +179,8 @@ def test_after_a_hub_restore_a_watcher_gets_the_alert_again_under_its_id(
     from hub.restore import restore
     from zichtlijn.database_file import back_up
 
-    home = tmp_path / "hub"
-    home.mkdir()
-    config = HubConfig(home, "127.0.0.1:0", pki.tls("hub-hub"), workers=8, alerts=ALERTS_DIR)
-    first = start_hub(config)
-    port = first.port
-    sync_rows(tmp_path, pki, secret_file, port, "GM0363", [IULIA.row("X-1", days_ago(90))])
-    sync_rows(tmp_path, pki, secret_file, port, "GM0599",
-              [IULIA.row("X-2", days_ago(60), **AGAIN)])
+    config, first = iulia_in_two_towns(tmp_path, pki, secret_file)
+    home, port = config.home, first.port
     backup = tmp_path / "hub-backup.db"
     back_up(home / "hub.db", backup, "hub database")
     # the third town's evidence, which the restore loses, and a watcher that saw it
