@@ -15,7 +15,7 @@ from node.ask_again import ask_again
 from node.config import GEMEENTE, NodeConfig, load_config
 from node.csv_file import ENCODINGS, CsvFileError
 from node.epoch_report import report_epochs
-from node.epochs import Keyring, load_private_key
+from node.epochs import EpochError, Keyring, load_private_key
 from node.importer import import_csv
 from node.keys_cli import describe as describe_epoch
 from node.keys_cli import register as register_keys
@@ -210,7 +210,13 @@ def cmd_status(args: argparse.Namespace) -> int:
     config = load_config(HOME.path(args))
     store = NodeStore(config.db_path)
     try:
-        epochs = Keyring(config, store).epochs(dt.date.today())
+        keyring = Keyring(config, store)
+        epochs = keyring.epochs(dt.date.today())
+        try:  # the keys an import would encode with: a missing package shows here first
+            keyring.encoders(default_schema(), dt.date.today())
+            keys_problem = None
+        except EpochError as error:
+            keys_problem = str(error)
         total = len(store.listing())
         unsynced = store.count_unsynced()
         verified, receipts, abandoned = log_status(store.db)
@@ -223,6 +229,8 @@ def cmd_status(args: argparse.Namespace) -> int:
     print(f"schema     {schema.label}")
     for position, info in enumerate(epochs):
         print(f"{'epochs' if position == 0 else '':<10} {describe_epoch(info)}")
+    if keys_problem:
+        print(f"           WARNING: {keys_problem}")
     taken_back = (f"; {hub_only} synced before a restore of this database, at the hub, not "
                   "imported again yet (`node recover`)" if hub_only else "")
     print(f"sightings  {total} ({unsynced} not yet synced{taken_back})")

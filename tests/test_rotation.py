@@ -18,7 +18,7 @@ from node.recover import recover
 from node.store import NodeStore
 from node.sync import build_batch
 from tests.keytools import Node, make_epoch
-from zichtlijn import wire
+from zichtlijn import cli, wire
 from zichtlijn.database_file import back_up
 from zichtlijn.transport import secure_channel
 from zichtlijn.v1 import sync_pb2, sync_pb2_grpc
@@ -282,7 +282,7 @@ def test_only_nodes_report_epochs(hub, pki):
 
 
 def test_a_node_restored_from_before_a_rotation_takes_its_uuids_back_under_the_new_keys(
-        nodes, kits, hub, tmp_path):
+        nodes, kits, hub, tmp_path, capsys):
     amsterdam = nodes["GM0363"]
     amsterdam.import_rows([row("A-1", DAY0, ELENA)], DAY0)
     amsterdam.sync(DAY0)
@@ -307,6 +307,11 @@ def test_a_node_restored_from_before_a_rotation_takes_its_uuids_back_under_the_n
         amsterdam.keyring.encoders(default_schema(), TODAY)
     assert ("key package of epoch 1 is missing (the package of epoch 2 is here: if node.db "
             "was restored from a backup, install it again") in str(missing.value)
+    amsterdam.store.close()  # `node status` says so before any import does
+    assert cli.main(["node", "status", "--home", str(home)]) == 0
+    assert f"WARNING: {missing.value}" in capsys.readouterr().out
+    amsterdam.store = NodeStore(home / "node.db")
+    amsterdam.keyring = Keyring(amsterdam.config, amsterdam.store)
     # as README "Restoring from a backup" says: the package again, the old epoch retired
     # again, so that the rows encode as they first did; then recover and import
     amsterdam.keyring.install(kits[2].packages["GM0363"], TODAY)
