@@ -41,10 +41,9 @@ class NameRise:
         if self.counts is None:
             return
         rows_array = np.arange(rows.start, rows.stop, dtype=np.int64)
-        keys = tables.name_keys(rows_array)
-        others = self.counts.others_across_epochs(*keys)
+        others, bridged = self.counts.others_and_bridged(*tables.name_keys(rows_array))
         others[~tables.dated_rows(rows_array)] = np.inf
-        self.bridged_since_counted |= bool(self.counts.bridged_since(*keys).any())
+        self.bridged_since_counted |= bool(bridged.any())
         self._others = np.concatenate([self._others[: rows.start], others])
 
     def allowance(self, left: np.ndarray, right: np.ndarray, rise: float) -> np.ndarray | None:

@@ -161,15 +161,7 @@ class NameCounts:
         has a partial count there, or none; the old epoch's is whole), so a sighting of a
         rotation's overlap is read through the old epoch; infinite for a sighting with
         no key of an epoch counted."""
-        out = np.full(len(keys), -np.inf, dtype=np.float64)
-        for column, epoch in enumerate(epochs):
-            if epoch not in self.epochs:
-                continue
-            here = np.flatnonzero(present[:, column])
-            out[here] = np.maximum(out[here], self.others(
-                keys[here, column], np.full(len(here), epoch, dtype=np.int64)))
-        out[out == -np.inf] = np.inf
-        return out
+        return self.others_and_bridged(keys, present, epochs)[0]
 
     def bridged_since(self, keys: np.ndarray, present: np.ndarray,
                       epochs: Iterable[int]) -> np.ndarray:
@@ -178,6 +170,11 @@ class NameCounts:
         every key of a name carries one count, so such a sighting bridges keys the
         counts took for two names: made in a rotation's overlap, received after they
         were counted (a node that synced late)."""
+        return self.others_and_bridged(keys, present, epochs)[1]
+
+    def others_and_bridged(self, keys: np.ndarray, present: np.ndarray,
+                           epochs: Iterable[int]) -> tuple[np.ndarray, np.ndarray]:
+        """`others_across_epochs` and `bridged_since` in one pass over the epochs."""
         most = np.full(len(keys), -np.inf, dtype=np.float64)
         least = np.full(len(keys), np.inf, dtype=np.float64)
         for column, epoch in enumerate(epochs):
@@ -187,7 +184,9 @@ class NameCounts:
             others = self.others(keys[here, column], np.full(len(here), epoch, dtype=np.int64))
             most[here] = np.maximum(most[here], others)
             least[here] = np.minimum(least[here], others)
-        return most > least
+        bridged = most > least
+        most[most == -np.inf] = np.inf
+        return most, bridged
 
 
 def rise_names_need(others: np.ndarray, rise: float, fitted: float) -> np.ndarray:
