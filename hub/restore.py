@@ -73,10 +73,13 @@ def _alert_cursor(database: Path) -> int | None:
     """The newest alert change cursor the replaced database issued (None: unreadable)."""
     try:
         with closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True)) as conn:
-            row = conn.execute(
-                "SELECT seq FROM sqlite_sequence WHERE name = 'alert_events'").fetchone()
+            return _newest_alert_cursor(conn)
     except sqlite3.Error:
         return None
+
+
+def _newest_alert_cursor(conn: sqlite3.Connection) -> int:
+    row = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'alert_events'").fetchone()
     return row[0] if row else 0
 
 
@@ -89,8 +92,7 @@ def _alert_cursor_past(conn: sqlite3.Connection, lost: int | None) -> int | None
     when it can be read, else CURSOR_JUMP past the backup's. None: no alert tables."""
     if not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'alert_events'").fetchone():
         return None
-    row = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = 'alert_events'").fetchone()
-    restored = row[0] if row else 0
+    restored = _newest_alert_cursor(conn)
     past = max(restored, lost) if lost is not None else restored + CURSOR_JUMP
     conn.execute("DELETE FROM sqlite_sequence WHERE name = 'alert_events'")
     conn.execute("INSERT INTO sqlite_sequence (name, seq) VALUES ('alert_events', ?)", [past])

@@ -220,7 +220,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         total = len(store.listing())
         unsynced = store.count_unsynced()
         verified, receipts, abandoned = log_status(store.db)
-        hub_only = sum(len(day) for day in store.hub_only_by_day().values())
+        hub_only = store.count_hub_only()
     finally:
         store.close()
     schema = default_schema()

@@ -106,6 +106,9 @@ class NodeStore:
                 "INSERT INTO hub_only_sightings VALUES (?, ?, ?, ?)",
                 [(uuid, digest, day, _now()) for uuid, digest, day in held])
 
+    def count_hub_only(self) -> int:
+        return self.db.execute("SELECT count(*) FROM hub_only_sightings").fetchone()[0]
+
     def hub_only_by_day(self) -> dict[str, list[tuple[str, bytes]]]:
         """observed_on -> (UUID, the hub's digest of the sighting with its UUID) of the
         hub-only sightings of that day."""
