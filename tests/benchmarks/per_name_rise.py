@@ -86,7 +86,7 @@ def through_hub(sightings: list[tuple[str, bytes, str]], nights: int, per_name: 
     truth = {encoding_pb2.EncodedSighting.FromString(blob).sighting_uuid: person
              for _, blob, person in sightings}
     never_counted = nullcontext() if per_name else mock.patch(
-        "hub.linker.counted_names", lambda tables, persons: None)
+        "hub.linker.counted_names", lambda tables, persons, overlap_ongoing=False: None)
     uncounted_stays = nullcontext() if recount_new_epoch else mock.patch(
         "hub.linker.Linker._names_uncounted", lambda self, counts: False)
     with tempfile.TemporaryDirectory() as tmp, never_counted, uncounted_stays:
