@@ -1,4 +1,4 @@
-"""Every `zichtlijn` command the README shows is one this release parses, so an
+"""Every `zichtlijn` command the READMEs show is one this release parses, so an
 operator who copies a line from it meets the command it describes, not a usage error.
 
 The README writes optional parts as `[--flag VALUE]`, choices as `a|b` and
@@ -19,6 +19,7 @@ import pytest
 from zichtlijn import cli
 
 README = Path(__file__).parent.parent / "README.md"
+DEPLOY_README = README.parent / "deploy" / "README.md"
 _COMMAND = re.compile(r"^ {4}(?:\$ )?(?:\.venv/bin/)?zichtlijn (.*)$")
 _OPTIONAL = re.compile(r"\[([^\]]*)\]")
 # placeholders whose option checks its value
@@ -112,7 +113,8 @@ def _subcommand(words: list[str]) -> tuple[argparse.ArgumentParser, list[str]]:
 
 
 def test_every_command_named_in_the_text_exists_with_its_options():
-    named = sorted(set(_INLINE.findall(README.read_text("utf-8"))))
+    named = sorted({text for readme in (README, DEPLOY_README)
+                    for text in _INLINE.findall(readme.read_text("utf-8"))})
     assert len(named) > 30
     for text in named:
         words = text.split()
