@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import signal
+import subprocess
+import sys
+import threading
+import time
 from pathlib import Path
 
 from cryptography import x509
@@ -70,3 +75,40 @@ def test_a_node_whose_certificates_run_out_within_a_month_syncs_and_warns(
     err = capsys.readouterr().err
     assert f"zichtlijn: warning: the certificate {short.root / 'node-GM0363.pem'} runs out" in err
     assert "the CA certificate" in err and "renew it before then" in err
+
+
+def test_a_serving_hub_logs_its_certificates_running_out_and_stops_on_sigterm(tmp_path,
+                                                                              monkeypatch):
+    """`hub serve` as systemd runs it, a process of its own: the daily job's first run
+    logs the warning, and SIGTERM stops it with exit 0."""
+    monkeypatch.setattr(pki_module, "VALIDITY", dt.timedelta(days=20))
+    write_dev_pki(tmp_path / "pki", ["GM0363"], [], [])
+    home, port_file = tmp_path / "hub", tmp_path / "port"
+    assert cli.main(["hub", "init", "--home", str(home), "--listen", "127.0.0.1:0",
+                     "--ca", str(tmp_path / "pki" / "ca.pem"),
+                     "--cert", str(tmp_path / "pki" / "hub-hub.pem"),
+                     "--key", str(tmp_path / "pki" / "hub-hub.key")]) == 0
+    serving = subprocess.Popen(
+        [sys.executable, "-m", "zichtlijn.cli", "hub", "serve", "--home", str(home),
+         "--port-file", str(port_file)],
+        cwd=Path(__file__).parent.parent, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True)
+    logged: list[str] = []
+    reader = threading.Thread(target=lambda: logged.extend(serving.stderr), daemon=True)
+    reader.start()
+    try:
+        deadline = time.monotonic() + 60
+        while (serving.poll() is None and time.monotonic() < deadline
+               and not (port_file.exists() and sum("runs out" in line for line in logged) == 2)):
+            time.sleep(0.05)
+    finally:
+        serving.send_signal(signal.SIGTERM)
+        out = serving.stdout.read()
+        serving.wait(timeout=60)
+        reader.join(timeout=10)
+    err = "".join(logged)
+    assert serving.returncode == 0, err
+    assert out.startswith("hub serving on 127.0.0.1:")
+    assert f"the certificate {home.parent / 'pki' / 'hub-hub.pem'} runs out" in err
+    assert "the CA certificate" in err and 'renew it before then (README "Certificates")' in err
+    assert err.rstrip().endswith("hub stopped")
