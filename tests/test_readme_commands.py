@@ -21,6 +21,8 @@ from zichtlijn import cli
 README = Path(__file__).parent.parent / "README.md"
 DEPLOY_README = README.parent / "deploy" / "README.md"
 _COMMAND = re.compile(r"^ {4}(?:\$ )?(?:\.venv/bin/)?zichtlijn (.*)$")
+# a line of options under a command whose last line did not end in a backslash
+_ORPHAN = re.compile(r"^ {8}\[?--")
 _OPTIONAL = re.compile(r"\[([^\]]*)\]")
 # placeholders whose option checks its value
 _VALUES = {"YYYY-MM-DD": "2027-03-31", "DATE": "2027-01-01", "D": "2027-01-01", "CURSOR": "0"}
@@ -41,6 +43,15 @@ def readme_commands() -> list[tuple[int, str]]:
             found.append((number, text.split("  #")[0].split(" # ")[0].strip()))
         index += 1
     return found
+
+
+def orphan_option_lines() -> list[int]:
+    """Line numbers of option lines under a command that had already ended: the shell
+    would run them as commands of their own."""
+    lines = README.read_text("utf-8").splitlines()
+    return [number + 2 for number, line in enumerate(lines[:-1])
+            if not line.rstrip().endswith("\\") and _ORPHAN.match(lines[number + 1])
+            and (_COMMAND.match(line) or _ORPHAN.match(line))]
 
 
 def _words(text: str) -> list[str]:
@@ -72,6 +83,10 @@ def test_the_readme_shows_the_commands_of_every_user():
     shown = {text.split()[0] for _, text in COMMANDS}
     assert shown >= {"node", "hub", "riec", "audit", "keys", "demo", "pki"}
     assert len(COMMANDS) > 50
+
+
+def test_no_option_line_stands_after_its_command_ended():
+    assert orphan_option_lines() == []
 
 
 def test_a_variant_per_choice_and_per_optional_part():
