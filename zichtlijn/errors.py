@@ -21,6 +21,7 @@ from zichtlijn.database_file import DatabaseFileError
 from zichtlijn.identity import IdentityError
 from zichtlijn.keyfile import KeyFileError
 from zichtlijn.riec_config import RiecConfigError
+from zichtlijn.riec_decisions import DecisionsError
 from zichtlijn.transport import describe_rpc_error
 from zichtlijn.witness import LogError
 
@@ -34,7 +35,7 @@ USER_ERRORS: tuple[type[BaseException], ...] = (
     SchemaError, ConfigFileError, RiecConfigError, FileNotFoundError, PermissionError,
     IsADirectoryError, OSError, ShareError, KeyPackageError, EpochError,
     LogError, LogKeyError, CertificateKeyError, ExportFileError, StoredPersonError,
-    StoredClusterError, LinkerUnusableError, DatabaseFileError,
+    StoredClusterError, LinkerUnusableError, DatabaseFileError, DecisionsError,
 )
 
 

@@ -1,9 +1,9 @@
 """`zichtlijn riec ...`: the RIEC handhavingsknelpunt's alert client.
 
 The client's home directory (`riec init`) holds the hub address, the RIEC's
-certificate files and the cursor of the last alert change `riec watch`
-showed. Region and role come from the certificate: the hub shows each RIEC
-only the alerts routed to its region.
+certificate files, the cursor of the last alert change `riec watch` showed and
+the RIEC's own decisions (zichtlijn/riec_decisions.py). Region and role come
+from the certificate: the hub shows each RIEC only the alerts routed to its region.
 """
 
 from __future__ import annotations
@@ -13,13 +13,24 @@ import datetime as dt
 import sys
 from pathlib import Path
 
+import grpc
+
 from hub.alerts.service import CLOSE_REASONS
 from zichtlijn.alert_format import STATE_VALUES, change_line, print_table, write_csv
 from zichtlijn.alert_watch import AlertWatcher
 from zichtlijn.cli_home import HomeOption
 from zichtlijn.errors import CliError
 from zichtlijn.riec_config import CURSOR_NAME, CursorFile, RiecConfig, load_config
-from zichtlijn.transport import DEFAULT_DEADLINE_S, TlsFiles, secure_channel
+from zichtlijn.riec_decisions import (
+    ACKNOWLEDGE,
+    CLOSE,
+    DECISIONS_NAME,
+    Decision,
+    DecisionJournal,
+    behind,
+    decision_of,
+)
+from zichtlijn.transport import DEFAULT_DEADLINE_S, TlsFiles, describe_rpc_error, secure_channel
 from zichtlijn.v1 import alerts_pb2, alerts_pb2_grpc
 
 HOME = HomeOption("RIEC client", "ZICHTLIJN_RIEC_HOME")
@@ -62,7 +73,9 @@ def cmd_alerts(args: argparse.Namespace) -> int:
         states=[STATE_VALUES[s] for s in args.state or []],
         changed_since=_date(args.since, "--since"), changed_until=_date(args.until, "--until"))
     with secure_channel(config.hub, config.tls) as channel:
-        reply = alerts_pb2_grpc.AlertServiceStub(channel).List(request, timeout=args.timeout)
+        stub = alerts_pb2_grpc.AlertServiceStub(channel)
+        reply = stub.List(request, timeout=args.timeout)
+        _decide_again(stub, reply, DecisionJournal(config.home / DECISIONS_NAME), args.timeout)
     if args.format == "csv":
         write_csv(reply.alerts, sys.stdout)
         return 0
@@ -73,6 +86,36 @@ def cmd_alerts(args: argparse.Namespace) -> int:
     print(f"{len(reply.alerts)} alerts ({', '.join(f'{n} {k}' for k, n in counts.items())}; "
           f"{changed} with new evidence); cursor {reply.cursor}")
     return 0
+
+
+def _send(stub: alerts_pb2_grpc.AlertServiceStub, alert_id: str, action: str, reason: str,
+          timeout: float) -> alerts_pb2.Alert:
+    if action == CLOSE:
+        return stub.Close(alerts_pb2.CloseAlertRequest(alert_id=alert_id, reason=reason),
+                          timeout=timeout)
+    return stub.Acknowledge(alerts_pb2.AcknowledgeAlertRequest(alert_id=alert_id),
+                            timeout=timeout)
+
+
+def _decide_again(stub: alerts_pb2_grpc.AlertServiceStub, reply: alerts_pb2.ListAlertsResponse,
+                  journal: DecisionJournal, timeout: float) -> None:
+    """Send again the decisions a restored hub lost, and show the alerts as they are now."""
+    redone: list[Decision] = []
+    for alert, decision in behind(reply.alerts, journal.latest()):
+        try:
+            alert.CopyFrom(_send(stub, alert.alert_id, decision.action, decision.reason,
+                                 timeout))
+        except grpc.RpcError as error:  # the list is still worth showing
+            print(f"zichtlijn: warning: could not send again the {decision.action} of "
+                  f"{alert.alert_id}: {describe_rpc_error(error, 'hub')}", file=sys.stderr)
+            continue
+        redone.append(decision)
+    if redone:
+        ids = ", ".join(f"{d.alert_id} ({d.action}{' ' + d.reason if d.reason else ''}, {d.at})"
+                        for d in redone)
+        print(f"zichtlijn: sent again {len(redone)} decision(s) of this RIEC the hub no longer "
+              f"held, on evidence it had seen (a hub restored from a backup): {ids}",
+              file=sys.stderr)
 
 
 def cmd_watch(args: argparse.Namespace) -> int:
@@ -100,15 +143,11 @@ def cmd_watch(args: argparse.Namespace) -> int:
 
 def _act(args: argparse.Namespace, close: bool) -> int:
     config = _config(args)
+    action, reason = (CLOSE, args.reason) if close else (ACKNOWLEDGE, "")
     with secure_channel(config.hub, config.tls) as channel:
-        stub = alerts_pb2_grpc.AlertServiceStub(channel)
-        if close:
-            alert = stub.Close(alerts_pb2.CloseAlertRequest(alert_id=args.alert_id,
-                                                            reason=args.reason),
-                               timeout=args.timeout)
-        else:
-            alert = stub.Acknowledge(alerts_pb2.AcknowledgeAlertRequest(alert_id=args.alert_id),
-                                     timeout=args.timeout)
+        alert = _send(alerts_pb2_grpc.AlertServiceStub(channel), args.alert_id, action, reason,
+                      args.timeout)
+    DecisionJournal(config.home / DECISIONS_NAME).record(decision_of(alert, action, reason))
     print_table([alert], sys.stdout, details=False)
     return 0
 

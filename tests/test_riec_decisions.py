@@ -1,0 +1,147 @@
+"""A RIEC's decisions outlive a hub restored from a backup (README "Restoring from a backup")."""
+
+from __future__ import annotations
+
+import dataclasses
+import stat
+
+import pytest
+
+from hub.config import HubConfig
+from hub.restore import restore
+from hub.server import start_hub
+from tests.alert_helpers import BLESSING, IULIA, days_ago, list_alerts, sync_rows
+from tests.conftest import ALERTS_DIR
+from zichtlijn import cli
+from zichtlijn.database_file import back_up
+from zichtlijn.riec_decisions import (
+    ACKNOWLEDGE,
+    CLOSE,
+    Decision,
+    DecisionJournal,
+    DecisionsError,
+    behind,
+)
+from zichtlijn.v1 import alerts_pb2
+
+AMS = "riec-amsterdam-amstelland"
+AGAIN = {"licensed": "ja", "signals": ""}
+NEW, ACKNOWLEDGED, CLOSED = (alerts_pb2.ALERT_STATE_NEW, alerts_pb2.ALERT_STATE_ACKNOWLEDGED,
+                             alerts_pb2.ALERT_STATE_CLOSED)
+
+
+def alert(state: int, *sightings: str, alert_id: str = "A-1") -> alerts_pb2.Alert:
+    return alerts_pb2.Alert(alert_id=alert_id, state=state, sightings=[
+        alerts_pb2.AlertSighting(sighting_uuid=uuid) for uuid in sightings])
+
+
+def decided(action: str, *evidence: str, reason: str = "") -> dict[str, Decision]:
+    return {"A-1": Decision("A-1", action, reason, frozenset(evidence), "2026-12-07T00:00:00")}
+
+
+def test_an_alert_short_of_a_decision_on_the_same_evidence_is_behind():
+    closed = decided(CLOSE, "s1", "s2", reason="no_grounds")
+    assert behind([alert(NEW, "s1", "s2")], closed) == [(alert(NEW, "s1", "s2"), closed["A-1"])]
+    assert len(behind([alert(ACKNOWLEDGED, "s1")], closed)) == 1  # evidence shrank: still
+    assert len(behind([alert(NEW, "s1")], decided(ACKNOWLEDGE, "s1"))) == 1
+
+
+def test_an_alert_as_far_along_or_with_evidence_the_decision_never_saw_is_not():
+    assert behind([alert(CLOSED, "s1")], decided(CLOSE, "s1")) == []
+    assert behind([alert(CLOSED, "s1")], decided(ACKNOWLEDGE, "s1")) == []  # never backwards
+    assert behind([alert(ACKNOWLEDGED, "s1")], decided(ACKNOWLEDGE, "s1")) == []
+    assert behind([alert(NEW, "s1", "s3")], decided(CLOSE, "s1", "s2")) == []  # reopened
+    assert behind([alert(NEW, "s1", alert_id="A-2")], decided(CLOSE, "s1")) == []
+
+
+def test_the_journal_keeps_each_alerts_last_decision_and_names_a_damaged_line(tmp_path):
+    journal = DecisionJournal(tmp_path / "decisions.jsonl")
+    assert journal.latest() == {}
+    first = Decision("A-1", ACKNOWLEDGE, "", frozenset({"s1"}), "2026-12-07T00:00:00")
+    then = Decision("A-1", CLOSE, "referred", frozenset({"s1", "s2"}), "2026-12-08T00:00:00")
+    other = Decision("A-2", CLOSE, "duplicate", frozenset({"s9"}), "2026-12-08T00:00:00")
+    for decision in (first, then, other):
+        journal.record(decision)
+    assert journal.latest() == {"A-1": then, "A-2": other}
+    assert stat.S_IMODE(journal.path.stat().st_mode) == 0o600
+    with journal.path.open("a") as out:
+        out.write('{"alert_id": "A-3"}\n')
+    with pytest.raises(DecisionsError, match="line 4 is not a decision"):
+        journal.latest()
+
+
+def test_decisions_a_restore_lost_are_sent_again_and_reopened_alerts_are_left(
+        tmp_path, pki, secret_file, capsys):
+    home = tmp_path / "hub"
+    home.mkdir()
+    config = HubConfig(home, "127.0.0.1:0", pki.tls("hub-hub"), workers=8, alerts=ALERTS_DIR)
+    first = start_hub(config)
+    port = first.port
+    sync_rows(tmp_path, pki, secret_file, port, "GM0363",
+              [IULIA.row("X-1", days_ago(90)), BLESSING.row("X-2", days_ago(80))])
+    sync_rows(tmp_path, pki, secret_file, port, "GM0599",
+              [IULIA.row("Y-1", days_ago(60), **AGAIN), BLESSING.row("Y-2", days_ago(50), **AGAIN)])
+    riec = tmp_path / "riec"
+    assert cli.main(["riec", "init", "--home", str(riec), "--hub", f"127.0.0.1:{port}",
+                     "--ca", str(pki.root / "ca.pem"), "--cert", str(pki.root / f"{AMS}.pem"),
+                     "--key", str(pki.root / f"{AMS}.key")]) == 0
+    backup = tmp_path / "hub-backup.db"
+    back_up(home / "hub.db", backup, "hub database")
+    iulia, blessing = sorted((a for a in list_alerts(pki, port, AMS).alerts),
+                             key=lambda a: a.sightings[0].observed_on)
+    # the consultation, after the backup: Iulia's alert closed, Blessing's acknowledged
+    assert cli.main(["riec", "close", iulia.alert_id, "--reason", "case_opened",
+                     "--home", str(riec)]) == 0
+    assert cli.main(["riec", "ack", blessing.alert_id, "--home", str(riec)]) == 0
+    first.stop(0)
+
+    restore(home / "hub.db", backup, "operator-cli:test")
+    second = start_hub(dataclasses.replace(config, listen=f"127.0.0.1:{port}"))
+    try:
+        lost = {a.alert_id: a.state for a in list_alerts(pki, port, AMS).alerts}
+        assert lost == {iulia.alert_id: NEW, blessing.alert_id: NEW}
+        # Blessing is seen in a third town: evidence the acknowledgement never saw
+        sync_rows(tmp_path, pki, secret_file, port, "GM0344",
+                  [BLESSING.row("Z-1", days_ago(20), **AGAIN)])
+        capsys.readouterr()
+        assert cli.main(["riec", "alerts", "--home", str(riec), "--brief"]) == 0
+        out, err = capsys.readouterr()
+        now = {a.alert_id: a for a in list_alerts(pki, port, AMS).alerts}
+        assert cli.main(["riec", "alerts", "--home", str(riec)]) == 0
+        again = capsys.readouterr().err
+    finally:
+        second.stop(0)
+    assert err.startswith("zichtlijn: sent again 1 decision(s) of this RIEC")
+    assert f"{iulia.alert_id} (close case_opened, " in err
+    assert blessing.alert_id not in err
+    assert now[iulia.alert_id].state == CLOSED
+    assert now[iulia.alert_id].close_reason == "case_opened"
+    assert now[blessing.alert_id].state == NEW and now[blessing.alert_id].changed
+    assert now[blessing.alert_id].sighting_count == 3
+    # what was printed is the hub's state after sending again, not the list before it
+    [iulia_line] = [line for line in out.splitlines() if iulia.alert_id in line]
+    assert "closed" in iulia_line
+    assert again == ""  # nothing behind any more: nothing sent twice
+
+
+def test_a_decision_the_hub_refuses_is_one_warning_and_the_list_still_shows(
+        tmp_path, pki, secret_file, hub, capsys):
+    sync_rows(tmp_path, pki, secret_file, hub.port, "GM0363", [IULIA.row("X-1", days_ago(90))])
+    sync_rows(tmp_path, pki, secret_file, hub.port, "GM0599",
+              [IULIA.row("Y-1", days_ago(60), **AGAIN)])
+    riec = tmp_path / "riec"
+    assert cli.main(["riec", "init", "--home", str(riec), "--hub", f"127.0.0.1:{hub.port}",
+                     "--ca", str(pki.root / "ca.pem"), "--cert", str(pki.root / f"{AMS}.pem"),
+                     "--key", str(pki.root / f"{AMS}.key")]) == 0
+    [raised] = list_alerts(pki, hub.port, AMS).alerts
+    # a journal written by hand, with a reason the hub does not know
+    DecisionJournal(riec / "decisions.jsonl").record(Decision(
+        raised.alert_id, CLOSE, "because", frozenset(s.sighting_uuid for s in raised.sightings),
+        "2026-12-07T00:00:00"))
+    capsys.readouterr()
+    assert cli.main(["riec", "alerts", "--home", str(riec), "--brief"]) == 0
+    out, err = capsys.readouterr()
+    [warning] = err.splitlines()
+    assert warning.startswith(f"zichtlijn: warning: could not send again the close of "
+                              f"{raised.alert_id}: ")
+    assert raised.alert_id in out and "1 alerts (1 new" in out

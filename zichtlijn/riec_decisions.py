@@ -1,0 +1,107 @@
+"""A RIEC's own record of its decisions, so a hub restored from a backup gets them back.
+
+`riec ack` and `riec close` append what was decided, on which evidence (the alert's
+sighting UUIDs), to `decisions.jsonl` in the RIEC home. A hub restored from a backup has
+lost the decisions taken since that backup and shows those alerts as they were then.
+`riec alerts` sends such a decision again when the hub's alert is behind it (new where
+it was acknowledged or closed, acknowledged where it was closed) and holds no sighting
+the decision did not see. An alert that gained evidence since is a new question for the
+consultation and is left as the hub shows it.
+
+The file holds alert ids, reason codes, sighting UUIDs and times: what the hub sent this
+RIEC, never a name.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from zichtlijn.v1 import alerts_pb2
+
+DECISIONS_NAME = "decisions.jsonl"
+ACKNOWLEDGE, CLOSE = "acknowledge", "close"
+# how far along the life cycle a state is: states move forward only, except by new
+# evidence, which the evidence check below tells apart
+_PROGRESS = {alerts_pb2.ALERT_STATE_NEW: 0, alerts_pb2.ALERT_STATE_ACKNOWLEDGED: 1,
+             alerts_pb2.ALERT_STATE_CLOSED: 2}
+_ACTION_PROGRESS = {ACKNOWLEDGE: 1, CLOSE: 2}
+
+
+class DecisionsError(ValueError):
+    """The decisions file cannot be read."""
+
+
+@dataclass(frozen=True)
+class Decision:
+    alert_id: str
+    action: str  # ACKNOWLEDGE or CLOSE
+    reason: str  # the close reason code; empty for an acknowledgement
+    evidence: frozenset[str]  # the sighting UUIDs the alert held when it was decided
+    at: str  # RFC 3339 UTC
+
+    def to_json(self) -> str:
+        return json.dumps({"alert_id": self.alert_id, "action": self.action,
+                           "reason": self.reason, "evidence": sorted(self.evidence),
+                           "at": self.at}, sort_keys=True)
+
+
+def decision_of(alert: alerts_pb2.Alert, action: str, reason: str = "") -> Decision:
+    """What the hub answered to an acknowledgement or a closing, as a decision."""
+    return Decision(alert.alert_id, action, reason,
+                    frozenset(s.sighting_uuid for s in alert.sightings),
+                    dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
+
+
+class DecisionJournal:
+    """The append-only file of a RIEC home's decisions."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def record(self, decision: Decision) -> None:
+        fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        with os.fdopen(fd, "a", encoding="utf-8") as out:
+            out.write(decision.to_json() + "\n")
+            out.flush()
+            os.fsync(out.fileno())
+
+    def latest(self) -> dict[str, Decision]:
+        """Each alert's last decision (a later one replaces an earlier one)."""
+        if not self.path.exists():
+            return {}
+        found = {}
+        for number, line in enumerate(self.path.read_text("utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                fields = json.loads(line)
+                decision = Decision(fields["alert_id"], fields["action"], fields["reason"],
+                                    frozenset(fields["evidence"]), fields["at"])
+            except (ValueError, KeyError, TypeError):
+                raise DecisionsError(f"{self.path}: line {number} is not a decision; "
+                                     "the file is damaged") from None
+            if decision.action not in _ACTION_PROGRESS:
+                raise DecisionsError(f"{self.path}: line {number}: unknown action "
+                                     f"{decision.action!r}")
+            found[decision.alert_id] = decision
+        return found
+
+
+def behind(alerts: Iterable[alerts_pb2.Alert],
+           decisions: dict[str, Decision]) -> list[tuple[alerts_pb2.Alert, Decision]]:
+    """The alerts whose state at the hub is short of this RIEC's decision on the same
+    evidence, each with that decision."""
+    found = []
+    for alert in alerts:
+        decision = decisions.get(alert.alert_id)
+        if decision is None or _PROGRESS.get(alert.state, 0) >= _ACTION_PROGRESS[
+                decision.action]:
+            continue
+        if {s.sighting_uuid for s in alert.sightings} <= decision.evidence:
+            found.append((alert, decision))
+    return found
