@@ -93,6 +93,13 @@ BAD = [
      "regions.rotterdam.gemeenten: GM0363 is already in region amsterdam-amstelland"),
     ("regions.toml", "[\"GM0392\", \"GM0361\"]", "[\"GM0392\", \"Alkmaar\"]",
      "regions.noord-holland.gemeenten: 'Alkmaar' is not a CBS gemeente code like GM0363"),
+    ("regions.toml", "# GM0000 = \"GM0001\"", "GM0505 = \"Rotterdam\"",
+     "merged.GM0505: 'Rotterdam' is not a CBS gemeente code like GM0363"),
+    ("regions.toml", "# GM0000 = \"GM0001\"", "GM9001 = \"GM9002\"\nGM9002 = \"GM9001\"",
+     "merged.GM9001: GM9001 merges back into itself"),
+    ("regions.toml", "# GM0000 = \"GM0001\"", "GM0505 = \"GM0363\"",
+     "merged.GM0505: GM0505 is in region rotterdam but merged into GM0363 of region "
+     "amsterdam-amstelland"),
 ]
 
 
@@ -107,6 +114,14 @@ def test_bad_file_is_refused_with_file_line_and_reason(alerts_dir, name, old, ne
     assert reason in message
     # the line named is the edited one (or, for a file-wide problem, within the edit)
     assert err.value.line in range(line, line + new.count("\n") + 1)
+
+
+def test_a_merger_is_read_from_regions_toml(alerts_dir):
+    edit(alerts_dir / "regions.toml", "# GM0000 = \"GM0001\"", "GM0505 = \"GM0599\"")
+    regions = load_alert_config(alerts_dir).regions
+    assert regions.merged_into == {"GM0505": "GM0599"}
+    assert regions.town("GM0505") == "GM0599" and regions.region_of("GM0505") == "rotterdam"
+    assert load_alert_config(ALERTS_DIR).regions.merged_into == {}  # the example merges none
 
 
 def test_missing_rule_table_is_refused(alerts_dir):

@@ -307,3 +307,51 @@ def test_companions_of_different_key_epochs_are_never_compared(encoder):
     ids = companion_persons([("u0", 0, 1, man), ("u1", 0, 2, man)], default_schema(),
                             MatchPolicy())
     assert ids[("u0", 0)] != ids[("u1", 0)]
+
+
+# -- municipal mergers (regions.toml [merged]) ---------------------------------------------
+
+OLD_ROTTERDAM_NEIGHBOUR = "GM9001"  # listed in no region, merged into Rotterdam
+
+
+def merged(**merged_into: str):
+    return dataclasses.replace(CONFIG, regions=dataclasses.replace(
+        CONFIG.regions, merged_into=merged_into))
+
+
+def test_a_municipality_and_the_one_it_merged_into_are_one_town_for_the_carousel():
+    stops = [fact("P", "GM0363", 0), fact("P", "GM0505", 40, licensed=False),
+             fact("P", "GM0599", 80)]
+    assert carousel_fires(stops, CAROUSEL)
+    config = merged(GM0505="GM0599")  # as if Dordrecht had merged into Rotterdam
+    assert not carousel_fires(stops, CAROUSEL, config.regions.town)
+    assert carousel_fires([*stops, fact("P", "GM0344", 100)], CAROUSEL, config.regions.town)
+    [finding] = [f for f in evaluate([*stops, fact("P", "GM0344", 100)], config)
+                 if f.rule == "carousel"]
+    assert finding.score == 3.0  # towns as they are now: Amsterdam, Rotterdam, Utrecht
+    assert len(finding.sightings) == 4
+
+
+def test_an_old_code_listed_in_no_region_routes_with_the_one_it_merged_into():
+    facts = carousel_of(("GM0363", 0), (OLD_ROTTERDAM_NEIGHBOUR, 40))
+    assert regions_of(facts, "carousel") == {frozenset({"amsterdam-amstelland"})}
+    config = merged(**{OLD_ROTTERDAM_NEIGHBOUR: "GM0599"})
+    assert config.regions.region_of(OLD_ROTTERDAM_NEIGHBOUR) == "rotterdam"
+    assert regions_of(facts, "carousel", config) == {
+        frozenset({"amsterdam-amstelland", "rotterdam"})}
+
+
+def test_a_merger_chain_ends_at_the_municipality_of_today():
+    regions = merged(GM9001="GM9002", GM9002="GM0599").regions
+    assert regions.town("GM9001") == regions.town("GM9002") == "GM0599"
+    assert regions.town("GM0363") == "GM0363"
+    assert regions.region_of("GM9001") == "rotterdam"
+
+
+def test_a_network_in_a_municipality_and_its_successor_is_in_one_town():
+    facts = [fact(p, t, 0, anchors=(PHONE,))
+             for p, t in zip("ABC", ["GM0599", "GM0505", "GM0505"], strict=True)]
+    assert len(networks(facts, NETWORK)) == 1  # min_gemeenten 2: Rotterdam and Dordrecht
+    config = merged(GM0505="GM0599")
+    assert networks(facts, NETWORK, config.regions.town) == []
+    assert [f for f in evaluate(facts, config) if f.rule == "network"] == []

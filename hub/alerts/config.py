@@ -17,7 +17,8 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from zichtlijn.config_files import (
@@ -47,20 +48,55 @@ RULES = ("carousel", "accumulation", "network")
 class Regions:
     gemeenten_of: dict[str, frozenset[str]]  # region -> gemeente codes
     names: dict[str, str]  # region -> display name
+    # a municipality merged into another (gemeentelijke herindeling) -> the one it is now
+    merged_into: dict[str, str] = field(default_factory=dict)
+
+    def town(self, gemeente: str) -> str:
+        """The municipality a code stands for now: its successor after every merger."""
+        while gemeente in self.merged_into:
+            gemeente = self.merged_into[gemeente]
+        return gemeente
+
+    @cached_property
+    def _listed_in(self) -> dict[str, str]:
+        return {code: region for region, codes in self.gemeenten_of.items() for code in codes}
 
     def region_of(self, gemeente: str) -> str | None:
-        for region, codes in self.gemeenten_of.items():
-            if gemeente in codes:
-                return region
-        return None
+        """The region listing the code, or else the one listing its successor."""
+        return self._listed_in.get(gemeente) or self._listed_in.get(self.town(gemeente))
 
     def regions_of(self, gemeenten: set[str] | frozenset[str]) -> frozenset[str]:
-        return frozenset(r for r, codes in self.gemeenten_of.items() if codes & gemeenten)
+        return frozenset(r for r in map(self.region_of, gemeenten) if r is not None)
+
+
+def _gemeente_code(doc: TomlFile, keys: tuple[str, ...], code: object) -> str:
+    if not isinstance(code, str) or not GEMEENTE_CODE.match(code):
+        raise doc.error(keys, f"{code!r} is not a CBS gemeente code like GM0363")
+    return code
+
+
+def _load_mergers(doc: TomlFile, owner: dict[str, str]) -> dict[str, str]:
+    """`[merged]`: old code = the code it merged into. Checked so that every code has
+    one successor at the end of its chain, and one region."""
+    table = as_table(doc, doc.data.get("merged", {}), ("merged",))
+    merged_into = {_gemeente_code(doc, ("merged",), old): _gemeente_code(doc, ("merged", old), new)
+                   for old, new in table.items()}
+    for old in merged_into:
+        seen, now = {old}, merged_into[old]
+        while now in merged_into:
+            if now in seen:
+                raise doc.error(("merged", old), f"{old} merges back into itself")
+            seen.add(now)
+            now = merged_into[now]
+        if old in owner and now in owner and owner[old] != owner[now]:
+            raise doc.error(("merged", old), f"{old} is in region {owner[old]} but merged "
+                                             f"into {now} of region {owner[now]}")
+    return merged_into
 
 
 def load_regions(path: Path) -> Regions:
     doc = TomlFile.load(path)
-    reject_unknown(doc, doc.data, (), ("regions",))
+    reject_unknown(doc, doc.data, (), ("regions", "merged"))
     table = as_table(doc, doc.data.get("regions"), ("regions",))
     if not table:
         raise doc.error(("regions",), "no regions defined")
@@ -78,9 +114,7 @@ def load_regions(path: Path) -> Regions:
         if not isinstance(codes, list) or not codes:
             raise doc.error((*keys, "gemeenten"), "must be a non-empty list of CBS codes")
         for code in codes:
-            if not isinstance(code, str) or not GEMEENTE_CODE.match(code):
-                raise doc.error((*keys, "gemeenten"),
-                                f"{code!r} is not a CBS gemeente code like GM0363")
+            _gemeente_code(doc, (*keys, "gemeenten"), code)
             # a municipality belongs to one RIEC region; two would route by accident
             if code in owner:
                 raise doc.error((*keys, "gemeenten"), f"{code} is already in region "
@@ -88,7 +122,7 @@ def load_regions(path: Path) -> Regions:
             owner[code] = region
         gemeenten_of[region] = frozenset(codes)
         names[region] = as_text(doc, entry, keys, "name") or region
-    return Regions(gemeenten_of, names)
+    return Regions(gemeenten_of, names, _load_mergers(doc, owner))
 
 
 # -- rules ---------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from hub.alerts.config import (
@@ -56,8 +56,15 @@ def is_unlicensed(fact: Fact) -> bool:
     return fact.licensed is False or (fact.licensed is None and "unlicensed" in fact.signals)
 
 
-def carousel_fires(facts: list[Fact], rule: CarouselRule) -> bool:
-    """Some window of `within_days` days holds >= min_gemeenten towns, one unlicensed."""
+def _same(gemeente: str) -> str:
+    return gemeente
+
+
+def carousel_fires(facts: list[Fact], rule: CarouselRule,
+                   town: Callable[[str], str] = _same) -> bool:
+    """Some window of `within_days` days holds >= min_gemeenten towns, one unlicensed.
+    `town` gives the municipality a code stands for now (Regions.town: a merged
+    municipality and the one it merged into are one town)."""
     ordered = sorted(facts, key=lambda f: f.observed_on)
     for i, first in enumerate(ordered):
         towns: set[str] = set()
@@ -65,7 +72,7 @@ def carousel_fires(facts: list[Fact], rule: CarouselRule) -> bool:
         for fact in ordered[i:]:
             if (fact.observed_on - first.observed_on).days > rule.within_days:
                 break
-            towns.add(fact.gemeente)
+            towns.add(town(fact.gemeente))
             unlicensed = unlicensed or is_unlicensed(fact)
             if unlicensed and len(towns) >= rule.min_gemeenten:
                 return True
@@ -99,7 +106,8 @@ def _link_anchors(fact: Fact, rule: NetworkRule) -> Iterable[Anchor]:
         yield kind, key
 
 
-def networks(facts: Iterable[Fact], rule: NetworkRule) -> list[frozenset[str]]:
+def networks(facts: Iterable[Fact], rule: NetworkRule,
+             town: Callable[[str], str] = _same) -> list[frozenset[str]]:
     """Sighting sets of the networks under `rule`.
 
     An anchor qualifies when >= min_persons persons carry it in >= min_gemeenten
@@ -113,7 +121,7 @@ def networks(facts: Iterable[Fact], rule: NetworkRule) -> list[frozenset[str]]:
     qualifying = [
         anchor for anchor, found in carriers.items()
         if len({f.person_id for f in found}) >= rule.min_persons
-        and len({f.gemeente for f in found}) >= rule.min_gemeenten
+        and len({town(f.gemeente) for f in found}) >= rule.min_gemeenten
     ]
     sets = DisjointSets()
     index = {anchor: i for i, anchor in enumerate(sorted(qualifying))}
@@ -163,14 +171,14 @@ def person_findings(facts: Iterable[Fact], config: AlertConfig) -> list[Finding]
     for fact in facts:
         by_person[fact.person_id].append(fact)
     for person_facts in by_person.values():
-        towns = {f.gemeente for f in person_facts}
-        regions = config.regions.regions_of(towns)
+        regions = config.regions.regions_of({f.gemeente for f in person_facts})
+        towns = {config.regions.town(f.gemeente) for f in person_facts}
         if not regions or len(person_facts) < 2:
             continue
         uuids = frozenset(f.sighting_uuid for f in person_facts)
         carousel = frozenset(
             r for r in regions if config.rules_of(r).carousel.enabled
-            and carousel_fires(person_facts, config.rules_of(r).carousel))
+            and carousel_fires(person_facts, config.rules_of(r).carousel, config.regions.town))
         if carousel:
             findings.append(Finding("carousel", uuids, float(len(towns)), carousel))
         accumulation = frozenset(
@@ -193,10 +201,9 @@ def network_findings(facts: list[Fact], config: AlertConfig) -> list[Finding]:
         if not rule.enabled:
             continue
         if rule not in by_rule:  # regions sharing the defaults share the work
-            by_rule[rule] = networks(facts, rule)
-        region_towns = config.regions.gemeenten_of[region]
+            by_rule[rule] = networks(facts, rule, config.regions.town)
         for sightings in by_rule[rule]:
-            if any(fact_of[u].gemeente in region_towns for u in sightings):
+            if any(config.regions.region_of(fact_of[u].gemeente) == region for u in sightings):
                 found.append((sightings, frozenset({region})))
     for sightings, regions in _merge_overlapping(found):
         persons = {fact_of[u].person_id for u in sightings}
