@@ -34,3 +34,11 @@ def test_every_command_a_unit_starts_parses(unit):
     for words in started:
         parsed = cli.build_parser().parse_args(words)
         assert callable(parsed.run)
+
+
+def test_every_timer_starts_a_unit_here_and_every_oneshot_has_a_timer():
+    directory = UNITS[0].parent
+    timers = {timer.stem for timer in directory.glob("*.timer")}
+    oneshots = {unit.stem for unit in UNITS if "Type=oneshot" in unit.read_text("utf-8")}
+    assert timers == oneshots
+    assert {"zichtlijn-node-sync", "zichtlijn-hub-backup", "zichtlijn-node-backup"} <= timers
