@@ -140,3 +140,30 @@ def test_no_plaintext_identity_anywhere(tmp_path, pki, secret_file, hub, capture
     assert leaks(b"".join(capture.messages), needles) == []
     assert leaks((output.out + output.err).encode(), needles) == []
     assert leaks(caplog.text.encode(), needles) == []
+
+
+@pytest.mark.parametrize("verbose", [False, True], ids=["plain", "-v"])
+def test_an_unexpected_error_is_one_line_without_its_message(tmp_path, pki, secret_file, hub,
+                                                            monkeypatch, capsys, verbose):
+    """A bug's message may quote the row it was working on: neither the line nor -v's
+    stack shows it, only the type and where."""
+    from linkage.encode import Encoder
+
+    config = make_node(tmp_path, pki, secret_file, "GM0363", hub.port)
+    rows = tmp_path / "controls.csv"
+    rows.write_text("case_ref,observed_on,given_names,surname,date_of_birth\n"
+                    f"K-1,{dt.date.today()},Zamfira,Vulpescu-Arbore,1999-02-03\n", "utf-8")
+
+    def broken(self, identities):
+        first = next(iter(identities))
+        raise KeyError(f"{first.given_names} {first.surname}")  # as a lookup by name would
+
+    monkeypatch.setattr(Encoder, "encode_batch", broken)
+    code = cli.main([*(["-v"] if verbose else []), "node", "import", "--home",
+                     str(config.home), str(rows)])
+    err = capsys.readouterr().err
+    assert code == 70
+    assert "Zamfira" not in err and "Vulpescu" not in err
+    assert err.splitlines()[-1].startswith("zichtlijn: internal error (KeyError; its message "
+                                           "is not shown")
+    assert ("encode_batch" in err) == verbose  # where it happened, under -v only

@@ -6,6 +6,7 @@ import argparse
 import logging
 import sqlite3
 import sys
+import traceback
 from collections.abc import Sequence
 
 import grpc
@@ -64,6 +65,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"zichtlijn: database error: {error} (run again with -v for where)",
               file=sys.stderr)
         return 1
+    except Exception as error:  # a bug: one line, and never the message
+        # an unexpected error's message may quote what it was working on (a name from
+        # a CSV row), so neither the line nor -v's stack shows it: only type and place
+        if args.verbose:
+            print("".join(traceback.format_tb(error.__traceback__)), end="", file=sys.stderr)
+        print(f"zichtlijn: internal error ({type(error).__name__}; its message is not shown, "
+              "as it may quote personal data): run again with -v for where it happened, and "
+              "report it", file=sys.stderr)
+        return 70  # EX_SOFTWARE
 
 
 if __name__ == "__main__":
