@@ -140,3 +140,16 @@ def test_every_command_named_in_the_text_exists_with_its_options():
         known = {option for action in parser._actions for option in action.option_strings}
         for option in (word for word in words if word.startswith("--")):
             assert option in known, f"README names `{text}`: {' '.join(path)} has no {option}"
+
+
+def _slug(heading: str) -> str:
+    """The anchor GitHub gives a heading: lower case, punctuation dropped, spaces to -."""
+    return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+
+
+def test_every_link_inside_the_readme_leads_to_a_heading():
+    text = README.read_text("utf-8")
+    anchors = {_slug(line.lstrip("#")) for line in text.splitlines() if line.startswith("#")}
+    links = re.findall(r"\]\(#([^)]+)\)", text)
+    assert len(links) > 10
+    assert sorted(set(links) - anchors) == []
