@@ -110,7 +110,8 @@ class Site:
     def trust(self, quorum: int = 0, checkpoints: tuple[tuple[str, str], ...] = ()) -> Trust:
         witnesses = tuple(witness_key(c).verifier for c in self.nodes.values())
         ca = x509.load_pem_x509_certificate((self.pki.root / "ca.pem").read_bytes())
-        return Trust(read_vkey(self.hub_home / "log.vkey"), ca, witnesses, quorum, checkpoints)
+        return Trust(read_vkey(self.hub_home / "log.vkey"), (ca,), witnesses, quorum,
+                     checkpoints)
 
 
 def _keys(secret_file: Path):

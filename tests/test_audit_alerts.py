@@ -56,7 +56,7 @@ def export(world, tmp_path) -> Path:
 
 def _trust(home: Path, pki) -> Trust:
     ca = x509.load_pem_x509_certificate((pki.root / "ca.pem").read_bytes())
-    return Trust(read_vkey(home / "log.vkey"), ca)
+    return Trust(read_vkey(home / "log.vkey"), (ca,))
 
 
 def _verify(export: Path, world, pki) -> Report:
@@ -178,7 +178,7 @@ def merged_export(tmp_path, pki) -> tuple[Path, Trust]:
     out = tmp_path / "export.db"
     write_export(export_chunks(tmp_path / "hub" / "hub.db", key.verifier, "operator:test"), out)
     ca = x509.load_pem_x509_certificate((pki.root / "ca.pem").read_bytes())
-    return out, Trust(key.verifier, ca)
+    return out, Trust(key.verifier, (ca,))
 
 
 def test_a_logged_merge_verifies(merged_export):

@@ -7,11 +7,10 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from cryptography import x509
-
 from linkage.checkpoint import SIG_COSIGNATURE_V1, CheckpointError, Verifier
 from zichtlijn.audit_file import write_export
 from zichtlijn.audit_verify import Report, Trust, verify_export
+from zichtlijn.ca_bundle import read_ca_bundle
 from zichtlijn.errors import CliError
 from zichtlijn.progress import Progress
 from zichtlijn.transport import TlsFiles, secure_channel
@@ -101,20 +100,13 @@ def _witness_keys(values: list[str]) -> tuple[Verifier, ...]:
     return tuple(keys)
 
 
-def _ca(path: str) -> x509.Certificate:
-    try:
-        return x509.load_pem_x509_certificate(Path(path).read_bytes())
-    except ValueError:
-        raise CliError(f"{path}: not a PEM certificate") from None
-
-
 def _trust(args: argparse.Namespace) -> Trust:
     witnesses = _witness_keys(args.witness_key)
     if args.quorum > len(witnesses):
         raise CliError(f"--quorum {args.quorum} needs at least {args.quorum} --witness-key")
     checkpoints = tuple((path, Path(path).read_text("utf-8")) for path in args.checkpoint)
-    return Trust(read_vkey(Path(args.log_key)), _ca(args.ca), witnesses, args.quorum,
-                 checkpoints)
+    return Trust(read_vkey(Path(args.log_key)), read_ca_bundle(Path(args.ca)), witnesses,
+                 args.quorum, checkpoints)
 
 
 def _print_report(report: Report, trust: Trust) -> None:

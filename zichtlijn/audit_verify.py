@@ -37,7 +37,6 @@ from pathlib import Path
 from typing import NamedTuple
 
 from cryptography import x509
-from cryptography.exceptions import InvalidSignature
 
 from linkage import merkle
 from linkage.checkpoint import (
@@ -53,6 +52,7 @@ from zichtlijn.audit_alerts import AlertLog, MalformedAlertEntry
 from zichtlijn.audit_file import meta_of, open_export
 from zichtlijn.audit_removals import ACTIONS as REMOVAL_ACTIONS
 from zichtlijn.audit_removals import MalformedRemoval, Removals
+from zichtlijn.ca_bundle import issued_by_one_of
 from zichtlijn.certsign import certificate_sha256, verify_batch
 from zichtlijn.identity import IdentityError, principal_of_certificate
 
@@ -81,7 +81,7 @@ class Trust:
     """What the auditor obtained independently of the hub."""
 
     log_key: Verifier
-    ca: x509.Certificate
+    cas: tuple[x509.Certificate, ...]  # one, or the old and the new while the CA changes
     witnesses: tuple[Verifier, ...] = ()
     quorum: int = 0
     checkpoints: tuple[tuple[str, str], ...] = ()  # (where it came from, signed note text)
@@ -342,9 +342,9 @@ def _cosignatures(head: Checkpoint, note: SignedNote, trust: Trust, matches: boo
 # -- uploads ------------------------------------------------------------------------
 
 
-def _load_certificates(conn: sqlite3.Connection, ca: x509.Certificate,
+def _load_certificates(conn: sqlite3.Connection, cas: tuple[x509.Certificate, ...],
                        report: Report) -> dict[str, tuple[bytes, str]]:
-    """Certificates from the CA, by hex fingerprint: (PEM, principal)."""
+    """Certificates from the CA (or one of the CAs), by hex fingerprint: (PEM, principal)."""
     certs: dict[str, tuple[bytes, str]] = {}
     for fingerprint, pem in conn.execute("SELECT sha256, pem FROM certificates"):
         label = bytes(fingerprint).hex()[:16]
@@ -357,9 +357,7 @@ def _load_certificates(conn: sqlite3.Connection, ca: x509.Certificate,
         if certificate_sha256(cert) != bytes(fingerprint):
             report.add(f"certificate {label}: fingerprint does not match its content")
             continue
-        try:
-            cert.verify_directly_issued_by(ca)
-        except (ValueError, TypeError, InvalidSignature):
+        if not issued_by_one_of(cert, cas):
             report.add(f"certificate {label} of {principal}: not issued by the configured CA")
             continue
         certs[bytes(fingerprint).hex()] = (bytes(pem), str(principal))
@@ -554,7 +552,7 @@ def verify_export(path: Path, trust: Trust) -> Report:
             report.add(f"the export is of log {origin!r}, not of log {trust.log_key.name!r} "
                        "whose key was given")
             return report
-        certs = _load_certificates(conn, trust.ca, report)
+        certs = _load_certificates(conn, trust.cas, report)
         entries = conn.execute("SELECT count(*) FROM entries").fetchone()[0]
         signatures = _SignatureChecker(certs, report, entries >= PARALLEL_ENTRIES)
         reader = _EntryReader(report, signatures)

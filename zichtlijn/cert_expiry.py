@@ -14,6 +14,7 @@ from pathlib import Path
 
 from cryptography import x509
 
+from zichtlijn.ca_bundle import read_ca_bundle
 from zichtlijn.transport import TlsFiles
 
 WARN_DAYS = 30
@@ -30,10 +31,14 @@ class Expiry:
 
 
 def expiries(tls: TlsFiles) -> list[Expiry]:
-    """The last day of validity of the home's own certificate and of its CA's."""
-    return [Expiry(what, path, x509.load_pem_x509_certificate(
-                path.read_bytes()).not_valid_after_utc.date())
-            for what, path in (("certificate", tls.cert), ("CA certificate", tls.ca))]
+    """The last day of validity of the home's own certificate and of its CA's (each CA's,
+    while the CA file holds the old and the new one)."""
+    own = x509.load_pem_x509_certificate(tls.cert.read_bytes())
+    cas = read_ca_bundle(tls.ca)
+    return [Expiry("certificate", tls.cert, own.not_valid_after_utc.date())] + [
+        Expiry("CA certificate" if len(cas) == 1 else f"CA certificate {k} of {len(cas)}",
+               tls.ca, ca.not_valid_after_utc.date())
+        for k, ca in enumerate(cas, 1)]
 
 
 def describe(tls: TlsFiles, today: dt.date) -> str:

@@ -15,6 +15,7 @@ from node.csv_file import CsvFileError
 from node.epochs import EpochError
 from node.sync import SyncError
 from zichtlijn.audit_file import ExportFileError
+from zichtlijn.ca_bundle import CaBundleError
 from zichtlijn.certsign import CertificateKeyError
 from zichtlijn.config_files import ConfigFileError
 from zichtlijn.database_file import DatabaseFileError
@@ -35,7 +36,7 @@ USER_ERRORS: tuple[type[BaseException], ...] = (
     SchemaError, ConfigFileError, RiecConfigError, FileNotFoundError, PermissionError,
     IsADirectoryError, OSError, ShareError, KeyPackageError, EpochError,
     LogError, LogKeyError, CertificateKeyError, ExportFileError, StoredPersonError,
-    StoredClusterError, LinkerUnusableError, DatabaseFileError, DecisionsError,
+    StoredClusterError, LinkerUnusableError, DatabaseFileError, DecisionsError, CaBundleError,
 )
 
 

@@ -17,7 +17,6 @@ import sys
 from pathlib import Path
 
 from cryptography import x509
-from cryptography.exceptions import InvalidSignature
 
 from linkage.key_package import seal_package
 from linkage.keys import SECRET_BYTES, derive_purpose_keys
@@ -34,6 +33,7 @@ from linkage.shares import (
     seal_share,
     split_secret,
 )
+from zichtlijn.ca_bundle import issued_by_one_of, read_ca_bundle
 from zichtlijn.errors import CliError
 from zichtlijn.identity import GEMEENTE_CODE, IdentityError, principal_of_certificate
 
@@ -137,16 +137,14 @@ def _prove_recoverable(shares: list[Share], secret: bytes) -> None:
             raise CliError("internal error: shares do not rebuild the secret; nothing written")
 
 
-def _load_certificate(path: str, ca: x509.Certificate, node: str) -> x509.Certificate:
+def _load_certificate(path: str, cas: tuple[x509.Certificate, ...],
+                      node: str) -> x509.Certificate:
     try:
         cert = x509.load_pem_x509_certificate(Path(path).read_bytes())
     except ValueError:
         raise CliError(f"{path}: not a PEM certificate") from None
-    try:
-        cert.verify_directly_issued_by(ca)
-    except (ValueError, TypeError, InvalidSignature):
-        raise CliError(f"{path}: not issued by the given --ca; refusing to seal keys to it") \
-            from None
+    if not issued_by_one_of(cert, cas):
+        raise CliError(f"{path}: not issued by the given --ca; refusing to seal keys to it")
     try:
         principal = principal_of_certificate(cert)
     except IdentityError as error:
@@ -172,11 +170,8 @@ def cmd_package(args: argparse.Namespace) -> int:
     if weak and not _test_kdf():
         raise CliError(f"{weak[0]}: share made with test-strength passphrase protection; "
                        "not accepted outside tests")
-    try:
-        ca = x509.load_pem_x509_certificate(Path(args.ca).read_bytes())
-    except ValueError:
-        raise CliError(f"{args.ca}: not a PEM certificate") from None
-    recipients = [_load_certificate(c, ca, n) for c, n in zip(certs, nodes, strict=True)]
+    cas = read_ca_bundle(Path(args.ca))
+    recipients = [_load_certificate(c, cas, n) for c, n in zip(certs, nodes, strict=True)]
     out = Path(args.out)
     targets = [out / f"{node}-epoch{first.epoch}.keys" for node in nodes]
     existing = [str(t) for t in targets if t.exists()]

@@ -59,6 +59,10 @@ class DevCA:
             .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
             .add_extension(x509.KeyUsage(False, False, False, False, False, True, True, False,
                                          False), critical=True)
+            # the key identifiers tell an old and a new CA of one name apart while both
+            # are trusted (a CA change, README "Certificates"); RFC 5280 4.2.1.1-2
+            .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()),
+                           critical=False)
             .sign(key, hashes.SHA256())
         )
         return cls(key, cert)
@@ -90,6 +94,10 @@ class DevCA:
             .add_extension(x509.SubjectAlternativeName(names), critical=False)
             .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
             .add_extension(x509.ExtendedKeyUsage(usages), critical=False)
+            .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(
+                self.key.public_key()), critical=False)
+            .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()),
+                           critical=False)
             .sign(self.key, hashes.SHA256())
         )
         return Issued(cert.public_bytes(serialization.Encoding.PEM), _key_pem(key))

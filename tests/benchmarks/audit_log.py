@@ -372,7 +372,7 @@ def bench_verify(entries: int, upload_share: float) -> None:
                       witnesses)
         _line("writing the export", f"{time.perf_counter() - started:.1f} s")
         ca = x509.load_pem_x509_certificate((root / "pki" / "ca.pem").read_bytes())
-        trust = Trust(log_key.verifier, ca, tuple(w.verifier for w in witnesses), 2)
+        trust = Trust(log_key.verifier, (ca,), tuple(w.verifier for w in witnesses), 2)
         started = time.perf_counter()
         report = verify_export(root / "export.db", trust)
         seconds = time.perf_counter() - started
