@@ -21,6 +21,7 @@ from hub.config import HubConfig, load_config
 from hub.epochs import node_epochs
 from hub.linker import Linker
 from hub.log_key import DEFAULT_ORIGIN, create_log_key, key_paths, load_log_key
+from hub.log_key_replace import REASONS, replace_log_key
 from hub.restore import restore
 from hub.retention import RetentionJob, purge
 from hub.server import start_hub
@@ -210,6 +211,22 @@ def cmd_relink(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_log_key_replace(args: argparse.Namespace) -> int:
+    config = load_config(HOME.path(args))
+    not_serving(config.home, "the hub is serving on this home and signs with the key it "
+                             "loaded at its start; stop it first to replace the key")
+    replaced = replace_log_key(config.home, config.db_path, args.reason, operator_actor())
+    aside = ", ".join(str(p) for p in replaced.set_aside) or "none: the old key files are lost"
+    print(f"log {replaced.new_key.origin}: new signing key "
+          f"{replaced.new_key.verifier.key_id.hex()} ({args.reason}); the replacement is "
+          f"logged and the first head of the new key signed at {replaced.head_size} entries. "
+          f"Old key files set aside: {aside}.")
+    print(f"Give {config.home / 'log.vkey'} to every node, auditor and RIEC out of band, as "
+          "the first; each node runs `zichtlijn node trust-log-key --log-key FILE`, auditors "
+          "verify with both keys (README \"Replacing the log key\"). Then start the hub.")
+    return 0
+
+
 def register(groups: argparse._SubParsersAction) -> None:
     hub = groups.add_parser("hub", help="central hub: serve, clusters, relink, purge")
     commands = hub.add_subparsers(dest="command", required=True)
@@ -260,6 +277,16 @@ def register(groups: argparse._SubParsersAction) -> None:
     restore_cmd.add_argument("--from", dest="backup", required=True, metavar="FILE",
                              help="a file written by `zichtlijn hub backup`")
     restore_cmd.set_defaults(run=cmd_restore)
+
+    log_key = commands.add_parser("log-key", help="the audit log's signing key")
+    log_key_commands = log_key.add_subparsers(dest="log_key_command", required=True)
+    replace_cmd = log_key_commands.add_parser(
+        "replace", help="sign the log with a new key from now on (the old one lost or "
+                        "possibly known to others; hub stopped)")
+    HOME.add_to(replace_cmd)
+    replace_cmd.add_argument("--reason", required=True, choices=REASONS,
+                             help="why: recorded in the log entry of the replacement")
+    replace_cmd.set_defaults(run=cmd_log_key_replace)
 
     epochs = commands.add_parser("epochs", help="key epochs each node reported (no keys)")
     HOME.add_to(epochs)

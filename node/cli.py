@@ -20,6 +20,7 @@ from node.importer import import_csv
 from node.keys_cli import describe as describe_epoch
 from node.keys_cli import register as register_keys
 from node.log_client import NodeLog, log_status, witness_key
+from node.log_key_trust import trust_log_key
 from node.lookup_cli import register as register_lookup
 from node.records_cli import register as register_records
 from node.recover import recover
@@ -201,6 +202,14 @@ def cmd_witness(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_trust_log_key(args: argparse.Namespace) -> int:
+    trusted = trust_log_key(load_config(HOME.path(args)), Path(args.log_key))
+    print(f"the hub's log is now checked with key {trusted.config.log_key}; the replaced "
+          f"key {trusted.old_key_id} stays trusted for the {trusted.up_to:,} entries this "
+          "node verified under it, and for nothing signed beyond them")
+    return 0
+
+
 def cmd_witness_key(args: argparse.Namespace) -> int:
     print(witness_key(load_config(HOME.path(args))).vkey)
     return 0
@@ -328,6 +337,14 @@ def register(groups: argparse._SubParsersAction) -> None:
     witness.add_argument("--timeout", type=float, default=DEFAULT_DEADLINE_S,
                          help=f"deadline per call in seconds (default {DEFAULT_DEADLINE_S:g})")
     witness.set_defaults(run=cmd_witness)
+
+    trust = commands.add_parser(
+        "trust-log-key", help="check the hub's log with the new key its operator announced "
+                              "(after `hub log-key replace`)")
+    HOME.add_to(trust)
+    trust.add_argument("--log-key", required=True, metavar="FILE",
+                       help="the hub's new log.vkey, obtained out of band")
+    trust.set_defaults(run=cmd_trust_log_key)
 
     wkey = commands.add_parser("witness-key", help="print this node's witness verifier key")
     HOME.add_to(wkey)

@@ -37,6 +37,9 @@ class NodeConfig:
     key_packages: Path | None = None  # directory of installed key packages
     signals_file: Path | None = None  # the hub's signals.toml: unknown codes refused at import
     log_key: Path | None = None  # the hub's log.vkey: tree heads must be signed by it
+    # log keys the hub replaced (`node trust-log-key`): (vkey line, the largest tree size
+    # this node verified under it, the most it is trusted for)
+    retired_log_keys: tuple[tuple[str, int], ...] = ()
 
     @property
     def db_path(self) -> Path:
@@ -55,6 +58,10 @@ class NodeConfig:
             + (f'secret_file = "{self.secret_file}"\n' if self.secret_file else "")
             + (f'key_packages = "{self.key_packages}"\n' if self.key_packages else "")
             + (f'\n[audit]\nlog_key = "{self.log_key}"\n' if self.log_key else "")
+            + ("retired_log_keys = [\n" + "".join(
+                f'    {{ vkey = "{vkey}", up_to = {up_to} }},\n'
+                for vkey, up_to in self.retired_log_keys) + "]\n"
+               if self.log_key and self.retired_log_keys else "")
         )
 
 
@@ -79,6 +86,8 @@ def load_config(home: Path) -> NodeConfig:
                           else None),
             log_key=(resolve(home, doc["audit"]["log_key"])
                      if "log_key" in doc.get("audit", {}) else None),
+            retired_log_keys=tuple((str(r["vkey"]), int(r["up_to"]))
+                                   for r in doc.get("audit", {}).get("retired_log_keys", [])),
         )
 
     path = home / CONFIG_NAME

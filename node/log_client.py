@@ -24,12 +24,13 @@ from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from linkage import merkle
-from linkage.checkpoint import Checkpoint, NoteSignature, SignedNote, Verifier
+from linkage.checkpoint import Checkpoint, CheckpointError, NoteSignature, SignedNote, Verifier
 from node.config import NodeConfig, load_config
 from zichtlijn import certsign
 from zichtlijn.v1 import audit_pb2, audit_pb2_grpc, sync_pb2
 from zichtlijn.witness import (
     LogError,
+    LogKeyring,
     WitnessKey,
     check_extends,
     open_tree_head,
@@ -83,6 +84,18 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
+def log_keyring(config: NodeConfig) -> LogKeyring | None:
+    """The hub's log key this node trusts, with the replaced ones it trusted before."""
+    if not config.log_key:
+        return None
+    try:
+        retired = tuple((Verifier.from_vkey(vkey), up_to)
+                        for vkey, up_to in config.retired_log_keys)
+    except CheckpointError as exc:
+        raise LogError(f"{config.home / 'node.toml'}: retired_log_keys: {exc}") from None
+    return LogKeyring(read_vkey(config.log_key), retired)
+
+
 def witness_key(config: NodeConfig) -> WitnessKey:
     """This node's cosigning key (created on first use), named ``node/<gemeente>``."""
     return WitnessKey.load_or_create(config.home / WITNESS_KEY_NAME, f"node/{config.gemeente}")
@@ -106,7 +119,7 @@ class NodeLog:
 
     db: sqlite_utils.Database
     gemeente: str
-    log_key: Verifier | None
+    log_key: LogKeyring | None
     cert: x509.Certificate
     signing_key: ec.EllipticCurvePrivateKey
     witness: WitnessKey
@@ -116,7 +129,7 @@ class NodeLog:
     def open(cls, config: NodeConfig, db: sqlite_utils.Database) -> NodeLog:
         _, cert_pem, key_pem = config.tls.read()
         db.conn.executescript(SCHEMA)
-        log_key = read_vkey(config.log_key) if config.log_key else None
+        log_key = log_keyring(config)
         return cls(db, config.gemeente, log_key, x509.load_pem_x509_certificate(cert_pem),
                    certsign.load_signing_key(key_pem), witness_key(config))
 

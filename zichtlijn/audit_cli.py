@@ -17,6 +17,7 @@ from zichtlijn.transport import TlsFiles, secure_channel
 from zichtlijn.v1 import audit_pb2, audit_pb2_grpc
 from zichtlijn.witness import (
     LogError,
+    LogKeyring,
     WitnessKey,
     fetch_settled_head,
     open_tree_head,
@@ -105,8 +106,9 @@ def _trust(args: argparse.Namespace) -> Trust:
     if args.quorum > len(witnesses):
         raise CliError(f"--quorum {args.quorum} needs at least {args.quorum} --witness-key")
     checkpoints = tuple((path, Path(path).read_text("utf-8")) for path in args.checkpoint)
+    earlier = tuple(read_vkey(Path(path)) for path in args.earlier_log_key)
     return Trust(read_vkey(Path(args.log_key)), read_ca_bundle(Path(args.ca)), witnesses,
-                 args.quorum, checkpoints)
+                 args.quorum, checkpoints, earlier)
 
 
 def _print_report(report: Report, trust: Trust) -> None:
@@ -161,7 +163,11 @@ def cmd_cosign(args: argparse.Namespace) -> int:
     key = WitnessKey.load_or_create(state / "witness.key", f"{principal.role}/{principal.name}")
     last_path = state / "last.head"
     if last_path.exists():
-        last = open_tree_head(last_path.read_text("utf-8"), trust.log_key, f"{last_path}")
+        # a head cosigned before a key replacement is signed by an earlier key; what
+        # matters is that the verified log extends it
+        keyring = LogKeyring(trust.log_key,
+                             tuple((key, report.entries) for key in trust.earlier_log_keys))
+        last = open_tree_head(last_path.read_text("utf-8"), keyring, f"{last_path}")
         if last.size > report.entries or report.tree.root(last.size) != last.root:
             raise LogError(f"the export is not consistent with the tree head of size {last.size} "
                            f"this auditor cosigned before ({last_path}): history was rewritten "
@@ -203,6 +209,10 @@ def _add_hub(parser: argparse.ArgumentParser, required: bool) -> None:
 def _add_trust(parser: argparse.ArgumentParser, ca: bool = True,
                checkpoints: bool = True) -> None:
     parser.add_argument("--log-key", required=True, help="the hub's log.vkey, obtained out of band")
+    if checkpoints:  # verify and cosign read the whole log, with every key it was signed by
+        parser.add_argument("--earlier-log-key", action="append", default=[], metavar="FILE",
+                            help="a log key the hub replaced (`hub log-key replace`), for "
+                                 "the heads signed before (repeatable)")
     if ca:
         parser.add_argument("--ca", required=True,
                             help="CA certificate that issued the node certificates (PEM)")

@@ -50,6 +50,8 @@ from linkage.checkpoint import (
 from zichtlijn import audit_alerts
 from zichtlijn.audit_alerts import AlertLog, MalformedAlertEntry
 from zichtlijn.audit_file import meta_of, open_export
+from zichtlijn.audit_log_keys import ACTION as KEY_CHANGE
+from zichtlijn.audit_log_keys import KeyChange, KeyTimeline, MalformedKeyChange, read_change
 from zichtlijn.audit_removals import ACTIONS as REMOVAL_ACTIONS
 from zichtlijn.audit_removals import MalformedRemoval, Removals
 from zichtlijn.ca_bundle import issued_by_one_of
@@ -85,6 +87,7 @@ class Trust:
     witnesses: tuple[Verifier, ...] = ()
     quorum: int = 0
     checkpoints: tuple[tuple[str, str], ...] = ()  # (where it came from, signed note text)
+    earlier_log_keys: tuple[Verifier, ...] = ()  # keys the log replaced (`hub log-key replace`)
 
 
 @dataclass
@@ -155,6 +158,7 @@ class _EntryReader:
         self.last_relink: int | None = None
         self.removals = Removals()
         self.alerts = AlertLog()
+        self.key_changes: list[KeyChange] = []
 
     def read(self, conn: sqlite3.Connection) -> None:
         expected = 0
@@ -209,6 +213,11 @@ class _EntryReader:
                 self.report.add(f"entry #{index}: {action} entry is malformed", index)
         elif action in audit_alerts.ACTIONS:
             self._alert(index, action, entry)
+        elif action == KEY_CHANGE:
+            try:
+                self.key_changes.append(read_change(index, entry))
+            except MalformedKeyChange:
+                self.report.add(f"entry #{index}: {action} entry is malformed", index)
 
     def _alert(self, index: int, action: str, entry: dict) -> None:
         try:
@@ -247,13 +256,24 @@ class _EntryReader:
 # -- tree heads -------------------------------------------------------------------
 
 
+def _open_head(text: str, keys: KeyTimeline) -> tuple[Checkpoint, SignedNote]:
+    """The head, checked with the key that must have signed a tree of its size."""
+    note = SignedNote.from_text(text)
+    size = note.checkpoint().size
+    key = keys.key_for(size)
+    if key is None:
+        raise CheckpointError(keys.missing(size))
+    return open_checkpoint(note, key), note
+
+
 def _check_heads(conn: sqlite3.Connection, trust: Trust, tree: merkle.MemoryTree,
-                 report: Report) -> None:
+                 report: Report, keys: KeyTimeline) -> None:
     heads: list[tuple[Checkpoint, SignedNote, str]] = []
+    for problem in keys.problems():
+        report.add(problem)
     for (text,) in conn.execute("SELECT note FROM tree_heads ORDER BY rowid"):
         try:
-            note = SignedNote.from_text(text)
-            head = open_checkpoint(note, trust.log_key)
+            head, note = _open_head(text, keys)
         except CheckpointError as exc:
             size = _size_hint(text)
             report.add(f"tree head{size}: not signed by the log key {trust.log_key.name} "
@@ -279,8 +299,7 @@ def _check_heads(conn: sqlite3.Connection, trust: Trust, tree: merkle.MemoryTree
         _cosignatures(head, note, trust, matches, f"tree head of size {head.size}", report)
     for origin, text in trust.checkpoints:
         try:
-            note = SignedNote.from_text(text)
-            head = open_checkpoint(note, trust.log_key)
+            head, note = _open_head(text, keys)
         except CheckpointError as exc:
             report.add(f"checkpoint from {origin}: not signed by the log key ({exc})")
             continue
@@ -562,7 +581,8 @@ def verify_export(path: Path, trust: Trust) -> Report:
             signatures.finish()  # also stops the worker processes
         report.root = reader.tree.root()
         report.tree = reader.tree
-        _check_heads(conn, trust, reader.tree, report)
+        _check_heads(conn, trust, reader.tree, report,
+                     KeyTimeline(trust.log_key, trust.earlier_log_keys, reader.key_changes))
         if report.latest_head is None and report.entries:
             report.add("no tree head signed by the log key covers this log")
         elif report.largest_signed < report.entries:

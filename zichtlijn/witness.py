@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import grpc
@@ -32,6 +33,7 @@ from zichtlijn.v1 import audit_pb2, audit_pb2_grpc
 
 __all__ = [
     "LogError",
+    "LogKeyring",
     "WitnessKey",
     "check_extends",
     "fetch_settled_head",
@@ -59,15 +61,50 @@ def read_vkey(path: Path) -> Verifier:
         raise LogError(f"{path}: {exc}") from None
 
 
-def open_tree_head(note: str, log: Verifier | None, what: str = "tree head") -> Checkpoint:
+@dataclass(frozen=True)
+class LogKeyring:
+    """The hub's log key, and the keys it replaced (`hub log-key replace`), each trusted
+    only for trees no larger than those verified under it before it was replaced: a
+    retired key, lost or stolen, can sign nothing new that this holder accepts."""
+
+    current: Verifier
+    retired: tuple[tuple[Verifier, int], ...] = ()  # (key, largest tree size trusted)
+
+    @property
+    def name(self) -> str:
+        return self.current.name
+
+    def open(self, note: str, what: str = "tree head") -> Checkpoint:
+        try:
+            return open_checkpoint(note, self.current)
+        except CheckpointError as exc:
+            refusal = exc
+        for key, up_to in self.retired:
+            try:
+                head = open_checkpoint(note, key)
+            except CheckpointError:
+                continue
+            if head.size <= up_to:
+                return head
+            raise LogError(f"{what} refused: a tree of {head.size} entries signed by the "
+                           f"retired log key {key.key_id.hex()}, which is trusted only up "
+                           f"to {up_to} entries: forged with a replaced key") from None
+        unsigned = "signature" in str(refusal) or "not signed" in str(refusal)
+        hint = (" If the hub operator announced a new log key, install it: `node "
+                "trust-log-key --log-key FILE` (README \"Replacing the log key\")"
+                if unsigned else "")
+        raise LogError(f"{what} refused: {refusal} (expected log key {self.name!r}).{hint}"
+                       ) from None
+
+
+def open_tree_head(note: str, log: Verifier | LogKeyring | None,
+                   what: str = "tree head") -> Checkpoint:
     """A checkpoint signed by the configured log key (witness lines are ignored here)."""
     if log is None:
         raise LogError("no hub log key configured (pass the hub's log.vkey, e.g. "
                        "`node init --log-key FILE`)")
-    try:
-        return open_checkpoint(note, log)
-    except CheckpointError as exc:
-        raise LogError(f"{what} refused: {exc} (expected log key {log.name!r})") from None
+    keyring = log if isinstance(log, LogKeyring) else LogKeyring(log)
+    return keyring.open(note, what)
 
 
 def check_extends(previous: Checkpoint | None, head: Checkpoint, proof_from: int,
