@@ -250,7 +250,9 @@ def cmd_status(args: argparse.Namespace) -> int:
     kept = (f", {abandoned} tree head(s) of a history lost in a hub restore kept as evidence"
             if abandoned else "")
     print(f"audit log  {'never checked' if verified is None else f'verified at {verified} entries'}"
-          f", {receipts} receipts kept{kept}; log key {config.log_key or 'NOT CONFIGURED'}")
+          f", {receipts} receipts kept{kept}; log key {config.log_key or 'NOT CONFIGURED'}"
+          + "".join(f"; replaced key trusted up to {up_to:,} entries"
+                    for _, up_to in config.retired_log_keys))
     return 0
 
 

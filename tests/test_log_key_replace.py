@@ -68,6 +68,8 @@ def test_a_lost_log_key_is_replaced_and_nodes_and_auditors_follow(
     # the node keeps the old key only for what it verified under it
     node_toml = (homes["GM0363"] / "node.toml").read_text("utf-8")
     assert "retired_log_keys" in node_toml and read_vkey(old_vkey).to_vkey() in node_toml
+    assert run("node", "status", "--home", homes["GM0363"]) == 0
+    assert "; replaced key trusted up to " in capsys.readouterr().out
 
     export = tmp_path / "audit.db"
     assert run("audit", "export", "--home", hub_home, "--out", export) == 0
