@@ -53,15 +53,15 @@ def replace_log_key(home: Path, db_path: Path, reason: str, actor: str) -> Repla
         old = read_vkey(vkey_path) if vkey_path.exists() else None
     except LogError:
         old = None  # a damaged verifier key file is set aside with the rest
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
-    set_aside = []
-    for path in (key_path, vkey_path):
-        if path.exists():
-            aside = path.with_name(f"{path.name}.replaced-{stamp}")
-            path.rename(aside)
-            set_aside.append(aside)
-    store = HubStore(db_path)
+    store = HubStore(db_path)  # first: a database that does not open changes nothing
     try:
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+        set_aside = []
+        for path in (key_path, vkey_path):
+            if path.exists():
+                aside = path.with_name(f"{path.name}.replaced-{stamp}")
+                path.rename(aside)
+                set_aside.append(aside)
         new_key = create_log_key(home, _origin(store, old))
         new_vkey = new_key.verifier.to_vkey()
         with store.transaction() as conn:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from node.config import CONFIG_NAME, NodeConfig
 from node.log_client import log_status
+from node.retention import retention_months, retention_toml
 from node.store import NodeStore
 from zichtlijn.witness import LogError, read_vkey
 
@@ -47,5 +48,6 @@ def trust_log_key(config: NodeConfig, new_vkey: Path) -> Trusted:
     trusted = dataclasses.replace(
         config, log_key=target,
         retired_log_keys=(*config.retired_log_keys, (old.to_vkey(), up_to)))
-    (config.home / CONFIG_NAME).write_text(trusted.to_toml(), "utf-8")
+    months = retention_months(config.home)  # node.toml holds it beside the configuration
+    (config.home / CONFIG_NAME).write_text(trusted.to_toml() + retention_toml(months), "utf-8")
     return Trusted(trusted, old.key_id.hex(), up_to)

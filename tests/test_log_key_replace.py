@@ -11,6 +11,7 @@ import pytest
 
 from hub.log_key import LogKey, load_log_key
 from linkage.checkpoint import Verifier
+from node.retention import retention_months
 from tests.lookup_support import day, import_and_sync, run, running_hub, three_towns
 from tests.test_hub_restore import hub_on
 from zichtlijn.witness import LogError, LogKeyring, read_vkey
@@ -53,8 +54,11 @@ def test_a_lost_log_key_is_replaced_and_nodes_and_auditors_follow(
         err = capsys.readouterr().err
         assert "tree head refused" in err and "node trust-log-key" in err
         assert err.count("\n") == 1
+        with (homes["GM0344"] / "node.toml").open("a") as config:
+            config.write("\n[retention]\nmonths = 24\n")
         for home in homes.values():
             assert run("node", "trust-log-key", "--home", home, "--log-key", new_vkey) == 0
+        assert retention_months(homes["GM0344"]) == 24  # the rest of node.toml is kept
         out = capsys.readouterr().out
         assert "stays trusted for the" in out
         import_and_sync(tmp_path, homes["GM0363"],
