@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import stat
 
 import pytest
@@ -68,6 +69,19 @@ def test_the_journal_keeps_each_alerts_last_decision_and_names_a_damaged_line(tm
         out.write('{"alert_id": "A-3"}\n')
     with pytest.raises(DecisionsError, match="line 4 is not a decision"):
         journal.latest()
+
+
+def test_decisions_older_than_the_retention_period_are_dropped(tmp_path):
+    journal = DecisionJournal(tmp_path / "decisions.jsonl")
+    old = Decision("A-1", CLOSE, "no_grounds", frozenset({"s1"}), "2025-05-01T09:00:00+00:00")
+    recent = Decision("A-2", ACKNOWLEDGE, "", frozenset({"s2"}), "2025-07-01T09:00:00+00:00")
+    journal.record(old, today=dt.date(2026, 11, 1))  # 18 months back: 2025-05-01, kept
+    journal.record(recent, today=dt.date(2026, 11, 1))
+    assert set(journal.latest()) == {"A-1", "A-2"}
+    journal.record(recent, today=dt.date(2026, 11, 2))  # now A-1 is older than 18 months
+    assert set(journal.latest()) == {"A-2"}
+    assert stat.S_IMODE(journal.path.stat().st_mode) == 0o600
+    assert not journal.path.with_name("decisions.jsonl.new").exists()
 
 
 def test_decisions_a_restore_lost_are_sent_again_and_reopened_alerts_are_left(

@@ -9,7 +9,8 @@ the decision did not see. An alert that gained evidence since is a new question 
 consultation and is left as the hub shows it.
 
 The file holds alert ids, reason codes, sighting UUIDs and times: what the hub sent this
-RIEC, never a name.
+RIEC, never a name. A decision is kept as long as a backup may be (no longer than the
+retention period, README "Backups"), then dropped: an older one is needed by no restore.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from zichtlijn.dates import DEFAULT_RETENTION_MONTHS, months_before
 from zichtlijn.v1 import alerts_pb2
 
 DECISIONS_NAME = "decisions.jsonl"
@@ -63,12 +65,24 @@ class DecisionJournal:
     def __init__(self, path: Path) -> None:
         self.path = path
 
-    def record(self, decision: Decision) -> None:
+    def record(self, decision: Decision, today: dt.date | None = None) -> None:
+        """Append `decision`, and drop those older than the retention period."""
         fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
         with os.fdopen(fd, "a", encoding="utf-8") as out:
             out.write(decision.to_json() + "\n")
             out.flush()
             os.fsync(out.fileno())
+        cutoff = months_before(today or dt.date.today(), DEFAULT_RETENTION_MONTHS).isoformat()
+        lines = self.path.read_text("utf-8").splitlines(keepends=True)
+        kept = [line for line in lines if _decided_on(line) >= cutoff]
+        if len(kept) < len(lines):
+            fresh = self.path.with_name(self.path.name + ".new")
+            fd = os.open(fresh, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                out.writelines(kept)
+                out.flush()
+                os.fsync(out.fileno())
+            fresh.replace(self.path)
 
     def latest(self) -> dict[str, Decision]:
         """Each alert's last decision (a later one replaces an earlier one)."""
@@ -90,6 +104,15 @@ class DecisionJournal:
                                      f"{decision.action!r}")
             found[decision.alert_id] = decision
         return found
+
+
+def _decided_on(line: str) -> str:
+    """The date of a journal line; a line that is no decision sorts last, so it is kept
+    for `latest` to name."""
+    try:
+        return str(json.loads(line)["at"])[:10]
+    except (ValueError, KeyError, TypeError):
+        return "9999"
 
 
 def behind(alerts: Iterable[alerts_pb2.Alert],
