@@ -48,7 +48,7 @@ def test_a_lost_log_key_is_replaced_and_nodes_and_auditors_follow(
     assert read_vkey(new_vkey).name == read_vkey(old_vkey).name  # the same log
     assert [p.name.split(".replaced-")[0] for p in hub_home.glob("*.replaced-*")] == ["log.vkey"]
 
-    with hub_on(tmp_path, pki, homes):
+    with hub_on(tmp_path, pki, homes) as hub:
         # a node not yet told refuses the hub's heads, and says what to do
         assert run("node", "sync", "--home", homes["GM0599"]) == 1
         err = capsys.readouterr().err
@@ -66,6 +66,17 @@ def test_a_lost_log_key_is_replaced_and_nodes_and_auditors_follow(
         for home in homes.values():
             assert run("node", "sync", "--home", home) == 0
             assert run("node", "witness", "--home", home) == 0
+        # a RIEC with the new key finds a head settled by the nodes' witnessing
+        witnesses = []
+        for home in homes.values():
+            capsys.readouterr()
+            assert run("node", "witness-key", "--home", home) == 0
+            witnesses += ["--witness-key", capsys.readouterr().out.strip()]
+        assert run("audit", "tree-head", "--log-key", new_vkey, *witnesses, "--quorum", "2",
+                   "--hub", f"127.0.0.1:{hub.port}", "--ca", pki.root / "ca.pem",
+                   "--cert", pki.root / "riec-rotterdam.pem",
+                   "--key", pki.root / "riec-rotterdam.key") == 0
+        assert "settled tree head:" in capsys.readouterr().err
         assert run("node", "trust-log-key", "--home", homes["GM0363"],
                    "--log-key", new_vkey) == 1
         assert "already trusts that log key" in capsys.readouterr().err
