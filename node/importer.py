@@ -11,6 +11,7 @@ from linkage.encode import Encoder
 from node.csv_file import decode_csv, read_rows
 from node.csv_import import NOT_UTF8, ParsedSighting, RowError, RowNote, parse_row
 from node.epoch_views import same_content
+from node.retention import TOO_OLD
 from node.store import NodeStore
 from zichtlijn import wire
 from zichtlijn.v1 import encoding_pb2
@@ -42,13 +43,21 @@ class ImportReport:
 
     def advice(self) -> list[str]:
         """What to do about a whole class of refused rows, said once."""
+        found = []
         undecodable = sum(error.reason == NOT_UTF8 for error in self.errors)
-        if not undecodable:
-            return []
-        return [f"{undecodable} row(s) are not UTF-8: a spreadsheet saved as \"CSV (comma "
-                "delimited)\" writes Windows-1252; save it as \"CSV UTF-8\" (which keeps ș, ț "
-                "and ă) and import it again, or import it again with --encoding "
-                "windows-1252 (rows already imported stay as they are)"]
+        if undecodable:
+            found.append(f"{undecodable} row(s) are not UTF-8: a spreadsheet saved as \"CSV "
+                         "(comma delimited)\" writes Windows-1252; save it as \"CSV UTF-8\" "
+                         "(which keeps ș, ț and ă) and import it again, or import it again "
+                         "with --encoding windows-1252 (rows already imported stay as they "
+                         "are)")
+        too_old = sum(error.reason.startswith(TOO_OLD) for error in self.errors)
+        if too_old:
+            found.append(f"{too_old} row(s) are older than the retention period, and a "
+                         "control is kept no longer than that; the period is node.toml's "
+                         "[retention] months, set by `node init --retention-months` (README "
+                         "\"AVG\")")
+        return found
 
 
 def _held_at_hub(message: encoding_pb2.EncodedSighting,

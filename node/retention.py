@@ -135,6 +135,9 @@ def report_purges(channel: grpc.Channel, store: NodeStore, timeout_s: float) -> 
 Refusal = Callable[[ParsedSighting], tuple[str, str] | None]
 
 
+TOO_OLD = "older than the retention period"
+
+
 def refusal(store: NodeStore, today: dt.date, months: int) -> Refusal:
     """For the importer: why a parsed row may not be stored (field, reason), or None."""
     create_tables(store)
@@ -143,8 +146,7 @@ def refusal(store: NodeStore, today: dt.date, months: int) -> Refusal:
 
     def check(parsed: ParsedSighting) -> tuple[str, str] | None:
         if parsed.observed_on <= cutoff:
-            return ("observed_on", f"older than the retention period ({months} months, "
-                                   f"cutoff {cutoff}); not kept")
+            return ("observed_on", f"{TOO_OLD} ({months} months, cutoff {cutoff}); not kept")
         if parsed.case_ref in withdrawn:
             return ("case_ref", f"{parsed.case_ref!r} was withdrawn on "
                                 f"{withdrawn[parsed.case_ref]}; not imported again")

@@ -269,6 +269,9 @@ def test_node_import_refuses_rows_past_retention_with_the_line(tmp_path, pki, se
         out = capsys.readouterr()
         assert "line 2: observed_on: older than the retention period" in out.err
         assert "imported 1" in out.out
+        # said once for the whole file: where the period is set
+        assert out.err.count("1 row(s) are older than the retention period") == 1
+        assert "`node init --retention-months`" in out.err
 
 
 def test_hub_and_node_init_take_the_retention_period(tmp_path, pki, secret_file):
