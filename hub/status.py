@@ -15,6 +15,7 @@ from hub import linked_with
 from hub.linker import COUNT_AGAIN_BECAUSE
 from hub.settings import RECOUNT_WHEN_LEFT, MatchingSettings
 from linkage.linking import policy_digest
+from zichtlijn.audit_log_keys import ACTION as KEY_REPLACED
 
 
 def status_lines(conn: sqlite3.Connection, matching: MatchingSettings) -> list[str]:
@@ -27,13 +28,18 @@ def status_lines(conn: sqlite3.Connection, matching: MatchingSettings) -> list[s
     lines.append(f"threshold    {_threshold(matching, rise)}")
     if matching.auto:
         lines.append(f"name counts  {_name_counts(conn, rise)}")
-    lines.append(f"last relink  {_last_relink(conn)}")
+    last = _last_entries(conn, ("relink", "restore", KEY_REPLACED))
+    lines.append(f"last relink  {_last_relink(last.get('relink'))}")
     lines.append(f"settings     {_settings(conn, matching, rise)}")
-    restored = _last_entry(conn, "restore")
+    restored = last.get("restore")
     if restored is not None:
         lines.append(f"restored     {restored['at']} by {restored['actor']} from "
                      f"{restored['backup']}, whose log held {restored['log_size']:,} entries; "
                      "README \"Restoring from a backup\"")
+    replaced = last.get(KEY_REPLACED)
+    if replaced is not None:
+        lines.append(f"log key      replaced {replaced['at']} by {replaced['actor']} "
+                     f"({replaced['reason']}); README \"Replacing the log key\"")
     return lines
 
 
@@ -63,15 +69,24 @@ def _name_counts(conn: sqlite3.Connection, rise: float) -> str:
             f"(counted again below {RECOUNT_WHEN_LEFT:.0%})")
 
 
-def _last_entry(conn: sqlite3.Connection, action: str) -> dict | None:
-    row = conn.execute(  # entries are canonical JSON (hub/audit_log.py `encode_entry`)
-        "SELECT entry FROM audit_entries WHERE CAST(entry AS TEXT) LIKE ? "
-        "ORDER BY idx DESC LIMIT 1", [f'%"action":"{action}"%']).fetchone()
-    return None if row is None else json.loads(row[0])
+def _last_entries(conn: sqlite3.Connection, actions: tuple[str, ...]) -> dict[str, dict]:
+    """The newest entry of each action, in one pass from the end of the log (it reads the
+    whole log only when one of them never happened)."""
+    found: dict[str, dict] = {}
+    cursor = conn.execute(  # entries are canonical JSON (hub/audit_log.py `encode_entry`)
+        "SELECT entry FROM audit_entries WHERE "
+        + " OR ".join("CAST(entry AS TEXT) LIKE ?" for _ in actions) + " ORDER BY idx DESC",
+        [f'%"action":"{action}"%' for action in actions])
+    for (raw,) in cursor:
+        entry = json.loads(raw)
+        if entry["action"] in actions:
+            found.setdefault(entry["action"], entry)
+        if len(found) == len(actions):
+            break
+    return found
 
 
-def _last_relink(conn: sqlite3.Connection) -> str:
-    entry = _last_entry(conn, "relink")
+def _last_relink(entry: dict | None) -> str:
     if entry is None:
         return "never"
     if "threshold" in entry:

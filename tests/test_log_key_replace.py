@@ -47,6 +47,9 @@ def test_a_lost_log_key_is_replaced_and_nodes_and_auditors_follow(
     assert read_vkey(new_vkey) != read_vkey(old_vkey)
     assert read_vkey(new_vkey).name == read_vkey(old_vkey).name  # the same log
     assert [p.name.split(".replaced-")[0] for p in hub_home.glob("*.replaced-*")] == ["log.vkey"]
+    assert run("hub", "status", "--home", hub_home) == 0
+    status = capsys.readouterr().out
+    assert "log key      replaced " in status and "(lost); README" in status
 
     with hub_on(tmp_path, pki, homes) as hub:
         # a node not yet told refuses the hub's heads, and says what to do
