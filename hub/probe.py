@@ -35,7 +35,7 @@ from hub.epoch_tables import neutral_score
 from linkage.cluster import attach_choice, attach_pairs, cluster_component
 from linkage.compare import MatchPolicy, score_pairs
 from linkage.encode import IdentityEncoding
-from linkage.table import EntityTokens
+from linkage.table import EncodingTable, EntityTokens
 
 if TYPE_CHECKING:
     from hub.linker import Linker
@@ -63,7 +63,8 @@ class _ProbeScorer:
         self.names = linker.probe_names(probe)  # the rise it pays, as a new sighting would
         self.known: dict[int, float] = {}
 
-    def _table_scorer(self, table, left, right):
+    def _table_scorer(self, table: EncodingTable, left: np.ndarray,
+                      right: np.ndarray) -> np.ndarray:
         return score_pairs(table, left, right, self.linker.policy)
 
     def against(self, rows: np.ndarray) -> np.ndarray:

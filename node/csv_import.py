@@ -296,7 +296,7 @@ def _require_possible_birth(line: int, name: str, born: dt.date, observed_on: dt
         raise RowError(line, name, "before 1900")
 
 
-def _normalised(line: int, name: str, value: str, normaliser,
+def _normalised(line: int, name: str, value: str, normaliser: Callable[[str], str | None],
                 notes: list[RowNote] | None = None) -> str | None:
     """The normalised value of an optional cell; one that cannot be read is dropped with a
     note when `notes` is given (`_kept_without`). A formula or control characters refuse."""
