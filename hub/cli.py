@@ -22,6 +22,7 @@ from hub.epochs import node_epochs
 from hub.linker import Linker
 from hub.log_key import DEFAULT_ORIGIN, create_log_key, key_paths, load_log_key
 from hub.log_key_replace import REASONS, replace_log_key
+from hub.node_contacts import describe_contacts
 from hub.restore import restore
 from hub.retention import RetentionJob, purge
 from hub.server import start_hub
@@ -154,13 +155,17 @@ def cmd_status(args: argparse.Namespace) -> int:
     try:
         with store.lock:
             lines = status_lines(store.db.conn, matching)
+            nodes, silent = describe_contacts(store.db.conn, dt.datetime.now(dt.UTC))
     finally:
         store.close()
     today = dt.date.today()
+    warnings = [*silent, *cert_warnings(config.tls, today)]
+    lines.append(f"nodes        {nodes}")
+    lines += [f"             WARNING: {warning}" for warning in silent]
     lines.append(f"tls          {describe_certs(config.tls, today)}")
     lines += [f"             WARNING: {warning}" for warning in cert_warnings(config.tls, today)]
     print("\n".join(lines))
-    return 0
+    return 1 if args.check and warnings else 0
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
@@ -263,6 +268,8 @@ def register(groups: argparse._SubParsersAction) -> None:
     status = commands.add_parser("status", help="what the hub holds and how it links "
                                                 "(threshold, name counts, last relink)")
     HOME.add_to(status)
+    status.add_argument("--check", action="store_true",
+                        help="exit 1 when a WARNING line is shown (for monitoring)")
     status.set_defaults(run=cmd_status)
 
     backup = commands.add_parser("backup", help="copy the hub database to a new file, also "

@@ -8,7 +8,7 @@ import re
 
 import grpc
 
-from hub import epochs
+from hub import epochs, node_contacts
 from hub.store import HubStore, utc_now
 from zichtlijn.transport import require_role
 from zichtlijn.v1 import epochs_pb2, epochs_pb2_grpc
@@ -57,7 +57,9 @@ class EpochService(epochs_pb2_grpc.EpochServiceServicer):
             context.abort(grpc.StatusCode.INVALID_ARGUMENT, problem)
         try:
             with self.store.transaction() as conn:
-                changes = epochs.record_report(conn, node.name, utc_now(), request.epochs)
+                now = utc_now()
+                node_contacts.heard_from(conn, node.name, now)
+                changes = epochs.record_report(conn, node.name, now, request.epochs)
         except epochs.EpochConflict as conflict:
             log.warning("refused epoch report from %s: %s", node, conflict)
             context.abort(grpc.StatusCode.FAILED_PRECONDITION, str(conflict))

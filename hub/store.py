@@ -22,6 +22,7 @@ from hub import (
     epochs,
     linked_with,
     lookup_control,
+    node_contacts,
     record_tables,
     tree_heads,
     upload_records,
@@ -139,6 +140,7 @@ class HubStore:
         )
         audit_log.create_tables(self.db.conn)
         epochs.create_tables(self.db.conn)
+        node_contacts.create_tables(self.db.conn)
         lookup_control.create_tables(self.db.conn)
         record_tables.create_tables(self.db.conn)
         upload_records.create_tables(self.db.conn)

@@ -28,12 +28,13 @@ from node.rejoin import rejoin
 from node.retention import purge, refusal, report_purges, retention_months, retention_toml
 from node.store import NodeStore
 from node.sync import sync
+from node.sync_runs import describe_runs, last_runs, record_run
 from zichtlijn.cert_expiry import describe as describe_certs
 from zichtlijn.cert_expiry import warnings as cert_warnings
 from zichtlijn.cli_home import HomeOption
 from zichtlijn.database_file import back_up
 from zichtlijn.dates import add_retention_months_argument
-from zichtlijn.errors import CliError
+from zichtlijn.errors import CliError, failure_line
 from zichtlijn.keyfile import load_purpose_keys
 from zichtlijn.progress import Progress
 from zichtlijn.signal_catalogue import load_signals
@@ -162,6 +163,10 @@ def cmd_sync(args: argparse.Namespace) -> int:
             report = sync(channel, store, config.batch_size, args.timeout, progress)
             asked = ask_again(channel, store, min(args.timeout, DEFAULT_DEADLINE_S))
             report_purges(channel, store, min(args.timeout, DEFAULT_DEADLINE_S))
+        record_run(store.db, True, report.summary())
+    except Exception as error:
+        record_run(store.db, False, failure_line(error, config.hub))
+        raise
     finally:
         progress.done()
         store.close()
@@ -230,30 +235,40 @@ def cmd_status(args: argparse.Namespace) -> int:
         unsynced = store.count_unsynced()
         verified, receipts, abandoned = log_status(store.db)
         hub_only = store.count_hub_only()
+        newest, worked = last_runs(store.db)
     finally:
         store.close()
+    warned = 0
+
+    def warn(lines: list[str]) -> None:
+        nonlocal warned
+        for line in lines:
+            print(f"           WARNING: {line}")
+        warned += len(lines)
+
     schema = default_schema()
     print(f"gemeente   {config.gemeente}")
     print(f"hub        {config.hub}")
     print(f"schema     {schema.label}")
     for position, info in enumerate(epochs):
         print(f"{'epochs' if position == 0 else '':<10} {describe_epoch(info)}")
-    if keys_problem:
-        print(f"           WARNING: {keys_problem}")
+    warn([keys_problem] if keys_problem else [])
     taken_back = (f"; {hub_only} synced before a restore of this database, at the hub, not "
                   "imported again yet (`node recover`)" if hub_only else "")
     print(f"sightings  {total} ({unsynced} not yet synced{taken_back})")
+    line, sync_warnings = describe_runs(newest, worked, dt.datetime.now(dt.UTC))
+    print(f"last sync  {line}")
+    warn(sync_warnings)
     today = dt.date.today()
     print(f"tls        {describe_certs(config.tls, today)}")
-    for warning in cert_warnings(config.tls, today):
-        print(f"           WARNING: {warning}")
+    warn(cert_warnings(config.tls, today))
     kept = (f", {abandoned} tree head(s) of a history lost in a hub restore kept as evidence"
             if abandoned else "")
     print(f"audit log  {'never checked' if verified is None else f'verified at {verified} entries'}"
           f", {receipts} receipts kept{kept}; log key {config.log_key or 'NOT CONFIGURED'}"
           + "".join(f"; replaced key trusted up to {up_to:,} entries"
                     for _, up_to in config.retired_log_keys))
-    return 0
+    return 1 if args.check and warned else 0
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
@@ -358,8 +373,11 @@ def register(groups: argparse._SubParsersAction) -> None:
     backup.add_argument("--out", required=True, metavar="FILE", help="the copy (must not exist)")
     backup.set_defaults(run=cmd_backup)
 
-    status = commands.add_parser("status", help="show configuration, schema, epoch, counts")
+    status = commands.add_parser("status", help="show configuration, schema, epoch, counts, "
+                                                "the last sync")
     HOME.add_to(status)
+    status.add_argument("--check", action="store_true",
+                        help="exit 1 when a WARNING line is shown (for monitoring)")
     status.set_defaults(run=cmd_status)
 
     register_keys(commands, HOME.add_to, HOME.path)

@@ -46,3 +46,11 @@ def describe(error: BaseException, peer: str = "hub") -> str:
     if isinstance(error, OSError) and error.filename:
         return f"{error.filename}: {error.strerror or error}"
     return str(error).splitlines()[0] if str(error) else type(error).__name__
+
+
+def failure_line(error: BaseException, peer: str = "hub") -> str:
+    """One line for a record of what failed: a user error as `describe` says it, a bug by
+    its type only (its message may quote a row)."""
+    if isinstance(error, (grpc.RpcError, CliError, *USER_ERRORS)):
+        return describe(error, peer)
+    return f"internal error ({type(error).__name__})"

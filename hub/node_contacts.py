@@ -1,0 +1,46 @@
+"""When each node was last heard from: for `hub status` and monitoring.
+
+A node reports its key epochs at the start of every sync, so the time of its last
+report is the time of its last sync attempt that reached the hub. A node silent for
+more than `SILENT_DAYS` has stopped syncing (its timer, its certificate, its network):
+`hub status` names it, and `hub status --check` exits 1 (README "Monitoring").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+
+SILENT_DAYS = 2  # nodes sync nightly
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS node_contacts (
+    gemeente TEXT PRIMARY KEY,
+    last_report_at TEXT NOT NULL
+) WITHOUT ROWID;
+"""
+
+
+def create_tables(conn: sqlite3.Connection) -> None:
+    conn.executescript(SCHEMA)
+
+
+def heard_from(conn: sqlite3.Connection, gemeente: str, at: str) -> None:
+    """Inside the caller's transaction."""
+    conn.execute("INSERT INTO node_contacts (gemeente, last_report_at) VALUES (?, ?) "
+                 "ON CONFLICT (gemeente) DO UPDATE SET last_report_at = excluded.last_report_at",
+                 [gemeente, at])
+
+
+def describe_contacts(conn: sqlite3.Connection, now: dt.datetime) -> tuple[str, list[str]]:
+    """The status line and a warning for each silent node."""
+    rows = conn.execute("SELECT gemeente, last_report_at FROM node_contacts "
+                        "ORDER BY gemeente").fetchall()
+    if not rows:
+        return "none has synced yet", []
+    silent = [(gemeente, at) for gemeente, at in rows
+              if now - dt.datetime.fromisoformat(at) > dt.timedelta(days=SILENT_DAYS)]
+    line = f"{len(rows)} have synced; {len(rows) - len(silent)} within {SILENT_DAYS} days"
+    return line, [f"node {gemeente} was last heard from {at} "
+                  f"({(now - dt.datetime.fromisoformat(at)).days} days ago)"
+                  for gemeente, at in silent]

@@ -1,0 +1,83 @@
+"""Monitoring (README "Monitoring"): `node status` tells when the node last synced and
+whether it worked, `hub status` which nodes went silent, and `--check` turns any WARNING
+into exit code 1 for a monitoring system."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+
+from node.store import NodeStore
+from node.sync_runs import record_run
+from tests.lookup_support import csv_bytes, day, node, run, running_hub
+from zichtlijn.errors import failure_line
+
+ROW = ["K-1", day(0), "Ana", "Lungu", "01-02-1999", "v", "", "nee", ""]
+
+
+def status(capsys, *argv) -> tuple[int, str]:
+    capsys.readouterr()
+    code = run(*argv)
+    return code, capsys.readouterr().out
+
+
+def test_a_node_tells_when_it_last_synced_and_check_fails_when_it_did_not(
+        tmp_path, pki, secret_file, capsys):
+    with running_hub(tmp_path, pki) as hub:
+        home = node(tmp_path, pki, secret_file, "GM0363", hub)
+        code, out = status(capsys, "node", "status", "--home", home, "--check")
+        assert code == 1
+        assert "last sync  never synced" in out and "WARNING: no sync has run yet" in out
+        (tmp_path / "k.csv").write_bytes(csv_bytes([ROW]))
+        assert run("node", "import", "--home", home, tmp_path / "k.csv") == 0
+        assert run("node", "sync", "--home", home) == 0
+        code, out = status(capsys, "node", "status", "--home", home, "--check")
+        assert code == 0, out
+        assert "synced 1 sightings" in out.split("last sync  ")[1].splitlines()[0]
+        assert "WARNING" not in out
+    # the hub is gone: the nightly sync fails, and says so the next morning
+    assert run("node", "sync", "--home", home, "--timeout", "2") == 1
+    code, out = status(capsys, "node", "status", "--home", home, "--check")
+    assert code == 1
+    assert "failed; the last that worked " in out
+    [warning] = [line for line in out.splitlines() if "WARNING" in line]
+    assert "the last sync, at " in warning and "failed: hub 127.0.0.1:" in warning
+    # without --check the same status is information, exit 0
+    assert status(capsys, "node", "status", "--home", home)[0] == 0
+
+
+def test_a_node_whose_last_good_sync_is_days_old_is_warned_of(tmp_path, pki, secret_file,
+                                                             capsys):
+    with running_hub(tmp_path, pki) as hub:
+        home = node(tmp_path, pki, secret_file, "GM0363", hub)
+    store = NodeStore(home / "node.db")
+    try:
+        three_days_ago = dt.datetime.now(dt.UTC) - dt.timedelta(days=3, hours=1)
+        record_run(store.db, True, "synced 0 sightings", three_days_ago.isoformat())
+    finally:
+        store.close()
+    code, out = status(capsys, "node", "status", "--home", home, "--check")
+    assert code == 1 and "WARNING: no sync has worked for 3 days" in out
+
+
+def test_the_hub_names_a_node_gone_silent(tmp_path, pki, secret_file, capsys):
+    with running_hub(tmp_path, pki) as hub:
+        for gemeente in ("GM0363", "GM0599"):
+            assert run("node", "sync", "--home", node(tmp_path, pki, secret_file, gemeente,
+                                                     hub)) == 0
+    hub_home = tmp_path / "hub"
+    code, out = status(capsys, "hub", "status", "--home", hub_home, "--check")
+    assert code == 0, out
+    assert "nodes        2 have synced; 2 within 2 days" in out
+    week_ago = (dt.datetime.now(dt.UTC) - dt.timedelta(days=7)).isoformat(timespec="seconds")
+    with sqlite3.connect(hub_home / "hub.db") as conn:
+        conn.execute("UPDATE node_contacts SET last_report_at = ? WHERE gemeente = 'GM0599'",
+                     [week_ago])
+    code, out = status(capsys, "hub", "status", "--home", hub_home, "--check")
+    assert code == 1
+    assert "nodes        2 have synced; 1 within 2 days" in out
+    assert f"WARNING: node GM0599 was last heard from {week_ago} (7 days ago)" in out
+
+
+def test_a_failure_is_recorded_by_its_type_when_it_is_a_bug():
+    assert failure_line(KeyError("Ana Lungu")) == "internal error (KeyError)"
