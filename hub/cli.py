@@ -25,10 +25,12 @@ from hub.log_key_replace import REASONS, replace_log_key
 from hub.node_contacts import describe_contacts
 from hub.restore import restore
 from hub.retention import RetentionJob, purge
+from hub.revocation import REASONS as REVOKE_REASONS
+from hub.revocation import revoke
 from hub.server import start_hub
 from hub.settings import HubSettings, RetentionSettings, load_settings, settings_toml
 from hub.status import status_lines
-from hub.store import HubStore
+from hub.store import HubStore, utc_now
 from linkage.schema import default_schema
 from zichtlijn.cert_expiry import describe as describe_certs
 from zichtlijn.cert_expiry import warnings as cert_warnings
@@ -186,6 +188,9 @@ def cmd_restore(args: argparse.Namespace) -> int:
     restored = restore(config.db_path, Path(args.backup), operator_actor())
     aside = (f"; the database it replaced is in {restored.set_aside}: delete it once the "
              "nodes have rejoined" if restored.set_aside else "")
+    if restored.revoked_again:
+        aside += (f"; {restored.revoked_again} certificate revocation(s) made after the "
+                  "backup kept")
     print(f"restored {restored.sightings:,} sightings and an audit log of "
           f"{restored.log_size:,} entries from {args.backup}, the restore logged{aside}. "
           "Tell the nodes and auditors: a node whose sync now refuses the hub's log runs "
@@ -229,6 +234,24 @@ def cmd_log_key_replace(args: argparse.Namespace) -> int:
     print(f"Give {config.home / 'log.vkey'} to every node, auditor and RIEC out of band, as "
           "the first; each node runs `zichtlijn node trust-log-key --log-key FILE`, auditors "
           "verify with both keys (README \"Replacing the log key\"). Then start the hub.")
+    return 0
+
+
+def cmd_revoke(args: argparse.Namespace) -> int:
+    config = load_config(HOME.path(args))
+    pem = Path(args.cert).read_bytes()
+    store = HubStore(config.db_path)
+    try:
+        with store.transaction() as conn:
+            revoked = revoke(conn, pem, args.reason, operator_actor(), utc_now())
+    finally:
+        store.close()
+    if revoked.already:
+        print(f"{args.cert}: the certificate of {revoked.principal} was revoked before")
+        return 0
+    print(f"revoked the certificate of {revoked.principal} ({revoked.sha256.hex()[:16]}; "
+          f"{args.reason}), logged; a serving hub refuses it from its next call. Issue "
+          "the home a new certificate from the CA (README \"Revoking a certificate\")")
     return 0
 
 
@@ -294,6 +317,16 @@ def register(groups: argparse._SubParsersAction) -> None:
     replace_cmd.add_argument("--reason", required=True, choices=REASONS,
                              help="why: recorded in the log entry of the replacement")
     replace_cmd.set_defaults(run=cmd_log_key_replace)
+
+    revoke_cmd = commands.add_parser(
+        "revoke", help="refuse a certificate from now on (a stolen or lost key; also while "
+                       "serving)")
+    HOME.add_to(revoke_cmd)
+    revoke_cmd.add_argument("--cert", required=True, metavar="PEM",
+                            help="the certificate to refuse (a node's, a RIEC's, an auditor's)")
+    revoke_cmd.add_argument("--reason", required=True, choices=REVOKE_REASONS,
+                            help="recorded in the log entry of the revocation")
+    revoke_cmd.set_defaults(run=cmd_revoke)
 
     epochs = commands.add_parser("epochs", help="key epochs each node reported (no keys)")
     HOME.add_to(epochs)

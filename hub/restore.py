@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hub import audit_log
+from hub.revocation import carry_over, revocations_in
 from hub.store import HubStore, utc_now
 from zichtlijn.database_file import DatabaseFileError, database_errors, existing_file
 
@@ -32,6 +33,7 @@ class Restored:
     log_size: int  # entries of the backup's log, before the restore's own
     sightings: int
     set_aside: Path | None  # where the database it replaced went
+    revoked_again: int = 0  # revocations made after the backup, kept
 
 
 def restore(db_path: Path, backup: Path, actor: str) -> Restored:
@@ -57,16 +59,20 @@ def restore(db_path: Path, backup: Path, actor: str) -> Restored:
     # only the database replaced now knows the newest cursor; one set aside by an earlier
     # restore is behind what the hub issued since
     lost_cursor = _alert_cursor(aside / db_path.name) if replaced else None
+    # a certificate revoked after the backup must stay revoked (hub/revocation.py)
+    lost_revocations = revocations_in(aside / db_path.name) if replaced else []
     store = HubStore(db_path)
     try:
         with store.transaction() as conn:
             cursor = _alert_cursor_past(conn, lost_cursor)
             details = {} if cursor is None else {"alert_cursor_from": cursor}
-            audit_log.append(conn, utc_now(), actor, "restore", log_size=log_size,
+            now = utc_now()
+            audit_log.append(conn, now, actor, "restore", log_size=log_size,
                              sightings=sightings, backup=backup.name, **details)
+            revoked_again = carry_over(conn, lost_revocations, actor, now)
     finally:
         store.close()
-    return Restored(log_size, sightings, aside if replaced else None)
+    return Restored(log_size, sightings, aside if replaced else None, revoked_again)
 
 
 def _alert_cursor(database: Path) -> int | None:

@@ -19,6 +19,7 @@ from hub.link_worker import LinkWorker
 from hub.linker import Linker
 from hub.lookup_service import LookupService
 from hub.records_service import RecordService
+from hub.revocation import RevocationList, guard
 from hub.settings import HubSettings, settings_of, threshold_advice
 from hub.store import HubStore
 from hub.sync_service import SyncService
@@ -47,6 +48,7 @@ class RunningHub:
     alerts: AlertEngine | None = None
     heads: TreeHeads | None = None
     link_worker: LinkWorker | None = None
+    revocations: RevocationList | None = None
 
     def stop(self, grace: float = 2.0) -> None:
         if self.alerts is not None:
@@ -58,6 +60,8 @@ class RunningHub:
             # a run cut short leaves its sightings unlinked in the database (one transaction
             # at its end); the next start links them
             self.link_worker.close(timeout=grace + 5)
+        if self.revocations is not None:
+            self.revocations.close()
         self.store.close()
 
 
@@ -97,21 +101,24 @@ def start_hub(
                                        full=relinked is not None)
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=config.workers),
                          options=server_options())
+    revocations = RevocationList(config.db_path)
+    guarded = guard(revocations)
     sync_service = SyncService(store, linker, schema, heads,
                                alert_config.signals.codes if alert_config else None,
                                alerts.evaluate if alerts else None)
-    sync_pb2_grpc.add_SyncServiceServicer_to_server(sync_service, server)
-    alerts_setup.register(server, store, alerts, config.workers)
-    epochs_pb2_grpc.add_EpochServiceServicer_to_server(EpochService(store), server)
-    lookup_pb2_grpc.add_LookupServiceServicer_to_server(
-        LookupService(store, linker, schema, settings.lookup, alerts is not None), server)
+    sync_pb2_grpc.add_SyncServiceServicer_to_server(guarded(sync_service), server)
+    alerts_setup.register(server, store, alerts, config.workers, guarded)
+    epochs_pb2_grpc.add_EpochServiceServicer_to_server(guarded(EpochService(store)), server)
+    lookup_pb2_grpc.add_LookupServiceServicer_to_server(guarded(
+        LookupService(store, linker, schema, settings.lookup, alerts is not None)), server)
     records_pb2_grpc.add_RecordServiceServicer_to_server(
-        RecordService(store, linker, schema, alerts), server)
-    audit_pb2_grpc.add_AuditServiceServicer_to_server(AuditService(heads), server)
+        guarded(RecordService(store, linker, schema, alerts)), server)
+    audit_pb2_grpc.add_AuditServiceServicer_to_server(guarded(AuditService(heads)), server)
     health_servicer = health.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
     port = server.add_secure_port(config.listen, server_credentials(config.tls))
     if port == 0:
+        revocations.close()
         store.close()
         raise OSError(f"cannot listen on {config.listen}")
     server.start()
@@ -121,4 +128,5 @@ def start_hub(
         health_servicer.set(service, health_pb2.HealthCheckResponse.SERVING)
     log.info("hub listening on %s (schema %s)", config.listen.rsplit(":", 1)[0] + f":{port}",
              schema.label)
-    return RunningHub(server, port, store, linker, alerts, heads, sync_service.link_worker)
+    return RunningHub(server, port, store, linker, alerts, heads, sync_service.link_worker,
+                      revocations)

@@ -13,6 +13,7 @@ from dataclasses import replace
 
 from hub import linked_with
 from hub.linker import COUNT_AGAIN_BECAUSE
+from hub.revocation import revoked_count
 from hub.settings import RECOUNT_WHEN_LEFT, MatchingSettings
 from linkage.linking import policy_digest
 from zichtlijn.audit_log_keys import ACTION as KEY_REPLACED
@@ -36,6 +37,9 @@ def status_lines(conn: sqlite3.Connection, matching: MatchingSettings) -> list[s
         lines.append(f"restored     {restored['at']} by {restored['actor']} from "
                      f"{restored['backup']}, whose log held {restored['log_size']:,} entries; "
                      "README \"Restoring from a backup\"")
+    if revoked := revoked_count(conn):
+        lines.append(f"revoked      {revoked} certificate(s) refused at the hub; README "
+                     "\"Revoking a certificate\"")
     replaced = last.get(KEY_REPLACED)
     if replaced is not None:
         lines.append(f"log key      replaced {replaced['at']} by {replaced['actor']} "

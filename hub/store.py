@@ -24,6 +24,7 @@ from hub import (
     lookup_control,
     node_contacts,
     record_tables,
+    revocation,
     tree_heads,
     upload_records,
 )
@@ -141,6 +142,7 @@ class HubStore:
         audit_log.create_tables(self.db.conn)
         epochs.create_tables(self.db.conn)
         node_contacts.create_tables(self.db.conn)
+        revocation.create_tables(self.db.conn)
         lookup_control.create_tables(self.db.conn)
         record_tables.create_tables(self.db.conn)
         upload_records.create_tables(self.db.conn)

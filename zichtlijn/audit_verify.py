@@ -55,7 +55,7 @@ from zichtlijn.audit_log_keys import KeyChange, KeyTimeline, MalformedKeyChange,
 from zichtlijn.audit_removals import ACTIONS as REMOVAL_ACTIONS
 from zichtlijn.audit_removals import MalformedRemoval, Removals
 from zichtlijn.ca_bundle import issued_by_one_of
-from zichtlijn.certsign import certificate_sha256, verify_batch
+from zichtlijn.certsign import CERTIFICATE_REVOKED, certificate_sha256, verify_batch
 from zichtlijn.identity import IdentityError, principal_of_certificate
 
 NO_ENTRY = 1 << 62  # sorts problems not tied to one entry after those that are
@@ -159,6 +159,7 @@ class _EntryReader:
         self.removals = Removals()
         self.alerts = AlertLog()
         self.key_changes: list[KeyChange] = []
+        self.revoked_by: dict[str, int] = {}  # certificate SHA-256 hex -> revoking entry
 
     def read(self, conn: sqlite3.Connection) -> None:
         expected = 0
@@ -213,6 +214,12 @@ class _EntryReader:
                 self.report.add(f"entry #{index}: {action} entry is malformed", index)
         elif action in audit_alerts.ACTIONS:
             self._alert(index, action, entry)
+        elif action == CERTIFICATE_REVOKED:
+            certificate = entry.get("certificate")
+            if isinstance(certificate, str):
+                self.revoked_by.setdefault(certificate, index)
+            else:
+                self.report.add(f"entry #{index}: {action} entry is malformed", index)
         elif action == KEY_CHANGE:
             try:
                 self.key_changes.append(read_change(index, entry))
@@ -247,6 +254,10 @@ class _EntryReader:
             self.report.add(f"entry #{index}: batch {batch.hex()[:16]} was already logged by "
                             f"entry #{earlier.index}", index)
             return
+        if entry.get("node_cert") in self.revoked_by:
+            self.report.add(f"entry #{index}: upload signed with certificate "
+                            f"{entry['node_cert'][:16]}, which entry "
+                            f"#{self.revoked_by[entry['node_cert']]} revoked", index)
         upload = _Upload(index, actor.removeprefix("node:"), batch, *counts,
                          entry.get("node_cert"), signature)
         self.uploads[batch] = upload

@@ -34,6 +34,10 @@ class CertificateKeyError(ValueError):
     """A key or certificate cannot be used for statements (wrong type, unreadable)."""
 
 
+#: the log entry of a certificate revoked at the hub (hub/revocation.py); an upload
+#: signed with it afterwards is reported by `audit verify`
+CERTIFICATE_REVOKED = "certificate_revoked"
+
 def batch_statement(gemeente: str, batch_digest: bytes, sightings: int) -> bytes:
     """What a node signs for one upload: who uploads, which content, how many sightings."""
     if len(batch_digest) != 32:

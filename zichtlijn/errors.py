@@ -7,6 +7,7 @@ import grpc
 from hub.config import ConfigError as HubConfigError
 from hub.linker_rows import LinkerUnusableError, StoredClusterError, StoredPersonError
 from hub.log_key import LogKeyError
+from hub.revocation import RevocationError
 from linkage.key_package import KeyPackageError
 from linkage.schema import SchemaError
 from linkage.shares import ShareError
@@ -37,6 +38,7 @@ USER_ERRORS: tuple[type[BaseException], ...] = (
     IsADirectoryError, OSError, ShareError, KeyPackageError, EpochError,
     LogError, LogKeyError, CertificateKeyError, ExportFileError, StoredPersonError,
     StoredClusterError, LinkerUnusableError, DatabaseFileError, DecisionsError, CaBundleError,
+    RevocationError,
 )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 import grpc
@@ -41,14 +42,15 @@ def start_engine(config: AlertConfig | None, store: HubStore, schema: LinkageSch
 
 
 def register(server: grpc.Server, store: HubStore, engine: AlertEngine | None,
-             workers: int) -> None:
+             workers: int, guarded: Callable[[object], object] = lambda s: s) -> None:
+    """`guarded` wraps each servicer (hub/revocation.py: revoked certificates refused)."""
     if engine is None:
-        refusing = AlertsNotConfigured()
+        refusing = guarded(AlertsNotConfigured())
         alerts_pb2_grpc.add_AlertServiceServicer_to_server(refusing, server)
         alerts_pb2_grpc.add_NodeAlertServiceServicer_to_server(refusing, server)
         return
     watchers = max(1, workers // 4)
     alerts_pb2_grpc.add_AlertServiceServicer_to_server(
-        AlertService(store, engine.config, engine.signal, watchers), server)
+        guarded(AlertService(store, engine.config, engine.signal, watchers)), server)
     alerts_pb2_grpc.add_NodeAlertServiceServicer_to_server(
-        NodeAlertService(store, engine.config), server)
+        guarded(NodeAlertService(store, engine.config)), server)

@@ -1,0 +1,168 @@
+"""Certificates the hub no longer accepts, though their CA still vouches for them.
+
+A node's certificate and key, stolen, would let the thief list that municipality's
+sightings and withdraw them, or upload in its name; a RIEC's would show its alerts. The
+CA's certificates carry no revocation list the hub could read, so the hub operator
+revokes a certificate at the hub (`hub revoke`, also while it serves): every call made
+with it is refused from the next one on, and the revocation is a log entry
+(`certificate_revoked`) an auditor checks uploads against. The home gets a new
+certificate from the CA, which works at once (README "Revoking a certificate").
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Callable
+from contextlib import closing
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import grpc
+from cryptography import x509
+
+from hub import audit_log
+from zichtlijn.certsign import CERTIFICATE_REVOKED, certificate_sha256
+from zichtlijn.identity import principal_of_certificate
+
+ACTION = CERTIFICATE_REVOKED
+REASONS = ("key_stolen", "key_lost", "left", "superseded")
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS revoked_certificates (
+    sha256 BLOB PRIMARY KEY,
+    principal TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    revoked_at TEXT NOT NULL
+) WITHOUT ROWID;
+"""
+
+
+class RevocationError(ValueError):
+    """A certificate that cannot be revoked as asked."""
+
+
+def create_tables(conn: sqlite3.Connection) -> None:
+    conn.executescript(SCHEMA)
+
+
+@dataclass(frozen=True)
+class Revoked:
+    sha256: bytes
+    principal: str
+    already: bool  # it had been revoked before
+
+
+def revoke(conn: sqlite3.Connection, pem: bytes, reason: str, actor: str, at: str) -> Revoked:
+    """Revoke the certificate `pem` inside the caller's transaction, and log it."""
+    if reason not in REASONS:
+        raise RevocationError(f"reason {reason!r}: one of {', '.join(REASONS)}")
+    try:
+        cert = x509.load_pem_x509_certificate(pem)
+        principal = str(principal_of_certificate(cert))
+    except ValueError as exc:
+        raise RevocationError(f"not a zichtlijn certificate ({exc})") from None
+    if principal == "hub:hub":
+        raise RevocationError("the hub's own certificate is replaced, not revoked "
+                              "(README \"Changing the CA\")")
+    fingerprint = certificate_sha256(cert)
+    if conn.execute("SELECT 1 FROM revoked_certificates WHERE sha256 = ?",
+                    [fingerprint]).fetchone():
+        return Revoked(fingerprint, principal, True)
+    conn.execute("INSERT INTO revoked_certificates (sha256, principal, reason, revoked_at) "
+                 "VALUES (?, ?, ?, ?)", [fingerprint, principal, reason, at])
+    audit_log.append(conn, at, actor, ACTION, certificate=fingerprint.hex(),
+                     principal=principal, reason=reason)
+    return Revoked(fingerprint, principal, False)
+
+
+def revocations_in(database: Path) -> list[tuple[bytes, str, str, str]]:
+    """The revocations a database holds (none when it cannot be read, or is too old to
+    have the table): what a restore must not undo."""
+    try:
+        with closing(sqlite3.connect(f"{database.resolve().as_uri()}?mode=ro",
+                                     uri=True)) as conn:
+            return conn.execute("SELECT sha256, principal, reason, revoked_at "
+                                "FROM revoked_certificates").fetchall()
+    except sqlite3.Error:
+        return []
+
+
+def carry_over(conn: sqlite3.Connection, revocations: list[tuple[bytes, str, str, str]],
+               actor: str, at: str) -> int:
+    """Revoke again, inside the caller's transaction, what a restored database had lost;
+    each is logged again (with `carried_over`). Returns how many."""
+    count = 0
+    for fingerprint, principal, reason, revoked_at in revocations:
+        if conn.execute("SELECT 1 FROM revoked_certificates WHERE sha256 = ?",
+                        [fingerprint]).fetchone():
+            continue
+        conn.execute("INSERT INTO revoked_certificates (sha256, principal, reason, "
+                     "revoked_at) VALUES (?, ?, ?, ?)", [fingerprint, principal, reason, at])
+        audit_log.append(conn, at, actor, ACTION, certificate=bytes(fingerprint).hex(),
+                         principal=principal, reason=reason, carried_over=revoked_at)
+        count += 1
+    return count
+
+
+def revoked_count(conn: sqlite3.Connection) -> int:
+    return conn.execute("SELECT count(*) FROM revoked_certificates").fetchone()[0]
+
+
+class RevocationList:
+    """The serving hub's view of the revoked certificates, on a connection of its own so
+    that a check never waits for a link run; read again when another process (`hub
+    revoke`) has changed the database."""
+
+    def __init__(self, db_path: Path) -> None:
+        self._conn = sqlite3.connect(f"{db_path.resolve().as_uri()}?mode=ro", uri=True,
+                                     check_same_thread=False)
+        self._lock = threading.Lock()
+        self._version: int | None = None
+        self._revoked: frozenset[bytes] = frozenset()
+        self._fingerprints: dict[bytes, bytes] = {}  # PEM -> SHA-256, callers repeat
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def revoked(self, pem: bytes) -> bool:
+        fingerprint = self._fingerprints.get(pem)
+        if fingerprint is None:
+            fingerprint = certificate_sha256(x509.load_pem_x509_certificate(pem))
+            if len(self._fingerprints) < 10_000:
+                self._fingerprints[pem] = fingerprint
+        with self._lock:
+            version = self._conn.execute("PRAGMA data_version").fetchone()[0]
+            if version != self._version:
+                self._revoked = frozenset(row[0] for row in self._conn.execute(
+                    "SELECT sha256 FROM revoked_certificates"))
+                self._version = version
+            return fingerprint in self._revoked
+
+
+class Guarded:
+    """A servicer whose every RPC first refuses a revoked client certificate."""
+
+    def __init__(self, servicer: object, revocations: RevocationList) -> None:
+        self._servicer = servicer
+        self._revocations = revocations
+
+    def __getattr__(self, name: str) -> Any:
+        method = getattr(self._servicer, name)
+        if not callable(method) or name.startswith("_"):
+            return method
+
+        def checked(request: Any, context: grpc.ServicerContext) -> Any:
+            pems = context.auth_context().get("x509_pem_cert")
+            if pems and self._revocations.revoked(pems[0]):
+                context.abort(grpc.StatusCode.UNAUTHENTICATED,
+                              "this certificate was revoked at the hub; ask its CA for a "
+                              "new one (README \"Revoking a certificate\")")
+            return method(request, context)
+
+        return checked
+
+
+def guard(revocations: RevocationList) -> Callable[[object], object]:
+    return lambda servicer: Guarded(servicer, revocations)

@@ -1,0 +1,119 @@
+"""Revoking a certificate at the hub (README "Revoking a certificate"): a stolen node key
+can no longer sync, list or withdraw, the node's new certificate works at once, and an
+auditor finds any upload a hub accepted from a revoked certificate."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from hub.revocation import RevocationList
+from tests.conftest import Pki
+from tests.lookup_support import day, import_and_sync, node, run, running_hub
+from zichtlijn.identity import Principal
+from zichtlijn.pki import DevCA
+
+ROW = ["K-1", day(0), "Ana", "Lungu", "01-02-1999", "v", "", "nee", ""]
+
+
+def issue(ca: DevCA, root: Path, role: str, name: str, hosts: tuple[str, ...] = ()) -> None:
+    issued = ca.issue(Principal(role, name), hosts)
+    (root / f"{role}-{name}.pem").write_bytes(issued.cert_pem)
+    (root / f"{role}-{name}.key").write_bytes(issued.key_pem)
+
+
+@pytest.fixture()
+def own_ca(tmp_path) -> tuple[DevCA, Pki]:
+    """A CA this test keeps, so it can issue a node a second certificate."""
+    ca, root = DevCA.create(), tmp_path / "pki"
+    root.mkdir()
+    (root / "ca.pem").write_bytes(ca.cert_pem)
+    issue(ca, root, "hub", "hub", ("localhost", "127.0.0.1"))
+    for gemeente in ("GM0363", "GM0599"):
+        issue(ca, root, "node", gemeente)
+    return ca, Pki(root)
+
+
+def test_a_revoked_node_certificate_is_refused_and_its_successor_works(
+        tmp_path, secret_file, own_ca, capsys):
+    ca, pki = own_ca
+    stolen = tmp_path / "stolen.pem"
+    with running_hub(tmp_path, pki) as hub:
+        amsterdam = node(tmp_path, pki, secret_file, "GM0363", hub)
+        rotterdam = node(tmp_path, pki, secret_file, "GM0599", hub)
+        import_and_sync(tmp_path, amsterdam, [ROW])
+        stolen.write_bytes((pki.root / "node-GM0363.pem").read_bytes())
+        capsys.readouterr()
+        assert run("hub", "revoke", "--home", tmp_path / "hub", "--cert", stolen,
+                   "--reason", "key_stolen") == 0  # while the hub serves
+        assert "revoked the certificate of node:GM0363" in capsys.readouterr().out
+        # whoever holds that key can no longer sync, list or withdraw
+        assert run("node", "sync", "--home", amsterdam) == 1
+        err = capsys.readouterr().err
+        assert "revoked at the hub" in err and err.count("\n") == 1
+        assert run("node", "withdraw", "--home", amsterdam, "K-1", "--reason", "error") == 1
+        assert "revoked at the hub" in capsys.readouterr().err
+        assert run("node", "sync", "--home", rotterdam) == 0  # the others go on
+        # the municipality's new certificate works at once
+        issue(ca, pki.root, "node", "GM0363")
+        assert run("node", "sync", "--home", amsterdam) == 0
+        assert run("hub", "revoke", "--home", tmp_path / "hub", "--cert", stolen,
+                   "--reason", "key_stolen") == 0
+        assert "was revoked before" in capsys.readouterr().out
+        assert run("hub", "revoke", "--home", tmp_path / "hub", "--cert",
+                   pki.root / "hub-hub.pem", "--reason", "key_lost") == 1
+        assert "replaced, not revoked" in capsys.readouterr().err
+    assert run("hub", "status", "--home", tmp_path / "hub") == 0
+    assert "revoked      1 certificate(s) refused at the hub" in capsys.readouterr().out
+    export = tmp_path / "audit.db"
+    assert run("audit", "export", "--home", tmp_path / "hub", "--out", export) == 0
+    capsys.readouterr()
+    assert run("audit", "verify", export, "--log-key", tmp_path / "hub" / "log.vkey",
+               "--ca", pki.root / "ca.pem") == 0
+    assert "1 certificate_revoked" in capsys.readouterr().out
+
+
+def test_an_upload_a_hub_took_from_a_revoked_certificate_fails_the_audit(
+        tmp_path, secret_file, own_ca, monkeypatch, capsys):
+    _, pki = own_ca
+    monkeypatch.setattr(RevocationList, "revoked", lambda self, pem: False)  # a lax hub
+    with running_hub(tmp_path, pki) as hub:
+        amsterdam = node(tmp_path, pki, secret_file, "GM0363", hub)
+        assert run("hub", "revoke", "--home", tmp_path / "hub", "--cert",
+                   pki.root / "node-GM0363.pem", "--reason", "key_stolen") == 0
+        import_and_sync(tmp_path, amsterdam, [ROW])
+    export = tmp_path / "audit.db"
+    assert run("audit", "export", "--home", tmp_path / "hub", "--out", export) == 0
+    capsys.readouterr()
+    assert run("audit", "verify", export, "--log-key", tmp_path / "hub" / "log.vkey",
+               "--ca", pki.root / "ca.pem") == 1
+    assert "upload signed with certificate" in capsys.readouterr().out
+
+
+def test_a_restore_from_a_backup_before_the_revocation_keeps_it(
+        tmp_path, secret_file, own_ca, capsys):
+    _, pki = own_ca
+    backup = tmp_path / "hub-backup.db"
+    with running_hub(tmp_path, pki) as hub:
+        amsterdam = node(tmp_path, pki, secret_file, "GM0363", hub)
+        import_and_sync(tmp_path, amsterdam, [ROW])
+        assert run("hub", "backup", "--home", tmp_path / "hub", "--out", backup) == 0
+        assert run("hub", "revoke", "--home", tmp_path / "hub", "--cert",
+                   pki.root / "node-GM0363.pem", "--reason", "key_stolen") == 0
+    capsys.readouterr()
+    assert run("hub", "restore", "--home", tmp_path / "hub", "--from", backup) == 0
+    assert "1 certificate revocation(s) made after the backup kept" in capsys.readouterr().out
+    with running_hub(tmp_path, pki, name="hub") as hub:
+        config = amsterdam / "node.toml"
+        text = config.read_text("utf-8")
+        start = text.index('hub = "127.0.0.1:') + len('hub = "127.0.0.1:')
+        config.write_text(text[:start] + str(hub.port) + text[text.index('"', start):])
+        assert run("node", "sync", "--home", amsterdam) == 1
+        assert "revoked at the hub" in capsys.readouterr().err
+    export = tmp_path / "audit.db"
+    assert run("audit", "export", "--home", tmp_path / "hub", "--out", export) == 0
+    capsys.readouterr()
+    assert run("audit", "verify", export, "--log-key", tmp_path / "hub" / "log.vkey",
+               "--ca", pki.root / "ca.pem") == 0
+    assert "1 certificate_revoked" in capsys.readouterr().out
