@@ -21,6 +21,8 @@ from hub import lookup_control
 from hub.alerts.config import load_alert_config
 from hub.alerts.engine import AlertEngine
 from hub.config import load_config
+from hub.erase_gemeente import REASONS as ERASE_REASONS
+from hub.erase_gemeente import erase_gemeente
 from hub.linker import Linker
 from hub.retention import purge
 from hub.settings import load_settings
@@ -70,11 +72,11 @@ def operator_actor() -> str:
     return f"operator-cli:{getpass.getuser()}"
 
 
-def cmd_purge(args: argparse.Namespace, home: Path) -> int:
+@contextmanager
+def stopped_hub(home: Path) -> Iterator[tuple[HubStore, Linker, AlertEngine | None]]:
+    """The store, linker and alert engine of a hub that is not serving, for a command that
+    removes sightings as the serving hub would."""
     config = load_config(home)
-    months = load_settings(home).retention.months
-    not_serving(home, "the hub is serving on this home and purges by itself at start and "
-                      "daily; stop it first to purge by hand")
     alert_config = load_alert_config(config.alerts) if config.alerts else None
     store = HubStore(config.db_path)
     try:
@@ -83,15 +85,38 @@ def cmd_purge(args: argparse.Namespace, home: Path) -> int:
         # companions are grouped with the configured settings, never a raised threshold
         engine = (AlertEngine(store, alert_config, default_schema(), matching.policy())
                   if alert_config else None)
-        outcome = purge(store, linker, dt.date.today(), months, actor=operator_actor(),
-                        alerts=engine)
+        yield store, linker, engine
     finally:
         store.close()
+
+
+def cmd_purge(args: argparse.Namespace, home: Path) -> int:
+    months = load_settings(home).retention.months
+    not_serving(home, "the hub is serving on this home and purges by itself at start and "
+                      "daily; stop it first to purge by hand")
+    with stopped_hub(home) as (store, linker, engine):
+        outcome = purge(store, linker, dt.date.today(), months, actor=operator_actor(),
+                        alerts=engine)
     per = ", ".join(f"{g} {n}" for g, n in outcome.by_gemeente.items())
     print(f"purged {outcome.sightings} sightings observed on or before {outcome.cutoff} "
           f"(retention {months} months){f': {per}' if per else ''}; "
           f"{outcome.persons_changed} sightings changed person, "
           f"{outcome.alerts_changed} alerts updated or closed")
+    return 0
+
+
+def cmd_erase(args: argparse.Namespace, home: Path) -> int:
+    if not GEMEENTE_CODE.match(args.gemeente):
+        raise CliError(f"--gemeente {args.gemeente!r}: expected a CBS code like GM0363")
+    not_serving(home, "the hub is serving on this home; stop it first to erase a "
+                      "municipality's sightings")
+    with stopped_hub(home) as (store, linker, engine):
+        erased = erase_gemeente(store, linker, args.gemeente, args.reason, operator_actor(),
+                                engine)
+    print(f"erased {erased.sightings:,} sightings of {args.gemeente} ({args.reason}), logged; "
+          f"{erased.persons_changed} sightings changed person, {erased.alerts_changed} alerts "
+          "updated or closed. Revoke its node's certificate if not done yet (`hub revoke "
+          "--reason left`)")
     return 0
 
 
@@ -136,6 +161,15 @@ def register(commands: argparse._SubParsersAction,
         "purge", help="purge sightings past the retention period now (hub stopped)")
     add_home(purge_cmd)
     purge_cmd.set_defaults(run=lambda a: cmd_purge(a, home_of(a)))
+
+    erase = commands.add_parser(
+        "erase", help="erase every sighting of one municipality (it left; hub stopped)")
+    add_home(erase)
+    erase.add_argument("--gemeente", required=True, metavar="GMxxxx",
+                       help="the municipality whose sightings go")
+    erase.add_argument("--reason", required=True, choices=ERASE_REASONS,
+                       help="recorded in the log entry")
+    erase.set_defaults(run=lambda a: cmd_erase(a, home_of(a)))
 
     lookups = commands.add_parser("lookups", help="lookup switch: status, enable, disable")
     actions = lookups.add_subparsers(dest="action", required=True)

@@ -1,11 +1,13 @@
-"""What withdrawals, corrections and retention purges took out of the hub, as the log says.
+"""What withdrawals, corrections, retention purges and erasures took out of the hub, as
+the log says.
 
 `audit verify` reconciles the hub's sightings with the uploads the log
 records. Sightings leave the hub lawfully (AVG): a node withdraws one, a
 node corrects one (its content digest changes, its UUID and batch stay), the
-retention purge deletes old ones. Each of those is a log entry naming the
-batch and content digest of every sighting it took out (hub/records.py,
-hub/retention.py), so the verifier can tell a lawful removal from a
+retention purge deletes old ones, the operator erases a municipality that
+left. Each of those is a log entry naming the batch and content digest of
+every sighting it took out (hub/records.py, hub/retention.py,
+hub/erase_gemeente.py), so the verifier can tell a lawful removal from a
 sighting that vanished without a trace. Only digests are logged: the export
 already holds every sighting's digest, so the auditor learns nothing new.
 """
@@ -15,7 +17,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-ACTIONS = ("withdraw", "correct", "retention_purge")
+ACTIONS = ("withdraw", "correct", "retention_purge", "gemeente_erased")
 
 
 class MalformedRemoval(ValueError):
@@ -60,7 +62,7 @@ class Removals:
                     self.gone.setdefault(batch, set()).add(_digest(entry.get("old_digest")))
                     self.added.setdefault(batch, set()).add(_digest(entry.get("new_digest")))
                     self.unlinked += _count(entry.get("linked"))
-            elif action == "retention_purge":
+            elif action in ("retention_purge", "gemeente_erased"):
                 removed = entry.get("removed", {})
                 if not isinstance(removed, dict):
                     raise MalformedRemoval

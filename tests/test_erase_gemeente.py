@@ -1,0 +1,69 @@
+"""A municipality leaves (README "A municipality leaves"): the hub operator erases every
+sighting of it, the persons and alerts follow as after any removal, and the audit
+accounts for each sighting erased."""
+
+from __future__ import annotations
+
+import csv
+import io
+import sqlite3
+
+from tests.lookup_support import run, running_hub, three_towns
+
+
+def partition(capsys, hub_home) -> tuple[set[frozenset[str]], set[str]]:
+    """The hub's persons as sets of sighting UUIDs, and the gemeenten they hold."""
+    capsys.readouterr()
+    assert run("hub", "clusters", "--home", hub_home, "--format", "csv") == 0
+    persons: dict[str, set[str]] = {}
+    gemeenten = set()
+    for row in csv.DictReader(io.StringIO(capsys.readouterr().out)):
+        persons.setdefault(row["person_id"], set()).add(row["sighting_uuid"])
+        gemeenten.add(row["gemeente"])
+    return {frozenset(p) for p in persons.values()}, gemeenten
+
+
+def test_a_municipality_that_left_is_erased_and_the_audit_accounts_for_it(
+        tmp_path, pki, secret_file, capsys):
+    hub_home = tmp_path / "hub"
+    with running_hub(tmp_path, pki, alerts=True) as hub:
+        three_towns(tmp_path, pki, secret_file, hub)
+    before, gemeenten = partition(capsys, hub_home)
+    assert "GM0344" in gemeenten
+    assert run("hub", "erase", "--home", hub_home, "--gemeente", "GM0344",
+               "--reason", "left") == 0
+    assert "erased 2 sightings of GM0344 (left), logged" in capsys.readouterr().out
+
+    after, gemeenten = partition(capsys, hub_home)
+    assert gemeenten == {"GM0363", "GM0599"}
+    assert sum(map(len, after)) == sum(map(len, before)) - 2
+    assert run("hub", "relink", "--home", hub_home) == 0
+    assert partition(capsys, hub_home)[0] == after  # as a full relink clusters what is left
+    with sqlite3.connect(hub_home / "hub.db") as conn:
+        assert conn.execute("SELECT count(*) FROM alert_sightings WHERE gemeente = 'GM0344' "
+                            "AND current = 1").fetchone()[0] == 0
+        assert conn.execute("SELECT count(*) FROM alert_sightings WHERE gemeente = 'GM0363' "
+                            "AND current = 1").fetchone()[0] > 0  # Iulia's alert goes on
+        assert conn.execute("SELECT count(*) FROM node_contacts WHERE gemeente = "
+                            "'GM0344'").fetchone()[0] == 0
+    assert run("hub", "status", "--home", hub_home) == 0
+    assert "nodes        2 have synced" in capsys.readouterr().out
+
+    export = tmp_path / "audit.db"
+    assert run("audit", "export", "--home", hub_home, "--out", export) == 0
+    capsys.readouterr()
+    assert run("audit", "verify", export, "--log-key", hub_home / "log.vkey",
+               "--ca", pki.root / "ca.pem") == 0
+    assert "1 gemeente_erased" in capsys.readouterr().out
+    assert run("hub", "erase", "--home", hub_home, "--gemeente", "Utrecht",
+               "--reason", "left") == 1
+    assert "expected a CBS code" in capsys.readouterr().err
+
+
+def test_a_serving_hub_erases_nothing(hub_home, capsys):
+    from hub.admin_cli import serving
+
+    with serving(hub_home):
+        assert run("hub", "erase", "--home", hub_home, "--gemeente", "GM0344",
+                   "--reason", "left") == 1
+    assert "the hub is serving on this home; stop it first" in capsys.readouterr().err
