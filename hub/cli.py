@@ -12,13 +12,14 @@ import sys
 import threading
 from pathlib import Path
 
-from hub.admin_cli import not_serving, operator_actor, serving
+from hub.admin_cli import not_serving, operator_actor, serving, stopped_hub
 from hub.admin_cli import register as register_admin
 from hub.alerts import cli as alerts_cli
 from hub.alerts.config import load_alert_config
 from hub.allocator import return_large_frees
 from hub.config import HubConfig, load_config
 from hub.epochs import node_epochs
+from hub.erase_gemeente import erase_gemeente
 from hub.linker import Linker
 from hub.log_key import DEFAULT_ORIGIN, create_log_key, key_paths, load_log_key
 from hub.log_key_replace import REASONS, replace_log_key
@@ -191,6 +192,13 @@ def cmd_restore(args: argparse.Namespace) -> int:
     if restored.revoked_again:
         aside += (f"; {restored.revoked_again} certificate revocation(s) made after the "
                   "backup kept")
+    if restored.erase_again:
+        with stopped_hub(config.home) as (store, linker, engine):
+            for gemeente, reason in restored.erase_again:
+                erased = erase_gemeente(store, linker, gemeente, reason, operator_actor(),
+                                        engine)
+                aside += (f"; {gemeente}, erased after the backup, erased again "
+                          f"({erased.sightings:,} sightings)")
     print(f"restored {restored.sightings:,} sightings and an audit log of "
           f"{restored.log_size:,} entries from {args.backup}, the restore logged{aside}. "
           "Tell the nodes and auditors: a node whose sync now refuses the hub's log runs "

@@ -10,6 +10,7 @@ forget what they verified could rewrite its history.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sqlite3
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hub import audit_log
+from hub.erase_gemeente import ACTION as ERASED
 from hub.revocation import carry_over, revocations_in
 from hub.store import HubStore, utc_now
 from zichtlijn.database_file import DatabaseFileError, database_errors, existing_file
@@ -34,6 +36,8 @@ class Restored:
     sightings: int
     set_aside: Path | None  # where the database it replaced went
     revoked_again: int = 0  # revocations made after the backup, kept
+    # municipalities the replaced database had erased after the backup: (gemeente, reason)
+    erase_again: tuple[tuple[str, str], ...] = ()
 
 
 def restore(db_path: Path, backup: Path, actor: str) -> Restored:
@@ -61,6 +65,7 @@ def restore(db_path: Path, backup: Path, actor: str) -> Restored:
     lost_cursor = _alert_cursor(aside / db_path.name) if replaced else None
     # a certificate revoked after the backup must stay revoked (hub/revocation.py)
     lost_revocations = revocations_in(aside / db_path.name) if replaced else []
+    erase_again = _erased_after(aside / db_path.name, log_size) if replaced else ()
     store = HubStore(db_path)
     try:
         with store.transaction() as conn:
@@ -72,7 +77,23 @@ def restore(db_path: Path, backup: Path, actor: str) -> Restored:
             revoked_again = carry_over(conn, lost_revocations, actor, now)
     finally:
         store.close()
-    return Restored(log_size, sightings, aside if replaced else None, revoked_again)
+    return Restored(log_size, sightings, aside if replaced else None, revoked_again,
+                    erase_again)
+
+
+def _erased_after(database: Path, log_size: int) -> tuple[tuple[str, str], ...]:
+    """The municipalities the replaced database's log erased beyond the backup's entries
+    (hub/erase_gemeente.py): the restore brings their sightings back, so they are erased
+    again. None when it cannot be read."""
+    try:
+        with closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True)) as conn:
+            rows = conn.execute(
+                "SELECT entry FROM audit_entries WHERE idx >= ? AND CAST(entry AS TEXT) "
+                "LIKE ? ORDER BY idx", [log_size, f'%"action":"{ERASED}"%']).fetchall()
+    except sqlite3.Error:
+        return ()
+    entries = [json.loads(row[0]) for row in rows]
+    return tuple((e["gemeente"], e["reason"]) for e in entries if e.get("action") == ERASED)
 
 
 def _alert_cursor(database: Path) -> int | None:

@@ -67,3 +67,23 @@ def test_a_serving_hub_erases_nothing(hub_home, capsys):
         assert run("hub", "erase", "--home", hub_home, "--gemeente", "GM0344",
                    "--reason", "left") == 1
     assert "the hub is serving on this home; stop it first" in capsys.readouterr().err
+
+
+def test_a_restore_from_before_the_erasure_erases_again(tmp_path, pki, secret_file, capsys):
+    hub_home, backup = tmp_path / "hub", tmp_path / "hub-backup.db"
+    with running_hub(tmp_path, pki, alerts=True) as hub:
+        three_towns(tmp_path, pki, secret_file, hub)
+    assert run("hub", "backup", "--home", hub_home, "--out", backup) == 0
+    assert run("hub", "erase", "--home", hub_home, "--gemeente", "GM0344",
+               "--reason", "left") == 0
+    capsys.readouterr()
+    assert run("hub", "restore", "--home", hub_home, "--from", backup) == 0
+    assert "GM0344, erased after the backup, erased again (2 sightings)" in (
+        capsys.readouterr().out)
+    assert partition(capsys, hub_home)[1] == {"GM0363", "GM0599"}
+    export = tmp_path / "audit.db"
+    assert run("audit", "export", "--home", hub_home, "--out", export) == 0
+    capsys.readouterr()
+    assert run("audit", "verify", export, "--log-key", hub_home / "log.vkey",
+               "--ca", pki.root / "ca.pem") == 0
+    assert "1 gemeente_erased" in capsys.readouterr().out  # the restored log's own
