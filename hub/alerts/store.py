@@ -60,6 +60,9 @@ CREATE TABLE IF NOT EXISTS alert_events (
     snapshot BLOB NOT NULL
 );
 CREATE INDEX IF NOT EXISTS alert_events_region ON alert_events(region, cursor);
+-- a removal scrubs the removed sightings from each touched alert's past snapshots
+-- (hub/alert_evidence.py `forget`): without it, a scan of every event per alert
+CREATE INDEX IF NOT EXISTS alert_events_alert ON alert_events(alert_id);
 CREATE TABLE IF NOT EXISTS alert_meta (
     key TEXT PRIMARY KEY,
     value TEXT NOT NULL
