@@ -90,9 +90,9 @@ class LogKeyring:
                            f"retired log key {key.key_id.hex()}, which is trusted only up "
                            f"to {up_to} entries: forged with a replaced key") from None
         unsigned = "signature" in str(refusal) or "not signed" in str(refusal)
-        hint = (" If the hub operator announced a new log key, install it: `node "
-                "trust-log-key --log-key FILE` (README \"Replacing the log key\")"
-                if unsigned else "")
+        hint = (" If the hub operator announced a new log key, take it: a node with `node "
+                "trust-log-key --log-key FILE`, an auditor as --log-key with the old one as "
+                "--earlier-log-key (README \"Replacing the log key\")" if unsigned else "")
         raise LogError(f"{what} refused: {refusal} (expected log key {self.name!r}).{hint}"
                        ) from None
 
