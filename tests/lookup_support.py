@@ -157,3 +157,15 @@ def relink_in_progress(linker) -> Iterator[None]:
         release.set()
         relinking.join(30)
         del linker._relink  # the class's own again
+
+
+def audit_hub(hub_home: Path, ca: Path, capsys, *extra: object) -> tuple[int, str]:
+    """Export the hub's log from its home and verify it offline, as an auditor would:
+    the exit code of `audit verify` and what it printed."""
+    export = hub_home.parent / "audit.db"
+    export.unlink(missing_ok=True)
+    assert run("audit", "export", "--home", hub_home, "--out", export) == 0
+    capsys.readouterr()
+    code = run("audit", "verify", export, "--log-key", hub_home / "log.vkey", "--ca", ca,
+               *extra)
+    return code, capsys.readouterr().out

@@ -8,7 +8,7 @@ import csv
 import io
 import sqlite3
 
-from tests.lookup_support import run, running_hub, three_towns
+from tests.lookup_support import audit_hub, run, running_hub, three_towns
 
 
 def partition(capsys, hub_home) -> tuple[set[frozenset[str]], set[str]]:
@@ -49,12 +49,8 @@ def test_a_municipality_that_left_is_erased_and_the_audit_accounts_for_it(
     assert run("hub", "status", "--home", hub_home) == 0
     assert "nodes        2 have synced" in capsys.readouterr().out
 
-    export = tmp_path / "audit.db"
-    assert run("audit", "export", "--home", hub_home, "--out", export) == 0
-    capsys.readouterr()
-    assert run("audit", "verify", export, "--log-key", hub_home / "log.vkey",
-               "--ca", pki.root / "ca.pem") == 0
-    assert "1 gemeente_erased" in capsys.readouterr().out
+    code, out = audit_hub(hub_home, pki.root / "ca.pem", capsys)
+    assert code == 0 and "1 gemeente_erased" in out
     assert run("hub", "erase", "--home", hub_home, "--gemeente", "Utrecht",
                "--reason", "left") == 1
     assert "expected a CBS code" in capsys.readouterr().err
@@ -81,9 +77,5 @@ def test_a_restore_from_before_the_erasure_erases_again(tmp_path, pki, secret_fi
     assert "GM0344, erased after the backup, erased again (2 sightings)" in (
         capsys.readouterr().out)
     assert partition(capsys, hub_home)[1] == {"GM0363", "GM0599"}
-    export = tmp_path / "audit.db"
-    assert run("audit", "export", "--home", hub_home, "--out", export) == 0
-    capsys.readouterr()
-    assert run("audit", "verify", export, "--log-key", hub_home / "log.vkey",
-               "--ca", pki.root / "ca.pem") == 0
-    assert "1 gemeente_erased" in capsys.readouterr().out  # the restored log's own
+    code, out = audit_hub(hub_home, pki.root / "ca.pem", capsys)
+    assert code == 0 and "1 gemeente_erased" in out  # the restored log's own

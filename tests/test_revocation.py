@@ -10,7 +10,7 @@ import pytest
 
 from hub.revocation import RevocationList
 from tests.conftest import Pki
-from tests.lookup_support import day, import_and_sync, node, run, running_hub
+from tests.lookup_support import audit_hub, day, import_and_sync, node, run, running_hub
 from zichtlijn.identity import Principal
 from zichtlijn.pki import DevCA
 
@@ -66,12 +66,8 @@ def test_a_revoked_node_certificate_is_refused_and_its_successor_works(
         assert "replaced, not revoked" in capsys.readouterr().err
     assert run("hub", "status", "--home", tmp_path / "hub") == 0
     assert "revoked      1 certificate(s) refused at the hub" in capsys.readouterr().out
-    export = tmp_path / "audit.db"
-    assert run("audit", "export", "--home", tmp_path / "hub", "--out", export) == 0
-    capsys.readouterr()
-    assert run("audit", "verify", export, "--log-key", tmp_path / "hub" / "log.vkey",
-               "--ca", pki.root / "ca.pem") == 0
-    assert "1 certificate_revoked" in capsys.readouterr().out
+    code, out = audit_hub(tmp_path / "hub", pki.root / "ca.pem", capsys)
+    assert code == 0 and "1 certificate_revoked" in out
 
 
 def test_an_upload_a_hub_took_from_a_revoked_certificate_fails_the_audit(
@@ -83,12 +79,8 @@ def test_an_upload_a_hub_took_from_a_revoked_certificate_fails_the_audit(
         assert run("hub", "revoke", "--home", tmp_path / "hub", "--cert",
                    pki.root / "node-GM0363.pem", "--reason", "key_stolen") == 0
         import_and_sync(tmp_path, amsterdam, [ROW])
-    export = tmp_path / "audit.db"
-    assert run("audit", "export", "--home", tmp_path / "hub", "--out", export) == 0
-    capsys.readouterr()
-    assert run("audit", "verify", export, "--log-key", tmp_path / "hub" / "log.vkey",
-               "--ca", pki.root / "ca.pem") == 1
-    assert "upload signed with certificate" in capsys.readouterr().out
+    code, out = audit_hub(tmp_path / "hub", pki.root / "ca.pem", capsys)
+    assert code == 1 and "upload signed with certificate" in out
 
 
 def test_a_restore_from_a_backup_before_the_revocation_keeps_it(
@@ -111,9 +103,5 @@ def test_a_restore_from_a_backup_before_the_revocation_keeps_it(
         config.write_text(text[:start] + str(hub.port) + text[text.index('"', start):])
         assert run("node", "sync", "--home", amsterdam) == 1
         assert "revoked at the hub" in capsys.readouterr().err
-    export = tmp_path / "audit.db"
-    assert run("audit", "export", "--home", tmp_path / "hub", "--out", export) == 0
-    capsys.readouterr()
-    assert run("audit", "verify", export, "--log-key", tmp_path / "hub" / "log.vkey",
-               "--ca", pki.root / "ca.pem") == 0
-    assert "1 certificate_revoked" in capsys.readouterr().out
+    code, out = audit_hub(tmp_path / "hub", pki.root / "ca.pem", capsys)
+    assert code == 0 and "1 certificate_revoked" in out
