@@ -23,7 +23,7 @@ from hub.erase_gemeente import erase_gemeente
 from hub.linker import Linker
 from hub.log_key import DEFAULT_ORIGIN, create_log_key, key_paths, load_log_key
 from hub.log_key_replace import REASONS, replace_log_key
-from hub.node_contacts import describe_contacts
+from hub.node_contacts import SILENT_DAYS, describe_contacts, node_rows
 from hub.restore import restore
 from hub.retention import RetentionJob, purge
 from hub.revocation import REASONS as REVOKE_REASONS
@@ -171,6 +171,28 @@ def cmd_status(args: argparse.Namespace) -> int:
     return 1 if args.check and warnings else 0
 
 
+def cmd_nodes(args: argparse.Namespace) -> int:
+    config = load_config(HOME.path(args))
+    store = HubStore(config.db_path)
+    try:
+        with store.lock:
+            rows = node_rows(store.db.conn, dt.datetime.now(dt.UTC))
+    finally:
+        store.close()
+    if args.format == "csv":
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(["gemeente", "sightings", "last_heard", "silent"])
+        writer.writerows([r.gemeente, r.sightings, r.last_heard or "", int(r.silent)]
+                         for r in rows)
+        return 0
+    for r in rows:
+        note = f"  SILENT for more than {SILENT_DAYS} days" if r.silent else ""
+        print(f"{r.gemeente}  {r.sightings:>9,} sightings  last heard "
+              f"{r.last_heard or 'never'}{note}")
+    print(f"{len(rows)} municipalities, {sum(r.silent for r in rows)} silent")
+    return 0
+
+
 def cmd_backup(args: argparse.Namespace) -> int:
     config = load_config(HOME.path(args))
     target = Path(args.out)
@@ -302,6 +324,12 @@ def register(groups: argparse._SubParsersAction) -> None:
     status.add_argument("--check", action="store_true",
                         help="exit 1 when a WARNING line is shown (for monitoring)")
     status.set_defaults(run=cmd_status)
+
+    nodes = commands.add_parser("nodes", help="each municipality: sightings held, when "
+                                             "its node last synced")
+    HOME.add_to(nodes)
+    nodes.add_argument("--format", choices=("table", "csv"), default="table")
+    nodes.set_defaults(run=cmd_nodes)
 
     backup = commands.add_parser("backup", help="copy the hub database to a new file, also "
                                                "while serving (README \"Backups\")")

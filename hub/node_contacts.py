@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+from dataclasses import dataclass
 
 SILENT_DAYS = 2  # nodes sync nightly
 
@@ -44,3 +45,21 @@ def describe_contacts(conn: sqlite3.Connection, now: dt.datetime) -> tuple[str, 
     return line, [f"node {gemeente} was last heard from {at} "
                   f"({(now - dt.datetime.fromisoformat(at)).days} days ago)"
                   for gemeente, at in silent]
+
+
+@dataclass(frozen=True)
+class NodeRow:
+    gemeente: str
+    sightings: int  # held at the hub now
+    last_heard: str | None  # RFC 3339 UTC; None: never synced since this release
+    silent: bool
+
+
+def node_rows(conn: sqlite3.Connection, now: dt.datetime) -> list[NodeRow]:
+    """Every municipality the hub holds sightings of or has heard from."""
+    held = dict(conn.execute("SELECT gemeente, count(*) FROM sightings GROUP BY gemeente"))
+    heard = dict(conn.execute("SELECT gemeente, last_report_at FROM node_contacts"))
+    return [NodeRow(g, held.get(g, 0), heard.get(g),
+                    g not in heard or now - dt.datetime.fromisoformat(heard[g])
+                    > dt.timedelta(days=SILENT_DAYS))
+            for g in sorted(held.keys() | heard.keys())]

@@ -9,7 +9,7 @@ import sqlite3
 
 from node.store import NodeStore
 from node.sync_runs import record_run
-from tests.lookup_support import csv_bytes, day, node, run, running_hub
+from tests.lookup_support import csv_bytes, day, import_and_sync, node, run, running_hub
 from zichtlijn.errors import failure_line
 
 ROW = ["K-1", day(0), "Ana", "Lungu", "01-02-1999", "v", "", "nee", ""]
@@ -62,9 +62,9 @@ def test_a_node_whose_last_good_sync_is_days_old_is_warned_of(tmp_path, pki, sec
 
 def test_the_hub_names_a_node_gone_silent(tmp_path, pki, secret_file, capsys):
     with running_hub(tmp_path, pki) as hub:
-        for gemeente in ("GM0363", "GM0599"):
-            assert run("node", "sync", "--home", node(tmp_path, pki, secret_file, gemeente,
-                                                     hub)) == 0
+        import_and_sync(tmp_path, node(tmp_path, pki, secret_file, "GM0363", hub), [ROW])
+        assert run("node", "sync", "--home", node(tmp_path, pki, secret_file, "GM0599",
+                                                 hub)) == 0
     hub_home = tmp_path / "hub"
     code, out = status(capsys, "hub", "status", "--home", hub_home, "--check")
     assert code == 0, out
@@ -77,6 +77,15 @@ def test_the_hub_names_a_node_gone_silent(tmp_path, pki, secret_file, capsys):
     assert code == 1
     assert "nodes        2 have synced; 1 within 2 days" in out
     assert f"WARNING: node GM0599 was last heard from {week_ago} (7 days ago)" in out
+    # the whole list, for the operator or a script
+    code, out = status(capsys, "hub", "nodes", "--home", hub_home, "--format", "csv")
+    assert code == 0
+    rows = {line.split(",")[0]: line.split(",")[1:] for line in out.splitlines()[1:]}
+    assert rows["GM0599"] == ["0", week_ago, "1"]
+    assert rows["GM0363"][0] == "1" and rows["GM0363"][2] == "0"
+    code, out = status(capsys, "hub", "nodes", "--home", hub_home)
+    assert "GM0599          0 sightings  last heard " in out and "SILENT for more" in out
+    assert out.splitlines()[-1] == "2 municipalities, 1 silent"
 
 
 def test_a_failure_is_recorded_by_its_type_when_it_is_a_bug():
