@@ -286,7 +286,8 @@ def cmd_revoke(args: argparse.Namespace) -> int:
 
 
 def register(groups: argparse._SubParsersAction) -> None:
-    hub = groups.add_parser("hub", help="central hub: serve, clusters, relink, purge")
+    hub = groups.add_parser("hub", help="central hub: serve, status, clusters, relink, "
+                                           "backup, revoke, erase")
     commands = hub.add_subparsers(dest="command", required=True)
 
     init = commands.add_parser("init", help="create a hub home directory")
