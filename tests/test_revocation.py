@@ -105,3 +105,47 @@ def test_a_restore_from_a_backup_before_the_revocation_keeps_it(
         assert "revoked at the hub" in capsys.readouterr().err
     code, out = audit_hub(tmp_path / "hub", pki.root / "ca.pem", capsys)
     assert code == 0 and "1 certificate_revoked" in out
+
+
+def test_every_rpc_of_every_service_refuses_a_revoked_certificate(tmp_path, own_ca):
+    """Read off the protos, so a service added later is held to it too."""
+    import grpc
+    from google.protobuf import message_factory
+
+    from zichtlijn.transport import secure_channel
+    from zichtlijn.v1 import (
+        alerts_pb2,
+        audit_pb2,
+        epochs_pb2,
+        lookup_pb2,
+        records_pb2,
+        sync_pb2,
+    )
+
+    _, pki = own_ca
+    with running_hub(tmp_path, pki, alerts=True) as hub:
+        assert run("hub", "revoke", "--home", tmp_path / "hub", "--cert",
+                   pki.root / "node-GM0363.pem", "--reason", "key_stolen") == 0
+        methods = 0
+        with secure_channel(f"127.0.0.1:{hub.port}", pki.tls("node-GM0363")) as channel:
+            for module in (alerts_pb2, audit_pb2, epochs_pb2, lookup_pb2, records_pb2,
+                           sync_pb2):
+                for service in module.DESCRIPTOR.services_by_name.values():
+                    for method in service.methods:
+                        request = message_factory.GetMessageClass(method.input_type)()
+                        kind = ("stream" if method.client_streaming else "unary") + "_" + (
+                            "stream" if method.server_streaming else "unary")
+                        call = getattr(channel, kind)(
+                            f"/{service.full_name}/{method.name}",
+                            request_serializer=type(request).SerializeToString,
+                            response_deserializer=lambda raw: raw)
+                        argument = iter([request]) if method.client_streaming else request
+                        with pytest.raises(grpc.RpcError) as refused:
+                            answer = call(argument, timeout=10)
+                            if method.server_streaming:
+                                list(answer)
+                        assert refused.value.code() == grpc.StatusCode.UNAUTHENTICATED, (
+                            service.name, method.name)
+                        assert "revoked at the hub" in refused.value.details()
+                        methods += 1
+    assert methods >= 16
