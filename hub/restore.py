@@ -14,9 +14,11 @@ import json
 import os
 import shutil
 import sqlite3
+from collections.abc import Callable
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from hub import audit_log
 from hub.erase_gemeente import ACTION as ERASED
@@ -28,6 +30,7 @@ SET_ASIDE = ".before-restore"
 # how far the alert change cursor jumps when the replaced database cannot tell how far it
 # had come: more changes than a hub makes in decades
 CURSOR_JUMP = 1_000_000_000
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -60,49 +63,61 @@ def restore(db_path: Path, backup: Path, actor: str) -> Restored:
     shutil.copyfile(backup, partial)
     os.chmod(partial, 0o600)
     os.replace(partial, db_path)
-    # only the database replaced now knows the newest cursor; one set aside by an earlier
-    # restore is behind what the hub issued since
-    lost_cursor = _alert_cursor(aside / db_path.name) if replaced else None
-    # a certificate revoked after the backup must stay revoked (hub/revocation.py)
-    lost_revocations = revocations_in(aside / db_path.name) if replaced else []
-    erase_again = _erased_after(aside / db_path.name, log_size) if replaced else ()
+    lost = _lost_with(aside / db_path.name, log_size) if replaced else _Lost()
     store = HubStore(db_path)
     try:
         with store.transaction() as conn:
-            cursor = _alert_cursor_past(conn, lost_cursor)
+            cursor = _alert_cursor_past(conn, lost.cursor)
             details = {} if cursor is None else {"alert_cursor_from": cursor}
             now = utc_now()
             audit_log.append(conn, now, actor, "restore", log_size=log_size,
                              sightings=sightings, backup=backup.name, **details)
-            revoked_again = carry_over(conn, lost_revocations, actor, now)
+            revoked_again = carry_over(conn, list(lost.revocations), actor, now)
     finally:
         store.close()
     return Restored(log_size, sightings, aside if replaced else None, revoked_again,
-                    erase_again)
+                    lost.erased)
 
 
-def _erased_after(database: Path, log_size: int) -> tuple[tuple[str, str], ...]:
-    """The municipalities the replaced database's log erased beyond the backup's entries
-    (hub/erase_gemeente.py): the restore brings their sightings back, so they are erased
-    again. None when it cannot be read."""
+@dataclass(frozen=True)
+class _Lost:
+    """What the replaced database knew that its backup does not, and a restore must not
+    undo; each part is empty when that database cannot tell it (lost, damaged, or from a
+    release without the table)."""
+
+    # the newest alert change cursor it issued; one set aside by an earlier restore is
+    # behind what the hub issued since, so only the database replaced now counts
+    cursor: int | None = None
+    # certificates it had revoked (hub/revocation.py)
+    revocations: tuple[tuple[bytes, str, str, str], ...] = ()
+    # municipalities its log erased beyond the backup's entries (hub/erase_gemeente.py):
+    # the restore brings their sightings back, so they are erased again
+    erased: tuple[tuple[str, str], ...] = ()
+
+
+def _lost_with(database: Path, log_size: int) -> _Lost:
+    def read(query: Callable[[sqlite3.Connection], T], nothing: T) -> T:
+        try:
+            return query(conn)
+        except sqlite3.Error:
+            return nothing
+
     try:
-        with closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True)) as conn:
-            rows = conn.execute(
-                "SELECT entry FROM audit_entries WHERE idx >= ? AND CAST(entry AS TEXT) "
-                "LIKE ? ORDER BY idx", [log_size, f'%"action":"{ERASED}"%']).fetchall()
+        conn = sqlite3.connect(f"{database.resolve().as_uri()}?mode=ro", uri=True)
     except sqlite3.Error:
-        return ()
+        return _Lost()
+    with closing(conn):
+        return _Lost(read(_newest_alert_cursor, None),
+                     tuple(read(revocations_in, [])),
+                     read(lambda c: _erased_after(c, log_size), ()))
+
+
+def _erased_after(conn: sqlite3.Connection, log_size: int) -> tuple[tuple[str, str], ...]:
+    rows = conn.execute(
+        "SELECT entry FROM audit_entries WHERE idx >= ? AND CAST(entry AS TEXT) "
+        "LIKE ? ORDER BY idx", [log_size, f'%"action":"{ERASED}"%']).fetchall()
     entries = [json.loads(row[0]) for row in rows]
     return tuple((e["gemeente"], e["reason"]) for e in entries if e.get("action") == ERASED)
-
-
-def _alert_cursor(database: Path) -> int | None:
-    """The newest alert change cursor the replaced database issued (None: unreadable)."""
-    try:
-        with closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True)) as conn:
-            return _newest_alert_cursor(conn)
-    except sqlite3.Error:
-        return None
 
 
 def _newest_alert_cursor(conn: sqlite3.Connection) -> int:

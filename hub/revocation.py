@@ -14,7 +14,6 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Callable
-from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -77,16 +76,10 @@ def revoke(conn: sqlite3.Connection, pem: bytes, reason: str, actor: str, at: st
     return Revoked(fingerprint, principal, False)
 
 
-def revocations_in(database: Path) -> list[tuple[bytes, str, str, str]]:
-    """The revocations a database holds (none when it cannot be read, or is too old to
-    have the table): what a restore must not undo."""
-    try:
-        with closing(sqlite3.connect(f"{database.resolve().as_uri()}?mode=ro",
-                                     uri=True)) as conn:
-            return conn.execute("SELECT sha256, principal, reason, revoked_at "
-                                "FROM revoked_certificates").fetchall()
-    except sqlite3.Error:
-        return []
+def revocations_in(conn: sqlite3.Connection) -> list[tuple[bytes, str, str, str]]:
+    """The revocations a database holds: what a restore must not undo."""
+    return conn.execute("SELECT sha256, principal, reason, revoked_at "
+                        "FROM revoked_certificates").fetchall()
 
 
 def carry_over(conn: sqlite3.Connection, revocations: list[tuple[bytes, str, str, str]],
