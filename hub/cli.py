@@ -162,13 +162,13 @@ def cmd_status(args: argparse.Namespace) -> int:
     finally:
         store.close()
     today = dt.date.today()
-    warnings = [*silent, *cert_warnings(config.tls, today)]
+    certs = cert_warnings(config.tls, today)
     lines.append(f"nodes        {nodes}")
     lines += [f"             WARNING: {warning}" for warning in silent]
     lines.append(f"tls          {describe_certs(config.tls, today)}")
-    lines += [f"             WARNING: {warning}" for warning in cert_warnings(config.tls, today)]
+    lines += [f"             WARNING: {warning}" for warning in certs]
     print("\n".join(lines))
-    return 1 if args.check and warnings else 0
+    return 1 if args.check and (silent or certs) else 0
 
 
 def cmd_nodes(args: argparse.Namespace) -> int:

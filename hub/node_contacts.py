@@ -33,14 +33,17 @@ def heard_from(conn: sqlite3.Connection, gemeente: str, at: str) -> None:
                  [gemeente, at])
 
 
+def _silent(last_heard: str, now: dt.datetime) -> bool:
+    return now - dt.datetime.fromisoformat(last_heard) > dt.timedelta(days=SILENT_DAYS)
+
+
 def describe_contacts(conn: sqlite3.Connection, now: dt.datetime) -> tuple[str, list[str]]:
     """The status line and a warning for each silent node."""
     rows = conn.execute("SELECT gemeente, last_report_at FROM node_contacts "
                         "ORDER BY gemeente").fetchall()
     if not rows:
         return "none has synced yet", []
-    silent = [(gemeente, at) for gemeente, at in rows
-              if now - dt.datetime.fromisoformat(at) > dt.timedelta(days=SILENT_DAYS)]
+    silent = [(gemeente, at) for gemeente, at in rows if _silent(at, now)]
     line = f"{len(rows)} have synced; {len(rows) - len(silent)} within {SILENT_DAYS} days"
     return line, [f"node {gemeente} was last heard from {at} "
                   f"({(now - dt.datetime.fromisoformat(at)).days} days ago)"
@@ -59,7 +62,5 @@ def node_rows(conn: sqlite3.Connection, now: dt.datetime) -> list[NodeRow]:
     """Every municipality the hub holds sightings of or has heard from."""
     held = dict(conn.execute("SELECT gemeente, count(*) FROM sightings GROUP BY gemeente"))
     heard = dict(conn.execute("SELECT gemeente, last_report_at FROM node_contacts"))
-    return [NodeRow(g, held.get(g, 0), heard.get(g),
-                    g not in heard or now - dt.datetime.fromisoformat(heard[g])
-                    > dt.timedelta(days=SILENT_DAYS))
+    return [NodeRow(g, held.get(g, 0), heard.get(g), g not in heard or _silent(heard[g], now))
             for g in sorted(held.keys() | heard.keys())]
