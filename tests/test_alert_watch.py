@@ -200,3 +200,50 @@ def test_after_a_hub_restore_a_watcher_gets_the_alert_again_under_its_id(
     assert [c.change for c in seen_since] == ["updated"]
     assert seen_since[0].alert.alert_id == before[0].alert.alert_id
     assert seen_since[0].cursor > before[-1].cursor
+
+
+class _Lost(grpc.RpcError):
+    def __init__(self, code: grpc.StatusCode) -> None:
+        self._code = code
+
+    def code(self) -> grpc.StatusCode:
+        return self._code
+
+
+class _NoChanges(list):
+    def cancel(self) -> None:
+        pass
+
+
+class _ScriptedStub:
+    """A Watch that ends each call as scripted: a window's deadline, a lost hub, then a
+    stop."""
+
+    def __init__(self, script: list[grpc.StatusCode], events: list[str],
+                 stop: Callable[[], None]) -> None:
+        self.script, self.events, self.stop = script, events, stop
+
+    def Watch(self, request, timeout):  # the gRPC method's name
+        self.events.append("watch")
+        if not self.script:
+            self.stop()
+            return _NoChanges()
+        raise _Lost(self.script.pop(0))
+
+
+def test_the_watcher_calls_on_connect_at_the_start_and_when_a_lost_hub_is_back():
+    events: list[str] = []
+    holder: list[AlertWatcher] = []
+    stub = _ScriptedStub([grpc.StatusCode.DEADLINE_EXCEEDED, grpc.StatusCode.UNAVAILABLE,
+                          grpc.StatusCode.DEADLINE_EXCEEDED], events, lambda: holder[0].stop())
+    watcher = AlertWatcher(stub, 0, lambda change: None, on_retry=lambda _: None,
+                           on_connect=lambda: events.append("connect"))
+    holder.append(watcher)
+    watcher.follow()
+    # a window's end calls again at once; a hub that was gone is a new connection
+    assert events == ["connect", "watch", "watch", "connect", "watch", "watch"]
+    catch = AlertWatcher(_ScriptedStub([], events, lambda: None), 0, lambda change: None,
+                         on_connect=lambda: events.append("connect"))
+    events.clear()
+    catch.catch_up()
+    assert events == ["connect", "watch"]

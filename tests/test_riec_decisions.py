@@ -5,12 +5,13 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import stat
+from pathlib import Path
 
 import pytest
 
 from hub.config import HubConfig
 from hub.restore import restore
-from hub.server import start_hub
+from hub.server import RunningHub, start_hub
 from tests.alert_helpers import BLESSING, IULIA, days_ago, list_alerts, sync_rows
 from tests.conftest import ALERTS_DIR
 from zichtlijn import cli
@@ -84,8 +85,19 @@ def test_decisions_older_than_the_retention_period_are_dropped(tmp_path):
     assert not journal.path.with_name("decisions.jsonl.new").exists()
 
 
-def test_decisions_a_restore_lost_are_sent_again_and_reopened_alerts_are_left(
-        tmp_path, pki, secret_file, capsys):
+@dataclasses.dataclass
+class Restored:
+    """A hub restored from a backup taken before the consultation closed Iulia's alert
+    and acknowledged Blessing's; serving again, with the RIEC's home beside it."""
+    hub: RunningHub
+    port: int
+    riec: Path
+    iulia: str
+    blessing: str
+
+
+@pytest.fixture
+def restored(tmp_path, pki, secret_file):
     home = tmp_path / "hub"
     home.mkdir()
     config = HubConfig(home, "127.0.0.1:0", pki.tls("hub-hub"), workers=8, alerts=ALERTS_DIR)
@@ -117,25 +129,47 @@ def test_decisions_a_restore_lost_are_sent_again_and_reopened_alerts_are_left(
         # Blessing is seen in a third town: evidence the acknowledgement never saw
         sync_rows(tmp_path, pki, secret_file, port, "GM0344",
                   [BLESSING.row("Z-1", days_ago(20), **AGAIN)])
-        capsys.readouterr()
-        assert cli.main(["riec", "alerts", "--home", str(riec), "--brief"]) == 0
-        out, err = capsys.readouterr()
-        now = {a.alert_id: a for a in list_alerts(pki, port, AMS).alerts}
-        assert cli.main(["riec", "alerts", "--home", str(riec)]) == 0
-        again = capsys.readouterr().err
+        yield Restored(second, port, riec, iulia.alert_id, blessing.alert_id)
     finally:
         second.stop(0)
+
+
+def test_decisions_a_restore_lost_are_sent_again_and_reopened_alerts_are_left(
+        restored, pki, capsys):
+    capsys.readouterr()
+    assert cli.main(["riec", "alerts", "--home", str(restored.riec), "--brief"]) == 0
+    out, err = capsys.readouterr()
+    now = {a.alert_id: a for a in list_alerts(pki, restored.port, AMS).alerts}
+    assert cli.main(["riec", "alerts", "--home", str(restored.riec)]) == 0
+    again = capsys.readouterr().err
     assert err.startswith("zichtlijn: sent again 1 decision(s) of this RIEC")
-    assert f"{iulia.alert_id} (close case_opened, " in err
-    assert blessing.alert_id not in err
-    assert now[iulia.alert_id].state == CLOSED
-    assert now[iulia.alert_id].close_reason == "case_opened"
-    assert now[blessing.alert_id].state == NEW and now[blessing.alert_id].changed
-    assert now[blessing.alert_id].sighting_count == 3
+    assert f"{restored.iulia} (close case_opened, " in err
+    assert restored.blessing not in err
+    assert now[restored.iulia].state == CLOSED
+    assert now[restored.iulia].close_reason == "case_opened"
+    assert now[restored.blessing].state == NEW and now[restored.blessing].changed
+    assert now[restored.blessing].sighting_count == 3
     # what was printed is the hub's state after sending again, not the list before it
-    [iulia_line] = [line for line in out.splitlines() if iulia.alert_id in line]
+    [iulia_line] = [line for line in out.splitlines() if restored.iulia in line]
     assert "closed" in iulia_line
     assert again == ""  # nothing behind any more: nothing sent twice
+
+
+def test_riec_watch_sends_the_lost_decisions_again_and_shows_them_as_changes(
+        restored, pki, capsys):
+    (restored.riec / "watch.cursor").unlink(missing_ok=True)
+    capsys.readouterr()
+    assert cli.main(["riec", "watch", "--home", str(restored.riec), "--no-follow"]) == 0
+    out, err = capsys.readouterr()
+    assert err.startswith("zichtlijn: sent again 1 decision(s) of this RIEC")
+    now = {a.alert_id: a for a in list_alerts(pki, restored.port, AMS).alerts}
+    assert now[restored.iulia].state == CLOSED
+    assert now[restored.blessing].state == NEW
+    closed = [line for line in out.splitlines() if " closed " in line]
+    assert len(closed) == 1 and restored.iulia in closed[0]
+    assert cli.main(["riec", "watch", "--home", str(restored.riec), "--no-follow"]) == 0
+    out, err = capsys.readouterr()
+    assert out == "" and "sent again" not in err  # nothing behind, nothing new
 
 
 def test_a_decision_the_hub_refuses_is_one_warning_and_the_list_still_shows(

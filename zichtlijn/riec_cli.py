@@ -130,9 +130,18 @@ def cmd_watch(args: argparse.Namespace) -> int:
     def retrying(message: str) -> None:
         print(f"zichtlijn: hub {config.hub} {message}", file=sys.stderr, flush=True)
 
+    journal = DecisionJournal(config.home / DECISIONS_NAME)
     with secure_channel(config.hub, config.tls) as channel:
-        watcher = AlertWatcher(alerts_pb2_grpc.AlertServiceStub(channel), start, show,
-                               window_s=args.window, on_retry=retrying)
+        stub = alerts_pb2_grpc.AlertServiceStub(channel)
+
+        def decide_again() -> None:  # at the start and whenever a lost hub is back
+            if not journal.latest():
+                return  # nothing to send: spare the hub a logged listing
+            listed = stub.List(alerts_pb2.ListAlertsRequest(), timeout=DEFAULT_DEADLINE_S)
+            _decide_again(stub, listed, journal, DEFAULT_DEADLINE_S)
+
+        watcher = AlertWatcher(stub, start, show, window_s=args.window, on_retry=retrying,
+                               on_connect=decide_again)
         if args.no_follow:
             cursor = watcher.catch_up()
             print(f"up to date at cursor {cursor}", file=sys.stderr)
