@@ -16,13 +16,14 @@ from zichtlijn.keys_cli import TEST_KDF_ENV
 from zichtlijn.pki import write_dev_pki
 
 
-@pytest.fixture()
-def changing(tmp_path: Path) -> tuple[Pki, Pki, Pki]:
+# a new CA under the old one's name (told apart by key identifiers only) or its own
+@pytest.fixture(params=["zichtlijn dev CA", "zichtlijn dev CA 2027"])
+def changing(tmp_path: Path, request: pytest.FixtureRequest) -> tuple[Pki, Pki, Pki]:
     """The old PKI, the new one, and the homes' files halfway through the change: the hub
     and GM0599 already renewed, the others not yet, every CA file the bundle of both."""
     old, new = Pki(tmp_path / "old-pki"), Pki(tmp_path / "new-pki")
     write_dev_pki(old.root, ["GM0363", "GM0599", "GM0344"], [], ["ap"])
-    write_dev_pki(new.root, ["GM0599"], [], [])
+    write_dev_pki(new.root, ["GM0599"], [], [], ca_name=request.param)
     mixed = Pki(tmp_path / "mixed")
     mixed.root.mkdir()
     (mixed.root / "ca.pem").write_bytes((old.root / "ca.pem").read_bytes()

@@ -109,10 +109,11 @@ def write_dev_pki(
     riec_regions: list[str],
     auditors: list[str],
     hub_hosts: tuple[str, ...] = ("localhost", "127.0.0.1"),
+    ca_name: str = "zichtlijn dev CA",
 ) -> dict[str, Path]:
     """Write ca.pem and <role>-<name>.{pem,key} files; returns the directory map."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    ca = DevCA.create()
+    ca = DevCA.create(ca_name)
     (out_dir / "ca.pem").write_bytes(ca.cert_pem)
     written = {"ca": out_dir / "ca.pem"}
     principals = [(Principal("hub", "hub"), hub_hosts), (Principal("operator", "operator"), ())]
