@@ -33,6 +33,7 @@ from hub.settings import HubSettings, RetentionSettings, load_settings, settings
 from hub.status import status_lines
 from hub.store import HubStore, utc_now
 from linkage.schema import default_schema
+from zichtlijn.alert_format import gemeenten_text
 from zichtlijn.cert_expiry import describe as describe_certs
 from zichtlijn.cert_expiry import warnings as cert_warnings
 from zichtlijn.cli_home import HomeOption
@@ -127,7 +128,7 @@ def cmd_clusters(args: argparse.Namespace) -> int:
             continue
         shown += 1
         first, last = sightings[0][3], sightings[-1][3]
-        print(f"{person}  {len(sightings)} sightings  {len(gemeenten)} gemeenten "
+        print(f"{person}  {len(sightings)} sightings  {gemeenten_text(len(gemeenten))} "
               f"({', '.join(gemeenten)})  {first} .. {last}")
     print(f"{len(persons)} persons from {len(rows)} sightings "
           f"({shown} shown with >= {args.min_sightings} sightings)")

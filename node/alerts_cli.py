@@ -15,7 +15,7 @@ from pathlib import Path
 
 from node.config import load_config
 from node.store import NodeStore
-from zichtlijn.alert_format import STATE_NAMES, score_text
+from zichtlijn.alert_format import STATE_NAMES, gemeenten_text, score_text
 from zichtlijn.transport import DEFAULT_DEADLINE_S, secure_channel
 from zichtlijn.v1 import alerts_pb2, alerts_pb2_grpc
 
@@ -46,7 +46,7 @@ def cmd_alerts(args: argparse.Namespace, home: Path) -> int:
         return 0
     for a in reply.alerts:
         print(f"{a.alert_id}  {a.rule:<12}  score {score_text(a.rule, a.score):>4}  "
-              f"{STATE_NAMES[a.state]:<12}  {a.gemeente_count} gemeenten, "
+              f"{STATE_NAMES[a.state]:<12}  {gemeenten_text(a.gemeente_count)}, "
               f"{a.sighting_count} sightings, {len(a.own_sightings)} here")
         for s in a.own_sightings:
             print(f"    {s.observed_on}  {case_refs.get(s.sighting_uuid, NOT_HERE)}  "

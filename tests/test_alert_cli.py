@@ -14,6 +14,8 @@ from tests.alert_helpers import HEADER, IULIA, ZSOFIA, days_ago, sync_rows
 from tests.conftest import ALERTS_DIR, make_node
 from tests.test_csv_import import csv_bytes
 from zichtlijn import cli
+from zichtlijn.alert_format import alert_line
+from zichtlijn.v1 import alerts_pb2
 
 AMS = "riec-amsterdam-amstelland"
 AGAIN = {"licensed": "ja", "signals": ""}
@@ -235,3 +237,10 @@ def test_hub_evaluate_beside_a_serving_hub_only_under_the_rules_it_loaded(tmp_pa
                               "hub serving on this home loaded at its start; restart the hub")
     code, out, _ = run(capsys, "hub", "evaluate", "--home", str(home))  # the hub stopped
     assert code == 0 and "1 unchanged" in out
+
+
+def test_an_alert_line_counts_one_gemeente_in_the_singular():
+    one = alerts_pb2.Alert(alert_id="A-1", rule="accumulation", gemeente_count=1,
+                           sighting_count=3)
+    assert "  1 gemeente  3 sightings" in alert_line(one)
+    assert "  2 gemeenten  " in alert_line(alerts_pb2.Alert(alert_id="A-2", gemeente_count=2))

@@ -32,12 +32,17 @@ def state_text(alert: alerts_pb2.Alert) -> str:
     return text
 
 
+def gemeenten_text(count: int) -> str:
+    """`1 gemeente`, `3 gemeenten`."""
+    return f"{count} gemeente" if count == 1 else f"{count} gemeenten"
+
+
 def alert_line(alert: alerts_pb2.Alert) -> str:
     span = ""
     if alert.sightings:
         span = f"  {alert.sightings[0].observed_on}..{alert.sightings[-1].observed_on}"
     return (f"{alert.alert_id}  {alert.rule:<12}  score {score_text(alert.rule, alert.score):>4}"
-            f"  {state_text(alert):<24}  {alert.gemeente_count} gemeenten"
+            f"  {state_text(alert):<24}  {gemeenten_text(alert.gemeente_count)}"
             f"  {alert.sighting_count} sightings{span}  updated {alert.updated_at[:10]}")
 
 
