@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -140,6 +141,12 @@ def encode_other_epoch(parsed: ParsedSighting, encoder: Encoder) -> encoding_pb2
                                       companions=single.companions, entities=single.entities)
 
 
+def _cells_digest(row: dict[str, str]) -> bytes:
+    """Equal for rows that say the same, cell for cell (spaces around a cell ignored)."""
+    canonical = "\x1f".join(f"{name}\x1e{row[name].strip()}" for name in sorted(row))
+    return hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).digest()
+
+
 def import_csv(
     data: bytes,
     store: NodeStore,
@@ -160,7 +167,10 @@ def import_csv(
     """
     report = ImportReport()
     hub_only = store.hub_only_by_day()  # empty unless the node was restored (recover.py)
-    first_line_of: dict[str, int] = {}
+    # case_ref -> (line, digest of its cells): a row repeated word for word counts as
+    # unchanged, as it does when it comes again in a later file; the digest never
+    # leaves this function
+    first_of: dict[str, tuple[int, bytes]] = {}
     pending: list[dict] = []
     seen_rows = 0
 
@@ -222,13 +232,18 @@ def import_csv(
         seen_rows += 1
         try:
             parsed = parse_row(line, row, today, known_signals)
-            if parsed.case_ref in first_line_of:
-                raise RowError(line, "case_ref",
-                               f"{parsed.case_ref!r} repeats line {first_line_of[parsed.case_ref]}")
-            first_line_of[parsed.case_ref] = line
+            cells = _cells_digest(row)
+            first = first_of.get(parsed.case_ref)
+            if first is not None:
+                if first[1] == cells:
+                    report.unchanged += 1
+                    continue
+                raise RowError(line, "case_ref", f"{parsed.case_ref!r} repeats line "
+                                                 f"{first[0]} with other content")
             refused = refuse(parsed) if refuse else None
-            if refused:
+            if refused:  # not remembered: a repeat of it is refused for the same reason
                 raise RowError(line, *refused)
+            first_of[parsed.case_ref] = (line, cells)
         except RowError as error:
             chunk.append(error)
             continue

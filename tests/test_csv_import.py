@@ -243,7 +243,15 @@ def test_duplicated_case_ref_within_file_keeps_the_first(store, encoder):
     report = run(csv_bytes([good("D-1"), good("D-1", "Elena")]), store, encoder)
     assert report.imported == 1
     [error] = report.errors
-    assert error.line == 3 and "repeats line 2" in error.reason
+    assert error.line == 3 and "repeats line 2 with other content" in error.reason
+
+
+def test_a_row_repeated_word_for_word_in_one_file_is_unchanged_not_refused(store, encoder):
+    # an export of overlapping periods, or one pasted twice: as when it comes again later
+    again = [c if i != 2 else f" {c} " for i, c in enumerate(good("D-1"))]  # spaces around
+    report = run(csv_bytes([good("D-1"), good("D-2"), again, good("D-1")]), store, encoder)
+    assert (report.imported, report.unchanged, report.errors) == (2, 2, [])
+    assert stored_case_refs(store) == ["D-1", "D-2"]
 
 
 def test_line_numbers_count_physical_lines_of_quoted_newlines(store, encoder):
@@ -688,7 +696,8 @@ def test_batched_import_stores_what_row_by_row_encoding_gives(store, monkeypatch
 
     monkeypatch.setattr(importer, "CHUNK_ROWS", chunk_rows)
     rows = next(iter(carousel(150, seed=3).rows_by_gemeente.values()))
-    rows = [*rows, dict(rows[0]), {**rows[1], "case_ref": "BAD-1", "observed_on": "x"}]
+    rows = [*rows, {**rows[0], "given_names": "Other"},
+            {**rows[1], "case_ref": "BAD-1", "observed_on": "x"}]
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
     writer.writeheader()
@@ -1082,3 +1091,15 @@ def test_the_summary_counts_rows_kept_with_a_note_not_notes():
     report = ImportReport(imported=4, notes=notes)
     assert report.summary() == "imported 4, unchanged 0, rejected 0; 2 kept with a note"
     assert ImportReport(imported=4).summary() == "imported 4, unchanged 0, rejected 0"
+
+
+def test_a_repeat_of_a_row_refused_for_its_age_is_refused_again_not_counted_unchanged(
+        store, encoder):
+    def too_old(parsed):
+        return ("observed_on", "older than the retention period") if parsed.case_ref == "D-1" \
+            else None
+
+    data = csv_bytes([good("D-1"), good("D-2"), good("D-1")])
+    report = import_csv(data, store, encoder, TODAY, refuse=too_old)
+    assert (report.imported, report.unchanged) == (1, 0)
+    assert [(e.line, e.field) for e in report.errors] == [(2, "observed_on"), (4, "observed_on")]
