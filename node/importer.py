@@ -26,6 +26,7 @@ class ImportReport:
     imported: int = 0
     unchanged: int = 0
     taken_back: int = 0  # of those imported: already at the hub, under their UUIDs there
+    shared_case_refs: int = 0  # of those imported: a case_ref held for another date too
     errors: list[RowError] = field(default_factory=list)
     notes: list[RowNote] = field(default_factory=list)  # of kept rows, in file order
 
@@ -58,6 +59,11 @@ class ImportReport:
                          "control is kept no longer than that; the period is node.toml's "
                          "[retention] months, set by `node init --retention-months` (README "
                          "\"AVG\")")
+        if self.shared_case_refs:
+            found.append(f"{self.shared_case_refs} row(s) share their case_ref with a "
+                         "control of another date (a dossier number): each is kept as a "
+                         "control of its own; name the date with --observed-on to withdraw "
+                         "or correct one (README \"CSV import\")")
         return found
 
 
@@ -167,10 +173,11 @@ def import_csv(
     """
     report = ImportReport()
     hub_only = store.hub_only_by_day()  # empty unless the node was restored (recover.py)
-    # case_ref -> (line, digest of its cells): a row repeated word for word counts as
-    # unchanged, as it does when it comes again in a later file; the digest never
-    # leaves this function
-    first_of: dict[str, tuple[int, bytes]] = {}
+    # (case_ref, date) -> (line, digest of its cells): a row repeated word for word
+    # counts as unchanged, as it does when it comes again in a later file; the digest
+    # never leaves this function
+    first_of: dict[tuple[str, dt.date], tuple[int, bytes]] = {}
+    shared: set[str] = set()  # case_refs stored by this import
     pending: list[dict] = []
     seen_rows = 0
 
@@ -197,17 +204,21 @@ def import_csv(
     def store_row(line: int, parsed: ParsedSighting,
                   message: encoding_pb2.EncodedSighting) -> None:
         digest = wire.sighting_digest(message)
-        known = store.content_digest_of(parsed.case_ref)
+        key = (parsed.case_ref, message.observed_on)
+        known = store.content_digest_of(*key)
         if known is not None:
-            if known == digest or same_content(store.encoded_of(parsed.case_ref), message):
+            if known == digest or same_content(store.encoded_of(*key), message):
                 report.unchanged += 1
                 report.notes.extend(parsed.notes)
             else:
                 report.errors.append(RowError(
                     line, "case_ref",
-                    f"{parsed.case_ref!r} was imported before with other content "
-                    "(use `zichtlijn node correct`)"))
+                    f"{parsed.case_ref!r} of {message.observed_on} was imported before with "
+                    "other content (use `zichtlijn node correct`)"))
             return
+        if parsed.case_ref in shared or store.dates_of(parsed.case_ref):
+            report.shared_case_refs += 1
+        shared.add(parsed.case_ref)
         report.notes.extend(parsed.notes)
         taken_back = _held_at_hub(message, hub_only.get(message.observed_on, []))
         message.sighting_uuid = taken_back or str(uuid.uuid4())
@@ -233,17 +244,19 @@ def import_csv(
         try:
             parsed = parse_row(line, row, today, known_signals)
             cells = _cells_digest(row)
-            first = first_of.get(parsed.case_ref)
+            key = (parsed.case_ref, parsed.observed_on)
+            first = first_of.get(key)
             if first is not None:
                 if first[1] == cells:
                     report.unchanged += 1
                     continue
-                raise RowError(line, "case_ref", f"{parsed.case_ref!r} repeats line "
-                                                 f"{first[0]} with other content")
+                raise RowError(line, "case_ref", f"{parsed.case_ref!r} of "
+                                                 f"{parsed.observed_on.isoformat()} repeats "
+                                                 f"line {first[0]} with other content")
             refused = refuse(parsed) if refuse else None
             if refused:  # not remembered: a repeat of it is refused for the same reason
                 raise RowError(line, *refused)
-            first_of[parsed.case_ref] = (line, cells)
+            first_of[key] = (line, cells)
         except RowError as error:
             chunk.append(error)
             continue

@@ -46,12 +46,22 @@ class Stored:
     synced: bool
 
 
-def stored(store: NodeStore, case_ref: str) -> Stored:
+def stored(store: NodeStore, case_ref: str, on: str | None = None) -> Stored:
+    """The control `case_ref` names; `on`, its date, where the case_ref (a dossier number)
+    holds controls of several dates."""
+    dates = store.dates_of(case_ref)
+    if not dates:
+        raise CliError(f"no sighting with case_ref {case_ref!r} at this node")
+    if on is None and len(dates) > 1:
+        raise CliError(f"case_ref {case_ref!r} holds {len(dates)} controls "
+                       f"({', '.join(dates)}): name one with --on DATE")
+    if on is not None and on not in dates:
+        raise CliError(f"case_ref {case_ref!r} holds no control of {on} "
+                       f"(it holds {', '.join(dates)})")
     row = store.db.execute(
         "SELECT sighting_uuid, observed_on, encoded, content_digest, synced_at IS NOT NULL "
-        "FROM sightings WHERE case_ref = ?", [case_ref]).fetchone()
-    if row is None:
-        raise CliError(f"no sighting with case_ref {case_ref!r} at this node")
+        "FROM sightings WHERE case_ref = ? AND observed_on = ?",
+        [case_ref, on or dates[0]]).fetchone()
     uuid, observed_on, encoded, digest, synced = row
     return Stored(case_ref, uuid, observed_on, encoding_pb2.EncodedSighting.FromString(encoded),
                   bytes(digest), bool(synced))
@@ -68,10 +78,10 @@ class Outcome:
 
 
 def withdraw(channel: grpc.Channel | None, store: NodeStore, case_ref: str, reason: str,
-             today: dt.date, timeout_s: float) -> Outcome:
+             today: dt.date, timeout_s: float, on: str | None = None) -> Outcome:
     """Remove the sighting at the hub (if synced), then here, leaving only a tombstone."""
     create_tables(store)
-    sighting = stored(store, case_ref)
+    sighting = stored(store, case_ref, on)
     reply = None
     if sighting.synced:
         if channel is None:
@@ -95,7 +105,8 @@ def forget_here(store: NodeStore, withdrawn: list[tuple[str, str, str | None, st
     create_tables(store)
     with store.db.conn:
         for case_ref, observed_on, uuid, reason in withdrawn:
-            store.db.execute("DELETE FROM sightings WHERE case_ref = ?", [case_ref])
+            store.db.execute("DELETE FROM sightings WHERE case_ref = ? AND observed_on = ?",
+                             [case_ref, observed_on])
             store.db.execute(
                 "INSERT OR REPLACE INTO withdrawn_cases (case_ref, observed_on, withdrawn_on, "
                 "sighting_uuid, reason) VALUES (?, ?, ?, ?, ?)",
@@ -113,9 +124,9 @@ def _kept_fields(message: encoding_pb2.EncodedSighting) -> dict[str, str]:
 def correct(channel: grpc.Channel | None, store: NodeStore, case_ref: str,
             values: dict[str, str], encoders: list[Encoder], today: dt.date,
             refuse: Refusal, timeout_s: float,
-            known_signals: frozenset[str] | None = None) -> Outcome:
+            known_signals: frozenset[str] | None = None, on: str | None = None) -> Outcome:
     """Re-encode the sighting from `values` (see the module docstring) and replace it."""
-    sighting = stored(store, case_ref)
+    sighting = stored(store, case_ref, on)
     fields = {**_kept_fields(sighting.message), **values}
     observed_on = fields.pop("observed_on", sighting.observed_on)
     parsed = parse_identity(fields, today, case_ref, observed_on, known_signals)
@@ -128,6 +139,10 @@ def correct(channel: grpc.Channel | None, store: NodeStore, case_ref: str,
     message.sighting_uuid = sighting.sighting_uuid
     if digest == sighting.content_digest:
         return Outcome(sighting.sighting_uuid, False, False, changed=False)
+    if message.observed_on != sighting.observed_on and message.observed_on in store.dates_of(
+            case_ref):
+        raise CliError(f"case_ref {case_ref!r} already holds a control of "
+                       f"{message.observed_on}; withdraw one of the two instead")
     reply = None
     if sighting.synced:
         if channel is None:
@@ -137,9 +152,9 @@ def correct(channel: grpc.Channel | None, store: NodeStore, case_ref: str,
     with store.db.conn:
         store.db.execute(
             "UPDATE sightings SET observed_on = ?, epoch = ?, encoded = ?, content_digest = ?, "
-            "corrected_on = coalesce(?, corrected_on) WHERE case_ref = ?",
+            "corrected_on = coalesce(?, corrected_on) WHERE sighting_uuid = ?",
             [message.observed_on, message.epoch, wire.canonical_bytes(message), digest,
-             today.isoformat() if reply is not None else None, case_ref])
+             today.isoformat() if reply is not None else None, sighting.sighting_uuid])
     truncate_wal(store.db.conn)
     if reply is None:
         return Outcome(sighting.sighting_uuid, False, False)

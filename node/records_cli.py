@@ -13,6 +13,7 @@ from node.config import load_config
 from node.epochs import Keyring
 from node.identity_input import CORRECTION_FIELDS, read_input
 from node.store import NodeStore
+from zichtlijn.errors import CliError
 from zichtlijn.signal_catalogue import load_signals
 from zichtlijn.transport import secure_channel
 
@@ -23,6 +24,8 @@ KEPT = ("observed_on", "setting", "licensed", "signals")
 # sightings (README "National scale"). During a relink (minutes there) it waits while
 # this deadline allows, then answers that nothing was changed.
 HUB_REWORK_TIMEOUT_S = 600.0
+ON_HELP = ("the control's date (YYYY-MM-DD), needed where the case reference holds "
+           "controls of several dates (a dossier number)")
 HUB_REWORK_HELP = ("seconds to wait for the hub, which re-links and re-evaluates the alerts "
                    "before it answers (default 600)")
 
@@ -36,6 +39,16 @@ def _hub_line(outcome: records.Outcome) -> str:
     return f"the hub re-linked: {outcome.persons_changed} sighting(s) changed person{alerts}"
 
 
+def _on(args: argparse.Namespace) -> str | None:
+    if args.on is None:
+        return None
+    try:
+        return dt.date.fromisoformat(args.on).isoformat()
+    except ValueError:
+        raise CliError(f"--on {args.on!r}: expected the control's date like 2026-03-01"
+                       ) from None
+
+
 def cmd_withdraw(args: argparse.Namespace, home: Path) -> int:
     config = load_config(home)
     args.peer = config.hub
@@ -43,7 +56,7 @@ def cmd_withdraw(args: argparse.Namespace, home: Path) -> int:
     try:
         with secure_channel(config.hub, config.tls) as channel:
             outcome = records.withdraw(channel, store, args.case_ref, args.reason,
-                                       dt.date.today(), args.timeout)
+                                       dt.date.today(), args.timeout, _on(args))
     finally:
         store.close()
     print(f"withdrew {args.case_ref} (sighting {outcome.sighting_uuid}): {_hub_line(outcome)}; "
@@ -57,7 +70,7 @@ def cmd_correct(args: argparse.Namespace, home: Path) -> int:
     today = dt.date.today()
     store = NodeStore(config.db_path)
     try:
-        records.stored(store, args.case_ref)  # an unknown case_ref stops before any typing
+        records.stored(store, args.case_ref, _on(args))  # an unknown one stops before typing
         values = read_input(args.from_json, CORRECTION_FIELDS, keep=KEPT)
         for name in KEPT:
             flag = getattr(args, name)
@@ -68,7 +81,7 @@ def cmd_correct(args: argparse.Namespace, home: Path) -> int:
         refuse = retention.refusal(store, today, retention.retention_months(home))
         with secure_channel(config.hub, config.tls) as channel:
             outcome = records.correct(channel, store, args.case_ref, values, encoders, today,
-                                      refuse, args.timeout, known)
+                                      refuse, args.timeout, known, _on(args))
     finally:
         store.close()
     if not outcome.changed:
@@ -99,6 +112,7 @@ def register(commands: argparse._SubParsersAction,
         "withdraw", help="remove a sighting here and at the hub (error or erasure request)")
     add_home(withdraw)
     withdraw.add_argument("case_ref", help="this municipality's case reference")
+    withdraw.add_argument("--on", metavar="DATE", help=ON_HELP)
     withdraw.add_argument("--reason", choices=sorted(records.REASONS), required=True,
                           help="error: recorded in error; erasure: the person asked (AVG 17)")
     withdraw.add_argument("--timeout", type=float, default=HUB_REWORK_TIMEOUT_S,
@@ -109,6 +123,7 @@ def register(commands: argparse._SubParsersAction,
         "correct", help="re-enter a sighting's person and replace it (same UUID)")
     add_home(correct)
     correct.add_argument("case_ref", help="this municipality's case reference")
+    correct.add_argument("--on", metavar="DATE", help=ON_HELP)
     correct.add_argument("--from-json", metavar="FILE",
                          help="the corrected fields as one JSON object ('-': stdin); "
                               "default: prompt on a terminal")

@@ -28,7 +28,7 @@ import grpc
 
 from node.config import CONFIG_NAME, ConfigError
 from node.csv_import import ParsedSighting
-from node.store import NodeStore
+from node.store import SIGHTING_KEY, NodeStore
 from zichtlijn.dates import (
     DEFAULT_RETENTION_MONTHS,
     RETENTION_MONTHS,
@@ -40,13 +40,14 @@ from zichtlijn.v1 import records_pb2, records_pb2_grpc
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS withdrawn_cases (
-    case_ref TEXT PRIMARY KEY,
+    case_ref TEXT NOT NULL,
     observed_on TEXT NOT NULL,
     withdrawn_on TEXT NOT NULL,
     -- of a sighting the hub was asked to withdraw, and why (asked again after a hub
     -- restore); absent in tombstones written before 2026-12-06
     sighting_uuid TEXT,
-    reason TEXT
+    reason TEXT,
+    PRIMARY KEY (case_ref, observed_on)
 );
 CREATE TABLE IF NOT EXISTS purge_log (
     purge_id TEXT PRIMARY KEY,
@@ -83,6 +84,8 @@ def create_tables(store: NodeStore) -> None:
     for added in ("sighting_uuid", "reason"):
         if added not in columns:
             store.db["withdrawn_cases"].add_column(added, str)
+    if store.db["withdrawn_cases"].pks == ["case_ref"]:  # before 2026-12-07 (node/store.py)
+        store.db["withdrawn_cases"].transform(pk=SIGHTING_KEY)
 
 
 @dataclass(frozen=True)
@@ -142,14 +145,16 @@ def refusal(store: NodeStore, today: dt.date, months: int) -> Refusal:
     """For the importer: why a parsed row may not be stored (field, reason), or None."""
     create_tables(store)
     cutoff = months_before(today, months)
-    withdrawn = dict(store.db.execute("SELECT case_ref, withdrawn_on FROM withdrawn_cases"))
+    withdrawn = {(case_ref, day): on for case_ref, day, on in store.db.execute(
+        "SELECT case_ref, observed_on, withdrawn_on FROM withdrawn_cases")}
 
     def check(parsed: ParsedSighting) -> tuple[str, str] | None:
         if parsed.observed_on <= cutoff:
             return ("observed_on", f"{TOO_OLD} ({months} months, cutoff {cutoff}); not kept")
-        if parsed.case_ref in withdrawn:
-            return ("case_ref", f"{parsed.case_ref!r} was withdrawn on "
-                                f"{withdrawn[parsed.case_ref]}; not imported again")
+        on = withdrawn.get((parsed.case_ref, parsed.observed_on.isoformat()))
+        if on is not None:
+            return ("case_ref", f"{parsed.case_ref!r} of {parsed.observed_on.isoformat()} "
+                                f"was withdrawn on {on}; not imported again")
         return None
 
     return check

@@ -22,6 +22,11 @@ class StoredSighting:
     synced_at: str | None
 
 
+# A control is its case reference and its date: an inspection system may number a
+# woman's dossier rather than each control, and its controls then share a case_ref.
+SIGHTING_KEY = ("case_ref", "observed_on")
+
+
 def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
@@ -51,11 +56,15 @@ class NodeStore:
                     "synced_batch": bytes,
                     "synced_at": str,
                 },
-                pk="case_ref",
+                pk=SIGHTING_KEY,
                 not_null={"sighting_uuid", "observed_on", "encoded", "content_digest"},
             )
             self.db["sightings"].create_index(["sighting_uuid"], unique=True)
             self.db["sightings"].create_index(["synced_at"])
+        elif self.db["sightings"].pks == ["case_ref"]:
+            # a node database of before 2026-12-07, one control per case_ref: a dossier
+            # number shared by a woman's controls is read since as one control a date
+            self.db["sightings"].transform(pk=SIGHTING_KEY)
         # this node's sightings the hub holds and the node does not, as the hub listed them
         # after the node's database was restored from a backup (node/recover.py): importing
         # one again takes its UUID back instead of sending it twice
@@ -70,17 +79,23 @@ class NodeStore:
     def close(self) -> None:
         self.db.close()
 
-    def content_digest_of(self, case_ref: str) -> bytes | None:
+    def content_digest_of(self, case_ref: str, observed_on: str) -> bytes | None:
         row = self.db.execute(
-            "SELECT content_digest FROM sightings WHERE case_ref = ?", [case_ref]
-        ).fetchone()
+            "SELECT content_digest FROM sightings WHERE case_ref = ? AND observed_on = ?",
+            [case_ref, observed_on]).fetchone()
         return row[0] if row else None
 
-    def encoded_of(self, case_ref: str) -> bytes | None:
+    def encoded_of(self, case_ref: str, observed_on: str) -> bytes | None:
         row = self.db.execute(
-            "SELECT encoded FROM sightings WHERE case_ref = ?", [case_ref]
-        ).fetchone()
+            "SELECT encoded FROM sightings WHERE case_ref = ? AND observed_on = ?",
+            [case_ref, observed_on]).fetchone()
         return row[0] if row else None
+
+    def dates_of(self, case_ref: str) -> list[str]:
+        """The dates of the controls held under `case_ref`, oldest first."""
+        return [day for (day,) in self.db.execute(
+            "SELECT observed_on FROM sightings WHERE case_ref = ? ORDER BY observed_on",
+            [case_ref])]
 
     def add_many(self, rows: list[dict]) -> None:
         """Insert new sightings in one transaction (all or none). A row taking back the
