@@ -14,6 +14,7 @@ closure is an audit entry and an event on the RIECs' feed.
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from collections.abc import Collection
 from typing import NamedTuple
@@ -28,6 +29,7 @@ WITHDRAWN = "evidence_withdrawn"
 PURGED = "evidence_purged"
 ACTOR = "hub:hub"
 _CHUNK = 500
+log = logging.getLogger("zichtlijn.hub.alerts")
 
 
 def _have_alerts(conn: sqlite3.Connection) -> bool:
@@ -76,6 +78,9 @@ def forget(conn: sqlite3.Connection, uuids: list[str]) -> dict[str, bytes]:
             f"ON s.alert_id = a.alert_id WHERE s.sighting_uuid IN ({marks})", chunk))
         conn.execute(f"DELETE FROM alert_sightings WHERE sighting_uuid IN ({marks})", chunk)
     gone = set(uuids)
+    # made by the alert engine's tables since 2026-12-07; a hub opened without one (an
+    # older database, `hub erase` before the first start) would scan every event per alert
+    conn.execute("CREATE INDEX IF NOT EXISTS alert_events_alert ON alert_events(alert_id)")
     for alert_id in touched:
         for cursor, snapshot in conn.execute(
                 "SELECT cursor, snapshot FROM alert_events WHERE alert_id = ?",
@@ -100,9 +105,14 @@ def settle(store: HubStore, engine: AlertEngine | None, removed: Collection[str]
     """
     if not before:
         return Settled(0, 0)
-    read = 0
-    if engine is not None:
-        read = engine.evaluate_after_removal(removed, before.keys()).sightings
+    if engine is None:
+        # closing needs the rules evaluated first: an unchanged evidence digest means "no
+        # rule fires any more" only after an evaluation. Left open, with the removed
+        # sightings taken out; the persons stay queued for the next engine's evaluation.
+        log.warning("%d alert(s) held removed sightings and were not evaluated again: "
+                    "the hub has no alert configuration (hub.toml: alerts = DIR)", len(before))
+        return Settled(0, 0)
+    read = engine.evaluate_after_removal(removed, before.keys()).sightings
     changed = 0
     now = utc_now()
     with store.transaction() as conn:
@@ -131,6 +141,5 @@ def settle(store: HubStore, engine: AlertEngine | None, removed: Collection[str]
                                 "AND current = 1", [alert_id]).fetchone()[0]
             audit_log.append(conn, now, ACTOR, "alert_closed", alert=alert_id, reason=reason,
                              version=version + 1, regions=closed, sightings_left=left)
-    if engine is not None:
-        engine.signal.notify()
+    engine.signal.notify()
     return Settled(changed, read)

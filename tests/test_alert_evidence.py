@@ -144,3 +144,36 @@ def test_lookup_names_the_open_alerts_and_not_closed_ones(world, tmp_path, pki, 
     assert run("node", "lookup", "--home", home, "--purpose", "controle", "--from-json",
                probe, "--format", "json") == 0
     assert json.loads(capsys.readouterr().out)["open_alert_ids"] == alerts[1:]
+
+
+def test_without_an_alert_engine_a_removal_closes_no_alert_it_could_not_evaluate(world, pki,
+                                                                               caplog):
+    # a hub whose hub.toml lost its `alerts =` line: the rules cannot say whether an
+    # alert still holds, so closing one would be a guess
+    hub, homes = world
+    alert = elena_alert(hub, pki)
+    purge_day = dt.date.fromisoformat(min(s.observed_on for s in alert.sightings)) \
+        + dt.timedelta(days=33 + 549)
+    outcome = purge(hub.store, hub.linker, purge_day, 18, alerts=None)
+    assert outcome.sightings == 3 and outcome.alerts_changed == 0
+    assert "2 alert(s) held removed sightings and were not evaluated again" in caplog.text
+    for alert in list_alerts(pki, hub.port, "riec-rotterdam").alerts:
+        assert alert.state == alerts_pb2.ALERT_STATE_NEW  # open, as the rules last said
+        assert alert.sighting_count == 2  # without what was removed
+    assert actions(hub, "alert_closed") == []
+    ams = set(uuids_by_case(homes["GM0363"]).values())
+    assert not ams & uuids_in_alert_tables(hub)
+
+
+def test_hub_erase_refuses_a_hub_holding_alerts_without_their_configuration(world, tmp_path,
+                                                                          capsys):
+    hub, _ = world
+    hub.stop(0)
+    toml = tmp_path / "hub" / "hub.toml"
+    toml.write_text("".join(line for line in toml.read_text("utf-8").splitlines(True)
+                            if not line.startswith("alerts =")), "utf-8")
+    for command in (["erase", "--gemeente", "GM0344", "--reason", "left"], ["purge"]):
+        capsys.readouterr()
+        assert run("hub", *command, "--home", tmp_path / "hub") == 1
+        assert "alerts but hub.toml names no alert configuration (alerts = DIR)" in (
+            capsys.readouterr().err)
