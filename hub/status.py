@@ -47,6 +47,23 @@ def status_lines(conn: sqlite3.Connection, matching: MatchingSettings) -> list[s
     return lines
 
 
+def uncatalogued_signals(conn: sqlite3.Connection, codes: frozenset[str]) -> str | None:
+    """A warning naming the held sightings' signal codes outside the catalogue (they weigh
+    0 until it lists them), or None."""
+    held: dict[str, int] = {}
+    # grouped in SQLite first: most sightings share a few combinations of codes
+    for combination, count in conn.execute(
+            "SELECT signals, count(*) FROM sightings WHERE signals != '' GROUP BY signals"):
+        for code in set(combination.split(";")) - codes:
+            held[code] = held.get(code, 0) + count
+    if not held:
+        return None
+    named = ", ".join(f"{code} ({count:,})" for code, count in sorted(held.items()))
+    return (f"{len(held)} signal code(s) outside signals.toml weigh 0 in the alerts: {named} "
+            "sightings; list them, or correct the nodes' exports (README \"Match alerts for "
+            "the RIEC\")")
+
+
 def _threshold(matching: MatchingSettings, rise: float) -> str:
     start = matching.policy().threshold
     if not matching.auto:

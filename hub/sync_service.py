@@ -19,7 +19,7 @@ from hub.linker_rows import LinkerUnusableError
 from hub.store import ConflictError, HubStore
 from hub.tree_heads import TreeHeadError, TreeHeads
 from hub.unusable import linker_wait
-from hub.validate import Refusal, validate_batch
+from hub.validate import Refusal, uncatalogued, validate_batch
 from linkage.schema import LinkageSchema
 from zichtlijn.certsign import verify_batch
 from zichtlijn.transport import STILL_LINKING, require_role
@@ -54,7 +54,7 @@ class SyncService(sync_pb2_grpc.SyncServiceServicer):
         try:
             for position, batch in enumerate(request_iterator):
                 try:
-                    validate_batch(batch, self.schema, dt.date.today(), self.signal_codes)
+                    validate_batch(batch, self.schema, dt.date.today())
                     digest = bytes(batch.batch_digest)
                     if not verify_batch(cert, node.name, digest, len(batch.sightings),
                                         bytes(batch.node_signature)):
@@ -69,6 +69,12 @@ class SyncService(sync_pb2_grpc.SyncServiceServicer):
                     if outcome.leaf_index is None:
                         raise TreeHeadError(f"batch {digest.hex()[:12]} has no log entry")
                     receipt = self.heads.receipt(outcome.leaf_index, known_size)
+                    unknown = (uncatalogued(batch, self.signal_codes)
+                               if self.signal_codes is not None else set())
+                    if unknown:
+                        log.warning("%s sent signal code(s) outside signals.toml, stored as "
+                                    "sent and weighing 0 until it lists them: %s", node,
+                                    ", ".join(sorted(unknown)))
                 except Refusal as refusal:
                     log.warning("refused batch from %s: %s", node, refusal.message)
                     context.abort(refusal.code, refusal.message)

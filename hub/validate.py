@@ -88,13 +88,16 @@ def _other_epochs(where: str, s: encoding_pb2.EncodedSighting, schema: LinkageSc
         _companions_and_entities(at, other, schema)
 
 
-def validate_batch(batch: sync_pb2.UploadBatch, schema: LinkageSchema,
-                   today: dt.date, signal_codes: frozenset[str] | None = None) -> None:
-    """Raise Refusal for the first problem found in the batch.
+def uncatalogued(batch: sync_pb2.UploadBatch, signal_codes: frozenset[str]) -> set[str]:
+    """The batch's signal codes outside the hub's catalogue: stored as sent, they weigh 0
+    until signals.toml lists them (a control refused for them would be lost to the
+    carousel and network rules, which count it whatever its signals)."""
+    return {code for s in batch.sightings for code in s.signals} - signal_codes
 
-    `signal_codes` is the hub's signal catalogue (alert configuration); when
-    given, a code outside it is refused, so no signal silently weighs nothing.
-    """
+
+def validate_batch(batch: sync_pb2.UploadBatch, schema: LinkageSchema,
+                   today: dt.date) -> None:
+    """Raise Refusal for the first problem found in the batch."""
     count = len(batch.sightings)
     if count == 0:
         raise Refusal(grpc.StatusCode.INVALID_ARGUMENT, "empty batch")
@@ -135,11 +138,6 @@ def validate_batch(batch: sync_pb2.UploadBatch, schema: LinkageSchema,
             raise Refusal(grpc.StatusCode.INVALID_ARGUMENT, f"{where}: unknown setting")
         if len(s.signals) > MAX_SIGNALS or not all(SIGNAL_CODE.match(c) for c in s.signals):
             raise Refusal(grpc.StatusCode.INVALID_ARGUMENT, f"{where}: malformed signal codes")
-        unknown = sorted(set(s.signals) - signal_codes) if signal_codes is not None else []
-        if unknown:
-            raise Refusal(grpc.StatusCode.INVALID_ARGUMENT,
-                          f"{where}: unknown signal code(s) {', '.join(unknown)} "
-                          "(not in the hub's signals.toml)")
         if not s.HasField("subject"):
             raise Refusal(grpc.StatusCode.INVALID_ARGUMENT, f"{where}: subject missing")
         _identity(f"{where}.subject", s.subject, schema)

@@ -84,6 +84,7 @@ _FALSE = frozenset({"nee", "n", "no", "false", "f", "0", "onwaar", "onvergund",
 
 
 NOT_UTF8 = "not valid UTF-8"
+UNCATALOGUED = "is not in the signal catalogue"
 # Between signal codes: ';' (DESIGN §10), or what else a list is written with; no code
 # holds one of these (zichtlijn.wire.SIGNAL_CODE), so the split is never ambiguous
 _SIGNAL_SEPARATOR = re.compile(r"[;,|\s]+")
@@ -396,7 +397,7 @@ def parse_row(line: int, row: dict[str, str], today: dt.date,
              for part, value in (("given_names", given), ("surname", surname)) if not value]
     kept_without = None if strict else notes
 
-    setting, licensed, signals = _control(line, get, known_signals)
+    setting, licensed, signals = _control(line, get, known_signals, kept_without)
     born = _date_of_birth(line, "date_of_birth", get("date_of_birth", ""), observed_on,
                           kept_without)
     sex = _normalised(line, "sex", get("sex", ""), normalise_sex, kept_without)
@@ -416,14 +417,17 @@ def parse_row(line: int, row: dict[str, str], today: dt.date,
                           companion, entities, tuple(notes))
 
 
-def _control(line: int, get: Callable[[str, str], str], known_signals: frozenset[str] | None
-             ) -> tuple[str | None, bool | None, tuple[str, ...]]:
+def _control(line: int, get: Callable[[str, str], str], known_signals: frozenset[str] | None,
+             notes: list[RowNote] | None) -> tuple[str | None, bool | None, tuple[str, ...]]:
     """The control's setting, licence and signal codes.
 
     A value that cannot be read refuses the row, unlike an identity field's: the alerts
     read these (an unlicensed sighting, summed signals), and a row kept without a signal
     would raise no alert without anyone noticing, where a refused row is corrected and
-    imported again.
+    imported again. A well-formed code the catalogue does not list is different: it is
+    kept as written, with a note (`notes`; refused where someone types it), and weighs 0
+    until the catalogue lists it. Refusing the row would lose more than its weight: the
+    control itself, which the carousel and network rules count whatever its signals.
     """
     setting = _check_text(line, "setting", get("setting", "")).lower() or None
     setting = _SETTING_SYNONYMS.get(setting, setting) if setting else None
@@ -445,7 +449,8 @@ def _control(line: int, get: Callable[[str, str], str], known_signals: frozenset
         if not SIGNAL_CODE.match(code):
             raise RowError(line, "signals", f"{code!r} is not a signal code")
         if known_signals is not None and code not in known_signals:
-            raise RowError(line, "signals", f"{code!r} is not in the signal catalogue")
+            _kept_without(RowError(line, "signals", f"{code!r} {UNCATALOGUED}"), notes,
+                          "kept; it weighs 0 in the alerts until signals.toml lists it")
     return setting, licensed, signals
 
 

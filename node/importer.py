@@ -10,7 +10,14 @@ from dataclasses import dataclass, field
 
 from linkage.encode import Encoder
 from node.csv_file import decode_csv, read_rows
-from node.csv_import import NOT_UTF8, ParsedSighting, RowError, RowNote, parse_row
+from node.csv_import import (
+    NOT_UTF8,
+    UNCATALOGUED,
+    ParsedSighting,
+    RowError,
+    RowNote,
+    parse_row,
+)
 from node.epoch_views import same_content
 from node.retention import TOO_OLD
 from node.store import NodeStore
@@ -59,6 +66,15 @@ class ImportReport:
                          "control is kept no longer than that; the period is node.toml's "
                          "[retention] months, set by `node init --retention-months` (README "
                          "\"AVG\")")
+        uncatalogued = sorted({note.note.split("'")[1] for note in self.notes
+                               if note.field == "signals" and UNCATALOGUED in note.note})
+        if uncatalogued:
+            rows = len({note.line for note in self.notes
+                        if note.field == "signals" and UNCATALOGUED in note.note})
+            found.append(f"{rows} row(s) carry signal code(s) the catalogue does not list "
+                         f"({', '.join(uncatalogued)}): kept as written, they weigh 0 in the "
+                         "alerts until signals.toml lists them, at the hub and here (README "
+                         "\"Match alerts for the RIEC\")")
         if self.shared_case_refs:
             found.append(f"{self.shared_case_refs} row(s) share their case_ref with a "
                          "control of another date (a dossier number): each is kept as a "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import shutil
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from linkage.compare import MatchPolicy
+from node.csv_import import RowError, parse_row
 from tests.alert_helpers import HEADER, IULIA, ZSOFIA, days_ago, sync_rows
 from tests.conftest import ALERTS_DIR, make_node
 from tests.test_csv_import import csv_bytes
@@ -152,8 +154,8 @@ def test_hub_evaluate_on_demand_finds_nothing_new_twice(tmp_path, pki, hub, caro
 # -- signal codes outside the catalogue -----------------------------------------------------
 
 
-def test_node_with_the_catalogue_refuses_unknown_codes_by_line(tmp_path, pki, secret_file,
-                                                               capsys):
+def test_node_with_the_catalogue_keeps_a_row_with_an_unknown_code_and_says_so(
+        tmp_path, pki, secret_file, capsys):
     home = tmp_path / "node"
     assert cli.main(["node", "init", "--home", str(home), "--gemeente", "GM0363", "--hub",
                      "127.0.0.1:1", "--ca", str(pki.root / "ca.pem"),
@@ -165,24 +167,38 @@ def test_node_with_the_catalogue_refuses_unknown_codes_by_line(tmp_path, pki, se
                                 ZSOFIA.row("A-2", days_ago(2), signals="no_id_access")], HEADER))
     capsys.readouterr()
     code, out, err = run(capsys, "node", "import", "--home", str(home), str(data))
-    assert code == 1
-    assert err == ("controls.csv: line 2: signals: 'loverboy' is not in the signal catalogue "
-                   "(row refused)\n")
-    assert "imported 1, unchanged 0, rejected 1" in out
+    assert code == 0  # the control is kept: the carousel counts it whatever its signals
+    note, advice = err.splitlines()
+    assert note == ("controls.csv: line 2: signals: 'loverboy' is not in the signal catalogue: "
+                    "kept; it weighs 0 in the alerts until signals.toml lists it")
+    assert advice.startswith("controls.csv: 1 row(s) carry signal code(s) the catalogue does "
+                             "not list (loverboy): kept as written")
+    assert "imported 2, unchanged 0, rejected 0; 1 kept with a note" in out
+    # someone typing it in is told instead, and can type it again
+    with pytest.raises(RowError, match="'loverboy' is not in the signal catalogue"):
+        parse_row(2, {"case_ref": "A-3", "observed_on": days_ago(1), "given_names": "Ana",
+                      "surname": "Popa", "signals": "loverboy"}, dt.date.today(),
+                  frozenset({"unlicensed"}), strict=True)
 
 
-def test_hub_refuses_an_upload_with_an_unknown_code(tmp_path, pki, secret_file, hub, capsys):
+def test_hub_keeps_a_code_outside_its_catalogue_weighing_0_and_status_names_it(
+        tmp_path, pki, secret_file, hub, capsys, caplog):
     config = make_node(tmp_path, pki, secret_file, "GM0363", hub.port)  # no catalogue here
     data = tmp_path / "controls.csv"
-    data.write_bytes(csv_bytes([IULIA.row("A-1", days_ago(3), signals="loverboy")], HEADER))
+    data.write_bytes(csv_bytes([IULIA.row("A-1", days_ago(3), signals="loverboy;unlicensed"),
+                                ZSOFIA.row("A-2", days_ago(2), signals="loverboy")], HEADER))
     assert cli.main(["node", "import", "--home", str(config.home), str(data)]) == 0
     capsys.readouterr()
     code, _, err = run(capsys, "node", "sync", "--home", str(config.home))
+    assert code == 0 and err == ""
+    assert hub.store.count_sightings() == 2
+    assert ("node:GM0363 sent signal code(s) outside signals.toml, stored as sent and weighing "
+            "0 until it lists them: loverboy") in caplog.text
+    home = hub_home_with_alerts(hub, pki)
+    code, out, _ = run(capsys, "hub", "status", "--home", str(home), "--check")
     assert code == 1
-    assert err == (f"zichtlijn: hub 127.0.0.1:{hub.port} refused (INVALID_ARGUMENT): "
-                   "sighting 0: unknown signal code(s) loverboy (not in the hub's "
-                   "signals.toml)\n")
-    assert hub.store.count_sightings() == 0
+    assert ("WARNING: 1 signal code(s) outside signals.toml weigh 0 in the alerts: "
+            "loverboy (2) sightings") in out
 
 
 def test_hub_relink_evaluates_the_alerts_again(tmp_path, pki, hub, carousel, capsys):
