@@ -63,9 +63,10 @@ _SETTING_SYNONYMS = {
     **dict.fromkeys(("home", "house", "prive", "privé", "thuis", "thuiswerk", "thuiswerker",
                      "thuisprostitutie"), "woning"),
     **dict.fromkeys(("seksclub", "sexclub", "privehuis", "privéhuis", "bordeel", "brothel",
-                     "massagesalon", "massage"), "club"),
-    **dict.fromkeys(("escortbedrijf", "escortservice", "escortbureau"), "escort"),
-    **dict.fromkeys(("hotelkamer", "hotelprostitutie"), "hotel"),
+                     "massagesalon", "massage", "massageparlour", "massageparlor"), "club"),
+    **dict.fromkeys(("escortbedrijf", "escortservice", "escortbureau", "escortagency"),
+                    "escort"),
+    **dict.fromkeys(("hotelkamer", "hotelprostitutie", "hotelroom"), "hotel"),
     **dict.fromkeys(("internet", "webcam", "website", "app"), "online"),
 }
 _NAME_PUNCTUATION = frozenset(" -'.,\u2019")  # \u2019: typographic apostrophe
@@ -85,6 +86,9 @@ _FALSE = frozenset({"nee", "n", "no", "false", "f", "0", "onwaar", "onvergund",
 
 NOT_UTF8 = "not valid UTF-8"
 UNCATALOGUED = "is not in the signal catalogue"
+CONTROL_KEPT = ("the control is kept without it; the alerts read it, so correct it "
+                "(`node correct`)")
+_SETTING_GAPS = re.compile(r"[\s_-]+")
 # Between signal codes: ';' (DESIGN §10), or what else a list is written with; no code
 # holds one of these (zichtlijn.wire.SIGNAL_CODE), so the split is never ambiguous
 _SIGNAL_SEPARATOR = re.compile(r"[;,|\s]+")
@@ -421,18 +425,21 @@ def _control(line: int, get: Callable[[str, str], str], known_signals: frozenset
              notes: list[RowNote] | None) -> tuple[str | None, bool | None, tuple[str, ...]]:
     """The control's setting, licence and signal codes.
 
-    A value that cannot be read refuses the row, unlike an identity field's: the alerts
-    read these (an unlicensed sighting, summed signals), and a row kept without a signal
-    would raise no alert without anyone noticing, where a refused row is corrected and
-    imported again. A well-formed code the catalogue does not list is different: it is
-    kept as written, with a note (`notes`; refused where someone types it), and weighs 0
-    until the catalogue lists it. Refusing the row would lose more than its weight: the
-    control itself, which the carousel and network rules count whatever its signals.
+    A value that cannot be read is left out and the row kept with a note (`notes`;
+    refused where someone types it, who can type it again). Refusing the row would lose
+    more than the value: the control itself, which the carousel and network rules count
+    whatever its setting and signals. The note says what to correct (`node correct`).
+    A well-formed code the catalogue does not list is kept as written and weighs 0 until
+    the catalogue lists it.
     """
     setting = _check_text(line, "setting", get("setting", "")).lower() or None
-    setting = _SETTING_SYNONYMS.get(setting, setting) if setting else None
+    if setting:
+        setting = _SETTING_SYNONYMS.get(_SETTING_GAPS.sub("", setting), setting)
     if setting and setting not in SETTINGS:
-        raise RowError(line, "setting", f"{setting!r} is not one of {', '.join(SETTINGS)}")
+        _kept_without(RowError(line, "setting",
+                               f"{setting!r} is not one of {', '.join(SETTINGS)}"), notes,
+                      CONTROL_KEPT)
+        setting = None
 
     licensed_text = _check_text(line, "licensed", get("licensed", "")).lower()
     licensed: bool | None = None
@@ -441,17 +448,21 @@ def _control(line: int, get: Callable[[str, str], str], known_signals: frozenset
     elif licensed_text in _FALSE:
         licensed = False
     elif licensed_text:
-        raise RowError(line, "licensed", f"{licensed_text!r} is not ja/nee (yes/no)")
+        _kept_without(RowError(line, "licensed", f"{licensed_text!r} is not ja/nee (yes/no)"),
+                      notes, CONTROL_KEPT)
 
     signals_text = _check_text(line, "signals", get("signals", ""), 1000)
-    signals = tuple(sorted(set(signal_codes(signals_text))))
-    for code in signals:
+    signals = []
+    for code in sorted(set(signal_codes(signals_text))):
         if not SIGNAL_CODE.match(code):
-            raise RowError(line, "signals", f"{code!r} is not a signal code")
+            _kept_without(RowError(line, "signals", f"{code!r} is not a signal code"), notes,
+                          CONTROL_KEPT)
+            continue
         if known_signals is not None and code not in known_signals:
             _kept_without(RowError(line, "signals", f"{code!r} {UNCATALOGUED}"), notes,
                           "kept; it weighs 0 in the alerts until signals.toml lists it")
-    return setting, licensed, signals
+        signals.append(code)
+    return setting, licensed, tuple(signals)
 
 
 def _entities(line: int, get: Callable[[str, str], str], nationality: str | None,

@@ -658,12 +658,31 @@ def test_a_case_reference_outside_the_characters_refuses_the_row(case_ref):
         parse_row(2, row, TODAY)
 
 
-def test_a_setting_outside_the_vocabulary_still_refuses_the_row_naming_the_field():
-    # setting, licence and signals are what the alerts read: refused, not dropped
-    header = [*HEADER, "setting"]
-    row = dict(zip(header, [*good("S-2"), "kermis"], strict=True))
+def test_a_control_field_that_cannot_be_read_keeps_the_control_without_it_and_says_so():
+    # refusing the row would lose the control to the carousel and network rules too
+    header = [*HEADER, "setting", "licensed", "signals"]
+    row = dict(zip(header, [*good("S-2"), "kermis", "misschien", "überwacht;unlicensed"],
+                   strict=True))
+    parsed = parse_row(2, row, TODAY)
+    assert (parsed.setting, parsed.licensed, parsed.signals) == (None, None, ("unlicensed",))
+    assert [str(note) for note in parsed.notes] == [
+        f"line 2: {field}: {reason}: the control is kept without it; the alerts read it, so "
+        "correct it (`node correct`)" for field, reason in (
+            ("setting", "'kermis' is not one of woning, hotel, raam, club, escort, straat, "
+                        "online"),
+            ("licensed", "'misschien' is not ja/nee (yes/no)"),
+            ("signals", "'überwacht' is not a signal code"))]
+    # someone typing it in is told instead, and can type it again
     with pytest.raises(RowError, match=r"^line 2: setting: 'kermis' is not one of woning"):
-        parse_row(2, row, TODAY)
+        parse_row(2, row, TODAY, strict=True)
+
+
+@pytest.mark.parametrize(("written", "setting"), [
+    ("Escort service", "escort"), ("massage-parlour", "club"), ("Hotel room", "hotel"),
+    ("Raam", "raam")])
+def test_a_setting_written_in_words_is_understood(written, setting):
+    row = dict(zip([*HEADER, "setting"], [*good("S-3"), written], strict=True))
+    assert parse_row(2, row, TODAY).setting == setting
 
 
 def _one_row_at_a_time(parsed, encoder, also=()):

@@ -124,14 +124,16 @@ def test_the_alert_configuration_for_given_files_catalogues_their_codes(tmp_path
     assert config.regions.region_of("GM9999") == demo_alerts.REGION
 
 
-def test_no_alert_configuration_when_a_code_cannot_be_catalogued(tmp_path):
-    import pytest
-
+def test_a_code_no_catalogue_can_hold_is_left_out_and_weighs_0(tmp_path):
+    from hub.alerts.config import load_alert_config
     from zichtlijn import demo_alerts
     from zichtlijn.demo import EXAMPLE_ALERTS
 
-    with pytest.raises(ValueError, match=r"signal code\(s\) 9lives cannot be in a catalogue"):
-        demo_alerts.write_config(tmp_path / "alerts", EXAMPLE_ALERTS, ["GM0014"], {"9lives"})
+    added = demo_alerts.write_config(tmp_path / "alerts", EXAMPLE_ALERTS, ["GM0014"],
+                                     {"9lives", "eigen_code"})
+    assert added == ["eigen_code"]
+    config = load_alert_config(tmp_path / "alerts")
+    assert "9lives" not in config.signals.codes and config.signals.weight("9lives") == 0
 
 
 def test_a_file_the_import_will_refuse_adds_no_codes(tmp_path):

@@ -33,6 +33,7 @@ from zichtlijn.demo_lookup import show_lookup
 from zichtlijn.errors import CliError
 from zichtlijn.evaluate import quality
 from zichtlijn.identity import GEMEENTE_CODE
+from zichtlijn.signal_catalogue import load_signals
 from zichtlijn.synth import LISTED_ERRORS_ONLY, generate, write_csvs
 
 GEMEENTEN = {"GM0363": "Amsterdam", "GM0599": "Rotterdam", "GM0344": "Utrecht"}
@@ -69,17 +70,18 @@ def _zichtlijn(*args: str, env: dict[str, str] | None = None,
     return result.stdout
 
 
-def _csv_alerts(directory: Path, inputs: dict[str, list[Path]], encoding: str) -> Path | None:
-    """The alert configuration for given files, or None (said why) when none can be made."""
+def _csv_alerts(directory: Path, inputs: dict[str, list[Path]], encoding: str) -> Path:
+    """The alert configuration for given files, written into `directory`."""
     codes = demo_alerts.codes_in([path for paths in inputs.values() for path in paths],
                                  encoding)
-    try:
-        added = demo_alerts.write_config(directory, EXAMPLE_ALERTS, inputs, codes)
-    except ValueError as error:
-        _step(f"no match alerts: {error}")
-        return None
+    added = demo_alerts.write_config(directory, EXAMPLE_ALERTS, inputs, codes)
     weighed = (f"; codes not in the example catalogue weigh {demo_alerts.ADDED_WEIGHT}: "
                f"{', '.join(added)}" if added else "")
+    uncataloguable = sorted(codes - set(added) - load_signals(
+        EXAMPLE_ALERTS / "signals.toml").codes)
+    if uncataloguable:
+        weighed += (f"; codes no catalogue can hold (2-48 lower-case letters, digits or _, "
+                    f"starting with a letter) weigh 0: {', '.join(uncataloguable)}")
     _step(f"match alerts: the example rules over one region ({demo_alerts.REGION}) holding "
           f"every given gemeente{weighed}")
     return directory
@@ -204,11 +206,10 @@ def run_demo(workdir: Path, persons: int, seed: int, full_mix: bool = False,
     if workdir.exists():
         shutil.rmtree(workdir)
     pki, data_dir = workdir / "pki", workdir / "data"
-    alerts_dir: Path | None = EXAMPLE_ALERTS
-    regions = REGIONS
+    alerts_dir, regions = EXAMPLE_ALERTS, REGIONS
     if inputs:
         alerts_dir = _csv_alerts(workdir / "alerts", inputs, encoding)
-        regions = (demo_alerts.REGION,) if alerts_dir else ()
+        regions = (demo_alerts.REGION,)
     _step(f"development PKI in {workdir}")
     pki_args = ["pki", "dev", "--out", str(pki), "--auditor", "ap"]
     for region in regions:
@@ -229,8 +230,8 @@ def run_demo(workdir: Path, persons: int, seed: int, full_mix: bool = False,
                         start=dt.date.today() - dt.timedelta(days=400),
                         person_rates=None if full_mix else LISTED_ERRORS_ONLY)
         files = {code: [path] for code, path in write_csvs(data, data_dir).items()}
-    alerts = ["--alerts", str(alerts_dir)] if alerts_dir else []
-    signals = ["--signals", str(alerts_dir / "signals.toml")] if alerts_dir else []
+    alerts = ["--alerts", str(alerts_dir)]
+    signals = ["--signals", str(alerts_dir / "signals.toml")]
     retention = ["--retention-months", str(CSV_RETENTION_MONTHS)] if inputs else []
 
     hub_home = workdir / "hub"
@@ -288,8 +289,7 @@ def run_demo(workdir: Path, persons: int, seed: int, full_mix: bool = False,
             show_lookup(data, str(workdir / "node-GM0344"), GEMEENTEN["GM0344"], _zichtlijn,
                         _step)
             _show_node_alerts(workdir, "GM0363")
-        if regions:
-            _show_alerts(workdir, pki, port, regions)
+        _show_alerts(workdir, pki, port, regions)
         _audit(workdir, pki, port, log_key, witness_vkeys, list(gemeenten))
     finally:
         _stop(hub)

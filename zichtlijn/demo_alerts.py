@@ -1,11 +1,11 @@
 """Alert configuration for `zichtlijn demo --csv`: the example rules over given files.
 
 A deployment writes its regions and signal catalogue by hand (`deploy/alerts`).
-Given files name gemeenten and signal codes the example does not know, and a hub
-with a catalogue refuses a sighting carrying an unknown code. So the demo writes a
-configuration of its own: one region holding every given gemeente (its RIEC sees
-every alert), the example's default rules, and the example catalogue with every
-other code the files use added at weight 1.
+Given files name gemeenten and signal codes the example does not know, and a code
+outside the hub's catalogue weighs 0. So the demo writes a configuration of its own:
+one region holding every given gemeente (its RIEC sees every alert), the example's
+default rules, and the example catalogue with every other code the files use added
+at weight 1 (a code no catalogue can hold, such as one starting with a digit, weighs 0).
 """
 
 from __future__ import annotations
@@ -37,12 +37,8 @@ def codes_in(files: Iterable[Path], encoding: str) -> set[str]:
 def write_config(directory: Path, example: Path, gemeenten: Iterable[str],
                  codes: set[str]) -> list[str]:
     """Write regions.toml, rules.toml and signals.toml into `directory`; the codes
-    added to the example catalogue. ValueError when a code cannot be catalogued."""
-    uncataloguable = sorted(code for code in codes if not SIGNAL_CODE.match(code))
-    if uncataloguable:
-        raise ValueError(f"signal code(s) {', '.join(uncataloguable)} cannot be in a "
-                         "catalogue (2-48 lower-case letters, digits or _, starting with a "
-                         "letter)")
+    added to the example catalogue (those a catalogue can hold)."""
+    codes = {code for code in codes if SIGNAL_CODE.match(code)}
     directory.mkdir(parents=True, exist_ok=True)
     listed = ", ".join(f'"{code}"' for code in gemeenten)
     (directory / "regions.toml").write_text(
