@@ -18,12 +18,11 @@ from linkage.schema import DOB_SLOTS, LinkageSchema
 from linkage.table import DOCUMENT_NEAR_SLOTS
 from zichtlijn import wire
 from zichtlijn.v1 import encoding_pb2, sync_pb2
-from zichtlijn.wire import SIGNAL_CODE
+from zichtlijn.wire import MAX_SIGNALS, SIGNAL_CODE
 
 MAX_BATCH = 1000
 MAX_COMPANIONS = 8
 MAX_ENTITIES = 16
-MAX_SIGNALS = 32
 MAX_OTHER_EPOCHS = 2
 
 

@@ -28,7 +28,7 @@ from linkage.identifiers import (
 from linkage.normalise import NOT_KNOWN, NormaliseError, fold, name_words
 from node.as_written import document_without_label, name_as_meant, place_name
 from node.csv_file import has_undecodable
-from zichtlijn.wire import SETTINGS, SIGNAL_CODE
+from zichtlijn.wire import MAX_SIGNALS, SETTINGS, SIGNAL_CODE
 
 IDENTITY_FIELDS = frozenset({
     "given_names", "surname", "date_of_birth", "sex", "nationality", "place_of_birth",
@@ -462,6 +462,11 @@ def _control(line: int, get: Callable[[str, str], str], known_signals: frozenset
             _kept_without(RowError(line, "signals", f"{code!r} {UNCATALOGUED}"), notes,
                           "kept; it weighs 0 in the alerts until signals.toml lists it")
         signals.append(code)
+    if len(signals) > MAX_SIGNALS:  # free text, most likely; the hub holds no more
+        _kept_without(RowError(line, "signals", f"{len(signals)} codes, more than "
+                                                f"{MAX_SIGNALS}"), notes,
+                      f"the first {MAX_SIGNALS} are kept; correct it (`node correct`)")
+        signals = signals[:MAX_SIGNALS]
     return setting, licensed, tuple(signals)
 
 

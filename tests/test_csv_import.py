@@ -32,6 +32,7 @@ from node.csv_import import (
 from node.importer import ImportReport, import_csv
 from node.store import NodeStore
 from zichtlijn.v1 import encoding_pb2
+from zichtlijn.wire import MAX_SIGNALS
 
 TODAY = dt.date(2026, 11, 23)
 HEADER = ["case_ref", "observed_on", "given_names", "surname", "date_of_birth"]
@@ -1128,3 +1129,35 @@ def test_a_repeat_of_a_row_refused_for_its_age_is_refused_again_not_counted_unch
     report = import_csv(data, store, encoder, TODAY, refuse=too_old)
     assert (report.imported, report.unchanged) == (1, 0)
     assert [(e.line, e.field) for e in report.errors] == [(2, "observed_on"), (4, "observed_on")]
+
+
+def test_more_signal_codes_than_the_hub_holds_keeps_the_first_and_says_so():
+    # free text in the signals column splits into words: refused at the hub, the whole
+    # batch would fail to sync
+    words = " ".join(f"word{i}" for i in range(MAX_SIGNALS + 5))
+    row = dict(zip([*HEADER, "signals"], [*good("S-4"), words], strict=True))
+    parsed = parse_row(2, row, TODAY)
+    assert len(parsed.signals) == MAX_SIGNALS
+    assert [str(note) for note in parsed.notes] == [
+        f"line 2: signals: {MAX_SIGNALS + 5} codes, more than {MAX_SIGNALS}: the first "
+        f"{MAX_SIGNALS} are kept; correct it (`node correct`)"]
+
+
+def test_the_most_a_row_can_carry_is_within_what_the_hub_takes(store, encoder):
+    from hub.validate import validate_batch
+    from linkage.schema import default_schema
+    from node.importer import encode_sighting
+    from zichtlijn import wire
+    from zichtlijn.v1 import sync_pb2
+
+    header = [*HEADER, "phone", "vehicle_plate", "address_postcode", "address_number",
+              "advert_id", "signals", "companion_given_names", "companion_surname"]
+    phones = " / ".join(f"06-1234 56{i:02d}" for i in range(10))
+    plates = " / ".join(f"{i:02d}-ABC-{i}" for i in range(10))
+    row = dict(zip(header, [*good("M-1"), phones, plates, "1012 AB", "12", "adv-1 adv-2",
+                            " ".join(f"c{i}" for i in range(60)), "Ion Vasile", "Rusu"],
+                   strict=True))
+    message = encode_sighting(parse_row(2, row, TODAY), encoder)
+    message.sighting_uuid = "6f1c8b0e-8c2e-4a8e-9d7e-2f0c6f7c9a10"
+    validate_batch(sync_pb2.UploadBatch(batch_digest=wire.batch_digest([message]),
+                                        sightings=[message]), default_schema(), TODAY)

@@ -11,6 +11,7 @@ from zichtlijn.v1 import encoding_pb2
 
 # a signal code as nodes send it and the hub stores it (catalogue: deploy/alerts/signals.toml)
 SIGNAL_CODE = re.compile(r"^[a-z0-9][a-z0-9_.\-]{0,47}$")
+MAX_SIGNALS = 32  # codes per sighting; the hub refuses a batch holding more
 SETTINGS = ("woning", "hotel", "raam", "club", "escort", "straat", "online")
 ENTITY_KINDS = {
     "phone": encoding_pb2.ENTITY_KIND_PHONE,
