@@ -23,8 +23,8 @@ SERVICE_NAMES = ("zichtlijn.v1.AlertService", "zichtlijn.v1.NodeAlertService")
 def load(directory: Path | None) -> AlertConfig | None:
     """The alert configuration, checked whole before the hub opens anything."""
     if directory is None:
-        log.warning("no alert configuration (hub.toml: alerts = DIR): signal codes are checked "
-                    "for form only and no alerts are raised")
+        log.warning("no alert configuration (hub.toml: alerts = DIR): no alerts are raised, "
+                    "and alerts held from before are neither updated nor closed")
         return None
     return load_alert_config(directory)
 
