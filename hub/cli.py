@@ -30,7 +30,7 @@ from hub.revocation import REASONS as REVOKE_REASONS
 from hub.revocation import revoke
 from hub.server import start_hub
 from hub.settings import HubSettings, RetentionSettings, load_settings, settings_toml
-from hub.status import status_lines, uncatalogued_signals
+from hub.status import status_lines, uncatalogued_signals, unrouted_gemeenten
 from hub.store import HubStore, utc_now
 from linkage.schema import default_schema
 from zichtlijn.alert_format import gemeenten_text
@@ -155,27 +155,29 @@ def cmd_epochs(args: argparse.Namespace) -> int:
 def cmd_status(args: argparse.Namespace) -> int:
     config = load_config(HOME.path(args))
     matching = load_settings(config.home).matching
-    codes = load_alert_config(config.alerts).signals.codes if config.alerts else None
+    alerts = load_alert_config(config.alerts) if config.alerts else None
     store = HubStore(config.db_path)
     try:
         with store.lock:
             lines = status_lines(store.db.conn, matching)
             nodes, silent = describe_contacts(store.db.conn, dt.datetime.now(dt.UTC))
-            signals = ([] if codes is None else
-                       [w for w in [uncatalogued_signals(store.db.conn, codes)] if w])
+            routing = [] if alerts is None else [w for w in (
+                unrouted_gemeenten(store.db.conn, alerts.regions),
+                uncatalogued_signals(store.db.conn, alerts.signals.codes)) if w]
     finally:
         store.close()
     today = dt.date.today()
     certs = cert_warnings(config.tls, today)
-    if codes is not None:
-        lines.append(f"signals      {len(codes)} codes in signals.toml")
-        lines += [f"             WARNING: {warning}" for warning in signals]
+    if alerts is not None:
+        lines.append(f"alerts       {len(alerts.regions.gemeenten_of)} regions, "
+                     f"{len(alerts.signals.codes)} signal codes ({config.alerts})")
+        lines += [f"             WARNING: {warning}" for warning in routing]
     lines.append(f"nodes        {nodes}")
     lines += [f"             WARNING: {warning}" for warning in silent]
     lines.append(f"tls          {describe_certs(config.tls, today)}")
     lines += [f"             WARNING: {warning}" for warning in certs]
     print("\n".join(lines))
-    return 1 if args.check and (silent or certs or signals) else 0
+    return 1 if args.check and (silent or certs or routing) else 0
 
 
 def cmd_nodes(args: argparse.Namespace) -> int:

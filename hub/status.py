@@ -12,6 +12,7 @@ import sqlite3
 from dataclasses import replace
 
 from hub import linked_with
+from hub.alerts.config import Regions
 from hub.linker import COUNT_AGAIN_BECAUSE
 from hub.revocation import revoked_count
 from hub.settings import RECOUNT_WHEN_LEFT, MatchingSettings
@@ -62,6 +63,23 @@ def uncatalogued_signals(conn: sqlite3.Connection, codes: frozenset[str]) -> str
     return (f"{len(held)} signal code(s) outside signals.toml weigh 0 in the alerts: {named} "
             "sightings; list them, or correct the nodes' exports (README \"Match alerts for "
             "the RIEC\")")
+
+
+def unrouted_gemeenten(conn: sqlite3.Connection, regions: Regions) -> str | None:
+    """A warning naming the municipalities with sightings that no region lists (nor their
+    successor), whose alerts reach no RIEC through them, or None."""
+    # one index step per municipality (sightings_gemeente), not a scan of the sightings
+    codes = [code for (code,) in conn.execute(
+        "WITH RECURSIVE g(code) AS (SELECT min(gemeente) FROM sightings UNION ALL "
+        "SELECT (SELECT min(gemeente) FROM sightings WHERE gemeente > g.code) FROM g "
+        "WHERE g.code IS NOT NULL) SELECT code FROM g WHERE code IS NOT NULL")]
+    unrouted = [code for code in codes if regions.region_of(code) is None]
+    if not unrouted:
+        return None
+    return (f"{len(unrouted)} municipalit{'y' if len(unrouted) == 1 else 'ies'} with "
+            f"sightings in no region of regions.toml: {', '.join(unrouted)}; they are linked, "
+            "but their alerts reach no RIEC through them (README \"Match alerts for the "
+            "RIEC\")")
 
 
 def _threshold(matching: MatchingSettings, rise: float) -> str:
