@@ -86,6 +86,7 @@ _FALSE = frozenset({"nee", "n", "no", "false", "f", "0", "onwaar", "onvergund",
 
 NOT_UTF8 = "not valid UTF-8"
 UNCATALOGUED = "is not in the signal catalogue"
+_UNCATALOGUED_NOTE = re.compile(r"'([^']+)' " + UNCATALOGUED + ":")
 CONTROL_KEPT = ("the control is kept without it; the alerts read it, so correct it "
                 "(`node correct`)")
 _SETTING_GAPS = re.compile(r"[\s_-]+")
@@ -201,6 +202,12 @@ ADDRESS_HALF = "empty, so the address is not used (it needs both postcode and nu
 BIRTH_DROPPED = "the row is kept without a date of birth (`node correct` can add it)"
 FIELD_DROPPED = "the row is kept without it (`node correct` can add it)"
 COMPANION_DROPPED = "the row is kept without the companion (`node correct` can add him)"
+
+
+def uncatalogued_code(note: RowNote) -> str | None:
+    """The signal code a note says the catalogue does not list, or None."""
+    found = _UNCATALOGUED_NOTE.match(note.note) if note.field == "signals" else None
+    return found.group(1) if found else None
 
 
 def _kept_without(error: RowError, notes: list[RowNote] | None,

@@ -12,11 +12,11 @@ from linkage.encode import Encoder
 from node.csv_file import decode_csv, read_rows
 from node.csv_import import (
     NOT_UTF8,
-    UNCATALOGUED,
     ParsedSighting,
     RowError,
     RowNote,
     parse_row,
+    uncatalogued_code,
 )
 from node.epoch_views import same_content
 from node.retention import TOO_OLD
@@ -66,11 +66,11 @@ class ImportReport:
                          "control is kept no longer than that; the period is node.toml's "
                          "[retention] months, set by `node init --retention-months` (README "
                          "\"AVG\")")
-        uncatalogued = sorted({note.note.split("'")[1] for note in self.notes
-                               if note.field == "signals" and UNCATALOGUED in note.note})
+        by_line = {(note.line, code) for note in self.notes
+                   if (code := uncatalogued_code(note)) is not None}
+        uncatalogued = sorted({code for _, code in by_line})
         if uncatalogued:
-            rows = len({note.line for note in self.notes
-                        if note.field == "signals" and UNCATALOGUED in note.note})
+            rows = len({line for line, _ in by_line})
             found.append(f"{rows} row(s) carry signal code(s) the catalogue does not list "
                          f"({', '.join(uncatalogued)}): kept as written, they weigh 0 in the "
                          "alerts until signals.toml lists them, at the hub and here (README "
