@@ -303,19 +303,19 @@ def register(groups: argparse._SubParsersAction) -> None:
     init.add_argument("--log-key", help="the hub's log verifier key (hub home/log.vkey)")
     init.add_argument("--force", action="store_true", help="overwrite an existing node.toml")
     init.add_argument("--signals", metavar="FILE",
-                      help="signal catalogue (the hub's signals.toml); import then refuses "
-                           "unknown codes by line")
+                      help="signal catalogue (the hub's signals.toml); import then notes "
+                           "each code it does not list (kept, weighing 0 until listed)")
     add_retention_months_argument(init, "the hub's")
     init.set_defaults(run=cmd_init)
 
     imp = commands.add_parser(
         "import", help="import a CSV export of controls (DESIGN §10)",
         description="Import a CSV export of controls (DESIGN §10). A row whose case_ref, "
-                    "date of the control or name is missing or unreadable, or whose "
-                    "setting, licence or signal code cannot be read, is refused, named by "
-                    "line and field (exit status 1); any other value that cannot be read "
-                    "is left out of its row with a note (exit status 0). Identity values "
-                    "are never printed.")
+                    "date of the control or name is missing or unreadable is refused, "
+                    "named by line and field (exit status 1); any other value that cannot "
+                    "be read (also a setting, licence or signal code) is left out of its "
+                    "row with a note, and the control kept (exit status 0). Identity "
+                    "values are never printed.")
     HOME.add_to(imp)
     imp.add_argument("file", help="CSV file with a header row (UTF-8 unless --encoding)")
     imp.add_argument("--encoding", choices=tuple(ENCODINGS), default="utf-8",

@@ -61,11 +61,13 @@ _SETTING_SYNONYMS = {
     **dict.fromkeys(("window", "ramen", "raamprostitutie", "raambordeel"), "raam"),
     **dict.fromkeys(("street", "tippelzone", "tippelen", "straatprostitutie"), "straat"),
     **dict.fromkeys(("home", "house", "prive", "privé", "thuis", "thuiswerk", "thuiswerker",
-                     "thuisprostitutie"), "woning"),
+                     "thuisprostitutie", "appartement", "apartment", "flat", "huis",
+                     "woonhuis", "vakantiewoning", "vakantiehuis", "airbnb",
+                     "thuisontvangst"), "woning"),
     **dict.fromkeys(("seksclub", "sexclub", "privehuis", "privéhuis", "bordeel", "brothel",
                      "massagesalon", "massage", "massageparlour", "massageparlor"), "club"),
-    **dict.fromkeys(("escortbedrijf", "escortservice", "escortbureau", "escortagency"),
-                    "escort"),
+    **dict.fromkeys(("escortbedrijf", "escortservice", "escortbureau", "escortagency",
+                     "thuisbezoek", "hotelbezoek"), "escort"),
     **dict.fromkeys(("hotelkamer", "hotelprostitutie", "hotelroom"), "hotel"),
     **dict.fromkeys(("internet", "webcam", "website", "app"), "online"),
 }
@@ -79,9 +81,14 @@ _NAME_WORD = re.compile("[^" + re.escape("".join(sorted(_NAME_PUNCTUATION))) + "
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _TRUE = frozenset({"ja", "j", "yes", "y", "true", "t", "1", "waar", "vergund", "licensed",
-                   "met vergunning"})
+                   "licenced", "met vergunning", "wel vergunning", "heeft vergunning",
+                   "vergunning", "vergunning aanwezig", "has licence", "has license"})
 _FALSE = frozenset({"nee", "n", "no", "false", "f", "0", "onwaar", "onvergund",
-                    "unlicensed", "niet vergund", "zonder vergunning"})
+                    "unlicensed", "unlicenced", "niet vergund", "zonder vergunning",
+                    "geen vergunning", "geen", "heeft geen vergunning", "vergunning ontbreekt",
+                    "no licence", "no license", "not licensed", "illegaal"})
+# a note an inspector adds in brackets: "hotel (kamer 214)", "nee (verlopen)"
+_BRACKETED = re.compile(r"\s*[(\[][^)\]]*[)\]]")
 
 
 NOT_UTF8 = "not valid UTF-8"
@@ -428,6 +435,20 @@ def parse_row(line: int, row: dict[str, str], today: dt.date,
                           companion, entities, tuple(notes))
 
 
+def _setting(text: str) -> str | None:
+    """One of SETTINGS for what an inspector wrote, or the text itself when it names none
+    or several (`escort (thuisbezoek)` is escort, `hotel of woning` is not read)."""
+    text = _BRACKETED.sub("", text).strip()
+    if not text:
+        return None
+    whole = _SETTING_SYNONYMS.get(_SETTING_GAPS.sub("", text), text)
+    if whole in SETTINGS:
+        return whole
+    named = {_SETTING_SYNONYMS.get(word, word) for word in re.findall(r"[^\W\d_]+", text)}
+    named &= set(SETTINGS)
+    return named.pop() if len(named) == 1 else text
+
+
 def _control(line: int, get: Callable[[str, str], str], known_signals: frozenset[str] | None,
              notes: list[RowNote] | None) -> tuple[str | None, bool | None, tuple[str, ...]]:
     """The control's setting, licence and signal codes.
@@ -439,16 +460,15 @@ def _control(line: int, get: Callable[[str, str], str], known_signals: frozenset
     A well-formed code the catalogue does not list is kept as written and weighs 0 until
     the catalogue lists it.
     """
-    setting = _check_text(line, "setting", get("setting", "")).lower() or None
-    if setting:
-        setting = _SETTING_SYNONYMS.get(_SETTING_GAPS.sub("", setting), setting)
+    setting = _setting(_check_text(line, "setting", get("setting", "")).lower())
     if setting and setting not in SETTINGS:
         _kept_without(RowError(line, "setting",
                                f"{setting!r} is not one of {', '.join(SETTINGS)}"), notes,
                       CONTROL_KEPT)
         setting = None
 
-    licensed_text = _check_text(line, "licensed", get("licensed", "")).lower()
+    licensed_text = _BRACKETED.sub("", _check_text(line, "licensed", get("licensed", ""))
+                                   ).strip().lower()
     licensed: bool | None = None
     if licensed_text in _TRUE:
         licensed = True

@@ -32,3 +32,18 @@ def test_every_command_has_help_and_exits_zero(path, capsys):
     assert exit_.value.code == 0
     out = capsys.readouterr().out
     assert out.startswith(f"usage: zichtlijn {' '.join(path)}")
+
+
+def test_a_reader_that_leaves_early_ends_the_command_quietly(tmp_path):
+    # `zichtlijn hub clusters | head`: no "[Errno 32] Broken pipe", exit as SIGPIPE would
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(sys.executable).parent / "zichtlijn"
+    process = subprocess.Popen([str(script), "pki", "dev", "--out", str(tmp_path / "pki"),
+                                "--node", "GM0363"], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE)
+    process.stdout.close()  # the reader is gone before the command writes
+    err = process.stderr.read()
+    assert (process.wait(), err) == (141, b"")

@@ -680,7 +680,10 @@ def test_a_control_field_that_cannot_be_read_keeps_the_control_without_it_and_sa
 
 @pytest.mark.parametrize(("written", "setting"), [
     ("Escort service", "escort"), ("massage-parlour", "club"), ("Hotel room", "hotel"),
-    ("Raam", "raam")])
+    ("Raam", "raam"), ("window (red light)", "raam"), ("raam - wallen", "raam"),
+    ("privé woning", "woning"), ("Airbnb", "woning"), ("hotel (kamer 214)", "hotel"),
+    ("escort (thuisbezoek)", "escort"), ("online advertentie", "online"),
+    ("thaise massage", "club"), ("hotel kamer", "hotel")])
 def test_a_setting_written_in_words_is_understood(written, setting):
     row = dict(zip([*HEADER, "setting"], [*good("S-3"), written], strict=True))
     assert parse_row(2, row, TODAY).setting == setting
@@ -1161,3 +1164,19 @@ def test_the_most_a_row_can_carry_is_within_what_the_hub_takes(store, encoder):
     message.sighting_uuid = "6f1c8b0e-8c2e-4a8e-9d7e-2f0c6f7c9a10"
     validate_batch(sync_pb2.UploadBatch(batch_digest=wire.batch_digest([message]),
                                         sightings=[message]), default_schema(), TODAY)
+
+
+@pytest.mark.parametrize("written", ["hotel of woning", "kermis", "(onbekend)"])
+def test_a_setting_naming_none_or_several_is_not_guessed(written):
+    row = dict(zip([*HEADER, "setting"], [*good("S-5"), written], strict=True))
+    parsed = parse_row(2, row, TODAY)
+    assert parsed.setting is None
+    assert [n.field for n in parsed.notes] == (["setting"] if written != "(onbekend)" else [])
+
+
+@pytest.mark.parametrize(("written", "licensed"), [
+    ("geen vergunning", False), ("Nee (verlopen)", False), ("no licence", False),
+    ("heeft vergunning", True), ("ja [raam 12]", True)])
+def test_a_licence_in_an_inspectors_words_is_understood(written, licensed):
+    row = dict(zip([*HEADER, "licensed"], [*good("L-2"), written], strict=True))
+    assert parse_row(2, row, TODAY).licensed is licensed

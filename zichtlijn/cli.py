@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sqlite3
 import sys
 import traceback
@@ -50,10 +51,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         stream=sys.stderr,
     )
     try:
-        return int(args.run(args) or 0)
+        code = int(args.run(args) or 0)
+        sys.stdout.flush()  # a reader that left is met here, not in a traceback at exit
+        return code
     except KeyboardInterrupt:
         print("zichtlijn: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader left (`... | head`): as a command killed by SIGPIPE
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # so that exiting flushes nowhere, silently
+        return 141
     except grpc.RpcError as error:
         print(f"zichtlijn: {describe(error, getattr(args, 'peer', 'hub'))}", file=sys.stderr)
         return 1
