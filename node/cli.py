@@ -120,7 +120,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         progress.done()
         store.close()
     # a refused row says so; a note (a kept row without some value) says what was kept
-    said = [*(f"{error} (row refused)" for error in report.errors), *map(str, report.notes),
+    said = [*(f"{error} (row refused)" for error in report.errors), *report.note_lines(),
             *report.advice()]
     for line in said:
         print(f"{path.name}: {line}", file=sys.stderr)

@@ -50,6 +50,23 @@ class ImportReport:
         # a kept row's note is easy to miss among refusals: say how many rows carry one
         return f"{said}; {noted} kept with a note" if noted else said
 
+    def note_lines(self, shown: int = 3) -> list[str]:
+        """The notes in file order, each kind (field and note) at most `shown` times; then
+        one line per kind saying how many more rows carry it, and between which lines."""
+        kinds: dict[tuple[str, str], list[int]] = {}
+        lines = []
+        for note in self.notes:
+            seen = kinds.setdefault((note.field, note.note), [])
+            seen.append(note.line)
+            if len(seen) <= shown:
+                lines.append(str(note))
+        for (name, text), at in kinds.items():
+            if len(at) > shown:
+                more = at[shown:]
+                lines.append(f"{name}: {text}: {len(more)} more row(s) like this, lines "
+                             f"{more[0]} to {more[-1]}")
+        return lines
+
     def advice(self) -> list[str]:
         """What to do about a whole class of refused rows, said once."""
         found = []

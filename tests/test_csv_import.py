@@ -1180,3 +1180,19 @@ def test_a_setting_naming_none_or_several_is_not_guessed(written):
 def test_a_licence_in_an_inspectors_words_is_understood(written, licensed):
     row = dict(zip([*HEADER, "licensed"], [*good("L-2"), written], strict=True))
     assert parse_row(2, row, TODAY).licensed is licensed
+
+
+def test_a_note_repeated_on_many_rows_is_shown_three_times_then_counted(store, encoder):
+    # an export whose every row writes the licence one way: 2,000 identical notes would
+    # hide the one note that matters
+    header = [*HEADER, "licensed"]
+    rows = [[*good(f"N-{i}"), "misschien"] for i in range(8)]
+    rows.insert(4, [*good("N-x"), "ja"])  # line 6: read, no note
+    report = import_csv(csv_bytes(rows, header), store, encoder, TODAY)
+    said = report.note_lines()
+    assert said[:3] == [f"line {n}: licensed: 'misschien' is not ja/nee (yes/no): the control "
+                        "is kept without it; the alerts read it, so correct it (`node correct`)"
+                        for n in (2, 3, 4)]
+    assert said[3:] == ["licensed: 'misschien' is not ja/nee (yes/no): the control is kept "
+                        "without it; the alerts read it, so correct it (`node correct`): 5 "
+                        "more row(s) like this, lines 5 to 10"]
