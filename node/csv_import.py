@@ -205,6 +205,9 @@ def _digits_within_words(value: str) -> bool:
 
 NAME_PART_EMPTY = 'empty: the row links on the rest (write "onbekend" if it was not given)'
 NO_NAME = "given_names and surname are both empty"
+# Cyrillic or ș saved by a spreadsheet in a code page that lacks them comes out as "????"
+LETTERS_LOST = "written as question marks, letters the file's encoding could not hold"
+_QUESTION_MARKS = re.compile(r"\?{2,}(?:[\s-]+\?+)*")
 ADDRESS_HALF = "empty, so the address is not used (it needs both postcode and number)"
 BIRTH_DROPPED = "the row is kept without a date of birth (`node correct` can add it)"
 FIELD_DROPPED = "the row is kept without it (`node correct` can add it)"
@@ -404,15 +407,22 @@ def parse_row(line: int, row: dict[str, str], today: dt.date,
     if observed_on < EARLIEST_SIGHTING:
         raise RowError(line, "observed_on", f"{observed_text!r} is before 2000")
 
-    given = _check_name(line, "given_names", get("given_names", ""))
-    surname = _check_name(line, "surname", get("surname", ""))
+    parts = {part: _check_name(line, part, get(part, "")) for part in ("given_names",
+                                                                       "surname")}
+    lost = {part for part, value in parts.items()
+            if not value and _QUESTION_MARKS.fullmatch(get(part, "").strip())}
+    given, surname = parts["given_names"], parts["surname"]
     if not (given or surname):
-        raise RowError(line, "given_names", NO_NAME)
+        raise RowError(line, min(lost) if lost else "given_names",
+                       f"{LETTERS_LOST}; save it as \"CSV UTF-8\" and import it again"
+                       if lost else NO_NAME)
     # A woman who gives one name is met as often as any other (FEBRL leaves one part
     # blank in 5 % of its rows): the row is kept and links on the rest, as with
     # "onbekend". The note lets an operator notice a column lost in an export.
-    notes = [RowNote(line, part, NAME_PART_EMPTY)
-             for part, value in (("given_names", given), ("surname", surname)) if not value]
+    notes = [RowNote(line, part, f"{LETTERS_LOST}: the row links on the rest (`node "
+                                 "correct` can add it; save exports as \"CSV UTF-8\")"
+                     if part in lost else NAME_PART_EMPTY)
+             for part, value in parts.items() if not value]
     kept_without = None if strict else notes
 
     setting, licensed, signals = _control(line, get, known_signals, kept_without)

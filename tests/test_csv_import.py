@@ -1196,3 +1196,19 @@ def test_a_note_repeated_on_many_rows_is_shown_three_times_then_counted(store, e
     assert said[3:] == ["licensed: 'misschien' is not ja/nee (yes/no): the control is kept "
                         "without it; the alerts read it, so correct it (`node correct`): 5 "
                         "more row(s) like this, lines 5 to 10"]
+
+
+def test_a_name_in_question_marks_says_the_encoding_lost_its_letters(store, encoder):
+    # Cyrillic saved by a spreadsheet as Windows-1252: the cells are not empty
+    report = run(csv_bytes([["Q-1", "2026-03-01", "????", "??????", ""],
+                            ["Q-2", "2026-03-01", "Ana", "?????", ""],
+                            ["Q-3", "2026-03-01", "?", "Popa", ""]]), store, encoder)
+    [refused] = report.errors
+    assert str(refused) == ("line 2: given_names: written as question marks, letters the "
+                            "file's encoding could not hold; save it as \"CSV UTF-8\" and "
+                            "import it again")
+    assert [str(note) for note in report.notes] == [
+        "line 3: surname: written as question marks, letters the file's encoding could not "
+        "hold: the row links on the rest (`node correct` can add it; save exports as "
+        "\"CSV UTF-8\")",
+        f"line 4: given_names: {NAME_PART_EMPTY}"]  # one "?" is "not recorded", as before
