@@ -72,6 +72,11 @@ _HOME_MOBILES: dict[str, tuple[str, re.Pattern[str], int]] = {
     "HUN": ("36", re.compile(r"06(?:20|30|31|50|70)[0-9]{7}"), 2),
     "NGA": ("234", re.compile(r"0[789][01][0-9]{8}"), 1),
     "UKR": ("380", re.compile(r"0(?:39|50|6[3678]|73|9[1-9])[0-9]{7}"), 1),
+    "THA": ("66", re.compile(r"0[89][0-9]{8}"), 1),  # 06: a Dutch mobile, below
+    # no trunk prefix: nine or ten digits, which a Dutch number never is without its 0
+    "POL": ("48", re.compile(r"(?:45|5[0137]|6[069]|7[2389]|88)[0-9]{7}"), 0),
+    "COL": ("57", re.compile(r"3[0-9]{9}"), 0),
+    "DOM": ("1", re.compile(r"8[024]9[0-9]{7}"), 0),
 }
 # A Dutch mobile stays Dutch whoever writes it
 _DUTCH_MOBILE = re.compile(r"06[0-9]{8}")

@@ -790,6 +790,12 @@ def test_phone_default_country_replaces_the_trunk_zero() -> None:
     ("06 30 123 4567", "HUN", "+36301234567"),  # Hungary's trunk prefix is 06
     ("0803 123 4567", "NGA", "+2348031234567"),
     ("050 123 4567", "UKR", "+380501234567"),
+    ("081 234 5678", "THA", "+66812345678"),
+    ("06-12345678", "THA", "+31612345678"),  # Thai 06 mobiles exist; a Dutch one wins
+    ("501 234 567", "POL", "+48501234567"),  # no trunk prefix in Poland
+    ("612345678", "POL", "+31612345678"),  # not a Polish mobile: a Dutch one lost its 0
+    ("310 123 4567", "COL", "+573101234567"),
+    ("809-555-1234", "DOM", "+18095551234"),
     ("0721 234 567", None, "+31721234567"),  # no nationality: the Dutch reading
     ("0721 234 567", "BGR", "+31721234567"),  # not a Bulgarian mobile: Dutch
     ("06-12345678", "ROU", "+31612345678"),  # a Dutch mobile stays Dutch
