@@ -100,6 +100,7 @@ class SyncService(sync_pb2_grpc.SyncServiceServicer):
                     inclusion_proof=receipt.inclusion,
                     consistency_from=receipt.consistency_from,
                     consistency_proof=receipt.consistency,
+                    uncatalogued_signals=sorted(unknown),
                 )
         finally:
             if stored_any:

@@ -171,6 +171,8 @@ def cmd_sync(args: argparse.Namespace) -> int:
         progress.done()
         store.close()
     print(report.summary())
+    for warning in report.warnings():
+        print(f"zichtlijn: warning: {warning}", file=sys.stderr)
     if asked.summary():
         print(asked.summary())
     return 0

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import grpc
 
@@ -37,6 +37,8 @@ class SyncReport:
     tree_size: int = 0  # the hub log size this node verified and cosigned
     witnesses: int = 0  # witnesses that have cosigned that tree head so far
     still_linking: bool = False  # the hub answered before its link run had ended
+    # codes sent that the hub's signals.toml does not list (they weigh 0 there)
+    uncatalogued: set[str] = field(default_factory=set)
 
     def summary(self) -> str:
         linking = "; the hub is still linking them" if self.still_linking else ""
@@ -44,6 +46,14 @@ class SyncReport:
                 f"({self.accepted} new at the hub, {self.already_present} already there"
                 f"{linking}); hub log verified at {self.tree_size} entries, cosigned "
                 f"({self.witnesses} witnesses)")
+
+
+    def warnings(self) -> list[str]:
+        if not self.uncatalogued:
+            return []
+        return [f"the hub's signal catalogue does not list {', '.join(sorted(self.uncatalogued))}:"
+                " those codes weigh 0 in its alerts until it does (ask the hub operator, or "
+                "correct the export's codes; README \"Match alerts for the RIEC\")"]
 
 
 def _batches(rows: list[StoredSighting], size: int) -> Iterator[list[StoredSighting]]:
@@ -114,6 +124,7 @@ def _upload(channel: grpc.Channel, store: NodeStore, log: NodeLog, known_tree_si
         report.sent += len(batch)
         report.accepted += receipt.accepted
         report.already_present += receipt.already_present
+        report.uncatalogued.update(receipt.uncatalogued_signals)
         if progress:
             progress(report.sent, len(rows))
     report.still_linking = STILL_LINKING in tuple(receipts.trailing_metadata() or ())

@@ -20,7 +20,7 @@ class UploadBatch(_message.Message):
     def __init__(self, batch_digest: _Optional[bytes] = ..., sightings: _Optional[_Iterable[_Union[_encoding_pb2.EncodedSighting, _Mapping]]] = ..., node_signature: _Optional[bytes] = ..., known_tree_size: _Optional[int] = ...) -> None: ...
 
 class BatchReceipt(_message.Message):
-    __slots__ = ("batch_digest", "accepted", "already_present", "received_at", "leaf_index", "log_entry", "tree_head", "inclusion_proof", "consistency_from", "consistency_proof")
+    __slots__ = ("batch_digest", "accepted", "already_present", "received_at", "leaf_index", "log_entry", "tree_head", "inclusion_proof", "consistency_from", "consistency_proof", "uncatalogued_signals")
     BATCH_DIGEST_FIELD_NUMBER: _ClassVar[int]
     ACCEPTED_FIELD_NUMBER: _ClassVar[int]
     ALREADY_PRESENT_FIELD_NUMBER: _ClassVar[int]
@@ -31,6 +31,7 @@ class BatchReceipt(_message.Message):
     INCLUSION_PROOF_FIELD_NUMBER: _ClassVar[int]
     CONSISTENCY_FROM_FIELD_NUMBER: _ClassVar[int]
     CONSISTENCY_PROOF_FIELD_NUMBER: _ClassVar[int]
+    UNCATALOGUED_SIGNALS_FIELD_NUMBER: _ClassVar[int]
     batch_digest: bytes
     accepted: int
     already_present: int
@@ -41,7 +42,8 @@ class BatchReceipt(_message.Message):
     inclusion_proof: _containers.RepeatedScalarFieldContainer[bytes]
     consistency_from: int
     consistency_proof: _containers.RepeatedScalarFieldContainer[bytes]
-    def __init__(self, batch_digest: _Optional[bytes] = ..., accepted: _Optional[int] = ..., already_present: _Optional[int] = ..., received_at: _Optional[str] = ..., leaf_index: _Optional[int] = ..., log_entry: _Optional[bytes] = ..., tree_head: _Optional[str] = ..., inclusion_proof: _Optional[_Iterable[bytes]] = ..., consistency_from: _Optional[int] = ..., consistency_proof: _Optional[_Iterable[bytes]] = ...) -> None: ...
+    uncatalogued_signals: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, batch_digest: _Optional[bytes] = ..., accepted: _Optional[int] = ..., already_present: _Optional[int] = ..., received_at: _Optional[str] = ..., leaf_index: _Optional[int] = ..., log_entry: _Optional[bytes] = ..., tree_head: _Optional[str] = ..., inclusion_proof: _Optional[_Iterable[bytes]] = ..., consistency_from: _Optional[int] = ..., consistency_proof: _Optional[_Iterable[bytes]] = ..., uncatalogued_signals: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class NodeStatusRequest(_message.Message):
     __slots__ = ()
