@@ -95,7 +95,7 @@ class ImportReport:
         if self.shared_case_refs:
             found.append(f"{self.shared_case_refs} row(s) share their case_ref with a "
                          "control of another date (a dossier number): each is kept as a "
-                         "control of its own; name the date with --observed-on to withdraw "
+                         "control of its own; name the date with --on to withdraw "
                          "or correct one (README \"CSV import\")")
         return found
 
