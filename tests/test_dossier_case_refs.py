@@ -46,7 +46,9 @@ def test_the_controls_of_one_dossier_are_each_kept_and_said_once(node, tmp_path,
     out, err = capsys.readouterr()
     assert "imported 3, unchanged 0, rejected 0" in out
     [advice] = err.splitlines()
-    assert "1 row(s) share their case_ref with a control of another date" in advice
+    assert advice == ("controls.csv: 1 row(s) share their case_ref with a control of another "
+                      "date (a dossier number): each is kept as a control of its own; name the "
+                      "date with --on to withdraw or correct one (README \"CSV import\")")
     rows = listed(capsys, node.home)
     assert [(ref, day) for ref, _, day in rows] == [
         ("Zaak 42", "2026-03-01"), ("Zaak 42", "2026-04-12"), ("Zaak 43", "2026-04-12")]
