@@ -50,6 +50,7 @@ class SyncService(sync_pb2_grpc.SyncServiceServicer):
         node = require_role(context, "node")
         cert = x509.load_pem_x509_certificate(context.auth_context()["x509_pem_cert"][0])
         stored_any = False
+        uncatalogued_sent: set[str] = set()  # logged once per upload, not per batch
         known_size: int | None = None  # the tree size the next consistency proof starts at
         try:
             for position, batch in enumerate(request_iterator):
@@ -71,10 +72,7 @@ class SyncService(sync_pb2_grpc.SyncServiceServicer):
                     receipt = self.heads.receipt(outcome.leaf_index, known_size)
                     unknown = (uncatalogued(batch, self.signal_codes)
                                if self.signal_codes is not None else set())
-                    if unknown:
-                        log.warning("%s sent signal code(s) outside signals.toml, stored as "
-                                    "sent and weighing 0 until it lists them: %s", node,
-                                    ", ".join(sorted(unknown)))
+                    uncatalogued_sent |= unknown
                 except Refusal as refusal:
                     log.warning("refused batch from %s: %s", node, refusal.message)
                     context.abort(refusal.code, refusal.message)
@@ -103,6 +101,10 @@ class SyncService(sync_pb2_grpc.SyncServiceServicer):
                     uncatalogued_signals=sorted(unknown),
                 )
         finally:
+            if uncatalogued_sent:
+                log.warning("%s sent signal code(s) outside signals.toml, stored as sent and "
+                            "weighing 0 until it lists them: %s", node,
+                            ", ".join(sorted(uncatalogued_sent)))
             if stored_any:
                 self._link_soon(context, str(node))
 
