@@ -113,7 +113,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         try:
             report = import_csv(data, store, encoder, today, progress, also=older,
                                 known_signals=known, refuse=refusal(store, today, months),
-                                encoding=args.encoding)
+                                encoding=args.encoding, gemeente=config.gemeente)
         except CsvFileError as error:  # name the file, as the row errors do
             raise CsvFileError(f"{path.name}: {error}") from None
     finally:

@@ -21,6 +21,9 @@ COLUMNS = (
     "advert_id", "companion_given_names", "companion_surname", "companion_date_of_birth",
 )
 REQUIRED = ("case_ref", "observed_on", "given_names", "surname")
+# Not one of DESIGN §10's columns, but a field of every sighting (§4): an export of several
+# municipalities names each row's. It is checked against the node's own, never stored.
+GEMEENTE_COLUMN = "gemeente"
 
 
 class CsvFileError(ValueError):
@@ -128,10 +131,10 @@ def read_rows(text: str) -> Iterator[tuple[int, dict[str, str]]]:
     if duplicated:
         raise CsvFileError(f"line {header_line}: column(s) named twice: "
                            f"{', '.join(duplicated)}")
-    unknown = [n for n in names if n not in COLUMNS]
+    unknown = [n for n in names if n not in COLUMNS and n != GEMEENTE_COLUMN]
     if unknown:
         raise CsvFileError(f"line {header_line}: unknown column(s): {', '.join(unknown)} "
-                           f"(allowed: {', '.join(COLUMNS)})")
+                           f"(allowed: {', '.join(COLUMNS)}, {GEMEENTE_COLUMN})")
     missing = [c for c in REQUIRED if c not in names]
     if missing:
         raise CsvFileError(f"line {header_line}: missing required column(s): "

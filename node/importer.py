@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import uuid
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from linkage.encode import Encoder
-from node.csv_file import decode_csv, read_rows
+from node.csv_file import GEMEENTE_COLUMN, decode_csv, read_rows
 from node.csv_import import (
     NOT_UTF8,
     ParsedSighting,
@@ -22,6 +23,7 @@ from node.epoch_views import same_content
 from node.retention import TOO_OLD
 from node.store import NodeStore
 from zichtlijn import wire
+from zichtlijn.identity import GEMEENTE_CODE
 from zichtlijn.v1 import encoding_pb2
 
 CHUNK_ROWS = 1000
@@ -34,6 +36,8 @@ class ImportReport:
     unchanged: int = 0
     taken_back: int = 0  # of those imported: already at the hub, under their UUIDs there
     shared_case_refs: int = 0  # of those imported: a case_ref held for another date too
+    # rows a `gemeente` column gives to another municipality: not this node's to import
+    elsewhere: Counter[str] = field(default_factory=Counter)
     errors: list[RowError] = field(default_factory=list)
     notes: list[RowNote] = field(default_factory=list)  # of kept rows, in file order
 
@@ -46,6 +50,10 @@ class ImportReport:
                 if self.taken_back else "")
         said = (f"imported {self.imported}{back}, unchanged {self.unchanged}, "
                 f"rejected {self.rejected}")
+        if self.elsewhere:
+            said += (f", skipped {sum(self.elsewhere.values())} of other municipalities ("
+                     + ", ".join(f"{code} {n}" for code, n in sorted(self.elsewhere.items()))
+                     + ")")
         noted = len({note.line for note in self.notes})
         # a kept row's note is easy to miss among refusals: say how many rows carry one
         return f"{said}; {noted} kept with a note" if noted else said
@@ -180,6 +188,29 @@ def encode_other_epoch(parsed: ParsedSighting, encoder: Encoder) -> encoding_pb2
                                       companions=single.companions, entities=single.entities)
 
 
+def _other_gemeente(line: int, row: dict[str, str], own: str | None,
+                    report: ImportReport) -> str | None:
+    """The municipality a row's `gemeente` cell gives when it is not `own`, else None."""
+    written = row.get(GEMEENTE_COLUMN, "").strip()
+    if not written or own is None:
+        return None
+    code = gemeente_code(written)
+    if code is None:
+        report.notes.append(RowNote(line, GEMEENTE_COLUMN, "not a CBS code (GMxxxx), so "
+                                    "not checked against this node's"))
+        return None
+    return None if code == own else code
+
+
+def gemeente_code(written: str) -> str | None:
+    """`GM0363` for `GM0363`, `gm0363`, `0363` or `363` (CBS writes the number alone too);
+    None for anything else."""
+    code = written.strip().upper()
+    if code.isdigit() and len(code) <= 4:
+        code = f"GM{int(code):04d}"
+    return code if GEMEENTE_CODE.match(code) else None
+
+
 def _cells_digest(row: dict[str, str]) -> bytes:
     """Equal for rows that say the same, cell for cell (spaces around a cell ignored)."""
     canonical = "\x1f".join(f"{name}\x1e{row[name].strip()}" for name in sorted(row))
@@ -196,8 +227,12 @@ def import_csv(
     refuse: Callable[[ParsedSighting], tuple[str, str] | None] | None = None,
     known_signals: frozenset[str] | None = None,
     encoding: str = "utf-8",
+    gemeente: str | None = None,
 ) -> ImportReport:
     """Import every good row; raises CsvFileError (nothing stored) for a bad file.
+
+    `gemeente`: the node's own; a row whose `gemeente` column names another is skipped
+    and counted (an export of several municipalities), one naming no CBS code noted.
 
     `also`: encoders of older epochs in their overlap window (see encode_sighting).
     `encoding`: what the file is written in (node.csv_file.decode_csv).
@@ -275,6 +310,10 @@ def import_csv(
     for line, row in read_rows(decode_csv(data, encoding)):
         seen_rows += 1
         try:
+            other = _other_gemeente(line, row, gemeente, report)
+            if other:
+                report.elsewhere[other] += 1
+                continue
             parsed = parse_row(line, row, today, known_signals)
             cells = _cells_digest(row)
             key = (parsed.case_ref, parsed.observed_on)

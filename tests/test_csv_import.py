@@ -1212,3 +1212,24 @@ def test_a_name_in_question_marks_says_the_encoding_lost_its_letters(store, enco
         "hold: the row links on the rest (`node correct` can add it; save exports as "
         "\"CSV UTF-8\")",
         f"line 4: given_names: {NAME_PART_EMPTY}"]  # one "?" is "not recorded", as before
+
+
+def test_a_gemeente_column_keeps_this_nodes_rows_and_skips_the_others(store, encoder):
+    # one export of several municipalities: each node takes its own rows, none is stored
+    # twice, and the column itself is never stored
+    header = [*HEADER, "gemeente"]
+    rows = [[*good("G-1"), "GM0363"], [*good("G-2"), "GM0599"], [*good("G-3"), "0363"],
+            [*good("G-4"), "599"], [*good("G-5"), ""], [*good("G-6"), "Amsterdam"]]
+    report = import_csv(csv_bytes(rows, header), store, encoder, TODAY, gemeente="GM0363")
+    assert stored_case_refs(store) == ["G-1", "G-3", "G-5", "G-6"]
+    assert report.summary() == ("imported 4, unchanged 0, rejected 0, skipped 2 of other "
+                                "municipalities (GM0599 2); 1 kept with a note")
+    assert [str(note) for note in report.notes] == [
+        "line 7: gemeente: not a CBS code (GMxxxx), so not checked against this node's"]
+
+
+def test_a_column_outside_the_design_still_refuses_the_file(store, encoder):
+    with pytest.raises(CsvFileError, match=r"unknown column\(s\): sighting_uuid \(allowed: "
+                                           r"case_ref, .*, gemeente\)"):
+        import_csv(csv_bytes([[*good("G-1"), "x"]], [*HEADER, "sighting_uuid"]), store,
+                   encoder, TODAY)

@@ -90,6 +90,36 @@ def test_demo_takes_two_files_of_one_gemeente_and_audits_with_its_one_witness(tm
     assert _children_of(os.getpid()) == []
 
 
+def test_demo_takes_one_export_of_several_gemeenten_by_its_gemeente_column(tmp_path,
+                                                                          capsys):
+    import csv
+    import datetime as dt
+
+    from zichtlijn import cli
+    from zichtlijn.synth import generate, write_csvs
+
+    data = generate(4, ["GM0014", "GM0518"], seed=5, start=dt.date(2025, 9, 1))
+    combined = tmp_path / "all.csv"
+    with combined.open("w", newline="", encoding="utf-8") as out_file:
+        writer = None
+        for code, path in write_csvs(data, tmp_path / "in").items():
+            if code == "truth":
+                continue
+            for row in csv.DictReader(path.open(encoding="utf-8")):
+                if writer is None:
+                    writer = csv.DictWriter(out_file, fieldnames=["gemeente", *row])
+                    writer.writeheader()
+                writer.writerow({"gemeente": code.removeprefix("GM"), **row})  # "0014"
+    clusters = tmp_path / "clusters.csv"
+    assert cli.main(["demo", "--dir", str(tmp_path / "demo"), "--clusters-out", str(clusters),
+                     "--csv", str(combined)]) == 0
+    rows = list(csv.DictReader(clusters.open()))
+    assert len(rows) == sum(len(r) for r in data.rows_by_gemeente.values())
+    assert {r["gemeente"] for r in rows} == {"GM0014", "GM0518"}  # each row once, its own
+    shown = capsys.readouterr().out
+    assert "skipped " in shown and " of other municipalities (GM0518 " in shown
+
+
 def test_demo_stops_with_one_line_naming_a_refused_file(tmp_path):
     import pytest
 

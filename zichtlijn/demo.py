@@ -26,7 +26,8 @@ import sys
 import time
 from pathlib import Path
 
-from node.csv_file import ENCODINGS
+from node.csv_file import ENCODINGS, GEMEENTE_COLUMN, CsvFileError, decode_csv, read_rows
+from node.importer import gemeente_code
 from zichtlijn import demo_alerts
 from zichtlijn.dates import DEFAULT_RETENTION_MONTHS, RETENTION_MONTHS
 from zichtlijn.demo_lookup import show_lookup
@@ -322,13 +323,33 @@ def _audit(workdir: Path, pki: Path, port: int, log_key: Path, vkeys: list[str],
     _step(f"auditor: {cosigned.strip()}")
 
 
+def _gemeenten_in(path: Path, encoding: str) -> list[str]:
+    """The municipalities a file's `gemeente` column names (that column alone is read)."""
+    try:
+        codes = {gemeente_code(row.get(GEMEENTE_COLUMN, ""))
+                 for _, row in read_rows(decode_csv(path.read_bytes(), encoding))}
+    except CsvFileError as error:
+        raise CliError(f"--csv {path}: {error}") from None
+    codes.discard(None)
+    if not codes:
+        raise CliError(f"--csv {path}: no gemeente column naming CBS codes (GMxxxx); "
+                       "write GMxxxx=FILE to say whose file it is")
+    return sorted(codes)
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     os.environ.setdefault("PYTHONUNBUFFERED", "1")
     inputs: dict[str, list[Path]] = {}
     for item in args.csv:
         code, sep, path = item.partition("=")
+        if not sep:  # one export of several municipalities: each node takes its rows
+            if not Path(item).is_file():
+                raise CliError(f"--csv {item!r}: not a file (or write GMxxxx=FILE)")
+            for named in _gemeenten_in(Path(item), args.encoding):
+                inputs.setdefault(named, []).append(Path(item).resolve())
+            continue
         code = code.strip().upper()  # gm0363 is GM0363
-        if not sep or not GEMEENTE_CODE.match(code):
+        if not GEMEENTE_CODE.match(code):
             raise CliError(f"--csv {item!r}: expected GMxxxx=FILE")
         if not Path(path).is_file():
             raise CliError(f"--csv {item!r}: {path} is not a file")
@@ -346,7 +367,8 @@ def register(groups: argparse._SubParsersAction) -> None:
     demo.add_argument("--seed", type=int, default=7, help="generator seed")
     demo.add_argument("--csv", action="append", default=[], metavar="GMxxxx=FILE",
                       help="link these CSV files (DESIGN §10) instead of synthetic data; "
-                           "repeat per gemeente, or per file of one gemeente")
+                           "repeat per gemeente, or per file of one gemeente; a FILE alone "
+                           "when a gemeente column names each row's municipality")
     demo.add_argument("--encoding", choices=tuple(ENCODINGS), default="utf-8",
                       help="what the --csv files are written in (as `node import`)")
     demo.add_argument("--clusters-out", metavar="FILE",
