@@ -224,12 +224,19 @@ def cmd_restore(args: argparse.Namespace) -> int:
         aside += (f"; {restored.revoked_again} certificate revocation(s) made after the "
                   "backup kept")
     if restored.erase_again:
-        with stopped_hub(config.home) as (store, linker, engine):
-            for gemeente, reason in restored.erase_again:
-                erased = erase_gemeente(store, linker, gemeente, reason, operator_actor(),
-                                        engine)
-                aside += (f"; {gemeente}, erased after the backup, erased again "
-                          f"({erased.sightings:,} sightings)")
+        try:
+            with stopped_hub(config.home) as (store, linker, engine):
+                for gemeente, reason in restored.erase_again:
+                    erased = erase_gemeente(store, linker, gemeente, reason,
+                                            operator_actor(), engine)
+                    aside += (f"; {gemeente}, erased after the backup, erased again "
+                              f"({erased.sightings:,} sightings)")
+        except CliError as error:  # the restore itself is done: say what is left to do
+            todo = "; ".join(f"zichtlijn hub erase --gemeente {g} --reason {r}"
+                             for g, r in restored.erase_again)
+            raise CliError(f"restored from {args.backup}, but the municipalities erased "
+                           f"after the backup are not erased again yet: {error}; then run "
+                           f"{todo}") from None
     print(f"restored {restored.sightings:,} sightings and an audit log of "
           f"{restored.log_size:,} entries from {args.backup}, the restore logged{aside}. "
           "Tell the nodes and auditors: a node whose sync now refuses the hub's log runs "

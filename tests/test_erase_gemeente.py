@@ -79,3 +79,28 @@ def test_a_restore_from_before_the_erasure_erases_again(tmp_path, pki, secret_fi
     assert partition(capsys, hub_home)[1] == {"GM0363", "GM0599"}
     code, out = audit_hub(hub_home, pki.root / "ca.pem", capsys)
     assert code == 0 and "1 gemeente_erased" in out  # the restored log's own
+
+
+def test_a_restore_that_cannot_erase_again_says_what_is_left_to_do(tmp_path, pki,
+                                                                   secret_file, capsys):
+    hub_home, backup = tmp_path / "hub", tmp_path / "hub-backup.db"
+    with running_hub(tmp_path, pki, alerts=True) as hub:
+        three_towns(tmp_path, pki, secret_file, hub)
+    assert run("hub", "backup", "--home", hub_home, "--out", backup) == 0
+    assert run("hub", "erase", "--home", hub_home, "--gemeente", "GM0344",
+               "--reason", "left") == 0
+    toml = hub_home / "hub.toml"
+    with_alerts = toml.read_text("utf-8")
+    toml.write_text("".join(line for line in with_alerts.splitlines(True)
+                            if not line.startswith("alerts =")), "utf-8")
+    capsys.readouterr()
+    assert run("hub", "restore", "--home", hub_home, "--from", backup) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"zichtlijn: restored from {backup}, but the municipalities erased "
+                          "after the backup are not erased again yet: ")
+    assert err.rstrip().endswith("then run zichtlijn hub erase --gemeente GM0344 --reason left")
+    assert "GM0344" in partition(capsys, hub_home)[1]  # the restore itself is done
+    toml.write_text(with_alerts, "utf-8")
+    assert run("hub", "erase", "--home", hub_home, "--gemeente", "GM0344",
+               "--reason", "left") == 0
+    assert partition(capsys, hub_home)[1] == {"GM0363", "GM0599"}
