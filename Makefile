@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PROTOS := $(wildcard protos/zichtlijn/v1/*.proto)
 
-.PHONY: demo test lint protos bench-quality bench-febrl-cli bench-outside bench-scale clean
+.PHONY: demo test lint protos bench-quality bench-febrl-cli bench-outside bench-blind bench-scale clean
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -60,6 +60,13 @@ bench-febrl-cli: $(BENCH_STAMP)
 # BENCH_ARGS="--seed 12 --examples 10" etc.
 bench-outside: $(BENCH_STAMP)
 	$(BENCH_VENV)/bin/python -m tests.benchmarks.outside_data $(BENCH_ARGS)
+
+# A blind evaluation written apart from the project (five municipalities' own CSV
+# conventions), run through the `zichtlijn` command line step by step as a
+# municipality would: pki, keys, hub, nodes, import, sync, clusters, RIEC alerts.
+# Needs only the project's own venv; BENCH_ARGS="--seed 7 --dir /tmp/blind" etc.
+bench-blind: $(STAMP)
+	$(BIN)/python -m tests.benchmarks.blind_cli $(BENCH_ARGS)
 
 # National scale (issue 7): encoding, kernel (against anonlink), blocking, hub at
 # 100k..1M sightings, 342 nodes syncing. BENCH_ARGS="--sizes 100000,1000000" etc.
