@@ -27,6 +27,7 @@ from zichtlijn.v1 import alerts_pb2
 
 WITHDRAWN = "evidence_withdrawn"
 PURGED = "evidence_purged"
+CORRECTED = "evidence_corrected"
 ACTOR = "hub:hub"
 _CHUNK = 500
 log = logging.getLogger("zichtlijn.hub.alerts")
@@ -113,18 +114,38 @@ def settle(store: HubStore, engine: AlertEngine | None, removed: Collection[str]
                     "the hub has no alert configuration (hub.toml: alerts = DIR)", len(before))
         return Settled(0, 0)
     read = engine.evaluate_after_removal(removed, before.keys()).sightings
-    changed = 0
+    unsupported = []
+    with store.lock:
+        for alert_id, digest in sorted(before.items()):
+            current, merged = store.db.execute(
+                "SELECT evidence_digest, merged_into FROM alerts WHERE alert_id = ?",
+                [alert_id]).fetchone()
+            # a withdrawn or purged UUID can be in no finding, so an unchanged digest
+            # means no rule fires on what is left of this alert's evidence (merged away, or
+            # updated by a finding: the rules still hold it)
+            if merged is None and bytes(current) == digest:
+                unsupported.append(alert_id)
+    close_unsupported(store, unsupported, reason)
+    engine.signal.notify()
+    return Settled(len(before), read)
+
+
+def still_open(store: HubStore, alert_ids: Collection[str]) -> set[str]:
+    """Those of `alert_ids` that some region holds open."""
+    with store.lock:
+        return {alert_id for alert_id in alert_ids if store.db.execute(
+            "SELECT 1 FROM alert_regions WHERE alert_id = ? AND state != 'closed'",
+            [alert_id]).fetchone()}
+
+
+def close_unsupported(store: HubStore, alert_ids: Collection[str], reason: str) -> None:
+    """Close `alert_ids`, on which no rule fires any more, in every region that holds one
+    open, with `reason`; each closure an audit entry and an event on the RIECs' feed."""
     now = utc_now()
     with store.transaction() as conn:
-        for alert_id, digest in sorted(before.items()):
-            current, merged, version = conn.execute(
-                "SELECT evidence_digest, merged_into, version FROM alerts WHERE alert_id = ?",
-                [alert_id]).fetchone()
-            changed += 1
-            if merged is not None or bytes(current) != digest:
-                continue  # merged away, or a finding updated it: the rules still hold it
-            # a withdrawn or purged UUID can be in no finding, so an unchanged digest
-            # means no rule fires on what is left of this alert's evidence
+        for alert_id in sorted(alert_ids):
+            version, = conn.execute("SELECT version FROM alerts WHERE alert_id = ?",
+                                    [alert_id]).fetchone()
             conn.execute("UPDATE alerts SET version = ?, updated_at = ? WHERE alert_id = ?",
                          [version + 1, now, alert_id])
             regions = dict(conn.execute(
@@ -141,5 +162,3 @@ def settle(store: HubStore, engine: AlertEngine | None, removed: Collection[str]
                                 "AND current = 1", [alert_id]).fetchone()[0]
             audit_log.append(conn, now, ACTOR, "alert_closed", alert=alert_id, reason=reason,
                              version=version + 1, regions=closed, sightings_left=left)
-    engine.signal.notify()
-    return Settled(changed, read)

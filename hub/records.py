@@ -136,7 +136,14 @@ def correct(store: HubStore, linker: Linker, schema: LinkageSchema, gemeente: st
     changed = read = 0
     if alerts is not None:
         evaluation = alerts.evaluate_after_removal([sighting.sighting_uuid], holding)
-        changed, read = evaluation.report.changes, evaluation.sightings
+        # the evaluation read every person of these alerts: one no finding matched has no
+        # rule firing on it any more (the correction split the person it was raised on)
+        unsupported = alert_evidence.still_open(store, holding - evaluation.report.supported)
+        alert_evidence.close_unsupported(store, unsupported, alert_evidence.CORRECTED)
+        if unsupported:
+            alerts.signal.notify()
+        changed = evaluation.report.changes + len(unsupported)
+        read = evaluation.sightings
     return RecordOutcome(True, run.persons_changed + linked.persons_changed, changed, read)
 
 

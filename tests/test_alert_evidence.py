@@ -12,6 +12,7 @@ from tests.alert_helpers import list_alerts
 from tests.lookup_support import (
     ELENA,
     actions,
+    audit_hub,
     node,
     run,
     running_hub,
@@ -177,3 +178,28 @@ def test_hub_erase_refuses_a_hub_holding_alerts_without_their_configuration(worl
         assert run("hub", *command, "--home", tmp_path / "hub") == 1
         assert "alerts but hub.toml names no alert configuration (alerts = DIR)" in (
             capsys.readouterr().err)
+
+
+def test_a_correction_that_splits_her_person_closes_the_alert_no_rule_holds(
+        world, tmp_path, pki, capsys):
+    # Rotterdam and Utrecht find they recorded another woman: Elena is left in Amsterdam
+    # alone, so no carousel fires on her; the RIEC is told, as after a withdrawal
+    hub, homes = world
+    carousel = elena_alert(hub, pki).alert_id
+    others = {"GM0599": ("RTM-7", {"given_names": "Oksana", "surname": "Melnyk",
+                                   "date_of_birth": "02-02-1992", "sex": "v"}),
+              "GM0344": ("UTR-3", {"given_names": "Precious", "surname": "Okafor",
+                                   "date_of_birth": "05-05-1994", "sex": "v"})}
+    for gemeente, (case, identity) in others.items():
+        assert run("node", "correct", "--home", homes[gemeente], case, "--from-json",
+                   write_json(tmp_path, identity, f"{case}.json")) == 0
+    [alert] = [a for a in list_alerts(pki, hub.port, f"riec-{AMS}").alerts
+               if a.alert_id == carousel]
+    assert alert.state == alerts_pb2.ALERT_STATE_CLOSED
+    assert alert.close_reason == "evidence_corrected"
+    # closed once: by Rotterdam's correction, which took the document that tied Utrecht's
+    # married-name sighting to her; Utrecht's found it closed already
+    [closed] = [e for e in actions(hub, "alert_closed") if e["alert"] == carousel]
+    assert closed["reason"] == "evidence_corrected"
+    code, out = audit_hub(tmp_path / "hub", pki.root / "ca.pem", capsys)
+    assert code == 0 and "every check passed" in out

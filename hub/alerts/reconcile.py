@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from hub import audit_log
 from hub.alerts.rules import Fact, Finding
@@ -38,6 +38,9 @@ class ReconcileReport:
     reopened: int = 0
     merged: int = 0
     unchanged: int = 0
+    # alerts a finding of this evaluation matched (updated, unchanged or merged away):
+    # an alert in the evaluation's scope that is not here has no rule firing on it
+    supported: set[str] = field(default_factory=set)
 
     @property
     def changes(self) -> int:
@@ -108,6 +111,7 @@ class Reconciler:
             self._create(finding)
             return
         target, others = matches[0], matches[1:]
+        self.report.supported.update(matches)
         inherited: set[str] = set()
         for other in others:
             inherited |= self._merge(other, into=target)
