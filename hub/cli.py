@@ -215,7 +215,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    config = load_config(HOME.path(args))
+    config = load_config(HOME.path(args), database_required=False)
     not_serving(config.home, "the hub is serving on this home; stop it first to restore")
     restored = restore(config.db_path, Path(args.backup), operator_actor())
     aside = (f"; the database it replaced is in {restored.set_aside}: delete it once the "

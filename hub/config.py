@@ -39,7 +39,20 @@ class HubConfig:
         )
 
 
-def load_config(home: Path) -> HubConfig:
+def load_config(home: Path, database_required: bool = True) -> HubConfig:
+    """The hub home's configuration. Its database must be there, unless
+    `database_required` is False (`hub restore`): `hub init` made it, and a command that
+    made a new empty one where it was lost would hide the loss (a restore then could not
+    tell that the database it replaces is gone, README "Restoring from a backup")."""
+    config = _load_config(home)
+    if database_required and not config.db_path.exists():
+        raise ConfigError(f"{config.db_path}: the hub database is missing (`zichtlijn hub "
+                          "init` made it): restore it from a backup with `zichtlijn hub "
+                          "restore`, or run `hub init --force` for a new, empty hub")
+    return config
+
+
+def _load_config(home: Path) -> HubConfig:
     def build(doc: dict[str, Any]) -> HubConfig:
         tls = doc["tls"]
         return HubConfig(

@@ -366,3 +366,23 @@ def test_a_node_database_of_an_earlier_release_is_upgraded_in_place(world_of_thr
             ("OLD-1", 0, None), ("RTM-7", 1, "error")]
         assert conn.execute("SELECT count(*) FROM sightings WHERE corrected_on IS NOT NULL"
                             ).fetchone() == (1,)
+
+
+def test_no_command_makes_a_new_database_where_the_hubs_was_lost(hub_home, tmp_path, capsys):
+    # a monitoring check or a restarting service that made an empty hub.db would hide the
+    # loss: the restore would take it for the database it replaces, and not move the
+    # alert cursor past what a RIEC watcher may already have seen
+    database = hub_home / "hub.db"
+    alert_changes(database, 3)
+    backup = tmp_path / "hub-backup.db"
+    assert run("hub", "backup", "--home", hub_home, "--out", backup) == 0
+    for lost in hub_home.glob("hub.db*"):
+        lost.unlink()
+    for command in (["status", "--check"], ["serve"], ["clusters"], ["nodes"]):
+        capsys.readouterr()
+        assert run("hub", *command, "--home", hub_home) == 1
+        assert "the hub database is missing" in capsys.readouterr().err
+        assert not database.exists()
+    assert run("hub", "restore", "--home", hub_home, "--from", backup) == 0
+    [*_, restored] = [e for e in log_actions(hub_home) if e["action"] == "restore"]
+    assert restored["alert_cursor_from"] == 3 + CURSOR_JUMP + 1
