@@ -186,8 +186,9 @@ class Keyring:
 
     def install(self, blob: bytes, today: dt.date, overlap_until: dt.date | None = None,
                 name: str = "key package") -> EpochInfo:
-        """Install a package: the first epoch, or the next one (starting an overlap)."""
-        directory = self._package_dir()
+        """Install a package: the first epoch, or the next one (starting an overlap), or
+        an installed epoch's keys sealed to this node's current certificate."""
+        self._package_dir()  # a development secret file: refused before anything is read
         node, _ = package_node(blob, name)
         if node != self.config.gemeente:
             raise EpochError(f"{name}: made for {node}, not for this node "
@@ -202,6 +203,9 @@ class Keyring:
             if info.key_fingerprint != keys.fingerprint():
                 raise EpochError(f"{name}: other keys for epoch {keys.epoch} than the ones "
                                  "installed (a package from another ceremony?)")
+            # the same keys sealed to this node's current certificate (a new one after a
+            # revocation or renewal): the package kept must be one this node can open
+            self._write_package(keys.epoch, blob)
             return info
         newest = max(known, default=None)
         if newest is not None and keys.epoch < newest:
@@ -215,12 +219,7 @@ class Keyring:
         until = overlap_until or today + dt.timedelta(days=DEFAULT_OVERLAP_DAYS)
         if newest is not None and until < today:
             raise EpochError(f"overlap end {until} lies in the past")
-        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-        filename = f"epoch-{keys.epoch}.keys"
-        target = directory / filename
-        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(blob)
+        filename = self._write_package(keys.epoch, blob)
         with self.store.db.conn:
             if newest is not None:
                 self.store.db.execute(
@@ -232,6 +231,20 @@ class Keyring:
                 [keys.epoch, keys.fingerprint(), filename, today.isoformat(),
                  today.isoformat()])
         return next(i for i in self.epochs(today) if i.epoch == keys.epoch)
+
+    def _write_package(self, epoch: int, blob: bytes) -> str:
+        """Keep `blob` as the package of `epoch` (replacing one there); its file name."""
+        directory = self._package_dir()
+        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        filename = f"epoch-{epoch}.keys"
+        fresh = directory / f"{filename}.new"
+        fd = os.open(fresh, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(blob)
+            handle.flush()
+            os.fsync(handle.fileno())
+        fresh.replace(directory / filename)
+        return filename
 
     def retire(self, epoch: int, today: dt.date) -> EpochInfo:
         """End an epoch's overlap now: destroy its keys, never encode under it again."""

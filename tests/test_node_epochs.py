@@ -212,3 +212,35 @@ def test_dual_encoded_digest_views(rotated):
     plain.ClearField("sighting_uuid")
     plain.ClearField("other_epochs")
     assert views[2] == wire.sighting_digest(plain)
+
+
+def test_an_installed_epochs_keys_sealed_to_a_new_certificate_replace_its_package(
+        node, kits, tmp_path):
+    # after a revocation the municipality's new certificate has a new key: the package
+    # sealed to the old one no longer opens, and the same keys sealed anew must take its
+    # place (installing it used to say "installed" and keep the old file)
+    import dataclasses
+
+    from cryptography import x509
+
+    from linkage.key_package import KeyPackageError, seal_package
+    from linkage.shares import secret_fingerprint
+    from tests.conftest import Pki
+    from zichtlijn.pki import write_dev_pki
+
+    config, store, keyring = node
+    keyring.install(kits[1].packages["GM0363"], DAY0)
+    renewed = Pki(tmp_path / "renewed")
+    write_dev_pki(renewed.root, ["GM0363"], [], [])
+    config = dataclasses.replace(config, tls=renewed.tls("node-GM0363"))
+    keyring = Keyring(config, store)
+    with pytest.raises(KeyPackageError, match="sealed to another certificate of GM0363"):
+        keyring.encoders(default_schema(), DAY0)
+    cert = x509.load_pem_x509_certificate((renewed.root / "node-GM0363.pem").read_bytes())
+    resealed = seal_package(kits[1].keys, "GM0363", cert.public_key(),
+                            secret_fingerprint(kits[1].secret, 1))
+    info = keyring.install(resealed, DAY0)
+    assert (info.epoch, info.state) == (1, CURRENT)
+    assert (config.key_packages / "epoch-1.keys").read_bytes() == resealed
+    [encoder] = keyring.encoders(default_schema(), DAY0)
+    assert encoder.keys.as_dict() == kits[1].keys.as_dict()
