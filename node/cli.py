@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import csv
+import dataclasses
 import datetime as dt
+import shutil
 import sys
 from pathlib import Path
 
@@ -80,6 +82,11 @@ def cmd_init(args: argparse.Namespace) -> int:
     config_path = home / "node.toml"
     if config_path.exists() and not args.force:
         raise CliError(f"{config_path} exists; pass --force to overwrite the configuration")
+    if log_key:  # kept in the home, as `node trust-log-key` keeps a new one
+        kept = home / f"log-{read_vkey(log_key).key_id.hex()}.vkey"
+        if kept != log_key:
+            shutil.copyfile(log_key, kept)
+        config = dataclasses.replace(config, log_key=kept)
     config_path.write_text(config.to_toml() + retention_toml(args.retention_months), "utf-8")
     store = NodeStore(config.db_path)
     try:
