@@ -73,6 +73,18 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    # a service's journal: what it started with, each upload, link run and purge (counts
+    # and codes, never personal data); other commands stay quiet without -v
+    journal = logging.getLogger("zichtlijn")
+    quiet = journal.level
+    journal.setLevel(logging.INFO)
+    try:
+        return _serve_home(args)
+    finally:
+        journal.setLevel(quiet)
+
+
+def _serve_home(args: argparse.Namespace) -> int:
     config = load_config(HOME.path(args))
     if args.listen:
         config = dataclasses.replace(config, listen=args.listen)

@@ -111,4 +111,6 @@ def test_a_serving_hub_logs_its_certificates_running_out_and_stops_on_sigterm(tm
     assert out.startswith("hub serving on 127.0.0.1:")
     assert f"the certificate {home.parent / 'pki' / 'hub-hub.pem'} runs out" in err
     assert "the CA certificate" in err and 'renew it before then (README "Certificates")' in err
+    # a service journals what it starts with, without -v
+    assert "INFO zichtlijn.hub.retention: retention purge up to " in err
     assert err.rstrip().endswith("hub stopped")
