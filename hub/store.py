@@ -29,7 +29,7 @@ from hub import (
     upload_records,
 )
 from zichtlijn import wire
-from zichtlijn.database_file import database_errors
+from zichtlijn.database_file import database_errors, owner_only
 from zichtlijn.v1 import encoding_pb2
 
 
@@ -53,6 +53,7 @@ class HubStore:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.lock = threading.RLock()
+        owner_only(path)
         with database_errors(path, "hub database"):
             conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
             self.db = sqlite_utils.Database(conn)

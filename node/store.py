@@ -9,7 +9,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from zichtlijn.database_file import database_errors
+from zichtlijn.database_file import database_errors, owner_only
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,7 @@ def _now() -> str:
 class NodeStore:
     def __init__(self, path: Path) -> None:
         self.path = path
+        owner_only(path)
         with database_errors(path, "node database"):
             self.db = sqlite_utils.Database(path)
             self.db.execute("PRAGMA journal_mode=WAL")

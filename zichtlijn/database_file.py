@@ -6,6 +6,7 @@ the operator needs which file, and what to do about it (README "Backups")."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 from collections.abc import Iterator, Mapping
@@ -35,6 +36,17 @@ def database_errors(path: Path, what: str, remedy: str = RESTORE) -> Iterator[No
         yield
     except sqlite3.Error as error:
         raise DatabaseFileError(explain(error, path, what, remedy)) from error
+
+
+def owner_only(path: Path) -> None:
+    """Create the database file readable by its owner alone when it is not there yet:
+    SQLite gives it the process's umask (0644 under the usual 022), and its -wal and -shm
+    files the file's own mode. A node's maps case references to sighting UUIDs."""
+    if path.exists():
+        return
+    # no directory, no right to write: SQLite says so next, naming the file
+    with contextlib.suppress(OSError):
+        path.touch(mode=0o600)
 
 
 def existing_file(path: Path, what: str) -> None:

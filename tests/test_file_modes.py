@@ -1,0 +1,37 @@
+"""The databases are readable by their owner alone, whatever the umask: a node's maps its
+case references to the sighting UUIDs the hub and the RIECs see."""
+
+from __future__ import annotations
+
+import os
+import stat
+
+from hub.store import HubStore
+from node.store import NodeStore
+
+
+def mode(path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_new_databases_and_their_journals_are_the_owners_alone(tmp_path):
+    before = os.umask(0o022)  # the usual one: SQLite alone would write 0644
+    try:
+        node = NodeStore(tmp_path / "node.db")
+        hub = HubStore(tmp_path / "hub.db")
+        node.db.execute("CREATE TABLE t (x)")  # a write: the -wal file appears
+        hub.db.execute("CREATE TABLE t (x)")
+        for name in ("node.db", "node.db-wal", "hub.db", "hub.db-wal"):
+            assert mode(tmp_path / name) == 0o600, name
+        node.close()
+        hub.close()
+    finally:
+        os.umask(before)
+
+
+def test_an_existing_databases_mode_is_left_as_the_operator_set_it(tmp_path):
+    database = tmp_path / "node.db"
+    NodeStore(database).close()
+    database.chmod(0o640)  # a backup tool's group, say
+    NodeStore(database).close()
+    assert mode(database) == 0o640
