@@ -196,3 +196,45 @@ def test_no_terminal_and_no_passphrase_files_is_a_clear_error(tmp_path, test_kdf
             "--out", str(tmp_path / "out")]
     assert cli.main(args) == 1
     assert "no terminal to ask for passphrases" in capsys.readouterr().err
+
+
+def typed(monkeypatch, answers: list[str]) -> list[str]:
+    """A terminal whose custodians type `answers` in turn; the prompts they saw."""
+    import getpass
+
+    prompts: list[str] = []
+    queue = iter(answers)
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+
+    def answer(prompt: str = "") -> str:
+        prompts.append(prompt)
+        return next(queue)
+
+    monkeypatch.setattr(getpass, "getpass", answer)
+    return prompts
+
+
+def test_a_custodian_retypes_a_short_or_wrong_passphrase_at_once(tmp_path, pki, test_kdf,
+                                                                monkeypatch, capsys):
+    # five custodians need not start over for the fourth one's slip
+    good = [f"passphrase of custodian {i} at the table" for i in (1, 2)]
+    prompts = typed(monkeypatch, ["short", "short", good[0], good[0], good[1], "other",
+                                  good[1], good[1]])
+    out = tmp_path / "shares"
+    assert cli.main(["keys", "ceremony", "--custodians", "2", "--threshold", "2",
+                     "--epoch", "1", "--out", str(out)]) == 0
+    minutes, err = capsys.readouterr()
+    fingerprint = minutes.split("(fingerprint ")[1].split(")")[0]
+    assert "at least 12 characters needed; once more" in err
+    assert "the two differ; once more" in err
+    assert sum(p.startswith("passphrase of custodian-1") for p in prompts) == 2
+    shares = sorted(out.glob("*.share"))
+    # packaging: the second share's holder mistypes once
+    typed(monkeypatch, [good[0], "not mine at all, sorry", good[1]])
+    assert cli.main(["keys", "package", "--ca", str(pki.root / "ca.pem"), "--node", "GM0363",
+                     "--cert", str(pki.root / "node-GM0363.pem"), "--out",
+                     str(tmp_path / "packages"), "--shares", *map(str, shares)]) == 0
+    shown = capsys.readouterr()
+    assert "; once more" in shown.err
+    assert (f"key package for GM0363, epoch 1 (secret {fingerprint}, as the ceremony's "
+            "minutes; keys ") in shown.out

@@ -14,6 +14,7 @@ import getpass
 import os
 import secrets
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from cryptography import x509
@@ -26,6 +27,7 @@ from linkage.shares import (
     TEST_COST,
     ScryptCost,
     Share,
+    ShareError,
     check_headers,
     combine_shares,
     open_share,
@@ -66,23 +68,50 @@ def _passphrase_from_file(path: str) -> str:
     return lines[0] if lines else ""
 
 
-def _ask(prompt: str, confirm: bool) -> str:
+# a custodian's passphrase is checked as it is typed: a ceremony of five need not start
+# over for the fourth one's mistake. None: accepted; else why not.
+Check = Callable[[str], str | None]
+ATTEMPTS = 3
+
+
+def _ask(prompt: str, confirm: bool, check: Check) -> str:
     if not sys.stdin.isatty():
         raise CliError("no terminal to ask for passphrases; pass --passphrase-file "
                        "(demo and tests only)")
-    first = getpass.getpass(prompt)
-    if confirm and getpass.getpass("again: ") != first:
-        raise CliError("the two passphrases differ; nothing was written")
-    return first
+    for _ in range(ATTEMPTS):
+        first = getpass.getpass(prompt)
+        if confirm and getpass.getpass("again: ") != first:
+            print("the two differ; once more", file=sys.stderr)
+            continue
+        problem = check(first)
+        if problem is None:
+            return first
+        print(f"{problem}; once more", file=sys.stderr)
+    raise CliError(f"{prompt.rstrip(': ')}: not accepted after {ATTEMPTS} attempts; nothing "
+                   "was written")
 
 
-def _passphrases(files: list[str] | None, labels: list[str], confirm: bool) -> list[str]:
+def _passphrases(files: list[str] | None, labels: list[str], confirm: bool,
+                 checks: list[Check]) -> list[str]:
     if files:
         if len(files) != len(labels):
             raise CliError(f"{len(files)} --passphrase-file for {len(labels)} "
                            f"{'custodians' if confirm else 'shares'}")
-        return [_passphrase_from_file(f) for f in files]
-    return [_ask(f"passphrase of {label}: ", confirm) for label in labels]
+        read = [_passphrase_from_file(f) for f in files]
+        for passphrase, check in zip(read, checks, strict=True):
+            if (problem := check(passphrase)) is not None:
+                raise CliError(problem)
+        return read
+    return [_ask(f"passphrase of {label}: ", confirm, check)
+            for label, check in zip(labels, checks, strict=True)]
+
+
+def _long_enough(label: str) -> Check:
+    def check(passphrase: str) -> str | None:
+        if len(passphrase) < MIN_PASSPHRASE_CHARS:
+            return f"passphrase of {label}: at least {MIN_PASSPHRASE_CHARS} characters needed"
+        return None
+    return check
 
 
 def cmd_ceremony(args: argparse.Namespace) -> int:
@@ -108,11 +137,8 @@ def cmd_ceremony(args: argparse.Namespace) -> int:
         print(f"WARNING: {TEST_KDF_ENV}=1: test-strength passphrase protection; "
               "these shares are for tests only", file=sys.stderr)
     # ask every passphrase before any secret exists, so an aborted ceremony leaves nothing
-    passphrases = _passphrases(args.passphrase_file, labels, confirm=True)
-    for label, passphrase in zip(labels, passphrases, strict=True):
-        if len(passphrase) < MIN_PASSPHRASE_CHARS:
-            raise CliError(f"passphrase of {label}: at least {MIN_PASSPHRASE_CHARS} "
-                           "characters needed")
+    passphrases = _passphrases(args.passphrase_file, labels, confirm=True,
+                               checks=[_long_enough(label) for label in labels])
     secret = secrets.token_bytes(SECRET_BYTES)
     shares = split_secret(secret, epoch, k, n, labels)
     _prove_recoverable(shares, secret)
@@ -180,9 +206,21 @@ def cmd_package(args: argparse.Namespace) -> int:
 
     labels = [f"{h.custodian} (share {h.index} of {h.custodians}, {p})"
               for h, p in zip(headers, args.shares, strict=True)]
-    passphrases = _passphrases(args.passphrase_file, labels, confirm=False)
-    shares = [open_share(b, pw, p)
-              for b, pw, p in zip(blobs, passphrases, args.shares, strict=True)]
+    opened: dict[int, Share] = {}
+
+    def opens(position: int) -> Check:
+        def check(passphrase: str) -> str | None:
+            try:  # each share as its passphrase is given: a wrong one is asked again
+                opened[position] = open_share(blobs[position], passphrase,
+                                              args.shares[position])
+            except ShareError as error:
+                return str(error)
+            return None
+        return check
+
+    _passphrases(args.passphrase_file, labels, confirm=False,
+                 checks=[opens(i) for i in range(len(blobs))])
+    shares = [opened[i] for i in range(len(blobs))]
     secret = combine_shares(shares, args.shares)
     keys = derive_purpose_keys(secret, first.epoch)
     del secret, shares  # from here on only the purpose keys are used
@@ -190,8 +228,9 @@ def cmd_package(args: argparse.Namespace) -> int:
     for node, cert, target in zip(nodes, recipients, targets, strict=True):
         blob = seal_package(keys, node, cert.public_key(), first.secret_fingerprint)
         _write_private(target, blob)
-        print(f"key package for {node}, epoch {first.epoch} (keys {keys.fingerprint()}): "
-              f"{target}")
+        print(f"key package for {node}, epoch {first.epoch} (secret "
+              f"{first.secret_fingerprint}, as the ceremony's minutes; keys "
+              f"{keys.fingerprint()}): {target}")
     return 0
 
 
