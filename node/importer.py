@@ -20,7 +20,7 @@ from node.csv_import import (
     uncatalogued_code,
 )
 from node.epoch_views import same_content
-from node.retention import TOO_OLD
+from node.retention import TOO_OLD, WITHDRAWN
 from node.store import NodeStore
 from zichtlijn import wire
 from zichtlijn.identity import GEMEENTE_CODE
@@ -40,6 +40,10 @@ class ImportReport:
     elsewhere: Counter[str] = field(default_factory=Counter)
     errors: list[RowError] = field(default_factory=list)
     notes: list[RowNote] = field(default_factory=list)  # of kept rows, in file order
+    # rows left out by design, not by error (an export still holding a withdrawn control,
+    # or one past the retention period): counted and said, the exit status stays 0
+    skipped: Counter[str] = field(default_factory=Counter)
+    skip_notes: list[RowNote] = field(default_factory=list)
 
     @property
     def rejected(self) -> int:
@@ -50,10 +54,13 @@ class ImportReport:
                 if self.taken_back else "")
         said = (f"imported {self.imported}{back}, unchanged {self.unchanged}, "
                 f"rejected {self.rejected}")
+        skipped = [f"{n} {kind}" for kind, n in sorted(self.skipped.items())]
         if self.elsewhere:
-            said += (f", skipped {sum(self.elsewhere.values())} of other municipalities ("
-                     + ", ".join(f"{code} {n}" for code, n in sorted(self.elsewhere.items()))
-                     + ")")
+            skipped.append(f"{sum(self.elsewhere.values())} of other municipalities ("
+                           + ", ".join(f"{code} {n}"
+                                       for code, n in sorted(self.elsewhere.items())) + ")")
+        if skipped:
+            said += ", skipped " + ", ".join(skipped)
         noted = len({note.line for note in self.notes})
         # a kept row's note is easy to miss among refusals: say how many rows carry one
         return f"{said}; {noted} kept with a note" if noted else said
@@ -63,7 +70,7 @@ class ImportReport:
         one line per kind saying how many more rows carry it, and between which lines."""
         kinds: dict[tuple[str, str], list[int]] = {}
         lines = []
-        for note in self.notes:
+        for note in sorted(self.notes + self.skip_notes, key=lambda note: note.line):
             seen = kinds.setdefault((note.field, note.note), [])
             seen.append(note.line)
             if len(seen) <= shown:
@@ -85,7 +92,7 @@ class ImportReport:
                          "(which keeps ș, ț and ă) and import it again, or import it again "
                          "with --encoding windows-1252 (rows already imported stay as they "
                          "are)")
-        too_old = sum(error.reason.startswith(TOO_OLD) for error in self.errors)
+        too_old = self.skipped[PAST_RETENTION]
         if too_old:
             found.append(f"{too_old} row(s) are older than the retention period, and a "
                          "control is kept no longer than that; the period is node.toml's "
@@ -186,6 +193,16 @@ def encode_other_epoch(parsed: ParsedSighting, encoder: Encoder) -> encoding_pb2
     single = encode_sighting(parsed, encoder)
     return encoding_pb2.EpochEncoding(epoch=single.epoch, subject=single.subject,
                                       companions=single.companions, entities=single.entities)
+
+
+PAST_RETENTION = "past the retention period"
+
+
+def _skip_kind(reason: str) -> str | None:
+    """How a row left out by design is counted, or None for a row refused."""
+    if reason.startswith(TOO_OLD):
+        return PAST_RETENTION
+    return "withdrawn" if WITHDRAWN in reason else None
 
 
 def _other_gemeente(line: int, row: dict[str, str], own: str | None,
@@ -326,8 +343,13 @@ def import_csv(
                                                  f"{parsed.observed_on.isoformat()} repeats "
                                                  f"line {first[0]} with other content")
             refused = refuse(parsed) if refuse else None
-            if refused:  # not remembered: a repeat of it is refused for the same reason
-                raise RowError(line, *refused)
+            if refused:  # not remembered: a repeat of it is left out for the same reason
+                kind = _skip_kind(refused[1])
+                if kind is None:
+                    raise RowError(line, *refused)
+                report.skipped[kind] += 1
+                report.skip_notes.append(RowNote(line, *refused))
+                continue
             first_of[key] = (line, cells)
         except RowError as error:
             chunk.append(error)

@@ -139,6 +139,7 @@ Refusal = Callable[[ParsedSighting], tuple[str, str] | None]
 
 
 TOO_OLD = "older than the retention period"
+WITHDRAWN = "was withdrawn on"
 
 
 def refusal(store: NodeStore, today: dt.date, months: int) -> Refusal:
@@ -154,7 +155,7 @@ def refusal(store: NodeStore, today: dt.date, months: int) -> Refusal:
         on = withdrawn.get((parsed.case_ref, parsed.observed_on.isoformat()))
         if on is not None:
             return ("case_ref", f"{parsed.case_ref!r} of {parsed.observed_on.isoformat()} "
-                                f"was withdrawn on {on}; not imported again")
+                                f"{WITHDRAWN} {on}; not imported again")
         return None
 
     return check

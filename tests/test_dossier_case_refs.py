@@ -77,10 +77,10 @@ def test_withdrawing_one_control_of_a_dossier_names_its_date(node, tmp_path, cap
     assert [(ref, day) for ref, _, day in listed(capsys, node.home)] == [
         ("Zaak 42", "2026-04-12"), ("Zaak 43", "2026-04-12")]
     # the withdrawn control is not imported again; its sibling of another date is unchanged
-    assert run("node", "import", "--home", node.home, tmp_path / "controls.csv") == 1
+    assert run("node", "import", "--home", node.home, tmp_path / "controls.csv") == 0
     out, err = capsys.readouterr()
     assert "'Zaak 42' of 2026-03-01 was withdrawn on" in err
-    assert "unchanged 2, rejected 1" in out
+    assert "unchanged 2, rejected 0, skipped 1 withdrawn" in out
     # one control left under the case_ref: no date needed
     assert run("node", "withdraw", "--home", node.home, "Zaak 42", "--reason", "error") == 0
 
@@ -125,9 +125,9 @@ def test_a_node_database_keyed_by_case_ref_alone_is_rekeyed_at_its_first_command
     finally:
         store.close()
     capsys.readouterr()
-    assert run("node", "import", "--home", node.home, tmp_path / "controls.csv") == 1
+    assert run("node", "import", "--home", node.home, tmp_path / "controls.csv") == 0
     out, err = capsys.readouterr()
-    assert "imported 1, unchanged 1, rejected 1" in out
+    assert "imported 1, unchanged 1, rejected 0, skipped 1 withdrawn" in out
     assert "'Zaak 43' of 2026-04-12 was withdrawn on 2026-11-01" in err  # the old tombstone
     store = NodeStore(db)
     try:

@@ -173,9 +173,11 @@ def test_node_purge_at_the_boundary_and_refused_old_rows(tmp_path, pki, secret_f
 
     again = import_csv(csv_bytes_small(rows), store, ENCODER, TODAY,
                        refuse=node_retention.refusal(store, TODAY, 18))
-    assert again.imported == 1
-    assert [e.field for e in again.errors] == ["observed_on", "observed_on"]
-    assert "older than the retention period (18 months" in str(again.errors[0])
+    assert (again.imported, again.errors, again.skipped["past the retention period"]) == (
+        1, [], 2)
+    assert [n.field for n in again.skip_notes] == ["observed_on", "observed_on"]
+    assert "older than the retention period (18 months" in str(again.skip_notes[0])
+    assert "the period is node.toml's [retention] months" in again.advice()[0]
     store.close()
 
 
@@ -256,8 +258,8 @@ def test_hub_purge_command_refuses_while_serving_and_runs_when_stopped(tmp_path,
         store.close()
 
 
-def test_node_import_refuses_rows_past_retention_with_the_line(tmp_path, pki, secret_file,
-                                                               capsys):
+def test_node_import_leaves_out_rows_past_retention_with_the_line(tmp_path, pki, secret_file,
+                                                                  capsys):
     with running_hub(tmp_path, pki) as hub:
         home = node(tmp_path, pki, secret_file, "GM0363", hub)
         path = tmp_path / "old.csv"
@@ -265,10 +267,12 @@ def test_node_import_refuses_rows_past_retention_with_the_line(tmp_path, pki, se
             ["A-1", (dt.date.today() - dt.timedelta(days=700)).isoformat(), "Ana", "Pop", "",
              "", "", "", ""],
             ["A-2", dt.date.today().isoformat(), "Ana", "Pop", "", "", "", "", ""]]))
-        assert run("node", "import", "--home", home, path) == 1
+        # left out, not an error: a nightly import of a two-year export must not fail
+        assert run("node", "import", "--home", home, path) == 0
         out = capsys.readouterr()
         assert "line 2: observed_on: older than the retention period" in out.err
-        assert "imported 1" in out.out
+        assert "imported 1, unchanged 0, rejected 0, skipped 1 past the retention period" in (
+            out.out)
         # said once for the whole file: where the period is set
         assert out.err.count("1 row(s) are older than the retention period") == 1
         assert "`node init --retention-months`" in out.err
