@@ -24,7 +24,7 @@ from hub.linker import Linker
 from hub.log_key import DEFAULT_ORIGIN, create_log_key, key_paths, load_log_key
 from hub.log_key_replace import REASONS, replace_log_key
 from hub.node_contacts import SILENT_DAYS, describe_contacts, node_rows
-from hub.restore import restore
+from hub.restore import SET_ASIDE, restore
 from hub.retention import RetentionJob, purge
 from hub.revocation import REASONS as REVOKE_REASONS
 from hub.revocation import revoke
@@ -180,6 +180,11 @@ def cmd_status(args: argparse.Namespace) -> int:
         store.close()
     today = dt.date.today()
     certs = cert_warnings(config.tls, today)
+    aside = config.db_path.with_name(config.db_path.name + SET_ASIDE)
+    # it holds what was withdrawn or purged since the backup: not to be kept
+    left = [f"{aside} holds the database a restore replaced, with what was withdrawn or "
+            "purged since the backup: delete it once the nodes have rejoined (README "
+            "\"Restoring from a backup\")"] if aside.exists() else []
     if alerts is not None:
         lines.append(f"alerts       {len(alerts.regions.gemeenten_of)} regions, "
                      f"{len(alerts.signals.codes)} signal codes ({config.alerts})")
@@ -188,8 +193,11 @@ def cmd_status(args: argparse.Namespace) -> int:
     lines += [f"             WARNING: {warning}" for warning in silent]
     lines.append(f"tls          {describe_certs(config.tls, today)}")
     lines += [f"             WARNING: {warning}" for warning in certs]
+    if left:
+        lines.append("restore      the replaced database is still here")
+        lines += [f"             WARNING: {warning}" for warning in left]
     print("\n".join(lines))
-    return 1 if args.check and (silent or certs or routing) else 0
+    return 1 if args.check and (silent or certs or routing or left) else 0
 
 
 def cmd_nodes(args: argparse.Namespace) -> int:

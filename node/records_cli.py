@@ -35,7 +35,8 @@ def _hub_line(outcome: records.Outcome) -> str:
         return "never synced, so only this node held it"
     if not outcome.changed_at_hub:
         return "the hub no longer held it (already withdrawn or purged)"
-    alerts = f", {outcome.alerts_changed} alert(s) updated" if outcome.alerts_changed else ""
+    alerts = (f", {outcome.alerts_changed} alert(s) updated or closed"
+              if outcome.alerts_changed else "")
     return f"the hub re-linked: {outcome.persons_changed} sighting(s) changed person{alerts}"
 
 
