@@ -83,7 +83,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     if config_path.exists() and not args.force:
         raise CliError(f"{config_path} exists; pass --force to overwrite the configuration")
     if log_key:  # kept in the home, as `node trust-log-key` keeps a new one
-        kept = home / f"log-{read_vkey(log_key).key_id.hex()}.vkey"
+        kept = (home / f"log-{read_vkey(log_key).key_id.hex()}.vkey").resolve()
         if kept != log_key:
             shutil.copyfile(log_key, kept)
         config = dataclasses.replace(config, log_key=kept)

@@ -131,16 +131,19 @@ def test_secret_and_key_package_are_exclusive(tmp_path, pki, secret_file, packag
     assert "not allowed with argument" in capsys.readouterr().err
 
 
-def test_init_keeps_the_hubs_log_key_in_the_home(tmp_path, pki, packages, capsys):
+def test_init_keeps_the_hubs_log_key_in_the_home(tmp_path, pki, packages, capsys,
+                                                 monkeypatch):
     # node.toml used to name the file where it was given: deleting it broke every sync
     from hub.log_key import create_log_key
 
     given_dir = tmp_path / "handed-over"
     given_dir.mkdir()
     log_key = create_log_key(given_dir)
+    monkeypatch.chdir(tmp_path)  # a home and a key given by relative paths, as by hand
+    args = init_args(tmp_path, pki, packages["GM0363", 1])
+    args[args.index("--home") + 1] = "node"
+    assert cli.main([*args, "--log-key", "handed-over/log.vkey"]) == 0
     given = given_dir / "log.vkey"
-    assert cli.main([*init_args(tmp_path, pki, packages["GM0363", 1]),
-                     "--log-key", str(given)]) == 0
     given.unlink()
     config = load_config(tmp_path / "node")
     assert config.log_key.parent == tmp_path / "node"
