@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import sqlite3
+from pathlib import Path
 
 from tests.lookup_support import audit_hub, run, running_hub, three_towns
 
@@ -65,13 +66,20 @@ def test_a_serving_hub_erases_nothing(hub_home, capsys):
     assert "the hub is serving on this home; stop it first" in capsys.readouterr().err
 
 
-def test_a_restore_from_before_the_erasure_erases_again(tmp_path, pki, secret_file, capsys):
+def erased_after_a_backup(tmp_path, pki, secret_file) -> tuple[Path, Path]:
+    """A stopped hub of three towns with alerts, backed up, then GM0344 erased: its home
+    and the backup."""
     hub_home, backup = tmp_path / "hub", tmp_path / "hub-backup.db"
     with running_hub(tmp_path, pki, alerts=True) as hub:
         three_towns(tmp_path, pki, secret_file, hub)
     assert run("hub", "backup", "--home", hub_home, "--out", backup) == 0
     assert run("hub", "erase", "--home", hub_home, "--gemeente", "GM0344",
                "--reason", "left") == 0
+    return hub_home, backup
+
+
+def test_a_restore_from_before_the_erasure_erases_again(tmp_path, pki, secret_file, capsys):
+    hub_home, backup = erased_after_a_backup(tmp_path, pki, secret_file)
     capsys.readouterr()
     assert run("hub", "restore", "--home", hub_home, "--from", backup) == 0
     assert "GM0344, erased after the backup, erased again (2 sightings)" in (
@@ -83,12 +91,7 @@ def test_a_restore_from_before_the_erasure_erases_again(tmp_path, pki, secret_fi
 
 def test_a_restore_that_cannot_erase_again_says_what_is_left_to_do(tmp_path, pki,
                                                                    secret_file, capsys):
-    hub_home, backup = tmp_path / "hub", tmp_path / "hub-backup.db"
-    with running_hub(tmp_path, pki, alerts=True) as hub:
-        three_towns(tmp_path, pki, secret_file, hub)
-    assert run("hub", "backup", "--home", hub_home, "--out", backup) == 0
-    assert run("hub", "erase", "--home", hub_home, "--gemeente", "GM0344",
-               "--reason", "left") == 0
+    hub_home, backup = erased_after_a_backup(tmp_path, pki, secret_file)
     toml = hub_home / "hub.toml"
     with_alerts = toml.read_text("utf-8")
     toml.write_text("".join(line for line in with_alerts.splitlines(True)
