@@ -230,7 +230,9 @@ def test_after_a_hub_restore_an_auditor_sets_its_last_head_aside_and_cosigns_aga
     restored = site.export(tmp_path / "restored.db")
     capsys.readouterr()
     assert cosign(restored) == 1
-    assert "history was rewritten or forked" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "history was rewritten or forked; the export holds a `restore` entry" in err
+    assert f"move {tmp_path / 'ap' / 'last.head'} out of {tmp_path / 'ap'}" in err
     # the head it cosigned is kept apart as evidence; the auditor stays the same witness
     (tmp_path / "ap" / "last.head").rename(tmp_path / "before-restore.head")
     assert cosign(restored) == 0

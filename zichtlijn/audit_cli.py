@@ -169,9 +169,13 @@ def cmd_cosign(args: argparse.Namespace) -> int:
                              tuple((key, report.entries) for key in trust.earlier_log_keys))
         last = open_tree_head(last_path.read_text("utf-8"), keyring, f"{last_path}")
         if last.size > report.entries or report.tree.root(last.size) != last.root:
+            restored = ("; the export holds a `restore` entry: the hub was restored from a "
+                        f"backup, so move {last_path} out of {state}, keep it as evidence, and "
+                        "cosign again (README \"Restoring from a backup\")"
+                        if report.actions["restore"] else "")
             raise LogError(f"the export is not consistent with the tree head of size {last.size} "
                            f"this auditor cosigned before ({last_path}): history was rewritten "
-                           "or forked")
+                           f"or forked{restored}")
     with secure_channel(args.hub, tls) as channel:
         count, line = submit_cosignature(channel, key, report.latest_head, args.timeout)
     last_path.write_text(report.latest_note + line + "\n", "utf-8")
