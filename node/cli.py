@@ -10,7 +10,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from linkage.key_package import open_package
+from linkage.key_package import KeyPackageError, open_package
 from linkage.schema import default_schema
 from node import alerts_cli
 from node.ask_again import ask_again
@@ -238,7 +238,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         try:  # the keys an import would encode with: a missing package shows here first
             keyring.encoders(default_schema(), dt.date.today())
             keys_problem = None
-        except EpochError as error:
+        except (EpochError, KeyPackageError) as error:  # e.g. sealed to an old certificate
             keys_problem = str(error)
         total = len(store.listing())
         unsynced = store.count_unsynced()

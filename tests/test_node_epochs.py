@@ -215,7 +215,7 @@ def test_dual_encoded_digest_views(rotated):
 
 
 def test_an_installed_epochs_keys_sealed_to_a_new_certificate_replace_its_package(
-        node, kits, tmp_path):
+        node, kits, tmp_path, capsys):
     # after a revocation the municipality's new certificate has a new key: the package
     # sealed to the old one no longer opens, and the same keys sealed anew must take its
     # place (installing it used to say "installed" and keep the old file)
@@ -236,6 +236,13 @@ def test_an_installed_epochs_keys_sealed_to_a_new_certificate_replace_its_packag
     keyring = Keyring(config, store)
     with pytest.raises(KeyPackageError, match="sealed to another certificate of GM0363"):
         keyring.encoders(default_schema(), DAY0)
+    # node status shows it as a WARNING among the rest, not as its only line
+    from zichtlijn import cli
+    (config.home / "node.toml").write_text(config.to_toml(), "utf-8")
+    assert cli.main(["node", "status", "--home", str(config.home), "--check"]) == 1
+    shown = capsys.readouterr().out
+    assert "WARNING: " in shown and "sealed to another certificate of GM0363" in shown
+    assert "epochs     1 current" in shown
     cert = x509.load_pem_x509_certificate((renewed.root / "node-GM0363.pem").read_bytes())
     resealed = seal_package(kits[1].keys, "GM0363", cert.public_key(),
                             secret_fingerprint(kits[1].secret, 1))
