@@ -38,12 +38,13 @@ def database_errors(path: Path, what: str, remedy: str = RESTORE) -> Iterator[No
         raise DatabaseFileError(explain(error, path, what, remedy)) from error
 
 
-def owner_only(path: Path) -> None:
+def owner_only(path: Path | str) -> None:
     """Create the database file readable by its owner alone when it is not there yet:
     SQLite gives it the process's umask (0644 under the usual 022), and its -wal and -shm
     files the file's own mode. A node's maps case references to sighting UUIDs."""
-    if path.exists():
+    if str(path) == ":memory:" or Path(path).exists():
         return
+    path = Path(path)
     # no directory, no right to write: SQLite says so next, naming the file
     with contextlib.suppress(OSError):
         path.touch(mode=0o600)
