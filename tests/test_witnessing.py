@@ -235,6 +235,11 @@ def test_after_a_hub_restore_an_auditor_sets_its_last_head_aside_and_cosigns_aga
     assert f"move {tmp_path / 'ap' / 'last.head'} out of {tmp_path / 'ap'}" in err
     # the head it cosigned is kept apart as evidence; the auditor stays the same witness
     (tmp_path / "ap" / "last.head").rename(tmp_path / "before-restore.head")
+    assert cli.main(["audit", "verify", str(restored), "--log-key",
+                     str(site.hub_home / "log.vkey"), "--ca", str(site.pki.root / "ca.pem"),
+                     "--checkpoint", str(tmp_path / "before-restore.head")]) == 1
+    assert "the log holds a `restore` entry; a head cosigned before the hub was restored" in (
+        capsys.readouterr().out)
     assert cosign(restored) == 0
     assert (tmp_path / "ap" / "witness.key").read_bytes() == witness
 

@@ -315,6 +315,11 @@ def _check_heads(conn: sqlite3.Connection, trust: Trust, tree: merkle.MemoryTree
             report.add(f"checkpoint from {origin}: not signed by the log key ({exc})")
             continue
         matches = _matches(head, tree, report, f"checkpoint from {origin}", False, None)
+        if not matches and report.actions["restore"]:
+            report.add(f"checkpoint from {origin}: the log holds a `restore` entry; a head "
+                       "cosigned before the hub was restored from a backup belongs to the "
+                       "history the restore cut off: keep it as evidence of that history "
+                       "(README \"Restoring from a backup\")")
         _cosignatures(head, note, trust, matches, f"checkpoint from {origin}", report)
 
 
