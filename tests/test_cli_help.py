@@ -47,3 +47,17 @@ def test_a_reader_that_leaves_early_ends_the_command_quietly(tmp_path):
     process.stdout.close()  # the reader is gone before the command writes
     err = process.stderr.read()
     assert (process.wait(), err) == (141, b"")
+
+
+@pytest.mark.parametrize(("args", "said"), [
+    (["node", "import"], "zichtlijn node import: error: the following arguments are required: "
+                         "file (see `zichtlijn node import --help`)"),
+    (["hub", "status", "--bogus"], "zichtlijn: error: unrecognized arguments: --bogus "
+                                   "(see `zichtlijn --help`)"),
+])
+def test_a_bad_option_is_one_line_with_exit_status_2(args, said, capsys):
+    # DESIGN §10: a one-line error on bad input; the usage is one --help away
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(args)
+    assert exit_.value.code == 2
+    assert capsys.readouterr().err == said + "\n"

@@ -9,12 +9,21 @@ import sqlite3
 import sys
 import traceback
 from collections.abc import Sequence
+from typing import NoReturn
 
 import grpc
 
 from zichtlijn.errors import USER_ERRORS, CliError, describe
 
 GROUPS = ("node", "hub", "riec", "audit", "pki", "keys", "demo")
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """Bad options and arguments are one line, as every other error (DESIGN §10); the
+    usage stays one `--help` away. Subcommands' parsers are of the same class."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see `{self.prog} --help`)\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -25,7 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     from zichtlijn.demo import register as register_demo
     from zichtlijn.riec_cli import register as register_riec
 
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="zichtlijn",
         description="Privacy-preserving linkage of control sightings across municipalities.",
     )
