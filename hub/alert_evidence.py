@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from typing import NamedTuple
 
 from hub import audit_log
@@ -52,17 +52,18 @@ def _scrub(snapshot: bytes, gone: set[str]) -> bytes | None:
     return alert.SerializeToString(deterministic=True)
 
 
-def alerts_holding(store: HubStore, uuids: list[str]) -> set[str]:
-    """Ids of the alerts that hold any of `uuids` as evidence."""
-    held: set[str] = set()
+def alerts_holding(store: HubStore, uuids: list[str]) -> dict[str, bytes]:
+    """{alert id: evidence digest} of the alerts that hold any of `uuids` as evidence."""
+    held: dict[str, bytes] = {}
     with store.lock:
         if not _have_alerts(store.db.conn):
             return held
         for start in range(0, len(uuids), _CHUNK):
             chunk = uuids[start : start + _CHUNK]
-            held.update(a for (a,) in store.db.execute(
-                "SELECT DISTINCT alert_id FROM alert_sightings "
-                f"WHERE sighting_uuid IN ({','.join('?' * len(chunk))})", chunk))
+            held.update((a, bytes(d)) for a, d in store.db.execute(
+                "SELECT DISTINCT a.alert_id, a.evidence_digest FROM alerts a "
+                "JOIN alert_sightings s ON s.alert_id = a.alert_id "
+                f"WHERE s.sighting_uuid IN ({','.join('?' * len(chunk))})", chunk))
     return held
 
 
@@ -114,43 +115,38 @@ def settle(store: HubStore, engine: AlertEngine | None, removed: Collection[str]
                     "the hub has no alert configuration (hub.toml: alerts = DIR)", len(before))
         return Settled(0, 0)
     read = engine.evaluate_after_removal(removed, before.keys()).sightings
-    unsupported = []
-    with store.lock:
-        for alert_id, digest in sorted(before.items()):
-            current, merged = store.db.execute(
-                "SELECT evidence_digest, merged_into FROM alerts WHERE alert_id = ?",
-                [alert_id]).fetchone()
-            # a withdrawn or purged UUID can be in no finding, so an unchanged digest
-            # means no rule fires on what is left of this alert's evidence (merged away, or
-            # updated by a finding: the rules still hold it)
-            if merged is None and bytes(current) == digest:
-                unsupported.append(alert_id)
-    close_unsupported(store, unsupported, reason)
+    # a withdrawn or purged UUID can be in no finding, so an alert whose evidence digest
+    # is still the one before the removal has no rule firing on what is left of it
+    close_unsupported(store, before, reason)
     engine.signal.notify()
     return Settled(len(before), read)
 
 
-def still_open(store: HubStore, alert_ids: Collection[str]) -> set[str]:
-    """Those of `alert_ids` that some region holds open."""
-    with store.lock:
-        return {alert_id for alert_id in alert_ids if store.db.execute(
-            "SELECT 1 FROM alert_regions WHERE alert_id = ? AND state != 'closed'",
-            [alert_id]).fetchone()}
-
-
-def close_unsupported(store: HubStore, alert_ids: Collection[str], reason: str) -> None:
-    """Close `alert_ids`, on which no rule fires any more, in every region that holds one
-    open, with `reason`; each closure an audit entry and an event on the RIECs' feed."""
+def close_unsupported(store: HubStore, before: Mapping[str, bytes], reason: str,
+                      only_open: bool = False) -> int:
+    """Close, with `reason`, each alert of `before` (id: its evidence digest before the
+    evaluation) that is still as it was: not merged away, its digest unchanged (no finding
+    updated it, also not one of another evaluation meanwhile: checked in the transaction
+    that closes it). It is closed in every region holding it open; each closure is an
+    audit entry and an event on the RIECs' feed. `only_open`: leave out an alert no
+    region holds open (its evidence did not change either). How many were closed."""
     now = utc_now()
+    closed_alerts = 0
     with store.transaction() as conn:
-        for alert_id in sorted(alert_ids):
-            version, = conn.execute("SELECT version FROM alerts WHERE alert_id = ?",
-                                    [alert_id]).fetchone()
-            conn.execute("UPDATE alerts SET version = ?, updated_at = ? WHERE alert_id = ?",
-                         [version + 1, now, alert_id])
+        for alert_id, digest in sorted(before.items()):
+            current, merged, version = conn.execute(
+                "SELECT evidence_digest, merged_into, version FROM alerts WHERE alert_id = ?",
+                [alert_id]).fetchone()
+            if merged is not None or bytes(current) != digest:
+                continue
             regions = dict(conn.execute(
                 "SELECT region, state FROM alert_regions WHERE alert_id = ?", [alert_id]))
             closed = sorted(r for r, state in regions.items() if state != "closed")
+            if only_open and not closed:
+                continue
+            closed_alerts += 1
+            conn.execute("UPDATE alerts SET version = ?, updated_at = ? WHERE alert_id = ?",
+                         [version + 1, now, alert_id])
             conn.executemany(
                 "UPDATE alert_regions SET state = 'closed', changed = 0, close_reason = ?, "
                 "state_at = ? WHERE alert_id = ? AND region = ?",
@@ -162,3 +158,4 @@ def close_unsupported(store: HubStore, alert_ids: Collection[str], reason: str) 
                                 "AND current = 1", [alert_id]).fetchone()[0]
             audit_log.append(conn, now, ACTOR, "alert_closed", alert=alert_id, reason=reason,
                              version=version + 1, regions=closed, sightings_left=left)
+    return closed_alerts

@@ -98,8 +98,10 @@ def correct(store: HubStore, linker: Linker, schema: LinkageSchema, gemeente: st
             alerts: AlertEngine | None = None, wait: float | None = None) -> RecordOutcome:
     """Replace one of `gemeente`'s sightings by its corrected encoding, same UUID.
 
-    The sighting stays (same UUID), so alerts holding it are not closed: the
-    rules are evaluated again and update them with the corrected evidence.
+    The sighting stays (same UUID): the rules are evaluated again and update the
+    alerts holding it with the corrected evidence; one that no rule holds any more
+    (the correction split the person it was raised on) is closed as
+    `evidence_corrected`.
 
     Raises hub.validate.Refusal for a malformed sighting and NotHeld when the
     gemeente holds no sighting with that UUID; LinkerBusyError, having changed
@@ -138,11 +140,13 @@ def correct(store: HubStore, linker: Linker, schema: LinkageSchema, gemeente: st
         evaluation = alerts.evaluate_after_removal([sighting.sighting_uuid], holding)
         # the evaluation read every person of these alerts: one no finding matched has no
         # rule firing on it any more (the correction split the person it was raised on)
-        unsupported = alert_evidence.still_open(store, holding - evaluation.report.supported)
-        alert_evidence.close_unsupported(store, unsupported, alert_evidence.CORRECTED)
-        if unsupported:
+        unsupported = {alert_id: digest for alert_id, digest in holding.items()
+                       if alert_id not in evaluation.report.supported}
+        closed = alert_evidence.close_unsupported(store, unsupported, alert_evidence.CORRECTED,
+                                                  only_open=True)
+        if closed:
             alerts.signal.notify()
-        changed = evaluation.report.changes + len(unsupported)
+        changed = evaluation.report.changes + closed
         read = evaluation.sightings
     return RecordOutcome(True, run.persons_changed + linked.persons_changed, changed, read)
 
