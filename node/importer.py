@@ -20,7 +20,7 @@ from node.csv_import import (
     uncatalogued_code,
 )
 from node.epoch_views import same_content
-from node.retention import TOO_OLD, WITHDRAWN
+from node.retention import PAST_RETENTION, Refusal
 from node.store import NodeStore
 from zichtlijn import wire
 from zichtlijn.identity import GEMEENTE_CODE
@@ -195,16 +195,6 @@ def encode_other_epoch(parsed: ParsedSighting, encoder: Encoder) -> encoding_pb2
                                       companions=single.companions, entities=single.entities)
 
 
-PAST_RETENTION = "past the retention period"
-
-
-def _skip_kind(reason: str) -> str | None:
-    """How a row left out by design is counted, or None for a row refused."""
-    if reason.startswith(TOO_OLD):
-        return PAST_RETENTION
-    return "withdrawn" if WITHDRAWN in reason else None
-
-
 def _other_gemeente(line: int, row: dict[str, str], own: str | None,
                     report: ImportReport) -> str | None:
     """The municipality a row's `gemeente` cell gives when it is not `own`, else None."""
@@ -241,7 +231,7 @@ def import_csv(
     today: dt.date,
     progress: Progress | None = None,
     also: Sequence[Encoder] = (),
-    refuse: Callable[[ParsedSighting], tuple[str, str] | None] | None = None,
+    refuse: Refusal | None = None,
     known_signals: frozenset[str] | None = None,
     encoding: str = "utf-8",
     gemeente: str | None = None,
@@ -253,8 +243,8 @@ def import_csv(
 
     `also`: encoders of older epochs in their overlap window (see encode_sighting).
     `encoding`: what the file is written in (node.csv_file.decode_csv).
-    `refuse`: why a valid row may still not be stored, as (field, reason), e.g. past
-    the retention period or withdrawn (node/retention.py).
+    `refuse`: why a valid row is left out (node/retention.py `LeftOut`): past the
+    retention period or withdrawn; counted by its kind, not an error.
     """
     report = ImportReport()
     hub_only = store.hub_only_by_day()  # empty unless the node was restored (recover.py)
@@ -342,13 +332,10 @@ def import_csv(
                 raise RowError(line, "case_ref", f"{parsed.case_ref!r} of "
                                                  f"{parsed.observed_on.isoformat()} repeats "
                                                  f"line {first[0]} with other content")
-            refused = refuse(parsed) if refuse else None
-            if refused:  # not remembered: a repeat of it is left out for the same reason
-                kind = _skip_kind(refused[1])
-                if kind is None:
-                    raise RowError(line, *refused)
-                report.skipped[kind] += 1
-                report.skip_notes.append(RowNote(line, *refused))
+            left_out = refuse(parsed) if refuse else None
+            if left_out:  # not remembered: a repeat of it is left out for the same reason
+                report.skipped[left_out.kind] += 1
+                report.skip_notes.append(RowNote(line, left_out.field, left_out.reason))
                 continue
             first_of[key] = (line, cells)
         except RowError as error:

@@ -132,7 +132,7 @@ def correct(channel: grpc.Channel | None, store: NodeStore, case_ref: str,
     parsed = parse_identity(fields, today, case_ref, observed_on, known_signals)
     refused = refuse(parsed)
     if refused:
-        raise CliError(f"{refused[0]}: {refused[1]}")
+        raise CliError(f"{refused.field}: {refused.reason}")
     encoder, *older = encoders
     message = encode_sighting(parsed, encoder, older)
     digest = wire.sighting_digest(message)  # like the importer: digest without the UUID

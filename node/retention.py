@@ -8,9 +8,10 @@ deletes something is written to `purge_log` and reported to the hub at the
 next sync, where it becomes an audit entry (`node_purge`), so an auditor sees
 the node's purges beside the hub's.
 
-A row older than the cutoff is refused at import (it would be purged at
+A row older than the cutoff is left out at import (it would be purged at
 once), and so is the case reference of a sighting the node withdrew: an
-inspection system that still exports it cannot bring it back. Those
+inspection system that still exports it cannot bring it back. Both are
+counted, not errors (`LeftOut`). Those
 tombstones hold the case reference and the date only, and are purged by
 the same rule.
 """
@@ -23,6 +24,7 @@ import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import grpc
 
@@ -135,27 +137,37 @@ def report_purges(channel: grpc.Channel, store: NodeStore, timeout_s: float) -> 
     return len(rows)
 
 
-Refusal = Callable[[ParsedSighting], tuple[str, str] | None]
+class LeftOut(NamedTuple):
+    """Why a valid row is not stored: by design, not by error."""
+    field: str
+    reason: str
+    kind: str  # how the import counts it: PAST_RETENTION or WITHDRAWN_CASE
+
+
+Refusal = Callable[[ParsedSighting], LeftOut | None]
 
 
 TOO_OLD = "older than the retention period"
-WITHDRAWN = "was withdrawn on"
+PAST_RETENTION = "past the retention period"
+WITHDRAWN_CASE = "withdrawn"
 
 
 def refusal(store: NodeStore, today: dt.date, months: int) -> Refusal:
-    """For the importer: why a parsed row may not be stored (field, reason), or None."""
+    """For the importer: why a parsed row may not be stored, or None."""
     create_tables(store)
     cutoff = months_before(today, months)
     withdrawn = {(case_ref, day): on for case_ref, day, on in store.db.execute(
         "SELECT case_ref, observed_on, withdrawn_on FROM withdrawn_cases")}
 
-    def check(parsed: ParsedSighting) -> tuple[str, str] | None:
+    def check(parsed: ParsedSighting) -> LeftOut | None:
         if parsed.observed_on <= cutoff:
-            return ("observed_on", f"{TOO_OLD} ({months} months, cutoff {cutoff}); not kept")
+            return LeftOut("observed_on", f"{TOO_OLD} ({months} months, cutoff {cutoff}); "
+                                          "not kept", PAST_RETENTION)
         on = withdrawn.get((parsed.case_ref, parsed.observed_on.isoformat()))
         if on is not None:
-            return ("case_ref", f"{parsed.case_ref!r} of {parsed.observed_on.isoformat()} "
-                                f"{WITHDRAWN} {on}; not imported again")
+            return LeftOut("case_ref", f"{parsed.case_ref!r} of "
+                                       f"{parsed.observed_on.isoformat()} was withdrawn on "
+                                       f"{on}; not imported again", WITHDRAWN_CASE)
         return None
 
     return check

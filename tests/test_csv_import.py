@@ -1124,9 +1124,11 @@ def test_the_summary_counts_rows_kept_with_a_note_not_notes():
 
 def test_a_repeat_of_a_row_left_out_for_its_age_is_left_out_again_not_counted_unchanged(
         store, encoder):
+    from node.retention import PAST_RETENTION, LeftOut
+
     def too_old(parsed):
-        return ("observed_on", "older than the retention period") if parsed.case_ref == "D-1" \
-            else None
+        return (LeftOut("observed_on", "older than the retention period", PAST_RETENTION)
+                if parsed.case_ref == "D-1" else None)
 
     data = csv_bytes([good("D-1"), good("D-2"), good("D-1")])
     report = import_csv(data, store, encoder, TODAY, refuse=too_old)
