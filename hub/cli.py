@@ -185,19 +185,21 @@ def cmd_status(args: argparse.Namespace) -> int:
     left = [f"{aside} holds the database a restore replaced, with what was withdrawn or "
             "purged since the backup: delete it once the nodes have rejoined (README "
             "\"Restoring from a backup\")"] if aside.exists() else []
+    sections = []  # (label, what it says, its warnings)
     if alerts is not None:
-        lines.append(f"alerts       {len(alerts.regions.gemeenten_of)} regions, "
-                     f"{len(alerts.signals.codes)} signal codes ({config.alerts})")
-        lines += [f"             WARNING: {warning}" for warning in routing]
-    lines.append(f"nodes        {nodes}")
-    lines += [f"             WARNING: {warning}" for warning in silent]
-    lines.append(f"tls          {describe_certs(config.tls, today)}")
-    lines += [f"             WARNING: {warning}" for warning in certs]
+        sections.append(("alerts", f"{len(alerts.regions.gemeenten_of)} regions, "
+                                   f"{len(alerts.signals.codes)} signal codes ({config.alerts})",
+                         routing))
+    sections += [("nodes", nodes, silent),
+                 ("tls", describe_certs(config.tls, today), certs)]
     if left:
-        lines.append("restore      the replaced database is still here")
-        lines += [f"             WARNING: {warning}" for warning in left]
+        sections.append(("restore", "the replaced database is still here", left))
+    for label, said, warnings in sections:
+        lines.append(f"{label:<12} {said}")
+        lines += [f"{'':<12} WARNING: {warning}" for warning in warnings]
     print("\n".join(lines))
-    return 1 if args.check and (silent or certs or routing or left) else 0
+    warned = any(warnings for _, _, warnings in sections)
+    return 1 if args.check and warned else 0
 
 
 def cmd_nodes(args: argparse.Namespace) -> int:
