@@ -6,7 +6,6 @@ import argparse
 import csv
 import dataclasses
 import datetime as dt
-import shutil
 import sys
 from pathlib import Path
 
@@ -22,7 +21,7 @@ from node.importer import import_csv
 from node.keys_cli import describe as describe_epoch
 from node.keys_cli import register as register_keys
 from node.log_client import NodeLog, log_status, witness_key
-from node.log_key_trust import trust_log_key
+from node.log_key_trust import keep_log_key, trust_log_key
 from node.lookup_cli import register as register_lookup
 from node.records_cli import register as register_records
 from node.recover import recover
@@ -83,10 +82,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     if config_path.exists() and not args.force:
         raise CliError(f"{config_path} exists; pass --force to overwrite the configuration")
     if log_key:  # kept in the home, as `node trust-log-key` keeps a new one
-        kept = (home / f"log-{read_vkey(log_key).key_id.hex()}.vkey").resolve()
-        if kept != log_key:
-            shutil.copyfile(log_key, kept)
-        config = dataclasses.replace(config, log_key=kept)
+        config = dataclasses.replace(config, log_key=keep_log_key(home, log_key))
     config_path.write_text(config.to_toml() + retention_toml(args.retention_months), "utf-8")
     store = NodeStore(config.db_path)
     try:

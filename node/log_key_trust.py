@@ -27,6 +27,15 @@ class Trusted:
     up_to: int  # the largest tree the old key stays trusted for
 
 
+def keep_log_key(home: Path, vkey: Path) -> Path:
+    """A copy of the hub's log key file in the node home (`log-<key id>.vkey`), so the
+    node does not depend on where the download was put; the copy's absolute path."""
+    kept = (home / f"log-{read_vkey(vkey).key_id.hex()}.vkey").resolve()
+    if kept != vkey.resolve():
+        shutil.copyfile(vkey, kept)
+    return kept
+
+
 def trust_log_key(config: NodeConfig, new_vkey: Path) -> Trusted:
     """Make `new_vkey` the node's log key and keep the old one for what it verified."""
     if config.log_key is None:
@@ -43,8 +52,7 @@ def trust_log_key(config: NodeConfig, new_vkey: Path) -> Trusted:
     finally:
         store.close()
     up_to = verified or 0
-    target = config.home / f"log-{new.key_id.hex()}.vkey"
-    shutil.copyfile(new_vkey, target)
+    target = keep_log_key(config.home, new_vkey)
     trusted = dataclasses.replace(
         config, log_key=target,
         retired_log_keys=(*config.retired_log_keys, (old.to_vkey(), up_to)))
