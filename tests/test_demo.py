@@ -145,9 +145,9 @@ def test_the_alert_configuration_for_given_files_catalogues_their_codes(tmp_path
                      "A-2,2026-03-01,Ana,Pop,bad code!\n", "utf-8")  # refused at import
     codes = demo_alerts.codes_in([given], "utf-8")
     assert codes == {"unlicensed", "eigen_code", "bad"}  # "code!" could never be imported
-    added = demo_alerts.write_config(tmp_path / "alerts", EXAMPLE_ALERTS, ["GM0014", "GM9999"],
-                                     codes)
-    assert added == ["bad", "eigen_code"]
+    change = demo_alerts.write_config(tmp_path / "alerts", EXAMPLE_ALERTS,
+                                      ["GM0014", "GM9999"], codes)
+    assert change.added == ["bad", "eigen_code"] and change.weigh_zero == []
     config = load_alert_config(tmp_path / "alerts")
     assert config.signals.weight("eigen_code") == demo_alerts.ADDED_WEIGHT
     assert config.signals.weight("unlicensed") == 1.0  # the example's own weight
@@ -159,9 +159,9 @@ def test_a_code_no_catalogue_can_hold_is_left_out_and_weighs_0(tmp_path):
     from zichtlijn import demo_alerts
     from zichtlijn.demo import EXAMPLE_ALERTS
 
-    added = demo_alerts.write_config(tmp_path / "alerts", EXAMPLE_ALERTS, ["GM0014"],
-                                     {"9lives", "eigen_code"})
-    assert added == ["eigen_code"]
+    change = demo_alerts.write_config(tmp_path / "alerts", EXAMPLE_ALERTS, ["GM0014"],
+                                      {"9lives", "eigen_code", "unlicensed"})
+    assert change.added == ["eigen_code"] and change.weigh_zero == ["9lives"]
     config = load_alert_config(tmp_path / "alerts")
     assert "9lives" not in config.signals.codes and config.signals.weight("9lives") == 0
 

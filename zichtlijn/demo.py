@@ -34,7 +34,6 @@ from zichtlijn.demo_lookup import show_lookup
 from zichtlijn.errors import CliError
 from zichtlijn.evaluate import quality
 from zichtlijn.identity import GEMEENTE_CODE
-from zichtlijn.signal_catalogue import load_signals
 from zichtlijn.synth import LISTED_ERRORS_ONLY, generate, write_csvs
 
 GEMEENTEN = {"GM0363": "Amsterdam", "GM0599": "Rotterdam", "GM0344": "Utrecht"}
@@ -75,14 +74,12 @@ def _csv_alerts(directory: Path, inputs: dict[str, list[Path]], encoding: str) -
     """The alert configuration for given files, written into `directory`."""
     codes = demo_alerts.codes_in([path for paths in inputs.values() for path in paths],
                                  encoding)
-    added = demo_alerts.write_config(directory, EXAMPLE_ALERTS, inputs, codes)
+    change = demo_alerts.write_config(directory, EXAMPLE_ALERTS, inputs, codes)
     weighed = (f"; codes not in the example catalogue weigh {demo_alerts.ADDED_WEIGHT}: "
-               f"{', '.join(added)}" if added else "")
-    uncataloguable = sorted(codes - set(added) - load_signals(
-        EXAMPLE_ALERTS / "signals.toml").codes)
-    if uncataloguable:
+               f"{', '.join(change.added)}" if change.added else "")
+    if change.weigh_zero:
         weighed += (f"; codes no catalogue can hold (2-48 lower-case letters, digits or _, "
-                    f"starting with a letter) weigh 0: {', '.join(uncataloguable)}")
+                    f"starting with a letter) weigh 0: {', '.join(change.weigh_zero)}")
     _step(f"match alerts: the example rules over one region ({demo_alerts.REGION}) holding "
           f"every given gemeente{weighed}")
     return directory

@@ -11,6 +11,7 @@ at weight 1 (a code no catalogue can hold, such as one starting with a digit, we
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from node.csv_file import CsvFileError, decode_csv, read_rows
@@ -34,11 +35,18 @@ def codes_in(files: Iterable[Path], encoding: str) -> set[str]:
     return {code for code in codes if WIRE_SIGNAL_CODE.match(code)}
 
 
+@dataclass(frozen=True)
+class CatalogueChange:
+    """What the demo's catalogue does with the files' codes the example lacks."""
+
+    added: list[str]  # at ADDED_WEIGHT
+    weigh_zero: list[str]  # no catalogue can hold them
+
+
 def write_config(directory: Path, example: Path, gemeenten: Iterable[str],
-                 codes: set[str]) -> list[str]:
-    """Write regions.toml, rules.toml and signals.toml into `directory`; the codes
-    added to the example catalogue (those a catalogue can hold)."""
-    codes = {code for code in codes if SIGNAL_CODE.match(code)}
+                 codes: set[str]) -> CatalogueChange:
+    """Write regions.toml, rules.toml and signals.toml into `directory`."""
+    holdable = {code for code in codes if SIGNAL_CODE.match(code)}
     directory.mkdir(parents=True, exist_ok=True)
     listed = ", ".join(f'"{code}"' for code in gemeenten)
     (directory / "regions.toml").write_text(
@@ -48,10 +56,11 @@ def write_config(directory: Path, example: Path, gemeenten: Iterable[str],
     # the example's defaults; its regional overrides name regions this file does not have
     rules = (example / "rules.toml").read_text("utf-8").split("\n[regions.")[0]
     (directory / "rules.toml").write_text(rules.rstrip() + "\n", "utf-8")
-    added = sorted(codes - load_signals(example / "signals.toml").codes)
+    known = load_signals(example / "signals.toml").codes
+    added = sorted(holdable - known)
     catalogue = (example / "signals.toml").read_text("utf-8").rstrip() + "\n"
     for code in added:
         catalogue += (f"\n[signals.{code}]  # in the given files, not in the example\n"
                       f"weight = {ADDED_WEIGHT}\n")
     (directory / "signals.toml").write_text(catalogue, "utf-8")
-    return added
+    return CatalogueChange(added, sorted(codes - holdable - known))
