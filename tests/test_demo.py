@@ -134,6 +134,20 @@ def test_demo_stops_with_one_line_naming_a_refused_file(tmp_path):
     assert _children_of(os.getpid()) == []
 
 
+def test_demo_reads_a_files_gemeente_as_a_gemeente_column_does(tmp_path, monkeypatch, capsys):
+    from zichtlijn import cli, demo
+
+    given = tmp_path / "a.csv"
+    given.write_text("case_ref,observed_on,given_names,surname\nA-1,2026-03-01,Ana,Pop\n")
+    seen: list[dict] = []
+    monkeypatch.setattr(demo, "run_demo", lambda *args: seen.append(args[4]))
+    for written in ("GM0363", "gm0363", "0363", "363"):
+        assert cli.main(["demo", "--csv", f"{written}={given}"]) == 0
+    assert seen == [{"GM0363": [given.resolve()]}] * 4
+    assert cli.main(["demo", "--csv", f"Amsterdam={given}"]) != 0
+    assert capsys.readouterr().err.strip().endswith("expected GMxxxx=FILE")
+
+
 def test_the_alert_configuration_for_given_files_catalogues_their_codes(tmp_path):
     from hub.alerts.config import load_alert_config
     from zichtlijn import demo_alerts

@@ -33,7 +33,6 @@ from zichtlijn.dates import DEFAULT_RETENTION_MONTHS, RETENTION_MONTHS
 from zichtlijn.demo_lookup import show_lookup
 from zichtlijn.errors import CliError
 from zichtlijn.evaluate import quality
-from zichtlijn.identity import GEMEENTE_CODE
 from zichtlijn.synth import LISTED_ERRORS_ONLY, generate, write_csvs
 
 GEMEENTEN = {"GM0363": "Amsterdam", "GM0599": "Rotterdam", "GM0344": "Utrecht"}
@@ -345,12 +344,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
             for named in _gemeenten_in(Path(item), args.encoding):
                 inputs.setdefault(named, []).append(Path(item).resolve())
             continue
-        code = code.strip().upper()  # gm0363 is GM0363
-        if not GEMEENTE_CODE.match(code):
+        named = gemeente_code(code)  # gm0363 and 0363 are GM0363, as in a gemeente column
+        if named is None:
             raise CliError(f"--csv {item!r}: expected GMxxxx=FILE")
         if not Path(path).is_file():
             raise CliError(f"--csv {item!r}: {path} is not a file")
-        inputs.setdefault(code, []).append(Path(path).resolve())  # several files: each
+        inputs.setdefault(named, []).append(Path(path).resolve())  # several files: each
     out = Path(args.clusters_out).resolve() if args.clusters_out else None
     run_demo(Path(args.dir).resolve(), args.persons, args.seed, args.full_mix, inputs or None,
              out, args.encoding)
