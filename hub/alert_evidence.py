@@ -21,7 +21,7 @@ from typing import NamedTuple
 
 from hub import audit_log
 from hub.alerts.engine import AlertEngine
-from hub.alerts.store import record_event
+from hub.alerts.store import LEFT_REGION, record_event
 from hub.store import HubStore, utc_now
 from zichtlijn.v1 import alerts_pb2
 
@@ -139,8 +139,9 @@ def close_unsupported(store: HubStore, before: Mapping[str, bytes], reason: str,
                 [alert_id]).fetchone()
             if merged is not None or bytes(current) != digest:
                 continue
-            regions = dict(conn.execute(
-                "SELECT region, state FROM alert_regions WHERE alert_id = ?", [alert_id]))
+            regions = dict(conn.execute(  # a region the alert left hears no more of it
+                "SELECT region, state FROM alert_regions WHERE alert_id = ? "
+                "AND coalesce(close_reason, '') != ?", [alert_id, LEFT_REGION]))
             closed = sorted(r for r, state in regions.items() if state != "closed")
             if only_open and not closed:
                 continue

@@ -203,3 +203,24 @@ def test_a_correction_that_splits_her_person_closes_the_alert_no_rule_holds(
     assert closed["reason"] == "evidence_corrected"
     code, out = audit_hub(tmp_path / "hub", pki.root / "ca.pem", capsys)
     assert code == 0 and "every check passed" in out
+
+
+def test_a_region_whose_sightings_are_withdrawn_no_longer_sees_the_alert(world, pki):
+    """Elena's two Amsterdam controls are withdrawn; Rotterdam and Utrecht still make a
+    carousel. Amsterdam's RIEC keeps the alert closed, without the other regions'
+    sightings, and is not told of its next change."""
+    hub, homes = world
+    carousel = elena_alert(hub, pki)
+    for case in ("AMS-1", "AMS-2"):
+        assert run("node", "withdraw", "--home", homes["GM0363"], case, "--reason",
+                   "error") == 0
+    [left] = [a for a in list_alerts(pki, hub.port, f"riec-{AMS}").alerts
+              if a.alert_id == carousel.alert_id]
+    assert (left.state, left.close_reason) == (alerts_pb2.ALERT_STATE_CLOSED,
+                                               "evidence_left_region")
+    assert list(left.sightings) == [] and list(left.gemeenten) == []
+    [kept] = [a for a in list_alerts(pki, hub.port, "riec-rotterdam").alerts
+              if a.alert_id == carousel.alert_id]
+    assert kept.state == alerts_pb2.ALERT_STATE_NEW
+    assert sorted(kept.gemeenten) == ["GM0344", "GM0599"]
+    assert any(e.get("regions_left") == [AMS] for e in actions(hub, "alert_updated"))

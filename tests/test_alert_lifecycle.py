@@ -189,3 +189,62 @@ def test_an_alert_no_finding_matches_any_more_keeps_its_evidence_and_state(store
     assert apply(store).changes == 0  # e.g. a relink split the person: no finding at all
     kept = view(store, alert_id, AMS)
     assert kept.state == alerts_pb2.ALERT_STATE_ACKNOWLEDGED and len(kept.sightings) == 2
+
+
+REGION_OF = {"GM0363": AMS, "GM0599": RDAM, "GM0344": "midden-nederland"}.get
+
+
+def apply_routed(store: HubStore, *findings: Finding) -> ReconcileReport:
+    with store.transaction() as conn:
+        reconciler = Reconciler(conn, FACTS, "2025-04-02T10:00:00+00:00", REGION_OF)
+        for f in findings:
+            reconciler.apply(f)
+    return reconciler.report
+
+
+def test_a_region_whose_sightings_left_the_evidence_hears_no_more_of_the_alert(store):
+    """Rotterdam's only sighting (s1) is withdrawn and Amsterdam's rule still fires on
+    s0, s2 and s5: Rotterdam sees the alert closed, without sightings, and not its next
+    change; Amsterdam sees the evidence as before."""
+    apply_routed(store, finding("s0", "s1", "s2"))
+    [alert_id] = alert_ids(store)
+    apply_routed(store, finding("s0", "s2", regions=(AMS,)))
+    left = view(store, alert_id, RDAM)
+    assert left.state == alerts_pb2.ALERT_STATE_CLOSED
+    assert left.close_reason == "evidence_left_region"
+    assert list(left.sightings) == [] and list(left.gemeenten) == [] and left.sighting_count == 0
+    assert [s.sighting_uuid for s in view(store, alert_id, AMS).sightings] == ["s0", "s2"]
+    assert events(store)[-2:] == [(alert_id, RDAM, "closed"), (alert_id, AMS, "updated")]
+    entry = json.loads(store.db.execute(
+        "SELECT entry FROM audit_entries ORDER BY idx DESC LIMIT 1").fetchone()[0])
+    assert entry["action"] == "alert_updated" and entry["regions_left"] == [RDAM]
+
+    apply_routed(store, finding("s0", "s2", "s5", regions=(AMS,)))  # new evidence, Amsterdam's
+    assert events(store)[-1] == (alert_id, AMS, "updated")
+    assert view(store, alert_id, RDAM).close_reason == "evidence_left_region"
+
+
+def test_new_evidence_from_the_region_routes_the_alert_to_it_again(store):
+    apply_routed(store, finding("s0", "s1"))
+    [alert_id] = alert_ids(store)
+    apply_routed(store, finding("s0", "s2", regions=(AMS,)))
+    report = apply_routed(store, finding("s0", "s2", "s3"))  # s3: a new Rotterdam sighting
+    back = view(store, alert_id, RDAM)
+    assert back.state == alerts_pb2.ALERT_STATE_NEW and back.changed and not back.close_reason
+    assert [s.sighting_uuid for s in back.sightings] == ["s0", "s2", "s3"]
+    assert report.reopened == 1
+    assert (alert_id, RDAM, "reopened") in events(store)
+
+
+def test_a_merge_does_not_reach_a_region_the_merged_alert_had_left(store):
+    apply_routed(store, finding("s0", "s1"), finding("s2", "s4", rule="carousel",
+                                                       regions=(AMS, "midden-nederland")))
+    first, second = alert_ids(store)
+    apply_routed(store, finding("s2", "s5", regions=(AMS,)))  # s4 (midden) withdrawn
+    apply_routed(store, finding("s0", "s2", "s5", regions=(AMS,)))  # s1 gone, the two merge
+    assert view(store, first, RDAM).close_reason == "evidence_left_region"
+    assert view(store, second, "midden-nederland").close_reason == "evidence_left_region"
+    assert (second, "midden-nederland", "merged") not in events(store)
+    regions = {r for (r,) in store.db.execute(
+        "SELECT region FROM alert_regions WHERE alert_id = ? AND close_reason IS NULL", [first])}
+    assert regions == {AMS}

@@ -260,7 +260,7 @@ class AlertEngine:
                 del facts
             skipped = 0
             with self.store.transaction() as conn:
-                reconciler = Reconciler(conn, by_uuid, utc_now())
+                reconciler = Reconciler(conn, by_uuid, utc_now(), self.config.regions.region_of)
                 for start in range(0, len(findings), RECONCILE_BATCH):
                     batch = findings[start : start + RECONCILE_BATCH]
                     if full:  # read again rather than kept: most sightings are in a finding

@@ -13,21 +13,27 @@ merge of two persons), sighting UUIDs never do, so this survives both.
 - it holds sightings of several alerts (two persons became one): the oldest
   alert takes the evidence, the others are closed as `merged` into it and the
   regions that had them receive the surviving alert;
-- an alert no finding matches any more keeps its last evidence and state.
+- an alert no finding matches any more keeps its last evidence and state;
+- a region none of whose municipalities the evidence touches any more (its
+  sightings there were withdrawn, corrected or erased) sees the alert closed as
+  `evidence_left_region`, without sightings, and no later change of it; new
+  evidence from its region routes the alert to it again, reopened.
 """
 
 from __future__ import annotations
 
 import hashlib
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from hub import audit_log
 from hub.alerts.rules import Fact, Finding
-from hub.alerts.store import record_event
+from hub.alerts.store import LEFT_REGION, record_event
 
 ACTOR = "hub:hub"
 MERGED = "merged"
+LEFT = "left"  # in `_regions`: the region the alert left (closed as LEFT_REGION)
 _CHUNK = 500  # stay far below SQLite's limit on bound parameters
 
 
@@ -99,10 +105,14 @@ def _gemeenten(finding: Finding, facts: dict[str, Fact]) -> int:
 
 
 class Reconciler:
-    def __init__(self, conn: sqlite3.Connection, facts: dict[str, Fact], now: str) -> None:
+    def __init__(self, conn: sqlite3.Connection, facts: dict[str, Fact], now: str,
+                 region_of: Callable[[str], str | None] | None = None) -> None:
+        """`region_of` maps a gemeente to its RIEC region (regions.toml); without it no
+        region ever leaves an alert."""
         self.conn = conn
         self.facts = facts
         self.now = now
+        self.region_of = region_of
         self.report = ReconcileReport()
 
     def apply(self, finding: Finding) -> None:
@@ -144,14 +154,32 @@ class Reconciler:
         record_event(self.conn, alert_id, region, "created", self.now)
 
     def _regions(self, alert_id: str) -> dict[str, str]:
-        return dict(self.conn.execute(
-            "SELECT region, state FROM alert_regions WHERE alert_id = ?", [alert_id]).fetchall())
+        """{region: state} of the regions the alert is routed to, LEFT for those it left."""
+        return {region: LEFT if reason == LEFT_REGION else state
+                for region, state, reason in self.conn.execute(
+                    "SELECT region, state, close_reason FROM alert_regions WHERE alert_id = ?",
+                    [alert_id])}
+
+    def _touched(self, finding: Finding) -> set[str] | None:
+        """The regions of the finding's sightings; None when regions are not known here."""
+        if self.region_of is None:
+            return None
+        return {r for u in finding.sightings
+                if (r := self.region_of(self.facts[u].gemeente)) is not None}
+
+    def _set_region_state(self, alert_id: str, region: str, state: str, changed: bool,
+                          reason: str | None, change: str) -> None:
+        self.conn.execute(
+            "UPDATE alert_regions SET state = ?, changed = ?, close_reason = ?, state_at = ? "
+            "WHERE alert_id = ? AND region = ?",
+            [state, int(changed), reason, self.now, alert_id, region])
+        record_event(self.conn, alert_id, region, change, self.now)
 
     def _merge(self, alert_id: str, into: str) -> set[str]:
         conn = self.conn
         conn.execute("UPDATE alerts SET merged_into = ?, updated_at = ? WHERE alert_id = ?",
                      [into, self.now, alert_id])
-        regions = self._regions(alert_id)
+        regions = {r: s for r, s in self._regions(alert_id).items() if s != LEFT}
         for region in sorted(regions):
             conn.execute(
                 "UPDATE alert_regions SET state = 'closed', changed = 0, close_reason = ?, "
@@ -171,14 +199,18 @@ class Reconciler:
         ).fetchone()
         digest = evidence_digest(finding)
         regions = self._regions(alert_id)
-        added = sorted((finding.regions | inherited) - set(regions))
+        routed = finding.regions | inherited
+        added = sorted(routed - set(regions))
+        returning = sorted(r for r, state in regions.items() if state == LEFT and r in routed)
         evidence_changed = bytes(old_digest) != digest
-        if not evidence_changed and not added:
+        if not evidence_changed and not added and not returning:
             self.report.unchanged += 1
             return
         held = {u for (u,) in conn.execute(
             "SELECT sighting_uuid FROM alert_sightings WHERE alert_id = ?", [alert_id])}
         new_evidence = sorted(finding.sightings - held)
+        staying = {r: state for r, state in regions.items() if state != LEFT}
+        leaving: list[str] = []
         if evidence_changed:
             version += 1
             _write_sightings(conn, alert_id, finding, self.facts)
@@ -187,15 +219,28 @@ class Reconciler:
                 "WHERE alert_id = ?",
                 [finding.score, version, digest, self.now, alert_id],
             )
-            reopened = self._mark_regions(alert_id, regions, bool(new_evidence))
-            self.report.reopened += reopened
+            touched = self._touched(finding)
+            if touched is not None:
+                leaving = sorted(r for r in staying if r not in touched)
+            for region in leaving:
+                del staying[region]
+                self._set_region_state(alert_id, region, "closed", False, LEFT_REGION, "closed")
+            self.report.reopened += self._mark_regions(alert_id, staying, bool(new_evidence))
+        for region in returning:
+            self._set_region_state(alert_id, region, "new", True, None, "reopened")
+            self.report.reopened += 1
         for region in added:
             self._add_region(alert_id, region)
+        details: dict[str, object] = {}
+        if leaving:
+            details["regions_left"] = leaving
+        if returning:
+            details["regions_returned"] = returning
         audit_log.append(conn, self.now, ACTOR, "alert_updated", alert=alert_id,
                          rule=finding.rule, version=version, sightings=len(finding.sightings),
                          new_sightings=len(new_evidence),
                          gemeenten=_gemeenten(finding, self.facts), regions_added=added,
-                         evidence=digest.hex())
+                         evidence=digest.hex(), **details)
         self.report.updated += 1
 
     def _mark_regions(self, alert_id: str, regions: dict[str, str], new_evidence: bool) -> int:

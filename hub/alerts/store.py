@@ -69,6 +69,10 @@ CREATE TABLE IF NOT EXISTS alert_meta (
 );
 """
 
+#: The close reason of a region the alert's evidence no longer touches: its view holds
+#: no sightings (they are all of other regions' municipalities now) and no later change.
+LEFT_REGION = "evidence_left_region"
+
 STATE_TO_WIRE = {
     "new": alerts_pb2.ALERT_STATE_NEW,
     "acknowledged": alerts_pb2.ALERT_STATE_ACKNOWLEDGED,
@@ -115,7 +119,7 @@ def region_view(conn: sqlite3.Connection, alert_id: str, region: str) -> alerts_
     if row is None:
         return None
     rule, score, version, created_at, updated_at, state, changed, reason, state_at = row
-    sightings = current_sightings(conn, alert_id)
+    sightings = [] if reason == LEFT_REGION else current_sightings(conn, alert_id)
     gemeenten = sorted({s.gemeente for s in sightings})
     return alerts_pb2.Alert(
         alert_id=alert_id, rule=rule, score=score, region=region,
