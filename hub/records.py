@@ -36,6 +36,14 @@ class NotHeld(LookupError):
     """The hub holds no such sighting of the calling gemeente."""
 
 
+class NotOwn(PermissionError):
+    """The hub holds the sighting for another gemeente: not the caller's to withdraw."""
+
+
+#: the audit entry's `refused` of a withdrawal of another gemeente's sighting
+REFUSED_NOT_OWN = "another_gemeente"
+
+
 def sighting_ref(sighting_uuid: str) -> str:
     return hashlib.sha256(b"zichtlijn-audit-sighting\x00" + sighting_uuid.encode()).hexdigest()[:32]
 
@@ -61,7 +69,8 @@ def withdraw(store: HubStore, linker: Linker, gemeente: str, sighting_uuid: str,
     """Remove one of `gemeente`'s sightings and re-cluster; remembered so it stays out.
 
     Alerts holding it are updated, or closed as `evidence_withdrawn` when no
-    rule fires on what is left (hub/alert_evidence.py).
+    rule fires on what is left (hub/alert_evidence.py). A UUID the hub holds for another
+    gemeente raises NotOwn (the attempt logged, nothing else changed).
     """
     at = utc_now()
     held = _held(store, sighting_uuid, gemeente)
@@ -83,7 +92,20 @@ def withdraw(store: HubStore, linker: Linker, gemeente: str, sighting_uuid: str,
 
     if held is None:
         with store.transaction() as conn:
-            record(conn, RemovalRun(0, 0, 0, 0.0))
+            # read in this transaction, so an upload cannot come between: a UUID another
+            # gemeente holds gets no tombstone here (it would stand under the wrong
+            # municipality), while a UUID held by nobody yet does (it stops a later upload)
+            owner = conn.execute("SELECT gemeente FROM sightings WHERE sighting_uuid = ?",
+                                 [sighting_uuid]).fetchone()
+            if owner is not None and owner[0] != gemeente:
+                audit_log.append(conn, at, f"node:{gemeente}", "withdraw",
+                                 sighting=sighting_ref(sighting_uuid), reason=reason,
+                                 removed=False, persons_changed=0, refused=REFUSED_NOT_OWN)
+            else:
+                record(conn, RemovalRun(0, 0, 0, 0.0))
+        if owner is not None and owner[0] != gemeente:
+            raise NotOwn(f"sighting {sighting_uuid} is not this municipality's: "
+                         "nothing was withdrawn")
         return RecordOutcome(False, 0)
     run = linker.remove([held[0]], record, wait)
     settled = alert_evidence.settle(store, alerts, [sighting_uuid], touched,

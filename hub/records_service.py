@@ -16,7 +16,7 @@ from hub.store import HubStore
 from hub.unusable import LinkerRequired, linker_wait
 from hub.validate import Refusal
 from linkage.schema import LinkageSchema
-from zichtlijn.transport import require_role
+from zichtlijn.transport import NOT_OWN, require_role
 from zichtlijn.v1 import records_pb2, records_pb2_grpc
 
 log = logging.getLogger("zichtlijn.hub.records")
@@ -70,10 +70,16 @@ class RecordService(records_pb2_grpc.RecordServiceServicer):
         if reason is None:
             context.abort(grpc.StatusCode.INVALID_ARGUMENT,
                           "a withdrawal needs a reason (recorded in error or erasure request)")
-        with LinkerRequired(context, NOTHING_CHANGED):
-            outcome = records.withdraw(self.store, self.linker, node.name,
-                                       request.sighting_uuid, reason, self.alerts,
-                                       linker_wait(context))
+        try:
+            with LinkerRequired(context, NOTHING_CHANGED):
+                outcome = records.withdraw(self.store, self.linker, node.name,
+                                           request.sighting_uuid, reason, self.alerts,
+                                           linker_wait(context))
+        except records.NotOwn as not_own:
+            # the other gemeente is not named: that is no business of this node's
+            log.warning("withdrawal by %s refused: the sighting is another gemeente's", node)
+            context.set_trailing_metadata((NOT_OWN,))
+            context.abort(grpc.StatusCode.PERMISSION_DENIED, str(not_own))
         log.info("withdrawal by %s (%s): removed=%s, %d person changes, %d alerts changed "
                  "(%d sightings read)", node, reason, outcome.changed, outcome.persons_changed,
                  outcome.alerts_changed, outcome.alert_sightings_read)

@@ -28,6 +28,7 @@ from node.store import NodeStore
 from zichtlijn import wire
 from zichtlijn.erasure import truncate_wal
 from zichtlijn.errors import CliError
+from zichtlijn.transport import NOT_OWN
 from zichtlijn.v1 import encoding_pb2, records_pb2, records_pb2_grpc
 
 REASONS = {
@@ -86,9 +87,18 @@ def withdraw(channel: grpc.Channel | None, store: NodeStore, case_ref: str, reas
     if sighting.synced:
         if channel is None:
             raise CliError("the sighting was synced: the hub must be asked")
-        reply = records_pb2_grpc.RecordServiceStub(channel).Withdraw(
-            records_pb2.WithdrawRequest(sighting_uuid=sighting.sighting_uuid,
-                                        reason=REASONS[reason]), timeout=timeout_s)
+        try:
+            reply = records_pb2_grpc.RecordServiceStub(channel).Withdraw(
+                records_pb2.WithdrawRequest(sighting_uuid=sighting.sighting_uuid,
+                                            reason=REASONS[reason]), timeout=timeout_s)
+        except grpc.RpcError as error:
+            # the hub does not name the other municipality; any other refusal (a revoked
+            # certificate, a busy hub) says its own line
+            if NOT_OWN not in tuple(error.trailing_metadata() or ()):
+                raise
+            raise CliError(f"{case_ref}: the hub holds sighting {sighting.sighting_uuid} for "
+                           "another municipality, so it is not this node's to withdraw; "
+                           "nothing was changed here or at the hub") from None
     forget_here(store, [(case_ref, sighting.observed_on,
                          *((sighting.sighting_uuid, reason) if reply is not None
                            else (None, None)))], today)

@@ -113,11 +113,66 @@ def test_a_withdrawn_case_is_not_imported_or_uploaded_again(world, tmp_path, cap
 def test_a_node_cannot_withdraw_another_towns_sighting(world, pki):
     hub, homes = world
     ams_uuid = uuids_by_case(homes["GM0363"])["AMS-1"]
-    reply = withdraw_over_grpc(hub, pki, "node-GM0599", ams_uuid)
-    assert reply.removed is False
+    with pytest.raises(grpc.RpcError) as err:
+        withdraw_over_grpc(hub, pki, "node-GM0599", ams_uuid)
+    # answered as not this node's, without naming whose it is
+    assert err.value.code() == grpc.StatusCode.PERMISSION_DENIED
+    assert "not this municipality's" in err.value.details()
+    assert "GM0363" not in err.value.details()
     assert ams_uuid in persons_of(hub)
-    [entry] = actions(hub, "withdraw")
+    # no tombstone under the caller for a UUID it never held: it stands for nothing
+    assert hub.store.withdrawn_of("GM0599") == [] == hub.store.withdrawn_of("GM0363")
+    [entry] = actions(hub, "withdraw")  # the attempt is logged, as refused
     assert entry["actor"] == "node:GM0599" and entry["removed"] is False
+    assert entry["refused"] == "another_gemeente"
+
+
+def test_node_withdraw_of_a_uuid_another_town_holds_says_so_and_changes_nothing(
+        world, capsys):
+    from node.store import NodeStore
+
+    hub, homes = world
+    ams_uuid = uuids_by_case(homes["GM0363"])["AMS-1"]
+    # a node database altered to hold another town's UUID under its own case_ref
+    store = NodeStore(homes["GM0599"] / "node.db")
+    with store.db.conn:
+        store.db.execute("UPDATE sightings SET sighting_uuid = ? WHERE case_ref = 'RTM-7'",
+                         [ams_uuid])
+    store.close()
+    capsys.readouterr()
+    assert run("node", "withdraw", "--home", homes["GM0599"], "RTM-7", "--reason",
+               "error") == 1
+    err = capsys.readouterr().err
+    assert err == (f"zichtlijn: RTM-7: the hub holds sighting {ams_uuid} for another "
+                   "municipality, so it is not this node's to withdraw; nothing was changed "
+                   "here or at the hub\n")
+    assert uuids_by_case(homes["GM0599"])["RTM-7"] == ams_uuid  # kept here
+    assert ams_uuid in persons_of(hub) and hub.store.withdrawn_of("GM0599") == []
+
+
+def test_a_withdrawal_before_the_upload_stops_that_upload(world, pki):
+    """The tombstone is for this: a UUID no town holds yet stays out once withdrawn."""
+    import uuid
+
+    from node.store import NodeStore
+    from zichtlijn import wire
+    from zichtlijn.v1 import encoding_pb2
+
+    hub, homes = world
+    store = NodeStore(homes["GM0599"] / "node.db")
+    (encoded,) = store.db.execute(
+        "SELECT encoded FROM sightings WHERE case_ref = 'RTM-7'").fetchone()
+    store.close()
+    fresh = str(uuid.uuid4())
+    reply = withdraw_over_grpc(hub, pki, "node-GM0599", fresh)
+    assert reply.removed is False
+    assert hub.store.withdrawn_of("GM0599") == [fresh]
+    sighting = encoding_pb2.EncodedSighting.FromString(encoded)
+    sighting.sighting_uuid = fresh  # a control the hub has not seen, under that UUID
+    with pytest.raises(ConflictError, match=f"sighting {fresh} was withdrawn"):
+        hub.store.store_batch("GM0599", wire.batch_digest([sighting]), [sighting])
+    [entry] = actions(hub, "withdraw")
+    assert entry["removed"] is False and "refused" not in entry
 
 
 @pytest.mark.parametrize("stem", ["riec-rotterdam", "auditor-ap", "operator-operator"])

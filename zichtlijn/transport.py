@@ -76,6 +76,11 @@ def require_role(context: grpc.ServicerContext, *roles: str) -> Principal:
 HUB_UNAVAILABLE = ("zichtlijn-unavailable", "hub")
 
 
+#: trailing metadata of a withdrawal refused because the hub holds the sighting for
+#: another municipality, told apart from a refusal of the certificate's role
+NOT_OWN = ("zichtlijn-refused", "not-own")
+
+
 #: trailing metadata of an upload the hub answered before its link run had ended
 STILL_LINKING = ("zichtlijn-linking", "pending")
 
