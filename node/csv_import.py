@@ -171,6 +171,10 @@ _TYPOGRAPHY = str.maketrans(
     | dict.fromkeys("\u00ad\u200b\u200c\u200d\u200e\u200f\u2060\u2066\u2067\u2068"
                     "\u2069\u202a\u202b\u202c\u202d\u202e\ufeff")
     | dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"))
+# A line break inside a cell (Excel's Alt+Enter: "Chișinău", new line, "Moldova") or a
+# pasted tab is layout, not content: read as a space in every field, so the row is not
+# lost over it. Other control characters still refuse the row (_CONTROL).
+_CELL_BREAK = re.compile(r"\r\n|[\r\n\t]")
 
 
 def _check_text(line: int, name: str, value: str, limit: int = MAX_FIELD_CHARS) -> str:
@@ -180,7 +184,7 @@ def _check_text(line: int, name: str, value: str, limit: int = MAX_FIELD_CHARS) 
         raise TextRefused(line, name, NOT_UTF8)
     if not value.isascii():
         value = value.translate(_TYPOGRAPHY)
-    value = value.strip()
+    value = _CELL_BREAK.sub(" ", value).strip()
     if excel_text := _EXCEL_TEXT.fullmatch(value):  # ="0612345678": a literal, kept as text
         value = excel_text.group(1).strip()
     if value.lower() in _NULL_MARKERS:

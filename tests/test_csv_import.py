@@ -264,7 +264,35 @@ def test_a_row_repeated_word_for_word_in_one_file_is_unchanged_not_refused(store
 def test_line_numbers_count_physical_lines_of_quoted_newlines(store, encoder):
     rows = [["G-1", "2026-01-01", "Ana\nMaria", "Pop", ""], ["B-1", "nope", "Ana", "Pop", ""]]
     report = run(csv_bytes(rows), store, encoder)
-    assert report.errors[-1].line == 4
+    assert report.imported == 1  # the cell of two lines is read, and takes up two lines
+    assert [(e.line, e.field) for e in report.errors] == [(4, "observed_on")]
+
+
+@pytest.mark.parametrize("broken", ["Chișinău\nMoldova", "Chișinău\r\nMoldova",
+                                    "Chișinău\rMoldova", "Chișinău\tMoldova"])
+def test_a_line_break_or_tab_inside_a_cell_is_a_space(store, encoder, broken):
+    # Excel's Alt+Enter in a cell: before, the row was refused for control characters
+    header = [*HEADER, "place_of_birth"]
+    names = ("Ana\r\nMaria", "Pop\tescu") if "\t" in broken else ("Ana\nMaria", "Popescu")
+    row = dict(zip(header, ["L-1", "2026-03-01", *names, "14-03-1998", broken], strict=True))
+    spaced = {name: re.sub(r"\r\n|[\r\n\t]", " ", value) for name, value in row.items()}
+    assert spaced["place_of_birth"] == "Chișinău Moldova"
+    assert parse_row(2, row, TODAY).subject == parse_row(2, spaced, TODAY).subject
+    # quoted as spreadsheets write such a cell (csv.writer leaves a lone \r unquoted)
+    data = (",".join(header) + "\n" + ",".join(f'"{v}"' for v in row.values()) + "\n"
+            + ",".join(good("L-3")) + ",\n" + "L-4,nope,Ana,Pop,,\n").encode()
+    report = run(data, store, encoder)
+    assert report.imported == 2
+    # line numbers stay the file's own after a row of several lines (two breaks, or one)
+    after = 2 + (2 if "\t" in broken else 3) + 1
+    assert [(e.line, e.field) for e in report.errors] == [(after, "observed_on")]
+
+
+@pytest.mark.parametrize("control", ["\x00", "\x0b", "\x0c", "\x1b", "\x85"])
+def test_other_control_characters_still_refuse_the_row(control):
+    row = dict(zip(HEADER, ["L-2", "2026-03-01", "Ana", f"Pop{control}escu", ""], strict=True))
+    with pytest.raises(RowError, match=r"^line 2: surname: contains control characters$"):
+        parse_row(2, row, TODAY)
 
 
 @pytest.mark.parametrize("codec", ["utf-16", "utf-16-be", "utf-8"])
