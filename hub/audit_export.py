@@ -17,6 +17,7 @@ import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
+from hub import stored_content
 from linkage.checkpoint import Verifier
 from zichtlijn.v1 import audit_pb2
 
@@ -93,12 +94,14 @@ def export_chunks(db_path: Path, log_key: Verifier,
                 audit_pb2.BatchRecord(digest=bytes(d), gemeente=g, sightings=n, accepted=a,
                                       received_at=r, leaf_index=i, sighting_digests=bytes(s))
                 for d, g, n, a, r, i, s in rows])
-        for rows in _rows(conn, "SELECT sighting_uuid, gemeente, digest, batch_digest, linked "
-                                "FROM sightings ORDER BY seq"):
+        # each sighting's digest as rebuilt from what the hub holds now (hub/stored_content.py)
+        for rows in _rows(conn, f"SELECT {stored_content.COLUMNS}, digest, gemeente, "
+                                "batch_digest, linked FROM sightings ORDER BY seq", BATCH_ROWS):
+            digests = stored_content.content_digests(conn, [row[:10] for row in rows])
             yield audit_pb2.ExportChunk(sightings=[
-                audit_pb2.SightingRecord(sighting_uuid=u, gemeente=g, digest=bytes(d),
-                                         batch_digest=bytes(b), linked=bool(k))
-                for u, g, d, b, k in rows])
+                audit_pb2.SightingRecord(sighting_uuid=row[1], gemeente=row[10], digest=d,
+                                         batch_digest=bytes(row[11]), linked=bool(row[12]))
+                for row, d in zip(rows, digests, strict=True)])
         yield from _alerts(conn)
         conn.execute("COMMIT")
     finally:
