@@ -12,7 +12,7 @@ import re
 
 from linkage.normalise import DateError, reject
 
-__all__ = ["parse_date"]
+__all__ = ["parse_date", "year_last_parts"]
 
 
 # --------------------------------------------------------------------------- dates
@@ -83,7 +83,9 @@ def _as_numbers(value: str) -> str:
         return (separators.pop() if separators else "-").join(
             re.split(r"\s*[-/.]\s*|\s+", body))
     if (roman := _ROMAN_MONTH.fullmatch(value)) and roman.group(3).lower() in _ROMAN_MONTHS:
-        return f"{roman.group(1)}-{_ROMAN_MONTHS[roman.group(3).lower()]}-{roman.group(4)}"
+        # written year first: a named month says which part is the day, so a file's
+        # month-first order (parse_date's month_first) does not apply to it
+        return f"{roman.group(4)}-{_ROMAN_MONTHS[roman.group(3).lower()]}-{roman.group(1)}"
     return value
 
 
@@ -112,8 +114,28 @@ def _birth_century(two_digits: int, seen_on: dt.date) -> int | None:
     return fits[0] if fits else None
 
 
+def _date_part(value: str, time_of_day: bool) -> str:
+    """The date of a cell without its time (or midnight), written as the forms above."""
+    day_only = (_TIME_OF_DAY if time_of_day else _MIDNIGHT).sub("", value)
+    return _as_numbers(_YEAR_WORD.sub("", day_only))
+
+
+def year_last_parts(text: str, *, time_of_day: bool = False) -> tuple[int, int] | None:
+    """The first and second number of a date of numbers written with its year last
+    (14-03-1990, 3/14/1990, 14.3.90, 14 03 1990), else None (year first, a month name,
+    eight digits, no date): the parts whose order a file's other dates may decide."""
+    value = text.strip()
+    # most cells are a bare date (the importer asks of every date cell before it reads
+    # the rows): the time and other countries' forms are looked for only when not
+    match = _DMY_DATE.fullmatch(value) or _DMY_SHORT_YEAR.fullmatch(value)
+    if match is None and not _ISO_DATE.fullmatch(value):
+        day_only = _date_part(value, time_of_day)
+        match = _DMY_DATE.fullmatch(day_only) or _DMY_SHORT_YEAR.fullmatch(day_only)
+    return (int(match.group(1)), int(match.group(3))) if match else None
+
+
 def parse_date(text: str, *, time_of_day: bool = False,
-               seen_on: dt.date | None = None) -> dt.date:
+               seen_on: dt.date | None = None, month_first: bool = False) -> dt.date:
     """Parse a date as inspectors and exports write it; refuse anything ambiguous.
 
     Accepted: year first (1990-03-14, 1990/03/14, 1990.03.14); day first (14-03-1990,
@@ -133,20 +155,27 @@ def parse_date(text: str, *, time_of_day: bool = False,
     14-03-05 is 2005); without `seen_on`, or where no century does (14-03-20 in 2026:
     6 or 106), it is refused, since a wrong century silently breaks linkage. An event
     (`time_of_day`) is this century's (01-03-26 is 2026-03-01). Month-first (US) order
-    is never assumed, but a month above 12 with a day of 12 or less is read the only
-    way it is a date, day and month exchanged (05-13-1990 and 1990-13-05 are 13 May
-    1990): a swap is a recording error the linker expects, and refusing the row would
-    lose the sighting. Whether a date may lie in the future is the caller's decision.
+    is never assumed unless `month_first` says so (below), but a month above 12 with a
+    day of 12 or less is read the only way it is a date, day and month exchanged
+    (05-13-1990 and 1990-13-05 are 13 May 1990): a swap is a recording error the linker
+    expects, and refusing the row would lose the sighting. Whether a date may lie in the
+    future is the caller's decision.
+
+    `month_first`: a date of numbers with its year last is read month first (3/14/1990,
+    8/12/2026 is 12 August), for a file whose other dates show that it writes them so
+    (node.csv_import.file_date_order); year first, month names and eight digits are read
+    as without it.
     """
     value = text.strip()
     if not value:
         raise DateError("empty date", "empty date")
-    day_only = (_TIME_OF_DAY if time_of_day else _MIDNIGHT).sub("", value)
-    day_only = _as_numbers(_YEAR_WORD.sub("", day_only))
+    day_only = _date_part(value, time_of_day)
     if match := _ISO_DATE.fullmatch(day_only):
         year, month, day = match.group(1, 3, 4)
     elif match := _DMY_DATE.fullmatch(day_only):
         day, month, year = match.group(1, 3, 4)
+        if month_first:
+            day, month = month, day
     elif (match := _DAY_NAMED_MONTH.fullmatch(day_only.casefold())) and (
             match.group(2) in _MONTH_NAMES):
         day, month, year = match.group(1), _MONTH_NAMES[match.group(2)], match.group(3)
@@ -159,6 +188,8 @@ def parse_date(text: str, *, time_of_day: bool = False,
         return _compact_date(day_only, value)
     elif match := _DMY_SHORT_YEAR.fullmatch(day_only):
         day, month, two_digits = match.group(1), match.group(3), int(match.group(4))
+        if month_first:
+            day, month = month, day
         if time_of_day:
             century: int | None = 2000
         else:

@@ -12,10 +12,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from linkage.dates import birth_year_only, parse_date
+from linkage.dates import birth_year_only, parse_date, year_last_parts
 from linkage.demographics import normalise_nationality, normalise_sex
 from linkage.encode import Identity
 from linkage.identifiers import (
@@ -270,10 +270,80 @@ def _has_name(identity: Identity) -> bool:
     return bool(name_words(identity.given_names) or name_words(identity.surname))
 
 
+DATE_COLUMNS = ("observed_on", "date_of_birth", "companion_date_of_birth")
+
+
+@dataclass(frozen=True)
+class DateOrder:
+    """How a file writes its dates of numbers with the year last, from all its dates."""
+    month_first: bool = False
+    note: str | None = None  # one line about the file, when its dates say something
+
+
+@dataclass(frozen=True)
+class _Sample:
+    line: int
+    field: str
+    text: str
+
+    def __str__(self) -> str:
+        # a date of birth is identity: named by line and field, never by its value
+        said = f"{self.field} {self.text}" if self.field not in IDENTITY_FIELDS else self.field
+        return f"line {self.line} ({said})"
+
+
+def _first_sample(found: _Sample | None, sample: _Sample) -> _Sample:
+    """The first sample, or the first of observed_on once there is one: its value may be
+    shown."""
+    if found is None or (found.field in IDENTITY_FIELDS
+                         and sample.field not in IDENTITY_FIELDS):
+        return sample
+    return found
+
+
+def file_date_order(rows: Iterable[tuple[int, dict[str, str]]]) -> DateOrder:
+    """Whether the file writes 8/12/2026 for 12 August, decided from all its date columns.
+
+    A date such as 3/5/1990 reads either way; only one whose first part (day first: 25/8)
+    or second part (month first: 8/25) is above 12 shows the order. A file in which some
+    show month-first and none day-first is month-first (an American system's export:
+    read day-first, a third of its dates came out wrong, some "in the future"). One
+    showing both orders, or neither, is read day-first as always; one showing both is
+    said, since its ambiguous dates may be misread. Year first, month names and eight
+    digits do not count (and are read as always).
+    """
+    day_first: _Sample | None = None
+    month_first: _Sample | None = None
+    for line, row in rows:
+        for name in DATE_COLUMNS:
+            cell = row.get(name, "").strip()
+            if not cell or not (parts := year_last_parts(
+                    cell if cell.isascii() else cell.translate(_TYPOGRAPHY),
+                    time_of_day=name == "observed_on")):
+                continue
+            first, second = parts
+            if 12 < first <= 31 and 1 <= second <= 12:
+                day_first = _first_sample(day_first, _Sample(line, name, cell))
+            elif 12 < second <= 31 and 1 <= first <= 12:
+                month_first = _first_sample(month_first, _Sample(line, name, cell))
+    if month_first is None:
+        return DateOrder()
+    if day_first is None:
+        written = "m/d/yyyy" if "/" in month_first.text else "m-d-yyyy" if (
+            "-" in month_first.text) else "m.d.yyyy"
+        return DateOrder(True, f"dates in this file are month-first ({written}), as "
+                               f"{month_first} shows: read as such")
+    return DateOrder(False, f"dates in this file are written both day-first, as {day_first}, "
+                            f"and month-first, as {month_first}: read day-first where both "
+                            "readings are dates (3/5 is 3 May), so check those; export "
+                            "dates as YYYY-MM-DD")
+
+
 def _parse_date(line: int, name: str, value: str, time_of_day: bool = False,
-                seen_on: dt.date | None = None) -> dt.date:
+                seen_on: dt.date | None = None, month_first: bool = False) -> dt.date:
     try:
-        return parse_date(value, time_of_day=time_of_day, seen_on=seen_on)
+        return parse_date(value, time_of_day=time_of_day, seen_on=seen_on,
+                          month_first=month_first)
     except NormaliseError as exc:
         if name in IDENTITY_FIELDS:
             # the parser's reason quotes parts of the date, which is identity data here
@@ -282,7 +352,8 @@ def _parse_date(line: int, name: str, value: str, time_of_day: bool = False,
 
 
 def _date_of_birth(line: int, name: str, value: str, observed_on: dt.date,
-                   notes: list[RowNote] | None = None) -> dt.date | None:
+                   notes: list[RowNote] | None = None,
+                   month_first: bool = False) -> dt.date | None:
     """The date of birth of a cell, None if there is none.
 
     A cell that holds no date that can be hers (not a date, after the control, before
@@ -296,19 +367,20 @@ def _date_of_birth(line: int, name: str, value: str, observed_on: dt.date,
     if not value or _ZERO_DATE.fullmatch(value):
         return None
     try:
-        return _possible_birth(line, name, value, observed_on)
+        return _possible_birth(line, name, value, observed_on, month_first)
     except RowError as error:  # its reasons never quote the date
         _kept_without(error, notes, BIRTH_DROPPED)
         return None
 
 
-def _possible_birth(line: int, name: str, value: str, observed_on: dt.date) -> dt.date | None:
+def _possible_birth(line: int, name: str, value: str, observed_on: dt.date,
+                    month_first: bool = False) -> dt.date | None:
     # known in part (00-03-1990, 1990, maart 1990) or a guess (ca. 1990): only whole,
     # certain dates are encoded, so the sighting is kept without one
     if (year := birth_year_only(value)) is not None:
         _require_possible_birth(line, name, dt.date(year, 1, 1), observed_on)  # its year
         return None
-    born = _parse_date(line, name, value, seen_on=observed_on)
+    born = _parse_date(line, name, value, seen_on=observed_on, month_first=month_first)
     if born == PLACEHOLDER_BIRTH:
         return None
     _require_possible_birth(line, name, born, observed_on)
@@ -380,7 +452,7 @@ def _phones(line: int, value: str, nationality: str | None,
 
 def parse_row(line: int, row: dict[str, str], today: dt.date,
               known_signals: frozenset[str] | None = None, *,
-              strict: bool = False) -> ParsedSighting:
+              strict: bool = False, month_first: bool = False) -> ParsedSighting:
     """One checked row; `known_signals` (the signal catalogue) refuses other codes.
 
     What makes a row a control (case reference, date, a name) and what the alerts read
@@ -389,7 +461,8 @@ def parse_row(line: int, row: dict[str, str], today: dt.date,
     phone, a plate, the address, the companion) keeps the row without it and adds a
     note: the sighting still links on the rest. With `strict` (someone typing it in, who
     can correct it) that refuses the row too. Text that is no text (control characters,
-    a formula, too long) always refuses the row.
+    a formula, too long) always refuses the row. `month_first`: the file writes its dates
+    of numbers month first (file_date_order).
     """
     if "__width__" in row:
         raise RowError(line, "row", row["__width__"])
@@ -405,7 +478,8 @@ def parse_row(line: int, row: dict[str, str], today: dt.date,
     observed_text = _check_text(line, "observed_on", get("observed_on", ""))
     if not observed_text:
         raise RowError(line, "observed_on", "required but empty")
-    observed_on = _parse_date(line, "observed_on", observed_text, time_of_day=True)
+    observed_on = _parse_date(line, "observed_on", observed_text, time_of_day=True,
+                              month_first=month_first)
     if observed_on > today:
         raise RowError(line, "observed_on", f"{observed_text!r} is in the future")
     if observed_on < EARLIEST_SIGHTING:
@@ -431,7 +505,7 @@ def parse_row(line: int, row: dict[str, str], today: dt.date,
 
     setting, licensed, signals = _control(line, get, known_signals, kept_without)
     born = _date_of_birth(line, "date_of_birth", get("date_of_birth", ""), observed_on,
-                          kept_without)
+                          kept_without, month_first)
     sex = _normalised(line, "sex", get("sex", ""), normalise_sex, kept_without)
     nationality = _normalised(line, "nationality", get("nationality", ""),
                               normalise_nationality, kept_without)
@@ -444,7 +518,7 @@ def parse_row(line: int, row: dict[str, str], today: dt.date,
         raise RowError(line, "given_names", "no name left once titles and placeholders "
                                             "(Mevr., onbekend) are dropped")
     entities = _entities(line, get, nationality, notes, kept_without)
-    companion = _companion(line, get, observed_on, kept_without)
+    companion = _companion(line, get, observed_on, kept_without, month_first)
     return ParsedSighting(line, case_ref, observed_on, setting, licensed, signals, subject,
                           companion, entities, tuple(notes))
 
@@ -542,7 +616,7 @@ def _entities(line: int, get: Callable[[str, str], str], nationality: str | None
 
 
 def _companion(line: int, get: Callable[[str, str], str], observed_on: dt.date,
-               notes: list[RowNote] | None) -> Identity | None:
+               notes: list[RowNote] | None, month_first: bool = False) -> Identity | None:
     """The man recorded with her, if any; an unreadable companion is dropped with a note."""
     names: list[str] = []
     unreadable: RowError | None = None
@@ -558,7 +632,7 @@ def _companion(line: int, get: Callable[[str, str], str], observed_on: dt.date,
         return None
     given, surname = names
     born = _date_of_birth(line, "companion_date_of_birth", get("companion_date_of_birth", ""),
-                          observed_on, notes)
+                          observed_on, notes, month_first)
     # "onbekend" for the man's name says there was a man, not who: no companion identity
     if _has_name(Identity(given, surname)):
         return Identity(given, surname, born)

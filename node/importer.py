@@ -16,6 +16,7 @@ from node.csv_import import (
     ParsedSighting,
     RowError,
     RowNote,
+    file_date_order,
     parse_row,
     uncatalogued_code,
 )
@@ -44,6 +45,8 @@ class ImportReport:
     # or one past the retention period): counted and said, the exit status stays 0
     skipped: Counter[str] = field(default_factory=Counter)
     skip_notes: list[RowNote] = field(default_factory=list)
+    # the file's dates read month-first, or written in both orders (csv_import.DateOrder)
+    date_note: str | None = None
 
     @property
     def rejected(self) -> int:
@@ -83,8 +86,9 @@ class ImportReport:
         return lines
 
     def advice(self) -> list[str]:
-        """What to do about a whole class of refused rows, said once."""
-        found = []
+        """What to do about a whole class of rows, said once: first how the file's dates
+        were read, which may explain the lines above."""
+        found = [self.date_note] if self.date_note else []
         undecodable = sum(error.reason == NOT_UTF8 for error in self.errors)
         if undecodable:
             found.append(f"{undecodable} row(s) are not UTF-8: a spreadsheet saved as \"CSV "
@@ -310,18 +314,22 @@ def import_csv(
         if len(pending) >= CHUNK_ROWS:
             flush()
 
+    text = decode_csv(data, encoding)
+    # the order of 8/12/2026 is the file's, not the row's: all its dates are read first
+    order = file_date_order(read_rows(text))
+    report.date_note = order.note
     # rows are validated a chunk at a time, then the chunk's identities are encoded in
     # one batch (Encoder.encode_batch): the same result as row by row, in file order
     chunk: list[tuple[int, ParsedSighting] | RowError] = []
     stored_rows = 0
-    for line, row in read_rows(decode_csv(data, encoding)):
+    for line, row in read_rows(text):
         seen_rows += 1
         try:
             other = _other_gemeente(line, row, gemeente, report)
             if other:
                 report.elsewhere[other] += 1
                 continue
-            parsed = parse_row(line, row, today, known_signals)
+            parsed = parse_row(line, row, today, known_signals, month_first=order.month_first)
             cells = _cells_digest(row)
             key = (parsed.case_ref, parsed.observed_on)
             first = first_of.get(key)

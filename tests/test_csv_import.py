@@ -1268,3 +1268,120 @@ def test_a_column_outside_the_design_still_refuses_the_file(store, encoder):
                                            r"case_ref, .*, gemeente\)"):
         import_csv(csv_bytes([[*good("G-1"), "x"]], [*HEADER, "sighting_uuid"]), store,
                    encoder, TODAY)
+
+
+# A town's system exporting American dates (m/d/yyyy): the order is the file's
+US_HEADER = [*HEADER, "companion_given_names", "companion_surname", "companion_date_of_birth"]
+
+
+def _us_rows(observed: list[str], births: list[str], companions: list[str] | None = None
+             ) -> list[list[str]]:
+    companions = companions or [""] * len(observed)
+    return [[f"U-{k}", seen, "Ana", f"Pop{'a' * k}", born, *(("Ion", "Rusu") if him else
+                                                              ("", "")), him]
+            for k, (seen, born, him) in enumerate(zip(observed, births, companions,
+                                                      strict=True), start=1)]
+
+
+def _stored(store: NodeStore) -> dict[str, tuple[str, bytes]]:
+    """case_ref -> (date of the control, digest of its encodings, UUID left out)"""
+    return {case_ref: (day, store.content_digest_of(case_ref, day))
+            for case_ref, _, day, _ in store.listing()}
+
+
+def test_a_month_first_file_is_read_month_first_and_said_once(store, encoder, tmp_path):
+    written = _us_rows(["8/25/2026", "8/12/2026", "3/5/2026"], ["3/5/1990", "12/1/1985", ""],
+                       ["", "", "2/11/1980"])
+    report = import_csv(csv_bytes(written, US_HEADER), store, encoder, TODAY)
+    assert (report.imported, report.errors, report.notes) == (3, [], [])
+    assert report.advice() == ["dates in this file are month-first (m/d/yyyy), as line 2 "
+                               "(observed_on 8/25/2026) shows: read as such"]
+    # the same controls written year first: the same dates, of the control and of birth
+    iso = _us_rows(["2026-08-25", "2026-08-12", "2026-03-05"],
+                   ["1990-03-05", "1985-12-01", ""], ["", "", "1980-02-11"])
+    other = NodeStore(tmp_path / "iso.db")
+    try:
+        assert import_csv(csv_bytes(iso, US_HEADER), other, encoder, TODAY).imported == 3
+        assert _stored(store) == _stored(other)
+    finally:
+        other.close()
+
+
+def test_a_month_first_date_of_birth_is_named_by_line_never_by_its_value(store, encoder):
+    written = _us_rows(["2026-03-01", "01-03-2026"], ["3/5/1990", "3/25/1990"])
+    report = import_csv(csv_bytes(written, US_HEADER), store, encoder, TODAY)
+    assert report.advice() == ["dates in this file are month-first (m/d/yyyy), as line 3 "
+                               "(date_of_birth) shows: read as such"]
+    # 01-03-2026 in a month-first file is 3 January, its own dash read as the file's slash
+    assert sorted(day for *_, day, _ in store.listing()) == ["2026-01-03", "2026-03-01"]
+
+
+def test_month_names_year_first_and_roman_months_are_read_as_written_in_a_month_first_file():
+    row = dict(zip(US_HEADER, _us_rows(["8/25/2026"], ["5 March 1990"])[0], strict=True))
+    for born in ("5 March 1990", "1990-03-05", "5.III.1990", "19900305"):
+        parsed = parse_row(2, {**row, "date_of_birth": born}, TODAY, month_first=True)
+        assert parsed.subject.date_of_birth == dt.date(1990, 3, 5), born
+    assert parse_row(2, row, TODAY, month_first=True).observed_on == dt.date(2026, 8, 25)
+
+
+@pytest.mark.parametrize(("observed", "births", "companions", "note"), [
+    # both orders shown: read day-first as always, and said with a line of each
+    (["25/8/2026", "8/25/2026"], ["3/5/1990", ""], None,
+     "dates in this file are written both day-first, as line 2 (observed_on 25/8/2026), "
+     "and month-first, as line 3 (observed_on 8/25/2026): read day-first where both "
+     "readings are dates (3/5 is 3 May), so check those; export dates as YYYY-MM-DD"),
+    (["1/3/2026", "2/3/2026"], ["3/5/1990", "25/12/1980"], ["", "3/25/1970"],
+     "dates in this file are written both day-first, as line 3 (date_of_birth), and "
+     "month-first, as line 3 (companion_date_of_birth): read day-first where both "
+     "readings are dates (3/5 is 3 May), so check those; export dates as YYYY-MM-DD"),
+    # every date ambiguous, or only day-first ones: day-first, nothing to say
+    (["1/3/2026", "2/3/2026"], ["3/5/1990", "12/1/1985"], None, None),
+    (["25/8/2026", "2/3/2026"], ["3/5/1990", ""], None, None),
+])
+def test_a_file_of_both_orders_or_of_neither_is_read_day_first(store, encoder, tmp_path,
+                                                                 observed, births, companions,
+                                                                 note):
+    written = _us_rows(observed, births, companions)
+    report = import_csv(csv_bytes(written, US_HEADER), store, encoder, TODAY)
+    assert report.advice() == ([note] if note else [])
+    assert stored_case_refs(store) == ["U-1", "U-2"]
+    # the first row read day-first: its control and her 3/5/1990 as 3 May
+    day, month, year = observed[0].split("/")
+    iso = [[*written[0][:1], f"{year}-{int(month):02d}-{int(day):02d}", *written[0][2:4],
+            "1990-05-03", *written[0][5:]]]
+    other = NodeStore(tmp_path / "iso.db")
+    try:
+        import_csv(csv_bytes(iso, US_HEADER), other, encoder, TODAY)
+        assert _stored(store)["U-1"] == _stored(other)["U-1"]
+    finally:
+        other.close()
+
+
+def test_the_import_command_reads_a_month_first_export_and_says_so(tmp_path, pki, secret_file,
+                                                                    capsys):
+    from tests.conftest import make_node
+    from zichtlijn import cli
+
+    # the command reads against the real today: controls of the last weeks
+    today = dt.date.today()
+    late = next(today - dt.timedelta(days=k) for k in range(1, 40)
+                if (today - dt.timedelta(days=k)).day > 12)
+    early = next(today - dt.timedelta(days=k) for k in range(1, 60)
+                 if (day := today - dt.timedelta(days=k)).day <= 12 and day.day != day.month)
+    config = make_node(tmp_path, pki, secret_file, "GM0363", 1)
+    export = tmp_path / "export.csv"
+    us = [f"{day.month}/{day.day}/{day.year}" for day in (late, early)]
+    export.write_bytes(csv_bytes(_us_rows(us, ["3/5/1990", ""]), US_HEADER))
+    capsys.readouterr()
+    assert cli.main(["node", "import", "--home", str(config.home), str(export)]) == 0
+    captured = capsys.readouterr()
+    assert captured.err.splitlines() == [
+        f"export.csv: dates in this file are month-first (m/d/yyyy), as line 2 (observed_on "
+        f"{us[0]}) shows: read as such"]
+    assert "imported 2, unchanged 0, rejected 0" in captured.out
+    store = NodeStore(config.db_path)
+    try:
+        assert sorted(store.dates_of(f"U-{k}")[0] for k in (1, 2)) == sorted(
+            [late.isoformat(), early.isoformat()])
+    finally:
+        store.close()
