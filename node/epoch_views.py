@@ -11,6 +11,8 @@ no longer encode under the old keys, and a correction goes through
 
 from __future__ import annotations
 
+import struct
+
 from zichtlijn import wire
 from zichtlijn.v1 import encoding_pb2
 
@@ -33,10 +35,30 @@ def epoch_digests(message: encoding_pb2.EncodedSighting) -> dict[int, bytes]:
     return views
 
 
-def same_content(stored: bytes | None, new: encoding_pb2.EncodedSighting) -> bool:
-    if stored is None:
-        return False
-    old = epoch_digests(encoding_pb2.EncodedSighting.FromString(stored))
+def _agree(old: dict[int, bytes], new: encoding_pb2.EncodedSighting) -> bool:
     fresh = epoch_digests(new)
     common = old.keys() & fresh.keys()
     return all(old[e] == fresh[e] for e in common)
+
+
+def same_content(stored: bytes | None, new: encoding_pb2.EncodedSighting) -> bool:
+    if stored is None:
+        return False
+    return _agree(epoch_digests(encoding_pb2.EncodedSighting.FromString(stored)), new)
+
+
+# A sighting's content as it once was, without its encodings: its digest under each epoch
+# (uint32, as the proto's) in epoch order. What node.db remembers of the row a correction
+# replaced (node/records.py): enough to recognise that row when an export brings it
+# again, too little to link on.
+_EPOCH_DIGEST = struct.Struct(">I32s")
+
+
+def packed_digests(message: encoding_pb2.EncodedSighting) -> bytes:
+    return b"".join(_EPOCH_DIGEST.pack(epoch, digest)
+                    for epoch, digest in sorted(epoch_digests(message).items()))
+
+
+def same_as_packed(packed: bytes, new: encoding_pb2.EncodedSighting) -> bool:
+    """Whether `new` is the content `packed_digests` packed, compared as same_content does."""
+    return _agree(dict(_EPOCH_DIGEST.iter_unpack(packed)), new)

@@ -20,7 +20,7 @@ from node.csv_import import (
     parse_row,
     uncatalogued_code,
 )
-from node.epoch_views import same_content
+from node.epoch_views import same_as_packed, same_content
 from node.retention import PAST_RETENTION, Refusal
 from node.store import NodeStore
 from zichtlijn import wire
@@ -29,6 +29,9 @@ from zichtlijn.v1 import encoding_pb2
 
 CHUNK_ROWS = 1000
 Progress = Callable[[int], None]
+# how the import counts a row of a control `node correct` changed, as retention.LeftOut's
+# kinds are counted: the export keeps the old row, and the node's correction is the truth
+CORRECTED_AT_NODE = "corrected at the node"
 
 
 @dataclass
@@ -42,7 +45,8 @@ class ImportReport:
     errors: list[RowError] = field(default_factory=list)
     notes: list[RowNote] = field(default_factory=list)  # of kept rows, in file order
     # rows left out by design, not by error (an export still holding a withdrawn control,
-    # or one past the retention period): counted and said, the exit status stays 0
+    # one past the retention period, or one corrected at the node as it was before):
+    # counted and said, the exit status stays 0
     skipped: Counter[str] = field(default_factory=Counter)
     skip_notes: list[RowNote] = field(default_factory=list)
     # the file's dates read month-first, or written in both orders (csv_import.DateOrder)
@@ -252,6 +256,7 @@ def import_csv(
     """
     report = ImportReport()
     hub_only = store.hub_only_by_day()  # empty unless the node was restored (recover.py)
+    corrected = store.corrections()  # few: the controls `node correct` changed
     # (case_ref, date) -> (line, digest of its cells): a row repeated word for word
     # counts as unchanged, as it does when it comes again in a later file; the digest
     # never leaves this function
@@ -285,6 +290,17 @@ def import_csv(
         digest = wire.sighting_digest(message)
         key = (parsed.case_ref, message.observed_on)
         known = store.content_digest_of(*key)
+        if key in corrected and (
+                (known is not None and (known == digest
+                                        or same_content(store.encoded_of(*key), message)))
+                or any(same_as_packed(first, message) for first in corrected[key])):
+            # the row as first imported, or as corrected: the correction stands either way
+            report.skipped[CORRECTED_AT_NODE] += 1
+            report.skip_notes.append(RowNote(
+                line, "case_ref", f"{parsed.case_ref!r} of {message.observed_on} was "
+                                  "corrected at this node (`zichtlijn node correct`); the "
+                                  "correction stands, not imported again"))
+            return
         if known is not None:
             if known == digest or same_content(store.encoded_of(*key), message):
                 report.unchanged += 1

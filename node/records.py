@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import grpc
 
 from linkage.encode import Encoder
+from node.epoch_views import packed_digests
 from node.identity_input import parse_identity
 from node.importer import encode_sighting
 from node.retention import Refusal, create_tables
@@ -160,11 +161,17 @@ def correct(channel: grpc.Channel | None, store: NodeStore, case_ref: str,
         reply = records_pb2_grpc.RecordServiceStub(channel).Correct(
             records_pb2.CorrectRequest(sighting=message), timeout=timeout_s)
     with store.db.conn:
+        # the inspection system's export still holds the row as first imported: its digests
+        # (not its encodings) and date are kept, so the import can leave that row out
+        # instead of refusing it every night; a second correction keeps the first's
         store.db.execute(
             "UPDATE sightings SET observed_on = ?, epoch = ?, encoded = ?, content_digest = ?, "
-            "corrected_on = coalesce(?, corrected_on) WHERE sighting_uuid = ?",
+            "corrected_on = coalesce(?, corrected_on), "
+            "imported_digests = coalesce(imported_digests, ?), "
+            "imported_on = coalesce(imported_on, ?) WHERE sighting_uuid = ?",
             [message.observed_on, message.epoch, wire.canonical_bytes(message), digest,
-             today.isoformat() if reply is not None else None, sighting.sighting_uuid])
+             today.isoformat() if reply is not None else None,
+             packed_digests(sighting.message), sighting.observed_on, sighting.sighting_uuid])
     truncate_wal(store.db.conn)
     if reply is None:
         return Outcome(sighting.sighting_uuid, False, False)

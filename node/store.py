@@ -76,6 +76,13 @@ class NodeStore:
             # when a synced sighting was last corrected at the hub: asked again after a hub
             # restore (node/rejoin.py); added 2026-12-06, absent in older node databases
             self.db["sightings"].add_column("corrected_on", str)
+        # a corrected sighting's content and date as first imported (node/records.py): an
+        # export still holding that row is left out at import, not refused
+        # (node/importer.py); added 2026-12-07, NULL where never corrected and for
+        # corrections made before
+        for name, kind in (("imported_digests", bytes), ("imported_on", str)):
+            if name not in self.db["sightings"].columns_dict:
+                self.db["sightings"].add_column(name, kind)
 
     def close(self) -> None:
         self.db.close()
@@ -91,6 +98,17 @@ class NodeStore:
             "SELECT encoded FROM sightings WHERE case_ref = ? AND observed_on = ?",
             [case_ref, observed_on]).fetchone()
         return row[0] if row else None
+
+    def corrections(self) -> dict[tuple[str, str], list[bytes]]:
+        """(case_ref, date) -> the digests of each corrected control as first imported
+        (epoch_views.packed_digests), under its date now and its date as first imported."""
+        found: dict[tuple[str, str], list[bytes]] = {}
+        for case_ref, observed_on, imported_on, digests in self.db.execute(
+                "SELECT case_ref, observed_on, imported_on, imported_digests FROM sightings "
+                "WHERE imported_digests IS NOT NULL"):
+            for day in {observed_on, imported_on}:
+                found.setdefault((case_ref, day), []).append(bytes(digests))
+        return found
 
     def dates_of(self, case_ref: str) -> list[str]:
         """The dates of the controls held under `case_ref`, oldest first."""

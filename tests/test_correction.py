@@ -163,3 +163,89 @@ def test_a_malformed_correction_is_refused(world, pki):
             records_pb2.CorrectRequest(sighting=broken), timeout=10)
     assert err.value.code() == grpc.StatusCode.INVALID_ARGUMENT
     assert "name_filter" in err.value.details()
+
+
+# The inspection system's nightly export still holds the row as first imported: the
+# node's correction is the truth, so that row is left out and counted, exit status 0
+def _export(tmp_path, rows, name="export.csv"):
+    path = tmp_path / name
+    path.write_bytes(csv_bytes(rows))
+    return path
+
+
+def test_the_export_of_a_corrected_control_is_left_out_not_refused(world, tmp_path, capsys):
+    hub, homes = world
+    home = homes["GM0344"]
+    rows = [WRONG if r[0] == "UTR-3" else r for r in ROWS["GM0344"]]
+    assert run("node", "correct", "--home", home, "UTR-3", "--from-json",
+               write_json(tmp_path, {**ELENA, "document_number": "AB1234567"})) == 0
+    capsys.readouterr()
+    assert run("node", "import", "--home", home, _export(tmp_path, rows)) == 0
+    captured = capsys.readouterr()
+    assert captured.err.splitlines() == [
+        f"export.csv: line 2: case_ref: 'UTR-3' of {WRONG[1]} was corrected at this node "
+        "(`zichtlijn node correct`); the correction stands, not imported again"]
+    assert ("export.csv: imported 0, unchanged 1, rejected 0, skipped 1 corrected at the "
+            "node") in captured.out
+    # the system's export corrected too: the same, the node's correction still stands
+    fixed = ["UTR-3", WRONG[1], "Iulia", "Țurcanu", "14-03-1998", "v", "AB1234567", "ja",
+             "no_id_access"]
+    assert run("node", "import", "--home", home, _export(tmp_path, [fixed])) == 0
+    assert "skipped 1 corrected at the node" in capsys.readouterr().out
+    # other content than both is still refused, and nothing is stored or sent
+    other = [*fixed[:2], "Iulia", "Rusu", "15-03-1998", *fixed[5:]]
+    assert run("node", "import", "--home", home, _export(tmp_path, [other])) == 1
+    assert "imported before with other content" in capsys.readouterr().err
+    assert sorted(uuids_by_case(home)) == ["UTR-3", "UTR-4"]
+    assert actions(hub, "correct") and hub.store.count_sightings() == 7
+
+
+def _import_unsynced(tmp_path, home, rows, capsys):
+    assert run("node", "import", "--home", home, _export(tmp_path, rows, "first.csv")) == 0
+    capsys.readouterr()
+
+
+def _node_alone(tmp_path, pki, secret_file):
+    from tests.conftest import make_node
+
+    return make_node(tmp_path, pki, secret_file, "GM0344", 1).home  # never synced here
+
+
+def test_a_control_moved_to_another_date_is_not_imported_again_under_its_old_one(
+        tmp_path, pki, secret_file, capsys):
+    home = _node_alone(tmp_path, pki, secret_file)
+    _import_unsynced(tmp_path, home, [WRONG], capsys)
+    moved = ROWS["GM0344"][1][1]  # UTR-4's date
+    assert run("node", "correct", "--home", home, "UTR-3", "--from-json",
+               write_json(tmp_path, ELENA), "--observed-on", moved) == 0
+    capsys.readouterr()
+    assert run("node", "import", "--home", home, _export(tmp_path, [WRONG])) == 0
+    assert "skipped 1 corrected at the node" in capsys.readouterr().out
+    store = NodeStore(home / "node.db")
+    try:
+        assert store.dates_of("UTR-3") == [moved]  # before: a second control, the old one
+    finally:
+        store.close()
+
+
+def test_a_node_database_from_before_keeps_working(tmp_path, pki, secret_file, capsys):
+    import sqlite3
+
+    home = _node_alone(tmp_path, pki, secret_file)
+    _import_unsynced(tmp_path, home, [WRONG, ROWS["GM0344"][1]], capsys)
+    with sqlite3.connect(home / "node.db") as conn:  # as the release before 2026-12-07 left it
+        conn.execute("ALTER TABLE sightings DROP COLUMN imported_digests")
+        conn.execute("ALTER TABLE sightings DROP COLUMN imported_on")
+    assert run("node", "correct", "--home", home, "UTR-3", "--from-json",
+               write_json(tmp_path, ELENA)) == 0
+    capsys.readouterr()
+    assert run("node", "import", "--home", home, _export(tmp_path, [WRONG])) == 0
+    assert "skipped 1 corrected at the node" in capsys.readouterr().out
+    # a correction made by that release left no memory of the row: refused as it was
+    with sqlite3.connect(home / "node.db") as conn:
+        conn.execute("ALTER TABLE sightings DROP COLUMN imported_digests")
+        conn.execute("ALTER TABLE sightings DROP COLUMN imported_on")
+    assert run("node", "import", "--home", home, _export(tmp_path, [WRONG])) == 1
+    assert "was imported before with other content" in capsys.readouterr().err
+    assert run("node", "import", "--home", home, _export(tmp_path, [ROWS["GM0344"][1]])) == 0
+    assert "unchanged 1, rejected 0" in capsys.readouterr().out

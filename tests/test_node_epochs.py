@@ -198,6 +198,27 @@ def test_reimport_across_a_rotation_is_unchanged_not_a_conflict(rotated):
     assert import_csv(changed, store, encoder, AFTER).unchanged == 1  # epoch 1 is gone
 
 
+def test_the_row_a_correction_replaced_is_known_across_a_rotation(rotated):
+    """node correct keeps the row as first imported as a digest per epoch: the export that
+    still holds it is left out during the overlap too, compared under the shared epoch."""
+    from node.importer import CORRECTED_AT_NODE
+    from node.records import correct
+
+    _, store, keyring = rotated
+    old = csv_bytes([good("A-1")])
+    import_csv(old, store, Encoder(default_schema(), keyring.keys_for(1, DAY0)), DAY0)
+    correct(None, store, "A-1", {"given_names": "Ana Maria", "surname": "Popovici",
+                                 "date_of_birth": "14-03-1998"},
+            [Encoder(default_schema(), keyring.keys_for(1, DAY0))], DAY0,
+            lambda parsed: None, 10.0)
+    encoder, *older = keyring.encoders(default_schema(), ROTATE)
+    report = import_csv(old, store, encoder, ROTATE, also=older)
+    assert (report.imported, report.rejected, report.skipped) == (
+        0, 0, {CORRECTED_AT_NODE: 1})
+    report = import_csv(csv_bytes([good("A-1", "Elena")]), store, encoder, ROTATE, also=older)
+    assert report.rejected == 1 and "other content" in str(report.errors[0])
+
+
 def test_dual_encoded_digest_views(rotated):
     from node.epoch_views import epoch_digests
 
