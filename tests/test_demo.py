@@ -187,3 +187,66 @@ def test_a_file_the_import_will_refuse_adds_no_codes(tmp_path):
     refused.write_text("case_ref,observed_on,voornaam,surname,signals\n"
                        "A-1,2026-03-01,Ana,Pop,eigen_code\n", "utf-8")
     assert demo_alerts.codes_in([refused], "utf-8") == set()  # the import says why
+
+
+def _controls(rows: list[str]) -> str:
+    return "case_ref,observed_on,given_names,surname,phone\n" + "".join(
+        f"{row}\n" for row in rows)
+
+
+def test_demo_reads_each_file_in_its_encoding_and_shows_what_the_import_said(tmp_path,
+                                                                             capsys):
+    """A UTF-8 file and a Windows-1252 file in one run; the second's refusals (ten shown,
+    the rest counted), notes and counts are shown, and the run ends saying what is out."""
+    import csv
+
+    from zichtlijn import cli
+
+    utf8 = tmp_path / "amsterdam.csv"
+    utf8.write_bytes(b"\xef\xbb\xbf" + _controls(
+        ["A-1,2026-03-01,Zoë,Pop,0612345678", "A-2,2026-03-02,Ana,Pop,"]).encode("utf-8"))
+    rows = [f"R-{k},2026-03-0{1 + k % 2},Renée,Pop,bel na 5" for k in range(4)]  # noted
+    rows += [f"X-{k},gisteren,Ana,Pop," for k in range(12)]  # no date: refused
+    cp1252 = tmp_path / "rotterdam.csv"
+    cp1252.write_bytes(_controls(rows).encode("cp1252"))
+    clusters = tmp_path / "clusters.csv"
+    assert cli.main(["demo", "--dir", str(tmp_path / "demo"), "--clusters-out", str(clusters),
+                     f"--csv=GM0363={utf8}", f"--csv=GM0599={cp1252}"]) == 0
+    linked = list(csv.DictReader(clusters.open()))
+    assert sorted(r["gemeente"] for r in linked) == ["GM0363"] * 2 + ["GM0599"] * 4
+    shown = capsys.readouterr().out
+    assert "amsterdam.csv: imported 2, unchanged 0, rejected 0;" in shown
+    assert "amsterdam.csv (read as" not in shown
+    assert ("rotterdam.csv (read as windows-1252: its bytes are not UTF-8): imported 4, "
+            "unchanged 0, rejected 12; 4 kept with a note") in shown
+    assert shown.count("(row refused)") == 10
+    assert ("    rotterdam.csv: ... and 2 more refused (run `zichtlijn node import` on the "
+            "file to see all)\n") in shown
+    assert shown.count("phone: unexpected characters") == 4  # three notes, then the count
+    assert "1 more row(s) like this, lines 5 to 5" in shown
+    assert "Renée" not in shown and "bel na" not in shown  # never a value
+    assert shown.rstrip().splitlines()[-1] == (
+        "==> 12 row(s) refused at import are not in the clusters: rotterdam.csv 12 (GM0599); "
+        "each file's refusals are shown above")
+
+
+def test_auto_reads_utf8_when_the_bytes_are_and_windows_1252_otherwise(tmp_path):
+    import pathlib
+
+    from zichtlijn.demo import AUTO, file_encoding
+
+    def written(name: str, data: bytes) -> pathlib.Path:
+        (tmp_path / name).write_bytes(data)
+        return tmp_path / name
+
+    header = b"case_ref,observed_on,given_names,surname\n"
+    plain = written("plain.csv", header + b"A-1,2026-03-01,Ana,Pop\n")
+    bom = written("bom.csv", b"\xef\xbb\xbf" + header + "A-1,2026-03-01,Zoë,Pop\n".encode())
+    ansi = written("ansi.csv", header + "A-1,2026-03-01,Zoë,Pop\n".encode("cp1252"))
+    # UTF-8 letters and one broken byte: UTF-8, whose broken row the import refuses by name
+    broken = written("broken.csv", header + "A-1,2026-03-01,Zoë,P\xf6p\n".encode() + b"\xff\n")
+    utf16 = written("utf16.csv", (header.decode() + "A-1,2026-03-01,Zoë,Pop\n").encode("utf-16"))
+    assert [file_encoding(path, AUTO) for path in (plain, bom, ansi, broken, utf16)] == [
+        "utf-8", "utf-8", "windows-1252", "utf-8", "utf-8"]
+    assert file_encoding(ansi, "utf-8") == "utf-8"  # said: applies to every file
+    assert file_encoding(bom, "windows-1252") == "windows-1252"

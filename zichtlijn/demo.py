@@ -14,6 +14,7 @@ it offline and cosigns it.
 from __future__ import annotations
 
 import argparse
+import codecs
 import csv
 import datetime as dt
 import io
@@ -24,6 +25,7 @@ import signal
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from node.csv_file import ENCODINGS, GEMEENTE_COLUMN, CsvFileError, decode_csv, read_rows
@@ -44,35 +46,105 @@ HUB_START_TIMEOUT_S = 30.0
 # Given files are linked whatever their age: a deployment purges a control 18 months
 # after it (README "Retention"), which would refuse an older file's rows at import.
 CSV_RETENTION_MONTHS = RETENTION_MONTHS.stop - 1  # the most [retention] months allows
+#: the demo's --encoding that decides per file (the node import itself is always told)
+AUTO = "auto"
+#: refusals shown per file; the rest are counted (the import shows them all)
+REFUSALS_SHOWN = 10
+ROW_REFUSED = " (row refused)"  # how `node import` ends a refusal on stderr (node/cli.py)
 
 
-def _zichtlijn(*args: str, env: dict[str, str] | None = None,
-              allow_failure: bool = False, stdin: str = "") -> str:
-    """Run one zichtlijn command; its stdout, or CliError with its one-line stderr.
-
-    `allow_failure`: an import that refused some rows (exit 1) still stored the
-    good ones; its refusals are shown and the demo goes on. `stdin`: what an
-    inspection app would send (the demo's lookup).
-    """
-    result = subprocess.run(
+def _run(*args: str, env: dict[str, str] | None = None,
+         stdin: str = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
         [sys.executable, "-m", "zichtlijn.cli", *args],
         capture_output=True, text=True, env=env, check=False, input=stdin,
     )
-    if allow_failure and result.returncode == 1 and result.stdout.strip():
-        for line in result.stderr.strip().splitlines()[:10]:
-            print(f"    {line}")
-        return result.stdout
+
+
+def _failed(args: tuple[str, ...], result: subprocess.CompletedProcess[str]) -> CliError:
+    lines = (result.stderr.strip() or result.stdout.strip() or "failed").splitlines()
+    reason = lines[-1].removeprefix("zichtlijn: ")  # the outer error says it once
+    return CliError(f"`zichtlijn {' '.join(args[:2])}` failed: {reason}")
+
+
+def _zichtlijn(*args: str, env: dict[str, str] | None = None, stdin: str = "") -> str:
+    """Run one zichtlijn command; its stdout, or CliError with its one-line stderr.
+
+    `stdin`: what an inspection app would send (the demo's lookup).
+    """
+    result = _run(*args, env=env, stdin=stdin)
     if result.returncode != 0:
-        lines = (result.stderr.strip() or result.stdout.strip() or "failed").splitlines()
-        reason = lines[-1].removeprefix("zichtlijn: ")  # the outer error says it once
-        raise CliError(f"`zichtlijn {' '.join(args[:2])}` failed: {reason}")
+        raise _failed(args, result)
     return result.stdout
 
 
-def _csv_alerts(directory: Path, inputs: dict[str, list[Path]], encoding: str) -> Path:
+def file_encoding(path: Path, encoding: str) -> str:
+    """What `node import` is told `path` is written in: `encoding`, or for AUTO UTF-8
+    when the file's bytes are UTF-8 (a byte-order mark too) and windows-1252 otherwise.
+
+    Only the demo decides so: it links files of any origin in one run, where a
+    deployment's operator knows the export (README "CSV import": never guessed).
+    """
+    if encoding != AUTO:
+        return encoding
+    data = path.read_bytes()
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-8"  # UTF-16 says so in its first bytes; the import reads it so anyway
+    try:
+        data.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        decode_csv(data, "windows-1252")
+    except CsvFileError:  # it holds UTF-8 letters: UTF-8 with a broken byte, which the
+        return "utf-8"   # import refuses by its row and says why, not the whole file
+    return "windows-1252"
+
+
+@dataclass
+class Imported:
+    """What `node import` said of one file: its counts line, the rows it refused, and
+    its notes and advice (the import groups notes of one kind itself)."""
+
+    name: str  # the file's name, which begins each line the import says of it
+    summary: str
+    refused: list[str]
+    said: list[str]
+
+    def lines(self) -> list[str]:
+        """The refusals up to REFUSALS_SHOWN, then every note and advice line."""
+        shown = self.refused[:REFUSALS_SHOWN]
+        more = len(self.refused) - len(shown)
+        if more:
+            shown.append(f"{self.name}: ... and {more} more refused (run `zichtlijn node "
+                         "import` on the file to see all)")
+        return [*shown, *self.said]
+
+
+def _import(home: Path, path: Path, encoding: str, decided: bool) -> Imported:
+    """Import one file at a node: a file with refused rows (exit status 1) still stored
+    its good ones, so the demo goes on; a file refused whole stops it. `decided`: the
+    demo chose the encoding (AUTO), so it says so when not UTF-8."""
+    args = ("node", "import", "--home", str(home), str(path), "--encoding", encoding)
+    result = _run(*args)
+    if result.returncode not in (0, 1) or not result.stdout.strip():
+        raise _failed(args, result)
+    said = result.stderr.strip().splitlines()
+    summary = result.stdout.strip().splitlines()[-1]
+    if decided and encoding == "windows-1252":
+        counts = summary.removeprefix(f"{path.name}: ")
+        summary = f"{path.name} (read as windows-1252: its bytes are not UTF-8): {counts}"
+    return Imported(path.name, summary,
+                    [line for line in said if line.endswith(ROW_REFUSED)],
+                    [line for line in said if not line.endswith(ROW_REFUSED)])
+
+
+def _csv_alerts(directory: Path, inputs: dict[str, list[Path]],
+                encodings: dict[Path, str]) -> Path:
     """The alert configuration for given files, written into `directory`."""
-    codes = demo_alerts.codes_in([path for paths in inputs.values() for path in paths],
-                                 encoding)
+    codes = set().union(*(demo_alerts.codes_in([path], encodings[path])
+                          for paths in inputs.values() for path in paths))
     change = demo_alerts.write_config(directory, EXAMPLE_ALERTS, inputs, codes)
     weighed = (f"; codes not in the example catalogue weigh {demo_alerts.ADDED_WEIGHT}: "
                f"{', '.join(change.added)}" if change.added else "")
@@ -188,12 +260,13 @@ def _show_node_alerts(workdir: Path, code: str) -> None:
 
 def run_demo(workdir: Path, persons: int, seed: int, full_mix: bool = False,
              inputs: dict[str, list[Path]] | None = None, clusters_out: Path | None = None,
-             encoding: str = "utf-8") -> float:
+             encoding: str = AUTO) -> float:
     """Run the whole demo in `workdir`; returns its F1 (for tests; 0 for `inputs`).
 
     With `inputs` (gemeente -> CSV files) the nodes import those files instead of
     synthetic data, the alert rules are the example's over one region of all given
     gemeenten (zichtlijn/demo_alerts.py), and there is no truth to score against.
+    `encoding`: what the files are written in, AUTO deciding per file (file_encoding).
     """
     gemeenten = {code: code for code in inputs} if inputs else GEMEENTEN
     started = time.monotonic()
@@ -204,8 +277,11 @@ def run_demo(workdir: Path, persons: int, seed: int, full_mix: bool = False,
         shutil.rmtree(workdir)
     pki, data_dir = workdir / "pki", workdir / "data"
     alerts_dir, regions = EXAMPLE_ALERTS, REGIONS
+    encodings: dict[Path, str] = {}
     if inputs:
-        alerts_dir = _csv_alerts(workdir / "alerts", inputs, encoding)
+        encodings = {path: file_encoding(path, encoding)
+                     for paths in inputs.values() for path in paths}
+        alerts_dir = _csv_alerts(workdir / "alerts", inputs, encodings)
         regions = (demo_alerts.REGION,)
     _step(f"development PKI in {workdir}")
     pki_args = ["pki", "dev", "--out", str(pki), "--auditor", "ap"]
@@ -227,6 +303,7 @@ def run_demo(workdir: Path, persons: int, seed: int, full_mix: bool = False,
                         start=dt.date.today() - dt.timedelta(days=400),
                         person_rates=None if full_mix else LISTED_ERRORS_ONLY)
         files = {code: [path] for code, path in write_csvs(data, data_dir).items()}
+        encodings = {path: "utf-8" for paths in files.values() for path in paths}
     alerts = ["--alerts", str(alerts_dir)]
     signals = ["--signals", str(alerts_dir / "signals.toml")]
     retention = ["--retention-months", str(CSV_RETENTION_MONTHS)] if inputs else []
@@ -243,6 +320,7 @@ def run_demo(workdir: Path, persons: int, seed: int, full_mix: bool = False,
     try:
         _step(f"hub serving on 127.0.0.1:{port} (mTLS)")
         uuid_to_case: dict[str, tuple[str, str]] = {}
+        refused: list[tuple[str, int, str]] = []  # file, rows refused, gemeente
         witness_vkeys = []
         for code, town in gemeenten.items():
             home = workdir / f"node-{code}"
@@ -254,12 +332,16 @@ def run_demo(workdir: Path, persons: int, seed: int, full_mix: bool = False,
                        "--log-key", str(log_key))
             witness_vkeys += [line.split()[-1] for line in initialised.splitlines()
                               if line.startswith("witness key ")]
-            imported = "; ".join(
-                _zichtlijn("node", "import", "--home", str(home), str(path),
-                           "--encoding", encoding, allow_failure=True).strip()
-                for path in files[code])
+            imports = [_import(home, path, encodings[path], encoding == AUTO)
+                       for path in files[code]]
             synced = _zichtlijn("node", "sync", "--home", str(home))
-            _step(f"node {code} {town}: {imported}; {synced.strip()}")
+            _step(f"node {code} {town}: {'; '.join(i.summary for i in imports)}; "
+                  f"{synced.strip()}")
+            for done in imports:
+                for line in done.lines():
+                    print(f"    {line}", flush=True)
+                if done.refused:
+                    refused.append((done.name, len(done.refused), code))
             listing = _zichtlijn("node", "sightings", "--home", str(home), "--format", "csv")
             for row in csv.DictReader(io.StringIO(listing)):
                 uuid_to_case[row["sighting_uuid"]] = (code, row["case_ref"])
@@ -291,6 +373,10 @@ def run_demo(workdir: Path, persons: int, seed: int, full_mix: bool = False,
     finally:
         _stop(hub)
     _step(f"demo finished in {time.monotonic() - started:.1f}s; every process stopped")
+    if refused:  # last, where it is seen: the run linked the rest and exits 0
+        _step(f"{sum(n for _, n, _ in refused)} row(s) refused at import are not in the "
+              f"clusters: {', '.join(f'{name} {n} ({code})' for name, n, code in refused)}; "
+              "each file's refusals are shown above")
     return f1
 
 
@@ -341,7 +427,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         if not sep:  # one export of several municipalities: each node takes its rows
             if not Path(item).is_file():
                 raise CliError(f"--csv {item!r}: not a file (or write GMxxxx=FILE)")
-            for named in _gemeenten_in(Path(item), args.encoding):
+            for named in _gemeenten_in(Path(item), file_encoding(Path(item), args.encoding)):
                 inputs.setdefault(named, []).append(Path(item).resolve())
             continue
         named = gemeente_code(code)  # gm0363 and 0363 are GM0363, as in a gemeente column
@@ -365,8 +451,10 @@ def register(groups: argparse._SubParsersAction) -> None:
                       help="link these CSV files (DESIGN §10) instead of synthetic data; "
                            "repeat per gemeente, or per file of one gemeente; a FILE alone "
                            "when a gemeente column names each row's municipality")
-    demo.add_argument("--encoding", choices=tuple(ENCODINGS), default="utf-8",
-                      help="what the --csv files are written in (as `node import`)")
+    demo.add_argument("--encoding", choices=(AUTO, *ENCODINGS), default=AUTO,
+                      help="what the --csv files are written in (as `node import`); "
+                           "auto (default): each file UTF-8 when its bytes are, else "
+                           "windows-1252")
     demo.add_argument("--clusters-out", metavar="FILE",
                       help="also write `hub clusters --format csv` to FILE")
     demo.add_argument("--full-mix", action="store_true",
