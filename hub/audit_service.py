@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import grpc
 
-from hub.audit_export import export_chunks
+from hub.logged_reads import logged_export
 from hub.tree_heads import TreeHeadError, TreeHeads
 from zichtlijn.transport import require_role
 from zichtlijn.v1 import audit_pb2, audit_pb2_grpc
@@ -57,4 +57,4 @@ class AuditService(audit_pb2_grpc.AuditServiceServicer):
         auditor = require_role(context, *EXPORTERS)
         self.heads.current()  # so the export ends with a head covering every entry
         log.info("audit export for %s", auditor)
-        yield from export_chunks(self.heads.store.path, self.heads.key.verifier, str(auditor))
+        yield from logged_export(self.heads.store, self.heads.key.verifier, str(auditor))

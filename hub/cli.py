@@ -8,6 +8,7 @@ import dataclasses
 import datetime as dt
 import logging
 import signal
+import sqlite3
 import sys
 import threading
 from pathlib import Path
@@ -23,6 +24,7 @@ from hub.erase_gemeente import erase_gemeente
 from hub.linker import Linker
 from hub.log_key import DEFAULT_ORIGIN, create_log_key, key_paths, load_log_key
 from hub.log_key_replace import REASONS, replace_log_key
+from hub.logged_reads import log_backup_made, log_clusters_read
 from hub.node_contacts import SILENT_DAYS, describe_contacts, node_rows
 from hub.restore import SET_ASIDE, restore
 from hub.retention import RetentionJob, purge
@@ -37,7 +39,7 @@ from zichtlijn.alert_format import gemeenten_text
 from zichtlijn.cert_expiry import describe as describe_certs
 from zichtlijn.cert_expiry import warnings as cert_warnings
 from zichtlijn.cli_home import HomeOption
-from zichtlijn.database_file import back_up
+from zichtlijn.database_file import DatabaseFileError, back_up
 from zichtlijn.dates import add_retention_months_argument
 from zichtlijn.errors import CliError
 from zichtlijn.transport import TlsFiles
@@ -123,6 +125,14 @@ def cmd_clusters(args: argparse.Namespace) -> int:
     store = HubStore(config.db_path)
     try:
         rows = store.clusters()
+        persons: dict[str, list[tuple]] = {}
+        for row in rows:
+            persons.setdefault(row[0], []).append(row)
+        shown = {p: s for p, s in persons.items()
+                 if args.format == "csv" or len(s) >= args.min_sightings}
+        # logged before anything is printed, so nothing is shown that has no entry
+        log_clusters_read(store, operator_actor(), {p: len(s) for p, s in shown.items()},
+                          args.format, args.min_sightings if args.format == "table" else None)
     finally:
         store.close()
     if args.format == "csv":
@@ -130,20 +140,13 @@ def cmd_clusters(args: argparse.Namespace) -> int:
         writer.writerow(["person_id", "gemeente", "sighting_uuid", "observed_on"])
         writer.writerows(rows)
         return 0
-    persons: dict[str, list[tuple]] = {}
-    for row in rows:
-        persons.setdefault(row[0], []).append(row)
-    shown = 0
-    for person, sightings in sorted(persons.items(), key=lambda p: (-len(p[1]), p[0])):
+    for person, sightings in sorted(shown.items(), key=lambda p: (-len(p[1]), p[0])):
         gemeenten = sorted({s[1] for s in sightings})
-        if len(sightings) < args.min_sightings:
-            continue
-        shown += 1
         first, last = sightings[0][3], sightings[-1][3]
         print(f"{person}  {len(sightings)} sightings  {gemeenten_text(len(gemeenten))} "
               f"({', '.join(gemeenten)})  {first} .. {last}")
     print(f"{len(persons)} persons from {len(rows)} sightings "
-          f"({shown} shown with >= {args.min_sightings} sightings)")
+          f"({len(shown)} shown with >= {args.min_sightings} sightings)")
     return 0
 
 
@@ -230,9 +233,19 @@ def cmd_backup(args: argparse.Namespace) -> int:
     held = back_up(config.db_path, target, "hub database", {
         "sightings": "SELECT count(*) FROM sightings",
         "entries": "SELECT count(*) FROM audit_entries"})
+    try:
+        digest = log_backup_made(config.db_path, target, operator_actor(), held["entries"],
+                                 held["sightings"])
+    except BaseException as error:
+        # a copy of every encoding that the log does not show must not stay behind
+        target.unlink(missing_ok=True)
+        if isinstance(error, (sqlite3.Error, DatabaseFileError)):
+            raise CliError(f"the backup could not be logged in the hub's audit log ({error}), "
+                           f"so {target} was removed; run it again") from None
+        raise
     print(f"hub database backed up to {target}: {held['sightings']:,} sightings, audit log of "
-          f"{held['entries']:,} entries ({target.stat().st_size / 1e6:,.1f} MB); README "
-          "\"Backups\"")
+          f"{held['entries']:,} entries ({target.stat().st_size / 1e6:,.1f} MB, SHA-256 "
+          f"{digest[:16]}), the backup logged; README \"Backups\"")
     return 0
 
 

@@ -10,6 +10,7 @@ restored from its own backup takes back the UUIDs of what it synced after it."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import random
 import sqlite3
@@ -96,6 +97,11 @@ def test_a_restored_hub_gets_back_what_it_lost_from_its_nodes(tmp_path, pki, sec
     assert held(hub_home) != before
     [restored] = [e for e in log_actions(hub_home) if e["action"] == "restore"]
     assert (restored["log_size"], restored["backup"]) == (9, backup.name)
+    # the lost log's backup_made entry names the same file, size and content
+    [made] = [e for e in log_actions(hub_home / "hub.db.before-restore")
+              if e["action"] == "backup_made"]
+    assert (made["log_size"], made["backup"]) == (9, backup.name)
+    assert made["sha256"] == hashlib.sha256(backup.read_bytes()).hexdigest()
     assert restored["actor"].startswith("operator-cli:")
     assert run("hub", "status", "--home", hub_home, "--check") == 1
     status = capsys.readouterr().out
@@ -113,13 +119,17 @@ def test_a_restored_hub_gets_back_what_it_lost_from_its_nodes(tmp_path, pki, sec
         capsys.readouterr()
         assert run("node", "sync", "--home", homes["GM0363"]) == 1
         err = capsys.readouterr().err
-        assert "is not consistent with the tree head of size 10" in err
+        # the lost history is longer than the restored one (9 entries, the backup's own
+        # entry, the night's upload, ...), which the node sees as a truncation
+        assert "hub shows a tree of 10 entries, smaller than the 11 this node verified" in err
         assert "restored from a backup, run `zichtlijn node sync --hub-restored`" in err
         assert err.count("\n") == 1
 
         assert run("node", "sync", "--home", homes["GM0363"], "--hub-restored") == 0
         out = capsys.readouterr().out
-        assert "1 tree head(s) beyond kept as evidence; 2 sighting(s) to send again" in out
+        # beyond: the head it verified at the night's start (over the backup's own entry)
+        # and the night's receipt
+        assert "2 tree head(s) beyond kept as evidence; 2 sighting(s) to send again" in out
         assert "synced 2 sightings" in out  # Amsterdam's night, sent again
         # Rotterdam's and Utrecht's nodes verified nothing the restore lost: their plain
         # nightly sync finds what it undid of their withdrawal and their correction

@@ -68,10 +68,12 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def _local_chunks(home: Path) -> Iterator[audit_pb2.ExportChunk]:
-    """The operator's export straight from the hub database (the hub may be running)."""
-    from hub.audit_export import export_chunks
+    """The operator's export straight from the hub database (the hub may be running),
+    logged in it as the operator's OS account, as the other operator commands are."""
+    from hub.admin_cli import operator_actor
     from hub.config import load_config
     from hub.log_key import load_log_key
+    from hub.logged_reads import logged_export
     from hub.store import HubStore
     from hub.tree_heads import TreeHeads
 
@@ -80,9 +82,9 @@ def _local_chunks(home: Path) -> Iterator[audit_pb2.ExportChunk]:
     store = HubStore(config.db_path)
     try:
         TreeHeads(store, log_key).current()  # the export ends with a head covering everything
+        yield from logged_export(store, log_key.verifier, operator_actor())
     finally:
         store.close()
-    return export_chunks(config.db_path, log_key.verifier, "operator:local")
 
 
 def _witness_keys(values: list[str]) -> tuple[Verifier, ...]:
