@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
 from hub import stored_content
@@ -61,14 +62,51 @@ def _alerts(conn: sqlite3.Connection) -> Iterator[audit_pb2.ExportChunk]:
             for a, r, v, d, m in rows])
 
 
-def export_chunks(db_path: Path, log_key: Verifier,
-                  exported_by: str) -> Iterator[audit_pb2.ExportChunk]:
-    """The whole export of the hub database at ``db_path``, first chunk carrying the meta."""
+class ExportError(RuntimeError):
+    pass
+
+
+#: How often an export starts again when the log grew between signing a head and the
+#: export's snapshot (another process appending: a serving hub, an operator command).
+SNAPSHOT_TRIES = 5
+
+
+def _open_snapshot(conn: sqlite3.Connection, sign_head: Callable[[], object] | None,
+                   lock: AbstractContextManager[object]) -> int:
+    """BEGIN the export's read transaction; the log size it holds.
+
+    With `sign_head` the snapshot also holds a signed tree head covering every entry in
+    it: an entry appended after the head was signed and before the snapshot (an upload,
+    a link run, another export's entry) would otherwise be in the export and under no
+    head, and the export would not verify. `lock` keeps this process's appends out;
+    another process's show up as a larger log than the head, and the snapshot is taken
+    again."""
+    for _ in range(SNAPSHOT_TRIES):
+        with lock:
+            if sign_head is not None:
+                sign_head()
+            conn.execute("BEGIN")
+            row = conn.execute("SELECT max(idx) FROM audit_entries").fetchone()
+            size = 0 if row[0] is None else row[0] + 1
+            covered = conn.execute("SELECT coalesce(max(size), 0) FROM tree_heads").fetchone()[0]
+        if sign_head is None or covered >= size:
+            return size
+        conn.execute("COMMIT")
+    raise ExportError(f"the log grew between signing a tree head and the export's start "
+                      f"{SNAPSHOT_TRIES} times over; export again")
+
+
+def export_chunks(db_path: Path, log_key: Verifier, exported_by: str,
+                  sign_head: Callable[[], object] | None = None,
+                  lock: AbstractContextManager[object] | None = None,
+                  ) -> Iterator[audit_pb2.ExportChunk]:
+    """The whole export of the hub database at ``db_path``, first chunk carrying the meta.
+
+    `sign_head` signs a head of the whole live log (`TreeHeads.current`), so the export
+    ends with a head covering every entry it holds (`_open_snapshot`)."""
     conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, isolation_level=None)
     try:
-        conn.execute("BEGIN")
-        row = conn.execute("SELECT max(idx) FROM audit_entries").fetchone()
-        size = 0 if row[0] is None else row[0] + 1
+        size = _open_snapshot(conn, sign_head, lock or nullcontext())
         yield audit_pb2.ExportChunk(meta=audit_pb2.ExportMeta(
             format=FORMAT, origin=log_key.name, log_key=log_key.to_vkey(),
             exported_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),

@@ -19,7 +19,7 @@ from pathlib import Path
 from hub import audit_log
 from hub.audit_export import export_chunks
 from hub.store import HubStore, utc_now
-from linkage.checkpoint import Verifier
+from hub.tree_heads import TreeHeads
 from zichtlijn.v1 import audit_pb2
 
 CLUSTERS_READ = "clusters_read"
@@ -60,8 +60,7 @@ def log_backup_made(db_path: Path, copy: Path, actor: str, log_size: int,
     return digest
 
 
-def logged_export(store: HubStore, log_key: Verifier,
-                  actor: str) -> Iterator[audit_pb2.ExportChunk]:
+def logged_export(heads: TreeHeads, actor: str) -> Iterator[audit_pb2.ExportChunk]:
     """`export_chunks` of `store`'s database, with a `log_exported` entry (`entries`: the
     log size exported) appended to its live log before anything but the meta is handed
     out.
@@ -71,7 +70,9 @@ def logged_export(store: HubStore, log_key: Verifier,
     export's last tree head is therefore still the last head it holds. Logged at the
     start rather than at the end: a caller who stops reading halfway has still read
     what it got."""
-    with closing(export_chunks(store.path, log_key, actor)) as chunks:
+    store = heads.store
+    with closing(export_chunks(store.path, heads.key.verifier, actor, heads.current,
+                               store.lock)) as chunks:
         meta = next(chunks)  # its read transaction is open and its size read: the snapshot
         with store.transaction() as conn:
             audit_log.append(conn, utc_now(), actor, LOG_EXPORTED,

@@ -132,3 +132,36 @@ def test_audit_export_is_logged_for_the_auditor_and_the_operator(hub, tmp_path, 
         assert run("audit", "verify", export, "--log-key", home / "log.vkey",
                    "--ca", pki.root / "ca.pem") == 0
     assert "1 log_exported" in capsys.readouterr().out
+
+
+def test_an_export_holds_a_head_covering_every_entry_when_another_process_appends(
+        hub, tmp_path, pki, capsys):
+    """An entry another process appends between the export's signing of a head and its
+    snapshot (a serving hub's upload, an operator command) was in the export under no
+    head, and the export did not verify; the export now takes its snapshot again."""
+    from hub import audit_log
+    from hub.audit_export import export_chunks
+    from hub.store import HubStore, utc_now
+
+    home = hub.store.path.parent
+    other_process = HubStore(hub.store.path)
+    signed = []
+
+    def sign_then_someone_appends() -> None:
+        hub.heads.current()
+        signed.append(True)
+        if len(signed) == 1:
+            with other_process.transaction() as conn:
+                audit_log.append(conn, utc_now(), "operator-cli:other", "lookups_disabled",
+                                 scope="all")
+
+    export = tmp_path / "raced.db"
+    try:
+        write_export(export_chunks(hub.store.path, hub.heads.key.verifier, "operator:test",
+                                   sign_then_someone_appends, hub.store.lock), export)
+    finally:
+        other_process.close()
+    assert len(signed) == 2  # the first snapshot held an entry under no head
+    capsys.readouterr()
+    assert run("audit", "verify", export, "--log-key", home / "log.vkey",
+               "--ca", pki.root / "ca.pem") == 0, capsys.readouterr().out

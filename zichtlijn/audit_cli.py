@@ -71,6 +71,7 @@ def _local_chunks(home: Path) -> Iterator[audit_pb2.ExportChunk]:
     """The operator's export straight from the hub database (the hub may be running),
     logged in it as the operator's OS account, as the other operator commands are."""
     from hub.admin_cli import operator_actor
+    from hub.audit_export import ExportError
     from hub.config import load_config
     from hub.log_key import load_log_key
     from hub.logged_reads import logged_export
@@ -81,8 +82,9 @@ def _local_chunks(home: Path) -> Iterator[audit_pb2.ExportChunk]:
     log_key = load_log_key(home)
     store = HubStore(config.db_path)
     try:
-        TreeHeads(store, log_key).current()  # the export ends with a head covering everything
-        yield from logged_export(store, log_key.verifier, operator_actor())
+        yield from logged_export(TreeHeads(store, log_key), operator_actor())
+    except ExportError as exc:
+        raise CliError(str(exc)) from None
     finally:
         store.close()
 
