@@ -6,7 +6,7 @@ import datetime as dt
 import hashlib
 import uuid
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from linkage.encode import Encoder
@@ -203,13 +203,28 @@ def encode_other_epoch(parsed: ParsedSighting, encoder: Encoder) -> encoding_pb2
                                       companions=single.companions, entities=single.entities)
 
 
+def _names_others(rows: Iterable[tuple[int, dict[str, str]]], own: str | None) -> bool:
+    """Whether the file's `gemeente` column names a municipality other than `own`: an
+    export of several municipalities, which each of their nodes imports."""
+    return own is not None and any(
+        gemeente_code(row.get(GEMEENTE_COLUMN, "")) not in (None, own) for _, row in rows)
+
+
 def _other_gemeente(line: int, row: dict[str, str], own: str | None,
-                    report: ImportReport) -> str | None:
-    """The municipality a row's `gemeente` cell gives when it is not `own`, else None."""
+                    report: ImportReport, several: bool) -> str | None:
+    """The municipality a row's `gemeente` cell gives when it is not `own`, else None.
+
+    In a file of `several` municipalities a row whose cell names none is refused: every
+    one of their nodes would import it, and one control would be a sighting in each
+    town (a carousel that never was)."""
     written = row.get(GEMEENTE_COLUMN, "").strip()
-    if not written or own is None:
+    if own is None or (not written and not several):
         return None
     code = gemeente_code(written)
+    if code is None and several:
+        said = f"{written[:40]!r} is not a CBS code (GMxxxx)" if written else "empty"
+        raise RowError(line, GEMEENTE_COLUMN, f"{said}, in a file of several "
+                                              "municipalities: write whose control it is")
     if code is None:
         report.notes.append(RowNote(line, GEMEENTE_COLUMN, "not a CBS code (GMxxxx), so "
                                     "not checked against this node's"))
@@ -334,6 +349,7 @@ def import_csv(
     # the order of 8/12/2026 is the file's, not the row's: all its dates are read first
     order = file_date_order(read_rows(text))
     report.date_note = order.note
+    several = _names_others(read_rows(text), gemeente)
     # rows are validated a chunk at a time, then the chunk's identities are encoded in
     # one batch (Encoder.encode_batch): the same result as row by row, in file order
     chunk: list[tuple[int, ParsedSighting] | RowError] = []
@@ -341,7 +357,7 @@ def import_csv(
     for line, row in read_rows(text):
         seen_rows += 1
         try:
-            other = _other_gemeente(line, row, gemeente, report)
+            other = _other_gemeente(line, row, gemeente, report, several)
             if other:
                 report.elsewhere[other] += 1
                 continue

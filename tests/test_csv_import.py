@@ -1256,11 +1256,25 @@ def test_a_gemeente_column_keeps_this_nodes_rows_and_skips_the_others(store, enc
     rows = [[*good("G-1"), "GM0363"], [*good("G-2"), "GM0599"], [*good("G-3"), "0363"],
             [*good("G-4"), "599"], [*good("G-5"), ""], [*good("G-6"), "Amsterdam"]]
     report = import_csv(csv_bytes(rows, header), store, encoder, TODAY, gemeente="GM0363")
-    assert stored_case_refs(store) == ["G-1", "G-3", "G-5", "G-6"]
-    assert report.summary() == ("imported 4, unchanged 0, rejected 0, skipped 2 of other "
-                                "municipalities (GM0599 2); 1 kept with a note")
+    assert stored_case_refs(store) == ["G-1", "G-3"]
+    # a row naming no municipality would be imported by every node of the file: one
+    # control, a sighting in each town
+    assert [str(error) for error in report.errors] == [
+        "line 6: gemeente: empty, in a file of several municipalities: write whose control "
+        "it is",
+        "line 7: gemeente: 'Amsterdam' is not a CBS code (GMxxxx), in a file of several "
+        "municipalities: write whose control it is"]
+    assert report.summary() == ("imported 2, unchanged 0, rejected 2, skipped 2 of other "
+                                "municipalities (GM0599 2)")
+
+
+def test_a_gemeente_column_of_this_node_alone_keeps_a_row_it_cannot_read(store, encoder):
+    header = [*HEADER, "gemeente"]
+    rows = [[*good("G-1"), "GM0363"], [*good("G-2"), ""], [*good("G-3"), "Amsterdam"]]
+    report = import_csv(csv_bytes(rows, header), store, encoder, TODAY, gemeente="GM0363")
+    assert stored_case_refs(store) == ["G-1", "G-2", "G-3"] and report.errors == []
     assert [str(note) for note in report.notes] == [
-        "line 7: gemeente: not a CBS code (GMxxxx), so not checked against this node's"]
+        "line 4: gemeente: not a CBS code (GMxxxx), so not checked against this node's"]
 
 
 def test_a_column_outside_the_design_still_refuses_the_file(store, encoder):
