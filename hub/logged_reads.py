@@ -46,7 +46,7 @@ def log_backup_made(db_path: Path, copy: Path, actor: str, log_size: int,
 
     Written after the copy, so the copy does not hold its own entry (a restore of it
     cuts the log before it). The digest and the file name are what tie a later
-    `restore` entry (which names the file) to this backup; the name only, as a
+    `restore` entry (which names both) to this backup; the name only, as a
     directory can name a person's account."""
     with copy.open("rb") as file:
         digest = hashlib.file_digest(file, "sha256").hexdigest()

@@ -10,6 +10,7 @@ forget what they verified could rewrite its history.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -62,6 +63,10 @@ def restore(db_path: Path, backup: Path, actor: str) -> Restored:
     partial = db_path.with_name(db_path.name + ".partial")
     shutil.copyfile(backup, partial)
     os.chmod(partial, 0o600)
+    # of the bytes put in place, before the hub opens them: the `backup_made` entry of the
+    # backup they came from logs the same digest, so an auditor ties the two together
+    with partial.open("rb") as file:
+        digest = hashlib.file_digest(file, "sha256").hexdigest()
     os.replace(partial, db_path)
     lost = _lost_with(aside / db_path.name, log_size) if replaced else _Lost()
     store = HubStore(db_path)
@@ -71,7 +76,8 @@ def restore(db_path: Path, backup: Path, actor: str) -> Restored:
             details = {} if cursor is None else {"alert_cursor_from": cursor}
             now = utc_now()
             audit_log.append(conn, now, actor, "restore", log_size=log_size,
-                             sightings=sightings, backup=backup.name, **details)
+                             sightings=sightings, backup=backup.name, sha256=digest,
+                             **details)
             revoked_again = carry_over(conn, list(lost.revocations), actor, now)
     finally:
         store.close()

@@ -96,12 +96,13 @@ def test_a_restored_hub_gets_back_what_it_lost_from_its_nodes(tmp_path, pki, sec
     assert "restored 7 sightings and an audit log of 9 entries" in capsys.readouterr().out
     assert held(hub_home) != before
     [restored] = [e for e in log_actions(hub_home) if e["action"] == "restore"]
-    assert (restored["log_size"], restored["backup"]) == (9, backup.name)
+    digest = hashlib.sha256(backup.read_bytes()).hexdigest()
+    assert (restored["log_size"], restored["backup"], restored["sha256"]) == (
+        9, backup.name, digest)
     # the lost log's backup_made entry names the same file, size and content
     [made] = [e for e in log_actions(hub_home / "hub.db.before-restore")
               if e["action"] == "backup_made"]
-    assert (made["log_size"], made["backup"]) == (9, backup.name)
-    assert made["sha256"] == hashlib.sha256(backup.read_bytes()).hexdigest()
+    assert (made["log_size"], made["backup"], made["sha256"]) == (9, backup.name, digest)
     assert restored["actor"].startswith("operator-cli:")
     assert run("hub", "status", "--home", hub_home, "--check") == 1
     status = capsys.readouterr().out
