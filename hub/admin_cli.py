@@ -86,7 +86,7 @@ def stopped_hub(home: Path) -> Iterator[tuple[HubStore, Linker, AlertEngine | No
     removes sightings as the serving hub would."""
     config = load_config(home)
     alert_config = load_alert_config(config.alerts) if config.alerts else None
-    store = HubStore(config.db_path)
+    store = HubStore.for_operator(config.db_path)
     try:
         held = alerts_held(store)
         if alert_config is None and held:
@@ -144,7 +144,7 @@ def _scope(args: argparse.Namespace) -> str:
 def cmd_lookups(args: argparse.Namespace, home: Path) -> int:
     config = load_config(home)
     settings = load_settings(home).lookup
-    store = HubStore(config.db_path)
+    store = HubStore.for_operator(config.db_path)
     try:
         if args.action in ("enable", "disable"):
             with store.transaction() as conn:

@@ -33,7 +33,7 @@ from hub.revocation import revoke
 from hub.server import start_hub
 from hub.settings import HubSettings, RetentionSettings, load_settings, settings_toml
 from hub.status import status_lines, uncatalogued_signals, unrouted_gemeenten
-from hub.store import HubStore, utc_now
+from hub.store import DatabaseLocked, HubStore, utc_now
 from linkage.schema import default_schema
 from zichtlijn.alert_format import gemeenten_text
 from zichtlijn.cert_expiry import describe as describe_certs
@@ -66,7 +66,7 @@ def cmd_init(args: argparse.Namespace) -> int:
         raise CliError(f"{config_path} exists; pass --force to overwrite the configuration")
     settings = HubSettings(retention=RetentionSettings(args.retention_months))
     config_path.write_text(config.to_toml() + settings_toml(settings), "utf-8")
-    HubStore(config.db_path).close()
+    HubStore.for_operator(config.db_path).close()
     key_path, vkey_path = key_paths(home)
     log_key = load_log_key(home) if key_path.exists() else create_log_key(home, args.origin)
     print(f"hub ready in {home} (listen {args.listen})")
@@ -122,7 +122,7 @@ def _serve(args: argparse.Namespace, config: HubConfig, settings: HubSettings) -
 
 def cmd_clusters(args: argparse.Namespace) -> int:
     config = load_config(HOME.path(args))
-    store = HubStore(config.db_path)
+    store = HubStore.for_operator(config.db_path)
     try:
         rows = store.clusters()
         persons: dict[str, list[tuple]] = {}
@@ -152,7 +152,7 @@ def cmd_clusters(args: argparse.Namespace) -> int:
 
 def cmd_epochs(args: argparse.Namespace) -> int:
     config = load_config(HOME.path(args))
-    store = HubStore(config.db_path)
+    store = HubStore.for_operator(config.db_path)
     try:
         with store.lock:
             rows = node_epochs(store.db.conn)
@@ -171,7 +171,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     config = load_config(HOME.path(args))
     matching = load_settings(config.home).matching
     alerts = load_alert_config(config.alerts) if config.alerts else None
-    store = HubStore(config.db_path)
+    store = HubStore.for_operator(config.db_path)
     try:
         with store.lock:
             lines = status_lines(store.db.conn, matching)
@@ -207,7 +207,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 def cmd_nodes(args: argparse.Namespace) -> int:
     config = load_config(HOME.path(args))
-    store = HubStore(config.db_path)
+    store = HubStore.for_operator(config.db_path)
     try:
         with store.lock:
             rows = node_rows(store.db.conn, dt.datetime.now(dt.UTC))
@@ -239,6 +239,10 @@ def cmd_backup(args: argparse.Namespace) -> int:
     except BaseException as error:
         # a copy of every encoding that the log does not show must not stay behind
         target.unlink(missing_ok=True)
+        if isinstance(error, DatabaseLocked):
+            raise CliError(f"the hub database stayed locked for {error.wait_s:g} s (a link "
+                           f"run?), so the backup could not be logged and {target} was "
+                           "removed; try again") from None
         if isinstance(error, (sqlite3.Error, DatabaseFileError)):
             raise CliError(f"the backup could not be logged in the hub's audit log ({error}), "
                            f"so {target} was removed; run it again") from None
@@ -287,7 +291,7 @@ def cmd_relink(args: argparse.Namespace) -> int:
                              "persons it holds; stop it first to relink (it relinks by itself "
                              "when its threshold steps)")
     return_large_frees()
-    store = HubStore(config.db_path)
+    store = HubStore.for_operator(config.db_path)
     try:
         matching = load_settings(config.home).matching
         linker = Linker(store, default_schema(), matching.policy(), matching.auto_rule())
@@ -321,7 +325,7 @@ def cmd_log_key_replace(args: argparse.Namespace) -> int:
 def cmd_revoke(args: argparse.Namespace) -> int:
     config = load_config(HOME.path(args))
     pem = Path(args.cert).read_bytes()
-    store = HubStore(config.db_path)
+    store = HubStore.for_operator(config.db_path)
     try:
         with store.transaction() as conn:
             revoked = revoke(conn, pem, args.reason, operator_actor(), utc_now())

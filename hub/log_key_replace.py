@@ -53,7 +53,7 @@ def replace_log_key(home: Path, db_path: Path, reason: str, actor: str) -> Repla
         old = read_vkey(vkey_path) if vkey_path.exists() else None
     except LogError:
         old = None  # a damaged verifier key file is set aside with the rest
-    store = HubStore(db_path)  # first: a database that does not open changes nothing
+    store = HubStore.for_operator(db_path)  # first: a database that does not open changes nothing
     try:
         stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
         set_aside = []

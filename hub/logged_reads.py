@@ -50,7 +50,7 @@ def log_backup_made(db_path: Path, copy: Path, actor: str, log_size: int,
     directory can name a person's account."""
     with copy.open("rb") as file:
         digest = hashlib.file_digest(file, "sha256").hexdigest()
-    store = HubStore(db_path)
+    store = HubStore.for_operator(db_path)
     try:
         with store.transaction() as conn:
             audit_log.append(conn, utc_now(), actor, BACKUP_MADE, log_size=log_size,

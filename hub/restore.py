@@ -69,7 +69,7 @@ def restore(db_path: Path, backup: Path, actor: str) -> Restored:
         digest = hashlib.file_digest(file, "sha256").hexdigest()
     os.replace(partial, db_path)
     lost = _lost_with(aside / db_path.name, log_size) if replaced else _Lost()
-    store = HubStore(db_path)
+    store = HubStore.for_operator(db_path)
     try:
         with store.transaction() as conn:
             cursor = _alert_cursor_past(conn, lost.cursor)

@@ -49,13 +49,33 @@ class ConflictError(ValueError):
     """A sighting UUID already held with other content, or by another gemeente."""
 
 
+# How long a connection waits for another process's write lock before giving up. The
+# serving hub keeps SQLite's default (Python's): it waits holding `HubStore.lock`, so every
+# upload and lookup waits with it, while a node retries a failed call at its next sync. An
+# operator's command waits longer: a link run of the serving hub can hold the lock past 5 s,
+# and a command given up has to be run again (a backup made anew).
+SERVER_WAIT_S = 5.0
+OPERATOR_WAIT_S = 120.0
+
+
+class DatabaseLocked(sqlite3.OperationalError):
+    """Another process held the hub database's write lock past this connection's wait."""
+
+    def __init__(self, wait_s: float) -> None:
+        super().__init__(f"the hub database stayed locked for {wait_s:g} s (a link run?); "
+                         "try again")
+        self.wait_s = wait_s
+
+
 class HubStore:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, wait_s: float = SERVER_WAIT_S) -> None:
         self.path = path
+        self.wait_s = wait_s
         self.lock = threading.RLock()
         owner_only(path)
         with database_errors(path, "hub database"):
-            conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+            conn = sqlite3.connect(path, timeout=wait_s, check_same_thread=False,
+                                   isolation_level=None)
             self.db = sqlite_utils.Database(conn)
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
@@ -63,6 +83,11 @@ class HubStore:
             # withdrawn and purged rows are overwritten, not left in free pages (AVG erasure)
             self.db.execute("PRAGMA secure_delete=ON")
             self._create()
+
+    @classmethod
+    def for_operator(cls, path: Path) -> HubStore:
+        """The store of an operator's command, beside a hub that may be serving."""
+        return cls(path, OPERATOR_WAIT_S)
 
     def close(self) -> None:
         with self.lock:  # never while another thread is inside a statement
@@ -72,7 +97,14 @@ class HubStore:
     def transaction(self) -> Iterator[sqlite3.Connection]:
         with self.lock:
             conn = self.db.conn
-            conn.execute("BEGIN IMMEDIATE")
+            try:
+                # where a write waits for another process: once begun, the transaction
+                # holds the write lock (WAL), and reads never wait for it
+                conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as error:
+                if error.sqlite_errorcode & 0xFF == sqlite3.SQLITE_BUSY:
+                    raise DatabaseLocked(self.wait_s) from None
+                raise
             try:
                 yield conn
             except BaseException:

@@ -80,7 +80,7 @@ def _local_chunks(home: Path) -> Iterator[audit_pb2.ExportChunk]:
 
     config = load_config(home)
     log_key = load_log_key(home)
-    store = HubStore(config.db_path)
+    store = HubStore.for_operator(config.db_path)
     try:
         yield from logged_export(TreeHeads(store, log_key), operator_actor())
     except ExportError as exc:

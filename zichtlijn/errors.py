@@ -8,6 +8,7 @@ from hub.config import ConfigError as HubConfigError
 from hub.linker_rows import LinkerUnusableError, StoredClusterError, StoredPersonError
 from hub.log_key import LogKeyError
 from hub.revocation import RevocationError
+from hub.store import DatabaseLocked
 from linkage.key_package import KeyPackageError
 from linkage.schema import SchemaError
 from linkage.shares import ShareError
@@ -38,7 +39,7 @@ USER_ERRORS: tuple[type[BaseException], ...] = (
     IsADirectoryError, OSError, ShareError, KeyPackageError, EpochError,
     LogError, LogKeyError, CertificateKeyError, ExportFileError, StoredPersonError,
     StoredClusterError, LinkerUnusableError, DatabaseFileError, DecisionsError, CaBundleError,
-    RevocationError,
+    RevocationError, DatabaseLocked,
 )
 
 

@@ -29,7 +29,7 @@ def cmd_evaluate(home: Path) -> int:
     if config.alerts is None:
         raise CliError(f"{home / 'hub.toml'}: no alert configuration (alerts = DIR)")
     alert_config = load_alert_config(config.alerts)
-    store = HubStore(config.db_path)
+    store = HubStore.for_operator(config.db_path)
     try:
         if is_serving(config.home) and _loaded_rules(store) != alert_config.digest:
             raise CliError(f"the alert rules in {config.alerts} differ from those the hub "
