@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from typing import NamedTuple
 
 from hub import audit_log
@@ -99,6 +99,18 @@ class Settled(NamedTuple):
     sightings_read: int  # by the alert evaluation
 
 
+def _regions_left(conn: sqlite3.Connection, alert_id: str, regions: Mapping[str, str],
+                  region_of: Callable[[str], str | None] | None) -> list[str]:
+    """The regions of `regions` none of whose municipalities the alert's evidence holds;
+    none when nothing is left of it (every region then hears why it closed)."""
+    if region_of is None:
+        return []
+    touched = {region_of(g) for (g,) in conn.execute(
+        "SELECT DISTINCT gemeente FROM alert_sightings WHERE alert_id = ? AND current = 1",
+        [alert_id])}
+    return sorted(r for r in regions if r not in touched) if touched else []
+
+
 def settle(store: HubStore, engine: AlertEngine | None, removed: Collection[str],
            before: dict[str, bytes], reason: str) -> Settled:
     """Evaluate again; close the alerts nothing supports any more.
@@ -117,19 +129,23 @@ def settle(store: HubStore, engine: AlertEngine | None, removed: Collection[str]
     read = engine.evaluate_after_removal(removed, before.keys()).sightings
     # a withdrawn or purged UUID can be in no finding, so an alert whose evidence digest
     # is still the one before the removal has no rule firing on what is left of it
-    close_unsupported(store, before, reason)
+    close_unsupported(store, before, reason, region_of=engine.config.regions.region_of)
     engine.signal.notify()
     return Settled(len(before), read)
 
 
 def close_unsupported(store: HubStore, before: Mapping[str, bytes], reason: str,
-                      only_open: bool = False) -> int:
+                      only_open: bool = False,
+                      region_of: Callable[[str], str | None] | None = None) -> int:
     """Close, with `reason`, each alert of `before` (id: its evidence digest before the
     evaluation) that is still as it was: not merged away, its digest unchanged (no finding
     updated it, also not one of another evaluation meanwhile: checked in the transaction
     that closes it). It is closed in every region holding it open; each closure is an
     audit entry and an event on the RIECs' feed. `only_open`: leave out an alert no
-    region holds open (its evidence did not change either). How many were closed."""
+    region holds open (its evidence did not change either). With `region_of` (gemeente to
+    RIEC region), a region none of whose municipalities the evidence left touches leaves
+    the alert as the reconciler lets it leave (`evidence_left_region`, no sightings shown).
+    How many were closed."""
     now = utc_now()
     closed_alerts = 0
     with store.transaction() as conn:
@@ -142,8 +158,10 @@ def close_unsupported(store: HubStore, before: Mapping[str, bytes], reason: str,
             regions = dict(conn.execute(  # a region the alert left hears no more of it
                 "SELECT region, state FROM alert_regions WHERE alert_id = ? "
                 "AND coalesce(close_reason, '') != ?", [alert_id, LEFT_REGION]))
-            closed = sorted(r for r, state in regions.items() if state != "closed")
-            if only_open and not closed:
+            leaving = _regions_left(conn, alert_id, regions, region_of)
+            closed = sorted(r for r, state in regions.items()
+                            if state != "closed" and r not in leaving)
+            if only_open and not closed and not leaving:
                 continue
             closed_alerts += 1
             conn.execute("UPDATE alerts SET version = ?, updated_at = ? WHERE alert_id = ?",
@@ -151,12 +169,16 @@ def close_unsupported(store: HubStore, before: Mapping[str, bytes], reason: str,
             conn.executemany(
                 "UPDATE alert_regions SET state = 'closed', changed = 0, close_reason = ?, "
                 "state_at = ? WHERE alert_id = ? AND region = ?",
-                [(reason, now, alert_id, region) for region in closed])
+                [(reason, now, alert_id, region) for region in closed]
+                + [(LEFT_REGION, now, alert_id, region) for region in leaving])
             for region in sorted(regions):
-                record_event(conn, alert_id, region, "closed" if region in closed else "updated",
+                record_event(conn, alert_id, region,
+                             "closed" if region in closed or region in leaving else "updated",
                              now)
             left = conn.execute("SELECT count(*) FROM alert_sightings WHERE alert_id = ? "
                                 "AND current = 1", [alert_id]).fetchone()[0]
+            details = {"regions_left": leaving} if leaving else {}
             audit_log.append(conn, now, ACTOR, "alert_closed", alert=alert_id, reason=reason,
-                             version=version + 1, regions=closed, sightings_left=left)
+                             version=version + 1, regions=closed, sightings_left=left,
+                             **details)
     return closed_alerts

@@ -165,7 +165,7 @@ def correct(store: HubStore, linker: Linker, schema: LinkageSchema, gemeente: st
         unsupported = {alert_id: digest for alert_id, digest in holding.items()
                        if alert_id not in evaluation.report.supported}
         closed = alert_evidence.close_unsupported(store, unsupported, alert_evidence.CORRECTED,
-                                                  only_open=True)
+                                                  True, alerts.config.regions.region_of)
         if closed:
             alerts.signal.notify()
         changed = evaluation.report.changes + closed

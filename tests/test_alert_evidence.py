@@ -224,3 +224,23 @@ def test_a_region_whose_sightings_are_withdrawn_no_longer_sees_the_alert(world, 
     assert kept.state == alerts_pb2.ALERT_STATE_NEW
     assert sorted(kept.gemeenten) == ["GM0344", "GM0599"]
     assert any(e.get("regions_left") == [AMS] for e in actions(hub, "alert_updated"))
+
+
+def test_an_alert_closed_by_a_withdrawal_shows_a_region_whose_sightings_went_nothing(
+        world, pki):
+    """RTM-7 was Rotterdam's only sighting of Elena and what joined her names; without it
+    no rule fires. Amsterdam's RIEC sees the alert closed as withdrawn with what is left
+    of it; Rotterdam's sees it closed as having left its region, without the others'."""
+    hub, homes = world
+    carousel = elena_alert(hub, pki)
+    assert run("node", "withdraw", "--home", homes["GM0599"], "RTM-7", "--reason",
+               "erasure") == 0
+    [rotterdam] = [a for a in list_alerts(pki, hub.port, "riec-rotterdam").alerts
+                   if a.alert_id == carousel.alert_id]
+    assert (rotterdam.state, rotterdam.close_reason) == (alerts_pb2.ALERT_STATE_CLOSED,
+                                                         "evidence_left_region")
+    assert list(rotterdam.sightings) == []
+    amsterdam = elena_alert(hub, pki)
+    assert amsterdam.close_reason == "evidence_withdrawn" and amsterdam.sightings
+    closed = {e["alert"]: e for e in actions(hub, "alert_closed")}
+    assert closed[carousel.alert_id]["regions_left"] == ["rotterdam"]
