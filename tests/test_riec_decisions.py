@@ -56,6 +56,31 @@ def test_an_alert_as_far_along_or_with_evidence_the_decision_never_saw_is_not():
     assert behind([alert(NEW, "s1", alert_id="A-2")], decided(CLOSE, "s1")) == []
 
 
+def test_an_alert_changed_since_the_decision_is_not_behind_even_on_the_same_evidence():
+    """Closed at version 2; a new sighting reopened it (version 3), then that sighting was
+    withdrawn (version 4): its evidence is again what was closed, but the hub did not lose
+    the decision, it moved on from it. A restored hub shows version 2 or less."""
+    closed = {"A-1": dataclasses.replace(decided(CLOSE, "s1", "s2", reason="no_grounds")["A-1"],
+                                         version=2)}
+    assert behind([_at_version(alert(NEW, "s1", "s2"), 4)], closed) == []
+    restored = _at_version(alert(NEW, "s1", "s2"), 2)
+    assert behind([restored], closed) == [(restored, closed["A-1"])]
+    # a journal line written before versions were kept: decided on evidence alone
+    assert len(behind([_at_version(alert(NEW, "s1"), 9)], decided(CLOSE, "s1"))) == 1
+
+
+def _at_version(shown: alerts_pb2.Alert, version: int) -> alerts_pb2.Alert:
+    shown.version = version
+    return shown
+
+
+def test_the_journal_keeps_the_version_decided_on(tmp_path):
+    journal = DecisionJournal(tmp_path / "decisions.jsonl")
+    journal.record(Decision("A-1", CLOSE, "no_grounds", frozenset({"s1"}), "2026-12-07T00:00:00",
+                            3))
+    assert journal.latest()["A-1"].version == 3
+
+
 def test_the_journal_keeps_each_alerts_last_decision_and_names_a_damaged_line(tmp_path):
     journal = DecisionJournal(tmp_path / "decisions.jsonl")
     assert journal.latest() == {}

@@ -4,9 +4,12 @@
 sighting UUIDs), to `decisions.jsonl` in the RIEC home. A hub restored from a backup has
 lost the decisions taken since that backup and shows those alerts as they were then.
 `riec alerts` sends such a decision again when the hub's alert is behind it (new where
-it was acknowledged or closed, acknowledged where it was closed) and holds no sighting
-the decision did not see. An alert that gained evidence since is a new question for the
-consultation and is left as the hub shows it.
+it was acknowledged or closed, acknowledged where it was closed), holds no sighting the
+decision did not see, and is at no later version than the one decided on. An alert that
+gained evidence since is a new question for the consultation and is left as the hub
+shows it; so is one whose evidence changed after the decision even if it shrank back to
+what was decided on (new evidence reopened it, then that sighting was withdrawn): the hub
+did not lose that decision, it moved on from it.
 
 The file holds alert ids, reason codes, sighting UUIDs and times: what the hub sent this
 RIEC, never a name. A decision is kept as long as a backup may be (no longer than the
@@ -45,18 +48,21 @@ class Decision:
     reason: str  # the close reason code; empty for an acknowledgement
     evidence: frozenset[str]  # the sighting UUIDs the alert held when it was decided
     at: str  # RFC 3339 UTC
+    version: int | None = None  # the alert's version decided on; None in older journals
 
     def to_json(self) -> str:
-        return json.dumps({"alert_id": self.alert_id, "action": self.action,
-                           "reason": self.reason, "evidence": sorted(self.evidence),
-                           "at": self.at}, sort_keys=True)
+        fields = {"alert_id": self.alert_id, "action": self.action, "reason": self.reason,
+                  "evidence": sorted(self.evidence), "at": self.at}
+        if self.version is not None:
+            fields["version"] = self.version
+        return json.dumps(fields, sort_keys=True)
 
 
 def decision_of(alert: alerts_pb2.Alert, action: str, reason: str = "") -> Decision:
     """What the hub answered to an acknowledgement or a closing, as a decision."""
     return Decision(alert.alert_id, action, reason,
                     frozenset(s.sighting_uuid for s in alert.sightings),
-                    dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
+                    dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), alert.version)
 
 
 class DecisionJournal:
@@ -95,7 +101,8 @@ class DecisionJournal:
             try:
                 fields = json.loads(line)
                 decision = Decision(fields["alert_id"], fields["action"], fields["reason"],
-                                    frozenset(fields["evidence"]), fields["at"])
+                                    frozenset(fields["evidence"]), fields["at"],
+                                    _version(fields.get("version")))
             except (ValueError, KeyError, TypeError):
                 raise DecisionsError(f"{self.path}: line {number} is not a decision; "
                                      "the file is damaged") from None
@@ -104,6 +111,14 @@ class DecisionJournal:
                                      f"{decision.action!r}")
             found[decision.alert_id] = decision
         return found
+
+
+def _version(value: object) -> int | None:
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise ValueError(value)
+    return value
 
 
 def _decided_on(line: str) -> str:
@@ -125,6 +140,8 @@ def behind(alerts: Iterable[alerts_pb2.Alert],
         if decision is None or _PROGRESS.get(alert.state, 0) >= _ACTION_PROGRESS[
                 decision.action]:
             continue
+        if decision.version is not None and alert.version > decision.version:
+            continue  # changed since the decision: the hub moved on, it did not lose it
         if {s.sighting_uuid for s in alert.sightings} <= decision.evidence:
             found.append((alert, decision))
     return found
