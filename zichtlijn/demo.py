@@ -346,7 +346,7 @@ def run_demo(workdir: Path, persons: int, seed: int, full_mix: bool = False,
             for row in csv.DictReader(io.StringIO(listing)):
                 uuid_to_case[row["sighting_uuid"]] = (code, row["case_ref"])
 
-        _step("persons seen in more than one municipality (hub operator view)")
+        _step("persons seen at least three times (hub operator view)")
         table = _zichtlijn("hub", "clusters", "--home", str(hub_home), "--min-sightings", "3")
         lines = table.strip().splitlines()
         print("\n".join(lines if len(lines) <= 16 else [*lines[:15], "   ...", lines[-1]]))

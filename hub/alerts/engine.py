@@ -98,7 +98,7 @@ class AlertEngine:
                 "SELECT DISTINCT signals FROM sightings WHERE signals != ''").fetchall()
         unknown = {c for (s,) in rows for c in s.split(";")} - self.config.signals.codes
         if unknown:
-            log.warning("stored sightings carry %d signal code(s) no longer in signals.toml; "
+            log.warning("stored sightings carry %d signal code(s) not in signals.toml; "
                         "they weigh 0: %s", len(unknown), ", ".join(sorted(unknown)))
 
     def _update_companions(self, rebuild: bool) -> set[str]:
