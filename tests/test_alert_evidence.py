@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import json
 
 import pytest
@@ -13,6 +15,8 @@ from tests.lookup_support import (
     ELENA,
     actions,
     audit_hub,
+    day,
+    import_and_sync,
     node,
     run,
     running_hub,
@@ -244,3 +248,33 @@ def test_an_alert_closed_by_a_withdrawal_shows_a_region_whose_sightings_went_not
     assert amsterdam.close_reason == "evidence_withdrawn" and amsterdam.sightings
     closed = {e["alert"]: e for e in actions(hub, "alert_closed")}
     assert closed[carousel.alert_id]["regions_left"] == ["rotterdam"]
+
+
+def test_an_alert_marks_a_sighting_without_a_date_of_birth(tmp_path, pki, secret_file,
+                                                            capsys):
+    """A control without a date of birth joins a person on its name alone: the RIEC sees
+    which sightings of an alert those are, the likeliest place of a namesake."""
+    with running_hub(tmp_path, pki, alerts=True) as hub:
+        rows = {"GM0363": [["AMS-1", day(0), "Zamfira", "Vulpescu", "14-03-1998", "v", "",
+                            "nee", "unlicensed"]],
+                "GM0599": [["RTM-1", day(30), "Zamfira", "Vulpescu", "", "v", "", "nee",
+                            "unlicensed"]]}
+        homes = {g: node(tmp_path, pki, secret_file, g, hub) for g in rows}
+        for gemeente, written in rows.items():
+            import_and_sync(tmp_path, homes[gemeente], written)
+        [carousel] = [a for a in list_alerts(pki, hub.port, f"riec-{AMS}").alerts
+                      if a.rule == "carousel"]
+        undated = {s.gemeente: s.undated for s in carousel.sightings}
+        assert undated == {"GM0363": False, "GM0599": True}
+        riec = tmp_path / "riec"
+        assert run("riec", "init", "--home", riec, "--hub", f"127.0.0.1:{hub.port}",
+                   "--ca", pki.root / "ca.pem", "--cert", pki.root / f"riec-{AMS}.pem",
+                   "--key", pki.root / f"riec-{AMS}.key") == 0
+        capsys.readouterr()
+        assert run("riec", "alerts", "--home", riec) == 0
+        shown = [line for line in capsys.readouterr().out.splitlines() if "GM0599  " in line]
+        assert shown and all(line.endswith("(no date of birth)") for line in shown)
+        assert run("riec", "alerts", "--home", riec, "--format", "csv") == 0
+        table = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+        assert {(r["gemeente"], r["undated"]) for r in table if r["rule"] == "carousel"} == {
+            ("GM0363", "no"), ("GM0599", "yes")}

@@ -248,3 +248,25 @@ def test_a_merge_does_not_reach_a_region_the_merged_alert_had_left(store):
     regions = {r for (r,) in store.db.execute(
         "SELECT region FROM alert_regions WHERE alert_id = ? AND close_reason IS NULL", [first])}
     assert regions == {AMS}
+
+
+def test_an_older_hub_database_gets_the_undated_column_and_shows_its_rows_as_dated(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "old.db"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE alert_sightings (alert_id TEXT NOT NULL, sighting_uuid TEXT "
+                     "NOT NULL, gemeente TEXT NOT NULL, observed_on TEXT NOT NULL, signals TEXT "
+                     "NOT NULL, current INTEGER NOT NULL, PRIMARY KEY (alert_id, sighting_uuid)"
+                     ") WITHOUT ROWID")
+        conn.execute("INSERT INTO alert_sightings VALUES ('A-1', 's0', 'GM0363', '2025-03-01', "
+                     "'', 1)")
+    old = HubStore(path)
+    try:
+        create_tables(old.db.conn)
+        from hub.alerts.store import current_sightings
+
+        [sighting] = current_sightings(old.db.conn, "A-1")
+        assert sighting.sighting_uuid == "s0" and not sighting.undated
+    finally:
+        old.close()

@@ -16,7 +16,11 @@ STATE_NAMES = {
 }
 STATE_VALUES = {name: value for value, name in STATE_NAMES.items() if name != "-"}
 CSV_COLUMNS = ("alert_id", "rule", "score", "region", "state", "changed", "close_reason",
-               "version", "updated_at", "gemeente", "sighting_uuid", "observed_on", "signals")
+               "version", "updated_at", "gemeente", "sighting_uuid", "observed_on", "signals",
+               "undated")
+#: beside a sighting without a date of birth: it joined the person on its name and what
+#: else it shares, so a namesake is the likeliest error (check it first)
+UNDATED = "no date of birth"
 
 
 def score_text(rule: str, score: float) -> str:
@@ -49,8 +53,9 @@ def alert_line(alert: alerts_pb2.Alert) -> str:
 def sighting_line(sighting: alerts_pb2.AlertSighting, label: str = "") -> str:
     signals = ", ".join(sighting.signals) or "-"
     middle = f"  {label}" if label else ""
+    weak = f"  ({UNDATED})" if sighting.undated else ""
     return (f"    {sighting.gemeente}  {sighting.observed_on}{middle}  {sighting.sighting_uuid}"
-            f"  {signals}")
+            f"  {signals}{weak}")
 
 
 def print_table(alerts: Iterable[alerts_pb2.Alert], out: TextIO, details: bool = True) -> None:
@@ -71,10 +76,10 @@ def write_csv(alerts: Iterable[alerts_pb2.Alert], out: TextIO) -> None:
                 STATE_NAMES[alert.state], "yes" if alert.changed else "no", alert.close_reason,
                 alert.version, alert.updated_at]
         if not alert.sightings:  # an auditor's metadata-only view
-            writer.writerow([*head, "", "", "", ""])
+            writer.writerow([*head, "", "", "", "", ""])
         for s in alert.sightings:
             writer.writerow([*head, s.gemeente, s.sighting_uuid, s.observed_on,
-                             ";".join(s.signals)])
+                             ";".join(s.signals), "yes" if s.undated else "no"])
 
 
 def change_line(change: alerts_pb2.AlertChange) -> str:

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from hub import audit_log
 from hub.alerts.rules import Fact, Finding
 from hub.alerts.store import LEFT_REGION, record_event
+from zichtlijn.v1 import encoding_pb2
 
 ACTOR = "hub:hub"
 MERGED = "merged"
@@ -88,15 +89,30 @@ def _matching_alerts(conn: sqlite3.Connection, finding: Finding) -> list[str]:
     return [alert_id for alert_id, _ in sorted(found.items(), key=lambda kv: (kv[1], kv[0]))]
 
 
+def _undated(conn: sqlite3.Connection, uuids: list[str]) -> set[str]:
+    """The sightings among `uuids` whose subject carries no date of birth."""
+    found: set[str] = set()
+    for start in range(0, len(uuids), _CHUNK):
+        chunk = uuids[start : start + _CHUNK]
+        for uuid, subject in conn.execute(
+                "SELECT sighting_uuid, subject FROM sightings WHERE sighting_uuid IN "
+                f"({','.join('?' * len(chunk))})", chunk):
+            if not encoding_pb2.IdentityEncoding.FromString(bytes(subject)).dob_tokens:
+                found.add(uuid)
+    return found
+
+
 def _write_sightings(conn: sqlite3.Connection, alert_id: str, finding: Finding,
                      facts: dict[str, Fact]) -> None:
     conn.execute("UPDATE alert_sightings SET current = 0 WHERE alert_id = ?", [alert_id])
+    uuids = sorted(finding.sightings)
+    undated = _undated(conn, uuids)
     conn.executemany(
         "INSERT OR REPLACE INTO alert_sightings "
-        "(alert_id, sighting_uuid, gemeente, observed_on, signals, current) "
-        "VALUES (?, ?, ?, ?, ?, 1)",
+        "(alert_id, sighting_uuid, gemeente, observed_on, signals, current, undated) "
+        "VALUES (?, ?, ?, ?, ?, 1, ?)",
         [(alert_id, u, facts[u].gemeente, facts[u].observed_on.isoformat(),
-          ";".join(sorted(facts[u].signals))) for u in sorted(finding.sightings)],
+          ";".join(sorted(facts[u].signals)), int(u in undated)) for u in uuids],
     )
 
 

@@ -37,6 +37,8 @@ CREATE TABLE IF NOT EXISTS alert_sightings (
     signals TEXT NOT NULL,
     -- 0: evidence once, no longer; kept so it never counts as new evidence again
     current INTEGER NOT NULL,
+    -- 1: no date of birth (AlertSighting.undated); NULL in rows written before it was kept
+    undated INTEGER,
     PRIMARY KEY (alert_id, sighting_uuid)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS alert_sightings_uuid ON alert_sightings(sighting_uuid);
@@ -83,6 +85,9 @@ STATE_FROM_WIRE = {v: k for k, v in STATE_TO_WIRE.items()}
 
 def create_tables(conn: sqlite3.Connection) -> None:
     conn.executescript(SCHEMA)
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(alert_sightings)")}
+    if "undated" not in columns:  # a hub database from before 2026-12-07
+        conn.execute("ALTER TABLE alert_sightings ADD COLUMN undated INTEGER")
 
 
 def get_meta(conn: sqlite3.Connection, key: str) -> str | None:
@@ -96,7 +101,8 @@ def set_meta(conn: sqlite3.Connection, key: str, value: str) -> None:
 
 def current_sightings(conn: sqlite3.Connection, alert_id: str,
                       gemeente: str | None = None) -> list[alerts_pb2.AlertSighting]:
-    query = ("SELECT sighting_uuid, gemeente, observed_on, signals FROM alert_sightings "
+    query = ("SELECT sighting_uuid, gemeente, observed_on, signals, coalesce(undated, 0) "
+             "FROM alert_sightings "
              "WHERE alert_id = ? AND current = 1")
     params: list[str] = [alert_id]
     if gemeente is not None:
@@ -104,8 +110,9 @@ def current_sightings(conn: sqlite3.Connection, alert_id: str,
         params.append(gemeente)
     rows = conn.execute(query + " ORDER BY observed_on, sighting_uuid", params).fetchall()
     return [alerts_pb2.AlertSighting(sighting_uuid=u, gemeente=g, observed_on=o,
-                                     signals=[s for s in signals.split(";") if s])
-            for u, g, o, signals in rows]
+                                     signals=[s for s in signals.split(";") if s],
+                                     undated=bool(undated))
+            for u, g, o, signals, undated in rows]
 
 
 def region_view(conn: sqlite3.Connection, alert_id: str, region: str) -> alerts_pb2.Alert | None:

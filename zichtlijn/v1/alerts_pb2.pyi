@@ -19,16 +19,18 @@ ALERT_STATE_ACKNOWLEDGED: AlertState
 ALERT_STATE_CLOSED: AlertState
 
 class AlertSighting(_message.Message):
-    __slots__ = ("sighting_uuid", "gemeente", "observed_on", "signals")
+    __slots__ = ("sighting_uuid", "gemeente", "observed_on", "signals", "undated")
     SIGHTING_UUID_FIELD_NUMBER: _ClassVar[int]
     GEMEENTE_FIELD_NUMBER: _ClassVar[int]
     OBSERVED_ON_FIELD_NUMBER: _ClassVar[int]
     SIGNALS_FIELD_NUMBER: _ClassVar[int]
+    UNDATED_FIELD_NUMBER: _ClassVar[int]
     sighting_uuid: str
     gemeente: str
     observed_on: str
     signals: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, sighting_uuid: _Optional[str] = ..., gemeente: _Optional[str] = ..., observed_on: _Optional[str] = ..., signals: _Optional[_Iterable[str]] = ...) -> None: ...
+    undated: bool
+    def __init__(self, sighting_uuid: _Optional[str] = ..., gemeente: _Optional[str] = ..., observed_on: _Optional[str] = ..., signals: _Optional[_Iterable[str]] = ..., undated: _Optional[bool] = ...) -> None: ...
 
 class Alert(_message.Message):
     __slots__ = ("alert_id", "rule", "score", "region", "state", "close_reason", "changed", "version", "created_at", "updated_at", "sighting_count", "gemeente_count", "gemeenten", "sightings")
