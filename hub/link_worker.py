@@ -20,6 +20,10 @@ from collections.abc import Callable
 log = logging.getLogger("zichtlijn.hub")
 
 
+class LinkWorkerClosed(RuntimeError):
+    """A run was asked of a worker the stopping hub has closed."""
+
+
 class LinkWorker:
     def __init__(self, run: Callable[[], None], name: str = "zichtlijn-link") -> None:
         self._run = run
@@ -34,7 +38,7 @@ class LinkWorker:
         """Ask for a run; the ticket to wait for."""
         with self._changed:
             if self._closed:
-                raise RuntimeError("link worker closed")
+                raise LinkWorkerClosed("link worker closed")
             self._requested += 1
             if self._thread is None:
                 self._thread = threading.Thread(target=self._loop, name=self._name, daemon=True)

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 import grpc
 from cryptography import x509
 
-from hub.link_worker import LinkWorker
+from hub.link_worker import LinkWorker, LinkWorkerClosed
 from hub.linker import Linker
 from hub.linker_rows import LinkerUnusableError
 from hub.store import ConflictError, HubStore
@@ -110,7 +110,12 @@ class SyncService(sync_pb2_grpc.SyncServiceServicer):
 
     def _link_soon(self, context: grpc.ServicerContext, node: str) -> None:
         """Ask for a link run and wait for it while the node's deadline allows."""
-        ticket = self.link_worker.request()
+        try:
+            ticket = self.link_worker.request()
+        except LinkWorkerClosed:  # the hub is stopping; its next start links what is pending
+            log.info("upload from %s stored while the hub stops: linked at its next start",
+                     node)
+            return
         if not context.is_active():
             return  # the node has gone (cancelled); the run goes on without it
         # stops waiting before the node's deadline: its call ends with its receipts

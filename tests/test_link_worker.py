@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from hub.link_worker import LinkWorker
+from hub.link_worker import LinkWorker, LinkWorkerClosed
 from tests.audit_support import Site, running_site
 
 
@@ -52,7 +52,7 @@ def test_a_failing_run_is_logged_and_the_worker_goes_on(caplog):
 def test_a_closed_worker_takes_no_requests_and_releases_its_waiters():
     worker = LinkWorker(lambda: None)
     worker.close()
-    with pytest.raises(RuntimeError, match="closed"):
+    with pytest.raises(LinkWorkerClosed, match="closed"):
         worker.request()
     assert worker.wait(99, timeout=0)  # nothing left to wait for
 
