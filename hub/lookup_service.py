@@ -47,7 +47,7 @@ def _purpose_problem(request: lookup_pb2.LookupRequest, settings: LookupSettings
     if not request.purpose:
         return f"a lookup needs a purpose code (one of: {allowed})"
     if request.purpose not in settings.purposes:
-        return f"purpose {request.purpose[:32]!r} is not one of: {allowed}"
+        return f"the purpose given is not one of: {allowed}"  # never echoed: free text
     return None
 
 

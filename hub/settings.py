@@ -23,7 +23,6 @@ for all, with `zichtlijn hub lookups` (hub/lookup_control.py).
 from __future__ import annotations
 
 import math
-import re
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -32,9 +31,9 @@ from pathlib import Path
 from hub.config import CONFIG_NAME, ConfigError
 from linkage.compare import MatchPolicy
 from zichtlijn.dates import DEFAULT_RETENTION_MONTHS, RETENTION_MONTHS
+from zichtlijn.wire import PURPOSE_CODE
 
 DEFAULT_PURPOSES = ("controle", "vergunning", "signaal")
-PURPOSE_CODE = re.compile(r"^[a-z][a-z0-9_-]{1,31}$")
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from pathlib import Path
 from node.config import load_config
 from node.store import NodeStore
 from zichtlijn.alert_format import STATE_NAMES, gemeenten_text, score_text
+from zichtlijn.arg_types import positive_seconds
 from zichtlijn.transport import DEFAULT_DEADLINE_S, secure_channel
 from zichtlijn.v1 import alerts_pb2, alerts_pb2_grpc
 
@@ -62,6 +63,6 @@ def register(commands: argparse._SubParsersAction,
                                  help="alerts involving this node's sightings, with case_ref")
     add_home(alerts)
     alerts.add_argument("--format", choices=("table", "csv"), default="table")
-    alerts.add_argument("--timeout", type=float, default=DEFAULT_DEADLINE_S,
+    alerts.add_argument("--timeout", type=positive_seconds, default=DEFAULT_DEADLINE_S,
                         help=f"deadline in seconds (default {DEFAULT_DEADLINE_S:g})")
     alerts.set_defaults(run=lambda args: cmd_alerts(args, home_of(args)))

@@ -30,6 +30,7 @@ from node.retention import purge, refusal, report_purges, retention_months, rete
 from node.store import NodeStore
 from node.sync import sync
 from node.sync_runs import describe_runs, last_runs, record_run
+from zichtlijn.arg_types import positive_seconds
 from zichtlijn.cert_expiry import describe as describe_certs
 from zichtlijn.cert_expiry import warnings as cert_warnings
 from zichtlijn.cli_home import HomeOption
@@ -336,7 +337,7 @@ def register(groups: argparse._SubParsersAction) -> None:
 
     sync_cmd = commands.add_parser("sync", help="upload unsynced encodings to the hub")
     HOME.add_to(sync_cmd)
-    sync_cmd.add_argument("--timeout", type=float, default=600.0,
+    sync_cmd.add_argument("--timeout", type=positive_seconds, default=600.0,
                           help="deadline for the whole sync in seconds (default 600)")
     sync_cmd.add_argument("--hub-restored", action="store_true",
                           help="only when the hub's operator says the hub was restored from "
@@ -349,14 +350,14 @@ def register(groups: argparse._SubParsersAction) -> None:
                         "sightings the hub holds, so importing them again takes their UUIDs "
                         "back (README \"Restoring from a backup\")")
     HOME.add_to(recover_cmd)
-    recover_cmd.add_argument("--timeout", type=float, default=DEFAULT_DEADLINE_S,
+    recover_cmd.add_argument("--timeout", type=positive_seconds, default=DEFAULT_DEADLINE_S,
                              help=f"deadline in seconds (default {DEFAULT_DEADLINE_S:g})")
     recover_cmd.set_defaults(run=cmd_recover)
 
     witness = commands.add_parser(
         "witness", help="check the hub log is consistent, cosign its tree head, print it")
     HOME.add_to(witness)
-    witness.add_argument("--timeout", type=float, default=DEFAULT_DEADLINE_S,
+    witness.add_argument("--timeout", type=positive_seconds, default=DEFAULT_DEADLINE_S,
                          help=f"deadline per call in seconds (default {DEFAULT_DEADLINE_S:g})")
     witness.set_defaults(run=cmd_witness)
 

@@ -364,13 +364,21 @@ def _date_of_birth(line: int, name: str, value: str, observed_on: dt.date,
     at the door is told instead. A formula or control characters still refuse it.
     """
     value = _check_text(line, name, value)
-    if not value or _ZERO_DATE.fullmatch(value):
+    if not value:
         return None
     try:
-        return _possible_birth(line, name, value, observed_on, month_first)
+        born = None if _ZERO_DATE.fullmatch(value) else _possible_birth(
+            line, name, value, observed_on, month_first)
     except RowError as error:  # its reasons never quote the date
         _kept_without(error, notes, BIRTH_DROPPED)
         return None
+    if born is None and notes is None:
+        # typed at the door: a year alone or a guess would be dropped unseen, and the
+        # inspector would take the answer for one that used her date
+        raise RowError(line, name, "not a whole, certain date (a year or month alone, a "
+                                   "guess or a placeholder is not used): enter the whole "
+                                   "date or leave it empty")
+    return born
 
 
 def _possible_birth(line: int, name: str, value: str, observed_on: dt.date,

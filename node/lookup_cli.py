@@ -25,8 +25,11 @@ from node.identity_input import LOOKUP_FIELDS, parse_identity, read_input
 from node.importer import entity_tokens
 from node.store import NodeStore
 from zichtlijn import wire
+from zichtlijn.arg_types import positive_seconds
+from zichtlijn.errors import CliError
 from zichtlijn.transport import secure_channel
 from zichtlijn.v1 import lookup_pb2, lookup_pb2_grpc
+from zichtlijn.wire import PURPOSE_CODE
 
 DEFAULT_TIMEOUT_S = 10.0  # someone is waiting at the door
 
@@ -85,9 +88,12 @@ def as_text(answer: lookup_pb2.LookupAnswer) -> str:
              f"signals:     {', '.join(answer.signals) if answer.signals else 'none recorded'}"]
     if not answer.alerts_available:
         lines.append("open alert:  unknown (this hub runs no alert rules)")
-    elif answer.open_alert_ids:
-        lines.append(f"open alert:  {', '.join(answer.open_alert_ids)} "
+    elif len(answer.open_alert_ids) == 1:
+        lines.append(f"open alert:  {answer.open_alert_ids[0]} "
                      "(the RIEC can look it up by this id)")
+    elif answer.open_alert_ids:
+        lines.append(f"open alerts: {', '.join(answer.open_alert_ids)} "
+                     "(the RIEC can look them up by these ids)")
     else:
         lines.append("open alert:  none")
     return "\n".join(lines)
@@ -102,6 +108,9 @@ def cmd_lookup(args: argparse.Namespace, home: Path) -> int:
         encoders = Keyring(config, store).encoders(default_schema(), today)
     finally:
         store.close()
+    if not PURPOSE_CODE.match(args.purpose):  # free text would go on the wire
+        raise CliError("--purpose: a purpose code from the hub's list (e.g. controle), "
+                       "one short lower-case word")
     request = build_request(read_input(args.from_json, LOOKUP_FIELDS), encoders, args.purpose,
                             today)
     with secure_channel(config.hub, config.tls) as channel:
@@ -122,6 +131,6 @@ def register(commands: argparse._SubParsersAction,
                         help="identity as one JSON object ('-': stdin); default: prompt on a "
                              "terminal, JSON when stdin is not one")
     parser.add_argument("--format", choices=("text", "json"), default="text")
-    parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_S,
+    parser.add_argument("--timeout", type=positive_seconds, default=DEFAULT_TIMEOUT_S,
                         help=f"seconds to wait for the hub (default {DEFAULT_TIMEOUT_S:g})")
     parser.set_defaults(run=lambda a: cmd_lookup(a, home_of(a)))

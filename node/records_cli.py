@@ -13,6 +13,7 @@ from node.config import load_config
 from node.epochs import Keyring
 from node.identity_input import CORRECTION_FIELDS, read_input
 from node.store import NodeStore
+from zichtlijn.arg_types import positive_seconds
 from zichtlijn.errors import CliError
 from zichtlijn.signal_catalogue import load_signals
 from zichtlijn.transport import secure_channel
@@ -116,7 +117,7 @@ def register(commands: argparse._SubParsersAction,
     withdraw.add_argument("--on", metavar="DATE", help=ON_HELP)
     withdraw.add_argument("--reason", choices=sorted(records.REASONS), required=True,
                           help="error: recorded in error; erasure: the person asked (AVG 17)")
-    withdraw.add_argument("--timeout", type=float, default=HUB_REWORK_TIMEOUT_S,
+    withdraw.add_argument("--timeout", type=positive_seconds, default=HUB_REWORK_TIMEOUT_S,
                           help=HUB_REWORK_HELP)
     withdraw.set_defaults(run=lambda a: cmd_withdraw(a, home_of(a)))
 
@@ -132,7 +133,7 @@ def register(commands: argparse._SubParsersAction,
     correct.add_argument("--setting", help="corrected setting")
     correct.add_argument("--licensed", help="corrected licence (ja/nee)")
     correct.add_argument("--signals", help="corrected signal codes (;-separated)")
-    correct.add_argument("--timeout", type=float, default=HUB_REWORK_TIMEOUT_S,
+    correct.add_argument("--timeout", type=positive_seconds, default=HUB_REWORK_TIMEOUT_S,
                          help=HUB_REWORK_HELP)
     correct.set_defaults(run=lambda a: cmd_correct(a, home_of(a)))
 

@@ -19,6 +19,7 @@ from tests.lookup_support import (
     ELENA,
     ROWS,
     actions,
+    audit_entries,
     day,
     node,
     relink_in_progress,
@@ -143,8 +144,22 @@ def test_cli_with_an_unknown_purpose_is_one_line(world, tmp_path, capsys):
     _hub, homes = world
     assert ask(homes[FOURTH], ELENA, tmp_path, purpose="curiosity") == 1
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "INVALID_ARGUMENT" in err and "curiosity" in err
+    assert err.count("\n") == 1 and "INVALID_ARGUMENT" in err
+    assert "the purpose given is not one of: controle" in err
+    assert "curiosity" not in err  # the hub never echoes a purpose it does not list
     assert "Traceback" not in err
+
+
+def test_a_purpose_that_is_no_code_never_leaves_the_node(world, tmp_path, capsys):
+    """The purpose is free text on the command line: a name typed there would go on the
+    wire and come back in the hub's refusal."""
+    hub, homes = world
+    before = len(audit_entries(hub))
+    assert ask(homes[FOURTH], ELENA, tmp_path, purpose="Zanele Mbeki 14-03-1998") == 1
+    err = capsys.readouterr().err
+    assert err.strip() == ("zichtlijn: --purpose: a purpose code from the hub's list (e.g. "
+                           "controle), one short lower-case word")
+    assert len(audit_entries(hub)) == before  # nothing reached the hub
 
 
 def test_over_the_rate_limit_the_node_is_refused(world, tmp_path, capsys):
@@ -305,3 +320,43 @@ def test_during_a_relink_the_inspector_is_told_why_before_the_deadline(world, tm
     for _ in range(5):  # the busy lookup took none of the node's 5 an hour
         assert ask(homes[FOURTH], ELENA, tmp_path) == 0  # after the relink it answers again
     assert ask(homes[FOURTH], ELENA, tmp_path) == 1
+
+
+@pytest.mark.parametrize("written", ["1998", "03-1998", "ca. 1998", "14-03-1998?",
+                                     "00-00-0000", "01-01-1900"])
+def test_a_date_of_birth_the_lookup_would_not_use_is_refused_not_dropped(world, tmp_path,
+                                                                         capsys, written):
+    """A year alone, a guess or a placeholder encodes no date: dropped unseen, the answer
+    would be taken for one that used her date. The inspector is told to give the whole
+    date or none; the value is never shown."""
+    hub, homes = world
+    before = len(audit_entries(hub))
+    assert ask(homes[FOURTH], {**ELENA, "date_of_birth": written}, tmp_path) == 1
+    err = capsys.readouterr().err
+    assert err.strip() == ("zichtlijn: date_of_birth: not a whole, certain date (a year or "
+                           "month alone, a guess or a placeholder is not used): enter the "
+                           "whole date or leave it empty")
+    assert len(audit_entries(hub)) == before
+
+
+@pytest.mark.parametrize("timeout", ["0", "-5", "nan"])
+def test_a_timeout_that_would_give_up_at_once_is_refused(world, tmp_path, capsys, timeout):
+    _hub, homes = world
+    with pytest.raises(SystemExit) as exited:
+        run("node", "lookup", "--home", homes[FOURTH], "--purpose", "controle",
+            "--timeout", timeout, "--from-json", write_json(tmp_path, ELENA))
+    err = capsys.readouterr().err
+    assert exited.value.code == 2 and err.count("\n") == 1
+    assert "give a number of seconds above 0" in err
+
+
+def test_the_answer_names_one_open_alert_or_several():
+    from node.lookup_cli import as_text
+
+    answer = lookup_pb2.LookupAnswer(outcome=lookup_pb2.LOOKUP_OUTCOME_PERSON,
+                                     earlier_sightings=3, municipalities=2,
+                                     alerts_available=True, open_alert_ids=["A-1"])
+    assert as_text(answer).endswith("open alert:  A-1 (the RIEC can look it up by this id)")
+    answer.open_alert_ids.append("A-2")
+    assert as_text(answer).endswith("open alerts: A-1, A-2 (the RIEC can look them up by "
+                                    "these ids)")

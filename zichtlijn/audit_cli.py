@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from linkage.checkpoint import SIG_COSIGNATURE_V1, CheckpointError, Verifier
+from zichtlijn.arg_types import positive_seconds
 from zichtlijn.audit_file import write_export
 from zichtlijn.audit_verify import Report, Trust, verify_export
 from zichtlijn.ca_bundle import read_ca_bundle
@@ -210,7 +211,7 @@ def _add_hub(parser: argparse.ArgumentParser, required: bool) -> None:
     parser.add_argument("--cert", required=required,
                         help="your auditor certificate (PEM)" + help_suffix)
     parser.add_argument("--key", required=required, help="its private key (PEM)" + help_suffix)
-    parser.add_argument("--timeout", type=float, default=600.0,
+    parser.add_argument("--timeout", type=positive_seconds, default=600.0,
                         help="deadline in seconds (default 600)")
 
 

@@ -18,6 +18,7 @@ import grpc
 from hub.alerts.service import CLOSE_REASONS
 from zichtlijn.alert_format import STATE_VALUES, change_line, print_table, write_csv
 from zichtlijn.alert_watch import AlertWatcher
+from zichtlijn.arg_types import positive_seconds
 from zichtlijn.cli_home import HomeOption
 from zichtlijn.errors import CliError
 from zichtlijn.riec_config import CURSOR_NAME, CursorFile, RiecConfig, load_config
@@ -171,7 +172,7 @@ def cmd_close(args: argparse.Namespace) -> int:
 
 def _common(parser: argparse.ArgumentParser) -> None:
     HOME.add_to(parser)
-    parser.add_argument("--timeout", type=float, default=DEFAULT_DEADLINE_S,
+    parser.add_argument("--timeout", type=positive_seconds, default=DEFAULT_DEADLINE_S,
                         help=f"deadline in seconds (default {DEFAULT_DEADLINE_S:g})")
 
 

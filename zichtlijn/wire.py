@@ -12,6 +12,8 @@ from zichtlijn.v1 import encoding_pb2
 # a signal code as nodes send it and the hub stores it (catalogue: deploy/alerts/signals.toml)
 SIGNAL_CODE = re.compile(r"^[a-z0-9][a-z0-9_.\-]{0,47}$")
 MAX_SIGNALS = 32  # codes per sighting; the hub refuses a batch holding more
+# a lookup's purpose: a code from the hub's list, never free text (it goes on the wire)
+PURPOSE_CODE = re.compile(r"^[a-z][a-z0-9_-]{1,31}$")
 SETTINGS = ("woning", "hotel", "raam", "club", "escort", "straat", "online")
 ENTITY_KINDS = {
     "phone": encoding_pb2.ENTITY_KIND_PHONE,
