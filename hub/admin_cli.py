@@ -152,18 +152,25 @@ def cmd_lookups(args: argparse.Namespace, home: Path) -> int:
                                           operator_actor(), utc_now())
         with store.lock:
             switches = lookup_control.switches(store.db.conn)
+            unseen = (args.action != "status" and args.node is not None
+                      and store.count_sightings(_scope(args)) == 0)
     finally:
         store.close()
     overall = next((s for s in switches if s.scope == lookup_control.ALL), None)
     on = not overall.disabled if overall else settings.enabled
+    # a node's own switch outlasts `enable --all`: the operator switched it off for a reason
+    nodes_off = [s for s in switches if s.scope != lookup_control.ALL and s.disabled]
     print(f"lookups {'enabled' if on else 'disabled'} for all nodes"
+          f"{' but those below' if on and nodes_off else ''}"
           f"{f' (set by {overall.changed_by} at {overall.changed_at})' if overall else ''}; "
           f"purposes {', '.join(settings.purposes)}; "
           f"at most {settings.per_node_per_hour} per node per hour")
-    for switch in switches:
-        if switch.scope != lookup_control.ALL and switch.disabled:
-            print(f"  disabled for node:{switch.scope} (by {switch.changed_by} at "
-                  f"{switch.changed_at})")
+    for switch in nodes_off:
+        print(f"  disabled for node:{switch.scope} (by {switch.changed_by} at "
+              f"{switch.changed_at}; `hub lookups enable --node {switch.scope}` ends it)")
+    if unseen:
+        print(f"  note: this hub holds no sighting of {_scope(args)} yet; the switch "
+              "applies when its node looks up")
     return 0
 
 

@@ -189,7 +189,14 @@ def test_the_operator_disables_lookups_per_node_and_for_all(world, tmp_path, cap
 
     assert run("hub", "lookups", "disable", "--home", home, "--all") == 0
     assert ask(homes["GM0599"], ELENA, tmp_path) == 1
+    capsys.readouterr()
     assert run("hub", "lookups", "enable", "--home", home, "--all") == 0
+    # the node's own switch outlasts `enable --all`, and the answer says so
+    first, second = capsys.readouterr().out.splitlines()[:2]
+    assert first.startswith("lookups enabled for all nodes but those below (set by ")
+    assert second.startswith(f"  disabled for node:{FOURTH} (by ")
+    assert second.endswith(f"`hub lookups enable --node {FOURTH}` ends it)")
+    assert ask(homes[FOURTH], ELENA, tmp_path) == 1
     assert run("hub", "lookups", "enable", "--home", home, "--node", FOURTH) == 0
     capsys.readouterr()
     assert ask(homes[FOURTH], ELENA, tmp_path) == 0
@@ -200,7 +207,16 @@ def test_the_operator_disables_lookups_per_node_and_for_all(world, tmp_path, cap
                 + actions(hub, "lookups_enabled")]
     assert sorted(switches) == sorted([("lookups_disabled", FOURTH), ("lookups_disabled", "all"),
                                        ("lookups_enabled", "all"), ("lookups_enabled", FOURTH)])
-    assert [e["reason"] for e in actions(hub, "lookup_refused")] == ["disabled", "disabled"]
+    assert [e["reason"] for e in actions(hub, "lookup_refused")] == ["disabled"] * 3
+
+
+def test_a_switch_for_a_node_the_hub_has_not_seen_says_so(world, capsys):
+    hub, _homes = world
+    assert run("hub", "lookups", "disable", "--home", hub.store.path.parent,
+               "--node", "GM9999") == 0
+    assert capsys.readouterr().out.splitlines()[-1] == (
+        "  note: this hub holds no sighting of GM9999 yet; the switch applies when its node "
+        "looks up")
 
 
 def test_lookups_off_in_the_configuration(tmp_path, pki, secret_file, capsys):
