@@ -52,7 +52,7 @@ def from_json(data: bytes, fields: Sequence[str]) -> dict[str, str]:
     if len(data) > MAX_JSON_BYTES:
         raise CliError(f"JSON input larger than {MAX_JSON_BYTES} bytes")
     try:
-        doc = json.loads(data.decode("utf-8"))
+        doc = json.loads(data.decode("utf-8-sig"))  # a byte-order mark, as Notepad writes
     except UnicodeDecodeError:
         raise CliError("JSON input is not UTF-8") from None
     except json.JSONDecodeError as exc:

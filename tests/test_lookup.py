@@ -376,3 +376,12 @@ def test_the_answer_names_one_open_alert_or_several():
     answer.open_alert_ids.append("A-2")
     assert as_text(answer).endswith("open alerts: A-1, A-2 (the RIEC can look them up by "
                                     "these ids)")
+
+
+def test_json_input_with_a_byte_order_mark_is_read(world, tmp_path, capsys):
+    _hub, homes = world
+    path = tmp_path / "bom.json"
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps(ELENA).encode("utf-8"))
+    assert run("node", "lookup", "--home", homes[FOURTH], "--purpose", "controle",
+               "--format", "json", "--from-json", path) == 0
+    assert json.loads(capsys.readouterr().out)["outcome"] == "person"
