@@ -128,7 +128,7 @@ def test_lookup_names_the_open_alerts_and_not_closed_ones(world, tmp_path, pki, 
     assert json.loads(capsys.readouterr().out)["open_alert_ids"] == alerts
     assert run("node", "lookup", "--home", home, "--purpose", "controle", "--from-json",
                probe) == 0
-    assert f"open alert:  {', '.join(alerts)}" in capsys.readouterr().out
+    assert f"open alerts: {', '.join(alerts)}" in capsys.readouterr().out
     assert actions(hub, "lookup")[0]["open_alerts"] == 2
 
     # every region closes the first; the second stays open
