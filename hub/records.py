@@ -97,16 +97,20 @@ def withdraw(store: HubStore, linker: Linker, gemeente: str, sighting_uuid: str,
             # municipality), while a UUID held by nobody yet does (it stops a later upload)
             owner = conn.execute("SELECT gemeente FROM sightings WHERE sighting_uuid = ?",
                                  [sighting_uuid]).fetchone()
-            if owner is not None and owner[0] != gemeente:
+            if owner is None:
+                record(conn, RemovalRun(0, 0, 0, 0.0))
+            elif owner[0] != gemeente:
                 audit_log.append(conn, at, f"node:{gemeente}", "withdraw",
                                  sighting=sighting_ref(sighting_uuid), reason=reason,
                                  removed=False, persons_changed=0, refused=REFUSED_NOT_OWN)
-            else:
-                record(conn, RemovalRun(0, 0, 0, 0.0))
-        if owner is not None and owner[0] != gemeente:
+        if owner is None:
+            return RecordOutcome(False, 0)
+        if owner[0] != gemeente:
             raise NotOwn(f"sighting {sighting_uuid} is not this municipality's: "
                          "nothing was withdrawn")
-        return RecordOutcome(False, 0)
+        # its own upload landed since `_held` looked: withdraw it as held (a tombstone
+        # alone would leave it held while the node deletes its row)
+        return withdraw(store, linker, gemeente, sighting_uuid, reason, alerts, wait)
     run = linker.remove([held[0]], record, wait)
     settled = alert_evidence.settle(store, alerts, [sighting_uuid], touched,
                                     alert_evidence.WITHDRAWN)

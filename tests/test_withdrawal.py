@@ -291,3 +291,29 @@ def test_during_a_relink_a_withdrawal_changes_nothing_and_says_why(world, capsys
     assert uuids_by_case(homes["GM0599"])["RTM-7"] in persons_of(hub)  # so did the hub
     assert actions(hub, "withdraw") == []
     assert run("node", "withdraw", "--home", homes["GM0599"], "RTM-7", "--reason", "error") == 0
+
+
+def test_an_upload_landing_during_a_withdrawal_is_withdrawn_not_just_tombstoned(
+        world, monkeypatch):
+    """The hub looks up whether it holds the UUID before its transaction; the node's own
+    upload of it may land in between. The withdrawal then takes the sighting out, where it
+    wrote a tombstone beside the held sighting and the node deleted its row."""
+    from hub import records
+
+    hub, homes = world
+    target = uuids_by_case(homes["GM0599"])["RTM-8"]
+    looked = []
+    original = records._held
+
+    def not_yet_held(*args):
+        looked.append(True)
+        return None if len(looked) == 1 else original(*args)  # the upload lands after
+
+    monkeypatch.setattr(records, "_held", not_yet_held)
+    outcome = records.withdraw(hub.store, hub.linker, "GM0599", target, "error")
+    assert outcome.changed
+    with hub.store.lock:
+        assert hub.store.db.execute("SELECT count(*) FROM sightings WHERE sighting_uuid = ?",
+                                    [target]).fetchone()[0] == 0
+    [entry] = [e for e in actions(hub, "withdraw") if e["removed"]]
+    assert entry["batch"] and entry["digest"]
