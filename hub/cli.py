@@ -295,7 +295,7 @@ def cmd_relink(args: argparse.Namespace) -> int:
     try:
         matching = load_settings(config.home).matching
         linker = Linker(store, default_schema(), matching.policy(), matching.auto_rule())
-        run = linker.relink_all(count_names=args.count_names)
+        run = linker.relink_all(operator_actor(), count_names=args.count_names)
     finally:
         store.close()
     print(f"relinked {run.new_sightings} sightings: {run.new_links} links, "

@@ -527,7 +527,7 @@ class Linker:
         self.rows.cluster[rows] = clusters
         return rows, persons, clusters
 
-    def relink_all(self, actor: str = "operator:local", count_names: bool = False) -> LinkRun:
+    def relink_all(self, actor: str = "operator-cli:local", count_names: bool = False) -> LinkRun:
         """Forget every link and person and link all sightings again in one batch, with
         the names counted at the last step (`count_names`: counted again now, from the
         persons held; a hub above its start that never counted them, or whose counts no

@@ -5,7 +5,9 @@ accounts for each sighting erased."""
 from __future__ import annotations
 
 import csv
+import getpass
 import io
+import json
 import sqlite3
 from pathlib import Path
 
@@ -41,6 +43,10 @@ def test_a_municipality_that_left_is_erased_and_the_audit_accounts_for_it(
     assert run("hub", "relink", "--home", hub_home) == 0
     assert partition(capsys, hub_home)[0] == after  # as a full relink clusters what is left
     with sqlite3.connect(hub_home / "hub.db") as conn:
+        relinks = [json.loads(e) for (e,) in conn.execute(
+            "SELECT entry FROM audit_entries ORDER BY idx") if b'"relink"' in bytes(e)]
+        # the operator's OS account, as every operator command logs it
+        assert relinks[-1]["actor"] == f"operator-cli:{getpass.getuser()}"
         assert conn.execute("SELECT count(*) FROM alert_sightings WHERE gemeente = 'GM0344' "
                             "AND current = 1").fetchone()[0] == 0
         assert conn.execute("SELECT count(*) FROM alert_sightings WHERE gemeente = 'GM0363' "
