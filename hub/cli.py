@@ -277,7 +277,8 @@ def cmd_restore(args: argparse.Namespace) -> int:
                            f"after the backup are not erased again yet: {error}; then run "
                            f"{todo}") from None
     print(f"restored {restored.sightings:,} sightings and an audit log of "
-          f"{restored.log_size:,} entries from {args.backup}, the restore logged{aside}. "
+          f"{restored.log_size:,} entries from {args.backup} (SHA-256 {restored.sha256}, as "
+          f"its backup_made entry logs it), the restore logged{aside}. "
           "Tell the nodes and auditors: a node whose sync now refuses the hub's log runs "
           "`zichtlijn node sync --hub-restored` once; an auditor sets its last cosigned "
           "head aside (README \"Restoring from a backup\")")

@@ -42,6 +42,7 @@ class Restored:
     revoked_again: int = 0  # revocations made after the backup, kept
     # municipalities the replaced database had erased after the backup: (gemeente, reason)
     erase_again: tuple[tuple[str, str], ...] = ()
+    sha256: str = ""  # of the copy put in place, as the restore entry and backup_made log it
 
 
 def restore(db_path: Path, backup: Path, actor: str) -> Restored:
@@ -82,7 +83,7 @@ def restore(db_path: Path, backup: Path, actor: str) -> Restored:
     finally:
         store.close()
     return Restored(log_size, sightings, aside if replaced else None, revoked_again,
-                    lost.erased)
+                    lost.erased, digest)
 
 
 @dataclass(frozen=True)

@@ -93,10 +93,12 @@ def test_a_restored_hub_gets_back_what_it_lost_from_its_nodes(tmp_path, pki, sec
 
     capsys.readouterr()
     assert run("hub", "restore", "--home", hub_home, "--from", backup) == 0
-    assert "restored 7 sightings and an audit log of 9 entries" in capsys.readouterr().out
+    said = capsys.readouterr().out
+    assert "restored 7 sightings and an audit log of 9 entries" in said
     assert held(hub_home) != before
     [restored] = [e for e in log_actions(hub_home) if e["action"] == "restore"]
     digest = hashlib.sha256(backup.read_bytes()).hexdigest()
+    assert f"(SHA-256 {digest}, as its backup_made entry logs it)" in said
     assert (restored["log_size"], restored["backup"], restored["sha256"]) == (
         9, backup.name, digest)
     # the lost log's backup_made entry names the same file, size and content
