@@ -92,8 +92,6 @@ _BRACKETED = re.compile(r"\s*[(\[][^)\]]*[)\]]")
 
 
 NOT_UTF8 = "not valid UTF-8"
-UNCATALOGUED = "is not in the signal catalogue"
-_UNCATALOGUED_NOTE = re.compile(r"'([^']+)' " + UNCATALOGUED + ":")
 CONTROL_KEPT = ("the control is kept without it; the alerts read it, so correct it "
                 "(`node correct`)")
 _SETTING_GAPS = re.compile(r"[\s_-]+")
@@ -123,6 +121,8 @@ class RowNote:
     line: int
     field: str
     note: str
+    # the signal code a `signals` note is about, when the catalogue does not list it
+    uncatalogued: str | None = None
 
     def __str__(self) -> str:
         return f"line {self.line}: {self.field}: {self.note}"
@@ -220,12 +220,11 @@ COMPANION_DROPPED = "the row is kept without the companion (`node correct` can a
 
 def uncatalogued_code(note: RowNote) -> str | None:
     """The signal code a note says the catalogue does not list, or None."""
-    found = _UNCATALOGUED_NOTE.match(note.note) if note.field == "signals" else None
-    return found.group(1) if found else None
+    return note.uncatalogued
 
 
 def _kept_without(error: RowError, notes: list[RowNote] | None,
-                  kept: str = FIELD_DROPPED) -> None:
+                  kept: str = FIELD_DROPPED, uncatalogued: str | None = None) -> None:
     """Keep the row without the value `error` is about and say so; without `notes`, refuse.
 
     An export's row is kept: a control refused for a misread phone or date of birth is a
@@ -235,7 +234,7 @@ def _kept_without(error: RowError, notes: list[RowNote] | None,
     """
     if notes is None:
         raise error
-    notes.append(RowNote(error.line, error.field, f"{error.reason}: {kept}"))
+    notes.append(RowNote(error.line, error.field, f"{error.reason}: {kept}", uncatalogued))
 
 
 def _check_name(line: int, name: str, value: str) -> str:
@@ -582,8 +581,9 @@ def _control(line: int, get: Callable[[str, str], str], known_signals: frozenset
                           CONTROL_KEPT)
             continue
         if known_signals is not None and code not in known_signals:
-            _kept_without(RowError(line, "signals", f"{code!r} {UNCATALOGUED}"), notes,
-                          "kept; it weighs 0 in the alerts until signals.toml lists it")
+            _kept_without(RowError(line, "signals",
+                                   f"{code!r} is not in the signal catalogue"), notes,
+                          "kept; it weighs 0 in the alerts until signals.toml lists it", code)
         signals.append(code)
     if len(signals) > MAX_SIGNALS:  # free text, most likely; the hub holds no more
         _kept_without(RowError(line, "signals", f"{len(signals)} codes, more than "
