@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 import uuid
+from collections.abc import Sequence
 
 import pytest
 
@@ -18,7 +19,10 @@ from zichtlijn.v1 import encoding_pb2
 def identity(seed: int) -> encoding_pb2.IdentityEncoding:
     return encoding_pb2.IdentityEncoding(name_filter=bytes([seed]) * 128,
                                          dob_tokens=[seed, seed + 1], sex_token=seed,
-                                         document_token=bytes([seed]) * 16)
+                                         document_token=bytes([seed]) * 16,
+                                         document_near=[seed, seed + 2], place_bucket=seed,
+                                         nationality_bucket=seed + 1,
+                                         short_name_filter=bytes([seed]) * 32)
 
 
 def other_epoch(epoch: int) -> encoding_pb2.EpochEncoding:
@@ -97,3 +101,21 @@ def test_audit_verify_catches_a_signal_code_added_in_the_hub_database(tmp_path, 
         code, out = audit_hub(tmp_path / "hub", pki.root / "ca.pem", capsys)
     assert code == 1
     assert f"sighting {target}" in out and "GM0599" in out
+
+
+def test_the_rebuild_covers_every_field_a_node_sends():
+    """A field added to EncodedSighting (or to the messages in it) that the hub does not
+    store and rebuild would make every export report every sighting carrying it: the
+    sightings these tests rebuild set every field there is."""
+
+    def unset(message) -> set[str]:
+        present = {field.name for field, _ in message.ListFields()}
+        missing = {f"{message.DESCRIPTOR.name}.{f.name}" for f in message.DESCRIPTOR.fields
+                   if f.name not in present}
+        for field, value in message.ListFields():
+            if field.message_type is not None:
+                for part in (value if isinstance(value, Sequence) else [value]):
+                    missing |= unset(part)
+        return missing
+
+    assert unset(sighting(True, [2, 1])) == set()
