@@ -44,8 +44,9 @@ def open_alerts(conn: sqlite3.Connection, uuids: list[str]) -> list[str]:
 
 
 def build_answer(conn: sqlite3.Connection, match: ProbeMatch, probe_dated: bool,
-                 alerts_available: bool) -> lookup_pb2.LookupAnswer:
-    """Call with the store's lock held; `alerts_available`: the hub runs alert rules."""
+                 alerts_available: bool, asking: str = "") -> lookup_pb2.LookupAnswer:
+    """Call with the store's lock held; `alerts_available`: the hub runs alert rules;
+    `asking`: the gemeente of the node asking, whose own sightings are counted apart."""
     answer = lookup_pb2.LookupAnswer(
         outcome=_OUTCOMES.get(match.outcome, lookup_pb2.LOOKUP_OUTCOME_NO_MATCH),
         possible_persons=match.possible_persons, probe_dated=probe_dated,
@@ -58,6 +59,7 @@ def build_answer(conn: sqlite3.Connection, match: ProbeMatch, probe_dated: bool,
     dates = sorted(r[2] for r in rows)
     answer.earlier_sightings = len(rows)
     answer.municipalities = len({r[1] for r in rows})
+    answer.in_own_municipality = sum(1 for r in rows if r[1] == asking)
     answer.first_seen, answer.last_seen = dates[0], dates[-1]
     answer.signals.extend(sorted({c for r in rows for c in r[3].split(";") if c}))
     if answer.alerts_available:

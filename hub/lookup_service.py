@@ -127,7 +127,7 @@ class LookupService(lookup_pb2_grpc.LookupServiceServicer):
             with self.store.lock:
                 answer = build_answer(self.store.db.conn, match,
                                       any(len(e.dob_tokens) for e in probe.values()),
-                                      self.alerts_available)
+                                      self.alerts_available, node.name)
         finally:
             with self.store.transaction() as conn:
                 details: dict[str, object] = {"purpose": purpose, "outcome": outcome}

@@ -68,10 +68,17 @@ def as_json(answer: lookup_pb2.LookupAnswer) -> str:
         "possible_persons": answer.possible_persons,
         "probe_dated": answer.probe_dated,
         "answered_at": answer.answered_at,
+        "in_own_municipality": answer.in_own_municipality,
     }, sort_keys=True)
 
 
-def as_text(answer: lookup_pb2.LookupAnswer) -> str:
+#: after "not seen before" when the surname was left empty: the whole-name filter of a
+#: given name alone shares too little with hers to be found (README "At the door")
+GIVEN_NAME_ONLY = ("only a given name was given, by which a lookup rarely finds her; ask for "
+                   "her surname and look up again")
+
+
+def as_text(answer: lookup_pb2.LookupAnswer, given_name_only: bool = False) -> str:
     if answer.outcome == lookup_pb2.LOOKUP_OUTCOME_AMBIGUOUS:
         return (f"cannot tell: without a date of birth this name fits "
                 f"{answer.possible_persons} different persons; ask for the date of birth "
@@ -81,10 +88,14 @@ def as_text(answer: lookup_pb2.LookupAnswer) -> str:
         if not answer.probe_dated:
             line += (" (without a date of birth only a clear match is reported; "
                      "ask for it and look up again)")
+        if given_name_only:
+            line += f"\n{GIVEN_NAME_ONLY}"
         return line
+    own = answer.in_own_municipality
+    mine = f" ({own} of them yours)" if own else " (none of them yours)"
     lines = [f"seen before: {answer.earlier_sightings} earlier sighting(s) in "
              f"{answer.municipalities} municipalit{'y' if answer.municipalities == 1 else 'ies'}"
-             f", first {answer.first_seen}, last {answer.last_seen}",
+             f"{mine}, first {answer.first_seen}, last {answer.last_seen}",
              f"signals:     {', '.join(answer.signals) if answer.signals else 'none recorded'}"]
     if not answer.alerts_available:
         lines.append("open alert:  unknown (this hub runs no alert rules)")
@@ -111,11 +122,12 @@ def cmd_lookup(args: argparse.Namespace, home: Path) -> int:
     if not PURPOSE_CODE.match(args.purpose):  # free text would go on the wire
         raise CliError("--purpose: a purpose code from the hub's list (e.g. controle), "
                        "one short lower-case word")
-    request = build_request(read_input(args.from_json, LOOKUP_FIELDS), encoders, args.purpose,
-                            today)
+    values = read_input(args.from_json, LOOKUP_FIELDS)
+    request = build_request(values, encoders, args.purpose, today)
     with secure_channel(config.hub, config.tls) as channel:
         answer = lookup(channel, request, args.timeout)
-    print(as_json(answer) if args.format == "json" else as_text(answer))
+    given_name_only = not values.get("surname", "").strip()
+    print(as_json(answer) if args.format == "json" else as_text(answer, given_name_only))
     return 0
 
 

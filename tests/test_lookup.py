@@ -107,7 +107,8 @@ def test_text_answer_and_an_unknown_person(world, tmp_path, capsys):
     capsys.readouterr()
     assert ask(homes[FOURTH], ELENA, tmp_path, fmt="text") == 0
     text = capsys.readouterr().out
-    assert f"4 earlier sighting(s) in 3 municipalities, first {day(0)}, last {day(191)}" in text
+    assert (f"4 earlier sighting(s) in 3 municipalities (none of them yours), first {day(0)}, "
+            f"last {day(191)}") in text
     assert ask(homes[FOURTH], {"given_names": "Nadia", "surname": "Benali",
                                "date_of_birth": "1999-09-09"}, tmp_path, fmt="text") == 0
     assert capsys.readouterr().out.startswith("not seen before")
@@ -115,11 +116,32 @@ def test_text_answer_and_an_unknown_person(world, tmp_path, capsys):
 
 
 def test_own_sightings_count_too(world, tmp_path, capsys):
-    """A town that saw her itself gets the same answer: the question is about the person."""
+    """A town that saw her itself gets the same answer: the question is about the person;
+    how many of them are its own it is told apart (its own records, nothing new)."""
     _hub, homes = world
     capsys.readouterr()
     assert ask(homes["GM0363"], ELENA, tmp_path) == 0
-    assert json.loads(capsys.readouterr().out)["earlier_sightings"] == 4
+    answer = json.loads(capsys.readouterr().out)
+    assert (answer["earlier_sightings"], answer["in_own_municipality"]) == (4, 2)
+    assert ask(homes["GM0363"], ELENA, tmp_path, fmt="text") == 0
+    assert "4 earlier sighting(s) in 3 municipalities (2 of them yours)" in (
+        capsys.readouterr().out)
+
+
+def test_a_given_name_alone_that_finds_nothing_asks_for_the_surname(world, tmp_path, capsys):
+    _hub, homes = world
+    capsys.readouterr()
+    # nobody of that name was seen, so the answer does not hang on how close a given name
+    # alone comes to a whole one under this test's random keys
+    assert ask(homes[FOURTH], {"given_names": "Nadia", "date_of_birth": "1999-09-09"},
+               tmp_path, fmt="text") == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "not seen before: no earlier sighting matches",
+        "only a given name was given, by which a lookup rarely finds her; ask for her surname "
+        "and look up again"]
+    assert ask(homes[FOURTH], {"given_names": "Nadia", "surname": "Benali",
+                               "date_of_birth": "1999-09-09"}, tmp_path, fmt="text") == 0
+    assert len(capsys.readouterr().out.splitlines()) == 1  # a surname given: no such line
 
 
 def test_without_a_purpose_the_hub_refuses_and_logs_it(world):
