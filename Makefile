@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PROTOS := $(wildcard protos/zichtlijn/v1/*.proto)
 
-.PHONY: demo test lint protos bench-quality bench-febrl-cli bench-outside bench-blind bench-scale clean
+.PHONY: demo test lint protos bench-quality bench-febrl-cli bench-outside bench-blind bench-blind2 bench-scale clean
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -67,6 +67,11 @@ bench-outside: $(BENCH_STAMP)
 # Needs only the project's own venv; BENCH_ARGS="--seed 7 --dir /tmp/blind" etc.
 bench-blind: $(STAMP)
 	$(BIN)/python -m tests.benchmarks.blind_cli $(BENCH_ARGS)
+
+# A second outside evaluation, through the one-command path: `zichtlijn demo --csv`
+# on five towns' exports as exported. BENCH_ARGS="--seed 11 --dir /tmp/b2 --keep"
+bench-blind2: $(STAMP)
+	$(BIN)/python -m tests.benchmarks.blind_cli2 $(BENCH_ARGS)
 
 # National scale (issue 7): encoding, kernel (against anonlink), blocking, hub at
 # 100k..1M sightings, 342 nodes syncing. BENCH_ARGS="--sizes 100000,1000000" etc.
