@@ -40,13 +40,11 @@ project's own environment (`make` builds it), and takes about a minute.
 
 from __future__ import annotations
 
-import argparse
 import re
 import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Sequence
@@ -56,10 +54,10 @@ from pathlib import Path
 from tests.benchmarks.blind_cli.alerts import evaluate_alerts
 from tests.benchmarks.blind_cli.evaluate import evaluate
 from tests.benchmarks.blind_cli.generator import SEED, generate
+from tests.benchmarks.blind_runs import ZICHTLIJN, echo, main
 
 ROOT = Path(__file__).resolve().parents[3]
 ALERTS = ROOT / "deploy" / "alerts"
-ZICHTLIJN = Path(sys.executable).parent / "zichtlijn"
 GEMEENTEN = ["GM0363", "GM0599", "GM0344", "GM0518", "GM0772"]
 REGIONS = ["amsterdam-amstelland", "rotterdam", "midden-nederland", "den-haag", "oost-brabant"]
 IMPORTS = [("GM0363", "amsterdam_toezicht_export.csv"), ("GM0599", "rotterdam_2025.csv"),
@@ -68,10 +66,6 @@ IMPORTS = [("GM0363", "amsterdam_toezicht_export.csv"), ("GM0599", "rotterdam_20
 SIGNALS_NODE = "GM0363"   # the one node given --signals at init
 CUSTODIANS = 5
 HUB_START_TIMEOUT_S = 60
-
-
-def echo(text: str) -> None:
-    print(text, file=sys.stderr, flush=True)
 
 
 def z(run: Path, *args: str, stdout: Path | None = None, stderr: Path | None = None,
@@ -220,33 +214,5 @@ def blind_run(directory: Path, seed: int) -> None:
     evaluate_alerts(data, run)
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(prog="python -m tests.benchmarks.blind_cli",
-                                     description=__doc__.split("\n")[0])
-    parser.add_argument("--seed", type=int, default=SEED,
-                        help=f"the generator's seed (default {SEED})")
-    parser.add_argument("--dir", type=Path,
-                        help="directory for data/ and run/ (default: a temporary one)")
-    parser.add_argument("--keep", action="store_true",
-                        help="keep the temporary directory (a --dir is always kept)")
-    args = parser.parse_args()
-    if not ZICHTLIJN.exists():
-        parser.error(f"{ZICHTLIJN} not found: run with the project's environment "
-                     "(make builds .venv; pip install -e . in another)")
-    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
-    directory = (args.dir or Path(tempfile.mkdtemp(prefix="zichtlijn-blind-"))).resolve()
-    started = time.monotonic()
-    try:
-        blind_run(directory, args.seed)
-    except (subprocess.CalledProcessError, RuntimeError) as e:
-        echo(f"blind_cli: {e}; files kept in {directory}")
-        return 1
-    if args.dir is None and not args.keep:
-        shutil.rmtree(directory, ignore_errors=True)
-    kept = f"; files in {directory}" if args.dir or args.keep else ""
-    echo(f"blind_cli: seed {args.seed}, {time.monotonic() - started:.0f} s{kept}")
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main("blind_cli", __doc__, SEED, blind_run))

@@ -53,27 +53,20 @@ project's own environment (`make` builds it), and takes about a minute.
 
 from __future__ import annotations
 
-import argparse
 import csv
 import shutil
 import subprocess
 import sys
-import tempfile
-import time
 from pathlib import Path
 
 from tests.benchmarks.blind_cli2.evaluate import evaluate
 from tests.benchmarks.blind_cli2.generator import SEED, write
+from tests.benchmarks.blind_runs import ZICHTLIJN, echo, main
 
-ZICHTLIJN = Path(sys.executable).parent / "zichtlijn"
 # the evaluator's order (the generator's TOWNS): whose export is which file
 FILES = [("GM0363", "amsterdam.csv"), ("GM0599", "rotterdam.csv"), ("GM0518", "denhaag.csv"),
          ("GM0344", "utrecht.csv"), ("GM0772", "eindhoven.csv")]
 UTRECHT_OWN_COLUMNS = ("inspecteur", "opmerkingen")
-
-
-def echo(text: str) -> None:
-    print(text, file=sys.stderr, flush=True)
 
 
 def hand_in(raw: Path, given: Path) -> None:
@@ -144,33 +137,5 @@ def blind_run(directory: Path, seed: int) -> None:
     evaluate(run, data / "truth.csv", data / "women.csv")
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(prog="python -m tests.benchmarks.blind_cli2",
-                                     description=__doc__.split("\n")[0])
-    parser.add_argument("--seed", type=int, default=SEED,
-                        help=f"the generator's seed (default {SEED})")
-    parser.add_argument("--dir", type=Path,
-                        help="directory for data/ and run/ (default: a temporary one)")
-    parser.add_argument("--keep", action="store_true",
-                        help="keep the temporary directory (a --dir is always kept)")
-    args = parser.parse_args()
-    if not ZICHTLIJN.exists():
-        parser.error(f"{ZICHTLIJN} not found: run with the project's environment "
-                     "(make builds .venv; pip install -e . in another)")
-    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
-    directory = (args.dir or Path(tempfile.mkdtemp(prefix="zichtlijn-blind2-"))).resolve()
-    started = time.monotonic()
-    try:
-        blind_run(directory, args.seed)
-    except (subprocess.CalledProcessError, RuntimeError) as e:
-        echo(f"blind_cli2: {e}; files kept in {directory}")
-        return 1
-    if args.dir is None and not args.keep:
-        shutil.rmtree(directory, ignore_errors=True)
-    kept = f"; files in {directory}" if args.dir or args.keep else ""
-    echo(f"blind_cli2: seed {args.seed}, {time.monotonic() - started:.0f} s{kept}")
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main("blind_cli2", __doc__, SEED, blind_run))
