@@ -120,17 +120,31 @@ def test_demo_takes_one_export_of_several_gemeenten_by_its_gemeente_column(tmp_p
     assert "skipped " in shown and " of other municipalities (GM0518 " in shown
 
 
-def test_demo_stops_with_one_line_naming_a_refused_file(tmp_path):
+def test_a_file_refused_whole_is_named_at_the_end_and_the_rest_is_linked(tmp_path):
+    """An unknown column refuses a file whole (DESIGN §10). The other files are linked
+    and their clusters written all the same: nothing accepted is lost to one bad file;
+    the run then ends with one line naming it, a non-zero exit."""
+    import csv
+
     import pytest
 
     from zichtlijn.errors import CliError
 
     bad = tmp_path / "bad.csv"
     bad.write_text("case_ref,observed_on,voornaam,surname\nA-1,2026-03-01,Ana,Pop\n")
+    good = tmp_path / "good.csv"
+    good.write_text("case_ref,observed_on,given_names,surname,date_of_birth\n"
+                    "G-1,2026-03-01,Zamfira,Vulpescu,14-03-1998\n"
+                    "G-2,2026-04-01,Zamfira,Vulpescu,14-03-1998\n")
+    out = tmp_path / "clusters.csv"
     with pytest.raises(CliError) as caught:
-        run_demo(tmp_path / "demo", persons=0, seed=0, inputs={"GM0014": [bad]})
+        run_demo(tmp_path / "demo", persons=0, seed=0,
+                 inputs={"GM0014": [bad], "GM0599": [good]}, clusters_out=out)
     assert str(caught.value).startswith(
-        "`zichtlijn node import` failed: bad.csv: line 1: unknown column(s): voornaam")
+        "1 file(s) refused whole, not in the clusters (the other files are): bad.csv "
+        "(GM0014): bad.csv: line 1: unknown column(s): voornaam")
+    linked = list(csv.DictReader(out.open()))
+    assert len(linked) == 2 and {row["gemeente"] for row in linked} == {"GM0599"}
     assert _children_of(os.getpid()) == []
 
 

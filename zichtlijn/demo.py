@@ -111,6 +111,7 @@ class Imported:
     summary: str
     refused: list[str]
     said: list[str]
+    refused_whole: str | None = None  # why the import refused the whole file
 
     def lines(self) -> list[str]:
         """The refusals up to REFUSALS_SHOWN, then every note and advice line."""
@@ -124,10 +125,15 @@ class Imported:
 
 def _import(home: Path, path: Path, encoding: str, decided: bool) -> Imported:
     """Import one file at a node: a file with refused rows (exit status 1) still stored
-    its good ones, so the demo goes on; a file refused whole stops it. `decided`: the
-    demo chose the encoding (AUTO), so it says so when not UTF-8."""
+    its good ones, and a file refused whole (an unknown column, not a CSV file) stored
+    nothing; either way the demo goes on with the other files and says so at its end.
+    Anything else stops it. `decided`: the demo chose the encoding (AUTO), so it says so
+    when not UTF-8."""
     args = ("node", "import", "--home", str(home), str(path), "--encoding", encoding)
     result = _run(*args)
+    if result.returncode == 1 and not result.stdout.strip() and result.stderr.strip():
+        reason = result.stderr.strip().splitlines()[-1].removeprefix("zichtlijn: ")
+        return Imported(path.name, f"{path.name}: refused whole", [], [reason], reason)
     if result.returncode not in (0, 1) or not result.stdout.strip():
         raise _failed(args, result)
     said = result.stderr.strip().splitlines()
@@ -321,6 +327,7 @@ def run_demo(workdir: Path, persons: int, seed: int, full_mix: bool = False,
         _step(f"hub serving on 127.0.0.1:{port} (mTLS)")
         uuid_to_case: dict[str, tuple[str, str]] = {}
         refused: list[tuple[str, int, str]] = []  # file, rows refused, gemeente
+        refused_whole: list[str] = []  # file (gemeente): why
         witness_vkeys = []
         for code, town in gemeenten.items():
             home = workdir / f"node-{code}"
@@ -342,6 +349,8 @@ def run_demo(workdir: Path, persons: int, seed: int, full_mix: bool = False,
                     print(f"    {line}", flush=True)
                 if done.refused:
                     refused.append((done.name, len(done.refused), code))
+                if done.refused_whole:
+                    refused_whole.append(f"{done.name} ({code}): {done.refused_whole}")
             listing = _zichtlijn("node", "sightings", "--home", str(home), "--format", "csv")
             for row in csv.DictReader(io.StringIO(listing)):
                 uuid_to_case[row["sighting_uuid"]] = (code, row["case_ref"])
@@ -377,6 +386,9 @@ def run_demo(workdir: Path, persons: int, seed: int, full_mix: bool = False,
         _step(f"{sum(n for _, n, _ in refused)} row(s) refused at import are not in the "
               f"clusters: {', '.join(f'{name} {n} ({code})' for name, n, code in refused)}; "
               "each file's refusals are shown above")
+    if refused_whole:  # bad input: the rest is linked and written, and the exit status says so
+        raise CliError(f"{len(refused_whole)} file(s) refused whole, not in the clusters "
+                       f"(the other files are): {'; '.join(refused_whole)}")
     return f1
 
 
