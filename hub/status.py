@@ -35,9 +35,11 @@ def status_lines(conn: sqlite3.Connection, matching: MatchingSettings) -> list[s
     lines.append(f"settings     {_settings(conn, matching, rise)}")
     restored = last.get("restore")
     if restored is not None:
+        # a restore logged before its digest was (2026-12-07) names the file alone
+        digest = f" (SHA-256 {restored['sha256']})" if "sha256" in restored else ""
         lines.append(f"restored     {restored['at']} by {restored['actor']} from "
-                     f"{restored['backup']}, whose log held {restored['log_size']:,} entries; "
-                     "README \"Restoring from a backup\"")
+                     f"{restored['backup']}{digest}, whose log held "
+                     f"{restored['log_size']:,} entries; README \"Restoring from a backup\"")
     if revoked := revoked_count(conn):
         lines.append(f"revoked      {revoked} certificate(s) refused at the hub; README "
                      "\"Revoking a certificate\"")

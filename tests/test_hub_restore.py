@@ -108,8 +108,8 @@ def test_a_restored_hub_gets_back_what_it_lost_from_its_nodes(tmp_path, pki, sec
     assert restored["actor"].startswith("operator-cli:")
     assert run("hub", "status", "--home", hub_home, "--check") == 1
     status = capsys.readouterr().out
-    assert (f"restored     {restored['at']} by {restored['actor']} from {backup.name}, whose "
-            "log held 9 entries" in status)
+    assert (f"restored     {restored['at']} by {restored['actor']} from {backup.name} "
+            f"(SHA-256 {digest}), whose log held 9 entries" in status)
     # a reminder, until it is gone: the set-aside database holds what was erased since
     assert "WARNING: " + str(hub_home / "hub.db.before-restore") + " holds the database" in (
         status)
