@@ -14,6 +14,7 @@ import json
 import re
 import sys
 from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 from node.csv_file import COLUMNS
 from node.csv_import import ParsedSighting, RowError, parse_row
@@ -27,6 +28,16 @@ LOOKUP_FIELDS = ("given_names", "surname", "date_of_birth", "sex", "document_num
 CORRECTION_FIELDS = tuple(c for c in COLUMNS if c != "case_ref")
 REQUIRED = ("given_names", "surname")
 MAX_JSON_BYTES = 64 * 1024
+RETYPES = 3  # wrong fields typed again at the prompt before the command gives up
+T = TypeVar("T")
+
+
+class FieldError(CliError):
+    """One field of typed input is refused; says which, never its value."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(f"{field}: {reason}")
+        self.field = field
 _FIELD_NAME = re.compile(r"^[a-z_]{1,40}$")
 _PROMPTS = {
     "given_names": "given name(s)",
@@ -99,6 +110,36 @@ def prompt(fields: Sequence[str], ask: Callable[[str], str] = input,
     return values
 
 
+def prompting(source: str | None) -> bool:
+    """Whether `read_input(source, ...)` asks at the terminal."""
+    return source is None and sys.stdin.isatty()
+
+
+def check_at_prompt(values: dict[str, str], fields: Sequence[str],
+                    check: Callable[[dict[str, str]], T], interactive: bool,
+                    ask: Callable[[str], str] = input) -> T:
+    """`check(values)`; at the prompt, a refused field is asked again (leaving it empty
+    drops it) instead of the whole entry being thrown away, RETYPES times at most.
+
+    Someone at the door typed twelve fields; one slip should not cost them all."""
+    for _ in range(RETYPES):
+        try:
+            return check(values)
+        except FieldError as refused:
+            if not interactive or refused.field not in fields:
+                raise
+            print(f"{refused}; type it again (or leave it empty)", file=sys.stderr)
+            try:
+                answer = ask(f"{_PROMPTS.get(refused.field, refused.field)}: ")
+            except EOFError:
+                raise CliError("input ended before all fields were entered") from None
+            if answer.strip():
+                values[refused.field] = answer
+            else:
+                values.pop(refused.field, None)
+    return check(values)
+
+
 def read_input(source: str | None, fields: Sequence[str],
                keep: Sequence[str] = ()) -> dict[str, str]:
     """From --from-json FILE or '-', else a prompt on a terminal, else JSON on stdin."""
@@ -118,4 +159,4 @@ def parse_identity(values: dict[str, str], today: dt.date, case_ref: str = "look
     try:
         return parse_row(1, row, today, known_signals, strict=True)
     except RowError as error:
-        raise CliError(f"{error.field}: {error.reason}") from None
+        raise FieldError(error.field, error.reason) from None

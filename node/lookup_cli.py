@@ -21,7 +21,13 @@ from linkage.encode import Encoder
 from linkage.schema import default_schema
 from node.config import load_config
 from node.epochs import Keyring
-from node.identity_input import LOOKUP_FIELDS, parse_identity, read_input
+from node.identity_input import (
+    LOOKUP_FIELDS,
+    check_at_prompt,
+    parse_identity,
+    prompting,
+    read_input,
+)
 from node.importer import entity_tokens
 from node.store import NodeStore
 from zichtlijn import wire
@@ -123,7 +129,9 @@ def cmd_lookup(args: argparse.Namespace, home: Path) -> int:
         raise CliError("--purpose: a purpose code from the hub's list (e.g. controle), "
                        "one short lower-case word")
     values = read_input(args.from_json, LOOKUP_FIELDS)
-    request = build_request(values, encoders, args.purpose, today)
+    request = check_at_prompt(values, LOOKUP_FIELDS,
+                              lambda typed: build_request(typed, encoders, args.purpose, today),
+                              prompting(args.from_json))
     with secure_channel(config.hub, config.tls) as channel:
         answer = lookup(channel, request, args.timeout)
     given_name_only = not values.get("surname", "").strip()

@@ -11,7 +11,7 @@ from linkage.schema import default_schema
 from node import records, retention
 from node.config import load_config
 from node.epochs import Keyring
-from node.identity_input import CORRECTION_FIELDS, read_input
+from node.identity_input import CORRECTION_FIELDS, check_at_prompt, prompting, read_input
 from node.store import NodeStore
 from zichtlijn.arg_types import positive_seconds
 from zichtlijn.errors import CliError
@@ -82,8 +82,12 @@ def cmd_correct(args: argparse.Namespace, home: Path) -> int:
         known = load_signals(config.signals_file).codes if config.signals_file else None
         refuse = retention.refusal(store, today, retention.retention_months(home))
         with secure_channel(config.hub, config.tls) as channel:
-            outcome = records.correct(channel, store, args.case_ref, values, encoders, today,
-                                      refuse, args.timeout, known, _on(args))
+            # a refused field is typed again at the prompt: it is checked before the hub is asked
+            outcome = check_at_prompt(
+                values, CORRECTION_FIELDS,
+                lambda typed: records.correct(channel, store, args.case_ref, typed, encoders,
+                                              today, refuse, args.timeout, known, _on(args)),
+                prompting(args.from_json))
     finally:
         store.close()
     if not outcome.changed:

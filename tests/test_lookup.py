@@ -29,6 +29,7 @@ from tests.lookup_support import (
     uuids_by_case,
     write_json,
 )
+from zichtlijn.errors import CliError
 from zichtlijn.transport import secure_channel
 from zichtlijn.v1 import lookup_pb2
 
@@ -298,6 +299,43 @@ def test_prompt_asks_each_field_and_skips_empty_answers():
                      "nationality", "place_of_birth"], fake)
     assert values == {"given_names": "Iulia", "surname": "Țurcanu", "sex": "v"}
     assert asked[0] == "given name(s) *: " and asked[2] == "date of birth (DD-MM-YYYY): "
+
+
+def test_a_refused_field_at_the_prompt_is_asked_again_not_the_whole_entry(capsys):
+    """At the door, one slip in twelve fields costs that field, not the entry: the
+    refusal is said (field and reason, never the value) and that field asked again."""
+    import datetime as dt
+
+    from node.identity_input import LOOKUP_FIELDS, check_at_prompt, parse_identity
+
+    typed = {"given_names": "Iulia", "surname": "Turcanu", "date_of_birth": "31-02-1998",
+             "sex": "v"}
+    again = iter(["14-03-1998"])
+    asked: list[str] = []
+
+    def ask(question: str) -> str:
+        asked.append(question)
+        return next(again)
+
+    def check(values):
+        return parse_identity(values, dt.date(2026, 12, 7))
+
+    parsed = check_at_prompt(typed, LOOKUP_FIELDS, check, interactive=True, ask=ask)
+    assert parsed.subject.date_of_birth == dt.date(1998, 3, 14)
+    assert asked == ["date of birth (DD-MM-YYYY): "]
+    err = capsys.readouterr().err
+    assert err.startswith("date_of_birth: ") and err.rstrip().endswith(
+        "; type it again (or leave it empty)")
+    assert "31-02" not in err
+
+    # left empty the second time: the field is dropped, the rest stands
+    typed["date_of_birth"] = "ca. 1998"
+    parsed = check_at_prompt(typed, LOOKUP_FIELDS, check, interactive=True, ask=lambda q: "")
+    assert parsed.subject.date_of_birth is None and "date_of_birth" not in typed
+    # JSON from an inspection app is not asked again: the app is told
+    with pytest.raises(CliError, match=r"^date_of_birth: "):
+        check_at_prompt({**typed, "date_of_birth": "ca. 1998"}, LOOKUP_FIELDS, check,
+                        interactive=False, ask=ask)
 
 
 def test_the_adverts_phone_tells_namesakes_apart_at_the_door(tmp_path, pki, secret_file,
