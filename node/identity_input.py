@@ -58,12 +58,25 @@ _PROMPTS = {
 }
 
 
+def _once_each(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    """A JSON object whose keys are each given once: a repeated field would silently
+    keep its last value, which the app may not have meant."""
+    seen: dict[str, object] = {}
+    for key, value in pairs:
+        if key in seen:
+            shown = key if _FIELD_NAME.match(key) else "<not a field name>"
+            raise CliError(f"JSON input gives {shown} twice")
+        seen[key] = value
+    return seen
+
+
 def from_json(data: bytes, fields: Sequence[str]) -> dict[str, str]:
     """One JSON object of field -> string; unknown fields and non-strings are refused."""
     if len(data) > MAX_JSON_BYTES:
         raise CliError(f"JSON input larger than {MAX_JSON_BYTES} bytes")
     try:
-        doc = json.loads(data.decode("utf-8-sig"))  # a byte-order mark, as Notepad writes
+        doc = json.loads(data.decode("utf-8-sig"),  # a byte-order mark, as Notepad writes
+                         object_pairs_hook=_once_each)
     except UnicodeDecodeError:
         raise CliError("JSON input is not UTF-8") from None
     except json.JSONDecodeError as exc:

@@ -445,3 +445,11 @@ def test_json_input_with_a_byte_order_mark_is_read(world, tmp_path, capsys):
     assert run("node", "lookup", "--home", homes[FOURTH], "--purpose", "controle",
                "--format", "json", "--from-json", path) == 0
     assert json.loads(capsys.readouterr().out)["outcome"] == "person"
+
+
+def test_json_input_giving_a_field_twice_is_refused(tmp_path):
+    from node.identity_input import LOOKUP_FIELDS, from_json
+
+    with pytest.raises(CliError, match=r"^JSON input gives surname twice$"):
+        from_json(b'{"given_names": "Iulia", "surname": "Rusu", "surname": "Turcanu"}',
+                  LOOKUP_FIELDS)
