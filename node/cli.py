@@ -320,8 +320,11 @@ def register(groups: argparse._SubParsersAction) -> None:
                     "date of the control or name is missing or unreadable is refused, "
                     "named by line and field (exit status 1); any other value that cannot "
                     "be read (also a setting, licence or signal code) is left out of its "
-                    "row with a note, and the control kept (exit status 0). Identity "
-                    "values are never printed.")
+                    "row with a note, and the control kept (exit status 0). In an export "
+                    "of several municipalities (a gemeente column) this node takes its "
+                    "own rows and refuses one whose gemeente names none. Dates like "
+                    "3/5/2026 are read day first unless the file's other dates show "
+                    "month first, which is said. Identity values are never printed.")
     HOME.add_to(imp)
     imp.add_argument("file", help="CSV file with a header row (UTF-8 unless --encoding)")
     imp.add_argument("--encoding", choices=tuple(ENCODINGS), default="utf-8",
