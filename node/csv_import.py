@@ -396,7 +396,7 @@ def _possible_birth(line: int, name: str, value: str, observed_on: dt.date,
 
 def _require_possible_birth(line: int, name: str, born: dt.date, observed_on: dt.date) -> None:
     if born > observed_on:
-        raise RowError(line, name, "after the date of the sighting")
+        raise RowError(line, name, "after the date of the control")
     if born < EARLIEST_BIRTH:
         raise RowError(line, name, "before 1900")
 

@@ -163,7 +163,7 @@ def test_bad_row_is_reported_by_line_and_field_and_good_rows_kept(
 
 @pytest.mark.parametrize(("written", "reason"), [
     ("1990-13-14", "not a valid date"), ("19450493", "not a valid date"),
-    ("2026-05-01", "after the date of the sighting"), ("1875-03-14", "before 1900"),
+    ("2026-05-01", "after the date of the control"), ("1875-03-14", "before 1900"),
     ("1998-03-14 10:00", "not a valid date"), ("14-03-22", "not a valid date"),
 ])
 def test_a_date_of_birth_that_cannot_be_hers_keeps_the_row_without_it(store, encoder, written,
@@ -457,8 +457,8 @@ def test_a_guessed_date_of_birth_is_no_date_and_the_row_is_kept(guessed):
 
 
 @pytest.mark.parametrize(("written", "reason"), [
-    ("2027", "after the date of the sighting"), ("ca. 1875", "before 1900"),
-    ("00-00-2027", "after the date of the sighting"),
+    ("2027", "after the date of the control"), ("ca. 1875", "before 1900"),
+    ("00-00-2027", "after the date of the control"),
     ("31-02-1998?", "not a valid date"), ("ca.", "not a valid date"),
 ])
 def test_a_year_that_cannot_be_hers_is_no_date_either(written, reason):
