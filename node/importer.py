@@ -305,10 +305,10 @@ def import_csv(
         digest = wire.sighting_digest(message)
         key = (parsed.case_ref, message.observed_on)
         known = store.content_digest_of(*key)
+        unchanged = known is not None and (known == digest
+                                           or same_content(store.encoded_of(*key), message))
         if key in corrected and (
-                (known is not None and (known == digest
-                                        or same_content(store.encoded_of(*key), message)))
-                or any(same_as_packed(first, message) for first in corrected[key])):
+                unchanged or any(same_as_packed(first, message) for first in corrected[key])):
             # the row as first imported, or as corrected: the correction stands either way
             report.skipped[CORRECTED_AT_NODE] += 1
             report.skip_notes.append(RowNote(
@@ -317,7 +317,7 @@ def import_csv(
                                   "correction stands, not imported again"))
             return
         if known is not None:
-            if known == digest or same_content(store.encoded_of(*key), message):
+            if unchanged:
                 report.unchanged += 1
                 report.notes.extend(parsed.notes)
             else:
@@ -345,16 +345,17 @@ def import_csv(
         if len(pending) >= CHUNK_ROWS:
             flush()
 
-    text = decode_csv(data, encoding)
-    # the order of 8/12/2026 is the file's, not the row's: all its dates are read first
-    order = file_date_order(read_rows(text))
+    # read once: the order of 8/12/2026 is the file's, not the row's, and so is whether it
+    # is an export of several municipalities, so all its rows are looked at first
+    rows = list(read_rows(decode_csv(data, encoding)))
+    order = file_date_order(rows)
     report.date_note = order.note
-    several = _names_others(read_rows(text), gemeente)
+    several = _names_others(rows, gemeente)
     # rows are validated a chunk at a time, then the chunk's identities are encoded in
     # one batch (Encoder.encode_batch): the same result as row by row, in file order
     chunk: list[tuple[int, ParsedSighting] | RowError] = []
     stored_rows = 0
-    for line, row in read_rows(text):
+    for line, row in rows:
         seen_rows += 1
         try:
             other = _other_gemeente(line, row, gemeente, report, several)
