@@ -197,12 +197,8 @@ class Reconciler:
                      [into, self.now, alert_id])
         regions = {r: s for r, s in self._regions(alert_id).items() if s != LEFT}
         for region in sorted(regions):
-            conn.execute(
-                "UPDATE alert_regions SET state = 'closed', changed = 0, close_reason = ?, "
-                "state_at = ? WHERE alert_id = ? AND region = ?",
-                [f"{MERGED}:{into}", self.now, alert_id, region],
-            )
-            record_event(conn, alert_id, region, MERGED, self.now)
+            self._set_region_state(alert_id, region, "closed", False, f"{MERGED}:{into}",
+                                   MERGED)
         audit_log.append(conn, self.now, ACTOR, "alert_merged", alert=alert_id, into=into,
                          regions=sorted(regions))
         self.report.merged += 1
@@ -263,17 +259,13 @@ class Reconciler:
         """Record the evidence change for each region; returns how many reopened."""
         reopened = 0
         for region, state in sorted(regions.items()):
-            change = "updated"
             if new_evidence and state == "closed":
-                change = "reopened"
+                self._set_region_state(alert_id, region, "new", True, None, "reopened")
                 reopened += 1
-                self.conn.execute(
-                    "UPDATE alert_regions SET state = 'new', changed = 1, close_reason = NULL, "
-                    "state_at = ? WHERE alert_id = ? AND region = ?",
-                    [self.now, alert_id, region])
-            elif new_evidence:
+                continue
+            if new_evidence:
                 self.conn.execute(
                     "UPDATE alert_regions SET changed = 1 WHERE alert_id = ? AND region = ?",
                     [alert_id, region])
-            record_event(self.conn, alert_id, region, change, self.now)
+            record_event(self.conn, alert_id, region, "updated", self.now)
         return reopened
