@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
-from hub import stored_content
+from hub import audit_log, stored_content
 from linkage.checkpoint import Verifier
 from zichtlijn.v1 import audit_pb2
 
@@ -86,8 +86,7 @@ def _open_snapshot(conn: sqlite3.Connection, sign_head: Callable[[], object] | N
             if sign_head is not None:
                 sign_head()
             conn.execute("BEGIN")
-            row = conn.execute("SELECT max(idx) FROM audit_entries").fetchone()
-            size = 0 if row[0] is None else row[0] + 1
+            size = audit_log.log_size(conn)
             covered = conn.execute("SELECT coalesce(max(size), 0) FROM tree_heads").fetchone()[0]
         if sign_head is None or covered >= size:
             return size
