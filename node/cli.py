@@ -17,7 +17,7 @@ from node.config import GEMEENTE, NodeConfig, load_config
 from node.csv_file import ENCODINGS, CsvFileError
 from node.epoch_report import report_epochs
 from node.epochs import EpochError, Keyring, load_private_key
-from node.importer import import_csv
+from node.importer import ROW_REFUSED, import_csv
 from node.keys_cli import describe as describe_epoch
 from node.keys_cli import register as register_keys
 from node.log_client import NodeLog, log_status, witness_key
@@ -124,7 +124,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         progress.done()
         store.close()
     # a refused row says so; a note (a kept row without some value) says what was kept
-    said = [*(f"{error} (row refused)" for error in report.errors), *report.note_lines(),
+    said = [*(f"{error}{ROW_REFUSED}" for error in report.errors), *report.note_lines(),
             *report.advice()]
     for line in said:
         print(f"{path.name}: {line}", file=sys.stderr)

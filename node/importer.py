@@ -28,6 +28,7 @@ from zichtlijn.identity import GEMEENTE_CODE
 from zichtlijn.v1 import encoding_pb2
 
 CHUNK_ROWS = 1000
+ROW_REFUSED = " (row refused)"  # ends the line `node import` says of a refused row
 Progress = Callable[[int], None]
 # how the import counts a row of a control `node correct` changed, as retention.LeftOut's
 # kinds are counted: the export keeps the old row, and the node's correction is the truth

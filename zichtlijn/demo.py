@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from node.csv_file import ENCODINGS, GEMEENTE_COLUMN, CsvFileError, decode_csv, read_rows
-from node.importer import gemeente_code
+from node.importer import ROW_REFUSED, gemeente_code
 from zichtlijn import demo_alerts
 from zichtlijn.dates import DEFAULT_RETENTION_MONTHS, RETENTION_MONTHS
 from zichtlijn.demo_lookup import show_lookup
@@ -50,7 +50,6 @@ CSV_RETENTION_MONTHS = RETENTION_MONTHS.stop - 1  # the most [retention] months 
 AUTO = "auto"
 #: refusals shown per file; the rest are counted (the import shows them all)
 REFUSALS_SHOWN = 10
-ROW_REFUSED = " (row refused)"  # how `node import` ends a refusal on stderr (node/cli.py)
 
 
 def _run(*args: str, env: dict[str, str] | None = None,
