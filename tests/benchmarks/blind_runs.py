@@ -20,6 +20,15 @@ def echo(text: str) -> None:
     print(text, file=sys.stderr, flush=True)
 
 
+def fresh_dirs(directory: Path) -> tuple[Path, Path]:
+    """`directory`/data and `directory`/run, emptied (run made)."""
+    data, run = directory / "data", directory / "run"
+    for emptied in (data, run):
+        shutil.rmtree(emptied, ignore_errors=True)
+    run.mkdir(parents=True)
+    return data, run
+
+
 def main(name: str, doc: str, default_seed: int,
          blind_run: Callable[[Path, int], None]) -> int:
     """Parse `--seed`, `--dir`, `--keep`; run `blind_run(directory, seed)`; exit status."""

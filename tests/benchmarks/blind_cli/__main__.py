@@ -41,7 +41,6 @@ project's own environment (`make` builds it), and takes about a minute.
 from __future__ import annotations
 
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -54,7 +53,7 @@ from pathlib import Path
 from tests.benchmarks.blind_cli.alerts import evaluate_alerts
 from tests.benchmarks.blind_cli.evaluate import evaluate
 from tests.benchmarks.blind_cli.generator import SEED, generate
-from tests.benchmarks.blind_runs import ZICHTLIJN, echo, main
+from tests.benchmarks.blind_runs import ZICHTLIJN, echo, fresh_dirs, main
 
 ROOT = Path(__file__).resolve().parents[3]
 ALERTS = ROOT / "deploy" / "alerts"
@@ -194,10 +193,7 @@ def report_import_notes(run: Path) -> None:
 
 
 def blind_run(directory: Path, seed: int) -> None:
-    data, run = directory / "data", directory / "run"
-    for d in (data, run):
-        shutil.rmtree(d, ignore_errors=True)
-    run.mkdir(parents=True)
+    data, run = fresh_dirs(directory)
     echo(f"$ python -m tests.benchmarks.blind_cli.generator {data} --seed {seed}")
     generate(data, seed)
     sys.stdout.flush()

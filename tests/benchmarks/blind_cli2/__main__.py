@@ -61,7 +61,7 @@ from pathlib import Path
 
 from tests.benchmarks.blind_cli2.evaluate import evaluate
 from tests.benchmarks.blind_cli2.generator import SEED, write
-from tests.benchmarks.blind_runs import ZICHTLIJN, echo, main
+from tests.benchmarks.blind_runs import ZICHTLIJN, echo, fresh_dirs, main
 
 # the evaluator's order (the generator's TOWNS): whose export is which file
 FILES = [("GM0363", "amsterdam.csv"), ("GM0599", "rotterdam.csv"), ("GM0518", "denhaag.csv"),
@@ -122,10 +122,7 @@ def report_import(run: Path) -> None:
 
 
 def blind_run(directory: Path, seed: int) -> None:
-    data, run = directory / "data", directory / "run"
-    for d in (data, run):
-        shutil.rmtree(d, ignore_errors=True)
-    run.mkdir(parents=True)
+    data, run = fresh_dirs(directory)
     echo(f"$ python -m tests.benchmarks.blind_cli2.generator {data} --seed {seed}")
     write(data, seed)
     sys.stdout.flush()
