@@ -19,6 +19,7 @@ from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
 from hub import audit_log, stored_content
+from hub.partition import stored_partition
 from linkage.checkpoint import Verifier
 from zichtlijn.v1 import audit_pb2
 
@@ -109,7 +110,7 @@ def export_chunks(db_path: Path, log_key: Verifier, exported_by: str,
         yield audit_pb2.ExportChunk(meta=audit_pb2.ExportMeta(
             format=FORMAT, origin=log_key.name, log_key=log_key.to_vkey(),
             exported_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            exported_by=exported_by, log_size=size))
+            exported_by=exported_by, log_size=size, partition=stored_partition(conn)))
         for rows in _rows(conn, f"SELECT idx, entry FROM audit_entries WHERE idx < {size} "
                                 "ORDER BY idx"):
             yield audit_pb2.ExportChunk(

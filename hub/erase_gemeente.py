@@ -53,7 +53,8 @@ def erase_gemeente(store: HubStore, linker: Linker, gemeente: str, reason: str, 
         audit_log.append(conn, utc_now(), actor, ACTION, gemeente=gemeente, reason=reason,
                          sightings=len(due), persons_changed=run.persons_changed,
                          linked=run.linked,
-                         removed={b: sorted(d) for b, d in sorted(removed.items())})
+                         removed={b: sorted(d) for b, d in sorted(removed.items())},
+                         **run.logged())
 
     run = linker.remove([row[0] for row in due], record)
     changed, _ = alert_evidence.settle(store, alerts, uuids, touched,

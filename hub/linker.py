@@ -24,7 +24,7 @@ from typing import TypeVar
 
 import numpy as np
 
-from hub import audit_log, epochs, linked_with, settings
+from hub import audit_log, epochs, linked_with, partition, settings
 from hub.epoch_tables import EpochTables, neutral_score
 from hub.linker_rows import (
     NONE,
@@ -81,6 +81,12 @@ class RemovalRun:
     persons_changed: int
     seconds: float
     linked: int = 0  # how many of the removed sightings had been linked (for the audit log)
+    # the persons after the removal (hub/partition.py); "" when nothing was removed
+    partition: str = ""
+
+    def logged(self) -> dict[str, object]:
+        """The `partition` field of the removal's log entry, when it changed anything."""
+        return {partition.FIELD: self.partition} if self.partition else {}
 
 
 CHUNK_ROWS = 20_000
@@ -94,6 +100,8 @@ ROOM_FACTOR = 2
 #: instead of 13 s; at 10,000 such a night is one run
 LINK_RUN_SIGHTINGS = 10_000
 T = TypeVar("T")
+#: the partition of a hub holding no person (a relink's entry: every person forgotten)
+_NO_PERSONS = partition.partition_digest(*(np.empty(0, dtype=np.int64),) * 3)
 
 
 def note_person_changes(conn: sqlite3.Connection, persons: Iterable[str]) -> None:
@@ -152,6 +160,8 @@ class Linker:
         self._require_one_schema()
         self._reset()
         self._load()
+        # persons changed in hub.db outside the hub were linked again: alerts follow
+        self.relinked_at_start = self.check_persons() is not None
 
     def _require_one_schema(self) -> None:
         """Refuse a database holding encodings of another schema: compared with this
@@ -264,6 +274,31 @@ class Linker:
                 pairs, values = np.concatenate(ends).reshape(-1, 2), np.concatenate(scores)
                 del ends, scores  # the chunks, copied: not held through add_links's peak
                 self.graph.add_links(pairs, values)
+
+    def partition(self) -> str:
+        """The digest of who is linked with whom as held in memory (hub/partition.py)."""
+        size = self.rows.size
+        linked = self.rows.present[:size] & (self.rows.person[:size] != NONE)
+        return partition.partition_digest(self.rows.seq[:size][linked],
+                                          self.rows.person[:size][linked],
+                                          self.rows.cluster[:size][linked])
+
+    def check_persons(self) -> LinkRun | None:
+        """Link every sighting again when the persons loaded are not those the log last
+        recorded: someone changed them in hub.db outside the hub (a restore logs the
+        persons it brings). Linking is reproducible from the encodings, so this gives
+        back what the linker decides; the `relink` entry (reason `stored_persons_differ`)
+        names the entry whose persons were not found. None when they agree, or when no
+        entry records them (a log from before entries did)."""
+        with self.store.lock:
+            logged = partition.last_logged(self.store.db.conn)
+        if logged is None or logged[1] == self.partition():
+            return None
+        log.warning("hub database: its persons are not those log entry #%d recorded (changed "
+                    "in hub.db outside the hub); every sighting is linked again", logged[0])
+        with self._lock:
+            return self._relink("hub:hub", self.policy, self._name_counts,
+                                reason="stored_persons_differ", logged_entry=logged[0])
 
     def _cluster_error(self, rows: np.ndarray) -> StoredClusterError:
         """The one line for the operator about linker rows whose cluster is not loaded."""
@@ -469,7 +504,8 @@ class Linker:
             note_person_changes(conn, persons_changed)
             audit_log.append(conn, utc_now(), "hub:hub", "link_run",
                              new_sightings=len(added), candidate_pairs=candidates,
-                             new_links=len(links), persons_changed=len(rows))
+                             new_links=len(links), persons_changed=len(rows),
+                             partition=self.partition())
         return LinkRun(len(added), candidates, len(links), components, len(rows),
                        time.perf_counter() - started)
 
@@ -560,7 +596,7 @@ class Linker:
                 linked_with.keep_name_counts(conn, counts)
             # logged so that the auditor's count of linked sightings restarts here
             audit_log.append(conn, utc_now(), actor, "relink", sightings=reset,
-                             links_dropped=dropped, **details)
+                             links_dropped=dropped, partition=_NO_PERSONS, **details)
         self.policy = policy
         self._name_counts = counts
         self._reset()
@@ -596,12 +632,13 @@ class Linker:
             self._lock.release()
 
     def remove(self, seqs: Iterable[int],
-               record: Callable[[sqlite3.Connection, RemovalRun], None] | None = None,
+               record: Callable[[sqlite3.Connection, RemovalRun], None],
                wait: float | None = None) -> RemovalRun:
         """Delete sightings from the hub and re-cluster the persons they were part of.
 
         The rows, their links (ON DELETE CASCADE) and the changed persons go in
-        one transaction, with `record(conn, run)` (the audit entry) in it. The
+        one transaction, with `record(conn, run)` (the audit entry, which carries
+        `run.logged()`: no change of persons goes unlogged) in it. The
         person graph re-clusters exactly what the rows touched
         (`PersonGraph.remove_rows`), so the persons left are those `relink_all`
         builds from the remaining sightings. Waits at most `wait` seconds for a
@@ -611,7 +648,7 @@ class Linker:
             return self._consistently(lambda: self._remove(sorted(set(seqs)), record))
 
     def _remove(self, seqs: list[int],
-                record: Callable[[sqlite3.Connection, RemovalRun], None] | None) -> RemovalRun:
+                record: Callable[[sqlite3.Connection, RemovalRun], None]) -> RemovalRun:
         started = time.perf_counter()
         # under the lock a sighting is in memory exactly when it is marked linked
         found = self.rows.rows_of(np.array(seqs, dtype=np.int64))
@@ -624,7 +661,8 @@ class Linker:
         components = self._clusters_of(touched)
         persons_changed = {p for p in removed_persons if p}
         changed, persons, clusters = self._reassign(touched, persons_changed)
-        run = RemovalRun(len(seqs), components, len(changed), 0.0, len(rows))
+        run = RemovalRun(len(seqs), components, len(changed), 0.0, len(rows),
+                         self.partition())
         with self.store.transaction() as conn:
             for start in range(0, len(seqs), 500):
                 chunk = seqs[start : start + 500]
@@ -638,7 +676,5 @@ class Linker:
                      strict=True)],
             )
             note_person_changes(conn, persons_changed)
-            if record is not None:
-                record(conn, run)
-        return RemovalRun(len(seqs), components, len(changed), time.perf_counter() - started,
-                          len(rows))
+            record(conn, run)
+        return replace(run, seconds=time.perf_counter() - started)

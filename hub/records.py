@@ -88,7 +88,7 @@ def withdraw(store: HubStore, linker: Linker, gemeente: str, sighting_uuid: str,
         audit_log.append(conn, at, f"node:{gemeente}", "withdraw",
                          sighting=sighting_ref(sighting_uuid), reason=reason,
                          removed=held is not None, persons_changed=run.persons_changed,
-                         **details)
+                         **details, **run.logged())
 
     if held is None:
         with store.transaction() as conn:
@@ -154,7 +154,7 @@ def correct(store: HubStore, linker: Linker, schema: LinkageSchema, gemeente: st
         # afresh right after, as the newest sighting
         HubStore._insert_sighting(conn, gemeente, bytes(batch), received_at, sighting)
         audit_log.append(conn, at, actor, "correct", changed=True, linked=run.linked,
-                         persons_changed=run.persons_changed, **details)
+                         persons_changed=run.persons_changed, **details, **run.logged())
 
     holding = alert_evidence.alerts_holding(store, [sighting.sighting_uuid])
     run = linker.remove([seq], record, wait)

@@ -23,6 +23,7 @@ from typing import TypeVar
 
 from hub import audit_log
 from hub.erase_gemeente import ACTION as ERASED
+from hub.partition import stored_partition
 from hub.revocation import carry_over, revocations_in
 from hub.store import HubStore, utc_now
 from zichtlijn.database_file import DatabaseFileError, database_errors, existing_file
@@ -78,7 +79,7 @@ def restore(db_path: Path, backup: Path, actor: str) -> Restored:
             now = utc_now()
             audit_log.append(conn, now, actor, "restore", log_size=log_size,
                              sightings=sightings, backup=backup.name, sha256=digest,
-                             **details)
+                             partition=stored_partition(conn), **details)
             revoked_again = carry_over(conn, list(lost.revocations), actor, now)
     finally:
         store.close()

@@ -70,7 +70,8 @@ def purge(store: HubStore, linker: Linker, today: dt.date, months: int,
                          retention_months=months, sightings=len(due), gemeenten=by_gemeente,
                          persons_changed=run.persons_changed, tombstones=tombstones,
                          linked=run.linked,
-                         removed={b: sorted(d) for b, d in sorted(removed.items())})
+                         removed={b: sorted(d) for b, d in sorted(removed.items())},
+                         **run.logged())
 
     run = linker.remove([row[0] for row in due], record)
     settled = alert_evidence.settle(store, alerts, [row[2] for row in due], touched,

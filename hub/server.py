@@ -98,7 +98,7 @@ def start_hub(
         log.warning("%s", settings_changed)
     # companions are grouped with the configured settings, never a raised threshold
     alerts = alerts_setup.start_engine(alert_config, store, schema, policy,
-                                       full=relinked is not None)
+                                       full=relinked is not None or linker.relinked_at_start)
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=config.workers),
                          options=server_options())
     revocations = RevocationList(config.db_path)

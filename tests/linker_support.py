@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 import uuid
 from collections.abc import Sequence
 
-from hub.store import HubStore
+from hub import audit_log
+from hub.linker import RemovalRun
+from hub.store import HubStore, utc_now
 from linkage.encode import Encoder, Identity
 from linkage.schema import default_schema
 from linkage.table import EncodingTable, EntityTokens
@@ -16,6 +19,13 @@ from zichtlijn.synth import LISTED_ERRORS_ONLY, generate
 from zichtlijn.v1.encoding_pb2 import EncodedSighting
 
 TODAY = dt.date(2026, 11, 23)
+
+
+def log_removal(conn: sqlite3.Connection, run: RemovalRun) -> None:
+    """A removal's log entry, as withdrawals, purges and erasures write theirs (with the
+    persons after it, which a restarted linker checks against the database)."""
+    audit_log.append(conn, utc_now(), "hub:test", "test_removal", removed=run.removed,
+                     **run.logged())
 
 
 def identity_table(encoder: Encoder, identities: Sequence[Identity],

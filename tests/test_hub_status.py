@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tests.linker_support import log_removal
 from tests.test_name_rise import START, stepped_hub
 from zichtlijn import cli
 
@@ -37,7 +38,7 @@ def test_a_stepped_hub_says_how_far_it_rose_and_when_it_counts_its_names_again(
 
     with store.lock:
         seqs = [seq for (seq,) in store.db.execute("SELECT seq FROM sightings ORDER BY seq")]
-    linker.remove(seqs[:16])
+    linker.remove(seqs[:16], log_removal)
     assert "15 still held" in status(capsys, hub_home)["name counts"]
     linker.link_pending()
     store.close()

@@ -18,7 +18,7 @@ from linkage.keys import derive_purpose_keys
 from linkage.linking import link_all
 from linkage.schema import default_schema
 from linkage.table import EncodingTable
-from tests.linker_support import encoded_sightings, nightly_batches, partition
+from tests.linker_support import encoded_sightings, log_removal, nightly_batches, partition
 from zichtlijn import wire
 from zichtlijn.errors import USER_ERRORS, describe
 
@@ -107,9 +107,16 @@ def test_a_large_upload_is_linked_in_runs_that_give_the_persons_of_one(tmp_path,
             "SELECT entry FROM audit_entries ORDER BY idx")]
     before_relink = actions[: actions.index("relink")]
     assert before_relink.count("link_run") == -(-total // 40)  # each run its audit entry
-    with store.transaction() as conn:  # as a hub stopped mid-relink leaves its database
-        conn.execute("DELETE FROM links")
-        conn.execute("UPDATE sightings SET linked = 0, person_id = NULL, cluster_seq = NULL")
+    class Stopped(Exception):
+        pass
+
+    def stop(limit: int = -1) -> None:
+        raise Stopped
+
+    # a hub stopped mid-relink: every person forgotten (and logged so), none linked again
+    monkeypatch.setattr(linker, "_link_pending", stop)
+    with pytest.raises(Stopped):
+        linker.relink_all()
     released.clear()
     restarted = Linker(store, default_schema(), MatchPolicy())
     monkeypatch.setattr(restarted, "_lock", CountingLock())
@@ -135,7 +142,7 @@ def test_a_lookup_waiting_for_a_relink_is_told_so_when_it_can_wait_no_longer(tmp
                                                   r"since \d\d:\d\d$"):
             linker.probe(probe, wait=0.05)
         with pytest.raises(LinkerBusyError):  # a withdrawal waits no longer, changes nothing
-            linker.remove([1], wait=0.05)
+            linker.remove([1], log_removal, wait=0.05)
     assert linker.probe(probe, wait=0.05).outcome == "person"  # free again, and it was seen
     assert store.count_sightings() == len(batch)
     store.close()
@@ -201,7 +208,8 @@ def test_a_linker_that_cannot_rebuild_its_memory_refuses_further_runs(tmp_path, 
                 "the database from a backup); fix the database and restart the hub")
     assert describe(refused.value) == expected
     assert isinstance(refused.value, USER_ERRORS)
-    for later in (linker.link_pending, lambda: linker.remove([1]), lambda: linker.probe({})):
+    for later in (linker.link_pending, lambda: linker.remove([1], log_removal),
+                  lambda: linker.probe({})):
         with pytest.raises(LinkerUnusableError, match="restart the hub"):
             later()
     store.close()

@@ -21,7 +21,7 @@ from linkage.keys import derive_purpose_keys
 from linkage.schema import default_schema
 from node.csv_import import parse_row
 from node.importer import encode_sighting
-from tests.linker_support import TODAY, partition
+from tests.linker_support import TODAY, log_removal, partition
 from zichtlijn import wire
 from zichtlijn.synth import generate
 
@@ -109,12 +109,12 @@ def test_every_night_ends_with_the_persons_of_a_full_relink(tmp_path):
         if night % 4 == 2:  # withdrawals
             with store.lock:
                 seqs = [seq for (seq,) in store.db.execute("SELECT seq FROM sightings")]
-            linker.remove(rng.sample(seqs, 5))
+            linker.remove(rng.sample(seqs, 5), log_removal)
         if night == len(nights) - 3:  # retention: the oldest half goes
             with store.lock:
                 seqs = [seq for (seq,) in store.db.execute(
                     "SELECT seq FROM sightings ORDER BY seq")]
-            linker.remove(seqs[: len(seqs) // 2])
+            linker.remove(seqs[: len(seqs) // 2], log_removal)
             linker.link_pending()
         if night % 5 == 4:  # the hub restarts
             linker = Linker(store, default_schema(), MatchPolicy(), threshold_for)

@@ -12,7 +12,7 @@ from linkage.compare import MatchPolicy
 from linkage.encode import Encoder
 from linkage.keys import derive_purpose_keys
 from linkage.schema import default_schema
-from tests.linker_support import encoded_sightings, nightly_batches, partition
+from tests.linker_support import encoded_sightings, log_removal, nightly_batches, partition
 from zichtlijn import wire
 
 
@@ -74,7 +74,7 @@ def test_removed_rows_are_never_candidates_again(tmp_path, batches):
     with store.lock:
         (seq,) = store.db.execute("SELECT seq FROM sightings WHERE sighting_uuid = ?",
                                   [victim.sighting_uuid]).fetchone()
-    linker.remove([seq])
+    linker.remove([seq], log_removal)
     probe = linker.probe({victim.epoch: wire.identity_from_wire(victim.subject)})
     assert seq not in probe.seqs
     # the same encoding, uploaded under a new UUID, links as a fresh sighting
@@ -111,7 +111,7 @@ def test_a_removal_lets_the_next_sighting_below_a_capped_block(tmp_path, batches
     with store.lock:
         doomed = [seq for (seq,) in store.db.execute(
             "SELECT seq FROM sightings ORDER BY seq LIMIT 60")][::3]
-    linker.remove(doomed)
+    linker.remove(doomed, log_removal)
     after_removal, links_after_removal = persons(store), links(store)
     linker.relink_all()
     assert links(store) == links_after_removal

@@ -26,7 +26,7 @@ from linkage.schema import default_schema
 from linkage.table import EncodingTable
 from node.csv_import import parse_row
 from node.importer import encode_sighting
-from tests.linker_support import partition
+from tests.linker_support import log_removal, partition
 from zichtlijn import wire
 
 ENCODER = Encoder(default_schema(), derive_purpose_keys(b"\x0c" * 32, 1))
@@ -280,13 +280,13 @@ def test_once_retention_has_removed_most_of_what_names_were_counted_on_they_are_
     with store.lock:
         seqs = [seq for (seq,) in store.db.execute("SELECT seq FROM sightings ORDER BY seq")]
     # half of what they were counted on is still held (15 Maria Popas gone): kept
-    linker.remove(seqs[:15])
+    linker.remove(seqs[:15], log_removal)
     linker.link_pending()
     assert len(relinks(store)) == 1
     with store.lock:
         assert linked_with.name_counts(store.db.conn).persons.tolist() == [30]
     # fewer than half (16 gone): counted again, on the 14 Maria Popas held now
-    linker.remove(seqs[15:16])
+    linker.remove(seqs[15:16], log_removal)
     linker.link_pending()
     assert [entry.get("reason") for entry in relinks(store)] == [None, "counted_sightings_gone"]
     with store.lock:
@@ -306,7 +306,7 @@ def test_a_hub_that_counted_before_the_basis_was_kept_starts_its_clock_at_start(
         assert store.db.execute("SELECT through_seq, held FROM name_count_basis").fetchall() == [
             (32, 32)]
         seqs = [seq for (seq,) in store.db.execute("SELECT seq FROM sightings ORDER BY seq")]
-    upgraded.remove(seqs[:17])  # 15 of the 32 left: counted again
+    upgraded.remove(seqs[:17], log_removal)  # 15 of the 32 left: counted again
     upgraded.link_pending()
     assert relinks(store)[-1].get("reason") == "counted_sightings_gone"
     store.close()

@@ -19,7 +19,7 @@ from linkage.schema import default_schema
 from linkage.table import EncodingTable
 from node.csv_import import parse_row
 from node.importer import encode_sighting
-from tests.linker_support import TODAY, encoded_sightings
+from tests.linker_support import TODAY, encoded_sightings, log_removal
 from zichtlijn import wire
 
 SECRET = b"\x05" * 32
@@ -110,7 +110,7 @@ def test_a_probe_finds_what_recording_the_sighting_would_link(tmp_path, messages
             mates = {r[0] for r in store.db.execute(
                 "SELECT seq FROM sightings WHERE person_id = ? AND seq != ?", [person, seq])}
         assert set(answer.seqs) == mates, answer
-        linker.remove([seq])
+        linker.remove([seq], log_removal)
     store.close()
 
 

@@ -70,7 +70,8 @@ def write_export(chunks: Iterable[audit_pb2.ExportChunk], path: Path) -> Written
                 conn.executemany("INSERT INTO meta VALUES (?, ?)", [
                     ("format", str(meta.format)), ("origin", meta.origin),
                     ("log_key", meta.log_key), ("exported_at", meta.exported_at),
-                    ("exported_by", meta.exported_by), ("log_size", str(meta.log_size))])
+                    ("exported_by", meta.exported_by), ("log_size", str(meta.log_size))]
+                    + ([("partition", meta.partition)] if meta.partition else []))
             conn.executemany("INSERT INTO entries VALUES (?, ?)",
                              [(e.index, e.entry) for e in chunk.entries])
             conn.executemany("INSERT INTO tree_heads VALUES (?)",

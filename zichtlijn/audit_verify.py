@@ -29,6 +29,7 @@ import base64
 import binascii
 import hashlib
 import json
+import re
 import sqlite3
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
@@ -61,6 +62,10 @@ from zichtlijn.identity import IdentityError, principal_of_certificate
 NO_ENTRY = 1 << 62  # sorts problems not tied to one entry after those that are
 READ_ROWS = 20_000
 PARALLEL_ENTRIES = 50_000  # below this, starting worker processes costs more than it saves
+#: the field of an entry (and the export's meta) recording who is linked with whom, as the
+#: hub writes it (hub/partition.py): a SHA-256 in hex
+PARTITION = "partition"
+_HEX_DIGEST = re.compile(r"^[0-9a-f]{64}$")
 
 
 # at the same entry, what happened to the log itself comes before its consequences
@@ -160,6 +165,8 @@ class _EntryReader:
         self.alerts = AlertLog()
         self.key_changes: list[KeyChange] = []
         self.revoked_by: dict[str, int] = {}  # certificate SHA-256 hex -> revoking entry
+        # (index, digest) of the newest entry recording who is linked with whom
+        self.partition: tuple[int, str] | None = None
 
     def read(self, conn: sqlite3.Connection) -> None:
         expected = 0
@@ -193,6 +200,12 @@ class _EntryReader:
             return
         action = entry["action"]
         self.report.actions[action] += 1
+        if PARTITION in entry:
+            value = entry[PARTITION]
+            if isinstance(value, str) and _HEX_DIGEST.match(value):
+                self.partition = (index, value)
+            else:
+                self.report.add(f"entry #{index}: {action} entry is malformed", index)
         if action == "upload":
             self._upload(index, entry)
         elif action == "link_run":
@@ -547,6 +560,25 @@ def _reconcile(conn: sqlite3.Connection, reader: _EntryReader, report: Report) -
         add(f"link runs {since} logged {reader.linked_since_relink} newly linked "
                    f"sightings{less}, the hub marks {report.linked} linked".replace("  ", " "))
     _reconcile_alerts(conn, reader.alerts, report)
+    _reconcile_persons(report.meta.get(PARTITION), reader.partition, report)
+
+
+def _reconcile_persons(held: str | None, logged: tuple[int, str] | None,
+                       report: Report) -> None:
+    """The persons the hub holds must be those its newest entry recording them left: a
+    person changed in hub.db (sightings joined or split) after that entry differs. Tied
+    to no entry: a log cut short also ends at an older such entry, and that is reported
+    first, as its cause."""
+    if logged is None:  # a log from before entries recorded the persons
+        return
+    index, digest = logged
+    if held is None:
+        report.add(f"entry #{index} records the persons, but the export holds no partition "
+                   "(exported by an older hub, or removed): export again", None, RECONCILE)
+    elif held != digest:
+        report.add(f"entry #{index} records the persons as partition {digest[:16]}, the hub "
+                   f"holds {held[:16]}: sightings were moved between persons in hub.db "
+                   "after that entry, not by the linker", None, RECONCILE)
 
 
 def _reconcile_alerts(conn: sqlite3.Connection, log: AlertLog, report: Report) -> None:

@@ -45,20 +45,22 @@ class ExportRequest(_message.Message):
     def __init__(self) -> None: ...
 
 class ExportMeta(_message.Message):
-    __slots__ = ("format", "origin", "log_key", "exported_at", "exported_by", "log_size")
+    __slots__ = ("format", "origin", "log_key", "exported_at", "exported_by", "log_size", "partition")
     FORMAT_FIELD_NUMBER: _ClassVar[int]
     ORIGIN_FIELD_NUMBER: _ClassVar[int]
     LOG_KEY_FIELD_NUMBER: _ClassVar[int]
     EXPORTED_AT_FIELD_NUMBER: _ClassVar[int]
     EXPORTED_BY_FIELD_NUMBER: _ClassVar[int]
     LOG_SIZE_FIELD_NUMBER: _ClassVar[int]
+    PARTITION_FIELD_NUMBER: _ClassVar[int]
     format: int
     origin: str
     log_key: str
     exported_at: str
     exported_by: str
     log_size: int
-    def __init__(self, format: _Optional[int] = ..., origin: _Optional[str] = ..., log_key: _Optional[str] = ..., exported_at: _Optional[str] = ..., exported_by: _Optional[str] = ..., log_size: _Optional[int] = ...) -> None: ...
+    partition: str
+    def __init__(self, format: _Optional[int] = ..., origin: _Optional[str] = ..., log_key: _Optional[str] = ..., exported_at: _Optional[str] = ..., exported_by: _Optional[str] = ..., log_size: _Optional[int] = ..., partition: _Optional[str] = ...) -> None: ...
 
 class LogEntry(_message.Message):
     __slots__ = ("index", "entry")
