@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import grpc
 
 from linkage.schema import DOB_SLOTS, LinkageSchema
-from linkage.table import DOCUMENT_NEAR_SLOTS
+from linkage.table import DOCUMENT_NEAR_SLOTS, ENTITY_KINDS
 from zichtlijn import wire
 from zichtlijn.v1 import encoding_pb2, sync_pb2
 from zichtlijn.wire import MAX_SIGNALS, SIGNAL_CODE
@@ -47,6 +47,14 @@ def _identity(where: str, enc: encoding_pb2.IdentityEncoding, schema: LinkageSch
                       f"{where}: dob_tokens must be empty or {DOB_SLOTS} tokens")
     if len(enc.document_token) not in (0, 16) or len(enc.document_near) > DOCUMENT_NEAR_SLOTS:
         raise Refusal(grpc.StatusCode.INVALID_ARGUMENT, f"{where}: document_token malformed")
+    # bucket values are stored + 1 (0: unknown) in 16-bit columns: a value beyond the
+    # schema's buckets is no node's encoding, and would stop every link run that loads it
+    for field, buckets in (("place_bucket", schema.place_buckets),
+                           ("nationality_bucket", schema.nationality_buckets)):
+        if getattr(enc, field) > buckets:
+            raise Refusal(grpc.StatusCode.INVALID_ARGUMENT,
+                          f"{where}: {field} {getattr(enc, field)} exceeds the schema's "
+                          f"{buckets} buckets")
 
 
 def _companions_and_entities(
@@ -62,7 +70,7 @@ def check_entities(where: str, entities: Sequence[encoding_pb2.EntityToken]) -> 
     if len(entities) > MAX_ENTITIES:
         raise Refusal(grpc.StatusCode.INVALID_ARGUMENT, f"{where}: too many entities")
     for entity in entities:
-        if entity.kind == encoding_pb2.ENTITY_KIND_UNSPECIFIED or len(entity.token) != 16:
+        if entity.kind not in ENTITY_KINDS or len(entity.token) != 16:
             raise Refusal(grpc.StatusCode.INVALID_ARGUMENT, f"{where}: malformed entity")
 
 
@@ -96,7 +104,11 @@ def uncatalogued(batch: sync_pb2.UploadBatch, signal_codes: frozenset[str]) -> s
 
 def validate_batch(batch: sync_pb2.UploadBatch, schema: LinkageSchema,
                    today: dt.date) -> None:
-    """Raise Refusal for the first problem found in the batch."""
+    """Raise Refusal for the first problem found in the batch.
+
+    A control older than the hub's retention period is taken (a node may keep controls
+    longer, and a batch is refused whole): the hub's purge, at its start and daily,
+    removes it."""
     count = len(batch.sightings)
     if count == 0:
         raise Refusal(grpc.StatusCode.INVALID_ARGUMENT, "empty batch")
@@ -129,10 +141,16 @@ def validate_batch(batch: sync_pb2.UploadBatch, schema: LinkageSchema,
         try:
             observed = dt.date.fromisoformat(s.observed_on)
         except ValueError:
+            observed = None
+        # only YYYY-MM-DD: dates are compared as text (retention, first and last seen), and
+        # fromisoformat also reads 20250301 and 2025W011
+        if observed is None or observed.isoformat() != s.observed_on:
             raise Refusal(grpc.StatusCode.INVALID_ARGUMENT,
-                          f"{where}: observed_on is not an ISO date") from None
+                          f"{where}: observed_on is not a date in the form YYYY-MM-DD")
         if observed > today + dt.timedelta(days=1):
             raise Refusal(grpc.StatusCode.INVALID_ARGUMENT, f"{where}: observed_on in the future")
+        if s.epoch == 0:
+            raise Refusal(grpc.StatusCode.INVALID_ARGUMENT, f"{where}: epoch 0 is no key epoch")
         if s.setting not in encoding_pb2.Setting.values():
             raise Refusal(grpc.StatusCode.INVALID_ARGUMENT, f"{where}: unknown setting")
         if len(s.signals) > MAX_SIGNALS or not all(SIGNAL_CODE.match(c) for c in s.signals):

@@ -173,6 +173,33 @@ def _bad_date(sightings):
     sightings[0].observed_on = "yesterday"
 
 
+def _compact_date(sightings):
+    # Python reads 20250301 as a date; the hub compares dates as text, so its retention
+    # purge would pass it by
+    sightings[0].observed_on = "20250301"
+
+
+def _week_date(sightings):
+    sightings[0].observed_on = "2025W011"
+
+
+def _place_beyond_buckets(sightings):
+    # stored in 16 bits, beyond the schema's buckets it stopped every later link run
+    sightings[1].subject.place_bucket = 70_000
+
+
+def _nationality_beyond_buckets(sightings):
+    sightings[0].subject.nationality_bucket = 33
+
+
+def _unknown_entity_kind(sightings):
+    sightings[0].entities.append(encoding_pb2.EntityToken(kind=99, token=b"\x01" * 16))
+
+
+def _epoch_zero(sightings):
+    sightings[0].epoch = 0
+
+
 def _many_entities(sightings):
     token = encoding_pb2.EntityToken(kind=encoding_pb2.ENTITY_KIND_PHONE, token=b"\x01" * 16)
     sightings[0].entities.extend([token] * 17)
@@ -186,6 +213,14 @@ def _many_entities(sightings):
         (_bad_uuid, grpc.StatusCode.INVALID_ARGUMENT, "not a UUID"),
         (_bad_date, grpc.StatusCode.INVALID_ARGUMENT, "observed_on"),
         (_many_entities, grpc.StatusCode.INVALID_ARGUMENT, "sighting 0: too many entities"),
+        (_compact_date, grpc.StatusCode.INVALID_ARGUMENT, "in the form YYYY-MM-DD"),
+        (_week_date, grpc.StatusCode.INVALID_ARGUMENT, "in the form YYYY-MM-DD"),
+        (_place_beyond_buckets, grpc.StatusCode.INVALID_ARGUMENT,
+         "sighting 1.subject: place_bucket 70000 exceeds the schema's 512 buckets"),
+        (_nationality_beyond_buckets, grpc.StatusCode.INVALID_ARGUMENT,
+         "sighting 0.subject: nationality_bucket 33 exceeds"),
+        (_unknown_entity_kind, grpc.StatusCode.INVALID_ARGUMENT, "sighting 0: malformed entity"),
+        (_epoch_zero, grpc.StatusCode.INVALID_ARGUMENT, "epoch 0 is no key epoch"),
     ],
 )
 def test_bad_batch_refused_whole(upload, valid_batch, hub, mutate, code, says):
@@ -332,3 +367,14 @@ def test_wrong_path_to_secret_is_a_clear_error(tmp_path):
 
     with pytest.raises(KeyFileError, match="key file not found"):
         load_purpose_keys(Path(tmp_path / "missing.key"))
+
+
+def test_the_hub_takes_the_keepalive_pings_its_clients_send():
+    """A node waiting on a long link run sends a keepalive ping every KEEPALIVE_MS with no
+    data flowing; a server wanting longer between such pings ends the call (GOAWAY,
+    too_many_pings), as gRPC's default of five minutes did."""
+    from zichtlijn import transport
+
+    server = dict(transport.server_options())
+    assert server["grpc.http2.min_ping_interval_without_data_ms"] < transport.KEEPALIVE_MS
+    assert server["grpc.keepalive_time_ms"] == transport.KEEPALIVE_MS

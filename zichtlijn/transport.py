@@ -11,10 +11,19 @@ from zichtlijn.identity import IdentityError, Principal, principal_of_pem
 
 MAX_MESSAGE_BYTES = 16 * 1024 * 1024
 DEFAULT_DEADLINE_S = 30.0
+KEEPALIVE_MS = 30_000  # a ping every 30 s keeps a quiet call alive through firewalls/NAT
 _CHANNEL_OPTIONS = [
     ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
     ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
-    ("grpc.keepalive_time_ms", 30_000),
+    ("grpc.keepalive_time_ms", KEEPALIVE_MS),
+]
+#: The server takes a client's keepalive pings while no data flows: by default it wants
+#: five minutes between them and answers the third sooner one with GOAWAY
+#: (too_many_pings), which ended a node's upload waiting on a long link run.
+_SERVER_OPTIONS = [
+    *_CHANNEL_OPTIONS,
+    ("grpc.http2.min_ping_interval_without_data_ms", KEEPALIVE_MS - 5_000),
+    ("grpc.keepalive_permit_without_calls", 1),
 ]
 
 
@@ -48,7 +57,7 @@ def secure_channel(target: str, tls: TlsFiles) -> grpc.Channel:
 
 
 def server_options() -> list[tuple[str, int]]:
-    return list(_CHANNEL_OPTIONS)
+    return list(_SERVER_OPTIONS)
 
 
 def caller(context: grpc.ServicerContext) -> Principal:
