@@ -150,6 +150,7 @@ def test_hub_audit_log_records_every_epoch_change(nodes, kits, hub):
 def test_hub_refuses_keys_from_another_ceremony_for_the_same_epoch(nodes, pki, hub,
                                                                   tmp_path):
     nodes["GM0363"].sync(DAY0)
+    nodes["GM0599"].sync(DAY0)
     rogue = make_epoch(pki, 1, ["GM0014"])
     stray = Node(tmp_path, pki, "GM0014", hub.port)
     try:
@@ -158,9 +159,31 @@ def test_hub_refuses_keys_from_another_ceremony_for_the_same_epoch(nodes, pki, h
             stray.sync(DAY0)
         assert err.value.code() == grpc.StatusCode.FAILED_PRECONDITION
         assert "another ceremony" in err.value.details()
-        assert [e["actor"] for e in audit_entries(hub, "key_epoch")] == ["node:GM0363"]
+        assert "2 other municipalities" in err.value.details()
+        assert [e["actor"] for e in audit_entries(hub, "key_epoch")] == [
+            "node:GM0363", "node:GM0599"]
     finally:
         stray.store.close()
+
+
+def test_a_node_reporting_an_epoch_first_cannot_lock_the_others_out(nodes, pki, hub,
+                                                                    tmp_path, caplog):
+    """A node needs no key to report a fingerprint: one that claims an epoch first with
+    an invented one must not have every later node refused (at the next rotation, all of
+    them). It is refused itself once two others agree."""
+    rogue = make_epoch(pki, 1, ["GM0014"])
+    squatter = Node(tmp_path, pki, "GM0014", hub.port)
+    try:
+        squatter.keyring.install(rogue.packages["GM0014"], DAY0)
+        squatter.sync(DAY0)
+        nodes["GM0363"].sync(DAY0)
+        assert "GM0363 reports keys of epoch 1" in caplog.text
+        nodes["GM0599"].sync(DAY0)
+        with pytest.raises(grpc.RpcError) as err:
+            squatter.sync(DAY0)
+        assert err.value.code() == grpc.StatusCode.FAILED_PRECONDITION
+    finally:
+        squatter.store.close()
 
 
 # -- the hub refuses malformed dual encodings ------------------------------------------
