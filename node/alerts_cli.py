@@ -1,8 +1,10 @@
 """`zichtlijn node alerts`: the alerts that involve this municipality's own sightings.
 
-The hub answers with its alert ids and this node's sighting UUIDs only; the
-case reference behind each UUID is looked up here, in the node's own
-database, so the hub never learns one.
+The hub answers with each alert's id, rule and state in this node's region and
+this node's own sightings only (no score, no count of the other municipalities'
+sightings or towns: DESIGN §5, a node sees its own sightings); the case
+reference behind each UUID is looked up here, in the node's own database, so the
+hub never learns one. The rest of an alert is the RIEC consultation's.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from pathlib import Path
 
 from node.config import load_config
 from node.store import NodeStore
-from zichtlijn.alert_format import STATE_NAMES, gemeenten_text, score_text
+from zichtlijn.alert_format import STATE_NAMES
 from zichtlijn.arg_types import positive_seconds
 from zichtlijn.transport import DEFAULT_DEADLINE_S, secure_channel
 from zichtlijn.v1 import alerts_pb2, alerts_pb2_grpc
@@ -37,22 +39,24 @@ def cmd_alerts(args: argparse.Namespace, home: Path) -> int:
         store.close()
     if args.format == "csv":
         writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(["alert_id", "rule", "score", "state", "case_ref", "sighting_uuid",
+        writer.writerow(["alert_id", "rule", "state", "case_ref", "sighting_uuid",
                          "observed_on", "signals"])
         for a in reply.alerts:
             for s in a.own_sightings:
-                writer.writerow([a.alert_id, a.rule, f"{a.score:g}", STATE_NAMES[a.state],
+                writer.writerow([a.alert_id, a.rule, STATE_NAMES[a.state],
                                  case_refs.get(s.sighting_uuid, ""), s.sighting_uuid,
                                  s.observed_on, ";".join(s.signals)])
         return 0
     for a in reply.alerts:
-        print(f"{a.alert_id}  {a.rule:<12}  score {score_text(a.rule, a.score):>4}  "
-              f"{STATE_NAMES[a.state]:<12}  {gemeenten_text(a.gemeente_count)}, "
-              f"{a.sighting_count} sightings, {len(a.own_sightings)} here")
+        here = len(a.own_sightings)
+        print(f"{a.alert_id}  {a.rule:<12}  {STATE_NAMES[a.state]:<12}  "
+              f"{here} sighting{'' if here == 1 else 's'} here")
         for s in a.own_sightings:
             print(f"    {s.observed_on}  {case_refs.get(s.sighting_uuid, NOT_HERE)}  "
                   f"{s.sighting_uuid}  {', '.join(s.signals) or '-'}")
-    print(f"{len(reply.alerts)} alerts involve sightings of {config.gemeente}")
+    count = len(reply.alerts)
+    print(f"{count} alert{' involves' if count == 1 else 's involve'} sightings of "
+          f"{config.gemeente} (the rest of each alert is the RIEC consultation's)")
     return 0
 
 

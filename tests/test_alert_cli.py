@@ -123,10 +123,14 @@ def test_node_alerts_resolves_its_own_case_refs_and_only_those(tmp_path, pki, hu
     code, out, _ = run(capsys, "node", "alerts", "--home", str(carousel["GM0363"]))
     assert code == 0
     assert "AMS-2025-00017" in out and "RDM/44/2025" not in out
-    assert "2 gemeenten, 2 sightings, 1 here" in out
+    # its own sighting, nothing of the whole alert (it spans two towns): no score or counts
+    assert "  1 sighting here" in out
+    assert "gemeente" not in out and "score" not in out and "2 sightings" not in out
     code, out, _ = run(capsys, "node", "alerts", "--home", str(carousel["GM0599"]),
                        "--format", "csv")
     [row] = list(csv.DictReader(io.StringIO(out)))
+    assert list(row) == ["alert_id", "rule", "state", "case_ref", "sighting_uuid",
+                         "observed_on", "signals"]
     assert (row["case_ref"], row["observed_on"], row["state"]) == (
         "RDM/44/2025", days_ago(40), "new")
     hub_files = b"".join(p.read_bytes() for p in Path(hub.store.path).parent.glob("hub.db*"))

@@ -162,11 +162,25 @@ def test_listing_own_alerts(world, pki, stem):
     own = call(world, pki, stem, "ListOwn")
     assert {a.alert_id for a in own} == {world.x, world.w}
     amsterdam = set(world.uuids("GM0363").values())
+    utrecht = world.uuids("GM0344")
     for alert in own:
-        assert alert.sighting_count == 2 and alert.gemeente_count == 2
         # only its own sightings: never another municipality's UUID or date
         assert [s.gemeente for s in alert.own_sightings] == ["GM0363"]
         assert {s.sighting_uuid for s in alert.own_sightings} <= amsterdam
+        # and nothing of the whole alert (both alerts span Amsterdam and Utrecht): no
+        # score, no count of sightings or towns, no time of change, nothing that names
+        # Utrecht or its sightings
+        sent = {field.name for field, _ in alert.ListFields()}
+        assert sent == {"alert_id", "rule", "state", "own_sightings"}, sent
+        wire = alert.SerializeToString()
+        for other in ("GM0344", *utrecht.values(), days_ago(30), days_ago(20)):
+            assert other.encode() not in wire
+
+
+def test_a_node_alert_has_no_field_for_the_whole_alert():
+    """Score, counts and time of change are reserved: they cannot come back unnoticed."""
+    fields = set(alerts_pb2.NodeAlert.DESCRIPTOR.fields_by_name)
+    assert fields == {"alert_id", "rule", "state", "own_sightings"}
 
 
 def test_a_node_sees_the_state_of_its_own_region(world, pki):

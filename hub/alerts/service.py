@@ -241,19 +241,19 @@ class NodeAlertService(alerts_pb2_grpc.NodeAlertServiceServicer):
                 "ON a.alert_id = s.alert_id WHERE s.gemeente = ? AND s.current = 1 "
                 "AND a.merged_into IS NULL ORDER BY s.alert_id", [node.name])]
             for alert_id in ids:
-                rule, score, updated_at = conn.execute(
-                    "SELECT rule, score, updated_at FROM alerts WHERE alert_id = ?",
-                    [alert_id]).fetchone()
-                every = current_sightings(conn, alert_id)
+                # the alert's id, rule, this region's state and the node's own sightings:
+                # nothing of the other municipalities' sightings, not even their number
+                # (a node's made-up sighting would read another person's towns, sightings
+                # and signal weight from the alert's score and counts)
+                (rule,) = conn.execute("SELECT rule FROM alerts WHERE alert_id = ?",
+                                       [alert_id]).fetchone()
                 state = conn.execute(
                     "SELECT state FROM alert_regions WHERE alert_id = ? AND region = ?",
                     [alert_id, region]).fetchone()
                 alerts.append(alerts_pb2.NodeAlert(
-                    alert_id=alert_id, rule=rule, score=score,
+                    alert_id=alert_id, rule=rule,
                     state=STATE_TO_WIRE[state[0]] if state else alerts_pb2.ALERT_STATE_UNSPECIFIED,
-                    sighting_count=len(every), gemeente_count=len({s.gemeente for s in every}),
-                    updated_at=updated_at,
-                    own_sightings=[s for s in every if s.gemeente == node.name]))
+                    own_sightings=current_sightings(conn, alert_id, node.name)))
             audit_log.append(conn, utc_now(), node, "alerts_listed", count=len(alerts),
                              alerts=ids)
         return alerts_pb2.ListOwnAlertsResponse(alerts=alerts)

@@ -121,24 +121,16 @@ class ListOwnAlertsRequest(_message.Message):
     def __init__(self) -> None: ...
 
 class NodeAlert(_message.Message):
-    __slots__ = ("alert_id", "rule", "score", "state", "sighting_count", "gemeente_count", "updated_at", "own_sightings")
+    __slots__ = ("alert_id", "rule", "state", "own_sightings")
     ALERT_ID_FIELD_NUMBER: _ClassVar[int]
     RULE_FIELD_NUMBER: _ClassVar[int]
-    SCORE_FIELD_NUMBER: _ClassVar[int]
     STATE_FIELD_NUMBER: _ClassVar[int]
-    SIGHTING_COUNT_FIELD_NUMBER: _ClassVar[int]
-    GEMEENTE_COUNT_FIELD_NUMBER: _ClassVar[int]
-    UPDATED_AT_FIELD_NUMBER: _ClassVar[int]
     OWN_SIGHTINGS_FIELD_NUMBER: _ClassVar[int]
     alert_id: str
     rule: str
-    score: float
     state: AlertState
-    sighting_count: int
-    gemeente_count: int
-    updated_at: str
     own_sightings: _containers.RepeatedCompositeFieldContainer[AlertSighting]
-    def __init__(self, alert_id: _Optional[str] = ..., rule: _Optional[str] = ..., score: _Optional[float] = ..., state: _Optional[_Union[AlertState, str]] = ..., sighting_count: _Optional[int] = ..., gemeente_count: _Optional[int] = ..., updated_at: _Optional[str] = ..., own_sightings: _Optional[_Iterable[_Union[AlertSighting, _Mapping]]] = ...) -> None: ...
+    def __init__(self, alert_id: _Optional[str] = ..., rule: _Optional[str] = ..., state: _Optional[_Union[AlertState, str]] = ..., own_sightings: _Optional[_Iterable[_Union[AlertSighting, _Mapping]]] = ...) -> None: ...
 
 class ListOwnAlertsResponse(_message.Message):
     __slots__ = ("alerts",)
