@@ -105,7 +105,8 @@ def start_hub(
     guarded = guard(revocations)
     sync_service = SyncService(store, linker, schema, heads,
                                alert_config.signals.codes if alert_config else None,
-                               alerts.evaluate if alerts else None)
+                               alerts.evaluate if alerts else None,
+                               settings.uploads.per_node_per_day)
     sync_pb2_grpc.add_SyncServiceServicer_to_server(guarded(sync_service), server)
     alerts_setup.register(server, store, alerts, config.workers, guarded)
     epochs_pb2_grpc.add_EpochServiceServicer_to_server(guarded(EpochService(store)), server)

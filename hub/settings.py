@@ -1,5 +1,5 @@
-"""Lookup, retention and matching settings of the hub, from the [lookup], [retention] and
-[matching] tables of hub.toml.
+"""Lookup, retention, matching and upload settings of the hub, from the [lookup],
+[retention], [matching] and [uploads] tables of hub.toml.
 
     [lookup]
     enabled = true                                  # false: no node may look up
@@ -8,6 +8,9 @@
 
     [retention]
     months = 18          # sightings observed on or before today minus this are purged
+
+    [uploads]
+    per_node_per_day = 10000   # new sightings the hub takes from one node in 24 hours
 
     [matching]
     threshold = "auto"   # log-odds a pair needs to be a link: "auto" starts at 2.5 and
@@ -46,6 +49,17 @@ class LookupSettings:
 @dataclass(frozen=True)
 class RetentionSettings:
     months: int = DEFAULT_RETENTION_MONTHS
+
+
+#: A large city records a few thousand controls a year, and a node joining uploads its
+#: history (at most the retention period) once; a node sending more in a day floods the
+#: link runs every node's lookups wait for (README "What the hub refuses in an upload").
+DEFAULT_UPLOADS_PER_DAY = 10_000
+
+
+@dataclass(frozen=True)
+class UploadSettings:
+    per_node_per_day: int = DEFAULT_UPLOADS_PER_DAY
 
 
 #: How many other persons share each of a person's name filters, on average, in the
@@ -124,10 +138,11 @@ class HubSettings:
     lookup: LookupSettings = field(default_factory=LookupSettings)
     retention: RetentionSettings = field(default_factory=RetentionSettings)
     matching: MatchingSettings = field(default_factory=MatchingSettings)
+    uploads: UploadSettings = field(default_factory=UploadSettings)
 
 
 def settings_toml(settings: HubSettings | None = None) -> str:
-    """The three tables as `hub init` appends them to hub.toml."""
+    """The four tables as `hub init` appends them to hub.toml."""
     s = settings or HubSettings()
     purposes = ", ".join(f'"{p}"' for p in s.lookup.purposes)
     threshold = '"auto"' if s.matching.threshold is None else s.matching.threshold
@@ -143,6 +158,9 @@ def settings_toml(settings: HubSettings | None = None) -> str:
         "            # `zichtlijn hub relink`\n"
         "            # (README \"Linkage quality, measured\")\n"
         f"threshold = {threshold}\n"
+        "\n[uploads]  # new sightings taken from one node in 24 hours; beyond, its sync stops\n"
+        "           # and goes on the next day (a node's first sync of its history included)\n"
+        f"per_node_per_day = {s.uploads.per_node_per_day}\n"
     )
 
 
@@ -169,8 +187,10 @@ def load_settings(home: Path) -> HubSettings:
     lookup = doc.get("lookup", {})
     retention = doc.get("retention", {})
     matching = doc.get("matching", {})
-    if not all(isinstance(t, dict) for t in (lookup, retention, matching)):
-        raise ConfigError(f"{path}: [lookup], [retention] and [matching] must be tables")
+    uploads = doc.get("uploads", {})
+    if not all(isinstance(t, dict) for t in (lookup, retention, matching, uploads)):
+        raise ConfigError(f"{path}: [lookup], [retention], [matching] and [uploads] must be "
+                          "tables")
     enabled = lookup.get("enabled", True)
     if not isinstance(enabled, bool):
         raise ConfigError(f"{path}: [lookup] enabled must be true or false")
@@ -185,6 +205,8 @@ def load_settings(home: Path) -> HubSettings:
         RetentionSettings(_int(path, retention, "months", DEFAULT_RETENTION_MONTHS,
                                RETENTION_MONTHS.start, RETENTION_MONTHS.stop - 1)),
         MatchingSettings(_threshold(path, matching)),
+        UploadSettings(_int(path, uploads, "per_node_per_day", DEFAULT_UPLOADS_PER_DAY, 1,
+                            10_000_000)),
     )
 
 

@@ -34,7 +34,8 @@ class SyncService(sync_pb2_grpc.SyncServiceServicer):
     def __init__(self, store: HubStore, linker: Linker, schema: LinkageSchema,
                  heads: TreeHeads,
                  signal_codes: frozenset[str] | None = None,
-                 after_link: Callable[[bool], object] | None = None) -> None:
+                 after_link: Callable[[bool], object] | None = None,
+                 per_node_per_day: int | None = None) -> None:
         self.store = store
         self.linker = linker
         self.schema = schema
@@ -43,6 +44,8 @@ class SyncService(sync_pb2_grpc.SyncServiceServicer):
         # alert evaluation after every link run; full after a relink (every person changed)
         self.after_link = after_link
         self.link_worker = LinkWorker(self._link)
+        # new sightings taken from one node in 24 hours (hub.toml [uploads]); None: any
+        self.per_node_per_day = per_node_per_day
 
     def Upload(
         self, request_iterator: Iterator[sync_pb2.UploadBatch], context: grpc.ServicerContext
@@ -62,6 +65,7 @@ class SyncService(sync_pb2_grpc.SyncServiceServicer):
                         raise Refusal(grpc.StatusCode.INVALID_ARGUMENT,
                                       f"batch {position}: node_signature does not verify with "
                                       f"the client certificate of {node}")
+                    self._within_daily_limit(node.name, position, len(batch.sightings))
                     if known_size is None:
                         known_size = batch.known_tree_size
                         self.heads.check_known_size(known_size)
@@ -107,6 +111,26 @@ class SyncService(sync_pb2_grpc.SyncServiceServicer):
                             ", ".join(sorted(uncatalogued_sent)))
             if stored_any:
                 self._link_soon(context, str(node))
+
+    def _within_daily_limit(self, gemeente: str, position: int, count: int) -> None:
+        """Refuse a batch that would take the node past its new sightings for 24 hours.
+
+        Counted as the sightings the hub took (a batch resent after a lost receipt adds
+        none) plus the whole batch at hand: refusing costs the node a day, linking a
+        flood costs every node's lookups their answers."""
+        if self.per_node_per_day is None:
+            return
+        since = (dt.datetime.now(dt.UTC) - dt.timedelta(days=1)).isoformat(timespec="seconds")
+        with self.store.lock:
+            taken = self.store.db.execute(
+                "SELECT coalesce(sum(accepted), 0) FROM batches WHERE gemeente = ? "
+                "AND received_at > ?", [gemeente, since]).fetchone()[0]
+        if taken + count > self.per_node_per_day:
+            raise Refusal(grpc.StatusCode.RESOURCE_EXHAUSTED,
+                          f"batch {position}: {gemeente} sent {taken:,} new sightings in the "
+                          f"last 24 hours and the hub takes at most {self.per_node_per_day:,} "
+                          "a day from one municipality (hub.toml [uploads]); the rest goes "
+                          "at a later sync")
 
     def _link_soon(self, context: grpc.ServicerContext, node: str) -> None:
         """Ask for a link run and wait for it while the node's deadline allows."""

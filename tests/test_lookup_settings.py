@@ -30,10 +30,11 @@ SHIPPED_THRESHOLD = 'threshold = "auto"'
 
 def test_hub_init_writes_the_defaults(hub_home):
     text = (hub_home / "hub.toml").read_text()
-    assert "[lookup]" in text and "[retention]" in text
+    assert "[lookup]" in text and "[retention]" in text and "[uploads]" in text
     settings = load_settings(hub_home)
     assert settings.lookup.purposes == DEFAULT_PURPOSES
     assert (settings.lookup.per_node_per_hour, settings.retention.months) == (60, 18)
+    assert settings.uploads.per_node_per_day == 10_000
 
 
 @pytest.mark.parametrize(("old", "new", "message"), [
@@ -44,6 +45,7 @@ def test_hub_init_writes_the_defaults(hub_home):
     ('purposes = ["controle", "vergunning", "signaal"]', 'purposes = ["Just Curious"]',
      "purposes must be a non-empty list"),
     ("enabled = true", "enabled = 1", "enabled must be true or false"),
+    ("per_node_per_day = 10000", "per_node_per_day = 0", "per_node_per_day must be"),
     (SHIPPED_THRESHOLD, "threshold = -3", 'threshold must be "auto" or a number above'),
     (SHIPPED_THRESHOLD, 'threshold = "strict"', 'threshold must be "auto" or a number'),
 ])

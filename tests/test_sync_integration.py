@@ -378,3 +378,36 @@ def test_the_hub_takes_the_keepalive_pings_its_clients_send():
     server = dict(transport.server_options())
     assert server["grpc.http2.min_ping_interval_without_data_ms"] < transport.KEEPALIVE_MS
     assert server["grpc.keepalive_time_ms"] == transport.KEEPALIVE_MS
+
+
+def test_a_node_beyond_its_daily_uploads_is_refused_and_keeps_the_rest(tmp_path, pki,
+                                                                        secret_file):
+    """A node flooding the hub would make every node's lookups wait on its link runs:
+    beyond [uploads] per_node_per_day the hub refuses the batch, and the node keeps it
+    for a later sync. Other municipalities are not held to its count."""
+    from hub.server import start_hub
+    from hub.settings import HubSettings, UploadSettings
+    from tests.conftest import HubConfig
+
+    home = tmp_path / "hub"  # where make_node finds the hub's log key
+    home.mkdir()
+    hub = start_hub(HubConfig(home, "127.0.0.1:0", pki.tls("hub-hub"), workers=4),
+                    settings=HubSettings(uploads=UploadSettings(per_node_per_day=3)))
+    try:
+        rows = [good(f"A-{i}", "Elena", f"Ionescu{i}") for i in range(5)]
+        config, store = imported_node(tmp_path, pki, secret_file, "GM0363", hub.port, rows)
+        with (secure_channel(f"127.0.0.1:{hub.port}", config.tls) as channel,
+              pytest.raises(grpc.RpcError) as err):
+            sync(channel, store, 2, 30)
+        assert err.value.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
+        assert "GM0363 sent 2 new sightings in the last 24 hours" in err.value.details()
+        assert "at most 3 a day" in err.value.details()
+        assert store.count_unsynced() == 3
+        assert len(hub_uuids(hub)) == 2
+        other, other_store = imported_node(tmp_path, pki, secret_file, "GM0599", hub.port,
+                                           rows[:3])
+        with secure_channel(f"127.0.0.1:{hub.port}", other.tls) as channel:
+            sync(channel, other_store, 2, 30)
+        assert other_store.count_unsynced() == 0
+    finally:
+        hub.stop(grace=0)
