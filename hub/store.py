@@ -205,8 +205,12 @@ class HubStore:
         received_at = utc_now()
         with self.transaction() as conn:
             known = conn.execute(
-                "SELECT sightings, received_at FROM batches WHERE digest = ?", [digest]
-            ).fetchone()
+                "SELECT sightings, received_at, gemeente FROM batches WHERE digest = ?",
+                [digest]).fetchone()
+            if known and known[2] != gemeente:
+                # the same content under another gemeente's certificate: its UUIDs are that
+                # gemeente's (a receipt for them is no business of this node's)
+                raise ConflictError("this batch's sightings belong to another gemeente")
             if known:
                 return BatchOutcome(0, known[0], known[1], upload_records.leaf_of(conn, digest))
             new = []

@@ -411,3 +411,15 @@ def test_a_node_beyond_its_daily_uploads_is_refused_and_keeps_the_rest(tmp_path,
         assert other_store.count_unsynced() == 0
     finally:
         hub.stop(grace=0)
+
+
+def test_a_batch_held_for_one_gemeente_is_refused_under_another(valid_batch, hub):
+    """The same content sent under another gemeente's certificate names that gemeente's
+    UUIDs: it gets no receipt for them (nor the news that the hub holds them)."""
+    from hub.store import ConflictError
+
+    digest, sightings = bytes(valid_batch.batch_digest), list(valid_batch.sightings)
+    assert hub.store.store_batch("GM0363", digest, sightings).accepted == 2
+    with pytest.raises(ConflictError, match="belong to another gemeente"):
+        hub.store.store_batch("GM0599", digest, sightings)
+    assert hub.store.store_batch("GM0363", digest, sightings).already_present == 2
