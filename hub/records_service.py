@@ -83,9 +83,9 @@ class RecordService(records_pb2_grpc.RecordServiceServicer):
         log.info("withdrawal by %s (%s): removed=%s, %d person changes, %d alerts changed "
                  "(%d sightings read)", node, reason, outcome.changed, outcome.persons_changed,
                  outcome.alerts_changed, outcome.alert_sightings_read)
-        return records_pb2.WithdrawReply(removed=outcome.changed,
-                                         persons_changed=outcome.persons_changed,
-                                         alerts_changed=outcome.alerts_changed)
+        # the counts stay in this log line and the audit entry: sent to the node they told
+        # whether a made-up sighting had joined someone's person or alert
+        return records_pb2.WithdrawReply(removed=outcome.changed)
 
     def Correct(self, request: records_pb2.CorrectRequest,
                 context: grpc.ServicerContext) -> records_pb2.CorrectReply:
@@ -102,9 +102,7 @@ class RecordService(records_pb2_grpc.RecordServiceServicer):
         log.info("correction by %s: changed=%s, %d person changes, %d alerts changed "
                  "(%d sightings read)", node, outcome.changed, outcome.persons_changed,
                  outcome.alerts_changed, outcome.alert_sightings_read)
-        return records_pb2.CorrectReply(changed=outcome.changed,
-                                        persons_changed=outcome.persons_changed,
-                                        alerts_changed=outcome.alerts_changed)
+        return records_pb2.CorrectReply(changed=outcome.changed)  # no counts: as Withdraw
 
     def ReportPurges(self, request: records_pb2.PurgeReport,
                      context: grpc.ServicerContext) -> records_pb2.PurgeReportReply:

@@ -74,8 +74,6 @@ class Outcome:
     sighting_uuid: str
     at_hub: bool  # the hub was asked (the sighting had been synced)
     changed_at_hub: bool
-    persons_changed: int = 0
-    alerts_changed: int = 0
     changed: bool = True  # correction: False when the entered details encode as stored
 
 
@@ -105,8 +103,7 @@ def withdraw(channel: grpc.Channel | None, store: NodeStore, case_ref: str, reas
                            else (None, None)))], today)
     if reply is None:
         return Outcome(sighting.sighting_uuid, False, False)
-    return Outcome(sighting.sighting_uuid, True, reply.removed, reply.persons_changed,
-                   reply.alerts_changed)
+    return Outcome(sighting.sighting_uuid, True, reply.removed)
 
 
 def forget_here(store: NodeStore, withdrawn: list[tuple[str, str, str | None, str | None]],
@@ -175,5 +172,4 @@ def correct(channel: grpc.Channel | None, store: NodeStore, case_ref: str,
     truncate_wal(store.db.conn)
     if reply is None:
         return Outcome(sighting.sighting_uuid, False, False)
-    return Outcome(sighting.sighting_uuid, True, reply.changed, reply.persons_changed,
-                   reply.alerts_changed)
+    return Outcome(sighting.sighting_uuid, True, reply.changed)

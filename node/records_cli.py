@@ -31,14 +31,23 @@ HUB_REWORK_HELP = ("seconds to wait for the hub, which re-links and re-evaluates
                    "before it answers (default 600)")
 
 
-def _hub_line(outcome: records.Outcome) -> str:
+def _withdrawn_line(outcome: records.Outcome) -> str:
+    # the hub says whether it held the sighting, not how many persons or alerts changed:
+    # those counts told a node whether a sighting had joined someone else's (README
+    # "Who sees what"); its log and audit entry keep them
     if not outcome.at_hub:
         return "never synced, so only this node held it"
     if not outcome.changed_at_hub:
         return "the hub no longer held it (already withdrawn or purged)"
-    alerts = (f", {outcome.alerts_changed} alert(s) updated or closed"
-              if outcome.alerts_changed else "")
-    return f"the hub re-linked: {outcome.persons_changed} sighting(s) changed person{alerts}"
+    return "the hub removed it too and re-linked what it touched"
+
+
+def _corrected_line(outcome: records.Outcome) -> str:
+    if not outcome.at_hub:
+        return "not synced yet; the next sync sends it"
+    if not outcome.changed_at_hub:
+        return "the hub already held these details"
+    return "the hub replaced it and re-linked it"
 
 
 def _on(args: argparse.Namespace) -> str | None:
@@ -61,8 +70,8 @@ def cmd_withdraw(args: argparse.Namespace, home: Path) -> int:
                                        dt.date.today(), args.timeout, _on(args))
     finally:
         store.close()
-    print(f"withdrew {args.case_ref} (sighting {outcome.sighting_uuid}): {_hub_line(outcome)}; "
-          "the case reference will not be imported again")
+    print(f"withdrew {args.case_ref} (sighting {outcome.sighting_uuid}): "
+          f"{_withdrawn_line(outcome)}; the case reference will not be imported again")
     return 0
 
 
@@ -94,7 +103,7 @@ def cmd_correct(args: argparse.Namespace, home: Path) -> int:
         print(f"{args.case_ref}: the details entered are the ones stored; nothing changed")
         return 0
     print(f"corrected {args.case_ref} (sighting {outcome.sighting_uuid}, same UUID): "
-          f"{_hub_line(outcome) if outcome.at_hub else 'not synced yet; the next sync sends it'}")
+          f"{_corrected_line(outcome)}")
     return 0
 
 

@@ -58,7 +58,8 @@ def test_correction_keeps_the_uuid_and_relinks(world, tmp_path, capsys):
     assert run("node", "correct", "--home", home, "UTR-3", "--from-json",
                write_json(tmp_path, corrected), "--signals", "no_id_access;unlicensed") == 0
     out = capsys.readouterr().out
-    assert f"corrected UTR-3 (sighting {uuid}, same UUID)" in out
+    assert f"corrected UTR-3 (sighting {uuid}, same UUID): the hub replaced it" in out
+    assert "changed person" not in out
 
     assert uuids_by_case(home)["UTR-3"] == uuid
     digest_after, observed_on, signals, person_after = hub_row(hub, uuid)
@@ -151,6 +152,22 @@ def test_a_node_cannot_correct_another_towns_sighting(world, pki):
             records_pb2.CorrectRequest(sighting=foreign), timeout=10)
     assert err.value.code() == grpc.StatusCode.NOT_FOUND
     assert hub_row(hub, foreign.sighting_uuid) == before
+
+
+def test_the_node_hears_whether_the_hub_changed_it_not_what_changed(world, pki):
+    """A correction's reply says changed or not, no count of persons or alerts (README
+    "Who sees what"); the hub's audit entry keeps them."""
+    hub, homes = world
+    mine = stored_sighting(homes["GM0363"], "AMS-1")
+    mine.signals.append("unlicensed")
+    with secure_channel(f"127.0.0.1:{hub.port}", pki.tls("node-GM0363")) as channel:
+        reply = records_pb2_grpc.RecordServiceStub(channel).Correct(
+            records_pb2.CorrectRequest(sighting=mine), timeout=10)
+    assert reply.changed is True
+    assert {field.name for field, _ in reply.ListFields()} == {"changed"}
+    assert set(records_pb2.CorrectReply.DESCRIPTOR.fields_by_name) == {"changed"}
+    [entry] = actions(hub, "correct")
+    assert entry["changed"] is True and "persons_changed" in entry
 
 
 def test_a_malformed_correction_is_refused(world, pki):

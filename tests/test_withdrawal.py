@@ -59,7 +59,8 @@ def test_withdrawal_splits_the_person_it_held_together(world, capsys):
 
     assert run("node", "withdraw", "--home", homes["GM0599"], "RTM-7", "--reason", "error") == 0
     out = capsys.readouterr().out
-    assert "withdrew RTM-7" in out and "the hub re-linked" in out
+    assert "withdrew RTM-7" in out and "the hub removed it too" in out
+    assert "changed person" not in out and "alert" not in out  # no counts: see below
 
     persons = persons_of(hub)
     assert rtm_uuid not in persons
@@ -76,6 +77,20 @@ def test_withdrawal_splits_the_person_it_held_together(world, capsys):
     # a full relink agrees with the incremental re-clustering
     hub.linker.relink_all()
     assert persons_of(hub) == persons
+
+
+def test_the_node_hears_whether_the_hub_held_it_not_what_it_changed(world, pki):
+    """A withdrawal's reply says removed or not: how many sightings changed person and
+    how many alerts changed told a node whether a made-up sighting had joined someone
+    (README "Who sees what"). The hub's audit entry keeps the count."""
+    hub, homes = world
+    rtm_uuid = uuids_by_case(homes["GM0599"])["RTM-7"]  # joins Elena's three other towns
+    reply = withdraw_over_grpc(hub, pki, "node-GM0599", rtm_uuid)
+    assert reply.removed is True
+    assert {field.name for field, _ in reply.ListFields()} == {"removed"}
+    assert set(records_pb2.WithdrawReply.DESCRIPTOR.fields_by_name) == {"removed"}
+    [entry] = actions(hub, "withdraw")
+    assert entry["removed"] is True and entry["persons_changed"] >= 1
 
 
 def test_a_withdrawn_case_is_not_imported_or_uploaded_again(world, tmp_path, capsys):

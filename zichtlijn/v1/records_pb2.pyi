@@ -26,14 +26,10 @@ class WithdrawRequest(_message.Message):
     def __init__(self, sighting_uuid: _Optional[str] = ..., reason: _Optional[_Union[WithdrawReason, str]] = ...) -> None: ...
 
 class WithdrawReply(_message.Message):
-    __slots__ = ("removed", "persons_changed", "alerts_changed")
+    __slots__ = ("removed",)
     REMOVED_FIELD_NUMBER: _ClassVar[int]
-    PERSONS_CHANGED_FIELD_NUMBER: _ClassVar[int]
-    ALERTS_CHANGED_FIELD_NUMBER: _ClassVar[int]
     removed: bool
-    persons_changed: int
-    alerts_changed: int
-    def __init__(self, removed: _Optional[bool] = ..., persons_changed: _Optional[int] = ..., alerts_changed: _Optional[int] = ...) -> None: ...
+    def __init__(self, removed: _Optional[bool] = ...) -> None: ...
 
 class CorrectRequest(_message.Message):
     __slots__ = ("sighting",)
@@ -42,14 +38,10 @@ class CorrectRequest(_message.Message):
     def __init__(self, sighting: _Optional[_Union[_encoding_pb2.EncodedSighting, _Mapping]] = ...) -> None: ...
 
 class CorrectReply(_message.Message):
-    __slots__ = ("changed", "persons_changed", "alerts_changed")
+    __slots__ = ("changed",)
     CHANGED_FIELD_NUMBER: _ClassVar[int]
-    PERSONS_CHANGED_FIELD_NUMBER: _ClassVar[int]
-    ALERTS_CHANGED_FIELD_NUMBER: _ClassVar[int]
     changed: bool
-    persons_changed: int
-    alerts_changed: int
-    def __init__(self, changed: _Optional[bool] = ..., persons_changed: _Optional[int] = ..., alerts_changed: _Optional[int] = ...) -> None: ...
+    def __init__(self, changed: _Optional[bool] = ...) -> None: ...
 
 class NodePurge(_message.Message):
     __slots__ = ("purge_id", "purged_at", "cutoff", "retention_months", "sightings")
