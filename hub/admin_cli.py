@@ -164,7 +164,7 @@ def cmd_lookups(args: argparse.Namespace, home: Path) -> int:
           f"{' but those below' if on and nodes_off else ''}"
           f"{f' (set by {overall.changed_by} at {overall.changed_at})' if overall else ''}; "
           f"purposes {', '.join(settings.purposes)}; "
-          f"at most {settings.per_node_per_hour} per node per hour")
+          f"at most {settings.per_node_per_hour} lookups and corrections per node per hour")
     for switch in nodes_off:
         print(f"  disabled for node:{switch.scope} (by {switch.changed_by} at "
               f"{switch.changed_at}; `hub lookups enable --node {switch.scope}` ends it)")

@@ -3,6 +3,12 @@
 Both live in the database, not in memory, so `zichtlijn hub lookups disable`
 run beside a serving hub takes effect at the next lookup, and a hub restart
 neither forgets a switch nor hands a node a fresh hour of lookups.
+
+The rate limit is the node's budget of lookups *and corrections*: a correction
+re-points one of the node's sightings at any identity it encodes, and whether
+that sighting then joins a person (its alerts) answers "seen before?" as a lookup
+does (hub/records_service.py charges each Correct here). The operator's switch
+is for lookups only: a correction is the municipality's AVG duty.
 """
 
 from __future__ import annotations
@@ -86,7 +92,14 @@ def admit(conn: sqlite3.Connection, gemeente: str, now: float, per_hour: int) ->
     return None
 
 
+def over_budget(gemeente: str, per_hour: int, wait: float) -> str:
+    """The line a lookup or correction beyond the node's hour is refused with."""
+    return (f"rate limit: {per_hour} lookups and corrections per hour for node:{gemeente}; "
+            f"the next one is possible in {int(wait // 60)} min {int(wait % 60)} s")
+
+
 def give_back(conn: sqlite3.Connection, gemeente: str, admitted_at: float) -> None:
-    """Return the slot `admit` took at `admitted_at` (a lookup that was never matched)."""
+    """Return the slot `admit` took at `admitted_at` (a lookup that was never matched, a
+    correction the linker could not take)."""
     conn.execute("DELETE FROM lookup_log WHERE rowid = (SELECT rowid FROM lookup_log "
                  "WHERE gemeente = ? AND at = ? LIMIT 1)", [gemeente, admitted_at])

@@ -5,7 +5,8 @@ Order of a lookup, and why:
    carry one of the configured purpose codes;
 2. one transaction checks the operator's switch and the node's rate limit and
    takes a slot of the hour (so two concurrent lookups cannot both get the
-   last one); a refusal is itself an audit entry;
+   last one; the node's corrections take slots of the same hour); a refusal is
+   itself an audit entry;
 3. the probe is matched under the linker's lock (hub/probe.py), outside any
    database transaction: the linker takes its lock before the store's, never
    the other way round. A link run holds that lock for seconds, a relink for
@@ -110,9 +111,8 @@ class LookupService(lookup_pb2_grpc.LookupServiceServicer):
         if wait is not None:
             self._refuse(context, actor, "rate_limit", purpose,
                          grpc.StatusCode.RESOURCE_EXHAUSTED,
-                         f"rate limit: {self.settings.per_node_per_hour} lookups per hour for "
-                         f"node:{node.name}; the next one is possible in "
-                         f"{int(wait // 60)} min {int(wait % 60)} s")
+                         lookup_control.over_budget(node.name,
+                                                    self.settings.per_node_per_hour, wait))
 
         probe = {e.epoch: wire.identity_from_wire(e.subject) for e in request.encodings}
         entities = {e.epoch: [(t.kind, t.token) for t in e.entities] for e in request.encodings}

@@ -5,17 +5,23 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+import time
 import uuid
+from collections.abc import Callable
 
 import grpc
 
-from hub import records
+from hub import lookup_control, records
 from hub.alerts.engine import AlertEngine
+from hub.audit_log import append as audit
 from hub.linker import Linker
-from hub.store import HubStore
+from hub.linker_rows import LinkerBusyError, LinkerUnusableError
+from hub.settings import LookupSettings, settings_of
+from hub.store import HubStore, utc_now
 from hub.unusable import LinkerRequired, linker_wait
 from hub.validate import Refusal
 from linkage.schema import LinkageSchema
+from zichtlijn.identity import Principal
 from zichtlijn.transport import NOT_OWN, require_role
 from zichtlijn.v1 import records_pb2, records_pb2_grpc
 
@@ -55,11 +61,39 @@ def _purge_problem(report: records_pb2.PurgeReport) -> str | None:
 
 class RecordService(records_pb2_grpc.RecordServiceServicer):
     def __init__(self, store: HubStore, linker: Linker, schema: LinkageSchema,
-                 alerts: AlertEngine | None = None) -> None:
+                 alerts: AlertEngine | None = None, lookup: LookupSettings | None = None,
+                 clock: Callable[[], float] = time.time) -> None:
         self.store = store
         self.linker = linker
         self.schema = schema
         self.alerts = alerts
+        # a correction is charged to the node's lookup budget, so it needs the [lookup]
+        # settings the hub's LookupService runs with: hub.toml's in the hub's home, as
+        # start_hub reads them, unless given
+        self.lookup = lookup or settings_of(store.path.parent).lookup
+        self.clock = clock
+
+    def _charge(self, context: grpc.ServicerContext, node: Principal,
+                request: records_pb2.CorrectRequest) -> float:
+        """Take one slot of the node's lookup budget for this correction (the time it was
+        taken at), or refuse the correction, logged, with nothing changed.
+
+        A correction re-points one of the node's sightings at whatever identity it
+        encodes; whether the sighting then joins a person or an alert tells the node
+        what a lookup would, so it costs what a lookup costs (README "At the door")."""
+        per_hour = self.lookup.per_node_per_hour
+        with self.store.transaction() as conn:
+            wait = lookup_control.admit(conn, node.name, admitted_at := self.clock(), per_hour)
+            if wait is not None:
+                audit(conn, utc_now(), str(node), "correct_refused", reason="rate_limit",
+                      sighting=records.sighting_ref(request.sighting.sighting_uuid))
+        if wait is not None:
+            log.warning("correction by %s refused: rate limit", node)
+            context.abort(grpc.StatusCode.RESOURCE_EXHAUSTED,
+                          f"{lookup_control.over_budget(node.name, per_hour, wait)}; "
+                          "nothing was changed (a correction counts as a lookup): "
+                          "run it again then")
+        return admitted_at
 
     def Withdraw(self, request: records_pb2.WithdrawRequest,
                  context: grpc.ServicerContext) -> records_pb2.WithdrawReply:
@@ -90,11 +124,18 @@ class RecordService(records_pb2_grpc.RecordServiceServicer):
     def Correct(self, request: records_pb2.CorrectRequest,
                 context: grpc.ServicerContext) -> records_pb2.CorrectReply:
         node = require_role(context, "node")
+        admitted_at = self._charge(context, node, request)
         try:
             with LinkerRequired(context, NOTHING_CHANGED):
-                outcome = records.correct(self.store, self.linker, self.schema, node.name,
-                                          request.sighting, dt.date.today(), self.alerts,
-                                          linker_wait(context))
+                try:
+                    outcome = records.correct(self.store, self.linker, self.schema,
+                                              node.name, request.sighting, dt.date.today(),
+                                              self.alerts, linker_wait(context))
+                except (LinkerBusyError, LinkerUnusableError):
+                    # nothing changed and nothing was learned: the node runs it again
+                    with self.store.transaction() as conn:
+                        lookup_control.give_back(conn, node.name, admitted_at)
+                    raise
         except Refusal as refusal:
             context.abort(refusal.code, refusal.message.replace("sighting 0", "sighting"))
         except records.NotHeld as missing:

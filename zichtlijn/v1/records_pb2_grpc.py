@@ -71,7 +71,10 @@ class RecordServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def Correct(self, request, context):
-        """Missing associated documentation comment in .proto file."""
+        """Each Correct takes a slot of the node's lookup budget (hub.toml [lookup]
+        per_node_per_hour, one sliding hour shared with Lookup): beyond it the call is
+        RESOURCE_EXHAUSTED, logged (correct_refused), and nothing is changed.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
