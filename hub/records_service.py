@@ -68,8 +68,8 @@ class RecordService(records_pb2_grpc.RecordServiceServicer):
         self.schema = schema
         self.alerts = alerts
         # a correction is charged to the node's lookup budget, so it needs the [lookup]
-        # settings the hub's LookupService runs with: hub.toml's in the hub's home, as
-        # start_hub reads them, unless given
+        # settings the hub's LookupService runs with (start_hub passes them); hub.toml's
+        # in the hub's home when not given
         self.lookup = lookup or settings_of(store.path.parent).lookup
         self.clock = clock
 
