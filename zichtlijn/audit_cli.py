@@ -127,6 +127,11 @@ def _print_report(report: Report, trust: Trust) -> None:
           f"{report.sightings} sightings, {report.linked} linked by {report.link_runs} link runs")
     print(f"alerts     {report.alerts} alerts ({report.alerts_merged} merged), "
           f"{report.alerts_logged} created by the log")
+    if report.soon_withdrawn:
+        # lawful (a file imported by mistake), but also how a node reads whether a made-up
+        # sighting joins an alert: worth a question to the municipality when it recurs
+        counts = ", ".join(f"{g} {n}" for g, n in sorted(report.soon_withdrawn.items()))
+        print(f"withdrawn  within a day of their upload: {counts} sighting(s)")
     if trust.witnesses:
         vouched = ", ".join(f"{w} to {s}" for w, s in sorted(report.vouched.items())) or "none"
         print(f"witnesses  {report.cosignatures} valid cosignatures; vouched: {vouched}")

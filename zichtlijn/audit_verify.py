@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import datetime as dt
 import hashlib
 import json
 import re
@@ -110,6 +111,8 @@ class Report:
     alerts_merged: int = 0
     alerts_logged: int = 0  # alerts with an alert_created entry
     actions: Counter = field(default_factory=Counter)
+    # per municipality: sightings its node withdrew within a day of uploading them
+    soon_withdrawn: Counter = field(default_factory=Counter)
     vouched: dict[str, int] = field(default_factory=dict)  # witness -> largest size it vouches
     settled_size: int | None = None
     latest_head: Checkpoint | None = None  # the largest signed head that matches the log
@@ -131,6 +134,14 @@ class Report:
                                      len(self.problems), message))
 
 
+def _within_a_day(earlier: str, later: str) -> bool:
+    try:
+        gap = dt.datetime.fromisoformat(later) - dt.datetime.fromisoformat(earlier)
+    except ValueError:
+        return False
+    return gap <= dt.timedelta(days=1)
+
+
 class _Upload(NamedTuple):  # a NamedTuple: a million of them are built in a large audit
     index: int
     gemeente: str
@@ -140,6 +151,7 @@ class _Upload(NamedTuple):  # a NamedTuple: a million of them are built in a lar
     already_present: int
     cert: str | None
     signature: bytes | None
+    at: str  # when the hub took it (the entry's time)
 
 
 # one encoder for all entries: json.dumps with options builds a new one per call
@@ -225,6 +237,8 @@ class _EntryReader:
                 self.removals.read(action, entry)
             except MalformedRemoval:
                 self.report.add(f"entry #{index}: {action} entry is malformed", index)
+            else:
+                self._soon_withdrawn(action, entry)
         elif action in audit_alerts.ACTIONS:
             self._alert(index, action, entry)
         elif action == CERTIFICATE_REVOKED:
@@ -238,6 +252,15 @@ class _EntryReader:
                 self.key_changes.append(read_change(index, entry))
             except MalformedKeyChange:
                 self.report.add(f"entry #{index}: {action} entry is malformed", index)
+
+    def _soon_withdrawn(self, action: str, entry: dict) -> None:
+        """Count a sighting its node withdrew within a day of uploading it: how a node
+        would read whether a made-up sighting joins an alert (README "Who sees what")."""
+        if action != "withdraw" or entry.get("removed") is not True:
+            return
+        upload = self.uploads.get(bytes.fromhex(entry["batch"]))
+        if upload is not None and _within_a_day(upload.at, entry["at"]):
+            self.report.soon_withdrawn[entry["actor"].removeprefix("node:")] += 1
 
     def _alert(self, index: int, action: str, entry: dict) -> None:
         try:
@@ -272,7 +295,7 @@ class _EntryReader:
                             f"{entry['node_cert'][:16]}, which entry "
                             f"#{self.revoked_by[entry['node_cert']]} revoked", index)
         upload = _Upload(index, actor.removeprefix("node:"), batch, *counts,
-                         entry.get("node_cert"), signature)
+                         entry.get("node_cert"), signature, entry["at"])
         self.uploads[batch] = upload
         self.signatures.add(upload)
 
