@@ -21,7 +21,7 @@ from linkage.encode import Encoder
 from linkage.keys import derive_purpose_keys
 from linkage.schema import default_schema
 from tests.linker_support import encoded_sightings, nightly_batches
-from tests.lookup_support import audit_hub, persons_of, run, running_hub, three_towns
+from tests.lookup_support import audit_hub, persons_of, running_hub, three_towns
 from zichtlijn import wire
 from zichtlijn.v1.encoding_pb2 import EncodedSighting
 
@@ -198,17 +198,3 @@ def test_audit_verify_catches_two_persons_joined_in_the_hub_database(tmp_path, p
             "SELECT entry FROM audit_entries WHERE CAST(entry AS TEXT) LIKE '%\"relink\"%'")]
     assert reasons == ["stored_persons_differ"]
 
-
-def test_audit_verify_counts_what_a_node_withdrew_within_a_day_of_its_upload(
-        tmp_path, pki, secret_file, capsys):
-    """Lawful (a file imported by mistake), and also how a node would read whether a
-    made-up sighting joins an alert; the auditor sees the count per municipality."""
-    with running_hub(tmp_path, pki) as hub:
-        homes = three_towns(tmp_path, pki, secret_file, hub)
-        code, out = audit_hub(tmp_path / "hub", pki.root / "ca.pem", capsys)
-        assert code == 0 and "within a day of their upload" not in out
-        assert run("node", "withdraw", "--home", homes["GM0599"], "RTM-7", "--reason",
-                   "error") == 0
-        code, out = audit_hub(tmp_path / "hub", pki.root / "ca.pem", capsys)
-    assert code == 0, out
-    assert "withdrawn  within a day of their upload: GM0599 1 sighting(s)" in out

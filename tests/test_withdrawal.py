@@ -15,6 +15,7 @@ from tests.lookup_support import (
     ELENA_CASES,
     ROWS,
     actions,
+    audit_hub,
     csv_bytes,
     import_and_sync,
     node,
@@ -332,3 +333,18 @@ def test_an_upload_landing_during_a_withdrawal_is_withdrawn_not_just_tombstoned(
                                     [target]).fetchone()[0] == 0
     [entry] = [e for e in actions(hub, "withdraw") if e["removed"]]
     assert entry["batch"] and entry["digest"]
+
+
+def test_audit_verify_counts_what_a_node_withdrew_within_a_day_of_its_upload(
+        tmp_path, pki, secret_file, capsys):
+    """Lawful (a file imported by mistake), and also how a node would read whether a
+    made-up sighting joins an alert; the auditor sees the count per municipality."""
+    with running_hub(tmp_path, pki) as hub:
+        homes = three_towns(tmp_path, pki, secret_file, hub)
+        code, out = audit_hub(tmp_path / "hub", pki.root / "ca.pem", capsys)
+        assert code == 0 and "within a day of their upload" not in out
+        assert run("node", "withdraw", "--home", homes["GM0599"], "RTM-7", "--reason",
+                   "error") == 0
+        code, out = audit_hub(tmp_path / "hub", pki.root / "ca.pem", capsys)
+    assert code == 0, out
+    assert "withdrawn  within a day of their upload: GM0599 1 sighting(s)" in out
