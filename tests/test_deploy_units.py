@@ -42,3 +42,12 @@ def test_every_timer_starts_a_unit_here_and_every_oneshot_has_a_timer():
     oneshots = {unit.stem for unit in UNITS if "Type=oneshot" in unit.read_text("utf-8")}
     assert timers == oneshots
     assert {"zichtlijn-node-sync", "zichtlijn-hub-backup", "zichtlijn-node-backup"} <= timers
+
+
+@pytest.mark.parametrize("unit", UNITS, ids=lambda unit: unit.name)
+def test_every_unit_gives_numba_a_writable_cache(unit):
+    """Without one, numba stops every command at import under ProtectSystem=strict."""
+    lines = unit.read_text("utf-8").splitlines()
+    assert "CacheDirectory=zichtlijn" in lines
+    # %C is the cache root (/var/cache): the directory CacheDirectory= makes writable
+    assert "Environment=NUMBA_CACHE_DIR=%C/zichtlijn" in lines

@@ -13,7 +13,8 @@ from typing import NoReturn
 
 import grpc
 
-from zichtlijn.errors import USER_ERRORS, CliError, describe
+# nothing imported here may import linkage.kernels: its cache is decided first (main)
+from zichtlijn.numba_cache import NumbaCacheError, ensure_numba_cache
 
 GROUPS = ("node", "hub", "riec", "audit", "pki", "keys", "demo")
 
@@ -52,6 +53,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:  # before anything imports linkage.kernels, which needs a writable numba cache
+        ensure_numba_cache()
+    except NumbaCacheError as error:
+        print(f"zichtlijn: {error}", file=sys.stderr)
+        return 1
+    from zichtlijn.errors import USER_ERRORS, CliError, describe
+
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(
