@@ -238,3 +238,72 @@ def test_a_custodian_retypes_a_short_or_wrong_passphrase_at_once(tmp_path, pki, 
     assert "; once more" in shown.err
     assert (f"key package for GM0363, epoch 1 (secret {fingerprint}, as the ceremony's "
             "minutes; keys ") in shown.out
+
+
+def rsa_node_certificate(tmp_path: Path, node: str) -> tuple[Path, Path]:
+    """(ca.pem, certificate) of a CA that issued `node` an RSA certificate."""
+    import datetime as dt
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import NameOID
+
+    from zichtlijn.pki import DevCA
+
+    ca = DevCA.create("an RSA-issuing CA")
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    now = dt.datetime.now(dt.UTC)
+    cert = (x509.CertificateBuilder()
+            .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, node)]))
+            .issuer_name(ca.cert.subject).public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - dt.timedelta(minutes=5))
+            .not_valid_after(now + dt.timedelta(days=30))
+            .add_extension(x509.SubjectAlternativeName(
+                [x509.UniformResourceIdentifier(f"zichtlijn://node/{node}")]), critical=False)
+            .sign(ca.key, hashes.SHA256()))
+    (tmp_path / "rsa-ca.pem").write_bytes(ca.cert_pem)
+    (tmp_path / "rsa-node.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    return tmp_path / "rsa-ca.pem", tmp_path / "rsa-node.pem"
+
+
+def test_an_rsa_certificate_is_refused_before_any_custodian_types(tmp_path, pki, ceremony,
+                                                                  monkeypatch, capsys):
+    ca, rsa_cert = rsa_node_certificate(tmp_path, "GM0344")
+    (tmp_path / "both.pem").write_bytes((pki.root / "ca.pem").read_bytes() + ca.read_bytes())
+    prompts = typed(monkeypatch, [f"demo passphrase of custodian {i}" for i in (1, 2, 3)])
+    out = tmp_path / "new" / "packages"
+    # the RSA certificate comes second: the first node's is fine
+    assert cli.main(["keys", "package", "--ca", str(tmp_path / "both.pem"),
+                     "--node", "GM0363", "--cert", str(pki.root / "node-GM0363.pem"),
+                     "--node", "GM0344", "--cert", str(rsa_cert), "--out", str(out),
+                     "--shares", *map(str, ceremony[:3])]) == 1
+    err = capsys.readouterr().err
+    assert err == (f"zichtlijn: {rsa_cert}: certificate of GM0344 has no EC key; key packages "
+                   "need an EC key (P-256), so ask the CA for one\n")
+    assert prompts == []
+    assert not (tmp_path / "new").exists()
+
+
+def test_a_package_that_cannot_be_sealed_leaves_no_package_and_no_directory(
+        tmp_path, pki, ceremony, monkeypatch, capsys):
+    from linkage.key_package import KeyPackageError
+    from zichtlijn import keys_cli
+
+    real, sealed = keys_cli.seal_package, []
+
+    def fails_second(*args, **kwargs):
+        if sealed:
+            raise KeyPackageError("sealing failed")
+        sealed.append(args[1])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(keys_cli, "seal_package", fails_second)
+    args = package_args(tmp_path, pki, ceremony, (1, 2, 3), out="new/packages")
+    args[args.index("--out"):args.index("--out")] = [
+        "--node", "GM0599", "--cert", str(pki.root / "node-GM0599.pem")]
+    assert cli.main(args) == 1
+    assert "sealing failed" in capsys.readouterr().err
+    assert sealed == ["GM0363"]  # the first was written, and is gone again
+    assert not (tmp_path / "new").exists()

@@ -10,6 +10,7 @@ certificate. Neither step writes the secret anywhere.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import getpass
 import os
 import secrets
@@ -18,6 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from cryptography import x509
+from cryptography.hazmat.primitives.asymmetric import ec
 
 from linkage.key_package import seal_package
 from linkage.keys import SECRET_BYTES, derive_purpose_keys
@@ -177,6 +179,10 @@ def _load_certificate(path: str, cas: tuple[x509.Certificate, ...],
         raise CliError(f"{path}: {error}") from None
     if (principal.role, principal.name) != ("node", node):
         raise CliError(f"{path}: certificate is for {principal}, not node:{node}")
+    # seal_package would refuse it too, but only after every custodian had typed
+    if not isinstance(cert.public_key(), ec.EllipticCurvePublicKey):
+        raise CliError(f"{path}: certificate of {node} has no EC key; key packages need "
+                       "an EC key (P-256), so ask the CA for one")
     return cert
 
 
@@ -199,6 +205,8 @@ def cmd_package(args: argparse.Namespace) -> int:
     cas = read_ca_bundle(Path(args.ca))
     recipients = [_load_certificate(c, cas, n) for c, n in zip(certs, nodes, strict=True)]
     out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise CliError(f"--out {out}: exists and is not a directory")
     targets = [out / f"{node}-epoch{first.epoch}.keys" for node in nodes]
     existing = [str(t) for t in targets if t.exists()]
     if existing:
@@ -224,14 +232,38 @@ def cmd_package(args: argparse.Namespace) -> int:
     secret = combine_shares(shares, args.shares)
     keys = derive_purpose_keys(secret, first.epoch)
     del secret, shares  # from here on only the purpose keys are used
+    made = _new_directories(out)
     out.mkdir(parents=True, exist_ok=True, mode=0o700)
-    for node, cert, target in zip(nodes, recipients, targets, strict=True):
-        blob = seal_package(keys, node, cert.public_key(), first.secret_fingerprint)
-        _write_private(target, blob)
+    written: list[Path] = []
+    try:
+        for node, cert, target in zip(nodes, recipients, targets, strict=True):
+            blob = seal_package(keys, node, cert.public_key(), first.secret_fingerprint)
+            _write_private(target, blob)
+            written.append(target)
+    except BaseException:
+        # all packages or none: a failure leaves neither some of them nor an empty --out
+        for path in written:
+            path.unlink(missing_ok=True)
+        for directory in made:
+            with contextlib.suppress(OSError):
+                directory.rmdir()
+        raise
+    for node, target in zip(nodes, targets, strict=True):
         print(f"key package for {node}, epoch {first.epoch} (secret "
               f"{first.secret_fingerprint}, as the ceremony's minutes; keys "
               f"{keys.fingerprint()}): {target}")
     return 0
+
+
+def _new_directories(path: Path) -> list[Path]:
+    """The directories `path.mkdir(parents=True)` would create, deepest first."""
+    missing = []
+    while not path.exists():
+        missing.append(path)
+        if path.parent == path:
+            break
+        path = path.parent
+    return missing
 
 
 def _weaker(cost: ScryptCost, floor: ScryptCost) -> bool:
