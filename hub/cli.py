@@ -13,7 +13,14 @@ import sys
 import threading
 from pathlib import Path
 
-from hub.admin_cli import not_serving, operator_actor, serving, stopped_hub
+from hub.admin_cli import (
+    LOCK_NAME,
+    is_serving,
+    not_serving,
+    operator_actor,
+    serving,
+    stopped_hub,
+)
 from hub.admin_cli import register as register_admin
 from hub.alerts import cli as alerts_cli
 from hub.alerts.config import load_alert_config
@@ -188,7 +195,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     left = [f"{aside} holds the database a restore replaced, with what was withdrawn or "
             "purged since the backup: delete it once the nodes have rejoined (README "
             "\"Restoring from a backup\")"] if aside.exists() else []
-    sections = []  # (label, what it says, its warnings)
+    sections = [_serving_section(config.home)]  # (label, what it says, its warnings)
     if alerts is not None:
         sections.append(("alerts", f"{len(alerts.regions.gemeenten_of)} regions, "
                                    f"{len(alerts.signals.codes)} signal codes ({config.alerts})",
@@ -203,6 +210,19 @@ def cmd_status(args: argparse.Namespace) -> int:
     print("\n".join(lines))
     warned = any(warnings for _, _, warnings in sections)
     return 1 if args.check and warned else 0
+
+
+def _serving_section(home: Path) -> tuple[str, str, list[str]]:
+    """Whether `hub serve` runs on this home: a stopped hub is the first thing to report."""
+    try:  # the lock `hub serve` holds while it runs (hub/admin_cli.py); seen on this machine
+        served = is_serving(home)
+    except OSError as error:
+        return ("serving", "unknown", [f"cannot tell whether `hub serve` runs: {home / LOCK_NAME}: "
+                                       f"{error.strerror}"])
+    if served:
+        return ("serving", f"yes (`hub serve` holds {LOCK_NAME})", [])
+    return ("serving", "no", ["no `zichtlijn hub serve` runs on this home: nodes cannot sync "
+                              "and RIECs get no alerts"])
 
 
 def cmd_nodes(args: argparse.Namespace) -> int:

@@ -5,8 +5,14 @@ into exit code 1 for a monitoring system."""
 from __future__ import annotations
 
 import datetime as dt
+import signal
 import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
 
+from hub.admin_cli import serving
 from node.store import NodeStore
 from node.sync_runs import record_run
 from tests.lookup_support import csv_bytes, day, import_and_sync, node, run, running_hub
@@ -66,14 +72,16 @@ def test_the_hub_names_a_node_gone_silent(tmp_path, pki, secret_file, capsys):
         assert run("node", "sync", "--home", node(tmp_path, pki, secret_file, "GM0599",
                                                  hub)) == 0
     hub_home = tmp_path / "hub"
-    code, out = status(capsys, "hub", "status", "--home", hub_home, "--check")
-    assert code == 0, out
-    assert "nodes        2 have synced; 2 within 2 days" in out
-    week_ago = (dt.datetime.now(dt.UTC) - dt.timedelta(days=7)).isoformat(timespec="seconds")
-    with sqlite3.connect(hub_home / "hub.db") as conn:
-        conn.execute("UPDATE node_contacts SET last_report_at = ? WHERE gemeente = 'GM0599'",
-                     [week_ago])
-    code, out = status(capsys, "hub", "status", "--home", hub_home, "--check")
+    with serving(hub_home):  # the lock `hub serve` holds: the hub counts as serving
+        code, out = status(capsys, "hub", "status", "--home", hub_home, "--check")
+        assert code == 0, out
+        assert "nodes        2 have synced; 2 within 2 days" in out
+        week_ago = (dt.datetime.now(dt.UTC) - dt.timedelta(days=7)).isoformat(
+            timespec="seconds")
+        with sqlite3.connect(hub_home / "hub.db") as conn:
+            conn.execute("UPDATE node_contacts SET last_report_at = ? WHERE gemeente = "
+                         "'GM0599'", [week_ago])
+        code, out = status(capsys, "hub", "status", "--home", hub_home, "--check")
     assert code == 1
     assert "nodes        2 have synced; 1 within 2 days" in out
     assert f"WARNING: node GM0599 was last heard from {week_ago} (7 days ago)" in out
@@ -90,3 +98,32 @@ def test_the_hub_names_a_node_gone_silent(tmp_path, pki, secret_file, capsys):
 
 def test_a_failure_is_recorded_by_its_type_when_it_is_a_bug():
     assert failure_line(KeyError("Ana Lungu")) == "internal error (KeyError)"
+
+
+def test_hub_status_check_fails_while_no_hub_serves_on_the_home(tmp_path, pki, capsys):
+    """`hub serve` as systemd runs it: a process of its own. Stopped, --check says so."""
+    home, port_file = tmp_path / "hub", tmp_path / "port"
+    assert run("hub", "init", "--home", home, "--listen", "127.0.0.1:0",
+               "--ca", pki.root / "ca.pem", "--cert", pki.root / "hub-hub.pem",
+               "--key", pki.root / "hub-hub.key") == 0
+    served = subprocess.Popen(
+        [sys.executable, "-m", "zichtlijn", "hub", "serve", "--home", str(home),
+         "--port-file", str(port_file)], cwd=Path(__file__).parent.parent,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while served.poll() is None and not port_file.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        code, out = status(capsys, "hub", "status", "--home", home, "--check")
+        assert "serving      yes (`hub serve` holds serve.lock)" in out
+        assert "WARNING" not in out and code == 0, out
+    finally:
+        served.send_signal(signal.SIGTERM)
+        served.wait(timeout=60)
+    code, out = status(capsys, "hub", "status", "--home", home, "--check")
+    assert code == 1
+    assert [line for line in out.splitlines() if "WARNING" in line] == [
+        "             WARNING: no `zichtlijn hub serve` runs on this home: nodes cannot sync "
+        "and RIECs get no alerts"]
+    # without --check it is information, exit 0
+    assert status(capsys, "hub", "status", "--home", home)[0] == 0
