@@ -51,3 +51,40 @@ def test_every_unit_gives_numba_a_writable_cache(unit):
     assert "CacheDirectory=zichtlijn" in lines
     # %C is the cache root (/var/cache): the directory CacheDirectory= makes writable
     assert "Environment=NUMBA_CACHE_DIR=%C/zichtlijn" in lines
+
+
+def settings(unit: Path) -> dict[str, dict[str, list[str]]]:
+    """Each section's keys and their values, in order (a key may come more than once)."""
+    found: dict[str, dict[str, list[str]]] = {}
+    section = ""
+    for line in unit.read_text("utf-8").splitlines():
+        if line.startswith("[") and line.endswith("]"):
+            section = line[1:-1]
+            found[section] = {}
+        elif "=" in line and not line.startswith("#"):
+            key, value = line.split("=", 1)
+            found[section].setdefault(key, []).append(value)
+    return found
+
+
+def seconds(span: str) -> int:
+    """A systemd time span of the forms used here: 3h, 15min, 30s, 5."""
+    number, unit = re.fullmatch(r"(\d+)(h|min|s|)", span).groups()
+    return int(number) * {"h": 3600, "min": 60, "s": 1, "": 1}[unit]
+
+
+def test_the_nightly_sync_is_retried_a_bounded_number_of_times():
+    """A hub restart at 02:00 must not cost every municipality a day."""
+    unit = settings(UNITS[0].parent / "zichtlijn-node-sync.service")
+    assert unit["Service"]["Type"] == ["oneshot"]
+    assert unit["Service"]["Restart"] == ["on-failure"]  # oneshots allow no other restart
+    restart = seconds(unit["Service"]["RestartSec"][0])
+    assert restart == 15 * 60
+    # the start limit is a [Unit] setting (in [Service] systemd ignores it) ...
+    interval = seconds(unit["Unit"]["StartLimitIntervalSec"][0])
+    burst = int(unit["Unit"]["StartLimitBurst"][0])
+    assert "StartLimitIntervalSec" not in unit["Service"]
+    # ... and it ends the retries: the start after `burst` comes within the interval
+    assert burst >= 4 and burst * restart < interval
+    # and everything is over long before the next night's run
+    assert interval < 24 * 3600
