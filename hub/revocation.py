@@ -11,8 +11,10 @@ certificate from the CA, which works at once (README "Revoking a certificate").
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +25,12 @@ from cryptography import x509
 
 from hub import audit_log
 from zichtlijn.certsign import CERTIFICATE_REVOKED, certificate_sha256
-from zichtlijn.identity import principal_of_certificate
+from zichtlijn.identity import IdentityError, principal_of_certificate, principal_of_pem
+
+log = logging.getLogger("zichtlijn.hub.revocation")
+# at most one line per revoked certificate per this many seconds: a thief's client in a
+# retry loop must not flood the journal, and the next line counts what it left out
+REFUSAL_LOG_SECONDS = 60.0
 
 ACTION = CERTIFICATE_REVOKED
 REASONS = ("key_stolen", "key_lost", "left", "superseded")
@@ -119,12 +126,16 @@ class RevocationList:
     def close(self) -> None:
         self._conn.close()
 
-    def revoked(self, pem: bytes) -> bool:
+    def fingerprint(self, pem: bytes) -> bytes:
         fingerprint = self._fingerprints.get(pem)
         if fingerprint is None:
             fingerprint = certificate_sha256(x509.load_pem_x509_certificate(pem))
             if len(self._fingerprints) < 10_000:
                 self._fingerprints[pem] = fingerprint
+        return fingerprint
+
+    def revoked(self, pem: bytes) -> bool:
+        fingerprint = self.fingerprint(pem)
         with self._lock:
             version = self._conn.execute("PRAGMA data_version").fetchone()[0]
             if version != self._version:
@@ -134,12 +145,47 @@ class RevocationList:
             return fingerprint in self._revoked
 
 
+def _now() -> float:
+    return time.monotonic()
+
+
+class RefusalLog:
+    """Logs the calls refused for a revoked certificate (who, which certificate, from
+    where), at most one line per certificate per REFUSAL_LOG_SECONDS. Without it a
+    stolen key still in use went unnoticed: the refusal reached only the thief."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._last: dict[bytes, tuple[float, int]] = {}  # SHA-256 -> (logged at, left out)
+
+    def refused(self, fingerprint: bytes, pem: bytes, peer: str, method: str) -> None:
+        now = _now()
+        with self._lock:
+            logged_at, left_out = self._last.get(fingerprint, (None, 0))
+            if logged_at is not None and now - logged_at < REFUSAL_LOG_SECONDS:
+                self._last[fingerprint] = (logged_at, left_out + 1)
+                return
+            if fingerprint not in self._last and len(self._last) >= 10_000:
+                self._last.clear()  # bounded memory; worst case a line more per certificate
+            self._last[fingerprint] = (now, 0)
+        try:
+            principal = str(principal_of_pem(pem))
+        except (IdentityError, ValueError):
+            principal = "no zichtlijn principal"
+        more = (f"; {left_out} more call(s) with it refused since the last such line"
+                if left_out else "")
+        log.warning("refused %s with a revoked certificate: %s, certificate SHA-256 %s, "
+                    "from %s%s", method, principal, fingerprint.hex(), peer, more)
+
+
 class Guarded:
     """A servicer whose every RPC first refuses a revoked client certificate."""
 
-    def __init__(self, servicer: object, revocations: RevocationList) -> None:
+    def __init__(self, servicer: object, revocations: RevocationList,
+                 refusals: RefusalLog) -> None:
         self._servicer = servicer
         self._revocations = revocations
+        self._refusals = refusals
 
     def __getattr__(self, name: str) -> Any:
         method = getattr(self._servicer, name)
@@ -149,6 +195,8 @@ class Guarded:
         def checked(request: Any, context: grpc.ServicerContext) -> Any:
             pems = context.auth_context().get("x509_pem_cert")
             if pems and self._revocations.revoked(pems[0]):
+                self._refusals.refused(self._revocations.fingerprint(pems[0]), pems[0],
+                                       context.peer(), name)
                 context.abort(grpc.StatusCode.UNAUTHENTICATED,
                               "this certificate was revoked at the hub; ask its CA for a "
                               "new one (README \"Revoking a certificate\")")
@@ -158,4 +206,5 @@ class Guarded:
 
 
 def guard(revocations: RevocationList) -> Callable[[object], object]:
-    return lambda servicer: Guarded(servicer, revocations)
+    refusals = RefusalLog()  # one for every service: the limit is per certificate
+    return lambda servicer: Guarded(servicer, revocations, refusals)

@@ -149,3 +149,49 @@ def test_every_rpc_of_every_service_refuses_a_revoked_certificate(tmp_path, own_
                         assert "revoked at the hub" in refused.value.details()
                         methods += 1
     assert methods >= 16
+
+
+def test_a_call_with_a_revoked_certificate_is_logged_at_the_hub_at_most_once_a_minute(
+        tmp_path, secret_file, own_ca, monkeypatch, caplog, capsys):
+    """The refusal reached only the thief: the hub's journal now names who, which
+    certificate and from where, without a line per call of a client in a loop."""
+    import logging
+
+    from hub import revocation
+    from zichtlijn.certsign import certificate_sha256
+
+    _, pki = own_ca
+    clock = [1000.0]
+    monkeypatch.setattr(revocation, "_now", lambda: clock[0])
+    stolen = pki.root / "node-GM0363.pem"
+    fingerprint = certificate_sha256(
+        revocation.x509.load_pem_x509_certificate(stolen.read_bytes())).hex()
+    with running_hub(tmp_path, pki) as hub:
+        amsterdam = node(tmp_path, pki, secret_file, "GM0363", hub)
+        assert run("node", "sync", "--home", amsterdam) == 0
+        assert run("hub", "revoke", "--home", tmp_path / "hub", "--cert", stolen,
+                   "--reason", "key_stolen") == 0
+        caplog.clear()
+        with caplog.at_level(logging.WARNING, logger="zichtlijn.hub.revocation"):
+
+            def refused() -> list[str]:
+                return [r.getMessage() for r in caplog.records
+                        if r.name == "zichtlijn.hub.revocation"
+                        and r.levelno == logging.WARNING]
+
+            for _ in range(3):  # a client in a loop
+                assert run("node", "sync", "--home", amsterdam) == 1
+            [line] = refused()
+            assert line.startswith("refused ")
+            assert (f" with a revoked certificate: node:GM0363, certificate SHA-256 "
+                    f"{fingerprint}, from ipv4:127.0.0.1:") in line
+            assert "more call(s)" not in line
+            clock[0] += revocation.REFUSAL_LOG_SECONDS - 1
+            assert run("node", "sync", "--home", amsterdam) == 1
+            assert len(refused()) == 1
+            clock[0] += 2  # a minute after the first line: the next, with what it left out
+            assert run("node", "sync", "--home", amsterdam) == 1
+            first, second = refused()
+            assert second.endswith("; 3 more call(s) with it refused since the last such line")
+            assert f"certificate SHA-256 {fingerprint}" in second
+    capsys.readouterr()
