@@ -48,7 +48,7 @@ from zichtlijn.cert_expiry import warnings as cert_warnings
 from zichtlijn.cli_home import HomeOption
 from zichtlijn.database_file import DatabaseFileError, back_up
 from zichtlijn.dates import add_retention_months_argument
-from zichtlijn.errors import CliError
+from zichtlijn.errors import USER_ERRORS, CliError, describe
 from zichtlijn.transport import TlsFiles
 
 HOME = HomeOption("hub", "ZICHTLIJN_HUB_HOME")
@@ -93,11 +93,23 @@ def cmd_serve(args: argparse.Namespace) -> int:
         journal.setLevel(quiet)
 
 
+# sysexits' EX_CONFIG: `hub serve` cannot read its home's configuration. Restarting will
+# not mend it, so the unit names it in RestartPreventExitStatus= (deploy/systemd)
+EX_CONFIG = 78
+
+
+class HubConfigurationError(CliError):
+    exit_code = EX_CONFIG
+
+
 def _serve_home(args: argparse.Namespace) -> int:
-    config = load_config(HOME.path(args))
+    try:
+        config = load_config(HOME.path(args))
+        settings = load_settings(config.home)
+    except USER_ERRORS as error:
+        raise HubConfigurationError(describe(error)) from None
     if args.listen:
         config = dataclasses.replace(config, listen=args.listen)
-    settings = load_settings(config.home)
     return_large_frees()
     with serving(config.home):
         return _serve(args, config, settings)

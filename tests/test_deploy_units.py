@@ -88,3 +88,42 @@ def test_the_nightly_sync_is_retried_a_bounded_number_of_times():
     assert burst >= 4 and burst * restart < interval
     # and everything is over long before the next night's run
     assert interval < 24 * 3600
+
+
+HARDENING = {
+    "PrivateDevices": "yes", "ProtectKernelTunables": "yes", "ProtectKernelModules": "yes",
+    "ProtectKernelLogs": "yes", "ProtectControlGroups": "yes", "ProtectClock": "yes",
+    "ProtectHostname": "yes", "ProtectProc": "invisible",
+    "RestrictAddressFamilies": "AF_INET AF_INET6 AF_UNIX", "RestrictNamespaces": "yes",
+    "RestrictRealtime": "yes", "RestrictSUIDSGID": "yes", "LockPersonality": "yes",
+    "SystemCallArchitectures": "native", "SystemCallFilter": "@system-service",
+    "ProtectSystem": "strict", "NoNewPrivileges": "yes", "CapabilityBoundingSet": "",
+}
+
+
+@pytest.mark.parametrize("unit", UNITS, ids=lambda unit: unit.name)
+def test_every_unit_is_hardened_but_lets_numba_compile(unit):
+    service = settings(unit)["Service"]
+    assert {key: service.get(key) for key in HARDENING} == {
+        key: [value] for key, value in HARDENING.items()}
+    # numba writes machine code and then runs it: this setting would stop every link run
+    assert "MemoryDenyWriteExecute" not in service
+
+
+def test_the_hub_restarts_but_not_in_a_loop_nor_on_a_configuration_error(tmp_path, capsys):
+    from hub.cli import EX_CONFIG
+
+    unit = settings(UNITS[0].parent / "zichtlijn-hub.service")
+    assert unit["Service"]["Restart"] == ["on-failure"]
+    assert int(unit["Unit"]["StartLimitBurst"][0]) >= 3
+    # the limit ends a restart loop: the starts after `burst` come within the interval
+    burst, restart = int(unit["Unit"]["StartLimitBurst"][0]), seconds(
+        unit["Service"]["RestartSec"][0])
+    assert burst * restart < seconds(unit["Unit"]["StartLimitIntervalSec"][0])
+    assert unit["Service"]["RestartPreventExitStatus"][0].split() == ["2", str(EX_CONFIG)]
+    # and the hub does exit so on a hub.toml it cannot read, in one line
+    (tmp_path / "hub.toml").write_text("listen = [\n", "utf-8")
+    assert cli.main(["hub", "serve", "--home", str(tmp_path)]) == EX_CONFIG
+    err = capsys.readouterr().err
+    assert err.startswith(f"zichtlijn: {tmp_path / 'hub.toml'}: not valid TOML")
+    assert err.count("\n") == 1
