@@ -191,7 +191,7 @@ def test_a_call_with_a_revoked_certificate_is_logged_at_the_hub_at_most_once_a_m
             assert len(refused()) == 1
             clock[0] += 2  # a minute after the first line: the next, with what it left out
             assert run("node", "sync", "--home", amsterdam) == 1
-            first, second = refused()
+            _, second = refused()
             assert second.endswith("; 3 more call(s) with it refused since the last such line")
             assert f"certificate SHA-256 {fingerprint}" in second
     capsys.readouterr()
