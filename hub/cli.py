@@ -26,7 +26,7 @@ from hub.alerts import cli as alerts_cli
 from hub.alerts.config import load_alert_config
 from hub.allocator import return_large_frees
 from hub.config import HubConfig, load_config
-from hub.epochs import node_epochs
+from hub.epochs import left_behind_warnings, node_epochs
 from hub.erase_gemeente import erase_gemeente
 from hub.linker import Linker
 from hub.log_key import DEFAULT_ORIGIN, create_log_key, key_paths, load_log_key
@@ -195,6 +195,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         with store.lock:
             lines = status_lines(store.db.conn, matching)
             nodes, silent = describe_contacts(store.db.conn, dt.datetime.now(dt.UTC))
+            silent += left_behind_warnings(store.db.conn)  # a node left on a retired epoch
             routing = [] if alerts is None else [w for w in (
                 unrouted_gemeenten(store.db.conn, alerts.regions),
                 uncatalogued_signals(store.db.conn, alerts.signals.codes)) if w]

@@ -60,9 +60,15 @@ class EpochService(epochs_pb2_grpc.EpochServiceServicer):
                 now = utc_now()
                 node_contacts.heard_from(conn, node.name, now)
                 changes = epochs.record_report(conn, node.name, now, request.epochs)
+                behind = epochs.retired_elsewhere(conn, node.name)
         except epochs.EpochConflict as conflict:
             log.warning("refused epoch report from %s: %s", node, conflict)
             context.abort(grpc.StatusCode.FAILED_PRECONDITION, str(conflict))
         if changes:
             log.info("%s: %d key-epoch change(s) recorded", node, changes)
-        return epochs_pb2.EpochReportReply(changes_recorded=changes)
+        # told back so a node that installed late ends its overlap, and one that never
+        # installed learns why its uploads are refused
+        held = {e.epoch for e in request.epochs if e.state != epochs_pb2.EPOCH_STATE_RETIRED}
+        return epochs_pb2.EpochReportReply(changes_recorded=changes, retired_elsewhere=[
+            epochs_pb2.RetiredElsewhere(epoch=epoch, successor=behind[epoch] or 0)
+            for epoch in sorted(held & behind.keys())])

@@ -175,3 +175,80 @@ def overlap_ongoing(conn: sqlite3.Connection, today: str) -> bool:
         "SELECT 1 FROM node_epochs WHERE state = 'overlap' "
         "AND (overlap_until IS NULL OR overlap_until >= ?) LIMIT 1", [today]
     ).fetchone() is not None
+
+
+def retired_elsewhere(conn: sqlite3.Connection, gemeente: str) -> dict[int, int | None]:
+    """The epochs the other municipalities have left behind, each with the epoch to move
+    to (the newest another reports current; None when none does).
+
+    An epoch is left behind when at least two other municipalities report it retired and
+    none reports it current: the majority spirit of `record_report`, so one node alone
+    (perhaps a thief's, or one with a clock running ahead) never decides for the others.
+    """
+    counts: dict[int, dict[str, int]] = {}
+    for epoch, state, count in conn.execute(
+            "SELECT epoch, state, count(DISTINCT gemeente) FROM node_epochs "
+            "WHERE gemeente != ? GROUP BY epoch, state", [gemeente]):
+        counts.setdefault(epoch, {})[state] = count
+    current = [epoch for epoch, states in counts.items() if states.get("current")]
+    newest = max(current, default=None)
+    return {epoch: newest for epoch, states in counts.items()
+            if states.get("retired", 0) >= 2 and not states.get("current")}
+
+
+def _still_current(conn: sqlite3.Connection, gemeente: str, epoch: int) -> bool:
+    """Does the node report `epoch` as its current one (or nothing of it)? A node that
+    reports it in overlap or retired has installed the next epoch: sightings it holds under
+    the old epoch alone were encoded before that, and are let through."""
+    state = conn.execute("SELECT state FROM node_epochs WHERE gemeente = ? AND epoch = ?",
+                         [gemeente, epoch]).fetchone()
+    return state is None or state[0] == "current"
+
+
+def _package_of(successor: int | None) -> str:
+    return f"the package of epoch {successor}" if successor else "the newest epoch's package"
+
+
+def move_on(epoch: int, successor: int | None) -> str:
+    """What a node still encoding under a left-behind epoch is told."""
+    return (f"epoch {epoch} is retired by the other municipalities; install "
+            f"{_package_of(successor)} (`zichtlijn node keys install`)")
+
+
+def left_behind_refusal(conn: sqlite3.Connection, gemeente: str,
+                        sightings: Iterable[encoding_pb2.EncodedSighting]) -> str | None:
+    """Why an upload is refused when it brings a new sighting encoded only under an epoch
+    the other municipalities retired while the node still encodes under it, or None.
+
+    Rotating after a key theft is meant to stop the stolen epoch's use; a node that never
+    installed the next package would go on adding encodings under it, unwarned."""
+    behind = retired_elsewhere(conn, gemeente)
+    if not behind:
+        return None
+    for s in sightings:
+        epochs = {s.epoch, *(other.epoch for other in s.other_epochs)}
+        if not epochs <= behind.keys():
+            continue
+        held = conn.execute("SELECT 1 FROM sightings WHERE sighting_uuid = ?",
+                            [s.sighting_uuid]).fetchone()
+        if held is not None:  # sent again (a lost receipt): nothing new is added
+            continue
+        stale = [e for e in sorted(epochs) if _still_current(conn, gemeente, e)]
+        if stale:
+            return move_on(stale[-1], behind[stale[-1]])
+    return None
+
+
+def left_behind_warnings(conn: sqlite3.Connection) -> list[str]:
+    """`hub status`: a warning per node that reports as current an epoch others retired."""
+    warnings = []
+    for gemeente, epoch in conn.execute(
+            "SELECT gemeente, epoch FROM node_epochs WHERE state = 'current' "
+            "ORDER BY gemeente").fetchall():
+        behind = retired_elsewhere(conn, gemeente)
+        if epoch in behind:
+            warnings.append(f"{gemeente} still encodes under epoch {epoch}, which the other "
+                            f"municipalities retired; it must install {_package_of(behind[epoch])} "
+                            "(`zichtlijn node keys install`); its new sightings are refused "
+                            "(README \"Rotation\")")
+    return warnings

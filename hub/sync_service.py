@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 import grpc
 from cryptography import x509
 
+from hub.epochs import left_behind_refusal
 from hub.link_worker import LinkWorker, LinkWorkerClosed
 from hub.linker import Linker
 from hub.linker_rows import LinkerUnusableError
@@ -66,6 +67,11 @@ class SyncService(sync_pb2_grpc.SyncServiceServicer):
                                       f"batch {position}: node_signature does not verify with "
                                       f"the client certificate of {node}")
                     self._within_daily_limit(node.name, position, len(batch.sightings))
+                    with self.store.lock:  # a node that never installed the next epoch
+                        behind = left_behind_refusal(self.store.db.conn, node.name,
+                                                     batch.sightings)
+                    if behind:
+                        raise Refusal(grpc.StatusCode.FAILED_PRECONDITION, behind)
                     if known_size is None:
                         known_size = batch.known_tree_size
                         self.heads.check_known_size(known_size)

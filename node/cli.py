@@ -15,8 +15,8 @@ from node import alerts_cli
 from node.ask_again import ask_again
 from node.config import GEMEENTE, NodeConfig, load_config
 from node.csv_file import ENCODINGS, CsvFileError
-from node.epoch_report import report_epochs
-from node.epochs import EpochError, Keyring, load_private_key
+from node.epoch_report import heard_retired_elsewhere, report_epochs, retired_elsewhere_advice
+from node.epochs import RETIRED, EpochError, Keyring, load_private_key
 from node.importer import ROW_REFUSED, import_csv
 from node.keys_cli import describe as describe_epoch
 from node.keys_cli import register as register_keys
@@ -163,7 +163,8 @@ def cmd_sync(args: argparse.Namespace) -> int:
         with secure_channel(config.hub, config.tls) as channel:
             if args.hub_restored:
                 print(rejoin(channel, store, min(args.timeout, DEFAULT_DEADLINE_S)).summary())
-            report_epochs(channel, epochs, min(args.timeout, DEFAULT_DEADLINE_S))
+            behind = report_epochs(channel, epochs, min(args.timeout, DEFAULT_DEADLINE_S),
+                                   store.db)
             report = sync(channel, store, config.batch_size, args.timeout, progress)
             asked = ask_again(channel, store, min(args.timeout, DEFAULT_DEADLINE_S))
             report_purges(channel, store, min(args.timeout, DEFAULT_DEADLINE_S))
@@ -175,7 +176,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
         progress.done()
         store.close()
     print(report.summary())
-    for warning in report.warnings():
+    for warning in [*behind, *report.warnings()]:
         print(f"zichtlijn: warning: {warning}", file=sys.stderr)
     if asked.summary():
         print(asked.summary())
@@ -232,6 +233,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     try:
         keyring = Keyring(config, store)
         epochs = keyring.epochs(dt.date.today())
+        behind = heard_retired_elsewhere(store.db)
         try:  # the keys an import would encode with: a missing package shows here first
             keyring.encoders(default_schema(), dt.date.today())
             keys_problem = None
@@ -259,6 +261,9 @@ def cmd_status(args: argparse.Namespace) -> int:
     for position, info in enumerate(epochs):
         print(f"{'epochs' if position == 0 else '':<10} {describe_epoch(info)}")
     warn([keys_problem] if keys_problem else [])
+    # what the hub answered at the last sync: epochs held here that the others retired
+    warn([retired_elsewhere_advice(i.epoch, i.state, behind[i.epoch])
+          for i in epochs if i.epoch in behind and i.state != RETIRED])
     taken_back = (f"; {hub_only} synced before a restore of this database, at the hub, not "
                   "imported again yet (`node recover`)" if hub_only else "")
     print(f"sightings  {total} ({unsynced} not yet synced{taken_back})")

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
 from node.config import load_config
+from node.epoch_report import heard_retired_elsewhere, retired_elsewhere_advice
 from node.epochs import OVERLAP, RETIRED, EpochInfo, Keyring
 from node.store import NodeStore
 from zichtlijn.errors import CliError
@@ -47,11 +49,19 @@ def cmd_install(args: argparse.Namespace, home: Path) -> int:
         keyring = Keyring(config, store)
         info = keyring.install(path.read_bytes(), today, until, str(path))
         epochs = keyring.epochs(today)
+        behind = heard_retired_elsewhere(store.db)  # the hub's answer at the last sync
     finally:
         store.close()
     print(f"epoch {info.epoch} installed; this node's epochs now:")
     for other in epochs:
         print(f"  {describe(other)}")
+    # a late package: every new sighting would go on being encoded under an epoch the
+    # others destroyed (perhaps because its keys were stolen) for the whole overlap
+    for other in epochs:
+        if other.state == OVERLAP and other.epoch in behind:
+            print("zichtlijn: warning: "
+                  + retired_elsewhere_advice(other.epoch, OVERLAP, behind[other.epoch]),
+                  file=sys.stderr)
     return 0
 
 

@@ -24,21 +24,23 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19zichtlijn/v1/epochs.proto\x12\x0czichtlijn.v1\"\x87\x01\n\tNodeEpoch\x12\r\n\x05\x65poch\x18\x01 \x01(\r\x12\'\n\x05state\x18\x02 \x01(\x0e\x32\x18.zichtlijn.v1.EpochState\x12\x17\n\x0fkey_fingerprint\x18\x03 \x01(\t\x12\x15\n\roverlap_until\x18\x04 \x01(\t\x12\x12\n\nchanged_on\x18\x05 \x01(\t\"6\n\x0b\x45pochReport\x12\'\n\x06\x65pochs\x18\x01 \x03(\x0b\x32\x17.zichtlijn.v1.NodeEpoch\",\n\x10\x45pochReportReply\x12\x18\n\x10\x63hanges_recorded\x18\x01 \x01(\r*t\n\nEpochState\x12\x1b\n\x17\x45POCH_STATE_UNSPECIFIED\x10\x00\x12\x17\n\x13\x45POCH_STATE_CURRENT\x10\x01\x12\x17\n\x13\x45POCH_STATE_OVERLAP\x10\x02\x12\x17\n\x13\x45POCH_STATE_RETIRED\x10\x03\x32Y\n\x0c\x45pochService\x12I\n\x0cReportEpochs\x12\x19.zichtlijn.v1.EpochReport\x1a\x1e.zichtlijn.v1.EpochReportReplyb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19zichtlijn/v1/epochs.proto\x12\x0czichtlijn.v1\"\x87\x01\n\tNodeEpoch\x12\r\n\x05\x65poch\x18\x01 \x01(\r\x12\'\n\x05state\x18\x02 \x01(\x0e\x32\x18.zichtlijn.v1.EpochState\x12\x17\n\x0fkey_fingerprint\x18\x03 \x01(\t\x12\x15\n\roverlap_until\x18\x04 \x01(\t\x12\x12\n\nchanged_on\x18\x05 \x01(\t\"6\n\x0b\x45pochReport\x12\'\n\x06\x65pochs\x18\x01 \x03(\x0b\x32\x17.zichtlijn.v1.NodeEpoch\"4\n\x10RetiredElsewhere\x12\r\n\x05\x65poch\x18\x01 \x01(\r\x12\x11\n\tsuccessor\x18\x02 \x01(\r\"g\n\x10\x45pochReportReply\x12\x18\n\x10\x63hanges_recorded\x18\x01 \x01(\r\x12\x39\n\x11retired_elsewhere\x18\x02 \x03(\x0b\x32\x1e.zichtlijn.v1.RetiredElsewhere*t\n\nEpochState\x12\x1b\n\x17\x45POCH_STATE_UNSPECIFIED\x10\x00\x12\x17\n\x13\x45POCH_STATE_CURRENT\x10\x01\x12\x17\n\x13\x45POCH_STATE_OVERLAP\x10\x02\x12\x17\n\x13\x45POCH_STATE_RETIRED\x10\x03\x32Y\n\x0c\x45pochService\x12I\n\x0cReportEpochs\x12\x19.zichtlijn.v1.EpochReport\x1a\x1e.zichtlijn.v1.EpochReportReplyb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'zichtlijn.v1.epochs_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_EPOCHSTATE']._serialized_start=283
-  _globals['_EPOCHSTATE']._serialized_end=399
+  _globals['_EPOCHSTATE']._serialized_start=396
+  _globals['_EPOCHSTATE']._serialized_end=512
   _globals['_NODEEPOCH']._serialized_start=44
   _globals['_NODEEPOCH']._serialized_end=179
   _globals['_EPOCHREPORT']._serialized_start=181
   _globals['_EPOCHREPORT']._serialized_end=235
-  _globals['_EPOCHREPORTREPLY']._serialized_start=237
-  _globals['_EPOCHREPORTREPLY']._serialized_end=281
-  _globals['_EPOCHSERVICE']._serialized_start=401
-  _globals['_EPOCHSERVICE']._serialized_end=490
+  _globals['_RETIREDELSEWHERE']._serialized_start=237
+  _globals['_RETIREDELSEWHERE']._serialized_end=289
+  _globals['_EPOCHREPORTREPLY']._serialized_start=291
+  _globals['_EPOCHREPORTREPLY']._serialized_end=394
+  _globals['_EPOCHSERVICE']._serialized_start=514
+  _globals['_EPOCHSERVICE']._serialized_end=603
 # @@protoc_insertion_point(module_scope)

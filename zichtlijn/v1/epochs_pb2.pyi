@@ -38,8 +38,18 @@ class EpochReport(_message.Message):
     epochs: _containers.RepeatedCompositeFieldContainer[NodeEpoch]
     def __init__(self, epochs: _Optional[_Iterable[_Union[NodeEpoch, _Mapping]]] = ...) -> None: ...
 
+class RetiredElsewhere(_message.Message):
+    __slots__ = ("epoch", "successor")
+    EPOCH_FIELD_NUMBER: _ClassVar[int]
+    SUCCESSOR_FIELD_NUMBER: _ClassVar[int]
+    epoch: int
+    successor: int
+    def __init__(self, epoch: _Optional[int] = ..., successor: _Optional[int] = ...) -> None: ...
+
 class EpochReportReply(_message.Message):
-    __slots__ = ("changes_recorded",)
+    __slots__ = ("changes_recorded", "retired_elsewhere")
     CHANGES_RECORDED_FIELD_NUMBER: _ClassVar[int]
+    RETIRED_ELSEWHERE_FIELD_NUMBER: _ClassVar[int]
     changes_recorded: int
-    def __init__(self, changes_recorded: _Optional[int] = ...) -> None: ...
+    retired_elsewhere: _containers.RepeatedCompositeFieldContainer[RetiredElsewhere]
+    def __init__(self, changes_recorded: _Optional[int] = ..., retired_elsewhere: _Optional[_Iterable[_Union[RetiredElsewhere, _Mapping]]] = ...) -> None: ...
