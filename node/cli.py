@@ -232,10 +232,12 @@ def cmd_status(args: argparse.Namespace) -> int:
     store = NodeStore(config.db_path)
     try:
         keyring = Keyring(config, store)
-        epochs = keyring.epochs(dt.date.today())
+        # a read: an ended overlap is reported, never retired here (keys are destroyed
+        # irreversibly, and a monitoring job's clock may run ahead)
+        epochs = keyring.epochs(dt.date.today(), retire=False)
         behind = heard_retired_elsewhere(store.db)
         try:  # the keys an import would encode with: a missing package shows here first
-            keyring.encoders(default_schema(), dt.date.today())
+            keyring.encoders(default_schema(), dt.date.today(), retire=False)
             keys_problem = None
         except (EpochError, KeyPackageError) as error:  # e.g. sealed to an old certificate
             keys_problem = str(error)
@@ -259,7 +261,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     print(f"hub        {config.hub}")
     print(f"schema     {schema.label}")
     for position, info in enumerate(epochs):
-        print(f"{'epochs' if position == 0 else '':<10} {describe_epoch(info)}")
+        print(f"{'epochs' if position == 0 else '':<10} {describe_epoch(info, dt.date.today())}")
     warn([keys_problem] if keys_problem else [])
     # what the hub answered at the last sync: epochs held here that the others retired
     warn([retired_elsewhere_advice(i.epoch, i.state, behind[i.epoch])

@@ -11,8 +11,10 @@ opens them in memory for each command. Their state lives in node.db:
 - retired: the overlap is over; the package file has been overwritten and
   deleted and the node refuses to encode under the epoch again.
 
-Retirement needs no scheduler: the first command that asks for keys after
-the overlap (import, sync, status) retires the epoch.
+Retirement needs no scheduler: the first command that encodes or reports to the hub
+after the overlap (import, sync, lookup, correct) retires the epoch. `node status` only
+says the overlap ended: a read, perhaps a monitoring job's, on a clock running ahead
+must not destroy keys irreversibly.
 
 A development node configured with a single-holder secret file has exactly
 one epoch, derived from that file, and cannot rotate.
@@ -54,6 +56,12 @@ class EpochInfo:
     overlap_until: dt.date | None = None
     retired_on: dt.date | None = None
     from_secret_file: bool = False
+
+
+def overlap_ended(info: EpochInfo, today: dt.date) -> bool:
+    """An epoch whose overlap is over but which is not retired yet (read without retiring)."""
+    return (info.state == OVERLAP and info.overlap_until is not None
+            and info.overlap_until < today)
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -116,13 +124,15 @@ class Keyring:
             "FROM key_epochs ORDER BY epoch DESC"
         ).fetchall()
 
-    def epochs(self, today: dt.date) -> list[EpochInfo]:
-        """Every epoch this node has held, newest first (retiring any whose overlap ended)."""
+    def epochs(self, today: dt.date, retire: bool = True) -> list[EpochInfo]:
+        """Every epoch this node has held, newest first, retiring any whose overlap ended
+        unless `retire` is False (then such an epoch stays in OVERLAP, `overlap_ended`)."""
         if self.from_secret_file:
             keys = load_purpose_keys(self.config.secret_file)
             return [EpochInfo(keys.epoch, CURRENT, keys.fingerprint(), None, None,
                               from_secret_file=True)]
-        self._retire_expired(today)
+        if retire:
+            self._retire_expired(today)
         infos = []
         for epoch, fingerprint, installed, changed, until, retired in self._rows():
             state = RETIRED if retired else OVERLAP if until else CURRENT
@@ -151,9 +161,9 @@ class Keyring:
             raise EpochError(f"{path}: holds epoch {keys.epoch}, expected {epoch}")
         return keys
 
-    def keys_for(self, epoch: int, today: dt.date) -> PurposeKeys:
+    def keys_for(self, epoch: int, today: dt.date, retire: bool = True) -> PurposeKeys:
         """The keys of `epoch`, if this node may still encode under it today."""
-        for info in self.epochs(today):
+        for info in self.epochs(today, retire):
             if info.epoch != epoch:
                 continue
             if info.state == RETIRED:
@@ -164,16 +174,20 @@ class Keyring:
             return self._open(epoch)
         raise EpochError(f"this node holds no keys of epoch {epoch}")
 
-    def active_keys(self, today: dt.date) -> list[PurposeKeys]:
-        """Keys to encode new sightings under today: current first, then any in overlap."""
-        active = [i.epoch for i in self.epochs(today) if i.state != RETIRED]
+    def active_keys(self, today: dt.date, retire: bool = True) -> list[PurposeKeys]:
+        """Keys to encode new sightings under today: current first, then any in overlap.
+
+        `retire=False` (`node status`) opens them without retiring an ended overlap."""
+        active = [i.epoch for i in self.epochs(today, retire)
+                  if i.state != RETIRED and not overlap_ended(i, today)]
         if not active:
             raise EpochError("this node holds no usable key epoch; install a key package "
                              "(`zichtlijn node keys install`)")
-        return [self.keys_for(epoch, today) for epoch in active]
+        return [self.keys_for(epoch, today, retire) for epoch in active]
 
-    def encoders(self, schema: LinkageSchema, today: dt.date) -> list[Encoder]:
-        return [Encoder(schema, keys) for keys in self.active_keys(today)]
+    def encoders(self, schema: LinkageSchema, today: dt.date,
+                 retire: bool = True) -> list[Encoder]:
+        return [Encoder(schema, keys) for keys in self.active_keys(today, retire)]
 
     # -- changing ------------------------------------------------------------------------
 

@@ -10,18 +10,21 @@ from pathlib import Path
 
 from node.config import load_config
 from node.epoch_report import heard_retired_elsewhere, retired_elsewhere_advice
-from node.epochs import OVERLAP, RETIRED, EpochInfo, Keyring
+from node.epochs import OVERLAP, RETIRED, EpochInfo, Keyring, overlap_ended
 from node.store import NodeStore
 from zichtlijn.errors import CliError
 
 
-def describe(info: EpochInfo) -> str:
+def describe(info: EpochInfo, today: dt.date | None = None) -> str:
     """One line about an epoch, as `node status` and `node keys` print it."""
     keys = f"keys {info.key_fingerprint}"
     if info.from_secret_file:
         return f"{info.epoch} current ({keys}; development secret file)"
     if info.state == RETIRED:
         return f"{info.epoch} retired on {info.retired_on}: keys destroyed ({keys})"
+    if today is not None and overlap_ended(info, today):
+        return (f"{info.epoch} overlap ended on {info.overlap_until}; retired at the next "
+                f"import or sync ({keys})")
     if info.state == OVERLAP:
         return (f"{info.epoch} overlap until {info.overlap_until}: new sightings are also "
                 f"encoded under it ({keys})")

@@ -272,3 +272,26 @@ def test_an_installed_epochs_keys_sealed_to_a_new_certificate_replace_its_packag
     assert (config.key_packages / "epoch-1.keys").read_bytes() == resealed
     [encoder] = keyring.encoders(default_schema(), DAY0)
     assert encoder.keys.as_dict() == kits[1].keys.as_dict()
+
+
+def test_node_status_past_the_overlap_destroys_nothing(node, kits, capsys):
+    """A read, perhaps a monitoring job's on a clock running ahead, must not destroy keys
+    irreversibly: only a command that encodes or reports (import, sync) retires."""
+    from zichtlijn import cli
+
+    config, _, keyring = node
+    today = dt.date.today()
+    ended = today - dt.timedelta(days=1)
+    keyring.install(kits[1].packages["GM0363"], today - dt.timedelta(days=100))
+    keyring.install(kits[2].packages["GM0363"], today - dt.timedelta(days=60), ended)
+    package = config.key_packages / "epoch-1.keys"
+    capsys.readouterr()
+    for check in ([], ["--check"]):
+        cli.main(["node", "status", "--home", str(config.home), *check])
+        shown = capsys.readouterr().out
+        assert (f"1 overlap ended on {ended}; retired at the next import or sync" in shown)
+        assert package.exists()
+    assert states(keyring, today) == [(2, CURRENT), (1, RETIRED)]  # as an import asks
+    assert not package.exists()
+    cli.main(["node", "status", "--home", str(config.home)])
+    assert f"1 retired on {today}: keys destroyed" in capsys.readouterr().out
