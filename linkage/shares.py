@@ -48,6 +48,11 @@ class ShareError(ValueError):
     """A share that cannot be used; the message says which and why, never its value."""
 
 
+class ShareDamaged(ShareError):
+    """A share file whose content does not match its seal: the passphrase was right (or
+    never reached), so typing it again cannot help; another custodian's share can."""
+
+
 @dataclass(frozen=True)
 class ScryptCost:
     """scrypt work factor: n = 2**log2_n, memory about 128 * r * n bytes."""
@@ -295,16 +300,16 @@ def open_share(blob: bytes, passphrase: str, name: str = "share") -> Share:
         check = bytes.fromhex(document["passphrase_check"])
         ciphertext = bytes.fromhex(document.pop("ciphertext"))
     except (KeyError, TypeError, ValueError):
-        raise ShareError(f"{name}: damaged share file") from None
+        raise ShareDamaged(f"{name}: damaged share file") from None
     key, expected_check = _derive(passphrase, salt, header.cost)
     if not hmac.compare_digest(check, expected_check):
         raise ShareError(f"{name}: wrong passphrase for custodian {header.index} "
                          f"({header.custodian})")
     try:
         value = AESGCM(key).decrypt(nonce, ciphertext, _canonical(document))
-    except InvalidTag:
-        raise ShareError(f"{name}: share file was altered or damaged "
+    except InvalidTag:  # the passphrase check above passed: the file, not the typing
+        raise ShareDamaged(f"{name}: share file was altered or damaged "
                          "(its content does not match its seal)") from None
     if len(value) != SECRET_BYTES:
-        raise ShareError(f"{name}: damaged share file")
+        raise ShareDamaged(f"{name}: damaged share file")
     return Share(header, value)

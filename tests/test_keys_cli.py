@@ -103,7 +103,43 @@ def test_tampered_share_is_refused(tmp_path, pki, ceremony, capsys):
     assert cli.main(package_args(tmp_path, pki, ceremony, (1, 2, 3))) == 1
     err = capsys.readouterr().err
     assert err.startswith(f"zichtlijn: {ceremony[1]}: share file was altered or damaged")
+    assert err.endswith("; leave this share out and use another custodian's\n")
     assert err.count("\n") == 1
+    assert not (tmp_path / "packages").exists()
+
+
+def _flip_ciphertext(document: dict) -> None:
+    flipped = "0" if document["ciphertext"][7] != "0" else "1"  # one hex character
+    document["ciphertext"] = document["ciphertext"][:7] + flipped + document["ciphertext"][8:]
+
+
+def _rename_custodian(document: dict) -> None:
+    document["custodian"] = "Mallory"
+
+
+def _other_index(document: dict) -> None:
+    document["index"] = 5
+
+
+@pytest.mark.parametrize("tamper", [_flip_ciphertext, _rename_custodian, _other_index])
+def test_a_damaged_share_stops_at_once_and_its_header_is_not_shown_as_fact(
+        tmp_path, pki, ceremony, monkeypatch, capsys, tamper):
+    """Damage is no mistyped passphrase: the custodian is not asked three times, and the
+    prompt does not present a header no one has checked yet as the custodian's."""
+    document = json.loads(ceremony[1].read_bytes())
+    tamper(document)
+    ceremony[1].write_text(json.dumps(document), "utf-8")
+    prompts = typed(monkeypatch, [f"demo passphrase of custodian {i}" for i in (1, 2, 2, 2, 3)])
+    assert cli.main(["keys", "package", "--ca", str(pki.root / "ca.pem"), "--node", "GM0363",
+                     "--cert", str(pki.root / "node-GM0363.pem"), "--out",
+                     str(tmp_path / "packages"), "--shares", *map(str, ceremony[:3])]) == 1
+    err = capsys.readouterr().err
+    assert err == (f"zichtlijn: {ceremony[1]}: share file was altered or damaged (its content "
+                   "does not match its seal); leave this share out and use another "
+                   "custodian's\n")
+    assert len(prompts) == 2  # the second custodian typed once
+    header = f"custodian {document['index']} of 5, {document['custodian']}"
+    assert prompts[1] == f"passphrase of share file {ceremony[1]} (unverified header: {header}): "
     assert not (tmp_path / "packages").exists()
 
 

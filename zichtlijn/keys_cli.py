@@ -29,6 +29,7 @@ from linkage.shares import (
     TEST_COST,
     ScryptCost,
     Share,
+    ShareDamaged,
     ShareError,
     check_headers,
     combine_shares,
@@ -212,8 +213,10 @@ def cmd_package(args: argparse.Namespace) -> int:
     if existing:
         raise CliError(f"{existing[0]}: exists already; refusing to overwrite a key package")
 
-    labels = [f"{h.custodian} (share {h.index} of {h.custodians}, {p})"
-              for h, p in zip(headers, args.shares, strict=True)]
+    # the header is authenticated only when the share opens: until then a name in it is
+    # what the file says, not a fact (a tampered header would put words in its mouth)
+    labels = [f"share file {p} (unverified header: custodian {h.index} of {h.custodians}, "
+              f"{h.custodian})" for h, p in zip(headers, args.shares, strict=True)]
     opened: dict[int, Share] = {}
 
     def opens(position: int) -> Check:
@@ -221,6 +224,9 @@ def cmd_package(args: argparse.Namespace) -> int:
             try:  # each share as its passphrase is given: a wrong one is asked again
                 opened[position] = open_share(blobs[position], passphrase,
                                               args.shares[position])
+            except ShareDamaged as error:  # typing again cannot mend the file: stop at once
+                raise CliError(f"{error}; leave this share out and use another "
+                               "custodian's") from None
             except ShareError as error:
                 return str(error)
             return None
