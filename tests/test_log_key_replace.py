@@ -136,3 +136,33 @@ def test_a_replaced_key_signs_nothing_new_that_is_accepted(tmp_path, pki, world_
     out = capsys.readouterr().out
     assert f"tree head of size {size}: not signed by the log key" in out
     assert isinstance(read_vkey(old_vkey), Verifier)
+
+
+def test_an_export_taken_before_the_replacement_verifies_with_the_earlier_key(
+        tmp_path, pki, world_of_three, capsys):
+    """README step 4 with an export an auditor took before the replacement: it holds no
+    replacement entry, so every head is the old key's, and is checked with it."""
+    hub_home = tmp_path / "hub"
+    old_vkey = tmp_path / "old-log.vkey"
+    shutil.copy(hub_home / "log.vkey", old_vkey)
+    before = tmp_path / "audit-before.db"
+    assert run("audit", "export", "--home", hub_home, "--out", before) == 0
+    assert run("hub", "log-key", "replace", "--home", hub_home, "--reason", "scheduled") == 0
+    new_vkey = hub_home / "log.vkey"
+    capsys.readouterr()
+    verify = ["audit", "verify", before, "--ca", pki.root / "ca.pem", "--log-key", new_vkey]
+    assert run(*verify, "--earlier-log-key", old_vkey) == 0
+    out = capsys.readouterr().out
+    assert (f"note: the export holds no log key replacement: it was taken before key "
+            f"{read_vkey(old_vkey).key_id.hex()} (--earlier-log-key) was replaced") in out
+    assert "every check passed" in out
+
+    # a head of the new key in a log that never replaced its key is no head of it
+    with sqlite3.connect(before) as conn:
+        size = conn.execute("SELECT count(*) FROM entries").fetchone()[0]
+    new_key = load_log_key(hub_home)
+    with sqlite3.connect(before) as conn:
+        conn.execute("INSERT INTO tree_heads (note) VALUES (?)",
+                     [new_key.sign(size, b"\x00" * 32).to_text()])
+    assert run(*verify, "--earlier-log-key", old_vkey) == 1
+    assert f"tree head of size {size}: not signed by the log key" in capsys.readouterr().out

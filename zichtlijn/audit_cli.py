@@ -146,6 +146,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
     trust = _trust(args)
     report = verify_export(Path(args.export), trust)
     _print_report(report, trust)
+    for note in report.notes:
+        print(f"note: {note}")
     if not report.ok:
         problems = sorted(report.problems)
         print(f"{len(problems)} problems, first to last:")

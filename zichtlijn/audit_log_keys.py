@@ -9,7 +9,7 @@ band, as the first: the entries only say when each took over.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from linkage.checkpoint import CheckpointError, Verifier
@@ -86,3 +86,18 @@ class KeyTimeline:
         name = "an unnamed key" if key is None else f"key {_label(key)}"
         return (f"must be signed by {name}, which was not given "
                 "(--log-key, --earlier-log-key)")
+
+
+def key_before_replacement(earlier: Sequence[Verifier],
+                           signers: Iterable[bytes]) -> Verifier | None:
+    """The earlier key to check a log with no replacement entry by: an export taken
+    before `hub log-key replace`, whose heads carry the key ids `signers`. None when no
+    single earlier key signed them: the current key checks them, as without a replacement.
+    A head of another key in such an export is then reported as forged, whichever it is.
+
+    No weaker than before: such an export verified with that key as `--log-key` alone;
+    the replacement entry is what makes the old key's heads unacceptable, and an export
+    without one never reached it."""
+    ids = set(signers)
+    signing = [key for key in earlier if key.key_id in ids]
+    return signing[0] if len(signing) == 1 else None

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -53,7 +54,13 @@ from zichtlijn import audit_alerts
 from zichtlijn.audit_alerts import AlertLog, MalformedAlertEntry
 from zichtlijn.audit_file import meta_of, open_export
 from zichtlijn.audit_log_keys import ACTION as KEY_CHANGE
-from zichtlijn.audit_log_keys import KeyChange, KeyTimeline, MalformedKeyChange, read_change
+from zichtlijn.audit_log_keys import (
+    KeyChange,
+    KeyTimeline,
+    MalformedKeyChange,
+    key_before_replacement,
+    read_change,
+)
 from zichtlijn.audit_removals import ACTIONS as REMOVAL_ACTIONS
 from zichtlijn.audit_removals import MalformedRemoval, Removals
 from zichtlijn.ca_bundle import issued_by_one_of
@@ -121,6 +128,7 @@ class Report:
     root: bytes = merkle.EMPTY_ROOT
     tree: merkle.MemoryTree | None = None  # the recomputed log, for a witness's own checks
     problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # said, not problems
 
     @property
     def ok(self) -> bool:
@@ -624,6 +632,26 @@ def _reconcile_alerts(conn: sqlite3.Connection, log: AlertLog, report: Report) -
     audit_alerts.reconcile(held, log, add)
 
 
+def _timeline(conn: sqlite3.Connection, trust: Trust, reader: _EntryReader,
+              report: Report) -> KeyTimeline:
+    """The keys the heads are checked by; an export taken before the log key was replaced
+    (no replacement entry) by the earlier key that signed it, said in a note."""
+    if not reader.key_changes and trust.earlier_log_keys:
+        signers = set()
+        for (text,) in conn.execute("SELECT note FROM tree_heads"):
+            with contextlib.suppress(CheckpointError):
+                signers |= {s.key_id for s in SignedNote.from_text(text).signatures
+                            if s.name == trust.log_key.name}
+        older = key_before_replacement(trust.earlier_log_keys, signers)
+        if older is not None:
+            report.notes.append(
+                f"the export holds no log key replacement: it was taken before key "
+                f"{older.key_id.hex()} (--earlier-log-key) was replaced, and its "
+                f"{report.entries} entries are checked with that key")
+            return KeyTimeline(older, (), [])
+    return KeyTimeline(trust.log_key, trust.earlier_log_keys, reader.key_changes)
+
+
 def _settle(trust: Trust, report: Report) -> None:
     if not trust.quorum:
         return
@@ -652,8 +680,7 @@ def verify_export(path: Path, trust: Trust) -> Report:
             signatures.finish()  # also stops the worker processes
         report.root = reader.tree.root()
         report.tree = reader.tree
-        _check_heads(conn, trust, reader.tree, report,
-                     KeyTimeline(trust.log_key, trust.earlier_log_keys, reader.key_changes))
+        _check_heads(conn, trust, reader.tree, report, _timeline(conn, trust, reader, report))
         if report.latest_head is None and report.entries:
             report.add("no tree head signed by the log key covers this log")
         elif report.largest_signed < report.entries:
