@@ -93,8 +93,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         journal.setLevel(quiet)
 
 
-# sysexits' EX_CONFIG: `hub serve` cannot read its home's configuration. Restarting will
-# not mend it, so the unit names it in RestartPreventExitStatus= (deploy/systemd)
+# sysexits' EX_CONFIG: `hub serve` cannot read its home's configuration (hub.toml, the
+# settings) or finds its database missing. Restarting will not mend it (a lost database
+# wants `hub restore`), so the unit names it in RestartPreventExitStatus= (deploy/systemd)
 EX_CONFIG = 78
 
 

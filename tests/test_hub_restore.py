@@ -397,7 +397,8 @@ def test_no_command_makes_a_new_database_where_the_hubs_was_lost(hub_home, tmp_p
         lost.unlink()
     for command in (["status", "--check"], ["serve"], ["clusters"], ["nodes"]):
         capsys.readouterr()
-        assert run("hub", *command, "--home", hub_home) == 1
+        # serve: EX_CONFIG, which the unit does not restart on: waiting cannot mend it
+        assert run("hub", *command, "--home", hub_home) == (78 if command == ["serve"] else 1)
         assert "the hub database is missing" in capsys.readouterr().err
         assert not database.exists()
     assert run("hub", "restore", "--home", hub_home, "--from", backup) == 0
