@@ -35,3 +35,22 @@ def test_an_existing_databases_mode_is_left_as_the_operator_set_it(tmp_path):
     database.chmod(0o640)  # a backup tool's group, say
     NodeStore(database).close()
     assert mode(database) == 0o640
+
+
+def test_an_audit_export_and_a_watch_cursor_are_their_owners_alone(tmp_path):
+    """The export names every sighting by UUID and municipality; the cursor is a region's
+    place in its alert feed. Neither follows a umask that would let others read it."""
+    from zichtlijn.audit_file import write_export
+    from zichtlijn.riec_config import CursorFile
+    from zichtlijn.v1 import audit_pb2
+
+    before = os.umask(0o022)
+    try:
+        export = tmp_path / "audit.db"
+        write_export([audit_pb2.ExportChunk(meta=audit_pb2.ExportMeta(format=1))], export)
+        cursor = CursorFile(tmp_path / "watch.cursor")
+        cursor.write(7)
+        assert (mode(export), mode(tmp_path / "watch.cursor")) == (0o600, 0o600)
+        assert cursor.read() == 7
+    finally:
+        os.umask(before)

@@ -59,6 +59,10 @@ def write_export(chunks: Iterable[audit_pb2.ExportChunk], path: Path) -> Written
         raise ExportFileError(f"{path} exists; choose another file name")
     partial = path.with_name(path.name + ".partial")
     partial.unlink(missing_ok=True)
+    # the export names every sighting by UUID and municipality: the auditor's alone, as a
+    # backup is the operator's (made before SQLite opens it, so never readable by others)
+    partial.touch(mode=0o600)
+    partial.chmod(0o600)
     conn = sqlite3.connect(partial)
     counts = {"entries": 0, "tree_heads": 0, "batches": 0, "sightings": 0, "alerts": 0}
     meta: audit_pb2.ExportMeta | None = None

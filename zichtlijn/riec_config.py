@@ -62,5 +62,8 @@ class CursorFile:
 
     def write(self, cursor: int) -> None:
         partial = self.path.with_suffix(".partial")
-        partial.write_text(f"{cursor}\n", "utf-8")
+        # the region's own file, as its decisions journal is
+        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as file:
+            file.write(f"{cursor}\n")
         os.replace(partial, self.path)
