@@ -26,6 +26,7 @@ def passphrase_files(root: Path, count: int) -> list[Path]:
     for i in range(1, count + 1):
         path = root / f"custodian-{i}.txt"
         path.write_text(f"demo passphrase of custodian {i}\n", "utf-8")
+        path.chmod(0o600)
         files.append(path)
     return files
 
@@ -254,7 +255,8 @@ def test_a_custodian_retypes_a_short_or_wrong_passphrase_at_once(tmp_path, pki, 
                                                                 monkeypatch, capsys):
     # five custodians need not start over for the fourth one's slip
     good = [f"passphrase of custodian {i} at the table" for i in (1, 2)]
-    prompts = typed(monkeypatch, ["short", "short", good[0], good[0], good[1], "other",
+    # a short one is refused before the second typing, as the README says
+    prompts = typed(monkeypatch, ["short", good[0], good[0], good[1], "other",
                                   good[1], good[1]])
     out = tmp_path / "shares"
     assert cli.main(["keys", "ceremony", "--custodians", "2", "--threshold", "2",
@@ -264,6 +266,7 @@ def test_a_custodian_retypes_a_short_or_wrong_passphrase_at_once(tmp_path, pki, 
     assert "at least 12 characters needed; once more" in err
     assert "the two differ; once more" in err
     assert sum(p.startswith("passphrase of custodian-1") for p in prompts) == 2
+    assert prompts[:2] == ["passphrase of custodian-1: "] * 2
     shares = sorted(out.glob("*.share"))
     # packaging: the second share's holder mistypes once
     typed(monkeypatch, [good[0], "not mine at all, sorry", good[1]])
@@ -343,3 +346,21 @@ def test_a_package_that_cannot_be_sealed_leaves_no_package_and_no_directory(
     assert "sealing failed" in capsys.readouterr().err
     assert sealed == ["GM0363"]  # the first was written, and is gone again
     assert not (tmp_path / "new").exists()
+
+
+def test_a_passphrase_file_others_can_read_is_warned_of(tmp_path, test_kdf, capsys):
+    phrases = passphrase_files(tmp_path / "phrases", 2)
+    phrases[1].chmod(0o644)
+    assert cli.main(["keys", "ceremony", "--custodians", "2", "--threshold", "2", "--epoch",
+                     "1", "--out", str(tmp_path / "shares"), "--passphrase-file",
+                     str(phrases[0]), "--passphrase-file", str(phrases[1])]) == 0
+    warnings = [line for line in capsys.readouterr().err.splitlines() if "warning" in line]
+    assert warnings == [f"zichtlijn: warning: {phrases[1]}: passphrase file readable by "
+                        "others (mode 644); chmod 600 it"]
+
+
+def test_keys_package_usage_says_cert_is_required(capsys):
+    with pytest.raises(SystemExit):
+        cli.main(["keys", "package", "--help"])
+    usage = " ".join(capsys.readouterr().out.split())
+    assert "--cert PEM" in usage and "[--cert PEM]" not in usage

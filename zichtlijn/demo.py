@@ -203,6 +203,7 @@ def _key_ceremony(keys: Path, pki: Path, gemeenten: list[str]) -> dict[str, Path
     for i in range(1, CUSTODIANS + 1):
         path = phrases / f"custodian-{i}.txt"
         path.write_text(f"demo only, custodian {i}: {secrets.token_urlsafe(12)}\n", "utf-8")
+        path.chmod(0o600)  # as a passphrase file must be (keys_cli warns otherwise)
         files.append(path)
     ceremony = ["keys", "ceremony", "--custodians", str(CUSTODIANS),
                 "--threshold", str(THRESHOLD), "--epoch", str(EPOCH),

@@ -14,6 +14,7 @@ import contextlib
 import getpass
 import os
 import secrets
+import stat
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -65,8 +66,12 @@ def _write_private(path: Path, data: bytes) -> None:
 def _passphrase_from_file(path: str) -> str:
     try:
         text = Path(path).read_text("utf-8")
+        mode = stat.S_IMODE(Path(path).stat().st_mode)
     except UnicodeDecodeError:
         raise CliError(f"{path}: passphrase file is not UTF-8") from None
+    if mode & 0o077:  # others on the machine could have read the passphrase
+        print(f"zichtlijn: warning: {path}: passphrase file readable by others (mode "
+              f"{mode:o}); chmod 600 it", file=sys.stderr)
     lines = text.splitlines()
     return lines[0] if lines else ""
 
@@ -83,13 +88,15 @@ def _ask(prompt: str, confirm: bool, check: Check) -> str:
                        "(demo and tests only)")
     for _ in range(ATTEMPTS):
         first = getpass.getpass(prompt)
+        # checked before the second typing: a short passphrase is refused at once (README)
+        problem = check(first)
+        if problem is not None:
+            print(f"{problem}; once more", file=sys.stderr)
+            continue
         if confirm and getpass.getpass("again: ") != first:
             print("the two differ; once more", file=sys.stderr)
             continue
-        problem = check(first)
-        if problem is None:
-            return first
-        print(f"{problem}; once more", file=sys.stderr)
+        return first
     raise CliError(f"{prompt.rstrip(': ')}: not accepted after {ATTEMPTS} attempts; nothing "
                    "was written")
 
@@ -299,7 +306,7 @@ def register(commands: argparse._SubParsersAction) -> None:
                          help="share files of at least K custodians")
     package.add_argument("--node", action="append", required=True, metavar="GMxxxx",
                          help="node to make a package for (repeatable)")
-    package.add_argument("--cert", action="append", metavar="PEM",
+    package.add_argument("--cert", action="append", required=True, metavar="PEM",
                          help="that node's certificate (one per --node, same order)")
     package.add_argument("--ca", required=True,
                          help="CA certificate the node certificates must be issued by")
