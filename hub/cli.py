@@ -49,6 +49,7 @@ from zichtlijn.cli_home import HomeOption
 from zichtlijn.database_file import DatabaseFileError, back_up
 from zichtlijn.dates import add_retention_months_argument
 from zichtlijn.errors import USER_ERRORS, CliError, describe
+from zichtlijn.home_dir import make_home
 from zichtlijn.transport import TlsFiles
 
 HOME = HomeOption("hub", "ZICHTLIJN_HUB_HOME")
@@ -67,7 +68,7 @@ def cmd_init(args: argparse.Namespace) -> int:
         alerts = Path(args.alerts).resolve()
         load_alert_config(alerts)  # refuse a bad configuration now, not at the first serve
     config = HubConfig(home=home, listen=args.listen, tls=tls, alerts=alerts)
-    home.mkdir(parents=True, exist_ok=True)
+    make_home(home)
     config_path = home / "hub.toml"
     if config_path.exists() and not args.force:
         raise CliError(f"{config_path} exists; pass --force to overwrite the configuration")

@@ -37,6 +37,7 @@ from zichtlijn.cli_home import HomeOption
 from zichtlijn.database_file import back_up
 from zichtlijn.dates import add_retention_months_argument
 from zichtlijn.errors import CliError, failure_line
+from zichtlijn.home_dir import make_home
 from zichtlijn.keyfile import load_purpose_keys
 from zichtlijn.progress import Progress
 from zichtlijn.signal_catalogue import load_signals
@@ -78,7 +79,7 @@ def cmd_init(args: argparse.Namespace) -> int:
         config = NodeConfig(home=home, gemeente=args.gemeente, hub=args.hub, tls=tls,
                             secret_file=secret, epoch=epoch, signals_file=signals,
                             log_key=log_key)
-    home.mkdir(parents=True, exist_ok=True)
+    make_home(home)
     config_path = home / "node.toml"
     if config_path.exists() and not args.force:
         raise CliError(f"{config_path} exists; pass --force to overwrite the configuration")

@@ -54,3 +54,26 @@ def test_an_audit_export_and_a_watch_cursor_are_their_owners_alone(tmp_path):
         assert cursor.read() == 7
     finally:
         os.umask(before)
+
+
+def test_a_home_made_by_init_is_its_owners_alone(tmp_path, pki):
+    """A home holds keys, packages, databases and the map of case references to sighting
+    UUIDs: `hub init` and `riec init` (and `node init`, through the same function) make
+    it 0700 under the usual umask; one that exists keeps the operator's mode."""
+    from zichtlijn import cli
+
+    before = os.umask(0o022)
+    try:
+        hub, riec, kept = tmp_path / "hub", tmp_path / "riec", tmp_path / "kept"
+        kept.mkdir(mode=0o750)
+        assert cli.main(["hub", "init", "--home", str(hub), "--ca", str(pki.root / "ca.pem"),
+                         "--cert", str(pki.root / "hub-hub.pem"),
+                         "--key", str(pki.root / "hub-hub.key")]) == 0
+        for home in (riec, kept):
+            assert cli.main(["riec", "init", "--home", str(home), "--hub", "127.0.0.1:1",
+                             "--ca", str(pki.root / "ca.pem"),
+                             "--cert", str(pki.root / "riec-amsterdam-amstelland.pem"),
+                             "--key", str(pki.root / "riec-amsterdam-amstelland.key")]) == 0
+        assert (mode(hub), mode(riec), mode(kept)) == (0o700, 0o700, 0o750)
+    finally:
+        os.umask(before)

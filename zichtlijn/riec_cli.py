@@ -21,6 +21,7 @@ from zichtlijn.alert_watch import AlertWatcher
 from zichtlijn.arg_types import positive_seconds
 from zichtlijn.cli_home import HomeOption
 from zichtlijn.errors import CliError
+from zichtlijn.home_dir import make_home
 from zichtlijn.riec_config import CURSOR_NAME, CursorFile, RiecConfig, load_config
 from zichtlijn.riec_decisions import (
     ACKNOWLEDGE,
@@ -59,7 +60,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     principal = tls.principal()
     if principal.role not in ("riec", "auditor"):
         raise CliError(f"{args.cert}: certificate is for {principal}, not a RIEC (or auditor)")
-    home.mkdir(parents=True, exist_ok=True)
+    make_home(home)
     path = home / "riec.toml"
     if path.exists() and not args.force:
         raise CliError(f"{path} exists; pass --force to overwrite the configuration")
