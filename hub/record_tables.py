@@ -16,6 +16,15 @@ CREATE TABLE IF NOT EXISTS node_purges (
     gemeente TEXT NOT NULL,
     recorded_at TEXT NOT NULL
 ) WITHOUT ROWID;
+-- what bounds a node's purge reports in 24 hours (hub/records.py)
+CREATE INDEX IF NOT EXISTS node_purges_recent ON node_purges(gemeente, recorded_at);
+-- when each node's withdrawals reached the hub, for their bound in 24 hours
+-- (hub/records.py); the gemeente and a time, nothing of the sighting, kept a day
+CREATE TABLE IF NOT EXISTS withdraw_calls (
+    gemeente TEXT NOT NULL,
+    at REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS withdraw_calls_node ON withdraw_calls(gemeente, at);
 """
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import sqlite3
 from dataclasses import dataclass
 
@@ -30,6 +31,22 @@ from zichtlijn.erasure import truncate_wal
 from zichtlijn.v1 import encoding_pb2, sync_pb2
 
 REASONS = ("recorded_in_error", "erasure_request")
+
+
+#: the window a node's withdrawals and purge reports are bounded in
+DAY_S = 86_400.0
+
+#: New purge ids the hub records from one node in 24 hours. A node purges at most once
+#: a day (each day's cutoff passes one more day of controls), so this is one report of
+#: the most a report carries (hub/records_service.py MAX_PURGES): nearly three years of
+#: purges held back by a node that could not reach the hub go in one sync; only a node
+#: flooding the audit log with made-up purges meets it.
+PURGES_PER_NODE_PER_DAY = 1000
+
+
+class OverDailyLimit(Exception):
+    """A node's withdrawals or purge reports would pass their bound for 24 hours; nothing
+    of the call was written."""
 
 
 class NotHeld(LookupError):
@@ -177,10 +194,55 @@ def correct(store: HubStore, linker: Linker, schema: LinkageSchema, gemeente: st
     return RecordOutcome(True, run.persons_changed + linked.persons_changed, changed, read)
 
 
-def record_node_purges(conn: sqlite3.Connection, gemeente: str, purges: list) -> int:
-    """Log each purge a node reports, once (a report resent after a lost reply is ignored)."""
+def admit_withdrawal(conn: sqlite3.Connection, gemeente: str, now: float,
+                     per_day: int) -> None:
+    """Count one withdrawal by `gemeente` at `now` (seconds), or raise OverDailyLimit,
+    counting nothing, when it made `per_day` in the 24 hours before.
+
+    Every withdrawal writes an audit entry, and one of a UUID nobody holds a tombstone
+    too, so a node asking for made-up UUIDs would grow both without end. The bound is
+    the hub's upload bound (hub.toml [uploads] per_node_per_day): a municipality can take
+    back in a day whatever file it could send in one, and no lawful one withdraws more."""
+    since = now - DAY_S
+    taken = conn.execute("SELECT count(*) FROM withdraw_calls WHERE gemeente = ? AND at > ?",
+                         [gemeente, since]).fetchone()[0]
+    if taken >= per_day:
+        raise OverDailyLimit(
+            f"{gemeente} made {taken:,} withdrawals in the last 24 hours and the hub takes at "
+            f"most {per_day:,} a day from one municipality (hub.toml [uploads] "
+            "per_node_per_day); nothing was withdrawn: run it again tomorrow")
+    conn.execute("DELETE FROM withdraw_calls WHERE gemeente = ? AND at <= ?", [gemeente, since])
+    conn.execute("INSERT INTO withdraw_calls (gemeente, at) VALUES (?, ?)", [gemeente, now])
+
+
+def give_back_withdrawal(conn: sqlite3.Connection, gemeente: str, at: float) -> None:
+    """Uncount a withdrawal that changed nothing (the linker was busy): it is run again."""
+    conn.execute("DELETE FROM withdraw_calls WHERE rowid = (SELECT rowid FROM withdraw_calls "
+                 "WHERE gemeente = ? AND at = ? LIMIT 1)", [gemeente, at])
+
+
+def record_node_purges(conn: sqlite3.Connection, gemeente: str, purges: list,
+                       per_day: int = PURGES_PER_NODE_PER_DAY) -> int:
+    """Log each purge a node reports, once (a report resent after a lost reply is ignored).
+
+    Raises OverDailyLimit, having recorded none of them, when the report's new purges
+    would take the node past `per_day` recorded in 24 hours: the node keeps the report
+    and sends it at a later sync."""
     recorded = 0
     at = utc_now()
+    since = (dt.datetime.fromisoformat(at) - dt.timedelta(seconds=DAY_S)).isoformat(
+        timespec="seconds")
+    known = {purge_id for (purge_id,) in conn.execute(
+        "SELECT purge_id FROM node_purges WHERE purge_id IN (SELECT value FROM json_each(?))",
+        [json.dumps([p.purge_id for p in purges])])}
+    fresh_ids = {p.purge_id for p in purges} - known
+    taken = conn.execute("SELECT count(*) FROM node_purges WHERE gemeente = ? AND "
+                         "recorded_at > ?", [gemeente, since]).fetchone()[0]
+    if fresh_ids and taken + len(fresh_ids) > per_day:
+        raise OverDailyLimit(
+            f"{gemeente} reported {taken:,} purges in the last 24 hours and the hub records "
+            f"at most {per_day:,} a day from one municipality; nothing of this report "
+            f"({len(fresh_ids):,} new) was recorded: send it at a later sync")
     for purge in purges:
         fresh = conn.execute(
             "INSERT OR IGNORE INTO node_purges (purge_id, gemeente, recorded_at) "

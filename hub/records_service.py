@@ -62,7 +62,8 @@ def _purge_problem(report: records_pb2.PurgeReport) -> str | None:
 class RecordService(records_pb2_grpc.RecordServiceServicer):
     def __init__(self, store: HubStore, linker: Linker, schema: LinkageSchema,
                  alerts: AlertEngine | None = None, lookup: LookupSettings | None = None,
-                 clock: Callable[[], float] = time.time) -> None:
+                 clock: Callable[[], float] = time.time,
+                 withdrawals_per_day: int | None = None) -> None:
         self.store = store
         self.linker = linker
         self.schema = schema
@@ -72,6 +73,10 @@ class RecordService(records_pb2_grpc.RecordServiceServicer):
         # in the hub's home when not given
         self.lookup = lookup or settings_of(store.path.parent).lookup
         self.clock = clock
+        # withdrawals taken from one node in 24 hours: the upload bound (hub/records.py
+        # admit_withdrawal), hub.toml's when not given
+        self.withdrawals_per_day = (withdrawals_per_day if withdrawals_per_day is not None
+                                    else settings_of(store.path.parent).uploads.per_node_per_day)
 
     def _charge(self, context: grpc.ServicerContext, node: Principal,
                 request: records_pb2.CorrectRequest) -> float:
@@ -104,11 +109,25 @@ class RecordService(records_pb2_grpc.RecordServiceServicer):
         if reason is None:
             context.abort(grpc.StatusCode.INVALID_ARGUMENT,
                           "a withdrawal needs a reason (recorded in error or erasure request)")
+        admitted_at = self.clock()
+        try:
+            with self.store.transaction() as conn:
+                records.admit_withdrawal(conn, node.name, admitted_at, self.withdrawals_per_day)
+        except records.OverDailyLimit as over:
+            # nothing written: a refused flood must not grow the log it was refused for
+            log.warning("withdrawal by %s refused: %s", node, over)
+            context.abort(grpc.StatusCode.RESOURCE_EXHAUSTED, str(over))
         try:
             with LinkerRequired(context, NOTHING_CHANGED):
-                outcome = records.withdraw(self.store, self.linker, node.name,
-                                           request.sighting_uuid, reason, self.alerts,
-                                           linker_wait(context))
+                try:
+                    outcome = records.withdraw(self.store, self.linker, node.name,
+                                               request.sighting_uuid, reason, self.alerts,
+                                               linker_wait(context))
+                except (LinkerBusyError, LinkerUnusableError):
+                    # nothing changed: the node asks again, which must not cost it twice
+                    with self.store.transaction() as conn:
+                        records.give_back_withdrawal(conn, node.name, admitted_at)
+                    raise
         except records.NotOwn as not_own:
             # the other gemeente is not named: that is no business of this node's
             log.warning("withdrawal by %s refused: the sighting is another gemeente's", node)
@@ -151,6 +170,10 @@ class RecordService(records_pb2_grpc.RecordServiceServicer):
         problem = _purge_problem(request)
         if problem:
             context.abort(grpc.StatusCode.INVALID_ARGUMENT, problem)
-        with self.store.transaction() as conn:
-            recorded = records.record_node_purges(conn, node.name, list(request.purges))
+        try:
+            with self.store.transaction() as conn:
+                recorded = records.record_node_purges(conn, node.name, list(request.purges))
+        except records.OverDailyLimit as over:
+            log.warning("purge report of %s refused: %s", node, over)
+            context.abort(grpc.StatusCode.RESOURCE_EXHAUSTED, str(over))
         return records_pb2.PurgeReportReply(recorded=recorded)

@@ -113,7 +113,9 @@ def start_hub(
     lookup_pb2_grpc.add_LookupServiceServicer_to_server(guarded(
         LookupService(store, linker, schema, settings.lookup, alerts is not None)), server)
     records_pb2_grpc.add_RecordServiceServicer_to_server(
-        guarded(RecordService(store, linker, schema, alerts, settings.lookup)), server)
+        guarded(RecordService(store, linker, schema, alerts, settings.lookup,
+                              withdrawals_per_day=settings.uploads.per_node_per_day)),
+        server)
     audit_pb2_grpc.add_AuditServiceServicer_to_server(guarded(AuditService(heads)), server)
     health_servicer = health.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)

@@ -10,7 +10,8 @@
     months = 18          # sightings observed on or before today minus this are purged
 
     [uploads]
-    per_node_per_day = 10000   # new sightings the hub takes from one node in 24 hours
+    per_node_per_day = 10000   # new sightings the hub takes from one node in 24 hours,
+                               # and withdrawals (hub/records.py)
 
     [matching]
     threshold = "auto"   # log-odds a pair needs to be a link: "auto" starts at 2.5 and
@@ -159,7 +160,8 @@ def settings_toml(settings: HubSettings | None = None) -> str:
         "            # (README \"Linkage quality, measured\")\n"
         f"threshold = {threshold}\n"
         "\n[uploads]  # new sightings taken from one node in 24 hours; beyond, its sync stops\n"
-        "           # and goes on the next day (a node's first sync of its history included)\n"
+        "           # and goes on the next day (a node's first sync of its history included);\n"
+        "           # its withdrawals in 24 hours are bounded by the same number\n"
         f"per_node_per_day = {s.uploads.per_node_per_day}\n"
     )
 

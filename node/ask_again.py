@@ -22,6 +22,7 @@ from node.recover import list_held
 from node.retention import create_tables
 from node.store import NodeStore
 from zichtlijn import wire
+from zichtlijn.transport import describe_rpc_error
 from zichtlijn.v1 import encoding_pb2, records_pb2, records_pb2_grpc
 
 
@@ -29,6 +30,10 @@ from zichtlijn.v1 import encoding_pb2, records_pb2, records_pb2_grpc
 class AskedAgain:
     withdrawals: int  # sightings this node withdrew that the hub held again
     corrections: int  # sightings it corrected that the hub held with other content
+    # what the hub refused for its bound of a day (RESOURCE_EXHAUSTED), asked again at
+    # the next sync (the hub still holds them, so the comparison finds them again)
+    kept: int = 0
+    refusal: str | None = None
 
     def summary(self) -> str | None:
         if not (self.withdrawals or self.corrections):
@@ -37,25 +42,26 @@ class AskedAgain:
                 f"{self.corrections} it corrected with their content before: asked again "
                 "(was the hub restored from a backup? README \"Restoring from a backup\")")
 
+    def problem(self) -> str | None:
+        if self.refusal is None:
+            return None
+        return (f"{self.kept} withdrawal(s) or correction(s) the hub no longer carries are "
+                f"asked again at a later sync: {self.refusal}")
 
-def ask_again(channel: grpc.Channel, store: NodeStore, timeout_s: float) -> AskedAgain:
+
+def ask_again(channel: grpc.Channel, store: NodeStore, timeout_s: float,
+              peer: str = "hub") -> AskedAgain:
     """Withdraw and correct again at the hub whatever it holds against this node's
-    withdrawals and corrections; how many of each."""
+    withdrawals and corrections; how many of each. A refusal for the hub's bound of a
+    day stops the asking and is returned; any other refusal raises."""
     create_tables(store)
     held = {s.sighting_uuid: bytes(s.content_digest)
             for s in list_held(channel, timeout_s).held}
     stub = records_pb2_grpc.RecordServiceStub(channel)
-    withdrawn = store.db.execute(
+    withdrawn = [(uuid, reason) for uuid, reason in store.db.execute(
         "SELECT sighting_uuid, reason FROM withdrawn_cases WHERE sighting_uuid IS NOT NULL "
-        "ORDER BY withdrawn_on").fetchall()
-    withdrawals = 0
-    for uuid, reason in withdrawn:
-        if uuid in held:
-            stub.Withdraw(records_pb2.WithdrawRequest(sighting_uuid=uuid,
-                                                      reason=REASONS[reason]),
-                          timeout=timeout_s)
-            withdrawals += 1
-    corrections = 0
+        "ORDER BY withdrawn_on").fetchall() if uuid in held]
+    corrected = []
     for uuid, encoded in store.db.execute(
             "SELECT sighting_uuid, encoded FROM sightings WHERE corrected_on IS NOT NULL "
             "ORDER BY corrected_on").fetchall():
@@ -63,6 +69,20 @@ def ask_again(channel: grpc.Channel, store: NodeStore, timeout_s: float) -> Aske
         message.sighting_uuid = uuid
         # not held: lost with its upload, which the sync sends again as corrected
         if uuid in held and held[uuid] != wire.sighting_digest(message):
+            corrected.append(message)
+    withdrawals = corrections = 0
+    try:
+        for uuid, reason in withdrawn:
+            stub.Withdraw(records_pb2.WithdrawRequest(sighting_uuid=uuid,
+                                                      reason=REASONS[reason]),
+                          timeout=timeout_s)
+            withdrawals += 1
+        for message in corrected:
             stub.Correct(records_pb2.CorrectRequest(sighting=message), timeout=timeout_s)
             corrections += 1
+    except grpc.RpcError as error:
+        if error.code() != grpc.StatusCode.RESOURCE_EXHAUSTED:
+            raise
+        kept = len(withdrawn) + len(corrected) - withdrawals - corrections
+        return AskedAgain(withdrawals, corrections, kept, describe_rpc_error(error, peer))
     return AskedAgain(withdrawals, corrections)

@@ -167,9 +167,14 @@ def cmd_sync(args: argparse.Namespace) -> int:
             behind = report_epochs(channel, epochs, min(args.timeout, DEFAULT_DEADLINE_S),
                                    store.db)
             report = sync(channel, store, config.batch_size, args.timeout, progress)
-            asked = ask_again(channel, store, min(args.timeout, DEFAULT_DEADLINE_S))
-            report_purges(channel, store, min(args.timeout, DEFAULT_DEADLINE_S))
-        record_run(store.db, True, report.summary())
+            asked = ask_again(channel, store, min(args.timeout, DEFAULT_DEADLINE_S),
+                              config.hub)
+            purges = report_purges(channel, store, min(args.timeout, DEFAULT_DEADLINE_S),
+                                   config.hub)
+        # what the hub refused for its bound of a day stays here for a later sync; the
+        # run counts as failed, so `node status --check` says so until one goes through
+        problems = [line for line in (asked.problem(), purges.problem()) if line]
+        record_run(store.db, not problems, "; ".join(problems) or report.summary())
     except Exception as error:
         record_run(store.db, False, failure_line(error, config.hub))
         raise
@@ -181,7 +186,9 @@ def cmd_sync(args: argparse.Namespace) -> int:
         print(f"zichtlijn: warning: {warning}", file=sys.stderr)
     if asked.summary():
         print(asked.summary())
-    return 0
+    for line in problems:
+        print(f"zichtlijn: {line}", file=sys.stderr)
+    return 1 if problems else 0
 
 
 def cmd_recover(args: argparse.Namespace) -> int:

@@ -38,6 +38,7 @@ from zichtlijn.dates import (
     months_before,
 )
 from zichtlijn.erasure import truncate_wal
+from zichtlijn.transport import describe_rpc_error
 from zichtlijn.v1 import records_pb2, records_pb2_grpc
 
 SCHEMA = """
@@ -118,23 +119,53 @@ def purge(store: NodeStore, today: dt.date, months: int) -> NodePurge:
     return NodePurge(dt.date.fromisoformat(cutoff), sightings, tombstones)
 
 
-def report_purges(channel: grpc.Channel, store: NodeStore, timeout_s: float) -> int:
-    """Send purges not reported yet; marked reported only once the hub has them."""
+#: purges sent in one report: the most the hub takes in one (hub/records_service.py
+#: MAX_PURGES), which is also what it records from a node in a day, so a node that could
+#: not report for years sends the oldest first and the rest at the next syncs
+PURGES_PER_REPORT = 1000
+
+
+@dataclass(frozen=True)
+class PurgeReporting:
+    reported: int  # purges the hub has now
+    kept: int  # purges it refused for its daily bound, kept here for a later sync
+    refusal: str | None = None  # the hub's line for that
+
+    def problem(self) -> str | None:
+        if self.refusal is None:
+            return None
+        return f"{self.kept} node purge(s) kept to report at a later sync: {self.refusal}"
+
+
+def report_purges(channel: grpc.Channel, store: NodeStore, timeout_s: float,
+                  peer: str = "hub") -> PurgeReporting:
+    """Send purges not reported yet, oldest first; marked reported only once the hub has
+    them. A report the hub refuses for its bound of a day (RESOURCE_EXHAUSTED) stays
+    unreported, with the rest, for a later sync; any other refusal raises."""
     create_tables(store)
     rows = store.db.execute(
         "SELECT purge_id, purged_at, cutoff, retention_months, sightings FROM purge_log "
         "WHERE reported_at IS NULL ORDER BY purged_at").fetchall()
-    if not rows:
-        return 0
-    report = records_pb2.PurgeReport(purges=[
-        records_pb2.NodePurge(purge_id=p, purged_at=at, cutoff=c, retention_months=m,
-                              sightings=n) for p, at, c, m, n in rows])
-    records_pb2_grpc.RecordServiceStub(channel).ReportPurges(report, timeout=timeout_s)
-    stamp = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    with store.db.conn:
-        store.db.conn.executemany("UPDATE purge_log SET reported_at = ? WHERE purge_id = ?",
-                                  [(stamp, row[0]) for row in rows])
-    return len(rows)
+    stub = records_pb2_grpc.RecordServiceStub(channel)
+    reported = 0
+    for start in range(0, len(rows), PURGES_PER_REPORT):
+        chunk = rows[start : start + PURGES_PER_REPORT]
+        report = records_pb2.PurgeReport(purges=[
+            records_pb2.NodePurge(purge_id=p, purged_at=at, cutoff=c, retention_months=m,
+                                  sightings=n) for p, at, c, m, n in chunk])
+        try:
+            stub.ReportPurges(report, timeout=timeout_s)
+        except grpc.RpcError as error:
+            if error.code() != grpc.StatusCode.RESOURCE_EXHAUSTED:
+                raise
+            return PurgeReporting(reported, len(rows) - reported,
+                                  describe_rpc_error(error, peer))
+        stamp = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        with store.db.conn:
+            store.db.conn.executemany("UPDATE purge_log SET reported_at = ? WHERE purge_id = ?",
+                                      [(stamp, row[0]) for row in chunk])
+        reported += len(chunk)
+    return PurgeReporting(reported, 0)
 
 
 class LeftOut(NamedTuple):
