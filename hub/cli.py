@@ -36,7 +36,7 @@ from hub.node_contacts import SILENT_DAYS, describe_contacts, node_rows
 from hub.restore import SET_ASIDE, restore
 from hub.retention import RetentionJob, purge
 from hub.revocation import REASONS as REVOKE_REASONS
-from hub.revocation import revoke
+from hub.revocation import parse_fingerprint, revoke, revoke_fingerprint
 from hub.server import start_hub
 from hub.settings import HubSettings, RetentionSettings, load_settings, settings_toml
 from hub.status import status_lines, uncatalogued_signals, unrouted_gemeenten
@@ -360,15 +360,23 @@ def cmd_log_key_replace(args: argparse.Namespace) -> int:
 
 def cmd_revoke(args: argparse.Namespace) -> int:
     config = load_config(HOME.path(args))
-    pem = Path(args.cert).read_bytes()
+    # the PEM, or (a lost laptop: no file left) the SHA-256 of one the hub has seen
+    pem = Path(args.cert).read_bytes() if args.cert else None
+    fingerprint = parse_fingerprint(args.fingerprint) if args.fingerprint else None
     store = HubStore.for_operator(config.db_path)
     try:
         with store.transaction() as conn:
-            revoked = revoke(conn, pem, args.reason, operator_actor(), utc_now())
+            if pem is not None:
+                revoked = revoke(conn, pem, args.reason, operator_actor(), utc_now())
+            else:
+                assert fingerprint is not None  # argparse requires one of the two
+                revoked = revoke_fingerprint(conn, fingerprint, args.reason,
+                                             operator_actor(), utc_now())
     finally:
         store.close()
     if revoked.already:
-        print(f"{args.cert}: the certificate of {revoked.principal} was revoked before")
+        print(f"{args.cert or args.fingerprint}: the certificate of {revoked.principal} was "
+              "revoked before")
         return 0
     print(f"revoked the certificate of {revoked.principal} ({revoked.sha256.hex()[:16]}; "
           f"{args.reason}), logged; a serving hub refuses it from its next call. Issue "
@@ -450,8 +458,14 @@ def register(groups: argparse._SubParsersAction) -> None:
         "revoke", help="refuse a certificate from now on (a stolen or lost key; also while "
                        "serving)")
     HOME.add_to(revoke_cmd)
-    revoke_cmd.add_argument("--cert", required=True, metavar="PEM",
-                            help="the certificate to refuse (a node's, a RIEC's, an auditor's)")
+    which = revoke_cmd.add_mutually_exclusive_group(required=True)
+    which.add_argument("--cert", metavar="PEM",
+                       help="the certificate to refuse (a node's, a RIEC's, an auditor's)")
+    which.add_argument("--fingerprint", metavar="SHA256HEX",
+                       help="instead of --cert, when the file is lost with the key: the "
+                            "certificate's SHA-256 (as in the hub's journal, the CA's "
+                            "records, or an upload's node_cert in an audit export), of a "
+                            "certificate that signed an upload to this hub")
     revoke_cmd.add_argument("--reason", required=True, choices=REVOKE_REASONS,
                             help="recorded in the log entry of the revocation")
     revoke_cmd.set_defaults(run=cmd_revoke)

@@ -62,17 +62,53 @@ class Revoked:
 
 def revoke(conn: sqlite3.Connection, pem: bytes, reason: str, actor: str, at: str) -> Revoked:
     """Revoke the certificate `pem` inside the caller's transaction, and log it."""
-    if reason not in REASONS:
-        raise RevocationError(f"reason {reason!r}: one of {', '.join(REASONS)}")
     try:
         cert = x509.load_pem_x509_certificate(pem)
         principal = str(principal_of_certificate(cert))
     except ValueError as exc:
         raise RevocationError(f"not a zichtlijn certificate ({exc})") from None
+    return _revoke(conn, certificate_sha256(cert), principal, reason, actor, at)
+
+
+def parse_fingerprint(text: str) -> bytes:
+    """A certificate's SHA-256 as the hub's journal and log entries write it (64 hex
+    digits), or as `openssl x509 -fingerprint -sha256` does (pairs joined by colons)."""
+    digits = text.strip().replace(":", "").lower()
+    try:
+        fingerprint = bytes.fromhex(digits)
+    except ValueError:
+        fingerprint = b""
+    if len(fingerprint) != 32 or len(digits) != 64:
+        raise RevocationError(f"{text!r} is not a certificate's SHA-256 (64 hex digits)")
+    return fingerprint
+
+
+def revoke_fingerprint(conn: sqlite3.Connection, fingerprint: bytes, reason: str, actor: str,
+                       at: str) -> Revoked:
+    """Revoke by SHA-256 a certificate the hub has seen, for an operator without its PEM
+    (a lost laptop). The holder comes from the certificates the hub keeps of every
+    upload's signer (hub/upload_records.py), which the audit export also reads; a
+    certificate it never saw cannot be named here, so its PEM is needed."""
+    row = conn.execute("SELECT principal FROM certificates WHERE sha256 = ?",
+                       [fingerprint]).fetchone()
+    if row is None:
+        row = conn.execute("SELECT principal FROM revoked_certificates WHERE sha256 = ?",
+                           [fingerprint]).fetchone()
+    if row is None:
+        raise RevocationError(
+            f"the hub has never seen certificate {fingerprint.hex()} (it keeps the "
+            "certificates that signed an upload): revoke it with --cert FILE, its PEM from "
+            "the CA")
+    return _revoke(conn, fingerprint, row[0], reason, actor, at)
+
+
+def _revoke(conn: sqlite3.Connection, fingerprint: bytes, principal: str, reason: str,
+            actor: str, at: str) -> Revoked:
+    if reason not in REASONS:
+        raise RevocationError(f"reason {reason!r}: one of {', '.join(REASONS)}")
     if principal == "hub:hub":
         raise RevocationError("the hub's own certificate is replaced, not revoked "
                               "(README \"Changing the CA\")")
-    fingerprint = certificate_sha256(cert)
     if conn.execute("SELECT 1 FROM revoked_certificates WHERE sha256 = ?",
                     [fingerprint]).fetchone():
         return Revoked(fingerprint, principal, True)

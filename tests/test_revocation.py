@@ -70,6 +70,82 @@ def test_a_revoked_node_certificate_is_refused_and_its_successor_works(
     assert code == 0 and "1 certificate_revoked" in out
 
 
+def sha256_of(pem_file: Path) -> str:
+    from cryptography import x509
+
+    from zichtlijn.certsign import certificate_sha256
+
+    return certificate_sha256(x509.load_pem_x509_certificate(pem_file.read_bytes())).hex()
+
+
+def test_a_lost_certificate_is_revoked_by_its_fingerprint(tmp_path, secret_file, own_ca,
+                                                          capsys):
+    """After a lost laptop the operator may hold no copy of its PEM: the SHA-256 names it,
+    and the hub knows whose it is from the uploads it signed."""
+    ca, pki = own_ca
+    hub_home = tmp_path / "hub"
+    with running_hub(tmp_path, pki) as hub:
+        amsterdam = node(tmp_path, pki, secret_file, "GM0363", hub)
+        import_and_sync(tmp_path, amsterdam, [ROW])
+        lost = sha256_of(pki.root / "node-GM0363.pem")
+        capsys.readouterr()
+        assert run("hub", "revoke", "--home", hub_home, "--fingerprint", lost.upper(),
+                   "--reason", "key_lost") == 0  # while the hub serves
+        out = capsys.readouterr().out
+        assert out.startswith(f"revoked the certificate of node:GM0363 ({lost[:16]}; key_lost)")
+        assert run("node", "sync", "--home", amsterdam) == 1
+        err = capsys.readouterr().err
+        assert "revoked at the hub" in err and err.count("\n") == 1
+        # as openssl x509 -fingerprint -sha256 writes it
+        colons = ":".join(lost[i:i + 2] for i in range(0, 64, 2)).upper()
+        assert run("hub", "revoke", "--home", hub_home, "--fingerprint", colons,
+                   "--reason", "key_lost") == 0
+        assert "the certificate of node:GM0363 was revoked before" in capsys.readouterr().out
+        issue(ca, pki.root, "node", "GM0363")  # its successor works at once
+        assert run("node", "sync", "--home", amsterdam) == 0
+    code, out = audit_hub(hub_home, pki.root / "ca.pem", capsys)
+    assert code == 0 and "1 certificate_revoked" in out
+
+
+def test_a_fingerprint_the_hub_never_saw_needs_the_pem(tmp_path, secret_file, own_ca, capsys):
+    ca, pki = own_ca
+    hub_home = tmp_path / "hub"
+    with running_hub(tmp_path, pki) as hub:
+        rotterdam = node(tmp_path, pki, secret_file, "GM0599", hub)  # never uploaded
+        unseen = sha256_of(pki.root / "node-GM0599.pem")
+        capsys.readouterr()
+        assert run("hub", "revoke", "--home", hub_home, "--fingerprint", unseen,
+                   "--reason", "key_lost") == 1
+        assert capsys.readouterr().err == (
+            f"zichtlijn: the hub has never seen certificate {unseen} (it keeps the "
+            "certificates that signed an upload): revoke it with --cert FILE, its PEM from "
+            "the CA\n")
+        for bad in ("abc", "g" * 64, unseen[:-2]):
+            assert run("hub", "revoke", "--home", hub_home, "--fingerprint", bad,
+                       "--reason", "key_lost") == 1
+            err = capsys.readouterr().err
+            assert err == (f"zichtlijn: {bad!r} is not a certificate's SHA-256 (64 hex "
+                           "digits)\n")
+        import_and_sync(tmp_path, rotterdam, [ROW])  # nothing was revoked
+    assert run("hub", "status", "--home", hub_home) == 0
+    assert "revoked      " not in capsys.readouterr().out
+    # one that never uploaded (a RIEC's), revoked from its PEM, is known by its fingerprint
+    issue(ca, pki.root, "riec", "rotterdam")
+    riec = pki.root / "riec-rotterdam.pem"
+    assert run("hub", "revoke", "--home", hub_home, "--cert", riec, "--reason", "left") == 0
+    assert run("hub", "revoke", "--home", hub_home, "--fingerprint", sha256_of(riec),
+               "--reason", "left") == 0
+    assert "the certificate of riec:rotterdam was revoked before" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("which", [[], ["--cert", "x.pem", "--fingerprint", "ab" * 32]])
+def test_revoke_takes_the_pem_or_the_fingerprint_not_both(tmp_path, which, capsys):
+    with pytest.raises(SystemExit) as exited:
+        run("hub", "revoke", "--home", tmp_path, *which, "--reason", "key_lost")
+    assert exited.value.code == 2
+    assert "--cert" in capsys.readouterr().err
+
+
 def test_an_upload_a_hub_took_from_a_revoked_certificate_fails_the_audit(
         tmp_path, secret_file, own_ca, monkeypatch, capsys):
     _, pki = own_ca
