@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from hub.admin_cli import serving
 from linkage.compare import MatchPolicy
 from node.csv_import import RowError, parse_row
 from tests.alert_helpers import HEADER, IULIA, ZSOFIA, days_ago, sync_rows
@@ -202,10 +203,21 @@ def test_hub_keeps_a_code_outside_its_catalogue_weighing_0_and_status_names_it(
     assert ("node:GM0363 sent signal code(s) outside signals.toml, stored as sent and weighing "
             "0 until it lists them: loverboy") in caplog.text
     home = hub_home_with_alerts(hub, pki)
+    with serving(home):  # the lock `hub serve` holds: the service is well
+        code, out, _ = run(capsys, "hub", "status", "--home", str(home), "--check")
+        # one town's data slip is no page for the national on-call: its own status
+        assert code == 3, out
+        assert [line.strip() for line in out.splitlines() if "WARNING" in line] == [
+            "WARNING: 1 signal code(s) outside signals.toml weigh 0 in the alerts: "
+            "loverboy (2) sightings; list them, or correct the nodes' exports (README "
+            "\"Match alerts for the RIEC\")"]
+        with hub.store.transaction() as conn:  # and a node gone silent besides: the service
+            conn.execute("UPDATE node_contacts SET last_report_at = '2000-01-01T00:00:00+00:00'")
+        code, out, _ = run(capsys, "hub", "status", "--home", str(home), "--check")
+        assert code == 1 and "was last heard from 2000-01-01" in out
+        assert run(capsys, "hub", "status", "--home", str(home))[0] == 0  # information
     code, out, _ = run(capsys, "hub", "status", "--home", str(home), "--check")
-    assert code == 1
-    assert ("WARNING: 1 signal code(s) outside signals.toml weigh 0 in the alerts: "
-            "loverboy (2) sightings") in out
+    assert code == 1  # not serving, whatever the data
 
 
 def test_hub_relink_evaluates_the_alerts_again(tmp_path, pki, hub, carousel, capsys):
