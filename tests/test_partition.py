@@ -198,3 +198,28 @@ def test_audit_verify_catches_two_persons_joined_in_the_hub_database(tmp_path, p
             "SELECT entry FROM audit_entries WHERE CAST(entry AS TEXT) LIKE '%\"relink\"%'")]
     assert reasons == ["stored_persons_differ"]
 
+
+
+def test_a_link_run_written_into_the_log_by_hand_is_reported(tmp_path, pki, secret_file,
+                                                            capsys):
+    """The insider who joins two persons and writes a `link_run` entry recording the
+    joined persons (the hub signs whatever hub.db holds) passes the persons check; but the
+    linker logs a run only when it links a new sighting, and one of none is reported."""
+    from hub import audit_log
+    from hub.store import utc_now
+
+    with running_hub(tmp_path, pki) as hub:
+        three_towns(tmp_path, pki, secret_file, hub)
+        persons = persons_of(hub)
+    moved = next(iter(persons))
+    into = next(p for p in persons.values() if p != persons[moved])
+    with sqlite3.connect(tmp_path / "hub" / "hub.db") as conn:
+        conn.execute("UPDATE sightings SET person_id = ? WHERE sighting_uuid = ?",
+                     [into, moved])
+        audit_log.append(conn, utc_now(), "hub:hub", "link_run", new_sightings=0,
+                         candidate_pairs=0, new_links=0, persons_changed=1,
+                         partition=partition.stored_partition(conn))
+    code, out = audit_hub(tmp_path / "hub", pki.root / "ca.pem", capsys)
+    assert code == 1
+    assert "link run of no new sightings, which the linker never logs" in out
+    assert "moved between persons" not in out  # the forged entry records the join

@@ -322,8 +322,8 @@ def test_truncated_and_regrown_log_is_caught(site, tmp_path):
         audit_log.append_entries(conn, [
             audit_log.encode_entry("2026-01-01T00:00:00+00:00", "hub:hub", "link_run",
                                    {"new_sightings": 2, "new_links": 1})
-        ] + [audit_log.encode_entry("2026-01-01T00:00:00+00:00", "hub:hub", "link_run",
-                                    {"new_sightings": 0}) for _ in range(3)])
+        ] + [audit_log.encode_entry("2026-01-01T00:00:00+00:00", "operator-cli:root",
+                                    "lookups_enabled", {"scope": "all"}) for _ in range(3)])
     careless = tmp_path / "careless.db"
     _snapshot(conn, careless)
     with conn:  # the careful insider also covers its tracks

@@ -233,6 +233,12 @@ class _EntryReader:
             if not isinstance(new, int) or new < 0:
                 self.report.add(f"entry #{index}: link run without a count of new sightings",
                                 index)
+            elif new == 0:
+                # the linker logs a run only when it links something: a run of none that
+                # records persons moved them without the linker (written into hub.db)
+                self.report.add(f"entry #{index}: link run of no new sightings, which the "
+                                "linker never logs (written outside the linker?)", index,
+                                RECONCILE)
             else:
                 self.linked_since_relink += new
                 self.report.link_runs += 1
