@@ -15,18 +15,20 @@ identifier that appears in alerts or exports.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import sqlite3
 from dataclasses import dataclass
 
-from hub import alert_evidence, audit_log
+from cryptography import x509
+
+from hub import alert_evidence, audit_log, upload_records
 from hub.alerts.engine import AlertEngine
 from hub.linker import Linker, RemovalRun
 from hub.store import HubStore, utc_now
 from hub.validate import validate_batch
 from linkage.schema import LinkageSchema
 from zichtlijn import wire
+from zichtlijn.certsign import sighting_ref
 from zichtlijn.erasure import truncate_wal
 from zichtlijn.v1 import encoding_pb2, sync_pb2
 
@@ -61,8 +63,29 @@ class NotOwn(PermissionError):
 REFUSED_NOT_OWN = "another_gemeente"
 
 
-def sighting_ref(sighting_uuid: str) -> str:
-    return hashlib.sha256(b"zichtlijn-audit-sighting\x00" + sighting_uuid.encode()).hexdigest()[:32]
+@dataclass(frozen=True)
+class NodeSigned:
+    """The calling node's certificate and its signature over the withdraw or correct
+    statement (zichtlijn/certsign.py), checked by the caller: logged in the entry as
+    `node_cert` and `node_sig`, as an upload's are, so an auditor can tell the change
+    from one the hub wrote under the node's name."""
+
+    cert: x509.Certificate
+    signature: bytes
+
+    def fields(self, conn: sqlite3.Connection, gemeente: str) -> dict[str, str]:
+        """The entry's fields; keeps the certificate for the export (the auditor checks
+        the signature offline), in the transaction of the entry."""
+        upload_records.record_certificate(conn, f"node:{gemeente}", self.cert)
+        return upload_records.entry_fields(self.cert, self.signature)
+
+
+def _signed_fields(conn: sqlite3.Connection, gemeente: str,
+                   signed: NodeSigned | None) -> dict[str, str]:
+    # None: the hub's own code called without a node's request (tests, benchmarks); such
+    # an entry carries no signature, which `audit verify` reports once any node's signed
+    # withdrawal or correction is in the log
+    return {} if signed is None else signed.fields(conn, gemeente)
 
 
 @dataclass(frozen=True)
@@ -82,7 +105,7 @@ def _held(store: HubStore, sighting_uuid: str, gemeente: str) -> tuple | None:
 
 def withdraw(store: HubStore, linker: Linker, gemeente: str, sighting_uuid: str,
              reason: str, alerts: AlertEngine | None = None,
-             wait: float | None = None) -> RecordOutcome:
+             wait: float | None = None, signed: NodeSigned | None = None) -> RecordOutcome:
     """Remove one of `gemeente`'s sightings and re-cluster; remembered so it stays out.
 
     Alerts holding it are updated, or closed as `evidence_withdrawn` when no
@@ -105,7 +128,7 @@ def withdraw(store: HubStore, linker: Linker, gemeente: str, sighting_uuid: str,
         audit_log.append(conn, at, f"node:{gemeente}", "withdraw",
                          sighting=sighting_ref(sighting_uuid), reason=reason,
                          removed=held is not None, persons_changed=run.persons_changed,
-                         **details, **run.logged())
+                         **details, **run.logged(), **_signed_fields(conn, gemeente, signed))
 
     if held is None:
         with store.transaction() as conn:
@@ -119,7 +142,8 @@ def withdraw(store: HubStore, linker: Linker, gemeente: str, sighting_uuid: str,
             elif owner[0] != gemeente:
                 audit_log.append(conn, at, f"node:{gemeente}", "withdraw",
                                  sighting=sighting_ref(sighting_uuid), reason=reason,
-                                 removed=False, persons_changed=0, refused=REFUSED_NOT_OWN)
+                                 removed=False, persons_changed=0, refused=REFUSED_NOT_OWN,
+                                 **_signed_fields(conn, gemeente, signed))
         if owner is None:
             return RecordOutcome(False, 0)
         if owner[0] != gemeente:
@@ -127,7 +151,7 @@ def withdraw(store: HubStore, linker: Linker, gemeente: str, sighting_uuid: str,
                          "nothing was withdrawn")
         # its own upload landed since `_held` looked: withdraw it as held (a tombstone
         # alone would leave it held while the node deletes its row)
-        return withdraw(store, linker, gemeente, sighting_uuid, reason, alerts, wait)
+        return withdraw(store, linker, gemeente, sighting_uuid, reason, alerts, wait, signed)
     run = linker.remove([held[0]], record, wait)
     settled = alert_evidence.settle(store, alerts, [sighting_uuid], touched,
                                     alert_evidence.WITHDRAWN)
@@ -138,7 +162,8 @@ def withdraw(store: HubStore, linker: Linker, gemeente: str, sighting_uuid: str,
 
 def correct(store: HubStore, linker: Linker, schema: LinkageSchema, gemeente: str,
             sighting: encoding_pb2.EncodedSighting, today: dt.date,
-            alerts: AlertEngine | None = None, wait: float | None = None) -> RecordOutcome:
+            alerts: AlertEngine | None = None, wait: float | None = None,
+            signed: NodeSigned | None = None) -> RecordOutcome:
     """Replace one of `gemeente`'s sightings by its corrected encoding, same UUID.
 
     The sighting stays (same UUID): the rules are evaluated again and update the
@@ -163,7 +188,8 @@ def correct(store: HubStore, linker: Linker, schema: LinkageSchema, gemeente: st
                "old_digest": bytes(old_digest).hex(), "new_digest": new_digest.hex()}
     if bytes(old_digest) == new_digest:
         with store.transaction() as conn:
-            audit_log.append(conn, at, actor, "correct", changed=False, **details)
+            audit_log.append(conn, at, actor, "correct", changed=False, **details,
+                             **_signed_fields(conn, gemeente, signed))
         return RecordOutcome(False, 0)
 
     def record(conn: sqlite3.Connection, run: RemovalRun) -> None:
@@ -171,7 +197,8 @@ def correct(store: HubStore, linker: Linker, schema: LinkageSchema, gemeente: st
         # afresh right after, as the newest sighting
         HubStore._insert_sighting(conn, gemeente, bytes(batch), received_at, sighting)
         audit_log.append(conn, at, actor, "correct", changed=True, linked=run.linked,
-                         persons_changed=run.persons_changed, **details, **run.logged())
+                         persons_changed=run.persons_changed, **details, **run.logged(),
+                         **_signed_fields(conn, gemeente, signed))
 
     holding = alert_evidence.alerts_holding(store, [sighting.sighting_uuid])
     run = linker.remove([seq], record, wait)

@@ -10,6 +10,7 @@ import uuid
 from collections.abc import Callable
 
 import grpc
+from cryptography import x509
 
 from hub import lookup_control, records
 from hub.alerts.engine import AlertEngine
@@ -21,6 +22,13 @@ from hub.store import HubStore, utc_now
 from hub.unusable import LinkerRequired, linker_wait
 from hub.validate import Refusal
 from linkage.schema import LinkageSchema
+from zichtlijn import wire
+from zichtlijn.certsign import (
+    correct_statement,
+    sighting_ref,
+    verify_statement,
+    withdraw_statement,
+)
 from zichtlijn.identity import Principal
 from zichtlijn.transport import NOT_OWN, require_role
 from zichtlijn.v1 import records_pb2, records_pb2_grpc
@@ -43,6 +51,25 @@ def _is_uuid(value: str) -> bool:
         return str(uuid.UUID(value)) == value
     except ValueError:
         return False
+
+
+def _node_signed(context: grpc.ServicerContext, node: Principal, statement: bytes,
+                 signature: bytes, what: str) -> records.NodeSigned:
+    """The node's signature over `statement`, checked against its client certificate
+    before anything is changed, or the call refused (INVALID_ARGUMENT, one line, nothing
+    written): only a change the node signed goes into the log under its name."""
+    if not signature:
+        log.warning("%s by %s refused: no node_signature", what, node)
+        context.abort(grpc.StatusCode.INVALID_ARGUMENT,
+                      f"a {what} needs the node's node_signature (a node older than this "
+                      "hub sends none: upgrade it); nothing was changed")
+    cert = x509.load_pem_x509_certificate(context.auth_context()["x509_pem_cert"][0])
+    if not verify_statement(cert, statement, signature):
+        log.warning("%s by %s refused: node_signature does not verify", what, node)
+        context.abort(grpc.StatusCode.INVALID_ARGUMENT,
+                      f"node_signature does not verify with the client certificate of {node}"
+                      f" for this {what}; nothing was changed")
+    return records.NodeSigned(cert, signature)
 
 
 def _purge_problem(report: records_pb2.PurgeReport) -> str | None:
@@ -79,7 +106,8 @@ class RecordService(records_pb2_grpc.RecordServiceServicer):
                                     else settings_of(store.path.parent).uploads.per_node_per_day)
 
     def _charge(self, context: grpc.ServicerContext, node: Principal,
-                request: records_pb2.CorrectRequest) -> float:
+                request: records_pb2.CorrectRequest, signed: records.NodeSigned,
+                new_digest: bytes) -> float:
         """Take one slot of the node's lookup budget for this correction (the time it was
         taken at), or refuse the correction, logged, with nothing changed.
 
@@ -90,8 +118,10 @@ class RecordService(records_pb2_grpc.RecordServiceServicer):
         with self.store.transaction() as conn:
             wait = lookup_control.admit(conn, node.name, admitted_at := self.clock(), per_hour)
             if wait is not None:
+                # with the digest the node signed, so the signature can be checked
                 audit(conn, utc_now(), str(node), "correct_refused", reason="rate_limit",
-                      sighting=records.sighting_ref(request.sighting.sighting_uuid))
+                      sighting=sighting_ref(request.sighting.sighting_uuid),
+                      new_digest=new_digest.hex(), **signed.fields(conn, node.name))
         if wait is not None:
             log.warning("correction by %s refused: rate limit", node)
             context.abort(grpc.StatusCode.RESOURCE_EXHAUSTED,
@@ -109,6 +139,9 @@ class RecordService(records_pb2_grpc.RecordServiceServicer):
         if reason is None:
             context.abort(grpc.StatusCode.INVALID_ARGUMENT,
                           "a withdrawal needs a reason (recorded in error or erasure request)")
+        signed = _node_signed(context, node, withdraw_statement(
+            node.name, sighting_ref(request.sighting_uuid), reason),
+            bytes(request.node_signature), "withdrawal")
         admitted_at = self.clock()
         try:
             with self.store.transaction() as conn:
@@ -122,7 +155,7 @@ class RecordService(records_pb2_grpc.RecordServiceServicer):
                 try:
                     outcome = records.withdraw(self.store, self.linker, node.name,
                                                request.sighting_uuid, reason, self.alerts,
-                                               linker_wait(context))
+                                               linker_wait(context), signed)
                 except (LinkerBusyError, LinkerUnusableError):
                     # nothing changed: the node asks again, which must not cost it twice
                     with self.store.transaction() as conn:
@@ -143,13 +176,17 @@ class RecordService(records_pb2_grpc.RecordServiceServicer):
     def Correct(self, request: records_pb2.CorrectRequest,
                 context: grpc.ServicerContext) -> records_pb2.CorrectReply:
         node = require_role(context, "node")
-        admitted_at = self._charge(context, node, request)
+        new_digest = wire.sighting_digest(request.sighting)
+        signed = _node_signed(context, node, correct_statement(
+            node.name, sighting_ref(request.sighting.sighting_uuid), new_digest),
+            bytes(request.node_signature), "correction")
+        admitted_at = self._charge(context, node, request, signed, new_digest)
         try:
             with LinkerRequired(context, NOTHING_CHANGED):
                 try:
                     outcome = records.correct(self.store, self.linker, self.schema,
                                               node.name, request.sighting, dt.date.today(),
-                                              self.alerts, linker_wait(context))
+                                              self.alerts, linker_wait(context), signed)
                 except (LinkerBusyError, LinkerUnusableError):
                     # nothing changed and nothing was learned: the node runs it again
                     with self.store.transaction() as conn:

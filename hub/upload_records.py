@@ -39,7 +39,8 @@ def create_tables(conn: sqlite3.Connection) -> None:
 
 
 def entry_fields(cert: x509.Certificate | None, signature: bytes) -> dict[str, str]:
-    """Fields of the upload entry that let an auditor check the node's batch signature."""
+    """Fields of an upload, withdraw or correct entry that let an auditor check the
+    node's signature."""
     if cert is None:
         return {}
     return {"node_cert": certificate_sha256(cert).hex(),
@@ -55,11 +56,17 @@ def record_batch(conn: sqlite3.Connection, batch_digest: bytes, leaf_index: int,
         [batch_digest, leaf_index, b"".join(wire.sighting_digest(s) for s in sightings)],
     )
     if cert is not None:
-        conn.execute(
-            "INSERT OR IGNORE INTO certificates (sha256, principal, pem) VALUES (?, ?, ?)",
-            [certificate_sha256(cert), principal,
-             cert.public_bytes(serialization.Encoding.PEM)],
-        )
+        record_certificate(conn, principal, cert)
+
+
+def record_certificate(conn: sqlite3.Connection, principal: str,
+                       cert: x509.Certificate) -> None:
+    """Keep a certificate that signed an entry (an upload, a withdrawal, a correction),
+    once, so the export can hand it to the auditor."""
+    conn.execute(
+        "INSERT OR IGNORE INTO certificates (sha256, principal, pem) VALUES (?, ?, ?)",
+        [certificate_sha256(cert), principal, cert.public_bytes(serialization.Encoding.PEM)],
+    )
 
 
 def leaf_of(conn: sqlite3.Connection, batch_digest: bytes) -> int | None:

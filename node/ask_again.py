@@ -17,13 +17,13 @@ from dataclasses import dataclass
 
 import grpc
 
-from node.records import REASONS
+from node.records import Signer
 from node.recover import list_held
 from node.retention import create_tables
 from node.store import NodeStore
 from zichtlijn import wire
 from zichtlijn.transport import describe_rpc_error
-from zichtlijn.v1 import encoding_pb2, records_pb2, records_pb2_grpc
+from zichtlijn.v1 import encoding_pb2, records_pb2_grpc
 
 
 @dataclass(frozen=True)
@@ -50,10 +50,11 @@ class AskedAgain:
 
 
 def ask_again(channel: grpc.Channel, store: NodeStore, timeout_s: float,
-              peer: str = "hub") -> AskedAgain:
+              peer: str = "hub", signer: Signer | None = None) -> AskedAgain:
     """Withdraw and correct again at the hub whatever it holds against this node's
     withdrawals and corrections; how many of each. A refusal for the hub's bound of a
-    day stops the asking and is returned; any other refusal raises."""
+    day stops the asking and is returned; any other refusal raises. Each request is
+    signed afresh by `signer` (the node home's by default), as the first one was."""
     create_tables(store)
     held = {s.sighting_uuid: bytes(s.content_digest)
             for s in list_held(channel, timeout_s).held}
@@ -70,15 +71,15 @@ def ask_again(channel: grpc.Channel, store: NodeStore, timeout_s: float,
         # not held: lost with its upload, which the sync sends again as corrected
         if uuid in held and held[uuid] != wire.sighting_digest(message):
             corrected.append(message)
+    if withdrawn or corrected:
+        signer = signer or Signer.for_home(store.path.parent)
     withdrawals = corrections = 0
     try:
         for uuid, reason in withdrawn:
-            stub.Withdraw(records_pb2.WithdrawRequest(sighting_uuid=uuid,
-                                                      reason=REASONS[reason]),
-                          timeout=timeout_s)
+            stub.Withdraw(signer.withdraw(uuid, reason), timeout=timeout_s)
             withdrawals += 1
         for message in corrected:
-            stub.Correct(records_pb2.CorrectRequest(sighting=message), timeout=timeout_s)
+            stub.Correct(signer.correct(message), timeout=timeout_s)
             corrections += 1
     except grpc.RpcError as error:
         if error.code() != grpc.StatusCode.RESOURCE_EXHAUSTED:

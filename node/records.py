@@ -17,16 +17,26 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from pathlib import Path
 
 import grpc
+from cryptography.hazmat.primitives.asymmetric import ec
 
 from linkage.encode import Encoder
+from node.config import NodeConfig, load_config
 from node.epoch_views import packed_digests
 from node.identity_input import parse_identity
 from node.importer import encode_sighting
 from node.retention import Refusal, create_tables
 from node.store import NodeStore
 from zichtlijn import wire
+from zichtlijn.certsign import (
+    correct_statement,
+    load_signing_key,
+    sighting_ref,
+    sign_statement,
+    withdraw_statement,
+)
 from zichtlijn.erasure import truncate_wal
 from zichtlijn.errors import CliError
 from zichtlijn.transport import NOT_OWN
@@ -36,6 +46,41 @@ REASONS = {
     "error": records_pb2.WITHDRAW_REASON_RECORDED_IN_ERROR,
     "erasure": records_pb2.WITHDRAW_REASON_ERASURE_REQUEST,
 }
+#: the reason as the hub logs it, which is what the node signs
+LOGGED_REASONS = {"error": "recorded_in_error", "erasure": "erasure_request"}
+
+
+@dataclass(frozen=True)
+class Signer:
+    """Signs this node's withdrawals and corrections with its certificate's key, as its
+    upload batches are (zichtlijn/certsign.py): the hub refuses them unsigned and logs
+    the signature, so an auditor can tell them from changes the hub made in its name."""
+
+    gemeente: str  # as the client certificate names it: what the hub checks against
+    key: ec.EllipticCurvePrivateKey
+
+    @classmethod
+    def of(cls, config: NodeConfig) -> Signer:
+        _, _, key_pem = config.tls.read()
+        return cls(config.tls.principal().name, load_signing_key(key_pem))
+
+    @classmethod
+    def for_home(cls, home: Path) -> Signer:
+        return cls.of(load_config(home))
+
+    def withdraw(self, sighting_uuid: str, reason: str) -> records_pb2.WithdrawRequest:
+        """The request to withdraw; `reason` as `node withdraw --reason` takes it."""
+        statement = withdraw_statement(self.gemeente, sighting_ref(sighting_uuid),
+                                       LOGGED_REASONS[reason])
+        return records_pb2.WithdrawRequest(sighting_uuid=sighting_uuid, reason=REASONS[reason],
+                                           node_signature=sign_statement(self.key, statement))
+
+    def correct(self, sighting: encoding_pb2.EncodedSighting) -> records_pb2.CorrectRequest:
+        """The request to correct: `sighting` as the hub is to hold it, UUID included."""
+        statement = correct_statement(self.gemeente, sighting_ref(sighting.sighting_uuid),
+                                      wire.sighting_digest(sighting))
+        return records_pb2.CorrectRequest(sighting=sighting,
+                                          node_signature=sign_statement(self.key, statement))
 
 
 @dataclass(frozen=True)
@@ -78,8 +123,11 @@ class Outcome:
 
 
 def withdraw(channel: grpc.Channel | None, store: NodeStore, case_ref: str, reason: str,
-             today: dt.date, timeout_s: float, on: str | None = None) -> Outcome:
-    """Remove the sighting at the hub (if synced), then here, leaving only a tombstone."""
+             today: dt.date, timeout_s: float, on: str | None = None,
+             signer: Signer | None = None) -> Outcome:
+    """Remove the sighting at the hub (if synced), then here, leaving only a tombstone.
+
+    The request is signed by `signer`, by default that of the node home holding `store`."""
     create_tables(store)
     sighting = stored(store, case_ref, on)
     reply = None
@@ -87,9 +135,9 @@ def withdraw(channel: grpc.Channel | None, store: NodeStore, case_ref: str, reas
         if channel is None:
             raise CliError("the sighting was synced: the hub must be asked")
         try:
+            signer = signer or Signer.for_home(store.path.parent)
             reply = records_pb2_grpc.RecordServiceStub(channel).Withdraw(
-                records_pb2.WithdrawRequest(sighting_uuid=sighting.sighting_uuid,
-                                            reason=REASONS[reason]), timeout=timeout_s)
+                signer.withdraw(sighting.sighting_uuid, reason), timeout=timeout_s)
         except grpc.RpcError as error:
             # the hub does not name the other municipality; any other refusal (a revoked
             # certificate, a busy hub) says its own line
@@ -132,8 +180,10 @@ def _kept_fields(message: encoding_pb2.EncodedSighting) -> dict[str, str]:
 def correct(channel: grpc.Channel | None, store: NodeStore, case_ref: str,
             values: dict[str, str], encoders: list[Encoder], today: dt.date,
             refuse: Refusal, timeout_s: float,
-            known_signals: frozenset[str] | None = None, on: str | None = None) -> Outcome:
-    """Re-encode the sighting from `values` (see the module docstring) and replace it."""
+            known_signals: frozenset[str] | None = None, on: str | None = None,
+            signer: Signer | None = None) -> Outcome:
+    """Re-encode the sighting from `values` (see the module docstring) and replace it;
+    signed as `withdraw` is."""
     sighting = stored(store, case_ref, on)
     fields = {**_kept_fields(sighting.message), **values}
     observed_on = fields.pop("observed_on", sighting.observed_on)
@@ -155,8 +205,9 @@ def correct(channel: grpc.Channel | None, store: NodeStore, case_ref: str,
     if sighting.synced:
         if channel is None:
             raise CliError("the sighting was synced: the hub must be asked")
+        signer = signer or Signer.for_home(store.path.parent)
         reply = records_pb2_grpc.RecordServiceStub(channel).Correct(
-            records_pb2.CorrectRequest(sighting=message), timeout=timeout_s)
+            signer.correct(message), timeout=timeout_s)
     with store.db.conn:
         # the inspection system's export still holds the row as first imported: its digests
         # (not its encodings) and date are kept, so the import can leave that row out

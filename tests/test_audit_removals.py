@@ -15,10 +15,11 @@ from linkage.schema import default_schema
 from node.importer import import_csv
 from node.store import NodeStore
 from tests.audit_support import Site, actions, copy_export, edit, verify
+from tests.record_signing import correct_request, withdraw_request
 from tests.test_csv_import import csv_bytes, good
 from zichtlijn.keyfile import load_purpose_keys
 from zichtlijn.transport import secure_channel
-from zichtlijn.v1 import encoding_pb2, records_pb2, records_pb2_grpc
+from zichtlijn.v1 import encoding_pb2, records_pb2_grpc
 
 TODAY = dt.date(2026, 11, 23)
 
@@ -65,15 +66,14 @@ def site(tmp_path_factory, pki, secret_file):
                           row("E", "2026-05-03", "Ioana", "Vasile")])
     site.sync("GM0599")
     with records(site, "GM0363") as channel:
-        reply = records_pb2_grpc.RecordServiceStub(channel).Withdraw(records_pb2.WithdrawRequest(
-            sighting_uuid=stored(site, "GM0363", "B").sighting_uuid,
-            reason=records_pb2.WITHDRAW_REASON_ERASURE_REQUEST), timeout=10)
+        reply = records_pb2_grpc.RecordServiceStub(channel).Withdraw(withdraw_request(
+            pki, "node-GM0363", stored(site, "GM0363", "B").sighting_uuid), timeout=10)
         assert reply.removed
     corrected = stored(site, "GM0599", "D")
     corrected.signals.append("unlicensed")
     with records(site, "GM0599") as channel:
         assert records_pb2_grpc.RecordServiceStub(channel).Correct(
-            records_pb2.CorrectRequest(sighting=corrected), timeout=10).changed
+            correct_request(pki, "node-GM0599", corrected), timeout=10).changed
     # 18 months after A's control: A goes, the others stay
     assert purge(site.hub.store, site.hub.linker, dt.date(2027, 7, 10), 18).sightings == 1
     site.witness("GM0363")

@@ -27,9 +27,10 @@ from tests.lookup_support import (
     uuids_by_case,
     write_json,
 )
+from tests.record_signing import correct_request
 from tests.test_correction import WRONG, hub_row, stored_sighting
 from zichtlijn.transport import secure_channel
-from zichtlijn.v1 import records_pb2, records_pb2_grpc
+from zichtlijn.v1 import records_pb2_grpc
 
 PER_HOUR = 3
 
@@ -108,7 +109,7 @@ def test_corrections_share_the_lookup_hour_and_one_beyond_it_changes_nothing(
     other.signals.append("unlicensed")
     with secure_channel(f"127.0.0.1:{hub.port}", pki.tls("node-GM0363")) as channel:
         assert records_pb2_grpc.RecordServiceStub(channel).Correct(
-            records_pb2.CorrectRequest(sighting=other), timeout=10).changed
+            correct_request(pki, "node-GM0363", other), timeout=10).changed
 
     # an hour later the same command makes the correction
     with hub.store.transaction() as conn:
@@ -121,7 +122,7 @@ def test_corrections_share_the_lookup_hour_and_one_beyond_it_changes_nothing(
 def direct_correct(hub, pki, stem: str, sighting, timeout: float = 10):
     with secure_channel(f"127.0.0.1:{hub.port}", pki.tls(stem)) as channel:
         return records_pb2_grpc.RecordServiceStub(channel).Correct(
-            records_pb2.CorrectRequest(sighting=sighting), timeout=timeout)
+            correct_request(pki, stem, sighting), timeout=timeout)
 
 
 def test_every_correct_takes_a_slot_even_one_that_changes_nothing(world, pki):

@@ -26,6 +26,7 @@ from tests.lookup_support import (
     running_hub,
     uuids_by_case,
 )
+from tests.record_signing import withdraw_request
 from zichtlijn.transport import secure_channel
 from zichtlijn.v1 import records_pb2, records_pb2_grpc
 
@@ -50,9 +51,9 @@ def withdraw_made_up(hub, pki, count: int) -> None:
     channel, records = stub(hub, pki)
     with channel:
         for _ in range(count):
-            records.Withdraw(records_pb2.WithdrawRequest(
-                sighting_uuid=str(uuid.uuid4()),
-                reason=records_pb2.WITHDRAW_REASON_RECORDED_IN_ERROR), timeout=10)
+            records.Withdraw(withdraw_request(
+                pki, "node-GM0363", str(uuid.uuid4()),
+                records_pb2.WITHDRAW_REASON_RECORDED_IN_ERROR), timeout=10)
 
 
 def a_day_passes(hub) -> None:
@@ -69,9 +70,9 @@ def test_withdrawals_beyond_the_day_are_refused_with_nothing_written(amsterdam, 
     entries = len(actions(hub, "withdraw"))
     channel, records = stub(hub, pki)
     with channel, pytest.raises(grpc.RpcError) as refused:
-        records.Withdraw(records_pb2.WithdrawRequest(
-            sighting_uuid=str(uuid.uuid4()),
-            reason=records_pb2.WITHDRAW_REASON_RECORDED_IN_ERROR), timeout=10)
+        records.Withdraw(withdraw_request(
+            pki, "node-GM0363", str(uuid.uuid4()),
+            records_pb2.WITHDRAW_REASON_RECORDED_IN_ERROR), timeout=10)
     assert refused.value.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
     assert "at most 5 a day" in refused.value.details()
     assert len(hub.store.withdrawn_of("GM0363")) == PER_DAY

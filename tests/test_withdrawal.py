@@ -26,6 +26,7 @@ from tests.lookup_support import (
     three_towns,
     uuids_by_case,
 )
+from tests.record_signing import withdraw_request
 from zichtlijn.transport import secure_channel
 from zichtlijn.v1 import records_pb2, records_pb2_grpc
 
@@ -41,8 +42,7 @@ def withdraw_over_grpc(hub, pki, stem: str, sighting_uuid: str,
     """A Withdraw call straight to the hub, as the certificate `stem` (raises RpcError)."""
     with secure_channel(f"127.0.0.1:{hub.port}", pki.tls(stem)) as channel:
         return records_pb2_grpc.RecordServiceStub(channel).Withdraw(
-            records_pb2.WithdrawRequest(sighting_uuid=sighting_uuid, reason=reason),
-            timeout=10)
+            withdraw_request(pki, stem, sighting_uuid, reason), timeout=10)
 
 
 def elena(hub, homes) -> dict[str, str]:

@@ -1,11 +1,16 @@
-"""Statements a principal signs with its certificate's key: a node's upload batches.
+"""Statements a principal signs with its certificate's key: a node's upload batches,
+withdrawals and corrections.
 
-The hub logs each upload with the node's own signature over the batch, made
-with the private key of the node's (CA-issued) TLS certificate, so an auditor
-can tell an upload the node made from one the hub invented: the hub holds
-the certificate but never the key. The statement starts with a fixed,
-versioned label so that a signature over it can never be mistaken for a TLS
-handshake signature or any other use of the same key.
+The hub logs each upload, withdrawal and correction with the node's own
+signature over it, made with the private key of the node's (CA-issued) TLS
+certificate, so an auditor can tell a change the node asked for from one the
+hub invented: the hub holds the certificate but never the key. Each
+statement starts with a fixed, versioned label of its own so that a
+signature over it can never be mistaken for a TLS handshake signature, nor
+for a statement of another kind (a batch signature never stands for a
+withdrawal). A withdrawal or correction names the sighting by
+:func:`sighting_ref`, the digest of its UUID the log entry carries, so an
+auditor can check the signature from the entry alone.
 """
 
 from __future__ import annotations
@@ -21,12 +26,19 @@ __all__ = [
     "CertificateKeyError",
     "batch_statement",
     "certificate_sha256",
+    "correct_statement",
     "load_signing_key",
+    "sighting_ref",
     "sign_batch",
+    "sign_statement",
     "verify_batch",
+    "verify_statement",
+    "withdraw_statement",
 ]
 
 _BATCH_LABEL = b"zichtlijn/upload-batch/v1\n"
+_WITHDRAW_LABEL = b"zichtlijn/withdraw-sighting/v1\n"
+_CORRECT_LABEL = b"zichtlijn/correct-sighting/v1\n"
 _ECDSA = ec.ECDSA(hashes.SHA256())
 
 
@@ -43,6 +55,52 @@ def batch_statement(gemeente: str, batch_digest: bytes, sightings: int) -> bytes
     if len(batch_digest) != 32:
         raise ValueError("batch digest must be 32 bytes")
     return _BATCH_LABEL + f"{gemeente}\n{batch_digest.hex()}\n{sightings}\n".encode()
+
+
+def sighting_ref(sighting_uuid: str) -> str:
+    """How log entries name a sighting: a digest of its UUID (32 hex digits). Its own
+    municipality can recompute it; the log carries no identifier seen in alerts."""
+    return hashlib.sha256(b"zichtlijn-audit-sighting\x00" + sighting_uuid.encode()).hexdigest()[:32]
+
+
+def withdraw_statement(gemeente: str, sighting: str, reason: str) -> bytes:
+    """What a node signs to withdraw one sighting: who, which (its `sighting_ref`), why
+    (the reason as logged: `recorded_in_error` or `erasure_request`)."""
+    _check_fields(gemeente, sighting, reason)
+    return _WITHDRAW_LABEL + f"{gemeente}\n{sighting}\n{reason}\n".encode()
+
+
+def correct_statement(gemeente: str, sighting: str, new_digest: bytes) -> bytes:
+    """What a node signs to correct one sighting: who, which, and the digest of the
+    corrected sighting (`wire.sighting_digest`, the entry's `new_digest`), so the hub
+    cannot put other content under the node's name."""
+    if len(new_digest) != 32:
+        raise ValueError("sighting digest must be 32 bytes")
+    _check_fields(gemeente, sighting)
+    return _CORRECT_LABEL + f"{gemeente}\n{sighting}\n{new_digest.hex()}\n".encode()
+
+
+def _check_fields(*fields: str) -> None:
+    # a newline inside a field would let one statement be read as another
+    if any("\n" in field for field in fields):
+        raise ValueError("a statement field holds a newline")
+
+
+def sign_statement(key: ec.EllipticCurvePrivateKey, statement: bytes) -> bytes:
+    """DER ECDSA-SHA256 signature over a withdraw or correct statement."""
+    return key.sign(statement, _ECDSA)
+
+
+def verify_statement(cert: x509.Certificate, statement: bytes, signature: bytes) -> bool:
+    """Does ``signature`` over ``statement`` verify with the certificate's public key?"""
+    public = cert.public_key()
+    if not isinstance(public, ec.EllipticCurvePublicKey):
+        return False
+    try:
+        public.verify(signature, statement, _ECDSA)
+    except (InvalidSignature, ValueError):
+        return False
+    return True
 
 
 def load_signing_key(pem: bytes) -> ec.EllipticCurvePrivateKey:

@@ -18,12 +18,14 @@ WITHDRAW_REASON_RECORDED_IN_ERROR: WithdrawReason
 WITHDRAW_REASON_ERASURE_REQUEST: WithdrawReason
 
 class WithdrawRequest(_message.Message):
-    __slots__ = ("sighting_uuid", "reason")
+    __slots__ = ("sighting_uuid", "reason", "node_signature")
     SIGHTING_UUID_FIELD_NUMBER: _ClassVar[int]
     REASON_FIELD_NUMBER: _ClassVar[int]
+    NODE_SIGNATURE_FIELD_NUMBER: _ClassVar[int]
     sighting_uuid: str
     reason: WithdrawReason
-    def __init__(self, sighting_uuid: _Optional[str] = ..., reason: _Optional[_Union[WithdrawReason, str]] = ...) -> None: ...
+    node_signature: bytes
+    def __init__(self, sighting_uuid: _Optional[str] = ..., reason: _Optional[_Union[WithdrawReason, str]] = ..., node_signature: _Optional[bytes] = ...) -> None: ...
 
 class WithdrawReply(_message.Message):
     __slots__ = ("removed",)
@@ -32,10 +34,12 @@ class WithdrawReply(_message.Message):
     def __init__(self, removed: _Optional[bool] = ...) -> None: ...
 
 class CorrectRequest(_message.Message):
-    __slots__ = ("sighting",)
+    __slots__ = ("sighting", "node_signature")
     SIGHTING_FIELD_NUMBER: _ClassVar[int]
+    NODE_SIGNATURE_FIELD_NUMBER: _ClassVar[int]
     sighting: _encoding_pb2.EncodedSighting
-    def __init__(self, sighting: _Optional[_Union[_encoding_pb2.EncodedSighting, _Mapping]] = ...) -> None: ...
+    node_signature: bytes
+    def __init__(self, sighting: _Optional[_Union[_encoding_pb2.EncodedSighting, _Mapping]] = ..., node_signature: _Optional[bytes] = ...) -> None: ...
 
 class CorrectReply(_message.Message):
     __slots__ = ("changed",)
