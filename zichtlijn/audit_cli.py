@@ -125,6 +125,7 @@ def _print_report(report: Report, trust: Trust) -> None:
           f"{report.tree_heads} signed tree heads")
     print(f"uploads    {report.uploads} upload entries, {report.batches} batches, "
           f"{report.sightings} sightings, {report.linked} linked by {report.link_runs} link runs")
+    print(f"requests   {report.requests.summary()}")
     print(f"alerts     {report.alerts} alerts ({report.alerts_merged} merged), "
           f"{report.alerts_logged} created by the log")
     if report.soon_withdrawn:

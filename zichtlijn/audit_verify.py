@@ -13,7 +13,8 @@ certificate and the configured witness keys (all obtained out of band):
    from witnesses (``--checkpoint``) likewise;
 3. the uploads: each upload entry carries the node's own signature over its
    batch, made with a certificate from the CA, so the hub cannot have made it
-   up; the batch digest is recomputed from the batch's sighting digests;
+   up; the batch digest is recomputed from the batch's sighting digests; so
+   does each withdrawal and correction the node signed (zichtlijn/audit_requests.py);
 4. reconciliation with the hub's tables: every batch and every stored
    sighting has its upload entry, no upload entry points at nothing, counts
    add up, and the link runs account for every linked sighting; every alert
@@ -63,8 +64,16 @@ from zichtlijn.audit_log_keys import (
 )
 from zichtlijn.audit_removals import ACTIONS as REMOVAL_ACTIONS
 from zichtlijn.audit_removals import MalformedRemoval, Removals
+from zichtlijn.audit_requests import ACTIONS as REQUEST_ACTIONS
+from zichtlijn.audit_requests import WHAT as REQUEST_WHAT
+from zichtlijn.audit_requests import MalformedRequest, NodeRequests
 from zichtlijn.ca_bundle import issued_by_one_of
-from zichtlijn.certsign import CERTIFICATE_REVOKED, certificate_sha256, verify_batch
+from zichtlijn.certsign import (
+    CERTIFICATE_REVOKED,
+    batch_statement,
+    certificate_sha256,
+    verify_statement,
+)
 from zichtlijn.identity import IdentityError, principal_of_certificate
 
 NO_ENTRY = 1 << 62  # sorts problems not tied to one entry after those that are
@@ -120,6 +129,8 @@ class Report:
     actions: Counter = field(default_factory=Counter)
     # per municipality: sightings its node withdrew within a day of uploading them
     soon_withdrawn: Counter = field(default_factory=Counter)
+    # withdraw, correct and correct_refused entries: signed by their node, and not
+    requests: NodeRequests = field(default_factory=NodeRequests)
     vouched: dict[str, int] = field(default_factory=dict)  # witness -> largest size it vouches
     settled_size: int | None = None
     latest_head: Checkpoint | None = None  # the largest signed head that matches the log
@@ -226,6 +237,8 @@ class _EntryReader:
                 self.partition = (index, value)
             else:
                 self.report.add(f"entry #{index}: {action} entry is malformed", index)
+        if action in REQUEST_ACTIONS:  # also a removal (withdraw, correct): both apply
+            self._request(index, action, entry)
         if action == "upload":
             self._upload(index, entry)
         elif action == "link_run":
@@ -283,6 +296,26 @@ class _EntryReader:
             problem = f"entry #{index}: {action} entry is malformed"
         if problem is not None:
             self.report.add(problem, index, RECONCILE)
+
+    def _request(self, index: int, action: str, entry: dict) -> None:
+        """A withdrawal or correction: the node's signature over it, checked as an
+        upload's is; one without, after the node signed an earlier one, is reported."""
+        try:
+            signed, problem = self.report.requests.read(index, action, entry)
+        except MalformedRequest:
+            self.report.add(f"entry #{index}: {action} entry is malformed", index)
+            return
+        if problem is not None:
+            self.report.add(problem, index, SIGNATURE)
+        if signed is None:
+            return
+        what = REQUEST_WHAT[action]
+        if signed.cert in self.revoked_by:
+            self.report.add(f"entry #{index}: {what} signed with certificate "
+                            f"{signed.cert[:16]}, which entry "
+                            f"#{self.revoked_by[signed.cert]} revoked", index)
+        self.signatures.check(index, signed.gemeente, what, signed.cert, signed.statement,
+                              signed.signature)
 
     def _upload(self, index: int, entry: dict) -> None:
         actor = entry["actor"]
@@ -449,21 +482,22 @@ def _load_certificates(conn: sqlite3.Connection, cas: tuple[x509.Certificate, ..
     return certs
 
 
-def _bad_signatures(items: list[tuple[bytes, int, str, bytes, int, bytes]]) -> list[int]:
-    """Indices of entries whose batch signature does not verify (runs in worker processes)."""
+def _bad_signatures(items: list[tuple[bytes, int, bytes, bytes]]) -> list[int]:
+    """Indices of entries whose node signature does not verify (runs in worker processes)."""
     bad = []
     loaded: dict[bytes, x509.Certificate] = {}
-    for pem, index, gemeente, batch, sightings, signature in items:
+    for pem, index, statement, signature in items:
         cert = loaded.get(pem)
         if cert is None:
             cert = loaded[pem] = x509.load_pem_x509_certificate(pem)
-        if not verify_batch(cert, gemeente, batch, sightings, signature):
+        if not verify_statement(cert, statement, signature):
             bad.append(index)
     return bad
 
 
 class _SignatureChecker:
-    """Checks upload signatures, in worker processes while the log is still being read.
+    """Checks node signatures (uploads, withdrawals, corrections), in worker processes
+    while the log is still being read.
 
     ECDSA verification (~70 us each) is most of the cost of auditing a large log
     of uploads, so chunks go to other cores as soon as they are parsed.
@@ -476,30 +510,45 @@ class _SignatureChecker:
         self.certs = certs
         self.report = report
         self.pool = ProcessPoolExecutor() if parallel else None
-        self.items: list[tuple[bytes, int, str, bytes, int, bytes]] = []
+        self.items: list[tuple[bytes, int, bytes, bytes]] = []
         self.futures: list = []
-        self.gemeente_of: dict[int, str] = {}
+        self.signed_by: dict[int, tuple[str, str]] = {}  # entry -> (gemeente, what)
 
     def add(self, up: _Upload) -> None:
-        report = self.report
         if up.signature is None or up.cert is None:
-            report.add(f"entry #{up.index}: upload by node:{up.gemeente} carries no signature "
-                       "of the node: nothing shows the node made it", up.index, SIGNATURE)
+            self.report.add(f"entry #{up.index}: upload by node:{up.gemeente} carries no "
+                            "signature of the node: nothing shows the node made it", up.index,
+                            SIGNATURE)
             return
-        cert = self.certs.get(up.cert)
+        self.check(up.index, up.gemeente, "upload", up.cert,
+                   batch_statement(up.gemeente, up.batch, up.sightings), up.signature)
+
+    def check(self, index: int, gemeente: str, what: str, cert_sha256: str, statement: bytes,
+              signature: bytes) -> None:
+        """Check that node:`gemeente` signed `statement` with the CA certificate the entry
+        names (its SHA-256, hex)."""
+        report = self.report
+        cert = self.certs.get(cert_sha256)
         if cert is None:
-            report.add(f"entry #{up.index}: signed with certificate {up.cert[:16]}, which the "
-                       "export does not hold from the CA", up.index, SIGNATURE)
+            self._failed(what)
+            report.add(f"entry #{index}: signed with certificate {cert_sha256[:16]}, which the "
+                       "export does not hold from the CA", index, SIGNATURE)
             return
-        if cert[1] != f"node:{up.gemeente}":
-            report.add(f"entry #{up.index}: upload by node:{up.gemeente} signed with the "
-                       f"certificate of {cert[1]}", up.index, SIGNATURE)
+        if cert[1] != f"node:{gemeente}":
+            self._failed(what)
+            report.add(f"entry #{index}: {what} by node:{gemeente} signed with the "
+                       f"certificate of {cert[1]}", index, SIGNATURE)
             return
-        self.gemeente_of[up.index] = up.gemeente
-        self.items.append((cert[0], up.index, up.gemeente, up.batch, up.sightings, up.signature))
+        self.signed_by[index] = (gemeente, what)
+        self.items.append((cert[0], index, statement, signature))
         if self.pool is not None and len(self.items) >= self.STEP:
             self.futures.append(self.pool.submit(_bad_signatures, self.items))
             self.items = []
+
+    def _failed(self, what: str) -> None:
+        # a withdrawal or correction whose signature fails is not counted as node-signed
+        if what != "upload":
+            self.report.requests.failed[what] += 1
 
     def finish(self) -> None:
         try:
@@ -510,9 +559,11 @@ class _SignatureChecker:
             if self.pool is not None:
                 self.pool.shutdown()
         for index in sorted(bad):
-            self.report.add(f"entry #{index}: the signature of node:{self.gemeente_of[index]} "
-                            "over this upload does not verify: the upload was altered or made "
-                            "up", index, SIGNATURE)
+            gemeente, what = self.signed_by[index]
+            self._failed(what)
+            self.report.add(f"entry #{index}: the signature of node:{gemeente} over this "
+                            f"{what} does not verify: the {what} was altered or made up",
+                            index, SIGNATURE)
 
 
 # -- reconciliation ---------------------------------------------------------------------
