@@ -30,7 +30,10 @@ CREATE TABLE IF NOT EXISTS audit_nodes (
 ) WITHOUT ROWID;
 """
 
-ENTRY_VERSION = 1
+#: 2 (2026-12-07): withdraw and correct entries carry their node's signature. A log's
+#: versions never go down (zichtlijn/audit_verify.py), so an entry written by hand in the
+#: form of an earlier release, after this one logged, is reported.
+ENTRY_VERSION = 2
 
 
 @dataclass(frozen=True)

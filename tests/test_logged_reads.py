@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from hub.audit_log import ENTRY_VERSION
 from hub.server import RunningHub
 from tests.lookup_support import run, running_hub, three_towns
 from zichtlijn.audit_file import write_export
@@ -59,11 +60,11 @@ def test_hub_clusters_logs_what_it_shows_in_counts(hub, capsys):
     assert "(1 shown with >= 2 sightings)" in capsys.readouterr().out  # Elena, 4 times
     as_csv, as_table = new_entries(hub, before)
     assert {k: v for k, v in as_csv.items() if k != "at"} == {
-        "v": 1, "actor": OPERATOR, "action": "clusters_read", "format": "csv",
+        "v": ENTRY_VERSION, "actor": OPERATOR, "action": "clusters_read", "format": "csv",
         "persons": len({r["person_id"] for r in shown}), "sightings": len(shown)}
     assert (as_csv["persons"], as_csv["sightings"]) == (4, 7)
     assert {k: v for k, v in as_table.items() if k != "at"} == {
-        "v": 1, "actor": OPERATOR, "action": "clusters_read", "format": "table",
+        "v": ENTRY_VERSION, "actor": OPERATOR, "action": "clusters_read", "format": "table",
         "persons": 1, "sightings": 4, "min_sightings": 2}
     for entry in (as_csv, as_table):
         assert_names_nobody(hub, entry)
@@ -83,7 +84,7 @@ def test_hub_backup_is_logged_after_the_copy_with_its_digest(hub, tmp_path, caps
     with sqlite3.connect(copy) as conn:
         sightings = conn.execute("SELECT count(*) FROM sightings").fetchone()[0]
     assert {k: v for k, v in entry.items() if k != "at"} == {
-        "v": 1, "actor": OPERATOR, "action": "backup_made", "log_size": len(held),
+        "v": ENTRY_VERSION, "actor": OPERATOR, "action": "backup_made", "log_size": len(held),
         "sightings": sightings, "backup": copy.name, "sha256": digest}
     assert str(tmp_path) not in made.decode()  # the file's name, never where it is
     assert_names_nobody(hub, entry)
@@ -113,7 +114,8 @@ def test_audit_export_is_logged_for_the_auditor_and_the_operator(hub, tmp_path, 
     *_, auditor_entry = log(hub.store.path)
     entry = json.loads(auditor_entry)
     assert {k: v for k, v in entry.items() if k != "at"} == {
-        "v": 1, "actor": "auditor:ap", "action": "log_exported", "entries": exported.entries}
+        "v": ENTRY_VERSION, "actor": "auditor:ap", "action": "log_exported",
+        "entries": exported.entries}
     assert exported.entries == len(log(hub.store.path)) - 1  # not in its own export
     assert_names_nobody(hub, entry)
 
@@ -127,7 +129,7 @@ def test_audit_export_is_logged_for_the_auditor_and_the_operator(hub, tmp_path, 
     assert entries[-1] == auditor_entry
     entry = json.loads(log(hub.store.path)[-1])
     assert {k: v for k, v in entry.items() if k != "at"} == {
-        "v": 1, "actor": OPERATOR, "action": "log_exported", "entries": len(entries)}
+        "v": ENTRY_VERSION, "actor": OPERATOR, "action": "log_exported", "entries": len(entries)}
     for export in (by_auditor, by_operator):
         assert run("audit", "verify", export, "--log-key", home / "log.vkey",
                    "--ca", pki.root / "ca.pem") == 0

@@ -20,6 +20,7 @@ import grpc
 import pytest
 from cryptography import x509
 
+from hub import audit_log
 from hub import records as hub_records
 from hub.records import NodeSigned
 from linkage.schema import default_schema
@@ -51,6 +52,19 @@ from zichtlijn.certsign import (
 )
 from zichtlijn.transport import secure_channel
 from zichtlijn.v1 import records_pb2, records_pb2_grpc
+
+
+@pytest.fixture()
+def old_release(monkeypatch):
+    """Entries written as a release before nodes signed their requests wrote them."""
+    monkeypatch.setattr(audit_log, "ENTRY_VERSION", 1)
+
+
+def first_v2(hub) -> int:
+    """The index of the log's first entry of version 2."""
+    with hub.store.lock:
+        return next(idx for idx, raw in hub.store.db.execute(
+            "SELECT idx, entry FROM audit_entries ORDER BY idx") if json.loads(raw)["v"] == 2)
 
 
 @pytest.fixture()
@@ -323,8 +337,8 @@ def test_withdrawals_forged_with_the_hubs_code_are_reported(world, pki, capsys, 
     assert code == 1
     found = problems(out)
     assert (f"entry #{index['unsigned']}: withdrawal by node:GM0599 carries no signature of "
-            "the node, though every withdrawal and correction since entry #"
-            ) in "\n".join(found)
+            "the node, though every entry of version 2 or later does: the node did not ask "
+            "for it") in found
     assert (f"entry #{index['bad signature']}: the signature of node:GM0599 over this "
             "withdrawal does not verify: the withdrawal was altered or made up") in found
     assert (f"entry #{index['hub certificate']}: withdrawal by node:GM0599 signed with the "
@@ -333,29 +347,38 @@ def test_withdrawals_forged_with_the_hubs_code_are_reported(world, pki, capsys, 
     assert "4 withdrawals, 1 node-signed" in out  # only the node's own
 
 
-def test_entries_from_before_nodes_signed_are_counted_not_reported(world, pki, capsys):
-    """A log holds unsigned withdrawals and corrections from before this release: counted,
-    not reported. Once any node's signed one is logged, the hub took no unsigned request,
-    so an unsigned entry after it, in any town's name, is reported: also a town that has
-    signed none yet."""
+def test_entries_from_before_nodes_signed_are_counted_not_reported(old_release, world, pki,
+                                                                  capsys, monkeypatch):
+    """A log holds unsigned withdrawals and corrections from before this release (entry
+    version 1): counted, not reported. Once the hub runs this release its entries are of
+    version 2, every withdrawal or correction among them signed: an unsigned one, in any
+    town's name, is reported; and so is an entry in the old form after the new ones."""
     hub, homes = world
     ams = uuids_by_case(homes["GM0363"])["AMS-3"]
     hub_records.withdraw(hub.store, hub.linker, "GM0363", ams, "recorded_in_error")
     code, out = audit_hub(hub_home(hub), ca(pki), capsys)
     assert code == 0, out
     assert "requests   1 withdrawals, 0 node-signed; 0 corrections, 0 node-signed" in out
+    monkeypatch.setattr(audit_log, "ENTRY_VERSION", 2)  # the hub upgraded
     assert withdraw_cli(homes["GM0599"], "RTM-7") == 0
     signed = last_index(hub)
+    hub_records.withdraw(hub.store, hub.linker, "GM0363", str(uuid.uuid4()),
+                         "recorded_in_error")
+    monkeypatch.setattr(audit_log, "ENTRY_VERSION", 1)  # by hand, in the old form
     hub_records.withdraw(hub.store, hub.linker, "GM0363", str(uuid.uuid4()),
                          "recorded_in_error")
     code, out = audit_hub(hub_home(hub), ca(pki), capsys)
     assert code == 1
     assert problems(out) == [
         f"entry #{signed + 1}: withdrawal by node:GM0363 carries no signature of the node, "
+        "though every entry of version 2 or later does: the node did not ask for it",
+        f"entry #{signed + 2}: withdrawal by node:GM0363 carries no signature of the node, "
         f"though every withdrawal and correction since entry #{signed} must (the hub "
-        "refuses one unsigned): the node did not ask for it"]
-    assert "3 withdrawals, 1 node-signed" in out
-
+        "refuses one unsigned): the node did not ask for it",
+        f"entry #{signed + 2}: withdraw written as entry version 1 after entry "
+        f"#{first_v2(hub)} of version 2, which a hub's release never "
+        "does (written by hand?)"]
+    assert "4 withdrawals, 1 node-signed" in out
 
 def test_a_correction_forged_with_the_hubs_code_is_reported(world, pki, tmp_path, capsys):
     """The red team's false carousel alert: a one-sighting woman re-pointed at another's
@@ -390,7 +413,7 @@ def test_a_signature_stripped_or_altered_in_the_export_is_reported(world, pki, c
     for label, changed, expected in [
             ("stripped", {k: v for k, v in entry.items() if k not in ("node_sig", "node_cert")},
              f"entry #{idx}: withdrawal by node:GM0599 carries no signature of the node, "
-             "though every withdrawal and correction since entry #"),
+             "though every entry of version 2 or later does"),
             ("altered", {**entry, "node_sig": base64.b64encode(
                 other.node_signature).decode()}, bad),
             ("another reason", {**entry, "reason": "recorded_in_error"}, bad)]:

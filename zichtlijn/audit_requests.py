@@ -32,6 +32,8 @@ from zichtlijn.certsign import correct_statement, withdraw_statement
 
 #: the entries a node's signed request writes
 ACTIONS = ("withdraw", "correct", "correct_refused")
+#: the entry version (hub/audit_log.py ENTRY_VERSION) from which they always carry it
+SIGNED_FROM_VERSION = 2
 
 #: how a problem names each kind
 WHAT = {"withdraw": "withdrawal", "correct": "correction", "correct_refused": "correction"}
@@ -82,6 +84,11 @@ class NodeRequests:
         what = WHAT[action]
         if "node_sig" not in entry and "node_cert" not in entry:
             self.unsigned[what] += 1
+            if entry.get("v", 1) >= SIGNED_FROM_VERSION:
+                return None, (f"entry #{index}: {what} by {actor} carries no signature of "
+                              f"the node, though every entry of version "
+                              f"{SIGNED_FROM_VERSION} or later does: the node did not ask "
+                              "for it")
             if self.first_signed is None:
                 return None, None  # written before nodes signed their requests
             return None, (f"entry #{index}: {what} by {actor} carries no signature of the "

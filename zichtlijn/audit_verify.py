@@ -198,6 +198,8 @@ class _EntryReader:
         self.revoked_by: dict[str, int] = {}  # certificate SHA-256 hex -> revoking entry
         # (index, digest) of the newest entry recording who is linked with whom
         self.partition: tuple[int, str] | None = None
+        # (version, index) of the first entry of the highest entry version met so far
+        self.newest_version: tuple[int, int] | None = None
 
     def read(self, conn: sqlite3.Connection) -> None:
         expected = 0
@@ -231,6 +233,17 @@ class _EntryReader:
             return
         action = entry["action"]
         self.report.actions[action] += 1
+        version = entry.get("v")
+        if not isinstance(version, int) or isinstance(version, bool):
+            self.report.add(f"entry #{index}: {action} entry is malformed", index)
+            return
+        if self.newest_version is not None and version < self.newest_version[0]:
+            newest, at = self.newest_version
+            self.report.add(f"entry #{index}: {action} written as entry version {version} "
+                            f"after entry #{at} of version {newest}, which a hub's release "
+                            "never does (written by hand?)", index, RECONCILE)
+        elif self.newest_version is None or version > self.newest_version[0]:
+            self.newest_version = (version, index)
         if PARTITION in entry:
             value = entry[PARTITION]
             if isinstance(value, str) and _HEX_DIGEST.match(value):
