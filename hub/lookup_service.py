@@ -31,6 +31,7 @@ from hub.audit_log import append as audit
 from hub.linker import Linker
 from hub.linker_rows import LinkerBusyError
 from hub.lookup_answer import build_answer
+from hub.refusal_log import RefusalLog
 from hub.settings import LookupSettings
 from hub.store import HubStore, utc_now
 from hub.unusable import LinkerRequired, linker_wait
@@ -78,11 +79,16 @@ class LookupService(lookup_pb2_grpc.LookupServiceServicer):
         self.schema = schema
         self.settings = settings
         self.clock = clock
+        self.refusals = RefusalLog(clock)
 
     def _refuse(self, context: grpc.ServicerContext, actor: str, reason: str,
                 purpose: str | None, code: grpc.StatusCode, message: str) -> None:
-        with self.store.transaction() as conn:
-            audit(conn, utc_now(), actor, "lookup_refused", reason=reason, purpose=purpose)
+        # over its budget a node's script may loop: those refusals are logged a minute apart
+        details = self.refusals.details(actor, reason) if reason == "rate_limit" else {}
+        if details is not None:
+            with self.store.transaction() as conn:
+                audit(conn, utc_now(), actor, "lookup_refused", reason=reason, purpose=purpose,
+                      **details)
         log.warning("lookup by %s refused: %s", actor, reason)
         context.abort(code, message)
 

@@ -17,6 +17,7 @@ from hub.alerts.engine import AlertEngine
 from hub.audit_log import append as audit
 from hub.linker import Linker
 from hub.linker_rows import LinkerBusyError, LinkerUnusableError
+from hub.refusal_log import RefusalLog
 from hub.settings import LookupSettings, settings_of
 from hub.store import HubStore, utc_now
 from hub.unusable import LinkerRequired, linker_wait
@@ -100,6 +101,7 @@ class RecordService(records_pb2_grpc.RecordServiceServicer):
         # in the hub's home when not given
         self.lookup = lookup or settings_of(store.path.parent).lookup
         self.clock = clock
+        self.refusals = RefusalLog(clock)  # refused corrections: an entry a minute at most
         # withdrawals taken from one node in 24 hours: the upload bound (hub/records.py
         # admit_withdrawal), hub.toml's when not given
         self.withdrawals_per_day = (withdrawals_per_day if withdrawals_per_day is not None
@@ -117,11 +119,12 @@ class RecordService(records_pb2_grpc.RecordServiceServicer):
         per_hour = self.lookup.per_node_per_hour
         with self.store.transaction() as conn:
             wait = lookup_control.admit(conn, node.name, admitted_at := self.clock(), per_hour)
-            if wait is not None:
+            logged = None if wait is None else self.refusals.details(str(node), "rate_limit")
+            if logged is not None:
                 # with the digest the node signed, so the signature can be checked
                 audit(conn, utc_now(), str(node), "correct_refused", reason="rate_limit",
                       sighting=sighting_ref(request.sighting.sighting_uuid),
-                      new_digest=new_digest.hex(), **signed.fields(conn, node.name))
+                      new_digest=new_digest.hex(), **signed.fields(conn, node.name), **logged)
         if wait is not None:
             log.warning("correction by %s refused: rate limit", node)
             context.abort(grpc.StatusCode.RESOURCE_EXHAUSTED,

@@ -199,6 +199,10 @@ def test_over_the_rate_limit_the_node_is_refused(world, tmp_path, capsys):
     assert ask(homes["GM0599"], ELENA, tmp_path) == 0
     assert len(actions(hub, "lookup")) == 6
     assert [e["reason"] for e in actions(hub, "lookup_refused")] == ["rate_limit"]
+    # a script retrying in a loop: refused each time, logged a minute apart at most
+    for _ in range(3):
+        assert ask(homes[FOURTH], ELENA, tmp_path) == 1
+    assert [e["reason"] for e in actions(hub, "lookup_refused")] == ["rate_limit"]
 
 
 def test_the_operator_disables_lookups_per_node_and_for_all(world, tmp_path, capsys):
