@@ -2,9 +2,10 @@
 
 A lookup or correction refused because the node's hour is used up changes nothing, but
 each was an audit entry, so a node's script retrying in a loop could grow the log without
-bound (a red-team finding of 2026-12-07). The first refusal of a minute is logged; the ones after it are counted and
-the next logged one says how many were left out (`repeated`). The counts live in the
-serving hub's memory: refusals left out just before it stops are not in the log.
+bound (a red-team finding of 2026-12-07). The first refusal of a minute is logged; the
+ones after it are counted and the next logged one says how many were left out
+(`repeated`). The counts live in the serving hub's memory: refusals left out just before
+it stops are not in the log.
 """
 
 from __future__ import annotations
