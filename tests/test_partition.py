@@ -65,6 +65,15 @@ def two_persons(store: HubStore) -> tuple[str, str]:
     return first, other
 
 
+def join_by_hand(conn: sqlite3.Connection, persons: dict[str, str]) -> tuple[str, str]:
+    """Move a sighting into another person in hub.db, as an insider would: (its UUID, the
+    person id it was given)."""
+    moved = next(iter(persons))
+    into = next(p for p in persons.values() if p != persons[moved])
+    conn.execute("UPDATE sightings SET person_id = ? WHERE sighting_uuid = ?", [into, moved])
+    return moved, into
+
+
 def test_the_digest_depends_on_who_is_with_whom_and_on_nothing_else():
     seqs, persons, clusters = [1, 2, 3], [7, 7, 9], [1, 1, 3]
     digest = partition.partition_digest(seqs, persons, clusters)
@@ -178,11 +187,8 @@ def test_audit_verify_catches_two_persons_joined_in_the_hub_database(tmp_path, p
         code, out = audit_hub(tmp_path / "hub", pki.root / "ca.pem", capsys)
         assert code == 0, out
         persons = persons_of(hub)
-    moved = next(iter(persons))
-    into = next(p for p in persons.values() if p != persons[moved])
     with sqlite3.connect(tmp_path / "hub" / "hub.db") as conn:
-        conn.execute("UPDATE sightings SET person_id = ? WHERE sighting_uuid = ?",
-                     [into, moved])
+        moved, into = join_by_hand(conn, persons)
     code, out = audit_hub(tmp_path / "hub", pki.root / "ca.pem", capsys)
     assert code == 1
     assert "moved between persons in hub.db" in out
@@ -199,7 +205,6 @@ def test_audit_verify_catches_two_persons_joined_in_the_hub_database(tmp_path, p
     assert reasons == ["stored_persons_differ"]
 
 
-
 def test_a_link_run_written_into_the_log_by_hand_is_reported(tmp_path, pki, secret_file,
                                                             capsys):
     """The insider who joins two persons and writes a `link_run` entry recording the
@@ -211,11 +216,8 @@ def test_a_link_run_written_into_the_log_by_hand_is_reported(tmp_path, pki, secr
     with running_hub(tmp_path, pki) as hub:
         three_towns(tmp_path, pki, secret_file, hub)
         persons = persons_of(hub)
-    moved = next(iter(persons))
-    into = next(p for p in persons.values() if p != persons[moved])
     with sqlite3.connect(tmp_path / "hub" / "hub.db") as conn:
-        conn.execute("UPDATE sightings SET person_id = ? WHERE sighting_uuid = ?",
-                     [into, moved])
+        join_by_hand(conn, persons)
         audit_log.append(conn, utc_now(), "hub:hub", "link_run", new_sightings=0,
                          candidate_pairs=0, new_links=0, persons_changed=1,
                          partition=partition.stored_partition(conn))
