@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import sqlite3
 
 import numpy as np
 
+from hub.linker_rows import StoredClusterError, StoredPersonError, cluster_code, person_code
+
 _DOMAIN = b"zichtlijn-partition\x00"
-_PERSON_ID = re.compile(r"^P-[0-9a-f]{12}$")
 #: stands for a person id or cluster seq the hub never writes (a hand edit), so that
 #: the digest of such a database differs from every logged one instead of failing
 _NOT_WRITTEN_BY_THE_HUB = -2
@@ -42,9 +42,16 @@ def stored_partition(conn: sqlite3.Connection) -> str:
             "SELECT seq, person_id, cluster_seq FROM sightings WHERE person_id IS NOT NULL "
             "ORDER BY seq"):
         seqs.append(seq)
-        persons.append(int(person[2:], 16) if isinstance(person, str)
-                       and _PERSON_ID.match(person) else _NOT_WRITTEN_BY_THE_HUB)
-        clusters.append(cluster if type(cluster) is int else _NOT_WRITTEN_BY_THE_HUB)
+        # read as the linker reads them at start-up (hub/linker_rows.py), so a database
+        # the linker left gives its digest
+        try:
+            persons.append(person_code(person))
+        except (StoredPersonError, TypeError):
+            persons.append(_NOT_WRITTEN_BY_THE_HUB)
+        try:
+            clusters.append(cluster_code(seq, cluster))
+        except StoredClusterError:
+            clusters.append(_NOT_WRITTEN_BY_THE_HUB)
     return partition_digest(np.array(seqs, dtype=np.int64), np.array(persons, dtype=np.int64),
                             np.array(clusters, dtype=np.int64))
 
