@@ -14,10 +14,11 @@ measured"). Each key family covers one kind of recording error:
   and year; a date part leaves thousands of rows in a block at national
   scale, so these bands are wider, and only names nearly alike link on two
   date parts anyway;
-- similar names with a date one day, month or year apart: a band with the
-  full date of the earlier row, met by the later row's band with one of its
-  six neighbouring dates ("near" tokens). The date-part families miss these
-  where the date crossed a month end (29 Jan and 28 Feb);
+- similar names with a date one year apart: a band with the full date of
+  the earlier row, met by the later row's band with one of the two dates a
+  year from its own ("near" tokens: 29 February's is the 28th, which no
+  date-part family meets). Dates a day or a month apart share a date part,
+  so the date-part families meet them;
 - the document number or one of its one-typo variants;
 - similar names where a side has no date: a wide band of the name filter
   alone, among the first `UNDATED_GROUP_CAP` rows to arrive with it, only
@@ -70,13 +71,15 @@ import numpy as np
 
 from linkage import kernels
 from linkage.compare import ENTITY_EVIDENCE
+from linkage.schema import DAY_WINDOW_SLOT, YEAR_NEAR_SLOTS
 from linkage.table import ENTITY_KINDS, EncodingTable
 
 #: The version of the key families below, part of the hub's matching settings
 #: (`linking.policy_digest`): 2 (2026-12-05, late) added the contact family; 3
 #: (2026-12-05, night) keyed the date and undated families by filter bands, not name buckets;
-#: 4 (2026-12-06, schema version 6) added the short-name family.
-CANDIDATE_KEYS = 4
+#: 4 (2026-12-06, schema version 6) added the short-name family; 5 (2026-12-07, schema
+#: version 7) the day-window family.
+CANDIDATE_KEYS = 5
 #: The dated families: (family, dob slot, bands, bits a band). The swapped-date token
 #: is the same for a date and its day/month swap, so its family holds exact dates too;
 #: a date narrows its block to a few rows, so its bands are narrow enough to meet most
@@ -85,7 +88,10 @@ CANDIDATE_KEYS = 4
 #: family meets. A pair of date parts leaves thousands of rows in a block at national
 #: scale, so those bands are wider.
 DATE_BAND_FAMILIES = ((1, 1, 16, 10),  # the date or its swap
-                      (3, 2, 4, 20), (4, 3, 4, 20), (5, 4, 4, 20))  # two of three parts
+                      (3, 2, 4, 20), (4, 3, 4, 20), (5, 4, 4, 20),  # two of three parts
+                      # the window of three days: a date a day off and a name a letter
+                      # off, as the near family meets a year off (few rows a window)
+                      (12, DAY_WINDOW_SLOT, 8, 16))
 _UNDATED_FAMILY = 6
 _DOCUMENT_FAMILY = 7
 _NEAR_FAMILY = 8
@@ -95,7 +101,7 @@ _SHORT_NAME_FAMILY = 11
 #: word, keyed with the year of birth) with the date or its swap. The pairs it is for
 #: have short names equal or a typo apart where the whole names are 0.5 to 0.8 alike.
 SHORT_NAME_BANDS, SHORT_NAME_BAND_BITS = 4, 10
-_NEAR_SLOTS = range(5, 11)  # the dob slots of the six dates one day, month or year away
+_NEAR_SLOTS = YEAR_NEAR_SLOTS  # the dob slots of the dates a year earlier and later
 #: Bands of the undated family: a name alone is the block, so the bands are wide.
 UNDATED_BANDS, UNDATED_BAND_BITS = 12, 20
 #: An undated sighting is not paired through a band shared by more rows than this:
@@ -184,7 +190,7 @@ def _band_positions(bits: int, family: int, bands: int, width: int) -> np.ndarra
     """Filter bit positions of each band (bands x width) of a family, the same on every hub.
 
     Each family draws its own: two families sampling the same bits would miss the
-    same pairs (a pair one day apart is met by the near family or a date-part one).
+    same pairs (a pair one year apart is met by the near family or a date-part one).
     """
     rng = np.random.default_rng([_BAND_SEED, bits, family, bands, width])
     return np.stack([rng.choice(bits, size=width, replace=False) for _ in range(bands)])
@@ -240,7 +246,7 @@ def near_probes(table: EncodingTable, rows: np.ndarray,
     """(row, key) the near family looks up, sorted by key: each band with each neighbouring date.
 
     A neighbour token is made like a full-date token (encode.py), so it equals
-    the full-date token of a row born one day, month or year away.
+    the full-date token of a row born a year earlier or later.
     """
     rows, values = bands if bands is not None else near_bands(table, rows)
     rows, keys = _band_keys(rows, values, _NEAR_FAMILY,
@@ -441,9 +447,9 @@ class CandidateIndex:
                                                 dated))
 
         # near dates: a new row meets the rows before it (earlier batches and its own)
-        # whose date is one of its neighbours; taking only earlier rows makes the
-        # pairs independent of batching even where "one month apart" is not
-        # symmetric (31 March -> 28 February -> 28 March)
+        # whose date is a year from its own; taking only earlier rows makes the
+        # pairs independent of batching even where "one year apart" is not
+        # symmetric (29 February 1996 -> 28 February 1997 -> 28 February 1996)
         bands = near_bands(table, rows)
         self._near.merge(*near_keys(table, rows, bands))
         probe_rows, probe_keys = near_probes(table, rows, bands)

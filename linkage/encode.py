@@ -19,7 +19,7 @@ from linkage.harden import Hardener
 from linkage.keys import PurposeKeys
 from linkage.normalise import canonical_word, name_words
 from linkage.places import place_key
-from linkage.schema import LinkageSchema
+from linkage.schema import DAY_WINDOW_DAYS, LinkageSchema
 
 ENTITY_TOKEN_BYTES = 16
 DOCUMENT_TOKEN_BYTES = 16
@@ -72,10 +72,9 @@ def _shift_months(day: date, months: int) -> date:
     return date(year, month + 1, min(day.day, days_in_month(year, month + 1)))
 
 
-def neighbours(born: date) -> tuple[date, ...]:
-    """The six dates one day, month or year away (calendar-correct, day clamped)."""
-    return (born - _ONE_DAY, born + _ONE_DAY, _shift_months(born, -1), _shift_months(born, 1),
-            _shift_months(born, -12), _shift_months(born, 12))
+def years_apart(born: date) -> tuple[date, date]:
+    """The dates one year earlier and later (29 February goes to the 28th)."""
+    return _shift_months(born, -12), _shift_months(born, 12)
 
 
 def _keyed64(key: bytes, message: bytes) -> int:
@@ -315,8 +314,12 @@ class Encoder:
             f"month_year:{y}-{m}",
             f"day_year:{y}--{d}",
         ]
-        # same message form as "full": the hub sees only that two dates are one apart
-        messages += [f"full:{near.isoformat()}" for near in neighbours(born)]
+        # same message form as "full": the hub sees only that two dates are a year apart.
+        # Not the dates a day or a month away: followed from date to date, those links
+        # lay every stored date on the calendar (README "Dates of birth").
+        messages += [f"full:{near.isoformat()}" for near in years_apart(born)]
+        # one window per date, never two overlapping ones, which would chain the same way
+        messages.append(f"day_window:{y}-{m}-{(born.day - 1) // DAY_WINDOW_DAYS}")
         copy = self._dob_hash.copy
         tokens = []
         for message in messages:

@@ -19,9 +19,13 @@ from linkage.normalise import NAME_RULES
 from linkage.places import PLACE_RULES
 
 FINGERPRINT_BYTES = 16
-DOB_TOKEN_KINDS = ("full", "swap", "day_month", "month_year", "day_year", "near")
-# "near" stands for six tokens: the date with day, month or year one up or down
-DOB_SLOTS = len(DOB_TOKEN_KINDS) - 1 + 6
+DOB_TOKEN_KINDS = ("full", "swap", "day_month", "month_year", "day_year", "year_near",
+                   "day_window")
+# "year_near" stands for two tokens: the date one year earlier and one year later
+DOB_SLOTS = len(DOB_TOKEN_KINDS) - 1 + 2
+YEAR_NEAR_SLOTS = (5, 6)  # the full-date tokens of the date a year earlier and later
+DAY_WINDOW_SLOT = 7  # the date's three days (1-3, 4-6, ..., 28-30, 31) of its month
+DAY_WINDOW_DAYS = 3
 TOKENISERS = ("padded-bigrams",)
 HARDENINGS = ("none", "balance", "xor-fold", "diffusion", "blip")
 
@@ -118,6 +122,10 @@ def parse_schema(text: str) -> LinkageSchema:
         raise SchemaError("schema: '[name_buckets]' is no longer encoded (schema version 5: "
                           "their frequencies named given names; blocking uses filter bands)")
     dob_tokens = tuple(_require(dob, "tokens", list, "date_of_birth"))
+    if "near" in dob_tokens:
+        raise SchemaError("schema: the date token 'near' (the six dates one day, month or "
+                          "year away) is no longer sent (schema version 7: its links laid "
+                          "every date of birth on the calendar for the hub)")
     if dob_tokens != DOB_TOKEN_KINDS:
         raise SchemaError(f"schema: 'date_of_birth.tokens' must be {list(DOB_TOKEN_KINDS)}")
     method = hardening_table.get("method", "none")
@@ -172,7 +180,7 @@ def _require_rules(table: dict, key: str, release: int, what: str) -> None:
 
 def default_schema_text() -> str:
     """The schema shipped with this release (package data, not user input)."""
-    return resources.files("linkage.schemas").joinpath("person-v6.toml").read_text("utf-8")
+    return resources.files("linkage.schemas").joinpath("person-v7.toml").read_text("utf-8")
 
 
 def default_schema() -> LinkageSchema:

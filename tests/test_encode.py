@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from linkage.compare import dice
-from linkage.encode import Encoder, Identity
+from linkage.encode import Encoder, Identity, years_apart
 from linkage.keys import derive_purpose_keys
 from linkage.normalise import NAME_RULES
 from linkage.places import PLACE_RULES
@@ -205,7 +205,8 @@ def field_digests(encodings) -> dict[str, str]:
 
 
 PINNED = {
-    "name_filter": "28444720a4ce1f5b", "dob_tokens": "f91909114eb6288f",
+    # dob_tokens since schema version 7 (the dates a year away and the day window)
+    "name_filter": "28444720a4ce1f5b", "dob_tokens": "c2f22161663faa48",
     "sex_token": "4401320b45638542", "document_token": "c4b219e15125df5b",
     "document_near": "0d17243bba048d89", "place_bucket": "01704ad1c8b90230",
     "nationality_bucket": "e4070681616ec2c9", "short_name_filter": "662e02f11ede8cfa",
@@ -288,21 +289,45 @@ def test_no_name_is_refused_in_a_batch_too(encoder):
         encoder.encode_batch([Identity("Ana", "Pop"), Identity("Mevr.", "onbekend")])
 
 
-def test_neighbours_are_calendar_correct_over_two_centuries():
-    import calendar
-
-    from linkage.encode import neighbours
-
-    def shift(day: dt.date, months: int) -> dt.date:
-        year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
-        return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
-
+def test_years_apart_are_calendar_correct_over_two_centuries():
     day = dt.date(1900, 1, 1)
     while day < dt.date(2100, 1, 1):
-        one = dt.timedelta(days=1)
-        assert neighbours(day) == (day - one, day + one, shift(day, -1), shift(day, 1),
-                                   shift(day, -12), shift(day, 12))
+        leap_day = (day.month, day.day) == (2, 29)
+        assert years_apart(day) == (day.replace(year=day.year - 1, day=28 if leap_day else day.day),
+                                    day.replace(year=day.year + 1, day=28 if leap_day else day.day))
         day += dt.timedelta(days=3)
+
+
+def test_a_date_and_the_dates_a_year_away_share_a_near_token(encoder):
+    born = encoder.dob_tokens(dt.date(1998, 3, 4))
+    for other in (dt.date(1997, 3, 4), dt.date(1999, 3, 4)):
+        assert encoder.dob_tokens(other)[0] in born[5:7]
+    assert encoder.dob_tokens(dt.date(1997, 2, 28))[0] in encoder.dob_tokens(
+        dt.date(1996, 2, 29))[5:7]
+
+
+def test_no_date_token_links_dates_a_day_or_a_month_apart(encoder):
+    """Followed from date to date, such links put every stored date on the calendar
+    (tests/benchmarks/dob_lattice.py): a date's tokens name no full date but the two a
+    year away, and no window is shared by dates of two months."""
+    fulls = {}
+    day = dt.date(1994, 1, 1)
+    while day < dt.date(1999, 1, 1):
+        fulls[encoder.dob_tokens(day)[0]] = day
+        day += dt.timedelta(days=1)
+    for token_date in fulls.values():
+        tokens = encoder.dob_tokens(token_date)
+        named = {fulls[t] for t in tokens[1:] if t in fulls}
+        assert named <= set(years_apart(token_date))
+
+
+def test_dates_in_one_three_day_window_of_a_month_share_the_window_token(encoder):
+    window = [encoder.dob_tokens(dt.date(1998, 3, d))[7] for d in (4, 5, 6, 7)]
+    assert window[0] == window[1] == window[2] != window[3]
+    assert encoder.dob_tokens(dt.date(1998, 3, 31))[7] != encoder.dob_tokens(
+        dt.date(1998, 4, 1))[7]  # a window never spans two months
+    assert encoder.dob_tokens(dt.date(1998, 3, 4))[7] != encoder.dob_tokens(
+        dt.date(1999, 3, 4))[7]
 
 
 def test_days_in_month_is_calendars():

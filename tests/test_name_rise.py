@@ -47,6 +47,8 @@ def sighting(given: str, surname: str, born: dt.date) -> object:
 
 
 MARIA_BORN = [dt.date(1975, 1, 3) + dt.timedelta(days=400 * k) for k in range(30)]
+# a day before MARIA_BORN[7] (3 September 1982): in its window of three days (1-3)
+DAY_OFF = MARIA_BORN[7] - dt.timedelta(days=1)
 
 
 def store_batch(store: HubStore, batch: list) -> None:
@@ -74,7 +76,7 @@ def test_a_rare_name_pays_less_of_the_rise_than_a_common_one(tmp_path):
     # the raised bar, less than the rise below it
     pair = EncodingTable.for_schema(default_schema())
     pair.append([ENCODER.encode_identity(Identity("Xenia", "Zamfirescu", born))
-                 for born in (MARIA_BORN[7], MARIA_BORN[7] + dt.timedelta(days=1))], [(), ()])
+                 for born in (MARIA_BORN[7], DAY_OFF)], [(), ()])
     evidence = float(score_pairs(pair, np.array([0]), np.array([1]), MatchPolicy())[0])
     assert START <= evidence < START + RISE
 
@@ -91,8 +93,8 @@ def test_a_rare_name_pays_less_of_the_rise_than_a_common_one(tmp_path):
     assert relink["action"] == "relink" and relink["names_counted"] == 1
 
     # a night: each woman again, her date of birth one day off (the pair scores 4.0)
-    xenia_again = sighting("Xenia", "Zamfirescu", MARIA_BORN[7] + dt.timedelta(days=1))
-    maria_again = sighting("Maria", "Popa", MARIA_BORN[7] + dt.timedelta(days=1))
+    xenia_again = sighting("Xenia", "Zamfirescu", DAY_OFF)
+    maria_again = sighting("Maria", "Popa", DAY_OFF)
     store_batch(store, [xenia_again, maria_again])
     linker.link_pending()
     assert person_of(store, xenia_again) == person_of(store, xenia)
@@ -214,8 +216,8 @@ def test_after_a_rotations_overlap_the_hub_counts_the_new_epochs_names_once(tmp_
     # after the overlap, each woman again with her date one day off (the pair scores 4.0,
     # under the new epoch only): Xenia's new key is counted as the rare name it is
     xenia_after = rotated(NEW_EPOCH, (), "Xenia", "Zamfirescu",
-                          MARIA_BORN[7] + dt.timedelta(days=1))
-    maria_after = rotated(NEW_EPOCH, (), "Maria", "Popa", MARIA_BORN[7] + dt.timedelta(days=1))
+                          DAY_OFF)
+    maria_after = rotated(NEW_EPOCH, (), "Maria", "Popa", DAY_OFF)
     store_batch(store, [xenia_after, maria_after])
     linker.link_pending()
     counted_again = relinks(store)[1:]
@@ -257,7 +259,7 @@ def test_while_a_node_is_still_in_its_overlap_the_new_epochs_names_wait_to_be_co
     # one node retired the old epoch early; another is still in its overlap
     report(store, epochs_pb2.EPOCH_STATE_OVERLAP, "2999-12-31")
     xenia_after = rotated(NEW_EPOCH, (), "Xenia", "Zamfirescu",
-                          MARIA_BORN[7] + dt.timedelta(days=1))
+                          DAY_OFF)
     store_batch(store, [xenia_after])
     linker.link_pending()
     assert len(relinks(store)) == 1  # names still being bridged: not counted yet
@@ -323,7 +325,7 @@ def test_a_sighting_of_the_overlap_received_after_the_count_has_its_name_counted
     store_batch(store, [maria])
     linker.link_pending()
     assert relinks(store)[-1].get("reason") == "new_key_epoch"
-    maria_day_off = rotated(NEW_EPOCH, (), "Maria", "Popa", MARIA_BORN[7] + dt.timedelta(days=1))
+    maria_day_off = rotated(NEW_EPOCH, (), "Maria", "Popa", DAY_OFF)
     store_batch(store, [maria_day_off])
     linker.link_pending()
     assert person_of(store, maria_day_off) == person_of(store, maria)

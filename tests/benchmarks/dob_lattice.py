@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -50,6 +51,8 @@ class HubRow:
     tokens: tuple[int, ...]
     observed_on: dt.date
     subject: bool  # the controlled woman (the age bound holds), not a companion
+    # window tokens (day window, month window) of a schema that sends them; else empty
+    windows: tuple[int, ...] = ()
 
 
 def day_lines(rows: Sequence[HubRow]) -> tuple[dict[int, int], dict[int, int]]:
@@ -230,6 +233,11 @@ def _age_at(born: dt.date, on: dt.date) -> int:
 # near tokens there are. This is what a schema that sends fewer near tokens leaves.
 
 SWAP, DAY_YEAR = 1, 4
+WINDOW_DAY, WINDOW_MONTH = 0, 1
+DAY_WINDOW_WIDTH = 3
+DAY_WINDOWS = tuple(frozenset(range(k, min(k + DAY_WINDOW_WIDTH, 32)))
+                    for k in range(1, 32, DAY_WINDOW_WIDTH))
+MONTH_WINDOWS = tuple(frozenset({m, m + 1}) for m in range(1, 13, 2))
 NEAR_SLOTS = {"day": (5, 6), "month": (7, 8), "year": (9, 10)}
 MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
@@ -246,7 +254,8 @@ class PartGuess:
 
 def without_near(rows: Sequence[HubRow], kept: frozenset[str]) -> list[HubRow]:
     """The rows as a hub would hold them under a schema sending only the `kept` kinds
-    of near tokens: the others replaced by tokens no date has."""
+    of near tokens ("day", "month", "year") and window tokens ("day window", "month
+    window"): the others replaced by tokens no date has."""
     out = []
     for index, row in enumerate(rows):
         tokens = list(row.tokens)
@@ -254,8 +263,23 @@ def without_near(rows: Sequence[HubRow], kept: frozenset[str]) -> list[HubRow]:
             if kind not in kept:
                 for slot in slots:
                     tokens[slot] = (1 << 63) | (index * 8 + slot)
-        out.append(HubRow(tuple(tokens), row.observed_on, row.subject))
+        windows = tuple(token if kind in kept else (1 << 63) | (index * 8 + slot)
+                        for slot, (kind, token) in enumerate(zip(
+                            ("day window", "month window"), row.windows, strict=False)))
+        out.append(HubRow(tuple(tokens), row.observed_on, row.subject,
+                          windows if any(k in kept for k in ("day window", "month window"))
+                          else ()))
     return out
+
+
+def window_tokens(born: dt.date) -> tuple[int, int]:
+    """A day window (three days of one month) and a month window (two months, one day)
+    as keyed tokens: a stand-in key, since only which tokens are equal matters."""
+    messages = (f"dwin:{born.year}-{born.month}-{(born.day - 1) // DAY_WINDOW_WIDTH}",
+                f"mwin:{born.year}-{(born.month - 1) // 2}-{born.day}")
+    return tuple(int.from_bytes(hashlib.blake2b(m.encode(), key=b"w" * 32,
+                                                digest_size=8).digest(), "little")
+                 for m in messages)
 
 
 def _classes(rows: Sequence[HubRow], slots: tuple[int, int]) -> list[int]:
@@ -322,6 +346,16 @@ def read_parts(rows: Sequence[HubRow], birth_years: Sequence[int]) -> list[PartG
         months_of_day[day_class[index]].add(month_class[index])
     month_options = {c: frozenset(m + 1 for m in range(12) if MONTH_DAYS[m] + (m == 1) >= len(d))
                      for c, d in days_in.items()}
+    if len(days_in) == 12:  # every month seen: the shortest is February, the four of 30 days
+        by_length = sorted(days_in, key=lambda c: len(days_in[c]))
+        if [len(days_in[c]) for c in by_length[1:5]] == [30] * 4 and len(
+                days_in[by_length[5]]) == 31:
+            month_options[by_length[0]] = frozenset({2})
+            for c in by_length[1:5]:
+                month_options[c] = frozenset({4, 6, 9, 11})
+            for c in by_length[5:]:
+                month_options[c] = frozenset({1, 3, 5, 7, 8, 10, 12})
+    _refine_by_windows(rows, month_class, month_options, WINDOW_MONTH, MONTH_WINDOWS)
     month_order = _cycle_labels(_successors(rows, month_class, NEAR_SLOTS["month"][1]), 12)
     if month_order is not None:
         rotations = [r for r in range(12) if all(((k + r) % 12) + 1 in month_options[c]
@@ -340,6 +374,7 @@ def read_parts(rows: Sequence[HubRow], birth_years: Sequence[int]) -> list[PartG
         if rows[partner].tokens[FULL] != row.tokens[FULL]:
             c = day_class[index]
             day_options[c] = day_options[c] & month_options[month_class[partner]]
+    _refine_by_windows(rows, day_class, day_options, WINDOW_DAY, DAY_WINDOWS)
     day_after = _successors(rows, day_class, NEAR_SLOTS["day"][1])
     ones = [c for c in day_options if sum(c in s for s in day_after.values()) >= 3]
     if len(ones) == 1:  # day 1 follows 28, 29, 30 and 31: walk on from it
@@ -354,6 +389,45 @@ def read_parts(rows: Sequence[HubRow], birth_years: Sequence[int]) -> list[PartG
     years = _year_labels(rows, year_class, birth_years)
     return [PartGuess(day_options[day_class[i]], month_options[month_class[i]],
                       years.get(year_class[i])) for i in range(len(rows))]
+
+
+def _refine_by_windows(rows: Sequence[HubRow], classes: list[int],
+                       options: dict[int, frozenset[int]], which: int,
+                       windows: Sequence[frozenset[int]]) -> None:
+    """Classes whose rows share a window token lie in one window: each takes only the
+    values of the windows all of its group fit, a window held by one group alone is no
+    other group's."""
+    if not any(row.windows for row in rows):
+        return
+    parent: dict[int, int] = {}
+
+    def find(c: int) -> int:
+        while parent.setdefault(c, c) != c:
+            c = parent[c]
+        return c
+
+    first: dict[int, int] = {}
+    for index, row in enumerate(rows):
+        a, b = find(classes[index]), find(first.setdefault(row.windows[which], classes[index]))
+        if a != b:
+            parent[max(a, b)] = min(a, b)
+    groups: dict[int, set[int]] = defaultdict(set)
+    for c in set(classes):
+        groups[find(c)].add(c)
+    fits = {g: [w for w in windows if len(members) <= len(w)
+                and all(options[c] & w for c in members)] for g, members in groups.items()}
+    changed = True
+    while changed:
+        changed = False
+        taken = [ws[0] for ws in fits.values() if len(ws) == 1]
+        for g, ws in fits.items():
+            kept = [w for w in ws if len(ws) == 1 or w not in taken]
+            if len(kept) < len(ws):
+                fits[g], changed = kept, True
+    for g, members in groups.items():
+        allowed = frozenset().union(*fits[g]) if fits[g] else frozenset()
+        for c in members:
+            options[c] = options[c] & allowed or options[c]
 
 
 def _year_labels(rows: Sequence[HubRow], year_class: list[int],
@@ -403,9 +477,39 @@ def part_leak(guesses: Sequence[PartGuess], truth: Sequence[dt.date]) -> tuple[f
     return exact / n, year / n, month / n
 
 
-def hub_rows(persons: int, seed: int) -> tuple[list[HubRow], list[dt.date]]:
+def tokens_of_version_6(born: dt.date, key: bytes = b"k" * 32) -> tuple[int, ...]:
+    """The date tokens schema version 6 sent, in its order (five parts, then the full
+    tokens of the six dates one day, month or year away), under a stand-in key: which
+    tokens are equal is all the attacks read."""
+    iso = born.isoformat()
+    y, m, d = iso[:4], iso[5:7], iso[8:]
+    low, high = sorted((m, d))
+    one = dt.timedelta(days=1)
+    around = (born - one, born + one, _shift_months(born, -1), _shift_months(born, 1),
+              _shift_months(born, -12), _shift_months(born, 12))
+    messages = [f"full:{iso}", f"swap:{y}-{low}-{high}", f"day_month:{m}-{d}",
+                f"month_year:{y}-{m}", f"day_year:{y}--{d}"]
+    messages += [f"full:{near.isoformat()}" for near in around]
+    return tuple(int.from_bytes(hashlib.blake2b(message.encode(), key=key,
+                                                digest_size=8).digest(), "little")
+                 for message in messages)
+
+
+def as_shipped(encoded: Sequence[int], row: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """The shipped encoder's date tokens (schema version 7: five parts, the dates a year
+    away, the day window) in the attacks' layout: (tokens, windows)."""
+    def absent(slot: int) -> int:
+        return (1 << 63) | (row * 16 + slot)
+
+    tokens = (*encoded[:5], absent(5), absent(6), absent(7), absent(8), *encoded[5:7])
+    return tokens, (encoded[7], absent(12))
+
+
+def hub_rows(persons: int, seed: int) -> tuple[list[HubRow], list[HubRow], list[dt.date]]:
     """The benchmark's carousel sightings as the hub receives them (dated subjects and
-    companions), with the date each encodes (the truth, kept apart)."""
+    companions): under schema version 6 (with window tokens beside, for the variants),
+    as the shipped encoder makes them, and the date each encodes (the truth, kept
+    apart)."""
     encoder = Encoder(default_schema(), derive_purpose_keys(b"\x11" * 32, 1))
     today = dt.date(2026, 11, 23)
     parsed = []
@@ -416,22 +520,28 @@ def hub_rows(persons: int, seed: int) -> tuple[list[HubRow], list[dt.date]]:
             parsed.append(parse_row(line, item.row, today))
         except RowError:
             continue
-    rows, truth = [], []
+    older, shipped, truth = [], [], []
     for sighting, message in zip(parsed, encode_sightings(parsed, encoder), strict=True):
         identities = [(sighting.subject, message.subject, True)]
         if sighting.companion is not None:
             identities.append((sighting.companion, message.companions[0], False))
         for identity, encoded, subject in identities:
-            if identity.date_of_birth is None:
+            born = identity.date_of_birth
+            if born is None:
                 continue
-            rows.append(HubRow(tuple(encoded.dob_tokens), sighting.observed_on, subject))
-            truth.append(identity.date_of_birth)
-    return rows, truth
+            older.append(HubRow(tokens_of_version_6(born), sighting.observed_on, subject,
+                                window_tokens(born)))
+            tokens, windows = as_shipped(tuple(encoded.dob_tokens), len(shipped))
+            shipped.append(HubRow(tokens, sighting.observed_on, subject, windows))
+            truth.append(born)
+    return older, shipped, truth
 
 
-VARIANTS = (("day, month, year (shipped)", frozenset({"day", "month", "year"})),
+VARIANTS = (("day, month, year (schema version 6)", frozenset({"day", "month", "year"})),
             ("month, year", frozenset({"month", "year"})),
             ("year", frozenset({"year"})),
+            ("year + day window", frozenset({"year", "day window"})),
+            ("year + day and month windows", frozenset({"year", "day window", "month window"})),
             ("none", frozenset()))
 
 
@@ -444,18 +554,19 @@ def main() -> None:
     print("Dates of birth the hub reads from the date tokens (dated subjects and companions).")
     print("lattice: the line-of-days attack; parts: day, month and year classes, ordered by the")
     print("near tokens sent (expected share guessed right where a part is left ambiguous).\n")
-    print("| women | dated identities | near tokens sent | lattice: date exact | parts: date "
+    print("| women | dated identities | date tokens | lattice: date exact | parts: date "
           "exact | year right | month right |")
     print("|---|---|---|---|---|---|---|")
     for persons in (int(p) for p in options.persons.split(",")):
-        rows, truth = hub_rows(persons, options.seed)
+        older, shipped, truth = hub_rows(persons, options.seed)
         # public statistics: the years of birth of another sample of the population
-        prior = [born.year for born in hub_rows(persons, options.seed + 1000)[1]]
-        for label, kept in VARIANTS:
-            held = without_near(rows, kept)
-            decoded = decode(held)
+        prior = [born.year for born in hub_rows(persons, options.seed + 1000)[2]]
+        held = [(label, without_near(older, kept)) for label, kept in VARIANTS]
+        for label, rows in [*held, ("as shipped (schema version 7, the shipped encoder)",
+                                    shipped)]:
+            decoded = decode(rows)
             lattice = sum(d == t for d, t in zip(decoded, truth, strict=True)) / len(rows)
-            exact, year, month = part_leak(read_parts(held, prior), truth)
+            exact, year, month = part_leak(read_parts(rows, prior), truth)
             print(f"| {persons:,} | {len(rows):,} | {label} | {lattice:.1%} | {exact:.1%} "
                   f"| {year:.1%} | {month:.1%} |")
 
