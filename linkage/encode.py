@@ -384,7 +384,7 @@ class Encoder:
     def _coarse(self, kind: str, value: str, buckets: int) -> int:
         # keyed with the purpose key named for the name-word buckets of schema versions
         # 1-4: renaming it would change every node's key package
-        if not value:
+        if not value or not buckets:  # no value, or a schema that sends none
             return 0
         digest = hashlib.blake2b(f"{kind}:{value}".encode(), key=self.keys.name_buckets,
                                  digest_size=4).digest()

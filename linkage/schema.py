@@ -161,12 +161,20 @@ def parse_schema(text: str) -> LinkageSchema:
         given_hashes=given_hashes,
         surname_hashes=surname_hashes,
         dob_tokens=dob_tokens,
-        place_buckets=int(_require(context, "place_buckets", int, "context")),
-        nationality_buckets=int(_require(context, "nationality_buckets", int, "context")),
+        place_buckets=_buckets(context, "place_buckets"),
+        nationality_buckets=_buckets(context, "nationality_buckets"),
         hardening=hardening,
         fingerprint=fingerprint[:FINGERPRINT_BYTES],
         short_filter_bits=short_bits,
     )
+
+
+def _buckets(context: dict, key: str) -> int:
+    """A context field's buckets: 0 sends none (16-bit columns at the hub hold the rest)."""
+    buckets = _require(context, key, int, "context")
+    if isinstance(buckets, bool) or not 0 <= buckets <= 65_534:
+        raise SchemaError(f"schema: 'context.{key}' must be within 0..65534 (0: not sent)")
+    return buckets
 
 
 def _require_rules(table: dict, key: str, release: int, what: str) -> None:

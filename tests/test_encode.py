@@ -209,7 +209,8 @@ PINNED = {
     "name_filter": "28444720a4ce1f5b", "dob_tokens": "c2f22161663faa48",
     "sex_token": "4401320b45638542", "document_token": "c4b219e15125df5b",
     "document_near": "0d17243bba048d89", "place_bucket": "01704ad1c8b90230",
-    "nationality_bucket": "e4070681616ec2c9", "short_name_filter": "662e02f11ede8cfa",
+    # nationality_bucket since schema version 7: none sent, every one 0
+    "nationality_bucket": "50c1b8a6d69f6885", "short_name_filter": "662e02f11ede8cfa",
 }
 PINNED_FILTERS_OTHER_HARDENING = {
     "none": "b686d3f639330c0c", "balance": "8f94f32a6575a40b",
@@ -375,3 +376,26 @@ def test_a_schema_without_a_short_name_filter_encodes_none():
     assert encoding.short_name_filter == b""
     with pytest.raises(SchemaError, match=r"short_name_filter\.bits"):
         parse_schema(text.replace("bits = 256", "bits = 200"))
+
+
+def test_the_shipped_schema_sends_no_nationality_but_the_place_of_birth(encoder):
+    # ranked by size, 32 keyed buckets named the nationality of every sighting at 10,000
+    # women (tests/benchmarks/bucket_alignment.py)
+    encoded = encoder.encode_identity(Identity("Ana", "Popa", dt.date(1998, 3, 4),
+                                               nationality="ROU", place_of_birth="Iasi"))
+    assert encoded.nationality_bucket == 0 and encoded.place_bucket != 0
+
+
+def test_a_schema_with_nationality_buckets_still_encodes_them():
+    schema = parse_schema(default_schema_text().replace("nationality_buckets = 0",
+                                                        "nationality_buckets = 32"))
+    encoded = Encoder(schema, _PIN_KEYS).encode_identity(
+        Identity("Ana", "Popa", nationality="ROU"))
+    assert 1 <= encoded.nationality_bucket <= 32
+
+
+@pytest.mark.parametrize("buckets", ["-1", "65535", "true"])
+def test_context_buckets_out_of_range_are_refused(buckets):
+    with pytest.raises(SchemaError, match="context.place_buckets"):
+        parse_schema(default_schema_text().replace("place_buckets = 512",
+                                                   f"place_buckets = {buckets}"))
