@@ -43,7 +43,7 @@ class DobAgreement(IntEnum):
 # realistic mix, fitting seed 101 (`python -m tests.benchmarks.fit_weights`),
 # and evaluated on other seeds; last fitted for schema version 7 (2026-12-07: the dates a
 # day or a month away no longer sent, a window of three days instead; `dob_partial` now
-# holds most dates a day or a month off).
+# holds most dates a day or a month off; no nationality).
 DEFAULT_WEIGHTS: dict[str, float] = {
     "bias": -19.21,
     "dice": 19.25,
