@@ -396,6 +396,6 @@ def test_a_schema_with_nationality_buckets_still_encodes_them():
 
 @pytest.mark.parametrize("buckets", ["-1", "65535", "true"])
 def test_context_buckets_out_of_range_are_refused(buckets):
-    with pytest.raises(SchemaError, match="context.place_buckets"):
+    with pytest.raises(SchemaError, match=r"context\.place_buckets"):
         parse_schema(default_schema_text().replace("place_buckets = 512",
                                                    f"place_buckets = {buckets}"))
