@@ -95,8 +95,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 # sysexits' EX_CONFIG: `hub serve` cannot read its home's configuration (hub.toml, the
-# settings) or finds its database missing. Restarting will not mend it (a lost database
-# wants `hub restore`), so the unit names it in RestartPreventExitStatus= (deploy/systemd)
+# settings, the alert rules it names) or finds its database missing. Restarting will
+# not mend it (a lost database wants `hub restore`), so the unit names it in
+# RestartPreventExitStatus= (deploy/systemd)
 EX_CONFIG = 78
 
 
@@ -108,6 +109,8 @@ def _serve_home(args: argparse.Namespace) -> int:
     try:
         config = load_config(HOME.path(args))
         settings = load_settings(config.home)
+        if config.alerts is not None:  # read again at start; a bad file is no passing fault
+            load_alert_config(config.alerts)
     except USER_ERRORS as error:
         raise HubConfigurationError(describe(error)) from None
     if args.listen:
