@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 import shutil
 import sqlite3
@@ -107,11 +108,12 @@ class Site:
             write_export(stub.Export(audit_pb2.ExportRequest(), timeout=30), out)
         return out
 
-    def trust(self, quorum: int = 0, checkpoints: tuple[tuple[str, str], ...] = ()) -> Trust:
+    def trust(self, quorum: int = 0, checkpoints: tuple[tuple[str, str], ...] = (),
+              settled_within: dt.timedelta | None = None) -> Trust:
         witnesses = tuple(witness_key(c).verifier for c in self.nodes.values())
         ca = x509.load_pem_x509_certificate((self.pki.root / "ca.pem").read_bytes())
         return Trust(read_vkey(self.hub_home / "log.vkey"), (ca,), witnesses, quorum,
-                     checkpoints)
+                     checkpoints, settled_within=settled_within)
 
 
 def _keys(secret_file: Path):

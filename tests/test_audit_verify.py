@@ -7,6 +7,7 @@ the hub could, and checks that verification fails naming the right entry.
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
 from pathlib import Path
 
@@ -75,6 +76,52 @@ def test_verify_command_prints_final_head_and_exits_zero(site, export, capsys):
     assert code == 0
     assert "final signed tree head:\nzichtlijn/audit-log\n8\n" in out
     assert "settled    the first 8 entries" in out and "verified: 8 entries" in out
+
+
+def _without_cosignatures(export: Path, days_later: float) -> Path:
+    """The export as a hub that re-signed its history would give it: every head still
+    signed by the log key, none cosigned by a witness (they would not cosign the
+    rewritten one), exported `days_later` than it was."""
+    with sqlite3.connect(export) as conn:
+        notes = conn.execute("SELECT rowid, note FROM tree_heads").fetchall()
+        for rowid, note in notes:
+            kept = [line for line in note.split("\n") if not line.startswith("\u2014 node/")]
+            conn.execute("UPDATE tree_heads SET note = ? WHERE rowid = ?",
+                         ["\n".join(kept), rowid])
+        (exported,) = conn.execute("SELECT value FROM meta WHERE key = 'exported_at'"
+                                   ).fetchone()
+        later = dt.datetime.fromisoformat(exported) + dt.timedelta(days=days_later)
+        conn.execute("UPDATE meta SET value = ? WHERE key = 'exported_at'",
+                     [later.isoformat(timespec="seconds")])
+    return export
+
+
+def test_old_entries_no_quorum_cosigned_fail_verify_with_a_quorum(site, export):
+    # the red team's rewritten history: heads re-signed, cosignatures gone, exit 0 before
+    _without_cosignatures(export, days_later=3)
+    assert verify(export, site, quorum=2).settled_size is None
+    assert verify(export, site, quorum=2).ok  # without the age bound: "settled nothing"
+    report = verify(export, site, quorum=2, settled_within=dt.timedelta(days=2))
+    assert _first(report).startswith(
+        "entries #0..#7 are not settled: entry #0 (")
+    assert "older than 2 days before the export" in report.first().message
+
+
+def test_entries_newer_than_the_bound_may_wait_for_their_witnesses(site, export):
+    _without_cosignatures(export, days_later=1)  # witnessed tonight
+    assert verify(export, site, quorum=2, settled_within=dt.timedelta(days=2)).ok
+
+
+def test_the_verify_command_bounds_the_unsettled_tail_by_default(site, export, capsys):
+    _without_cosignatures(export, days_later=3)
+    keys = site.root / "witnesses.vkeys"
+    keys.write_text("\n".join(v.to_vkey() for v in site.trust().witnesses) + "\n")
+    command = ["audit", "verify", str(export), "--log-key", str(site.hub_home / "log.vkey"),
+               "--ca", str(site.pki.root / "ca.pem"), "--witness-key", str(keys),
+               "--quorum", "2"]
+    assert cli.main(command) == 1
+    assert "audit verify FAILED: entries #0..#7 are not settled" in capsys.readouterr().err
+    assert cli.main([*command, "--settled-within", "0"]) == 0
 
 
 def _first(report) -> str:

@@ -16,3 +16,14 @@ def positive_seconds(text: str) -> float:
     if not math.isfinite(seconds) or seconds <= 0:
         raise argparse.ArgumentTypeError(f"{text!r}: give a number of seconds above 0")
     return seconds
+
+
+def non_negative_days(text: str) -> float:
+    """A number of days, 0 or more (`audit verify --settled-within`: 0 turns it off)."""
+    try:
+        days = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of days") from None
+    if not math.isfinite(days) or days < 0:
+        raise argparse.ArgumentTypeError(f"{text!r}: give a number of days, 0 or more")
+    return days

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 from linkage.checkpoint import SIG_COSIGNATURE_V1, CheckpointError, Verifier
-from zichtlijn.arg_types import positive_seconds
+from zichtlijn.arg_types import non_negative_days, positive_seconds
 from zichtlijn.audit_file import write_export
 from zichtlijn.audit_verify import Report, Trust, verify_export
 from zichtlijn.ca_bundle import read_ca_bundle
@@ -112,8 +113,10 @@ def _trust(args: argparse.Namespace) -> Trust:
         raise CliError(f"--quorum {args.quorum} needs at least {args.quorum} --witness-key")
     checkpoints = tuple((path, Path(path).read_text("utf-8")) for path in args.checkpoint)
     earlier = tuple(read_vkey(Path(path)) for path in args.earlier_log_key)
+    within = getattr(args, "settled_within", None)
     return Trust(read_vkey(Path(args.log_key)), read_ca_bundle(Path(args.ca)), witnesses,
-                 args.quorum, checkpoints, earlier)
+                 args.quorum, checkpoints, earlier,
+                 dt.timedelta(days=within) if args.quorum and within else None)
 
 
 def _print_report(report: Report, trust: Trust) -> None:
@@ -258,6 +261,11 @@ def register(groups: argparse._SubParsersAction) -> None:
     verify = commands.add_parser("verify", help="verify an export offline")
     verify.add_argument("export", help="file written by `zichtlijn audit export`")
     _add_trust(verify)
+    verify.add_argument("--settled-within", type=non_negative_days, default=2.0,
+                        metavar="DAYS",
+                        help="with --quorum: fail when an entry older than DAYS before the "
+                             "export is not under a head the quorum cosigned (default 2: "
+                             "nodes witness nightly; 0 turns the check off)")
     verify.set_defaults(run=cmd_verify)
 
     cosign = commands.add_parser(

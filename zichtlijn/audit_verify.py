@@ -110,6 +110,9 @@ class Trust:
     quorum: int = 0
     checkpoints: tuple[tuple[str, str], ...] = ()  # (where it came from, signed note text)
     earlier_log_keys: tuple[Verifier, ...] = ()  # keys the log replaced (`hub log-key replace`)
+    # with a quorum: an entry this much older than the export must be settled (witnesses
+    # cosign nightly; an old unsettled entry is a history they refused or never saw)
+    settled_within: dt.timedelta | None = None
 
 
 @dataclass
@@ -722,12 +725,38 @@ def _timeline(conn: sqlite3.Connection, trust: Trust, reader: _EntryReader,
     return KeyTimeline(trust.log_key, trust.earlier_log_keys, reader.key_changes)
 
 
-def _settle(trust: Trust, report: Report) -> None:
+def _settle(conn: sqlite3.Connection, trust: Trust, report: Report) -> None:
     if not trust.quorum:
         return
     sizes = sorted(report.vouched.values(), reverse=True)
     if len(sizes) >= trust.quorum:
         report.settled_size = sizes[trust.quorum - 1]
+    first = report.settled_size or 0
+    if trust.settled_within is None or first >= report.entries:
+        return
+    row = conn.execute("SELECT entry FROM entries WHERE idx = ? ORDER BY rowid LIMIT 1",
+                       (first,)).fetchone()
+    try:
+        at = _utc(json.loads(row[0])["at"])
+        age = _utc(report.meta.get("exported_at", "")) - at
+    except (TypeError, ValueError, KeyError):
+        return  # an unreadable entry or export time is reported on its own
+    if age > trust.settled_within:
+        report.add(f"entries #{first}..#{report.entries - 1} are not settled: entry #{first} "
+                   f"({at.isoformat()}) is older than {_days(trust.settled_within)} before the "
+                   f"export, and no {trust.quorum} of the configured witnesses cosigned a "
+                   "head that covers it (they refused that history, or were never shown it)",
+                   first)
+
+
+def _utc(text: str) -> dt.datetime:
+    moment = dt.datetime.fromisoformat(text)
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def _days(span: dt.timedelta) -> str:
+    days = span / dt.timedelta(days=1)
+    return f"{days:g} day" + ("" if days == 1 else "s")
 
 
 def verify_export(path: Path, trust: Trust) -> Report:
@@ -758,7 +787,7 @@ def verify_export(path: Path, trust: Trust) -> Report:
                        "by no signed tree head", report.largest_signed, SIGNATURE)
         report.uploads = len(reader.uploads)
         _reconcile(conn, reader, report)
-        _settle(trust, report)
+        _settle(conn, trust, report)
         return report
     finally:
         conn.close()
