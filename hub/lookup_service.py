@@ -83,8 +83,10 @@ class LookupService(lookup_pb2_grpc.LookupServiceServicer):
 
     def _refuse(self, context: grpc.ServicerContext, actor: str, reason: str,
                 purpose: str | None, code: grpc.StatusCode, message: str) -> None:
-        # over its budget a node's script may loop: those refusals are logged a minute apart
-        details = self.refusals.details(actor, reason) if reason == "rate_limit" else {}
+        # a node's script may loop (over its budget, switched off, or sending what is
+        # refused): each reason's refusals are logged a minute apart, the next one counting
+        # those left out
+        details = self.refusals.details(actor, reason)
         if details is not None:
             with self.store.transaction() as conn:
                 audit(conn, utc_now(), actor, "lookup_refused", reason=reason, purpose=purpose,

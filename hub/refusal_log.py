@@ -1,8 +1,9 @@
-"""How often a refusal for the budget is logged: at most one audit entry a minute per node.
+"""How often a refusal is logged: at most one audit entry a minute per node and reason.
 
-A lookup or correction refused because the node's hour is used up changes nothing, but
-each was an audit entry, so a node's script retrying in a loop could grow the log without
-bound (a red-team finding of 2026-12-07). The first refusal of a minute is logged; the
+A lookup or correction refused (the node's hour used up, lookups switched off, no purpose,
+a malformed probe) changes nothing, but each was an audit entry, so a node's script
+retrying in a loop could grow the log without bound (a red-team finding of 2026-12-07).
+The first refusal of a minute is logged; the
 ones after it are counted and the next logged one says how many were left out
 (`repeated`). The counts live in the serving hub's memory: refusals left out just before
 it stops are not in the log.
