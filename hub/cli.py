@@ -46,6 +46,7 @@ from zichtlijn.alert_format import gemeenten_text
 from zichtlijn.cert_expiry import describe as describe_certs
 from zichtlijn.cert_expiry import warnings as cert_warnings
 from zichtlijn.cli_home import HomeOption
+from zichtlijn.config_files import ConfigFileError
 from zichtlijn.database_file import DatabaseFileError, back_up
 from zichtlijn.dates import add_retention_months_argument
 from zichtlijn.errors import USER_ERRORS, CliError, describe
@@ -109,8 +110,6 @@ def _serve_home(args: argparse.Namespace) -> int:
     try:
         config = load_config(HOME.path(args))
         settings = load_settings(config.home)
-        if config.alerts is not None:  # read again at start; a bad file is no passing fault
-            load_alert_config(config.alerts)
     except USER_ERRORS as error:
         raise HubConfigurationError(describe(error)) from None
     if args.listen:
@@ -121,7 +120,10 @@ def _serve_home(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace, config: HubConfig, settings: HubSettings) -> int:
-    hub = start_hub(config, settings=settings)
+    try:
+        hub = start_hub(config, settings=settings)
+    except ConfigFileError as error:  # the alert rules, read first: no passing fault either
+        raise HubConfigurationError(describe(error)) from None
     months = settings.retention.months
 
     def daily() -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import TypeVar
 
 from linkage.dates import days_in_month
@@ -61,9 +61,6 @@ class IdentityEncoding:
     # the short name filter, keyed with the year of birth; empty without a date of birth
     # (or under a schema without one)
     short_name_filter: bytes = b""
-
-
-_ONE_DAY = timedelta(days=1)
 
 
 def _shift_months(day: date, months: int) -> date:
