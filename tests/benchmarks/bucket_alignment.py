@@ -14,14 +14,12 @@ commonest value (what guessing it for everyone gets). Asserts nothing. README
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 from collections import Counter
 
 from linkage.encode import Encoder
 from linkage.keys import derive_purpose_keys
 from linkage.schema import default_schema_text, parse_schema
-from node.csv_import import RowError, parse_row
-from zichtlijn.synth import LISTED_ERRORS_ONLY, iter_rows
+from tests.benchmarks.dob_lattice import carousel_rows
 
 #: schema version 7 with the nationality buckets of version 6
 WITH_NATIONALITY = parse_schema(default_schema_text().replace(
@@ -32,13 +30,7 @@ def sample(persons: int, seed: int, secret: bytes) -> list[tuple[str | None, int
     """(nationality, its bucket, place of birth, its bucket) of each sighting's subject."""
     encoder = Encoder(WITH_NATIONALITY, derive_purpose_keys(secret, 1))
     out = []
-    for line, item in enumerate(iter_rows(persons, ["GM0363", "GM0599", "GM0344"], seed,
-                                          start=dt.date(2024, 6, 1), days=900,
-                                          person_rates=LISTED_ERRORS_ONLY), start=2):
-        try:
-            subject = parse_row(line, item.row, dt.date(2026, 11, 23)).subject
-        except RowError:
-            continue
+    for subject in (sighting.subject for sighting in carousel_rows(persons, seed)):
         encoded = encoder.encode_identity(subject)
         out.append((subject.nationality, encoded.nationality_bucket, subject.place_of_birth,
                     encoded.place_bucket))

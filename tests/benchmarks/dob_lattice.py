@@ -36,7 +36,7 @@ from linkage.cluster import components
 from linkage.encode import Encoder, _shift_months
 from linkage.keys import derive_purpose_keys
 from linkage.schema import default_schema
-from node.csv_import import RowError, parse_row
+from node.csv_import import ParsedSighting, RowError, parse_row
 from node.importer import encode_sightings
 from zichtlijn.synth import LISTED_ERRORS_ONLY, iter_rows
 
@@ -494,21 +494,27 @@ def as_shipped(encoded: Sequence[int], row: int) -> tuple[tuple[int, ...], tuple
     return tokens, (encoded[7], absent(12))
 
 
+def carousel_rows(persons: int, seed: int) -> list[ParsedSighting]:
+    """The carousel's rows of three towns as a node reads them (a row it refuses left
+    out): what the attacks of the benchmarks on the hub's tokens and buckets encode."""
+    parsed = []
+    for line, item in enumerate(iter_rows(persons, ["GM0363", "GM0599", "GM0344"], seed,
+                                          start=dt.date(2024, 6, 1), days=900,
+                                          person_rates=LISTED_ERRORS_ONLY), start=2):
+        try:
+            parsed.append(parse_row(line, item.row, dt.date(2026, 11, 23)))
+        except RowError:
+            continue
+    return parsed
+
+
 def hub_rows(persons: int, seed: int) -> tuple[list[HubRow], list[HubRow], list[dt.date]]:
     """The benchmark's carousel sightings as the hub receives them (dated subjects and
     companions): under schema version 6 (with window tokens beside, for the variants),
     as the shipped encoder makes them, and the date each encodes (the truth, kept
     apart)."""
     encoder = Encoder(default_schema(), derive_purpose_keys(b"\x11" * 32, 1))
-    today = dt.date(2026, 11, 23)
-    parsed = []
-    for line, item in enumerate(iter_rows(persons, ["GM0363", "GM0599", "GM0344"], seed,
-                                          start=dt.date(2024, 6, 1), days=900,
-                                          person_rates=LISTED_ERRORS_ONLY), start=2):
-        try:
-            parsed.append(parse_row(line, item.row, today))
-        except RowError:
-            continue
+    parsed = carousel_rows(persons, seed)
     older, shipped, truth = [], [], []
     for sighting, message in zip(parsed, encode_sightings(parsed, encoder), strict=True):
         identities = [(sighting.subject, message.subject, True)]
