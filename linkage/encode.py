@@ -24,6 +24,7 @@ from linkage.schema import DAY_WINDOW_DAYS, LinkageSchema
 ENTITY_TOKEN_BYTES = 16
 DOCUMENT_TOKEN_BYTES = 16
 DOCUMENT_NEAR_CHARS = 16  # longer numbers: the first 16 characters give the near tokens
+DOCUMENT_NEAR_TOKENS = DOCUMENT_NEAR_CHARS + 1  # the number's first 16 and each one shorter
 # Entries per cache (emptied when full). Word prefixes, dates and places have few
 # distinct values; a word, name field or raw filter holds a 1024-bit mask (about 400
 # bytes an entry), a document 17 near tokens (about 900) and documents seldom repeat.
@@ -396,12 +397,19 @@ class Encoder:
         return known
 
     def document_near(self, number: str) -> tuple[int, ...]:
-        """Deletion neighbourhood: one substituted, dropped or added character still meets."""
+        """Deletion neighbourhood: one substituted, dropped or added character still meets.
+
+        Always DOCUMENT_NEAR_TOKENS tokens: the variants, then tokens keyed by the number
+        and a count, which no other number meets. Without them the count told the hub the
+        number's length, and lengths differ between issuing countries (README
+        "Nationality and place of birth")."""
         head = number[:DOCUMENT_NEAR_CHARS]
         variants = {head} | {head[:i] + head[i + 1 :] for i in range(len(head))}
+        # a NUL never occurs in a normalised document number, so no variant is a filler
+        fillers = [f"\0{number}\0{k}" for k in range(DOCUMENT_NEAR_TOKENS - len(variants))]
         copy = self._near_hash.copy
         tokens = []
-        for variant in variants:
+        for variant in [*variants, *fillers]:
             hashed = copy()
             hashed.update(variant.encode())
             tokens.append(int.from_bytes(hashed.digest(), "little") or 1)

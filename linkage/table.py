@@ -13,10 +13,10 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
-from linkage.encode import IdentityEncoding
+from linkage.encode import DOCUMENT_NEAR_TOKENS, IdentityEncoding
 from linkage.schema import DOB_SLOTS, LinkageSchema
 
-DOCUMENT_NEAR_SLOTS = 17
+DOCUMENT_NEAR_SLOTS = DOCUMENT_NEAR_TOKENS
 #: entity kinds by their number on the wire (encoding.proto EntityKind), one slot each
 ENTITY_KINDS = {1: "phone", 2: "vehicle_plate", 3: "address", 4: "advert"}
 

@@ -7,8 +7,8 @@ import datetime as dt
 import numpy as np
 import pytest
 
-from linkage.compare import dice
-from linkage.encode import Encoder, Identity, years_apart
+from linkage.compare import dice, features
+from linkage.encode import DOCUMENT_NEAR_TOKENS, Encoder, Identity, years_apart
 from linkage.keys import derive_purpose_keys
 from linkage.normalise import NAME_RULES
 from linkage.places import PLACE_RULES
@@ -208,7 +208,8 @@ PINNED = {
     # dob_tokens since schema version 7 (the dates a year away and the day window)
     "name_filter": "28444720a4ce1f5b", "dob_tokens": "c2f22161663faa48",
     "sex_token": "4401320b45638542", "document_token": "c4b219e15125df5b",
-    "document_near": "0d17243bba048d89", "place_bucket": "01704ad1c8b90230",
+    # document_near since 2026-12-07: filled to DOCUMENT_NEAR_TOKENS, whatever the length
+    "document_near": "3682c806255d5a37", "place_bucket": "01704ad1c8b90230",
     # nationality_bucket since schema version 7: none sent, every one 0
     "nationality_bucket": "50c1b8a6d69f6885", "short_name_filter": "662e02f11ede8cfa",
 }
@@ -399,3 +400,34 @@ def test_context_buckets_out_of_range_are_refused(buckets):
     with pytest.raises(SchemaError, match=r"context\.place_buckets"):
         parse_schema(default_schema_text().replace("place_buckets = 512",
                                                    f"place_buckets = {buckets}"))
+
+
+@pytest.mark.parametrize(("left", "right", "agreement"), [
+    ("RX123456", "RX123456", 1),
+    ("RX123456", "RX123457", 2),  # one character misread
+    ("RX123456", "RX12345", 2),  # one dropped
+    ("RX123456", "RX1234567", 2),  # one added
+    ("RX123456", "RX123465", 2),  # neighbours exchanged: less the 5, both are RX12346
+    ("RX123456", "KT987654", -1),
+    ("RX123456", "RX125476", -1),  # two apart
+    ("RX123456", None, 0),
+])
+def test_document_numbers_agree_exactly_one_character_apart_or_not(
+        encoder, left: str, right: str | None, agreement: int) -> None:
+    table = EncodingTable.for_schema(default_schema())
+    table.append([encoder.encode_identity(Identity("Ana", "Popa", BORN, document_number=number))
+                  for number in (left, right)])
+    assert features(table, np.array([0]), np.array([1])).document[0] == agreement
+
+
+def test_every_document_sends_as_many_near_tokens_whatever_its_length(encoder) -> None:
+    """The count of near tokens would tell the hub the number's length, and lengths differ
+    between issuing countries (a Thai identity number has 13 digits)."""
+    numbers = ["A1234", "RX123456", "AA1123456", "12345678901", "1234567890123",
+               "AAAAAAAA", "X" * 30]
+    counts = {len(encoder.document_near(number)) for number in numbers}
+    assert counts == {DOCUMENT_NEAR_TOKENS}
+    assert all(len(set(encoder.document_near(number))) == DOCUMENT_NEAR_TOKENS
+               for number in numbers)
+    tokens = [set(encoder.document_near(number)) for number in numbers]
+    assert all(not (a & b) for k, a in enumerate(tokens) for b in tokens[k + 1:])
