@@ -70,3 +70,49 @@ def test_the_shipped_date_tokens_leave_the_day_and_the_month_unread() -> None:
 def _shipped(tokens: tuple[int, ...], row: int, seen: dt.date):
     layout, windows = attack.as_shipped(tokens, row)
     return layout, seen, True, windows
+
+
+def _shipped_population() -> tuple[list[attack.HubRow], list[dt.date]]:
+    _, born = population(8 * 365)
+    encoder = Encoder(default_schema(), derive_purpose_keys(b"\x05" * 32, 1))
+    seen = born[-1].replace(year=born[-1].year + 18) + dt.timedelta(days=1)
+    return [attack.HubRow(*_shipped(encoder.dob_tokens(b), k, seen))
+            for k, b in enumerate(born)], born
+
+
+def test_one_known_date_names_every_date_of_its_day_and_month() -> None:
+    """Known plaintext: the hub learns one woman's date of birth. The day+month and
+    month+year classes are global, so it now reads every date on that day and month in
+    every year, and the month of every date in that month."""
+    rows, born = _shipped_population()
+    guesses = attack.read_parts(rows, [b.year for b in born])
+    known_row = born.index(dt.date(1998, 5, 17))
+    read = attack.with_known_dates(rows, guesses, {known_row: born[known_row]})
+    same_day = [k for k, b in enumerate(born) if (b.month, b.day) == (5, 17)]
+    assert len(same_day) == 8
+    assert all(read[k].days == {17} and read[k].months == {5} for k in same_day)
+    may = [k for k, b in enumerate(born) if b.month == 5]
+    assert all(read[k].months == {5} for k in may)
+    assert all(len(guesses[k].months) > 1 for k in may)  # unread without the known date
+    assert all(17 not in read[k].days or len(read[k].days) > 1
+               for k, b in enumerate(born) if b.day != 17)
+
+
+def test_without_the_day_year_token_a_known_date_names_no_other_month_s_day() -> None:
+    """The day+year token ties a day's classes across the months of a year; the dates a
+    year away tie a day and month across years. Without day+year (and day+month, which
+    the dates a year away rebuild where dates are dense) a known date names its own day
+    and month in every year and its month, not the same day of the other months."""
+    rows, born = _shipped_population()
+    known_row = born.index(dt.date(1998, 5, 17))
+    known = {known_row: born[known_row]}
+    other_months = [k for k, b in enumerate(born) if b.day == 17 and b.month != 5]
+    shipped = attack.with_known_dates(rows, attack.read_parts(rows, [b.year for b in born]),
+                                      known)
+    assert all(shipped[k].days == {17} for k in other_months)
+    held = attack.withheld(rows, (attack.DAY_MONTH, attack.DAY_YEAR))
+    read = attack.with_known_dates(held, attack.read_parts(held, [b.year for b in born]),
+                                   known)
+    assert not any(read[k].days == {17} for k in other_months)
+    same_day = [k for k, b in enumerate(born) if (b.month, b.day) == (5, 17)]
+    assert all(read[k].days == {17} and read[k].months == {5} for k in same_day)

@@ -17,7 +17,12 @@ A second attack ("parts", `read_parts`) reads what schemas sending fewer near to
 leave: the day, month and year classes the two-part tokens form, ordered by the near
 tokens there are. Prints, per size and set of tokens (version 6's, fewer, and the shipped
 encoder's), the share of dated identities (subjects and companions) whose date of birth
-each attack gets right, and the shares of right years and months. Asserts nothing.
+each attack gets right, and the shares of right years and months.
+
+A second table gives a hub that also knows the true dates of birth of a few women
+(known plaintext, `with_known_dates`): each names its day, month and year classes, and
+so every date in them; for the shipped tokens and for the shipped tokens less the
+day+month token, or less both it and day+year (`withheld`). Asserts nothing.
 README "Privacy, measured", "Dates of birth".
 """
 
@@ -26,6 +31,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import hashlib
+import random
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -276,6 +282,23 @@ def without_near(rows: Sequence[HubRow], kept: frozenset[str]) -> list[HubRow]:
     return out
 
 
+def withheld(rows: Sequence[HubRow], slots: Sequence[int]) -> list[HubRow]:
+    """The rows as a hub would hold them under a schema not sending the two-part tokens
+    in `slots` (DAY_MONTH, DAY_YEAR): each replaced by a token no other date has."""
+    out = []
+    for index, row in enumerate(rows):
+        tokens = list(row.tokens)
+        for slot in slots:
+            tokens[slot] = (1 << 63) | (index * 16 + slot)
+        out.append(HubRow(tuple(tokens), row.observed_on, row.subject, row.windows))
+    return out
+
+
+#: Schemas of fewer two-part tokens, measured against a hub knowing some dates of birth.
+WITHHELD = (("as shipped", ()), ("without day+month", (DAY_MONTH,)),
+            ("without day+month and day+year", (DAY_MONTH, DAY_YEAR)))
+
+
 def window_tokens(born: dt.date) -> tuple[int, int]:
     """A day window (three days of one month) and a month window (two months, one day)
     as keyed tokens: a stand-in key, since only which tokens are equal matters."""
@@ -286,13 +309,29 @@ def window_tokens(born: dt.date) -> tuple[int, int]:
                  for m in messages)
 
 
-def _classes(rows: Sequence[HubRow], slots: tuple[int, int]) -> list[int]:
-    """Rows sharing a token in either slot are one class (e.g. day+month and day+year:
-    the same day of the month); a class is named by its first row."""
+def _classes(rows: Sequence[HubRow], slots: Sequence[int],
+             across_years: bool = False) -> list[int]:
+    """Rows sharing a token in any of the slots are one class (e.g. day+month and day+year:
+    the same day of the month); a class is named by its first row. `across_years`: rows
+    whose date a year away is another row's date are one class too (the same day and
+    month, which ties a year's day and month classes to the next year's)."""
     first: dict[tuple[int, int], int] = {}
     links = [(first.setdefault((slot, row.tokens[slot]), index), index)
              for index, row in enumerate(rows) for slot in slots]
+    if across_years:  # a link both ways: 29 February's year on is the 28th, not back
+        earlier, later = NEAR_SLOTS["year"]
+        row_of = {row.tokens[FULL]: index for index, row in enumerate(rows)}
+        links += [(index, row_of[row.tokens[later]]) for index, row in enumerate(rows)
+                  if row.tokens[later] in row_of
+                  and rows[row_of[row.tokens[later]]].tokens[earlier] == row.tokens[FULL]]
     return _named_by_first(components(links, range(len(rows))), len(rows))
+
+
+def part_classes(rows: Sequence[HubRow]) -> tuple[list[int], list[int], list[int]]:
+    """Each row's day, month and year class: rows the hub can tell share that part."""
+    return (_classes(rows, (DAY_MONTH, DAY_YEAR), across_years=True),
+            _classes(rows, (DAY_MONTH, MONTH_YEAR), across_years=True),
+            _classes(rows, (MONTH_YEAR, DAY_YEAR, SWAP)))  # a date and its swap: one year
 
 
 def _named_by_first(groups: list[list[int]], size: int) -> list[int]:
@@ -335,9 +374,7 @@ def read_parts(rows: Sequence[HubRow], birth_years: Sequence[int]) -> list[PartG
     """Each row's day, month and year as far as the structure of its tokens tells them.
     `birth_years`: the attacker's public prior (years of birth of the population, most
     common first matters only); used where no year order is sent."""
-    day_class = _classes(rows, (DAY_MONTH, DAY_YEAR))
-    month_class = _classes(rows, (DAY_MONTH, MONTH_YEAR))
-    year_class = _classes(rows, (MONTH_YEAR, DAY_YEAR))
+    day_class, month_class, year_class = part_classes(rows)
     # month candidates: a month class holding more distinct days than a month has
     days_in: dict[int, set[int]] = defaultdict(set)
     months_of_day: dict[int, set[int]] = defaultdict(set)
@@ -466,6 +503,26 @@ def part_leak(guesses: Sequence[PartGuess], truth: Sequence[dt.date]) -> tuple[f
     return exact / n, year / n, month / n
 
 
+def with_known_dates(rows: Sequence[HubRow], guesses: Sequence[PartGuess],
+                     known: dict[int, dt.date]) -> list[PartGuess]:
+    """The parts attack's reading once the hub also knows the dates of birth of a few of
+    its rows (`known`: row -> date; an RIEC's case file, a newspaper, a colluding
+    municipality): each known row names its day class, month class and year class,
+    and so every row in those classes."""
+    classes = part_classes(rows)
+    day_of, month_of, year_of = ({c[i]: getattr(born, part) for i, born in known.items()}
+                                 for c, part in zip(classes, ("day", "month", "year"),
+                                                    strict=True))
+    out = []
+    for i, guess in enumerate(guesses):
+        day, month, year = (labels.get(c[i]) for labels, c in
+                            zip((day_of, month_of, year_of), classes, strict=True))
+        out.append(PartGuess(guess.days if day is None else frozenset({day}),
+                             guess.months if month is None else frozenset({month}),
+                             guess.year if year is None else year))
+    return out
+
+
 def tokens_of_version_6(born: dt.date, key: bytes = b"k" * 32) -> tuple[int, ...]:
     """The date tokens schema version 6 sent, in its order (five parts, then the full
     tokens of the six dates one day, month or year away), under a stand-in key: which
@@ -545,6 +602,8 @@ def main() -> None:
     parser.add_argument("--persons", default="1000,3000,10000",
                         help="women per sample, comma-separated")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--known", default="0,10,30,100,300",
+                        help="dates of birth the hub knows besides (known-plaintext rows)")
     options = parser.parse_args()
     print("Dates of birth the hub reads from the date tokens (dated subjects and companions).")
     print("lattice: the line-of-days attack; parts: day, month and year classes, ordered by the")
@@ -552,6 +611,7 @@ def main() -> None:
     print("| women | dated identities | date tokens | lattice: date exact | parts: date "
           "exact | year right | month right |")
     print("|---|---|---|---|---|---|---|")
+    known_rows = []
     for persons in (int(p) for p in options.persons.split(",")):
         older, shipped, truth = hub_rows(persons, options.seed)
         # public statistics: the years of birth of another sample of the population
@@ -564,7 +624,25 @@ def main() -> None:
             exact, year, month = part_leak(read_parts(rows, prior), truth)
             print(f"| {persons:,} | {len(rows):,} | {label} | {lattice:.1%} | {exact:.1%} "
                   f"| {year:.1%} | {month:.1%} |")
-
+        known_rows.append((persons, shipped, truth, prior))
+    print("\nThe same, the hub knowing besides the dates of birth of a few dated women "
+          "(shares of the other dated identities; the shipped tokens, and the shipped "
+          "tokens but some two-part ones):\n")
+    print("| women | date tokens | dates known | date exact | year right | month right |")
+    print("|---|---|---|---|---|---|")
+    for persons, shipped, truth, prior in known_rows:
+        subjects = [i for i, row in enumerate(shipped) if row.subject]
+        for label, slots in WITHHELD:
+            rows = withheld(shipped, slots)
+            guesses = read_parts(rows, prior)
+            for count in (int(k) for k in options.known.split(",") if k):
+                known = {i: truth[i] for i in random.Random(count).sample(subjects, count)}
+                others = [i for i in range(len(rows)) if i not in known]
+                read = with_known_dates(rows, guesses, known)
+                exact, year, month = part_leak([read[i] for i in others],
+                                               [truth[i] for i in others])
+                print(f"| {persons:,} | {label} | {count} | {exact:.1%} | {year:.1%} "
+                      f"| {month:.1%} |")
 
 if __name__ == "__main__":
     main()
