@@ -69,13 +69,16 @@ SCALE_SIGHTINGS = 100_000
 #: Around the shipped settings, one step either way (162 combinations). Until 2026-12-06
 #: it was centred on the settings of 2026-12-05 (threshold 3.0-4.5, margin 0-1.5) and
 #: could not choose the shipped threshold 2.5 with margin 2.0.
+#: One step either way around the shipped settings (schema version 7: merge_margin 2.5);
+#: attach_mean no lower than link_floor (-3), below which no weak link forms. cluster_mean
+#: below -2.5 was measured flat down to -4.0 (README "Threshold and bars").
 GRID = {
     "threshold": (2.0, 2.5, 3.0),
     "veto": (-8.0, -10.0, -12.0),
-    "attach_mean": (-2.5, -2.0, -1.5),
-    "attach_clear": (-2.0,),  # at or below attach_mean: one bar
+    "attach_mean": (-3.0, -2.5, -2.0),
+    "attach_clear": (-2.0,),  # where it is attach_mean too, the two bars are one
     "cluster_mean": (-2.5, -2.0),
-    "merge_margin": (1.5, 2.0, 2.5),
+    "merge_margin": (2.0, 2.5, 3.0),
 }
 
 
