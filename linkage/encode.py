@@ -70,6 +70,13 @@ def _shift_months(day: date, months: int) -> date:
     return date(year, month + 1, min(day.day, days_in_month(year, month + 1)))
 
 
+def document_variants(number: str) -> set[str]:
+    """The number's first DOCUMENT_NEAR_CHARS characters, and each of them less one
+    character: two numbers one typo apart share one of these."""
+    head = number[:DOCUMENT_NEAR_CHARS]
+    return {head} | {head[:i] + head[i + 1 :] for i in range(len(head))}
+
+
 def years_apart(born: date) -> tuple[date, date]:
     """The dates one year earlier and later (29 February goes to the 28th)."""
     return _shift_months(born, -12), _shift_months(born, 12)
@@ -403,8 +410,7 @@ class Encoder:
         and a count, which no other number meets. Without them the count told the hub the
         number's length, and lengths differ between issuing countries (README
         "Nationality and place of birth")."""
-        head = number[:DOCUMENT_NEAR_CHARS]
-        variants = {head} | {head[:i] + head[i + 1 :] for i in range(len(head))}
+        variants = document_variants(number)
         # a NUL never occurs in a normalised document number, so no variant is a filler
         fillers = [f"\0{number}\0{k}" for k in range(DOCUMENT_NEAR_TOKENS - len(variants))]
         copy = self._near_hash.copy

@@ -20,7 +20,7 @@ from __future__ import annotations
 import argparse
 from collections import Counter
 
-from linkage.encode import DOCUMENT_NEAR_CHARS, Encoder
+from linkage.encode import Encoder, document_variants
 from linkage.keys import derive_purpose_keys
 from linkage.schema import default_schema_text, parse_schema
 from tests.benchmarks.dob_lattice import carousel_rows
@@ -34,10 +34,8 @@ Row = tuple[str | None, int, str | None, int, int, int]
 
 
 def unfilled_count(number: str) -> int:
-    """How many near tokens a document number had before they were filled to one count:
-    the number's first DOCUMENT_NEAR_CHARS characters and each of them less one."""
-    head = number[:DOCUMENT_NEAR_CHARS]
-    return len({head} | {head[:i] + head[i + 1:] for i in range(len(head))})
+    """How many near tokens a document number had before they were filled to one count."""
+    return len(document_variants(number))
 
 
 def sample(persons: int, seed: int, secret: bytes) -> list[Row]:
