@@ -54,6 +54,12 @@ FOUR_YEARS = 1461  # days; the month lengths repeat with this period from 1901 t
 YOUNGEST = 18  # years: nobody younger is controlled (the hub's prior)
 
 
+def absent_token(row: int, slot: int) -> int:
+    """A token in `slot` of `row` that no date has and no other row or slot (below 16)
+    shares: a token a schema does not send."""
+    return (1 << 63) | (row * 16 + slot)
+
+
 @dataclass(frozen=True)
 class HubRow:
     """What the hub holds of one dated identity: its date tokens and its control date."""
@@ -272,8 +278,8 @@ def without_near(rows: Sequence[HubRow], kept: frozenset[str]) -> list[HubRow]:
         for kind, slots in NEAR_SLOTS.items():
             if kind not in kept:
                 for slot in slots:
-                    tokens[slot] = (1 << 63) | (index * 8 + slot)
-        windows = tuple(token if kind in kept else (1 << 63) | (index * 8 + slot)
+                    tokens[slot] = absent_token(index, slot)
+        windows = tuple(token if kind in kept else absent_token(index, slot)
                         for slot, (kind, token) in enumerate(zip(
                             ("day window", "month window"), row.windows, strict=False)))
         out.append(HubRow(tuple(tokens), row.observed_on, row.subject,
@@ -289,7 +295,7 @@ def withheld(rows: Sequence[HubRow], slots: Sequence[int]) -> list[HubRow]:
     for index, row in enumerate(rows):
         tokens = list(row.tokens)
         for slot in slots:
-            tokens[slot] = (1 << 63) | (index * 16 + slot)
+            tokens[slot] = absent_token(index, slot)
         out.append(HubRow(tuple(tokens), row.observed_on, row.subject, row.windows))
     return out
 
@@ -544,11 +550,9 @@ def tokens_of_version_6(born: dt.date, key: bytes = b"k" * 32) -> tuple[int, ...
 def as_shipped(encoded: Sequence[int], row: int) -> tuple[tuple[int, ...], tuple[int, ...]]:
     """The shipped encoder's date tokens (schema version 7: five parts, the dates a year
     away, the day window) in the attacks' layout: (tokens, windows)."""
-    def absent(slot: int) -> int:
-        return (1 << 63) | (row * 16 + slot)
-
-    tokens = (*encoded[:5], absent(5), absent(6), absent(7), absent(8), *encoded[5:7])
-    return tokens, (encoded[7], absent(12))
+    tokens = (*encoded[:5], *(absent_token(row, slot) for slot in (5, 6, 7, 8)),
+              *encoded[5:7])
+    return tokens, (encoded[7], absent_token(row, 12))
 
 
 def carousel_rows(persons: int, seed: int) -> list[ParsedSighting]:
