@@ -542,9 +542,10 @@ def test_withheld_date_tokens_meet_no_other_row_and_leave_the_rest() -> None:
     """date_parts_cost's emulation of a schema without a two-part date token: each dated
     row's token in that slot is its own, undated rows and the other slots unchanged."""
     from tests.benchmarks.date_parts_cost import withheld
+    from tests.linker_support import identity_table
 
     encoder = Encoder(default_schema(), derive_purpose_keys(b"\x09" * 32, 1))
-    table = table_of_identities(encoder, [
+    table = identity_table(encoder, [
         Identity("Ana", "Popa", dt.date(1990, 5, 3)),
         Identity("Ana", "Popa", dt.date(1991, 5, 3)),  # the same day and month
         Identity("Ana", "Popa", None)])
@@ -564,11 +565,3 @@ def test_bucket_alignment_counts_document_tokens_as_they_were_and_guesses_by_cou
     assert unfilled_count("A" * 30) == 2  # the first 16 characters only
     public = [("ROU", 9), ("ROU", 9), ("BGR", 9), ("NGA", 12)]
     assert by_count([("ROU", 9), ("BGR", 9), ("NGA", 12), ("NGA", 5)], public) == 0.5
-
-
-def table_of_identities(encoder: Encoder, identities: list[Identity]):
-    from linkage.table import EncodingTable
-
-    table = EncodingTable.for_schema(default_schema())
-    table.append([encoder.encode_identity(identity) for identity in identities])
-    return table
