@@ -9,8 +9,7 @@ import pytest
 
 from linkage.compare import DEFAULT_WEIGHTS, DobAgreement, features
 from linkage.encode import Identity
-from linkage.schema import default_schema
-from linkage.table import EncodingTable
+from tests.linker_support import identity_table
 
 BORN = dt.date(1998, 3, 5)  # in the window of the 4th to the 6th
 
@@ -30,16 +29,13 @@ BORN = dt.date(1998, 3, 5)  # in the window of the 4th to the 6th
     (None, DobAgreement.MISSING),
 ])
 def test_each_kind_of_agreement(encoder, other: dt.date | None, agreement: DobAgreement) -> None:
-    table = EncodingTable.for_schema(default_schema())
-    table.append([encoder.encode_identity(Identity("Ana", "Popa", born))
-                  for born in (BORN, other)])
+    table = identity_table(encoder, [Identity("Ana", "Popa", born) for born in (BORN, other)])
     assert features(table, np.array([0]), np.array([1])).dob[0] == agreement
 
 
 def test_a_leap_day_and_the_28th_a_year_on_are_a_year_apart(encoder) -> None:
-    table = EncodingTable.for_schema(default_schema())
-    table.append([encoder.encode_identity(Identity("Ana", "Popa", born))
-                  for born in (dt.date(2000, 2, 29), dt.date(2001, 2, 28))])
+    table = identity_table(encoder, [Identity("Ana", "Popa", born)
+                                     for born in (dt.date(2000, 2, 29), dt.date(2001, 2, 28))])
     assert features(table, np.array([1]), np.array([0])).dob[0] == DobAgreement.NEAR
 
 

@@ -14,6 +14,7 @@ from linkage.normalise import NAME_RULES
 from linkage.places import PLACE_RULES
 from linkage.schema import SchemaError, default_schema, default_schema_text, parse_schema
 from linkage.table import EncodingTable
+from tests.linker_support import identity_table
 from zichtlijn import wire
 
 BORN = dt.date(1998, 3, 14)
@@ -414,9 +415,8 @@ def test_context_buckets_out_of_range_are_refused(buckets):
 ])
 def test_document_numbers_agree_exactly_one_character_apart_or_not(
         encoder, left: str, right: str | None, agreement: int) -> None:
-    table = EncodingTable.for_schema(default_schema())
-    table.append([encoder.encode_identity(Identity("Ana", "Popa", BORN, document_number=number))
-                  for number in (left, right)])
+    table = identity_table(encoder, [Identity("Ana", "Popa", BORN, document_number=number)
+                                     for number in (left, right)])
     assert features(table, np.array([0]), np.array([1])).document[0] == agreement
 
 
