@@ -22,12 +22,15 @@ from tests.benchmarks import plaintext_baseline as pb
 from tests.benchmarks.bitops import dice_above, pack, unpack
 from tests.benchmarks.carousel import table_of
 from tests.benchmarks.choose_policy import (
+    F1_TIE,
     FEBRL_FLOOR,
     OUTSIDE_FLOOR,
     PRECISION_FLOOR,
     FebrlCheck,
     Outcome,
     choose,
+    in_preference,
+    is_shipped,
 )
 from tests.benchmarks.febrl import Febrl, encoded_table
 from tests.benchmarks.labelled import labelled, outside
@@ -316,6 +319,27 @@ def test_choose_policy_weighs_each_generator_alike_and_holds_each_to_its_floor()
     assert outcome(3.0, [0.999, 0.999, 0.999, OUTSIDE_FLOOR], [0.9] * 4).eligible
     assert not outcome(4.0, [0.999, 0.999, 0.999, OUTSIDE_FLOOR - 0.001], [0.9] * 4).eligible
     assert not outcome(5.0, [0.999, 0.999, OUTSIDE_FLOOR, 0.999], [0.9] * 4).eligible
+
+
+def test_choose_policy_counts_a_lead_within_noise_as_a_tie_kept_by_the_shipped_settings(
+        ) -> None:
+    shipped = MatchPolicy()
+
+    def outcome(threshold: float, precision: float, f1: float) -> Outcome:
+        return Outcome({"threshold": threshold, "merge_margin": shipped.merge_margin},
+                       np.array([precision] * 2), np.array([f1] * 2))
+
+    as_shipped = outcome(shipped.threshold, 0.995, 0.9700)
+    ahead_by_noise = outcome(shipped.threshold + 0.5, 0.996, 0.9700 + F1_TIE / 2)
+    ahead = outcome(shipped.threshold - 0.5, 0.993, 0.9700 + 3 * F1_TIE)
+    assert is_shipped(as_shipped) and not is_shipped(ahead_by_noise)
+    assert choose([ahead_by_noise, as_shipped]) is as_shipped
+    assert choose([ahead_by_noise, as_shipped, ahead]) is ahead  # a real lead wins
+    # without the shipped settings among them, the more precise of the tied wins
+    less_precise = outcome(shipped.threshold + 1.0, 0.994, 0.9700 + 0.75 * F1_TIE)
+    assert choose([less_precise, ahead_by_noise]) is ahead_by_noise
+    assert in_preference([as_shipped, ahead, ahead_by_noise, less_precise]) == [
+        ahead, as_shipped, ahead_by_noise, less_precise]
 
 
 def test_choose_policy_refuses_a_setting_that_loses_precision_at_national_scale() -> None:
