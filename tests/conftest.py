@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,10 +50,26 @@ def foreign_pki(tmp_path_factory: pytest.TempPathFactory) -> Pki:
     return Pki(root)
 
 
+#: The session's linkage secret: random each run, so that the suite is not tuned to one
+#: key, and printed in the header, so that a failure can be rerun under the same key
+#: (ZICHTLIJN_TEST_SECRET=<hex> pytest ...).
+SESSION_SECRET = (bytes.fromhex(os.environ["ZICHTLIJN_TEST_SECRET"])
+                  if os.environ.get("ZICHTLIJN_TEST_SECRET") else secrets.token_bytes(32))
+
+
+def pytest_report_header() -> str:
+    return f"linkage test secret: ZICHTLIJN_TEST_SECRET={SESSION_SECRET.hex()}"
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, exitstatus: int) -> None:
+    if exitstatus:  # -q leaves out the header; a failure still says how to rerun it
+        terminalreporter.write_line(f"to rerun with this key: {pytest_report_header()}")
+
+
 @pytest.fixture(scope="session")
 def secret_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("keys") / "linkage.key"
-    write_new_secret(path, epoch=1)
+    write_new_secret(path, epoch=1, secret=SESSION_SECRET)
     return path
 
 

@@ -20,10 +20,16 @@ class KeyFileError(ValueError):
     pass
 
 
-def write_new_secret(path: Path, epoch: int = 1) -> None:
+def write_new_secret(path: Path, epoch: int = 1, secret: bytes | None = None) -> None:
+    """A key file of a fresh random secret, or of `secret` (the test suite's, to be
+    reproducible); never over an existing file."""
     if path.exists():
         raise KeyFileError(f"{path}: exists already; refusing to overwrite a linkage secret")
-    payload = {"format": FORMAT, "epoch": epoch, "secret": secrets.token_hex(SECRET_BYTES)}
+    if secret is None:
+        secret = secrets.token_bytes(SECRET_BYTES)
+    if len(secret) != SECRET_BYTES:
+        raise KeyFileError(f"{path}: a linkage secret is {SECRET_BYTES} bytes, not {len(secret)}")
+    payload = {"format": FORMAT, "epoch": epoch, "secret": secret.hex()}
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
