@@ -133,12 +133,12 @@ def test_lookup_names_the_open_alerts_and_not_closed_ones(world, tmp_path, pki, 
     assert actions(hub, "lookup")[0]["open_alerts"] == 2
 
     # every region closes the first; the second stays open
-    from tests.alert_helpers import stub
+    from tests.alert_helpers import decision, stub
 
     for region in (AMS, "rotterdam"):
         channel, riec, _ = stub(pki, hub.port, f"riec-{region}")
         with channel:
-            riec.Close(alerts_pb2.CloseAlertRequest(alert_id=alerts[0], reason="case_opened"),
+            riec.Close(decision(pki, f"riec-{region}", alerts[0], "close", "case_opened"),
                        timeout=10)
     # still open in Midden-Nederland (Utrecht): an open alert is open in any region
     assert run("node", "lookup", "--home", home, "--purpose", "controle", "--from-json",

@@ -12,7 +12,16 @@ import pytest
 from hub.config import HubConfig
 from hub.server import RunningHub, start_hub
 from node.store import NodeStore
-from tests.alert_helpers import BLESSING, IULIA, ZSOFIA, days_ago, list_alerts, stub, sync_rows
+from tests.alert_helpers import (
+    BLESSING,
+    IULIA,
+    ZSOFIA,
+    days_ago,
+    decision,
+    list_alerts,
+    stub,
+    sync_rows,
+)
 from tests.conftest import ALERTS_DIR
 from zichtlijn.v1 import alerts_pb2
 
@@ -75,11 +84,9 @@ def call(world: World, pki, stem: str, rpc: str, alert_id: str = "",
         if rpc == "Watch":
             return [c.alert for c in alerts.Watch(alerts_pb2.WatchAlertsRequest(), timeout=10)]
         if rpc == "Acknowledge":
-            return alerts.Acknowledge(alerts_pb2.AcknowledgeAlertRequest(alert_id=alert_id),
-                                      timeout=10)
+            return alerts.Acknowledge(decision(pki, stem, alert_id), timeout=10)
         if rpc == "Close":
-            return alerts.Close(alerts_pb2.CloseAlertRequest(alert_id=alert_id, reason=reason),
-                                timeout=10)
+            return alerts.Close(decision(pki, stem, alert_id, "close", reason), timeout=10)
         return nodes.ListOwn(alerts_pb2.ListOwnAlertsRequest(), timeout=10).alerts
 
 
@@ -186,7 +193,7 @@ def test_a_node_alert_has_no_field_for_the_whole_alert():
 def test_a_node_sees_the_state_of_its_own_region(world, pki):
     channel, alerts, _ = stub(pki, world.hub.port, "riec-rotterdam")
     with channel:
-        alerts.Acknowledge(alerts_pb2.AcknowledgeAlertRequest(alert_id=world.y), timeout=10)
+        alerts.Acknowledge(decision(pki, "riec-rotterdam", world.y), timeout=10)
     [rotterdam] = call(world, pki, "node-GM0599", "ListOwn")
     [groningen] = call(world, pki, "node-GM0014", "ListOwn")
     assert rotterdam.alert_id == groningen.alert_id == world.y
@@ -233,7 +240,7 @@ def test_state_rules_for_acknowledge_and_close(world, pki):
     channel, alerts, _ = stub(pki, world.hub.port, "riec-rotterdam")
     with channel:
         def close(reason: str) -> alerts_pb2.Alert:
-            return alerts.Close(alerts_pb2.CloseAlertRequest(alert_id=world.y, reason=reason),
+            return alerts.Close(decision(pki, "riec-rotterdam", world.y, "close", reason),
                                 timeout=10)
 
         with pytest.raises(grpc.RpcError) as err:
@@ -246,12 +253,11 @@ def test_state_rules_for_acknowledge_and_close(world, pki):
             close("no_grounds")
         assert err.value.code() == grpc.StatusCode.FAILED_PRECONDITION
         with pytest.raises(grpc.RpcError) as err:
-            alerts.Acknowledge(alerts_pb2.AcknowledgeAlertRequest(alert_id=world.y), timeout=10)
+            alerts.Acknowledge(decision(pki, "riec-rotterdam", world.y), timeout=10)
         assert err.value.code() == grpc.StatusCode.FAILED_PRECONDITION
         assert "reopens on new evidence" in err.value.details()
         with pytest.raises(grpc.RpcError) as err:
-            alerts.Acknowledge(alerts_pb2.AcknowledgeAlertRequest(alert_id="A-1; DROP"),
-                               timeout=10)
+            alerts.Acknowledge(decision(pki, "riec-rotterdam", "A-1; DROP"), timeout=10)
         assert err.value.code() == grpc.StatusCode.INVALID_ARGUMENT
 
 

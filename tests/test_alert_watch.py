@@ -12,7 +12,7 @@ import pytest
 
 from hub.config import HubConfig
 from hub.server import RunningHub, start_hub
-from tests.alert_helpers import IULIA, days_ago, stub, sync_rows, watch_all
+from tests.alert_helpers import IULIA, days_ago, decision, stub, sync_rows, watch_all
 from tests.conftest import ALERTS_DIR
 from zichtlijn import cli
 from zichtlijn.alert_watch import AlertWatcher
@@ -34,7 +34,7 @@ def wait_until(condition: Callable[[], bool], timeout: float = 20.0) -> None:
 def acknowledge(pki, port: int, alert_id: str) -> None:
     channel, alerts, _ = stub(pki, port, AMS)
     with channel:
-        alerts.Acknowledge(alerts_pb2.AcknowledgeAlertRequest(alert_id=alert_id), timeout=10)
+        alerts.Acknowledge(decision(pki, AMS, alert_id), timeout=10)
 
 
 def iulia_in_two_towns(tmp_path, pki, secret_file) -> tuple[HubConfig, RunningHub]:

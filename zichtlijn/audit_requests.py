@@ -1,4 +1,5 @@
-"""The node's own signature on its withdrawals and corrections, as the log records them.
+"""Signed requests as the log records them: a node's withdrawals and corrections, a
+RIEC's decisions on alerts.
 
 An upload entry carries the node's signature over its batch; since 2026-12-07
 so do `withdraw`, `correct` and `correct_refused` entries (`node_sig`,
@@ -18,25 +19,40 @@ node, was not written by the hub's service for a node's request. (Stricter
 than "after a signed one of the same node": a town that has withdrawn
 nothing since the upgrade is covered too. A hub rolled back to a release
 before 2026-12-07 would log unsigned ones again, and be reported.)
+
+A RIEC's decisions (`alert_acknowledged`, `alert_closed` by `riec:<region>`)
+carry its signature too (`riec_sig`, `riec_cert`), over the region, the
+alert, the action, the reason and the time it decided (`decided_at`), every
+entry of version 3 or later (2026-12-07): a decision the hub made up, or
+replayed long after the RIEC signed it, is reported.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from zichtlijn.certsign import correct_statement, withdraw_statement
+from zichtlijn.certsign import correct_statement, decision_statement, withdraw_statement
 
 #: the entries a node's signed request writes
-ACTIONS = ("withdraw", "correct", "correct_refused")
+NODE_ACTIONS = ("withdraw", "correct", "correct_refused")
+#: the entries a RIEC's signed decision writes (alert_closed also when the hub closes an
+#: alert whose evidence left: actor hub:hub, nothing to sign)
+DECISION_ACTIONS = ("alert_acknowledged", "alert_closed")
+ACTIONS = NODE_ACTIONS + DECISION_ACTIONS
 #: the entry version (hub/audit_log.py ENTRY_VERSION) from which they always carry it
 SIGNED_FROM_VERSION = 2
+DECISIONS_SIGNED_FROM_VERSION = 3
+#: how far a decision's time may be from its entry's (hub/alerts/decisions.CLOCK_SKEW)
+DECISION_SKEW = dt.timedelta(minutes=10)
 
 #: how a problem names each kind
-WHAT = {"withdraw": "withdrawal", "correct": "correction", "correct_refused": "correction"}
+WHAT = {"withdraw": "withdrawal", "correct": "correction", "correct_refused": "correction",
+        "alert_acknowledged": "acknowledgement", "alert_closed": "closing"}
 
 
 class MalformedRequest(ValueError):
@@ -44,7 +60,7 @@ class MalformedRequest(ValueError):
 
 
 class Signed(NamedTuple):
-    gemeente: str
+    principal: str  # node:<gemeente> or riec:<region>
     cert: str  # SHA-256 of the certificate, hex, as the entry names it
     statement: bytes  # what the node must have signed
     signature: bytes
@@ -66,7 +82,7 @@ def _statement(action: str, gemeente: str, entry: dict) -> bytes:
 
 
 @dataclass
-class NodeRequests:
+class SignedRequests:
     """Reads the entries of ACTIONS in log order; counts by WHAT (withdrawal, correction)."""
 
     signed: Counter = field(default_factory=Counter)  # entries carrying a node signature
@@ -78,6 +94,8 @@ class NodeRequests:
         """The signature to check, if the entry carries one, and a problem, if any.
         Raises MalformedRequest."""
         actor = entry["actor"]
+        if action in DECISION_ACTIONS:
+            return self._decision(index, action, actor, entry)
         if not actor.startswith("node:"):
             return None, f"entry #{index}: {action} by {actor}, which is not a node"
         gemeente = actor.removeprefix("node:")
@@ -106,12 +124,49 @@ class NodeRequests:
         self.signed[what] += 1
         if self.first_signed is None:
             self.first_signed = index
-        return Signed(gemeente, cert, statement, signature), None
+        return Signed(actor, cert, statement, signature), None
+
+    def _decision(self, index: int, action: str, actor: str,
+                  entry: dict) -> tuple[Signed | None, str | None]:
+        if action == "alert_closed" and actor == "hub:hub":
+            return None, None  # the hub's own closing (evidence withdrawn), signed by no one
+        what = WHAT[action]
+        if not actor.startswith("riec:"):
+            return None, f"entry #{index}: {what} of an alert by {actor}, which is not a RIEC"
+        if "riec_sig" not in entry and "riec_cert" not in entry:
+            self.unsigned[what] += 1
+            if entry.get("v", 1) < DECISIONS_SIGNED_FROM_VERSION:
+                return None, None  # written before RIECs signed their decisions
+            return None, (f"entry #{index}: {what} by {actor} carries no signature of the "
+                          f"RIEC, though every entry of version {DECISIONS_SIGNED_FROM_VERSION}"
+                          " or later does: the RIEC did not decide it")
+        try:
+            cert, sig, decided_at = entry["riec_cert"], entry["riec_sig"], entry["decided_at"]
+            alert, reason = entry["alert"], entry.get("reason", "")
+            if not all(isinstance(v, str) for v in (cert, sig, decided_at, alert, reason)):
+                raise MalformedRequest
+            signature = base64.b64decode(sig, validate=True)
+            gap = abs(dt.datetime.fromisoformat(entry["at"])
+                      - dt.datetime.fromisoformat(decided_at))
+            statement = decision_statement(actor.removeprefix("riec:"), alert,
+                                           action.removeprefix("alert_"), reason, decided_at)
+        except (KeyError, TypeError, ValueError, binascii.Error) as exc:
+            raise MalformedRequest from exc
+        self.signed[what] += 1
+        problem = None
+        if gap > DECISION_SKEW:
+            problem = (f"entry #{index}: {what} by {actor} logged at {entry['at']} but "
+                       f"decided at {decided_at}, further apart than a hub accepts: a "
+                       "decision replayed at the hub?")
+        return Signed(actor, cert, statement, signature), problem
 
     def summary(self) -> str:
         """How many withdrawals and corrections (a correction refused for the hour's
         budget among them) carry a signature of their node that verifies."""
-        return "; ".join(
-            f"{self.signed[what] + self.unsigned[what]} {what}s, "
-            f"{self.signed[what] - self.failed[what]} node-signed"
-            for what in ("withdrawal", "correction"))
+        by_node = [f"{self.signed[what] + self.unsigned[what]} {what}s, "
+                   f"{self.signed[what] - self.failed[what]} node-signed"
+                   for what in ("withdrawal", "correction")]
+        decisions = ("acknowledgement", "closing")
+        made = sum(self.signed[what] + self.unsigned[what] for what in decisions)
+        signed = sum(self.signed[what] - self.failed[what] for what in decisions)
+        return "; ".join([*by_node, f"{made} RIEC decisions, {signed} RIEC-signed"])

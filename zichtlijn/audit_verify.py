@@ -14,7 +14,8 @@ certificate and the configured witness keys (all obtained out of band):
 3. the uploads: each upload entry carries the node's own signature over its
    batch, made with a certificate from the CA, so the hub cannot have made it
    up; the batch digest is recomputed from the batch's sighting digests; so
-   does each withdrawal and correction the node signed (zichtlijn/audit_requests.py);
+   does each withdrawal and correction the node signed, and each decision on an
+   alert the RIEC signed (zichtlijn/audit_requests.py);
 4. reconciliation with the hub's tables: every batch and every stored
    sighting has its upload entry, no upload entry points at nothing, counts
    add up, and the link runs account for every linked sighting; every alert
@@ -66,7 +67,7 @@ from zichtlijn.audit_removals import ACTIONS as REMOVAL_ACTIONS
 from zichtlijn.audit_removals import MalformedRemoval, Removals
 from zichtlijn.audit_requests import ACTIONS as REQUEST_ACTIONS
 from zichtlijn.audit_requests import WHAT as REQUEST_WHAT
-from zichtlijn.audit_requests import MalformedRequest, NodeRequests
+from zichtlijn.audit_requests import MalformedRequest, SignedRequests
 from zichtlijn.ca_bundle import issued_by_one_of
 from zichtlijn.certsign import (
     CERTIFICATE_REVOKED,
@@ -133,7 +134,7 @@ class Report:
     # per municipality: sightings its node withdrew within a day of uploading them
     soon_withdrawn: Counter = field(default_factory=Counter)
     # withdraw, correct and correct_refused entries: signed by their node, and not
-    requests: NodeRequests = field(default_factory=NodeRequests)
+    requests: SignedRequests = field(default_factory=SignedRequests)
     vouched: dict[str, int] = field(default_factory=dict)  # witness -> largest size it vouches
     settled_size: int | None = None
     latest_head: Checkpoint | None = None  # the largest signed head that matches the log
@@ -314,8 +315,9 @@ class _EntryReader:
             self.report.add(problem, index, RECONCILE)
 
     def _request(self, index: int, action: str, entry: dict) -> None:
-        """A withdrawal or correction: the node's signature over it, checked as an
-        upload's is; one without, after the node signed an earlier one, is reported."""
+        """A withdrawal or correction, or a RIEC's decision on an alert: its principal's
+        signature over it, checked as an upload's is; one without where the hub would
+        have refused it unsigned is reported."""
         try:
             signed, problem = self.report.requests.read(index, action, entry)
         except MalformedRequest:
@@ -330,7 +332,7 @@ class _EntryReader:
             self.report.add(f"entry #{index}: {what} signed with certificate "
                             f"{signed.cert[:16]}, which entry "
                             f"#{self.revoked_by[signed.cert]} revoked", index)
-        self.signatures.check(index, signed.gemeente, what, signed.cert, signed.statement,
+        self.signatures.check(index, signed.principal, what, signed.cert, signed.statement,
                               signed.signature)
 
     def _upload(self, index: int, entry: dict) -> None:
@@ -512,8 +514,8 @@ def _bad_signatures(items: list[tuple[bytes, int, bytes, bytes]]) -> list[int]:
 
 
 class _SignatureChecker:
-    """Checks node signatures (uploads, withdrawals, corrections), in worker processes
-    while the log is still being read.
+    """Checks signatures (a node's uploads, withdrawals and corrections, a RIEC's
+    decisions), in worker processes while the log is still being read.
 
     ECDSA verification (~70 us each) is most of the cost of auditing a large log
     of uploads, so chunks go to other cores as soon as they are parsed.
@@ -528,7 +530,7 @@ class _SignatureChecker:
         self.pool = ProcessPoolExecutor() if parallel else None
         self.items: list[tuple[bytes, int, bytes, bytes]] = []
         self.futures: list = []
-        self.signed_by: dict[int, tuple[str, str]] = {}  # entry -> (gemeente, what)
+        self.signed_by: dict[int, tuple[str, str]] = {}  # entry -> (principal, what)
 
     def add(self, up: _Upload) -> None:
         if up.signature is None or up.cert is None:
@@ -536,13 +538,13 @@ class _SignatureChecker:
                             "signature of the node: nothing shows the node made it", up.index,
                             SIGNATURE)
             return
-        self.check(up.index, up.gemeente, "upload", up.cert,
+        self.check(up.index, f"node:{up.gemeente}", "upload", up.cert,
                    batch_statement(up.gemeente, up.batch, up.sightings), up.signature)
 
-    def check(self, index: int, gemeente: str, what: str, cert_sha256: str, statement: bytes,
+    def check(self, index: int, principal: str, what: str, cert_sha256: str, statement: bytes,
               signature: bytes) -> None:
-        """Check that node:`gemeente` signed `statement` with the CA certificate the entry
-        names (its SHA-256, hex)."""
+        """Check that `principal` (node:<gemeente>, riec:<region>) signed `statement` with
+        the CA certificate the entry names (its SHA-256, hex)."""
         report = self.report
         cert = self.certs.get(cert_sha256)
         if cert is None:
@@ -550,12 +552,12 @@ class _SignatureChecker:
             report.add(f"entry #{index}: signed with certificate {cert_sha256[:16]}, which the "
                        "export does not hold from the CA", index, SIGNATURE)
             return
-        if cert[1] != f"node:{gemeente}":
+        if cert[1] != principal:
             self._failed(what)
-            report.add(f"entry #{index}: {what} by node:{gemeente} signed with the "
+            report.add(f"entry #{index}: {what} by {principal} signed with the "
                        f"certificate of {cert[1]}", index, SIGNATURE)
             return
-        self.signed_by[index] = (gemeente, what)
+        self.signed_by[index] = (principal, what)
         self.items.append((cert[0], index, statement, signature))
         if self.pool is not None and len(self.items) >= self.STEP:
             self.futures.append(self.pool.submit(_bad_signatures, self.items))
@@ -575,9 +577,9 @@ class _SignatureChecker:
             if self.pool is not None:
                 self.pool.shutdown()
         for index in sorted(bad):
-            gemeente, what = self.signed_by[index]
+            principal, what = self.signed_by[index]
             self._failed(what)
-            self.report.add(f"entry #{index}: the signature of node:{gemeente} over this "
+            self.report.add(f"entry #{index}: the signature of {principal} over this "
                             f"{what} does not verify: the {what} was altered or made up",
                             index, SIGNATURE)
 

@@ -1,5 +1,5 @@
 """Statements a principal signs with its certificate's key: a node's upload batches,
-withdrawals and corrections.
+withdrawals and corrections, a RIEC's decisions on alerts.
 
 The hub logs each upload, withdrawal and correction with the node's own
 signature over it, made with the private key of the node's (CA-issued) TLS
@@ -10,7 +10,9 @@ signature over it can never be mistaken for a TLS handshake signature, nor
 for a statement of another kind (a batch signature never stands for a
 withdrawal). A withdrawal or correction names the sighting by
 :func:`sighting_ref`, the digest of its UUID the log entry carries, so an
-auditor can check the signature from the entry alone.
+auditor can check the signature from the entry alone. A RIEC signs each
+acknowledgement and closing of an alert the same way, with the time it
+decided, so a decision cannot be made up at the hub nor replayed there later.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ __all__ = [
     "batch_statement",
     "certificate_sha256",
     "correct_statement",
+    "decision_statement",
     "load_signing_key",
     "sighting_ref",
     "sign_batch",
@@ -39,6 +42,7 @@ __all__ = [
 _BATCH_LABEL = b"zichtlijn/upload-batch/v1\n"
 _WITHDRAW_LABEL = b"zichtlijn/withdraw-sighting/v1\n"
 _CORRECT_LABEL = b"zichtlijn/correct-sighting/v1\n"
+_DECISION_LABEL = b"zichtlijn/alert-decision/v1\n"
 _ECDSA = ec.ECDSA(hashes.SHA256())
 
 
@@ -80,6 +84,16 @@ def correct_statement(gemeente: str, sighting: str, new_digest: bytes) -> bytes:
     return _CORRECT_LABEL + f"{gemeente}\n{sighting}\n{new_digest.hex()}\n".encode()
 
 
+def decision_statement(region: str, alert_id: str, action: str, reason: str,
+                       decided_at: str) -> bytes:
+    """What a RIEC signs to act on an alert: which region, which alert, the action as
+    logged (`acknowledged` or `closed`), the reason (closing only, else empty) and when it
+    decided (RFC 3339 UTC, to the second): the time keeps a hub from replaying an old
+    signed decision after new evidence reopened the alert."""
+    _check_fields(region, alert_id, action, reason, decided_at)
+    return _DECISION_LABEL + f"{region}\n{alert_id}\n{action}\n{reason}\n{decided_at}\n".encode()
+
+
 def _check_fields(*fields: str) -> None:
     # a newline inside a field would let one statement be read as another
     if any("\n" in field for field in fields):
@@ -87,7 +101,7 @@ def _check_fields(*fields: str) -> None:
 
 
 def sign_statement(key: ec.EllipticCurvePrivateKey, statement: bytes) -> bytes:
-    """DER ECDSA-SHA256 signature over a withdraw or correct statement."""
+    """DER ECDSA-SHA256 signature over a withdraw, correct or decision statement."""
     return key.sign(statement, _ECDSA)
 
 

@@ -19,6 +19,7 @@ from hub.alerts.service import CLOSE_REASONS
 from zichtlijn.alert_format import STATE_VALUES, change_line, print_table, write_csv
 from zichtlijn.alert_watch import AlertWatcher
 from zichtlijn.arg_types import positive_seconds
+from zichtlijn.certsign import CertificateKeyError
 from zichtlijn.cli_home import HomeOption
 from zichtlijn.errors import CliError
 from zichtlijn.home_dir import make_home
@@ -32,6 +33,7 @@ from zichtlijn.riec_decisions import (
     behind,
     decision_of,
 )
+from zichtlijn.riec_requests import DecisionSigner
 from zichtlijn.transport import DEFAULT_DEADLINE_S, TlsFiles, describe_rpc_error, secure_channel
 from zichtlijn.v1 import alerts_pb2, alerts_pb2_grpc
 
@@ -60,6 +62,8 @@ def cmd_init(args: argparse.Namespace) -> int:
     principal = tls.principal()
     if principal.role not in ("riec", "auditor"):
         raise CliError(f"{args.cert}: certificate is for {principal}, not a RIEC (or auditor)")
+    if principal.role == "riec":
+        _signer_of(tls)  # a RIEC signs its decisions: a key that cannot is refused now
     make_home(home)
     path = home / "riec.toml"
     if path.exists() and not args.force:
@@ -77,7 +81,8 @@ def cmd_alerts(args: argparse.Namespace) -> int:
     with secure_channel(config.hub, config.tls) as channel:
         stub = alerts_pb2_grpc.AlertServiceStub(channel)
         reply = stub.List(request, timeout=args.timeout)
-        _decide_again(stub, reply, DecisionJournal(config.home / DECISIONS_NAME), args.timeout)
+        _decide_again(stub, reply, DecisionJournal(config.home / DECISIONS_NAME), config,
+                      args.timeout)
     if args.format == "csv":
         write_csv(reply.alerts, sys.stdout)
         return 0
@@ -90,23 +95,36 @@ def cmd_alerts(args: argparse.Namespace) -> int:
     return 0
 
 
-def _send(stub: alerts_pb2_grpc.AlertServiceStub, alert_id: str, action: str, reason: str,
-          timeout: float) -> alerts_pb2.Alert:
+def _send(stub: alerts_pb2_grpc.AlertServiceStub, signer: DecisionSigner, alert_id: str,
+          action: str, reason: str, timeout: float) -> alerts_pb2.Alert:
+    request = signer.request(alert_id, action, reason)
     if action == CLOSE:
-        return stub.Close(alerts_pb2.CloseAlertRequest(alert_id=alert_id, reason=reason),
-                          timeout=timeout)
-    return stub.Acknowledge(alerts_pb2.AcknowledgeAlertRequest(alert_id=alert_id),
-                            timeout=timeout)
+        return stub.Close(request, timeout=timeout)
+    return stub.Acknowledge(request, timeout=timeout)
+
+
+def _signer(config: RiecConfig) -> DecisionSigner:
+    return _signer_of(config.tls)
+
+
+def _signer_of(tls: TlsFiles) -> DecisionSigner:
+    try:
+        return DecisionSigner.of(tls)
+    except CertificateKeyError as exc:
+        raise CliError(f"{tls.key}: {exc}") from None
 
 
 def _decide_again(stub: alerts_pb2_grpc.AlertServiceStub, reply: alerts_pb2.ListAlertsResponse,
-                  journal: DecisionJournal, timeout: float) -> None:
-    """Send again the decisions a restored hub lost, and show the alerts as they are now."""
+                  journal: DecisionJournal, config: RiecConfig, timeout: float) -> None:
+    """Send again the decisions a restored hub lost, and show the alerts as they are now.
+    Each is signed again now: the RIEC stands by it, and the hub takes no old time."""
     redone: list[Decision] = []
-    for alert, decision in behind(reply.alerts, journal.latest()):
+    lost = behind(reply.alerts, journal.latest())
+    signer = _signer(config) if lost else None
+    for alert, decision in lost:
         try:
-            alert.CopyFrom(_send(stub, alert.alert_id, decision.action, decision.reason,
-                                 timeout))
+            alert.CopyFrom(_send(stub, signer, alert.alert_id, decision.action,
+                                 decision.reason, timeout))
         except grpc.RpcError as error:  # the list is still worth showing
             print(f"zichtlijn: warning: could not send again the {decision.action} of "
                   f"{alert.alert_id}: {describe_rpc_error(error, 'hub')}", file=sys.stderr)
@@ -140,7 +158,7 @@ def cmd_watch(args: argparse.Namespace) -> int:
             if not journal.latest():
                 return  # nothing to send: spare the hub a logged listing
             listed = stub.List(alerts_pb2.ListAlertsRequest(), timeout=DEFAULT_DEADLINE_S)
-            _decide_again(stub, listed, journal, DEFAULT_DEADLINE_S)
+            _decide_again(stub, listed, journal, config, DEFAULT_DEADLINE_S)
 
         watcher = AlertWatcher(stub, start, show, window_s=args.window, on_retry=retrying,
                                on_connect=decide_again)
@@ -155,9 +173,10 @@ def cmd_watch(args: argparse.Namespace) -> int:
 def _act(args: argparse.Namespace, close: bool) -> int:
     config = _config(args)
     action, reason = (CLOSE, args.reason) if close else (ACKNOWLEDGE, "")
+    signer = _signer(config)
     with secure_channel(config.hub, config.tls) as channel:
-        alert = _send(alerts_pb2_grpc.AlertServiceStub(channel), args.alert_id, action, reason,
-                      args.timeout)
+        alert = _send(alerts_pb2_grpc.AlertServiceStub(channel), signer, args.alert_id, action,
+                      reason, args.timeout)
     DecisionJournal(config.home / DECISIONS_NAME).record(decision_of(alert, action, reason))
     print_table([alert], sys.stdout, details=False)
     return 0

@@ -17,14 +17,17 @@ alerts. Every read and action is an audit-log entry with ids and counts.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 import threading
 from collections.abc import Iterator
 
 import grpc
+from cryptography import x509
 
 from hub import audit_log
 from hub.alerts.config import AlertConfig
+from hub.alerts.decisions import DecisionRefused, SignedDecision, check_decision
 from hub.alerts.store import (
     STATE_FROM_WIRE,
     STATE_TO_WIRE,
@@ -46,6 +49,8 @@ CLOSE_REASONS = ("case_opened", "referred", "no_grounds", "insufficient_informat
 ALERT_ID = re.compile(r"^A-[0-9a-f]{10}$")
 WATCH_BATCH = 200
 WATCH_WAIT_S = 1.0  # also how soon a change made by another process is seen
+
+log = logging.getLogger(__name__)
 
 
 class _Refusal(Exception):
@@ -158,7 +163,7 @@ class AlertService(alerts_pb2_grpc.AlertServiceServicer):
                 self._watchers.release()
 
     def _act(self, context: grpc.ServicerContext, alert_id: str, action: str,
-             reason: str | None) -> alerts_pb2.Alert:
+             reason: str | None, decided_at: str, signature: bytes) -> alerts_pb2.Alert:
         who = require_role(context, "riec")
         region = who.name
         if region not in self.config.regions.gemeenten_of:
@@ -173,6 +178,8 @@ class AlertService(alerts_pb2_grpc.AlertServiceServicer):
                                f"reason: {(reason or '')[:40]!r} is not one of "
                                f"{', '.join(CLOSE_REASONS)}")
             now = utc_now()
+            signed = _signed_decision(context, who, alert_id, action, reason or "", decided_at,
+                                      signature, dt.datetime.fromisoformat(now))
             with self.store.transaction() as conn:
                 row = conn.execute(
                     "SELECT state, changed, close_reason FROM alert_regions "
@@ -193,6 +200,7 @@ class AlertService(alerts_pb2_grpc.AlertServiceServicer):
                                               "version": view.version, "state_changed": moved}
                 if reason:
                     details["reason"] = reason
+                details.update(signed.fields(conn, str(who)))
                 audit_log.append(conn, now, who, f"alert_{action}", **details)
         except _Refusal as refusal:
             context.abort(refusal.code, refusal.message)
@@ -202,11 +210,28 @@ class AlertService(alerts_pb2_grpc.AlertServiceServicer):
 
     def Acknowledge(self, request: alerts_pb2.AcknowledgeAlertRequest,
                     context: grpc.ServicerContext) -> alerts_pb2.Alert:
-        return self._act(context, request.alert_id, "acknowledged", None)
+        return self._act(context, request.alert_id, "acknowledged", None, request.decided_at,
+                         bytes(request.riec_signature))
 
     def Close(self, request: alerts_pb2.CloseAlertRequest,
               context: grpc.ServicerContext) -> alerts_pb2.Alert:
-        return self._act(context, request.alert_id, "closed", request.reason)
+        return self._act(context, request.alert_id, "closed", request.reason,
+                         request.decided_at, bytes(request.riec_signature))
+
+
+def _signed_decision(context: grpc.ServicerContext, who: Principal, alert_id: str,
+                     action: str, reason: str, decided_at: str, signature: bytes,
+                     now: dt.datetime) -> SignedDecision:
+    """The RIEC's signature over its decision, checked against its client certificate
+    before anything is read or changed (hub/alerts/decisions.py)."""
+    cert = x509.load_pem_x509_certificate(context.auth_context()["x509_pem_cert"][0])
+    try:
+        return check_decision(cert, who.name, alert_id, action, reason, decided_at, signature,
+                              now)
+    except DecisionRefused as refused:
+        log.warning("alert %s by %s refused: %s", action, who, str(refused).split(";")[0])
+        raise _Refusal(grpc.StatusCode.INVALID_ARGUMENT if refused.invalid
+                       else grpc.StatusCode.FAILED_PRECONDITION, str(refused)) from None
 
 
 def _transition(alert_id: str, state: str, changed: bool, old_reason: str | None,

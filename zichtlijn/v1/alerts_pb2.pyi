@@ -103,18 +103,26 @@ class AlertChange(_message.Message):
     def __init__(self, cursor: _Optional[int] = ..., change: _Optional[str] = ..., at: _Optional[str] = ..., alert: _Optional[_Union[Alert, _Mapping]] = ...) -> None: ...
 
 class AcknowledgeAlertRequest(_message.Message):
-    __slots__ = ("alert_id",)
+    __slots__ = ("alert_id", "decided_at", "riec_signature")
     ALERT_ID_FIELD_NUMBER: _ClassVar[int]
+    DECIDED_AT_FIELD_NUMBER: _ClassVar[int]
+    RIEC_SIGNATURE_FIELD_NUMBER: _ClassVar[int]
     alert_id: str
-    def __init__(self, alert_id: _Optional[str] = ...) -> None: ...
+    decided_at: str
+    riec_signature: bytes
+    def __init__(self, alert_id: _Optional[str] = ..., decided_at: _Optional[str] = ..., riec_signature: _Optional[bytes] = ...) -> None: ...
 
 class CloseAlertRequest(_message.Message):
-    __slots__ = ("alert_id", "reason")
+    __slots__ = ("alert_id", "reason", "decided_at", "riec_signature")
     ALERT_ID_FIELD_NUMBER: _ClassVar[int]
     REASON_FIELD_NUMBER: _ClassVar[int]
+    DECIDED_AT_FIELD_NUMBER: _ClassVar[int]
+    RIEC_SIGNATURE_FIELD_NUMBER: _ClassVar[int]
     alert_id: str
     reason: str
-    def __init__(self, alert_id: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
+    decided_at: str
+    riec_signature: bytes
+    def __init__(self, alert_id: _Optional[str] = ..., reason: _Optional[str] = ..., decided_at: _Optional[str] = ..., riec_signature: _Optional[bytes] = ...) -> None: ...
 
 class ListOwnAlertsRequest(_message.Message):
     __slots__ = ()
