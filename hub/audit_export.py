@@ -5,7 +5,7 @@ snapshot of every table (SQLite WAL) without blocking uploads. The export
 holds log entries, signed tree heads with their cosignatures, witness keys,
 the node certificates that signed uploads, the upload bookkeeping as
 UUIDs, digests and counts, and the alerts as ids, rules, versions and
-evidence digests: never an encoding, a case reference or anything
+evidence digests with each region's state: never an encoding, a case reference or anything
 else about a person. The same generator feeds the gRPC Export call and the
 operator's direct export, so both give the same file.
 """
@@ -61,6 +61,10 @@ def _alerts(conn: sqlite3.Connection) -> Iterator[audit_pb2.ExportChunk]:
             audit_pb2.AlertRecord(alert_id=a, rule=r, version=v, evidence_digest=bytes(d),
                                   merged_into=m)
             for a, r, v, d, m in rows])
+    for rows in _rows(conn, "SELECT alert_id, region, state FROM alert_regions "
+                            "ORDER BY alert_id, region"):
+        yield audit_pb2.ExportChunk(alert_regions=[
+            audit_pb2.AlertRegionRecord(alert_id=a, region=r, state=s) for a, r, s in rows])
 
 
 class ExportError(RuntimeError):

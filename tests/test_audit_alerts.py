@@ -197,3 +197,37 @@ def test_merge_undone_at_the_hub_is_reported(merged_export):
     assert _messages(verify_export(export, trust)) == [
         f"entry #{merged}: logs alert {younger} merged into {older}, the hub holds it not "
         "merged"]
+
+
+# -- each region's state, replayed from the entries and the RIECs' decisions ------------------
+
+
+def _region_states(export: Path) -> dict[tuple[str, str], str]:
+    with sqlite3.connect(export) as conn:
+        return {(a, r): s for a, r, s in conn.execute(
+            "SELECT alert_id, region, state FROM alert_regions")}
+
+
+def test_a_region_state_changed_without_an_entry_is_reported(world, export, pki):
+    states = _region_states(export)
+    assert states and set(states.values()) == {"closed"}  # RTM-7's withdrawal closed both
+    (alert_id, region), _ = sorted(states.items())[0]
+    [closed] = _logged(export, "alert_closed", alert_id)
+    edit(export, ("UPDATE alert_regions SET state = 'new' WHERE alert_id = ? AND region = ?",
+                  [alert_id, region]))
+    assert _messages(_verify(export, world, pki)) == [
+        f"alert {alert_id} is new in region {region} at the hub, but closed as the log leaves "
+        f"it (entry #{closed}): its state was changed in hub.db without an entry"]
+
+
+def test_a_region_added_or_dropped_without_an_entry_is_reported(world, export, pki):
+    (alert_id, region), _ = sorted(_region_states(export).items())[0]
+    [closed] = _logged(export, "alert_closed", alert_id)  # the region's last entry
+    edit(export, ("DELETE FROM alert_regions WHERE alert_id = ? AND region = ?",
+                  [alert_id, region]),
+         ("INSERT INTO alert_regions VALUES (?, 'zeeland-west-brabant', 'closed')",
+          [alert_id]))
+    assert sorted(_messages(_verify(export, world, pki))) == sorted([
+        f"entry #{closed}: routes alert {alert_id} to region {region}, where the hub does "
+        "not hold it",
+        f"alert {alert_id} is routed to region zeeland-west-brabant at the hub, by no entry"])

@@ -156,6 +156,10 @@ def test_decisions_made_up_or_replayed_at_the_hub_are_reported(alert, pki, capsy
             f"{later} but decided at {real['decided_at']}, further apart than a hub accepts: "
             "a decision replayed at the hub?") in found
     assert len(found) == 3, found
+    # and the closings were never made where the RIEC's view is read from
+    assert (f"alert {alert_id} is new in region rotterdam at the hub, but closed as the log "
+            f"leaves it (entry #{other_riec}): its state was changed in hub.db without an "
+            "entry") in out
     assert "4 RIEC decisions, 2 RIEC-signed" in out
 
 
@@ -175,7 +179,9 @@ def release_before_signed_decisions(monkeypatch):
 def test_decisions_from_before_riecs_signed_are_counted_not_reported(
         release_before_signed_decisions, alert, pki, capsys, monkeypatch):
     hub, alert_id = alert
-    with hub.store.transaction() as conn:  # as the hub's release of then logged it
+    with hub.store.transaction() as conn:  # as the hub's release of then acknowledged
+        conn.execute("UPDATE alert_regions SET state = 'acknowledged' WHERE alert_id = ? "
+                     "AND region = 'rotterdam'", [alert_id])
         audit_log.append(conn, decision_time(), Principal("riec", "rotterdam"),
                          "alert_acknowledged", alert=alert_id, region="rotterdam", version=1,
                          state_changed=True)
@@ -231,3 +237,19 @@ def test_a_riec_whose_key_cannot_sign_is_told_so_in_one_line(tmp_path, pki, caps
     assert err == (f"zichtlijn: {rsa_key}: certificate key is not an EC key; statements "
                    "need ECDSA\n")
     assert not (home / "riec.toml").exists()
+
+
+def test_region_states_through_decisions_and_new_evidence_verify(alert, pki, secret_file,
+                                                                 tmp_path, capsys):
+    hub, alert_id = alert
+    call(hub, pki, AMS, "Acknowledge", decision(pki, AMS, alert_id))
+    call(hub, pki, RDAM, "Close", decision(pki, RDAM, alert_id, "close", "no_grounds"))
+    # Iulia met again, in Utrecht: new evidence reopens Rotterdam's closing, adds a region
+    sync_rows(tmp_path, pki, secret_file, hub.port, "GM0344",
+              [IULIA.row("X-3", days_ago(20), **AGAIN)])
+    assert states(hub) == {"amsterdam-amstelland": "acknowledged", "rotterdam": "new",
+                           "midden-nederland": "new"}
+    [updated] = actions(hub, "alert_updated")
+    assert updated["new_sightings"] == 1 and updated["regions_added"] == ["midden-nederland"]
+    code, out = audit_hub(hub_home(hub), ca(pki), capsys)
+    assert code == 0, out

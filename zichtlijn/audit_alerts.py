@@ -8,6 +8,14 @@ gives, per alert, the version and digest it must have now. The export holds
 each alert's id, rule, version, evidence digest and merge target, so an
 alert raised, changed or merged without an entry (or an entry for an alert
 that does not exist) shows up; no sighting is named on either side.
+
+The same entries, with the RIECs' signed decisions (`alert_acknowledged`,
+`alert_closed` by `riec:<region>`), give each region's state: routed as new
+(created, `regions_added`), closed by the hub (`regions`, `regions_left` of
+a closing or an update, a merge), reopened by new evidence (an update with
+`new_sightings`, `regions_returned`), acknowledged or closed by its RIEC
+(`state_changed`). Since 2026-12-07 the export holds each region's state, so
+an alert closed (or reopened) in `hub.db` without an entry shows up too.
 """
 
 from __future__ import annotations
@@ -16,8 +24,11 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-ACTIONS = ("alert_created", "alert_updated", "alert_merged", "alert_closed")
-CREATED, UPDATED, MERGED, CLOSED = ACTIONS
+ACTIONS = ("alert_created", "alert_updated", "alert_merged", "alert_closed",
+           "alert_acknowledged")
+CREATED, UPDATED, MERGED, CLOSED, ACKNOWLEDGED = ACTIONS
+#: an alert's state in one region, as alert_regions holds it (hub/alerts/store.py)
+NEW, ACKNOWLEDGED_STATE, CLOSED_STATE = "new", "acknowledged", "closed"
 
 # a problem message and the entry it concerns (None: no entry to name)
 AddProblem = Callable[[str, "int | None"], None]
@@ -49,6 +60,60 @@ def _digest(value: object) -> bytes:
     return raw
 
 
+def _names(value: object) -> list[str]:
+    """A list of region names; absent (an entry of a release before the field) is none."""
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise MalformedAlertEntry
+    return value
+
+
+@dataclass(frozen=True)
+class RegionState:
+    state: str  # NEW, ACKNOWLEDGED_STATE, CLOSED_STATE
+    left: bool  # closed because none of the evidence is in the region any more
+    at: int  # the entry that set it
+
+
+def regions_after(index: int, action: str, entry: dict,
+                  regions: dict[str, RegionState]) -> dict[str, RegionState]:
+    """Each region's state after the entry, as the hub changes it (hub/alerts/reconcile.py,
+    hub/alert_evidence.py, hub/alerts/service.py). Raises MalformedAlertEntry."""
+    after = dict(regions)
+
+    def put(names: list[str], state: str, left: bool = False) -> None:
+        for name in names:
+            after[name] = RegionState(state, left, index)
+
+    actor = entry.get("actor", "")
+    if action == CREATED:
+        put(_names(entry.get("regions")), NEW)
+    elif action == UPDATED:
+        new_sightings = entry.get("new_sightings", 0)
+        if not isinstance(new_sightings, int) or isinstance(new_sightings, bool):
+            raise MalformedAlertEntry
+        leaving = _names(entry.get("regions_left"))
+        returning = _names(entry.get("regions_returned"))
+        added = _names(entry.get("regions_added"))
+        put(leaving, CLOSED_STATE, left=True)
+        if new_sightings > 0:  # new evidence reopens a region that closed it
+            put([name for name, region in after.items()
+                 if region.state == CLOSED_STATE and not region.left], NEW)
+        put(returning, NEW)
+        put(added, NEW)
+    elif action == MERGED:
+        put(_names(entry.get("regions")), CLOSED_STATE)
+    elif actor.startswith("riec:"):  # a RIEC's acknowledgement or closing
+        if entry.get("state_changed") is True:
+            put([_text(entry.get("region"))],
+                CLOSED_STATE if action == CLOSED else ACKNOWLEDGED_STATE)
+    elif action == CLOSED:  # the hub's: the evidence left
+        put(_names(entry.get("regions")), CLOSED_STATE)
+        put(_names(entry.get("regions_left")), CLOSED_STATE, left=True)
+    return after
+
+
 @dataclass
 class LoggedAlert:
     """What the log says about one alert, and which entry said it last."""
@@ -64,6 +129,7 @@ class LoggedAlert:
     evidence_at: int = 0
     merged_into: str | None = None
     merged_at: int | None = None
+    regions: dict[str, RegionState] = field(default_factory=dict)
 
 
 @dataclass
@@ -82,7 +148,10 @@ class AlertLog:
             version = _version(entry.get("version"))
         if action == MERGED:
             into = _text(entry.get("into"))
+        known = self.alerts.get(alert_id)
+        regions = regions_after(index, action, entry, known.regions if known else {})
         logged = self.alerts.setdefault(alert_id, LoggedAlert(index, action))
+        logged.regions = regions
         if action == CREATED:
             if logged.created is not None:
                 return (f"entry #{index}: alert {alert_id} was already created by entry "
@@ -115,6 +184,33 @@ def held_alerts(conn: sqlite3.Connection) -> list[HeldAlert] | None:
     return [HeldAlert(a, r, v, bytes(d), m) for a, r, v, d, m in conn.execute(
         "SELECT alert_id, rule, version, evidence_digest, merged_into FROM alerts "
         "ORDER BY rowid")]
+
+
+def held_region_states(conn: sqlite3.Connection) -> dict[tuple[str, str], str] | None:
+    """(alert, region) -> state in the export; None for an export made before they were
+    exported (2026-12-07)."""
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' "
+                    "AND name = 'alert_regions'").fetchone() is None:
+        return None
+    return {(a, r): s for a, r, s in conn.execute(
+        "SELECT alert_id, region, state FROM alert_regions ORDER BY rowid")}
+
+
+def reconcile_regions(held: dict[tuple[str, str], str], log: AlertLog,
+                      add: AddProblem) -> None:
+    """Each region's state at the hub against the state the log leaves it in."""
+    for alert_id, logged in log.alerts.items():
+        for region, state in logged.regions.items():
+            at_hub = held.pop((alert_id, region), None)
+            if at_hub is None:
+                add(f"entry #{state.at}: routes alert {alert_id} to region {region}, where the "
+                    "hub does not hold it", state.at)
+            elif at_hub != state.state:
+                add(f"alert {alert_id} is {at_hub} in region {region} at the hub, but {state.state}"
+                    f" as the log leaves it (entry #{state.at}): its state was changed in "
+                    "hub.db without an entry", state.at)
+    for alert_id, region in held:
+        add(f"alert {alert_id} is routed to region {region} at the hub, by no entry", None)
 
 
 def reconcile(held: list[HeldAlert], log: AlertLog, add: AddProblem) -> None:

@@ -33,6 +33,7 @@ CREATE TABLE sightings (sighting_uuid TEXT NOT NULL, gemeente TEXT NOT NULL,
                         linked INTEGER NOT NULL);
 CREATE TABLE alerts (alert_id TEXT NOT NULL, rule TEXT NOT NULL, version INTEGER NOT NULL,
                      evidence_digest BLOB NOT NULL, merged_into TEXT);
+CREATE TABLE alert_regions (alert_id TEXT NOT NULL, region TEXT NOT NULL, state TEXT NOT NULL);
 """
 INDEXES = """
 CREATE INDEX entries_idx ON entries(idx);
@@ -94,6 +95,8 @@ def write_export(chunks: Iterable[audit_pb2.ExportChunk], path: Path) -> Written
             conn.executemany("INSERT INTO alerts VALUES (?, ?, ?, ?, ?)", [
                 (a.alert_id, a.rule, a.version, a.evidence_digest, a.merged_into or None)
                 for a in chunk.alerts])
+            conn.executemany("INSERT INTO alert_regions VALUES (?, ?, ?)", [
+                (r.alert_id, r.region, r.state) for r in chunk.alert_regions])
             counts["entries"] += len(chunk.entries)
             counts["tree_heads"] += len(chunk.tree_heads)
             counts["batches"] += len(chunk.batches)

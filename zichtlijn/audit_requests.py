@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from zichtlijn.certsign import correct_statement, decision_statement, withdraw_statement
+from zichtlijn.riec_requests import CLOCK_SKEW
 
 #: the entries a node's signed request writes
 NODE_ACTIONS = ("withdraw", "correct", "correct_refused")
@@ -47,8 +48,6 @@ ACTIONS = NODE_ACTIONS + DECISION_ACTIONS
 #: the entry version (hub/audit_log.py ENTRY_VERSION) from which they always carry it
 SIGNED_FROM_VERSION = 2
 DECISIONS_SIGNED_FROM_VERSION = 3
-#: how far a decision's time may be from its entry's (hub/alerts/decisions.CLOCK_SKEW)
-DECISION_SKEW = dt.timedelta(minutes=10)
 
 #: how a problem names each kind
 WHAT = {"withdraw": "withdrawal", "correct": "correction", "correct_refused": "correction",
@@ -154,7 +153,7 @@ class SignedRequests:
             raise MalformedRequest from exc
         self.signed[what] += 1
         problem = None
-        if gap > DECISION_SKEW:
+        if gap > CLOCK_SKEW:
             problem = (f"entry #{index}: {what} by {actor} logged at {entry['at']} but "
                        f"decided at {decided_at}, further apart than a hub accepts: a "
                        "decision replayed at the hub?")

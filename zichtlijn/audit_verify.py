@@ -705,6 +705,9 @@ def _reconcile_alerts(conn: sqlite3.Connection, log: AlertLog, report: Report) -
     report.alerts = len(held)
     report.alerts_merged = sum(a.merged_into is not None for a in held)
     audit_alerts.reconcile(held, log, add)
+    states = audit_alerts.held_region_states(conn)
+    if states is not None:  # an export made before 2026-12-07 holds none
+        audit_alerts.reconcile_regions(states, log, add)
 
 
 def _timeline(conn: sqlite3.Connection, trust: Trust, reader: _EntryReader,

@@ -17,6 +17,11 @@ from zichtlijn.certsign import decision_statement, load_signing_key, sign_statem
 from zichtlijn.transport import TlsFiles
 from zichtlijn.v1 import alerts_pb2
 
+#: how far a decision's time may be from the hub's clock when it arrives (and from its
+#: entry's time, for `audit verify`): a call's deadline and the drift of two clocks kept
+#: by NTP fit well inside; a replay of an older decision does not
+CLOCK_SKEW = dt.timedelta(minutes=10)
+
 #: the client's action (riec_decisions.ACKNOWLEDGE, CLOSE) -> the action the log names
 LOGGED_ACTION = {"acknowledge": "acknowledged", "close": "closed"}
 

@@ -21,11 +21,7 @@ from cryptography import x509
 
 from hub import upload_records
 from zichtlijn.certsign import certificate_sha256, decision_statement, verify_statement
-from zichtlijn.riec_requests import read_decision_time
-
-#: how far a decision's time may be from the hub's clock: a call's deadline and the
-#: drift of two clocks kept by NTP fit well inside; a replay of an older one does not
-CLOCK_SKEW = dt.timedelta(minutes=10)
+from zichtlijn.riec_requests import CLOCK_SKEW, read_decision_time
 
 
 class DecisionRefused(ValueError):

@@ -138,8 +138,18 @@ class AlertRecord(_message.Message):
     merged_into: str
     def __init__(self, alert_id: _Optional[str] = ..., rule: _Optional[str] = ..., version: _Optional[int] = ..., evidence_digest: _Optional[bytes] = ..., merged_into: _Optional[str] = ...) -> None: ...
 
+class AlertRegionRecord(_message.Message):
+    __slots__ = ("alert_id", "region", "state")
+    ALERT_ID_FIELD_NUMBER: _ClassVar[int]
+    REGION_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    alert_id: str
+    region: str
+    state: str
+    def __init__(self, alert_id: _Optional[str] = ..., region: _Optional[str] = ..., state: _Optional[str] = ...) -> None: ...
+
 class ExportChunk(_message.Message):
-    __slots__ = ("meta", "entries", "tree_heads", "witness_keys", "certificates", "batches", "sightings", "alerts")
+    __slots__ = ("meta", "entries", "tree_heads", "witness_keys", "certificates", "batches", "sightings", "alerts", "alert_regions")
     META_FIELD_NUMBER: _ClassVar[int]
     ENTRIES_FIELD_NUMBER: _ClassVar[int]
     TREE_HEADS_FIELD_NUMBER: _ClassVar[int]
@@ -148,6 +158,7 @@ class ExportChunk(_message.Message):
     BATCHES_FIELD_NUMBER: _ClassVar[int]
     SIGHTINGS_FIELD_NUMBER: _ClassVar[int]
     ALERTS_FIELD_NUMBER: _ClassVar[int]
+    ALERT_REGIONS_FIELD_NUMBER: _ClassVar[int]
     meta: ExportMeta
     entries: _containers.RepeatedCompositeFieldContainer[LogEntry]
     tree_heads: _containers.RepeatedCompositeFieldContainer[SignedTreeHead]
@@ -156,4 +167,5 @@ class ExportChunk(_message.Message):
     batches: _containers.RepeatedCompositeFieldContainer[BatchRecord]
     sightings: _containers.RepeatedCompositeFieldContainer[SightingRecord]
     alerts: _containers.RepeatedCompositeFieldContainer[AlertRecord]
-    def __init__(self, meta: _Optional[_Union[ExportMeta, _Mapping]] = ..., entries: _Optional[_Iterable[_Union[LogEntry, _Mapping]]] = ..., tree_heads: _Optional[_Iterable[_Union[SignedTreeHead, _Mapping]]] = ..., witness_keys: _Optional[_Iterable[_Union[WitnessKey, _Mapping]]] = ..., certificates: _Optional[_Iterable[_Union[Certificate, _Mapping]]] = ..., batches: _Optional[_Iterable[_Union[BatchRecord, _Mapping]]] = ..., sightings: _Optional[_Iterable[_Union[SightingRecord, _Mapping]]] = ..., alerts: _Optional[_Iterable[_Union[AlertRecord, _Mapping]]] = ...) -> None: ...
+    alert_regions: _containers.RepeatedCompositeFieldContainer[AlertRegionRecord]
+    def __init__(self, meta: _Optional[_Union[ExportMeta, _Mapping]] = ..., entries: _Optional[_Iterable[_Union[LogEntry, _Mapping]]] = ..., tree_heads: _Optional[_Iterable[_Union[SignedTreeHead, _Mapping]]] = ..., witness_keys: _Optional[_Iterable[_Union[WitnessKey, _Mapping]]] = ..., certificates: _Optional[_Iterable[_Union[Certificate, _Mapping]]] = ..., batches: _Optional[_Iterable[_Union[BatchRecord, _Mapping]]] = ..., sightings: _Optional[_Iterable[_Union[SightingRecord, _Mapping]]] = ..., alerts: _Optional[_Iterable[_Union[AlertRecord, _Mapping]]] = ..., alert_regions: _Optional[_Iterable[_Union[AlertRegionRecord, _Mapping]]] = ...) -> None: ...
