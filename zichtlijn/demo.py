@@ -236,6 +236,20 @@ def _show_alerts(workdir: Path, pki: Path, port: int, regions: tuple[str, ...]) 
         listing = _zichtlijn("riec", "alerts", "--home", str(home), "--format", "csv")
         print(f"    {region}:")
         print("\n".join("      " + line for line in summarise_alerts(listing)))
+        strongest = strongest_alert(listing)
+        if region == regions[0] and strongest is not None:
+            # the consultation takes it up: a decision the RIEC signs, which the audit shows
+            _zichtlijn("riec", "ack", strongest, "--home", str(home))
+            print(f"      acknowledged {strongest} (`zichtlijn riec ack`, signed with the "
+                  f"certificate key of riec:{region})")
+
+
+def strongest_alert(listing_csv: str) -> str | None:
+    """The alert of highest score in `riec alerts --format csv` (None for no alert)."""
+    rows = list(csv.DictReader(io.StringIO(listing_csv)))
+    if not rows:
+        return None
+    return min(rows, key=lambda row: (-float(row["score"]), row["alert_id"]))["alert_id"]
 
 
 def summarise_alerts(listing_csv: str, top: int = 2) -> list[str]:
