@@ -589,3 +589,23 @@ def test_bucket_alignment_counts_document_tokens_as_they_were_and_guesses_by_cou
     assert unfilled_count("A" * 30) == 2  # the first 16 characters only
     public = [("ROU", 9), ("ROU", 9), ("BGR", 9), ("NGA", 12)]
     assert by_count([("ROU", 9), ("BGR", 9), ("NGA", 12), ("NGA", 5)], public) == 0.5
+
+
+def test_a_hub_that_knows_some_names_reads_names_it_never_learned() -> None:
+    """Known plaintext (benchmarks/known_names.py): from 200 names and their filters the
+    regression reads the other 200, none of which it was shown; knowing none it reads none."""
+    from tests.benchmarks import known_names
+
+    public = attacks.public_table(max_names=400)
+    encoder = Encoder(default_schema(), derive_purpose_keys(b"\x05" * 32, 1))
+    names = public.names
+    bits = unpack(pack([encoder.name_filter(list(g), list(s)) for g, s in names]))
+    records = [pb.PlainRecord(g, s, None, None, None) for g, s in names]
+    known, others = np.arange(0, len(names), 2), range(1, len(names), 2)
+
+    def read(known_rows: np.ndarray) -> int:
+        guesses = known_names.known_plaintext_guesses(bits, records, known_rows, public)
+        return sum(guesses[k] == (names[k][0][0], names[k][1][0]) for k in others)
+
+    assert read(known) >= 0.9 * len(others)
+    assert read(known[:0]) == 0  # the commonest name for all: one of the known ones
