@@ -124,23 +124,31 @@ class Measured:
     women_known: int
 
 
-def measure(persons: int, seed: int, mix: str, known_counts: Sequence[int],
-            public: attacks.PublicTable, schema: LinkageSchema | None = None,
-            draw_seed: int = 0) -> list[Measured]:
-    """Full names recovered at each number of known names, over the sightings of the
-    women whose names the hub does not know (what it reads, not what linkage gives)."""
-    data = labelled(persons, seed, mix, schema)
-    bits = unpack(pack([e.name_filter for e in data.encoded.encodings]))
+def read_with_known(name_filters: Sequence[bytes], records: Sequence[PlainRecord],
+                    person_of_row: Sequence[str], known_counts: Sequence[int],
+                    public: attacks.PublicTable, draw_seed: int = 0) -> list[Measured]:
+    """Full names recovered at each number of known names (sightings drawn at random),
+    over the sightings of the women whose names the hub does not know (what it reads,
+    not what linking a known sighting to her others gives it)."""
+    bits = unpack(pack(name_filters))
     order = np.random.default_rng(draw_seed).permutation(len(bits))
     results = []
     for count in known_counts:
         known = order[:count]
-        women = {data.person_of_row[k] for k in known.tolist()}
-        others = [k for k in range(len(bits)) if data.person_of_row[k] not in women]
-        guesses = known_plaintext_guesses(bits, data.records, known, public)
+        women = {person_of_row[k] for k in known.tolist()}
+        others = [k for k in range(len(bits)) if person_of_row[k] not in women]
+        guesses = known_plaintext_guesses(bits, records, known, public)
         results.append(Measured(count, attacks.score_guesses(
-            [guesses[k] for k in others], [data.records[k] for k in others]), len(women)))
+            [guesses[k] for k in others], [records[k] for k in others]), len(women)))
     return results
+
+
+def measure(persons: int, seed: int, mix: str, known_counts: Sequence[int],
+            public: attacks.PublicTable, schema: LinkageSchema | None = None) -> list[Measured]:
+    """`read_with_known` on a carousel sample encoded under `schema` (None: shipped)."""
+    data = labelled(persons, seed, mix, schema)
+    return read_with_known([e.name_filter for e in data.encoded.encodings], data.records,
+                           data.person_of_row, known_counts, public)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -16,7 +16,7 @@ import numpy as np
 from linkage.compare import MatchPolicy
 from linkage.linking import link_all
 from linkage.schema import LinkageSchema
-from tests.benchmarks import attacks
+from tests.benchmarks import attacks, known_names
 from tests.benchmarks.bitops import pack, unpack
 from tests.benchmarks.carousel import table_of
 from tests.benchmarks.hardening import VARIANTS, Variant, fit_policy
@@ -29,12 +29,17 @@ from tests.benchmarks.salting import Salting, salted
 SALTED_OVER = next(v for v in VARIANTS if v.label == "diffusion t=3")
 
 
+#: true names a hub that learned some knows (sightings), for the known-plaintext column
+KNOWN_NAMES = (30, 100)
+
+
 @dataclass
 class AttackResult:
     alignment: attacks.Alignment
     frequency_names: tuple[int, int]  # distinct names recovered, fewest persons bearing one
     pattern: attacks.Recovered
     patterns_mined: int
+    known_plaintext: list[known_names.Measured]  # outside the threat model: KNOWN_NAMES
 
     @property
     def frequency(self) -> attacks.Recovered:
@@ -49,8 +54,10 @@ class PrivacyRow:
     attack: AttackResult
 
 
-def _attack(variant: Variant, hardened: Labelled, public: attacks.PublicTable) -> AttackResult:
-    """Every attack of the curious hub on the encodings of one sample under one hardening."""
+def _attack(variant: Variant, hardened: Labelled, public: attacks.PublicTable,
+            known: Sequence[int] = KNOWN_NAMES) -> AttackResult:
+    """Every attack of the curious hub on the encodings of one sample under one hardening,
+    and the known-plaintext one at `known` true names (none: left out)."""
     schema = variant.schema()
     encodings = hardened.encoded.encodings
     words = pack([e.name_filter for e in encodings])
@@ -69,7 +76,9 @@ def _attack(variant: Variant, hardened: Labelled, public: attacks.PublicTable) -
         if best_pattern is None or result.above_full > best_pattern.above_full:
             best_pattern, mined = result, count
     assert best_pattern is not None
-    return AttackResult(alignment, names, best_pattern, mined)
+    read = known_names.read_with_known([e.name_filter for e in encodings], hardened.records,
+                                        hardened.person_of_row, known, public)
+    return AttackResult(alignment, names, best_pattern, mined, read)
 
 
 def _attack_variant(variant: Variant, fit: Labelled, ev: Labelled,
@@ -113,10 +122,10 @@ def attack_spread(mix: str, variants: Sequence[Variant], samples: Sequence[Label
     for sample in samples:
         for variant in variants:
             found[variant.label].append(_attack(variant, reencode(sample, variant.schema()),
-                                                public))
+                                                public, known=()))
         for salting in saltings:
             s_sample = salted(sample, SALTED_OVER.schema())
-            found[salting.label].append(_attack(SALTED_OVER, s_sample, public))
+            found[salting.label].append(_attack(SALTED_OVER, s_sample, public, known=()))
 
     def spread(values: Sequence[float]) -> str:
         return f"{np.mean(values):.2%} ({min(values):.2%} to {max(values):.2%})"
@@ -159,12 +168,15 @@ def privacy_section(fit: Labelled, ev: Labelled, variants: Sequence[Variant],
             f"{found.pattern.surname:.1%}",
             f"{found.pattern.above_full:.2%} / {found.pattern.above_given:.2%} / "
             f"{found.pattern.above_surname:.2%}",
+            " / ".join(f"{m.others.above_full:.1%}" for m in found.known_plaintext),
         ))
     say("")
     say(table(("hardening", "F1 shipped weights", "F1 refitted", "precision (refitted)",
                "recall (refitted)", "frequency attack above chance: full / given",
                "pattern attack right: full / given / surname",
-               "pattern attack above chance: full / given / surname"), rows))
+               "pattern attack above chance: full / given / surname",
+               "knowing " + " / ".join(str(k) for k in KNOWN_NAMES)
+               + " true names: full above chance"), rows))
     say("\nFrequency attack: best of exact-filter groups and Dice >= 0.9 groups; in brackets "
         "the distinct full names it got right and the fewest persons (of this data) bearing one "
         "of them. Since schema version 5 no name buckets are stored beside the filter, and "
@@ -174,5 +186,7 @@ def privacy_section(fit: Labelled, ev: Labelled, variants: Sequence[Variant],
         "that hardening, thresholds as shipped. Frequency alignment: the better "
         "of all encodings at once and each year of birth apart (the hub joins the records "
         "sharing a month-and-year or a day-and-year date token into years). Salt: name filter "
-        "keyed with the year of birth (tests/benchmarks/salting.py).")
+        "keyed with the year of birth (tests/benchmarks/salting.py). Knowing true names: "
+        "a hub outside the threat model that learned the names of that many sightings "
+        "(tests/benchmarks/known_names.py), over the other women's sightings.")
 
