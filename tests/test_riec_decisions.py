@@ -218,3 +218,19 @@ def test_a_decision_the_hub_refuses_is_one_warning_and_the_list_still_shows(
     assert warning.startswith(f"zichtlijn: warning: could not send again the close of "
                               f"{raised.alert_id}: ")
     assert raised.alert_id in out and "1 alerts (1 new" in out
+
+
+def test_a_restored_hub_with_decisions_sent_again_verifies(restored, pki, capsys):
+    """The restore cut the log and the alert states back together; the decisions sent
+    again are logged signed, and each region's state replays from the log."""
+    from hub.config import HubConfig
+    from tests.lookup_support import audit_hub
+
+    home = restored.hub.store.path.parent
+    config = HubConfig(home, f"127.0.0.1:{restored.port}", pki.tls("hub-hub"), workers=8,
+                       alerts=ALERTS_DIR)
+    (home / "hub.toml").write_text(config.to_toml(), "utf-8")  # for `audit export --home`
+    assert cli.main(["riec", "alerts", "--home", str(restored.riec), "--brief"]) == 0
+    code, out = audit_hub(home, pki.root / "ca.pem", capsys)
+    assert code == 0, out
+    assert "1 RIEC decisions, 1 RIEC-signed" in out  # the one sent again; the rest cut off
