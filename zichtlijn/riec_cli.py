@@ -63,7 +63,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     if principal.role not in ("riec", "auditor"):
         raise CliError(f"{args.cert}: certificate is for {principal}, not a RIEC (or auditor)")
     if principal.role == "riec":
-        _signer_of(tls)  # a RIEC signs its decisions: a key that cannot is refused now
+        _signer(tls)  # a RIEC signs its decisions: a key that cannot is refused now
     make_home(home)
     path = home / "riec.toml"
     if path.exists() and not args.force:
@@ -103,11 +103,7 @@ def _send(stub: alerts_pb2_grpc.AlertServiceStub, signer: DecisionSigner, alert_
     return stub.Acknowledge(request, timeout=timeout)
 
 
-def _signer(config: RiecConfig) -> DecisionSigner:
-    return _signer_of(config.tls)
-
-
-def _signer_of(tls: TlsFiles) -> DecisionSigner:
+def _signer(tls: TlsFiles) -> DecisionSigner:
     try:
         return DecisionSigner.of(tls)
     except CertificateKeyError as exc:
@@ -120,7 +116,7 @@ def _decide_again(stub: alerts_pb2_grpc.AlertServiceStub, reply: alerts_pb2.List
     Each is signed again now: the RIEC stands by it, and the hub takes no old time."""
     redone: list[Decision] = []
     lost = behind(reply.alerts, journal.latest())
-    signer = _signer(config) if lost else None
+    signer = _signer(config.tls) if lost else None
     for alert, decision in lost:
         try:
             alert.CopyFrom(_send(stub, signer, alert.alert_id, decision.action,
@@ -173,7 +169,7 @@ def cmd_watch(args: argparse.Namespace) -> int:
 def _act(args: argparse.Namespace, close: bool) -> int:
     config = _config(args)
     action, reason = (CLOSE, args.reason) if close else (ACKNOWLEDGE, "")
-    signer = _signer(config)
+    signer = _signer(config.tls)
     with secure_channel(config.hub, config.tls) as channel:
         alert = _send(alerts_pb2_grpc.AlertServiceStub(channel), signer, args.alert_id, action,
                       reason, args.timeout)
