@@ -279,3 +279,25 @@ def test_an_alert_line_counts_one_gemeente_in_the_singular():
                            sighting_count=3)
     assert "  1 gemeente  3 sightings" in alert_line(one)
     assert "  2 gemeenten  " in alert_line(alerts_pb2.Alert(alert_id="A-2", gemeente_count=2))
+
+
+def test_a_riec_whose_clock_is_off_is_told_to_set_it_and_nothing_changes(
+        tmp_path, pki, hub, carousel, capsys, monkeypatch):
+    from zichtlijn import riec_requests
+
+    home = riec_home(tmp_path, pki, hub.port)
+    capsys.readouterr()
+    _, out, _ = run(capsys, "riec", "alerts", "--home", str(home), "--format", "csv")
+    alert_id = next(csv.DictReader(io.StringIO(out)))["alert_id"]
+    slow = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=25)
+    monkeypatch.setattr(riec_requests, "decision_time",
+                        lambda now=None: slow.isoformat(timespec="seconds"))
+    code, _, err = run(capsys, "riec", "close", alert_id, "--reason", "no_grounds",
+                       "--home", str(home))
+    assert code == 1
+    assert err.startswith(f"zichtlijn: hub 127.0.0.1:{hub.port} refused (FAILED_PRECONDITION): "
+                          "decided_at is 25 minutes behind the hub's clock")
+    assert "set this computer's clock right (NTP)" in err and err.count("\n") == 1
+    monkeypatch.undo()
+    _, out, _ = run(capsys, "riec", "alerts", "--home", str(home), "--brief")
+    assert alert_id in out and " new " in out  # not closed
