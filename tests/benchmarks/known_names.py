@@ -28,6 +28,7 @@ random).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -124,6 +125,12 @@ class Measured:
     women_known: int
 
 
+def without_frequencies(public: attacks.PublicTable) -> attacks.PublicTable:
+    """The same public names, every one as likely: an attacker with a list of names but
+    no idea how common each is."""
+    return dataclasses.replace(public, probability=np.ones_like(public.probability))
+
+
 def read_with_known(name_filters: Sequence[bytes], records: Sequence[PlainRecord],
                     person_of_row: Sequence[str], known_counts: Sequence[int],
                     public: attacks.PublicTable, draw_seed: int = 0) -> list[Measured]:
@@ -162,12 +169,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--hardening", action="append", metavar="LABEL",
                         help="also under this hardening instead of the shipped one (repeatable; "
                              f"one of: {'; '.join(v.label for v in VARIANTS)})")
+    parser.add_argument("--no-frequencies", action="store_true",
+                        help="the attacker knows the public names but not how common each is")
     args = parser.parse_args(argv)
     variants = {v.label: v for v in VARIANTS}
     unknown = [label for label in args.hardening or [] if label not in variants]
     if unknown:
         parser.error(f"--hardening {unknown[0]!r} is not one of: {'; '.join(variants)}")
     public = attacks.public_table()
+    if args.no_frequencies:
+        public = without_frequencies(public)
     known_counts = [int(k) for k in args.known.split(",")]
     schemas = [("shipped", None)] + [(label, variants[label].schema())
                                      for label in args.hardening or []]
@@ -180,7 +191,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                              f"{found.full:.2%}", f"{found.above_full:.2%}",
                              f"{found.above_given:.2%}", f"{found.above_surname:.2%}"])
     say(f"Names read by a hub that knows some true names (carousel seed {args.seed}, "
-        f"{args.mix} mix; over the sightings of the other women):")
+        f"{args.mix} mix; over the sightings of the other women"
+        + ("; the attacker knows no name frequencies" if args.no_frequencies else "") + "):")
     say(table(["women", "hardening", "sightings whose name is known", "full name right",
                "above chance", "given name above chance", "surname above chance"], rows))
     return 0
