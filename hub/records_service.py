@@ -10,7 +10,6 @@ import uuid
 from collections.abc import Callable
 
 import grpc
-from cryptography import x509
 
 from hub import lookup_control, records
 from hub.alerts.engine import AlertEngine
@@ -31,7 +30,7 @@ from zichtlijn.certsign import (
     withdraw_statement,
 )
 from zichtlijn.identity import Principal
-from zichtlijn.transport import NOT_OWN, require_role
+from zichtlijn.transport import NOT_OWN, caller_certificate, require_role
 from zichtlijn.v1 import records_pb2, records_pb2_grpc
 
 log = logging.getLogger("zichtlijn.hub.records")
@@ -64,7 +63,7 @@ def _node_signed(context: grpc.ServicerContext, node: Principal, statement: byte
         context.abort(grpc.StatusCode.INVALID_ARGUMENT,
                       f"a {what} needs the node's node_signature (a node older than this "
                       "hub sends none: upgrade it); nothing was changed")
-    cert = x509.load_pem_x509_certificate(context.auth_context()["x509_pem_cert"][0])
+    cert = caller_certificate(context)
     if not verify_statement(cert, statement, signature):
         log.warning("%s by %s refused: node_signature does not verify", what, node)
         context.abort(grpc.StatusCode.INVALID_ARGUMENT,

@@ -11,7 +11,6 @@ import logging
 from collections.abc import Callable, Iterator
 
 import grpc
-from cryptography import x509
 
 from hub.epochs import left_behind_refusal
 from hub.link_worker import LinkWorker, LinkWorkerClosed
@@ -23,7 +22,7 @@ from hub.unusable import linker_wait
 from hub.validate import Refusal, uncatalogued, validate_batch
 from linkage.schema import LinkageSchema
 from zichtlijn.certsign import verify_batch
-from zichtlijn.transport import STILL_LINKING, require_role
+from zichtlijn.transport import STILL_LINKING, caller_certificate, require_role
 from zichtlijn.v1 import sync_pb2, sync_pb2_grpc
 
 HELD_PER_MESSAGE = 1000  # HeldSightings: about 86 KB a message
@@ -52,7 +51,7 @@ class SyncService(sync_pb2_grpc.SyncServiceServicer):
         self, request_iterator: Iterator[sync_pb2.UploadBatch], context: grpc.ServicerContext
     ) -> Iterator[sync_pb2.BatchReceipt]:
         node = require_role(context, "node")
-        cert = x509.load_pem_x509_certificate(context.auth_context()["x509_pem_cert"][0])
+        cert = caller_certificate(context)
         stored_any = False
         uncatalogued_sent: set[str] = set()  # logged once per upload, not per batch
         known_size: int | None = None  # the tree size the next consistency proof starts at

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import grpc
+from cryptography import x509
 
 from zichtlijn.identity import IdentityError, Principal, principal_of_pem
 
@@ -70,6 +71,12 @@ def caller(context: grpc.ServicerContext) -> Principal:
     except (IdentityError, ValueError) as exc:
         context.abort(grpc.StatusCode.UNAUTHENTICATED, f"client certificate refused: {exc}")
         raise  # unreachable: abort raises
+
+
+def caller_certificate(context: grpc.ServicerContext) -> x509.Certificate:
+    """The client certificate of a call `require_role` (or `caller`) has accepted: the key
+    a node's or RIEC's signed statement must verify with."""
+    return x509.load_pem_x509_certificate(context.auth_context()["x509_pem_cert"][0])
 
 
 def require_role(context: grpc.ServicerContext, *roles: str) -> Principal:

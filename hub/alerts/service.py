@@ -23,7 +23,6 @@ import threading
 from collections.abc import Iterator
 
 import grpc
-from cryptography import x509
 
 from hub import audit_log
 from hub.alerts.config import AlertConfig
@@ -41,7 +40,7 @@ from hub.alerts.store import (
 )
 from hub.store import HubStore, utc_now
 from zichtlijn.identity import Principal
-from zichtlijn.transport import require_role
+from zichtlijn.transport import caller_certificate, require_role
 from zichtlijn.v1 import alerts_pb2, alerts_pb2_grpc
 
 CLOSE_REASONS = ("case_opened", "referred", "no_grounds", "insufficient_information",
@@ -224,7 +223,7 @@ def _signed_decision(context: grpc.ServicerContext, who: Principal, alert_id: st
                      now: dt.datetime) -> SignedDecision:
     """The RIEC's signature over its decision, checked against its client certificate
     before anything is read or changed (hub/alerts/decisions.py)."""
-    cert = x509.load_pem_x509_certificate(context.auth_context()["x509_pem_cert"][0])
+    cert = caller_certificate(context)
     try:
         return check_decision(cert, who.name, alert_id, action, reason, decided_at, signature,
                               now)
