@@ -41,10 +41,14 @@ def create_tables(conn: sqlite3.Connection) -> None:
 def entry_fields(cert: x509.Certificate | None, signature: bytes) -> dict[str, str]:
     """Fields of an upload, withdraw or correct entry that let an auditor check the
     node's signature."""
-    if cert is None:
-        return {}
-    return {"node_cert": certificate_sha256(cert).hex(),
-            "node_sig": base64.b64encode(signature).decode("ascii")}
+    return {} if cert is None else signature_fields("node", cert, signature)
+
+
+def signature_fields(role: str, cert: x509.Certificate, signature: bytes) -> dict[str, str]:
+    """`<role>_cert` (the certificate's SHA-256) and `<role>_sig` (the signature), as a
+    node's and a RIEC's signed entries carry them."""
+    return {f"{role}_cert": certificate_sha256(cert).hex(),
+            f"{role}_sig": base64.b64encode(signature).decode("ascii")}
 
 
 def record_batch(conn: sqlite3.Connection, batch_digest: bytes, leaf_index: int,

@@ -12,7 +12,6 @@ alert: its time would be weeks before its entry's.
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import sqlite3
 from dataclasses import dataclass
@@ -20,7 +19,7 @@ from dataclasses import dataclass
 from cryptography import x509
 
 from hub import upload_records
-from zichtlijn.certsign import certificate_sha256, decision_statement, verify_statement
+from zichtlijn.certsign import decision_statement, verify_statement
 from zichtlijn.riec_requests import CLOCK_SKEW, read_decision_time
 
 
@@ -44,8 +43,7 @@ class SignedDecision:
         of the entry."""
         upload_records.record_certificate(conn, principal, self.cert)
         return {"decided_at": self.decided_at,
-                "riec_cert": certificate_sha256(self.cert).hex(),
-                "riec_sig": base64.b64encode(self.signature).decode("ascii")}
+                **upload_records.signature_fields("riec", self.cert, self.signature)}
 
 
 def check_decision(cert: x509.Certificate, region: str, alert_id: str, action: str,
