@@ -15,7 +15,7 @@ from node.sync import sync
 from tests.conftest import Pki, make_node
 from tests.test_csv_import import csv_bytes
 from zichtlijn.keyfile import load_purpose_keys
-from zichtlijn.riec_requests import DecisionSigner, signed_request
+from zichtlijn.riec_requests import DecisionSigner
 from zichtlijn.transport import secure_channel
 from zichtlijn.v1 import alerts_pb2, alerts_pb2_grpc
 
@@ -75,8 +75,7 @@ def decision(pki: Pki, stem: str, alert_id: str, action: str = "acknowledge",
              ) -> alerts_pb2.AcknowledgeAlertRequest | alerts_pb2.CloseAlertRequest:
     """A decision signed with the key of `stem`'s certificate, as `riec ack` or `riec close`
     sends it."""
-    signer = DecisionSigner.of(pki.tls(stem))
-    return signed_request(signer.key, signer.region, alert_id, action, reason, decided_at)
+    return DecisionSigner.of(pki.tls(stem)).request(alert_id, action, reason, decided_at)
 
 
 def list_alerts(pki: Pki, port: int, stem: str, **request) -> alerts_pb2.ListAlertsResponse:

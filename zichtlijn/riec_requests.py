@@ -68,6 +68,7 @@ class DecisionSigner:
         _, _, key_pem = tls.read()
         return cls(tls.principal().name, load_signing_key(key_pem))
 
-    def request(self, alert_id: str, action: str, reason: str = ""
+    def request(self, alert_id: str, action: str, reason: str = "",
+                decided_at: str | None = None
                 ) -> alerts_pb2.AcknowledgeAlertRequest | alerts_pb2.CloseAlertRequest:
-        return signed_request(self.key, self.region, alert_id, action, reason)
+        return signed_request(self.key, self.region, alert_id, action, reason, decided_at)
