@@ -61,7 +61,7 @@ class MalformedRequest(ValueError):
 class Signed(NamedTuple):
     principal: str  # node:<gemeente> or riec:<region>
     cert: str  # SHA-256 of the certificate, hex, as the entry names it
-    statement: bytes  # what the node must have signed
+    statement: bytes  # what the principal must have signed
     signature: bytes
 
 
@@ -82,9 +82,10 @@ def _statement(action: str, gemeente: str, entry: dict) -> bytes:
 
 @dataclass
 class SignedRequests:
-    """Reads the entries of ACTIONS in log order; counts by WHAT (withdrawal, correction)."""
+    """Reads the entries of ACTIONS in log order; counts by WHAT (withdrawal, correction,
+    acknowledgement, closing)."""
 
-    signed: Counter = field(default_factory=Counter)  # entries carrying a node signature
+    signed: Counter = field(default_factory=Counter)  # entries carrying their signer's
     failed: Counter = field(default_factory=Counter)  # of those, signatures that failed
     unsigned: Counter = field(default_factory=Counter)
     first_signed: int | None = None  # the index of the first signed entry of any node
