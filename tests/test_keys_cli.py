@@ -344,7 +344,29 @@ def test_a_package_that_cannot_be_sealed_leaves_no_package_and_no_directory(
         "--node", "GM0599", "--cert", str(pki.root / "node-GM0599.pem")]
     assert cli.main(args) == 1
     assert "sealing failed" in capsys.readouterr().err
-    assert sealed == ["GM0363"]  # the first was written, and is gone again
+    assert sealed == ["GM0363"]  # every package is sealed before the first is written
+    assert not (tmp_path / "new").exists()
+
+
+def test_a_package_that_cannot_be_written_takes_back_those_written(
+        tmp_path, pki, ceremony, monkeypatch, capsys):
+    from zichtlijn import keys_cli
+
+    real, written = keys_cli._write_private, []
+
+    def fails_second(path, data):
+        if written:
+            raise keys_cli.CliError(f"{path}: disk full")
+        real(path, data)
+        written.append(path)
+
+    monkeypatch.setattr(keys_cli, "_write_private", fails_second)
+    args = package_args(tmp_path, pki, ceremony, (1, 2, 3), out="new/packages")
+    args[args.index("--out"):args.index("--out")] = [
+        "--node", "GM0599", "--cert", str(pki.root / "node-GM0599.pem")]
+    assert cli.main(args) == 1
+    assert "disk full" in capsys.readouterr().err
+    assert [p.name for p in written] == ["GM0363-epoch1.keys"]  # written, and gone again
     assert not (tmp_path / "new").exists()
 
 

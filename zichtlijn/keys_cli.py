@@ -1,10 +1,13 @@
-"""`zichtlijn keys ceremony` and `zichtlijn keys package`: what key custodians run.
+"""`zichtlijn keys ceremony`, `keys package` and `keys reshare`: what key custodians run.
 
 The ceremony creates an epoch's linkage secret in memory, splits it k-of-n
 and writes only the passphrase-sealed shares. Packaging asks k custodians
 for their passphrases, rebuilds the secret in memory, derives the epoch's
 purpose keys and writes one package per node, sealed to that node's
-certificate. Neither step writes the secret anywhere.
+certificate. Resharing rebuilds it the same way and splits it again, for a
+new set of custodians, on new polynomials: a custodian who left keeps a share
+that no share of the new set combines with. None of them writes the secret
+anywhere.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import secrets
 import stat
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography import x509
@@ -32,6 +36,7 @@ from linkage.shares import (
     Share,
     ShareDamaged,
     ShareError,
+    ShareHeader,
     check_headers,
     combine_shares,
     open_share,
@@ -128,41 +133,94 @@ def cmd_ceremony(args: argparse.Namespace) -> int:
     n, k, epoch = args.custodians, args.threshold, args.epoch
     if not 0 < epoch < 2**32:
         raise CliError(f"--epoch {epoch}: must be a positive number")
-    if not 2 <= k <= n <= MAX_CUSTODIANS:
-        raise CliError(f"need 2 <= threshold <= custodians <= {MAX_CUSTODIANS}, "
-                       f"got --threshold {k} of --custodians {n}")
-    labels = args.custodian or [f"custodian-{i}" for i in range(1, n + 1)]
-    if len(labels) != n:
-        raise CliError(f"{len(labels)} --custodian names for --custodians {n}")
-    if len(set(labels)) != n:
-        raise CliError("--custodian names must differ")
+    _check_scheme(k, n)
+    labels = _custodian_labels(args.custodian, n)
     out = Path(args.out)
+    paths = _share_paths(out, epoch, n)
+    cost = _share_cost()
+    # ask every passphrase before any secret exists, so an aborted ceremony leaves nothing
+    passphrases = _new_passphrases(args.passphrase_file, labels)
+    secret = secrets.token_bytes(SECRET_BYTES)
+    header = _write_new_shares(secret, epoch, k, labels, passphrases, cost, out)
+    del secret  # drop our reference; Python cannot wipe the memory (README)
+    print(f"epoch {epoch}: linkage secret created and split {k}-of-{n} "
+          f"(fingerprint {header.secret_fingerprint}); the secret itself was not written "
+          "anywhere")
+    _list_shares(labels, paths)
+    return 0
+
+
+def _share_paths(out: Path, epoch: int, n: int) -> list[Path]:
     paths = [out / f"epoch{epoch}-share-{i}-of-{n}.share" for i in range(1, n + 1)]
     existing = [str(p) for p in paths if p.exists()]
     if existing:
         raise CliError(f"{existing[0]}: exists already; refusing to overwrite a share")
-    cost = CEREMONY_COST
-    if _test_kdf():
-        cost = TEST_COST
-        print(f"WARNING: {TEST_KDF_ENV}=1: test-strength passphrase protection; "
-              "these shares are for tests only", file=sys.stderr)
-    # ask every passphrase before any secret exists, so an aborted ceremony leaves nothing
-    passphrases = _passphrases(args.passphrase_file, labels, confirm=True,
-                               checks=[_long_enough(label) for label in labels])
-    secret = secrets.token_bytes(SECRET_BYTES)
+    return paths
+
+
+def _custodian_labels(names: list[str] | None, n: int) -> list[str]:
+    labels = names or [f"custodian-{i}" for i in range(1, n + 1)]
+    if len(labels) != n:
+        raise CliError(f"{len(labels)} --custodian names for --custodians {n}")
+    if len(set(labels)) != n:
+        raise CliError("--custodian names must differ")
+    return labels
+
+
+def _check_scheme(k: int, n: int) -> None:
+    if not 2 <= k <= n <= MAX_CUSTODIANS:
+        raise CliError(f"need 2 <= threshold <= custodians <= {MAX_CUSTODIANS}, "
+                       f"got --threshold {k} of --custodians {n}")
+
+
+def _share_cost() -> ScryptCost:
+    if not _test_kdf():
+        return CEREMONY_COST
+    print(f"WARNING: {TEST_KDF_ENV}=1: test-strength passphrase protection; "
+          "these shares are for tests only", file=sys.stderr)
+    return TEST_COST
+
+
+def _new_passphrases(files: list[str] | None, labels: list[str]) -> list[str]:
+    return _passphrases(files, labels, confirm=True,
+                        checks=[_long_enough(label) for label in labels])
+
+
+def _write_new_shares(secret: bytes, epoch: int, k: int, labels: list[str],
+                      passphrases: list[str], cost: ScryptCost, out: Path) -> ShareHeader:
+    """Split `secret` k-of-len(labels) on new polynomials, seal each share under its
+    custodian's passphrase and write them all to `out`, or none; the header of the set."""
+    n = len(labels)
     shares = split_secret(secret, epoch, k, n, labels)
     _prove_recoverable(shares, secret)
     sealed = [seal_share(s, p, cost) for s, p in zip(shares, passphrases, strict=True)]
-    del secret, shares  # drop our references; Python cannot wipe the memory (README)
+    del shares
+    made = _new_directories(out)
     out.mkdir(parents=True, exist_ok=True, mode=0o700)
-    for path, blob in zip(paths, sealed, strict=True):
-        _write_private(path, blob)
-    fingerprint = read_header(sealed[0]).secret_fingerprint
-    print(f"epoch {epoch}: linkage secret created and split {k}-of-{n} "
-          f"(fingerprint {fingerprint}); the secret itself was not written anywhere")
+    _write_all(list(zip(_share_paths(out, epoch, n), sealed, strict=True)), made)
+    return read_header(sealed[0])
+
+
+def _write_all(files: list[tuple[Path, bytes]], made: list[Path]) -> None:
+    """Write every file or none: a failure takes back those written and the
+    directories `made` for them."""
+    written: list[Path] = []
+    try:
+        for path, blob in files:
+            _write_private(path, blob)
+            written.append(path)
+    except BaseException:
+        for path in written:
+            path.unlink(missing_ok=True)
+        for directory in made:
+            with contextlib.suppress(OSError):
+                directory.rmdir()
+        raise
+
+
+def _list_shares(labels: list[str], paths: list[Path]) -> None:
     for label, path in zip(labels, paths, strict=True):
         print(f"  {label}: {path}")
-    return 0
 
 
 def _prove_recoverable(shares: list[Share], secret: bytes) -> None:
@@ -202,14 +260,8 @@ def cmd_package(args: argparse.Namespace) -> int:
     if len(certs) != len(nodes):
         raise CliError(f"{len(nodes)} --node but {len(certs)} --cert: give one certificate "
                        "per node, in the same order")
-    blobs = [Path(p).read_bytes() for p in args.shares]
-    headers = [read_header(b, p) for b, p in zip(blobs, args.shares, strict=True)]
-    first = check_headers(headers, args.shares, args.epoch)
-    weak = [p for h, p in zip(headers, args.shares, strict=True)
-            if _weaker(h.cost, CEREMONY_COST)]
-    if weak and not _test_kdf():
-        raise CliError(f"{weak[0]}: share made with test-strength passphrase protection; "
-                       "not accepted outside tests")
+    given = _given_shares(args.shares, args.epoch)
+    first = given.first
     cas = read_ca_bundle(Path(args.ca))
     recipients = [_load_certificate(c, cas, n) for c, n in zip(certs, nodes, strict=True)]
     out = Path(args.out)
@@ -220,51 +272,112 @@ def cmd_package(args: argparse.Namespace) -> int:
     if existing:
         raise CliError(f"{existing[0]}: exists already; refusing to overwrite a key package")
 
-    # the header is authenticated only when the share opens: until then a name in it is
-    # what the file says, not a fact (a tampered header would put words in its mouth)
-    labels = [f"share file {p} (unverified header: custodian {h.index} of {h.custodians}, "
-              f"{h.custodian})" for h, p in zip(headers, args.shares, strict=True)]
-    opened: dict[int, Share] = {}
-
-    def opens(position: int) -> Check:
-        def check(passphrase: str) -> str | None:
-            try:  # each share as its passphrase is given: a wrong one is asked again
-                opened[position] = open_share(blobs[position], passphrase,
-                                              args.shares[position])
-            except ShareDamaged as error:  # typing again cannot mend the file: stop at once
-                raise CliError(f"{error}; leave this share out and use another "
-                               "custodian's") from None
-            except ShareError as error:
-                return str(error)
-            return None
-        return check
-
-    _passphrases(args.passphrase_file, labels, confirm=False,
-                 checks=[opens(i) for i in range(len(blobs))])
-    shares = [opened[i] for i in range(len(blobs))]
-    secret = combine_shares(shares, args.shares)
+    secret = given.rebuild(args.passphrase_file)
     keys = derive_purpose_keys(secret, first.epoch)
-    del secret, shares  # from here on only the purpose keys are used
+    del secret  # from here on only the purpose keys are used
+    sealed = [seal_package(keys, node, cert.public_key(), first.secret_fingerprint)
+              for node, cert in zip(nodes, recipients, strict=True)]
     made = _new_directories(out)
     out.mkdir(parents=True, exist_ok=True, mode=0o700)
-    written: list[Path] = []
-    try:
-        for node, cert, target in zip(nodes, recipients, targets, strict=True):
-            blob = seal_package(keys, node, cert.public_key(), first.secret_fingerprint)
-            _write_private(target, blob)
-            written.append(target)
-    except BaseException:
-        # all packages or none: a failure leaves neither some of them nor an empty --out
-        for path in written:
-            path.unlink(missing_ok=True)
-        for directory in made:
-            with contextlib.suppress(OSError):
-                directory.rmdir()
-        raise
+    # all packages or none: a failure leaves neither some of them nor an empty --out
+    _write_all(list(zip(targets, sealed, strict=True)), made)
     for node, target in zip(nodes, targets, strict=True):
         print(f"key package for {node}, epoch {first.epoch} (secret "
               f"{first.secret_fingerprint}, as the ceremony's minutes; keys "
               f"{keys.fingerprint()}): {target}")
+    return 0
+
+
+@dataclass(frozen=True)
+class GivenShares:
+    """Share files handed in by custodians, their headers read and checked together (not
+    yet opened: that needs each custodian's passphrase)."""
+
+    paths: list[str]
+    blobs: list[bytes]
+    headers: list[ShareHeader]
+
+    @property
+    def first(self) -> ShareHeader:
+        return self.headers[0]
+
+    def rebuild(self, passphrase_files: list[str] | None) -> bytes:
+        """Ask each custodian for the passphrase of their share, open it at once (a wrong
+        one is asked again) and rebuild the secret, proven by its fingerprint."""
+        # the header is authenticated only when the share opens: until then a name in it
+        # is what the file says, not a fact (a tampered header would put words in its mouth)
+        labels = [f"share file {p} (unverified header: custodian {h.index} of "
+                  f"{h.custodians}, {h.custodian})"
+                  for h, p in zip(self.headers, self.paths, strict=True)]
+        opened: dict[int, Share] = {}
+
+        def opens(position: int) -> Check:
+            def check(passphrase: str) -> str | None:
+                try:
+                    opened[position] = open_share(self.blobs[position], passphrase,
+                                                  self.paths[position])
+                except ShareDamaged as error:  # typing again cannot mend the file: stop
+                    raise CliError(f"{error}; leave this share out and use another "
+                                   "custodian's") from None
+                except ShareError as error:
+                    return str(error)
+                return None
+            return check
+
+        _passphrases(passphrase_files, labels, confirm=False,
+                     checks=[opens(i) for i in range(len(self.blobs))])
+        return combine_shares([opened[i] for i in range(len(self.blobs))], self.paths)
+
+
+def _given_shares(paths: list[str], epoch: int | None) -> GivenShares:
+    """Read and check share files before anyone types: same epoch and set, enough of them,
+    none twice, none of test strength outside tests."""
+    blobs = []
+    for path in paths:
+        try:
+            blobs.append(Path(path).read_bytes())
+        except OSError as error:
+            raise CliError(f"{path}: cannot read share file ({error.strerror})") from None
+    headers = [read_header(b, p) for b, p in zip(blobs, paths, strict=True)]
+    check_headers(headers, paths, epoch)
+    weak = [p for h, p in zip(headers, paths, strict=True) if _weaker(h.cost, CEREMONY_COST)]
+    if weak and not _test_kdf():
+        raise CliError(f"{weak[0]}: share made with test-strength passphrase protection; "
+                       "not accepted outside tests")
+    return GivenShares(list(paths), blobs, headers)
+
+
+def cmd_reshare(args: argparse.Namespace) -> int:
+    """Split an epoch's secret again for a new set of custodians (README "Key management":
+    a custodian leaves, shares were lost). The secret and its fingerprint stay; nodes and
+    their packages are untouched."""
+    n, k = args.custodians, args.threshold
+    _check_scheme(k, n)
+    labels = _custodian_labels(args.custodian, n)
+    given = _given_shares(args.shares, args.epoch)
+    old, out = given.first, Path(args.out)
+    beside = sorted({str(Path(p).resolve().parent) for p in args.shares}
+                    & {str(out.resolve())})
+    if beside:
+        raise CliError(f"--out {out}: holds shares of the set being replaced; write the new "
+                       "set to a directory of its own")
+    if out.exists() and not out.is_dir():
+        raise CliError(f"--out {out}: exists and is not a directory")
+    paths = _share_paths(out, old.epoch, n)
+    if args.passphrase_file and args.new_passphrase_file is None:
+        raise CliError("--passphrase-file given for the old shares but no "
+                       "--new-passphrase-file for the new custodians")
+    secret = given.rebuild(args.passphrase_file)
+    cost = _share_cost()
+    passphrases = _new_passphrases(args.new_passphrase_file, labels)
+    new = _write_new_shares(secret, old.epoch, k, labels, passphrases, cost, out)
+    del secret
+    print(f"epoch {old.epoch}: linkage secret (fingerprint {new.secret_fingerprint}, "
+          f"unchanged) split again {k}-of-{n} as set {new.ceremony}, replacing set "
+          f"{old.ceremony} ({old.threshold}-of-{old.custodians}); shares of the two sets "
+          "do not combine. Every custodian of the old set now destroys their old share "
+          "file and its copies.")
+    _list_shares(labels, paths)
     return 0
 
 
@@ -316,3 +429,23 @@ def register(commands: argparse._SubParsersAction) -> None:
                          help="DEMO AND TESTS ONLY: passphrase of the i-th share from the "
                               "i-th file instead of asking on the terminal")
     package.set_defaults(run=cmd_package)
+
+    reshare = commands.add_parser(
+        "reshare", help="split an epoch's secret again for new custodians (one leaves, "
+                        "shares were lost); the secret and the nodes' packages stay")
+    reshare.add_argument("--shares", nargs="+", required=True, metavar="FILE",
+                         help="share files of at least K custodians of the current set")
+    reshare.add_argument("--epoch", type=int, help="refuse shares of any other epoch")
+    reshare.add_argument("--custodians", type=int, required=True, metavar="N",
+                         help="number of custodians of the new set")
+    reshare.add_argument("--threshold", type=int, required=True, metavar="K",
+                         help="shares of the new set needed (2 <= K <= N)")
+    reshare.add_argument("--custodian", action="append", metavar="NAME",
+                         help="new custodian names in share order (repeat N times; optional)")
+    reshare.add_argument("--out", required=True,
+                         help="directory for the new share files (not that of the old ones)")
+    reshare.add_argument("--passphrase-file", action="append", metavar="FILE",
+                         help="DEMO AND TESTS ONLY: passphrase of the i-th old share")
+    reshare.add_argument("--new-passphrase-file", action="append", metavar="FILE",
+                         help="DEMO AND TESTS ONLY: passphrase of the i-th new custodian")
+    reshare.set_defaults(run=cmd_reshare)
