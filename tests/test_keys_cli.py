@@ -325,6 +325,14 @@ def test_an_rsa_certificate_is_refused_before_any_custodian_types(tmp_path, pki,
     assert not (tmp_path / "new").exists()
 
 
+def two_packages_args(tmp_path, pki, ceremony) -> list[str]:
+    """Packages for GM0363 and GM0599 into a directory `new/packages` not there yet."""
+    args = package_args(tmp_path, pki, ceremony, (1, 2, 3), out="new/packages")
+    args[args.index("--out"):args.index("--out")] = [
+        "--node", "GM0599", "--cert", str(pki.root / "node-GM0599.pem")]
+    return args
+
+
 def test_a_package_that_cannot_be_sealed_leaves_no_package_and_no_directory(
         tmp_path, pki, ceremony, monkeypatch, capsys):
     from linkage.key_package import KeyPackageError
@@ -339,10 +347,7 @@ def test_a_package_that_cannot_be_sealed_leaves_no_package_and_no_directory(
         return real(*args, **kwargs)
 
     monkeypatch.setattr(keys_cli, "seal_package", fails_second)
-    args = package_args(tmp_path, pki, ceremony, (1, 2, 3), out="new/packages")
-    args[args.index("--out"):args.index("--out")] = [
-        "--node", "GM0599", "--cert", str(pki.root / "node-GM0599.pem")]
-    assert cli.main(args) == 1
+    assert cli.main(two_packages_args(tmp_path, pki, ceremony)) == 1
     assert "sealing failed" in capsys.readouterr().err
     assert sealed == ["GM0363"]  # every package is sealed before the first is written
     assert not (tmp_path / "new").exists()
@@ -361,10 +366,7 @@ def test_a_package_that_cannot_be_written_takes_back_those_written(
         written.append(path)
 
     monkeypatch.setattr(keys_cli, "_write_private", fails_second)
-    args = package_args(tmp_path, pki, ceremony, (1, 2, 3), out="new/packages")
-    args[args.index("--out"):args.index("--out")] = [
-        "--node", "GM0599", "--cert", str(pki.root / "node-GM0599.pem")]
-    assert cli.main(args) == 1
+    assert cli.main(two_packages_args(tmp_path, pki, ceremony)) == 1
     assert "disk full" in capsys.readouterr().err
     assert [p.name for p in written] == ["GM0363-epoch1.keys"]  # written, and gone again
     assert not (tmp_path / "new").exists()
