@@ -19,6 +19,7 @@ from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 
 from hub import audit_log, stored_content
+from hub.alerts.reconcile import evidence_digest_of
 from hub.partition import stored_partition
 from linkage.checkpoint import Verifier
 from zichtlijn.v1 import audit_pb2
@@ -52,15 +53,28 @@ def _has_alerts(conn: sqlite3.Connection) -> bool:
                         "AND name = 'alerts'").fetchone() is not None
 
 
+def _current_sightings(conn: sqlite3.Connection) -> dict[str, list[str]]:
+    """Each alert's current evidence, the sighting UUIDs a RIEC is shown it with."""
+    held: dict[str, list[str]] = {}
+    for alert_id, uuid in conn.execute("SELECT alert_id, sighting_uuid FROM alert_sightings "
+                                       "WHERE current = 1"):
+        held.setdefault(alert_id, []).append(uuid)
+    return held
+
+
 def _alerts(conn: sqlite3.Connection) -> Iterator[audit_pb2.ExportChunk]:
     if not _has_alerts(conn):
         return
-    for rows in _rows(conn, "SELECT alert_id, rule, version, evidence_digest, "
+    current = _current_sightings(conn)
+    for rows in _rows(conn, "SELECT alert_id, rule, score, version, evidence_digest, "
                             "coalesce(merged_into, '') FROM alerts ORDER BY created_at, alert_id"):
+        # the digest again from what the alert shows (its score and current sightings), so
+        # a score or evidence changed in hub.db without an entry differs from the logged one
         yield audit_pb2.ExportChunk(alerts=[
             audit_pb2.AlertRecord(alert_id=a, rule=r, version=v, evidence_digest=bytes(d),
-                                  merged_into=m)
-            for a, r, v, d, m in rows])
+                                  merged_into=m,
+                                  shown_evidence=evidence_digest_of(r, score, current.get(a, ())))
+            for a, r, score, v, d, m in rows])
     for rows in _rows(conn, "SELECT alert_id, region, state FROM alert_regions "
                             "ORDER BY alert_id, region"):
         yield audit_pb2.ExportChunk(alert_regions=[
@@ -118,7 +132,8 @@ def export_chunks(db_path: Path, log_key: Verifier, exported_by: str,
         for rows in _rows(conn, f"SELECT idx, entry FROM audit_entries WHERE idx < {size} "
                                 "ORDER BY idx"):
             yield audit_pb2.ExportChunk(
-                entries=[audit_pb2.LogEntry(index=i, entry=bytes(e)) for i, e in rows])
+                entries=[audit_pb2.LogEntry(index=i, entry=audit_log.stored_entry(e))
+                         for i, e in rows])
         heads = list(_heads(conn, size))
         for start in range(0, len(heads), CHUNK_ROWS):
             yield audit_pb2.ExportChunk(tree_heads=heads[start:start + CHUNK_ROWS])

@@ -70,6 +70,14 @@ def encode_entry(at: str, actor: Principal | str, action: str,
     return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=True).encode()
 
 
+def stored_entry(value: bytes | str) -> bytes:
+    """An entry's bytes as `audit_entries` holds them. The hub writes a BLOB; the same
+    bytes written back as TEXT (an edit with the sqlite3 shell) are the same entry, and
+    what was changed in them is for `audit verify` to report, not for the export to
+    stumble on."""
+    return value.encode("utf-8", "surrogateescape") if isinstance(value, str) else bytes(value)
+
+
 def log_size(conn: sqlite3.Connection) -> int:
     row = conn.execute("SELECT max(idx) FROM audit_entries").fetchone()
     return 0 if row[0] is None else row[0] + 1

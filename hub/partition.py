@@ -18,6 +18,7 @@ import sqlite3
 
 import numpy as np
 
+from hub import audit_log
 from hub.linker_rows import StoredClusterError, StoredPersonError, cluster_code, person_code
 
 _DOMAIN = b"zichtlijn-partition\x00"
@@ -63,7 +64,7 @@ def last_logged(conn: sqlite3.Connection) -> tuple[int, str] | None:
     for idx, raw in conn.execute(
             "SELECT idx, entry FROM audit_entries WHERE CAST(entry AS TEXT) LIKE ? "
             "ORDER BY idx DESC", [f'%"{FIELD}":"%']):
-        value = _field(bytes(raw))
+        value = _field(audit_log.stored_entry(raw))
         if value is not None:
             return idx, value
     return None

@@ -200,7 +200,7 @@ class TreeHeads:
                     f"holds {head.size} entries")
             subtrees = audit_log.SqliteSubtrees(self.conn)
             return Receipt(
-                leaf_index, bytes(row[0]), head,
+                leaf_index, audit_log.stored_entry(row[0]), head,
                 merkle.inclusion_proof(leaf_index, head.size, subtrees),
                 known_size, merkle.consistency_proof(known_size, head.size, subtrees),
             )

@@ -9,6 +9,7 @@ could, and checks that verification names the alert and the entry.
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -118,7 +119,7 @@ def test_changed_evidence_digest_is_reported(world, export, pki):
 
 
 def test_alert_that_was_never_logged_is_reported(world, export, pki):
-    edit(export, ("INSERT INTO alerts VALUES ('A-00000000ff', 'carousel', 1, ?, NULL)",
+    edit(export, ("INSERT INTO alerts VALUES ('A-00000000ff', 'carousel', 1, ?, NULL, NULL)",
                   [b"\x55" * 32]))
     assert _messages(_verify(export, world, pki)) == [
         "alert A-00000000ff (carousel, version 1) has no alert_created entry in the log"]
@@ -147,6 +148,16 @@ def test_dropped_alerts_table_is_reported(world, export, pki):
     assert message.startswith("entry #") and message.endswith(
         "the log has entries for 2 alerts, but the export holds no alerts table (exported by "
         "an older hub, or removed): export again")
+
+
+def test_dropped_region_states_are_reported(world, export, pki):
+    """The table that would show a closing done by hand in hub.db, dropped from the export:
+    the log's entries are of the release whose exports hold it."""
+    edit(export, ("DROP TABLE alert_regions", []))
+    [message] = _messages(_verify(export, world, pki))
+    assert message.startswith("entry #") and message.endswith(
+        "is of entry version 3, whose exports hold each alert's region states, but this "
+        "export holds no alert_regions table (removed?): export again")
 
 
 # -- merges, through the hub's own Reconciler on a hub database -------------------------
@@ -231,3 +242,67 @@ def test_a_region_added_or_dropped_without_an_entry_is_reported(world, export, p
         f"entry #{closed}: routes alert {alert_id} to region {region}, where the hub does "
         "not hold it",
         f"alert {alert_id} is routed to region zeeland-west-brabant at the hub, by no entry"])
+
+
+# -- the evidence an open alert shows, computed again by the export -----------------------
+
+
+def _tampered_export(tmp_path: Path, sql: str, params: list) -> Path:
+    """A copy of the hub's database changed by hand (hub stopped), exported as the operator
+    would export it."""
+    hub_db = tmp_path / "tampered" / "hub.db"
+    hub_db.parent.mkdir(exist_ok=True)
+    shutil.copyfile(tmp_path / "hub" / "hub.db", hub_db)
+    with sqlite3.connect(hub_db) as conn:
+        conn.execute(sql, params)
+    conn.close()
+    out = tmp_path / "tampered" / "export.db"
+    out.unlink(missing_ok=True)
+    write_export(export_chunks(hub_db, read_vkey(tmp_path / "hub" / "log.vkey"),
+                               "operator:test"), out)
+    return out
+
+
+def _open_alert(export: Path) -> tuple[str, bytes, int]:
+    """The alert the merge left open: id, logged evidence, the entry that logged it."""
+    [(alert_id, _, _, digest, _)] = [a for a in _alerts(export) if a[4] is None]
+    return alert_id, digest, _logged(export, "alert_updated", alert_id)[-1]
+
+
+@pytest.mark.parametrize(("sql", "params"), [
+    ("UPDATE alerts SET score = 99 WHERE merged_into IS NULL", []),
+    ("DELETE FROM alert_sightings WHERE sighting_uuid = 's3' AND current = 1", []),
+    ("INSERT INTO alert_sightings SELECT alert_id, 's9', gemeente, observed_on, signals, 1, 0 "
+     "FROM alert_sightings WHERE sighting_uuid = 's3' AND current = 1", []),
+], ids=["score", "sighting-removed", "sighting-added"])
+def test_an_open_alert_changed_in_the_hub_database_is_reported(merged_export, tmp_path,
+                                                               sql, params):
+    export, trust = merged_export
+    alert_id, logged, updated = _open_alert(export)
+    [message] = _messages(verify_export(_tampered_export(tmp_path, sql, params), trust))
+    assert message.startswith(f"alert {alert_id} is shown to RIECs with evidence ")
+    assert message.endswith(f"(its score and sightings at the hub), but entry #{updated} logs "
+                            f"{logged.hex()[:16]}: its score or sightings were changed in "
+                            "hub.db without an entry")
+
+
+def test_an_untouched_copy_of_the_hub_database_verifies(merged_export, tmp_path):
+    _, trust = merged_export
+    report = verify_export(_tampered_export(tmp_path, "SELECT 1", []), trust)
+    assert report.ok, report.problems
+
+
+def test_an_entry_written_back_as_text_is_exported_and_judged_by_its_bytes(merged_export,
+                                                                           tmp_path):
+    """The sqlite3 shell writes an edited entry back as TEXT: the export reads it as the
+    bytes it holds (no internal error), and verify judges those bytes."""
+    _, trust = merged_export
+    same = _tampered_export(tmp_path, "UPDATE audit_entries SET entry = CAST(entry AS TEXT) "
+                                      "WHERE idx = 1", [])
+    assert verify_export(same, trust).ok
+    edited = _tampered_export(tmp_path, "UPDATE audit_entries SET entry = "
+                                        "replace(CAST(entry AS TEXT), '\"sightings\":2', "
+                                        "'\"sightings\":3') WHERE idx = 0", [])
+    messages = _messages(verify_export(edited, trust))
+    assert any(m.startswith("entries #0..#3: one of these was changed, removed, inserted "
+                            "or moved") for m in messages), messages

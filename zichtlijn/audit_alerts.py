@@ -174,6 +174,9 @@ class HeldAlert:
     version: int
     evidence: bytes
     merged_into: str | None
+    # the digest the export computed again from the alert's score and current sightings,
+    # as RIECs are shown them; None in an export made before 2026-12-07
+    shown: bytes | None = None
 
 
 def held_alerts(conn: sqlite3.Connection) -> list[HeldAlert] | None:
@@ -181,9 +184,12 @@ def held_alerts(conn: sqlite3.Connection) -> list[HeldAlert] | None:
     if conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' "
                     "AND name = 'alerts'").fetchone() is None:
         return None
-    return [HeldAlert(a, r, v, bytes(d), m) for a, r, v, d, m in conn.execute(
-        "SELECT alert_id, rule, version, evidence_digest, merged_into FROM alerts "
-        "ORDER BY rowid")]
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(alerts)")}
+    shown = "shown_evidence" if "shown_evidence" in columns else "NULL"
+    return [HeldAlert(a, r, v, bytes(d), m, None if e is None else bytes(e))
+            for a, r, v, d, m, e in conn.execute(
+                f"SELECT alert_id, rule, version, evidence_digest, merged_into, {shown} "
+                "FROM alerts ORDER BY rowid")]
 
 
 def held_region_states(conn: sqlite3.Connection) -> dict[tuple[str, str], str] | None:
@@ -211,6 +217,27 @@ def reconcile_regions(held: dict[tuple[str, str], str], log: AlertLog,
                     "hub.db without an entry", state.at)
     for alert_id, region in held:
         add(f"alert {alert_id} is routed to region {region} at the hub, by no entry", None)
+
+
+def reconcile_shown(held: list[HeldAlert], log: AlertLog, add: AddProblem) -> None:
+    """An alert the log leaves open in some region must show the evidence its last entry
+    logged: the export computes the digest again from the alert's score and current
+    sightings, so a score or a sighting changed in hub.db is told apart from what the hub
+    says it holds.
+
+    Only alerts the log leaves open: a withdrawal takes its sighting out of an alert at
+    once, and when nothing supports the alert any more it is closed keeping its last
+    logged evidence. (An alert reopened by hand is reported by its region's state.)"""
+    for alert in held:
+        logged = log.alerts.get(alert.alert_id)
+        if (alert.shown is None or logged is None or logged.evidence is None
+                or alert.shown == logged.evidence
+                or all(r.state == CLOSED_STATE for r in logged.regions.values())):
+            continue
+        add(f"alert {alert.alert_id} is shown to RIECs with evidence {alert.shown.hex()[:16]} "
+            f"(its score and sightings at the hub), but entry #{logged.evidence_at} logs "
+            f"{logged.evidence.hex()[:16]}: its score or sightings were changed in hub.db "
+            "without an entry", logged.evidence_at)
 
 
 def reconcile(held: list[HeldAlert], log: AlertLog, add: AddProblem) -> None:

@@ -32,7 +32,7 @@ CREATE TABLE sightings (sighting_uuid TEXT NOT NULL, gemeente TEXT NOT NULL,
                         digest BLOB NOT NULL, batch_digest BLOB NOT NULL,
                         linked INTEGER NOT NULL);
 CREATE TABLE alerts (alert_id TEXT NOT NULL, rule TEXT NOT NULL, version INTEGER NOT NULL,
-                     evidence_digest BLOB NOT NULL, merged_into TEXT);
+                     evidence_digest BLOB NOT NULL, merged_into TEXT, shown_evidence BLOB);
 CREATE TABLE alert_regions (alert_id TEXT NOT NULL, region TEXT NOT NULL, state TEXT NOT NULL);
 """
 INDEXES = """
@@ -92,8 +92,9 @@ def write_export(chunks: Iterable[audit_pb2.ExportChunk], path: Path) -> Written
                 (s.sighting_uuid, s.gemeente, s.digest, s.batch_digest, int(s.linked))
                 for s in chunk.sightings])
             # NULL, not '', for an alert that was not merged: reads as it does at the hub
-            conn.executemany("INSERT INTO alerts VALUES (?, ?, ?, ?, ?)", [
-                (a.alert_id, a.rule, a.version, a.evidence_digest, a.merged_into or None)
+            conn.executemany("INSERT INTO alerts VALUES (?, ?, ?, ?, ?, ?)", [
+                (a.alert_id, a.rule, a.version, a.evidence_digest, a.merged_into or None,
+                 a.shown_evidence or None)
                 for a in chunk.alerts])
             conn.executemany("INSERT INTO alert_regions VALUES (?, ?, ?)", [
                 (r.alert_id, r.region, r.state) for r in chunk.alert_regions])

@@ -665,7 +665,7 @@ def _reconcile(conn: sqlite3.Connection, reader: _EntryReader, report: Report) -
                 if removals.unlinked else "")
         add(f"link runs {since} logged {reader.linked_since_relink} newly linked "
                    f"sightings{less}, the hub marks {report.linked} linked".replace("  ", " "))
-    _reconcile_alerts(conn, reader.alerts, report)
+    _reconcile_alerts(conn, reader.alerts, report, reader.newest_version)
     _reconcile_persons(report.meta.get(PARTITION), reader.partition, report)
 
 
@@ -687,7 +687,12 @@ def _reconcile_persons(held: str | None, logged: tuple[int, str] | None,
                    "after that entry, not by the linker", None, RECONCILE)
 
 
-def _reconcile_alerts(conn: sqlite3.Connection, log: AlertLog, report: Report) -> None:
+#: the entry version of the release whose exports first held alert_regions (2026-12-07)
+REGION_STATES_VERSION = 3
+
+
+def _reconcile_alerts(conn: sqlite3.Connection, log: AlertLog, report: Report,
+                      newest_version: tuple[int, int] | None) -> None:
     def add(message: str, entry: int | None = None) -> None:
         report.add(message, entry, RECONCILE)
 
@@ -706,8 +711,16 @@ def _reconcile_alerts(conn: sqlite3.Connection, log: AlertLog, report: Report) -
     report.alerts_merged = sum(a.merged_into is not None for a in held)
     audit_alerts.reconcile(held, log, add)
     states = audit_alerts.held_region_states(conn)
-    if states is not None:  # an export made before 2026-12-07 holds none
-        audit_alerts.reconcile_regions(states, log, add)
+    if states is None:
+        # an export made before 2026-12-07 holds none; so does one whose table was dropped
+        # to hide a closing, which the entries of that release (version 3) give away
+        if newest_version is not None and newest_version[0] >= REGION_STATES_VERSION:
+            add(f"entry #{newest_version[1]} is of entry version {newest_version[0]}, "
+                "whose exports hold each alert's region states, but this export holds no "
+                "alert_regions table (removed?): export again", newest_version[1])
+        return
+    audit_alerts.reconcile_regions(states, log, add)
+    audit_alerts.reconcile_shown(held, log, add)
 
 
 def _timeline(conn: sqlite3.Connection, trust: Trust, reader: _EntryReader,

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from hub import audit_log
@@ -55,9 +55,15 @@ class ReconcileReport:
 
 
 def evidence_digest(finding: Finding) -> bytes:
-    digest = hashlib.sha256(b"zichtlijn-alert-evidence\x00" + finding.rule.encode())
-    digest.update(f"\x00{finding.score:.6f}".encode())
-    for uuid in sorted(finding.sightings):
+    return evidence_digest_of(finding.rule, finding.score, finding.sightings)
+
+
+def evidence_digest_of(rule: str, score: float, sightings: Iterable[str]) -> bytes:
+    """SHA-256 over an alert's rule, score and sighting UUIDs: what its entries log, and
+    what the audit export recomputes from the alert as RIECs are shown it."""
+    digest = hashlib.sha256(b"zichtlijn-alert-evidence\x00" + rule.encode())
+    digest.update(f"\x00{score:.6f}".encode())
+    for uuid in sorted(sightings):
         digest.update(b"\x00" + uuid.encode())
     return digest.digest()
 

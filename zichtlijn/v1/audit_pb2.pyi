@@ -125,18 +125,20 @@ class SightingRecord(_message.Message):
     def __init__(self, sighting_uuid: _Optional[str] = ..., gemeente: _Optional[str] = ..., digest: _Optional[bytes] = ..., batch_digest: _Optional[bytes] = ..., linked: _Optional[bool] = ...) -> None: ...
 
 class AlertRecord(_message.Message):
-    __slots__ = ("alert_id", "rule", "version", "evidence_digest", "merged_into")
+    __slots__ = ("alert_id", "rule", "version", "evidence_digest", "merged_into", "shown_evidence")
     ALERT_ID_FIELD_NUMBER: _ClassVar[int]
     RULE_FIELD_NUMBER: _ClassVar[int]
     VERSION_FIELD_NUMBER: _ClassVar[int]
     EVIDENCE_DIGEST_FIELD_NUMBER: _ClassVar[int]
     MERGED_INTO_FIELD_NUMBER: _ClassVar[int]
+    SHOWN_EVIDENCE_FIELD_NUMBER: _ClassVar[int]
     alert_id: str
     rule: str
     version: int
     evidence_digest: bytes
     merged_into: str
-    def __init__(self, alert_id: _Optional[str] = ..., rule: _Optional[str] = ..., version: _Optional[int] = ..., evidence_digest: _Optional[bytes] = ..., merged_into: _Optional[str] = ...) -> None: ...
+    shown_evidence: bytes
+    def __init__(self, alert_id: _Optional[str] = ..., rule: _Optional[str] = ..., version: _Optional[int] = ..., evidence_digest: _Optional[bytes] = ..., merged_into: _Optional[str] = ..., shown_evidence: _Optional[bytes] = ...) -> None: ...
 
 class AlertRegionRecord(_message.Message):
     __slots__ = ("alert_id", "region", "state")
