@@ -8,6 +8,7 @@ the hub could, and checks that verification fails naming the right entry.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sqlite3
 from pathlib import Path
 
@@ -110,6 +111,21 @@ def test_old_entries_no_quorum_cosigned_fail_verify_with_a_quorum(site, export):
 def test_entries_newer_than_the_bound_may_wait_for_their_witnesses(site, export):
     _without_cosignatures(export, days_later=1)  # witnessed tonight
     assert verify(export, site, quorum=2, settled_within=dt.timedelta(days=2)).ok
+
+
+def test_an_export_time_set_back_before_its_entries_is_reported(site, export):
+    """`exported_at` is not signed: set back, it would make old unsettled entries look
+    young. It can never lie before the newest entry the export holds, which is signed."""
+    with sqlite3.connect(export) as conn:
+        rows = conn.execute("SELECT entry FROM entries ORDER BY idx DESC LIMIT 1").fetchone()
+        newest = dt.datetime.fromisoformat(json.loads(rows[0])["at"])
+        conn.execute("UPDATE meta SET value = ? WHERE key = 'exported_at'",
+                     [(newest - dt.timedelta(days=1)).isoformat(timespec="seconds")])
+    conn.close()
+    report = verify(export, site)
+    assert _first(report).startswith("the export says it was made at ")
+    assert report.first().message.endswith(
+        "it holds: its time (not signed) was set back")
 
 
 def test_the_verify_command_bounds_the_unsettled_tail_by_default(site, export, capsys):

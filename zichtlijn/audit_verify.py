@@ -752,19 +752,58 @@ def _settle(conn: sqlite3.Connection, trust: Trust, report: Report) -> None:
     first = report.settled_size or 0
     if trust.settled_within is None or first >= report.entries:
         return
-    row = conn.execute("SELECT entry FROM entries WHERE idx = ? ORDER BY rowid LIMIT 1",
-                       (first,)).fetchone()
-    try:
-        at = _utc(json.loads(row[0])["at"])
-        age = _utc(report.meta.get("exported_at", "")) - at
-    except (TypeError, ValueError, KeyError):
+    at = _entry_time(conn, first)
+    exported = _export_time(conn, report)
+    if at is None or exported is None:
         return  # an unreadable entry or export time is reported on its own
-    if age > trust.settled_within:
+    if exported - at > trust.settled_within:
         report.add(f"entries #{first}..#{report.entries - 1} are not settled: entry #{first} "
                    f"({at.isoformat()}) is older than {_days(trust.settled_within)} before the "
                    f"export, and no {trust.quorum} of the configured witnesses cosigned a "
                    "head that covers it (they refused that history, or were never shown it)",
                    first)
+
+
+def _entry_time(conn: sqlite3.Connection, index: int) -> dt.datetime | None:
+    row = conn.execute("SELECT entry FROM entries WHERE idx = ? ORDER BY rowid LIMIT 1",
+                       (index,)).fetchone()
+    try:
+        return _utc(json.loads(row[0])["at"])
+    except (TypeError, ValueError, KeyError):
+        return None
+
+
+#: how far the export's time may lie before its newest entry's (one clock, the hub's)
+EXPORT_TIME_SLACK = dt.timedelta(minutes=1)
+
+
+def _export_time(conn: sqlite3.Connection, report: Report) -> dt.datetime | None:
+    """When the export was made, for the age of unsettled entries: its `exported_at`, but
+    never before its newest entry (`_check_export_time`)."""
+    try:
+        exported: dt.datetime | None = _utc(report.meta.get("exported_at", ""))
+    except ValueError:
+        exported = None
+    newest = _entry_time(conn, report.entries - 1) if report.entries else None
+    if exported is None or newest is None:
+        return exported or newest
+    return max(exported, newest)
+
+
+def _check_export_time(conn: sqlite3.Connection, report: Report) -> None:
+    """`exported_at` is not signed and the entries are: an export time set back before the
+    newest entry (so that old, unsettled entries pass `--settled-within`) is reported."""
+    if not report.entries:
+        return
+    newest = _entry_time(conn, report.entries - 1)
+    try:
+        exported = _utc(report.meta.get("exported_at", ""))
+    except ValueError:
+        return
+    if newest is not None and exported < newest - EXPORT_TIME_SLACK:
+        report.add(f"the export says it was made at {exported.isoformat()}, before entry "
+                   f"#{report.entries - 1} ({newest.isoformat()}) it holds: its time (not "
+                   "signed) was set back", report.entries - 1)
 
 
 def _utc(text: str) -> dt.datetime:
@@ -805,6 +844,7 @@ def verify_export(path: Path, trust: Trust) -> Report:
                        "by no signed tree head", report.largest_signed, SIGNATURE)
         report.uploads = len(reader.uploads)
         _reconcile(conn, reader, report)
+        _check_export_time(conn, report)
         _settle(conn, trust, report)
         return report
     finally:
