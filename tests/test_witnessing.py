@@ -373,3 +373,23 @@ def test_relink_is_logged_and_the_linked_count_still_reconciles(site, tmp_path):
     report = verify(export, site)
     assert report.ok, report.problems
     assert report.actions["relink"] == 1 and report.link_runs == 2 and report.linked == 3
+
+
+def test_a_checkpoint_newer_than_the_export_asks_for_a_new_export_not_a_fork(site, tmp_path):
+    """A municipality's checkpoint of tonight against an export of this morning: it holds
+    more entries because the log grew, not because the export hides any."""
+    site.load("GM0363", 2, "a")
+    site.sync("GM0363")
+    site.witness("GM0363")
+    export = site.export(tmp_path / "export.db")
+    site.load("GM0363", 2, "b")
+    site.sync("GM0363")
+    later = site.witness("GM0363")
+    report = verify(export, site, checkpoints=(("GM0363", later),))
+    [message] = [p.message for p in report.problems]
+    assert message.startswith("checkpoint from GM0363 of size ")
+    assert message.endswith("entries): export again and verify that export with it")
+    assert "after this export was made" in message
+    assert "fork" not in message and "restore" not in message
+    assert verify(site.export(tmp_path / "export-again.db"), site,
+                  checkpoints=(("GM0363", later),)).ok

@@ -415,6 +415,9 @@ def _check_heads(conn: sqlite3.Connection, trust: Trust, tree: merkle.MemoryTree
         except CheckpointError as exc:
             report.add(f"checkpoint from {origin}: not signed by the log key ({exc})")
             continue
+        if head.size > tree.size:
+            _newer_checkpoint(conn, origin, head, note, trust, report)
+            continue
         matches = _matches(head, tree, report, f"checkpoint from {origin}", False, None)
         if not matches and report.actions["restore"]:
             report.add(f"checkpoint from {origin}: the log holds a `restore` entry; a head "
@@ -422,6 +425,48 @@ def _check_heads(conn: sqlite3.Connection, trust: Trust, tree: merkle.MemoryTree
                        "history the restore cut off: keep it as evidence of that history "
                        "(README \"Restoring from a backup\")")
         _cosignatures(head, note, trust, matches, f"checkpoint from {origin}", report)
+
+
+def _newer_checkpoint(conn: sqlite3.Connection, origin: str, head: Checkpoint,
+                      note: SignedNote, trust: Trust, report: Report) -> None:
+    """A checkpoint of more entries than the export holds. Cosigned after the export was
+    made (a municipality's checkpoint of tonight against an export of this morning) it
+    says nothing of this export: export again. Cosigned before, the export should hold
+    those entries: a restore cut them off, or the log was truncated or forked."""
+    cosigned = _cosigned_at(head, note, trust)
+    exported = _export_time(conn, report)
+    what = f"checkpoint from {origin} of size {head.size}"
+    if cosigned is not None and exported is not None and cosigned >= exported:
+        report.add(f"{what} was cosigned at {cosigned.isoformat()}, after this export was "
+                   f"made ({exported.isoformat()}, {report.entries} entries): export again "
+                   "and verify that export with it")
+    elif report.actions["restore"]:
+        report.add(f"{what}: the log holds a `restore` entry; a head cosigned before the hub "
+                   "was restored from a backup belongs to the history the restore cut off: "
+                   "keep it as evidence of that history (README \"Restoring from a backup\")")
+    elif cosigned is not None and exported is not None:
+        report.add(f"{what} was cosigned at {cosigned.isoformat()}, before this export was "
+                   f"made ({exported.isoformat()}), which holds only {report.entries} "
+                   f"entries: entries #{report.entries}..#{head.size - 1} are missing "
+                   "(truncated log, or a history this export does not show: fork)",
+                   report.entries)
+    else:
+        report.add(f"{what} holds more entries than this export ({report.entries}): a later "
+                   "checkpoint, or a log cut short; export again and verify that export with "
+                   "it (with --witness-key its cosignature's time tells the two apart)")
+
+
+def _cosigned_at(head: Checkpoint, note: SignedNote, trust: Trust) -> dt.datetime | None:
+    """The earliest time a configured witness cosigned `head` (its signed timestamp)."""
+    by_key = {(w.name, w.key_id): w for w in trust.witnesses}
+    times = []
+    for signature in note.signatures:
+        witness = by_key.get((signature.name, signature.key_id))
+        if witness is None:
+            continue
+        with contextlib.suppress(CheckpointError):
+            times.append(verify_cosignature(head, signature, witness))
+    return dt.datetime.fromtimestamp(min(times), dt.UTC) if times else None
 
 
 def _size_hint(text: str) -> str:
