@@ -18,6 +18,8 @@ log = logging.getLogger("zichtlijn.hub.audit")
 READERS = ("node", "riec", "auditor", "operator")
 WITNESSES = ("node", "auditor")
 EXPORTERS = ("auditor", "operator")
+#: a caller names its configured witnesses; more than this is no configuration
+MAX_WITNESS_KEYS = 64
 
 
 class AuditService(audit_pb2_grpc.AuditServiceServicer):
@@ -28,7 +30,8 @@ class AuditService(audit_pb2_grpc.AuditServiceServicer):
                     context: grpc.ServicerContext) -> audit_pb2.TreeHead:
         require_role(context, *READERS)
         if request.min_cosignatures:
-            head = self.heads.settled(request.min_cosignatures)
+            head = self.heads.settled(request.min_cosignatures,
+                                      list(request.witness_keys[:MAX_WITNESS_KEYS]))
             if head is None:
                 context.abort(grpc.StatusCode.NOT_FOUND,
                               f"no tree head has {request.min_cosignatures} cosignatures yet")

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -149,13 +150,17 @@ class TreeHeads:
                 return latest
             return self.current()
 
-    def settled(self, min_cosignatures: int) -> SignedHead | None:
-        """The largest head with at least this many distinct witness cosignatures."""
+    def settled(self, min_cosignatures: int,
+                witness_keys: Sequence[str] = ()) -> SignedHead | None:
+        """The largest head with at least this many distinct witness cosignatures, counting
+        only those of `witness_keys` (vkeys) when given."""
+        among = (f" WHERE c.witness_key IN ({','.join('?' * len(witness_keys))})"
+                 if witness_keys else "")
         with self.store.lock:
             row = self.conn.execute(
-                "SELECT h.size, h.note FROM tree_heads h JOIN cosignatures c USING (size) "
-                "GROUP BY h.size HAVING count(*) >= ? ORDER BY h.size DESC LIMIT 1",
-                [min_cosignatures],
+                "SELECT h.size, h.note FROM tree_heads h JOIN cosignatures c USING (size)"
+                f"{among} GROUP BY h.size HAVING count(*) >= ? ORDER BY h.size DESC LIMIT 1",
+                [*witness_keys, min_cosignatures],
             ).fetchone()
         return None if row is None else SignedHead(row[0], row[1])
 

@@ -136,13 +136,37 @@ def test_settled_head_needs_a_quorum_of_configured_witnesses(site, tmp_path):
     with channel:
         head, _ = fetch_settled_head(channel, log_key, witnesses, 2, 10)
         assert head.size == settled_size < site.hub.heads.current().size
-        # the hub counts two cosignatures, but only one is from a key this client configured
+        # the newest head carries a cosignature, but of a witness this client does not
+        # count: the hub passes it over for the newest head its configured ones cosigned
+        gm0599 = next(w for w in witnesses if w.name == "node/GM0599")
+        head, _ = fetch_settled_head(channel, log_key, [gm0599], 1, 10)
+        assert head.size == settled_size
+        # two cosignatures at the hub, but only one of them from a key this client names
         stranger = WitnessKey.load_or_create(tmp_path / "s.key", "node/GM0014").verifier
-        with pytest.raises(LogError, match="checkpoint has 1 of 2 witness cosignatures"):
-            fetch_settled_head(channel, log_key, [witnesses[0], stranger], 2, 10)
-        with pytest.raises(grpc.RpcError) as err:
-            fetch_settled_head(channel, log_key, [*witnesses, stranger], 3, 10)
-        assert err.value.code() == grpc.StatusCode.NOT_FOUND
+        for configured, quorum in (([witnesses[0], stranger], 2), ([*witnesses, stranger], 3)):
+            with pytest.raises(grpc.RpcError) as err:
+                fetch_settled_head(channel, log_key, configured, quorum, 10)
+            assert err.value.code() == grpc.StatusCode.NOT_FOUND
+
+
+def test_a_hub_that_ignores_the_named_witnesses_is_still_checked(site, monkeypatch):
+    """The client checks the quorum itself: a hub (an older release, or a dishonest one)
+    that hands out a head its configured witnesses did not cosign is refused."""
+    site.load("GM0363", 2, "a")
+    site.sync("GM0363")
+    site.witness("GM0363")
+    site.witness("GM0599")
+    site.load("GM0363", 1, "b")
+    site.sync("GM0363")
+    site.witness("GM0363")
+    real = site.hub.heads.settled
+    monkeypatch.setattr(site.hub.heads, "settled",
+                        lambda count, keys=(): real(count))  # counts every witness
+    witnesses = list(site.trust().witnesses)
+    gm0599 = next(w for w in witnesses if w.name == "node/GM0599")
+    channel, _ = _stub(site, "riec-rotterdam")
+    with channel, pytest.raises(LogError, match="checkpoint has 0 of 1 witness cosignatures"):
+        fetch_settled_head(channel, site.trust().log_key, [gm0599], 1, 10)
 
 
 def test_tree_head_command_prints_the_settled_head(site, capsys):

@@ -184,8 +184,9 @@ def fetch_settled_head(channel: grpc.Channel, log: Verifier, witnesses: list[Ver
     is checked here against the configured witness keys.
     """
     stub = audit_pb2_grpc.AuditServiceStub(channel)
-    reply = stub.GetTreeHead(audit_pb2.TreeHeadRequest(min_cosignatures=max(quorum, 1)),
-                             timeout=timeout_s)
+    reply = stub.GetTreeHead(audit_pb2.TreeHeadRequest(
+        min_cosignatures=max(quorum, 1), witness_keys=[w.to_vkey() for w in witnesses]),
+        timeout=timeout_s)
     try:
         note = SignedNote.from_text(reply.note)
         return open_checkpoint(note, log, witnesses, quorum), note

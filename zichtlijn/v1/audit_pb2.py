@@ -24,7 +24,7 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18zichtlijn/v1/audit.proto\x12\x0czichtlijn.v1\">\n\x0fTreeHeadRequest\x12\x11\n\tfrom_size\x18\x01 \x01(\x04\x12\x18\n\x10min_cosignatures\x18\x02 \x01(\r\"F\n\x08TreeHead\x12\x0c\n\x04note\x18\x01 \x01(\t\x12\x11\n\tfrom_size\x18\x02 \x01(\x04\x12\x19\n\x11\x63onsistency_proof\x18\x03 \x03(\x0c\"O\n\x12\x43osignatureRequest\x12\x11\n\ttree_size\x18\x01 \x01(\x04\x12\x13\n\x0bwitness_key\x18\x02 \x01(\t\x12\x11\n\tsignature\x18\x03 \x01(\t\"(\n\x10\x43osignatureReply\x12\x14\n\x0c\x63osignatures\x18\x01 \x01(\r\"\x0f\n\rExportRequest\"\x8c\x01\n\nExportMeta\x12\x0e\n\x06\x66ormat\x18\x01 \x01(\r\x12\x0e\n\x06origin\x18\x02 \x01(\t\x12\x0f\n\x07log_key\x18\x03 \x01(\t\x12\x13\n\x0b\x65xported_at\x18\x04 \x01(\t\x12\x13\n\x0b\x65xported_by\x18\x05 \x01(\t\x12\x10\n\x08log_size\x18\x06 \x01(\x04\x12\x11\n\tpartition\x18\x07 \x01(\t\"(\n\x08LogEntry\x12\r\n\x05index\x18\x01 \x01(\x04\x12\r\n\x05\x65ntry\x18\x02 \x01(\x0c\"\x1e\n\x0eSignedTreeHead\x12\x0c\n\x04note\x18\x01 \x01(\t\"-\n\nWitnessKey\x12\x0c\n\x04vkey\x18\x01 \x01(\t\x12\x11\n\tprincipal\x18\x02 \x01(\t\"*\n\x0b\x43\x65rtificate\x12\x0e\n\x06sha256\x18\x01 \x01(\x0c\x12\x0b\n\x03pem\x18\x02 \x01(\x0c\"\x97\x01\n\x0b\x42\x61tchRecord\x12\x0e\n\x06\x64igest\x18\x01 \x01(\x0c\x12\x10\n\x08gemeente\x18\x02 \x01(\t\x12\x11\n\tsightings\x18\x03 \x01(\r\x12\x10\n\x08\x61\x63\x63\x65pted\x18\x04 \x01(\r\x12\x13\n\x0breceived_at\x18\x05 \x01(\t\x12\x12\n\nleaf_index\x18\x06 \x01(\x03\x12\x18\n\x10sighting_digests\x18\x07 \x01(\x0c\"o\n\x0eSightingRecord\x12\x15\n\rsighting_uuid\x18\x01 \x01(\t\x12\x10\n\x08gemeente\x18\x02 \x01(\t\x12\x0e\n\x06\x64igest\x18\x03 \x01(\x0c\x12\x14\n\x0c\x62\x61tch_digest\x18\x04 \x01(\x0c\x12\x0e\n\x06linked\x18\x05 \x01(\x08\"\x84\x01\n\x0b\x41lertRecord\x12\x10\n\x08\x61lert_id\x18\x01 \x01(\t\x12\x0c\n\x04rule\x18\x02 \x01(\t\x12\x0f\n\x07version\x18\x03 \x01(\r\x12\x17\n\x0f\x65vidence_digest\x18\x04 \x01(\x0c\x12\x13\n\x0bmerged_into\x18\x05 \x01(\t\x12\x16\n\x0eshown_evidence\x18\x06 \x01(\x0c\"D\n\x11\x41lertRegionRecord\x12\x10\n\x08\x61lert_id\x18\x01 \x01(\t\x12\x0e\n\x06region\x18\x02 \x01(\t\x12\r\n\x05state\x18\x03 \x01(\t\"\xb1\x03\n\x0b\x45xportChunk\x12&\n\x04meta\x18\x01 \x01(\x0b\x32\x18.zichtlijn.v1.ExportMeta\x12\'\n\x07\x65ntries\x18\x02 \x03(\x0b\x32\x16.zichtlijn.v1.LogEntry\x12\x30\n\ntree_heads\x18\x03 \x03(\x0b\x32\x1c.zichtlijn.v1.SignedTreeHead\x12.\n\x0cwitness_keys\x18\x04 \x03(\x0b\x32\x18.zichtlijn.v1.WitnessKey\x12/\n\x0c\x63\x65rtificates\x18\x05 \x03(\x0b\x32\x19.zichtlijn.v1.Certificate\x12*\n\x07\x62\x61tches\x18\x06 \x03(\x0b\x32\x19.zichtlijn.v1.BatchRecord\x12/\n\tsightings\x18\x07 \x03(\x0b\x32\x1c.zichtlijn.v1.SightingRecord\x12)\n\x06\x61lerts\x18\x08 \x03(\x0b\x32\x19.zichtlijn.v1.AlertRecord\x12\x36\n\ralert_regions\x18\t \x03(\x0b\x32\x1f.zichtlijn.v1.AlertRegionRecord2\xec\x01\n\x0c\x41uditService\x12\x44\n\x0bGetTreeHead\x12\x1d.zichtlijn.v1.TreeHeadRequest\x1a\x16.zichtlijn.v1.TreeHead\x12R\n\x0e\x41\x64\x64\x43osignature\x12 .zichtlijn.v1.CosignatureRequest\x1a\x1e.zichtlijn.v1.CosignatureReply\x12\x42\n\x06\x45xport\x12\x1b.zichtlijn.v1.ExportRequest\x1a\x19.zichtlijn.v1.ExportChunk0\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18zichtlijn/v1/audit.proto\x12\x0czichtlijn.v1\"T\n\x0fTreeHeadRequest\x12\x11\n\tfrom_size\x18\x01 \x01(\x04\x12\x18\n\x10min_cosignatures\x18\x02 \x01(\r\x12\x14\n\x0cwitness_keys\x18\x03 \x03(\t\"F\n\x08TreeHead\x12\x0c\n\x04note\x18\x01 \x01(\t\x12\x11\n\tfrom_size\x18\x02 \x01(\x04\x12\x19\n\x11\x63onsistency_proof\x18\x03 \x03(\x0c\"O\n\x12\x43osignatureRequest\x12\x11\n\ttree_size\x18\x01 \x01(\x04\x12\x13\n\x0bwitness_key\x18\x02 \x01(\t\x12\x11\n\tsignature\x18\x03 \x01(\t\"(\n\x10\x43osignatureReply\x12\x14\n\x0c\x63osignatures\x18\x01 \x01(\r\"\x0f\n\rExportRequest\"\x8c\x01\n\nExportMeta\x12\x0e\n\x06\x66ormat\x18\x01 \x01(\r\x12\x0e\n\x06origin\x18\x02 \x01(\t\x12\x0f\n\x07log_key\x18\x03 \x01(\t\x12\x13\n\x0b\x65xported_at\x18\x04 \x01(\t\x12\x13\n\x0b\x65xported_by\x18\x05 \x01(\t\x12\x10\n\x08log_size\x18\x06 \x01(\x04\x12\x11\n\tpartition\x18\x07 \x01(\t\"(\n\x08LogEntry\x12\r\n\x05index\x18\x01 \x01(\x04\x12\r\n\x05\x65ntry\x18\x02 \x01(\x0c\"\x1e\n\x0eSignedTreeHead\x12\x0c\n\x04note\x18\x01 \x01(\t\"-\n\nWitnessKey\x12\x0c\n\x04vkey\x18\x01 \x01(\t\x12\x11\n\tprincipal\x18\x02 \x01(\t\"*\n\x0b\x43\x65rtificate\x12\x0e\n\x06sha256\x18\x01 \x01(\x0c\x12\x0b\n\x03pem\x18\x02 \x01(\x0c\"\x97\x01\n\x0b\x42\x61tchRecord\x12\x0e\n\x06\x64igest\x18\x01 \x01(\x0c\x12\x10\n\x08gemeente\x18\x02 \x01(\t\x12\x11\n\tsightings\x18\x03 \x01(\r\x12\x10\n\x08\x61\x63\x63\x65pted\x18\x04 \x01(\r\x12\x13\n\x0breceived_at\x18\x05 \x01(\t\x12\x12\n\nleaf_index\x18\x06 \x01(\x03\x12\x18\n\x10sighting_digests\x18\x07 \x01(\x0c\"o\n\x0eSightingRecord\x12\x15\n\rsighting_uuid\x18\x01 \x01(\t\x12\x10\n\x08gemeente\x18\x02 \x01(\t\x12\x0e\n\x06\x64igest\x18\x03 \x01(\x0c\x12\x14\n\x0c\x62\x61tch_digest\x18\x04 \x01(\x0c\x12\x0e\n\x06linked\x18\x05 \x01(\x08\"\x84\x01\n\x0b\x41lertRecord\x12\x10\n\x08\x61lert_id\x18\x01 \x01(\t\x12\x0c\n\x04rule\x18\x02 \x01(\t\x12\x0f\n\x07version\x18\x03 \x01(\r\x12\x17\n\x0f\x65vidence_digest\x18\x04 \x01(\x0c\x12\x13\n\x0bmerged_into\x18\x05 \x01(\t\x12\x16\n\x0eshown_evidence\x18\x06 \x01(\x0c\"D\n\x11\x41lertRegionRecord\x12\x10\n\x08\x61lert_id\x18\x01 \x01(\t\x12\x0e\n\x06region\x18\x02 \x01(\t\x12\r\n\x05state\x18\x03 \x01(\t\"\xb1\x03\n\x0b\x45xportChunk\x12&\n\x04meta\x18\x01 \x01(\x0b\x32\x18.zichtlijn.v1.ExportMeta\x12\'\n\x07\x65ntries\x18\x02 \x03(\x0b\x32\x16.zichtlijn.v1.LogEntry\x12\x30\n\ntree_heads\x18\x03 \x03(\x0b\x32\x1c.zichtlijn.v1.SignedTreeHead\x12.\n\x0cwitness_keys\x18\x04 \x03(\x0b\x32\x18.zichtlijn.v1.WitnessKey\x12/\n\x0c\x63\x65rtificates\x18\x05 \x03(\x0b\x32\x19.zichtlijn.v1.Certificate\x12*\n\x07\x62\x61tches\x18\x06 \x03(\x0b\x32\x19.zichtlijn.v1.BatchRecord\x12/\n\tsightings\x18\x07 \x03(\x0b\x32\x1c.zichtlijn.v1.SightingRecord\x12)\n\x06\x61lerts\x18\x08 \x03(\x0b\x32\x19.zichtlijn.v1.AlertRecord\x12\x36\n\ralert_regions\x18\t \x03(\x0b\x32\x1f.zichtlijn.v1.AlertRegionRecord2\xec\x01\n\x0c\x41uditService\x12\x44\n\x0bGetTreeHead\x12\x1d.zichtlijn.v1.TreeHeadRequest\x1a\x16.zichtlijn.v1.TreeHead\x12R\n\x0e\x41\x64\x64\x43osignature\x12 .zichtlijn.v1.CosignatureRequest\x1a\x1e.zichtlijn.v1.CosignatureReply\x12\x42\n\x06\x45xport\x12\x1b.zichtlijn.v1.ExportRequest\x1a\x19.zichtlijn.v1.ExportChunk0\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -32,35 +32,35 @@ _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'zichtlijn.v1.audit_pb2', _g
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
   _globals['_TREEHEADREQUEST']._serialized_start=42
-  _globals['_TREEHEADREQUEST']._serialized_end=104
-  _globals['_TREEHEAD']._serialized_start=106
-  _globals['_TREEHEAD']._serialized_end=176
-  _globals['_COSIGNATUREREQUEST']._serialized_start=178
-  _globals['_COSIGNATUREREQUEST']._serialized_end=257
-  _globals['_COSIGNATUREREPLY']._serialized_start=259
-  _globals['_COSIGNATUREREPLY']._serialized_end=299
-  _globals['_EXPORTREQUEST']._serialized_start=301
-  _globals['_EXPORTREQUEST']._serialized_end=316
-  _globals['_EXPORTMETA']._serialized_start=319
-  _globals['_EXPORTMETA']._serialized_end=459
-  _globals['_LOGENTRY']._serialized_start=461
-  _globals['_LOGENTRY']._serialized_end=501
-  _globals['_SIGNEDTREEHEAD']._serialized_start=503
-  _globals['_SIGNEDTREEHEAD']._serialized_end=533
-  _globals['_WITNESSKEY']._serialized_start=535
-  _globals['_WITNESSKEY']._serialized_end=580
-  _globals['_CERTIFICATE']._serialized_start=582
-  _globals['_CERTIFICATE']._serialized_end=624
-  _globals['_BATCHRECORD']._serialized_start=627
-  _globals['_BATCHRECORD']._serialized_end=778
-  _globals['_SIGHTINGRECORD']._serialized_start=780
-  _globals['_SIGHTINGRECORD']._serialized_end=891
-  _globals['_ALERTRECORD']._serialized_start=894
-  _globals['_ALERTRECORD']._serialized_end=1026
-  _globals['_ALERTREGIONRECORD']._serialized_start=1028
-  _globals['_ALERTREGIONRECORD']._serialized_end=1096
-  _globals['_EXPORTCHUNK']._serialized_start=1099
-  _globals['_EXPORTCHUNK']._serialized_end=1532
-  _globals['_AUDITSERVICE']._serialized_start=1535
-  _globals['_AUDITSERVICE']._serialized_end=1771
+  _globals['_TREEHEADREQUEST']._serialized_end=126
+  _globals['_TREEHEAD']._serialized_start=128
+  _globals['_TREEHEAD']._serialized_end=198
+  _globals['_COSIGNATUREREQUEST']._serialized_start=200
+  _globals['_COSIGNATUREREQUEST']._serialized_end=279
+  _globals['_COSIGNATUREREPLY']._serialized_start=281
+  _globals['_COSIGNATUREREPLY']._serialized_end=321
+  _globals['_EXPORTREQUEST']._serialized_start=323
+  _globals['_EXPORTREQUEST']._serialized_end=338
+  _globals['_EXPORTMETA']._serialized_start=341
+  _globals['_EXPORTMETA']._serialized_end=481
+  _globals['_LOGENTRY']._serialized_start=483
+  _globals['_LOGENTRY']._serialized_end=523
+  _globals['_SIGNEDTREEHEAD']._serialized_start=525
+  _globals['_SIGNEDTREEHEAD']._serialized_end=555
+  _globals['_WITNESSKEY']._serialized_start=557
+  _globals['_WITNESSKEY']._serialized_end=602
+  _globals['_CERTIFICATE']._serialized_start=604
+  _globals['_CERTIFICATE']._serialized_end=646
+  _globals['_BATCHRECORD']._serialized_start=649
+  _globals['_BATCHRECORD']._serialized_end=800
+  _globals['_SIGHTINGRECORD']._serialized_start=802
+  _globals['_SIGHTINGRECORD']._serialized_end=913
+  _globals['_ALERTRECORD']._serialized_start=916
+  _globals['_ALERTRECORD']._serialized_end=1048
+  _globals['_ALERTREGIONRECORD']._serialized_start=1050
+  _globals['_ALERTREGIONRECORD']._serialized_end=1118
+  _globals['_EXPORTCHUNK']._serialized_start=1121
+  _globals['_EXPORTCHUNK']._serialized_end=1554
+  _globals['_AUDITSERVICE']._serialized_start=1557
+  _globals['_AUDITSERVICE']._serialized_end=1793
 # @@protoc_insertion_point(module_scope)

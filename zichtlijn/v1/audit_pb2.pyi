@@ -7,12 +7,14 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class TreeHeadRequest(_message.Message):
-    __slots__ = ("from_size", "min_cosignatures")
+    __slots__ = ("from_size", "min_cosignatures", "witness_keys")
     FROM_SIZE_FIELD_NUMBER: _ClassVar[int]
     MIN_COSIGNATURES_FIELD_NUMBER: _ClassVar[int]
+    WITNESS_KEYS_FIELD_NUMBER: _ClassVar[int]
     from_size: int
     min_cosignatures: int
-    def __init__(self, from_size: _Optional[int] = ..., min_cosignatures: _Optional[int] = ...) -> None: ...
+    witness_keys: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, from_size: _Optional[int] = ..., min_cosignatures: _Optional[int] = ..., witness_keys: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class TreeHead(_message.Message):
     __slots__ = ("note", "from_size", "consistency_proof")
