@@ -60,7 +60,7 @@ log = logging.getLogger("zichtlijn.hub")
 def cmd_init(args: argparse.Namespace) -> int:
     home = HOME.path(args)
     tls = TlsFiles(Path(args.ca).resolve(), Path(args.cert).resolve(), Path(args.key).resolve())
-    tls.read()
+    tls.check_pair()
     principal = tls.principal()
     if principal.role != "hub":
         raise CliError(f"{args.cert}: certificate is for {principal}, not a hub")

@@ -53,7 +53,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     if not GEMEENTE.match(args.gemeente):
         raise CliError(f"--gemeente {args.gemeente!r}: expected a CBS code like GM0363")
     tls = TlsFiles(Path(args.ca).resolve(), Path(args.cert).resolve(), Path(args.key).resolve())
-    tls.read()
+    tls.check_pair()
     principal = tls.principal()
     if principal.role != "node" or principal.name != args.gemeente:
         raise CliError(f"{args.cert}: certificate is for {principal}, not node:{args.gemeente}")

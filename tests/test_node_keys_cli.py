@@ -64,6 +64,20 @@ def test_init_with_another_nodes_package_writes_nothing(tmp_path, pki, packages,
     assert not (tmp_path / "node" / "node.toml").exists()
 
 
+def test_init_with_another_certificates_key_names_the_key_not_the_package(
+        tmp_path, pki, packages, capsys):
+    """A .pem and a .key mixed up at renewal: the package is fine, the key is not this
+    certificate's, and the custodians need not meet for a new package."""
+    args = init_args(tmp_path, pki, packages["GM0363", 1])
+    args[args.index("--key") + 1] = str(pki.root / "node-GM0599.key")
+    assert cli.main(args) == 1
+    err = capsys.readouterr().err
+    assert err == (f"zichtlijn: --key {pki.root / 'node-GM0599.key'} does not belong to --cert "
+                   f"{pki.root / 'node-GM0363.pem'} (its public key is another): give the key "
+                   "made with this certificate\n")
+    assert not (tmp_path / "node" / "node.toml").exists()
+
+
 def test_init_with_a_damaged_package_is_one_line(tmp_path, pki, packages, capsys):
     packages["GM0363", 1].write_text("{not json", "utf-8")
     assert cli.main(init_args(tmp_path, pki, packages["GM0363", 1])) == 1

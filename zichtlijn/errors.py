@@ -25,7 +25,7 @@ from zichtlijn.identity import IdentityError
 from zichtlijn.keyfile import KeyFileError
 from zichtlijn.riec_config import RiecConfigError
 from zichtlijn.riec_decisions import DecisionsError
-from zichtlijn.transport import describe_rpc_error
+from zichtlijn.transport import TlsPairError, describe_rpc_error
 from zichtlijn.witness import LogError
 
 
@@ -39,7 +39,7 @@ USER_ERRORS: tuple[type[BaseException], ...] = (
     IsADirectoryError, OSError, ShareError, KeyPackageError, EpochError,
     LogError, LogKeyError, CertificateKeyError, ExportFileError, StoredPersonError,
     StoredClusterError, LinkerUnusableError, DatabaseFileError, DecisionsError, CaBundleError,
-    RevocationError, DatabaseLocked,
+    RevocationError, DatabaseLocked, TlsPairError,
 )
 
 

@@ -58,7 +58,7 @@ def _date(value: str | None, flag: str) -> str:
 def cmd_init(args: argparse.Namespace) -> int:
     home = HOME.path(args)
     tls = TlsFiles(Path(args.ca).resolve(), Path(args.cert).resolve(), Path(args.key).resolve())
-    tls.read()
+    tls.check_pair()
     principal = tls.principal()
     if principal.role not in ("riec", "auditor"):
         raise CliError(f"{args.cert}: certificate is for {principal}, not a RIEC (or auditor)")

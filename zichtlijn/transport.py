@@ -7,6 +7,7 @@ from pathlib import Path
 
 import grpc
 from cryptography import x509
+from cryptography.hazmat.primitives import serialization
 
 from zichtlijn.identity import IdentityError, Principal, principal_of_pem
 
@@ -42,6 +43,28 @@ class TlsFiles:
 
     def principal(self) -> Principal:
         return principal_of_pem(self.cert.read_bytes())
+
+    def check_pair(self) -> None:
+        """Refuse a key that is not the certificate's (a .key of another certificate, mixed
+        up at renewal): every call would fail at the TLS handshake, and opening a key
+        package would blame the package."""
+        _, cert_pem, key_pem = self.read()
+        try:
+            cert = x509.load_pem_x509_certificate(cert_pem)
+            key = serialization.load_pem_private_key(key_pem, None)
+        except (ValueError, TypeError):
+            raise TlsPairError(f"{self.cert} or {self.key}: not a PEM certificate and an "
+                               "unencrypted PEM private key") from None
+        raw = serialization.PublicFormat.SubjectPublicKeyInfo
+        if (key.public_key().public_bytes(serialization.Encoding.DER, raw)
+                != cert.public_key().public_bytes(serialization.Encoding.DER, raw)):
+            raise TlsPairError(f"--key {self.key} does not belong to --cert {self.cert} (its "
+                               "public key is another): give the key made with this "
+                               "certificate")
+
+
+class TlsPairError(ValueError):
+    """A TLS private key that is not the certificate's."""
 
 
 def server_credentials(tls: TlsFiles) -> grpc.ServerCredentials:
