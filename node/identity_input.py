@@ -157,7 +157,12 @@ def read_input(source: str | None, fields: Sequence[str],
                keep: Sequence[str] = ()) -> dict[str, str]:
     """From --from-json FILE or '-', else a prompt on a terminal, else JSON on stdin."""
     if source == "-" or (source is None and not sys.stdin.isatty()):
-        return from_json(sys.stdin.buffer.read(MAX_JSON_BYTES + 1), fields)
+        data = sys.stdin.buffer.read(MAX_JSON_BYTES + 1)
+        if source is None and not data.strip():  # run from a script, cron, `< /dev/null`
+            raise CliError("no identity given: standard input is not a terminal and was "
+                           "empty; give it as JSON with --from-json FILE (or - for standard "
+                           "input), or run the command on a terminal to be asked")
+        return from_json(data, fields)
     if source is not None:
         with open(source, "rb") as handle:
             return from_json(handle.read(MAX_JSON_BYTES + 1), fields)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import grpc
 import pytest
 
@@ -129,6 +131,20 @@ def test_correction_is_validated_like_an_import(world, tmp_path, capsys):
                write_json(tmp_path, ELENA)) == 1
     assert "no sighting with case_ref 'NOPE'" in capsys.readouterr().err
     assert actions(hub, "correct") == []
+
+
+def test_a_correction_from_a_script_with_no_input_says_how_to_give_it(world, capsys,
+                                                                       monkeypatch):
+    """Run with `< /dev/null` (cron, a script): not a JSON parser's complaint, but how the
+    identity is given."""
+    _, homes = world
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(b"")))
+    assert run("node", "correct", "--home", homes["GM0344"], "UTR-3", "--setting",
+               "woning") == 1
+    assert capsys.readouterr().err == (
+        "zichtlijn: no identity given: standard input is not a terminal and was empty; give "
+        "it as JSON with --from-json FILE (or - for standard input), or run the command on "
+        "a terminal to be asked\n")
 
 
 def stored_sighting(home, case_ref: str) -> encoding_pb2.EncodedSighting:
