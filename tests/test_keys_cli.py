@@ -279,6 +279,29 @@ def test_a_custodian_retypes_a_short_or_wrong_passphrase_at_once(tmp_path, pki, 
             "minutes; keys ") in shown.out
 
 
+def test_a_share_whose_salt_was_edited_says_so_after_three_right_passphrases(
+        tmp_path, pki, ceremony, monkeypatch, capsys):
+    """The salt and passphrase check make the key that opens the seal, so an edit to them
+    reads as a wrong passphrase; a custodian who typed theirs right three times is told
+    that the file, not the typing, is at fault."""
+    document = json.loads(ceremony[1].read_bytes())
+    salt = document["kdf"]["salt"]
+    document["kdf"]["salt"] = ("1" if salt[0] == "0" else "0") + salt[1:]
+    ceremony[1].write_text(json.dumps(document), "utf-8")
+    right = [f"demo passphrase of custodian {i}" for i in (1, 2, 3)]
+    typed(monkeypatch, [right[0], right[1], right[1], right[1]])
+    args = package_args(tmp_path, pki, ceremony, (1, 2, 3))
+    args = args[:args.index("--passphrase-file")]
+    assert cli.main(args) == 1
+    err = capsys.readouterr().err
+    assert err.count("wrong passphrase for custodian 2") == 3
+    assert err.rstrip("\n").endswith(
+        "not accepted after 3 attempts; nothing was written; a custodian sure of the "
+        "passphrase holds a share file whose salt or passphrase check was altered: leave "
+        "that share out and use another custodian's")
+    assert not (tmp_path / "packages").exists()
+
+
 def rsa_node_certificate(tmp_path: Path, node: str) -> tuple[Path, Path]:
     """(ca.pem, certificate) of a CA that issued `node` an RSA certificate."""
     import datetime as dt

@@ -87,7 +87,7 @@ Check = Callable[[str], str | None]
 ATTEMPTS = 3
 
 
-def _ask(prompt: str, confirm: bool, check: Check) -> str:
+def _ask(prompt: str, confirm: bool, check: Check, give_up: str = "") -> str:
     if not sys.stdin.isatty():
         raise CliError("no terminal to ask for passphrases; pass --passphrase-file "
                        "(demo and tests only)")
@@ -103,11 +103,11 @@ def _ask(prompt: str, confirm: bool, check: Check) -> str:
             continue
         return first
     raise CliError(f"{prompt.rstrip(': ')}: not accepted after {ATTEMPTS} attempts; nothing "
-                   "was written")
+                   f"was written{give_up}")
 
 
 def _passphrases(files: list[str] | None, labels: list[str], confirm: bool,
-                 checks: list[Check]) -> list[str]:
+                 checks: list[Check], give_up: str = "") -> list[str]:
     if files:
         if len(files) != len(labels):
             raise CliError(f"{len(files)} --passphrase-file for {len(labels)} "
@@ -117,7 +117,7 @@ def _passphrases(files: list[str] | None, labels: list[str], confirm: bool,
             if (problem := check(passphrase)) is not None:
                 raise CliError(problem)
         return read
-    return [_ask(f"passphrase of {label}: ", confirm, check)
+    return [_ask(f"passphrase of {label}: ", confirm, check, give_up)
             for label, check in zip(labels, checks, strict=True)]
 
 
@@ -288,6 +288,12 @@ def cmd_package(args: argparse.Namespace) -> int:
     return 0
 
 
+# the salt and the passphrase check of a share file are not sealed (they make the key
+# that opens the seal), so a change to either reads as a wrong passphrase
+SURE_OF_IT = ("; a custodian sure of the passphrase holds a share file whose salt or "
+              "passphrase check was altered: leave that share out and use another custodian's")
+
+
 @dataclass(frozen=True)
 class GivenShares:
     """Share files handed in by custodians, their headers read and checked together (not
@@ -325,7 +331,7 @@ class GivenShares:
             return check
 
         _passphrases(passphrase_files, labels, confirm=False,
-                     checks=[opens(i) for i in range(len(self.blobs))])
+                     checks=[opens(i) for i in range(len(self.blobs))], give_up=SURE_OF_IT)
         return combine_shares([opened[i] for i in range(len(self.blobs))], self.paths)
 
 
