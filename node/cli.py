@@ -86,7 +86,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     if log_key:  # kept in the home, as `node trust-log-key` keeps a new one
         config = dataclasses.replace(config, log_key=keep_log_key(home, log_key))
     config_path.write_text(config.to_toml() + retention_toml(args.retention_months), "utf-8")
-    store = NodeStore(config.db_path)
+    store = NodeStore(config.db_path, create=True)  # the one command that makes node.db
     try:
         if package is not None:
             Keyring(config, store).install(package.read_bytes(), dt.date.today(),
