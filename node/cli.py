@@ -17,6 +17,7 @@ from node.config import GEMEENTE, NodeConfig, load_config
 from node.csv_file import ENCODINGS, CsvFileError
 from node.epoch_report import heard_retired_elsewhere, report_epochs, retired_elsewhere_advice
 from node.epochs import RETIRED, EpochError, Keyring, load_private_key
+from node.home_lock import holding_lock, working_on
 from node.importer import ROW_REFUSED, import_csv
 from node.keys_cli import describe as describe_epoch
 from node.keys_cli import register as register_keys
@@ -80,19 +81,9 @@ def cmd_init(args: argparse.Namespace) -> int:
                             secret_file=secret, epoch=epoch, signals_file=signals,
                             log_key=log_key)
     make_home(home)
-    config_path = home / "node.toml"
-    if config_path.exists() and not args.force:
-        raise CliError(f"{config_path} exists; pass --force to overwrite the configuration")
-    if log_key:  # kept in the home, as `node trust-log-key` keeps a new one
-        config = dataclasses.replace(config, log_key=keep_log_key(home, log_key))
-    config_path.write_text(config.to_toml() + retention_toml(args.retention_months), "utf-8")
-    store = NodeStore(config.db_path)
-    try:
-        if package is not None:
-            Keyring(config, store).install(package.read_bytes(), dt.date.today(),
-                                           name=str(package))
-    finally:
-        store.close()
+    # --force would replace node.toml and node.db under another command working on them
+    with working_on(home, "init"):
+        config = _write_home(args, home, config, log_key, package)
     witness = witness_key(config)
     print(f"node {args.gemeente} ready in {home} (hub {args.hub}, epoch {epoch})")
     print(f"witness key {witness.vkey}")
@@ -100,6 +91,24 @@ def cmd_init(args: argparse.Namespace) -> int:
         print("no --log-key given: sync refuses until node.toml names the hub's log.vkey",
               file=sys.stderr)
     return 0
+
+
+def _write_home(args: argparse.Namespace, home: Path, config: NodeConfig,
+                log_key: Path | None, package: Path | None) -> NodeConfig:
+    config_path = home / "node.toml"
+    if config_path.exists() and not args.force:
+        raise CliError(f"{config_path} exists; pass --force to overwrite the configuration")
+    if log_key:  # kept in the home, as `node trust-log-key` keeps a new one
+        config = dataclasses.replace(config, log_key=keep_log_key(home, log_key))
+    config_path.write_text(config.to_toml() + retention_toml(args.retention_months), "utf-8")
+    store = NodeStore(config.db_path, create=True)  # the one command that makes node.db
+    try:
+        if package is not None:
+            Keyring(config, store).install(package.read_bytes(), dt.date.today(),
+                                           name=str(package))
+    finally:
+        store.close()
+    return config
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -346,7 +355,7 @@ def register(groups: argparse._SubParsersAction) -> None:
                      help="what the file is written in: windows-1252 for a spreadsheet's "
                           "\"CSV (comma delimited)\" (which cannot hold ș, ț or ă; "
                           "default utf-8)")
-    imp.set_defaults(run=cmd_import)
+    imp.set_defaults(run=holding_lock("import", HOME.path, cmd_import))
 
     sightings = commands.add_parser("sightings", help="list stored sightings (no identity)")
     HOME.add_to(sightings)
@@ -361,7 +370,7 @@ def register(groups: argparse._SubParsersAction) -> None:
                           help="only when the hub's operator says the hub was restored from "
                                "a backup: agree with its log again and send what it lost "
                                "(README \"Restoring from a backup\")")
-    sync_cmd.set_defaults(run=cmd_sync)
+    sync_cmd.set_defaults(run=holding_lock("sync", HOME.path, cmd_sync))
 
     recover_cmd = commands.add_parser(
         "recover", help="after restoring node.db from a backup: learn which of this node's "
@@ -370,14 +379,14 @@ def register(groups: argparse._SubParsersAction) -> None:
     HOME.add_to(recover_cmd)
     recover_cmd.add_argument("--timeout", type=positive_seconds, default=DEFAULT_DEADLINE_S,
                              help=f"deadline in seconds (default {DEFAULT_DEADLINE_S:g})")
-    recover_cmd.set_defaults(run=cmd_recover)
+    recover_cmd.set_defaults(run=holding_lock("recover", HOME.path, cmd_recover))
 
     witness = commands.add_parser(
         "witness", help="check the hub log is consistent, cosign its tree head, print it")
     HOME.add_to(witness)
     witness.add_argument("--timeout", type=positive_seconds, default=DEFAULT_DEADLINE_S,
                          help=f"deadline per call in seconds (default {DEFAULT_DEADLINE_S:g})")
-    witness.set_defaults(run=cmd_witness)
+    witness.set_defaults(run=holding_lock("witness", HOME.path, cmd_witness))
 
     trust = commands.add_parser(
         "trust-log-key", help="check the hub's log with the new key its operator announced "
@@ -385,7 +394,7 @@ def register(groups: argparse._SubParsersAction) -> None:
     HOME.add_to(trust)
     trust.add_argument("--log-key", required=True, metavar="FILE",
                        help="the hub's new log.vkey, obtained out of band")
-    trust.set_defaults(run=cmd_trust_log_key)
+    trust.set_defaults(run=holding_lock("trust-log-key", HOME.path, cmd_trust_log_key))
 
     wkey = commands.add_parser("witness-key", help="print this node's witness verifier key")
     HOME.add_to(wkey)

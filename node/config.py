@@ -70,7 +70,17 @@ def _optional_path(home: Path, table: dict, name: str) -> Path | None:
     return None if value is None else resolve(home, str(value))
 
 
-def load_config(home: Path) -> NodeConfig:
+def database_missing(path: Path) -> str:
+    """Why a command refuses a home whose node.db is gone, and what to do (one line)."""
+    return (f"{path} is missing: restore it from a backup (README \"Restoring from a "
+            "backup\") or, for a node that never synced, run `zichtlijn node init --force` "
+            "again")
+
+
+def load_config(home: Path, database_required: bool = True) -> NodeConfig:
+    """The node home's configuration. Its database must be there, unless
+    `database_required` is False: `node init` made it, and a command that made a new empty
+    one where it was lost would hide the loss (README "Restoring from a backup")."""
     def build(doc: dict[str, Any]) -> NodeConfig:
         tls = doc["tls"]
         return NodeConfig(
@@ -98,4 +108,6 @@ def load_config(home: Path) -> NodeConfig:
         raise ConfigError(f"{path}: gemeente must be a CBS code like GM0363")
     if not 1 <= config.batch_size <= 1000:
         raise ConfigError(f"{path}: batch_size must be within 1..1000")
+    if database_required and not config.db_path.exists():
+        raise ConfigError(database_missing(config.db_path))
     return config

@@ -11,6 +11,7 @@ from pathlib import Path
 from node.config import load_config
 from node.epoch_report import heard_retired_elsewhere, retired_elsewhere_advice
 from node.epochs import OVERLAP, RETIRED, EpochInfo, Keyring, overlap_ended
+from node.home_lock import holding_lock
 from node.store import NodeStore
 from zichtlijn.errors import CliError
 
@@ -94,10 +95,12 @@ def register(commands: argparse._SubParsersAction,
                         help="last day new sightings are also encoded under the old epoch")
     window.add_argument("--overlap-days", type=int, metavar="DAYS",
                         help="overlap length from today (default 90)")
-    install.set_defaults(run=lambda a: cmd_install(a, home_of(a)))
+    install.set_defaults(run=holding_lock("keys install", home_of,
+                                          lambda a: cmd_install(a, home_of(a))))
 
     retire = actions.add_parser(
         "retire", help="end an old epoch's overlap now and destroy its keys")
     add_home(retire)
     retire.add_argument("--epoch", type=int, required=True, help="the old epoch to retire")
-    retire.set_defaults(run=lambda a: cmd_retire(a, home_of(a)))
+    retire.set_defaults(run=holding_lock("keys retire", home_of,
+                                         lambda a: cmd_retire(a, home_of(a))))

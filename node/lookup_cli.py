@@ -20,7 +20,8 @@ import grpc
 from linkage.encode import Encoder
 from linkage.schema import default_schema
 from node.config import load_config
-from node.epochs import Keyring
+from node.epochs import Keyring, overlap_ended
+from node.home_lock import working_on
 from node.identity_input import (
     LOOKUP_FIELDS,
     check_at_prompt,
@@ -122,7 +123,15 @@ def cmd_lookup(args: argparse.Namespace, home: Path) -> int:
     today = dt.date.today()
     store = NodeStore(config.db_path)
     try:
-        encoders = Keyring(config, store).encoders(default_schema(), today)
+        keyring = Keyring(config, store)
+        # a lookup at the door only reads, so it runs beside a nightly sync or an import,
+        # unless a key rotation's overlap has ended: retiring it destroys its keys, a
+        # write, which takes the home's lock as every writing command (node/home_lock.py)
+        if any(overlap_ended(info, today) for info in keyring.epochs(today, retire=False)):
+            with working_on(home, "lookup"):
+                encoders = keyring.encoders(default_schema(), today)
+        else:
+            encoders = keyring.encoders(default_schema(), today, retire=False)
     finally:
         store.close()
     if not PURPOSE_CODE.match(args.purpose):  # free text would go on the wire

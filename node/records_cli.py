@@ -11,6 +11,7 @@ from linkage.schema import default_schema
 from node import records, retention
 from node.config import load_config
 from node.epochs import Keyring
+from node.home_lock import holding_lock
 from node.identity_input import CORRECTION_FIELDS, check_at_prompt, prompting, read_input
 from node.store import NodeStore
 from zichtlijn.arg_types import positive_seconds
@@ -132,7 +133,8 @@ def register(commands: argparse._SubParsersAction,
                           help="error: recorded in error; erasure: the person asked (AVG 17)")
     withdraw.add_argument("--timeout", type=positive_seconds, default=HUB_REWORK_TIMEOUT_S,
                           help=HUB_REWORK_HELP)
-    withdraw.set_defaults(run=lambda a: cmd_withdraw(a, home_of(a)))
+    withdraw.set_defaults(run=holding_lock("withdraw", home_of,
+                                          lambda a: cmd_withdraw(a, home_of(a))))
 
     correct = commands.add_parser(
         "correct", help="re-enter a sighting's person and replace it (same UUID)")
@@ -148,8 +150,9 @@ def register(commands: argparse._SubParsersAction,
     correct.add_argument("--signals", help="corrected signal codes (;-separated)")
     correct.add_argument("--timeout", type=positive_seconds, default=HUB_REWORK_TIMEOUT_S,
                          help=HUB_REWORK_HELP)
-    correct.set_defaults(run=lambda a: cmd_correct(a, home_of(a)))
+    correct.set_defaults(run=holding_lock("correct", home_of,
+                                         lambda a: cmd_correct(a, home_of(a))))
 
     purge = commands.add_parser("purge", help="delete sightings past the retention period now")
     add_home(purge)
-    purge.set_defaults(run=lambda a: cmd_purge(a, home_of(a)))
+    purge.set_defaults(run=holding_lock("purge", home_of, lambda a: cmd_purge(a, home_of(a))))

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import sqlite_utils
 
-from zichtlijn.database_file import database_errors, owner_only
+from node.config import database_missing
+from zichtlijn.database_file import DatabaseFileError, database_errors, owner_only
 
 
 @dataclass(frozen=True)
@@ -32,11 +34,23 @@ def _now() -> str:
 
 
 class NodeStore:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, create: bool = False) -> None:
+        """Open the node database at `path`; only `node init` passes `create`.
+
+        Any other command on a home whose node.db is gone refuses (DatabaseFileError)
+        rather than go on with an empty one: its imports and sync state would be lost
+        without a word, and the next sync would send every control again under new UUIDs.
+        The file is opened read-write without creating it, so one removed after the check
+        is not made again either."""
         self.path = path
-        owner_only(path)
+        if create:
+            owner_only(path)
+        elif not path.exists():
+            raise DatabaseFileError(database_missing(path))
         with database_errors(path, "node database"):
-            self.db = sqlite_utils.Database(path)
+            self.db = sqlite_utils.Database(
+                path if create else sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw",
+                                                    uri=True))
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
             # withdrawn and purged rows are overwritten, not left in free pages (AVG erasure)

@@ -112,5 +112,5 @@ def make_node(tmp_path: Path, pki: Pki, secret_file: Path, gemeente: str,
                         tls=pki.tls(f"node-{gemeente}"), secret_file=secret_file,
                         log_key=log_key if log_key.exists() else None)
     (home / "node.toml").write_text(config.to_toml(), "utf-8")
-    NodeStore(config.db_path).close()
+    NodeStore(config.db_path, create=True).close()  # as `node init` does
     return config

@@ -55,7 +55,7 @@ def package_node(tmp_path: Path, pki, gemeente: str, hub_port: int) -> NodeConfi
                         tls=pki.tls(f"node-{gemeente}"), key_packages=home / "keys",
                         log_key=log_key if log_key.exists() else None)
     (home / "node.toml").write_text(config.to_toml(), "utf-8")
-    NodeStore(config.db_path).close()
+    NodeStore(config.db_path, create=True).close()  # as `node init` does
     return config
 
 

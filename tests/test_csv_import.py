@@ -52,7 +52,7 @@ def good(case_ref: str, given: str = "Ana Maria", surname: str = "Popescu") -> l
 
 @pytest.fixture()
 def store(tmp_path: Path) -> NodeStore:
-    db = NodeStore(tmp_path / "node.db")
+    db = NodeStore(tmp_path / "node.db", create=True)
     yield db
     db.close()
 
@@ -1313,7 +1313,7 @@ def test_a_month_first_file_is_read_month_first_and_said_once(store, encoder, tm
     # the same controls written year first: the same dates, of the control and of birth
     iso = _us_rows(["2026-08-25", "2026-08-12", "2026-03-05"],
                    ["1990-03-05", "1985-12-01", ""], ["", "", "1980-02-11"])
-    other = NodeStore(tmp_path / "iso.db")
+    other = NodeStore(tmp_path / "iso.db", create=True)
     try:
         assert import_csv(csv_bytes(iso, US_HEADER), other, encoder, TODAY).imported == 3
         assert _stored(store) == _stored(other)
@@ -1363,7 +1363,7 @@ def test_a_file_of_both_orders_or_of_neither_is_read_day_first(store, encoder, t
     day, month, year = observed[0].split("/")
     iso = [[*written[0][:1], f"{year}-{int(month):02d}-{int(day):02d}", *written[0][2:4],
             "1990-05-03", *written[0][5:]]]
-    other = NodeStore(tmp_path / "iso.db")
+    other = NodeStore(tmp_path / "iso.db", create=True)
     try:
         import_csv(csv_bytes(iso, US_HEADER), other, encoder, TODAY)
         assert _stored(store)["U-1"] == _stored(other)["U-1"]

@@ -17,7 +17,7 @@ def mode(path) -> int:
 def test_new_databases_and_their_journals_are_the_owners_alone(tmp_path):
     before = os.umask(0o022)  # the usual one: SQLite alone would write 0644
     try:
-        node = NodeStore(tmp_path / "node.db")
+        node = NodeStore(tmp_path / "node.db", create=True)
         hub = HubStore(tmp_path / "hub.db")
         node.db.execute("CREATE TABLE t (x)")  # a write: the -wal file appears
         hub.db.execute("CREATE TABLE t (x)")
@@ -31,7 +31,7 @@ def test_new_databases_and_their_journals_are_the_owners_alone(tmp_path):
 
 def test_an_existing_databases_mode_is_left_as_the_operator_set_it(tmp_path):
     database = tmp_path / "node.db"
-    NodeStore(database).close()
+    NodeStore(database, create=True).close()
     database.chmod(0o640)  # a backup tool's group, say
     NodeStore(database).close()
     assert mode(database) == 0o640

@@ -187,7 +187,7 @@ def test_a_restore_from_what_is_no_hub_backup_changes_nothing(hub_home, tmp_path
         conn.execute("CREATE TABLE IF NOT EXISTS marker (x)")
     before = database.read_bytes()
     node_db = tmp_path / "node.db"
-    NodeStore(node_db).close()
+    NodeStore(node_db, create=True).close()
     damaged = tmp_path / "damaged.db"
     damaged.write_bytes(b"not a database" * 100)
     for backup, said in ((node_db, "not a whole hub database (no sightings or audit log)"),

@@ -158,7 +158,7 @@ def node_rows(store: NodeStore) -> list[str]:
 def test_node_purge_at_the_boundary_and_refused_old_rows(tmp_path, pki, secret_file):
     from node.importer import import_csv
 
-    store = NodeStore(tmp_path / "node.db")
+    store = NodeStore(tmp_path / "node.db", create=True)
     cutoff = months_before(TODAY, 18)
     rows = [[f"C-{i}", (cutoff + dt.timedelta(days=i)).isoformat(), "Ana", "Pop", ""]
             for i in (-1, 0, 1)]

@@ -85,19 +85,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"zichtlijn: {describe(error)}", file=sys.stderr)
         return getattr(error, "exit_code", 1)
     except sqlite3.Error as error:  # past opening (a full disk, a file damaged meanwhile)
-        logging.getLogger("zichtlijn").debug("database error", exc_info=True)
+        # SQLite's own message names tables and columns, never a value; the stack (-v)
+        # is its frames alone, as for a bug below
+        _print_stack(args, error)
         print(f"zichtlijn: database error: {error} (run again with -v for where)",
               file=sys.stderr)
         return 1
     except Exception as error:  # a bug: one line, and never the message
         # an unexpected error's message may quote what it was working on (a name from
         # a CSV row), so neither the line nor -v's stack shows it: only type and place
-        if args.verbose:
-            print("".join(traceback.format_tb(error.__traceback__)), end="", file=sys.stderr)
+        _print_stack(args, error)
         print(f"zichtlijn: internal error ({type(error).__name__}; its message is not shown, "
               "as it may quote personal data): run again with -v for where it happened, and "
               "report it", file=sys.stderr)
         return 70  # EX_SOFTWARE
+
+
+def _print_stack(args: argparse.Namespace, error: BaseException) -> None:
+    """With -v, where `error` happened: file, line, function and source line of each frame,
+    never the message of the error or of one it was raised from (a logger's exc_info would
+    print both)."""
+    if args.verbose:
+        print("".join(traceback.format_tb(error.__traceback__)), end="", file=sys.stderr)
 
 
 if __name__ == "__main__":

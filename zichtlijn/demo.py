@@ -20,7 +20,6 @@ import datetime as dt
 import io
 import os
 import secrets
-import shutil
 import signal
 import subprocess
 import sys
@@ -33,6 +32,7 @@ from node.importer import ROW_REFUSED, gemeente_code
 from zichtlijn import demo_alerts
 from zichtlijn.dates import DEFAULT_RETENTION_MONTHS, RETENTION_MONTHS
 from zichtlijn.demo_lookup import show_lookup
+from zichtlijn.demo_workdir import claim_workdir
 from zichtlijn.errors import CliError
 from zichtlijn.evaluate import quality
 from zichtlijn.synth import LISTED_ERRORS_ONLY, generate, write_csvs
@@ -293,8 +293,8 @@ def run_demo(workdir: Path, persons: int, seed: int, full_mix: bool = False,
     if not EXAMPLE_ALERTS.is_dir():
         raise CliError(f"{EXAMPLE_ALERTS}: example alert configuration not found "
                        "(run the demo from a source checkout)")
-    if workdir.exists():
-        shutil.rmtree(workdir)
+    workdir = claim_workdir(workdir, [path for paths in (inputs or {}).values()
+                                      for path in paths])
     pki, data_dir = workdir / "pki", workdir / "data"
     alerts_dir, regions = EXAMPLE_ALERTS, REGIONS
     encodings: dict[Path, str] = {}
@@ -463,7 +463,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
             raise CliError(f"--csv {item!r}: {path} is not a file")
         inputs.setdefault(named, []).append(Path(path).resolve())  # several files: each
     out = Path(args.clusters_out).resolve() if args.clusters_out else None
-    run_demo(Path(args.dir).resolve(), args.persons, args.seed, args.full_mix, inputs or None,
+    run_demo(Path(args.dir), args.persons, args.seed, args.full_mix, inputs or None,
              out, args.encoding)
     return 0
 
@@ -477,7 +477,9 @@ def register(groups: argparse._SubParsersAction) -> None:
                     "refuses are shown and left out (exit status 0); a file refused whole "
                     "(an unknown column) is skipped and named at the end (exit status 1); "
                     "the rest is linked and --clusters-out written either way.")
-    demo.add_argument("--dir", default="demo-run", help="work directory (recreated)")
+    demo.add_argument("--dir", default="demo-run",
+                      help="work directory: a new or empty one, or one an earlier demo made "
+                           "(replaced); any other is refused")
     demo.add_argument("--persons", type=int, default=400, help="synthetic persons")
     demo.add_argument("--seed", type=int, default=7, help="generator seed")
     demo.add_argument("--csv", action="append", default=[], metavar="GMxxxx=FILE",

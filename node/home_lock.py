@@ -1,0 +1,68 @@
+"""One command at a time writes a node home: the lock `node.lock` in it.
+
+Two commands that write node.db at once race between what one reads and what it writes:
+two imports of one large file each found a control new and the second failed on the
+first's row (`UNIQUE constraint failed`). So every command that writes
+node.db or node.toml holds this lock (an flock, which the system drops when the process
+ends, however it ends), and a second one refuses at once in one line naming the first, as
+`hub serve` refuses a second one on its home (hub/admin_cli.py). Commands that only read
+(`status`, `sightings`, `backup`, `alerts`, `witness-key`, and `lookup` unless it must
+retire a key epoch: node/lookup_cli.py) take no lock: SQLite gives each a consistent
+snapshot beside a writer, and an inspector's lookup at the door need not wait for a sync.
+"""
+
+from __future__ import annotations
+
+import argparse
+import fcntl
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from node.config import load_config
+from zichtlijn.errors import CliError
+
+LOCK_NAME = "node.lock"
+
+
+def busy_line(holder: str) -> str:
+    """The refusal, naming the command holding the lock (`import 1234`) if it said."""
+    command, _, pid = holder.strip().rpartition(" ")
+    named = f" ({command}, pid {pid})" if command and pid.isdigit() else ""
+    return f"another zichtlijn command is working on this node{named}; wait for it to finish"
+
+
+@contextmanager
+def working_on(home: Path, command: str) -> Iterator[None]:
+    """Hold the home's lock as `command`; CliError at once when another command holds it."""
+    fd = os.open(home / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise CliError(busy_line(os.pread(fd, 200, 0).decode("utf-8", "replace"))
+                           ) from None
+        # who holds it, for the refusal of the next one: a command word and a number only
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{command} {os.getpid()}\n".encode(), 0)
+        try:
+            yield
+        finally:
+            os.ftruncate(fd, 0)  # a holder that has left is not named
+    finally:
+        os.close(fd)  # drops the lock
+
+
+def holding_lock(command: str, home_of: Callable[[argparse.Namespace], Path],
+                 run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    """`run` with the home's lock held throughout, for a command that writes node.db.
+
+    The home is checked first (node.toml and node.db there), so a command refused for a
+    missing database or a mistyped --home makes no lock file either."""
+    def locked(args: argparse.Namespace) -> int:
+        home = home_of(args)
+        load_config(home)
+        with working_on(home, command):
+            return run(args)
+    return locked
