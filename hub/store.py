@@ -25,6 +25,7 @@ from hub import (
     node_contacts,
     record_tables,
     revocation,
+    stored_content,
     tree_heads,
     upload_records,
 )
@@ -291,16 +292,21 @@ class HubStore:
             return self.db.execute(
                 "SELECT count(DISTINCT person_id) FROM sightings").fetchone()[0]
 
-    def held_of(self, gemeente: str, per_chunk: int) -> Iterator[list[tuple[str, bytes, str]]]:
-        """(sighting_uuid, content digest, observed_on) of every sighting of `gemeente`, in
-        chunks of at most `per_chunk`, read in one snapshot."""
+    def held_of(self, gemeente: str, per_chunk: int
+                ) -> Iterator[list[tuple[str, bytes, str, bytes]]]:
+        """(sighting_uuid, content digest, observed_on, single-epoch digest or b"") of every
+        sighting of `gemeente`, in chunks of at most `per_chunk`, read in one snapshot
+        (`stored_content.single_epoch_digests`: only sightings encoded under two epochs
+        have one)."""
         with self.lock:
             rows = self.db.execute(
-                "SELECT sighting_uuid, digest, observed_on FROM sightings WHERE gemeente = ? "
+                f"SELECT {stored_content.COLUMNS}, digest FROM sightings WHERE gemeente = ? "
                 "ORDER BY seq", [gemeente]).fetchall()
+            single = stored_content.single_epoch_digests(self.db.conn,
+                                                         [row[:-1] for row in rows])
         for start in range(0, len(rows), per_chunk):
-            yield [(uuid, bytes(digest), day) for uuid, digest, day in
-                   rows[start : start + per_chunk]]
+            yield [(row[1], bytes(row[-1]), row[2], single.get(row[1], b""))
+                   for row in rows[start : start + per_chunk]]
 
     def withdrawn_of(self, gemeente: str) -> list[str]:
         """The UUIDs of `gemeente`'s sightings withdrawn here (the tombstones)."""

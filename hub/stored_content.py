@@ -90,3 +90,25 @@ def content_digests(conn: sqlite3.Connection, rows: Sequence[tuple]) -> list[byt
         candidates = list(_digests(message, epochs))
         digests.append(stored if stored in candidates else candidates[0])
     return digests
+
+
+def single_epoch_digests(conn: sqlite3.Connection, rows: Sequence[tuple]) -> dict[str, bytes]:
+    """{UUID: digest of the sighting without its other epochs' encodings} for the rows
+    (COLUMNS) of sightings that carry other epochs: what a node that encoded a row in a
+    key rotation's overlap encodes from it once the older epoch is retired (node
+    recover: it takes the UUID back by this digest)."""
+    seqs = [row[0] for row in rows]
+    dual = {seq for seq, _ in _by_seq(conn, "SELECT sighting_seq, 1 FROM epoch_encodings "
+                                            "WHERE sighting_seq IN ({marks})", seqs).items()}
+    rows = [row for row in rows if row[0] in dual]
+    if not rows:
+        return {}
+    seqs = [row[0] for row in rows]
+    companions = _by_seq(conn, "SELECT sighting_seq, position, encoding FROM companions "
+                               "WHERE sighting_seq IN ({marks}) ORDER BY sighting_seq, position",
+                         seqs)
+    entities = _by_seq(conn, "SELECT sighting_seq, kind, token FROM entities "
+                             "WHERE sighting_seq IN ({marks}) ORDER BY sighting_seq, rowid", seqs)
+    return {row[1]: wire.sighting_digest(_message(row, companions.get(row[0], []),
+                                                  entities.get(row[0], [])))
+            for row in rows}

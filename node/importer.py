@@ -125,12 +125,14 @@ class ImportReport:
 
 
 def _held_at_hub(message: encoding_pb2.EncodedSighting,
-                 candidates: list[tuple[str, bytes]]) -> str | None:
+                 candidates: list[tuple[str, tuple[bytes, ...]]]) -> str | None:
     """The UUID of the hub-only sighting `message` is (the hub's digest covers the UUID,
-    so each of the day's candidates is tried); taken out of `candidates`."""
-    for position, (uuid_held, digest) in enumerate(candidates):
+    so each of the day's candidates is tried); taken out of `candidates`. A sighting of a
+    key rotation's overlap matches without its older epoch's encoding, which a node that
+    retired that epoch no longer makes."""
+    for position, (uuid_held, digests) in enumerate(candidates):
         message.sighting_uuid = uuid_held
-        if wire.sighting_digest(message) == digest:
+        if wire.sighting_digest(message) in digests:
             del candidates[position]
             return uuid_held
     message.sighting_uuid = ""

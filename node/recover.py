@@ -73,7 +73,8 @@ def recover(channel: grpc.Channel, store: NodeStore, today: dt.date,
     # the reason is the hub's to know (its log); withdrawn again, it would be an erasure
     forget_here(store, [(case, day, uuid, "erasure") for case, day, uuid in synced
                         if uuid in holding.withdrawn], today)
-    held = [(s.sighting_uuid, bytes(s.content_digest), s.observed_on) for s in holding.held]
+    held = [(s.sighting_uuid, bytes(s.content_digest), s.observed_on,
+             bytes(s.single_epoch_digest)) for s in holding.held]
     known = {uuid: bool(synced) for uuid, synced in store.db.execute(
         "SELECT sighting_uuid, synced_at IS NOT NULL FROM sightings")}
     withdrawn = {uuid for (uuid,) in store.db.execute(

@@ -86,6 +86,10 @@ class NodeStore:
         self.db.execute(
             "CREATE TABLE IF NOT EXISTS hub_only_sightings (sighting_uuid TEXT PRIMARY KEY, "
             "content_digest BLOB NOT NULL, observed_on TEXT NOT NULL, listed_at TEXT NOT NULL)")
+        if "single_epoch_digest" not in self.db["hub_only_sightings"].columns_dict:
+            # the hub's digest without older epochs' encodings, for a sighting of a key
+            # rotation's overlap (node/recover.py); added 2026-12-07
+            self.db["hub_only_sightings"].add_column("single_epoch_digest", bytes)
         if "corrected_on" not in self.db["sightings"].columns_dict:
             # when a synced sighting was last corrected at the hub: asked again after a hub
             # restore (node/rejoin.py); added 2026-12-06, absent in older node databases
@@ -145,26 +149,30 @@ class NodeStore:
                 "DELETE FROM hub_only_sightings WHERE sighting_uuid = ?",
                 [(row["sighting_uuid"],) for row in rows if row.get("synced")])
 
-    def keep_hub_only(self, held: list[tuple[str, bytes, str]]) -> None:
-        """Record (uuid, content digest, observed_on) of sightings the hub holds and this
-        node does not (replacing an earlier list)."""
+    def keep_hub_only(self, held: list[tuple[str, bytes, str, bytes]]) -> None:
+        """Record (uuid, content digest, observed_on, single-epoch digest or b"") of
+        sightings the hub holds and this node does not (replacing an earlier list)."""
         with self.db.conn:
             self.db.execute("DELETE FROM hub_only_sightings")
             self.db.conn.executemany(
-                "INSERT INTO hub_only_sightings VALUES (?, ?, ?, ?)",
-                [(uuid, digest, day, _now()) for uuid, digest, day in held])
+                "INSERT INTO hub_only_sightings (sighting_uuid, content_digest, observed_on, "
+                "listed_at, single_epoch_digest) VALUES (?, ?, ?, ?, ?)",
+                [(uuid, digest, day, _now(), single or None)
+                 for uuid, digest, day, single in held])
 
     def count_hub_only(self) -> int:
         return self.db.execute("SELECT count(*) FROM hub_only_sightings").fetchone()[0]
 
-    def hub_only_by_day(self) -> dict[str, list[tuple[str, bytes]]]:
-        """observed_on -> (UUID, the hub's digest of the sighting with its UUID) of the
-        hub-only sightings of that day."""
-        found: dict[str, list[tuple[str, bytes]]] = {}
-        for uuid, digest, day in self.db.execute(
-                "SELECT sighting_uuid, content_digest, observed_on FROM hub_only_sightings "
-                "ORDER BY rowid"):
-            found.setdefault(day, []).append((uuid, bytes(digest)))
+    def hub_only_by_day(self) -> dict[str, list[tuple[str, tuple[bytes, ...]]]]:
+        """observed_on -> (UUID, the hub's digests of the sighting with its UUID: as held,
+        and without older epochs' encodings when it has them) of the hub-only sightings of
+        that day."""
+        found: dict[str, list[tuple[str, tuple[bytes, ...]]]] = {}
+        for uuid, digest, single, day in self.db.execute(
+                "SELECT sighting_uuid, content_digest, single_epoch_digest, observed_on "
+                "FROM hub_only_sightings ORDER BY rowid"):
+            digests = (bytes(digest),) if single is None else (bytes(digest), bytes(single))
+            found.setdefault(day, []).append((uuid, digests))
         return found
 
     def unsynced(self) -> Iterator[StoredSighting]:

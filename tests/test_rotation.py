@@ -343,3 +343,37 @@ def test_a_node_restored_from_before_a_rotation_takes_its_uuids_back_under_the_n
         recover(channel, amsterdam.store, TODAY, 10)
     assert amsterdam.import_rows([row("A-2", AFTER, OTHERS[0])], TODAY).taken_back == 1
     assert {case: uuid for case, uuid, _, _ in amsterdam.store.listing()} == synced
+
+
+def test_a_sighting_of_the_overlap_takes_its_uuid_back_after_the_old_epoch_is_retired(
+        nodes, kits, hub, tmp_path):
+    """A row first encoded in the overlap went up under both epochs; restored, the node
+    retires the old epoch again and can no longer encode under it. The hub's digest of the
+    sighting without the old epoch's encoding still finds it: nothing is sent twice."""
+    amsterdam = nodes["GM0363"]
+    amsterdam.import_rows([row("A-1", DAY0, ELENA)], DAY0)
+    amsterdam.sync(DAY0)
+    backup = tmp_path / "node-backup.db"
+    back_up(amsterdam.store.path, backup, "node database")
+    rotate(nodes, kits)
+    amsterdam.import_rows([row("A-2", DURING, OTHERS[0])], DURING)  # epochs 2 and 1
+    amsterdam.sync(DURING)
+    amsterdam.keyring.retire(1, AFTER)
+    synced = {case: uuid for case, uuid, _, _ in amsterdam.store.listing()}
+    held_before = hub.store.count_sightings("GM0363")
+
+    home = amsterdam.config.home
+    amsterdam.store.close()
+    for part in home.glob("node.db*"):
+        part.unlink()
+    shutil.copyfile(backup, home / "node.db")
+    amsterdam.store = NodeStore(home / "node.db")
+    amsterdam.keyring = Keyring(amsterdam.config, amsterdam.store)
+    amsterdam.keyring.install(kits[2].packages["GM0363"], TODAY)
+    amsterdam.keyring.retire(1, TODAY)
+    with secure_channel(amsterdam.config.hub, amsterdam.config.tls) as channel:
+        recover(channel, amsterdam.store, TODAY, 10)
+    assert amsterdam.import_rows([row("A-2", DURING, OTHERS[0])], TODAY).taken_back == 1
+    assert {case: uuid for case, uuid, _, _ in amsterdam.store.listing()} == synced
+    amsterdam.sync(TODAY)
+    assert hub.store.count_sightings("GM0363") == held_before
