@@ -219,19 +219,36 @@ def test_a_decision_time_has_one_form_and_its_signature_one_meaning(pki):
 
 
 def test_a_riec_whose_key_cannot_sign_is_told_so_in_one_line(tmp_path, pki, capsys):
-    from cryptography.hazmat.primitives import serialization
+    import datetime as dt
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import rsa
 
     from zichtlijn import cli
+    from zichtlijn.pki import DevCA
 
-    rsa_key = tmp_path / "riec-rsa.key"
-    rsa_key.write_bytes(rsa.generate_private_key(65537, 2048).private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption()))
+    # a CA that issued the RIEC an RSA certificate: it can log in, not sign a decision
+    issuer = DevCA.create("an RSA-issuing CA")
+    key = rsa.generate_private_key(65537, 2048)
+    now = dt.datetime.now(dt.UTC)
+    cert = (x509.CertificateBuilder().subject_name(x509.Name([]))
+            .issuer_name(issuer.cert.subject).public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - dt.timedelta(minutes=5))
+            .not_valid_after(now + dt.timedelta(days=30))
+            .add_extension(x509.SubjectAlternativeName(
+                [x509.UniformResourceIdentifier("zichtlijn://riec/rotterdam")]), critical=False)
+            .sign(issuer.key, hashes.SHA256()))
+    rsa_key, rsa_cert = tmp_path / "riec-rsa.key", tmp_path / "riec-rsa.pem"
+    rsa_key.write_bytes(key.private_bytes(serialization.Encoding.PEM,
+                                          serialization.PrivateFormat.PKCS8,
+                                          serialization.NoEncryption()))
+    rsa_cert.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
     home = tmp_path / "riec"
     capsys.readouterr()
     assert cli.main(["riec", "init", "--home", str(home), "--hub", "127.0.0.1:1",
-                     "--ca", str(ca(pki)), "--cert", str(pki.tls(RDAM).cert),
+                     "--ca", str(ca(pki)), "--cert", str(rsa_cert),
                      "--key", str(rsa_key)]) == 1
     err = capsys.readouterr().err
     assert err == (f"zichtlijn: {rsa_key}: certificate key is not an EC key; statements "
