@@ -28,7 +28,8 @@ from linkage.identifiers import (
 from linkage.normalise import NOT_KNOWN, NormaliseError, fold, name_words
 from node.as_written import document_without_label, name_as_meant, place_name
 from node.csv_file import has_undecodable
-from zichtlijn.wire import MAX_SIGNALS, SETTINGS, SIGNAL_CODE
+from zichtlijn.signal_catalogue import shipped_signals
+from zichtlijn.wire import MAX_SIGNALS, SETTINGS
 
 IDENTITY_FIELDS = frozenset({
     "given_names", "surname", "date_of_birth", "sex", "nationality", "place_of_birth",
@@ -92,6 +93,7 @@ _BRACKETED = re.compile(r"\s*[(\[][^)\]]*[)\]]")
 
 
 NOT_UTF8 = "not valid UTF-8"
+UNLISTED_SIGNALS = "code(s) not in the signal catalogue"
 CONTROL_KEPT = ("the control is kept without it; the alerts read it, so correct it "
                 "(`node correct`)")
 _SETTING_GAPS = re.compile(r"[\s_-]+")
@@ -121,8 +123,9 @@ class RowNote:
     line: int
     field: str
     note: str
-    # the signal code a `signals` note is about, when the catalogue does not list it
-    uncatalogued: str | None = None
+    # how many words of a `signals` cell the catalogue does not list (left out, never
+    # their text: free text there may be a name or a date of birth)
+    uncatalogued: int = 0
 
     def __str__(self) -> str:
         return f"line {self.line}: {self.field}: {self.note}"
@@ -218,13 +221,8 @@ FIELD_DROPPED = "the row is kept without it (`node correct` can add it)"
 COMPANION_DROPPED = "the row is kept without the companion (`node correct` can add him)"
 
 
-def uncatalogued_code(note: RowNote) -> str | None:
-    """The signal code a note says the catalogue does not list, or None."""
-    return note.uncatalogued
-
-
 def _kept_without(error: RowError, notes: list[RowNote] | None,
-                  kept: str = FIELD_DROPPED, uncatalogued: str | None = None) -> None:
+                  kept: str = FIELD_DROPPED) -> None:
     """Keep the row without the value `error` is about and say so; without `notes`, refuse.
 
     An export's row is kept: a control refused for a misread phone or date of birth is a
@@ -234,7 +232,7 @@ def _kept_without(error: RowError, notes: list[RowNote] | None,
     """
     if notes is None:
         raise error
-    notes.append(RowNote(error.line, error.field, f"{error.reason}: {kept}", uncatalogued))
+    notes.append(RowNote(error.line, error.field, f"{error.reason}: {kept}"))
 
 
 def _check_name(line: int, name: str, value: str) -> str:
@@ -460,7 +458,8 @@ def _phones(line: int, value: str, nationality: str | None,
 def parse_row(line: int, row: dict[str, str], today: dt.date,
               known_signals: frozenset[str] | None = None, *,
               strict: bool = False, month_first: bool = False) -> ParsedSighting:
-    """One checked row; `known_signals` (the signal catalogue) refuses other codes.
+    """One checked row; `known_signals`: the codes of the node's signal catalogue (the
+    shipped one when None), the only ones kept.
 
     What makes a row a control (case reference, date, a name) and what the alerts read
     (setting, licence, signal codes) refuse it when unreadable. Any other value that
@@ -510,6 +509,8 @@ def parse_row(line: int, row: dict[str, str], today: dt.date,
              for part, value in parts.items() if not value]
     kept_without = None if strict else notes
 
+    if known_signals is None:
+        known_signals = shipped_signals().codes
     setting, licensed, signals = _control(line, get, known_signals, kept_without)
     born = _date_of_birth(line, "date_of_birth", get("date_of_birth", ""), observed_on,
                           kept_without, month_first)
@@ -544,7 +545,7 @@ def _setting(text: str) -> str | None:
     return named.pop() if len(named) == 1 else text
 
 
-def _control(line: int, get: Callable[[str, str], str], known_signals: frozenset[str] | None,
+def _control(line: int, get: Callable[[str, str], str], known_signals: frozenset[str],
              notes: list[RowNote] | None) -> tuple[str | None, bool | None, tuple[str, ...]]:
     """The control's setting, licence and signal codes.
 
@@ -552,8 +553,7 @@ def _control(line: int, get: Callable[[str, str], str], known_signals: frozenset
     refused where someone types it, who can type it again). Refusing the row would lose
     more than the value: the control itself, which the carousel and network rules count
     whatever its setting and signals. The note says what to correct (`node correct`).
-    A well-formed code the catalogue does not list is kept as written and weighs 0 until
-    the catalogue lists it.
+    A word of `signals` the catalogue does not list is left out, counted, never quoted.
     """
     setting = _setting(_check_text(line, "setting", get("setting", "")).lower())
     if setting and setting not in SETTINGS:
@@ -574,17 +574,18 @@ def _control(line: int, get: Callable[[str, str], str], known_signals: frozenset
                       notes, CONTROL_KEPT)
 
     signals_text = _check_text(line, "signals", get("signals", ""), 1000)
-    signals = []
-    for code in sorted(set(signal_codes(signals_text))):
-        if not SIGNAL_CODE.match(code):
-            _kept_without(RowError(line, "signals", f"{code!r} is not a signal code"), notes,
-                          CONTROL_KEPT)
-            continue
-        if known_signals is not None and code not in known_signals:
-            _kept_without(RowError(line, "signals",
-                                   f"{code!r} is not in the signal catalogue"), notes,
-                          "kept; it weighs 0 in the alerts until signals.toml lists it", code)
-        signals.append(code)
+    words = set(signal_codes(signals_text))
+    signals = sorted(words & known_signals)
+    if unlisted := len(words) - len(signals):
+        # Only a catalogued code is stored and sent: exports put free text in this column
+        # ("loverboy, Popescu 14-05-1998"), and every other word of it may be a name or a
+        # date of birth, so none is kept, sent or quoted, only counted
+        if notes is None:
+            raise RowError(line, "signals", f"{unlisted} {UNLISTED_SIGNALS}; enter only "
+                                            "codes the catalogue lists")
+        notes.append(RowNote(line, "signals", f"{unlisted} {UNLISTED_SIGNALS} left out (not "
+                                              "sent); add them to signals.toml on hub and "
+                                              "nodes if they are signal codes", unlisted))
     if len(signals) > MAX_SIGNALS:  # free text, most likely; the hub holds no more
         _kept_without(RowError(line, "signals", f"{len(signals)} codes, more than "
                                                 f"{MAX_SIGNALS}"), notes,

@@ -18,7 +18,6 @@ from node.csv_import import (
     RowNote,
     file_date_order,
     parse_row,
-    uncatalogued_code,
 )
 from node.epoch_views import same_as_packed, same_content
 from node.retention import PAST_RETENTION, Refusal
@@ -107,14 +106,16 @@ class ImportReport:
                          "control is kept no longer than that; the period is node.toml's "
                          "[retention] months, set by `node init --retention-months` (README "
                          "\"AVG\")")
-        by_line = {(note.line, code) for note in self.notes
-                   if (code := uncatalogued_code(note)) is not None}
-        uncatalogued = sorted({code for _, code in by_line})
-        if uncatalogued:
-            rows = len({line for line, _ in by_line})
-            found.append(f"{rows} row(s) carry signal code(s) the catalogue does not list "
-                         f"({', '.join(uncatalogued)}): kept as written, they weigh 0 in the "
-                         "alerts until signals.toml lists them, at the hub and here (README "
+        unlisted = sorted({note.line: note.uncatalogued for note in self.notes
+                           if note.uncatalogued}.items())
+        if unlisted:
+            # counted and placed by line, never quoted: such a word may be a name
+            words = sum(n for _, n in unlisted)
+            found.append(f"{len(unlisted)} row(s) carry {words} word(s) in signals that the "
+                         "signal catalogue does not list, left out and not sent "
+                         f"({_lines_said([line for line, _ in unlisted])}): if some are "
+                         "signal codes, list them in signals.toml at the hub and every node "
+                         "and add them to those controls with `node correct` (README "
                          "\"Match alerts for the RIEC\")")
         if self.shared_case_refs:
             found.append(f"{self.shared_case_refs} row(s) share their case_ref with a "
@@ -122,6 +123,15 @@ class ImportReport:
                          "control of its own; name the date with --on to withdraw "
                          "or correct one (README \"CSV import\")")
         return found
+
+
+def _lines_said(lines: list[int], shown: int = 10) -> str:
+    """`line 7`, `lines 2, 5, 9`, or the first `shown` of them and how many more."""
+    if len(lines) == 1:
+        return f"line {lines[0]}"
+    said = ", ".join(str(line) for line in lines[:shown])
+    more = len(lines) - shown
+    return f"lines {said}" + (f" and {more} more up to line {lines[-1]}" if more > 0 else "")
 
 
 def _held_at_hub(message: encoding_pb2.EncodedSighting,

@@ -25,6 +25,7 @@ from node.csv_import import (
     MAX_NAME_CHARS,
     NAME_PART_EMPTY,
     NO_NAME,
+    UNLISTED_SIGNALS,
     RowError,
     RowNote,
     parse_row,
@@ -699,8 +700,9 @@ def test_a_control_field_that_cannot_be_read_keeps_the_control_without_it_and_sa
         "correct it (`node correct`)" for field, reason in (
             ("setting", "'kermis' is not one of woning, hotel, raam, club, escort, straat, "
                         "online"),
-            ("licensed", "'misschien' is not ja/nee (yes/no)"),
-            ("signals", "'überwacht' is not a signal code"))]
+            ("licensed", "'misschien' is not ja/nee (yes/no)"))] + [
+        f"line 2: signals: 1 {UNLISTED_SIGNALS} left out (not sent); add them to "
+        "signals.toml on hub and nodes if they are signal codes"]
     # someone typing it in is told instead, and can type it again
     with pytest.raises(RowError, match=r"^line 2: setting: 'kermis' is not one of woning"):
         parse_row(2, row, TODAY, strict=True)
@@ -1172,9 +1174,9 @@ def test_a_repeat_of_a_row_left_out_for_its_age_is_left_out_again_not_counted_un
 def test_more_signal_codes_than_the_hub_holds_keeps_the_first_and_says_so():
     # free text in the signals column splits into words: refused at the hub, the whole
     # batch would fail to sync
-    words = " ".join(f"word{i}" for i in range(MAX_SIGNALS + 5))
-    row = dict(zip([*HEADER, "signals"], [*good("S-4"), words], strict=True))
-    parsed = parse_row(2, row, TODAY)
+    words = [f"word{i}" for i in range(MAX_SIGNALS + 5)]
+    row = dict(zip([*HEADER, "signals"], [*good("S-4"), " ".join(words)], strict=True))
+    parsed = parse_row(2, row, TODAY, frozenset(words))  # a catalogue that large
     assert len(parsed.signals) == MAX_SIGNALS
     assert [str(note) for note in parsed.notes] == [
         f"line 2: signals: {MAX_SIGNALS + 5} codes, more than {MAX_SIGNALS}: the first "
@@ -1192,10 +1194,11 @@ def test_the_most_a_row_can_carry_is_within_what_the_hub_takes(store, encoder):
               "advert_id", "signals", "companion_given_names", "companion_surname"]
     phones = " / ".join(f"06-1234 56{i:02d}" for i in range(10))
     plates = " / ".join(f"{i:02d}-ABC-{i}" for i in range(10))
+    codes = [f"c{i}" for i in range(60)]
     row = dict(zip(header, [*good("M-1"), phones, plates, "1012 AB", "12", "adv-1 adv-2",
-                            " ".join(f"c{i}" for i in range(60)), "Ion Vasile", "Rusu"],
+                            " ".join(codes), "Ion Vasile", "Rusu"],
                    strict=True))
-    message = encode_sighting(parse_row(2, row, TODAY), encoder)
+    message = encode_sighting(parse_row(2, row, TODAY, frozenset(codes)), encoder)
     message.sighting_uuid = "6f1c8b0e-8c2e-4a8e-9d7e-2f0c6f7c9a10"
     validate_batch(sync_pb2.UploadBatch(batch_digest=wire.batch_digest([message]),
                                         sightings=[message]), default_schema(), TODAY)
@@ -1399,3 +1402,41 @@ def test_the_import_command_reads_a_month_first_export_and_says_so(tmp_path, pki
             [late.isoformat(), early.isoformat()])
     finally:
         store.close()
+
+
+def test_only_codes_the_catalogue_lists_are_kept_and_the_rest_is_counted_never_quoted(
+        store, encoder):
+    # free text in the signals column: every word not in the catalogue may be a name or a
+    # date of birth, so it is neither kept nor sent nor said (the shipped catalogue here)
+    header = [*HEADER, "signals"]
+    rows = [[*good("S-1"), "loverboy Zyxwvutsrqa 1998-05-14 Unlicensed"],
+            [*good("S-2", "Elena"), "no_id_access"],
+            [*good("S-3", "Ioana"), "Ştefania;controller_present"]]
+    report = run(csv_bytes(rows, header), store, encoder)
+    assert (report.imported, report.rejected) == (3, 0)
+    assert [str(note) for note in report.notes] == [
+        f"line {line}: signals: {n} {UNLISTED_SIGNALS} left out (not sent); add them to "
+        "signals.toml on hub and nodes if they are signal codes" for line, n in ((2, 3), (4, 1))]
+    [advice] = report.advice()
+    assert advice.startswith("2 row(s) carry 4 word(s) in signals that the signal catalogue "
+                             "does not list, left out and not sent (lines 2, 4): ")
+    said = " ".join([*map(str, report.notes), *report.note_lines(), advice]).lower()
+    for word in ("loverboy", "zyxwvutsrqa", "1998-05-14", "ştefania"):
+        assert word not in said
+        for path in store.path.parent.glob("node.db*"):
+            assert word.encode() not in path.read_bytes().lower()
+    signals = {case_ref: encoding_pb2.EncodedSighting.FromString(encoded_of(store, case_ref)
+                                                                 ).signals
+               for case_ref in ("S-1", "S-2", "S-3")}
+    assert signals == {"S-1": ["unlicensed"], "S-2": ["no_id_access"],
+                       "S-3": ["controller_present"]}
+
+
+def test_a_node_catalogue_decides_and_someone_typing_is_told_without_the_value():
+    row = dict(zip([*HEADER, "signals"], [*good("S-5"), "eigen_code;Popescu"], strict=True))
+    assert parse_row(2, row, TODAY).signals == ()  # the shipped catalogue lacks eigen_code
+    assert parse_row(2, row, TODAY, frozenset({"eigen_code"})).signals == ("eigen_code",)
+    with pytest.raises(RowError) as refused:
+        parse_row(2, row, TODAY, frozenset({"eigen_code"}), strict=True)
+    assert str(refused.value) == (f"line 2: signals: 1 {UNLISTED_SIGNALS}; enter only codes "
+                                  "the catalogue lists")
