@@ -30,6 +30,26 @@ class CsvFileError(ValueError):
     """The file as a whole cannot be imported; nothing was stored."""
 
 
+class Row(dict[str, str]):
+    """One record's cells by column name, and where it lies in the file: a quoted cell
+    may hold line breaks, so a record may take several lines (`last_line`). `refused`:
+    (field, reason) when the record cannot be read as a row at all."""
+
+    def __init__(self, cells: dict[str, str], last_line: int,
+                 refused: tuple[str, str] | None = None) -> None:
+        super().__init__(cells)
+        self.last_line = last_line
+        self.refused = refused
+
+
+# The most characters one cell may hold as read (Python's csv stops at 131,072 and would
+# refuse the whole file): far above any value a row may keep (node/csv_import.py refuses a
+# cell over 200 characters for its row), low enough that a quote left open at the top
+# of a large export cannot pull all of it into one string. Past it, reading stops.
+MAX_CELL_CHARS = 4 * 1024 * 1024
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
 # Checked on every field of every row: one regex scan in C instead of a Python loop
 # per character. surrogateescape turns each undecodable byte into U+DC80..U+DCFF.
 _UNDECODABLE = re.compile("[\udc80-\udcff]")
@@ -108,11 +128,19 @@ def _delimiter(header: str) -> str:
     return ";" if ";" in header and "," not in header else ","
 
 
-def read_rows(text: str) -> Iterator[tuple[int, dict[str, str]]]:
+def read_rows(text: str) -> Iterator[tuple[int, Row]]:
     """Yield (line number, row) pairs of a decoded file; raise CsvFileError for a bad
-    header. Line numbers are the file's, lines above the header counted."""
+    header. Line numbers are the file's, lines above the header counted.
+
+    A record that cannot be read as a row (too many or too few fields, or a quote left
+    open that took the following rows into a cell) comes as a Row with `refused` set.
+    Where the file cannot be read on (a cell over MAX_CELL_CHARS), a last Row says so
+    and how many lines were not read: the rows before it are yielded all the same.
+    """
     text, skipped, hint = _above_header(text.removeprefix("\ufeff"))
     delimiter = hint or _delimiter(text.partition("\n")[0])
+    # global to the csv module; the same bound for every file, so set on every read
+    csv.field_size_limit(MAX_CELL_CHARS)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
     header_line = skipped + 1
     try:
@@ -121,6 +149,41 @@ def read_rows(text: str) -> Iterator[tuple[int, dict[str, str]]]:
         raise CsvFileError("empty file: expected a header row") from None
     except csv.Error as exc:
         raise CsvFileError(f"line {header_line}: unreadable header ({exc})") from None
+    names = _column_names(header, header_line)
+    previous_end = reader.line_num
+    while True:
+        line = skipped + previous_end + 1
+        try:
+            values = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            total = skipped + len(_LINE_BREAK.findall(text)) + (
+                not text.endswith(("\n", "\r")))
+            yield line, Row({}, total, ("file", _stopped(exc, line, total)))
+            return
+        previous_end = reader.line_num
+        last = skipped + previous_end
+        if not values or all(not v.strip() for v in values):
+            continue
+        if len(values) > len(names) and not any(v.strip() for v in values[len(names):]):
+            values = values[: len(names)]  # empty cells after the last column
+        taken = _taken_lines(values, line, last, delimiter) if last > line else None
+        if len(values) != len(names):
+            probably = (f": a quote left open at line {taken[1]} probably took "
+                        f"{_lines(taken[2], taken[3])} into one field" if taken else "")
+            yield line, Row({}, last, ("row", f"has {len(values)} fields, the header has "
+                                              f"{len(names)}{probably}"))
+            continue
+        if taken:
+            yield line, Row({}, last, (names[taken[0]], (
+                f"holds line breaks: a quote left open at line {taken[1]} took "
+                f"{_lines(taken[2], taken[3])} into this field")))
+            continue
+        yield line, Row(dict(zip(names, values, strict=True)), last)
+
+
+def _column_names(header: list[str], header_line: int) -> list[str]:
     # "Date of birth" and "date-of-birth" name the column date_of_birth
     names = [_HEADER_GAP.sub("_", h.strip().lower()) for h in header]
     while names and not names[-1]:  # a spreadsheet's empty columns after the last one
@@ -139,22 +202,32 @@ def read_rows(text: str) -> Iterator[tuple[int, dict[str, str]]]:
     if missing:
         raise CsvFileError(f"line {header_line}: missing required column(s): "
                            f"{', '.join(missing)}")
-    previous_end = reader.line_num
-    while True:
-        try:
-            values = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            raise CsvFileError(f"line {skipped + previous_end + 1}: unreadable CSV ({exc})"
-                               ) from None
-        line = skipped + previous_end + 1
-        previous_end = reader.line_num
-        if not values or all(not v.strip() for v in values):
-            continue
-        if len(values) > len(names) and not any(v.strip() for v in values[len(names):]):
-            values = values[: len(names)]  # empty cells after the last column
-        if len(values) != len(names):
-            yield line, {"__width__": f"has {len(values)} fields, the header has {len(names)}"}
-            continue
-        yield line, dict(zip(names, values, strict=True))
+    return names
+
+
+def _lines(first: int, last: int) -> str:
+    return f"line {first}" if first == last else f"lines {first}-{last}"
+
+
+def _taken_lines(values: list[str], line: int, last: int,
+                 delimiter: str) -> tuple[int, int, int, int] | None:
+    """(field index, line its quote opened, first and last line it took) of the first
+    cell whose line breaks hold lines that look like rows of this file (two separators or
+    more): a quote left open took them in. A cell of several lines that do not, such as
+    Excel's Alt+Enter between a place and its country, is read (as one line)."""
+    at = line
+    for k, value in enumerate(values):
+        pieces = _LINE_BREAK.split(value)
+        if len(pieces) > 1 and any(piece.count(delimiter) >= 2 for piece in pieces[1:]):
+            return k, at, at + 1, min(at + len(pieces) - 1, last)
+        at += len(pieces) - 1
+    return None
+
+
+def _stopped(exc: csv.Error, line: int, total: int) -> str:
+    """Why reading stopped at `line` of a file of `total` lines (never the text)."""
+    reason = (f"a cell of more than {MAX_CELL_CHARS:,} characters (a quote left open "
+              "probably took the rest of the file into it)"
+              if "field limit" in str(exc) else f"unreadable CSV ({exc})")
+    return (f"{reason}: reading stopped at line {line}, its {total - line + 1} line(s) to "
+            "the end of the file not read; the rows above are kept")

@@ -102,14 +102,21 @@ _SETTING_GAPS = re.compile(r"[\s_-]+")
 _SIGNAL_SEPARATOR = re.compile(r"[;,|\s]+")
 
 
+def where(line: int, end: int = 0) -> str:
+    """`line 7`, or `lines 7-9` for a record that takes several lines (a quoted cell
+    holding line breaks)."""
+    return f"lines {line}-{end}" if end > line else f"line {line}"
+
+
 @dataclass(frozen=True)
 class RowError(ValueError):
     line: int
     field: str
     reason: str
+    end: int = 0  # the record's last line, when it takes more than one
 
     def __str__(self) -> str:
-        return f"line {self.line}: {self.field}: {self.reason}"
+        return f"{where(self.line, self.end)}: {self.field}: {self.reason}"
 
 
 class TextRefused(RowError):
@@ -126,9 +133,10 @@ class RowNote:
     # how many words of a `signals` cell the catalogue does not list (left out, never
     # their text: free text there may be a name or a date of birth)
     uncatalogued: int = 0
+    end: int = 0  # the record's last line, when it takes more than one
 
     def __str__(self) -> str:
-        return f"line {self.line}: {self.field}: {self.note}"
+        return f"{where(self.line, self.end)}: {self.field}: {self.note}"
 
 
 @dataclass
@@ -470,8 +478,6 @@ def parse_row(line: int, row: dict[str, str], today: dt.date,
     a formula, too long) always refuses the row. `month_first`: the file writes its dates
     of numbers month first (file_date_order).
     """
-    if "__width__" in row:
-        raise RowError(line, "row", row["__width__"])
     get = row.get
 
     case_ref = _check_text(line, "case_ref", get("case_ref", ""))

@@ -7,7 +7,8 @@ import hashlib
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import TypeVar
 
 from linkage.encode import Encoder
 from node.csv_file import GEMEENTE_COLUMN, decode_csv, read_rows
@@ -32,6 +33,7 @@ Progress = Callable[[int], None]
 # how the import counts a row of a control `node correct` changed, as retention.LeftOut's
 # kinds are counted: the export keeps the old row, and the node's correction is the truth
 CORRECTED_AT_NODE = "corrected at the node"
+Said = TypeVar("Said", RowError, RowNote)
 
 
 @dataclass
@@ -60,7 +62,7 @@ class ImportReport:
         back = (f" ({self.taken_back} of them already at the hub: their UUIDs taken back)"
                 if self.taken_back else "")
         said = (f"imported {self.imported}{back}, unchanged {self.unchanged}, "
-                f"rejected {self.rejected}")
+                f"rejected {self.rejected}{self._rejected_lines()}")
         skipped = [f"{n} {kind}" for kind, n in sorted(self.skipped.items())]
         if self.elsewhere:
             skipped.append(f"{sum(self.elsewhere.values())} of other municipalities ("
@@ -71,6 +73,20 @@ class ImportReport:
         noted = len({note.line for note in self.notes})
         # a kept row's note is easy to miss among refusals: say how many rows carry one
         return f"{said}; {noted} kept with a note" if noted else said
+
+    def _rejected_lines(self) -> str:
+        """The refused records that took several lines, so that a count of records does
+        not hide the lines refused with them (a quote left open takes in the rows after
+        it): ` (lines 2-4 as one record)`."""
+        several = [f"{error.line}-{error.end}" for error in self.errors
+                   if error.end > error.line]
+        if not several:
+            return ""
+        shown = ", ".join(several[:5]) + (f" and {len(several) - 5} more" if len(several) > 5
+                                          else "")
+        lines = sum(max(error.end, error.line) - error.line + 1 for error in self.errors)
+        each = "as one record" if len(several) == 1 else "each as one record"
+        return f" ({lines} lines; lines {shown} {each})"
 
     def note_lines(self, shown: int = 3) -> list[str]:
         """The notes in file order, each kind (field and note) at most `shown` times; then
@@ -359,6 +375,9 @@ def import_csv(
     # read once: the order of 8/12/2026 is the file's, not the row's, and so is whether it
     # is an export of several municipalities, so all its rows are looked at first
     rows = list(read_rows(decode_csv(data, encoding)))
+    # records of several lines (a quoted cell holding line breaks), by first line: what
+    # is said of one names all its lines
+    ends = {line: row.last_line for line, row in rows if row.last_line > line}
     order = file_date_order(rows)
     report.date_note = order.note
     several = _names_others(rows, gemeente)
@@ -369,6 +388,8 @@ def import_csv(
     for line, row in rows:
         seen_rows += 1
         try:
+            if row.refused:
+                raise RowError(line, *row.refused)
             other = _other_gemeente(line, row, gemeente, report, several)
             if other:
                 report.elsewhere[other] += 1
@@ -401,4 +422,14 @@ def import_csv(
     flush()
     if progress:
         progress(seen_rows)
+    if ends:
+        report.errors = [_ranged(error, ends) for error in report.errors]
+        report.notes = [_ranged(note, ends) for note in report.notes]
+        report.skip_notes = [_ranged(note, ends) for note in report.skip_notes]
     return report
+
+
+def _ranged(said: Said, ends: dict[int, int]) -> Said:
+    """`said` naming every line of its record (`lines 2-4`) when the record takes several."""
+    end = ends.get(said.line, 0)
+    return replace(said, end=end) if end > said.end else said

@@ -1440,3 +1440,102 @@ def test_a_node_catalogue_decides_and_someone_typing_is_told_without_the_value()
         parse_row(2, row, TODAY, frozenset({"eigen_code"}), strict=True)
     assert str(refused.value) == (f"line 2: signals: 1 {UNLISTED_SIGNALS}; enter only codes "
                                   "the catalogue lists")
+
+
+QUOTE_HEADER = b"case_ref,observed_on,given_names,surname,place_of_birth\n"
+
+
+def test_a_quote_left_open_on_the_last_row_refuses_it_naming_the_lines_it_took(store,
+                                                                              encoder):
+    # before: imported 1, exit 0, W-2 and W-3 lost without a word inside W-1's place
+    data = (QUOTE_HEADER + b'W-1,2026-03-01,Ana,Zyxwvutsrqa,"Chisinau\n'
+            b"W-2,2026-03-02,Eva,Qwertyuiopz,Cluj\nW-3,2026-03-03,Ina,Qwertyuiopz,Iasi\n")
+    report = run(data, store, encoder)
+    assert [str(error) for error in report.errors] == [
+        "lines 2-4: place_of_birth: holds line breaks: a quote left open at line 2 took "
+        "lines 3-4 into this field"]
+    assert report.summary() == ("imported 0, unchanged 0, rejected 1 (3 lines; lines 2-4 as "
+                                "one record)")
+    assert stored_case_refs(store) == []
+    assert "Qwertyuiopz" not in str(report.errors[0])  # never what it took in
+
+
+def test_a_quote_left_open_mid_file_refuses_its_record_and_keeps_the_rows_after(store,
+                                                                               encoder):
+    data = (QUOTE_HEADER + b"W-0,2026-03-01,Ana,Pop,Iasi\n"
+            b'W-1,2026-03-01,Ana,Zyxwvutsrqa,"Chisinau\n'
+            b'W-2,2026-03-02,Eva,Qwertyuiopz,Cluj\nW-3,2026-03-03,Ina,Qwertyuiopz,"Iasi"\n'
+            b"W-4,2026-03-04,Ina,Qwertyuiopz,Iasi\n")
+    report = run(data, store, encoder)
+    assert [str(error) for error in report.errors] == [
+        "lines 3-5: place_of_birth: holds line breaks: a quote left open at line 3 took "
+        "lines 4-5 into this field"]
+    assert stored_case_refs(store) == ["W-0", "W-4"]
+
+
+def test_a_quote_left_open_that_makes_too_many_fields_says_so_by_its_lines(store, encoder):
+    data = (b"case_ref,observed_on,given_names,surname\n"
+            b'W-1,2026-03-01,"Ana,Pop\nW-2,2026-03-02,Eva,Qwertyuiopz\n'
+            b'W-3,2026-03-03,Ina,"Qwertyuiopz",x,y\nW-4,2026-03-04,Ina,Pop\n')
+    report = run(data, store, encoder)
+    assert [str(error) for error in report.errors] == [
+        "lines 2-4: row: has 5 fields, the header has 4: a quote left open at line 2 "
+        "probably took lines 3-4 into one field"]
+    assert stored_case_refs(store) == ["W-4"]
+
+
+def test_a_line_break_in_a_cell_keeps_the_lines_of_its_record_in_what_is_said(store,
+                                                                              encoder):
+    # Excel's Alt+Enter is no swallowed row: read, and the record named by both its lines
+    rows = [["A-1", "2026-03-01", "Ana", "", "Chișinău\nMoldova"]]
+    report = run(csv_bytes(rows, [*HEADER[:4], "place_of_birth"]), store, encoder)
+    assert (report.imported, report.rejected) == (1, 0)
+    assert [str(note) for note in report.notes] == [f"lines 2-3: surname: {NAME_PART_EMPTY}"]
+
+
+def test_a_cell_over_pythons_field_limit_refuses_its_row_and_keeps_the_others(store,
+                                                                             encoder):
+    # before: "line 4: unreadable CSV (field larger than field limit (131072))", 0 stored
+    rows = [good("L-1"), good("L-2", "Elena"), [*good("L-3", "Ioana")[:4], "x" * 140_000],
+            good("L-4", "Maria")]
+    report = run(csv_bytes(rows), store, encoder)
+    assert [str(error) for error in report.errors] == [
+        "line 4: date_of_birth: too long (140000 characters, at most 200)"]
+    assert stored_case_refs(store) == ["L-1", "L-2", "L-4"]
+
+
+def test_past_the_cell_bound_reading_stops_and_the_rows_before_are_kept(store, encoder,
+                                                                        monkeypatch):
+    from node import csv_file
+
+    monkeypatch.setattr(csv_file, "MAX_CELL_CHARS", 1000)  # as 4 MiB, in a small file
+    data = csv_bytes([good("L-1"), good("L-2", "Elena")]) + (
+        b'L-3,2026-03-01,Ana,Pop,"14-03-1998\n'
+        + b"".join(b"L-%d,2026-03-01,Ana,Pop,%s\n" % (k, b"1" * 400) for k in range(4, 10)))
+    report = run(data, store, encoder)
+    assert [str(error) for error in report.errors] == [
+        "lines 4-10: file: a cell of more than 1,000 characters (a quote left open "
+        "probably took the rest of the file into it): reading stopped at line 4, its 7 "
+        "line(s) to the end of the file not read; the rows above are kept"]
+    assert stored_case_refs(store) == ["L-1", "L-2"]
+    assert report.rejected == 1
+
+
+def test_the_import_command_fails_for_a_quote_left_open_and_says_which_lines(
+        tmp_path, pki, secret_file, capsys):
+    from tests.conftest import make_node
+    from zichtlijn import cli
+
+    config = make_node(tmp_path, pki, secret_file, "GM0363", 1)
+    export = tmp_path / "lastquote.csv"
+    export.write_bytes(QUOTE_HEADER + b'W-1,2026-03-01,Ana,Zyxwvutsrqa,"Chisinau\n'
+                       b"W-2,2026-03-02,Eva,Qwertyuiopz,Cluj\n"
+                       b"W-3,2026-03-03,Ina,Qwertyuiopz,Iasi\n")
+    capsys.readouterr()
+    assert cli.main(["node", "import", "--home", str(config.home), str(export)]) == 1
+    captured = capsys.readouterr()
+    assert captured.err == ("lastquote.csv: lines 2-4: place_of_birth: holds line breaks: a "
+                            "quote left open at line 2 took lines 3-4 into this field (row "
+                            "refused)\n")
+    assert captured.out == ("lastquote.csv: imported 0, unchanged 0, rejected 1 (3 lines; "
+                            "lines 2-4 as one record)\n")
