@@ -12,6 +12,7 @@ import codecs
 import csv
 import io
 import re
+import unicodedata
 from collections.abc import Iterator
 
 COLUMNS = (
@@ -184,25 +185,67 @@ def read_rows(text: str) -> Iterator[tuple[int, Row]]:
 
 
 def _column_names(header: list[str], header_line: int) -> list[str]:
+    """The header's column names; CsvFileError when the line is no header this import
+    reads. Cells are shown only when the line is evidently a header (it names a column at
+    least): a file without one has a row of data there, a name and a date of birth."""
+    where = f"line {header_line}"
+    if nuls := "".join(header).count("\x00"):
+        # UTF-16 read as UTF-8: a NUL beside every letter of the header
+        raise CsvFileError(f"{where}: {_NULS}" if 3 * nuls >= len("".join(header)) else
+                           f"{where}: header holds NUL bytes (\\x00); save the file as \"CSV "
+                           "UTF-8\" and import it again")
     # "Date of birth" and "date-of-birth" name the column date_of_birth
     names = [_HEADER_GAP.sub("_", h.strip().lower()) for h in header]
     while names and not names[-1]:  # a spreadsheet's empty columns after the last one
         names.pop()
     if any(has_undecodable(n) for n in names):
-        raise CsvFileError(f"line {header_line}: header is not valid UTF-8")
-    duplicated = sorted({n for n in names if names.count(n) > 1})
+        raise CsvFileError(f"{where}: header is not valid UTF-8")
+    known = [n for n in names if n in COLUMNS or n == GEMEENTE_COLUMN]
+    if not known and not any(_INVISIBLE.sub("", n) in COLUMNS for n in names):
+        raise CsvFileError(f"{where}: no header row: none of its {len(names)} cells is a "
+                           f"column name ({', '.join(REQUIRED)}, ...)")
+    duplicated = sorted({n for n in known if names.count(n) > 1})
     if duplicated:
-        raise CsvFileError(f"line {header_line}: column(s) named twice: "
-                           f"{', '.join(duplicated)}")
-    unknown = [n for n in names if n not in COLUMNS and n != GEMEENTE_COLUMN]
+        raise CsvFileError(f"{where}: column(s) named twice: {', '.join(duplicated)}")
+    nameless = [str(k) for k, n in enumerate(names, start=1) if not n]
+    if nameless:
+        which = (f"column {nameless[0]} has" if len(nameless) == 1 else
+                 f"columns {', '.join(nameless)} have")
+        raise CsvFileError(f"{where}: {which} no name (name the column, or delete it if it "
+                           "is empty)")
+    invisible = [f"{_INVISIBLE.sub('', n)} (holds {_invisible_named(n)})" for n in names
+                 if n not in known and _INVISIBLE.search(n)]
+    if invisible:
+        raise CsvFileError(f"{where}: column name(s) holding a character that prints as "
+                           f"nothing: {', '.join(invisible)}; type the name again")
+    unknown = [_shown(n) for n in names if n not in known]
     if unknown:
-        raise CsvFileError(f"line {header_line}: unknown column(s): {', '.join(unknown)} "
+        raise CsvFileError(f"{where}: unknown column(s): {', '.join(unknown)} "
                            f"(allowed: {', '.join(COLUMNS)}, {GEMEENTE_COLUMN})")
     missing = [c for c in REQUIRED if c not in names]
     if missing:
-        raise CsvFileError(f"line {header_line}: missing required column(s): "
-                           f"{', '.join(missing)}")
+        raise CsvFileError(f"{where}: missing required column(s): {', '.join(missing)}")
     return names
+
+
+_NULS = ("holds NUL bytes (\\x00): the file looks like UTF-16 without its byte-order "
+         "mark; save it as \"CSV UTF-8\" (or Excel's \"Unicode text\") and import it again")
+# what copy-paste or a tool leaves in a name and prints as nothing: Unicode's format
+# characters (zero-width space and joiners, direction marks, a byte-order mark) and kin
+_INVISIBLE = re.compile("[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f"
+                        "\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f"
+                        "\ufeff\uffa0]")
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+def _invisible_named(name: str) -> str:
+    return ", ".join(dict.fromkeys(f"U+{ord(ch):04X} {unicodedata.name(ch, 'unnamed')}"
+                                   for ch in _INVISIBLE.findall(name)))
+
+
+def _shown(name: str) -> str:
+    """A column name as it can be read in a terminal: control characters escaped."""
+    return _UNPRINTABLE.sub(lambda found: f"\\x{ord(found.group()):02x}", name)
 
 
 def _lines(first: int, last: int) -> str:

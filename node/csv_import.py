@@ -292,14 +292,13 @@ class _Sample:
     text: str
 
     def __str__(self) -> str:
-        # a date of birth is identity: named by line and field, never by its value
-        said = f"{self.field} {self.text}" if self.field not in IDENTITY_FIELDS else self.field
-        return f"line {self.line} ({said})"
+        # named by line and field, never by its value: a date of birth is identity, and
+        # so is an observed_on of an export that swapped its columns
+        return f"line {self.line} ({self.field})"
 
 
 def _first_sample(found: _Sample | None, sample: _Sample) -> _Sample:
-    """The first sample, or the first of observed_on once there is one: its value may be
-    shown."""
+    """The first sample, or the first of observed_on once there is one."""
     if found is None or (found.field in IDENTITY_FIELDS
                          and sample.field not in IDENTITY_FIELDS):
         return sample
@@ -353,7 +352,8 @@ def _parse_date(line: int, name: str, value: str, time_of_day: bool = False,
         if name in IDENTITY_FIELDS:
             # the parser's reason quotes parts of the date, which is identity data here
             raise RowError(line, name, "not a valid date (use DD-MM-YYYY or YYYY-MM-DD)") from None
-        raise RowError(line, name, f"{value!r}: {exc.reason}") from None
+        # never the value: an export that swapped its columns has a date of birth here
+        raise RowError(line, name, f"{exc.reason} (use DD-MM-YYYY or YYYY-MM-DD)") from None
 
 
 def _date_of_birth(line: int, name: str, value: str, observed_on: dt.date,
@@ -492,10 +492,13 @@ def parse_row(line: int, row: dict[str, str], today: dt.date,
         raise RowError(line, "observed_on", "required but empty")
     observed_on = _parse_date(line, "observed_on", observed_text, time_of_day=True,
                               month_first=month_first)
+    # the reasons never quote the date: in an export that swapped its columns it is a
+    # date of birth
     if observed_on > today:
-        raise RowError(line, "observed_on", f"{observed_text!r} is in the future")
+        raise RowError(line, "observed_on", "in the future")
     if observed_on < EARLIEST_SIGHTING:
-        raise RowError(line, "observed_on", f"{observed_text!r} is before 2000")
+        raise RowError(line, "observed_on", "before 2000 (is this column the date of the "
+                                            "control?)")
 
     parts = {part: _check_name(line, part, get(part, "")) for part in ("given_names",
                                                                        "surname")}

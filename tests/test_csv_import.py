@@ -395,8 +395,11 @@ def test_any_other_formula_is_still_refused(formula):
 
 
 def test_an_empty_column_name_between_others_is_still_refused(store, encoder):
-    with pytest.raises(CsvFileError, match="unknown column"):
+    with pytest.raises(CsvFileError) as refused:
         run(b"case_ref,observed_on,,given_names,surname\n", store, encoder)
+    # before: "unknown column(s):  (allowed: ...)", naming nothing
+    assert str(refused.value) == ("line 1: column 3 has no name (name the column, or delete it "
+                                  "if it is empty)")
 
 
 def test_a_bad_header_after_the_hint_is_named_by_its_own_line(store, encoder):
@@ -1312,7 +1315,7 @@ def test_a_month_first_file_is_read_month_first_and_said_once(store, encoder, tm
     report = import_csv(csv_bytes(written, US_HEADER), store, encoder, TODAY)
     assert (report.imported, report.errors, report.notes) == (3, [], [])
     assert report.advice() == ["dates in this file are month-first (m/d/yyyy), as line 2 "
-                               "(observed_on 8/25/2026) shows: read as such"]
+                               "(observed_on) shows: read as such"]
     # the same controls written year first: the same dates, of the control and of birth
     iso = _us_rows(["2026-08-25", "2026-08-12", "2026-03-05"],
                    ["1990-03-05", "1985-12-01", ""], ["", "", "1980-02-11"])
@@ -1344,8 +1347,8 @@ def test_month_names_year_first_and_roman_months_are_read_as_written_in_a_month_
 @pytest.mark.parametrize(("observed", "births", "companions", "note"), [
     # both orders shown: read day-first as always, and said with a line of each
     (["25/8/2026", "8/25/2026"], ["3/5/1990", ""], None,
-     "dates in this file are written both day-first, as line 2 (observed_on 25/8/2026), "
-     "and month-first, as line 3 (observed_on 8/25/2026): read day-first where both "
+     "dates in this file are written both day-first, as line 2 (observed_on), "
+     "and month-first, as line 3 (observed_on): read day-first where both "
      "readings are dates (3/5 is 3 May), so check those; export dates as YYYY-MM-DD"),
     (["1/3/2026", "2/3/2026"], ["3/5/1990", "25/12/1980"], ["", "3/25/1970"],
      "dates in this file are written both day-first, as line 3 (date_of_birth), and "
@@ -1393,8 +1396,8 @@ def test_the_import_command_reads_a_month_first_export_and_says_so(tmp_path, pki
     assert cli.main(["node", "import", "--home", str(config.home), str(export)]) == 0
     captured = capsys.readouterr()
     assert captured.err.splitlines() == [
-        f"export.csv: dates in this file are month-first (m/d/yyyy), as line 2 (observed_on "
-        f"{us[0]}) shows: read as such"]
+        "export.csv: dates in this file are month-first (m/d/yyyy), as line 2 (observed_on) "
+        "shows: read as such"]
     assert "imported 2, unchanged 0, rejected 0" in captured.out
     store = NodeStore(config.db_path)
     try:
@@ -1539,3 +1542,56 @@ def test_the_import_command_fails_for_a_quote_left_open_and_says_which_lines(
                             "refused)\n")
     assert captured.out == ("lastquote.csv: imported 0, unchanged 0, rejected 1 (3 lines; "
                             "lines 2-4 as one record)\n")
+
+
+def test_a_file_without_a_header_row_says_so_without_its_cells(store, encoder):
+    # before: "unknown column(s): b_1, 2026_03_01, ana, zyxwvutsrqa, 1998_05_14"
+    with pytest.raises(CsvFileError) as refused:
+        run(b"B-1,2026-03-01,Ana,Zyxwvutsrqa,1998-05-14\nB-2,2026-03-02,Eva,Pop,1997-01-01\n",
+            store, encoder)
+    assert str(refused.value) == ("line 1: no header row: none of its 5 cells is a column "
+                                  "name (case_ref, observed_on, given_names, surname, ...)")
+    # a row of data that repeats a cell is no header either: its cells are not named
+    with pytest.raises(CsvFileError, match="^line 1: no header row: none of its 4 cells"):
+        run(b"B-1,2026-03-01,Popa,Popa\n", store, encoder)
+
+
+@pytest.mark.parametrize(("observed", "reason"), [
+    ("1998-05-14", "before 2000 (is this column the date of the control?)"),
+    ("2031-05-14", "in the future"),
+    ("14 Mairie 1998", "unrecognised date format (use DD-MM-YYYY or YYYY-MM-DD)")])
+def test_a_control_date_that_cannot_be_one_is_refused_without_its_value(observed, reason):
+    # an export that swapped its columns has a date of birth in observed_on
+    row = dict(zip(HEADER, ["O-1", observed, "Ana", "Pop", "2026-03-01"], strict=True))
+    with pytest.raises(RowError) as refused:
+        parse_row(2, row, TODAY)
+    assert str(refused.value) == f"line 2: observed_on: {reason}"
+
+
+@pytest.mark.parametrize("invisible", ["\u200b", "\ufeff", "\u2060"])
+def test_a_column_name_holding_an_invisible_character_says_so(store, encoder, invisible):
+    # a byte-order mark pasted twice, a zero-width space: before, "unknown column(s): case_ref"
+    data = f"\ufeff{invisible}case_ref,observed_on,given_names,surname\n".encode()
+    with pytest.raises(CsvFileError) as refused:
+        run(data, store, encoder)
+    assert str(refused.value).startswith(
+        "line 1: column name(s) holding a character that prints as nothing: case_ref (holds "
+        f"U+{ord(invisible):04X} ")
+    assert str(refused.value).endswith("); type the name again")
+
+
+def test_a_utf16_file_without_its_byte_order_mark_is_named_as_such(store, encoder):
+    data = (b"case_ref,observed_on,given_names,surname\nA-1,2026-03-01,Ana,Pop\n"
+            ).decode().encode("utf-16-le")
+    with pytest.raises(CsvFileError) as refused:
+        run(data, store, encoder)
+    assert "\x00" not in str(refused.value)
+    assert str(refused.value) == (
+        "line 1: holds NUL bytes (\\x00): the file looks like UTF-16 without its byte-order "
+        "mark; save it as \"CSV UTF-8\" (or Excel's \"Unicode text\") and import it again")
+    with pytest.raises(CsvFileError) as refused:
+        run(b"case_ref,observed_on,given_names,surname,x\x00\x01\n", store, encoder)
+    assert str(refused.value) == ("line 1: header holds NUL bytes (\\x00); save the file as "
+                                  "\"CSV UTF-8\" and import it again")
+    with pytest.raises(CsvFileError, match=r"unknown column\(s\): \\x01x \(allowed"):
+        run(b"case_ref,observed_on,given_names,surname,\x01x\n", store, encoder)
