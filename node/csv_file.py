@@ -78,6 +78,52 @@ _UTF8_MULTIBYTE = re.compile(
     rb"|\xf4[\x80-\x8f][\x80-\xbf]{2}")
 
 
+# What a name or a place of this population is written with, of the characters UTF-8
+# writes in two bytes: Latin-1's letters, Latin Extended-A (ő, ş, ă, č), Romanian's
+# comma-below letters (ș, ț), the accents a decomposed letter carries, Greek, Cyrillic,
+# and the punctuation copy-paste brings (no-break space, soft hyphen, acute accent as an
+# apostrophe). A Windows-1252 capital with an accent followed by a Windows-1252 symbol is
+# two bytes that read as one other UTF-8 character (JOS\xc9\x96MARIA: É and an en dash
+# read as "ɖ"), of a block no name here is written in, between the letters of a Latin
+# name. Three-byte characters are no such sign: a Windows-1252 file would need three
+# high bytes in a row for one.
+_NAME_TEXT_2BYTE = re.compile("[\u00a0\u00ad\u00b4\u00b7\u00c0-\u00d6\u00d8-\u00f6"
+                              "\u00f8-\u017f\u0218-\u021b\u0300-\u030c\u0326-\u0328"
+                              "\u0370-\u03ff\u0400-\u052f]")
+_TWO_BYTE_UTF8 = re.compile("[\u0080-\u07ff]")
+_LATIN_LETTER = re.compile("[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u017f]")
+
+
+def implausible_text(text: str) -> bool:
+    """Whether `text` holds, beside a Latin letter, a character UTF-8 writes in two bytes
+    that no name or place of this population is written with: Windows-1252 bytes read as
+    UTF-8, most likely. A name wholly in another script (Arabic) is no such sign."""
+    for found in _TWO_BYTE_UTF8.finditer(text):
+        if _NAME_TEXT_2BYTE.match(found.group()):
+            continue
+        at = found.start()
+        if _LATIN_LETTER.match(text[at - 1: at] if at else "") or _LATIN_LETTER.match(
+                text, at + 1):
+            return True
+    return False
+
+
+def _plausibly_utf8(data: bytes) -> re.Match[bytes] | None:
+    """The first UTF-8 character of `data` when its UTF-8 characters are what names and
+    places are written with (`implausible_text`); None when there is none, or when one
+    is Windows-1252 read as UTF-8."""
+    first = _UTF8_MULTIBYTE.search(data)
+    if first is None or implausible_text(data.decode("utf-8", "surrogateescape")):
+        return None
+    return first
+
+
+def read_as_utf8(data: bytes, encoding: str) -> bool:
+    """Whether decode_csv reads `data` as UTF-8 (not as UTF-16, which says so)."""
+    return encoding == "utf-8" and not data.startswith((codecs.BOM_UTF16_LE,
+                                                        codecs.BOM_UTF16_BE))
+
+
 def decode_csv(data: bytes, encoding: str = "utf-8") -> str:
     """The file's text. Bytes the encoding cannot read are kept as U+DC80..U+DCFF, so
     the rows holding them are refused by name, not the file.
@@ -85,8 +131,12 @@ def decode_csv(data: bytes, encoding: str = "utf-8") -> str:
     A file that starts with a UTF-16 byte-order mark (Excel's "Unicode text") is read
     as UTF-16. Windows-1252 is read only as the operator says, never guessed: Central and East
     European Windows (1250, 1251) write the same bytes for other letters (ş, č, Cyrillic),
-    which a guess would misread silently. A file said to be Windows-1252 that holds a
-    UTF-8 letter is refused: it is UTF-8, and would be misread (é as Ã©).
+    which a guess would misread silently. A file said to be Windows-1252 is read so,
+    unless its bytes read as UTF-8 name text, every UTF-8 character of it one a name or
+    place is written with: then it is UTF-8 and would be misread (é as Ã©), and is
+    refused. Two Windows-1252 characters that happen to be one UTF-8 character of
+    another block (É and an en dash read as "ɖ") do not make it UTF-8 (until 2026-12-07
+    they did).
     """
     if encoding not in ENCODINGS:
         raise CsvFileError(f"unknown encoding {encoding!r} (known: {', '.join(ENCODINGS)})")
@@ -94,7 +144,7 @@ def decode_csv(data: bytes, encoding: str = "utf-8") -> str:
         # Excel's "Unicode text": UTF-16 says so in its first two bytes, whatever the
         # operator said; a broken last byte becomes U+FFFD, which refuses its row
         return data.decode("utf-16", errors="replace")
-    if encoding == "windows-1252" and (utf8 := _UTF8_MULTIBYTE.search(data)):
+    if encoding == "windows-1252" and (utf8 := _plausibly_utf8(data)):
         line = data.count(b"\n", 0, utf8.start()) + 1
         raise CsvFileError(f"line {line}: holds UTF-8 letters, so the file is UTF-8, not "
                            "Windows-1252: import it without --encoding")

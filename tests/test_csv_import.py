@@ -1552,7 +1552,7 @@ def test_a_file_without_a_header_row_says_so_without_its_cells(store, encoder):
     assert str(refused.value) == ("line 1: no header row: none of its 5 cells is a column "
                                   "name (case_ref, observed_on, given_names, surname, ...)")
     # a row of data that repeats a cell is no header either: its cells are not named
-    with pytest.raises(CsvFileError, match="^line 1: no header row: none of its 4 cells"):
+    with pytest.raises(CsvFileError, match=r"^line 1: no header row: none of its 4 cells"):
         run(b"B-1,2026-03-01,Popa,Popa\n", store, encoder)
 
 
@@ -1595,3 +1595,39 @@ def test_a_utf16_file_without_its_byte_order_mark_is_named_as_such(store, encode
                                   "\"CSV UTF-8\" and import it again")
     with pytest.raises(CsvFileError, match=r"unknown column\(s\): \\x01x \(allowed"):
         run(b"case_ref,observed_on,given_names,surname,\x01x\n", store, encoder)
+
+
+# JOSÉ–MARIA in Windows-1252: É (C9) and the en dash (96) are also one UTF-8 character, ɖ
+MISREAD_BYTES = b"JOS\xc9\x96MARIA"
+
+
+def test_a_windows_1252_file_whose_bytes_read_as_utf8_is_read_as_the_operator_says(
+        store, encoder):
+    # before: refused whole ("holds UTF-8 letters, so the file is UTF-8 ...")
+    data = csv_bytes([good("W-1", "JOSÉ\u2013MARIA", "Pop"), good("W-2", "Zoë", "Müller")]
+                     ).decode("utf-8").encode("cp1252")
+    assert MISREAD_BYTES in data
+    report = import_csv(data, store, encoder, TODAY, encoding="windows-1252")
+    assert (report.imported, report.rejected) == (2, 0)
+    # the same identity as the name typed as UTF-8 (the en dash a hyphen)
+    again = run(csv_bytes([good("W-1", "JOSÉ-MARIA", "Pop")]), store, encoder)
+    assert (again.imported, again.unchanged, again.rejected) == (0, 1, 0)
+
+
+def test_without_encoding_a_name_misread_from_windows_1252_refuses_its_row(store, encoder):
+    # before: imported silently as "JOSɖMARIA"
+    data = csv_bytes([good("W-1"), good("W-2", "X", "Pop"), good("W-3", "Zoë")]).replace(
+        b"X", MISREAD_BYTES)
+    report = run(data, store, encoder)
+    assert stored_case_refs(store) == ["W-1", "W-3"]
+    assert [str(error) for error in report.errors] == [
+        "line 3: given_names: holds a character no name or place is written with, as when "
+        "a Windows-1252 file is read as UTF-8: import the file with --encoding windows-1252"]
+
+
+@pytest.mark.parametrize("name", ["Ana–Maria", "Юлия", "Ştefania", "Ελένη", "محمد",
+                                  "Nguyễn"])
+def test_a_utf8_file_of_names_said_to_be_windows_1252_is_still_refused(store, encoder, name):
+    with pytest.raises(CsvFileError, match=r"^line 2: holds UTF-8 letters"):
+        import_csv(csv_bytes([good("U-1", name)]), store, encoder, TODAY,
+                   encoding="windows-1252")
