@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -278,12 +277,6 @@ def gemeente_code(written: str) -> str | None:
     return code if GEMEENTE_CODE.match(code) else None
 
 
-def _cells_digest(row: dict[str, str]) -> bytes:
-    """Equal for rows that say the same, cell for cell (spaces around a cell ignored)."""
-    canonical = "\x1f".join(f"{name}\x1e{row[name].strip()}" for name in sorted(row))
-    return hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).digest()
-
-
 def import_csv(
     data: bytes,
     store: NodeStore,
@@ -309,10 +302,11 @@ def import_csv(
     report = ImportReport()
     hub_only = store.hub_only_by_day()  # empty unless the node was restored (recover.py)
     corrected = store.corrections()  # few: the controls `node correct` changed
-    # (case_ref, date) -> (line, digest of its cells): a row repeated word for word
-    # counts as unchanged, as it does when it comes again in a later file; the digest
-    # never leaves this function
-    first_of: dict[tuple[str, dt.date], tuple[int, bytes]] = {}
+    # (case_ref, date) -> (line, digest of its sighting as encoded): a row repeated in
+    # the file counts as unchanged when it says the same, however spelled (another date
+    # format, upper case, a zero-width space), as it does when it comes again in a later
+    # file; the digest never leaves this function
+    first_of: dict[tuple[str, str], tuple[int, bytes]] = {}
     shared: set[str] = set()  # case_refs stored by this import
     pending: list[dict] = []
     seen_rows = 0
@@ -341,6 +335,16 @@ def import_csv(
                   message: encoding_pb2.EncodedSighting) -> None:
         digest = wire.sighting_digest(message)
         key = (parsed.case_ref, message.observed_on)
+        if key in first_of:  # one encoder for the file: the same content, the same digest
+            first_line, first_digest = first_of[key]
+            if first_digest == digest:
+                report.unchanged += 1
+            else:
+                report.errors.append(RowError(
+                    line, "case_ref", f"{parsed.case_ref!r} of {message.observed_on} repeats "
+                                      f"line {first_line} with other content"))
+            return
+        first_of[key] = (line, digest)
         known = store.content_digest_of(*key)
         unchanged = known is not None and (known == digest
                                            or same_content(store.encoded_of(*key), message))
@@ -410,22 +414,11 @@ def import_csv(
                 report.elsewhere[other] += 1
                 continue
             parsed = parse_row(line, row, today, known_signals, month_first=order.month_first)
-            cells = _cells_digest(row)
-            key = (parsed.case_ref, parsed.observed_on)
-            first = first_of.get(key)
-            if first is not None:
-                if first[1] == cells:
-                    report.unchanged += 1
-                    continue
-                raise RowError(line, "case_ref", f"{parsed.case_ref!r} of "
-                                                 f"{parsed.observed_on.isoformat()} repeats "
-                                                 f"line {first[0]} with other content")
             left_out = refuse(parsed) if refuse else None
             if left_out:  # not remembered: a repeat of it is left out for the same reason
                 report.skipped[left_out.kind] += 1
                 report.skip_notes.append(RowNote(line, left_out.field, left_out.reason))
                 continue
-            first_of[key] = (line, cells)
         except RowError as error:
             chunk.append(error)
             continue

@@ -1597,7 +1597,7 @@ def test_a_utf16_file_without_its_byte_order_mark_is_named_as_such(store, encode
         run(b"case_ref,observed_on,given_names,surname,\x01x\n", store, encoder)
 
 
-# JOSÉ–MARIA in Windows-1252: É (C9) and the en dash (96) are also one UTF-8 character, ɖ
+# JOSÉ\u2013MARIA in Windows-1252: É (C9) and the en dash (96) are also one UTF-8 character, ɖ
 MISREAD_BYTES = b"JOS\xc9\x96MARIA"
 
 
@@ -1625,9 +1625,24 @@ def test_without_encoding_a_name_misread_from_windows_1252_refuses_its_row(store
         "a Windows-1252 file is read as UTF-8: import the file with --encoding windows-1252"]
 
 
-@pytest.mark.parametrize("name", ["Ana–Maria", "Юлия", "Ştefania", "Ελένη", "محمد",
+@pytest.mark.parametrize("name", ["Ana\u2013Maria", "Юлия", "Ştefania", "Ελένη", "محمد",
                                   "Nguyễn"])
 def test_a_utf8_file_of_names_said_to_be_windows_1252_is_still_refused(store, encoder, name):
     with pytest.raises(CsvFileError, match=r"^line 2: holds UTF-8 letters"):
         import_csv(csv_bytes([good("U-1", name)]), store, encoder, TODAY,
                    encoding="windows-1252")
+
+
+def test_a_row_repeated_in_another_spelling_in_one_file_is_unchanged_as_in_a_later_file(
+        store, encoder):
+    # before: "repeats line 2 with other content", where a later file counted it unchanged
+    respelled = [["D-1", "01-03-2026", "ANA\u200b MARIA", "POPESCU", "1998-03-14"],
+                 ["D-1", "2026-03-01 10:15", "ana maria", "Popescu", "14.03.1998"]]
+    report = run(csv_bytes([good("D-1"), *respelled]), store, encoder)
+    assert (report.imported, report.unchanged, report.errors) == (1, 2, [])
+    later = run(csv_bytes(respelled), store, encoder)
+    assert (later.imported, later.unchanged, later.errors) == (0, 2, [])
+    # other content is still refused, naming the first line
+    other = run(csv_bytes([good("D-2"), good("D-2", "Elena")]), store, encoder)
+    assert [str(error) for error in other.errors] == [
+        "line 3: case_ref: 'D-2' of 2026-03-01 repeats line 2 with other content"]
