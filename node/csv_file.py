@@ -188,7 +188,8 @@ def read_rows(text: str) -> Iterator[tuple[int, Row]]:
     Where the file cannot be read on (a cell over MAX_CELL_CHARS), a last Row says so
     and how many lines were not read: the rows before it are yielded all the same.
     """
-    text, skipped, hint = _above_header(text.removeprefix("\ufeff"))
+    # DOS wrote Ctrl-Z to end a text file, and some exports still do: no row
+    text, skipped, hint = _above_header(text.removeprefix("\ufeff").rstrip("\x1a"))
     delimiter = hint or _delimiter(text.partition("\n")[0])
     # global to the csv module; the same bound for every file, so set on every read
     csv.field_size_limit(MAX_CELL_CHARS)

@@ -47,6 +47,7 @@ _ZERO_DATE = re.compile(r"0{1,4}([-/.])0{1,2}(?:\1)0{1,4}(?:[ T]00:00(?::00)?)?|
 # A case system's own reference, kept as written so `node sightings` maps back to it:
 # "GM0363-2026-0042", "2026/0042", "Zaak 2026 #42 (her)". It starts with a letter or
 # digit, so it never reads as a spreadsheet formula.
+MAX_CASE_REF_CHARS = 64
 _CASE_REF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._/:#()+-]{0,63}$")
 # what inspection systems write for "not recorded"; read as an empty field
 _NULL_MARKERS = frozenset({"-", "--", "n/a", "n.v.t.", "nvt", "null", "none", "?"})
@@ -208,7 +209,8 @@ def _check_text(line: int, name: str, value: str, limit: int = MAX_FIELD_CHARS) 
         raise TextRefused(line, name, f"too long ({len(value)} characters, at most {limit})")
     if _CONTROL.search(value):
         raise TextRefused(line, name, "contains control characters")
-    if value.startswith(_FORMULA_START) and name != "phone":
+    # a phone number's + is its country code (="0612..." is read above as its text)
+    if value.startswith(_FORMULA_START) and not (name == "phone" and value[0] == "+"):
         raise TextRefused(line, name, "starts like a spreadsheet formula (=, +, -, @); refused")
     return value
 
@@ -480,7 +482,7 @@ def parse_row(line: int, row: dict[str, str], today: dt.date,
     """
     get = row.get
 
-    case_ref = _check_text(line, "case_ref", get("case_ref", ""))
+    case_ref = _check_text(line, "case_ref", get("case_ref", ""), MAX_CASE_REF_CHARS)
     if not case_ref:
         raise RowError(line, "case_ref", "required but empty")
     if not _CASE_REF.match(case_ref):
