@@ -6,6 +6,7 @@ Pure, as all normalisation (``normalise``): the result depends only on the input
 """
 
 import re
+import unicodedata
 
 from linkage.normalise import NOT_KNOWN, NormaliseError, fold, reject
 
@@ -30,6 +31,10 @@ _SEX_WORDS = {
     "x": ("X", "Other", "Anders", "Overig", "Divers", "Non-binary", "Nonbinary"),
 }  # fmt: skip
 _SEX = {fold(word): code for code, words in _SEX_WORDS.items() for word in words}
+# Hungarian "nő" (woman) and "női" (female), read before folding: folded, "nő" is "no",
+# which in an English form answers another question. Written with ö, õ or ô, as a
+# keyboard or a code page without ő writes it, the word is still unambiguous.
+_HUNGARIAN_WOMAN = frozenset({"nő", "nö", "nõ", "nô", "női", "nöi", "nõi", "nôi"})
 # "O" is the BRP's own code for onbekend (geslachtsaanduiding M, V, O); ISO 5218's 0 is
 # not known, 9 not applicable
 _SEX_NOT_KNOWN = frozenset({"u", "o", "unknown", "onbekend", "nvt", "n a", "na", "0", "9"})
@@ -41,9 +46,10 @@ def normalise_sex(text: str) -> str | None:
     Accepts what Dutch, Romanian, Bulgarian, Russian, Ukrainian, Hungarian, Polish,
     German and English documents or forms write, including abbreviations, and the
     ISO 5218 digits. "Unknown" and blanks mean "not recorded"; anything else is refused
-    rather than guessed.
-    Hungarian "nő" is not accepted: folded it is "no", which is not a sex.
+    rather than guessed. Hungarian "nő" is read with its accent only: "no" is not a sex.
     """
+    if unicodedata.normalize("NFC", text).strip().lower() in _HUNGARIAN_WOMAN:
+        return "f"
     key = fold(text)
     if not key or key in _SEX_NOT_KNOWN:
         return None

@@ -41,7 +41,7 @@ from zichtlijn.errors import CliError, failure_line
 from zichtlijn.home_dir import make_home
 from zichtlijn.keyfile import load_purpose_keys
 from zichtlijn.progress import Progress
-from zichtlijn.signal_catalogue import load_signals
+from zichtlijn.signal_catalogue import load_signals, node_signals
 from zichtlijn.transport import DEFAULT_DEADLINE_S, TlsFiles, secure_channel
 from zichtlijn.witness import read_vkey
 
@@ -116,7 +116,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     path = Path(args.file)
     data = path.read_bytes()
     today = dt.date.today()
-    known = load_signals(config.signals_file).codes if config.signals_file else None
+    known = node_signals(config.signals_file).codes
     store = NodeStore(config.db_path)
     progress = Progress(f"importing {path.name}")
     try:
@@ -333,8 +333,9 @@ def register(groups: argparse._SubParsersAction) -> None:
     init.add_argument("--log-key", help="the hub's log verifier key (hub home/log.vkey)")
     init.add_argument("--force", action="store_true", help="overwrite an existing node.toml")
     init.add_argument("--signals", metavar="FILE",
-                      help="signal catalogue (the hub's signals.toml); import then notes "
-                           "each code it does not list (kept, weighing 0 until listed)")
+                      help="signal catalogue (the hub's signals.toml; default: the one "
+                           "shipped); import sends only the codes it lists and leaves out, "
+                           "counted, every other word of the signals column")
     add_retention_months_argument(init, "the hub's")
     init.set_defaults(run=cmd_init)
 

@@ -35,7 +35,7 @@ class NodeConfig:
     epoch: int = 1
     batch_size: int = 500
     key_packages: Path | None = None  # directory of installed key packages
-    signals_file: Path | None = None  # the hub's signals.toml: unknown codes refused at import
+    signals_file: Path | None = None  # the hub's signals.toml (None: the shipped one)
     log_key: Path | None = None  # the hub's log.vkey: tree heads must be signed by it
     # log keys the hub replaced (`node trust-log-key`): (vkey line, the largest tree size
     # this node verified under it, the most it is trusted for)

@@ -12,6 +12,7 @@ import codecs
 import csv
 import io
 import re
+import unicodedata
 from collections.abc import Iterator
 
 COLUMNS = (
@@ -28,6 +29,26 @@ GEMEENTE_COLUMN = "gemeente"
 
 class CsvFileError(ValueError):
     """The file as a whole cannot be imported; nothing was stored."""
+
+
+class Row(dict[str, str]):
+    """One record's cells by column name, and where it lies in the file: a quoted cell
+    may hold line breaks, so a record may take several lines (`last_line`). `refused`:
+    (field, reason) when the record cannot be read as a row at all."""
+
+    def __init__(self, cells: dict[str, str], last_line: int,
+                 refused: tuple[str, str] | None = None) -> None:
+        super().__init__(cells)
+        self.last_line = last_line
+        self.refused = refused
+
+
+# The most characters one cell may hold as read (Python's csv stops at 131,072 and would
+# refuse the whole file): far above any value a row may keep (node/csv_import.py refuses a
+# cell over 200 characters for its row), low enough that a quote left open at the top
+# of a large export cannot pull all of it into one string. Past it, reading stops.
+MAX_CELL_CHARS = 4 * 1024 * 1024
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 # Checked on every field of every row: one regex scan in C instead of a Python loop
@@ -57,6 +78,52 @@ _UTF8_MULTIBYTE = re.compile(
     rb"|\xf4[\x80-\x8f][\x80-\xbf]{2}")
 
 
+# What a name or a place of this population is written with, of the characters UTF-8
+# writes in two bytes: Latin-1's letters, Latin Extended-A (ő, ş, ă, č), Romanian's
+# comma-below letters (ș, ț), the accents a decomposed letter carries, Greek, Cyrillic,
+# and the punctuation copy-paste brings (no-break space, soft hyphen, acute accent as an
+# apostrophe). A Windows-1252 capital with an accent followed by a Windows-1252 symbol is
+# two bytes that read as one other UTF-8 character (JOS\xc9\x96MARIA: É and an en dash
+# read as "ɖ"), of a block no name here is written in, between the letters of a Latin
+# name. Three-byte characters are no such sign: a Windows-1252 file would need three
+# high bytes in a row for one.
+_NAME_TEXT_2BYTE = re.compile("[\u00a0\u00ad\u00b4\u00b7\u00c0-\u00d6\u00d8-\u00f6"
+                              "\u00f8-\u017f\u0218-\u021b\u0300-\u030c\u0326-\u0328"
+                              "\u0370-\u03ff\u0400-\u052f]")
+_TWO_BYTE_UTF8 = re.compile("[\u0080-\u07ff]")
+_LATIN_LETTER = re.compile("[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u017f]")
+
+
+def implausible_text(text: str) -> bool:
+    """Whether `text` holds, beside a Latin letter, a character UTF-8 writes in two bytes
+    that no name or place of this population is written with: Windows-1252 bytes read as
+    UTF-8, most likely. A name wholly in another script (Arabic) is no such sign."""
+    for found in _TWO_BYTE_UTF8.finditer(text):
+        if _NAME_TEXT_2BYTE.match(found.group()):
+            continue
+        at = found.start()
+        if _LATIN_LETTER.match(text[at - 1: at] if at else "") or _LATIN_LETTER.match(
+                text, at + 1):
+            return True
+    return False
+
+
+def _plausibly_utf8(data: bytes) -> re.Match[bytes] | None:
+    """The first UTF-8 character of `data` when its UTF-8 characters are what names and
+    places are written with (`implausible_text`); None when there is none, or when one
+    is Windows-1252 read as UTF-8."""
+    first = _UTF8_MULTIBYTE.search(data)
+    if first is None or implausible_text(data.decode("utf-8", "surrogateescape")):
+        return None
+    return first
+
+
+def read_as_utf8(data: bytes, encoding: str) -> bool:
+    """Whether decode_csv reads `data` as UTF-8 (not as UTF-16, which says so)."""
+    return encoding == "utf-8" and not data.startswith((codecs.BOM_UTF16_LE,
+                                                        codecs.BOM_UTF16_BE))
+
+
 def decode_csv(data: bytes, encoding: str = "utf-8") -> str:
     """The file's text. Bytes the encoding cannot read are kept as U+DC80..U+DCFF, so
     the rows holding them are refused by name, not the file.
@@ -64,8 +131,12 @@ def decode_csv(data: bytes, encoding: str = "utf-8") -> str:
     A file that starts with a UTF-16 byte-order mark (Excel's "Unicode text") is read
     as UTF-16. Windows-1252 is read only as the operator says, never guessed: Central and East
     European Windows (1250, 1251) write the same bytes for other letters (ş, č, Cyrillic),
-    which a guess would misread silently. A file said to be Windows-1252 that holds a
-    UTF-8 letter is refused: it is UTF-8, and would be misread (é as Ã©).
+    which a guess would misread silently. A file said to be Windows-1252 is read so,
+    unless its bytes read as UTF-8 name text, every UTF-8 character of it one a name or
+    place is written with: then it is UTF-8 and would be misread (é as Ã©), and is
+    refused. Two Windows-1252 characters that happen to be one UTF-8 character of
+    another block (É and an en dash read as "ɖ") do not make it UTF-8 (until 2026-12-07
+    they did).
     """
     if encoding not in ENCODINGS:
         raise CsvFileError(f"unknown encoding {encoding!r} (known: {', '.join(ENCODINGS)})")
@@ -73,7 +144,7 @@ def decode_csv(data: bytes, encoding: str = "utf-8") -> str:
         # Excel's "Unicode text": UTF-16 says so in its first two bytes, whatever the
         # operator said; a broken last byte becomes U+FFFD, which refuses its row
         return data.decode("utf-16", errors="replace")
-    if encoding == "windows-1252" and (utf8 := _UTF8_MULTIBYTE.search(data)):
+    if encoding == "windows-1252" and (utf8 := _plausibly_utf8(data)):
         line = data.count(b"\n", 0, utf8.start()) + 1
         raise CsvFileError(f"line {line}: holds UTF-8 letters, so the file is UTF-8, not "
                            "Windows-1252: import it without --encoding")
@@ -108,11 +179,20 @@ def _delimiter(header: str) -> str:
     return ";" if ";" in header and "," not in header else ","
 
 
-def read_rows(text: str) -> Iterator[tuple[int, dict[str, str]]]:
+def read_rows(text: str) -> Iterator[tuple[int, Row]]:
     """Yield (line number, row) pairs of a decoded file; raise CsvFileError for a bad
-    header. Line numbers are the file's, lines above the header counted."""
-    text, skipped, hint = _above_header(text.removeprefix("\ufeff"))
+    header. Line numbers are the file's, lines above the header counted.
+
+    A record that cannot be read as a row (too many or too few fields, or a quote left
+    open that took the following rows into a cell) comes as a Row with `refused` set.
+    Where the file cannot be read on (a cell over MAX_CELL_CHARS), a last Row says so
+    and how many lines were not read: the rows before it are yielded all the same.
+    """
+    # DOS wrote Ctrl-Z to end a text file, and some exports still do: no row
+    text, skipped, hint = _above_header(text.removeprefix("\ufeff").rstrip("\x1a"))
     delimiter = hint or _delimiter(text.partition("\n")[0])
+    # global to the csv module; the same bound for every file, so set on every read
+    csv.field_size_limit(MAX_CELL_CHARS)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
     header_line = skipped + 1
     try:
@@ -121,40 +201,127 @@ def read_rows(text: str) -> Iterator[tuple[int, dict[str, str]]]:
         raise CsvFileError("empty file: expected a header row") from None
     except csv.Error as exc:
         raise CsvFileError(f"line {header_line}: unreadable header ({exc})") from None
-    # "Date of birth" and "date-of-birth" name the column date_of_birth
-    names = [_HEADER_GAP.sub("_", h.strip().lower()) for h in header]
-    while names and not names[-1]:  # a spreadsheet's empty columns after the last one
-        names.pop()
-    if any(has_undecodable(n) for n in names):
-        raise CsvFileError(f"line {header_line}: header is not valid UTF-8")
-    duplicated = sorted({n for n in names if names.count(n) > 1})
-    if duplicated:
-        raise CsvFileError(f"line {header_line}: column(s) named twice: "
-                           f"{', '.join(duplicated)}")
-    unknown = [n for n in names if n not in COLUMNS and n != GEMEENTE_COLUMN]
-    if unknown:
-        raise CsvFileError(f"line {header_line}: unknown column(s): {', '.join(unknown)} "
-                           f"(allowed: {', '.join(COLUMNS)}, {GEMEENTE_COLUMN})")
-    missing = [c for c in REQUIRED if c not in names]
-    if missing:
-        raise CsvFileError(f"line {header_line}: missing required column(s): "
-                           f"{', '.join(missing)}")
+    names = _column_names(header, header_line)
     previous_end = reader.line_num
     while True:
+        line = skipped + previous_end + 1
         try:
             values = next(reader)
         except StopIteration:
             return
         except csv.Error as exc:
-            raise CsvFileError(f"line {skipped + previous_end + 1}: unreadable CSV ({exc})"
-                               ) from None
-        line = skipped + previous_end + 1
+            total = skipped + len(_LINE_BREAK.findall(text)) + (
+                not text.endswith(("\n", "\r")))
+            yield line, Row({}, total, ("file", _stopped(exc, line, total)))
+            return
         previous_end = reader.line_num
+        last = skipped + previous_end
         if not values or all(not v.strip() for v in values):
             continue
         if len(values) > len(names) and not any(v.strip() for v in values[len(names):]):
             values = values[: len(names)]  # empty cells after the last column
+        taken = _taken_lines(values, line, last, delimiter) if last > line else None
         if len(values) != len(names):
-            yield line, {"__width__": f"has {len(values)} fields, the header has {len(names)}"}
+            probably = (f": a quote left open at line {taken[1]} probably took "
+                        f"{_lines(taken[2], taken[3])} into one field" if taken else "")
+            yield line, Row({}, last, ("row", f"has {len(values)} fields, the header has "
+                                              f"{len(names)}{probably}"))
             continue
-        yield line, dict(zip(names, values, strict=True))
+        if taken:
+            yield line, Row({}, last, (names[taken[0]], (
+                f"holds line breaks: a quote left open at line {taken[1]} took "
+                f"{_lines(taken[2], taken[3])} into this field")))
+            continue
+        yield line, Row(dict(zip(names, values, strict=True)), last)
+
+
+def _column_names(header: list[str], header_line: int) -> list[str]:
+    """The header's column names; CsvFileError when the line is no header this import
+    reads. Cells are shown only when the line is evidently a header (it names a column at
+    least): a file without one has a row of data there, a name and a date of birth."""
+    where = f"line {header_line}"
+    if nuls := "".join(header).count("\x00"):
+        # UTF-16 read as UTF-8: a NUL beside every letter of the header
+        raise CsvFileError(f"{where}: {_NULS}" if 3 * nuls >= len("".join(header)) else
+                           f"{where}: header holds NUL bytes (\\x00); save the file as \"CSV "
+                           "UTF-8\" and import it again")
+    # "Date of birth" and "date-of-birth" name the column date_of_birth
+    names = [_HEADER_GAP.sub("_", h.strip().lower()) for h in header]
+    while names and not names[-1]:  # a spreadsheet's empty columns after the last one
+        names.pop()
+    if any(has_undecodable(n) for n in names):
+        raise CsvFileError(f"{where}: header is not valid UTF-8")
+    known = [n for n in names if n in COLUMNS or n == GEMEENTE_COLUMN]
+    if not known and not any(_INVISIBLE.sub("", n) in COLUMNS for n in names):
+        raise CsvFileError(f"{where}: no header row: none of its {len(names)} cells is a "
+                           f"column name ({', '.join(REQUIRED)}, ...)")
+    duplicated = sorted({n for n in known if names.count(n) > 1})
+    if duplicated:
+        raise CsvFileError(f"{where}: column(s) named twice: {', '.join(duplicated)}")
+    nameless = [str(k) for k, n in enumerate(names, start=1) if not n]
+    if nameless:
+        which = (f"column {nameless[0]} has" if len(nameless) == 1 else
+                 f"columns {', '.join(nameless)} have")
+        raise CsvFileError(f"{where}: {which} no name (name the column, or delete it if it "
+                           "is empty)")
+    invisible = [f"{_INVISIBLE.sub('', n)} (holds {_invisible_named(n)})" for n in names
+                 if n not in known and _INVISIBLE.search(n)]
+    if invisible:
+        raise CsvFileError(f"{where}: column name(s) holding a character that prints as "
+                           f"nothing: {', '.join(invisible)}; type the name again")
+    unknown = [_shown(n) for n in names if n not in known]
+    if unknown:
+        raise CsvFileError(f"{where}: unknown column(s): {', '.join(unknown)} "
+                           f"(allowed: {', '.join(COLUMNS)}, {GEMEENTE_COLUMN})")
+    missing = [c for c in REQUIRED if c not in names]
+    if missing:
+        raise CsvFileError(f"{where}: missing required column(s): {', '.join(missing)}")
+    return names
+
+
+_NULS = ("holds NUL bytes (\\x00): the file looks like UTF-16 without its byte-order "
+         "mark; save it as \"CSV UTF-8\" (or Excel's \"Unicode text\") and import it again")
+# what copy-paste or a tool leaves in a name and prints as nothing: Unicode's format
+# characters (zero-width space and joiners, direction marks, a byte-order mark) and kin
+_INVISIBLE = re.compile("[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f"
+                        "\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f"
+                        "\ufeff\uffa0]")
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+def _invisible_named(name: str) -> str:
+    return ", ".join(dict.fromkeys(f"U+{ord(ch):04X} {unicodedata.name(ch, 'unnamed')}"
+                                   for ch in _INVISIBLE.findall(name)))
+
+
+def _shown(name: str) -> str:
+    """A column name as it can be read in a terminal: control characters escaped."""
+    return _UNPRINTABLE.sub(lambda found: f"\\x{ord(found.group()):02x}", name)
+
+
+def _lines(first: int, last: int) -> str:
+    return f"line {first}" if first == last else f"lines {first}-{last}"
+
+
+def _taken_lines(values: list[str], line: int, last: int,
+                 delimiter: str) -> tuple[int, int, int, int] | None:
+    """(field index, line its quote opened, first and last line it took) of the first
+    cell whose line breaks hold lines that look like rows of this file (two separators or
+    more): a quote left open took them in. A cell of several lines that do not, such as
+    Excel's Alt+Enter between a place and its country, is read (as one line)."""
+    at = line
+    for k, value in enumerate(values):
+        pieces = _LINE_BREAK.split(value)
+        if len(pieces) > 1 and any(piece.count(delimiter) >= 2 for piece in pieces[1:]):
+            return k, at, at + 1, min(at + len(pieces) - 1, last)
+        at += len(pieces) - 1
+    return None
+
+
+def _stopped(exc: csv.Error, line: int, total: int) -> str:
+    """Why reading stopped at `line` of a file of `total` lines (never the text)."""
+    reason = (f"a cell of more than {MAX_CELL_CHARS:,} characters (a quote left open "
+              "probably took the rest of the file into it)"
+              if "field limit" in str(exc) else f"unreadable CSV ({exc})")
+    return (f"{reason}: reading stopped at line {line}, its {total - line + 1} line(s) to "
+            "the end of the file not read; the rows above are kept")

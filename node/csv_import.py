@@ -28,7 +28,8 @@ from linkage.identifiers import (
 from linkage.normalise import NOT_KNOWN, NormaliseError, fold, name_words
 from node.as_written import document_without_label, name_as_meant, place_name
 from node.csv_file import has_undecodable
-from zichtlijn.wire import MAX_SIGNALS, SETTINGS, SIGNAL_CODE
+from zichtlijn.signal_catalogue import shipped_signals
+from zichtlijn.wire import MAX_SIGNALS, SETTINGS
 
 IDENTITY_FIELDS = frozenset({
     "given_names", "surname", "date_of_birth", "sex", "nationality", "place_of_birth",
@@ -46,6 +47,7 @@ _ZERO_DATE = re.compile(r"0{1,4}([-/.])0{1,2}(?:\1)0{1,4}(?:[ T]00:00(?::00)?)?|
 # A case system's own reference, kept as written so `node sightings` maps back to it:
 # "GM0363-2026-0042", "2026/0042", "Zaak 2026 #42 (her)". It starts with a letter or
 # digit, so it never reads as a spreadsheet formula.
+MAX_CASE_REF_CHARS = 64
 _CASE_REF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._/:#()+-]{0,63}$")
 # what inspection systems write for "not recorded"; read as an empty field
 _NULL_MARKERS = frozenset({"-", "--", "n/a", "n.v.t.", "nvt", "null", "none", "?"})
@@ -92,6 +94,7 @@ _BRACKETED = re.compile(r"\s*[(\[][^)\]]*[)\]]")
 
 
 NOT_UTF8 = "not valid UTF-8"
+UNLISTED_SIGNALS = "code(s) not in the signal catalogue"
 CONTROL_KEPT = ("the control is kept without it; the alerts read it, so correct it "
                 "(`node correct`)")
 _SETTING_GAPS = re.compile(r"[\s_-]+")
@@ -100,14 +103,21 @@ _SETTING_GAPS = re.compile(r"[\s_-]+")
 _SIGNAL_SEPARATOR = re.compile(r"[;,|\s]+")
 
 
+def where(line: int, end: int = 0) -> str:
+    """`line 7`, or `lines 7-9` for a record that takes several lines (a quoted cell
+    holding line breaks)."""
+    return f"lines {line}-{end}" if end > line else f"line {line}"
+
+
 @dataclass(frozen=True)
 class RowError(ValueError):
     line: int
     field: str
     reason: str
+    end: int = 0  # the record's last line, when it takes more than one
 
     def __str__(self) -> str:
-        return f"line {self.line}: {self.field}: {self.reason}"
+        return f"{where(self.line, self.end)}: {self.field}: {self.reason}"
 
 
 class TextRefused(RowError):
@@ -121,11 +131,13 @@ class RowNote:
     line: int
     field: str
     note: str
-    # the signal code a `signals` note is about, when the catalogue does not list it
-    uncatalogued: str | None = None
+    # how many words of a `signals` cell the catalogue does not list (left out, never
+    # their text: free text there may be a name or a date of birth)
+    uncatalogued: int = 0
+    end: int = 0  # the record's last line, when it takes more than one
 
     def __str__(self) -> str:
-        return f"line {self.line}: {self.field}: {self.note}"
+        return f"{where(self.line, self.end)}: {self.field}: {self.note}"
 
 
 @dataclass
@@ -197,7 +209,8 @@ def _check_text(line: int, name: str, value: str, limit: int = MAX_FIELD_CHARS) 
         raise TextRefused(line, name, f"too long ({len(value)} characters, at most {limit})")
     if _CONTROL.search(value):
         raise TextRefused(line, name, "contains control characters")
-    if value.startswith(_FORMULA_START) and name != "phone":
+    # a phone number's + is its country code (="0612..." is read above as its text)
+    if value.startswith(_FORMULA_START) and not (name == "phone" and value[0] == "+"):
         raise TextRefused(line, name, "starts like a spreadsheet formula (=, +, -, @); refused")
     return value
 
@@ -218,13 +231,8 @@ FIELD_DROPPED = "the row is kept without it (`node correct` can add it)"
 COMPANION_DROPPED = "the row is kept without the companion (`node correct` can add him)"
 
 
-def uncatalogued_code(note: RowNote) -> str | None:
-    """The signal code a note says the catalogue does not list, or None."""
-    return note.uncatalogued
-
-
 def _kept_without(error: RowError, notes: list[RowNote] | None,
-                  kept: str = FIELD_DROPPED, uncatalogued: str | None = None) -> None:
+                  kept: str = FIELD_DROPPED) -> None:
     """Keep the row without the value `error` is about and say so; without `notes`, refuse.
 
     An export's row is kept: a control refused for a misread phone or date of birth is a
@@ -234,7 +242,7 @@ def _kept_without(error: RowError, notes: list[RowNote] | None,
     """
     if notes is None:
         raise error
-    notes.append(RowNote(error.line, error.field, f"{error.reason}: {kept}", uncatalogued))
+    notes.append(RowNote(error.line, error.field, f"{error.reason}: {kept}"))
 
 
 def _check_name(line: int, name: str, value: str) -> str:
@@ -286,14 +294,13 @@ class _Sample:
     text: str
 
     def __str__(self) -> str:
-        # a date of birth is identity: named by line and field, never by its value
-        said = f"{self.field} {self.text}" if self.field not in IDENTITY_FIELDS else self.field
-        return f"line {self.line} ({said})"
+        # named by line and field, never by its value: a date of birth is identity, and
+        # so is an observed_on of an export that swapped its columns
+        return f"line {self.line} ({self.field})"
 
 
 def _first_sample(found: _Sample | None, sample: _Sample) -> _Sample:
-    """The first sample, or the first of observed_on once there is one: its value may be
-    shown."""
+    """The first sample, or the first of observed_on once there is one."""
     if found is None or (found.field in IDENTITY_FIELDS
                          and sample.field not in IDENTITY_FIELDS):
         return sample
@@ -347,7 +354,8 @@ def _parse_date(line: int, name: str, value: str, time_of_day: bool = False,
         if name in IDENTITY_FIELDS:
             # the parser's reason quotes parts of the date, which is identity data here
             raise RowError(line, name, "not a valid date (use DD-MM-YYYY or YYYY-MM-DD)") from None
-        raise RowError(line, name, f"{value!r}: {exc.reason}") from None
+        # never the value: an export that swapped its columns has a date of birth here
+        raise RowError(line, name, f"{exc.reason} (use DD-MM-YYYY or YYYY-MM-DD)") from None
 
 
 def _date_of_birth(line: int, name: str, value: str, observed_on: dt.date,
@@ -460,7 +468,8 @@ def _phones(line: int, value: str, nationality: str | None,
 def parse_row(line: int, row: dict[str, str], today: dt.date,
               known_signals: frozenset[str] | None = None, *,
               strict: bool = False, month_first: bool = False) -> ParsedSighting:
-    """One checked row; `known_signals` (the signal catalogue) refuses other codes.
+    """One checked row; `known_signals`: the codes of the node's signal catalogue (the
+    shipped one when None), the only ones kept.
 
     What makes a row a control (case reference, date, a name) and what the alerts read
     (setting, licence, signal codes) refuse it when unreadable. Any other value that
@@ -471,11 +480,9 @@ def parse_row(line: int, row: dict[str, str], today: dt.date,
     a formula, too long) always refuses the row. `month_first`: the file writes its dates
     of numbers month first (file_date_order).
     """
-    if "__width__" in row:
-        raise RowError(line, "row", row["__width__"])
     get = row.get
 
-    case_ref = _check_text(line, "case_ref", get("case_ref", ""))
+    case_ref = _check_text(line, "case_ref", get("case_ref", ""), MAX_CASE_REF_CHARS)
     if not case_ref:
         raise RowError(line, "case_ref", "required but empty")
     if not _CASE_REF.match(case_ref):
@@ -487,10 +494,13 @@ def parse_row(line: int, row: dict[str, str], today: dt.date,
         raise RowError(line, "observed_on", "required but empty")
     observed_on = _parse_date(line, "observed_on", observed_text, time_of_day=True,
                               month_first=month_first)
+    # the reasons never quote the date: in an export that swapped its columns it is a
+    # date of birth
     if observed_on > today:
-        raise RowError(line, "observed_on", f"{observed_text!r} is in the future")
+        raise RowError(line, "observed_on", "in the future")
     if observed_on < EARLIEST_SIGHTING:
-        raise RowError(line, "observed_on", f"{observed_text!r} is before 2000")
+        raise RowError(line, "observed_on", "before 2000 (is this column the date of the "
+                                            "control?)")
 
     parts = {part: _check_name(line, part, get(part, "")) for part in ("given_names",
                                                                        "surname")}
@@ -510,6 +520,8 @@ def parse_row(line: int, row: dict[str, str], today: dt.date,
              for part, value in parts.items() if not value]
     kept_without = None if strict else notes
 
+    if known_signals is None:
+        known_signals = shipped_signals().codes
     setting, licensed, signals = _control(line, get, known_signals, kept_without)
     born = _date_of_birth(line, "date_of_birth", get("date_of_birth", ""), observed_on,
                           kept_without, month_first)
@@ -544,7 +556,7 @@ def _setting(text: str) -> str | None:
     return named.pop() if len(named) == 1 else text
 
 
-def _control(line: int, get: Callable[[str, str], str], known_signals: frozenset[str] | None,
+def _control(line: int, get: Callable[[str, str], str], known_signals: frozenset[str],
              notes: list[RowNote] | None) -> tuple[str | None, bool | None, tuple[str, ...]]:
     """The control's setting, licence and signal codes.
 
@@ -552,8 +564,7 @@ def _control(line: int, get: Callable[[str, str], str], known_signals: frozenset
     refused where someone types it, who can type it again). Refusing the row would lose
     more than the value: the control itself, which the carousel and network rules count
     whatever its setting and signals. The note says what to correct (`node correct`).
-    A well-formed code the catalogue does not list is kept as written and weighs 0 until
-    the catalogue lists it.
+    A word of `signals` the catalogue does not list is left out, counted, never quoted.
     """
     setting = _setting(_check_text(line, "setting", get("setting", "")).lower())
     if setting and setting not in SETTINGS:
@@ -574,17 +585,18 @@ def _control(line: int, get: Callable[[str, str], str], known_signals: frozenset
                       notes, CONTROL_KEPT)
 
     signals_text = _check_text(line, "signals", get("signals", ""), 1000)
-    signals = []
-    for code in sorted(set(signal_codes(signals_text))):
-        if not SIGNAL_CODE.match(code):
-            _kept_without(RowError(line, "signals", f"{code!r} is not a signal code"), notes,
-                          CONTROL_KEPT)
-            continue
-        if known_signals is not None and code not in known_signals:
-            _kept_without(RowError(line, "signals",
-                                   f"{code!r} is not in the signal catalogue"), notes,
-                          "kept; it weighs 0 in the alerts until signals.toml lists it", code)
-        signals.append(code)
+    words = set(signal_codes(signals_text))
+    signals = sorted(words & known_signals)
+    if unlisted := len(words) - len(signals):
+        # Only a catalogued code is stored and sent: exports put free text in this column
+        # ("loverboy, Popescu 14-05-1998"), and every other word of it may be a name or a
+        # date of birth, so none is kept, sent or quoted, only counted
+        if notes is None:
+            raise RowError(line, "signals", f"{unlisted} {UNLISTED_SIGNALS}; enter only "
+                                            "codes the catalogue lists")
+        notes.append(RowNote(line, "signals", f"{unlisted} {UNLISTED_SIGNALS} left out (not "
+                                              "sent); add them to signals.toml on hub and "
+                                              "nodes if they are signal codes", unlisted))
     if len(signals) > MAX_SIGNALS:  # free text, most likely; the hub holds no more
         _kept_without(RowError(line, "signals", f"{len(signals)} codes, more than "
                                                 f"{MAX_SIGNALS}"), notes,

@@ -3,22 +3,28 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import TypeVar
 
 from linkage.encode import Encoder
-from node.csv_file import GEMEENTE_COLUMN, decode_csv, read_rows
+from node.csv_file import (
+    GEMEENTE_COLUMN,
+    decode_csv,
+    implausible_text,
+    read_as_utf8,
+    read_rows,
+)
 from node.csv_import import (
+    IDENTITY_FIELDS,
     NOT_UTF8,
     ParsedSighting,
     RowError,
     RowNote,
     file_date_order,
     parse_row,
-    uncatalogued_code,
 )
 from node.epoch_views import same_as_packed, same_content
 from node.retention import PAST_RETENTION, Refusal
@@ -33,6 +39,10 @@ Progress = Callable[[int], None]
 # how the import counts a row of a control `node correct` changed, as retention.LeftOut's
 # kinds are counted: the export keeps the old row, and the node's correction is the truth
 CORRECTED_AT_NODE = "corrected at the node"
+Said = TypeVar("Said", RowError, RowNote)
+# never the value: it is identity, and misread besides
+MISREAD = ("holds a character no name or place is written with, as when a Windows-1252 "
+           "file is read as UTF-8: import the file with --encoding windows-1252")
 
 
 @dataclass
@@ -61,7 +71,7 @@ class ImportReport:
         back = (f" ({self.taken_back} of them already at the hub: their UUIDs taken back)"
                 if self.taken_back else "")
         said = (f"imported {self.imported}{back}, unchanged {self.unchanged}, "
-                f"rejected {self.rejected}")
+                f"rejected {self.rejected}{self._rejected_lines()}")
         skipped = [f"{n} {kind}" for kind, n in sorted(self.skipped.items())]
         if self.elsewhere:
             skipped.append(f"{sum(self.elsewhere.values())} of other municipalities ("
@@ -72,6 +82,20 @@ class ImportReport:
         noted = len({note.line for note in self.notes})
         # a kept row's note is easy to miss among refusals: say how many rows carry one
         return f"{said}; {noted} kept with a note" if noted else said
+
+    def _rejected_lines(self) -> str:
+        """The refused records that took several lines, so that a count of records does
+        not hide the lines refused with them (a quote left open takes in the rows after
+        it): ` (lines 2-4 as one record)`."""
+        several = [f"{error.line}-{error.end}" for error in self.errors
+                   if error.end > error.line]
+        if not several:
+            return ""
+        shown = ", ".join(several[:5]) + (f" and {len(several) - 5} more" if len(several) > 5
+                                          else "")
+        lines = sum(max(error.end, error.line) - error.line + 1 for error in self.errors)
+        each = "as one record" if len(several) == 1 else "each as one record"
+        return f" ({lines} lines; lines {shown} {each})"
 
     def note_lines(self, shown: int = 3) -> list[str]:
         """The notes in file order, each kind (field and note) at most `shown` times; then
@@ -107,14 +131,16 @@ class ImportReport:
                          "control is kept no longer than that; the period is node.toml's "
                          "[retention] months, set by `node init --retention-months` (README "
                          "\"AVG\")")
-        by_line = {(note.line, code) for note in self.notes
-                   if (code := uncatalogued_code(note)) is not None}
-        uncatalogued = sorted({code for _, code in by_line})
-        if uncatalogued:
-            rows = len({line for line, _ in by_line})
-            found.append(f"{rows} row(s) carry signal code(s) the catalogue does not list "
-                         f"({', '.join(uncatalogued)}): kept as written, they weigh 0 in the "
-                         "alerts until signals.toml lists them, at the hub and here (README "
+        unlisted = sorted({note.line: note.uncatalogued for note in self.notes
+                           if note.uncatalogued}.items())
+        if unlisted:
+            # counted and placed by line, never quoted: such a word may be a name
+            words = sum(n for _, n in unlisted)
+            found.append(f"{len(unlisted)} row(s) carry {words} word(s) in signals that the "
+                         "signal catalogue does not list, left out and not sent "
+                         f"({_lines_said([line for line, _ in unlisted])}): if some are "
+                         "signal codes, list them in signals.toml at the hub and every node "
+                         "and add them to those controls with `node correct` (README "
                          "\"Match alerts for the RIEC\")")
         if self.shared_case_refs:
             found.append(f"{self.shared_case_refs} row(s) share their case_ref with a "
@@ -122,6 +148,15 @@ class ImportReport:
                          "control of its own; name the date with --on to withdraw "
                          "or correct one (README \"CSV import\")")
         return found
+
+
+def _lines_said(lines: list[int], shown: int = 10) -> str:
+    """`line 7`, `lines 2, 5, 9`, or the first `shown` of them and how many more."""
+    if len(lines) == 1:
+        return f"line {lines[0]}"
+    said = ", ".join(str(line) for line in lines[:shown])
+    more = len(lines) - shown
+    return f"lines {said}" + (f" and {more} more up to line {lines[-1]}" if more > 0 else "")
 
 
 def _held_at_hub(message: encoding_pb2.EncodedSighting,
@@ -244,12 +279,6 @@ def gemeente_code(written: str) -> str | None:
     return code if GEMEENTE_CODE.match(code) else None
 
 
-def _cells_digest(row: dict[str, str]) -> bytes:
-    """Equal for rows that say the same, cell for cell (spaces around a cell ignored)."""
-    canonical = "\x1f".join(f"{name}\x1e{row[name].strip()}" for name in sorted(row))
-    return hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).digest()
-
-
 def import_csv(
     data: bytes,
     store: NodeStore,
@@ -275,10 +304,11 @@ def import_csv(
     report = ImportReport()
     hub_only = store.hub_only_by_day()  # empty unless the node was restored (recover.py)
     corrected = store.corrections()  # few: the controls `node correct` changed
-    # (case_ref, date) -> (line, digest of its cells): a row repeated word for word
-    # counts as unchanged, as it does when it comes again in a later file; the digest
-    # never leaves this function
-    first_of: dict[tuple[str, dt.date], tuple[int, bytes]] = {}
+    # (case_ref, date) -> (line, digest of its sighting as encoded): a row repeated in
+    # the file counts as unchanged when it says the same, however spelled (another date
+    # format, upper case, a zero-width space), as it does when it comes again in a later
+    # file; the digest never leaves this function
+    first_of: dict[tuple[str, str], tuple[int, bytes]] = {}
     shared: set[str] = set()  # case_refs stored by this import
     pending: list[dict] = []
     seen_rows = 0
@@ -307,6 +337,16 @@ def import_csv(
                   message: encoding_pb2.EncodedSighting) -> None:
         digest = wire.sighting_digest(message)
         key = (parsed.case_ref, message.observed_on)
+        if key in first_of:  # one encoder for the file: the same content, the same digest
+            first_line, first_digest = first_of[key]
+            if first_digest == digest:
+                report.unchanged += 1
+            else:
+                report.errors.append(RowError(
+                    line, "case_ref", f"{parsed.case_ref!r} of {message.observed_on} repeats "
+                                      f"line {first_line} with other content"))
+            return
+        first_of[key] = (line, digest)
         known = store.content_digest_of(*key)
         unchanged = known is not None and (known == digest
                                            or same_content(store.encoded_of(*key), message))
@@ -351,6 +391,12 @@ def import_csv(
     # read once: the order of 8/12/2026 is the file's, not the row's, and so is whether it
     # is an export of several municipalities, so all its rows are looked at first
     rows = list(read_rows(decode_csv(data, encoding)))
+    # records of several lines (a quoted cell holding line breaks), by first line: what
+    # is said of one names all its lines
+    ends = {line: row.last_line for line, row in rows if row.last_line > line}
+    # a Windows-1252 file whose bytes happen to be UTF-8 (JOSÉ and an en dash): read as
+    # UTF-8 its letters are others, refused by row where they could be no one's name
+    utf8 = read_as_utf8(data, encoding)
     order = file_date_order(rows)
     report.date_note = order.note
     several = _names_others(rows, gemeente)
@@ -361,27 +407,20 @@ def import_csv(
     for line, row in rows:
         seen_rows += 1
         try:
+            if row.refused:
+                raise RowError(line, *row.refused)
+            if utf8 and (misread := _misread_field(row)):
+                raise RowError(line, misread, MISREAD)
             other = _other_gemeente(line, row, gemeente, report, several)
             if other:
                 report.elsewhere[other] += 1
                 continue
             parsed = parse_row(line, row, today, known_signals, month_first=order.month_first)
-            cells = _cells_digest(row)
-            key = (parsed.case_ref, parsed.observed_on)
-            first = first_of.get(key)
-            if first is not None:
-                if first[1] == cells:
-                    report.unchanged += 1
-                    continue
-                raise RowError(line, "case_ref", f"{parsed.case_ref!r} of "
-                                                 f"{parsed.observed_on.isoformat()} repeats "
-                                                 f"line {first[0]} with other content")
             left_out = refuse(parsed) if refuse else None
             if left_out:  # not remembered: a repeat of it is left out for the same reason
                 report.skipped[left_out.kind] += 1
                 report.skip_notes.append(RowNote(line, left_out.field, left_out.reason))
                 continue
-            first_of[key] = (line, cells)
         except RowError as error:
             chunk.append(error)
             continue
@@ -393,4 +432,21 @@ def import_csv(
     flush()
     if progress:
         progress(seen_rows)
+    if ends:
+        report.errors = [_ranged(error, ends) for error in report.errors]
+        report.notes = [_ranged(note, ends) for note in report.notes]
+        report.skip_notes = [_ranged(note, ends) for note in report.skip_notes]
     return report
+
+
+def _misread_field(row: dict[str, str]) -> str | None:
+    """The first identity field holding a character no name or place here is written with
+    (node.csv_file.implausible_text), or None."""
+    return next((name for name, value in row.items() if name in IDENTITY_FIELDS
+                 and not value.isascii() and implausible_text(value)), None)
+
+
+def _ranged(said: Said, ends: dict[int, int]) -> Said:
+    """`said` naming every line of its record (`lines 2-4`) when the record takes several."""
+    end = ends.get(said.line, 0)
+    return replace(said, end=end) if end > said.end else said

@@ -16,7 +16,7 @@ from node.identity_input import CORRECTION_FIELDS, check_at_prompt, prompting, r
 from node.store import NodeStore
 from zichtlijn.arg_types import positive_seconds
 from zichtlijn.errors import CliError
-from zichtlijn.signal_catalogue import load_signals
+from zichtlijn.signal_catalogue import node_signals
 from zichtlijn.transport import secure_channel
 
 KEPT = ("observed_on", "setting", "licensed", "signals")
@@ -89,7 +89,7 @@ def cmd_correct(args: argparse.Namespace, home: Path) -> int:
             if flag is not None:
                 values[name] = flag
         encoders = Keyring(config, store).encoders(default_schema(), today)
-        known = load_signals(config.signals_file).codes if config.signals_file else None
+        known = node_signals(config.signals_file).codes
         refuse = retention.refusal(store, today, retention.retention_months(home))
         with secure_channel(config.hub, config.tls) as channel:
             # a refused field is typed again at the prompt: it is checked before the hub is asked

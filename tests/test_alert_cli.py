@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -159,7 +160,7 @@ def test_hub_evaluate_on_demand_finds_nothing_new_twice(tmp_path, pki, hub, caro
 # -- signal codes outside the catalogue -----------------------------------------------------
 
 
-def test_node_with_the_catalogue_keeps_a_row_with_an_unknown_code_and_says_so(
+def test_node_with_the_catalogue_keeps_a_row_with_an_unknown_code_without_it_and_says_so(
         tmp_path, pki, secret_file, capsys):
     home = tmp_path / "node"
     assert cli.main(["node", "init", "--home", str(home), "--gemeente", "GM0363", "--hub",
@@ -174,13 +175,15 @@ def test_node_with_the_catalogue_keeps_a_row_with_an_unknown_code_and_says_so(
     code, out, err = run(capsys, "node", "import", "--home", str(home), str(data))
     assert code == 0  # the control is kept: the carousel counts it whatever its signals
     note, advice = err.splitlines()
-    assert note == ("controls.csv: line 2: signals: 'loverboy' is not in the signal catalogue: "
-                    "kept; it weighs 0 in the alerts until signals.toml lists it")
-    assert advice.startswith("controls.csv: 1 row(s) carry signal code(s) the catalogue does "
-                             "not list (loverboy): kept as written")
+    assert note == ("controls.csv: line 2: signals: 1 code(s) not in the signal catalogue "
+                    "left out (not sent); add them to signals.toml on hub and nodes if they "
+                    "are signal codes")
+    assert advice.startswith("controls.csv: 1 row(s) carry 1 word(s) in signals that the "
+                             "signal catalogue does not list, left out and not sent (line 2)")
+    assert "loverboy" not in err  # never the word: free text there may be a name
     assert "imported 2, unchanged 0, rejected 0; 1 kept with a note" in out
     # someone typing it in is told instead, and can type it again
-    with pytest.raises(RowError, match="'loverboy' is not in the signal catalogue"):
+    with pytest.raises(RowError, match=r"1 code\(s\) not in the signal catalogue"):
         parse_row(2, {"case_ref": "A-3", "observed_on": days_ago(1), "given_names": "Ana",
                       "surname": "Popa", "signals": "loverboy"}, dt.date.today(),
                   frozenset({"unlicensed"}), strict=True)
@@ -188,7 +191,14 @@ def test_node_with_the_catalogue_keeps_a_row_with_an_unknown_code_and_says_so(
 
 def test_hub_keeps_a_code_outside_its_catalogue_weighing_0_and_status_names_it(
         tmp_path, pki, secret_file, hub, capsys, caplog):
-    config = make_node(tmp_path, pki, secret_file, "GM0363", hub.port)  # no catalogue here
+    # a node whose catalogue lists a code the hub's does not (or a node of before
+    # 2026-12-07, which sent every code): the hub still keeps and weighs such a code
+    config = make_node(tmp_path, pki, secret_file, "GM0363", hub.port)
+    own = config.home / "signals.toml"
+    own.write_text((ALERTS_DIR / "signals.toml").read_text("utf-8")
+                   + "\n[signals.loverboy]\nweight = 2.0\n", "utf-8")
+    (config.home / "node.toml").write_text(
+        replace(config, signals_file=own).to_toml(), "utf-8")
     data = tmp_path / "controls.csv"
     data.write_bytes(csv_bytes([IULIA.row("A-1", days_ago(3), signals="loverboy;unlicensed"),
                                 ZSOFIA.row("A-2", days_ago(2), signals="loverboy")], HEADER))

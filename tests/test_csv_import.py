@@ -25,6 +25,7 @@ from node.csv_import import (
     MAX_NAME_CHARS,
     NAME_PART_EMPTY,
     NO_NAME,
+    UNLISTED_SIGNALS,
     RowError,
     RowNote,
     parse_row,
@@ -394,8 +395,11 @@ def test_any_other_formula_is_still_refused(formula):
 
 
 def test_an_empty_column_name_between_others_is_still_refused(store, encoder):
-    with pytest.raises(CsvFileError, match="unknown column"):
+    with pytest.raises(CsvFileError) as refused:
         run(b"case_ref,observed_on,,given_names,surname\n", store, encoder)
+    # before: "unknown column(s):  (allowed: ...)", naming nothing
+    assert str(refused.value) == ("line 1: column 3 has no name (name the column, or delete it "
+                                  "if it is empty)")
 
 
 def test_a_bad_header_after_the_hint_is_named_by_its_own_line(store, encoder):
@@ -680,7 +684,7 @@ def test_a_case_reference_is_kept_as_the_case_system_writes_it(case_ref):
     assert parse_row(2, row, TODAY).case_ref == case_ref
 
 
-@pytest.mark.parametrize("case_ref", ["#42", "(42)", "A" * 65, "Zaak; 42", "Zaak\u00e9 42"])
+@pytest.mark.parametrize("case_ref", ["#42", "(42)", "Zaak; 42", "Zaak\u00e9 42"])
 def test_a_case_reference_outside_the_characters_refuses_the_row(case_ref):
     row = dict(zip(HEADER, good(case_ref), strict=True))
     with pytest.raises(RowError, match=r"^line 2: case_ref: start with a letter or digit"):
@@ -699,8 +703,9 @@ def test_a_control_field_that_cannot_be_read_keeps_the_control_without_it_and_sa
         "correct it (`node correct`)" for field, reason in (
             ("setting", "'kermis' is not one of woning, hotel, raam, club, escort, straat, "
                         "online"),
-            ("licensed", "'misschien' is not ja/nee (yes/no)"),
-            ("signals", "'überwacht' is not a signal code"))]
+            ("licensed", "'misschien' is not ja/nee (yes/no)"))] + [
+        f"line 2: signals: 1 {UNLISTED_SIGNALS} left out (not sent); add them to "
+        "signals.toml on hub and nodes if they are signal codes"]
     # someone typing it in is told instead, and can type it again
     with pytest.raises(RowError, match=r"^line 2: setting: 'kermis' is not one of woning"):
         parse_row(2, row, TODAY, strict=True)
@@ -1172,9 +1177,9 @@ def test_a_repeat_of_a_row_left_out_for_its_age_is_left_out_again_not_counted_un
 def test_more_signal_codes_than_the_hub_holds_keeps_the_first_and_says_so():
     # free text in the signals column splits into words: refused at the hub, the whole
     # batch would fail to sync
-    words = " ".join(f"word{i}" for i in range(MAX_SIGNALS + 5))
-    row = dict(zip([*HEADER, "signals"], [*good("S-4"), words], strict=True))
-    parsed = parse_row(2, row, TODAY)
+    words = [f"word{i}" for i in range(MAX_SIGNALS + 5)]
+    row = dict(zip([*HEADER, "signals"], [*good("S-4"), " ".join(words)], strict=True))
+    parsed = parse_row(2, row, TODAY, frozenset(words))  # a catalogue that large
     assert len(parsed.signals) == MAX_SIGNALS
     assert [str(note) for note in parsed.notes] == [
         f"line 2: signals: {MAX_SIGNALS + 5} codes, more than {MAX_SIGNALS}: the first "
@@ -1192,10 +1197,11 @@ def test_the_most_a_row_can_carry_is_within_what_the_hub_takes(store, encoder):
               "advert_id", "signals", "companion_given_names", "companion_surname"]
     phones = " / ".join(f"06-1234 56{i:02d}" for i in range(10))
     plates = " / ".join(f"{i:02d}-ABC-{i}" for i in range(10))
+    codes = [f"c{i}" for i in range(60)]
     row = dict(zip(header, [*good("M-1"), phones, plates, "1012 AB", "12", "adv-1 adv-2",
-                            " ".join(f"c{i}" for i in range(60)), "Ion Vasile", "Rusu"],
+                            " ".join(codes), "Ion Vasile", "Rusu"],
                    strict=True))
-    message = encode_sighting(parse_row(2, row, TODAY), encoder)
+    message = encode_sighting(parse_row(2, row, TODAY, frozenset(codes)), encoder)
     message.sighting_uuid = "6f1c8b0e-8c2e-4a8e-9d7e-2f0c6f7c9a10"
     validate_batch(sync_pb2.UploadBatch(batch_digest=wire.batch_digest([message]),
                                         sightings=[message]), default_schema(), TODAY)
@@ -1309,7 +1315,7 @@ def test_a_month_first_file_is_read_month_first_and_said_once(store, encoder, tm
     report = import_csv(csv_bytes(written, US_HEADER), store, encoder, TODAY)
     assert (report.imported, report.errors, report.notes) == (3, [], [])
     assert report.advice() == ["dates in this file are month-first (m/d/yyyy), as line 2 "
-                               "(observed_on 8/25/2026) shows: read as such"]
+                               "(observed_on) shows: read as such"]
     # the same controls written year first: the same dates, of the control and of birth
     iso = _us_rows(["2026-08-25", "2026-08-12", "2026-03-05"],
                    ["1990-03-05", "1985-12-01", ""], ["", "", "1980-02-11"])
@@ -1341,8 +1347,8 @@ def test_month_names_year_first_and_roman_months_are_read_as_written_in_a_month_
 @pytest.mark.parametrize(("observed", "births", "companions", "note"), [
     # both orders shown: read day-first as always, and said with a line of each
     (["25/8/2026", "8/25/2026"], ["3/5/1990", ""], None,
-     "dates in this file are written both day-first, as line 2 (observed_on 25/8/2026), "
-     "and month-first, as line 3 (observed_on 8/25/2026): read day-first where both "
+     "dates in this file are written both day-first, as line 2 (observed_on), "
+     "and month-first, as line 3 (observed_on): read day-first where both "
      "readings are dates (3/5 is 3 May), so check those; export dates as YYYY-MM-DD"),
     (["1/3/2026", "2/3/2026"], ["3/5/1990", "25/12/1980"], ["", "3/25/1970"],
      "dates in this file are written both day-first, as line 3 (date_of_birth), and "
@@ -1390,8 +1396,8 @@ def test_the_import_command_reads_a_month_first_export_and_says_so(tmp_path, pki
     assert cli.main(["node", "import", "--home", str(config.home), str(export)]) == 0
     captured = capsys.readouterr()
     assert captured.err.splitlines() == [
-        f"export.csv: dates in this file are month-first (m/d/yyyy), as line 2 (observed_on "
-        f"{us[0]}) shows: read as such"]
+        "export.csv: dates in this file are month-first (m/d/yyyy), as line 2 (observed_on) "
+        "shows: read as such"]
     assert "imported 2, unchanged 0, rejected 0" in captured.out
     store = NodeStore(config.db_path)
     try:
@@ -1399,3 +1405,284 @@ def test_the_import_command_reads_a_month_first_export_and_says_so(tmp_path, pki
             [late.isoformat(), early.isoformat()])
     finally:
         store.close()
+
+
+def test_only_codes_the_catalogue_lists_are_kept_and_the_rest_is_counted_never_quoted(
+        store, encoder):
+    # free text in the signals column: every word not in the catalogue may be a name or a
+    # date of birth, so it is neither kept nor sent nor said (the shipped catalogue here)
+    header = [*HEADER, "signals"]
+    rows = [[*good("S-1"), "loverboy Zyxwvutsrqa 1998-05-14 Unlicensed"],
+            [*good("S-2", "Elena"), "no_id_access"],
+            [*good("S-3", "Ioana"), "Ştefania;controller_present"]]
+    report = run(csv_bytes(rows, header), store, encoder)
+    assert (report.imported, report.rejected) == (3, 0)
+    assert [str(note) for note in report.notes] == [
+        f"line {line}: signals: {n} {UNLISTED_SIGNALS} left out (not sent); add them to "
+        "signals.toml on hub and nodes if they are signal codes" for line, n in ((2, 3), (4, 1))]
+    [advice] = report.advice()
+    assert advice.startswith("2 row(s) carry 4 word(s) in signals that the signal catalogue "
+                             "does not list, left out and not sent (lines 2, 4): ")
+    said = " ".join([*map(str, report.notes), *report.note_lines(), advice]).lower()
+    for word in ("loverboy", "zyxwvutsrqa", "1998-05-14", "ştefania"):
+        assert word not in said
+        for path in store.path.parent.glob("node.db*"):
+            assert word.encode() not in path.read_bytes().lower()
+    signals = {case_ref: encoding_pb2.EncodedSighting.FromString(encoded_of(store, case_ref)
+                                                                 ).signals
+               for case_ref in ("S-1", "S-2", "S-3")}
+    assert signals == {"S-1": ["unlicensed"], "S-2": ["no_id_access"],
+                       "S-3": ["controller_present"]}
+
+
+def test_a_node_catalogue_decides_and_someone_typing_is_told_without_the_value():
+    row = dict(zip([*HEADER, "signals"], [*good("S-5"), "eigen_code;Popescu"], strict=True))
+    assert parse_row(2, row, TODAY).signals == ()  # the shipped catalogue lacks eigen_code
+    assert parse_row(2, row, TODAY, frozenset({"eigen_code"})).signals == ("eigen_code",)
+    with pytest.raises(RowError) as refused:
+        parse_row(2, row, TODAY, frozenset({"eigen_code"}), strict=True)
+    assert str(refused.value) == (f"line 2: signals: 1 {UNLISTED_SIGNALS}; enter only codes "
+                                  "the catalogue lists")
+
+
+QUOTE_HEADER = b"case_ref,observed_on,given_names,surname,place_of_birth\n"
+
+
+def test_a_quote_left_open_on_the_last_row_refuses_it_naming_the_lines_it_took(store,
+                                                                              encoder):
+    # before: imported 1, exit 0, W-2 and W-3 lost without a word inside W-1's place
+    data = (QUOTE_HEADER + b'W-1,2026-03-01,Ana,Zyxwvutsrqa,"Chisinau\n'
+            b"W-2,2026-03-02,Eva,Qwertyuiopz,Cluj\nW-3,2026-03-03,Ina,Qwertyuiopz,Iasi\n")
+    report = run(data, store, encoder)
+    assert [str(error) for error in report.errors] == [
+        "lines 2-4: place_of_birth: holds line breaks: a quote left open at line 2 took "
+        "lines 3-4 into this field"]
+    assert report.summary() == ("imported 0, unchanged 0, rejected 1 (3 lines; lines 2-4 as "
+                                "one record)")
+    assert stored_case_refs(store) == []
+    assert "Qwertyuiopz" not in str(report.errors[0])  # never what it took in
+
+
+def test_a_quote_left_open_mid_file_refuses_its_record_and_keeps_the_rows_after(store,
+                                                                               encoder):
+    data = (QUOTE_HEADER + b"W-0,2026-03-01,Ana,Pop,Iasi\n"
+            b'W-1,2026-03-01,Ana,Zyxwvutsrqa,"Chisinau\n'
+            b'W-2,2026-03-02,Eva,Qwertyuiopz,Cluj\nW-3,2026-03-03,Ina,Qwertyuiopz,"Iasi"\n'
+            b"W-4,2026-03-04,Ina,Qwertyuiopz,Iasi\n")
+    report = run(data, store, encoder)
+    assert [str(error) for error in report.errors] == [
+        "lines 3-5: place_of_birth: holds line breaks: a quote left open at line 3 took "
+        "lines 4-5 into this field"]
+    assert stored_case_refs(store) == ["W-0", "W-4"]
+
+
+def test_a_quote_left_open_that_makes_too_many_fields_says_so_by_its_lines(store, encoder):
+    data = (b"case_ref,observed_on,given_names,surname\n"
+            b'W-1,2026-03-01,"Ana,Pop\nW-2,2026-03-02,Eva,Qwertyuiopz\n'
+            b'W-3,2026-03-03,Ina,"Qwertyuiopz",x,y\nW-4,2026-03-04,Ina,Pop\n')
+    report = run(data, store, encoder)
+    assert [str(error) for error in report.errors] == [
+        "lines 2-4: row: has 5 fields, the header has 4: a quote left open at line 2 "
+        "probably took lines 3-4 into one field"]
+    assert stored_case_refs(store) == ["W-4"]
+
+
+def test_a_line_break_in_a_cell_keeps_the_lines_of_its_record_in_what_is_said(store,
+                                                                              encoder):
+    # Excel's Alt+Enter is no swallowed row: read, and the record named by both its lines
+    rows = [["A-1", "2026-03-01", "Ana", "", "Chișinău\nMoldova"]]
+    report = run(csv_bytes(rows, [*HEADER[:4], "place_of_birth"]), store, encoder)
+    assert (report.imported, report.rejected) == (1, 0)
+    assert [str(note) for note in report.notes] == [f"lines 2-3: surname: {NAME_PART_EMPTY}"]
+
+
+def test_a_cell_over_pythons_field_limit_refuses_its_row_and_keeps_the_others(store,
+                                                                             encoder):
+    # before: "line 4: unreadable CSV (field larger than field limit (131072))", 0 stored
+    rows = [good("L-1"), good("L-2", "Elena"), [*good("L-3", "Ioana")[:4], "x" * 140_000],
+            good("L-4", "Maria")]
+    report = run(csv_bytes(rows), store, encoder)
+    assert [str(error) for error in report.errors] == [
+        "line 4: date_of_birth: too long (140000 characters, at most 200)"]
+    assert stored_case_refs(store) == ["L-1", "L-2", "L-4"]
+
+
+def test_past_the_cell_bound_reading_stops_and_the_rows_before_are_kept(store, encoder,
+                                                                        monkeypatch):
+    from node import csv_file
+
+    monkeypatch.setattr(csv_file, "MAX_CELL_CHARS", 1000)  # as 4 MiB, in a small file
+    data = csv_bytes([good("L-1"), good("L-2", "Elena")]) + (
+        b'L-3,2026-03-01,Ana,Pop,"14-03-1998\n'
+        + b"".join(b"L-%d,2026-03-01,Ana,Pop,%s\n" % (k, b"1" * 400) for k in range(4, 10)))
+    report = run(data, store, encoder)
+    assert [str(error) for error in report.errors] == [
+        "lines 4-10: file: a cell of more than 1,000 characters (a quote left open "
+        "probably took the rest of the file into it): reading stopped at line 4, its 7 "
+        "line(s) to the end of the file not read; the rows above are kept"]
+    assert stored_case_refs(store) == ["L-1", "L-2"]
+    assert report.rejected == 1
+
+
+def test_the_import_command_fails_for_a_quote_left_open_and_says_which_lines(
+        tmp_path, pki, secret_file, capsys):
+    from tests.conftest import make_node
+    from zichtlijn import cli
+
+    config = make_node(tmp_path, pki, secret_file, "GM0363", 1)
+    export = tmp_path / "lastquote.csv"
+    export.write_bytes(QUOTE_HEADER + b'W-1,2026-03-01,Ana,Zyxwvutsrqa,"Chisinau\n'
+                       b"W-2,2026-03-02,Eva,Qwertyuiopz,Cluj\n"
+                       b"W-3,2026-03-03,Ina,Qwertyuiopz,Iasi\n")
+    capsys.readouterr()
+    assert cli.main(["node", "import", "--home", str(config.home), str(export)]) == 1
+    captured = capsys.readouterr()
+    assert captured.err == ("lastquote.csv: lines 2-4: place_of_birth: holds line breaks: a "
+                            "quote left open at line 2 took lines 3-4 into this field (row "
+                            "refused)\n")
+    assert captured.out == ("lastquote.csv: imported 0, unchanged 0, rejected 1 (3 lines; "
+                            "lines 2-4 as one record)\n")
+
+
+def test_a_file_without_a_header_row_says_so_without_its_cells(store, encoder):
+    # before: "unknown column(s): b_1, 2026_03_01, ana, zyxwvutsrqa, 1998_05_14"
+    with pytest.raises(CsvFileError) as refused:
+        run(b"B-1,2026-03-01,Ana,Zyxwvutsrqa,1998-05-14\nB-2,2026-03-02,Eva,Pop,1997-01-01\n",
+            store, encoder)
+    assert str(refused.value) == ("line 1: no header row: none of its 5 cells is a column "
+                                  "name (case_ref, observed_on, given_names, surname, ...)")
+    # a row of data that repeats a cell is no header either: its cells are not named
+    with pytest.raises(CsvFileError, match=r"^line 1: no header row: none of its 4 cells"):
+        run(b"B-1,2026-03-01,Popa,Popa\n", store, encoder)
+
+
+@pytest.mark.parametrize(("observed", "reason"), [
+    ("1998-05-14", "before 2000 (is this column the date of the control?)"),
+    ("2031-05-14", "in the future"),
+    ("14 Mairie 1998", "unrecognised date format (use DD-MM-YYYY or YYYY-MM-DD)")])
+def test_a_control_date_that_cannot_be_one_is_refused_without_its_value(observed, reason):
+    # an export that swapped its columns has a date of birth in observed_on
+    row = dict(zip(HEADER, ["O-1", observed, "Ana", "Pop", "2026-03-01"], strict=True))
+    with pytest.raises(RowError) as refused:
+        parse_row(2, row, TODAY)
+    assert str(refused.value) == f"line 2: observed_on: {reason}"
+
+
+@pytest.mark.parametrize("invisible", ["\u200b", "\ufeff", "\u2060"])
+def test_a_column_name_holding_an_invisible_character_says_so(store, encoder, invisible):
+    # a byte-order mark pasted twice, a zero-width space: before, "unknown column(s): case_ref"
+    data = f"\ufeff{invisible}case_ref,observed_on,given_names,surname\n".encode()
+    with pytest.raises(CsvFileError) as refused:
+        run(data, store, encoder)
+    assert str(refused.value).startswith(
+        "line 1: column name(s) holding a character that prints as nothing: case_ref (holds "
+        f"U+{ord(invisible):04X} ")
+    assert str(refused.value).endswith("); type the name again")
+
+
+def test_a_utf16_file_without_its_byte_order_mark_is_named_as_such(store, encoder):
+    data = (b"case_ref,observed_on,given_names,surname\nA-1,2026-03-01,Ana,Pop\n"
+            ).decode().encode("utf-16-le")
+    with pytest.raises(CsvFileError) as refused:
+        run(data, store, encoder)
+    assert "\x00" not in str(refused.value)
+    assert str(refused.value) == (
+        "line 1: holds NUL bytes (\\x00): the file looks like UTF-16 without its byte-order "
+        "mark; save it as \"CSV UTF-8\" (or Excel's \"Unicode text\") and import it again")
+    with pytest.raises(CsvFileError) as refused:
+        run(b"case_ref,observed_on,given_names,surname,x\x00\x01\n", store, encoder)
+    assert str(refused.value) == ("line 1: header holds NUL bytes (\\x00); save the file as "
+                                  "\"CSV UTF-8\" and import it again")
+    with pytest.raises(CsvFileError, match=r"unknown column\(s\): \\x01x \(allowed"):
+        run(b"case_ref,observed_on,given_names,surname,\x01x\n", store, encoder)
+
+
+# JOSÉ\u2013MARIA in Windows-1252: É (C9) and the en dash (96) are also one UTF-8 character, ɖ
+MISREAD_BYTES = b"JOS\xc9\x96MARIA"
+
+
+def test_a_windows_1252_file_whose_bytes_read_as_utf8_is_read_as_the_operator_says(
+        store, encoder):
+    # before: refused whole ("holds UTF-8 letters, so the file is UTF-8 ...")
+    data = csv_bytes([good("W-1", "JOSÉ\u2013MARIA", "Pop"), good("W-2", "Zoë", "Müller")]
+                     ).decode("utf-8").encode("cp1252")
+    assert MISREAD_BYTES in data
+    report = import_csv(data, store, encoder, TODAY, encoding="windows-1252")
+    assert (report.imported, report.rejected) == (2, 0)
+    # the same identity as the name typed as UTF-8 (the en dash a hyphen)
+    again = run(csv_bytes([good("W-1", "JOSÉ-MARIA", "Pop")]), store, encoder)
+    assert (again.imported, again.unchanged, again.rejected) == (0, 1, 0)
+
+
+def test_without_encoding_a_name_misread_from_windows_1252_refuses_its_row(store, encoder):
+    # before: imported silently as "JOSɖMARIA"
+    data = csv_bytes([good("W-1"), good("W-2", "X", "Pop"), good("W-3", "Zoë")]).replace(
+        b"X", MISREAD_BYTES)
+    report = run(data, store, encoder)
+    assert stored_case_refs(store) == ["W-1", "W-3"]
+    assert [str(error) for error in report.errors] == [
+        "line 3: given_names: holds a character no name or place is written with, as when "
+        "a Windows-1252 file is read as UTF-8: import the file with --encoding windows-1252"]
+
+
+@pytest.mark.parametrize("name", ["Ana\u2013Maria", "Юлия", "Ştefania", "Ελένη", "محمد",
+                                  "Nguyễn"])
+def test_a_utf8_file_of_names_said_to_be_windows_1252_is_still_refused(store, encoder, name):
+    with pytest.raises(CsvFileError, match=r"^line 2: holds UTF-8 letters"):
+        import_csv(csv_bytes([good("U-1", name)]), store, encoder, TODAY,
+                   encoding="windows-1252")
+
+
+def test_a_row_repeated_in_another_spelling_in_one_file_is_unchanged_as_in_a_later_file(
+        store, encoder):
+    # before: "repeats line 2 with other content", where a later file counted it unchanged
+    respelled = [["D-1", "01-03-2026", "ANA\u200b MARIA", "POPESCU", "1998-03-14"],
+                 ["D-1", "2026-03-01 10:15", "ana maria", "Popescu", "14.03.1998"]]
+    report = run(csv_bytes([good("D-1"), *respelled]), store, encoder)
+    assert (report.imported, report.unchanged, report.errors) == (1, 2, [])
+    later = run(csv_bytes(respelled), store, encoder)
+    assert (later.imported, later.unchanged, later.errors) == (0, 2, [])
+    # other content is still refused, naming the first line
+    other = run(csv_bytes([good("D-2"), good("D-2", "Elena")]), store, encoder)
+    assert [str(error) for error in other.errors] == [
+        "line 3: case_ref: 'D-2' of 2026-03-01 repeats line 2 with other content"]
+
+
+@pytest.mark.parametrize("length", [65, 300])
+def test_a_case_reference_over_64_characters_says_it_is_too_long(length):
+    # before: "start with a letter or digit; use letters, ... (at most 64)" for a good start
+    row = dict(zip(HEADER, ["A" * length, "2026-03-01", "Ana", "Pop", ""], strict=True))
+    with pytest.raises(RowError) as refused:
+        parse_row(2, row, TODAY)
+    assert str(refused.value) == f"line 2: case_ref: too long ({length} characters, at most 64)"
+
+
+@pytest.mark.parametrize("formula", ["=0612345678", "-0612345678", "@0612345678",
+                                     "=HYPERLINK(\"tel:0612345678\")"])
+def test_a_phone_that_starts_like_a_formula_refuses_the_row_as_in_any_field(formula):
+    # before: kept (a formula in the phone field passed); the README says refused
+    row = dict(zip([*HEADER, "phone"], [*good("P-1"), formula], strict=True))
+    with pytest.raises(RowError, match=r"^line 2: phone: starts like a spreadsheet formula"):
+        parse_row(2, row, TODAY)
+
+
+@pytest.mark.parametrize(("cell", "number"), [("+31 6 12345678", "+31612345678"),
+                                              ('="0612345678"', "+31612345678")])
+def test_a_phones_plus_and_excels_text_form_are_no_formulas(cell, number):
+    row = dict(zip([*HEADER, "phone"], [*good("P-2"), cell], strict=True))
+    assert parse_row(2, row, TODAY).entities == [("phone", number)]
+
+
+@pytest.mark.parametrize("end", [b"\x1a", b"\r\n\x1a", b"\x1a\x1a"])
+def test_a_dos_end_of_file_mark_is_no_row(store, encoder, end):
+    data = csv_bytes([good("Z-1"), good("Z-2", "Elena")]).replace(b"\n", b"\r\n")
+    report = run(data.removesuffix(b"\r\n") + end, store, encoder)
+    assert (report.imported, report.errors) == (2, [])
+    assert stored_case_refs(store) == ["Z-1", "Z-2"]
+
+
+def test_hungarian_no_with_its_accent_is_a_woman_and_english_no_is_no_sex():
+    row = dict(zip([*HEADER, "sex"], [*good("H-1"), "nő"], strict=True))
+    assert parse_row(2, row, TODAY).subject.sex == "f"
+    row["sex"] = "no"
+    assert parse_row(2, row, TODAY).subject.sex is None  # noted, not guessed

@@ -44,7 +44,9 @@ def test_demo_links_given_csv_files_and_writes_the_clusters(tmp_path, capsys):
     files = write_csvs(data, tmp_path / "in")
     first = files["GM0014"]
     rows = list(csv.DictReader(first.open(encoding="utf-8")))
-    rows[0]["signals"] = "unlicensed;eigen_code"  # a code the example catalogue lacks
+    # a code the shipped catalogue lacks and a surname typed in the column (until
+    # 2026-12-07 both were added to the demo's catalogue, and so sent to the hub)
+    rows[0]["signals"] = "unlicensed;eigen_code Zyxwvutsrqa"
     with first.open("w", encoding="utf-8", newline="") as out_file:
         writer = csv.DictWriter(out_file, fieldnames=list(rows[0]))
         writer.writeheader()
@@ -58,7 +60,11 @@ def test_demo_links_given_csv_files_and_writes_the_clusters(tmp_path, capsys):
     assert {r["gemeente"] for r in rows} == {"GM0014", "GM0518"}
     shown = capsys.readouterr().out
     assert "precision" not in shown  # no truth for given files
-    assert "codes not in the example catalogue weigh 1.0: eigen_code" in shown
+    assert "with the shipped signal catalogue" in shown
+    assert ("signals: 2 code(s) not in the signal catalogue left out (not sent)" in shown)
+    assert "zyxwvutsrqa" not in shown.lower() and "eigen_code" not in shown
+    catalogue = (tmp_path / "demo" / "alerts" / "signals.toml").read_text("utf-8")
+    assert "eigen_code" not in catalogue and "zyxwvutsrqa" not in catalogue
     assert "    landelijk:\n" in shown  # the one region of every given gemeente
     assert shown.count(" persons from ") == 1  # the operator's summary line, once
 
@@ -162,45 +168,16 @@ def test_demo_reads_a_files_gemeente_as_a_gemeente_column_does(tmp_path, monkeyp
     assert capsys.readouterr().err.strip().endswith("expected GMxxxx=FILE")
 
 
-def test_the_alert_configuration_for_given_files_catalogues_their_codes(tmp_path):
+def test_the_alert_configuration_for_given_files_has_the_shipped_catalogue(tmp_path):
     from hub.alerts.config import load_alert_config
     from zichtlijn import demo_alerts
     from zichtlijn.demo import EXAMPLE_ALERTS
+    from zichtlijn.signal_catalogue import shipped_signals
 
-    given = tmp_path / "given.csv"
-    given.write_text("case_ref,observed_on,given_names,surname,signals\n"
-                     "A-1,2026-03-01,Ana,Pop,Unlicensed; eigen_code\n"
-                     "A-2,2026-03-01,Ana,Pop,bad code!\n", "utf-8")  # refused at import
-    codes = demo_alerts.codes_in([given], "utf-8")
-    assert codes == {"unlicensed", "eigen_code", "bad"}  # "code!" could never be imported
-    change = demo_alerts.write_config(tmp_path / "alerts", EXAMPLE_ALERTS,
-                                      ["GM0014", "GM9999"], codes)
-    assert change.added == ["bad", "eigen_code"] and change.weigh_zero == []
+    demo_alerts.write_config(tmp_path / "alerts", EXAMPLE_ALERTS, ["GM0014", "GM9999"])
     config = load_alert_config(tmp_path / "alerts")
-    assert config.signals.weight("eigen_code") == demo_alerts.ADDED_WEIGHT
-    assert config.signals.weight("unlicensed") == 1.0  # the example's own weight
+    assert config.signals == shipped_signals()
     assert config.regions.region_of("GM9999") == demo_alerts.REGION
-
-
-def test_a_code_no_catalogue_can_hold_is_left_out_and_weighs_0(tmp_path):
-    from hub.alerts.config import load_alert_config
-    from zichtlijn import demo_alerts
-    from zichtlijn.demo import EXAMPLE_ALERTS
-
-    change = demo_alerts.write_config(tmp_path / "alerts", EXAMPLE_ALERTS, ["GM0014"],
-                                      {"9lives", "eigen_code", "unlicensed"})
-    assert change.added == ["eigen_code"] and change.weigh_zero == ["9lives"]
-    config = load_alert_config(tmp_path / "alerts")
-    assert "9lives" not in config.signals.codes and config.signals.weight("9lives") == 0
-
-
-def test_a_file_the_import_will_refuse_adds_no_codes(tmp_path):
-    from zichtlijn import demo_alerts
-
-    refused = tmp_path / "refused.csv"
-    refused.write_text("case_ref,observed_on,voornaam,surname,signals\n"
-                       "A-1,2026-03-01,Ana,Pop,eigen_code\n", "utf-8")
-    assert demo_alerts.codes_in([refused], "utf-8") == set()  # the import says why
 
 
 def _controls(rows: list[str]) -> str:

@@ -184,3 +184,34 @@ def test_an_unexpected_error_is_one_line_without_its_message(tmp_path, pki, secr
     assert err.splitlines()[-1].startswith("zichtlijn: internal error (KeyError; its message "
                                            "is not shown")
     assert ("encode_batch" in err) == verbose  # where it happened, under -v only
+
+
+def test_free_text_in_signals_never_reaches_a_database_the_hub_or_a_log(
+        tmp_path, pki, secret_file, hub, capture, capsys, caplog):
+    """The signals column of many exports is free text: a surname or a date of birth typed
+    there was stored and sent as a signal code (until 2026-12-07). Only the catalogue's
+    codes are kept; this node is given none, so the shipped one applies."""
+    caplog.set_level(logging.DEBUG)
+    config = make_node(tmp_path, pki, secret_file, "GM0363", hub.port)
+    seen = (dt.date.today() - dt.timedelta(days=3)).isoformat()
+    controls = tmp_path / "controls.csv"
+    controls.write_text(
+        "case_ref,observed_on,given_names,surname,date_of_birth,signals\n"
+        f"K-1,{seen},Ana,Popa,1997-01-02,loverboy Zyxwvutsrqa 1998-05-14 unlicensed\n"
+        f"K-2,{seen},Eva,Popa,1996-02-03,Qwertyuiopz;no_id_access\n", "utf-8")
+    assert cli.main(["-v", "node", "import", "--home", str(config.home), str(controls)]) == 0
+    assert cli.main(["-v", "node", "sync", "--home", str(config.home)]) == 0
+    output = capsys.readouterr()
+    assert ("controls.csv: line 2: signals: 3 code(s) not in the signal catalogue left out "
+            "(not sent); add them to signals.toml on hub and nodes if they are signal codes"
+            ) in output.err
+    assert hub.store.count_sightings() == 2
+    needles = {"zyxwvutsrqa", "qwertyuiopz", "1998-05-14", "loverboy"}
+    databases = [*config.home.glob("node.db*"), *Path(hub.store.path).parent.glob("hub.db*")]
+    assert len(databases) >= 2
+    for path in databases:
+        assert leaks(path.read_bytes(), needles) == [], path.name
+    assert capture.messages and leaks(b"".join(capture.messages), needles) == []
+    assert leaks((output.out + output.err).encode(), needles) == []
+    assert leaks(caplog.text.encode(), needles) == []
+    assert b"unlicensed" in b"".join(capture.messages)  # what the catalogue lists is sent

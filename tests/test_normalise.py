@@ -666,7 +666,9 @@ SEXES = [
     *[(text, "f") for text in ["V", "v", "vrouw", " Vrouw ", "F", "female", "Femeie", "W"]],
     *[(text, "f") for text in ["weiblich", "Жена", "Ж", "жінка", "женский", "K"]],
     *[(text, "m") for text in ["M", "m", "man", "Male", "Barbat", "bărbat", "Bărbat"]],
-    *[(text, "m") for text in ["Мъж", "мужской", "männlich", "Férfi"]],
+    *[(text, "m") for text in ["Мъж", "мужской", "männlich", "Férfi", "ferfi"]],
+    # Hungarian nő with its accent (or the ö, õ, ô of a keyboard without ő); "no" is not
+    *[(text, "f") for text in ["nő", "Nő", "NŐ", "no\u030b", "nö", "nõ", "női"]],
     *[(text, "x") for text in ["X", "x", "anders", "non-binary"]],
     *[(text, None) for text in ["", "   ", "onbekend", "Unknown", "?", "-"]],
     ("O", None),  # the BRP's code for onbekend
@@ -687,7 +689,8 @@ def test_cyrillic_em_is_male() -> None:
     assert normalise_sex("\N{CYRILLIC CAPITAL LETTER EM}") == "m"
 
 
-@pytest.mark.parametrize("text", ["vrouw/man", "yes", "nő", "3", "12", "Vrouw Man", "F (onbekend)"])
+@pytest.mark.parametrize("text", ["vrouw/man", "yes", "no", "No", "3", "12", "Vrouw Man",
+                                  "F (onbekend)"])
 def test_normalise_sex_refuses_unknown_values(text: str) -> None:
     with pytest.raises(NormaliseError, match="unrecognised sex"):
         normalise_sex(text)

@@ -147,17 +147,13 @@ def _import(home: Path, path: Path, encoding: str, decided: bool) -> Imported:
 
 def _csv_alerts(directory: Path, inputs: dict[str, list[Path]],
                 encodings: dict[Path, str]) -> Path:
-    """The alert configuration for given files, written into `directory`."""
-    codes = set().union(*(demo_alerts.codes_in([path], encodings[path])
-                          for paths in inputs.values() for path in paths))
-    change = demo_alerts.write_config(directory, EXAMPLE_ALERTS, inputs, codes)
-    weighed = (f"; codes not in the example catalogue weigh {demo_alerts.ADDED_WEIGHT}: "
-               f"{', '.join(change.added)}" if change.added else "")
-    if change.weigh_zero:
-        weighed += (f"; codes no catalogue can hold (2-48 lower-case letters, digits or _, "
-                    f"starting with a letter) weigh 0: {', '.join(change.weigh_zero)}")
+    """The alert configuration for given files, written into `directory`. The shipped
+    signal catalogue, never the files' words: one may be a name (`encodings` is not
+    read since then)."""
+    demo_alerts.write_config(directory, EXAMPLE_ALERTS, inputs)
     _step(f"match alerts: the example rules over one region ({demo_alerts.REGION}) holding "
-          f"every given gemeente{weighed}")
+          "every given gemeente, with the shipped signal catalogue (the nodes leave out, "
+          "counted, any other word of the signals column)")
     return directory
 
 

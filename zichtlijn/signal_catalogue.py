@@ -1,13 +1,18 @@
 """The signal catalogue (signals.toml): every code a sighting may carry, with its weight.
 
-Shared by the hub (upload validation, the accumulation rule) and a node given
-the same file (refusing an unknown code at import, with the CSV line).
+Shared by the hub (upload validation, the accumulation rule) and a node, which sends
+only the codes its catalogue lists: the `signals` column is free text in many exports,
+and a word of it that is no catalogued code may be a name or a date of birth. A node
+given no catalogue (`node init` without `--signals`) uses the one the product ships
+(zichtlijn/data/signals.toml, the same file as deploy/alerts/signals.toml).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 from pathlib import Path
 
 from zichtlijn.config_files import TomlFile, as_number, as_table, as_text, reject_unknown
@@ -58,3 +63,20 @@ def load_signals(path: Path) -> SignalCatalogue:
         signals[code] = Signal(code, weight, as_text(doc, entry, keys, "nl"),
                                as_text(doc, entry, keys, "en"))
     return SignalCatalogue(signals)
+
+
+#: the catalogue shipped in the package; deploy/alerts/signals.toml is the same file
+#: (tests/test_signal_catalogue.py checks that they do not drift apart)
+SHIPPED_SIGNALS = "data/signals.toml"
+
+
+@cache
+def shipped_signals() -> SignalCatalogue:
+    """The catalogue that ships with the product, found wherever it is installed."""
+    with resources.as_file(resources.files("zichtlijn").joinpath(SHIPPED_SIGNALS)) as path:
+        return load_signals(path)
+
+
+def node_signals(path: Path | None) -> SignalCatalogue:
+    """A node's catalogue: the file `node init --signals` named, else the shipped one."""
+    return load_signals(path) if path is not None else shipped_signals()
