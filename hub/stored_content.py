@@ -41,6 +41,17 @@ def _by_seq(conn: sqlite3.Connection, query: str, seqs: Sequence[int]) -> dict[i
     return found
 
 
+def _parts(conn: sqlite3.Connection, seqs: Sequence[int]) -> tuple[dict[int, list],
+                                                                     dict[int, list]]:
+    """Each sighting's companions by position and entity tokens in the order received."""
+    companions = _by_seq(conn, "SELECT sighting_seq, position, encoding FROM companions "
+                               "WHERE sighting_seq IN ({marks}) ORDER BY sighting_seq, position",
+                         seqs)
+    entities = _by_seq(conn, "SELECT sighting_seq, kind, token FROM entities "
+                             "WHERE sighting_seq IN ({marks}) ORDER BY sighting_seq, rowid", seqs)
+    return companions, entities
+
+
 def _message(row: tuple, companions: list, entities: list) -> encoding_pb2.EncodedSighting:
     _, uuid, observed_on, setting, licensed, signals, epoch, fingerprint, subject = row
     message = encoding_pb2.EncodedSighting(
@@ -74,11 +85,7 @@ def content_digests(conn: sqlite3.Connection, rows: Sequence[tuple]) -> list[byt
     stored at upload: of the orders of the other epochs, the one giving that digest is
     taken, so a sighting left as it was keeps its digest whatever order its node used."""
     seqs = [row[0] for row in rows]
-    companions = _by_seq(conn, "SELECT sighting_seq, position, encoding FROM companions "
-                               "WHERE sighting_seq IN ({marks}) ORDER BY sighting_seq, position",
-                         seqs)
-    entities = _by_seq(conn, "SELECT sighting_seq, kind, token FROM entities "
-                             "WHERE sighting_seq IN ({marks}) ORDER BY sighting_seq, rowid", seqs)
+    companions, entities = _parts(conn, seqs)
     others = _by_seq(conn, "SELECT sighting_seq, encoding FROM epoch_encodings "
                            "WHERE sighting_seq IN ({marks})", seqs)
     digests = []
@@ -104,11 +111,7 @@ def single_epoch_digests(conn: sqlite3.Connection, rows: Sequence[tuple]) -> dic
     if not rows:
         return {}
     seqs = [row[0] for row in rows]
-    companions = _by_seq(conn, "SELECT sighting_seq, position, encoding FROM companions "
-                               "WHERE sighting_seq IN ({marks}) ORDER BY sighting_seq, position",
-                         seqs)
-    entities = _by_seq(conn, "SELECT sighting_seq, kind, token FROM entities "
-                             "WHERE sighting_seq IN ({marks}) ORDER BY sighting_seq, rowid", seqs)
+    companions, entities = _parts(conn, seqs)
     return {row[1]: wire.sighting_digest(_message(row, companions.get(row[0], []),
                                                   entities.get(row[0], [])))
             for row in rows}

@@ -304,6 +304,26 @@ def test_only_nodes_report_epochs(hub, pki):
     assert _report(hub, pki, "node-GM0363", _epoch()).changes_recorded == 1
 
 
+def put_back(node, backup) -> None:
+    """The node's database replaced by the backup, as an operator restores it."""
+    home = node.config.home
+    node.store.close()
+    for part in home.glob("node.db*"):
+        part.unlink()
+    shutil.copyfile(backup, home / "node.db")
+    node.store = NodeStore(home / "node.db")
+    node.keyring = Keyring(node.config, node.store)
+
+
+def reinstall_and_recover(node, kits) -> None:
+    """As README "Restoring from a backup" says: the package again, the old epoch retired
+    again, so that the rows encode as they first did; then `node recover`."""
+    node.keyring.install(kits[2].packages["GM0363"], TODAY)
+    node.keyring.retire(1, TODAY)
+    with secure_channel(node.config.hub, node.config.tls) as channel:
+        recover(channel, node.store, TODAY, 10)
+
+
 def test_a_node_restored_from_before_a_rotation_takes_its_uuids_back_under_the_new_keys(
         nodes, kits, hub, tmp_path, capsys):
     amsterdam = nodes["GM0363"]
@@ -318,12 +338,7 @@ def test_a_node_restored_from_before_a_rotation_takes_its_uuids_back_under_the_n
     synced = {case: uuid for case, uuid, _, _ in amsterdam.store.listing()}
 
     home = amsterdam.config.home
-    amsterdam.store.close()
-    for part in home.glob("node.db*"):
-        part.unlink()
-    shutil.copyfile(backup, home / "node.db")
-    amsterdam.store = NodeStore(home / "node.db")
-    amsterdam.keyring = Keyring(amsterdam.config, amsterdam.store)
+    put_back(amsterdam, backup)
     assert [i.epoch for i in amsterdam.keyring.epochs(TODAY)] == [1]  # as backed up
     # epoch 1's keys were destroyed at its retirement: the node says what to do
     with pytest.raises(EpochError) as missing:
@@ -335,12 +350,7 @@ def test_a_node_restored_from_before_a_rotation_takes_its_uuids_back_under_the_n
     assert f"WARNING: {missing.value}" in capsys.readouterr().out
     amsterdam.store = NodeStore(home / "node.db")
     amsterdam.keyring = Keyring(amsterdam.config, amsterdam.store)
-    # as README "Restoring from a backup" says: the package again, the old epoch retired
-    # again, so that the rows encode as they first did; then recover and import
-    amsterdam.keyring.install(kits[2].packages["GM0363"], TODAY)
-    amsterdam.keyring.retire(1, TODAY)
-    with secure_channel(amsterdam.config.hub, amsterdam.config.tls) as channel:
-        recover(channel, amsterdam.store, TODAY, 10)
+    reinstall_and_recover(amsterdam, kits)
     assert amsterdam.import_rows([row("A-2", AFTER, OTHERS[0])], TODAY).taken_back == 1
     assert {case: uuid for case, uuid, _, _ in amsterdam.store.listing()} == synced
 
@@ -362,17 +372,8 @@ def test_a_sighting_of_the_overlap_takes_its_uuid_back_after_the_old_epoch_is_re
     synced = {case: uuid for case, uuid, _, _ in amsterdam.store.listing()}
     held_before = hub.store.count_sightings("GM0363")
 
-    home = amsterdam.config.home
-    amsterdam.store.close()
-    for part in home.glob("node.db*"):
-        part.unlink()
-    shutil.copyfile(backup, home / "node.db")
-    amsterdam.store = NodeStore(home / "node.db")
-    amsterdam.keyring = Keyring(amsterdam.config, amsterdam.store)
-    amsterdam.keyring.install(kits[2].packages["GM0363"], TODAY)
-    amsterdam.keyring.retire(1, TODAY)
-    with secure_channel(amsterdam.config.hub, amsterdam.config.tls) as channel:
-        recover(channel, amsterdam.store, TODAY, 10)
+    put_back(amsterdam, backup)
+    reinstall_and_recover(amsterdam, kits)
     assert amsterdam.import_rows([row("A-2", DURING, OTHERS[0])], TODAY).taken_back == 1
     assert {case: uuid for case, uuid, _, _ in amsterdam.store.listing()} == synced
     amsterdam.sync(TODAY)
