@@ -180,6 +180,35 @@ def test_the_alert_configuration_for_given_files_has_the_shipped_catalogue(tmp_p
     assert config.regions.region_of("GM9999") == demo_alerts.REGION
 
 
+def test_demo_takes_a_signal_catalogue_of_the_users_own(tmp_path, capsys):
+    """A town's own codes reach the alerts when its catalogue lists them; the words it does
+    not list are still left out."""
+    import sqlite3
+
+    from zichtlijn import cli
+
+    catalogue = tmp_path / "signals.toml"
+    catalogue.write_text("[signals.eigen_code]\nweight = 2.0\nnl = \"eigen\"\n"
+                         "[signals.unlicensed]\nweight = 1.0\n", "utf-8")
+    data = tmp_path / "in.csv"
+    data.write_text("case_ref,observed_on,given_names,surname,signals\n"
+                    "A-1,2026-03-01,Ana,Pop,eigen_code Zyxwvutsrqa\n", "utf-8")
+    assert cli.main(["demo", "--dir", str(tmp_path / "demo"), "--csv", f"GM0014={data}",
+                     "--signals", str(catalogue)]) == 0
+    shown = capsys.readouterr().out
+    assert f"with the signal catalogue {catalogue}" in shown
+    assert "signals: 1 code(s) not in the signal catalogue left out" in shown
+    with sqlite3.connect(tmp_path / "demo" / "hub" / "hub.db") as conn:
+        assert conn.execute("SELECT signals FROM sightings").fetchall() == [("eigen_code",)]
+    conn.close()
+    assert cli.main(["demo", "--signals", str(catalogue)]) == 1
+    assert "--signals goes with --csv" in capsys.readouterr().err
+    catalogue.write_text("[signals.Not-A-Code]\nweight = 1.0\n", "utf-8")
+    assert cli.main(["demo", "--dir", str(tmp_path / "demo2"), "--csv", f"GM0014={data}",
+                     "--signals", str(catalogue)]) == 1
+    assert not (tmp_path / "demo2").exists()
+
+
 def _controls(rows: list[str]) -> str:
     return "case_ref,observed_on,given_names,surname,phone\n" + "".join(
         f"{row}\n" for row in rows)

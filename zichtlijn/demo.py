@@ -35,6 +35,7 @@ from zichtlijn.demo_lookup import show_lookup
 from zichtlijn.demo_workdir import claim_workdir
 from zichtlijn.errors import CliError
 from zichtlijn.evaluate import quality
+from zichtlijn.signal_catalogue import load_signals
 from zichtlijn.synth import LISTED_ERRORS_ONLY, generate, write_csvs
 
 GEMEENTEN = {"GM0363": "Amsterdam", "GM0599": "Rotterdam", "GM0344": "Utrecht"}
@@ -146,14 +147,15 @@ def _import(home: Path, path: Path, encoding: str, decided: bool) -> Imported:
 
 
 def _csv_alerts(directory: Path, inputs: dict[str, list[Path]],
-                encodings: dict[Path, str]) -> Path:
+                signals: Path | None) -> Path:
     """The alert configuration for given files, written into `directory`. The shipped
-    signal catalogue, never the files' words: one may be a name (`encodings` is not
-    read since then)."""
-    demo_alerts.write_config(directory, EXAMPLE_ALERTS, inputs)
+    signal catalogue, or the user's (`--signals`), never the files' words: one may be a
+    name."""
+    demo_alerts.write_config(directory, EXAMPLE_ALERTS, inputs, signals)
+    catalogue = f"the signal catalogue {signals}" if signals else "the shipped signal catalogue"
     _step(f"match alerts: the example rules over one region ({demo_alerts.REGION}) holding "
-          "every given gemeente, with the shipped signal catalogue (the nodes leave out, "
-          "counted, any other word of the signals column)")
+          f"every given gemeente, with {catalogue} (the nodes leave out, counted, any other "
+          "word of the signals column)")
     return directory
 
 
@@ -276,13 +278,14 @@ def _show_node_alerts(workdir: Path, code: str) -> None:
 
 def run_demo(workdir: Path, persons: int, seed: int, full_mix: bool = False,
              inputs: dict[str, list[Path]] | None = None, clusters_out: Path | None = None,
-             encoding: str = AUTO) -> float:
+             encoding: str = AUTO, signals: Path | None = None) -> float:
     """Run the whole demo in `workdir`; returns its F1 (for tests; 0 for `inputs`).
 
     With `inputs` (gemeente -> CSV files) the nodes import those files instead of
     synthetic data, the alert rules are the example's over one region of all given
     gemeenten (zichtlijn/demo_alerts.py), and there is no truth to score against.
     `encoding`: what the files are written in, AUTO deciding per file (file_encoding).
+    `signals`: with `inputs`, a signal catalogue of the user's own for hub and nodes.
     """
     gemeenten = {code: code for code in inputs} if inputs else GEMEENTEN
     started = time.monotonic()
@@ -297,7 +300,7 @@ def run_demo(workdir: Path, persons: int, seed: int, full_mix: bool = False,
     if inputs:
         encodings = {path: file_encoding(path, encoding)
                      for paths in inputs.values() for path in paths}
-        alerts_dir = _csv_alerts(workdir / "alerts", inputs, encodings)
+        alerts_dir = _csv_alerts(workdir / "alerts", inputs, signals)
         regions = (demo_alerts.REGION,)
     _step(f"development PKI in {workdir}")
     pki_args = ["pki", "dev", "--out", str(pki), "--auditor", "ap"]
@@ -459,8 +462,15 @@ def cmd_demo(args: argparse.Namespace) -> int:
             raise CliError(f"--csv {item!r}: {path} is not a file")
         inputs.setdefault(named, []).append(Path(path).resolve())  # several files: each
     out = Path(args.clusters_out).resolve() if args.clusters_out else None
+    signals = None
+    if args.signals:
+        if not inputs:
+            raise CliError("--signals goes with --csv: the synthetic demo uses the example's "
+                           "catalogue")
+        signals = Path(args.signals).resolve()
+        load_signals(signals)  # a bad catalogue is refused now, not by the hub mid-demo
     run_demo(Path(args.dir), args.persons, args.seed, args.full_mix, inputs or None,
-             out, args.encoding)
+             out, args.encoding, signals)
     return 0
 
 
@@ -486,6 +496,10 @@ def register(groups: argparse._SubParsersAction) -> None:
                       help="what the --csv files are written in (as `node import`); "
                            "auto (default): each file UTF-8 when its bytes are, else "
                            "windows-1252")
+    demo.add_argument("--signals", metavar="FILE",
+                      help="with --csv: your signal catalogue (the format of the hub's "
+                           "signals.toml) instead of the shipped one; the nodes send only the "
+                           "codes it lists")
     demo.add_argument("--clusters-out", metavar="FILE",
                       help="also write `hub clusters --format csv` to FILE")
     demo.add_argument("--full-mix", action="store_true",

@@ -20,8 +20,10 @@ from zichtlijn.signal_catalogue import SHIPPED_SIGNALS
 REGION = "landelijk"
 
 
-def write_config(directory: Path, example: Path, gemeenten: Iterable[str]) -> None:
-    """Write regions.toml, rules.toml and signals.toml into `directory`."""
+def write_config(directory: Path, example: Path, gemeenten: Iterable[str],
+                 signals: Path | None = None) -> None:
+    """Write regions.toml, rules.toml and signals.toml into `directory`; `signals`: a
+    catalogue of the user's own (`demo --signals`) instead of the shipped one."""
     directory.mkdir(parents=True, exist_ok=True)
     listed = ", ".join(f'"{code}"' for code in gemeenten)
     (directory / "regions.toml").write_text(
@@ -31,5 +33,6 @@ def write_config(directory: Path, example: Path, gemeenten: Iterable[str]) -> No
     # the example's defaults; its regional overrides name regions this file does not have
     rules = (example / "rules.toml").read_text("utf-8").split("\n[regions.")[0]
     (directory / "rules.toml").write_text(rules.rstrip() + "\n", "utf-8")
-    (directory / "signals.toml").write_text(
-        resources.files("zichtlijn").joinpath(SHIPPED_SIGNALS).read_text("utf-8"), "utf-8")
+    catalogue = (signals.read_text("utf-8") if signals is not None else
+                 resources.files("zichtlijn").joinpath(SHIPPED_SIGNALS).read_text("utf-8"))
+    (directory / "signals.toml").write_text(catalogue, "utf-8")
