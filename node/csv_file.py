@@ -90,38 +90,28 @@ _UTF8_MULTIBYTE = re.compile(
 _NAME_TEXT_2BYTE = re.compile("[\u00a0\u00ad\u00b4\u00b7\u00c0-\u00d6\u00d8-\u00f6"
                               "\u00f8-\u017f\u0218-\u021b\u0300-\u030c\u0326-\u0328"
                               "\u0370-\u03ff\u0400-\u052f]")
-_TWO_BYTE_UTF8 = re.compile("[\u0080-\u07ff]")
-_LATIN_LETTER = re.compile("[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u017f]")
-
-
-def implausible_text(text: str) -> bool:
-    """Whether `text` holds, beside a Latin letter, a character UTF-8 writes in two bytes
-    that no name or place of this population is written with: Windows-1252 bytes read as
-    UTF-8, most likely. A name wholly in another script (Arabic) is no such sign."""
-    for found in _TWO_BYTE_UTF8.finditer(text):
-        if _NAME_TEXT_2BYTE.match(found.group()):
-            continue
-        at = found.start()
-        if _LATIN_LETTER.match(text[at - 1: at] if at else "") or _LATIN_LETTER.match(
-                text, at + 1):
-            return True
-    return False
 
 
 def _plausibly_utf8(data: bytes) -> re.Match[bytes] | None:
-    """The first UTF-8 character of `data` when its UTF-8 characters are what names and
-    places are written with (`implausible_text`); None when there is none, or when one
-    is Windows-1252 read as UTF-8."""
-    first = _UTF8_MULTIBYTE.search(data)
-    if first is None or implausible_text(data.decode("utf-8", "surrogateescape")):
-        return None
-    return first
+    """The first UTF-8 character of `data` that is not two Windows-1252 characters which
+    happen to be one (`_misread_pair`); None when there is none. A file said to be
+    Windows-1252 that holds one is UTF-8, or holds UTF-8 text, which reading it as
+    Windows-1252 would misread (é as Ã©)."""
+    for match in _UTF8_MULTIBYTE.finditer(data):
+        if not _misread_pair(data, match):
+            return match
+    return None
 
 
-def read_as_utf8(data: bytes, encoding: str) -> bool:
-    """Whether decode_csv reads `data` as UTF-8 (not as UTF-16, which says so)."""
-    return encoding == "utf-8" and not data.startswith((codecs.BOM_UTF16_LE,
-                                                        codecs.BOM_UTF16_BE))
+def _misread_pair(data: bytes, match: re.Match[bytes]) -> bool:
+    """Whether a UTF-8 character is what an accented Windows-1252 capital and a symbol
+    would read as (JOSÉ and an en dash are the bytes of "ɖ"): written in two bytes, of no
+    block a name or place here is written in, beside an ASCII letter (an Arabic name's
+    letters stand beside Arabic ones)."""
+    char = match.group().decode("utf-8")
+    beside = data[match.start() - 1:match.start()] + data[match.end():match.end() + 1]
+    return (ord(char) <= 0x7FF and not _NAME_TEXT_2BYTE.match(char)
+            and any(chr(byte).isascii() and chr(byte).isalpha() for byte in beside))
 
 
 def decode_csv(data: bytes, encoding: str = "utf-8") -> str:

@@ -10,15 +10,8 @@ from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
 from linkage.encode import Encoder
-from node.csv_file import (
-    GEMEENTE_COLUMN,
-    decode_csv,
-    implausible_text,
-    read_as_utf8,
-    read_rows,
-)
+from node.csv_file import GEMEENTE_COLUMN, decode_csv, read_rows
 from node.csv_import import (
-    IDENTITY_FIELDS,
     NOT_UTF8,
     ParsedSighting,
     RowError,
@@ -40,9 +33,6 @@ Progress = Callable[[int], None]
 # kinds are counted: the export keeps the old row, and the node's correction is the truth
 CORRECTED_AT_NODE = "corrected at the node"
 Said = TypeVar("Said", RowError, RowNote)
-# never the value: it is identity, and misread besides
-MISREAD = ("holds a character no name or place is written with, as when a Windows-1252 "
-           "file is read as UTF-8: import the file with --encoding windows-1252")
 
 
 @dataclass
@@ -394,9 +384,6 @@ def import_csv(
     # records of several lines (a quoted cell holding line breaks), by first line: what
     # is said of one names all its lines
     ends = {line: row.last_line for line, row in rows if row.last_line > line}
-    # a Windows-1252 file whose bytes happen to be UTF-8 (JOSÉ and an en dash): read as
-    # UTF-8 its letters are others, refused by row where they could be no one's name
-    utf8 = read_as_utf8(data, encoding)
     order = file_date_order(rows)
     report.date_note = order.note
     several = _names_others(rows, gemeente)
@@ -409,8 +396,6 @@ def import_csv(
         try:
             if row.refused:
                 raise RowError(line, *row.refused)
-            if utf8 and (misread := _misread_field(row)):
-                raise RowError(line, misread, MISREAD)
             other = _other_gemeente(line, row, gemeente, report, several)
             if other:
                 report.elsewhere[other] += 1
@@ -437,13 +422,6 @@ def import_csv(
         report.notes = [_ranged(note, ends) for note in report.notes]
         report.skip_notes = [_ranged(note, ends) for note in report.skip_notes]
     return report
-
-
-def _misread_field(row: dict[str, str]) -> str | None:
-    """The first identity field holding a character no name or place here is written with
-    (node.csv_file.implausible_text), or None."""
-    return next((name for name, value in row.items() if name in IDENTITY_FIELDS
-                 and not value.isascii() and implausible_text(value)), None)
 
 
 def _ranged(said: Said, ends: dict[int, int]) -> Said:

@@ -1614,15 +1614,23 @@ def test_a_windows_1252_file_whose_bytes_read_as_utf8_is_read_as_the_operator_sa
     assert (again.imported, again.unchanged, again.rejected) == (0, 1, 0)
 
 
-def test_without_encoding_a_name_misread_from_windows_1252_refuses_its_row(store, encoder):
-    # before: imported silently as "JOSɖMARIA"
-    data = csv_bytes([good("W-1"), good("W-2", "X", "Pop"), good("W-3", "Zoë")]).replace(
-        b"X", MISREAD_BYTES)
-    report = run(data, store, encoder)
-    assert stored_case_refs(store) == ["W-1", "W-3"]
-    assert [str(error) for error in report.errors] == [
-        "line 3: given_names: holds a character no name or place is written with, as when "
-        "a Windows-1252 file is read as UTF-8: import the file with --encoding windows-1252"]
+@pytest.mark.parametrize("name", ["Thị Phương", "Trương", "Məmmədova", "O\u02bbg\u02bbiloy",
+                                  "Xiǎoměi"])
+def test_names_written_in_utf8_are_read_whatever_their_letters(store, encoder, name):
+    """Vietnamese ư and ơ, Azerbaijani ə, Uzbek's turned comma, pinyin ǎ: UTF-8 letters
+    of blocks that a Windows-1252 file misread as UTF-8 also gives; a UTF-8 file is read
+    as it is."""
+    report = run(csv_bytes([good("V-1", name, "Pop")]), store, encoder)
+    assert (report.imported, report.rejected) == (1, 0)
+
+
+def test_a_utf8_file_with_such_letters_said_to_be_windows_1252_is_refused(store, encoder):
+    # Romanian and Vietnamese in one UTF-8 file: read as Windows-1252, Ştefan would become
+    # "Åžtefan" without a word
+    data = csv_bytes([good("W-1", "Ştefan", "Popa"), good("W-2", "Thị", "Trương")])
+    with pytest.raises(CsvFileError, match="holds UTF-8 letters, so the file is UTF-8"):
+        import_csv(data, store, encoder, TODAY, encoding="windows-1252")
+    assert stored_case_refs(store) == []
 
 
 @pytest.mark.parametrize("name", ["Ana\u2013Maria", "Юлия", "Ştefania", "Ελένη", "محمد",
