@@ -210,7 +210,7 @@ def read_rows(text: str) -> Iterator[tuple[int, Row]]:
             continue
         if len(values) > len(names) and not any(v.strip() for v in values[len(names):]):
             values = values[: len(names)]  # empty cells after the last column
-        taken = _taken_lines(values, line, last, delimiter) if last > line else None
+        taken = _taken_lines(values, line, last, delimiter, names) if last > line else None
         if len(values) != len(names):
             probably = (f": a quote left open at line {taken[1]} probably took "
                         f"{_lines(taken[2], taken[3])} into one field" if taken else "")
@@ -293,19 +293,34 @@ def _lines(first: int, last: int) -> str:
     return f"line {first}" if first == last else f"lines {first}-{last}"
 
 
-def _taken_lines(values: list[str], line: int, last: int,
-                 delimiter: str) -> tuple[int, int, int, int] | None:
+def _taken_lines(values: list[str], line: int, last: int, delimiter: str,
+                 names: list[str]) -> tuple[int, int, int, int] | None:
     """(field index, line its quote opened, first and last line it took) of the first
-    cell whose line breaks hold lines that look like rows of this file (two separators or
-    more): a quote left open took them in. A cell of several lines that do not, such as
-    Excel's Alt+Enter between a place and its country, is read (as one line)."""
+    cell whose line breaks hold a line that looks like a row of this file
+    (`_looks_like_row`): a quote left open took them in. A cell of several lines that do
+    not, such as Excel's Alt+Enter between a place and its country, or in a list of
+    signal codes, is read (as one line)."""
     at = line
     for k, value in enumerate(values):
         pieces = _LINE_BREAK.split(value)
-        if len(pieces) > 1 and any(piece.count(delimiter) >= 2 for piece in pieces[1:]):
+        if len(pieces) > 1 and any(_looks_like_row(piece, delimiter, names)
+                                   for piece in pieces[1:]):
             return k, at, at + 1, min(at + len(pieces) - 1, last)
         at += len(pieces) - 1
     return None
+
+
+# what a control's date looks like written in a cell: 2026-03-01, 1-3-2026, 01.03.26,
+# 20260301, an Excel serial number
+_DATE_LIKE = re.compile(r"^\s*(\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}|\d{5,8})")
+
+
+def _looks_like_row(piece: str, delimiter: str, names: list[str]) -> bool:
+    """A line of a cell that reads as a row of this file: at least as many cells as the
+    columns up to the date of the control, and a date where that column is."""
+    cells = piece.split(delimiter)
+    at = names.index("observed_on") if "observed_on" in names else 1
+    return len(cells) > max(at, 2) and bool(_DATE_LIKE.match(cells[at]))
 
 
 def _stopped(exc: csv.Error, line: int, total: int) -> str:

@@ -1476,6 +1476,16 @@ def test_a_quote_left_open_mid_file_refuses_its_record_and_keeps_the_rows_after(
     assert stored_case_refs(store) == ["W-0", "W-4"]
 
 
+def test_a_closed_cell_whose_lines_hold_separators_is_no_open_quote(store, encoder):
+    """Excel's Alt+Enter inside a quoted list of signal codes: its lines hold separators,
+    but none reads as a row of the file (no date where the date of the control is)."""
+    data = (b"case_ref,observed_on,given_names,surname,signals\n"
+            b'C-1,2026-03-01,Maria,Popescu,"unlicensed, injuries,\nno_language, '
+            b'many_clients, x"\nC-2,2026-03-02,Ana,Ionescu,unlicensed\n')
+    report = run(data, store, encoder)
+    assert report.errors == [] and stored_case_refs(store) == ["C-1", "C-2"]
+
+
 def test_a_quote_left_open_that_makes_too_many_fields_says_so_by_its_lines(store, encoder):
     data = (b"case_ref,observed_on,given_names,surname\n"
             b'W-1,2026-03-01,"Ana,Pop\nW-2,2026-03-02,Eva,Qwertyuiopz\n'
