@@ -39,7 +39,7 @@ def test_a_directory_holding_the_csv_input_is_refused_and_kept_whole(tmp_path, c
     assert code == 1
     assert err == (f"zichtlijn: --dir exports: holds the --csv file {exports / 'januari.csv'}, "
                    "which the demo would delete with the directory; give a new or empty "
-                   "directory outside the input files\n")
+                   "directory outside the files it is given\n")
     assert _tree(exports) == before
 
 
@@ -107,3 +107,22 @@ def test_a_demo_directory_holding_an_input_is_refused_even_through_a_link(tmp_pa
     with pytest.raises(CliError, match="holds the --csv file"):
         claim_workdir(tmp_path / "run-link", [inside])
     assert inside.read_text() == CONTROLS
+
+
+def test_a_demo_directory_holding_the_signal_catalogue_or_the_clusters_file_is_refused(
+        tmp_path, capsys, monkeypatch):
+    """The reviewer's path: edit the catalogue the demo wrote, run again with it."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.csv").write_text(CONTROLS)
+    workdir = claim_workdir(tmp_path / "drun")
+    catalogue = workdir / "alerts" / "signals.toml"
+    catalogue.parent.mkdir()
+    catalogue.write_text("[signals.loverboy]\nweight = 2.0\n")
+    code, err = _demo(capsys, "--dir", "drun", "--csv", "GM0363=a.csv", "--signals",
+                      "drun/alerts/signals.toml")
+    assert code == 1 and "holds the --signals file" in err
+    assert catalogue.read_text() == "[signals.loverboy]\nweight = 2.0\n"
+    code, err = _demo(capsys, "--dir", "drun", "--csv", "GM0363=a.csv", "--clusters-out",
+                      "drun/out/c.csv")
+    assert code == 1 and "holds the --clusters-out file" in err
+    assert catalogue.is_file()  # nothing removed

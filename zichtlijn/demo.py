@@ -292,8 +292,10 @@ def run_demo(workdir: Path, persons: int, seed: int, full_mix: bool = False,
     if not EXAMPLE_ALERTS.is_dir():
         raise CliError(f"{EXAMPLE_ALERTS}: example alert configuration not found "
                        "(run the demo from a source checkout)")
+    others = [(flag, path) for flag, path in (("--signals", signals),
+                                              ("--clusters-out", clusters_out)) if path]
     workdir = claim_workdir(workdir, [path for paths in (inputs or {}).values()
-                                      for path in paths])
+                                      for path in paths], others)
     pki, data_dir = workdir / "pki", workdir / "data"
     alerts_dir, regions = EXAMPLE_ALERTS, REGIONS
     encodings: dict[Path, str] = {}

@@ -20,22 +20,24 @@ MARKER_TEXT = ("This directory was made by `zichtlijn demo`. The next `zichtlijn
                "on it deletes it whole, with anything put in it since.\n")
 
 
-def claim_workdir(given: Path, inputs: Iterable[Path] = ()) -> Path:
+def claim_workdir(given: Path, inputs: Iterable[Path] = (),
+                  others: Iterable[tuple[str, Path]] = ()) -> Path:
     """Make `given` the demo's empty, marked work directory; its resolved path.
 
     Refused (CliError, nothing touched): `given` exists and is not a directory; it is a
-    non-empty directory without the marker; it holds one of `inputs` (the --csv files),
-    which removing it would delete. Paths are compared resolved, so a symbolic link to
-    the directory or a `--csv` link into it counts as what it points to."""
+    non-empty directory without the marker; it holds one of `inputs` (the --csv files) or
+    of `others` ((flag, path): the --signals file, the --clusters-out file), which
+    removing it would delete. Paths are compared resolved, so a symbolic link to the
+    directory or a link into it counts as what it points to."""
     workdir = given.resolve()
     if workdir.exists() and not workdir.is_dir():  # a --csv file given as --dir too
         raise CliError(f"--dir {given}: exists and is not a directory; give a new or empty "
                        "directory")
-    for path in inputs:
+    for flag, path in [*(("--csv", path) for path in inputs), *others]:
         if path.resolve().is_relative_to(workdir):
-            raise CliError(f"--dir {given}: holds the --csv file {path}, which the demo "
+            raise CliError(f"--dir {given}: holds the {flag} file {path}, which the demo "
                            "would delete with the directory; give a new or empty directory "
-                           "outside the input files")
+                           "outside the files it is given")
     if workdir.is_dir() and any(workdir.iterdir()):
         if not (workdir / MARKER).is_file():
             raise CliError(f"--dir {given}: exists and is not a directory made by zichtlijn "
