@@ -150,3 +150,12 @@ def test_an_impossible_new_threshold_is_refused(tmp_path, ceremony, capsys):
     assert cli.main(args) == 1
     assert "need 2 <= threshold <= custodians" in capsys.readouterr().err
     assert not (tmp_path / "new-shares").exists()
+
+
+def test_too_few_new_passphrase_files_are_named_as_such(tmp_path, ceremony, capsys):
+    args = reshare_args(tmp_path, ceremony, (1, 2, 3), n=3, k=2)
+    last = len(args) - 1 - args[::-1].index("--new-passphrase-file")
+    assert cli.main(args[:last]) == 1
+    assert capsys.readouterr().err == (
+        "zichtlijn: 2 --new-passphrase-file for 3 custodians\n")
+    assert not (tmp_path / "new-shares").exists()

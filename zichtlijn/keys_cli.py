@@ -107,10 +107,11 @@ def _ask(prompt: str, confirm: bool, check: Check, give_up: str = "") -> str:
 
 
 def _passphrases(files: list[str] | None, labels: list[str], confirm: bool,
-                 checks: list[Check], give_up: str = "") -> list[str]:
+                 checks: list[Check], give_up: str = "",
+                 flag: str = "--passphrase-file") -> list[str]:
     if files:
         if len(files) != len(labels):
-            raise CliError(f"{len(files)} --passphrase-file for {len(labels)} "
+            raise CliError(f"{len(files)} {flag} for {len(labels)} "
                            f"{'custodians' if confirm else 'shares'}")
         read = [_passphrase_from_file(f) for f in files]
         for passphrase, check in zip(read, checks, strict=True):
@@ -181,9 +182,10 @@ def _share_cost() -> ScryptCost:
     return TEST_COST
 
 
-def _new_passphrases(files: list[str] | None, labels: list[str]) -> list[str]:
+def _new_passphrases(files: list[str] | None, labels: list[str],
+                     flag: str = "--passphrase-file") -> list[str]:
     return _passphrases(files, labels, confirm=True,
-                        checks=[_long_enough(label) for label in labels])
+                        checks=[_long_enough(label) for label in labels], flag=flag)
 
 
 def _write_new_shares(secret: bytes, epoch: int, k: int, labels: list[str],
@@ -375,7 +377,7 @@ def cmd_reshare(args: argparse.Namespace) -> int:
                        "--new-passphrase-file for the new custodians")
     secret = given.rebuild(args.passphrase_file)
     cost = _share_cost()
-    passphrases = _new_passphrases(args.new_passphrase_file, labels)
+    passphrases = _new_passphrases(args.new_passphrase_file, labels, "--new-passphrase-file")
     new = _write_new_shares(secret, old.epoch, k, labels, passphrases, cost, out)
     del secret
     print(f"epoch {old.epoch}: linkage secret (fingerprint {new.secret_fingerprint}, "
