@@ -331,6 +331,7 @@ def import_csv(
             first_line, first_digest = first_of[key]
             if first_digest == digest:
                 report.unchanged += 1
+                report.notes.extend(parsed.notes)  # what was left out of it, as of any row
             else:
                 report.errors.append(RowError(
                     line, "case_ref", f"{parsed.case_ref!r} of {message.observed_on} repeats "

@@ -1476,6 +1476,17 @@ def test_a_quote_left_open_mid_file_refuses_its_record_and_keeps_the_rows_after(
     assert stored_case_refs(store) == ["W-0", "W-4"]
 
 
+def test_a_row_repeated_in_the_file_keeps_the_notes_of_what_was_left_out(store, encoder):
+    """Counted unchanged, the repeat still says that a word of its signals was left out."""
+    data = (b"case_ref,observed_on,given_names,surname,signals\n"
+            b"D-2,2026-03-01,Ana,Ionescu,\nD-2,2026-03-01,Ana,Ionescu,loverboy\n")
+    report = run(data, store, encoder)
+    assert (report.imported, report.unchanged, report.rejected) == (1, 1, 0)
+    assert [str(note) for note in report.notes] == [
+        "line 3: signals: 1 code(s) not in the signal catalogue left out (not sent); add "
+        "them to signals.toml on hub and nodes if they are signal codes"]
+
+
 def test_a_closed_cell_whose_lines_hold_separators_is_no_open_quote(store, encoder):
     """Excel's Alt+Enter inside a quoted list of signal codes: its lines hold separators,
     but none reads as a row of the file (no date where the date of the control is)."""
