@@ -258,8 +258,7 @@ def cmd_status(args: argparse.Namespace) -> int:
             keys_problem = None
         except (EpochError, KeyPackageError) as error:  # e.g. sealed to an old certificate
             keys_problem = str(error)
-        total = len(store.listing())
-        unsynced = store.count_unsynced()
+        total, unsynced = store.counts()
         verified, receipts, abandoned = log_status(store.db)
         hub_only = store.count_hub_only()
         newest, worked = last_runs(store.db)

@@ -183,6 +183,14 @@ class NodeStore:
         for row in self.db.execute(query).fetchall():
             yield StoredSighting(*row)
 
+    def counts(self) -> tuple[int, int]:
+        """(sightings held, of them not yet synced), read in one statement: one snapshot,
+        also while an import or a sync writes (two reads could say 20,000 held and 21,000
+        unsynced)."""
+        total, unsynced = self.db.execute(
+            "SELECT count(*), coalesce(sum(synced_at IS NULL), 0) FROM sightings").fetchone()
+        return total, unsynced
+
     def count_unsynced(self) -> int:
         return self.db.execute(
             "SELECT count(*) FROM sightings WHERE synced_at IS NULL"

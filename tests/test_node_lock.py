@@ -152,6 +152,28 @@ def test_two_imports_of_one_large_file_at_once_store_each_control_once(home, tmp
     assert len(stored) == len(set(stored)) == 3001
 
 
+def test_status_beside_an_import_never_shows_more_unsynced_than_held(home, tmp_path,
+                                                                      capsys):
+    """It read the two counts apart and showed `20000 (21000 not yet synced)` while an
+    import wrote; one statement is one snapshot."""
+    import re
+
+    rows = "".join(f"S-{k},2026-03-01,Ana,Zyxwvutsrq{chr(97 + k % 26)}\n" for k in range(6000))
+    large = tmp_path / "large.csv"
+    large.write_text("case_ref,observed_on,given_names,surname\n" + rows)
+    importing = subprocess.Popen([sys.executable, "-m", "zichtlijn.cli", "node", "import",
+                                  "--home", str(home), str(large)], cwd=ROOT,
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    shown = []
+    while importing.poll() is None:
+        out = cli_output(home, capsys, "status")
+        held, unsynced = map(int, re.search(r"sightings  (\d+) \((\d+) not yet", out).groups())
+        shown.append((held, unsynced))
+    assert importing.wait() == 0
+    assert shown and all(unsynced <= held for held, unsynced in shown), shown
+    assert "sightings  6001 (6001 not yet synced" in cli_output(home, capsys, "status")
+
+
 @pytest.fixture(scope="module")
 def kits(pki):
     return {e: make_epoch(pki, e, ["GM0363"]) for e in (1, 2)}
