@@ -306,3 +306,18 @@ def test_an_entry_written_back_as_text_is_exported_and_judged_by_its_bytes(merge
     messages = _messages(verify_export(edited, trust))
     assert any(m.startswith("entries #0..#3: one of these was changed, removed, inserted "
                             "or moved") for m in messages), messages
+
+
+def test_a_withdrawal_on_a_hub_without_its_alert_rules_reads_as_an_unlogged_change(
+        merged_export, tmp_path):
+    """`forget` takes the sighting out of the alert at once; only an evaluation of the rules
+    logs the alert's new evidence (README, the failure table)."""
+    from hub.alert_evidence import forget
+
+    export, trust = merged_export
+    alert_id, _, _ = _open_alert(export)
+    with sqlite3.connect(tmp_path / "hub" / "hub.db") as conn:
+        assert alert_id in forget(conn, ["s3"])
+    conn.close()
+    [message] = _messages(verify_export(_tampered_export(tmp_path, "SELECT 1", []), trust))
+    assert message.startswith(f"alert {alert_id} is shown to RIECs with evidence ")
