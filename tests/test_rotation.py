@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import shutil
+from pathlib import Path
 
 import grpc
 import pytest
@@ -304,6 +305,17 @@ def test_only_nodes_report_epochs(hub, pki):
     assert _report(hub, pki, "node-GM0363", _epoch()).changes_recorded == 1
 
 
+def backed_up_then_rotated(nodes, kits, tmp_path) -> Path:
+    """Amsterdam syncs a control, backs its database up, then every node rotates."""
+    amsterdam = nodes["GM0363"]
+    amsterdam.import_rows([row("A-1", DAY0, ELENA)], DAY0)
+    amsterdam.sync(DAY0)
+    backup = tmp_path / "node-backup.db"
+    back_up(amsterdam.store.path, backup, "node database")
+    rotate(nodes, kits)
+    return backup
+
+
 def put_back(node, backup) -> None:
     """The node's database replaced by the backup, as an operator restores it."""
     home = node.config.home
@@ -327,11 +339,7 @@ def reinstall_and_recover(node, kits) -> None:
 def test_a_node_restored_from_before_a_rotation_takes_its_uuids_back_under_the_new_keys(
         nodes, kits, hub, tmp_path, capsys):
     amsterdam = nodes["GM0363"]
-    amsterdam.import_rows([row("A-1", DAY0, ELENA)], DAY0)
-    amsterdam.sync(DAY0)
-    backup = tmp_path / "node-backup.db"
-    back_up(amsterdam.store.path, backup, "node database")
-    rotate(nodes, kits)
+    backup = backed_up_then_rotated(nodes, kits, tmp_path)
     amsterdam.keyring.retire(1, AFTER)
     amsterdam.import_rows([row("A-2", AFTER, OTHERS[0])], AFTER)  # epoch 2 only
     amsterdam.sync(AFTER)
@@ -361,11 +369,7 @@ def test_a_sighting_of_the_overlap_takes_its_uuid_back_after_the_old_epoch_is_re
     retires the old epoch again and can no longer encode under it. The hub's digest of the
     sighting without the old epoch's encoding still finds it: nothing is sent twice."""
     amsterdam = nodes["GM0363"]
-    amsterdam.import_rows([row("A-1", DAY0, ELENA)], DAY0)
-    amsterdam.sync(DAY0)
-    backup = tmp_path / "node-backup.db"
-    back_up(amsterdam.store.path, backup, "node database")
-    rotate(nodes, kits)
+    backup = backed_up_then_rotated(nodes, kits, tmp_path)
     amsterdam.import_rows([row("A-2", DURING, OTHERS[0])], DURING)  # epochs 2 and 1
     amsterdam.sync(DURING)
     amsterdam.keyring.retire(1, AFTER)
