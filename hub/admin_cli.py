@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import fcntl
 import getpass
-import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -29,6 +27,7 @@ from hub.settings import load_settings
 from hub.store import HubStore, utc_now
 from linkage.schema import default_schema
 from zichtlijn.errors import CliError
+from zichtlijn.file_lock import exclusive_lock
 from zichtlijn.identity import GEMEENTE_CODE
 
 LOCK_NAME = "serve.lock"
@@ -37,27 +36,16 @@ LOCK_NAME = "serve.lock"
 @contextmanager
 def serving(home: Path) -> Iterator[None]:
     """Held by `hub serve` while it runs; `hub purge` refuses while someone holds it."""
-    fd = os.open(home / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise CliError(f"another `zichtlijn hub serve` runs on {home}") from None
+    with exclusive_lock(home / LOCK_NAME) as held:
+        if held is None:
+            raise CliError(f"another `zichtlijn hub serve` runs on {home}")
         yield
-    finally:
-        os.close(fd)
 
 
 def is_serving(home: Path) -> bool:
     """Does `hub serve` run on `home` (hold its lock) now?"""
-    fd = os.open(home / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return True
-    finally:
-        os.close(fd)
-    return False
+    with exclusive_lock(home / LOCK_NAME) as held:
+        return held is None
 
 
 def not_serving(home: Path, refusal: str) -> None:

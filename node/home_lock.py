@@ -14,7 +14,6 @@ snapshot beside a writer, and an inspector's lookup at the door need not wait fo
 from __future__ import annotations
 
 import argparse
-import fcntl
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -22,6 +21,7 @@ from pathlib import Path
 
 from node.config import load_config
 from zichtlijn.errors import CliError
+from zichtlijn.file_lock import exclusive_lock
 
 LOCK_NAME = "node.lock"
 
@@ -36,13 +36,10 @@ def busy_line(holder: str) -> str:
 @contextmanager
 def working_on(home: Path, command: str) -> Iterator[None]:
     """Hold the home's lock as `command`; CliError at once when another command holds it."""
-    fd = os.open(home / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise CliError(busy_line(os.pread(fd, 200, 0).decode("utf-8", "replace"))
-                           ) from None
+    with exclusive_lock(home / LOCK_NAME) as fd:
+        if fd is None:
+            holder = (home / LOCK_NAME).read_bytes()[:200].decode("utf-8", "replace")
+            raise CliError(busy_line(holder))
         # who holds it, for the refusal of the next one: a command word and a number only
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{command} {os.getpid()}\n".encode(), 0)
@@ -50,8 +47,6 @@ def working_on(home: Path, command: str) -> Iterator[None]:
             yield
         finally:
             os.ftruncate(fd, 0)  # a holder that has left is not named
-    finally:
-        os.close(fd)  # drops the lock
 
 
 def holding_lock(command: str, home_of: Callable[[argparse.Namespace], Path],
