@@ -121,12 +121,11 @@ def decode_csv(data: bytes, encoding: str = "utf-8") -> str:
     A file that starts with a UTF-16 byte-order mark (Excel's "Unicode text") is read
     as UTF-16. Windows-1252 is read only as the operator says, never guessed: Central and East
     European Windows (1250, 1251) write the same bytes for other letters (ş, č, Cyrillic),
-    which a guess would misread silently. A file said to be Windows-1252 is read so,
-    unless its bytes read as UTF-8 name text, every UTF-8 character of it one a name or
-    place is written with: then it is UTF-8 and would be misread (é as Ã©), and is
-    refused. Two Windows-1252 characters that happen to be one UTF-8 character of
-    another block (É and an en dash read as "ɖ") do not make it UTF-8 (until 2026-12-07
-    they did).
+    which a guess would misread silently. A file said to be Windows-1252 that holds a
+    UTF-8 character is refused: it is UTF-8 (or holds UTF-8 text), and would be misread
+    (é as Ã©). Two Windows-1252 characters that happen to be one UTF-8 character of a
+    block no name here is written in (É and an en dash read as "ɖ", `_misread_pair`) do
+    not count (until 2026-12-07 they did).
     """
     if encoding not in ENCODINGS:
         raise CsvFileError(f"unknown encoding {encoding!r} (known: {', '.join(ENCODINGS)})")
@@ -213,14 +212,14 @@ def read_rows(text: str) -> Iterator[tuple[int, Row]]:
         taken = _taken_lines(values, line, last, delimiter, names) if last > line else None
         if len(values) != len(names):
             probably = (f": a quote left open at line {taken[1]} probably took "
-                        f"{_lines(taken[2], taken[3])} into one field" if taken else "")
+                        f"{where(taken[2], taken[3])} into one field" if taken else "")
             yield line, Row({}, last, ("row", f"has {len(values)} fields, the header has "
                                               f"{len(names)}{probably}"))
             continue
         if taken:
             yield line, Row({}, last, (names[taken[0]], (
                 f"holds line breaks: a quote left open at line {taken[1]} took "
-                f"{_lines(taken[2], taken[3])} into this field")))
+                f"{where(taken[2], taken[3])} into this field")))
             continue
         yield line, Row(dict(zip(names, values, strict=True)), last)
 
@@ -289,8 +288,10 @@ def _shown(name: str) -> str:
     return _UNPRINTABLE.sub(lambda found: f"\\x{ord(found.group()):02x}", name)
 
 
-def _lines(first: int, last: int) -> str:
-    return f"line {first}" if first == last else f"lines {first}-{last}"
+def where(line: int, end: int = 0) -> str:
+    """`line 7`, or `lines 7-9` for a record that takes several lines (a quoted cell
+    holding line breaks)."""
+    return f"lines {line}-{end}" if end > line else f"line {line}"
 
 
 def _taken_lines(values: list[str], line: int, last: int, delimiter: str,

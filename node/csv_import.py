@@ -27,7 +27,7 @@ from linkage.identifiers import (
 )
 from linkage.normalise import NOT_KNOWN, NormaliseError, fold, name_words
 from node.as_written import document_without_label, name_as_meant, place_name
-from node.csv_file import has_undecodable
+from node.csv_file import has_undecodable, where
 from zichtlijn.signal_catalogue import shipped_signals
 from zichtlijn.wire import MAX_SIGNALS, SETTINGS
 
@@ -101,12 +101,6 @@ _SETTING_GAPS = re.compile(r"[\s_-]+")
 # Between signal codes: ';' (DESIGN §10), or what else a list is written with; no code
 # holds one of these (zichtlijn.wire.SIGNAL_CODE), so the split is never ambiguous
 _SIGNAL_SEPARATOR = re.compile(r"[;,|\s]+")
-
-
-def where(line: int, end: int = 0) -> str:
-    """`line 7`, or `lines 7-9` for a record that takes several lines (a quoted cell
-    holding line breaks)."""
-    return f"lines {line}-{end}" if end > line else f"line {line}"
 
 
 @dataclass(frozen=True)
