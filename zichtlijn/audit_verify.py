@@ -822,14 +822,22 @@ def _entry_time(conn: sqlite3.Connection, index: int) -> dt.datetime | None:
 EXPORT_TIME_SLACK = dt.timedelta(minutes=1)
 
 
-def _export_time(conn: sqlite3.Connection, report: Report) -> dt.datetime | None:
-    """When the export was made, for the age of unsettled entries: its `exported_at`, but
-    never before its newest entry (`_check_export_time`)."""
+def _stated_times(conn: sqlite3.Connection, report: Report
+                  ) -> tuple[dt.datetime | None, dt.datetime | None]:
+    """(the export's `exported_at`, not signed; the time of its newest entry, signed),
+    each None when absent or unreadable."""
     try:
         exported: dt.datetime | None = _utc(report.meta.get("exported_at", ""))
     except ValueError:
         exported = None
     newest = _entry_time(conn, report.entries - 1) if report.entries else None
+    return exported, newest
+
+
+def _export_time(conn: sqlite3.Connection, report: Report) -> dt.datetime | None:
+    """When the export was made, for the age of unsettled entries: its `exported_at`, but
+    never before its newest entry (`_check_export_time`)."""
+    exported, newest = _stated_times(conn, report)
     if exported is None or newest is None:
         return exported or newest
     return max(exported, newest)
@@ -838,14 +846,8 @@ def _export_time(conn: sqlite3.Connection, report: Report) -> dt.datetime | None
 def _check_export_time(conn: sqlite3.Connection, report: Report) -> None:
     """`exported_at` is not signed and the entries are: an export time set back before the
     newest entry (so that old, unsettled entries pass `--settled-within`) is reported."""
-    if not report.entries:
-        return
-    newest = _entry_time(conn, report.entries - 1)
-    try:
-        exported = _utc(report.meta.get("exported_at", ""))
-    except ValueError:
-        return
-    if newest is not None and exported < newest - EXPORT_TIME_SLACK:
+    exported, newest = _stated_times(conn, report)
+    if exported is not None and newest is not None and exported < newest - EXPORT_TIME_SLACK:
         report.add(f"the export says it was made at {exported.isoformat()}, before entry "
                    f"#{report.entries - 1} ({newest.isoformat()}) it holds: its time (not "
                    "signed) was set back", report.entries - 1)
