@@ -36,6 +36,7 @@ import json
 import re
 import sqlite3
 from collections import Counter
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -458,15 +459,23 @@ def _newer_checkpoint(conn: sqlite3.Connection, origin: str, head: Checkpoint,
 
 def _cosigned_at(head: Checkpoint, note: SignedNote, trust: Trust) -> dt.datetime | None:
     """The earliest time a configured witness cosigned `head` (its signed timestamp)."""
+    times = [at for _, at in _configured_cosignatures(head, note, trust) if at is not None]
+    return dt.datetime.fromtimestamp(min(times), dt.UTC) if times else None
+
+
+def _configured_cosignatures(head: Checkpoint, note: SignedNote, trust: Trust
+                             ) -> Iterator[tuple[Verifier, int | None]]:
+    """Each cosignature of `note` by a configured witness: (witness, its signed timestamp,
+    or None when it does not verify)."""
     by_key = {(w.name, w.key_id): w for w in trust.witnesses}
-    times = []
     for signature in note.signatures:
         witness = by_key.get((signature.name, signature.key_id))
         if witness is None:
             continue
-        with contextlib.suppress(CheckpointError):
-            times.append(verify_cosignature(head, signature, witness))
-    return dt.datetime.fromtimestamp(min(times), dt.UTC) if times else None
+        try:
+            yield witness, verify_cosignature(head, signature, witness)
+        except CheckpointError:
+            yield witness, None
 
 
 def _size_hint(text: str) -> str:
@@ -501,14 +510,8 @@ def _matches(head: Checkpoint, tree: merkle.MemoryTree, report: Report, what: st
 
 def _cosignatures(head: Checkpoint, note: SignedNote, trust: Trust, matches: bool, what: str,
                   report: Report) -> None:
-    by_key = {(w.name, w.key_id): w for w in trust.witnesses}
-    for signature in note.signatures:
-        witness = by_key.get((signature.name, signature.key_id))
-        if witness is None:
-            continue
-        try:
-            verify_cosignature(head, signature, witness)
-        except CheckpointError:
+    for witness, at in _configured_cosignatures(head, note, trust):
+        if at is None:
             report.add(f"{what}: invalid cosignature from {witness.name}", rank=SIGNATURE)
             continue
         report.cosignatures += 1
