@@ -300,13 +300,13 @@ class HubStore:
         have one)."""
         with self.lock:
             rows = self.db.execute(
-                f"SELECT {stored_content.COLUMNS}, digest FROM sightings WHERE gemeente = ? "
-                "ORDER BY seq", [gemeente]).fetchall()
+                "SELECT seq, sighting_uuid, digest, observed_on FROM sightings "
+                "WHERE gemeente = ? ORDER BY seq", [gemeente]).fetchall()
             single = stored_content.single_epoch_digests(self.db.conn,
-                                                         [row[:-1] for row in rows])
+                                                         [row[0] for row in rows])
         for start in range(0, len(rows), per_chunk):
-            yield [(row[1], bytes(row[-1]), row[2], single.get(row[1], b""))
-                   for row in rows[start : start + per_chunk]]
+            yield [(uuid, bytes(digest), day, single.get(uuid, b""))
+                   for _, uuid, digest, day in rows[start : start + per_chunk]]
 
     def withdrawn_of(self, gemeente: str) -> list[str]:
         """The UUIDs of `gemeente`'s sightings withdrawn here (the tombstones)."""

@@ -99,19 +99,18 @@ def content_digests(conn: sqlite3.Connection, rows: Sequence[tuple]) -> list[byt
     return digests
 
 
-def single_epoch_digests(conn: sqlite3.Connection, rows: Sequence[tuple]) -> dict[str, bytes]:
-    """{UUID: digest of the sighting without its other epochs' encodings} for the rows
-    (COLUMNS) of sightings that carry other epochs: what a node that encoded a row in a
-    key rotation's overlap encodes from it once the older epoch is retired (node
-    recover: it takes the UUID back by this digest)."""
-    seqs = [row[0] for row in rows]
-    dual = {seq for seq, _ in _by_seq(conn, "SELECT sighting_seq, 1 FROM epoch_encodings "
-                                            "WHERE sighting_seq IN ({marks})", seqs).items()}
-    rows = [row for row in rows if row[0] in dual]
-    if not rows:
+def single_epoch_digests(conn: sqlite3.Connection, seqs: Sequence[int]) -> dict[str, bytes]:
+    """{UUID: digest of the sighting without its other epochs' encodings} for those of the
+    sightings `seqs` that carry other epochs: what a node that encoded a row in a key
+    rotation's overlap encodes from it once the older epoch is retired (node recover: it
+    takes the UUID back by this digest). Only those sightings are read whole."""
+    dual = sorted(_by_seq(conn, "SELECT DISTINCT sighting_seq, 1 FROM epoch_encodings "
+                                "WHERE sighting_seq IN ({marks})", seqs))
+    if not dual:
         return {}
-    seqs = [row[0] for row in rows]
-    companions, entities = _parts(conn, seqs)
-    return {row[1]: wire.sighting_digest(_message(row, companions.get(row[0], []),
-                                                  entities.get(row[0], [])))
-            for row in rows}
+    rows = _by_seq(conn, f"SELECT {COLUMNS} FROM sightings WHERE seq IN ({{marks}})", dual)
+    companions, entities = _parts(conn, dual)
+    # _by_seq keys each row by its seq, the first of COLUMNS: the rest begins with the UUID
+    return {rest[0]: wire.sighting_digest(_message((seq, *rest), companions.get(seq, []),
+                                                   entities.get(seq, [])))
+            for seq, [rest] in rows.items()}
