@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,6 +25,8 @@ from zichtlijn.errors import CliError
 from zichtlijn.file_lock import exclusive_lock
 
 LOCK_NAME = "node.lock"
+# a holder writes its name right after taking the lock: wait at most 0.2 s for it
+HOLDER_READS, HOLDER_WAIT_S = 20, 0.01
 
 
 def busy_line(holder: str) -> str:
@@ -38,8 +41,7 @@ def working_on(home: Path, command: str) -> Iterator[None]:
     """Hold the home's lock as `command`; CliError at once when another command holds it."""
     with exclusive_lock(home / LOCK_NAME) as fd:
         if fd is None:
-            holder = (home / LOCK_NAME).read_bytes()[:200].decode("utf-8", "replace")
-            raise CliError(busy_line(holder))
+            raise CliError(busy_line(_holder(home / LOCK_NAME)))
         # who holds it, for the refusal of the next one: a command word and a number only
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{command} {os.getpid()}\n".encode(), 0)
@@ -47,6 +49,17 @@ def working_on(home: Path, command: str) -> Iterator[None]:
             yield
         finally:
             os.ftruncate(fd, 0)  # a holder that has left is not named
+
+
+def _holder(path: Path) -> str:
+    """What the holder wrote into the lock file. One that has just taken the lock writes
+    its name a moment later, so an empty file is read again a few times first."""
+    for _ in range(HOLDER_READS):
+        holder = path.read_bytes()[:200].decode("utf-8", "replace")
+        if holder.strip():
+            return holder
+        time.sleep(HOLDER_WAIT_S)
+    return holder
 
 
 def holding_lock(command: str, home_of: Callable[[argparse.Namespace], Path],
