@@ -11,7 +11,7 @@ from linkage.schema import default_schema
 from node import records, retention
 from node.config import load_config
 from node.epochs import Keyring
-from node.home_lock import holding_lock
+from node.home_lock import holding_lock, working_on
 from node.identity_input import CORRECTION_FIELDS, check_at_prompt, prompting, read_input
 from node.store import NodeStore
 from zichtlijn.arg_types import positive_seconds
@@ -88,16 +88,21 @@ def cmd_correct(args: argparse.Namespace, home: Path) -> int:
             flag = getattr(args, name)
             if flag is not None:
                 values[name] = flag
-        encoders = Keyring(config, store).encoders(default_schema(), today)
         known = node_signals(config.signals_file).codes
-        refuse = retention.refusal(store, today, retention.retention_months(home))
+
+        def replace(typed: dict[str, str]) -> records.Outcome:
+            # the home's lock only while writing, never while someone types: a correction
+            # left at the prompt would make the nightly sync refuse (node/home_lock.py)
+            with working_on(home, "correct"):
+                encoders = Keyring(config, store).encoders(default_schema(), today)
+                refuse = retention.refusal(store, today, retention.retention_months(home))
+                return records.correct(channel, store, args.case_ref, typed, encoders,
+                                       today, refuse, args.timeout, known, _on(args))
+
         with secure_channel(config.hub, config.tls) as channel:
             # a refused field is typed again at the prompt: it is checked before the hub is asked
-            outcome = check_at_prompt(
-                values, CORRECTION_FIELDS,
-                lambda typed: records.correct(channel, store, args.case_ref, typed, encoders,
-                                              today, refuse, args.timeout, known, _on(args)),
-                prompting(args.from_json))
+            outcome = check_at_prompt(values, CORRECTION_FIELDS, replace,
+                                      prompting(args.from_json))
     finally:
         store.close()
     if not outcome.changed:
@@ -150,8 +155,8 @@ def register(commands: argparse._SubParsersAction,
     correct.add_argument("--signals", help="corrected signal codes (;-separated)")
     correct.add_argument("--timeout", type=positive_seconds, default=HUB_REWORK_TIMEOUT_S,
                          help=HUB_REWORK_HELP)
-    correct.set_defaults(run=holding_lock("correct", home_of,
-                                         lambda a: cmd_correct(a, home_of(a))))
+    # takes the lock itself, once the identity is typed
+    correct.set_defaults(run=lambda a: cmd_correct(a, home_of(a)))
 
     purge = commands.add_parser("purge", help="delete sightings past the retention period now")
     add_home(purge)

@@ -95,8 +95,10 @@ def test_every_node_command_is_a_writer_or_a_reader():
 def test_a_writing_command_refuses_at_once_while_another_works_on_the_node(
         command, home, held, tmp_path, capsys):
     before = _listing(home)
+    # a correction reads the identity first and takes the lock to write it (test below)
+    given = write_json(tmp_path, ELENA) if command == ("correct",) else tmp_path / "januari.csv"
     capsys.readouterr()
-    assert cli.main(argv(command, home, tmp_path / "januari.csv")) == 1
+    assert cli.main(argv(command, home, given)) == 1
     out, err = capsys.readouterr()
     assert (out, err) == ("", busy(held.pid))
     assert _listing(home) == before
@@ -207,3 +209,31 @@ def test_a_lookup_takes_the_lock_only_to_retire_an_ended_overlap(tmp_path, pki, 
     assert cli.main(lookup) == 1  # free: it retires epoch 1, then asks the hub
     assert capsys.readouterr().err.startswith(unreachable)
     assert "1 retired on" in cli_output(home, capsys, "status")
+
+
+class TypedSlowly:
+    """stdin of someone still typing the correction: while it is read, another command
+    takes the home's lock (a nightly sync would); then the JSON arrives."""
+
+    def __init__(self, home: Path, text: str) -> None:
+        self.home, self.text, self.lock_was_free = home, text, None
+        self.buffer = self
+
+    def read(self, _size: int = -1) -> bytes:
+        from zichtlijn.file_lock import exclusive_lock
+        with exclusive_lock(self.home / "node.lock") as fd:
+            self.lock_was_free = fd is not None
+        return self.text.encode()
+
+
+def test_a_correction_holds_the_lock_only_after_the_identity_is_typed(home, monkeypatch,
+                                                                       capsys):
+    typing = TypedSlowly(home, '{"given_names": "Ana", "surname": "Zyxwvutsrqb"}')
+    monkeypatch.setattr(sys, "stdin", typing)
+    capsys.readouterr()
+    assert cli.main(["node", "correct", "E-1", "--home", str(home), "--from-json", "-",
+                     "--timeout", "1"]) == 0
+    assert typing.lock_was_free is True
+    # then it took the lock and replaced the sighting (never synced: no hub to ask)
+    assert capsys.readouterr().out.startswith("corrected E-1 ")
+    assert (home / "node.lock").read_text() == ""
