@@ -27,7 +27,7 @@ from hub.settings import load_settings
 from hub.store import HubStore, utc_now
 from linkage.schema import default_schema
 from zichtlijn.errors import CliError
-from zichtlijn.file_lock import exclusive_lock
+from zichtlijn.file_lock import exclusive_lock, is_held
 from zichtlijn.identity import GEMEENTE_CODE
 
 LOCK_NAME = "serve.lock"
@@ -44,8 +44,7 @@ def serving(home: Path) -> Iterator[None]:
 
 def is_serving(home: Path) -> bool:
     """Does `hub serve` run on `home` (hold its lock) now?"""
-    with exclusive_lock(home / LOCK_NAME) as held:
-        return held is None
+    return is_held(home / LOCK_NAME)
 
 
 def not_serving(home: Path, refusal: str) -> None:

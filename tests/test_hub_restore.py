@@ -395,12 +395,14 @@ def test_no_command_makes_a_new_database_where_the_hubs_was_lost(hub_home, tmp_p
     assert run("hub", "backup", "--home", hub_home, "--out", backup) == 0
     for lost in hub_home.glob("hub.db*"):
         lost.unlink()
-    for command in (["status", "--check"], ["serve"], ["clusters"], ["nodes"]):
+    for command in (["status", "--check"], ["purge"], ["clusters"], ["nodes"], ["serve"]):
         capsys.readouterr()
         # serve: EX_CONFIG, which the unit does not restart on: waiting cannot mend it
         assert run("hub", *command, "--home", hub_home) == (78 if command == ["serve"] else 1)
         assert "the hub database is missing" in capsys.readouterr().err
         assert not database.exists()
+        # nor its lock file: looking whether `hub serve` runs makes none (status, purge did)
+        assert not (hub_home / "serve.lock").exists()
     assert run("hub", "restore", "--home", hub_home, "--from", backup) == 0
     [*_, restored] = [e for e in log_actions(hub_home) if e["action"] == "restore"]
     assert restored["alert_cursor_from"] == 3 + CURSOR_JUMP + 1

@@ -28,3 +28,20 @@ def exclusive_lock(path: Path) -> Iterator[int | None]:
         yield fd
     finally:
         os.close(fd)
+
+
+def is_held(path: Path) -> bool:
+    """Does another process hold the lock of `path` now? Only looks: a missing file is
+    nobody's lock and is not made (a status check in a home without a hub database made
+    one), and a file it may only read will do (a monitoring account)."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except FileNotFoundError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)
+    return False
