@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from hub import lookup_control
+from hub.alerts import setup as alerts_setup
 from hub.alerts.config import load_alert_config
 from hub.alerts.engine import AlertEngine
 from hub.config import load_config
@@ -59,14 +60,6 @@ def operator_actor() -> str:
     return f"operator-cli:{getpass.getuser()}"
 
 
-def alerts_held(store: HubStore) -> int:
-    with store.lock:
-        if store.db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' "
-                            "AND name = 'alerts'").fetchone() is None:
-            return 0
-        return store.db.execute("SELECT count(*) FROM alerts").fetchone()[0]
-
-
 @contextmanager
 def stopped_hub(home: Path) -> Iterator[tuple[HubStore, Linker, AlertEngine | None]]:
     """The store, linker and alert engine of a hub that is not serving, for a command that
@@ -75,11 +68,8 @@ def stopped_hub(home: Path) -> Iterator[tuple[HubStore, Linker, AlertEngine | No
     alert_config = load_alert_config(config.alerts) if config.alerts else None
     store = HubStore.for_operator(config.db_path)
     try:
-        held = alerts_held(store)
-        if alert_config is None and held:
-            raise CliError(f"this hub holds {held:,} alerts but hub.toml names no alert "
-                           "configuration (alerts = DIR): they could not be evaluated after "
-                           "the removal; name the configuration they were raised under")
+        if alert_config is None and (held := alerts_setup.alerts_held(store)):
+            raise CliError(alerts_setup.unconfigured(held, "after the removal"))
         matching = load_settings(home).matching
         linker = Linker(store, default_schema(), matching.policy(), matching.auto_rule())
         # companions are grouped with the configured settings, never a raised threshold

@@ -27,6 +27,7 @@ from hub.tree_heads import TreeHeads, ensure_log_key
 from linkage.compare import MatchPolicy
 from linkage.linking import policy_digest
 from linkage.schema import LinkageSchema, default_schema
+from zichtlijn.config_files import ConfigFileError
 from zichtlijn.transport import server_credentials, server_options
 from zichtlijn.v1 import (
     audit_pb2_grpc,
@@ -76,6 +77,9 @@ def start_hub(
     alert_config = alerts_setup.load(config.alerts)  # a bad rules file stops the hub here
     store = HubStore(config.db_path)
     try:
+        if alert_config is None and (held := alerts_setup.alerts_held(store)):
+            raise ConfigFileError(config.home / "hub.toml", None, alerts_setup.unconfigured(
+                held, "after a withdrawal, correction or purge"))
         heads = TreeHeads(store, ensure_log_key(config.home, store.db.conn))
     except BaseException:
         store.close()

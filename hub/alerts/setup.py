@@ -29,6 +29,23 @@ def load(directory: Path | None) -> AlertConfig | None:
     return load_alert_config(directory)
 
 
+def alerts_held(store: HubStore) -> int:
+    with store.lock:
+        if store.db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' "
+                            "AND name = 'alerts'").fetchone() is None:
+            return 0
+        return store.db.execute("SELECT count(*) FROM alerts").fetchone()[0]
+
+
+def unconfigured(held: int, when: str) -> str:
+    """Why a hub holding alerts is refused without their configuration: a withdrawal, a
+    correction or a purge would change an alert's evidence with no rule to evaluate it,
+    leaving it open as the rules last said (and `audit verify` reporting it)."""
+    return (f"this hub holds {held:,} alerts but hub.toml names no alert configuration "
+            f"(alerts = DIR): they could not be evaluated {when}; name the configuration "
+            "they were raised under")
+
+
 def start_engine(config: AlertConfig | None, store: HubStore, schema: LinkageSchema,
                  policy: MatchPolicy, full: bool = False) -> AlertEngine | None:
     """The alert engine, having evaluated what changed while the hub was down: everything
