@@ -560,10 +560,11 @@ def _control(line: int, get: Callable[[str, str], str], known_signals: frozenset
     whatever its setting and signals. The note says what to correct (`node correct`).
     A word of `signals` the catalogue does not list is left out, counted, never quoted.
     """
+    # an unread setting or licence is never quoted: a column out of place (a missing
+    # separator in an export) puts a name or a date of birth there
     setting = _setting(_check_text(line, "setting", get("setting", "")).lower())
     if setting and setting not in SETTINGS:
-        _kept_without(RowError(line, "setting",
-                               f"{setting!r} is not one of {', '.join(SETTINGS)}"), notes,
+        _kept_without(RowError(line, "setting", f"not one of {', '.join(SETTINGS)}"), notes,
                       CONTROL_KEPT)
         setting = None
 
@@ -575,8 +576,7 @@ def _control(line: int, get: Callable[[str, str], str], known_signals: frozenset
     elif licensed_text in _FALSE:
         licensed = False
     elif licensed_text:
-        _kept_without(RowError(line, "licensed", f"{licensed_text!r} is not ja/nee (yes/no)"),
-                      notes, CONTROL_KEPT)
+        _kept_without(RowError(line, "licensed", "not ja/nee (yes/no)"), notes, CONTROL_KEPT)
 
     signals_text = _check_text(line, "signals", get("signals", ""), 1000)
     words = set(signal_codes(signals_text))

@@ -250,7 +250,8 @@ def _other_gemeente(line: int, row: dict[str, str], own: str | None,
         return None
     code = gemeente_code(written)
     if code is None and several:
-        said = f"{written[:40]!r} is not a CBS code (GMxxxx)" if written else "empty"
+        # never quoted: a column out of place puts a name here as well as a town's
+        said = "not a CBS code (GMxxxx)" if written else "empty"
         raise RowError(line, GEMEENTE_COLUMN, f"{said}, in a file of several "
                                               "municipalities: write whose control it is")
     if code is None:

@@ -657,6 +657,16 @@ def test_common_synonyms_for_setting_and_licence(store, encoder, setting, licens
     assert (report.imported, report.rejected) == (1, 0)
 
 
+def test_an_unread_setting_licence_or_gemeente_is_never_quoted():
+    # an export missing a separator moves the name and date of birth into these columns
+    header = [*HEADER, "setting", "licensed", "gemeente"]
+    row = dict(zip(header, [*good("S-3"), "Zyxwvutsrqa", "14-05-1998", "GM0363"],
+                   strict=True))
+    said = " ".join(str(note) for note in parse_row(2, row, TODAY).notes)
+    assert "setting: not one of" in said and "licensed: not ja/nee" in said
+    assert "zyxwvutsrqa" not in said.lower() and "1998" not in said
+
+
 @pytest.mark.parametrize(("written", "setting"), [
     ("Raamprostitutie", "raam"), ("tippelzone", "straat"), ("Thuiswerk", "woning"),
     ("privéhuis", "club"), ("Massagesalon", "club"), ("escortbedrijf", "escort"),
@@ -701,13 +711,12 @@ def test_a_control_field_that_cannot_be_read_keeps_the_control_without_it_and_sa
     assert [str(note) for note in parsed.notes] == [
         f"line 2: {field}: {reason}: the control is kept without it; the alerts read it, so "
         "correct it (`node correct`)" for field, reason in (
-            ("setting", "'kermis' is not one of woning, hotel, raam, club, escort, straat, "
-                        "online"),
-            ("licensed", "'misschien' is not ja/nee (yes/no)"))] + [
+            ("setting", "not one of woning, hotel, raam, club, escort, straat, online"),
+            ("licensed", "not ja/nee (yes/no)"))] + [
         f"line 2: signals: 1 {UNLISTED_SIGNALS} left out (not sent); add them to "
         "signals.toml on hub and nodes if they are signal codes"]
     # someone typing it in is told instead, and can type it again
-    with pytest.raises(RowError, match=r"^line 2: setting: 'kermis' is not one of woning"):
+    with pytest.raises(RowError, match=r"^line 2: setting: not one of woning"):
         parse_row(2, row, TODAY, strict=True)
 
 
@@ -1231,10 +1240,10 @@ def test_a_note_repeated_on_many_rows_is_shown_three_times_then_counted(store, e
     rows.insert(4, [*good("N-x"), "ja"])  # line 6: read, no note
     report = import_csv(csv_bytes(rows, header), store, encoder, TODAY)
     said = report.note_lines()
-    assert said[:3] == [f"line {n}: licensed: 'misschien' is not ja/nee (yes/no): the control "
+    assert said[:3] == [f"line {n}: licensed: not ja/nee (yes/no): the control "
                         "is kept without it; the alerts read it, so correct it (`node correct`)"
                         for n in (2, 3, 4)]
-    assert said[3:] == ["licensed: 'misschien' is not ja/nee (yes/no): the control is kept "
+    assert said[3:] == ["licensed: not ja/nee (yes/no): the control is kept "
                         "without it; the alerts read it, so correct it (`node correct`): 5 "
                         "more row(s) like this, lines 5 to 10"]
 
@@ -1268,7 +1277,7 @@ def test_a_gemeente_column_keeps_this_nodes_rows_and_skips_the_others(store, enc
     assert [str(error) for error in report.errors] == [
         "line 6: gemeente: empty, in a file of several municipalities: write whose control "
         "it is",
-        "line 7: gemeente: 'Amsterdam' is not a CBS code (GMxxxx), in a file of several "
+        "line 7: gemeente: not a CBS code (GMxxxx), in a file of several "
         "municipalities: write whose control it is"]
     assert report.summary() == ("imported 2, unchanged 0, rejected 2, skipped 2 of other "
                                 "municipalities (GM0599 2)")
