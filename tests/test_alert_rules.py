@@ -98,6 +98,20 @@ def test_accumulation_ignores_a_sum_that_one_sighting_already_reached():
     assert not accumulation_fires(facts, CONFIG.signals, ACCUMULATION)
 
 
+def test_a_strong_sighting_takes_nothing_away_from_the_weak_ones_that_add_up():
+    # the RIEC reviewer's Elena: 4, 4, then 6 in Rotterdam, then 4: her alert stopped being
+    # updated once the strong sighting joined (more evidence, fewer alerts)
+    weak = [fact("P", "GM0363", 0, signals=("controller_present", "unlicensed")),  # 4
+            fact("P", "GM0362", 20, signals=("controller_present", "unlicensed"))]  # 4
+    strong = fact("P", "GM0599", 40, signals=("controller_present", "no_id_access"))  # 6
+    assert accumulation_fires(weak, CONFIG.signals, ACCUMULATION)
+    assert accumulation_fires([*weak, strong], CONFIG.signals, ACCUMULATION)
+    # and two weak ones beside a strong one add up as they would alone
+    assert accumulation_fires([strong, *weak], CONFIG.signals, ACCUMULATION)
+    # one weak sighting beside a strong one is no 0 + 0
+    assert not accumulation_fires([strong, weak[0]], CONFIG.signals, ACCUMULATION)
+
+
 def test_accumulation_counts_a_code_once_per_sighting_and_never_a_single_sighting():
     assert not accumulation_fires([fact("P", "GM0363", 0, signals=("injuries", "injuries"))],
                                   CONFIG.signals, ACCUMULATION)

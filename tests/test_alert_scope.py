@@ -191,6 +191,11 @@ def test_a_hub_upgraded_to_another_companion_grouping_evaluates_everything_at_st
                         lambda self, full=False: calls.append(full) or original(self, full))
     upgraded = setup.start_engine(config, store, default_schema(), MatchPolicy())
     assert upgraded.grouping_changed and calls == [True]
+    # and after an upgrade that changed what a rule means (the accumulation of 2026-12-07)
+    with store.transaction() as conn:
+        set_meta(conn, "rules_meaning", "1")
+    again = setup.start_engine(config, store, default_schema(), MatchPolicy())
+    assert again.meaning_changed and not again.grouping_changed and calls == [True, True]
     store.close()
 
 

@@ -30,7 +30,7 @@ from hub.alerts.full import (
     sighting_facts,
 )
 from hub.alerts.reconcile import ACTOR, Reconciler, ReconcileReport
-from hub.alerts.rules import Anchor, Fact, Finding, evaluate
+from hub.alerts.rules import RULES_MEANING, Anchor, Fact, Finding, evaluate
 from hub.alerts.scope import (
     KIND_NAMES,
     carriers_by_uuid,
@@ -89,6 +89,10 @@ class AlertEngine:
                                      != COMPANION_GROUPING)
             if self.grouping_changed:
                 set_meta(conn, "companion_grouping", COMPANION_GROUPING)
+            # the same after an upgrade that changed what a rule means (rules.RULES_MEANING)
+            self.meaning_changed = get_meta(conn, "rules_meaning") != RULES_MEANING
+            if self.meaning_changed:
+                set_meta(conn, "rules_meaning", RULES_MEANING)
         self._warn_unknown_codes()
 
     def _warn_unknown_codes(self) -> None:

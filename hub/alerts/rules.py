@@ -89,12 +89,23 @@ def _rounded(value: float) -> float:
     return round(value, 6)
 
 
+#: what the rules mean beyond their parameters; a hub evaluates every alert again at its
+#: first start under another meaning (2: accumulation sums the weak sightings only, below)
+RULES_MEANING = "2"
+
+
 def accumulation_fires(facts: list[Fact], catalogue: SignalCatalogue,
                        rule: AccumulationRule) -> bool:
-    weights = [_rounded(sighting_weight(f, catalogue, rule.ignore_signals)) for f in facts]
-    if len(weights) < 2:
-        return False
-    return _rounded(sum(weights)) >= rule.threshold and max(weights) < rule.threshold
+    """0 + 0 = 1: two or more sightings that each stay below the threshold reach it together.
+
+    A sighting that reaches it alone is its municipality's own strong signal and adds
+    nothing here, but neither does it take away what the weak ones add up to. Until
+    rules meaning 2 the rule asked that no sighting of the person reach it, so one strong
+    sighting made a person's accumulation alert stop being updated (more evidence, fewer
+    alerts) and hid the weak sightings of other towns."""
+    weak = [w for w in (_rounded(sighting_weight(f, catalogue, rule.ignore_signals))
+                        for f in facts) if w < rule.threshold]
+    return len(weak) >= 2 and _rounded(sum(weak)) >= rule.threshold
 
 
 def _link_anchors(fact: Fact, rule: NetworkRule) -> Iterable[Anchor]:
