@@ -644,8 +644,19 @@ class Linker:
         builds from the remaining sightings. Waits at most `wait` seconds for a
         run in progress, as `probe` does, and then changes nothing.
         """
+        return self.remove_found(lambda: seqs, record, wait)
+
+    def remove_found(self, find: Callable[[], Iterable[int]],
+                     record: Callable[[sqlite3.Connection, RemovalRun], None],
+                     wait: float | None = None) -> RemovalRun:
+        """`remove` of the sightings `find` gives once the linker is held. Only the linker
+        deletes or replaces a stored sighting, so what `find` reads under its lock stays
+        true until the removal is written: a withdrawal and a correction of one sighting
+        at once each see the other's result (a seq read before waiting was another's
+        by then). `find` may raise to change nothing."""
         with self._within(wait):
-            return self._consistently(lambda: self._remove(sorted(set(seqs)), record))
+            seqs = sorted(set(find()))
+            return self._consistently(lambda: self._remove(seqs, record))
 
     def _remove(self, seqs: list[int],
                 record: Callable[[sqlite3.Connection, RemovalRun], None]) -> RemovalRun:

@@ -55,6 +55,10 @@ class NotHeld(LookupError):
     """The hub holds no such sighting of the calling gemeente."""
 
 
+class _Gone(Exception):
+    """The sighting was removed while a withdrawal waited for the linker."""
+
+
 class NotOwn(PermissionError):
     """The hub holds the sighting for another gemeente: not the caller's to withdraw."""
 
@@ -152,7 +156,20 @@ def withdraw(store: HubStore, linker: Linker, gemeente: str, sighting_uuid: str,
         # its own upload landed since `_held` looked: withdraw it as held (a tombstone
         # alone would leave it held while the node deletes its row)
         return withdraw(store, linker, gemeente, sighting_uuid, reason, alerts, wait, signed)
-    run = linker.remove([held[0]], record, wait)
+
+    def still_held() -> list[int]:
+        # read again under the linker: a correction may have replaced it (another seq and
+        # digest) or a withdrawal or purge removed it while this one waited
+        nonlocal held
+        held = _held(store, sighting_uuid, gemeente)
+        if held is None:
+            raise _Gone
+        return [held[0]]
+
+    try:
+        run = linker.remove_found(still_held, record, wait)
+    except _Gone:  # withdrawn meanwhile: the tombstone path says the hub no longer held it
+        return withdraw(store, linker, gemeente, sighting_uuid, reason, alerts, wait, signed)
     settled = alert_evidence.settle(store, alerts, [sighting_uuid], touched,
                                     alert_evidence.WITHDRAWN)
     with store.lock:
@@ -180,7 +197,7 @@ def correct(store: HubStore, linker: Linker, schema: LinkageSchema, gemeente: st
     held = _held(store, sighting.sighting_uuid, gemeente)
     if held is None:
         raise NotHeld(f"the hub holds no sighting {sighting.sighting_uuid} of {gemeente}")
-    seq, old_digest, batch, received_at = held
+    _, old_digest, batch, received_at = held
     new_digest = wire.sighting_digest(sighting)
     at = utc_now()
     actor = f"node:{gemeente}"
@@ -200,8 +217,17 @@ def correct(store: HubStore, linker: Linker, schema: LinkageSchema, gemeente: st
                          persons_changed=run.persons_changed, **details, **run.logged(),
                          **_signed_fields(conn, gemeente, signed))
 
+    def still_held() -> list[int]:
+        # read again under the linker: a withdrawal may have removed it while this waited
+        # (putting it back would undo an erasure), or a correction replaced it
+        now = _held(store, sighting.sighting_uuid, gemeente)
+        if now is None:
+            raise NotHeld(f"the hub holds no sighting {sighting.sighting_uuid} of {gemeente}")
+        details["old_digest"] = bytes(now[1]).hex()
+        return [now[0]]
+
     holding = alert_evidence.alerts_holding(store, [sighting.sighting_uuid])
-    run = linker.remove([seq], record, wait)
+    run = linker.remove_found(still_held, record, wait)
     linked = linker.link_pending()
     with store.lock:
         truncate_wal(store.db.conn)

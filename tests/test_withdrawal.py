@@ -276,7 +276,7 @@ def test_a_withdrawal_the_hub_cannot_link_is_unavailable_and_changes_nothing(
         raise LinkerUnusableError("hub linker: memory could not be rebuilt from the database "
                                   "after a failed run (x); fix the database and restart the hub")
 
-    monkeypatch.setattr(hub.linker, "remove", unusable)
+    monkeypatch.setattr(hub.linker, "remove_found", unusable)  # `remove` goes through it
     with pytest.raises(grpc.RpcError) as err:
         withdraw_over_grpc(hub, pki, "node-GM0363", ams_uuid)
     assert err.value.code() == grpc.StatusCode.UNAVAILABLE
@@ -348,3 +348,79 @@ def test_audit_verify_counts_what_a_node_withdrew_within_a_day_of_its_upload(
         code, out = audit_hub(tmp_path / "hub", pki.root / "ca.pem", capsys)
     assert code == 0, out
     assert "withdrawn  within a day of their upload: GM0599 1 sighting(s)" in out
+
+
+def _corrected(home, sighting_uuid: str):
+    """The node's stored encoding of a sighting with a signal added: a correction."""
+    import sqlite3
+
+    from zichtlijn.v1 import encoding_pb2
+
+    with sqlite3.connect(home / "node.db") as conn:
+        [(encoded,)] = conn.execute("SELECT encoded FROM sightings WHERE sighting_uuid = ?",
+                                    [sighting_uuid]).fetchall()
+    sighting = encoding_pb2.EncodedSighting.FromString(encoded)
+    sighting.signals.append("injuries")
+    return sighting
+
+
+def _meanwhile(monkeypatch, other) -> None:
+    """`other()` runs right after the first `_held` look-up, before the linker is waited
+    for: what another call does while this one waits behind a long link run."""
+    from hub import records
+
+    original, pending = records._held, [other]
+
+    def looked_up(*args):
+        found = original(*args)
+        if pending:
+            pending.pop()()
+        return found
+
+    monkeypatch.setattr(records, "_held", looked_up)
+
+
+def _held_at_hub(hub, sighting_uuid: str) -> tuple[int, int]:
+    with hub.store.lock:
+        return tuple(hub.store.db.execute(
+            "SELECT (SELECT count(*) FROM sightings WHERE sighting_uuid = ?), "
+            "(SELECT count(*) FROM withdrawn_sightings WHERE sighting_uuid = ?)",
+            [sighting_uuid, sighting_uuid]).fetchone())
+
+
+def test_a_withdrawal_waiting_behind_a_correction_of_it_still_removes_it(world, monkeypatch):
+    # the code review: it removed the seq it read before waiting, which the correction had
+    # replaced, so it deleted nothing, logged `removed`, and the node deleted its row
+    import datetime as dt
+
+    from hub import records
+
+    hub, homes = world
+    target = uuids_by_case(homes["GM0599"])["RTM-8"]
+    corrected = _corrected(homes["GM0599"], target)
+    _meanwhile(monkeypatch, lambda: records.correct(
+        hub.store, hub.linker, hub.linker.schema, "GM0599", corrected, dt.date.today()))
+    assert records.withdraw(hub.store, hub.linker, "GM0599", target, "erasure").changed
+    assert _held_at_hub(hub, target) == (0, 1)
+    [entry] = [e for e in actions(hub, "withdraw") if e["removed"]]
+    [replaced] = [e for e in actions(hub, "correct") if e["changed"]]
+    assert entry["digest"] == replaced["new_digest"]  # the one it removed, as logged
+
+
+def test_a_correction_waiting_behind_a_withdrawal_of_it_puts_nothing_back(world, monkeypatch):
+    # it removed the stale seq (nothing) and inserted the corrected sighting: an erasure
+    # undone
+    import datetime as dt
+
+    from hub import records
+
+    hub, homes = world
+    target = uuids_by_case(homes["GM0599"])["RTM-8"]
+    corrected = _corrected(homes["GM0599"], target)
+    _meanwhile(monkeypatch, lambda: records.withdraw(hub.store, hub.linker, "GM0599", target,
+                                                     "erasure"))
+    with pytest.raises(records.NotHeld):
+        records.correct(hub.store, hub.linker, hub.linker.schema, "GM0599", corrected,
+                        dt.date.today())
+    assert _held_at_hub(hub, target) == (0, 1)
+    assert [e for e in actions(hub, "correct") if e["changed"]] == []
