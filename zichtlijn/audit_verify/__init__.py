@@ -38,7 +38,6 @@ import sqlite3
 from collections import Counter
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
@@ -68,7 +67,14 @@ from zichtlijn.audit_removals import ACTIONS as REMOVAL_ACTIONS
 from zichtlijn.audit_removals import MalformedRemoval, Removals
 from zichtlijn.audit_requests import ACTIONS as REQUEST_ACTIONS
 from zichtlijn.audit_requests import WHAT as REQUEST_WHAT
-from zichtlijn.audit_requests import MalformedRequest, SignedRequests
+from zichtlijn.audit_requests import MalformedRequest
+from zichtlijn.audit_verify.report import (
+    RECONCILE,
+    SIGNATURE,
+    Problem,
+    Report,
+    Trust,
+)
 from zichtlijn.ca_bundle import issued_by_one_of
 from zichtlijn.certsign import (
     CERTIFICATE_REVOKED,
@@ -78,84 +84,14 @@ from zichtlijn.certsign import (
 )
 from zichtlijn.identity import IdentityError, principal_of_certificate
 
-NO_ENTRY = 1 << 62  # sorts problems not tied to one entry after those that are
+__all__ = ["Problem", "Report", "Trust", "verify_export"]
+
 READ_ROWS = 20_000
 PARALLEL_ENTRIES = 50_000  # below this, starting worker processes costs more than it saves
 #: the field of an entry (and the export's meta) recording who is linked with whom, as the
 #: hub writes it (hub/partition.py): a SHA-256 in hex
 PARTITION = "partition"
 _HEX_DIGEST = re.compile(r"^[0-9a-f]{64}$")
-
-
-# at the same entry, what happened to the log itself comes before its consequences
-LOG, SIGNATURE, RECONCILE = 0, 1, 2
-
-
-@dataclass(frozen=True, order=True)
-class Problem:
-    entry: int
-    rank: int
-    seq: int  # then in the order found
-    message: str = field(compare=False)
-
-    def line(self) -> str:
-        return self.message
-
-
-@dataclass(frozen=True)
-class Trust:
-    """What the auditor obtained independently of the hub."""
-
-    log_key: Verifier
-    cas: tuple[x509.Certificate, ...]  # one, or the old and the new while the CA changes
-    witnesses: tuple[Verifier, ...] = ()
-    quorum: int = 0
-    checkpoints: tuple[tuple[str, str], ...] = ()  # (where it came from, signed note text)
-    earlier_log_keys: tuple[Verifier, ...] = ()  # keys the log replaced (`hub log-key replace`)
-    # with a quorum: an entry this much older than the export must be settled (witnesses
-    # cosign nightly; an old unsettled entry is a history they refused or never saw)
-    settled_within: dt.timedelta | None = None
-
-
-@dataclass
-class Report:
-    meta: dict[str, str]
-    entries: int = 0
-    tree_heads: int = 0
-    cosignatures: int = 0
-    uploads: int = 0
-    batches: int = 0
-    sightings: int = 0
-    linked: int = 0
-    link_runs: int = 0
-    alerts: int = 0  # alerts the hub holds
-    alerts_merged: int = 0
-    alerts_logged: int = 0  # alerts with an alert_created entry
-    actions: Counter = field(default_factory=Counter)
-    # per municipality: sightings its node withdrew within a day of uploading them
-    soon_withdrawn: Counter = field(default_factory=Counter)
-    # withdraw, correct and correct_refused entries: signed by their node, and not
-    requests: SignedRequests = field(default_factory=SignedRequests)
-    vouched: dict[str, int] = field(default_factory=dict)  # witness -> largest size it vouches
-    settled_size: int | None = None
-    latest_head: Checkpoint | None = None  # the largest signed head that matches the log
-    latest_note: str = ""
-    largest_signed: int = 0  # the largest size the log key signed, matching or not
-    root: bytes = merkle.EMPTY_ROOT
-    tree: merkle.MemoryTree | None = None  # the recomputed log, for a witness's own checks
-    problems: list[Problem] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)  # said, not problems
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-    def first(self) -> Problem | None:
-        return min(self.problems) if self.problems else None
-
-    def add(self, message: str, entry: int | None = None, rank: int = LOG) -> None:
-        self.problems.append(Problem(NO_ENTRY if entry is None else entry, rank,
-                                     len(self.problems), message))
 
 
 def _within_a_day(earlier: str, later: str) -> bool:
