@@ -16,7 +16,7 @@ from zichtlijn.certsign import batch_statement, certificate_sha256, verify_state
 from zichtlijn.identity import IdentityError, principal_of_certificate
 
 if TYPE_CHECKING:  # the entry reader hands uploads to the checker it is given
-    from zichtlijn.audit_verify import _Upload
+    from zichtlijn.audit_verify.entries import _Upload
 
 
 def _load_certificates(conn: sqlite3.Connection, cas: tuple[x509.Certificate, ...],
