@@ -23,6 +23,11 @@ certificate and the configured witness keys (all obtained out of band):
    and merge the entries log last, and no alert entry names an alert the hub
    does not hold. The Merkle tree proves append-only history; this step is
    what shows completeness.
+
+The package: `report` (the report's types), `entries` (reading the log), `signatures`
+(nodes' and RIECs' signatures), `heads` (tree heads, checkpoints and cosignatures),
+`reconcile` (with the hub's tables) and `times` (the export's time, settling);
+`verify_export`, here, runs them in turn.
 """
 
 from __future__ import annotations
@@ -39,6 +44,7 @@ from zichtlijn.audit_verify.times import _check_export_time, _settle
 
 __all__ = ["Problem", "Report", "Trust", "verify_export"]
 
+#: read by verify_export, here: tests set it on this module to use worker processes
 PARALLEL_ENTRIES = 50_000  # below this, starting worker processes costs more than it saves
 
 
