@@ -31,7 +31,7 @@ CREATE TABLE IF NOT EXISTS audit_nodes (
 """
 
 #: 2 (2026-12-07): withdraw and correct entries carry their node's signature. A log's
-#: versions never go down (zichtlijn/audit_verify.py), so an entry written by hand in the
+#: versions never go down (zichtlijn/audit_verify/entries.py), so an entry written by hand in the
 #: form of an earlier release, after this one logged, is reported.
 #: 3 (2026-12-07): a RIEC's alert_acknowledged and alert_closed carry its signature.
 ENTRY_VERSION = 3
