@@ -327,11 +327,14 @@ def _write_export(path: Path, entries: int, upload_share: float, pki_root: Path,
             conn.execute("INSERT INTO sightings VALUES (?, ?, ?, ?, 1)",
                          [f"{index:08x}-0000-4000-8000-000000000000", code, digest, batch])
             pending += 1
-        else:
+        elif pending:
             entry = encode_entry("2026-11-23T00:00:00+00:00", "hub:hub", "link_run",
                                  {"new_sightings": pending, "new_links": 0})
             linked += pending
             pending = 0
+        else:  # the hub logs no link run of nothing (audit verify reports one): a lookup
+            entry = encode_entry("2026-11-23T00:00:00+00:00", "node:GM0363", "lookup",
+                                 {"purpose": "controle", "outcome": "not_seen"})
         chunk.append(entry)
         if len(chunk) == 10_000 or index == entries - 1:
             conn.executemany("INSERT INTO entries VALUES (?, ?)",
@@ -360,7 +363,7 @@ def bench_verify(entries: int, upload_share: float) -> None:
 
     uploads = int(entries * upload_share)
     print(f"3. audit verify of {entries} entries (~{uploads} node-signed uploads, "
-          "the rest link runs; a cosigned tree head every 10,000 entries)")
+          "the rest link runs and lookups; a cosigned tree head every 10,000 entries)")
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         write_dev_pki(root / "pki", list(GEMEENTEN), [], [])
