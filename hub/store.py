@@ -79,7 +79,7 @@ class HubStore:
                                    isolation_level=None)
             self.db = sqlite_utils.Database(conn)
             self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.execute("PRAGMA synchronous=FULL")
             self.db.execute("PRAGMA foreign_keys=ON")
             # withdrawn and purged rows are overwritten, not left in free pages (AVG erasure)
             self.db.execute("PRAGMA secure_delete=ON")

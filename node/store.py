@@ -52,7 +52,7 @@ class NodeStore:
                 path if create else sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw",
                                                     uri=True))
             self.db.execute("PRAGMA journal_mode=WAL")
-            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.execute("PRAGMA synchronous=FULL")
             # withdrawn and purged rows are overwritten, not left in free pages (AVG erasure)
             self.db.execute("PRAGMA secure_delete=ON")
             self._create()
