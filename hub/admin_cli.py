@@ -71,7 +71,8 @@ def stopped_hub(home: Path) -> Iterator[tuple[HubStore, Linker, AlertEngine | No
         if alert_config is None and (held := alerts_setup.alerts_held(store)):
             raise CliError(alerts_setup.unconfigured(held, "after the removal"))
         matching = load_settings(home).matching
-        linker = Linker(store, default_schema(), matching.policy(), matching.auto_rule())
+        linker = Linker(store, default_schema(), matching.policy(), matching.auto_rule(),
+                        alerts=alert_config is not None)
         # companions are grouped with the configured settings, never a raised threshold
         engine = (AlertEngine(store, alert_config, default_schema(), matching.policy())
                   if alert_config else None)

@@ -351,7 +351,8 @@ def cmd_relink(args: argparse.Namespace) -> int:
     store = HubStore.for_operator(config.db_path)
     try:
         matching = load_settings(config.home).matching
-        linker = Linker(store, default_schema(), matching.policy(), matching.auto_rule())
+        linker = Linker(store, default_schema(), matching.policy(), matching.auto_rule(),
+                        alerts=config.alerts is not None)
         run = linker.relink_all(operator_actor(), count_names=args.count_names)
     finally:
         store.close()

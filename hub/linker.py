@@ -128,12 +128,22 @@ def person_id_for(sighting_uuid: str) -> str:
 
 class Linker:
     def __init__(self, store: HubStore, schema: LinkageSchema, policy: MatchPolicy,
-                 auto_threshold: Callable[[Population], float] | None = None) -> None:
+                 auto_threshold: Callable[[Population], float] | None = None,
+                 alerts: bool = True) -> None:
         """`auto_threshold(population)`, when given, is the threshold the hub's population
         needs (hub/settings.py `threshold_step`): the linker raises its threshold to it
         after a link run and links everything again. `policy.threshold` is where it
-        starts; how far it has risen is kept in the database."""
+        starts; how far it has risen is kept in the database.
+
+        `alerts`: whether an alert engine will read the persons it changes
+        (`person_changes`). Without one nobody empties that queue, which grew by every
+        person at each relink, so a hub without alert rules queues nothing and drops
+        what an earlier run queued; given rules later, its first evaluation reads all."""
         self.store = store
+        self.queues_changes = alerts
+        if not alerts:
+            with store.transaction() as conn:
+                conn.execute("DELETE FROM person_changes")
         self.schema = schema
         self.auto_threshold = auto_threshold
         self._start_threshold = policy.threshold
@@ -501,7 +511,8 @@ class Linker:
             unchanged = np.setdiff1d(np.arange(added.start, added.stop), rows)
             conn.executemany("UPDATE sightings SET linked = 1 WHERE seq = ?",
                              ((s,) for s in seq[unchanged].tolist()))
-            note_person_changes(conn, persons_changed)
+            if self.queues_changes:
+                note_person_changes(conn, persons_changed)
             audit_log.append(conn, utc_now(), "hub:hub", "link_run",
                              new_sightings=len(added), candidate_pairs=candidates,
                              new_links=len(links), persons_changed=len(rows),
@@ -686,6 +697,7 @@ class Linker:
                  zip(persons.tolist(), clusters.tolist(), self.rows.seq[changed].tolist(),
                      strict=True)],
             )
-            note_person_changes(conn, persons_changed)
+            if self.queues_changes:
+                note_person_changes(conn, persons_changed)
             record(conn, run)
         return replace(run, seconds=time.perf_counter() - started)

@@ -87,7 +87,7 @@ def start_hub(
     # a policy given by the caller is fixed; hub.toml's may be automatic
     auto_rule = settings.matching.auto_rule() if policy is None else None
     policy = policy or settings.matching.policy()
-    linker = Linker(store, schema, policy, auto_rule)
+    linker = Linker(store, schema, policy, auto_rule, alerts=alert_config is not None)
     # anything stored but not linked yet (after a crash mid-relink, everything), in one run:
     # no lookup waits yet
     relinked = linker.link_pending(in_runs=False).relinked_at

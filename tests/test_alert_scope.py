@@ -299,3 +299,21 @@ def test_reserved_room_takes_a_rebuilds_companions_without_copying_their_tables(
     assert all(tables[epoch].filters is held[epoch] for epoch in (1, 2))
     assert tables[1].size == tables[2].size == 1201
     assert len(grouping.person_of) == 2 * 1201  # every man grouped
+
+
+def test_a_hub_without_alert_rules_queues_no_person_changes(tmp_path, encoder):
+    # the code review: nobody empties the queue without an alert engine, and a relink put
+    # every person in it again (2,000 sightings: 1,999 rows, then 3,998, 5,997, ...)
+    store = HubStore(tmp_path / "hub.db")
+    with store.transaction() as conn:  # left by a run of before
+        conn.execute("INSERT INTO person_changes (person_id) VALUES ('P-left')")
+    linker = Linker(store, default_schema(), MatchPolicy(), alerts=False)
+    for night in nights(encoder, 60, 5, count=1):
+        store_night(store, night)
+        linker.link_pending()
+    linker.relink_all()
+    with store.lock:
+        assert store.db.execute("SELECT count(*) FROM person_changes").fetchone()[0] == 0
+        assert store.db.execute("SELECT count(DISTINCT person_id) FROM sightings"
+                                ).fetchone()[0] > 1
+    store.close()
