@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import re
 
@@ -10,6 +9,7 @@ import grpc
 
 from hub import epochs, node_contacts
 from hub.store import HubStore, utc_now
+from hub.validate import calendar_day
 from zichtlijn.transport import require_role
 from zichtlijn.v1 import epochs_pb2, epochs_pb2_grpc
 
@@ -33,11 +33,8 @@ def _problem(report: epochs_pb2.EpochReport) -> str | None:
             return f"{where}: key_fingerprint must be 16 hex digits"
         for field in ("overlap_until", "changed_on"):
             value = getattr(e, field)
-            try:
-                if value:
-                    dt.date.fromisoformat(value)
-            except ValueError:
-                return f"{where}: {field} is not an ISO date"
+            if value and calendar_day(value) is None:
+                return f"{where}: {field} is not a date in the form YYYY-MM-DD"
         if (e.state == epochs_pb2.EPOCH_STATE_OVERLAP) != bool(e.overlap_until):
             return f"{where}: overlap_until belongs to (and only to) an epoch in overlap"
     if sum(e.state == epochs_pb2.EPOCH_STATE_CURRENT for e in report.epochs) > 1:

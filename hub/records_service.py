@@ -20,7 +20,7 @@ from hub.refusal_log import RefusalLog
 from hub.settings import LookupSettings, settings_of
 from hub.store import HubStore, utc_now
 from hub.unusable import LinkerRequired, linker_wait
-from hub.validate import Refusal
+from hub.validate import Refusal, calendar_day
 from linkage.schema import LinkageSchema
 from zichtlijn import wire
 from zichtlijn.certsign import (
@@ -77,10 +77,11 @@ def _purge_problem(report: records_pb2.PurgeReport) -> str | None:
         return f"more than {MAX_PURGES} purges in one report"
     for i, purge in enumerate(report.purges):
         try:
-            dt.date.fromisoformat(purge.cutoff)
             dt.datetime.fromisoformat(purge.purged_at)
         except ValueError:
-            return f"purges[{i}]: cutoff or purged_at is not an ISO date"
+            return f"purges[{i}]: purged_at is not an ISO date and time"
+        if calendar_day(purge.cutoff) is None:
+            return f"purges[{i}]: cutoff is not a date in the form YYYY-MM-DD"
         if not _PURGE_ID.match(purge.purge_id):
             return f"purges[{i}]: purge_id must be 32 hex digits"
     return None

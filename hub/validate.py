@@ -32,6 +32,17 @@ class Refusal(Exception):
     message: str
 
 
+def calendar_day(text: str) -> dt.date | None:
+    """The date `text` writes as YYYY-MM-DD, else None. The hub compares stored dates as
+    text (retention, first and last seen, a rotation's overlap), and fromisoformat also
+    reads 20250301 and 2025-W01-1, which sort elsewhere."""
+    try:
+        day = dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+    return day if day.isoformat() == text else None
+
+
 def _identity(where: str, enc: encoding_pb2.IdentityEncoding, schema: LinkageSchema) -> None:
     if len(enc.name_filter) != schema.filter_bytes:
         raise Refusal(grpc.StatusCode.INVALID_ARGUMENT,
@@ -138,13 +149,8 @@ def validate_batch(batch: sync_pb2.UploadBatch, schema: LinkageSchema,
             raise Refusal(grpc.StatusCode.INVALID_ARGUMENT,
                           f"{where}: sighting_uuid repeated within the batch")
         seen.add(s.sighting_uuid)
-        try:
-            observed = dt.date.fromisoformat(s.observed_on)
-        except ValueError:
-            observed = None
-        # only YYYY-MM-DD: dates are compared as text (retention, first and last seen), and
-        # fromisoformat also reads 20250301 and 2025W011
-        if observed is None or observed.isoformat() != s.observed_on:
+        observed = calendar_day(s.observed_on)
+        if observed is None:
             raise Refusal(grpc.StatusCode.INVALID_ARGUMENT,
                           f"{where}: observed_on is not a date in the form YYYY-MM-DD")
         if observed > today + dt.timedelta(days=1):

@@ -284,7 +284,11 @@ def _epoch(epoch=1, state=1, fingerprint="0123456789abcdef", until=""):
     ((_epoch(fingerprint="secret!"),), "key_fingerprint must be 16 hex digits"),
     ((_epoch(until="2026-01-01"),), "overlap_until belongs to"),
     ((_epoch(state=2),), "overlap_until belongs to"),
-    ((_epoch(state=2, until="soon"),), "overlap_until is not an ISO date"),
+    ((_epoch(state=2, until="soon"),), "overlap_until is not a date in the form YYYY-MM-DD"),
+    # read by fromisoformat, but compared as text they sorted after every YYYY-MM-DD of
+    # their year: the overlap never ended for the hub (the code review)
+    ((_epoch(state=2, until="20261201"),), "overlap_until is not a date in the form"),
+    ((_epoch(state=2, until="2026-W49-2"),), "overlap_until is not a date in the form"),
     ((_epoch(state=7),), "unknown state"),
     ((_epoch(), _epoch()), "repeated"),
     ((_epoch(1), _epoch(2)), "more than one current epoch"),

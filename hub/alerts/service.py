@@ -39,6 +39,7 @@ from hub.alerts.store import (
     region_view,
 )
 from hub.store import HubStore, utc_now
+from hub.validate import calendar_day
 from zichtlijn.identity import Principal
 from zichtlijn.transport import caller_certificate, require_role
 from zichtlijn.v1 import alerts_pb2, alerts_pb2_grpc
@@ -65,11 +66,11 @@ class _Refusal(Exception):
 def _date(value: str, field: str) -> dt.date | None:
     if not value:
         return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
+    day = calendar_day(value)
+    if day is None:
         raise _Refusal(grpc.StatusCode.INVALID_ARGUMENT,
-                       f"{field}: {value!r} is not an ISO date (YYYY-MM-DD)") from None
+                       f"{field}: {value!r} is not an ISO date (YYYY-MM-DD)")
+    return day
 
 
 class AlertService(alerts_pb2_grpc.AlertServiceServicer):
