@@ -21,6 +21,7 @@ from typing import NamedTuple
 
 from hub import audit_log
 from hub.alerts.engine import AlertEngine
+from hub.alerts.reconcile import undated_among
 from hub.alerts.store import LEFT_REGION, record_event
 from hub.store import HubStore, utc_now
 from zichtlijn.v1 import alerts_pb2
@@ -92,6 +93,73 @@ def forget(conn: sqlite3.Connection, uuids: list[str]) -> dict[str, bytes]:
                 conn.execute("UPDATE alert_events SET snapshot = ? WHERE cursor = ?",
                              [scrubbed, cursor])
     return touched
+
+
+def _rewrite(snapshot: bytes, shown: alerts_pb2.AlertSighting) -> bytes | None:
+    alert = alerts_pb2.Alert.FromString(snapshot)
+    for sighting in alert.sightings:
+        if sighting.sighting_uuid == shown.sighting_uuid and sighting != shown:
+            sighting.CopyFrom(shown)
+            gemeenten = sorted({s.gemeente for s in alert.sightings})
+            del alert.gemeenten[:]
+            alert.gemeenten.extend(gemeenten)
+            alert.gemeente_count = len(gemeenten)
+            return alert.SerializeToString(deterministic=True)
+    return None
+
+
+def rectify(store: HubStore, sighting_uuid: str, alert_ids: Collection[str],
+            supported: Collection[str]) -> set[str]:
+    """After a correction of `sighting_uuid`, evaluated: what the RIECs see of it is
+    corrected too (AVG art. 16), in each alert of `alert_ids` (those that held it before;
+    `supported`: those a rule still fires on).
+
+    An alert whose evidence no longer holds it (no rule holds the alert, so it was closed,
+    or the correction took the sighting out of her person) forgets it as after a
+    withdrawal: its row and its copies in the alert's past events (a closed alert went on
+    showing another woman's control as its evidence). One that still holds it shows the
+    corrected control (date, municipality, signal codes, whether dated) in its row and in
+    its past events: the evaluation rewrites an alert's rows only when its evidence or
+    score changed, so a corrected date went on showing the old one.
+
+    The alerts that showed it as evidence and no longer do."""
+    left: set[str] = set()
+    with store.transaction() as conn:
+        if not alert_ids or not _have_alerts(conn):
+            return left
+        row = conn.execute("SELECT gemeente, observed_on, signals FROM sightings "
+                           "WHERE sighting_uuid = ?", [sighting_uuid]).fetchone()
+        for alert_id in sorted(alert_ids):
+            held = conn.execute("SELECT current FROM alert_sightings WHERE alert_id = ? "
+                                "AND sighting_uuid = ?", [alert_id, sighting_uuid]).fetchone()
+            if held is None:
+                continue
+            shown = None
+            if row is None or not held[0] or alert_id not in supported:
+                conn.execute("DELETE FROM alert_sightings WHERE alert_id = ? AND "
+                             "sighting_uuid = ?", [alert_id, sighting_uuid])
+                if held[0]:
+                    left.add(alert_id)
+            else:
+                gemeente, observed_on, signals = row
+                codes = sorted(c for c in signals.split(";") if c)
+                undated = bool(undated_among(conn, [sighting_uuid]))
+                conn.execute("UPDATE alert_sightings SET gemeente = ?, observed_on = ?, "
+                             "signals = ?, undated = ? WHERE alert_id = ? AND "
+                             "sighting_uuid = ?", [gemeente, observed_on, ";".join(codes),
+                                                   int(undated), alert_id, sighting_uuid])
+                shown = alerts_pb2.AlertSighting(sighting_uuid=sighting_uuid,
+                                                 gemeente=gemeente, observed_on=observed_on,
+                                                 signals=codes, undated=undated)
+            for cursor, snapshot in conn.execute(
+                    "SELECT cursor, snapshot FROM alert_events WHERE alert_id = ?",
+                    [alert_id]).fetchall():
+                changed = (_scrub(bytes(snapshot), {sighting_uuid}) if shown is None
+                           else _rewrite(bytes(snapshot), shown))
+                if changed is not None:
+                    conn.execute("UPDATE alert_events SET snapshot = ? WHERE cursor = ?",
+                                 [changed, cursor])
+    return left
 
 
 class Settled(NamedTuple):

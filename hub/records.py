@@ -234,12 +234,19 @@ def correct(store: HubStore, linker: Linker, schema: LinkageSchema, gemeente: st
     changed = read = 0
     if alerts is not None:
         evaluation = alerts.evaluate_after_removal([sighting.sighting_uuid], holding)
+        supported = evaluation.report.supported
+        # what the RIECs see of the sighting follows the correction (AVG art. 16)
+        left = alert_evidence.rectify(store, sighting.sighting_uuid, holding, supported)
         # the evaluation read every person of these alerts: one no finding matched has no
-        # rule firing on it any more (the correction split the person it was raised on)
+        # rule firing on it any more (the correction split the person it was raised on);
+        # one whose shown evidence lost the sighting is closed even where its RIECs had
+        # closed it, so a region left without its municipalities stops seeing it
         unsupported = {alert_id: digest for alert_id, digest in holding.items()
-                       if alert_id not in evaluation.report.supported}
-        closed = alert_evidence.close_unsupported(store, unsupported, alert_evidence.CORRECTED,
-                                                  True, alerts.config.regions.region_of)
+                       if alert_id not in supported}
+        closed = sum(alert_evidence.close_unsupported(
+            store, {a: d for a, d in unsupported.items() if (a in left) == lost},
+            alert_evidence.CORRECTED, not lost, alerts.config.regions.region_of)
+            for lost in (True, False))
         if closed:
             alerts.signal.notify()
         changed = evaluation.report.changes + closed

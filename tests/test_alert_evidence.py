@@ -209,8 +209,20 @@ def test_a_correction_that_splits_her_person_closes_the_alert_no_rule_holds(
     assert alert.close_reason == "evidence_corrected"
     # closed once: by Rotterdam's correction, which took the document that tied Utrecht's
     # married-name sighting to her; Utrecht's found it closed already
-    [closed] = [e for e in actions(hub, "alert_closed") if e["alert"] == carousel]
-    assert closed["reason"] == "evidence_corrected"
+    # and each correction took its sighting out of what the RIECs see of the closed alert:
+    # it is another woman's now (the RIEC reviewer found it listed there still, and at
+    # Schiedam's node in that alert); a region left without its municipalities sees
+    # nothing of the others'
+    closings = [(e["reason"], e["regions"], e.get("regions_left"))
+                for e in actions(hub, "alert_closed") if e["alert"] == carousel]
+    assert closings == [("evidence_corrected", [AMS, "midden-nederland"], ["rotterdam"]),
+                        ("evidence_corrected", [], ["midden-nederland"])]
+    assert {s.gemeente for s in alert.sightings} == {"GM0363"}
+    [rotterdam] = [a for a in list_alerts(pki, hub.port, "riec-rotterdam").alerts
+                   if a.alert_id == carousel]
+    assert rotterdam.close_reason == "evidence_left_region" and not rotterdam.sightings
+    corrected = {uuids_by_case(homes[g])[case] for g, (case, _) in others.items()}
+    assert not corrected & uuids_in_alert_tables(hub)  # rows and past events alike
     code, out = audit_hub(tmp_path / "hub", pki.root / "ca.pem", capsys)
     assert code == 0 and "every check passed" in out
 
@@ -284,3 +296,25 @@ def test_an_alert_marks_a_sighting_without_a_date_of_birth(tmp_path, pki, secret
         table = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
         assert {(r["gemeente"], r["undated"]) for r in table if r["rule"] == "carousel"} == {
             ("GM0363", "no"), ("GM0599", "yes")}
+
+
+def test_a_corrected_control_date_is_what_the_alert_shows_now_and_in_its_history(
+        world, tmp_path, pki):
+    # the RIEC reviewer: the date was corrected at the node, the alert went on showing the
+    # old one (its evidence and score were unchanged, so the evaluation wrote nothing)
+    hub, homes = world
+    carousel = elena_alert(hub, pki)
+    ams2 = uuids_by_case(homes["GM0363"])["AMS-2"]
+    assert {s.observed_on for s in carousel.sightings if s.sighting_uuid == ams2} == {day(33)}
+    iulia = {"given_names": "Iulia", "surname": "Turcanu", "date_of_birth": "14-03-1998",
+             "sex": "v"}
+    assert run("node", "correct", "--home", homes["GM0363"], "AMS-2", "--observed-on",
+               day(40), "--from-json", write_json(tmp_path, iulia, "ams2.json")) == 0
+    now = elena_alert(hub, pki)
+    assert (now.alert_id, now.state) == (carousel.alert_id, alerts_pb2.ALERT_STATE_NEW)
+    assert {s.observed_on for s in now.sightings if s.sighting_uuid == ams2} == {day(40)}
+    with hub.store.lock:
+        shown = {s.observed_on for (blob,) in hub.store.db.execute(
+                     "SELECT snapshot FROM alert_events") for s in
+                 alerts_pb2.Alert.FromString(blob).sightings if s.sighting_uuid == ams2}
+    assert shown == {day(40)}  # a watcher replaying the feed reads the corrected date too

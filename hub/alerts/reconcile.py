@@ -95,7 +95,7 @@ def _matching_alerts(conn: sqlite3.Connection, finding: Finding) -> list[str]:
     return [alert_id for alert_id, _ in sorted(found.items(), key=lambda kv: (kv[1], kv[0]))]
 
 
-def _undated(conn: sqlite3.Connection, uuids: list[str]) -> set[str]:
+def undated_among(conn: sqlite3.Connection, uuids: list[str]) -> set[str]:
     """The sightings among `uuids` whose subject carries no date of birth."""
     found: set[str] = set()
     for start in range(0, len(uuids), _CHUNK):
@@ -112,7 +112,7 @@ def _write_sightings(conn: sqlite3.Connection, alert_id: str, finding: Finding,
                      facts: dict[str, Fact]) -> None:
     conn.execute("UPDATE alert_sightings SET current = 0 WHERE alert_id = ?", [alert_id])
     uuids = sorted(finding.sightings)
-    undated = _undated(conn, uuids)
+    undated = undated_among(conn, uuids)
     conn.executemany(
         "INSERT OR REPLACE INTO alert_sightings "
         "(alert_id, sighting_uuid, gemeente, observed_on, signals, current, undated) "
