@@ -35,9 +35,7 @@ from pathlib import Path
 from hub.config import CONFIG_NAME, ConfigError
 from linkage.compare import MatchPolicy
 from zichtlijn.dates import DEFAULT_RETENTION_MONTHS, RETENTION_MONTHS
-from zichtlijn.wire import PURPOSE_CODE
-
-DEFAULT_PURPOSES = ("controle", "vergunning", "signaal")
+from zichtlijn.wire import DEFAULT_PURPOSES, PURPOSE_CODE
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from typing import Any
 from zichtlijn.home_config import load_home_config, resolve, tls_files, tls_toml
 from zichtlijn.identity import GEMEENTE_CODE
 from zichtlijn.transport import TlsFiles
+from zichtlijn.wire import DEFAULT_PURPOSES, PURPOSE_CODE
 
 CONFIG_NAME = "node.toml"
 DB_NAME = "node.db"
@@ -40,6 +41,9 @@ class NodeConfig:
     # log keys the hub replaced (`node trust-log-key`): (vkey line, the largest tree size
     # this node verified under it, the most it is trusted for)
     retired_log_keys: tuple[tuple[str, int], ...] = ()
+    # the lookup purposes this node sends: a word --purpose gives that is not one of them
+    # stays here (a lower-case name looks like a code), so the list matches the hub's
+    purposes: tuple[str, ...] = DEFAULT_PURPOSES
 
     @property
     def db_path(self) -> Path:
@@ -53,6 +57,8 @@ class NodeConfig:
             f"epoch = {self.epoch}\n"
             f"batch_size = {self.batch_size}\n"
             + (f'signals_file = "{self.signals_file}"\n' if self.signals_file else "")
+            + ("lookup_purposes = [" + ", ".join(f'"{p}"' for p in self.purposes) + "]\n"
+               if self.purposes != DEFAULT_PURPOSES else "")
             + tls_toml(self.tls)
             + "\n[keys]\n"
             + (f'secret_file = "{self.secret_file}"\n' if self.secret_file else "")
@@ -98,6 +104,7 @@ def load_config(home: Path, database_required: bool = True) -> NodeConfig:
                      if "log_key" in doc.get("audit", {}) else None),
             retired_log_keys=tuple((str(r["vkey"]), int(r["up_to"]))
                                    for r in doc.get("audit", {}).get("retired_log_keys", [])),
+            purposes=tuple(doc.get("lookup_purposes", DEFAULT_PURPOSES)),
         )
 
     path = home / CONFIG_NAME
@@ -108,6 +115,10 @@ def load_config(home: Path, database_required: bool = True) -> NodeConfig:
         raise ConfigError(f"{path}: gemeente must be a CBS code like GM0363")
     if not 1 <= config.batch_size <= 1000:
         raise ConfigError(f"{path}: batch_size must be within 1..1000")
+    if not config.purposes or not all(isinstance(p, str) and PURPOSE_CODE.match(p)
+                                      for p in config.purposes):
+        raise ConfigError(f"{path}: lookup_purposes must be a non-empty list of purpose codes "
+                          "(one short lower-case word each), as hub.toml [lookup] purposes")
     if database_required and not config.db_path.exists():
         raise ConfigError(database_missing(config.db_path))
     return config

@@ -36,7 +36,6 @@ from zichtlijn.arg_types import positive_seconds
 from zichtlijn.errors import CliError
 from zichtlijn.transport import secure_channel
 from zichtlijn.v1 import lookup_pb2, lookup_pb2_grpc
-from zichtlijn.wire import PURPOSE_CODE
 
 DEFAULT_TIMEOUT_S = 10.0  # someone is waiting at the door
 
@@ -134,9 +133,12 @@ def cmd_lookup(args: argparse.Namespace, home: Path) -> int:
             encoders = keyring.encoders(default_schema(), today, retire=False)
     finally:
         store.close()
-    if not PURPOSE_CODE.match(args.purpose):  # free text would go on the wire
-        raise CliError("--purpose: a purpose code from the hub's list (e.g. controle), "
-                       "one short lower-case word")
+    # only a code of the node's list goes on the wire: a lower-case name passed the form
+    # of a code and reached the hub (the RIEC review); the word itself is never repeated
+    if args.purpose not in config.purposes:
+        raise CliError(f"--purpose: not one of this node's purpose codes "
+                       f"({', '.join(config.purposes)}; node.toml lookup_purposes, as the "
+                       "hub's [lookup] purposes): nothing was sent")
     values = read_input(args.from_json, LOOKUP_FIELDS)
     request = check_at_prompt(values, LOOKUP_FIELDS,
                               lambda typed: build_request(typed, encoders, args.purpose, today),

@@ -14,6 +14,9 @@ SIGNAL_CODE = re.compile(r"^[a-z0-9][a-z0-9_.\-]{0,47}$")
 MAX_SIGNALS = 32  # codes per sighting; the hub refuses a batch holding more
 # a lookup's purpose: a code from the hub's list, never free text (it goes on the wire)
 PURPOSE_CODE = re.compile(r"^[a-z][a-z0-9_-]{1,31}$")
+#: a lookup's purposes unless hub.toml [lookup] purposes (and node.toml lookup_purposes)
+#: say otherwise
+DEFAULT_PURPOSES = ("controle", "vergunning", "signaal")
 SETTINGS = ("woning", "hotel", "raam", "club", "escort", "straat", "online")
 ENTITY_KINDS = {
     "phone": encoding_pb2.ENTITY_KIND_PHONE,
