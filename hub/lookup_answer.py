@@ -43,10 +43,19 @@ def open_alerts(conn: sqlite3.Connection, uuids: list[str]) -> list[str]:
     return sorted(found)
 
 
+def open_in_region(conn: sqlite3.Connection, alert_ids: list[str], region: str) -> list[str]:
+    """Those of `alert_ids` open for `region`: the ones its RIEC can look up."""
+    return sorted(a for a in alert_ids if conn.execute(
+        "SELECT 1 FROM alert_regions WHERE alert_id = ? AND region = ? AND state != 'closed'",
+        [a, region]).fetchone())
+
+
 def build_answer(conn: sqlite3.Connection, match: ProbeMatch, probe_dated: bool,
-                 alerts_available: bool, asking: str = "") -> lookup_pb2.LookupAnswer:
+                 alerts_available: bool, asking: str = "",
+                 asking_region: str | None = None) -> lookup_pb2.LookupAnswer:
     """Call with the store's lock held; `alerts_available`: the hub runs alert rules;
-    `asking`: the gemeente of the node asking, whose own sightings are counted apart."""
+    `asking`: the gemeente of the node asking, whose own sightings are counted apart;
+    `asking_region`: its RIEC region, whose open alerts are named apart."""
     answer = lookup_pb2.LookupAnswer(
         outcome=_OUTCOMES.get(match.outcome, lookup_pb2.LOOKUP_OUTCOME_NO_MATCH),
         possible_persons=match.possible_persons, probe_dated=probe_dated,
@@ -64,4 +73,7 @@ def build_answer(conn: sqlite3.Connection, match: ProbeMatch, probe_dated: bool,
     answer.signals.extend(sorted({c for r in rows for c in r[3].split(";") if c}))
     if answer.alerts_available:
         answer.open_alert_ids.extend(open_alerts(conn, [r[0] for r in rows]))
+        if asking_region is not None:
+            answer.own_region_alert_ids.extend(
+                open_in_region(conn, list(answer.open_alert_ids), asking_region))
     return answer

@@ -72,8 +72,10 @@ def _check_probe(request: lookup_pb2.LookupRequest, schema: LinkageSchema) -> No
 class LookupService(lookup_pb2_grpc.LookupServiceServicer):
     def __init__(self, store: HubStore, linker: Linker, schema: LinkageSchema,
                  settings: LookupSettings, alerts_available: bool = False,
-                 clock: Callable[[], float] = time.time) -> None:
+                 clock: Callable[[], float] = time.time,
+                 region_of: Callable[[str], str | None] = lambda _gemeente: None) -> None:
         self.alerts_available = alerts_available
+        self.region_of = region_of  # a gemeente's RIEC region (the alert configuration)
         self.store = store
         self.linker = linker
         self.schema = schema
@@ -135,7 +137,8 @@ class LookupService(lookup_pb2_grpc.LookupServiceServicer):
             with self.store.lock:
                 answer = build_answer(self.store.db.conn, match,
                                       any(len(e.dob_tokens) for e in probe.values()),
-                                      self.alerts_available, node.name)
+                                      self.alerts_available, node.name,
+                                      self.region_of(node.name))
         finally:
             with self.store.transaction() as conn:
                 details: dict[str, object] = {"purpose": purpose, "outcome": outcome}

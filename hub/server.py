@@ -115,7 +115,9 @@ def start_hub(
     alerts_setup.register(server, store, alerts, config.workers, guarded)
     epochs_pb2_grpc.add_EpochServiceServicer_to_server(guarded(EpochService(store)), server)
     lookup_pb2_grpc.add_LookupServiceServicer_to_server(guarded(
-        LookupService(store, linker, schema, settings.lookup, alerts is not None)), server)
+        LookupService(store, linker, schema, settings.lookup, alerts is not None,
+                      region_of=alerts.config.regions.region_of if alerts else
+                      (lambda _gemeente: None))), server)
     records_pb2_grpc.add_RecordServiceServicer_to_server(
         guarded(RecordService(store, linker, schema, alerts, settings.lookup,
                               withdrawals_per_day=settings.uploads.per_node_per_day)),

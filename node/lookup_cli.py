@@ -71,6 +71,8 @@ def as_json(answer: lookup_pb2.LookupAnswer) -> str:
         "last_seen": answer.last_seen or None,
         "signals": list(answer.signals),
         "open_alert_ids": list(answer.open_alert_ids) if answer.alerts_available else None,
+        "own_region_alert_ids": (list(answer.own_region_alert_ids) if answer.alerts_available
+                                 else None),
         "possible_persons": answer.possible_persons,
         "probe_dated": answer.probe_dated,
         "answered_at": answer.answered_at,
@@ -98,22 +100,34 @@ def as_text(answer: lookup_pb2.LookupAnswer, given_name_only: bool = False) -> s
             line += f"\n{GIVEN_NAME_ONLY}"
         return line
     own = answer.in_own_municipality
-    mine = f" ({own} of them yours)" if own else " (none of them yours)"
+    mine = f" ({own} in your municipality)" if own else " (none in your municipality)"
     lines = [f"seen before: {answer.earlier_sightings} earlier sighting(s) in "
              f"{answer.municipalities} municipalit{'y' if answer.municipalities == 1 else 'ies'}"
              f"{mine}, first {answer.first_seen}, last {answer.last_seen}",
              f"signals:     {', '.join(answer.signals) if answer.signals else 'none recorded'}"]
-    if not answer.alerts_available:
-        lines.append("open alert:  unknown (this hub runs no alert rules)")
-    elif len(answer.open_alert_ids) == 1:
-        lines.append(f"open alert:  {answer.open_alert_ids[0]} "
-                     "(the RIEC can look it up by this id)")
-    elif answer.open_alert_ids:
-        lines.append(f"open alerts: {', '.join(answer.open_alert_ids)} "
-                     "(the RIEC can look them up by these ids)")
-    else:
-        lines.append("open alert:  none")
+    lines.append(_alerts_line(answer))
     return "\n".join(lines)
+
+
+def _alerts_line(answer: lookup_pb2.LookupAnswer) -> str:
+    """The open alerts, those the node's own RIEC can look up apart: until 2026-12-07 every
+    id was one "the RIEC can look up", and the inspector's RIEC found no such alert when it
+    was another region's (the RIEC review)."""
+    if not answer.alerts_available:
+        return "open alert:  unknown (this hub runs no alert rules)"
+    ids = list(answer.open_alert_ids)
+    if not ids:
+        return "open alert:  none"
+    yours = [a for a in ids if a in set(answer.own_region_alert_ids)]
+    others = [a for a in ids if a not in yours]
+    said = []
+    if yours:
+        said.append(f"{', '.join(yours)} (your RIEC can look "
+                    f"{'it up by this id' if len(yours) == 1 else 'them up by these ids'})")
+    if others:
+        said.append(f"{', '.join(others)} (the RIEC of another region where she was seen "
+                    f"holds {'it' if len(others) == 1 else 'them'}; yours can ask it)")
+    return f"{'open alert: ' if len(ids) == 1 else 'open alerts:'} {'; '.join(said)}"
 
 
 def cmd_lookup(args: argparse.Namespace, home: Path) -> int:

@@ -318,3 +318,22 @@ def test_a_corrected_control_date_is_what_the_alert_shows_now_and_in_its_history
                      "SELECT snapshot FROM alert_events") for s in
                  alerts_pb2.Alert.FromString(blob).sightings if s.sighting_uuid == ams2}
     assert shown == {day(40)}  # a watcher replaying the feed reads the corrected date too
+
+
+def test_a_lookup_names_apart_the_open_alerts_its_own_riec_can_look_up(
+        world, tmp_path, pki, secret_file, capsys):
+    # the RIEC review: Utrecht's inspector was told "the RIEC can look them up" of alerts
+    # its RIEC did not hold; Groningen's region holds none of Elena's
+    hub, homes = world
+    carousel = elena_alert(hub, pki).alert_id
+    groningen = node(tmp_path, pki, secret_file, "GM0014", hub)
+    answers = {}
+    for gemeente, home in (("GM0363", homes["GM0363"]), ("GM0014", groningen)):
+        capsys.readouterr()
+        assert run("node", "lookup", "--home", home, "--purpose", "controle", "--format",
+                   "json", "--from-json", write_json(tmp_path, ELENA)) == 0
+        answers[gemeente] = json.loads(capsys.readouterr().out)
+    assert carousel in answers["GM0363"]["open_alert_ids"]
+    assert answers["GM0363"]["own_region_alert_ids"] == answers["GM0363"]["open_alert_ids"]
+    assert answers["GM0014"]["open_alert_ids"] == answers["GM0363"]["open_alert_ids"]
+    assert answers["GM0014"]["own_region_alert_ids"] == []

@@ -108,8 +108,8 @@ def test_text_answer_and_an_unknown_person(world, tmp_path, capsys):
     capsys.readouterr()
     assert ask(homes[FOURTH], ELENA, tmp_path, fmt="text") == 0
     text = capsys.readouterr().out
-    assert (f"4 earlier sighting(s) in 3 municipalities (none of them yours), first {day(0)}, "
-            f"last {day(191)}") in text
+    assert (f"4 earlier sighting(s) in 3 municipalities (none in your municipality), "
+            f"first {day(0)}, last {day(191)}") in text
     assert ask(homes[FOURTH], {"given_names": "Nadia", "surname": "Benali",
                                "date_of_birth": "1999-09-09"}, tmp_path, fmt="text") == 0
     assert capsys.readouterr().out.startswith("not seen before")
@@ -125,7 +125,7 @@ def test_own_sightings_count_too(world, tmp_path, capsys):
     answer = json.loads(capsys.readouterr().out)
     assert (answer["earlier_sightings"], answer["in_own_municipality"]) == (4, 2)
     assert ask(homes["GM0363"], ELENA, tmp_path, fmt="text") == 0
-    assert "4 earlier sighting(s) in 3 municipalities (2 of them yours)" in (
+    assert "4 earlier sighting(s) in 3 municipalities (2 in your municipality)" in (
         capsys.readouterr().out)
 
 
@@ -464,11 +464,29 @@ def test_the_answer_names_one_open_alert_or_several():
 
     answer = lookup_pb2.LookupAnswer(outcome=lookup_pb2.LOOKUP_OUTCOME_PERSON,
                                      earlier_sightings=3, municipalities=2,
-                                     alerts_available=True, open_alert_ids=["A-1"])
-    assert as_text(answer).endswith("open alert:  A-1 (the RIEC can look it up by this id)")
+                                     alerts_available=True, open_alert_ids=["A-1"],
+                                     own_region_alert_ids=["A-1"])
+    assert as_text(answer).endswith("open alert:  A-1 (your RIEC can look it up by this id)")
     answer.open_alert_ids.append("A-2")
-    assert as_text(answer).endswith("open alerts: A-1, A-2 (the RIEC can look them up by "
+    answer.own_region_alert_ids.append("A-2")
+    assert as_text(answer).endswith("open alerts: A-1, A-2 (your RIEC can look them up by "
                                     "these ids)")
+
+
+def test_the_answer_tells_the_alerts_of_another_region_apart():
+    # the RIEC review: the inspector's RIEC was told to look up an id it did not hold
+    from node.lookup_cli import as_text
+
+    answer = lookup_pb2.LookupAnswer(outcome=lookup_pb2.LOOKUP_OUTCOME_PERSON,
+                                     earlier_sightings=3, municipalities=2,
+                                     alerts_available=True, open_alert_ids=["A-2"])
+    assert as_text(answer).endswith("open alert:  A-2 (the RIEC of another region where she "
+                                    "was seen holds it; yours can ask it)")
+    answer.open_alert_ids[:] = ["A-1", "A-2", "A-3"]
+    answer.own_region_alert_ids.append("A-1")
+    assert as_text(answer).endswith(
+        "open alerts: A-1 (your RIEC can look it up by this id); A-2, A-3 (the RIEC of "
+        "another region where she was seen holds them; yours can ask it)")
 
 
 def test_json_input_with_a_byte_order_mark_is_read(world, tmp_path, capsys):

@@ -25,21 +25,21 @@ _sym_db = _symbol_database.Default()
 from zichtlijn.v1 import encoding_pb2 as zichtlijn_dot_v1_dot_encoding__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19zichtlijn/v1/lookup.proto\x12\x0czichtlijn.v1\x1a\x1bzichtlijn/v1/encoding.proto\"|\n\rProbeEncoding\x12\r\n\x05\x65poch\x18\x01 \x01(\r\x12/\n\x07subject\x18\x02 \x01(\x0b\x32\x1e.zichtlijn.v1.IdentityEncoding\x12+\n\x08\x65ntities\x18\x03 \x03(\x0b\x32\x19.zichtlijn.v1.EntityToken\"l\n\rLookupRequest\x12\x0f\n\x07purpose\x18\x01 \x01(\t\x12\x1a\n\x12schema_fingerprint\x18\x02 \x01(\x0c\x12.\n\tencodings\x18\x03 \x03(\x0b\x32\x1b.zichtlijn.v1.ProbeEncoding\"\xba\x02\n\x0cLookupAnswer\x12,\n\x07outcome\x18\x01 \x01(\x0e\x32\x1b.zichtlijn.v1.LookupOutcome\x12\x19\n\x11\x65\x61rlier_sightings\x18\x02 \x01(\r\x12\x16\n\x0emunicipalities\x18\x03 \x01(\r\x12\x12\n\nfirst_seen\x18\x04 \x01(\t\x12\x11\n\tlast_seen\x18\x05 \x01(\t\x12\x0f\n\x07signals\x18\x06 \x03(\t\x12\x16\n\x0eopen_alert_ids\x18\x07 \x03(\t\x12\x18\n\x10\x61lerts_available\x18\x08 \x01(\x08\x12\x18\n\x10possible_persons\x18\t \x01(\r\x12\x13\n\x0bprobe_dated\x18\n \x01(\x08\x12\x13\n\x0b\x61nswered_at\x18\x0b \x01(\t\x12\x1b\n\x13in_own_municipality\x18\x0c \x01(\r*\x85\x01\n\rLookupOutcome\x12\x1e\n\x1aLOOKUP_OUTCOME_UNSPECIFIED\x10\x00\x12\x1b\n\x17LOOKUP_OUTCOME_NO_MATCH\x10\x01\x12\x19\n\x15LOOKUP_OUTCOME_PERSON\x10\x02\x12\x1c\n\x18LOOKUP_OUTCOME_AMBIGUOUS\x10\x03\x32R\n\rLookupService\x12\x41\n\x06Lookup\x12\x1b.zichtlijn.v1.LookupRequest\x1a\x1a.zichtlijn.v1.LookupAnswerb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19zichtlijn/v1/lookup.proto\x12\x0czichtlijn.v1\x1a\x1bzichtlijn/v1/encoding.proto\"|\n\rProbeEncoding\x12\r\n\x05\x65poch\x18\x01 \x01(\r\x12/\n\x07subject\x18\x02 \x01(\x0b\x32\x1e.zichtlijn.v1.IdentityEncoding\x12+\n\x08\x65ntities\x18\x03 \x03(\x0b\x32\x19.zichtlijn.v1.EntityToken\"l\n\rLookupRequest\x12\x0f\n\x07purpose\x18\x01 \x01(\t\x12\x1a\n\x12schema_fingerprint\x18\x02 \x01(\x0c\x12.\n\tencodings\x18\x03 \x03(\x0b\x32\x1b.zichtlijn.v1.ProbeEncoding\"\xd8\x02\n\x0cLookupAnswer\x12,\n\x07outcome\x18\x01 \x01(\x0e\x32\x1b.zichtlijn.v1.LookupOutcome\x12\x19\n\x11\x65\x61rlier_sightings\x18\x02 \x01(\r\x12\x16\n\x0emunicipalities\x18\x03 \x01(\r\x12\x12\n\nfirst_seen\x18\x04 \x01(\t\x12\x11\n\tlast_seen\x18\x05 \x01(\t\x12\x0f\n\x07signals\x18\x06 \x03(\t\x12\x16\n\x0eopen_alert_ids\x18\x07 \x03(\t\x12\x18\n\x10\x61lerts_available\x18\x08 \x01(\x08\x12\x18\n\x10possible_persons\x18\t \x01(\r\x12\x13\n\x0bprobe_dated\x18\n \x01(\x08\x12\x13\n\x0b\x61nswered_at\x18\x0b \x01(\t\x12\x1b\n\x13in_own_municipality\x18\x0c \x01(\r\x12\x1c\n\x14own_region_alert_ids\x18\r \x03(\t*\x85\x01\n\rLookupOutcome\x12\x1e\n\x1aLOOKUP_OUTCOME_UNSPECIFIED\x10\x00\x12\x1b\n\x17LOOKUP_OUTCOME_NO_MATCH\x10\x01\x12\x19\n\x15LOOKUP_OUTCOME_PERSON\x10\x02\x12\x1c\n\x18LOOKUP_OUTCOME_AMBIGUOUS\x10\x03\x32R\n\rLookupService\x12\x41\n\x06Lookup\x12\x1b.zichtlijn.v1.LookupRequest\x1a\x1a.zichtlijn.v1.LookupAnswerb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'zichtlijn.v1.lookup_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_LOOKUPOUTCOME']._serialized_start=626
-  _globals['_LOOKUPOUTCOME']._serialized_end=759
+  _globals['_LOOKUPOUTCOME']._serialized_start=656
+  _globals['_LOOKUPOUTCOME']._serialized_end=789
   _globals['_PROBEENCODING']._serialized_start=72
   _globals['_PROBEENCODING']._serialized_end=196
   _globals['_LOOKUPREQUEST']._serialized_start=198
   _globals['_LOOKUPREQUEST']._serialized_end=306
   _globals['_LOOKUPANSWER']._serialized_start=309
-  _globals['_LOOKUPANSWER']._serialized_end=623
-  _globals['_LOOKUPSERVICE']._serialized_start=761
-  _globals['_LOOKUPSERVICE']._serialized_end=843
+  _globals['_LOOKUPANSWER']._serialized_end=653
+  _globals['_LOOKUPSERVICE']._serialized_start=791
+  _globals['_LOOKUPSERVICE']._serialized_end=873
 # @@protoc_insertion_point(module_scope)

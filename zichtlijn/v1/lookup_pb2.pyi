@@ -40,7 +40,7 @@ class LookupRequest(_message.Message):
     def __init__(self, purpose: _Optional[str] = ..., schema_fingerprint: _Optional[bytes] = ..., encodings: _Optional[_Iterable[_Union[ProbeEncoding, _Mapping]]] = ...) -> None: ...
 
 class LookupAnswer(_message.Message):
-    __slots__ = ("outcome", "earlier_sightings", "municipalities", "first_seen", "last_seen", "signals", "open_alert_ids", "alerts_available", "possible_persons", "probe_dated", "answered_at", "in_own_municipality")
+    __slots__ = ("outcome", "earlier_sightings", "municipalities", "first_seen", "last_seen", "signals", "open_alert_ids", "alerts_available", "possible_persons", "probe_dated", "answered_at", "in_own_municipality", "own_region_alert_ids")
     OUTCOME_FIELD_NUMBER: _ClassVar[int]
     EARLIER_SIGHTINGS_FIELD_NUMBER: _ClassVar[int]
     MUNICIPALITIES_FIELD_NUMBER: _ClassVar[int]
@@ -53,6 +53,7 @@ class LookupAnswer(_message.Message):
     PROBE_DATED_FIELD_NUMBER: _ClassVar[int]
     ANSWERED_AT_FIELD_NUMBER: _ClassVar[int]
     IN_OWN_MUNICIPALITY_FIELD_NUMBER: _ClassVar[int]
+    OWN_REGION_ALERT_IDS_FIELD_NUMBER: _ClassVar[int]
     outcome: LookupOutcome
     earlier_sightings: int
     municipalities: int
@@ -65,4 +66,5 @@ class LookupAnswer(_message.Message):
     probe_dated: bool
     answered_at: str
     in_own_municipality: int
-    def __init__(self, outcome: _Optional[_Union[LookupOutcome, str]] = ..., earlier_sightings: _Optional[int] = ..., municipalities: _Optional[int] = ..., first_seen: _Optional[str] = ..., last_seen: _Optional[str] = ..., signals: _Optional[_Iterable[str]] = ..., open_alert_ids: _Optional[_Iterable[str]] = ..., alerts_available: _Optional[bool] = ..., possible_persons: _Optional[int] = ..., probe_dated: _Optional[bool] = ..., answered_at: _Optional[str] = ..., in_own_municipality: _Optional[int] = ...) -> None: ...
+    own_region_alert_ids: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, outcome: _Optional[_Union[LookupOutcome, str]] = ..., earlier_sightings: _Optional[int] = ..., municipalities: _Optional[int] = ..., first_seen: _Optional[str] = ..., last_seen: _Optional[str] = ..., signals: _Optional[_Iterable[str]] = ..., open_alert_ids: _Optional[_Iterable[str]] = ..., alerts_available: _Optional[bool] = ..., possible_persons: _Optional[int] = ..., probe_dated: _Optional[bool] = ..., answered_at: _Optional[str] = ..., in_own_municipality: _Optional[int] = ..., own_region_alert_ids: _Optional[_Iterable[str]] = ...) -> None: ...
