@@ -18,7 +18,7 @@ from node.sync import build_batch, sync
 from tests.conftest import GEMEENTEN, make_node
 from tests.test_csv_import import csv_bytes, good
 from zichtlijn.keyfile import load_purpose_keys
-from zichtlijn.transport import secure_channel
+from zichtlijn.transport import describe_rpc_error, secure_channel
 from zichtlijn.v1 import encoding_pb2, sync_pb2, sync_pb2_grpc
 
 TODAY = dt.date(2026, 11, 23)
@@ -97,7 +97,33 @@ def test_client_from_another_ca_is_refused(tmp_path, pki, foreign_pki, secret_fi
     with secure_channel(config.hub, mixed) as channel, pytest.raises(grpc.RpcError) as err:
         sync(channel, store, 10, 10)
     assert err.value.code() == grpc.StatusCode.UNAVAILABLE
+    # in words, not gRPC's "failed to connect to all addresses; ... Socket closed"
+    assert describe_rpc_error(err.value, config.hub) == (
+        f"hub {config.hub} unreachable: the hub closed the connection during the TLS "
+        "handshake: is this machine's certificate one the hub trusts (signed by its CA)?")
     assert hub_uuids(hub) == []
+
+
+def test_a_hub_nobody_listens_for_is_said_in_words(tmp_path, pki, secret_file, hub):
+    config, store = imported_node(tmp_path, pki, secret_file, "GM0363", hub.port, [good("A")])
+    with secure_channel("127.0.0.1:1", config.tls) as channel, \
+            pytest.raises(grpc.RpcError) as err:
+        sync(channel, store, 10, 10)
+    assert describe_rpc_error(err.value, "127.0.0.1:1") == (
+        "hub 127.0.0.1:1 unreachable: nothing answers at that address: is the hub running, "
+        "and is its address right?")
+
+
+def test_a_hub_of_another_ca_is_said_to_fail_the_handshake(tmp_path, pki, foreign_pki,
+                                                           secret_file, hub):
+    config, store = imported_node(tmp_path, pki, secret_file, "GM0363", hub.port, [good("A")])
+    tls = pki.tls("node-GM0363")
+    trusting_another = type(tls)(foreign_pki.root / "ca.pem", tls.cert, tls.key)
+    with secure_channel(config.hub, trusting_another) as channel, \
+            pytest.raises(grpc.RpcError) as err:
+        sync(channel, store, 10, 10)
+    assert describe_rpc_error(err.value, config.hub).startswith(
+        f"hub {config.hub} unreachable: the TLS handshake failed: check the CA certificate")
 
 
 def test_client_without_certificate_is_refused(pki, hub):

@@ -130,6 +130,34 @@ def abort_unavailable(context: grpc.ServicerContext, message: str) -> None:
     context.abort(grpc.StatusCode.UNAVAILABLE, message)
 
 
+#: what gRPC's reasons for an unreachable peer mean to someone at a terminal (an inspector
+#: at the door read "failed to connect to all addresses; last error: UNKNOWN: ...")
+_UNREACHABLE_REASONS = (
+    ("connection refused", "nothing answers at that address: is the hub running, and is "
+                           "its address right?"),
+    ("dns resolution failed", "its name could not be looked up: check its address and "
+                              "the network"),
+    ("handshake", "the TLS handshake failed: check the CA certificate and this machine's "
+                  "certificate and key (README \"Certificates\")"),
+    ("certificate", "the TLS handshake failed: check the CA certificate and this machine's "
+                    "certificate and key (README \"Certificates\")"),
+    ("socket closed", "the hub closed the connection during the TLS handshake: is this "
+                      "machine's certificate one the hub trusts (signed by its CA)?"),
+    ("timed out", "no answer from that address (a firewall, or the hub's machine is down)"),
+    ("no route to host", "no route to that address (the network or a firewall)"),
+    ("network is unreachable", "no route to that address (the network or a firewall)"),
+)
+
+
+def plain_unreachable(details: str | None) -> str:
+    """Why the peer could not be reached, in words; gRPC's own text where none fit."""
+    lowered = (details or "").lower()
+    for found, said in _UNREACHABLE_REASONS:
+        if found in lowered:
+            return said
+    return details or "no connection"
+
+
 def describe_rpc_error(error: grpc.RpcError, peer: str) -> str:
     """One line for a user: what the peer said, without a traceback."""
     code = error.code() if hasattr(error, "code") else None
@@ -138,7 +166,7 @@ def describe_rpc_error(error: grpc.RpcError, peer: str) -> str:
         trailing = error.trailing_metadata() if hasattr(error, "trailing_metadata") else None
         if HUB_UNAVAILABLE in tuple(trailing or ()):
             return f"hub {peer} unavailable for now: {details}"
-        return f"hub {peer} unreachable: {details}"
+        return f"hub {peer} unreachable: {plain_unreachable(details)}"
     if code == grpc.StatusCode.DEADLINE_EXCEEDED:
         return f"hub {peer} did not answer in time"
     name = code.name if code else "ERROR"
