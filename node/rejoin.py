@@ -7,7 +7,8 @@ hub's log from then on, rightly: to a witness a restore looks like a rewritten h
 Only when the hub's operator says it was restored does the node (`node sync
 --hub-restored`) find the newest tree head it verified that the hub's log still extends,
 set aside the heads and receipts beyond it (kept, signed by the log key: the evidence of
-what was lost), and mark the sightings of batches logged beyond it to be sent again. The
+what was lost), and mark the sightings of batches logged beyond it, and any other the hub
+does not hold, to be sent again. The
 sync that follows sends them (a sighting the hub already holds is answered `already
 present`, so running this again, or on a hub that was not restored, changes nothing),
 and, as every sync does, asks again for the withdrawals and corrections the restore
@@ -21,6 +22,7 @@ from dataclasses import dataclass
 import grpc
 
 from node.log_client import NodeLog
+from node.recover import list_held
 from node.store import NodeStore
 
 
@@ -37,9 +39,21 @@ class Rejoined:
 
 
 def rejoin(channel: grpc.Channel, store: NodeStore, timeout_s: float) -> Rejoined:
-    """Take the hub as restored; the sync that follows sends what it lost."""
+    """Take the hub as restored; the sync that follows sends what it lost.
+
+    The lost batches are not all it lost: a sighting whose UUID an import took back after
+    `node recover` is synced without a batch of this node's, so after a later restore (or
+    a hub rebuilt from its nodes) the batches alone sent it never again. So the hub is
+    also asked what it holds, and every sighting synced here that it neither holds nor
+    withdrew is sent again."""
     log = NodeLog.for_home(store.path.parent, store.db)
     shared = log.shared_with_hub(channel, timeout_s)
     abandoned, lost_batches = log.abandon_after(shared)
     again = store.mark_unsynced(lost_batches)
+    holding = list_held(channel, timeout_s)
+    known = {s.sighting_uuid for s in holding.held} | holding.withdrawn
+    again += store.mark_unsynced_sightings(
+        [uuid for (uuid,) in store.db.execute(
+            "SELECT sighting_uuid FROM sightings WHERE synced_at IS NOT NULL")
+         if uuid not in known])
     return Rejoined(shared.size if shared else 0, abandoned, again)

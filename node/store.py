@@ -203,6 +203,14 @@ class NodeStore:
                 "UPDATE sightings SET synced_at = NULL, synced_batch = NULL "
                 "WHERE synced_batch = ?", [digest]).rowcount for digest in batch_digests)
 
+    def mark_unsynced_sightings(self, sighting_uuids: list[str]) -> int:
+        """Mark these sightings to be sent again; how many."""
+        with self.db.conn:
+            return sum(self.db.execute(
+                "UPDATE sightings SET synced_at = NULL, synced_batch = NULL "
+                "WHERE sighting_uuid = ? AND synced_at IS NOT NULL", [uuid]).rowcount
+                for uuid in sighting_uuids)
+
     def mark_synced(self, sighting_uuids: list[str], batch_digest: bytes) -> None:
         stamp = _now()
         with self.db.conn:

@@ -252,6 +252,40 @@ def test_a_restored_node_takes_back_the_uuids_of_what_it_synced_after_its_backup
         assert night["AMS-9"] not in held(hub.store.path.parent)
 
 
+def test_what_a_recovered_node_took_back_is_sent_again_after_a_hub_restore(
+        tmp_path, pki, secret_file, capsys):
+    """The operations review: a node restored from its backup takes back the UUIDs of the
+    night's rows from the hub (`node recover`, import): synced without a batch of its
+    own. A later hub restore lost them, and `--hub-restored`, which sent again the
+    batches logged beyond what the hub kept, sent nothing: they were gone for good."""
+    hub_home = tmp_path / "hub"
+    hub_backup, node_backup = tmp_path / "hub-backup.db", tmp_path / "node-backup.db"
+    with running_hub(tmp_path, pki) as hub:
+        homes = three_towns(tmp_path, pki, secret_file, hub)
+        amsterdam = homes["GM0363"]
+        assert run("hub", "backup", "--home", hub_home, "--out", hub_backup) == 0
+        assert run("node", "backup", "--home", amsterdam, "--out", node_backup) == 0
+        import_and_sync(tmp_path, amsterdam, NIGHT)
+        for lost in amsterdam.glob("node.db*"):
+            lost.unlink()
+        node_backup.rename(amsterdam / "node.db")
+        assert run("node", "recover", "--home", amsterdam) == 0
+        night_file = tmp_path / "night.csv"
+        night_file.write_bytes(csv_bytes(NIGHT))
+        capsys.readouterr()
+        assert run("node", "import", "--home", amsterdam, night_file) == 0
+        assert "imported 2 (2 of them already at the hub" in capsys.readouterr().out
+    before = held(hub_home)
+    assert run("hub", "restore", "--home", hub_home, "--from", hub_backup) == 0
+    night = {uuids_by_case(amsterdam)[case] for case in ("AMS-9", "AMS-10")}
+    assert not night & set(held(hub_home))
+    with hub_on(tmp_path, pki, homes):
+        capsys.readouterr()
+        assert run("node", "sync", "--home", amsterdam, "--hub-restored") == 0
+        assert "2 sighting(s) to send again" in capsys.readouterr().out
+    assert held(hub_home) == before
+
+
 def test_a_hub_that_lost_its_database_without_a_backup_is_rebuilt_from_its_nodes(
         tmp_path, pki, secret_file, capsys):
     hub_home = tmp_path / "hub"
