@@ -293,20 +293,20 @@ class HubStore:
                 "SELECT count(DISTINCT person_id) FROM sightings").fetchone()[0]
 
     def held_of(self, gemeente: str, per_chunk: int
-                ) -> Iterator[list[tuple[str, bytes, str, bytes]]]:
-        """(sighting_uuid, content digest, observed_on, single-epoch digest or b"") of every
-        sighting of `gemeente`, in chunks of at most `per_chunk`, read in one snapshot
-        (`stored_content.single_epoch_digests`: only sightings encoded under two epochs
-        have one)."""
+                ) -> Iterator[list[tuple[str, bytes, str, bytes, int]]]:
+        """(sighting_uuid, content digest, observed_on, single-epoch digest or b"", newest
+        key epoch) of every sighting of `gemeente`, in chunks of at most `per_chunk`, read
+        in one snapshot (`stored_content.single_epoch_digests`: only sightings encoded under
+        two epochs have one)."""
         with self.lock:
             rows = self.db.execute(
-                "SELECT seq, sighting_uuid, digest, observed_on FROM sightings "
+                "SELECT seq, sighting_uuid, digest, observed_on, epoch FROM sightings "
                 "WHERE gemeente = ? ORDER BY seq", [gemeente]).fetchall()
             single = stored_content.single_epoch_digests(self.db.conn,
                                                          [row[0] for row in rows])
         for start in range(0, len(rows), per_chunk):
-            yield [(uuid, bytes(digest), day, single.get(uuid, b""))
-                   for _, uuid, digest, day in rows[start : start + per_chunk]]
+            yield [(uuid, bytes(digest), day, single.get(uuid, b""), epoch)
+                   for _, uuid, digest, day, epoch in rows[start : start + per_chunk]]
 
     def withdrawn_of(self, gemeente: str) -> list[str]:
         """The UUIDs of `gemeente`'s sightings withdrawn here (the tombstones)."""

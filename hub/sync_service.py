@@ -176,8 +176,9 @@ class SyncService(sync_pb2_grpc.SyncServiceServicer):
         for chunk in self.store.held_of(node.name, HELD_PER_MESSAGE):
             yield sync_pb2.HeldSightings(sightings=[
                 sync_pb2.HeldSighting(sighting_uuid=uuid, content_digest=digest,
-                                      observed_on=observed_on, single_epoch_digest=single)
-                for uuid, digest, observed_on, single in chunk])
+                                      observed_on=observed_on, single_epoch_digest=single,
+                                      epoch=epoch)
+                for uuid, digest, observed_on, single, epoch in chunk])
         withdrawn = self.store.withdrawn_of(node.name)
         for start in range(0, len(withdrawn), HELD_PER_MESSAGE):
             yield sync_pb2.HeldSightings(

@@ -204,9 +204,16 @@ def cmd_recover(args: argparse.Namespace) -> int:
     config = load_config(HOME.path(args))
     args.peer = config.hub
     store = NodeStore(config.db_path)
+    today = dt.date.today()
     try:
+        try:
+            usable: frozenset[int] | None = frozenset(
+                i.epoch for i in Keyring(config, store).epochs(today, retire=False)
+                if i.state != RETIRED)
+        except EpochError:  # a package missing after the restore: status says which
+            usable = None
         with secure_channel(config.hub, config.tls) as channel:
-            print(recover(channel, store, dt.date.today(), args.timeout).summary())
+            print(recover(channel, store, today, args.timeout, usable).summary())
     finally:
         store.close()
     return 0

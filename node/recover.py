@@ -38,6 +38,9 @@ class Recovered:
     hub_only: int  # of them, neither here nor withdrawn here: recorded to be taken back
     not_at_hub: int  # synced here, not held at the hub (purged there, or the hub restored)
     withdrawn_here: int  # held here, withdrawn at the hub after the backup: withdrawn here
+    # of hub_only, encoded under a key epoch this node holds no keys of any more: no row
+    # encodes to them again, so an import sends such a control a second time
+    beyond_keys: int = 0
 
     def summary(self) -> str:
         said = (f"the hub holds {self.held_at_hub} sighting(s) of this node; "
@@ -46,6 +49,11 @@ class Recovered:
         if self.withdrawn_here:
             said += (f"; {self.withdrawn_here} held here were withdrawn at the hub after "
                      "the backup: withdrawn here too")
+        if self.beyond_keys:
+            said += (f"; {self.beyond_keys} of those were encoded under a key epoch this "
+                     "node has retired since: no row encodes to them again, so importing "
+                     "their rows sends each control a second time, under a new UUID (README "
+                     "\"Restoring from a backup\")")
         if self.not_at_hub:
             said += (f"; {self.not_at_hub} synced here are not held there (purged by the "
                      "hub, or, if its operator says it was restored, `zichtlijn node sync "
@@ -63,9 +71,10 @@ def list_held(channel: grpc.Channel, timeout_s: float) -> HubHolding:
 
 
 def recover(channel: grpc.Channel, store: NodeStore, today: dt.date,
-            timeout_s: float) -> Recovered:
+            timeout_s: float, usable_epochs: frozenset[int] | None = None) -> Recovered:
     """List the hub's sightings of this node; keep those this node does not know, and
-    withdraw here what the hub withdrew after the backup."""
+    withdraw here what the hub withdrew after the backup. `usable_epochs`: the key epochs
+    this node can encode under, to count the hub's sightings it cannot take back."""
     create_tables(store)
     holding = list_held(channel, timeout_s)
     synced = store.db.execute("SELECT case_ref, observed_on, sighting_uuid FROM sightings "
@@ -82,6 +91,10 @@ def recover(channel: grpc.Channel, store: NodeStore, today: dt.date,
     hub_only = [row for row in held if row[0] not in known and row[0] not in withdrawn]
     store.keep_hub_only(hub_only)
     at_hub = {row[0] for row in held}
+    only = {row[0] for row in hub_only}
+    beyond = 0 if usable_epochs is None else sum(
+        1 for s in holding.held if s.sighting_uuid in only and s.epoch
+        and not s.single_epoch_digest and s.epoch not in usable_epochs)
     return Recovered(len(held), len(hub_only),
                      sum(synced and uuid not in at_hub for uuid, synced in known.items()),
-                     sum(uuid in holding.withdrawn for _, _, uuid in synced))
+                     sum(uuid in holding.withdrawn for _, _, uuid in synced), beyond)

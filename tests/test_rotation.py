@@ -386,3 +386,34 @@ def test_a_sighting_of_the_overlap_takes_its_uuid_back_after_the_old_epoch_is_re
     assert {case: uuid for case, uuid, _, _ in amsterdam.store.listing()} == synced
     amsterdam.sync(TODAY)
     assert hub.store.count_sightings("GM0363") == held_before
+
+
+def test_a_restored_node_is_told_of_the_controls_it_can_no_longer_take_back(
+        nodes, kits, hub, tmp_path, capsys):
+    """The operations review: a backup of before a rotation, and after it a row imported
+    under the old epoch alone, which was then retired. Its keys are gone, so no import
+    encodes the row to what the hub holds: it goes up a second time under a new UUID.
+    `node recover` now says so instead of nothing."""
+    amsterdam = nodes["GM0363"]
+    amsterdam.import_rows([row("A-1", DAY0, ELENA)], DAY0)
+    amsterdam.sync(DAY0)
+    backup = tmp_path / "node-backup.db"
+    back_up(amsterdam.store.path, backup, "node database")
+    amsterdam.import_rows([row("A-3", DAY0, OTHERS[1])], DAY0)  # epoch 1 only
+    amsterdam.sync(DAY0)
+    rotate(nodes, kits)
+    amsterdam.keyring.retire(1, AFTER)
+    amsterdam.import_rows([row("A-2", AFTER, OTHERS[0])], AFTER)  # epoch 2 only
+    amsterdam.sync(AFTER)
+
+    put_back(amsterdam, backup)
+    amsterdam.keyring.install(kits[2].packages["GM0363"], TODAY)
+    amsterdam.keyring.retire(1, TODAY)
+    amsterdam.store.close()
+    capsys.readouterr()
+    assert cli.main(["node", "recover", "--home", str(amsterdam.config.home)]) == 0
+    said = capsys.readouterr().out
+    assert "2 of them are not in this node's database" in said
+    assert ("1 of those were encoded under a key epoch this node has retired since: no row "
+            "encodes to them again, so importing their rows sends each control a second "
+            "time, under a new UUID") in said

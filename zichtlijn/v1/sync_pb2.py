@@ -25,7 +25,7 @@ _sym_db = _symbol_database.Default()
 from zichtlijn.v1 import encoding_pb2 as zichtlijn_dot_v1_dot_encoding__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x17zichtlijn/v1/sync.proto\x12\x0czichtlijn.v1\x1a\x1bzichtlijn/v1/encoding.proto\"\x86\x01\n\x0bUploadBatch\x12\x14\n\x0c\x62\x61tch_digest\x18\x01 \x01(\x0c\x12\x30\n\tsightings\x18\x02 \x03(\x0b\x32\x1d.zichtlijn.v1.EncodedSighting\x12\x16\n\x0enode_signature\x18\x03 \x01(\x0c\x12\x17\n\x0fknown_tree_size\x18\x04 \x01(\x04\"\x8a\x02\n\x0c\x42\x61tchReceipt\x12\x14\n\x0c\x62\x61tch_digest\x18\x01 \x01(\x0c\x12\x10\n\x08\x61\x63\x63\x65pted\x18\x02 \x01(\r\x12\x17\n\x0f\x61lready_present\x18\x03 \x01(\r\x12\x13\n\x0breceived_at\x18\x04 \x01(\t\x12\x12\n\nleaf_index\x18\x05 \x01(\x04\x12\x11\n\tlog_entry\x18\x06 \x01(\x0c\x12\x11\n\ttree_head\x18\x07 \x01(\t\x12\x17\n\x0finclusion_proof\x18\x08 \x03(\x0c\x12\x18\n\x10\x63onsistency_from\x18\t \x01(\x04\x12\x19\n\x11\x63onsistency_proof\x18\n \x03(\x0c\x12\x1c\n\x14uncatalogued_signals\x18\x0b \x03(\t\"\x13\n\x11NodeStatusRequest\"R\n\nNodeStatus\x12\x10\n\x08gemeente\x18\x01 \x01(\t\x12\x16\n\x0esightings_held\x18\x02 \x01(\x04\x12\x1a\n\x12schema_fingerprint\x18\x03 \x01(\x0c\"\x11\n\x0fListHeldRequest\"o\n\x0cHeldSighting\x12\x15\n\rsighting_uuid\x18\x01 \x01(\t\x12\x16\n\x0e\x63ontent_digest\x18\x02 \x01(\x0c\x12\x13\n\x0bobserved_on\x18\x03 \x01(\t\x12\x1b\n\x13single_epoch_digest\x18\x04 \x01(\x0c\"W\n\rHeldSightings\x12-\n\tsightings\x18\x01 \x03(\x0b\x32\x1a.zichtlijn.v1.HeldSighting\x12\x17\n\x0fwithdrawn_uuids\x18\x02 \x03(\t2\xe8\x01\n\x0bSyncService\x12\x43\n\x06Upload\x12\x19.zichtlijn.v1.UploadBatch\x1a\x1a.zichtlijn.v1.BatchReceipt(\x01\x30\x01\x12J\n\rGetNodeStatus\x12\x1f.zichtlijn.v1.NodeStatusRequest\x1a\x18.zichtlijn.v1.NodeStatus\x12H\n\x08ListHeld\x12\x1d.zichtlijn.v1.ListHeldRequest\x1a\x1b.zichtlijn.v1.HeldSightings0\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x17zichtlijn/v1/sync.proto\x12\x0czichtlijn.v1\x1a\x1bzichtlijn/v1/encoding.proto\"\x86\x01\n\x0bUploadBatch\x12\x14\n\x0c\x62\x61tch_digest\x18\x01 \x01(\x0c\x12\x30\n\tsightings\x18\x02 \x03(\x0b\x32\x1d.zichtlijn.v1.EncodedSighting\x12\x16\n\x0enode_signature\x18\x03 \x01(\x0c\x12\x17\n\x0fknown_tree_size\x18\x04 \x01(\x04\"\x8a\x02\n\x0c\x42\x61tchReceipt\x12\x14\n\x0c\x62\x61tch_digest\x18\x01 \x01(\x0c\x12\x10\n\x08\x61\x63\x63\x65pted\x18\x02 \x01(\r\x12\x17\n\x0f\x61lready_present\x18\x03 \x01(\r\x12\x13\n\x0breceived_at\x18\x04 \x01(\t\x12\x12\n\nleaf_index\x18\x05 \x01(\x04\x12\x11\n\tlog_entry\x18\x06 \x01(\x0c\x12\x11\n\ttree_head\x18\x07 \x01(\t\x12\x17\n\x0finclusion_proof\x18\x08 \x03(\x0c\x12\x18\n\x10\x63onsistency_from\x18\t \x01(\x04\x12\x19\n\x11\x63onsistency_proof\x18\n \x03(\x0c\x12\x1c\n\x14uncatalogued_signals\x18\x0b \x03(\t\"\x13\n\x11NodeStatusRequest\"R\n\nNodeStatus\x12\x10\n\x08gemeente\x18\x01 \x01(\t\x12\x16\n\x0esightings_held\x18\x02 \x01(\x04\x12\x1a\n\x12schema_fingerprint\x18\x03 \x01(\x0c\"\x11\n\x0fListHeldRequest\"~\n\x0cHeldSighting\x12\x15\n\rsighting_uuid\x18\x01 \x01(\t\x12\x16\n\x0e\x63ontent_digest\x18\x02 \x01(\x0c\x12\x13\n\x0bobserved_on\x18\x03 \x01(\t\x12\x1b\n\x13single_epoch_digest\x18\x04 \x01(\x0c\x12\r\n\x05\x65poch\x18\x05 \x01(\r\"W\n\rHeldSightings\x12-\n\tsightings\x18\x01 \x03(\x0b\x32\x1a.zichtlijn.v1.HeldSighting\x12\x17\n\x0fwithdrawn_uuids\x18\x02 \x03(\t2\xe8\x01\n\x0bSyncService\x12\x43\n\x06Upload\x12\x19.zichtlijn.v1.UploadBatch\x1a\x1a.zichtlijn.v1.BatchReceipt(\x01\x30\x01\x12J\n\rGetNodeStatus\x12\x1f.zichtlijn.v1.NodeStatusRequest\x1a\x18.zichtlijn.v1.NodeStatus\x12H\n\x08ListHeld\x12\x1d.zichtlijn.v1.ListHeldRequest\x1a\x1b.zichtlijn.v1.HeldSightings0\x01\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
@@ -43,9 +43,9 @@ if not _descriptor._USE_C_DESCRIPTORS:
   _globals['_LISTHELDREQUEST']._serialized_start=581
   _globals['_LISTHELDREQUEST']._serialized_end=598
   _globals['_HELDSIGHTING']._serialized_start=600
-  _globals['_HELDSIGHTING']._serialized_end=711
-  _globals['_HELDSIGHTINGS']._serialized_start=713
-  _globals['_HELDSIGHTINGS']._serialized_end=800
-  _globals['_SYNCSERVICE']._serialized_start=803
-  _globals['_SYNCSERVICE']._serialized_end=1035
+  _globals['_HELDSIGHTING']._serialized_end=726
+  _globals['_HELDSIGHTINGS']._serialized_start=728
+  _globals['_HELDSIGHTINGS']._serialized_end=815
+  _globals['_SYNCSERVICE']._serialized_start=818
+  _globals['_SYNCSERVICE']._serialized_end=1050
 # @@protoc_insertion_point(module_scope)

@@ -64,16 +64,18 @@ class ListHeldRequest(_message.Message):
     def __init__(self) -> None: ...
 
 class HeldSighting(_message.Message):
-    __slots__ = ("sighting_uuid", "content_digest", "observed_on", "single_epoch_digest")
+    __slots__ = ("sighting_uuid", "content_digest", "observed_on", "single_epoch_digest", "epoch")
     SIGHTING_UUID_FIELD_NUMBER: _ClassVar[int]
     CONTENT_DIGEST_FIELD_NUMBER: _ClassVar[int]
     OBSERVED_ON_FIELD_NUMBER: _ClassVar[int]
     SINGLE_EPOCH_DIGEST_FIELD_NUMBER: _ClassVar[int]
+    EPOCH_FIELD_NUMBER: _ClassVar[int]
     sighting_uuid: str
     content_digest: bytes
     observed_on: str
     single_epoch_digest: bytes
-    def __init__(self, sighting_uuid: _Optional[str] = ..., content_digest: _Optional[bytes] = ..., observed_on: _Optional[str] = ..., single_epoch_digest: _Optional[bytes] = ...) -> None: ...
+    epoch: int
+    def __init__(self, sighting_uuid: _Optional[str] = ..., content_digest: _Optional[bytes] = ..., observed_on: _Optional[str] = ..., single_epoch_digest: _Optional[bytes] = ..., epoch: _Optional[int] = ...) -> None: ...
 
 class HeldSightings(_message.Message):
     __slots__ = ("sightings", "withdrawn_uuids")
