@@ -190,7 +190,11 @@ def correct(channel: grpc.Channel | None, store: NodeStore, case_ref: str,
     parsed = parse_identity(fields, today, case_ref, observed_on, known_signals)
     refused = refuse(parsed)
     if refused:
-        raise CliError(f"{refused.field}: {refused.reason}")
+        # the import's words say a row was left out ("not kept"); here nothing was stored
+        # and the control as it was stays (the operations review read it as deleted)
+        reason = refused.reason.removesuffix("; not kept")
+        raise CliError(f"{refused.field}: {reason}: the correction is refused, the stored "
+                       "control is unchanged")
     encoder, *older = encoders
     message = encode_sighting(parsed, encoder, older)
     digest = wire.sighting_digest(message)  # like the importer: digest without the UUID

@@ -127,6 +127,14 @@ def test_correction_is_validated_like_an_import(world, tmp_path, capsys):
     assert run("node", "correct", "--home", homes["GM0344"], "UTR-3", "--from-json",
                write_json(tmp_path, ELENA), "--observed-on", "2001-13-14") == 1
     assert "observed_on" in capsys.readouterr().err
+    # a date past the retention period: refused, and said to leave the control as it was
+    # (it said "not kept", read as the control deleted)
+    assert run("node", "correct", "--home", homes["GM0344"], "UTR-3", "--from-json",
+               write_json(tmp_path, ELENA), "--observed-on", "2001-01-10") == 1
+    err = capsys.readouterr().err
+    assert err.startswith("zichtlijn: observed_on: older than the retention period")
+    assert err.endswith(": the correction is refused, the stored control is unchanged\n")
+    assert "not kept" not in err
     assert run("node", "correct", "--home", homes["GM0344"], "NOPE", "--from-json",
                write_json(tmp_path, ELENA)) == 1
     assert "no sighting with case_ref 'NOPE'" in capsys.readouterr().err
