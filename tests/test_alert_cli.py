@@ -311,3 +311,15 @@ def test_a_riec_whose_clock_is_off_is_told_to_set_it_and_nothing_changes(
     monkeypatch.undo()
     _, out, _ = run(capsys, "riec", "alerts", "--home", str(home), "--brief")
     assert alert_id in out and " new " in out  # not closed
+
+
+def test_the_readme_names_the_csv_columns_riec_alerts_writes():
+    # the operations review found the README's list behind the code's
+    import re
+    from pathlib import Path
+
+    from zichtlijn.alert_format import CSV_COLUMNS
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text("utf-8")
+    [listed] = re.findall(r"one row per sighting, columns `([^`]*)`", readme)
+    assert tuple(re.split(r",\s+", listed)) == CSV_COLUMNS
