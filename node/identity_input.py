@@ -103,21 +103,47 @@ def from_json(data: bytes, fields: Sequence[str]) -> dict[str, str]:
     return values
 
 
+#: fields whose checks need no other field: a refused one is asked again right away, not
+#: after the other eleven prompts (the RIEC review)
+CHECKED_AT_ONCE = ("date_of_birth", "sex", "observed_on")
+
+
+def refusal_of(name: str, value: str, today: dt.date) -> str | None:
+    """Why the import's checks refuse `value` of field `name` typed on its own, or None."""
+    row = {"case_ref": "typed", "observed_on": today.isoformat(), "given_names": "typed",
+           name: value}
+    try:
+        parse_row(0, row, today, strict=True)
+    except RowError as refused:
+        if refused.field == name:
+            return str(refused).removeprefix("line 0: ")
+    return None
+
+
 def prompt(fields: Sequence[str], ask: Callable[[str], str] = input,
-           keep: Sequence[str] = ()) -> dict[str, str]:
+           keep: Sequence[str] = (), today: dt.date | None = None) -> dict[str, str]:
     """Ask for each field on the terminal; an empty answer leaves it out.
 
-    Fields in `keep` say so: an empty answer keeps the stored value.
+    Fields in `keep` say so: an empty answer keeps the stored value. A field of
+    CHECKED_AT_ONCE the checks refuse is asked again at once (RETYPES times at most; the
+    whole entry is checked again after).
     """
     values: dict[str, str] = {}
+    today = today or dt.date.today()
     print("enter the person's details; leave a field empty when unknown", file=sys.stderr)
     for name in fields:
         label = _PROMPTS.get(name, name.replace("_", " "))
         marks = " *" if name in REQUIRED else " [keep]" if name in keep else ""
-        try:
-            answer = ask(f"{label}{marks}: ")
-        except EOFError:
-            raise CliError("input ended before all fields were entered") from None
+        for _ in range(RETYPES):
+            try:
+                answer = ask(f"{label}{marks}: ")
+            except EOFError:
+                raise CliError("input ended before all fields were entered") from None
+            refused = (refusal_of(name, answer, today)
+                       if name in CHECKED_AT_ONCE and answer.strip() else None)
+            if refused is None:
+                break
+            print(f"{refused}; type it again (or leave it empty)", file=sys.stderr)
         if answer.strip():
             values[name] = answer
     return values

@@ -18,6 +18,7 @@ from pathlib import Path
 import grpc
 
 from linkage.encode import Encoder
+from linkage.normalise import NOT_KNOWN
 from linkage.schema import default_schema
 from node.config import load_config
 from node.epochs import Keyring, overlap_ended
@@ -159,7 +160,8 @@ def cmd_lookup(args: argparse.Namespace, home: Path) -> int:
                               prompting(args.from_json))
     with secure_channel(config.hub, config.tls) as channel:
         answer = lookup(channel, request, args.timeout)
-    given_name_only = not values.get("surname", "").strip()
+    surname = values.get("surname", "").strip()
+    given_name_only = not surname or surname.lower() in NOT_KNOWN  # `onbekend` is none
     print(as_json(answer) if args.format == "json" else as_text(answer, given_name_only))
     return 0
 

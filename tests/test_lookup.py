@@ -140,6 +140,10 @@ def test_a_given_name_alone_that_finds_nothing_asks_for_the_surname(world, tmp_p
         "not seen before: no earlier sighting matches",
         "only a given name was given, by which a lookup rarely finds her; ask for her surname "
         "and look up again"]
+    # "onbekend" is no surname either (the RIEC review: no hint was given then)
+    assert ask(homes[FOURTH], {"given_names": "Nadia", "surname": "Onbekend",
+                               "date_of_birth": "1999-09-09"}, tmp_path, fmt="text") == 0
+    assert capsys.readouterr().out.splitlines()[-1].startswith("only a given name was given")
     assert ask(homes[FOURTH], {"given_names": "Nadia", "surname": "Benali",
                                "date_of_birth": "1999-09-09"}, tmp_path, fmt="text") == 0
     assert len(capsys.readouterr().out.splitlines()) == 1  # a surname given: no such line
@@ -325,6 +329,23 @@ def test_prompt_asks_each_field_and_skips_empty_answers():
                      "nationality", "place_of_birth"], fake)
     assert values == {"given_names": "Iulia", "surname": "Țurcanu", "sex": "v"}
     assert asked[0] == "given name(s) *: " and asked[2] == "date of birth (DD-MM-YYYY): "
+
+
+def test_a_date_of_birth_refused_at_the_prompt_is_asked_again_at_once(capsys):
+    # the RIEC review: a slip in the date of birth was asked again after all twelve prompts
+    answers = iter(["Iulia", "Țurcanu", "31-02-1998", "14-03-1998", "v"])
+    asked = []
+
+    def fake(question):
+        asked.append(question)
+        return next(answers)
+
+    values = prompt(["given_names", "surname", "date_of_birth", "sex"], fake)
+    assert values["date_of_birth"] == "14-03-1998"
+    assert asked[2:4] == ["date of birth (DD-MM-YYYY): "] * 2 and asked[4] == "sex (v/m/x): "
+    err = capsys.readouterr().err
+    assert "date_of_birth: " in err and "; type it again (or leave it empty)" in err
+    assert "31-02" not in err
 
 
 def test_a_refused_field_at_the_prompt_is_asked_again_not_the_whole_entry(capsys):
