@@ -44,6 +44,7 @@ from zichtlijn.progress import Progress
 from zichtlijn.signal_catalogue import load_signals, node_signals
 from zichtlijn.transport import DEFAULT_DEADLINE_S, TlsFiles, secure_channel
 from zichtlijn.witness import read_vkey
+from zichtlijn.wording import counted
 
 HOME = HomeOption("node", "ZICHTLIJN_NODE_HOME")
 KEYS_DIR = "keys"
@@ -232,7 +233,8 @@ def cmd_witness(args: argparse.Namespace) -> int:
         note = log.latest_note()
     finally:
         store.close()
-    print(f"hub log consistent at {head.size} entries; cosigned ({witnesses} witnesses)",
+    print(f"hub log consistent at {head.size} entries; cosigned "
+          f"({counted(witnesses, 'witness', 'witnesses')})",
           file=sys.stderr)
     print(note, end="")
     return 0

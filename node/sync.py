@@ -20,6 +20,7 @@ from zichtlijn import wire
 from zichtlijn.transport import STILL_LINKING
 from zichtlijn.v1 import encoding_pb2, sync_pb2, sync_pb2_grpc
 from zichtlijn.witness import LogError
+from zichtlijn.wording import counted
 
 Progress = Callable[[int, int], None]
 
@@ -42,10 +43,11 @@ class SyncReport:
 
     def summary(self) -> str:
         linking = "; the hub is still linking them" if self.still_linking else ""
-        return (f"synced {self.sent} sightings in {self.batches} batches "
+        batches = counted(self.batches, "batch", "batches")
+        return (f"synced {counted(self.sent, 'sighting')} in {batches} "
                 f"({self.accepted} new at the hub, {self.already_present} already there"
                 f"{linking}); hub log verified at {self.tree_size} entries, cosigned "
-                f"({self.witnesses} witnesses)")
+                f"({counted(self.witnesses, 'witness', 'witnesses')})")
 
 
     def warnings(self) -> list[str]:

@@ -39,7 +39,7 @@ def test_a_node_tells_when_it_last_synced_and_check_fails_when_it_did_not(
         assert run("node", "sync", "--home", home) == 0
         code, out = status(capsys, "node", "status", "--home", home, "--check")
         assert code == 0, out
-        assert "synced 1 sightings" in out.split("last sync  ")[1].splitlines()[0]
+        assert "synced 1 sighting in 1 batch" in out.split("last sync  ")[1].splitlines()[0]
         assert "WARNING" not in out
     # the hub is gone: the nightly sync fails, and says so the next morning
     assert run("node", "sync", "--home", home, "--timeout", "2") == 1

@@ -217,7 +217,7 @@ def test_a_decision_the_hub_refuses_is_one_warning_and_the_list_still_shows(
     [warning] = err.splitlines()
     assert warning.startswith(f"zichtlijn: warning: could not send again the close of "
                               f"{raised.alert_id}: ")
-    assert raised.alert_id in out and "1 alerts (1 new" in out
+    assert raised.alert_id in out and "1 alert (1 new" in out
 
 
 def test_a_restored_hub_with_decisions_sent_again_verifies(restored, pki, capsys):

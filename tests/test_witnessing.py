@@ -192,7 +192,7 @@ def test_node_witness_command_cosigns_and_prints_the_head(site, capsys):
     assert cli.main(["node", "witness", "--home", home]) == 0
     out = capsys.readouterr()
     assert out.out.startswith("zichtlijn/audit-log\n0\n")
-    assert "\u2014 node/GM0363 " in out.out and "cosigned (1 witnesses)" in out.err
+    assert "\u2014 node/GM0363 " in out.out and "cosigned (1 witness)" in out.err
     assert cli.main(["node", "witness-key", "--home", home]) == 0
     assert capsys.readouterr().out.startswith("node/GM0363+")
 
@@ -207,7 +207,7 @@ def test_auditor_cosigns_a_verified_export_and_refuses_a_rewritten_one(site, tmp
                "--log-key", str(site.hub_home / "log.vkey"), "--state", str(tmp_path / "ap")]
     assert cli.main(["audit", "cosign", str(export), *auditor]) == 0
     # GM0363 cosigned the head of its last receipt; the export's head is the auditor's alone
-    assert "cosigned tree head of size 2 as auditor/ap (1 witnesses)" in capsys.readouterr().out
+    assert "cosigned tree head of size 2 as auditor/ap (1 witness)" in capsys.readouterr().out
     # the same log, grown: consistent with what the auditor cosigned
     site.load("GM0363", 1, "b")
     site.sync("GM0363")

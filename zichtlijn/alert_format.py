@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from typing import TextIO
 
 from zichtlijn.v1 import alerts_pb2
+from zichtlijn.wording import counted
 
 STATE_NAMES = {
     alerts_pb2.ALERT_STATE_UNSPECIFIED: "-",
@@ -47,7 +48,8 @@ def alert_line(alert: alerts_pb2.Alert) -> str:
         span = f"  {alert.sightings[0].observed_on}..{alert.sightings[-1].observed_on}"
     return (f"{alert.alert_id}  {alert.rule:<12}  score {score_text(alert.rule, alert.score):>4}"
             f"  {state_text(alert):<24}  {gemeenten_text(alert.gemeente_count)}"
-            f"  {alert.sighting_count} sightings{span}  updated {alert.updated_at[:10]}")
+            f"  {counted(alert.sighting_count, 'sighting')}{span}"
+            f"  updated {alert.updated_at[:10]}")
 
 
 def sighting_line(sighting: alerts_pb2.AlertSighting, label: str = "") -> str:

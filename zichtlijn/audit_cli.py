@@ -26,6 +26,7 @@ from zichtlijn.witness import (
     read_vkey,
     submit_cosignature,
 )
+from zichtlijn.wording import counted
 
 SHOW_PROBLEMS = 20
 
@@ -196,7 +197,7 @@ def cmd_cosign(args: argparse.Namespace) -> int:
         count, line = submit_cosignature(channel, key, report.latest_head, args.timeout)
     last_path.write_text(report.latest_note + line + "\n", "utf-8")
     print(f"cosigned tree head of size {report.latest_head.size} as {key.name} "
-          f"({count} witnesses); witness key {key.vkey}")
+          f"({counted(count, 'witness', 'witnesses')}); witness key {key.vkey}")
     return 0
 
 

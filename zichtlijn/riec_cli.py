@@ -36,6 +36,7 @@ from zichtlijn.riec_decisions import (
 from zichtlijn.riec_requests import DecisionSigner
 from zichtlijn.transport import DEFAULT_DEADLINE_S, TlsFiles, describe_rpc_error, secure_channel
 from zichtlijn.v1 import alerts_pb2, alerts_pb2_grpc
+from zichtlijn.wording import counted
 
 HOME = HomeOption("RIEC client", "ZICHTLIJN_RIEC_HOME")
 
@@ -90,8 +91,9 @@ def cmd_alerts(args: argparse.Namespace) -> int:
     counts = {name: sum(1 for a in reply.alerts if a.state == value)
               for name, value in STATE_VALUES.items()}
     changed = sum(1 for a in reply.alerts if a.changed)
-    print(f"{len(reply.alerts)} alerts ({', '.join(f'{n} {k}' for k, n in counts.items())}; "
-          f"{changed} with new evidence); cursor {reply.cursor}")
+    print(f"{counted(len(reply.alerts), 'alert')} ("
+          f"{', '.join(f'{n} {k}' for k, n in counts.items())}; {changed} with new evidence); "
+          f"`riec watch --after {reply.cursor}` follows the changes from here")
     return 0
 
 
