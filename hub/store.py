@@ -123,6 +123,8 @@ class HubStore:
                 accepted INTEGER NOT NULL,
                 received_at TEXT NOT NULL
             );
+            -- a node's uploads of the last 24 hours, counted at every batch it sends
+            CREATE INDEX IF NOT EXISTS batches_gemeente ON batches(gemeente, received_at);
             CREATE TABLE IF NOT EXISTS sightings (
                 seq INTEGER PRIMARY KEY AUTOINCREMENT,
                 sighting_uuid TEXT NOT NULL UNIQUE,

@@ -439,6 +439,70 @@ def test_a_node_beyond_its_daily_uploads_is_refused_and_keeps_the_rest(tmp_path,
         hub.stop(grace=0)
 
 
+def test_two_uploads_under_one_certificate_at_once_share_the_daily_count(
+        tmp_path, pki, secret_file, monkeypatch):
+    """The code review: the count was read before the batch was stored, so two uploads at
+    once (two homes with one certificate, or a retry while the first still runs) each
+    passed it. Storing is slowed here so that both read their count while the other
+    stores."""
+    import threading
+    import time
+
+    from hub.server import start_hub
+    from hub.settings import HubSettings, UploadSettings
+    from tests.conftest import HubConfig
+
+    home = tmp_path / "hub"
+    home.mkdir()
+    hub = start_hub(HubConfig(home, "127.0.0.1:0", pki.tls("hub-hub"), workers=4),
+                    settings=HubSettings(uploads=UploadSettings(per_node_per_day=3)))
+    real = hub.store.store_batch
+
+    def slow(*args, **kwargs):
+        time.sleep(0.5)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(hub.store, "store_batch", slow)
+    try:
+        nodes = []
+        for i in range(2):  # two homes of one municipality, each trusting the hub's log key
+            (tmp_path / f"home{i}" / "hub").mkdir(parents=True)
+            (tmp_path / f"home{i}" / "hub" / "log.vkey").write_bytes(
+                (home / "log.vkey").read_bytes())
+            nodes.append(imported_node(
+                tmp_path / f"home{i}", pki, secret_file, "GM0363", hub.port,
+                [good(f"{i}-{k}", "Elena", f"Ionescu{i}{k}") for k in range(3)]))
+        refused: list[grpc.StatusCode] = []
+
+        def upload(config, imported) -> None:
+            store = NodeStore(config.db_path)  # a connection of this thread's own
+            with secure_channel(f"127.0.0.1:{hub.port}", config.tls) as channel:
+                try:
+                    sync(channel, store, 3, 30)
+                except grpc.RpcError as error:
+                    refused.append(error.code())
+                finally:
+                    store.close()
+
+        threads = [threading.Thread(target=upload, args=node) for node in nodes]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert refused == [grpc.StatusCode.RESOURCE_EXHAUSTED]
+        assert len(hub_uuids(hub)) == 3
+    finally:
+        hub.stop(grace=0)
+
+
+def test_a_nodes_daily_count_reads_an_index_not_every_batch(hub):
+    with hub.store.lock:
+        plan = " ".join(row[-1] for row in hub.store.db.execute(
+            "EXPLAIN QUERY PLAN SELECT coalesce(sum(accepted), 0) FROM batches "
+            "WHERE gemeente = ? AND received_at > ?", ["GM0363", "2026-01-01"]))
+    assert "batches_gemeente" in plan
+
+
 def test_a_batch_held_for_one_gemeente_is_refused_under_another(valid_batch, hub):
     """The same content sent under another gemeente's certificate names that gemeente's
     UUIDs: it gets no receipt for them (nor the news that the hub holds them)."""
