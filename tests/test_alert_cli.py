@@ -62,8 +62,10 @@ def test_riec_alerts_lists_the_region_alerts_with_every_town_and_date(
     lines = out.splitlines()
     assert " carousel " in lines[0] and " new " in lines[0] and "2 gemeenten" in lines[0]
     assert lines[1].strip() == "gemeenten: GM0363, GM0599"
-    assert lines[2].split()[:2] == ["GM0363", days_ago(80)]
-    assert lines[3].split()[:2] == ["GM0599", days_ago(40)]
+    # the other RIEC to coordinate with, and where it stands (the RIEC review)
+    assert lines[2].strip() == "also with: rotterdam (new)"
+    assert lines[3].split()[:2] == ["GM0363", days_ago(80)]
+    assert lines[4].split()[:2] == ["GM0599", days_ago(40)]
     assert lines[-1].startswith("1 alert (1 new, 0 acknowledged, 0 closed")
     # the hub never had a case reference to give
     assert "AMS-2025" not in out and "RDM/44" not in out
@@ -323,3 +325,22 @@ def test_the_readme_names_the_csv_columns_riec_alerts_writes():
     readme = (Path(__file__).parent.parent / "README.md").read_text("utf-8")
     [listed] = re.findall(r"one row per sighting, columns `([^`]*)`", readme)
     assert tuple(re.split(r",\s+", listed)) == CSV_COLUMNS
+
+
+def test_a_riec_sees_where_the_other_regions_stand_on_its_alert(tmp_path, pki, hub, carousel,
+                                                                capsys):
+    # the RIEC review: Rotterdam referred the alert, Amsterdam still showed it new and
+    # could not tell whom to ask
+    rotterdam = riec_home(tmp_path, pki, hub.port, "riec-rotterdam")
+    amsterdam = riec_home(tmp_path, pki, hub.port)
+    capsys.readouterr()
+    _, out, _ = run(capsys, "riec", "alerts", "--home", str(rotterdam), "--format", "csv")
+    alert_id = next(csv.DictReader(io.StringIO(out)))["alert_id"]
+    code, _, _ = run(capsys, "riec", "close", alert_id, "--reason", "referred", "--home",
+                     str(rotterdam))
+    assert code == 0
+    code, out, _ = run(capsys, "riec", "alerts", "--home", str(amsterdam))
+    assert code == 0 and "    also with: rotterdam (closed: referred)" in out.splitlines()
+    # Rotterdam's own view names Amsterdam's RIEC, still to decide
+    _, out, _ = run(capsys, "riec", "alerts", "--home", str(rotterdam))
+    assert "    also with: amsterdam-amstelland (new)" in out.splitlines()

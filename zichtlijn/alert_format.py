@@ -60,11 +60,21 @@ def sighting_line(sighting: alerts_pb2.AlertSighting, label: str = "") -> str:
             f"  {signals}{weak}")
 
 
+def other_regions_text(alert: alerts_pb2.Alert) -> str:
+    """`rotterdam (closed: referred), midden-nederland (new)`: the RIECs to coordinate
+    with, and where each stands."""
+    return ", ".join(f"{o.region} ({STATE_NAMES[o.state]}"
+                     f"{': ' + o.close_reason if o.close_reason else ''})"
+                     for o in alert.other_regions)
+
+
 def print_table(alerts: Iterable[alerts_pb2.Alert], out: TextIO, details: bool = True) -> None:
     for alert in alerts:
         print(alert_line(alert), file=out)
         if details and alert.gemeenten:
             print(f"    gemeenten: {', '.join(alert.gemeenten)}", file=out)
+        if details and alert.other_regions:
+            print(f"    also with: {other_regions_text(alert)}", file=out)
         if details:
             for sighting in alert.sightings:
                 print(sighting_line(sighting), file=out)

@@ -126,14 +126,23 @@ def region_view(conn: sqlite3.Connection, alert_id: str, region: str) -> alerts_
     if row is None:
         return None
     rule, score, version, created_at, updated_at, state, changed, reason, state_at = row
-    sightings = [] if reason == LEFT_REGION else current_sightings(conn, alert_id)
+    left = reason == LEFT_REGION
+    sightings = [] if left else current_sightings(conn, alert_id)
     gemeenten = sorted({s.gemeente for s in sightings})
+    # whom to coordinate with; a region that has left the alert sees nothing of it any more
+    others = [] if left else [
+        alerts_pb2.RegionState(region=other, state=STATE_TO_WIRE[other_state],
+                               close_reason=other_reason or "")
+        for other, other_state, other_reason in conn.execute(
+            "SELECT region, state, close_reason FROM alert_regions WHERE alert_id = ? "
+            "AND region != ? AND coalesce(close_reason, '') != ? ORDER BY region",
+            [alert_id, region, LEFT_REGION])]
     return alerts_pb2.Alert(
         alert_id=alert_id, rule=rule, score=score, region=region,
         state=STATE_TO_WIRE[state], close_reason=reason or "", changed=bool(changed),
         version=version, created_at=created_at, updated_at=max(updated_at, state_at),
         sighting_count=len(sightings), gemeente_count=len(gemeenten), gemeenten=gemeenten,
-        sightings=sightings,
+        sightings=sightings, other_regions=others,
     )
 
 

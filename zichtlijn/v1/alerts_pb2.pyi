@@ -33,7 +33,7 @@ class AlertSighting(_message.Message):
     def __init__(self, sighting_uuid: _Optional[str] = ..., gemeente: _Optional[str] = ..., observed_on: _Optional[str] = ..., signals: _Optional[_Iterable[str]] = ..., undated: _Optional[bool] = ...) -> None: ...
 
 class Alert(_message.Message):
-    __slots__ = ("alert_id", "rule", "score", "region", "state", "close_reason", "changed", "version", "created_at", "updated_at", "sighting_count", "gemeente_count", "gemeenten", "sightings")
+    __slots__ = ("alert_id", "rule", "score", "region", "state", "close_reason", "changed", "version", "created_at", "updated_at", "sighting_count", "gemeente_count", "gemeenten", "sightings", "other_regions")
     ALERT_ID_FIELD_NUMBER: _ClassVar[int]
     RULE_FIELD_NUMBER: _ClassVar[int]
     SCORE_FIELD_NUMBER: _ClassVar[int]
@@ -48,6 +48,7 @@ class Alert(_message.Message):
     GEMEENTE_COUNT_FIELD_NUMBER: _ClassVar[int]
     GEMEENTEN_FIELD_NUMBER: _ClassVar[int]
     SIGHTINGS_FIELD_NUMBER: _ClassVar[int]
+    OTHER_REGIONS_FIELD_NUMBER: _ClassVar[int]
     alert_id: str
     rule: str
     score: float
@@ -62,7 +63,18 @@ class Alert(_message.Message):
     gemeente_count: int
     gemeenten: _containers.RepeatedScalarFieldContainer[str]
     sightings: _containers.RepeatedCompositeFieldContainer[AlertSighting]
-    def __init__(self, alert_id: _Optional[str] = ..., rule: _Optional[str] = ..., score: _Optional[float] = ..., region: _Optional[str] = ..., state: _Optional[_Union[AlertState, str]] = ..., close_reason: _Optional[str] = ..., changed: _Optional[bool] = ..., version: _Optional[int] = ..., created_at: _Optional[str] = ..., updated_at: _Optional[str] = ..., sighting_count: _Optional[int] = ..., gemeente_count: _Optional[int] = ..., gemeenten: _Optional[_Iterable[str]] = ..., sightings: _Optional[_Iterable[_Union[AlertSighting, _Mapping]]] = ...) -> None: ...
+    other_regions: _containers.RepeatedCompositeFieldContainer[RegionState]
+    def __init__(self, alert_id: _Optional[str] = ..., rule: _Optional[str] = ..., score: _Optional[float] = ..., region: _Optional[str] = ..., state: _Optional[_Union[AlertState, str]] = ..., close_reason: _Optional[str] = ..., changed: _Optional[bool] = ..., version: _Optional[int] = ..., created_at: _Optional[str] = ..., updated_at: _Optional[str] = ..., sighting_count: _Optional[int] = ..., gemeente_count: _Optional[int] = ..., gemeenten: _Optional[_Iterable[str]] = ..., sightings: _Optional[_Iterable[_Union[AlertSighting, _Mapping]]] = ..., other_regions: _Optional[_Iterable[_Union[RegionState, _Mapping]]] = ...) -> None: ...
+
+class RegionState(_message.Message):
+    __slots__ = ("region", "state", "close_reason")
+    REGION_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    CLOSE_REASON_FIELD_NUMBER: _ClassVar[int]
+    region: str
+    state: AlertState
+    close_reason: str
+    def __init__(self, region: _Optional[str] = ..., state: _Optional[_Union[AlertState, str]] = ..., close_reason: _Optional[str] = ...) -> None: ...
 
 class ListAlertsRequest(_message.Message):
     __slots__ = ("states", "changed_since", "changed_until")
