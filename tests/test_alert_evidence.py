@@ -337,3 +337,13 @@ def test_a_lookup_names_apart_the_open_alerts_its_own_riec_can_look_up(
     assert answers["GM0363"]["own_region_alert_ids"] == answers["GM0363"]["open_alert_ids"]
     assert answers["GM0014"]["open_alert_ids"] == answers["GM0363"]["open_alert_ids"]
     assert answers["GM0014"]["own_region_alert_ids"] == []
+
+
+def test_a_womans_alerts_name_each_other(world, pki):
+    # the RIEC review: Elena's carousel and accumulation alerts never referred to each
+    # other; the analyst matched sighting UUIDs by hand
+    hub, _homes = world
+    alerts = {a.rule: a for a in list_alerts(pki, hub.port, f"riec-{AMS}").alerts}
+    carousel, accumulation = alerts["carousel"], alerts["accumulation"]
+    assert list(carousel.related_alert_ids) == [accumulation.alert_id]
+    assert list(accumulation.related_alert_ids) == [carousel.alert_id]

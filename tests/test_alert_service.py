@@ -132,7 +132,7 @@ def test_reading_alerts(world, pki, stem, rpc):
         assert {a.region for a in seen} == {AMS, MN, RDAM, NN}
         for alert in seen:
             assert alert.sighting_count == 2 and alert.gemeente_count == 2
-            assert not alert.sightings and not alert.gemeenten
+            assert not alert.sightings and not alert.gemeenten and not alert.related_alert_ids
 
 
 @pytest.mark.parametrize("stem", STEMS)

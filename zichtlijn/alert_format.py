@@ -75,6 +75,9 @@ def print_table(alerts: Iterable[alerts_pb2.Alert], out: TextIO, details: bool =
             print(f"    gemeenten: {', '.join(alert.gemeenten)}", file=out)
         if details and alert.other_regions:
             print(f"    also with: {other_regions_text(alert)}", file=out)
+        if details and alert.related_alert_ids:
+            print(f"    related:   {', '.join(alert.related_alert_ids)} (sharing a sighting)",
+                  file=out)
         if details:
             for sighting in alert.sightings:
                 print(sighting_line(sighting), file=out)

@@ -137,12 +137,21 @@ def region_view(conn: sqlite3.Connection, alert_id: str, region: str) -> alerts_
             "SELECT region, state, close_reason FROM alert_regions WHERE alert_id = ? "
             "AND region != ? AND coalesce(close_reason, '') != ? ORDER BY region",
             [alert_id, region, LEFT_REGION])]
+    related = [] if left else [other for (other,) in conn.execute(
+        "SELECT DISTINCT s2.alert_id FROM alert_sightings s1 "
+        "JOIN alert_sightings s2 ON s2.sighting_uuid = s1.sighting_uuid "
+        "AND s2.alert_id != s1.alert_id AND s2.current = 1 "
+        "JOIN alerts a ON a.alert_id = s2.alert_id AND a.merged_into IS NULL "
+        "JOIN alert_regions r ON r.alert_id = s2.alert_id AND r.region = ? "
+        "AND coalesce(r.close_reason, '') != ? "
+        "WHERE s1.alert_id = ? AND s1.current = 1 ORDER BY s2.alert_id",
+        [region, LEFT_REGION, alert_id])]
     return alerts_pb2.Alert(
         alert_id=alert_id, rule=rule, score=score, region=region,
         state=STATE_TO_WIRE[state], close_reason=reason or "", changed=bool(changed),
         version=version, created_at=created_at, updated_at=max(updated_at, state_at),
         sighting_count=len(sightings), gemeente_count=len(gemeenten), gemeenten=gemeenten,
-        sightings=sightings, other_regions=others,
+        sightings=sightings, other_regions=others, related_alert_ids=related,
     )
 
 
@@ -152,6 +161,7 @@ def metadata_only(alert: alerts_pb2.Alert) -> alerts_pb2.Alert:
     stripped.CopyFrom(alert)
     stripped.ClearField("gemeenten")
     stripped.ClearField("sightings")
+    stripped.ClearField("related_alert_ids")  # which alerts share a woman is content
     return stripped
 
 

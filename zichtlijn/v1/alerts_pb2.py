@@ -24,41 +24,41 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19zichtlijn/v1/alerts.proto\x12\x0czichtlijn.v1\"o\n\rAlertSighting\x12\x15\n\rsighting_uuid\x18\x01 \x01(\t\x12\x10\n\x08gemeente\x18\x02 \x01(\t\x12\x13\n\x0bobserved_on\x18\x03 \x01(\t\x12\x0f\n\x07signals\x18\x04 \x03(\t\x12\x0f\n\x07undated\x18\x05 \x01(\x08\"\xf4\x02\n\x05\x41lert\x12\x10\n\x08\x61lert_id\x18\x01 \x01(\t\x12\x0c\n\x04rule\x18\x02 \x01(\t\x12\r\n\x05score\x18\x03 \x01(\x01\x12\x0e\n\x06region\x18\x04 \x01(\t\x12\'\n\x05state\x18\x05 \x01(\x0e\x32\x18.zichtlijn.v1.AlertState\x12\x14\n\x0c\x63lose_reason\x18\x06 \x01(\t\x12\x0f\n\x07\x63hanged\x18\x07 \x01(\x08\x12\x0f\n\x07version\x18\x08 \x01(\r\x12\x12\n\ncreated_at\x18\t \x01(\t\x12\x12\n\nupdated_at\x18\n \x01(\t\x12\x16\n\x0esighting_count\x18\x0b \x01(\r\x12\x16\n\x0egemeente_count\x18\x0c \x01(\r\x12\x11\n\tgemeenten\x18\r \x03(\t\x12.\n\tsightings\x18\x0e \x03(\x0b\x32\x1b.zichtlijn.v1.AlertSighting\x12\x30\n\rother_regions\x18\x0f \x03(\x0b\x32\x19.zichtlijn.v1.RegionState\"\\\n\x0bRegionState\x12\x0e\n\x06region\x18\x01 \x01(\t\x12\'\n\x05state\x18\x02 \x01(\x0e\x32\x18.zichtlijn.v1.AlertState\x12\x14\n\x0c\x63lose_reason\x18\x03 \x01(\t\"k\n\x11ListAlertsRequest\x12(\n\x06states\x18\x01 \x03(\x0e\x32\x18.zichtlijn.v1.AlertState\x12\x15\n\rchanged_since\x18\x02 \x01(\t\x12\x15\n\rchanged_until\x18\x03 \x01(\t\"I\n\x12ListAlertsResponse\x12#\n\x06\x61lerts\x18\x01 \x03(\x0b\x32\x13.zichtlijn.v1.Alert\x12\x0e\n\x06\x63ursor\x18\x02 \x01(\x04\":\n\x12WatchAlertsRequest\x12\x14\n\x0c\x61\x66ter_cursor\x18\x01 \x01(\x04\x12\x0e\n\x06\x66ollow\x18\x02 \x01(\x08\"]\n\x0b\x41lertChange\x12\x0e\n\x06\x63ursor\x18\x01 \x01(\x04\x12\x0e\n\x06\x63hange\x18\x02 \x01(\t\x12\n\n\x02\x61t\x18\x03 \x01(\t\x12\"\n\x05\x61lert\x18\x04 \x01(\x0b\x32\x13.zichtlijn.v1.Alert\"W\n\x17\x41\x63knowledgeAlertRequest\x12\x10\n\x08\x61lert_id\x18\x01 \x01(\t\x12\x12\n\ndecided_at\x18\x02 \x01(\t\x12\x16\n\x0eriec_signature\x18\x03 \x01(\x0c\"a\n\x11\x43loseAlertRequest\x12\x10\n\x08\x61lert_id\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\x12\x12\n\ndecided_at\x18\x03 \x01(\t\x12\x16\n\x0eriec_signature\x18\x04 \x01(\x0c\"\x16\n\x14ListOwnAlertsRequest\"\xd3\x01\n\tNodeAlert\x12\x10\n\x08\x61lert_id\x18\x01 \x01(\t\x12\x0c\n\x04rule\x18\x02 \x01(\t\x12\'\n\x05state\x18\x04 \x01(\x0e\x32\x18.zichtlijn.v1.AlertState\x12\x32\n\rown_sightings\x18\x08 \x03(\x0b\x32\x1b.zichtlijn.v1.AlertSightingJ\x04\x08\x03\x10\x04J\x04\x08\x05\x10\x06J\x04\x08\x06\x10\x07J\x04\x08\x07\x10\x08R\x05scoreR\x0esighting_countR\x0egemeente_countR\nupdated_at\"@\n\x15ListOwnAlertsResponse\x12\'\n\x06\x61lerts\x18\x01 \x03(\x0b\x32\x17.zichtlijn.v1.NodeAlert*t\n\nAlertState\x12\x1b\n\x17\x41LERT_STATE_UNSPECIFIED\x10\x00\x12\x13\n\x0f\x41LERT_STATE_NEW\x10\x01\x12\x1c\n\x18\x41LERT_STATE_ACKNOWLEDGED\x10\x02\x12\x16\n\x12\x41LERT_STATE_CLOSED\x10\x03\x32\xab\x02\n\x0c\x41lertService\x12I\n\x04List\x12\x1f.zichtlijn.v1.ListAlertsRequest\x1a .zichtlijn.v1.ListAlertsResponse\x12\x46\n\x05Watch\x12 .zichtlijn.v1.WatchAlertsRequest\x1a\x19.zichtlijn.v1.AlertChange0\x01\x12I\n\x0b\x41\x63knowledge\x12%.zichtlijn.v1.AcknowledgeAlertRequest\x1a\x13.zichtlijn.v1.Alert\x12=\n\x05\x43lose\x12\x1f.zichtlijn.v1.CloseAlertRequest\x1a\x13.zichtlijn.v1.Alert2f\n\x10NodeAlertService\x12R\n\x07ListOwn\x12\".zichtlijn.v1.ListOwnAlertsRequest\x1a#.zichtlijn.v1.ListOwnAlertsResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19zichtlijn/v1/alerts.proto\x12\x0czichtlijn.v1\"o\n\rAlertSighting\x12\x15\n\rsighting_uuid\x18\x01 \x01(\t\x12\x10\n\x08gemeente\x18\x02 \x01(\t\x12\x13\n\x0bobserved_on\x18\x03 \x01(\t\x12\x0f\n\x07signals\x18\x04 \x03(\t\x12\x0f\n\x07undated\x18\x05 \x01(\x08\"\x8f\x03\n\x05\x41lert\x12\x10\n\x08\x61lert_id\x18\x01 \x01(\t\x12\x0c\n\x04rule\x18\x02 \x01(\t\x12\r\n\x05score\x18\x03 \x01(\x01\x12\x0e\n\x06region\x18\x04 \x01(\t\x12\'\n\x05state\x18\x05 \x01(\x0e\x32\x18.zichtlijn.v1.AlertState\x12\x14\n\x0c\x63lose_reason\x18\x06 \x01(\t\x12\x0f\n\x07\x63hanged\x18\x07 \x01(\x08\x12\x0f\n\x07version\x18\x08 \x01(\r\x12\x12\n\ncreated_at\x18\t \x01(\t\x12\x12\n\nupdated_at\x18\n \x01(\t\x12\x16\n\x0esighting_count\x18\x0b \x01(\r\x12\x16\n\x0egemeente_count\x18\x0c \x01(\r\x12\x11\n\tgemeenten\x18\r \x03(\t\x12.\n\tsightings\x18\x0e \x03(\x0b\x32\x1b.zichtlijn.v1.AlertSighting\x12\x30\n\rother_regions\x18\x0f \x03(\x0b\x32\x19.zichtlijn.v1.RegionState\x12\x19\n\x11related_alert_ids\x18\x10 \x03(\t\"\\\n\x0bRegionState\x12\x0e\n\x06region\x18\x01 \x01(\t\x12\'\n\x05state\x18\x02 \x01(\x0e\x32\x18.zichtlijn.v1.AlertState\x12\x14\n\x0c\x63lose_reason\x18\x03 \x01(\t\"k\n\x11ListAlertsRequest\x12(\n\x06states\x18\x01 \x03(\x0e\x32\x18.zichtlijn.v1.AlertState\x12\x15\n\rchanged_since\x18\x02 \x01(\t\x12\x15\n\rchanged_until\x18\x03 \x01(\t\"I\n\x12ListAlertsResponse\x12#\n\x06\x61lerts\x18\x01 \x03(\x0b\x32\x13.zichtlijn.v1.Alert\x12\x0e\n\x06\x63ursor\x18\x02 \x01(\x04\":\n\x12WatchAlertsRequest\x12\x14\n\x0c\x61\x66ter_cursor\x18\x01 \x01(\x04\x12\x0e\n\x06\x66ollow\x18\x02 \x01(\x08\"]\n\x0b\x41lertChange\x12\x0e\n\x06\x63ursor\x18\x01 \x01(\x04\x12\x0e\n\x06\x63hange\x18\x02 \x01(\t\x12\n\n\x02\x61t\x18\x03 \x01(\t\x12\"\n\x05\x61lert\x18\x04 \x01(\x0b\x32\x13.zichtlijn.v1.Alert\"W\n\x17\x41\x63knowledgeAlertRequest\x12\x10\n\x08\x61lert_id\x18\x01 \x01(\t\x12\x12\n\ndecided_at\x18\x02 \x01(\t\x12\x16\n\x0eriec_signature\x18\x03 \x01(\x0c\"a\n\x11\x43loseAlertRequest\x12\x10\n\x08\x61lert_id\x18\x01 \x01(\t\x12\x0e\n\x06reason\x18\x02 \x01(\t\x12\x12\n\ndecided_at\x18\x03 \x01(\t\x12\x16\n\x0eriec_signature\x18\x04 \x01(\x0c\"\x16\n\x14ListOwnAlertsRequest\"\xd3\x01\n\tNodeAlert\x12\x10\n\x08\x61lert_id\x18\x01 \x01(\t\x12\x0c\n\x04rule\x18\x02 \x01(\t\x12\'\n\x05state\x18\x04 \x01(\x0e\x32\x18.zichtlijn.v1.AlertState\x12\x32\n\rown_sightings\x18\x08 \x03(\x0b\x32\x1b.zichtlijn.v1.AlertSightingJ\x04\x08\x03\x10\x04J\x04\x08\x05\x10\x06J\x04\x08\x06\x10\x07J\x04\x08\x07\x10\x08R\x05scoreR\x0esighting_countR\x0egemeente_countR\nupdated_at\"@\n\x15ListOwnAlertsResponse\x12\'\n\x06\x61lerts\x18\x01 \x03(\x0b\x32\x17.zichtlijn.v1.NodeAlert*t\n\nAlertState\x12\x1b\n\x17\x41LERT_STATE_UNSPECIFIED\x10\x00\x12\x13\n\x0f\x41LERT_STATE_NEW\x10\x01\x12\x1c\n\x18\x41LERT_STATE_ACKNOWLEDGED\x10\x02\x12\x16\n\x12\x41LERT_STATE_CLOSED\x10\x03\x32\xab\x02\n\x0c\x41lertService\x12I\n\x04List\x12\x1f.zichtlijn.v1.ListAlertsRequest\x1a .zichtlijn.v1.ListAlertsResponse\x12\x46\n\x05Watch\x12 .zichtlijn.v1.WatchAlertsRequest\x1a\x19.zichtlijn.v1.AlertChange0\x01\x12I\n\x0b\x41\x63knowledge\x12%.zichtlijn.v1.AcknowledgeAlertRequest\x1a\x13.zichtlijn.v1.Alert\x12=\n\x05\x43lose\x12\x1f.zichtlijn.v1.CloseAlertRequest\x1a\x13.zichtlijn.v1.Alert2f\n\x10NodeAlertService\x12R\n\x07ListOwn\x12\".zichtlijn.v1.ListOwnAlertsRequest\x1a#.zichtlijn.v1.ListOwnAlertsResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'zichtlijn.v1.alerts_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_ALERTSTATE']._serialized_start=1456
-  _globals['_ALERTSTATE']._serialized_end=1572
+  _globals['_ALERTSTATE']._serialized_start=1483
+  _globals['_ALERTSTATE']._serialized_end=1599
   _globals['_ALERTSIGHTING']._serialized_start=43
   _globals['_ALERTSIGHTING']._serialized_end=154
   _globals['_ALERT']._serialized_start=157
-  _globals['_ALERT']._serialized_end=529
-  _globals['_REGIONSTATE']._serialized_start=531
-  _globals['_REGIONSTATE']._serialized_end=623
-  _globals['_LISTALERTSREQUEST']._serialized_start=625
-  _globals['_LISTALERTSREQUEST']._serialized_end=732
-  _globals['_LISTALERTSRESPONSE']._serialized_start=734
-  _globals['_LISTALERTSRESPONSE']._serialized_end=807
-  _globals['_WATCHALERTSREQUEST']._serialized_start=809
-  _globals['_WATCHALERTSREQUEST']._serialized_end=867
-  _globals['_ALERTCHANGE']._serialized_start=869
-  _globals['_ALERTCHANGE']._serialized_end=962
-  _globals['_ACKNOWLEDGEALERTREQUEST']._serialized_start=964
-  _globals['_ACKNOWLEDGEALERTREQUEST']._serialized_end=1051
-  _globals['_CLOSEALERTREQUEST']._serialized_start=1053
-  _globals['_CLOSEALERTREQUEST']._serialized_end=1150
-  _globals['_LISTOWNALERTSREQUEST']._serialized_start=1152
-  _globals['_LISTOWNALERTSREQUEST']._serialized_end=1174
-  _globals['_NODEALERT']._serialized_start=1177
-  _globals['_NODEALERT']._serialized_end=1388
-  _globals['_LISTOWNALERTSRESPONSE']._serialized_start=1390
-  _globals['_LISTOWNALERTSRESPONSE']._serialized_end=1454
-  _globals['_ALERTSERVICE']._serialized_start=1575
-  _globals['_ALERTSERVICE']._serialized_end=1874
-  _globals['_NODEALERTSERVICE']._serialized_start=1876
-  _globals['_NODEALERTSERVICE']._serialized_end=1978
+  _globals['_ALERT']._serialized_end=556
+  _globals['_REGIONSTATE']._serialized_start=558
+  _globals['_REGIONSTATE']._serialized_end=650
+  _globals['_LISTALERTSREQUEST']._serialized_start=652
+  _globals['_LISTALERTSREQUEST']._serialized_end=759
+  _globals['_LISTALERTSRESPONSE']._serialized_start=761
+  _globals['_LISTALERTSRESPONSE']._serialized_end=834
+  _globals['_WATCHALERTSREQUEST']._serialized_start=836
+  _globals['_WATCHALERTSREQUEST']._serialized_end=894
+  _globals['_ALERTCHANGE']._serialized_start=896
+  _globals['_ALERTCHANGE']._serialized_end=989
+  _globals['_ACKNOWLEDGEALERTREQUEST']._serialized_start=991
+  _globals['_ACKNOWLEDGEALERTREQUEST']._serialized_end=1078
+  _globals['_CLOSEALERTREQUEST']._serialized_start=1080
+  _globals['_CLOSEALERTREQUEST']._serialized_end=1177
+  _globals['_LISTOWNALERTSREQUEST']._serialized_start=1179
+  _globals['_LISTOWNALERTSREQUEST']._serialized_end=1201
+  _globals['_NODEALERT']._serialized_start=1204
+  _globals['_NODEALERT']._serialized_end=1415
+  _globals['_LISTOWNALERTSRESPONSE']._serialized_start=1417
+  _globals['_LISTOWNALERTSRESPONSE']._serialized_end=1481
+  _globals['_ALERTSERVICE']._serialized_start=1602
+  _globals['_ALERTSERVICE']._serialized_end=1901
+  _globals['_NODEALERTSERVICE']._serialized_start=1903
+  _globals['_NODEALERTSERVICE']._serialized_end=2005
 # @@protoc_insertion_point(module_scope)

@@ -33,7 +33,7 @@ class AlertSighting(_message.Message):
     def __init__(self, sighting_uuid: _Optional[str] = ..., gemeente: _Optional[str] = ..., observed_on: _Optional[str] = ..., signals: _Optional[_Iterable[str]] = ..., undated: _Optional[bool] = ...) -> None: ...
 
 class Alert(_message.Message):
-    __slots__ = ("alert_id", "rule", "score", "region", "state", "close_reason", "changed", "version", "created_at", "updated_at", "sighting_count", "gemeente_count", "gemeenten", "sightings", "other_regions")
+    __slots__ = ("alert_id", "rule", "score", "region", "state", "close_reason", "changed", "version", "created_at", "updated_at", "sighting_count", "gemeente_count", "gemeenten", "sightings", "other_regions", "related_alert_ids")
     ALERT_ID_FIELD_NUMBER: _ClassVar[int]
     RULE_FIELD_NUMBER: _ClassVar[int]
     SCORE_FIELD_NUMBER: _ClassVar[int]
@@ -49,6 +49,7 @@ class Alert(_message.Message):
     GEMEENTEN_FIELD_NUMBER: _ClassVar[int]
     SIGHTINGS_FIELD_NUMBER: _ClassVar[int]
     OTHER_REGIONS_FIELD_NUMBER: _ClassVar[int]
+    RELATED_ALERT_IDS_FIELD_NUMBER: _ClassVar[int]
     alert_id: str
     rule: str
     score: float
@@ -64,7 +65,8 @@ class Alert(_message.Message):
     gemeenten: _containers.RepeatedScalarFieldContainer[str]
     sightings: _containers.RepeatedCompositeFieldContainer[AlertSighting]
     other_regions: _containers.RepeatedCompositeFieldContainer[RegionState]
-    def __init__(self, alert_id: _Optional[str] = ..., rule: _Optional[str] = ..., score: _Optional[float] = ..., region: _Optional[str] = ..., state: _Optional[_Union[AlertState, str]] = ..., close_reason: _Optional[str] = ..., changed: _Optional[bool] = ..., version: _Optional[int] = ..., created_at: _Optional[str] = ..., updated_at: _Optional[str] = ..., sighting_count: _Optional[int] = ..., gemeente_count: _Optional[int] = ..., gemeenten: _Optional[_Iterable[str]] = ..., sightings: _Optional[_Iterable[_Union[AlertSighting, _Mapping]]] = ..., other_regions: _Optional[_Iterable[_Union[RegionState, _Mapping]]] = ...) -> None: ...
+    related_alert_ids: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, alert_id: _Optional[str] = ..., rule: _Optional[str] = ..., score: _Optional[float] = ..., region: _Optional[str] = ..., state: _Optional[_Union[AlertState, str]] = ..., close_reason: _Optional[str] = ..., changed: _Optional[bool] = ..., version: _Optional[int] = ..., created_at: _Optional[str] = ..., updated_at: _Optional[str] = ..., sighting_count: _Optional[int] = ..., gemeente_count: _Optional[int] = ..., gemeenten: _Optional[_Iterable[str]] = ..., sightings: _Optional[_Iterable[_Union[AlertSighting, _Mapping]]] = ..., other_regions: _Optional[_Iterable[_Union[RegionState, _Mapping]]] = ..., related_alert_ids: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class RegionState(_message.Message):
     __slots__ = ("region", "state", "close_reason")
