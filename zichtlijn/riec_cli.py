@@ -15,7 +15,7 @@ from pathlib import Path
 
 import grpc
 
-from hub.alerts.service import CLOSE_REASONS
+from hub.alerts.service import CLOSE_REASON_MEANINGS, CLOSE_REASONS
 from zichtlijn.alert_format import STATE_VALUES, change_line, print_table, write_csv
 from zichtlijn.alert_watch import AlertWatcher
 from zichtlijn.arg_types import positive_seconds
@@ -239,5 +239,6 @@ def register(groups: argparse._SubParsersAction) -> None:
     _common(close)
     close.add_argument("alert_id", metavar="ID", help="alert id, e.g. A-0123456789")
     close.add_argument("--reason", required=True, choices=CLOSE_REASONS,
-                       help="why the consultation closes it")
+                       help="why the consultation closes it: " + "; ".join(
+                           f"{code}: {CLOSE_REASON_MEANINGS[code]}" for code in CLOSE_REASONS))
     close.set_defaults(run=cmd_close)

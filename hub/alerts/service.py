@@ -44,8 +44,14 @@ from zichtlijn.identity import Principal
 from zichtlijn.transport import caller_certificate, require_role
 from zichtlijn.v1 import alerts_pb2, alerts_pb2_grpc
 
-CLOSE_REASONS = ("case_opened", "referred", "no_grounds", "insufficient_information",
-                 "duplicate")
+CLOSE_REASON_MEANINGS = {
+    "case_opened": "the consultation opened a case on it",
+    "referred": "handed to a partner (police, Inspectorate, another RIEC)",
+    "no_grounds": "looked into: no sign of exploitation",
+    "insufficient_information": "too little to act on now",
+    "duplicate": "the same matter as another alert",
+}
+CLOSE_REASONS = tuple(CLOSE_REASON_MEANINGS)
 ALERT_ID = re.compile(r"^A-[0-9a-f]{10}$")
 WATCH_BATCH = 200
 WATCH_WAIT_S = 1.0  # also how soon a change made by another process is seen
