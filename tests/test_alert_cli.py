@@ -67,6 +67,9 @@ def test_riec_alerts_lists_the_region_alerts_with_every_town_and_date(
     assert lines[3].split()[:2] == ["GM0363", days_ago(80)]
     assert lines[4].split()[:2] == ["GM0599", days_ago(40)]
     assert lines[-1].startswith("1 alert (1 new, 0 acknowledged, 0 closed")
+    # when it was raised, and what a score counts (the RIEC review missed both)
+    assert f"raised {dt.date.today().isoformat()}" in lines[0]
+    assert lines[-2].startswith("score: carousel, the municipalities she was seen in;")
     # the hub never had a case reference to give
     assert "AMS-2025" not in out and "RDM/44" not in out
 

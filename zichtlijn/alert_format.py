@@ -49,7 +49,7 @@ def alert_line(alert: alerts_pb2.Alert) -> str:
     return (f"{alert.alert_id}  {alert.rule:<12}  score {score_text(alert.rule, alert.score):>4}"
             f"  {state_text(alert):<24}  {gemeenten_text(alert.gemeente_count)}"
             f"  {counted(alert.sighting_count, 'sighting')}{span}"
-            f"  updated {alert.updated_at[:10]}")
+            f"  raised {alert.created_at[:10]}  updated {alert.updated_at[:10]}")
 
 
 def sighting_line(sighting: alerts_pb2.AlertSighting, label: str = "") -> str:
@@ -66,6 +66,11 @@ def other_regions_text(alert: alerts_pb2.Alert) -> str:
     return ", ".join(f"{o.region} ({STATE_NAMES[o.state]}"
                      f"{': ' + o.close_reason if o.close_reason else ''})"
                      for o in alert.other_regions)
+
+
+#: under a table of alerts: what a score counts, per rule
+SCORE_LEGEND = ("score: carousel, the municipalities she was seen in; accumulation, the summed "
+                "signal weights (signals.toml); network, the persons linked")
 
 
 def print_table(alerts: Iterable[alerts_pb2.Alert], out: TextIO, details: bool = True) -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 import grpc
 
 from hub.alerts.service import CLOSE_REASON_MEANINGS, CLOSE_REASONS
-from zichtlijn.alert_format import STATE_VALUES, change_line, print_table, write_csv
+from zichtlijn.alert_format import SCORE_LEGEND, STATE_VALUES, change_line, print_table, write_csv
 from zichtlijn.alert_watch import AlertWatcher
 from zichtlijn.arg_types import positive_seconds
 from zichtlijn.certsign import CertificateKeyError
@@ -88,6 +88,8 @@ def cmd_alerts(args: argparse.Namespace) -> int:
         write_csv(reply.alerts, sys.stdout)
         return 0
     print_table(reply.alerts, sys.stdout, details=not args.brief)
+    if reply.alerts:
+        print(SCORE_LEGEND)
     counts = {name: sum(1 for a in reply.alerts if a.state == value)
               for name, value in STATE_VALUES.items()}
     changed = sum(1 for a in reply.alerts if a.changed)
