@@ -11,11 +11,12 @@ certificate from the CA, which works at once (README "Revoking a certificate").
 
 from __future__ import annotations
 
+import inspect
 import logging
 import sqlite3
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -236,9 +237,36 @@ class Guarded:
                 context.abort(grpc.StatusCode.UNAUTHENTICATED,
                               "this certificate was revoked at the hub; ask its CA for a "
                               "new one (README \"Revoking a certificate\")")
-            return method(request, context)
+            try:
+                answer = method(request, context)
+            except Exception as error:  # contained: logged, answered INTERNAL
+                _contain(error, context, name)
+            if inspect.isgenerator(answer):
+                return _contained_stream(answer, context, name)
+            return answer
 
         return checked
+
+
+#: what a peer is told of an error the hub did not expect: grpc would send it
+#: "Exception calling application: " and the exception's own text
+INTERNAL_MESSAGE = "internal error at the hub; its operator finds it in the hub's log"
+
+
+def _contain(error: Exception, context: grpc.ServicerContext, name: str) -> None:
+    """Re-raise a deliberate abort; log anything else and answer INTERNAL without its text."""
+    if context.code() not in (None, grpc.StatusCode.OK):
+        raise error  # context.abort(...) raises after setting the status it means
+    log.error("%s failed", name, exc_info=error)
+    context.abort(grpc.StatusCode.INTERNAL, INTERNAL_MESSAGE)
+
+
+def _contained_stream(answers: Iterator[Any], context: grpc.ServicerContext,
+                      name: str) -> Iterator[Any]:
+    try:
+        yield from answers
+    except Exception as error:  # as in `checked`
+        _contain(error, context, name)
 
 
 def guard(revocations: RevocationList) -> Callable[[object], object]:

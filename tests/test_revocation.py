@@ -271,3 +271,39 @@ def test_a_call_with_a_revoked_certificate_is_logged_at_the_hub_at_most_once_a_m
             assert second.endswith("; 3 more call(s) with it refused since the last such line")
             assert f"certificate SHA-256 {fingerprint}" in second
     capsys.readouterr()
+
+
+def test_an_error_the_hub_did_not_expect_reaches_the_peer_without_its_text(
+        tmp_path, pki, monkeypatch, caplog):
+    """grpc answers an exception it is not told of with "Exception calling application:"
+    and the exception's own text (the code review): the hub now logs it and answers
+    INTERNAL in words of its own, in unary calls and streams alike."""
+    import grpc
+
+    from hub.audit_service import AuditService
+    from hub.revocation import INTERNAL_MESSAGE
+    from zichtlijn.transport import secure_channel
+    from zichtlijn.v1 import audit_pb2, audit_pb2_grpc
+
+    def failing(*_args):
+        raise ValueError("Iulia Turcanu 14-03-1998")
+
+    def failing_stream(*_args):
+        yield from ()
+        raise ValueError("Iulia Turcanu 14-03-1998")
+
+    from tests.lookup_support import running_hub
+
+    # before the hub starts: it takes its servicers' methods when it registers them
+    monkeypatch.setattr(AuditService, "GetTreeHead", failing)
+    monkeypatch.setattr(AuditService, "Export", failing_stream)
+    with running_hub(tmp_path, pki) as hub, \
+            secure_channel(f"127.0.0.1:{hub.port}", pki.tls("auditor-ap")) as channel:
+        stub = audit_pb2_grpc.AuditServiceStub(channel)
+        for call in (lambda: stub.GetTreeHead(audit_pb2.TreeHeadRequest(), timeout=10),
+                     lambda: list(stub.Export(audit_pb2.ExportRequest(), timeout=10))):
+            with pytest.raises(grpc.RpcError) as err:
+                call()
+            assert err.value.code() == grpc.StatusCode.INTERNAL
+            assert err.value.details() == INTERNAL_MESSAGE
+    assert "Iulia" in caplog.text  # for the operator, in the hub's own log
