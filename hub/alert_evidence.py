@@ -20,6 +20,7 @@ from collections.abc import Callable, Collection, Mapping
 from typing import NamedTuple
 
 from hub import audit_log
+from hub.alerts.config import AlertConfig
 from hub.alerts.engine import AlertEngine
 from hub.alerts.reconcile import undated_among
 from hub.alerts.store import LEFT_REGION, record_event
@@ -39,7 +40,19 @@ def _have_alerts(conn: sqlite3.Connection) -> bool:
                         "AND name = 'alert_sightings'").fetchone() is not None
 
 
-def _scrub(snapshot: bytes, gone: set[str]) -> bytes | None:
+def score_of(alert: alerts_pb2.Alert, config: AlertConfig) -> float | None:
+    """A carousel's or accumulation's score over the sightings `alert` shows (the person's
+    sightings then, so exactly what the rule scored), or None for a network, whose score
+    counts persons the snapshot does not show."""
+    if alert.rule == "carousel":
+        return float(len({config.regions.town(s.gemeente) for s in alert.sightings}))
+    if alert.rule == "accumulation":
+        return round(sum(config.signals.weight(code) for s in alert.sightings
+                         for code in set(s.signals)), 6)
+    return None
+
+
+def _scrub(snapshot: bytes, gone: set[str], config: AlertConfig | None = None) -> bytes | None:
     alert = alerts_pb2.Alert.FromString(snapshot)
     kept = [s for s in alert.sightings if s.sighting_uuid not in gone]
     if len(kept) == len(alert.sightings):
@@ -50,6 +63,10 @@ def _scrub(snapshot: bytes, gone: set[str]) -> bytes | None:
     del alert.gemeenten[:]
     alert.gemeenten.extend(gemeenten)
     alert.sighting_count, alert.gemeente_count = len(kept), len(gemeenten)
+    # the score too: it kept the removed sighting's weight or town (the RIEC review read
+    # an erased sighting's weight off a replayed feed)
+    if config is not None and (score := score_of(alert, config)) is not None:
+        alert.score = score
     return alert.SerializeToString(deterministic=True)
 
 
@@ -68,8 +85,10 @@ def alerts_holding(store: HubStore, uuids: list[str]) -> dict[str, bytes]:
     return held
 
 
-def forget(conn: sqlite3.Connection, uuids: list[str]) -> dict[str, bytes]:
-    """Remove `uuids` from all alert evidence; {alert id: evidence digest} of those touched."""
+def forget(conn: sqlite3.Connection, uuids: list[str],
+           config: AlertConfig | None = None) -> dict[str, bytes]:
+    """Remove `uuids` from all alert evidence; {alert id: evidence digest} of those touched.
+    With the alert `config` the past events' scores are taken again without them."""
     if not uuids or not _have_alerts(conn):
         return {}
     touched: dict[str, bytes] = {}
@@ -88,14 +107,15 @@ def forget(conn: sqlite3.Connection, uuids: list[str]) -> dict[str, bytes]:
         for cursor, snapshot in conn.execute(
                 "SELECT cursor, snapshot FROM alert_events WHERE alert_id = ?",
                 [alert_id]).fetchall():
-            scrubbed = _scrub(bytes(snapshot), gone)
+            scrubbed = _scrub(bytes(snapshot), gone, config)
             if scrubbed is not None:
                 conn.execute("UPDATE alert_events SET snapshot = ? WHERE cursor = ?",
                              [scrubbed, cursor])
     return touched
 
 
-def _rewrite(snapshot: bytes, shown: alerts_pb2.AlertSighting) -> bytes | None:
+def _rewrite(snapshot: bytes, shown: alerts_pb2.AlertSighting,
+             config: AlertConfig | None) -> bytes | None:
     alert = alerts_pb2.Alert.FromString(snapshot)
     for sighting in alert.sightings:
         if sighting.sighting_uuid == shown.sighting_uuid and sighting != shown:
@@ -104,12 +124,14 @@ def _rewrite(snapshot: bytes, shown: alerts_pb2.AlertSighting) -> bytes | None:
             del alert.gemeenten[:]
             alert.gemeenten.extend(gemeenten)
             alert.gemeente_count = len(gemeenten)
+            if config is not None and (score := score_of(alert, config)) is not None:
+                alert.score = score
             return alert.SerializeToString(deterministic=True)
     return None
 
 
 def rectify(store: HubStore, sighting_uuid: str, alert_ids: Collection[str],
-            supported: Collection[str]) -> set[str]:
+            supported: Collection[str], config: AlertConfig | None = None) -> set[str]:
     """After a correction of `sighting_uuid`, evaluated: what the RIECs see of it is
     corrected too (AVG art. 16), in each alert of `alert_ids` (those that held it before;
     `supported`: those a rule still fires on).
@@ -154,8 +176,8 @@ def rectify(store: HubStore, sighting_uuid: str, alert_ids: Collection[str],
             for cursor, snapshot in conn.execute(
                     "SELECT cursor, snapshot FROM alert_events WHERE alert_id = ?",
                     [alert_id]).fetchall():
-                changed = (_scrub(bytes(snapshot), {sighting_uuid}) if shown is None
-                           else _rewrite(bytes(snapshot), shown))
+                changed = (_scrub(bytes(snapshot), {sighting_uuid}, config) if shown is None
+                           else _rewrite(bytes(snapshot), shown, config))
                 if changed is not None:
                     conn.execute("UPDATE alert_events SET snapshot = ? WHERE cursor = ?",
                                  [changed, cursor])

@@ -47,7 +47,7 @@ def erase_gemeente(store: HubStore, linker: Linker, gemeente: str, reason: str, 
     touched: dict[str, bytes] = {}
 
     def record(conn: sqlite3.Connection, run: RemovalRun) -> None:
-        touched.update(alert_evidence.forget(conn, uuids))
+        touched.update(alert_evidence.forget(conn, uuids, alerts.config if alerts else None))
         conn.execute("DELETE FROM node_epochs WHERE gemeente = ?", [gemeente])
         conn.execute("DELETE FROM node_contacts WHERE gemeente = ?", [gemeente])
         audit_log.append(conn, utc_now(), actor, ACTION, gemeente=gemeente, reason=reason,

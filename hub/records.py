@@ -121,7 +121,8 @@ def withdraw(store: HubStore, linker: Linker, gemeente: str, sighting_uuid: str,
     touched: dict[str, bytes] = {}
 
     def record(conn: sqlite3.Connection, run: RemovalRun) -> None:
-        touched.update(alert_evidence.forget(conn, [sighting_uuid]))
+        touched.update(alert_evidence.forget(conn, [sighting_uuid],
+                                             alerts.config if alerts else None))
         conn.execute("INSERT OR IGNORE INTO withdrawn_sightings (sighting_uuid, gemeente, "
                      "withdrawn_at) VALUES (?, ?, ?)", [sighting_uuid, gemeente, at])
         details: dict[str, object] = {}
@@ -236,7 +237,8 @@ def correct(store: HubStore, linker: Linker, schema: LinkageSchema, gemeente: st
         evaluation = alerts.evaluate_after_removal([sighting.sighting_uuid], holding)
         supported = evaluation.report.supported
         # what the RIECs see of the sighting follows the correction (AVG art. 16)
-        left = alert_evidence.rectify(store, sighting.sighting_uuid, holding, supported)
+        left = alert_evidence.rectify(store, sighting.sighting_uuid, holding, supported,
+                                      alerts.config)
         # the evaluation read every person of these alerts: one no finding matched has no
         # rule firing on it any more (the correction split the person it was raised on);
         # one whose shown evidence lost the sighting is closed even where its RIECs had

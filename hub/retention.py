@@ -62,7 +62,8 @@ def purge(store: HubStore, linker: Linker, today: dt.date, months: int,
 
     def record(conn: sqlite3.Connection, run: RemovalRun) -> None:
         nonlocal tombstones
-        touched.update(alert_evidence.forget(conn, [row[2] for row in due]))
+        touched.update(alert_evidence.forget(conn, [row[2] for row in due],
+                                             alerts.config if alerts else None))
         # a tombstone outlives its sighting's own retention: withdrawn_at >= observed_on
         tombstones = conn.execute("DELETE FROM withdrawn_sightings WHERE withdrawn_at < ?",
                                   [(cutoff + dt.timedelta(days=1)).isoformat()]).rowcount

@@ -347,3 +347,18 @@ def test_a_womans_alerts_name_each_other(world, pki):
     carousel, accumulation = alerts["carousel"], alerts["accumulation"]
     assert list(carousel.related_alert_ids) == [accumulation.alert_id]
     assert list(accumulation.related_alert_ids) == [carousel.alert_id]
+
+
+def test_a_replayed_feed_keeps_no_weight_of_a_withdrawn_sighting(world, pki):
+    # the RIEC review: past events lost the erased sighting but kept its weight in the
+    # score (12.0 with two sightings of 4 left)
+    hub, homes = world
+    accumulation = {a.rule: a for a in list_alerts(pki, hub.port, f"riec-{AMS}").alerts}[
+        "accumulation"]
+    assert accumulation.score == 7.5  # 1.5 + 0 + 3 + 3
+    assert run("node", "withdraw", "--home", homes["GM0363"], "AMS-1", "--reason",
+               "erasure") == 0
+    with hub.store.lock:
+        scores = {alerts_pb2.Alert.FromString(blob).score for (blob,) in hub.store.db.execute(
+            "SELECT snapshot FROM alert_events WHERE alert_id = ?", [accumulation.alert_id])}
+    assert scores == {6.0}
