@@ -349,7 +349,8 @@ def test_a_womans_alerts_name_each_other(world, pki):
     assert list(accumulation.related_alert_ids) == [carousel.alert_id]
 
 
-def test_a_replayed_feed_keeps_no_weight_of_a_withdrawn_sighting(world, pki):
+def test_a_replayed_feed_keeps_no_weight_of_a_withdrawn_sighting(world, pki, tmp_path,
+                                                                   capsys):
     # the RIEC review: past events lost the erased sighting but kept its weight in the
     # score (12.0 with two sightings of 4 left)
     hub, homes = world
@@ -362,3 +363,5 @@ def test_a_replayed_feed_keeps_no_weight_of_a_withdrawn_sighting(world, pki):
         scores = {alerts_pb2.Alert.FromString(blob).score for (blob,) in hub.store.db.execute(
             "SELECT snapshot FROM alert_events WHERE alert_id = ?", [accumulation.alert_id])}
     assert scores == {6.0}
+    code, out = audit_hub(tmp_path / "hub", pki.root / "ca.pem", capsys)
+    assert code == 0 and "every check passed" in out
