@@ -136,10 +136,12 @@ def rectify(store: HubStore, sighting_uuid: str, alert_ids: Collection[str],
     corrected too (AVG art. 16), in each alert of `alert_ids` (those that held it before;
     `supported`: those a rule still fires on).
 
-    An alert whose evidence no longer holds it (no rule holds the alert, so it was closed,
-    or the correction took the sighting out of her person) forgets it as after a
-    withdrawal: its row and its copies in the alert's past events (a closed alert went on
-    showing another woman's control as its evidence). One that still holds it shows the
+    An alert whose evidence no longer holds it (updated without it, or no rule holds the
+    alert and the correction took the sighting out of the persons it shows) forgets it
+    as after a withdrawal: its row and its copies in the alert's past events (a closed
+    alert went on showing another woman's control as its evidence). One that still holds
+    it, or that no rule holds but whose sighting is still one of its persons' (a date
+    corrected out of the carousel's window: still her control, in her town), shows the
     corrected control (date, municipality, signal codes, whether dated) in its row and in
     its past events: the evaluation rewrites an alert's rows only when its evidence or
     score changed, so a corrected date went on showing the old one.
@@ -157,7 +159,9 @@ def rectify(store: HubStore, sighting_uuid: str, alert_ids: Collection[str],
             if held is None:
                 continue
             shown = None
-            if row is None or not held[0] or alert_id not in supported:
+            if row is None or not held[0] or (alert_id not in supported
+                                              and not _still_hers(conn, alert_id,
+                                                                  sighting_uuid)):
                 conn.execute("DELETE FROM alert_sightings WHERE alert_id = ? AND "
                              "sighting_uuid = ?", [alert_id, sighting_uuid])
                 if held[0]:
@@ -182,6 +186,15 @@ def rectify(store: HubStore, sighting_uuid: str, alert_ids: Collection[str],
                     conn.execute("UPDATE alert_events SET snapshot = ? WHERE cursor = ?",
                                  [changed, cursor])
     return left
+
+
+def _still_hers(conn: sqlite3.Connection, alert_id: str, sighting_uuid: str) -> bool:
+    """Is the sighting in the person of one of the alert's other sightings?"""
+    return conn.execute(
+        "SELECT 1 FROM alert_sightings a JOIN sightings s ON s.sighting_uuid = a.sighting_uuid "
+        "WHERE a.alert_id = ? AND a.current = 1 AND a.sighting_uuid != ? AND s.person_id = "
+        "(SELECT person_id FROM sightings WHERE sighting_uuid = ?) LIMIT 1",
+        [alert_id, sighting_uuid, sighting_uuid]).fetchone() is not None
 
 
 class Settled(NamedTuple):

@@ -365,3 +365,37 @@ def test_a_replayed_feed_keeps_no_weight_of_a_withdrawn_sighting(world, pki, tmp
     assert scores == {6.0}
     code, out = audit_hub(tmp_path / "hub", pki.root / "ca.pem", capsys)
     assert code == 0 and "every check passed" in out
+
+
+def test_a_date_corrected_out_of_the_window_leaves_each_region_its_decision_and_view(
+        tmp_path, pki, secret_file):
+    """The review of the day's change: a control's date corrected out of the carousel's
+    window is still her control in her town. The alert closes (no rule holds it), but
+    Rotterdam's own decision and its sightings stay; the first version forgot the
+    sighting and made Rotterdam a region the alert had left."""
+    from tests.alert_helpers import decision, stub
+
+    iulia = ["Iulia", "Turcanu", "14-03-1998", "v", "", "nee", "unlicensed"]
+    with running_hub(tmp_path, pki, alerts=True) as hub:
+        ams = node(tmp_path, pki, secret_file, "GM0363", hub)
+        rtm = node(tmp_path, pki, secret_file, "GM0599", hub)
+        import_and_sync(tmp_path, ams, [["AMS-1", day(0), *iulia]])
+        import_and_sync(tmp_path, rtm, [["RTM-1", day(83), *iulia]])
+        [carousel] = [a for a in list_alerts(pki, hub.port, "riec-rotterdam").alerts
+                      if a.rule == "carousel"]
+        channel, riec, _ = stub(pki, hub.port, "riec-rotterdam")
+        with channel:
+            riec.Close(decision(pki, "riec-rotterdam", carousel.alert_id, "close",
+                                "case_opened"), timeout=10)
+        assert run("node", "correct", "--home", rtm, "RTM-1", "--observed-on", day(283),
+                   "--from-json", write_json(tmp_path, {
+                       "given_names": "Iulia", "surname": "Turcanu",
+                       "date_of_birth": "14-03-1998", "sex": "v"})) == 0
+        seen = {region: next(a for a in list_alerts(pki, hub.port, f"riec-{region}").alerts
+                             if a.alert_id == carousel.alert_id)
+                for region in ("rotterdam", AMS)}
+    assert seen["rotterdam"].close_reason == "case_opened"
+    assert seen[AMS].close_reason == "evidence_corrected"
+    for alert in seen.values():
+        assert sorted((s.gemeente, s.observed_on) for s in alert.sightings) == [
+            ("GM0363", day(0)), ("GM0599", day(283))]
