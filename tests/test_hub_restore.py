@@ -286,6 +286,27 @@ def test_what_a_recovered_node_took_back_is_sent_again_after_a_hub_restore(
     assert held(hub_home) == before
 
 
+def test_hub_restored_does_not_put_back_what_the_hub_purged_itself(tmp_path, pki,
+                                                                     secret_file, capsys):
+    """The review of the day's change: the first version sent again every sighting the hub
+    did not hold, also those it had purged under a shorter retention than the node's,
+    which it then held and showed in lookups until its next purge."""
+    import datetime as dt
+
+    from hub.retention import purge
+
+    with running_hub(tmp_path, pki) as hub:
+        homes = three_towns(tmp_path, pki, secret_file, hub)
+        amsterdam = homes["GM0363"]
+        purge(hub.store, hub.linker, dt.date.today(), 9)  # the hub keeps 9 months, the node 18
+        purged = set(uuids_by_case(amsterdam).values()) - set(held(hub.store.path.parent))
+        assert purged
+        capsys.readouterr()
+        assert run("node", "sync", "--home", amsterdam, "--hub-restored") == 0
+        assert "0 sighting(s) to send again" in capsys.readouterr().out
+        assert not purged & set(held(hub.store.path.parent))
+
+
 def test_a_hub_that_lost_its_database_without_a_backup_is_rebuilt_from_its_nodes(
         tmp_path, pki, secret_file, capsys):
     hub_home = tmp_path / "hub"
