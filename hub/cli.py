@@ -23,6 +23,7 @@ from hub.admin_cli import (
 )
 from hub.admin_cli import register as register_admin
 from hub.alerts import cli as alerts_cli
+from hub.alerts import setup as alerts_setup
 from hub.alerts.config import load_alert_config
 from hub.allocator import return_large_frees
 from hub.config import HubConfig, load_config
@@ -350,6 +351,8 @@ def cmd_relink(args: argparse.Namespace) -> int:
     return_large_frees()
     store = HubStore.for_operator(config.db_path)
     try:
+        if config.alerts is None and (held := alerts_setup.alerts_held(store)):
+            raise CliError(alerts_setup.unconfigured(held, "after the relink"))
         matching = load_settings(config.home).matching
         linker = Linker(store, default_schema(), matching.policy(), matching.auto_rule(),
                         alerts=config.alerts is not None)

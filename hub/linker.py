@@ -25,6 +25,7 @@ from typing import TypeVar
 import numpy as np
 
 from hub import audit_log, epochs, linked_with, partition, settings
+from hub.alerts.store import mark_full_evaluation
 from hub.epoch_tables import EpochTables, neutral_score
 from hub.linker_rows import (
     NONE,
@@ -138,12 +139,15 @@ class Linker:
         `alerts`: whether an alert engine will read the persons it changes
         (`person_changes`). Without one nobody empties that queue, which grew by every
         person at each relink, so a hub without alert rules queues nothing and drops
-        what an earlier run queued; given rules later, its first evaluation reads all."""
+        what an earlier run queued; given rules later, its first evaluation reads all
+        (hub/alerts/store.py FULL_EVALUATION)."""
         self.store = store
         self.queues_changes = alerts
         if not alerts:
             with store.transaction() as conn:
                 conn.execute("DELETE FROM person_changes")
+                # what the queue held is read again by the next engine's full evaluation
+                mark_full_evaluation(conn)
         self.schema = schema
         self.auto_threshold = auto_threshold
         self._start_threshold = policy.threshold

@@ -181,7 +181,7 @@ def test_a_hub_holding_alerts_is_refused_without_their_configuration(world, tmp_
     # serve too, as a configuration fault (exit 78: the unit does not restart on it): its
     # nightly withdrawals and daily purge would leave them open, unevaluated
     for command in (["erase", "--gemeente", "GM0344", "--reason", "left"], ["purge"],
-                    ["serve"]):
+                    ["relink"], ["serve"]):
         capsys.readouterr()
         assert run("hub", *command, "--home", tmp_path / "hub") == (
             78 if command == ["serve"] else 1)

@@ -317,3 +317,36 @@ def test_a_hub_without_alert_rules_queues_no_person_changes(tmp_path, encoder):
         assert store.db.execute("SELECT count(DISTINCT person_id) FROM sightings"
                                 ).fetchone()[0] > 1
     store.close()
+
+
+def test_an_upgrade_noted_by_an_operators_command_still_brings_a_full_evaluation(
+        tmp_path, encoder, monkeypatch):
+    """The review of the day's change: `hub purge` builds an engine (which noted the new
+    rule meaning) but evaluates only what changed, so the next start evaluated nothing in
+    full; and a hub run without rules dropped the queue of changed persons, after which
+    the same rules evaluated only what changed since. Both now leave a full evaluation
+    pending until one has ended."""
+    from hub.alerts import setup
+    from hub.alerts.store import set_meta
+
+    store, linker, engine = hub_at(tmp_path / "hub.db")
+    for night in nights(encoder, 120, 5, count=1):
+        store_night(store, night)
+        linker.link_pending()
+    engine.evaluate(full=True)
+    config = load_alert_config(DEPLOY_ALERTS)
+    calls = []
+    original = AlertEngine.evaluate
+    monkeypatch.setattr(AlertEngine, "evaluate",
+                        lambda self, full=False: calls.append(full) or original(self, full))
+    with store.transaction() as conn:  # as the release before left it
+        set_meta(conn, "rules_meaning", "1")
+    AlertEngine(store, config, default_schema(), MatchPolicy())  # `hub purge`'s engine
+    setup.start_engine(config, store, default_schema(), MatchPolicy())  # the next start
+    setup.start_engine(config, store, default_schema(), MatchPolicy())  # and the one after
+    assert calls == [True, False]
+
+    Linker(store, default_schema(), MatchPolicy(), alerts=False)  # a start without rules
+    setup.start_engine(config, store, default_schema(), MatchPolicy())
+    assert calls == [True, False, True]
+    store.close()

@@ -39,7 +39,14 @@ from hub.alerts.scope import (
     persons_in_alerts,
     reach_of,
 )
-from hub.alerts.store import ChangeSignal, create_tables, get_meta, set_meta
+from hub.alerts.store import (
+    FULL_EVALUATION,
+    ChangeSignal,
+    create_tables,
+    get_meta,
+    mark_full_evaluation,
+    set_meta,
+)
 from hub.linker import ROOM_FACTOR
 from hub.store import HubStore, utc_now
 from linkage.compare import MatchPolicy
@@ -93,6 +100,10 @@ class AlertEngine:
             self.meaning_changed = get_meta(conn, "rules_meaning") != RULES_MEANING
             if self.meaning_changed:
                 set_meta(conn, "rules_meaning", RULES_MEANING)
+            if self.rules_changed or self.grouping_changed or self.meaning_changed:
+                mark_full_evaluation(conn)
+            # cleared by the end of a full evaluation (`_evaluate`)
+            self.full_pending = get_meta(conn, FULL_EVALUATION) is not None
         self._warn_unknown_codes()
 
     def _warn_unknown_codes(self) -> None:
@@ -276,6 +287,9 @@ class AlertEngine:
                             continue
                         reconciler.apply(finding)
                 conn.execute("DELETE FROM person_changes WHERE change_seq <= ?", [through])
+                if full:
+                    conn.execute("DELETE FROM alert_meta WHERE key = ?", [FULL_EVALUATION])
+                    self.full_pending = False
             report = reconciler.report
         if skipped:
             log.warning("alert evaluation: %d finding(s) left for the next evaluation: "

@@ -54,8 +54,7 @@ def start_engine(config: AlertConfig | None, store: HubStore, schema: LinkageSch
     if config is None:
         return None
     engine = AlertEngine(store, config, schema, policy)
-    engine.evaluate(full=full or engine.rules_changed or engine.grouping_changed
-                    or engine.meaning_changed)
+    engine.evaluate(full=full or engine.full_pending)
     return engine
 
 

@@ -99,6 +99,19 @@ def set_meta(conn: sqlite3.Connection, key: str, value: str) -> None:
     conn.execute("INSERT OR REPLACE INTO alert_meta (key, value) VALUES (?, ?)", [key, value])
 
 
+#: alert_meta key: set until a full evaluation has ended. An engine built by an operator's
+#: command (hub purge, hub erase) notes a rule change or an upgrade but evaluates only what
+#: changed, so the flag, not the change itself, makes the next start read everything.
+FULL_EVALUATION = "full_evaluation_pending"
+
+
+def mark_full_evaluation(conn: sqlite3.Connection) -> None:
+    """The next engine must read everything (a no-op where no engine ever ran)."""
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' "
+                    "AND name = 'alert_meta'").fetchone() is not None:
+        set_meta(conn, FULL_EVALUATION, "1")
+
+
 def current_sightings(conn: sqlite3.Connection, alert_id: str,
                       gemeente: str | None = None) -> list[alerts_pb2.AlertSighting]:
     query = ("SELECT sighting_uuid, gemeente, observed_on, signals, coalesce(undated, 0) "
