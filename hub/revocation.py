@@ -254,9 +254,13 @@ INTERNAL_MESSAGE = "internal error at the hub; its operator finds it in the hub'
 
 
 def _contain(error: Exception, context: grpc.ServicerContext, name: str) -> None:
-    """Re-raise a deliberate abort; log anything else and answer INTERNAL without its text."""
+    """Re-raise a deliberate abort and a peer that has gone (a cancelled upload: gRPC
+    raises RpcError in the request stream, and keeps it out of the log); log anything else
+    and answer INTERNAL without its text."""
     if context.code() not in (None, grpc.StatusCode.OK):
         raise error  # context.abort(...) raises after setting the status it means
+    if isinstance(error, grpc.RpcError) or not context.is_active():
+        raise error
     log.error("%s failed", name, exc_info=error)
     context.abort(grpc.StatusCode.INTERNAL, INTERNAL_MESSAGE)
 

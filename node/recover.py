@@ -92,9 +92,11 @@ def recover(channel: grpc.Channel, store: NodeStore, today: dt.date,
     store.keep_hub_only(hub_only)
     at_hub = {row[0] for row in held}
     only = {row[0] for row in hub_only}
+    # the newest epoch decides, with or without a single-epoch digest (that one is of the
+    # newest epoch too)
     beyond = 0 if usable_epochs is None else sum(
         1 for s in holding.held if s.sighting_uuid in only and s.epoch
-        and not s.single_epoch_digest and s.epoch not in usable_epochs)
+        and s.epoch not in usable_epochs)
     return Recovered(len(held), len(hub_only),
                      sum(synced and uuid not in at_hub for uuid, synced in known.items()),
                      sum(uuid in holding.withdrawn for _, _, uuid in synced), beyond)

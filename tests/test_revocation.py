@@ -307,3 +307,31 @@ def test_an_error_the_hub_did_not_expect_reaches_the_peer_without_its_text(
             assert err.value.code() == grpc.StatusCode.INTERNAL
             assert err.value.details() == INTERNAL_MESSAGE
     assert "Iulia" in caplog.text  # for the operator, in the hub's own log
+
+
+def test_a_cancelled_upload_is_no_error_at_the_hub(tmp_path, pki, caplog):
+    # the review of the day's change: the containment above logged a node's cancelled
+    # upload (ctrl-C, its deadline) as an internal error, with a stack
+    import logging
+    import threading
+    import time
+
+    from tests.lookup_support import running_hub
+    from zichtlijn.transport import secure_channel
+    from zichtlijn.v1 import sync_pb2_grpc
+
+    caplog.set_level(logging.INFO)
+    with running_hub(tmp_path, pki) as hub, \
+            secure_channel(f"127.0.0.1:{hub.port}", pki.tls("node-GM0363")) as channel:
+        building = threading.Event()
+
+        def batches():
+            building.wait(5)  # still building its first batch when it is cancelled
+            yield from ()
+
+        call = sync_pb2_grpc.SyncServiceStub(channel).Upload(batches(), timeout=30)
+        time.sleep(0.5)
+        call.cancel()
+        building.set()
+        time.sleep(0.5)
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []

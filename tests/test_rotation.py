@@ -417,3 +417,22 @@ def test_a_restored_node_is_told_of_the_controls_it_can_no_longer_take_back(
     assert ("1 of those were encoded under a key epoch this node has retired since: no row "
             "encodes to them again, so importing their rows sends each control a second "
             "time, under a new UUID") in said
+
+
+def test_a_sighting_of_an_overlap_whose_newest_epoch_is_retired_too_is_counted(
+        tmp_path, monkeypatch):
+    # the review of the day's change: its single-epoch digest is of the newest epoch, so
+    # once that one is retired as well no row encodes to it either
+    import node.recover as recovering
+    from zichtlijn.v1 import sync_pb2
+
+    store = NodeStore(tmp_path / "node.db", create=True)
+    held = [sync_pb2.HeldSighting(sighting_uuid=f"00000000-0000-4000-8000-00000000000{k}",
+                                  content_digest=bytes([k]) * 32, observed_on="2026-06-01",
+                                  epoch=2, single_epoch_digest=single)
+            for k, single in ((1, b""), (2, b"\x03" * 32))]
+    monkeypatch.setattr(recovering, "list_held",
+                        lambda *_: recovering.HubHolding(held, set()))
+    outcome = recovering.recover(None, store, TODAY, 1.0, usable_epochs=frozenset({4}))
+    store.close()
+    assert (outcome.hub_only, outcome.beyond_keys) == (2, 2)
