@@ -5,6 +5,9 @@ Row-level problems are reported with the line number and field, and every
 good row is kept. Messages about identity fields
 give the reason only, never the value, so no name or date of birth ends up in
 a terminal log.
+
+parse_row checks one row; what every cell goes through and how a row's problems are
+said (RowError, RowNote) is node/csv_cells.py.
 """
 
 from __future__ import annotations
@@ -25,18 +28,51 @@ from linkage.identifiers import (
     normalise_plate,
     normalise_postcode,
 )
-from linkage.normalise import NOT_KNOWN, NormaliseError, fold, name_words
+from linkage.normalise import NormaliseError, fold, name_words
 from node.as_written import document_without_label, name_as_meant, place_name
-from node.csv_file import has_undecodable, where
+from node.csv_cells import (
+    _CONTROL,
+    _NULL_MARKERS,
+    _TYPOGRAPHY,
+    FIELD_DROPPED,
+    IDENTITY_FIELDS,
+    NOT_UTF8,
+    RowError,
+    RowNote,
+    TextRefused,
+    _check_text,
+    _kept_without,
+    _normalised,
+)
 from zichtlijn.signal_catalogue import shipped_signals
 from zichtlijn.wire import MAX_SIGNALS, SETTINGS
 
-IDENTITY_FIELDS = frozenset({
-    "given_names", "surname", "date_of_birth", "sex", "nationality", "place_of_birth",
-    "document_number", "companion_given_names", "companion_surname",
-    "companion_date_of_birth",
-})
-MAX_FIELD_CHARS = 200
+# What other modules and the tests import from here; the field parsers live in the
+# modules named above, and parse_row puts a row together from them
+__all__ = [
+    "ADDRESS_HALF",
+    "BIRTH_DROPPED",
+    "COMPANION_DROPPED",
+    "FIELD_DROPPED",
+    "MAX_NAME_CHARS",
+    "NAME_PART_EMPTY",
+    "NOT_UTF8",
+    "NO_NAME",
+    "UNLISTED_SIGNALS",
+    "_CONTROL",
+    "_NAME_PUNCTUATION",
+    "_NULL_MARKERS",
+    "DateOrder",
+    "ParsedSighting",
+    "RowError",
+    "RowNote",
+    "TextRefused",
+    "_check_name",
+    "_check_text",
+    "file_date_order",
+    "parse_row",
+]
+
 MAX_NAME_CHARS = 100
 EARLIEST_SIGHTING = dt.date(2000, 1, 1)
 EARLIEST_BIRTH = dt.date(1900, 1, 1)
@@ -49,15 +85,6 @@ _ZERO_DATE = re.compile(r"0{1,4}([-/.])0{1,2}(?:\1)0{1,4}(?:[ T]00:00(?::00)?)?|
 # digit, so it never reads as a spreadsheet formula.
 MAX_CASE_REF_CHARS = 64
 _CASE_REF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._/:#()+-]{0,63}$")
-# what inspection systems write for "not recorded"; read as an empty field
-_NULL_MARKERS = frozenset({"-", "--", "n/a", "n.v.t.", "nvt", "null", "none", "?"})
-# outside the name fields "onbekend" and kin (linkage.normalise.NOT_KNOWN) are no value:
-# two sightings with document number "onbekend" would agree on the strongest evidence
-# there is, and two cars with plate "geen" would make one network. In a name field
-# the name rules decide (titles and placeholders are dropped from names).
-_NAME_FIELDS = frozenset({"given_names", "surname", "companion_given_names",
-                          "companion_surname"})
-_PLACEHOLDER_DOCUMENT = re.compile(r"0+")
 # The branch's own words for its settings (Dutch policy and APV terms, English)
 _SETTING_SYNONYMS = {
     **dict.fromkeys(("window", "ramen", "raamprostitutie", "raambordeel"), "raam"),
@@ -81,7 +108,6 @@ _ASCII_DIGITS = frozenset("0123456789")
 # of digits alone (Maria 2) is no part of a name and still refuses the row.
 _NAME_WORD = re.compile("[^" + re.escape("".join(sorted(_NAME_PUNCTUATION))) + "]+")
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _TRUE = frozenset({"ja", "j", "yes", "y", "true", "t", "1", "waar", "vergund", "licensed",
                    "licenced", "met vergunning", "wel vergunning", "heeft vergunning",
                    "vergunning", "vergunning aanwezig", "has licence", "has license"})
@@ -93,7 +119,6 @@ _FALSE = frozenset({"nee", "n", "no", "false", "f", "0", "onwaar", "onvergund",
 _BRACKETED = re.compile(r"\s*[(\[][^)\]]*[)\]]")
 
 
-NOT_UTF8 = "not valid UTF-8"
 UNLISTED_SIGNALS = "code(s) not in the signal catalogue"
 CONTROL_KEPT = ("the control is kept without it; the alerts read it, so correct it "
                 "(`node correct`)")
@@ -101,37 +126,6 @@ _SETTING_GAPS = re.compile(r"[\s_-]+")
 # Between signal codes: ';' (DESIGN §10), or what else a list is written with; no code
 # holds one of these (zichtlijn.wire.SIGNAL_CODE), so the split is never ambiguous
 _SIGNAL_SEPARATOR = re.compile(r"[;,|\s]+")
-
-
-@dataclass(frozen=True)
-class RowError(ValueError):
-    line: int
-    field: str
-    reason: str
-    end: int = 0  # the record's last line, when it takes more than one
-
-    def __str__(self) -> str:
-        return f"{where(self.line, self.end)}: {self.field}: {self.reason}"
-
-
-class TextRefused(RowError):
-    """A cell that is no text (not UTF-8, control characters, a formula, too long): it
-    refuses the row in every field, where an unreadable value may only be dropped."""
-
-
-@dataclass(frozen=True)
-class RowNote:
-    """Something in a kept row that is not used: said, so a lost column is noticed."""
-    line: int
-    field: str
-    note: str
-    # how many words of a `signals` cell the catalogue does not list (left out, never
-    # their text: free text there may be a name or a date of birth)
-    uncatalogued: int = 0
-    end: int = 0  # the record's last line, when it takes more than one
-
-    def __str__(self) -> str:
-        return f"{where(self.line, self.end)}: {self.field}: {self.note}"
 
 
 @dataclass
@@ -151,62 +145,12 @@ class ParsedSighting:
         return f"ParsedSighting(line={self.line}, case_ref={self.case_ref!r})"
 
 
-# exactly the characters of Unicode category Cc (tests/test_csv_import.py checks all)
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 _ASCII_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
-
-
-# How exports keep a value as text in Excel (a phone's leading 0): ="0612345678"; the
-# formula is only a string literal, so its text is the value
-_EXCEL_TEXT = re.compile(r'="([^"]*)"')
 
 
 def signal_codes(text: str) -> list[str]:
     """The codes of a signals field, in lower case, as written (not yet checked)."""
     return [code.lower() for code in _SIGNAL_SEPARATOR.split(text) if code]
-
-
-# Copy-paste from a web page or a word processor brings spaces that are not the space
-# bar's (no-break, thin, ideographic), characters that print as nothing (zero-width space
-# and joiners, soft hyphen, a byte-order mark inside the text, direction marks) and
-# typographic dashes (the en dash a word processor puts in a date or a double name): in
-# every field the first are a space, the second nothing, the third a hyphen
-_TYPOGRAPHY = str.maketrans(
-    dict.fromkeys("\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007"
-                  "\u2008\u2009\u200a\u202f\u205f\u3000", " ")
-    | dict.fromkeys("\u00ad\u200b\u200c\u200d\u200e\u200f\u2060\u2066\u2067\u2068"
-                    "\u2069\u202a\u202b\u202c\u202d\u202e\ufeff")
-    | dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"))
-# A line break inside a cell (Excel's Alt+Enter: "Chișinău", new line, "Moldova") or a
-# pasted tab is layout, not content: read as a space in every field, so the row is not
-# lost over it. Other control characters still refuse the row (_CONTROL).
-_CELL_BREAK = re.compile(r"\r\n|[\r\n\t]")
-
-
-def _check_text(line: int, name: str, value: str, limit: int = MAX_FIELD_CHARS) -> str:
-    if not value:  # most optional columns are empty: nothing to check
-        return ""
-    if has_undecodable(value):
-        raise TextRefused(line, name, NOT_UTF8)
-    if not value.isascii():
-        value = value.translate(_TYPOGRAPHY)
-    value = _CELL_BREAK.sub(" ", value).strip()
-    if excel_text := _EXCEL_TEXT.fullmatch(value):  # ="0612345678": a literal, kept as text
-        value = excel_text.group(1).strip()
-    if value.lower() in _NULL_MARKERS:
-        return ""
-    if name not in _NAME_FIELDS and fold(value) in NOT_KNOWN:
-        return ""
-    if name == "document_number" and _PLACEHOLDER_DOCUMENT.fullmatch(value):
-        return ""
-    if len(value) > limit:
-        raise TextRefused(line, name, f"too long ({len(value)} characters, at most {limit})")
-    if _CONTROL.search(value):
-        raise TextRefused(line, name, "contains control characters")
-    # a phone number's + is its country code (="0612..." is read above as its text)
-    if value.startswith(_FORMULA_START) and not (name == "phone" and value[0] == "+"):
-        raise TextRefused(line, name, "starts like a spreadsheet formula (=, +, -, @); refused")
-    return value
 
 
 def _digits_within_words(value: str) -> bool:
@@ -221,22 +165,7 @@ LETTERS_LOST = "written as question marks, letters the file's encoding could not
 _QUESTION_MARKS = re.compile(r"\?{2,}(?:[\s-]+\?+)*")
 ADDRESS_HALF = "empty, so the address is not used (it needs both postcode and number)"
 BIRTH_DROPPED = "the row is kept without a date of birth (`node correct` can add it)"
-FIELD_DROPPED = "the row is kept without it (`node correct` can add it)"
 COMPANION_DROPPED = "the row is kept without the companion (`node correct` can add him)"
-
-
-def _kept_without(error: RowError, notes: list[RowNote] | None,
-                  kept: str = FIELD_DROPPED) -> None:
-    """Keep the row without the value `error` is about and say so; without `notes`, refuse.
-
-    An export's row is kept: a control refused for a misread phone or date of birth is a
-    control the hub never sees, and `node correct` can add the value later. Someone
-    typing (`node lookup`, `node correct`) passes no notes and is told instead. Reasons
-    never quote the value.
-    """
-    if notes is None:
-        raise error
-    notes.append(RowNote(error.line, error.field, f"{error.reason}: {kept}"))
 
 
 def _check_name(line: int, name: str, value: str) -> str:
@@ -401,20 +330,6 @@ def _require_possible_birth(line: int, name: str, born: dt.date, observed_on: dt
         raise RowError(line, name, "after the date of the control")
     if born < EARLIEST_BIRTH:
         raise RowError(line, name, "before 1900")
-
-
-def _normalised(line: int, name: str, value: str, normaliser: Callable[[str], str | None],
-                notes: list[RowNote] | None = None) -> str | None:
-    """The normalised value of an optional cell; one that cannot be read is dropped with a
-    note when `notes` is given (`_kept_without`). A formula or control characters refuse."""
-    value = _check_text(line, name, value)
-    if not value:
-        return None
-    try:
-        return normaliser(value)
-    except NormaliseError as exc:
-        _kept_without(RowError(line, name, exc.reason), notes)
-        return None
 
 
 # Between numbers in one phone cell: "06-1234 5678 / 06-8765 4321", "...; ...", "... of ..."
