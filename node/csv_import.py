@@ -7,7 +7,8 @@ give the reason only, never the value, so no name or date of birth ends up in
 a terminal log.
 
 parse_row checks one row; what every cell goes through and how a row's problems are
-said (RowError, RowNote) is node/csv_cells.py.
+said (RowError, RowNote) is node/csv_cells.py, the control's setting, licence and
+signals node/csv_control.py.
 """
 
 from __future__ import annotations
@@ -44,8 +45,8 @@ from node.csv_cells import (
     _kept_without,
     _normalised,
 )
+from node.csv_control import UNLISTED_SIGNALS, _control
 from zichtlijn.signal_catalogue import shipped_signals
-from zichtlijn.wire import MAX_SIGNALS, SETTINGS
 
 # What other modules and the tests import from here; the field parsers live in the
 # modules named above, and parse_row puts a row together from them
@@ -85,21 +86,6 @@ _ZERO_DATE = re.compile(r"0{1,4}([-/.])0{1,2}(?:\1)0{1,4}(?:[ T]00:00(?::00)?)?|
 # digit, so it never reads as a spreadsheet formula.
 MAX_CASE_REF_CHARS = 64
 _CASE_REF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._/:#()+-]{0,63}$")
-# The branch's own words for its settings (Dutch policy and APV terms, English)
-_SETTING_SYNONYMS = {
-    **dict.fromkeys(("window", "ramen", "raamprostitutie", "raambordeel"), "raam"),
-    **dict.fromkeys(("street", "tippelzone", "tippelen", "straatprostitutie"), "straat"),
-    **dict.fromkeys(("home", "house", "prive", "privé", "thuis", "thuiswerk", "thuiswerker",
-                     "thuisprostitutie", "appartement", "apartment", "flat", "huis",
-                     "woonhuis", "vakantiewoning", "vakantiehuis", "airbnb",
-                     "thuisontvangst"), "woning"),
-    **dict.fromkeys(("seksclub", "sexclub", "privehuis", "privéhuis", "bordeel", "brothel",
-                     "massagesalon", "massage", "massageparlour", "massageparlor"), "club"),
-    **dict.fromkeys(("escortbedrijf", "escortservice", "escortbureau", "escortagency",
-                     "thuisbezoek", "hotelbezoek"), "escort"),
-    **dict.fromkeys(("hotelkamer", "hotelprostitutie", "hotelroom"), "hotel"),
-    **dict.fromkeys(("internet", "webcam", "website", "app"), "online"),
-}
 _NAME_PUNCTUATION = frozenset(" -'.,\u2019")  # \u2019: typographic apostrophe
 _ASCII_NAME_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz -'.,")
 _ASCII_DIGITS = frozenset("0123456789")
@@ -107,25 +93,6 @@ _ASCII_DIGITS = frozenset("0123456789")
 # P0pescu): kept as written, as a mistyped letter is, so the sighting still links. A word
 # of digits alone (Maria 2) is no part of a name and still refuses the row.
 _NAME_WORD = re.compile("[^" + re.escape("".join(sorted(_NAME_PUNCTUATION))) + "]+")
-
-_TRUE = frozenset({"ja", "j", "yes", "y", "true", "t", "1", "waar", "vergund", "licensed",
-                   "licenced", "met vergunning", "wel vergunning", "heeft vergunning",
-                   "vergunning", "vergunning aanwezig", "has licence", "has license"})
-_FALSE = frozenset({"nee", "n", "no", "false", "f", "0", "onwaar", "onvergund",
-                    "unlicensed", "unlicenced", "niet vergund", "zonder vergunning",
-                    "geen vergunning", "geen", "heeft geen vergunning", "vergunning ontbreekt",
-                    "no licence", "no license", "not licensed", "illegaal"})
-# a note an inspector adds in brackets: "hotel (kamer 214)", "nee (verlopen)"
-_BRACKETED = re.compile(r"\s*[(\[][^)\]]*[)\]]")
-
-
-UNLISTED_SIGNALS = "code(s) not in the signal catalogue"
-CONTROL_KEPT = ("the control is kept without it; the alerts read it, so correct it "
-                "(`node correct`)")
-_SETTING_GAPS = re.compile(r"[\s_-]+")
-# Between signal codes: ';' (DESIGN §10), or what else a list is written with; no code
-# holds one of these (zichtlijn.wire.SIGNAL_CODE), so the split is never ambiguous
-_SIGNAL_SEPARATOR = re.compile(r"[;,|\s]+")
 
 
 @dataclass
@@ -146,11 +113,6 @@ class ParsedSighting:
 
 
 _ASCII_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
-
-
-def signal_codes(text: str) -> list[str]:
-    """The codes of a signals field, in lower case, as written (not yet checked)."""
-    return [code.lower() for code in _SIGNAL_SEPARATOR.split(text) if code]
 
 
 def _digits_within_words(value: str) -> bool:
@@ -449,69 +411,6 @@ def parse_row(line: int, row: dict[str, str], today: dt.date,
     companion = _companion(line, get, observed_on, kept_without, month_first)
     return ParsedSighting(line, case_ref, observed_on, setting, licensed, signals, subject,
                           companion, entities, tuple(notes))
-
-
-def _setting(text: str) -> str | None:
-    """One of SETTINGS for what an inspector wrote, or the text itself when it names none
-    or several (`escort (thuisbezoek)` is escort, `hotel of woning` is not read)."""
-    text = _BRACKETED.sub("", text).strip()
-    if not text:
-        return None
-    whole = _SETTING_SYNONYMS.get(_SETTING_GAPS.sub("", text), text)
-    if whole in SETTINGS:
-        return whole
-    named = {_SETTING_SYNONYMS.get(word, word) for word in re.findall(r"[^\W\d_]+", text)}
-    named &= set(SETTINGS)
-    return named.pop() if len(named) == 1 else text
-
-
-def _control(line: int, get: Callable[[str, str], str], known_signals: frozenset[str],
-             notes: list[RowNote] | None) -> tuple[str | None, bool | None, tuple[str, ...]]:
-    """The control's setting, licence and signal codes.
-
-    A value that cannot be read is left out and the row kept with a note (`notes`;
-    refused where someone types it, who can type it again). Refusing the row would lose
-    more than the value: the control itself, which the carousel and network rules count
-    whatever its setting and signals. The note says what to correct (`node correct`).
-    A word of `signals` the catalogue does not list is left out, counted, never quoted.
-    """
-    # an unread setting or licence is never quoted: a column out of place (a missing
-    # separator in an export) puts a name or a date of birth there
-    setting = _setting(_check_text(line, "setting", get("setting", "")).lower())
-    if setting and setting not in SETTINGS:
-        _kept_without(RowError(line, "setting", f"not one of {', '.join(SETTINGS)}"), notes,
-                      CONTROL_KEPT)
-        setting = None
-
-    licensed_text = _BRACKETED.sub("", _check_text(line, "licensed", get("licensed", ""))
-                                   ).strip().lower()
-    licensed: bool | None = None
-    if licensed_text in _TRUE:
-        licensed = True
-    elif licensed_text in _FALSE:
-        licensed = False
-    elif licensed_text:
-        _kept_without(RowError(line, "licensed", "not ja/nee (yes/no)"), notes, CONTROL_KEPT)
-
-    signals_text = _check_text(line, "signals", get("signals", ""), 1000)
-    words = set(signal_codes(signals_text))
-    signals = sorted(words & known_signals)
-    if unlisted := len(words) - len(signals):
-        # Only a catalogued code is stored and sent: exports put free text in this column
-        # ("loverboy, Popescu 14-05-1998"), and every other word of it may be a name or a
-        # date of birth, so none is kept, sent or quoted, only counted
-        if notes is None:
-            raise RowError(line, "signals", f"{unlisted} {UNLISTED_SIGNALS}; enter only "
-                                            "codes the catalogue lists")
-        notes.append(RowNote(line, "signals", f"{unlisted} {UNLISTED_SIGNALS} left out (not "
-                                              "sent); add them to signals.toml on hub and "
-                                              "nodes if they are signal codes", unlisted))
-    if len(signals) > MAX_SIGNALS:  # free text, most likely; the hub holds no more
-        _kept_without(RowError(line, "signals", f"{len(signals)} codes, more than "
-                                                f"{MAX_SIGNALS}"), notes,
-                      f"the first {MAX_SIGNALS} are kept; correct it (`node correct`)")
-        signals = signals[:MAX_SIGNALS]
-    return setting, licensed, tuple(signals)
 
 
 def _entities(line: int, get: Callable[[str, str], str], nationality: str | None,
