@@ -163,7 +163,7 @@ def parse_date(text: str, *, time_of_day: bool = False,
 
     `month_first`: a date of numbers with its year last is read month first (3/14/1990,
     8/12/2026 is 12 August), for a file whose other dates show that it writes them so
-    (node.csv_import.file_date_order); year first, month names and eight digits are read
+    (node.csv_dates.file_date_order); year first, month names and eight digits are read
     as without it.
     """
     value = text.strip()

@@ -165,7 +165,7 @@ def fold(text: str) -> str:
     (Romanian comma-below and cedilla forms alike), Cyrillic script, ligatures,
     punctuation. Apostrophes vanish so O'Neil stays one word; hyphens split words.
     Greek is transliterated too; other scripts are dropped (the node refuses a name
-    field left empty by that, `node/csv_import.py`).
+    field left empty by that, `node/csv_identity.py`).
     """
     if text.isascii():
         data = text.encode("ascii")

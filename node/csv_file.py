@@ -44,7 +44,7 @@ class Row(dict[str, str]):
 
 
 # The most characters one cell may hold as read (Python's csv stops at 131,072 and would
-# refuse the whole file): far above any value a row may keep (node/csv_import.py refuses a
+# refuse the whole file): far above any value a row may keep (node/csv_cells.py refuses a
 # cell over 200 characters for its row), low enough that a quote left open at the top
 # of a large export cannot pull all of it into one string. Past it, reading stops.
 MAX_CELL_CHARS = 4 * 1024 * 1024

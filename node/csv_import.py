@@ -5,133 +5,84 @@ Row-level problems are reported with the line number and field, and every
 good row is kept. Messages about identity fields
 give the reason only, never the value, so no name or date of birth ends up in
 a terminal log.
+
+parse_row checks one row with the parsers of its fields: node/csv_cells.py (what every
+cell goes through, and how a row's problems are said: RowError, RowNote),
+node/csv_control.py (the control's setting, licence and signals), node/csv_dates.py
+(its dates) and node/csv_identity.py (names, the companion, phones, plate, address).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from linkage.dates import birth_year_only, parse_date, year_last_parts
 from linkage.demographics import normalise_nationality, normalise_sex
 from linkage.encode import Identity
-from linkage.identifiers import (
-    normalise_document_number,
-    normalise_house_number,
-    normalise_phone,
-    normalise_plate,
-    normalise_postcode,
+from linkage.identifiers import normalise_document_number
+from node.as_written import document_without_label, place_name
+from node.csv_cells import (
+    _CONTROL,
+    _NULL_MARKERS,
+    FIELD_DROPPED,
+    NOT_UTF8,
+    RowError,
+    RowNote,
+    TextRefused,
+    _check_text,
+    _normalised,
 )
-from linkage.normalise import NOT_KNOWN, NormaliseError, fold, name_words
-from node.as_written import document_without_label, name_as_meant, place_name
-from node.csv_file import has_undecodable, where
+from node.csv_control import UNLISTED_SIGNALS, _control
+from node.csv_dates import BIRTH_DROPPED, DateOrder, _date_of_birth, _parse_date, file_date_order
+from node.csv_identity import (
+    _NAME_PUNCTUATION,
+    _QUESTION_MARKS,
+    ADDRESS_HALF,
+    COMPANION_DROPPED,
+    LETTERS_LOST,
+    MAX_NAME_CHARS,
+    NAME_PART_EMPTY,
+    NO_NAME,
+    _check_name,
+    _companion,
+    _entities,
+    _has_name,
+)
 from zichtlijn.signal_catalogue import shipped_signals
-from zichtlijn.wire import MAX_SIGNALS, SETTINGS
 
-IDENTITY_FIELDS = frozenset({
-    "given_names", "surname", "date_of_birth", "sex", "nationality", "place_of_birth",
-    "document_number", "companion_given_names", "companion_surname",
-    "companion_date_of_birth",
-})
-MAX_FIELD_CHARS = 200
-MAX_NAME_CHARS = 100
+# What other modules and the tests import from here; the field parsers live in the
+# modules named above, and parse_row puts a row together from them
+__all__ = [
+    "ADDRESS_HALF",
+    "BIRTH_DROPPED",
+    "COMPANION_DROPPED",
+    "FIELD_DROPPED",
+    "MAX_NAME_CHARS",
+    "NAME_PART_EMPTY",
+    "NOT_UTF8",
+    "NO_NAME",
+    "UNLISTED_SIGNALS",
+    "_CONTROL",
+    "_NAME_PUNCTUATION",
+    "_NULL_MARKERS",
+    "DateOrder",
+    "ParsedSighting",
+    "RowError",
+    "RowNote",
+    "TextRefused",
+    "_check_name",
+    "_check_text",
+    "file_date_order",
+    "parse_row",
+]
+
 EARLIEST_SIGHTING = dt.date(2000, 1, 1)
-EARLIEST_BIRTH = dt.date(1900, 1, 1)
-# what databases and spreadsheets put in a date column nobody filled in: read as no date
-# (as a date, every such woman would share an exact date of birth with every other)
-PLACEHOLDER_BIRTH = dt.date(1900, 1, 1)
-_ZERO_DATE = re.compile(r"0{1,4}([-/.])0{1,2}(?:\1)0{1,4}(?:[ T]00:00(?::00)?)?|00000000")
 # A case system's own reference, kept as written so `node sightings` maps back to it:
 # "GM0363-2026-0042", "2026/0042", "Zaak 2026 #42 (her)". It starts with a letter or
 # digit, so it never reads as a spreadsheet formula.
 MAX_CASE_REF_CHARS = 64
 _CASE_REF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._/:#()+-]{0,63}$")
-# what inspection systems write for "not recorded"; read as an empty field
-_NULL_MARKERS = frozenset({"-", "--", "n/a", "n.v.t.", "nvt", "null", "none", "?"})
-# outside the name fields "onbekend" and kin (linkage.normalise.NOT_KNOWN) are no value:
-# two sightings with document number "onbekend" would agree on the strongest evidence
-# there is, and two cars with plate "geen" would make one network. In a name field
-# the name rules decide (titles and placeholders are dropped from names).
-_NAME_FIELDS = frozenset({"given_names", "surname", "companion_given_names",
-                          "companion_surname"})
-_PLACEHOLDER_DOCUMENT = re.compile(r"0+")
-# The branch's own words for its settings (Dutch policy and APV terms, English)
-_SETTING_SYNONYMS = {
-    **dict.fromkeys(("window", "ramen", "raamprostitutie", "raambordeel"), "raam"),
-    **dict.fromkeys(("street", "tippelzone", "tippelen", "straatprostitutie"), "straat"),
-    **dict.fromkeys(("home", "house", "prive", "privé", "thuis", "thuiswerk", "thuiswerker",
-                     "thuisprostitutie", "appartement", "apartment", "flat", "huis",
-                     "woonhuis", "vakantiewoning", "vakantiehuis", "airbnb",
-                     "thuisontvangst"), "woning"),
-    **dict.fromkeys(("seksclub", "sexclub", "privehuis", "privéhuis", "bordeel", "brothel",
-                     "massagesalon", "massage", "massageparlour", "massageparlor"), "club"),
-    **dict.fromkeys(("escortbedrijf", "escortservice", "escortbureau", "escortagency",
-                     "thuisbezoek", "hotelbezoek"), "escort"),
-    **dict.fromkeys(("hotelkamer", "hotelprostitutie", "hotelroom"), "hotel"),
-    **dict.fromkeys(("internet", "webcam", "website", "app"), "online"),
-}
-_NAME_PUNCTUATION = frozenset(" -'.,\u2019")  # \u2019: typographic apostrophe
-_ASCII_NAME_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz -'.,")
-_ASCII_DIGITS = frozenset("0123456789")
-# A digit inside a word of letters is a slip of the keyboard or a misread letter (Ma4ia,
-# P0pescu): kept as written, as a mistyped letter is, so the sighting still links. A word
-# of digits alone (Maria 2) is no part of a name and still refuses the row.
-_NAME_WORD = re.compile("[^" + re.escape("".join(sorted(_NAME_PUNCTUATION))) + "]+")
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_TRUE = frozenset({"ja", "j", "yes", "y", "true", "t", "1", "waar", "vergund", "licensed",
-                   "licenced", "met vergunning", "wel vergunning", "heeft vergunning",
-                   "vergunning", "vergunning aanwezig", "has licence", "has license"})
-_FALSE = frozenset({"nee", "n", "no", "false", "f", "0", "onwaar", "onvergund",
-                    "unlicensed", "unlicenced", "niet vergund", "zonder vergunning",
-                    "geen vergunning", "geen", "heeft geen vergunning", "vergunning ontbreekt",
-                    "no licence", "no license", "not licensed", "illegaal"})
-# a note an inspector adds in brackets: "hotel (kamer 214)", "nee (verlopen)"
-_BRACKETED = re.compile(r"\s*[(\[][^)\]]*[)\]]")
-
-
-NOT_UTF8 = "not valid UTF-8"
-UNLISTED_SIGNALS = "code(s) not in the signal catalogue"
-CONTROL_KEPT = ("the control is kept without it; the alerts read it, so correct it "
-                "(`node correct`)")
-_SETTING_GAPS = re.compile(r"[\s_-]+")
-# Between signal codes: ';' (DESIGN §10), or what else a list is written with; no code
-# holds one of these (zichtlijn.wire.SIGNAL_CODE), so the split is never ambiguous
-_SIGNAL_SEPARATOR = re.compile(r"[;,|\s]+")
-
-
-@dataclass(frozen=True)
-class RowError(ValueError):
-    line: int
-    field: str
-    reason: str
-    end: int = 0  # the record's last line, when it takes more than one
-
-    def __str__(self) -> str:
-        return f"{where(self.line, self.end)}: {self.field}: {self.reason}"
-
-
-class TextRefused(RowError):
-    """A cell that is no text (not UTF-8, control characters, a formula, too long): it
-    refuses the row in every field, where an unreadable value may only be dropped."""
-
-
-@dataclass(frozen=True)
-class RowNote:
-    """Something in a kept row that is not used: said, so a lost column is noticed."""
-    line: int
-    field: str
-    note: str
-    # how many words of a `signals` cell the catalogue does not list (left out, never
-    # their text: free text there may be a name or a date of birth)
-    uncatalogued: int = 0
-    end: int = 0  # the record's last line, when it takes more than one
-
-    def __str__(self) -> str:
-        return f"{where(self.line, self.end)}: {self.field}: {self.note}"
 
 
 @dataclass
@@ -149,314 +100,6 @@ class ParsedSighting:
 
     def __repr__(self) -> str:
         return f"ParsedSighting(line={self.line}, case_ref={self.case_ref!r})"
-
-
-# exactly the characters of Unicode category Cc (tests/test_csv_import.py checks all)
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
-_ASCII_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
-
-
-# How exports keep a value as text in Excel (a phone's leading 0): ="0612345678"; the
-# formula is only a string literal, so its text is the value
-_EXCEL_TEXT = re.compile(r'="([^"]*)"')
-
-
-def signal_codes(text: str) -> list[str]:
-    """The codes of a signals field, in lower case, as written (not yet checked)."""
-    return [code.lower() for code in _SIGNAL_SEPARATOR.split(text) if code]
-
-
-# Copy-paste from a web page or a word processor brings spaces that are not the space
-# bar's (no-break, thin, ideographic), characters that print as nothing (zero-width space
-# and joiners, soft hyphen, a byte-order mark inside the text, direction marks) and
-# typographic dashes (the en dash a word processor puts in a date or a double name): in
-# every field the first are a space, the second nothing, the third a hyphen
-_TYPOGRAPHY = str.maketrans(
-    dict.fromkeys("\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007"
-                  "\u2008\u2009\u200a\u202f\u205f\u3000", " ")
-    | dict.fromkeys("\u00ad\u200b\u200c\u200d\u200e\u200f\u2060\u2066\u2067\u2068"
-                    "\u2069\u202a\u202b\u202c\u202d\u202e\ufeff")
-    | dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"))
-# A line break inside a cell (Excel's Alt+Enter: "Chișinău", new line, "Moldova") or a
-# pasted tab is layout, not content: read as a space in every field, so the row is not
-# lost over it. Other control characters still refuse the row (_CONTROL).
-_CELL_BREAK = re.compile(r"\r\n|[\r\n\t]")
-
-
-def _check_text(line: int, name: str, value: str, limit: int = MAX_FIELD_CHARS) -> str:
-    if not value:  # most optional columns are empty: nothing to check
-        return ""
-    if has_undecodable(value):
-        raise TextRefused(line, name, NOT_UTF8)
-    if not value.isascii():
-        value = value.translate(_TYPOGRAPHY)
-    value = _CELL_BREAK.sub(" ", value).strip()
-    if excel_text := _EXCEL_TEXT.fullmatch(value):  # ="0612345678": a literal, kept as text
-        value = excel_text.group(1).strip()
-    if value.lower() in _NULL_MARKERS:
-        return ""
-    if name not in _NAME_FIELDS and fold(value) in NOT_KNOWN:
-        return ""
-    if name == "document_number" and _PLACEHOLDER_DOCUMENT.fullmatch(value):
-        return ""
-    if len(value) > limit:
-        raise TextRefused(line, name, f"too long ({len(value)} characters, at most {limit})")
-    if _CONTROL.search(value):
-        raise TextRefused(line, name, "contains control characters")
-    # a phone number's + is its country code (="0612..." is read above as its text)
-    if value.startswith(_FORMULA_START) and not (name == "phone" and value[0] == "+"):
-        raise TextRefused(line, name, "starts like a spreadsheet formula (=, +, -, @); refused")
-    return value
-
-
-def _digits_within_words(value: str) -> bool:
-    return all(any(ch.isalpha() for ch in word) for word in _NAME_WORD.findall(value)
-               if not _ASCII_DIGITS.isdisjoint(word))
-
-
-NAME_PART_EMPTY = 'empty: the row links on the rest (write "onbekend" if it was not given)'
-NO_NAME = "given_names and surname are both empty"
-# Cyrillic or ș saved by a spreadsheet in a code page that lacks them comes out as "????"
-LETTERS_LOST = "written as question marks, letters the file's encoding could not hold"
-_QUESTION_MARKS = re.compile(r"\?{2,}(?:[\s-]+\?+)*")
-ADDRESS_HALF = "empty, so the address is not used (it needs both postcode and number)"
-BIRTH_DROPPED = "the row is kept without a date of birth (`node correct` can add it)"
-FIELD_DROPPED = "the row is kept without it (`node correct` can add it)"
-COMPANION_DROPPED = "the row is kept without the companion (`node correct` can add him)"
-
-
-def _kept_without(error: RowError, notes: list[RowNote] | None,
-                  kept: str = FIELD_DROPPED) -> None:
-    """Keep the row without the value `error` is about and say so; without `notes`, refuse.
-
-    An export's row is kept: a control refused for a misread phone or date of birth is a
-    control the hub never sees, and `node correct` can add the value later. Someone
-    typing (`node lookup`, `node correct`) passes no notes and is told instead. Reasons
-    never quote the value.
-    """
-    if notes is None:
-        raise error
-    notes.append(RowNote(error.line, error.field, f"{error.reason}: {kept}"))
-
-
-def _check_name(line: int, name: str, value: str) -> str:
-    value = _check_text(line, name, value, MAX_NAME_CHARS)
-    value = name_as_meant(value)
-    if value.lower() in _NULL_MARKERS:
-        value = ""
-    if not value:
-        return ""
-    if value.isascii():  # most names: the same two checks on the set of characters
-        chars = set(value)
-        if chars.isdisjoint(_ASCII_LETTERS):
-            raise RowError(line, name, "contains no letters")
-        if chars <= _ASCII_NAME_CHARS:
-            return value
-    if not any(unicodedata.category(ch).startswith("L") for ch in value):
-        raise RowError(line, name, "contains no letters")
-    for ch in value:
-        if not (unicodedata.category(ch)[0] in "LM" or ch in _NAME_PUNCTUATION
-                or ch in _ASCII_DIGITS):
-            raise RowError(line, name, "contains characters that do not occur in names")
-    if not _ASCII_DIGITS.isdisjoint(value) and not _digits_within_words(value):
-        raise RowError(line, name, "contains characters that do not occur in names")
-    if not fold(value):
-        raise RowError(line, name, "has no Latin, Cyrillic or Greek letters; enter the name "
-                                   "as in the Latin line of the passport")
-    return value
-
-
-def _has_name(identity: Identity) -> bool:
-    """Whether any word identifies the person once titles and placeholders are dropped."""
-    return bool(name_words(identity.given_names) or name_words(identity.surname))
-
-
-DATE_COLUMNS = ("observed_on", "date_of_birth", "companion_date_of_birth")
-
-
-@dataclass(frozen=True)
-class DateOrder:
-    """How a file writes its dates of numbers with the year last, from all its dates."""
-    month_first: bool = False
-    note: str | None = None  # one line about the file, when its dates say something
-
-
-@dataclass(frozen=True)
-class _Sample:
-    line: int
-    field: str
-    text: str
-
-    def __str__(self) -> str:
-        # named by line and field, never by its value: a date of birth is identity, and
-        # so is an observed_on of an export that swapped its columns
-        return f"line {self.line} ({self.field})"
-
-
-def _first_sample(found: _Sample | None, sample: _Sample) -> _Sample:
-    """The first sample, or the first of observed_on once there is one."""
-    if found is None or (found.field in IDENTITY_FIELDS
-                         and sample.field not in IDENTITY_FIELDS):
-        return sample
-    return found
-
-
-def file_date_order(rows: Iterable[tuple[int, dict[str, str]]]) -> DateOrder:
-    """Whether the file writes 8/12/2026 for 12 August, decided from all its date columns.
-
-    A date such as 3/5/1990 reads either way; only one whose first part (day first: 25/8)
-    or second part (month first: 8/25) is above 12 shows the order. A file in which some
-    show month-first and none day-first is month-first (an American system's export:
-    read day-first, a third of its dates came out wrong, some "in the future"). One
-    showing both orders, or neither, is read day-first as always; one showing both is
-    said, since its ambiguous dates may be misread. Year first, month names and eight
-    digits do not count (and are read as always).
-    """
-    day_first: _Sample | None = None
-    month_first: _Sample | None = None
-    for line, row in rows:
-        for name in DATE_COLUMNS:
-            cell = row.get(name, "").strip()
-            if not cell or not (parts := year_last_parts(
-                    cell if cell.isascii() else cell.translate(_TYPOGRAPHY),
-                    time_of_day=name == "observed_on")):
-                continue
-            first, second = parts
-            if 12 < first <= 31 and 1 <= second <= 12:
-                day_first = _first_sample(day_first, _Sample(line, name, cell))
-            elif 12 < second <= 31 and 1 <= first <= 12:
-                month_first = _first_sample(month_first, _Sample(line, name, cell))
-    if month_first is None:
-        return DateOrder()
-    if day_first is None:
-        written = "m/d/yyyy" if "/" in month_first.text else "m-d-yyyy" if (
-            "-" in month_first.text) else "m.d.yyyy"
-        return DateOrder(True, f"dates in this file are month-first ({written}), as "
-                               f"{month_first} shows: read as such")
-    return DateOrder(False, f"dates in this file are written both day-first, as {day_first}, "
-                            f"and month-first, as {month_first}: read day-first where both "
-                            "readings are dates (3/5 is 3 May), so check those; export "
-                            "dates as YYYY-MM-DD")
-
-
-def _parse_date(line: int, name: str, value: str, time_of_day: bool = False,
-                seen_on: dt.date | None = None, month_first: bool = False) -> dt.date:
-    try:
-        return parse_date(value, time_of_day=time_of_day, seen_on=seen_on,
-                          month_first=month_first)
-    except NormaliseError as exc:
-        if name in IDENTITY_FIELDS:
-            # the parser's reason quotes parts of the date, which is identity data here
-            raise RowError(line, name, "not a valid date (use DD-MM-YYYY or YYYY-MM-DD)") from None
-        # never the value: an export that swapped its columns has a date of birth here
-        raise RowError(line, name, f"{exc.reason} (use DD-MM-YYYY or YYYY-MM-DD)") from None
-
-
-def _date_of_birth(line: int, name: str, value: str, observed_on: dt.date,
-                   notes: list[RowNote] | None = None,
-                   month_first: bool = False) -> dt.date | None:
-    """The date of birth of a cell, None if there is none.
-
-    A cell that holds no date that can be hers (not a date, after the control, before
-    1900) refuses the row, unless `notes` is given: then the row is kept without a
-    date of birth and a note says so. An export's rows are kept that way (FEBRL
-    corrupts a date into `19450493` in 60 of its 67 refused rows, and a control
-    refused for a typo in a date is a control the hub never sees); someone typing
-    at the door is told instead. A formula or control characters still refuse it.
-    """
-    value = _check_text(line, name, value)
-    if not value:
-        return None
-    try:
-        born = None if _ZERO_DATE.fullmatch(value) else _possible_birth(
-            line, name, value, observed_on, month_first)
-    except RowError as error:  # its reasons never quote the date
-        _kept_without(error, notes, BIRTH_DROPPED)
-        return None
-    if born is None and notes is None:
-        # typed at the door: a year alone or a guess would be dropped unseen, and the
-        # inspector would take the answer for one that used her date
-        raise RowError(line, name, "not a whole, certain date (a year or month alone, a "
-                                   "guess or a placeholder is not used): enter the whole "
-                                   "date or leave it empty")
-    return born
-
-
-def _possible_birth(line: int, name: str, value: str, observed_on: dt.date,
-                    month_first: bool = False) -> dt.date | None:
-    # known in part (00-03-1990, 1990, maart 1990) or a guess (ca. 1990): only whole,
-    # certain dates are encoded, so the sighting is kept without one
-    if (year := birth_year_only(value)) is not None:
-        _require_possible_birth(line, name, dt.date(year, 1, 1), observed_on)  # its year
-        return None
-    born = _parse_date(line, name, value, seen_on=observed_on, month_first=month_first)
-    if born == PLACEHOLDER_BIRTH:
-        return None
-    _require_possible_birth(line, name, born, observed_on)
-    return born
-
-
-def _require_possible_birth(line: int, name: str, born: dt.date, observed_on: dt.date) -> None:
-    if born > observed_on:
-        raise RowError(line, name, "after the date of the control")
-    if born < EARLIEST_BIRTH:
-        raise RowError(line, name, "before 1900")
-
-
-def _normalised(line: int, name: str, value: str, normaliser: Callable[[str], str | None],
-                notes: list[RowNote] | None = None) -> str | None:
-    """The normalised value of an optional cell; one that cannot be read is dropped with a
-    note when `notes` is given (`_kept_without`). A formula or control characters refuse."""
-    value = _check_text(line, name, value)
-    if not value:
-        return None
-    try:
-        return normaliser(value)
-    except NormaliseError as exc:
-        _kept_without(RowError(line, name, exc.reason), notes)
-        return None
-
-
-# Between numbers in one phone cell: "06-1234 5678 / 06-8765 4321", "...; ...", "... of ..."
-_PHONE_SEPARATOR = re.compile(r"\s*[/;,|]\s*|\s+(?:of|en|or|and)\s+", re.IGNORECASE)
-# A note after a number: "0612345678 (whatsapp)", "+40 721 234 567 (zus)", or a word
-# of letters alone ("06-12345678 whatsapp"; "ext 12" has digits and is refused)
-_PHONE_NOTE = re.compile(r"\s*\([^()0-9]*[^\W\d_][^()0-9]*\)$|\s+[^\W\d_]+\.?$")
-MAX_PHONES = 4
-
-
-def _phones(line: int, value: str, nationality: str | None,
-            notes: list[RowNote] | None = None) -> list[str]:
-    """The numbers of one phone cell: one number, or several with separators and notes.
-
-    The cell is read as one number first, so "06/12345678" stays one; only when that
-    fails is it split. A part that is no number refuses the row, or with `notes` is
-    left out with a note while the cell's other numbers are kept (`_kept_without`).
-    A number without its country code that is written as a mobile number of the woman's
-    nationality is read as that country's (linkage.identifiers.normalise_phone).
-    """
-    value = _check_text(line, "phone", value)
-    if not value:
-        return []
-    try:
-        return [normalise_phone(value, home_nationality=nationality)]
-    except NormaliseError as whole:
-        parts = [part for part in _PHONE_SEPARATOR.split(value) if part.strip()]
-        if len(parts) > MAX_PHONES:
-            _kept_without(RowError(line, "phone", f"more than {MAX_PHONES} numbers"), notes)
-            return []
-        numbers: list[str] = []
-        for part in parts:
-            try:
-                number = normalise_phone(_PHONE_NOTE.sub("", part),
-                                         home_nationality=nationality)
-            except NormaliseError as exc:
-                reason = (exc if len(parts) > 1 else whole).reason
-                _kept_without(RowError(line, "phone", reason), notes)
-                continue
-            if number not in numbers:
-                numbers.append(number)
-        return numbers
 
 
 def parse_row(line: int, row: dict[str, str], today: dt.date,
@@ -534,123 +177,3 @@ def parse_row(line: int, row: dict[str, str], today: dt.date,
     companion = _companion(line, get, observed_on, kept_without, month_first)
     return ParsedSighting(line, case_ref, observed_on, setting, licensed, signals, subject,
                           companion, entities, tuple(notes))
-
-
-def _setting(text: str) -> str | None:
-    """One of SETTINGS for what an inspector wrote, or the text itself when it names none
-    or several (`escort (thuisbezoek)` is escort, `hotel of woning` is not read)."""
-    text = _BRACKETED.sub("", text).strip()
-    if not text:
-        return None
-    whole = _SETTING_SYNONYMS.get(_SETTING_GAPS.sub("", text), text)
-    if whole in SETTINGS:
-        return whole
-    named = {_SETTING_SYNONYMS.get(word, word) for word in re.findall(r"[^\W\d_]+", text)}
-    named &= set(SETTINGS)
-    return named.pop() if len(named) == 1 else text
-
-
-def _control(line: int, get: Callable[[str, str], str], known_signals: frozenset[str],
-             notes: list[RowNote] | None) -> tuple[str | None, bool | None, tuple[str, ...]]:
-    """The control's setting, licence and signal codes.
-
-    A value that cannot be read is left out and the row kept with a note (`notes`;
-    refused where someone types it, who can type it again). Refusing the row would lose
-    more than the value: the control itself, which the carousel and network rules count
-    whatever its setting and signals. The note says what to correct (`node correct`).
-    A word of `signals` the catalogue does not list is left out, counted, never quoted.
-    """
-    # an unread setting or licence is never quoted: a column out of place (a missing
-    # separator in an export) puts a name or a date of birth there
-    setting = _setting(_check_text(line, "setting", get("setting", "")).lower())
-    if setting and setting not in SETTINGS:
-        _kept_without(RowError(line, "setting", f"not one of {', '.join(SETTINGS)}"), notes,
-                      CONTROL_KEPT)
-        setting = None
-
-    licensed_text = _BRACKETED.sub("", _check_text(line, "licensed", get("licensed", ""))
-                                   ).strip().lower()
-    licensed: bool | None = None
-    if licensed_text in _TRUE:
-        licensed = True
-    elif licensed_text in _FALSE:
-        licensed = False
-    elif licensed_text:
-        _kept_without(RowError(line, "licensed", "not ja/nee (yes/no)"), notes, CONTROL_KEPT)
-
-    signals_text = _check_text(line, "signals", get("signals", ""), 1000)
-    words = set(signal_codes(signals_text))
-    signals = sorted(words & known_signals)
-    if unlisted := len(words) - len(signals):
-        # Only a catalogued code is stored and sent: exports put free text in this column
-        # ("loverboy, Popescu 14-05-1998"), and every other word of it may be a name or a
-        # date of birth, so none is kept, sent or quoted, only counted
-        if notes is None:
-            raise RowError(line, "signals", f"{unlisted} {UNLISTED_SIGNALS}; enter only "
-                                            "codes the catalogue lists")
-        notes.append(RowNote(line, "signals", f"{unlisted} {UNLISTED_SIGNALS} left out (not "
-                                              "sent); add them to signals.toml on hub and "
-                                              "nodes if they are signal codes", unlisted))
-    if len(signals) > MAX_SIGNALS:  # free text, most likely; the hub holds no more
-        _kept_without(RowError(line, "signals", f"{len(signals)} codes, more than "
-                                                f"{MAX_SIGNALS}"), notes,
-                      f"the first {MAX_SIGNALS} are kept; correct it (`node correct`)")
-        signals = signals[:MAX_SIGNALS]
-    return setting, licensed, tuple(signals)
-
-
-def _entities(line: int, get: Callable[[str, str], str], nationality: str | None,
-              notes: list[RowNote], kept_without: list[RowNote] | None
-              ) -> list[tuple[str, str]]:
-    """(kind, value) of the phones, plate, address and advert a row names."""
-    entities: list[tuple[str, str]] = []
-    entities.extend(("phone", number)
-                    for number in _phones(line, get("phone", ""), nationality, kept_without))
-    plate = _normalised(line, "vehicle_plate", get("vehicle_plate", ""), normalise_plate,
-                        kept_without)
-    if plate:
-        entities.append(("vehicle_plate", plate))
-    notes_before = len(notes)
-    postcode = _normalised(line, "address_postcode", get("address_postcode", ""),
-                           normalise_postcode, kept_without)
-    number = _normalised(line, "address_number", get("address_number", ""),
-                         normalise_house_number, kept_without)
-    if postcode and number:
-        entities.append(("address", f"{postcode} {number}"))
-    elif (postcode or number) and len(notes) == notes_before:
-        # half an address is no address to share with another sighting; the rest of the
-        # row still links, so it is kept without one (a half that could not be read has
-        # its note already)
-        missing = "address_number" if postcode else "address_postcode"
-        notes.append(RowNote(line, missing, ADDRESS_HALF))
-    advert = _check_text(line, "advert_id", get("advert_id", ""))
-    if advert:
-        entities.append(("advert", advert.lower()))
-    return entities
-
-
-def _companion(line: int, get: Callable[[str, str], str], observed_on: dt.date,
-               notes: list[RowNote] | None, month_first: bool = False) -> Identity | None:
-    """The man recorded with her, if any; an unreadable companion is dropped with a note."""
-    names: list[str] = []
-    unreadable: RowError | None = None
-    for name in ("companion_given_names", "companion_surname"):
-        try:  # a TextRefused (text that is no text) refuses the row all the same
-            names.append(_check_name(line, name, get(name, "")))
-        except TextRefused:
-            raise
-        except RowError as error:
-            unreadable = unreadable or error
-    if unreadable:
-        _kept_without(unreadable, notes, COMPANION_DROPPED)
-        return None
-    given, surname = names
-    born = _date_of_birth(line, "companion_date_of_birth", get("companion_date_of_birth", ""),
-                          observed_on, notes, month_first)
-    # "onbekend" for the man's name says there was a man, not who: no companion identity
-    if _has_name(Identity(given, surname)):
-        return Identity(given, surname, born)
-    if born:
-        _kept_without(RowError(line, "companion_date_of_birth",
-                               "given without a companion name"), notes)
-    return None

@@ -50,7 +50,7 @@ class ImportReport:
     # counted and said, the exit status stays 0
     skipped: Counter[str] = field(default_factory=Counter)
     skip_notes: list[RowNote] = field(default_factory=list)
-    # the file's dates read month-first, or written in both orders (csv_import.DateOrder)
+    # the file's dates read month-first, or written in both orders (csv_dates.DateOrder)
     date_note: str | None = None
 
     @property

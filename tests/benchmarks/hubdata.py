@@ -38,7 +38,8 @@ ROOT = Path(__file__).resolve().parents[2]
 #: The code that makes the cached data: the generator, the node's reading of a row and
 #: the encoder. A change to any of it is a new cache file, never stale data.
 DATA_SOURCES = ("zichtlijn/synth", "node/csv_file.py", "node/csv_import.py", "node/as_written.py",
-                "node/importer.py",
+                "node/csv_cells.py", "node/csv_control.py", "node/csv_dates.py",
+                "node/csv_identity.py", "node/importer.py",
                 "linkage")
 
 
