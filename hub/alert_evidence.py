@@ -232,14 +232,27 @@ def settle(store: HubStore, engine: AlertEngine | None, removed: Collection[str]
     read = engine.evaluate_after_removal(removed, before.keys()).sightings
     # a withdrawn or purged UUID can be in no finding, so an alert whose evidence digest
     # is still the one before the removal has no rule firing on what is left of it
-    close_unsupported(store, before, reason, region_of=engine.config.regions.region_of)
+    close_unsupported(store, before, reason, region_of=engine.config.regions.region_of,
+                      config=engine.config)
     engine.signal.notify()
     return Settled(len(before), read)
 
 
+def _rescore(conn: sqlite3.Connection, alert_id: str, rule: str,
+             config: AlertConfig) -> float | None:
+    """The score over the alert's evidence as it now stands (score_of)."""
+    shown = alerts_pb2.Alert(rule=rule, sightings=[
+        alerts_pb2.AlertSighting(gemeente=gemeente, signals=[c for c in signals.split(";") if c])
+        for gemeente, signals in conn.execute(
+            "SELECT gemeente, signals FROM alert_sightings WHERE alert_id = ? AND current = 1",
+            [alert_id])])
+    return score_of(shown, config)
+
+
 def close_unsupported(store: HubStore, before: Mapping[str, bytes], reason: str,
                       only_open: bool = False,
-                      region_of: Callable[[str], str | None] | None = None) -> int:
+                      region_of: Callable[[str], str | None] | None = None,
+                      config: AlertConfig | None = None) -> int:
     """Close, with `reason`, each alert of `before` (id: its evidence digest before the
     evaluation) that is still as it was: not merged away, its digest unchanged (no finding
     updated it, also not one of another evaluation meanwhile: checked in the transaction
@@ -269,6 +282,15 @@ def close_unsupported(store: HubStore, before: Mapping[str, bytes], reason: str,
             closed_alerts += 1
             conn.execute("UPDATE alerts SET version = ?, updated_at = ? WHERE alert_id = ?",
                          [version + 1, now, alert_id])
+            # a closed alert's score, over what is left of its evidence: it kept the
+            # removed sighting's weight or town, which told a RIEC what was erased (the
+            # privacy officer's review); the evidence digest stays the one last logged
+            rule = conn.execute("SELECT rule FROM alerts WHERE alert_id = ?",
+                                [alert_id]).fetchone()[0]
+            if config is not None and (score := _rescore(conn, alert_id, rule,
+                                                         config)) is not None:
+                conn.execute("UPDATE alerts SET score = ? WHERE alert_id = ?",
+                             [score, alert_id])
             conn.executemany(
                 "UPDATE alert_regions SET state = 'closed', changed = 0, close_reason = ?, "
                 "state_at = ? WHERE alert_id = ? AND region = ?",

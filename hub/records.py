@@ -247,7 +247,8 @@ def correct(store: HubStore, linker: Linker, schema: LinkageSchema, gemeente: st
                        if alert_id not in supported}
         closed = sum(alert_evidence.close_unsupported(
             store, {a: d for a, d in unsupported.items() if (a in left) == lost},
-            alert_evidence.CORRECTED, not lost, alerts.config.regions.region_of)
+            alert_evidence.CORRECTED, not lost, alerts.config.regions.region_of,
+            alerts.config)
             for lost in (True, False))
         if closed:
             alerts.signal.notify()

@@ -363,6 +363,17 @@ def test_a_replayed_feed_keeps_no_weight_of_a_withdrawn_sighting(world, pki, tmp
         scores = {alerts_pb2.Alert.FromString(blob).score for (blob,) in hub.store.db.execute(
             "SELECT snapshot FROM alert_events WHERE alert_id = ?", [accumulation.alert_id])}
     assert scores == {6.0}
+    # and when no rule holds it any more, the closed alert's own score is taken again over
+    # what is left (the privacy officer: it kept the erased sighting's weight): 0 + 3
+    assert run("node", "withdraw", "--home", homes["GM0599"], "RTM-7", "--reason",
+               "erasure") == 0
+    for region in (AMS, "rotterdam"):
+        [closed] = [a for a in list_alerts(pki, hub.port, f"riec-{region}").alerts
+                    if a.alert_id == accumulation.alert_id]
+        assert closed.state == alerts_pb2.ALERT_STATE_CLOSED
+        # a region the alert left sees no score over the others' evidence either
+        assert closed.score == (0.0 if closed.close_reason == "evidence_left_region"
+                                else 3.0), (region, closed.close_reason)
     code, out = audit_hub(tmp_path / "hub", pki.root / "ca.pem", capsys)
     assert code == 0 and "every check passed" in out
 

@@ -159,6 +159,8 @@ def region_view(conn: sqlite3.Connection, alert_id: str, region: str) -> alerts_
         "AND coalesce(r.close_reason, '') != ? "
         "WHERE s1.alert_id = ? AND s1.current = 1 ORDER BY s2.alert_id",
         [region, LEFT_REGION, alert_id])]
+    if left:  # a score over the other regions' evidence, which this one no longer sees
+        score = 0.0
     return alerts_pb2.Alert(
         alert_id=alert_id, rule=rule, score=score, region=region,
         state=STATE_TO_WIRE[state], close_reason=reason or "", changed=bool(changed),
