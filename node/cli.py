@@ -43,7 +43,7 @@ from zichtlijn.keyfile import load_purpose_keys
 from zichtlijn.progress import Progress
 from zichtlijn.signal_catalogue import load_signals, node_signals
 from zichtlijn.transport import DEFAULT_DEADLINE_S, TlsFiles, secure_channel
-from zichtlijn.witness import read_vkey
+from zichtlijn.witness import LogError, read_vkey
 from zichtlijn.wording import counted
 
 HOME = HomeOption("node", "ZICHTLIJN_NODE_HOME")
@@ -176,7 +176,19 @@ def cmd_sync(args: argparse.Namespace) -> int:
                 print(rejoin(channel, store, min(args.timeout, DEFAULT_DEADLINE_S)).summary())
             behind = report_epochs(channel, epochs, min(args.timeout, DEFAULT_DEADLINE_S),
                                    store.db)
-            report = sync(channel, store, config.batch_size, args.timeout, progress)
+            try:
+                report = sync(channel, store, config.batch_size, args.timeout, progress)
+            except LogError:
+                # a hub restored from a backup shows a shorter log, and the sync refuses
+                # until its operator says so (--hub-restored); the withdrawals and
+                # corrections the restore undid are asked again all the same: an erasure
+                # or a rectification does not wait for that word (the privacy officer's
+                # review found a restore showing a corrected sighting to the RIECs again)
+                again = ask_again(channel, store, min(args.timeout, DEFAULT_DEADLINE_S),
+                                  config.hub)
+                if again.summary():
+                    print(again.summary())
+                raise
             asked = ask_again(channel, store, min(args.timeout, DEFAULT_DEADLINE_S),
                               config.hub)
             purges = report_purges(channel, store, min(args.timeout, DEFAULT_DEADLINE_S),

@@ -307,6 +307,34 @@ def test_hub_restored_does_not_put_back_what_the_hub_purged_itself(tmp_path, pki
         assert not purged & set(held(hub.store.path.parent))
 
 
+def test_a_sync_refused_after_a_restore_still_asks_again_for_what_the_node_corrected(
+        tmp_path, pki, secret_file, capsys):
+    """The privacy officer's review: a hub restored from a backup of before a correction
+    showed the RIECs the wrong woman's sighting again, and the node that corrected it,
+    having verified the longer log, refused every plain sync until its operator was told
+    of the restore. The correction is asked again all the same; the sync still refuses."""
+    hub_home = tmp_path / "hub"
+    backup = tmp_path / "hub-backup.db"
+    with running_hub(tmp_path, pki) as hub:
+        homes = three_towns(tmp_path, pki, secret_file, hub)
+        amsterdam = homes["GM0363"]
+        assert run("hub", "backup", "--home", hub_home, "--out", backup) == 0
+        assert run("node", "correct", "--home", amsterdam, "AMS-3", "--from-json",
+                   write_json(tmp_path, {"given_names": "Ana", "surname": "Ciobanu",
+                                         "date_of_birth": "01-01-1990", "sex": "v"})) == 0
+        import_and_sync(tmp_path, amsterdam, NIGHT)  # verifies the longer log
+        corrected = held(hub_home)[uuids_by_case(amsterdam)["AMS-3"]]
+    assert run("hub", "restore", "--home", hub_home, "--from", backup) == 0
+    assert held(hub_home)[uuids_by_case(amsterdam)["AMS-3"]] != corrected
+    with hub_on(tmp_path, pki, homes):
+        capsys.readouterr()
+        assert run("node", "sync", "--home", amsterdam) == 1
+        said = capsys.readouterr()
+        assert "the hub held 0 sighting(s) this node withdrew and 1 it corrected" in said.out
+        assert "run `zichtlijn node sync --hub-restored`" in said.err
+    assert held(hub_home)[uuids_by_case(amsterdam)["AMS-3"]] == corrected
+
+
 def test_a_hub_that_lost_its_database_without_a_backup_is_rebuilt_from_its_nodes(
         tmp_path, pki, secret_file, capsys):
     hub_home = tmp_path / "hub"
