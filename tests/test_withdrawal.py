@@ -345,9 +345,13 @@ def test_audit_verify_counts_what_a_node_withdrew_within_a_day_of_its_upload(
         assert code == 0 and "within a day of their upload" not in out
         assert run("node", "withdraw", "--home", homes["GM0599"], "RTM-7", "--reason",
                    "error") == 0
+        # an erasure at the person's request is told apart (the privacy officer's review)
+        assert run("node", "withdraw", "--home", homes["GM0344"], "UTR-3", "--reason",
+                   "erasure") == 0
         code, out = audit_hub(tmp_path / "hub", pki.root / "ca.pem", capsys)
     assert code == 0, out
-    assert "withdrawn  within a day of their upload: GM0599 1 sighting(s)" in out
+    assert ("withdrawn  within a day of their upload: GM0344 1 (1 at the person's request, "
+            "AVG art. 17), GM0599 1 sighting(s)") in out
 
 
 def _corrected(home, sighting_uuid: str):

@@ -135,7 +135,10 @@ def _print_report(report: Report, trust: Trust) -> None:
     if report.soon_withdrawn:
         # lawful (a file imported by mistake), but also how a node reads whether a made-up
         # sighting joins an alert: worth a question to the municipality when it recurs
-        counts = ", ".join(f"{g} {n}" for g, n in sorted(report.soon_withdrawn.items()))
+        counts = ", ".join(
+            f"{g} {n}" + (f" ({report.soon_erased[g]} at the person's request, AVG art. 17)"
+                          if report.soon_erased[g] else "")
+            for g, n in sorted(report.soon_withdrawn.items()))
         print(f"withdrawn  within a day of their upload: {counts} sighting(s)")
     if trust.witnesses:
         vouched = ", ".join(f"{w} to {s}" for w, s in sorted(report.vouched.items())) or "none"

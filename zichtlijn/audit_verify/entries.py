@@ -181,7 +181,12 @@ class _EntryReader:
             return
         upload = self.uploads.get(bytes.fromhex(entry["batch"]))
         if upload is not None and _within_a_day(upload.at, entry["at"]):
-            self.report.soon_withdrawn[entry["actor"].removeprefix("node:")] += 1
+            gemeente = entry["actor"].removeprefix("node:")
+            self.report.soon_withdrawn[gemeente] += 1
+            # the person's own request is told apart (the privacy officer's review: a
+            # lawful erasure read as a possible probe); the node states the reason itself
+            if entry.get("reason") == "erasure_request":
+                self.report.soon_erased[gemeente] += 1
 
     def _alert(self, index: int, action: str, entry: dict) -> None:
         try:

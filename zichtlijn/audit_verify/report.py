@@ -63,6 +63,7 @@ class Report:
     actions: Counter = field(default_factory=Counter)
     # per municipality: sightings its node withdrew within a day of uploading them
     soon_withdrawn: Counter = field(default_factory=Counter)
+    soon_erased: Counter = field(default_factory=Counter)  # of those, at the person's request
     # withdraw, correct and correct_refused entries: signed by their node, and not
     requests: SignedRequests = field(default_factory=SignedRequests)
     vouched: dict[str, int] = field(default_factory=dict)  # witness -> largest size it vouches
