@@ -12,6 +12,7 @@ from pathlib import Path
 from linkage.key_package import KeyPackageError, open_package
 from linkage.schema import default_schema
 from node import alerts_cli
+from node.access import access_lines
 from node.ask_again import ask_again
 from node.config import GEMEENTE, NodeConfig, load_config
 from node.csv_file import ENCODINGS, CsvFileError
@@ -147,6 +148,15 @@ def cmd_sightings(args: argparse.Namespace) -> int:
     config = load_config(HOME.path(args))
     store = NodeStore(config.db_path)
     try:
+        if args.case_ref is not None:  # one person's controls, for an AVG art. 15 request
+            said = access_lines(store, args.case_ref)
+            if not said:
+                raise CliError(f"no sighting with case_ref {args.case_ref!r} here (withdrawn, "
+                               "past retention, or never imported)")
+            print("\n".join(said))
+            print("alerts     `zichtlijn node alerts` lists the alerts holding this town's "
+                  "controls; what the hub linked them to is the hub operator's to answer")
+            return 0
         rows = store.listing()
     finally:
         store.close()
@@ -381,6 +391,10 @@ def register(groups: argparse._SubParsersAction) -> None:
     sightings = commands.add_parser("sightings", help="list stored sightings (no identity)")
     HOME.add_to(sightings)
     sightings.add_argument("--format", choices=("table", "csv"), default="table")
+    sightings.add_argument("--case-ref", dest="case_ref", metavar="CASE_REF",
+                           help="what this node holds of one case reference (its controls, "
+                                "which parts of her identity were recorded, dates), for an "
+                                "AVG art. 15 request")
     sightings.set_defaults(run=cmd_sightings)
 
     sync_cmd = commands.add_parser("sync", help="upload unsynced encodings to the hub")
