@@ -177,6 +177,7 @@ def rectify(store: HubStore, sighting_uuid: str, alert_ids: Collection[str],
                 shown = alerts_pb2.AlertSighting(sighting_uuid=sighting_uuid,
                                                  gemeente=gemeente, observed_on=observed_on,
                                                  signals=codes, undated=undated)
+                _rescore_closed(conn, alert_id, supported, config)
             for cursor, snapshot in conn.execute(
                     "SELECT cursor, snapshot FROM alert_events WHERE alert_id = ?",
                     [alert_id]).fetchall():
@@ -186,6 +187,20 @@ def rectify(store: HubStore, sighting_uuid: str, alert_ids: Collection[str],
                     conn.execute("UPDATE alert_events SET snapshot = ? WHERE cursor = ?",
                                  [changed, cursor])
     return left
+
+
+def _rescore_closed(conn: sqlite3.Connection, alert_id: str, supported: Collection[str],
+                    config: AlertConfig | None) -> None:
+    """A closed alert no rule holds shows the score of its corrected evidence (its open
+    regions, if any, are closed right after by close_unsupported, which rescores it):
+    one every region had closed kept the corrected sighting's old weight."""
+    if config is None or alert_id in supported or conn.execute(
+            "SELECT 1 FROM alert_regions WHERE alert_id = ? AND state != 'closed'",
+            [alert_id]).fetchone() is not None:
+        return
+    rule = conn.execute("SELECT rule FROM alerts WHERE alert_id = ?", [alert_id]).fetchone()[0]
+    if (score := _rescore(conn, alert_id, rule, config)) is not None:
+        conn.execute("UPDATE alerts SET score = ? WHERE alert_id = ?", [score, alert_id])
 
 
 def _still_hers(conn: sqlite3.Connection, alert_id: str, sighting_uuid: str) -> bool:

@@ -194,10 +194,17 @@ def cmd_sync(args: argparse.Namespace) -> int:
                 # corrections the restore undid are asked again all the same: an erasure
                 # or a rectification does not wait for that word (the privacy officer's
                 # review found a restore showing a corrected sighting to the RIECs again)
-                again = ask_again(channel, store, min(args.timeout, DEFAULT_DEADLINE_S),
-                                  config.hub)
-                if again.summary():
-                    print(again.summary())
+                try:
+                    again = ask_again(channel, store, min(args.timeout, DEFAULT_DEADLINE_S),
+                                      config.hub)
+                except Exception as failed:  # the refusal, with its hint, is what matters
+                    print(f"zichtlijn: warning: asking again for withdrawals and "
+                          f"corrections failed: {failure_line(failed, config.hub)}",
+                          file=sys.stderr)
+                else:
+                    for line in (again.summary(), again.problem()):
+                        if line:
+                            print(line)
                 raise
             asked = ask_again(channel, store, min(args.timeout, DEFAULT_DEADLINE_S),
                               config.hub)

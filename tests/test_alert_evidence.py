@@ -410,3 +410,58 @@ def test_a_date_corrected_out_of_the_window_leaves_each_region_its_decision_and_
     for alert in seen.values():
         assert sorted((s.gemeente, s.observed_on) for s in alert.sightings) == [
             ("GM0363", day(0)), ("GM0599", day(283))]
+
+
+def test_a_sighting_corrected_away_and_back_shows_again_and_passes_the_audit(
+        tmp_path, pki, secret_file, capsys):
+    """The review of the day's change: corrected to another woman, Rotterdam's control left
+    the carousel's rows; corrected back, the evidence digest was the old one, so the alert
+    reopened for Rotterdam without its control and `audit verify` reported it."""
+    iulia_row = ["Iulia", "Turcanu", "14-03-1998", "v", "", "nee", "unlicensed"]
+    iulia = {"given_names": "Iulia", "surname": "Turcanu", "date_of_birth": "14-03-1998",
+             "sex": "v"}
+    other = {"given_names": "Zsofia", "surname": "Kovacs", "date_of_birth": "30-11-1990",
+             "sex": "v"}
+    with running_hub(tmp_path, pki, alerts=True) as hub:
+        ams = node(tmp_path, pki, secret_file, "GM0363", hub)
+        rtm = node(tmp_path, pki, secret_file, "GM0599", hub)
+        import_and_sync(tmp_path, ams, [["AMS-1", day(0), *iulia_row]])
+        import_and_sync(tmp_path, rtm, [["RTM-1", day(83), *iulia_row]])
+        for identity, name in ((other, "away.json"), (iulia, "back.json")):
+            assert run("node", "correct", "--home", rtm, "RTM-1", "--from-json",
+                       write_json(tmp_path, identity, name)) == 0
+        [carousel] = [a for a in list_alerts(pki, hub.port, "riec-rotterdam").alerts
+                      if a.rule == "carousel"]
+        assert carousel.state == alerts_pb2.ALERT_STATE_NEW
+        assert sorted(s.gemeente for s in carousel.sightings) == ["GM0363", "GM0599"]
+        assert carousel.score == 2
+        code, out = audit_hub(tmp_path / "hub", pki.root / "ca.pem", capsys)
+    assert code == 0 and "every check passed" in out, out
+
+
+def test_an_alert_every_region_closed_shows_the_score_of_its_corrected_evidence(
+        tmp_path, pki, secret_file):
+    # the review of the day's change: both RIECs had closed it, so the closing (and its
+    # rescoring) was skipped, and the score kept the corrected sighting's old weight
+    from tests.alert_helpers import decision, stub
+
+    row = ["Iulia", "Turcanu", "14-03-1998", "v", "", "ja", "controller_present"]
+    with running_hub(tmp_path, pki, alerts=True) as hub:
+        ams = node(tmp_path, pki, secret_file, "GM0363", hub)
+        rtm = node(tmp_path, pki, secret_file, "GM0599", hub)
+        import_and_sync(tmp_path, ams, [["AMS-1", day(0), *row]])
+        import_and_sync(tmp_path, rtm, [["RTM-1", day(83), *row]])
+        [accumulation] = [a for a in list_alerts(pki, hub.port, "riec-rotterdam").alerts
+                          if a.rule == "accumulation"]
+        assert accumulation.score == 6.0
+        for stem in (f"riec-{AMS}", "riec-rotterdam"):
+            channel, riec, _ = stub(pki, hub.port, stem)
+            with channel:
+                riec.Close(decision(pki, stem, accumulation.alert_id, "close",
+                                    "no_grounds"), timeout=10)
+        assert run("node", "correct", "--home", rtm, "RTM-1", "--signals", "", "--from-json",
+                   write_json(tmp_path, {"given_names": "Iulia", "surname": "Turcanu",
+                                         "date_of_birth": "14-03-1998", "sex": "v"})) == 0
+        [after] = [a for a in list_alerts(pki, hub.port, "riec-rotterdam").alerts
+                   if a.alert_id == accumulation.alert_id]
+    assert after.close_reason == "no_grounds" and after.score == 3.0

@@ -335,6 +335,40 @@ def test_a_sync_refused_after_a_restore_still_asks_again_for_what_the_node_corre
     assert held(hub_home)[uuids_by_case(amsterdam)["AMS-3"]] == corrected
 
 
+def test_a_failed_asking_again_leaves_the_refusal_and_its_hint(tmp_path, pki, secret_file,
+                                                               capsys, monkeypatch):
+    """The review of the day's change: when asking again failed (a deadline), its error
+    replaced the refusal, and the operator never read `--hub-restored`."""
+    import grpc
+
+    import node.cli as node_cli
+
+    class Gone(grpc.RpcError):
+        def code(self):
+            return grpc.StatusCode.DEADLINE_EXCEEDED
+
+        def details(self):
+            return "Deadline Exceeded"
+
+    def gone(*_args, **_kwargs):
+        raise Gone()
+
+    hub_home, backup = tmp_path / "hub", tmp_path / "hub-backup.db"
+    with running_hub(tmp_path, pki) as hub:
+        homes = three_towns(tmp_path, pki, secret_file, hub)
+        assert run("hub", "backup", "--home", hub_home, "--out", backup) == 0
+        import_and_sync(tmp_path, homes["GM0363"], NIGHT)  # verifies the longer log
+    assert run("hub", "restore", "--home", hub_home, "--from", backup) == 0
+    monkeypatch.setattr(node_cli, "ask_again", gone)
+    with hub_on(tmp_path, pki, homes):
+        capsys.readouterr()
+        assert run("node", "sync", "--home", homes["GM0363"]) == 1
+        err = capsys.readouterr().err
+    assert "asking again for withdrawals and corrections failed" in err
+    assert err.rstrip().endswith("(README \"Restoring from a backup\")")
+    assert "run `zichtlijn node sync --hub-restored`" in err
+
+
 def test_a_hub_that_lost_its_database_without_a_backup_is_rebuilt_from_its_nodes(
         tmp_path, pki, secret_file, capsys):
     hub_home = tmp_path / "hub"

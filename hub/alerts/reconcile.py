@@ -220,7 +220,14 @@ class Reconciler:
         routed = finding.regions | inherited
         added = sorted(routed - set(regions))
         returning = sorted(r for r, state in regions.items() if state == LEFT and r in routed)
-        evidence_changed = bytes(old_digest) != digest
+        # the rows shown, too: a correction can take a sighting out of an alert's rows
+        # (hub/alert_evidence.py rectify) and a later one put it back under the same
+        # digest, which left the region reopened onto evidence without its own control
+        # and `audit verify` reporting it (the review of the day's change)
+        shown = {u for (u,) in conn.execute(
+            "SELECT sighting_uuid FROM alert_sightings WHERE alert_id = ? AND current = 1",
+            [alert_id])}
+        evidence_changed = bytes(old_digest) != digest or shown != set(finding.sightings)
         if not evidence_changed and not added and not returning:
             self.report.unchanged += 1
             return
