@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from typing import NamedTuple
 
 from hub import audit_log
 from hub.alerts.config import AlertConfig
 from hub.alerts.engine import AlertEngine
 from hub.alerts.reconcile import undated_among
+from hub.alerts.rules import accumulation_score, carousel_score
 from hub.alerts.store import LEFT_REGION, record_event
 from hub.store import HubStore, utc_now
 from zichtlijn.v1 import alerts_pb2
@@ -40,16 +41,30 @@ def _have_alerts(conn: sqlite3.Connection) -> bool:
                         "AND name = 'alert_sightings'").fetchone() is not None
 
 
-def score_of(alert: alerts_pb2.Alert, config: AlertConfig) -> float | None:
-    """A carousel's or accumulation's score over the sightings `alert` shows (the person's
-    sightings then, so exactly what the rule scored), or None for a network, whose score
-    counts persons the snapshot does not show."""
-    if alert.rule == "carousel":
-        return float(len({config.regions.town(s.gemeente) for s in alert.sightings}))
-    if alert.rule == "accumulation":
-        return round(sum(config.signals.weight(code) for s in alert.sightings
-                         for code in set(s.signals)), 6)
+def _score(rule: str, sightings: Iterable[tuple[str, Iterable[str]]],
+           config: AlertConfig) -> float | None:
+    """A carousel's or accumulation's score over (gemeente, signal codes) of the sightings
+    it shows (the person's sightings, so exactly what the rule scored), or None for a
+    network, whose score counts persons the sightings do not show."""
+    if rule == "carousel":
+        return carousel_score((g for g, _ in sightings), config.regions.town)
+    if rule == "accumulation":
+        return accumulation_score((codes for _, codes in sightings), config.signals)
     return None
+
+
+def _score_again(alert: alerts_pb2.Alert, config: AlertConfig | None) -> None:
+    """A past event's score over the sightings it shows now."""
+    if config is not None and (score := _score(
+            alert.rule, [(s.gemeente, s.signals) for s in alert.sightings], config)) is not None:
+        alert.score = score
+
+
+def _set_towns(alert: alerts_pb2.Alert) -> None:
+    gemeenten = sorted({s.gemeente for s in alert.sightings})
+    del alert.gemeenten[:]
+    alert.gemeenten.extend(gemeenten)
+    alert.sighting_count, alert.gemeente_count = len(alert.sightings), len(gemeenten)
 
 
 def _scrub(snapshot: bytes, gone: set[str], config: AlertConfig | None = None) -> bytes | None:
@@ -59,14 +74,10 @@ def _scrub(snapshot: bytes, gone: set[str], config: AlertConfig | None = None) -
         return None
     del alert.sightings[:]
     alert.sightings.extend(kept)
-    gemeenten = sorted({s.gemeente for s in kept})
-    del alert.gemeenten[:]
-    alert.gemeenten.extend(gemeenten)
-    alert.sighting_count, alert.gemeente_count = len(kept), len(gemeenten)
+    _set_towns(alert)
     # the score too: it kept the removed sighting's weight or town (the RIEC review read
     # an erased sighting's weight off a replayed feed)
-    if config is not None and (score := score_of(alert, config)) is not None:
-        alert.score = score
+    _score_again(alert, config)
     return alert.SerializeToString(deterministic=True)
 
 
@@ -104,14 +115,20 @@ def forget(conn: sqlite3.Connection, uuids: list[str],
     # older database, `hub erase` before the first start) would scan every event per alert
     conn.execute("CREATE INDEX IF NOT EXISTS alert_events_alert ON alert_events(alert_id)")
     for alert_id in touched:
-        for cursor, snapshot in conn.execute(
-                "SELECT cursor, snapshot FROM alert_events WHERE alert_id = ?",
-                [alert_id]).fetchall():
-            scrubbed = _scrub(bytes(snapshot), gone, config)
-            if scrubbed is not None:
-                conn.execute("UPDATE alert_events SET snapshot = ? WHERE cursor = ?",
-                             [scrubbed, cursor])
+        _rewrite_events(conn, alert_id, lambda snapshot: _scrub(snapshot, gone, config))
     return touched
+
+
+def _rewrite_events(conn: sqlite3.Connection, alert_id: str,
+                    rewrite: Callable[[bytes], bytes | None]) -> None:
+    """Each past event of the alert as `rewrite` gives it (None: as it is)."""
+    for cursor, snapshot in conn.execute(
+            "SELECT cursor, snapshot FROM alert_events WHERE alert_id = ?",
+            [alert_id]).fetchall():
+        rewritten = rewrite(bytes(snapshot))
+        if rewritten is not None:
+            conn.execute("UPDATE alert_events SET snapshot = ? WHERE cursor = ?",
+                         [rewritten, cursor])
 
 
 def _rewrite(snapshot: bytes, shown: alerts_pb2.AlertSighting,
@@ -120,12 +137,8 @@ def _rewrite(snapshot: bytes, shown: alerts_pb2.AlertSighting,
     for sighting in alert.sightings:
         if sighting.sighting_uuid == shown.sighting_uuid and sighting != shown:
             sighting.CopyFrom(shown)
-            gemeenten = sorted({s.gemeente for s in alert.sightings})
-            del alert.gemeenten[:]
-            alert.gemeenten.extend(gemeenten)
-            alert.gemeente_count = len(gemeenten)
-            if config is not None and (score := score_of(alert, config)) is not None:
-                alert.score = score
+            _set_towns(alert)
+            _score_again(alert, config)
             return alert.SerializeToString(deterministic=True)
     return None
 
@@ -178,14 +191,9 @@ def rectify(store: HubStore, sighting_uuid: str, alert_ids: Collection[str],
                                                  gemeente=gemeente, observed_on=observed_on,
                                                  signals=codes, undated=undated)
                 _rescore_closed(conn, alert_id, supported, config)
-            for cursor, snapshot in conn.execute(
-                    "SELECT cursor, snapshot FROM alert_events WHERE alert_id = ?",
-                    [alert_id]).fetchall():
-                changed = (_scrub(bytes(snapshot), {sighting_uuid}, config) if shown is None
-                           else _rewrite(bytes(snapshot), shown, config))
-                if changed is not None:
-                    conn.execute("UPDATE alert_events SET snapshot = ? WHERE cursor = ?",
-                                 [changed, cursor])
+            _rewrite_events(conn, alert_id, (
+                (lambda snapshot: _scrub(snapshot, {sighting_uuid}, config)) if shown is None
+                else (lambda snapshot, shown=shown: _rewrite(snapshot, shown, config))))
     return left
 
 
@@ -194,12 +202,24 @@ def _rescore_closed(conn: sqlite3.Connection, alert_id: str, supported: Collecti
     """A closed alert no rule holds shows the score of its corrected evidence (its open
     regions, if any, are closed right after by close_unsupported, which rescores it):
     one every region had closed kept the corrected sighting's old weight."""
-    if config is None or alert_id in supported or conn.execute(
+    if alert_id not in supported and conn.execute(
             "SELECT 1 FROM alert_regions WHERE alert_id = ? AND state != 'closed'",
-            [alert_id]).fetchone() is not None:
+            [alert_id]).fetchone() is None:
+        _take_score_again(conn, alert_id, config)
+
+
+def _take_score_again(conn: sqlite3.Connection, alert_id: str,
+                      config: AlertConfig | None) -> None:
+    """A closed alert's stored score over what is left of its evidence; its evidence
+    digest stays the one last logged."""
+    if config is None:
         return
-    rule = conn.execute("SELECT rule FROM alerts WHERE alert_id = ?", [alert_id]).fetchone()[0]
-    if (score := _rescore(conn, alert_id, rule, config)) is not None:
+    [rule] = conn.execute("SELECT rule FROM alerts WHERE alert_id = ?", [alert_id]).fetchone()
+    shown = conn.execute("SELECT gemeente, signals FROM alert_sightings "
+                         "WHERE alert_id = ? AND current = 1", [alert_id]).fetchall()
+    score = _score(rule, [(gemeente, [c for c in signals.split(";") if c])
+                          for gemeente, signals in shown], config)
+    if score is not None:
         conn.execute("UPDATE alerts SET score = ? WHERE alert_id = ?", [score, alert_id])
 
 
@@ -253,17 +273,6 @@ def settle(store: HubStore, engine: AlertEngine | None, removed: Collection[str]
     return Settled(len(before), read)
 
 
-def _rescore(conn: sqlite3.Connection, alert_id: str, rule: str,
-             config: AlertConfig) -> float | None:
-    """The score over the alert's evidence as it now stands (score_of)."""
-    shown = alerts_pb2.Alert(rule=rule, sightings=[
-        alerts_pb2.AlertSighting(gemeente=gemeente, signals=[c for c in signals.split(";") if c])
-        for gemeente, signals in conn.execute(
-            "SELECT gemeente, signals FROM alert_sightings WHERE alert_id = ? AND current = 1",
-            [alert_id])])
-    return score_of(shown, config)
-
-
 def close_unsupported(store: HubStore, before: Mapping[str, bytes], reason: str,
                       only_open: bool = False,
                       region_of: Callable[[str], str | None] | None = None,
@@ -297,15 +306,9 @@ def close_unsupported(store: HubStore, before: Mapping[str, bytes], reason: str,
             closed_alerts += 1
             conn.execute("UPDATE alerts SET version = ?, updated_at = ? WHERE alert_id = ?",
                          [version + 1, now, alert_id])
-            # a closed alert's score, over what is left of its evidence: it kept the
-            # removed sighting's weight or town, which told a RIEC what was erased (the
-            # privacy officer's review); the evidence digest stays the one last logged
-            rule = conn.execute("SELECT rule FROM alerts WHERE alert_id = ?",
-                                [alert_id]).fetchone()[0]
-            if config is not None and (score := _rescore(conn, alert_id, rule,
-                                                         config)) is not None:
-                conn.execute("UPDATE alerts SET score = ? WHERE alert_id = ?",
-                             [score, alert_id])
+            # it kept the removed sighting's weight or town, which told a RIEC what was
+            # erased (the privacy officer's review)
+            _take_score_again(conn, alert_id, config)
             conn.executemany(
                 "UPDATE alert_regions SET state = 'closed', changed = 0, close_reason = ?, "
                 "state_at = ? WHERE alert_id = ? AND region = ?",

@@ -89,6 +89,16 @@ def _rounded(value: float) -> float:
     return round(value, 6)
 
 
+def carousel_score(gemeenten: Iterable[str], town: Callable[[str], str] = _same) -> float:
+    """A carousel's score: the towns the sightings were made in."""
+    return float(len({town(g) for g in gemeenten}))
+
+
+def accumulation_score(signals: Iterable[Iterable[str]], catalogue: SignalCatalogue) -> float:
+    """An accumulation's score: the summed weights, a code once per sighting."""
+    return _rounded(sum(catalogue.weight(code) for codes in signals for code in set(codes)))
+
+
 #: what the rules mean beyond their parameters; a hub evaluates every alert again at its
 #: first start under another meaning (2: accumulation sums the weak sightings only, below)
 RULES_MEANING = "2"
@@ -183,7 +193,6 @@ def person_findings(facts: Iterable[Fact], config: AlertConfig) -> list[Finding]
         by_person[fact.person_id].append(fact)
     for person_facts in by_person.values():
         regions = config.regions.regions_of({f.gemeente for f in person_facts})
-        towns = {config.regions.town(f.gemeente) for f in person_facts}
         if not regions or len(person_facts) < 2:
             continue
         uuids = frozenset(f.sighting_uuid for f in person_facts)
@@ -191,12 +200,13 @@ def person_findings(facts: Iterable[Fact], config: AlertConfig) -> list[Finding]
             r for r in regions if config.rules_of(r).carousel.enabled
             and carousel_fires(person_facts, config.rules_of(r).carousel, config.regions.town))
         if carousel:
-            findings.append(Finding("carousel", uuids, float(len(towns)), carousel))
+            findings.append(Finding("carousel", uuids, carousel_score(
+                (f.gemeente for f in person_facts), config.regions.town), carousel))
         accumulation = frozenset(
             r for r in regions if config.rules_of(r).accumulation.enabled
             and accumulation_fires(person_facts, config.signals, config.rules_of(r).accumulation))
         if accumulation:
-            total = _rounded(sum(sighting_weight(f, config.signals) for f in person_facts))
+            total = accumulation_score((f.signals for f in person_facts), config.signals)
             findings.append(Finding("accumulation", uuids, total, accumulation))
     return findings
 
