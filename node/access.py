@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from node.store import NodeStore
 from zichtlijn.v1 import encoding_pb2
+from zichtlijn.wording import counted
 
 _SETTINGS = {value: name.removeprefix("SETTING_").lower()
              for name, value in encoding_pb2.Setting.items() if value}
@@ -27,12 +28,10 @@ def recorded_parts(sighting: encoding_pb2.EncodedSighting) -> list[str]:
         ("sex", bool(subject.sex_token)), ("identity document", bool(subject.document_token)),
         ("place of birth", bool(subject.place_bucket))) if present]
     for kind, noun in _ENTITIES.items():
-        count = sum(1 for e in sighting.entities if e.kind == kind)
-        if count:
-            parts.append(f"{count} {noun}{'s' if count > 1 else ''}")
+        if count := sum(1 for e in sighting.entities if e.kind == kind):
+            parts.append(counted(count, noun))
     if sighting.companions:
-        count = len(sighting.companions)
-        parts.append(f"{count} companion{'s' if count > 1 else ''} (name and what else "
+        parts.append(f"{counted(len(sighting.companions), 'companion')} (name and what else "
                      "was recorded of him, encoded alike)")
     return parts
 

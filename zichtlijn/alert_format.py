@@ -39,7 +39,7 @@ def state_text(alert: alerts_pb2.Alert) -> str:
 
 def gemeenten_text(count: int) -> str:
     """`1 gemeente`, `3 gemeenten`."""
-    return f"{count} gemeente" if count == 1 else f"{count} gemeenten"
+    return counted(count, "gemeente", "gemeenten")
 
 
 def alert_line(alert: alerts_pb2.Alert) -> str:

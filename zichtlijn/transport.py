@@ -130,6 +130,8 @@ def abort_unavailable(context: grpc.ServicerContext, message: str) -> None:
     context.abort(grpc.StatusCode.UNAVAILABLE, message)
 
 
+_TLS_FAILED = ("the TLS handshake failed: check the CA certificate and this machine's "
+               "certificate and key (README \"Certificates\")")
 #: what gRPC's reasons for an unreachable peer mean to someone at a terminal (an inspector
 #: at the door read "failed to connect to all addresses; last error: UNKNOWN: ...")
 _UNREACHABLE_REASONS = (
@@ -137,10 +139,8 @@ _UNREACHABLE_REASONS = (
                            "its address right?"),
     ("dns resolution failed", "its name could not be looked up: check its address and "
                               "the network"),
-    ("handshake", "the TLS handshake failed: check the CA certificate and this machine's "
-                  "certificate and key (README \"Certificates\")"),
-    ("certificate", "the TLS handshake failed: check the CA certificate and this machine's "
-                    "certificate and key (README \"Certificates\")"),
+    ("handshake", _TLS_FAILED),
+    ("certificate", _TLS_FAILED),
     ("socket closed", "the hub closed the connection during the TLS handshake: is this "
                       "machine's certificate one the hub trusts (signed by its CA)?"),
     ("timed out", "no answer from that address (a firewall, or the hub's machine is down)"),

@@ -224,16 +224,15 @@ class Reconciler:
         # (hub/alert_evidence.py rectify) and a later one put it back under the same
         # digest, which left the region reopened onto evidence without its own control
         # and `audit verify` reporting it (the review of the day's change)
-        shown = {u for (u,) in conn.execute(
-            "SELECT sighting_uuid FROM alert_sightings WHERE alert_id = ? AND current = 1",
-            [alert_id])}
+        rows = dict(conn.execute(  # sighting UUID -> whether it is shown (current)
+            "SELECT sighting_uuid, current FROM alert_sightings WHERE alert_id = ?",
+            [alert_id]).fetchall())
+        shown = {u for u, current in rows.items() if current}
         evidence_changed = bytes(old_digest) != digest or shown != set(finding.sightings)
         if not evidence_changed and not added and not returning:
             self.report.unchanged += 1
             return
-        held = {u for (u,) in conn.execute(
-            "SELECT sighting_uuid FROM alert_sightings WHERE alert_id = ?", [alert_id])}
-        new_evidence = sorted(finding.sightings - held)
+        new_evidence = sorted(finding.sightings - rows.keys())
         staying = {r: state for r, state in regions.items() if state != LEFT}
         leaving: list[str] = []
         if evidence_changed:
