@@ -78,6 +78,13 @@ def decision(pki: Pki, stem: str, alert_id: str, action: str = "acknowledge",
     return DecisionSigner.of(pki.tls(stem)).request(alert_id, action, reason, decided_at)
 
 
+def close(pki: Pki, port: int, stem: str, alert_id: str, reason: str) -> None:
+    """`stem`'s RIEC closes the alert, as `riec close` does."""
+    channel, alerts, _ = stub(pki, port, stem)
+    with channel:
+        alerts.Close(decision(pki, stem, alert_id, "close", reason), timeout=10)
+
+
 def list_alerts(pki: Pki, port: int, stem: str, **request) -> alerts_pb2.ListAlertsResponse:
     channel, alerts, _ = stub(pki, port, stem)
     with channel:

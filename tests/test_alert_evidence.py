@@ -6,11 +6,12 @@ import csv
 import datetime as dt
 import io
 import json
+from contextlib import contextmanager
 
 import pytest
 
 from hub.retention import purge
-from tests.alert_helpers import list_alerts
+from tests.alert_helpers import close, list_alerts
 from tests.lookup_support import (
     ELENA,
     actions,
@@ -378,30 +379,41 @@ def test_a_replayed_feed_keeps_no_weight_of_a_withdrawn_sighting(world, pki, tmp
     assert code == 0 and "every check passed" in out
 
 
+IULIA = {"given_names": "Iulia", "surname": "Turcanu", "date_of_birth": "14-03-1998",
+         "sex": "v"}
+
+
+@contextmanager
+def iulia_in_two_towns(tmp_path, pki, secret_file, control: list[str]):
+    """A hub with alert rules; Iulia controlled in Amsterdam (AMS-1) and 83 days later in
+    Rotterdam (RTM-1), `control` the row's setting-and-after columns. Yields the hub and
+    Rotterdam's node home."""
+    row = [*IULIA.values(), *control]
+    with running_hub(tmp_path, pki, alerts=True) as hub:
+        ams = node(tmp_path, pki, secret_file, "GM0363", hub)
+        rtm = node(tmp_path, pki, secret_file, "GM0599", hub)
+        import_and_sync(tmp_path, ams, [["AMS-1", day(0), *row]])
+        import_and_sync(tmp_path, rtm, [["RTM-1", day(83), *row]])
+        yield hub, rtm
+
+
+def only_alert(pki, hub, stem: str, rule: str) -> alerts_pb2.Alert:
+    [alert] = [a for a in list_alerts(pki, hub.port, stem).alerts if a.rule == rule]
+    return alert
+
+
 def test_a_date_corrected_out_of_the_window_leaves_each_region_its_decision_and_view(
         tmp_path, pki, secret_file):
     """The review of the day's change: a control's date corrected out of the carousel's
     window is still her control in her town. The alert closes (no rule holds it), but
     Rotterdam's own decision and its sightings stay; the first version forgot the
     sighting and made Rotterdam a region the alert had left."""
-    from tests.alert_helpers import decision, stub
-
-    iulia = ["Iulia", "Turcanu", "14-03-1998", "v", "", "nee", "unlicensed"]
-    with running_hub(tmp_path, pki, alerts=True) as hub:
-        ams = node(tmp_path, pki, secret_file, "GM0363", hub)
-        rtm = node(tmp_path, pki, secret_file, "GM0599", hub)
-        import_and_sync(tmp_path, ams, [["AMS-1", day(0), *iulia]])
-        import_and_sync(tmp_path, rtm, [["RTM-1", day(83), *iulia]])
-        [carousel] = [a for a in list_alerts(pki, hub.port, "riec-rotterdam").alerts
-                      if a.rule == "carousel"]
-        channel, riec, _ = stub(pki, hub.port, "riec-rotterdam")
-        with channel:
-            riec.Close(decision(pki, "riec-rotterdam", carousel.alert_id, "close",
-                                "case_opened"), timeout=10)
+    with iulia_in_two_towns(tmp_path, pki, secret_file, ["", "nee", "unlicensed"]) as (
+            hub, rtm):
+        carousel = only_alert(pki, hub, "riec-rotterdam", "carousel")
+        close(pki, hub.port, "riec-rotterdam", carousel.alert_id, "case_opened")
         assert run("node", "correct", "--home", rtm, "RTM-1", "--observed-on", day(283),
-                   "--from-json", write_json(tmp_path, {
-                       "given_names": "Iulia", "surname": "Turcanu",
-                       "date_of_birth": "14-03-1998", "sex": "v"})) == 0
+                   "--from-json", write_json(tmp_path, IULIA)) == 0
         seen = {region: next(a for a in list_alerts(pki, hub.port, f"riec-{region}").alerts
                              if a.alert_id == carousel.alert_id)
                 for region in ("rotterdam", AMS)}
@@ -417,21 +429,14 @@ def test_a_sighting_corrected_away_and_back_shows_again_and_passes_the_audit(
     """The review of the day's change: corrected to another woman, Rotterdam's control left
     the carousel's rows; corrected back, the evidence digest was the old one, so the alert
     reopened for Rotterdam without its control and `audit verify` reported it."""
-    iulia_row = ["Iulia", "Turcanu", "14-03-1998", "v", "", "nee", "unlicensed"]
-    iulia = {"given_names": "Iulia", "surname": "Turcanu", "date_of_birth": "14-03-1998",
-             "sex": "v"}
     other = {"given_names": "Zsofia", "surname": "Kovacs", "date_of_birth": "30-11-1990",
              "sex": "v"}
-    with running_hub(tmp_path, pki, alerts=True) as hub:
-        ams = node(tmp_path, pki, secret_file, "GM0363", hub)
-        rtm = node(tmp_path, pki, secret_file, "GM0599", hub)
-        import_and_sync(tmp_path, ams, [["AMS-1", day(0), *iulia_row]])
-        import_and_sync(tmp_path, rtm, [["RTM-1", day(83), *iulia_row]])
-        for identity, name in ((other, "away.json"), (iulia, "back.json")):
+    with iulia_in_two_towns(tmp_path, pki, secret_file, ["", "nee", "unlicensed"]) as (
+            hub, rtm):
+        for identity, name in ((other, "away.json"), (IULIA, "back.json")):
             assert run("node", "correct", "--home", rtm, "RTM-1", "--from-json",
                        write_json(tmp_path, identity, name)) == 0
-        [carousel] = [a for a in list_alerts(pki, hub.port, "riec-rotterdam").alerts
-                      if a.rule == "carousel"]
+        carousel = only_alert(pki, hub, "riec-rotterdam", "carousel")
         assert carousel.state == alerts_pb2.ALERT_STATE_NEW
         assert sorted(s.gemeente for s in carousel.sightings) == ["GM0363", "GM0599"]
         assert carousel.score == 2
@@ -443,25 +448,14 @@ def test_an_alert_every_region_closed_shows_the_score_of_its_corrected_evidence(
         tmp_path, pki, secret_file):
     # the review of the day's change: both RIECs had closed it, so the closing (and its
     # rescoring) was skipped, and the score kept the corrected sighting's old weight
-    from tests.alert_helpers import decision, stub
-
-    row = ["Iulia", "Turcanu", "14-03-1998", "v", "", "ja", "controller_present"]
-    with running_hub(tmp_path, pki, alerts=True) as hub:
-        ams = node(tmp_path, pki, secret_file, "GM0363", hub)
-        rtm = node(tmp_path, pki, secret_file, "GM0599", hub)
-        import_and_sync(tmp_path, ams, [["AMS-1", day(0), *row]])
-        import_and_sync(tmp_path, rtm, [["RTM-1", day(83), *row]])
-        [accumulation] = [a for a in list_alerts(pki, hub.port, "riec-rotterdam").alerts
-                          if a.rule == "accumulation"]
+    with iulia_in_two_towns(tmp_path, pki, secret_file, ["", "ja", "controller_present"]) as (
+            hub, rtm):
+        accumulation = only_alert(pki, hub, "riec-rotterdam", "accumulation")
         assert accumulation.score == 6.0
         for stem in (f"riec-{AMS}", "riec-rotterdam"):
-            channel, riec, _ = stub(pki, hub.port, stem)
-            with channel:
-                riec.Close(decision(pki, stem, accumulation.alert_id, "close",
-                                    "no_grounds"), timeout=10)
+            close(pki, hub.port, stem, accumulation.alert_id, "no_grounds")
         assert run("node", "correct", "--home", rtm, "RTM-1", "--signals", "", "--from-json",
-                   write_json(tmp_path, {"given_names": "Iulia", "surname": "Turcanu",
-                                         "date_of_birth": "14-03-1998", "sex": "v"})) == 0
+                   write_json(tmp_path, IULIA)) == 0
         [after] = [a for a in list_alerts(pki, hub.port, "riec-rotterdam").alerts
                    if a.alert_id == accumulation.alert_id]
     assert after.close_reason == "no_grounds" and after.score == 3.0
