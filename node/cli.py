@@ -9,6 +9,8 @@ import datetime as dt
 import sys
 from pathlib import Path
 
+import grpc
+
 from linkage.key_package import KeyPackageError, open_package
 from linkage.schema import default_schema
 from node import alerts_cli
@@ -181,35 +183,18 @@ def cmd_sync(args: argparse.Namespace) -> int:
     try:
         purge(store, dt.date.today(), retention_months(config.home))  # never upload expired
         epochs = Keyring(config, store).epochs(dt.date.today())
+        short = min(args.timeout, DEFAULT_DEADLINE_S)  # a call that moves no batches
         with secure_channel(config.hub, config.tls) as channel:
             if args.hub_restored:
-                print(rejoin(channel, store, min(args.timeout, DEFAULT_DEADLINE_S)).summary())
-            behind = report_epochs(channel, epochs, min(args.timeout, DEFAULT_DEADLINE_S),
-                                   store.db)
+                print(rejoin(channel, store, short).summary())
+            behind = report_epochs(channel, epochs, short, store.db)
             try:
                 report = sync(channel, store, config.batch_size, args.timeout, progress)
             except LogError:
-                # a hub restored from a backup shows a shorter log, and the sync refuses
-                # until its operator says so (--hub-restored); the withdrawals and
-                # corrections the restore undid are asked again all the same: an erasure
-                # or a rectification does not wait for that word (the privacy officer's
-                # review found a restore showing a corrected sighting to the RIECs again)
-                try:
-                    again = ask_again(channel, store, min(args.timeout, DEFAULT_DEADLINE_S),
-                                      config.hub)
-                except Exception as failed:  # the refusal, with its hint, is what matters
-                    print(f"zichtlijn: warning: asking again for withdrawals and "
-                          f"corrections failed: {failure_line(failed, config.hub)}",
-                          file=sys.stderr)
-                else:
-                    for line in (again.summary(), again.problem()):
-                        if line:
-                            print(line)
+                _ask_again_before_refusing(channel, store, short, config.hub)
                 raise
-            asked = ask_again(channel, store, min(args.timeout, DEFAULT_DEADLINE_S),
-                              config.hub)
-            purges = report_purges(channel, store, min(args.timeout, DEFAULT_DEADLINE_S),
-                                   config.hub)
+            asked = ask_again(channel, store, short, config.hub)
+            purges = report_purges(channel, store, short, config.hub)
         # what the hub refused for its bound of a day stays here for a later sync; the
         # run counts as failed, so `node status --check` says so until one goes through
         problems = [line for line in (asked.problem(), purges.problem()) if line]
@@ -228,6 +213,24 @@ def cmd_sync(args: argparse.Namespace) -> int:
     for line in problems:
         print(f"zichtlijn: {line}", file=sys.stderr)
     return 1 if problems else 0
+
+
+def _ask_again_before_refusing(channel: grpc.Channel, store: NodeStore, timeout_s: float,
+                               hub: str) -> None:
+    """A hub restored from a backup shows a shorter log, and the sync refuses until its
+    operator says so (--hub-restored); the withdrawals and corrections the restore undid
+    are asked again all the same: an erasure or a rectification does not wait for that
+    word (the privacy officer's review found a restore showing a corrected sighting to
+    the RIECs again). A failure here is a warning: the refusal, with its hint, follows."""
+    try:
+        again = ask_again(channel, store, timeout_s, hub)
+    except Exception as failed:
+        print(f"zichtlijn: warning: asking again for withdrawals and corrections failed: "
+              f"{failure_line(failed, hub)}", file=sys.stderr)
+        return
+    for line in (again.summary(), again.problem()):
+        if line:
+            print(line)
 
 
 def cmd_recover(args: argparse.Namespace) -> int:
