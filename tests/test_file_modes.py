@@ -77,3 +77,44 @@ def test_a_home_made_by_init_is_its_owners_alone(tmp_path, pki):
         assert (mode(hub), mode(riec), mode(kept)) == (0o700, 0o700, 0o750)
     finally:
         os.umask(before)
+
+
+def test_a_private_file_is_never_readable_by_others_while_written(tmp_path, monkeypatch):
+    """The mode is narrowed before the first byte: write-then-chmod left a development
+    CA's private keys readable by others for a moment under the usual umask."""
+    from zichtlijn import private_file
+
+    modes_while_writing = []
+    real_write = os.write
+
+    def spying_write(fd, data):
+        modes_while_writing.append(stat.S_IMODE(os.fstat(fd).st_mode))
+        return real_write(fd, data)
+
+    monkeypatch.setattr(private_file.os, "write", spying_write)
+    existing = tmp_path / "node-GM0363.key"
+    existing.write_bytes(b"an older key, once readable by all")
+    existing.chmod(0o644)
+    before = os.umask(0o000)  # the widest: only the code's own mode keeps others out
+    try:
+        private_file.write_private(existing, b"-----BEGIN PRIVATE KEY-----")
+        private_file.write_private(tmp_path / "custodian-1.txt", b"passphrase")
+    finally:
+        os.umask(before)
+    assert modes_while_writing and set(modes_while_writing) == {0o600}
+    assert existing.read_bytes() == b"-----BEGIN PRIVATE KEY-----"
+    assert mode(existing) == mode(tmp_path / "custodian-1.txt") == 0o600
+
+
+def test_the_development_pki_writes_its_private_keys_for_their_owner_alone(tmp_path):
+    from zichtlijn.pki import write_dev_pki
+
+    before = os.umask(0o000)
+    try:
+        write_dev_pki(tmp_path, ["GM0363"], ["amsterdam"], ["ap"])
+    finally:
+        os.umask(before)
+    keys = sorted(tmp_path.glob("*.key"))
+    assert [key.name for key in keys] == ["auditor-ap.key", "hub-hub.key", "node-GM0363.key",
+                                          "operator-operator.key", "riec-amsterdam.key"]
+    assert {mode(key) for key in keys} == {0o600}

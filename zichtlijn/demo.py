@@ -35,6 +35,7 @@ from zichtlijn.demo_lookup import show_lookup
 from zichtlijn.demo_workdir import claim_workdir
 from zichtlijn.errors import CliError
 from zichtlijn.evaluate import quality
+from zichtlijn.private_file import write_private
 from zichtlijn.signal_catalogue import load_signals
 from zichtlijn.synth import LISTED_ERRORS_ONLY, generate, write_csvs
 
@@ -200,8 +201,8 @@ def _key_ceremony(keys: Path, pki: Path, gemeenten: list[str]) -> dict[str, Path
     files = []
     for i in range(1, CUSTODIANS + 1):
         path = phrases / f"custodian-{i}.txt"
-        path.write_text(f"demo only, custodian {i}: {secrets.token_urlsafe(12)}\n", "utf-8")
-        path.chmod(0o600)  # as a passphrase file must be (keys_cli warns otherwise)
+        # owner-only, as a passphrase file must be (keys_cli warns otherwise)
+        write_private(path, f"demo only, custodian {i}: {secrets.token_urlsafe(12)}\n".encode())
         files.append(path)
     ceremony = ["keys", "ceremony", "--custodians", str(CUSTODIANS),
                 "--threshold", str(THRESHOLD), "--epoch", str(EPOCH),

@@ -17,6 +17,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from zichtlijn.identity import Principal
+from zichtlijn.private_file import write_private
 
 VALIDITY = dt.timedelta(days=825)
 
@@ -124,8 +125,6 @@ def write_dev_pki(
         issued = ca.issue(principal, hosts)
         stem = f"{principal.role}-{principal.name}"
         (out_dir / f"{stem}.pem").write_bytes(issued.cert_pem)
-        key_path = out_dir / f"{stem}.key"
-        key_path.write_bytes(issued.key_pem)
-        key_path.chmod(0o600)
+        write_private(out_dir / f"{stem}.key", issued.key_pem)
         written[stem] = out_dir / f"{stem}.pem"
     return written
