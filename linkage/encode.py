@@ -19,7 +19,7 @@ from linkage.harden import Hardener
 from linkage.keys import PurposeKeys
 from linkage.normalise import canonical_word, name_words
 from linkage.places import place_key
-from linkage.schema import DAY_WINDOW_DAYS, LinkageSchema
+from linkage.schema import DAY_WINDOW_DAYS, DOCUMENT_NEAR_BITS, LinkageSchema
 
 ENTITY_TOKEN_BYTES = 16
 DOCUMENT_TOKEN_BYTES = 16
@@ -167,7 +167,8 @@ class Encoder:
         self._dob_hash = hashlib.blake2b(key=keys.date_of_birth, digest_size=8)
         self._document_hash = hashlib.blake2b(b"document:", key=keys.document,
                                               digest_size=DOCUMENT_TOKEN_BYTES)
-        self._near_hash = hashlib.blake2b(b"near:", key=keys.document, digest_size=4)
+        self._near_hash = hashlib.blake2b(b"near:", key=keys.document,
+                                          digest_size=DOCUMENT_NEAR_BITS // 8)
         self._short_bits = schema.short_filter_bits
         self._short_harden = (Hardener(schema.hardening, keys.hardening, self._short_bits)
                               if self._short_bits else None)

@@ -26,6 +26,7 @@ DOB_SLOTS = len(DOB_TOKEN_KINDS) - 1 + 2
 YEAR_NEAR_SLOTS = (5, 6)  # the full-date tokens of the date a year earlier and later
 DAY_WINDOW_SLOT = 7  # the date's three days (1-3, 4-6, ..., 28-30, 31) of its month
 DAY_WINDOW_DAYS = 3
+DOCUMENT_NEAR_BITS = 64  # bits of each keyed near token of a document number
 TOKENISERS = ("padded-bigrams",)
 HARDENINGS = ("none", "balance", "xor-fold", "diffusion", "blip")
 
@@ -147,6 +148,11 @@ def parse_schema(text: str) -> LinkageSchema:
             # a multiple of 128, so that XOR-folding still leaves whole 64-bit words
             raise SchemaError("schema: 'short_name_filter.bits' must be a positive multiple "
                               "of 128")
+    near_bits = _require(doc.get("document", {}), "near_token_bits", int, "document")
+    if near_bits != DOCUMENT_NEAR_BITS:
+        raise SchemaError(f"schema: 'document.near_token_bits' must be {DOCUMENT_NEAR_BITS} "
+                          "(schema version 8: 32-bit near tokens of unrelated document "
+                          "numbers meet by chance at a national hub's size)")
     normalisation = doc.get("normalisation", {})
     _require_rules(normalisation, "name_rules", NAME_RULES, "names")
     _require_rules(normalisation, "place_rules", PLACE_RULES, "places of birth")
@@ -188,7 +194,7 @@ def _require_rules(table: dict, key: str, release: int, what: str) -> None:
 
 def default_schema_text() -> str:
     """The schema shipped with this release (package data, not user input)."""
-    return resources.files("linkage.schemas").joinpath("person-v7.toml").read_text("utf-8")
+    return resources.files("linkage.schemas").joinpath("person-v8.toml").read_text("utf-8")
 
 
 def default_schema() -> LinkageSchema:

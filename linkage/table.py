@@ -50,7 +50,7 @@ class EncodingTable:
         self.dob = np.zeros((capacity, DOB_SLOTS), dtype=np.uint64)
         self.sex = np.zeros(capacity, dtype=np.uint64)
         self.document = np.zeros(capacity, dtype=np.uint64)
-        self.document_near = np.zeros((capacity, DOCUMENT_NEAR_SLOTS), dtype=np.uint32)
+        self.document_near = np.zeros((capacity, DOCUMENT_NEAR_SLOTS), dtype=np.uint64)
         self.place = np.zeros(capacity, dtype=np.uint16)
         self.nationality = np.zeros(capacity, dtype=np.uint16)
         self.entities = np.zeros((capacity, len(ENTITY_KINDS)), dtype=np.uint64)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import numpy as np
@@ -112,6 +113,18 @@ def test_bad_schema_is_refused_with_the_field_named():
         parse_schema(default_schema_text().replace("bits = 1024", "bits = 1000"))
 
 
+@pytest.mark.parametrize("document, message", [
+    ("near_token_bits = 32", r"'document.near_token_bits' must be 64 \(schema version 8"),
+    ("", r"missing 'document.near_token_bits'"),
+])
+def test_a_schema_with_32_bit_or_unstated_near_tokens_is_refused(document, message):
+    """Version 7 and before sent 32-bit near tokens; this release makes 64-bit ones, so a
+    schema that says otherwise (or says nothing) would be a different encoding."""
+    text = default_schema_text().replace("near_token_bits = 64", document)
+    with pytest.raises(SchemaError, match=message):
+        parse_schema(text)
+
+
 def test_a_schema_with_name_buckets_is_refused():
     """Version 4 sent keyed buckets of name words; this release encodes none."""
     version_4 = default_schema_text().replace(
@@ -209,8 +222,9 @@ PINNED = {
     # dob_tokens since schema version 7 (the dates a year away and the day window)
     "name_filter": "28444720a4ce1f5b", "dob_tokens": "c2f22161663faa48",
     "sex_token": "4401320b45638542", "document_token": "c4b219e15125df5b",
-    # document_near since 2026-12-07: filled to DOCUMENT_NEAR_TOKENS, whatever the length
-    "document_near": "3682c806255d5a37", "place_bucket": "01704ad1c8b90230",
+    # document_near since schema version 8: 64-bit tokens (filled to DOCUMENT_NEAR_TOKENS,
+    # whatever the length, since 2026-12-07)
+    "document_near": "716def81eca181a7", "place_bucket": "01704ad1c8b90230",
     # nationality_bucket since schema version 7: none sent, every one 0
     "nationality_bucket": "50c1b8a6d69f6885", "short_name_filter": "662e02f11ede8cfa",
 }
@@ -431,3 +445,40 @@ def test_every_document_sends_as_many_near_tokens_whatever_its_length(encoder) -
                for number in numbers)
     tokens = [set(encoder.document_near(number)) for number in numbers]
     assert all(not (a & b) for k, a in enumerate(tokens) for b in tokens[k + 1:])
+
+
+def test_unrelated_document_numbers_never_share_a_near_token(encoder) -> None:
+    """A shared near token says "one typo apart" and outweighs a differing date of birth,
+    so chance must never give one. 20,000 unrelated numbers hold 340,000 near tokens: at
+    32 bits (schema version 7) about 13 pairs of them met by chance, at a national hub
+    thousands; at 64 bits none."""
+    import random
+
+    draw = random.Random(8)
+    alphabet = "ABCDEFGHJKLMNPRSTUVWXYZ0123456789"
+    numbers = {"".join(draw.choices(alphabet, k=9)) for _ in range(20_000)}
+    # (random numbers of nine characters: two one typo apart are not among them)
+    seen: dict[int, str] = {}
+    met = []
+    for number in numbers:
+        for token in encoder.document_near(number):
+            other = seen.setdefault(token, number)
+            if other != number:
+                met.append((other, number))
+    assert met == []
+
+
+def test_near_tokens_keep_all_64_bits_on_the_wire_and_at_the_hub(encoder) -> None:
+    """Two numbers whose near tokens agree only in their low 32 bits are different numbers:
+    the wire and the hub's table keep the whole token, so they are not taken as near."""
+    left = encoder.encode_identity(Identity("Ana", "Popa", BORN, document_number="RX1234567"))
+    high = 1 << 40
+    assert any(token >= 1 << 32 for token in left.document_near)
+    right = dataclasses.replace(
+        left, document_token=bytes(range(1, 17)),  # another number
+        document_near=tuple((token & 0xFFFFFFFF) | high for token in left.document_near))
+    over_the_wire = [wire.identity_from_wire(wire.identity_to_wire(enc)) for enc in (left, right)]
+    assert over_the_wire == [left, right]
+    table = EncodingTable.for_schema(default_schema())
+    table.append(over_the_wire)
+    assert features(table, np.array([0]), np.array([1])).document[0] == -1  # differ, not near
