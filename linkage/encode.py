@@ -62,6 +62,14 @@ class IdentityEncoding:
     # the short name filter, keyed with the year of birth; empty without a date of birth
     # (or under a schema without one)
     short_name_filter: bytes = b""
+    # the whole name is one word ("Candy", a working name with no surname): its filter's
+    # agreement alone says little of who she is (schema version 8, README "One-word names")
+    single_word_name: bool = False
+
+
+def single_word(identity: Identity) -> bool:
+    """Is the whole name one word (a working name, a given name with no surname)?"""
+    return len(name_words(identity.given_names)) + len(name_words(identity.surname)) == 1
 
 
 def _shift_months(day: date, months: int) -> date:
@@ -130,7 +138,7 @@ class _Bounded(dict[_K, _V]):
 
 # An identity before its name filter is hardened: the raw filter as an int, and the
 # other IdentityEncoding fields in their order (IdentityEncoding(hardened, *rest)).
-_Rest = tuple[tuple[int, ...], int, bytes, tuple[int, ...], int, int, bytes]
+_Rest = tuple[tuple[int, ...], int, bytes, tuple[int, ...], int, int, bytes, bool]
 
 
 class Encoder:
@@ -357,7 +365,7 @@ class Encoder:
             nationality = self._nationalities.put(identity.nationality, self._coarse(
                 "nationality", identity.nationality or "", self.schema.nationality_buckets))
         return raw, (self.dob_tokens(identity.date_of_birth), sex_token, document, near, place,
-                     nationality, self.short_name_filter(identity))
+                     nationality, self.short_name_filter(identity), single_word(identity))
 
     def encode_identity(self, identity: Identity) -> IdentityEncoding:
         raw, rest = self._parts(identity)

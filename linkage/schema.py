@@ -148,6 +148,9 @@ def parse_schema(text: str) -> LinkageSchema:
             # a multiple of 128, so that XOR-folding still leaves whole 64-bit words
             raise SchemaError("schema: 'short_name_filter.bits' must be a positive multiple "
                               "of 128")
+    if _require(name_filter, "single_word_flag", bool, "name_filter") is not True:
+        raise SchemaError("schema: 'name_filter.single_word_flag' must be true (schema "
+                          "version 8: every encoding says whether its name is one word)")
     near_bits = _require(doc.get("document", {}), "near_token_bits", int, "document")
     if near_bits != DOCUMENT_NEAR_BITS:
         raise SchemaError(f"schema: 'document.near_token_bits' must be {DOCUMENT_NEAR_BITS} "

@@ -54,12 +54,13 @@ class EncodingTable:
         self.place = np.zeros(capacity, dtype=np.uint16)
         self.nationality = np.zeros(capacity, dtype=np.uint16)
         self.entities = np.zeros((capacity, len(ENTITY_KINDS)), dtype=np.uint64)
+        self.single_word = np.zeros(capacity, dtype=np.bool_)
 
     def columns(self) -> tuple[np.ndarray, ...]:
         """Every per-row array (a row's encoding is its slice of each)."""
         return (self.filters, self.popcounts, self.dob, self.sex,
                 self.document, self.document_near, self.place, self.nationality, self.entities,
-                self.short_filters, self.short_popcounts)
+                self.short_filters, self.short_popcounts, self.single_word)
 
     def _grow(self, needed: int) -> None:
         capacity = len(self.popcounts)
@@ -111,6 +112,7 @@ class EncodingTable:
         self.place[row] = enc.place_bucket
         self.nationality[row] = enc.nationality_bucket
         self.entities[row] = entity_slots(entities)
+        self.single_word[row] = enc.single_word_name
         short = np.frombuffer(enc.short_name_filter, dtype="<u8")
         if len(short) not in (0, self.short_filter_words):
             raise ValueError(f"short name filter has {len(enc.short_name_filter)} bytes, "

@@ -125,6 +125,13 @@ def test_a_schema_with_32_bit_or_unstated_near_tokens_is_refused(document, messa
         parse_schema(text)
 
 
+def test_a_schema_without_the_single_word_flag_is_refused():
+    for stated in ("single_word_flag = false", ""):
+        text = default_schema_text().replace("single_word_flag = true", stated)
+        with pytest.raises(SchemaError, match=r"'name_filter.single_word_flag'"):
+            parse_schema(text)
+
+
 def test_a_schema_with_name_buckets_is_refused():
     """Version 4 sent keyed buckets of name words; this release encodes none."""
     version_4 = default_schema_text().replace(
@@ -227,6 +234,8 @@ PINNED = {
     "document_near": "716def81eca181a7", "place_bucket": "01704ad1c8b90230",
     # nationality_bucket since schema version 7: none sent, every one 0
     "nationality_bucket": "50c1b8a6d69f6885", "short_name_filter": "662e02f11ede8cfa",
+    # single_word_name since schema version 8
+    "single_word_name": "e118046382fd2a6f",
 }
 PINNED_FILTERS_OTHER_HARDENING = {
     "none": "b686d3f639330c0c", "balance": "8f94f32a6575a40b",

@@ -22,7 +22,8 @@ def identity(seed: int) -> encoding_pb2.IdentityEncoding:
                                          document_token=bytes([seed]) * 16,
                                          document_near=[seed, seed + 2], place_bucket=seed,
                                          nationality_bucket=seed + 1,
-                                         short_name_filter=bytes([seed]) * 32)
+                                         short_name_filter=bytes([seed]) * 32,
+                                         single_word_name=True)
 
 
 def other_epoch(epoch: int) -> encoding_pb2.EpochEncoding:

@@ -48,6 +48,7 @@ def identity_to_wire(enc: IdentityEncoding) -> encoding_pb2.IdentityEncoding:
         place_bucket=enc.place_bucket,
         nationality_bucket=enc.nationality_bucket,
         short_name_filter=enc.short_name_filter,
+        single_word_name=enc.single_word_name,
     )
 
 
@@ -61,6 +62,7 @@ def identity_from_wire(msg: encoding_pb2.IdentityEncoding) -> IdentityEncoding:
         place_bucket=int(msg.place_bucket),
         nationality_bucket=int(msg.nationality_bucket),
         short_name_filter=bytes(msg.short_name_filter),
+        single_word_name=bool(msg.single_word_name),
     )
 
 

@@ -24,23 +24,23 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1bzichtlijn/v1/encoding.proto\x12\x0czichtlijn.v1\"\xfc\x01\n\x10IdentityEncoding\x12\x13\n\x0bname_filter\x18\x01 \x01(\x0c\x12\x12\n\ndob_tokens\x18\x02 \x03(\x06\x12\x11\n\tsex_token\x18\x05 \x01(\x06\x12\x16\n\x0e\x64ocument_token\x18\x06 \x01(\x0c\x12\x15\n\rdocument_near\x18\x0b \x03(\x06\x12\x14\n\x0cplace_bucket\x18\x08 \x01(\r\x12\x1a\n\x12nationality_bucket\x18\t \x01(\r\x12\x19\n\x11short_name_filter\x18\n \x01(\x0cJ\x04\x08\x03\x10\x04J\x04\x08\x04\x10\x05J\x04\x08\x07\x10\x08R\rgiven_bucketsR\x0fsurname_buckets\"D\n\x0b\x45ntityToken\x12&\n\x04kind\x18\x01 \x01(\x0e\x32\x18.zichtlijn.v1.EntityKind\x12\r\n\x05token\x18\x02 \x01(\x0c\"\x8a\x03\n\x0f\x45ncodedSighting\x12\x15\n\rsighting_uuid\x18\x01 \x01(\t\x12\x13\n\x0bobserved_on\x18\x02 \x01(\t\x12&\n\x07setting\x18\x03 \x01(\x0e\x32\x15.zichtlijn.v1.Setting\x12\x15\n\x08licensed\x18\x04 \x01(\x08H\x00\x88\x01\x01\x12\x0f\n\x07signals\x18\x05 \x03(\t\x12\r\n\x05\x65poch\x18\x06 \x01(\r\x12\x1a\n\x12schema_fingerprint\x18\x07 \x01(\x0c\x12/\n\x07subject\x18\x08 \x01(\x0b\x32\x1e.zichtlijn.v1.IdentityEncoding\x12\x32\n\ncompanions\x18\t \x03(\x0b\x32\x1e.zichtlijn.v1.IdentityEncoding\x12+\n\x08\x65ntities\x18\n \x03(\x0b\x32\x19.zichtlijn.v1.EntityToken\x12\x31\n\x0cother_epochs\x18\x0b \x03(\x0b\x32\x1b.zichtlijn.v1.EpochEncodingB\x0b\n\t_licensed\"\xb0\x01\n\rEpochEncoding\x12\r\n\x05\x65poch\x18\x01 \x01(\r\x12/\n\x07subject\x18\x02 \x01(\x0b\x32\x1e.zichtlijn.v1.IdentityEncoding\x12\x32\n\ncompanions\x18\x03 \x03(\x0b\x32\x1e.zichtlijn.v1.IdentityEncoding\x12+\n\x08\x65ntities\x18\x04 \x03(\x0b\x32\x19.zichtlijn.v1.EntityToken*\x90\x01\n\nEntityKind\x12\x1b\n\x17\x45NTITY_KIND_UNSPECIFIED\x10\x00\x12\x15\n\x11\x45NTITY_KIND_PHONE\x10\x01\x12\x1d\n\x19\x45NTITY_KIND_VEHICLE_PLATE\x10\x02\x12\x17\n\x13\x45NTITY_KIND_ADDRESS\x10\x03\x12\x16\n\x12\x45NTITY_KIND_ADVERT\x10\x04*\xa9\x01\n\x07Setting\x12\x17\n\x13SETTING_UNSPECIFIED\x10\x00\x12\x12\n\x0eSETTING_WONING\x10\x01\x12\x11\n\rSETTING_HOTEL\x10\x02\x12\x10\n\x0cSETTING_RAAM\x10\x03\x12\x10\n\x0cSETTING_CLUB\x10\x04\x12\x12\n\x0eSETTING_ESCORT\x10\x05\x12\x12\n\x0eSETTING_STRAAT\x10\x06\x12\x12\n\x0eSETTING_ONLINE\x10\x07\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1bzichtlijn/v1/encoding.proto\x12\x0czichtlijn.v1\"\x96\x02\n\x10IdentityEncoding\x12\x13\n\x0bname_filter\x18\x01 \x01(\x0c\x12\x12\n\ndob_tokens\x18\x02 \x03(\x06\x12\x11\n\tsex_token\x18\x05 \x01(\x06\x12\x16\n\x0e\x64ocument_token\x18\x06 \x01(\x0c\x12\x15\n\rdocument_near\x18\x0b \x03(\x06\x12\x14\n\x0cplace_bucket\x18\x08 \x01(\r\x12\x1a\n\x12nationality_bucket\x18\t \x01(\r\x12\x19\n\x11short_name_filter\x18\n \x01(\x0c\x12\x18\n\x10single_word_name\x18\x0c \x01(\x08J\x04\x08\x03\x10\x04J\x04\x08\x04\x10\x05J\x04\x08\x07\x10\x08R\rgiven_bucketsR\x0fsurname_buckets\"D\n\x0b\x45ntityToken\x12&\n\x04kind\x18\x01 \x01(\x0e\x32\x18.zichtlijn.v1.EntityKind\x12\r\n\x05token\x18\x02 \x01(\x0c\"\x8a\x03\n\x0f\x45ncodedSighting\x12\x15\n\rsighting_uuid\x18\x01 \x01(\t\x12\x13\n\x0bobserved_on\x18\x02 \x01(\t\x12&\n\x07setting\x18\x03 \x01(\x0e\x32\x15.zichtlijn.v1.Setting\x12\x15\n\x08licensed\x18\x04 \x01(\x08H\x00\x88\x01\x01\x12\x0f\n\x07signals\x18\x05 \x03(\t\x12\r\n\x05\x65poch\x18\x06 \x01(\r\x12\x1a\n\x12schema_fingerprint\x18\x07 \x01(\x0c\x12/\n\x07subject\x18\x08 \x01(\x0b\x32\x1e.zichtlijn.v1.IdentityEncoding\x12\x32\n\ncompanions\x18\t \x03(\x0b\x32\x1e.zichtlijn.v1.IdentityEncoding\x12+\n\x08\x65ntities\x18\n \x03(\x0b\x32\x19.zichtlijn.v1.EntityToken\x12\x31\n\x0cother_epochs\x18\x0b \x03(\x0b\x32\x1b.zichtlijn.v1.EpochEncodingB\x0b\n\t_licensed\"\xb0\x01\n\rEpochEncoding\x12\r\n\x05\x65poch\x18\x01 \x01(\r\x12/\n\x07subject\x18\x02 \x01(\x0b\x32\x1e.zichtlijn.v1.IdentityEncoding\x12\x32\n\ncompanions\x18\x03 \x03(\x0b\x32\x1e.zichtlijn.v1.IdentityEncoding\x12+\n\x08\x65ntities\x18\x04 \x03(\x0b\x32\x19.zichtlijn.v1.EntityToken*\x90\x01\n\nEntityKind\x12\x1b\n\x17\x45NTITY_KIND_UNSPECIFIED\x10\x00\x12\x15\n\x11\x45NTITY_KIND_PHONE\x10\x01\x12\x1d\n\x19\x45NTITY_KIND_VEHICLE_PLATE\x10\x02\x12\x17\n\x13\x45NTITY_KIND_ADDRESS\x10\x03\x12\x16\n\x12\x45NTITY_KIND_ADVERT\x10\x04*\xa9\x01\n\x07Setting\x12\x17\n\x13SETTING_UNSPECIFIED\x10\x00\x12\x12\n\x0eSETTING_WONING\x10\x01\x12\x11\n\rSETTING_HOTEL\x10\x02\x12\x10\n\x0cSETTING_RAAM\x10\x03\x12\x10\n\x0cSETTING_CLUB\x10\x04\x12\x12\n\x0eSETTING_ESCORT\x10\x05\x12\x12\n\x0eSETTING_STRAAT\x10\x06\x12\x12\n\x0eSETTING_ONLINE\x10\x07\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'zichtlijn.v1.encoding_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_ENTITYKIND']._serialized_start=947
-  _globals['_ENTITYKIND']._serialized_end=1091
-  _globals['_SETTING']._serialized_start=1094
-  _globals['_SETTING']._serialized_end=1263
+  _globals['_ENTITYKIND']._serialized_start=973
+  _globals['_ENTITYKIND']._serialized_end=1117
+  _globals['_SETTING']._serialized_start=1120
+  _globals['_SETTING']._serialized_end=1289
   _globals['_IDENTITYENCODING']._serialized_start=46
-  _globals['_IDENTITYENCODING']._serialized_end=298
-  _globals['_ENTITYTOKEN']._serialized_start=300
-  _globals['_ENTITYTOKEN']._serialized_end=368
-  _globals['_ENCODEDSIGHTING']._serialized_start=371
-  _globals['_ENCODEDSIGHTING']._serialized_end=765
-  _globals['_EPOCHENCODING']._serialized_start=768
-  _globals['_EPOCHENCODING']._serialized_end=944
+  _globals['_IDENTITYENCODING']._serialized_end=324
+  _globals['_ENTITYTOKEN']._serialized_start=326
+  _globals['_ENTITYTOKEN']._serialized_end=394
+  _globals['_ENCODEDSIGHTING']._serialized_start=397
+  _globals['_ENCODEDSIGHTING']._serialized_end=791
+  _globals['_EPOCHENCODING']._serialized_start=794
+  _globals['_EPOCHENCODING']._serialized_end=970
 # @@protoc_insertion_point(module_scope)

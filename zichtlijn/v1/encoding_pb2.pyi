@@ -40,7 +40,7 @@ SETTING_STRAAT: Setting
 SETTING_ONLINE: Setting
 
 class IdentityEncoding(_message.Message):
-    __slots__ = ("name_filter", "dob_tokens", "sex_token", "document_token", "document_near", "place_bucket", "nationality_bucket", "short_name_filter")
+    __slots__ = ("name_filter", "dob_tokens", "sex_token", "document_token", "document_near", "place_bucket", "nationality_bucket", "short_name_filter", "single_word_name")
     NAME_FILTER_FIELD_NUMBER: _ClassVar[int]
     DOB_TOKENS_FIELD_NUMBER: _ClassVar[int]
     SEX_TOKEN_FIELD_NUMBER: _ClassVar[int]
@@ -49,6 +49,7 @@ class IdentityEncoding(_message.Message):
     PLACE_BUCKET_FIELD_NUMBER: _ClassVar[int]
     NATIONALITY_BUCKET_FIELD_NUMBER: _ClassVar[int]
     SHORT_NAME_FILTER_FIELD_NUMBER: _ClassVar[int]
+    SINGLE_WORD_NAME_FIELD_NUMBER: _ClassVar[int]
     name_filter: bytes
     dob_tokens: _containers.RepeatedScalarFieldContainer[int]
     sex_token: int
@@ -57,7 +58,8 @@ class IdentityEncoding(_message.Message):
     place_bucket: int
     nationality_bucket: int
     short_name_filter: bytes
-    def __init__(self, name_filter: _Optional[bytes] = ..., dob_tokens: _Optional[_Iterable[int]] = ..., sex_token: _Optional[int] = ..., document_token: _Optional[bytes] = ..., document_near: _Optional[_Iterable[int]] = ..., place_bucket: _Optional[int] = ..., nationality_bucket: _Optional[int] = ..., short_name_filter: _Optional[bytes] = ...) -> None: ...
+    single_word_name: bool
+    def __init__(self, name_filter: _Optional[bytes] = ..., dob_tokens: _Optional[_Iterable[int]] = ..., sex_token: _Optional[int] = ..., document_token: _Optional[bytes] = ..., document_near: _Optional[_Iterable[int]] = ..., place_bucket: _Optional[int] = ..., nationality_bucket: _Optional[int] = ..., short_name_filter: _Optional[bytes] = ..., single_word_name: _Optional[bool] = ...) -> None: ...
 
 class EntityToken(_message.Message):
     __slots__ = ("kind", "token")
