@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PROTOS := $(wildcard protos/zichtlijn/v1/*.proto)
 
-.PHONY: demo test lint protos bench-quality bench-febrl-cli bench-outside bench-blind bench-blind2 bench-blind3 bench-scale clean
+.PHONY: demo test lint protos bench-quality bench-febrl-cli bench-outside bench-blind bench-blind2 bench-blind3 bench-blind4 bench-scale clean
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -76,6 +76,11 @@ bench-blind2: $(STAMP)
 # A third outside evaluation (2026-12-07), the same path: twelve populations, five towns.
 bench-blind3: $(STAMP)
 	$(BIN)/python -m tests.benchmarks.blind_cli3 $(BENCH_ARGS)
+
+# A fourth outside evaluation (2026-12-07), the same path: six towns' export systems,
+# work names, Cyrillic, name order, hard negatives. BENCH_ARGS="--seed 2 --dir /tmp/b4"
+bench-blind4: $(STAMP)
+	$(BIN)/python -m tests.benchmarks.blind_cli4 $(BENCH_ARGS)
 
 # National scale (issue 7): encoding, kernel (against anonlink), blocking, hub at
 # 100k..1M sightings, 342 nodes syncing. BENCH_ARGS="--sizes 100000,1000000" etc.
