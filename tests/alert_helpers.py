@@ -15,7 +15,7 @@ from node.sync import sync
 from tests.conftest import Pki, make_node
 from tests.test_csv_import import csv_bytes
 from zichtlijn.keyfile import load_purpose_keys
-from zichtlijn.riec_requests import DecisionSigner
+from zichtlijn.riec_requests import DecisionRequest, DecisionSigner
 from zichtlijn.transport import secure_channel
 from zichtlijn.v1 import alerts_pb2, alerts_pb2_grpc
 
@@ -71,10 +71,9 @@ def stub(pki: Pki, port: int, stem: str):
 
 
 def decision(pki: Pki, stem: str, alert_id: str, action: str = "acknowledge",
-             reason: str = "", decided_at: str | None = None
-             ) -> alerts_pb2.AcknowledgeAlertRequest | alerts_pb2.CloseAlertRequest:
-    """A decision signed with the key of `stem`'s certificate, as `riec ack` or `riec close`
-    sends it."""
+             reason: str = "", decided_at: str | None = None) -> DecisionRequest:
+    """A decision signed with the key of `stem`'s certificate, as `riec ack`, `riec close`
+    or `riec reopen` sends it."""
     return DecisionSigner.of(pki.tls(stem)).request(alert_id, action, reason, decided_at)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 import shutil
 from dataclasses import replace
 from pathlib import Path
@@ -98,6 +99,50 @@ def test_riec_ack_and_close_from_the_command_line(tmp_path, pki, hub, carousel, 
     capsys.readouterr()
     _, out, _ = run(capsys, "riec", "alerts", "--home", str(rotterdam), "--brief")
     assert alert_id in out and " new " in out
+
+
+def test_riec_reopen_from_the_command_line(tmp_path, pki, hub, carousel, capsys):
+    # closed too soon: the consultation takes it up again, and says why in a code
+    home = riec_home(tmp_path, pki, hub.port)
+    capsys.readouterr()
+    _, out, _ = run(capsys, "riec", "alerts", "--home", str(home), "--format", "csv")
+    alert_id = next(csv.DictReader(io.StringIO(out)))["alert_id"]
+    assert run(capsys, "riec", "close", alert_id, "--reason", "no_grounds", "--home",
+               str(home))[0] == 0
+    run(capsys, "riec", "watch", "--home", str(home), "--no-follow")  # seen up to here
+
+    code, out, err = run(capsys, "riec", "reopen", alert_id, "--reason", "closed_in_error",
+                         "--home", str(home))
+    assert (code, err) == (0, "")
+    assert alert_id in out and " acknowledged " in out and "closed" not in out
+    # the RIEC's own record, so a hub restored from a backup gets the reopening back
+    last = json.loads((home / "decisions.jsonl").read_text("utf-8").splitlines()[-1])
+    assert (last["alert_id"], last["action"], last["reason"]) == (alert_id, "reopen",
+                                                                   "closed_in_error")
+    assert len(last["evidence"]) == 2
+    code, out, _ = run(capsys, "riec", "watch", "--home", str(home), "--no-follow")
+    [line] = out.splitlines()
+    assert f" reopened_by_riec  {alert_id} " in line and " acknowledged " in line
+    _, out, _ = run(capsys, "riec", "alerts", "--home", str(home), "--state", "acknowledged",
+                    "--brief")
+    assert alert_id in out
+
+    # not closed any more: one line saying so, nothing sent again, exit 1
+    code, _, err = run(capsys, "riec", "reopen", alert_id, "--reason", "new_information",
+                       "--home", str(home))
+    assert code == 1
+    assert err == (f"zichtlijn: hub 127.0.0.1:{hub.port} refused (FAILED_PRECONDITION): alert "
+                   f"{alert_id} is not closed in region amsterdam-amstelland (it is "
+                   "acknowledged): only a closed alert can be reopened; nothing was changed\n")
+
+
+def test_riec_reopen_help_explains_each_reason(capsys):
+    with pytest.raises(SystemExit):
+        cli.main(["riec", "reopen", "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert ("closed_in_error: the wrong alert was closed, or it was closed too soon" in out)
+    assert ("new_information: information from outside zichtlijn gives reason to look "
+            "again") in out
 
 
 def test_riec_errors_are_one_line(tmp_path, pki, hub, carousel, capsys):

@@ -87,6 +87,8 @@ def call(world: World, pki, stem: str, rpc: str, alert_id: str = "",
             return alerts.Acknowledge(decision(pki, stem, alert_id), timeout=10)
         if rpc == "Close":
             return alerts.Close(decision(pki, stem, alert_id, "close", reason), timeout=10)
+        if rpc == "Reopen":
+            return alerts.Reopen(decision(pki, stem, alert_id, "reopen", reason), timeout=10)
         return nodes.ListOwn(alerts_pb2.ListOwnAlertsRequest(), timeout=10).alerts
 
 
@@ -155,6 +157,23 @@ def test_acting_on_an_alert(world, pki, stem, rpc):
         # an alert of another region is indistinguishable from one that does not exist
         assert err.value.code() == grpc.StatusCode.NOT_FOUND
         assert err.value.details() == f"no alert {alert_id} in region rotterdam"
+    else:
+        assert err.value.code() == NOT_ALLOWED
+
+
+@pytest.mark.parametrize("stem", STEMS)
+def test_reopening_an_alert(world, pki, stem):
+    if stem == "riec-amsterdam-amstelland":
+        call(world, pki, stem, "Close", world.w)  # as above (a repeat changes nothing)
+        alert = call(world, pki, stem, "Reopen", world.w, reason="closed_in_error")
+        assert (alert.alert_id, alert.region, alert.state) == (
+            world.w, AMS, alerts_pb2.ALERT_STATE_ACKNOWLEDGED)
+        return
+    with pytest.raises(grpc.RpcError) as err:
+        call(world, pki, stem, "Reopen", world.w, reason="closed_in_error")
+    if stem == "riec-rotterdam":
+        assert err.value.code() == grpc.StatusCode.NOT_FOUND
+        assert err.value.details() == f"no alert {world.w} in region rotterdam"
     else:
         assert err.value.code() == NOT_ALLOWED
 

@@ -19,6 +19,7 @@ from zichtlijn.database_file import back_up
 from zichtlijn.riec_decisions import (
     ACKNOWLEDGE,
     CLOSE,
+    REOPEN,
     Decision,
     DecisionJournal,
     DecisionsError,
@@ -67,6 +68,41 @@ def test_an_alert_changed_since_the_decision_is_not_behind_even_on_the_same_evid
     assert behind([restored], closed) == [(restored, closed["A-1"])]
     # a journal line written before versions were kept: decided on evidence alone
     assert len(behind([_at_version(alert(NEW, "s1"), 9)], decided(CLOSE, "s1"))) == 1
+
+
+def test_a_reopening_the_hub_lost_is_sent_again_as_far_as_it_goes():
+    """Reopened after a closing: a hub restored from between the two shows the closing,
+    and gets the reopening again; one restored from before both shows the alert new, and
+    an acknowledgement is where the reopening left it."""
+    reopened = decided(REOPEN, "s1", "s2", reason="closed_in_error")
+    closed_here = _closed(alert(CLOSED, "s1", "s2"), "no_grounds")
+    assert behind([closed_here], reopened) == [(closed_here, reopened["A-1"])]
+    [(_, step)] = behind([alert(NEW, "s1", "s2")], reopened)
+    assert (step.action, step.reason, step.at) == (ACKNOWLEDGE, "", reopened["A-1"].at)
+    assert behind([alert(ACKNOWLEDGED, "s1", "s2")], reopened) == []
+
+
+def test_a_reopening_is_not_sent_again_where_the_hub_closed_the_alert_since():
+    # merged, its evidence gone from the region or withdrawn: no closing of this RIEC's
+    reopened = decided(REOPEN, "s1", "s2", reason="new_information")
+    for reason in ("merged:A-2", "evidence_left_region", "evidence_withdrawn"):
+        assert behind([_closed(alert(CLOSED, "s1"), reason)], reopened) == []
+    assert behind([_closed(alert(CLOSED, "s1", "s3"), "no_grounds")], reopened) == []
+
+
+def test_the_journal_keeps_a_reopening_as_the_alerts_last_decision(tmp_path):
+    journal = DecisionJournal(tmp_path / "decisions.jsonl")
+    closed = Decision("A-1", CLOSE, "no_grounds", frozenset({"s1"}), "2026-12-07T00:00:00", 1)
+    reopened = Decision("A-1", REOPEN, "closed_in_error", frozenset({"s1"}),
+                        "2026-12-07T00:05:00", 1)
+    journal.record(closed)
+    journal.record(reopened)
+    assert journal.latest() == {"A-1": reopened}
+
+
+def _closed(shown: alerts_pb2.Alert, reason: str) -> alerts_pb2.Alert:
+    shown.close_reason = reason
+    return shown
 
 
 def _at_version(shown: alerts_pb2.Alert, version: int) -> alerts_pb2.Alert:
@@ -218,6 +254,25 @@ def test_a_decision_the_hub_refuses_is_one_warning_and_the_list_still_shows(
     assert warning.startswith(f"zichtlijn: warning: could not send again the close of "
                               f"{raised.alert_id}: ")
     assert raised.alert_id in out and "1 alert (1 new" in out
+
+
+def test_a_reopening_lost_with_its_closing_comes_back_as_an_acknowledgement(
+        restored, pki, capsys):
+    """The consultation had reopened Iulia's alert after closing it (closed too soon),
+    after the backup: the restored hub shows it new, and it is acknowledged again."""
+    [iulia] = [a for a in list_alerts(pki, restored.port, AMS).alerts
+               if a.alert_id == restored.iulia]
+    DecisionJournal(restored.riec / "decisions.jsonl").record(Decision(  # as riec reopen
+        iulia.alert_id, REOPEN, "closed_in_error",
+        frozenset(s.sighting_uuid for s in iulia.sightings),
+        dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), iulia.version))
+    capsys.readouterr()
+    assert cli.main(["riec", "alerts", "--home", str(restored.riec), "--brief"]) == 0
+    err = capsys.readouterr().err
+    assert err.startswith("zichtlijn: sent again 1 decision(s) of this RIEC")
+    assert f"{restored.iulia} (acknowledge, " in err
+    now = {a.alert_id: a for a in list_alerts(pki, restored.port, AMS).alerts}
+    assert now[restored.iulia].state == ACKNOWLEDGED
 
 
 def test_a_restored_hub_with_decisions_sent_again_verifies(restored, pki, capsys):

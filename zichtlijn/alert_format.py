@@ -105,6 +105,6 @@ def write_csv(alerts: Iterable[alerts_pb2.Alert], out: TextIO) -> None:
 def change_line(change: alerts_pb2.AlertChange) -> str:
     alert = change.alert
     towns = f"  {','.join(alert.gemeenten)}" if alert.gemeenten else ""
-    return (f"#{change.cursor}  {change.at}  {change.change:<12}  {alert.alert_id}  "
+    return (f"#{change.cursor}  {change.at}  {change.change:<16}  {alert.alert_id}  "
             f"{alert.rule}  score {score_text(alert.rule, alert.score)}  "
             f"{state_text(alert)}  [{alert.region}]{towns}")

@@ -10,12 +10,13 @@ alert raised, changed or merged without an entry (or an entry for an alert
 that does not exist) shows up; no sighting is named on either side.
 
 The same entries, with the RIECs' signed decisions (`alert_acknowledged`,
-`alert_closed` by `riec:<region>`), give each region's state: routed as new
-(created, `regions_added`), closed by the hub (`regions`, `regions_left` of
-a closing or an update, a merge), reopened by new evidence (an update with
-`new_sightings`, `regions_returned`), acknowledged or closed by its RIEC
-(`state_changed`). Since 2026-12-07 the export holds each region's state, so
-an alert closed (or reopened) in `hub.db` without an entry shows up too.
+`alert_closed`, `alert_reopened` by `riec:<region>`), give each region's state:
+routed as new (created, `regions_added`), closed by the hub (`regions`,
+`regions_left` of a closing or an update, a merge), reopened by new evidence
+(an update with `new_sightings`, `regions_returned`), acknowledged, closed or
+reopened (acknowledged again) by its RIEC (`state_changed`). Since 2026-12-07
+the export holds each region's state, so an alert closed (or reopened) in
+`hub.db` without an entry shows up too.
 """
 
 from __future__ import annotations
@@ -25,8 +26,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 ACTIONS = ("alert_created", "alert_updated", "alert_merged", "alert_closed",
-           "alert_acknowledged")
-CREATED, UPDATED, MERGED, CLOSED, ACKNOWLEDGED = ACTIONS
+           "alert_acknowledged", "alert_reopened")
+CREATED, UPDATED, MERGED, CLOSED, ACKNOWLEDGED, REOPENED = ACTIONS
 #: an alert's state in one region, as alert_regions holds it (hub/alerts/store.py)
 NEW, ACKNOWLEDGED_STATE, CLOSED_STATE = "new", "acknowledged", "closed"
 
@@ -104,8 +105,9 @@ def regions_after(index: int, action: str, entry: dict,
         put(added, NEW)
     elif action == MERGED:
         put(_names(entry.get("regions")), CLOSED_STATE)
-    elif actor.startswith("riec:"):  # a RIEC's acknowledgement or closing
+    elif actor.startswith("riec:"):  # a RIEC's acknowledgement, closing or reopening
         if entry.get("state_changed") is True:
+            # a reopening leaves the region acknowledged: its RIEC has seen the alert
             put([_text(entry.get("region"))],
                 CLOSED_STATE if action == CLOSED else ACKNOWLEDGED_STATE)
     elif action == CLOSED:  # the hub's: the evidence left
@@ -143,8 +145,9 @@ class AlertLog:
         rule = evidence = version = into = None
         if action in (CREATED, UPDATED):
             rule, evidence = _text(entry.get("rule")), _digest(entry.get("evidence"))
-        if action in (CREATED, UPDATED, CLOSED):
-            # a RIEC's alert_closed logs the version it saw, which is the current one
+        if action in (CREATED, UPDATED, CLOSED, REOPENED):
+            # a RIEC's alert_closed and alert_reopened log the version it saw, which is the
+            # current one
             version = _version(entry.get("version"))
         if action == MERGED:
             into = _text(entry.get("into"))

@@ -20,11 +20,12 @@ than "after a signed one of the same node": a town that has withdrawn
 nothing since the upgrade is covered too. A hub rolled back to a release
 before 2026-12-07 would log unsigned ones again, and be reported.)
 
-A RIEC's decisions (`alert_acknowledged`, `alert_closed` by `riec:<region>`)
-carry its signature too (`riec_sig`, `riec_cert`), over the region, the
-alert, the action, the reason and the time it decided (`decided_at`), every
-entry of version 3 or later (2026-12-07): a decision the hub made up, or
-replayed long after the RIEC signed it, is reported.
+A RIEC's decisions (`alert_acknowledged`, `alert_closed`, `alert_reopened` by
+`riec:<region>`) carry its signature too (`riec_sig`, `riec_cert`), over the
+region, the alert, the action, the reason and the time it decided
+(`decided_at`), every entry of version 3 or later (2026-12-07), and every
+`alert_reopened` of any version (no release logged one unsigned): a decision
+the hub made up, or replayed long after the RIEC signed it, is reported.
 """
 
 from __future__ import annotations
@@ -43,7 +44,9 @@ from zichtlijn.riec_requests import CLOCK_SKEW
 NODE_ACTIONS = ("withdraw", "correct", "correct_refused")
 #: the entries a RIEC's signed decision writes (alert_closed also when the hub closes an
 #: alert whose evidence left: actor hub:hub, nothing to sign)
-DECISION_ACTIONS = ("alert_acknowledged", "alert_closed")
+DECISION_ACTIONS = ("alert_acknowledged", "alert_closed", "alert_reopened")
+#: decisions that came with signed decisions, so were never logged without a signature
+ALWAYS_SIGNED = ("alert_reopened",)
 ACTIONS = NODE_ACTIONS + DECISION_ACTIONS
 #: the entry version (hub/audit_log.py ENTRY_VERSION) from which they always carry it
 SIGNED_FROM_VERSION = 2
@@ -51,7 +54,8 @@ DECISIONS_SIGNED_FROM_VERSION = 3
 
 #: how a problem names each kind
 WHAT = {"withdraw": "withdrawal", "correct": "correction", "correct_refused": "correction",
-        "alert_acknowledged": "acknowledgement", "alert_closed": "closing"}
+        "alert_acknowledged": "acknowledgement", "alert_closed": "closing",
+        "alert_reopened": "reopening"}
 
 
 class MalformedRequest(ValueError):
@@ -135,6 +139,10 @@ class SignedRequests:
             return None, f"entry #{index}: {what} of an alert by {actor}, which is not a RIEC"
         if "riec_sig" not in entry and "riec_cert" not in entry:
             self.unsigned[what] += 1
+            if action in ALWAYS_SIGNED:
+                return None, (f"entry #{index}: {what} by {actor} carries no signature of "
+                              f"the RIEC, though every {action} entry does: the RIEC did "
+                              "not decide it")
             if entry.get("v", 1) < DECISIONS_SIGNED_FROM_VERSION:
                 return None, None  # written before RIECs signed their decisions
             return None, (f"entry #{index}: {what} by {actor} carries no signature of the "
@@ -166,7 +174,7 @@ class SignedRequests:
         by_node = [f"{self.signed[what] + self.unsigned[what]} {what}s, "
                    f"{self.signed[what] - self.failed[what]} node-signed"
                    for what in ("withdrawal", "correction")]
-        decisions = ("acknowledgement", "closing")
+        decisions = ("acknowledgement", "closing", "reopening")
         made = sum(self.signed[what] + self.unsigned[what] for what in decisions)
         signed = sum(self.signed[what] - self.failed[what] for what in decisions)
         return "; ".join([*by_node, f"{made} RIEC decisions, {signed} RIEC-signed"])

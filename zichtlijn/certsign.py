@@ -11,7 +11,7 @@ for a statement of another kind (a batch signature never stands for a
 withdrawal). A withdrawal or correction names the sighting by
 :func:`sighting_ref`, the digest of its UUID the log entry carries, so an
 auditor can check the signature from the entry alone. A RIEC signs each
-acknowledgement and closing of an alert the same way, with the time it
+acknowledgement, closing and reopening of an alert the same way, with the time it
 decided, so a decision cannot be made up at the hub nor replayed there later.
 """
 
@@ -87,9 +87,9 @@ def correct_statement(gemeente: str, sighting: str, new_digest: bytes) -> bytes:
 def decision_statement(region: str, alert_id: str, action: str, reason: str,
                        decided_at: str) -> bytes:
     """What a RIEC signs to act on an alert: which region, which alert, the action as
-    logged (`acknowledged` or `closed`), the reason (closing only, else empty) and when it
-    decided (RFC 3339 UTC, to the second): the time keeps a hub from replaying an old
-    signed decision after new evidence reopened the alert."""
+    logged (`acknowledged`, `closed` or `reopened`), the reason (closing and reopening,
+    else empty) and when it decided (RFC 3339 UTC, to the second): the time keeps a hub
+    from replaying an old signed decision after the alert was reopened."""
     _check_fields(region, alert_id, action, reason, decided_at)
     return _DECISION_LABEL + f"{region}\n{alert_id}\n{action}\n{reason}\n{decided_at}\n".encode()
 

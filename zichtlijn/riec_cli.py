@@ -15,7 +15,12 @@ from pathlib import Path
 
 import grpc
 
-from hub.alerts.service import CLOSE_REASON_MEANINGS, CLOSE_REASONS
+from hub.alerts.service import (
+    CLOSE_REASON_MEANINGS,
+    CLOSE_REASONS,
+    REOPEN_REASON_MEANINGS,
+    REOPEN_REASONS,
+)
 from zichtlijn.alert_format import SCORE_LEGEND, STATE_VALUES, change_line, print_table, write_csv
 from zichtlijn.alert_watch import AlertWatcher
 from zichtlijn.arg_types import positive_seconds
@@ -28,6 +33,7 @@ from zichtlijn.riec_decisions import (
     ACKNOWLEDGE,
     CLOSE,
     DECISIONS_NAME,
+    REOPEN,
     Decision,
     DecisionJournal,
     behind,
@@ -104,6 +110,8 @@ def _send(stub: alerts_pb2_grpc.AlertServiceStub, signer: DecisionSigner, alert_
     request = signer.request(alert_id, action, reason)
     if action == CLOSE:
         return stub.Close(request, timeout=timeout)
+    if action == REOPEN:
+        return stub.Reopen(request, timeout=timeout)
     return stub.Acknowledge(request, timeout=timeout)
 
 
@@ -170,9 +178,8 @@ def cmd_watch(args: argparse.Namespace) -> int:
     return 0
 
 
-def _act(args: argparse.Namespace, close: bool) -> int:
+def _act(args: argparse.Namespace, action: str, reason: str = "") -> int:
     config = _config(args)
-    action, reason = (CLOSE, args.reason) if close else (ACKNOWLEDGE, "")
     signer = _signer(config.tls)
     with secure_channel(config.hub, config.tls) as channel:
         alert = _send(alerts_pb2_grpc.AlertServiceStub(channel), signer, args.alert_id, action,
@@ -183,11 +190,15 @@ def _act(args: argparse.Namespace, close: bool) -> int:
 
 
 def cmd_ack(args: argparse.Namespace) -> int:
-    return _act(args, close=False)
+    return _act(args, ACKNOWLEDGE)
 
 
 def cmd_close(args: argparse.Namespace) -> int:
-    return _act(args, close=True)
+    return _act(args, CLOSE, args.reason)
+
+
+def cmd_reopen(args: argparse.Namespace) -> int:
+    return _act(args, REOPEN, args.reason)
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -197,7 +208,7 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 
 def register(groups: argparse._SubParsersAction) -> None:
-    riec = groups.add_parser("riec", help="RIEC alert client: alerts, watch, ack, close")
+    riec = groups.add_parser("riec", help="RIEC alert client: alerts, watch, ack, close, reopen")
     commands = riec.add_subparsers(dest="command", required=True)
 
     init = commands.add_parser("init", help="create a RIEC client home directory")
@@ -244,3 +255,17 @@ def register(groups: argparse._SubParsersAction) -> None:
                        help="why the consultation closes it: " + "; ".join(
                            f"{code}: {CLOSE_REASON_MEANINGS[code]}" for code in CLOSE_REASONS))
     close.set_defaults(run=cmd_close)
+
+    reopen = commands.add_parser(
+        "reopen", help="take back a closing of this RIEC (closed -> acknowledged)",
+        description="Reopen an alert this RIEC closed: it is acknowledged again in this "
+                    "region only. An alert closed by the hub (merged, its evidence withdrawn "
+                    "or gone from the region) is not this RIEC's to reopen; it reopens on "
+                    "new evidence.")
+    _common(reopen)
+    reopen.add_argument("alert_id", metavar="ID", help="alert id, e.g. A-0123456789")
+    reopen.add_argument("--reason", required=True, choices=REOPEN_REASONS,
+                        help="why the consultation reopens it: " + "; ".join(
+                            f"{code}: {REOPEN_REASON_MEANINGS[code]}"
+                            for code in REOPEN_REASONS))
+    reopen.set_defaults(run=cmd_reopen)

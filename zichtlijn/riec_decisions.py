@@ -1,15 +1,17 @@
 """A RIEC's own record of its decisions, so a hub restored from a backup gets them back.
 
-`riec ack` and `riec close` append what was decided, on which evidence (the alert's
-sighting UUIDs), to `decisions.jsonl` in the RIEC home. A hub restored from a backup has
-lost the decisions taken since that backup and shows those alerts as they were then.
-`riec alerts` sends such a decision again when the hub's alert is behind it (new where
-it was acknowledged or closed, acknowledged where it was closed), holds no sighting the
-decision did not see, and is at no later version than the one decided on. An alert that
-gained evidence since is a new question for the consultation and is left as the hub
-shows it; so is one whose evidence changed after the decision even if it shrank back to
-what was decided on (new evidence reopened it, then that sighting was withdrawn): the hub
-did not lose that decision, it moved on from it.
+`riec ack`, `riec close` and `riec reopen` append what was decided, on which evidence
+(the alert's sighting UUIDs), to `decisions.jsonl` in the RIEC home. A hub restored from
+a backup has lost the decisions taken since that backup and shows those alerts as they
+were then. `riec alerts` sends such a decision again when the hub's alert is behind it
+(new where it was acknowledged or closed, acknowledged where it was closed; closed by
+this RIEC where the RIEC reopened it, and new there too, which an acknowledgement brings
+where the reopening left it), holds no sighting the decision did not see, and is at no
+later version than the one decided on. An alert that gained evidence since is a new
+question for the consultation and is left as the hub shows it; so is one whose evidence
+changed after the decision even if it shrank back to what was decided on (new evidence
+reopened it, then that sighting was withdrawn): the hub did not lose that decision, it
+moved on from it.
 
 The file holds alert ids, reason codes, sighting UUIDs and times: what the hub sent this
 RIEC, never a name. A decision is kept as long as a backup may be (no longer than the
@@ -22,19 +24,20 @@ import datetime as dt
 import json
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+from hub.alerts.service import CLOSE_REASONS
 from zichtlijn.dates import DEFAULT_RETENTION_MONTHS, months_before
 from zichtlijn.v1 import alerts_pb2
 
 DECISIONS_NAME = "decisions.jsonl"
-ACKNOWLEDGE, CLOSE = "acknowledge", "close"
-# how far along the life cycle a state is: states move forward only, except by new
-# evidence, which the evidence check below tells apart
+ACKNOWLEDGE, CLOSE, REOPEN = "acknowledge", "close", "reopen"
+# how far along the life cycle a state is: an acknowledgement and a closing move it forward;
+# new evidence and a reopening move it back, which the checks below tell apart
 _PROGRESS = {alerts_pb2.ALERT_STATE_NEW: 0, alerts_pb2.ALERT_STATE_ACKNOWLEDGED: 1,
              alerts_pb2.ALERT_STATE_CLOSED: 2}
-_ACTION_PROGRESS = {ACKNOWLEDGE: 1, CLOSE: 2}
+_ACTION_PROGRESS = {ACKNOWLEDGE: 1, CLOSE: 2, REOPEN: 1}
 
 
 class DecisionsError(ValueError):
@@ -44,8 +47,8 @@ class DecisionsError(ValueError):
 @dataclass(frozen=True)
 class Decision:
     alert_id: str
-    action: str  # ACKNOWLEDGE or CLOSE
-    reason: str  # the close reason code; empty for an acknowledgement
+    action: str  # ACKNOWLEDGE, CLOSE or REOPEN
+    reason: str  # the close or reopen reason code; empty for an acknowledgement
     evidence: frozenset[str]  # the sighting UUIDs the alert held when it was decided
     at: str  # RFC 3339 UTC
     version: int | None = None  # the alert's version decided on; None in older journals
@@ -59,7 +62,8 @@ class Decision:
 
 
 def decision_of(alert: alerts_pb2.Alert, action: str, reason: str = "") -> Decision:
-    """What the hub answered to an acknowledgement or a closing, as a decision."""
+    """What the hub answered to an acknowledgement, a closing or a reopening, as a
+    decision."""
     return Decision(alert.alert_id, action, reason,
                     frozenset(s.sighting_uuid for s in alert.sightings),
                     dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), alert.version)
@@ -133,15 +137,29 @@ def _decided_on(line: str) -> str:
 def behind(alerts: Iterable[alerts_pb2.Alert],
            decisions: dict[str, Decision]) -> list[tuple[alerts_pb2.Alert, Decision]]:
     """The alerts whose state at the hub is short of this RIEC's decision on the same
-    evidence, each with that decision."""
+    evidence, each with the decision to send that brings it there."""
     found = []
     for alert in alerts:
         decision = decisions.get(alert.alert_id)
-        if decision is None or _PROGRESS.get(alert.state, 0) >= _ACTION_PROGRESS[
-                decision.action]:
+        step = None if decision is None else _step(alert, decision)
+        if step is None:
             continue
         if decision.version is not None and alert.version > decision.version:
             continue  # changed since the decision: the hub moved on, it did not lose it
         if {s.sighting_uuid for s in alert.sightings} <= decision.evidence:
-            found.append((alert, decision))
+            found.append((alert, step))
     return found
+
+
+def _step(alert: alerts_pb2.Alert, decision: Decision) -> Decision | None:
+    """What to send for `decision` to hold at the hub again, or None."""
+    if decision.action != REOPEN:
+        if _PROGRESS.get(alert.state, 0) >= _ACTION_PROGRESS[decision.action]:
+            return None
+        return decision
+    if alert.state == alerts_pb2.ALERT_STATE_NEW:
+        # the hub lost the closing as well: an acknowledgement is where the reopening left it
+        return replace(decision, action=ACKNOWLEDGE, reason="")
+    if alert.state == alerts_pb2.ALERT_STATE_CLOSED and alert.close_reason in CLOSE_REASONS:
+        return decision
+    return None  # acknowledged already, or closed by the hub since: not this RIEC's to undo

@@ -1,6 +1,6 @@
 """A RIEC's decisions on alerts as signed requests to the hub's AlertService.
 
-The RIEC client signs each acknowledgement and closing with the key of its
+The RIEC client signs each acknowledgement, closing and reopening with the key of its
 certificate (certsign.decision_statement); the hub checks it against the same
 certificate and logs it, so `audit verify` can tell the RIEC's decisions from
 ones a hub insider made up (hub/alerts/decisions.py checks them at the hub).
@@ -22,8 +22,12 @@ from zichtlijn.v1 import alerts_pb2
 #: by NTP fit well inside; a replay of an older decision does not
 CLOCK_SKEW = dt.timedelta(minutes=10)
 
-#: the client's action (riec_decisions.ACKNOWLEDGE, CLOSE) -> the action the log names
-LOGGED_ACTION = {"acknowledge": "acknowledged", "close": "closed"}
+#: the client's action (riec_decisions.ACKNOWLEDGE, CLOSE, REOPEN) -> the action the log
+#: names
+LOGGED_ACTION = {"acknowledge": "acknowledged", "close": "closed", "reopen": "reopened"}
+
+DecisionRequest = (alerts_pb2.AcknowledgeAlertRequest | alerts_pb2.CloseAlertRequest
+                   | alerts_pb2.ReopenAlertRequest)
 
 
 def decision_time(now: dt.datetime | None = None) -> str:
@@ -41,16 +45,19 @@ def read_decision_time(text: str) -> dt.datetime:
 
 
 def signed_request(key: ec.EllipticCurvePrivateKey, region: str, alert_id: str, action: str,
-                   reason: str = "", decided_at: str | None = None
-                   ) -> alerts_pb2.AcknowledgeAlertRequest | alerts_pb2.CloseAlertRequest:
-    """The request that acknowledges (`acknowledge`) or closes (`close`, with a reason)
-    `alert_id` for `region`, signed now (or at `decided_at`)."""
+                   reason: str = "", decided_at: str | None = None) -> DecisionRequest:
+    """The request that acknowledges (`acknowledge`), closes (`close`, with a reason) or
+    reopens (`reopen`, with a reason) `alert_id` for `region`, signed now (or at
+    `decided_at`)."""
     decided_at = decided_at or decision_time()
     signature = sign_statement(key, decision_statement(region, alert_id, LOGGED_ACTION[action],
                                                        reason, decided_at))
     if action == "close":
         return alerts_pb2.CloseAlertRequest(alert_id=alert_id, reason=reason,
                                             decided_at=decided_at, riec_signature=signature)
+    if action == "reopen":
+        return alerts_pb2.ReopenAlertRequest(alert_id=alert_id, reason=reason,
+                                             decided_at=decided_at, riec_signature=signature)
     return alerts_pb2.AcknowledgeAlertRequest(alert_id=alert_id, decided_at=decided_at,
                                               riec_signature=signature)
 
@@ -69,6 +76,5 @@ class DecisionSigner:
         return cls(tls.principal().name, load_signing_key(key_pem))
 
     def request(self, alert_id: str, action: str, reason: str = "",
-                decided_at: str | None = None
-                ) -> alerts_pb2.AcknowledgeAlertRequest | alerts_pb2.CloseAlertRequest:
+                decided_at: str | None = None) -> DecisionRequest:
         return signed_request(self.key, self.region, alert_id, action, reason, decided_at)

@@ -1,4 +1,4 @@
-"""A RIEC's signed decision (acknowledge, close), checked before the hub acts on it.
+"""A RIEC's signed decision (acknowledge, close, reopen), checked before the hub acts on it.
 
 The RIEC signs region, alert, action, reason and the time it decided with the
 key of its client certificate (zichtlijn/riec_requests.py). The hub checks the
@@ -6,8 +6,8 @@ signature against the certificate of the call, and the time against its own
 clock, then logs both with the entry (`decided_at`, `riec_cert`, `riec_sig`)
 and keeps the certificate for the export. So `audit verify` can tell a RIEC's
 decision from one a hub insider wrote under the RIEC's name, and a decision
-signed once cannot be replayed weeks later, after new evidence reopened the
-alert: its time would be weeks before its entry's.
+signed once cannot be replayed weeks later, after new evidence (or the RIEC)
+reopened the alert: its time would be weeks before its entry's.
 """
 
 from __future__ import annotations
@@ -21,6 +21,10 @@ from cryptography import x509
 from hub import upload_records
 from zichtlijn.certsign import decision_statement, verify_statement
 from zichtlijn.riec_requests import CLOCK_SKEW, read_decision_time
+
+#: a decision as the log names it (alert_<action>) -> how a message names it
+DECISION_NAMES = {"acknowledged": "acknowledgement", "closed": "closing",
+                  "reopened": "reopening"}
 
 
 class DecisionRefused(ValueError):
@@ -51,7 +55,7 @@ def check_decision(cert: x509.Certificate, region: str, alert_id: str, action: s
                    now: dt.datetime) -> SignedDecision:
     """The decision, if `signature` is the RIEC's over it and it was decided about now;
     raises DecisionRefused with one line saying what to do otherwise."""
-    what = "closing" if action == "closed" else "acknowledgement"
+    what = DECISION_NAMES[action]
     if not signature:
         raise DecisionRefused(f"an alert's {what} needs the RIEC's riec_signature (a RIEC "
                               "client older than this hub sends none: upgrade it); nothing "

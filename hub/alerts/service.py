@@ -2,12 +2,12 @@
 
 Who may do what comes from the client certificate only:
 
-| caller            | List / Watch                   | Acknowledge / Close | ListOwn       |
-|-------------------|--------------------------------|---------------------|---------------|
-| riec:<region>     | alerts routed to its region    | those alerts        | no            |
-| auditor:<name>    | every region's, metadata only  | no                  | no            |
-| node:<gemeente>   | no                             | no                  | own sightings |
-| operator, hub     | no                             | no                  | no            |
+| caller          | List / Watch                  | Acknowledge / Close / Reopen | ListOwn       |
+|-----------------|-------------------------------|------------------------------|---------------|
+| riec:<region>   | alerts routed to its region   | those alerts                 | no            |
+| auditor:<name>  | every region's, metadata only | no                           | no            |
+| node:<gemeente> | no                            | no                           | own sightings |
+| operator, hub   | no                            | no                           | no            |
 
 A RIEC asking about an alert of another region hears NOT_FOUND, the same as
 for an alert that does not exist, so it cannot probe for other regions'
@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+import sqlite3
 import threading
 from collections.abc import Iterator
 
@@ -27,7 +28,9 @@ import grpc
 from hub import audit_log
 from hub.alerts.config import AlertConfig
 from hub.alerts.decisions import DecisionRefused, SignedDecision, check_decision
+from hub.alerts.reconcile import evidence_digest_of
 from hub.alerts.store import (
+    LEFT_REGION,
     STATE_FROM_WIRE,
     STATE_TO_WIRE,
     ChangeSignal,
@@ -52,6 +55,24 @@ CLOSE_REASON_MEANINGS = {
     "duplicate": "the same matter as another alert",
 }
 CLOSE_REASONS = tuple(CLOSE_REASON_MEANINGS)
+# A RIEC takes back its own closing for one of these; no free text, as for closing (a note
+# could carry a name)
+REOPEN_REASON_MEANINGS = {
+    "closed_in_error": "the wrong alert was closed, or it was closed too soon",
+    "new_information": "information from outside zichtlijn gives reason to look again",
+}
+REOPEN_REASONS = tuple(REOPEN_REASON_MEANINGS)
+#: the change on the region's feed when its RIEC reopens an alert: not `reopened`, which
+#: tells an analyst that new evidence came in (state new, *changed*)
+REOPENED_BY_RIEC = "reopened_by_riec"
+#: a RIEC decision as the log names it (alert_<action>) -> the reasons it may give, the
+#: region's state after it and the change on the region's feed
+_DECISIONS: dict[str, tuple[tuple[str, ...], str, str]] = {
+    "acknowledged": ((), "acknowledged", "acknowledged"),
+    "closed": (CLOSE_REASONS, "closed", "closed"),
+    # acknowledged, not new: the region has seen the alert, and took it up again itself
+    "reopened": (REOPEN_REASONS, "acknowledged", REOPENED_BY_RIEC),
+}
 ALERT_ID = re.compile(r"^A-[0-9a-f]{10}$")
 WATCH_BATCH = 200
 WATCH_WAIT_S = 1.0  # also how soon a change made by another process is seen
@@ -175,14 +196,15 @@ class AlertService(alerts_pb2_grpc.AlertServiceServicer):
         if region not in self.config.regions.gemeenten_of:
             context.abort(grpc.StatusCode.PERMISSION_DENIED,
                           f"region {region} is not configured at this hub (regions.toml)")
+        reasons, new_state, change = _DECISIONS[action]
         try:
             if not ALERT_ID.match(alert_id):
                 raise _Refusal(grpc.StatusCode.INVALID_ARGUMENT,
                                f"alert_id: {alert_id[:40]!r} is not an alert id like A-0123456789")
-            if action == "closed" and reason not in CLOSE_REASONS:
+            if reasons and reason not in reasons:
                 raise _Refusal(grpc.StatusCode.INVALID_ARGUMENT,
                                f"reason: {(reason or '')[:40]!r} is not one of "
-                               f"{', '.join(CLOSE_REASONS)}")
+                               f"{', '.join(reasons)}")
             now = utc_now()
             signed = _signed_decision(context, who, alert_id, action, reason or "", decided_at,
                                       signature, dt.datetime.fromisoformat(now))
@@ -194,13 +216,19 @@ class AlertService(alerts_pb2_grpc.AlertServiceServicer):
                     raise _Refusal(grpc.StatusCode.NOT_FOUND,
                                    f"no alert {alert_id} in region {region}")
                 state, changed, old_reason = row
-                moved = _transition(alert_id, state, bool(changed), old_reason, action, reason)
+                if action == "reopened":
+                    _check_reopen(conn, alert_id, region, state, old_reason)
+                    moved = True
+                else:
+                    moved = _transition(alert_id, state, bool(changed), old_reason, action,
+                                        reason)
                 if moved:
                     conn.execute(
                         "UPDATE alert_regions SET state = ?, changed = 0, close_reason = ?, "
                         "state_at = ? WHERE alert_id = ? AND region = ?",
-                        [action, reason, now, alert_id, region])
-                    record_event(conn, alert_id, region, action, now)
+                        [new_state, reason if new_state == "closed" else None, now, alert_id,
+                         region])
+                    record_event(conn, alert_id, region, change, now)
                 view = region_view(conn, alert_id, region)
                 details: dict[str, object] = {"alert": alert_id, "region": region,
                                               "version": view.version, "state_changed": moved}
@@ -224,6 +252,11 @@ class AlertService(alerts_pb2_grpc.AlertServiceServicer):
         return self._act(context, request.alert_id, "closed", request.reason,
                          request.decided_at, bytes(request.riec_signature))
 
+    def Reopen(self, request: alerts_pb2.ReopenAlertRequest,
+               context: grpc.ServicerContext) -> alerts_pb2.Alert:
+        return self._act(context, request.alert_id, "reopened", request.reason,
+                         request.decided_at, bytes(request.riec_signature))
+
 
 def _signed_decision(context: grpc.ServicerContext, who: Principal, alert_id: str,
                      action: str, reason: str, decided_at: str, signature: bytes,
@@ -245,8 +278,10 @@ def _transition(alert_id: str, state: str, changed: bool, old_reason: str | None
     """Whether the action changes the state; a repeat is a no-op (clients retry)."""
     if action == "acknowledged":
         if state == "closed":
+            ours = old_reason in CLOSE_REASONS  # a closing of this RIEC's, which it may undo
             raise _Refusal(grpc.StatusCode.FAILED_PRECONDITION,
-                           f"alert {alert_id} is closed; it reopens on new evidence")
+                           f"alert {alert_id} is closed; it reopens on new evidence"
+                           + (", or when this RIEC reopens it (riec reopen)" if ours else ""))
         return state == "new" or changed
     if state == "closed":
         if old_reason == reason:
@@ -254,6 +289,59 @@ def _transition(alert_id: str, state: str, changed: bool, old_reason: str | None
         raise _Refusal(grpc.StatusCode.FAILED_PRECONDITION,
                        f"alert {alert_id} is already closed ({old_reason})")
     return True
+
+
+def _check_reopen(conn: sqlite3.Connection, alert_id: str, region: str, state: str,
+                  close_reason: str | None) -> None:
+    """Refuse, in one line, to reopen anything but a closing of this region's RIEC whose
+    evidence still stands as it was logged."""
+    survivor = _survivor(conn, alert_id)
+    if survivor is not None:
+        raise _Refusal(grpc.StatusCode.FAILED_PRECONDITION,
+                       f"alert {alert_id} was merged into {survivor} (two persons turned out "
+                       f"to be one): its evidence is in {survivor}, look at that alert "
+                       "instead; nothing was changed")
+    if state != "closed":
+        raise _Refusal(grpc.StatusCode.FAILED_PRECONDITION,
+                       f"alert {alert_id} is not closed in region {region} (it is {state}): "
+                       "only a closed alert can be reopened; nothing was changed")
+    if close_reason == LEFT_REGION:
+        raise _Refusal(grpc.StatusCode.FAILED_PRECONDITION,
+                       f"alert {alert_id} was closed as {LEFT_REGION}: none of its sightings "
+                       f"is in region {region} any more, so there is nothing of it here to "
+                       "reopen; a new sighting of the region returns it; nothing was changed")
+    if close_reason not in CLOSE_REASONS:
+        raise _Refusal(grpc.StatusCode.FAILED_PRECONDITION,
+                       f"alert {alert_id} was closed by the hub ({close_reason}): no rule holds "
+                       "what a municipality left of its evidence; it reopens on new evidence; "
+                       "nothing was changed")
+    rule, score, logged = conn.execute(
+        "SELECT rule, score, evidence_digest FROM alerts WHERE alert_id = ?",
+        [alert_id]).fetchone()
+    shown = [u for (u,) in conn.execute(
+        "SELECT sighting_uuid FROM alert_sightings WHERE alert_id = ? AND current = 1",
+        [alert_id])]
+    if evidence_digest_of(rule, score, shown) != bytes(logged):
+        # closed here first, then a withdrawal, correction or purge left evidence no rule
+        # holds (hub/alert_evidence.py): open, it would show evidence no entry logged
+        raise _Refusal(grpc.StatusCode.FAILED_PRECONDITION,
+                       f"alert {alert_id} lost evidence since it was closed (a sighting "
+                       "withdrawn, corrected or purged) and no rule holds what is left; it "
+                       "reopens on new evidence; nothing was changed")
+
+
+def _survivor(conn: sqlite3.Connection, alert_id: str) -> str | None:
+    """The live alert `alert_id` was merged into, through any later merges; None when it
+    was not merged."""
+    survivor = None
+    seen = {alert_id}
+    while (row := conn.execute("SELECT merged_into FROM alerts WHERE alert_id = ?",
+                               [survivor or alert_id]).fetchone()) and row[0] is not None:
+        survivor = row[0]
+        if survivor in seen:  # a cycle a hand edit could make: name where it stands
+            break
+        seen.add(survivor)
+    return survivor
 
 
 class NodeAlertService(alerts_pb2_grpc.NodeAlertServiceServicer):
@@ -308,6 +396,9 @@ class AlertsNotConfigured(alerts_pb2_grpc.AlertServiceServicer,
         self._refuse(context)
 
     def Close(self, request: object, context: grpc.ServicerContext) -> None:
+        self._refuse(context)
+
+    def Reopen(self, request: object, context: grpc.ServicerContext) -> None:
         self._refuse(context)
 
     def ListOwn(self, request: object, context: grpc.ServicerContext) -> None:

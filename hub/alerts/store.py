@@ -1,8 +1,8 @@
 """Alert tables in the hub database, the per-region view of an alert, and the change feed.
 
 An alert is the evidence (rule, score, sightings) plus one state row per RIEC
-region it was routed to: each regional consultation acknowledges and closes
-for itself, so one region closing an alert never silences another.
+region it was routed to: each regional consultation acknowledges, closes and
+reopens for itself, so one region closing an alert never silences another.
 
 Every change of what a region sees is a row in `alert_events`, written in
 the same transaction as the change and holding the alert as the region saw

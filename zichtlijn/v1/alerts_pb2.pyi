@@ -138,6 +138,18 @@ class CloseAlertRequest(_message.Message):
     riec_signature: bytes
     def __init__(self, alert_id: _Optional[str] = ..., reason: _Optional[str] = ..., decided_at: _Optional[str] = ..., riec_signature: _Optional[bytes] = ...) -> None: ...
 
+class ReopenAlertRequest(_message.Message):
+    __slots__ = ("alert_id", "reason", "decided_at", "riec_signature")
+    ALERT_ID_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    DECIDED_AT_FIELD_NUMBER: _ClassVar[int]
+    RIEC_SIGNATURE_FIELD_NUMBER: _ClassVar[int]
+    alert_id: str
+    reason: str
+    decided_at: str
+    riec_signature: bytes
+    def __init__(self, alert_id: _Optional[str] = ..., reason: _Optional[str] = ..., decided_at: _Optional[str] = ..., riec_signature: _Optional[bytes] = ...) -> None: ...
+
 class ListOwnAlertsRequest(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...

@@ -58,6 +58,11 @@ class AlertServiceStub:
                 request_serializer=zichtlijn_dot_v1_dot_alerts__pb2.CloseAlertRequest.SerializeToString,
                 response_deserializer=zichtlijn_dot_v1_dot_alerts__pb2.Alert.FromString,
                 _registered_method=True)
+        self.Reopen = channel.unary_unary(
+                '/zichtlijn.v1.AlertService/Reopen',
+                request_serializer=zichtlijn_dot_v1_dot_alerts__pb2.ReopenAlertRequest.SerializeToString,
+                response_deserializer=zichtlijn_dot_v1_dot_alerts__pb2.Alert.FromString,
+                _registered_method=True)
 
 
 class AlertServiceServicer:
@@ -96,7 +101,18 @@ class AlertServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def Close(self, request, context):
-        """new/acknowledged -> closed with a reason code; reopens only on new evidence.
+        """new/acknowledged -> closed with a reason code; reopens on new evidence, or when
+        the region's RIEC reopens it (Reopen).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def Reopen(self, request, context):
+        """closed -> acknowledged, with a reason code: the region's RIEC takes back its own
+        closing (the wrong alert, closed too soon, or news from outside zichtlijn). Only a
+        closing of the caller's RIEC: not an alert merged into another, one whose evidence
+        left the region, or one the hub closed (since 2026-12-07).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -123,6 +139,11 @@ def add_AlertServiceServicer_to_server(servicer, server):
             'Close': grpc.unary_unary_rpc_method_handler(
                     servicer.Close,
                     request_deserializer=zichtlijn_dot_v1_dot_alerts__pb2.CloseAlertRequest.FromString,
+                    response_serializer=zichtlijn_dot_v1_dot_alerts__pb2.Alert.SerializeToString,
+            ),
+            'Reopen': grpc.unary_unary_rpc_method_handler(
+                    servicer.Reopen,
+                    request_deserializer=zichtlijn_dot_v1_dot_alerts__pb2.ReopenAlertRequest.FromString,
                     response_serializer=zichtlijn_dot_v1_dot_alerts__pb2.Alert.SerializeToString,
             ),
     }
@@ -237,6 +258,33 @@ class AlertService:
             target,
             '/zichtlijn.v1.AlertService/Close',
             zichtlijn_dot_v1_dot_alerts__pb2.CloseAlertRequest.SerializeToString,
+            zichtlijn_dot_v1_dot_alerts__pb2.Alert.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Reopen(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/zichtlijn.v1.AlertService/Reopen',
+            zichtlijn_dot_v1_dot_alerts__pb2.ReopenAlertRequest.SerializeToString,
             zichtlijn_dot_v1_dot_alerts__pb2.Alert.FromString,
             options,
             channel_credentials,
