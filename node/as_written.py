@@ -71,6 +71,41 @@ def name_as_meant(value: str) -> str:
     return _NAME_ASIDE.sub("", value)
 
 
+# UTF-8 read as Windows-1252 and saved again ("FehÃ©r" for Fehér, "KovÃ¡cs" for
+# Kovács): a UTF-8 lead byte (Â-ï) with a continuation byte (0x80-0xBF) written as its
+# Windows-1252 character. Only a hint: undo_double_encoding decides.
+_DOUBLE_ENCODED = re.compile("[\u00c2-\u00ef][\u0080-\u00bf\u0152\u0153\u0160\u0161"
+                             "\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018-"
+                             "\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]")
+
+
+def undo_double_encoding(value: str) -> str | None:
+    """The value as first written if a program read its UTF-8 as Windows-1252 and saved
+    it again; None when it cannot have been.
+
+    Each character is taken back to the one byte Windows-1252 (or, for the five bytes it
+    leaves undefined, Latin-1) gave it, and the bytes must then be UTF-8 from end to end:
+    a name as written (Müller, Éva, João) is not, since its accented letters stand alone
+    where UTF-8 needs a lead byte followed by continuation bytes. Short values can be
+    both ("JOSÉ" and an en dash is also UTF-8 for "JOSɖ"), so the importer asks this only of
+    a name it would refuse as written."""
+    if value.isascii() or not _DOUBLE_ENCODED.search(value):
+        return None
+    raw = bytearray()
+    for ch in value:
+        try:
+            raw += ch.encode("cp1252")
+        except UnicodeEncodeError:
+            if ord(ch) > 0xFF:
+                return None
+            raw.append(ord(ch))  # 0x81, 0x8D, 0x8F, 0x90, 0x9D: Latin-1's control
+    try:
+        first = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return first if first != value else None
+
+
 # How papers write a place around its name: a district or country after a comma or in
 # brackets ("s. Cornești, r-nul Ungheni", "Lagos (Nigeria)") and, first, the kind of place
 # (Romanian mun./or./s./com./jud., Russian and Bulgarian g./gr./s. in Cyrillic): only the

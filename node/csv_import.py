@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from linkage.demographics import normalise_nationality, normalise_sex
 from linkage.encode import Identity
 from linkage.identifiers import normalise_document_number
-from node.as_written import document_without_label, place_name
+from node.as_written import document_without_label, place_name, undo_double_encoding
 from node.csv_cells import (
     _CONTROL,
     _NULL_MARKERS,
@@ -102,6 +102,23 @@ class ParsedSighting:
         return f"ParsedSighting(line={self.line}, case_ref={self.case_ref!r})"
 
 
+# a name whose UTF-8 a program took for Windows-1252 before saving ("FehÃ©r"): read back
+DOUBLE_ENCODED = ("read back from UTF-8 that a program took for Windows-1252 and saved "
+                  "again; export as \"CSV UTF-8\" once to stop it")
+
+
+def _name_part(line: int, part: str, written: str) -> tuple[str, bool]:
+    """The checked name part, and whether it was read back from a double encoding: only
+    a name refused as written is (README "CSV import")."""
+    try:
+        return _check_name(line, part, written), False
+    except RowError:
+        first = undo_double_encoding(written)
+        if first is None:
+            raise
+        return _check_name(line, part, first), True
+
+
 def parse_row(line: int, row: dict[str, str], today: dt.date,
               known_signals: frozenset[str] | None = None, *,
               strict: bool = False, month_first: bool = False) -> ParsedSighting:
@@ -139,8 +156,9 @@ def parse_row(line: int, row: dict[str, str], today: dt.date,
         raise RowError(line, "observed_on", "before 2000 (is this column the date of the "
                                             "control?)")
 
-    parts = {part: _check_name(line, part, get(part, "")) for part in ("given_names",
-                                                                       "surname")}
+    read = {part: _name_part(line, part, get(part, "")) for part in ("given_names",
+                                                                     "surname")}
+    parts = {part: value for part, (value, _) in read.items()}
     lost = {part for part, value in parts.items()
             if not value and _QUESTION_MARKS.fullmatch(get(part, "").strip())}
     given, surname = parts["given_names"], parts["surname"]
@@ -155,6 +173,8 @@ def parse_row(line: int, row: dict[str, str], today: dt.date,
                                  "correct` can add it; save exports as \"CSV UTF-8\")"
                      if part in lost else NAME_PART_EMPTY)
              for part, value in parts.items() if not value]
+    notes += [RowNote(line, part, DOUBLE_ENCODED) for part, (_, read_back) in read.items()
+              if read_back]
     kept_without = None if strict else notes
 
     if known_signals is None:

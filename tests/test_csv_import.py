@@ -16,11 +16,13 @@ from hypothesis import strategies as st
 from linkage.encode import Encoder
 from linkage.keys import derive_purpose_keys
 from linkage.schema import default_schema
+from node.as_written import undo_double_encoding
 from node.csv_file import COLUMNS, CsvFileError
 from node.csv_import import (
     ADDRESS_HALF,
     BIRTH_DROPPED,
     COMPANION_DROPPED,
+    DOUBLE_ENCODED,
     FIELD_DROPPED,
     MAX_NAME_CHARS,
     NAME_PART_EMPTY,
@@ -1262,6 +1264,38 @@ def test_a_name_in_question_marks_says_the_encoding_lost_its_letters(store, enco
         "hold: the row links on the rest (`node correct` can add it; save exports as "
         "\"CSV UTF-8\")",
         f"line 4: given_names: {NAME_PART_EMPTY}"]  # one "?" is "not recorded", as before
+
+
+def saved_twice(name: str) -> str:
+    """What a program that takes UTF-8 for Windows-1252 and saves it again writes."""
+    return name.encode("utf-8").decode("cp1252")
+
+
+def test_a_name_saved_twice_as_windows_1252_is_read_back(store, encoder):
+    """Such a program writes Fehér with an A-tilde and a copyright sign in place of the
+    e-acute. Those rows were refused as holding characters that occur in no name (an
+    outsider's Eindhoven export lost all of them); they are read back to the name first
+    written, and say so without quoting it."""
+    rows = [["D-1", "2026-03-01", saved_twice("Ирина"), saved_twice("Fehér"), ""],
+            ["D-2", "2026-03-01", "Ana", saved_twice("Șerban"), ""],
+            ["D-3", "2026-03-01", "Ирина", "Fehér", ""],
+            ["D-4", "2026-03-01", "Ana", "Șerban", ""]]
+    report = run(csv_bytes(rows), store, encoder)
+    assert report.errors == []
+    notes = [str(note) for note in report.notes]
+    assert notes == ["line 2: given_names: " + DOUBLE_ENCODED,
+                     "line 2: surname: " + DOUBLE_ENCODED, "line 3: surname: " + DOUBLE_ENCODED]
+    assert not any(letter in "".join(notes) for letter in "éИȘ")
+    subjects = {ref: encoding_pb2.EncodedSighting.FromString(encoded_of(store, ref)
+                                                             ).subject.name_filter
+                for ref in ("D-1", "D-2", "D-3", "D-4")}
+    assert subjects["D-1"] == subjects["D-3"] and subjects["D-2"] == subjects["D-4"]
+
+
+@pytest.mark.parametrize("name", ["Müller", "Éva", "JOÃO", "João", "Françoise", "Ioana"])
+def test_a_name_written_once_is_never_read_back(name):
+    """Accented letters standing alone are never UTF-8: only a name saved twice changes."""
+    assert undo_double_encoding(name) is None
 
 
 def test_a_gemeente_column_keeps_this_nodes_rows_and_skips_the_others(store, encoder):
