@@ -201,11 +201,11 @@ class _EntryReader:
         signature over it, checked as an upload's is; one without where the hub would
         have refused it unsigned is reported."""
         try:
-            signed, problem = self.report.requests.read(index, action, entry)
+            signed, problems = self.report.requests.read(index, action, entry)
         except MalformedRequest:
             self.report.add(f"entry #{index}: {action} entry is malformed", index)
             return
-        if problem is not None:
+        for problem in problems:
             self.report.add(problem, index, SIGNATURE)
         if signed is None:
             return
