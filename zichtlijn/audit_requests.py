@@ -31,8 +31,9 @@ with the time it decided them (`decided_at`) and a correction with the content
 digest it replaces (`replaces`): a crypto review replayed a node's old signed
 correction, copied out of the log, after the node had corrected the sighting
 again, and every check passed. Such an entry is checked against its own time
-(at most 10 minutes apart, as the hub accepts); an entry of version 4 or later
-signed in the older form is
+(at most 10 minutes apart, as the hub accepts), a correction against the
+content the log left the sighting with and the time of its previous correction
+(`Contents`); an entry of version 4 or later signed in the older form is
 reported, and so, in entries of any version, is a node's signature that stands
 in the log twice (a node signs each request afresh, with a fresh ECDSA nonce,
 so the same statement with the same signature is a copy).

@@ -16,6 +16,7 @@ from typing import NamedTuple
 from linkage import merkle
 from zichtlijn import audit_alerts
 from zichtlijn.audit_alerts import AlertLog, MalformedAlertEntry
+from zichtlijn.audit_contents import Contents
 from zichtlijn.audit_log_keys import ACTION as KEY_CHANGE
 from zichtlijn.audit_log_keys import KeyChange, MalformedKeyChange, read_change
 from zichtlijn.audit_removals import ACTIONS as REMOVAL_ACTIONS
@@ -74,6 +75,7 @@ class _EntryReader:
         self.linked_since_relink = 0
         self.last_relink: int | None = None
         self.removals = Removals()
+        self.contents = Contents()  # each corrected sighting's content, entry by entry
         self.alerts = AlertLog()
         self.key_changes: list[KeyChange] = []
         self.revoked_by: dict[str, int] = {}  # certificate SHA-256 hex -> revoking entry
@@ -133,6 +135,8 @@ class _EntryReader:
                 self.report.add(f"entry #{index}: {action} entry is malformed", index)
         if action in REQUEST_ACTIONS:  # also a removal (withdraw, correct): both apply
             self._request(index, action, entry)
+            for problem in self.contents.read(index, action, entry):
+                self.report.add(problem, index, RECONCILE)
         if action == "upload":
             self._upload(index, entry)
         elif action == "link_run":
