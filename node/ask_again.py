@@ -81,8 +81,8 @@ def ask_again(channel: grpc.Channel, store: NodeStore, timeout_s: float,
             stub.Withdraw(signer.withdraw(uuid, reason), timeout=timeout_s)
             withdrawals += 1
         for message in corrected:
-            # in place of what the hub says it holds: the node's content before its
-            # correction may not be it (a backup older than two corrections)
+            # in place of what the hub says it holds, which need not be what this node
+            # held before its last correction (a backup older than two corrections)
             stub.Correct(signer.correct(message, held[message.sighting_uuid]),
                          timeout=timeout_s)
             corrections += 1
