@@ -34,7 +34,10 @@ CREATE TABLE IF NOT EXISTS audit_nodes (
 #: versions never go down (zichtlijn/audit_verify/entries.py), so an entry written by hand in the
 #: form of an earlier release, after this one logged, is reported.
 #: 3 (2026-12-07): a RIEC's alert_acknowledged and alert_closed carry its signature.
-ENTRY_VERSION = 3
+#: 4 (2026-12-08): a node's withdraw, correct and correct_refused carry the time it decided
+#: them (`decided_at`) and a correction the content it replaces (`replaces`), signed with
+#: them (zichtlijn/certsign.py /v2 statements): an old signature replayed is reported.
+ENTRY_VERSION = 4
 
 
 @dataclass(frozen=True)

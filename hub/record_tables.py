@@ -25,6 +25,13 @@ CREATE TABLE IF NOT EXISTS withdraw_calls (
     at REAL NOT NULL
 );
 CREATE INDEX IF NOT EXISTS withdraw_calls_node ON withdraw_calls(gemeente, at);
+-- when its node decided the last correction the hub applied to a sighting (the signed
+-- decided_at, hub/records.py): one decided no later is an earlier one replayed. The row
+-- goes with the sighting's (a correction stores the sighting anew, with a new seq).
+CREATE TABLE IF NOT EXISTS correction_times (
+    sighting_seq INTEGER PRIMARY KEY REFERENCES sightings(seq) ON DELETE CASCADE,
+    decided_at TEXT NOT NULL
+);
 """
 
 
@@ -37,3 +44,9 @@ def is_withdrawn(conn: sqlite3.Connection, sighting_uuid: str, gemeente: str) ->
     return conn.execute(
         "SELECT 1 FROM withdrawn_sightings WHERE sighting_uuid = ? AND gemeente = ?",
         [sighting_uuid, gemeente]).fetchone() is not None
+
+
+def set_correction_time(conn: sqlite3.Connection, seq: int, decided_at: str) -> None:
+    """Record when the node decided the correction just applied to sighting `seq`."""
+    conn.execute("INSERT OR REPLACE INTO correction_times (sighting_seq, decided_at) "
+                 "VALUES (?, ?)", [seq, decided_at])

@@ -10,6 +10,13 @@ upload an erased sighting again.
 Audit entries name a sighting by `sighting_ref`, a digest of its UUID: the
 node that owns the sighting can find its entry, the log itself carries no
 identifier that appears in alerts or exports.
+
+A node's signed request (`NodeSigned`) is acted on only as signed: at about the
+time the node decided it, and a correction only against the content it says it
+replaces and after the sighting's last correction. These checks are here, in
+the code that changes the sighting, not only in the gRPC service, so that a hub
+insider who runs this code with a signature copied out of the log (a crypto
+review's replay) is refused by it too.
 """
 
 from __future__ import annotations
@@ -21,15 +28,16 @@ from dataclasses import dataclass
 
 from cryptography import x509
 
-from hub import alert_evidence, audit_log, upload_records
+from hub import alert_evidence, audit_log, record_tables, upload_records
 from hub.alerts.engine import AlertEngine
 from hub.linker import Linker, RemovalRun
 from hub.store import HubStore, utc_now
 from hub.validate import validate_batch
 from linkage.schema import LinkageSchema
 from zichtlijn import wire
-from zichtlijn.certsign import sighting_ref
+from zichtlijn.certsign import read_request_time, sighting_ref
 from zichtlijn.erasure import truncate_wal
+from zichtlijn.riec_requests import CLOCK_SKEW
 from zichtlijn.v1 import encoding_pb2, sync_pb2
 
 REASONS = ("recorded_in_error", "erasure_request")
@@ -67,21 +75,65 @@ class NotOwn(PermissionError):
 REFUSED_NOT_OWN = "another_gemeente"
 
 
+class RequestRefused(ValueError):
+    """A node's signed withdrawal or correction the hub does not act on; nothing was
+    changed. `invalid`: the request is malformed (INVALID_ARGUMENT) rather than decided at
+    another time or against other content (FAILED_PRECONDITION); `other_content`: the hub
+    holds the sighting with other content than the correction replaces (the node asks
+    what it holds and signs against that)."""
+
+    def __init__(self, message: str, invalid: bool = False,
+                 other_content: bool = False) -> None:
+        super().__init__(message)
+        self.invalid = invalid
+        self.other_content = other_content
+
+
 @dataclass(frozen=True)
 class NodeSigned:
     """The calling node's certificate and its signature over the withdraw or correct
-    statement (zichtlijn/certsign.py), checked by the caller: logged in the entry as
-    `node_cert` and `node_sig`, as an upload's are, so an auditor can tell the change
-    from one the hub wrote under the node's name."""
+    statement (zichtlijn/certsign.py), checked by the caller, with what the statement
+    signs beside the request itself: when the node decided it and, for a correction, the
+    content digest it replaces. Logged in the entry as `node_cert`, `node_sig`,
+    `decided_at` and `replaces`, as an upload's signature is, so an auditor can tell the
+    change from one the hub wrote under the node's name, or replayed in it."""
 
     cert: x509.Certificate
     signature: bytes
+    decided_at: str
+    replaces: bytes | None = None  # a correction's; None for a withdrawal
 
     def fields(self, conn: sqlite3.Connection, gemeente: str) -> dict[str, str]:
         """The entry's fields; keeps the certificate for the export (the auditor checks
         the signature offline), in the transaction of the entry."""
         upload_records.record_certificate(conn, f"node:{gemeente}", self.cert)
-        return upload_records.entry_fields(self.cert, self.signature)
+        fields = {"decided_at": self.decided_at,
+                  **upload_records.entry_fields(self.cert, self.signature)}
+        if self.replaces is not None:
+            fields["replaces"] = self.replaces.hex()
+        return fields
+
+
+def check_time(decided_at: str, now: dt.datetime) -> dt.datetime:
+    """The time a node decided a request, if it is about `now` (as a RIEC's decision must
+    be, hub/alerts/decisions.py); raises RequestRefused otherwise. A replay of a signature
+    copied from the log is minutes, days or weeks older than the hub's clock."""
+    try:
+        at = read_request_time(decided_at)
+    except ValueError as exc:
+        raise RequestRefused(f"decided_at: {exc}; nothing was changed", invalid=True) from None
+    off = at - now
+    if abs(off) > CLOCK_SKEW:
+        minutes = round(off.total_seconds() / 60)
+        raise RequestRefused(
+            f"decided_at is {abs(minutes)} minutes {'ahead of' if minutes > 0 else 'behind'} "
+            f"the hub's clock (at most {CLOCK_SKEW.seconds // 60} either way): set the node's "
+            "clock right (NTP) and run the command again; nothing was changed")
+    return at
+
+
+def _logged_time(at: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(at)
 
 
 def _signed_fields(conn: sqlite3.Connection, gemeente: str,
@@ -101,10 +153,49 @@ class RecordOutcome:
 
 
 def _held(store: HubStore, sighting_uuid: str, gemeente: str) -> tuple | None:
+    """(seq, digest, batch digest, received_at, the decided_at of its last signed
+    correction or None) of `gemeente`'s sighting, or None."""
     with store.lock:
         return store.db.execute(
-            "SELECT seq, digest, batch_digest, received_at FROM sightings "
-            "WHERE sighting_uuid = ? AND gemeente = ?", [sighting_uuid, gemeente]).fetchone()
+            "SELECT s.seq, s.digest, s.batch_digest, s.received_at, c.decided_at "
+            "FROM sightings s LEFT JOIN correction_times c ON c.sighting_seq = s.seq "
+            "WHERE s.sighting_uuid = ? AND s.gemeente = ?",
+            [sighting_uuid, gemeente]).fetchone()
+
+
+def check_correction(signed: NodeSigned, sighting_uuid: str, held: tuple,
+                     new_digest: bytes, now: dt.datetime) -> None:
+    """Raise RequestRefused unless the node's signed correction is to be acted on against
+    the sighting as `held` (`_held`'s row): decided about `now`, after the
+    correction the hub applied last, and against the content the hub holds. A correction
+    to the content held already changes nothing and is taken whatever it replaces (a node
+    asking again after a reply it did not get), at its time."""
+    at = check_time(signed.decided_at, now)
+    if signed.replaces is None or len(signed.replaces) != 32:
+        raise RequestRefused("a correction needs the digest of the content it replaces "
+                             "(replaces_digest, 32 bytes); nothing was changed", invalid=True)
+    held_digest, last = bytes(held[1]), held[4]
+    if held_digest not in (signed.replaces, new_digest):
+        raise RequestRefused(
+            f"the hub holds sighting {sighting_uuid} with content {held_digest.hex()[:16]}, "
+            f"not the {signed.replaces.hex()[:16]} this correction replaces (a correction "
+            "signed before another, or the hub restored from a backup); nothing was changed",
+            other_content=True)
+    if last is not None and at <= read_request_time(last):
+        raise RequestRefused(
+            f"the correction of sighting {sighting_uuid} was decided at {signed.decided_at}, "
+            f"not after the last one the hub applied to it ({last}): an earlier correction "
+            "sent again (or the node's clock set back); nothing was changed")
+
+
+def check_correction_at(store: HubStore, gemeente: str, sighting_uuid: str,
+                        signed: NodeSigned, new_digest: bytes, now: dt.datetime) -> None:
+    """`check_correction` against the sighting as the hub holds it now, if it holds it
+    (`correct` says NotHeld otherwise, and checks again): for the service, before the
+    correction costs the node a slot of its hour."""
+    held = _held(store, sighting_uuid, gemeente)
+    if held is not None:
+        check_correction(signed, sighting_uuid, held, new_digest, now)
 
 
 def withdraw(store: HubStore, linker: Linker, gemeente: str, sighting_uuid: str,
@@ -117,6 +208,10 @@ def withdraw(store: HubStore, linker: Linker, gemeente: str, sighting_uuid: str,
     gemeente raises NotOwn (the attempt logged, nothing else changed).
     """
     at = utc_now()
+    if signed is not None:
+        # a withdrawal is final, so nothing later of the sighting's can be undone by an
+        # old one; only the time is checked (certsign.withdraw_statement)
+        check_time(signed.decided_at, _logged_time(at))
     held = _held(store, sighting_uuid, gemeente)
     touched: dict[str, bytes] = {}
 
@@ -198,32 +293,49 @@ def correct(store: HubStore, linker: Linker, schema: LinkageSchema, gemeente: st
     held = _held(store, sighting.sighting_uuid, gemeente)
     if held is None:
         raise NotHeld(f"the hub holds no sighting {sighting.sighting_uuid} of {gemeente}")
-    _, old_digest, batch, received_at = held
+    seq, old_digest, batch, received_at, _ = held
     new_digest = wire.sighting_digest(sighting)
     at = utc_now()
+    if signed is not None:
+        check_correction(signed, sighting.sighting_uuid, held, new_digest, _logged_time(at))
     actor = f"node:{gemeente}"
     details = {"sighting": sighting_ref(sighting.sighting_uuid), "batch": bytes(batch).hex(),
                "old_digest": bytes(old_digest).hex(), "new_digest": new_digest.hex()}
     if bytes(old_digest) == new_digest:
         with store.transaction() as conn:
+            # read again in the transaction that writes (the lock is re-entrant): a
+            # correction applied since the check must not be followed by an older one
+            now = _held(store, sighting.sighting_uuid, gemeente)
+            if signed is not None and now != held:
+                raise RequestRefused(f"sighting {sighting.sighting_uuid} changed at the hub "
+                                     "while this correction was checked; nothing was "
+                                     "changed: run the command again")
             audit_log.append(conn, at, actor, "correct", changed=False, **details,
                              **_signed_fields(conn, gemeente, signed))
+            if signed is not None:
+                record_tables.set_correction_time(conn, seq, signed.decided_at)
         return RecordOutcome(False, 0)
 
     def record(conn: sqlite3.Connection, run: RemovalRun) -> None:
         # the corrected sighting keeps its UUID, batch and arrival time; it is linked
         # afresh right after, as the newest sighting
-        HubStore._insert_sighting(conn, gemeente, bytes(batch), received_at, sighting)
+        seq = HubStore._insert_sighting(conn, gemeente, bytes(batch), received_at, sighting)
+        if signed is not None:
+            record_tables.set_correction_time(conn, seq, signed.decided_at)
         audit_log.append(conn, at, actor, "correct", changed=True, linked=run.linked,
                          persons_changed=run.persons_changed, **details, **run.logged(),
                          **_signed_fields(conn, gemeente, signed))
 
     def still_held() -> list[int]:
         # read again under the linker: a withdrawal may have removed it while this waited
-        # (putting it back would undo an erasure), or a correction replaced it
+        # (putting it back would undo an erasure), or a correction replaced it (then this
+        # one must replace that one's content, and be decided after it)
         now = _held(store, sighting.sighting_uuid, gemeente)
         if now is None:
             raise NotHeld(f"the hub holds no sighting {sighting.sighting_uuid} of {gemeente}")
+        if signed is not None and now != held:
+            check_correction(signed, sighting.sighting_uuid, now, new_digest,
+                             _logged_time(at))
         details["old_digest"] = bytes(now[1]).hex()
         return [now[0]]
 

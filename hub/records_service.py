@@ -30,7 +30,7 @@ from zichtlijn.certsign import (
     withdraw_statement,
 )
 from zichtlijn.identity import Principal
-from zichtlijn.transport import NOT_OWN, caller_certificate, require_role
+from zichtlijn.transport import NOT_OWN, OTHER_CONTENT, caller_certificate, require_role
 from zichtlijn.v1 import records_pb2, records_pb2_grpc
 
 log = logging.getLogger("zichtlijn.hub.records")
@@ -54,22 +54,48 @@ def _is_uuid(value: str) -> bool:
 
 
 def _node_signed(context: grpc.ServicerContext, node: Principal, statement: bytes,
-                 signature: bytes, what: str) -> records.NodeSigned:
+                 signature: bytes, what: str, decided_at: str,
+                 replaces: bytes | None = None) -> records.NodeSigned:
     """The node's signature over `statement`, checked against its client certificate
     before anything is changed, or the call refused (INVALID_ARGUMENT, one line, nothing
-    written): only a change the node signed goes into the log under its name."""
+    written): only a change the node signed goes into the log under its name. A request
+    decided more than 10 minutes from the hub's clock is refused too (FAILED_PRECONDITION:
+    set the clock right), as a RIEC's decision is: a signature replayed later is older."""
     if not signature:
         log.warning("%s by %s refused: no node_signature", what, node)
         context.abort(grpc.StatusCode.INVALID_ARGUMENT,
                       f"a {what} needs the node's node_signature (a node older than this "
                       "hub sends none: upgrade it); nothing was changed")
+    if not decided_at:
+        # the statement of a node before entry version 4 signs no time: it could be
+        # replayed for ever, so the hub takes none
+        log.warning("%s by %s refused: no decided_at (a node of an earlier release)",
+                    what, node)
+        context.abort(grpc.StatusCode.INVALID_ARGUMENT,
+                      f"a {what} needs the time the node decided it (decided_at), signed "
+                      "with it; a node of a release before this hub's signs none: upgrade "
+                      "it; nothing was changed")
+    try:
+        records.check_time(decided_at, dt.datetime.now(dt.UTC))
+    except records.RequestRefused as refused:
+        _refuse(context, node, what, refused)
     cert = caller_certificate(context)
     if not verify_statement(cert, statement, signature):
         log.warning("%s by %s refused: node_signature does not verify", what, node)
         context.abort(grpc.StatusCode.INVALID_ARGUMENT,
                       f"node_signature does not verify with the client certificate of {node}"
                       f" for this {what}; nothing was changed")
-    return records.NodeSigned(cert, signature)
+    return records.NodeSigned(cert, signature, decided_at, replaces)
+
+
+def _refuse(context: grpc.ServicerContext, node: Principal, what: str,
+            refused: records.RequestRefused) -> None:
+    """Abort the call for a signed request the hub does not act on (hub/records.py)."""
+    log.warning("%s by %s refused: %s", what, node, str(refused).split(";")[0])
+    if refused.other_content:
+        context.set_trailing_metadata((OTHER_CONTENT,))
+    context.abort(grpc.StatusCode.INVALID_ARGUMENT if refused.invalid
+                  else grpc.StatusCode.FAILED_PRECONDITION, str(refused))
 
 
 def _purge_problem(report: records_pb2.PurgeReport) -> str | None:
@@ -143,8 +169,8 @@ class RecordService(records_pb2_grpc.RecordServiceServicer):
             context.abort(grpc.StatusCode.INVALID_ARGUMENT,
                           "a withdrawal needs a reason (recorded in error or erasure request)")
         signed = _node_signed(context, node, withdraw_statement(
-            node.name, sighting_ref(request.sighting_uuid), reason),
-            bytes(request.node_signature), "withdrawal")
+            node.name, sighting_ref(request.sighting_uuid), reason, request.decided_at),
+            bytes(request.node_signature), "withdrawal", request.decided_at)
         admitted_at = self.clock()
         try:
             with self.store.transaction() as conn:
@@ -159,11 +185,13 @@ class RecordService(records_pb2_grpc.RecordServiceServicer):
                     outcome = records.withdraw(self.store, self.linker, node.name,
                                                request.sighting_uuid, reason, self.alerts,
                                                linker_wait(context), signed)
-                except (LinkerBusyError, LinkerUnusableError):
+                except (LinkerBusyError, LinkerUnusableError, records.RequestRefused):
                     # nothing changed: the node asks again, which must not cost it twice
                     with self.store.transaction() as conn:
                         records.give_back_withdrawal(conn, node.name, admitted_at)
                     raise
+        except records.RequestRefused as refused:  # records.withdraw checks the time too
+            _refuse(context, node, "withdrawal", refused)
         except records.NotOwn as not_own:
             # the other gemeente is not named: that is no business of this node's
             log.warning("withdrawal by %s refused: the sighting is another gemeente's", node)
@@ -180,9 +208,24 @@ class RecordService(records_pb2_grpc.RecordServiceServicer):
                 context: grpc.ServicerContext) -> records_pb2.CorrectReply:
         node = require_role(context, "node")
         new_digest = wire.sighting_digest(request.sighting)
-        signed = _node_signed(context, node, correct_statement(
-            node.name, sighting_ref(request.sighting.sighting_uuid), new_digest),
-            bytes(request.node_signature), "correction")
+        replaces = bytes(request.replaces_digest)
+        if request.decided_at and len(replaces) != 32:
+            context.abort(grpc.StatusCode.INVALID_ARGUMENT,
+                          "a correction needs the digest of the content it replaces "
+                          "(replaces_digest, 32 bytes); nothing was changed")
+        statement = (correct_statement(node.name, sighting_ref(request.sighting.sighting_uuid),
+                                       replaces, new_digest, request.decided_at)
+                     if request.decided_at else b"")
+        signed = _node_signed(context, node, statement, bytes(request.node_signature),
+                              "correction", request.decided_at, replaces)
+        # against what the hub holds before the correction costs the node a lookup:
+        # a replayed or outdated one is refused for nothing (hub/records.py checks it
+        # again under the linker)
+        try:
+            records.check_correction_at(self.store, node.name, request.sighting.sighting_uuid,
+                                        signed, new_digest, dt.datetime.now(dt.UTC))
+        except records.RequestRefused as refused:
+            _refuse(context, node, "correction", refused)
         admitted_at = self._charge(context, node, request, signed, new_digest)
         try:
             with LinkerRequired(context, NOTHING_CHANGED):
@@ -190,11 +233,13 @@ class RecordService(records_pb2_grpc.RecordServiceServicer):
                     outcome = records.correct(self.store, self.linker, self.schema,
                                               node.name, request.sighting, dt.date.today(),
                                               self.alerts, linker_wait(context), signed)
-                except (LinkerBusyError, LinkerUnusableError):
+                except (LinkerBusyError, LinkerUnusableError, records.RequestRefused):
                     # nothing changed and nothing was learned: the node runs it again
                     with self.store.transaction() as conn:
                         lookup_control.give_back(conn, node.name, admitted_at)
                     raise
+        except records.RequestRefused as refused:  # another correction came between
+            _refuse(context, node, "correction", refused)
         except Refusal as refusal:
             context.abort(refusal.code, refusal.message.replace("sighting 0", "sighting"))
         except records.NotHeld as missing:

@@ -254,7 +254,8 @@ class HubStore:
 
     @staticmethod
     def _insert_sighting(conn: sqlite3.Connection, gemeente: str, batch: bytes,
-                         received_at: str, s: encoding_pb2.EncodedSighting) -> None:
+                         received_at: str, s: encoding_pb2.EncodedSighting) -> int:
+        """Store one sighting with its parts; its seq."""
         cursor = conn.execute(
             "INSERT INTO sightings (sighting_uuid, gemeente, observed_on, setting, licensed, "
             "signals, epoch, schema_fingerprint, digest, subject, batch_digest, received_at) "
@@ -277,6 +278,7 @@ class HubStore:
             [(seq, e.kind, e.token) for e in s.entities],
         )
         epochs.insert_other_epochs(conn, seq, s)
+        return seq
 
     # -- reads -----------------------------------------------------------------
 

@@ -54,7 +54,9 @@ def ask_again(channel: grpc.Channel, store: NodeStore, timeout_s: float,
     """Withdraw and correct again at the hub whatever it holds against this node's
     withdrawals and corrections; how many of each. A refusal for the hub's bound of a
     day stops the asking and is returned; any other refusal raises. Each request is
-    signed afresh by `signer` (the node home's by default), as the first one was."""
+    signed afresh by `signer` (the node home's by default), as the first one was, with
+    the time it is asked again and, for a correction, as replacing the content the hub
+    holds: the first signature cannot be sent again (zichtlijn/certsign.py)."""
     create_tables(store)
     held = {s.sighting_uuid: bytes(s.content_digest)
             for s in list_held(channel, timeout_s).held}
@@ -79,7 +81,10 @@ def ask_again(channel: grpc.Channel, store: NodeStore, timeout_s: float,
             stub.Withdraw(signer.withdraw(uuid, reason), timeout=timeout_s)
             withdrawals += 1
         for message in corrected:
-            stub.Correct(signer.correct(message), timeout=timeout_s)
+            # in place of what the hub says it holds, which need not be what this node
+            # held before its last correction (a backup older than two corrections)
+            stub.Correct(signer.correct(message, held[message.sighting_uuid]),
+                         timeout=timeout_s)
             corrections += 1
     except grpc.RpcError as error:
         if error.code() != grpc.StatusCode.RESOURCE_EXHAUSTED:

@@ -33,14 +33,15 @@ from zichtlijn import wire
 from zichtlijn.certsign import (
     correct_statement,
     load_signing_key,
+    request_time,
     sighting_ref,
     sign_statement,
     withdraw_statement,
 )
 from zichtlijn.erasure import truncate_wal
 from zichtlijn.errors import CliError
-from zichtlijn.transport import NOT_OWN
-from zichtlijn.v1 import encoding_pb2, records_pb2, records_pb2_grpc
+from zichtlijn.transport import NOT_OWN, OTHER_CONTENT
+from zichtlijn.v1 import encoding_pb2, records_pb2, records_pb2_grpc, sync_pb2, sync_pb2_grpc
 
 REASONS = {
     "error": records_pb2.WITHDRAW_REASON_RECORDED_IN_ERROR,
@@ -68,19 +69,28 @@ class Signer:
     def for_home(cls, home: Path) -> Signer:
         return cls.of(load_config(home))
 
-    def withdraw(self, sighting_uuid: str, reason: str) -> records_pb2.WithdrawRequest:
-        """The request to withdraw; `reason` as `node withdraw --reason` takes it."""
+    def withdraw(self, sighting_uuid: str, reason: str,
+                 decided_at: str | None = None) -> records_pb2.WithdrawRequest:
+        """The request to withdraw; `reason` as `node withdraw --reason` takes it. Signed
+        with the time it is made (or `decided_at`): the hub takes it only about then."""
+        decided_at = decided_at or request_time()
         statement = withdraw_statement(self.gemeente, sighting_ref(sighting_uuid),
-                                       LOGGED_REASONS[reason])
+                                       LOGGED_REASONS[reason], decided_at)
         return records_pb2.WithdrawRequest(sighting_uuid=sighting_uuid, reason=REASONS[reason],
-                                           node_signature=sign_statement(self.key, statement))
+                                           node_signature=sign_statement(self.key, statement),
+                                           decided_at=decided_at)
 
-    def correct(self, sighting: encoding_pb2.EncodedSighting) -> records_pb2.CorrectRequest:
-        """The request to correct: `sighting` as the hub is to hold it, UUID included."""
+    def correct(self, sighting: encoding_pb2.EncodedSighting, replaces: bytes,
+                decided_at: str | None = None) -> records_pb2.CorrectRequest:
+        """The request to correct: `sighting` as the hub is to hold it, UUID included, in
+        place of the content whose digest is `replaces` (as this node holds it, or as the
+        hub said it holds it); signed with the time it is made (or `decided_at`)."""
+        decided_at = decided_at or request_time()
         statement = correct_statement(self.gemeente, sighting_ref(sighting.sighting_uuid),
-                                      wire.sighting_digest(sighting))
+                                      replaces, wire.sighting_digest(sighting), decided_at)
         return records_pb2.CorrectRequest(sighting=sighting,
-                                          node_signature=sign_statement(self.key, statement))
+                                          node_signature=sign_statement(self.key, statement),
+                                          replaces_digest=replaces, decided_at=decided_at)
 
 
 @dataclass(frozen=True)
@@ -210,8 +220,10 @@ def correct(channel: grpc.Channel | None, store: NodeStore, case_ref: str,
         if channel is None:
             raise CliError("the sighting was synced: the hub must be asked")
         signer = signer or Signer.for_home(store.path.parent)
-        reply = records_pb2_grpc.RecordServiceStub(channel).Correct(
-            signer.correct(message), timeout=timeout_s)
+        # the hub's digest is of the sighting with its UUID (the node's content_digest,
+        # without, is the import's)
+        reply = _correct_at_hub(channel, signer, case_ref, message,
+                                wire.sighting_digest(sighting.message), timeout_s)
     with store.db.conn:
         # the inspection system's export still holds the row as first imported: its digests
         # (not its encodings) and date are kept, so the import can leave that row out
@@ -228,3 +240,37 @@ def correct(channel: grpc.Channel | None, store: NodeStore, case_ref: str,
     if reply is None:
         return Outcome(sighting.sighting_uuid, False, False)
     return Outcome(sighting.sighting_uuid, True, reply.changed)
+
+
+def _correct_at_hub(channel: grpc.Channel, signer: Signer, case_ref: str,
+                    message: encoding_pb2.EncodedSighting, replaces: bytes,
+                    timeout_s: float) -> records_pb2.CorrectReply:
+    """Ask the hub to correct, signed as replacing the content this node holds.
+
+    The hub may hold other content: restored from a backup older than an earlier
+    correction (the next sync would have asked again), or this node restored from a
+    backup older than one, or a row taken back after `node recover` under another key
+    epoch than the hub holds it. Then it refuses with OTHER_CONTENT, and the node asks
+    what it holds (ListHeld) and signs once more against that: still the node's own
+    decision, made now, so it can be replayed no more than the first."""
+    stub = records_pb2_grpc.RecordServiceStub(channel)
+    try:
+        return stub.Correct(signer.correct(message, replaces), timeout=timeout_s)
+    except grpc.RpcError as error:
+        if OTHER_CONTENT not in tuple(error.trailing_metadata() or ()):
+            raise
+    held = _held_digest(channel, message.sighting_uuid, timeout_s)
+    if held is None:
+        raise CliError(f"{case_ref}: the hub no longer holds sighting {message.sighting_uuid} "
+                       "(withdrawn or purged there); nothing was changed here or at the hub")
+    return stub.Correct(signer.correct(message, held), timeout=timeout_s)
+
+
+def _held_digest(channel: grpc.Channel, sighting_uuid: str, timeout_s: float) -> bytes | None:
+    """The content digest the hub holds of this node's sighting, or None. The whole list
+    is read (the hub has no call for one sighting; it reads 8.6 MB for the largest
+    gemeente in 0.3 s), and only after a refusal: a correction is rarely refused so."""
+    replies = list(sync_pb2_grpc.SyncServiceStub(channel).ListHeld(
+        sync_pb2.ListHeldRequest(), timeout=timeout_s))
+    return next((bytes(held.content_digest) for reply in replies for held in reply.sightings
+                 if held.sighting_uuid == sighting_uuid), None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from node.records import REASONS, Signer
 from tests.conftest import Pki
+from zichtlijn import wire
 from zichtlijn.certsign import load_signing_key
 from zichtlijn.v1 import encoding_pb2, records_pb2
 
@@ -25,6 +26,10 @@ def withdraw_request(pki: Pki, stem: str, sighting_uuid: str,
     return signer(pki, stem).withdraw(sighting_uuid, _WORDS[reason])
 
 
-def correct_request(pki: Pki, stem: str,
-                    sighting: encoding_pb2.EncodedSighting) -> records_pb2.CorrectRequest:
-    return signer(pki, stem).correct(sighting)
+def correct_request(pki: Pki, stem: str, sighting: encoding_pb2.EncodedSighting,
+                    replaces: encoding_pb2.EncodedSighting | bytes
+                    ) -> records_pb2.CorrectRequest:
+    """Signed as replacing `replaces`: the sighting as the hub holds it, or its digest."""
+    if not isinstance(replaces, bytes):
+        replaces = wire.sighting_digest(replaces)
+    return signer(pki, stem).correct(sighting, replaces)

@@ -20,6 +20,7 @@ from hub.alerts.reconcile import Reconciler
 from hub.alerts.rules import Fact, Finding
 from hub.alerts.store import create_tables
 from hub.audit_export import export_chunks
+from hub.audit_log import ENTRY_VERSION
 from hub.log_key import create_log_key
 from hub.store import HubStore
 from hub.tree_heads import TreeHeads
@@ -156,7 +157,8 @@ def test_dropped_region_states_are_reported(world, export, pki):
     edit(export, ("DROP TABLE alert_regions", []))
     [message] = _messages(_verify(export, world, pki))
     assert message.startswith("entry #") and message.endswith(
-        "is of entry version 3, whose exports hold each alert's region states, but this "
+        f"is of entry version {ENTRY_VERSION}, whose exports hold each alert's region "
+        "states, but this "
         "export holds no alert_regions table (removed?): export again")
 
 

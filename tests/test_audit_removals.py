@@ -73,7 +73,8 @@ def site(tmp_path_factory, pki, secret_file):
     corrected.signals.append("unlicensed")
     with records(site, "GM0599") as channel:
         assert records_pb2_grpc.RecordServiceStub(channel).Correct(
-            correct_request(pki, "node-GM0599", corrected), timeout=10).changed
+            correct_request(pki, "node-GM0599", corrected, stored(site, "GM0599", "D")),
+            timeout=10).changed
     # 18 months after A's control: A goes, the others stay
     assert purge(site.hub.store, site.hub.linker, dt.date(2027, 7, 10), 18).sightings == 1
     site.witness("GM0363")

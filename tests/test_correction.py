@@ -174,7 +174,8 @@ def test_a_node_cannot_correct_another_towns_sighting(world, pki):
     with secure_channel(f"127.0.0.1:{hub.port}", pki.tls("node-GM0599")) as channel, \
             pytest.raises(grpc.RpcError) as err:
         records_pb2_grpc.RecordServiceStub(channel).Correct(
-            correct_request(pki, "node-GM0599", foreign), timeout=10)
+            correct_request(pki, "node-GM0599", foreign,
+                            stored_sighting(homes["GM0363"], "AMS-1")), timeout=10)
     assert err.value.code() == grpc.StatusCode.NOT_FOUND
     assert hub_row(hub, foreign.sighting_uuid) == before
 
@@ -187,7 +188,8 @@ def test_the_node_hears_whether_the_hub_changed_it_not_what_changed(world, pki):
     mine.signals.append("unlicensed")
     with secure_channel(f"127.0.0.1:{hub.port}", pki.tls("node-GM0363")) as channel:
         reply = records_pb2_grpc.RecordServiceStub(channel).Correct(
-            correct_request(pki, "node-GM0363", mine), timeout=10)
+            correct_request(pki, "node-GM0363", mine,
+                            stored_sighting(homes["GM0363"], "AMS-1")), timeout=10)
     assert reply.changed is True
     assert {field.name for field, _ in reply.ListFields()} == {"changed"}
     assert set(records_pb2.CorrectReply.DESCRIPTOR.fields_by_name) == {"changed"}
@@ -202,7 +204,8 @@ def test_a_malformed_correction_is_refused(world, pki):
     with secure_channel(f"127.0.0.1:{hub.port}", pki.tls("node-GM0363")) as channel, \
             pytest.raises(grpc.RpcError) as err:
         records_pb2_grpc.RecordServiceStub(channel).Correct(
-            correct_request(pki, "node-GM0363", broken), timeout=10)
+            correct_request(pki, "node-GM0363", broken,
+                            stored_sighting(homes["GM0363"], "AMS-1")), timeout=10)
     assert err.value.code() == grpc.StatusCode.INVALID_ARGUMENT
     assert "name_filter" in err.value.details()
 

@@ -108,8 +108,9 @@ def test_corrections_share_the_lookup_hour_and_one_beyond_it_changes_nothing(
     other = stored_sighting(homes["GM0363"], "AMS-1")
     other.signals.append("unlicensed")
     with secure_channel(f"127.0.0.1:{hub.port}", pki.tls("node-GM0363")) as channel:
-        assert records_pb2_grpc.RecordServiceStub(channel).Correct(
-            correct_request(pki, "node-GM0363", other), timeout=10).changed
+        assert records_pb2_grpc.RecordServiceStub(channel).Correct(correct_request(
+            pki, "node-GM0363", other, stored_sighting(homes["GM0363"], "AMS-1")),
+            timeout=10).changed
 
     # an hour later the same command makes the correction
     with hub.store.transaction() as conn:
@@ -120,9 +121,11 @@ def test_corrections_share_the_lookup_hour_and_one_beyond_it_changes_nothing(
 
 
 def direct_correct(hub, pki, stem: str, sighting, timeout: float = 10):
+    """Signed as replacing the content the hub holds."""
+    replaces = bytes(hub_row(hub, sighting.sighting_uuid)[0])
     with secure_channel(f"127.0.0.1:{hub.port}", pki.tls(stem)) as channel:
         return records_pb2_grpc.RecordServiceStub(channel).Correct(
-            correct_request(pki, stem, sighting), timeout=timeout)
+            correct_request(pki, stem, sighting, replaces), timeout=timeout)
 
 
 def test_every_correct_takes_a_slot_even_one_that_changes_nothing(world, pki):

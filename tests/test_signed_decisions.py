@@ -212,7 +212,8 @@ def test_a_decision_time_has_one_form_and_its_signature_one_meaning(pki):
                   decision_statement("amsterdam-amstelland", "A-0123456789", "acknowledged",
                                      "", at),
                   decision_statement("rotterdam", "A-0123456789", "closed", "referred", at),
-                  withdraw_statement("amsterdam-amstelland", "A-0123456789", "referred")):
+                  withdraw_statement("amsterdam-amstelland", "A-0123456789", "referred",
+                                     at)):
         assert not verify_statement(cert, other, signature)
     with pytest.raises(ValueError):
         decision_statement("amsterdam-amstelland", "A-0123456789\nclosed", "closed", "", at)

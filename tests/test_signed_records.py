@@ -43,12 +43,15 @@ from zichtlijn.certsign import (
     batch_statement,
     certificate_sha256,
     correct_statement,
+    correct_statement_v1,
     load_signing_key,
+    request_time,
     sighting_ref,
     sign_batch,
     sign_statement,
     verify_statement,
     withdraw_statement,
+    withdraw_statement_v1,
 )
 from zichtlijn.transport import secure_channel
 from zichtlijn.v1 import records_pb2, records_pb2_grpc
@@ -117,8 +120,9 @@ def test_a_signature_stands_for_one_kind_of_statement_only(pki):
     key, cert = key_of(pki, "node-GM0599"), cert_of(pki, "node-GM0599")
     ref = sighting_ref(str(uuid.uuid4()))
     digest = bytes(range(32))
-    withdraw = withdraw_statement("GM0599", ref, "erasure_request")
-    correct = correct_statement("GM0599", ref, digest)
+    at = request_time()
+    withdraw = withdraw_statement("GM0599", ref, "erasure_request", at)
+    correct = correct_statement("GM0599", ref, bytes(32), digest, at)
     batch = batch_statement("GM0599", digest, 1)
     assert len({withdraw, correct, batch}) == 3
     assert verify_statement(cert, withdraw, sign_statement(key, withdraw))
@@ -131,16 +135,29 @@ def test_a_signature_stands_for_one_kind_of_statement_only(pki):
     # another municipality's key, or another reason, does not stand for this one
     assert not verify_statement(cert, withdraw, sign_statement(key_of(pki, "node-GM0363"),
                                                                withdraw))
-    assert not verify_statement(cert, withdraw_statement("GM0599", ref, "recorded_in_error"),
-                                sign_statement(key, withdraw))
+    assert not verify_statement(
+        cert, withdraw_statement("GM0599", ref, "recorded_in_error", at),
+        sign_statement(key, withdraw))
     # fields chosen so that only the label tells the kinds apart
-    for one, other in [(withdraw_statement("GM0599", ref, digest.hex()),
-                        correct_statement("GM0599", ref, digest)),
-                       (withdraw_statement("GM0599", digest.hex(), "1"), batch)]:
+    for one, other in [(withdraw_statement_v1("GM0599", ref, digest.hex()),
+                        correct_statement_v1("GM0599", ref, digest)),
+                       (withdraw_statement_v1("GM0599", digest.hex(), "1"), batch)]:
         assert one != other
         assert not verify_statement(cert, other, sign_statement(key, one))
+    # a signature over a statement of the form before entry version 4 (no time, no old
+    # digest) never stands for one of the form after it, nor the other way round
+    for old, new in [(correct_statement_v1("GM0599", ref, digest), correct),
+                     (withdraw_statement_v1("GM0599", ref, "erasure_request"), withdraw)]:
+        assert not verify_statement(cert, new, sign_statement(key, old))
+        assert not verify_statement(cert, old, sign_statement(key, new))
+    # another time, or another content replaced, is another statement
+    earlier = request_time(dt.datetime(2026, 12, 7, 12, 0, tzinfo=dt.UTC))
+    assert not verify_statement(cert, correct_statement("GM0599", ref, bytes(32), digest,
+                                                        earlier), sign_statement(key, correct))
+    assert not verify_statement(cert, correct_statement("GM0599", ref, digest, digest, at),
+                                sign_statement(key, correct))
     with pytest.raises(ValueError, match="newline"):
-        withdraw_statement("GM0599", ref, "erasure_request\nGM0363")
+        withdraw_statement("GM0599", ref, "erasure_request\nGM0363", at)
 
 
 # -- a real hub and node ---------------------------------------------------------------
@@ -160,13 +177,17 @@ def test_withdraw_and_correct_are_signed_logged_and_verify(world, pki, tmp_path,
         assert entry["node_cert"] == certificate_sha256(cert_of(pki, stem)).hex()
         signature = base64.b64decode(entry["node_sig"])
         gemeente = stem.removeprefix("node-")
-        statement = (withdraw_statement(gemeente, entry["sighting"], entry["reason"])
+        statement = (withdraw_statement(gemeente, entry["sighting"], entry["reason"],
+                                        entry["decided_at"])
                      if entry["action"] == "withdraw" else
                      correct_statement(gemeente, entry["sighting"],
-                                       bytes.fromhex(entry["new_digest"])))
+                                       bytes.fromhex(entry["replaces"]),
+                                       bytes.fromhex(entry["new_digest"]), entry["decided_at"]))
         assert verify_statement(cert_of(pki, stem), statement, signature)
     assert withdrawn["sighting"] == sighting_ref(rtm)
     assert corrected["sighting"] == sighting_ref(utr) and corrected["changed"] is True
+    # signed as replacing what the hub held, and logged with it
+    assert corrected["replaces"] == corrected["old_digest"]
 
     code, out = audit_hub(hub_home(hub), ca(pki), capsys)
     assert code == 0, out
@@ -192,7 +213,8 @@ def test_refused_requests_are_logged_with_their_signature_and_verify(world, pki,
                          [("GM0363", 4e9)] * 100)
     with pytest.raises(grpc.RpcError) as err:
         stub_call(hub, pki, "node-GM0363", "Correct",
-                  correct_request(pki, "node-GM0363", mine))
+                  correct_request(pki, "node-GM0363", mine,
+                                  stored_sighting(homes["GM0363"], "AMS-1")))
     assert err.value.code() == grpc.StatusCode.RESOURCE_EXHAUSTED
     [over] = actions(hub, "correct_refused")
     assert over["new_digest"] == wire.sighting_digest(mine).hex() and "node_sig" in over
@@ -239,14 +261,19 @@ def wrong_withdrawals(pki, rtm: str) -> dict[str, records_pb2.WithdrawRequest]:
         "another key": other_key.withdraw(rtm, "erasure"),
         "another reason": records_pb2.WithdrawRequest(
             sighting_uuid=rtm, reason=records_pb2.WITHDRAW_REASON_RECORDED_IN_ERROR,
-            node_signature=good.node_signature),
+            node_signature=good.node_signature, decided_at=good.decided_at),
         "another sighting": records_pb2.WithdrawRequest(
             sighting_uuid=str(uuid.uuid4()), reason=good.reason,
-            node_signature=good.node_signature),
+            node_signature=good.node_signature, decided_at=good.decided_at),
+        "another time": records_pb2.WithdrawRequest(
+            sighting_uuid=rtm, reason=good.reason, node_signature=good.node_signature,
+            decided_at=request_time()),
         "a batch signature": records_pb2.WithdrawRequest(
-            sighting_uuid=rtm, reason=good.reason, node_signature=batch_sig),
+            sighting_uuid=rtm, reason=good.reason, node_signature=batch_sig,
+            decided_at=good.decided_at),
         "garbage": records_pb2.WithdrawRequest(
-            sighting_uuid=rtm, reason=good.reason, node_signature=b"\x30\x00"),
+            sighting_uuid=rtm, reason=good.reason, node_signature=b"\x30\x00",
+            decided_at=good.decided_at),
     }
 
 
@@ -272,19 +299,25 @@ def test_the_hub_refuses_a_withdrawal_the_node_did_not_sign(world, pki):
 
 def test_the_hub_refuses_a_correction_the_node_did_not_sign(world, pki):
     hub, homes = world
+    held = stored_sighting(homes["GM0363"], "AMS-1")
     mine = stored_sighting(homes["GM0363"], "AMS-1")
     mine.signals.append("unlicensed")
     other = stored_sighting(homes["GM0363"], "AMS-1")
     other.signals.append("not_from_nl")  # content the node did not sign for
-    good = correct_request(pki, "node-GM0363", mine)
+    good = correct_request(pki, "node-GM0363", mine, held)
     before, row = state(hub), hub_row(hub, mine.sighting_uuid)
     for label, request in {
             "unsigned": records_pb2.CorrectRequest(sighting=mine),
             "other content": records_pb2.CorrectRequest(
-                sighting=other, node_signature=good.node_signature),
+                sighting=other, node_signature=good.node_signature,
+                replaces_digest=good.replaces_digest, decided_at=good.decided_at),
+            "another content replaced": records_pb2.CorrectRequest(
+                sighting=mine, node_signature=good.node_signature,
+                replaces_digest=wire.sighting_digest(other), decided_at=good.decided_at),
             "another node's key": records_pb2.CorrectRequest(
                 sighting=mine, node_signature=correct_request(
-                    pki, "node-GM0599", mine).node_signature)}.items():
+                    pki, "node-GM0599", mine, held).node_signature,
+                replaces_digest=good.replaces_digest, decided_at=good.decided_at)}.items():
         with pytest.raises(grpc.RpcError) as err:
             stub_call(hub, pki, "node-GM0363", "Correct", request)
         assert err.value.code() == grpc.StatusCode.INVALID_ARGUMENT, label
@@ -312,15 +345,18 @@ def forged(hub, pki, homes) -> dict[str, int]:
     hub_records.withdraw(hub.store, hub.linker, "GM0599", rtm8, "recorded_in_error")
     index["unsigned"] = last_index(hub)
     # a signature the insider can make: with his own key, naming the node's certificate
-    statement = withdraw_statement("GM0599", sighting_ref(made_up), "recorded_in_error")
+    at = request_time()
+    statement = withdraw_statement("GM0599", sighting_ref(made_up), "recorded_in_error", at)
     hub_records.withdraw(hub.store, hub.linker, "GM0599", made_up, "recorded_in_error",
                          signed=NodeSigned(cert_of(pki, "node-GM0599"),
-                                           sign_statement(key_of(pki, "hub-hub"), statement)))
+                                           sign_statement(key_of(pki, "hub-hub"), statement),
+                                           at))
     index["bad signature"] = last_index(hub)
     # or the hub's own certificate with its key: valid, but not the node's
     hub_records.withdraw(hub.store, hub.linker, "GM0599", made_up, "recorded_in_error",
                          signed=NodeSigned(cert_of(pki, "hub-hub"),
-                                           sign_statement(key_of(pki, "hub-hub"), statement)))
+                                           sign_statement(key_of(pki, "hub-hub"), statement),
+                                           at))
     index["hub certificate"] = last_index(hub)
     return index
 

@@ -13,10 +13,19 @@ withdrawal). A withdrawal or correction names the sighting by
 auditor can check the signature from the entry alone. A RIEC signs each
 acknowledgement, closing and reopening of an alert the same way, with the time it
 decided, so a decision cannot be made up at the hub nor replayed there later.
+
+Withdrawals and corrections are signed with the time the node decided them too
+(`request_time`, to the microsecond), and a correction with the content digest it
+replaces, since the /v2 labels (entry version 4): a crypto review found that a
+correction signed as (gemeente, sighting, new digest) stayed valid for ever, so a
+hub insider could put a sighting back to content its node had corrected away by
+copying the node's old signature out of the log. The /v1 forms are kept to check
+the entries written before (`withdraw_statement_v1`, `correct_statement_v1`).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 
 from cryptography import x509
@@ -29,19 +38,25 @@ __all__ = [
     "batch_statement",
     "certificate_sha256",
     "correct_statement",
+    "correct_statement_v1",
     "decision_statement",
     "load_signing_key",
+    "read_request_time",
+    "request_time",
     "sighting_ref",
     "sign_batch",
     "sign_statement",
     "verify_batch",
     "verify_statement",
     "withdraw_statement",
+    "withdraw_statement_v1",
 ]
 
 _BATCH_LABEL = b"zichtlijn/upload-batch/v1\n"
-_WITHDRAW_LABEL = b"zichtlijn/withdraw-sighting/v1\n"
-_CORRECT_LABEL = b"zichtlijn/correct-sighting/v1\n"
+_WITHDRAW_LABEL_V1 = b"zichtlijn/withdraw-sighting/v1\n"
+_CORRECT_LABEL_V1 = b"zichtlijn/correct-sighting/v1\n"
+_WITHDRAW_LABEL = b"zichtlijn/withdraw-sighting/v2\n"
+_CORRECT_LABEL = b"zichtlijn/correct-sighting/v2\n"
 _DECISION_LABEL = b"zichtlijn/alert-decision/v1\n"
 _ECDSA = ec.ECDSA(hashes.SHA256())
 
@@ -67,21 +82,66 @@ def sighting_ref(sighting_uuid: str) -> str:
     return hashlib.sha256(b"zichtlijn-audit-sighting\x00" + sighting_uuid.encode()).hexdigest()[:32]
 
 
-def withdraw_statement(gemeente: str, sighting: str, reason: str) -> bytes:
+def request_time(now: dt.datetime | None = None) -> str:
+    """When a node decides a withdrawal or correction: UTC to the microsecond, one form.
+
+    Finer than a RIEC's second: the hub takes a sighting's corrections only in the order
+    of their times (a correction signed before the last one applied is an old one
+    replayed), and two corrections of one sighting a second apart are no replay."""
+    return (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).isoformat(
+        timespec="microseconds")
+
+
+def read_request_time(text: str) -> dt.datetime:
+    """The time as `request_time` writes it; raises ValueError for any other form (one
+    time has one form, so a signed statement has one reading)."""
+    at = dt.datetime.fromisoformat(text)
+    if at.tzinfo is None or request_time(at) != text:
+        raise ValueError(f"{text[:40]!r} is not a UTC time like "
+                         "2026-12-07T15:04:05.123456+00:00")
+    return at
+
+
+def withdraw_statement(gemeente: str, sighting: str, reason: str, decided_at: str) -> bytes:
     """What a node signs to withdraw one sighting: who, which (its `sighting_ref`), why
-    (the reason as logged: `recorded_in_error` or `erasure_request`)."""
+    (the reason as logged: `recorded_in_error` or `erasure_request`) and when it decided
+    (`request_time`). A withdrawal is final, so an old one replayed can only remove what
+    the node once wanted gone; the time still binds the signature to the moment, so the
+    log cannot show the node asking when it did not (say once more, against the same UUID
+    held again after a hub restore, with a time of the hub's choosing)."""
+    _check_fields(gemeente, sighting, reason, decided_at)
+    return _WITHDRAW_LABEL + f"{gemeente}\n{sighting}\n{reason}\n{decided_at}\n".encode()
+
+
+def correct_statement(gemeente: str, sighting: str, old_digest: bytes, new_digest: bytes,
+                      decided_at: str) -> bytes:
+    """What a node signs to correct one sighting: who, which, the content digest it
+    replaces (the entry's `replaces`), the digest of the corrected sighting
+    (`wire.sighting_digest`, the entry's `new_digest`) and when it decided. The old
+    digest ties the signature to the content it was made against, and the time orders it
+    among the sighting's corrections: neither an earlier correction nor one signed for
+    other content than the hub holds can be applied again."""
+    if len(old_digest) != 32 or len(new_digest) != 32:
+        raise ValueError("sighting digest must be 32 bytes")
+    _check_fields(gemeente, sighting, decided_at)
+    return _CORRECT_LABEL + (f"{gemeente}\n{sighting}\n{old_digest.hex()}\n"
+                             f"{new_digest.hex()}\n{decided_at}\n").encode()
+
+
+def withdraw_statement_v1(gemeente: str, sighting: str, reason: str) -> bytes:
+    """A withdrawal as nodes signed it before entry version 4: no time, so it proves who
+    asked, not when (only for checking the entries of then)."""
     _check_fields(gemeente, sighting, reason)
-    return _WITHDRAW_LABEL + f"{gemeente}\n{sighting}\n{reason}\n".encode()
+    return _WITHDRAW_LABEL_V1 + f"{gemeente}\n{sighting}\n{reason}\n".encode()
 
 
-def correct_statement(gemeente: str, sighting: str, new_digest: bytes) -> bytes:
-    """What a node signs to correct one sighting: who, which, and the digest of the
-    corrected sighting (`wire.sighting_digest`, the entry's `new_digest`), so the hub
-    cannot put other content under the node's name."""
+def correct_statement_v1(gemeente: str, sighting: str, new_digest: bytes) -> bytes:
+    """A correction as nodes signed it before entry version 4: who, which and the new
+    digest, nothing of what it replaced nor when (only for checking the entries of then)."""
     if len(new_digest) != 32:
         raise ValueError("sighting digest must be 32 bytes")
     _check_fields(gemeente, sighting)
-    return _CORRECT_LABEL + f"{gemeente}\n{sighting}\n{new_digest.hex()}\n".encode()
+    return _CORRECT_LABEL_V1 + f"{gemeente}\n{sighting}\n{new_digest.hex()}\n".encode()
 
 
 def decision_statement(region: str, alert_id: str, action: str, reason: str,

@@ -119,6 +119,11 @@ HUB_UNAVAILABLE = ("zichtlijn-unavailable", "hub")
 #: another municipality, told apart from a refusal of the certificate's role
 NOT_OWN = ("zichtlijn-refused", "not-own")
 
+#: trailing metadata of a correction refused because the hub holds the sighting with other
+#: content than the one the node signed it replaces: the node asks what the hub holds
+#: (ListHeld) and signs against that (node/records.py)
+OTHER_CONTENT = ("zichtlijn-refused", "other-content")
+
 
 #: trailing metadata of an upload the hub answered before its link run had ended
 STILL_LINKING = ("zichtlijn-linking", "pending")

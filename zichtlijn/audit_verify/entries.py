@@ -16,6 +16,7 @@ from typing import NamedTuple
 from linkage import merkle
 from zichtlijn import audit_alerts
 from zichtlijn.audit_alerts import AlertLog, MalformedAlertEntry
+from zichtlijn.audit_contents import Contents
 from zichtlijn.audit_log_keys import ACTION as KEY_CHANGE
 from zichtlijn.audit_log_keys import KeyChange, MalformedKeyChange, read_change
 from zichtlijn.audit_removals import ACTIONS as REMOVAL_ACTIONS
@@ -74,6 +75,7 @@ class _EntryReader:
         self.linked_since_relink = 0
         self.last_relink: int | None = None
         self.removals = Removals()
+        self.contents = Contents()  # each corrected sighting's content, entry by entry
         self.alerts = AlertLog()
         self.key_changes: list[KeyChange] = []
         self.revoked_by: dict[str, int] = {}  # certificate SHA-256 hex -> revoking entry
@@ -133,6 +135,8 @@ class _EntryReader:
                 self.report.add(f"entry #{index}: {action} entry is malformed", index)
         if action in REQUEST_ACTIONS:  # also a removal (withdraw, correct): both apply
             self._request(index, action, entry)
+            for problem in self.contents.read(index, action, entry):
+                self.report.add(problem, index, RECONCILE)
         if action == "upload":
             self._upload(index, entry)
         elif action == "link_run":
@@ -201,11 +205,11 @@ class _EntryReader:
         signature over it, checked as an upload's is; one without where the hub would
         have refused it unsigned is reported."""
         try:
-            signed, problem = self.report.requests.read(index, action, entry)
+            signed, problems = self.report.requests.read(index, action, entry)
         except MalformedRequest:
             self.report.add(f"entry #{index}: {action} entry is malformed", index)
             return
-        if problem is not None:
+        for problem in problems:
             self.report.add(problem, index, SIGNATURE)
         if signed is None:
             return

@@ -13,6 +13,7 @@ from zichtlijn import audit_alerts
 from zichtlijn.audit_alerts import AlertLog
 from zichtlijn.audit_verify.entries import PARTITION, _EntryReader
 from zichtlijn.audit_verify.report import RECONCILE, Report
+from zichtlijn.certsign import sighting_ref
 
 
 def _batch_digest(digests: bytes) -> bytes:
@@ -55,6 +56,14 @@ def _reconcile(conn: sqlite3.Connection, reader: _EntryReader, report: Report) -
             add(f"entry #{up.index}: upload of batch {batch.hex()[:16]}, which the hub "
                        "does not hold", up.index)
     members = {b: {d[i:i + 32] for i in range(0, len(d), 32)} for b, d in batch_digests.items()}
+    for first in reader.contents.first:
+        # a sighting's first correction replaced what its node uploaded
+        if first.batch in members and first.old_digest not in members[first.batch]:
+            add(f"entry #{first.index}: correction of a sighting of batch "
+                f"{first.batch.hex()[:16]} logs it replacing content "
+                f"{first.old_digest.hex()[:16]}, which is not in that batch as its node "
+                "signed it", first.index)
+    contents = reader.contents.sightings
     all_held: set[bytes] = set()
     for uuid, gemeente, digest, batch, linked in conn.execute(
             "SELECT sighting_uuid, gemeente, digest, batch_digest, linked FROM sightings "
@@ -73,6 +82,13 @@ def _reconcile(conn: sqlite3.Connection, reader: _EntryReader, report: Report) -
         if gemeente != up.gemeente or (digest not in members.get(batch, ()) and not corrected):
             add(f"sighting {uuid} ({gemeente}): not part of batch {batch.hex()[:16]} as "
                        f"node:{up.gemeente} signed it (entry #{up.index})", up.index)
+        last = contents.get(sighting_ref(uuid)) if contents else None
+        if last is not None and last.checked and last.digest != digest:
+            # an earlier content of the sighting passes the check above (it was in its
+            # batch, or a correction added it): the log says which one is current
+            add(f"sighting {uuid} ({gemeente}): the hub holds content {digest.hex()[:16]}, "
+                f"but entry #{last.index}, its last correction, left "
+                f"{last.digest.hex()[:16]}: changed in hub.db without an entry", last.index)
     for batch, up in uploads.items():
         left = up.accepted - removals.dropped[batch]  # withdrawn or purged since, as logged
         if batch in batch_digests and held[batch] != left:

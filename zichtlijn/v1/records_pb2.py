@@ -25,29 +25,29 @@ _sym_db = _symbol_database.Default()
 from zichtlijn.v1 import encoding_pb2 as zichtlijn_dot_v1_dot_encoding__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1azichtlijn/v1/records.proto\x12\x0czichtlijn.v1\x1a\x1bzichtlijn/v1/encoding.proto\"n\n\x0fWithdrawRequest\x12\x15\n\rsighting_uuid\x18\x01 \x01(\t\x12,\n\x06reason\x18\x02 \x01(\x0e\x32\x1c.zichtlijn.v1.WithdrawReason\x12\x16\n\x0enode_signature\x18\x03 \x01(\x0c\"M\n\rWithdrawReply\x12\x0f\n\x07removed\x18\x01 \x01(\x08J\x04\x08\x02\x10\x03J\x04\x08\x03\x10\x04R\x0fpersons_changedR\x0e\x61lerts_changed\"Y\n\x0e\x43orrectRequest\x12/\n\x08sighting\x18\x01 \x01(\x0b\x32\x1d.zichtlijn.v1.EncodedSighting\x12\x16\n\x0enode_signature\x18\x02 \x01(\x0c\"L\n\x0c\x43orrectReply\x12\x0f\n\x07\x63hanged\x18\x01 \x01(\x08J\x04\x08\x02\x10\x03J\x04\x08\x03\x10\x04R\x0fpersons_changedR\x0e\x61lerts_changed\"m\n\tNodePurge\x12\x10\n\x08purge_id\x18\x01 \x01(\t\x12\x11\n\tpurged_at\x18\x02 \x01(\t\x12\x0e\n\x06\x63utoff\x18\x03 \x01(\t\x12\x18\n\x10retention_months\x18\x04 \x01(\r\x12\x11\n\tsightings\x18\x05 \x01(\r\"6\n\x0bPurgeReport\x12\'\n\x06purges\x18\x01 \x03(\x0b\x32\x17.zichtlijn.v1.NodePurge\"$\n\x10PurgeReportReply\x12\x10\n\x08recorded\x18\x01 \x01(\r*}\n\x0eWithdrawReason\x12\x1f\n\x1bWITHDRAW_REASON_UNSPECIFIED\x10\x00\x12%\n!WITHDRAW_REASON_RECORDED_IN_ERROR\x10\x01\x12#\n\x1fWITHDRAW_REASON_ERASURE_REQUEST\x10\x02\x32\xe7\x01\n\rRecordService\x12\x46\n\x08Withdraw\x12\x1d.zichtlijn.v1.WithdrawRequest\x1a\x1b.zichtlijn.v1.WithdrawReply\x12\x43\n\x07\x43orrect\x12\x1c.zichtlijn.v1.CorrectRequest\x1a\x1a.zichtlijn.v1.CorrectReply\x12I\n\x0cReportPurges\x12\x19.zichtlijn.v1.PurgeReport\x1a\x1e.zichtlijn.v1.PurgeReportReplyb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1azichtlijn/v1/records.proto\x12\x0czichtlijn.v1\x1a\x1bzichtlijn/v1/encoding.proto\"\x82\x01\n\x0fWithdrawRequest\x12\x15\n\rsighting_uuid\x18\x01 \x01(\t\x12,\n\x06reason\x18\x02 \x01(\x0e\x32\x1c.zichtlijn.v1.WithdrawReason\x12\x16\n\x0enode_signature\x18\x03 \x01(\x0c\x12\x12\n\ndecided_at\x18\x04 \x01(\t\"M\n\rWithdrawReply\x12\x0f\n\x07removed\x18\x01 \x01(\x08J\x04\x08\x02\x10\x03J\x04\x08\x03\x10\x04R\x0fpersons_changedR\x0e\x61lerts_changed\"\x86\x01\n\x0e\x43orrectRequest\x12/\n\x08sighting\x18\x01 \x01(\x0b\x32\x1d.zichtlijn.v1.EncodedSighting\x12\x16\n\x0enode_signature\x18\x02 \x01(\x0c\x12\x17\n\x0freplaces_digest\x18\x03 \x01(\x0c\x12\x12\n\ndecided_at\x18\x04 \x01(\t\"L\n\x0c\x43orrectReply\x12\x0f\n\x07\x63hanged\x18\x01 \x01(\x08J\x04\x08\x02\x10\x03J\x04\x08\x03\x10\x04R\x0fpersons_changedR\x0e\x61lerts_changed\"m\n\tNodePurge\x12\x10\n\x08purge_id\x18\x01 \x01(\t\x12\x11\n\tpurged_at\x18\x02 \x01(\t\x12\x0e\n\x06\x63utoff\x18\x03 \x01(\t\x12\x18\n\x10retention_months\x18\x04 \x01(\r\x12\x11\n\tsightings\x18\x05 \x01(\r\"6\n\x0bPurgeReport\x12\'\n\x06purges\x18\x01 \x03(\x0b\x32\x17.zichtlijn.v1.NodePurge\"$\n\x10PurgeReportReply\x12\x10\n\x08recorded\x18\x01 \x01(\r*}\n\x0eWithdrawReason\x12\x1f\n\x1bWITHDRAW_REASON_UNSPECIFIED\x10\x00\x12%\n!WITHDRAW_REASON_RECORDED_IN_ERROR\x10\x01\x12#\n\x1fWITHDRAW_REASON_ERASURE_REQUEST\x10\x02\x32\xe7\x01\n\rRecordService\x12\x46\n\x08Withdraw\x12\x1d.zichtlijn.v1.WithdrawRequest\x1a\x1b.zichtlijn.v1.WithdrawReply\x12\x43\n\x07\x43orrect\x12\x1c.zichtlijn.v1.CorrectRequest\x1a\x1a.zichtlijn.v1.CorrectReply\x12I\n\x0cReportPurges\x12\x19.zichtlijn.v1.PurgeReport\x1a\x1e.zichtlijn.v1.PurgeReportReplyb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'zichtlijn.v1.records_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_WITHDRAWREASON']._serialized_start=638
-  _globals['_WITHDRAWREASON']._serialized_end=763
-  _globals['_WITHDRAWREQUEST']._serialized_start=73
-  _globals['_WITHDRAWREQUEST']._serialized_end=183
-  _globals['_WITHDRAWREPLY']._serialized_start=185
-  _globals['_WITHDRAWREPLY']._serialized_end=262
-  _globals['_CORRECTREQUEST']._serialized_start=264
-  _globals['_CORRECTREQUEST']._serialized_end=353
-  _globals['_CORRECTREPLY']._serialized_start=355
-  _globals['_CORRECTREPLY']._serialized_end=431
-  _globals['_NODEPURGE']._serialized_start=433
-  _globals['_NODEPURGE']._serialized_end=542
-  _globals['_PURGEREPORT']._serialized_start=544
-  _globals['_PURGEREPORT']._serialized_end=598
-  _globals['_PURGEREPORTREPLY']._serialized_start=600
-  _globals['_PURGEREPORTREPLY']._serialized_end=636
-  _globals['_RECORDSERVICE']._serialized_start=766
-  _globals['_RECORDSERVICE']._serialized_end=997
+  _globals['_WITHDRAWREASON']._serialized_start=705
+  _globals['_WITHDRAWREASON']._serialized_end=830
+  _globals['_WITHDRAWREQUEST']._serialized_start=74
+  _globals['_WITHDRAWREQUEST']._serialized_end=204
+  _globals['_WITHDRAWREPLY']._serialized_start=206
+  _globals['_WITHDRAWREPLY']._serialized_end=283
+  _globals['_CORRECTREQUEST']._serialized_start=286
+  _globals['_CORRECTREQUEST']._serialized_end=420
+  _globals['_CORRECTREPLY']._serialized_start=422
+  _globals['_CORRECTREPLY']._serialized_end=498
+  _globals['_NODEPURGE']._serialized_start=500
+  _globals['_NODEPURGE']._serialized_end=609
+  _globals['_PURGEREPORT']._serialized_start=611
+  _globals['_PURGEREPORT']._serialized_end=665
+  _globals['_PURGEREPORTREPLY']._serialized_start=667
+  _globals['_PURGEREPORTREPLY']._serialized_end=703
+  _globals['_RECORDSERVICE']._serialized_start=833
+  _globals['_RECORDSERVICE']._serialized_end=1064
 # @@protoc_insertion_point(module_scope)

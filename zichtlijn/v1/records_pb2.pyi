@@ -18,14 +18,16 @@ WITHDRAW_REASON_RECORDED_IN_ERROR: WithdrawReason
 WITHDRAW_REASON_ERASURE_REQUEST: WithdrawReason
 
 class WithdrawRequest(_message.Message):
-    __slots__ = ("sighting_uuid", "reason", "node_signature")
+    __slots__ = ("sighting_uuid", "reason", "node_signature", "decided_at")
     SIGHTING_UUID_FIELD_NUMBER: _ClassVar[int]
     REASON_FIELD_NUMBER: _ClassVar[int]
     NODE_SIGNATURE_FIELD_NUMBER: _ClassVar[int]
+    DECIDED_AT_FIELD_NUMBER: _ClassVar[int]
     sighting_uuid: str
     reason: WithdrawReason
     node_signature: bytes
-    def __init__(self, sighting_uuid: _Optional[str] = ..., reason: _Optional[_Union[WithdrawReason, str]] = ..., node_signature: _Optional[bytes] = ...) -> None: ...
+    decided_at: str
+    def __init__(self, sighting_uuid: _Optional[str] = ..., reason: _Optional[_Union[WithdrawReason, str]] = ..., node_signature: _Optional[bytes] = ..., decided_at: _Optional[str] = ...) -> None: ...
 
 class WithdrawReply(_message.Message):
     __slots__ = ("removed",)
@@ -34,12 +36,16 @@ class WithdrawReply(_message.Message):
     def __init__(self, removed: _Optional[bool] = ...) -> None: ...
 
 class CorrectRequest(_message.Message):
-    __slots__ = ("sighting", "node_signature")
+    __slots__ = ("sighting", "node_signature", "replaces_digest", "decided_at")
     SIGHTING_FIELD_NUMBER: _ClassVar[int]
     NODE_SIGNATURE_FIELD_NUMBER: _ClassVar[int]
+    REPLACES_DIGEST_FIELD_NUMBER: _ClassVar[int]
+    DECIDED_AT_FIELD_NUMBER: _ClassVar[int]
     sighting: _encoding_pb2.EncodedSighting
     node_signature: bytes
-    def __init__(self, sighting: _Optional[_Union[_encoding_pb2.EncodedSighting, _Mapping]] = ..., node_signature: _Optional[bytes] = ...) -> None: ...
+    replaces_digest: bytes
+    decided_at: str
+    def __init__(self, sighting: _Optional[_Union[_encoding_pb2.EncodedSighting, _Mapping]] = ..., node_signature: _Optional[bytes] = ..., replaces_digest: _Optional[bytes] = ..., decided_at: _Optional[str] = ...) -> None: ...
 
 class CorrectReply(_message.Message):
     __slots__ = ("changed",)
