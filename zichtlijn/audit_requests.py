@@ -221,9 +221,9 @@ class SignedRequests:
         if "riec_sig" not in entry and "riec_cert" not in entry:
             self.unsigned[what] += 1
             if action in ALWAYS_SIGNED:
-                return None, (f"entry #{index}: {what} by {actor} carries no signature of "
+                return None, [f"entry #{index}: {what} by {actor} carries no signature of "
                               f"the RIEC, though every {action} entry does: the RIEC did "
-                              "not decide it")
+                              "not decide it"]
             if entry.get("v", 1) < DECISIONS_SIGNED_FROM_VERSION:
                 return None, []  # written before RIECs signed their decisions
             return None, [f"entry #{index}: {what} by {actor} carries no signature of the "
