@@ -1,6 +1,6 @@
-"""A name of one word ("Candy", "Angel": a working name, or a given name with no surname)
-that agrees says little of who she is: many women in many towns give it. Small fixed
-examples of what the hub does with it (README "One-word names")."""
+"""Two names of one word ("Candy" and "Candy": a working name, or a given name with no
+surname) that agree say little of who she is: many women in many towns give that word.
+Small fixed examples of what the hub does with them (README "One-word names")."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from linkage.compare import MatchPolicy
+from linkage.compare import MatchPolicy, score_pairs
 from linkage.encode import Identity, single_word
 from linkage.linking import link_all
 from tests.linker_support import identity_table
@@ -64,13 +64,13 @@ def test_a_working_name_with_her_phone_or_her_date_of_birth_still_links(encoder)
     assert labels[0] == labels[1] != labels[2] == labels[3]
 
 
-def test_a_full_name_is_not_weighed_as_a_working_name(encoder):
-    """Two undated "Maria Popa"s without anything else stay apart as before, and the
-    weight does not touch their score."""
-    pair = [Identity("Maria", "Popa"), Identity("Maria", "Popa")]
-    table = identity_table(encoder, pair)
-    from linkage.compare import score_pairs
-
-    with_weight = score_pairs(table, np.array([0]), np.array([1]), MatchPolicy())
-    without = score_pairs(table, np.array([0]), np.array([1]), without_the_one_word_weight())
-    assert with_weight[0] == without[0]
+def test_a_full_name_or_one_word_against_a_full_name_is_not_weighed_so(encoder):
+    """Only two one-word names together take the weight: "Maria Popa" twice, or "Candy"
+    against "Candy Tkachuk" (a surname dropped, which the Dice hinges already weigh low),
+    score as before."""
+    table = identity_table(encoder, [Identity("Maria", "Popa"), Identity("Maria", "Popa"),
+                                     candy(), Identity("Candy", "Tkachuk")])
+    left, right = np.array([0, 2]), np.array([1, 3])
+    with_weight = score_pairs(table, left, right, MatchPolicy())
+    without = score_pairs(table, left, right, without_the_one_word_weight())
+    assert with_weight.tolist() == without.tolist()
