@@ -37,7 +37,7 @@ from linkage.schema import LinkageSchema
 from zichtlijn import wire
 from zichtlijn.certsign import read_request_time, sighting_ref
 from zichtlijn.erasure import truncate_wal
-from zichtlijn.riec_requests import CLOCK_SKEW
+from zichtlijn.riec_requests import clock_gap
 from zichtlijn.v1 import encoding_pb2, sync_pb2
 
 REASONS = ("recorded_in_error", "erasure_request")
@@ -122,13 +122,9 @@ def check_time(decided_at: str, now: dt.datetime) -> dt.datetime:
         at = read_request_time(decided_at)
     except ValueError as exc:
         raise RequestRefused(f"decided_at: {exc}; nothing was changed", invalid=True) from None
-    off = at - now
-    if abs(off) > CLOCK_SKEW:
-        minutes = round(off.total_seconds() / 60)
-        raise RequestRefused(
-            f"decided_at is {abs(minutes)} minutes {'ahead of' if minutes > 0 else 'behind'} "
-            f"the hub's clock (at most {CLOCK_SKEW.seconds // 60} either way): set the node's "
-            "clock right (NTP) and run the command again; nothing was changed")
+    if gap := clock_gap(at, now):
+        raise RequestRefused(f"{gap}: set the node's clock right (NTP) and run the command "
+                             "again; nothing was changed")
     return at
 
 

@@ -30,6 +30,18 @@ DecisionRequest = (alerts_pb2.AcknowledgeAlertRequest | alerts_pb2.CloseAlertReq
                    | alerts_pb2.ReopenAlertRequest)
 
 
+def clock_gap(at: dt.datetime, now: dt.datetime) -> str | None:
+    """How far a request's `decided_at` is from the hub's clock, in words, when further
+    than CLOCK_SKEW (a RIEC's decision and a node's withdrawal or correction alike); None
+    when it is about now."""
+    off = at - now
+    if abs(off) <= CLOCK_SKEW:
+        return None
+    minutes = round(off.total_seconds() / 60)
+    return (f"decided_at is {abs(minutes)} minutes {'ahead of' if minutes > 0 else 'behind'} "
+            f"the hub's clock (at most {CLOCK_SKEW.seconds // 60} either way)")
+
+
 def decision_time(now: dt.datetime | None = None) -> str:
     """UTC to the second, written as the log writes its times."""
     return (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).isoformat(timespec="seconds")

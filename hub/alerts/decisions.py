@@ -20,7 +20,7 @@ from cryptography import x509
 
 from hub import upload_records
 from zichtlijn.certsign import decision_statement, verify_statement
-from zichtlijn.riec_requests import CLOCK_SKEW, read_decision_time
+from zichtlijn.riec_requests import clock_gap, read_decision_time
 
 #: a decision as the log names it (alert_<action>) -> how a message names it
 DECISION_NAMES = {"acknowledged": "acknowledgement", "closed": "closing",
@@ -64,14 +64,9 @@ def check_decision(cert: x509.Certificate, region: str, alert_id: str, action: s
         at = read_decision_time(decided_at)
     except ValueError as exc:
         raise DecisionRefused(f"decided_at: {exc}; nothing was changed") from None
-    off = at - now
-    if abs(off) > CLOCK_SKEW:
-        minutes = round(off.total_seconds() / 60)
-        raise DecisionRefused(
-            f"decided_at is {abs(minutes)} minutes {'ahead of' if minutes > 0 else 'behind'} "
-            f"the hub's clock (at most {CLOCK_SKEW.seconds // 60} either way): set this "
-            "computer's clock right (NTP) and decide again; nothing was changed",
-            invalid=False)
+    if gap := clock_gap(at, now):
+        raise DecisionRefused(f"{gap}: set this computer's clock right (NTP) and decide "
+                              "again; nothing was changed", invalid=False)
     if not verify_statement(cert, decision_statement(region, alert_id, action, reason,
                                                      decided_at), signature):
         raise DecisionRefused(f"riec_signature does not verify with the client certificate "
