@@ -200,8 +200,13 @@ def combine_shares(shares: Sequence[Share], names: Sequence[str] | None = None) 
     # few custodians are ever present at once, so trying every k-subset stays cheap
     subsets = itertools.combinations(ordered, k) if len(ordered) <= _MAX_SEARCH else ()
     for subset in subsets:
-        if _fits([s for s, _ in subset]) is not None:
-            bad = [name for _, name in ordered if name not in {n for _, n in subset}]
+        fitting = [s for s, _ in subset]
+        if _fits(fitting) is not None:
+            # only the shares off the polynomial of a fitting subset are bad, not every
+            # share outside it
+            inside = {n for _, n in subset}
+            bad = [name for share, name in ordered
+                   if name not in inside and _fits([*fitting[: k - 1], share]) is None]
             raise ShareError(f"{', '.join(bad)} does not fit the other shares "
                              "(altered or damaged); leave it out")
     raise ShareError(f"the shares do not rebuild the secret of epoch {shares[0].header.epoch} "

@@ -365,3 +365,19 @@ def test_node_status_shows_the_verified_log(site, capsys):
     assert cli.main(["node", "status", "--home", str(site.node("GM0599").home)]) == 0
     line = next(x for x in capsys.readouterr().out.splitlines() if x.startswith("audit log"))
     assert line.startswith("audit log  verified at ") and ", 2 receipts kept; log key " in line
+
+
+def test_a_certificate_stored_under_another_fingerprint_is_not_used(site, export):
+    """Found by mutation testing: nothing checked that each exported certificate is the one
+    its fingerprint names. Two certificates swapped between rows are each reported, and
+    the uploads signed with them are not taken as verified by the wrong certificate."""
+    with sqlite3.connect(export) as conn:
+        rows = conn.execute("SELECT sha256, pem FROM certificates ORDER BY sha256").fetchall()
+    assert len(rows) >= 2
+    (first, first_pem), (second, second_pem) = rows[0], rows[1]
+    edit(export, ("UPDATE certificates SET pem = ? WHERE sha256 = ?", [second_pem, first]),
+         ("UPDATE certificates SET pem = ? WHERE sha256 = ?", [first_pem, second]))
+    messages = [p.message for p in verify(export, site).problems]
+    for fingerprint in (first, second):
+        assert (f"certificate {bytes(fingerprint).hex()[:16]}: fingerprint does not match "
+                "its content") in messages

@@ -83,3 +83,42 @@ def test_removing_nothing_or_unknown_rows_changes_nothing():
     assert store.remove_rows(np.array([], dtype=np.int64)).tolist() == []
     assert store.remove_rows(np.array([7])).tolist() == []
     assert neighbours(store, 0) == {1: 1.0}
+
+
+# -- found by mutation testing: sizes at the edges and the order of a row's links ---------
+
+
+def test_an_empty_store_has_no_rows_and_adding_no_links_changes_nothing():
+    store = EdgeStore()
+    assert (store.rows, len(store)) == (0, 0)
+    store.add(np.array([], dtype=np.int64), np.array([], dtype=np.int64), np.array([]))
+    assert (store.rows, len(store)) == (0, 0)
+    store.add(np.array([0]), np.array([3]), np.array([1.0]))
+    assert store.rows == 4  # rows 0..3, the largest end
+    store.add(np.array([], dtype=np.int64), np.array([], dtype=np.int64), np.array([]))
+    assert (store.rows, len(store)) == (4, 1)
+
+
+def test_growing_twice_makes_room_for_exactly_the_rows_asked():
+    store = EdgeStore()
+    store.grow(5)
+    store.grow(8)
+    store.grow(3)  # never shrinks
+    assert store.rows == 8
+
+
+def test_the_row_just_past_the_store_has_no_neighbours_and_removing_it_is_ignored():
+    store = EdgeStore()
+    store.add(np.array([0]), np.array([1]), np.array([1.0]))
+    assert neighbours(store, store.rows) == {}
+    assert store.remove_rows(np.array([store.rows])).tolist() == []
+    assert neighbours(store, 0) == {1: 1.0}
+
+
+def test_a_rows_new_links_follow_its_old_ones_in_the_order_given():
+    store = EdgeStore()
+    store.add(np.array([0]), np.array([5]), np.array([1.0]))
+    store.add(np.array([0, 0]), np.array([2, 4]), np.array([2.0, 4.0]))
+    others, scores = store.neighbours(0)
+    assert others.tolist() == [5, 2, 4]
+    assert scores.tolist() == [1.0, 2.0, 4.0]

@@ -490,3 +490,64 @@ def test_million_entries_build_and_proof_cost() -> None:
         assert verify_consistency(old, n, tree.root(old), tree.root(), cproof)
     assert merkle.root(n, tree) == tree.root()
     assert time.perf_counter() - started < 5
+
+
+# Refusals pinned by mutation testing: each names the impossible argument, and no
+# verifier accepts a proof, size or hash that the RFC's algorithm would not reach.
+
+
+@pytest.mark.parametrize(("start", "end"), [(3, 3), (4, 2), (-2, 0), (-1, 0)])
+def test_range_subtrees_refuses_empty_reversed_and_negative_ranges(start: int, end: int) -> None:
+    """No decomposition exists for an empty range, a range ending before it starts, or one
+    starting before leaf 0; a store must never be asked for such nodes."""
+    with pytest.raises(ValueError, match=r"empty or negative range"):
+        range_subtrees(start, end)
+
+
+@pytest.mark.parametrize("batch", [[], [leaf_hash(b"x")]])
+def test_append_refuses_a_negative_tree_size(batch: list[bytes]) -> None:
+    store = DictStore()
+    with pytest.raises(ValueError, match=r"negative tree size -1"):
+        append(-1, store, batch)
+    assert store.reads == 0
+
+
+def test_root_and_consistency_proof_name_the_impossible_size() -> None:
+    """The producer's error says which size is wrong (not an incidental arithmetic error)."""
+    with pytest.raises(ValueError, match=r"negative tree size -1"):
+        root(-1, TREE)
+    with pytest.raises(ValueError, match=r"no consistency proof from size 9 to size 8"):
+        consistency_proof(9, 8, TREE)
+    with pytest.raises(ValueError, match=r"no consistency proof from size -1 to size 8"):
+        consistency_proof(-1, 8, TREE)
+
+
+def test_an_inclusion_proof_longer_than_the_path_is_refused() -> None:
+    """Leaf 1 of the 2-leaf tree cannot pass as the only leaf of a 1-leaf tree.
+
+    With the 2-leaf root and its sibling as a one-element 'proof', hashing up
+    gives that root; only the rule that a size-1 tree has an empty path stops it.
+    """
+    sibling = leaf_hash(LEAVES[0])
+    root_2 = bytes.fromhex(ROOTS[2])
+    assert node_hash(sibling, leaf_hash(LEAVES[1])) == root_2
+    assert verify_inclusion(leaf_hash(LEAVES[1]), 1, 2, [sibling], root_2)
+    assert not verify_inclusion(leaf_hash(LEAVES[1]), 0, 1, [sibling], root_2)
+
+
+def test_consistency_refuses_negative_sizes_and_wrongly_sized_roots_even_when_equal() -> None:
+    """Equal sizes and equal roots with an empty proof only verify for real tree heads."""
+    r1 = bytes.fromhex(ROOTS[1])
+    assert verify_consistency(1, 1, r1, r1, [])
+    assert not verify_consistency(-1, -1, r1, r1, [])
+    assert not verify_consistency(-3, -1, r1, r1, [])
+    assert not verify_consistency(1, 1, b"short", b"short", [])
+    assert not verify_consistency(2, 2, r1 + b"\x00", r1 + b"\x00", [])
+
+
+def test_memory_tree_has_no_nodes_at_negative_or_missing_levels() -> None:
+    """A store lookup outside the tree is a KeyError, never a node from the other end."""
+    tree = MemoryTree.from_entries(LEAVES)  # levels 0..3
+    for level, index in [(-1, 0), (4, 0), (5, 0), (0, 8), (3, 1)]:
+        with pytest.raises(KeyError):
+            tree.subtree(level, index)
