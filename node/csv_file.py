@@ -14,6 +14,7 @@ import io
 import re
 import unicodedata
 from collections.abc import Iterator
+from typing import Any
 
 COLUMNS = (
     "case_ref", "observed_on", "setting", "licensed", "signals",
@@ -172,10 +173,12 @@ def read_rows(text: str) -> Iterator[tuple[int, Row]]:
     """Yield (line number, row) pairs of a decoded file; raise CsvFileError for a bad
     header. Line numbers are the file's, lines above the header counted.
 
-    A record that cannot be read as a row (too many or too few fields, or a quote left
-    open that took the following rows into a cell) comes as a Row with `refused` set.
-    Where the file cannot be read on (a cell over MAX_CELL_CHARS), a last Row says so
-    and how many lines were not read: the rows before it are yielded all the same.
+    A record that cannot be read as a row (too many or too few fields) comes as a Row
+    with `refused` set. A quote left open that took the following rows into a cell
+    refuses the line it opened on, and the lines it took are read again as rows of their
+    own (an export's one stray quote lost 128 controls before). Where the file cannot be
+    read on (a cell over MAX_CELL_CHARS), a last Row says so and how many lines were not
+    read: the rows before it are yielded all the same.
     """
     # DOS wrote Ctrl-Z to end a text file, and some exports still do: no row
     text, skipped, hint = _above_header(text.removeprefix("\ufeff").rstrip("\x1a"))
@@ -191,35 +194,70 @@ def read_rows(text: str) -> Iterator[tuple[int, Row]]:
     except csv.Error as exc:
         raise CsvFileError(f"line {header_line}: unreadable header ({exc})") from None
     names = _column_names(header, header_line)
+    lines = _Lines(text, skipped)
+    yield from _records(reader, names, delimiter, lines, skipped, lines.total, depth=0)
+
+
+class _Lines:
+    """The text's lines by file line number, for reading again what a quote took in."""
+
+    def __init__(self, text: str, skipped: int) -> None:
+        self._text, self._skipped = text, skipped
+        self._starts: list[int] | None = None
+        self.total = skipped + len(_LINE_BREAK.findall(text)) + (
+            not text.endswith(("\n", "\r")))
+
+    def between(self, first: int, last: int) -> str:
+        """File lines `first` to `last`, with their line breaks."""
+        if self._starts is None:
+            self._starts = [0] + [m.end() for m in _LINE_BREAK.finditer(self._text)]
+        starts = self._starts
+        begin = starts[first - self._skipped - 1]
+        end = starts[last - self._skipped] if last - self._skipped < len(starts) else None
+        return self._text[begin:end]
+
+
+# how many quotes left open, each inside what the one before took, are read again: a
+# bound on the recursion, far above what an export holds
+_MAX_READ_AGAIN = 50
+
+
+def _records(reader: Any, names: list[str], delimiter: str, lines: _Lines, offset: int,
+             total: int, depth: int) -> Iterator[tuple[int, Row]]:
+    """The rows of the csv `reader`, whose line 1 is file line `offset` + 1 (the header's
+    line when reading the file, the first line a quote took when reading those again)."""
     previous_end = reader.line_num
     while True:
-        line = skipped + previous_end + 1
+        line = offset + previous_end + 1
         try:
             values = next(reader)
         except StopIteration:
             return
         except csv.Error as exc:
-            total = skipped + len(_LINE_BREAK.findall(text)) + (
-                not text.endswith(("\n", "\r")))
             yield line, Row({}, total, ("file", _stopped(exc, line, total)))
             return
         previous_end = reader.line_num
-        last = skipped + previous_end
+        last = offset + previous_end
         if not values or all(not v.strip() for v in values):
             continue
         if len(values) > len(names) and not any(v.strip() for v in values[len(names):]):
             values = values[: len(names)]  # empty cells after the last column
         taken = _taken_lines(values, line, last, delimiter, names) if last > line else None
-        if len(values) != len(names):
-            probably = (f": a quote left open at line {taken[1]} probably took "
-                        f"{where(taken[2], taken[3])} into one field" if taken else "")
-            yield line, Row({}, last, ("row", f"has {len(values)} fields, the header has "
-                                              f"{len(names)}{probably}"))
+        if taken and depth < _MAX_READ_AGAIN:
+            field, opened, first, _ = taken
+            where_taken = where(first, last)
+            yield line, Row({}, first - 1, (names[field] if field < len(names) else "row", (
+                f"a quote left open at line {opened} took {where_taken} into this field: "
+                f"{where_taken} read again as {'rows' if last > first else 'a row'} of "
+                f"{'their' if last > first else 'its'} own")))
+            again = csv.reader(io.StringIO(lines.between(first, last), newline=""),
+                               delimiter=delimiter, strict=False)
+            yield from _records(again, names, delimiter, lines, first - 1, last, depth + 1)
             continue
-        if taken:
-            yield line, Row({}, last, (names[taken[0]], (
-                f"holds line breaks: a quote left open at line {taken[1]} took "
-                f"{where(taken[2], taken[3])} into this field")))
+        if len(values) != len(names) or taken:
+            yield line, Row({}, last, ("row", f"has {len(values)} fields, the header has "
+                                              f"{len(names)}" if len(values) != len(names)
+                                       else "a quote left open took the rows after it"))
             continue
         yield line, Row(dict(zip(names, values, strict=True)), last)
 

@@ -1491,32 +1491,46 @@ def test_a_node_catalogue_decides_and_someone_typing_is_told_without_the_value()
 QUOTE_HEADER = b"case_ref,observed_on,given_names,surname,place_of_birth\n"
 
 
-def test_a_quote_left_open_on_the_last_row_refuses_it_naming_the_lines_it_took(store,
-                                                                              encoder):
-    # before: imported 1, exit 0, W-2 and W-3 lost without a word inside W-1's place
+def test_a_quote_left_open_refuses_its_line_and_reads_the_lines_it_took_as_rows(store,
+                                                                                encoder):
+    # first: imported 1, exit 0, W-2 and W-3 lost without a word inside W-1's place; then
+    # (until 2026-12-08) all three refused as one record: an outsider's export lost 128
+    # controls to one stray quote
     data = (QUOTE_HEADER + b'W-1,2026-03-01,Ana,Zyxwvutsrqa,"Chisinau\n'
             b"W-2,2026-03-02,Eva,Qwertyuiopz,Cluj\nW-3,2026-03-03,Ina,Qwertyuiopz,Iasi\n")
     report = run(data, store, encoder)
     assert [str(error) for error in report.errors] == [
-        "lines 2-4: place_of_birth: holds line breaks: a quote left open at line 2 took "
-        "lines 3-4 into this field"]
-    assert report.summary() == ("imported 0, unchanged 0, rejected 1 (3 lines; lines 2-4 as "
-                                "one record)")
-    assert stored_case_refs(store) == []
+        "line 2: place_of_birth: a quote left open at line 2 took lines 3-4 into this "
+        "field: lines 3-4 read again as rows of their own"]
+    assert report.summary() == "imported 2, unchanged 0, rejected 1"
+    assert stored_case_refs(store) == ["W-2", "W-3"]
     assert "Qwertyuiopz" not in str(report.errors[0])  # never what it took in
 
 
-def test_a_quote_left_open_mid_file_refuses_its_record_and_keeps_the_rows_after(store,
-                                                                               encoder):
+def test_a_quote_left_open_mid_file_refuses_its_line_and_keeps_every_row_else(store,
+                                                                             encoder):
     data = (QUOTE_HEADER + b"W-0,2026-03-01,Ana,Pop,Iasi\n"
             b'W-1,2026-03-01,Ana,Zyxwvutsrqa,"Chisinau\n'
             b'W-2,2026-03-02,Eva,Qwertyuiopz,Cluj\nW-3,2026-03-03,Ina,Qwertyuiopz,"Iasi"\n'
             b"W-4,2026-03-04,Ina,Qwertyuiopz,Iasi\n")
     report = run(data, store, encoder)
     assert [str(error) for error in report.errors] == [
-        "lines 3-5: place_of_birth: holds line breaks: a quote left open at line 3 took "
-        "lines 4-5 into this field"]
-    assert stored_case_refs(store) == ["W-0", "W-4"]
+        "line 3: place_of_birth: a quote left open at line 3 took lines 4-5 into this "
+        "field: lines 4-5 read again as rows of their own"]
+    # W-3's first quote closed W-1's; read again on its own, its line is a row
+    assert stored_case_refs(store) == ["W-0", "W-2", "W-3", "W-4"]
+
+
+def test_each_quote_left_open_refuses_its_own_line_only(store, encoder):
+    """Two stray quotes in one export, each closed by the next quote in the file: each
+    refuses the line it opened on, and every line either took is read as a row."""
+    data = (QUOTE_HEADER + b'W-1,2026-03-01,Ana,Pop,"Chisinau\n'
+            b'W-2,2026-03-02,Eva,Pop,Cluj\nW-3,2026-03-03,Ina,Pop,"Iasi"\n'
+            b'W-4,2026-03-04,Ina,Pop,Iasi\nW-5,2026-03-05,Ana,Pop,"Brasov\n'
+            b'W-6,2026-03-06,Ana,Pop,Cluj\nW-7,2026-03-07,Eva,Pop,"Arad"\n')
+    report = run(data, store, encoder)
+    assert [error.line for error in report.errors] == [2, 6]
+    assert stored_case_refs(store) == ["W-2", "W-3", "W-4", "W-6", "W-7"]
 
 
 def test_a_row_repeated_in_the_file_keeps_the_notes_of_what_was_left_out(store, encoder):
@@ -1540,15 +1554,17 @@ def test_a_closed_cell_whose_lines_hold_separators_is_no_open_quote(store, encod
     assert report.errors == [] and stored_case_refs(store) == ["C-1", "C-2"]
 
 
-def test_a_quote_left_open_that_makes_too_many_fields_says_so_by_its_lines(store, encoder):
+def test_a_quote_left_open_that_makes_too_many_fields_is_read_again_the_same(store,
+                                                                             encoder):
     data = (b"case_ref,observed_on,given_names,surname\n"
             b'W-1,2026-03-01,"Ana,Pop\nW-2,2026-03-02,Eva,Qwertyuiopz\n'
             b'W-3,2026-03-03,Ina,"Qwertyuiopz",x,y\nW-4,2026-03-04,Ina,Pop\n')
     report = run(data, store, encoder)
     assert [str(error) for error in report.errors] == [
-        "lines 2-4: row: has 5 fields, the header has 4: a quote left open at line 2 "
-        "probably took lines 3-4 into one field"]
-    assert stored_case_refs(store) == ["W-4"]
+        "line 2: given_names: a quote left open at line 2 took lines 3-4 into this field: "
+        "lines 3-4 read again as rows of their own",
+        "line 4: row: has 6 fields, the header has 4"]  # its own two cells too many
+    assert stored_case_refs(store) == ["W-2", "W-4"]
 
 
 def test_a_line_break_in_a_cell_keeps_the_lines_of_its_record_in_what_is_said(store,
@@ -1601,11 +1617,10 @@ def test_the_import_command_fails_for_a_quote_left_open_and_says_which_lines(
     capsys.readouterr()
     assert cli.main(["node", "import", "--home", str(config.home), str(export)]) == 1
     captured = capsys.readouterr()
-    assert captured.err == ("lastquote.csv: lines 2-4: place_of_birth: holds line breaks: a "
-                            "quote left open at line 2 took lines 3-4 into this field (row "
-                            "refused)\n")
-    assert captured.out == ("lastquote.csv: imported 0, unchanged 0, rejected 1 (3 lines; "
-                            "lines 2-4 as one record)\n")
+    assert captured.err == ("lastquote.csv: line 2: place_of_birth: a quote left open at "
+                            "line 2 took lines 3-4 into this field: lines 3-4 read again as "
+                            "rows of their own (row refused)\n")
+    assert captured.out == "lastquote.csv: imported 2, unchanged 0, rejected 1\n"
 
 
 def test_a_file_without_a_header_row_says_so_without_its_cells(store, encoder):
