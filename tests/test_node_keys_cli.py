@@ -13,7 +13,10 @@ from tests.keytools import make_epoch
 from tests.test_csv_import import csv_bytes, good
 from zichtlijn import cli
 
-TODAY = dt.date.today()
+
+def today() -> dt.date:
+    """Asked when needed, not once at import: a run that crosses midnight failed."""
+    return dt.date.today()
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +56,7 @@ def test_init_with_a_key_package(tmp_path, pki, kits, packages, capsys):
     toml = (tmp_path / "node" / "node.toml").read_text()
     assert "secret_file" not in toml
     out = status(tmp_path, capsys)
-    assert f"epochs     1 current since {TODAY} (keys {kits[1].keys.fingerprint()})" in out
+    assert f"epochs     1 current since {today()} (keys {kits[1].keys.fingerprint()})" in out
 
 
 def test_init_with_another_nodes_package_writes_nothing(tmp_path, pki, packages, capsys):
@@ -91,14 +94,14 @@ def test_install_next_epoch_shows_the_overlap_and_retire_ends_it(tmp_path, pki, 
     assert cli.main(["node", "keys", "install", "--home", home,
                      "--package", str(packages["GM0363", 2]), "--overlap-days", "30"]) == 0
     out = status(tmp_path, capsys)
-    until = TODAY + dt.timedelta(days=30)
-    assert f"epochs     2 current since {TODAY}" in out
+    until = today() + dt.timedelta(days=30)
+    assert f"epochs     2 current since {today()}" in out
     assert (f"           1 overlap until {until}: new sightings are also encoded under it"
             in out)
     assert cli.main(["node", "keys", "retire", "--home", home, "--epoch", "2"]) == 1
     assert "epoch 2 is the current epoch" in capsys.readouterr().err
     assert cli.main(["node", "keys", "retire", "--home", home, "--epoch", "1"]) == 0
-    assert f"1 retired on {TODAY}: keys destroyed" in status(tmp_path, capsys)
+    assert f"1 retired on {today()}: keys destroyed" in status(tmp_path, capsys)
     assert sorted(p.name for p in (tmp_path / "node" / "keys").iterdir()) == ["epoch-2.keys"]
 
 
@@ -109,8 +112,8 @@ def test_after_the_overlap_import_encodes_under_the_new_epoch_only(tmp_path, pki
     store = NodeStore(config.db_path)
     try:  # the rotation happened three weeks ago with a two-week overlap
         Keyring(config, store).install(packages["GM0363", 2].read_bytes(),
-                                       TODAY - dt.timedelta(days=21),
-                                       TODAY - dt.timedelta(days=7))
+                                       today() - dt.timedelta(days=21),
+                                       today() - dt.timedelta(days=7))
     finally:
         store.close()
     data = tmp_path / "controls.csv"
