@@ -41,7 +41,7 @@ from zichtlijn.certsign import (
 from zichtlijn.erasure import truncate_wal
 from zichtlijn.errors import CliError
 from zichtlijn.transport import NOT_OWN, OTHER_CONTENT
-from zichtlijn.v1 import encoding_pb2, records_pb2, records_pb2_grpc, sync_pb2, sync_pb2_grpc
+from zichtlijn.v1 import encoding_pb2, records_pb2, records_pb2_grpc
 
 REASONS = {
     "error": records_pb2.WITHDRAW_REASON_RECORDED_IN_ERROR,
@@ -270,7 +270,7 @@ def _held_digest(channel: grpc.Channel, sighting_uuid: str, timeout_s: float) ->
     """The content digest the hub holds of this node's sighting, or None. The whole list
     is read (the hub has no call for one sighting; it reads 8.6 MB for the largest
     gemeente in 0.3 s), and only after a refusal: a correction is rarely refused so."""
-    replies = list(sync_pb2_grpc.SyncServiceStub(channel).ListHeld(
-        sync_pb2.ListHeldRequest(), timeout=timeout_s))
-    return next((bytes(held.content_digest) for reply in replies for held in reply.sightings
+    from node.recover import list_held  # node.recover imports this module
+
+    return next((bytes(held.content_digest) for held in list_held(channel, timeout_s).held
                  if held.sighting_uuid == sighting_uuid), None)
